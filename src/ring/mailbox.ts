@@ -1,0 +1,590 @@
+/**
+ * A mailbox: a many-producer, single-consumer ring of variable-length byte records in the arena.
+ * Any thread may send; exactly one thread (the owner of the receiving doorbell) receives.
+ * Records arrive in the order their space was reserved, so each producer's records arrive in the
+ * order it sent them.
+ *
+ * Memory layout. A 128-byte header block, one cache line for producers and one for the consumer:
+ *
+ * ```
+ * word  0  write cursor; bit 0 = CLOSED     CAS by producers (reserve), Atomics.or by close()
+ * word  1  senders waiting for space        Atomics.add/sub by blocked producers
+ * word  2  capacity of the data ring        written once at creation (a power of two)
+ * word  3  byte offset of the data ring     written once at creation
+ * word  4  byte offset of the receiver's    written by the receiver when it binds
+ *          doorbell word (0: none yet)
+ * words 5..15  for the layers above (see MAILBOX_USER_WORD)
+ * word 16  read cursor                      Atomics.store by the consumer only
+ * word 17  space sequence                   Atomics.add by the consumer when it frees space
+ *                                           while senders wait, and by close()
+ * ```
+ *
+ * Senders that wait for space sleep on the space sequence rather than the read cursor, so that
+ * close() (which cannot write the read cursor) changes the word they sleep on and none misses it.
+ *
+ * The cursors count bytes and wrap at 2^32; a position in the ring is `cursor & (capacity - 1)`.
+ * Records are 8-byte aligned, so bit 0 of the write cursor is free to mark the mailbox closed:
+ * a reservation and a close then race on one word, and every reservation that succeeded
+ * happened before the close. The consumer drains those, then reports the mailbox closed.
+ *
+ * The data ring is a sequence of records, each an 8-byte header and a payload padded to 8 bytes:
+ *
+ * ```
+ * word 0  state and length: COMMITTED | RESERVED | PADDING flags, low 28 bits = payload length
+ *         (for padding: the padding's whole size). 0 = nothing there yet.
+ * word 1  producer id (the thread id of the producer)
+ * ```
+ *
+ * A producer reserves space with one compare-exchange on the write cursor, then, in straight-line
+ * code with no call or loop in between (so V8 cannot terminate the Worker between them), writes
+ * its id and RESERVED with the length; it copies the payload; then one `Atomics.store` of the
+ * header with COMMITTED publishes the record, and it rings the receiver's doorbell. A record that
+ * would run past the end of the ring is preceded by a padding record that fills the tail.
+ *
+ * The consumer reads the header at its cursor: COMMITTED means the record is complete; anything
+ * else means the ring is empty there, or a producer is between reserve and publish. Either way
+ * the consumer waits on its doorbell (the publishing producer rings it), never spinning past its
+ * spin policy, and never skips ahead, so order is kept. RESERVED with the producer's id tells the
+ * layers above who is late, so a record from a producer known to be dead can be discarded.
+ *
+ * The consumer zeroes the bytes it consumed before it publishes its read cursor, so a header
+ * position always reads 0 until a producer writes it. It publishes every quarter ring, and
+ * whenever it finds the ring empty; then it wakes producers waiting for space, if any.
+ *
+ * @module
+ */
+
+import type { Arena } from "./arena.ts";
+import { type Doorbell, ringBell } from "./doorbell.ts";
+import { MailboxClosedError, MailboxFullError, MessageTooLargeError } from "./errors.ts";
+import { SpinPolicy } from "./spin_policy.ts";
+import { waitWordAsync } from "./wait.ts";
+
+const WORD_WRITE = 0;
+const WORD_SENDERS_WAITING = 1;
+const WORD_CAPACITY = 2;
+const WORD_DATA = 3;
+const WORD_DOORBELL = 4;
+const WORD_READ = 16;
+const WORD_SPACE = 17;
+/** First header word (of 5..15) that the layers above may use. */
+export const MAILBOX_USER_WORD = 5;
+/** Bytes of a mailbox header block. */
+export const MAILBOX_HEADER_BYTES = 128;
+
+const CLOSED = 1;
+const COMMITTED = 1 << 30;
+const RESERVED = 1 << 29;
+const PADDING = 1 << 28;
+const LENGTH_MASK = PADDING - 1;
+/** Bytes of a record header. */
+export const RECORD_HEADER_BYTES = 8;
+/** Smallest and largest data ring, in bytes. */
+export const MIN_CAPACITY = 64;
+export const MAX_CAPACITY = 1 << 28;
+
+/** {@link Mailbox.read}'s result when no complete record is at the read cursor. */
+export const EMPTY = -1;
+/** {@link Mailbox.read}'s result once the mailbox is closed and every record was read. */
+export const CLOSED_AND_DRAINED = -2;
+
+/** How to make a mailbox. */
+export interface MailboxOptions {
+  /** Bytes in the data ring: a power of two from 64 to 2^28. Default 65536. */
+  capacity?: number;
+}
+
+/** Options of a receive that may wait. */
+export interface ReceiveOptions {
+  /** Milliseconds to wait for a record; default: forever. */
+  timeout?: number;
+  /** Stops the wait; the receive then resolves to `null` like a timeout. */
+  signal?: AbortSignal;
+}
+
+/** Options of a send that may wait for space. */
+export interface SendOptions {
+  /** Milliseconds to wait for space before `MailboxFullError`; default: forever. */
+  timeout?: number;
+  /** Stops the wait; the send then fails with `MailboxFullError` like a timeout. */
+  signal?: AbortSignal;
+}
+
+/** Bytes a record of `length` payload bytes takes in the ring. */
+export function recordBytes(length: number): number {
+  return (RECORD_HEADER_BYTES + length + 7) & ~7;
+}
+
+/**
+ * One thread's handle on a mailbox. Producer methods may be called from any thread, each with
+ * its own handle; consumer methods ({@link bindReceiver}, {@link read}, {@link release},
+ * `receive*`) only from the one thread that bound the receiver.
+ */
+export class Mailbox {
+  /** Byte offset of the header block in the arena: what identifies the mailbox across threads. */
+  readonly offset: number;
+  /** The header words (shared). */
+  readonly header: Int32Array;
+  /** The data ring's bytes (shared). A read record's payload is at `recordStart`. */
+  readonly bytes: Uint8Array;
+  /** Bytes in the data ring. */
+  readonly capacity: number;
+  /** The largest payload this mailbox can ever hold. */
+  readonly maxPayload: number;
+  /** The id this handle writes into the records it reserves. */
+  readonly producerId: number;
+  /** After {@link read} returned a length: where that record's payload starts in `bytes`. */
+  recordStart = 0;
+
+  readonly #arena: Arena;
+  readonly #words: Int32Array;
+  readonly #mask: number;
+  // Producer-side state of this handle.
+  #knownRead = 0;
+  #reservedAt = -1;
+  #reservedLength = 0;
+  #bell: Int32Array | null = null;
+  #bellIndex = 0;
+  // Consumer-side state (only on the receiving thread's handle).
+  #readCursor = 0;
+  #publishedRead = 0;
+  /** Ring bytes of the record `read` returned, for `release`. */
+  #readBytes = 0;
+  #receiver: Doorbell | null = null;
+  #spin: SpinPolicy | null = null;
+  readonly #hasRecord = (): boolean => this.hasRecord();
+  readonly #hasRecordOrClosed = (): boolean => this.hasRecord() || this.closed;
+
+  private constructor(arena: Arena, offset: number, producerId: number) {
+    this.#arena = arena;
+    this.offset = offset;
+    this.producerId = producerId;
+    this.header = arena.int32(offset, MAILBOX_HEADER_BYTES);
+    this.capacity = Atomics.load(this.header, WORD_CAPACITY);
+    const data = Atomics.load(this.header, WORD_DATA);
+    if (this.capacity < MIN_CAPACITY || data === 0) {
+      throw new TypeError(`no mailbox at arena offset ${offset}`);
+    }
+    this.bytes = arena.bytes(data, this.capacity);
+    this.#words = arena.int32(data, this.capacity);
+    this.#mask = this.capacity - 1;
+    this.maxPayload = this.capacity - RECORD_HEADER_BYTES;
+    this.#knownRead = Atomics.load(this.header, WORD_READ);
+  }
+
+  /**
+   * Allocates a new, open mailbox in the arena.
+   * @throws {RangeError} when the capacity is not a power of two from 64 to 2^28.
+   */
+  static create(arena: Arena, options: MailboxOptions = {}, producerId = 0): Mailbox {
+    const capacity = options.capacity ?? 1 << 16;
+    if (
+      !Number.isInteger(capacity) || capacity < MIN_CAPACITY || capacity > MAX_CAPACITY ||
+      (capacity & (capacity - 1)) !== 0
+    ) {
+      throw new RangeError(
+        `mailbox capacity must be a power of two from ${MIN_CAPACITY} to ${MAX_CAPACITY}, got ${capacity}`,
+      );
+    }
+    const header = arena.allocate(MAILBOX_HEADER_BYTES);
+    const data = arena.allocate(capacity);
+    const words = arena.int32(header, MAILBOX_HEADER_BYTES);
+    words[WORD_CAPACITY] = capacity;
+    Atomics.store(words, WORD_DATA, data);
+    return new Mailbox(arena, header, producerId);
+  }
+
+  /** A handle on an existing mailbox, for a thread that got its offset from another thread. */
+  static attach(arena: Arena, offset: number, producerId = 0): Mailbox {
+    return new Mailbox(arena, offset, producerId);
+  }
+
+  /**
+   * Returns the mailbox's memory to the arena. Only when no thread will touch it again: after
+   * it was closed and drained, and every handle on it is dropped.
+   */
+  free(): void {
+    this.#arena.free(Atomics.load(this.header, WORD_DATA), this.capacity);
+    this.#arena.free(this.offset, MAILBOX_HEADER_BYTES);
+  }
+
+  /** Whether the mailbox was closed (later sends fail; the consumer may still be draining). */
+  get closed(): boolean {
+    return (Atomics.load(this.header, WORD_WRITE) & CLOSED) !== 0;
+  }
+
+  /** Bytes reserved and not yet released by the consumer (can be stale by the time you look). */
+  get usedBytes(): number {
+    return ((Atomics.load(this.header, WORD_WRITE) & ~CLOSED) -
+      Atomics.load(this.header, WORD_READ)) | 0;
+  }
+
+  // ---- producer side -------------------------------------------------------------------------
+
+  /**
+   * Reserves room for a record of `length` bytes. On success returns where the payload goes in
+   * {@link bytes}; write it there, then call {@link commit} — until then the consumer waits at
+   * this record, so keep the two close. Returns -1 when the mailbox is full.
+   * @throws {MailboxClosedError} when the mailbox is closed.
+   * @throws {MessageTooLargeError} when `length` can never fit.
+   */
+  reserve(length: number): number {
+    const need = recordBytes(length);
+    if (need > this.capacity || length > LENGTH_MASK) {
+      throw new MessageTooLargeError(
+        length,
+        this.maxPayload,
+        `a mailbox of ${this.capacity} bytes`,
+      );
+    }
+    const header = this.header;
+    const words = this.#words;
+    const capacity = this.capacity;
+    for (;;) {
+      const write = Atomics.load(header, WORD_WRITE);
+      if ((write & CLOSED) !== 0) throw this.#closedError();
+      const position = write & this.#mask;
+      const tail = capacity - position;
+      // A record never wraps: if it does not fit before the end, first fill the tail with padding.
+      const size = need <= tail ? need : tail;
+      if (((write - this.#knownRead) | 0) + size > capacity) {
+        this.#knownRead = Atomics.load(header, WORD_READ);
+        if (((write - this.#knownRead) | 0) + size > capacity) return -1;
+      }
+      if (Atomics.compareExchange(header, WORD_WRITE, write, (write + size) | 0) !== write) {
+        continue;
+      }
+      const word = position >> 2;
+      words[word + 1] = this.producerId;
+      if (size !== need) {
+        Atomics.store(words, word, COMMITTED | PADDING | size);
+        // The consumer must step over the padding to free the tail, even if we find no room now.
+        this.#ring();
+        continue;
+      }
+      Atomics.store(words, word, RESERVED | length);
+      this.#reservedAt = word;
+      this.#reservedLength = length;
+      return position + RECORD_HEADER_BYTES;
+    }
+  }
+
+  /** Publishes the record from the last successful {@link reserve} and rings the receiver. */
+  commit(): void {
+    const at = this.#reservedAt;
+    if (at < 0) throw new TypeError("commit() without a reserve() before it");
+    this.#reservedAt = -1;
+    Atomics.store(this.#words, at, COMMITTED | this.#reservedLength);
+    this.#ring();
+  }
+
+  /**
+   * Sends `source[start..end)` if there is room now.
+   * @returns false when the mailbox is full.
+   * @throws {MailboxClosedError} when the mailbox is closed.
+   * @throws {MessageTooLargeError} when the record can never fit.
+   */
+  trySend(source: Uint8Array, start = 0, end: number = source.length): boolean {
+    const length = end - start;
+    const at = this.reserve(length);
+    if (at < 0) return false;
+    const bytes = this.bytes;
+    if (length <= 64) {
+      for (let i = 0; i < length; i++) bytes[at + i] = source[start + i];
+    } else {
+      bytes.set(source.subarray(start, end), at);
+    }
+    this.commit();
+    return true;
+  }
+
+  /**
+   * Sends `source[start..end)`, blocking this thread while the mailbox is full, for at most
+   * `timeoutMs` milliseconds.
+   * @throws {MailboxFullError} when there was no room before the timeout.
+   * @throws {MailboxClosedError} when the mailbox is closed, before or while waiting.
+   * @throws {MessageTooLargeError} when the record can never fit.
+   */
+  send(source: Uint8Array, timeoutMs = Infinity, start = 0, end: number = source.length): void {
+    if (this.trySend(source, start, end)) return;
+    const deadline = performance.now() + timeoutMs;
+    Atomics.add(this.header, WORD_SENDERS_WAITING, 1);
+    try {
+      for (;;) {
+        const space = Atomics.load(this.header, WORD_SPACE);
+        if (this.trySend(source, start, end)) return;
+        const remaining = deadline - performance.now();
+        if (!(remaining > 0)) throw this.#fullError(end - start, timeoutMs);
+        Atomics.wait(this.header, WORD_SPACE, space, remaining);
+      }
+    } finally {
+      Atomics.sub(this.header, WORD_SENDERS_WAITING, 1);
+    }
+  }
+
+  /**
+   * Sends `source[start..end)`, waiting without blocking the thread while the mailbox is full.
+   * The bytes are copied before this returns, so the caller may reuse `source` at once.
+   * @throws {MailboxFullError} when there was no room before the timeout or the abort.
+   * @throws {MailboxClosedError} when the mailbox is closed, before or while waiting.
+   * @throws {MessageTooLargeError} when the record can never fit.
+   */
+  async sendAsync(
+    source: Uint8Array,
+    options: SendOptions = {},
+    start = 0,
+    end: number = source.length,
+  ): Promise<void> {
+    if (this.trySend(source, start, end)) return;
+    const copy = source.slice(start, end);
+    const timeout = options.timeout ?? Infinity;
+    const deadline = performance.now() + timeout;
+    Atomics.add(this.header, WORD_SENDERS_WAITING, 1);
+    try {
+      for (;;) {
+        const space = Atomics.load(this.header, WORD_SPACE);
+        if (this.trySend(copy)) return;
+        const remaining = deadline - performance.now();
+        if (!(remaining > 0) || options.signal?.aborted) {
+          throw this.#fullError(copy.length, timeout);
+        }
+        await waitWordAsync(this.header, WORD_SPACE, space, remaining, options.signal);
+      }
+    } finally {
+      Atomics.sub(this.header, WORD_SENDERS_WAITING, 1);
+    }
+  }
+
+  /**
+   * Closes the mailbox: later sends fail with `MailboxClosedError`; the consumer still reads
+   * every record sent before, then sees the mailbox closed. Wakes the receiver and every sender
+   * waiting for space. Any thread may close; closing twice is harmless.
+   */
+  close(): void {
+    Atomics.or(this.header, WORD_WRITE, CLOSED);
+    this.#wakeSenders();
+    this.#ring();
+  }
+
+  #ring(): void {
+    let bell = this.#bell;
+    if (bell === null) {
+      const offset = Atomics.load(this.header, WORD_DOORBELL);
+      if (offset === 0) return; // no receiver yet: it checks the ring when it binds
+      bell = this.#bell = this.#arena.lineView(offset);
+      this.#bellIndex = (offset & 63) >> 2;
+    }
+    ringBell(bell, this.#bellIndex);
+  }
+
+  #closedError(): MailboxClosedError {
+    return new MailboxClosedError(
+      `mailbox at arena offset ${this.offset} is closed: its receiver stopped; send no more to it`,
+    );
+  }
+
+  #fullError(length: number, timeoutMs: number): MailboxFullError {
+    return new MailboxFullError(
+      `mailbox at arena offset ${this.offset} (${this.capacity} bytes) stayed full for ` +
+        `${timeoutMs} ms; a record of ${length} bytes was not sent: its receiver is slower than ` +
+        `its senders — give it a larger capacity or send less`,
+    );
+  }
+
+  // ---- consumer side -------------------------------------------------------------------------
+
+  /**
+   * Makes this handle the mailbox's consumer, woken through `doorbell` (owned by this thread).
+   * Call once, on the receiving thread, before receiving.
+   */
+  bindReceiver(doorbell: Doorbell, spin: SpinPolicy = new SpinPolicy()): void {
+    this.#receiver = doorbell;
+    this.#spin = spin;
+    this.#readCursor = this.#publishedRead = Atomics.load(this.header, WORD_READ);
+    Atomics.store(this.header, WORD_DOORBELL, doorbell.offset);
+  }
+
+  /** Whether a complete record (or padding) waits at the read cursor. Cheap; for spin loops. */
+  hasRecord(): boolean {
+    return (Atomics.load(this.#words, (this.#readCursor & this.#mask) >> 2) & COMMITTED) !== 0;
+  }
+
+  /**
+   * Looks at the next record without waiting and without copying: returns its payload length,
+   * with the payload at `bytes[recordStart ..]`; or {@link EMPTY}; or {@link CLOSED_AND_DRAINED}.
+   * Calling it again before {@link release} returns the same record.
+   */
+  read(): number {
+    const words = this.#words;
+    for (;;) {
+      const position = this.#readCursor & this.#mask;
+      const head = Atomics.load(words, position >> 2);
+      if ((head & COMMITTED) === 0) {
+        this.#publish();
+        if (head === 0 && this.#drainedAndClosed()) return CLOSED_AND_DRAINED;
+        return EMPTY;
+      }
+      const length = head & LENGTH_MASK;
+      if ((head & PADDING) !== 0) {
+        this.#readCursor = (this.#readCursor + length) | 0;
+        continue;
+      }
+      this.recordStart = position + RECORD_HEADER_BYTES;
+      this.#readBytes = recordBytes(length);
+      return length;
+    }
+  }
+
+  /** Frees the record {@link read} returned; the next `read` moves on to the following one. */
+  release(): void {
+    this.#readCursor = (this.#readCursor + this.#readBytes) | 0;
+    this.#readBytes = 0;
+    if (((this.#readCursor - this.#publishedRead) | 0) >= this.capacity >> 2) this.#publish();
+  }
+
+  /**
+   * When the consumer is held up by a record that was reserved and not yet published: the id of
+   * its producer; otherwise -1. The layers above use it to find records of dead producers.
+   */
+  stalledBy(): number {
+    const word = (this.#readCursor & this.#mask) >> 2;
+    const head = Atomics.load(this.#words, word);
+    return (head & (COMMITTED | RESERVED)) === RESERVED ? Atomics.load(this.#words, word + 1) : -1;
+  }
+
+  /**
+   * Skips the reserved, unpublished record at the read cursor. Only when its producer is known
+   * to be dead (see {@link stalledBy}): a live producer would then write into freed space.
+   * @returns the payload length of the record dropped, or -1 if there was none.
+   */
+  discardStalled(): number {
+    const word = (this.#readCursor & this.#mask) >> 2;
+    const head = Atomics.load(this.#words, word);
+    if ((head & (COMMITTED | RESERVED)) !== RESERVED) return -1;
+    const length = head & LENGTH_MASK;
+    this.#readCursor = (this.#readCursor + recordBytes(length)) | 0;
+    this.#publish();
+    return length;
+  }
+
+  /**
+   * Waits, blocking this thread, up to `timeoutMs` for a record; spins first per the spin policy.
+   * @returns like {@link read}: a length, {@link EMPTY} after the timeout, or
+   * {@link CLOSED_AND_DRAINED}.
+   */
+  waitForRecord(timeoutMs = Infinity): number {
+    const doorbell = this.#consumer();
+    let result = this.read();
+    if (result !== EMPTY) return result;
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      // Spinning checks only the consumer's own line; close() rings the bell, so park sees it.
+      if (!this.#spin!.spin(this.#hasRecord)) {
+        const remaining = deadline - performance.now();
+        if (!(remaining > 0)) return EMPTY;
+        doorbell.park(this.#hasRecordOrClosed, remaining);
+      }
+      result = this.read();
+      if (result !== EMPTY) return result;
+    }
+  }
+
+  /**
+   * Waits without blocking the thread for a record, up to `options.timeout` or the abort.
+   * @returns like {@link read}: a length, {@link EMPTY} after the timeout or abort, or
+   * {@link CLOSED_AND_DRAINED}.
+   */
+  async waitForRecordAsync(options: ReceiveOptions = {}): Promise<number> {
+    const doorbell = this.#consumer();
+    const deadline = performance.now() + (options.timeout ?? Infinity);
+    for (;;) {
+      const result = this.read();
+      if (result !== EMPTY) return result;
+      const remaining = deadline - performance.now();
+      if (!(remaining > 0) || options.signal?.aborted) return EMPTY;
+      await doorbell.waitAsync(this.#hasRecordOrClosed, remaining, options.signal);
+    }
+  }
+
+  /**
+   * Receives the next record into `target`, blocking this thread up to `timeoutMs`.
+   * @returns the record's length, or -1 after the timeout.
+   * @throws {MailboxClosedError} once the mailbox is closed and drained.
+   * @throws {RangeError} when `target` is too small for the record (the record stays unread).
+   */
+  receiveInto(target: Uint8Array, timeoutMs = Infinity): number {
+    return this.#copyOut(this.waitForRecord(timeoutMs), target);
+  }
+
+  /**
+   * Receives the next record as a new `Uint8Array`, blocking this thread up to `timeoutMs`.
+   * @returns the record, or `null` after the timeout.
+   * @throws {MailboxClosedError} once the mailbox is closed and drained.
+   */
+  receive(timeoutMs = Infinity): Uint8Array | null {
+    return this.#sliceOut(this.waitForRecord(timeoutMs));
+  }
+
+  /**
+   * Receives the next record as a new `Uint8Array` without blocking the thread.
+   * @returns the record, or `null` after the timeout or the abort.
+   * @throws {MailboxClosedError} once the mailbox is closed and drained.
+   */
+  async receiveAsync(options: ReceiveOptions = {}): Promise<Uint8Array | null> {
+    return this.#sliceOut(await this.waitForRecordAsync(options));
+  }
+
+  #copyOut(length: number, target: Uint8Array): number {
+    if (length === EMPTY) return -1;
+    if (length === CLOSED_AND_DRAINED) throw this.#closedError();
+    if (length > target.length) {
+      throw new RangeError(`record of ${length} bytes does not fit a buffer of ${target.length}`);
+    }
+    target.set(this.bytes.subarray(this.recordStart, this.recordStart + length));
+    this.release();
+    return length;
+  }
+
+  #sliceOut(length: number): Uint8Array | null {
+    if (length === EMPTY) return null;
+    if (length === CLOSED_AND_DRAINED) throw this.#closedError();
+    const record = this.bytes.slice(this.recordStart, this.recordStart + length);
+    this.release();
+    return record;
+  }
+
+  #consumer(): Doorbell {
+    if (this.#receiver === null) {
+      throw new TypeError("receive on a mailbox handle without bindReceiver() on this thread");
+    }
+    return this.#receiver;
+  }
+
+  #drainedAndClosed(): boolean {
+    const write = Atomics.load(this.header, WORD_WRITE);
+    return (write & CLOSED) !== 0 && (write & ~CLOSED) === this.#readCursor;
+  }
+
+  /** Zeroes what was consumed, then hands the space back to producers. */
+  #publish(): void {
+    const from = this.#publishedRead;
+    const to = this.#readCursor;
+    if (from === to) return;
+    const start = from & this.#mask;
+    const end = to & this.#mask;
+    if (start < end) {
+      this.bytes.fill(0, start, end);
+    } else {
+      this.bytes.fill(0, start);
+      this.bytes.fill(0, 0, end);
+    }
+    this.#publishedRead = to;
+    Atomics.store(this.header, WORD_READ, to);
+    if (Atomics.load(this.header, WORD_SENDERS_WAITING) !== 0) this.#wakeSenders();
+  }
+
+  #wakeSenders(): void {
+    Atomics.add(this.header, WORD_SPACE, 1);
+    Atomics.notify(this.header, WORD_SPACE);
+  }
+}

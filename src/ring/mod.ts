@@ -1,0 +1,31 @@
+/**
+ * The ring layer: the arena (one growable SharedArrayBuffer), many-producer mailboxes in it, and
+ * doorbells that let a receiving thread sleep. Knows nothing of the codec, actors or workers.
+ *
+ * @module
+ */
+
+export { Arena, ARENA_USER_WORD, type ArenaOptions } from "./arena.ts";
+export { AWAKE, Doorbell, DOORBELL_BYTES, PARKED, ringBell } from "./doorbell.ts";
+export {
+  CLOSED_AND_DRAINED,
+  EMPTY,
+  Mailbox,
+  MAILBOX_HEADER_BYTES,
+  MAILBOX_USER_WORD,
+  type MailboxOptions,
+  MAX_CAPACITY,
+  MIN_CAPACITY,
+  type ReceiveOptions,
+  RECORD_HEADER_BYTES,
+  recordBytes,
+  type SendOptions,
+} from "./mailbox.ts";
+export {
+  ArenaFullError,
+  MailboxClosedError,
+  MailboxFullError,
+  MessageTooLargeError,
+} from "./errors.ts";
+export { type SpinOptions, SpinPolicy } from "./spin_policy.ts";
+export { waitWordAsync } from "./wait.ts";

@@ -1,0 +1,251 @@
+import assert from "node:assert/strict";
+import {
+  Arena,
+  CLOSED_AND_DRAINED,
+  Doorbell,
+  EMPTY,
+  Mailbox,
+  MailboxClosedError,
+  MailboxFullError,
+  MessageTooLargeError,
+  PARKED,
+  recordBytes,
+} from "../../src/ring/mod.ts";
+import { checkRecord, OrderCheck, writeRecord } from "./_records.ts";
+import { startWorker, within } from "./_worker.ts";
+
+const WORKER = new URL("./_ring_worker.ts", import.meta.url);
+
+function boundMailbox(capacity: number): { arena: Arena; mailbox: Mailbox } {
+  const arena = Arena.create({ initialBytes: 1 << 16, maxBytes: 1 << 24 });
+  const mailbox = Mailbox.create(arena, { capacity });
+  mailbox.bindReceiver(Doorbell.create(arena));
+  return { arena, mailbox };
+}
+
+function bytesOf(...values: number[]): Uint8Array {
+  return new Uint8Array(values);
+}
+
+/** Polls `condition` on a short timer until it holds, failing after `ms`. */
+async function until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = performance.now() + ms;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
+Deno.test("mailbox: records arrive whole and in order, with no copy needed", () => {
+  const { mailbox } = boundMailbox(256);
+  assert.equal(mailbox.read(), EMPTY);
+  assert.equal(mailbox.trySend(bytesOf(1, 2, 3)), true);
+  assert.equal(mailbox.trySend(bytesOf()), true);
+  assert.equal(mailbox.trySend(bytesOf(9, 8, 7, 6, 5), 1, 4), true);
+  const seen: number[][] = [];
+  for (let length = mailbox.read(); length !== EMPTY; length = mailbox.read()) {
+    seen.push([...mailbox.bytes.subarray(mailbox.recordStart, mailbox.recordStart + length)]);
+    assert.equal(mailbox.read(), length, "read again before release gives the same record");
+    mailbox.release();
+  }
+  assert.deepEqual(seen, [[1, 2, 3], [], [8, 7, 6]]);
+});
+
+Deno.test("mailbox: wraps around with padding many times without losing a byte", () => {
+  const { mailbox } = boundMailbox(128);
+  const scratch = new Uint8Array(64);
+  const order = new OrderCheck(1);
+  let sent = 0;
+  while (sent < 5000) {
+    // Fill until full, then drain half: the ring is full often and wraps everywhere.
+    while (sent < 5000) {
+      const length = writeRecord(scratch, 0, sent, 40);
+      if (!mailbox.trySend(scratch, 0, length)) break;
+      sent++;
+    }
+    for (let i = 0; i < 2; i++) {
+      const length = mailbox.read();
+      if (length < 0) break;
+      order.see(...checkRecord(mailbox.bytes, mailbox.recordStart, length, 40));
+      mailbox.release();
+    }
+  }
+  for (let length = mailbox.read(); length >= 0; length = mailbox.read()) {
+    order.see(...checkRecord(mailbox.bytes, mailbox.recordStart, length, 40));
+    mailbox.release();
+  }
+  assert.equal(order.next[0], 5000);
+});
+
+Deno.test("mailbox: the largest record fits an empty ring wherever the cursor is", () => {
+  const { mailbox } = boundMailbox(64);
+  const big = new Uint8Array(mailbox.maxPayload).fill(7);
+  for (let shift = 0; shift < 8; shift++) {
+    // Move the cursor by shift * 8 bytes, then send a record that needs the whole ring.
+    if (shift > 0) {
+      assert.equal(mailbox.trySend(new Uint8Array(shift * 8 - 8)), true);
+      assert.ok(mailbox.read() >= 0);
+      mailbox.release();
+      assert.equal(mailbox.read(), EMPTY);
+      // The tail is padded first; the record fits once the consumer stepped over the padding.
+      assert.equal(mailbox.trySend(big), false);
+      assert.equal(mailbox.read(), EMPTY);
+    }
+    assert.equal(mailbox.trySend(big), true, `shift ${shift}`);
+    assert.equal(mailbox.read(), big.length);
+    assert.deepEqual(
+      mailbox.bytes.slice(mailbox.recordStart, mailbox.recordStart + big.length),
+      big,
+    );
+    mailbox.release();
+  }
+});
+
+Deno.test("mailbox: trySend says false when full, and a freed ring takes records again", () => {
+  const { mailbox } = boundMailbox(64);
+  const record = new Uint8Array(8);
+  let accepted = 0;
+  while (mailbox.trySend(record)) accepted++;
+  assert.equal(accepted, 64 / recordBytes(8));
+  assert.equal(mailbox.read(), 8);
+  mailbox.release();
+  assert.equal(mailbox.trySend(record), true);
+  assert.equal(mailbox.trySend(record), false);
+  while (mailbox.read() >= 0) mailbox.release();
+  assert.equal(mailbox.trySend(record), true);
+});
+
+Deno.test("mailbox: a record that can never fit fails at once, naming both sizes", () => {
+  const { mailbox } = boundMailbox(64);
+  assert.throws(() => mailbox.trySend(new Uint8Array(57)), (error: unknown) => {
+    assert.ok(error instanceof MessageTooLargeError);
+    assert.equal(error.size, 57);
+    assert.equal(error.limit, 56);
+    assert.match(error.message, /57 bytes.*56 bytes.*64 bytes/);
+    return true;
+  });
+  assert.throws(() => mailbox.send(new Uint8Array(100), 10), MessageTooLargeError);
+});
+
+Deno.test("mailbox: close lets the consumer drain, then reports closed; sends fail", async () => {
+  const { mailbox } = boundMailbox(256);
+  mailbox.trySend(bytesOf(1));
+  mailbox.trySend(bytesOf(2));
+  mailbox.close();
+  mailbox.close();
+  assert.equal(mailbox.closed, true);
+  assert.throws(() => mailbox.trySend(bytesOf(3)), MailboxClosedError);
+  assert.throws(() => mailbox.send(bytesOf(3), 10), MailboxClosedError);
+  await assert.rejects(mailbox.sendAsync(bytesOf(3)), MailboxClosedError);
+  assert.deepEqual(mailbox.receive(0), bytesOf(1));
+  assert.deepEqual(await mailbox.receiveAsync({ timeout: 0 }), bytesOf(2));
+  assert.equal(mailbox.read(), CLOSED_AND_DRAINED);
+  assert.throws(() => mailbox.receive(10), MailboxClosedError);
+  await assert.rejects(mailbox.receiveAsync({ timeout: 10 }), MailboxClosedError);
+  assert.throws(() => mailbox.receiveInto(new Uint8Array(8), 10), MailboxClosedError);
+});
+
+Deno.test("mailbox: receive on an empty mailbox returns null after its timeout", async () => {
+  const { mailbox } = boundMailbox(256);
+  assert.equal(mailbox.receive(20), null);
+  assert.equal(mailbox.receiveInto(new Uint8Array(4), 20), -1);
+  assert.equal(mailbox.waitForRecord(5), EMPTY);
+  assert.equal(await mailbox.receiveAsync({ timeout: 20 }), null);
+});
+
+Deno.test("mailbox: async receive stops on abort and resolves when a record comes", async () => {
+  const { mailbox } = boundMailbox(256);
+  const controller = new AbortController();
+  const aborted = mailbox.receiveAsync({ signal: controller.signal });
+  controller.abort();
+  assert.equal(await aborted, null);
+  const pending = mailbox.receiveAsync({ timeout: 10_000 });
+  mailbox.trySend(bytesOf(42));
+  assert.deepEqual(await within(10_000, "async receive", pending), bytesOf(42));
+});
+
+Deno.test("mailbox: a send into a full mailbox fails after its timeout, nothing half-sent", async () => {
+  const { mailbox } = boundMailbox(64);
+  while (mailbox.trySend(new Uint8Array(8)));
+  assert.throws(() => mailbox.send(new Uint8Array(8), 20), MailboxFullError);
+  await assert.rejects(mailbox.sendAsync(new Uint8Array(8), { timeout: 20 }), MailboxFullError);
+  const controller = new AbortController();
+  const aborted = mailbox.sendAsync(new Uint8Array(8), { signal: controller.signal });
+  controller.abort();
+  await assert.rejects(aborted, MailboxFullError);
+  let count = 0;
+  while (mailbox.read() >= 0) {
+    mailbox.release();
+    count++;
+  }
+  assert.equal(count, 64 / 16);
+});
+
+Deno.test("mailbox: an async send waits for space and copies the caller's bytes", async () => {
+  const { mailbox } = boundMailbox(64);
+  while (mailbox.trySend(new Uint8Array(8)));
+  const source = bytesOf(1, 2, 3, 4, 5, 6, 7, 8);
+  const sending = mailbox.sendAsync(source, { timeout: 10_000 });
+  source.fill(0);
+  while (mailbox.read() >= 0) mailbox.release();
+  await within(10_000, "async send", sending);
+  assert.deepEqual(mailbox.receive(0), bytesOf(1, 2, 3, 4, 5, 6, 7, 8));
+});
+
+Deno.test("mailbox: close wakes a receiver parked in another worker", async () => {
+  const arena = Arena.create({ maxBytes: 1 << 24 });
+  const mailbox = Mailbox.create(arena, { capacity: 256 });
+  using worker = startWorker(WORKER);
+  worker.worker.postMessage({
+    kind: "receive",
+    buffer: arena.buffer,
+    offset: mailbox.offset,
+    timeout: 60_000,
+  });
+  // The receiver binds its doorbell; wait until it reads PARKED, then close.
+  await until(() => {
+    const bell = mailbox.header[4];
+    return bell !== 0 && Atomics.load(arena.lineView(bell), (bell & 63) >> 2) === PARKED;
+  }, "receiver parks");
+  mailbox.close();
+  const reply = await within(10_000, "receiver wakes", worker.next<{ error?: string }>());
+  assert.match(reply.error ?? "", /^MailboxClosedError/);
+});
+
+Deno.test("mailbox: close wakes a sender blocked on a full mailbox in another worker", async () => {
+  const arena = Arena.create({ maxBytes: 1 << 24 });
+  const mailbox = Mailbox.create(arena, { capacity: 64 });
+  mailbox.bindReceiver(Doorbell.create(arena));
+  while (mailbox.trySend(new Uint8Array(8)));
+  using worker = startWorker(WORKER);
+  worker.worker.postMessage({
+    kind: "send",
+    buffer: arena.buffer,
+    offset: mailbox.offset,
+    size: 8,
+    timeout: 60_000,
+  });
+  await until(() => Atomics.load(mailbox.header, 1) === 1, "sender waits for space");
+  mailbox.close();
+  const reply = await within(10_000, "sender wakes", worker.next<{ error?: string }>());
+  assert.match(reply.error ?? "", /^MailboxClosedError/);
+});
+
+Deno.test("mailbox: a blocked sender in another worker gets in once space is freed", async () => {
+  const arena = Arena.create({ maxBytes: 1 << 24 });
+  const mailbox = Mailbox.create(arena, { capacity: 64 });
+  mailbox.bindReceiver(Doorbell.create(arena));
+  while (mailbox.trySend(new Uint8Array(8)));
+  using worker = startWorker(WORKER);
+  worker.worker.postMessage({
+    kind: "send",
+    buffer: arena.buffer,
+    offset: mailbox.offset,
+    size: 8,
+    timeout: 60_000,
+  });
+  await until(() => Atomics.load(mailbox.header, 1) === 1, "sender waits for space");
+  while (mailbox.read() >= 0) mailbox.release();
+  assert.deepEqual(await within(10_000, "sender done", worker.next()), { done: true });
+  assert.equal(mailbox.read(), 8);
+});
