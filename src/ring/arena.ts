@@ -83,8 +83,12 @@ export class Arena {
   /** The arena header words (fixed view over the first 256 bytes). */
   readonly header: Int32Array;
   readonly #heads: BigInt64Array;
-  /** Length-tracking, so slower per access: only for the allocator's rare free-list links. */
-  readonly #all: Int32Array;
+  /**
+   * Every word of the arena, length-tracking (it sees growth from any thread), so ~3× slower per
+   * access than a fixed view: for rare accesses to words of other structures, such as the
+   * allocator's free-list links and the ready queue's links.
+   */
+  readonly words: Int32Array;
   readonly #views = new Map<number, Int32Array>();
 
   private constructor(buffer: SharedArrayBuffer) {
@@ -94,7 +98,7 @@ export class Arena {
     this.buffer = buffer;
     this.header = new Int32Array(buffer, 0, ARENA_HEADER_BYTES / 4);
     this.#heads = new BigInt64Array(buffer, FREE_LIST_BYTE, SIZE_CLASSES);
-    this.#all = new Int32Array(buffer);
+    this.words = new Int32Array(buffer);
   }
 
   /** Makes a new, empty arena. */
@@ -182,7 +186,7 @@ export class Arena {
     const sizeClass = sizeClassOf(bytes);
     for (;;) {
       const head = Atomics.load(this.#heads, sizeClass);
-      Atomics.store(this.#all, offset >> 2, Number(head & 0xffff_ffffn));
+      Atomics.store(this.words, offset >> 2, Number(head & 0xffff_ffffn));
       const next = (head & ~0xffff_ffffn) | BigInt(offset);
       if (Atomics.compareExchange(this.#heads, sizeClass, head, next) === head) return;
     }
@@ -219,7 +223,7 @@ export class Arena {
       if (offset === 0) return 0;
       // The block may be popped and reused by another thread meanwhile: then `next` is junk,
       // but the tag has moved on and the exchange below fails, so the junk is never used.
-      const next = Atomics.load(this.#all, offset >> 2);
+      const next = Atomics.load(this.words, offset >> 2);
       const tag = ((head >> 32n) + 1n) & 0xffff_ffffn;
       if (
         Atomics.compareExchange(this.#heads, sizeClass, head, (tag << 32n) | BigInt(next)) === head

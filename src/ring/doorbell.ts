@@ -1,21 +1,33 @@
 /**
- * A doorbell: one Int32 per receiving thread, so one thread can sleep on many mailboxes.
+ * A doorbell: one Int32 per receiving thread, so one thread can sleep on many mailboxes, and the
+ * thread's ready queue: the mailboxes that have messages and wait for their turn.
  *
  * Memory layout: a 64-byte arena block (a cache line of its own, so ringing one thread's bell
- * never slows another thread's), of which word 0 is the bell:
+ * never slows another thread's):
  *
  * ```
  * word 0  AWAKE (0) or PARKED (1)
  *         set to PARKED by the receiving thread just before it sleeps, and to AWAKE when it
  *         wakes; set from PARKED to AWAKE by whichever sender rings first
  * word 1  the receiving thread's id, written once by the receiver (for diagnostics)
+ * word 2  ready queue tail: byte offset of the last node pushed   Atomics.exchange by pushers
+ * word 6  the queue's stub node's link (this block is the stub)    see below
  * ```
  *
- * The protocol avoids both lost wake-ups and needless `Atomics.notify` calls (a syscall plus a
- * global lock in V8): the receiver stores PARKED, then checks for work, then sleeps only while
- * the bell still reads PARKED; a sender publishes its work, then reads the bell and notifies only
- * if it reads PARKED. All these accesses are sequentially consistent, so either the receiver's
- * check sees the work or the sender's read sees PARKED.
+ * The bell protocol avoids both lost wake-ups and needless `Atomics.notify` calls (a syscall
+ * plus a global lock in V8): the receiver stores PARKED, then checks for work, then sleeps only
+ * while the bell still reads PARKED; a sender publishes its work, then reads the bell and
+ * notifies only if it reads PARKED. All these accesses are sequentially consistent, so either
+ * the receiver's check sees the work or the sender's read sees PARKED.
+ *
+ * The ready queue is an intrusive many-producer, single-consumer linked queue (D. Vyukov's
+ * design): its nodes are mailbox headers, linked through their word {@link NEXT_WORD}; any thread
+ * pushes (one exchange of the tail, then one store linking the previous node, in straight-line
+ * code so a terminated Worker cannot stop between them); only the receiving thread pops, keeping
+ * the head in a local variable. A mailbox is in the queue at most once: the mailbox's schedule
+ * word guards that (see mailbox.ts). Between a pusher's exchange and its link the queue looks
+ * empty past that point; the pusher rings the bell right after linking, so the receiver sleeps
+ * through that moment instead of spinning on it.
  *
  * @module
  */
@@ -28,6 +40,21 @@ export const AWAKE = 0;
 export const PARKED = 1;
 /** Bytes a doorbell takes in the arena. */
 export const DOORBELL_BYTES = 64;
+const WORD_BELL = 0;
+const WORD_THREAD = 1;
+const WORD_TAIL = 2;
+/** The word of a ready-queue node (a mailbox header, or the doorbell as stub) linking the next. */
+export const NEXT_WORD = 6;
+
+/**
+ * Puts the mailbox whose header is at `node` at the end of the ready queue of the doorbell whose
+ * words are `bell` (its line view). Any thread; the caller then rings the bell.
+ */
+export function pushReady(words: Int32Array, bell: Int32Array, node: number): void {
+  Atomics.store(words, (node >> 2) + NEXT_WORD, 0);
+  const previous = Atomics.exchange(bell, WORD_TAIL, node);
+  Atomics.store(words, (previous >> 2) + NEXT_WORD, node);
+}
 
 /**
  * Wakes the thread sleeping on the bell word `view[index]`, if it is parked. Any thread may
@@ -59,6 +86,9 @@ export class Doorbell {
   /** Byte offset of the bell word in the arena; senders find it there. */
   readonly offset: number;
   readonly #view: Int32Array;
+  readonly #words: Int32Array;
+  /** The ready queue's head: the node popped last (or the stub); only this thread moves it. */
+  #head: number;
   readonly #waiters = new Set<AsyncWaiter>();
   /** Whether a `waitAsync` on the bell is pending. */
   #armed = false;
@@ -69,13 +99,22 @@ export class Doorbell {
   private constructor(arena: Arena, offset: number) {
     this.offset = offset;
     this.#view = arena.lineView(offset);
+    this.#words = arena.words;
+    this.#head = offset;
   }
 
   /** Allocates a doorbell for the calling thread. Free it with {@link Doorbell.free}. */
   static create(arena: Arena, threadId = 0): Doorbell {
-    const bell = new Doorbell(arena, arena.allocate(DOORBELL_BYTES));
-    Atomics.store(bell.#view, 1, threadId);
-    return bell;
+    const offset = arena.allocate(DOORBELL_BYTES);
+    const view = arena.lineView(offset);
+    Atomics.store(view, WORD_THREAD, threadId);
+    Atomics.store(view, WORD_TAIL, offset);
+    return new Doorbell(arena, offset);
+  }
+
+  /** The receiving side of a doorbell another thread allocated for this thread. */
+  static attach(arena: Arena, offset: number): Doorbell {
+    return new Doorbell(arena, offset);
   }
 
   /** Returns the doorbell's memory to the arena; nothing may ring it afterwards. */
@@ -83,14 +122,52 @@ export class Doorbell {
     arena.free(this.offset, DOORBELL_BYTES);
   }
 
+  /** The doorbell's words (its line view), for {@link pushReady} and {@link ringBell}. */
+  get view(): Int32Array {
+    return this.#view;
+  }
+
+  /** Whether a mailbox may be waiting in the ready queue (cheap; for spin loops). */
+  hasReady(): boolean {
+    return this.#head !== this.offset || Atomics.load(this.#view, WORD_TAIL) !== this.offset;
+  }
+
+  /**
+   * Takes the next mailbox from the ready queue: its header's byte offset, or 0 when the queue
+   * is empty (or its next node is still being linked — its pusher rings the bell after).
+   * Only on the receiving thread.
+   */
+  nextReady(): number {
+    const words = this.#words;
+    const stub = this.offset;
+    let head = this.#head;
+    let next = Atomics.load(words, (head >> 2) + NEXT_WORD);
+    if (head === stub) {
+      if (next === 0) return 0;
+      this.#head = head = next;
+      next = Atomics.load(words, (head >> 2) + NEXT_WORD);
+    }
+    if (next !== 0) {
+      this.#head = next;
+      return head;
+    }
+    if (Atomics.load(this.#view, WORD_TAIL) !== head) return 0;
+    // `head` is the last node: put the stub behind it so `head` can be handed out.
+    pushReady(words, this.#view, stub);
+    next = Atomics.load(words, (head >> 2) + NEXT_WORD);
+    if (next === 0) return 0;
+    this.#head = next;
+    return head;
+  }
+
   /** Whether the bell currently reads PARKED (can be stale by the time you look). */
   get parked(): boolean {
-    return Atomics.load(this.#view, 0) === PARKED;
+    return Atomics.load(this.#view, WORD_BELL) === PARKED;
   }
 
   /** Rings this bell (same as {@link ringBell} on its word). */
   ring(): void {
-    ringBell(this.#view, 0);
+    ringBell(this.#view, WORD_BELL);
   }
 
   /**
@@ -100,12 +177,12 @@ export class Doorbell {
    */
   park(ready: () => boolean, timeoutMs: number): boolean {
     const view = this.#view;
-    Atomics.store(view, 0, PARKED);
+    Atomics.store(view, WORD_BELL, PARKED);
     if (ready()) {
       this.#unpark();
       return true;
     }
-    const result = Atomics.wait(view, 0, PARKED, timeoutMs);
+    const result = Atomics.wait(view, WORD_BELL, PARKED, timeoutMs);
     this.#unpark();
     return result !== "timed-out";
   }
@@ -150,7 +227,7 @@ export class Doorbell {
 
   /** After a sync park: stay PARKED while async waiters of this thread still need the rings. */
   #unpark(): void {
-    if (this.#waiters.size === 0) Atomics.store(this.#view, 0, AWAKE);
+    if (this.#waiters.size === 0) Atomics.store(this.#view, WORD_BELL, AWAKE);
     else this.#recheck();
   }
 
@@ -162,11 +239,11 @@ export class Doorbell {
   #arm(): void {
     if (this.#armed) return;
     const view = this.#view;
-    Atomics.store(view, 0, PARKED);
+    Atomics.store(view, WORD_BELL, PARKED);
     this.#recheck();
     if (this.#waiters.size === 0) return;
     this.#armed = true;
-    const result = Atomics.waitAsync(view, 0, PARKED);
+    const result = Atomics.waitAsync(view, WORD_BELL, PARKED);
     const onWake = () => {
       this.#armed = false;
       this.#recheck();
@@ -178,8 +255,8 @@ export class Doorbell {
 
   /** The last async waiter is gone: release the pending `waitAsync`. */
   #quiet(): void {
-    Atomics.store(this.#view, 0, AWAKE);
+    Atomics.store(this.#view, WORD_BELL, AWAKE);
     // Wakes our own pending waitAsync so V8 drops it instead of holding it forever.
-    if (this.#armed) Atomics.notify(this.#view, 0);
+    if (this.#armed) Atomics.notify(this.#view, WORD_BELL);
   }
 }

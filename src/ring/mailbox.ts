@@ -13,7 +13,11 @@
  * word  3  byte offset of the data ring     written once at creation
  * word  4  byte offset of the receiver's    written by the receiver when it binds
  *          doorbell word (0: none yet)
- * words 5..15  for the layers above (see MAILBOX_USER_WORD)
+ * word  5  schedule: IDLE, SCHEDULED,       DIRECT written by the receiver when it binds; the
+ *          WAITING or DIRECT                others by CAS from producers (IDLE -> SCHEDULED)
+ *                                           and stores from the receiver
+ * word  6  ready-queue link (NEXT_WORD)     see doorbell.ts
+ * words 7..15  for the layers above (see MAILBOX_USER_WORD)
  * word 16  read cursor                      Atomics.store by the consumer only
  * word 17  space sequence                   Atomics.add by the consumer when it frees space
  *                                           while senders wait, and by close()
@@ -47,6 +51,15 @@
  * spin policy, and never skips ahead, so order is kept. RESERVED with the producer's id tells the
  * layers above who is late, so a record from a producer known to be dead can be discarded.
  *
+ * Two ways to be woken. A DIRECT mailbox's producers ring the receiver's bell after every
+ * publish: for a thread that waits on one mailbox. A scheduled mailbox belongs to a thread that
+ * serves many: the producer that finds it IDLE moves it to SCHEDULED (one compare-exchange, so
+ * exactly one producer wins), pushes it onto the receiver's ready queue and rings; producers that
+ * find it SCHEDULED do nothing more, because the receiver will get to it. The receiver, when it
+ * has drained it, stores IDLE and then looks once more, so a record published in between is
+ * never stranded. WAITING means the receiver is blocked on this very mailbox (an actor's
+ * `receive`): producers then ring without queueing.
+ *
  * The consumer zeroes the bytes it consumed before it publishes its read cursor, so a header
  * position always reads 0 until a producer writes it. It publishes every quarter ring, and
  * whenever it finds the ring empty; then it wakes producers waiting for space, if any.
@@ -55,7 +68,7 @@
  */
 
 import type { Arena } from "./arena.ts";
-import { type Doorbell, ringBell } from "./doorbell.ts";
+import { type Doorbell, NEXT_WORD, pushReady, ringBell } from "./doorbell.ts";
 import { MailboxClosedError, MailboxFullError, MessageTooLargeError } from "./errors.ts";
 import { SpinPolicy } from "./spin_policy.ts";
 import { waitWordAsync } from "./wait.ts";
@@ -65,10 +78,21 @@ const WORD_SENDERS_WAITING = 1;
 const WORD_CAPACITY = 2;
 const WORD_DATA = 3;
 const WORD_DOORBELL = 4;
+const WORD_SCHEDULE = 5;
 const WORD_READ = 16;
 const WORD_SPACE = 17;
-/** First header word (of 5..15) that the layers above may use. */
-export const MAILBOX_USER_WORD = 5;
+/** First header word (of 7..15) that the layers above may use. */
+export const MAILBOX_USER_WORD = 7;
+if (NEXT_WORD !== 6) throw new Error("mailbox header layout and ready-queue link disagree");
+
+/** Schedule word: not queued, no records seen since the receiver last looked. */
+const IDLE = 0;
+/** Schedule word: in the receiver's ready queue, or being drained right now. */
+const SCHEDULED = 1;
+/** Schedule word: the receiver is blocked waiting on this mailbox alone. */
+const WAITING = 2;
+/** Schedule word: the receiver waits on this mailbox alone; ring after every publish. */
+const DIRECT = 3;
 /** Bytes of a mailbox header block. */
 export const MAILBOX_HEADER_BYTES = 128;
 
@@ -92,6 +116,14 @@ export const CLOSED_AND_DRAINED = -2;
 export interface MailboxOptions {
   /** Bytes in the data ring: a power of two from 64 to 2^28. Default 65536. */
   capacity?: number;
+}
+
+/** How a receiver binds to a mailbox. */
+export interface BindOptions {
+  /** Whether the mailbox is one of many its receiver serves through its ready queue. */
+  scheduled?: boolean;
+  /** The receiver's spin policy (one per thread is best). Default: a new one. */
+  spin?: SpinPolicy;
 }
 
 /** Options of a receive that may wait. */
@@ -145,6 +177,7 @@ export class Mailbox {
   #reservedLength = 0;
   #bell: Int32Array | null = null;
   #bellIndex = 0;
+  #scheduled = false;
   // Consumer-side state (only on the receiving thread's handle).
   #readCursor = 0;
   #publishedRead = 0;
@@ -370,9 +403,19 @@ export class Mailbox {
     let bell = this.#bell;
     if (bell === null) {
       const offset = Atomics.load(this.header, WORD_DOORBELL);
-      if (offset === 0) return; // no receiver yet: it checks the ring when it binds
+      if (offset === 0) return; // no receiver yet: it looks at the ring when it binds
       bell = this.#bell = this.#arena.lineView(offset);
       this.#bellIndex = (offset & 63) >> 2;
+      this.#scheduled = Atomics.load(this.header, WORD_SCHEDULE) !== DIRECT;
+    }
+    if (this.#scheduled) {
+      const state = Atomics.load(this.header, WORD_SCHEDULE);
+      if (state === IDLE) {
+        if (Atomics.compareExchange(this.header, WORD_SCHEDULE, IDLE, SCHEDULED) !== IDLE) return;
+        pushReady(this.#arena.words, bell, this.offset);
+      } else if (state !== WAITING) {
+        return;
+      }
     }
     ringBell(bell, this.#bellIndex);
   }
@@ -395,13 +438,31 @@ export class Mailbox {
 
   /**
    * Makes this handle the mailbox's consumer, woken through `doorbell` (owned by this thread).
-   * Call once, on the receiving thread, before receiving.
+   * Call once, on the receiving thread, before receiving. With `scheduled`, the mailbox goes
+   * through the doorbell's ready queue (see {@link Doorbell.nextReady}) instead of being waited
+   * on alone; records already sent queue it at once.
    */
-  bindReceiver(doorbell: Doorbell, spin: SpinPolicy = new SpinPolicy()): void {
+  bindReceiver(doorbell: Doorbell, options: BindOptions = {}): void {
     this.#receiver = doorbell;
-    this.#spin = spin;
+    this.#spin = options.spin ?? new SpinPolicy();
     this.#readCursor = this.#publishedRead = Atomics.load(this.header, WORD_READ);
+    if (!options.scheduled) Atomics.store(this.header, WORD_SCHEDULE, DIRECT);
     Atomics.store(this.header, WORD_DOORBELL, doorbell.offset);
+    // Records sent before the doorbell was known rang nothing: queue them now.
+    if (options.scheduled && (this.hasRecord() || this.closed)) this.#ring();
+  }
+
+  /**
+   * Ends the receiver's turn on a scheduled mailbox it found empty: marks it IDLE, then looks
+   * once more, because a producer may have published after the last look and, finding the
+   * mailbox SCHEDULED, queued nothing.
+   * @returns true when the mailbox must be served again (it is SCHEDULED once more and not in
+   * the ready queue: the caller keeps it in its own run queue).
+   */
+  endTurn(): boolean {
+    Atomics.store(this.header, WORD_SCHEDULE, IDLE);
+    if (!this.hasRecord() && !this.closed) return false;
+    return Atomics.compareExchange(this.header, WORD_SCHEDULE, IDLE, SCHEDULED) === IDLE;
   }
 
   /** Whether a complete record (or padding) waits at the read cursor. Cheap; for spin loops. */
@@ -482,7 +543,7 @@ export class Mailbox {
       if (!this.#spin!.spin(this.#hasRecord)) {
         const remaining = deadline - performance.now();
         if (!(remaining > 0)) return EMPTY;
-        doorbell.park(this.#hasRecordOrClosed, remaining);
+        this.#parkOn(doorbell, remaining);
       }
       result = this.read();
       if (result !== EMPTY) return result;
@@ -558,6 +619,18 @@ export class Mailbox {
       throw new TypeError("receive on a mailbox handle without bindReceiver() on this thread");
     }
     return this.#receiver;
+  }
+
+  /** Parks until this mailbox may have a record (a scheduled one is marked WAITING meanwhile). */
+  #parkOn(doorbell: Doorbell, timeoutMs: number): void {
+    const state = Atomics.load(this.header, WORD_SCHEDULE);
+    if (state === DIRECT) {
+      doorbell.park(this.#hasRecordOrClosed, timeoutMs);
+      return;
+    }
+    Atomics.store(this.header, WORD_SCHEDULE, WAITING);
+    doorbell.park(this.#hasRecordOrClosed, timeoutMs);
+    Atomics.store(this.header, WORD_SCHEDULE, state);
   }
 
   #drainedAndClosed(): boolean {

@@ -6,8 +6,17 @@
  */
 
 export { Arena, ARENA_USER_WORD, type ArenaOptions } from "./arena.ts";
-export { AWAKE, Doorbell, DOORBELL_BYTES, PARKED, ringBell } from "./doorbell.ts";
 export {
+  AWAKE,
+  Doorbell,
+  DOORBELL_BYTES,
+  NEXT_WORD,
+  PARKED,
+  pushReady,
+  ringBell,
+} from "./doorbell.ts";
+export {
+  type BindOptions,
   CLOSED_AND_DRAINED,
   EMPTY,
   Mailbox,

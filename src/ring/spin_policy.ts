@@ -1,78 +1,81 @@
 /**
  * How long a waiting thread spins before it parks, adapted to whether spinning pays.
  *
- * Waking a parked thread costs 10–20 µs on our machines (the guest halts idle CPUs), so a short
- * spin before parking is worth ~50× in ping-pong throughput. But when the cores are
- * oversubscribed, the thread we wait for cannot run while we spin, and spinning only delays it.
- * So: a spin that succeeds after `i` checks keeps the limit at least `2i`; a spin that fails
- * halves the limit; and one wait in every {@link PROBE_EVERY} spins the default limit again, so a
- * policy that shrank under load recovers once the load is gone.
+ * Waking a parked thread costs 10–20 µs on our machines (the guest halts idle CPUs), so a spin
+ * before parking is worth ~50× in ping-pong throughput: it pays whenever the awaited work comes
+ * within the spin. It does not pay when work comes rarely, nor when the cores are oversubscribed
+ * (the thread we wait for cannot run while we spin, so spinning only delays it).
+ *
+ * So the policy keeps a moving average of how often a spin ended in success, and spins in
+ * proportion to it: `limit = maxSpins × hitRate`, at least `minSpins`, and a success after `i`
+ * checks keeps the limit at least `2i`. One miss barely moves the
+ * average — that matters, because in a ping-pong one side that parks makes the other side's next
+ * spin miss too (waking takes longer than any spin), and halving on each miss would collapse both
+ * sides into parking every round trip. Work that comes rarely drives the average, and the spin,
+ * to nothing within a few dozen waits. One wait in every {@link PROBE_EVERY} spins the full
+ * budget whatever the average, so a policy that stopped spinning notices when spinning pays
+ * again, and goes back to spinning as long as it takes.
  *
  * @module
  */
 
 /** How a {@link SpinPolicy} is tuned; counts are checks of the awaited condition (~6 ns each). */
 export interface SpinOptions {
-  /** The limit a new policy starts with and probes again now and then. Default 4096. */
-  spins?: number;
-  /** The least the limit shrinks to. Default 16. */
-  minSpins?: number;
-  /** The most the limit grows to. Default 65536. */
+  /** The full spin budget: the most checks before parking. Default 10000 (~60 µs). */
   maxSpins?: number;
+  /** The least a spin is cut down to. Default 16. */
+  minSpins?: number;
 }
 
-/** One spin-wait in this many uses the default limit, however far the limit has shrunk. */
+/** One spin-wait in this many uses the full budget, however low the hit rate has fallen. */
 export const PROBE_EVERY = 32;
+/** Weight of the newest outcome in the hit-rate average (1/16: ~16 waits of memory). */
+const RATE_WEIGHT = 1 / 16;
 
-/** The spin limits of one waiting thread; not shared between threads. */
+/** The spin budget of one waiting thread; not shared between threads. */
 export class SpinPolicy {
-  /** The current limit. */
-  limit: number;
-  readonly defaultSpins: number;
-  readonly minSpins: number;
   readonly maxSpins: number;
+  readonly minSpins: number;
+  /** Moving average of spins that ended in success, from 0 to 1. */
+  hitRate = 1;
   #uses = 0;
 
-  /** @throws {RangeError} when the limits are not integers with min ≤ spins ≤ max. */
+  /** @throws {RangeError} when the budgets are not integers with 0 ≤ minSpins ≤ maxSpins. */
   constructor(options: SpinOptions = {}) {
-    const spins = options.spins ?? 4096;
-    const minSpins = options.minSpins ?? Math.min(16, spins);
-    const maxSpins = options.maxSpins ?? Math.max(65536, spins);
-    for (
-      const [name, value] of [["spins", spins], ["minSpins", minSpins], [
-        "maxSpins",
-        maxSpins,
-      ]] as const
-    ) {
+    const maxSpins = options.maxSpins ?? 10_000;
+    const minSpins = options.minSpins ?? Math.min(16, maxSpins);
+    for (const [name, value] of [["maxSpins", maxSpins], ["minSpins", minSpins]] as const) {
       if (!Number.isInteger(value) || value < 0) {
         throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
       }
     }
-    if (!(minSpins <= spins && spins <= maxSpins)) {
-      throw new RangeError(
-        `need minSpins ≤ spins ≤ maxSpins, got ${minSpins}, ${spins}, ${maxSpins}`,
-      );
+    if (minSpins > maxSpins) {
+      throw new RangeError(`need minSpins ≤ maxSpins, got ${minSpins} and ${maxSpins}`);
     }
-    this.defaultSpins = spins;
-    this.minSpins = minSpins;
     this.maxSpins = maxSpins;
-    this.limit = spins;
+    this.minSpins = minSpins;
+  }
+
+  /** How many checks the next spin makes (unless it is a probe). */
+  get limit(): number {
+    return Math.max(this.minSpins, Math.round(this.maxSpins * this.hitRate));
   }
 
   /**
-   * Calls `ready` until it returns true or the limit is reached; learns from the outcome.
+   * Calls `ready` until it returns true or the budget is spent; learns from the outcome.
    * @returns whether `ready` became true while spinning.
    */
   spin(ready: () => boolean): boolean {
-    const probing = ++this.#uses % PROBE_EVERY === 0 && this.limit < this.defaultSpins;
-    const limit = probing ? this.defaultSpins : this.limit;
+    const limit = ++this.#uses % PROBE_EVERY === 0 ? this.maxSpins : this.limit;
     for (let i = 0; i < limit; i++) {
       if (ready()) {
-        if (2 * i > this.limit) this.limit = Math.min(this.maxSpins, 2 * i);
+        // A success after i checks says a spin of 2i would pay: never budget less than that.
+        const rate = this.hitRate + (1 - this.hitRate) * RATE_WEIGHT;
+        this.hitRate = Math.min(1, Math.max(rate, (2 * i) / this.maxSpins));
         return true;
       }
     }
-    this.limit = Math.max(this.minSpins, this.limit >> 1);
+    this.hitRate -= this.hitRate * RATE_WEIGHT;
     return false;
   }
 }

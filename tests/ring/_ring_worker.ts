@@ -36,7 +36,24 @@ export type Request =
   }
   | { kind: "receive"; buffer: SharedArrayBuffer; offset: number; timeout: number }
   | { kind: "send"; buffer: SharedArrayBuffer; offset: number; size: number; timeout: number }
-  | { kind: "allocate"; buffer: SharedArrayBuffer; offset: number; rounds: number; seed: number };
+  | { kind: "allocate"; buffer: SharedArrayBuffer; offset: number; rounds: number; seed: number }
+  | {
+    kind: "produce-many";
+    buffer: SharedArrayBuffer;
+    offsets: number[];
+    producer: number;
+    count: number;
+    maxExtra: number;
+  }
+  | {
+    kind: "serve";
+    buffer: SharedArrayBuffer;
+    offsets: number[];
+    producers: number;
+    count: number;
+    maxExtra: number;
+    batch: number;
+  };
 
 const WAIT_LIMIT_MS = 60_000;
 
@@ -55,6 +72,8 @@ self.onmessage = (event: MessageEvent<Request>) => {
 function handle(request: Request): unknown {
   const arena = Arena.attach(request.buffer);
   if (request.kind === "allocate") return allocate(arena, request.rounds, request.seed);
+  if (request.kind === "produce-many") return produceMany(arena, request);
+  if (request.kind === "serve") return serve(arena, request);
   const threadId = arena.newThreadId();
   const mailbox = Mailbox.attach(arena, request.offset, threadId);
   switch (request.kind) {
@@ -164,4 +183,67 @@ function allocate(arena: Arena, rounds: number, seed: number): unknown {
     }
   }
   return { done: true, tag, held };
+}
+
+/** Sends records to many mailboxes, choosing each record's mailbox from its sequence number. */
+function produceMany(arena: Arena, request: Extract<Request, { kind: "produce-many" }>): unknown {
+  const id = arena.newThreadId();
+  const boxes = request.offsets.map((offset) => Mailbox.attach(arena, offset, id));
+  const scratch = new Uint8Array(request.maxExtra + 5);
+  for (let seq = 0; seq < request.count; seq++) {
+    const length = writeRecord(scratch, request.producer, seq, request.maxExtra);
+    boxes[seq % boxes.length].send(scratch, WAIT_LIMIT_MS, 0, length);
+  }
+  return { done: true };
+}
+
+/**
+ * Serves many scheduled mailboxes from one thread, as an actor worker does: take a ready mailbox,
+ * read up to `batch` records, then either requeue it locally (more to read) or end its turn.
+ * Checks every record, and per producer that records arrive in order within each mailbox.
+ */
+function serve(arena: Arena, request: Extract<Request, { kind: "serve" }>): unknown {
+  const id = arena.newThreadId();
+  const bell = Doorbell.create(arena, id);
+  const boxes = new Map<number, Mailbox>();
+  for (const offset of request.offsets) {
+    const box = Mailbox.attach(arena, offset, id);
+    box.bindReceiver(bell, { scheduled: true });
+    boxes.set(offset, box);
+  }
+  const expected = request.offsets.map(() => new Array(request.producers).fill(-1));
+  const local: number[] = [];
+  let received = 0;
+  let wakeups = 0;
+  const deadline = performance.now() + WAIT_LIMIT_MS;
+  while (received < request.count) {
+    let offset = local.shift() ?? bell.nextReady();
+    if (offset === 0) {
+      wakeups++;
+      if (performance.now() > deadline) throw new Error(`stuck after ${received} records`);
+      bell.park(() => bell.hasReady(), 1000);
+      continue;
+    }
+    const box = boxes.get(offset)!;
+    const index = request.offsets.indexOf(offset);
+    let taken = 0;
+    for (; taken < request.batch; taken++) {
+      const length = box.read();
+      if (length < 0) break;
+      const [producer, seq] = checkRecord(box.bytes, box.recordStart, length, request.maxExtra);
+      if (seq <= expected[index][producer]) {
+        throw new Error(`mailbox ${index}: ${producer}/${seq} out of order`);
+      }
+      expected[index][producer] = seq;
+      box.release();
+      received++;
+    }
+    if (taken === request.batch) local.push(offset);
+    else if (box.endTurn()) local.push(offset);
+    offset = 0;
+  }
+  for (const box of boxes.values()) {
+    if (box.read() !== EMPTY) throw new Error("a record beyond the expected count arrived");
+  }
+  return { done: true, received, wakeups };
 }

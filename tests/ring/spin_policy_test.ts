@@ -1,40 +1,45 @@
 import assert from "node:assert/strict";
 import { PROBE_EVERY, SpinPolicy } from "../../src/ring/spin_policy.ts";
 
-Deno.test("spin policy: failed spins halve the limit down to its minimum", () => {
-  const policy = new SpinPolicy({ spins: 1024, minSpins: 16 });
-  assert.equal(policy.spin(() => false), false);
-  assert.equal(policy.limit, 512);
-  for (let i = 0; i < 20; i++) policy.spin(() => false);
-  assert.equal(policy.limit, 16);
+Deno.test("spin policy: a few misses barely shorten the spin", () => {
+  const policy = new SpinPolicy({ maxSpins: 1000, minSpins: 10 });
+  assert.equal(policy.limit, 1000);
+  for (let i = 0; i < 3; i++) assert.equal(policy.spin(() => false), false);
+  assert.ok(policy.limit > 800, `after 3 misses the limit is ${policy.limit}`);
 });
 
-Deno.test("spin policy: a late success raises the limit to twice the wait, up to the maximum", () => {
-  const policy = new SpinPolicy({ spins: 100, minSpins: 10, maxSpins: 1000 });
+Deno.test("spin policy: waits that never pay drive the spin down to its minimum", () => {
+  const policy = new SpinPolicy({ maxSpins: 1000, minSpins: 10 });
+  for (let i = 0; i < 200; i++) policy.spin(() => false);
+  assert.equal(policy.limit, 10);
+});
+
+Deno.test("spin policy: hits bring the spin back", () => {
+  const policy = new SpinPolicy({ maxSpins: 1000, minSpins: 10 });
+  for (let i = 0; i < 200; i++) policy.spin(() => false);
   let calls = 0;
-  assert.equal(policy.spin(() => ++calls > 80), true);
-  assert.equal(policy.limit, 160);
-  calls = 0;
-  policy.spin(() => ++calls > 150);
-  assert.equal(policy.limit, 300);
-  calls = 0;
-  policy.spin(() => ++calls > 290);
-  policy.spin(() => ++calls > 1e9);
-  assert.ok(policy.limit <= 1000);
+  // Work that arrives within a short spin raises the hit rate, and with it the budget.
+  for (let i = 0; i < 100; i++) assert.equal(policy.spin(() => ++calls % 5 === 0), true);
+  assert.ok(policy.limit > 900, `after 100 hits the limit is ${policy.limit}`);
 });
 
-Deno.test("spin policy: a shrunken limit probes the default again now and then", () => {
-  const policy = new SpinPolicy({ spins: 512, minSpins: 8 });
-  for (let i = 0; i < PROBE_EVERY - 1; i++) policy.spin(() => false);
+Deno.test("spin policy: a policy that stopped spinning probes, and spins again when it pays", () => {
+  const policy = new SpinPolicy({ maxSpins: 512, minSpins: 8 });
+  for (let i = 0; i < 200; i++) policy.spin(() => false);
   assert.equal(policy.limit, 8);
-  let calls = 0;
-  // The probe spins the default limit, so work arriving after 300 checks is caught.
-  assert.equal(policy.spin(() => ++calls > 300), true);
-  assert.equal(policy.limit, 600);
+  // Now work comes after 300 checks: the next probe (a full 512 spin) catches it, and from then
+  // on the spin is long enough to catch it every time.
+  let hits = 0;
+  for (let i = 0; i < PROBE_EVERY * 2; i++) {
+    let calls = 0;
+    if (policy.spin(() => ++calls > 300)) hits++;
+  }
+  assert.equal(policy.limit as number, 512);
+  assert.ok(hits > PROBE_EVERY, `caught the work ${hits} times`);
 });
 
-Deno.test("spin policy: nonsense limits are refused", () => {
-  assert.throws(() => new SpinPolicy({ spins: -1 }), RangeError);
-  assert.throws(() => new SpinPolicy({ spins: 10, minSpins: 20 }), RangeError);
-  assert.throws(() => new SpinPolicy({ spins: 1.5 }), RangeError);
+Deno.test("spin policy: nonsense budgets are refused", () => {
+  assert.throws(() => new SpinPolicy({ maxSpins: -1 }), RangeError);
+  assert.throws(() => new SpinPolicy({ maxSpins: 10, minSpins: 20 }), RangeError);
+  assert.throws(() => new SpinPolicy({ maxSpins: 1.5 }), RangeError);
 });

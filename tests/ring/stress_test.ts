@@ -147,3 +147,45 @@ Deno.test("stress: a producer stalled between reserve and publish costs the cons
     for (const producer of others) producer[Symbol.dispose]();
   }
 });
+
+Deno.test("stress: one thread serves 64 scheduled mailboxes fed by 3 producer workers", async () => {
+  const arena = Arena.create({ maxBytes: 1 << 26 });
+  const offsets = Array.from({ length: 64 }, () => Mailbox.create(arena, { capacity: 256 }).offset);
+  const count = 50_000;
+  using server = startWorker(WORKER);
+  server.worker.postMessage({
+    kind: "serve",
+    buffer: arena.buffer,
+    offsets,
+    producers: PRODUCERS,
+    count: PRODUCERS * count,
+    maxExtra: 60,
+    batch: 8,
+  });
+  const producers: TestWorker[] = [];
+  try {
+    for (let producer = 0; producer < PRODUCERS; producer++) {
+      const worker = startWorker(WORKER);
+      producers.push(worker);
+      worker.worker.postMessage({
+        kind: "produce-many",
+        buffer: arena.buffer,
+        offsets,
+        producer,
+        count,
+        maxExtra: 60,
+      });
+    }
+    type Result = { received?: number; error?: string };
+    const [served, ...done] = await within(
+      LIMIT_MS,
+      "scheduled run",
+      Promise.all([server.next<Result>(), ...producers.map((p) => p.next<Result>())]),
+    );
+    assert.equal(served.error, undefined);
+    assert.equal(served.received, PRODUCERS * count);
+    for (const result of done) assert.deepEqual(result, { done: true });
+  } finally {
+    for (const producer of producers) producer[Symbol.dispose]();
+  }
+});
