@@ -11,11 +11,12 @@
  * word  1  senders waiting for space        Atomics.add/sub by blocked producers
  * word  2  capacity of the data ring        written once at creation (a power of two)
  * word  3  byte offset of the data ring     written once at creation
- * word  4  byte offset of the receiver's    written by the receiver when it binds
- *          doorbell word (0: none yet)
- * word  5  schedule: IDLE, SCHEDULED,       DIRECT written by the receiver when it binds; the
- *          WAITING or DIRECT                others by CAS from producers (IDLE -> SCHEDULED)
- *                                           and stores from the receiver
+ * word  4  receiver: the byte offset of the   bound by the receiver; the state moves by CAS
+ *          receiver's doorbell (64-aligned,  from producers (IDLE -> SCHEDULED) and by stores
+ *          0 = none) | the schedule state    from the receiver
+ *          in the low 2 bits: IDLE,
+ *          SCHEDULED, WAITING or DIRECT
+ * word  5  reserved
  * word  6  ready-queue link (NEXT_WORD)     see doorbell.ts
  * words 7..15  for the layers above (see MAILBOX_USER_WORD)
  * word 16  read cursor                      Atomics.store by the consumer only
@@ -60,6 +61,11 @@
  * never stranded. WAITING means the receiver is blocked on this very mailbox (an actor's
  * `receive`): producers then ring without queueing.
  *
+ * The state shares one word with the doorbell's offset so that a producer's IDLE -> SCHEDULED
+ * exchange succeeds only against the doorbell it read: a mailbox that was recycled to a receiver
+ * on another thread, while a late producer was between its publish and its ring, can never be
+ * pushed onto its previous receiver's queue.
+ *
  * The consumer zeroes the bytes it consumed before it publishes its read cursor, so a header
  * position always reads 0 until a producer writes it. It publishes every quarter ring, and
  * whenever it finds the ring empty; then it wakes producers waiting for space, if any.
@@ -77,8 +83,8 @@ const WORD_WRITE = 0;
 const WORD_SENDERS_WAITING = 1;
 const WORD_CAPACITY = 2;
 const WORD_DATA = 3;
-const WORD_DOORBELL = 4;
-const WORD_SCHEDULE = 5;
+const WORD_RECEIVER = 4;
+const STATE_MASK = 3;
 const WORD_READ = 16;
 const WORD_SPACE = 17;
 /** First header word (of 7..15) that the layers above may use. */
@@ -175,9 +181,9 @@ export class Mailbox {
   #knownRead = 0;
   #reservedAt = -1;
   #reservedLength = 0;
+  /** The last doorbell this handle rang, and its line view. */
+  #bellOffset = 0;
   #bell: Int32Array | null = null;
-  #bellIndex = 0;
-  #scheduled = false;
   // Consumer-side state (only on the receiving thread's handle).
   #readCursor = 0;
   #publishedRead = 0;
@@ -400,24 +406,27 @@ export class Mailbox {
   }
 
   #ring(): void {
-    let bell = this.#bell;
-    if (bell === null) {
-      const offset = Atomics.load(this.header, WORD_DOORBELL);
-      if (offset === 0) return; // no receiver yet: it looks at the ring when it binds
-      bell = this.#bell = this.#arena.lineView(offset);
-      this.#bellIndex = (offset & 63) >> 2;
-      this.#scheduled = Atomics.load(this.header, WORD_SCHEDULE) !== DIRECT;
+    const header = this.header;
+    const receiver = Atomics.load(header, WORD_RECEIVER);
+    const bellOffset = receiver & ~STATE_MASK;
+    if (bellOffset === 0) return; // no receiver yet: it looks at the ring when it binds
+    const state = receiver & STATE_MASK;
+    if (state === SCHEDULED) return; // the receiver will get to it
+    if (bellOffset !== this.#bellOffset) {
+      this.#bell = this.#arena.lineView(bellOffset);
+      this.#bellOffset = bellOffset;
     }
-    if (this.#scheduled) {
-      const state = Atomics.load(this.header, WORD_SCHEDULE);
-      if (state === IDLE) {
-        if (Atomics.compareExchange(this.header, WORD_SCHEDULE, IDLE, SCHEDULED) !== IDLE) return;
-        pushReady(this.#arena.words, bell, this.offset);
-      } else if (state !== WAITING) {
-        return;
+    const bell = this.#bell!;
+    if (state === IDLE) {
+      if (
+        Atomics.compareExchange(header, WORD_RECEIVER, receiver, bellOffset | SCHEDULED) !==
+          receiver
+      ) {
+        return; // another producer queued it, or it was rebound: either way not ours to queue
       }
+      pushReady(this.#arena.words, bell, this.offset);
     }
-    ringBell(bell, this.#bellIndex);
+    ringBell(bell, 0);
   }
 
   #closedError(): MailboxClosedError {
@@ -446,8 +455,11 @@ export class Mailbox {
     this.#receiver = doorbell;
     this.#spin = options.spin ?? new SpinPolicy();
     this.#readCursor = this.#publishedRead = Atomics.load(this.header, WORD_READ);
-    if (!options.scheduled) Atomics.store(this.header, WORD_SCHEDULE, DIRECT);
-    Atomics.store(this.header, WORD_DOORBELL, doorbell.offset);
+    Atomics.store(
+      this.header,
+      WORD_RECEIVER,
+      doorbell.offset | (options.scheduled ? IDLE : DIRECT),
+    );
     // Records sent before the doorbell was known rang nothing: queue them now.
     if (options.scheduled && (this.hasRecord() || this.closed)) this.#ring();
   }
@@ -460,9 +472,32 @@ export class Mailbox {
    * the ready queue: the caller keeps it in its own run queue).
    */
   endTurn(): boolean {
-    Atomics.store(this.header, WORD_SCHEDULE, IDLE);
+    const bell = this.#consumer().offset;
+    Atomics.store(this.header, WORD_RECEIVER, bell | IDLE);
     if (!this.hasRecord() && !this.closed) return false;
-    return Atomics.compareExchange(this.header, WORD_SCHEDULE, IDLE, SCHEDULED) === IDLE;
+    return Atomics.compareExchange(this.header, WORD_RECEIVER, bell | IDLE, bell | SCHEDULED) ===
+      (bell | IDLE);
+  }
+
+  /**
+   * Detaches the receiver, so producers stop waking anyone; for a mailbox that was closed and
+   * drained and is about to be recycled. Then {@link reopen} readies it for a new receiver.
+   */
+  unbind(): void {
+    Atomics.store(this.header, WORD_RECEIVER, 0);
+    this.#receiver = null;
+  }
+
+  /**
+   * Opens a closed, drained and unbound mailbox again, for a new receiver. Producers holding
+   * handles from before may still send into it: the layers above must tell those records from
+   * the new receiver's (ringmail's envelopes carry the target's generation).
+   */
+  reopen(): void {
+    if (!this.closed || Atomics.load(this.header, WORD_RECEIVER) !== 0) {
+      throw new TypeError("reopen() needs a closed, drained and unbound mailbox");
+    }
+    Atomics.and(this.header, WORD_WRITE, ~CLOSED);
   }
 
   /** Whether a complete record (or padding) waits at the read cursor. Cheap; for spin loops. */
@@ -623,14 +658,14 @@ export class Mailbox {
 
   /** Parks until this mailbox may have a record (a scheduled one is marked WAITING meanwhile). */
   #parkOn(doorbell: Doorbell, timeoutMs: number): void {
-    const state = Atomics.load(this.header, WORD_SCHEDULE);
-    if (state === DIRECT) {
+    const receiver = Atomics.load(this.header, WORD_RECEIVER);
+    if ((receiver & STATE_MASK) === DIRECT) {
       doorbell.park(this.#hasRecordOrClosed, timeoutMs);
       return;
     }
-    Atomics.store(this.header, WORD_SCHEDULE, WAITING);
+    Atomics.store(this.header, WORD_RECEIVER, doorbell.offset | WAITING);
     doorbell.park(this.#hasRecordOrClosed, timeoutMs);
-    Atomics.store(this.header, WORD_SCHEDULE, state);
+    Atomics.store(this.header, WORD_RECEIVER, receiver);
   }
 
   #drainedAndClosed(): boolean {

@@ -204,7 +204,7 @@ Deno.test("mailbox: close wakes a receiver parked in another worker", async () =
   });
   // The receiver binds its doorbell; wait until it reads PARKED, then close.
   await until(() => {
-    const bell = mailbox.header[4];
+    const bell = mailbox.header[4] & ~3; // the receiver word: doorbell offset | state
     return bell !== 0 && Atomics.load(arena.lineView(bell), (bell & 63) >> 2) === PARKED;
   }, "receiver parks");
   mailbox.close();
@@ -248,4 +248,33 @@ Deno.test("mailbox: a blocked sender in another worker gets in once space is fre
   while (mailbox.read() >= 0) mailbox.release();
   assert.deepEqual(await within(10_000, "sender done", worker.next()), { done: true });
   assert.equal(mailbox.read(), 8);
+});
+
+Deno.test("mailbox: a scheduled mailbox is queued once, and a recycled one on its new receiver only", () => {
+  const arena = Arena.create({ maxBytes: 1 << 24 });
+  const first = Doorbell.create(arena);
+  const second = Doorbell.create(arena);
+  const box = Mailbox.create(arena, { capacity: 256 });
+  const producer = Mailbox.attach(arena, box.offset, 7);
+  producer.trySend(bytesOf(1)); // before any receiver: queued when the receiver binds
+  box.bindReceiver(first, { scheduled: true });
+  producer.trySend(bytesOf(2));
+  assert.equal(first.nextReady(), box.offset);
+  assert.equal(first.nextReady(), 0, "queued once for two records");
+  while (box.read() >= 0) box.release();
+  assert.equal(box.endTurn(), false);
+  producer.trySend(bytesOf(3));
+  assert.equal(first.nextReady(), box.offset, "idle again: the next record queues it again");
+  // Recycle: close, drain, unbind, reopen, bind on another thread's doorbell.
+  box.close();
+  while (box.read() >= 0) box.release();
+  assert.equal(box.read(), CLOSED_AND_DRAINED);
+  box.unbind();
+  box.reopen();
+  box.bindReceiver(second, { scheduled: true });
+  producer.trySend(bytesOf(4)); // a handle from before the recycle
+  assert.equal(first.nextReady(), 0, "never queued on the previous receiver");
+  assert.equal(second.nextReady(), box.offset);
+  assert.deepEqual(box.receive(0), bytesOf(4));
+  assert.throws(() => Mailbox.create(arena).reopen(), /closed, drained and unbound/);
 });
