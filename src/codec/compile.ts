@@ -1,0 +1,134 @@
+/**
+ * Compiled readers and writers for hot object shapes and for registered class layouts.
+ *
+ * A generic loop over keys reads and writes properties through V8's generic keyed paths (one
+ * stub-cache lookup per property, and one hidden-class transition per property added). A small
+ * function generated for one shape names each key as a string literal instead, so each access is
+ * cached for that shape alone, and an object literal is created from a boilerplate with all its
+ * properties in place: several times faster. Keys are embedded with `JSON.stringify`, which
+ * yields a valid JavaScript string literal for any string (so no key can inject code); a
+ * `__proto__` key is never compiled (in a literal it would set the prototype).
+ *
+ * Nothing here runs until a shape has proved hot (or a class is first used), and the number of
+ * compiled functions is bounded by the writer's trie and the reader's shape cache. Where code
+ * generation is disallowed (`--disallow-code-generation-from-strings`), every function here
+ * returns `undefined` and the callers keep their generic loops.
+ *
+ * @module
+ */
+
+import type { Reader } from "./reader.ts";
+import type { Writer } from "./writer.ts";
+
+/** Writes one value. */
+type WriteValue = (w: Writer, v: unknown) => void;
+/** Reads one value. */
+type ReadValue = (r: Reader) => unknown;
+
+/** Called when writing key `i` of `o` failed with `e`; returns what to throw. */
+export type WriteFail = (w: Writer, e: unknown, i: number, o: object) => unknown;
+/** Called when reading key `i` failed with `e`; returns what to throw. */
+export type ReadFail = (r: Reader, e: unknown, i: number) => unknown;
+
+/** Writes the values of `o` for the given keys, in order. */
+export type CompiledWriter = (w: Writer, o: object) => void;
+/** Reads the values of an object (or class instance) and returns it. */
+export type CompiledBuilder = (r: Reader) => Record<string, unknown>;
+
+const lit = JSON.stringify;
+
+/** Whether code generation failed once (then it is not tried again). */
+let disallowed = false;
+
+/**
+ * Turns code generation off (as if the runtime disallowed it) or back on. For tests of the
+ * generic paths; not exported from mod.ts.
+ */
+export function setCodeGeneration(enabled: boolean): void {
+  disallowed = !enabled;
+}
+
+/** `new Function(...params, source)(...args)`, or `undefined` where code generation is refused. */
+function generate<F>(params: string[], source: string, args: unknown[]): F | undefined {
+  try {
+    return new Function(...params, source)(...args);
+  } catch {
+    disallowed = true;
+    return undefined;
+  }
+}
+
+/**
+ * A writer of `o[keys[0]]`, `o[keys[1]]`... When `checkLayout` is given, it first checks that
+ * the instance's own keys are exactly `keys` in order, calling `checkLayout(o)` (which throws if
+ * a key would be lost) when they are not.
+ */
+export function compileWriter(
+  keys: readonly string[],
+  writeValue: WriteValue,
+  fail: WriteFail,
+  checkLayout?: (o: object) => void,
+): CompiledWriter | undefined {
+  if (disallowed) return undefined;
+  let check = "";
+  if (checkLayout !== undefined) {
+    // One for-in per class: monomorphic, so it runs on V8's enum cache fast path.
+    check = `  for (const k in o) {\n` +
+      `    if (k !== keys[i++]) { checkLayout(o); break; }\n` +
+      `  }\n` +
+      `  i = 0;\n`;
+  }
+  const writes = keys.map((k, i) => `    i = ${i}; writeValue(w, o[${lit(k)}]);`).join("\n");
+  const source = `return function write(w, o) {\n` +
+    `  let i = 0;\n` +
+    check +
+    `  try {\n${writes}\n  } catch (e) {\n    throw fail(w, e, i, o);\n  }\n` +
+    `};`;
+  return generate(["keys", "writeValue", "fail", "checkLayout"], source, [
+    keys,
+    writeValue,
+    fail,
+    checkLayout,
+  ]);
+}
+
+/** A builder of plain objects `{ [keys[0]]: v0, ... }` from the next values. */
+export function compileObjectBuilder(
+  keys: readonly string[],
+  readValue: ReadValue,
+  fail: ReadFail,
+): CompiledBuilder | undefined {
+  if (disallowed) return undefined;
+  const props = keys.map((k, i) => `${lit(k)}: (i = ${i}, readValue(r))`).join(", ");
+  const source = `return function build(r) {\n` +
+    `  let i = 0;\n` +
+    `  try {\n    return { ${props} };\n  } catch (e) {\n    throw fail(r, e, i);\n  }\n` +
+    `};`;
+  return generate(["readValue", "fail"], source, [readValue, fail]);
+}
+
+/**
+ * A builder of class instances: `Object.create(proto)`, then each field assigned in layout order
+ * from the next values (the constructor does not run).
+ */
+export function compileInstanceBuilder(
+  proto: object,
+  fields: readonly string[],
+  readValue: ReadValue,
+  fail: ReadFail,
+): CompiledBuilder | undefined {
+  if (disallowed) return undefined;
+  const sets = fields.map((k, i) => `    i = ${i}; o[${lit(k)}] = readValue(r);`).join("\n");
+  const source = `return function build(r) {\n` +
+    `  const o = create(proto);\n` +
+    `  let i = 0;\n` +
+    `  try {\n${sets}\n  } catch (e) {\n    throw fail(r, e, i);\n  }\n` +
+    `  return o;\n` +
+    `};`;
+  return generate(["create", "proto", "readValue", "fail"], source, [
+    Object.create,
+    proto,
+    readValue,
+    fail,
+  ]);
+}
