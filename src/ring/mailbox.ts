@@ -247,6 +247,11 @@ export class Mailbox {
     this.#arena.free(this.offset, MAILBOX_HEADER_BYTES);
   }
 
+  /** Whether this handle is the mailbox's receiver (see {@link bindReceiver}). */
+  get bound(): boolean {
+    return this.#receiver !== null;
+  }
+
   /** Whether the mailbox was closed (later sends fail; the consumer may still be draining). */
   get closed(): boolean {
     return (Atomics.load(this.header, WORD_WRITE) & CLOSED) !== 0;

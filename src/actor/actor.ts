@@ -1,0 +1,142 @@
+/**
+ * `Actor`: the base class of every actor. An actor is an object that handles one message at a
+ * time, in the order each sender sent them, in its own Worker (or one shared with other actors).
+ *
+ * @module
+ */
+
+import { ActorNotStartedError, type ActorRef } from "./actor_ref.ts";
+import type { Stop } from "./messages.ts";
+
+/** A message taken with {@link Actor.receive}, with who sent it. */
+export interface Received<M = unknown> {
+  /** The message. */
+  readonly message: M;
+  /** Its sender; `null` when it was sent from outside any actor. */
+  readonly sender: ActorRef<unknown> | null;
+}
+
+/** What the runtime gives an actor while it runs. */
+export interface ActorContext {
+  /** The actor's own ref. */
+  readonly self: ActorRef<unknown>;
+  /** The actor's name, for logs and errors (the class name unless spawn gave another). */
+  readonly name: string;
+  /** Waits (blocking the Worker) for the actor's next message; see {@link Actor.receive}. */
+  receive(timeoutMs: number): Received | null;
+}
+
+/** The context of the actor being constructed: the base constructor picks it up. */
+let constructing: ActorContext | null = null;
+
+/** @internal Constructs an actor of `actorClass` whose `self`, `name`, `receive` use `context`. */
+export function constructActor<A extends Actor<unknown>>(
+  actorClass: new (...args: never[]) => A,
+  args: readonly unknown[],
+  context: ActorContext,
+): A {
+  const previous = constructing;
+  constructing = context;
+  try {
+    return new actorClass(...(args as never[]));
+  } finally {
+    constructing = previous;
+  }
+}
+
+/**
+ * The base class of actors. Subclass it, mark handler methods with `@handles(Type)`, say once
+ * where the class's module is (`static readonly module = import.meta.url`) and spawn it with
+ * `system.spawn(Class, ...args)`: the constructor runs in the actor's Worker, with the arguments
+ * carried there by the codec.
+ *
+ * @typeParam M the messages the actor accepts: the ref that spawn returns only takes these (and
+ * `Stop`, which every actor accepts). An actor with an `OtherMessage` handler takes `unknown`.
+ *
+ * @example The seed's Worker: doubles numbers and sends them to the right warehouse
+ * ```ts
+ * import { Actor, type ActorRef, ActorSystem, handles, message } from "@ringmail/actors";
+ *
+ * @message()
+ * export class Task {
+ *   constructor(readonly value = 0) {}
+ * }
+ *
+ * export class Doubler extends Actor<Task> {
+ *   static readonly module = import.meta.url;
+ *   @handles(Task)
+ *   onTask(task: Task, sender: ActorRef | null) {
+ *     sender?.send(task.value * 2);
+ *   }
+ * }
+ *
+ * await using system = new ActorSystem();
+ * const doubler = system.spawn(Doubler);
+ * console.log(await system.bridge().call(doubler, new Task(21), { timeout: 5000 })); // 42
+ * ```
+ */
+export abstract class Actor<M = unknown> {
+  readonly #context: ActorContext | null;
+
+  /** Binds the actor to the runtime that is constructing it (none when made with `new`). */
+  constructor() {
+    this.#context = constructing;
+  }
+
+  /**
+   * This actor's own ref: give it to others so they can send to it.
+   * @throws {ActorNotStartedError} when the actor was made with `new` instead of spawned.
+   */
+  get self(): ActorRef<M | Stop> {
+    return this.#started().self as ActorRef<M | Stop>;
+  }
+
+  /**
+   * The actor's name: its class name, or the name given at spawn.
+   * @throws {ActorNotStartedError} when the actor was made with `new` instead of spawned.
+   */
+  get name(): string {
+    return this.#started().name;
+  }
+
+  /**
+   * Sends `message` to this actor itself (through its mailbox, after what is already there).
+   * @throws {ActorNotStartedError} when the actor was made with `new` instead of spawned.
+   */
+  send(message: M): void {
+    this.#started().self.send(message);
+  }
+
+  /**
+   * Waits for this actor's next message and returns it with its sender, instead of letting it
+   * go to a handler: the seed's "react loop" style, for use inside a handler. Blocks the actor's
+   * Worker while it waits (other actors sharing the Worker wait too).
+   *
+   * @param timeoutMs how long to wait, in milliseconds. Default: forever.
+   * @returns the next message and its sender, or `null` when the timeout passed first. A `Stop`
+   * is returned like any message: the handler decides what to do with it.
+   * @throws {ActorNotStartedError} when the actor was made with `new` instead of spawned.
+   */
+  protected receive(timeoutMs: number = Infinity): Received | null {
+    return this.#started().receive(timeoutMs);
+  }
+
+  /** Called once after the constructor, before the first message (may be async). */
+  onStart?(): void | Promise<void>;
+
+  /** Called when the actor stops, before it answers `Stopped` (may be async). */
+  onStop?(): void | Promise<void>;
+
+  #started(): ActorContext {
+    if (this.#context === null) {
+      throw new ActorNotStartedError(
+        `${this.constructor.name} was made with new, not spawned: it has no mailbox; spawn it ` +
+          `with system.spawn(${this.constructor.name}) and send through the ref spawn returns`,
+      );
+    }
+    return this.#context;
+  }
+}
+
+/** The messages an actor class accepts (its `M`), plus `Stop`. */
+export type MessagesOf<A> = A extends Actor<infer M> ? M | Stop : never;

@@ -1,0 +1,238 @@
+/**
+ * `ActorCell`: the runtime's side of one actor — its instance, mailbox, handler table and life
+ * cycle (starting, running, waiting for an async handler, stopping, stopped). The receive loop
+ * hands it one message at a time.
+ *
+ * @module
+ */
+
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { Mailbox } from "../ring/mod.ts";
+import { type Actor, type ActorContext, constructActor, type Received } from "./actor.ts";
+import { type ActorRef, setAsyncSender, swapCurrentSender } from "./actor_ref.ts";
+import { type HandlerTable, handlerTable } from "./handles.ts";
+import { Stop, Stopped } from "./messages.ts";
+
+/** What a cell needs from the system it lives in (one per system and thread). */
+export interface CellHost {
+  /** A message that will never be handled: counted and reported as a dead letter. */
+  deadLetter(
+    target: ActorRef<unknown>,
+    sender: ActorRef<unknown> | null,
+    message: unknown,
+    reason: string,
+  ): void;
+  /** A handler (or a hook) threw; the actor goes on with its next message. */
+  handlerFailed(cell: ActorCell, message: unknown, error: unknown): void;
+  /** The actor has stopped: its mailbox is closed and drained. */
+  stopped(cell: ActorCell): void;
+}
+
+/** Where a cell is in its life. */
+export const CellState = {
+  /** Constructed or running `onStart`; messages wait. */
+  Starting: 0,
+  /** Handling messages. */
+  Running: 1,
+  /** An async handler (or hook) has not settled; messages wait. */
+  Busy: 2,
+  /** Got `Stop`: running `onStop`, then answering `Stopped`. */
+  Stopping: 3,
+  /** Done; its mailbox is closed and drained. */
+  Stopped: 4,
+} as const;
+/** One of {@link CellState}'s values. */
+export type CellState = typeof CellState[keyof typeof CellState];
+
+/** The actor that async handlers belong to, kept across their awaits. */
+const asyncActor = new AsyncLocalStorage<ActorRef<unknown>>();
+setAsyncSender(() => asyncActor.getStore());
+
+// deno-lint-ignore no-explicit-any
+type AnyActor = Actor<any> & Record<string | symbol, unknown>;
+type Method = (this: AnyActor, message: unknown, sender: ActorRef<unknown> | null) => unknown;
+
+const AsyncFunction = (async () => {}).constructor;
+
+/** How a cell reads its own mailbox while blocked in `receive()`: provided by the loop. */
+export interface OwnMailboxReader {
+  /** Waits up to `timeoutMs` for the cell's next message; `null` on timeout or when closed. */
+  receiveFor(cell: ActorCell, timeoutMs: number): Received | null;
+}
+
+/** The runtime state of one actor. */
+export class ActorCell implements ActorContext {
+  readonly self: ActorRef<unknown>;
+  readonly name: string;
+  readonly mailbox: Mailbox;
+  state: CellState = CellState.Starting;
+  actor: AnyActor | null = null;
+  #table: HandlerTable | null = null;
+  readonly #host: CellHost;
+  readonly #reader: OwnMailboxReader;
+  /** Who asked this actor to stop, to answer `Stopped` to once it has. */
+  #stopRequester: ActorRef<unknown> | null = null;
+
+  constructor(
+    self: ActorRef<unknown>,
+    name: string,
+    mailbox: Mailbox,
+    host: CellHost,
+    reader: OwnMailboxReader,
+  ) {
+    this.self = self;
+    this.name = name;
+    this.mailbox = mailbox;
+    this.#host = host;
+    this.#reader = reader;
+  }
+
+  /** The slot of the actor, as in its ref. */
+  get slot(): number {
+    return this.self.slot;
+  }
+
+  /** The generation of the actor, as in its ref. */
+  get generation(): number {
+    return this.self.generation;
+  }
+
+  /**
+   * Constructs the actor and runs its `onStart`. Returns a promise when `onStart` is async; the
+   * cell is Running once it settles.
+   * @throws whatever the constructor throws (the caller reports the spawn as failed).
+   */
+  start(
+    actorClass: new (...args: never[]) => Actor<unknown>,
+    args: readonly unknown[],
+  ): void | Promise<void> {
+    const previous = swapCurrentSender(this.self);
+    try {
+      this.actor = constructActor(actorClass, args, this) as AnyActor;
+    } finally {
+      swapCurrentSender(previous);
+    }
+    this.#table = handlerTable(actorClass);
+    const started = this.#hook("onStart", undefined);
+    if (started === undefined) {
+      this.state = CellState.Running;
+      return;
+    }
+    this.state = CellState.Busy;
+    return started.then(() => {
+      if (this.state === CellState.Busy) this.state = CellState.Running;
+    });
+  }
+
+  /** Blocking receive for the actor's own use, from inside a handler. */
+  receive(timeoutMs: number): Received | null {
+    return this.#reader.receiveFor(this, timeoutMs);
+  }
+
+  /**
+   * Handles one message. Returns a promise when the handler is async (or the actor is stopping
+   * asynchronously): the next message must wait until it settles.
+   */
+  deliver(message: unknown, sender: ActorRef<unknown> | null): void | Promise<void> {
+    if (message instanceof Stop) return this.stop(sender);
+    const key = this.#table!.lookup(message);
+    if (key === null) {
+      this.#host.deadLetter(this.self, sender, message, `${this.name} has no handler for it`);
+      return;
+    }
+    const actor = this.actor!;
+    const method = actor[key] as Method;
+    const previous = swapCurrentSender(this.self);
+    let result: unknown;
+    try {
+      result = method instanceof AsyncFunction
+        ? asyncActor.run(this.self, () => method.call(actor, message, sender))
+        : method.call(actor, message, sender);
+    } catch (error) {
+      this.#host.handlerFailed(this, message, error);
+      return;
+    } finally {
+      swapCurrentSender(previous);
+    }
+    if (!isThenable(result)) return;
+    this.state = CellState.Busy;
+    return Promise.resolve(result).then(
+      () => {
+        if (this.state === CellState.Busy) this.state = CellState.Running;
+      },
+      (error) => {
+        if (this.state === CellState.Busy) this.state = CellState.Running;
+        this.#host.handlerFailed(this, message, error);
+      },
+    );
+  }
+
+  /**
+   * Stops the actor: closes its mailbox to new messages, runs `onStop`, answers `Stopped` to
+   * whoever asked. Its remaining messages become dead letters as the loop drains them.
+   */
+  stop(requester: ActorRef<unknown> | null): void | Promise<void> {
+    if (this.state === CellState.Stopping || this.state === CellState.Stopped) {
+      // A second Stop that was already in the mailbox: answer it too, the actor is stopping.
+      this.#answerStopped(requester);
+      return;
+    }
+    this.state = CellState.Stopping;
+    this.#stopRequester = requester;
+    this.mailbox.close();
+    const stopped = this.#hook("onStop", undefined);
+    if (stopped === undefined) {
+      this.#answerStopped(this.#stopRequester);
+      return;
+    }
+    return stopped.then(() => this.#answerStopped(this.#stopRequester));
+  }
+
+  /** The mailbox is closed and every record in it was read: the actor is gone. */
+  finish(): void {
+    if (this.state === CellState.Stopped) return;
+    this.state = CellState.Stopped;
+    this.actor = null;
+    this.#host.stopped(this);
+  }
+
+  #answerStopped(requester: ActorRef<unknown> | null): void {
+    if (requester === null) return;
+    const previous = swapCurrentSender(this.self);
+    try {
+      requester.send(new Stopped());
+    } catch (error) {
+      this.#host.handlerFailed(this, new Stop(), error);
+    } finally {
+      swapCurrentSender(previous);
+    }
+  }
+
+  /** Runs an optional lifecycle hook; a promise when it is async; failures are reported. */
+  #hook(name: "onStart" | "onStop", message: unknown): Promise<void> | undefined {
+    const hook = this.actor?.[name];
+    if (typeof hook !== "function") return undefined;
+    const previous = swapCurrentSender(this.self);
+    let result: unknown;
+    try {
+      result = hook instanceof AsyncFunction
+        ? asyncActor.run(this.self, () => hook.call(this.actor))
+        : hook.call(this.actor);
+    } catch (error) {
+      this.#host.handlerFailed(this, message ?? `${name}()`, error);
+      return undefined;
+    } finally {
+      swapCurrentSender(previous);
+    }
+    if (!isThenable(result)) return undefined;
+    return Promise.resolve(result).then(
+      () => {},
+      (error) => this.#host.handlerFailed(this, `${name}()`, error),
+    );
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === "object" || typeof value === "function") &&
+    typeof (value as { then?: unknown }).then === "function";
+}

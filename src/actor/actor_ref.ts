@@ -1,0 +1,167 @@
+/**
+ * `ActorRef`: the address of an actor, the only way to send it a message. A ref is a slot in the
+ * actor system's directory plus the generation of the actor in that slot, so a ref to an actor
+ * that stopped can never reach a later actor in the same slot. A ref may carry a reply tag: a
+ * Bridge hands out such refs as the sender of its calls and matches replies by the tag.
+ *
+ * Refs are plain values: they cross threads inside messages (the codec writes slot, generation
+ * and tag), compare with {@link ActorRef.equals}, and work from any thread of their system.
+ *
+ * @module
+ */
+
+import { RingmailError } from "../errors.ts";
+
+/**
+ * How a ref's messages leave this thread: the actor system installs one per system and thread.
+ * The actor layer knows nothing more about the way.
+ */
+export interface Courier {
+  /**
+   * Delivers `message` to `target` as sent by `sender`; never blocks on a dead target. A
+   * `deadline` (ms since the epoch, 0: none) makes the message a dead letter if it is not
+   * handled by then.
+   */
+  deliver(
+    target: ActorRef<unknown>,
+    message: unknown,
+    sender: ActorRef<unknown> | null,
+    deadline?: number,
+  ): void;
+  /** A short name for the actor behind a ref, for errors and `toString`. */
+  describe(target: ActorRef<unknown>): string;
+}
+
+/**
+ * An actor was used before it was started: an actor object made with `new` instead of spawned,
+ * or a ref that belongs to no running system.
+ *
+ * @example
+ * ```ts
+ * import { Actor, ActorNotStartedError } from "@ringmail/actors";
+ *
+ * class Idle extends Actor {}
+ * try {
+ *   new Idle().self.send("hello");
+ * } catch (error) {
+ *   console.log(error instanceof ActorNotStartedError); // true
+ * }
+ * ```
+ */
+export class ActorNotStartedError extends RingmailError {}
+
+/** Who is sending right now on this thread: set by the receive loop around each handler. */
+let currentSender: ActorRef<unknown> | null = null;
+
+/** @internal Makes `sender` the implicit sender of sends until the returned value is restored. */
+export function swapCurrentSender(sender: ActorRef<unknown> | null): ActorRef<unknown> | null {
+  const previous = currentSender;
+  currentSender = sender;
+  return previous;
+}
+
+/** Resolves the implicit sender: inside an async handler, the actor the handler belongs to. */
+let asyncSender: () => ActorRef<unknown> | null | undefined = () => undefined;
+
+/** @internal Installs how async handlers find their actor (see dispatch). */
+export function setAsyncSender(find: () => ActorRef<unknown> | null | undefined): void {
+  asyncSender = find;
+}
+
+/** Options of {@link ActorRef.send}. */
+export interface SendOptions {
+  /**
+   * Who the receiver sees as the sender. Default: the current actor inside a handler, none
+   * outside. `null` sends anonymously.
+   */
+  sender?: ActorRef<unknown> | null;
+}
+
+/**
+ * The address of an actor that accepts messages of type `M`. Get one from `spawn`, from
+ * `this.self` inside an actor, or as the sender of a message; send it messages with
+ * {@link ActorRef.send}.
+ *
+ * @typeParam M the messages the actor accepts.
+ *
+ * @example Send a message and let the actor reply to its sender
+ * ```ts
+ * import { Actor, ActorSystem, handles, OtherMessage } from "@ringmail/actors";
+ *
+ * export class Echo extends Actor<unknown> {
+ *   static readonly module = import.meta.url;
+ *   @handles(OtherMessage)
+ *   onAny(message: unknown, sender: ActorRef | null) {
+ *     sender?.send(message);
+ *   }
+ * }
+ *
+ * await using system = new ActorSystem();
+ * const echo = system.spawn(Echo);
+ * const bridge = system.bridge();
+ * console.log(await bridge.call(echo, "ping", { timeout: 5000 })); // "ping"
+ * ```
+ */
+export class ActorRef<M = unknown> {
+  /** The actor's slot in its system's directory. */
+  readonly slot: number;
+  /** Which actor in that slot: bumped each time the slot is reused. */
+  readonly generation: number;
+  /** A reply tag (0: none): replies to this ref carry it, so a caller can match them. */
+  readonly tag: number;
+  /**
+   * How sends through this ref leave the thread; `null` for a ref of no running system.
+   * (Internal to the runtime.)
+   *
+   * @ignore
+   */
+  readonly courier: Courier | null;
+
+  /**
+   * Refs are made by the actor system and by the codec, not by users.
+   *
+   * @ignore
+   */
+  constructor(slot: number, generation: number, tag: number, courier: Courier | null) {
+    this.slot = slot;
+    this.generation = generation;
+    this.tag = tag;
+    this.courier = courier;
+  }
+
+  /**
+   * Sends `message` to the actor. Returns at once: delivery is asynchronous, in order per
+   * sender. A message to an actor that has stopped becomes a dead letter (counted and
+   * observable on the system; never an error for the sender).
+   *
+   * @param message the message; any value the codec can write (see `registerMessage`).
+   * @param options who the sender is, when not the current actor.
+   * @throws {ActorNotStartedError} when the ref belongs to no running actor system.
+   * @throws {CodecError} when the message cannot be written (naming the path inside it).
+   * @throws {MessageTooLargeError} when the message is larger than any mailbox can take.
+   */
+  send(message: M, options?: SendOptions): void {
+    const courier = this.courier;
+    if (courier === null) {
+      throw new ActorNotStartedError(
+        `cannot send to ${this}: it belongs to no running actor system; spawn the actor with ` +
+          `system.spawn(...) and send through the ref spawn returns`,
+      );
+    }
+    let sender = options?.sender;
+    if (sender === undefined) sender = currentSender ?? asyncSender() ?? null;
+    courier.deliver(this as ActorRef<unknown>, message, sender);
+  }
+
+  /** Whether `other` addresses the same actor (the reply tag does not matter). */
+  equals(other: unknown): boolean {
+    return other instanceof ActorRef && other.slot === this.slot &&
+      other.generation === this.generation && other.courier === this.courier;
+  }
+
+  /** `ActorRef(Name#slot.generation)`. */
+  toString(): string {
+    const name = this.courier?.describe(this as ActorRef<unknown>) ?? "unstarted";
+    return `ActorRef(${name}#${this.slot}.${this.generation})`;
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The envelope: what precedes a message's codec bytes in a mailbox record. It says which actor
+ * the record is for, who sent it, the reply tags that correlate Bridge calls with their answers,
+ * and the message's deadline. Format (docs/codec.md has the codec's part):
+ *
+ * ```
+ * u8       (codec version << 4) | flags      flags: 1 sender, 2 target tag, 4 sender tag,
+ *                                                   8 deadline
+ * varuint  target slot, target generation    the receiver drops records not for its actor
+ *                                            (a sender holding a ref from before a mailbox
+ *                                            was recycled): they become dead letters
+ * varuint  target tag                        if flag 2: the reply tag of the target ref
+ * varuint  sender slot, sender generation    if flag 1
+ * varuint  sender tag                        if flag 4
+ * f64      deadline, ms since the epoch      if flag 8
+ * ...      the message (codec body)
+ * ```
+ *
+ * @module
+ */
+
+import { checkVersion, CODEC_VERSION, type Reader, type Writer } from "../codec/mod.ts";
+import { ActorRef, type Courier } from "./actor_ref.ts";
+
+const HAS_SENDER = 1;
+const HAS_TARGET_TAG = 2;
+const HAS_SENDER_TAG = 4;
+const HAS_DEADLINE = 8;
+
+/** Writes an envelope for `target` from `sender`; the message body follows. */
+export function writeEnvelope(
+  writer: Writer,
+  target: ActorRef<unknown>,
+  sender: ActorRef<unknown> | null,
+  deadline: number,
+): void {
+  let flags = 0;
+  if (sender !== null) flags |= sender.tag === 0 ? HAS_SENDER : HAS_SENDER | HAS_SENDER_TAG;
+  if (target.tag !== 0) flags |= HAS_TARGET_TAG;
+  if (deadline > 0) flags |= HAS_DEADLINE;
+  writer.u8((CODEC_VERSION << 4) | flags);
+  writer.varuint(target.slot);
+  writer.varuint(target.generation);
+  if (target.tag !== 0) writer.varuint(target.tag);
+  if (sender !== null) {
+    writer.varuint(sender.slot);
+    writer.varuint(sender.generation);
+    if (sender.tag !== 0) writer.varuint(sender.tag);
+  }
+  if (deadline > 0) writer.f64(deadline);
+}
+
+/** A decoded envelope; one per thread is reused for every record. */
+export class Envelope {
+  targetSlot = 0;
+  targetGeneration = 0;
+  targetTag = 0;
+  sender: ActorRef<unknown> | null = null;
+  /** Milliseconds since the epoch after which the message must not be handled; 0: none. */
+  deadline = 0;
+
+  /** Reads the envelope at the reader's position; refs it makes send through `courier`. */
+  read(reader: Reader, courier: Courier): this {
+    const head = reader.u8();
+    checkVersion(head >> 4);
+    this.targetSlot = reader.varuint();
+    this.targetGeneration = reader.varuint();
+    this.targetTag = (head & HAS_TARGET_TAG) !== 0 ? reader.varuint() : 0;
+    if ((head & HAS_SENDER) !== 0) {
+      const slot = reader.varuint();
+      const generation = reader.varuint();
+      const tag = (head & HAS_SENDER_TAG) !== 0 ? reader.varuint() : 0;
+      this.sender = new ActorRef(slot, generation, tag, courier);
+    } else {
+      this.sender = null;
+    }
+    this.deadline = (head & HAS_DEADLINE) !== 0 ? reader.f64() : 0;
+    return this;
+  }
+}

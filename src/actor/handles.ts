@@ -1,0 +1,211 @@
+/**
+ * `@handles(Type)`: registers a method of an actor class as the handler of one message class.
+ *
+ * Handlers are recorded in the class's decorator metadata, one list per class. The table an
+ * actor dispatches with is built once per actor class, the first time it is needed: from the
+ * root class down to the actor's own class, so a subclass inherits its parents' handlers and
+ * overrides them by handling the same type (the seed's `makeHandles`, with no boilerplate).
+ *
+ * @module
+ */
+
+import type { ActorRef } from "./actor_ref.ts";
+import { OtherMessage, Stop } from "./messages.ts";
+
+/** A class whose instances an actor can handle (builtins such as `Number` included). */
+// deno-lint-ignore no-explicit-any
+export type MessageType<T = unknown> = abstract new (...args: any[]) => T;
+
+/** The signature of a handler of messages of type `T`. */
+export type Handler<T> = (message: T, sender: ActorRef<unknown> | null) => unknown;
+
+/** What `@handles(Type)` returns: a decorator for a method that handles `T`. */
+export type HandlerDecorator<T> = <This>(
+  method: (this: This, message: T, sender: ActorRef<unknown> | null) => unknown,
+  context: ClassMethodDecoratorContext<This>,
+) => void;
+
+const HANDLERS: unique symbol = Symbol("ringmail.handlers");
+
+interface HandlerEntry {
+  type: MessageType | typeof OtherMessage | BigIntConstructor;
+  key: string | symbol;
+}
+
+interface Metadata {
+  [HANDLERS]?: HandlerEntry[];
+}
+
+/** `@handles(Number)`: the handler takes numbers. */
+export function handles(type: NumberConstructor): HandlerDecorator<number>;
+/** `@handles(String)`: the handler takes strings. */
+export function handles(type: StringConstructor): HandlerDecorator<string>;
+/** `@handles(Boolean)`: the handler takes booleans. */
+export function handles(type: BooleanConstructor): HandlerDecorator<boolean>;
+/** `@handles(BigInt)`: the handler takes bigints. */
+export function handles(type: BigIntConstructor): HandlerDecorator<bigint>;
+/**
+ * Marks a method as the handler of messages of class `type` (and of its subclasses, unless they
+ * have a handler of their own). `@handles(OtherMessage)` receives every message that has no
+ * handler: other classes and plain values. Primitive values dispatch by their wrapper class, so
+ * `@handles(Number)` receives numbers and `@handles(Array)` arrays. One handler per class per
+ * actor class; a subclass may override its parent's.
+ *
+ * A handler gets the message and its sender (`null` when sent from outside any actor). An async
+ * handler (one that returns a promise) finishes before the actor's next message starts.
+ *
+ * @param type the message class to handle, or {@link OtherMessage}.
+ * @returns the method decorator.
+ * @throws {TypeError} (when the class is defined) if a class has two handlers for one type, or
+ * tries to handle `Stop` (use `onStop()`).
+ *
+ * @example
+ * ```ts
+ * import { Actor, type ActorRef, handles, message, OtherMessage } from "@ringmail/actors";
+ *
+ * @message()
+ * export class Task {
+ *   constructor(readonly value = 0) {}
+ * }
+ *
+ * export class Doubler extends Actor<Task | number> {
+ *   static readonly module = import.meta.url;
+ *   @handles(Task)
+ *   onTask(task: Task, sender: ActorRef | null) {
+ *     sender?.send(task.value * 2);
+ *   }
+ *   @handles(OtherMessage)
+ *   onOther(message: unknown) {
+ *     console.log("ignored", message);
+ *   }
+ * }
+ * ```
+ */
+export function handles<T>(type: MessageType<T>): HandlerDecorator<T>;
+/** `@handles(OtherMessage)`: the handler takes every message that has no handler of its own. */
+export function handles(type: typeof OtherMessage): HandlerDecorator<unknown>;
+export function handles(
+  type: MessageType | typeof OtherMessage | BigIntConstructor,
+  // deno-lint-ignore no-explicit-any
+): HandlerDecorator<any> {
+  if (typeof type !== "function") {
+    throw new TypeError(
+      `@handles() takes a message class or OtherMessage, got ${describeValue(type)}`,
+    );
+  }
+  if (type === Stop) {
+    throw new TypeError(
+      "@handles(Stop) is not allowed: every actor stops on Stop; put clean-up in onStop()",
+    );
+  }
+  return (_method, context) => {
+    if (context.kind !== "method" || context.static) {
+      throw new TypeError("@handles() goes on an instance method of an actor class");
+    }
+    const metadata = context.metadata as Metadata;
+    // The metadata object may inherit the parent class's (per the decorators proposal): keep a
+    // list of this class's own.
+    let own = Object.hasOwn(metadata, HANDLERS) ? metadata[HANDLERS]! : undefined;
+    if (own === undefined) own = metadata[HANDLERS] = [];
+    const twin = own.find((entry) => entry.type === type);
+    if (twin !== undefined) {
+      throw new TypeError(
+        `${String(context.name)} and ${String(twin.key)} both handle ${type.name}: an actor ` +
+          `class has one handler per message class`,
+      );
+    }
+    own.push({ type, key: context.name });
+  };
+}
+
+function describeValue(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
+/** What an actor class dispatches with. */
+export class HandlerTable {
+  readonly #byType = new Map<unknown, string | symbol>();
+  readonly #other: string | symbol | undefined;
+  /** Resolved lookups, including subclasses of handled classes and misses. */
+  readonly #resolved = new Map<unknown, string | symbol | null>();
+
+  constructor(actorClass: abstract new (...args: never[]) => unknown) {
+    const chain: unknown[] = [];
+    for (
+      let c: unknown = actorClass;
+      typeof c === "function" && c !== Function.prototype;
+      c = Object.getPrototypeOf(c)
+    ) {
+      chain.unshift(c);
+    }
+    let other: string | symbol | undefined;
+    for (const cls of chain) {
+      const metadata = (cls as { [Symbol.metadata]?: Metadata | null })[Symbol.metadata];
+      if (!metadata || !Object.hasOwn(metadata, HANDLERS)) continue;
+      for (const { type, key } of metadata[HANDLERS]!) {
+        if (type === OtherMessage) other = key;
+        else this.#byType.set(type, key);
+      }
+    }
+    this.#other = other;
+  }
+
+  /** Whether some handler takes messages that have none of their own. */
+  get hasOther(): boolean {
+    return this.#other !== undefined;
+  }
+
+  /**
+   * The method key for a message, or `null` when no handler and no OtherMessage handler takes
+   * it. A message whose class has no handler uses the handler of its nearest handled ancestor
+   * class, then the OtherMessage handler.
+   */
+  lookup(message: unknown): string | symbol | null {
+    const type = classOf(message);
+    let key = this.#resolved.get(type);
+    if (key === undefined) {
+      key = this.#resolve(type);
+      this.#resolved.set(type, key);
+    }
+    return key;
+  }
+
+  #resolve(type: unknown): string | symbol | null {
+    for (let c = type; typeof c === "function"; c = Object.getPrototypeOf(c)) {
+      const key = this.#byType.get(c);
+      if (key !== undefined) return key;
+    }
+    return this.#other ?? null;
+  }
+}
+
+const tables = new WeakMap<object, HandlerTable>();
+
+/** The handler table of an actor class, built on first use. */
+export function handlerTable(actorClass: abstract new (...args: never[]) => unknown): HandlerTable {
+  let table = tables.get(actorClass);
+  if (table === undefined) {
+    table = new HandlerTable(actorClass);
+    tables.set(actorClass, table);
+  }
+  return table;
+}
+
+/** The class a message dispatches by: its constructor, or the wrapper of a primitive. */
+export function classOf(message: unknown): unknown {
+  switch (typeof message) {
+    case "object":
+      if (message === null) return null;
+      return Object.getPrototypeOf(message)?.constructor ?? Object;
+    case "number":
+      return Number;
+    case "string":
+      return String;
+    case "boolean":
+      return Boolean;
+    case "bigint":
+      return BigInt;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The actor layer: `Actor`, `@handles`, `OtherMessage`, `Stop`/`Stopped`, refs, envelopes and
+ * the receive loop. Knows nothing of how workers are started.
+ *
+ * @module
+ */
+
+export {
+  Actor,
+  type ActorContext,
+  constructActor,
+  type MessagesOf,
+  type Received,
+} from "./actor.ts";
+export { ActorCell, type CellHost, CellState } from "./actor_cell.ts";
+export {
+  ActorNotStartedError,
+  ActorRef,
+  type Courier,
+  type SendOptions,
+  swapCurrentSender,
+} from "./actor_ref.ts";
+export { Envelope, writeEnvelope } from "./envelope.ts";
+export {
+  classOf,
+  type Handler,
+  type HandlerDecorator,
+  handles,
+  type MessageType,
+} from "./handles.ts";
+export { OtherMessage, Stop, Stopped } from "./messages.ts";
+export { ReceiveLoop, type ReceiveLoopOptions } from "./receive_loop.ts";
+export { installRefCodec } from "./ref_codec.ts";

@@ -1,0 +1,310 @@
+/**
+ * The receive loop: one per thread that hosts actors. It serves a set of mailboxes: takes a ready
+ * one from the doorbell's ready queue (or its own run queue), handles up to `batch` of its
+ * messages, then moves on to the next, so one flooded actor cannot starve the others. When
+ * nothing is ready it spins briefly (per the spin policy), then parks on the doorbell with
+ * `Atomics.waitAsync`, which leaves the thread's event loop free for timers, I/O and the promises
+ * of async handlers. A long run of work yields to the event loop every `sliceMs`.
+ *
+ * @module
+ */
+
+import { Reader } from "../codec/mod.ts";
+import { CLOSED_AND_DRAINED, type Doorbell, EMPTY, type Mailbox, SpinPolicy } from "../ring/mod.ts";
+import type { Received } from "./actor.ts";
+import { ActorCell, type CellHost, CellState, type OwnMailboxReader } from "./actor_cell.ts";
+import { ActorRef, type Courier } from "./actor_ref.ts";
+import { Envelope } from "./envelope.ts";
+import { Stop } from "./messages.ts";
+
+/** How a receive loop runs. */
+export interface ReceiveLoopOptions {
+  /** Messages handled from one mailbox before moving to the next ready one. Default 64. */
+  batch?: number;
+  /** Milliseconds of continuous work before yielding to the event loop. Default 5. */
+  sliceMs?: number;
+  /** The thread's spin policy. Default: a new one with default budgets. */
+  spin?: SpinPolicy;
+}
+
+/** A FIFO of cells that never allocates per push once grown. */
+class CellQueue {
+  #items: (ActorCell | undefined)[] = new Array(16);
+  #head = 0;
+  #size = 0;
+
+  get size(): number {
+    return this.#size;
+  }
+
+  push(cell: ActorCell): void {
+    if (this.#size === this.#items.length) {
+      const grown: (ActorCell | undefined)[] = new Array(this.#items.length * 2);
+      for (let i = 0; i < this.#size; i++) {
+        grown[i] = this.#items[(this.#head + i) % this.#items.length];
+      }
+      this.#items = grown;
+      this.#head = 0;
+    }
+    this.#items[(this.#head + this.#size) % this.#items.length] = cell;
+    this.#size++;
+  }
+
+  shift(): ActorCell | undefined {
+    if (this.#size === 0) return undefined;
+    const cell = this.#items[this.#head];
+    this.#items[this.#head] = undefined;
+    this.#head = (this.#head + 1) % this.#items.length;
+    this.#size--;
+    return cell;
+  }
+}
+
+/** Resolves on the next macrotask, letting timers, I/O and other tasks run first. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    // A MessageChannel task, not setTimeout(0): nested timers are clamped to 4 ms.
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+    channel.port2.close();
+  });
+}
+
+/** Serves the mailboxes of the actors of one thread (of one actor system). */
+export class ReceiveLoop implements OwnMailboxReader {
+  readonly doorbell: Doorbell;
+  readonly #courier: Courier;
+  readonly #host: CellHost;
+  readonly #cells = new Map<number, ActorCell>();
+  readonly #runQueue = new CellQueue();
+  readonly #reader = new Reader();
+  readonly #envelope = new Envelope();
+  readonly #spin: SpinPolicy;
+  readonly #batch: number;
+  readonly #sliceMs: number;
+  readonly #hasWork = (): boolean => this.#runQueue.size > 0 || this.doorbell.hasReady();
+  #closed = false;
+  #running: Promise<void> | null = null;
+  /** The record taken by `#take`: kept in fields so taking one allocates nothing more. */
+  #takenMessage: unknown = undefined;
+  #takenSender: ActorRef<unknown> | null = null;
+
+  constructor(
+    doorbell: Doorbell,
+    courier: Courier,
+    host: CellHost,
+    options: ReceiveLoopOptions = {},
+  ) {
+    this.doorbell = doorbell;
+    this.#courier = courier;
+    this.#host = host;
+    this.#spin = options.spin ?? new SpinPolicy();
+    this.#batch = options.batch ?? 64;
+    this.#sliceMs = options.sliceMs ?? 5;
+    if (!(Number.isInteger(this.#batch) && this.#batch > 0)) {
+      throw new RangeError(`batch must be a positive integer, got ${options.batch}`);
+    }
+  }
+
+  /** How many actors this loop serves. */
+  get size(): number {
+    return this.#cells.size;
+  }
+
+  /** The cells this loop serves. */
+  cells(): IterableIterator<ActorCell> {
+    return this.#cells.values();
+  }
+
+  /** Makes a cell for an actor whose mailbox this thread receives from. */
+  createCell(self: ActorRef<unknown>, name: string, mailbox: ActorCell["mailbox"]): ActorCell {
+    return new ActorCell(self, name, mailbox, this.#host, this);
+  }
+
+  /**
+   * Starts serving `cell`'s mailbox (its actor is constructed and, if `onStart` is async, may
+   * still be starting: its messages wait until it is Running).
+   */
+  add(cell: ActorCell): void {
+    this.#cells.set(cell.mailbox.offset, cell);
+    cell.mailbox.bindReceiver(this.doorbell, { scheduled: true, spin: this.#spin });
+  }
+
+  /** Puts a cell whose async work settled back in line, and wakes the loop if it sleeps. */
+  resume(cell: ActorCell): void {
+    if (!this.#cells.has(cell.mailbox.offset)) return;
+    this.#runQueue.push(cell);
+    this.doorbell.ring();
+  }
+
+  /** Runs the loop until {@link close}; the returned promise settles when it has stopped. */
+  run(): Promise<void> {
+    return this.#running ??= this.#run();
+  }
+
+  /** Stops the loop after the message in hand; actors it serves stay as they are. */
+  close(): Promise<void> {
+    this.#closed = true;
+    this.doorbell.ring();
+    return this.#running ?? Promise.resolve();
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#closed) {
+      if (this.serve()) {
+        await nextTask();
+      } else if (!this.#spin.spin(this.#hasWork)) {
+        await this.doorbell.waitAsync(() => this.#closed || this.#hasWork());
+      }
+    }
+  }
+
+  /**
+   * Serves ready mailboxes until none is ready or the time slice is used.
+   * @returns true when work remains (the slice ran out).
+   */
+  serve(): boolean {
+    const deadline = performance.now() + this.#sliceMs;
+    for (let turns = 1;; turns++) {
+      const cell = this.#runQueue.shift() ?? this.#cells.get(this.doorbell.nextReady());
+      if (cell === undefined) return false;
+      this.#serveCell(cell);
+      if ((turns & 15) === 0 && performance.now() > deadline) return true;
+    }
+  }
+
+  #serveCell(cell: ActorCell): void {
+    const box = cell.mailbox;
+    for (let handled = 0; handled < this.#batch; handled++) {
+      if (cell.state === CellState.Busy || cell.state === CellState.Starting) return;
+      const length = box.read();
+      if (length === EMPTY) {
+        if (box.endTurn()) continue;
+        return;
+      }
+      if (length === CLOSED_AND_DRAINED) {
+        this.#cells.delete(box.offset);
+        box.endTurn();
+        cell.finish();
+        return;
+      }
+      if (!this.#take(cell, length)) continue;
+      const message = this.#takenMessage;
+      const sender = this.#takenSender;
+      this.#takenMessage = undefined;
+      if (
+        (cell.state === CellState.Stopping || cell.state === CellState.Stopped) &&
+        !(message instanceof Stop)
+      ) {
+        // A Stop that was already queued is still answered: the actor is stopping, as asked.
+        this.#host.deadLetter(cell.self, sender, message, `${cell.name} has stopped`);
+        continue;
+      }
+      const pending = cell.deliver(message, sender);
+      if (pending !== undefined) {
+        // The mailbox stays SCHEDULED (no producer queues it) until the handler settles.
+        pending.then(() => this.resume(cell));
+        return;
+      }
+    }
+    this.#runQueue.push(cell);
+  }
+
+  /**
+   * Decodes the record of `length` bytes at the cell's read position into `#takenMessage` and
+   * `#takenSender`, and frees it. Records that are not for this actor, are past their deadline,
+   * or cannot be decoded become dead letters.
+   * @returns whether a message was taken.
+   */
+  #take(cell: ActorCell, length: number): boolean {
+    const box = cell.mailbox;
+    const envelope = this.#envelope;
+    const reader = this.#reader.reset(
+      box.bytes,
+      box.recordStart,
+      box.recordStart + length,
+      this.#courier,
+    );
+    let message: unknown;
+    envelope.sender = null;
+    try {
+      envelope.read(reader, this.#courier);
+      message = reader.value();
+      reader.expectEnd();
+    } catch (error) {
+      box.release();
+      this.#host.deadLetter(
+        cell.self,
+        envelope.sender,
+        undefined,
+        `it could not be decoded: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return false;
+    }
+    box.release();
+    if (envelope.targetSlot !== cell.slot || envelope.targetGeneration !== cell.generation) {
+      const stale = new ActorRef(envelope.targetSlot, envelope.targetGeneration, 0, this.#courier);
+      this.#host.deadLetter(stale, envelope.sender, message, "its actor has stopped (stale ref)");
+      return false;
+    }
+    if (envelope.deadline > 0 && Date.now() > envelope.deadline) {
+      this.#host.deadLetter(
+        cell.self,
+        envelope.sender,
+        message,
+        "its deadline passed before it was handled",
+      );
+      return false;
+    }
+    this.#takenMessage = message;
+    this.#takenSender = envelope.sender;
+    return true;
+  }
+
+  /**
+   * Reads every record left in a closed mailbox of this thread as a dead letter for `target`
+   * (their senders waiting for replies hear of it at once). Binds the mailbox to this loop's
+   * doorbell first if it never was (an actor that failed to start).
+   */
+  drainDeadLetters(mailbox: Mailbox, target: ActorRef<unknown>, reason: string): void {
+    if (!mailbox.bound) mailbox.bindReceiver(this.doorbell);
+    const envelope = this.#envelope;
+    for (let length = mailbox.read(); length >= 0; length = mailbox.read()) {
+      const reader = this.#reader.reset(
+        mailbox.bytes,
+        mailbox.recordStart,
+        mailbox.recordStart + length,
+        this.#courier,
+      );
+      envelope.sender = null;
+      let message: unknown;
+      try {
+        envelope.read(reader, this.#courier);
+        message = reader.value();
+      } catch {
+        // Undecodable: still a dead letter, reported without the message.
+        message = undefined;
+      }
+      mailbox.release();
+      this.#host.deadLetter(target, envelope.sender, message, reason);
+    }
+  }
+
+  receiveFor(cell: ActorCell, timeoutMs: number): Received | null {
+    const box = cell.mailbox;
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const length = box.waitForRecord(deadline - performance.now());
+      if (length === EMPTY || length === CLOSED_AND_DRAINED) return null;
+      if (this.#take(cell, length)) {
+        const received = { message: this.#takenMessage, sender: this.#takenSender };
+        this.#takenMessage = undefined;
+        return received;
+      }
+    }
+  }
+}
