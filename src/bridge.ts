@@ -1,0 +1,379 @@
+/**
+ * `Bridge`: how code that is not an actor (the main program, a test, a web handler) talks to
+ * actors — a call that waits for the reply, many calls at once, stopping actors — without ever
+ * blocking its thread's event loop.
+ *
+ * A Bridge has a mailbox and a slot of its own, like an actor. Each call sends the request with
+ * the Bridge's ref as sender, carrying a fresh reply tag; the actor's `sender.send(reply)` comes
+ * back with that tag, which is how a reply finds its call. A reply whose call has already
+ * settled (timed out, say) finds no call with its tag and is dropped as a dead letter: it can
+ * never be returned to a later call. A request that cannot be delivered is answered at once by
+ * the system (`Undeliverable`), and a call whose actor dies (stops, or its Worker dies) settles
+ * at once: no call ever waits out its timeout for an actor that is gone.
+ *
+ * @module
+ */
+
+import { type ActorRef, Envelope, Stop, Stopped } from "./actor/mod.ts";
+import { Reader } from "./codec/mod.ts";
+import { type Mailbox, SpinPolicy } from "./ring/mod.ts";
+import { Undeliverable } from "./system/control.ts";
+import { type ActorSystem, type BridgeHost, bridgeHostOf } from "./system/actor_system.ts";
+import { SlotState } from "./system/directory.ts";
+import { ActorDeadError, CallTimeoutError, SystemClosedError } from "./system/errors.ts";
+import { ActorRef as Ref } from "./actor/actor_ref.ts";
+
+/** Options of {@link Bridge.call}. */
+export interface CallOptions<D = never> {
+  /** Milliseconds to wait for the reply. Default 5000. It is also the request's deadline. */
+  timeout?: number;
+  /**
+   * What the call resolves to when no reply comes in time, or the actor is gone. Without it the
+   * call rejects with `CallTimeoutError` or `ActorDeadError`.
+   */
+  default?: D;
+  /** Abandons the call; it then rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** One result of {@link Bridge.multiCall}: the reply, or why there is none. */
+export type MultiCallResult<R> =
+  | { readonly target: ActorRef<never>; readonly reply: R; readonly error?: undefined }
+  | { readonly target: ActorRef<never>; readonly reply?: undefined; readonly error: Error };
+
+/** Options of {@link Bridge.stop}. */
+export interface StopOptions<D = never> {
+  /** Milliseconds to wait for each `Stopped`. Default 5000. */
+  timeout?: number;
+  /** What stands for an actor that did not answer `Stopped` in time; without it, rejects. */
+  default?: D;
+}
+
+interface PendingCall {
+  readonly target: ActorRef<unknown>;
+  reply(message: unknown): void;
+  gone(reason: string): void;
+}
+
+const DEFAULT_TIMEOUT_MS = 5000;
+const BRIDGE_MAILBOX_BYTES = 1 << 16;
+
+/**
+ * Non-actor code's way to talk to actors. Make one per system (or several: each has its own
+ * mailbox) and {@link Bridge.close} it when done; shutting the system down settles its calls.
+ *
+ * @example Call, call many, stop — the seed's three operations
+ * ```ts
+ * import { Actor, type ActorRef, ActorSystem, Bridge, handles } from "@ringmail/actors";
+ *
+ * export class Doubler extends Actor<number> {
+ *   static readonly module = import.meta.url;
+ *   @handles(Number)
+ *   onNumber(n: number, sender: ActorRef | null) {
+ *     sender?.send(n * 2);
+ *   }
+ * }
+ *
+ * await using system = new ActorSystem();
+ * using bridge = new Bridge(system);
+ * const a = system.spawn(Doubler);
+ * const b = system.spawn(Doubler);
+ * console.log(await bridge.call(a, 21, { timeout: 5000 })); // 42
+ * for await (const { target, reply } of bridge.multiCall([[a, 1], [b, 2]], { timeout: 5000 })) {
+ *   console.log(target.equals(a) ? "a" : "b", reply);
+ * }
+ * console.log(await bridge.stop([a, b], { timeout: 5000 })); // [ Stopped {}, Stopped {} ]
+ * ```
+ */
+export class Bridge implements Disposable {
+  readonly #host: BridgeHost;
+  readonly #mailbox: Mailbox;
+  readonly #slot: number;
+  readonly #generation: number;
+  readonly #pending = new Map<number, PendingCall>();
+  readonly #spin = new SpinPolicy({ maxSpins: 2000 });
+  readonly #reader = new Reader();
+  readonly #envelope = new Envelope();
+  readonly #unwatch: () => void;
+  #nextTag = 0;
+  #pumping = false;
+  /** Aborted when the last pending call settles, so the pump stops waiting. */
+  #idle: AbortController | null = null;
+  #closed = false;
+  readonly #hasRecord = (): boolean => this.#mailbox.hasRecord();
+
+  /**
+   * Opens a Bridge to the actors of `system`.
+   * @throws {SystemClosedError} when the system was shut down.
+   */
+  constructor(system: ActorSystem) {
+    const host = bridgeHostOf(system);
+    if (host.closed) {
+      throw new SystemClosedError("cannot open a Bridge: the actor system was shut down");
+    }
+    this.#host = host;
+    this.#mailbox = host.pool.acquire({ capacity: BRIDGE_MAILBOX_BYTES });
+    this.#mailbox.bindReceiver(host.doorbell);
+    this.#slot = host.directory.allocate(this.#mailbox.offset, host.courier.threadId);
+    this.#generation = host.directory.generation(this.#slot);
+    host.directory.setState(this.#slot, SlotState.Running);
+    this.#unwatch = host.watchDeaths((slot, generation, reason) =>
+      this.#actorGone(slot, generation, reason)
+    );
+  }
+
+  /**
+   * Sends `request` to `target` and resolves with its reply: whatever the actor sends to the
+   * request's sender (`sender.send(reply)` in its handler).
+   *
+   * @param target the actor to ask.
+   * @param request the message; the call's timeout is also its deadline: an actor does not start
+   * handling a request whose caller has stopped waiting.
+   * @param options timeout (ms, default 5000), default, signal.
+   * @returns the reply; or `options.default` when no reply came in time or the actor is gone.
+   * @throws {CallTimeoutError} when no reply came in time and no default was given.
+   * @throws {ActorDeadError} at once when the actor is gone (stopped, never started, its Worker
+   * died) and no default was given.
+   * @throws {CodecError} when the request cannot be sent.
+   */
+  call<M, R = unknown, D = never>(
+    target: ActorRef<M>,
+    request: NoInfer<M>,
+    options: CallOptions<D> = {},
+  ): Promise<R | D> {
+    return new Promise<R | D>((resolve, reject) => {
+      if (this.#closed || this.#host.closed) {
+        reject(new SystemClosedError("cannot call: the Bridge (or its actor system) is closed"));
+        return;
+      }
+      const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
+      if (!(timeout > 0)) {
+        reject(
+          new RangeError(`call timeout must be a positive number of ms, got ${options.timeout}`),
+        );
+        return;
+      }
+      const hasDefault = "default" in options;
+      const tag = this.#newTag();
+      const name = () => `${this.#host.nameOf(target.slot)} (${target})`;
+      const timer = setTimeout(
+        () =>
+          settle(() =>
+            hasDefault
+              ? resolve(options.default as D)
+              : reject(new CallTimeoutError(`no reply from ${name()} within ${timeout} ms`))
+          ),
+        timeout,
+      );
+      const settle = (outcome: () => void) => {
+        if (!this.#pending.delete(tag)) return;
+        clearTimeout(timer);
+        options.signal?.removeEventListener("abort", onAbort);
+        if (this.#pending.size === 0) this.#idle?.abort();
+        outcome();
+      };
+      const onAbort = () => settle(() => reject(options.signal!.reason));
+      this.#pending.set(tag, {
+        target: target as ActorRef<unknown>,
+        reply: (message) => settle(() => resolve(message as R)),
+        gone: (reason) =>
+          settle(() =>
+            hasDefault
+              ? resolve(options.default as D)
+              : reject(new ActorDeadError(`no reply from ${name()}: ${reason}`))
+          ),
+      });
+      if (options.signal?.aborted) return onAbort();
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+      if (target.courier !== this.#host.courier) {
+        settle(() =>
+          reject(new TypeError(`${target} belongs to another actor system than this Bridge's`))
+        );
+        return;
+      }
+      try {
+        // A target that is gone is a dead letter: the courier answers Undeliverable at once.
+        this.#host.courier.deliver(
+          target as ActorRef<unknown>,
+          request,
+          this.#ref(tag),
+          Date.now() + timeout,
+        );
+      } catch (error) {
+        settle(() => reject(error));
+        return;
+      }
+      this.#pump();
+    });
+  }
+
+  /**
+   * Sends each request to its target at once and yields the replies in the order they arrive,
+   * each with its target. A call that gets no reply yields its `default` as reply, or (without a
+   * default) an `error` saying why.
+   *
+   * @param calls pairs of target and request.
+   * @param options timeout (ms, default 5000) for every call, default, signal.
+   * @returns an async iterable of results, one per call.
+   */
+  async *multiCall<R = unknown, D = never>(
+    calls: Iterable<readonly [ActorRef<never>, unknown]>,
+    options: CallOptions<D> = {},
+  ): AsyncIterableIterator<MultiCallResult<R | D>> {
+    const results: MultiCallResult<R | D>[] = [];
+    let wake: (() => void) | null = null;
+    let outstanding = 0;
+    for (const [target, request] of calls) {
+      outstanding++;
+      this.call<unknown, R, D>(target as ActorRef<unknown>, request, options).then(
+        (reply) => results.push({ target, reply }),
+        (error) =>
+          results.push({
+            target,
+            error: error instanceof Error ? error : new Error(String(error)),
+          }),
+      ).finally(() => wake?.());
+    }
+    while (outstanding > 0) {
+      if (results.length === 0) await new Promise<void>((resolve) => wake = resolve);
+      wake = null;
+      while (results.length > 0) {
+        outstanding--;
+        yield results.shift()!;
+      }
+    }
+  }
+
+  /**
+   * Stops each actor and resolves with one `Stopped` per actor, in the order given. An actor that
+   * was already gone counts as stopped.
+   *
+   * @param actors the actors to stop.
+   * @param options timeout (ms, default 5000) for each actor, or the timeout alone; and what
+   * stands for an actor that did not stop in time.
+   * @returns `Stopped` (or the default) per actor.
+   * @throws {CallTimeoutError} when an actor did not answer in time and no default was given.
+   */
+  stop<D = never>(
+    actors: Iterable<ActorRef<never>>,
+    options: StopOptions<D> | number = {},
+  ): Promise<(Stopped | D)[]> {
+    const { timeout, ...rest } = typeof options === "number" ? { timeout: options } : options;
+    return Promise.all(
+      Array.from(
+        actors,
+        (actor) =>
+          this.call<Stop, Stopped, D>(actor as ActorRef<Stop>, new Stop(), { timeout, ...rest })
+            .catch((error) => {
+              if (error instanceof ActorDeadError) return new Stopped();
+              throw error;
+            }),
+      ),
+    );
+  }
+
+  /** Closes the Bridge: pending calls settle as if their actor were gone; its slot is freed. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#unwatch();
+    for (const call of [...this.#pending.values()]) call.gone("the Bridge was closed");
+    const directory = this.#host.directory;
+    directory.setState(this.#slot, SlotState.Dead);
+    this.#mailbox.close();
+    if (!this.#pumping) this.#recycle();
+  }
+
+  /** Same as {@link close}, for `using`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  #recycle(): void {
+    while (this.#mailbox.read() >= 0) this.#mailbox.release();
+    this.#mailbox.unbind();
+    this.#host.pool.release(this.#mailbox);
+    this.#host.directory.free(this.#slot);
+  }
+
+  #newTag(): number {
+    // Tags are positive 31-bit numbers; wrapping around takes 2^31 calls.
+    this.#nextTag = this.#nextTag >= 0x7fff_ffff ? 1 : this.#nextTag + 1;
+    return this.#nextTag;
+  }
+
+  #ref(tag: number): ActorRef<unknown> {
+    return new Ref(this.#slot, this.#generation, tag, this.#host.courier);
+  }
+
+  /** Reads the replies while calls are pending; waits without blocking the event loop. */
+  async #pump(): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      while (this.#pending.size > 0) {
+        this.#readReplies();
+        if (this.#pending.size === 0) break;
+        if (this.#spin.spin(this.#hasRecord)) continue;
+        this.#idle = new AbortController();
+        await this.#mailbox.waitForRecordAsync({ signal: this.#idle.signal });
+        this.#idle = null;
+      }
+    } finally {
+      this.#pumping = false;
+      if (this.#closed) this.#recycle();
+    }
+  }
+
+  /** Settles the calls whose replies are in the mailbox. */
+  #readReplies(): void {
+    const mailbox = this.#mailbox;
+    const courier = this.#host.courier;
+    for (let length = mailbox.read(); length >= 0; length = mailbox.read()) {
+      const reader = this.#reader.reset(
+        mailbox.bytes,
+        mailbox.recordStart,
+        mailbox.recordStart + length,
+        courier,
+      );
+      let message: unknown;
+      let tag = 0;
+      try {
+        this.#envelope.read(reader, courier);
+        tag = this.#envelope.targetTag;
+        message = reader.value();
+        reader.expectEnd();
+      } catch (error) {
+        mailbox.release();
+        const call = this.#pending.get(tag);
+        if (call !== undefined) {
+          call.gone(`its reply could not be decoded: ${(error as Error).message}`);
+        }
+        continue;
+      }
+      mailbox.release();
+      const call = this.#pending.get(tag);
+      if (call === undefined) {
+        const self = new Ref(this.#slot, this.#generation, tag, courier);
+        courier.deadLetter(
+          self,
+          this.#envelope.sender,
+          message,
+          "the call it answers had already settled",
+        );
+      } else if (message instanceof Undeliverable) {
+        call.gone(message.reason);
+      } else {
+        call.reply(message);
+      }
+    }
+  }
+
+  /** An actor is gone: its replies already sent are read first, then its other calls settle. */
+  #actorGone(slot: number, generation: number, reason: string): void {
+    this.#readReplies();
+    for (const call of [...this.#pending.values()]) {
+      if (call.target.slot === slot && call.target.generation === generation) call.gone(reason);
+    }
+  }
+}

@@ -1,0 +1,577 @@
+/**
+ * `ActorSystem`: owns the arena, the directory of actors and the Workers, spawns actors and
+ * shuts everything down. It lives on the thread that made it (normally the main thread), where
+ * its guardian actor collects what the Workers report.
+ *
+ * @module
+ */
+
+import {
+  Actor,
+  ActorRef,
+  type CellHost,
+  installRefCodec,
+  type MessagesOf,
+  ReceiveLoop,
+} from "../actor/mod.ts";
+import { CodecError, encode } from "../codec/mod.ts";
+import { Arena, Doorbell, type Mailbox, SpinPolicy } from "../ring/mod.ts";
+import {
+  type ActorStarted,
+  type ActorStopped,
+  type DeadLetterNotice,
+  type HandlerFailed,
+  type SpawnFailed,
+  StartActor,
+  type WorkerExited,
+} from "./control.ts";
+import { SEND_TIMEOUT_WORD, SystemCourier } from "./courier.ts";
+import { Directory, SlotState } from "./directory.ts";
+import { ActorDeadError, SpawnError, SystemClosedError } from "./errors.ts";
+import { Guardian, type GuardianDelegate } from "./guardian.ts";
+import { MailboxPool } from "./mailbox_pool.ts";
+import type { Bootstrap } from "./worker_main.ts";
+
+/**
+ * An actor class that can be spawned: it extends `Actor` and says where its module is, with
+ * `static readonly module = import.meta.url`, so its Worker can load it.
+ */
+// deno-lint-ignore no-explicit-any
+export type ActorClass<A extends Actor<any> = Actor<any>> = (new (...args: any[]) => A) & {
+  /** The URL of the module that exports the class: `import.meta.url` in that module. */
+  readonly module: string;
+};
+
+/** A handler that threw, as reported to {@link ActorSystem.onFailure} listeners. */
+export interface ActorFailure {
+  /** The actor whose handler threw (`null` when not known, e.g. a failed start). */
+  readonly actor: ActorRef<unknown> | null;
+  /** The actor's name. */
+  readonly actorName: string;
+  /** The class (or type) of the message it was handling, or what it was doing. */
+  readonly messageClass: string;
+  /** What was thrown, with its stack. */
+  readonly error: Error;
+}
+
+/** A message that was not handled, as reported to {@link ActorSystem.onDeadLetter} listeners. */
+export interface DeadLetter {
+  /** Where it was sent. */
+  readonly target: ActorRef<unknown> | null;
+  /** Who sent it (`null`: sent from outside any actor). */
+  readonly sender: ActorRef<unknown> | null;
+  /** The message's class, or a short description of a plain value. */
+  readonly message: string;
+  /** Why it was not handled. */
+  readonly reason: string;
+}
+
+/** How to make an actor system. */
+export interface ActorSystemOptions {
+  /** The most actors (and Bridges) alive at once. Default 262144. */
+  maxActors?: number;
+  /** The most shared memory the system may use, in bytes. Default 1 GiB (reserved, not used). */
+  maxMemoryBytes?: number;
+  /** Bytes in each actor's mailbox ring, a power of two. Default 65536. */
+  mailboxCapacity?: number;
+  /** Milliseconds a send waits for room in a full mailbox before it fails. Default 5000. */
+  sendTimeout?: number;
+  /** Called for every handler that throws. Without any listener, failures go to `console.error`. */
+  onFailure?: (failure: ActorFailure) => void;
+  /** Called for every dead letter (also counted in {@link ActorSystem.deadLetters}). */
+  onDeadLetter?: (deadLetter: DeadLetter) => void;
+}
+
+/** Options of one spawn. */
+export interface SpawnOptions {
+  /** The actor's name in errors and logs. Default: its class name. */
+  name?: string;
+  /** Bytes in the actor's mailbox ring, a power of two. Default: the system's. */
+  mailboxCapacity?: number;
+  /** Milliseconds a send to this actor waits for room before it fails. Default: the system's. */
+  sendTimeout?: number;
+}
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  // A spawn nobody awaits must not become an unhandled rejection: its failure is reported.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+interface WorkerHandle {
+  readonly worker: Worker;
+  readonly threadId: number;
+  readonly agent: ActorRef<unknown>;
+  readonly agentMailbox: Mailbox;
+  readonly actors: Set<number>;
+  readonly dedicated: boolean;
+  dead: boolean;
+}
+
+interface SpawnedActor {
+  readonly name: string;
+  readonly generation: number;
+  readonly mailbox: Mailbox;
+  readonly worker: WorkerHandle;
+  readonly started: Deferred;
+}
+
+/** What a Bridge needs from its system; not part of the public API. */
+export interface BridgeHost {
+  readonly arena: Arena;
+  readonly directory: Directory;
+  readonly pool: MailboxPool;
+  readonly courier: SystemCourier;
+  readonly doorbell: Doorbell;
+  readonly closed: boolean;
+  /** Tells `listener` when an actor is gone for good, so its calls settle at once. */
+  watchDeaths(listener: (slot: number, generation: number, reason: string) => void): () => void;
+  /** A name for the slot's actor. */
+  nameOf(slot: number): string;
+}
+
+const hosts = new WeakMap<ActorSystem, BridgeHost>();
+
+/** @internal The system's side that Bridges use. */
+export function bridgeHostOf(system: ActorSystem): BridgeHost {
+  return hosts.get(system)!;
+}
+
+const WORKER_MODULE = new URL("./worker_main.ts", import.meta.url);
+const AGENT_MAILBOX_BYTES = 1 << 16;
+const GUARDIAN_MAILBOX_BYTES = 1 << 20;
+
+/**
+ * An actor system: spawn actors into Workers, talk to them through a Bridge, shut them all
+ * down. Use `await using`, or call {@link ActorSystem.shutdown}: live Workers keep a Deno
+ * process running.
+ *
+ * @example The seed's Pinger and Ponger, one line each to start
+ * ```ts
+ * import { Actor, type ActorRef, ActorSystem, handles, message } from "@ringmail/actors";
+ *
+ * @message()
+ * export class Ping {
+ *   constructor(readonly count = 0) {}
+ * }
+ *
+ * export class Ponger extends Actor<Ping> {
+ *   static readonly module = import.meta.url;
+ *   @handles(Ping)
+ *   onPing(ping: Ping, sender: ActorRef | null) {
+ *     sender?.send(`pong ${ping.count}`);
+ *   }
+ * }
+ *
+ * await using system = new ActorSystem();
+ * const ponger = system.spawn(Ponger);
+ * console.log(await system.bridge().call(ponger, new Ping(1), { timeout: 5000 })); // "pong 1"
+ * ```
+ */
+export class ActorSystem implements AsyncDisposable {
+  readonly #arena: Arena;
+  readonly #directory: Directory;
+  readonly #pool: MailboxPool;
+  readonly #courier: SystemCourier;
+  readonly #doorbell: Doorbell;
+  readonly #loop: ReceiveLoop;
+  readonly #guardian: ActorRef<unknown>;
+  readonly #guardianMailbox: Mailbox;
+  readonly #threadId: number;
+  readonly #mailboxCapacity: number;
+  readonly #sendTimeout: number;
+  readonly #workers = new Map<number, WorkerHandle>();
+  readonly #actors = new Map<number, SpawnedActor>();
+  readonly #failureListeners = new Set<(failure: ActorFailure) => void>();
+  readonly #deadLetterListeners = new Set<(deadLetter: DeadLetter) => void>();
+  readonly #deathListeners = new Set<(slot: number, generation: number, reason: string) => void>();
+  #closing: Promise<void> | null = null;
+
+  /** Makes a system; it starts no Worker until the first spawn. */
+  constructor(options: ActorSystemOptions = {}) {
+    installRefCodec();
+    this.#mailboxCapacity = options.mailboxCapacity ?? 1 << 16;
+    this.#sendTimeout = options.sendTimeout ?? 5000;
+    if (!(this.#sendTimeout > 0)) {
+      throw new RangeError(
+        `sendTimeout must be a positive number of ms, got ${options.sendTimeout}`,
+      );
+    }
+    this.#arena = Arena.create({ maxBytes: options.maxMemoryBytes ?? 1 << 30 });
+    this.#directory = Directory.create(this.#arena, (options.maxActors ?? 1 << 18) + 1);
+    this.#threadId = this.#arena.newThreadId();
+    this.#pool = new MailboxPool(this.#arena, this.#directory, this.#threadId);
+    this.#courier = new SystemCourier({
+      arena: this.#arena,
+      directory: this.#directory,
+      threadId: this.#threadId,
+      blocking: false,
+      sendTimeout: this.#sendTimeout,
+      describe: (slot) => this.#actors.get(slot)?.name,
+    });
+    this.#courier.sink = { deadLetter: (notice) => this.#deadLetter(notice) };
+    if (options.onFailure) this.#failureListeners.add(options.onFailure);
+    if (options.onDeadLetter) this.#deadLetterListeners.add(options.onDeadLetter);
+
+    this.#doorbell = Doorbell.create(this.#arena, this.#threadId);
+    const host: CellHost = {
+      deadLetter: (target, sender, message, reason) =>
+        this.#courier.deadLetter(target, sender, message, reason),
+      handlerFailed: (cell, message, error) =>
+        this.#reportFailure(cell.self, cell.name, String(message), error),
+      stopped: () => {},
+    };
+    // The main thread must stay responsive: a short spin budget before parking.
+    this.#loop = new ReceiveLoop(this.#doorbell, this.#courier, host, {
+      spin: new SpinPolicy({ maxSpins: 1000 }),
+    });
+    this.#guardianMailbox = this.#pool.acquire({ capacity: GUARDIAN_MAILBOX_BYTES });
+    const slot = this.#directory.allocate(this.#guardianMailbox.offset, this.#threadId);
+    this.#guardian = new ActorRef(slot, this.#directory.generation(slot), 0, this.#courier);
+    const cell = this.#loop.createCell(this.#guardian, "guardian", this.#guardianMailbox);
+    cell.start(Guardian as never, [this.#guardianDelegate()]);
+    this.#directory.setState(slot, SlotState.Running);
+    this.#loop.add(cell);
+    this.#loop.run();
+
+    const isClosed = () => this.#closing !== null;
+    hosts.set(this, {
+      arena: this.#arena,
+      directory: this.#directory,
+      pool: this.#pool,
+      courier: this.#courier,
+      doorbell: this.#doorbell,
+      get closed() {
+        return isClosed();
+      },
+      watchDeaths: (listener) => {
+        this.#deathListeners.add(listener);
+        return () => this.#deathListeners.delete(listener);
+      },
+      nameOf: (slot) => this.#actors.get(slot)?.name ?? "actor",
+    });
+  }
+
+  /**
+   * Starts an actor of `actorClass` in a Worker of its own and returns its ref at once.
+   * Messages sent before the Worker is up wait in the actor's mailbox, in order. If the actor
+   * cannot start, the failure is reported to {@link onFailure} listeners, {@link started}
+   * rejects, and messages to it become dead letters.
+   *
+   * @param actorClass an exported subclass of `Actor` with `static readonly module = import.meta.url`.
+   * @param args the constructor's arguments; they travel to the Worker through the codec.
+   * @returns the new actor's ref, typed by the messages it accepts.
+   * @throws {SystemClosedError} after {@link shutdown}.
+   * @throws {TypeError} when `actorClass` is not an actor class with a `module`.
+   * @throws {CodecError} when an argument cannot be sent (naming the path inside it).
+   */
+  spawn<C extends ActorClass>(
+    actorClass: C,
+    ...args: ConstructorParameters<C>
+  ): ActorRef<MessagesOf<InstanceType<C>>> {
+    return this.spawnWith(actorClass, {}, ...args);
+  }
+
+  /**
+   * {@link spawn} with options: a name, a mailbox size, a send timeout.
+   *
+   * @param actorClass an exported subclass of `Actor` with `static readonly module = import.meta.url`.
+   * @param options the spawn's options.
+   * @param args the constructor's arguments; they travel to the Worker through the codec.
+   * @returns the new actor's ref.
+   * @throws {SystemClosedError} after {@link shutdown}.
+   * @throws {TypeError} when `actorClass` is not an actor class with a `module`.
+   * @throws {CodecError} when an argument cannot be sent (naming the path inside it).
+   */
+  spawnWith<C extends ActorClass>(
+    actorClass: C,
+    options: SpawnOptions,
+    ...args: ConstructorParameters<C>
+  ): ActorRef<MessagesOf<InstanceType<C>>> {
+    this.#checkOpen("spawn");
+    const module = checkActorClass(actorClass);
+    const name = options.name ?? actorClass.name;
+    try {
+      encode(args, this.#courier);
+    } catch (error) {
+      if (!(error instanceof CodecError)) throw error;
+      throw new CodecError(`cannot send the arguments of ${name} to its Worker: ${error.message}`, {
+        cause: error,
+        path: error.path,
+      });
+    }
+    const worker = this.#startWorker(true);
+    const mailbox = this.#pool.acquire({
+      capacity: options.mailboxCapacity ?? this.#mailboxCapacity,
+    });
+    Atomics.store(mailbox.header, SEND_TIMEOUT_WORD, options.sendTimeout ?? 0);
+    const slot = this.#directory.allocate(mailbox.offset, worker.threadId);
+    const generation = this.#directory.generation(slot);
+    this.#actors.set(slot, { name, generation, mailbox, worker, started: deferred() });
+    worker.actors.add(slot);
+    this.#courier.deliver(
+      worker.agent,
+      new StartActor(slot, generation, mailbox.offset, module, actorClass.name, name, args),
+      null,
+    );
+    return new ActorRef(slot, generation, 0, this.#courier);
+  }
+
+  /**
+   * Resolves once the actor's constructor (and `onStart`) ran in its Worker.
+   * @throws {SpawnError} when it could not start (module not found, class not exported,
+   * constructor threw).
+   * @throws {ActorDeadError} when the ref is not an actor this system is starting or running.
+   */
+  started(ref: ActorRef<unknown>): Promise<void> {
+    const actor = this.#actors.get(ref.slot);
+    if (
+      actor === undefined || actor.generation !== ref.generation || ref.courier !== this.#courier
+    ) {
+      return Promise.reject(new ActorDeadError(`${ref} is not an actor this system is running`));
+    }
+    return actor.started.promise;
+  }
+
+  /**
+   * Subscribes to handler failures; returns a function that unsubscribes.
+   * @param listener called once per failure, on this thread.
+   */
+  onFailure(listener: (failure: ActorFailure) => void): () => void {
+    this.#failureListeners.add(listener);
+    return () => this.#failureListeners.delete(listener);
+  }
+
+  /**
+   * Subscribes to dead letters; returns a function that unsubscribes. Reports are made without
+   * ever blocking a sender: under a flood some may be dropped, but {@link deadLetters} counts
+   * every one.
+   * @param listener called once per dead letter reported, on this thread.
+   */
+  onDeadLetter(listener: (deadLetter: DeadLetter) => void): () => void {
+    this.#deadLetterListeners.add(listener);
+    return () => this.#deadLetterListeners.delete(listener);
+  }
+
+  /** How many messages were not handled so far (by every thread of the system). */
+  get deadLetters(): number {
+    return this.#directory.deadLetters;
+  }
+
+  /** How many Workers are running. */
+  get workerCount(): number {
+    return this.#workers.size;
+  }
+
+  /**
+   * Ends every Worker and settles everything pending: later sends are dead letters, spawns fail
+   * with `SystemClosedError`, pending `started` promises and Bridge calls settle.
+   */
+  shutdown(): Promise<void> {
+    return this.#closing ??= this.#shutdown();
+  }
+
+  /** Same as {@link shutdown}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown();
+  }
+
+  async #shutdown(): Promise<void> {
+    for (const handle of this.#workers.values()) {
+      this.#workerGone(handle, "the actor system shut down");
+    }
+    await this.#loop.close();
+    this.#guardianMailbox.close();
+  }
+
+  #checkOpen(what: string): void {
+    if (this.#closing !== null) {
+      throw new SystemClosedError(`cannot ${what}: the actor system was shut down`);
+    }
+  }
+
+  #startWorker(dedicated: boolean): WorkerHandle {
+    const threadId = this.#arena.newThreadId();
+    const agentMailbox = this.#pool.acquire({ capacity: AGENT_MAILBOX_BYTES });
+    const agentSlot = this.#directory.allocate(agentMailbox.offset, threadId);
+    this.#directory.setState(agentSlot, SlotState.Running);
+    const agent = new ActorRef(agentSlot, this.#directory.generation(agentSlot), 0, this.#courier);
+    const worker = new Worker(WORKER_MODULE, {
+      type: "module",
+      name: `ringmail worker ${threadId}`,
+    });
+    const handle: WorkerHandle = {
+      worker,
+      threadId,
+      agent,
+      agentMailbox,
+      actors: new Set(),
+      dedicated,
+      dead: false,
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      this.#workerGone(handle, `its Worker died: ${event.message}`);
+    };
+    worker.onmessageerror = () =>
+      this.#workerGone(handle, "its Worker could not read its bootstrap");
+    const boot: Bootstrap = {
+      arena: this.#arena.buffer,
+      directory: this.#directory.offset,
+      threadId,
+      agentSlot,
+      agentGeneration: agent.generation,
+      agentMailbox: agentMailbox.offset,
+      guardianSlot: this.#guardian.slot,
+      guardianGeneration: this.#guardian.generation,
+      sendTimeout: this.#sendTimeout,
+      dedicated,
+    };
+    worker.postMessage(boot);
+    this.#workers.set(threadId, handle);
+    return handle;
+  }
+
+  /** A Worker is gone (died, or the system is closing): everything in it is dead. */
+  #workerGone(handle: WorkerHandle, reason: string): void {
+    if (handle.dead) return;
+    handle.dead = true;
+    handle.worker.terminate();
+    this.#workers.delete(handle.threadId);
+    // Its mailboxes are closed but not recycled: the terminated thread may still be finishing.
+    this.#directory.setState(handle.agent.slot, SlotState.Dead);
+    handle.agentMailbox.close();
+    for (const slot of handle.actors) this.#actorGone(slot, reason);
+  }
+
+  /** An actor its worker has retired: drop it, and tell whoever waits on it. */
+  #forget(slot: number, generation: number, reason: string): void {
+    const actor = this.#actors.get(slot)!;
+    this.#actors.delete(slot);
+    actor.worker.actors.delete(slot);
+    for (const listener of this.#deathListeners) listener(slot, generation, reason);
+  }
+
+  #actorGone(slot: number, reason: string): void {
+    const actor = this.#actors.get(slot);
+    if (actor === undefined) return;
+    this.#actors.delete(slot);
+    actor.worker.actors.delete(slot);
+    if (this.#directory.generation(slot) === actor.generation) {
+      this.#directory.setState(slot, SlotState.Dead);
+    }
+    actor.mailbox.close();
+    actor.started.reject(new ActorDeadError(`${actor.name} is gone: ${reason}`));
+    for (const listener of this.#deathListeners) {
+      listener(slot, actor.generation, `${actor.name} is gone: ${reason}`);
+    }
+  }
+
+  #guardianDelegate(): GuardianDelegate {
+    return {
+      actorStarted: (report: ActorStarted) => {
+        const actor = this.#actors.get(report.slot);
+        if (actor?.generation === report.generation) actor.started.resolve();
+      },
+      spawnFailed: (report: SpawnFailed) => {
+        const actor = this.#actors.get(report.slot);
+        if (actor?.generation !== report.generation) return;
+        const error = new SpawnError(report.error.message, { cause: report.error });
+        error.stack = report.error.stack;
+        actor.started.reject(error);
+        this.#reportFailure(null, actor.name, "spawn", error);
+        // Its worker retired its slot and mailbox (and ends itself if it was the actor's own).
+        this.#forget(report.slot, report.generation, `${actor.name} failed to start`);
+      },
+      actorStopped: (report: ActorStopped) => {
+        const actor = this.#actors.get(report.slot);
+        if (actor?.generation !== report.generation) return;
+        actor.started.resolve();
+        this.#forget(report.slot, report.generation, `${actor.name} has stopped`);
+      },
+      handlerFailed: (report: HandlerFailed) => {
+        this.#reportFailure(report.actor, report.actorName, report.messageClass, report.error);
+      },
+      deadLetter: (report: DeadLetterNotice) => this.#deadLetter(report),
+      workerExited: (report: WorkerExited) => {
+        const handle = this.#workers.get(report.threadId);
+        if (handle === undefined) return;
+        // It closed itself after handing back its slots and mailboxes.
+        handle.dead = true;
+        handle.worker.terminate();
+        this.#workers.delete(report.threadId);
+      },
+    };
+  }
+
+  #reportFailure(
+    actor: ActorRef<unknown> | null,
+    actorName: string,
+    messageClass: string,
+    error: unknown,
+  ): void {
+    const failure: ActorFailure = {
+      actor,
+      actorName,
+      messageClass,
+      error: error instanceof Error ? error : new Error(String(error)),
+    };
+    if (this.#failureListeners.size === 0) {
+      console.error(
+        `ringmail: ${actorName} failed while handling ${messageClass}:`,
+        failure.error.stack ?? failure.error,
+      );
+      return;
+    }
+    for (const listener of this.#failureListeners) listener(failure);
+  }
+
+  #deadLetter(notice: DeadLetterNotice): void {
+    for (const listener of this.#deadLetterListeners) {
+      listener({
+        target: notice.target,
+        sender: notice.sender,
+        message: notice.message,
+        reason: notice.reason,
+      });
+    }
+  }
+}
+
+/** Checks that `actorClass` can be spawned; returns its module URL. */
+function checkActorClass(actorClass: unknown): string {
+  if (typeof actorClass !== "function") {
+    throw new TypeError(`spawn takes an actor class, got ${typeof actorClass}`);
+  }
+  const name = actorClass.name || "the class";
+  if (!(actorClass.prototype instanceof Actor)) {
+    throw new TypeError(`${name} cannot be spawned: it does not extend Actor`);
+  }
+  const module = (actorClass as { module?: unknown }).module;
+  if (typeof module !== "string") {
+    throw new TypeError(
+      `${name} cannot be spawned: it does not say where its module is; add ` +
+        "`static readonly module = import.meta.url` to the class",
+    );
+  }
+  try {
+    new URL(module);
+  } catch {
+    throw new TypeError(
+      `${name}.module must be a URL (import.meta.url), got ${JSON.stringify(module)}`,
+    );
+  }
+  return module;
+}

@@ -1,0 +1,245 @@
+/**
+ * The courier: how one thread of an actor system sends. It resolves a ref through the
+ * directory, writes the envelope and the message into a reused scratch writer, copies the record
+ * into the target's mailbox and rings its receiver. A target that is gone makes a dead letter:
+ * counted in the directory, reported to the guardian, and — when the sender is waiting for a
+ * reply (a Bridge call) — answered at once with `Undeliverable`.
+ *
+ * A full mailbox: a Worker's courier blocks the sending actor for up to the mailbox's send
+ * timeout, then throws `MailboxFullError` from `send`. The main thread's courier never blocks:
+ * it keeps the message in a per-mailbox backlog, in order, and sends it as room appears; a
+ * message still waiting after the send timeout becomes a dead letter.
+ *
+ * @module
+ */
+
+import { type ActorRef, type Courier, writeEnvelope } from "../actor/mod.ts";
+import { messageName, Writer } from "../codec/mod.ts";
+import {
+  type Arena,
+  Mailbox,
+  MAILBOX_USER_WORD,
+  MailboxClosedError,
+  MailboxFullError,
+} from "../ring/mod.ts";
+import { DeadLetterNotice, Undeliverable } from "./control.ts";
+import type { Directory } from "./directory.ts";
+
+/** Mailbox header word holding the mailbox's send timeout in ms (0: the system's default). */
+export const SEND_TIMEOUT_WORD = MAILBOX_USER_WORD + 1;
+
+/** Where a courier reports what it cannot deliver. */
+export interface DeadLetterSink {
+  /** A message was not delivered; `notice` says what, to whom, from whom and why. */
+  deadLetter(notice: DeadLetterNotice): void;
+}
+
+/** How a courier is set up. */
+export interface CourierOptions {
+  arena: Arena;
+  directory: Directory;
+  /** The thread id written into the records this courier reserves. */
+  threadId: number;
+  /** Whether a send may block the thread while a mailbox is full (Workers: yes). */
+  blocking: boolean;
+  /** Default milliseconds a send waits for room in a full mailbox. */
+  sendTimeout: number;
+  /** Names actors for errors and `toString` (undefined: not known on this thread). */
+  describe?: (slot: number) => string | undefined;
+}
+
+interface Waiting {
+  bytes: Uint8Array;
+  target: ActorRef<unknown>;
+  sender: ActorRef<unknown> | null;
+  message: unknown;
+  expires: number;
+}
+
+/** One thread's way to send, for one actor system. */
+export class SystemCourier implements Courier {
+  readonly arena: Arena;
+  readonly directory: Directory;
+  readonly threadId: number;
+  /** Where dead letters are reported; set once the guardian is known. */
+  sink: DeadLetterSink | null = null;
+  readonly #blocking: boolean;
+  readonly #sendTimeout: number;
+  readonly #describe: (slot: number) => string | undefined;
+  readonly #writer = new Writer();
+  #writing = false;
+  readonly #mailboxes = new Map<number, Mailbox>();
+  readonly #backlogs = new Map<Mailbox, Waiting[]>();
+
+  constructor(options: CourierOptions) {
+    this.arena = options.arena;
+    this.directory = options.directory;
+    this.threadId = options.threadId;
+    this.#blocking = options.blocking;
+    this.#sendTimeout = options.sendTimeout;
+    this.#describe = options.describe ?? (() => undefined);
+  }
+
+  describe(target: ActorRef<unknown>): string {
+    return this.#describe(target.slot) ?? "actor";
+  }
+
+  /** A handle on the mailbox whose header is at `offset`, made once per thread. */
+  mailbox(offset: number): Mailbox {
+    let mailbox = this.#mailboxes.get(offset);
+    if (mailbox === undefined) {
+      mailbox = Mailbox.attach(this.arena, offset, this.threadId);
+      this.#mailboxes.set(offset, mailbox);
+    }
+    return mailbox;
+  }
+
+  deliver(
+    target: ActorRef<unknown>,
+    message: unknown,
+    sender: ActorRef<unknown> | null,
+    deadline = 0,
+  ): void {
+    const offset = this.directory.liveMailbox(target.slot, target.generation);
+    if (offset === 0) {
+      this.deadLetter(target, sender, message, "its actor is not running");
+      return;
+    }
+    const mailbox = this.mailbox(offset);
+    // A getter or custom encoder that sends while we write gets a writer of its own.
+    const writer = this.#writing ? new Writer(256) : this.#writer;
+    const nested = this.#writing;
+    this.#writing = true;
+    try {
+      writer.reset(this);
+      writeEnvelope(writer, target, sender, deadline);
+      writer.value(message);
+      this.#post(mailbox, writer, target, sender, message);
+    } finally {
+      this.#writing = nested;
+    }
+  }
+
+  #post(
+    mailbox: Mailbox,
+    writer: Writer,
+    target: ActorRef<unknown>,
+    sender: ActorRef<unknown> | null,
+    message: unknown,
+  ): void {
+    const backlog = this.#backlogs.get(mailbox);
+    if (backlog !== undefined) {
+      // Messages already wait for this mailbox: queue behind them, to keep the sender's order.
+      backlog.push(this.#waiting(mailbox, writer, target, sender, message));
+      return;
+    }
+    try {
+      const at = mailbox.reserve(writer.length);
+      if (at >= 0) {
+        writer.copyTo(mailbox.bytes, at);
+        mailbox.commit();
+        return;
+      }
+      if (this.#blocking) {
+        mailbox.send(writer.view(), this.#timeoutOf(mailbox));
+        return;
+      }
+    } catch (error) {
+      if (error instanceof MailboxClosedError) {
+        this.deadLetter(target, sender, message, "its actor has stopped");
+        return;
+      }
+      throw error;
+    }
+    const waiting = [this.#waiting(mailbox, writer, target, sender, message)];
+    this.#backlogs.set(mailbox, waiting);
+    this.#drain(mailbox, waiting);
+  }
+
+  #waiting(
+    mailbox: Mailbox,
+    writer: Writer,
+    target: ActorRef<unknown>,
+    sender: ActorRef<unknown> | null,
+    message: unknown,
+  ): Waiting {
+    const expires = performance.now() + this.#timeoutOf(mailbox);
+    return { bytes: writer.toBytes(), target, sender, message, expires };
+  }
+
+  async #drain(mailbox: Mailbox, waiting: Waiting[]): Promise<void> {
+    while (waiting.length > 0) {
+      const next = waiting[0];
+      try {
+        await mailbox.sendAsync(next.bytes, { timeout: next.expires - performance.now() });
+      } catch (error) {
+        const reason = error instanceof MailboxFullError
+          ? "its mailbox stayed full for the whole send timeout"
+          : error instanceof MailboxClosedError
+          ? "its actor has stopped"
+          : `it could not be sent: ${error instanceof Error ? error.message : String(error)}`;
+        this.deadLetter(next.target, next.sender, next.message, reason);
+      }
+      waiting.shift();
+    }
+    this.#backlogs.delete(mailbox);
+  }
+
+  #timeoutOf(mailbox: Mailbox): number {
+    return Atomics.load(mailbox.header, SEND_TIMEOUT_WORD) || this.#sendTimeout;
+  }
+
+  /**
+   * Counts and reports a message that will never be handled. When its sender waits for a reply
+   * (a ref with a reply tag, as Bridge calls use), tells the sender at once.
+   */
+  deadLetter(
+    target: ActorRef<unknown>,
+    sender: ActorRef<unknown> | null,
+    message: unknown,
+    reason: string,
+  ): void {
+    this.directory.countDeadLetter();
+    if (sender !== null && sender.tag !== 0 && !(message instanceof Undeliverable)) {
+      this.#tryPost(sender, new Undeliverable(target, reason));
+    }
+    this.sink?.deadLetter(new DeadLetterNotice(target, sender, describeMessage(message), reason));
+  }
+
+  /**
+   * Sends a system notice without blocking and without making dead letters of its own: if the
+   * receiver is gone or full, the notice is dropped (its subject was already counted).
+   * @returns whether it was sent.
+   */
+  tryPost(target: ActorRef<unknown>, notice: unknown): boolean {
+    return this.#tryPost(target, notice);
+  }
+
+  #tryPost(target: ActorRef<unknown>, notice: unknown): boolean {
+    const offset = this.directory.liveMailbox(target.slot, target.generation);
+    if (offset === 0) return false;
+    const mailbox = this.mailbox(offset);
+    const writer = new Writer(128).reset(this);
+    writeEnvelope(writer, target, null, 0);
+    writer.value(notice);
+    try {
+      return mailbox.trySend(writer.bytes, writer.start, writer.pos);
+    } catch (error) {
+      if (error instanceof MailboxClosedError) return false;
+      throw error;
+    }
+  }
+}
+
+/** A short description of a message for dead-letter reports: its class, or its type. */
+export function describeMessage(message: unknown): string {
+  if (message === undefined) return "undecodable message";
+  if (message === null) return "null";
+  if (typeof message !== "object") {
+    const text = String(message);
+    return `${typeof message} ${text.length > 40 ? text.slice(0, 40) + "…" : text}`;
+  }
+  const constructor = (message as { constructor?: unknown }).constructor;
+  return messageName(constructor) ??
+    (typeof constructor === "function" ? constructor.name : "object");
+}

@@ -1,0 +1,224 @@
+/**
+ * The directory: which actor lives in which slot, with which mailbox, in which thread. One per
+ * actor system, in its arena, readable and writable from every thread of the system without
+ * locks. An `ActorRef` is a slot plus a generation; the generation in the directory moves on
+ * each time the slot is given to a new actor, so a ref to an actor that stopped can never reach
+ * the next actor in its slot.
+ *
+ * Memory layout (an arena block):
+ *
+ * ```
+ * header (256 bytes)
+ *   word 0   capacity: number of slots                  written once at creation
+ *   word 1   next never-used slot                       Atomics.add by allocating threads
+ *   word 2   dead letters so far                        Atomics.add by any thread
+ *   word 3   live actors                                Atomics.add/sub by any thread
+ *   byte 16  free-slot stack head, BigInt64: slot | tag << 32 (tag defeats ABA)   CAS
+ *   byte 64  mailbox pool heads, one BigInt64 per capacity class (see mailbox_pool.ts)
+ * entries, 16 bytes per slot, from byte 256
+ *   word 0   mailbox header offset (0: none)            written by the slot's allocator
+ *   word 1   generation                                 Atomics.add when (re)allocated
+ *   word 2   state: FREE, STARTING, RUNNING, STOPPING, DEAD
+ *   word 3   owner thread id, or the next free slot while on the free stack
+ * ```
+ *
+ * Slot 0 is never used, so 0 can mean "no actor".
+ *
+ * @module
+ */
+
+import { type Arena, ArenaFullError } from "../ring/mod.ts";
+
+/** Slot states. */
+export const SlotState = {
+  Free: 0,
+  /** Allocated; its actor is being constructed. Messages wait in its mailbox. */
+  Starting: 1,
+  Running: 2,
+  /** Got Stop or is draining; new messages are dead letters. */
+  Stopping: 3,
+  /** Gone: stopped, failed to start, or its worker died. Not yet reused. */
+  Dead: 4,
+} as const;
+/** One of {@link SlotState}'s values. */
+export type SlotState = typeof SlotState[keyof typeof SlotState];
+
+const HEADER_BYTES = 256;
+const ENTRY_WORDS = 4;
+const WORD_CAPACITY = 0;
+const WORD_NEXT_SLOT = 1;
+const WORD_DEAD_LETTERS = 2;
+const WORD_LIVE = 3;
+const FREE_HEAD_BYTE = 16;
+/** Byte offset in the directory header of the mailbox pool's heads (23 BigInt64 words). */
+export const POOL_HEADS_BYTE = 64;
+const ENTRY_MAILBOX = 0;
+const ENTRY_GENERATION = 1;
+const ENTRY_STATE = 2;
+const ENTRY_OWNER = 3;
+
+/** A thread's handle on the directory of its actor system. */
+export class Directory {
+  /** Byte offset of the directory block in the arena: hand it to every thread of the system. */
+  readonly offset: number;
+  /** Most actors (and bridges) alive at once. */
+  readonly capacity: number;
+  readonly #words: Int32Array;
+  readonly #freeHead: BigInt64Array;
+  /** The pool's heads, for mailbox_pool.ts. */
+  readonly poolHeads: BigInt64Array;
+
+  private constructor(arena: Arena, offset: number) {
+    this.offset = offset;
+    const capacity = Atomics.load(arena.int32(offset, HEADER_BYTES), WORD_CAPACITY);
+    this.capacity = capacity;
+    this.#words = arena.int32(offset, HEADER_BYTES + capacity * ENTRY_WORDS * 4);
+    this.#freeHead = new BigInt64Array(arena.buffer, offset + FREE_HEAD_BYTE, 1);
+    this.poolHeads = new BigInt64Array(arena.buffer, offset + POOL_HEADS_BYTE, 23);
+  }
+
+  /** Makes the directory of a new system, with room for `capacity` live actors. */
+  static create(arena: Arena, capacity: number): Directory {
+    if (!Number.isInteger(capacity) || capacity < 2 || capacity > 1 << 24) {
+      throw new RangeError(`maxActors must be an integer from 2 to ${1 << 24}, got ${capacity}`);
+    }
+    const offset = arena.allocate(HEADER_BYTES + capacity * ENTRY_WORDS * 4);
+    const header = arena.int32(offset, HEADER_BYTES);
+    header[WORD_NEXT_SLOT] = 1;
+    Atomics.store(header, WORD_CAPACITY, capacity);
+    return new Directory(arena, offset);
+  }
+
+  /** Opens the directory another thread made. */
+  static attach(arena: Arena, offset: number): Directory {
+    return new Directory(arena, offset);
+  }
+
+  /**
+   * Takes a free slot for a new actor and moves its generation on.
+   * @returns the slot; its generation is {@link generation}(slot).
+   * @throws {ArenaFullError} when every slot is taken.
+   */
+  allocate(mailbox: number, owner: number): number {
+    const slot = this.#popFree() || this.#bump();
+    const base = HEADER_BYTES / 4 + slot * ENTRY_WORDS;
+    const words = this.#words;
+    Atomics.store(words, base + ENTRY_MAILBOX, mailbox);
+    Atomics.store(words, base + ENTRY_OWNER, owner);
+    Atomics.add(words, base + ENTRY_GENERATION, 1);
+    Atomics.store(words, base + ENTRY_STATE, SlotState.Starting);
+    Atomics.add(words, WORD_LIVE, 1);
+    return slot;
+  }
+
+  /** Returns a dead slot for reuse; its refs stay dead because its generation moves on. */
+  free(slot: number): void {
+    const base = HEADER_BYTES / 4 + slot * ENTRY_WORDS;
+    const words = this.#words;
+    if (Atomics.exchange(words, base + ENTRY_STATE, SlotState.Free) === SlotState.Free) return;
+    Atomics.store(words, base + ENTRY_MAILBOX, 0);
+    Atomics.sub(words, WORD_LIVE, 1);
+    for (;;) {
+      const head = Atomics.load(this.#freeHead, 0);
+      Atomics.store(words, base + ENTRY_OWNER, Number(head & 0xffff_ffffn));
+      const next = (head & ~0xffff_ffffn) | BigInt(slot);
+      if (Atomics.compareExchange(this.#freeHead, 0, head, next) === head) return;
+    }
+  }
+
+  /** The current generation of `slot`. */
+  generation(slot: number): number {
+    return Atomics.load(this.#words, HEADER_BYTES / 4 + slot * ENTRY_WORDS + ENTRY_GENERATION);
+  }
+
+  /** The state of `slot`. */
+  state(slot: number): SlotState {
+    return Atomics.load(
+      this.#words,
+      HEADER_BYTES / 4 + slot * ENTRY_WORDS + ENTRY_STATE,
+    ) as SlotState;
+  }
+
+  /** Moves `slot` to `state`. */
+  setState(slot: number, state: SlotState): void {
+    Atomics.store(this.#words, HEADER_BYTES / 4 + slot * ENTRY_WORDS + ENTRY_STATE, state);
+  }
+
+  /**
+   * Moves `slot` from `from` to `to` if it is in `from`.
+   * @returns whether it moved.
+   */
+  transition(slot: number, from: SlotState, to: SlotState): boolean {
+    const index = HEADER_BYTES / 4 + slot * ENTRY_WORDS + ENTRY_STATE;
+    return Atomics.compareExchange(this.#words, index, from, to) === from;
+  }
+
+  /** The mailbox header offset of `slot`'s actor, or 0. */
+  mailbox(slot: number): number {
+    return Atomics.load(this.#words, HEADER_BYTES / 4 + slot * ENTRY_WORDS + ENTRY_MAILBOX);
+  }
+
+  /** The thread id that hosts `slot`'s actor. */
+  owner(slot: number): number {
+    return Atomics.load(this.#words, HEADER_BYTES / 4 + slot * ENTRY_WORDS + ENTRY_OWNER);
+  }
+
+  /** Records the thread that hosts `slot`'s actor. */
+  setOwner(slot: number, owner: number): void {
+    Atomics.store(this.#words, HEADER_BYTES / 4 + slot * ENTRY_WORDS + ENTRY_OWNER, owner);
+  }
+
+  /**
+   * The mailbox of the live actor `slot`/`generation`, or 0 when that actor is gone (or not a
+   * slot of this directory). Starting actors are live: their messages wait in the mailbox.
+   */
+  liveMailbox(slot: number, generation: number): number {
+    if (!(slot > 0 && slot < this.capacity)) return 0;
+    const base = HEADER_BYTES / 4 + slot * ENTRY_WORDS;
+    const words = this.#words;
+    if (Atomics.load(words, base + ENTRY_GENERATION) !== generation) return 0;
+    const state = Atomics.load(words, base + ENTRY_STATE);
+    if (state !== SlotState.Running && state !== SlotState.Starting) return 0;
+    return Atomics.load(words, base + ENTRY_MAILBOX);
+  }
+
+  /** Counts one dead letter; returns the count so far. */
+  countDeadLetter(): number {
+    return Atomics.add(this.#words, WORD_DEAD_LETTERS, 1) + 1;
+  }
+
+  /** Dead letters counted so far, by every thread of the system. */
+  get deadLetters(): number {
+    return Atomics.load(this.#words, WORD_DEAD_LETTERS);
+  }
+
+  /** Slots allocated and not yet freed. */
+  get live(): number {
+    return Atomics.load(this.#words, WORD_LIVE);
+  }
+
+  #bump(): number {
+    const slot = Atomics.add(this.#words, WORD_NEXT_SLOT, 1);
+    if (slot >= this.capacity) {
+      Atomics.sub(this.#words, WORD_NEXT_SLOT, 1);
+      throw new ArenaFullError(
+        `the actor system is full: ${this.capacity - 1} actors alive at once is its maxActors; ` +
+          `stop actors you no longer need, or create the system with a larger maxActors`,
+      );
+    }
+    return slot;
+  }
+
+  #popFree(): number {
+    for (;;) {
+      const head = Atomics.load(this.#freeHead, 0);
+      const slot = Number(head & 0xffff_ffffn);
+      if (slot === 0) return 0;
+      const next = Atomics.load(this.#words, HEADER_BYTES / 4 + slot * ENTRY_WORDS + ENTRY_OWNER);
+      const tag = ((head >> 32n) + 1n) & 0xffff_ffffn;
+      if (Atomics.compareExchange(this.#freeHead, 0, head, (tag << 32n) | BigInt(next)) === head) {
+        return slot;
+      }
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import { RingmailError } from "../errors.ts";
+
+/**
+ * The actor a call or a send was waiting on is gone: it stopped, failed to start, or its Worker
+ * died. Raised at once, never after a timeout.
+ *
+ * @example
+ * ```ts
+ * import { ActorDeadError } from "@ringmail/actors";
+ *
+ * function retryable(error: unknown): boolean {
+ *   return !(error instanceof ActorDeadError); // a dead actor will not answer a retry either
+ * }
+ * console.log(retryable(new ActorDeadError("gone")));
+ * ```
+ */
+export class ActorDeadError extends RingmailError {}
+
+/**
+ * A Bridge call got no reply before its timeout (and no `default` was given).
+ *
+ * @example
+ * ```ts
+ * import { CallTimeoutError } from "@ringmail/actors";
+ *
+ * const error: unknown = new CallTimeoutError("no reply within 10 ms");
+ * console.log(error instanceof CallTimeoutError); // true
+ * ```
+ */
+export class CallTimeoutError extends RingmailError {}
+
+/**
+ * An actor could not be started: its module could not be loaded in the Worker, its class is not
+ * exported there, its constructor threw, or its arguments could not cross.
+ *
+ * @example
+ * ```ts
+ * import { SpawnError } from "@ringmail/actors";
+ *
+ * const error = new SpawnError("cannot load ./missing.ts");
+ * console.log(error.name); // "SpawnError"
+ * ```
+ */
+export class SpawnError extends RingmailError {}
+
+/**
+ * The actor system was shut down: it starts no more actors and sends no more messages.
+ *
+ * @example
+ * ```ts
+ * import { SystemClosedError } from "@ringmail/actors";
+ *
+ * console.log(new SystemClosedError("closed") instanceof Error); // true
+ * ```
+ */
+export class SystemClosedError extends RingmailError {}

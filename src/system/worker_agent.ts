@@ -1,0 +1,117 @@
+/**
+ * The worker agent: an actor every Worker of an actor system runs first. It starts actors in its
+ * Worker when the guardian asks (loading their modules), and closes the Worker when its last
+ * actor has stopped, if the Worker was started for one actor.
+ *
+ * @module
+ */
+
+import { Actor, handles } from "../actor/mod.ts";
+import { SpawnError } from "./errors.ts";
+import { ActorStarted, SpawnFailed, StartActor, WorkerExited } from "./control.ts";
+import { SlotState } from "./directory.ts";
+import { portableError, type WorkerRuntime } from "./worker_runtime.ts";
+
+/** The per-Worker control actor. */
+export class WorkerAgent extends Actor<StartActor> {
+  readonly #runtime: WorkerRuntime;
+  /** Actors being started: the worker does not count as empty while one is. */
+  #starting = 0;
+
+  constructor(runtime: WorkerRuntime) {
+    super();
+    this.#runtime = runtime;
+  }
+
+  @handles(StartActor)
+  async onStartActor(start: StartActor): Promise<void> {
+    const runtime = this.#runtime;
+    this.#starting++;
+    try {
+      const actorClass = await loadActorClass(start.module, start.exportName);
+      const mailbox = runtime.courier.mailbox(start.mailbox);
+      const self = runtime.ref(start.slot, start.generation);
+      runtime.names.set(start.slot, start.name);
+      runtime.directory.setOwner(start.slot, runtime.courier.threadId);
+      const cell = runtime.loop.createCell(self, start.name, mailbox);
+      let started: void | Promise<void>;
+      try {
+        started = cell.start(actorClass, start.args);
+      } catch (error) {
+        throw new SpawnError(
+          `${start.name}'s constructor threw: ${
+            error instanceof Error ? error.message : String(error)
+          }`,
+          { cause: error },
+        );
+      }
+      runtime.directory.transition(start.slot, SlotState.Starting, SlotState.Running);
+      runtime.loop.add(cell);
+      if (started !== undefined) started.then(() => runtime.loop.resume(cell));
+      runtime.courier.deliver(
+        runtime.guardian,
+        new ActorStarted(start.slot, start.generation),
+        null,
+      );
+    } catch (error) {
+      this.#failed(start, error);
+    } finally {
+      this.#starting--;
+    }
+    if (runtime.loop.size <= 1) this.workerEmpty();
+  }
+
+  /** Closes the Worker if it only ever hosted one actor and that actor is gone. */
+  workerEmpty(): void {
+    const runtime = this.#runtime;
+    if (!runtime.dedicated || this.#starting > 0) return;
+    runtime.courier.deliver(runtime.guardian, new WorkerExited(runtime.courier.threadId), null);
+    runtime.loop.close();
+  }
+
+  /** The actor could not start: its messages are dead letters, its slot and mailbox go back. */
+  #failed(start: StartActor, error: unknown): void {
+    const runtime = this.#runtime;
+    runtime.names.delete(start.slot);
+    runtime.directory.setState(start.slot, SlotState.Dead);
+    runtime.retire(
+      runtime.ref(start.slot, start.generation),
+      runtime.courier.mailbox(start.mailbox),
+      "its actor failed to start",
+    );
+    const spawnError = error instanceof SpawnError ? error : new SpawnError(
+      `cannot start ${start.name}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    runtime.courier.deliver(
+      runtime.guardian,
+      new SpawnFailed(start.slot, start.generation, portableError(spawnError)),
+      null,
+    );
+  }
+}
+
+/** Loads `exportName` from `module` and checks it is an actor class. */
+async function loadActorClass(module: string, exportName: string) {
+  let exports: Record<string, unknown>;
+  try {
+    exports = await import(module);
+  } catch (error) {
+    throw new SpawnError(
+      `cannot load the module of ${exportName} (${module}) in its Worker: ` +
+        `${error instanceof Error ? error.message : String(error)}; check that the file exists ` +
+        `and that \`static readonly module = import.meta.url\` is set in the class's own module`,
+      { cause: error },
+    );
+  }
+  const actorClass = exports[exportName];
+  if (typeof actorClass !== "function") {
+    throw new SpawnError(
+      `${module} does not export ${exportName}: actor classes must be exported from their ` +
+        `module (\`export class ${exportName} extends Actor\`) so their Worker can find them`,
+    );
+  }
+  if (!(actorClass.prototype instanceof Actor)) {
+    throw new SpawnError(`${exportName} exported by ${module} does not extend Actor`);
+  }
+  return actorClass as new (...args: never[]) => Actor<unknown>;
+}
