@@ -1,19 +1,16 @@
 /**
- * `deno task example`: a worker sends greetings to the main thread through a shared-memory
- * mailbox (the ring layer the actors will stand on).
+ * `deno task example`: the seed's two programs, on ringmail.
  */
-import { Arena, Doorbell, Mailbox } from "../src/ring/mod.ts";
+import * as pingpong from "./pingpong.ts";
+import * as warehouse from "./warehouse.ts";
 
-const arena = Arena.create();
-const mailbox = Mailbox.create(arena, { capacity: 1024 });
-mailbox.bindReceiver(Doorbell.create(arena));
+console.log("— warehouse: a Worker doubles numbers into two Warehouses —");
+const stock = await warehouse.run();
+console.log("positives:", stock.positives);
+console.log("negatives:", stock.negatives);
+console.log("stopping three actors:", stock.stopped.map((reply) => reply.constructor.name));
 
-const worker = new Worker(new URL("./ring_greeter.ts", import.meta.url), { type: "module" });
-worker.postMessage({ buffer: arena.buffer, offset: mailbox.offset });
-const decoder = new TextDecoder();
-for (let i = 0; i < 3; i++) {
-  const record = await mailbox.receiveAsync({ timeout: 10_000 });
-  if (record === null) throw new Error("the greeter did not write within 10 s");
-  console.log(decoder.decode(record));
-}
-worker.terminate();
+console.log("\n— ping-pong: a Pinger and a Ponger, each in its own Worker —");
+const rally = await pingpong.run();
+for (const line of rally.log) console.log(line);
+console.log("stopping both:", rally.stopped.map((reply) => reply.constructor.name));

@@ -25,7 +25,10 @@ import { registerMessage } from "../codec/mod.ts";
  * console.log(reply instanceof Stopped); // true
  * ```
  */
-export class Stop {}
+export class Stop {
+  /** Makes the type nominal: TypeScript would take any value for an empty class. */
+  readonly #stop = true;
+}
 registerMessage(Stop, { name: "ringmail.Stop", fields: [] });
 
 /**
@@ -41,7 +44,10 @@ registerMessage(Stop, { name: "ringmail.Stop", fields: [] });
  * console.log(isStopped(new Stopped())); // true
  * ```
  */
-export class Stopped {}
+export class Stopped {
+  /** Makes the type nominal: TypeScript would take any value for an empty class. */
+  readonly #stopped = true;
+}
 registerMessage(Stopped, { name: "ringmail.Stopped", fields: [] });
 
 /**

@@ -303,8 +303,9 @@ export class ActorSystem implements AsyncDisposable {
     this.#checkOpen("spawn");
     const module = checkActorClass(actorClass);
     const name = options.name ?? actorClass.name;
+    let encodedArgs: Uint8Array;
     try {
-      encode(args, this.#courier);
+      encodedArgs = encode(args, this.#courier);
     } catch (error) {
       if (!(error instanceof CodecError)) throw error;
       throw new CodecError(`cannot send the arguments of ${name} to its Worker: ${error.message}`, {
@@ -323,7 +324,7 @@ export class ActorSystem implements AsyncDisposable {
     worker.actors.add(slot);
     this.#courier.deliver(
       worker.agent,
-      new StartActor(slot, generation, mailbox.offset, module, actorClass.name, name, args),
+      new StartActor(slot, generation, mailbox.offset, module, actorClass.name, name, encodedArgs),
       null,
     );
     return new ActorRef(slot, generation, 0, this.#courier);

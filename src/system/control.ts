@@ -8,7 +8,11 @@
 import { registerMessage } from "../codec/mod.ts";
 import type { ActorRef } from "../actor/mod.ts";
 
-/** Guardian -> worker agent: construct an actor in your worker. */
+/**
+ * Guardian -> worker agent: construct an actor in your worker. The constructor arguments are
+ * encoded on their own: they may hold instances of classes that the actor's module registers,
+ * so they can only be decoded once the agent has loaded that module.
+ */
 export class StartActor {
   constructor(
     readonly slot = 0,
@@ -17,7 +21,7 @@ export class StartActor {
     readonly module = "",
     readonly exportName = "",
     readonly name = "",
-    readonly args: readonly unknown[] = [],
+    readonly args: Uint8Array = new Uint8Array(0),
   ) {}
 }
 registerMessage(StartActor, { name: "ringmail.StartActor" });

@@ -7,6 +7,7 @@
  */
 
 import { Actor, handles } from "../actor/mod.ts";
+import { decode } from "../codec/mod.ts";
 import { SpawnError } from "./errors.ts";
 import { ActorStarted, SpawnFailed, StartActor, WorkerExited } from "./control.ts";
 import { SlotState } from "./directory.ts";
@@ -34,9 +35,18 @@ export class WorkerAgent extends Actor<StartActor> {
       runtime.names.set(start.slot, start.name);
       runtime.directory.setOwner(start.slot, runtime.courier.threadId);
       const cell = runtime.loop.createCell(self, start.name, mailbox);
+      let args: unknown;
+      try {
+        args = decode(start.args, runtime.courier);
+      } catch (error) {
+        throw new SpawnError(
+          `cannot read the arguments of ${start.name} in its Worker: ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
       let started: void | Promise<void>;
       try {
-        started = cell.start(actorClass, start.args);
+        started = cell.start(actorClass, args as unknown[]);
       } catch (error) {
         throw new SpawnError(
           `${start.name}'s constructor threw: ${

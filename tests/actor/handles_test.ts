@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { Actor, type ActorRef, handles, OtherMessage, Stop } from "../../mod.ts";
+import { classOf, handlerTable } from "../../src/actor/handles.ts";
+
+class Shape {}
+class Circle extends Shape {}
+class Square extends Shape {}
+
+class Drawer extends Actor<unknown> {
+  @handles(Shape)
+  shape(_: Shape) {}
+  @handles(Circle)
+  circle(_: Circle) {}
+  @handles(Number)
+  number(_: number) {}
+}
+
+class SquareDrawer extends Drawer {
+  @handles(Square)
+  square(_: Square) {}
+  @handles(OtherMessage)
+  other(_: unknown, __: ActorRef | null) {}
+}
+
+Deno.test("handles: dispatch by class, nearest handled ancestor, primitives by wrapper", () => {
+  const table = handlerTable(Drawer);
+  assert.equal(table.lookup(new Circle()), "circle");
+  assert.equal(
+    table.lookup(new Square()),
+    "shape",
+    "a subclass without a handler uses its parent's",
+  );
+  assert.equal(table.lookup(3), "number");
+  assert.equal(table.lookup("text"), null, "no handler and no OtherMessage handler");
+  assert.equal(table.hasOther, false);
+});
+
+Deno.test("handles: a subclass inherits, overrides and adds an OtherMessage handler", () => {
+  const table = handlerTable(SquareDrawer);
+  assert.equal(table.lookup(new Square()), "square");
+  assert.equal(table.lookup(new Circle()), "circle");
+  assert.equal(table.lookup("text"), "other");
+  assert.equal(table.lookup(null), "other");
+  assert.equal(table.lookup(Object.create(null)), "other");
+  assert.equal(handlerTable(Drawer).lookup("text"), null, "the parent's table is unchanged");
+});
+
+Deno.test("handles: the class of a message", () => {
+  assert.equal(classOf(1), Number);
+  assert.equal(classOf(1n), BigInt);
+  assert.equal(classOf(true), Boolean);
+  assert.equal(classOf("s"), String);
+  assert.equal(classOf([]), Array);
+  assert.equal(classOf({}), Object);
+  assert.equal(classOf(new Circle()), Circle);
+  assert.equal(classOf(null), null);
+  assert.equal(classOf(undefined), undefined);
+});
+
+Deno.test("handles: two handlers for one class, or a Stop handler, fail when the class is defined", () => {
+  assert.throws(
+    () => {
+      class Twice extends Actor<Shape> {
+        @handles(Shape)
+        first(_: Shape) {}
+        @handles(Shape)
+        second(_: Shape) {}
+      }
+      return Twice;
+    },
+    (error: unknown) =>
+      error instanceof TypeError &&
+      /second and first both handle Shape: an actor class has one handler/.test(error.message),
+  );
+  assert.throws(() => handles(Stop as never), /onStop\(\)/);
+  assert.throws(
+    () => handles("Shape" as never),
+    /takes a message class or OtherMessage, got "Shape"/,
+  );
+});

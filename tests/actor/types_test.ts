@@ -1,0 +1,70 @@
+/**
+ * Compile-time checks: `deno test` type-checks this file, so each `@ts-expect-error` line must
+ * be an error, or the test run fails. The functions are never called.
+ */
+import assert from "node:assert/strict";
+import {
+  Actor,
+  type ActorRef,
+  type ActorSystem,
+  type Bridge,
+  handles,
+  OtherMessage,
+  Stop,
+} from "../../mod.ts";
+import { Doubler, Echo, Task } from "../_actors/basic.ts";
+import { Configured } from "../_actors/behaviours.ts";
+
+export function typedRefs(system: ActorSystem, bridge: Bridge): void {
+  const doubler = system.spawn(Doubler);
+  doubler.send(new Task(1));
+  doubler.send(2);
+  doubler.send(new Stop()); // every actor accepts Stop
+  // @ts-expect-error Doubler does not accept strings
+  doubler.send("three");
+  // @ts-expect-error nor arbitrary objects
+  doubler.send({ amount: 4 });
+  bridge.call(doubler, new Task(5));
+  // @ts-expect-error a call's request is checked against the target's messages too
+  bridge.call(doubler, "six");
+
+  const echo = system.spawn(Echo); // Actor<unknown>: takes anything
+  echo.send("anything");
+  echo.send({ at: new Date() });
+
+  system.spawn(Configured, "label", { factor: 1, tags: new Set(["a"]) });
+  // @ts-expect-error constructor arguments are checked
+  system.spawn(Configured, 42);
+  // @ts-expect-error and required
+  system.spawn(Configured);
+}
+
+/** Never called: it only has to type-check (and its class would refuse two Task handlers). */
+export function typedHandlers(): unknown {
+  class TypedHandlers extends Actor<Task | string> {
+    static readonly module = import.meta.url;
+    @handles(Task)
+    onTask(task: Task, sender: ActorRef | null) {
+      sender?.send(task.value);
+    }
+    @handles(String)
+    onString(text: string) {
+      return text.length;
+    }
+    // @ts-expect-error a handler's parameter must take the handled type
+    @handles(Task)
+    onWrong(text: string) {
+      return text;
+    }
+    @handles(OtherMessage)
+    onOther(message: unknown) {
+      return message;
+    }
+  }
+  return TypedHandlers;
+}
+
+Deno.test("types: this file type-checks, so the errors above are caught at compile time", () => {
+  assert.equal(typeof typedRefs, "function");
+  assert.equal(typeof typedHandlers, "function");
+});

@@ -1,0 +1,31 @@
+/** The seed's two programs, run as ringmail examples, give the seed's results. */
+import assert from "node:assert/strict";
+import { Stopped } from "../mod.ts";
+import * as pingpong from "../examples/pingpong.ts";
+import * as warehouse from "../examples/warehouse.ts";
+
+Deno.test("example: the Worker doubles numbers into two Warehouses", async () => {
+  const result = await warehouse.run();
+  assert.deepEqual(result.positives, [2, 4, 6]);
+  assert.deepEqual(result.negatives, [-4, -8, -12]);
+  assert.equal(result.stopped.length, 3, "stopping three actors gives three Stopped");
+  assert.ok(result.stopped.every((reply) => reply instanceof Stopped));
+});
+
+Deno.test("example: Pinger and Ponger alternate Ping and Pong, then both stop", async () => {
+  const { log, stopped } = await pingpong.run(5);
+  assert.deepEqual(log, [
+    "Ping 1",
+    "Pong 1",
+    "Ping 2",
+    "Pong 2",
+    "Ping 3",
+    "Pong 3",
+    "Ping 4",
+    "Pong 4",
+    "Ping 5",
+    "Pong 5",
+  ]);
+  assert.equal(stopped.length, 2);
+  assert.ok(stopped.every((reply) => reply instanceof Stopped));
+});
