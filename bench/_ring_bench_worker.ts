@@ -152,7 +152,11 @@ function setup(setup: Setup): (n: number) => void {
       let expected = 0;
       const arrived = () => Atomics.load(words, slot) !== expected;
       const wait = () => {
-        while (!spin.spin(arrived)) myBell.park(arrived, 10_000);
+        while (!spin.spin(arrived)) {
+          const parkedAt = performance.now();
+          myBell.park(arrived, 10_000);
+          spin.parked(performance.now() - parkedAt);
+        }
         expected = Atomics.load(words, slot);
       };
       const hit = () => {

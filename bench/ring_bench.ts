@@ -52,8 +52,8 @@ function pair(): {
 }
 
 /** Iterations per case: enough for stable medians, few enough to run in about a minute. */
-const ITERATIONS = 40;
-const WARMUP = 5;
+const ITERATIONS = 100;
+const WARMUP = 10;
 
 const ONE_WAY_MESSAGES = 20_000;
 for (const size of [16, 64, 1024]) {

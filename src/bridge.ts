@@ -56,6 +56,8 @@ interface PendingCall {
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
+/** The longest delay a timer takes (longer ones fire at once in Deno). */
+const MAX_TIMER_MS = 0x7fff_ffff;
 const BRIDGE_MAILBOX_BYTES = 1 << 16;
 
 /**
@@ -113,8 +115,14 @@ export class Bridge implements Disposable {
     }
     this.#host = host;
     this.#mailbox = host.pool.acquire({ capacity: BRIDGE_MAILBOX_BYTES });
+    try {
+      this.#slot = host.directory.allocate(this.#mailbox.offset, host.courier.threadId);
+    } catch (error) {
+      this.#mailbox.close();
+      host.pool.release(this.#mailbox);
+      throw error;
+    }
     this.#mailbox.bindReceiver(host.doorbell);
-    this.#slot = host.directory.allocate(this.#mailbox.offset, host.courier.threadId);
     this.#generation = host.directory.generation(this.#slot);
     host.directory.setState(this.#slot, SlotState.Running);
     this.#unwatch = host.watchDeaths((slot, generation, reason) =>
@@ -156,14 +164,15 @@ export class Bridge implements Disposable {
       const hasDefault = "default" in options;
       const tag = this.#newTag();
       const name = () => `${this.#host.nameOf(target.slot)} (${target})`;
-      const timer = setTimeout(
+      // An infinite timeout sets no timer (Deno fires timers over 2^31 - 1 ms after 1 ms).
+      const timer = timeout === Infinity ? undefined : setTimeout(
         () =>
           settle(() =>
             hasDefault
               ? resolve(options.default as D)
               : reject(new CallTimeoutError(`no reply from ${name()} within ${timeout} ms`))
           ),
-        timeout,
+        Math.min(timeout, MAX_TIMER_MS),
       );
       const settle = (outcome: () => void) => {
         if (!this.#pending.delete(tag)) return;
@@ -197,13 +206,18 @@ export class Bridge implements Disposable {
           target as ActorRef<unknown>,
           request,
           this.#ref(tag),
-          Date.now() + timeout,
+          timeout === Infinity ? 0 : Date.now() + timeout,
         );
       } catch (error) {
         settle(() => reject(error));
         return;
       }
-      this.#pump();
+      this.#pump().catch((error) => {
+        // Only a bug can get here (the pump reports what it reads): settle every call rather
+        // than leave them waiting, and say why.
+        console.error("ringmail: a Bridge stopped reading replies:", error);
+        for (const call of [...this.#pending.values()]) call.gone(`the Bridge failed: ${error}`);
+      });
     });
   }
 
@@ -345,28 +359,32 @@ export class Bridge implements Disposable {
         reader.expectEnd();
       } catch (error) {
         mailbox.release();
-        const call = this.#pending.get(tag);
+        const call = this.#pending.get(this.#isMine() ? tag : 0);
         if (call !== undefined) {
           call.gone(`its reply could not be decoded: ${(error as Error).message}`);
         }
         continue;
       }
       mailbox.release();
-      const call = this.#pending.get(tag);
+      const call = this.#pending.get(this.#isMine() ? tag : 0);
       if (call === undefined) {
         const self = new Ref(this.#slot, this.#generation, tag, courier);
-        courier.deadLetter(
-          self,
-          this.#envelope.sender,
-          message,
-          "the call it answers had already settled",
-        );
+        const reason = this.#isMine()
+          ? "the call it answers had already settled"
+          : "it was sent to an earlier owner of this Bridge's mailbox";
+        courier.deadLetter(self, this.#envelope.sender, message, reason);
       } else if (message instanceof Undeliverable) {
         call.gone(message.reason);
       } else {
         call.reply(message);
       }
     }
+  }
+
+  /** Whether the envelope just read is for this Bridge, not a previous owner of its mailbox. */
+  #isMine(): boolean {
+    const envelope = this.#envelope;
+    return envelope.targetSlot === this.#slot && envelope.targetGeneration === this.#generation;
   }
 
   /** An actor is gone: its replies already sent are read first, then its other calls settle. */

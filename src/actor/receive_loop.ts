@@ -158,7 +158,9 @@ export class ReceiveLoop implements OwnMailboxReader {
       if (this.serve()) {
         await nextTask();
       } else if (!this.#spin.spin(this.#hasWork)) {
+        const parkedAt = performance.now();
         await this.doorbell.waitAsync(() => this.#closed || this.#hasWork());
+        this.#spin.parked(performance.now() - parkedAt);
       }
     }
   }
@@ -187,8 +189,9 @@ export class ReceiveLoop implements OwnMailboxReader {
         return;
       }
       if (length === CLOSED_AND_DRAINED) {
+        // The mailbox stays SCHEDULED: no late producer can queue it again before it is unbound
+        // and recycled.
         this.#cells.delete(box.offset);
-        box.endTurn();
         cell.finish();
         return;
       }

@@ -38,6 +38,14 @@ import type { Arena } from "./arena.ts";
 export const AWAKE = 0;
 /** The bell word's value while its thread sleeps in `Atomics.wait` or `Atomics.waitAsync`. */
 export const PARKED = 1;
+/**
+ * Whether a plain load right after an Atomics write is ordered after it, as the bell's
+ * store-then-load handshake needs: true on x86 (total store order; V8's Atomics.store is an
+ * xchg, a full fence), not on arm64 (stlr lets a later plain load pass it), where the hot paths
+ * keep `Atomics.load`.
+ */
+export const TSO: boolean = Deno.build.arch === "x86_64";
+
 /** Bytes a doorbell takes in the arena. */
 export const DOORBELL_BYTES = 64;
 const WORD_BELL = 0;
@@ -58,11 +66,13 @@ export function pushReady(words: Int32Array, bell: Int32Array, node: number): vo
 
 /**
  * Wakes the thread sleeping on the bell word `view[index]`, if it is parked. Any thread may
- * call this after it has published work for the bell's owner.
+ * call this right after it has published work for the bell's owner with an Atomics operation.
  */
 export function ringBell(view: Int32Array, index: number): void {
   if (
-    Atomics.load(view, index) === PARKED &&
+    // Callers ring right after a publishing Atomics operation: on x86 a plain look is then
+    // ordered (see TSO) and spares the Atomics call on the common path, the receiver awake.
+    (TSO ? view[index] : Atomics.load(view, index)) === PARKED &&
     Atomics.compareExchange(view, index, PARKED, AWAKE) === PARKED
   ) {
     // Wake every waiter: on a thread that waits asynchronously, several waiters may share a bell.
@@ -127,9 +137,16 @@ export class Doorbell {
     return this.#view;
   }
 
-  /** Whether a mailbox may be waiting in the ready queue (cheap; for spin loops). */
+  /** Whether {@link nextReady} would return a mailbox now (cheap; for spin loops). */
   hasReady(): boolean {
-    return this.#head !== this.offset || Atomics.load(this.#view, WORD_TAIL) !== this.offset;
+    // Only linked work counts: between a pusher's exchange and its link the node cannot be
+    // taken yet, and saying "ready" then would make the receiver spin instead of sleep until
+    // the pusher rings.
+    const words = this.#words;
+    const head = this.#head;
+    const next = Atomics.load(words, (head >> 2) + NEXT_WORD);
+    if (head === this.offset) return next !== 0;
+    return next !== 0 || Atomics.load(this.#view, WORD_TAIL) === head;
   }
 
   /**
@@ -218,7 +235,8 @@ export class Doorbell {
         // Atomics.waitAsync alone does not keep Deno's event loop alive.
         if (this.#untimed++ === 0) this.#keepalive = setTimeout(() => {}, KEEPALIVE_MS);
       } else {
-        timer = setTimeout(giveUp, timeoutMs);
+        // Deno fires timers longer than 2^31 - 1 ms after 1 ms: clamp, a spurious settle is harmless.
+        timer = setTimeout(giveUp, Math.min(timeoutMs, KEEPALIVE_MS));
       }
       signal?.addEventListener("abort", giveUp, { once: true });
       this.#arm();

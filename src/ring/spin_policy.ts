@@ -16,6 +16,12 @@
  * budget whatever the average, so a policy that stopped spinning notices when spinning pays
  * again, and goes back to spinning as long as it takes.
  *
+ * One more signal breaks the collapse for good: a park that ended within {@link SHORT_PARK_MS}
+ * means the work came just after we gave up, so a longer spin would have paid — but only if the
+ * spin that gave up was cut short by a low hit rate. When even the full budget missed and the
+ * work came right after, the likely story is oversubscribed cores (our spinning kept the other
+ * thread from running): then the budget is left to shrink.
+ *
  * @module
  */
 
@@ -31,6 +37,8 @@ export interface SpinOptions {
 export const PROBE_EVERY = 32;
 /** Weight of the newest outcome in the hit-rate average (1/16: ~16 waits of memory). */
 const RATE_WEIGHT = 1 / 16;
+/** A park shorter than this means the awaited work was close behind the spin. */
+export const SHORT_PARK_MS = 0.1;
 
 /** The spin budget of one waiting thread; not shared between threads. */
 export class SpinPolicy {
@@ -39,6 +47,8 @@ export class SpinPolicy {
   /** Moving average of spins that ended in success, from 0 to 1. */
   hitRate = 1;
   #uses = 0;
+  /** Checks the last spin was allowed (for `parked`). */
+  #lastLimit = 0;
 
   /** @throws {RangeError} when the budgets are not integers with 0 ≤ minSpins ≤ maxSpins. */
   constructor(options: SpinOptions = {}) {
@@ -66,7 +76,7 @@ export class SpinPolicy {
    * @returns whether `ready` became true while spinning.
    */
   spin(ready: () => boolean): boolean {
-    const limit = ++this.#uses % PROBE_EVERY === 0 ? this.maxSpins : this.limit;
+    const limit = this.#lastLimit = ++this.#uses % PROBE_EVERY === 0 ? this.maxSpins : this.limit;
     for (let i = 0; i < limit; i++) {
       if (ready()) {
         // A success after i checks says a spin of 2i would pay: never budget less than that.
@@ -77,5 +87,15 @@ export class SpinPolicy {
     }
     this.hitRate -= this.hitRate * RATE_WEIGHT;
     return false;
+  }
+
+  /**
+   * Tells the policy how long the park after a failed spin lasted, in ms. A short park after a
+   * spin that was cut short doubles the hit rate (so two or three of them restore full spins).
+   */
+  parked(ms: number): void {
+    if (ms < SHORT_PARK_MS && this.#lastLimit < this.maxSpins) {
+      this.hitRate = Math.min(1, Math.max(this.hitRate * 2, 1 / 8));
+    }
   }
 }

@@ -244,7 +244,9 @@ export class ActorSystem implements AsyncDisposable {
     cell.start(Guardian as never, [this.#guardianDelegate()]);
     this.#directory.setState(slot, SlotState.Running);
     this.#loop.add(cell);
-    this.#loop.run();
+    this.#loop.run().catch((error) =>
+      console.error("ringmail: the guardian's loop failed:", error)
+    );
 
     const isClosed = () => this.#closing !== null;
     hosts.set(this, {
@@ -313,13 +315,25 @@ export class ActorSystem implements AsyncDisposable {
         path: error.path,
       });
     }
-    const worker = this.#startWorker(true);
-    const mailbox = this.#pool.acquire({
-      capacity: options.mailboxCapacity ?? this.#mailboxCapacity,
-    });
-    Atomics.store(mailbox.header, SEND_TIMEOUT_WORD, options.sendTimeout ?? 0);
-    const slot = this.#directory.allocate(mailbox.offset, worker.threadId);
-    const generation = this.#directory.generation(slot);
+    const sendTimeout = options.sendTimeout ?? 0;
+    if (!(Number.isInteger(sendTimeout) && sendTimeout >= 0 && sendTimeout <= 0x7fff_ffff)) {
+      throw new RangeError(
+        `sendTimeout must be a whole number of ms up to 2^31 - 1, got ${sendTimeout}`,
+      );
+    }
+    const { mailbox, slot, generation } = this.#claim(
+      options.mailboxCapacity ?? this.#mailboxCapacity,
+      0,
+    );
+    let worker: WorkerHandle;
+    try {
+      worker = this.#startWorker(true);
+    } catch (error) {
+      this.#unclaim(slot, mailbox);
+      throw error;
+    }
+    Atomics.store(mailbox.header, SEND_TIMEOUT_WORD, sendTimeout);
+    this.#directory.setOwner(slot, worker.threadId);
     this.#actors.set(slot, { name, generation, mailbox, worker, started: deferred() });
     worker.actors.add(slot);
     this.#courier.deliver(
@@ -403,16 +417,41 @@ export class ActorSystem implements AsyncDisposable {
     }
   }
 
+  /** A mailbox and a slot for a new actor (or agent); nothing is left taken if it fails. */
+  #claim(capacity: number, owner: number): { mailbox: Mailbox; slot: number; generation: number } {
+    const mailbox = this.#pool.acquire({ capacity });
+    try {
+      const slot = this.#directory.allocate(mailbox.offset, owner);
+      return { mailbox, slot, generation: this.#directory.generation(slot) };
+    } catch (error) {
+      mailbox.close();
+      this.#pool.release(mailbox);
+      throw error;
+    }
+  }
+
+  /** Gives back what {@link #claim} took, when nothing was started with it. */
+  #unclaim(slot: number, mailbox: Mailbox): void {
+    this.#directory.free(slot);
+    mailbox.close();
+    this.#pool.release(mailbox);
+  }
+
   #startWorker(dedicated: boolean): WorkerHandle {
     const threadId = this.#arena.newThreadId();
-    const agentMailbox = this.#pool.acquire({ capacity: AGENT_MAILBOX_BYTES });
-    const agentSlot = this.#directory.allocate(agentMailbox.offset, threadId);
+    const { mailbox: agentMailbox, slot: agentSlot, generation } = this.#claim(
+      AGENT_MAILBOX_BYTES,
+      threadId,
+    );
     this.#directory.setState(agentSlot, SlotState.Running);
-    const agent = new ActorRef(agentSlot, this.#directory.generation(agentSlot), 0, this.#courier);
-    const worker = new Worker(WORKER_MODULE, {
-      type: "module",
-      name: `ringmail worker ${threadId}`,
-    });
+    const agent = new ActorRef(agentSlot, generation, 0, this.#courier);
+    let worker: Worker;
+    try {
+      worker = new Worker(WORKER_MODULE, { type: "module", name: `ringmail worker ${threadId}` });
+    } catch (error) {
+      this.#unclaim(agentSlot, agentMailbox);
+      throw error;
+    }
     const handle: WorkerHandle = {
       worker,
       threadId,
@@ -454,7 +493,7 @@ export class ActorSystem implements AsyncDisposable {
     // Its mailboxes are closed but not recycled: the terminated thread may still be finishing.
     this.#directory.setState(handle.agent.slot, SlotState.Dead);
     handle.agentMailbox.close();
-    for (const slot of handle.actors) this.#actorGone(slot, reason);
+    for (const slot of handle.actors) this.#actorGone(slot, reason, handle);
   }
 
   /** An actor its worker has retired: drop it, and tell whoever waits on it. */
@@ -465,9 +504,10 @@ export class ActorSystem implements AsyncDisposable {
     for (const listener of this.#deathListeners) listener(slot, generation, reason);
   }
 
-  #actorGone(slot: number, reason: string): void {
+  #actorGone(slot: number, reason: string, handle: WorkerHandle): void {
     const actor = this.#actors.get(slot);
-    if (actor === undefined) return;
+    // The slot may hold a newer actor by now (in another worker): only this worker's counts.
+    if (actor === undefined || actor.worker !== handle) return;
     this.#actors.delete(slot);
     actor.worker.actors.delete(slot);
     if (this.#directory.generation(slot) === actor.generation) {
@@ -536,18 +576,28 @@ export class ActorSystem implements AsyncDisposable {
       );
       return;
     }
-    for (const listener of this.#failureListeners) listener(failure);
+    for (const listener of this.#failureListeners) callListener(listener, failure, "onFailure");
   }
 
   #deadLetter(notice: DeadLetterNotice): void {
+    const deadLetter: DeadLetter = {
+      target: notice.target,
+      sender: notice.sender,
+      message: notice.message,
+      reason: notice.reason,
+    };
     for (const listener of this.#deadLetterListeners) {
-      listener({
-        target: notice.target,
-        sender: notice.sender,
-        message: notice.message,
-        reason: notice.reason,
-      });
+      callListener(listener, deadLetter, "onDeadLetter");
     }
+  }
+}
+
+/** Calls a user's listener; what it throws is reported, never let into the runtime. */
+function callListener<T>(listener: (value: T) => void, value: T, kind: string): void {
+  try {
+    listener(value);
+  } catch (error) {
+    console.error(`ringmail: an ${kind} listener threw:`, error);
   }
 }
 

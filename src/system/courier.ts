@@ -6,7 +6,8 @@
  * reply (a Bridge call) — answered at once with `Undeliverable`.
  *
  * A full mailbox: a Worker's courier blocks the sending actor for up to the mailbox's send
- * timeout, then throws `MailboxFullError` from `send`. The main thread's courier never blocks:
+ * timeout, then throws `MailboxFullError` from `send` — unless the mailbox is received on the
+ * same thread, which only the sender's own loop can empty. The main thread's courier never blocks:
  * it keeps the message in a per-mailbox backlog, in order, and sends it as room appears; a
  * message still waiting after the send timeout becomes a dead letter.
  *
@@ -63,6 +64,8 @@ export class SystemCourier implements Courier {
   readonly threadId: number;
   /** Where dead letters are reported; set once the guardian is known. */
   sink: DeadLetterSink | null = null;
+  /** The doorbell offset of this thread's receive loop (0: none), so it never blocks on itself. */
+  doorbell = 0;
   readonly #blocking: boolean;
   readonly #sendTimeout: number;
   readonly #describe: (slot: number) => string | undefined;
@@ -140,7 +143,9 @@ export class SystemCourier implements Courier {
         mailbox.commit();
         return;
       }
-      if (this.#blocking) {
+      // Blocking would wait for room only this thread can make (its own receive loop frees it):
+      // a mailbox received on this thread gets the backlog instead.
+      if (this.#blocking && mailbox.receiverDoorbell !== this.doorbell) {
         mailbox.send(writer.view(), this.#timeoutOf(mailbox));
         return;
       }

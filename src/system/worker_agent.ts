@@ -1,7 +1,6 @@
 /**
  * The worker agent: an actor every Worker of an actor system runs first. It starts actors in its
- * Worker when the guardian asks (loading their modules), and closes the Worker when its last
- * actor has stopped, if the Worker was started for one actor.
+ * Worker when the guardian asks, loading their modules.
  *
  * @module
  */
@@ -9,15 +8,13 @@
 import { Actor, handles } from "../actor/mod.ts";
 import { decode } from "../codec/mod.ts";
 import { SpawnError } from "./errors.ts";
-import { ActorStarted, SpawnFailed, StartActor, WorkerExited } from "./control.ts";
+import { ActorStarted, SpawnFailed, StartActor } from "./control.ts";
 import { SlotState } from "./directory.ts";
 import { portableError, type WorkerRuntime } from "./worker_runtime.ts";
 
 /** The per-Worker control actor. */
 export class WorkerAgent extends Actor<StartActor> {
   readonly #runtime: WorkerRuntime;
-  /** Actors being started: the worker does not count as empty while one is. */
-  #starting = 0;
 
   constructor(runtime: WorkerRuntime) {
     super();
@@ -27,7 +24,7 @@ export class WorkerAgent extends Actor<StartActor> {
   @handles(StartActor)
   async onStartActor(start: StartActor): Promise<void> {
     const runtime = this.#runtime;
-    this.#starting++;
+    runtime.hosted++;
     try {
       const actorClass = await loadActorClass(start.module, start.exportName);
       const mailbox = runtime.courier.mailbox(start.mailbox);
@@ -56,27 +53,17 @@ export class WorkerAgent extends Actor<StartActor> {
         );
       }
       runtime.directory.transition(start.slot, SlotState.Starting, SlotState.Running);
-      runtime.loop.add(cell);
-      if (started !== undefined) started.then(() => runtime.loop.resume(cell));
-      runtime.courier.deliver(
-        runtime.guardian,
-        new ActorStarted(start.slot, start.generation),
-        null,
-      );
+      // Serve the mailbox only once the actor is Running: a cell added while its async onStart
+      // runs could be queued twice (by its waiting messages and by the start's settling).
+      if (started === undefined) runtime.loop.add(cell);
+      else started.then(() => runtime.loop.add(cell));
     } catch (error) {
+      runtime.hosted--;
       this.#failed(start, error);
-    } finally {
-      this.#starting--;
+      runtime.exitIfEmpty();
+      return;
     }
-    if (runtime.loop.size <= 1) this.workerEmpty();
-  }
-
-  /** Closes the Worker if it only ever hosted one actor and that actor is gone. */
-  workerEmpty(): void {
-    const runtime = this.#runtime;
-    if (!runtime.dedicated || this.#starting > 0) return;
-    runtime.courier.deliver(runtime.guardian, new WorkerExited(runtime.courier.threadId), null);
-    runtime.loop.close();
+    runtime.courier.deliver(runtime.guardian, new ActorStarted(start.slot, start.generation), null);
   }
 
   /** The actor could not start: its messages are dead letters, its slot and mailbox go back. */

@@ -13,6 +13,7 @@ import { Directory } from "./directory.ts";
 import { MailboxPool } from "./mailbox_pool.ts";
 import { WorkerAgent } from "./worker_agent.ts";
 import { WorkerRuntime } from "./worker_runtime.ts";
+import { WorkerExited } from "./control.ts";
 
 /** What the system posts to a new Worker, once. */
 export interface Bootstrap {
@@ -58,6 +59,7 @@ async function run(boot: Bootstrap): Promise<void> {
   const pool = new MailboxPool(arena, directory, boot.threadId);
   const runtime = new WorkerRuntime(arena, directory, pool, courier, guardian, boot.dedicated);
   const loop = new ReceiveLoop(Doorbell.create(arena, boot.threadId), courier, runtime);
+  courier.doorbell = loop.doorbell.offset;
   runtime.loop = loop;
 
   const agentMailbox = courier.mailbox(boot.agentMailbox);
@@ -67,9 +69,7 @@ async function run(boot: Bootstrap): Promise<void> {
     agentMailbox,
   );
   agentCell.start(WorkerAgent, [runtime]);
-  const agent = agentCell.actor as unknown as WorkerAgent;
   runtime.agent = agentCell;
-  runtime.onEmpty = () => agent.workerEmpty();
   loop.add(agentCell);
 
   await loop.run();
@@ -77,6 +77,10 @@ async function run(boot: Bootstrap): Promise<void> {
   // The worker is done. If it ended by itself (its last actor stopped), its agent's slot and
   // mailbox are its own to hand back; if the system closed the agent's mailbox, the system
   // is discarding this worker and keeps them.
-  if (!runtime.discarded) runtime.retire(agentCell.self, agentMailbox, "its Worker has ended");
+  if (!runtime.discarded) {
+    runtime.retire(agentCell.self, agentMailbox, "its Worker has ended");
+    // The last word: once the system reads it, it terminates this worker.
+    courier.deliver(guardian, new WorkerExited(boot.threadId), null);
+  }
   scope.close();
 }

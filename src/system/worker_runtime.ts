@@ -37,8 +37,8 @@ export class WorkerRuntime implements CellHost {
   agent: ActorCell | null = null;
   /** Set when the system closed the agent's mailbox: it is discarding this worker. */
   discarded = false;
-  /** Called when the last actor (other than the agent) has stopped. */
-  onEmpty: () => void = () => {};
+  /** Actors started or being started here (the agent not counted). */
+  hosted = 0;
 
   constructor(
     arena: Arena,
@@ -87,8 +87,13 @@ export class WorkerRuntime implements CellHost {
     this.names.delete(slot);
     this.retire(cell.self, cell.mailbox, "its actor has stopped");
     this.courier.deliver(this.guardian, new ActorStopped(slot, generation), null);
-    // The agent is one of the loop's cells: it is alone once the user's actors are gone.
-    if (this.loop.size <= 1) this.onEmpty();
+    this.hosted--;
+    this.exitIfEmpty();
+  }
+
+  /** Ends a worker that was started for one actor, once that actor is gone. */
+  exitIfEmpty(): void {
+    if (this.dedicated && this.hosted === 0) this.loop.close();
   }
 
   /**

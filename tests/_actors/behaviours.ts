@@ -227,3 +227,19 @@ export class Tidy extends Actor<string> {
     sender?.send(this.#stops);
   }
 }
+
+/** Replies with a value whose encoding takes a while (a getter): the reply is written late. */
+export class SlowReplier extends Actor<unknown> {
+  static readonly module = import.meta.url;
+  @handles(OtherMessage)
+  onAnything(message: unknown, sender: ActorRef | null) {
+    const reply = {
+      get from() {
+        const started = performance.now();
+        while (performance.now() - started < 300); // keeps encoding past the caller's timeout
+        return `slow reply to ${message}`;
+      },
+    };
+    sender?.send(reply);
+  }
+}

@@ -35,3 +35,17 @@ Deno.test("doorbell: park returns false after its timeout, true when work is alr
   assert.equal(Atomics.load(view, (bell.offset & 63) >> 2), AWAKE);
   assert.notEqual(AWAKE, PARKED);
 });
+
+Deno.test("doorbell: a node being pushed (exchanged, not linked) does not count as ready", () => {
+  const arena = Arena.create({ maxBytes: 1 << 24 });
+  const bell = Doorbell.create(arena);
+  const node = arena.allocate(128);
+  Atomics.store(arena.words, (node >> 2) + 6, 0);
+  const previous = Atomics.exchange(bell.view, 2, node); // a pusher stopped between its two steps
+  assert.equal(bell.hasReady(), false, "a receiver would spin on it");
+  assert.equal(bell.nextReady(), 0);
+  Atomics.store(arena.words, (previous >> 2) + 6, node); // the pusher links
+  assert.equal(bell.hasReady(), true);
+  assert.equal(bell.nextReady(), node);
+  assert.equal(bell.hasReady(), false);
+});

@@ -87,9 +87,12 @@ Deno.test("mailbox: the largest record fits an empty ring wherever the cursor is
       assert.ok(mailbox.read() >= 0);
       mailbox.release();
       assert.equal(mailbox.read(), EMPTY);
-      // The tail is padded first; the record fits once the consumer stepped over the padding.
+      mailbox.flush();
+      // The tail is padded first; the record fits once the consumer stepped over the padding
+      // and handed the space back.
       assert.equal(mailbox.trySend(big), false);
       assert.equal(mailbox.read(), EMPTY);
+      mailbox.flush();
     }
     assert.equal(mailbox.trySend(big), true, `shift ${shift}`);
     assert.equal(mailbox.read(), big.length);
@@ -225,7 +228,7 @@ Deno.test("mailbox: close wakes a sender blocked on a full mailbox in another wo
     size: 8,
     timeout: 60_000,
   });
-  await until(() => Atomics.load(mailbox.header, 1) === 1, "sender waits for space");
+  await until(() => mailbox.sendersWaiting === 1, "sender waits for space");
   mailbox.close();
   const reply = await within(10_000, "sender wakes", worker.next<{ error?: string }>());
   assert.match(reply.error ?? "", /^MailboxClosedError/);
@@ -244,7 +247,7 @@ Deno.test("mailbox: a blocked sender in another worker gets in once space is fre
     size: 8,
     timeout: 60_000,
   });
-  await until(() => Atomics.load(mailbox.header, 1) === 1, "sender waits for space");
+  await until(() => mailbox.sendersWaiting === 1, "sender waits for space");
   while (mailbox.read() >= 0) mailbox.release();
   assert.deepEqual(await within(10_000, "sender done", worker.next()), { done: true });
   assert.equal(mailbox.read(), 8);
@@ -277,4 +280,59 @@ Deno.test("mailbox: a scheduled mailbox is queued once, and a recycled one on it
   assert.equal(second.nextReady(), box.offset);
   assert.deepEqual(box.receive(0), bytesOf(4));
   assert.throws(() => Mailbox.create(arena).reopen(), /closed, drained and unbound/);
+});
+
+Deno.test("mailbox: a producer handle idle for 2^31 bytes of traffic never overwrites unread records", () => {
+  const arena = Arena.create({ maxBytes: 1 << 24 });
+  const box = Mailbox.create(arena, { capacity: 1024 }, 1);
+  const idle = Mailbox.attach(arena, box.offset, 2); // it last looked at the cursors now
+  // Both cursors moved by 2^31 (the ring is empty), as that much traffic would leave them.
+  Atomics.store(box.header, 0, 2 ** 31 | 0);
+  Atomics.store(box.header, 16, 2 ** 31 | 0);
+  box.bindReceiver(Doorbell.create(arena));
+  const busy = Mailbox.attach(arena, box.offset, 3);
+  let sent = 0;
+  while (busy.trySend(new Uint8Array(56).fill(0xaa))) sent++;
+  assert.equal(idle.trySend(new Uint8Array(56).fill(0xbb)), false, "the ring is full");
+  assert.ok(box.usedBytes <= 1024);
+  let read = 0;
+  for (let length = box.read(); length >= 0; length = box.read()) {
+    assert.equal(box.bytes[box.recordStart], 0xaa);
+    box.release();
+    read++;
+  }
+  assert.equal(read, sent);
+});
+
+Deno.test("mailbox: a closed mailbox with a record still being written is not work to spin on", () => {
+  const arena = Arena.create({ maxBytes: 1 << 24 });
+  const bell = Doorbell.create(arena);
+  const box = Mailbox.create(arena, { capacity: 256 });
+  box.bindReceiver(bell, { scheduled: true });
+  const producer = Mailbox.attach(arena, box.offset, 9);
+  assert.ok(producer.reserve(8) >= 0); // reserved, not yet published
+  box.close();
+  assert.equal(bell.nextReady(), box.offset, "close queues it");
+  assert.equal(box.read(), EMPTY);
+  assert.equal(box.stalledBy(), 9);
+  assert.equal(box.endTurn(), false, "nothing to do until the producer publishes");
+  producer.commit();
+  assert.equal(bell.nextReady(), box.offset, "the publish queues it again");
+  assert.equal(box.read(), 8);
+  box.release();
+  assert.equal(box.read(), CLOSED_AND_DRAINED);
+});
+
+Deno.test("mailbox: recycling clears the layers' header words and the closed flag", () => {
+  const arena = Arena.create({ maxBytes: 1 << 24 });
+  const box = Mailbox.create(arena, { capacity: 256 });
+  box.bindReceiver(Doorbell.create(arena));
+  Atomics.store(box.header, 8, 600_000); // a word of the layers above, e.g. a send timeout
+  box.close();
+  box.unbind();
+  box.reopen();
+  assert.equal(Atomics.load(box.header, 8), 0);
+  assert.equal(box.closed, false);
+  box.bindReceiver(Doorbell.create(arena));
+  assert.equal(box.read(), EMPTY, "not reported drained-and-closed");
 });

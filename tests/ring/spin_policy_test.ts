@@ -43,3 +43,26 @@ Deno.test("spin policy: nonsense budgets are refused", () => {
   assert.throws(() => new SpinPolicy({ maxSpins: 10, minSpins: 20 }), RangeError);
   assert.throws(() => new SpinPolicy({ maxSpins: 1.5 }), RangeError);
 });
+
+Deno.test("spin policy: a short park after a cut-short spin restores spinning; after a full one it does not", () => {
+  const policy = new SpinPolicy({ maxSpins: 1000, minSpins: 10 });
+  for (let i = 0; i < 200; i++) policy.spin(() => false);
+  assert.equal(policy.limit, 10);
+  // The spin gave up after 10 checks and the work came 0.01 ms into the park: spin longer.
+  for (let i = 0; i < 5; i++) {
+    if (policy.spin(() => false)) throw new Error("unexpected hit");
+    policy.parked(0.01);
+  }
+  assert.equal(policy.limit, 1000);
+  // A full spin that missed, then a short park: likely oversubscribed cores; no raise.
+  const full = new SpinPolicy({ maxSpins: 1000, minSpins: 10 });
+  full.spin(() => false);
+  const after = full.hitRate;
+  full.parked(0.01);
+  assert.equal(full.hitRate, after);
+  // A long park raises nothing either.
+  policy.spin(() => false);
+  const before = policy.hitRate;
+  policy.parked(5);
+  assert.equal(policy.hitRate, before);
+});

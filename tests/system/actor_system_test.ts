@@ -5,6 +5,7 @@ import {
   ActorNotStartedError,
   ActorRef,
   ActorSystem,
+  ArenaFullError,
   CallTimeoutError,
   CodecError,
   SpawnError,
@@ -384,4 +385,40 @@ Deno.test("shutdown: await using ends the system", async () => {
   }
   assert.equal(system.workerCount, 0);
   assert.throws(() => system.spawn(Echo), SystemClosedError);
+});
+
+Deno.test("spawn: a full system refuses a spawn and leaves nothing half-started", async () => {
+  await using t = testSystem({ maxActors: 4 }); // guardian + bridge + 2 (an actor and its agent)
+  const echo = t.system.spawn(Echo);
+  assert.equal(await t.bridge.call(echo, "hi", { timeout: 20_000 }), "hi");
+  assert.throws(
+    () => t.system.spawn(Echo),
+    (error: unknown) => error instanceof ArenaFullError && /maxActors/.test(error.message),
+  );
+  assert.equal(t.system.workerCount, 1, "no orphan worker");
+  await t.bridge.stop([echo], 20_000);
+  await eventually(() => t.system.workerCount === 0, "the worker ends");
+  const again = t.system.spawn(Echo); // the slots and mailboxes came back
+  assert.equal(await t.bridge.call(again, "again", { timeout: 20_000 }), "again");
+});
+
+Deno.test("system: a listener that throws is reported, and the system goes on", async () => {
+  const logged: unknown[][] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => logged.push(args);
+  try {
+    await using t = testSystem();
+    t.system.onDeadLetter(() => {
+      throw new Error("listener bug");
+    });
+    const echo = t.system.spawn(Echo);
+    await t.bridge.stop([echo], 20_000);
+    echo.send("to the dead");
+    await t.until(() => t.deadLetters.length > 0, "dead letter");
+    assert.ok(logged.some((args) => String(args[0]).includes("onDeadLetter listener threw")));
+    const other = t.system.spawn(Echo);
+    assert.equal(await t.bridge.call(other, "still fine", { timeout: 20_000 }), "still fine");
+  } finally {
+    console.error = original;
+  }
 });

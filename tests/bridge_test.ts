@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import { Bridge, CallTimeoutError } from "../mod.ts";
+import { Echo } from "./_actors/basic.ts";
+import { SlowReplier } from "./_actors/behaviours.ts";
+import { testSystem } from "./_system.ts";
+
+Deno.test("bridge: a reply meant for a closed Bridge never answers a new Bridge's call", async () => {
+  await using t = testSystem();
+  const slow = t.system.spawn(SlowReplier);
+  const echo = t.system.spawn(Echo);
+  await Promise.all([t.system.started(slow), t.system.started(echo)]);
+  const first = new Bridge(t.system);
+  await assert.rejects(first.call(slow, "first", { timeout: 50 }), CallTimeoutError);
+  first.close();
+  // The next Bridge likely gets the first one's mailbox back, and its first call the same tag.
+  using second = new Bridge(t.system);
+  assert.equal(await second.call(echo, "echo", { timeout: 20_000 }), "echo");
+  const again = await second.call(echo, "again", { timeout: 20_000 });
+  assert.equal(again, "again");
+});
+
+Deno.test("bridge: calls with an infinite timeout wait; timeouts must be positive", async () => {
+  await using t = testSystem();
+  const echo = t.system.spawn(Echo);
+  assert.equal(await t.bridge.call(echo, 1, { timeout: Infinity }), 1);
+  await assert.rejects(t.bridge.call(echo, 1, { timeout: 0 }), RangeError);
+  await assert.rejects(t.bridge.call(echo, 1, { timeout: Number.NaN }), RangeError);
+});
+
+Deno.test("bridge: multiCall yields every reply, and an error for calls that get none", async () => {
+  await using t = testSystem();
+  const [a, b] = [t.system.spawn(Echo), t.system.spawn(Echo)];
+  await t.bridge.stop([b], 20_000);
+  const results = [];
+  for await (const result of t.bridge.multiCall([[a, "to a"], [b, "to b"]], { timeout: 20_000 })) {
+    results.push(result);
+  }
+  assert.equal(results.length, 2);
+  const fromA = results.find((r) => r.target.equals(a))!;
+  const fromB = results.find((r) => r.target.equals(b))!;
+  assert.equal(fromA.reply, "to a");
+  assert.equal(fromB.error?.name, "ActorDeadError");
+  const withDefault = [];
+  for await (const r of t.bridge.multiCall([[b, "x"]], { timeout: 20_000, default: "none" })) {
+    withDefault.push(r);
+  }
+  assert.deepEqual(withDefault.map((r) => r.reply), ["none"]);
+});
+
+Deno.test("bridge: an aborted call rejects with the signal's reason", async () => {
+  await using t = testSystem();
+  const slow = t.system.spawn(SlowReplier);
+  const controller = new AbortController();
+  const pending = t.bridge.call(slow, "x", { timeout: 20_000, signal: controller.signal });
+  controller.abort(new Error("not needed any more"));
+  await assert.rejects(pending, /not needed any more/);
+});
