@@ -50,7 +50,6 @@ setAsyncSender(() => asyncActor.getStore());
 
 // deno-lint-ignore no-explicit-any
 type AnyActor = Actor<any> & Record<string | symbol, unknown>;
-type Method = (this: AnyActor, message: unknown, sender: ActorRef<unknown> | null) => unknown;
 
 const AsyncFunction = (async () => {}).constructor;
 
@@ -135,17 +134,17 @@ export class ActorCell implements ActorContext {
    */
   deliver(message: unknown, sender: ActorRef<unknown> | null): void | Promise<void> {
     if (message instanceof Stop) return this.stop(sender);
-    const key = this.#table!.lookup(message);
-    if (key === null) {
+    const handler = this.#table!.lookup(message);
+    if (handler === null) {
       this.#host.deadLetter(this.self, sender, message, `${this.name} has no handler for it`);
       return;
     }
     const actor = this.actor!;
-    const method = actor[key] as Method;
+    const method = handler.method;
     const previous = swapCurrentSender(this.self);
     let result: unknown;
     try {
-      result = method instanceof AsyncFunction
+      result = handler.isAsync
         ? asyncActor.run(this.self, () => method.call(actor, message, sender))
         : method.call(actor, message, sender);
     } catch (error) {

@@ -118,6 +118,21 @@ export class ActorRef<M = unknown> {
   readonly courier: Courier | null;
 
   /**
+   * The courier's handle on this ref's mailbox, and the mailbox's offset, cached on the ref
+   * (refs live in one thread; their courier checks the offset is still the actor's). (Internal
+   * to the runtime.)
+   *
+   * @ignore
+   */
+  mailboxCache: unknown = null;
+  /**
+   * The offset `mailboxCache` is for. (Internal to the runtime.)
+   *
+   * @ignore
+   */
+  mailboxCacheOffset = 0;
+
+  /**
    * Refs are made by the actor system and by the codec, not by users.
    *
    * @ignore

@@ -27,6 +27,19 @@ const HAS_TARGET_TAG = 2;
 const HAS_SENDER_TAG = 4;
 const HAS_DEADLINE = 8;
 
+/** The most bytes an envelope takes: a head byte, five varuints of up to 5 bytes, an f64. */
+const MAX_ENVELOPE_BYTES = 1 + 5 * 5 + 8;
+
+/** Writes `v` (below 2^35) as a varuint at `b[p]`; returns the offset after it. */
+function putVarUint(b: Uint8Array, p: number, v: number): number {
+  while (v > 0x7f) {
+    b[p++] = (v & 0x7f) | 0x80;
+    v = v >>> 7;
+  }
+  b[p++] = v;
+  return p;
+}
+
 /** Writes an envelope for `target` from `sender`; the message body follows. */
 export function writeEnvelope(
   writer: Writer,
@@ -38,15 +51,20 @@ export function writeEnvelope(
   if (sender !== null) flags |= sender.tag === 0 ? HAS_SENDER : HAS_SENDER | HAS_SENDER_TAG;
   if (target.tag !== 0) flags |= HAS_TARGET_TAG;
   if (deadline > 0) flags |= HAS_DEADLINE;
-  writer.u8((CODEC_VERSION << 4) | flags);
-  writer.varuint(target.slot);
-  writer.varuint(target.generation);
-  if (target.tag !== 0) writer.varuint(target.tag);
+  // One room check and direct stores: the envelope is on every message's path.
+  writer.ensure(MAX_ENVELOPE_BYTES);
+  const b = writer.bytes;
+  let p = writer.pos;
+  b[p++] = (CODEC_VERSION << 4) | flags;
+  p = putVarUint(b, p, target.slot);
+  p = putVarUint(b, p, target.generation);
+  if (target.tag !== 0) p = putVarUint(b, p, target.tag);
   if (sender !== null) {
-    writer.varuint(sender.slot);
-    writer.varuint(sender.generation);
-    if (sender.tag !== 0) writer.varuint(sender.tag);
+    p = putVarUint(b, p, sender.slot);
+    p = putVarUint(b, p, sender.generation);
+    if (sender.tag !== 0) p = putVarUint(b, p, sender.tag);
   }
+  writer.pos = p;
   if (deadline > 0) writer.f64(deadline);
 }
 
@@ -58,6 +76,7 @@ export class Envelope {
   sender: ActorRef<unknown> | null = null;
   /** Milliseconds since the epoch after which the message must not be handled; 0: none. */
   deadline = 0;
+  #lastSender: ActorRef<unknown> | null = null;
 
   /** Reads the envelope at the reader's position; refs it makes send through `courier`. */
   read(reader: Reader, courier: Courier): this {
@@ -70,7 +89,17 @@ export class Envelope {
       const slot = reader.varuint();
       const generation = reader.varuint();
       const tag = (head & HAS_SENDER_TAG) !== 0 ? reader.varuint() : 0;
-      this.sender = new ActorRef(slot, generation, tag, courier);
+      // Refs are immutable: the same sender as last time reuses its ref (one sender talking to
+      // an actor is the common case, and a ref a message is the allocation to spare).
+      const last = this.#lastSender;
+      if (
+        last !== null && last.slot === slot && last.generation === generation && last.tag === tag &&
+        last.courier === courier
+      ) {
+        this.sender = last;
+      } else {
+        this.sender = this.#lastSender = new ActorRef(slot, generation, tag, courier);
+      }
     } else {
       this.sender = null;
     }

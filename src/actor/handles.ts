@@ -122,14 +122,28 @@ function describeValue(value: unknown): string {
   return typeof value === "string" ? JSON.stringify(value) : String(value);
 }
 
+/** A resolved handler: the method of the actor class, and whether it is an async function. */
+export interface ResolvedHandler {
+  /** The method's name (or symbol) on the actor class. */
+  readonly key: string | symbol;
+  /** The method, as the actor class defines it (a subclass's override included). */
+  readonly method: (message: unknown, sender: ActorRef<unknown> | null) => unknown;
+  /** Whether it is an `async` function (its sender is then kept across its awaits). */
+  readonly isAsync: boolean;
+}
+
+const AsyncFunction = (async () => {}).constructor;
+
 /** What an actor class dispatches with. */
 export class HandlerTable {
   readonly #byType = new Map<unknown, string | symbol>();
   readonly #other: string | symbol | undefined;
+  readonly #prototype: Record<string | symbol, unknown>;
   /** Resolved lookups, including subclasses of handled classes and misses. */
-  readonly #resolved = new Map<unknown, string | symbol | null>();
+  readonly #resolved = new Map<unknown, ResolvedHandler | null>();
 
   constructor(actorClass: abstract new (...args: never[]) => unknown) {
+    this.#prototype = actorClass.prototype as Record<string | symbol, unknown>;
     const chain: unknown[] = [];
     for (
       let c: unknown = actorClass;
@@ -156,18 +170,24 @@ export class HandlerTable {
   }
 
   /**
-   * The method key for a message, or `null` when no handler and no OtherMessage handler takes
+   * The handler for a message, or `null` when no handler and no OtherMessage handler takes
    * it. A message whose class has no handler uses the handler of its nearest handled ancestor
-   * class, then the OtherMessage handler.
+   * class, then the OtherMessage handler. Resolved once per message class.
    */
-  lookup(message: unknown): string | symbol | null {
+  lookup(message: unknown): ResolvedHandler | null {
     const type = classOf(message);
-    let key = this.#resolved.get(type);
-    if (key === undefined) {
-      key = this.#resolve(type);
-      this.#resolved.set(type, key);
+    let handler = this.#resolved.get(type);
+    if (handler === undefined) {
+      const key = this.#resolve(type);
+      handler = key === null ? null : this.#handler(key);
+      this.#resolved.set(type, handler);
     }
-    return key;
+    return handler;
+  }
+
+  #handler(key: string | symbol): ResolvedHandler {
+    const method = this.#prototype[key] as ResolvedHandler["method"];
+    return { key, method, isAsync: method instanceof AsyncFunction };
   }
 
   #resolve(type: unknown): string | symbol | null {

@@ -86,7 +86,16 @@ export class ReceiveLoop implements OwnMailboxReader {
   readonly #spin: SpinPolicy;
   readonly #batch: number;
   readonly #sliceMs: number;
-  readonly #hasWork = (): boolean => this.#runQueue.size > 0 || this.doorbell.hasReady();
+  readonly #hasWork = (): boolean =>
+    this.#runQueue.size > 0 || this.doorbell.hasReady() ||
+    (this.#lingering !== null && this.#lingering.mailbox.hasRecord());
+  /**
+   * The cell whose mailbox this loop drained last, kept SCHEDULED while the loop spins: its
+   * next message is likely close, and producers of a SCHEDULED mailbox only publish (no
+   * compare-exchange, no queue push: ~5 cache lines fewer moving between cores per message).
+   * It is let go (made IDLE) before the loop parks, or when another mailbox takes its place.
+   */
+  #lingering: ActorCell | null = null;
   #closed = false;
   #running: Promise<void> | null = null;
   /** The record taken by `#take`: kept in fields so taking one allocates nothing more. */
@@ -155,9 +164,9 @@ export class ReceiveLoop implements OwnMailboxReader {
 
   async #run(): Promise<void> {
     while (!this.#closed) {
-      if (this.serve()) {
+      if (this.#runSlice()) {
         await nextTask();
-      } else if (!this.#spin.spin(this.#hasWork)) {
+      } else {
         const parkedAt = performance.now();
         await this.doorbell.waitAsync(() => this.#closed || this.#hasWork());
         this.#spin.parked(performance.now() - parkedAt);
@@ -166,17 +175,31 @@ export class ReceiveLoop implements OwnMailboxReader {
   }
 
   /**
-   * Serves ready mailboxes until none is ready or the time slice is used.
-   * @returns true when work remains (the slice ran out).
+   * Serves and spins until a slice of continuous work is used (returns true: yield to the event
+   * loop) or nothing came within the spin (returns false: park). Synchronous, so V8 optimizes
+   * it: an async function's own loop stays in baseline code.
    */
-  serve(): boolean {
-    const deadline = performance.now() + this.#sliceMs;
-    for (let turns = 1;; turns++) {
+  #runSlice(): boolean {
+    const sliceEnd = performance.now() + this.#sliceMs;
+    for (let steps = 1; !this.#closed; steps++) {
+      // Every slice of continuous work — messages served and spins that found work alike —
+      // ends in a yield, so the thread's timers, I/O and async handlers keep running. The
+      // clock is read every 16 steps: it costs ~50 ns.
+      if ((steps & 15) === 0 && performance.now() > sliceEnd) return true;
+      const lingering = this.#lingering;
+      if (lingering !== null && lingering.mailbox.hasRecord()) {
+        // In line behind the cells already waiting, so a busy loop stays fair.
+        this.#lingering = null;
+        this.#runQueue.push(lingering);
+      }
       const cell = this.#runQueue.shift() ?? this.#cells.get(this.doorbell.nextReady());
-      if (cell === undefined) return false;
-      this.#serveCell(cell);
-      if ((turns & 15) === 0 && performance.now() > deadline) return true;
+      if (cell !== undefined) {
+        this.#serveCell(cell);
+      } else if (!this.#spin.spin(this.#hasWork) && !this.#letGo()) {
+        return false;
+      }
     }
+    return false;
   }
 
   #serveCell(cell: ActorCell): void {
@@ -185,7 +208,7 @@ export class ReceiveLoop implements OwnMailboxReader {
       if (cell.state === CellState.Busy || cell.state === CellState.Starting) return;
       const length = box.read();
       if (length === EMPTY) {
-        if (box.endTurn()) continue;
+        this.#linger(cell);
         return;
       }
       if (length === CLOSED_AND_DRAINED) {
@@ -215,6 +238,28 @@ export class ReceiveLoop implements OwnMailboxReader {
       }
     }
     this.#runQueue.push(cell);
+  }
+
+  /** Keeps `cell` scheduled while the loop spins; lets the one kept before go. */
+  #linger(cell: ActorCell): void {
+    const previous = this.#lingering;
+    this.#lingering = cell;
+    if (previous !== null && previous !== cell && previous.mailbox.endTurn()) {
+      this.#runQueue.push(previous);
+    }
+  }
+
+  /**
+   * Lets the lingering cell's mailbox go IDLE, so its producers queue it from now on.
+   * @returns true when it had a record after all (it is then in the run queue).
+   */
+  #letGo(): boolean {
+    const cell = this.#lingering;
+    if (cell === null) return false;
+    this.#lingering = null;
+    if (!cell.mailbox.endTurn()) return false;
+    this.#runQueue.push(cell);
+    return true;
   }
 
   /**

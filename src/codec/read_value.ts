@@ -219,13 +219,21 @@ function compileBuilder(keys: readonly string[]): CompiledBuilder | undefined {
   return compileObjectBuilder(keys, readValue, (r, e, i) => trail(r, e, keySegment(keys[i])));
 }
 
+/** The class read last, and its info: messages mostly repeat their class (one Map lookup less). */
+let lastId = -1;
+let lastInfo: ClassInfo | undefined;
+
 function readClass(r: Reader, t: number): unknown {
   const p = r.pos;
   if (p + 2 > r.end) throw r.truncated(2);
   const b = r.bytes;
   const id = ((t & 0x3f) << 16) | (b[p] << 8) | b[p + 1];
   r.pos = p + 2;
-  const info = classById.get(id);
+  const info = id === lastId ? lastInfo : classById.get(id);
+  if (info !== undefined) {
+    lastId = id;
+    lastInfo = info;
+  }
   if (info === undefined) {
     throw new CodecError(
       `unknown message class id ${formatClassId(id)} at byte ${p - 1 - r.start}: no class ` +

@@ -168,13 +168,22 @@ function hexDigit(c: number): number {
   return c <= 0x39 ? c - 0x30 : c - 0x57;
 }
 
+/** The class written last, and its info: messages mostly repeat their class (one Map lookup less). */
+let lastProto: object | null = null;
+let lastInfo: ClassInfo | undefined;
+
 function writeObject(w: Writer, v: object): void {
   const proto = getPrototypeOf(v);
+  if (proto === lastProto) return writeClass(w, v, lastInfo!);
   if (proto === ObjectPrototype) return writePlain(w, v);
   if (proto === ArrayPrototype) return writeArray(w, v as unknown[]);
   if (proto === refHook.proto) return writeRef(w, v);
   const info = classByProto.get(proto);
-  if (info !== undefined) return writeClass(w, v, info);
+  if (info !== undefined) {
+    lastProto = proto;
+    lastInfo = info;
+    return writeClass(w, v, info);
+  }
   if (proto === null) return writePlain(w, v);
   writeBuiltin(w, v, proto);
 }

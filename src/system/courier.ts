@@ -108,7 +108,14 @@ export class SystemCourier implements Courier {
       this.deadLetter(target, sender, message, "its actor is not running");
       return;
     }
-    const mailbox = this.mailbox(offset);
+    let mailbox: Mailbox;
+    if (target.mailboxCacheOffset === offset) {
+      mailbox = target.mailboxCache as Mailbox;
+    } else {
+      mailbox = this.mailbox(offset);
+      target.mailboxCache = mailbox;
+      target.mailboxCacheOffset = offset;
+    }
     // A getter or custom encoder that sends while we write gets a writer of its own.
     const writer = this.#writing ? new Writer(256) : this.#writer;
     const nested = this.#writing;
@@ -130,7 +137,7 @@ export class SystemCourier implements Courier {
     sender: ActorRef<unknown> | null,
     message: unknown,
   ): void {
-    const backlog = this.#backlogs.get(mailbox);
+    const backlog = this.#backlogs.size === 0 ? undefined : this.#backlogs.get(mailbox);
     if (backlog !== undefined) {
       // Messages already wait for this mailbox: queue behind them, to keep the sender's order.
       backlog.push(this.#waiting(mailbox, writer, target, sender, message));

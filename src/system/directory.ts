@@ -176,10 +176,14 @@ export class Directory {
     if (!(slot > 0 && slot < this.capacity)) return 0;
     const base = HEADER_BYTES / 4 + slot * ENTRY_WORDS;
     const words = this.#words;
-    if (Atomics.load(words, base + ENTRY_GENERATION) !== generation) return 0;
-    const state = Atomics.load(words, base + ENTRY_STATE);
+    // Plain loads, on every send: a stale answer is safe. A mailbox of an actor that stopped
+    // is closed (the send becomes a dead letter), and one recycled for another actor delivers
+    // the record to a receiver that drops it, because the envelope names the target's
+    // generation. Atomics loads here cost ~25 ns a message in this V8.
+    if (words[base + ENTRY_GENERATION] !== generation) return 0;
+    const state = words[base + ENTRY_STATE];
     if (state !== SlotState.Running && state !== SlotState.Starting) return 0;
-    return Atomics.load(words, base + ENTRY_MAILBOX);
+    return words[base + ENTRY_MAILBOX];
   }
 
   /** Counts one dead letter; returns the count so far. */

@@ -1,0 +1,151 @@
+/**
+ * Actors end to end: two actors in two Workers exchanging registered Ping/Pong classes, against
+ * postMessage over a MessageChannel between two Workers (the baseline) and a bare Atomics
+ * ping-pong with the same doorbells and spin policy (the limit: no ring, no codec, no dispatch);
+ * and a Bridge call from the main thread against a postMessage request/reply from the main
+ * thread (the baseline).
+ *
+ *   deno bench --allow-read --allow-env bench/pingpong_bench.ts
+ *
+ * Two threads spin while a case runs: on a 2-core machine, run it with nothing else busy.
+ * Read the ratios deno bench prints per group, not the times.
+ */
+import { ActorSystem, Bridge } from "../mod.ts";
+import { Arena, Doorbell } from "../src/ring/mod.ts";
+import { Echo, Ping, Pinger, Ponger, Rally } from "./_pingpong_actors.ts";
+import type { Setup } from "./_ring_bench_worker.ts";
+
+const ITERATIONS = 100;
+const WARMUP = 10;
+const ROUND_TRIPS = 5_000;
+const CALLS = 1_000;
+
+const RING_WORKER = new URL("./_ring_bench_worker.ts", import.meta.url);
+const workers: Worker[] = [];
+const system = new ActorSystem();
+const bridge = new Bridge(system);
+globalThis.addEventListener("unload", () => {
+  workers.forEach((worker) => worker.terminate());
+  bridge.close();
+  system.shutdown();
+});
+
+/** Two plain workers playing the postMessage and bare-Atomics roles of bench/ring_bench.ts. */
+function baselinePair() {
+  const arena = Arena.create({ maxBytes: 1 << 24 });
+  const a = new Worker(RING_WORKER, { type: "module" });
+  const b = new Worker(RING_WORKER, { type: "module" });
+  workers.push(a, b);
+  let done: (() => void) | null = null;
+  a.onmessage = b.onmessage = () => done?.();
+  const setup = (setupA: Setup, setupB: Setup, transfer: Transferable[][] = [[], []]) => {
+    a.postMessage(setupA, transfer[0]);
+    b.postMessage(setupB, transfer[1]);
+  };
+  const channel = new MessageChannel();
+  setup(
+    { name: "port", kind: "port-ping", port: channel.port1 },
+    { name: "port", kind: "port-pong", port: channel.port2 },
+    [[channel.port1], [channel.port2]],
+  );
+  const words = arena.allocate(64);
+  const [bellA, bellB] = [Doorbell.create(arena), Doorbell.create(arena)];
+  setup(
+    {
+      name: "atomics",
+      kind: "atomics-ping",
+      buffer: arena.buffer,
+      words,
+      mine: bellA.offset,
+      theirs: bellB.offset,
+    },
+    {
+      name: "atomics",
+      kind: "atomics-pong",
+      buffer: arena.buffer,
+      words,
+      mine: bellB.offset,
+      theirs: bellA.offset,
+    },
+  );
+  return (name: string, n: number) =>
+    new Promise<void>((resolve) => {
+      done = resolve;
+      a.postMessage({ kind: "run", name, n });
+      b.postMessage({ kind: "run", name, n });
+    });
+}
+
+const baselines = baselinePair();
+const pinger = system.spawn(Pinger);
+const ponger = system.spawn(Ponger);
+await Promise.all([system.started(pinger), system.started(ponger)]);
+
+const group = "actor ping-pong, two actors in two workers";
+Deno.bench({
+  name: `postMessage over a MessageChannel (${ROUND_TRIPS} round trips per iteration)`,
+  group,
+  baseline: true,
+  n: ITERATIONS,
+  warmup: WARMUP,
+  async fn() {
+    await baselines("port", ROUND_TRIPS);
+  },
+});
+Deno.bench({
+  name: `ringmail actors, Ping/Pong classes (${ROUND_TRIPS} round trips per iteration)`,
+  group,
+  n: ITERATIONS,
+  warmup: WARMUP,
+  async fn() {
+    await bridge.call(pinger, new Rally(ponger, ROUND_TRIPS), { timeout: 60_000 });
+  },
+});
+Deno.bench({
+  name:
+    `limit: bare Atomics counter, same doorbells and spin (${ROUND_TRIPS} round trips per iteration)`,
+  group,
+  n: ITERATIONS,
+  warmup: WARMUP,
+  async fn() {
+    await baselines("atomics", ROUND_TRIPS);
+  },
+});
+
+// ---- Bridge calls from the main thread -------------------------------------------------------
+
+const echo = system.spawn(Echo);
+await system.started(echo);
+const echoWorker = new Worker(
+  new URL("data:text/javascript,self.onmessage = (e) => self.postMessage(e.data);"),
+  { type: "module" },
+);
+workers.push(echoWorker);
+let replied: (() => void) | null = null;
+echoWorker.onmessage = () => replied?.();
+const postRequest = (count: number) =>
+  new Promise<void>((resolve) => {
+    replied = resolve;
+    echoWorker.postMessage({ count });
+  });
+
+const callGroup = "call from the main thread and wait for the reply";
+Deno.bench({
+  name: `postMessage request/reply to a worker (${CALLS} calls per iteration)`,
+  group: callGroup,
+  baseline: true,
+  n: ITERATIONS / 2,
+  warmup: WARMUP,
+  async fn() {
+    for (let i = 0; i < CALLS; i++) await postRequest(i);
+  },
+});
+Deno.bench({
+  name: `ringmail Bridge.call to an actor (${CALLS} calls per iteration)`,
+  group: callGroup,
+  n: ITERATIONS / 2,
+  warmup: WARMUP,
+  async fn() {
+    for (let i = 0; i < CALLS; i++) await bridge.call(echo, new Ping(i), { timeout: 10_000 });
+  },
+});
