@@ -89,6 +89,13 @@ export class Arena {
    * allocator's free-list links and the ready queue's links.
    */
   readonly words: Int32Array;
+  /**
+   * Fixed views over the arena as far as this thread has needed it (see {@link cover}): the
+   * hot paths index these, at full speed, with absolute offsets.
+   */
+  u8: Uint8Array;
+  /** The same as {@link u8}, as Int32 words. */
+  i32: Int32Array;
   readonly #views = new Map<number, Int32Array>();
 
   private constructor(buffer: SharedArrayBuffer) {
@@ -99,6 +106,20 @@ export class Arena {
     this.header = new Int32Array(buffer, 0, ARENA_HEADER_BYTES / 4);
     this.#heads = new BigInt64Array(buffer, FREE_LIST_BYTE, SIZE_CLASSES);
     this.words = new Int32Array(buffer);
+    this.u8 = new Uint8Array(buffer, 0, buffer.byteLength);
+    this.i32 = new Int32Array(buffer, 0, buffer.byteLength >> 2);
+  }
+
+  /**
+   * Makes {@link u8} and {@link i32} reach at least `end`: after another thread (or this one)
+   * grew the arena, views made before do not see the new part. Cheap when they already do.
+   */
+  cover(end: number): void {
+    if (end <= this.u8.length) return;
+    const length = this.buffer.byteLength;
+    if (end > length) throw new RangeError(`offset ${end} is beyond the arena's ${length} bytes`);
+    this.u8 = new Uint8Array(this.buffer, 0, length);
+    this.i32 = new Int32Array(this.buffer, 0, length >> 2);
   }
 
   /** Makes a new, empty arena. */

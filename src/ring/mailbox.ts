@@ -173,10 +173,22 @@ export class Mailbox {
   readonly offset: number;
   /** The header words (shared). */
   readonly header: Int32Array;
-  /** The data ring's bytes (shared). A read record's payload is at `recordStart`. */
-  readonly bytes: Uint8Array;
+  /**
+   * The bytes of the whole arena (shared): a record's payload is at `recordStart`, and
+   * {@link reserve} returns where to write one. One view of the arena serves every mailbox of
+   * a thread, so a handle costs no views of its own, and a decoder reading many mailboxes
+   * keeps one DataView.
+   */
+  get bytes(): Uint8Array {
+    return this.#arena.u8;
+  }
   /** Bytes in the data ring. */
   readonly capacity: number;
+
+  /** Byte offset of the data ring in the arena (in {@link bytes}). */
+  get dataOffset(): number {
+    return this.#base;
+  }
   /** The largest payload this mailbox can ever hold. */
   readonly maxPayload: number;
   /** The id this handle writes into the records it reserves. */
@@ -185,7 +197,8 @@ export class Mailbox {
   recordStart = 0;
 
   readonly #arena: Arena;
-  readonly #words: Int32Array;
+  /** Byte offset of the data ring in the arena. */
+  readonly #base: number;
   readonly #mask: number;
   // Producer-side state of this handle.
   #writeGuess = 0;
@@ -215,8 +228,8 @@ export class Mailbox {
     if (this.capacity < MIN_CAPACITY || data === 0) {
       throw new TypeError(`no mailbox at arena offset ${offset}`);
     }
-    this.bytes = arena.bytes(data, this.capacity);
-    this.#words = arena.int32(data, this.capacity);
+    this.#base = data;
+    arena.cover(data + this.capacity);
     this.#mask = this.capacity - 1;
     this.maxPayload = this.capacity - RECORD_HEADER_BYTES;
     this.#knownRead = Atomics.load(this.header, WORD_READ);
@@ -303,7 +316,8 @@ export class Mailbox {
       );
     }
     const header = this.header;
-    const words = this.#words;
+    const words = this.#arena.i32;
+    const base = this.#base;
     const capacity = this.capacity;
     // Start from where this handle last wrote: the exchange returns the true cursor if it moved,
     // so a reservation costs one atomic operation when this producer is alone, and a stale guess
@@ -329,7 +343,7 @@ export class Mailbox {
         continue;
       }
       write = this.#writeGuess = (write + size) | 0;
-      const word = position >> 2;
+      const word = (base + position) >> 2;
       words[word + 1] = this.producerId;
       if (size !== need) {
         Atomics.store(words, word, COMMITTED | PADDING | size);
@@ -342,7 +356,7 @@ export class Mailbox {
       words[word] = RESERVED | length;
       this.#reservedAt = word;
       this.#reservedLength = length;
-      return position + RECORD_HEADER_BYTES;
+      return base + position + RECORD_HEADER_BYTES;
     }
   }
 
@@ -351,7 +365,7 @@ export class Mailbox {
     const at = this.#reservedAt;
     if (at < 0) throw new TypeError("commit() without a reserve() before it");
     this.#reservedAt = -1;
-    Atomics.store(this.#words, at, COMMITTED | this.#reservedLength);
+    Atomics.store(this.#arena.i32, at, COMMITTED | this.#reservedLength);
     this.#ring();
   }
 
@@ -551,7 +565,8 @@ export class Mailbox {
 
   /** Whether a complete record (or padding) waits at the read cursor. Cheap; for spin loops. */
   hasRecord(): boolean {
-    return (Atomics.load(this.#words, (this.#readCursor & this.#mask) >> 2) & COMMITTED) !== 0;
+    const word = (this.#base + (this.#readCursor & this.#mask)) >> 2;
+    return (Atomics.load(this.#arena.i32, word) & COMMITTED) !== 0;
   }
 
   /**
@@ -560,10 +575,11 @@ export class Mailbox {
    * Calling it again before {@link release} returns the same record.
    */
   read(): number {
-    const words = this.#words;
+    const words = this.#arena.i32;
+    const base = this.#base;
     for (;;) {
       const position = this.#readCursor & this.#mask;
-      const head = Atomics.load(words, position >> 2);
+      const head = Atomics.load(words, (base + position) >> 2);
       if ((head & COMMITTED) === 0) {
         if (head === 0 && this.#drainedAndClosed()) return CLOSED_AND_DRAINED;
         return EMPTY;
@@ -573,7 +589,7 @@ export class Mailbox {
         this.#readCursor = (this.#readCursor + length) | 0;
         continue;
       }
-      this.recordStart = position + RECORD_HEADER_BYTES;
+      this.recordStart = base + position + RECORD_HEADER_BYTES;
       this.#readBytes = recordBytes(length);
       return length;
     }
@@ -605,9 +621,10 @@ export class Mailbox {
    * its producer; otherwise -1. The layers above use it to find records of dead producers.
    */
   stalledBy(): number {
-    const word = (this.#readCursor & this.#mask) >> 2;
-    const head = Atomics.load(this.#words, word);
-    return (head & (COMMITTED | RESERVED)) === RESERVED ? Atomics.load(this.#words, word + 1) : -1;
+    const words = this.#arena.i32;
+    const word = (this.#base + (this.#readCursor & this.#mask)) >> 2;
+    const head = Atomics.load(words, word);
+    return (head & (COMMITTED | RESERVED)) === RESERVED ? Atomics.load(words, word + 1) : -1;
   }
 
   /**
@@ -616,8 +633,8 @@ export class Mailbox {
    * @returns the payload length of the record dropped, or -1 if there was none.
    */
   discardStalled(): number {
-    const word = (this.#readCursor & this.#mask) >> 2;
-    const head = Atomics.load(this.#words, word);
+    const word = (this.#base + (this.#readCursor & this.#mask)) >> 2;
+    const head = Atomics.load(this.#arena.i32, word);
     if ((head & (COMMITTED | RESERVED)) !== RESERVED) return -1;
     const length = head & LENGTH_MASK;
     this.#readCursor = (this.#readCursor + recordBytes(length)) | 0;
@@ -749,13 +766,14 @@ export class Mailbox {
     const end = to & this.#mask;
     if (start < end && end - start <= 64) {
       // A call into fill() costs more than a few plain stores.
-      const words = this.#words;
-      for (let word = start >> 2; word < end >> 2; word++) words[word] = 0;
+      const words = this.#arena.i32;
+      const base = this.#base >> 2;
+      for (let word = base + (start >> 2); word < base + (end >> 2); word++) words[word] = 0;
     } else if (start < end) {
-      this.bytes.fill(0, start, end);
+      this.bytes.fill(0, this.#base + start, this.#base + end);
     } else {
-      this.bytes.fill(0, start);
-      this.bytes.fill(0, 0, end);
+      this.bytes.fill(0, this.#base + start, this.#base + this.capacity);
+      this.bytes.fill(0, this.#base, this.#base + end);
     }
     this.#publishedRead = to;
     Atomics.store(this.header, WORD_READ, to);
