@@ -22,6 +22,7 @@ import { type ActorSystem, type BridgeHost, bridgeHostOf } from "./system/actor_
 import { SlotState } from "./system/directory.ts";
 import { ActorDeadError, CallTimeoutError, SystemClosedError } from "./system/errors.ts";
 import { ActorRef as Ref } from "./actor/actor_ref.ts";
+import { TimerEntry, TimerHeap } from "./timer_heap.ts";
 
 /** Options of {@link Bridge.call}. */
 export interface CallOptions<D = never> {
@@ -49,10 +50,37 @@ export interface StopOptions<D = never> {
   default?: D;
 }
 
-interface PendingCall {
+/** A call waiting for its reply. */
+class PendingCall {
+  readonly tag: number;
   readonly target: ActorRef<unknown>;
-  reply(message: unknown): void;
-  gone(reason: string): void;
+  readonly timeout: number;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  readonly hasDefault: boolean;
+  readonly fallback: unknown;
+  readonly signal: AbortSignal | undefined;
+  /** Its place in the Bridge's deadline heap (null: no timeout). */
+  deadline: TimerEntry<PendingCall> | null = null;
+  onAbort: (() => void) | null = null;
+
+  constructor(
+    tag: number,
+    target: ActorRef<unknown>,
+    timeout: number,
+    resolve: (value: unknown) => void,
+    reject: (error: unknown) => void,
+    options: CallOptions<unknown>,
+  ) {
+    this.tag = tag;
+    this.target = target;
+    this.timeout = timeout;
+    this.resolve = resolve;
+    this.reject = reject;
+    this.hasDefault = "default" in options;
+    this.fallback = options.default;
+    this.signal = options.signal;
+  }
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
@@ -93,6 +121,9 @@ export class Bridge implements Disposable {
   readonly #slot: number;
   readonly #generation: number;
   readonly #pending = new Map<number, PendingCall>();
+  readonly #deadlines = new TimerHeap<PendingCall>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerAt = -1;
   readonly #spin = new SpinPolicy({ maxSpins: 2000 });
   readonly #reader = new Reader();
   readonly #envelope = new Envelope();
@@ -161,64 +192,120 @@ export class Bridge implements Disposable {
         );
         return;
       }
-      const hasDefault = "default" in options;
-      const tag = this.#newTag();
-      const name = () => `${this.#host.nameOf(target.slot)} (${target})`;
-      // An infinite timeout sets no timer (Deno fires timers over 2^31 - 1 ms after 1 ms).
-      const timer = timeout === Infinity ? undefined : setTimeout(
-        () =>
-          settle(() =>
-            hasDefault
-              ? resolve(options.default as D)
-              : reject(new CallTimeoutError(`no reply from ${name()} within ${timeout} ms`))
-          ),
-        Math.min(timeout, MAX_TIMER_MS),
-      );
-      const settle = (outcome: () => void) => {
-        if (!this.#pending.delete(tag)) return;
-        clearTimeout(timer);
-        options.signal?.removeEventListener("abort", onAbort);
-        if (this.#pending.size === 0) this.#idle?.abort();
-        outcome();
-      };
-      const onAbort = () => settle(() => reject(options.signal!.reason));
-      this.#pending.set(tag, {
-        target: target as ActorRef<unknown>,
-        reply: (message) => settle(() => resolve(message as R)),
-        gone: (reason) =>
-          settle(() =>
-            hasDefault
-              ? resolve(options.default as D)
-              : reject(new ActorDeadError(`no reply from ${name()}: ${reason}`))
-          ),
-      });
-      if (options.signal?.aborted) return onAbort();
-      options.signal?.addEventListener("abort", onAbort, { once: true });
       if (target.courier !== this.#host.courier) {
-        settle(() =>
-          reject(new TypeError(`${target} belongs to another actor system than this Bridge's`))
-        );
+        reject(new TypeError(`${target} belongs to another actor system than this Bridge's`));
         return;
+      }
+      const call = new PendingCall(
+        this.#newTag(),
+        target as ActorRef<unknown>,
+        timeout,
+        resolve as (value: unknown) => void,
+        reject,
+        options as CallOptions<unknown>,
+      );
+      this.#pending.set(call.tag, call);
+      const signal = options.signal;
+      if (signal !== undefined) {
+        if (signal.aborted) return this.#settle(call, false, signal.reason);
+        call.onAbort = () => this.#settle(call, false, signal.reason);
+        signal.addEventListener("abort", call.onAbort, { once: true });
+      }
+      // One timer serves every call: the earliest deadline of the heap.
+      if (timeout !== Infinity) {
+        call.deadline = this.#deadlines.push(new TimerEntry(performance.now() + timeout, call));
+        if (call.deadline.index === 0) this.#armTimer(); // earlier than the timer: bring it forward
       }
       try {
         // A target that is gone is a dead letter: the courier answers Undeliverable at once.
         this.#host.courier.deliver(
           target as ActorRef<unknown>,
           request,
-          this.#ref(tag),
+          this.#ref(call.tag),
           timeout === Infinity ? 0 : Date.now() + timeout,
         );
       } catch (error) {
-        settle(() => reject(error));
+        this.#settle(call, false, error);
         return;
       }
       this.#pump().catch((error) => {
         // Only a bug can get here (the pump reports what it reads): settle every call rather
         // than leave them waiting, and say why.
         console.error("ringmail: a Bridge stopped reading replies:", error);
-        for (const call of [...this.#pending.values()]) call.gone(`the Bridge failed: ${error}`);
+        for (const pending of [...this.#pending.values()]) {
+          this.#gone(pending, `the Bridge failed: ${error}`);
+        }
       });
     });
+  }
+
+  /** Settles a call once: with `value` (ok) or by rejecting with it. */
+  #settle(call: PendingCall, ok: boolean, value: unknown): void {
+    if (!this.#pending.delete(call.tag)) return;
+    if (call.deadline !== null) {
+      // The timer is left as it is (moving it costs a timer per call): when it fires it finds
+      // nothing due and waits for the next deadline. Only an empty heap clears it, so no timer
+      // outlives the calls.
+      this.#deadlines.remove(call.deadline);
+      if (this.#deadlines.size === 0) this.#armTimer();
+    }
+    if (call.onAbort !== null) call.signal!.removeEventListener("abort", call.onAbort);
+    if (this.#pending.size === 0) this.#idle?.abort();
+    if (ok) call.resolve(value);
+    else call.reject(value);
+  }
+
+  /** The call's actor is gone: its default, or ActorDeadError. */
+  #gone(call: PendingCall, reason: string): void {
+    if (call.hasDefault) this.#settle(call, true, call.fallback);
+    else {this.#settle(
+        call,
+        false,
+        new ActorDeadError(`no reply from ${this.#nameOf(call)}: ${reason}`),
+      );}
+  }
+
+  #nameOf(call: PendingCall): string {
+    return `${this.#host.nameOf(call.target.slot)} (${call.target})`;
+  }
+
+  /**
+   * Makes the one timer fire by the earliest deadline (it may fire earlier: harmless), or
+   * clears it when no deadline is left.
+   */
+  #armTimer(): void {
+    const first = this.#deadlines.peek();
+    if (first !== undefined && this.#timer !== undefined && this.#timerAt <= first.at) return;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = -1;
+    if (first === undefined) return;
+    this.#timerAt = first.at;
+    const delay = Math.min(Math.max(0, first.at - performance.now()), MAX_TIMER_MS);
+    this.#timer = setTimeout(() => this.#expire(), delay);
+  }
+
+  #expire(): void {
+    this.#timer = undefined;
+    this.#timerAt = -1;
+    const now = performance.now();
+    for (
+      let entry = this.#deadlines.popDue(now);
+      entry !== undefined;
+      entry = this.#deadlines.popDue(now)
+    ) {
+      const call = entry.value;
+      call.deadline = null;
+      if (call.hasDefault) this.#settle(call, true, call.fallback);
+      else {
+        this.#settle(
+          call,
+          false,
+          new CallTimeoutError(`no reply from ${this.#nameOf(call)} within ${call.timeout} ms`),
+        );
+      }
+    }
+    this.#armTimer();
   }
 
   /**
@@ -291,7 +378,7 @@ export class Bridge implements Disposable {
     if (this.#closed) return;
     this.#closed = true;
     this.#unwatch();
-    for (const call of [...this.#pending.values()]) call.gone("the Bridge was closed");
+    for (const call of [...this.#pending.values()]) this.#gone(call, "the Bridge was closed");
     const directory = this.#host.directory;
     directory.setState(this.#slot, SlotState.Dead);
     this.#mailbox.close();
@@ -361,7 +448,7 @@ export class Bridge implements Disposable {
         mailbox.release();
         const call = this.#pending.get(this.#isMine() ? tag : 0);
         if (call !== undefined) {
-          call.gone(`its reply could not be decoded: ${(error as Error).message}`);
+          this.#gone(call, `its reply could not be decoded: ${(error as Error).message}`);
         }
         continue;
       }
@@ -374,9 +461,9 @@ export class Bridge implements Disposable {
           : "it was sent to an earlier owner of this Bridge's mailbox";
         courier.deadLetter(self, this.#envelope.sender, message, reason);
       } else if (message instanceof Undeliverable) {
-        call.gone(message.reason);
+        this.#gone(call, message.reason);
       } else {
-        call.reply(message);
+        this.#settle(call, true, message);
       }
     }
   }
@@ -391,7 +478,9 @@ export class Bridge implements Disposable {
   #actorGone(slot: number, generation: number, reason: string): void {
     this.#readReplies();
     for (const call of [...this.#pending.values()]) {
-      if (call.target.slot === slot && call.target.generation === generation) call.gone(reason);
+      if (call.target.slot === slot && call.target.generation === generation) {
+        this.#gone(call, reason);
+      }
     }
   }
 }

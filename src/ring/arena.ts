@@ -174,10 +174,12 @@ export class Arena {
   }
 
   /**
-   * Allocates a zeroed block of at least `bytes` bytes, 64-byte aligned; returns its byte offset.
+   * Allocates a block of at least `bytes` bytes, 64-byte aligned; returns its byte offset. It is
+   * zeroed unless `zeroed` is false (a reused block then holds old bytes: for callers that
+   * overwrite it all, such as a large message's payload).
    * @throws {ArenaFullError} when the arena cannot grow enough.
    */
-  allocate(bytes: number): number {
+  allocate(bytes: number, zeroed = true): number {
     const sizeClass = sizeClassOf(bytes);
     if (sizeClass >= SIZE_CLASSES) {
       throw new ArenaFullError(`cannot allocate ${bytes} bytes: blocks are at most 512 MiB`);
@@ -185,7 +187,7 @@ export class Arena {
     const blockBytes = BLOCK_ALIGN << sizeClass;
     const reused = this.#pop(sizeClass);
     if (reused !== 0) {
-      new Uint8Array(this.buffer, reused, blockBytes).fill(0);
+      if (zeroed) new Uint8Array(this.buffer, reused, blockBytes).fill(0);
       return reused;
     }
     for (;;) {
@@ -238,6 +240,9 @@ export class Arena {
   }
 
   #pop(sizeClass: number): number {
+    // The head's low half (little-endian first) is the first free block: an empty list is seen
+    // without BigInt arithmetic, which allocates.
+    if (Atomics.load(this.header, (FREE_LIST_BYTE >> 2) + 2 * sizeClass) === 0) return 0;
     for (;;) {
       const head = Atomics.load(this.#heads, sizeClass);
       const offset = Number(head & 0xffff_ffffn);

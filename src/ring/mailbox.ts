@@ -42,10 +42,16 @@
  * The data ring is a sequence of records, each an 8-byte header and a payload padded to 8 bytes:
  *
  * ```
- * word 0  state and length: COMMITTED | RESERVED | PADDING flags, low 28 bits = payload length
- *         (for padding: the padding's whole size). 0 = nothing there yet.
+ * word 0  state and length: COMMITTED | RESERVED | PADDING | EXTERNAL flags, low 27 bits =
+ *         payload length (for padding: the padding's whole size). 0 = nothing there yet.
  * word 1  producer id (the thread id of the producer)
+ * word 2  EXTERNAL records only: the byte offset of the arena block holding the payload
  * ```
+ *
+ * A payload that cannot fit the ring goes EXTERNAL, if the producer's handle allows it
+ * ({@link Mailbox.maxExternal}): the producer allocates an arena block for it before reserving,
+ * the ring record only points to the block, and the consumer frees the block when it releases
+ * the record. So small mailboxes never make ordinary large messages fail.
  *
  * A producer reserves space with one compare-exchange on the write cursor, then, in straight-line
  * code with no call or loop in between (so V8 cannot terminate the Worker between them), writes
@@ -116,12 +122,17 @@ const CLOSED = 1;
 const COMMITTED = 1 << 30;
 const RESERVED = 1 << 29;
 const PADDING = 1 << 28;
-const LENGTH_MASK = PADDING - 1;
+const EXTERNAL = 1 << 27;
+const LENGTH_MASK = EXTERNAL - 1;
+/** Ring bytes of an external record's payload: the block's offset, and a spare word. */
+const EXTERNAL_RECORD_PAYLOAD = 8;
 /** Bytes of a record header. */
 export const RECORD_HEADER_BYTES = 8;
 /** Smallest and largest data ring, in bytes. */
 export const MIN_CAPACITY = 64;
-export const MAX_CAPACITY = 1 << 28;
+export const MAX_CAPACITY = 1 << 27;
+/** The largest message a mailbox can take at all (as an external record). */
+export const MAX_MESSAGE = LENGTH_MASK;
 
 /** {@link Mailbox.read}'s result when no complete record is at the read cursor. */
 export const EMPTY = -1;
@@ -158,6 +169,15 @@ export interface SendOptions {
   signal?: AbortSignal;
 }
 
+function checkUserWord(word: number): number {
+  if (!(Number.isInteger(word) && word >= MAILBOX_USER_WORD && word < 16)) {
+    throw new RangeError(
+      `header words for the layers above are ${MAILBOX_USER_WORD} to 15, not ${word}`,
+    );
+  }
+  return word;
+}
+
 /** Bytes a record of `length` payload bytes takes in the ring. */
 export function recordBytes(length: number): number {
   return (RECORD_HEADER_BYTES + length + 7) & ~7;
@@ -171,8 +191,8 @@ export function recordBytes(length: number): number {
 export class Mailbox {
   /** Byte offset of the header block in the arena: what identifies the mailbox across threads. */
   readonly offset: number;
-  /** The header words (shared). */
-  readonly header: Int32Array;
+  /** Index in the arena's Int32 view of the header's word 0. */
+  readonly #h: number;
   /**
    * The bytes of the whole arena (shared): a record's payload is at `recordStart`, and
    * {@link reserve} returns where to write one. One view of the arena serves every mailbox of
@@ -193,6 +213,11 @@ export class Mailbox {
   readonly maxPayload: number;
   /** The id this handle writes into the records it reserves. */
   readonly producerId: number;
+  /**
+   * The largest payload this handle sends as an external record (in an arena block) when it
+   * does not fit the ring; 0: never (a payload that does not fit fails).
+   */
+  maxExternal = 0;
   /** After {@link read} returned a length: where that record's payload starts in `bytes`. */
   recordStart = 0;
 
@@ -205,6 +230,10 @@ export class Mailbox {
   #knownRead = 0;
   #reservedAt = -1;
   #reservedLength = 0;
+  #reservedFlags = 0;
+  /** A block allocated for an external record that found the ring full: kept for the retry. */
+  #externalBlock = 0;
+  #externalSize = 0;
   /** The last doorbell this handle rang, and its line view. */
   #bellOffset = 0;
   #bell: Int32Array | null = null;
@@ -213,6 +242,9 @@ export class Mailbox {
   #publishedRead = 0;
   /** Ring bytes of the record `read` returned, for `release`. */
   #readBytes = 0;
+  /** The arena block of the external record `read` returned (0: none), freed by `release`. */
+  #readBlock = 0;
+  #readBlockSize = 0;
   #receiver: Doorbell | null = null;
   #spin: SpinPolicy | null = null;
   readonly #hasRecord = (): boolean => this.hasRecord();
@@ -222,9 +254,10 @@ export class Mailbox {
     this.#arena = arena;
     this.offset = offset;
     this.producerId = producerId;
-    this.header = arena.int32(offset, MAILBOX_HEADER_BYTES);
-    this.capacity = Atomics.load(this.header, WORD_CAPACITY);
-    const data = Atomics.load(this.header, WORD_DATA);
+    arena.cover(offset + MAILBOX_HEADER_BYTES);
+    this.#h = offset >> 2;
+    this.capacity = Atomics.load(arena.i32, this.#h + WORD_CAPACITY);
+    const data = Atomics.load(arena.i32, this.#h + WORD_DATA);
     if (this.capacity < MIN_CAPACITY || data === 0) {
       throw new TypeError(`no mailbox at arena offset ${offset}`);
     }
@@ -232,7 +265,7 @@ export class Mailbox {
     arena.cover(data + this.capacity);
     this.#mask = this.capacity - 1;
     this.maxPayload = this.capacity - RECORD_HEADER_BYTES;
-    this.#knownRead = Atomics.load(this.header, WORD_READ);
+    this.#knownRead = Atomics.load(this.#arena.i32, this.#h + WORD_READ);
   }
 
   /**
@@ -251,9 +284,9 @@ export class Mailbox {
     }
     const header = arena.allocate(MAILBOX_HEADER_BYTES);
     const data = arena.allocate(capacity);
-    const words = arena.int32(header, MAILBOX_HEADER_BYTES);
-    words[WORD_CAPACITY] = capacity;
-    Atomics.store(words, WORD_DATA, data);
+    arena.cover(header + MAILBOX_HEADER_BYTES);
+    arena.i32[(header >> 2) + WORD_CAPACITY] = capacity;
+    Atomics.store(arena.i32, (header >> 2) + WORD_DATA, data);
     return new Mailbox(arena, header, producerId);
   }
 
@@ -267,18 +300,34 @@ export class Mailbox {
    * it was closed and drained, and every handle on it is dropped.
    */
   free(): void {
-    this.#arena.free(Atomics.load(this.header, WORD_DATA), this.capacity);
+    this.#arena.free(Atomics.load(this.#arena.i32, this.#h + WORD_DATA), this.capacity);
     this.#arena.free(this.offset, MAILBOX_HEADER_BYTES);
+  }
+
+  /**
+   * Reads header word `word` of the layers above (MAILBOX_USER_WORD to 15), atomically.
+   * @throws {RangeError} for a word the ring layer uses.
+   */
+  userWord(word: number): number {
+    return Atomics.load(this.#arena.i32, this.#h + checkUserWord(word));
+  }
+
+  /**
+   * Writes header word `word` of the layers above (MAILBOX_USER_WORD to 15), atomically.
+   * @throws {RangeError} for a word the ring layer uses.
+   */
+  setUserWord(word: number, value: number): void {
+    Atomics.store(this.#arena.i32, this.#h + checkUserWord(word), value);
   }
 
   /** How many producers are blocked waiting for space (can be stale by the time you look). */
   get sendersWaiting(): number {
-    return Atomics.load(this.header, WORD_SENDERS_WAITING);
+    return Atomics.load(this.#arena.i32, this.#h + WORD_SENDERS_WAITING);
   }
 
   /** The byte offset of the doorbell of the thread that receives from this mailbox; 0: none. */
   get receiverDoorbell(): number {
-    return Atomics.load(this.header, WORD_RECEIVER) & ~STATE_MASK;
+    return Atomics.load(this.#arena.i32, this.#h + WORD_RECEIVER) & ~STATE_MASK;
   }
 
   /** Whether this handle is the mailbox's receiver (see {@link bindReceiver}). */
@@ -288,13 +337,13 @@ export class Mailbox {
 
   /** Whether the mailbox was closed (later sends fail; the consumer may still be draining). */
   get closed(): boolean {
-    return (Atomics.load(this.header, WORD_WRITE) & CLOSED) !== 0;
+    return (Atomics.load(this.#arena.i32, this.#h + WORD_WRITE) & CLOSED) !== 0;
   }
 
   /** Bytes reserved and not yet released by the consumer (can be stale by the time you look). */
   get usedBytes(): number {
-    return ((Atomics.load(this.header, WORD_WRITE) & ~CLOSED) -
-      Atomics.load(this.header, WORD_READ)) | 0;
+    return ((Atomics.load(this.#arena.i32, this.#h + WORD_WRITE) & ~CLOSED) -
+      Atomics.load(this.#arena.i32, this.#h + WORD_READ)) | 0;
   }
 
   // ---- producer side -------------------------------------------------------------------------
@@ -307,16 +356,19 @@ export class Mailbox {
    * @throws {MessageTooLargeError} when `length` can never fit.
    */
   reserve(length: number): number {
-    const need = recordBytes(length);
+    let need = recordBytes(length);
+    let flags = 0;
+    let block = 0;
     if (need > this.capacity || length > LENGTH_MASK) {
-      throw new MessageTooLargeError(
-        length,
-        this.maxPayload,
-        `a mailbox of ${this.capacity} bytes`,
-      );
+      if (length > this.maxExternal || length > LENGTH_MASK) throw this.#tooLarge(length);
+      // Allocated before reserving: nothing between the reservation and its header may loop.
+      block = this.#externalFor(length);
+      flags = EXTERNAL;
+      need = recordBytes(EXTERNAL_RECORD_PAYLOAD);
     }
-    const header = this.header;
     const words = this.#arena.i32;
+    const header = words;
+    const h = this.#h;
     const base = this.#base;
     const capacity = this.capacity;
     // Start from where this handle last wrote: the exchange returns the true cursor if it moved,
@@ -331,15 +383,15 @@ export class Mailbox {
       const size = need <= tail ? need : tail;
       const used = (write - this.#knownRead) | 0;
       if (used < 0 || used + size > capacity) {
-        this.#knownRead = Atomics.load(header, WORD_READ);
-        if (((write - this.#knownRead) | 0) + size > capacity) return -1;
+        this.#knownRead = Atomics.load(header, h + WORD_READ);
+        if (((write - this.#knownRead) | 0) + size > capacity) return -1; // a block stays for the retry
       }
-      const seen = Atomics.compareExchange(header, WORD_WRITE, write, (write + size) | 0);
+      const seen = Atomics.compareExchange(header, h + WORD_WRITE, write, (write + size) | 0);
       if (seen !== write) {
         // Others wrote since this handle last did: its idea of the read cursor may be ancient
         // (2^31 bytes of traffic make the wrapped difference lie), so look again.
         write = seen;
-        this.#knownRead = Atomics.load(header, WORD_READ);
+        this.#knownRead = Atomics.load(header, h + WORD_READ);
         continue;
       }
       write = this.#writeGuess = (write + size) | 0;
@@ -351,12 +403,16 @@ export class Mailbox {
         this.#ring();
         continue;
       }
+      if (flags !== 0) words[word + 2] = block;
       // A plain store: RESERVED only helps the layers above find a dead producer, and the
       // COMMITTED store below is what publishes; a full barrier here costs every message.
-      words[word] = RESERVED | length;
+      words[word] = RESERVED | flags | length;
       this.#reservedAt = word;
       this.#reservedLength = length;
-      return base + position + RECORD_HEADER_BYTES;
+      this.#reservedFlags = flags;
+      if (flags === 0) return base + position + RECORD_HEADER_BYTES;
+      this.#externalBlock = 0;
+      return block;
     }
   }
 
@@ -365,7 +421,7 @@ export class Mailbox {
     const at = this.#reservedAt;
     if (at < 0) throw new TypeError("commit() without a reserve() before it");
     this.#reservedAt = -1;
-    Atomics.store(this.#arena.i32, at, COMMITTED | this.#reservedLength);
+    Atomics.store(this.#arena.i32, at, COMMITTED | this.#reservedFlags | this.#reservedLength);
     this.#ring();
   }
 
@@ -399,17 +455,17 @@ export class Mailbox {
   send(source: Uint8Array, timeoutMs = Infinity, start = 0, end: number = source.length): void {
     if (this.trySend(source, start, end)) return;
     const deadline = performance.now() + timeoutMs;
-    Atomics.add(this.header, WORD_SENDERS_WAITING, 1);
+    Atomics.add(this.#arena.i32, this.#h + WORD_SENDERS_WAITING, 1);
     try {
       for (;;) {
-        const space = Atomics.load(this.header, WORD_SPACE);
+        const space = Atomics.load(this.#arena.i32, this.#h + WORD_SPACE);
         if (this.trySend(source, start, end)) return;
         const remaining = deadline - performance.now();
         if (!(remaining > 0)) throw this.#fullError(end - start, timeoutMs);
-        Atomics.wait(this.header, WORD_SPACE, space, remaining);
+        Atomics.wait(this.#arena.i32, this.#h + WORD_SPACE, space, remaining);
       }
     } finally {
-      Atomics.sub(this.header, WORD_SENDERS_WAITING, 1);
+      Atomics.sub(this.#arena.i32, this.#h + WORD_SENDERS_WAITING, 1);
     }
   }
 
@@ -430,19 +486,25 @@ export class Mailbox {
     const copy = source.slice(start, end);
     const timeout = options.timeout ?? Infinity;
     const deadline = performance.now() + timeout;
-    Atomics.add(this.header, WORD_SENDERS_WAITING, 1);
+    Atomics.add(this.#arena.i32, this.#h + WORD_SENDERS_WAITING, 1);
     try {
       for (;;) {
-        const space = Atomics.load(this.header, WORD_SPACE);
+        const space = Atomics.load(this.#arena.i32, this.#h + WORD_SPACE);
         if (this.trySend(copy)) return;
         const remaining = deadline - performance.now();
         if (!(remaining > 0) || options.signal?.aborted) {
           throw this.#fullError(copy.length, timeout);
         }
-        await waitWordAsync(this.header, WORD_SPACE, space, remaining, options.signal);
+        await waitWordAsync(
+          this.#arena.i32,
+          this.#h + WORD_SPACE,
+          space,
+          remaining,
+          options.signal,
+        );
       }
     } finally {
-      Atomics.sub(this.header, WORD_SENDERS_WAITING, 1);
+      Atomics.sub(this.#arena.i32, this.#h + WORD_SENDERS_WAITING, 1);
     }
   }
 
@@ -452,19 +514,20 @@ export class Mailbox {
    * waiting for space. Any thread may close; closing twice is harmless.
    */
   close(): void {
-    Atomics.or(this.header, WORD_WRITE, CLOSED);
-    Atomics.store(this.header, WORD_CLOSED_FLAG, 1);
+    Atomics.or(this.#arena.i32, this.#h + WORD_WRITE, CLOSED);
+    Atomics.store(this.#arena.i32, this.#h + WORD_CLOSED_FLAG, 1);
     this.#wakeSenders();
     this.#ring();
   }
 
   #ring(): void {
-    const header = this.header;
+    const header = this.#arena.i32;
+    const h = this.#h;
     // The wake-up protocol needs this load ordered after the publishing store. On x86 V8's
     // Atomics.store is an xchg, a full fence (and a call the compiler cannot move loads
     // across), so a plain load is enough and spares an Atomics call (~8 ns, as much as the
     // rest of the send); elsewhere (arm64's stlr) only Atomics.load is.
-    const receiver = TSO ? header[WORD_RECEIVER] : Atomics.load(header, WORD_RECEIVER);
+    const receiver = TSO ? header[h + WORD_RECEIVER] : Atomics.load(header, h + WORD_RECEIVER);
     const bellOffset = receiver & ~STATE_MASK;
     if (bellOffset === 0) return; // no receiver yet: it looks at the ring when it binds
     const state = receiver & STATE_MASK;
@@ -476,7 +539,7 @@ export class Mailbox {
     const bell = this.#bell!;
     if (state === IDLE) {
       if (
-        Atomics.compareExchange(header, WORD_RECEIVER, receiver, bellOffset | SCHEDULED) !==
+        Atomics.compareExchange(header, h + WORD_RECEIVER, receiver, bellOffset | SCHEDULED) !==
           receiver
       ) {
         return; // another producer queued it, or it was rebound: either way not ours to queue
@@ -484,6 +547,31 @@ export class Mailbox {
       pushReady(this.#arena.words, bell, this.offset);
     }
     ringBell(bell, 0);
+  }
+
+  /** An arena block for an external payload of `length` bytes (reused from a full-ring retry). */
+  #externalFor(length: number): number {
+    if (this.#externalBlock !== 0) {
+      if (this.#externalSize === length) return this.#externalBlock;
+      this.#arena.free(this.#externalBlock, this.#externalSize);
+      this.#externalBlock = 0;
+    }
+    const block = this.#arena.allocate(length, false);
+    this.#arena.cover(block + length);
+    this.#externalBlock = block;
+    this.#externalSize = length;
+    return block;
+  }
+
+  #tooLarge(length: number): MessageTooLargeError {
+    if (this.maxExternal > this.maxPayload) {
+      return new MessageTooLargeError(
+        length,
+        Math.min(this.maxExternal, LENGTH_MASK),
+        "a message (the largest a mailbox takes: raise maxMessageBytes to send larger ones)",
+      );
+    }
+    return new MessageTooLargeError(length, this.maxPayload, `a mailbox of ${this.capacity} bytes`);
   }
 
   #closedError(): MailboxClosedError {
@@ -511,10 +599,10 @@ export class Mailbox {
   bindReceiver(doorbell: Doorbell, options: BindOptions = {}): void {
     this.#receiver = doorbell;
     this.#spin = options.spin ?? new SpinPolicy();
-    this.#readCursor = this.#publishedRead = Atomics.load(this.header, WORD_READ);
+    this.#readCursor = this.#publishedRead = Atomics.load(this.#arena.i32, this.#h + WORD_READ);
     Atomics.store(
-      this.header,
-      WORD_RECEIVER,
+      this.#arena.i32,
+      this.#h + WORD_RECEIVER,
       doorbell.offset | (options.scheduled ? IDLE : DIRECT),
     );
     // Records sent before the doorbell was known rang nothing: queue them now.
@@ -531,10 +619,15 @@ export class Mailbox {
   endTurn(): boolean {
     this.#publish();
     const bell = this.#consumer().offset;
-    Atomics.store(this.header, WORD_RECEIVER, bell | IDLE);
+    Atomics.store(this.#arena.i32, this.#h + WORD_RECEIVER, bell | IDLE);
     // Closed with a record still being written is not work yet: its producer rings when done.
     if (!this.hasRecord() && !this.#drainedAndClosed()) return false;
-    return Atomics.compareExchange(this.header, WORD_RECEIVER, bell | IDLE, bell | SCHEDULED) ===
+    return Atomics.compareExchange(
+      this.#arena.i32,
+      this.#h + WORD_RECEIVER,
+      bell | IDLE,
+      bell | SCHEDULED,
+    ) ===
       (bell | IDLE);
   }
 
@@ -544,7 +637,7 @@ export class Mailbox {
    */
   unbind(): void {
     if (this.#receiver !== null) this.#publish();
-    Atomics.store(this.header, WORD_RECEIVER, 0);
+    Atomics.store(this.#arena.i32, this.#h + WORD_RECEIVER, 0);
     this.#receiver = null;
   }
 
@@ -555,12 +648,14 @@ export class Mailbox {
    * the new receiver's (ringmail's envelopes carry the target's generation).
    */
   reopen(): void {
-    if (!this.closed || Atomics.load(this.header, WORD_RECEIVER) !== 0) {
+    if (!this.closed || Atomics.load(this.#arena.i32, this.#h + WORD_RECEIVER) !== 0) {
       throw new TypeError("reopen() needs a closed, drained and unbound mailbox");
     }
-    for (let word = MAILBOX_USER_WORD; word < 16; word++) Atomics.store(this.header, word, 0);
-    Atomics.store(this.header, WORD_CLOSED_FLAG, 0);
-    Atomics.and(this.header, WORD_WRITE, ~CLOSED);
+    for (let word = MAILBOX_USER_WORD; word < 16; word++) {
+      Atomics.store(this.#arena.i32, this.#h + word, 0);
+    }
+    Atomics.store(this.#arena.i32, this.#h + WORD_CLOSED_FLAG, 0);
+    Atomics.and(this.#arena.i32, this.#h + WORD_WRITE, ~CLOSED);
   }
 
   /** Whether a complete record (or padding) waits at the read cursor. Cheap; for spin loops. */
@@ -589,6 +684,16 @@ export class Mailbox {
         this.#readCursor = (this.#readCursor + length) | 0;
         continue;
       }
+      if ((head & EXTERNAL) !== 0) {
+        // Ordered by the Atomics.load of the header above, like the payload of any record.
+        const block = words[((base + position) >> 2) + 2];
+        this.#arena.cover(block + length);
+        this.recordStart = block;
+        this.#readBytes = recordBytes(EXTERNAL_RECORD_PAYLOAD);
+        this.#readBlock = block;
+        this.#readBlockSize = length;
+        return length;
+      }
       this.recordStart = base + position + RECORD_HEADER_BYTES;
       this.#readBytes = recordBytes(length);
       return length;
@@ -599,9 +704,13 @@ export class Mailbox {
   release(): void {
     this.#readCursor = (this.#readCursor + this.#readBytes) | 0;
     this.#readBytes = 0;
+    if (this.#readBlock !== 0) {
+      this.#arena.free(this.#readBlock, this.#readBlockSize);
+      this.#readBlock = 0;
+    }
     if (
       ((this.#readCursor - this.#publishedRead) | 0) >= this.capacity >> 2 ||
-      this.header[WORD_SENDERS_WAITING] !== 0 // a hint: a late look only delays the publish
+      this.#arena.i32[this.#h + WORD_SENDERS_WAITING] !== 0 // a hint: a late look only delays the publish
     ) {
       this.#publish();
     }
@@ -637,7 +746,12 @@ export class Mailbox {
     const head = Atomics.load(this.#arena.i32, word);
     if ((head & (COMMITTED | RESERVED)) !== RESERVED) return -1;
     const length = head & LENGTH_MASK;
-    this.#readCursor = (this.#readCursor + recordBytes(length)) | 0;
+    if ((head & EXTERNAL) !== 0) {
+      this.#arena.free(Atomics.load(this.#arena.i32, word + 2), length);
+      this.#readCursor = (this.#readCursor + recordBytes(EXTERNAL_RECORD_PAYLOAD)) | 0;
+    } else {
+      this.#readCursor = (this.#readCursor + recordBytes(length)) | 0;
+    }
     this.#publish();
     return length;
   }
@@ -742,18 +856,18 @@ export class Mailbox {
 
   /** Parks until this mailbox may have a record (a scheduled one is marked WAITING meanwhile). */
   #parkOn(doorbell: Doorbell, timeoutMs: number): void {
-    const receiver = Atomics.load(this.header, WORD_RECEIVER);
+    const receiver = Atomics.load(this.#arena.i32, this.#h + WORD_RECEIVER);
     const direct = (receiver & STATE_MASK) === DIRECT;
-    if (!direct) Atomics.store(this.header, WORD_RECEIVER, doorbell.offset | WAITING);
+    if (!direct) Atomics.store(this.#arena.i32, this.#h + WORD_RECEIVER, doorbell.offset | WAITING);
     const parkedAt = performance.now();
     doorbell.park(this.#hasRecordOrClosed, timeoutMs);
     this.#spin!.parked(performance.now() - parkedAt);
-    if (!direct) Atomics.store(this.header, WORD_RECEIVER, receiver);
+    if (!direct) Atomics.store(this.#arena.i32, this.#h + WORD_RECEIVER, receiver);
   }
 
   #drainedAndClosed(): boolean {
-    if (Atomics.load(this.header, WORD_CLOSED_FLAG) === 0) return false;
-    const write = Atomics.load(this.header, WORD_WRITE);
+    if (Atomics.load(this.#arena.i32, this.#h + WORD_CLOSED_FLAG) === 0) return false;
+    const write = Atomics.load(this.#arena.i32, this.#h + WORD_WRITE);
     return (write & CLOSED) !== 0 && (write & ~CLOSED) === this.#readCursor;
   }
 
@@ -776,12 +890,12 @@ export class Mailbox {
       this.bytes.fill(0, this.#base, this.#base + end);
     }
     this.#publishedRead = to;
-    Atomics.store(this.header, WORD_READ, to);
-    if (Atomics.load(this.header, WORD_SENDERS_WAITING) !== 0) this.#wakeSenders();
+    Atomics.store(this.#arena.i32, this.#h + WORD_READ, to);
+    if (Atomics.load(this.#arena.i32, this.#h + WORD_SENDERS_WAITING) !== 0) this.#wakeSenders();
   }
 
   #wakeSenders(): void {
-    Atomics.add(this.header, WORD_SPACE, 1);
-    Atomics.notify(this.header, WORD_SPACE);
+    Atomics.add(this.#arena.i32, this.#h + WORD_SPACE, 1);
+    Atomics.notify(this.#arena.i32, this.#h + WORD_SPACE);
   }
 }

@@ -24,6 +24,7 @@ export {
   MAILBOX_USER_WORD,
   type MailboxOptions,
   MAX_CAPACITY,
+  MAX_MESSAGE,
   MIN_CAPACITY,
   type ReceiveOptions,
   RECORD_HEADER_BYTES,

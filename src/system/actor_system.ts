@@ -15,7 +15,8 @@ import {
   ReceiveLoop,
 } from "../actor/mod.ts";
 import { CodecError, encode } from "../codec/mod.ts";
-import { Arena, Doorbell, type Mailbox, SpinPolicy } from "../ring/mod.ts";
+import { Arena, Doorbell, type Mailbox, MAX_MESSAGE, SpinPolicy } from "../ring/mod.ts";
+import { ActorPool, type PoolOptions, poolWorkers } from "./actor_pool.ts";
 import {
   type ActorStarted,
   type ActorStopped,
@@ -76,6 +77,11 @@ export interface ActorSystemOptions {
   mailboxCapacity?: number;
   /** Milliseconds a send waits for room in a full mailbox before it fails. Default 5000. */
   sendTimeout?: number;
+  /**
+   * The largest message, in bytes once encoded. Messages larger than their mailbox travel in
+   * a block of shared memory of their own. Default 64 MiB; at most 128 MiB - 1.
+   */
+  maxMessageBytes?: number;
   /** Called for every handler that throws. Without any listener, failures go to `console.error`. */
   onFailure?: (failure: ActorFailure) => void;
   /** Called for every dead letter (also counted in {@link ActorSystem.deadLetters}). */
@@ -86,6 +92,16 @@ export interface ActorSystemOptions {
 export interface SpawnOptions {
   /** The actor's name in errors and logs. Default: its class name. */
   name?: string;
+  /**
+   * A pool whose Workers host the actor, next to many others (see {@link ActorSystem.createPool}).
+   * Default: a Worker of its own.
+   */
+  pool?: ActorPool;
+  /**
+   * Another actor to place this one next to, in the same Worker: a send between them never
+   * crosses threads. Wins over `pool`.
+   */
+  near?: ActorRef<never>;
   /** Bytes in the actor's mailbox ring, a power of two. Default: the system's. */
   mailboxCapacity?: number;
   /** Milliseconds a send to this actor waits for room before it fails. Default: the system's. */
@@ -120,12 +136,28 @@ interface WorkerHandle {
   dead: boolean;
 }
 
+/**
+ * What the system remembers of an actor it spawned: kept small, a pool may hold 100k. The
+ * mailbox is kept by offset (a handle is made only if it must be closed), and the `started`
+ * promise only exists once someone asks for it.
+ */
 interface SpawnedActor {
   readonly name: string;
   readonly generation: number;
-  readonly mailbox: Mailbox;
+  readonly mailbox: number;
   readonly worker: WorkerHandle;
-  readonly started: Deferred;
+  /** How its start ended so far: null while starting, then true (running) or the error. */
+  outcome: true | Error | null;
+  started: Deferred | null;
+}
+
+/** Settles an actor's start, and the promise of whoever asked for it. */
+function settleStart(actor: SpawnedActor, outcome: true | Error): void {
+  if (actor.outcome !== null) return;
+  actor.outcome = outcome;
+  if (actor.started === null) return;
+  if (outcome === true) actor.started.resolve();
+  else actor.started.reject(outcome);
 }
 
 /** What a Bridge needs from its system; not part of the public API. */
@@ -150,6 +182,8 @@ export function bridgeHostOf(system: ActorSystem): BridgeHost {
 }
 
 const WORKER_MODULE = new URL("./worker_main.ts", import.meta.url);
+/** The encoding of an empty argument list, shared by every spawn without arguments. */
+const NO_ARGS: Uint8Array = encode([]);
 const AGENT_MAILBOX_BYTES = 1 << 16;
 const GUARDIAN_MAILBOX_BYTES = 1 << 20;
 
@@ -192,6 +226,7 @@ export class ActorSystem implements AsyncDisposable {
   readonly #threadId: number;
   readonly #mailboxCapacity: number;
   readonly #sendTimeout: number;
+  readonly #maxMessageBytes: number;
   readonly #workers = new Map<number, WorkerHandle>();
   readonly #actors = new Map<number, SpawnedActor>();
   readonly #failureListeners = new Set<(failure: ActorFailure) => void>();
@@ -209,6 +244,15 @@ export class ActorSystem implements AsyncDisposable {
         `sendTimeout must be a positive number of ms, got ${options.sendTimeout}`,
       );
     }
+    this.#maxMessageBytes = options.maxMessageBytes ?? 1 << 26;
+    if (
+      !(Number.isInteger(this.#maxMessageBytes) && this.#maxMessageBytes > 0 &&
+        this.#maxMessageBytes <= MAX_MESSAGE)
+    ) {
+      throw new RangeError(
+        `maxMessageBytes must be a whole number from 1 to ${MAX_MESSAGE}, got ${options.maxMessageBytes}`,
+      );
+    }
     this.#arena = Arena.create({ maxBytes: options.maxMemoryBytes ?? 1 << 30 });
     this.#directory = Directory.create(this.#arena, (options.maxActors ?? 1 << 18) + 1);
     this.#threadId = this.#arena.newThreadId();
@@ -219,6 +263,7 @@ export class ActorSystem implements AsyncDisposable {
       threadId: this.#threadId,
       blocking: false,
       sendTimeout: this.#sendTimeout,
+      maxMessageBytes: this.#maxMessageBytes,
       describe: (slot) => this.#actors.get(slot)?.name,
     });
     this.#courier.sink = { deadLetter: (notice) => this.#deadLetter(notice) };
@@ -307,7 +352,7 @@ export class ActorSystem implements AsyncDisposable {
     const name = options.name ?? actorClass.name;
     let encodedArgs: Uint8Array;
     try {
-      encodedArgs = encode(args, this.#courier);
+      encodedArgs = args.length === 0 ? NO_ARGS : encode(args, this.#courier);
     } catch (error) {
       if (!(error instanceof CodecError)) throw error;
       throw new CodecError(`cannot send the arguments of ${name} to its Worker: ${error.message}`, {
@@ -321,27 +366,69 @@ export class ActorSystem implements AsyncDisposable {
         `sendTimeout must be a whole number of ms up to 2^31 - 1, got ${sendTimeout}`,
       );
     }
-    const { mailbox, slot, generation } = this.#claim(
-      options.mailboxCapacity ?? this.#mailboxCapacity,
-      0,
-    );
+    const capacity = options.mailboxCapacity ?? options.pool?.mailboxCapacity ??
+      this.#mailboxCapacity;
+    const { mailbox, slot, generation } = this.#claim(capacity, 0);
     let worker: WorkerHandle;
     try {
-      worker = this.#startWorker(true);
+      worker = this.#placement(options);
     } catch (error) {
       this.#unclaim(slot, mailbox);
       throw error;
     }
-    Atomics.store(mailbox.header, SEND_TIMEOUT_WORD, sendTimeout);
+    mailbox.setUserWord(SEND_TIMEOUT_WORD, sendTimeout);
     this.#directory.setOwner(slot, worker.threadId);
-    this.#actors.set(slot, { name, generation, mailbox, worker, started: deferred() });
+    this.#actors.set(slot, {
+      name,
+      generation,
+      mailbox: mailbox.offset,
+      worker,
+      outcome: null,
+      started: null,
+    });
     worker.actors.add(slot);
     this.#courier.deliver(
       worker.agent,
       new StartActor(slot, generation, mailbox.offset, module, actorClass.name, name, encodedArgs),
       null,
     );
-    return new ActorRef(slot, generation, 0, this.#courier);
+    const ref = new ActorRef(slot, generation, 0, this.#courier);
+    // The ref carries its mailbox handle: the system itself keeps only the offset.
+    ref.mailboxCache = mailbox;
+    ref.mailboxCacheOffset = mailbox.offset;
+    return ref;
+  }
+
+  /**
+   * Starts a pool of Workers that host many actors each: spawn into it with
+   * `pool.spawn(Class, ...args)` (or the `pool` option of {@link spawnWith}). Actors are placed
+   * round-robin, unless a spawn asks to be `near` another actor. Pool Workers run until the
+   * system shuts down.
+   *
+   * @param options how many Workers (default: one per core), mailbox size, batch size.
+   * @returns the pool.
+   * @throws {SystemClosedError} after {@link shutdown}.
+   * @throws {RangeError} when an option is out of range.
+   */
+  createPool(options: PoolOptions = {}): ActorPool {
+    this.#checkOpen("create a pool");
+    const size = options.workers ?? navigator.hardwareConcurrency ?? 2;
+    if (!(Number.isInteger(size) && size >= 1 && size <= 256)) {
+      throw new RangeError(`a pool needs 1 to 256 workers, got ${options.workers}`);
+    }
+    const batch = options.batch ?? 64;
+    if (!(Number.isInteger(batch) && batch >= 1)) {
+      throw new RangeError(`batch must be a positive whole number, got ${options.batch}`);
+    }
+    const capacity = options.mailboxCapacity ?? 1024;
+    const workers: WorkerHandle[] = [];
+    try {
+      for (let i = 0; i < size; i++) workers.push(this.#startWorker(false, batch));
+    } catch (error) {
+      for (const worker of workers) this.#workerGone(worker, "its pool could not be created");
+      throw error;
+    }
+    return new ActorPool(this, workers, capacity);
   }
 
   /**
@@ -356,6 +443,20 @@ export class ActorSystem implements AsyncDisposable {
       actor === undefined || actor.generation !== ref.generation || ref.courier !== this.#courier
     ) {
       return Promise.reject(new ActorDeadError(`${ref} is not an actor this system is running`));
+    }
+    if (actor.started === null) {
+      actor.started = deferred();
+      if (actor.outcome === true) actor.started.resolve();
+      else if (actor.outcome !== null) actor.started.reject(actor.outcome);
+      else if (
+        !this.#directory.transition(ref.slot, SlotState.Starting, SlotState.StartAwaited) &&
+        this.#directory.generation(ref.slot) === ref.generation &&
+        this.#directory.state(ref.slot) === SlotState.Running
+      ) {
+        // It started before we asked: its worker saw no one waiting, and reported nothing.
+        settleStart(actor, true);
+      }
+      // Otherwise its worker reports ActorStarted (it finds StartAwaited) or SpawnFailed.
     }
     return actor.started.promise;
   }
@@ -437,7 +538,25 @@ export class ActorSystem implements AsyncDisposable {
     this.#pool.release(mailbox);
   }
 
-  #startWorker(dedicated: boolean): WorkerHandle {
+  /** Which Worker a new actor goes to. */
+  #placement(options: SpawnOptions): WorkerHandle {
+    if (options.near !== undefined) {
+      const near = this.#actors.get(options.near.slot);
+      if (near === undefined || near.generation !== options.near.generation || near.worker.dead) {
+        throw new ActorDeadError(`cannot place an actor near ${options.near}: it is not running`);
+      }
+      return near.worker;
+    }
+    if (options.pool !== undefined) {
+      const workers = poolWorkers(options.pool, this) as WorkerHandle[];
+      const live = workers.filter((worker) => !worker.dead);
+      if (live.length === 0) throw new ActorDeadError("every Worker of the pool has died");
+      return live[options.pool.nextIndex() % live.length];
+    }
+    return this.#startWorker(true);
+  }
+
+  #startWorker(dedicated: boolean, batch = 64): WorkerHandle {
     const threadId = this.#arena.newThreadId();
     const { mailbox: agentMailbox, slot: agentSlot, generation } = this.#claim(
       AGENT_MAILBOX_BYTES,
@@ -477,6 +596,8 @@ export class ActorSystem implements AsyncDisposable {
       guardianSlot: this.#guardian.slot,
       guardianGeneration: this.#guardian.generation,
       sendTimeout: this.#sendTimeout,
+      maxMessageBytes: this.#maxMessageBytes,
+      batch,
       dedicated,
     };
     worker.postMessage(boot);
@@ -513,8 +634,8 @@ export class ActorSystem implements AsyncDisposable {
     if (this.#directory.generation(slot) === actor.generation) {
       this.#directory.setState(slot, SlotState.Dead);
     }
-    actor.mailbox.close();
-    actor.started.reject(new ActorDeadError(`${actor.name} is gone: ${reason}`));
+    this.#courier.mailbox(actor.mailbox).close();
+    settleStart(actor, new ActorDeadError(`${actor.name} is gone: ${reason}`));
     for (const listener of this.#deathListeners) {
       listener(slot, actor.generation, `${actor.name} is gone: ${reason}`);
     }
@@ -524,14 +645,14 @@ export class ActorSystem implements AsyncDisposable {
     return {
       actorStarted: (report: ActorStarted) => {
         const actor = this.#actors.get(report.slot);
-        if (actor?.generation === report.generation) actor.started.resolve();
+        if (actor?.generation === report.generation) settleStart(actor, true);
       },
       spawnFailed: (report: SpawnFailed) => {
         const actor = this.#actors.get(report.slot);
         if (actor?.generation !== report.generation) return;
         const error = new SpawnError(report.error.message, { cause: report.error });
         error.stack = report.error.stack;
-        actor.started.reject(error);
+        settleStart(actor, error);
         this.#reportFailure(null, actor.name, "spawn", error);
         // Its worker retired its slot and mailbox (and ends itself if it was the actor's own).
         this.#forget(report.slot, report.generation, `${actor.name} failed to start`);
@@ -539,7 +660,7 @@ export class ActorSystem implements AsyncDisposable {
       actorStopped: (report: ActorStopped) => {
         const actor = this.#actors.get(report.slot);
         if (actor?.generation !== report.generation) return;
-        actor.started.resolve();
+        settleStart(actor, true);
         this.#forget(report.slot, report.generation, `${actor.name} has stopped`);
       },
       handlerFailed: (report: HandlerFailed) => {
@@ -601,8 +722,13 @@ function callListener<T>(listener: (value: T) => void, value: T, kind: string): 
   }
 }
 
+/** Classes already checked, and their module URL: a pool spawns many actors of a few classes. */
+const checkedClasses = new WeakMap<object, string>();
+
 /** Checks that `actorClass` can be spawned; returns its module URL. */
 function checkActorClass(actorClass: unknown): string {
+  const checked = typeof actorClass === "function" ? checkedClasses.get(actorClass) : undefined;
+  if (checked !== undefined) return checked;
   if (typeof actorClass !== "function") {
     throw new TypeError(`spawn takes an actor class, got ${typeof actorClass}`);
   }
@@ -624,5 +750,6 @@ function checkActorClass(actorClass: unknown): string {
       `${name}.module must be a URL (import.meta.url), got ${JSON.stringify(module)}`,
     );
   }
+  checkedClasses.set(actorClass, module);
   return module;
 }

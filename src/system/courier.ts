@@ -45,6 +45,8 @@ export interface CourierOptions {
   blocking: boolean;
   /** Default milliseconds a send waits for room in a full mailbox. */
   sendTimeout: number;
+  /** The largest message; those larger than a mailbox travel in a block of their own. */
+  maxMessageBytes: number;
   /** Names actors for errors and `toString` (undefined: not known on this thread). */
   describe?: (slot: number) => string | undefined;
 }
@@ -68,6 +70,7 @@ export class SystemCourier implements Courier {
   doorbell = 0;
   readonly #blocking: boolean;
   readonly #sendTimeout: number;
+  readonly #maxMessageBytes: number;
   readonly #describe: (slot: number) => string | undefined;
   readonly #writer = new Writer();
   #writing = false;
@@ -80,6 +83,7 @@ export class SystemCourier implements Courier {
     this.threadId = options.threadId;
     this.#blocking = options.blocking;
     this.#sendTimeout = options.sendTimeout;
+    this.#maxMessageBytes = options.maxMessageBytes;
     this.#describe = options.describe ?? (() => undefined);
   }
 
@@ -92,6 +96,7 @@ export class SystemCourier implements Courier {
     let mailbox = this.#mailboxes.get(offset);
     if (mailbox === undefined) {
       mailbox = Mailbox.attach(this.arena, offset, this.threadId);
+      mailbox.maxExternal = this.#maxMessageBytes;
       this.#mailboxes.set(offset, mailbox);
     }
     return mailbox;
@@ -198,7 +203,7 @@ export class SystemCourier implements Courier {
   }
 
   #timeoutOf(mailbox: Mailbox): number {
-    return Atomics.load(mailbox.header, SEND_TIMEOUT_WORD) || this.#sendTimeout;
+    return mailbox.userWord(SEND_TIMEOUT_WORD) || this.#sendTimeout;
   }
 
   /**

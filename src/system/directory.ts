@@ -18,7 +18,7 @@
  * entries, 16 bytes per slot, from byte 256
  *   word 0   mailbox header offset (0: none)            written by the slot's allocator
  *   word 1   generation                                 Atomics.add when (re)allocated
- *   word 2   state: FREE, STARTING, RUNNING, STOPPING, DEAD
+ *   word 2   state: FREE, STARTING, RUNNING, STOPPING, DEAD, START_AWAITED
  *   word 3   owner thread id, or the next free slot while on the free stack
  * ```
  *
@@ -39,6 +39,11 @@ export const SlotState = {
   Stopping: 3,
   /** Gone: stopped, failed to start, or its worker died. Not yet reused. */
   Dead: 4,
+  /**
+   * Starting, and someone waits to hear when it runs: the thread that starts it reports
+   * `ActorStarted` only then (a pool starts many actors nobody waits on).
+   */
+  StartAwaited: 5,
 } as const;
 /** One of {@link SlotState}'s values. */
 export type SlotState = typeof SlotState[keyof typeof SlotState];
@@ -182,7 +187,12 @@ export class Directory {
     // generation. Atomics loads here cost ~25 ns a message in this V8.
     if (words[base + ENTRY_GENERATION] !== generation) return 0;
     const state = words[base + ENTRY_STATE];
-    if (state !== SlotState.Running && state !== SlotState.Starting) return 0;
+    if (
+      state !== SlotState.Running && state !== SlotState.Starting &&
+      state !== SlotState.StartAwaited
+    ) {
+      return 0;
+    }
     return words[base + ENTRY_MAILBOX];
   }
 
@@ -214,6 +224,9 @@ export class Directory {
   }
 
   #popFree(): number {
+    // The head's low half (little-endian first) is the first free slot: an empty list is seen
+    // without BigInt arithmetic, which allocates.
+    if (Atomics.load(this.#words, FREE_HEAD_BYTE >> 2) === 0) return 0;
     for (;;) {
       const head = Atomics.load(this.#freeHead, 0);
       const slot = Number(head & 0xffff_ffffn);

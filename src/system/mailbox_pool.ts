@@ -23,11 +23,17 @@ const MIN_CLASS_LOG = 6; // 64-byte rings are class 0
 export class MailboxPool {
   readonly #arena: Arena;
   readonly #heads: BigInt64Array;
+  readonly #headWords: Int32Array;
   readonly #producerId: number;
 
   constructor(arena: Arena, directory: Directory, producerId: number) {
     this.#arena = arena;
     this.#heads = directory.poolHeads;
+    this.#headWords = new Int32Array(
+      this.#heads.buffer,
+      this.#heads.byteOffset,
+      this.#heads.length * 2,
+    );
     this.#producerId = producerId;
   }
 
@@ -60,6 +66,9 @@ export class MailboxPool {
 
   #pop(sizeClass: number): number {
     const words = this.#arena.words;
+    // The head's low half (little-endian first) is the first free mailbox: an empty list is
+    // seen without BigInt arithmetic, which allocates.
+    if (Atomics.load(this.#headWords, 2 * sizeClass) === 0) return 0;
     for (;;) {
       const head = Atomics.load(this.#heads, sizeClass);
       const offset = Number(head & 0xffff_ffffn);

@@ -15,6 +15,8 @@ import { portableError, type WorkerRuntime } from "./worker_runtime.ts";
 /** The per-Worker control actor. */
 export class WorkerAgent extends Actor<StartActor> {
   readonly #runtime: WorkerRuntime;
+  /** Actor classes loaded in this worker, by module and export name. */
+  readonly #classes = new Map<string, Map<string, new (...args: never[]) => Actor<unknown>>>();
 
   constructor(runtime: WorkerRuntime) {
     super();
@@ -22,11 +24,27 @@ export class WorkerAgent extends Actor<StartActor> {
   }
 
   @handles(StartActor)
-  async onStartActor(start: StartActor): Promise<void> {
+  onStartActor(start: StartActor): void | Promise<void> {
     const runtime = this.#runtime;
     runtime.hosted++;
+    const known = this.#classes.get(start.module)?.get(start.exportName);
+    // A class loaded before starts at once: a pool starts thousands of actors of a few classes.
+    if (known !== undefined) return this.#start(start, known);
+    return loadActorClass(start.module, start.exportName).then(
+      (actorClass) => {
+        let exports = this.#classes.get(start.module);
+        if (exports === undefined) this.#classes.set(start.module, exports = new Map());
+        exports.set(start.exportName, actorClass);
+        this.#start(start, actorClass);
+      },
+      (error) => this.#abandon(start, error),
+    );
+  }
+
+  #start(start: StartActor, actorClass: new (...args: never[]) => Actor<unknown>): void {
+    const runtime = this.#runtime;
+    let notify = false;
     try {
-      const actorClass = await loadActorClass(start.module, start.exportName);
       const mailbox = runtime.courier.mailbox(start.mailbox);
       const self = runtime.ref(start.slot, start.generation);
       runtime.names.set(start.slot, start.name);
@@ -52,18 +70,33 @@ export class WorkerAgent extends Actor<StartActor> {
           { cause: error },
         );
       }
-      runtime.directory.transition(start.slot, SlotState.Starting, SlotState.Running);
+      // Running now; say so only if someone waits for it (the system marked it StartAwaited).
+      const awaited =
+        !runtime.directory.transition(start.slot, SlotState.Starting, SlotState.Running) &&
+        runtime.directory.transition(start.slot, SlotState.StartAwaited, SlotState.Running);
+      notify = awaited;
       // Serve the mailbox only once the actor is Running: a cell added while its async onStart
       // runs could be queued twice (by its waiting messages and by the start's settling).
       if (started === undefined) runtime.loop.add(cell);
       else started.then(() => runtime.loop.add(cell));
     } catch (error) {
-      runtime.hosted--;
-      this.#failed(start, error);
-      runtime.exitIfEmpty();
+      this.#abandon(start, error);
       return;
     }
-    runtime.courier.deliver(runtime.guardian, new ActorStarted(start.slot, start.generation), null);
+    if (notify) {
+      runtime.courier.deliver(
+        runtime.guardian,
+        new ActorStarted(start.slot, start.generation),
+        null,
+      );
+    }
+  }
+
+  /** The actor could not start: report it, and end the worker if it was the actor's own. */
+  #abandon(start: StartActor, error: unknown): void {
+    this.#runtime.hosted--;
+    this.#failed(start, error);
+    this.#runtime.exitIfEmpty();
   }
 
   /** The actor could not start: its messages are dead letters, its slot and mailbox go back. */

@@ -26,6 +26,9 @@ export interface Bootstrap {
   guardianSlot: number;
   guardianGeneration: number;
   sendTimeout: number;
+  maxMessageBytes: number;
+  /** Messages an actor handles before the worker moves on to the next ready actor. */
+  batch: number;
   dedicated: boolean;
 }
 
@@ -52,13 +55,16 @@ async function run(boot: Bootstrap): Promise<void> {
     threadId: boot.threadId,
     blocking: true,
     sendTimeout: boot.sendTimeout,
+    maxMessageBytes: boot.maxMessageBytes,
     describe: (slot) => names.get(slot),
   });
   const guardian = new ActorRef(boot.guardianSlot, boot.guardianGeneration, 0, courier);
   courier.sink = { deadLetter: (notice) => courier.tryPost(guardian, notice) };
   const pool = new MailboxPool(arena, directory, boot.threadId);
   const runtime = new WorkerRuntime(arena, directory, pool, courier, guardian, boot.dedicated);
-  const loop = new ReceiveLoop(Doorbell.create(arena, boot.threadId), courier, runtime);
+  const loop = new ReceiveLoop(Doorbell.create(arena, boot.threadId), courier, runtime, {
+    batch: boot.batch,
+  });
   courier.doorbell = loop.doorbell.offset;
   runtime.loop = loop;
 

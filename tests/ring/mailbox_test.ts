@@ -207,7 +207,7 @@ Deno.test("mailbox: close wakes a receiver parked in another worker", async () =
   });
   // The receiver binds its doorbell; wait until it reads PARKED, then close.
   await until(() => {
-    const bell = mailbox.header[4] & ~3; // the receiver word: doorbell offset | state
+    const bell = mailbox.receiverDoorbell;
     return bell !== 0 && Atomics.load(arena.lineView(bell), (bell & 63) >> 2) === PARKED;
   }, "receiver parks");
   mailbox.close();
@@ -287,8 +287,8 @@ Deno.test("mailbox: a producer handle idle for 2^31 bytes of traffic never overw
   const box = Mailbox.create(arena, { capacity: 1024 }, 1);
   const idle = Mailbox.attach(arena, box.offset, 2); // it last looked at the cursors now
   // Both cursors moved by 2^31 (the ring is empty), as that much traffic would leave them.
-  Atomics.store(box.header, 0, 2 ** 31 | 0);
-  Atomics.store(box.header, 16, 2 ** 31 | 0);
+  Atomics.store(arena.i32, (box.offset >> 2) + 0, 2 ** 31 | 0); // write cursor
+  Atomics.store(arena.i32, (box.offset >> 2) + 16, 2 ** 31 | 0); // read cursor
   box.bindReceiver(Doorbell.create(arena));
   const busy = Mailbox.attach(arena, box.offset, 3);
   let sent = 0;
@@ -327,12 +327,42 @@ Deno.test("mailbox: recycling clears the layers' header words and the closed fla
   const arena = Arena.create({ maxBytes: 1 << 24 });
   const box = Mailbox.create(arena, { capacity: 256 });
   box.bindReceiver(Doorbell.create(arena));
-  Atomics.store(box.header, 8, 600_000); // a word of the layers above, e.g. a send timeout
+  box.setUserWord(8, 600_000); // a word of the layers above, e.g. a send timeout
   box.close();
   box.unbind();
   box.reopen();
-  assert.equal(Atomics.load(box.header, 8), 0);
+  assert.equal(box.userWord(8), 0);
+  assert.throws(() => box.userWord(4), RangeError);
   assert.equal(box.closed, false);
   box.bindReceiver(Doorbell.create(arena));
   assert.equal(box.read(), EMPTY, "not reported drained-and-closed");
+});
+
+Deno.test("mailbox: a payload larger than the ring travels in an arena block, in order", () => {
+  const arena = Arena.create({ maxBytes: 1 << 26 });
+  const box = Mailbox.create(arena, { capacity: 256 });
+  box.bindReceiver(Doorbell.create(arena));
+  const producer = Mailbox.attach(arena, box.offset, 4);
+  const big = new Uint8Array(1 << 20).map((_, i) => (i * 7) & 255);
+  assert.throws(
+    () => producer.trySend(big),
+    (error: unknown) =>
+      error instanceof MessageTooLargeError && /a mailbox of 256 bytes/.test(error.message),
+  );
+  producer.maxExternal = 1 << 21;
+  assert.equal(producer.trySend(bytesOf(1)), true);
+  assert.equal(producer.trySend(big), true);
+  assert.equal(producer.trySend(bytesOf(2)), true);
+  assert.deepEqual(box.receive(0), bytesOf(1));
+  const used = arena.usedBytes;
+  assert.deepEqual(box.receive(0), big);
+  assert.deepEqual(box.receive(0), bytesOf(2));
+  // The block went back to the arena: the next one of that size reuses it.
+  assert.equal(producer.trySend(big), true);
+  assert.equal(arena.usedBytes, used);
+  assert.deepEqual(box.receive(0), big);
+  assert.throws(
+    () => producer.trySend(new Uint8Array((1 << 21) + 1)),
+    (error: unknown) => error instanceof MessageTooLargeError && error.limit === 1 << 21,
+  );
 });
