@@ -169,6 +169,10 @@ export interface SendOptions {
   signal?: AbortSignal;
 }
 
+function returnFalse(): boolean {
+  return false;
+}
+
 function checkUserWord(word: number): number {
   if (!(Number.isInteger(word) && word >= MAILBOX_USER_WORD && word < 16)) {
     throw new RangeError(
@@ -247,8 +251,10 @@ export class Mailbox {
   #readBlockSize = 0;
   #receiver: Doorbell | null = null;
   #spin: SpinPolicy | null = null;
-  readonly #hasRecord = (): boolean => this.hasRecord();
-  readonly #hasRecordOrClosed = (): boolean => this.hasRecord() || this.#drainedAndClosed();
+  /** Predicates for spinning and parking, made when this handle becomes a receiver: most
+   * handles only send, and a thread may hold 100k of them. */
+  #hasRecord: () => boolean = returnFalse;
+  #hasRecordOrClosed: () => boolean = returnFalse;
 
   private constructor(arena: Arena, offset: number, producerId: number) {
     this.#arena = arena;
@@ -598,6 +604,10 @@ export class Mailbox {
    */
   bindReceiver(doorbell: Doorbell, options: BindOptions = {}): void {
     this.#receiver = doorbell;
+    if (this.#hasRecord === returnFalse) {
+      this.#hasRecord = () => this.hasRecord();
+      this.#hasRecordOrClosed = () => this.hasRecord() || this.#drainedAndClosed();
+    }
     this.#spin = options.spin ?? new SpinPolicy();
     this.#readCursor = this.#publishedRead = Atomics.load(this.#arena.i32, this.#h + WORD_READ);
     Atomics.store(

@@ -21,6 +21,7 @@ import {
   type ActorStarted,
   type ActorStopped,
   type DeadLetterNotice,
+  DefineClass,
   type HandlerFailed,
   type SpawnFailed,
   StartActor,
@@ -133,6 +134,8 @@ interface WorkerHandle {
   readonly agentMailbox: Mailbox;
   readonly actors: Set<number>;
   readonly dedicated: boolean;
+  /** Ids of the classes defined in this worker. */
+  readonly classes: Set<number>;
   dead: boolean;
 }
 
@@ -228,6 +231,8 @@ export class ActorSystem implements AsyncDisposable {
   readonly #sendTimeout: number;
   readonly #maxMessageBytes: number;
   readonly #workers = new Map<number, WorkerHandle>();
+  /** Ids of the actor classes spawned so far (what StartActor names them by). */
+  readonly #classIds = new Map<ActorClass, number>();
   readonly #actors = new Map<number, SpawnedActor>();
   readonly #failureListeners = new Set<(failure: ActorFailure) => void>();
   readonly #deadLetterListeners = new Set<(deadLetter: DeadLetter) => void>();
@@ -387,9 +392,17 @@ export class ActorSystem implements AsyncDisposable {
       started: null,
     });
     worker.actors.add(slot);
+    const classId = this.#classIdOf(actorClass, module, worker);
     this.#courier.deliver(
       worker.agent,
-      new StartActor(slot, generation, mailbox.offset, module, actorClass.name, name, encodedArgs),
+      new StartActor(
+        slot,
+        generation,
+        mailbox.offset,
+        classId,
+        name === actorClass.name ? "" : name,
+        encodedArgs,
+      ),
       null,
     );
     const ref = new ActorRef(slot, generation, 0, this.#courier);
@@ -538,6 +551,17 @@ export class ActorSystem implements AsyncDisposable {
     this.#pool.release(mailbox);
   }
 
+  /** The id of an actor class, defined in `worker` (once) before its first actor there. */
+  #classIdOf(actorClass: ActorClass, module: string, worker: WorkerHandle): number {
+    let id = this.#classIds.get(actorClass);
+    if (id === undefined) this.#classIds.set(actorClass, id = this.#classIds.size + 1);
+    if (!worker.classes.has(id)) {
+      worker.classes.add(id);
+      this.#courier.deliver(worker.agent, new DefineClass(id, module, actorClass.name), null);
+    }
+    return id;
+  }
+
   /** Which Worker a new actor goes to. */
   #placement(options: SpawnOptions): WorkerHandle {
     if (options.near !== undefined) {
@@ -549,9 +573,12 @@ export class ActorSystem implements AsyncDisposable {
     }
     if (options.pool !== undefined) {
       const workers = poolWorkers(options.pool, this) as WorkerHandle[];
-      const live = workers.filter((worker) => !worker.dead);
-      if (live.length === 0) throw new ActorDeadError("every Worker of the pool has died");
-      return live[options.pool.nextIndex() % live.length];
+      const first = options.pool.nextIndex();
+      for (let i = 0; i < workers.length; i++) {
+        const worker = workers[(first + i) % workers.length];
+        if (!worker.dead) return worker;
+      }
+      throw new ActorDeadError("every Worker of the pool has died");
     }
     return this.#startWorker(true);
   }
@@ -578,6 +605,7 @@ export class ActorSystem implements AsyncDisposable {
       agentMailbox,
       actors: new Set(),
       dedicated,
+      classes: new Set(),
       dead: false,
     };
     worker.onerror = (event) => {

@@ -9,17 +9,26 @@ import { registerMessage } from "../codec/mod.ts";
 import type { ActorRef } from "../actor/mod.ts";
 
 /**
- * Guardian -> worker agent: construct an actor in your worker. The constructor arguments are
- * encoded on their own: they may hold instances of classes that the actor's module registers,
- * so they can only be decoded once the agent has loaded that module.
+ * Guardian -> worker agent: where the class with this id is, sent to a worker once, before the
+ * first StartActor of that class there (a pool starts many actors of a few classes).
+ */
+export class DefineClass {
+  constructor(readonly id = 0, readonly module = "", readonly exportName = "") {}
+}
+registerMessage(DefineClass, { name: "ringmail.DefineClass" });
+
+/**
+ * Guardian -> worker agent: construct an actor of class `classId` (see DefineClass) in your
+ * worker. The constructor arguments are encoded on their own: they may hold instances of
+ * classes that the actor's module registers, so they can only be decoded once the agent has
+ * loaded that module. An empty name means the class's name.
  */
 export class StartActor {
   constructor(
     readonly slot = 0,
     readonly generation = 0,
     readonly mailbox = 0,
-    readonly module = "",
-    readonly exportName = "",
+    readonly classId = 0,
     readonly name = "",
     readonly args: Uint8Array = new Uint8Array(0),
   ) {}

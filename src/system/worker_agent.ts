@@ -8,33 +8,43 @@
 import { Actor, handles } from "../actor/mod.ts";
 import { decode } from "../codec/mod.ts";
 import { SpawnError } from "./errors.ts";
-import { ActorStarted, SpawnFailed, StartActor } from "./control.ts";
+import { ActorStarted, DefineClass, SpawnFailed, StartActor } from "./control.ts";
 import { SlotState } from "./directory.ts";
 import { portableError, type WorkerRuntime } from "./worker_runtime.ts";
 
 /** The per-Worker control actor. */
-export class WorkerAgent extends Actor<StartActor> {
+export class WorkerAgent extends Actor<StartActor | DefineClass> {
   readonly #runtime: WorkerRuntime;
-  /** Actor classes loaded in this worker, by module and export name. */
-  readonly #classes = new Map<string, Map<string, new (...args: never[]) => Actor<unknown>>>();
+  /** The classes the system defined here, by id, and the class once loaded. */
+  readonly #classes = new Map<
+    number,
+    { definition: DefineClass; loaded: (new (...args: never[]) => Actor<unknown>) | null }
+  >();
 
   constructor(runtime: WorkerRuntime) {
     super();
     this.#runtime = runtime;
   }
 
+  @handles(DefineClass)
+  onDefineClass(definition: DefineClass): void {
+    this.#classes.set(definition.id, { definition, loaded: null });
+  }
+
   @handles(StartActor)
   onStartActor(start: StartActor): void | Promise<void> {
     const runtime = this.#runtime;
     runtime.hosted++;
-    const known = this.#classes.get(start.module)?.get(start.exportName);
+    const known = this.#classes.get(start.classId);
+    if (known === undefined) {
+      return this.#abandon(start, new SpawnError(`class ${start.classId} was never defined here`));
+    }
     // A class loaded before starts at once: a pool starts thousands of actors of a few classes.
-    if (known !== undefined) return this.#start(start, known);
-    return loadActorClass(start.module, start.exportName).then(
+    if (known.loaded !== null) return this.#start(start, known.loaded);
+    const { module, exportName } = known.definition;
+    return loadActorClass(module, exportName).then(
       (actorClass) => {
-        let exports = this.#classes.get(start.module);
-        if (exports === undefined) this.#classes.set(start.module, exports = new Map());
-        exports.set(start.exportName, actorClass);
+        known.loaded = actorClass;
         this.#start(start, actorClass);
       },
       (error) => this.#abandon(start, error),
@@ -44,18 +54,19 @@ export class WorkerAgent extends Actor<StartActor> {
   #start(start: StartActor, actorClass: new (...args: never[]) => Actor<unknown>): void {
     const runtime = this.#runtime;
     let notify = false;
+    const name = start.name || actorClass.name;
     try {
       const mailbox = runtime.courier.mailbox(start.mailbox);
       const self = runtime.ref(start.slot, start.generation);
-      runtime.names.set(start.slot, start.name);
+      runtime.names.set(start.slot, name);
       runtime.directory.setOwner(start.slot, runtime.courier.threadId);
-      const cell = runtime.loop.createCell(self, start.name, mailbox);
+      const cell = runtime.loop.createCell(self, name, mailbox);
       let args: unknown;
       try {
         args = decode(start.args, runtime.courier);
       } catch (error) {
         throw new SpawnError(
-          `cannot read the arguments of ${start.name} in its Worker: ${(error as Error).message}`,
+          `cannot read the arguments of ${name} in its Worker: ${(error as Error).message}`,
           { cause: error },
         );
       }
@@ -64,9 +75,7 @@ export class WorkerAgent extends Actor<StartActor> {
         started = cell.start(actorClass, args as unknown[]);
       } catch (error) {
         throw new SpawnError(
-          `${start.name}'s constructor threw: ${
-            error instanceof Error ? error.message : String(error)
-          }`,
+          `${name}'s constructor threw: ${error instanceof Error ? error.message : String(error)}`,
           { cause: error },
         );
       }
@@ -109,8 +118,10 @@ export class WorkerAgent extends Actor<StartActor> {
       runtime.courier.mailbox(start.mailbox),
       "its actor failed to start",
     );
+    const name = start.name || this.#classes.get(start.classId)?.definition.exportName ||
+      "an actor";
     const spawnError = error instanceof SpawnError ? error : new SpawnError(
-      `cannot start ${start.name}: ${error instanceof Error ? error.message : String(error)}`,
+      `cannot start ${name}: ${error instanceof Error ? error.message : String(error)}`,
     );
     runtime.courier.deliver(
       runtime.guardian,
