@@ -14,7 +14,7 @@
  * @module
  */
 
-import { type ActorRef, Envelope, Stop, Stopped } from "./actor/mod.ts";
+import { type ActorRef, Envelope, type SenderCache, Stop, Stopped } from "./actor/mod.ts";
 import { Reader } from "./codec/mod.ts";
 import { type Mailbox, SpinPolicy } from "./ring/mod.ts";
 import { Undeliverable } from "./system/control.ts";
@@ -127,6 +127,7 @@ export class Bridge implements Disposable {
   readonly #spin = new SpinPolicy({ maxSpins: 2000 });
   readonly #reader = new Reader();
   readonly #envelope = new Envelope();
+  readonly #senders: SenderCache = { lastSender: null };
   readonly #unwatch: () => void;
   #nextTag = 0;
   #pumping = false;
@@ -440,7 +441,7 @@ export class Bridge implements Disposable {
       let message: unknown;
       let tag = 0;
       try {
-        this.#envelope.read(reader, courier);
+        this.#envelope.read(reader, courier, this.#senders);
         tag = this.#envelope.targetTag;
         message = reader.value();
         reader.expectEnd();

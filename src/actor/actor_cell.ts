@@ -66,6 +66,8 @@ export class ActorCell implements ActorContext {
   readonly mailbox: Mailbox;
   state: CellState = CellState.Starting;
   actor: AnyActor | null = null;
+  /** The last sender decoded for this actor (see Envelope.read). */
+  lastSender: ActorRef<unknown> | null = null;
   #table: HandlerTable | null = null;
   readonly #host: CellHost;
   readonly #reader: OwnMailboxReader;

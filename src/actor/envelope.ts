@@ -76,10 +76,13 @@ export class Envelope {
   sender: ActorRef<unknown> | null = null;
   /** Milliseconds since the epoch after which the message must not be handled; 0: none. */
   deadline = 0;
-  #lastSender: ActorRef<unknown> | null = null;
 
-  /** Reads the envelope at the reader's position; refs it makes send through `courier`. */
-  read(reader: Reader, courier: Courier): this {
+  /**
+   * Reads the envelope at the reader's position; refs it makes send through `courier`. A sender
+   * equal to `cache.lastSender` reuses that ref (refs are immutable): an actor mostly hears from
+   * the same senders, and a ref per message is both an allocation and, later, a mailbox lookup.
+   */
+  read(reader: Reader, courier: Courier, cache: SenderCache): this {
     const head = reader.u8();
     checkVersion(head >> 4);
     this.targetSlot = reader.varuint();
@@ -89,16 +92,14 @@ export class Envelope {
       const slot = reader.varuint();
       const generation = reader.varuint();
       const tag = (head & HAS_SENDER_TAG) !== 0 ? reader.varuint() : 0;
-      // Refs are immutable: the same sender as last time reuses its ref (one sender talking to
-      // an actor is the common case, and a ref a message is the allocation to spare).
-      const last = this.#lastSender;
+      const last = cache.lastSender;
       if (
         last !== null && last.slot === slot && last.generation === generation && last.tag === tag &&
         last.courier === courier
       ) {
         this.sender = last;
       } else {
-        this.sender = this.#lastSender = new ActorRef(slot, generation, tag, courier);
+        this.sender = cache.lastSender = new ActorRef(slot, generation, tag, courier);
       }
     } else {
       this.sender = null;
@@ -106,4 +107,9 @@ export class Envelope {
     this.deadline = (head & HAS_DEADLINE) !== 0 ? reader.f64() : 0;
     return this;
   }
+}
+
+/** Where a receiver keeps the last sender it decoded (see {@link Envelope.read}). */
+export interface SenderCache {
+  lastSender: ActorRef<unknown> | null;
 }

@@ -20,7 +20,7 @@ export {
   type SendOptions,
   swapCurrentSender,
 } from "./actor_ref.ts";
-export { Envelope, writeEnvelope } from "./envelope.ts";
+export { Envelope, type SenderCache, writeEnvelope } from "./envelope.ts";
 export {
   classOf,
   type Handler,

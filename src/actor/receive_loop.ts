@@ -10,11 +10,18 @@
  */
 
 import { Reader } from "../codec/mod.ts";
-import { CLOSED_AND_DRAINED, type Doorbell, EMPTY, type Mailbox, SpinPolicy } from "../ring/mod.ts";
+import {
+  CLOSED_AND_DRAINED,
+  type Doorbell,
+  EMPTY,
+  type Mailbox,
+  setLocalScheduler,
+  SpinPolicy,
+} from "../ring/mod.ts";
 import type { Received } from "./actor.ts";
 import { ActorCell, type CellHost, CellState, type OwnMailboxReader } from "./actor_cell.ts";
 import { ActorRef, type Courier } from "./actor_ref.ts";
-import { Envelope } from "./envelope.ts";
+import { Envelope, type SenderCache } from "./envelope.ts";
 import { Stop } from "./messages.ts";
 
 /** How a receive loop runs. */
@@ -25,6 +32,11 @@ export interface ReceiveLoopOptions {
   sliceMs?: number;
   /** The thread's spin policy. Default: a new one with default budgets. */
   spin?: SpinPolicy;
+  /**
+   * Whether this loop takes the mailboxes its own thread makes ready directly (one loop per
+   * thread may; see setLocalScheduler). Default false.
+   */
+  local?: boolean;
 }
 
 /** A FIFO of cells that never allocates per push once grown. */
@@ -83,20 +95,27 @@ export class ReceiveLoop implements OwnMailboxReader {
   readonly #runQueue = new CellQueue();
   readonly #reader = new Reader();
   readonly #envelope = new Envelope();
+  readonly #drainCache: SenderCache = { lastSender: null };
   readonly #spin: SpinPolicy;
   readonly #batch: number;
   readonly #sliceMs: number;
   readonly #hasWork = (): boolean =>
     this.#runQueue.size > 0 || this.doorbell.hasReady() ||
-    (this.#lingering !== null && this.#lingering.mailbox.hasRecord());
+    (this.#lingering0 !== null && this.#lingering0.mailbox.hasRecord()) ||
+    (this.#lingering1 !== null && this.#lingering1.mailbox.hasRecord());
   /**
-   * The cell whose mailbox this loop drained last, kept SCHEDULED while the loop spins: its
-   * next message is likely close, and producers of a SCHEDULED mailbox only publish (no
-   * compare-exchange, no queue push: ~5 cache lines fewer moving between cores per message).
-   * It is let go (made IDLE) before the loop parks, or when another mailbox takes its place.
+   * The cells whose mailboxes this loop drained last (two: a chatty pair of actors on one
+   * Worker), kept SCHEDULED while the loop spins: their next message is likely close, and
+   * producers of a SCHEDULED mailbox only publish (no compare-exchange, no queue push: ~5
+   * cache lines fewer moving between cores per message). They are let go (made IDLE) before
+   * the loop parks, or when other mailboxes take their place.
    */
-  #lingering: ActorCell | null = null;
+  #lingering0: ActorCell | null = null;
+  #lingering1: ActorCell | null = null;
   #closed = false;
+  readonly #local: boolean;
+  /** Whether the loop waits in waitAsync (a local schedule must then ring its bell). */
+  #parked = false;
   #running: Promise<void> | null = null;
   /** The record taken by `#take`: kept in fields so taking one allocates nothing more. */
   #takenMessage: unknown = undefined;
@@ -117,6 +136,8 @@ export class ReceiveLoop implements OwnMailboxReader {
     if (!(Number.isInteger(this.#batch) && this.#batch > 0)) {
       throw new RangeError(`batch must be a positive integer, got ${options.batch}`);
     }
+    this.#local = options.local ?? false;
+    if (this.#local) setLocalScheduler(doorbell, this.#scheduleLocally);
   }
 
   /** How many actors this loop serves. */
@@ -158,6 +179,7 @@ export class ReceiveLoop implements OwnMailboxReader {
   /** Stops the loop after the message in hand; actors it serves stay as they are. */
   close(): Promise<void> {
     this.#closed = true;
+    if (this.#local) setLocalScheduler(null, null);
     this.doorbell.ring();
     return this.#running ?? Promise.resolve();
   }
@@ -168,7 +190,9 @@ export class ReceiveLoop implements OwnMailboxReader {
         await nextTask();
       } else {
         const parkedAt = performance.now();
+        this.#parked = true;
         await this.doorbell.waitAsync(() => this.#closed || this.#hasWork());
+        this.#parked = false;
         this.#spin.parked(performance.now() - parkedAt);
       }
     }
@@ -186,11 +210,17 @@ export class ReceiveLoop implements OwnMailboxReader {
       // ends in a yield, so the thread's timers, I/O and async handlers keep running. The
       // clock is read every 16 steps: it costs ~50 ns.
       if ((steps & 15) === 0 && performance.now() > sliceEnd) return true;
-      const lingering = this.#lingering;
-      if (lingering !== null && lingering.mailbox.hasRecord()) {
-        // In line behind the cells already waiting, so a busy loop stays fair.
-        this.#lingering = null;
-        this.#runQueue.push(lingering);
+      // A lingering cell with a record goes in line behind the cells already waiting, so a
+      // busy loop stays fair.
+      const lingering0 = this.#lingering0;
+      if (lingering0 !== null && lingering0.mailbox.hasRecord()) {
+        this.#lingering0 = null;
+        this.#runQueue.push(lingering0);
+      }
+      const lingering1 = this.#lingering1;
+      if (lingering1 !== null && lingering1.mailbox.hasRecord()) {
+        this.#lingering1 = null;
+        this.#runQueue.push(lingering1);
       }
       const cell = this.#runQueue.shift() ?? this.#cells.get(this.doorbell.nextReady());
       if (cell !== undefined) {
@@ -240,27 +270,44 @@ export class ReceiveLoop implements OwnMailboxReader {
     this.#runQueue.push(cell);
   }
 
-  /** Keeps `cell` scheduled while the loop spins; lets the one kept before go. */
+  /** Keeps `cell` scheduled while the loop spins; lets the one kept longest go if need be. */
   #linger(cell: ActorCell): void {
-    const previous = this.#lingering;
-    this.#lingering = cell;
-    if (previous !== null && previous !== cell && previous.mailbox.endTurn()) {
-      this.#runQueue.push(previous);
-    }
+    if (cell === this.#lingering0 || cell === this.#lingering1) return;
+    const oldest = this.#lingering1;
+    this.#lingering1 = this.#lingering0;
+    this.#lingering0 = cell;
+    if (oldest !== null && oldest.mailbox.endTurn()) this.#runQueue.push(oldest);
   }
 
   /**
-   * Lets the lingering cell's mailbox go IDLE, so its producers queue it from now on.
-   * @returns true when it had a record after all (it is then in the run queue).
+   * Lets the lingering cells' mailboxes go IDLE, so their producers queue them from now on.
+   * @returns true when one had a record after all (it is then in the run queue).
    */
   #letGo(): boolean {
-    const cell = this.#lingering;
-    if (cell === null) return false;
-    this.#lingering = null;
-    if (!cell.mailbox.endTurn()) return false;
-    this.#runQueue.push(cell);
-    return true;
+    const first = this.#lingering0;
+    const second = this.#lingering1;
+    this.#lingering0 = this.#lingering1 = null;
+    let work = false;
+    if (first !== null && first.mailbox.endTurn()) {
+      this.#runQueue.push(first);
+      work = true;
+    }
+    if (second !== null && second.mailbox.endTurn()) {
+      this.#runQueue.push(second);
+      work = true;
+    }
+    return work;
   }
+
+  /** Takes a mailbox of this loop that this thread made ready (see setLocalScheduler). */
+  #scheduleLocally = (offset: number): boolean => {
+    const cell = this.#cells.get(offset);
+    if (cell === undefined) return false;
+    this.#runQueue.push(cell);
+    // A send from outside a turn (an async handler resuming, a timer) may find the loop parked.
+    if (this.#parked) this.doorbell.ring();
+    return true;
+  };
 
   /**
    * Decodes the record of `length` bytes at the cell's read position into `#takenMessage` and
@@ -280,7 +327,7 @@ export class ReceiveLoop implements OwnMailboxReader {
     let message: unknown;
     envelope.sender = null;
     try {
-      envelope.read(reader, this.#courier);
+      envelope.read(reader, this.#courier, cell);
       message = reader.value();
       reader.expectEnd();
     } catch (error) {
@@ -331,7 +378,7 @@ export class ReceiveLoop implements OwnMailboxReader {
       envelope.sender = null;
       let message: unknown;
       try {
-        envelope.read(reader, this.#courier);
+        envelope.read(reader, this.#courier, this.#drainCache);
         message = reader.value();
       } catch {
         // Undecodable: still a dead letter, reported without the message.

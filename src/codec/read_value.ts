@@ -219,9 +219,14 @@ function compileBuilder(keys: readonly string[]): CompiledBuilder | undefined {
   return compileObjectBuilder(keys, readValue, (r, e, i) => trail(r, e, keySegment(keys[i])));
 }
 
-/** The class read last, and its info: messages mostly repeat their class (one Map lookup less). */
+/**
+ * The two classes read last, and their info: messages mostly repeat a class or two (a request
+ * and its reply), and this spares the Map lookup.
+ */
 let lastId = -1;
 let lastInfo: ClassInfo | undefined;
+let otherId = -1;
+let otherInfo: ClassInfo | undefined;
 
 function readClass(r: Reader, t: number): unknown {
   const p = r.pos;
@@ -229,10 +234,19 @@ function readClass(r: Reader, t: number): unknown {
   const b = r.bytes;
   const id = ((t & 0x3f) << 16) | (b[p] << 8) | b[p + 1];
   r.pos = p + 2;
-  const info = id === lastId ? lastInfo : classById.get(id);
-  if (info !== undefined) {
-    lastId = id;
-    lastInfo = info;
+  let info: ClassInfo | undefined;
+  if (id === lastId) {
+    info = lastInfo;
+  } else if (id === otherId) {
+    info = otherInfo;
+  } else {
+    info = classById.get(id);
+    if (info !== undefined) {
+      otherId = lastId;
+      otherInfo = lastInfo;
+      lastId = id;
+      lastInfo = info;
+    }
   }
   if (info === undefined) {
     throw new CodecError(

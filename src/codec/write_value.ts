@@ -168,18 +168,29 @@ function hexDigit(c: number): number {
   return c <= 0x39 ? c - 0x30 : c - 0x57;
 }
 
-/** The class written last, and its info: messages mostly repeat their class (one Map lookup less). */
-let lastProto: object | null = null;
+/** No value has this prototype: the empty value of the class cache (null is a prototype). */
+const NO_PROTO: object = Object.freeze(Object.create(null));
+
+/**
+ * The two classes written last, and their info: messages mostly repeat a class or two (a
+ * request and its reply), and this spares the Map lookup.
+ */
+let lastProto: object | null = NO_PROTO;
 let lastInfo: ClassInfo | undefined;
+let otherProto: object | null = NO_PROTO;
+let otherInfo: ClassInfo | undefined;
 
 function writeObject(w: Writer, v: object): void {
   const proto = getPrototypeOf(v);
   if (proto === lastProto) return writeClass(w, v, lastInfo!);
+  if (proto === otherProto) return writeClass(w, v, otherInfo!);
   if (proto === ObjectPrototype) return writePlain(w, v);
   if (proto === ArrayPrototype) return writeArray(w, v as unknown[]);
   if (proto === refHook.proto) return writeRef(w, v);
   const info = classByProto.get(proto);
   if (info !== undefined) {
+    otherProto = lastProto;
+    otherInfo = lastInfo;
     lastProto = proto;
     lastInfo = info;
     return writeClass(w, v, info);

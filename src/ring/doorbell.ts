@@ -80,6 +80,29 @@ export function ringBell(view: Int32Array, index: number): void {
   }
 }
 
+/** This thread's own doorbell, when its receiver schedules its mailboxes itself (see below). */
+let localBell = 0;
+let localSchedule: ((mailbox: number) => boolean) | null = null;
+
+/**
+ * Lets this thread's receiver take mailboxes that this very thread makes ready, without the
+ * shared ready queue: a send between two actors of one Worker then costs no queue atomics and
+ * no bell. `schedule` gets the mailbox's offset and returns false to fall back to the queue.
+ * One per thread; `null` removes it.
+ */
+export function setLocalScheduler(
+  doorbell: Doorbell | null,
+  schedule: ((mailbox: number) => boolean) | null,
+): void {
+  localBell = doorbell?.offset ?? 0;
+  localSchedule = schedule;
+}
+
+/** @internal Called by a mailbox this thread made ready: true when the local receiver took it. */
+export function scheduleLocally(bellOffset: number, mailbox: number): boolean {
+  return bellOffset === localBell && localSchedule!(mailbox);
+}
+
 interface AsyncWaiter {
   ready: () => boolean;
   settle: (woke: boolean) => void;

@@ -89,7 +89,7 @@
  */
 
 import type { Arena } from "./arena.ts";
-import { type Doorbell, NEXT_WORD, pushReady, ringBell, TSO } from "./doorbell.ts";
+import { type Doorbell, NEXT_WORD, pushReady, ringBell, scheduleLocally, TSO } from "./doorbell.ts";
 import { MailboxClosedError, MailboxFullError, MessageTooLargeError } from "./errors.ts";
 import { SpinPolicy } from "./spin_policy.ts";
 import { waitWordAsync } from "./wait.ts";
@@ -550,6 +550,8 @@ export class Mailbox {
       ) {
         return; // another producer queued it, or it was rebound: either way not ours to queue
       }
+      // Made ready by its own receiver's thread: straight onto that receiver's run queue.
+      if (scheduleLocally(bellOffset, this.offset)) return;
       pushReady(this.#arena.words, bell, this.offset);
     }
     ringBell(bell, 0);

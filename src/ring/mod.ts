@@ -14,6 +14,7 @@ export {
   PARKED,
   pushReady,
   ringBell,
+  setLocalScheduler,
 } from "./doorbell.ts";
 export {
   type BindOptions,

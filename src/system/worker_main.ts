@@ -64,6 +64,7 @@ async function run(boot: Bootstrap): Promise<void> {
   const runtime = new WorkerRuntime(arena, directory, pool, courier, guardian, boot.dedicated);
   const loop = new ReceiveLoop(Doorbell.create(arena, boot.threadId), courier, runtime, {
     batch: boot.batch,
+    local: true,
   });
   courier.doorbell = loop.doorbell.offset;
   runtime.loop = loop;
