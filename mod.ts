@@ -36,7 +36,9 @@ export {
   handles,
   type MessageType,
 } from "./src/actor/handles.ts";
-export { OtherMessage, Stop, Stopped } from "./src/actor/messages.ts";
+export { OtherMessage, ReceiveTimeout, Stop, Stopped } from "./src/actor/messages.ts";
+export type { RepeatOptions, Timer } from "./src/actor/timers.ts";
+export { ActorPool, type PoolOptions } from "./src/system/actor_pool.ts";
 export {
   type ActorClass,
   type ActorFailure,

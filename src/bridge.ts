@@ -14,7 +14,17 @@
  * @module
  */
 
-import { type ActorRef, Envelope, type SenderCache, Stop, Stopped } from "./actor/mod.ts";
+import {
+  type ActorRef,
+  Envelope,
+  type LoopTimer,
+  type RepeatOptions,
+  type SenderCache,
+  Stop,
+  Stopped,
+  type Timer,
+} from "./actor/mod.ts";
+import { checkDelay } from "./actor/timers.ts";
 import { Reader } from "./codec/mod.ts";
 import { type Mailbox, SpinPolicy } from "./ring/mod.ts";
 import { Undeliverable } from "./system/control.ts";
@@ -122,6 +132,7 @@ export class Bridge implements Disposable {
   readonly #generation: number;
   readonly #pending = new Map<number, PendingCall>();
   readonly #deadlines = new TimerHeap<PendingCall>();
+  readonly #timers = new Set<LoopTimer>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = -1;
   readonly #spin = new SpinPolicy({ maxSpins: 2000 });
@@ -374,11 +385,53 @@ export class Bridge implements Disposable {
     );
   }
 
+  /**
+   * Sends `message` to `target` after `delayMs` (with no sender). The message is encoded now;
+   * the timer runs on this thread's actor-system loop, and is cancelled if the Bridge closes.
+   * @returns the timer, to cancel it.
+   * @throws {RangeError} for a negative or non-finite delay.
+   * @throws {CodecError} when the message cannot be sent.
+   */
+  sendAfter<M>(delayMs: number, target: ActorRef<M>, message: NoInfer<M>): Timer {
+    checkDelay("a delay", delayMs, false);
+    return this.#own(
+      this.#host.timers.sendLater(target as ActorRef<unknown>, message, null, delayMs, 0),
+    );
+  }
+
+  /**
+   * Sends `message` to `target` every `intervalMs` (the first after `options.initialDelay`,
+   * default the interval), until cancelled or the Bridge closes.
+   * @returns the timer, to cancel it.
+   * @throws {RangeError} for an interval that is not a positive finite number.
+   * @throws {CodecError} when the message cannot be sent.
+   */
+  sendEvery<M>(
+    intervalMs: number,
+    target: ActorRef<M>,
+    message: NoInfer<M>,
+    options: RepeatOptions = {},
+  ): Timer {
+    checkDelay("an interval", intervalMs, true);
+    const initial = checkDelay("an initial delay", options.initialDelay ?? intervalMs, false);
+    return this.#own(
+      this.#host.timers.sendLater(target as ActorRef<unknown>, message, null, initial, intervalMs),
+    );
+  }
+
+  #own(timer: LoopTimer): Timer {
+    if (this.#closed) throw new SystemClosedError("cannot set a timer: the Bridge is closed");
+    this.#timers.add(timer);
+    timer.onDone = (done) => this.#timers.delete(done);
+    return timer;
+  }
+
   /** Closes the Bridge: pending calls settle as if their actor were gone; its slot is freed. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#unwatch();
+    for (const timer of [...this.#timers]) timer.cancel();
     for (const call of [...this.#pending.values()]) this.#gone(call, "the Bridge was closed");
     const directory = this.#host.directory;
     directory.setState(this.#slot, SlotState.Dead);

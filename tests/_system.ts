@@ -77,12 +77,12 @@ export async function within<T>(ms: number, what: string, promise: Promise<T>): 
 
 /** Polls `condition` on a short timer until it holds; fails after `ms`. For state with no event. */
 export async function eventually(
-  condition: () => boolean,
+  condition: () => boolean | Promise<boolean>,
   what: string,
   ms = 20_000,
 ): Promise<void> {
   const deadline = performance.now() + ms;
-  while (!condition()) {
+  while (!(await condition())) {
     if (performance.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }

@@ -7,6 +7,7 @@
 
 import { ActorNotStartedError, type ActorRef } from "./actor_ref.ts";
 import type { Stop } from "./messages.ts";
+import type { RepeatOptions, Timer } from "./timers.ts";
 
 /** A message taken with {@link Actor.receive}, with who sent it. */
 export interface Received<M = unknown> {
@@ -24,6 +25,17 @@ export interface ActorContext {
   readonly name: string;
   /** Waits (blocking the Worker) for the actor's next message; see {@link Actor.receive}. */
   receive(timeoutMs: number): Received | null;
+  /** See {@link Actor.sendAfter}. */
+  sendAfter(delayMs: number, target: ActorRef<unknown>, message: unknown): Timer;
+  /** See {@link Actor.sendEvery}. */
+  sendEvery(
+    intervalMs: number,
+    target: ActorRef<unknown>,
+    message: unknown,
+    options?: RepeatOptions,
+  ): Timer;
+  /** See {@link Actor.setReceiveTimeout}. */
+  setReceiveTimeout(ms: number | null): void;
 }
 
 /** The context of the actor being constructed: the base constructor picks it up. */
@@ -119,6 +131,43 @@ export abstract class Actor<M = unknown> {
    */
   protected receive(timeoutMs: number = Infinity): Received | null {
     return this.#started().receive(timeoutMs);
+  }
+
+  /**
+   * Sends `message` to `target` after `delayMs`, from this actor. The message is encoded now
+   * (later changes to it are not sent). The timer runs in this actor's Worker, costs no thread,
+   * and is cancelled if the actor stops first.
+   * @returns the timer, to cancel it.
+   * @throws {RangeError} for a negative or non-finite delay.
+   * @throws {CodecError} when the message cannot be sent.
+   */
+  protected sendAfter<T>(delayMs: number, target: ActorRef<T>, message: NoInfer<T>): Timer {
+    return this.#started().sendAfter(delayMs, target as ActorRef<unknown>, message);
+  }
+
+  /**
+   * Sends `message` to `target` every `intervalMs` (the first after `options.initialDelay`,
+   * default the interval), from this actor, until cancelled or the actor stops.
+   * @returns the timer, to cancel it.
+   * @throws {RangeError} for an interval that is not a positive finite number.
+   * @throws {CodecError} when the message cannot be sent.
+   */
+  protected sendEvery<T>(
+    intervalMs: number,
+    target: ActorRef<T>,
+    message: NoInfer<T>,
+    options?: RepeatOptions,
+  ): Timer {
+    return this.#started().sendEvery(intervalMs, target as ActorRef<unknown>, message, options);
+  }
+
+  /**
+   * After `ms` without any message, this actor gets a `ReceiveTimeout` message (and again after
+   * each further `ms` of quiet); `null` turns it off.
+   * @throws {RangeError} for a duration that is not a positive finite number.
+   */
+  protected setReceiveTimeout(ms: number | null): void {
+    this.#started().setReceiveTimeout(ms);
   }
 
   /** Called once after the constructor, before the first message (may be async). */

@@ -9,9 +9,16 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Mailbox } from "../ring/mod.ts";
 import { type Actor, type ActorContext, constructActor, type Received } from "./actor.ts";
-import { type ActorRef, setAsyncSender, swapCurrentSender } from "./actor_ref.ts";
+import { type ActorRef, type Courier, setAsyncSender, swapCurrentSender } from "./actor_ref.ts";
 import { type HandlerTable, handlerTable } from "./handles.ts";
-import { Stop, Stopped } from "./messages.ts";
+import { ReceiveTimeout, Stop, Stopped } from "./messages.ts";
+import {
+  checkDelay,
+  type LoopTimer,
+  type LoopTimers,
+  type RepeatOptions,
+  type Timer,
+} from "./timers.ts";
 
 /** What a cell needs from the system it lives in (one per system and thread). */
 export interface CellHost {
@@ -53,10 +60,16 @@ type AnyActor = Actor<any> & Record<string | symbol, unknown>;
 
 const AsyncFunction = (async () => {}).constructor;
 
-/** How a cell reads its own mailbox while blocked in `receive()`: provided by the loop. */
-export interface OwnMailboxReader {
+/** What a cell needs from the loop that serves it. */
+export interface CellLoop {
   /** Waits up to `timeoutMs` for the cell's next message; `null` on timeout or when closed. */
   receiveFor(cell: ActorCell, timeoutMs: number): Received | null;
+  /** The loop's timers. */
+  readonly timers: LoopTimers;
+  /** The loop's clock, as last read (every few messages). */
+  readonly now: number;
+  /** The loop's courier. */
+  readonly courier: Courier;
 }
 
 /** The runtime state of one actor. */
@@ -70,7 +83,13 @@ export class ActorCell implements ActorContext {
   lastSender: ActorRef<unknown> | null = null;
   #table: HandlerTable | null = null;
   readonly #host: CellHost;
-  readonly #reader: OwnMailboxReader;
+  readonly #loop: CellLoop;
+  /** Timers this actor set (cancelled when it stops); made on first use. */
+  #timers: Set<LoopTimer> | null = null;
+  #receiveTimeout = 0;
+  #receiveTimer: LoopTimer | null = null;
+  /** When this actor last got a message, by the loop's clock (for the receive timeout). */
+  #lastActivity = 0;
   /** Who asked this actor to stop, to answer `Stopped` to once it has. */
   #stopRequester: ActorRef<unknown> | null = null;
 
@@ -79,13 +98,13 @@ export class ActorCell implements ActorContext {
     name: string,
     mailbox: Mailbox,
     host: CellHost,
-    reader: OwnMailboxReader,
+    loop: CellLoop,
   ) {
     this.self = self;
     this.name = name;
     this.mailbox = mailbox;
     this.#host = host;
-    this.#reader = reader;
+    this.#loop = loop;
   }
 
   /** The slot of the actor, as in its ref. */
@@ -127,7 +146,56 @@ export class ActorCell implements ActorContext {
 
   /** Blocking receive for the actor's own use, from inside a handler. */
   receive(timeoutMs: number): Received | null {
-    return this.#reader.receiveFor(this, timeoutMs);
+    return this.#loop.receiveFor(this, timeoutMs);
+  }
+
+  sendAfter(delayMs: number, target: ActorRef<unknown>, message: unknown): Timer {
+    checkDelay("a delay", delayMs, false);
+    return this.#own(this.#loop.timers.sendLater(target, message, this.self, delayMs, 0));
+  }
+
+  sendEvery(
+    intervalMs: number,
+    target: ActorRef<unknown>,
+    message: unknown,
+    options: RepeatOptions = {},
+  ): Timer {
+    checkDelay("an interval", intervalMs, true);
+    const initial = checkDelay("an initial delay", options.initialDelay ?? intervalMs, false);
+    return this.#own(this.#loop.timers.sendLater(target, message, this.self, initial, intervalMs));
+  }
+
+  setReceiveTimeout(ms: number | null): void {
+    if (ms !== null) checkDelay("a receive timeout", ms, true);
+    this.#receiveTimer?.cancel();
+    this.#receiveTimer = null;
+    this.#receiveTimeout = ms ?? 0;
+    if (ms === null) return;
+    this.#lastActivity = this.#loop.now || performance.now();
+    this.#receiveTimer = this.#own(this.#loop.timers.schedule(ms, 0, () => this.#quiet()));
+  }
+
+  /** The receive timeout's timer is due: quiet long enough, or check again later. */
+  #quiet(): void {
+    const ms = this.#receiveTimeout;
+    if (ms === 0 || this.state === CellState.Stopped) return;
+    const now = this.#loop.now || performance.now();
+    const idle = now - this.#lastActivity;
+    if (idle >= ms) {
+      this.#lastActivity = now;
+      // Through the mailbox, in order with the actor's other messages.
+      this.#loop.courier.deliver(this.self, new ReceiveTimeout(), null);
+    }
+    const wait = idle >= ms ? ms : ms - idle;
+    this.#receiveTimer = this.#own(this.#loop.timers.schedule(wait, 0, () => this.#quiet()));
+  }
+
+  /** Remembers a timer of this actor, to cancel it when the actor stops. */
+  #own(timer: LoopTimer): LoopTimer {
+    const timers = this.#timers ??= new Set();
+    timers.add(timer);
+    timer.onDone = (done) => timers.delete(done);
+    return timer;
   }
 
   /**
@@ -135,6 +203,9 @@ export class ActorCell implements ActorContext {
    * asynchronously): the next message must wait until it settles.
    */
   deliver(message: unknown, sender: ActorRef<unknown> | null): void | Promise<void> {
+    if (this.#receiveTimeout !== 0 && !(message instanceof ReceiveTimeout)) {
+      this.#lastActivity = this.#loop.now;
+    }
     if (message instanceof Stop) return this.stop(sender);
     const handler = this.#table!.lookup(message);
     if (handler === null) {
@@ -193,6 +264,8 @@ export class ActorCell implements ActorContext {
   finish(): void {
     if (this.state === CellState.Stopped) return;
     this.state = CellState.Stopped;
+    this.#receiveTimeout = 0;
+    if (this.#timers !== null) { for (const timer of [...this.#timers]) timer.cancel(); }
     this.actor = null;
     this.#host.stopped(this);
   }

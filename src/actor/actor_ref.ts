@@ -28,6 +28,18 @@ export interface Courier {
     sender: ActorRef<unknown> | null,
     deadline?: number,
   ): void;
+  /**
+   * Encodes `message` for `target` now (a snapshot, with any codec error at once), to send
+   * later with {@link deliverEncoded}: what timers do.
+   */
+  encode(target: ActorRef<unknown>, message: unknown, sender: ActorRef<unknown> | null): Uint8Array;
+  /** Sends what {@link encode} made; `message` describes it if it becomes a dead letter. */
+  deliverEncoded(
+    target: ActorRef<unknown>,
+    record: Uint8Array,
+    sender: ActorRef<unknown> | null,
+    message: unknown,
+  ): void;
   /** A short name for the actor behind a ref, for errors and `toString`. */
   describe(target: ActorRef<unknown>): string;
 }

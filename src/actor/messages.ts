@@ -72,3 +72,29 @@ export class OtherMessage {
   readonly #otherMessage = true;
   private constructor() {}
 }
+
+/**
+ * What an actor gets when it has handled no message for the time it set with
+ * `setReceiveTimeout(ms)`; again after each further `ms` of quiet, until it sets `null`.
+ *
+ * @example
+ * ```ts
+ * import { Actor, handles, ReceiveTimeout, Stop } from "@ringmail/actors";
+ *
+ * export class Session extends Actor<string | ReceiveTimeout> {
+ *   static readonly module = import.meta.url;
+ *   override onStart() {
+ *     this.setReceiveTimeout(30_000); // close the session after 30 s of silence
+ *   }
+ *   @handles(ReceiveTimeout)
+ *   onQuiet(_: ReceiveTimeout) {
+ *     this.self.send(new Stop());
+ *   }
+ * }
+ * ```
+ */
+export class ReceiveTimeout {
+  /** Makes the type nominal: TypeScript would take any value for an empty class. */
+  readonly #receiveTimeout = true;
+}
+registerMessage(ReceiveTimeout, { name: "ringmail.ReceiveTimeout", fields: [] });

@@ -28,6 +28,7 @@ export {
   handles,
   type MessageType,
 } from "./handles.ts";
-export { OtherMessage, Stop, Stopped } from "./messages.ts";
+export { OtherMessage, ReceiveTimeout, Stop, Stopped } from "./messages.ts";
+export { type LoopTimer, LoopTimers, type RepeatOptions, type Timer } from "./timers.ts";
 export { ReceiveLoop, type ReceiveLoopOptions } from "./receive_loop.ts";
 export { installRefCodec } from "./ref_codec.ts";

@@ -19,9 +19,10 @@ import {
   SpinPolicy,
 } from "../ring/mod.ts";
 import type { Received } from "./actor.ts";
-import { ActorCell, type CellHost, CellState, type OwnMailboxReader } from "./actor_cell.ts";
+import { ActorCell, type CellHost, type CellLoop, CellState } from "./actor_cell.ts";
 import { ActorRef, type Courier } from "./actor_ref.ts";
 import { Envelope, type SenderCache } from "./envelope.ts";
+import { LoopTimers } from "./timers.ts";
 import { Stop } from "./messages.ts";
 
 /** How a receive loop runs. */
@@ -87,8 +88,9 @@ function nextTask(): Promise<void> {
 }
 
 /** Serves the mailboxes of the actors of one thread (of one actor system). */
-export class ReceiveLoop implements OwnMailboxReader {
+export class ReceiveLoop implements CellLoop {
   readonly doorbell: Doorbell;
+  readonly courier: Courier;
   readonly #courier: Courier;
   readonly #host: CellHost;
   readonly #cells = new Map<number, ActorCell>();
@@ -116,6 +118,12 @@ export class ReceiveLoop implements OwnMailboxReader {
   readonly #local: boolean;
   /** Whether the loop waits in waitAsync (a local schedule must then ring its bell). */
   #parked = false;
+  /** The loop's timers: they fire when it reads its clock, and bound how long it parks. */
+  readonly timers: LoopTimers;
+  /** The clock as last read (every few steps): cheap "now" for receive timeouts. */
+  now = 0;
+  /** Set when a timer earlier than the others was added: the park's timeout is stale. */
+  #earlierTimer = false;
   #running: Promise<void> | null = null;
   /** The record taken by `#take`: kept in fields so taking one allocates nothing more. */
   #takenMessage: unknown = undefined;
@@ -128,6 +136,7 @@ export class ReceiveLoop implements OwnMailboxReader {
     options: ReceiveLoopOptions = {},
   ) {
     this.doorbell = doorbell;
+    this.courier = courier;
     this.#courier = courier;
     this.#host = host;
     this.#spin = options.spin ?? new SpinPolicy();
@@ -136,6 +145,15 @@ export class ReceiveLoop implements OwnMailboxReader {
     if (!(Number.isInteger(this.#batch) && this.#batch > 0)) {
       throw new RangeError(`batch must be a positive integer, got ${options.batch}`);
     }
+    this.timers = new LoopTimers(
+      courier,
+      () => {
+        // A parked loop must park again, until this earlier deadline.
+        this.#earlierTimer = true;
+        if (this.#parked) this.doorbell.ring();
+      },
+      (error) => console.error("ringmail: a timer failed:", error),
+    );
     this.#local = options.local ?? false;
     if (this.#local) setLocalScheduler(doorbell, this.#scheduleLocally);
   }
@@ -191,7 +209,12 @@ export class ReceiveLoop implements OwnMailboxReader {
       } else {
         const parkedAt = performance.now();
         this.#parked = true;
-        await this.doorbell.waitAsync(() => this.#closed || this.#hasWork());
+        this.#earlierTimer = false;
+        // Parked no longer than until the next timer: timers need no thread and no polling.
+        await this.doorbell.waitAsync(
+          () => this.#closed || this.#earlierTimer || this.#hasWork(),
+          this.timers.nextDelay(parkedAt),
+        );
         this.#parked = false;
         this.#spin.parked(performance.now() - parkedAt);
       }
@@ -204,12 +227,17 @@ export class ReceiveLoop implements OwnMailboxReader {
    * it: an async function's own loop stays in baseline code.
    */
   #runSlice(): boolean {
-    const sliceEnd = performance.now() + this.#sliceMs;
+    const sliceEnd = (this.now = performance.now()) + this.#sliceMs;
+    if (this.timers.size > 0) this.timers.fireDue(this.now);
     for (let steps = 1; !this.#closed; steps++) {
       // Every slice of continuous work — messages served and spins that found work alike —
       // ends in a yield, so the thread's timers, I/O and async handlers keep running. The
-      // clock is read every 16 steps: it costs ~50 ns.
-      if ((steps & 15) === 0 && performance.now() > sliceEnd) return true;
+      // clock is read every 16 steps (it costs ~50 ns), and due timers fire then.
+      if ((steps & 15) === 0) {
+        const now = this.now = performance.now();
+        if (this.timers.size > 0) this.timers.fireDue(now);
+        if (now > sliceEnd) return true;
+      }
       // A lingering cell with a record goes in line behind the cells already waiting, so a
       // busy loop stays fair.
       const lingering0 = this.#lingering0;
@@ -226,7 +254,10 @@ export class ReceiveLoop implements OwnMailboxReader {
       if (cell !== undefined) {
         this.#serveCell(cell);
       } else if (!this.#spin.spin(this.#hasWork) && !this.#letGo()) {
-        return false;
+        if (this.timers.size === 0) return false;
+        const now = this.now = performance.now();
+        if (this.timers.nextDelay(now) > 0) return false;
+        this.timers.fireDue(now);
       }
     }
     return false;

@@ -11,6 +11,7 @@ import {
   ActorRef,
   type CellHost,
   installRefCodec,
+  type LoopTimers,
   type MessagesOf,
   ReceiveLoop,
 } from "../actor/mod.ts";
@@ -175,6 +176,8 @@ export interface BridgeHost {
   watchDeaths(listener: (slot: number, generation: number, reason: string) => void): () => void;
   /** A name for the slot's actor. */
   nameOf(slot: number): string;
+  /** The timers of the system's thread (its guardian's loop). */
+  readonly timers: LoopTimers;
 }
 
 const hosts = new WeakMap<ActorSystem, BridgeHost>();
@@ -313,6 +316,7 @@ export class ActorSystem implements AsyncDisposable {
         return () => this.#deathListeners.delete(listener);
       },
       nameOf: (slot) => this.#actors.get(slot)?.name ?? "actor",
+      timers: this.#loop.timers,
     });
   }
 
@@ -534,6 +538,8 @@ export class ActorSystem implements AsyncDisposable {
   /** A mailbox and a slot for a new actor (or agent); nothing is left taken if it fails. */
   #claim(capacity: number, owner: number): { mailbox: Mailbox; slot: number; generation: number } {
     const mailbox = this.#pool.acquire({ capacity });
+    // Sends through this handle (the spawned ref keeps it) may go external, as the courier's do.
+    mailbox.maxExternal = this.#maxMessageBytes;
     try {
       const slot = this.#directory.allocate(mailbox.offset, owner);
       return { mailbox, slot, generation: this.#directory.generation(slot) };

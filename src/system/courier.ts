@@ -135,6 +135,33 @@ export class SystemCourier implements Courier {
     }
   }
 
+  encode(
+    target: ActorRef<unknown>,
+    message: unknown,
+    sender: ActorRef<unknown> | null,
+  ): Uint8Array {
+    const writer = new Writer(64).reset(this);
+    writeEnvelope(writer, target, sender, 0);
+    writer.value(message);
+    return writer.toBytes();
+  }
+
+  deliverEncoded(
+    target: ActorRef<unknown>,
+    record: Uint8Array,
+    sender: ActorRef<unknown> | null,
+    message: unknown,
+  ): void {
+    const offset = this.directory.liveMailbox(target.slot, target.generation);
+    if (offset === 0) {
+      this.deadLetter(target, sender, message, "its actor is not running");
+      return;
+    }
+    const writer = new Writer(record.length).reset(this);
+    writer.raw(record);
+    this.#post(this.mailbox(offset), writer, target, sender, message);
+  }
+
   #post(
     mailbox: Mailbox,
     writer: Writer,

@@ -243,3 +243,18 @@ export class SlowReplier extends Actor<unknown> {
     sender?.send(reply);
   }
 }
+
+/** Once started, keeps sending itself messages: a flood that never ends until stopped. */
+export class Flooded extends Actor<string> {
+  static readonly module = import.meta.url;
+  #handled = 0;
+  @handles(String)
+  onString(text: string, sender: ActorRef | null) {
+    if (text === "count") {
+      sender?.send(this.#handled);
+      return;
+    }
+    this.#handled++;
+    this.self.send("again");
+  }
+}

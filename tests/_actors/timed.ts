@@ -1,0 +1,92 @@
+/** Actors that use timers, for the timer tests. */
+import {
+  Actor,
+  type ActorRef,
+  handles,
+  message,
+  OtherMessage,
+  ReceiveTimeout,
+  Stop,
+  type Timer,
+} from "../../mod.ts";
+
+/** Asks a Scheduler to send `target` one message per delay, cancelling those listed. */
+@message()
+export class Plan {
+  constructor(
+    readonly target: ActorRef | null = null,
+    readonly delays: readonly number[] = [],
+    readonly cancel: readonly number[] = [],
+  ) {}
+}
+
+/** Sends `target` a tick every `interval` ms, `count` times, then cancels. */
+@message()
+export class Repeat {
+  constructor(readonly target: ActorRef | null = null, readonly interval = 0, readonly count = 0) {}
+}
+
+export class Scheduler extends Actor<Plan | Repeat | string> {
+  static readonly module = import.meta.url;
+  #repeating: Timer | null = null;
+  #ticks = 0;
+  #repeat: Repeat | null = null;
+
+  @handles(Plan)
+  onPlan(plan: Plan, sender: ActorRef | null) {
+    const timers = plan.delays.map((delay, i) =>
+      this.sendAfter(delay, plan.target!, `timer ${i} (${delay} ms)`)
+    );
+    for (const i of plan.cancel) timers[i].cancel();
+    sender?.send(timers.map((timer) => timer.active));
+  }
+
+  @handles(Repeat)
+  onRepeat(repeat: Repeat, sender: ActorRef | null) {
+    this.#repeat = repeat;
+    this.#repeating = this.sendEvery(repeat.interval, this.self, "tick");
+    sender?.send("started");
+  }
+
+  @handles(String)
+  onTick(text: string) {
+    if (text !== "tick" || this.#repeat === null) return;
+    this.#ticks++;
+    this.#repeat.target!.send(`tick ${this.#ticks}`);
+    if (this.#ticks === this.#repeat.count) this.#repeating!.cancel();
+  }
+}
+
+/** Sets a receive timeout and reports each one to whoever asked. */
+export class Sleepy extends Actor<unknown> {
+  static readonly module = import.meta.url;
+  #reportTo: ActorRef | null = null;
+  #timeouts = 0;
+
+  @handles(OtherMessage)
+  onAnything(message: unknown, sender: ActorRef | null) {
+    if (message === "watch") {
+      this.#reportTo = sender;
+      this.setReceiveTimeout(30);
+    } else if (message === "quiet") {
+      this.setReceiveTimeout(null);
+      sender?.send(this.#timeouts);
+    }
+  }
+
+  @handles(ReceiveTimeout)
+  onTimeout(_: ReceiveTimeout) {
+    this.#timeouts++;
+    this.#reportTo?.send(`timeout ${this.#timeouts}`);
+  }
+}
+
+/** Sets a timer far in the future, then stops: the timer must not outlive it. */
+export class Forgetful extends Actor<string> {
+  static readonly module = import.meta.url;
+  @handles(String)
+  onString(text: string, sender: ActorRef | null) {
+    if (text === "arm") this.sendAfter(10, sender!, "must never arrive");
+    this.self.send(new Stop());
+  }
+}
