@@ -42,6 +42,10 @@ export interface Courier {
   ): void;
   /** A short name for the actor behind a ref, for errors and `toString`. */
   describe(target: ActorRef<unknown>): string;
+  /** Whether sends to this thread's own mailboxes wait for room (see `flushLocal`). */
+  readonly hasLocalBacklog?: boolean;
+  /** Sends what waits for room in this thread's own mailboxes, as room allows. */
+  flushLocal?(): void;
 }
 
 /**

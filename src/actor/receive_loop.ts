@@ -253,6 +253,8 @@ export class ReceiveLoop implements CellLoop {
       const cell = this.#runQueue.shift() ?? this.#cells.get(this.doorbell.nextReady());
       if (cell !== undefined) {
         this.#serveCell(cell);
+        // Room this turn made in a mailbox of this thread goes to the messages waiting for it.
+        if (this.#courier.hasLocalBacklog) this.#courier.flushLocal!();
       } else if (!this.#spin.spin(this.#hasWork) && !this.#letGo()) {
         if (this.timers.size === 0) return false;
         const now = this.now = performance.now();

@@ -169,6 +169,9 @@ export interface SendOptions {
   signal?: AbortSignal;
 }
 
+/** This thread's spin policy for senders waiting for space (a full mailbox is the slow path). */
+const senderSpin = new SpinPolicy({ maxSpins: 4000 });
+
 function returnFalse(): boolean {
   return false;
 }
@@ -463,12 +466,19 @@ export class Mailbox {
     const deadline = performance.now() + timeoutMs;
     Atomics.add(this.#arena.i32, this.#h + WORD_SENDERS_WAITING, 1);
     try {
+      const words = this.#arena.i32;
+      const spaceWord = this.#h + WORD_SPACE;
       for (;;) {
-        const space = Atomics.load(this.#arena.i32, this.#h + WORD_SPACE);
+        const space = Atomics.load(words, spaceWord);
         if (this.trySend(source, start, end)) return;
+        // The receiver is most likely draining right now: a short spin for the space it frees
+        // beats a futex wake (~50 µs) each time the ring fills.
+        if (senderSpin.spin(() => Atomics.load(words, spaceWord) !== space)) continue;
         const remaining = deadline - performance.now();
         if (!(remaining > 0)) throw this.#fullError(end - start, timeoutMs);
-        Atomics.wait(this.#arena.i32, this.#h + WORD_SPACE, space, remaining);
+        const parkedAt = performance.now();
+        Atomics.wait(words, spaceWord, space, remaining);
+        senderSpin.parked(performance.now() - parkedAt);
       }
     } finally {
       Atomics.sub(this.#arena.i32, this.#h + WORD_SENDERS_WAITING, 1);

@@ -76,6 +76,8 @@ export class SystemCourier implements Courier {
   #writing = false;
   readonly #mailboxes = new Map<number, Mailbox>();
   readonly #backlogs = new Map<Mailbox, Waiting[]>();
+  /** Mailboxes of this thread's own receiver that have a backlog. */
+  readonly #local: Mailbox[] = [];
 
   constructor(options: CourierOptions) {
     this.arena = options.arena;
@@ -197,7 +199,50 @@ export class SystemCourier implements Courier {
     }
     const waiting = [this.#waiting(mailbox, writer, target, sender, message)];
     this.#backlogs.set(mailbox, waiting);
-    this.#drain(mailbox, waiting);
+    // A mailbox this thread receives from frees up only when this thread's loop serves it:
+    // the loop flushes the backlog after each turn (flushLocal). Any other waits for space.
+    if (mailbox.receiverDoorbell === this.doorbell && this.doorbell !== 0) {
+      this.#local.push(mailbox);
+    } else this.#drain(mailbox, waiting);
+  }
+
+  /** Whether messages to this thread's own mailboxes wait for room (see {@link flushLocal}). */
+  get hasLocalBacklog(): boolean {
+    return this.#local.length > 0;
+  }
+
+  /**
+   * Sends what waits for room in this thread's own mailboxes, as far as there is room now; the
+   * receive loop calls it after serving mailboxes. Messages waiting past their send timeout
+   * become dead letters.
+   */
+  flushLocal(): void {
+    const local = this.#local;
+    for (let i = 0; i < local.length; i++) {
+      const mailbox = local[i];
+      const waiting = this.#backlogs.get(mailbox)!;
+      while (waiting.length > 0) {
+        const next = waiting[0];
+        try {
+          if (!mailbox.trySend(next.bytes)) {
+            if (performance.now() < next.expires) break;
+            this.deadLetter(
+              next.target,
+              next.sender,
+              next.message,
+              "its mailbox stayed full for the whole send timeout",
+            );
+          }
+        } catch (error) {
+          this.deadLetter(next.target, next.sender, next.message, reasonOf(error));
+        }
+        waiting.shift();
+      }
+      if (waiting.length === 0) {
+        this.#backlogs.delete(mailbox);
+        local.splice(i--, 1);
+      }
+    }
   }
 
   #waiting(
@@ -217,12 +262,7 @@ export class SystemCourier implements Courier {
       try {
         await mailbox.sendAsync(next.bytes, { timeout: next.expires - performance.now() });
       } catch (error) {
-        const reason = error instanceof MailboxFullError
-          ? "its mailbox stayed full for the whole send timeout"
-          : error instanceof MailboxClosedError
-          ? "its actor has stopped"
-          : `it could not be sent: ${error instanceof Error ? error.message : String(error)}`;
-        this.deadLetter(next.target, next.sender, next.message, reason);
+        this.deadLetter(next.target, next.sender, next.message, reasonOf(error));
       }
       waiting.shift();
     }
@@ -273,6 +313,15 @@ export class SystemCourier implements Courier {
       throw error;
     }
   }
+}
+
+/** Why a message that waited for room was not sent. */
+function reasonOf(error: unknown): string {
+  if (error instanceof MailboxFullError) {
+    return "its mailbox stayed full for the whole send timeout";
+  }
+  if (error instanceof MailboxClosedError) return "its actor has stopped";
+  return `it could not be sent: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 /** A short description of a message for dead-letter reports: its class, or its type. */
