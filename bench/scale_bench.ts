@@ -57,7 +57,9 @@ async function spawnAndAnswer(pool: ReturnType<typeof system.createPool>) {
   const heaps = async () => {
     gc?.();
     let total = process.memoryUsage().heapUsed;
-    for (const meter of meters) total += await bridge.call(meter, "heap", { timeout: 10_000 }) as number;
+    for (const meter of meters) {
+      total += await bridge.call(meter, "heap", { timeout: 10_000 }) as number;
+    }
     return total;
   };
   const heapBefore = await heaps();
@@ -70,13 +72,34 @@ async function spawnAndAnswer(pool: ReturnType<typeof system.createPool>) {
   const rssPerActor = (process.memoryUsage().rss - rssBefore) / refs.length;
   const mailbox = pool.mailboxCapacity + 128;
   console.log(
-    `(a) ${SPAWNED} actors spawned into a 2-worker pool and answered: ${(SPAWNED / seconds).toFixed(0)} ` +
-      `actors/s. Memory per idle actor: ${heapPerActor.toFixed(0)} bytes of JS heap (all threads, ` +
+    `(a) ${SPAWNED} actors spawned into a 2-worker pool and answered: ${
+      (SPAWNED / seconds).toFixed(0)
+    } ` +
+      `actors/s. Memory per idle actor: ${
+        heapPerActor.toFixed(0)
+      } bytes of JS heap (all threads, ` +
       `after GC${gc ? "" : " — run with --expose-gc, this is rough"}) plus its ${mailbox}-byte ` +
       `mailbox in shared memory; process RSS grew ${rssPerActor.toFixed(0)} bytes per actor ` +
       `(heap pages V8 keeps, allocator slack).`,
   );
   await bridge.stop(refs, 60_000);
+  Deno.bench({
+    name: `ringmail: spawn ${BATCH} actors into the pool and get a reply from each`,
+    group: "spawn and answer",
+    n: 20,
+    warmup: 2,
+    async fn() {
+      const batch = Array.from({ length: BATCH }, () => pool.spawn(Answer));
+      for await (
+        const _ of bridge.multiCall(batch.map((ref, i) => [ref as never, i] as const), {
+          timeout: 60_000,
+        })
+      );
+      await bridge.stop(batch, 60_000);
+    },
+  });
+}
+
 /** Two plain workers playing postMessage roles (see bench/_ring_bench_worker.ts). */
 function postMessagePair(kinds: [Setup["kind"], Setup["kind"]]) {
   const module = new URL("./_ring_bench_worker.ts", import.meta.url);
