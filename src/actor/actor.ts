@@ -67,7 +67,7 @@ export function constructActor<A extends Actor<unknown>>(
  *
  * @example The seed's Worker: doubles numbers and sends them to the right warehouse
  * ```ts
- * import { Actor, type ActorRef, ActorSystem, handles, message } from "@ringmail/actors";
+ * import { Actor, type ActorRef, ActorSystem, Bridge, handles, message } from "@ringmail/actors";
  *
  * @message()
  * export class Task {

@@ -102,7 +102,7 @@ export interface SendOptions {
  *
  * @example Send a message and let the actor reply to its sender
  * ```ts
- * import { Actor, ActorSystem, handles, OtherMessage } from "@ringmail/actors";
+ * import { Actor, type ActorRef, ActorSystem, Bridge, handles, OtherMessage } from "@ringmail/actors";
  *
  * export class Echo extends Actor<unknown> {
  *   static readonly module = import.meta.url;
@@ -112,10 +112,12 @@ export interface SendOptions {
  *   }
  * }
  *
- * await using system = new ActorSystem();
- * const echo = system.spawn(Echo);
- * const bridge = system.bridge();
- * console.log(await bridge.call(echo, "ping", { timeout: 5000 })); // "ping"
+ * if (import.meta.main) {
+ *   await using system = new ActorSystem();
+ *   using bridge = new Bridge(system);
+ *   const echo = system.spawn(Echo);
+ *   console.log(await bridge.call(echo, "ping", { timeout: 5000 })); // "ping"
+ * }
  * ```
  */
 export class ActorRef<M = unknown> {

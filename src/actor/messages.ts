@@ -13,16 +13,19 @@ import { registerMessage } from "../codec/mod.ts";
  *
  * @example
  * ```ts
- * import { Actor, ActorSystem, Stop, Stopped } from "@ringmail/actors";
+ * import { Actor, ActorSystem, Bridge, Stop, Stopped } from "@ringmail/actors";
  *
  * export class Idle extends Actor {
  *   static readonly module = import.meta.url;
  * }
  *
- * await using system = new ActorSystem();
- * const idle = system.spawn(Idle);
- * const reply = await system.bridge().call(idle, new Stop(), { timeout: 5000 });
- * console.log(reply instanceof Stopped); // true
+ * if (import.meta.main) {
+ *   await using system = new ActorSystem();
+ *   using bridge = new Bridge(system);
+ *   const idle = system.spawn(Idle);
+ *   const reply = await bridge.call(idle, new Stop(), { timeout: 5000 });
+ *   console.log(reply instanceof Stopped); // true
+ * }
  * ```
  */
 export class Stop {

@@ -26,7 +26,7 @@ const EMPTY_VIEW = new DataView(EMPTY.buffer);
  *
  * @example Read an envelope written with a Writer
  * ```ts
- * import { checkVersion, CODEC_VERSION, Reader, Writer } from "@ringmail/actors";
+ * import { checkVersion, CODEC_VERSION, Reader, Writer } from "./mod.ts";
  *
  * const writer = new Writer();
  * writer.reset();

@@ -15,7 +15,7 @@ import { CodecError } from "./codec_error.ts";
  *
  * @example Frame a body by hand
  * ```ts
- * import { CODEC_VERSION, Writer } from "@ringmail/actors";
+ * import { CODEC_VERSION, Writer } from "./mod.ts";
  *
  * const writer = new Writer();
  * writer.reset();
@@ -33,7 +33,7 @@ export const CODEC_VERSION: number = 1;
  *
  * @example Check a frame's first byte
  * ```ts
- * import { checkVersion, CODEC_VERSION } from "@ringmail/actors";
+ * import { checkVersion, CODEC_VERSION } from "./mod.ts";
  *
  * checkVersion(CODEC_VERSION); // fine
  * try {

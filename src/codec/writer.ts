@@ -35,7 +35,7 @@ const EMPTY = new Uint8Array(0);
  *
  * @example Encode an envelope around a message, then copy it out
  * ```ts
- * import { CODEC_VERSION, Writer } from "@ringmail/actors";
+ * import { CODEC_VERSION, Writer } from "./mod.ts";
  *
  * const writer = new Writer();
  * writer.reset();

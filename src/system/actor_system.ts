@@ -200,7 +200,7 @@ const GUARDIAN_MAILBOX_BYTES = 1 << 20;
  *
  * @example The seed's Pinger and Ponger, one line each to start
  * ```ts
- * import { Actor, type ActorRef, ActorSystem, handles, message } from "@ringmail/actors";
+ * import { Actor, type ActorRef, ActorSystem, Bridge, handles, message } from "@ringmail/actors";
  *
  * @message()
  * export class Ping {
@@ -215,9 +215,12 @@ const GUARDIAN_MAILBOX_BYTES = 1 << 20;
  *   }
  * }
  *
- * await using system = new ActorSystem();
- * const ponger = system.spawn(Ponger);
- * console.log(await system.bridge().call(ponger, new Ping(1), { timeout: 5000 })); // "pong 1"
+ * if (import.meta.main) {
+ *   await using system = new ActorSystem();
+ *   using bridge = new Bridge(system);
+ *   const ponger = system.spawn(Ponger);
+ *   console.log(await bridge.call(ponger, new Ping(1), { timeout: 5000 })); // "pong 1"
+ * }
  * ```
  */
 export class ActorSystem implements AsyncDisposable {
