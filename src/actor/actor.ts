@@ -82,9 +82,12 @@ export function constructActor<A extends Actor<unknown>>(
  *   }
  * }
  *
- * await using system = new ActorSystem();
- * const doubler = system.spawn(Doubler);
- * console.log(await system.bridge().call(doubler, new Task(21), { timeout: 5000 })); // 42
+ * if (import.meta.main) {
+ *   await using system = new ActorSystem();
+ *   using bridge = new Bridge(system);
+ *   const doubler = system.spawn(Doubler);
+ *   console.log(await bridge.call(doubler, new Task(21), { timeout: 5000 })); // 42
+ * }
  * ```
  */
 export abstract class Actor<M = unknown> {
