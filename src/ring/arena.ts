@@ -11,7 +11,9 @@
  *   8  bump: first never-allocated byte (64-aligned) CAS by any allocating thread
  *  12  maximum size in bytes                         written once by the creator
  *  16  next thread id                                Atomics.add by any thread that registers
- *  20  reserved for the layers above (e.g. a death epoch)
+ *  20  byte offset of the dead-thread bitmap           written once by the creator
+ *  24  deaths so far (bumped by markThreadDead)         Atomics.add
+ *  28  reserved for the layers above
  *  64  free-list heads, one BigInt64 per size class  CAS by any allocating or freeing thread
  *      (class k holds blocks of 64 << k bytes): low 32 bits = byte offset of the first free
  *      block (0 = empty), high 32 bits = a tag bumped on every pop, so a stale head can never
@@ -39,8 +41,12 @@ const WORD_VERSION = 1;
 const WORD_BUMP = 2;
 const WORD_MAX_BYTES = 3;
 const WORD_NEXT_THREAD_ID = 4;
-/** First Int32 word the layers above may use for arena-wide counters (words 5..15). */
-export const ARENA_USER_WORD = 5;
+const WORD_DEAD_BITMAP = 5;
+const WORD_DEATHS = 6;
+/** First Int32 word the layers above may use for arena-wide counters (words 7..15). */
+export const ARENA_USER_WORD = 7;
+/** Threads the dead-thread bitmap has room for (thread ids are below this). */
+export const MAX_THREADS = 1 << 16;
 const FREE_LIST_BYTE = 64;
 const SIZE_CLASSES = 24; // 64 B .. 512 MiB
 /** Bytes taken by the arena header; the first block starts here. */
@@ -141,7 +147,9 @@ export class Arena {
     header[WORD_MAX_BYTES] = maxBytes;
     header[WORD_NEXT_THREAD_ID] = 1;
     Atomics.store(header, WORD_MAGIC, MAGIC);
-    return new Arena(buffer);
+    const arena = new Arena(buffer);
+    Atomics.store(header, WORD_DEAD_BITMAP, arena.allocate(MAX_THREADS / 8));
+    return arena;
   }
 
   /** Opens an arena made by {@link Arena.create}, usually in another Worker. */
@@ -170,7 +178,34 @@ export class Arena {
 
   /** A new small integer, unique within this arena, naming a thread (a producer id). */
   newThreadId(): number {
-    return Atomics.add(this.header, WORD_NEXT_THREAD_ID, 1);
+    const id = Atomics.add(this.header, WORD_NEXT_THREAD_ID, 1);
+    if (id >= MAX_THREADS) {
+      throw new ArenaFullError(`an arena serves at most ${MAX_THREADS - 1} threads over its life`);
+    }
+    return id;
+  }
+
+  /**
+   * Records that thread `id` is gone (its Worker died or was terminated): receivers then skip
+   * records it reserved and never published (see Mailbox.read), instead of waiting for them
+   * forever. Only once the thread can no longer run: after `Worker.terminate()`.
+   */
+  markThreadDead(id: number): void {
+    const bitmap = Atomics.load(this.header, WORD_DEAD_BITMAP);
+    Atomics.or(this.words, (bitmap >> 2) + (id >> 5), 1 << (id & 31));
+    Atomics.add(this.header, WORD_DEATHS, 1);
+  }
+
+  /** Whether thread `id` was marked dead. */
+  isThreadDead(id: number): boolean {
+    if (!(id > 0 && id < MAX_THREADS)) return false;
+    const bitmap = Atomics.load(this.header, WORD_DEAD_BITMAP);
+    return (Atomics.load(this.words, (bitmap >> 2) + (id >> 5)) & (1 << (id & 31))) !== 0;
+  }
+
+  /** How many threads were marked dead so far: a cheap "has anyone died since?" check. */
+  get deaths(): number {
+    return Atomics.load(this.header, WORD_DEATHS);
   }
 
   /**

@@ -24,7 +24,13 @@
  *                                           while senders wait, and by close()
  * word 18  senders waiting for space        Atomics.add/sub by blocked producers (rare)
  * word 19  closed flag                      set by close() after the CLOSED bit
+ * word 20  consumed cursor                  plain store by the consumer after each record:
+ *                                           how far it has read, published or not
  * ```
+ *
+ * The consumed cursor lets a new receiver take over from one that died (its Worker was
+ * terminated) without reading again what the dead one had already taken: it starts there, and
+ * zeroes the span between the published read cursor and it before publishing.
  *
  * The consumer's line holds what the consumer reads on every record or empty look (the
  * senders-waiting count and the closed flag), so that a consumer waiting for work never pulls
@@ -97,6 +103,7 @@ import { waitWordAsync } from "./wait.ts";
 const WORD_WRITE = 0;
 const WORD_SENDERS_WAITING = 18;
 const WORD_CLOSED_FLAG = 19;
+const WORD_CONSUMED = 20;
 const WORD_CAPACITY = 2;
 const WORD_DATA = 3;
 const WORD_RECEIVER = 4;
@@ -227,6 +234,8 @@ export class Mailbox {
   maxExternal = 0;
   /** After {@link read} returned a length: where that record's payload starts in `bytes`. */
   recordStart = 0;
+  /** Records this receiver skipped because their producer died before publishing them. */
+  abandoned = 0;
 
   readonly #arena: Arena;
   /** Byte offset of the data ring in the arena. */
@@ -616,12 +625,19 @@ export class Mailbox {
    */
   bindReceiver(doorbell: Doorbell, options: BindOptions = {}): void {
     this.#receiver = doorbell;
+    const words = this.#arena.i32;
+    const read = Atomics.load(words, this.#h + WORD_READ);
+    const consumed = Atomics.load(words, this.#h + WORD_CONSUMED);
+    // A receiver before this one may have read past what it published (it died, or was
+    // unbound without a flush): start where it stopped reading.
+    const ahead = (consumed - read) | 0;
     if (this.#hasRecord === returnFalse) {
       this.#hasRecord = () => this.hasRecord();
       this.#hasRecordOrClosed = () => this.hasRecord() || this.#drainedAndClosed();
     }
     this.#spin = options.spin ?? new SpinPolicy();
-    this.#readCursor = this.#publishedRead = Atomics.load(this.#arena.i32, this.#h + WORD_READ);
+    this.#publishedRead = read;
+    this.#readCursor = ahead > 0 && ahead <= this.capacity ? consumed : read;
     Atomics.store(
       this.#arena.i32,
       this.#h + WORD_RECEIVER,
@@ -699,6 +715,15 @@ export class Mailbox {
       const head = Atomics.load(words, (base + position) >> 2);
       if ((head & COMMITTED) === 0) {
         if (head === 0 && this.#drainedAndClosed()) return CLOSED_AND_DRAINED;
+        // Reserved by a producer that died before publishing: skip it, or this mailbox would
+        // wait for it forever.
+        if (
+          (head & RESERVED) !== 0 && this.#arena.isThreadDead(words[((base + position) >> 2) + 1])
+        ) {
+          this.discardStalled();
+          this.abandoned++;
+          continue;
+        }
         return EMPTY;
       }
       const length = head & LENGTH_MASK;
@@ -726,6 +751,9 @@ export class Mailbox {
   release(): void {
     this.#readCursor = (this.#readCursor + this.#readBytes) | 0;
     this.#readBytes = 0;
+    // A plain store on the consumer's own line: what a receiver taking over after this one dies
+    // starts from (see the layout above).
+    this.#arena.i32[this.#h + WORD_CONSUMED] = this.#readCursor;
     if (this.#readBlock !== 0) {
       this.#arena.free(this.#readBlock, this.#readBlockSize);
       this.#readBlock = 0;

@@ -366,3 +366,39 @@ Deno.test("mailbox: a payload larger than the ring travels in an arena block, in
     (error: unknown) => error instanceof MessageTooLargeError && error.limit === 1 << 21,
   );
 });
+
+Deno.test("mailbox: a record reserved by a producer that died is skipped, not waited for", () => {
+  const arena = Arena.create({ maxBytes: 1 << 24 });
+  const box = Mailbox.create(arena, { capacity: 256 });
+  box.bindReceiver(Doorbell.create(arena));
+  const dying = Mailbox.attach(arena, box.offset, arena.newThreadId());
+  const living = Mailbox.attach(arena, box.offset, arena.newThreadId());
+  assert.ok(dying.reserve(8) >= 0); // and then its worker is terminated
+  living.trySend(bytesOf(7));
+  assert.equal(box.read(), EMPTY, "the reserved record holds the others back");
+  arena.markThreadDead(dying.producerId);
+  assert.equal(box.read(), 1);
+  assert.deepEqual(box.bytes.slice(box.recordStart, box.recordStart + 1), bytesOf(7));
+  assert.equal(box.abandoned, 1);
+  assert.equal(arena.isThreadDead(living.producerId), false);
+});
+
+Deno.test("mailbox: a receiver taking over from one that died starts where it stopped reading", () => {
+  const arena = Arena.create({ maxBytes: 1 << 24 });
+  const box = Mailbox.create(arena, { capacity: 1024 });
+  box.bindReceiver(Doorbell.create(arena));
+  const producer = Mailbox.attach(arena, box.offset, 3);
+  for (let i = 0; i < 5; i++) producer.trySend(bytesOf(i));
+  for (let i = 0; i < 3; i++) {
+    box.read();
+    box.release(); // read, not yet handed back (space is published in batches)
+  }
+  // The first receiver's worker dies; another thread's handle takes over.
+  const heir = Mailbox.attach(arena, box.offset, 4);
+  heir.bindReceiver(Doorbell.create(arena));
+  assert.deepEqual(heir.receive(0), bytesOf(3));
+  assert.deepEqual(heir.receive(0), bytesOf(4));
+  assert.equal(heir.receive(0), null);
+  heir.flush();
+  assert.equal(heir.usedBytes, 0, "the heir zeroed and handed back what its predecessor read");
+});
