@@ -28,7 +28,13 @@
  */
 
 export { RingmailError } from "./src/errors.ts";
-export { Actor, type MessagesOf, type Received } from "./src/actor/actor.ts";
+export {
+  Actor,
+  type ActorClass,
+  type ChildOptions,
+  type MessagesOf,
+  type Received,
+} from "./src/actor/actor.ts";
 export { ActorNotStartedError, ActorRef, type SendOptions } from "./src/actor/actor_ref.ts";
 export {
   type Handler,
@@ -36,22 +42,34 @@ export {
   handles,
   type MessageType,
 } from "./src/actor/handles.ts";
-export { OtherMessage, ReceiveTimeout, Stop, Stopped } from "./src/actor/messages.ts";
+export {
+  type DeadLetterKind,
+  OtherMessage,
+  ReceiveTimeout,
+  Stop,
+  Stopped,
+  Terminated,
+  type TerminationKind,
+} from "./src/actor/messages.ts";
+export type { Directive, SupervisionStrategy } from "./src/actor/supervision.ts";
 export type { RepeatOptions, Timer } from "./src/actor/timers.ts";
 export { ActorPool, type PoolOptions } from "./src/system/actor_pool.ts";
-export {
-  type ActorClass,
-  type ActorFailure,
-  ActorSystem,
-  type ActorSystemOptions,
-  type DeadLetter,
-  type SpawnOptions,
-} from "./src/system/actor_system.ts";
+export { ActorSystem } from "./src/system/actor_system.ts";
+export type {
+  ActorFailure,
+  ActorSystemOptions,
+  CutOffActor,
+  DeadLetter,
+  ShutdownOptions,
+  ShutdownReport,
+  SpawnOptions,
+} from "./src/system/options.ts";
 export {
   ActorDeadError,
   CallTimeoutError,
   SpawnError,
   SystemClosedError,
+  WorkerDiedError,
 } from "./src/system/errors.ts";
 export { Bridge, type CallOptions, type MultiCallResult, type StopOptions } from "./src/bridge.ts";
 export {

@@ -22,6 +22,7 @@ import {
   type SenderCache,
   Stop,
   Stopped,
+  type Terminated,
   type Timer,
 } from "./actor/mod.ts";
 import { checkDelay } from "./actor/timers.ts";
@@ -133,6 +134,8 @@ export class Bridge implements Disposable {
   readonly #pending = new Map<number, PendingCall>();
   readonly #deadlines = new TimerHeap<PendingCall>();
   readonly #timers = new Set<LoopTimer>();
+  /** Pending {@link whenTerminated} promises, rejected if the Bridge closes first. */
+  readonly #endWaiters = new Set<{ reject: (error: unknown) => void; done: boolean }>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = -1;
   readonly #spin = new SpinPolicy({ maxSpins: 2000 });
@@ -168,9 +171,15 @@ export class Bridge implements Disposable {
     this.#mailbox.bindReceiver(host.doorbell);
     this.#generation = host.directory.generation(this.#slot);
     host.directory.setState(this.#slot, SlotState.Running);
-    this.#unwatch = host.watchDeaths((slot, generation, reason) =>
+    const unwatchLosses = host.watchLosses((slot, generation, reason) =>
       this.#actorGone(slot, generation, reason)
     );
+    // A thread that died may have held up a reply in this mailbox: read past it now.
+    const unwatchDeaths = host.watchThreadDeaths(() => this.#readReplies());
+    this.#unwatch = () => {
+      unwatchLosses();
+      unwatchDeaths();
+    };
   }
 
   /**
@@ -386,6 +395,62 @@ export class Bridge implements Disposable {
   }
 
   /**
+   * Resolves when the actor `target` ends — it stops, fails for good, fails to start, or its
+   * Worker dies — with the `Terminated` a watcher would get; at once (kind `"not-running"`)
+   * when it is not running. Never rejects because of the actor.
+   *
+   * @param target the actor to await.
+   * @param options a signal to stop waiting (the promise then rejects with its reason).
+   * @returns how the actor ended.
+   * @throws {SystemClosedError} when the Bridge is closed before the actor ends.
+   *
+   * @example
+   * ```ts
+   * import { Actor, ActorSystem, Bridge, Stop } from "@ringmail/actors";
+   *
+   * export class Job extends Actor {
+   *   static readonly module = import.meta.url;
+   * }
+   *
+   * if (import.meta.main) {
+   *   await using system = new ActorSystem();
+   *   using bridge = new Bridge(system);
+   *   const job = system.spawn(Job);
+   *   job.send(new Stop());
+   *   const end = await bridge.whenTerminated(job);
+   *   console.log(end.kind); // "stopped"
+   * }
+   * ```
+   */
+  whenTerminated(
+    target: ActorRef<never>,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Terminated> {
+    return new Promise<Terminated>((resolve, reject) => {
+      if (this.#closed) {
+        reject(new SystemClosedError("cannot wait for an actor: the Bridge is closed"));
+        return;
+      }
+      const signal = options.signal;
+      const waiter = { reject, done: false };
+      const settle = (ok: boolean, value: unknown) => {
+        if (waiter.done) return;
+        waiter.done = true;
+        this.#endWaiters.delete(waiter);
+        signal?.removeEventListener("abort", onAbort);
+        if (ok) resolve(value as Terminated);
+        else reject(value);
+      };
+      const onAbort = () => settle(false, signal!.reason);
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener("abort", onAbort, { once: true });
+      waiter.reject = (error) => settle(false, error);
+      this.#endWaiters.add(waiter);
+      this.#host.whenEnded(target as ActorRef<unknown>).then((end) => settle(true, end));
+    });
+  }
+
+  /**
    * Sends `message` to `target` after `delayMs` (with no sender). The message is encoded now;
    * the timer runs on this thread's actor-system loop, and is cancelled if the Bridge closes.
    * @returns the timer, to cancel it.
@@ -433,6 +498,9 @@ export class Bridge implements Disposable {
     this.#unwatch();
     for (const timer of [...this.#timers]) timer.cancel();
     for (const call of [...this.#pending.values()]) this.#gone(call, "the Bridge was closed");
+    for (const waiter of [...this.#endWaiters]) {
+      waiter.reject(new SystemClosedError("stopped waiting for an actor: the Bridge was closed"));
+    }
     const directory = this.#host.directory;
     directory.setState(this.#slot, SlotState.Dead);
     this.#mailbox.close();
@@ -509,11 +577,16 @@ export class Bridge implements Disposable {
       mailbox.release();
       const call = this.#pending.get(this.#isMine() ? tag : 0);
       if (call === undefined) {
+        // A late Undeliverable is news of a dead letter already counted: nothing more to say.
+        if (message instanceof Undeliverable) continue;
         const self = new Ref(this.#slot, this.#generation, tag, courier);
-        const reason = this.#isMine()
-          ? "the call it answers had already settled"
-          : "it was sent to an earlier owner of this Bridge's mailbox";
-        courier.deadLetter(self, this.#envelope.sender, message, reason);
+        if (this.#isMine()) {
+          const reason = "it answers a call that had already settled (timed out, or aborted)";
+          courier.deadLetter(self, this.#envelope.sender, message, "unanswered", reason);
+        } else {
+          const reason = "it was sent to an earlier owner of this Bridge's mailbox";
+          courier.deadLetter(self, this.#envelope.sender, message, "stale", reason);
+        }
       } else if (message instanceof Undeliverable) {
         this.#gone(call, message.reason);
       } else {

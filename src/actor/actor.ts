@@ -9,6 +9,32 @@ import { ActorNotStartedError, type ActorRef } from "./actor_ref.ts";
 import type { Stop } from "./messages.ts";
 import type { RepeatOptions, Timer } from "./timers.ts";
 
+/**
+ * An actor class that can be spawned: it extends `Actor` and says where its module is, with
+ * `static readonly module = import.meta.url`, so its Worker can load it.
+ */
+// deno-lint-ignore no-explicit-any
+export type ActorClass<A extends Actor<any> = Actor<any>> = (new (...args: any[]) => A) & {
+  /** The URL of the module that exports the class: `import.meta.url` in that module. */
+  readonly module: string;
+};
+
+/** Options of {@link Actor.spawnWith}: how to start a child. */
+export interface ChildOptions {
+  /** The child's name in errors and logs. Default: its class name. */
+  name?: string;
+  /**
+   * Another actor to place the child next to, in the same Worker (`this.self`: the parent's
+   * own Worker): sends between them never cross threads. Default: like the parent — in the
+   * parent's pool when the parent is pooled, otherwise in a Worker of its own.
+   */
+  near?: ActorRef<never>;
+  /** Bytes in the child's mailbox ring, a power of two. Default: the system's. */
+  mailboxCapacity?: number;
+  /** Milliseconds a send to the child waits for room before it fails. Default: the system's. */
+  sendTimeout?: number;
+}
+
 /** A message taken with {@link Actor.receive}, with who sent it. */
 export interface Received<M = unknown> {
   /** The message. */
@@ -36,6 +62,16 @@ export interface ActorContext {
   ): Timer;
   /** See {@link Actor.setReceiveTimeout}. */
   setReceiveTimeout(ms: number | null): void;
+  /** See {@link Actor.spawnWith}. */
+  spawnChild(actorClass: ActorClass, options: ChildOptions, args: unknown[]): ActorRef<unknown>;
+  /** See {@link Actor.watch}. */
+  watch(target: ActorRef<unknown>): void;
+  /** See {@link Actor.unwatch}. */
+  unwatch(target: ActorRef<unknown>): void;
+  /** See {@link Actor.parent}. */
+  readonly parent: ActorRef<unknown> | null;
+  /** See {@link Actor.children}. */
+  readonly children: readonly ActorRef<unknown>[];
 }
 
 /** The context of the actor being constructed: the base constructor picks it up. */
@@ -171,6 +207,100 @@ export abstract class Actor<M = unknown> {
    */
   protected setReceiveTimeout(ms: number | null): void {
     this.#started().setReceiveTimeout(ms);
+  }
+
+  /**
+   * Starts a child of this actor: like `system.spawn`, and the child is supervised by this
+   * actor's class (its `static readonly supervision`, see `SupervisionStrategy`): when a
+   * handler of the child throws, that strategy resumes, restarts, stops it, or escalates the
+   * failure to this actor. Children stop when their parent stops or restarts.
+   *
+   * @param actorClass an exported subclass of `Actor` with `static readonly module = import.meta.url`.
+   * @param args the constructor's arguments; they travel to the child's Worker through the codec.
+   * @returns the child's ref, at once; messages sent before it runs wait in its mailbox.
+   * @throws {TypeError} when `actorClass` is not an actor class with a `module`.
+   * @throws {CodecError} when an argument cannot be sent.
+   * @throws {ActorNotStartedError} when the actor was made with `new` instead of spawned.
+   *
+   * @example A parent that restarts its failing worker child
+   * ```ts
+   * import { Actor, handles, type SupervisionStrategy } from "@ringmail/actors";
+   *
+   * export class Fragile extends Actor<string> {
+   *   static readonly module = import.meta.url;
+   *   @handles(String)
+   *   onText(text: string) {
+   *     if (text === "bad") throw new Error("cannot handle bad input");
+   *   }
+   * }
+   *
+   * export class Boss extends Actor<string> {
+   *   static readonly module = import.meta.url;
+   *   static readonly supervision: SupervisionStrategy = { onFailure: "restart" };
+   *   readonly #worker = this.spawn(Fragile);
+   *   @handles(String)
+   *   onText(text: string) {
+   *     this.#worker.send(text);
+   *   }
+   * }
+   * ```
+   */
+  protected spawn<C extends ActorClass>(
+    actorClass: C,
+    ...args: ConstructorParameters<C>
+  ): ActorRef<MessagesOf<InstanceType<C>>> {
+    return this.#started().spawnChild(actorClass, {}, args) as ActorRef<
+      MessagesOf<InstanceType<C>>
+    >;
+  }
+
+  /**
+   * {@link spawn} with options: a name, a place (`near`), a mailbox size, a send timeout.
+   *
+   * @param actorClass an exported subclass of `Actor` with `static readonly module = import.meta.url`.
+   * @param options the child's options.
+   * @param args the constructor's arguments.
+   * @returns the child's ref.
+   * @throws {TypeError} when `actorClass` is not an actor class with a `module`.
+   * @throws {RangeError} when an option is out of range.
+   * @throws {CodecError} when an argument cannot be sent.
+   */
+  protected spawnWith<C extends ActorClass>(
+    actorClass: C,
+    options: ChildOptions,
+    ...args: ConstructorParameters<C>
+  ): ActorRef<MessagesOf<InstanceType<C>>> {
+    return this.#started().spawnChild(actorClass, options, args) as ActorRef<
+      MessagesOf<InstanceType<C>>
+    >;
+  }
+
+  /**
+   * Watches `target`: when it ends (stops, fails for good, fails to start, or its Worker
+   * dies) this actor gets one `Terminated` message for it. Watching an actor that has already
+   * ended gets `Terminated` at once (kind `"not-running"`). Watching twice is watching once.
+   * @throws {TypeError} when `target` is this actor itself, or belongs to another system.
+   */
+  protected watch(target: ActorRef<never>): void {
+    this.#started().watch(target as ActorRef<unknown>);
+  }
+
+  /** Stops watching `target`: no `Terminated` for it arrives after this, even one on its way. */
+  protected unwatch(target: ActorRef<never>): void {
+    this.#started().unwatch(target as ActorRef<unknown>);
+  }
+
+  /**
+   * The actor that spawned this one and supervises it; `null` for an actor spawned by the
+   * system (its supervisor is then the system's strategy).
+   */
+  get parent(): ActorRef<unknown> | null {
+    return this.#started().parent;
+  }
+
+  /** This actor's children that have not ended (as far as it has heard). */
+  get children(): readonly ActorRef<unknown>[] {
+    return this.#started().children;
   }
 
   /** Called once after the constructor, before the first message (may be async). */

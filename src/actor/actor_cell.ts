@@ -8,10 +8,28 @@
 
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Mailbox } from "../ring/mod.ts";
-import { type Actor, type ActorContext, constructActor, type Received } from "./actor.ts";
+import {
+  type Actor,
+  type ActorClass,
+  type ActorContext,
+  type ChildOptions,
+  constructActor,
+  type Received,
+} from "./actor.ts";
 import { type ActorRef, type Courier, setAsyncSender, swapCurrentSender } from "./actor_ref.ts";
 import { type HandlerTable, handlerTable } from "./handles.ts";
-import { ReceiveTimeout, Stop, Stopped } from "./messages.ts";
+import {
+  ChildGone,
+  type DeadLetterKind,
+  Failed,
+  ReceiveTimeout,
+  Stop,
+  Stopped,
+  Terminated,
+  type TerminationKind,
+} from "./messages.ts";
+import { describeError, portableError } from "./portable_error.ts";
+import { type SupervisionStrategy, Supervisor } from "./supervision.ts";
 import {
   checkDelay,
   type LoopTimer,
@@ -27,12 +45,49 @@ export interface CellHost {
     target: ActorRef<unknown>,
     sender: ActorRef<unknown> | null,
     message: unknown,
+    kind: DeadLetterKind,
     reason: string,
   ): void;
-  /** A handler (or a hook) threw; the actor goes on with its next message. */
+  /**
+   * A handler threw while handling `message` (or, for an {@link Activity}, a hook or a child
+   * failed); reported before the supervisor decides.
+   */
   handlerFailed(cell: ActorCell, message: unknown, error: unknown): void;
-  /** The actor has stopped: its mailbox is closed and drained. */
+  /** The actor has stopped (see {@link ActorCell.endKind}): its mailbox is closed and drained. */
   stopped(cell: ActorCell): void;
+  /** Starts a child of `parent`'s actor; returns its ref at once. */
+  spawnChild(
+    parent: ActorCell,
+    actorClass: ActorClass,
+    options: ChildOptions,
+    args: unknown[],
+  ): ActorRef<unknown>;
+  /** `watcher` wants `Terminated` when `target` ends. */
+  watch(watcher: ActorCell, target: ActorRef<unknown>): void;
+  /** `watcher` no longer wants `Terminated` for `target`. */
+  unwatch(watcher: ActorCell, target: ActorRef<unknown>): void;
+}
+
+/** What an actor was doing when it failed, when it was not handling a message. */
+export class Activity {
+  constructor(readonly label: string) {}
+}
+
+/** Who supervises a cell: its parent (`null`: the system) and the strategy that applies. */
+export interface Supervision {
+  readonly parent: ActorRef<unknown> | null;
+  readonly strategy: SupervisionStrategy;
+}
+
+const UNSUPERVISED: Supervision = { parent: null, strategy: {} };
+
+/**
+ * Marks the system messages a cell handles itself before user dispatch: one property load per
+ * message instead of a chain of instanceof checks.
+ */
+const CONTROL: unique symbol = Symbol("ringmail.control");
+for (const type of [Stop, Failed, ChildGone, Terminated]) {
+  Object.defineProperty(type.prototype, CONTROL, { value: true });
 }
 
 /** Where a cell is in its life. */
@@ -77,13 +132,24 @@ export class ActorCell implements ActorContext {
   readonly self: ActorRef<unknown>;
   readonly name: string;
   readonly mailbox: Mailbox;
+  readonly parent: ActorRef<unknown> | null;
   state: CellState = CellState.Starting;
   actor: AnyActor | null = null;
   /** The last sender decoded for this actor (see Envelope.read). */
   lastSender: ActorRef<unknown> | null = null;
+  /** Why the actor ended (read once it has stopped). */
+  endKind: TerminationKind = "stopped";
+  /** Why the actor ended, in words. */
+  endReason = "stopped";
+  /** What failed, when the actor ended by failing. */
+  endError: Error | null = null;
   #table: HandlerTable | null = null;
   readonly #host: CellHost;
   readonly #loop: CellLoop;
+  readonly #supervisor: Supervisor;
+  /** The class and a maker of fresh constructor arguments: what a restart needs. */
+  #actorClass: (new (...args: never[]) => Actor<unknown>) | null = null;
+  #makeArgs: () => readonly unknown[] = () => [];
   /** Timers this actor set (cancelled when it stops); made on first use. */
   #timers: Set<LoopTimer> | null = null;
   #receiveTimeout = 0;
@@ -92,6 +158,10 @@ export class ActorCell implements ActorContext {
   #lastActivity = 0;
   /** Who asked this actor to stop, to answer `Stopped` to once it has. */
   #stopRequester: ActorRef<unknown> | null = null;
+  /** Children not yet gone, by slot; made on first spawn. */
+  #children: Map<number, ActorRef<unknown>> | null = null;
+  /** Actors this one watches, by slot; made on first watch. */
+  #watching: Map<number, ActorRef<unknown>> | null = null;
 
   constructor(
     self: ActorRef<unknown>,
@@ -99,12 +169,15 @@ export class ActorCell implements ActorContext {
     mailbox: Mailbox,
     host: CellHost,
     loop: CellLoop,
+    supervision: Supervision = UNSUPERVISED,
   ) {
     this.self = self;
     this.name = name;
     this.mailbox = mailbox;
     this.#host = host;
     this.#loop = loop;
+    this.parent = supervision.parent;
+    this.#supervisor = new Supervisor(supervision.strategy);
   }
 
   /** The slot of the actor, as in its ref. */
@@ -117,30 +190,54 @@ export class ActorCell implements ActorContext {
     return this.self.generation;
   }
 
+  /** The actor's class (null before start). */
+  get actorClass(): (new (...args: never[]) => Actor<unknown>) | null {
+    return this.#actorClass;
+  }
+
+  get children(): readonly ActorRef<unknown>[] {
+    return this.#children === null ? [] : [...this.#children.values()];
+  }
+
   /**
    * Constructs the actor and runs its `onStart`. Returns a promise when `onStart` is async; the
-   * cell is Running once it settles.
+   * cell is Running once it settles. A failing `onStart` is a failure like a handler's: the
+   * supervisor decides.
+   * @param makeArgs makes the constructor's arguments, afresh for each restart.
    * @throws whatever the constructor throws (the caller reports the spawn as failed).
    */
   start(
     actorClass: new (...args: never[]) => Actor<unknown>,
-    args: readonly unknown[],
+    makeArgs: () => readonly unknown[],
   ): void | Promise<void> {
+    this.#actorClass = actorClass;
+    this.#makeArgs = makeArgs;
+    this.#table = handlerTable(actorClass);
+    this.#construct();
+    return this.#begin();
+  }
+
+  #construct(): void {
     const previous = swapCurrentSender(this.self);
     try {
-      this.actor = constructActor(actorClass, args, this) as AnyActor;
+      this.actor = constructActor(this.#actorClass!, this.#makeArgs(), this) as AnyActor;
     } finally {
       swapCurrentSender(previous);
     }
-    this.#table = handlerTable(actorClass);
-    const started = this.#hook("onStart", undefined);
-    if (started === undefined) {
-      this.state = CellState.Running;
-      return;
-    }
+  }
+
+  /** Runs `onStart` of a freshly constructed actor; Running once it has. */
+  #begin(): void | Promise<void> {
     this.state = CellState.Busy;
-    return started.then(() => {
+    const running = () => {
       if (this.state === CellState.Busy) this.state = CellState.Running;
+    };
+    const started = this.#hook("onStart");
+    if (started === undefined) return running();
+    if (started instanceof Failure) return this.#failed(new Activity("onStart()"), started.error);
+    return started.then((outcome) => {
+      if (outcome instanceof Failure) return this.#failed(new Activity("onStart()"), outcome.error);
+      running();
     });
   }
 
@@ -175,6 +272,34 @@ export class ActorCell implements ActorContext {
     this.#receiveTimer = this.#own(this.#loop.timers.schedule(ms, 0, () => this.#quiet()));
   }
 
+  spawnChild(actorClass: ActorClass, options: ChildOptions, args: unknown[]): ActorRef<unknown> {
+    if (this.state === CellState.Stopping || this.state === CellState.Stopped) {
+      throw new TypeError(`${this.name} is stopping: it cannot spawn children any more`);
+    }
+    const child = this.#host.spawnChild(this, actorClass, options, args);
+    (this.#children ??= new Map()).set(child.slot, child);
+    return child;
+  }
+
+  watch(target: ActorRef<unknown>): void {
+    if (target.equals(this.self)) throw new TypeError(`${this.name} cannot watch itself`);
+    if (target.courier !== this.self.courier) {
+      throw new TypeError(`${target} belongs to another actor system than ${this.name}`);
+    }
+    const watching = this.#watching ??= new Map();
+    const known = watching.get(target.slot);
+    if (known !== undefined && known.generation === target.generation) return;
+    watching.set(target.slot, target);
+    this.#host.watch(this, target);
+  }
+
+  unwatch(target: ActorRef<unknown>): void {
+    const known = this.#watching?.get(target.slot);
+    if (known === undefined || known.generation !== target.generation) return;
+    this.#watching!.delete(target.slot);
+    this.#host.unwatch(this, target);
+  }
+
   /** The receive timeout's timer is due: quiet long enough, or check again later. */
   #quiet(): void {
     const ms = this.#receiveTimeout;
@@ -200,16 +325,27 @@ export class ActorCell implements ActorContext {
 
   /**
    * Handles one message. Returns a promise when the handler is async (or the actor is stopping
-   * asynchronously): the next message must wait until it settles.
+   * or restarting asynchronously): the next message must wait until it settles.
    */
   deliver(message: unknown, sender: ActorRef<unknown> | null): void | Promise<void> {
     if (this.#receiveTimeout !== 0 && !(message instanceof ReceiveTimeout)) {
       this.#lastActivity = this.#loop.now;
     }
-    if (message instanceof Stop) return this.stop(sender);
+    if (
+      typeof message === "object" && message !== null &&
+      (message as { [CONTROL]?: true })[CONTROL] === true && this.#control(message, sender)
+    ) {
+      return this.#controlResult;
+    }
     const handler = this.#table!.lookup(message);
     if (handler === null) {
-      this.#host.deadLetter(this.self, sender, message, `${this.name} has no handler for it`);
+      this.#host.deadLetter(
+        this.self,
+        sender,
+        message,
+        "no-handler",
+        `${this.name} has no handler for it`,
+      );
       return;
     }
     const actor = this.actor!;
@@ -221,8 +357,7 @@ export class ActorCell implements ActorContext {
         ? asyncActor.run(this.self, () => method.call(actor, message, sender))
         : method.call(actor, message, sender);
     } catch (error) {
-      this.#host.handlerFailed(this, message, error);
-      return;
+      return this.#failed(message, error);
     } finally {
       swapCurrentSender(previous);
     }
@@ -234,14 +369,147 @@ export class ActorCell implements ActorContext {
       },
       (error) => {
         if (this.state === CellState.Busy) this.state = CellState.Running;
-        this.#host.handlerFailed(this, message, error);
+        return this.#failed(message, error);
       },
     );
   }
 
+  /** What {@link #control} did with a system message it consumed. */
+  #controlResult: void | Promise<void> = undefined;
+
   /**
-   * Stops the actor: closes its mailbox to new messages, runs `onStop`, answers `Stopped` to
-   * whoever asked. Its remaining messages become dead letters as the loop drains them.
+   * Handles the system messages that never reach user handlers.
+   * @returns whether the message was consumed (the result is in `#controlResult`); a
+   * `Terminated` for a watched actor goes on to the user's handler.
+   */
+  #control(message: object, sender: ActorRef<unknown> | null): boolean {
+    this.#controlResult = undefined;
+    if (message instanceof Stop) {
+      this.#controlResult = this.stop(sender);
+      return true;
+    }
+    if (message instanceof Failed) {
+      const child = message.child;
+      // A failure of a child that is no longer ours (we restarted since) is moot.
+      const ours = child !== null &&
+        this.#children?.get(child.slot)?.generation === child.generation;
+      if (ours) {
+        this.#controlResult = this.#failed(
+          new Activity(`a failure escalated by ${child}`),
+          message.error,
+        );
+      }
+      return true;
+    }
+    if (message instanceof ChildGone) {
+      const child = message.child;
+      if (child !== null && this.#children?.get(child.slot)?.generation === child.generation) {
+        this.#children!.delete(child.slot);
+      }
+      return true;
+    }
+    if (message instanceof Terminated) {
+      const actor = message.actor;
+      const watched = actor === null ? undefined : this.#watching?.get(actor.slot);
+      // Unwatched since it was sent: Akka's promise, no Terminated after unwatch.
+      if (watched === undefined || watched.generation !== actor!.generation) return true;
+      this.#watching!.delete(actor!.slot);
+      return false;
+    }
+    return false;
+  }
+
+  /**
+   * A handler, hook or child failed: reports it, then does what the supervisor decides.
+   * Returns a promise when restarting or stopping runs async hooks.
+   */
+  #failed(message: unknown, error: unknown): void | Promise<void> {
+    this.#host.handlerFailed(this, message, error);
+    if (this.state === CellState.Stopping || this.state === CellState.Stopped) return;
+    let directive = this.#supervisor.decide(error);
+    // A restart whose constructor failed left no instance to resume.
+    if (directive === "resume" && this.actor === null) directive = "stop";
+    switch (directive) {
+      case "resume":
+        return;
+      case "restart":
+        return this.#restart(error);
+      case "stop":
+        return this.#stopFailed(error, false);
+      case "escalate":
+        return this.#stopFailed(error, true);
+    }
+  }
+
+  /** Stops the actor because it failed; when escalating, its parent then fails with the error. */
+  #stopFailed(error: unknown, escalate: boolean): void | Promise<void> {
+    this.endKind = "failed";
+    const portable = this.endError = portableError(error);
+    this.endReason = `${this.name} failed: ${describeError(error)}`;
+    const stopped = this.stop(null);
+    if (!escalate || this.parent === null) return stopped;
+    // After onStop: the parent hears of the failure once the child is done with it.
+    const parent = this.parent;
+    const tell = () =>
+      this.#loop.courier.deliver(parent, new Failed(this.self, portable), this.self);
+    if (stopped === undefined) return tell();
+    return stopped.then(tell);
+  }
+
+  /**
+   * A fresh instance behind the same ref and mailbox: the old one's `onStop`, its children
+   * stopped, its timers and watches dropped; then the constructor and `onStart` again.
+   */
+  #restart(error: unknown): void | Promise<void> {
+    this.state = CellState.Busy;
+    const stopped = this.#hook("onStop");
+    const fresh = (outcome: Failure | undefined | void) => {
+      if (outcome instanceof Failure) {
+        this.#host.handlerFailed(this, new Activity("onStop()"), outcome.error);
+      }
+      this.#dropInstance();
+      try {
+        this.#construct();
+      } catch (constructorError) {
+        this.actor = null;
+        this.state = CellState.Running;
+        return this.#failed(
+          new Activity(`a restart after ${describeError(error)}`),
+          constructorError,
+        );
+      }
+      return this.#begin();
+    };
+    if (stopped === undefined || stopped instanceof Failure) return fresh(stopped);
+    return stopped.then(fresh);
+  }
+
+  /** Lets go of what belongs to the current instance: children, timers, watches. */
+  #dropInstance(): void {
+    this.#stopChildren();
+    this.#receiveTimeout = 0;
+    this.#receiveTimer = null;
+    if (this.#timers !== null) { for (const timer of [...this.#timers]) timer.cancel(); }
+    if (this.#watching !== null) {
+      for (const target of this.#watching.values()) this.#host.unwatch(this, target);
+      this.#watching = null;
+    }
+    this.actor = null;
+  }
+
+  #stopChildren(): void {
+    if (this.#children === null) return;
+    // No sender: a child's Stopped would only come back as a dead letter.
+    for (const child of this.#children.values()) {
+      this.#loop.courier.deliver(child, new Stop(), null);
+    }
+    this.#children = null;
+  }
+
+  /**
+   * Stops the actor: closes its mailbox to new messages, stops its children, runs `onStop`,
+   * answers `Stopped` to whoever asked. Its remaining messages become dead letters as the loop
+   * drains them.
    */
   stop(requester: ActorRef<unknown> | null): void | Promise<void> {
     if (this.state === CellState.Stopping || this.state === CellState.Stopped) {
@@ -252,12 +520,21 @@ export class ActorCell implements ActorContext {
     this.state = CellState.Stopping;
     this.#stopRequester = requester;
     this.mailbox.close();
-    const stopped = this.#hook("onStop", undefined);
-    if (stopped === undefined) {
+    this.#stopChildren();
+    const stopped = this.actor === null ? undefined : this.#hook("onStop");
+    if (stopped === undefined || stopped instanceof Failure) {
+      if (stopped !== undefined) {
+        this.#host.handlerFailed(this, new Activity("onStop()"), stopped.error);
+      }
       this.#answerStopped(this.#stopRequester);
       return;
     }
-    return stopped.then(() => this.#answerStopped(this.#stopRequester));
+    return stopped.then((outcome) => {
+      if (outcome instanceof Failure) {
+        this.#host.handlerFailed(this, new Activity("onStop()"), outcome.error);
+      }
+      this.#answerStopped(this.#stopRequester);
+    });
   }
 
   /** The mailbox is closed and every record in it was read: the actor is gone. */
@@ -282,8 +559,11 @@ export class ActorCell implements ActorContext {
     }
   }
 
-  /** Runs an optional lifecycle hook; a promise when it is async; failures are reported. */
-  #hook(name: "onStart" | "onStop", message: unknown): Promise<void> | undefined {
+  /**
+   * Runs an optional lifecycle hook: undefined when it is missing or returned, a Failure when it
+   * threw, a promise (of undefined or a Failure) when it is async.
+   */
+  #hook(name: "onStart" | "onStop"): Failure | Promise<Failure | undefined> | undefined {
     const hook = this.actor?.[name];
     if (typeof hook !== "function") return undefined;
     const previous = swapCurrentSender(this.self);
@@ -293,17 +573,18 @@ export class ActorCell implements ActorContext {
         ? asyncActor.run(this.self, () => hook.call(this.actor))
         : hook.call(this.actor);
     } catch (error) {
-      this.#host.handlerFailed(this, message ?? `${name}()`, error);
-      return undefined;
+      return new Failure(error);
     } finally {
       swapCurrentSender(previous);
     }
     if (!isThenable(result)) return undefined;
-    return Promise.resolve(result).then(
-      () => {},
-      (error) => this.#host.handlerFailed(this, `${name}()`, error),
-    );
+    return Promise.resolve(result).then(() => undefined, (error) => new Failure(error));
   }
+}
+
+/** What a hook threw, as a value (a hook's failure is the cell's to handle, not to throw). */
+class Failure {
+  constructor(readonly error: unknown) {}
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

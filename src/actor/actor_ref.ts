@@ -91,6 +91,12 @@ export interface SendOptions {
    * outside. `null` sends anonymously.
    */
   sender?: ActorRef<unknown> | null;
+  /**
+   * When the message stops being worth handling, in milliseconds since the epoch (as
+   * `Date.now()` counts): if its target has not started handling it by then, it becomes a dead
+   * letter instead (kind `"deadline"`). Default: none. Bridge calls set it to their timeout.
+   */
+  deadline?: number;
 }
 
 /**
@@ -172,6 +178,7 @@ export class ActorRef<M = unknown> {
    * @throws {ActorNotStartedError} when the ref belongs to no running actor system.
    * @throws {CodecError} when the message cannot be written (naming the path inside it).
    * @throws {MessageTooLargeError} when the message is larger than any mailbox can take.
+   * @throws {RangeError} when `options.deadline` is not a positive finite number.
    */
   send(message: M, options?: SendOptions): void {
     const courier = this.courier;
@@ -181,9 +188,19 @@ export class ActorRef<M = unknown> {
           `system.spawn(...) and send through the ref spawn returns`,
       );
     }
-    let sender = options?.sender;
+    if (options === undefined) {
+      courier.deliver(this as ActorRef<unknown>, message, currentSender ?? asyncSender() ?? null);
+      return;
+    }
+    let sender = options.sender;
     if (sender === undefined) sender = currentSender ?? asyncSender() ?? null;
-    courier.deliver(this as ActorRef<unknown>, message, sender);
+    const deadline = options.deadline ?? 0;
+    if (options.deadline !== undefined && !(deadline > 0 && deadline < Infinity)) {
+      throw new RangeError(
+        `deadline must be a time in ms since the epoch (e.g. Date.now() + 500), got ${deadline}`,
+      );
+    }
+    courier.deliver(this as ActorRef<unknown>, message, sender, deadline);
   }
 
   /** Whether `other` addresses the same actor (the reply tag does not matter). */

@@ -5,6 +5,7 @@
  */
 
 import { registerMessage } from "../codec/mod.ts";
+import type { ActorRef } from "./actor_ref.ts";
 
 /**
  * Asks an actor to stop. The actor runs its `onStop()` hook (if it has one), answers
@@ -101,3 +102,98 @@ export class ReceiveTimeout {
   readonly #receiveTimeout = true;
 }
 registerMessage(ReceiveTimeout, { name: "ringmail.ReceiveTimeout", fields: [] });
+
+/**
+ * Why an actor ended, as {@link Terminated} reports it:
+ * - `"stopped"`: it handled `Stop`, or its supervisor or parent stopped it.
+ * - `"failed"`: a handler threw and its supervisor stopped it (directly, past the restart
+ *   limit, or by escalating).
+ * - `"start-failed"`: it never ran: its module did not load, or its constructor threw.
+ * - `"worker-died"`: its Worker ended under it (an uncaught error, `Deno.exit`, a terminate).
+ * - `"shutdown"`: the actor system shut down while it ran.
+ * - `"not-running"`: it had already ended, or never was an actor of this system, when it was
+ *   watched.
+ */
+export type TerminationKind =
+  | "stopped"
+  | "failed"
+  | "start-failed"
+  | "worker-died"
+  | "shutdown"
+  | "not-running";
+
+/**
+ * What a watcher gets when an actor it watches (`this.watch(ref)`) has ended, once: it
+ * stopped, failed for good, failed to start, or its Worker died. `kind` says which; `reason`
+ * says it in words; `error` is what failed, if something did.
+ *
+ * @example
+ * ```ts
+ * import { Actor, type ActorRef, handles, Terminated } from "@ringmail/actors";
+ *
+ * export class Monitor extends Actor<ActorRef | Terminated> {
+ *   static readonly module = import.meta.url;
+ *   @handles(Terminated)
+ *   onEnd(end: Terminated) {
+ *     console.log(`${end.actor} ended (${end.kind}): ${end.reason}`);
+ *   }
+ * }
+ * ```
+ */
+export class Terminated {
+  /**
+   * Made by the actor system for watchers.
+   * @param actor the actor that ended.
+   * @param kind why, as a value to branch on.
+   * @param reason why, in words.
+   * @param error what failed, when something did.
+   */
+  constructor(
+    readonly actor: ActorRef<unknown> | null = null,
+    readonly kind: TerminationKind = "stopped",
+    readonly reason: string = "",
+    readonly error: Error | null = null,
+  ) {}
+}
+registerMessage(Terminated, { name: "ringmail.Terminated" });
+
+/** @internal A child's failure escalated to its parent: the parent fails with `error`. */
+export class Failed {
+  constructor(
+    readonly child: ActorRef<unknown> | null = null,
+    readonly error: Error = new Error(),
+  ) {}
+}
+registerMessage(Failed, { name: "ringmail.Failed" });
+
+/** @internal The system to a parent: this child of yours has ended. */
+export class ChildGone {
+  constructor(readonly child: ActorRef<unknown> | null = null) {}
+}
+registerMessage(ChildGone, { name: "ringmail.ChildGone" });
+
+/**
+ * Why a message became a dead letter, as a value to branch on (the report's `reason` says it in
+ * words):
+ * - `"stopped"`: its target had stopped, or was stopping, or never started.
+ * - `"stale"`: it was sent through a ref to an earlier actor in the same slot.
+ * - `"deadline"`: its deadline passed before its target started handling it.
+ * - `"worker-died"`: its target's Worker died with it still in the mailbox.
+ * - `"start-failed"`: its target failed to start.
+ * - `"no-handler"`: its target has no handler for its class (and no `OtherMessage` handler).
+ * - `"mailbox-full"`: its target's mailbox stayed full for the whole send timeout.
+ * - `"undecodable"`: its bytes could not be decoded (a codec error, reported in `reason`).
+ * - `"unanswered"`: a reply to a Bridge call that had already settled.
+ * - `"shutdown"`: the actor system was shutting down.
+ */
+export type DeadLetterKind =
+  | "stopped"
+  | "stale"
+  | "deadline"
+  | "worker-died"
+  | "start-failed"
+  | "no-handler"
+  | "mailbox-full"
+  | "undecodable"
+  | "unanswered"
+  | "shutdown";

@@ -7,12 +7,14 @@
 
 export {
   Actor,
+  type ActorClass,
   type ActorContext,
+  type ChildOptions,
   constructActor,
   type MessagesOf,
   type Received,
 } from "./actor.ts";
-export { ActorCell, type CellHost, CellState } from "./actor_cell.ts";
+export { Activity, ActorCell, type CellHost, CellState, type Supervision } from "./actor_cell.ts";
 export {
   ActorNotStartedError,
   ActorRef,
@@ -28,7 +30,25 @@ export {
   handles,
   type MessageType,
 } from "./handles.ts";
-export { OtherMessage, ReceiveTimeout, Stop, Stopped } from "./messages.ts";
+export {
+  ChildGone,
+  type DeadLetterKind,
+  Failed,
+  OtherMessage,
+  ReceiveTimeout,
+  Stop,
+  Stopped,
+  Terminated,
+  type TerminationKind,
+} from "./messages.ts";
+export { describeError, portableError } from "./portable_error.ts";
+export {
+  checkStrategy,
+  type Directive,
+  strategyOf,
+  type SupervisionStrategy,
+  Supervisor,
+} from "./supervision.ts";
 export { type LoopTimer, LoopTimers, type RepeatOptions, type Timer } from "./timers.ts";
 export { ReceiveLoop, type ReceiveLoopOptions } from "./receive_loop.ts";
 export { installRefCodec } from "./ref_codec.ts";

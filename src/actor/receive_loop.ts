@@ -19,11 +19,17 @@ import {
   SpinPolicy,
 } from "../ring/mod.ts";
 import type { Received } from "./actor.ts";
-import { ActorCell, type CellHost, type CellLoop, CellState } from "./actor_cell.ts";
+import {
+  ActorCell,
+  type CellHost,
+  type CellLoop,
+  CellState,
+  type Supervision,
+} from "./actor_cell.ts";
 import { ActorRef, type Courier } from "./actor_ref.ts";
 import { Envelope, type SenderCache } from "./envelope.ts";
 import { LoopTimers } from "./timers.ts";
-import { Stop } from "./messages.ts";
+import { type DeadLetterKind, Stop } from "./messages.ts";
 
 /** How a receive loop runs. */
 export interface ReceiveLoopOptions {
@@ -169,8 +175,35 @@ export class ReceiveLoop implements CellLoop {
   }
 
   /** Makes a cell for an actor whose mailbox this thread receives from. */
-  createCell(self: ActorRef<unknown>, name: string, mailbox: ActorCell["mailbox"]): ActorCell {
-    return new ActorCell(self, name, mailbox, this.#host, this);
+  createCell(
+    self: ActorRef<unknown>,
+    name: string,
+    mailbox: ActorCell["mailbox"],
+    supervision?: Supervision,
+  ): ActorCell {
+    return new ActorCell(self, name, mailbox, this.#host, this, supervision);
+  }
+
+  /** The cell serving the mailbox at `offset`, if this loop serves it. */
+  cellOf(offset: number): ActorCell | undefined {
+    return this.#cells.get(offset);
+  }
+
+  /**
+   * After a thread died: gets the mailboxes held up by a record it reserved and never
+   * published served again (reading skips such records; see Mailbox.read). Call on this loop's
+   * thread, once the thread is marked dead in the arena.
+   */
+  recoverStalled(): void {
+    // Lingering mailboxes stay SCHEDULED without being queued: let them go first, so each
+    // mailbox is either IDLE (and can be claimed below) or queued to be served.
+    this.#letGo();
+    for (const cell of this.#cells.values()) {
+      if (cell.mailbox.stalledByDeadThread() && cell.mailbox.claim()) {
+        this.#runQueue.push(cell);
+      }
+    }
+    this.doorbell.ring();
   }
 
   /**
@@ -290,7 +323,7 @@ export class ReceiveLoop implements CellLoop {
         !(message instanceof Stop)
       ) {
         // A Stop that was already queued is still answered: the actor is stopping, as asked.
-        this.#host.deadLetter(cell.self, sender, message, `${cell.name} has stopped`);
+        this.#host.deadLetter(cell.self, sender, message, "stopped", `${cell.name} has stopped`);
         continue;
       }
       const pending = cell.deliver(message, sender);
@@ -369,6 +402,7 @@ export class ReceiveLoop implements CellLoop {
         cell.self,
         envelope.sender,
         undefined,
+        "undecodable",
         `it could not be decoded: ${error instanceof Error ? error.message : String(error)}`,
       );
       return false;
@@ -376,7 +410,13 @@ export class ReceiveLoop implements CellLoop {
     box.release();
     if (envelope.targetSlot !== cell.slot || envelope.targetGeneration !== cell.generation) {
       const stale = new ActorRef(envelope.targetSlot, envelope.targetGeneration, 0, this.#courier);
-      this.#host.deadLetter(stale, envelope.sender, message, "its actor has stopped (stale ref)");
+      this.#host.deadLetter(
+        stale,
+        envelope.sender,
+        message,
+        "stale",
+        "it was sent through a ref to an actor that has stopped (its slot has a new actor)",
+      );
       return false;
     }
     if (envelope.deadline > 0 && Date.now() > envelope.deadline) {
@@ -384,7 +424,10 @@ export class ReceiveLoop implements CellLoop {
         cell.self,
         envelope.sender,
         message,
-        "its deadline passed before it was handled",
+        "deadline",
+        `its deadline passed ${
+          Math.round(Date.now() - envelope.deadline)
+        } ms before ${cell.name} could handle it`,
       );
       return false;
     }
@@ -395,10 +438,18 @@ export class ReceiveLoop implements CellLoop {
 
   /**
    * Reads every record left in a closed mailbox of this thread as a dead letter for `target`
-   * (their senders waiting for replies hear of it at once). Binds the mailbox to this loop's
+   * (their senders waiting for replies hear of it at once), except those `ignore` picks out;
+   * returns how many dead letters it made. Binds the mailbox to this loop's
    * doorbell first if it never was (an actor that failed to start).
    */
-  drainDeadLetters(mailbox: Mailbox, target: ActorRef<unknown>, reason: string): void {
+  drainDeadLetters(
+    mailbox: Mailbox,
+    target: ActorRef<unknown>,
+    kind: DeadLetterKind,
+    reason: string,
+    ignore?: (message: unknown, sender: ActorRef<unknown> | null) => boolean,
+  ): number {
+    let drained = 0;
     if (!mailbox.bound) mailbox.bindReceiver(this.doorbell);
     const envelope = this.#envelope;
     for (let length = mailbox.read(); length >= 0; length = mailbox.read()) {
@@ -418,8 +469,11 @@ export class ReceiveLoop implements CellLoop {
         message = undefined;
       }
       mailbox.release();
-      this.#host.deadLetter(target, envelope.sender, message, reason);
+      if (ignore?.(message, envelope.sender)) continue;
+      drained++;
+      this.#host.deadLetter(target, envelope.sender, message, kind, reason);
     }
+    return drained;
   }
 
   receiveFor(cell: ActorCell, timeoutMs: number): Received | null {

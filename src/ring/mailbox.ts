@@ -786,6 +786,30 @@ export class Mailbox {
     return (head & (COMMITTED | RESERVED)) === RESERVED ? Atomics.load(words, word + 1) : -1;
   }
 
+  /** Whether the consumer is held up by a record reserved by a thread marked dead. */
+  stalledByDeadThread(): boolean {
+    const producer = this.stalledBy();
+    return producer > 0 && this.#arena.isThreadDead(producer);
+  }
+
+  /**
+   * For the receiver of a scheduled mailbox: marks it SCHEDULED if it is IDLE, as a producer
+   * would, but without queueing it anywhere.
+   * @returns true when this call did it: the caller must then serve the mailbox (and end its
+   * turn with {@link endTurn}); false when it was already scheduled (it will be served).
+   */
+  claim(): boolean {
+    const header = this.#arena.i32;
+    const receiver = Atomics.load(header, this.#h + WORD_RECEIVER);
+    if ((receiver & STATE_MASK) !== IDLE || (receiver & ~STATE_MASK) === 0) return false;
+    return Atomics.compareExchange(
+      header,
+      this.#h + WORD_RECEIVER,
+      receiver,
+      (receiver & ~STATE_MASK) | SCHEDULED,
+    ) === receiver;
+  }
+
   /**
    * Skips the reserved, unpublished record at the read cursor. Only when its producer is known
    * to be dead (see {@link stalledBy}): a live producer would then write into freed space.

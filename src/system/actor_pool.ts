@@ -7,7 +7,8 @@
  */
 
 import type { ActorRef, MessagesOf } from "../actor/mod.ts";
-import type { ActorClass, ActorSystem, SpawnOptions } from "./actor_system.ts";
+import type { ActorClass, ActorSystem } from "./actor_system.ts";
+import type { SpawnOptions } from "./options.ts";
 
 /** How to make a pool (see `ActorSystem.createPool`). */
 export interface PoolOptions {

@@ -1,21 +1,33 @@
 /**
  * `ActorSystem`: owns the arena, the directory of actors and the Workers, spawns actors and
  * shuts everything down. It lives on the thread that made it (normally the main thread), where
- * its guardian actor collects what the Workers report.
+ * its guardian actor collects what the Workers report; its registry keeps the family tree and
+ * the watches; when a Worker dies it applies the supervisors' decisions and recovers what the
+ * Worker left behind.
  *
  * @module
  */
 
 import {
-  Actor,
+  Activity,
   ActorRef,
   type CellHost,
+  checkStrategy,
+  ChildGone,
+  type DeadLetterKind,
+  Failed,
   installRefCodec,
   type LoopTimers,
   type MessagesOf,
+  portableError,
   ReceiveLoop,
+  Stop,
+  type SupervisionStrategy,
+  Supervisor,
+  type Terminated,
+  type TerminationKind,
 } from "../actor/mod.ts";
-import { CodecError, encode } from "../codec/mod.ts";
+import { decode } from "../codec/mod.ts";
 import { Arena, Doorbell, type Mailbox, MAX_MESSAGE, SpinPolicy } from "../ring/mod.ts";
 import { ActorPool, type PoolOptions, poolWorkers } from "./actor_pool.ts";
 import {
@@ -24,145 +36,42 @@ import {
   type DeadLetterNotice,
   DefineClass,
   type HandlerFailed,
+  type SpawnChild,
   type SpawnFailed,
   StartActor,
+  ThreadDied,
+  type ThreadDiedSeen,
   type WorkerExited,
 } from "./control.ts";
-import { SEND_TIMEOUT_WORD, SystemCourier } from "./courier.ts";
+import { describeMessage, SEND_TIMEOUT_WORD, SystemCourier } from "./courier.ts";
 import { Directory, SlotState } from "./directory.ts";
-import { ActorDeadError, SpawnError, SystemClosedError } from "./errors.ts";
+import { ActorDeadError, SpawnError, SystemClosedError, WorkerDiedError } from "./errors.ts";
 import { Guardian, type GuardianDelegate } from "./guardian.ts";
 import { MailboxPool } from "./mailbox_pool.ts";
+import type {
+  ActorFailure,
+  ActorSystemOptions,
+  CutOffActor,
+  DeadLetter,
+  ShutdownOptions,
+  ShutdownReport,
+  SpawnOptions,
+} from "./options.ts";
+import { Recoveries } from "./recovery.ts";
+import {
+  type ActorRecord,
+  deferred,
+  type LossListener,
+  type Placement,
+  Registry,
+  settleStart,
+} from "./registry.ts";
+import { checkActorClass, checkSendTimeout, encodeArguments } from "./spawn_checks.ts";
 import type { Bootstrap } from "./worker_main.ts";
+import { startWorker, type WorkerHandle } from "./workers.ts";
 
-/**
- * An actor class that can be spawned: it extends `Actor` and says where its module is, with
- * `static readonly module = import.meta.url`, so its Worker can load it.
- */
-// deno-lint-ignore no-explicit-any
-export type ActorClass<A extends Actor<any> = Actor<any>> = (new (...args: any[]) => A) & {
-  /** The URL of the module that exports the class: `import.meta.url` in that module. */
-  readonly module: string;
-};
-
-/** A handler that threw, as reported to {@link ActorSystem.onFailure} listeners. */
-export interface ActorFailure {
-  /** The actor whose handler threw (`null` when not known, e.g. a failed start). */
-  readonly actor: ActorRef<unknown> | null;
-  /** The actor's name. */
-  readonly actorName: string;
-  /** The class (or type) of the message it was handling, or what it was doing. */
-  readonly messageClass: string;
-  /** What was thrown, with its stack. */
-  readonly error: Error;
-}
-
-/** A message that was not handled, as reported to {@link ActorSystem.onDeadLetter} listeners. */
-export interface DeadLetter {
-  /** Where it was sent. */
-  readonly target: ActorRef<unknown> | null;
-  /** Who sent it (`null`: sent from outside any actor). */
-  readonly sender: ActorRef<unknown> | null;
-  /** The message's class, or a short description of a plain value. */
-  readonly message: string;
-  /** Why it was not handled. */
-  readonly reason: string;
-}
-
-/** How to make an actor system. */
-export interface ActorSystemOptions {
-  /** The most actors (and Bridges) alive at once. Default 262144. */
-  maxActors?: number;
-  /** The most shared memory the system may use, in bytes. Default 1 GiB (reserved, not used). */
-  maxMemoryBytes?: number;
-  /** Bytes in each actor's mailbox ring, a power of two. Default 65536. */
-  mailboxCapacity?: number;
-  /** Milliseconds a send waits for room in a full mailbox before it fails. Default 5000. */
-  sendTimeout?: number;
-  /**
-   * The largest message, in bytes once encoded. Messages larger than their mailbox travel in
-   * a block of shared memory of their own. Default 64 MiB; at most 128 MiB - 1.
-   */
-  maxMessageBytes?: number;
-  /** Called for every handler that throws. Without any listener, failures go to `console.error`. */
-  onFailure?: (failure: ActorFailure) => void;
-  /** Called for every dead letter (also counted in {@link ActorSystem.deadLetters}). */
-  onDeadLetter?: (deadLetter: DeadLetter) => void;
-}
-
-/** Options of one spawn. */
-export interface SpawnOptions {
-  /** The actor's name in errors and logs. Default: its class name. */
-  name?: string;
-  /**
-   * A pool whose Workers host the actor, next to many others (see {@link ActorSystem.createPool}).
-   * Default: a Worker of its own.
-   */
-  pool?: ActorPool;
-  /**
-   * Another actor to place this one next to, in the same Worker: a send between them never
-   * crosses threads. Wins over `pool`.
-   */
-  near?: ActorRef<never>;
-  /** Bytes in the actor's mailbox ring, a power of two. Default: the system's. */
-  mailboxCapacity?: number;
-  /** Milliseconds a send to this actor waits for room before it fails. Default: the system's. */
-  sendTimeout?: number;
-}
-
-interface Deferred {
-  promise: Promise<void>;
-  resolve: () => void;
-  reject: (error: Error) => void;
-}
-
-function deferred(): Deferred {
-  let resolve!: () => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<void>((yes, no) => {
-    resolve = yes;
-    reject = no;
-  });
-  // A spawn nobody awaits must not become an unhandled rejection: its failure is reported.
-  promise.catch(() => {});
-  return { promise, resolve, reject };
-}
-
-interface WorkerHandle {
-  readonly worker: Worker;
-  readonly threadId: number;
-  readonly agent: ActorRef<unknown>;
-  readonly agentMailbox: Mailbox;
-  readonly actors: Set<number>;
-  readonly dedicated: boolean;
-  /** Ids of the classes defined in this worker. */
-  readonly classes: Set<number>;
-  dead: boolean;
-}
-
-/**
- * What the system remembers of an actor it spawned: kept small, a pool may hold 100k. The
- * mailbox is kept by offset (a handle is made only if it must be closed), and the `started`
- * promise only exists once someone asks for it.
- */
-interface SpawnedActor {
-  readonly name: string;
-  readonly generation: number;
-  readonly mailbox: number;
-  readonly worker: WorkerHandle;
-  /** How its start ended so far: null while starting, then true (running) or the error. */
-  outcome: true | Error | null;
-  started: Deferred | null;
-}
-
-/** Settles an actor's start, and the promise of whoever asked for it. */
-function settleStart(actor: SpawnedActor, outcome: true | Error): void {
-  if (actor.outcome !== null) return;
-  actor.outcome = outcome;
-  if (actor.started === null) return;
-  if (outcome === true) actor.started.resolve();
-  else actor.started.reject(outcome);
-}
+export type { ActorClass } from "../actor/mod.ts";
+import type { ActorClass } from "../actor/mod.ts";
 
 /** What a Bridge needs from its system; not part of the public API. */
 export interface BridgeHost {
@@ -172,8 +81,12 @@ export interface BridgeHost {
   readonly courier: SystemCourier;
   readonly doorbell: Doorbell;
   readonly closed: boolean;
-  /** Tells `listener` when an actor is gone for good, so its calls settle at once. */
-  watchDeaths(listener: (slot: number, generation: number, reason: string) => void): () => void;
+  /** Tells `listener` when calls to an actor will get no reply (it ended, or its Worker died). */
+  watchLosses(listener: LossListener): () => void;
+  /** Tells `listener` when a dead thread was marked dead (stalled records can be skipped). */
+  watchThreadDeaths(listener: () => void): () => void;
+  /** Resolves when the actor ends. */
+  whenEnded(ref: ActorRef<unknown>): Promise<Terminated>;
   /** A name for the slot's actor. */
   nameOf(slot: number): string;
   /** The timers of the system's thread (its guardian's loop). */
@@ -181,17 +94,25 @@ export interface BridgeHost {
 }
 
 const hosts = new WeakMap<ActorSystem, BridgeHost>();
+const workerKillers = new WeakMap<ActorSystem, (ref: ActorRef<unknown>) => boolean>();
 
 /** @internal The system's side that Bridges use. */
 export function bridgeHostOf(system: ActorSystem): BridgeHost {
   return hosts.get(system)!;
 }
 
-const WORKER_MODULE = new URL("./worker_main.ts", import.meta.url);
-/** The encoding of an empty argument list, shared by every spawn without arguments. */
-const NO_ARGS: Uint8Array = encode([]);
+/**
+ * @internal Terminates the Worker of the actor `ref` names, as a crash would end it (tests and
+ * chaos drills). Returns false when the actor is not running.
+ */
+export function terminateWorkerOf(system: ActorSystem, ref: ActorRef<unknown>): boolean {
+  return workerKillers.get(system)!(ref);
+}
+
 const AGENT_MAILBOX_BYTES = 1 << 16;
 const GUARDIAN_MAILBOX_BYTES = 1 << 20;
+const DEFAULT_SHUTDOWN_MS = 5000;
+const TOP_LEVEL: SupervisionStrategy = { onFailure: "resume" };
 
 /**
  * An actor system: spawn actors into Workers, talk to them through a Bridge, shut them all
@@ -236,16 +157,27 @@ export class ActorSystem implements AsyncDisposable {
   readonly #mailboxCapacity: number;
   readonly #sendTimeout: number;
   readonly #maxMessageBytes: number;
+  readonly #strategy: SupervisionStrategy;
   readonly #workers = new Map<number, WorkerHandle>();
-  /** Ids of the actor classes spawned so far (what StartActor names them by). */
-  readonly #classIds = new Map<ActorClass, number>();
-  readonly #actors = new Map<number, SpawnedActor>();
+  /** Ids of the actor classes spawned so far (what StartActor names them by), by module#name. */
+  readonly #classIds = new Map<string, number>();
+  readonly #classes: { module: string; exportName: string }[] = [];
+  readonly #registry: Registry;
+  readonly #recoveries: Recoveries;
   readonly #failureListeners = new Set<(failure: ActorFailure) => void>();
   readonly #deadLetterListeners = new Set<(deadLetter: DeadLetter) => void>();
-  readonly #deathListeners = new Set<(slot: number, generation: number, reason: string) => void>();
-  #closing: Promise<void> | null = null;
+  readonly #threadDeathListeners = new Set<() => void>();
+  #closing: Promise<ShutdownReport> | null = null;
+  /** Set while a graceful shutdown waits for the actors: resolves once none is left. */
+  #drained: (() => void) | null = null;
+  /** Messages drained as dead letters from the mailboxes of actors a shutdown cut off. */
+  #undelivered = 0;
 
-  /** Makes a system; it starts no Worker until the first spawn. */
+  /**
+   * Makes a system; it starts no Worker until the first spawn.
+   * @throws {RangeError} when an option is out of range.
+   * @throws {TypeError} when `supervision` is malformed.
+   */
   constructor(options: ActorSystemOptions = {}) {
     installRefCodec();
     this.#mailboxCapacity = options.mailboxCapacity ?? 1 << 16;
@@ -264,6 +196,9 @@ export class ActorSystem implements AsyncDisposable {
         `maxMessageBytes must be a whole number from 1 to ${MAX_MESSAGE}, got ${options.maxMessageBytes}`,
       );
     }
+    this.#strategy = options.supervision === undefined
+      ? TOP_LEVEL
+      : checkStrategy(options.supervision, "supervision");
     this.#arena = Arena.create({ maxBytes: options.maxMemoryBytes ?? 1 << 30 });
     this.#directory = Directory.create(this.#arena, (options.maxActors ?? 1 << 18) + 1);
     this.#threadId = this.#arena.newThreadId();
@@ -275,19 +210,54 @@ export class ActorSystem implements AsyncDisposable {
       blocking: false,
       sendTimeout: this.#sendTimeout,
       maxMessageBytes: this.#maxMessageBytes,
-      describe: (slot) => this.#actors.get(slot)?.name,
+      describe: (slot) => this.#registry.nameOf(slot),
     });
-    this.#courier.sink = { deadLetter: (notice) => this.#deadLetter(notice) };
+    this.#registry = new Registry(this.#courier, () => this.#guardian);
+    this.#recoveries = new Recoveries({
+      arena: this.#arena,
+      liveThreads: () => this.#workers.keys(),
+      tellThreadDied: (threadId, dead) => {
+        const handle = this.#workers.get(threadId);
+        if (handle !== undefined) {
+          this.#courier.deliver(handle.agent, new ThreadDied(dead), this.#guardian);
+        }
+      },
+      threadMarkedDead: () => {
+        this.#loop.recoverStalled();
+        for (const listener of this.#threadDeathListeners) listener();
+      },
+    });
+    this.#courier.sink = {
+      deadLetter: (target, sender, message, kind, reason) =>
+        this.#reportDeadLetter({
+          target,
+          sender,
+          message,
+          messageClass: describeMessage(message),
+          kind,
+          reason,
+        }),
+    };
     if (options.onFailure) this.#failureListeners.add(options.onFailure);
     if (options.onDeadLetter) this.#deadLetterListeners.add(options.onDeadLetter);
 
     this.#doorbell = Doorbell.create(this.#arena, this.#threadId);
     const host: CellHost = {
-      deadLetter: (target, sender, message, reason) =>
-        this.#courier.deadLetter(target, sender, message, reason),
+      deadLetter: (target, sender, message, kind, reason) =>
+        this.#courier.deadLetter(target, sender, message, kind, reason),
       handlerFailed: (cell, message, error) =>
-        this.#reportFailure(cell.self, cell.name, String(message), error),
+        this.#reportFailure(
+          cell.self,
+          cell.name,
+          message instanceof Activity ? message.label : describeMessage(message),
+          error,
+        ),
       stopped: () => {},
+      spawnChild: () => {
+        throw new TypeError("the system's own actors spawn no children");
+      },
+      watch: () => {},
+      unwatch: () => {},
     };
     // The main thread must stay responsive: a short spin budget before parking.
     this.#loop = new ReceiveLoop(this.#doorbell, this.#courier, host, {
@@ -297,7 +267,8 @@ export class ActorSystem implements AsyncDisposable {
     const slot = this.#directory.allocate(this.#guardianMailbox.offset, this.#threadId);
     this.#guardian = new ActorRef(slot, this.#directory.generation(slot), 0, this.#courier);
     const cell = this.#loop.createCell(this.#guardian, "guardian", this.#guardianMailbox);
-    cell.start(Guardian as never, [this.#guardianDelegate()]);
+    const delegate = this.#guardianDelegate();
+    cell.start(Guardian as never, () => [delegate]);
     this.#directory.setState(slot, SlotState.Running);
     this.#loop.add(cell);
     this.#loop.run().catch((error) =>
@@ -314,12 +285,23 @@ export class ActorSystem implements AsyncDisposable {
       get closed() {
         return isClosed();
       },
-      watchDeaths: (listener) => {
-        this.#deathListeners.add(listener);
-        return () => this.#deathListeners.delete(listener);
+      watchLosses: (listener) => {
+        this.#registry.lossListeners.add(listener);
+        return () => this.#registry.lossListeners.delete(listener);
       },
-      nameOf: (slot) => this.#actors.get(slot)?.name ?? "actor",
+      watchThreadDeaths: (listener) => {
+        this.#threadDeathListeners.add(listener);
+        return () => this.#threadDeathListeners.delete(listener);
+      },
+      whenEnded: (ref) => this.#registry.whenEnded(ref),
+      nameOf: (slot) => this.#registry.nameOf(slot) ?? "actor",
       timers: this.#loop.timers,
+    });
+    workerKillers.set(this, (ref) => {
+      const record = this.#registry.of(ref);
+      if (record === undefined || record.worker.dead) return false;
+      this.#workerDied(record.worker, "it was terminated");
+      return true;
     });
   }
 
@@ -344,7 +326,7 @@ export class ActorSystem implements AsyncDisposable {
   }
 
   /**
-   * {@link spawn} with options: a name, a mailbox size, a send timeout.
+   * {@link spawn} with options: a name, a mailbox size, a send timeout, a pool, a neighbour.
    *
    * @param actorClass an exported subclass of `Actor` with `static readonly module = import.meta.url`.
    * @param options the spawn's options.
@@ -362,61 +344,47 @@ export class ActorSystem implements AsyncDisposable {
     this.#checkOpen("spawn");
     const module = checkActorClass(actorClass);
     const name = options.name ?? actorClass.name;
-    let encodedArgs: Uint8Array;
-    try {
-      encodedArgs = args.length === 0 ? NO_ARGS : encode(args, this.#courier);
-    } catch (error) {
-      if (!(error instanceof CodecError)) throw error;
-      throw new CodecError(`cannot send the arguments of ${name} to its Worker: ${error.message}`, {
-        cause: error,
-        path: error.path,
-      });
-    }
-    const sendTimeout = options.sendTimeout ?? 0;
-    if (!(Number.isInteger(sendTimeout) && sendTimeout >= 0 && sendTimeout <= 0x7fff_ffff)) {
-      throw new RangeError(
-        `sendTimeout must be a whole number of ms up to 2^31 - 1, got ${sendTimeout}`,
-      );
-    }
+    const encodedArgs = encodeArguments(name, args, this.#courier);
+    const sendTimeout = checkSendTimeout(options.sendTimeout ?? 0);
     const capacity = options.mailboxCapacity ?? options.pool?.mailboxCapacity ??
       this.#mailboxCapacity;
     const { mailbox, slot, generation } = this.#claim(capacity, 0);
     let worker: WorkerHandle;
+    let placement: Placement;
     try {
-      worker = this.#placement(options);
+      [worker, placement] = this.#placement(options);
     } catch (error) {
       this.#unclaim(slot, mailbox);
       throw error;
     }
     mailbox.setUserWord(SEND_TIMEOUT_WORD, sendTimeout);
-    this.#directory.setOwner(slot, worker.threadId);
-    this.#actors.set(slot, {
-      name,
+    const record: ActorRecord = {
+      slot,
       generation,
+      name,
       mailbox: mailbox.offset,
       worker,
+      classId: this.#classIdOf(module, actorClass.name),
+      args: encodedArgs,
+      parent: null,
+      strategy: this.#strategy,
+      placement,
       outcome: null,
       started: null,
-    });
-    worker.actors.add(slot);
-    const classId = this.#classIdOf(actorClass, module, worker);
-    this.#courier.deliver(
-      worker.agent,
-      new StartActor(
-        slot,
-        generation,
-        mailbox.offset,
-        classId,
-        name === actorClass.name ? "" : name,
-        encodedArgs,
-      ),
-      null,
-    );
+      children: null,
+      watchers: null,
+      watching: null,
+      endWaiters: null,
+      supervisor: null,
+      stopAsked: false,
+    };
+    this.#registry.add(record);
+    this.#start(record);
     const ref = new ActorRef(slot, generation, 0, this.#courier);
     // The ref carries its mailbox handle: the system itself keeps only the offset.
     ref.mailboxCache = mailbox;
     ref.mailboxCacheOffset = mailbox.offset;
-    return ref;
+    return ref as ActorRef<MessagesOf<InstanceType<C>>>;
   }
 
   /**
@@ -445,7 +413,7 @@ export class ActorSystem implements AsyncDisposable {
     try {
       for (let i = 0; i < size; i++) workers.push(this.#startWorker(false, batch));
     } catch (error) {
-      for (const worker of workers) this.#workerGone(worker, "its pool could not be created");
+      for (const worker of workers) this.#workerDied(worker, "its pool could not be created");
       throw error;
     }
     return new ActorPool(this, workers, capacity);
@@ -458,27 +426,25 @@ export class ActorSystem implements AsyncDisposable {
    * @throws {ActorDeadError} when the ref is not an actor this system is starting or running.
    */
   started(ref: ActorRef<unknown>): Promise<void> {
-    const actor = this.#actors.get(ref.slot);
-    if (
-      actor === undefined || actor.generation !== ref.generation || ref.courier !== this.#courier
-    ) {
+    const record = ref.courier === this.#courier ? this.#registry.of(ref) : undefined;
+    if (record === undefined) {
       return Promise.reject(new ActorDeadError(`${ref} is not an actor this system is running`));
     }
-    if (actor.started === null) {
-      actor.started = deferred();
-      if (actor.outcome === true) actor.started.resolve();
-      else if (actor.outcome !== null) actor.started.reject(actor.outcome);
+    if (record.started === null) {
+      record.started = deferred();
+      if (record.outcome === true) record.started.resolve();
+      else if (record.outcome !== null) record.started.reject(record.outcome);
       else if (
         !this.#directory.transition(ref.slot, SlotState.Starting, SlotState.StartAwaited) &&
         this.#directory.generation(ref.slot) === ref.generation &&
         this.#directory.state(ref.slot) === SlotState.Running
       ) {
         // It started before we asked: its worker saw no one waiting, and reported nothing.
-        settleStart(actor, true);
+        settleStart(record, true);
       }
       // Otherwise its worker reports ActorStarted (it finds StartAwaited) or SpawnFailed.
     }
-    return actor.started.promise;
+    return record.started.promise;
   }
 
   /**
@@ -512,24 +478,84 @@ export class ActorSystem implements AsyncDisposable {
   }
 
   /**
-   * Ends every Worker and settles everything pending: later sends are dead letters, spawns fail
-   * with `SystemClosedError`, pending `started` promises and Bridge calls settle.
+   * Shuts the system down gracefully. From now on it takes no new messages from outside its
+   * actors (they become dead letters), no spawns and no new Bridge calls; each actor is sent
+   * `Stop` behind what is already in its mailbox — children before their parents — and so
+   * finishes its work first. Actors still running after `timeout` ms are cut off: their Workers
+   * are terminated, and what was left in their mailboxes becomes dead letters. Pending
+   * `started` promises and Bridge calls settle. Calling it again returns the same promise.
+   *
+   * @param options how long the actors get to finish (default 5000 ms).
+   * @returns what stopped by itself and what was cut off.
+   * @throws {RangeError} for a negative or non-finite timeout.
    */
-  shutdown(): Promise<void> {
-    return this.#closing ??= this.#shutdown();
-  }
-
-  /** Same as {@link shutdown}, for `await using`. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.shutdown();
-  }
-
-  async #shutdown(): Promise<void> {
-    for (const handle of this.#workers.values()) {
-      this.#workerGone(handle, "the actor system shut down");
+  shutdown(options: ShutdownOptions = {}): Promise<ShutdownReport> {
+    if (this.#closing !== null) return this.#closing;
+    const timeout = options.timeout ?? DEFAULT_SHUTDOWN_MS;
+    if (!(timeout >= 0 && timeout <= 0x7fff_ffff)) {
+      throw new RangeError(`shutdown timeout must be from 0 to 2^31 - 1 ms, got ${timeout}`);
     }
+    return this.#closing = this.#shutdown(timeout);
+  }
+
+  /** {@link shutdown} with its default timeout, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.shutdown();
+  }
+
+  async #shutdown(timeout: number): Promise<ShutdownReport> {
+    this.#courier.refusing =
+      "the actor system is shutting down: it takes no new messages from outside its actors";
+    const total = this.#registry.size;
+    if (total > 0 && timeout > 0) {
+      const drained = new Promise<void>((resolve) => this.#drained = resolve);
+      this.#registry.onEnded = (record) => this.#shutdownProgress(record);
+      // Leaves first: a parent is asked once its last child has ended.
+      for (const record of [...this.#registry.values()]) {
+        if (record.children === null || record.children.size === 0) this.#askToStop(record);
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        drained,
+        new Promise<void>((resolve) => timer = setTimeout(resolve, timeout)),
+      ]);
+      clearTimeout(timer);
+      this.#drained = null;
+    }
+    const cutOff: CutOffActor[] = Array.from(
+      this.#registry.values(),
+      (record) => ({ actor: this.#registry.refOf(record), name: record.name }),
+    );
+    const recoveries: Promise<void>[] = [];
+    for (const handle of [...this.#workers.values()]) {
+      recoveries.push(...this.#workerDied(handle, "the actor system shut down", "shutdown"));
+    }
+    // What was cut off is drained (as dead letters) once its threads are surely stopped;
+    // without anything cut off there is nothing to recover.
+    if (cutOff.length > 0) await Promise.all(recoveries);
+    else this.#recoveries.cancelAll();
     await this.#loop.close();
     this.#guardianMailbox.close();
+    return { stopped: total - cutOff.length, cutOff, undelivered: this.#undelivered };
+  }
+
+  /** A graceful shutdown goes on: the parent of an ended actor may now be asked to stop. */
+  #shutdownProgress(record: ActorRecord): void {
+    const parent = record.parent;
+    if (
+      parent !== null && (parent.children === null || parent.children.size === 0) &&
+      this.#registry.of(this.#registry.refOf(parent)) === parent
+    ) {
+      this.#askToStop(parent);
+    }
+    if (this.#registry.size === 0) this.#drained?.();
+  }
+
+  #askToStop(record: ActorRecord): void {
+    if (record.stopAsked) return;
+    record.stopAsked = true;
+    // From the guardian: the shutdown refuses messages from outside the actors only.
+    this.#courier.deliver(this.#registry.refOf(record), new Stop(), this.#guardian);
   }
 
   #checkOpen(what: string): void {
@@ -560,36 +586,71 @@ export class ActorSystem implements AsyncDisposable {
     this.#pool.release(mailbox);
   }
 
-  /** The id of an actor class, defined in `worker` (once) before its first actor there. */
-  #classIdOf(actorClass: ActorClass, module: string, worker: WorkerHandle): number {
-    let id = this.#classIds.get(actorClass);
-    if (id === undefined) this.#classIds.set(actorClass, id = this.#classIds.size + 1);
-    if (!worker.classes.has(id)) {
-      worker.classes.add(id);
-      this.#courier.deliver(worker.agent, new DefineClass(id, module, actorClass.name), null);
+  /** The id of the actor class `exportName` of `module`. */
+  #classIdOf(module: string, exportName: string): number {
+    const key = `${exportName} ${module}`;
+    let id = this.#classIds.get(key);
+    if (id === undefined) {
+      this.#classes.push({ module, exportName });
+      this.#classIds.set(key, id = this.#classes.length);
     }
     return id;
   }
 
-  /** Which Worker a new actor goes to. */
-  #placement(options: SpawnOptions): WorkerHandle {
+  /** Asks the record's worker to start it, defining its class there first if need be. */
+  #start(record: ActorRecord): void {
+    const worker = record.worker;
+    if (!worker.classes.has(record.classId)) {
+      worker.classes.add(record.classId);
+      const { module, exportName } = this.#classes[record.classId - 1];
+      this.#courier.deliver(
+        worker.agent,
+        new DefineClass(record.classId, module, exportName),
+        null,
+      );
+    }
+    this.#directory.setOwner(record.slot, worker.threadId);
+    const className = this.#classes[record.classId - 1].exportName;
+    this.#courier.deliver(
+      worker.agent,
+      new StartActor(
+        record.slot,
+        record.generation,
+        record.mailbox,
+        record.classId,
+        record.name === className ? "" : record.name,
+        record.args,
+        record.parent === null ? null : this.#registry.refOf(record.parent),
+        record.strategy,
+      ),
+      null,
+    );
+  }
+
+  /** Which Worker a new actor goes to, and how it was placed. */
+  #placement(options: SpawnOptions): [WorkerHandle, Placement] {
     if (options.near !== undefined) {
-      const near = this.#actors.get(options.near.slot);
-      if (near === undefined || near.generation !== options.near.generation || near.worker.dead) {
+      const near = this.#registry.of(options.near as ActorRef<unknown>);
+      if (near === undefined || near.worker.dead) {
         throw new ActorDeadError(`cannot place an actor near ${options.near}: it is not running`);
       }
-      return near.worker;
+      return [near.worker, { kind: "near" }];
     }
     if (options.pool !== undefined) {
-      const workers = poolWorkers(options.pool, this) as WorkerHandle[];
-      const first = options.pool.nextIndex();
-      for (let i = 0; i < workers.length; i++) {
-        const worker = workers[(first + i) % workers.length];
-        if (!worker.dead) return worker;
-      }
-      throw new ActorDeadError("every Worker of the pool has died");
+      return [this.#poolWorker(options.pool), { kind: "pool", pool: options.pool }];
     }
-    return this.#startWorker(true);
+    return [this.#startWorker(true), { kind: "dedicated" }];
+  }
+
+  /** The next live Worker of `pool`, round-robin. */
+  #poolWorker(pool: ActorPool): WorkerHandle {
+    const workers = poolWorkers(pool, this) as WorkerHandle[];
+    const first = pool.nextIndex();
+    for (let i = 0; i < workers.length; i++) {
+      const worker = workers[(first + i) % workers.length];
+      if (!worker.dead) return worker;
+    }
+    throw new ActorDeadError("every Worker of the pool has died");
   }
 
   #startWorker(dedicated: boolean, batch = 64): WorkerHandle {
@@ -600,119 +661,311 @@ export class ActorSystem implements AsyncDisposable {
     );
     this.#directory.setState(agentSlot, SlotState.Running);
     const agent = new ActorRef(agentSlot, generation, 0, this.#courier);
-    let worker: Worker;
-    try {
-      worker = new Worker(WORKER_MODULE, { type: "module", name: `ringmail worker ${threadId}` });
-    } catch (error) {
-      this.#unclaim(agentSlot, agentMailbox);
-      throw error;
-    }
-    const handle: WorkerHandle = {
-      worker,
-      threadId,
-      agent,
-      agentMailbox,
-      actors: new Set(),
-      dedicated,
-      classes: new Set(),
-      dead: false,
-    };
-    worker.onerror = (event) => {
-      event.preventDefault();
-      this.#workerGone(handle, `its Worker died: ${event.message}`);
-    };
-    worker.onmessageerror = () =>
-      this.#workerGone(handle, "its Worker could not read its bootstrap");
     const boot: Bootstrap = {
       arena: this.#arena.buffer,
       directory: this.#directory.offset,
       threadId,
       agentSlot,
-      agentGeneration: agent.generation,
+      agentGeneration: generation,
       agentMailbox: agentMailbox.offset,
       guardianSlot: this.#guardian.slot,
       guardianGeneration: this.#guardian.generation,
       sendTimeout: this.#sendTimeout,
       maxMessageBytes: this.#maxMessageBytes,
+      mailboxCapacity: this.#mailboxCapacity,
       batch,
       dedicated,
     };
-    worker.postMessage(boot);
+    let handle: WorkerHandle;
+    try {
+      handle = startWorker(boot, agent, agentMailbox, {
+        died: (dead, reason) => this.#workerDied(dead, reason),
+      });
+    } catch (error) {
+      this.#unclaim(agentSlot, agentMailbox);
+      throw error;
+    }
     this.#workers.set(threadId, handle);
     return handle;
   }
 
-  /** A Worker is gone (died, or the system is closing): everything in it is dead. */
-  #workerGone(handle: WorkerHandle, reason: string): void {
-    if (handle.dead) return;
+  /**
+   * A Worker is gone (it died, or the system is cutting it off): it is terminated, and each of
+   * its actors either ends (watchers, parents and calls hear of it at once) or, if its
+   * supervisor says so, is restarted in another Worker once the dead one's leftovers are safe
+   * to touch (see recovery.ts).
+   * @returns the recovery under way (none if the Worker was already gone).
+   */
+  #workerDied(
+    handle: WorkerHandle,
+    reason: string,
+    kind: TerminationKind = "worker-died",
+  ): Promise<void>[] {
+    if (handle.dead) return [];
     handle.dead = true;
     handle.worker.terminate();
     this.#workers.delete(handle.threadId);
-    // Its mailboxes are closed but not recycled: the terminated thread may still be finishing.
+    this.#recoveries.threadGone(handle.threadId);
     this.#directory.setState(handle.agent.slot, SlotState.Dead);
     handle.agentMailbox.close();
-    for (const slot of handle.actors) this.#actorGone(slot, reason, handle);
+
+    const dying = [...handle.actors].map((slot) => this.#registry.at(slot)!);
+    const inWorker = new Set(dying);
+    const error = new WorkerDiedError(`its Worker died: ${reason}`);
+    const restarting: ActorRecord[] = [];
+    const ending: ActorRecord[] = [];
+    for (const record of dying) {
+      const directive = kind === "worker-died"
+        ? this.#decideOnDeath(record, inWorker, error)
+        : "stop";
+      if (directive === "restart") {
+        restarting.push(record);
+        // Its mailbox stays open: messages wait for the new instance.
+        this.#directory.setState(record.slot, SlotState.Starting);
+        this.#registry.lost(
+          record,
+          `${record.name} lost its Worker (${reason}); it is being restarted`,
+        );
+        if (record.children !== null) {
+          for (const child of record.children) {
+            if (!inWorker.has(child)) {
+              this.#courier.deliver(this.#registry.refOf(child), new Stop(), this.#guardian);
+            }
+          }
+        }
+      } else {
+        ending.push(record);
+        this.#directory.setState(record.slot, SlotState.Dead);
+        // Releases senders blocked on a full mailbox; later sends are dead letters.
+        this.#courier.mailbox(record.mailbox).close();
+        if (directive === "escalate" && record.parent !== null && !inWorker.has(record.parent)) {
+          const failed = new Failed(this.#registry.refOf(record), portableError(error));
+          this.#courier.deliver(this.#registry.refOf(record.parent), failed, this.#guardian);
+        }
+      }
+    }
+    const how = kind === "shutdown"
+      ? "the actor system shut down while it ran"
+      : `its Worker died: ${reason}`;
+    this.#registry.endAll(
+      ending.map((record) => ({
+        record,
+        kind,
+        reason: `${record.name} ended: ${how}`,
+        error: kind === "shutdown" ? null : portableError(error),
+      })),
+    );
+    const letterKind = kind === "shutdown" ? "shutdown" : "worker-died";
+    return [
+      this.#recoveries.begin(handle.threadId, () => {
+        for (const record of ending) {
+          this.#undelivered += this.#recycle(
+            record.slot,
+            record.generation,
+            record.mailbox,
+            letterKind,
+            `${record.name} ended: ${how}`,
+          );
+        }
+        const agent = handle.agent;
+        this.#recycle(agent.slot, agent.generation, handle.agentMailbox.offset, null, "");
+        for (const record of restarting) this.#respawn(record, reason);
+      }),
+    ];
   }
 
-  /** An actor its worker has retired: drop it, and tell whoever waits on it. */
-  #forget(slot: number, generation: number, reason: string): void {
-    const actor = this.#actors.get(slot)!;
-    this.#actors.delete(slot);
-    actor.worker.actors.delete(slot);
-    for (const listener of this.#deathListeners) listener(slot, generation, reason);
+  /** The supervisor's decision for an actor whose Worker died; "resume" cannot apply. */
+  #decideOnDeath(record: ActorRecord, inWorker: Set<ActorRecord>, error: Error): string {
+    if (this.#closing !== null) return "stop";
+    // A parent that died in the same Worker cannot supervise: its children just end.
+    if (record.parent !== null && inWorker.has(record.parent)) return "stop";
+    // An actor that never ran is not restarted: its start would most likely fail again.
+    if (record.outcome !== true) return "stop";
+    const directive = (record.supervisor ??= new Supervisor(record.strategy)).decide(error);
+    return directive === "resume" ? "stop" : directive;
   }
 
-  #actorGone(slot: number, reason: string, handle: WorkerHandle): void {
-    const actor = this.#actors.get(slot);
-    // The slot may hold a newer actor by now (in another worker): only this worker's counts.
-    if (actor === undefined || actor.worker !== handle) return;
-    this.#actors.delete(slot);
-    actor.worker.actors.delete(slot);
-    if (this.#directory.generation(slot) === actor.generation) {
-      this.#directory.setState(slot, SlotState.Dead);
+  /**
+   * Drains a dead Worker's mailbox on this thread (as dead letters of `kind`, or silently for
+   * `null`), then recycles it and frees its slot.
+   * @returns how many messages were drained.
+   */
+  #recycle(
+    slot: number,
+    generation: number,
+    offset: number,
+    kind: DeadLetterKind | null,
+    reason: string,
+  ): number {
+    const mailbox = this.#courier.mailbox(offset);
+    mailbox.close();
+    let drained = 0;
+    if (kind === null) {
+      if (!mailbox.bound) mailbox.bindReceiver(this.#doorbell);
+      while (mailbox.read() >= 0) mailbox.release();
+    } else {
+      const target = new ActorRef(slot, generation, 0, this.#courier);
+      // The system's own Stop (a shutdown's, an orphan's) was no one's message.
+      drained = this.#loop.drainDeadLetters(
+        mailbox,
+        target,
+        kind,
+        reason,
+        (message, sender) => message instanceof Stop && sender?.equals(this.#guardian) === true,
+      );
     }
-    this.#courier.mailbox(actor.mailbox).close();
-    settleStart(actor, new ActorDeadError(`${actor.name} is gone: ${reason}`));
-    for (const listener of this.#deathListeners) {
-      listener(slot, actor.generation, `${actor.name} is gone: ${reason}`);
+    mailbox.unbind();
+    this.#pool.release(mailbox);
+    this.#directory.free(slot);
+    return drained;
+  }
+
+  /** Starts an actor whose Worker died again, behind the same ref and mailbox. */
+  #respawn(record: ActorRecord, reason: string): void {
+    if (this.#registry.of(this.#registry.refOf(record)) !== record) return; // ended meanwhile
+    let worker: WorkerHandle;
+    try {
+      if (this.#closing !== null) throw new SystemClosedError("the actor system shut down");
+      worker = record.placement.kind === "pool"
+        ? this.#poolWorker(record.placement.pool)
+        : this.#startWorker(true);
+    } catch (error) {
+      this.#directory.setState(record.slot, SlotState.Dead);
+      this.#courier.mailbox(record.mailbox).close();
+      const why = `${record.name} could not be restarted after its Worker died (${reason}): ` +
+        (error instanceof Error ? error.message : String(error));
+      this.#registry.endAll([{ record, kind: "worker-died", reason: why, error: null }]);
+      this.#recycle(record.slot, record.generation, record.mailbox, "worker-died", why);
+      return;
     }
+    this.#registry.move(record, worker);
+    this.#start(record);
   }
 
   #guardianDelegate(): GuardianDelegate {
     return {
       actorStarted: (report: ActorStarted) => {
-        const actor = this.#actors.get(report.slot);
-        if (actor?.generation === report.generation) settleStart(actor, true);
+        const record = this.#registry.get(report.slot, report.generation);
+        if (record !== undefined) settleStart(record, true);
       },
       spawnFailed: (report: SpawnFailed) => {
-        const actor = this.#actors.get(report.slot);
-        if (actor?.generation !== report.generation) return;
+        const record = this.#registry.get(report.slot, report.generation);
+        if (record === undefined) return;
         const error = new SpawnError(report.error.message, { cause: report.error });
         error.stack = report.error.stack;
-        settleStart(actor, error);
-        this.#reportFailure(null, actor.name, "spawn", error);
+        settleStart(record, error);
+        this.#reportFailure(null, record.name, "spawn", error);
         // Its worker retired its slot and mailbox (and ends itself if it was the actor's own).
-        this.#forget(report.slot, report.generation, `${actor.name} failed to start`);
+        this.#registry.endAll([{
+          record,
+          kind: "start-failed",
+          reason: `${record.name} failed to start: ${error.message}`,
+          error: portableError(error),
+        }]);
       },
       actorStopped: (report: ActorStopped) => {
-        const actor = this.#actors.get(report.slot);
-        if (actor?.generation !== report.generation) return;
-        settleStart(actor, true);
-        this.#forget(report.slot, report.generation, `${actor.name} has stopped`);
+        const record = this.#registry.get(report.slot, report.generation);
+        if (record === undefined) return;
+        this.#registry.endAll([{
+          record,
+          kind: report.kind,
+          reason: report.reason,
+          error: report.error,
+        }]);
       },
       handlerFailed: (report: HandlerFailed) => {
         this.#reportFailure(report.actor, report.actorName, report.messageClass, report.error);
       },
-      deadLetter: (report: DeadLetterNotice) => this.#deadLetter(report),
+      deadLetter: (report: DeadLetterNotice) =>
+        this.#reportDeadLetter(noticeToDeadLetter(report, this.#courier)),
       workerExited: (report: WorkerExited) => {
         const handle = this.#workers.get(report.threadId);
         if (handle === undefined) return;
+        if (report.died !== "") {
+          this.#workerDied(handle, report.died);
+          return;
+        }
         // It closed itself after handing back its slots and mailboxes.
         handle.dead = true;
         handle.worker.terminate();
         this.#workers.delete(report.threadId);
+        this.#recoveries.threadGone(report.threadId);
       },
+      spawnChild: (request: SpawnChild) => this.#spawnChild(request),
+      watch: (request) => this.#registry.watch(request.watcher!, request.target!),
+      unwatch: (request) => this.#registry.unwatch(request.watcher!, request.target!),
+      threadDiedSeen: (report: ThreadDiedSeen) =>
+        this.#recoveries.answered(report.threadId, report.seenBy),
     };
+  }
+
+  /** An actor spawned a child: its worker took the slot and mailbox; place and start it. */
+  #spawnChild(request: SpawnChild): void {
+    const parent = this.#registry.of(request.parent);
+    const name = request.name || request.exportName;
+    let worker: WorkerHandle;
+    let placement: Placement;
+    try {
+      if (this.#closing !== null) throw new SystemClosedError("the actor system is shutting down");
+      if (parent === undefined) throw new ActorDeadError("its parent has ended");
+      [worker, placement] = this.#childPlacement(parent, request.near);
+    } catch (error) {
+      // It never starts: its parent (if alive) and calls to it hear of it as of any end.
+      const why = `${name} could not be started: ${
+        error instanceof Error ? error.message : String(error)
+      }`;
+      this.#directory.setState(request.slot, SlotState.Dead);
+      this.#courier.mailbox(request.mailbox).close();
+      for (const listener of this.#registry.lossListeners) {
+        listener(request.slot, request.generation, why);
+      }
+      if (parent !== undefined) {
+        this.#courier.deliver(
+          request.parent!,
+          new ChildGone(new ActorRef(request.slot, request.generation, 0, this.#courier)),
+          this.#guardian,
+        );
+      }
+      this.#recycle(request.slot, request.generation, request.mailbox, "start-failed", why);
+      return;
+    }
+    const record: ActorRecord = {
+      slot: request.slot,
+      generation: request.generation,
+      name,
+      mailbox: request.mailbox,
+      worker,
+      classId: this.#classIdOf(request.module, request.exportName),
+      args: request.args,
+      parent,
+      strategy: request.strategy,
+      placement,
+      outcome: null,
+      started: null,
+      children: null,
+      watchers: null,
+      watching: null,
+      endWaiters: null,
+      supervisor: null,
+      stopAsked: false,
+    };
+    this.#registry.add(record);
+    this.#start(record);
+  }
+
+  /** A child goes `near` an actor, or where its parent would: its pool, or a Worker of its own. */
+  #childPlacement(parent: ActorRecord, near: ActorRef<unknown> | null): [WorkerHandle, Placement] {
+    if (near !== null) {
+      const neighbour = this.#registry.of(near);
+      if (neighbour === undefined || neighbour.worker.dead) {
+        throw new ActorDeadError(`cannot place it near ${near}: that actor is not running`);
+      }
+      return [neighbour.worker, { kind: "near" }];
+    }
+    if (parent.placement.kind === "pool") {
+      return [this.#poolWorker(parent.placement.pool), parent.placement];
+    }
+    return [this.#startWorker(true), { kind: "dedicated" }];
   }
 
   #reportFailure(
@@ -737,17 +990,31 @@ export class ActorSystem implements AsyncDisposable {
     for (const listener of this.#failureListeners) callListener(listener, failure, "onFailure");
   }
 
-  #deadLetter(notice: DeadLetterNotice): void {
-    const deadLetter: DeadLetter = {
-      target: notice.target,
-      sender: notice.sender,
-      message: notice.message,
-      reason: notice.reason,
-    };
+  #reportDeadLetter(deadLetter: DeadLetter): void {
     for (const listener of this.#deadLetterListeners) {
       callListener(listener, deadLetter, "onDeadLetter");
     }
   }
+}
+
+/** A dead-letter notice from a Worker, as listeners see it (its message decoded afresh). */
+function noticeToDeadLetter(notice: DeadLetterNotice, courier: SystemCourier): DeadLetter {
+  let message: unknown = undefined;
+  if (notice.message.length > 0) {
+    try {
+      message = decode(notice.message, courier);
+    } catch {
+      // Its class is not registered on this thread: the listener still gets its description.
+    }
+  }
+  return {
+    target: notice.target,
+    sender: notice.sender,
+    message,
+    messageClass: notice.messageClass,
+    kind: notice.kind,
+    reason: notice.reason,
+  };
 }
 
 /** Calls a user's listener; what it throws is reported, never let into the runtime. */
@@ -757,36 +1024,4 @@ function callListener<T>(listener: (value: T) => void, value: T, kind: string): 
   } catch (error) {
     console.error(`ringmail: an ${kind} listener threw:`, error);
   }
-}
-
-/** Classes already checked, and their module URL: a pool spawns many actors of a few classes. */
-const checkedClasses = new WeakMap<object, string>();
-
-/** Checks that `actorClass` can be spawned; returns its module URL. */
-function checkActorClass(actorClass: unknown): string {
-  const checked = typeof actorClass === "function" ? checkedClasses.get(actorClass) : undefined;
-  if (checked !== undefined) return checked;
-  if (typeof actorClass !== "function") {
-    throw new TypeError(`spawn takes an actor class, got ${typeof actorClass}`);
-  }
-  const name = actorClass.name || "the class";
-  if (!(actorClass.prototype instanceof Actor)) {
-    throw new TypeError(`${name} cannot be spawned: it does not extend Actor`);
-  }
-  const module = (actorClass as { module?: unknown }).module;
-  if (typeof module !== "string") {
-    throw new TypeError(
-      `${name} cannot be spawned: it does not say where its module is; add ` +
-        "`static readonly module = import.meta.url` to the class",
-    );
-  }
-  try {
-    new URL(module);
-  } catch {
-    throw new TypeError(
-      `${name}.module must be a URL (import.meta.url), got ${JSON.stringify(module)}`,
-    );
-  }
-  checkedClasses.set(actorClass, module);
-  return module;
 }

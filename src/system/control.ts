@@ -6,7 +6,12 @@
  */
 
 import { registerMessage } from "../codec/mod.ts";
-import type { ActorRef } from "../actor/mod.ts";
+import type {
+  ActorRef,
+  DeadLetterKind,
+  SupervisionStrategy,
+  TerminationKind,
+} from "../actor/mod.ts";
 
 /**
  * Guardian -> worker agent: where the class with this id is, sent to a worker once, before the
@@ -21,7 +26,8 @@ registerMessage(DefineClass, { name: "ringmail.DefineClass" });
  * Guardian -> worker agent: construct an actor of class `classId` (see DefineClass) in your
  * worker. The constructor arguments are encoded on their own: they may hold instances of
  * classes that the actor's module registers, so they can only be decoded once the agent has
- * loaded that module. An empty name means the class's name.
+ * loaded that module. An empty name means the class's name. `parent` (null: the system)
+ * supervises the actor with `strategy`.
  */
 export class StartActor {
   constructor(
@@ -31,6 +37,8 @@ export class StartActor {
     readonly classId = 0,
     readonly name = "",
     readonly args: Uint8Array = new Uint8Array(0),
+    readonly parent: ActorRef<unknown> | null = null,
+    readonly strategy: SupervisionStrategy = {},
   ) {}
 }
 registerMessage(StartActor, { name: "ringmail.StartActor" });
@@ -47,9 +55,15 @@ export class SpawnFailed {
 }
 registerMessage(SpawnFailed, { name: "ringmail.SpawnFailed" });
 
-/** Worker agent -> guardian: the actor stopped; its slot and mailbox are free again. */
+/** Worker agent -> guardian: the actor stopped (`kind`, `reason`); its slot and mailbox are free again. */
 export class ActorStopped {
-  constructor(readonly slot = 0, readonly generation = 0) {}
+  constructor(
+    readonly slot = 0,
+    readonly generation = 0,
+    readonly kind: TerminationKind = "stopped",
+    readonly reason = "",
+    readonly error: Error | null = null,
+  ) {}
 }
 registerMessage(ActorStopped, { name: "ringmail.ActorStopped" });
 
@@ -64,16 +78,77 @@ export class HandlerFailed {
 }
 registerMessage(HandlerFailed, { name: "ringmail.HandlerFailed" });
 
-/** Any thread -> guardian: a message could not be delivered or handled. */
+/**
+ * Any thread -> guardian: a message could not be delivered or handled. The message itself
+ * travels encoded (`message`, empty when it could not be): its class may be registered only in
+ * modules the main thread never loaded, and the notice must arrive anyway.
+ */
 export class DeadLetterNotice {
   constructor(
     readonly target: ActorRef<unknown> | null = null,
     readonly sender: ActorRef<unknown> | null = null,
-    readonly message = "",
+    readonly messageClass = "",
+    readonly kind: DeadLetterKind = "stopped",
     readonly reason = "",
+    readonly message: Uint8Array = new Uint8Array(0),
   ) {}
 }
 registerMessage(DeadLetterNotice, { name: "ringmail.DeadLetterNotice" });
+
+/**
+ * Worker agent -> guardian: an actor spawned a child. The worker took the child's slot and
+ * mailbox already (its ref is in use); the guardian places it and starts it. The child's class
+ * is named by its module and export, like a DefineClass.
+ */
+export class SpawnChild {
+  constructor(
+    readonly slot = 0,
+    readonly generation = 0,
+    readonly mailbox = 0,
+    readonly parent: ActorRef<unknown> | null = null,
+    readonly module = "",
+    readonly exportName = "",
+    readonly name = "",
+    readonly args: Uint8Array = new Uint8Array(0),
+    readonly strategy: SupervisionStrategy = {},
+    readonly near: ActorRef<unknown> | null = null,
+  ) {}
+}
+registerMessage(SpawnChild, { name: "ringmail.SpawnChild" });
+
+/** Any thread -> guardian: `watcher` wants `Terminated` when `target` ends. */
+export class Watch {
+  constructor(
+    readonly watcher: ActorRef<unknown> | null = null,
+    readonly target: ActorRef<unknown> | null = null,
+  ) {}
+}
+registerMessage(Watch, { name: "ringmail.Watch" });
+
+/** Any thread -> guardian: `watcher` no longer watches `target`. */
+export class Unwatch {
+  constructor(
+    readonly watcher: ActorRef<unknown> | null = null,
+    readonly target: ActorRef<unknown> | null = null,
+  ) {}
+}
+registerMessage(Unwatch, { name: "ringmail.Unwatch" });
+
+/**
+ * Guardian -> worker agents: a thread died and is marked dead in the arena; mailboxes held up
+ * by records it reserved and never published can be served again. Each agent answers with
+ * ThreadDiedSeen (see recovery.ts).
+ */
+export class ThreadDied {
+  constructor(readonly threadId = 0) {}
+}
+registerMessage(ThreadDied, { name: "ringmail.ThreadDied" });
+
+/** Worker agent -> guardian: worker `seenBy` has taken in the death of `threadId`. */
+export class ThreadDiedSeen {
+  constructor(readonly threadId = 0, readonly seenBy = 0) {}
+}
+registerMessage(ThreadDiedSeen, { name: "ringmail.ThreadDiedSeen" });
 
 /**
  * Any thread -> the sender of an undeliverable message, when that sender is waiting for a reply
@@ -84,8 +159,12 @@ export class Undeliverable {
 }
 registerMessage(Undeliverable, { name: "ringmail.Undeliverable" });
 
-/** Worker agent -> guardian: the worker hosts no actor any more and closes itself. */
+/**
+ * Worker -> guardian: the worker ends. With an empty `died` it hosts no actor any more and
+ * handed everything back; otherwise code in it ended it (`Deno.exit`, `close()`) with actors
+ * still in it, and `died` says how.
+ */
 export class WorkerExited {
-  constructor(readonly threadId = 0) {}
+  constructor(readonly threadId = 0, readonly died = "") {}
 }
 registerMessage(WorkerExited, { name: "ringmail.WorkerExited" });

@@ -14,7 +14,13 @@
  * @module
  */
 
-import { type ActorRef, type Courier, writeEnvelope } from "../actor/mod.ts";
+import {
+  type ActorRef,
+  type Courier,
+  type DeadLetterKind,
+  describeError,
+  writeEnvelope,
+} from "../actor/mod.ts";
 import { messageName, Writer } from "../codec/mod.ts";
 import {
   type Arena,
@@ -23,7 +29,7 @@ import {
   MailboxClosedError,
   MailboxFullError,
 } from "../ring/mod.ts";
-import { DeadLetterNotice, Undeliverable } from "./control.ts";
+import { Undeliverable } from "./control.ts";
 import type { Directory } from "./directory.ts";
 
 /** Mailbox header word holding the mailbox's send timeout in ms (0: the system's default). */
@@ -31,8 +37,14 @@ export const SEND_TIMEOUT_WORD = MAILBOX_USER_WORD + 1;
 
 /** Where a courier reports what it cannot deliver. */
 export interface DeadLetterSink {
-  /** A message was not delivered; `notice` says what, to whom, from whom and why. */
-  deadLetter(notice: DeadLetterNotice): void;
+  /** A message was not delivered (`undefined`: it could not be decoded). */
+  deadLetter(
+    target: ActorRef<unknown>,
+    sender: ActorRef<unknown> | null,
+    message: unknown,
+    kind: DeadLetterKind,
+    reason: string,
+  ): void;
 }
 
 /** How a courier is set up. */
@@ -66,6 +78,11 @@ export class SystemCourier implements Courier {
   readonly threadId: number;
   /** Where dead letters are reported; set once the guardian is known. */
   sink: DeadLetterSink | null = null;
+  /**
+   * Set while the system shuts down (on the system's own thread): messages from outside any
+   * actor (no sender, or a Bridge's) become dead letters with this reason.
+   */
+  refusing: string | null = null;
   /** The doorbell offset of this thread's receive loop (0: none), so it never blocks on itself. */
   doorbell = 0;
   readonly #blocking: boolean;
@@ -110,9 +127,13 @@ export class SystemCourier implements Courier {
     sender: ActorRef<unknown> | null,
     deadline = 0,
   ): void {
+    if (this.refusing !== null && (sender === null || sender.tag !== 0)) {
+      this.deadLetter(target, sender, message, "shutdown", this.refusing);
+      return;
+    }
     const offset = this.directory.liveMailbox(target.slot, target.generation);
     if (offset === 0) {
-      this.deadLetter(target, sender, message, "its actor is not running");
+      this.#notRunning(target, sender, message);
       return;
     }
     let mailbox: Mailbox;
@@ -154,9 +175,13 @@ export class SystemCourier implements Courier {
     sender: ActorRef<unknown> | null,
     message: unknown,
   ): void {
+    if (this.refusing !== null && (sender === null || sender.tag !== 0)) {
+      this.deadLetter(target, sender, message, "shutdown", this.refusing);
+      return;
+    }
     const offset = this.directory.liveMailbox(target.slot, target.generation);
     if (offset === 0) {
-      this.deadLetter(target, sender, message, "its actor is not running");
+      this.#notRunning(target, sender, message);
       return;
     }
     const writer = new Writer(record.length).reset(this);
@@ -192,7 +217,7 @@ export class SystemCourier implements Courier {
       }
     } catch (error) {
       if (error instanceof MailboxClosedError) {
-        this.deadLetter(target, sender, message, "its actor has stopped");
+        this.deadLetter(target, sender, message, "stopped", `${this.describe(target)} has stopped`);
         return;
       }
       throw error;
@@ -226,15 +251,10 @@ export class SystemCourier implements Courier {
         try {
           if (!mailbox.trySend(next.bytes)) {
             if (performance.now() < next.expires) break;
-            this.deadLetter(
-              next.target,
-              next.sender,
-              next.message,
-              "its mailbox stayed full for the whole send timeout",
-            );
+            this.deadLetter(next.target, next.sender, next.message, ...this.#fullReason(next));
           }
         } catch (error) {
-          this.deadLetter(next.target, next.sender, next.message, reasonOf(error));
+          this.deadLetter(next.target, next.sender, next.message, ...this.#reasonOf(next, error));
         }
         waiting.shift();
       }
@@ -262,7 +282,7 @@ export class SystemCourier implements Courier {
       try {
         await mailbox.sendAsync(next.bytes, { timeout: next.expires - performance.now() });
       } catch (error) {
-        this.deadLetter(next.target, next.sender, next.message, reasonOf(error));
+        this.deadLetter(next.target, next.sender, next.message, ...this.#reasonOf(next, error));
       }
       waiting.shift();
     }
@@ -281,13 +301,53 @@ export class SystemCourier implements Courier {
     target: ActorRef<unknown>,
     sender: ActorRef<unknown> | null,
     message: unknown,
+    kind: DeadLetterKind,
     reason: string,
   ): void {
     this.directory.countDeadLetter();
     if (sender !== null && sender.tag !== 0 && !(message instanceof Undeliverable)) {
       this.#tryPost(sender, new Undeliverable(target, reason));
     }
-    this.sink?.deadLetter(new DeadLetterNotice(target, sender, describeMessage(message), reason));
+    this.sink?.deadLetter(target, sender, message, kind, reason);
+  }
+
+  /** A message for an actor the directory does not list as live: stopped, or a stale ref. */
+  #notRunning(target: ActorRef<unknown>, sender: ActorRef<unknown> | null, message: unknown): void {
+    const slot = target.slot;
+    const live = slot > 0 && slot < this.directory.capacity;
+    if (live && this.directory.generation(slot) !== target.generation) {
+      this.deadLetter(
+        target,
+        sender,
+        message,
+        "stale",
+        `${target} has ended (its slot was reused)`,
+      );
+    } else {
+      this.deadLetter(
+        target,
+        sender,
+        message,
+        "stopped",
+        `${this.describe(target)} is not running`,
+      );
+    }
+  }
+
+  #fullReason(waiting: Waiting): [DeadLetterKind, string] {
+    return [
+      "mailbox-full",
+      `the mailbox of ${this.describe(waiting.target)} stayed full for the whole send timeout`,
+    ];
+  }
+
+  /** Why a message that waited for room was not sent. */
+  #reasonOf(waiting: Waiting, error: unknown): [DeadLetterKind, string] {
+    if (error instanceof MailboxFullError) return this.#fullReason(waiting);
+    if (error instanceof MailboxClosedError) {
+      return ["stopped", `${this.describe(waiting.target)} has stopped`];
+    }
+    return ["stopped", `it could not be sent: ${describeError(error)}`];
   }
 
   /**
@@ -313,15 +373,6 @@ export class SystemCourier implements Courier {
       throw error;
     }
   }
-}
-
-/** Why a message that waited for room was not sent. */
-function reasonOf(error: unknown): string {
-  if (error instanceof MailboxFullError) {
-    return "its mailbox stayed full for the whole send timeout";
-  }
-  if (error instanceof MailboxClosedError) return "its actor has stopped";
-  return `it could not be sent: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 /** A short description of a message for dead-letter reports: its class, or its type. */

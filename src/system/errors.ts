@@ -54,3 +54,22 @@ export class SpawnError extends RingmailError {}
  * ```
  */
 export class SystemClosedError extends RingmailError {}
+
+/**
+ * The Worker an actor ran in died under it (an uncaught error, `Deno.exit`, a terminate): what a
+ * supervisor decides on for each of that Worker's actors. A strategy can single it out, e.g.
+ * `byError: { WorkerDiedError: "restart" }`; `"resume"` cannot keep state that died with the
+ * Worker, so it ends the actor.
+ *
+ * @example
+ * ```ts
+ * import type { SupervisionStrategy } from "@ringmail/actors";
+ *
+ * // Restart children whose Worker died; stop them on any other failure.
+ * export const strategy: SupervisionStrategy = {
+ *   onFailure: "stop",
+ *   byError: { WorkerDiedError: "restart" },
+ * };
+ * ```
+ */
+export class WorkerDiedError extends RingmailError {}

@@ -1,18 +1,22 @@
 /**
  * The guardian: the actor system's own actor on the main thread. Workers report to it — an actor
- * started or failed to, stopped, a handler threw, a message became a dead letter, a Worker ended
- * — and it passes each report to the system.
+ * started or failed to, stopped, a handler threw, a message became a dead letter, an actor
+ * spawned a child or watches another, a Worker ended — and it passes each report to the system.
  *
  * @module
  */
 
-import { Actor, handles } from "../actor/mod.ts";
+import { Actor, handles, Stopped } from "../actor/mod.ts";
 import {
   ActorStarted,
   ActorStopped,
   DeadLetterNotice,
   HandlerFailed,
+  SpawnChild,
   SpawnFailed,
+  ThreadDiedSeen,
+  Unwatch,
+  Watch,
   WorkerExited,
 } from "./control.ts";
 
@@ -24,6 +28,10 @@ export interface GuardianDelegate {
   handlerFailed(report: HandlerFailed): void;
   deadLetter(report: DeadLetterNotice): void;
   workerExited(report: WorkerExited): void;
+  spawnChild(request: SpawnChild): void;
+  watch(request: Watch): void;
+  unwatch(request: Unwatch): void;
+  threadDiedSeen(report: ThreadDiedSeen): void;
 }
 
 type Report =
@@ -32,7 +40,12 @@ type Report =
   | ActorStopped
   | HandlerFailed
   | DeadLetterNotice
-  | WorkerExited;
+  | WorkerExited
+  | SpawnChild
+  | Watch
+  | Unwatch
+  | ThreadDiedSeen
+  | Stopped;
 
 /** The main thread's control actor. */
 export class Guardian extends Actor<Report> {
@@ -72,4 +85,28 @@ export class Guardian extends Actor<Report> {
   onWorkerExited(report: WorkerExited): void {
     this.#delegate.workerExited(report);
   }
+
+  @handles(SpawnChild)
+  onSpawnChild(request: SpawnChild): void {
+    this.#delegate.spawnChild(request);
+  }
+
+  @handles(Watch)
+  onWatch(request: Watch): void {
+    this.#delegate.watch(request);
+  }
+
+  @handles(Unwatch)
+  onUnwatch(request: Unwatch): void {
+    this.#delegate.unwatch(request);
+  }
+
+  @handles(ThreadDiedSeen)
+  onThreadDiedSeen(report: ThreadDiedSeen): void {
+    this.#delegate.threadDiedSeen(report);
+  }
+
+  /** The answer of an actor the system stopped (shutdown, an orphan): nothing more to do. */
+  @handles(Stopped)
+  onStopped(_: Stopped): void {}
 }

@@ -5,15 +5,22 @@
  * @module
  */
 
-import { Actor, handles } from "../actor/mod.ts";
+import { Actor, handles, portableError } from "../actor/mod.ts";
 import { decode } from "../codec/mod.ts";
 import { SpawnError } from "./errors.ts";
-import { ActorStarted, DefineClass, SpawnFailed, StartActor } from "./control.ts";
+import {
+  ActorStarted,
+  DefineClass,
+  SpawnFailed,
+  StartActor,
+  ThreadDied,
+  ThreadDiedSeen,
+} from "./control.ts";
 import { SlotState } from "./directory.ts";
-import { portableError, type WorkerRuntime } from "./worker_runtime.ts";
+import type { WorkerRuntime } from "./worker_runtime.ts";
 
 /** The per-Worker control actor. */
-export class WorkerAgent extends Actor<StartActor | DefineClass> {
+export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied> {
   readonly #runtime: WorkerRuntime;
   /** The classes the system defined here, by id, and the class once loaded. */
   readonly #classes = new Map<
@@ -29,6 +36,19 @@ export class WorkerAgent extends Actor<StartActor | DefineClass> {
   @handles(DefineClass)
   onDefineClass(definition: DefineClass): void {
     this.#classes.set(definition.id, { definition, loaded: null });
+  }
+
+  /** A thread died: mailboxes here held up by its unpublished records can move on. */
+  @handles(ThreadDied)
+  onThreadDied(death: ThreadDied): void {
+    const runtime = this.#runtime;
+    runtime.loop.recoverStalled();
+    // Between two handlers, no send of this thread is half done: the system may now recycle.
+    runtime.courier.deliver(
+      runtime.guardian,
+      new ThreadDiedSeen(death.threadId, runtime.courier.threadId),
+      null,
+    );
   }
 
   @handles(StartActor)
@@ -60,19 +80,28 @@ export class WorkerAgent extends Actor<StartActor | DefineClass> {
       const self = runtime.ref(start.slot, start.generation);
       runtime.names.set(start.slot, name);
       runtime.directory.setOwner(start.slot, runtime.courier.threadId);
-      const cell = runtime.loop.createCell(self, name, mailbox);
-      let args: unknown;
+      const cell = runtime.loop.createCell(self, name, mailbox, {
+        parent: start.parent,
+        strategy: start.strategy,
+      });
+      let args: unknown[] | null;
       try {
-        args = decode(start.args, runtime.courier);
+        args = decode(start.args, runtime.courier) as unknown[];
       } catch (error) {
         throw new SpawnError(
           `cannot read the arguments of ${name} in its Worker: ${(error as Error).message}`,
           { cause: error },
         );
       }
+      // The first start uses the arguments checked above; each restart decodes fresh ones.
+      const makeArgs = () => {
+        const first = args;
+        args = null;
+        return first ?? decode(start.args, runtime.courier) as unknown[];
+      };
       let started: void | Promise<void>;
       try {
-        started = cell.start(actorClass, args as unknown[]);
+        started = cell.start(actorClass, makeArgs);
       } catch (error) {
         throw new SpawnError(
           `${name}'s constructor threw: ${error instanceof Error ? error.message : String(error)}`,
@@ -113,13 +142,14 @@ export class WorkerAgent extends Actor<StartActor | DefineClass> {
     const runtime = this.#runtime;
     runtime.names.delete(start.slot);
     runtime.directory.setState(start.slot, SlotState.Dead);
+    const name = start.name || this.#classes.get(start.classId)?.definition.exportName ||
+      "an actor";
     runtime.retire(
       runtime.ref(start.slot, start.generation),
       runtime.courier.mailbox(start.mailbox),
-      "its actor failed to start",
+      "start-failed",
+      `${name} failed to start`,
     );
-    const name = start.name || this.#classes.get(start.classId)?.definition.exportName ||
-      "an actor";
     const spawnError = error instanceof SpawnError ? error : new SpawnError(
       `cannot start ${name}: ${error instanceof Error ? error.message : String(error)}`,
     );

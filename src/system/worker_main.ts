@@ -8,12 +8,13 @@
 
 import { ActorRef, installRefCodec, ReceiveLoop } from "../actor/mod.ts";
 import { Arena, Doorbell } from "../ring/mod.ts";
-import { SystemCourier } from "./courier.ts";
+import { describeMessage, SystemCourier } from "./courier.ts";
 import { Directory } from "./directory.ts";
 import { MailboxPool } from "./mailbox_pool.ts";
 import { WorkerAgent } from "./worker_agent.ts";
 import { WorkerRuntime } from "./worker_runtime.ts";
-import { WorkerExited } from "./control.ts";
+import { DeadLetterNotice, WorkerExited } from "./control.ts";
+import { encode } from "../codec/mod.ts";
 
 /** What the system posts to a new Worker, once. */
 export interface Bootstrap {
@@ -27,6 +28,8 @@ export interface Bootstrap {
   guardianGeneration: number;
   sendTimeout: number;
   maxMessageBytes: number;
+  /** The system's default mailbox size, for children spawned in this worker. */
+  mailboxCapacity: number;
   /** Messages an actor handles before the worker moves on to the next ready actor. */
   batch: number;
   dedicated: boolean;
@@ -59,9 +62,28 @@ async function run(boot: Bootstrap): Promise<void> {
     describe: (slot) => names.get(slot),
   });
   const guardian = new ActorRef(boot.guardianSlot, boot.guardianGeneration, 0, courier);
-  courier.sink = { deadLetter: (notice) => courier.tryPost(guardian, notice) };
+  courier.sink = {
+    deadLetter: (target, sender, message, kind, reason) => {
+      const notice = new DeadLetterNotice(
+        target,
+        sender,
+        describeMessage(message),
+        kind,
+        reason,
+        encodeForNotice(message, courier),
+      );
+      // Never blocks, never makes dead letters of its own: under a flood reports may be dropped
+      // (the directory counts every dead letter all the same).
+      courier.tryPost(guardian, notice);
+    },
+  };
   const pool = new MailboxPool(arena, directory, boot.threadId);
-  const runtime = new WorkerRuntime(arena, directory, pool, courier, guardian, boot.dedicated);
+  const runtime = new WorkerRuntime(arena, directory, pool, courier, guardian, {
+    dedicated: boot.dedicated,
+    mailboxCapacity: boot.mailboxCapacity,
+    maxMessageBytes: boot.maxMessageBytes,
+  });
+  trapExits((how) => courier.deliver(guardian, new WorkerExited(boot.threadId, how), null));
   const loop = new ReceiveLoop(Doorbell.create(arena, boot.threadId), courier, runtime, {
     batch: boot.batch,
     local: true,
@@ -75,7 +97,7 @@ async function run(boot: Bootstrap): Promise<void> {
     "worker agent",
     agentMailbox,
   );
-  agentCell.start(WorkerAgent, [runtime]);
+  agentCell.start(WorkerAgent, () => [runtime]);
   runtime.agent = agentCell;
   loop.add(agentCell);
 
@@ -85,9 +107,40 @@ async function run(boot: Bootstrap): Promise<void> {
   // mailbox are its own to hand back; if the system closed the agent's mailbox, the system
   // is discarding this worker and keeps them.
   if (!runtime.discarded) {
-    runtime.retire(agentCell.self, agentMailbox, "its Worker has ended");
+    runtime.retire(agentCell.self, agentMailbox, "stopped", "its Worker has ended");
     // The last word: once the system reads it, it terminates this worker.
     courier.deliver(guardian, new WorkerExited(boot.threadId), null);
   }
-  scope.close();
+  closeWorker();
+}
+
+const closeWorker = scope.close.bind(scope);
+
+/**
+ * Code in an actor may end its Worker (`Deno.exit()`, `close()`); the Worker then vanishes
+ * without an error event. Tell the system first, so it treats the Worker as dead at once
+ * instead of never.
+ */
+function trapExits(report: (how: string) => void): void {
+  const exit = Deno.exit;
+  Deno.exit = ((code?: number) => {
+    report(`an actor called Deno.exit(${code ?? ""})`);
+    return exit(code);
+  }) as typeof Deno.exit;
+  scope.close = () => {
+    report("an actor called close()");
+    closeWorker();
+  };
+}
+
+const NOTHING = new Uint8Array(0);
+
+/** The message of a dead-letter notice, encoded; empty when it cannot be. */
+function encodeForNotice(message: unknown, courier: SystemCourier): Uint8Array {
+  if (message === undefined) return NOTHING;
+  try {
+    return encode(message, courier);
+  } catch {
+    return NOTHING; // its class is described in the notice all the same
+  }
 }

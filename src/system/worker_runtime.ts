@@ -1,25 +1,39 @@
 /**
  * What one Worker of an actor system holds: its arena handles, courier, receive loop and the
  * names of the actors it hosts. Also the loop's host: where handler failures and stopped actors
- * are reported (to the guardian on the main thread).
+ * are reported (to the guardian on the main thread), and where actors spawn children and watch
+ * others (the guardian keeps the family tree and the watches).
  *
  * @module
  */
 
-import { type ActorCell, ActorRef, type CellHost, type ReceiveLoop } from "../actor/mod.ts";
+import {
+  Activity,
+  type ActorCell,
+  type ActorClass,
+  ActorRef,
+  type CellHost,
+  type ChildOptions,
+  type DeadLetterKind,
+  portableError,
+  type ReceiveLoop,
+  strategyOf,
+} from "../actor/mod.ts";
 import type { Arena, Mailbox } from "../ring/mod.ts";
-import { ActorStopped, HandlerFailed } from "./control.ts";
-import { describeMessage, type SystemCourier } from "./courier.ts";
+import { ActorStopped, HandlerFailed, SpawnChild, Unwatch, Watch } from "./control.ts";
+import { describeMessage, SEND_TIMEOUT_WORD, type SystemCourier } from "./courier.ts";
 import type { Directory } from "./directory.ts";
 import type { MailboxPool } from "./mailbox_pool.ts";
+import { checkActorClass, checkSendTimeout, encodeArguments } from "./spawn_checks.ts";
 
-/** A copy of a thrown value that the codec can always carry (user errors may hold anything). */
-export function portableError(error: unknown): Error {
-  if (!(error instanceof Error)) return new Error(`a non-Error value was thrown: ${String(error)}`);
-  const copy = new Error(error.message);
-  copy.name = error.name;
-  copy.stack = error.stack;
-  return copy;
+/** What a Worker's runtime is told at its start, beyond its arena handles. */
+export interface WorkerSettings {
+  /** Whether the worker ends when its last actor stops (a spawn's own worker). */
+  readonly dedicated: boolean;
+  /** The system's default mailbox size, for children spawned here. */
+  readonly mailboxCapacity: number;
+  /** The largest message, for the mailboxes of children spawned here. */
+  readonly maxMessageBytes: number;
 }
 
 /** The state of the actor system inside one Worker. */
@@ -30,8 +44,7 @@ export class WorkerRuntime implements CellHost {
   readonly courier: SystemCourier;
   readonly guardian: ActorRef<unknown>;
   readonly names = new Map<number, string>();
-  /** Whether the worker ends when its last actor stops (a spawn's own worker). */
-  readonly dedicated: boolean;
+  readonly settings: WorkerSettings;
   loop!: ReceiveLoop;
   /** The worker agent's cell. */
   agent: ActorCell | null = null;
@@ -46,30 +59,31 @@ export class WorkerRuntime implements CellHost {
     pool: MailboxPool,
     courier: SystemCourier,
     guardian: ActorRef<unknown>,
-    dedicated: boolean,
+    settings: WorkerSettings,
   ) {
     this.arena = arena;
     this.directory = directory;
     this.pool = pool;
     this.courier = courier;
     this.guardian = guardian;
-    this.dedicated = dedicated;
+    this.settings = settings;
   }
 
   deadLetter(
     target: ActorRef<unknown>,
     sender: ActorRef<unknown> | null,
     message: unknown,
+    kind: DeadLetterKind,
     reason: string,
   ): void {
-    this.courier.deadLetter(target, sender, message, reason);
+    this.courier.deadLetter(target, sender, message, kind, reason);
   }
 
   handlerFailed(cell: ActorCell, message: unknown, error: unknown): void {
     const report = new HandlerFailed(
       cell.self,
       cell.name,
-      describeMessage(message),
+      message instanceof Activity ? message.label : describeMessage(message),
       portableError(error),
     );
     this.courier.deliver(this.guardian, report, null);
@@ -85,15 +99,81 @@ export class WorkerRuntime implements CellHost {
     }
     const { slot, generation } = cell.self;
     this.names.delete(slot);
-    this.retire(cell.self, cell.mailbox, "its actor has stopped");
-    this.courier.deliver(this.guardian, new ActorStopped(slot, generation), null);
+    this.retire(cell.self, cell.mailbox, "stopped", `${cell.name} has stopped`);
+    this.courier.deliver(
+      this.guardian,
+      new ActorStopped(slot, generation, cell.endKind, cell.endReason, cell.endError),
+      null,
+    );
     this.hosted--;
     this.exitIfEmpty();
   }
 
+  /**
+   * Takes a slot and a mailbox for a child of `parent` here, at once (so its ref works from now
+   * on), and asks the guardian to place and start it.
+   */
+  spawnChild(
+    parent: ActorCell,
+    actorClass: ActorClass,
+    options: ChildOptions,
+    args: unknown[],
+  ): ActorRef<unknown> {
+    const module = checkActorClass(actorClass);
+    const name = options.name ?? actorClass.name;
+    const encodedArgs = encodeArguments(name, args, this.courier);
+    const sendTimeout = checkSendTimeout(options.sendTimeout ?? 0);
+    const near = options.near ?? null;
+    if (near !== null && !(near instanceof ActorRef && near.courier === this.courier)) {
+      throw new TypeError(`near must be a ref of this actor system, got ${near}`);
+    }
+    // The parent's class says how its children are supervised; a malformed one fails here.
+    const strategy = strategyOf(parent.actorClass!);
+    const mailbox = this.pool.acquire({
+      capacity: options.mailboxCapacity ?? this.settings.mailboxCapacity,
+    });
+    mailbox.maxExternal = this.settings.maxMessageBytes;
+    let slot: number;
+    try {
+      slot = this.directory.allocate(mailbox.offset, 0);
+    } catch (error) {
+      mailbox.close();
+      this.pool.release(mailbox);
+      throw error;
+    }
+    mailbox.setUserWord(SEND_TIMEOUT_WORD, sendTimeout);
+    const generation = this.directory.generation(slot);
+    const child = this.ref(slot, generation);
+    this.courier.deliver(
+      this.guardian,
+      new SpawnChild(
+        slot,
+        generation,
+        mailbox.offset,
+        parent.self,
+        module,
+        actorClass.name,
+        name === actorClass.name ? "" : name,
+        encodedArgs,
+        strategy,
+        near as ActorRef<unknown> | null,
+      ),
+      null,
+    );
+    return child;
+  }
+
+  watch(watcher: ActorCell, target: ActorRef<unknown>): void {
+    this.courier.deliver(this.guardian, new Watch(watcher.self, target), null);
+  }
+
+  unwatch(watcher: ActorCell, target: ActorRef<unknown>): void {
+    this.courier.deliver(this.guardian, new Unwatch(watcher.self, target), null);
+  }
+
   /** Ends a worker that was started for one actor, once that actor is gone. */
   exitIfEmpty(): void {
-    if (this.dedicated && this.hosted === 0) this.loop.close();
+    if (this.settings.dedicated && this.hosted === 0) this.loop.close();
   }
 
   /**
@@ -101,9 +181,9 @@ export class WorkerRuntime implements CellHost {
    * mailbox, makes dead letters of what is still in it, and recycles both. Only the thread that
    * receives from a mailbox may do this.
    */
-  retire(self: ActorRef<unknown>, mailbox: Mailbox, reason: string): void {
+  retire(self: ActorRef<unknown>, mailbox: Mailbox, kind: DeadLetterKind, reason: string): void {
     mailbox.close();
-    this.loop.drainDeadLetters(mailbox, self, reason);
+    this.loop.drainDeadLetters(mailbox, self, kind, reason);
     mailbox.unbind();
     this.pool.release(mailbox);
     this.directory.free(self.slot);

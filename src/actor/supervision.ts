@@ -1,0 +1,133 @@
+/**
+ * Supervision: what happens to an actor whose handler throws, decided by the strategy its
+ * parent's class declares (`static readonly supervision`), or the system's for top-level actors.
+ *
+ * A strategy is data, not code, so that it can travel to the child's Worker and be applied there
+ * at once: the failing actor neither waits for a decision nor holds its mailbox meanwhile.
+ *
+ * @module
+ */
+
+/**
+ * What to do with an actor whose handler threw:
+ * - `"resume"`: keep the actor and its state; go on with the next message.
+ * - `"restart"`: a fresh instance (constructor and `onStart` again, with the original
+ *   arguments) behind the same ref, with the same mailbox; the old one's `onStop` runs first,
+ *   and its children are stopped.
+ * - `"stop"`: stop the actor (its watchers get `Terminated`).
+ * - `"escalate"`: stop the actor, and fail its parent with the same error (the parent's own
+ *   supervisor decides about the parent).
+ */
+export type Directive = "resume" | "restart" | "stop" | "escalate";
+
+/**
+ * How a parent's children are supervised; declared on the parent's class as
+ * `static readonly supervision`.
+ *
+ * @example Restart a failing child, at most 3 times a minute
+ * ```ts
+ * import { Actor, type SupervisionStrategy } from "@ringmail/actors";
+ *
+ * export class Parent extends Actor {
+ *   static readonly module = import.meta.url;
+ *   static readonly supervision: SupervisionStrategy = {
+ *     onFailure: "restart",
+ *     byError: { TypeError: "stop" }, // a bug: restarting will not help
+ *     maxRestarts: 3,
+ *     withinMs: 60_000,
+ *   };
+ * }
+ * ```
+ */
+export interface SupervisionStrategy {
+  /** What to do when a child's handler throws. Default `"resume"`. */
+  readonly onFailure?: Directive;
+  /** Directives by the error's `name`, tried before `onFailure`. */
+  readonly byError?: Readonly<Record<string, Directive>>;
+  /**
+   * Restarts allowed within `withinMs`; the next failure that would restart the child stops it
+   * and escalates instead (OTP's intensity). Default 3.
+   */
+  readonly maxRestarts?: number;
+  /** The window of `maxRestarts`, in ms (OTP's period). Default 10,000. */
+  readonly withinMs?: number;
+}
+
+const DIRECTIVES: ReadonlySet<string> = new Set(["resume", "restart", "stop", "escalate"]);
+
+/** Checks a strategy; returns a plain copy that can cross threads. */
+export function checkStrategy(strategy: unknown, where: string): SupervisionStrategy {
+  if (strategy === undefined) return {};
+  if (strategy === null || typeof strategy !== "object") {
+    throw new TypeError(`${where} must be an object (a SupervisionStrategy), got ${strategy}`);
+  }
+  const { onFailure, byError, maxRestarts, withinMs } = strategy as SupervisionStrategy;
+  const directive = (value: unknown, field: string) => {
+    if (value !== undefined && !DIRECTIVES.has(value as string)) {
+      throw new TypeError(
+        `${where}.${field} must be "resume", "restart", "stop" or "escalate", got ${
+          JSON.stringify(value)
+        }`,
+      );
+    }
+  };
+  directive(onFailure, "onFailure");
+  if (byError !== undefined && (byError === null || typeof byError !== "object")) {
+    throw new TypeError(`${where}.byError must be an object of error names to directives`);
+  }
+  for (const [name, value] of Object.entries(byError ?? {})) directive(value, `byError.${name}`);
+  if (maxRestarts !== undefined && !(Number.isInteger(maxRestarts) && maxRestarts >= 0)) {
+    throw new RangeError(`${where}.maxRestarts must be a whole number, got ${maxRestarts}`);
+  }
+  if (withinMs !== undefined && !(withinMs > 0)) {
+    throw new RangeError(`${where}.withinMs must be a positive number of ms, got ${withinMs}`);
+  }
+  // Only the fields given: the copy crosses threads in every StartActor.
+  const copy: { -readonly [K in keyof SupervisionStrategy]: SupervisionStrategy[K] } = {};
+  if (onFailure !== undefined) copy.onFailure = onFailure;
+  if (byError !== undefined) copy.byError = { ...byError };
+  if (maxRestarts !== undefined) copy.maxRestarts = maxRestarts;
+  if (withinMs !== undefined) copy.withinMs = withinMs;
+  return copy;
+}
+
+const declaredStrategies = new WeakMap<object, SupervisionStrategy>();
+
+/**
+ * The strategy an actor class declares for its children (`static supervision`, inherited).
+ * @throws {TypeError | RangeError} when the declared strategy is malformed.
+ */
+export function strategyOf(actorClass: object): SupervisionStrategy {
+  let strategy = declaredStrategies.get(actorClass);
+  if (strategy === undefined) {
+    const declared = (actorClass as { supervision?: unknown }).supervision;
+    const name = (actorClass as { name?: string }).name || "the class";
+    strategy = checkStrategy(declared, `${name}.supervision`);
+    declaredStrategies.set(actorClass, strategy);
+  }
+  return strategy;
+}
+
+/** Decides, for an actor supervised by `strategy`, what a failure with `error` leads to. */
+export class Supervisor {
+  readonly #strategy: SupervisionStrategy;
+  /** When the recent restarts happened (performance.now()), for the restart limit. */
+  readonly #restarts: number[] = [];
+
+  constructor(strategy: SupervisionStrategy) {
+    this.#strategy = strategy;
+  }
+
+  /** The directive for a failure; a restart past the limit becomes `"escalate"`. */
+  decide(error: unknown): Directive {
+    const name = error instanceof Error ? error.name : "";
+    const directive = this.#strategy.byError?.[name] ?? this.#strategy.onFailure ?? "resume";
+    if (directive !== "restart") return directive;
+    const now = performance.now();
+    const window = this.#strategy.withinMs ?? 10_000;
+    while (this.#restarts.length > 0 && now - this.#restarts[0] > window) this.#restarts.shift();
+    if (this.#restarts.length >= (this.#strategy.maxRestarts ?? 3)) return "escalate";
+    this.#restarts.push(now);
+    return "restart";
+  }
+}

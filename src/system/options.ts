@@ -1,0 +1,116 @@
+/**
+ * The shapes the actor system takes and gives: its options, a spawn's options, and what it
+ * reports (failures, dead letters, the outcome of a shutdown).
+ *
+ * @module
+ */
+
+import type { ActorRef, DeadLetterKind, SupervisionStrategy } from "../actor/mod.ts";
+import type { ActorPool } from "./actor_pool.ts";
+
+/** A handler that threw, as reported to `ActorSystem.onFailure` listeners. */
+export interface ActorFailure {
+  /** The actor whose handler threw (`null` when not known, e.g. a failed start). */
+  readonly actor: ActorRef<unknown> | null;
+  /** The actor's name. */
+  readonly actorName: string;
+  /** The class (or type) of the message it was handling, or what it was doing. */
+  readonly messageClass: string;
+  /** What was thrown, with its stack. */
+  readonly error: Error;
+}
+
+/** A message that was not handled, as reported to `ActorSystem.onDeadLetter` listeners. */
+export interface DeadLetter {
+  /** Where it was sent. */
+  readonly target: ActorRef<unknown> | null;
+  /** Who sent it (`null`: sent from outside any actor). */
+  readonly sender: ActorRef<unknown> | null;
+  /**
+   * The message, decoded afresh; `undefined` when it cannot be (its bytes were corrupt, or its
+   * class is not registered on the system's thread).
+   */
+  readonly message: unknown;
+  /** The message's class, or a short description of a plain value. */
+  readonly messageClass: string;
+  /** Why it was not handled, as a value to branch on. */
+  readonly kind: DeadLetterKind;
+  /** Why it was not handled, in words. */
+  readonly reason: string;
+}
+
+/** How to make an actor system. */
+export interface ActorSystemOptions {
+  /** The most actors (and Bridges) alive at once. Default 262144. */
+  maxActors?: number;
+  /** The most shared memory the system may use, in bytes. Default 1 GiB (reserved, not used). */
+  maxMemoryBytes?: number;
+  /** Bytes in each actor's mailbox ring, a power of two. Default 65536. */
+  mailboxCapacity?: number;
+  /** Milliseconds a send waits for room in a full mailbox before it fails. Default 5000. */
+  sendTimeout?: number;
+  /**
+   * The largest message, in bytes once encoded. Messages larger than their mailbox travel in
+   * a block of shared memory of their own. Default 64 MiB; at most 128 MiB - 1.
+   */
+  maxMessageBytes?: number;
+  /**
+   * How actors spawned by the system itself (not by another actor) are supervised. Default
+   * `{ onFailure: "resume" }`: a handler that throws is reported and the actor goes on with
+   * its next message; an actor whose Worker dies ends. Escalating from a top-level actor
+   * stops it.
+   */
+  supervision?: SupervisionStrategy;
+  /** Called for every handler that throws. Without any listener, failures go to `console.error`. */
+  onFailure?: (failure: ActorFailure) => void;
+  /** Called for every dead letter (also counted in `ActorSystem.deadLetters`). */
+  onDeadLetter?: (deadLetter: DeadLetter) => void;
+}
+
+/** Options of one spawn. */
+export interface SpawnOptions {
+  /** The actor's name in errors and logs. Default: its class name. */
+  name?: string;
+  /**
+   * A pool whose Workers host the actor, next to many others (see `ActorSystem.createPool`).
+   * Default: a Worker of its own.
+   */
+  pool?: ActorPool;
+  /**
+   * Another actor to place this one next to, in the same Worker: a send between them never
+   * crosses threads. Wins over `pool`.
+   */
+  near?: ActorRef<never>;
+  /** Bytes in the actor's mailbox ring, a power of two. Default: the system's. */
+  mailboxCapacity?: number;
+  /** Milliseconds a send to this actor waits for room before it fails. Default: the system's. */
+  sendTimeout?: number;
+}
+
+/** Options of `ActorSystem.shutdown`. */
+export interface ShutdownOptions {
+  /**
+   * Milliseconds the actors get to finish what is in their mailboxes and stop; what is still
+   * running then is cut off (its Worker terminated). Default 5000; 0 cuts everything off at
+   * once.
+   */
+  timeout?: number;
+}
+
+/** An actor a shutdown cut off: it had not stopped when the timeout passed. */
+export interface CutOffActor {
+  /** The actor. */
+  readonly actor: ActorRef<unknown>;
+  /** Its name. */
+  readonly name: string;
+}
+
+/** What a shutdown did. */
+export interface ShutdownReport {
+  /** Actors that stopped by themselves: they handled everything in their mailboxes first. */
+  readonly stopped: number;
+  /** Actors still running when the timeout passed, ended by terminating their Workers. */
+  readonly cutOff: readonly CutOffActor[];
+  /** Messages left unhandled in the mailboxes of the actors cut off (dead letters). */
+  readonly undelivered: number;
+}

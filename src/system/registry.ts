@@ -1,0 +1,252 @@
+/**
+ * The registry: what the actor system's thread knows of each actor it started — where it runs,
+ * how to start it again, who its parent and children are, who watches it — and what happens
+ * when one ends: its watchers get `Terminated`, its parent `ChildGone`, its children `Stop`, and
+ * whoever waits on it (a `started` promise, Bridge calls) hears of it at once.
+ *
+ * It lives on the system's thread only; workers reach it through the guardian.
+ *
+ * @module
+ */
+
+import {
+  ActorRef,
+  ChildGone,
+  type Courier,
+  Stop,
+  type SupervisionStrategy,
+  type Supervisor,
+  Terminated,
+  type TerminationKind,
+} from "../actor/mod.ts";
+import type { ActorPool } from "./actor_pool.ts";
+import { ActorDeadError } from "./errors.ts";
+import type { WorkerHandle } from "./workers.ts";
+
+/** A promise with its settling functions. */
+export interface Deferred<T = void> {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: Error) => void;
+}
+
+/** A promise that nobody needs to await: an unawaited rejection is not an unhandled one. */
+export function deferred<T = void>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<T>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+/** Where an actor was asked to run, to start it again there after its Worker died. */
+export type Placement =
+  | { readonly kind: "dedicated" }
+  | { readonly kind: "pool"; readonly pool: ActorPool }
+  | { readonly kind: "near" };
+
+/**
+ * What the system remembers of an actor it started. Kept small: a pool may hold 100k. The
+ * relations (children, watchers) are made on first use.
+ */
+export interface ActorRecord {
+  readonly slot: number;
+  readonly generation: number;
+  readonly name: string;
+  /** Offset of its mailbox header. */
+  readonly mailbox: number;
+  /** Its Worker; a new one after a restart that followed its Worker's death. */
+  worker: WorkerHandle;
+  readonly classId: number;
+  /** Its constructor's arguments, encoded: a restart in a new Worker decodes them again. */
+  readonly args: Uint8Array;
+  readonly parent: ActorRecord | null;
+  /** How it is supervised (its parent class's strategy, or the system's). */
+  readonly strategy: SupervisionStrategy;
+  readonly placement: Placement;
+  /** How its start ended so far: null while starting, then true (running) or the error. */
+  outcome: true | Error | null;
+  started: Deferred | null;
+  children: Set<ActorRecord> | null;
+  watchers: Set<ActorRecord> | null;
+  watching: Set<ActorRecord> | null;
+  /** Bridge code awaiting its end. */
+  endWaiters: ((end: Terminated) => void)[] | null;
+  /** Decides about deaths of its Worker (handler failures are decided in its Worker). */
+  supervisor: Supervisor | null;
+  /** Set once the system asked it to stop (graceful shutdown). */
+  stopAsked: boolean;
+}
+
+/** How an actor ended. */
+export interface ActorEnd {
+  readonly record: ActorRecord;
+  readonly kind: TerminationKind;
+  readonly reason: string;
+  readonly error: Error | null;
+}
+
+/** Hears that calls to an actor will get no reply: it ended, or is being restarted. */
+export type LossListener = (slot: number, generation: number, reason: string) => void;
+
+/** The system's records of its actors. */
+export class Registry {
+  readonly #records = new Map<number, ActorRecord>();
+  /** Actors being ended together (see endAll). */
+  readonly #ending = new Set<ActorRecord>();
+  readonly #courier: Courier;
+  readonly #guardian: () => ActorRef<unknown>;
+  /** Who hears that calls to an actor will get no reply (Bridges). */
+  readonly lossListeners = new Set<LossListener>();
+  /** Called after each actor's end (graceful shutdown follows them). */
+  onEnded: ((record: ActorRecord) => void) | null = null;
+
+  constructor(courier: Courier, guardian: () => ActorRef<unknown>) {
+    this.#courier = courier;
+    this.#guardian = guardian;
+  }
+
+  /** How many actors are starting or running. */
+  get size(): number {
+    return this.#records.size;
+  }
+
+  values(): IterableIterator<ActorRecord> {
+    return this.#records.values();
+  }
+
+  add(record: ActorRecord): void {
+    this.#records.set(record.slot, record);
+    record.worker.actors.add(record.slot);
+    if (record.parent !== null) (record.parent.children ??= new Set()).add(record);
+  }
+
+  /** The record of the actor `slot`/`generation`, if it is starting or running. */
+  get(slot: number, generation: number): ActorRecord | undefined {
+    const record = this.#records.get(slot);
+    return record?.generation === generation ? record : undefined;
+  }
+
+  /** The record of the actor a ref of this system names. */
+  of(ref: ActorRef<unknown> | null): ActorRecord | undefined {
+    return ref === null ? undefined : this.get(ref.slot, ref.generation);
+  }
+
+  /** The record in `slot`, whatever its generation. */
+  at(slot: number): ActorRecord | undefined {
+    return this.#records.get(slot);
+  }
+
+  /** The name of the actor in `slot`, for messages. */
+  nameOf(slot: number): string | undefined {
+    return this.#records.get(slot)?.name;
+  }
+
+  refOf(record: ActorRecord): ActorRef<unknown> {
+    return new ActorRef(record.slot, record.generation, 0, this.#courier);
+  }
+
+  /** Moves an actor to another Worker (a restart after its Worker died). */
+  move(record: ActorRecord, worker: WorkerHandle): void {
+    record.worker.actors.delete(record.slot);
+    record.worker = worker;
+    worker.actors.add(record.slot);
+  }
+
+  /** `watcher` wants `Terminated` when `target` ends; at once if it already has. */
+  watch(watcher: ActorRef<unknown>, target: ActorRef<unknown>): void {
+    const watching = this.of(watcher);
+    if (watching === undefined) return; // the watcher is gone: nobody to tell
+    const watched = this.of(target);
+    if (watched === undefined) {
+      const end = new Terminated(target, "not-running", `${target} was not running when watched`);
+      this.#send(watching, end);
+      return;
+    }
+    (watched.watchers ??= new Set()).add(watching);
+    (watching.watching ??= new Set()).add(watched);
+  }
+
+  unwatch(watcher: ActorRef<unknown>, target: ActorRef<unknown>): void {
+    const watching = this.of(watcher);
+    const watched = this.of(target);
+    if (watching === undefined || watched === undefined) return;
+    watched.watchers?.delete(watching);
+    watching.watching?.delete(watched);
+  }
+
+  /** Resolves when the actor `ref` names has ended (at once if it has already). */
+  whenEnded(ref: ActorRef<unknown>): Promise<Terminated> {
+    const record = this.of(ref);
+    if (record === undefined) {
+      return Promise.resolve(
+        new Terminated(ref, "not-running", `${ref} was not running when it was awaited`),
+      );
+    }
+    return new Promise((resolve) => (record.endWaiters ??= []).push(resolve));
+  }
+
+  /** Calls waiting on `record` get no reply (its Worker died); it is not ended (restarting). */
+  lost(record: ActorRecord, reason: string): void {
+    for (const listener of this.lossListeners) listener(record.slot, record.generation, reason);
+  }
+
+  /**
+   * These actors have ended: forgets them and tells everyone concerned (but not each other:
+   * actors ending together, as in a Worker that died, get no news of one another). Their slots
+   * and mailboxes are the caller's to recycle.
+   */
+  endAll(ends: readonly ActorEnd[]): void {
+    for (const { record } of ends) this.#ending.add(record);
+    try {
+      for (const end of ends) this.#end(end);
+    } finally {
+      for (const { record } of ends) this.#ending.delete(record);
+    }
+  }
+
+  #end({ record, kind, reason, error }: ActorEnd): void {
+    if (this.#records.get(record.slot) !== record) return;
+    this.#records.delete(record.slot);
+    record.worker.actors.delete(record.slot);
+    settleStart(record, kind === "stopped" ? true : new ActorDeadError(reason));
+    this.lost(record, reason);
+    const ref = this.refOf(record);
+    const end = new Terminated(ref, kind, reason, error);
+    if (record.endWaiters !== null) { for (const resolve of record.endWaiters) resolve(end); }
+    if (record.watchers !== null) {
+      for (const watcher of record.watchers) {
+        watcher.watching?.delete(record);
+        this.#send(watcher, end);
+      }
+    }
+    if (record.watching !== null) {
+      for (const watched of record.watching) watched.watchers?.delete(record);
+    }
+    const parent = record.parent;
+    if (parent !== null && parent.children?.delete(record)) this.#send(parent, new ChildGone(ref));
+    // Children outlive no parent. Their parent's cell stops them when it stops; this covers the
+    // parent that could not (its Worker died, it never started).
+    if (record.children !== null) {
+      for (const child of record.children) this.#send(child, new Stop());
+    }
+    this.onEnded?.(record);
+  }
+
+  /** A system notice to a live actor that is not ending with the one the notice is about. */
+  #send(target: ActorRecord, message: unknown): void {
+    if (this.#ending.has(target) || this.#records.get(target.slot) !== target) return;
+    this.#courier.deliver(this.refOf(target), message, this.#guardian());
+  }
+}
+/** Settles an actor's start, and the promise of whoever asked for it. */
+export function settleStart(record: ActorRecord, outcome: true | Error): void {
+  if (record.outcome !== null) return;
+  record.outcome = outcome;
+  if (record.started === null) return;
+  if (outcome === true) record.started.resolve();
+  else record.started.reject(outcome);
+}

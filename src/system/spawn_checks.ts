@@ -1,0 +1,73 @@
+/**
+ * What every spawn checks before it takes a slot: that the class can be spawned, that its
+ * arguments can cross to its Worker, that its options are in range. Shared by the system's
+ * spawns (main thread) and actors' spawns of children (any Worker).
+ *
+ * @module
+ */
+
+import { Actor } from "../actor/mod.ts";
+import { CodecError, encode } from "../codec/mod.ts";
+
+/** Classes already checked, and their module URL: a pool spawns many actors of a few classes. */
+const checkedClasses = new WeakMap<object, string>();
+
+/** Checks that `actorClass` can be spawned; returns its module URL. */
+export function checkActorClass(actorClass: unknown): string {
+  const checked = typeof actorClass === "function" ? checkedClasses.get(actorClass) : undefined;
+  if (checked !== undefined) return checked;
+  if (typeof actorClass !== "function") {
+    throw new TypeError(`spawn takes an actor class, got ${typeof actorClass}`);
+  }
+  const name = actorClass.name || "the class";
+  if (!(actorClass.prototype instanceof Actor)) {
+    throw new TypeError(`${name} cannot be spawned: it does not extend Actor`);
+  }
+  const module = (actorClass as { module?: unknown }).module;
+  if (typeof module !== "string") {
+    throw new TypeError(
+      `${name} cannot be spawned: it does not say where its module is; add ` +
+        "`static readonly module = import.meta.url` to the class",
+    );
+  }
+  try {
+    new URL(module);
+  } catch {
+    throw new TypeError(
+      `${name}.module must be a URL (import.meta.url), got ${JSON.stringify(module)}`,
+    );
+  }
+  checkedClasses.set(actorClass, module);
+  return module;
+}
+
+/** The encoding of an empty argument list, shared by every spawn without arguments. */
+const NO_ARGS: Uint8Array = encode([]);
+
+/** Encodes constructor arguments for the actor's Worker; a CodecError names the actor. */
+export function encodeArguments(
+  name: string,
+  args: readonly unknown[],
+  context: unknown,
+): Uint8Array {
+  if (args.length === 0) return NO_ARGS;
+  try {
+    return encode(args, context);
+  } catch (error) {
+    if (!(error instanceof CodecError)) throw error;
+    throw new CodecError(`cannot send the arguments of ${name} to its Worker: ${error.message}`, {
+      cause: error,
+      path: error.path,
+    });
+  }
+}
+
+/** Checks a spawn's `sendTimeout` option (0: the system's). */
+export function checkSendTimeout(sendTimeout: number): number {
+  if (!(Number.isInteger(sendTimeout) && sendTimeout >= 0 && sendTimeout <= 0x7fff_ffff)) {
+    throw new RangeError(
+      `sendTimeout must be a whole number of ms up to 2^31 - 1, got ${sendTimeout}`,
+    );
+  }
+  return sendTimeout;
+}

@@ -1,0 +1,280 @@
+/**
+ * Actors for the supervision, watch, worker-death and shutdown tests. Each is exported and says
+ * where its module is.
+ */
+import {
+  Actor,
+  type ActorRef,
+  handles,
+  message,
+  OtherMessage,
+  type SupervisionStrategy,
+  Terminated,
+} from "../../mod.ts";
+
+/** Records what it is told; `"dump"` answers the list so far. */
+export class Probe extends Actor<unknown> {
+  static readonly module = import.meta.url;
+  readonly #events: unknown[] = [];
+  @handles(OtherMessage)
+  onAnything(event: unknown, sender: ActorRef | null) {
+    if (event === "dump") sender?.send([...this.#events]);
+    else this.#events.push(event);
+  }
+}
+
+/**
+ * A child with state: `"inc"` counts, `"count"` answers the count, `"fail"` throws an Error,
+ * `"bug"` a TypeError. Tells its probe (if any) when an instance starts and stops.
+ */
+export class Flaky extends Actor<string> {
+  static readonly module = import.meta.url;
+  static instances = 0;
+  #count = 0;
+  readonly #instance = ++Flaky.instances;
+  constructor(readonly probe: ActorRef<unknown> | null = null, readonly label = "flaky") {
+    super();
+  }
+  override onStart() {
+    this.probe?.send(`${this.label} start ${this.#instance}`);
+  }
+  override onStop() {
+    this.probe?.send(`${this.label} stop ${this.#instance}`);
+  }
+  @handles(String)
+  onText(text: string, sender: ActorRef | null) {
+    if (text === "inc") this.#count++;
+    else if (text === "count") sender?.send(this.#count);
+    else if (text === "instance") sender?.send(this.#instance);
+    else if (text === "fail") throw new Error(`${this.label} told to fail`);
+    else if (text === "bug") throw new TypeError(`${this.label} has a bug`);
+    else if (text === "exit") Deno.exit(7);
+    else if (text === "crash") {
+      setTimeout(() => {
+        throw new Error("uncaught: the worker dies");
+      }, 0);
+    } else sender?.send(text);
+  }
+}
+
+/** Asks a parent to start a child: answered with the child's ref. */
+@message()
+export class StartChild {
+  constructor(
+    readonly probe: ActorRef<unknown> | null = null,
+    readonly label = "child",
+    readonly nearParent = false,
+  ) {}
+}
+
+/** Asks a parent to pass `text` to its child. */
+@message()
+export class Tell {
+  constructor(readonly child: ActorRef<string> | null = null, readonly text = "") {}
+}
+
+/**
+ * A parent of Flaky children; the subclasses below differ only in their strategy. `"children"`
+ * answers how many children it knows; `"fail"` makes it fail itself.
+ */
+export class Parent extends Actor<StartChild | Tell | string> {
+  static readonly module = import.meta.url;
+  @handles(StartChild)
+  onStartChild(start: StartChild, sender: ActorRef | null) {
+    const child = start.nearParent
+      ? this.spawnWith(Flaky, { near: this.self }, start.probe, start.label)
+      : this.spawn(Flaky, start.probe, start.label);
+    sender?.send(child);
+  }
+  @handles(Tell)
+  onTell(tell: Tell) {
+    tell.child!.send(tell.text);
+  }
+  @handles(String)
+  onText(text: string, sender: ActorRef | null) {
+    if (text === "children") sender?.send(this.children.length);
+    else if (text === "fail") throw new Error("the parent was told to fail");
+    else sender?.send(text);
+  }
+}
+
+export class ResumingParent extends Parent {
+  static override readonly module = import.meta.url;
+  static readonly supervision: SupervisionStrategy = { onFailure: "resume" };
+}
+
+export class RestartingParent extends Parent {
+  static override readonly module = import.meta.url;
+  static readonly supervision: SupervisionStrategy = {
+    onFailure: "restart",
+    byError: { TypeError: "stop" },
+    maxRestarts: 2,
+    withinMs: 60_000,
+  };
+}
+
+export class StoppingParent extends Parent {
+  static override readonly module = import.meta.url;
+  static readonly supervision: SupervisionStrategy = { onFailure: "stop" };
+}
+
+export class EscalatingParent extends Parent {
+  static override readonly module = import.meta.url;
+  static readonly supervision: SupervisionStrategy = { onFailure: "escalate" };
+  readonly #probe: ActorRef<unknown> | null;
+  constructor(probe: ActorRef<unknown> | null = null) {
+    super();
+    this.#probe = probe;
+  }
+  override onStart() {
+    this.#probe?.send("escalating parent start");
+  }
+  override onStop() {
+    this.#probe?.send("escalating parent stop");
+  }
+}
+
+/** Restarts children whose Worker died; stops them on any other failure. */
+export class WorkerDeathParent extends Parent {
+  static override readonly module = import.meta.url;
+  static readonly supervision: SupervisionStrategy = {
+    onFailure: "stop",
+    byError: { WorkerDiedError: "restart" },
+  };
+}
+
+/** Asks a grandparent to start an EscalatingParent under it. */
+@message()
+export class StartParent {
+  constructor(readonly probe: ActorRef<unknown> | null = null) {}
+}
+
+/** Supervises EscalatingParents by restarting them. */
+export class Grandparent extends Actor<StartParent> {
+  static readonly module = import.meta.url;
+  static readonly supervision: SupervisionStrategy = { onFailure: "restart" };
+  @handles(StartParent)
+  onStartParent(start: StartParent, sender: ActorRef | null) {
+    sender?.send(this.spawnWith(EscalatingParent, { near: this.self }, start.probe));
+  }
+}
+
+/** Asks a Watcher to watch (or, with `stop`, to unwatch) an actor. */
+@message()
+export class WatchIt {
+  constructor(readonly target: ActorRef<never> | null = null, readonly stop = false) {}
+}
+
+/** Watches what it is told to and records each `Terminated` as `{ kind, reason, error }`. */
+export class Watcher extends Actor<WatchIt | Terminated | string> {
+  static readonly module = import.meta.url;
+  readonly #ends: { kind: string; reason: string; error: string | null; actor: string }[] = [];
+  @handles(WatchIt)
+  onWatchIt(request: WatchIt, sender: ActorRef | null) {
+    if (request.stop) this.unwatch(request.target!);
+    else this.watch(request.target!);
+    sender?.send("ok");
+  }
+  @handles(Terminated)
+  onTerminated(end: Terminated) {
+    this.#ends.push({
+      kind: end.kind,
+      reason: end.reason,
+      error: end.error?.message ?? null,
+      actor: String(end.actor?.slot),
+    });
+  }
+  @handles(String)
+  onText(text: string, sender: ActorRef | null) {
+    if (text === "ends") sender?.send([...this.#ends]);
+  }
+}
+
+/** Handles slowly: each message takes `ms` of an awaited timer. Logs what it handled. */
+export class Slow extends Actor<unknown> {
+  static readonly module = import.meta.url;
+  readonly #log: unknown[] = [];
+  #atStop: ActorRef | null = null;
+  constructor(readonly ms = 20) {
+    super();
+  }
+  @handles(OtherMessage)
+  async onAnything(work: unknown, sender: ActorRef | null) {
+    if (work === "log") return sender?.send([...this.#log]);
+    if (work === "tell me at stop") {
+      this.#atStop = sender;
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, this.ms));
+    this.#log.push(work);
+    sender?.send(work);
+  }
+  override onStop() {
+    this.#atStop?.send([...this.#log]);
+  }
+}
+
+/** Blocks its Worker on `"block"` (busy, for `ms`), ignoring everything meanwhile. */
+export class Stubborn extends Actor<unknown> {
+  static readonly module = import.meta.url;
+  @handles(OtherMessage)
+  onAnything(work: unknown, sender: ActorRef | null) {
+    if (work === "block") {
+      const until = Date.now() + 120_000;
+      while (Date.now() < until) { /* busy: only terminate() ends this */ }
+    }
+    sender?.send(work);
+  }
+}
+
+/** Relays each number it gets to `target`, blocking when `target`'s mailbox is full. */
+export class Flooder extends Actor<number | string> {
+  static readonly module = import.meta.url;
+  constructor(readonly target: ActorRef<unknown> | null = null) {
+    super();
+  }
+  @handles(Number)
+  onCount(count: number, sender: ActorRef | null) {
+    const payload = "x".repeat(200);
+    let sent = 0;
+    for (; sent < count; sent++) this.target!.send(payload);
+    sender?.send(sent);
+  }
+  @handles(String)
+  onText(text: string, sender: ActorRef | null) {
+    sender?.send(text);
+  }
+}
+
+/** A parent that reports, in its `onStop`, what it heard from its child before stopping. */
+export class Family extends Actor<string> {
+  static readonly module = import.meta.url;
+  readonly #heard: string[] = [];
+  #atStop: ActorRef | null = null;
+  override onStart() {
+    this.spawnWith(Leaf, { near: this.self }, this.self);
+  }
+  @handles(String)
+  onText(text: string, sender: ActorRef | null) {
+    if (text === "tell me at stop") this.#atStop = sender;
+    else this.#heard.push(text);
+  }
+  override onStop() {
+    this.#atStop?.send([...this.#heard, "parent stopping"]);
+  }
+}
+
+/** Tells its parent when it stops. */
+export class Leaf extends Actor<string> {
+  static readonly module = import.meta.url;
+  constructor(readonly parentRef: ActorRef<string> | null = null) {
+    super();
+  }
+  @handles(String)
+  onText(text: string, sender: ActorRef | null) {
+    sender?.send(text);
+  }
+  override onStop() {
+    this.parentRef?.send("child stopped");
+  }
+}

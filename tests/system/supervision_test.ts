@@ -1,0 +1,187 @@
+/**
+ * Supervision: what a parent's strategy does with a child whose handler throws — resume,
+ * restart, stop, escalate — the restart limit, and the system's strategy for top-level actors.
+ */
+import assert from "node:assert/strict";
+import type { ActorRef, SupervisionStrategy } from "../../mod.ts";
+import {
+  Flaky,
+  Grandparent,
+  Probe,
+  RestartingParent,
+  ResumingParent,
+  StartChild,
+  StartParent,
+  StoppingParent,
+  Tell,
+} from "../_actors/supervision.ts";
+import { eventually, type TestSystem, testSystem } from "../_system.ts";
+
+const LONG = { timeout: 20_000 };
+
+async function childOf(
+  t: TestSystem,
+  parent: ActorRef<never>,
+  probe: ActorRef<unknown> | null = null,
+  label = "child",
+): Promise<ActorRef<string>> {
+  return await t.bridge.call(parent as ActorRef<StartChild>, new StartChild(probe, label), LONG);
+}
+
+async function dump(t: TestSystem, probe: ActorRef<unknown>): Promise<unknown[]> {
+  return await t.bridge.call(probe, "dump", LONG);
+}
+
+Deno.test("supervision: resume keeps the child and its state; the failure is reported", async () => {
+  await using t = testSystem();
+  const parent = t.system.spawn(ResumingParent);
+  const child = await childOf(t, parent);
+  child.send("inc");
+  child.send("fail");
+  child.send("inc");
+  assert.equal(await t.bridge.call(child, "count", LONG), 2, "state survived the failure");
+  await t.until(() => t.failures.length === 1, "failure report");
+  assert.equal(t.failures[0].error.message, "child told to fail");
+  assert.equal(t.failures[0].messageClass, "string fail");
+  assert.ok(t.failures[0].actor?.equals(child));
+});
+
+Deno.test("supervision: restart makes a fresh instance behind the same ref and mailbox", async () => {
+  await using t = testSystem();
+  const probe = t.system.spawn(Probe);
+  const parent = t.system.spawn(RestartingParent);
+  const child = await childOf(t, parent, probe);
+  child.send("inc");
+  child.send("inc");
+  child.send("fail");
+  child.send("inc"); // queued behind the failure: handled by the new instance
+  assert.equal(await t.bridge.call(child, "count", LONG), 1, "the new instance starts from 0");
+  const events = await dump(t, probe);
+  assert.deepEqual(events, ["child start 1", "child stop 1", "child start 2"]);
+  assert.equal(await t.bridge.call(child, "instance", LONG), 2);
+  assert.equal(await t.bridge.call(parent, "children", LONG), 1, "still the parent's child");
+});
+
+Deno.test("supervision: byError picks a directive by the error's name (TypeError: stop)", async () => {
+  await using t = testSystem();
+  const parent = t.system.spawn(RestartingParent);
+  const child = await childOf(t, parent);
+  const end = t.bridge.whenTerminated(child);
+  child.send("bug");
+  const terminated = await end;
+  assert.equal(terminated.kind, "failed");
+  assert.match(terminated.reason, /TypeError: child has a bug/);
+  assert.equal(terminated.error?.name, "TypeError");
+  await eventually(async () => await t.bridge.call(parent, "children", LONG) === 0, "ChildGone");
+});
+
+Deno.test("supervision: stop ends the child; calls to it settle with ActorDeadError", async () => {
+  await using t = testSystem();
+  const parent = t.system.spawn(StoppingParent);
+  const child = await childOf(t, parent);
+  child.send("fail");
+  const terminated = await t.bridge.whenTerminated(child);
+  assert.equal(terminated.kind, "failed");
+  assert.equal(terminated.error?.message, "child told to fail");
+  assert.equal(await t.bridge.call(child, "count", { ...LONG, default: "gone" }), "gone");
+});
+
+Deno.test("supervision: past the restart limit the child stops and the failure escalates", async () => {
+  await using t = testSystem();
+  const probe = t.system.spawn(Probe);
+  const parent = t.system.spawn(RestartingParent); // at most 2 restarts a minute
+  const child = await childOf(t, parent, probe);
+  const end = t.bridge.whenTerminated(child);
+  for (let i = 0; i < 3; i++) child.send("fail");
+  const terminated = await end;
+  assert.equal(terminated.kind, "failed", "the third failure stops it");
+  assert.deepEqual(await dump(t, probe), [
+    "child start 1",
+    "child stop 1",
+    "child start 2",
+    "child stop 2",
+    "child start 3",
+    "child stop 3",
+  ]);
+  // The parent failed in turn (escalation); the system's strategy for it is resume.
+  await t.until(
+    () => t.failures.some((f) => /a failure escalated by/.test(f.messageClass)),
+    "escalated failure",
+  );
+  const escalated = t.failures.find((f) => /a failure escalated by/.test(f.messageClass))!;
+  assert.ok(escalated.actor?.equals(parent));
+  assert.equal(escalated.error.message, "child told to fail");
+  assert.equal(await t.bridge.call(parent, "still there?", LONG), "still there?");
+});
+
+Deno.test("supervision: escalate stops the child and fails the parent, whose supervisor restarts it", async () => {
+  await using t = testSystem();
+  const probe = t.system.spawn(Probe);
+  const grandparent = t.system.spawn(Grandparent);
+  const parent: ActorRef<never> = await t.bridge.call(grandparent, new StartParent(probe), LONG);
+  const child = await childOf(t, parent, probe, "leaf");
+  const childEnd = t.bridge.whenTerminated(child);
+  child.send("fail");
+  assert.equal((await childEnd).kind, "failed");
+  await eventually(async () => (await dump(t, probe)).length >= 5, "the parent's restart");
+  assert.deepEqual(await dump(t, probe), [
+    "escalating parent start",
+    "leaf start 1",
+    "leaf stop 1",
+    "escalating parent stop",
+    "escalating parent start",
+  ]);
+  // Same ref, fresh instance: it has no children any more.
+  assert.equal(await t.bridge.call(parent as ActorRef<string>, "children", LONG), 0);
+});
+
+Deno.test("supervision: a parent that stops takes its children with it", async () => {
+  await using t = testSystem();
+  const parent = t.system.spawn(ResumingParent);
+  const children = [await childOf(t, parent), await childOf(t, parent)];
+  const ends = children.map((child) => t.bridge.whenTerminated(child));
+  await t.bridge.stop([parent], 20_000);
+  for (const end of await Promise.all(ends)) assert.equal(end.kind, "stopped");
+});
+
+Deno.test("supervision: the system's strategy supervises top-level actors", async () => {
+  const strategy: SupervisionStrategy = { onFailure: "restart", maxRestarts: 5 };
+  await using t = testSystem({ supervision: strategy });
+  const top = t.system.spawn(Flaky);
+  top.send("inc");
+  top.send("fail");
+  assert.equal(await t.bridge.call(top, "count", LONG), 0, "restarted: its count is fresh");
+});
+
+Deno.test("supervision: malformed strategies are refused with what is wrong", () => {
+  assert.throws(
+    () => testSystem({ supervision: { onFailure: "retry" as never } }),
+    /supervision.onFailure must be "resume", "restart", "stop" or "escalate", got "retry"/,
+  );
+  assert.throws(
+    () => testSystem({ supervision: { maxRestarts: -1 } }),
+    /supervision.maxRestarts must be a whole number/,
+  );
+  assert.throws(
+    () => testSystem({ supervision: { withinMs: 0 } }),
+    /supervision.withinMs must be a positive number/,
+  );
+});
+
+Deno.test("supervision: children placed next to their parent share its Worker", async () => {
+  await using t = testSystem();
+  const parent = t.system.spawn(RestartingParent);
+  const before = t.system.workerCount;
+  const child: ActorRef<string> = await t.bridge.call(
+    parent as ActorRef<StartChild>,
+    new StartChild(null, "near", true),
+    LONG,
+  );
+  assert.equal(await t.bridge.call(child, "hi", LONG), "hi");
+  assert.equal(t.system.workerCount, before, "no new Worker");
+  child.send("fail");
+  assert.equal(await t.bridge.call(child, "instance", LONG), 2, "restarted in place");
+  // Tell travels parent -> child inside one Worker (and after this call's own message).
+  parent.send(new Tell(child, "inc"));
+  await eventually(async () => await t.bridge.call(child, "count", LONG) === 1, "the relayed inc");
+});
