@@ -513,6 +513,8 @@ export class Bridge implements Disposable {
   }
 
   #recycle(): void {
+    // Replies that came after their calls settled are dead letters, as they would be if read.
+    this.#readReplies();
     while (this.#mailbox.read() >= 0) this.#mailbox.release();
     this.#mailbox.unbind();
     this.#host.pool.release(this.#mailbox);

@@ -402,7 +402,12 @@ export class Mailbox {
       const used = (write - this.#knownRead) | 0;
       if (used < 0 || used + size > capacity) {
         this.#knownRead = Atomics.load(header, h + WORD_READ);
-        if (((write - this.#knownRead) | 0) + size > capacity) return -1; // a block stays for the retry
+        if (((write - this.#knownRead) | 0) + size > capacity) {
+          // Full by this handle's guess of the write cursor, which may predate a close: a
+          // sender must not wait for room in a mailbox that was closed under it.
+          if ((Atomics.load(header, h + WORD_WRITE) & CLOSED) !== 0) throw this.#closedError();
+          return -1; // a block stays for the retry
+        }
       }
       const seen = Atomics.compareExchange(header, h + WORD_WRITE, write, (write + size) | 0);
       if (seen !== write) {

@@ -15,6 +15,7 @@ import {
   checkStrategy,
   ChildGone,
   type DeadLetterKind,
+  describeError,
   Failed,
   installRefCodec,
   type LoopTimers,
@@ -112,6 +113,8 @@ export function terminateWorkerOf(system: ActorSystem, ref: ActorRef<unknown>): 
 const AGENT_MAILBOX_BYTES = 1 << 16;
 const GUARDIAN_MAILBOX_BYTES = 1 << 20;
 const DEFAULT_SHUTDOWN_MS = 5000;
+/** The send timeout of the system's own mailboxes (its guardian's, its agents'). */
+const FOREVER_MS = 0x7fff_ffff;
 const TOP_LEVEL: SupervisionStrategy = { onFailure: "resume" };
 
 /**
@@ -172,6 +175,8 @@ export class ActorSystem implements AsyncDisposable {
   #drained: (() => void) | null = null;
   /** Messages drained as dead letters from the mailboxes of actors a shutdown cut off. */
   #undelivered = 0;
+  /** Actors that ended while a graceful shutdown waited for them. */
+  #stoppedInShutdown = 0;
 
   /**
    * Makes a system; it starts no Worker until the first spawn.
@@ -266,6 +271,9 @@ export class ActorSystem implements AsyncDisposable {
     this.#guardianMailbox = this.#pool.acquire({ capacity: GUARDIAN_MAILBOX_BYTES });
     const slot = this.#directory.allocate(this.#guardianMailbox.offset, this.#threadId);
     this.#guardian = new ActorRef(slot, this.#directory.generation(slot), 0, this.#courier);
+    this.#courier.systemSender = this.#guardian;
+    // Workers wait as long as it takes to report to the guardian: no report may be lost.
+    this.#guardianMailbox.setUserWord(SEND_TIMEOUT_WORD, FOREVER_MS);
     const cell = this.#loop.createCell(this.#guardian, "guardian", this.#guardianMailbox);
     const delegate = this.#guardianDelegate();
     cell.start(Guardian as never, () => [delegate]);
@@ -490,12 +498,11 @@ export class ActorSystem implements AsyncDisposable {
    * @throws {RangeError} for a negative or non-finite timeout.
    */
   shutdown(options: ShutdownOptions = {}): Promise<ShutdownReport> {
-    if (this.#closing !== null) return this.#closing;
     const timeout = options.timeout ?? DEFAULT_SHUTDOWN_MS;
     if (!(timeout >= 0 && timeout <= 0x7fff_ffff)) {
       throw new RangeError(`shutdown timeout must be from 0 to 2^31 - 1 ms, got ${timeout}`);
     }
-    return this.#closing = this.#shutdown(timeout);
+    return this.#closing ??= this.#shutdown(timeout);
   }
 
   /** {@link shutdown} with its default timeout, for `await using`. */
@@ -506,8 +513,7 @@ export class ActorSystem implements AsyncDisposable {
   async #shutdown(timeout: number): Promise<ShutdownReport> {
     this.#courier.refusing =
       "the actor system is shutting down: it takes no new messages from outside its actors";
-    const total = this.#registry.size;
-    if (total > 0 && timeout > 0) {
+    if (this.#registry.size > 0 && timeout > 0) {
       const drained = new Promise<void>((resolve) => this.#drained = resolve);
       this.#registry.onEnded = (record) => this.#shutdownProgress(record);
       // Leaves first: a parent is asked once its last child has ended.
@@ -521,6 +527,7 @@ export class ActorSystem implements AsyncDisposable {
       ]);
       clearTimeout(timer);
       this.#drained = null;
+      this.#registry.onEnded = null;
     }
     const cutOff: CutOffActor[] = Array.from(
       this.#registry.values(),
@@ -536,11 +543,12 @@ export class ActorSystem implements AsyncDisposable {
     else this.#recoveries.cancelAll();
     await this.#loop.close();
     this.#guardianMailbox.close();
-    return { stopped: total - cutOff.length, cutOff, undelivered: this.#undelivered };
+    return { stopped: this.#stoppedInShutdown, cutOff, undelivered: this.#undelivered };
   }
 
   /** A graceful shutdown goes on: the parent of an ended actor may now be asked to stop. */
   #shutdownProgress(record: ActorRecord): void {
+    this.#stoppedInShutdown++;
     const parent = record.parent;
     if (
       parent !== null && (parent.children === null || parent.children.size === 0) &&
@@ -606,7 +614,7 @@ export class ActorSystem implements AsyncDisposable {
       this.#courier.deliver(
         worker.agent,
         new DefineClass(record.classId, module, exportName),
-        null,
+        this.#guardian,
       );
     }
     this.#directory.setOwner(record.slot, worker.threadId);
@@ -623,7 +631,7 @@ export class ActorSystem implements AsyncDisposable {
         record.parent === null ? null : this.#registry.refOf(record.parent),
         record.strategy,
       ),
-      null,
+      this.#guardian,
     );
   }
 
@@ -660,6 +668,7 @@ export class ActorSystem implements AsyncDisposable {
       threadId,
     );
     this.#directory.setState(agentSlot, SlotState.Running);
+    agentMailbox.setUserWord(SEND_TIMEOUT_WORD, FOREVER_MS);
     const agent = new ActorRef(agentSlot, generation, 0, this.#courier);
     const boot: Bootstrap = {
       arena: this.#arena.buffer,
@@ -780,7 +789,7 @@ export class ActorSystem implements AsyncDisposable {
     // A parent that died in the same Worker cannot supervise: its children just end.
     if (record.parent !== null && inWorker.has(record.parent)) return "stop";
     // An actor that never ran is not restarted: its start would most likely fail again.
-    if (record.outcome !== true) return "stop";
+    if (this.#directory.state(record.slot) !== SlotState.Running) return "stop";
     const directive = (record.supervisor ??= new Supervisor(record.strategy)).decide(error);
     return directive === "resume" ? "stop" : directive;
   }
@@ -818,6 +827,21 @@ export class ActorSystem implements AsyncDisposable {
     this.#pool.release(mailbox);
     this.#directory.free(slot);
     return drained;
+  }
+
+  /** Starts an actor that never started in the Worker it was sent to in a new one. */
+  #replace(record: ActorRecord): void {
+    try {
+      this.#registry.move(record, this.#startWorker(true));
+    } catch (error) {
+      const why = `${record.name} could not be started: ${describeError(error)}`;
+      this.#directory.setState(record.slot, SlotState.Dead);
+      this.#courier.mailbox(record.mailbox).close();
+      this.#registry.endAll([{ record, kind: "start-failed", reason: why, error: null }]);
+      this.#recycle(record.slot, record.generation, record.mailbox, "start-failed", why);
+      return;
+    }
+    this.#start(record);
   }
 
   /** Starts an actor whose Worker died again, behind the same ref and mailbox. */
@@ -890,6 +914,9 @@ export class ActorSystem implements AsyncDisposable {
         handle.worker.terminate();
         this.#workers.delete(report.threadId);
         this.#recoveries.threadGone(report.threadId);
+        // Actors placed `near` its last actor while it was ending never started there: they
+        // start in a Worker of their own instead.
+        for (const slot of [...handle.actors]) this.#replace(this.#registry.at(slot)!);
       },
       spawnChild: (request: SpawnChild) => this.#spawnChild(request),
       watch: (request) => this.#registry.watch(request.watcher!, request.target!),
@@ -906,7 +933,11 @@ export class ActorSystem implements AsyncDisposable {
     let worker: WorkerHandle;
     let placement: Placement;
     try {
-      if (this.#closing !== null) throw new SystemClosedError("the actor system is shutting down");
+      // While a shutdown drains, actors finish their work, which may need children; after
+      // it, nothing starts.
+      if (this.#closing !== null && this.#drained === null) {
+        throw new SystemClosedError("the actor system has shut down");
+      }
       if (parent === undefined) throw new ActorDeadError("its parent has ended");
       [worker, placement] = this.#childPlacement(parent, request.near);
     } catch (error) {
@@ -951,6 +982,7 @@ export class ActorSystem implements AsyncDisposable {
     };
     this.#registry.add(record);
     this.#start(record);
+    if (this.#drained !== null) this.#askToStop(record); // a leaf of a system shutting down
   }
 
   /** A child goes `near` an actor, or where its parent would: its pool, or a Worker of its own. */

@@ -83,6 +83,8 @@ export class SystemCourier implements Courier {
    * actor (no sender, or a Bridge's) become dead letters with this reason.
    */
   refusing: string | null = null;
+  /** The sender of the system's own messages (its guardian): they never expire in a backlog. */
+  systemSender: ActorRef<unknown> | null = null;
   /** The doorbell offset of this thread's receive loop (0: none), so it never blocks on itself. */
   doorbell = 0;
   readonly #blocking: boolean;
@@ -272,7 +274,11 @@ export class SystemCourier implements Courier {
     sender: ActorRef<unknown> | null,
     message: unknown,
   ): Waiting {
-    const expires = performance.now() + this.#timeoutOf(mailbox);
+    // The system's own messages (a shutdown's Stop, Terminated, ChildGone) wait as long as it
+    // takes: dropping one would leave an actor running, or a watcher uninformed.
+    const expires = sender !== null && sender === this.systemSender
+      ? Infinity
+      : performance.now() + this.#timeoutOf(mailbox);
     return { bytes: writer.toBytes(), target, sender, message, expires };
   }
 
@@ -304,6 +310,8 @@ export class SystemCourier implements Courier {
     kind: DeadLetterKind,
     reason: string,
   ): void {
+    // The system's own notices to actors that are gone are nobody's lost messages.
+    if (sender !== null && sender === this.systemSender) return;
     this.directory.countDeadLetter();
     if (sender !== null && sender.tag !== 0 && !(message instanceof Undeliverable)) {
       this.#tryPost(sender, new Undeliverable(target, reason));

@@ -210,10 +210,11 @@ export class Registry {
 
   #end({ record, kind, reason, error }: ActorEnd): void {
     if (this.#records.get(record.slot) !== record) return;
+    // Calls hear of it while its name is still known.
+    this.lost(record, reason);
     this.#records.delete(record.slot);
     record.worker.actors.delete(record.slot);
     settleStart(record, kind === "stopped" ? true : new ActorDeadError(reason));
-    this.lost(record, reason);
     const ref = this.refOf(record);
     const end = new Terminated(ref, kind, reason, error);
     if (record.endWaiters !== null) { for (const resolve of record.endWaiters) resolve(end); }

@@ -107,7 +107,15 @@ async function run(boot: Bootstrap): Promise<void> {
   // mailbox are its own to hand back; if the system closed the agent's mailbox, the system
   // is discarding this worker and keeps them.
   if (!runtime.discarded) {
-    runtime.retire(agentCell.self, agentMailbox, "stopped", "its Worker has ended");
+    // What the guardian sent too late (a start near an actor that has just stopped) is the
+    // guardian's to redo, not a dead letter.
+    runtime.retire(
+      agentCell.self,
+      agentMailbox,
+      "stopped",
+      "its Worker has ended",
+      (_, sender) => sender?.equals(guardian) === true,
+    );
     // The last word: once the system reads it, it terminates this worker.
     courier.deliver(guardian, new WorkerExited(boot.threadId), null);
   }

@@ -181,9 +181,15 @@ export class WorkerRuntime implements CellHost {
    * mailbox, makes dead letters of what is still in it, and recycles both. Only the thread that
    * receives from a mailbox may do this.
    */
-  retire(self: ActorRef<unknown>, mailbox: Mailbox, kind: DeadLetterKind, reason: string): void {
+  retire(
+    self: ActorRef<unknown>,
+    mailbox: Mailbox,
+    kind: DeadLetterKind,
+    reason: string,
+    ignore?: (message: unknown, sender: ActorRef<unknown> | null) => boolean,
+  ): void {
     mailbox.close();
-    this.loop.drainDeadLetters(mailbox, self, kind, reason);
+    this.loop.drainDeadLetters(mailbox, self, kind, reason, ignore);
     mailbox.unbind();
     this.pool.release(mailbox);
     this.directory.free(self.slot);

@@ -214,15 +214,17 @@ export class Slow extends Actor<unknown> {
   }
 }
 
-/** Blocks its Worker on `"block"` (busy, for `ms`), ignoring everything meanwhile. */
+/**
+ * Blocks its Worker, busy, on `"block"` (for two minutes: only terminate() ends that) or on a
+ * number (for that many ms); answers anything else.
+ */
 export class Stubborn extends Actor<unknown> {
   static readonly module = import.meta.url;
   @handles(OtherMessage)
   onAnything(work: unknown, sender: ActorRef | null) {
-    if (work === "block") {
-      const until = Date.now() + 120_000;
-      while (Date.now() < until) { /* busy: only terminate() ends this */ }
-    }
+    const ms = work === "block" ? 120_000 : typeof work === "number" ? work : 0;
+    const until = Date.now() + ms;
+    while (Date.now() < until) { /* busy */ }
     sender?.send(work);
   }
 }
@@ -257,6 +259,7 @@ export class Family extends Actor<string> {
   @handles(String)
   onText(text: string, sender: ActorRef | null) {
     if (text === "tell me at stop") this.#atStop = sender;
+    else if (text === "child?") sender?.send(this.children[0]);
     else this.#heard.push(text);
   }
   override onStop() {

@@ -402,3 +402,14 @@ Deno.test("mailbox: a receiver taking over from one that died starts where it st
   heir.flush();
   assert.equal(heir.usedBytes, 0, "the heir zeroed and handed back what its predecessor read");
 });
+
+Deno.test("mailbox: a full mailbox closed by another thread refuses its sender at once", () => {
+  const arena = Arena.create({ maxBytes: 1 << 24 });
+  const box = Mailbox.create(arena, { capacity: 64 });
+  box.bindReceiver(Doorbell.create(arena));
+  const sender = Mailbox.attach(arena, box.offset, 3);
+  while (sender.trySend(bytesOf(1, 2, 3))); // full, as this sender last saw it
+  Mailbox.attach(arena, box.offset, 4).close();
+  assert.throws(() => sender.trySend(bytesOf(4)), MailboxClosedError);
+  assert.throws(() => sender.send(bytesOf(4), 600_000), MailboxClosedError);
+});

@@ -1,0 +1,132 @@
+/**
+ * Dead letters, one test per reason: each says its kind, target, sender and reason, is counted,
+ * and never blocks its sender. And deadlines: a message past its deadline is never handled.
+ */
+import assert from "node:assert/strict";
+import { CallTimeoutError, type DeadLetter, Stop } from "../../mod.ts";
+import { Broken } from "../_actors/behaviours.ts";
+import { Flaky, Slow, Stubborn } from "../_actors/supervision.ts";
+import { type TestSystem, testSystem } from "../_system.ts";
+
+const LONG = { timeout: 20_000 };
+
+async function letterOf(
+  t: TestSystem,
+  kind: DeadLetter["kind"],
+  message: unknown,
+): Promise<DeadLetter> {
+  const find = () => t.deadLetters.find((d) => d.kind === kind && d.message === message);
+  await t.until(() => find() !== undefined, `a "${kind}" dead letter for ${String(message)}`);
+  return find()!;
+}
+
+Deno.test("dead letters: to an actor that has stopped", async () => {
+  await using t = testSystem();
+  const flaky = t.system.spawn(Flaky);
+  await t.bridge.stop([flaky], 20_000);
+  const before = t.system.deadLetters;
+  flaky.send("too late");
+  const letter = await letterOf(t, "stopped", "too late");
+  assert.ok(letter.target?.equals(flaky));
+  assert.equal(letter.sender, null);
+  assert.equal(letter.messageClass, "string too late");
+  assert.match(letter.reason, /has stopped|not running/);
+  assert.ok(t.system.deadLetters > before, "counted");
+});
+
+Deno.test("dead letters: through a stale ref, whose slot a newer actor took", async () => {
+  await using t = testSystem();
+  const pool = t.system.createPool({ workers: 1 });
+  const old = pool.spawn(Flaky);
+  await t.bridge.stop([old], 20_000);
+  await t.bridge.whenTerminated(old); // its slot is free: the next spawn takes it (LIFO)
+  const newer = pool.spawn(Flaky);
+  assert.equal(newer.slot, old.slot);
+  old.send("for the old one");
+  const letter = await letterOf(t, "stale", "for the old one");
+  assert.match(letter.reason, /has ended \(its slot was reused\)/);
+  assert.equal(await t.bridge.call(newer, "count", LONG), 0, "the newer actor saw nothing");
+});
+
+Deno.test("dead letters: past their deadline, never handled", async () => {
+  await using t = testSystem();
+  const slow = t.system.spawnWith(Slow, { name: "slow" }, 200);
+  slow.send("first"); // keeps it busy for 200 ms
+  slow.send("late", { deadline: Date.now() + 20 });
+  const letter = await letterOf(t, "deadline", "late");
+  assert.match(letter.reason, /its deadline passed \d+ ms before slow could handle it/);
+  assert.deepEqual(await t.bridge.call(slow, "log", LONG), ["first"]);
+  assert.throws(() => slow.send("bad", { deadline: Number.NaN }), RangeError);
+});
+
+Deno.test("dead letters: a Bridge call's timeout is its request's deadline", async () => {
+  await using t = testSystem();
+  const slow = t.system.spawn(Slow, 200);
+  slow.send("first");
+  await assert.rejects(t.bridge.call(slow, "asked", { timeout: 30 }), CallTimeoutError);
+  await letterOf(t, "deadline", "asked");
+  assert.deepEqual(await t.bridge.call(slow, "log", LONG), ["first"], "never handled");
+});
+
+Deno.test("dead letters: a reply to a call that had already settled", async () => {
+  await using t = testSystem();
+  const slow = t.system.spawn(Slow, 300);
+  assert.deepEqual(await t.bridge.call(slow, "log", LONG), [], "up and idle");
+  // Handled at once (the deadline is still ahead), answered after the call gave up.
+  await assert.rejects(t.bridge.call(slow, "answer late", { timeout: 150 }), CallTimeoutError);
+  // The Bridge reads its mailbox while calls are pending: the next call finds the late reply.
+  assert.deepEqual(await t.bridge.call(slow, "log", LONG), ["answer late"]);
+  const letter = await letterOf(t, "unanswered", "answer late");
+  assert.match(letter.reason, /answers a call that had already settled/);
+  assert.ok(letter.sender?.equals(slow));
+});
+
+Deno.test("dead letters: to an actor whose mailbox stayed full for the send timeout", async () => {
+  await using t = testSystem();
+  const stuck = t.system.spawnWith(Stubborn, { mailboxCapacity: 1024, sendTimeout: 50 });
+  assert.equal(await t.bridge.call(stuck, "ready?", LONG), "ready?");
+  stuck.send(1000); // busy for a second
+  for (let i = 0; i < 40; i++) stuck.send(`message ${i} ${"x".repeat(100)}`); // > 1 KiB
+  const letter = await t.until(
+    () => t.deadLetters.some((d) => d.kind === "mailbox-full"),
+    "a mailbox-full dead letter",
+  ).then(() => t.deadLetters.find((d) => d.kind === "mailbox-full")!);
+  assert.match(letter.reason, /the mailbox of Stubborn stayed full for the whole send timeout/);
+});
+
+Deno.test("dead letters: to an actor that failed to start", async () => {
+  await using t = testSystem();
+  const broken = t.system.spawn(Broken);
+  broken.send("hello?" as never);
+  await assert.rejects(t.system.started(broken), /the constructor refuses/);
+  const letter = await t.until(
+    () => t.deadLetters.some((d) => d.message === "hello?"),
+    "dead letter",
+  ).then(() => t.deadLetters.find((d) => d.message === "hello?")!);
+  assert.ok(["start-failed", "stopped"].includes(letter.kind), letter.kind);
+});
+
+Deno.test("dead letters: messages left to an actor whose Worker died", async () => {
+  await using t = testSystem();
+  const stuck = t.system.spawn(Stubborn);
+  stuck.send("block");
+  stuck.send("queued behind the block");
+  assert.ok(
+    (await import("../../src/system/actor_system.ts")).terminateWorkerOf(t.system, stuck),
+  );
+  const letter = await letterOf(t, "worker-died", "queued behind the block");
+  assert.match(letter.reason, /Stubborn ended: its Worker died: it was terminated/);
+});
+
+Deno.test("dead letters: messages from outside the actors during a shutdown", async () => {
+  const t = testSystem();
+  const flaky = t.system.spawn(Flaky);
+  await t.bridge.call(flaky, "count", LONG);
+  const closing = t.system.shutdown({ timeout: 20_000 });
+  flaky.send("after the shutdown began");
+  const letter = await letterOf(t, "shutdown", "after the shutdown began");
+  assert.match(letter.reason, /shutting down/);
+  await closing;
+  await t[Symbol.asyncDispose]();
+  flaky.send(new Stop() as never); // still never throws
+});

@@ -1,0 +1,191 @@
+/**
+ * Death watch and Worker death: `Terminated` for every way an actor ends, calls that settle at
+ * once when a Worker is terminated mid-call, senders released from a dead actor's full mailbox,
+ * and restarts after a Worker died.
+ */
+import assert from "node:assert/strict";
+import { ActorDeadError, type ActorRef, Stop } from "../../mod.ts";
+import { bridgeHostOf, terminateWorkerOf } from "../../src/system/actor_system.ts";
+import {
+  Flaky,
+  Flooder,
+  Probe,
+  StartChild,
+  StoppingParent,
+  Stubborn,
+  Watcher,
+  WatchIt,
+  WorkerDeathParent,
+} from "../_actors/supervision.ts";
+import { eventually, type TestSystem, testSystem, within } from "../_system.ts";
+
+const LONG = { timeout: 20_000 };
+
+interface End {
+  kind: string;
+  reason: string;
+  error: string | null;
+  actor: string;
+}
+
+type WatcherRef = ActorRef<WatchIt | string>;
+
+async function watching(t: TestSystem, target: ActorRef<never>): Promise<WatcherRef> {
+  const watcher = t.system.spawn(Watcher);
+  assert.equal(await t.bridge.call(watcher, new WatchIt(target), LONG), "ok");
+  return watcher;
+}
+
+async function endsSeenBy(t: TestSystem, watcher: WatcherRef, count = 1): Promise<End[]> {
+  let ends: End[] = [];
+  await eventually(async () => {
+    ends = await t.bridge.call(watcher, "ends", LONG);
+    return ends.length >= count;
+  }, "Terminated");
+  return ends;
+}
+
+Deno.test("watch: a watcher gets Terminated when the actor stops", async () => {
+  await using t = testSystem();
+  const target = t.system.spawn(Flaky);
+  const watcher = await watching(t, target);
+  target.send(new Stop());
+  const [end] = await endsSeenBy(t, watcher);
+  assert.equal(end.kind, "stopped");
+  assert.equal(end.actor, String(target.slot));
+});
+
+Deno.test("watch: a watcher gets Terminated with the error when the actor fails for good", async () => {
+  await using t = testSystem();
+  const parent = t.system.spawn(StoppingParent);
+  const child: ActorRef<string> = await t.bridge.call(parent, new StartChild(), LONG);
+  const watcher = await watching(t, child);
+  child.send("fail");
+  const [end] = await endsSeenBy(t, watcher);
+  assert.equal(end.kind, "failed");
+  assert.equal(end.error, "child told to fail");
+  assert.match(end.reason, /failed: Error: child told to fail/);
+});
+
+Deno.test("watch: a watcher gets Terminated when the actor's Worker dies", async () => {
+  await using t = testSystem();
+  const target = t.system.spawn(Flaky);
+  const watcher = await watching(t, target);
+  target.send("crash"); // an uncaught error ends its Worker
+  const [end] = await endsSeenBy(t, watcher);
+  assert.equal(end.kind, "worker-died");
+  assert.match(end.reason, /Worker died: an uncaught error: .*uncaught: the worker dies/);
+  assert.match(end.error ?? "", /Worker died/);
+});
+
+Deno.test("watch: an actor that calls Deno.exit ends its Worker, and that is a death too", async () => {
+  await using t = testSystem();
+  const target = t.system.spawn(Flaky);
+  const watcher = await watching(t, target);
+  target.send("exit");
+  const [end] = await endsSeenBy(t, watcher);
+  assert.equal(end.kind, "worker-died");
+  assert.match(end.reason, /Deno\.exit\(7\)/);
+});
+
+Deno.test("watch: watching an actor that has ended gets Terminated at once; unwatch stops them", async () => {
+  await using t = testSystem();
+  const gone = t.system.spawn(Flaky);
+  await t.bridge.stop([gone], 20_000);
+  const watcher = await watching(t, gone);
+  const [end] = await endsSeenBy(t, watcher);
+  assert.equal(end.kind, "not-running");
+
+  const other = t.system.spawn(Flaky);
+  assert.equal(await t.bridge.call(watcher, new WatchIt(other), LONG), "ok");
+  assert.equal(await t.bridge.call(watcher, new WatchIt(other, true), LONG), "ok");
+  await t.bridge.stop([other], 20_000);
+  // A third watch, stopped after the second: its Terminated arriving proves the second's
+  // would have arrived by now.
+  const third = t.system.spawn(Flaky);
+  assert.equal(await t.bridge.call(watcher, new WatchIt(third), LONG), "ok");
+  await t.bridge.stop([third], 20_000);
+  const ends = await endsSeenBy(t, watcher, 2);
+  assert.deepEqual(ends.map((e) => e.actor), [String(gone.slot), String(third.slot)]);
+});
+
+Deno.test("watch: the Bridge awaits an actor's end", async () => {
+  await using t = testSystem();
+  const target = t.system.spawn(Flaky);
+  const end = t.bridge.whenTerminated(target);
+  target.send(new Stop());
+  assert.equal((await end).kind, "stopped");
+  assert.equal((await t.bridge.whenTerminated(target)).kind, "not-running");
+  const aborted = new AbortController();
+  const waiting = t.bridge.whenTerminated(t.system.spawn(Flaky), { signal: aborted.signal });
+  aborted.abort(new Error("no longer interested"));
+  await assert.rejects(waiting, /no longer interested/);
+});
+
+Deno.test("worker death: a call pending when its Worker is terminated settles at once", async () => {
+  await using t = testSystem();
+  const stubborn = t.system.spawn(Stubborn);
+  assert.equal(await t.bridge.call(stubborn, "ready?", LONG), "ready?");
+  stubborn.send("block"); // busy for two minutes
+  const pending = t.bridge.call(stubborn, "never answered", { timeout: 600_000 });
+  const withDefault = t.bridge.call(stubborn, "also", { timeout: 600_000, default: "fallback" });
+  assert.ok(terminateWorkerOf(t.system, stubborn));
+  const error = await within(20_000, "the pending call", pending.then(() => null, (e) => e));
+  assert.ok(error instanceof ActorDeadError, String(error));
+  assert.match(error.message, /no reply from Stubborn .*Worker died: it was terminated/);
+  assert.equal(await within(20_000, "the call with a default", withDefault), "fallback");
+  // Its queued messages become dead letters once the dead thread is surely stopped.
+  await t.until(
+    () => t.deadLetters.some((d) => d.kind === "worker-died" && d.message === "never answered"),
+    "dead letters of the dead Worker",
+  );
+});
+
+Deno.test("worker death: a sender blocked on the full mailbox of an actor that dies is released", async () => {
+  await using t = testSystem();
+  const stuck = t.system.spawnWith(Stubborn, { mailboxCapacity: 1024, sendTimeout: 600_000 });
+  const flooder = t.system.spawn(Flooder, stuck);
+  stuck.send("block");
+  assert.equal(await t.bridge.call(flooder, "ready?", LONG), "ready?");
+  // 200 messages of ~200 bytes cannot fit 1 KiB: the flooder blocks in a send.
+  const flooding = t.bridge.call(flooder, 200, { timeout: 600_000 });
+  const host = bridgeHostOf(t.system);
+  const mailbox = host.courier.mailbox(host.directory.mailbox(stuck.slot));
+  await eventually(() => mailbox.sendersWaiting > 0, "the flooder blocks on the full mailbox");
+  assert.ok(terminateWorkerOf(t.system, stuck));
+  // Released at once (not after its 600 s send timeout): the rest of its sends are dead letters.
+  assert.equal(await within(20_000, "the blocked sender", flooding), 200);
+  await t.until(
+    () => t.deadLetters.some((d) => d.kind === "stopped" || d.kind === "worker-died"),
+    "dead letters",
+  );
+});
+
+Deno.test("worker death: a parent's strategy restarts a child whose Worker died, same ref", async () => {
+  await using t = testSystem();
+  const probe = t.system.spawn(Probe);
+  const parent = t.system.spawn(WorkerDeathParent);
+  const child: ActorRef<string> = await t.bridge.call(parent, new StartChild(probe), LONG);
+  child.send("inc");
+  assert.equal(await t.bridge.call(child, "count", LONG), 1);
+  const watcher = await watching(t, child);
+  assert.ok(terminateWorkerOf(t.system, child));
+  child.send("inc"); // waits in the kept mailbox for the new instance
+  await eventually(
+    async () => await t.bridge.call(child, "count", { timeout: 2_000, default: -1 }) === 1,
+    "the restarted child",
+  );
+  assert.deepEqual(await t.bridge.call(probe, "dump", LONG), ["child start 1", "child start 1"]);
+  assert.equal(await t.bridge.call(parent, "children", LONG), 1);
+  assert.deepEqual(await t.bridge.call(watcher, "ends", LONG), [], "a restart is not an end");
+});
+
+Deno.test("worker death: without a restart directive the actor ends and its parent hears of it", async () => {
+  await using t = testSystem();
+  const parent = t.system.spawn(StoppingParent);
+  const child: ActorRef<string> = await t.bridge.call(parent, new StartChild(), LONG);
+  const end = t.bridge.whenTerminated(child);
+  assert.ok(terminateWorkerOf(t.system, child));
+  assert.equal((await end).kind, "worker-died");
+  await eventually(async () => await t.bridge.call(parent, "children", LONG) === 0, "ChildGone");
+});
