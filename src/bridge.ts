@@ -287,7 +287,7 @@ export class Bridge implements Disposable {
   }
 
   #nameOf(call: PendingCall): string {
-    return `${this.#host.nameOf(call.target.slot)} (${call.target})`;
+    return `${this.#host.nameOf(call.target)} (${call.target})`;
   }
 
   /**

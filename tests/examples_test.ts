@@ -1,6 +1,7 @@
 /** The seed's two programs, run as ringmail examples, give the seed's results. */
 import assert from "node:assert/strict";
 import { Stopped } from "../mod.ts";
+import * as failures from "../examples/failures.ts";
 import * as pingpong from "../examples/pingpong.ts";
 import * as warehouse from "../examples/warehouse.ts";
 
@@ -28,4 +29,18 @@ Deno.test("example: Pinger and Ponger alternate Ping and Pong, then both stop", 
   ]);
   assert.equal(stopped.length, 2);
   assert.ok(stopped.every((reply) => reply instanceof Stopped));
+});
+
+Deno.test("example: what a user sees when things go wrong", async () => {
+  const lines = await failures.run();
+  const has = (pattern: RegExp) =>
+    assert.ok(lines.some((line) => pattern.test(line)), `${pattern} in:\n${lines.join("\n")}`);
+  has(/^onFailure: Counter failed on string "fail": Error: told to fail$/);
+  has(/^count after the restart: 0$/);
+  has(/^dead letter \(deadline\): its deadline passed \d+ ms before Counter could handle it$/);
+  has(/^ActorDeadError: no reply from Counter .*: Counter lost its Worker \(an uncaught error: /);
+  has(/^count after the new Worker: 0$/);
+  has(/^the supervisor got Terminated: stopped: Counter was sent Stop$/);
+  has(/^a call to the stopped child: ActorDeadError: .*Counter is not running$/);
+  has(/^shutdown: \d+ stopped, cut off: (.*, )?Counter(, .*)?, [1-9]\d* messages undelivered$/);
 });

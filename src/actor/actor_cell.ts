@@ -519,6 +519,11 @@ export class ActorCell implements ActorContext {
     }
     this.state = CellState.Stopping;
     this.#stopRequester = requester;
+    if (this.endKind === "stopped") {
+      this.endReason = requester?.equals(this.self)
+        ? `${this.name} stopped itself`
+        : `${this.name} was sent Stop`;
+    }
     this.mailbox.close();
     this.#stopChildren();
     const stopped = this.actor === null ? undefined : this.#hook("onStop");

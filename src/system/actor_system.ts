@@ -88,8 +88,8 @@ export interface BridgeHost {
   watchThreadDeaths(listener: () => void): () => void;
   /** Resolves when the actor ends. */
   whenEnded(ref: ActorRef<unknown>): Promise<Terminated>;
-  /** A name for the slot's actor. */
-  nameOf(slot: number): string;
+  /** A name for the ref's actor, even shortly after it ended. */
+  nameOf(ref: ActorRef<unknown>): string;
   /** The timers of the system's thread (its guardian's loop). */
   readonly timers: LoopTimers;
 }
@@ -215,7 +215,7 @@ export class ActorSystem implements AsyncDisposable {
       blocking: false,
       sendTimeout: this.#sendTimeout,
       maxMessageBytes: this.#maxMessageBytes,
-      describe: (slot) => this.#registry.nameOf(slot),
+      describe: (slot, generation) => this.#registry.nameOf(slot, generation),
     });
     this.#registry = new Registry(this.#courier, () => this.#guardian);
     this.#recoveries = new Recoveries({
@@ -302,7 +302,7 @@ export class ActorSystem implements AsyncDisposable {
         return () => this.#threadDeathListeners.delete(listener);
       },
       whenEnded: (ref) => this.#registry.whenEnded(ref),
-      nameOf: (slot) => this.#registry.nameOf(slot) ?? "actor",
+      nameOf: (ref) => this.#registry.nameOf(ref.slot, ref.generation) ?? "actor",
       timers: this.#loop.timers,
     });
     workerKillers.set(this, (ref) => {
@@ -890,12 +890,11 @@ export class ActorSystem implements AsyncDisposable {
       actorStopped: (report: ActorStopped) => {
         const record = this.#registry.get(report.slot, report.generation);
         if (record === undefined) return;
-        this.#registry.endAll([{
-          record,
-          kind: report.kind,
-          reason: report.reason,
-          error: report.error,
-        }]);
+        // A Stop from the shutdown came from the guardian, whose name the worker does not know.
+        const reason = record.stopAsked && report.kind === "stopped"
+          ? `${record.name} was stopped by the actor system's shutdown`
+          : report.reason;
+        this.#registry.endAll([{ record, kind: report.kind, reason, error: report.error }]);
       },
       handlerFailed: (report: HandlerFailed) => {
         this.#reportFailure(report.actor, report.actorName, report.messageClass, report.error);

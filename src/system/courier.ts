@@ -60,7 +60,7 @@ export interface CourierOptions {
   /** The largest message; those larger than a mailbox travel in a block of their own. */
   maxMessageBytes: number;
   /** Names actors for errors and `toString` (undefined: not known on this thread). */
-  describe?: (slot: number) => string | undefined;
+  describe?: (slot: number, generation: number) => string | undefined;
 }
 
 interface Waiting {
@@ -90,7 +90,7 @@ export class SystemCourier implements Courier {
   readonly #blocking: boolean;
   readonly #sendTimeout: number;
   readonly #maxMessageBytes: number;
-  readonly #describe: (slot: number) => string | undefined;
+  readonly #describe: (slot: number, generation: number) => string | undefined;
   readonly #writer = new Writer();
   #writing = false;
   readonly #mailboxes = new Map<number, Mailbox>();
@@ -109,7 +109,7 @@ export class SystemCourier implements Courier {
   }
 
   describe(target: ActorRef<unknown>): string {
-    return this.#describe(target.slot) ?? "actor";
+    return this.#describe(target.slot, target.generation) ?? "actor";
   }
 
   /** A handle on the mailbox whose header is at `offset`, made once per thread. */
@@ -388,8 +388,10 @@ export function describeMessage(message: unknown): string {
   if (message === undefined) return "undecodable message";
   if (message === null) return "null";
   if (typeof message !== "object") {
-    const text = String(message);
-    return `${typeof message} ${text.length > 40 ? text.slice(0, 40) + "…" : text}`;
+    const text = typeof message === "string"
+      ? JSON.stringify(message.length > 40 ? message.slice(0, 40) + "…" : message)
+      : String(message);
+    return `${typeof message} ${text}`;
   }
   const constructor = (message as { constructor?: unknown }).constructor;
   return messageName(constructor) ??

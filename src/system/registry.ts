@@ -95,6 +95,8 @@ export type LossListener = (slot: number, generation: number, reason: string) =>
 /** The system's records of its actors. */
 export class Registry {
   readonly #records = new Map<number, ActorRecord>();
+  /** The name of the last actor that ended in a slot, until the slot is reused: for messages. */
+  readonly #endedNames = new Map<number, { generation: number; name: string }>();
   /** Actors being ended together (see endAll). */
   readonly #ending = new Set<ActorRecord>();
   readonly #courier: Courier;
@@ -120,6 +122,7 @@ export class Registry {
 
   add(record: ActorRecord): void {
     this.#records.set(record.slot, record);
+    this.#endedNames.delete(record.slot);
     record.worker.actors.add(record.slot);
     if (record.parent !== null) (record.parent.children ??= new Set()).add(record);
   }
@@ -140,9 +143,17 @@ export class Registry {
     return this.#records.get(slot);
   }
 
-  /** The name of the actor in `slot`, for messages. */
-  nameOf(slot: number): string | undefined {
-    return this.#records.get(slot)?.name;
+  /**
+   * The name of the actor in `slot`, for messages; with `generation`, only of that actor (which
+   * may have ended, as long as its slot was not reused).
+   */
+  nameOf(slot: number, generation?: number): string | undefined {
+    const record = this.#records.get(slot);
+    if (record !== undefined && (generation === undefined || record.generation === generation)) {
+      return record.name;
+    }
+    const ended = this.#endedNames.get(slot);
+    return ended !== undefined && ended.generation === generation ? ended.name : undefined;
   }
 
   refOf(record: ActorRecord): ActorRef<unknown> {
@@ -213,6 +224,7 @@ export class Registry {
     // Calls hear of it while its name is still known.
     this.lost(record, reason);
     this.#records.delete(record.slot);
+    this.#endedNames.set(record.slot, { generation: record.generation, name: record.name });
     record.worker.actors.delete(record.slot);
     settleStart(record, kind === "stopped" ? true : new ActorDeadError(reason));
     const ref = this.refOf(record);

@@ -268,7 +268,7 @@ Deno.test("actors: a throwing handler is reported with actor, message class and 
   await t.until(() => t.failures.length === 1, "failure report");
   const [failure] = t.failures;
   assert.equal(failure.actorName, "fragile one");
-  assert.equal(failure.messageClass, "string boom");
+  assert.equal(failure.messageClass, 'string "boom"');
   assert.equal(failure.error.name, "RangeError");
   assert.equal(failure.error.message, "boom went the handler");
   assert.match(failure.error.stack ?? "", /onString/);

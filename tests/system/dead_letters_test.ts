@@ -29,7 +29,7 @@ Deno.test("dead letters: to an actor that has stopped", async () => {
   const letter = await letterOf(t, "stopped", "too late");
   assert.ok(letter.target?.equals(flaky));
   assert.equal(letter.sender, null);
-  assert.equal(letter.messageClass, "string too late");
+  assert.equal(letter.messageClass, 'string "too late"');
   assert.match(letter.reason, /has stopped|not running/);
   assert.ok(t.system.deadLetters > before, "counted");
 });

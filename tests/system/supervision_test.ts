@@ -42,7 +42,7 @@ Deno.test("supervision: resume keeps the child and its state; the failure is rep
   assert.equal(await t.bridge.call(child, "count", LONG), 2, "state survived the failure");
   await t.until(() => t.failures.length === 1, "failure report");
   assert.equal(t.failures[0].error.message, "child told to fail");
-  assert.equal(t.failures[0].messageClass, "string fail");
+  assert.equal(t.failures[0].messageClass, 'string "fail"');
   assert.ok(t.failures[0].actor?.equals(child));
 });
 
