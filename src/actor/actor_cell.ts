@@ -158,6 +158,8 @@ export class ActorCell implements ActorContext {
   #lastActivity = 0;
   /** Who asked this actor to stop, to answer `Stopped` to once it has. */
   #stopRequester: ActorRef<unknown> | null = null;
+  /** Whether an instance has ever finished `onStart`: a failure before is a failed start. */
+  #ran = false;
   /** Children not yet gone, by slot; made on first spawn. */
   #children: Map<number, ActorRef<unknown>> | null = null;
   /** Actors this one watches, by slot; made on first watch. */
@@ -231,12 +233,18 @@ export class ActorCell implements ActorContext {
     this.state = CellState.Busy;
     const running = () => {
       if (this.state === CellState.Busy) this.state = CellState.Running;
+      this.#ran = true;
     };
+    // An actor whose onStart failed was never ready: it cannot be resumed, only restarted.
     const started = this.#hook("onStart");
     if (started === undefined) return running();
-    if (started instanceof Failure) return this.#failed(new Activity("onStart()"), started.error);
+    if (started instanceof Failure) {
+      return this.#failed(new Activity("onStart()"), started.error, false);
+    }
     return started.then((outcome) => {
-      if (outcome instanceof Failure) return this.#failed(new Activity("onStart()"), outcome.error);
+      if (outcome instanceof Failure) {
+        return this.#failed(new Activity("onStart()"), outcome.error, false);
+      }
       running();
     });
   }
@@ -423,12 +431,12 @@ export class ActorCell implements ActorContext {
    * A handler, hook or child failed: reports it, then does what the supervisor decides.
    * Returns a promise when restarting or stopping runs async hooks.
    */
-  #failed(message: unknown, error: unknown): void | Promise<void> {
+  #failed(message: unknown, error: unknown, resumable = true): void | Promise<void> {
     this.#host.handlerFailed(this, message, error);
     if (this.state === CellState.Stopping || this.state === CellState.Stopped) return;
     let directive = this.#supervisor.decide(error);
     // A restart whose constructor failed left no instance to resume.
-    if (directive === "resume" && this.actor === null) directive = "stop";
+    if (directive === "resume" && (this.actor === null || !resumable)) directive = "stop";
     switch (directive) {
       case "resume":
         return;
@@ -443,9 +451,11 @@ export class ActorCell implements ActorContext {
 
   /** Stops the actor because it failed; when escalating, its parent then fails with the error. */
   #stopFailed(error: unknown, escalate: boolean): void | Promise<void> {
-    this.endKind = "failed";
+    this.endKind = this.#ran ? "failed" : "start-failed";
     const portable = this.endError = portableError(error);
-    this.endReason = `${this.name} failed: ${describeError(error)}`;
+    this.endReason = this.#ran
+      ? `${this.name} failed: ${describeError(error)}`
+      : `${this.name} failed to start: ${describeError(error)}`;
     const stopped = this.stop(null);
     if (!escalate || this.parent === null) return stopped;
     // After onStop: the parent hears of the failure once the child is done with it.

@@ -894,6 +894,10 @@ export class ActorSystem implements AsyncDisposable {
         const reason = record.stopAsked && report.kind === "stopped"
           ? `${record.name} was stopped by the actor system's shutdown`
           : report.reason;
+        if (report.kind === "start-failed") {
+          // Its onStart failed, and its supervisor did not restart it into a working one.
+          settleStart(record, new SpawnError(reason, { cause: report.error }));
+        }
         this.#registry.endAll([{ record, kind: report.kind, reason, error: report.error }]);
       },
       handlerFailed: (report: HandlerFailed) => {

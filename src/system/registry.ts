@@ -95,8 +95,11 @@ export type LossListener = (slot: number, generation: number, reason: string) =>
 /** The system's records of its actors. */
 export class Registry {
   readonly #records = new Map<number, ActorRecord>();
-  /** The name of the last actor that ended in a slot, until the slot is reused: for messages. */
-  readonly #endedNames = new Map<number, { generation: number; name: string }>();
+  /**
+   * How the last actor of a slot ended, until the slot is reused: late watchers and messages
+   * can still say who it was and why it ended.
+   */
+  readonly #ended = new Map<number, { name: string; end: Terminated }>();
   /** Actors being ended together (see endAll). */
   readonly #ending = new Set<ActorRecord>();
   readonly #courier: Courier;
@@ -122,7 +125,7 @@ export class Registry {
 
   add(record: ActorRecord): void {
     this.#records.set(record.slot, record);
-    this.#endedNames.delete(record.slot);
+    this.#ended.delete(record.slot);
     record.worker.actors.add(record.slot);
     if (record.parent !== null) (record.parent.children ??= new Set()).add(record);
   }
@@ -152,8 +155,17 @@ export class Registry {
     if (record !== undefined && (generation === undefined || record.generation === generation)) {
       return record.name;
     }
-    const ended = this.#endedNames.get(slot);
-    return ended !== undefined && ended.generation === generation ? ended.name : undefined;
+    const ended = this.#ended.get(slot);
+    return ended !== undefined && ended.end.actor!.generation === generation
+      ? ended.name
+      : undefined;
+  }
+
+  /** How the actor `ref` names ended, if it did and its slot was not reused since. */
+  #endOf(ref: ActorRef<unknown>, when: string): Terminated {
+    const ended = this.#ended.get(ref.slot);
+    if (ended !== undefined && ended.end.actor!.generation === ref.generation) return ended.end;
+    return new Terminated(ref, "not-running", `${ref} was not running when ${when}`);
   }
 
   refOf(record: ActorRecord): ActorRef<unknown> {
@@ -173,8 +185,7 @@ export class Registry {
     if (watching === undefined) return; // the watcher is gone: nobody to tell
     const watched = this.of(target);
     if (watched === undefined) {
-      const end = new Terminated(target, "not-running", `${target} was not running when watched`);
-      this.#send(watching, end);
+      this.#send(watching, this.#endOf(target, "watched"));
       return;
     }
     (watched.watchers ??= new Set()).add(watching);
@@ -192,11 +203,7 @@ export class Registry {
   /** Resolves when the actor `ref` names has ended (at once if it has already). */
   whenEnded(ref: ActorRef<unknown>): Promise<Terminated> {
     const record = this.of(ref);
-    if (record === undefined) {
-      return Promise.resolve(
-        new Terminated(ref, "not-running", `${ref} was not running when it was awaited`),
-      );
-    }
+    if (record === undefined) return Promise.resolve(this.#endOf(ref, "it was awaited"));
     return new Promise((resolve) => (record.endWaiters ??= []).push(resolve));
   }
 
@@ -224,11 +231,11 @@ export class Registry {
     // Calls hear of it while its name is still known.
     this.lost(record, reason);
     this.#records.delete(record.slot);
-    this.#endedNames.set(record.slot, { generation: record.generation, name: record.name });
     record.worker.actors.delete(record.slot);
     settleStart(record, kind === "stopped" ? true : new ActorDeadError(reason));
     const ref = this.refOf(record);
     const end = new Terminated(ref, kind, reason, error);
+    this.#ended.set(record.slot, { name: record.name, end });
     if (record.endWaiters !== null) { for (const resolve of record.endWaiters) resolve(end); }
     if (record.watchers !== null) {
       for (const watcher of record.watchers) {

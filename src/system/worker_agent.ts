@@ -5,7 +5,7 @@
  * @module
  */
 
-import { Actor, handles, portableError } from "../actor/mod.ts";
+import { Actor, CellState, handles, portableError } from "../actor/mod.ts";
 import { decode } from "../codec/mod.ts";
 import { SpawnError } from "./errors.ts";
 import {
@@ -73,7 +73,6 @@ export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied> {
 
   #start(start: StartActor, actorClass: new (...args: never[]) => Actor<unknown>): void {
     const runtime = this.#runtime;
-    let notify = false;
     const name = start.name || actorClass.name;
     try {
       const mailbox = runtime.courier.mailbox(start.mailbox);
@@ -108,22 +107,30 @@ export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied> {
           { cause: error },
         );
       }
-      // Running now; say so only if someone waits for it (the system marked it StartAwaited).
-      const awaited =
-        !runtime.directory.transition(start.slot, SlotState.Starting, SlotState.Running) &&
-        runtime.directory.transition(start.slot, SlotState.StartAwaited, SlotState.Running);
-      notify = awaited;
-      // Serve the mailbox only once the actor is Running: a cell added while its async onStart
+      // Serve the mailbox only once onStart has settled: a cell added while its async onStart
       // runs could be queued twice (by its waiting messages and by the start's settling).
-      if (started === undefined) runtime.loop.add(cell);
-      else started.then(() => runtime.loop.add(cell));
+      const ready = () => {
+        // An onStart that failed stopped the actor (or its restart did): it never ran, and its
+        // end reports that (kind "start-failed").
+        const stopping = cell.state === CellState.Stopping || cell.state === CellState.Stopped;
+        if (!stopping) this.#running(start);
+        runtime.loop.add(cell);
+      };
+      if (started === undefined) ready();
+      else started.then(ready);
     } catch (error) {
       this.#abandon(start, error);
-      return;
     }
-    if (notify) {
-      runtime.courier.deliver(
-        runtime.guardian,
+  }
+
+  /** The actor is running; say so only if someone waits for it (the system marked it so). */
+  #running(start: StartActor): void {
+    const directory = this.#runtime.directory;
+    const awaited = !directory.transition(start.slot, SlotState.Starting, SlotState.Running) &&
+      directory.transition(start.slot, SlotState.StartAwaited, SlotState.Running);
+    if (awaited) {
+      this.#runtime.courier.deliver(
+        this.#runtime.guardian,
         new ActorStarted(start.slot, start.generation),
         null,
       );

@@ -281,3 +281,29 @@ export class Leaf extends Actor<string> {
     this.parentRef?.send("child stopped");
   }
 }
+
+/**
+ * Its `onStart` throws for the first `failures` instances made in its Worker (awaiting first
+ * when `async`); later instances start and answer any string with itself.
+ */
+export class FailsToStart extends Actor<string> {
+  static readonly module = import.meta.url;
+  static made = 0;
+  constructor(readonly failures = 1, readonly async = false) {
+    super();
+  }
+  override onStart(): void | Promise<void> {
+    const failing = ++FailsToStart.made <= this.failures;
+    if (!this.async) {
+      if (failing) throw new Error("no database");
+      return;
+    }
+    return Promise.resolve().then(() => {
+      if (failing) throw new Error("no database (async)");
+    });
+  }
+  @handles(String)
+  onText(text: string, sender: ActorRef | null) {
+    sender?.send(text);
+  }
+}

@@ -58,7 +58,9 @@ Deno.test("shutdown: what is still running at the timeout is cut off, its messag
   assert.equal(shutdownLetters.length, 6);
   assert.equal((await end).kind, "shutdown");
   assert.match((await end).reason, /stubborn ended: the actor system shut down while it ran/);
-  assert.equal((await t.bridge.whenTerminated(flaky)).kind, "not-running");
+  const flakyEnd = await t.bridge.whenTerminated(flaky);
+  assert.equal(flakyEnd.kind, "stopped");
+  assert.equal(flakyEnd.reason, "Flaky was stopped by the actor system's shutdown");
 });
 
 Deno.test("shutdown: no spawns, Bridges or calls after it began; it answers once", async () => {

@@ -3,8 +3,9 @@
  * restart, stop, escalate — the restart limit, and the system's strategy for top-level actors.
  */
 import assert from "node:assert/strict";
-import type { ActorRef, SupervisionStrategy } from "../../mod.ts";
+import { ActorDeadError, type ActorRef, SpawnError, type SupervisionStrategy } from "../../mod.ts";
 import {
+  FailsToStart,
   Flaky,
   Grandparent,
   Probe,
@@ -184,4 +185,32 @@ Deno.test("supervision: children placed next to their parent share its Worker", 
   // Tell travels parent -> child inside one Worker (and after this call's own message).
   parent.send(new Tell(child, "inc"));
   await eventually(async () => await t.bridge.call(child, "count", LONG) === 1, "the relayed inc");
+});
+
+Deno.test("supervision: an actor whose onStart fails is not resumed; it failed to start", async (t) => {
+  for (const async of [false, true]) {
+    await t.step(async ? "async onStart" : "onStart", async () => {
+      await using s = testSystem(); // the default strategy: resume
+      const actor = s.system.spawn(FailsToStart, 1, async);
+      await assert.rejects(
+        s.system.started(actor),
+        (error: Error) =>
+          error instanceof SpawnError &&
+          /^FailsToStart failed to start: Error: no database/.test(error.message),
+      );
+      const end = await s.bridge.whenTerminated(actor);
+      assert.equal(end.kind, "start-failed");
+      assert.match(end.reason, /FailsToStart failed to start: Error: no database/);
+      await assert.rejects(s.bridge.call(actor, "hello", LONG), ActorDeadError);
+      assert.equal(s.failures[0].messageClass, "onStart()");
+    });
+  }
+});
+
+Deno.test("supervision: a restart retries a failed onStart; the actor then runs", async () => {
+  await using t = testSystem({ supervision: { onFailure: "restart" } });
+  const actor = t.system.spawn(FailsToStart, 2);
+  await t.system.started(actor);
+  assert.equal(await t.bridge.call(actor, "hello", LONG), "hello");
+  assert.equal(t.failures.length, 2, "both failed starts were reported");
 });
