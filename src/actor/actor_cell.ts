@@ -146,7 +146,9 @@ export class ActorCell implements ActorContext {
   #table: HandlerTable | null = null;
   readonly #host: CellHost;
   readonly #loop: CellLoop;
-  readonly #supervisor: Supervisor;
+  readonly #strategy: SupervisionStrategy;
+  /** Made on the first failure: most actors never fail. */
+  #supervisor: Supervisor | null = null;
   /** The class and a maker of fresh constructor arguments: what a restart needs. */
   #actorClass: (new (...args: never[]) => Actor<unknown>) | null = null;
   #makeArgs: () => readonly unknown[] = () => [];
@@ -179,7 +181,7 @@ export class ActorCell implements ActorContext {
     this.#host = host;
     this.#loop = loop;
     this.parent = supervision.parent;
-    this.#supervisor = new Supervisor(supervision.strategy);
+    this.#strategy = supervision.strategy;
   }
 
   /** The slot of the actor, as in its ref. */
@@ -434,7 +436,7 @@ export class ActorCell implements ActorContext {
   #failed(message: unknown, error: unknown, resumable = true): void | Promise<void> {
     this.#host.handlerFailed(this, message, error);
     if (this.state === CellState.Stopping || this.state === CellState.Stopped) return;
-    let directive = this.#supervisor.decide(error);
+    let directive = (this.#supervisor ??= new Supervisor(this.#strategy)).decide(error);
     // A restart whose constructor failed left no instance to resume.
     if (directive === "resume" && (this.actor === null || !resumable)) directive = "stop";
     switch (directive) {

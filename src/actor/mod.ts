@@ -45,6 +45,7 @@ export { describeError, portableError } from "./portable_error.ts";
 export {
   checkStrategy,
   type Directive,
+  StrategyCache,
   strategyOf,
   type SupervisionStrategy,
   Supervisor,

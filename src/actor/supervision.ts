@@ -108,11 +108,40 @@ export function strategyOf(actorClass: object): SupervisionStrategy {
   return strategy;
 }
 
+/** Whether two strategies say the same thing. */
+function sameStrategy(a: SupervisionStrategy, b: SupervisionStrategy): boolean {
+  if (
+    a.onFailure !== b.onFailure || a.maxRestarts !== b.maxRestarts || a.withinMs !== b.withinMs
+  ) {
+    return false;
+  }
+  if (a.byError === b.byError) return true;
+  if (a.byError === undefined || b.byError === undefined) return false;
+  const names = Object.keys(a.byError);
+  return names.length === Object.keys(b.byError).length &&
+    names.every((name) => a.byError![name] === b.byError![name]);
+}
+
+/**
+ * One object per distinct strategy: every StartActor decodes its own copy, and a Worker of a
+ * pool would otherwise keep one per actor.
+ */
+export class StrategyCache {
+  readonly #known: SupervisionStrategy[] = [];
+
+  intern(strategy: SupervisionStrategy): SupervisionStrategy {
+    for (const known of this.#known) if (sameStrategy(known, strategy)) return known;
+    // Programs declare a handful of strategies; past this many, stop remembering new ones.
+    if (this.#known.length < 64) this.#known.push(strategy);
+    return strategy;
+  }
+}
+
 /** Decides, for an actor supervised by `strategy`, what a failure with `error` leads to. */
 export class Supervisor {
   readonly #strategy: SupervisionStrategy;
   /** When the recent restarts happened (performance.now()), for the restart limit. */
-  readonly #restarts: number[] = [];
+  #restarts: number[] | null = null;
 
   constructor(strategy: SupervisionStrategy) {
     this.#strategy = strategy;
@@ -125,9 +154,10 @@ export class Supervisor {
     if (directive !== "restart") return directive;
     const now = performance.now();
     const window = this.#strategy.withinMs ?? 10_000;
-    while (this.#restarts.length > 0 && now - this.#restarts[0] > window) this.#restarts.shift();
-    if (this.#restarts.length >= (this.#strategy.maxRestarts ?? 3)) return "escalate";
-    this.#restarts.push(now);
+    const restarts = this.#restarts ??= [];
+    while (restarts.length > 0 && now - restarts[0] > window) restarts.shift();
+    if (restarts.length >= (this.#strategy.maxRestarts ?? 3)) return "escalate";
+    restarts.push(now);
     return "restart";
   }
 }

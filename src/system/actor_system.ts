@@ -61,8 +61,10 @@ import type {
 import { Recoveries } from "./recovery.ts";
 import {
   type ActorRecord,
+  DEDICATED,
   deferred,
   type LossListener,
+  NEAR,
   type Placement,
   Registry,
   settleStart,
@@ -166,6 +168,7 @@ export class ActorSystem implements AsyncDisposable {
   readonly #classIds = new Map<string, number>();
   readonly #classes: { module: string; exportName: string }[] = [];
   readonly #registry: Registry;
+  readonly #poolPlacements = new Map<ActorPool, Placement>();
   readonly #recoveries: Recoveries;
   readonly #failureListeners = new Set<(failure: ActorFailure) => void>();
   readonly #deadLetterListeners = new Set<(deadLetter: DeadLetter) => void>();
@@ -642,15 +645,22 @@ export class ActorSystem implements AsyncDisposable {
       if (near === undefined || near.worker.dead) {
         throw new ActorDeadError(`cannot place an actor near ${options.near}: it is not running`);
       }
-      return [near.worker, { kind: "near" }];
+      return [near.worker, NEAR];
     }
     if (options.pool !== undefined) {
-      return [this.#poolWorker(options.pool), { kind: "pool", pool: options.pool }];
+      return [this.#poolWorker(options.pool), this.#poolPlacement(options.pool)];
     }
-    return [this.#startWorker(true), { kind: "dedicated" }];
+    return [this.#startWorker(true), DEDICATED];
   }
 
   /** The next live Worker of `pool`, round-robin. */
+  /** One placement object per pool: records of a pool's 100k actors share it. */
+  #poolPlacement(pool: ActorPool): Placement {
+    let placement = this.#poolPlacements.get(pool);
+    if (placement === undefined) this.#poolPlacements.set(pool, placement = { kind: "pool", pool });
+    return placement;
+  }
+
   #poolWorker(pool: ActorPool): WorkerHandle {
     const workers = poolWorkers(pool, this) as WorkerHandle[];
     const first = pool.nextIndex();
@@ -995,12 +1005,12 @@ export class ActorSystem implements AsyncDisposable {
       if (neighbour === undefined || neighbour.worker.dead) {
         throw new ActorDeadError(`cannot place it near ${near}: that actor is not running`);
       }
-      return [neighbour.worker, { kind: "near" }];
+      return [neighbour.worker, NEAR];
     }
     if (parent.placement.kind === "pool") {
       return [this.#poolWorker(parent.placement.pool), parent.placement];
     }
-    return [this.#startWorker(true), { kind: "dedicated" }];
+    return [this.#startWorker(true), DEDICATED];
   }
 
   #reportFailure(

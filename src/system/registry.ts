@@ -48,6 +48,10 @@ export type Placement =
   | { readonly kind: "pool"; readonly pool: ActorPool }
   | { readonly kind: "near" };
 
+/** The placements that carry no data, shared by every record. */
+export const DEDICATED: Placement = { kind: "dedicated" };
+export const NEAR: Placement = { kind: "near" };
+
 /**
  * What the system remembers of an actor it started. Kept small: a pool may hold 100k. The
  * relations (children, watchers) are made on first use.

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { Actor, CellState, handles, portableError } from "../actor/mod.ts";
+import { Actor, CellState, handles, portableError, StrategyCache } from "../actor/mod.ts";
 import { decode } from "../codec/mod.ts";
 import { SpawnError } from "./errors.ts";
 import {
@@ -22,6 +22,7 @@ import type { WorkerRuntime } from "./worker_runtime.ts";
 /** The per-Worker control actor. */
 export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied> {
   readonly #runtime: WorkerRuntime;
+  readonly #strategies = new StrategyCache();
   /** The classes the system defined here, by id, and the class once loaded. */
   readonly #classes = new Map<
     number,
@@ -81,9 +82,9 @@ export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied> {
       runtime.directory.setOwner(start.slot, runtime.courier.threadId);
       const cell = runtime.loop.createCell(self, name, mailbox, {
         parent: start.parent,
-        strategy: start.strategy,
+        strategy: this.#strategies.intern(start.strategy),
       });
-      let args: unknown[] | null;
+      let args: unknown[];
       try {
         args = decode(start.args, runtime.courier) as unknown[];
       } catch (error) {
@@ -92,12 +93,7 @@ export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied> {
           { cause: error },
         );
       }
-      // The first start uses the arguments checked above; each restart decodes fresh ones.
-      const makeArgs = () => {
-        const first = args;
-        args = null;
-        return first ?? decode(start.args, runtime.courier) as unknown[];
-      };
+      const makeArgs = argumentsMaker(args, start.args, runtime.courier);
       let started: void | Promise<void>;
       try {
         started = cell.start(actorClass, makeArgs);
@@ -192,4 +188,26 @@ async function loadActorClass(module: string, exportName: string) {
     throw new SpawnError(`${exportName} exported by ${module} does not extend Actor`);
   }
   return actorClass as new (...args: never[]) => Actor<unknown>;
+}
+
+const NO_ARGUMENTS: readonly unknown[] = Object.freeze([]);
+const noArguments = () => NO_ARGUMENTS;
+
+/**
+ * What makes an actor's constructor arguments: `first` for its first start, then a fresh decode
+ * of `bytes` for each restart. Made outside the agent's methods so the closure holds only these
+ * (a pool keeps one per actor), and shared by every actor without arguments.
+ */
+function argumentsMaker(
+  first: unknown[],
+  bytes: Uint8Array,
+  courier: unknown,
+): () => readonly unknown[] {
+  if (first.length === 0) return noArguments;
+  let next: unknown[] | null = first;
+  return () => {
+    const args = next ?? decode(bytes, courier) as unknown[];
+    next = null;
+    return args;
+  };
 }
