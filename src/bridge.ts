@@ -33,6 +33,7 @@ import { type ActorSystem, type BridgeHost, bridgeHostOf } from "./system/actor_
 import { SlotState } from "./system/directory.ts";
 import { ActorDeadError, CallTimeoutError, SystemClosedError } from "./system/errors.ts";
 import { ActorRef as Ref } from "./actor/actor_ref.ts";
+import { Fifo } from "./fifo.ts";
 import { TimerEntry, TimerHeap } from "./timer_heap.ts";
 
 /** Options of {@link Bridge.call}. */
@@ -342,7 +343,7 @@ export class Bridge implements Disposable {
     calls: Iterable<readonly [ActorRef<never>, unknown]>,
     options: CallOptions<D> = {},
   ): AsyncIterableIterator<MultiCallResult<R | D>> {
-    const results: MultiCallResult<R | D>[] = [];
+    const results = new Fifo<MultiCallResult<R | D>>();
     let wake: (() => void) | null = null;
     let outstanding = 0;
     for (const [target, request] of calls) {

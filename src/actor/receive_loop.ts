@@ -10,6 +10,7 @@
  */
 
 import { Reader } from "../codec/mod.ts";
+import { Fifo } from "../fifo.ts";
 import {
   CLOSED_AND_DRAINED,
   type Doorbell,
@@ -46,39 +47,6 @@ export interface ReceiveLoopOptions {
   local?: boolean;
 }
 
-/** A FIFO of cells that never allocates per push once grown. */
-class CellQueue {
-  #items: (ActorCell | undefined)[] = new Array(16);
-  #head = 0;
-  #size = 0;
-
-  get size(): number {
-    return this.#size;
-  }
-
-  push(cell: ActorCell): void {
-    if (this.#size === this.#items.length) {
-      const grown: (ActorCell | undefined)[] = new Array(this.#items.length * 2);
-      for (let i = 0; i < this.#size; i++) {
-        grown[i] = this.#items[(this.#head + i) % this.#items.length];
-      }
-      this.#items = grown;
-      this.#head = 0;
-    }
-    this.#items[(this.#head + this.#size) % this.#items.length] = cell;
-    this.#size++;
-  }
-
-  shift(): ActorCell | undefined {
-    if (this.#size === 0) return undefined;
-    const cell = this.#items[this.#head];
-    this.#items[this.#head] = undefined;
-    this.#head = (this.#head + 1) % this.#items.length;
-    this.#size--;
-    return cell;
-  }
-}
-
 /** Resolves on the next macrotask, letting timers, I/O and other tasks run first. */
 function nextTask(): Promise<void> {
   return new Promise((resolve) => {
@@ -100,7 +68,7 @@ export class ReceiveLoop implements CellLoop {
   readonly #courier: Courier;
   readonly #host: CellHost;
   readonly #cells = new Map<number, ActorCell>();
-  readonly #runQueue = new CellQueue();
+  readonly #runQueue = new Fifo<ActorCell>();
   readonly #reader = new Reader();
   readonly #envelope = new Envelope();
   readonly #drainCache: SenderCache = { lastSender: null };
@@ -108,7 +76,7 @@ export class ReceiveLoop implements CellLoop {
   readonly #batch: number;
   readonly #sliceMs: number;
   readonly #hasWork = (): boolean =>
-    this.#runQueue.size > 0 || this.doorbell.hasReady() ||
+    this.#runQueue.length > 0 || this.doorbell.hasReady() ||
     (this.#lingering0 !== null && this.#lingering0.mailbox.hasRecord()) ||
     (this.#lingering1 !== null && this.#lingering1.mailbox.hasRecord());
   /**

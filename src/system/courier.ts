@@ -22,6 +22,7 @@ import {
   writeEnvelope,
 } from "../actor/mod.ts";
 import { messageName, Writer } from "../codec/mod.ts";
+import { Fifo } from "../fifo.ts";
 import {
   type Arena,
   Mailbox,
@@ -94,7 +95,7 @@ export class SystemCourier implements Courier {
   readonly #writer = new Writer();
   #writing = false;
   readonly #mailboxes = new Map<number, Mailbox>();
-  readonly #backlogs = new Map<Mailbox, Waiting[]>();
+  readonly #backlogs = new Map<Mailbox, Fifo<Waiting>>();
   /** Mailboxes of this thread's own receiver that have a backlog. */
   readonly #local: Mailbox[] = [];
 
@@ -224,7 +225,8 @@ export class SystemCourier implements Courier {
       }
       throw error;
     }
-    const waiting = [this.#waiting(mailbox, writer, target, sender, message)];
+    const waiting = new Fifo<Waiting>();
+    waiting.push(this.#waiting(mailbox, writer, target, sender, message));
     this.#backlogs.set(mailbox, waiting);
     // A mailbox this thread receives from frees up only when this thread's loop serves it:
     // the loop flushes the backlog after each turn (flushLocal). Any other waits for space.
@@ -249,7 +251,7 @@ export class SystemCourier implements Courier {
       const mailbox = local[i];
       const waiting = this.#backlogs.get(mailbox)!;
       while (waiting.length > 0) {
-        const next = waiting[0];
+        const next = waiting.peek()!;
         try {
           if (!mailbox.trySend(next.bytes)) {
             if (performance.now() < next.expires) break;
@@ -282,9 +284,9 @@ export class SystemCourier implements Courier {
     return { bytes: writer.toBytes(), target, sender, message, expires };
   }
 
-  async #drain(mailbox: Mailbox, waiting: Waiting[]): Promise<void> {
+  async #drain(mailbox: Mailbox, waiting: Fifo<Waiting>): Promise<void> {
     while (waiting.length > 0) {
-      const next = waiting[0];
+      const next = waiting.peek()!;
       try {
         await mailbox.sendAsync(next.bytes, { timeout: next.expires - performance.now() });
       } catch (error) {
