@@ -754,6 +754,9 @@ export class ActorSystem implements AsyncDisposable {
         }
       } else {
         ending.push(record);
+        // An actor that stopped just before its Worker died was retired there: its mailbox may
+        // already serve another actor.
+        if (this.#directory.mailbox(record.slot) === 0) continue;
         this.#directory.setState(record.slot, SlotState.Dead);
         // Releases senders blocked on a full mailbox; later sends are dead letters.
         this.#courier.mailbox(record.mailbox).close();
@@ -778,6 +781,11 @@ export class ActorSystem implements AsyncDisposable {
     return [
       this.#recoveries.begin(handle.threadId, () => {
         for (const record of ending) {
+          if (this.#directory.mailbox(record.slot) === 0) {
+            // Retired by its Worker before it died (see above): only the slot is left.
+            this.#directory.free(record.slot);
+            continue;
+          }
           this.#undelivered += this.#recycle(
             record.slot,
             record.generation,
@@ -889,13 +897,14 @@ export class ActorSystem implements AsyncDisposable {
         error.stack = report.error.stack;
         settleStart(record, error);
         this.#reportFailure(null, record.name, "spawn", error);
-        // Its worker retired its slot and mailbox (and ends itself if it was the actor's own).
+        // Its worker retired its mailbox (and ends itself if it was the actor's own).
         this.#registry.endAll([{
           record,
           kind: "start-failed",
           reason: `${record.name} failed to start: ${error.message}`,
           error: portableError(error),
         }]);
+        this.#directory.free(record.slot);
       },
       actorStopped: (report: ActorStopped) => {
         const record = this.#registry.get(report.slot, report.generation);
@@ -909,6 +918,8 @@ export class ActorSystem implements AsyncDisposable {
           settleStart(record, new SpawnError(reason, { cause: report.error }));
         }
         this.#registry.endAll([{ record, kind: report.kind, reason, error: report.error }]);
+        // Its Worker retired its mailbox; the slot may be reused now that the record is gone.
+        this.#directory.free(record.slot);
       },
       handlerFailed: (report: HandlerFailed) => {
         this.#reportFailure(report.actor, report.actorName, report.messageClass, report.error);
@@ -922,7 +933,8 @@ export class ActorSystem implements AsyncDisposable {
           this.#workerDied(handle, report.died);
           return;
         }
-        // It closed itself after handing back its slots and mailboxes.
+        // It closed itself after handing back its mailboxes; its agent's slot is ours to free.
+        this.#directory.free(handle.agent.slot);
         handle.dead = true;
         handle.worker.terminate();
         this.#workers.delete(report.threadId);

@@ -116,6 +116,17 @@ export class Directory {
     return slot;
   }
 
+  /**
+   * Marks `slot` dead and forgets its mailbox, without handing the slot back: its ended actor
+   * may still be in the registry, which frees the slot once it has heard of the end (a slot
+   * reused before that would let the new actor's record replace the old one unended).
+   */
+  retire(slot: number): void {
+    const base = HEADER_BYTES / 4 + slot * ENTRY_WORDS;
+    Atomics.store(this.#words, base + ENTRY_STATE, SlotState.Dead);
+    Atomics.store(this.#words, base + ENTRY_MAILBOX, 0);
+  }
+
   /** Returns a dead slot for reuse; its refs stay dead because its generation moves on. */
   free(slot: number): void {
     const base = HEADER_BYTES / 4 + slot * ENTRY_WORDS;

@@ -177,9 +177,9 @@ export class WorkerRuntime implements CellHost {
   }
 
   /**
-   * Hands back the slot and mailbox of an actor of this worker that is gone: closes the
-   * mailbox, makes dead letters of what is still in it, and recycles both. Only the thread that
-   * receives from a mailbox may do this.
+   * Hands back the mailbox of an actor of this worker that is gone: closes it, makes dead
+   * letters of what is still in it, and recycles it; marks the slot dead, for the system to
+   * free once it has heard of the end. Only the thread that receives from a mailbox may do this.
    */
   retire(
     self: ActorRef<unknown>,
@@ -191,8 +191,9 @@ export class WorkerRuntime implements CellHost {
     mailbox.close();
     this.loop.drainDeadLetters(mailbox, self, kind, reason, ignore);
     mailbox.unbind();
+    // Dead before its mailbox goes back; the system frees the slot when it hears of the end.
+    this.directory.retire(self.slot);
     this.pool.release(mailbox);
-    this.directory.free(self.slot);
   }
 
   /** A ref to `slot`'s current actor, sending through this worker's courier. */

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import process from "node:process";
-import { type ActorRef, MessageTooLargeError, Stopped } from "../../mod.ts";
+import { type ActorRef, MessageTooLargeError, Stop, Stopped } from "../../mod.ts";
 import { Echo } from "../_actors/basic.ts";
 import { Flooded, Recorder } from "../_actors/behaviours.ts";
-import { testSystem } from "../_system.ts";
+import { testSystem, within } from "../_system.ts";
 
 Deno.test("pool: 10,000 actors on 2 workers each get a message and answer", async () => {
   await using t = testSystem();
@@ -86,4 +86,22 @@ Deno.test("pool: an idle system uses almost no CPU once its spin window has pass
   const used = process.cpuUsage(before);
   const ms = (used.user + used.system) / 1000;
   assert.ok(ms < 100, `an idle system used ${ms.toFixed(1)} ms of CPU in a second`);
+});
+
+Deno.test("pools: slots reused at once after stops never hide the end of the actors before", async () => {
+  await using t = testSystem();
+  const pool = t.system.createPool({ workers: 2 });
+  let actors = Array.from({ length: 500 }, () => pool.spawn(Echo));
+  for (let round = 0; round < 6; round++) {
+    for await (const { error } of t.bridge.multiCall(actors.map((a) => [a, "hi"] as const))) {
+      assert.equal(error, undefined);
+    }
+    const ends = actors.map((actor) => t.bridge.whenTerminated(actor));
+    for (const actor of actors) actor.send(new Stop());
+    // Spawned while the Workers stop the others, before the system hears of those ends (this
+    // thread does not yield meanwhile): the slots of actors still in the registry must wait.
+    actors = Array.from({ length: 2000 }, () => pool.spawn(Echo));
+    const kinds = await within(20_000, `round ${round}: every end heard`, Promise.all(ends));
+    assert.ok(kinds.every((end) => end.kind === "stopped"), `round ${round}`);
+  }
 });
