@@ -632,7 +632,8 @@ export class ActorSystem implements AsyncDisposable {
         record.name === className ? "" : record.name,
         record.args,
         record.parent === null ? null : this.#registry.refOf(record.parent),
-        record.strategy,
+        // The system's own strategy is in every Worker already: not written per actor.
+        record.strategy === this.#strategy ? null : record.strategy,
       ),
       this.#guardian,
     );
@@ -694,6 +695,7 @@ export class ActorSystem implements AsyncDisposable {
       mailboxCapacity: this.#mailboxCapacity,
       batch,
       dedicated,
+      supervision: this.#strategy,
     };
     let handle: WorkerHandle;
     try {

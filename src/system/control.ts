@@ -38,7 +38,8 @@ export class StartActor {
     readonly name = "",
     readonly args: Uint8Array = new Uint8Array(0),
     readonly parent: ActorRef<unknown> | null = null,
-    readonly strategy: SupervisionStrategy = {},
+    /** Null for the system's strategy, which every Worker has from its bootstrap. */
+    readonly strategy: SupervisionStrategy | null = null,
   ) {}
 }
 registerMessage(StartActor, { name: "ringmail.StartActor" });

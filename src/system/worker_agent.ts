@@ -82,7 +82,9 @@ export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied> {
       runtime.directory.setOwner(start.slot, runtime.courier.threadId);
       const cell = runtime.loop.createCell(self, name, mailbox, {
         parent: start.parent,
-        strategy: this.#strategies.intern(start.strategy),
+        strategy: start.strategy === null
+          ? runtime.settings.supervision
+          : this.#strategies.intern(start.strategy),
       });
       let args: unknown[];
       try {

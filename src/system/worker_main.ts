@@ -6,7 +6,7 @@
  * @module
  */
 
-import { ActorRef, installRefCodec, ReceiveLoop } from "../actor/mod.ts";
+import { ActorRef, installRefCodec, ReceiveLoop, type SupervisionStrategy } from "../actor/mod.ts";
 import { Arena, Doorbell } from "../ring/mod.ts";
 import { describeMessage, SystemCourier } from "./courier.ts";
 import { Directory } from "./directory.ts";
@@ -32,6 +32,8 @@ export interface Bootstrap {
   mailboxCapacity: number;
   /** Messages an actor handles before the worker moves on to the next ready actor. */
   batch: number;
+  /** How the system supervises top-level actors (theirs when a StartActor names none). */
+  supervision: SupervisionStrategy;
   dedicated: boolean;
 }
 
@@ -82,6 +84,7 @@ async function run(boot: Bootstrap): Promise<void> {
     dedicated: boot.dedicated,
     mailboxCapacity: boot.mailboxCapacity,
     maxMessageBytes: boot.maxMessageBytes,
+    supervision: boot.supervision,
   });
   trapExits((how) => courier.deliver(guardian, new WorkerExited(boot.threadId, how), null));
   const loop = new ReceiveLoop(Doorbell.create(arena, boot.threadId), courier, runtime, {

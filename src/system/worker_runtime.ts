@@ -18,6 +18,7 @@ import {
   portableError,
   type ReceiveLoop,
   strategyOf,
+  type SupervisionStrategy,
 } from "../actor/mod.ts";
 import type { Arena, Mailbox } from "../ring/mod.ts";
 import { ActorStopped, HandlerFailed, SpawnChild, Unwatch, Watch } from "./control.ts";
@@ -34,6 +35,8 @@ export interface WorkerSettings {
   readonly mailboxCapacity: number;
   /** The largest message, for the mailboxes of children spawned here. */
   readonly maxMessageBytes: number;
+  /** The system's strategy for top-level actors. */
+  readonly supervision: SupervisionStrategy;
 }
 
 /** The state of the actor system inside one Worker. */
