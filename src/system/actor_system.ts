@@ -65,6 +65,7 @@ import {
   deferred,
   type LossListener,
   NEAR,
+  newRecord,
   type Placement,
   Registry,
   settleStart,
@@ -369,7 +370,7 @@ export class ActorSystem implements AsyncDisposable {
       throw error;
     }
     mailbox.setUserWord(SEND_TIMEOUT_WORD, sendTimeout);
-    const record: ActorRecord = {
+    const record = newRecord({
       slot,
       generation,
       name,
@@ -380,15 +381,7 @@ export class ActorSystem implements AsyncDisposable {
       parent: null,
       strategy: this.#strategy,
       placement,
-      outcome: null,
-      started: null,
-      children: null,
-      watchers: null,
-      watching: null,
-      endWaiters: null,
-      supervisor: null,
-      stopAsked: false,
-    };
+    });
     this.#registry.add(record);
     this.#start(record);
     const ref = new ActorRef(slot, generation, 0, this.#courier);
@@ -987,7 +980,7 @@ export class ActorSystem implements AsyncDisposable {
       this.#recycle(request.slot, request.generation, request.mailbox, "start-failed", why);
       return;
     }
-    const record: ActorRecord = {
+    const record = newRecord({
       slot: request.slot,
       generation: request.generation,
       name,
@@ -998,15 +991,7 @@ export class ActorSystem implements AsyncDisposable {
       parent,
       strategy: request.strategy,
       placement,
-      outcome: null,
-      started: null,
-      children: null,
-      watchers: null,
-      watching: null,
-      endWaiters: null,
-      supervisor: null,
-      stopAsked: false,
-    };
+    });
     this.#registry.add(record);
     this.#start(record);
     if (this.#drained !== null) this.#askToStop(record); // a leaf of a system shutting down

@@ -130,15 +130,8 @@ export class SystemCourier implements Courier {
     sender: ActorRef<unknown> | null,
     deadline = 0,
   ): void {
-    if (this.refusing !== null && (sender === null || sender.tag !== 0)) {
-      this.deadLetter(target, sender, message, "shutdown", this.refusing);
-      return;
-    }
-    const offset = this.directory.liveMailbox(target.slot, target.generation);
-    if (offset === 0) {
-      this.#notRunning(target, sender, message);
-      return;
-    }
+    const offset = this.#openOffset(target, sender, message);
+    if (offset === 0) return;
     let mailbox: Mailbox;
     if (target.mailboxCacheOffset === offset) {
       mailbox = target.mailboxCache as Mailbox;
@@ -178,18 +171,29 @@ export class SystemCourier implements Courier {
     sender: ActorRef<unknown> | null,
     message: unknown,
   ): void {
-    if (this.refusing !== null && (sender === null || sender.tag !== 0)) {
-      this.deadLetter(target, sender, message, "shutdown", this.refusing);
-      return;
-    }
-    const offset = this.directory.liveMailbox(target.slot, target.generation);
-    if (offset === 0) {
-      this.#notRunning(target, sender, message);
-      return;
-    }
+    const offset = this.#openOffset(target, sender, message);
+    if (offset === 0) return;
     const writer = new Writer(record.length).reset(this);
     writer.raw(record);
     this.#post(this.mailbox(offset), writer, target, sender, message);
+  }
+
+  /**
+   * The mailbox a send to `target` goes to, by offset; 0 when the send became a dead letter
+   * instead (the system is refusing it, or the target is not running).
+   */
+  #openOffset(
+    target: ActorRef<unknown>,
+    sender: ActorRef<unknown> | null,
+    message: unknown,
+  ): number {
+    if (this.refusing !== null && (sender === null || sender.tag !== 0)) {
+      this.deadLetter(target, sender, message, "shutdown", this.refusing);
+      return 0;
+    }
+    const offset = this.directory.liveMailbox(target.slot, target.generation);
+    if (offset === 0) this.#notRunning(target, sender, message);
+    return offset;
   }
 
   #post(

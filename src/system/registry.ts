@@ -85,6 +85,46 @@ export interface ActorRecord {
   stopAsked: boolean;
 }
 
+/** What a spawn decides about a new actor; the rest of its record starts empty. */
+export type NewActor = Pick<
+  ActorRecord,
+  | "slot"
+  | "generation"
+  | "name"
+  | "mailbox"
+  | "worker"
+  | "classId"
+  | "args"
+  | "parent"
+  | "strategy"
+  | "placement"
+>;
+
+/** A record for an actor about to be started: no outcome, relations or waiters yet. */
+export function newRecord(actor: NewActor): ActorRecord {
+  // A literal, not a spread: one shape for every record, on the spawn path.
+  return {
+    slot: actor.slot,
+    generation: actor.generation,
+    name: actor.name,
+    mailbox: actor.mailbox,
+    worker: actor.worker,
+    classId: actor.classId,
+    args: actor.args,
+    parent: actor.parent,
+    strategy: actor.strategy,
+    placement: actor.placement,
+    outcome: null,
+    started: null,
+    children: null,
+    watchers: null,
+    watching: null,
+    endWaiters: null,
+    supervisor: null,
+    stopAsked: false,
+  };
+}
+
 /** How an actor ended. */
 export interface ActorEnd {
   readonly record: ActorRecord;
@@ -151,14 +191,12 @@ export class Registry {
   }
 
   /**
-   * The name of the actor in `slot`, for messages; with `generation`, only of that actor (which
-   * may have ended, as long as its slot was not reused).
+   * The name of the actor `slot` and `generation` name, for messages; also shortly after it
+   * ended, as long as its slot was not reused.
    */
-  nameOf(slot: number, generation?: number): string | undefined {
+  nameOf(slot: number, generation: number): string | undefined {
     const record = this.#records.get(slot);
-    if (record !== undefined && (generation === undefined || record.generation === generation)) {
-      return record.name;
-    }
+    if (record !== undefined && record.generation === generation) return record.name;
     const ended = this.#ended.get(slot);
     return ended !== undefined && ended.end.actor!.generation === generation
       ? ended.name
