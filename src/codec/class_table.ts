@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { CompiledBuilder, CompiledWriter } from "./compile.ts";
+import type { CompiledBuilder, CompiledCopier, CompiledWriter } from "./compile.ts";
 import type { Reader } from "./reader.ts";
 import type { Writer } from "./writer.ts";
 
@@ -39,6 +39,8 @@ export interface ClassInfo {
   write: CompiledWriter | undefined;
   /** The compiled builder of instances, made on first use. */
   build: CompiledBuilder | undefined;
+  /** The compiled copier (see copy.ts), made on first use; null when there can be none. */
+  copy: CompiledCopier | null | undefined;
 }
 
 /** Registered classes by prototype. */

@@ -132,3 +132,43 @@ export function compileInstanceBuilder(
     fail,
   ]);
 }
+
+/** What a compiled copier returns when the instance needs the full codec (see copy.ts). */
+export const NEEDS_CODEC: unique symbol = Symbol("ringmail.needsCodec");
+
+/** The longest string a copier shares instead of measuring it through the codec. */
+export const SHARED_STRING_MAX = 1024;
+
+/** A copier of class instances whose fields are all flat values; see copy.ts. */
+export type CompiledCopier = (o: object) => object | typeof NEEDS_CODEC;
+
+/**
+ * A copier of instances of one registered class: the same layout check as the compiled writer;
+ * then, if every field holds a number, boolean, null, undefined or short string (values the
+ * codec gives back unchanged), a fresh instance with those values; otherwise NEEDS_CODEC.
+ */
+export function compileCopier(
+  proto: object,
+  fields: readonly string[],
+): CompiledCopier | undefined {
+  if (disallowed) return undefined;
+  const reads = fields.map((k, i) =>
+    `  const v${i} = o[${lit(k)}];\n` +
+    `  if (!(typeof v${i} === "number" || typeof v${i} === "boolean" || v${i} === null || ` +
+    `v${i} === undefined || (typeof v${i} === "string" && v${i}.length <= ${SHARED_STRING_MAX}))) ` +
+    `return NEEDS_CODEC;`
+  ).join("\n");
+  const sets = fields.map((k, i) => `  c[${lit(k)}] = v${i};`).join("\n");
+  // `new Blank()` allocates inline, where Object.create(proto) calls into the runtime.
+  const source = `function Blank() {}\n` +
+    `Blank.prototype = proto;\n` +
+    `return function copy(o) {\n` +
+    `  let i = 0;\n` +
+    `  for (const k in o) {\n    if (k !== keys[i++]) return NEEDS_CODEC;\n  }\n` +
+    `${reads}\n` +
+    `  const c = new Blank();\n` +
+    `${sets}\n` +
+    `  return c;\n` +
+    `};`;
+  return generate(["proto", "keys", "NEEDS_CODEC"], source, [proto, fields, NEEDS_CODEC]);
+}

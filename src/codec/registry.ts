@@ -270,6 +270,7 @@ export function registerMessage<T extends object>(
     decode: options.decode,
     write: undefined,
     build: undefined,
+    copy: undefined,
   };
   classByClass.set(cls, info);
   classByName.set(name, info);

@@ -1,0 +1,54 @@
+/**
+ * Quick copies: what a message sent to an actor of the same thread becomes without going
+ * through bytes, when that gives exactly what encoding and decoding it would. Immutable values
+ * (numbers, booleans, null, undefined, short strings) are their own copy; an instance of a
+ * registered class whose fields all hold such values is copied field by field by a compiled
+ * copier (same layout check as the writer). Anything else — containers, nested objects, custom
+ * codecs, errors, long strings and bigints (whose size the codec must check) — answers
+ * {@link NEEDS_CODEC}, and the caller encodes and decodes it.
+ *
+ * @module
+ */
+
+import { classByProto, type ClassInfo } from "./class_table.ts";
+import { compileCopier, NEEDS_CODEC, SHARED_STRING_MAX } from "./compile.ts";
+
+export { NEEDS_CODEC };
+
+const getPrototypeOf = Object.getPrototypeOf;
+
+/** The class copied last: a thread mostly sends a message class or two. */
+let lastProto: object | null = null;
+let lastInfo: ClassInfo | undefined;
+
+/**
+ * A private copy of `value`, equal to what decoding its encoding gives, or {@link NEEDS_CODEC}
+ * when only the codec can make it (or say why it cannot be sent).
+ */
+export function quickCopy(value: unknown): unknown {
+  if (typeof value !== "object") {
+    if (typeof value === "number" || typeof value === "boolean" || value === undefined) {
+      return value;
+    }
+    if (typeof value === "string" && value.length <= SHARED_STRING_MAX) return value;
+    return NEEDS_CODEC;
+  }
+  if (value === null) return null;
+  const proto = getPrototypeOf(value);
+  let info: ClassInfo | undefined;
+  if (proto === lastProto) {
+    info = lastInfo!;
+  } else {
+    info = classByProto.get(proto);
+    if (info === undefined) return NEEDS_CODEC;
+    lastProto = proto;
+    lastInfo = info;
+  }
+  let copier = info.copy;
+  if (copier === undefined) {
+    copier = info.copy = info.encode !== undefined || info.isError
+      ? null
+      : compileCopier(info.proto, info.fields) ?? null;
+  }
+  return copier === null ? NEEDS_CODEC : copier(value);
+}

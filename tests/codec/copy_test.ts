@@ -1,0 +1,70 @@
+/**
+ * Quick copies (what a send to an actor of the same thread makes without bytes): whenever one is
+ * made, it equals what encoding and decoding gives; everything else is left to the codec.
+ */
+import assert from "node:assert/strict";
+import { decode, encode, NEEDS_CODEC, quickCopy } from "../../src/codec/mod.ts";
+import {
+  assertSameValue,
+  PropEmpty,
+  PropFailure,
+  PropPoint,
+  PropSecret,
+  randomNumber,
+  randomString,
+  randomValue,
+  withSeed,
+} from "./_util.ts";
+
+/** Checks `value`'s quick copy, if it has one, against the codec's round trip. */
+function checkCopy(value: unknown): boolean {
+  const copy = quickCopy(value);
+  if (copy === NEEDS_CODEC) return false;
+  assertSameValue(copy, decode(encode(value)));
+  if (typeof value === "object" && value !== null) assert.notEqual(copy, value);
+  return true;
+}
+
+Deno.test("quick copy: flat instances and immutable values equal the codec's round trip", () => {
+  withSeed("quick copy", (rng) => {
+    let copied = 0;
+    for (let i = 0; i < 2000; i++) {
+      const label = rng.int(4) === 0 ? null : randomString(rng);
+      const point = new PropPoint(randomNumber(rng), rng.int(2) === 0, label);
+      if (checkCopy(point)) copied++;
+      checkCopy(randomNumber(rng));
+      checkCopy(randomString(rng));
+      checkCopy(randomValue(rng, 3));
+    }
+    // Short strings are shared, long ones measured by the codec: most points are copied.
+    assert.ok(copied > 1000, `${copied} of 2000 points copied`);
+  });
+  for (const n of [-0, NaN, Infinity, 2 ** 53, 0.1]) assert.ok(checkCopy(new PropPoint(n)));
+  assert.ok(checkCopy(new PropEmpty()));
+  assert.ok(checkCopy(new PropPoint(undefined, undefined, undefined)));
+});
+
+Deno.test("quick copy: everything else is the codec's", () => {
+  const needsCodec = [
+    new PropPoint({ x: 1 }), // a nested object
+    new PropPoint([1]), // a container
+    new PropPoint(1n), // a bigint: its size is the codec's to check
+    new PropPoint("x".repeat(5000)), // a long string: likewise
+    "x".repeat(5000),
+    10n,
+    new PropSecret(3), // a custom codec
+    new PropFailure("no"), // an error
+    { plain: 1 }, // plain objects and arrays go by shape
+    [1, 2],
+    new Date(0),
+    new Uint8Array(2),
+    () => 1, // cannot be sent: the codec says why
+    Symbol("s"),
+  ];
+  for (const value of needsCodec) assert.equal(quickCopy(value), NEEDS_CODEC, String(value));
+  // A field the layout does not have: the codec refuses it, with its path.
+  const extra = new PropPoint(1, 2) as PropPoint & { z?: number };
+  extra.z = 3;
+  assert.equal(quickCopy(extra), NEEDS_CODEC);
+  assert.throws(() => encode(extra), /field 'z'/);
+});
