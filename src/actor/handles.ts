@@ -133,6 +133,8 @@ export interface ResolvedHandler {
 }
 
 const AsyncFunction = (async () => {}).constructor;
+/** A type no message has: what the lookup cache starts with. */
+const NO_TYPE = Symbol("no type");
 
 /** What an actor class dispatches with. */
 export class HandlerTable {
@@ -141,6 +143,9 @@ export class HandlerTable {
   readonly #prototype: Record<string | symbol, unknown>;
   /** Resolved lookups, including subclasses of handled classes and misses. */
   readonly #resolved = new Map<unknown, ResolvedHandler | null>();
+  /** The last lookup: actors mostly get one message class after another (spares a Map probe). */
+  #lastType: unknown = NO_TYPE;
+  #lastHandler: ResolvedHandler | null = null;
 
   constructor(actorClass: abstract new (...args: never[]) => unknown) {
     this.#prototype = actorClass.prototype as Record<string | symbol, unknown>;
@@ -176,12 +181,15 @@ export class HandlerTable {
    */
   lookup(message: unknown): ResolvedHandler | null {
     const type = classOf(message);
+    if (type === this.#lastType) return this.#lastHandler;
     let handler = this.#resolved.get(type);
     if (handler === undefined) {
       const key = this.#resolve(type);
       handler = key === null ? null : this.#handler(key);
       this.#resolved.set(type, handler);
     }
+    this.#lastType = type;
+    this.#lastHandler = handler;
     return handler;
   }
 
