@@ -28,6 +28,7 @@ import {
   Terminated,
   type TerminationKind,
 } from "./messages.ts";
+import type { LocalMail, LocalReceiver } from "./local_mail.ts";
 import { describeError, portableError } from "./portable_error.ts";
 import { type SupervisionStrategy, Supervisor } from "./supervision.ts";
 import {
@@ -125,10 +126,17 @@ export interface CellLoop {
   readonly now: number;
   /** The loop's courier. */
   readonly courier: Courier;
+  /** Queues a message from the loop's own thread for `cell` and gets the cell served. */
+  postLocal(
+    cell: ActorCell,
+    message: unknown,
+    sender: ActorRef<unknown> | null,
+    deadline: number,
+  ): void;
 }
 
 /** The runtime state of one actor. */
-export class ActorCell implements ActorContext {
+export class ActorCell implements ActorContext, LocalReceiver {
   readonly self: ActorRef<unknown>;
   readonly name: string;
   readonly mailbox: Mailbox;
@@ -137,6 +145,8 @@ export class ActorCell implements ActorContext {
   actor: AnyActor | null = null;
   /** The last sender decoded for this actor (see Envelope.read). */
   lastSender: ActorRef<unknown> | null = null;
+  /** Messages from this thread, served before the mailbox's (see LocalMail); made on first use. */
+  local: LocalMail | null = null;
   /** Why the actor ended (read once it has stopped). */
   endKind: TerminationKind = "stopped";
   /** Why the actor ended, in words. */
@@ -249,6 +259,15 @@ export class ActorCell implements ActorContext {
       }
       running();
     });
+  }
+
+  postLocal(message: unknown, sender: ActorRef<unknown> | null, deadline: number): void {
+    this.#loop.postLocal(this, message, sender, deadline);
+  }
+
+  /** Whether messages from this thread wait in {@link local}. */
+  get hasLocal(): boolean {
+    return this.local !== null && this.local.length > 0;
   }
 
   /** Blocking receive for the actor's own use, from inside a handler. */
@@ -537,6 +556,8 @@ export class ActorCell implements ActorContext {
         : `${this.name} was sent Stop`;
     }
     this.mailbox.close();
+    // From now on this thread's sends meet the closed mailbox, like everyone else's.
+    this.mailbox.localReceiver = null;
     this.#stopChildren();
     const stopped = this.actor === null ? undefined : this.#hook("onStop");
     if (stopped === undefined || stopped instanceof Failure) {

@@ -11,6 +11,7 @@
  */
 
 import { RingmailError } from "../errors.ts";
+import type { Mailbox } from "../ring/mod.ts";
 
 /**
  * How a ref's messages leave this thread: the actor system installs one per system and thread.
@@ -46,6 +47,8 @@ export interface Courier {
   readonly hasLocalBacklog?: boolean;
   /** Sends what waits for room in this thread's own mailboxes, as room allows. */
   flushLocal?(): void;
+  /** Whether messages from this thread wait for room in `mailbox` (see `flushLocal`). */
+  hasBacklog?(mailbox: Mailbox): boolean;
 }
 
 /**

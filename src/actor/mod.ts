@@ -22,6 +22,7 @@ export {
   type SendOptions,
   swapCurrentSender,
 } from "./actor_ref.ts";
+export { LocalMail, type LocalReceiver } from "./local_mail.ts";
 export { Envelope, type SenderCache, writeEnvelope } from "./envelope.ts";
 export {
   classOf,

@@ -29,6 +29,7 @@ import {
 } from "./actor_cell.ts";
 import { ActorRef, type Courier } from "./actor_ref.ts";
 import { Envelope, type SenderCache } from "./envelope.ts";
+import { LocalMail } from "./local_mail.ts";
 import { LoopTimers } from "./timers.ts";
 import { type DeadLetterKind, Stop } from "./messages.ts";
 
@@ -61,6 +62,11 @@ function nextTask(): Promise<void> {
   });
 }
 
+/** Whether a cell has something to serve: local mail, or a record in its mailbox. */
+function hasWork(cell: ActorCell): boolean {
+  return cell.hasLocal || cell.mailbox.hasRecord();
+}
+
 /** Serves the mailboxes of the actors of one thread (of one actor system). */
 export class ReceiveLoop implements CellLoop {
   readonly doorbell: Doorbell;
@@ -77,8 +83,8 @@ export class ReceiveLoop implements CellLoop {
   readonly #sliceMs: number;
   readonly #hasWork = (): boolean =>
     this.#runQueue.length > 0 || this.doorbell.hasReady() ||
-    (this.#lingering0 !== null && this.#lingering0.mailbox.hasRecord()) ||
-    (this.#lingering1 !== null && this.#lingering1.mailbox.hasRecord());
+    (this.#lingering0 !== null && hasWork(this.#lingering0)) ||
+    (this.#lingering1 !== null && hasWork(this.#lingering1));
   /**
    * The cells whose mailboxes this loop drained last (two: a chatty pair of actors on one
    * Worker), kept SCHEDULED while the loop spins: their next message is likely close, and
@@ -242,12 +248,12 @@ export class ReceiveLoop implements CellLoop {
       // A lingering cell with a record goes in line behind the cells already waiting, so a
       // busy loop stays fair.
       const lingering0 = this.#lingering0;
-      if (lingering0 !== null && lingering0.mailbox.hasRecord()) {
+      if (lingering0 !== null && hasWork(lingering0)) {
         this.#lingering0 = null;
         this.#runQueue.push(lingering0);
       }
       const lingering1 = this.#lingering1;
-      if (lingering1 !== null && lingering1.mailbox.hasRecord()) {
+      if (lingering1 !== null && hasWork(lingering1)) {
         this.#lingering1 = null;
         this.#runQueue.push(lingering1);
       }
@@ -270,22 +276,35 @@ export class ReceiveLoop implements CellLoop {
     const box = cell.mailbox;
     for (let handled = 0; handled < this.#batch; handled++) {
       if (cell.state === CellState.Busy || cell.state === CellState.Starting) return;
-      const length = box.read();
-      if (length === EMPTY) {
-        this.#linger(cell);
-        return;
+      let message: unknown;
+      let sender: ActorRef<unknown> | null;
+      const local = cell.local;
+      if (local !== null && local.length > 0) {
+        // Local mail first (see LocalMail for why that keeps every order that matters).
+        message = local.shift();
+        sender = local.sender;
+        if (local.deadline > 0 && this.#expired(cell, message, sender, local.deadline)) continue;
+      } else {
+        const length = box.read();
+        if (length === EMPTY) {
+          // Nothing of this thread's is left in the ring: its sends may go local from now on.
+          if (box.localReceiver !== cell) this.#openLocal(cell);
+          this.#linger(cell);
+          return;
+        }
+        if (length === CLOSED_AND_DRAINED) {
+          // The mailbox stays SCHEDULED: no late producer can queue it again before it is
+          // unbound and recycled.
+          this.#cells.delete(box.offset);
+          box.localReceiver = null;
+          cell.finish();
+          return;
+        }
+        if (!this.#take(cell, length)) continue;
+        message = this.#takenMessage;
+        sender = this.#takenSender;
+        this.#takenMessage = undefined;
       }
-      if (length === CLOSED_AND_DRAINED) {
-        // The mailbox stays SCHEDULED: no late producer can queue it again before it is unbound
-        // and recycled.
-        this.#cells.delete(box.offset);
-        cell.finish();
-        return;
-      }
-      if (!this.#take(cell, length)) continue;
-      const message = this.#takenMessage;
-      const sender = this.#takenSender;
-      this.#takenMessage = undefined;
       if (
         (cell.state === CellState.Stopping || cell.state === CellState.Stopped) &&
         !(message instanceof Stop)
@@ -304,13 +323,32 @@ export class ReceiveLoop implements CellLoop {
     this.#runQueue.push(cell);
   }
 
+  /**
+   * Lets this thread's sends to `cell` skip its ring from now on — unless they cannot: the
+   * actor is stopping, or messages from this thread still wait for room in its ring.
+   */
+  #openLocal(cell: ActorCell): void {
+    if (cell.state === CellState.Stopping || cell.state === CellState.Stopped) return;
+    if (this.#courier.hasBacklog?.(cell.mailbox)) return;
+    cell.mailbox.localReceiver = cell;
+  }
+
   /** Keeps `cell` scheduled while the loop spins; lets the one kept longest go if need be. */
   #linger(cell: ActorCell): void {
     if (cell === this.#lingering0 || cell === this.#lingering1) return;
     const oldest = this.#lingering1;
     this.#lingering1 = this.#lingering0;
     this.#lingering0 = cell;
-    if (oldest !== null && oldest.mailbox.endTurn()) this.#runQueue.push(oldest);
+    if (oldest !== null && this.#endTurn(oldest)) this.#runQueue.push(oldest);
+  }
+
+  /**
+   * Ends a cell's turn: its mailbox goes IDLE unless it has work (local mail keeps it
+   * SCHEDULED: only this loop can queue it again).
+   * @returns true when it has work after all (the caller queues it).
+   */
+  #endTurn(cell: ActorCell): boolean {
+    return cell.hasLocal || cell.mailbox.endTurn();
   }
 
   /**
@@ -322,15 +360,36 @@ export class ReceiveLoop implements CellLoop {
     const second = this.#lingering1;
     this.#lingering0 = this.#lingering1 = null;
     let work = false;
-    if (first !== null && first.mailbox.endTurn()) {
+    if (first !== null && this.#endTurn(first)) {
       this.#runQueue.push(first);
       work = true;
     }
-    if (second !== null && second.mailbox.endTurn()) {
+    if (second !== null && this.#endTurn(second)) {
       this.#runQueue.push(second);
       work = true;
     }
     return work;
+  }
+
+  postLocal(
+    cell: ActorCell,
+    message: unknown,
+    sender: ActorRef<unknown> | null,
+    deadline: number,
+  ): void {
+    const local = cell.local ??= new LocalMail();
+    local.push(message, sender, deadline);
+    // A cell with local mail is kept SCHEDULED (see #endTurn), so only the first message needs
+    // to get it served: claimed here if it was IDLE; otherwise it is queued, lingering, being
+    // served, or waiting for an async handler that resumes it.
+    if (
+      local.length === 1 && cell !== this.#lingering0 && cell !== this.#lingering1 &&
+      cell.mailbox.claim()
+    ) {
+      this.#runQueue.push(cell);
+      // A send from outside a turn (an async handler resuming, a timer) may find the loop parked.
+      if (this.#parked) this.doorbell.ring();
+    }
   }
 
   /** Takes a mailbox of this loop that this thread made ready (see setLocalScheduler). */
@@ -387,20 +446,30 @@ export class ReceiveLoop implements CellLoop {
       );
       return false;
     }
-    if (envelope.deadline > 0 && Date.now() > envelope.deadline) {
-      this.#host.deadLetter(
-        cell.self,
-        envelope.sender,
-        message,
-        "deadline",
-        `its deadline passed ${
-          Math.round(Date.now() - envelope.deadline)
-        } ms before ${cell.name} could handle it`,
-      );
+    if (envelope.deadline > 0 && this.#expired(cell, message, envelope.sender, envelope.deadline)) {
       return false;
     }
     this.#takenMessage = message;
     this.#takenSender = envelope.sender;
+    return true;
+  }
+
+  /** Whether `deadline` has passed; if so, `message` becomes a dead letter. */
+  #expired(
+    cell: ActorCell,
+    message: unknown,
+    sender: ActorRef<unknown> | null,
+    deadline: number,
+  ): boolean {
+    const late = Date.now() - deadline;
+    if (late <= 0) return false;
+    this.#host.deadLetter(
+      cell.self,
+      sender,
+      message,
+      "deadline",
+      `its deadline passed ${Math.round(late)} ms before ${cell.name} could handle it`,
+    );
     return true;
   }
 
@@ -418,6 +487,16 @@ export class ReceiveLoop implements CellLoop {
     ignore?: (message: unknown, sender: ActorRef<unknown> | null) => boolean,
   ): number {
     let drained = 0;
+    mailbox.localReceiver = null;
+    // Local mail first: it was sent before what is still in the ring could be read.
+    const cell = this.#cells.get(mailbox.offset);
+    const local = cell !== undefined && cell.self.equals(target) ? cell.local : null;
+    while (local !== null && local.length > 0) {
+      const message = local.shift();
+      if (ignore?.(message, local.sender)) continue;
+      drained++;
+      this.#host.deadLetter(target, local.sender, message, kind, reason);
+    }
     if (!mailbox.bound) mailbox.bindReceiver(this.doorbell);
     const envelope = this.#envelope;
     for (let length = mailbox.read(); length >= 0; length = mailbox.read()) {
@@ -445,6 +524,13 @@ export class ReceiveLoop implements CellLoop {
   }
 
   receiveFor(cell: ActorCell, timeoutMs: number): Received | null {
+    const local = cell.local;
+    while (local !== null && local.length > 0) {
+      const message = local.shift();
+      const sender = local.sender;
+      if (local.deadline > 0 && this.#expired(cell, message, sender, local.deadline)) continue;
+      return { message, sender };
+    }
     const box = cell.mailbox;
     const deadline = performance.now() + timeoutMs;
     for (;;) {

@@ -236,6 +236,12 @@ export class Mailbox {
   recordStart = 0;
   /** Records this receiver skipped because their producer died before publishing them. */
   abandoned = 0;
+  /**
+   * For the layers above, on the receiving thread's handle: who takes messages sent from this
+   * very thread without going through the ring (ringmail: the actor's cell). The ring layer
+   * never reads it.
+   */
+  localReceiver: object | null = null;
 
   readonly #arena: Arena;
   /** Byte offset of the data ring in the arena. */

@@ -19,9 +19,12 @@ import {
   type Courier,
   type DeadLetterKind,
   describeError,
+  Envelope,
+  type LocalReceiver,
+  type SenderCache,
   writeEnvelope,
 } from "../actor/mod.ts";
-import { messageName, Writer } from "../codec/mod.ts";
+import { messageName, NEEDS_CODEC, quickCopy, Reader, Writer } from "../codec/mod.ts";
 import { Fifo } from "../fifo.ts";
 import {
   type Arena,
@@ -94,10 +97,17 @@ export class SystemCourier implements Courier {
   readonly #describe: (slot: number, generation: number) => string | undefined;
   readonly #writer = new Writer();
   #writing = false;
+  /** Reads local messages back into private copies (see #copy). */
+  readonly #reader = new Reader();
+  /** Reads the envelopes of encoded records delivered locally (timers). */
+  readonly #envelope = new Envelope();
+  readonly #senderCache: SenderCache = { lastSender: null };
   readonly #mailboxes = new Map<number, Mailbox>();
   readonly #backlogs = new Map<Mailbox, Fifo<Waiting>>();
   /** Mailboxes of this thread's own receiver that have a backlog. */
   readonly #local: Mailbox[] = [];
+  /** Mailboxes of actors that are to start on this thread and have no receiver yet. */
+  readonly #startingHere = new Set<number>();
 
   constructor(options: CourierOptions) {
     this.arena = options.arena;
@@ -140,6 +150,14 @@ export class SystemCourier implements Courier {
       target.mailboxCache = mailbox;
       target.mailboxCacheOffset = offset;
     }
+    const local = mailbox.localReceiver as LocalReceiver | null;
+    if (local !== null && target.tag === 0 && isFor(local, target)) {
+      const copy = this.#copy(message);
+      if (copy !== TOO_LARGE) {
+        local.postLocal(copy, sender, deadline);
+        return;
+      }
+    }
     // A getter or custom encoder that sends while we write gets a writer of its own.
     const writer = this.#writing ? new Writer(256) : this.#writer;
     const nested = this.#writing;
@@ -173,9 +191,55 @@ export class SystemCourier implements Courier {
   ): void {
     const offset = this.#openOffset(target, sender, message);
     if (offset === 0) return;
+    const mailbox = this.mailbox(offset);
+    const local = mailbox.localReceiver as LocalReceiver | null;
+    if (local !== null && target.tag === 0 && isFor(local, target)) {
+      // A timer's message from this thread: in order with this thread's other local sends.
+      const reader = new Reader().reset(record, 0, record.length, this);
+      const envelope = this.#envelope.read(reader, this, this.#senderCache);
+      local.postLocal(reader.value(), sender, envelope.deadline);
+      return;
+    }
     const writer = new Writer(record.length).reset(this);
     writer.raw(record);
-    this.#post(this.mailbox(offset), writer, target, sender, message);
+    this.#post(mailbox, writer, target, sender, message);
+  }
+
+  /**
+   * A private copy of `message` for an actor of this thread: what the codec would make of it
+   * (so it fails the same way, and shares nothing with the sender), quickly where it can. TOO_LARGE when it is larger than any message may be: the ring path then throws
+   * the error that says so.
+   */
+  #copy(message: unknown): unknown {
+    const quick = quickCopy(message);
+    if (quick !== NEEDS_CODEC) return quick;
+    // A getter, custom encoder or decoder that sends meanwhile gets a writer and reader of its own.
+    const nested = this.#writing;
+    const writer = nested ? new Writer(256) : this.#writer;
+    this.#writing = true;
+    try {
+      writer.reset(this);
+      writer.value(message);
+      if (writer.pos - writer.start > this.#maxMessageBytes) return TOO_LARGE;
+      const reader = nested ? new Reader() : this.#reader;
+      return reader.reset(writer.bytes, writer.start, writer.pos, this).value();
+    } finally {
+      this.#writing = nested;
+    }
+  }
+
+  /**
+   * Says that the actor of the mailbox at `offset` is to start on this thread (`here`), or no
+   * longer is (it started, or failed to): until it starts, a send that finds its mailbox full
+   * waits in a backlog instead of blocking the thread that is to start it.
+   */
+  startsHere(offset: number, here: boolean): void {
+    if (here) this.#startingHere.add(offset);
+    else this.#startingHere.delete(offset);
+  }
+
+  hasBacklog(mailbox: Mailbox): boolean {
+    return this.#backlogs.size !== 0 && this.#backlogs.has(mailbox);
   }
 
   /**
@@ -217,8 +281,13 @@ export class SystemCourier implements Courier {
         return;
       }
       // Blocking would wait for room only this thread can make (its own receive loop frees it):
-      // a mailbox received on this thread gets the backlog instead.
-      if (this.#blocking && mailbox.receiverDoorbell !== this.doorbell) {
+      // a mailbox received on this thread gets the backlog instead, and so does the mailbox of
+      // a child about to start here (its receiver is not bound yet).
+      const receiver = mailbox.receiverDoorbell;
+      if (
+        this.#blocking && receiver !== this.doorbell &&
+        !(receiver === 0 && this.#startingHere.has(mailbox.offset))
+      ) {
         mailbox.send(writer.view(), this.#timeoutOf(mailbox));
         return;
       }
@@ -387,6 +456,15 @@ export class SystemCourier implements Courier {
       throw error;
     }
   }
+}
+
+/** What #copy returns for a message larger than the largest allowed. */
+const TOO_LARGE = Symbol("too large");
+
+/** Whether a local receiver is the actor `target` addresses (and not an earlier one). */
+function isFor(receiver: LocalReceiver, target: ActorRef<unknown>): boolean {
+  const self = receiver.self;
+  return self.slot === target.slot && self.generation === target.generation;
 }
 
 /** A short description of a message for dead-letter reports: its class, or its type. */

@@ -1,0 +1,85 @@
+/**
+ * Local mail: the messages an actor gets from its own thread (a neighbour in the same Worker, its
+ * own timers, itself). They skip the shared ring — no envelope, no reservation, no atomics, no
+ * doorbell — and wait here, already copied by the codec, so that a receiver still never shares an
+ * object with its sender.
+ *
+ * Ordering: a receiver serves its local mail before its ring. A message that arrives through the
+ * ring was written after every local message queued when it is read, so nothing that caused it
+ * is overtaken (for example a child's last messages and the `Terminated` that follows its end).
+ * A thread's sends to an actor switch from the ring to local mail only once the actor's ring
+ * held nothing at all, so that switch cannot reorder one sender's messages either.
+ *
+ * @module
+ */
+
+import type { ActorRef } from "./actor_ref.ts";
+
+/**
+ * What a courier hands local messages to: the cell of an actor served on the courier's own
+ * thread, set as its mailbox's `localReceiver` while it takes local mail.
+ */
+export interface LocalReceiver {
+  /** The actor, to check a send is for it and not for an earlier actor of the same mailbox. */
+  readonly self: ActorRef<unknown>;
+  /** Queues `message` (already a private copy) and gets the actor served. */
+  postLocal(message: unknown, sender: ActorRef<unknown> | null, deadline: number): void;
+}
+
+/** A FIFO of (message, sender, deadline), stored flat: queueing one allocates nothing. */
+export class LocalMail {
+  /** Three slots per message; the capacity in messages is a power of two. */
+  #slots: unknown[] = new Array(3 * 8);
+  #capacity = 8;
+  #head = 0;
+  #length = 0;
+  /** The sender of the message {@link shift} returned last. */
+  sender: ActorRef<unknown> | null = null;
+  /** The deadline of the message {@link shift} returned last (0: none). */
+  deadline = 0;
+
+  /** How many messages wait. */
+  get length(): number {
+    return this.#length;
+  }
+
+  push(message: unknown, sender: ActorRef<unknown> | null, deadline: number): void {
+    if (this.#length === this.#capacity) this.#grow();
+    const at = 3 * ((this.#head + this.#length) & (this.#capacity - 1));
+    const slots = this.#slots;
+    slots[at] = message;
+    slots[at + 1] = sender;
+    slots[at + 2] = deadline;
+    this.#length++;
+  }
+
+  /** Takes the oldest message (its sender and deadline go to the fields); undefined if none. */
+  shift(): unknown {
+    if (this.#length === 0) return undefined;
+    const at = 3 * this.#head;
+    const slots = this.#slots;
+    const message = slots[at];
+    this.sender = slots[at + 1] as ActorRef<unknown> | null;
+    this.deadline = slots[at + 2] as number;
+    // Let the message and its sender be collected once handled.
+    slots[at] = slots[at + 1] = undefined;
+    this.#head = (this.#head + 1) & (this.#capacity - 1);
+    this.#length--;
+    return message;
+  }
+
+  #grow(): void {
+    const capacity = this.#capacity;
+    const slots = this.#slots;
+    const grown: unknown[] = new Array(6 * capacity);
+    for (let i = 0; i < this.#length; i++) {
+      const from = 3 * ((this.#head + i) & (capacity - 1));
+      grown[3 * i] = slots[from];
+      grown[3 * i + 1] = slots[from + 1];
+      grown[3 * i + 2] = slots[from + 2];
+    }
+    this.#slots = grown;
+    this.#capacity = 2 * capacity;
+    this.#head = 0;
+  }
+}

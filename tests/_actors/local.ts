@@ -1,0 +1,158 @@
+/**
+ * Actors for the tests of sends between actors of one Worker (local mail): they skip the ring,
+ * and must keep every promise the ring keeps.
+ */
+import {
+  Actor,
+  type ActorRef,
+  handles,
+  message,
+  OtherMessage,
+  Stop,
+  Terminated,
+} from "../../mod.ts";
+import { Numbered, OrderSink, Report } from "./behaviours.ts";
+
+/** Asks a Neighbour to spawn an OrderSink next to itself and flood it at once. */
+@message()
+export class FloodChild {
+  constructor(readonly count = 0) {}
+}
+
+/** Sends `count` numbered messages to `target` from the Neighbour. */
+@message()
+export class SendNumbered {
+  constructor(readonly target: ActorRef | null = null, readonly name = "", readonly count = 0) {}
+}
+
+/** A mutable message: the receiver must see it as it was when sent. */
+@message()
+export class Box {
+  constructor(public value = 0, public label = "", public items: number[] = []) {}
+}
+
+/** Asks a Neighbour to send `target` a Box, then change it. */
+@message()
+export class SendAndChange {
+  constructor(readonly target: ActorRef | null = null) {}
+}
+
+/** Asks a Neighbour to send `messages` to `target` in order, each with the given deadline. */
+@message()
+export class SendAll {
+  constructor(
+    readonly target: ActorRef | null = null,
+    readonly messages: unknown[] = [],
+    readonly deadline = 0,
+  ) {}
+}
+
+/** Does what it is asked, to actors of its own Worker; answers what it did. */
+export class Neighbour extends Actor<unknown> {
+  static readonly module = import.meta.url;
+  #child: ActorRef | null = null;
+  /** The class of the last object message it got (a Stopped, say). */
+  #last = "";
+
+  @handles(FloodChild)
+  onFloodChild(request: FloodChild, sender: ActorRef | null) {
+    // The child is not running yet: the first messages go through its ring, the later ones
+    // (once it runs here) skip it. The order must not show the switch.
+    const child = this.#child = this.spawnWith(OrderSink, { near: this.self });
+    for (let seq = 0; seq < request.count; seq++) child.send(new Numbered("parent", seq));
+    sender?.send(child);
+  }
+  @handles(SendNumbered)
+  onSendNumbered(request: SendNumbered, sender: ActorRef | null) {
+    for (let seq = 0; seq < request.count; seq++) {
+      request.target!.send(new Numbered(request.name, seq));
+    }
+    sender?.send("sent");
+  }
+  @handles(SendAndChange)
+  onSendAndChange(request: SendAndChange, sender: ActorRef | null) {
+    const flat = new Box(1, "before");
+    const nested = new Box(1, "before", [1, 2, 3]);
+    const plain = { value: 1, list: [1] };
+    request.target!.send(flat);
+    request.target!.send(nested);
+    request.target!.send(plain);
+    flat.value = nested.value = plain.value = 2;
+    flat.label = nested.label = "after";
+    nested.items.push(4);
+    plain.list.push(2);
+    sender?.send("sent");
+  }
+  @handles(SendAll)
+  onSendAll(request: SendAll, sender: ActorRef | null) {
+    for (const message of request.messages) {
+      request.target!.send(
+        message as never,
+        request.deadline > 0 ? { deadline: request.deadline } : undefined,
+      );
+    }
+    sender?.send("sent");
+  }
+  @handles(OtherMessage)
+  onOther(text: unknown, sender: ActorRef | null) {
+    if (text === "last") sender?.send(this.#last);
+    else if (typeof text === "object" && text !== null) this.#last = text.constructor.name;
+    else if (text === "report") this.#child!.send(new Report(), { sender });
+    else if (text === "function") {
+      try {
+        this.self.send((() => 1) as never);
+        sender?.send("sent");
+      } catch (error) {
+        sender?.send((error as Error).constructor.name);
+      }
+    }
+  }
+}
+
+/** Keeps what it gets, in order; answers "log" with it. */
+export class Keeper extends Actor<unknown> {
+  static readonly module = import.meta.url;
+  readonly #log: unknown[] = [];
+  @handles(OtherMessage)
+  onAnything(message: unknown, sender: ActorRef | null) {
+    if (message === "log") sender?.send(this.#log);
+    else this.#log.push(message);
+  }
+}
+
+/**
+ * Told a number n: spawns a Chatter next to itself, watches it, tells it n, and logs its words
+ * and its end, in order; answers the log once the Chatter has ended.
+ */
+export class Listener extends Actor<unknown> {
+  static readonly module = import.meta.url;
+  readonly #log: string[] = [];
+  #asker: ActorRef | null = null;
+  @handles(Terminated)
+  onTerminated(end: Terminated) {
+    this.#log.push(`ended: ${end.kind}`);
+    this.#asker?.send(this.#log);
+  }
+  @handles(OtherMessage)
+  onAnything(message: unknown, sender: ActorRef | null) {
+    if (typeof message === "number") {
+      this.#asker = sender;
+      const chatter = this.spawnWith(Chatter, { near: this.self });
+      this.watch(chatter);
+      chatter.send(message);
+    } else this.#log.push(String(message));
+  }
+}
+
+/** Told a number n, says 0..n-1 to its sender and stops itself. */
+export class Chatter extends Actor<number> {
+  static readonly module = import.meta.url;
+  @handles(Number)
+  onNumber(n: number, sender: ActorRef | null) {
+    for (let i = 0; i < n; i++) sender!.send(`word ${i}` as never);
+    // No sender: its Stopped would only come back to this stopped actor as a dead letter.
+    this.self.send(new Stop(), { sender: null });
+  }
+}
+
+export { OrderSink };

@@ -1,0 +1,27 @@
+/** Local mail keeps (message, sender, deadline) in order across growth and wrap-around. */
+import assert from "node:assert/strict";
+import { ActorRef } from "../../mod.ts";
+import { LocalMail } from "../../src/actor/local_mail.ts";
+
+Deno.test("local mail: messages come out in order with their senders and deadlines", () => {
+  const mail = new LocalMail();
+  const senders = [null, new ActorRef(1, 1, 0, null), new ActorRef(2, 1, 0, null)];
+  assert.equal(mail.shift(), undefined);
+  let pushed = 0;
+  let shifted = 0;
+  // Uneven pushes and shifts, so the head wraps at every capacity the queue grows through.
+  for (let round = 0; round < 200; round++) {
+    for (let i = 0; i < (round % 7) + 3; i++, pushed++) {
+      mail.push({ n: pushed }, senders[pushed % 3], pushed % 2 === 0 ? 0 : pushed);
+    }
+    for (let i = 0; i < (round % 5) + 1 && mail.length > 0; i++, shifted++) {
+      assert.deepEqual(mail.shift(), { n: shifted });
+      assert.equal(mail.sender, senders[shifted % 3]);
+      assert.equal(mail.deadline, shifted % 2 === 0 ? 0 : shifted);
+    }
+    assert.equal(mail.length, pushed - shifted);
+  }
+  while (mail.length > 0) assert.deepEqual(mail.shift(), { n: shifted++ });
+  assert.equal(shifted, pushed);
+  assert.equal(mail.shift(), undefined);
+});

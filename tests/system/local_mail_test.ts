@@ -1,0 +1,123 @@
+/**
+ * Sends between actors of one Worker skip the ring (local mail). These tests check they keep
+ * every promise the ring keeps: order per sender (also across the switch from ring to local
+ * mail when a child starts), private copies, Stop and dead letters, deadlines, codec errors at
+ * the send, and a watcher hearing a neighbour's last words before its end.
+ */
+import assert from "node:assert/strict";
+import { CodecError, Stop } from "../../mod.ts";
+import { Flood, Flooder, OrderSink, Report } from "../_actors/behaviours.ts";
+import {
+  Box,
+  FloodChild,
+  Keeper,
+  Listener,
+  Neighbour,
+  SendAll,
+  SendAndChange,
+  SendNumbered,
+} from "../_actors/local.ts";
+import { testSystem } from "../_system.ts";
+
+interface OrderReport {
+  received: number;
+  disorder: string[];
+}
+
+Deno.test("local mail: order per sender holds with a neighbour and a remote sender at once", async () => {
+  await using t = testSystem();
+  // Small mailboxes: the remote flood wraps and fills the sink's ring again and again.
+  const pool = t.system.createPool({ workers: 2, mailboxCapacity: 256, batch: 8 });
+  const sink = pool.spawn(OrderSink);
+  const neighbour = pool.spawnWith(Neighbour, { near: sink });
+  const remote = pool.spawn(Flooder); // round-robin: the other Worker
+  await Promise.all([sink, neighbour, remote].map((ref) => t.system.started(ref)));
+  const COUNT = 20_000;
+  const [local, far] = await Promise.all([
+    t.bridge.call(neighbour, new SendNumbered(sink, "neighbour", COUNT), { timeout: 30_000 }),
+    t.bridge.call(remote, new Flood(sink, "remote", COUNT), { timeout: 30_000 }),
+  ]);
+  assert.deepEqual([local, far], ["sent", "sent"]);
+  const report = await t.bridge.call(sink, new Report(), { timeout: 30_000 }) as OrderReport;
+  assert.deepEqual(report, { received: 2 * COUNT, disorder: [] });
+});
+
+Deno.test("local mail: messages sent to a child before and after it starts arrive in order", async () => {
+  await using t = testSystem();
+  const pool = t.system.createPool({ workers: 1, mailboxCapacity: 256 });
+  const parent = pool.spawn(Neighbour);
+  for (const count of [1, 100, 5_000]) {
+    const child = await t.bridge.call(parent, new FloodChild(count), { timeout: 30_000 });
+    assert.ok(child !== null);
+    const report = await t.bridge.call(parent, "report", { timeout: 30_000 }) as OrderReport;
+    assert.deepEqual(report, { received: count, disorder: [] }, `${count} messages`);
+  }
+});
+
+Deno.test("local mail: the receiver gets a copy, as the message was when sent", async () => {
+  await using t = testSystem();
+  const pool = t.system.createPool({ workers: 1 });
+  const keeper = pool.spawn(Keeper);
+  const neighbour = pool.spawnWith(Neighbour, { near: keeper });
+  assert.equal(
+    await t.bridge.call(neighbour, new SendAndChange(keeper), { timeout: 10_000 }),
+    "sent",
+  );
+  const log = await t.bridge.call(keeper, "log", { timeout: 10_000 }) as unknown[];
+  assert.deepEqual(log, [
+    new Box(1, "before"),
+    new Box(1, "before", [1, 2, 3]),
+    { value: 1, list: [1] },
+  ]);
+  assert.ok(log[0] instanceof Box && log[1] instanceof Box);
+});
+
+Deno.test("local mail: a message that cannot be encoded fails at the send", async () => {
+  await using t = testSystem();
+  const pool = t.system.createPool({ workers: 1 });
+  const neighbour = pool.spawn(Neighbour);
+  assert.equal(await t.bridge.call(neighbour, "function", { timeout: 10_000 }), CodecError.name);
+});
+
+Deno.test("local mail: after Stop, a neighbour's messages are dead letters; Stopped comes back", async () => {
+  await using t = testSystem();
+  const pool = t.system.createPool({ workers: 1 });
+  const keeper = pool.spawn(Keeper);
+  const neighbour = pool.spawnWith(Neighbour, { near: keeper });
+  const before = await t.bridge.call(keeper, "log", { timeout: 10_000 });
+  assert.deepEqual(before, []);
+  const request = new SendAll(keeper, ["one", new Stop(), "two", "three"]);
+  assert.equal(await t.bridge.call(neighbour, request, { timeout: 10_000 }), "sent");
+  await t.until(
+    () => t.deadLetters.filter((letter) => letter.kind === "stopped").length >= 2,
+    "the messages after Stop are dead letters",
+  );
+  const stopped = t.deadLetters.filter((letter) => letter.kind === "stopped");
+  // "two" and "three" reached a stopping actor; Stopped went back to the neighbour, which got it.
+  assert.deepEqual(stopped.map((letter) => letter.message).sort(), ["three", "two"]);
+  assert.equal(await t.bridge.call(neighbour, "last", { timeout: 10_000 }), "Stopped");
+});
+
+Deno.test("local mail: a neighbour's message past its deadline is a dead letter", async () => {
+  await using t = testSystem();
+  const pool = t.system.createPool({ workers: 1 });
+  const keeper = pool.spawn(Keeper);
+  const neighbour = pool.spawnWith(Neighbour, { near: keeper });
+  await t.system.started(keeper);
+  const late = new SendAll(keeper, ["late"], Date.now() - 1);
+  assert.equal(await t.bridge.call(neighbour, late, { timeout: 10_000 }), "sent");
+  const onTime = new SendAll(keeper, ["on time"], Date.now() + 60_000);
+  assert.equal(await t.bridge.call(neighbour, onTime, { timeout: 10_000 }), "sent");
+  assert.deepEqual(await t.bridge.call(keeper, "log", { timeout: 10_000 }), ["on time"]);
+  await t.until(() => t.deadLetters.some((letter) => letter.kind === "deadline"), "a dead letter");
+  const letter = t.deadLetters.find((letter) => letter.kind === "deadline")!;
+  assert.equal(letter.message, "late");
+});
+
+Deno.test("local mail: a watcher hears a neighbour's last words before its end", async () => {
+  await using t = testSystem();
+  const pool = t.system.createPool({ workers: 1 });
+  const listener = pool.spawn(Listener);
+  const expected = [...Array.from({ length: 50 }, (_, i) => `word ${i}`), "ended: stopped"];
+  assert.deepEqual(await t.bridge.call(listener, 50, { timeout: 10_000 }), expected);
+});
