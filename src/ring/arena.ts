@@ -53,6 +53,8 @@ const SIZE_CLASSES = 24; // 64 B .. 512 MiB
 export const ARENA_HEADER_BYTES = 256;
 /** Every block is a multiple of this many bytes and aligned to it. */
 export const BLOCK_ALIGN = 64;
+/** The smallest page size of the platforms we run on (a block's pages are touched at once). */
+const PAGE_BYTES = 4096;
 /** The largest arena: offsets are positive Int32 values. */
 export const ARENA_MAX_LIMIT = 0x7fff_ffc0;
 
@@ -235,7 +237,28 @@ export class Arena {
         );
       }
       this.#ensureLength(end);
-      if (Atomics.compareExchange(this.header, WORD_BUMP, start, end) === start) return start;
+      if (Atomics.compareExchange(this.header, WORD_BUMP, start, end) === start) {
+        this.#touch(start, end);
+        return start;
+      }
+    }
+  }
+
+  /**
+   * Writes to every page of a fresh block before anyone else can see it. A page that another
+   * thread reads first (a receiver polling its empty ring) is mapped to the shared zero page;
+   * the first write after that makes the kernel copy it and flush the page from every core's
+   * TLB, interrupting all our threads: that cost ~30 % of spawning 100k actors (measured). A
+   * compare-exchange of 0 with 0 writes without changing anything, so it is safe on a page
+   * shared with a neighbouring block in use (`Atomics.or(.., 0)` would read first: V8 makes it
+   * a load and a compare-exchange loop, so the page would fault twice, the second time with
+   * the flush).
+   */
+  #touch(start: number, end: number): void {
+    this.cover(end);
+    const words = this.i32;
+    for (let page = start & ~(PAGE_BYTES - 1); page < end; page += PAGE_BYTES) {
+      Atomics.compareExchange(words, (page > start ? page : start) >> 2, 0, 0);
     }
   }
 
