@@ -17,9 +17,11 @@ export { NEEDS_CODEC };
 
 const getPrototypeOf = Object.getPrototypeOf;
 
-/** The class copied last: a thread mostly sends a message class or two. */
+/** The two classes copied last: a thread mostly sends a class or two (a request, a reply). */
 let lastProto: object | null = null;
 let lastInfo: ClassInfo | undefined;
+let otherProto: object | null = null;
+let otherInfo: ClassInfo | undefined;
 
 /**
  * A private copy of `value`, equal to what decoding its encoding gives, or {@link NEEDS_CODEC}
@@ -38,9 +40,13 @@ export function quickCopy(value: unknown): unknown {
   let info: ClassInfo | undefined;
   if (proto === lastProto) {
     info = lastInfo!;
+  } else if (proto === otherProto) {
+    info = otherInfo!;
   } else {
     info = classByProto.get(proto);
     if (info === undefined) return NEEDS_CODEC;
+    otherProto = lastProto;
+    otherInfo = lastInfo;
     lastProto = proto;
     lastInfo = info;
   }
