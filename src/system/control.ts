@@ -36,7 +36,8 @@ export class StartActor {
     readonly mailbox = 0,
     readonly classId = 0,
     readonly name = "",
-    readonly args: Uint8Array = new Uint8Array(0),
+    /** The constructor's arguments, encoded; null: none. */
+    readonly args: Uint8Array | null = null,
     readonly parent: ActorRef<unknown> | null = null,
     /** Null for the system's strategy, which every Worker has from its bootstrap. */
     readonly strategy: SupervisionStrategy | null = null,
@@ -110,7 +111,8 @@ export class SpawnChild {
     readonly module = "",
     readonly exportName = "",
     readonly name = "",
-    readonly args: Uint8Array = new Uint8Array(0),
+    /** The constructor's arguments, encoded; null: none. */
+    readonly args: Uint8Array | null = null,
     readonly strategy: SupervisionStrategy = {},
     readonly near: ActorRef<unknown> | null = null,
   ) {}

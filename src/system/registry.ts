@@ -66,7 +66,7 @@ export interface ActorRecord {
   worker: WorkerHandle;
   readonly classId: number;
   /** Its constructor's arguments, encoded: a restart in a new Worker decodes them again. */
-  readonly args: Uint8Array;
+  readonly args: Uint8Array | null;
   readonly parent: ActorRecord | null;
   /** How it is supervised (its parent class's strategy, or the system's). */
   readonly strategy: SupervisionStrategy;

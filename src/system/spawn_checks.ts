@@ -42,15 +42,15 @@ export function checkActorClass(actorClass: unknown): string {
 }
 
 /** The encoding of an empty argument list, shared by every spawn without arguments. */
-const NO_ARGS: Uint8Array = encode([]);
 
 /** Encodes constructor arguments for the actor's Worker; a CodecError names the actor. */
 export function encodeArguments(
   name: string,
   args: readonly unknown[],
   context: unknown,
-): Uint8Array {
-  if (args.length === 0) return NO_ARGS;
+): Uint8Array | null {
+  // None: nothing to write, and nothing for the Worker to allocate and decode.
+  if (args.length === 0) return null;
   try {
     return encode(args, context);
   } catch (error) {

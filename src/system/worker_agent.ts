@@ -88,7 +88,7 @@ export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied> {
       });
       let args: unknown[];
       try {
-        args = decode(start.args, runtime.courier) as unknown[];
+        args = start.args === null ? [] : decode(start.args, runtime.courier) as unknown[];
       } catch (error) {
         throw new SpawnError(
           `cannot read the arguments of ${name} in its Worker: ${(error as Error).message}`,
@@ -203,10 +203,10 @@ const noArguments = () => NO_ARGUMENTS;
  */
 function argumentsMaker(
   first: unknown[],
-  bytes: Uint8Array,
+  bytes: Uint8Array | null,
   courier: unknown,
 ): () => readonly unknown[] {
-  if (first.length === 0) return noArguments;
+  if (bytes === null || first.length === 0) return noArguments;
   let next: unknown[] | null = first;
   return () => {
     const args = next ?? decode(bytes, courier) as unknown[];
