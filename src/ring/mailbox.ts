@@ -179,10 +179,6 @@ export interface SendOptions {
 /** This thread's spin policy for senders waiting for space (a full mailbox is the slow path). */
 const senderSpin = new SpinPolicy({ maxSpins: 4000 });
 
-function returnFalse(): boolean {
-  return false;
-}
-
 function checkUserWord(word: number): number {
   if (!(Number.isInteger(word) && word >= MAILBOX_USER_WORD && word < 16)) {
     throw new RangeError(
@@ -202,6 +198,12 @@ export function recordBytes(length: number): number {
  * its own handle; consumer methods ({@link bindReceiver}, {@link read}, {@link release},
  * `receive*`) only from the one thread that bound the receiver.
  */
+/** What a waiting receiver checks: made once per handle that waits. */
+interface WaitPredicates {
+  readonly hasRecord: () => boolean;
+  readonly hasRecordOrClosed: () => boolean;
+}
+
 export class Mailbox {
   /** Byte offset of the header block in the arena: what identifies the mailbox across threads. */
   readonly offset: number;
@@ -269,10 +271,19 @@ export class Mailbox {
   #readBlockSize = 0;
   #receiver: Doorbell | null = null;
   #spin: SpinPolicy | null = null;
-  /** Predicates for spinning and parking, made when this handle becomes a receiver: most
-   * handles only send, and a thread may hold 100k of them. */
-  #hasRecord: () => boolean = returnFalse;
-  #hasRecordOrClosed: () => boolean = returnFalse;
+  /**
+   * Predicates for spinning and parking, made when this handle first waits for a record: a
+   * thread may hold 100k handles, and most never wait themselves (a scheduled receiver's
+   * thread waits on its doorbell instead).
+   */
+  #waitPredicates: WaitPredicates | null = null;
+
+  #predicates(): WaitPredicates {
+    return this.#waitPredicates ??= {
+      hasRecord: () => this.hasRecord(),
+      hasRecordOrClosed: () => this.hasRecord() || this.#drainedAndClosed(),
+    };
+  }
 
   private constructor(arena: Arena, offset: number, producerId: number) {
     this.#arena = arena;
@@ -642,10 +653,6 @@ export class Mailbox {
     // A receiver before this one may have read past what it published (it died, or was
     // unbound without a flush): start where it stopped reading.
     const ahead = (consumed - read) | 0;
-    if (this.#hasRecord === returnFalse) {
-      this.#hasRecord = () => this.hasRecord();
-      this.#hasRecordOrClosed = () => this.hasRecord() || this.#drainedAndClosed();
-    }
     this.#spin = options.spin ?? new SpinPolicy();
     this.#publishedRead = read;
     this.#readCursor = ahead > 0 && ahead <= this.capacity ? consumed : read;
@@ -853,7 +860,7 @@ export class Mailbox {
     let deadline = -1; // read the clock only once spinning did not pay: it costs ~50 ns
     for (;;) {
       // Spinning checks only the consumer's own line; close() rings the bell, so park sees it.
-      if (!this.#spin!.spin(this.#hasRecord)) {
+      if (!this.#spin!.spin(this.#predicates().hasRecord)) {
         this.#publish();
         if (deadline < 0) deadline = performance.now() + timeoutMs;
         const remaining = deadline - performance.now();
@@ -880,7 +887,7 @@ export class Mailbox {
       const remaining = deadline - performance.now();
       if (!(remaining > 0) || options.signal?.aborted) return EMPTY;
       const parkedAt = performance.now();
-      await doorbell.waitAsync(this.#hasRecordOrClosed, remaining, options.signal);
+      await doorbell.waitAsync(this.#predicates().hasRecordOrClosed, remaining, options.signal);
       this.#spin!.parked(performance.now() - parkedAt);
     }
   }
@@ -945,7 +952,7 @@ export class Mailbox {
     const direct = (receiver & STATE_MASK) === DIRECT;
     if (!direct) Atomics.store(this.#arena.i32, this.#h + WORD_RECEIVER, doorbell.offset | WAITING);
     const parkedAt = performance.now();
-    doorbell.park(this.#hasRecordOrClosed, timeoutMs);
+    doorbell.park(this.#predicates().hasRecordOrClosed, timeoutMs);
     this.#spin!.parked(performance.now() - parkedAt);
     if (!direct) Atomics.store(this.#arena.i32, this.#h + WORD_RECEIVER, receiver);
   }
