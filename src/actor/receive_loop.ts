@@ -261,7 +261,7 @@ export class ReceiveLoop implements CellLoop {
       if ((steps & 3) === 0 || this.#runQueue.length === 0) this.#wakeLingering();
       const cell = this.#runQueue.shift() ?? this.#cells.get(this.doorbell.nextReady());
       if (cell !== undefined) {
-        this.#serveCell(cell);
+        this.#serveCell(cell, (steps & 3) === 0);
         // Room this turn made in a mailbox of this thread goes to the messages waiting for it.
         if (this.#courier.hasLocalBacklog) this.#courier.flushLocal!();
       } else if (!this.#spin.spin(this.#hasWork) && !this.#letGo()) {
@@ -274,8 +274,14 @@ export class ReceiveLoop implements CellLoop {
     return false;
   }
 
-  #serveCell(cell: ActorCell): void {
+  /**
+   * Handles up to a batch of `cell`'s messages. Once its local mail is done, its ring is read
+   * only if `lookAtRing` or nothing local came: otherwise it lingers, and the loop looks at
+   * its ring every fourth step (an atomic load saved per local message, no ring starved).
+   */
+  #serveCell(cell: ActorCell, lookAtRing: boolean): void {
     const box = cell.mailbox;
+    let servedLocal = false;
     for (let handled = 0; handled < this.#batch; handled++) {
       if (cell.state === CellState.Busy || cell.state === CellState.Starting) return;
       let message: unknown;
@@ -285,8 +291,13 @@ export class ReceiveLoop implements CellLoop {
         // Local mail first (see LocalMail for why that keeps every order that matters).
         message = local.shift();
         sender = local.sender;
+        servedLocal = true;
         if (local.deadline > 0 && this.#expired(cell, message, sender, local.deadline)) continue;
       } else {
+        if (servedLocal && !lookAtRing && cell.state === CellState.Running) {
+          this.#linger(cell);
+          return;
+        }
         const length = box.read();
         if (length === EMPTY) {
           // Nothing of this thread's is left in the ring: its sends may go local from now on.
