@@ -202,62 +202,76 @@ export class Bridge implements Disposable {
     request: NoInfer<M>,
     options: CallOptions<D> = {},
   ): Promise<R | D> {
-    return new Promise<R | D>((resolve, reject) => {
-      if (this.#closed || this.#host.closed) {
-        reject(new SystemClosedError("cannot call: the Bridge (or its actor system) is closed"));
-        return;
-      }
-      const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
-      if (!(timeout > 0)) {
-        reject(
-          new RangeError(`call timeout must be a positive number of ms, got ${options.timeout}`),
-        );
-        return;
-      }
-      if (target.courier !== this.#host.courier) {
-        reject(new TypeError(`${target} belongs to another actor system than this Bridge's`));
-        return;
-      }
-      const call = new PendingCall(
-        this.#newTag(),
+    return new Promise<R | D>((resolve, reject) =>
+      this.#call(
         target as ActorRef<unknown>,
-        timeout,
+        request,
+        options as CallOptions<unknown>,
         resolve as (value: unknown) => void,
         reject,
-        options as CallOptions<unknown>,
+      )
+    );
+  }
+
+  /**
+   * Sends a call whose outcome goes to `resolve` or `reject` (each at most once, never
+   * synchronously from a reply: replies are read by the pump). {@link call} wraps it in a
+   * promise; {@link multiCall} takes the outcomes directly, without a promise per call.
+   */
+  #call(
+    target: ActorRef<unknown>,
+    request: unknown,
+    options: CallOptions<unknown>,
+    resolve: (value: unknown) => void,
+    reject: (error: unknown) => void,
+  ): void {
+    if (this.#closed || this.#host.closed) {
+      reject(new SystemClosedError("cannot call: the Bridge (or its actor system) is closed"));
+      return;
+    }
+    const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
+    if (!(timeout > 0)) {
+      reject(
+        new RangeError(`call timeout must be a positive number of ms, got ${options.timeout}`),
       );
-      this.#pending.set(call.tag, call);
-      const signal = options.signal;
-      if (signal !== undefined) {
-        if (signal.aborted) return this.#settle(call, false, signal.reason);
-        call.onAbort = () => this.#settle(call, false, signal.reason);
-        signal.addEventListener("abort", call.onAbort, { once: true });
+      return;
+    }
+    if (target.courier !== this.#host.courier) {
+      reject(new TypeError(`${target} belongs to another actor system than this Bridge's`));
+      return;
+    }
+    const call = new PendingCall(this.#newTag(), target, timeout, resolve, reject, options);
+    this.#pending.set(call.tag, call);
+    const signal = options.signal;
+    if (signal !== undefined) {
+      if (signal.aborted) return this.#settle(call, false, signal.reason);
+      call.onAbort = () => this.#settle(call, false, signal.reason);
+      signal.addEventListener("abort", call.onAbort, { once: true });
+    }
+    // One timer serves every call: the earliest deadline of the heap.
+    if (timeout !== Infinity) {
+      call.deadline = this.#deadlines.push(new TimerEntry(performance.now() + timeout, call));
+      if (call.deadline.index === 0) this.#armTimer(); // earlier than the timer: bring it forward
+    }
+    try {
+      // A target that is gone is a dead letter: the courier answers Undeliverable at once.
+      this.#host.courier.deliver(
+        target,
+        request,
+        this.#ref(call.tag),
+        timeout === Infinity ? 0 : Date.now() + timeout,
+      );
+    } catch (error) {
+      this.#settle(call, false, error);
+      return;
+    }
+    this.#pump().catch((error) => {
+      // Only a bug can get here (the pump reports what it reads): settle every call rather
+      // than leave them waiting, and say why.
+      console.error("ringmail: a Bridge stopped reading replies:", error);
+      for (const pending of [...this.#pending.values()]) {
+        this.#gone(pending, `the Bridge failed: ${error}`);
       }
-      // One timer serves every call: the earliest deadline of the heap.
-      if (timeout !== Infinity) {
-        call.deadline = this.#deadlines.push(new TimerEntry(performance.now() + timeout, call));
-        if (call.deadline.index === 0) this.#armTimer(); // earlier than the timer: bring it forward
-      }
-      try {
-        // A target that is gone is a dead letter: the courier answers Undeliverable at once.
-        this.#host.courier.deliver(
-          target as ActorRef<unknown>,
-          request,
-          this.#ref(call.tag),
-          timeout === Infinity ? 0 : Date.now() + timeout,
-        );
-      } catch (error) {
-        this.#settle(call, false, error);
-        return;
-      }
-      this.#pump().catch((error) => {
-        // Only a bug can get here (the pump reports what it reads): settle every call rather
-        // than leave them waiting, and say why.
-        console.error("ringmail: a Bridge stopped reading replies:", error);
-        for (const pending of [...this.#pending.values()]) {
-          this.#gone(pending, `the Bridge failed: ${error}`);
-        }
-      });
     });
   }
 
@@ -348,14 +362,22 @@ export class Bridge implements Disposable {
     let outstanding = 0;
     for (const [target, request] of calls) {
       outstanding++;
-      this.call<unknown, R, D>(target as ActorRef<unknown>, request, options).then(
-        (reply) => results.push({ target, reply }),
-        (error) =>
+      this.#call(
+        target as ActorRef<unknown>,
+        request,
+        options as CallOptions<unknown>,
+        (reply) => {
+          results.push({ target, reply: reply as R | D });
+          wake?.();
+        },
+        (error) => {
           results.push({
             target,
             error: error instanceof Error ? error : new Error(String(error)),
-          }),
-      ).finally(() => wake?.());
+          });
+          wake?.();
+        },
+      );
     }
     while (outstanding > 0) {
       if (results.length === 0) await new Promise<void>((resolve) => wake = resolve);
