@@ -369,7 +369,8 @@ export class ActorSystem implements AsyncDisposable {
       this.#unclaim(slot, mailbox);
       throw error;
     }
-    mailbox.setUserWord(SEND_TIMEOUT_WORD, sendTimeout);
+    // A fresh or reopened mailbox's words are 0: the system's default.
+    if (sendTimeout !== 0) mailbox.setUserWord(SEND_TIMEOUT_WORD, sendTimeout);
     const record = newRecord({
       slot,
       generation,

@@ -41,9 +41,10 @@ export function checkActorClass(actorClass: unknown): string {
   return module;
 }
 
-/** The encoding of an empty argument list, shared by every spawn without arguments. */
-
-/** Encodes constructor arguments for the actor's Worker; a CodecError names the actor. */
+/**
+ * Encodes constructor arguments for the actor's Worker (null: there are none); a CodecError
+ * names the actor.
+ */
 export function encodeArguments(
   name: string,
   args: readonly unknown[],
