@@ -147,6 +147,8 @@ export class ActorCell implements ActorContext, LocalReceiver {
   lastSender: ActorRef<unknown> | null = null;
   /** Messages from this thread, served before the mailbox's (see LocalMail); made on first use. */
   local: LocalMail | null = null;
+  /** Turns that ended without reading the ring (see ReceiveLoop.#serveCell). */
+  ringSkips = 0;
   /** Why the actor ended (read once it has stopped). */
   endKind: TerminationKind = "stopped";
   /** Why the actor ended, in words. */

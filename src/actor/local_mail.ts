@@ -10,6 +10,12 @@
  * A thread's sends to an actor switch from the ring to local mail only once the actor's ring
  * held nothing at all, so that switch cannot reorder one sender's messages either.
  *
+ * Fairness: local mail that never runs dry (an actor sending to itself, say) would keep the ring
+ * waiting forever — and with it a `Stop`. So once a turn ends with local mail left, the queue
+ * starts *stamping*: each message it takes notes the ring's write position, and a ring record
+ * reserved before the oldest local message's stamp may be served first, since it cannot have
+ * been caused by that message. Stamping ends when the receiver finds its local mail dry.
+ *
  * @module
  */
 
@@ -26,13 +32,18 @@ export interface LocalReceiver {
   postLocal(message: unknown, sender: ActorRef<unknown> | null, deadline: number): void;
 }
 
-/** A FIFO of (message, sender, deadline), stored flat: queueing one allocates nothing. */
+/** Slots per message: message, sender, deadline, stamp. */
+const STRIDE = 4;
+
+/** A FIFO of (message, sender, deadline, stamp), stored flat: queueing one allocates nothing. */
 export class LocalMail {
-  /** Three slots per message; the capacity in messages is a power of two. */
-  #slots: unknown[] = new Array(3 * 8);
-  #capacity = 8;
+  /** The capacity in messages is a power of two; most actors hold one or two at a time. */
+  #slots: unknown[] = new Array(STRIDE * 2);
+  #capacity = 2;
   #head = 0;
   #length = 0;
+  /** Whether messages queued now get stamps (see the module's text on fairness). */
+  stamping = false;
   /** The sender of the message {@link shift} returned last. */
   sender: ActorRef<unknown> | null = null;
   /** The deadline of the message {@link shift} returned last (0: none). */
@@ -43,20 +54,34 @@ export class LocalMail {
     return this.#length;
   }
 
-  push(message: unknown, sender: ActorRef<unknown> | null, deadline: number): void {
+  /**
+   * The ring's write position when the oldest waiting message was queued; null when it was
+   * queued without a stamp (or none waits).
+   */
+  get headStamp(): number | null {
+    return this.#length === 0 ? null : this.#slots[STRIDE * this.#head + 3] as number | null;
+  }
+
+  push(
+    message: unknown,
+    sender: ActorRef<unknown> | null,
+    deadline: number,
+    stamp: number | null = null,
+  ): void {
     if (this.#length === this.#capacity) this.#grow();
-    const at = 3 * ((this.#head + this.#length) & (this.#capacity - 1));
+    const at = STRIDE * ((this.#head + this.#length) & (this.#capacity - 1));
     const slots = this.#slots;
     slots[at] = message;
     slots[at + 1] = sender;
     slots[at + 2] = deadline;
+    slots[at + 3] = stamp;
     this.#length++;
   }
 
   /** Takes the oldest message (its sender and deadline go to the fields); undefined if none. */
   shift(): unknown {
     if (this.#length === 0) return undefined;
-    const at = 3 * this.#head;
+    const at = STRIDE * this.#head;
     const slots = this.#slots;
     const message = slots[at];
     this.sender = slots[at + 1] as ActorRef<unknown> | null;
@@ -71,12 +96,10 @@ export class LocalMail {
   #grow(): void {
     const capacity = this.#capacity;
     const slots = this.#slots;
-    const grown: unknown[] = new Array(6 * capacity);
+    const grown: unknown[] = new Array(STRIDE * 2 * capacity);
     for (let i = 0; i < this.#length; i++) {
-      const from = 3 * ((this.#head + i) & (capacity - 1));
-      grown[3 * i] = slots[from];
-      grown[3 * i + 1] = slots[from + 1];
-      grown[3 * i + 2] = slots[from + 2];
+      const from = STRIDE * ((this.#head + i) & (capacity - 1));
+      for (let k = 0; k < STRIDE; k++) grown[STRIDE * i + k] = slots[from + k];
     }
     this.#slots = grown;
     this.#capacity = 2 * capacity;

@@ -261,7 +261,7 @@ export class ReceiveLoop implements CellLoop {
       if ((steps & 3) === 0 || this.#runQueue.length === 0) this.#wakeLingering();
       const cell = this.#runQueue.shift() ?? this.#cells.get(this.doorbell.nextReady());
       if (cell !== undefined) {
-        this.#serveCell(cell, (steps & 3) === 0);
+        this.#serveCell(cell);
         // Room this turn made in a mailbox of this thread goes to the messages waiting for it.
         if (this.#courier.hasLocalBacklog) this.#courier.flushLocal!();
       } else if (!this.#spin.spin(this.#hasWork) && !this.#letGo()) {
@@ -275,11 +275,12 @@ export class ReceiveLoop implements CellLoop {
   }
 
   /**
-   * Handles up to a batch of `cell`'s messages. Once its local mail is done, its ring is read
-   * only if `lookAtRing` or nothing local came: otherwise it lingers, and the loop looks at
-   * its ring every fourth step (an atomic load saved per local message, no ring starved).
+   * Handles up to a batch of `cell`'s messages. A turn that served local mail ends, when it
+   * runs dry, without reading the ring (an atomic load saved per local message) three times
+   * in four: the cell lingers, and the loop sees a record in its ring within a few steps. The
+   * fourth time the ring is read, so no ring waits on a busy pair of neighbours.
    */
-  #serveCell(cell: ActorCell, lookAtRing: boolean): void {
+  #serveCell(cell: ActorCell): void {
     const box = cell.mailbox;
     let servedLocal = false;
     for (let handled = 0; handled < this.#batch; handled++) {
@@ -287,14 +288,20 @@ export class ReceiveLoop implements CellLoop {
       let message: unknown;
       let sender: ActorRef<unknown> | null;
       const local = cell.local;
-      if (local !== null && local.length > 0) {
+      const hasLocal = local !== null && local.length > 0;
+      if (hasLocal && !this.#ringGoesFirst(box, local)) {
         // Local mail first (see LocalMail for why that keeps every order that matters).
         message = local.shift();
         sender = local.sender;
         servedLocal = true;
         if (local.deadline > 0 && this.#expired(cell, message, sender, local.deadline)) continue;
       } else {
-        if (servedLocal && !lookAtRing && cell.state === CellState.Running) {
+        // Ran dry: what comes next is queued without stamps again.
+        if (local !== null && !hasLocal) local.stamping = false;
+        if (
+          servedLocal && !hasLocal && cell.state === CellState.Running &&
+          (++cell.ringSkips & 3) !== 0
+        ) {
           this.#linger(cell);
           return;
         }
@@ -333,7 +340,20 @@ export class ReceiveLoop implements CellLoop {
         return;
       }
     }
+    // Local mail that outlasts a turn starts stamping, so the ring is not kept waiting.
+    if (cell.local !== null && cell.local.length > 0) cell.local.stamping = true;
     this.#runQueue.push(cell);
+  }
+
+  /**
+   * Whether the record at the head of the ring may go before the local mail: only while local
+   * mail is stamped (it outlasted a turn), and only a record reserved before the oldest local
+   * message was queued — one that message cannot have caused.
+   */
+  #ringGoesFirst(box: Mailbox, local: LocalMail): boolean {
+    const stamp = local.headStamp;
+    if (stamp === null) return false;
+    return box.read() >= 0 && ((stamp - box.readPosition) | 0) > 0;
   }
 
   /**
@@ -405,7 +425,7 @@ export class ReceiveLoop implements CellLoop {
     deadline: number,
   ): void {
     const local = cell.local ??= new LocalMail();
-    local.push(message, sender, deadline);
+    local.push(message, sender, deadline, local.stamping ? cell.mailbox.writePosition() : null);
     // A cell with local mail is kept SCHEDULED (see #endTurn), so only the first message needs
     // to get it served: claimed here if it was IDLE; otherwise it is queued, lingering, being
     // served, or waiting for an async handler that resumes it.

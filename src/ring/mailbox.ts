@@ -714,6 +714,22 @@ export class Mailbox {
     Atomics.and(this.#arena.i32, this.#h + WORD_WRITE, ~CLOSED);
   }
 
+  /**
+   * Where the record {@link read} returned (or will return) starts, as a cursor that counts
+   * bytes and wraps at 2^32: compare positions by their difference, `(a - b) | 0`.
+   */
+  get readPosition(): number {
+    return this.#readCursor;
+  }
+
+  /**
+   * Where the next record will be reserved, as a cursor like {@link readPosition}: every record
+   * reserved so far lies before it.
+   */
+  writePosition(): number {
+    return Atomics.load(this.#arena.i32, this.#h + WORD_WRITE) & ~CLOSED;
+  }
+
   /** Whether a complete record (or padding) waits at the read cursor. Cheap; for spin loops. */
   hasRecord(): boolean {
     const word = (this.#base + (this.#readCursor & this.#mask)) >> 2;

@@ -156,3 +156,40 @@ export class Chatter extends Actor<number> {
 }
 
 export { OrderSink };
+
+/** Once told "go", keeps sending itself messages (local mail, one after another, forever). */
+export class SelfFlooder extends Actor<string> {
+  static readonly module = import.meta.url;
+  #handled = 0;
+  @handles(String)
+  onString(text: string, sender: ActorRef | null) {
+    if (text === "count") sender?.send(this.#handled);
+    else if (text === "ready") sender?.send("ready");
+    else {
+      this.#handled++;
+      this.self.send("again");
+    }
+  }
+}
+
+/** A ball for an endless rally. */
+@message()
+export class Ball {
+  constructor(readonly hits = 0) {}
+}
+
+/** Returns every Ball to its sender at once: two of them rally forever. */
+export class Volley extends Actor<Ball | string> {
+  static readonly module = import.meta.url;
+  #hits = 0;
+  @handles(Ball)
+  onBall(ball: Ball, sender: ActorRef | null) {
+    this.#hits++;
+    sender?.send(new Ball(ball.hits + 1));
+  }
+  @handles(String)
+  onText(text: string, sender: ActorRef | null) {
+    if (text === "hits") sender?.send(this.#hits);
+    else sender?.send(text);
+  }
+}

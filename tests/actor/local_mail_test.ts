@@ -25,3 +25,19 @@ Deno.test("local mail: messages come out in order with their senders and deadlin
   assert.equal(shifted, pushed);
   assert.equal(mail.shift(), undefined);
 });
+
+Deno.test("local mail: each message keeps its stamp; the head's is readable before taking it", () => {
+  const mail = new LocalMail();
+  assert.equal(mail.headStamp, null);
+  mail.push("unstamped", null, 0);
+  // Stamps are wrapping ring cursors: negative ones included.
+  for (let i = 0; i < 20; i++) mail.push(`m${i}`, null, 0, i % 2 === 0 ? -8 * i : null);
+  assert.equal(mail.headStamp, null);
+  assert.equal(mail.shift(), "unstamped");
+  for (let i = 0; i < 20; i++) {
+    assert.equal(mail.headStamp, i % 2 === 0 ? -8 * i : null);
+    assert.equal(mail.shift(), `m${i}`);
+  }
+  assert.equal(mail.headStamp, null);
+  assert.equal(mail.length, 0);
+});

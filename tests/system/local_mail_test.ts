@@ -5,17 +5,20 @@
  * the send, and a watcher hearing a neighbour's last words before its end.
  */
 import assert from "node:assert/strict";
-import { CodecError, Stop } from "../../mod.ts";
+import { CodecError, Stop, Stopped } from "../../mod.ts";
 import { Flood, Flooder, OrderSink, Report } from "../_actors/behaviours.ts";
 import {
+  Ball,
   Box,
   FloodChild,
   Keeper,
   Listener,
   Neighbour,
+  SelfFlooder,
   SendAll,
   SendAndChange,
   SendNumbered,
+  Volley,
 } from "../_actors/local.ts";
 import { testSystem } from "../_system.ts";
 
@@ -120,4 +123,35 @@ Deno.test("local mail: a watcher hears a neighbour's last words before its end",
   const listener = pool.spawn(Listener);
   const expected = [...Array.from({ length: 50 }, (_, i) => `word ${i}`), "ended: stopped"];
   assert.deepEqual(await t.bridge.call(listener, 50, { timeout: 10_000 }), expected);
+});
+
+Deno.test("local mail: an actor flooding itself still hears from other threads, and stops", async () => {
+  await using t = testSystem();
+  const pool = t.system.createPool({ workers: 1, batch: 16 });
+  const flooder = pool.spawn(SelfFlooder);
+  // Answered, its mailbox's ring is empty: its own sends go to its local mail from now on.
+  assert.equal(await t.bridge.call(flooder, "ready", { timeout: 10_000 }), "ready");
+  flooder.send("go");
+  const first = await t.bridge.call(flooder, "count", { timeout: 10_000 }) as number;
+  const second = await t.bridge.call(flooder, "count", { timeout: 10_000 }) as number;
+  assert.ok(second > first, `the flood goes on (${first}, then ${second})`);
+  assert.deepEqual(await t.bridge.stop([flooder], 10_000), [new Stopped()]);
+});
+
+Deno.test("local mail: two neighbours rallying forever still hear from other threads, and stop", async () => {
+  await using t = testSystem();
+  const pool = t.system.createPool({ workers: 1 });
+  const left = pool.spawn(Volley);
+  const right = pool.spawnWith(Volley, { near: left });
+  // Answered, their rings are empty: from now on the rally is local mail.
+  for (const player of [left, right]) {
+    assert.equal(await t.bridge.call(player, "ready", { timeout: 10_000 }), "ready");
+  }
+  left.send(new Ball(), { sender: right });
+  for (const player of [left, right, left, right]) {
+    assert.ok(await t.bridge.call(player, "hits", { timeout: 10_000 }) as number >= 0);
+  }
+  const hits = await t.bridge.call(right, "hits", { timeout: 10_000 }) as number;
+  assert.ok(hits > 0, `the rally goes on (${hits} hits)`);
+  assert.deepEqual(await t.bridge.stop([left, right], 10_000), [new Stopped(), new Stopped()]);
 });
