@@ -149,6 +149,10 @@ export class ActorCell implements ActorContext, LocalReceiver {
   local: LocalMail | null = null;
   /** Turns that ended without reading the ring (see ReceiveLoop.#serveCell). */
   ringSkips = 0;
+  /** Local messages taken so far (every few, the ring may go first; see LocalMail). */
+  localRun = 0;
+  /** A position in the mailbox's ring not past its write position: local mail's stamp. */
+  ringMark = 0;
   /** Why the actor ended (read once it has stopped). */
   endKind: TerminationKind = "stopped";
   /** Why the actor ended, in words. */

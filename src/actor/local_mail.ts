@@ -10,11 +10,12 @@
  * A thread's sends to an actor switch from the ring to local mail only once the actor's ring
  * held nothing at all, so that switch cannot reorder one sender's messages either.
  *
- * Fairness: local mail that never runs dry (an actor sending to itself, say) would keep the ring
- * waiting forever — and with it a `Stop`. So once a turn ends with local mail left, the queue
- * starts *stamping*: each message it takes notes the ring's write position, and a ring record
- * reserved before the oldest local message's stamp may be served first, since it cannot have
- * been caused by that message. Stamping ends when the receiver finds its local mail dry.
+ * Fairness: local mail that never runs dry (an actor sending to itself, say, or an async handler
+ * that sends before it settles) would keep the ring waiting forever — and with it a `Stop`. So
+ * each local message is stamped with a ring position not past the ring's write position when it
+ * is queued (one the receiver read lately), and every few local messages the receiver serves a
+ * ring record first if it was reserved before the oldest local message's stamp: that message
+ * cannot have caused it. Each such look also reads the write position afresh for later stamps.
  *
  * @module
  */
@@ -42,8 +43,6 @@ export class LocalMail {
   #capacity = 2;
   #head = 0;
   #length = 0;
-  /** Whether messages queued now get stamps (see the module's text on fairness). */
-  stamping = false;
   /** The sender of the message {@link shift} returned last. */
   sender: ActorRef<unknown> | null = null;
   /** The deadline of the message {@link shift} returned last (0: none). */
@@ -54,19 +53,16 @@ export class LocalMail {
     return this.#length;
   }
 
-  /**
-   * The ring's write position when the oldest waiting message was queued; null when it was
-   * queued without a stamp (or none waits).
-   */
-  get headStamp(): number | null {
-    return this.#length === 0 ? null : this.#slots[STRIDE * this.#head + 3] as number | null;
+  /** The ring's write position when the oldest waiting message was queued (0: none waits). */
+  get headStamp(): number {
+    return this.#length === 0 ? 0 : this.#slots[STRIDE * this.#head + 3] as number;
   }
 
   push(
     message: unknown,
     sender: ActorRef<unknown> | null,
     deadline: number,
-    stamp: number | null = null,
+    stamp: number,
   ): void {
     if (this.#length === this.#capacity) this.#grow();
     const at = STRIDE * ((this.#head + this.#length) & (this.#capacity - 1));

@@ -138,6 +138,14 @@ export const NEEDS_CODEC: unique symbol = Symbol("ringmail.needsCodec");
 
 /** The longest string a copier shares instead of measuring it through the codec. */
 export const SHARED_STRING_MAX = 1024;
+/** Classes with more fields get no copier: their copies could be too large to go unchecked. */
+const COPIER_MAX_FIELDS = 32;
+/**
+ * The most bytes the codec could write for an instance that has a copier (a 3-byte class id;
+ * per field, a string of SHARED_STRING_MAX UTF-16 units at 3 bytes each and a 3-byte header):
+ * a sender whose limit is at least this needs no size check for a quick copy.
+ */
+export const QUICK_COPY_MAX_BYTES = 3 + COPIER_MAX_FIELDS * (3 + 3 * SHARED_STRING_MAX);
 
 /** A copier of class instances whose fields are all flat values; see copy.ts. */
 export type CompiledCopier = (o: object) => object | typeof NEEDS_CODEC;
@@ -151,7 +159,7 @@ export function compileCopier(
   proto: object,
   fields: readonly string[],
 ): CompiledCopier | undefined {
-  if (disallowed) return undefined;
+  if (disallowed || fields.length > COPIER_MAX_FIELDS) return undefined;
   const reads = fields.map((k, i) =>
     `  const v${i} = o[${lit(k)}];\n` +
     `  if (!(typeof v${i} === "number" || typeof v${i} === "boolean" || v${i} === null || ` +

@@ -2,25 +2,28 @@
  * Quick copies: what a message sent to an actor of the same thread becomes without going
  * through bytes, when that gives exactly what encoding and decoding it would. Immutable values
  * (numbers, booleans, null, undefined, short strings) are their own copy; an instance of a
- * registered class whose fields all hold such values is copied field by field by a compiled
- * copier (same layout check as the writer). Anything else — containers, nested objects, custom
- * codecs, errors, long strings and bigints (whose size the codec must check) — answers
- * {@link NEEDS_CODEC}, and the caller encodes and decodes it.
+ * registered class (of up to 32 fields) whose fields all hold such values is copied field by
+ * field by a compiled copier (same layout check as the writer). Anything else — containers,
+ * nested objects, custom codecs, errors, long strings and bigints (whose size the codec must
+ * check) — answers {@link NEEDS_CODEC}, and the caller encodes and decodes it. A quick copy's
+ * encoding would take at most {@link QUICK_COPY_MAX_BYTES}.
  *
  * @module
  */
 
 import { classByProto, type ClassInfo } from "./class_table.ts";
-import { compileCopier, NEEDS_CODEC, SHARED_STRING_MAX } from "./compile.ts";
+import { compileCopier, NEEDS_CODEC, QUICK_COPY_MAX_BYTES, SHARED_STRING_MAX } from "./compile.ts";
 
-export { NEEDS_CODEC };
+export { NEEDS_CODEC, QUICK_COPY_MAX_BYTES };
 
 const getPrototypeOf = Object.getPrototypeOf;
 
+/** Matches no prototype (not even null, an object's prototype that has none). */
+const NO_PROTO = {};
 /** The two classes copied last: a thread mostly sends a class or two (a request, a reply). */
-let lastProto: object | null = null;
+let lastProto: object | null = NO_PROTO;
 let lastInfo: ClassInfo | undefined;
-let otherProto: object | null = null;
+let otherProto: object | null = NO_PROTO;
 let otherInfo: ClassInfo | undefined;
 
 /**

@@ -29,7 +29,7 @@ export { Writer } from "./writer.ts";
 export { Reader } from "./reader.ts";
 export { encode } from "./encode.ts";
 export { decode } from "./decode.ts";
-export { NEEDS_CODEC, quickCopy } from "./copy.ts";
+export { NEEDS_CODEC, QUICK_COPY_MAX_BYTES, quickCopy } from "./copy.ts";
 export { decodeFrame, encodeFrame } from "./frame.ts";
 export {
   message,

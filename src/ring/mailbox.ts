@@ -456,6 +456,17 @@ export class Mailbox {
     }
   }
 
+  /**
+   * Throws what {@link reserve} would for a payload of `length` bytes that this handle can
+   * never send; for senders that deliver without reserving (ringmail's sends within a thread).
+   * @throws {MessageTooLargeError} when `length` can never fit.
+   */
+  checkSize(length: number): void {
+    if (recordBytes(length) > this.capacity || length > LENGTH_MASK) {
+      if (length > this.maxExternal || length > LENGTH_MASK) throw this.#tooLarge(length);
+    }
+  }
+
   /** Publishes the record from the last successful {@link reserve} and rings the receiver. */
   commit(): void {
     const at = this.#reservedAt;

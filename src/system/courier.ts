@@ -24,7 +24,14 @@ import {
   type SenderCache,
   writeEnvelope,
 } from "../actor/mod.ts";
-import { messageName, NEEDS_CODEC, quickCopy, Reader, Writer } from "../codec/mod.ts";
+import {
+  messageName,
+  NEEDS_CODEC,
+  QUICK_COPY_MAX_BYTES,
+  quickCopy,
+  Reader,
+  Writer,
+} from "../codec/mod.ts";
 import { Fifo } from "../fifo.ts";
 import {
   type Arena,
@@ -106,8 +113,6 @@ export class SystemCourier implements Courier {
   readonly #backlogs = new Map<Mailbox, Fifo<Waiting>>();
   /** Mailboxes of this thread's own receiver that have a backlog. */
   readonly #local: Mailbox[] = [];
-  /** Mailboxes of actors that are to start on this thread and have no receiver yet. */
-  readonly #startingHere = new Set<number>();
 
   constructor(options: CourierOptions) {
     this.arena = options.arena;
@@ -152,11 +157,8 @@ export class SystemCourier implements Courier {
     }
     const local = mailbox.localReceiver as LocalReceiver | null;
     if (local !== null && target.tag === 0 && isFor(local, target)) {
-      const copy = this.#copy(message);
-      if (copy !== TOO_LARGE) {
-        local.postLocal(copy, sender, deadline);
-        return;
-      }
+      local.postLocal(this.#copy(message, mailbox), sender, deadline);
+      return;
     }
     // A getter or custom encoder that sends while we write gets a writer of its own.
     const writer = this.#writing ? new Writer(256) : this.#writer;
@@ -195,6 +197,7 @@ export class SystemCourier implements Courier {
     const local = mailbox.localReceiver as LocalReceiver | null;
     if (local !== null && target.tag === 0 && isFor(local, target)) {
       // A timer's message from this thread: in order with this thread's other local sends.
+      mailbox.checkSize(record.length);
       const reader = new Reader().reset(record, 0, record.length, this);
       const envelope = this.#envelope.read(reader, this, this.#senderCache);
       local.postLocal(reader.value(), sender, envelope.deadline);
@@ -206,13 +209,16 @@ export class SystemCourier implements Courier {
   }
 
   /**
-   * A private copy of `message` for an actor of this thread: what the codec would make of it
-   * (so it fails the same way, and shares nothing with the sender), quickly where it can. TOO_LARGE when it is larger than any message may be: the ring path then throws
-   * the error that says so.
+   * A private copy of `message` for the actor of `mailbox`, on this thread: what the codec would
+   * make of it (so it fails the same way, and shares nothing with the sender), quickly where it
+   * can; too large for the mailbox, the same MessageTooLargeError as through the ring.
    */
-  #copy(message: unknown): unknown {
-    const quick = quickCopy(message);
-    if (quick !== NEEDS_CODEC) return quick;
+  #copy(message: unknown, mailbox: Mailbox): unknown {
+    // A quick copy needs no size check when no quick copy can be too large for this mailbox.
+    if (mailbox.maxPayload >= QUICK_COPY_MAX_BYTES || mailbox.maxExternal >= QUICK_COPY_MAX_BYTES) {
+      const quick = quickCopy(message);
+      if (quick !== NEEDS_CODEC) return quick;
+    }
     // A getter, custom encoder or decoder that sends meanwhile gets a writer and reader of its own.
     const nested = this.#writing;
     const writer = nested ? new Writer(256) : this.#writer;
@@ -220,7 +226,7 @@ export class SystemCourier implements Courier {
     try {
       writer.reset(this);
       writer.value(message);
-      if (writer.pos - writer.start > this.#maxMessageBytes) return TOO_LARGE;
+      mailbox.checkSize(writer.pos - writer.start);
       const reader = nested ? new Reader() : this.#reader;
       return reader.reset(writer.bytes, writer.start, writer.pos, this).value();
     } finally {
@@ -229,13 +235,13 @@ export class SystemCourier implements Courier {
   }
 
   /**
-   * Says that the actor of the mailbox at `offset` is to start on this thread (`here`), or no
-   * longer is (it started, or failed to): until it starts, a send that finds its mailbox full
-   * waits in a backlog instead of blocking the thread that is to start it.
+   * Whether an actor that has not started yet will start on another thread: its Worker is
+   * chosen (the directory names it) and is not this one. Until its Worker is chosen, it may
+   * be this one.
    */
-  startsHere(offset: number, here: boolean): void {
-    if (here) this.#startingHere.add(offset);
-    else this.#startingHere.delete(offset);
+  #startsElsewhere(target: ActorRef<unknown>): boolean {
+    const owner = this.directory.owner(target.slot);
+    return owner !== 0 && owner !== this.threadId;
   }
 
   hasBacklog(mailbox: Mailbox): boolean {
@@ -282,11 +288,11 @@ export class SystemCourier implements Courier {
       }
       // Blocking would wait for room only this thread can make (its own receive loop frees it):
       // a mailbox received on this thread gets the backlog instead, and so does the mailbox of
-      // a child about to start here (its receiver is not bound yet).
+      // an actor not started yet that may start here (its receiver is not bound yet).
       const receiver = mailbox.receiverDoorbell;
       if (
         this.#blocking && receiver !== this.doorbell &&
-        !(receiver === 0 && this.#startingHere.has(mailbox.offset))
+        (receiver !== 0 || this.#startsElsewhere(target))
       ) {
         mailbox.send(writer.view(), this.#timeoutOf(mailbox));
         return;
@@ -457,9 +463,6 @@ export class SystemCourier implements Courier {
     }
   }
 }
-
-/** What #copy returns for a message larger than the largest allowed. */
-const TOO_LARGE = Symbol("too large");
 
 /** Whether a local receiver is the actor `target` addresses (and not an earlier one). */
 function isFor(receiver: LocalReceiver, target: ActorRef<unknown>): boolean {

@@ -113,7 +113,6 @@ export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied> {
         const stopping = cell.state === CellState.Stopping || cell.state === CellState.Stopped;
         if (!stopping) this.#running(start);
         runtime.loop.add(cell);
-        runtime.courier.startsHere(start.mailbox, false);
       };
       if (started === undefined) ready();
       else started.then(ready);

@@ -145,13 +145,6 @@ export class WorkerRuntime implements CellHost {
       throw error;
     }
     mailbox.setUserWord(SEND_TIMEOUT_WORD, sendTimeout);
-    if (near !== null) {
-      // Placed next to an actor of this Worker: it will start here, on this very thread.
-      const nearMailbox = this.directory.liveMailbox(near.slot, near.generation);
-      if (nearMailbox !== 0 && this.loop.cellOf(nearMailbox) !== undefined) {
-        this.courier.startsHere(mailbox.offset, true);
-      }
-    }
     const generation = this.directory.generation(slot);
     const child = this.ref(slot, generation);
     this.courier.deliver(
@@ -199,7 +192,6 @@ export class WorkerRuntime implements CellHost {
     ignore?: (message: unknown, sender: ActorRef<unknown> | null) => boolean,
   ): void {
     mailbox.close();
-    this.courier.startsHere(mailbox.offset, false);
     this.loop.drainDeadLetters(mailbox, self, kind, reason, ignore);
     mailbox.unbind();
     // Dead before its mailbox goes back; the system frees the slot when it hears of the end.

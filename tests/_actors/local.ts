@@ -13,10 +13,13 @@ import {
 } from "../../mod.ts";
 import { Numbered, OrderSink, Report } from "./behaviours.ts";
 
-/** Asks a Neighbour to spawn an OrderSink next to itself and flood it at once. */
+/**
+ * Asks a Neighbour to spawn an OrderSink child and flood it at once: next to itself (`near`),
+ * or wherever its pool puts it (a 1-Worker pool: its own Worker all the same).
+ */
 @message()
 export class FloodChild {
-  constructor(readonly count = 0) {}
+  constructor(readonly count = 0, readonly near = true) {}
 }
 
 /** Sends `count` numbered messages to `target` from the Neighbour. */
@@ -37,13 +40,18 @@ export class SendAndChange {
   constructor(readonly target: ActorRef | null = null) {}
 }
 
-/** Asks a Neighbour to send `messages` to `target` in order, each with the given deadline. */
+/**
+ * Asks a Neighbour to send `messages` to `target` in order, each with the given deadline;
+ * answered "sent", or with the class of the error a send threw.
+ */
 @message()
 export class SendAll {
   constructor(
     readonly target: ActorRef | null = null,
     readonly messages: unknown[] = [],
     readonly deadline = 0,
+    /** If not 0: after the messages, a Uint8Array of this size (too large to ask for). */
+    readonly bigBytes = 0,
   ) {}
 }
 
@@ -58,7 +66,9 @@ export class Neighbour extends Actor<unknown> {
   onFloodChild(request: FloodChild, sender: ActorRef | null) {
     // The child is not running yet: the first messages go through its ring, the later ones
     // (once it runs here) skip it. The order must not show the switch.
-    const child = this.#child = this.spawnWith(OrderSink, { near: this.self });
+    const child = this.#child = request.near
+      ? this.spawnWith(OrderSink, { near: this.self })
+      : this.spawn(OrderSink);
     for (let seq = 0; seq < request.count; seq++) child.send(new Numbered("parent", seq));
     sender?.send(child);
   }
@@ -85,11 +95,20 @@ export class Neighbour extends Actor<unknown> {
   }
   @handles(SendAll)
   onSendAll(request: SendAll, sender: ActorRef | null) {
-    for (const message of request.messages) {
-      request.target!.send(
-        message as never,
-        request.deadline > 0 ? { deadline: request.deadline } : undefined,
-      );
+    try {
+      const messages = request.bigBytes === 0
+        ? request.messages
+        : [...request.messages, new Uint8Array(request.bigBytes)];
+      for (const message of messages) {
+        request.target!.send(
+          message as never,
+          request.deadline > 0 ? { deadline: request.deadline } : undefined,
+        );
+      }
+    } catch (error) {
+      // What a send threw (a message too large, say), by its class.
+      sender?.send((error as Error).constructor.name);
+      return;
     }
     sender?.send("sent");
   }
@@ -191,5 +210,27 @@ export class Volley extends Actor<Ball | string> {
   onText(text: string, sender: ActorRef | null) {
     if (text === "hits") sender?.send(this.#hits);
     else sender?.send(text);
+  }
+}
+
+/**
+ * Like SelfFlooder, from an async handler: once told "go", each Ball sends itself the next one
+ * before its handler settles. (Its other messages are handled synchronously, so its ring is
+ * seen empty and its own sends become local mail.)
+ */
+export class AsyncSelfFlooder extends Actor<string | Ball> {
+  static readonly module = import.meta.url;
+  #handled = 0;
+  @handles(String)
+  onString(text: string, sender: ActorRef | null) {
+    if (text === "count") sender?.send(this.#handled);
+    else if (text === "ready") sender?.send("ready");
+    else this.self.send(new Ball());
+  }
+  @handles(Ball)
+  async onBall(ball: Ball) {
+    this.#handled++;
+    await Promise.resolve();
+    this.self.send(new Ball(ball.hits + 1));
   }
 }

@@ -55,13 +55,14 @@ Deno.test("quick copy: everything else is the codec's", () => {
     new PropSecret(3), // a custom codec
     new PropFailure("no"), // an error
     { plain: 1 }, // plain objects and arrays go by shape
+    Object.assign(Object.create(null), { bare: 1 }), // no prototype at all
     [1, 2],
     new Date(0),
     new Uint8Array(2),
     () => 1, // cannot be sent: the codec says why
     Symbol("s"),
   ];
-  for (const value of needsCodec) assert.equal(quickCopy(value), NEEDS_CODEC, String(value));
+  needsCodec.forEach((value, i) => assert.equal(quickCopy(value), NEEDS_CODEC, `value ${i}`));
   // A field the layout does not have: the codec refuses it, with its path.
   const extra = new PropPoint(1, 2) as PropPoint & { z?: number };
   extra.z = 3;

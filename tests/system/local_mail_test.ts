@@ -5,9 +5,11 @@
  * the send, and a watcher hearing a neighbour's last words before its end.
  */
 import assert from "node:assert/strict";
-import { CodecError, Stop, Stopped } from "../../mod.ts";
+import { CodecError, MessageTooLargeError, Stop, Stopped } from "../../mod.ts";
+import { Echo } from "../_actors/basic.ts";
 import { Flood, Flooder, OrderSink, Report } from "../_actors/behaviours.ts";
 import {
+  AsyncSelfFlooder,
   Ball,
   Box,
   FloodChild,
@@ -49,11 +51,15 @@ Deno.test("local mail: messages sent to a child before and after it starts arriv
   await using t = testSystem();
   const pool = t.system.createPool({ workers: 1, mailboxCapacity: 256 });
   const parent = pool.spawn(Neighbour);
-  for (const count of [1, 100, 5_000]) {
-    const child = await t.bridge.call(parent, new FloodChild(count), { timeout: 30_000 });
-    assert.ok(child !== null);
-    const report = await t.bridge.call(parent, "report", { timeout: 30_000 }) as OrderReport;
-    assert.deepEqual(report, { received: count, disorder: [] }, `${count} messages`);
+  // Near itself, or placed by the 1-Worker pool: either way on the parent's own thread, which
+  // must not block on the child's full mailbox, since it is the thread that is to start it.
+  for (const near of [true, false]) {
+    for (const count of [1, 100, 5_000]) {
+      const child = await t.bridge.call(parent, new FloodChild(count, near), { timeout: 30_000 });
+      assert.ok(child !== null);
+      const report = await t.bridge.call(parent, "report", { timeout: 30_000 }) as OrderReport;
+      assert.deepEqual(report, { received: count, disorder: [] }, `${count} messages, ${near}`);
+    }
   }
 });
 
@@ -154,4 +160,50 @@ Deno.test("local mail: two neighbours rallying forever still hear from other thr
   const hits = await t.bridge.call(right, "hits", { timeout: 10_000 }) as number;
   assert.ok(hits > 0, `the rally goes on (${hits} hits)`);
   assert.deepEqual(await t.bridge.stop([left, right], 10_000), [new Stopped(), new Stopped()]);
+});
+
+Deno.test("local mail: an async handler that keeps sending to itself does not starve its ring", async () => {
+  await using t = testSystem();
+  const pool = t.system.createPool({ workers: 1 });
+  const flooder = pool.spawn(AsyncSelfFlooder);
+  assert.equal(await t.bridge.call(flooder, "ready", { timeout: 10_000 }), "ready");
+  flooder.send("go");
+  const first = await t.bridge.call(flooder, "count", { timeout: 10_000 }) as number;
+  const second = await t.bridge.call(flooder, "count", { timeout: 10_000 }) as number;
+  assert.ok(second > first, `the flood goes on (${first}, then ${second})`);
+  assert.deepEqual(await t.bridge.stop([flooder], 10_000), [new Stopped()]);
+});
+
+Deno.test("local mail: a rallying pair does not keep a third actor of their Worker waiting", async () => {
+  await using t = testSystem();
+  const pool = t.system.createPool({ workers: 1 });
+  const echo = pool.spawn(Echo);
+  const left = pool.spawnWith(Volley, { near: echo });
+  const right = pool.spawnWith(Volley, { near: echo });
+  for (const player of [left, right]) {
+    assert.equal(await t.bridge.call(player, "ready", { timeout: 10_000 }), "ready");
+  }
+  left.send(new Ball(), { sender: right });
+  // The echo is idle: only the doorbell's ready queue brings it the Bridge's calls.
+  for (let i = 0; i < 5; i++) assert.equal(await t.bridge.call(echo, i, { timeout: 10_000 }), i);
+  assert.deepEqual(await t.bridge.stop([left, right], 10_000), [new Stopped(), new Stopped()]);
+});
+
+Deno.test("local mail: sizes are checked as through the ring, and order still holds", async () => {
+  // Messages up to the mailbox's size always fit; larger ones only up to maxMessageBytes.
+  await using t = testSystem({ maxMessageBytes: 512 });
+  const pool = t.system.createPool({ workers: 1, mailboxCapacity: 4096 });
+  const keeper = pool.spawn(Keeper);
+  const neighbour = pool.spawnWith(Neighbour, { near: keeper });
+  // Answered, the keeper's ring is empty: the neighbour's sends become local mail.
+  assert.deepEqual(await t.bridge.call(keeper, "log", { timeout: 10_000 }), []);
+  const fits = new Uint8Array(1000).fill(7);
+  const request = new SendAll(keeper, [fits, "after"]);
+  assert.equal(await t.bridge.call(neighbour, request, { timeout: 10_000 }), "sent");
+  assert.deepEqual(await t.bridge.call(keeper, "log", { timeout: 10_000 }), [fits, "after"]);
+  const tooLarge = new SendAll(keeper, [], 0, 8000);
+  assert.equal(
+    await t.bridge.call(neighbour, tooLarge, { timeout: 10_000 }),
+    MessageTooLargeError.name,
+  );
 });
