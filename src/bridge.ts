@@ -138,7 +138,7 @@ export class Bridge implements Disposable {
    * its calls without a look at every other pending call (a mass stop of 100k actors was
    * quadratic).
    */
-  readonly #byTarget = new Map<number, PendingCall | PendingCall[]>();
+  readonly #byTarget = new Map<number, PendingCall | Set<PendingCall>>();
   readonly #deadlines = new TimerHeap<PendingCall>();
   readonly #timers = new Set<LoopTimer>();
   /** Pending {@link whenTerminated} promises, rejected if the Bridge closes first. */
@@ -642,7 +642,7 @@ export class Bridge implements Disposable {
     this.#readReplies();
     const left = this.#byTarget.get(slot);
     if (left === undefined) return;
-    for (const call of Array.isArray(left) ? [...left] : [left]) {
+    for (const call of left instanceof Set ? [...left] : [left]) {
       if (call.target.generation === generation) this.#gone(call, reason);
     }
   }
@@ -651,8 +651,8 @@ export class Bridge implements Disposable {
     const slot = call.target.slot;
     const calls = this.#byTarget.get(slot);
     if (calls === undefined) this.#byTarget.set(slot, call);
-    else if (Array.isArray(calls)) calls.push(call);
-    else this.#byTarget.set(slot, [calls, call]);
+    else if (calls instanceof Set) calls.add(call);
+    else this.#byTarget.set(slot, new Set([calls, call]));
   }
 
   #removeByTarget(call: PendingCall): void {
@@ -660,10 +660,9 @@ export class Bridge implements Disposable {
     const calls = this.#byTarget.get(slot);
     if (calls === call) {
       this.#byTarget.delete(slot);
-    } else if (Array.isArray(calls)) {
-      const at = calls.indexOf(call);
-      if (at >= 0) calls.splice(at, 1);
-      if (calls.length === 1) this.#byTarget.set(slot, calls[0]);
+    } else if (calls instanceof Set) {
+      calls.delete(call);
+      if (calls.size === 0) this.#byTarget.delete(slot);
     }
   }
 }

@@ -322,6 +322,10 @@ export class ReceiveLoop implements CellLoop {
           cell.finish();
           return;
         }
+        // The ring's reader carries the mark along: it never falls behind (see postLocal).
+        if (cell.local !== null && ((box.readPosition - cell.ringMark) | 0) > 0) {
+          cell.ringMark = box.readPosition;
+        }
         if (!this.#take(cell, length)) continue;
         message = this.#takenMessage;
         sender = this.#takenSender;
@@ -445,11 +449,14 @@ export class ReceiveLoop implements CellLoop {
       cell.ringMark = box.writePosition();
     }
     // The stamp is a ring position known not to be past the write position now: the last one
-    // read, or the read position if that is further on (so it is never stale by more than a
-    // ring). An atomic load per message for the exact one cost a fifth of a same-Worker hop.
+    // read, unless the read position is further on (the ring was served since) or the mark is
+    // more than a ring ahead of it (impossible for a true mark: one left behind by over 2^31
+    // bytes of traffic, that wrapped). An atomic load per message for the exact position cost
+    // a fifth of a same-Worker hop.
     let stamp = cell.ringMark;
     const read = box.readPosition;
-    if (((read - stamp) | 0) > 0) stamp = cell.ringMark = read;
+    const ahead = (stamp - read) | 0;
+    if (ahead < 0 || ahead > box.capacity) stamp = cell.ringMark = read;
     local.push(message, sender, deadline, stamp);
     // A cell with local mail is kept SCHEDULED (see #endTurn), so only the first message needs
     // to get it served: claimed here if it was IDLE; otherwise it is queued, lingering, being

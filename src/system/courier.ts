@@ -235,13 +235,12 @@ export class SystemCourier implements Courier {
   }
 
   /**
-   * Whether an actor that has not started yet will start on another thread: its Worker is
-   * chosen (the directory names it) and is not this one. Until its Worker is chosen, it may
-   * be this one.
+   * Whether an actor that has not started yet may start on this thread: the directory names
+   * this thread as its owner — the Worker chosen for it, or, until the system chooses, the
+   * Worker that spawned it when the choice may fall on that Worker (see spawnChild).
    */
-  #startsElsewhere(target: ActorRef<unknown>): boolean {
-    const owner = this.directory.owner(target.slot);
-    return owner !== 0 && owner !== this.threadId;
+  #mayStartHere(target: ActorRef<unknown>): boolean {
+    return this.directory.owner(target.slot) === this.threadId;
   }
 
   hasBacklog(mailbox: Mailbox): boolean {
@@ -292,7 +291,7 @@ export class SystemCourier implements Courier {
       const receiver = mailbox.receiverDoorbell;
       if (
         this.#blocking && receiver !== this.doorbell &&
-        (receiver !== 0 || this.#startsElsewhere(target))
+        (receiver !== 0 || !this.#mayStartHere(target))
       ) {
         mailbox.send(writer.view(), this.#timeoutOf(mailbox));
         return;

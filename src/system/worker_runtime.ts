@@ -136,9 +136,16 @@ export class WorkerRuntime implements CellHost {
       capacity: options.mailboxCapacity ?? this.settings.mailboxCapacity,
     });
     mailbox.maxExternal = this.settings.maxMessageBytes;
+    // Until the system places the child, its owner says whether it may be placed here: next to
+    // an actor of this Worker, or anywhere in this Worker's pool. Senders here must not block
+    // on its mailbox then (this thread may be the one to start it); elsewhere, they may.
+    const nearMailbox = near === null ? 0 : this.directory.liveMailbox(near.slot, near.generation);
+    const mayStartHere = near === null
+      ? !this.settings.dedicated
+      : nearMailbox !== 0 && this.loop.cellOf(nearMailbox) !== undefined;
     let slot: number;
     try {
-      slot = this.directory.allocate(mailbox.offset, 0);
+      slot = this.directory.allocate(mailbox.offset, mayStartHere ? this.courier.threadId : 0);
     } catch (error) {
       mailbox.close();
       this.pool.release(mailbox);
