@@ -876,6 +876,9 @@ export class ActorSystem implements AsyncDisposable {
       this.#recycle(record.slot, record.generation, record.mailbox, "worker-died", why);
       return;
     }
+    // Its mailbox still names the dead Worker's doorbell as its receiver: with none named,
+    // a sender on the new Worker does not block on it (that Worker has to start the actor).
+    this.#courier.mailbox(record.mailbox).unbind();
     this.#registry.move(record, worker);
     this.#start(record);
   }
