@@ -155,8 +155,8 @@ export class SystemCourier implements Courier {
       target.mailboxCache = mailbox;
       target.mailboxCacheOffset = offset;
     }
-    const local = mailbox.localReceiver as LocalReceiver | null;
-    if (local !== null && target.tag === 0 && isFor(local, target)) {
+    const local = localReceiverFor(mailbox, target);
+    if (local !== null) {
       local.postLocal(this.#copy(message, mailbox), sender, deadline);
       return;
     }
@@ -194,8 +194,8 @@ export class SystemCourier implements Courier {
     const offset = this.#openOffset(target, sender, message);
     if (offset === 0) return;
     const mailbox = this.mailbox(offset);
-    const local = mailbox.localReceiver as LocalReceiver | null;
-    if (local !== null && target.tag === 0 && isFor(local, target)) {
+    const local = localReceiverFor(mailbox, target);
+    if (local !== null) {
       // A timer's message from this thread: in order with this thread's other local sends.
       mailbox.checkSize(record.length);
       const reader = new Reader().reset(record, 0, record.length, this);
@@ -463,10 +463,16 @@ export class SystemCourier implements Courier {
   }
 }
 
-/** Whether a local receiver is the actor `target` addresses (and not an earlier one). */
-function isFor(receiver: LocalReceiver, target: ActorRef<unknown>): boolean {
-  const self = receiver.self;
-  return self.slot === target.slot && self.generation === target.generation;
+/**
+ * The cell on this thread that takes `target`'s messages as local mail, if any: the mailbox's
+ * local receiver, when it is the actor `target` addresses (not an earlier one of the mailbox)
+ * and the ref carries no reply tag.
+ */
+function localReceiverFor(mailbox: Mailbox, target: ActorRef<unknown>): LocalReceiver | null {
+  const local = mailbox.localReceiver as LocalReceiver | null;
+  if (local === null || target.tag !== 0) return null;
+  const self = local.self;
+  return self.slot === target.slot && self.generation === target.generation ? local : null;
 }
 
 /** A short description of a message for dead-letter reports: its class, or its type. */
