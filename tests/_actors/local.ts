@@ -176,18 +176,23 @@ export class Chatter extends Actor<number> {
 
 export { OrderSink };
 
-/** Once told "go", keeps sending itself messages (local mail, one after another, forever). */
-export class SelfFlooder extends Actor<string> {
+/**
+ * Once told "go", keeps sending itself messages (local mail, one after another, forever);
+ * answers "ready" and "count" (how many it handled) meanwhile.
+ */
+export class SelfFlooder extends Actor<string | Ball> {
   static readonly module = import.meta.url;
-  #handled = 0;
+  protected handled = 0;
   @handles(String)
   onString(text: string, sender: ActorRef | null) {
-    if (text === "count") sender?.send(this.#handled);
+    if (text === "count") sender?.send(this.handled);
     else if (text === "ready") sender?.send("ready");
-    else {
-      this.#handled++;
-      this.self.send("again");
-    }
+    else this.next();
+  }
+  /** Sends itself the next message of the flood. */
+  protected next(): void {
+    this.handled++;
+    this.self.send("again");
   }
 }
 
@@ -218,18 +223,14 @@ export class Volley extends Actor<Ball | string> {
  * before its handler settles. (Its other messages are handled synchronously, so its ring is
  * seen empty and its own sends become local mail.)
  */
-export class AsyncSelfFlooder extends Actor<string | Ball> {
-  static readonly module = import.meta.url;
-  #handled = 0;
-  @handles(String)
-  onString(text: string, sender: ActorRef | null) {
-    if (text === "count") sender?.send(this.#handled);
-    else if (text === "ready") sender?.send("ready");
-    else this.self.send(new Ball());
+export class AsyncSelfFlooder extends SelfFlooder {
+  static override readonly module = import.meta.url;
+  protected override next(): void {
+    this.self.send(new Ball());
   }
   @handles(Ball)
   async onBall(ball: Ball) {
-    this.#handled++;
+    this.handled++;
     await Promise.resolve();
     this.self.send(new Ball(ball.hits + 1));
   }
