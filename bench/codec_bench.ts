@@ -8,7 +8,7 @@
  * writer, copy the bytes into a SharedArrayBuffer (as the mailbox ring holds them), and decode
  * from that shared view into fresh values. The other cases do not pay for the copy.
  *
- * Run: deno bench --allow-read --allow-env bench/codec_bench.ts
+ * Run: deno bench --config bench/deno.json --allow-read --allow-env bench/codec_bench.ts
  * (CODEC_BENCH_SHAPES=tiny,small,medium,records,string,bytes selects groups.)
  *
  * @module
