@@ -1,5 +1,5 @@
 /**
- * The entry module of every Worker of an actor system. The only `postMessage` a Worker ever gets
+ * What every Worker of an actor system runs (its entry is `worker_entry.js`). The only `postMessage` a Worker ever gets
  * is its bootstrap: the arena and where things are in it. Everything after travels through
  * mailboxes: its agent starts the actors the guardian sends it.
  *
@@ -44,12 +44,11 @@ const scope = globalThis as unknown as {
   close(): void;
 };
 
-scope.onmessage = (event) => {
-  scope.onmessage = null;
-  run(event.data);
-};
-
-async function run(boot: Bootstrap): Promise<void> {
+/**
+ * Runs this Worker's share of the actor system. `worker_entry.js` calls it with the bootstrap,
+ * the one message the Worker ever gets.
+ */
+export async function run(boot: Bootstrap): Promise<void> {
   installRefCodec();
   const arena = Arena.attach(boot.arena);
   const directory = Directory.attach(arena, boot.directory);

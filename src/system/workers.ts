@@ -24,7 +24,8 @@ export interface WorkerHandle {
   dead: boolean;
 }
 
-const WORKER_MODULE = new URL("./worker_main.ts", import.meta.url);
+/** JavaScript, so that Deno does not type-check the runtime again per Worker (see the file). */
+const WORKER_MODULE = new URL("./worker_entry.js", import.meta.url);
 
 /** What happens to a Worker, for the system to act on. */
 export interface WorkerEvents {
