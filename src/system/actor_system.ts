@@ -46,7 +46,14 @@ import {
 } from "./control.ts";
 import { describeMessage, SEND_TIMEOUT_WORD, SystemCourier } from "./courier.ts";
 import { Directory, SlotState } from "./directory.ts";
-import { ActorDeadError, SpawnError, SystemClosedError, WorkerDiedError } from "./errors.ts";
+import { isActorWorker } from "./actor_worker_flag.ts";
+import {
+  ActorDeadError,
+  SpawnError,
+  SystemClosedError,
+  SystemInWorkerError,
+  WorkerDiedError,
+} from "./errors.ts";
 import { Guardian, type GuardianDelegate } from "./guardian.ts";
 import { MailboxPool } from "./mailbox_pool.ts";
 import type {
@@ -188,6 +195,13 @@ export class ActorSystem implements AsyncDisposable {
    * @throws {TypeError} when `supervision` is malformed.
    */
   constructor(options: ActorSystemOptions = {}) {
+    if (isActorWorker()) {
+      throw new SystemInWorkerError(
+        "an ActorSystem cannot be made inside an actor's Worker: the module of an actor class is " +
+          "loaded again in each Worker that hosts it, so its top-level code runs there too; put " +
+          "the code that makes the system and spawns actors under `if (import.meta.main) { ... }`",
+      );
+    }
     installRefCodec();
     this.#mailboxCapacity = options.mailboxCapacity ?? 1 << 16;
     this.#sendTimeout = options.sendTimeout ?? 5000;

@@ -73,3 +73,25 @@ export class SystemClosedError extends RingmailError {}
  * ```
  */
 export class WorkerDiedError extends RingmailError {}
+
+/**
+ * An `ActorSystem` was made inside a Worker of an actor system: almost always top-level code in a
+ * module that defines an actor class, which runs again in every Worker that loads that module.
+ * The actor whose module did it fails to start with this error as the cause. Put such code under
+ * `if (import.meta.main) { ... }`.
+ *
+ * @example
+ * ```ts
+ * import { Actor, ActorSystem } from "@ringmail/actors";
+ *
+ * export class Greeter extends Actor<string> {
+ *   static readonly module = import.meta.url;
+ * }
+ *
+ * if (import.meta.main) { // not run again when a Worker loads this module for Greeter
+ *   await using system = new ActorSystem();
+ *   system.spawn(Greeter);
+ * }
+ * ```
+ */
+export class SystemInWorkerError extends RingmailError {}

@@ -11,6 +11,7 @@ import { Arena, Doorbell, SpinPolicy } from "../ring/mod.ts";
 import { describeMessage, SystemCourier } from "./courier.ts";
 import { Directory } from "./directory.ts";
 import { MailboxPool } from "./mailbox_pool.ts";
+import { markActorWorker } from "./actor_worker_flag.ts";
 import { WorkerAgent } from "./worker_agent.ts";
 import { WorkerRuntime } from "./worker_runtime.ts";
 import { DeadLetterNotice, WorkerExited } from "./control.ts";
@@ -49,6 +50,7 @@ const scope = globalThis as unknown as {
  * the one message the Worker ever gets.
  */
 export async function run(boot: Bootstrap): Promise<void> {
+  markActorWorker();
   installRefCodec();
   const arena = Arena.attach(boot.arena);
   const directory = Directory.attach(arena, boot.directory);

@@ -1,0 +1,19 @@
+/** A module that makes a system at top level fails its actors' start at once, naming the fix. */
+import assert from "node:assert/strict";
+import { SpawnError } from "../../mod.ts";
+import { Careless, topLevelSystem } from "../_actors/top_level_system.ts";
+
+Deno.test("top-level code: an actor whose module makes a system at top level fails to start, saying how to fix it", async () => {
+  try {
+    const careless = topLevelSystem.spawn(Careless);
+    const error = await topLevelSystem.started(careless).then(
+      () => assert.fail("it started"),
+      (error) => error,
+    );
+    assert.ok(error instanceof SpawnError, String(error));
+    assert.match(String(error.message), /SystemInWorkerError|inside an actor's Worker/);
+    assert.match(String(error.message), /import\.meta\.main/);
+  } finally {
+    await topLevelSystem.shutdown({ timeout: 1000 });
+  }
+});
