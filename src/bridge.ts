@@ -116,15 +116,17 @@ const BRIDGE_MAILBOX_BYTES = 1 << 16;
  *   }
  * }
  *
- * await using system = new ActorSystem();
- * using bridge = new Bridge(system);
- * const a = system.spawn(Doubler);
- * const b = system.spawn(Doubler);
- * console.log(await bridge.call(a, 21, { timeout: 5000 })); // 42
- * for await (const { target, reply } of bridge.multiCall([[a, 1], [b, 2]], { timeout: 5000 })) {
- *   console.log(target.equals(a) ? "a" : "b", reply);
+ * if (import.meta.main) { // a Worker loads this module again for Doubler: not there
+ *   await using system = new ActorSystem();
+ *   using bridge = new Bridge(system);
+ *   const a = system.spawn(Doubler);
+ *   const b = system.spawn(Doubler);
+ *   console.log(await bridge.call(a, 21, { timeout: 5000 })); // 42
+ *   for await (const { target, reply } of bridge.multiCall([[a, 1], [b, 2]], { timeout: 5000 })) {
+ *     console.log(target.equals(a) ? "a" : "b", reply);
+ *   }
+ *   console.log(await bridge.stop([a, b], { timeout: 5000 })); // [ Stopped {}, Stopped {} ]
  * }
- * console.log(await bridge.stop([a, b], { timeout: 5000 })); // [ Stopped {}, Stopped {} ]
  * ```
  */
 export class Bridge implements Disposable {
