@@ -14,7 +14,10 @@ export class Pong {
 /** Starts `rounds` round trips with `ponger`; answers "done" when the last Pong is back. */
 @message()
 export class Rally {
-  constructor(readonly ponger: ActorRef<Ping> | null = null, readonly rounds = 0) {}
+  constructor(
+    readonly ponger: ActorRef<Ping> | null = null,
+    readonly rounds = 0,
+  ) {}
 }
 
 export class Ponger extends Actor<Ping> {

@@ -18,12 +18,27 @@ import {
 export type Setup =
   & { name: string }
   & (
-    | { kind: "ring-send"; buffer: SharedArrayBuffer; target: number; size: number }
+    | {
+      kind: "ring-send";
+      buffer: SharedArrayBuffer;
+      target: number;
+      size: number;
+    }
     | { kind: "ring-receive"; buffer: SharedArrayBuffer; inbox: number }
     | { kind: "port-send"; port: MessagePort; size: number }
     | { kind: "port-receive"; port: MessagePort }
-    | { kind: "ring-ping"; buffer: SharedArrayBuffer; inbox: number; target: number }
-    | { kind: "ring-pong"; buffer: SharedArrayBuffer; inbox: number; target: number }
+    | {
+      kind: "ring-ping";
+      buffer: SharedArrayBuffer;
+      inbox: number;
+      target: number;
+    }
+    | {
+      kind: "ring-pong";
+      buffer: SharedArrayBuffer;
+      inbox: number;
+      target: number;
+    }
     | { kind: "port-ping"; port: MessagePort }
     | { kind: "port-pong"; port: MessagePort }
     | {
@@ -48,7 +63,9 @@ function fail(what: string): never {
   throw new Error(`bench worker: ${what}`);
 }
 
-self.onmessage = (event: MessageEvent<Setup | { kind: "run"; name: string; n: number }>) => {
+self.onmessage = (
+  event: MessageEvent<Setup | { kind: "run"; name: string; n: number }>,
+) => {
   const message = event.data;
   if (message.kind === "run") {
     (roles.get(message.name) ?? fail(`no role ${message.name}`))(message.n);
@@ -73,7 +90,9 @@ function setup(setup: Setup): (n: number) => void {
         let sum = 0;
         for (let i = 0; i < n; i++) {
           const length = inbox.waitForRecord(10_000);
-          if (length === EMPTY || length === CLOSED_AND_DRAINED) fail("no record");
+          if (length === EMPTY || length === CLOSED_AND_DRAINED) {
+            fail("no record");
+          }
           sum += inbox.bytes[inbox.recordStart]; // touch the payload, as a decoder would
           inbox.release();
         }

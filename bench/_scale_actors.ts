@@ -38,7 +38,10 @@ export class Sink extends Actor<number | Expect> {
 /** Sends `count` numbers to `sink`. */
 @message()
 export class Burst {
-  constructor(readonly sink: ActorRef<number> | null = null, readonly count = 0) {}
+  constructor(
+    readonly sink: ActorRef<number> | null = null,
+    readonly count = 0,
+  ) {}
 }
 
 export class Source extends Actor<Burst> {

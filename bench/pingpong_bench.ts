@@ -38,7 +38,11 @@ function baselinePair() {
   workers.push(a, b);
   let done: (() => void) | null = null;
   a.onmessage = b.onmessage = () => done?.();
-  const setup = (setupA: Setup, setupB: Setup, transfer: Transferable[][] = [[], []]) => {
+  const setup = (
+    setupA: Setup,
+    setupB: Setup,
+    transfer: Transferable[][] = [[], []],
+  ) => {
     a.postMessage(setupA, transfer[0]);
     b.postMessage(setupB, transfer[1]);
   };
@@ -83,7 +87,8 @@ await Promise.all([system.started(pinger), system.started(ponger)]);
 
 const group = "actor ping-pong, two actors in two workers";
 Deno.bench({
-  name: `postMessage over a MessageChannel (${ROUND_TRIPS} round trips per iteration)`,
+  name:
+    `postMessage over a MessageChannel (${ROUND_TRIPS} round trips per iteration)`,
   group,
   baseline: true,
   n: ITERATIONS,
@@ -93,12 +98,15 @@ Deno.bench({
   },
 });
 Deno.bench({
-  name: `ringmail actors, Ping/Pong classes (${ROUND_TRIPS} round trips per iteration)`,
+  name:
+    `ringmail actors, Ping/Pong classes (${ROUND_TRIPS} round trips per iteration)`,
   group,
   n: ITERATIONS,
   warmup: WARMUP,
   async fn() {
-    await bridge.call(pinger, new Rally(ponger, ROUND_TRIPS), { timeout: 60_000 });
+    await bridge.call(pinger, new Rally(ponger, ROUND_TRIPS), {
+      timeout: 60_000,
+    });
   },
 });
 Deno.bench({
@@ -117,7 +125,9 @@ Deno.bench({
 const echo = system.spawn(Echo);
 await system.started(echo);
 const echoWorker = new Worker(
-  new URL("data:text/javascript,self.onmessage = (e) => self.postMessage(e.data);"),
+  new URL(
+    "data:text/javascript,self.onmessage = (e) => self.postMessage(e.data);",
+  ),
   { type: "module" },
 );
 workers.push(echoWorker);
@@ -146,6 +156,8 @@ Deno.bench({
   n: ITERATIONS / 2,
   warmup: WARMUP,
   async fn() {
-    for (let i = 0; i < CALLS; i++) await bridge.call(echo, new Ping(i), { timeout: 10_000 });
+    for (let i = 0; i < CALLS; i++) {
+      await bridge.call(echo, new Ping(i), { timeout: 10_000 });
+    }
   },
 });

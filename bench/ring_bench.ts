@@ -15,7 +15,10 @@ const WORKER = new URL("./_ring_bench_worker.ts", import.meta.url);
 const arena = Arena.create({ maxBytes: 1 << 28 });
 const workers: Worker[] = [];
 // Workers are terminated when the bench process unloads, after the last case.
-globalThis.addEventListener("unload", () => workers.forEach((worker) => worker.terminate()));
+globalThis.addEventListener(
+  "unload",
+  () => workers.forEach((worker) => worker.terminate()),
+);
 
 /** Two workers for one group; `run` has them play a named pair of roles `n` times. */
 function pair(): {
@@ -29,7 +32,9 @@ function pair(): {
   workers.push(a, b);
   let done: (() => void) | null = null;
   const onDone = (event: MessageEvent) => {
-    if (event.data !== "done") throw new Error(`bench worker said ${event.data}`);
+    if (event.data !== "done") {
+      throw new Error(`bench worker said ${event.data}`);
+    }
     done?.();
   };
   a.onmessage = onDone;
@@ -61,8 +66,19 @@ for (const size of [16, 64, 1024]) {
   const workers = pair();
   const inbox = Mailbox.create(arena, { capacity: 1 << 16 });
   workers.setup(
-    { name: "ring", kind: "ring-send", buffer: arena.buffer, target: inbox.offset, size },
-    { name: "ring", kind: "ring-receive", buffer: arena.buffer, inbox: inbox.offset },
+    {
+      name: "ring",
+      kind: "ring-send",
+      buffer: arena.buffer,
+      target: inbox.offset,
+      size,
+    },
+    {
+      name: "ring",
+      kind: "ring-receive",
+      buffer: arena.buffer,
+      inbox: inbox.offset,
+    },
   );
   const channel = new MessageChannel();
   workers.setup(
@@ -71,7 +87,8 @@ for (const size of [16, 64, 1024]) {
     [[channel.port1], [channel.port2]],
   );
   Deno.bench({
-    name: `postMessage ${size} B Uint8Array (${ONE_WAY_MESSAGES} per iteration)`,
+    name:
+      `postMessage ${size} B Uint8Array (${ONE_WAY_MESSAGES} per iteration)`,
     group,
     n: ITERATIONS,
     warmup: WARMUP,
@@ -81,7 +98,8 @@ for (const size of [16, 64, 1024]) {
     },
   });
   Deno.bench({
-    name: `ringmail mailbox ${size} B records (${ONE_WAY_MESSAGES} per iteration)`,
+    name:
+      `ringmail mailbox ${size} B records (${ONE_WAY_MESSAGES} per iteration)`,
     group,
     n: ITERATIONS,
     warmup: WARMUP,
@@ -141,7 +159,8 @@ const ROUND_TRIPS = 5_000;
     },
   );
   Deno.bench({
-    name: `postMessage over a MessageChannel (${ROUND_TRIPS} round trips per iteration)`,
+    name:
+      `postMessage over a MessageChannel (${ROUND_TRIPS} round trips per iteration)`,
     group,
     n: ITERATIONS,
     warmup: WARMUP,
@@ -151,7 +170,8 @@ const ROUND_TRIPS = 5_000;
     },
   });
   Deno.bench({
-    name: `ringmail mailboxes, 8 B records (${ROUND_TRIPS} round trips per iteration)`,
+    name:
+      `ringmail mailboxes, 8 B records (${ROUND_TRIPS} round trips per iteration)`,
     group,
     n: ITERATIONS,
     warmup: WARMUP,

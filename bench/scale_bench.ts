@@ -36,14 +36,20 @@ globalThis.addEventListener("unload", () => {
 const gc = (globalThis as { gc?: () => void }).gc;
 
 /** Spawns `count` actors into `pool`, in batches, and waits for one reply from each. */
-async function spawnAndAnswer(pool: ReturnType<typeof system.createPool>, count = SPAWNED) {
+async function spawnAndAnswer(
+  pool: ReturnType<typeof system.createPool>,
+  count = SPAWNED,
+) {
   const refs = [];
   for (let done = 0; done < count; done += BATCH) {
     const batch = Array.from({ length: BATCH }, () => pool.spawn(Answer));
     for await (
-      const { error } of bridge.multiCall(batch.map((ref, i) => [ref as never, i] as const), {
-        timeout: 60_000,
-      })
+      const { error } of bridge.multiCall(
+        batch.map((ref, i) => [ref as never, i] as const),
+        {
+          timeout: 60_000,
+        },
+      )
     ) {
       if (error) throw error;
     }
@@ -85,9 +91,15 @@ async function spawnAndAnswer(pool: ReturnType<typeof system.createPool>, count 
       const rssPerActor = (process.memoryUsage().rss - rssBefore) / SPAWNED;
       const mailbox = pool.mailboxCapacity + 128;
       console.log(
-        `(a) memory per idle actor: ${heapPerActor.toFixed(0)} bytes of JS heap (all threads, ` +
-          `after GC${gc ? "" : " — run with --expose-gc, this is rough"}) plus its ${mailbox}-` +
-          `byte mailbox in shared memory; process RSS grew ${rssPerActor.toFixed(0)} bytes per ` +
+        `(a) memory per idle actor: ${
+          heapPerActor.toFixed(0)
+        } bytes of JS heap (all threads, ` +
+          `after GC${
+            gc ? "" : " — run with --expose-gc, this is rough"
+          }) plus its ${mailbox}-` +
+          `byte mailbox in shared memory; process RSS grew ${
+            rssPerActor.toFixed(0)
+          } bytes per ` +
           `actor (heap pages V8 keeps, allocator slack).`,
       );
     }
@@ -95,23 +107,29 @@ async function spawnAndAnswer(pool: ReturnType<typeof system.createPool>, count 
   const median = [...rates].sort((x, y) => x - y)[Math.floor(ROUNDS / 2)];
   console.log(
     `(a) ${SPAWNED} actors spawned into a 2-worker pool and answered, ${ROUNDS} rounds (after ` +
-      `${WARM_UP} to warm up): ${rates.map((rate) => rate.toFixed(0)).join(", ")} actors/s; ` +
+      `${WARM_UP} to warm up): ${
+        rates.map((rate) => rate.toFixed(0)).join(", ")
+      } actors/s; ` +
       `median ${median.toFixed(0)}.`,
   );
   await bridge.stop([...warm, ...refs], 60_000);
   // Collect what the actors left behind now, in every thread, not during the next timings.
   await heaps();
   Deno.bench({
-    name: `ringmail: spawn ${BATCH} actors into the pool and get a reply from each`,
+    name:
+      `ringmail: spawn ${BATCH} actors into the pool and get a reply from each`,
     group: "spawn and answer",
     n: 20,
     warmup: 2,
     async fn() {
       const batch = Array.from({ length: BATCH }, () => pool.spawn(Answer));
       for await (
-        const _ of bridge.multiCall(batch.map((ref, i) => [ref as never, i] as const), {
-          timeout: 60_000,
-        })
+        const _ of bridge.multiCall(
+          batch.map((ref, i) => [ref as never, i] as const),
+          {
+            timeout: 60_000,
+          },
+        )
       );
       await bridge.stop(batch, 60_000);
     },
@@ -121,13 +139,21 @@ async function spawnAndAnswer(pool: ReturnType<typeof system.createPool>, count 
 /** Two plain workers playing postMessage roles (see bench/_ring_bench_worker.ts). */
 function postMessagePair(kinds: [Setup["kind"], Setup["kind"]]) {
   const module = new URL("./_ring_bench_worker.ts", import.meta.url);
-  const [a, b] = [new Worker(module, { type: "module" }), new Worker(module, { type: "module" })];
+  const [a, b] = [
+    new Worker(module, { type: "module" }),
+    new Worker(module, { type: "module" }),
+  ];
   workers.push(a, b);
   let done: (() => void) | null = null;
   a.onmessage = b.onmessage = () => done?.();
   const channel = new MessageChannel();
-  a.postMessage({ name: "port", kind: kinds[0], port: channel.port1, size: 8 }, [channel.port1]);
-  b.postMessage({ name: "port", kind: kinds[1], port: channel.port2 }, [channel.port2]);
+  a.postMessage(
+    { name: "port", kind: kinds[0], port: channel.port1, size: 8 },
+    [channel.port1],
+  );
+  b.postMessage({ name: "port", kind: kinds[1], port: channel.port2 }, [
+    channel.port2,
+  ]);
   return (n: number) =>
     new Promise<void>((resolve) => {
       done = resolve;
@@ -144,9 +170,12 @@ function postMessagePair(kinds: [Setup["kind"], Setup["kind"]]) {
   const far = pool.spawn(Ponger); // round-robin: the other worker
   await Promise.all([pinger, near, far].map((ref) => system.started(ref)));
   const postMessage = postMessagePair(["port-ping", "port-pong"]);
-  const group = "ping-pong: two actors on one worker, on two workers, postMessage";
+  const group =
+    "ping-pong: two actors on one worker, on two workers, postMessage";
   Deno.bench({
-    name: `postMessage between two workers (${ROUND_TRIPS / 10} round trips per iteration)`,
+    name: `postMessage between two workers (${
+      ROUND_TRIPS / 10
+    } round trips per iteration)`,
     group,
     baseline: true,
     n: 20,
@@ -156,14 +185,22 @@ function postMessagePair(kinds: [Setup["kind"], Setup["kind"]]) {
       for (let i = 0; i < 10; i++) await postMessage(ROUND_TRIPS / 10);
     },
   });
-  for (const [where, ponger] of [["on one worker", near], ["on two workers", far]] as const) {
+  for (
+    const [where, ponger] of [["on one worker", near], [
+      "on two workers",
+      far,
+    ]] as const
+  ) {
     Deno.bench({
-      name: `ringmail actors ${where} (${ROUND_TRIPS} round trips per iteration)`,
+      name:
+        `ringmail actors ${where} (${ROUND_TRIPS} round trips per iteration)`,
       group,
       n: 100,
       warmup: 10,
       async fn() {
-        await bridge.call(pinger, new Rally(ponger, ROUND_TRIPS), { timeout: 60_000 });
+        await bridge.call(pinger, new Rally(ponger, ROUND_TRIPS), {
+          timeout: 60_000,
+        });
       },
     });
   }
@@ -173,7 +210,10 @@ function postMessagePair(kinds: [Setup["kind"], Setup["kind"]]) {
 {
   const pool = system.createPool({ workers: 2 });
   const sink = pool.spawn(Sink);
-  const sources = Array.from({ length: FAN_IN_SOURCES }, () => pool.spawn(Source));
+  const sources = Array.from(
+    { length: FAN_IN_SOURCES },
+    () => pool.spawn(Source),
+  );
   await Promise.all([sink, ...sources].map((ref) => system.started(ref)));
   const total = FAN_IN_SOURCES * FAN_IN_EACH;
   const postMessage = postMessagePair(["port-send", "port-receive"]);
