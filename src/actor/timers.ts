@@ -28,7 +28,11 @@ import type { ActorRef, Courier } from "./actor_ref.ts";
  * ```
  */
 export interface Timer {
-  /** Cancels it; returns true if it was still going to fire. */
+  /**
+   * Cancels it; returns true if it was still going to fire. A message it sent before is not
+   * taken back: one may still be in its target's mailbox (a handler that must see none after
+   * cancelling checks {@link active}).
+   */
   cancel(): boolean;
   /** Whether it will still fire (once more, at least). */
   readonly active: boolean;

@@ -50,7 +50,8 @@ export class Scheduler extends Actor<Plan | Repeat | string> {
 
   @handles(String)
   onTick(text: string) {
-    if (text !== "tick" || this.#repeat === null) return;
+    // A tick sent before the cancel may still be in the mailbox: ticks count while it runs.
+    if (text !== "tick" || this.#repeat === null || !this.#repeating!.active) return;
     this.#ticks++;
     this.#repeat.target!.send(`tick ${this.#ticks}`);
     if (this.#ticks === this.#repeat.count) this.#repeating!.cancel();
