@@ -174,9 +174,13 @@ Deno.test("actors: each sender's messages arrive in order under load, through a 
 Deno.test("bridge: a late reply to a call that timed out is never returned to a later call", async () => {
   await using t = testSystem();
   const late = t.system.spawn(Procrastinator);
-  await assert.rejects(t.bridge.call(late, "first", { timeout: 50 }), CallTimeoutError);
+  // Started first, and long enough timeouts that each request is handled before its deadline
+  // even on a loaded machine (an expired one would never get its late reply); it never answers
+  // a request before the next one comes, so each call times out all the same.
+  await t.system.started(late);
+  await assert.rejects(t.bridge.call(late, "first", { timeout: 300 }), CallTimeoutError);
   assert.equal(
-    await t.bridge.call(late, "second", { timeout: 50, default: "no reply" }),
+    await t.bridge.call(late, "second", { timeout: 300, default: "no reply" }),
     "no reply",
   );
   // "now" makes it send the late reply to "second" first, then the reply to "now".
