@@ -69,6 +69,7 @@ export {
   CallTimeoutError,
   SpawnError,
   SystemClosedError,
+  UndeliverableError,
   WorkerDiedError,
 } from "./src/system/errors.ts";
 export { Bridge, type CallOptions, type MultiCallResult, type StopOptions } from "./src/bridge.ts";
