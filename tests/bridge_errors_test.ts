@@ -59,15 +59,15 @@ Deno.test("bridge errors: a request whose deadline passes while the actor is bus
   assert.equal(await t.bridge.call(stuck, "ready?", LONG), "ready?");
   stuck.send(1500); // busy for 1.5 s
   // The request's deadline is Date.now() + timeout; the Bridge's own timer runs on
-  // performance.now(). Here the wall clock reads 1 s early while the call is made, so the
-  // deadline passes (at 1 s) long before the Bridge's timer (at 2 s): the actor reaches the
+  // performance.now(). Here the wall clock reads 3 s early while the call is made, so the
+  // deadline passes (at 1 s) long before the Bridge's timer (at 4 s): the actor reaches the
   // request at 1.5 s and its deadline dead letter comes back first, as it does in the race
   // between an actor that reaches a request just late and a timer that fires a little late.
   const realNow = Date.now;
-  Date.now = () => realNow() - 1000;
+  Date.now = () => realNow() - 3000;
   let pending: Promise<unknown>;
   try {
-    pending = t.bridge.call(stuck, "too late", { timeout: 2000 }).then(() => null, (e) => e);
+    pending = t.bridge.call(stuck, "too late", { timeout: 4000 }).then(() => null, (e) => e);
   } finally {
     Date.now = realNow;
   }
@@ -75,8 +75,8 @@ Deno.test("bridge errors: a request whose deadline passes while the actor is bus
   const error = await within(20_000, "the call", pending);
   const elapsed = performance.now() - started;
   assert.ok(error instanceof CallTimeoutError, String(error));
-  assert.match(error.message, /no reply from Stubborn .* within 2000 ms: its deadline passed/);
-  assert.ok(elapsed < 1950, `settled by the dead letter (${elapsed} ms), not the timer`);
+  assert.match(error.message, /no reply from Stubborn .* within 4000 ms: its deadline passed/);
+  assert.ok(elapsed < 3500, `settled by the dead letter (${elapsed} ms), not the timer`);
   await t.until(() => t.deadLetters.some((d) => d.kind === "deadline"), "the dead letter");
 });
 
