@@ -70,6 +70,7 @@ export {
   SpawnError,
   SystemClosedError,
   SystemInWorkerError,
+  UndeliverableError,
   WorkerDiedError,
 } from "./src/system/errors.ts";
 export { Bridge, type CallOptions, type MultiCallResult, type StopOptions } from "./src/bridge.ts";

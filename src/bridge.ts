@@ -8,14 +8,16 @@
  * back with that tag, which is how a reply finds its call. A reply whose call has already
  * settled (timed out, say) finds no call with its tag and is dropped as a dead letter: it can
  * never be returned to a later call. A request that cannot be delivered is answered at once by
- * the system (`Undeliverable`), and a call whose actor dies (stops, or its Worker dies) settles
- * at once: no call ever waits out its timeout for an actor that is gone.
+ * the system (`Undeliverable`, with the dead letter's kind, which call_failure.ts turns into the
+ * caller's error), and a call whose actor dies (stops, or its Worker dies) settles at once: no
+ * call ever waits out its timeout for an actor that is gone.
  *
  * @module
  */
 
 import {
   type ActorRef,
+  type DeadLetterKind,
   Envelope,
   type LoopTimer,
   type RepeatOptions,
@@ -31,7 +33,8 @@ import { type Mailbox, SpinPolicy } from "./ring/mod.ts";
 import { Undeliverable } from "./system/control.ts";
 import { type ActorSystem, type BridgeHost, bridgeHostOf } from "./system/actor_system.ts";
 import { SlotState } from "./system/directory.ts";
-import { ActorDeadError, CallTimeoutError, SystemClosedError } from "./system/errors.ts";
+import { ActorDeadError, SystemClosedError } from "./system/errors.ts";
+import { callFailure } from "./call_failure.ts";
 import { ActorRef as Ref } from "./actor/actor_ref.ts";
 import { Fifo } from "./fifo.ts";
 import { TimerEntry, TimerHeap } from "./timer_heap.ts";
@@ -41,8 +44,10 @@ export interface CallOptions<D = never> {
   /** Milliseconds to wait for the reply. Default 5000. It is also the request's deadline. */
   timeout?: number;
   /**
-   * What the call resolves to when no reply comes in time, or the actor is gone. Without it the
-   * call rejects with `CallTimeoutError` or `ActorDeadError`.
+   * What the call resolves to when no reply comes because of the actor's state: it is gone
+   * (instead of `ActorDeadError`), its mailbox stayed full (`MailboxFullError`), or it did not
+   * reach the request in time (`CallTimeoutError`). Not when the request itself cannot be
+   * handled (`UndeliverableError`, `CodecError`): that is a bug a default would hide.
    */
   default?: D;
   /** Abandons the call; it then rejects with the signal's reason. */
@@ -199,11 +204,18 @@ export class Bridge implements Disposable {
    * @param request the message; the call's timeout is also its deadline: an actor does not start
    * handling a request whose caller has stopped waiting.
    * @param options timeout (ms, default 5000), default, signal.
-   * @returns the reply; or `options.default` when no reply came in time or the actor is gone.
-   * @throws {CallTimeoutError} when no reply came in time and no default was given.
+   * @returns the reply; or `options.default` when the actor is gone, its mailbox stayed full,
+   * or no reply came in time.
    * @throws {ActorDeadError} at once when the actor is gone (stopped, never started, its Worker
-   * died) and no default was given.
-   * @throws {CodecError} when the request cannot be sent.
+   * died) and no default was given: a retry to this ref will not succeed.
+   * @throws {MailboxFullError} when the request waited in the actor's full mailbox for the whole
+   * send timeout and no default was given: the actor is alive, a retry later may succeed.
+   * @throws {CallTimeoutError} when no reply came in time, or the actor reached the request after
+   * its deadline (the timeout), and no default was given.
+   * @throws {UndeliverableError} when the actor cannot take the request as it is (its Worker
+   * cannot decode it, or it has no handler for it; `kind` says which) or its reply could not be
+   * decoded, even with a default.
+   * @throws {CodecError} when the request cannot be sent, even with a default.
    */
   call<M, R = unknown, D = never>(
     target: ActorRef<M>,
@@ -303,12 +315,20 @@ export class Bridge implements Disposable {
 
   /** The call's actor is gone: its default, or ActorDeadError. */
   #gone(call: PendingCall, reason: string): void {
-    if (call.hasDefault) this.#settle(call, true, call.fallback);
-    else {this.#settle(
-        call,
-        false,
-        new ActorDeadError(`no reply from ${this.#nameOf(call)}: ${reason}`),
-      );}
+    // Whatever ended the actor ("stopped" stands for all): the caller's answer is the same.
+    this.#fail(call, "stopped", reason);
+  }
+
+  /** The call gets no reply, for a reason of `kind`: its default, or the error of that kind. */
+  #fail(call: PendingCall, kind: DeadLetterKind, reason: string, cause?: unknown): void {
+    const failure = callFailure(
+      kind,
+      { subject: this.#nameOf(call), timeout: call.timeout },
+      reason,
+      cause,
+    );
+    if (call.hasDefault && failure.defaultStandsIn) this.#settle(call, true, call.fallback);
+    else this.#settle(call, false, failure.error);
   }
 
   #nameOf(call: PendingCall): string {
@@ -342,22 +362,16 @@ export class Bridge implements Disposable {
     ) {
       const call = entry.value;
       call.deadline = null;
-      if (call.hasDefault) this.#settle(call, true, call.fallback);
-      else {
-        this.#settle(
-          call,
-          false,
-          new CallTimeoutError(`no reply from ${this.#nameOf(call)} within ${call.timeout} ms`),
-        );
-      }
+      // The request's deadline passes now too: the same failure as the actor would report.
+      this.#fail(call, "deadline", "");
     }
     this.#armTimer();
   }
 
   /**
    * Sends each request to its target at once and yields the replies in the order they arrive,
-   * each with its target. A call that gets no reply yields its `default` as reply, or (without a
-   * default) an `error` saying why.
+   * each with its target. A call that gets no reply yields its `default` as reply, or an `error`
+   * saying why: the same error (and the same use of the default) as {@link call}.
    *
    * @param calls pairs of target and request.
    * @param options timeout (ms, default 5000) for every call, default, signal.
@@ -408,6 +422,8 @@ export class Bridge implements Disposable {
    * stands for an actor that did not stop in time.
    * @returns `Stopped` (or the default) per actor.
    * @throws {CallTimeoutError} when an actor did not answer in time and no default was given.
+   * @throws {MailboxFullError} when an actor's mailbox stayed full for the send timeout (it is
+   * still running) and no default was given.
    */
   stop<D = never>(
     actors: Iterable<ActorRef<never>>,
@@ -605,7 +621,8 @@ export class Bridge implements Disposable {
         mailbox.release();
         const call = this.#pending.get(this.#isMine() ? tag : 0);
         if (call !== undefined) {
-          this.#gone(call, `its reply could not be decoded: ${(error as Error).message}`);
+          const reason = `its reply could not be decoded: ${(error as Error).message}`;
+          this.#fail(call, "undecodable", reason, error);
         }
         continue;
       }
@@ -623,7 +640,7 @@ export class Bridge implements Disposable {
           courier.deadLetter(self, this.#envelope.sender, message, "stale", reason);
         }
       } else if (message instanceof Undeliverable) {
-        this.#gone(call, message.reason);
+        this.#fail(call, message.kind, message.reason);
       } else {
         this.#settle(call, true, message);
       }

@@ -4,7 +4,8 @@ import { RingmailError } from "../errors.ts";
  * A mailbox had no room for a message before the send's timeout passed.
  *
  * The receiver is slower than its senders; raise the mailbox capacity, slow the senders down,
- * or give the send a longer timeout.
+ * or give the send a longer timeout. A Bridge call whose request waited that long gets it too:
+ * the receiver is still running, so a retry later may succeed.
  *
  * @example
  * ```ts

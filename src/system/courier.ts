@@ -394,7 +394,7 @@ export class SystemCourier implements Courier {
     if (sender !== null && sender === this.systemSender) return;
     this.directory.countDeadLetter();
     if (sender !== null && sender.tag !== 0 && !(message instanceof Undeliverable)) {
-      this.#tryPost(sender, new Undeliverable(target, reason));
+      this.#tryPost(sender, new Undeliverable(target, kind, reason));
     }
     this.sink?.deadLetter(target, sender, message, kind, reason);
   }

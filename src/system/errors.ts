@@ -1,8 +1,11 @@
 import { RingmailError } from "../errors.ts";
+import type { DeadLetterKind } from "../actor/messages.ts";
 
 /**
- * The actor a call or a send was waiting on is gone: it stopped, failed to start, or its Worker
- * died. Raised at once, never after a timeout.
+ * The actor a call or a send was waiting on is gone: it stopped, failed to start, its Worker
+ * died, or a shutdown cut it off. Raised at once, never after a timeout. Never for an actor that
+ * is only busy: a Bridge call to one gets `MailboxFullError` (its mailbox stayed full) or
+ * `CallTimeoutError` (it was too late), and one it cannot take gets `UndeliverableError`.
  *
  * @example
  * ```ts
@@ -17,7 +20,9 @@ import { RingmailError } from "../errors.ts";
 export class ActorDeadError extends RingmailError {}
 
 /**
- * A Bridge call got no reply before its timeout (and no `default` was given).
+ * A Bridge call got no reply before its timeout (and no `default` was given): the Bridge's timer
+ * fired, or the actor reached the request after its deadline (the call's timeout) and said so
+ * first. The actor may still be running: a retry may succeed.
  *
  * @example
  * ```ts
@@ -95,3 +100,33 @@ export class WorkerDiedError extends RingmailError {}
  * ```
  */
 export class SystemInWorkerError extends RingmailError {}
+
+/**
+ * A Bridge call's request reached a running actor that cannot take it as it is: its Worker could
+ * not decode it (`kind` `"undecodable"`: a class registered only where the call was made), or the
+ * actor has no handler for it (`"no-handler"`). Retrying the same request fails the same way;
+ * fix the request or the actor. A call's `default` does not stand in for it.
+ *
+ * @example
+ * ```ts
+ * import { UndeliverableError } from "@ringmail/actors";
+ *
+ * const error: unknown = new UndeliverableError("no-handler", "Shop has no handler for it");
+ * if (error instanceof UndeliverableError) console.log(error.kind); // "no-handler"
+ * ```
+ */
+export class UndeliverableError extends RingmailError {
+  /** Why the request was not handled: the kind of its dead letter. */
+  readonly kind: DeadLetterKind;
+
+  /**
+   * Makes the error.
+   * @param kind the kind of the request's dead letter.
+   * @param message what went wrong and what to do about it.
+   * @param options the `cause`, when another error led to this one.
+   */
+  constructor(kind: DeadLetterKind, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.kind = kind;
+  }
+}

@@ -12,6 +12,7 @@ import {
   Stop,
   Stopped,
   SystemClosedError,
+  UndeliverableError,
 } from "../../mod.ts";
 import { Doubler, Echo, Task } from "../_actors/basic.ts";
 import {
@@ -92,11 +93,11 @@ Deno.test("actors: OtherMessage takes classes without a handler and plain values
   );
   assert.equal(unhandled.n, 7);
   // A class the actor's Worker never registered cannot be decoded there: the call settles at
-  // once, saying why.
+  // once, saying why (the actor is alive: not an ActorDeadError).
   await assert.rejects(
     call(new Task(7)),
     (error: unknown) =>
-      error instanceof ActorDeadError &&
+      error instanceof UndeliverableError && error.kind === "undecodable" &&
       /unknown message class id .* Import the module/.test(error.message),
   );
 });
