@@ -7,6 +7,7 @@
 
 import { Actor, CellState, handles, portableError, StrategyCache } from "../actor/mod.ts";
 import { decode } from "../codec/mod.ts";
+import { RingmailError } from "../errors.ts";
 import { SpawnError } from "./errors.ts";
 import {
   ActorStarted,
@@ -172,10 +173,13 @@ async function loadActorClass(module: string, exportName: string) {
   try {
     exports = await import(module);
   } catch (error) {
+    // Our own errors (top-level code that made a system) carry their fix; others are a module
+    // that could not be found or evaluated.
+    const advice = error instanceof RingmailError ? "" : "; check that the file exists and " +
+      "that `static readonly module = import.meta.url` is set in the class's own module";
     throw new SpawnError(
       `cannot load the module of ${exportName} (${module}) in its Worker: ` +
-        `${error instanceof Error ? error.message : String(error)}; check that the file exists ` +
-        `and that \`static readonly module = import.meta.url\` is set in the class's own module`,
+        `${error instanceof Error ? error.message : String(error)}${advice}`,
       { cause: error },
     );
   }
