@@ -5,12 +5,21 @@
  * @module
  */
 
-/** A copy of a thrown value that the codec can always carry: name, message and stack. */
-export function portableError(error: unknown): Error {
+/** How many causes deep a copy goes: a cycle of causes (or a very long chain) stops there. */
+const MAX_CAUSES = 8;
+
+/**
+ * A copy of a thrown value that the codec can always carry: name, message, stack, and its
+ * `cause` chain copied the same way (the root cause is often the one that says what to do).
+ */
+export function portableError(error: unknown, depth = 0): Error {
   if (!(error instanceof Error)) return new Error(`a non-Error value was thrown: ${String(error)}`);
   const copy = new Error(error.message);
   copy.name = error.name;
   copy.stack = error.stack;
+  if (error.cause !== undefined && depth < MAX_CAUSES) {
+    copy.cause = portableError(error.cause, depth + 1);
+  }
   return copy;
 }
 

@@ -158,6 +158,7 @@ export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied> {
     );
     const spawnError = error instanceof SpawnError ? error : new SpawnError(
       `cannot start ${name}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
     );
     runtime.courier.deliver(
       runtime.guardian,
