@@ -31,10 +31,12 @@ export { RingmailError } from "./src/errors.ts";
 export {
   Actor,
   type ActorClass,
+  type ActorContext,
   type ChildOptions,
   type MessagesOf,
   type Received,
 } from "./src/actor/actor.ts";
+export { ActorDefinitionError } from "./src/actor/errors.ts";
 export { ActorNotStartedError, ActorRef, type SendOptions } from "./src/actor/actor_ref.ts";
 export {
   type Handler,

@@ -48,9 +48,9 @@ export class Supervisor extends Actor<string | Terminated> {
   };
   #child: ActorRef<string> | null = null;
   readonly #ends: string[] = [];
-  override onStart() {
-    this.#child = this.spawn(Counter);
-    this.watch(this.#child);
+  override preStart() {
+    this.#child = this.context.spawn(Counter);
+    this.context.watch(this.#child);
   }
   #askedForEnds: ActorRef | null = null;
   @handles(String)

@@ -1,16 +1,15 @@
 /**
- * `deno task example`: the seed's two programs, on ringmail.
+ * `deno task example`: the seed's two programs, on ringmail, with the seed's own names.
  */
 import * as pingpong from "./pingpong.ts";
 import * as warehouse from "./warehouse.ts";
 
 console.log("— warehouse: a Worker doubles numbers into two Warehouses —");
 const stock = await warehouse.run();
-console.log("positives:", stock.positives);
-console.log("negatives:", stock.negatives);
-console.log("stopping three actors:", stock.stopped.map((reply) => reply.constructor.name));
+console.log(stock.positives, "# should be [ 2, 4, 6 ]");
+console.log(stock.negatives, "# should be [ -4, -8, -12 ]");
+console.log(stock.stopped, "# should be [ Stopped {}, Stopped {}, Stopped {} ]");
 
-console.log("\n— ping-pong: a Pinger and a Ponger, each in its own Worker —");
-const rally = await pingpong.run();
-for (const line of rally.log) console.log(line);
-console.log("stopping both:", rally.stopped.map((reply) => reply.constructor.name));
+console.log("\n— ping-pong: a Pinger and a Ponger, each in its own Worker, for 100 ms —");
+const stopped = await pingpong.run();
+console.log("\n" + `stopping both: ${stopped.map((reply) => reply.constructor.name).join(", ")}`);

@@ -1,94 +1,69 @@
 /**
- * The seed's second example: a Pinger and a Ponger bat a ball back and forth — Ping, Pong,
- * Ping, Pong — each in its own Worker, then both stop cleanly.
+ * The seed's second example, with its own names: a Pinger, sent `Start(ponger)`, serves a Ping;
+ * the Ponger answers each Ping with a Pong and the Pinger each Pong with a Ping — printing "+"
+ * and "-" — in two Workers, endlessly, until the program stops both after 100 ms.
  *
- *   deno run --allow-read examples/pingpong.ts
+ *   deno run --allow-read examples/pingpong.ts     # should print lots of +-+-+-
  */
-import {
-  Actor,
-  type ActorRef,
-  ActorSystem,
-  Bridge,
-  handles,
-  message,
-  type Stopped,
-} from "../mod.ts";
+import { Actor, type ActorRef, ActorSystem, Bridge, handles, message, Stopped } from "../mod.ts";
+
+/** The seed's `Start`: tells the Pinger whom to play with. */
+@message()
+export class Start {
+  constructor(readonly target: ActorRef<Ping> | null = null) {}
+}
 
 /** The ball, going out. */
 @message()
-export class Ping {
-  constructor(readonly count = 0) {}
-}
+export class Ping {}
 
 /** The ball, coming back. */
 @message()
-export class Pong {
-  constructor(readonly count = 0) {}
+export class Pong {}
+
+/** Where the players print their strokes (stdout here; a test may look elsewhere). */
+const print = (text: string) => Deno.stdout.writeSync(new TextEncoder().encode(text));
+
+/** The seed's `Pinger`. `onStart` is its handler for `Start`, as in the seed. */
+export class Pinger extends Actor<Start | Pong> {
+  static readonly module = import.meta.url;
+
+  @handles(Start)
+  onStart(start: Start) {
+    start.target!.send(new Ping());
+  }
+
+  @handles(Pong)
+  onPong(_: Pong, sender: ActorRef | null) {
+    print("-");
+    sender?.send(new Ping());
+  }
 }
 
-/** Starts a rally of `rounds` round trips with `ponger`; the answer is the rally's log. */
-@message()
-export class Serve {
-  constructor(readonly ponger: ActorRef<Ping> | null = null, readonly rounds = 0) {}
-}
-
-/** Answers every Ping with a Pong. */
+/** The seed's `Ponger`. */
 export class Ponger extends Actor<Ping> {
   static readonly module = import.meta.url;
 
   @handles(Ping)
-  onPing(ping: Ping, sender: ActorRef | null) {
-    sender?.send(new Pong(ping.count));
+  onPing(_: Ping, sender: ActorRef | null) {
+    print("+");
+    sender?.send(new Pong());
   }
 }
 
-/** Serves, returns every Pong with the next Ping, and reports the rally when it is over. */
-export class Pinger extends Actor<Serve | Pong> {
-  static readonly module = import.meta.url;
-  #log: string[] = [];
-  #rounds = 0;
-  #umpire: ActorRef | null = null;
-
-  @handles(Serve)
-  onServe(serve: Serve, sender: ActorRef | null) {
-    this.#log = [];
-    this.#rounds = serve.rounds;
-    this.#umpire = sender;
-    this.#hit(serve.ponger!, 1);
-  }
-
-  @handles(Pong)
-  onPong(pong: Pong, sender: ActorRef | null) {
-    this.#log.push(`Pong ${pong.count}`);
-    if (pong.count < this.#rounds) this.#hit(sender as ActorRef<Ping>, pong.count + 1);
-    else this.#umpire?.send(this.#log);
-  }
-
-  #hit(ponger: ActorRef<Ping>, count: number) {
-    this.#log.push(`Ping ${count}`);
-    ponger.send(new Ping(count));
-  }
-}
-
-/** What the example produces. */
-export interface PingPongResult {
-  log: string[];
-  stopped: Stopped[];
-}
-
-/** Plays a rally of `rounds`, then stops both players. */
-export async function run(rounds = 5): Promise<PingPongResult> {
+/** Runs the seed's program: a rally of `ms` milliseconds, then both players are stopped. */
+export async function run(ms = 100): Promise<Stopped[]> {
   await using system = new ActorSystem();
   using bridge = new Bridge(system);
-  const ponger = system.spawn(Ponger);
   const pinger = system.spawn(Pinger);
-  const log = await bridge.call(pinger, new Serve(ponger, rounds), { timeout: 10_000 }) as string[];
-  const stopped = await bridge.stop([pinger, ponger], 10_000);
-  return { log, stopped };
+  const ponger = system.spawn(Ponger);
+  pinger.send(new Start(ponger));
+  await new Promise((resolve) => setTimeout(resolve, ms)); // the seed's time.sleep(0.1)
+  return await bridge.stop([pinger, ponger], { timeout: 1000 });
 }
 
 if (import.meta.main) {
-  const { log, stopped } = await run();
-  for (const line of log) console.log(line);
-  console.log("stopped:", stopped.length, "actors");
+  const stopped = await run();
+  print("\n");
+  console.log(stopped.every((reply) => reply instanceof Stopped) ? "both stopped" : stopped);
 }

@@ -1,14 +1,19 @@
 /**
- * The seed's first example: a Worker that doubles numbers and files each result in one of two
- * Warehouses, positives in one and negatives in the other; then the main program asks each
- * Warehouse what it holds, and stops all three actors.
+ * The seed's first example, with its own names: a Worker applies its skill to each Task and
+ * sends the output to the Task's destination, one of two Warehouses (positives, negatives);
+ * then the main program asks each Warehouse for its inventory (GetInventory) and stops all three.
  *
  *   deno run --allow-read examples/warehouse.ts
  *
- * The seed gave its Worker a skill as a function (`lambda x: x * 2`). A function cannot cross
- * to another thread: its closure lives in the heap of the thread that made it. The honest
- * equivalent is a registered message class whose method is the skill: the class's code is
- * loaded in every Worker, and only its data (the factor) crosses.
+ * Two things differ from the seed, both because threads are real here:
+ * - The seed gave its Worker a skill as a function (`lambda x: x * 2`). A function cannot cross
+ *   to another thread: its closure lives in the heap of the thread that made it. The honest
+ *   equivalent is a registered message class whose method is the skill: the class's code is
+ *   loaded in every Worker, and only its data (the factor) crosses.
+ * - The seed asked the Warehouses right after sending the Tasks, and was right only by luck of
+ *   timing: the Worker's outputs and the Bridge's GetInventory come from different senders, so
+ *   nothing orders them. Here the program first asks the Worker to `Flush`, which it answers
+ *   once every output before it is on its way (one sender's messages arrive in order).
  */
 import {
   Actor,
@@ -17,10 +22,21 @@ import {
   Bridge,
   handles,
   message,
+  OtherMessage,
   type Stopped,
 } from "../mod.ts";
 
-/** A skill that multiplies: the code travels as the class, the factor as data. */
+/** The seed's `GetInventory`: asks a Warehouse what it holds. */
+@message()
+export class GetInventory {}
+
+/** The seed's `Task`: an input, and the Warehouse its output goes to. */
+@message()
+export class Task {
+  constructor(readonly input = 0, readonly destination: ActorRef<number> | null = null) {}
+}
+
+/** A skill that multiplies (the seed's `lambda x: x * 2`): the code travels as the class. */
 @message()
 export class Multiply {
   constructor(readonly factor = 1) {}
@@ -29,53 +45,42 @@ export class Multiply {
   }
 }
 
-/** Asks a Warehouse for what it holds. */
-@message()
-export class Inventory {}
-
-/** Asks the Worker to answer once every number sent before has been filed. */
+/** Answered once every output sent before it is on its way. */
 @message()
 export class Flush {}
 
-/** Keeps every number it is given, in order. */
-export class Warehouse extends Actor<number | Inventory> {
-  static readonly module = import.meta.url;
-  readonly #items: number[] = [];
-
-  @handles(Number)
-  store(item: number) {
-    this.#items.push(item);
-  }
-
-  @handles(Inventory)
-  list(_: Inventory, sender: ActorRef | null) {
-    sender?.send([...this.#items]);
-  }
-}
-
-/** Applies its skill to each number and files the result by sign. */
-export class Worker extends Actor<number | Flush> {
+/** The seed's `Worker`: applies its skill to each Task's input. */
+export class Worker extends Actor<Task | Flush> {
   static readonly module = import.meta.url;
 
-  constructor(
-    readonly skill: Multiply,
-    readonly positives: ActorRef<number>,
-    readonly negatives: ActorRef<number>,
-  ) {
+  constructor(readonly skill: Multiply) {
     super();
   }
 
-  @handles(Number)
-  work(value: number) {
-    const result = this.skill.apply(value);
-    (result >= 0 ? this.positives : this.negatives).send(result);
+  @handles(Task)
+  onTask(task: Task) {
+    task.destination!.send(this.skill.apply(task.input));
   }
 
   @handles(Flush)
-  flush(_: Flush, sender: ActorRef | null) {
-    // Messages from one sender arrive in order: what this worker sent before this answer
-    // reaches the warehouses before anything the caller sends them after it.
-    sender?.send("filed");
+  onFlush(_: Flush, sender: ActorRef | null) {
+    sender?.send("flushed");
+  }
+}
+
+/** The seed's `Warehouse`: keeps every result it is sent, in order. */
+export class Warehouse extends Actor<unknown> {
+  static readonly module = import.meta.url;
+  readonly #inventory: unknown[] = [];
+
+  @handles(GetInventory)
+  onGetInventory(_: GetInventory, sender: ActorRef | null) {
+    sender?.send([...this.#inventory]); // a copy, as the seed's comment asks
+  }
+
+  @handles(OtherMessage)
+  onTaskResult(result: unknown) {
+    this.#inventory.push(result);
   }
 }
 
@@ -86,25 +91,28 @@ export interface WarehouseResult {
   stopped: Stopped[];
 }
 
-/** Runs the example; returns what the warehouses held and the three `Stopped` answers. */
+/** Runs the seed's program; returns what the warehouses held and the three `Stopped` answers. */
 export async function run(): Promise<WarehouseResult> {
   await using system = new ActorSystem();
   using bridge = new Bridge(system);
+  const worker = system.spawn(Worker, new Multiply(2));
   const positives = system.spawn(Warehouse);
   const negatives = system.spawn(Warehouse);
-  const worker = system.spawn(Worker, new Multiply(2), positives, negatives);
 
-  for (const value of [1, -2, 2, -4, 3, -6]) worker.send(value);
-  await bridge.call(worker, new Flush(), { timeout: 10_000 });
-  const held = await bridge.call(positives, new Inventory(), { timeout: 10_000 });
-  const owed = await bridge.call(negatives, new Inventory(), { timeout: 10_000 });
-  const stopped = await bridge.stop([worker, positives, negatives], 10_000);
+  for (const value of [1, 2, 3, -2, -4, -6]) {
+    const warehouse = value >= 0 ? positives : negatives;
+    worker.send(new Task(value, warehouse));
+  }
+  await bridge.call(worker, new Flush(), { timeout: 1000 });
+  const held = await bridge.call(positives, new GetInventory(), { timeout: 1000 });
+  const owed = await bridge.call(negatives, new GetInventory(), { timeout: 1000 });
+  const stopped = await bridge.stop([worker, positives, negatives], { timeout: 1000 });
   return { positives: held as number[], negatives: owed as number[], stopped };
 }
 
 if (import.meta.main) {
   const result = await run();
-  console.log("positives:", result.positives);
-  console.log("negatives:", result.negatives);
-  console.log("stopped:", result.stopped.length, "actors");
+  console.log(result.positives); // should be [ 2, 4, 6 ]
+  console.log(result.negatives); // should be [ -4, -8, -12 ]
+  console.log(result.stopped); // should be [ Stopped {}, Stopped {} , Stopped {} ]
 }

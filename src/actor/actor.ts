@@ -6,6 +6,7 @@
  */
 
 import { ActorNotStartedError, type ActorRef } from "./actor_ref.ts";
+import { ActorDefinitionError } from "./errors.ts";
 import type { Stop } from "./messages.ts";
 import type { RepeatOptions, Timer } from "./timers.ts";
 
@@ -19,7 +20,7 @@ export type ActorClass<A extends Actor<any> = Actor<any>> = (new (...args: any[]
   readonly module: string;
 };
 
-/** Options of {@link Actor.spawnWith}: how to start a child. */
+/** Options of {@link ActorContext.spawnWith}: how to start a child. */
 export interface ChildOptions {
   /** The child's name in errors and logs. Default: its class name. */
   name?: string;
@@ -35,7 +36,7 @@ export interface ChildOptions {
   sendTimeout?: number;
 }
 
-/** A message taken with {@link Actor.receive}, with who sent it. */
+/** A message taken with {@link ActorContext.receive}, with who sent it. */
 export interface Received<M = unknown> {
   /** The message. */
   readonly message: M;
@@ -43,45 +44,136 @@ export interface Received<M = unknown> {
   readonly sender: ActorRef<unknown> | null;
 }
 
-/** What the runtime gives an actor while it runs. */
-export interface ActorContext {
-  /** The actor's own ref. */
-  readonly self: ActorRef<unknown>;
+/**
+ * What the runtime gives an actor while it runs: `this.context` inside the actor. Everything an
+ * actor can do besides handling messages lives here, so that no name a handler might have (the
+ * seed's `preStart` for a `Start` message, `name`, `send`, `watch`, ...) is taken by the base
+ * class. Only `self`, `context`, `preStart` and `postStop` are (see {@link Actor}).
+ *
+ * @typeParam M the messages the actor accepts.
+ *
+ * @example A parent that names itself in what it logs and watches its child
+ * ```ts
+ * import { Actor, handles, Terminated } from "@ringmail/actors";
+ *
+ * export class Child extends Actor<string> {
+ *   static readonly module = import.meta.url;
+ * }
+ *
+ * export class Parent extends Actor<string | Terminated> {
+ *   static readonly module = import.meta.url;
+ *   readonly #child = this.context.spawn(Child);
+ *   override preStart() {
+ *     this.context.watch(this.#child);
+ *   }
+ *   @handles(Terminated)
+ *   onTerminated(end: Terminated) {
+ *     console.log(`${this.context.name}: my child ended (${end.kind})`);
+ *   }
+ * }
+ * ```
+ */
+export interface ActorContext<M = unknown> {
+  /** The actor's own ref (also `this.self`). */
+  readonly self: ActorRef<M | Stop>;
   /** The actor's name, for logs and errors (the class name unless spawn gave another). */
   readonly name: string;
-  /** Waits (blocking the Worker) for the actor's next message; see {@link Actor.receive}. */
-  receive(timeoutMs: number): Received | null;
-  /** See {@link Actor.sendAfter}. */
-  sendAfter(delayMs: number, target: ActorRef<unknown>, message: unknown): Timer;
-  /** See {@link Actor.sendEvery}. */
-  sendEvery(
+  /**
+   * The actor that spawned this one and supervises it; `null` for an actor spawned by the
+   * system (its supervisor is then the system's strategy).
+   */
+  readonly parent: ActorRef<unknown> | null;
+  /** This actor's children that have not ended (as far as it has heard). */
+  readonly children: readonly ActorRef<unknown>[];
+  /**
+   * Starts a child of this actor: like `system.spawn`, and the child is supervised by this
+   * actor's class (its `static readonly supervision`, see `SupervisionStrategy`): when a
+   * handler of the child throws, that strategy resumes, restarts, stops it, or escalates the
+   * failure to this actor. Children stop when their parent stops or restarts.
+   *
+   * @param actorClass an exported subclass of `Actor` with `static readonly module = import.meta.url`.
+   * @param args the constructor's arguments; they travel to the child's Worker through the codec.
+   * @returns the child's ref, at once; messages sent before it runs wait in its mailbox.
+   * @throws {TypeError} when `actorClass` is not an actor class with a `module`.
+   * @throws {CodecError} when an argument cannot be sent.
+   */
+  spawn<C extends ActorClass>(
+    actorClass: C,
+    ...args: ConstructorParameters<C>
+  ): ActorRef<MessagesOf<InstanceType<C>>>;
+  /**
+   * {@link spawn} with options: a name, a place (`near`), a mailbox size, a send timeout.
+   * @throws {RangeError} when an option is out of range.
+   */
+  spawnWith<C extends ActorClass>(
+    actorClass: C,
+    options: ChildOptions,
+    ...args: ConstructorParameters<C>
+  ): ActorRef<MessagesOf<InstanceType<C>>>;
+  /**
+   * Watches `target`: when it ends (stops, fails for good, fails to start, or its Worker
+   * dies) this actor gets one `Terminated` message for it. Watching an actor that has already
+   * ended gets `Terminated` at once (kind `"not-running"`). Watching twice is watching once.
+   * @throws {TypeError} when `target` is this actor itself, or belongs to another system.
+   */
+  watch(target: ActorRef<never>): void;
+  /** Stops watching `target`: no `Terminated` for it arrives after this, even one on its way. */
+  unwatch(target: ActorRef<never>): void;
+  /**
+   * Waits for this actor's next message and returns it with its sender, instead of letting it
+   * go to a handler: the seed's "react loop" style, for use inside a handler. Blocks the actor's
+   * Worker while it waits (other actors sharing the Worker wait too).
+   *
+   * @param timeoutMs how long to wait, in milliseconds. Default: forever.
+   * @returns the next message and its sender, or `null` when the timeout passed first. A `Stop`
+   * is returned like any message: the handler decides what to do with it.
+   */
+  receive(timeoutMs?: number): Received | null;
+  /**
+   * Sends `message` to `target` after `delayMs`, from this actor. The message is encoded now
+   * (later changes to it are not sent). The timer runs in this actor's Worker, costs no thread,
+   * and is cancelled if the actor stops first.
+   * @returns the timer, to cancel it.
+   * @throws {RangeError} for a negative or non-finite delay.
+   * @throws {CodecError} when the message cannot be sent.
+   */
+  sendAfter<T>(delayMs: number, target: ActorRef<T>, message: NoInfer<T>): Timer;
+  /**
+   * Sends `message` to `target` every `intervalMs` (the first after `options.initialDelay`,
+   * default the interval), from this actor, until cancelled or the actor stops.
+   * @returns the timer, to cancel it.
+   * @throws {RangeError} for an interval that is not a positive finite number.
+   * @throws {CodecError} when the message cannot be sent.
+   */
+  sendEvery<T>(
     intervalMs: number,
-    target: ActorRef<unknown>,
-    message: unknown,
+    target: ActorRef<T>,
+    message: NoInfer<T>,
     options?: RepeatOptions,
   ): Timer;
-  /** See {@link Actor.setReceiveTimeout}. */
+  /**
+   * After `ms` without any message, this actor gets a `ReceiveTimeout` message (and again after
+   * each further `ms` of quiet); `null` turns it off.
+   * @throws {RangeError} for a duration that is not a positive finite number.
+   */
   setReceiveTimeout(ms: number | null): void;
-  /** See {@link Actor.spawnWith}. */
-  spawnChild(actorClass: ActorClass, options: ChildOptions, args: unknown[]): ActorRef<unknown>;
-  /** See {@link Actor.watch}. */
-  watch(target: ActorRef<unknown>): void;
-  /** See {@link Actor.unwatch}. */
-  unwatch(target: ActorRef<unknown>): void;
-  /** See {@link Actor.parent}. */
-  readonly parent: ActorRef<unknown> | null;
-  /** See {@link Actor.children}. */
-  readonly children: readonly ActorRef<unknown>[];
+  /**
+   * Stops this actor once the message being handled is done (an async handler: once it
+   * settles), ahead of whatever waits in its mailbox — unlike `this.self.send(new Stop())`,
+   * which waits its turn. `postStop` runs, children stop, what is left in the mailbox becomes
+   * dead letters, watchers get `Terminated` ("stopped itself").
+   */
+  stop(): void;
 }
 
 /** The context of the actor being constructed: the base constructor picks it up. */
-let constructing: ActorContext | null = null;
+let constructing: ActorContext<unknown> | null = null;
 
-/** @internal Constructs an actor of `actorClass` whose `self`, `name`, `receive` use `context`. */
+/** @internal Constructs an actor of `actorClass` whose `self` and `context` are `context`'s. */
 export function constructActor<A extends Actor<unknown>>(
   actorClass: new (...args: never[]) => A,
   args: readonly unknown[],
-  context: ActorContext,
+  context: ActorContext<unknown>,
 ): A {
   const previous = constructing;
   constructing = context;
@@ -127,11 +219,11 @@ export function constructActor<A extends Actor<unknown>>(
  * ```
  */
 export abstract class Actor<M = unknown> {
-  readonly #context: ActorContext | null;
+  readonly #context: ActorContext<M> | null;
 
   /** Binds the actor to the runtime that is constructing it (none when made with `new`). */
   constructor() {
-    this.#context = constructing;
+    this.#context = constructing as ActorContext<M> | null;
   }
 
   /**
@@ -139,185 +231,63 @@ export abstract class Actor<M = unknown> {
    * @throws {ActorNotStartedError} when the actor was made with `new` instead of spawned.
    */
   get self(): ActorRef<M | Stop> {
-    return this.#started().self as ActorRef<M | Stop>;
+    return this.context.self;
   }
 
   /**
-   * The actor's name: its class name, or the name given at spawn.
+   * What the runtime gives this actor: its name, parent and children, spawning, watching,
+   * timers, a blocking receive, stopping itself. See {@link ActorContext}.
    * @throws {ActorNotStartedError} when the actor was made with `new` instead of spawned.
    */
-  get name(): string {
-    return this.#started().name;
-  }
-
-  /**
-   * Sends `message` to this actor itself (through its mailbox, after what is already there).
-   * @throws {ActorNotStartedError} when the actor was made with `new` instead of spawned.
-   */
-  send(message: M): void {
-    this.#started().self.send(message);
-  }
-
-  /**
-   * Waits for this actor's next message and returns it with its sender, instead of letting it
-   * go to a handler: the seed's "react loop" style, for use inside a handler. Blocks the actor's
-   * Worker while it waits (other actors sharing the Worker wait too).
-   *
-   * @param timeoutMs how long to wait, in milliseconds. Default: forever.
-   * @returns the next message and its sender, or `null` when the timeout passed first. A `Stop`
-   * is returned like any message: the handler decides what to do with it.
-   * @throws {ActorNotStartedError} when the actor was made with `new` instead of spawned.
-   */
-  protected receive(timeoutMs: number = Infinity): Received | null {
-    return this.#started().receive(timeoutMs);
-  }
-
-  /**
-   * Sends `message` to `target` after `delayMs`, from this actor. The message is encoded now
-   * (later changes to it are not sent). The timer runs in this actor's Worker, costs no thread,
-   * and is cancelled if the actor stops first.
-   * @returns the timer, to cancel it.
-   * @throws {RangeError} for a negative or non-finite delay.
-   * @throws {CodecError} when the message cannot be sent.
-   */
-  protected sendAfter<T>(delayMs: number, target: ActorRef<T>, message: NoInfer<T>): Timer {
-    return this.#started().sendAfter(delayMs, target as ActorRef<unknown>, message);
-  }
-
-  /**
-   * Sends `message` to `target` every `intervalMs` (the first after `options.initialDelay`,
-   * default the interval), from this actor, until cancelled or the actor stops.
-   * @returns the timer, to cancel it.
-   * @throws {RangeError} for an interval that is not a positive finite number.
-   * @throws {CodecError} when the message cannot be sent.
-   */
-  protected sendEvery<T>(
-    intervalMs: number,
-    target: ActorRef<T>,
-    message: NoInfer<T>,
-    options?: RepeatOptions,
-  ): Timer {
-    return this.#started().sendEvery(intervalMs, target as ActorRef<unknown>, message, options);
-  }
-
-  /**
-   * After `ms` without any message, this actor gets a `ReceiveTimeout` message (and again after
-   * each further `ms` of quiet); `null` turns it off.
-   * @throws {RangeError} for a duration that is not a positive finite number.
-   */
-  protected setReceiveTimeout(ms: number | null): void {
-    this.#started().setReceiveTimeout(ms);
-  }
-
-  /**
-   * Starts a child of this actor: like `system.spawn`, and the child is supervised by this
-   * actor's class (its `static readonly supervision`, see `SupervisionStrategy`): when a
-   * handler of the child throws, that strategy resumes, restarts, stops it, or escalates the
-   * failure to this actor. Children stop when their parent stops or restarts.
-   *
-   * @param actorClass an exported subclass of `Actor` with `static readonly module = import.meta.url`.
-   * @param args the constructor's arguments; they travel to the child's Worker through the codec.
-   * @returns the child's ref, at once; messages sent before it runs wait in its mailbox.
-   * @throws {TypeError} when `actorClass` is not an actor class with a `module`.
-   * @throws {CodecError} when an argument cannot be sent.
-   * @throws {ActorNotStartedError} when the actor was made with `new` instead of spawned.
-   *
-   * @example A parent that restarts its failing worker child
-   * ```ts
-   * import { Actor, handles, type SupervisionStrategy } from "@ringmail/actors";
-   *
-   * export class Fragile extends Actor<string> {
-   *   static readonly module = import.meta.url;
-   *   @handles(String)
-   *   onText(text: string) {
-   *     if (text === "bad") throw new Error("cannot handle bad input");
-   *   }
-   * }
-   *
-   * export class Boss extends Actor<string> {
-   *   static readonly module = import.meta.url;
-   *   static readonly supervision: SupervisionStrategy = { onFailure: "restart" };
-   *   readonly #worker = this.spawn(Fragile);
-   *   @handles(String)
-   *   onText(text: string) {
-   *     this.#worker.send(text);
-   *   }
-   * }
-   * ```
-   */
-  protected spawn<C extends ActorClass>(
-    actorClass: C,
-    ...args: ConstructorParameters<C>
-  ): ActorRef<MessagesOf<InstanceType<C>>> {
-    return this.#started().spawnChild(actorClass, {}, args) as ActorRef<
-      MessagesOf<InstanceType<C>>
-    >;
-  }
-
-  /**
-   * {@link spawn} with options: a name, a place (`near`), a mailbox size, a send timeout.
-   *
-   * @param actorClass an exported subclass of `Actor` with `static readonly module = import.meta.url`.
-   * @param options the child's options.
-   * @param args the constructor's arguments.
-   * @returns the child's ref.
-   * @throws {TypeError} when `actorClass` is not an actor class with a `module`.
-   * @throws {RangeError} when an option is out of range.
-   * @throws {CodecError} when an argument cannot be sent.
-   */
-  protected spawnWith<C extends ActorClass>(
-    actorClass: C,
-    options: ChildOptions,
-    ...args: ConstructorParameters<C>
-  ): ActorRef<MessagesOf<InstanceType<C>>> {
-    return this.#started().spawnChild(actorClass, options, args) as ActorRef<
-      MessagesOf<InstanceType<C>>
-    >;
-  }
-
-  /**
-   * Watches `target`: when it ends (stops, fails for good, fails to start, or its Worker
-   * dies) this actor gets one `Terminated` message for it. Watching an actor that has already
-   * ended gets `Terminated` at once (kind `"not-running"`). Watching twice is watching once.
-   * @throws {TypeError} when `target` is this actor itself, or belongs to another system.
-   */
-  protected watch(target: ActorRef<never>): void {
-    this.#started().watch(target as ActorRef<unknown>);
-  }
-
-  /** Stops watching `target`: no `Terminated` for it arrives after this, even one on its way. */
-  protected unwatch(target: ActorRef<never>): void {
-    this.#started().unwatch(target as ActorRef<unknown>);
-  }
-
-  /**
-   * The actor that spawned this one and supervises it; `null` for an actor spawned by the
-   * system (its supervisor is then the system's strategy).
-   */
-  get parent(): ActorRef<unknown> | null {
-    return this.#started().parent;
-  }
-
-  /** This actor's children that have not ended (as far as it has heard). */
-  get children(): readonly ActorRef<unknown>[] {
-    return this.#started().children;
-  }
-
-  /** Called once after the constructor, before the first message (may be async). */
-  onStart?(): void | Promise<void>;
-
-  /** Called when the actor stops, before it answers `Stopped` (may be async). */
-  onStop?(): void | Promise<void>;
-
-  #started(): ActorContext {
-    if (this.#context === null) {
+  get context(): ActorContext<M> {
+    const context = this.#context;
+    if (context === null) {
       throw new ActorNotStartedError(
         `${this.constructor.name} was made with new, not spawned: it has no mailbox; spawn it ` +
           `with system.spawn(${this.constructor.name}) and send through the ref spawn returns`,
       );
     }
-    return this.#context;
+    return context;
   }
+
+  /**
+   * Called once after the constructor, before the first message (may be async); again after
+   * each restart. If it throws, the actor failed to start.
+   */
+  preStart?(): void | Promise<void>;
+
+  /** Called when the actor stops, and before a restart, before it answers `Stopped` (may be async). */
+  postStop?(): void | Promise<void>;
+}
+
+/** Actor classes whose members were checked (see {@link checkActorMembers}). */
+const checkedClasses = new WeakSet<object>();
+
+/**
+ * @internal Fails when an actor class, or an instance just constructed, hides `self` or
+ * `context` (a method, getter or field by that name): the runtime could no longer reach the
+ * actor's ref and context. Classes are checked once; instances for their own fields.
+ * @throws {ActorDefinitionError} naming the member to rename.
+ */
+export function checkActorMembers(actor: object): void {
+  const proto = Object.getPrototypeOf(actor);
+  for (const name of ["self", "context"]) {
+    if (Object.hasOwn(actor, name)) throw hidden(proto.constructor, name, "a field");
+  }
+  if (checkedClasses.has(proto)) return;
+  for (let p = proto; p !== null && p !== Actor.prototype; p = Object.getPrototypeOf(p)) {
+    for (const name of ["self", "context"]) {
+      if (Object.hasOwn(p, name)) throw hidden(p.constructor, name, "a member");
+    }
+  }
+  checkedClasses.add(proto);
+}
+
+function hidden(cls: { name?: string }, name: string, what: string): ActorDefinitionError {
+  return new ActorDefinitionError(
+    `${cls.name ?? "an actor class"} has ${what} named ${name}, which hides the actor's own ` +
+      `\`${name}\` (self, context, preStart and postStop are the actor's); rename it`,
+  );
 }
 
 /** The messages an actor class accepts (its `M`), plus `Stop`. */

@@ -12,11 +12,18 @@ import {
   type Actor,
   type ActorClass,
   type ActorContext,
+  checkActorMembers,
   type ChildOptions,
   constructActor,
   type Received,
 } from "./actor.ts";
-import { type ActorRef, type Courier, setAsyncSender, swapCurrentSender } from "./actor_ref.ts";
+import {
+  type ActorRef,
+  type Courier,
+  isCurrentSender,
+  setAsyncSender,
+  swapCurrentSender,
+} from "./actor_ref.ts";
 import { type HandlerTable, handlerTable } from "./handles.ts";
 import {
   ChildGone,
@@ -93,13 +100,13 @@ for (const type of [Stop, Failed, ChildGone, Terminated]) {
 
 /** Where a cell is in its life. */
 export const CellState = {
-  /** Constructed or running `onStart`; messages wait. */
+  /** Constructed or running `preStart`; messages wait. */
   Starting: 0,
   /** Handling messages. */
   Running: 1,
   /** An async handler (or hook) has not settled; messages wait. */
   Busy: 2,
-  /** Got `Stop`: running `onStop`, then answering `Stopped`. */
+  /** Got `Stop`: running `postStop`, then answering `Stopped`. */
   Stopping: 3,
   /** Done; its mailbox is closed and drained. */
   Stopped: 4,
@@ -176,7 +183,7 @@ export class ActorCell implements ActorContext, LocalReceiver {
   #lastActivity = 0;
   /** Who asked this actor to stop, to answer `Stopped` to once it has. */
   #stopRequester: ActorRef<unknown> | null = null;
-  /** Whether an instance has ever finished `onStart`: a failure before is a failed start. */
+  /** Whether an instance has ever finished `preStart`: a failure before is a failed start. */
   #ran = false;
   /** Children not yet gone, by slot; made on first spawn. */
   #children: Map<number, ActorRef<unknown>> | null = null;
@@ -220,8 +227,8 @@ export class ActorCell implements ActorContext, LocalReceiver {
   }
 
   /**
-   * Constructs the actor and runs its `onStart`. Returns a promise when `onStart` is async; the
-   * cell is Running once it settles. A failing `onStart` is a failure like a handler's: the
+   * Constructs the actor and runs its `preStart`. Returns a promise when `preStart` is async; the
+   * cell is Running once it settles. A failing `preStart` is a failure like a handler's: the
    * supervisor decides.
    * @param makeArgs makes the constructor's arguments, afresh for each restart.
    * @throws whatever the constructor throws (the caller reports the spawn as failed).
@@ -240,28 +247,30 @@ export class ActorCell implements ActorContext, LocalReceiver {
   #construct(): void {
     const previous = swapCurrentSender(this.self);
     try {
-      this.actor = constructActor(this.#actorClass!, this.#makeArgs(), this) as AnyActor;
+      const actor = constructActor(this.#actorClass!, this.#makeArgs(), this) as AnyActor;
+      checkActorMembers(actor);
+      this.actor = actor;
     } finally {
       swapCurrentSender(previous);
     }
   }
 
-  /** Runs `onStart` of a freshly constructed actor; Running once it has. */
+  /** Runs `preStart` of a freshly constructed actor; Running once it has. */
   #begin(): void | Promise<void> {
     this.state = CellState.Busy;
     const running = () => {
       if (this.state === CellState.Busy) this.state = CellState.Running;
       this.#ran = true;
     };
-    // An actor whose onStart failed was never ready: it cannot be resumed, only restarted.
-    const started = this.#hook("onStart");
+    // An actor whose preStart failed was never ready: it cannot be resumed, only restarted.
+    const started = this.#hook("preStart");
     if (started === undefined) return running();
     if (started instanceof Failure) {
-      return this.#failed(new Activity("onStart()"), started.error, false);
+      return this.#failed(new Activity("preStart()"), started.error, false);
     }
     return started.then((outcome) => {
       if (outcome instanceof Failure) {
-        return this.#failed(new Activity("onStart()"), outcome.error, false);
+        return this.#failed(new Activity("preStart()"), outcome.error, false);
       }
       running();
     });
@@ -305,6 +314,22 @@ export class ActorCell implements ActorContext, LocalReceiver {
     if (ms === null) return;
     this.#lastActivity = this.#loop.now || performance.now();
     this.#receiveTimer = this.#own(this.#loop.timers.schedule(ms, 0, () => this.#quiet()));
+  }
+
+  spawn(actorClass: ActorClass, ...args: unknown[]): ActorRef<never> {
+    return this.spawnChild(actorClass, {}, args) as ActorRef<never>;
+  }
+
+  spawnWith(actorClass: ActorClass, options: ChildOptions, ...args: unknown[]): ActorRef<never> {
+    return this.spawnChild(actorClass, options, args) as ActorRef<never>;
+  }
+
+  stop(): void {
+    // Inside a handler of this actor (or while an async one runs), after it: the handler may
+    // still be using the actor. Elsewhere (a timer's callback), at once.
+    if (isCurrentSender(this.self) || this.state === CellState.Busy) {
+      this.#stopAfterMessage = true;
+    } else void this.#stopItself(undefined);
   }
 
   spawnChild(actorClass: ActorClass, options: ChildOptions, args: unknown[]): ActorRef<unknown> {
@@ -392,21 +417,37 @@ export class ActorCell implements ActorContext, LocalReceiver {
         ? asyncActor.run(this.self, () => method.call(actor, message, sender))
         : method.call(actor, message, sender);
     } catch (error) {
-      return this.#failed(message, error);
+      const failed = this.#failed(message, error);
+      return this.#stopAfterMessage ? this.#stopItself(failed) : failed;
     } finally {
       swapCurrentSender(previous);
     }
-    if (!isThenable(result)) return;
+    if (!isThenable(result)) {
+      return this.#stopAfterMessage ? this.#stopItself(undefined) : undefined;
+    }
     this.state = CellState.Busy;
     return Promise.resolve(result).then(
       () => {
         if (this.state === CellState.Busy) this.state = CellState.Running;
+        if (this.#stopAfterMessage) return this.#stopItself(undefined);
       },
       (error) => {
         if (this.state === CellState.Busy) this.state = CellState.Running;
-        return this.#failed(message, error);
+        const failed = this.#failed(message, error);
+        return this.#stopAfterMessage ? this.#stopItself(failed) : failed;
       },
     );
+  }
+
+  /** Set by {@link stop} inside a handler: the actor stops once that handler is done. */
+  #stopAfterMessage = false;
+
+  /** Stops the actor as it asked (see {@link stop}), after what `before` still has to do. */
+  #stopItself(before: void | Promise<void>): void | Promise<void> {
+    this.#stopAfterMessage = false;
+    if (this.state === CellState.Stopping || this.state === CellState.Stopped) return before;
+    const stop = () => this.stopFor(null, true);
+    return before === undefined ? stop() : before.then(stop);
   }
 
   /** What {@link #control} did with a system message it consumed. */
@@ -420,7 +461,7 @@ export class ActorCell implements ActorContext, LocalReceiver {
   #control(message: object, sender: ActorRef<unknown> | null): boolean {
     this.#controlResult = undefined;
     if (message instanceof Stop) {
-      this.#controlResult = this.stop(sender);
+      this.#controlResult = this.stopFor(sender);
       return true;
     }
     if (message instanceof Failed) {
@@ -483,9 +524,9 @@ export class ActorCell implements ActorContext, LocalReceiver {
     this.endReason = this.#ran
       ? `${this.name} failed: ${describeError(error)}`
       : `${this.name} failed to start: ${describeError(error)}`;
-    const stopped = this.stop(null);
+    const stopped = this.stopFor(null);
     if (!escalate || this.parent === null) return stopped;
-    // After onStop: the parent hears of the failure once the child is done with it.
+    // After postStop: the parent hears of the failure once the child is done with it.
     const parent = this.parent;
     const tell = () =>
       this.#loop.courier.deliver(parent, new Failed(this.self, portable), this.self);
@@ -494,15 +535,15 @@ export class ActorCell implements ActorContext, LocalReceiver {
   }
 
   /**
-   * A fresh instance behind the same ref and mailbox: the old one's `onStop`, its children
-   * stopped, its timers and watches dropped; then the constructor and `onStart` again.
+   * A fresh instance behind the same ref and mailbox: the old one's `postStop`, its children
+   * stopped, its timers and watches dropped; then the constructor and `preStart` again.
    */
   #restart(error: unknown): void | Promise<void> {
     this.state = CellState.Busy;
-    const stopped = this.#hook("onStop");
+    const stopped = this.#hook("postStop");
     const fresh = (outcome: Failure | undefined | void) => {
       if (outcome instanceof Failure) {
-        this.#host.handlerFailed(this, new Activity("onStop()"), outcome.error);
+        this.#host.handlerFailed(this, new Activity("postStop()"), outcome.error);
       }
       this.#dropInstance();
       try {
@@ -544,11 +585,11 @@ export class ActorCell implements ActorContext, LocalReceiver {
   }
 
   /**
-   * Stops the actor: closes its mailbox to new messages, stops its children, runs `onStop`,
+   * Stops the actor: closes its mailbox to new messages, stops its children, runs `postStop`,
    * answers `Stopped` to whoever asked. Its remaining messages become dead letters as the loop
    * drains them.
    */
-  stop(requester: ActorRef<unknown> | null): void | Promise<void> {
+  stopFor(requester: ActorRef<unknown> | null, stoppedItself = false): void | Promise<void> {
     if (this.state === CellState.Stopping || this.state === CellState.Stopped) {
       // A second Stop that was already in the mailbox: answer it too, the actor is stopping.
       this.#answerStopped(requester);
@@ -557,7 +598,7 @@ export class ActorCell implements ActorContext, LocalReceiver {
     this.state = CellState.Stopping;
     this.#stopRequester = requester;
     if (this.endKind === "stopped") {
-      this.endReason = requester?.equals(this.self)
+      this.endReason = stoppedItself || requester?.equals(this.self)
         ? `${this.name} stopped itself`
         : `${this.name} was sent Stop`;
     }
@@ -565,17 +606,17 @@ export class ActorCell implements ActorContext, LocalReceiver {
     // From now on this thread's sends meet the closed mailbox, like everyone else's.
     this.mailbox.localReceiver = null;
     this.#stopChildren();
-    const stopped = this.actor === null ? undefined : this.#hook("onStop");
+    const stopped = this.actor === null ? undefined : this.#hook("postStop");
     if (stopped === undefined || stopped instanceof Failure) {
       if (stopped !== undefined) {
-        this.#host.handlerFailed(this, new Activity("onStop()"), stopped.error);
+        this.#host.handlerFailed(this, new Activity("postStop()"), stopped.error);
       }
       this.#answerStopped(this.#stopRequester);
       return;
     }
     return stopped.then((outcome) => {
       if (outcome instanceof Failure) {
-        this.#host.handlerFailed(this, new Activity("onStop()"), outcome.error);
+        this.#host.handlerFailed(this, new Activity("postStop()"), outcome.error);
       }
       this.#answerStopped(this.#stopRequester);
     });
@@ -607,7 +648,7 @@ export class ActorCell implements ActorContext, LocalReceiver {
    * Runs an optional lifecycle hook: undefined when it is missing or returned, a Failure when it
    * threw, a promise (of undefined or a Failure) when it is async.
    */
-  #hook(name: "onStart" | "onStop"): Failure | Promise<Failure | undefined> | undefined {
+  #hook(name: "preStart" | "postStop"): Failure | Promise<Failure | undefined> | undefined {
     const hook = this.actor?.[name];
     if (typeof hook !== "function") return undefined;
     const previous = swapCurrentSender(this.self);

@@ -79,6 +79,11 @@ export function swapCurrentSender(sender: ActorRef<unknown> | null): ActorRef<un
   return previous;
 }
 
+/** @internal Whether `ref` is the implicit sender now: a handler of its actor is running. */
+export function isCurrentSender(ref: ActorRef<unknown>): boolean {
+  return currentSender === ref || asyncSender() === ref;
+}
+
 /** Resolves the implicit sender: inside an async handler, the actor the handler belongs to. */
 let asyncSender: () => ActorRef<unknown> | null | undefined = () => undefined;
 

@@ -10,6 +10,7 @@
  */
 
 import type { ActorRef } from "./actor_ref.ts";
+import { ActorDefinitionError } from "./errors.ts";
 import { OtherMessage, Stop } from "./messages.ts";
 
 /** A class whose instances an actor can handle (builtins such as `Number` included). */
@@ -26,6 +27,19 @@ export type HandlerDecorator<T> = <This>(
 ) => void;
 
 const HANDLERS: unique symbol = Symbol("ringmail.handlers");
+
+/**
+ * The members every actor has from its base class: a handler (or any member) by one of these
+ * names would take the runtime's place. Everything else an actor can do is in `this.context`.
+ */
+export const RESERVED_NAMES: ReadonlySet<string | symbol> = new Set([
+  "self",
+  "context",
+  "preStart",
+  "postStop",
+  "constructor",
+]);
+const RESERVED_NAMES_TEXT = "self, context, preStart and postStop";
 
 interface HandlerEntry {
   type: MessageType | typeof OtherMessage | BigIntConstructor;
@@ -56,8 +70,9 @@ export function handles(type: BigIntConstructor): HandlerDecorator<bigint>;
  *
  * @param type the message class to handle, or {@link OtherMessage}.
  * @returns the method decorator.
- * @throws {TypeError} (when the class is defined) if a class has two handlers for one type, or
- * tries to handle `Stop` (use `onStop()`).
+ * @throws {ActorDefinitionError} (when the class is defined) if a class has two handlers for one
+ * type, tries to handle `Stop` (use `postStop()`), or names a handler `self`, `context`,
+ * `preStart` or `postStop` (the actor's own members).
  *
  * @example
  * ```ts
@@ -94,13 +109,20 @@ export function handles(
     );
   }
   if (type === Stop) {
-    throw new TypeError(
-      "@handles(Stop) is not allowed: every actor stops on Stop; put clean-up in onStop()",
+    throw new ActorDefinitionError(
+      "@handles(Stop) is not allowed: every actor stops on Stop; put clean-up in postStop()",
     );
   }
   return (_method, context) => {
     if (context.kind !== "method" || context.static) {
       throw new TypeError("@handles() goes on an instance method of an actor class");
+    }
+    if (RESERVED_NAMES.has(context.name)) {
+      throw new ActorDefinitionError(
+        `a handler cannot be named ${String(context.name)}: \`${String(context.name)}\` is the ` +
+          `actor's own (${RESERVED_NAMES_TEXT} are); give the handler another name, e.g. on` +
+          `${type.name}`,
+      );
     }
     const metadata = context.metadata as Metadata;
     // The metadata object may inherit the parent class's (per the decorators proposal): keep a
@@ -109,7 +131,7 @@ export function handles(
     if (own === undefined) own = metadata[HANDLERS] = [];
     const twin = own.find((entry) => entry.type === type);
     if (twin !== undefined) {
-      throw new TypeError(
+      throw new ActorDefinitionError(
         `${String(context.name)} and ${String(twin.key)} both handle ${type.name}: an actor ` +
           `class has one handler per message class`,
       );

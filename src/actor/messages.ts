@@ -8,7 +8,7 @@ import { registerMessage } from "../codec/mod.ts";
 import type { ActorRef } from "./actor_ref.ts";
 
 /**
- * Asks an actor to stop. The actor runs its `onStop()` hook (if it has one), answers
+ * Asks an actor to stop. The actor runs its `postStop()` hook (if it has one), answers
  * {@link Stopped} to the sender, and stops; messages sent to it afterwards are dead letters.
  * Every actor accepts `Stop`; it cannot be handled with `@handles`.
  *
@@ -87,8 +87,8 @@ export class OtherMessage {
  *
  * export class Session extends Actor<string | ReceiveTimeout> {
  *   static readonly module = import.meta.url;
- *   override onStart() {
- *     this.setReceiveTimeout(30_000); // close the session after 30 s of silence
+ *   override preStart() {
+ *     this.context.setReceiveTimeout(30_000); // close the session after 30 s of silence
  *   }
  *   @handles(ReceiveTimeout)
  *   onQuiet(_: ReceiveTimeout) {
@@ -123,7 +123,7 @@ export type TerminationKind =
   | "not-running";
 
 /**
- * What a watcher gets when an actor it watches (`this.watch(ref)`) has ended, once: it
+ * What a watcher gets when an actor it watches (`this.context.watch(ref)`) has ended, once: it
  * stopped, failed for good, failed to start, or its Worker died. `kind` says which; `reason`
  * says it in words; `error` is what failed, if something did.
  *

@@ -181,7 +181,7 @@ export class ReceiveLoop implements CellLoop {
   }
 
   /**
-   * Starts serving `cell`'s mailbox (its actor is constructed and, if `onStart` is async, may
+   * Starts serving `cell`'s mailbox (its actor is constructed and, if `preStart` is async, may
    * still be starting: its messages wait until it is Running).
    */
   add(cell: ActorCell): void {

@@ -11,8 +11,8 @@
 /**
  * What to do with an actor whose handler threw:
  * - `"resume"`: keep the actor and its state; go on with the next message.
- * - `"restart"`: a fresh instance (constructor and `onStart` again, with the original
- *   arguments) behind the same ref, with the same mailbox; the old one's `onStop` runs first,
+ * - `"restart"`: a fresh instance (constructor and `preStart` again, with the original
+ *   arguments) behind the same ref, with the same mailbox; the old one's `postStop` runs first,
  *   and its children are stopped.
  * - `"stop"`: stop the actor (its watchers get `Terminated`).
  * - `"escalate"`: stop the actor, and fail its parent with the same error (the parent's own

@@ -21,7 +21,7 @@ import type { ActorRef, Courier } from "./actor_ref.ts";
  *   #beat: Timer | null = null;
  *   @handles(String)
  *   onCommand(command: string, sender: ActorRef | null) {
- *     if (command === "start" && sender) this.#beat = this.sendEvery(1000, sender, "beat");
+ *     if (command === "start" && sender) this.#beat = this.context.sendEvery(1000, sender, "beat");
  *     if (command === "stop") this.#beat?.cancel();
  *   }
  * }

@@ -439,7 +439,7 @@ export class ActorSystem implements AsyncDisposable {
   }
 
   /**
-   * Resolves once the actor's constructor (and `onStart`) ran in its Worker.
+   * Resolves once the actor's constructor (and `preStart`) ran in its Worker.
    * @throws {SpawnError} when it could not start (module not found, class not exported,
    * constructor threw).
    * @throws {ActorDeadError} when the ref is not an actor this system is starting or running.

@@ -153,7 +153,7 @@ export class Conversation extends Actor<string> {
     if (text !== "listen") return;
     const heard: unknown[] = [];
     for (;;) {
-      const next = this.receive(10_000);
+      const next = this.context.receive(10_000);
       if (next === null) {
         heard.push("timeout");
         break;
@@ -161,7 +161,7 @@ export class Conversation extends Actor<string> {
       if (next.message === "end") break;
       heard.push(next.message, next.sender === null ? "anonymous" : "named");
     }
-    const timedOut = this.receive(20);
+    const timedOut = this.context.receive(20);
     sender?.send({ heard, afterwards: timedOut });
   }
 }
@@ -218,7 +218,7 @@ export const hiddenClass: typeof Hidden = Hidden;
 export class Tidy extends Actor<string> {
   static readonly module = import.meta.url;
   #stops = 0;
-  override onStop() {
+  override postStop() {
     this.#stops++;
     if (this.#stops > 1) throw new Error("onStop ran twice");
   }

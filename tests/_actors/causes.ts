@@ -13,7 +13,7 @@ export class Layered extends Actor<string> {
 /** Its onStart fails with an error caused by another. */
 export class NoConnection extends Actor<string> {
   static readonly module = import.meta.url;
-  override onStart() {
+  override preStart() {
     throw new Error("no database", { cause: new Error("connection refused") });
   }
 }

@@ -67,8 +67,8 @@ export class Neighbour extends Actor<unknown> {
     // The child is not running yet: the first messages go through its ring, the later ones
     // (once it runs here) skip it. The order must not show the switch.
     const child = this.#child = request.near
-      ? this.spawnWith(OrderSink, { near: this.self })
-      : this.spawn(OrderSink);
+      ? this.context.spawnWith(OrderSink, { near: this.self })
+      : this.context.spawn(OrderSink);
     for (let seq = 0; seq < request.count; seq++) child.send(new Numbered("parent", seq));
     sender?.send(child);
   }
@@ -156,8 +156,8 @@ export class Listener extends Actor<unknown> {
   onAnything(message: unknown, sender: ActorRef | null) {
     if (typeof message === "number") {
       this.#asker = sender;
-      const chatter = this.spawnWith(Chatter, { near: this.self });
-      this.watch(chatter);
+      const chatter = this.context.spawnWith(Chatter, { near: this.self });
+      this.context.watch(chatter);
       chatter.send(message);
     } else this.#log.push(String(message));
   }

@@ -35,10 +35,10 @@ export class Flaky extends Actor<string> {
   constructor(readonly probe: ActorRef<unknown> | null = null, readonly label = "flaky") {
     super();
   }
-  override onStart() {
+  override preStart() {
     this.probe?.send(`${this.label} start ${this.#instance}`);
   }
-  override onStop() {
+  override postStop() {
     this.probe?.send(`${this.label} stop ${this.#instance}`);
   }
   @handles(String)
@@ -82,8 +82,8 @@ export class Parent extends Actor<StartChild | Tell | string> {
   @handles(StartChild)
   onStartChild(start: StartChild, sender: ActorRef | null) {
     const child = start.nearParent
-      ? this.spawnWith(Flaky, { near: this.self }, start.probe, start.label)
-      : this.spawn(Flaky, start.probe, start.label);
+      ? this.context.spawnWith(Flaky, { near: this.self }, start.probe, start.label)
+      : this.context.spawn(Flaky, start.probe, start.label);
     sender?.send(child);
   }
   @handles(Tell)
@@ -92,7 +92,7 @@ export class Parent extends Actor<StartChild | Tell | string> {
   }
   @handles(String)
   onText(text: string, sender: ActorRef | null) {
-    if (text === "children") sender?.send(this.children.length);
+    if (text === "children") sender?.send(this.context.children.length);
     else if (text === "fail") throw new Error("the parent was told to fail");
     else sender?.send(text);
   }
@@ -126,10 +126,10 @@ export class EscalatingParent extends Parent {
     super();
     this.#probe = probe;
   }
-  override onStart() {
+  override preStart() {
     this.#probe?.send("escalating parent start");
   }
-  override onStop() {
+  override postStop() {
     this.#probe?.send("escalating parent stop");
   }
 }
@@ -155,7 +155,7 @@ export class Grandparent extends Actor<StartParent> {
   static readonly supervision: SupervisionStrategy = { onFailure: "restart" };
   @handles(StartParent)
   onStartParent(start: StartParent, sender: ActorRef | null) {
-    sender?.send(this.spawnWith(EscalatingParent, { near: this.self }, start.probe));
+    sender?.send(this.context.spawnWith(EscalatingParent, { near: this.self }, start.probe));
   }
 }
 
@@ -171,8 +171,8 @@ export class Watcher extends Actor<WatchIt | Terminated | string> {
   readonly #ends: { kind: string; reason: string; error: string | null; actor: string }[] = [];
   @handles(WatchIt)
   onWatchIt(request: WatchIt, sender: ActorRef | null) {
-    if (request.stop) this.unwatch(request.target!);
-    else this.watch(request.target!);
+    if (request.stop) this.context.unwatch(request.target!);
+    else this.context.watch(request.target!);
     sender?.send("ok");
   }
   @handles(Terminated)
@@ -209,7 +209,7 @@ export class Slow extends Actor<unknown> {
     this.#log.push(work);
     sender?.send(work);
   }
-  override onStop() {
+  override postStop() {
     this.#atStop?.send([...this.#log]);
   }
 }
@@ -253,16 +253,16 @@ export class Family extends Actor<string> {
   static readonly module = import.meta.url;
   readonly #heard: string[] = [];
   #atStop: ActorRef | null = null;
-  override onStart() {
-    this.spawnWith(Leaf, { near: this.self }, this.self);
+  override preStart() {
+    this.context.spawnWith(Leaf, { near: this.self }, this.self);
   }
   @handles(String)
   onText(text: string, sender: ActorRef | null) {
     if (text === "tell me at stop") this.#atStop = sender;
-    else if (text === "child?") sender?.send(this.children[0]);
+    else if (text === "child?") sender?.send(this.context.children[0]);
     else this.#heard.push(text);
   }
-  override onStop() {
+  override postStop() {
     this.#atStop?.send([...this.#heard, "parent stopping"]);
   }
 }
@@ -277,7 +277,7 @@ export class Leaf extends Actor<string> {
   onText(text: string, sender: ActorRef | null) {
     sender?.send(text);
   }
-  override onStop() {
+  override postStop() {
     this.parentRef?.send("child stopped");
   }
 }
@@ -292,7 +292,7 @@ export class FailsToStart extends Actor<string> {
   constructor(readonly failures = 1, readonly async = false) {
     super();
   }
-  override onStart(): void | Promise<void> {
+  override preStart(): void | Promise<void> {
     const failing = ++FailsToStart.made <= this.failures;
     if (!this.async) {
       if (failing) throw new Error("no database");

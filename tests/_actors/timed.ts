@@ -35,7 +35,7 @@ export class Scheduler extends Actor<Plan | Repeat | string> {
   @handles(Plan)
   onPlan(plan: Plan, sender: ActorRef | null) {
     const timers = plan.delays.map((delay, i) =>
-      this.sendAfter(delay, plan.target!, `timer ${i} (${delay} ms)`)
+      this.context.sendAfter(delay, plan.target!, `timer ${i} (${delay} ms)`)
     );
     for (const i of plan.cancel) timers[i].cancel();
     sender?.send(timers.map((timer) => timer.active));
@@ -44,7 +44,7 @@ export class Scheduler extends Actor<Plan | Repeat | string> {
   @handles(Repeat)
   onRepeat(repeat: Repeat, sender: ActorRef | null) {
     this.#repeat = repeat;
-    this.#repeating = this.sendEvery(repeat.interval, this.self, "tick");
+    this.#repeating = this.context.sendEvery(repeat.interval, this.self, "tick");
     sender?.send("started");
   }
 
@@ -68,9 +68,9 @@ export class Sleepy extends Actor<unknown> {
   onAnything(message: unknown, sender: ActorRef | null) {
     if (message === "watch") {
       this.#reportTo = sender;
-      this.setReceiveTimeout(30);
+      this.context.setReceiveTimeout(30);
     } else if (message === "quiet") {
-      this.setReceiveTimeout(null);
+      this.context.setReceiveTimeout(null);
       sender?.send(this.#timeouts);
     }
   }
@@ -87,7 +87,7 @@ export class Forgetful extends Actor<string> {
   static readonly module = import.meta.url;
   @handles(String)
   onString(text: string, sender: ActorRef | null) {
-    if (text === "arm") this.sendAfter(10, sender!, "must never arrive");
+    if (text === "arm") this.context.sendAfter(10, sender!, "must never arrive");
     this.self.send(new Stop());
   }
 }

@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { Actor, type ActorRef, handles, OtherMessage, Stop } from "../../mod.ts";
+import {
+  Actor,
+  ActorDefinitionError,
+  type ActorRef,
+  handles,
+  OtherMessage,
+  Stop,
+} from "../../mod.ts";
 import { classOf, handlerTable } from "../../src/actor/handles.ts";
 
 class Shape {}
@@ -73,10 +80,10 @@ Deno.test("handles: two handlers for one class, or a Stop handler, fail when the
       return Twice;
     },
     (error: unknown) =>
-      error instanceof TypeError &&
+      error instanceof ActorDefinitionError &&
       /second and first both handle Shape: an actor class has one handler/.test(error.message),
   );
-  assert.throws(() => handles(Stop as never), /onStop\(\)/);
+  assert.throws(() => handles(Stop as never), /postStop\(\)/);
   assert.throws(
     () => handles("Shape" as never),
     /takes a message class or OtherMessage, got "Shape"/,

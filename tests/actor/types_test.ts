@@ -64,7 +64,37 @@ export function typedHandlers(): unknown {
   return TypedHandlers;
 }
 
+/** Never called: the actor's own names cannot be taken, by handlers or by members. */
+export function reservedNames(): unknown[] {
+  class HandlerNamedContext extends Actor<string> {
+    @handles(String)
+    // @ts-expect-error `context` is the actor's own (ActorDefinitionError at run time too)
+    context(_: string) {}
+  }
+  class HandlerNamedPreStart extends Actor<string> {
+    @handles(String)
+    // @ts-expect-error `preStart` is the actor's lifecycle hook, which takes no message
+    override preStart(_: string) {}
+  }
+  class FieldNamedSelf extends Actor<string> {
+    // @ts-expect-error `self` is the actor's own ref
+    self = "me";
+  }
+  class FreeNames extends Actor<string> {
+    // The names of the seed and of everyday handlers are the user's.
+    @handles(String)
+    onStart(_: string) {}
+    name = "free";
+    send() {}
+    watch() {}
+    receive() {}
+    children: string[] = [];
+  }
+  return [HandlerNamedContext, HandlerNamedPreStart, FieldNamedSelf, FreeNames];
+}
+
 Deno.test("types: this file type-checks, so the errors above are caught at compile time", () => {
   assert.equal(typeof typedRefs, "function");
   assert.equal(typeof typedHandlers, "function");
+  assert.equal(typeof reservedNames, "function");
 });

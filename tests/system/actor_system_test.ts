@@ -230,12 +230,12 @@ Deno.test("actors: an actor made with new, not spawned, cannot send or be sent t
   const idle = new Echo();
   assert.throws(() => idle.self, ActorNotStartedError);
   assert.throws(
-    () => idle.send("hello"),
+    () => idle.self.send("hello"),
     (error: unknown) =>
       error instanceof ActorNotStartedError &&
       /spawn it with system.spawn\(Echo\)/.test(error.message),
   );
-  assert.throws(() => idle.name, ActorNotStartedError);
+  assert.throws(() => idle.context.name, ActorNotStartedError);
 });
 
 Deno.test("actors: Stop answers Stopped, runs onStop once, and stopping twice is harmless", async () => {

@@ -202,7 +202,7 @@ Deno.test("supervision: an actor whose onStart fails is not resumed; it failed t
       assert.equal(end.kind, "start-failed");
       assert.match(end.reason, /FailsToStart failed to start: Error: no database/);
       await assert.rejects(s.bridge.call(actor, "hello", LONG), ActorDeadError);
-      assert.equal(s.failures[0].messageClass, "onStart()");
+      assert.equal(s.failures[0].messageClass, "preStart()");
     });
   }
 });

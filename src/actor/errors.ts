@@ -1,0 +1,20 @@
+import { RingmailError } from "../errors.ts";
+
+/**
+ * An actor class is defined in a way that cannot work, found when the class is defined (a
+ * handler on a reserved name, two handlers for one message class, a handler for `Stop`) or when
+ * it is first spawned (a member that hides `self` or `context`). The message says what to rename.
+ *
+ * @example
+ * ```ts
+ * import { ActorDefinitionError } from "@ringmail/actors";
+ *
+ * // A handler named `context` fails when its class is defined (and does not compile):
+ * // handlers may have any name but self, context, preStart and postStop.
+ * function isDefinitionBug(error: unknown): boolean {
+ *   return error instanceof ActorDefinitionError;
+ * }
+ * console.log(isDefinitionBug(new ActorDefinitionError("rename it"))); // true
+ * ```
+ */
+export class ActorDefinitionError extends RingmailError {}
