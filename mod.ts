@@ -37,6 +37,7 @@ export {
   type Received,
 } from "./src/actor/actor.ts";
 export { ActorDefinitionError } from "./src/actor/errors.ts";
+export { type ReplyOf, type ReplyTo, Request } from "./src/actor/request.ts";
 export { ActorNotStartedError, ActorRef, type SendOptions } from "./src/actor/actor_ref.ts";
 export {
   type Handler,

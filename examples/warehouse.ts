@@ -23,12 +23,14 @@ import {
   handles,
   message,
   OtherMessage,
+  type ReplyTo,
+  Request,
   type Stopped,
 } from "../mod.ts";
 
-/** The seed's `GetInventory`: asks a Warehouse what it holds. */
+/** The seed's `GetInventory`: asks a Warehouse what it holds (the reply: a list of numbers). */
 @message()
-export class GetInventory {}
+export class GetInventory extends Request<number[]> {}
 
 /** The seed's `Task`: an input, and the Warehouse its output goes to. */
 @message()
@@ -71,16 +73,16 @@ export class Worker extends Actor<Task | Flush> {
 /** The seed's `Warehouse`: keeps every result it is sent, in order. */
 export class Warehouse extends Actor<unknown> {
   static readonly module = import.meta.url;
-  readonly #inventory: unknown[] = [];
+  readonly #inventory: number[] = [];
 
   @handles(GetInventory)
-  onGetInventory(_: GetInventory, sender: ActorRef | null) {
+  onGetInventory(_: GetInventory, sender: ReplyTo<GetInventory>) {
     sender?.send([...this.#inventory]); // a copy, as the seed's comment asks
   }
 
   @handles(OtherMessage)
   onTaskResult(result: unknown) {
-    this.#inventory.push(result);
+    this.#inventory.push(result as number);
   }
 }
 
@@ -107,7 +109,7 @@ export async function run(): Promise<WarehouseResult> {
   const held = await bridge.call(positives, new GetInventory(), { timeout: 1000 });
   const owed = await bridge.call(negatives, new GetInventory(), { timeout: 1000 });
   const stopped = await bridge.stop([worker, positives, negatives], { timeout: 1000 });
-  return { positives: held as number[], negatives: owed as number[], stopped };
+  return { positives: held, negatives: owed, stopped };
 }
 
 if (import.meta.main) {

@@ -21,6 +21,7 @@ import {
   Envelope,
   type LoopTimer,
   type RepeatOptions,
+  type ReplyOf,
   type SenderCache,
   Stop,
   Stopped,
@@ -54,10 +55,23 @@ export interface CallOptions<D = never> {
   signal?: AbortSignal;
 }
 
-/** One result of {@link Bridge.multiCall}: the reply, or why there is none. */
+/**
+ * One result of {@link Bridge.multiCall}: the reply, or why there is none, with the call it
+ * answers — its target and its `index` in the calls given (many calls may go to one actor).
+ */
 export type MultiCallResult<R> =
-  | { readonly target: ActorRef<never>; readonly reply: R; readonly error?: undefined }
-  | { readonly target: ActorRef<never>; readonly reply?: undefined; readonly error: Error };
+  | {
+    readonly index: number;
+    readonly target: ActorRef<never>;
+    readonly reply: R;
+    readonly error?: undefined;
+  }
+  | {
+    readonly index: number;
+    readonly target: ActorRef<never>;
+    readonly reply?: undefined;
+    readonly error: Error;
+  };
 
 /** Options of {@link Bridge.stop}. */
 export interface StopOptions<D = never> {
@@ -200,6 +214,11 @@ export class Bridge implements Disposable {
    * Sends `request` to `target` and resolves with its reply: whatever the actor sends to the
    * request's sender (`sender.send(reply)` in its handler).
    *
+   * @typeParam M the messages the target accepts (from its ref).
+   * @typeParam Q the request's type: one of `M`.
+   * @typeParam R the reply's type: what `Q` names with `Request<R>`; for other requests,
+   * `unknown`, or whatever the call's result is assigned to.
+   * @typeParam D the type of `options.default`.
    * @param target the actor to ask.
    * @param request the message; the call's timeout is also its deadline: an actor does not start
    * handling a request whose caller has stopped waiting.
@@ -217,9 +236,9 @@ export class Bridge implements Disposable {
    * decoded, even with a default.
    * @throws {CodecError} when the request cannot be sent, even with a default.
    */
-  call<M, R = unknown, D = never>(
+  call<M, Q extends M, R extends ReplyOf<Q> = ReplyOf<Q>, D = never>(
     target: ActorRef<M>,
-    request: NoInfer<M>,
+    request: Q,
     options: CallOptions<D> = {},
   ): Promise<R | D> {
     return new Promise<R | D>((resolve, reject) =>
@@ -385,17 +404,18 @@ export class Bridge implements Disposable {
     let wake: (() => void) | null = null;
     let outstanding = 0;
     for (const [target, request] of calls) {
-      outstanding++;
+      const index = outstanding++;
       this.#call(
         target as ActorRef<unknown>,
         request,
         options as CallOptions<unknown>,
         (reply) => {
-          results.push({ target, reply: reply as R | D });
+          results.push({ index, target, reply: reply as R | D });
           wake?.();
         },
         (error) => {
           results.push({
+            index,
             target,
             error: error instanceof Error ? error : new Error(String(error)),
           });
@@ -434,7 +454,7 @@ export class Bridge implements Disposable {
       Array.from(
         actors,
         (actor) =>
-          this.call<Stop, Stopped, D>(actor as ActorRef<Stop>, new Stop(), { timeout, ...rest })
+          this.call(actor as ActorRef<Stop>, new Stop(), { timeout, ...rest })
             .catch((error) => {
               if (error instanceof ActorDeadError) return new Stopped();
               throw error;

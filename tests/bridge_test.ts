@@ -55,3 +55,20 @@ Deno.test("bridge: an aborted call rejects with the signal's reason", async () =
   controller.abort(new Error("not needed any more"));
   await assert.rejects(pending, /not needed any more/);
 });
+
+Deno.test("bridge: multiCall results say which request they answer, also for many calls to one actor", async () => {
+  await using t = testSystem();
+  const echo = t.system.spawn(Echo);
+  const requests = ["zero", "one", "two", "three"];
+  const seen = new Map<number, unknown>();
+  for await (
+    const result of t.bridge.multiCall(requests.map((r) => [echo, r] as const), LONG_CALL)
+  ) {
+    assert.equal(result.target, echo);
+    seen.set(result.index, result.reply);
+  }
+  assert.deepEqual([...seen.keys()].sort(), [0, 1, 2, 3]);
+  for (const [index, reply] of seen) assert.equal(reply, requests[index]);
+});
+
+const LONG_CALL = { timeout: 20_000 };

@@ -6,6 +6,7 @@
 
 import { registerMessage } from "../codec/mod.ts";
 import type { ActorRef } from "./actor_ref.ts";
+import { Request } from "./request.ts";
 
 /**
  * Asks an actor to stop. The actor runs its `postStop()` hook (if it has one), answers
@@ -29,7 +30,7 @@ import type { ActorRef } from "./actor_ref.ts";
  * }
  * ```
  */
-export class Stop {
+export class Stop extends Request<Stopped> {
   /** Makes the type nominal: TypeScript would take any value for an empty class. */
   readonly #stop = true;
 }

@@ -23,6 +23,7 @@ export {
   swapCurrentSender,
 } from "./actor_ref.ts";
 export { LocalMail, type LocalReceiver } from "./local_mail.ts";
+export { type ReplyOf, type ReplyTo, Request } from "./request.ts";
 export { Envelope, type SenderCache, writeEnvelope } from "./envelope.ts";
 export {
   classOf,

@@ -10,10 +10,16 @@ import {
   type Bridge,
   handles,
   OtherMessage,
+  type ReplyTo,
+  Request,
   Stop,
+  type Stopped,
 } from "../../mod.ts";
 import { Doubler, Echo, Task } from "../_actors/basic.ts";
 import { Configured } from "../_actors/behaviours.ts";
+
+/** A request whose reply is a list of numbers. */
+class GetStock extends Request<number[]> {}
 
 export function typedRefs(system: ActorSystem, bridge: Bridge): void {
   const doubler = system.spawn(Doubler);
@@ -64,6 +70,31 @@ export function typedHandlers(): unknown {
   return TypedHandlers;
 }
 
+/** Never called: a request names its reply's type, the call and the handler's sender use it. */
+export async function typedReplies(system: ActorSystem, bridge: Bridge): Promise<void> {
+  class Shop extends Actor<GetStock | string> {
+    static readonly module = import.meta.url;
+    @handles(GetStock)
+    onGetStock(_: GetStock, sender: ReplyTo<GetStock>) {
+      sender?.send([1, 2]);
+      // @ts-expect-error the sender of a GetStock takes only its reply, number[]
+      sender?.send("two");
+    }
+  }
+  const shop = system.spawn(Shop);
+  const stock: number[] = await bridge.call(shop, new GetStock());
+  // @ts-expect-error the reply is a number[], not a string
+  const wrong: string = await bridge.call(shop, new GetStock());
+  const untyped: string = await bridge.call(shop, "a string request"); // unknown: yours to name
+  const stopped: Stopped = await bridge.call(shop, new Stop()); // Stop is a Request<Stopped>
+  const orDefault: number[] | "none" = await bridge.call(shop, new GetStock(), { default: "none" });
+  for await (const result of bridge.multiCall([[shop, new GetStock()], [shop, "x"]])) {
+    const index: number = result.index; // which request of the list it answers
+    void index;
+  }
+  void [stock, wrong, untyped, stopped, orDefault];
+}
+
 /** Never called: the actor's own names cannot be taken, by handlers or by members. */
 export function reservedNames(): unknown[] {
   class HandlerNamedContext extends Actor<string> {
@@ -97,4 +128,5 @@ Deno.test("types: this file type-checks, so the errors above are caught at compi
   assert.equal(typeof typedRefs, "function");
   assert.equal(typeof typedHandlers, "function");
   assert.equal(typeof reservedNames, "function");
+  assert.equal(typeof typedReplies, "function");
 });
