@@ -45,8 +45,10 @@ export interface Courier {
   describe(target: ActorRef<unknown>): string;
   /** Whether sends to this thread's own mailboxes wait for room (see `flushLocal`). */
   readonly hasLocalBacklog?: boolean;
-  /** Sends what waits for room in this thread's own mailboxes, as room allows. */
-  flushLocal?(): void;
+  /** A turn is about to begin (called while `hasLocalBacklog`): the time since the last one counts. */
+  beforeTurn?(): void;
+  /** After a turn of `served`'s actor: sends what waits for room in this thread's own mailboxes. */
+  flushLocal?(served: Mailbox): void;
   /** Whether messages from this thread wait for room in `mailbox` (see `flushLocal`). */
   hasBacklog?(mailbox: Mailbox): boolean;
 }

@@ -79,7 +79,7 @@ async function run(boot: Bootstrap): Promise<void> {
       courier.tryPost(guardian, notice);
     },
   };
-  const pool = new MailboxPool(arena, directory, boot.threadId);
+  const pool = new MailboxPool(arena, directory, courier.handles);
   const runtime = new WorkerRuntime(arena, directory, pool, courier, guardian, {
     dedicated: boot.dedicated,
     mailboxCapacity: boot.mailboxCapacity,
