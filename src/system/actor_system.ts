@@ -487,9 +487,9 @@ export class ActorSystem implements AsyncDisposable {
   /**
    * Shuts the system down gracefully. From now on it takes no new messages from outside its
    * actors (they become dead letters), no spawns and no new Bridge calls; each actor is sent
-   * `Stop` behind everything already sent to it — also what this thread still had waiting for
-   * room in its mailbox, which stops expiring — children before their parents, and so finishes
-   * its work first (pending Bridge calls get their replies). Actors still running after
+   * `Stop` behind what is already in its mailbox and what this thread still had waiting for
+   * room in it (which stops expiring) — children before their parents — and so finishes its
+   * work first (pending Bridge calls get their replies). Actors still running after
    * `timeout` ms are cut off: their Workers are terminated, and what was left for them (in their
    * mailboxes, or waiting for room) becomes dead letters, counted in the report's `undelivered`.
    * Pending `started` promises and Bridge calls settle. Calling it again returns the same
