@@ -344,7 +344,7 @@ export class ActorCell implements ActorContext, LocalReceiver {
     if (idle >= ms) {
       this.#lastActivity = now;
       // Through the mailbox, in order with the actor's other messages.
-      this.#loop.courier.deliver(this.self, new ReceiveTimeout(), null);
+      this.#loop.courier.deliver(this.self, new ReceiveTimeout(), null, 0, true);
     }
     const wait = idle >= ms ? ms : ms - idle;
     this.#receiveTimer = this.#own(this.#loop.timers.schedule(wait, 0, () => this.#quiet()));
@@ -488,7 +488,7 @@ export class ActorCell implements ActorContext, LocalReceiver {
     // After onStop: the parent hears of the failure once the child is done with it.
     const parent = this.parent;
     const tell = () =>
-      this.#loop.courier.deliver(parent, new Failed(this.self, portable), this.self);
+      this.#loop.courier.deliver(parent, new Failed(this.self, portable), this.self, 0, true);
     if (stopped === undefined) return tell();
     return stopped.then(tell);
   }
@@ -538,7 +538,7 @@ export class ActorCell implements ActorContext, LocalReceiver {
     if (this.#children === null) return;
     // No sender: a child's Stopped would only come back as a dead letter.
     for (const child of this.#children.values()) {
-      this.#loop.courier.deliver(child, new Stop(), null);
+      this.#loop.courier.deliver(child, new Stop(), null, 0, true);
     }
     this.#children = null;
   }

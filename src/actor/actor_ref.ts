@@ -21,13 +21,16 @@ export interface Courier {
   /**
    * Delivers `message` to `target` as sent by `sender`; never blocks on a dead target. A
    * `deadline` (ms since the epoch, 0: none) makes the message a dead letter if it is not
-   * handled by then.
+   * handled by then. A `notice` is the runtime's own message (a Stop to children, a Failed to
+   * a parent, a ReceiveTimeout): where it has to wait for room in a mailbox of this thread, it
+   * waits as long as it takes instead of failing for a full mailbox.
    */
   deliver(
     target: ActorRef<unknown>,
     message: unknown,
     sender: ActorRef<unknown> | null,
     deadline?: number,
+    notice?: boolean,
   ): void;
   /**
    * Encodes `message` for `target` now (a snapshot, with any codec error at once), to send

@@ -176,6 +176,7 @@ export class SystemCourier implements Courier {
     message: unknown,
     sender: ActorRef<unknown> | null,
     deadline = 0,
+    notice = false,
   ): void {
     const offset = this.#openOffset(target, sender, message);
     if (offset === 0) return;
@@ -200,7 +201,7 @@ export class SystemCourier implements Courier {
       writer.reset(this);
       writeEnvelope(writer, target, sender, deadline);
       writer.value(message);
-      this.#post(mailbox, writer, target, sender, message);
+      this.#post(mailbox, writer, target, sender, message, notice);
     } finally {
       this.#writing = nested;
     }
@@ -237,7 +238,7 @@ export class SystemCourier implements Courier {
     }
     const writer = new Writer(record.length).reset(this);
     writer.raw(record);
-    this.#post(mailbox, writer, target, sender, message);
+    this.#post(mailbox, writer, target, sender, message, false);
   }
 
   /**
@@ -303,12 +304,14 @@ export class SystemCourier implements Courier {
     target: ActorRef<unknown>,
     sender: ActorRef<unknown> | null,
     message: unknown,
+    notice: boolean,
   ): void {
     const backlog = this.#backlogs.size === 0 ? undefined : this.#backlogs.get(mailbox.offset);
     if (backlog !== undefined) {
       // Messages already wait for this mailbox: queue behind them, to keep the sender's order —
-      // unless they have waited, unmoved, as long as a blocked send would have.
-      if (this.#blocking && backlog.waited >= this.#timeoutOf(mailbox)) {
+      // unless they have waited, unmoved, as long as a blocked send would have (the runtime's
+      // own notices wait on: failing them would break a stop or a supervision).
+      if (this.#blocking && !notice && backlog.waited >= this.#timeoutOf(mailbox)) {
         throw this.#stillFull(mailbox, target, backlog);
       }
       backlog.entries.push(this.#waiting(mailbox, writer, target, sender, message));

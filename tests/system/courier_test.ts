@@ -4,7 +4,7 @@
  * wait for room in a full mailbox.
  */
 import assert from "node:assert/strict";
-import type { ActorRef } from "../../mod.ts";
+import { type ActorRef, Stopped } from "../../mod.ts";
 import { Echo } from "../_actors/basic.ts";
 import { Numbered, OrderSink, Report } from "../_actors/behaviours.ts";
 import {
@@ -94,4 +94,36 @@ Deno.test("courier: a neighbour that drains nothing for the send timeout makes t
   // What was accepted arrives, in order; the refused message never does.
   assert.deepEqual(await reportOf(t, ledger, COUNT), { received: COUNT, disorder: [] });
   assert.deepEqual(t.deadLetters.map((d) => d.kind), []);
+});
+
+Deno.test("courier: a parent's Stop to a stuck child of its Worker never fails for a full mailbox", async () => {
+  await using t = testSystem();
+  const pool = t.system.createPool({ workers: 1 });
+  const parent = pool.spawn(Burster);
+  const { target: child } = await t.bridge.call(
+    parent,
+    new Burst(null, 0, 0, -1, 256, 100),
+    LONG,
+  ) as BurstOutcome;
+  await t.system.started(child);
+  // Held first: until then it has never read its ring empty, so the parent sends through it.
+  const held = t.bridge.call(child, new Hold(1000), LONG).catch((error) => error);
+  const atStop = t.bridge.call(child, "tell me at stop", LONG).catch((error) => error);
+  // The child's backlog stays unmoved past its send timeout: the parent's next send throws...
+  const COUNT = 100;
+  const outcome = await t.bridge.call(parent, new Burst(child, COUNT, 0, 300), LONG);
+  assert.equal((outcome as BurstOutcome).later, "MailboxFullError");
+  // ...but the Stop the parent's own stop sends the child waits for room instead.
+  const end = t.bridge.whenTerminated(child);
+  assert.deepEqual(await t.bridge.stop([parent], 20_000), [new Stopped()]);
+  assert.equal((await end).kind, "stopped");
+  assert.equal(await held, "held");
+  assert.deepEqual(t.failures, []);
+  // The system's own Stop (the parent has ended) may overtake what still waited in the Worker:
+  // those messages become dead letters, as after any Stop; none is lost for lack of room.
+  const { received } = await atStop as LedgerReport;
+  const numbered = () => t.deadLetters.filter((d) => d.messageClass === "Numbered");
+  await t.until(() => numbered().length >= COUNT - received, "the rest as dead letters");
+  assert.equal(received + numbered().length, COUNT);
+  assert.deepEqual(t.deadLetters.filter((d) => d.kind !== "stopped"), []);
 });
