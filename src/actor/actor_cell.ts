@@ -369,7 +369,7 @@ export class ActorCell implements ActorContext, LocalReceiver {
     if (idle >= ms) {
       this.#lastActivity = now;
       // Through the mailbox, in order with the actor's other messages.
-      this.#loop.courier.deliver(this.self, new ReceiveTimeout(), null);
+      this.#loop.courier.deliver(this.self, new ReceiveTimeout(), null, 0, true);
     }
     const wait = idle >= ms ? ms : ms - idle;
     this.#receiveTimer = this.#own(this.#loop.timers.schedule(wait, 0, () => this.#quiet()));
@@ -529,7 +529,7 @@ export class ActorCell implements ActorContext, LocalReceiver {
     // After postStop: the parent hears of the failure once the child is done with it.
     const parent = this.parent;
     const tell = () =>
-      this.#loop.courier.deliver(parent, new Failed(this.self, portable), this.self);
+      this.#loop.courier.deliver(parent, new Failed(this.self, portable), this.self, 0, true);
     if (stopped === undefined) return tell();
     return stopped.then(tell);
   }
@@ -579,7 +579,7 @@ export class ActorCell implements ActorContext, LocalReceiver {
     if (this.#children === null) return;
     // No sender: a child's Stopped would only come back as a dead letter.
     for (const child of this.#children.values()) {
-      this.#loop.courier.deliver(child, new Stop(), null);
+      this.#loop.courier.deliver(child, new Stop(), null, 0, true);
     }
     this.#children = null;
   }

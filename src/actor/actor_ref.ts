@@ -21,13 +21,16 @@ export interface Courier {
   /**
    * Delivers `message` to `target` as sent by `sender`; never blocks on a dead target. A
    * `deadline` (ms since the epoch, 0: none) makes the message a dead letter if it is not
-   * handled by then.
+   * handled by then. A `notice` is the runtime's own message (a Stop to children, a Failed to
+   * a parent, a ReceiveTimeout): where it has to wait for room in a mailbox of this thread, it
+   * waits as long as it takes instead of failing for a full mailbox.
    */
   deliver(
     target: ActorRef<unknown>,
     message: unknown,
     sender: ActorRef<unknown> | null,
     deadline?: number,
+    notice?: boolean,
   ): void;
   /**
    * Encodes `message` for `target` now (a snapshot, with any codec error at once), to send
@@ -45,8 +48,10 @@ export interface Courier {
   describe(target: ActorRef<unknown>): string;
   /** Whether sends to this thread's own mailboxes wait for room (see `flushLocal`). */
   readonly hasLocalBacklog?: boolean;
-  /** Sends what waits for room in this thread's own mailboxes, as room allows. */
-  flushLocal?(): void;
+  /** A turn is about to begin (called while `hasLocalBacklog`): the time since the last one counts. */
+  beforeTurn?(): void;
+  /** After a turn of `served`'s actor: sends what waits for room in this thread's own mailboxes. */
+  flushLocal?(served: Mailbox): void;
   /** Whether messages from this thread wait for room in `mailbox` (see `flushLocal`). */
   hasBacklog?(mailbox: Mailbox): boolean;
 }

@@ -264,9 +264,12 @@ export class ReceiveLoop implements CellLoop {
       if ((steps & 3) === 0 || this.#runQueue.length === 0) this.#wakeLingering();
       const cell = this.#runQueue.shift() ?? this.#cells.get(this.doorbell.nextReady());
       if (cell !== undefined) {
+        // While messages of this thread wait for room, turns are timed: a send times out only
+        // on time its receiver had to drain (see the courier).
+        if (this.#courier.hasLocalBacklog) this.#courier.beforeTurn!();
         this.#serveCell(cell);
         // Room this turn made in a mailbox of this thread goes to the messages waiting for it.
-        if (this.#courier.hasLocalBacklog) this.#courier.flushLocal!();
+        if (this.#courier.hasLocalBacklog) this.#courier.flushLocal!(cell.mailbox);
       } else if (!this.#spin.spin(this.#hasWork) && !this.#letGo()) {
         if (this.timers.size === 0) return false;
         const now = this.now = performance.now();

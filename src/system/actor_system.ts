@@ -225,7 +225,6 @@ export class ActorSystem implements AsyncDisposable {
     this.#arena = Arena.create({ maxBytes: options.maxMemoryBytes ?? 1 << 30 });
     this.#directory = Directory.create(this.#arena, (options.maxActors ?? 1 << 18) + 1);
     this.#threadId = this.#arena.newThreadId();
-    this.#pool = new MailboxPool(this.#arena, this.#directory, this.#threadId);
     this.#courier = new SystemCourier({
       arena: this.#arena,
       directory: this.#directory,
@@ -235,6 +234,8 @@ export class ActorSystem implements AsyncDisposable {
       maxMessageBytes: this.#maxMessageBytes,
       describe: (slot, generation) => this.#registry.nameOf(slot, generation),
     });
+    // Its mailboxes are the courier's handles: one per mailbox on this thread (MailboxHandles).
+    this.#pool = new MailboxPool(this.#arena, this.#directory, this.#courier.handles);
     this.#registry = new Registry(this.#courier, () => this.#guardian);
     this.#recoveries = new Recoveries({
       arena: this.#arena,
@@ -400,7 +401,8 @@ export class ActorSystem implements AsyncDisposable {
     this.#registry.add(record);
     this.#start(record);
     const ref = new ActorRef(slot, generation, 0, this.#courier);
-    // The ref carries its mailbox handle: the system itself keeps only the offset.
+    // The courier's own handle (the pool's are the courier's): every ref to this actor on this
+    // thread sends through it, and waits for room in the same backlog.
     ref.mailboxCache = mailbox;
     ref.mailboxCacheOffset = mailbox.offset;
     return ref as ActorRef<MessagesOf<InstanceType<C>>>;
@@ -499,10 +501,13 @@ export class ActorSystem implements AsyncDisposable {
   /**
    * Shuts the system down gracefully. From now on it takes no new messages from outside its
    * actors (they become dead letters), no spawns and no new Bridge calls; each actor is sent
-   * `Stop` behind what is already in its mailbox — children before their parents — and so
-   * finishes its work first. Actors still running after `timeout` ms are cut off: their Workers
-   * are terminated, and what was left in their mailboxes becomes dead letters. Pending
-   * `started` promises and Bridge calls settle. Calling it again returns the same promise.
+   * `Stop` behind what is already in its mailbox and what this thread still had waiting for
+   * room in it (which stops expiring) — children before their parents — and so finishes its
+   * work first (pending Bridge calls get their replies). Actors still running after
+   * `timeout` ms are cut off: their Workers are terminated, and what was left for them (in their
+   * mailboxes, or waiting for room) becomes dead letters, counted in the report's `undelivered`.
+   * Pending `started` promises and Bridge calls settle. Calling it again returns the same
+   * promise.
    *
    * @param options how long the actors get to finish (default 5000 ms).
    * @returns what stopped by itself and what was cut off.
@@ -524,6 +529,9 @@ export class ActorSystem implements AsyncDisposable {
   async #shutdown(timeout: number): Promise<ShutdownReport> {
     this.#courier.refusing =
       "the actor system is shutting down: it takes no new messages from outside its actors";
+    // What this thread sent before waits for room as long as the shutdown waits: each Stop
+    // queues behind it, and the cut-off accounts for what is left.
+    this.#courier.holdBacklogs();
     if (this.#registry.size > 0 && timeout > 0) {
       const drained = new Promise<void>((resolve) => this.#drained = resolve);
       this.#registry.onEnded = (record) => this.#shutdownProgress(record);
@@ -544,6 +552,7 @@ export class ActorSystem implements AsyncDisposable {
       this.#registry.values(),
       (record) => ({ actor: this.#registry.refOf(record), name: record.name }),
     );
+    const dropped = this.#dropBacklogs();
     const recoveries: Promise<void>[] = [];
     for (const handle of [...this.#workers.values()]) {
       recoveries.push(...this.#workerDied(handle, "the actor system shut down", "shutdown"));
@@ -552,9 +561,31 @@ export class ActorSystem implements AsyncDisposable {
     // without anything cut off there is nothing to recover.
     if (cutOff.length > 0) await Promise.all(recoveries);
     else this.#recoveries.cancelAll();
+    for (const count of await Promise.all(dropped)) this.#undelivered += count;
     await this.#loop.close();
     this.#guardianMailbox.close();
     return { stopped: this.#stoppedInShutdown, cutOff, undelivered: this.#undelivered };
+  }
+
+  /**
+   * At the cut-off: closes the mailboxes of the actors still running, and makes dead letters of
+   * what this thread still had waiting for room in them.
+   * @returns how many messages each drop made dead letters of, once known.
+   */
+  #dropBacklogs(): Promise<number>[] {
+    const drops: Promise<number>[] = [];
+    for (const record of this.#registry.values()) {
+      // Retired by its Worker just now: its mailbox may already serve another actor.
+      if (this.#directory.mailbox(record.slot) === 0) continue;
+      const mailbox = this.#courier.mailbox(record.mailbox);
+      mailbox.close();
+      drops.push(this.#courier.dropBacklog(
+        mailbox,
+        "shutdown",
+        `${record.name} ended: the actor system shut down while it ran`,
+      ));
+    }
+    return drops;
   }
 
   /** A graceful shutdown goes on: the parent of an ended actor may now be asked to stop. */
@@ -586,8 +617,6 @@ export class ActorSystem implements AsyncDisposable {
   /** A mailbox and a slot for a new actor (or agent); nothing is left taken if it fails. */
   #claim(capacity: number, owner: number): { mailbox: Mailbox; slot: number; generation: number } {
     const mailbox = this.#pool.acquire({ capacity });
-    // Sends through this handle (the spawned ref keeps it) may go external, as the courier's do.
-    mailbox.maxExternal = this.#maxMessageBytes;
     try {
       const slot = this.#directory.allocate(mailbox.offset, owner);
       return { mailbox, slot, generation: this.#directory.generation(slot) };

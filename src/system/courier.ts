@@ -5,11 +5,21 @@
  * counted in the directory, reported to the guardian, and — when the sender is waiting for a
  * reply (a Bridge call) — answered at once with `Undeliverable`.
  *
- * A full mailbox: a Worker's courier blocks the sending actor for up to the mailbox's send
- * timeout, then throws `MailboxFullError` from `send` — unless the mailbox is received on the
- * same thread, which only the sender's own loop can empty. The main thread's courier never blocks:
- * it keeps the message in a per-mailbox backlog, in order, and sends it as room appears; a
- * message still waiting after the send timeout becomes a dead letter.
+ * A full mailbox. A thread's messages that wait for room wait in one backlog per mailbox (all
+ * refs to an actor share this thread's one handle on its mailbox: see MailboxHandles), in order;
+ * later sends to that mailbox queue behind them, so no sender's order depends on the ref it used.
+ *
+ * - A Worker's courier blocks the sending actor for up to the mailbox's send timeout, then
+ *   throws `MailboxFullError` from `send`. It cannot block when only its own thread can make the
+ *   room: the mailbox is received on this thread, or belongs to an actor not started yet that
+ *   may start here. Then the message waits in the backlog, and never expires: a message `send`
+ *   accepted is never dropped for lack of room. Instead the backlog keeps the time its receiver
+ *   had to drain (the time between turns, and the receiver's own turns — not the turns of other
+ *   actors, the sender's included); once that reaches the send timeout with nothing moving, the
+ *   next send to the mailbox throws `MailboxFullError`, as a blocked send would have.
+ * - The main thread's courier never blocks: its backlogs drain as room appears, and a message
+ *   still waiting after the send timeout becomes a dead letter — except while a graceful
+ *   shutdown waits ({@link SystemCourier.holdBacklogs}), whose own timeout governs them.
  *
  * @module
  */
@@ -35,13 +45,14 @@ import {
 import { Fifo } from "../fifo.ts";
 import {
   type Arena,
-  Mailbox,
+  type Mailbox,
   MAILBOX_USER_WORD,
   MailboxClosedError,
   MailboxFullError,
 } from "../ring/mod.ts";
 import { Undeliverable } from "./control.ts";
 import type { Directory } from "./directory.ts";
+import { MailboxHandles } from "./mailbox_handles.ts";
 
 /** Mailbox header word holding the mailbox's send timeout in ms (0: the system's default). */
 export const SEND_TIMEOUT_WORD = MAILBOX_USER_WORD + 1;
@@ -74,12 +85,36 @@ export interface CourierOptions {
   describe?: (slot: number, generation: number) => string | undefined;
 }
 
+/** A message waiting for room in a full mailbox. */
 interface Waiting {
   bytes: Uint8Array;
   target: ActorRef<unknown>;
   sender: ActorRef<unknown> | null;
   message: unknown;
+  /** When it becomes a dead letter, by `performance.now()` (Infinity: never). */
   expires: number;
+}
+
+/** What waits for room in one mailbox, sent from this thread, oldest first. */
+class Backlog {
+  readonly entries = new Fifo<Waiting>();
+  /**
+   * Ms the receiver had to drain since the head last moved (Worker couriers): measured by the
+   * receive loop's turns (see SystemCourier.beforeTurn and flushLocal).
+   */
+  waited = 0;
+  /** When `waited` was last brought up to date; -1: not yet (it began in the turn under way). */
+  checkedAt = -1;
+  /** The head's send under way in #drain: resolves to null once sent, or to why it was not. */
+  inFlight: Promise<unknown> | null = null;
+  /** Set when it was given up on (dropBacklog): the drop settles the head under way. */
+  dropped = false;
+
+  /**
+   * @param flushed whether the receive loop of this thread sends it (flushLocal), because only
+   * this thread makes room in the mailbox; otherwise #drain waits for room without blocking.
+   */
+  constructor(readonly mailbox: Mailbox, readonly flushed: boolean) {}
 }
 
 /** One thread's way to send, for one actor system. */
@@ -100,7 +135,6 @@ export class SystemCourier implements Courier {
   doorbell = 0;
   readonly #blocking: boolean;
   readonly #sendTimeout: number;
-  readonly #maxMessageBytes: number;
   readonly #describe: (slot: number, generation: number) => string | undefined;
   readonly #writer = new Writer();
   #writing = false;
@@ -109,10 +143,14 @@ export class SystemCourier implements Courier {
   /** Reads the envelopes of encoded records delivered locally (timers). */
   readonly #envelope = new Envelope();
   readonly #senderCache: SenderCache = { lastSender: null };
-  readonly #mailboxes = new Map<number, Mailbox>();
-  readonly #backlogs = new Map<Mailbox, Fifo<Waiting>>();
-  /** Mailboxes of this thread's own receiver that have a backlog. */
-  readonly #local: Mailbox[] = [];
+  /** This thread's one handle per mailbox: every send and receive of this thread goes through it. */
+  readonly handles: MailboxHandles;
+  /** What waits for room, by mailbox offset. */
+  readonly #backlogs = new Map<number, Backlog>();
+  /** A Worker courier's backlogs, whose waiting time the receive loop's turns measure. */
+  readonly #timed: Backlog[] = [];
+  /** Set by a graceful shutdown (main thread): nothing waiting for room expires any more. */
+  #holding = false;
 
   constructor(options: CourierOptions) {
     this.arena = options.arena;
@@ -120,23 +158,17 @@ export class SystemCourier implements Courier {
     this.threadId = options.threadId;
     this.#blocking = options.blocking;
     this.#sendTimeout = options.sendTimeout;
-    this.#maxMessageBytes = options.maxMessageBytes;
     this.#describe = options.describe ?? (() => undefined);
+    this.handles = new MailboxHandles(options.arena, options.threadId, options.maxMessageBytes);
   }
 
   describe(target: ActorRef<unknown>): string {
     return this.#describe(target.slot, target.generation) ?? "actor";
   }
 
-  /** A handle on the mailbox whose header is at `offset`, made once per thread. */
+  /** This thread's handle on the mailbox whose header is at `offset` (see MailboxHandles). */
   mailbox(offset: number): Mailbox {
-    let mailbox = this.#mailboxes.get(offset);
-    if (mailbox === undefined) {
-      mailbox = Mailbox.attach(this.arena, offset, this.threadId);
-      mailbox.maxExternal = this.#maxMessageBytes;
-      this.#mailboxes.set(offset, mailbox);
-    }
-    return mailbox;
+    return this.handles.of(offset);
   }
 
   deliver(
@@ -144,6 +176,7 @@ export class SystemCourier implements Courier {
     message: unknown,
     sender: ActorRef<unknown> | null,
     deadline = 0,
+    notice = false,
   ): void {
     const offset = this.#openOffset(target, sender, message);
     if (offset === 0) return;
@@ -168,7 +201,7 @@ export class SystemCourier implements Courier {
       writer.reset(this);
       writeEnvelope(writer, target, sender, deadline);
       writer.value(message);
-      this.#post(mailbox, writer, target, sender, message);
+      this.#post(mailbox, writer, target, sender, message, notice);
     } finally {
       this.#writing = nested;
     }
@@ -205,7 +238,7 @@ export class SystemCourier implements Courier {
     }
     const writer = new Writer(record.length).reset(this);
     writer.raw(record);
-    this.#post(mailbox, writer, target, sender, message);
+    this.#post(mailbox, writer, target, sender, message, false);
   }
 
   /**
@@ -244,7 +277,7 @@ export class SystemCourier implements Courier {
   }
 
   hasBacklog(mailbox: Mailbox): boolean {
-    return this.#backlogs.size !== 0 && this.#backlogs.has(mailbox);
+    return this.#backlogs.size !== 0 && this.#backlogs.has(mailbox.offset);
   }
 
   /**
@@ -271,11 +304,17 @@ export class SystemCourier implements Courier {
     target: ActorRef<unknown>,
     sender: ActorRef<unknown> | null,
     message: unknown,
+    notice: boolean,
   ): void {
-    const backlog = this.#backlogs.size === 0 ? undefined : this.#backlogs.get(mailbox);
+    const backlog = this.#backlogs.size === 0 ? undefined : this.#backlogs.get(mailbox.offset);
     if (backlog !== undefined) {
-      // Messages already wait for this mailbox: queue behind them, to keep the sender's order.
-      backlog.push(this.#waiting(mailbox, writer, target, sender, message));
+      // Messages already wait for this mailbox: queue behind them, to keep the sender's order —
+      // unless they have waited, unmoved, as long as a blocked send would have (the runtime's
+      // own notices wait on: failing them would break a stop or a supervision).
+      if (this.#blocking && !notice && backlog.waited >= this.#timeoutOf(mailbox)) {
+        throw this.#stillFull(mailbox, target, backlog);
+      }
+      backlog.entries.push(this.#waiting(mailbox, writer, target, sender, message));
       return;
     }
     try {
@@ -303,48 +342,108 @@ export class SystemCourier implements Courier {
       }
       throw error;
     }
-    const waiting = new Fifo<Waiting>();
-    waiting.push(this.#waiting(mailbox, writer, target, sender, message));
-    this.#backlogs.set(mailbox, waiting);
     // A mailbox this thread receives from frees up only when this thread's loop serves it:
     // the loop flushes the backlog after each turn (flushLocal). Any other waits for space.
-    if (mailbox.receiverDoorbell === this.doorbell && this.doorbell !== 0) {
-      this.#local.push(mailbox);
-    } else this.#drain(mailbox, waiting);
+    const flushed = this.#blocking && this.doorbell !== 0 &&
+      mailbox.receiverDoorbell === this.doorbell;
+    const created = new Backlog(mailbox, flushed);
+    created.entries.push(this.#waiting(mailbox, writer, target, sender, message));
+    this.#backlogs.set(mailbox.offset, created);
+    if (this.#blocking) this.#timed.push(created);
+    if (!flushed) this.#drain(created);
   }
 
   /** Whether messages to this thread's own mailboxes wait for room (see {@link flushLocal}). */
   get hasLocalBacklog(): boolean {
-    return this.#local.length > 0;
+    return this.#timed.length > 0;
   }
 
   /**
-   * Sends what waits for room in this thread's own mailboxes, as far as there is room now; the
-   * receive loop calls it after serving mailboxes. Messages waiting past their send timeout
-   * become dead letters.
+   * The receive loop is about to serve a turn (called only while {@link hasLocalBacklog}): the
+   * time since the last turn ended was the receivers' to drain in.
    */
-  flushLocal(): void {
-    const local = this.#local;
-    for (let i = 0; i < local.length; i++) {
-      const mailbox = local[i];
-      const waiting = this.#backlogs.get(mailbox)!;
-      while (waiting.length > 0) {
-        const next = waiting.peek()!;
+  beforeTurn(): void {
+    const now = performance.now();
+    for (const backlog of this.#timed) {
+      if (backlog.checkedAt < 0) continue;
+      backlog.waited += now - backlog.checkedAt;
+      backlog.checkedAt = now;
+    }
+  }
+
+  /**
+   * After a turn (of `served`'s actor): sends what waits for room in this thread's own
+   * mailboxes, as far as there is room now, and counts the turn as time to drain for the
+   * backlog of `served` only — another actor's turn, the sender's included, gave it none.
+   */
+  flushLocal(served: Mailbox): void {
+    const timed = this.#timed;
+    const now = performance.now();
+    for (let i = 0; i < timed.length; i++) {
+      const backlog = timed[i];
+      if (backlog.checkedAt >= 0 && backlog.mailbox === served) {
+        backlog.waited += now - backlog.checkedAt;
+      }
+      backlog.checkedAt = now;
+      if (!backlog.flushed) continue; // #drain sends it
+      const { mailbox, entries } = backlog;
+      const before = entries.length;
+      while (entries.length > 0) {
+        const next = entries.peek()!;
         try {
-          if (!mailbox.trySend(next.bytes)) {
-            if (performance.now() < next.expires) break;
-            this.deadLetter(next.target, next.sender, next.message, ...this.#fullReason(next));
-          }
+          if (!mailbox.trySend(next.bytes)) break;
         } catch (error) {
           this.deadLetter(next.target, next.sender, next.message, ...this.#reasonOf(next, error));
         }
-        waiting.shift();
+        entries.shift();
       }
-      if (waiting.length === 0) {
-        this.#backlogs.delete(mailbox);
-        local.splice(i--, 1);
+      if (entries.length !== before) backlog.waited = 0;
+      if (entries.length === 0) {
+        this.#backlogs.delete(mailbox.offset);
+        timed.splice(i--, 1);
       }
     }
+  }
+
+  /**
+   * Stops what waits for room (on this thread) from expiring: a graceful shutdown waits for it,
+   * and its own timeout governs it (see {@link dropBacklog}).
+   */
+  holdBacklogs(): void {
+    this.#holding = true;
+  }
+
+  /**
+   * Gives up on what waits for room in `mailbox`: each message becomes a dead letter of `kind`
+   * (the system's own are dropped silently). Close the mailbox first: a message whose send is
+   * under way is settled once that send is, and it may still get in until the mailbox closes.
+   * @returns how many messages became dead letters.
+   */
+  async dropBacklog(mailbox: Mailbox, kind: DeadLetterKind, reason: string): Promise<number> {
+    const backlog = this.#backlogs.get(mailbox.offset);
+    if (backlog === undefined) return 0;
+    this.#forget(backlog);
+    backlog.dropped = true;
+    const inFlight = backlog.inFlight;
+    const head = inFlight === null ? undefined : backlog.entries.shift();
+    let dropped = 0;
+    for (let next = backlog.entries.shift(); next !== undefined; next = backlog.entries.shift()) {
+      dropped += this.#drop(next, kind, reason);
+    }
+    if (head !== undefined && (await inFlight) !== null) dropped += this.#drop(head, kind, reason);
+    return dropped;
+  }
+
+  /** Makes a dead letter of a message that waited; 1 if it was someone's, 0 if the system's. */
+  #drop(waiting: Waiting, kind: DeadLetterKind, reason: string): number {
+    this.deadLetter(waiting.target, waiting.sender, waiting.message, kind, reason);
+    return waiting.sender !== null && waiting.sender === this.systemSender ? 0 : 1;
+  }
+
+  #forget(backlog: Backlog): void {
+    this.#backlogs.delete(backlog.mailbox.offset);
+    const at = this.#timed.indexOf(backlog);
+    if (at >= 0) this.#timed.splice(at, 1);
   }
 
   #waiting(
@@ -354,25 +453,48 @@ export class SystemCourier implements Courier {
     sender: ActorRef<unknown> | null,
     message: unknown,
   ): Waiting {
-    // The system's own messages (a shutdown's Stop, Terminated, ChildGone) wait as long as it
-    // takes: dropping one would leave an actor running, or a watcher uninformed.
-    const expires = sender !== null && sender === this.systemSender
+    // A Worker's waiting messages were accepted by `send`: they never expire. The system's own
+    // messages (a shutdown's Stop, Terminated, ChildGone) wait as long as it takes: dropping one
+    // would leave an actor running, or a watcher uninformed.
+    const expires = this.#blocking || (sender !== null && sender === this.systemSender)
       ? Infinity
       : performance.now() + this.#timeoutOf(mailbox);
     return { bytes: writer.toBytes(), target, sender, message, expires };
   }
 
-  async #drain(mailbox: Mailbox, waiting: Fifo<Waiting>): Promise<void> {
-    while (waiting.length > 0) {
-      const next = waiting.peek()!;
-      try {
-        await mailbox.sendAsync(next.bytes, { timeout: next.expires - performance.now() });
-      } catch (error) {
-        this.deadLetter(next.target, next.sender, next.message, ...this.#reasonOf(next, error));
+  /** Sends a backlog as room appears, without blocking the thread. */
+  async #drain(backlog: Backlog): Promise<void> {
+    const { mailbox, entries } = backlog;
+    while (entries.length > 0) {
+      const next = entries.peek()!;
+      const timeout = this.#holding ? Infinity : next.expires - performance.now();
+      const inFlight = backlog.inFlight = mailbox.sendAsync(next.bytes, { timeout }).then(
+        () => null,
+        (error: unknown) => error ?? new Error("the send failed"),
+      );
+      const failure = await inFlight;
+      backlog.inFlight = null;
+      if (backlog.dropped) return; // dropBacklog settles the head
+      // Held (a graceful shutdown began) while it waited: it waits on.
+      if (failure instanceof MailboxFullError && this.#holding) continue;
+      if (failure !== null) {
+        this.deadLetter(next.target, next.sender, next.message, ...this.#reasonOf(next, failure));
       }
-      waiting.shift();
+      entries.shift();
+      backlog.waited = 0;
     }
-    this.#backlogs.delete(mailbox);
+    this.#forget(backlog);
+  }
+
+  /** The error of a send behind messages that found no room for as long as a send may wait. */
+  #stillFull(mailbox: Mailbox, target: ActorRef<unknown>, backlog: Backlog): MailboxFullError {
+    return new MailboxFullError(
+      `the mailbox of ${this.describe(target)} (${mailbox.capacity} bytes) stayed full for ` +
+        `${Math.round(backlog.waited)} ms while its receiver could drain it, with ` +
+        `${backlog.entries.length} earlier messages of this Worker still waiting; this one was ` +
+        `not sent: its receiver is slower than its senders — give it a larger capacity, or ` +
+        `send less`,
+    );
   }
 
   #timeoutOf(mailbox: Mailbox): number {

@@ -12,8 +12,9 @@
  * @module
  */
 
-import { type Arena, Mailbox, MAILBOX_USER_WORD, type MailboxOptions } from "../ring/mod.ts";
+import { type Arena, type Mailbox, MAILBOX_USER_WORD, type MailboxOptions } from "../ring/mod.ts";
 import type { Directory } from "./directory.ts";
+import type { MailboxHandles } from "./mailbox_handles.ts";
 
 /** The mailbox header word that links a free mailbox to the next one of its class. */
 const POOL_LINK_WORD = MAILBOX_USER_WORD + 8;
@@ -24,9 +25,10 @@ export class MailboxPool {
   readonly #arena: Arena;
   readonly #heads: BigInt64Array;
   readonly #headWords: Int32Array;
-  readonly #producerId: number;
+  readonly #handles: MailboxHandles;
 
-  constructor(arena: Arena, directory: Directory, producerId: number) {
+  /** @param handles the thread's handles: a mailbox taken here is sent to through them too. */
+  constructor(arena: Arena, directory: Directory, handles: MailboxHandles) {
     this.#arena = arena;
     this.#heads = directory.poolHeads;
     this.#headWords = new Int32Array(
@@ -34,22 +36,22 @@ export class MailboxPool {
       this.#heads.byteOffset,
       this.#heads.length * 2,
     );
-    this.#producerId = producerId;
+    this.#handles = handles;
   }
 
-  /** A fresh or recycled open mailbox with no receiver. */
+  /** A fresh or recycled open mailbox with no receiver: this thread's one handle on it. */
   acquire(options: MailboxOptions): Mailbox {
     const capacity = options.capacity ?? 1 << 16;
     const sizeClass = Math.log2(capacity) - MIN_CLASS_LOG;
     if (Number.isInteger(sizeClass) && sizeClass >= 0 && sizeClass < this.#heads.length) {
       const offset = this.#pop(sizeClass);
       if (offset !== 0) {
-        const mailbox = Mailbox.attach(this.#arena, offset, this.#producerId);
+        const mailbox = this.#handles.of(offset);
         mailbox.reopen();
         return mailbox;
       }
     }
-    return Mailbox.create(this.#arena, { capacity }, this.#producerId);
+    return this.#handles.create({ capacity });
   }
 
   /** Returns a mailbox that is closed, drained and unbound, for the next actor. */

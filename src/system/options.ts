@@ -111,6 +111,9 @@ export interface ShutdownReport {
   readonly stopped: number;
   /** Actors still running when the timeout passed, ended by terminating their Workers. */
   readonly cutOff: readonly CutOffActor[];
-  /** Messages left unhandled in the mailboxes of the actors cut off (dead letters). */
+  /**
+   * Messages the cut-off made dead letters: those left in the mailboxes of the actors cut off,
+   * and those still waiting for room on the system's thread to get into them.
+   */
   readonly undelivered: number;
 }

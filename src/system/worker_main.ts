@@ -80,7 +80,7 @@ export async function run(boot: Bootstrap): Promise<void> {
       courier.tryPost(guardian, notice);
     },
   };
-  const pool = new MailboxPool(arena, directory, boot.threadId);
+  const pool = new MailboxPool(arena, directory, courier.handles);
   const runtime = new WorkerRuntime(arena, directory, pool, courier, guardian, {
     dedicated: boot.dedicated,
     mailboxCapacity: boot.mailboxCapacity,

@@ -10,10 +10,17 @@ import {
   Bridge,
   SystemClosedError,
 } from "../../mod.ts";
+import { Numbered, Report } from "../_actors/behaviours.ts";
+import { Ledger, type LedgerReport } from "../_actors/ledger.ts";
 import { Family, Flaky, Slow, Stubborn } from "../_actors/supervision.ts";
 import { testSystem, within } from "../_system.ts";
 
 const LONG = { timeout: 20_000 };
+
+/** A call's reply, or the error it settled with: compared by the test, never left unhandled. */
+function settled(call: Promise<unknown>): Promise<LedgerReport | Error | unknown> {
+  return call.then((reply) => reply, (error) => error);
+}
 
 Deno.test("shutdown: actors drain their mailboxes, then stop", async () => {
   await using t = testSystem();
@@ -76,4 +83,57 @@ Deno.test("shutdown: no spawns, Bridges or calls after it began; it answers once
   assert.deepEqual(await first, { stopped: 1, cutOff: [], undelivered: 0 });
   bridge.close();
   assert.throws(() => system.shutdown({ timeout: -1 }), RangeError);
+});
+
+Deno.test("shutdown: what the main thread sent before it is handled first, also what waited for room", async () => {
+  await using t = testSystem();
+  const ledger = t.system.spawn(Ledger);
+  const atStop = settled(t.bridge.call(ledger, "tell me at stop", { timeout: 60_000 }));
+  const COUNT = 100_000;
+  // Most of these wait in the main thread's backlog: the mailbox holds a few thousand.
+  for (let seq = 0; seq < COUNT; seq++) ledger.send(new Numbered("main", seq));
+  const calls = Array.from(
+    { length: 100 },
+    () => settled(t.bridge.call(ledger, new Report(), { timeout: 60_000 })),
+  );
+  const report = await t.system.shutdown({ timeout: 60_000 });
+  assert.deepEqual(report, { stopped: 1, cutOff: [], undelivered: 0 });
+  for (const reply of await Promise.all(calls)) {
+    assert.deepEqual(reply, { received: COUNT, disorder: [] }, "each call came after the sends");
+  }
+  assert.deepEqual(await atStop, { received: COUNT, disorder: [] });
+  assert.deepEqual(t.deadLetters.map((d) => d.kind), []);
+});
+
+Deno.test("shutdown: what waits for room does not expire while the shutdown waits", async () => {
+  await using t = testSystem();
+  const ledger = t.system.spawnWith(Ledger, { mailboxCapacity: 1024, sendTimeout: 50 });
+  assert.equal(await t.bridge.call(ledger, 0, LONG), 0); // running
+  const atStop = settled(t.bridge.call(ledger, "tell me at stop", LONG));
+  ledger.send(500); // busy for half a second: far longer than the send timeout
+  for (let seq = 0; seq < 200; seq++) ledger.send(new Numbered("main", seq)); // > 1 KiB
+  const report = await t.system.shutdown({ timeout: 20_000 });
+  assert.deepEqual(report, { stopped: 1, cutOff: [], undelivered: 0 });
+  assert.deepEqual(await atStop, { received: 200, disorder: [] });
+  assert.deepEqual(t.deadLetters.map((d) => d.kind), []);
+});
+
+Deno.test("shutdown: at the cut-off, what still waited for room is undelivered, and counted", async () => {
+  await using t = testSystem();
+  const ledger = t.system.spawnWith(Ledger, { name: "ledger", mailboxCapacity: 1024 });
+  assert.equal(await t.bridge.call(ledger, 0, LONG), 0); // running
+  ledger.send(120_000); // busy for two minutes: only the cut-off ends it
+  const COUNT = 1_000; // most wait in the main thread's backlog
+  for (let seq = 0; seq < COUNT; seq++) ledger.send(new Numbered("main", seq));
+  const calls = Array.from(
+    { length: 5 },
+    () => settled(t.bridge.call(ledger, new Report(), { timeout: 600_000 })),
+  );
+  const report = await within(20_000, "the shutdown", t.system.shutdown({ timeout: 300 }));
+  assert.deepEqual(report.cutOff.map((c) => c.name), ["ledger"]);
+  assert.equal(report.undelivered, COUNT + 5, "every send and call left");
+  for (const error of await Promise.all(calls)) assert.ok(error instanceof ActorDeadError);
+  const letters = t.deadLetters.filter((d) => d.kind === "shutdown");
+  assert.equal(letters.length, COUNT + 5);
+  assert.deepEqual(t.deadLetters.filter((d) => d.kind !== "shutdown"), []);
 });
