@@ -101,13 +101,27 @@ function trail(r: Reader, e: unknown, segment: string): unknown {
   return e;
 }
 
+/** Hole runs at least this long make an array that was not preallocated sparse (see below). */
+const LONG_RUN = 32;
+/** The largest array index: a write there turns a V8 array into a dictionary of its elements. */
+const LAST_INDEX = 2 ** 32 - 2;
+
 function readArray(r: Reader, n: number): unknown[] {
   if (n > MAX_MESSAGE_BYTES) throw r.corrupt(`an array length of ${n}`);
   enter(r);
-  // Every element takes at least one byte, except runs of holes: a longer array must be sparse,
-  // and is filled as such rather than preallocated.
-  const dense = n <= r.end - r.pos;
-  const a: unknown[] = dense ? new Array(n) : [];
+  // Every element takes at least a byte, so an array whose elements fit in the bytes left is
+  // preallocated (several times faster to fill). But runs of holes take a few bytes for any
+  // length, and an array's length counts again in every array it nests in: so preallocations
+  // also draw on the region's slot budget (its size), and forged lengths cannot add up to more.
+  let a: unknown[];
+  let preallocated = false;
+  if (n <= r.end - r.pos && n <= r.slotBudget) {
+    r.slotBudget -= n;
+    a = new Array(n);
+    preallocated = true;
+  } else {
+    a = [];
+  }
   const b = r.bytes;
   let i = 0;
   try {
@@ -118,6 +132,10 @@ function readArray(r: Reader, n: number): unknown[] {
         const run = r.varuint();
         if (run === 0 || run > n - i) throw r.corrupt(`a run of ${run} holes`, p);
         i += run;
+        // V8 grows an array written past its end by up to 1024 slots at a time, and setting a
+        // longer length allocates it all: a long run makes a growing array a dictionary of its
+        // elements instead, whose memory follows them, not its length (the length is set last).
+        if (run >= LONG_RUN && !preallocated) makeSparse(a);
       } else {
         a[i] = readValue(r);
         i++;
@@ -126,9 +144,19 @@ function readArray(r: Reader, n: number): unknown[] {
   } catch (e) {
     throw trail(r, e, indexSegment(i));
   }
-  if (!dense) a.length = n;
+  if (a.length !== n) {
+    if (!preallocated && n - a.length >= LONG_RUN) makeSparse(a);
+    a.length = n;
+  }
   r.depth--;
   return a;
+}
+
+/** Makes `a` a dictionary-mode array (length 2^32-1 until its caller sets the real one). */
+function makeSparse(a: unknown[]): void {
+  if (a.length > LAST_INDEX) return;
+  a[LAST_INDEX] = undefined;
+  delete a[LAST_INDEX];
 }
 
 /** Reads the keys of a new shape (or finds them in the cache) and makes it the next index. */

@@ -231,6 +231,12 @@ function trail(w: Writer, e: unknown, segment: string, container: object): unkno
   return e;
 }
 
+/**
+ * Holes looked at one by one before the rest of an array is written from its own keys instead:
+ * past this, a run of holes may be of any length, and only the keys present cost anything.
+ */
+const HOLE_SCAN = 64;
+
 function writeArray(w: Writer, a: unknown[]): void {
   const n = a.length;
   if (n > MAX_MESSAGE_BYTES) {
@@ -248,24 +254,64 @@ function writeArray(w: Writer, a: unknown[]): void {
   }
   enter(w, a);
   let i = 0;
+  let unordered = false;
   try {
     for (; i < n; i++) {
       const x = a[i];
       if (x === undefined && !(i in a)) {
         let run = 1;
-        while (i + run < n && a[i + run] === undefined && !(i + run in a)) run++;
-        w.u8(0xbf /* EXT */);
-        w.u8(0 /* X_HOLES */);
-        w.varuint(run);
+        while (run < HOLE_SCAN && i + run < n && a[i + run] === undefined && !(i + run in a)) {
+          run++;
+        }
+        if (run === HOLE_SCAN && i + run < n) break; // the rest by its keys, below
+        writeHoles(w, run);
         i += run - 1;
       } else {
         writeValue(w, x);
       }
     }
+    if (i < n) {
+      // A long run of holes: the rest of the array is written from its own keys, which V8 lists
+      // in index order and, for an array in dictionary mode, in time that follows the elements
+      // present rather than its length.
+      let last = -1;
+      for (const k in a) {
+        // Own indices, ascending; other keys (extras, inherited ones) are not sent.
+        const j = +k;
+        if (!(j >= 0 && j < n) || "" + j !== k || !hasOwn(a, k)) continue;
+        if (j <= last) { // only a Proxy's ownKeys trap can do this
+          unordered = true;
+          break;
+        }
+        last = j;
+        if (j < i) continue; // written already
+        if (j > i) writeHoles(w, j - i);
+        i = j;
+        writeValue(w, a[j]);
+        i = j + 1;
+      }
+      if (i < n) writeHoles(w, n - i);
+    }
   } catch (e) {
     throw trail(w, e, indexSegment(i), a);
   }
+  if (unordered) throw unorderedIndices();
+  if (a.length !== n) throw changedWhileEncoding("array", "length");
   leave(w);
+}
+
+function unorderedIndices(): EncodeFault {
+  return new EncodeFault(
+    "it is an array whose keys are not listed in index order (a Proxy's ownKeys trap), so its " +
+      "elements cannot be written from them",
+    "Send a plain array (a copy: [...proxy]) instead",
+  );
+}
+
+function writeHoles(w: Writer, run: number): void {
+  w.u8(0xbf /* EXT */);
+  w.u8(0 /* X_HOLES */);
+  w.varuint(run);
 }
 
 function writePlain(w: Writer, o: object): void {
@@ -629,9 +675,9 @@ function writeSet(w: Writer, s: Set<unknown>): void {
   leave(w);
 }
 
-function changedWhileEncoding(what: string): EncodeFault {
+function changedWhileEncoding(what: string, measure = "size"): EncodeFault {
   return new EncodeFault(
-    `the ${what} changed size while it was being encoded (a getter changed it)`,
+    `the ${what} changed ${measure} while it was being encoded (a getter changed it)`,
     "Do not change a message while sending it",
   );
 }

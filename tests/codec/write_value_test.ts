@@ -280,3 +280,64 @@ Deno.test("enumerable properties added to Object.prototype are not sent as own",
     delete proto.polluted;
   }
 });
+
+Deno.test("sparse arrays: encoding costs what the elements present cost", async (t) => {
+  await t.step("one element at index 1e8 reads a handful of indices", () => {
+    const target: unknown[] = [];
+    target[1e8] = "last";
+    let reads = 0;
+    const counted = new Proxy(target, {
+      get(o, k, r) {
+        reads++;
+        return Reflect.get(o, k, r);
+      },
+      has(o, k) {
+        reads++;
+        return Reflect.has(o, k);
+      },
+      getOwnPropertyDescriptor(o, k) {
+        reads++;
+        return Reflect.getOwnPropertyDescriptor(o, k);
+      },
+    });
+    const bytes = encode(counted);
+    assert.ok(reads < 1000, `${reads} reads`);
+    const back = decode(bytes) as unknown[];
+    assert.equal(back.length, 1e8 + 1);
+    assert.deepEqual(Object.keys(back), ["100000000"]);
+    assert.equal(back[1e8], "last");
+  });
+  await t.step("the longest array a message may hold, nearly empty, in a few milliseconds", () => {
+    const a: unknown[] = [];
+    a[3] = 3;
+    a[1000] = { x: 1 };
+    a[MAX_MESSAGE_BYTES - 1] = "end";
+    const started = performance.now();
+    const bytes = encode(a);
+    const back = decode(bytes) as unknown[];
+    const took = performance.now() - started;
+    assert.ok(bytes.length < 40, `${bytes.length} bytes`);
+    assertSameValue(back, a);
+    assert.ok(took < 1000, `took ${took} ms`); // was seconds; now microseconds
+  });
+  await t.step("holes before, between and after elements, and a key that is no index", () => {
+    const a: unknown[] = [1, 2];
+    a[500] = "mid";
+    a[501] = undefined;
+    a[100_000] = [, , 7]; // holes on purpose
+    a.length = 200_000;
+    (a as unknown as Record<string, unknown>).extra = "not sent";
+    assertSameValue(decode(encode(a)), a.slice());
+    const copy = decode(encode(a)) as unknown[];
+    assert.deepEqual(Object.keys(copy), ["0", "1", "500", "501", "100000"]);
+  });
+  await t.step("a Proxy listing an array's indices out of order is refused, not cut short", () => {
+    const sparse: unknown[] = [];
+    sparse[100] = "a";
+    sparse[200] = "b";
+    const reversed = new Proxy(sparse, {
+      ownKeys: (o) => Reflect.ownKeys(o).reverse(),
+    });
+    assertRefused({ reversed }, "message.reversed", /not listed in index order/);
+  });
+});
