@@ -151,18 +151,28 @@ export const QUICK_COPY_MAX_BYTES = 3 + COPIER_MAX_FIELDS * (3 + 3 * SHARED_STRI
 export type CompiledCopier = (o: object) => object | typeof NEEDS_CODEC;
 
 /**
- * A copier of instances of one registered class: the same layout check as the compiled writer;
- * then, if every field holds a number, boolean, null, undefined or short string (values the
- * codec gives back unchanged), a fresh instance with those values; otherwise NEEDS_CODEC.
+ * Called when reading the instance threw `e` (a getter, a Proxy trap): at the field `key`, or
+ * while listing its keys (`key` undefined). Returns what to throw.
+ */
+export type CopyFail = (e: unknown, key: string | undefined) => unknown;
+
+/**
+ * A copier of instances of one registered class: if every field holds a number, boolean, null,
+ * undefined or short string (values the codec gives back unchanged), and the instance's own
+ * keys are then the layout's, in order (the writer's quick check, made after the reads for the
+ * same reason: a getter may have added a key), a fresh instance with those values; otherwise
+ * NEEDS_CODEC, and the codec decides. What its reads throw goes through `fail`.
  */
 export function compileCopier(
   proto: object,
   fields: readonly string[],
+  fail: CopyFail,
 ): CompiledCopier | undefined {
   if (disallowed || fields.length > COPIER_MAX_FIELDS) return undefined;
+  const declare = fields.length === 0 ? "" : `  let ${fields.map((_, i) => `v${i}`).join(", ")};\n`;
   const reads = fields.map((k, i) =>
-    `  const v${i} = o[${lit(k)}];\n` +
-    `  if (!(typeof v${i} === "number" || typeof v${i} === "boolean" || v${i} === null || ` +
+    `    i = ${i}; v${i} = o[${lit(k)}];\n` +
+    `    if (!(typeof v${i} === "number" || typeof v${i} === "boolean" || v${i} === null || ` +
     `v${i} === undefined || (typeof v${i} === "string" && v${i}.length <= ${SHARED_STRING_MAX}))) ` +
     `return NEEDS_CODEC;`
   ).join("\n");
@@ -171,12 +181,22 @@ export function compileCopier(
   const source = `function Blank() {}\n` +
     `Blank.prototype = proto;\n` +
     `return function copy(o) {\n` +
+    declare +
     `  let i = 0;\n` +
-    `  for (const k in o) {\n    if (k !== keys[i++]) return NEEDS_CODEC;\n  }\n` +
+    `  try {\n` +
     `${reads}\n` +
+    `    i = -1;\n` +
+    `    let j = 0;\n` +
+    `    for (const k in o) {\n      if (k !== keys[j++]) return NEEDS_CODEC;\n    }\n` +
+    `  } catch (e) {\n    throw fail(e, i < 0 ? undefined : keys[i]);\n  }\n` +
     `  const c = new Blank();\n` +
     `${sets}\n` +
     `  return c;\n` +
     `};`;
-  return generate(["proto", "keys", "NEEDS_CODEC"], source, [proto, fields, NEEDS_CODEC]);
+  return generate(["proto", "keys", "NEEDS_CODEC", "fail"], source, [
+    proto,
+    fields,
+    NEEDS_CODEC,
+    fail,
+  ]);
 }

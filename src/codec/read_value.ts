@@ -27,6 +27,7 @@ import {
 import type { Reader } from "./reader.ts";
 import { refHook } from "./ref_codec.ts";
 import { EMPTY_SHAPE, ShapeEntry } from "./shape_cache.ts";
+import { describeError, isInstance } from "./thrown.ts";
 import { TYPED_ARRAYS } from "./typed_arrays.ts";
 import { decodeUtf8 } from "./utf8.ts";
 
@@ -324,7 +325,7 @@ function readCustom(r: Reader, info: ClassInfo): unknown {
   try {
     v = info.decode!(r, r.context);
   } catch (e) {
-    if (e instanceof CodecError) throw e;
+    if (isInstance(e, CodecError)) throw e;
     throw new CodecError(
       `the custom decode of message class ${info.name} threw ${describeError(e)}`,
       { cause: e },
@@ -568,22 +569,14 @@ function readUtf16(r: Reader): string {
   return s;
 }
 
-function describeError(e: unknown): string {
-  if (e instanceof Error) return `${e.name}: ${e.message}`;
-  try {
-    return String(e);
-  } catch {
-    return "a value";
-  }
-}
-
 /** @internal Turns whatever stopped the outermost `value()` into a CodecError with the path. */
 export function decodeFailure(r: Reader, e: unknown): CodecError {
   const path = joinTrail(r.trail);
   r.trail = null;
   r.depth = 0;
-  if (e instanceof CodecError) {
-    return new CodecError(`cannot decode ${path}: ${e.message}`, { path, cause: e.cause });
+  if (isInstance(e, CodecError)) {
+    const error = e as CodecError;
+    return new CodecError(`cannot decode ${path}: ${error.message}`, { path, cause: error.cause });
   }
   return new CodecError(`cannot decode ${path}: ${describeError(e)}`, { path, cause: e });
 }

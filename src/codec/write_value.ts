@@ -26,6 +26,7 @@ import {
 } from "./path.ts";
 import { refHook } from "./ref_codec.ts";
 import { MAX_COMPILED, type ShapeNode } from "./shape_trie.ts";
+import { describeError, encodeThrew, isInstance } from "./thrown.ts";
 import { typedKindByProto } from "./typed_arrays.ts";
 import type { Writer } from "./writer.ts";
 
@@ -225,7 +226,7 @@ function enterDeep(w: Writer, v: object, d: number): void {
 
 /** Records where an error passed on its way out; returns the error to rethrow. */
 function trail(w: Writer, e: unknown, segment: string, container: object): unknown {
-  if (e instanceof WriterFullError) return e;
+  if (isInstance(e, WriterFullError)) return e;
   (w.trail ??= []).push(segment);
   (w.trailContainers ??= []).push(container);
   return e;
@@ -496,7 +497,7 @@ function writeCustom(w: Writer, v: object, info: ClassInfo): void {
   try {
     info.encode!(w, v, w.context);
   } catch (e) {
-    if (e instanceof EncodeFault || e instanceof WriterFullError) throw trail(w, e, "", v);
+    if (isInstance(e, EncodeFault) || isInstance(e, WriterFullError)) throw trail(w, e, "", v);
     throw trail(
       w,
       new EncodeFault(
@@ -768,15 +769,6 @@ function unsupported(v: object, proto: object): EncodeFault {
   );
 }
 
-function describeError(e: unknown): string {
-  if (e instanceof Error) return `${e.name}: ${e.message}`;
-  try {
-    return String(e);
-  } catch {
-    return "a value";
-  }
-}
-
 /**
  * @internal Turns whatever stopped the outermost `value()` into the error its caller sees: a
  * CodecError naming the path, or the WriterFullError as it is.
@@ -788,22 +780,19 @@ export function encodeFailure(w: Writer, e: unknown): unknown {
   w.trailContainers = null;
   w.depth = 0;
   w.stack.length = 0;
-  if (e instanceof WriterFullError) return e;
+  if (isInstance(e, WriterFullError)) return e;
   const path = joinTrail(segments);
-  if (e instanceof EncodeFault) {
-    if (e.cycle !== undefined) return cycleError(segments ?? [], containers ?? [], e.cycle);
-    return new CodecError(`cannot encode ${path}: ${e.problem}. ${e.advice}.`, {
+  if (isInstance(e, EncodeFault)) {
+    const fault = e as EncodeFault;
+    if (fault.cycle !== undefined) return cycleError(segments ?? [], containers ?? [], fault.cycle);
+    return new CodecError(`cannot encode ${path}: ${fault.problem}. ${fault.advice}.`, {
       path,
-      cause: e.cause,
+      cause: fault.cause,
     });
   }
-  if (e instanceof CodecError) {
-    return new CodecError(`cannot encode ${path}: ${e.message}`, { path, cause: e });
-  }
-  return new CodecError(
-    `cannot encode ${path}: reading it threw ${describeError(e)}`,
-    { path, cause: e },
-  );
+  // User code threw (a getter, a Proxy trap, a custom encoder): even a RingmailError of its own
+  // (a nested send's) becomes a CodecError naming where in this message, with it as the cause.
+  return encodeThrew(path, e);
 }
 
 /** Reports a cycle at its outermost point: the first container that contains itself. */

@@ -281,6 +281,79 @@ Deno.test("enumerable properties added to Object.prototype are not sent as own",
   }
 });
 
+Deno.test("user code that throws while a value is read: a CodecError with the path and cause", async (t) => {
+  const trapError = new TypeError("trap threw");
+  const boom = () => {
+    throw trapError;
+  };
+  await t.step("every Proxy trap the writer can call", () => {
+    // [trap, target, where the writer meets it]; a trap the writer never calls is left out.
+    const cases: [string, object, string][] = [
+      ["get", { a: 1 }, "message.inner.a"],
+      ["ownKeys", { a: 1 }, "message.inner"],
+      ["getOwnPropertyDescriptor", { a: 1 }, "message.inner"],
+      ["getPrototypeOf", { a: 1 }, "message.inner"],
+      ["get", [1, 2], "message.inner"], // the length
+      ["has", [1, , 3], "message.inner[1]"], // holes on purpose: `1 in a`
+      ["get", new PropPoint(1), "message.inner.x"],
+      ["ownKeys", new PropPoint(1), "message.inner"],
+      ["getOwnPropertyDescriptor", new PropPoint(1), "message.inner"],
+      ["getPrototypeOf", new PropPoint(1), "message.inner"],
+    ];
+    for (const [trap, target, path] of cases) {
+      const e = assertRefused({ inner: new Proxy(target, { [trap]: boom }) }, path, /trap threw/);
+      assert.equal(e.cause, trapError, `${trap} on ${Deno.inspect(target)}`);
+    }
+  });
+  await t.step("getters of a registered instance, of an error, in a Map and a Set", () => {
+    const point = new PropPoint(1);
+    Object.defineProperty(point, "y", { get: boom, enumerable: true });
+    assert.equal(assertRefused([point], "message[0].y").cause, trapError);
+    const error = new Error("x");
+    Object.defineProperty(error, "message", { get: boom });
+    assert.equal(assertRefused({ error }, "message.error").cause, trapError);
+    const m = new Map([["k", {
+      get v() {
+        return boom();
+      },
+    }]]);
+    assert.equal(assertRefused(m, 'message.get("k").v').cause, trapError);
+    const s = new Set([{
+      get v() {
+        return boom();
+      },
+    }]);
+    assert.equal(assertRefused(s, "message.<element 0>.v").cause, trapError);
+  });
+  await t.step("a ringmail error thrown inside (a nested send's) is wrapped, kept as cause", () => {
+    const inner = new CodecError("cannot encode message: inner");
+    const o = {
+      get nested(): number {
+        throw inner;
+      },
+    };
+    const e = assertRefused({ o }, "message.o.nested", /inner/);
+    assert.equal(e.cause, inner);
+  });
+  await t.step("a thrown value that is itself hostile", () => {
+    const hostile = new Proxy({}, { getPrototypeOf: boom, get: boom });
+    const o = {
+      get x(): number {
+        throw hostile;
+      },
+    };
+    assert.equal(assertRefused(o, "message.x").cause, hostile);
+    const named = new Error("n");
+    Object.defineProperty(named, "name", { get: boom });
+    const p = {
+      get x(): number {
+        throw named;
+      },
+    };
+    assert.equal(assertRefused(p, "message.x").cause, named);
+  });
+});
+
 Deno.test("sparse arrays: encoding costs what the elements present cost", async (t) => {
   await t.step("one element at index 1e8 reads a handful of indices", () => {
     const target: unknown[] = [];
