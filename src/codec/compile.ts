@@ -59,36 +59,34 @@ function generate<F>(params: string[], source: string, args: unknown[]): F | und
 }
 
 /**
- * A writer of `o[keys[0]]`, `o[keys[1]]`... When `checkLayout` is given, it first checks that
- * the instance's own keys are exactly `keys` in order, calling `checkLayout(o)` (which throws if
- * a key would be lost) when they are not.
+ * A writer of `o[keys[0]]`, `o[keys[1]]`... Then, since writing the values ran user code
+ * (getters, Proxy traps) that may have changed `o`, it checks that the object's own keys are
+ * still exactly `keys` in order, calling `check(o)` (which throws if the difference matters)
+ * when they are not. The check is one for-in per shape or class: monomorphic, so it runs on
+ * V8's enum cache fast path.
  */
 export function compileWriter(
   keys: readonly string[],
   writeValue: WriteValue,
   fail: WriteFail,
-  checkLayout?: (o: object) => void,
+  check: (o: object) => void,
 ): CompiledWriter | undefined {
   if (disallowed) return undefined;
-  let check = "";
-  if (checkLayout !== undefined) {
-    // One for-in per class: monomorphic, so it runs on V8's enum cache fast path.
-    check = `  for (const k in o) {\n` +
-      `    if (k !== keys[i++]) { checkLayout(o); break; }\n` +
-      `  }\n` +
-      `  i = 0;\n`;
-  }
   const writes = keys.map((k, i) => `    i = ${i}; writeValue(w, o[${lit(k)}]);`).join("\n");
   const source = `return function write(w, o) {\n` +
     `  let i = 0;\n` +
-    check +
     `  try {\n${writes}\n  } catch (e) {\n    throw fail(w, e, i, o);\n  }\n` +
+    `  i = 0;\n` +
+    `  for (const k in o) {\n` +
+    `    if (k !== keys[i++]) { check(o); return; }\n` +
+    `  }\n` +
+    `  if (i !== ${keys.length}) check(o);\n` +
     `};`;
-  return generate(["keys", "writeValue", "fail", "checkLayout"], source, [
+  return generate(["keys", "writeValue", "fail", "check"], source, [
     keys,
     writeValue,
     fail,
-    checkLayout,
+    check,
   ]);
 }
 

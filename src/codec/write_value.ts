@@ -366,8 +366,32 @@ function writePlain(w: Writer, o: object): void {
     } catch (e) {
       throw trail(w, e, keySegment(keys[i]), o);
     }
+    checkKeys(o, keys);
   }
   leave(w);
+}
+
+/**
+ * Throws unless `o`'s own enumerable keys are still `keys`, in order: writing its values ran
+ * user code (getters, Proxy traps, anything they call), which may have added or deleted keys,
+ * and the keys written first would then misstate the object. The compiled writers check the same
+ * after their values (a for-in over one shape, on V8's enum-cache fast path), and call this only
+ * when that quick check differs (say, when Object.prototype has enumerable keys).
+ */
+function checkKeys(o: object, keys: readonly string[]): void {
+  let i = 0;
+  for (const k in o) {
+    if (!hasOwnProperty.call(o, k)) continue;
+    if (keys[i++] !== k) throw changedKeys();
+  }
+  if (i !== keys.length) throw changedKeys();
+}
+
+function changedKeys(): EncodeFault {
+  return new EncodeFault(
+    "the object gained or lost keys while it was being encoded (a getter changed it)",
+    "Do not change a message while sending it",
+  );
 }
 
 /** A shape is compiled once this many objects have been written with it. */
@@ -380,6 +404,7 @@ function compileShapeWriter(keys: readonly string[]): CompiledWriter | undefined
     keys,
     writeValue,
     (w, e, i, o) => trail(w, e, keySegment(keys[i]), o),
+    (o) => checkKeys(o, keys),
   );
 }
 
@@ -393,33 +418,24 @@ function writeShapeHeader(w: Writer, keys: readonly string[], count: number): vo
   for (let i = 0; i < count; i++) w.taggedString(keys[i]);
 }
 
-/** An object with too many keys for the trie: always a new shape, keys walked twice. */
+/** An object with too many keys for the trie: always a new shape, its keys listed first. */
 function writeLargePlain(w: Writer, o: object, count: number): void {
-  w.u8(0xbc /* OBJ */);
-  w.varuint(count);
+  const keys: string[] = new Array(count);
   let n = 0;
   for (const k in o) {
-    if (hasOwnProperty.call(o, k) && n++ < count) w.taggedString(k);
+    if (hasOwnProperty.call(o, k) && n < count) keys[n++] = k;
   }
+  if (n !== count) throw changedKeys(); // a Proxy's traps answered differently the second time
+  writeShapeHeader(w, keys, count);
   w.shapeCount++;
   enter(w, o);
-  let key = "";
-  n = 0;
+  let i = 0;
   try {
-    for (const k in o) {
-      if (!hasOwnProperty.call(o, k)) continue;
-      key = k;
-      if (n++ < count) writeValue(w, (o as Record<string, unknown>)[k]);
-    }
+    for (; i < count; i++) writeValue(w, (o as Record<string, unknown>)[keys[i]]);
   } catch (e) {
-    throw trail(w, e, keySegment(key), o);
+    throw trail(w, e, keySegment(keys[i]), o);
   }
-  if (n !== count) {
-    throw new EncodeFault(
-      "the object gained or lost keys while it was being encoded (a getter changed it)",
-      "Do not change a message while sending it",
-    );
-  }
+  checkKeys(o, keys);
   leave(w);
 }
 
@@ -459,23 +475,27 @@ function writeClass(w: Writer, v: object, info: ClassInfo): void {
  */
 function writeInstance(w: Writer, v: object, info: ClassInfo): void {
   const fields = info.fields;
-  let i = 0;
-  for (const k in v) {
-    if (k !== fields[i++]) {
-      checkLayout(v, info);
-      break;
-    }
-  }
   if (info.isError) writeErrorCore(w, v as Error, info);
-  i = 0;
+  let i = 0;
   try {
     for (; i < fields.length; i++) writeValue(w, (v as Record<string, unknown>)[fields[i]]);
   } catch (e) {
     throw trail(w, e, keySegment(fields[i]), v);
   }
+  // After the fields, as the compiled writers do: a getter may have added a key meanwhile.
+  i = 0;
+  for (const k in v) {
+    if (k !== fields[i++]) {
+      checkLayout(v, info);
+      return;
+    }
+  }
 }
 
-/** The slow layout check: every own enumerable key must be a layout field. */
+/**
+ * The slow layout check, after the fields were written (so it also sees a field that a getter
+ * added meanwhile): every own enumerable key must be a layout field.
+ */
 function checkLayout(v: object, info: ClassInfo): void {
   for (const k in v) {
     if (!info.fieldSet.has(k) && hasOwn(v, k)) {
@@ -652,7 +672,7 @@ function writeMap(w: Writer, m: Map<unknown, unknown>): void {
   } catch (e) {
     throw trail(w, e, atKey ? mapKeySegment(i) : mapValueSegment(key, i), m);
   }
-  if (i !== size) throw changedWhileEncoding("Map");
+  if (i !== size || m.size !== size) throw changedWhileEncoding("Map");
   leave(w);
 }
 
@@ -672,7 +692,7 @@ function writeSet(w: Writer, s: Set<unknown>): void {
   } catch (e) {
     throw trail(w, e, setSegment(i), s);
   }
-  if (i !== size) throw changedWhileEncoding("Set");
+  if (i !== size || s.size !== size) throw changedWhileEncoding("Set");
   leave(w);
 }
 

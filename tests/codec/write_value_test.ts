@@ -354,6 +354,81 @@ Deno.test("user code that throws while a value is read: a CodecError with the pa
   });
 });
 
+Deno.test("a value changed by a getter while it is encoded is refused", async (t) => {
+  /** An object whose getter `b` adds (or removes) a key of `target` when read. */
+  function grower(target?: Record<string, unknown>, remove = false): Record<string, unknown> {
+    const o: Record<string, unknown> = {
+      a: 1,
+      get b(): number {
+        const victim = target ?? o;
+        if (remove) delete victim.a;
+        else victim.added = true;
+        return 2;
+      },
+      c: 3,
+    };
+    return o;
+  }
+  await t.step("a plain object gaining or losing a key, new shape and compiled shape", () => {
+    // The shape {a, b, c} is compiled after 8 objects: both writers must notice.
+    for (let i = 0; i < 12; i++) {
+      assertRefused({ o: grower() }, "message.o", /gained or lost keys/);
+      assertRefused([grower(undefined, true)], "message[0]", /gained or lost keys/);
+      encode({ a: 1, b: 2, c: 3 });
+    }
+  });
+  await t.step("an object changed by a getter inside another value", () => {
+    const outer: Record<string, unknown> = { x: 1, y: null };
+    outer.y = grower(outer);
+    assertRefused({ outer }, "message.outer", /gained or lost keys/);
+  });
+  await t.step("an object of more keys than the shape trie tracks", () => {
+    const wide = grower();
+    for (let i = 0; i < 40; i++) wide[`k${i}`] = i;
+    assertRefused(wide, "message", /gained or lost keys/);
+  });
+  await t.step("a registered instance gaining a field its layout lacks", () => {
+    for (let i = 0; i < 3; i++) {
+      const point = new PropPoint(1) as PropPoint & { z?: number };
+      Object.defineProperty(point, "y", {
+        get() {
+          point.z = 3;
+          return 2;
+        },
+        enumerable: true,
+        configurable: true,
+      });
+      assertRefused({ point }, "message.point", /field 'z'/);
+    }
+  });
+  await t.step("a Map or Set gaining entries, an array changing length", () => {
+    const m = new Map<string, unknown>([["a", 1]]);
+    m.set("b", {
+      get v() {
+        m.set("c", 3);
+        return 1;
+      },
+    });
+    assertRefused(m, "message", /Map changed size/);
+    const s = new Set<unknown>();
+    s.add({
+      get v() {
+        s.add(2);
+        return 1;
+      },
+    });
+    assertRefused(s, "message", /Set changed size/);
+    const a: unknown[] = [];
+    a.push({
+      get v() {
+        a.push(2);
+        return 1;
+      },
+    });
+    assertRefused({ a }, "message.a", /array changed length/);
+  });
+});
+
 Deno.test("sparse arrays: encoding costs what the elements present cost", async (t) => {
   await t.step("one element at index 1e8 reads a handful of indices", () => {
     const target: unknown[] = [];
