@@ -59,36 +59,34 @@ function generate<F>(params: string[], source: string, args: unknown[]): F | und
 }
 
 /**
- * A writer of `o[keys[0]]`, `o[keys[1]]`... When `checkLayout` is given, it first checks that
- * the instance's own keys are exactly `keys` in order, calling `checkLayout(o)` (which throws if
- * a key would be lost) when they are not.
+ * A writer of `o[keys[0]]`, `o[keys[1]]`... Then, since writing the values ran user code
+ * (getters, Proxy traps) that may have changed `o`, it checks that the object's own keys are
+ * still exactly `keys` in order, calling `check(o)` (which throws if the difference matters)
+ * when they are not. The check is one for-in per shape or class: monomorphic, so it runs on
+ * V8's enum cache fast path.
  */
 export function compileWriter(
   keys: readonly string[],
   writeValue: WriteValue,
   fail: WriteFail,
-  checkLayout?: (o: object) => void,
+  check: (o: object) => void,
 ): CompiledWriter | undefined {
   if (disallowed) return undefined;
-  let check = "";
-  if (checkLayout !== undefined) {
-    // One for-in per class: monomorphic, so it runs on V8's enum cache fast path.
-    check = `  for (const k in o) {\n` +
-      `    if (k !== keys[i++]) { checkLayout(o); break; }\n` +
-      `  }\n` +
-      `  i = 0;\n`;
-  }
   const writes = keys.map((k, i) => `    i = ${i}; writeValue(w, o[${lit(k)}]);`).join("\n");
   const source = `return function write(w, o) {\n` +
     `  let i = 0;\n` +
-    check +
     `  try {\n${writes}\n  } catch (e) {\n    throw fail(w, e, i, o);\n  }\n` +
+    `  i = 0;\n` +
+    `  for (const k in o) {\n` +
+    `    if (k !== keys[i++]) { check(o); return; }\n` +
+    `  }\n` +
+    `  if (i !== ${keys.length}) check(o);\n` +
     `};`;
-  return generate(["keys", "writeValue", "fail", "checkLayout"], source, [
+  return generate(["keys", "writeValue", "fail", "check"], source, [
     keys,
     writeValue,
     fail,
-    checkLayout,
+    check,
   ]);
 }
 
@@ -151,18 +149,28 @@ export const QUICK_COPY_MAX_BYTES = 3 + COPIER_MAX_FIELDS * (3 + 3 * SHARED_STRI
 export type CompiledCopier = (o: object) => object | typeof NEEDS_CODEC;
 
 /**
- * A copier of instances of one registered class: the same layout check as the compiled writer;
- * then, if every field holds a number, boolean, null, undefined or short string (values the
- * codec gives back unchanged), a fresh instance with those values; otherwise NEEDS_CODEC.
+ * Called when reading the instance threw `e` (a getter, a Proxy trap): at the field `key`, or
+ * while listing its keys (`key` undefined). Returns what to throw.
+ */
+export type CopyFail = (e: unknown, key: string | undefined) => unknown;
+
+/**
+ * A copier of instances of one registered class: if every field holds a number, boolean, null,
+ * undefined or short string (values the codec gives back unchanged), and the instance's own
+ * keys are then the layout's, in order (the writer's quick check, made after the reads for the
+ * same reason: a getter may have added a key), a fresh instance with those values; otherwise
+ * NEEDS_CODEC, and the codec decides. What its reads throw goes through `fail`.
  */
 export function compileCopier(
   proto: object,
   fields: readonly string[],
+  fail: CopyFail,
 ): CompiledCopier | undefined {
   if (disallowed || fields.length > COPIER_MAX_FIELDS) return undefined;
+  const declare = fields.length === 0 ? "" : `  let ${fields.map((_, i) => `v${i}`).join(", ")};\n`;
   const reads = fields.map((k, i) =>
-    `  const v${i} = o[${lit(k)}];\n` +
-    `  if (!(typeof v${i} === "number" || typeof v${i} === "boolean" || v${i} === null || ` +
+    `    i = ${i}; v${i} = o[${lit(k)}];\n` +
+    `    if (!(typeof v${i} === "number" || typeof v${i} === "boolean" || v${i} === null || ` +
     `v${i} === undefined || (typeof v${i} === "string" && v${i}.length <= ${SHARED_STRING_MAX}))) ` +
     `return NEEDS_CODEC;`
   ).join("\n");
@@ -171,12 +179,22 @@ export function compileCopier(
   const source = `function Blank() {}\n` +
     `Blank.prototype = proto;\n` +
     `return function copy(o) {\n` +
+    declare +
     `  let i = 0;\n` +
-    `  for (const k in o) {\n    if (k !== keys[i++]) return NEEDS_CODEC;\n  }\n` +
+    `  try {\n` +
     `${reads}\n` +
+    `    i = -1;\n` +
+    `    let j = 0;\n` +
+    `    for (const k in o) {\n      if (k !== keys[j++]) return NEEDS_CODEC;\n    }\n` +
+    `  } catch (e) {\n    throw fail(e, i < 0 ? undefined : keys[i]);\n  }\n` +
     `  const c = new Blank();\n` +
     `${sets}\n` +
     `  return c;\n` +
     `};`;
-  return generate(["proto", "keys", "NEEDS_CODEC"], source, [proto, fields, NEEDS_CODEC]);
+  return generate(["proto", "keys", "NEEDS_CODEC", "fail"], source, [
+    proto,
+    fields,
+    NEEDS_CODEC,
+    fail,
+  ]);
 }

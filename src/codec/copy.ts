@@ -13,6 +13,8 @@
 
 import { classByProto, type ClassInfo } from "./class_table.ts";
 import { compileCopier, NEEDS_CODEC, QUICK_COPY_MAX_BYTES, SHARED_STRING_MAX } from "./compile.ts";
+import { keySegment, ROOT } from "./path.ts";
+import { encodeThrew } from "./thrown.ts";
 
 export { NEEDS_CODEC, QUICK_COPY_MAX_BYTES };
 
@@ -29,6 +31,11 @@ let otherInfo: ClassInfo | undefined;
 /**
  * A private copy of `value`, equal to what decoding its encoding gives, or {@link NEEDS_CODEC}
  * when only the codec can make it (or say why it cannot be sent).
+ *
+ * @throws {CodecError} when user code it runs throws (a Proxy's trap, a getter of a field): the
+ * error the codec would throw for it, with the same path and message, and what was thrown as its
+ * cause. (It throws rather than leave the value to the codec: a trap that threw once might not
+ * throw again, and the send would then carry what a second reading made of it.)
  */
 export function quickCopy(value: unknown): unknown {
   if (typeof value !== "object") {
@@ -39,14 +46,19 @@ export function quickCopy(value: unknown): unknown {
     return NEEDS_CODEC;
   }
   if (value === null) return null;
-  const proto = getPrototypeOf(value);
+  let proto: object | null;
+  try {
+    proto = getPrototypeOf(value);
+  } catch (e) {
+    throw encodeThrew(ROOT, e); // a Proxy's getPrototypeOf trap
+  }
   let info: ClassInfo | undefined;
   if (proto === lastProto) {
     info = lastInfo!;
   } else if (proto === otherProto) {
     info = otherInfo!;
   } else {
-    info = classByProto.get(proto);
+    info = classByProto.get(proto as object); // a null prototype is no class
     if (info === undefined) return NEEDS_CODEC;
     otherProto = lastProto;
     otherInfo = lastInfo;
@@ -57,7 +69,12 @@ export function quickCopy(value: unknown): unknown {
   if (copier === undefined) {
     copier = info.copy = info.encode !== undefined || info.isError
       ? null
-      : compileCopier(info.proto, info.fields) ?? null;
+      : compileCopier(info.proto, info.fields, copyFailed) ?? null;
   }
   return copier === null ? NEEDS_CODEC : copier(value);
+}
+
+/** What a copier throws when reading the instance threw: what the writer would throw. */
+function copyFailed(e: unknown, key: string | undefined): unknown {
+  return encodeThrew(key === undefined ? ROOT : ROOT + keySegment(key), e);
 }

@@ -27,6 +27,7 @@ import {
 import type { Reader } from "./reader.ts";
 import { refHook } from "./ref_codec.ts";
 import { EMPTY_SHAPE, ShapeEntry } from "./shape_cache.ts";
+import { describeError, isInstance } from "./thrown.ts";
 import { TYPED_ARRAYS } from "./typed_arrays.ts";
 import { decodeUtf8 } from "./utf8.ts";
 
@@ -101,13 +102,27 @@ function trail(r: Reader, e: unknown, segment: string): unknown {
   return e;
 }
 
+/** Hole runs at least this long make an array that was not preallocated sparse (see below). */
+const LONG_RUN = 32;
+/** The largest array index: a write there turns a V8 array into a dictionary of its elements. */
+const LAST_INDEX = 2 ** 32 - 2;
+
 function readArray(r: Reader, n: number): unknown[] {
   if (n > MAX_MESSAGE_BYTES) throw r.corrupt(`an array length of ${n}`);
   enter(r);
-  // Every element takes at least one byte, except runs of holes: a longer array must be sparse,
-  // and is filled as such rather than preallocated.
-  const dense = n <= r.end - r.pos;
-  const a: unknown[] = dense ? new Array(n) : [];
+  // Every element takes at least a byte, so an array whose elements fit in the bytes left is
+  // preallocated (several times faster to fill). But runs of holes take a few bytes for any
+  // length, and an array's length counts again in every array it nests in: so preallocations
+  // also draw on the region's slot budget (its size), and forged lengths cannot add up to more.
+  let a: unknown[];
+  let preallocated = false;
+  if (n <= r.end - r.pos && n <= r.slotBudget) {
+    r.slotBudget -= n;
+    a = new Array(n);
+    preallocated = true;
+  } else {
+    a = [];
+  }
   const b = r.bytes;
   let i = 0;
   try {
@@ -118,6 +133,10 @@ function readArray(r: Reader, n: number): unknown[] {
         const run = r.varuint();
         if (run === 0 || run > n - i) throw r.corrupt(`a run of ${run} holes`, p);
         i += run;
+        // V8 grows an array written past its end by up to 1024 slots at a time, and setting a
+        // longer length allocates it all: a long run makes a growing array a dictionary of its
+        // elements instead, whose memory follows them, not its length (the length is set last).
+        if (run >= LONG_RUN && !preallocated) makeSparse(a);
       } else {
         a[i] = readValue(r);
         i++;
@@ -126,9 +145,19 @@ function readArray(r: Reader, n: number): unknown[] {
   } catch (e) {
     throw trail(r, e, indexSegment(i));
   }
-  if (!dense) a.length = n;
+  if (a.length !== n) {
+    if (!preallocated && n - a.length >= LONG_RUN) makeSparse(a);
+    a.length = n;
+  }
   r.depth--;
   return a;
+}
+
+/** Makes `a` a dictionary-mode array (length 2^32-1 until its caller sets the real one). */
+function makeSparse(a: unknown[]): void {
+  if (a.length > LAST_INDEX) return;
+  a[LAST_INDEX] = undefined;
+  delete a[LAST_INDEX];
 }
 
 /** Reads the keys of a new shape (or finds them in the cache) and makes it the next index. */
@@ -296,7 +325,7 @@ function readCustom(r: Reader, info: ClassInfo): unknown {
   try {
     v = info.decode!(r, r.context);
   } catch (e) {
-    if (e instanceof CodecError) throw e;
+    if (isInstance(e, CodecError)) throw e;
     throw new CodecError(
       `the custom decode of message class ${info.name} threw ${describeError(e)}`,
       { cause: e },
@@ -540,22 +569,14 @@ function readUtf16(r: Reader): string {
   return s;
 }
 
-function describeError(e: unknown): string {
-  if (e instanceof Error) return `${e.name}: ${e.message}`;
-  try {
-    return String(e);
-  } catch {
-    return "a value";
-  }
-}
-
 /** @internal Turns whatever stopped the outermost `value()` into a CodecError with the path. */
 export function decodeFailure(r: Reader, e: unknown): CodecError {
   const path = joinTrail(r.trail);
   r.trail = null;
   r.depth = 0;
-  if (e instanceof CodecError) {
-    return new CodecError(`cannot decode ${path}: ${e.message}`, { path, cause: e.cause });
+  if (isInstance(e, CodecError)) {
+    const error = e as CodecError;
+    return new CodecError(`cannot decode ${path}: ${error.message}`, { path, cause: error.cause });
   }
   return new CodecError(`cannot decode ${path}: ${describeError(e)}`, { path, cause: e });
 }

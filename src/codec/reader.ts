@@ -65,6 +65,14 @@ export class Reader {
   context: unknown = undefined;
   /** Containers currently open while reading a value (0 outside `value()`). */
   depth = 0;
+  /**
+   * Array slots the rest of the region may still preallocate (see readArray): the region's size
+   * at first, so that forged lengths cannot make decoding allocate more than the bytes justify.
+   * (Internal to the codec.)
+   *
+   * @ignore
+   */
+  slotBudget = 0;
 
   /**
    * Shapes defined so far by the current value, by index. (Internal to the codec.)
@@ -122,6 +130,7 @@ export class Reader {
     this.end = end | 0;
     this.context = context;
     this.depth = 0;
+    this.slotBudget = end - start;
     return this;
   }
 

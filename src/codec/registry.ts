@@ -20,6 +20,7 @@ import {
 } from "./class_table.ts";
 import type { Reader } from "./reader.ts";
 import { refHook } from "./ref_codec.ts";
+import { describeError } from "./thrown.ts";
 import type { Writer } from "./writer.ts";
 
 /**
@@ -367,9 +368,4 @@ export function messageName(cls: unknown): string | undefined {
 function className(cls: unknown): string {
   const name = typeof cls === "function" ? cls.name : "";
   return name ? name : "an anonymous class";
-}
-
-function describeError(e: unknown): string {
-  if (e instanceof Error) return `${e.name}: ${e.message}`;
-  return String(e);
 }

@@ -26,6 +26,7 @@ import {
 } from "./path.ts";
 import { refHook } from "./ref_codec.ts";
 import { MAX_COMPILED, type ShapeNode } from "./shape_trie.ts";
+import { describeError, encodeThrew, isInstance } from "./thrown.ts";
 import { typedKindByProto } from "./typed_arrays.ts";
 import type { Writer } from "./writer.ts";
 
@@ -225,11 +226,17 @@ function enterDeep(w: Writer, v: object, d: number): void {
 
 /** Records where an error passed on its way out; returns the error to rethrow. */
 function trail(w: Writer, e: unknown, segment: string, container: object): unknown {
-  if (e instanceof WriterFullError) return e;
+  if (isInstance(e, WriterFullError)) return e;
   (w.trail ??= []).push(segment);
   (w.trailContainers ??= []).push(container);
   return e;
 }
+
+/**
+ * Holes looked at one by one before the rest of an array is written from its own keys instead:
+ * past this, a run of holes may be of any length, and only the keys present cost anything.
+ */
+const HOLE_SCAN = 64;
 
 function writeArray(w: Writer, a: unknown[]): void {
   const n = a.length;
@@ -248,24 +255,64 @@ function writeArray(w: Writer, a: unknown[]): void {
   }
   enter(w, a);
   let i = 0;
+  let unordered = false;
   try {
     for (; i < n; i++) {
       const x = a[i];
       if (x === undefined && !(i in a)) {
         let run = 1;
-        while (i + run < n && a[i + run] === undefined && !(i + run in a)) run++;
-        w.u8(0xbf /* EXT */);
-        w.u8(0 /* X_HOLES */);
-        w.varuint(run);
+        while (run < HOLE_SCAN && i + run < n && a[i + run] === undefined && !(i + run in a)) {
+          run++;
+        }
+        if (run === HOLE_SCAN && i + run < n) break; // the rest by its keys, below
+        writeHoles(w, run);
         i += run - 1;
       } else {
         writeValue(w, x);
       }
     }
+    if (i < n) {
+      // A long run of holes: the rest of the array is written from its own keys, which V8 lists
+      // in index order and, for an array in dictionary mode, in time that follows the elements
+      // present rather than its length.
+      let last = -1;
+      for (const k in a) {
+        // Own indices, ascending; other keys (extras, inherited ones) are not sent.
+        const j = +k;
+        if (!(j >= 0 && j < n) || "" + j !== k || !hasOwn(a, k)) continue;
+        if (j <= last) { // only a Proxy's ownKeys trap can do this
+          unordered = true;
+          break;
+        }
+        last = j;
+        if (j < i) continue; // written already
+        if (j > i) writeHoles(w, j - i);
+        i = j;
+        writeValue(w, a[j]);
+        i = j + 1;
+      }
+      if (i < n) writeHoles(w, n - i);
+    }
   } catch (e) {
     throw trail(w, e, indexSegment(i), a);
   }
+  if (unordered) throw unorderedIndices();
+  if (a.length !== n) throw changedWhileEncoding("array", "length");
   leave(w);
+}
+
+function unorderedIndices(): EncodeFault {
+  return new EncodeFault(
+    "it is an array whose keys are not listed in index order (a Proxy's ownKeys trap), so its " +
+      "elements cannot be written from them",
+    "Send a plain array (a copy: [...proxy]) instead",
+  );
+}
+
+function writeHoles(w: Writer, run: number): void {
+  w.u8(0xbf /* EXT */);
+  w.u8(0 /* X_HOLES */);
+  w.varuint(run);
 }
 
 function writePlain(w: Writer, o: object): void {
@@ -319,8 +366,32 @@ function writePlain(w: Writer, o: object): void {
     } catch (e) {
       throw trail(w, e, keySegment(keys[i]), o);
     }
+    checkKeys(o, keys);
   }
   leave(w);
+}
+
+/**
+ * Throws unless `o`'s own enumerable keys are still `keys`, in order: writing its values ran
+ * user code (getters, Proxy traps, anything they call), which may have added or deleted keys,
+ * and the keys written first would then misstate the object. The compiled writers check the same
+ * after their values (a for-in over one shape, on V8's enum-cache fast path), and call this only
+ * when that quick check differs (say, when Object.prototype has enumerable keys).
+ */
+function checkKeys(o: object, keys: readonly string[]): void {
+  let i = 0;
+  for (const k in o) {
+    if (!hasOwnProperty.call(o, k)) continue;
+    if (keys[i++] !== k) throw changedKeys();
+  }
+  if (i !== keys.length) throw changedKeys();
+}
+
+function changedKeys(): EncodeFault {
+  return new EncodeFault(
+    "the object gained or lost keys while it was being encoded (a getter changed it)",
+    "Do not change a message while sending it",
+  );
 }
 
 /** A shape is compiled once this many objects have been written with it. */
@@ -333,6 +404,7 @@ function compileShapeWriter(keys: readonly string[]): CompiledWriter | undefined
     keys,
     writeValue,
     (w, e, i, o) => trail(w, e, keySegment(keys[i]), o),
+    (o) => checkKeys(o, keys),
   );
 }
 
@@ -346,33 +418,24 @@ function writeShapeHeader(w: Writer, keys: readonly string[], count: number): vo
   for (let i = 0; i < count; i++) w.taggedString(keys[i]);
 }
 
-/** An object with too many keys for the trie: always a new shape, keys walked twice. */
+/** An object with too many keys for the trie: always a new shape, its keys listed first. */
 function writeLargePlain(w: Writer, o: object, count: number): void {
-  w.u8(0xbc /* OBJ */);
-  w.varuint(count);
+  const keys: string[] = new Array(count);
   let n = 0;
   for (const k in o) {
-    if (hasOwnProperty.call(o, k) && n++ < count) w.taggedString(k);
+    if (hasOwnProperty.call(o, k) && n < count) keys[n++] = k;
   }
+  if (n !== count) throw changedKeys(); // a Proxy's traps answered differently the second time
+  writeShapeHeader(w, keys, count);
   w.shapeCount++;
   enter(w, o);
-  let key = "";
-  n = 0;
+  let i = 0;
   try {
-    for (const k in o) {
-      if (!hasOwnProperty.call(o, k)) continue;
-      key = k;
-      if (n++ < count) writeValue(w, (o as Record<string, unknown>)[k]);
-    }
+    for (; i < count; i++) writeValue(w, (o as Record<string, unknown>)[keys[i]]);
   } catch (e) {
-    throw trail(w, e, keySegment(key), o);
+    throw trail(w, e, keySegment(keys[i]), o);
   }
-  if (n !== count) {
-    throw new EncodeFault(
-      "the object gained or lost keys while it was being encoded (a getter changed it)",
-      "Do not change a message while sending it",
-    );
-  }
+  checkKeys(o, keys);
   leave(w);
 }
 
@@ -412,23 +475,27 @@ function writeClass(w: Writer, v: object, info: ClassInfo): void {
  */
 function writeInstance(w: Writer, v: object, info: ClassInfo): void {
   const fields = info.fields;
-  let i = 0;
-  for (const k in v) {
-    if (k !== fields[i++]) {
-      checkLayout(v, info);
-      break;
-    }
-  }
   if (info.isError) writeErrorCore(w, v as Error, info);
-  i = 0;
+  let i = 0;
   try {
     for (; i < fields.length; i++) writeValue(w, (v as Record<string, unknown>)[fields[i]]);
   } catch (e) {
     throw trail(w, e, keySegment(fields[i]), v);
   }
+  // After the fields, as the compiled writers do: a getter may have added a key meanwhile.
+  i = 0;
+  for (const k in v) {
+    if (k !== fields[i++]) {
+      checkLayout(v, info);
+      return;
+    }
+  }
 }
 
-/** The slow layout check: every own enumerable key must be a layout field. */
+/**
+ * The slow layout check, after the fields were written (so it also sees a field that a getter
+ * added meanwhile): every own enumerable key must be a layout field.
+ */
 function checkLayout(v: object, info: ClassInfo): void {
   for (const k in v) {
     if (!info.fieldSet.has(k) && hasOwn(v, k)) {
@@ -450,7 +517,7 @@ function writeCustom(w: Writer, v: object, info: ClassInfo): void {
   try {
     info.encode!(w, v, w.context);
   } catch (e) {
-    if (e instanceof EncodeFault || e instanceof WriterFullError) throw trail(w, e, "", v);
+    if (isInstance(e, EncodeFault) || isInstance(e, WriterFullError)) throw trail(w, e, "", v);
     throw trail(
       w,
       new EncodeFault(
@@ -605,7 +672,7 @@ function writeMap(w: Writer, m: Map<unknown, unknown>): void {
   } catch (e) {
     throw trail(w, e, atKey ? mapKeySegment(i) : mapValueSegment(key, i), m);
   }
-  if (i !== size) throw changedWhileEncoding("Map");
+  if (i !== size || m.size !== size) throw changedWhileEncoding("Map");
   leave(w);
 }
 
@@ -625,13 +692,13 @@ function writeSet(w: Writer, s: Set<unknown>): void {
   } catch (e) {
     throw trail(w, e, setSegment(i), s);
   }
-  if (i !== size) throw changedWhileEncoding("Set");
+  if (i !== size || s.size !== size) throw changedWhileEncoding("Set");
   leave(w);
 }
 
-function changedWhileEncoding(what: string): EncodeFault {
+function changedWhileEncoding(what: string, measure = "size"): EncodeFault {
   return new EncodeFault(
-    `the ${what} changed size while it was being encoded (a getter changed it)`,
+    `the ${what} changed ${measure} while it was being encoded (a getter changed it)`,
     "Do not change a message while sending it",
   );
 }
@@ -722,15 +789,6 @@ function unsupported(v: object, proto: object): EncodeFault {
   );
 }
 
-function describeError(e: unknown): string {
-  if (e instanceof Error) return `${e.name}: ${e.message}`;
-  try {
-    return String(e);
-  } catch {
-    return "a value";
-  }
-}
-
 /**
  * @internal Turns whatever stopped the outermost `value()` into the error its caller sees: a
  * CodecError naming the path, or the WriterFullError as it is.
@@ -742,22 +800,19 @@ export function encodeFailure(w: Writer, e: unknown): unknown {
   w.trailContainers = null;
   w.depth = 0;
   w.stack.length = 0;
-  if (e instanceof WriterFullError) return e;
+  if (isInstance(e, WriterFullError)) return e;
   const path = joinTrail(segments);
-  if (e instanceof EncodeFault) {
-    if (e.cycle !== undefined) return cycleError(segments ?? [], containers ?? [], e.cycle);
-    return new CodecError(`cannot encode ${path}: ${e.problem}. ${e.advice}.`, {
+  if (isInstance(e, EncodeFault)) {
+    const fault = e as EncodeFault;
+    if (fault.cycle !== undefined) return cycleError(segments ?? [], containers ?? [], fault.cycle);
+    return new CodecError(`cannot encode ${path}: ${fault.problem}. ${fault.advice}.`, {
       path,
-      cause: e.cause,
+      cause: fault.cause,
     });
   }
-  if (e instanceof CodecError) {
-    return new CodecError(`cannot encode ${path}: ${e.message}`, { path, cause: e });
-  }
-  return new CodecError(
-    `cannot encode ${path}: reading it threw ${describeError(e)}`,
-    { path, cause: e },
-  );
+  // User code threw (a getter, a Proxy trap, a custom encoder): even a RingmailError of its own
+  // (a nested send's) becomes a CodecError naming where in this message, with it as the cause.
+  return encodeThrew(path, e);
 }
 
 /** Reports a cycle at its outermost point: the first container that contains itself. */

@@ -5,9 +5,11 @@
 import {
   Actor,
   type ActorRef,
+  CodecError,
   handles,
   message,
   OtherMessage,
+  RingmailError,
   Stop,
   Terminated,
 } from "../../mod.ts";
@@ -53,6 +55,29 @@ export class SendAll {
     /** If not 0: after the messages, a Uint8Array of this size (too large to ask for). */
     readonly bigBytes = 0,
   ) {}
+}
+
+/**
+ * Asks a Neighbour to send `target` a Proxy whose `trap` throws: of a Box (a registered class)
+ * or of a plain object, as the message or inside one. Answered with a {@linkcode SendFailure}.
+ */
+@message()
+export class SendTrapped {
+  constructor(
+    readonly target: ActorRef | null = null,
+    readonly trap = "get",
+    readonly of: "Box" | "plain" = "Box",
+    readonly nested = false,
+  ) {}
+}
+
+/** What a send threw, as a Neighbour saw it; `error` is "sent" when it threw nothing. */
+export interface SendFailure {
+  error: string;
+  ringmail: boolean;
+  path: string;
+  message: string;
+  cause: string;
 }
 
 /** Does what it is asked, to actors of its own Worker; answers what it did. */
@@ -111,6 +136,33 @@ export class Neighbour extends Actor<unknown> {
       return;
     }
     sender?.send("sent");
+  }
+  @handles(SendTrapped)
+  onSendTrapped(request: SendTrapped, sender: ActorRef | null) {
+    const target = request.of === "Box" ? new Box(1, "boxed") : { value: 1, label: "plain" };
+    const trapped = new Proxy(target, {
+      [request.trap]: () => {
+        throw new TypeError(`the ${request.trap} trap threw`);
+      },
+    });
+    const failure: SendFailure = {
+      error: "sent",
+      ringmail: false,
+      path: "",
+      message: "",
+      cause: "",
+    };
+    try {
+      request.target!.send(request.nested ? { inner: [trapped] } : trapped);
+    } catch (error) {
+      failure.error = (error as Error).constructor.name;
+      failure.ringmail = error instanceof RingmailError;
+      failure.path = error instanceof CodecError ? error.path : "";
+      failure.message = (error as Error).message;
+      const cause = (error as Error).cause;
+      failure.cause = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    }
+    sender?.send(failure);
   }
   @handles(OtherMessage)
   onOther(text: unknown, sender: ActorRef | null) {

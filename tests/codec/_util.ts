@@ -290,6 +290,19 @@ export function randomValue(rng: Rng, depth: number, options: RandomValueOptions
     case 8:
       return options.refs ? new TestRef(rng.int(1 << 20), rng.int(300)) : new Date(rng.int(2e12));
     case 9: {
+      if (rng.chance(0.1)) {
+        // Sparse: a few elements somewhere in a long array (written from its keys, not its
+        // length), sometimes in runs, sometimes at its ends.
+        const a: unknown[] = [];
+        a.length = rng.pick([65, 100, 5000, 1 << 20, 1 << 27]);
+        for (let k = rng.int(6); k > 0; k--) {
+          const at = rng.pick([0, a.length - 1, rng.int(a.length)]);
+          for (let j = at; j < Math.min(at + 1 + rng.int(3), a.length); j++) {
+            a[j] = randomValue(rng, depth - 1, options);
+          }
+        }
+        return a;
+      }
       const n = rng.pick([0, 1, 2, 7, 8, 20]);
       const a: unknown[] = new Array(n);
       const holes = rng.chance(0.2);
@@ -374,6 +387,16 @@ export function randomValue(rng: Rng, depth: number, options: RandomValueOptions
 
 // ---- strict comparison ---------------------------------------------------------------------
 
+/** The indices of an array's own elements, ascending (its holes are the indices missing). */
+function elementIndices(a: unknown[]): number[] {
+  const indices: number[] = [];
+  for (const k of Object.keys(a)) {
+    const i = +k;
+    if ("" + i === k && i < a.length) indices.push(i);
+  }
+  return indices;
+}
+
 function fail(path: string, message: string): never {
   throw new AssertionError({ message: `at ${path}: ${message}` });
 }
@@ -401,10 +424,15 @@ export function assertSameValue(actual: unknown, expected: unknown, path = "mess
   if (Array.isArray(expected)) {
     const a = actual as unknown[];
     if (a.length !== expected.length) fail(path, `length ${a.length} !== ${expected.length}`);
-    for (let i = 0; i < expected.length; i++) {
-      if ((i in expected) !== (i in a)) fail(`${path}[${i}]`, "hole mismatch");
-      assertSameValue(a[i], expected[i], `${path}[${i}]`);
+    // By the elements present, not the length: sparse arrays may be very long.
+    const present = elementIndices(expected);
+    const got = elementIndices(a);
+    for (let k = 0; k < Math.max(present.length, got.length); k++) {
+      if (present[k] !== got[k]) {
+        fail(`${path}[${Math.min(present[k] ?? Infinity, got[k] ?? Infinity)}]`, "hole mismatch");
+      }
     }
+    for (const i of present) assertSameValue(a[i], expected[i], `${path}[${i}]`);
     return;
   }
   if (expected instanceof Map) {

@@ -3,7 +3,7 @@
  * made, it equals what encoding and decoding gives; everything else is left to the codec.
  */
 import assert from "node:assert/strict";
-import { decode, encode, NEEDS_CODEC, quickCopy } from "../../src/codec/mod.ts";
+import { CodecError, decode, encode, NEEDS_CODEC, quickCopy } from "../../src/codec/mod.ts";
 import {
   assertSameValue,
   PropEmpty,
@@ -68,4 +68,45 @@ Deno.test("quick copy: everything else is the codec's", () => {
   extra.z = 3;
   assert.equal(quickCopy(extra), NEEDS_CODEC);
   assert.throws(() => encode(extra), /field 'z'/);
+});
+
+/** What `f` threw, or `undefined`. */
+function thrown(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+Deno.test("quick copy: user code that throws fails as the codec does, with a CodecError", () => {
+  const trapError = new TypeError("trap threw");
+  const boom = () => {
+    throw trapError;
+  };
+  const traps = ["get", "ownKeys", "getOwnPropertyDescriptor", "getPrototypeOf", "has"] as const;
+  const targets = (): object[] => [{ a: 1 }, [1, 2], new PropPoint(1, 2), new PropEmpty()];
+  const values: unknown[] = [];
+  for (const trap of traps) {
+    for (const target of targets()) values.push(new Proxy(target, { [trap]: boom }));
+  }
+  // An own enumerable getter on an instance of a registered class (the copier's field reads).
+  const point = new PropPoint(1, 2);
+  Object.defineProperty(point, "y", { get: boom, enumerable: true });
+  values.push(point);
+  let copierFailures = 0;
+  for (const [i, value] of values.entries()) {
+    const viaCodec = thrown(() => encode(value));
+    const viaCopy = thrown(() => quickCopy(value));
+    if (viaCopy === undefined) continue; // a copy, or NEEDS_CODEC: the codec's own failure then
+    assert.ok(viaCopy instanceof CodecError, `value ${i}: ${viaCopy}`);
+    assert.ok(viaCodec instanceof CodecError, `value ${i}: the codec did not fail`);
+    assert.equal(viaCopy.path, viaCodec.path, `value ${i}`);
+    assert.equal(viaCopy.message, viaCodec.message, `value ${i}`);
+    assert.equal(viaCopy.cause, trapError, `value ${i}`);
+    copierFailures++;
+  }
+  // getPrototypeOf on every target, and the reads of the two registered classes, did throw.
+  assert.ok(copierFailures >= 8, `${copierFailures} failures in the quick copy`);
 });

@@ -221,3 +221,35 @@ Deno.test("errors inside compiled shapes still name the key", () => {
   const e = assertCorrupt(bytes.subarray(0, bytes.length - 2), /truncated/);
   assert.equal(e.path, "message[19].name");
 });
+
+Deno.test("forged array lengths allocate no more than the bytes justify", () => {
+  // An array of arrays, each claiming nearly all the bytes left as its length and holding one
+  // run of holes that long: 9 bytes apiece. Preallocating each would take ~100 KiB per 9 bytes.
+  const count = 2000;
+  const bytes: number[] = [0xbb, ...varuint(count)];
+  for (let i = 0; i < count; i++) {
+    const n = (count - i) * 9; // what is left, about
+    bytes.push(0xbb, ...varuint4(n), 0xbf, 0x00, ...varuint4(n));
+  }
+  const before = Deno.memoryUsage().heapUsed;
+  const back = decode(Uint8Array.from(bytes)) as unknown[][];
+  const grew = Deno.memoryUsage().heapUsed - before;
+  assert.equal(back.length, count);
+  assert.equal(back[0].length, count * 9);
+  assert.ok(!(0 in back[0]));
+  // ~18 KiB of input: a few hundred KiB of arrays is its fair size; preallocated, ~1 GiB.
+  assert.ok(grew < 64 * 1024 * 1024, `the decoded value took ${grew} bytes of heap`);
+});
+
+/** A varuint, shortest form. */
+function varuint(n: number): number[] {
+  const out: number[] = [];
+  for (; n > 0x7f; n = Math.floor(n / 128)) out.push((n % 128) | 0x80);
+  out.push(n);
+  return out;
+}
+
+/** A varuint padded to 4 bytes (decoders accept longer forms up to 8 bytes). */
+function varuint4(n: number): number[] {
+  return [(n & 0x7f) | 0x80, ((n >> 7) & 0x7f) | 0x80, ((n >> 14) & 0x7f) | 0x80, n >> 21];
+}

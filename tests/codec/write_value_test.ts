@@ -280,3 +280,212 @@ Deno.test("enumerable properties added to Object.prototype are not sent as own",
     delete proto.polluted;
   }
 });
+
+Deno.test("user code that throws while a value is read: a CodecError with the path and cause", async (t) => {
+  const trapError = new TypeError("trap threw");
+  const boom = () => {
+    throw trapError;
+  };
+  await t.step("every Proxy trap the writer can call", () => {
+    // [trap, target, where the writer meets it]; a trap the writer never calls is left out.
+    const cases: [string, object, string][] = [
+      ["get", { a: 1 }, "message.inner.a"],
+      ["ownKeys", { a: 1 }, "message.inner"],
+      ["getOwnPropertyDescriptor", { a: 1 }, "message.inner"],
+      ["getPrototypeOf", { a: 1 }, "message.inner"],
+      ["get", [1, 2], "message.inner"], // the length
+      ["has", [1, , 3], "message.inner[1]"], // holes on purpose: `1 in a`
+      ["get", new PropPoint(1), "message.inner.x"],
+      ["ownKeys", new PropPoint(1), "message.inner"],
+      ["getOwnPropertyDescriptor", new PropPoint(1), "message.inner"],
+      ["getPrototypeOf", new PropPoint(1), "message.inner"],
+    ];
+    for (const [trap, target, path] of cases) {
+      const e = assertRefused({ inner: new Proxy(target, { [trap]: boom }) }, path, /trap threw/);
+      assert.equal(e.cause, trapError, `${trap} on ${Deno.inspect(target)}`);
+    }
+  });
+  await t.step("getters of a registered instance, of an error, in a Map and a Set", () => {
+    const point = new PropPoint(1);
+    Object.defineProperty(point, "y", { get: boom, enumerable: true });
+    assert.equal(assertRefused([point], "message[0].y").cause, trapError);
+    const error = new Error("x");
+    Object.defineProperty(error, "message", { get: boom });
+    assert.equal(assertRefused({ error }, "message.error").cause, trapError);
+    const m = new Map([["k", {
+      get v() {
+        return boom();
+      },
+    }]]);
+    assert.equal(assertRefused(m, 'message.get("k").v').cause, trapError);
+    const s = new Set([{
+      get v() {
+        return boom();
+      },
+    }]);
+    assert.equal(assertRefused(s, "message.<element 0>.v").cause, trapError);
+  });
+  await t.step("a ringmail error thrown inside (a nested send's) is wrapped, kept as cause", () => {
+    const inner = new CodecError("cannot encode message: inner");
+    const o = {
+      get nested(): number {
+        throw inner;
+      },
+    };
+    const e = assertRefused({ o }, "message.o.nested", /inner/);
+    assert.equal(e.cause, inner);
+  });
+  await t.step("a thrown value that is itself hostile", () => {
+    const hostile = new Proxy({}, { getPrototypeOf: boom, get: boom });
+    const o = {
+      get x(): number {
+        throw hostile;
+      },
+    };
+    assert.equal(assertRefused(o, "message.x").cause, hostile);
+    const named = new Error("n");
+    Object.defineProperty(named, "name", { get: boom });
+    const p = {
+      get x(): number {
+        throw named;
+      },
+    };
+    assert.equal(assertRefused(p, "message.x").cause, named);
+  });
+});
+
+Deno.test("a value changed by a getter while it is encoded is refused", async (t) => {
+  /** An object whose getter `b` adds (or removes) a key of `target` when read. */
+  function grower(target?: Record<string, unknown>, remove = false): Record<string, unknown> {
+    const o: Record<string, unknown> = {
+      a: 1,
+      get b(): number {
+        const victim = target ?? o;
+        if (remove) delete victim.a;
+        else victim.added = true;
+        return 2;
+      },
+      c: 3,
+    };
+    return o;
+  }
+  await t.step("a plain object gaining or losing a key, new shape and compiled shape", () => {
+    // The shape {a, b, c} is compiled after 8 objects: both writers must notice.
+    for (let i = 0; i < 12; i++) {
+      assertRefused({ o: grower() }, "message.o", /gained or lost keys/);
+      assertRefused([grower(undefined, true)], "message[0]", /gained or lost keys/);
+      encode({ a: 1, b: 2, c: 3 });
+    }
+  });
+  await t.step("an object changed by a getter inside another value", () => {
+    const outer: Record<string, unknown> = { x: 1, y: null };
+    outer.y = grower(outer);
+    assertRefused({ outer }, "message.outer", /gained or lost keys/);
+  });
+  await t.step("an object of more keys than the shape trie tracks", () => {
+    const wide = grower();
+    for (let i = 0; i < 40; i++) wide[`k${i}`] = i;
+    assertRefused(wide, "message", /gained or lost keys/);
+  });
+  await t.step("a registered instance gaining a field its layout lacks", () => {
+    for (let i = 0; i < 3; i++) {
+      const point = new PropPoint(1) as PropPoint & { z?: number };
+      Object.defineProperty(point, "y", {
+        get() {
+          point.z = 3;
+          return 2;
+        },
+        enumerable: true,
+        configurable: true,
+      });
+      assertRefused({ point }, "message.point", /field 'z'/);
+    }
+  });
+  await t.step("a Map or Set gaining entries, an array changing length", () => {
+    const m = new Map<string, unknown>([["a", 1]]);
+    m.set("b", {
+      get v() {
+        m.set("c", 3);
+        return 1;
+      },
+    });
+    assertRefused(m, "message", /Map changed size/);
+    const s = new Set<unknown>();
+    s.add({
+      get v() {
+        s.add(2);
+        return 1;
+      },
+    });
+    assertRefused(s, "message", /Set changed size/);
+    const a: unknown[] = [];
+    a.push({
+      get v() {
+        a.push(2);
+        return 1;
+      },
+    });
+    assertRefused({ a }, "message.a", /array changed length/);
+  });
+});
+
+Deno.test("sparse arrays: encoding costs what the elements present cost", async (t) => {
+  await t.step("one element at index 1e8 reads a handful of indices", () => {
+    const target: unknown[] = [];
+    target[1e8] = "last";
+    let reads = 0;
+    const counted = new Proxy(target, {
+      get(o, k, r) {
+        reads++;
+        return Reflect.get(o, k, r);
+      },
+      has(o, k) {
+        reads++;
+        return Reflect.has(o, k);
+      },
+      getOwnPropertyDescriptor(o, k) {
+        reads++;
+        return Reflect.getOwnPropertyDescriptor(o, k);
+      },
+    });
+    const bytes = encode(counted);
+    assert.ok(reads < 1000, `${reads} reads`);
+    const back = decode(bytes) as unknown[];
+    assert.equal(back.length, 1e8 + 1);
+    assert.deepEqual(Object.keys(back), ["100000000"]);
+    assert.equal(back[1e8], "last");
+  });
+  await t.step("the longest array a message may hold, nearly empty, in a few milliseconds", () => {
+    const a: unknown[] = [];
+    a[3] = 3;
+    a[1000] = { x: 1 };
+    a[MAX_MESSAGE_BYTES - 1] = "end";
+    const started = performance.now();
+    const bytes = encode(a);
+    const back = decode(bytes) as unknown[];
+    const took = performance.now() - started;
+    assert.ok(bytes.length < 40, `${bytes.length} bytes`);
+    assertSameValue(back, a);
+    assert.ok(took < 1000, `took ${took} ms`); // was seconds; now microseconds
+  });
+  await t.step("holes before, between and after elements, and a key that is no index", () => {
+    const a: unknown[] = [1, 2];
+    a[500] = "mid";
+    a[501] = undefined;
+    a[100_000] = [, , 7]; // holes on purpose
+    a.length = 200_000;
+    (a as unknown as Record<string, unknown>).extra = "not sent";
+    assertSameValue(decode(encode(a)), a.slice());
+    const copy = decode(encode(a)) as unknown[];
+    assert.deepEqual(Object.keys(copy), ["0", "1", "500", "501", "100000"]);
+  });
+  await t.step("a Proxy listing an array's indices out of order is refused, not cut short", () => {
+    const sparse: unknown[] = [];
+    sparse[100] = "a";
+    sparse[200] = "b";
+    const reversed = new Proxy(sparse, {
+      ownKeys: (o) => Reflect.ownKeys(o).reverse(),
+    });
+    assertRefused({ reversed }, "message.reversed", /not listed in index order/);
+  });
+});

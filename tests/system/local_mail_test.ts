@@ -19,7 +19,9 @@ import {
   SelfFlooder,
   SendAll,
   SendAndChange,
+  type SendFailure,
   SendNumbered,
+  SendTrapped,
   Volley,
 } from "../_actors/local.ts";
 import { eventually, testSystem } from "../_system.ts";
@@ -93,6 +95,39 @@ Deno.test("local mail: a message that cannot be encoded fails at the send", asyn
   const pool = t.system.createPool({ workers: 1 });
   const neighbour = pool.spawn(Neighbour);
   assert.equal(await t.bridge.call(neighbour, "function", { timeout: 10_000 }), CodecError.name);
+});
+
+Deno.test("local mail: a Proxy whose traps throw fails the send as it does across Workers", async () => {
+  await using t = testSystem();
+  const pool = t.system.createPool({ workers: 2 });
+  const keeper = pool.spawn(Keeper);
+  const near = pool.spawnWith(Neighbour, { near: keeper });
+  const far = pool.spawn(Neighbour); // round-robin: the other Worker
+  await Promise.all([keeper, near, far].map((ref) => t.system.started(ref)));
+  // Once the keeper has emptied its ring, its Worker's sends to it skip the ring (local mail).
+  assert.deepEqual(await t.bridge.call(keeper, "log", { timeout: 10_000 }), []);
+  const traps = ["get", "ownKeys", "getOwnPropertyDescriptor", "getPrototypeOf"];
+  for (const trap of traps) {
+    for (const kind of ["Box", "plain"] as const) {
+      for (const nested of [false, true]) {
+        const request = new SendTrapped(keeper, trap, kind, nested);
+        const [local, remote] = await Promise.all([
+          t.bridge.call(near, request, { timeout: 10_000 }),
+          t.bridge.call(far, request, { timeout: 10_000 }),
+        ]) as SendFailure[];
+        const what = `${trap} on ${kind}${nested ? ", nested" : ""}`;
+        assert.equal(local.error, CodecError.name, what);
+        assert.ok(local.ringmail, what);
+        assert.equal(local.cause, `TypeError: the ${trap} trap threw`, what);
+        assert.match(local.path, nested ? /^message\.inner\[0\]/ : /^message/, what);
+        // The same error, word for word, as a send to another Worker.
+        assert.deepEqual(local, remote, what);
+      }
+    }
+  }
+  // Nothing was delivered, and no actor failed: the sends threw, the handlers caught them.
+  assert.deepEqual(await t.bridge.call(keeper, "log", { timeout: 10_000 }), []);
+  assert.deepEqual(t.failures, []);
 });
 
 Deno.test("local mail: after Stop, a neighbour's messages are dead letters; Stopped comes back", async () => {
