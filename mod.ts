@@ -1,33 +1,62 @@
 /**
- * ringmail: actors for Deno with real parallelism. Each actor is an object you send messages to;
- * it handles them one at a time, in the order each sender sent them, and always knows who sent
- * each one. Actors live in Workers, their mailboxes are lock-free rings in shared memory, and
- * messages cross threads as compact bytes instead of `postMessage`.
+ * ringmail: actors for Deno with real parallelism. An actor is an object you send messages to: it
+ * handles them one at a time, in the order each sender sent them, always knowing who sent each
+ * one. Actors run in Workers; their mailboxes are lock-free rings in shared memory and messages
+ * cross threads as compact bytes, not `postMessage` — a call is 10–15× faster than a
+ * `postMessage` round trip, and two actors of one Worker exchange millions of messages a second.
+ *
+ * - {@link Actor}: subclass it, mark handlers with {@link handles}; `this.context` holds the rest
+ *   (spawning children, watching, timers, stopping itself).
+ * - {@link ActorSystem}: spawns actors (a Worker each, or many per Worker in a {@link ActorPool}),
+ *   supervises them, and shuts everything down.
+ * - {@link Bridge}: how plain code calls actors — `call`, `multiCall`, `stop` — typed by the
+ *   reply a {@link Request} names, and never left hanging: every call settles with its reply, its
+ *   default, or an error saying why.
+ * - {@link message}: registers a class, so its instances cross Workers as real instances.
+ *
+ * Errors are in `@ringmail/actors/errors` (all extend {@link RingmailError}); the codec on its
+ * own is `@ringmail/actors/codec`. Programs run with `deno run --allow-read`.
  *
  * @example A doubler, called from the main program
  * ```ts
- * import { Actor, type ActorRef, ActorSystem, Bridge, handles } from "@ringmail/actors";
+ * import {
+ *   Actor,
+ *   ActorSystem,
+ *   Bridge,
+ *   handles,
+ *   message,
+ *   type ReplyTo,
+ *   Request,
+ * } from "@ringmail/actors";
  *
- * export class Doubler extends Actor<number> {
- *   static readonly module = import.meta.url; // where its Worker finds the class
- *   @handles(Number)
- *   onNumber(n: number, sender: ActorRef | null) {
- *     sender?.send(n * 2);
+ * @message()
+ * export class Double extends Request<number> {
+ *   constructor(readonly value = 0) {
+ *     super();
  *   }
  * }
  *
- * if (import.meta.main) {
+ * export class Doubler extends Actor<Double> {
+ *   static readonly module = import.meta.url; // where its Worker finds the class
+ *   @handles(Double)
+ *   onDouble(request: Double, sender: ReplyTo<Double>) {
+ *     sender?.send(request.value * 2);
+ *   }
+ * }
+ *
+ * if (import.meta.main) { // a Worker loads this module again: not there
  *   await using system = new ActorSystem();
  *   using bridge = new Bridge(system);
  *   const doubler = system.spawn(Doubler);
- *   console.log(await bridge.call(doubler, 21, { timeout: 5000 })); // 42
+ *   const doubled: number = await bridge.call(doubler, new Double(21), { timeout: 5000 });
+ *   console.log(doubled); // 42
  * }
  * ```
  *
  * @module
  */
 
-export { RingmailError } from "./src/errors.ts";
+export { ActorSystem } from "./src/system/actor_system.ts";
 export {
   Actor,
   type ActorClass,
@@ -36,15 +65,22 @@ export {
   type MessagesOf,
   type Received,
 } from "./src/actor/actor.ts";
-export { ActorDefinitionError } from "./src/actor/errors.ts";
-export { type ReplyOf, type ReplyTo, Request } from "./src/actor/request.ts";
-export { ActorNotStartedError, ActorRef, type SendOptions } from "./src/actor/actor_ref.ts";
+export { Bridge, type CallOptions, type MultiCallResult, type StopOptions } from "./src/bridge.ts";
+export { ActorRef, type SendOptions } from "./src/actor/actor_ref.ts";
 export {
   type Handler,
   type HandlerDecorator,
   handles,
   type MessageType,
 } from "./src/actor/handles.ts";
+export {
+  message,
+  type MessageClass,
+  messageName,
+  type MessageOptions,
+  registerMessage,
+} from "./src/codec/mod.ts";
+export { type ReplyOf, type ReplyTo, Request } from "./src/actor/request.ts";
 export {
   type DeadLetterKind,
   OtherMessage,
@@ -54,10 +90,7 @@ export {
   Terminated,
   type TerminationKind,
 } from "./src/actor/messages.ts";
-export type { Directive, SupervisionStrategy } from "./src/actor/supervision.ts";
-export type { RepeatOptions, Timer } from "./src/actor/timers.ts";
 export { ActorPool, type PoolOptions } from "./src/system/actor_pool.ts";
-export { ActorSystem } from "./src/system/actor_system.ts";
 export type {
   ActorFailure,
   ActorSystemOptions,
@@ -67,37 +100,6 @@ export type {
   ShutdownReport,
   SpawnOptions,
 } from "./src/system/options.ts";
-export {
-  ActorDeadError,
-  CallTimeoutError,
-  SpawnError,
-  SystemClosedError,
-  SystemInWorkerError,
-  UndeliverableError,
-  WorkerDiedError,
-} from "./src/system/errors.ts";
-export { Bridge, type CallOptions, type MultiCallResult, type StopOptions } from "./src/bridge.ts";
-export {
-  CodecError,
-  type CodecErrorOptions,
-  decode,
-  decodeFrame,
-  encode,
-  encodeFrame,
-  MAX_DEPTH,
-  MAX_MESSAGE_BYTES,
-  message,
-  type MessageClass,
-  messageName,
-  type MessageOptions,
-  Reader,
-  registerMessage,
-  Writer,
-  WriterFullError,
-} from "./src/codec/mod.ts";
-export {
-  ArenaFullError,
-  MailboxClosedError,
-  MailboxFullError,
-  MessageTooLargeError,
-} from "./src/ring/errors.ts";
+export type { Directive, SupervisionStrategy } from "./src/actor/supervision.ts";
+export type { RepeatOptions, Timer } from "./src/actor/timers.ts";
+export { RingmailError } from "./src/errors.ts";

@@ -5,7 +5,6 @@
  */
 import {
   Actor,
-  ActorDeadError,
   type ActorRef,
   ActorSystem,
   Bridge,
@@ -13,6 +12,7 @@ import {
   type SupervisionStrategy,
   Terminated,
 } from "../mod.ts";
+import { ActorDeadError } from "../errors.ts";
 
 /** Counts `"inc"`s; `"count"` answers the count; `"fail"` throws; `"crash"` kills its Worker. */
 export class Counter extends Actor<string> {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { Bridge, CallTimeoutError } from "../mod.ts";
+import { Bridge } from "../mod.ts";
+import { CallTimeoutError } from "../errors.ts";
 import { Echo } from "./_actors/basic.ts";
 import { SlowReplier } from "./_actors/behaviours.ts";
 import { testSystem } from "./_system.ts";

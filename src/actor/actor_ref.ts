@@ -62,7 +62,8 @@ export interface Courier {
  *
  * @example
  * ```ts
- * import { Actor, ActorNotStartedError } from "@ringmail/actors";
+ * import { Actor } from "@ringmail/actors";
+ * import { ActorNotStartedError } from "@ringmail/actors/errors";
  *
  * class Idle extends Actor {}
  * try {

@@ -7,7 +7,7 @@ import { RingmailError } from "../errors.ts";
  *
  * @example
  * ```ts
- * import { ActorDefinitionError } from "@ringmail/actors";
+ * import { ActorDefinitionError } from "@ringmail/actors/errors";
  *
  * // A handler named `context` fails when its class is defined (and does not compile):
  * // handlers may have any name but self, context, preStart and postStop.

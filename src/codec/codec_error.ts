@@ -21,7 +21,8 @@ export interface CodecErrorOptions extends ErrorOptions {
  *
  * @example Catch an unsendable value
  * ```ts
- * import { CodecError, encode } from "@ringmail/actors";
+ * import { CodecError } from "@ringmail/actors/errors";
+ * import { encode } from "@ringmail/actors/codec";
  *
  * try {
  *   encode({ items: [1, () => 2] });
@@ -57,7 +58,8 @@ export class CodecError extends RingmailError {
  *
  * @example Fall back to the scratch buffer
  * ```ts
- * import { Writer, WriterFullError } from "@ringmail/actors";
+ * import { WriterFullError } from "@ringmail/actors/errors";
+ * import { Writer } from "@ringmail/actors/codec";
  *
  * const writer = new Writer();
  * const record = new Uint8Array(4);

@@ -23,7 +23,7 @@ let busy = false;
  *
  * @example Round-trip a value
  * ```ts
- * import { decode, encode } from "@ringmail/actors";
+ * import { decode, encode } from "@ringmail/actors/codec";
  *
  * const back = decode(encode([1, "two", { three: 3n }]));
  * console.log(back); // [ 1, "two", { three: 3n } ]

@@ -21,7 +21,7 @@ let busy = false;
  *
  * @example Round-trip a value
  * ```ts
- * import { decode, encode } from "@ringmail/actors";
+ * import { decode, encode } from "@ringmail/actors/codec";
  *
  * const bytes = encode({ id: 1, tags: new Set(["a"]), at: new Date(0) });
  * console.log(decode(bytes)); // { id: 1, tags: Set(1) { "a" }, at: 1970-01-01T00:00:00.000Z }

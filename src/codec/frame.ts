@@ -20,7 +20,7 @@ import { checkVersion, CODEC_VERSION } from "./version.ts";
  *
  * @example Write a frame, read it back
  * ```ts
- * import { decodeFrame, encodeFrame } from "@ringmail/actors";
+ * import { decodeFrame, encodeFrame } from "@ringmail/actors/codec";
  *
  * const frame = encodeFrame({ ok: true });
  * console.log(frame[0], decodeFrame(frame)); // 1 { ok: true }
@@ -45,7 +45,8 @@ export function encodeFrame(value: unknown, context?: unknown): Uint8Array {
  *
  * @example Refuse an unknown version
  * ```ts
- * import { CodecError, decodeFrame } from "@ringmail/actors";
+ * import { CodecError } from "@ringmail/actors/errors";
+ * import { decodeFrame } from "@ringmail/actors/codec";
  *
  * try {
  *   decodeFrame(new Uint8Array([9, 0]));

@@ -12,7 +12,7 @@
  *
  * @example Read the limit
  * ```ts
- * import { MAX_DEPTH } from "@ringmail/actors";
+ * import { MAX_DEPTH } from "@ringmail/actors/codec";
  *
  * console.log(MAX_DEPTH); // 512
  * ```
@@ -25,7 +25,7 @@ export const MAX_DEPTH: number = 512;
  *
  * @example Read the limit
  * ```ts
- * import { MAX_MESSAGE_BYTES } from "@ringmail/actors";
+ * import { MAX_MESSAGE_BYTES } from "@ringmail/actors/codec";
  *
  * console.log(MAX_MESSAGE_BYTES / 1024 / 1024); // 256
  * ```

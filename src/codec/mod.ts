@@ -8,7 +8,8 @@
  *
  * @example Round-trip a registered class
  * ```ts
- * import { decode, encode, registerMessage } from "@ringmail/actors";
+ * import { registerMessage } from "@ringmail/actors";
+ * import { decode, encode } from "@ringmail/actors/codec";
  *
  * class Greet {
  *   constructor(public name?: string) {}

@@ -58,7 +58,7 @@ export const refHook: { proto: object; codec: RefCodec | null } = {
  *
  * @example A ref made of a slot and a generation
  * ```ts
- * import { decode, encode, setRefCodec } from "./mod.ts";
+ * import { setRefCodec, decode, encode } from "./mod.ts";
  *
  * class Ref {
  *   constructor(readonly slot: number, readonly generation: number) {}

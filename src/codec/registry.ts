@@ -137,7 +137,8 @@ const ERROR_OWN = new Set(["message", "stack", "cause"]);
  *
  * @example Register a class and send an instance
  * ```ts
- * import { decode, encode, registerMessage } from "@ringmail/actors";
+ * import { registerMessage } from "@ringmail/actors";
+ * import { decode, encode } from "@ringmail/actors/codec";
  *
  * class Deposit {
  *   constructor(public amount?: number, public account?: string) {}
@@ -325,7 +326,8 @@ function layoutOf(
  *
  * @example Decorate a message class
  * ```ts
- * import { decode, encode, message } from "@ringmail/actors";
+ * import { message } from "@ringmail/actors";
+ * import { decode, encode } from "@ringmail/actors/codec";
  *
  * @message()
  * class Ping {

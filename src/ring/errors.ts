@@ -9,7 +9,7 @@ import { RingmailError } from "../errors.ts";
  *
  * @example
  * ```ts
- * import { MailboxFullError } from "@ringmail/actors";
+ * import { MailboxFullError } from "@ringmail/actors/errors";
  *
  * function describe(error: unknown): string {
  *   return error instanceof MailboxFullError ? "receiver overloaded, retry later" : "other";
@@ -24,7 +24,7 @@ export class MailboxFullError extends RingmailError {}
  *
  * @example
  * ```ts
- * import { MailboxClosedError } from "@ringmail/actors";
+ * import { MailboxClosedError } from "@ringmail/actors/errors";
  *
  * const error: unknown = new MailboxClosedError("mailbox is closed");
  * if (error instanceof MailboxClosedError) console.log("the receiver is gone");
@@ -38,7 +38,7 @@ export class MailboxClosedError extends RingmailError {}
  *
  * @example
  * ```ts
- * import { MessageTooLargeError } from "@ringmail/actors";
+ * import { MessageTooLargeError } from "@ringmail/actors/errors";
  *
  * const error = new MessageTooLargeError(5000, 4088, "a mailbox of 4096 bytes");
  * console.log(error.size, error.limit); // 5000 4088
@@ -71,7 +71,8 @@ export class MessageTooLargeError extends RingmailError {
  *
  * @example
  * ```ts
- * import { ArenaFullError, RingmailError } from "@ringmail/actors";
+ * import { RingmailError } from "@ringmail/actors";
+ * import { ArenaFullError } from "@ringmail/actors/errors";
  *
  * console.log(new ArenaFullError("arena is full") instanceof RingmailError); // true
  * ```

@@ -9,7 +9,7 @@ import type { DeadLetterKind } from "../actor/messages.ts";
  *
  * @example
  * ```ts
- * import { ActorDeadError } from "@ringmail/actors";
+ * import { ActorDeadError } from "@ringmail/actors/errors";
  *
  * function retryable(error: unknown): boolean {
  *   return !(error instanceof ActorDeadError); // a dead actor will not answer a retry either
@@ -26,7 +26,7 @@ export class ActorDeadError extends RingmailError {}
  *
  * @example
  * ```ts
- * import { CallTimeoutError } from "@ringmail/actors";
+ * import { CallTimeoutError } from "@ringmail/actors/errors";
  *
  * const error: unknown = new CallTimeoutError("no reply within 10 ms");
  * console.log(error instanceof CallTimeoutError); // true
@@ -40,7 +40,7 @@ export class CallTimeoutError extends RingmailError {}
  *
  * @example
  * ```ts
- * import { SpawnError } from "@ringmail/actors";
+ * import { SpawnError } from "@ringmail/actors/errors";
  *
  * const error = new SpawnError("cannot load ./missing.ts");
  * console.log(error.name); // "SpawnError"
@@ -53,7 +53,7 @@ export class SpawnError extends RingmailError {}
  *
  * @example
  * ```ts
- * import { SystemClosedError } from "@ringmail/actors";
+ * import { SystemClosedError } from "@ringmail/actors/errors";
  *
  * console.log(new SystemClosedError("closed") instanceof Error); // true
  * ```
@@ -109,7 +109,7 @@ export class SystemInWorkerError extends RingmailError {}
  *
  * @example
  * ```ts
- * import { UndeliverableError } from "@ringmail/actors";
+ * import { UndeliverableError } from "@ringmail/actors/errors";
  *
  * const error: unknown = new UndeliverableError("no-handler", "Shop has no handler for it");
  * if (error instanceof UndeliverableError) console.log(error.kind); // "no-handler"

@@ -5,7 +5,6 @@
 import {
   Actor,
   type ActorRef,
-  CodecError,
   handles,
   message,
   OtherMessage,
@@ -13,6 +12,7 @@ import {
   Stop,
   Terminated,
 } from "../../mod.ts";
+import { CodecError } from "../../errors.ts";
 import { Numbered, OrderSink, Report } from "./behaviours.ts";
 
 /**

@@ -1,12 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  Actor,
-  ActorDefinitionError,
-  type ActorRef,
-  handles,
-  OtherMessage,
-  Stop,
-} from "../../mod.ts";
+import { Actor, type ActorRef, handles, OtherMessage, Stop } from "../../mod.ts";
+import { ActorDefinitionError } from "../../errors.ts";
 import { classOf, handlerTable } from "../../src/actor/handles.ts";
 
 class Shape {}

@@ -3,7 +3,8 @@
  * member; every other name can — the seed's `onStart` for a `Start` message among them.
  */
 import assert from "node:assert/strict";
-import { ActorDefinitionError, handles, SpawnError } from "../../mod.ts";
+import { handles } from "../../mod.ts";
+import { ActorDefinitionError, SpawnError } from "../../errors.ts";
 import { HidesContext, Start, StartHandler } from "../_actors/names.ts";
 import { testSystem } from "../_system.ts";
 

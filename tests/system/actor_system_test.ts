@@ -1,19 +1,15 @@
 import assert from "node:assert/strict";
+import { Actor, ActorRef, ActorSystem, Stop, Stopped } from "../../mod.ts";
 import {
-  Actor,
   ActorDeadError,
   ActorNotStartedError,
-  ActorRef,
-  ActorSystem,
   ArenaFullError,
   CallTimeoutError,
   CodecError,
   SpawnError,
-  Stop,
-  Stopped,
   SystemClosedError,
   UndeliverableError,
-} from "../../mod.ts";
+} from "../../errors.ts";
 import { Doubler, Echo, Task } from "../_actors/basic.ts";
 import {
   Broken,

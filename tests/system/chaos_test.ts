@@ -15,7 +15,8 @@
  * thousand items per pair and round) instead of assuming more.
  */
 import assert from "node:assert/strict";
-import { ActorDeadError, type ActorRef, CallTimeoutError } from "../../mod.ts";
+import { type ActorRef } from "../../mod.ts";
+import { ActorDeadError, CallTimeoutError } from "../../errors.ts";
 import { terminateWorkerOf } from "../../src/system/actor_system.ts";
 import { Consumer, Item, Ledger, Produce, Producer } from "../_actors/chaos.ts";
 import { eventually, testSystem, within } from "../_system.ts";

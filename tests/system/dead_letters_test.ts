@@ -3,7 +3,8 @@
  * and never blocks its sender. And deadlines: a message past its deadline is never handled.
  */
 import assert from "node:assert/strict";
-import { CallTimeoutError, type DeadLetter, Stop } from "../../mod.ts";
+import { type DeadLetter, Stop } from "../../mod.ts";
+import { CallTimeoutError } from "../../errors.ts";
 import { Broken } from "../_actors/behaviours.ts";
 import { Flaky, Slow, Stubborn } from "../_actors/supervision.ts";
 import { type TestSystem, testSystem } from "../_system.ts";

@@ -1,6 +1,6 @@
 /** Errors keep their cause: across the Worker boundary, and when a failed start is reported. */
 import assert from "node:assert/strict";
-import { SpawnError } from "../../mod.ts";
+import { SpawnError } from "../../errors.ts";
 import { Broken } from "../_actors/behaviours.ts";
 import { Layered, NoConnection } from "../_actors/causes.ts";
 import { testSystem } from "../_system.ts";

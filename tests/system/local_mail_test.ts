@@ -5,7 +5,8 @@
  * the send, and a watcher hearing a neighbour's last words before its end.
  */
 import assert from "node:assert/strict";
-import { CodecError, MessageTooLargeError, Stop, Stopped } from "../../mod.ts";
+import { Stop, Stopped } from "../../mod.ts";
+import { CodecError, MessageTooLargeError } from "../../errors.ts";
 import { Echo } from "../_actors/basic.ts";
 import { Flood, Flooder, OrderSink, Report } from "../_actors/behaviours.ts";
 import {

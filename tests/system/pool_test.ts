@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import process from "node:process";
-import { type ActorRef, MessageTooLargeError, Stop, Stopped } from "../../mod.ts";
+import { type ActorRef, Stop, Stopped } from "../../mod.ts";
+import { MessageTooLargeError } from "../../errors.ts";
 import { Echo } from "../_actors/basic.ts";
 import { Flooded, Recorder } from "../_actors/behaviours.ts";
 import { testSystem, within } from "../_system.ts";

@@ -3,13 +3,8 @@
  * parents; what is still running at the timeout is cut off, and the report says which.
  */
 import assert from "node:assert/strict";
-import {
-  ActorDeadError,
-  type ActorRef,
-  ActorSystem,
-  Bridge,
-  SystemClosedError,
-} from "../../mod.ts";
+import { type ActorRef, ActorSystem, Bridge } from "../../mod.ts";
+import { ActorDeadError, SystemClosedError } from "../../errors.ts";
 import { Numbered, Report } from "../_actors/behaviours.ts";
 import { Ledger, type LedgerReport } from "../_actors/ledger.ts";
 import { Family, Flaky, Slow, Stubborn } from "../_actors/supervision.ts";

@@ -1,6 +1,6 @@
 /** A module that makes a system at top level fails its actors' start at once, naming the fix. */
 import assert from "node:assert/strict";
-import { SpawnError } from "../../mod.ts";
+import { SpawnError } from "../../errors.ts";
 import { Careless, topLevelSystem } from "../_actors/top_level_system.ts";
 
 Deno.test("top-level code: an actor whose module makes a system at top level fails to start, saying how to fix it", async () => {

@@ -4,7 +4,8 @@
  * and restarts after a Worker died.
  */
 import assert from "node:assert/strict";
-import { ActorDeadError, type ActorRef, Stop } from "../../mod.ts";
+import { type ActorRef, Stop } from "../../mod.ts";
+import { ActorDeadError } from "../../errors.ts";
 import { bridgeHostOf, terminateWorkerOf } from "../../src/system/actor_system.ts";
 import {
   Flaky,

@@ -1,0 +1,48 @@
+/**
+ * Every error ringmail throws, for `instanceof` checks: all extend {@link RingmailError}, and
+ * each message says what was wrong and what to do, with the error behind it as `cause`.
+ *
+ * Which to expect where:
+ * - A Bridge call: {@link ActorDeadError} (the actor is gone: do not retry this ref),
+ *   {@link MailboxFullError} (it is alive but its mailbox stayed full: retry later),
+ *   {@link CallTimeoutError} (no reply in time), {@link UndeliverableError} (it cannot take this
+ *   request: fix the request or the actor), {@link SystemClosedError}.
+ * - `send`: {@link CodecError} (the message cannot be written, with the path inside it),
+ *   {@link MessageTooLargeError}, and inside an actor {@link MailboxFullError};
+ *   {@link ActorNotStartedError} for an actor made with `new`.
+ * - Starting actors: {@link SpawnError} (from `system.started(ref)`), {@link ActorDefinitionError}
+ *   (a class that cannot work), {@link SystemInWorkerError} (top-level code in an actor module).
+ * - Supervision: {@link WorkerDiedError} is what a strategy decides on when a Worker died.
+ *
+ * @example Tell a retryable failure from a final one
+ * ```ts
+ * import { ActorDeadError, CallTimeoutError, MailboxFullError } from "@ringmail/actors/errors";
+ *
+ * function retryable(error: unknown): boolean {
+ *   return error instanceof MailboxFullError || error instanceof CallTimeoutError;
+ * }
+ * console.log(retryable(new ActorDeadError("gone")), retryable(new MailboxFullError("full")));
+ * ```
+ *
+ * @module
+ */
+
+export { RingmailError } from "./src/errors.ts";
+export { ActorDefinitionError } from "./src/actor/errors.ts";
+export { ActorNotStartedError } from "./src/actor/actor_ref.ts";
+export {
+  ActorDeadError,
+  CallTimeoutError,
+  SpawnError,
+  SystemClosedError,
+  SystemInWorkerError,
+  UndeliverableError,
+  WorkerDiedError,
+} from "./src/system/errors.ts";
+export { CodecError, type CodecErrorOptions, WriterFullError } from "./src/codec/mod.ts";
+export {
+  ArenaFullError,
+  MailboxClosedError,
+  MailboxFullError,
+  MessageTooLargeError,
+} from "./src/ring/errors.ts";
