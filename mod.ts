@@ -66,7 +66,9 @@ export type {
 } from "./src/system/options.ts";
 export {
   ActorDeadError,
+  ActorKilledError,
   CallTimeoutError,
+  PoolFailedError,
   SpawnError,
   SystemClosedError,
   WorkerDiedError,

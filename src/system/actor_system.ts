@@ -72,7 +72,8 @@ import {
 } from "./registry.ts";
 import { checkActorClass, checkSendTimeout, encodeArguments } from "./spawn_checks.ts";
 import type { Bootstrap } from "./worker_main.ts";
-import { startWorker, type WorkerHandle } from "./workers.ts";
+import { PoolWorkers } from "./pool_workers.ts";
+import { startWorker, stopWorker, type WorkerHandle } from "./workers.ts";
 
 export type { ActorClass } from "../actor/mod.ts";
 import type { ActorClass } from "../actor/mod.ts";
@@ -170,6 +171,8 @@ export class ActorSystem implements AsyncDisposable {
   readonly #classes: { module: string; exportName: string }[] = [];
   readonly #registry: Registry;
   readonly #poolPlacements = new Map<ActorPool, Placement>();
+  /** The pool of each pool Worker, to replace it when it dies. */
+  readonly #poolOf = new Map<WorkerHandle, PoolWorkers>();
   readonly #recoveries: Recoveries;
   readonly #failureListeners = new Set<(failure: ActorFailure) => void>();
   readonly #deadLetterListeners = new Set<(deadLetter: DeadLetter) => void>();
@@ -224,7 +227,9 @@ export class ActorSystem implements AsyncDisposable {
     this.#registry = new Registry(this.#courier, () => this.#guardian);
     this.#recoveries = new Recoveries({
       arena: this.#arena,
-      liveThreads: () => this.#workers.keys(),
+      // A Worker whose start waits has sent nothing: no answer to wait for.
+      liveThreads: () =>
+        Array.from(this.#workers.values()).filter((w) => w.worker !== null).map((w) => w.threadId),
       tellThreadDied: (threadId, dead) => {
         const handle = this.#workers.get(threadId);
         if (handle !== undefined) {
@@ -421,7 +426,9 @@ export class ActorSystem implements AsyncDisposable {
       for (const worker of workers) this.#workerDied(worker, "its pool could not be created");
       throw error;
     }
-    return new ActorPool(this, workers, capacity);
+    const pool = new PoolWorkers(batch, workers);
+    for (const worker of workers) this.#poolOf.set(worker, pool);
+    return new ActorPool(this, pool, capacity);
   }
 
   /**
@@ -657,16 +664,25 @@ export class ActorSystem implements AsyncDisposable {
   }
 
   #poolWorker(pool: ActorPool): WorkerHandle {
-    const workers = poolWorkers(pool, this) as WorkerHandle[];
-    const first = pool.nextIndex();
-    for (let i = 0; i < workers.length; i++) {
-      const worker = workers[(first + i) % workers.length];
-      if (!worker.dead) return worker;
-    }
-    throw new ActorDeadError("every Worker of the pool has died");
+    return poolWorkers(pool, this).next();
   }
 
-  #startWorker(dedicated: boolean, batch = 64): WorkerHandle {
+  /** A dead pool Worker's replacement, in its place (see pool_workers.ts). */
+  #heal(dead: WorkerHandle, reason: string, deliberate: boolean): void {
+    const pool = this.#poolOf.get(dead);
+    if (pool === undefined) return;
+    this.#poolOf.delete(dead);
+    if (this.#closing !== null) return;
+    const replacement = pool.replace(
+      dead,
+      reason,
+      deliberate,
+      (delayMs) => this.#startWorker(false, pool.batch, delayMs),
+    );
+    if (replacement !== null) this.#poolOf.set(replacement, pool);
+  }
+
+  #startWorker(dedicated: boolean, batch = 64, delayMs = 0): WorkerHandle {
     const threadId = this.#arena.newThreadId();
     const { mailbox: agentMailbox, slot: agentSlot, generation } = this.#claim(
       AGENT_MAILBOX_BYTES,
@@ -695,7 +711,7 @@ export class ActorSystem implements AsyncDisposable {
     try {
       handle = startWorker(boot, agent, agentMailbox, {
         died: (dead, reason) => this.#workerDied(dead, reason),
-      });
+      }, delayMs);
     } catch (error) {
       this.#unclaim(agentSlot, agentMailbox);
       throw error;
@@ -718,8 +734,9 @@ export class ActorSystem implements AsyncDisposable {
   ): Promise<void>[] {
     if (handle.dead) return [];
     handle.dead = true;
-    handle.worker.terminate();
+    stopWorker(handle);
     this.#workers.delete(handle.threadId);
+    this.#heal(handle, reason, false);
     this.#recoveries.threadGone(handle.threadId);
     this.#directory.setState(handle.agent.slot, SlotState.Dead);
     handle.agentMailbox.close();
@@ -935,7 +952,7 @@ export class ActorSystem implements AsyncDisposable {
         // It closed itself after handing back its mailboxes; its agent's slot is ours to free.
         this.#directory.free(handle.agent.slot);
         handle.dead = true;
-        handle.worker.terminate();
+        stopWorker(handle);
         this.#workers.delete(report.threadId);
         this.#recoveries.threadGone(report.threadId);
         // Actors placed `near` its last actor while it was ending never started there: they
