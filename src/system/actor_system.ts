@@ -310,7 +310,10 @@ export class ActorSystem implements AsyncDisposable {
         this.#threadDeathListeners.add(listener);
         return () => this.#threadDeathListeners.delete(listener);
       },
-      whenEnded: (ref) => this.#registry.whenEnded(ref),
+      whenEnded: (ref) =>
+        this.#unannounced(ref)
+          ? this.#registry.whenAnnounced(ref).then(() => this.#registry.whenEnded(ref))
+          : this.#registry.whenEnded(ref),
       nameOf: (ref) => this.#registry.nameOf(ref.slot, ref.generation) ?? "actor",
       timers: this.#loop.timers,
     });
@@ -440,6 +443,11 @@ export class ActorSystem implements AsyncDisposable {
   started(ref: ActorRef<unknown>): Promise<void> {
     const record = ref.courier === this.#courier ? this.#registry.of(ref) : undefined;
     if (record === undefined) {
+      if (this.#unannounced(ref)) {
+        return this.#registry.whenAnnounced(ref).then((known) =>
+          typeof known === "string" ? Promise.reject(new SpawnError(known)) : this.started(ref)
+        );
+      }
       return Promise.reject(new ActorDeadError(`${ref} is not an actor this system is running`));
     }
     if (record.started === null) {
@@ -457,6 +465,20 @@ export class ActorSystem implements AsyncDisposable {
       // Otherwise its worker reports ActorStarted (it finds StartAwaited) or SpawnFailed.
     }
     return record.started.promise;
+  }
+
+  /**
+   * Whether `ref` names a child the system has not heard of yet: its parent's Worker took its
+   * slot (still starting, same generation), and the guardian has not handled its SpawnChild.
+   * That report left before the ref could, so it is on its way: wait for it, rather than call
+   * the child dead.
+   */
+  #unannounced(ref: ActorRef<unknown>): boolean {
+    const slot = ref.slot;
+    return ref.courier === this.#courier && slot > 0 && slot < this.#directory.capacity &&
+      this.#registry.of(ref) === undefined &&
+      this.#directory.generation(slot) === ref.generation &&
+      this.#directory.state(slot) === SlotState.Starting;
   }
 
   /**
@@ -546,6 +568,7 @@ export class ActorSystem implements AsyncDisposable {
     if (cutOff.length > 0) await Promise.all(recoveries);
     else this.#recoveries.cancelAll();
     await this.#loop.close();
+    this.#registry.announceNoMore("the actor system shut down before it started");
     this.#guardianMailbox.close();
     return { stopped: this.#stoppedInShutdown, cutOff, undelivered: this.#undelivered };
   }
@@ -991,6 +1014,11 @@ export class ActorSystem implements AsyncDisposable {
       for (const listener of this.#registry.lossListeners) {
         listener(request.slot, request.generation, why);
       }
+      this.#registry.neverStarted(
+        new ActorRef(request.slot, request.generation, 0, this.#courier),
+        name,
+        why,
+      );
       if (parent !== undefined) {
         this.#courier.deliver(
           request.parent!,
