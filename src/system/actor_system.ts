@@ -46,7 +46,13 @@ import {
 } from "./control.ts";
 import { describeMessage, SEND_TIMEOUT_WORD, SystemCourier } from "./courier.ts";
 import { Directory, SlotState } from "./directory.ts";
-import { ActorDeadError, SpawnError, SystemClosedError, WorkerDiedError } from "./errors.ts";
+import {
+  ActorDeadError,
+  ActorKilledError,
+  SpawnError,
+  SystemClosedError,
+  WorkerDiedError,
+} from "./errors.ts";
 import { Guardian, type GuardianDelegate } from "./guardian.ts";
 import { MailboxPool } from "./mailbox_pool.ts";
 import type {
@@ -468,6 +474,69 @@ export class ActorSystem implements AsyncDisposable {
   }
 
   /**
+   * Kills an actor that `Stop` cannot reach: one stuck in an async handler that never settles,
+   * or in a synchronous loop. Its Worker is terminated, and its supervisor decides, on an
+   * `ActorKilledError`: a restart makes a fresh instance behind the same ref and mailbox, in
+   * another Worker; otherwise it ends and its watchers get `Terminated` with kind `"killed"`.
+   * Either way, calls waiting on it settle at once with `ActorDeadError`.
+   *
+   * Every actor sharing its Worker dies with it: in a pool, the other actors of that Worker
+   * (the pool replaces the Worker itself); anywhere, the children spawned `near` it. Each of
+   * those is restarted in a live Worker, or ends (kind `"worker-died"`), as its own supervisor
+   * decides on a `WorkerDiedError`, and loses what was queued for it in that Worker's memory.
+   *
+   * A thread in a synchronous loop is another matter: Deno's `Worker.terminate()` does not
+   * interrupt running JavaScript. The actor is replaced all the same, but the old thread keeps
+   * running its handler (a core spent on it) and stops only when that handler returns; one
+   * that never returns spins until the process ends, which it then keeps from exiting by
+   * itself (end such a program with `Deno.exit()`).
+   *
+   * @param ref the actor to kill.
+   * @param reason why, for its `Terminated` and for the calls that settle.
+   * @returns whether it was killed: false when it is not running (it ended, or its Worker has
+   * just died and its restart is under way).
+   *
+   * @example An actor stuck on a promise that never settles, killed and restarted
+   * ```ts
+   * import { Actor, type ActorRef, ActorSystem, Bridge, handles } from "@ringmail/actors";
+   *
+   * export class Waiter extends Actor<string> {
+   *   static readonly module = import.meta.url;
+   *   @handles(String)
+   *   async onText(text: string, sender: ActorRef | null) {
+   *     sender?.send(text);
+   *     if (text === "wait") await new Promise(() => {}); // its mailbox waits forever
+   *   }
+   * }
+   *
+   * if (import.meta.main) {
+   *   await using system = new ActorSystem({ supervision: { onFailure: "restart" } });
+   *   using bridge = new Bridge(system);
+   *   const waiter = system.spawn(Waiter);
+   *   await bridge.call(waiter, "wait", { timeout: 5_000 }); // answered, then it waits
+   *   const call = bridge.call(waiter, "hello?", { timeout: 60_000 });
+   *   system.kill(waiter, "it waits forever");
+   *   console.log(await call.catch((error) => error.name)); // "ActorDeadError", at once
+   *   console.log(await bridge.call(waiter, "back", { timeout: 5_000 })); // "back"
+   * }
+   * ```
+   */
+  kill(ref: ActorRef<unknown>, reason = "system.kill was called"): boolean {
+    const record = ref.courier === this.#courier ? this.#registry.of(ref) : undefined;
+    if (record === undefined) {
+      if (!this.#unannounced(ref)) return false;
+      // A child its parent's Worker has just made: killed once the system hears of it.
+      this.#registry.whenAnnounced(ref).then((known) => {
+        if (typeof known !== "string") this.kill(ref, reason);
+      });
+      return true;
+    }
+    if (record.worker.dead) return false;
+    this.#workerDied(record.worker, `${record.name} was killed: ${reason}`, "worker-died", record);
+    return true;
+  }
+
+  /**
    * Whether `ref` names a child the system has not heard of yet: its parent's Worker took its
    * slot (still starting, same generation), and the guardian has not handled its SpawnChild.
    * That report left before the ref could, so it is on its way: wait for it, rather than call
@@ -748,18 +817,21 @@ export class ActorSystem implements AsyncDisposable {
    * its actors either ends (watchers, parents and calls hear of it at once) or, if its
    * supervisor says so, is restarted in another Worker once the dead one's leftovers are safe
    * to touch (see recovery.ts).
+   * @param killed the actor `system.kill` was called for (its supervisor decides on an
+   * ActorKilledError, and it ends as "killed"); its Worker's other actors died with it.
    * @returns the recovery under way (none if the Worker was already gone).
    */
   #workerDied(
     handle: WorkerHandle,
     reason: string,
     kind: TerminationKind = "worker-died",
+    killed: ActorRecord | null = null,
   ): Promise<void>[] {
     if (handle.dead) return [];
     handle.dead = true;
     stopWorker(handle);
     this.#workers.delete(handle.threadId);
-    this.#heal(handle, reason, false);
+    this.#heal(handle, reason, killed !== null);
     this.#recoveries.threadGone(handle.threadId);
     this.#directory.setState(handle.agent.slot, SlotState.Dead);
     handle.agentMailbox.close();
@@ -767,11 +839,13 @@ export class ActorSystem implements AsyncDisposable {
     const dying = [...handle.actors].map((slot) => this.#registry.at(slot)!);
     const inWorker = new Set(dying);
     const error = new WorkerDiedError(`its Worker died: ${reason}`);
+    const killError = killed === null ? null : new ActorKilledError(reason);
     const restarting: ActorRecord[] = [];
     const ending: ActorRecord[] = [];
     for (const record of dying) {
+      const cause = record === killed ? killError! : error;
       const directive = kind === "worker-died"
-        ? this.#decideOnDeath(record, inWorker, error)
+        ? this.#decideOnDeath(record, inWorker, cause)
         : "stop";
       if (directive === "restart") {
         restarting.push(record);
@@ -779,7 +853,9 @@ export class ActorSystem implements AsyncDisposable {
         this.#directory.setState(record.slot, SlotState.Starting);
         this.#registry.lost(
           record,
-          `${record.name} lost its Worker (${reason}); it is being restarted`,
+          record === killed
+            ? `${reason}; it is being restarted`
+            : `${record.name} lost its Worker (${reason}); it is being restarted`,
         );
         if (record.children !== null) {
           for (const child of record.children) {
@@ -797,7 +873,7 @@ export class ActorSystem implements AsyncDisposable {
         // Releases senders blocked on a full mailbox; later sends are dead letters.
         this.#courier.mailbox(record.mailbox).close();
         if (directive === "escalate" && record.parent !== null && !inWorker.has(record.parent)) {
-          const failed = new Failed(this.#registry.refOf(record), portableError(error));
+          const failed = new Failed(this.#registry.refOf(record), portableError(cause));
           this.#courier.deliver(this.#registry.refOf(record.parent), failed, this.#guardian);
         }
       }
@@ -806,12 +882,14 @@ export class ActorSystem implements AsyncDisposable {
       ? "the actor system shut down while it ran"
       : `its Worker died: ${reason}`;
     this.#registry.endAll(
-      ending.map((record) => ({
-        record,
-        kind,
-        reason: `${record.name} ended: ${how}`,
-        error: kind === "shutdown" ? null : portableError(error),
-      })),
+      ending.map((record) =>
+        record === killed ? { record, kind: "killed", reason, error: portableError(killError) } : {
+          record,
+          kind,
+          reason: `${record.name} ended: ${how}`,
+          error: kind === "shutdown" ? null : portableError(error),
+        }
+      ),
     );
     const letterKind = kind === "shutdown" ? "shutdown" : "worker-died";
     return [

@@ -6,20 +6,33 @@ import { Actor, type ActorRef, handles, message, type SupervisionStrategy } from
 
 /**
  * Answers any string with itself; `"id"` answers an id made when the instance was (a restart
- * makes a new one). `"loop"` spins forever, `"hang"` awaits a promise that never settles: only
- * a kill ends either.
+ * makes a new one). `"hang"` answers, then awaits a promise that never settles. `"loop <key>"`
+ * answers, then spins in a synchronous loop that nothing in the actor system can end: Deno's
+ * `Worker.terminate()` does not interrupt a thread running JavaScript, so a thread in a true
+ * `while (true) {}` would spin until the test process ends and load every test after it. The
+ * loop ends only once the test calls {@link releaseLoop} with its key, after its system is gone.
  */
 export class Hung extends Actor<string> {
   static readonly module = import.meta.url;
   readonly #id = crypto.randomUUID();
   @handles(String)
   onText(text: string, sender: ActorRef | null): void | Promise<void> {
-    if (text === "loop") {
-      for (;;) { /* stuck: its Worker never gets to anything else */ }
+    sender?.send(text === "id" ? this.#id : text);
+    if (text.startsWith("loop ")) {
+      const released = releaseVariable(text.slice(5));
+      while (Deno.env.get(released) === undefined) { /* stuck: nothing else runs here */ }
     }
     if (text === "hang") return new Promise<void>(() => {});
-    sender?.send(text === "id" ? this.#id : text);
   }
+}
+
+function releaseVariable(key: string): string {
+  return `RINGMAIL_TEST_RELEASE_${key.replace(/[^A-Za-z0-9]/g, "_")}`;
+}
+
+/** Ends the loops of Hung actors told `"loop <key>"` (their thread then runs on and ends). */
+export function releaseLoop(key: string): void {
+  Deno.env.set(releaseVariable(key), "1");
 }
 
 /** Its Worker dies a moment after it starts, every time (an uncaught error there). */
