@@ -38,3 +38,15 @@ Deno.test("registry: started() on a fresh child's ref resolves once it runs", as
     child.send(new Stop());
   }
 });
+
+Deno.test("registry: kill on a fresh child's ref kills it, even before the system heard of it", async () => {
+  await using t = testSystem();
+  const parent = t.system.spawn(ChildMaker);
+  for (let i = 0; i < 20; i++) {
+    const child: ActorRef<string> = await t.bridge.call(parent, new MakeChild(false), LONG);
+    assert.ok(t.system.kill(child, "at once"), `child ${i}`);
+    const end = await within(20_000, `child ${i} ends`, t.bridge.whenTerminated(child));
+    assert.equal(end.kind, "killed", `child ${i}`);
+    assert.equal(end.reason, "Hung was killed: at once");
+  }
+});
