@@ -485,11 +485,11 @@ export class ActorSystem implements AsyncDisposable {
    * those is restarted in a live Worker, or ends (kind `"worker-died"`), as its own supervisor
    * decides on a `WorkerDiedError`, and loses what was queued for it in that Worker's memory.
    *
-   * A thread in a synchronous loop is another matter: Deno's `Worker.terminate()` does not
-   * interrupt running JavaScript. The actor is replaced all the same, but the old thread keeps
-   * running its handler (a core spent on it) and stops only when that handler returns; one
-   * that never returns spins until the process ends, which it then keeps from exiting by
-   * itself (end such a program with `Deno.exit()`).
+   * A thread busy in a handler is another matter: Deno's `Worker.terminate()` does not
+   * interrupt running JavaScript. The actor is replaced all the same, but the old thread runs
+   * that handler to its end (sends included, a core spent on it), then stops and takes no
+   * further message; one that never returns spins until the process ends, which it then keeps
+   * from exiting by itself (end such a program with `Deno.exit()`).
    *
    * @param ref the actor to kill.
    * @param reason why, for its `Terminated` and for the calls that settle.

@@ -6,7 +6,8 @@ import { Actor, type ActorRef, handles, message, type SupervisionStrategy } from
 
 /**
  * Answers any string with itself; `"id"` answers an id made when the instance was (a restart
- * makes a new one). `"hang"` answers, then awaits a promise that never settles. `"loop <key>"`
+ * makes a new one). `"busy <ms>"` answers, then keeps its thread busy for that long. `"hang"`
+ * answers, then awaits a promise that never settles. `"loop <key>"`
  * answers, then spins in a synchronous loop that nothing in the actor system can end: Deno's
  * `Worker.terminate()` does not interrupt a thread running JavaScript, so a thread in a true
  * `while (true) {}` would spin until the test process ends and load every test after it. The
@@ -23,6 +24,10 @@ export class Hung extends Actor<string> {
       while (Deno.env.get(released) === undefined) { /* stuck: nothing else runs here */ }
     }
     if (text === "hang") return new Promise<void>(() => {});
+    if (text.startsWith("busy ")) {
+      const until = Date.now() + Number(text.slice(5));
+      while (Date.now() < until) { /* busy: the next messages wait */ }
+    }
   }
 }
 

@@ -94,3 +94,31 @@ Deno.test("kill: a pooled actor's Worker-mates are restarted on live Workers; th
     assert.equal(pool.size, 2);
   });
 });
+
+Deno.test("kill: the old thread of an actor killed while busy takes no message after its handler", async () => {
+  await withSystem({ supervision: { onFailure: "restart", maxRestarts: 100 } }, async (t) => {
+    const busy = t.system.spawn(Hung);
+    // Deno cannot stop a thread in a handler: the old one runs "busy" to its end after the
+    // kill. Calls keep coming meanwhile, and only the new instance may take them. (The old
+    // thread, were it let go on, would take some now and then: rounds make that show.)
+    for (let round = 0; round < 10; round++) {
+      const old = await t.bridge.call(busy, "id", LONG);
+      assert.equal(await t.bridge.call(busy, "busy 300", LONG), "busy 300");
+      const killedAt = performance.now();
+      assert.ok(t.system.kill(busy, "too slow"), `round ${round}`);
+      const answers: unknown[] = [];
+      while (performance.now() - killedAt < 500) {
+        answers.push(
+          ...await Promise.all(
+            Array.from(
+              { length: 20 },
+              () => t.bridge.call(busy, "id", { timeout: 5_000, default: null }),
+            ),
+          ),
+        );
+      }
+      assert.ok(!answers.includes(old), `round ${round}: the killed instance answered`);
+      assert.ok(!answers.includes(null), `round ${round}: a call got no answer`);
+    }
+  });
+});
