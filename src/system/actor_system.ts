@@ -410,7 +410,7 @@ export class ActorSystem implements AsyncDisposable {
    * Starts a pool of Workers that host many actors each: spawn into it with
    * `pool.spawn(Class, ...args)` (or the `pool` option of {@link spawnWith}). Actors are placed
    * round-robin, unless a spawn asks to be `near` another actor. Pool Workers run until the
-   * system shuts down.
+   * system shuts down; one that dies is replaced (see {@link ActorPool}).
    *
    * @param options how many Workers (default: one per core), mailbox size, batch size.
    * @returns the pool.
@@ -747,7 +747,6 @@ export class ActorSystem implements AsyncDisposable {
     return [this.#startWorker(true), DEDICATED];
   }
 
-  /** The next live Worker of `pool`, round-robin. */
   /** One placement object per pool: records of a pool's 100k actors share it. */
   #poolPlacement(pool: ActorPool): Placement {
     let placement = this.#poolPlacements.get(pool);
@@ -755,6 +754,10 @@ export class ActorSystem implements AsyncDisposable {
     return placement;
   }
 
+  /**
+   * The next Worker of `pool`, round-robin.
+   * @throws {PoolFailedError} once the pool gave up on its Workers.
+   */
   #poolWorker(pool: ActorPool): WorkerHandle {
     return poolWorkers(pool, this).next();
   }
