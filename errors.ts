@@ -12,7 +12,9 @@
  *   {@link ActorNotStartedError} for an actor made with `new`.
  * - Starting actors: {@link SpawnError} (from `system.started(ref)`), {@link ActorDefinitionError}
  *   (a class that cannot work), {@link SystemInWorkerError} (top-level code in an actor module).
- * - Supervision: {@link WorkerDiedError} is what a strategy decides on when a Worker died.
+ * - Supervision: {@link WorkerDiedError} is what a strategy decides on when a Worker died,
+ *   {@link ActorKilledError} when `system.kill` ended the actor; {@link PoolFailedError} when a
+ *   pool gave up replacing Workers that kept dying.
  *
  * @example Tell a retryable failure from a final one
  * ```ts
@@ -32,7 +34,9 @@ export { ActorDefinitionError } from "./src/actor/errors.ts";
 export { ActorNotStartedError } from "./src/actor/actor_ref.ts";
 export {
   ActorDeadError,
+  ActorKilledError,
   CallTimeoutError,
+  PoolFailedError,
   SpawnError,
   SystemClosedError,
   SystemInWorkerError,

@@ -1,7 +1,7 @@
 /**
  * What a user sees when things go wrong: a handler that throws under a restarting supervisor, a
- * watched child whose Worker dies mid-call, a message past its deadline, and a shutdown that has
- * to cut an actor off. `deno run --allow-read examples/failures.ts` prints every error text.
+ * watched child whose Worker dies mid-call, a message past its deadline, a child killed while it
+ * hangs, and a shutdown that has to cut an actor off. `deno run --allow-read examples/failures.ts` prints every error text.
  */
 import {
   Actor,
@@ -14,12 +14,19 @@ import {
 } from "../mod.ts";
 import { ActorDeadError } from "../errors.ts";
 
-/** Counts `"inc"`s; `"count"` answers the count; `"fail"` throws; `"crash"` kills its Worker. */
+/**
+ * Counts `"inc"`s; `"count"` answers the count; `"fail"` throws; `"crash"` kills its Worker;
+ * `"hang"` answers, then waits on a promise that never settles.
+ */
 export class Counter extends Actor<string> {
   static readonly module = import.meta.url;
   #count = 0;
   @handles(String)
-  onText(text: string, sender: ActorRef | null) {
+  onText(text: string, sender: ActorRef | null): void | Promise<void> {
+    if (text === "hang") {
+      sender?.send("hanging");
+      return new Promise(() => {}); // its mailbox waits for good: only a kill ends it
+    }
     if (text === "inc") this.#count++;
     else if (text === "count") sender?.send(this.#count);
     else if (text === "fail") throw new Error("told to fail");
@@ -115,6 +122,13 @@ export async function run(): Promise<string[]> {
     }
     // Restarted in a new Worker: the same ref reaches it once it is back.
     say(`count after the new Worker: ${await bridge.call(child, "count", { timeout: 5000 })}`);
+
+    say("— the child hangs on a promise that never settles, and is killed —");
+    await bridge.call(child, "hang", { timeout: 5000 });
+    const stuck = bridge.call(child, "count", { timeout: 60_000 }).catch(String);
+    system.kill(child, "it hung");
+    say(`a call to the killed child: ${await stuck}`);
+    say(`count after the kill: ${await bridge.call(child, "count", { timeout: 5000 })}`);
 
     say("— the child stops; its watcher is told —");
     await bridge.stop([child], 5000);

@@ -111,6 +111,7 @@ registerMessage(ReceiveTimeout, { name: "ringmail.ReceiveTimeout", fields: [] })
  *   limit, or by escalating).
  * - `"start-failed"`: it never ran: its module did not load, or its constructor threw.
  * - `"worker-died"`: its Worker ended under it (an uncaught error, `Deno.exit`, a terminate).
+ * - `"killed"`: `system.kill` ended it (its Worker was terminated), and it was not restarted.
  * - `"shutdown"`: the actor system shut down while it ran.
  * - `"not-running"`: it had already ended, or never was an actor of this system, when it was
  *   watched.
@@ -120,6 +121,7 @@ export type TerminationKind =
   | "failed"
   | "start-failed"
   | "worker-died"
+  | "killed"
   | "shutdown"
   | "not-running";
 

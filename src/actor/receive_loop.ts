@@ -13,6 +13,7 @@ import { Reader } from "../codec/mod.ts";
 import { Fifo } from "../fifo.ts";
 import {
   CLOSED_AND_DRAINED,
+  type DeadMark,
   type Doorbell,
   EMPTY,
   type Mailbox,
@@ -46,6 +47,14 @@ export interface ReceiveLoopOptions {
    * thread may; see setLocalScheduler). Default false.
    */
   local?: boolean;
+  /**
+   * This thread's own mark in the arena's dead-thread bitmap (a Worker's loop). Deno's
+   * `Worker.terminate()` does not interrupt running JavaScript: a Worker given up for dead in
+   * the middle of a long handler runs that handler to its end. The mark is read after each
+   * handler (one plain read), and once it is set the loop stops at once: the system may have
+   * handed this thread's mailboxes to other threads, or recycled them.
+   */
+  deadMark?: DeadMark;
 }
 
 /** Resolves on the next macrotask, letting timers, I/O and other tasks run first. */
@@ -108,6 +117,7 @@ export class ReceiveLoop implements CellLoop {
   /** The record taken by `#take`: kept in fields so taking one allocates nothing more. */
   #takenMessage: unknown = undefined;
   #takenSender: ActorRef<unknown> | null = null;
+  readonly #deadMark: DeadMark | null;
 
   constructor(
     doorbell: Doorbell,
@@ -136,6 +146,7 @@ export class ReceiveLoop implements CellLoop {
     );
     this.#local = options.local ?? false;
     if (this.#local) setLocalScheduler(doorbell, this.#scheduleLocally);
+    this.#deadMark = options.deadMark ?? null;
   }
 
   /** How many actors this loop serves. */
@@ -268,6 +279,7 @@ export class ReceiveLoop implements CellLoop {
         // on time its receiver had to drain (see the courier).
         if (this.#courier.hasLocalBacklog) this.#courier.beforeTurn!();
         this.#serveCell(cell);
+        if (this.#closed) return true; // given up for dead: touch nothing more (see deadMark)
         // Room this turn made in a mailbox of this thread goes to the messages waiting for it.
         if (this.#courier.hasLocalBacklog) this.#courier.flushLocal!(cell.mailbox);
       } else if (!this.#spin.spin(this.#hasWork) && !this.#letGo()) {
@@ -348,8 +360,17 @@ export class ReceiveLoop implements CellLoop {
         pending.then(() => this.resume(cell));
         return;
       }
+      if (this.#givenUp()) return;
     }
     this.#runQueue.push(cell);
+  }
+
+  /** Whether this thread was marked dead (see `deadMark`); the loop is closed if so. */
+  #givenUp(): boolean {
+    const mark = this.#deadMark;
+    if (mark === null || (mark.words[mark.index] & mark.mask) === 0) return false;
+    this.#closed = true;
+    return true;
   }
 
   /**

@@ -45,6 +45,13 @@ const WORD_DEAD_BITMAP = 5;
 const WORD_DEATHS = 6;
 /** First Int32 word the layers above may use for arena-wide counters (words 7..15). */
 export const ARENA_USER_WORD = 7;
+/** Where a thread's dead mark is (see Arena.deadMark). */
+export interface DeadMark {
+  readonly words: Int32Array;
+  readonly index: number;
+  readonly mask: number;
+}
+
 /** Threads the dead-thread bitmap has room for (thread ids are below this). */
 export const MAX_THREADS = 1 << 16;
 const FREE_LIST_BYTE = 64;
@@ -196,6 +203,15 @@ export class Arena {
     const bitmap = Atomics.load(this.header, WORD_DEAD_BITMAP);
     Atomics.or(this.words, (bitmap >> 2) + (id >> 5), 1 << (id & 31));
     Atomics.add(this.header, WORD_DEATHS, 1);
+  }
+
+  /**
+   * Where thread `id`'s dead mark is: `(words[index] & mask) !== 0` once it was marked dead. For
+   * a thread to check its own with a plain read, cheap enough to do after every handler.
+   */
+  deadMark(id: number): DeadMark {
+    const bitmap = Atomics.load(this.header, WORD_DEAD_BITMAP);
+    return { words: this.words, index: (bitmap >> 2) + (id >> 5), mask: 1 << (id & 31) };
   }
 
   /** Whether thread `id` was marked dead. */

@@ -5,7 +5,7 @@
  * @module
  */
 
-export { Arena, ARENA_USER_WORD, type ArenaOptions } from "./arena.ts";
+export { Arena, ARENA_USER_WORD, type ArenaOptions, type DeadMark } from "./arena.ts";
 export {
   AWAKE,
   Doorbell,

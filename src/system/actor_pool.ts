@@ -9,6 +9,7 @@
 import type { ActorRef, MessagesOf } from "../actor/mod.ts";
 import type { ActorClass, ActorSystem } from "./actor_system.ts";
 import type { SpawnOptions } from "./options.ts";
+import type { PoolWorkers } from "./pool_workers.ts";
 
 /** How to make a pool (see `ActorSystem.createPool`). */
 export interface PoolOptions {
@@ -20,10 +21,10 @@ export interface PoolOptions {
   batch?: number;
 }
 
-const pools = new WeakMap<ActorPool, { system: ActorSystem; workers: readonly unknown[] }>();
+const pools = new WeakMap<ActorPool, { system: ActorSystem; workers: PoolWorkers }>();
 
 /** @internal The Workers of a pool, for the system that made it. */
-export function poolWorkers(pool: ActorPool, system: ActorSystem): readonly unknown[] {
+export function poolWorkers(pool: ActorPool, system: ActorSystem): PoolWorkers {
   const inside = pools.get(pool);
   if (inside === undefined || inside.system !== system) {
     throw new TypeError("that pool belongs to another actor system");
@@ -33,6 +34,12 @@ export function poolWorkers(pool: ActorPool, system: ActorSystem): readonly unkn
 
 /**
  * Workers that host many actors each. Make one with `system.createPool()`.
+ *
+ * A pool heals: a Worker of it that dies (an uncaught error, `Deno.exit`, `system.kill`) is
+ * replaced by a new one, and the actors its supervisors restart land on live Workers. A Worker
+ * that dies within a second of its start is replaced after a short wait (50 ms, doubled each
+ * time in a row); after 5 such deaths in a row in one place, the pool gives that place up, and
+ * once it has none left spawning into it throws `PoolFailedError`.
  *
  * @example 10,000 actors on two Workers
  * ```ts
@@ -61,23 +68,20 @@ export class ActorPool {
   /** Bytes in the mailbox ring of each actor spawned here (unless a spawn says otherwise). */
   readonly mailboxCapacity: number;
   readonly #system: ActorSystem;
-  #next = 0;
 
   /** @internal Pools are made by `ActorSystem.createPool`. */
-  constructor(system: ActorSystem, workers: readonly unknown[], mailboxCapacity: number) {
+  constructor(system: ActorSystem, workers: PoolWorkers, mailboxCapacity: number) {
     this.#system = system;
     this.mailboxCapacity = mailboxCapacity;
     pools.set(this, { system, workers });
   }
 
-  /** How many Workers the pool has. */
+  /**
+   * How many Workers the pool has: as many as it was made with, since a dead one is replaced at
+   * once, unless it gave up on some that kept dying at their start.
+   */
   get size(): number {
-    return pools.get(this)!.workers.length;
-  }
-
-  /** @internal The round-robin counter: which Worker gets the next actor. */
-  nextIndex(): number {
-    return this.#next++;
+    return pools.get(this)!.workers.size;
   }
 
   /**
@@ -87,6 +91,7 @@ export class ActorPool {
    * @param actorClass an exported subclass of `Actor` with `static readonly module = import.meta.url`.
    * @param args the constructor's arguments; they travel to the Worker through the codec.
    * @returns the new actor's ref.
+   * @throws {PoolFailedError} when the pool gave up on its Workers (they kept dying at start).
    */
   spawn<C extends ActorClass>(
     actorClass: C,

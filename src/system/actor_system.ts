@@ -49,6 +49,7 @@ import { Directory, SlotState } from "./directory.ts";
 import { isActorWorker } from "./actor_worker_flag.ts";
 import {
   ActorDeadError,
+  ActorKilledError,
   SpawnError,
   SystemClosedError,
   SystemInWorkerError,
@@ -79,7 +80,8 @@ import {
 } from "./registry.ts";
 import { checkActorClass, checkSendTimeout, encodeArguments } from "./spawn_checks.ts";
 import type { Bootstrap } from "./worker_main.ts";
-import { startWorker, type WorkerHandle } from "./workers.ts";
+import { PoolWorkers } from "./pool_workers.ts";
+import { startWorker, stopWorker, type WorkerHandle } from "./workers.ts";
 
 export type { ActorClass } from "../actor/mod.ts";
 import type { ActorClass } from "../actor/mod.ts";
@@ -177,6 +179,8 @@ export class ActorSystem implements AsyncDisposable {
   readonly #classes: { module: string; exportName: string }[] = [];
   readonly #registry: Registry;
   readonly #poolPlacements = new Map<ActorPool, Placement>();
+  /** The pool of each pool Worker, to replace it when it dies. */
+  readonly #poolOf = new Map<WorkerHandle, PoolWorkers>();
   readonly #recoveries: Recoveries;
   readonly #failureListeners = new Set<(failure: ActorFailure) => void>();
   readonly #deadLetterListeners = new Set<(deadLetter: DeadLetter) => void>();
@@ -239,7 +243,9 @@ export class ActorSystem implements AsyncDisposable {
     this.#registry = new Registry(this.#courier, () => this.#guardian);
     this.#recoveries = new Recoveries({
       arena: this.#arena,
-      liveThreads: () => this.#workers.keys(),
+      // A Worker whose start waits has sent nothing: no answer to wait for.
+      liveThreads: () =>
+        Array.from(this.#workers.values()).filter((w) => w.worker !== null).map((w) => w.threadId),
       tellThreadDied: (threadId, dead) => {
         const handle = this.#workers.get(threadId);
         if (handle !== undefined) {
@@ -320,7 +326,10 @@ export class ActorSystem implements AsyncDisposable {
         this.#threadDeathListeners.add(listener);
         return () => this.#threadDeathListeners.delete(listener);
       },
-      whenEnded: (ref) => this.#registry.whenEnded(ref),
+      whenEnded: (ref) =>
+        this.#unannounced(ref)
+          ? this.#registry.whenAnnounced(ref).then(() => this.#registry.whenEnded(ref))
+          : this.#registry.whenEnded(ref),
       nameOf: (ref) => this.#registry.nameOf(ref.slot, ref.generation) ?? "actor",
       timers: this.#loop.timers,
     });
@@ -412,7 +421,7 @@ export class ActorSystem implements AsyncDisposable {
    * Starts a pool of Workers that host many actors each: spawn into it with
    * `pool.spawn(Class, ...args)` (or the `pool` option of {@link spawnWith}). Actors are placed
    * round-robin, unless a spawn asks to be `near` another actor. Pool Workers run until the
-   * system shuts down.
+   * system shuts down; one that dies is replaced (see {@link ActorPool}).
    *
    * @param options how many Workers (default: one per core), mailbox size, batch size.
    * @returns the pool.
@@ -437,7 +446,9 @@ export class ActorSystem implements AsyncDisposable {
       for (const worker of workers) this.#workerDied(worker, "its pool could not be created");
       throw error;
     }
-    return new ActorPool(this, workers, capacity);
+    const pool = new PoolWorkers(batch, workers);
+    for (const worker of workers) this.#poolOf.set(worker, pool);
+    return new ActorPool(this, pool, capacity);
   }
 
   /**
@@ -449,6 +460,11 @@ export class ActorSystem implements AsyncDisposable {
   started(ref: ActorRef<unknown>): Promise<void> {
     const record = ref.courier === this.#courier ? this.#registry.of(ref) : undefined;
     if (record === undefined) {
+      if (this.#unannounced(ref)) {
+        return this.#registry.whenAnnounced(ref).then((known) =>
+          typeof known === "string" ? Promise.reject(new SpawnError(known)) : this.started(ref)
+        );
+      }
       return Promise.reject(new ActorDeadError(`${ref} is not an actor this system is running`));
     }
     if (record.started === null) {
@@ -466,6 +482,83 @@ export class ActorSystem implements AsyncDisposable {
       // Otherwise its worker reports ActorStarted (it finds StartAwaited) or SpawnFailed.
     }
     return record.started.promise;
+  }
+
+  /**
+   * Kills an actor that `Stop` cannot reach: one stuck in an async handler that never settles,
+   * or in a synchronous loop. Its Worker is terminated, and its supervisor decides, on an
+   * `ActorKilledError`: a restart makes a fresh instance behind the same ref and mailbox, in
+   * another Worker; otherwise it ends and its watchers get `Terminated` with kind `"killed"`.
+   * Either way, calls waiting on it settle at once with `ActorDeadError`.
+   *
+   * Every actor sharing its Worker dies with it: in a pool, the other actors of that Worker
+   * (the pool replaces the Worker itself); anywhere, the children spawned `near` it. Each of
+   * those is restarted in a live Worker, or ends (kind `"worker-died"`), as its own supervisor
+   * decides on a `WorkerDiedError`, and loses what was queued for it in that Worker's memory.
+   *
+   * A thread busy in a handler is another matter: Deno's `Worker.terminate()` does not
+   * interrupt running JavaScript. The actor is replaced all the same, but the old thread runs
+   * that handler to its end (sends included, a core spent on it), then stops and takes no
+   * further message; one that never returns spins until the process ends, which it then keeps
+   * from exiting by itself (end such a program with `Deno.exit()`).
+   *
+   * @param ref the actor to kill.
+   * @param reason why, for its `Terminated` and for the calls that settle.
+   * @returns whether it was killed: false when it is not running (it ended, or its Worker has
+   * just died and its restart is under way).
+   *
+   * @example An actor stuck on a promise that never settles, killed and restarted
+   * ```ts
+   * import { Actor, type ActorRef, ActorSystem, Bridge, handles } from "@ringmail/actors";
+   *
+   * export class Waiter extends Actor<string> {
+   *   static readonly module = import.meta.url;
+   *   @handles(String)
+   *   async onText(text: string, sender: ActorRef | null) {
+   *     sender?.send(text);
+   *     if (text === "wait") await new Promise(() => {}); // its mailbox waits forever
+   *   }
+   * }
+   *
+   * if (import.meta.main) {
+   *   await using system = new ActorSystem({ supervision: { onFailure: "restart" } });
+   *   using bridge = new Bridge(system);
+   *   const waiter = system.spawn(Waiter);
+   *   await bridge.call(waiter, "wait", { timeout: 5_000 }); // answered, then it waits
+   *   const call = bridge.call(waiter, "hello?", { timeout: 60_000 });
+   *   system.kill(waiter, "it waits forever");
+   *   console.log(await call.catch((error) => error.name)); // "ActorDeadError", at once
+   *   console.log(await bridge.call(waiter, "back", { timeout: 5_000 })); // "back"
+   * }
+   * ```
+   */
+  kill(ref: ActorRef<unknown>, reason = "system.kill was called"): boolean {
+    const record = ref.courier === this.#courier ? this.#registry.of(ref) : undefined;
+    if (record === undefined) {
+      if (!this.#unannounced(ref)) return false;
+      // A child its parent's Worker has just made: killed once the system hears of it.
+      this.#registry.whenAnnounced(ref).then((known) => {
+        if (typeof known !== "string") this.kill(ref, reason);
+      });
+      return true;
+    }
+    if (record.worker.dead) return false;
+    this.#workerDied(record.worker, `${record.name} was killed: ${reason}`, "worker-died", record);
+    return true;
+  }
+
+  /**
+   * Whether `ref` names a child the system has not heard of yet: its parent's Worker took its
+   * slot (still starting, same generation), and the guardian has not handled its SpawnChild.
+   * That report left before the ref could, so it is on its way: wait for it, rather than call
+   * the child dead.
+   */
+  #unannounced(ref: ActorRef<unknown>): boolean {
+    const slot = ref.slot;
+    return ref.courier === this.#courier && slot > 0 && slot < this.#directory.capacity &&
+      this.#registry.of(ref) === undefined &&
+      this.#directory.generation(slot) === ref.generation &&
+      this.#directory.state(slot) === SlotState.Starting;
   }
 
   /**
@@ -563,6 +656,7 @@ export class ActorSystem implements AsyncDisposable {
     else this.#recoveries.cancelAll();
     for (const count of await Promise.all(dropped)) this.#undelivered += count;
     await this.#loop.close();
+    this.#registry.announceNoMore("the actor system shut down before it started");
     this.#guardianMailbox.close();
     return { stopped: this.#stoppedInShutdown, cutOff, undelivered: this.#undelivered };
   }
@@ -691,7 +785,6 @@ export class ActorSystem implements AsyncDisposable {
     return [this.#startWorker(true), DEDICATED];
   }
 
-  /** The next live Worker of `pool`, round-robin. */
   /** One placement object per pool: records of a pool's 100k actors share it. */
   #poolPlacement(pool: ActorPool): Placement {
     let placement = this.#poolPlacements.get(pool);
@@ -699,17 +792,30 @@ export class ActorSystem implements AsyncDisposable {
     return placement;
   }
 
+  /**
+   * The next Worker of `pool`, round-robin.
+   * @throws {PoolFailedError} once the pool gave up on its Workers.
+   */
   #poolWorker(pool: ActorPool): WorkerHandle {
-    const workers = poolWorkers(pool, this) as WorkerHandle[];
-    const first = pool.nextIndex();
-    for (let i = 0; i < workers.length; i++) {
-      const worker = workers[(first + i) % workers.length];
-      if (!worker.dead) return worker;
-    }
-    throw new ActorDeadError("every Worker of the pool has died");
+    return poolWorkers(pool, this).next();
   }
 
-  #startWorker(dedicated: boolean, batch = 64): WorkerHandle {
+  /** A dead pool Worker's replacement, in its place (see pool_workers.ts). */
+  #heal(dead: WorkerHandle, reason: string, deliberate: boolean): void {
+    const pool = this.#poolOf.get(dead);
+    if (pool === undefined) return;
+    this.#poolOf.delete(dead);
+    if (this.#closing !== null) return;
+    const replacement = pool.replace(
+      dead,
+      reason,
+      deliberate,
+      (delayMs) => this.#startWorker(false, pool.batch, delayMs),
+    );
+    if (replacement !== null) this.#poolOf.set(replacement, pool);
+  }
+
+  #startWorker(dedicated: boolean, batch = 64, delayMs = 0): WorkerHandle {
     const threadId = this.#arena.newThreadId();
     const { mailbox: agentMailbox, slot: agentSlot, generation } = this.#claim(
       AGENT_MAILBOX_BYTES,
@@ -738,7 +844,7 @@ export class ActorSystem implements AsyncDisposable {
     try {
       handle = startWorker(boot, agent, agentMailbox, {
         died: (dead, reason) => this.#workerDied(dead, reason),
-      });
+      }, delayMs);
     } catch (error) {
       this.#unclaim(agentSlot, agentMailbox);
       throw error;
@@ -752,17 +858,21 @@ export class ActorSystem implements AsyncDisposable {
    * its actors either ends (watchers, parents and calls hear of it at once) or, if its
    * supervisor says so, is restarted in another Worker once the dead one's leftovers are safe
    * to touch (see recovery.ts).
+   * @param killed the actor `system.kill` was called for (its supervisor decides on an
+   * ActorKilledError, and it ends as "killed"); its Worker's other actors died with it.
    * @returns the recovery under way (none if the Worker was already gone).
    */
   #workerDied(
     handle: WorkerHandle,
     reason: string,
     kind: TerminationKind = "worker-died",
+    killed: ActorRecord | null = null,
   ): Promise<void>[] {
     if (handle.dead) return [];
     handle.dead = true;
-    handle.worker.terminate();
+    stopWorker(handle);
     this.#workers.delete(handle.threadId);
+    this.#heal(handle, reason, killed !== null);
     this.#recoveries.threadGone(handle.threadId);
     this.#directory.setState(handle.agent.slot, SlotState.Dead);
     handle.agentMailbox.close();
@@ -770,11 +880,13 @@ export class ActorSystem implements AsyncDisposable {
     const dying = [...handle.actors].map((slot) => this.#registry.at(slot)!);
     const inWorker = new Set(dying);
     const error = new WorkerDiedError(`its Worker died: ${reason}`);
+    const killError = killed === null ? null : new ActorKilledError(reason);
     const restarting: ActorRecord[] = [];
     const ending: ActorRecord[] = [];
     for (const record of dying) {
+      const cause = record === killed ? killError! : error;
       const directive = kind === "worker-died"
-        ? this.#decideOnDeath(record, inWorker, error)
+        ? this.#decideOnDeath(record, inWorker, cause)
         : "stop";
       if (directive === "restart") {
         restarting.push(record);
@@ -782,7 +894,9 @@ export class ActorSystem implements AsyncDisposable {
         this.#directory.setState(record.slot, SlotState.Starting);
         this.#registry.lost(
           record,
-          `${record.name} lost its Worker (${reason}); it is being restarted`,
+          record === killed
+            ? `${reason}; it is being restarted`
+            : `${record.name} lost its Worker (${reason}); it is being restarted`,
         );
         if (record.children !== null) {
           for (const child of record.children) {
@@ -800,7 +914,7 @@ export class ActorSystem implements AsyncDisposable {
         // Releases senders blocked on a full mailbox; later sends are dead letters.
         this.#courier.mailbox(record.mailbox).close();
         if (directive === "escalate" && record.parent !== null && !inWorker.has(record.parent)) {
-          const failed = new Failed(this.#registry.refOf(record), portableError(error));
+          const failed = new Failed(this.#registry.refOf(record), portableError(cause));
           this.#courier.deliver(this.#registry.refOf(record.parent), failed, this.#guardian);
         }
       }
@@ -809,12 +923,14 @@ export class ActorSystem implements AsyncDisposable {
       ? "the actor system shut down while it ran"
       : `its Worker died: ${reason}`;
     this.#registry.endAll(
-      ending.map((record) => ({
-        record,
-        kind,
-        reason: `${record.name} ended: ${how}`,
-        error: kind === "shutdown" ? null : portableError(error),
-      })),
+      ending.map((record) =>
+        record === killed ? { record, kind: "killed", reason, error: portableError(killError) } : {
+          record,
+          kind,
+          reason: `${record.name} ended: ${how}`,
+          error: kind === "shutdown" ? null : portableError(error),
+        }
+      ),
     );
     const letterKind = kind === "shutdown" ? "shutdown" : "worker-died";
     return [
@@ -956,7 +1072,7 @@ export class ActorSystem implements AsyncDisposable {
           ? `${record.name} was stopped by the actor system's shutdown`
           : report.reason;
         if (report.kind === "start-failed") {
-          // Its onStart failed, and its supervisor did not restart it into a working one.
+          // Its preStart failed, and its supervisor did not restart it into a working one.
           settleStart(record, new SpawnError(reason, { cause: report.error }));
         }
         this.#registry.endAll([{ record, kind: report.kind, reason, error: report.error }]);
@@ -978,7 +1094,7 @@ export class ActorSystem implements AsyncDisposable {
         // It closed itself after handing back its mailboxes; its agent's slot is ours to free.
         this.#directory.free(handle.agent.slot);
         handle.dead = true;
-        handle.worker.terminate();
+        stopWorker(handle);
         this.#workers.delete(report.threadId);
         this.#recoveries.threadGone(report.threadId);
         // Actors placed `near` its last actor while it was ending never started there: they
@@ -1017,6 +1133,11 @@ export class ActorSystem implements AsyncDisposable {
       for (const listener of this.#registry.lossListeners) {
         listener(request.slot, request.generation, why);
       }
+      this.#registry.neverStarted(
+        new ActorRef(request.slot, request.generation, 0, this.#courier),
+        name,
+        why,
+      );
       if (parent !== undefined) {
         this.#courier.deliver(
           request.parent!,

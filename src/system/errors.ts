@@ -130,3 +130,46 @@ export class UndeliverableError extends RingmailError {
     this.kind = kind;
   }
 }
+
+/**
+ * An actor was killed (`system.kill`): its Worker was terminated under it. What its supervisor
+ * decides on, so a strategy can single it out, e.g. `byError: { ActorKilledError: "stop" }`; the
+ * `error` of the `Terminated` its watchers get when it ends (kind `"killed"`).
+ *
+ * @example
+ * ```ts
+ * import type { SupervisionStrategy } from "@ringmail/actors";
+ *
+ * // Restart children that fail; a child that was killed stays dead.
+ * export const strategy: SupervisionStrategy = {
+ *   onFailure: "restart",
+ *   byError: { ActorKilledError: "stop" },
+ * };
+ * ```
+ */
+export class ActorKilledError extends RingmailError {}
+
+/**
+ * A pool gave up replacing its Workers: each one it started died soon after its start, time
+ * after time (see `ActorPool`). Spawning into it throws this; actors that were to be restarted
+ * in it end. Find what kills its Workers (often an actor's module or its `preStart`), then spawn
+ * into a new pool.
+ *
+ * @example
+ * ```ts
+ * import type { ActorPool } from "@ringmail/actors";
+ * import { PoolFailedError } from "@ringmail/actors/errors";
+ *
+ * function healthy(pool: ActorPool, spawn: () => void): boolean {
+ *   try {
+ *     spawn();
+ *     return true;
+ *   } catch (error) {
+ *     if (error instanceof PoolFailedError) return false; // make a new pool
+ *     throw error;
+ *   }
+ * }
+ * console.log(typeof healthy);
+ * ```
+ */
+export class PoolFailedError extends RingmailError {}

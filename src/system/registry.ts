@@ -146,6 +146,14 @@ export class Registry {
   readonly #ended = new Map<number, { name: string; end: Terminated }>();
   /** Actors being ended together (see endAll). */
   readonly #ending = new Set<ActorRecord>();
+  /**
+   * Who waits to hear of an actor the system has no record of yet (see whenAnnounced): by
+   * slot, with the generation awaited.
+   */
+  readonly #announcing = new Map<
+    number,
+    { generation: number; waiters: ((known: ActorRecord | string) => void)[] }
+  >();
   readonly #courier: Courier;
   readonly #guardian: () => ActorRef<unknown>;
   /** Who hears that calls to an actor will get no reply (Bridges). */
@@ -172,6 +180,47 @@ export class Registry {
     this.#ended.delete(record.slot);
     record.worker.actors.add(record.slot);
     if (record.parent !== null) (record.parent.children ??= new Set()).add(record);
+    if (this.#announcing.size > 0) this.#announce(record.slot, record.generation, record);
+  }
+
+  /**
+   * Resolves once the system hears of the actor `ref` names: with its record, or with why it
+   * never started. For a child whose parent's Worker took its slot and mailbox and told the
+   * guardian afterwards (SpawnChild): the child's ref can reach this thread before that report
+   * is handled. Ask only for a ref whose slot is starting with no record (the report is on its
+   * way then: it was sent before the ref could be).
+   */
+  whenAnnounced(ref: ActorRef<unknown>): Promise<ActorRecord | string> {
+    let waiting = this.#announcing.get(ref.slot);
+    if (waiting === undefined || waiting.generation !== ref.generation) {
+      this.#announcing.set(ref.slot, waiting = { generation: ref.generation, waiters: [] });
+    }
+    const { waiters } = waiting;
+    return new Promise((resolve) => waiters.push(resolve));
+  }
+
+  /**
+   * The actor `ref` names will never start (the system could not honour its SpawnChild):
+   * remembers how it ended, for late watchers, and tells whoever waits to hear of it.
+   */
+  neverStarted(ref: ActorRef<unknown>, name: string, reason: string): void {
+    const end = new Terminated(ref, "start-failed", reason);
+    this.#ended.set(ref.slot, { name, end });
+    this.#announce(ref.slot, ref.generation, reason);
+  }
+
+  /** The system is gone: nobody waiting to hear of an actor will. */
+  announceNoMore(reason: string): void {
+    for (const [slot, { generation }] of [...this.#announcing]) {
+      this.#announce(slot, generation, reason);
+    }
+  }
+
+  #announce(slot: number, generation: number, known: ActorRecord | string): void {
+    const waiting = this.#announcing.get(slot);
+    if (waiting === undefined || waiting.generation !== generation) return;
+    this.#announcing.delete(slot);
+    for (const resolve of waiting.waiters) resolve(known);
   }
 
   /** The record of the actor `slot`/`generation`, if it is starting or running. */

@@ -106,10 +106,10 @@ export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied> {
           { cause: error },
         );
       }
-      // Serve the mailbox only once onStart has settled: a cell added while its async onStart
+      // Serve the mailbox only once preStart has settled: a cell added while its async preStart
       // runs could be queued twice (by its waiting messages and by the start's settling).
       const ready = () => {
-        // An onStart that failed stopped the actor (or its restart did): it never ran, and its
+        // A preStart that failed stopped the actor (or its restart did): it never ran, and its
         // end reports that (kind "start-failed").
         const stopping = cell.state === CellState.Stopping || cell.state === CellState.Stopped;
         if (!stopping) this.#running(start);

@@ -92,6 +92,7 @@ export async function run(boot: Bootstrap): Promise<void> {
     batch: boot.batch,
     local: true,
     spin: new SpinPolicy({ maxSpins: boot.dedicated ? DEDICATED_SPINS : POOL_SPINS }),
+    deadMark: arena.deadMark(boot.threadId),
   });
   courier.doorbell = loop.doorbell.offset;
   runtime.loop = loop;
@@ -109,9 +110,10 @@ export async function run(boot: Bootstrap): Promise<void> {
   await loop.run();
 
   // The worker is done. If it ended by itself (its last actor stopped), its agent's slot and
-  // mailbox are its own to hand back; if the system closed the agent's mailbox, the system
-  // is discarding this worker and keeps them.
-  if (!runtime.discarded) {
+  // mailbox are its own to hand back; if the system closed the agent's mailbox, or marked this
+  // thread dead (it was terminated in a long handler, which Deno lets run to its end), the
+  // system is discarding this worker and keeps them.
+  if (!runtime.discarded && !arena.isThreadDead(boot.threadId)) {
     // What the guardian sent too late (a start near an actor that has just stopped) is the
     // guardian's to redo, not a dead letter.
     runtime.retire(

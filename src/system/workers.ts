@@ -5,13 +5,21 @@
  * @module
  */
 
-import type { ActorRef } from "../actor/mod.ts";
+import { type ActorRef, describeError } from "../actor/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
 import type { Bootstrap } from "./worker_main.ts";
 
 /** A Worker of the system. */
 export interface WorkerHandle {
-  readonly worker: Worker;
+  /**
+   * Null until its thread starts: a pool's replacement for a Worker that died young waits a
+   * little (see pool_workers.ts), while its agent's mailbox already takes the actors placed in it.
+   */
+  worker: Worker | null;
+  /** When its thread started (`performance.now()`); NaN until then. */
+  startedAt: number;
+  /** The timer of a start that waits. */
+  startTimer: ReturnType<typeof setTimeout> | undefined;
   readonly threadId: number;
   readonly agent: ActorRef<unknown>;
   readonly agentMailbox: Mailbox;
@@ -34,21 +42,21 @@ export interface WorkerEvents {
 }
 
 /**
- * Starts a Worker and posts it its bootstrap.
- * @throws whatever `new Worker` throws (permissions, resources).
+ * Starts a Worker and posts it its bootstrap, at once or after `delayMs`.
+ * @throws whatever `new Worker` throws (permissions, resources), when it starts at once; a
+ * start that waited and failed is reported to `events.died`.
  */
 export function startWorker(
   boot: Bootstrap,
   agent: ActorRef<unknown>,
   agentMailbox: Mailbox,
   events: WorkerEvents,
+  delayMs = 0,
 ): WorkerHandle {
-  const worker = new Worker(WORKER_MODULE, {
-    type: "module",
-    name: `ringmail worker ${boot.threadId}`,
-  });
   const handle: WorkerHandle = {
-    worker,
+    worker: null,
+    startedAt: NaN,
+    startTimer: undefined,
     threadId: boot.threadId,
     agent,
     agentMailbox,
@@ -57,6 +65,35 @@ export function startWorker(
     classes: new Set(),
     dead: false,
   };
+  if (delayMs <= 0) {
+    launch(handle, boot, events);
+    return handle;
+  }
+  handle.startTimer = setTimeout(() => {
+    handle.startTimer = undefined;
+    try {
+      launch(handle, boot, events);
+    } catch (error) {
+      events.died(handle, `it could not be started: ${describeError(error)}`);
+    }
+  }, delayMs);
+  return handle;
+}
+
+/** Ends a Worker's thread, or the wait before its start. */
+export function stopWorker(handle: WorkerHandle): void {
+  clearTimeout(handle.startTimer);
+  handle.startTimer = undefined;
+  handle.worker?.terminate();
+}
+
+function launch(handle: WorkerHandle, boot: Bootstrap, events: WorkerEvents): void {
+  const worker = new Worker(WORKER_MODULE, {
+    type: "module",
+    name: `ringmail worker ${boot.threadId}`,
+  });
+  handle.worker = worker;
+  handle.startedAt = performance.now();
   worker.onerror = (event) => {
     // Handled here, not passed up: an error in a Worker must not end the program.
     event.preventDefault();
@@ -64,5 +101,4 @@ export function startWorker(
   };
   worker.onmessageerror = () => events.died(handle, "it could not read its bootstrap");
   worker.postMessage(boot);
-  return handle;
 }

@@ -214,13 +214,13 @@ class Hidden extends Actor {
 }
 export const hiddenClass: typeof Hidden = Hidden;
 
-/** Counts Stop hooks: onStop runs once, then Stopped goes out. */
+/** Counts Stop hooks: postStop runs once, then Stopped goes out. */
 export class Tidy extends Actor<string> {
   static readonly module = import.meta.url;
   #stops = 0;
   override postStop() {
     this.#stops++;
-    if (this.#stops > 1) throw new Error("onStop ran twice");
+    if (this.#stops > 1) throw new Error("postStop ran twice");
   }
   @handles(String)
   onString(_: string, sender: ActorRef | null) {

@@ -10,7 +10,7 @@ export class Layered extends Actor<string> {
   }
 }
 
-/** Its onStart fails with an error caused by another. */
+/** Its preStart fails with an error caused by another. */
 export class NoConnection extends Actor<string> {
   static readonly module = import.meta.url;
   override preStart() {

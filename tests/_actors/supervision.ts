@@ -248,7 +248,7 @@ export class Flooder extends Actor<number | string> {
   }
 }
 
-/** A parent that reports, in its `onStop`, what it heard from its child before stopping. */
+/** A parent that reports, in its `postStop`, what it heard from its child before stopping. */
 export class Family extends Actor<string> {
   static readonly module = import.meta.url;
   readonly #heard: string[] = [];

@@ -256,7 +256,7 @@ Deno.test("actors: Stop answers Stopped, runs onStop once, and stopping twice is
     seen = await t.bridge.call(recorder, "dump", { timeout: 20_000 }) as unknown[];
   }
   assert.ok(seen.every((entry) => (entry as unknown[])[0] instanceof Stopped));
-  assert.equal(t.failures.length, 0, "onStop threw: it ran twice");
+  assert.equal(t.failures.length, 0, "postStop threw: it ran twice");
   await t.bridge.stop([recorder], 20_000);
   await eventually(() => t.system.workerCount === 0, "their workers end");
 });

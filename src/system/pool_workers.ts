@@ -1,0 +1,112 @@
+/**
+ * The Workers of a pool, and how a pool heals. Each Worker that dies is replaced at once, in its
+ * place, by a new one with the same settings: the pool keeps its size, and the actors their
+ * supervisors restart find live Workers to land on.
+ *
+ * Healing is bounded. A Worker that dies young (within {@link YOUNG_MS} of its start) may have
+ * been killed by something every new Worker meets again (an actor's module or `preStart`, a
+ * resource it cannot get): its replacement waits before it starts, {@link FIRST_BACKOFF_MS}
+ * doubled for each young death in a row in that place, and after {@link MAX_YOUNG_DEATHS} in a
+ * row the place is given up. A pool with no place left has failed: spawning into it throws
+ * `PoolFailedError`. Deaths the program asked for (`system.kill`) do not count.
+ *
+ * @module
+ */
+
+import { PoolFailedError } from "./errors.ts";
+import type { WorkerHandle } from "./workers.ts";
+
+/** A Worker that dies within this many ms of its start died young. */
+export const YOUNG_MS = 1000;
+/** How long the replacement of a Worker that died young waits; doubled for each in a row. */
+export const FIRST_BACKOFF_MS = 50;
+/** Young deaths in a row in one place before the pool gives that place up. */
+export const MAX_YOUNG_DEATHS = 5;
+
+interface Place {
+  worker: WorkerHandle;
+  /** Young deaths in a row of the Workers in this place. */
+  youngDeaths: number;
+}
+
+/** The Workers of one pool, for the system that made it. */
+export class PoolWorkers {
+  /** Messages an actor handles in a turn (every Worker of the pool, replacements too). */
+  readonly batch: number;
+  readonly #places: Place[];
+  #next = 0;
+  /** Why the pool failed, once it has. */
+  #failure: string | null = null;
+
+  constructor(batch: number, workers: readonly WorkerHandle[]) {
+    this.batch = batch;
+    this.#places = workers.map((worker) => ({ worker, youngDeaths: 0 }));
+  }
+
+  /** How many Workers the pool has now: one per place it still keeps (started or starting). */
+  get size(): number {
+    return this.#places.length;
+  }
+
+  /**
+   * The Worker for the next actor, round-robin.
+   * @throws {PoolFailedError} once the pool has given up its last place.
+   */
+  next(): WorkerHandle {
+    const places = this.#places;
+    const first = this.#next++;
+    for (let i = 0; i < places.length; i++) {
+      const worker = places[(first + i) % places.length].worker;
+      if (!worker.dead) return worker;
+    }
+    throw new PoolFailedError(this.#failure ?? "every Worker of the pool has died");
+  }
+
+  /**
+   * `dead`, a Worker of this pool, died: puts a replacement in its place, made by `start` (which
+   * starts it after the given delay), or gives the place up.
+   * @param deliberate whether the program asked for the death (it never counts as young).
+   * @returns the replacement, or null when the place was given up.
+   */
+  replace(
+    dead: WorkerHandle,
+    reason: string,
+    deliberate: boolean,
+    start: (delayMs: number) => WorkerHandle,
+  ): WorkerHandle | null {
+    const index = this.#places.findIndex((place) => place.worker === dead);
+    if (index < 0) return null;
+    const place = this.#places[index];
+    // NaN (it never started) is young too.
+    const young = !deliberate && !(performance.now() - dead.startedAt >= YOUNG_MS);
+    place.youngDeaths = young ? place.youngDeaths + 1 : 0;
+    if (place.youngDeaths > MAX_YOUNG_DEATHS) {
+      this.#giveUp(
+        index,
+        `every Worker started in one of the pool's places died within ${YOUNG_MS} ms of its ` +
+          `start, ${place.youngDeaths} times in a row (the last: ${reason})`,
+      );
+      return null;
+    }
+    const delayMs = place.youngDeaths === 0 ? 0 : FIRST_BACKOFF_MS * 2 ** (place.youngDeaths - 1);
+    try {
+      place.worker = start(delayMs);
+    } catch (error) {
+      this.#giveUp(
+        index,
+        `a Worker to replace one that died (${reason}) could not be started: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+      );
+      return null;
+    }
+    return place.worker;
+  }
+
+  #giveUp(index: number, why: string): void {
+    this.#places.splice(index, 1);
+    if (this.#places.length > 0) return;
+    this.#failure = `${why}: the pool gave up on its Workers. Find what kills them (often an ` +
+      `actor's module or its preStart), then spawn into a new pool`;
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * `system.kill`: the way to end an actor that `Stop` cannot reach — stuck in a synchronous loop,
+ * or in an async handler that never settles. Calls to it settle at once, watchers hear it was
+ * killed, and its supervisor decides whether it comes back.
+ */
+import assert from "node:assert/strict";
+import { type ActorRef, type ActorSystemOptions } from "../../mod.ts";
+import { ActorDeadError } from "../../errors.ts";
+import { Hung, releaseLoop } from "../_actors/lifecycle.ts";
+import { eventually, type TestSystem, testSystem, within } from "../_system.ts";
+
+const LONG = { timeout: 20_000 };
+
+/**
+ * Runs `body` with a system whose stuck loops (`"loop <key>"`) are released once it is shut
+ * down: Deno cannot stop a thread in a loop, and it would load every test after this one.
+ */
+async function withSystem(
+  options: ActorSystemOptions,
+  body: (t: TestSystem, loop: string) => Promise<void>,
+): Promise<void> {
+  const key = crypto.randomUUID();
+  try {
+    await using t = testSystem(options);
+    await body(t, `loop ${key}`);
+  } finally {
+    releaseLoop(key);
+  }
+}
+
+/** Kills `target`, stuck on `stuckOn`; checks that a pending call settles at once. */
+async function killWhileStuck(t: TestSystem, target: ActorRef<string>, stuckOn: string) {
+  // Answered just before it gets stuck: it has taken the message out of its mailbox.
+  assert.equal(await t.bridge.call(target, stuckOn, LONG), stuckOn);
+  const pending = t.bridge.call(target, "never answered", { timeout: 600_000 });
+  const killedAt = performance.now();
+  assert.ok(t.system.kill(target, "it is stuck"));
+  const error = await within(10_000, "the pending call", pending.then(() => null, (e) => e));
+  assert.ok(error instanceof ActorDeadError, String(error));
+  assert.match(error.message, /Hung was killed: it is stuck/);
+  assert.ok(performance.now() - killedAt < 10_000, "settled at once, not at its timeout");
+}
+
+for (const stuck of ["loop", "hang"]) {
+  const what = stuck === "loop" ? "a synchronous loop" : "an async handler that never settles";
+
+  Deno.test(`kill: an actor stuck in ${what} ends; watchers hear it was killed`, async () => {
+    await withSystem({}, async (t, loop) => {
+      const hung = t.system.spawn(Hung);
+      const end = t.bridge.whenTerminated(hung);
+      await killWhileStuck(t, hung, stuck === "loop" ? loop : stuck);
+      const { kind, reason, error } = await within(10_000, "its end", end);
+      assert.equal(kind, "killed");
+      assert.equal(reason, "Hung was killed: it is stuck");
+      assert.equal(error?.name, "ActorKilledError");
+      assert.equal(t.system.kill(hung), false, "it is not running any more");
+    });
+  });
+
+  Deno.test(`kill: with a restart strategy, an actor stuck in ${what} comes back behind its ref`, async () => {
+    await withSystem({ supervision: { onFailure: "restart" } }, async (t, loop) => {
+      const hung = t.system.spawn(Hung);
+      const first = await t.bridge.call(hung, "id", LONG);
+      await killWhileStuck(t, hung, stuck === "loop" ? loop : stuck);
+      let second: unknown = null;
+      await eventually(async () => {
+        second = await t.bridge.call(hung, "id", { timeout: 2_000, default: null });
+        return second !== null;
+      }, "the restarted actor answers");
+      assert.notEqual(second, first, "a fresh instance");
+      assert.equal(await t.bridge.call(hung, "still here", LONG), "still here");
+    });
+  });
+}
+
+Deno.test("kill: a pooled actor's Worker-mates are restarted on live Workers; the pool keeps its size", async () => {
+  await withSystem({ supervision: { onFailure: "restart" } }, async (t, loop) => {
+    const pool = t.system.createPool({ workers: 2 });
+    const hung = pool.spawn(Hung);
+    const mate = pool.spawnWith(Hung, { near: hung });
+    const other = pool.spawn(Hung); // round-robin: the other Worker
+    const [mateId, otherId] = [
+      await t.bridge.call(mate, "id", LONG),
+      await t.bridge.call(other, "id", LONG),
+    ];
+    await killWhileStuck(t, hung, loop);
+    await eventually(async () => {
+      const ids = await Promise.all(
+        [hung, mate].map((actor) => t.bridge.call(actor, "id", { timeout: 2_000, default: null })),
+      );
+      return ids.every((id) => id !== null);
+    }, "the killed actor and its Worker-mate answer again");
+    assert.notEqual(await t.bridge.call(mate, "id", LONG), mateId, "the mate was restarted");
+    assert.equal(await t.bridge.call(other, "id", LONG), otherId, "the other's was not");
+    assert.equal(pool.size, 2);
+  });
+});
+
+Deno.test("kill: the old thread of an actor killed while busy takes no message after its handler", async () => {
+  await withSystem({ supervision: { onFailure: "restart", maxRestarts: 100 } }, async (t) => {
+    const busy = t.system.spawn(Hung);
+    // Deno cannot stop a thread in a handler: the old one runs "busy" to its end after the
+    // kill. Calls keep coming meanwhile, and only the new instance may take them. (The old
+    // thread, were it let go on, would take some now and then: rounds make that show.)
+    for (let round = 0; round < 10; round++) {
+      const old = await t.bridge.call(busy, "id", LONG);
+      assert.equal(await t.bridge.call(busy, "busy 300", LONG), "busy 300");
+      const killedAt = performance.now();
+      assert.ok(t.system.kill(busy, "too slow"), `round ${round}`);
+      const answers: unknown[] = [];
+      while (performance.now() - killedAt < 500) {
+        answers.push(
+          ...await Promise.all(
+            Array.from(
+              { length: 20 },
+              () => t.bridge.call(busy, "id", { timeout: 5_000, default: null }),
+            ),
+          ),
+        );
+      }
+      assert.ok(!answers.includes(old), `round ${round}: the killed instance answered`);
+      assert.ok(!answers.includes(null), `round ${round}: a call got no answer`);
+    }
+  });
+});
