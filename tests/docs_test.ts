@@ -1,0 +1,81 @@
+/**
+ * Every example in the API docs runs as a program, as a reader would paste it: `deno test --doc`
+ * type-checks them and runs their top level, but not what they guard with
+ * `if (import.meta.main)` — and that is where every example that starts actors does its work.
+ * Each example is written to a scratch folder whose deno.json maps `@ringmail/actors` to this
+ * checkout, run with `deno run --allow-read`, and must exit cleanly within its bound.
+ */
+import assert from "node:assert/strict";
+
+const ROOT = new URL("../", import.meta.url);
+const ENTRIES = ["mod.ts", "errors.ts", "codec.ts"];
+/** Examples run two at a time: each starts Workers, and the machine may have two cores. */
+const AT_ONCE = 2;
+
+/** The ```ts blocks of the doc comments of `text`, without their leading ` * `. */
+function examplesOf(text: string): string[] {
+  const examples: string[] = [];
+  const fence = /^\s*\* ```ts\n([\s\S]*?)^\s*\* ```/gm;
+  for (const match of text.matchAll(fence)) {
+    examples.push(match[1].split("\n").map((line) => line.replace(/^\s*\* ?/, "")).join("\n"));
+  }
+  return examples;
+}
+
+async function* sourceFiles(dir: URL): AsyncGenerator<URL> {
+  for await (const entry of Deno.readDir(dir)) {
+    const url = new URL(entry.name + (entry.isDirectory ? "/" : ""), dir);
+    if (entry.isDirectory) yield* sourceFiles(url);
+    else if (entry.name.endsWith(".ts")) yield url;
+  }
+}
+
+Deno.test("docs: every API example runs as a program and exits cleanly", async () => {
+  const files = ENTRIES.map((entry) => new URL(entry, ROOT));
+  for await (const file of sourceFiles(new URL("src/", ROOT))) files.push(file);
+  const examples: { where: string; code: string }[] = [];
+  for (const file of files) {
+    const found = examplesOf(await Deno.readTextFile(file));
+    // An example may import its own layer by a relative path: resolve it from its file.
+    const absolute = (code: string) =>
+      code.replace(/from "(\.\.?\/[^"]+)"/g, (_, path) => `from "${new URL(path, file).href}"`);
+    found.forEach((code, i) =>
+      examples.push({ where: `${file.pathname}#${i + 1}`, code: absolute(code) })
+    );
+  }
+  assert.ok(examples.length >= 40, `found only ${examples.length} examples`);
+
+  const dir = await Deno.makeTempDir({ prefix: "ringmail-docs-" });
+  try {
+    const imports: Record<string, string> = { "@ringmail/actors": new URL("mod.ts", ROOT).href };
+    for (const entry of ["errors", "codec"]) {
+      imports[`@ringmail/actors/${entry}`] = new URL(`${entry}.ts`, ROOT).href;
+    }
+    await Deno.writeTextFile(`${dir}/deno.json`, JSON.stringify({ imports }));
+    const failures: string[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < examples.length) {
+        const index = next++;
+        const { where, code } = examples[index];
+        const path = `${dir}/example_${index}.ts`;
+        await Deno.writeTextFile(path, code);
+        const { code: exit, stderr } = await new Deno.Command(Deno.execPath(), {
+          args: ["run", "--allow-read", "--no-lock", path],
+          cwd: dir,
+          env: { NO_COLOR: "1" },
+          stdout: "null",
+          stderr: "piped",
+          signal: AbortSignal.timeout(60_000),
+        }).output();
+        if (exit !== 0) {
+          failures.push(`${where}: exit ${exit}\n${new TextDecoder().decode(stderr)}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: AT_ONCE }, worker));
+    assert.deepEqual(failures, [], failures.join("\n\n"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
