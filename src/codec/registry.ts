@@ -4,7 +4,7 @@
  *
  * A class is known on the wire by a 22-bit id hashed from its registered name (class_id.ts), so
  * every Worker that imports the defining module agrees on ids without coordinating. Its fields are
- * written in a fixed order without keys; the layout is fixed at registration.
+ * written in a fixed order without keys; the layout is fixed once, when it is first needed.
  *
  * @module
  */
@@ -45,8 +45,9 @@ export interface MessageOptions<T extends object = object> {
   name?: string;
   /**
    * The fields written, in this order. Defaults to the own enumerable keys of `new Class()` (a
-   * probe instance, built with no constructor arguments). Give it when the constructor cannot run
-   * without arguments or does not create every field.
+   * probe instance, built with no constructor arguments when the class is first encoded or
+   * decoded, never at registration). Give it when the constructor cannot run without arguments
+   * or does not create every field.
    */
   fields?: readonly (keyof T & string)[];
   /**
@@ -132,8 +133,9 @@ const ERROR_OWN = new Set(["message", "stack", "cause"]);
  * @param cls the class.
  * @param nameOrOptions its name (defaults to `cls.name`) or {@linkcode MessageOptions}.
  * @throws {CodecError} when the name or the class is already registered differently, when the
- * name's id collides with another registered name's, when the layout cannot be learned (the
- * probe `new Class()` throws), or when the options are inconsistent.
+ * name's id collides with another registered name's, or when the options are inconsistent. (A
+ * layout learned from a probe `new Class()` is learned when the class is first encoded or
+ * decoded, not here: if the probe throws, that encode or decode fails, saying to give `fields`.)
  *
  * @example Register a class and send an instance
  * ```ts
@@ -254,7 +256,16 @@ export function registerMessage<T extends object>(
       }
     }
   }
-  const fields = custom ? [] : layoutOf(cls, options.fields, label, isError);
+  // Given fields are checked now. Otherwise the layout is learned from a probe instance when
+  // the class is first encoded or decoded on this thread, not here: a constructor that needs its
+  // arguments (or has effects) must not run, or fail, when the module defining it is imported.
+  let fields: readonly string[] | null = custom
+    ? []
+    : options.fields === undefined
+    ? null
+    : layoutOf(cls, options.fields, label, isError);
+  let fieldSet: ReadonlySet<string> | null = null;
+  const layout = () => fields ??= layoutOf(cls, undefined, label, isError);
 
   const [b0, b1, b2] = classIdBytes(id);
   const info: ClassInfo = {
@@ -265,8 +276,12 @@ export function registerMessage<T extends object>(
     b0,
     b1,
     b2,
-    fields,
-    fieldSet: new Set(fields),
+    get fields() {
+      return layout();
+    },
+    get fieldSet() {
+      return fieldSet ??= new Set(layout());
+    },
     isError,
     encode: options.encode as ClassInfo["encode"],
     decode: options.decode,
@@ -280,6 +295,7 @@ export function registerMessage<T extends object>(
   classByProto.set(cls.prototype, info);
 }
 
+/** The fields of `cls` in layout order: `given`, checked, or those of a probe `new cls()`. */
 function layoutOf(
   cls: MessageClass,
   given: readonly string[] | undefined,
@@ -301,9 +317,10 @@ function layoutOf(
       probe = new (cls as unknown as new () => object)();
     } catch (e) {
       throw new CodecError(
-        `cannot register ${label}: its field layout is learned from a probe instance, but ` +
-          `new ${label}() threw (${describeError(e)}); pass the fields explicitly: ` +
-          `registerMessage(${label}, { fields: ["a", "b"] }), or a custom encode/decode`,
+        `cannot encode or decode ${label}: its field layout is learned from an instance made ` +
+          `with no arguments, but new ${label}() threw (${describeError(e)}); give its ` +
+          `constructor parameters defaults, or name the fields: ` +
+          `@message({ fields: ["a", "b"] }) or registerMessage(${label}, { fields: [...] })`,
         { cause: e },
       );
     }

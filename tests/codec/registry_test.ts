@@ -15,6 +15,13 @@ import {
 import { collidingNames } from "./class_id_test.ts";
 import { assertSameValue } from "./_util.ts";
 
+/** The last error of a cause chain. */
+function rootCause(error: unknown): unknown {
+  let e = error;
+  for (let i = 0; i < 10 && e instanceof Error && e.cause !== undefined; i++) e = e.cause;
+  return e;
+}
+
 function assertRegistrationError(f: () => void, ...patterns: RegExp[]): void {
   let error: unknown;
   try {
@@ -80,13 +87,27 @@ Deno.test("registration", async (t) => {
         this.total = items.reduce((a, b) => a + b, 0);
       }
     }
-    assertRegistrationError(
-      () => registerMessage(Strict, "tests/registry/Strict"),
-      /new Strict\(\) threw \(TypeError: items required\)/,
-      /fields: \["a", "b"\]/,
-    );
     registerMessage(Strict, { name: "tests/registry/Strict", fields: ["items", "total"] });
     assertSameValue(decode(encode(new Strict([1, 2]))), new Strict([1, 2]));
+  });
+  await t.step("registration never constructs: a probe that throws fails the first encode", () => {
+    let made = 0;
+    class Validating {
+      constructor(readonly items: number[]) {
+        made++;
+        if (!Array.isArray(items)) throw new TypeError("items required");
+      }
+    }
+    registerMessage(Validating, "tests/registry/Validating"); // the import that defines it
+    assert.equal(made, 0, "no instance is made at registration");
+    const value = new Validating([1]);
+    assert.throws(
+      () => encode(value),
+      (error: unknown) =>
+        error instanceof CodecError &&
+        /new Validating\(\) threw \(TypeError: items required\)/.test(error.message) &&
+        /fields/.test(error.message) && rootCause(error) instanceof TypeError,
+    );
   });
   await t.step("a custom encode/decode", () => {
     class Point {
