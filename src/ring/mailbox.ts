@@ -209,11 +209,11 @@ export function recordBytes(length: number): number {
 /**
  * One thread's handle on a mailbox. Producer methods may be called from any thread, each with
  * its own handle; consumer methods ({@link bindReceiver}, {@link read}, {@link release},
- * `receive*`) only from the one thread that bound the receiver.
+ * {@link hasRecord}, `receive*`) only from the one thread that bound the receiver.
  */
 /** What a waiting receiver checks: made once per handle that waits. */
 interface WaitPredicates {
-  readonly hasRecordOrSpaceOwed: () => boolean;
+  readonly hasRecord: () => boolean;
   readonly hasRecordOrClosed: () => boolean;
 }
 
@@ -297,7 +297,7 @@ export class Mailbox {
 
   #predicates(): WaitPredicates {
     return this.#waitPredicates ??= {
-      hasRecordOrSpaceOwed: () => this.hasRecord() || this.#spaceOwed(),
+      hasRecord: () => this.hasRecord(),
       hasRecordOrClosed: () => this.hasRecord() || this.#drainedAndClosed(),
     };
   }
@@ -798,10 +798,23 @@ export class Mailbox {
     return Atomics.load(this.#arena.i32, this.#h + WORD_WRITE) & ~CLOSED;
   }
 
-  /** Whether a complete record (or padding) waits at the read cursor. Cheap; for spin loops. */
+  /**
+   * Whether a complete record (or padding) waits at the read cursor. Cheap; for spin loops.
+   * Finding none, the receiver hands back the space it read and still holds if a sender waits
+   * for room: a receiver spinning for the record that sender cannot write, while the sender
+   * spins for that space, would keep both spinning for nothing.
+   */
   hasRecord(): boolean {
+    const words = this.#arena.i32;
     const word = (this.#base + (this.#readCursor & this.#mask)) >> 2;
-    return (Atomics.load(this.#arena.i32, word) & COMMITTED) !== 0;
+    if ((Atomics.load(words, word) & COMMITTED) !== 0) return true;
+    if (
+      this.#readCursor !== this.#publishedRead &&
+      Atomics.load(words, this.#h + WORD_SENDERS_WAITING) !== 0
+    ) {
+      this.#publish();
+    }
+    return false;
   }
 
   /**
@@ -872,12 +885,6 @@ export class Mailbox {
     ) {
       this.#publish();
     }
-  }
-
-  /** Whether a sender waits while this receiver holds space it read but did not hand back. */
-  #spaceOwed(): boolean {
-    return this.#readCursor !== this.#publishedRead &&
-      Atomics.load(this.#arena.i32, this.#h + WORD_SENDERS_WAITING) !== 0;
   }
 
   /**
@@ -956,11 +963,7 @@ export class Mailbox {
     let deadline = -1; // read the clock only once spinning did not pay: it costs ~50 ns
     for (;;) {
       // Spinning checks only the consumer's own line; close() rings the bell, so park sees it.
-      // A sender that starts waiting meanwhile may need the space read but not yet handed back:
-      // spinning on without handing it back would keep both of us spinning for nothing.
-      if (this.#spin!.spin(this.#predicates().hasRecordOrSpaceOwed)) {
-        if (this.#spaceOwed()) this.#publish();
-      } else {
+      if (!this.#spin!.spin(this.#predicates().hasRecord)) {
         this.#publish();
         if (deadline < 0) deadline = performance.now() + timeoutMs;
         const remaining = deadline - performance.now();
