@@ -537,18 +537,16 @@ export class Mailbox {
       const words = this.#arena.i32;
       const spaceWord = this.#h + WORD_SPACE;
       const readWord = this.#h + WORD_READ;
-      let space = 0;
-      // The room this record needs (or a close, or a wake): the read cursor is watched, not the
-      // space sequence, so the receiver hands room to a spinning sender without a notify.
-      const roomOrWake = () =>
-        ((Atomics.load(words, readWord) - this.#wantedRead) | 0) >= 0 ||
-        Atomics.load(words, spaceWord) !== space;
+      // The room this record needs: the read cursor is watched, not the space sequence, so the
+      // receiver hands room to a spinning sender without a notify. (A close is seen when the
+      // spin ends: the sequence it bumps then stops the sleep.)
+      const room = () => ((Atomics.load(words, readWord) - this.#wantedRead) | 0) >= 0;
       for (;;) {
-        space = Atomics.load(words, spaceWord);
+        const space = Atomics.load(words, spaceWord);
         if (this.trySend(source, start, end)) return;
         // The receiver is most likely draining right now: a short spin for the space it frees
         // beats a futex wake (~50 µs) each time the ring fills.
-        if (senderSpin.spin(roomOrWake)) continue;
+        if (senderSpin.spin(room)) continue;
         const remaining = deadline - performance.now();
         if (!(remaining > 0)) throw this.#fullError(end - start, timeoutMs);
         // Say how much room would do, then look once more: the receiver may have freed it
