@@ -471,3 +471,22 @@ Deno.test("mailbox: a blocked sender whose record does not fit the tail gets in 
   mailbox.release();
   assert.equal(mailbox.read(), EMPTY);
 });
+
+Deno.test("mailbox: a receiver taking over a whole ring past what was handed back reads nothing twice", () => {
+  const arena = Arena.create({ maxBytes: 1 << 24 });
+  const box = Mailbox.create(arena, { capacity: 64 });
+  box.bindReceiver(Doorbell.create(arena));
+  const producer = Mailbox.attach(arena, box.offset, 3);
+  assert.equal(producer.trySend(new Uint8Array(56).fill(5)), true); // the whole ring
+  assert.equal(box.read(), 56);
+  // The receiver's Worker dies inside release(): after it stored how far it read (the consumed
+  // cursor, word 20), before it handed the space back.
+  Atomics.store(arena.i32, (box.offset >> 2) + 20, 64);
+  const heir = Mailbox.attach(arena, box.offset, 4);
+  heir.bindReceiver(Doorbell.create(arena));
+  assert.equal(heir.read(), EMPTY, "the record its predecessor read is not read again");
+  assert.equal(heir.usedBytes, 0);
+  assert.equal(producer.trySend(new Uint8Array(56).fill(6)), true);
+  assert.equal(heir.read(), 56);
+  assert.equal(heir.bytes[heir.recordStart], 6);
+});
