@@ -23,6 +23,8 @@ export type Setup =
       buffer: SharedArrayBuffer;
       target: number;
       size: number;
+      /** Payload sizes to send in turn (each at most `size`); default: always `size`. */
+      sizes?: number[];
     }
     | { kind: "ring-receive"; buffer: SharedArrayBuffer; inbox: number }
     | { kind: "port-send"; port: MessagePort; size: number }
@@ -78,8 +80,13 @@ function setup(setup: Setup): (n: number) => void {
       const arena = Arena.attach(setup.buffer);
       const target = Mailbox.attach(arena, setup.target, arena.newThreadId());
       const record = new Uint8Array(setup.size).fill(7);
+      const sizes = setup.sizes ?? [setup.size];
+      let next = 0; // carried from run to run, so every run sends the same mix
       return (n) => {
-        for (let i = 0; i < n; i++) target.send(record, 10_000);
+        for (let i = 0; i < n; i++) {
+          target.send(record, 10_000, 0, sizes[next]);
+          if (++next === sizes.length) next = 0;
+        }
       };
     }
     case "ring-receive": {

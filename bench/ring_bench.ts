@@ -1,7 +1,9 @@
 /**
  * The ring layer against `postMessage` between the same two workers (the baseline) and, for
  * ping-pong, against a bare Atomics ping-pong with the same doorbells and spin policy (the
- * limit: no ring, no copy). Every case of a group runs between the same two workers.
+ * limit: no ring, no copy); and records of mixed sizes against records all of their mean size
+ * (the baseline), in a pooled actor's default mailbox (1 KiB) and a dedicated actor's (64 KiB).
+ * Every case of a group runs between the same two workers.
  *
  *   deno bench --allow-read --allow-env bench/ring_bench.ts
  *
@@ -183,6 +185,70 @@ const ROUND_TRIPS = 5_000;
     warmup: WARMUP,
     async fn() {
       await workers.run("atomics", ROUND_TRIPS);
+    },
+  });
+}
+
+/**
+ * Mixed sizes: payloads of 0 to 900 bytes (a fixed pseudo-random sequence) against payloads all
+ * of that sequence's mean size, so both cases move the same bytes. In a 1 KiB ring most records
+ * take over a quarter of it and many do not fit its tail: padding, wrap-around and senders
+ * waiting for room at the start of the ring are the common case. Mixed should stay within 2×
+ * of fixed.
+ */
+const MIXED_MAX = 900;
+const mixedSizes = (() => {
+  let state = 0x2545f491;
+  return Array.from({ length: 4096 }, () => {
+    state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    return state % (MIXED_MAX + 1);
+  });
+})();
+const meanSize = Math.round(mixedSizes.reduce((sum, size) => sum + size, 0) / mixedSizes.length);
+for (
+  const [capacity, whose, messages] of [
+    [1 << 10, "a pooled actor's default", 2_000],
+    // Enough to wrap the ring a dozen times, so the steady state, not the start, is measured.
+    [1 << 16, "a dedicated actor's default", 20_000],
+  ] as const
+) {
+  const group = `mixed record sizes, ${capacity / 1024} KiB mailbox (${whose})`;
+  const workers = pair();
+  const cases = [
+    { name: "fixed", sizes: [meanSize] },
+    { name: "mixed", sizes: mixedSizes },
+  ];
+  for (const { name, sizes } of cases) {
+    const inbox = Mailbox.create(arena, { capacity });
+    workers.setup(
+      {
+        name,
+        kind: "ring-send",
+        buffer: arena.buffer,
+        target: inbox.offset,
+        size: MIXED_MAX,
+        sizes,
+      },
+      { name, kind: "ring-receive", buffer: arena.buffer, inbox: inbox.offset },
+    );
+  }
+  Deno.bench({
+    name: `fixed: ${meanSize} B records, the mean (${messages} per iteration)`,
+    group,
+    n: ITERATIONS,
+    warmup: WARMUP,
+    baseline: true,
+    async fn() {
+      await workers.run("fixed", messages);
+    },
+  });
+  Deno.bench({
+    name: `mixed: 0-${MIXED_MAX} B records (${messages} per iteration)`,
+    group,
+    n: ITERATIONS,
+    warmup: WARMUP,
+    async fn() {
+      await workers.run("mixed", messages);
     },
   });
 }

@@ -26,6 +26,9 @@
  * word 19  closed flag                      set by close() after the CLOSED bit
  * word 20  consumed cursor                  plain store by the consumer after each record:
  *                                           how far it has read, published or not
+ * word 21  space wanted: the fewest free     lowered by CAS by producers about to sleep for
+ *          bytes a sleeping sender needs,    space; set to 0 by the consumer when it wakes
+ *          0 = none                          them, and by reopen()
  * ```
  *
  * The consumed cursor lets a new receiver take over from one that died (its Worker was
@@ -39,6 +42,13 @@
  *
  * Senders that wait for space sleep on the space sequence rather than the read cursor, so that
  * close() (which cannot write the read cursor) changes the word they sleep on and none misses it.
+ * A waiting sender first spins on the read cursor itself, for the bytes its record needs (which
+ * costs the consumer nothing: it publishes the cursor at once while senders wait); only then
+ * does it write how many free bytes it needs into the space-wanted word and sleep. The consumer,
+ * each time it publishes, wakes the sleepers once that many bytes are free (or half the ring,
+ * if that is more: a sleeper then wakes to room for several records, not one). A record that
+ * does not fit the tail thus gets in as soon as the start of the ring is free, not when the
+ * ring is empty.
  *
  * The cursors count bytes and wrap at 2^32; a position in the ring is `cursor & (capacity - 1)`.
  * Records are 8-byte aligned, so bit 0 of the write cursor is free to mark the mailbox closed:
@@ -89,7 +99,9 @@
  * position always reads 0 until a producer writes it. It publishes every quarter ring, when
  * producers wait for space, and before it waits for records (then it wakes the waiting
  * producers, if any) — not after every record: a record's line is then written by its producer
- * alone until the bulk zeroing, which halves the cache-line traffic of a ping-pong.
+ * alone until the bulk zeroing, which halves the cache-line traffic of a ping-pong. Stepping
+ * over padding counts as consuming: never holding a quarter ring unpublished means the consumer
+ * never reads a header it consumed but has not zeroed yet (a whole ring ahead, the same place).
  *
  * @module
  */
@@ -104,6 +116,7 @@ const WORD_WRITE = 0;
 const WORD_SENDERS_WAITING = 18;
 const WORD_CLOSED_FLAG = 19;
 const WORD_CONSUMED = 20;
+const WORD_SPACE_WANTED = 21;
 const WORD_CAPACITY = 2;
 const WORD_DATA = 3;
 const WORD_RECEIVER = 4;
@@ -196,7 +209,7 @@ export function recordBytes(length: number): number {
 /**
  * One thread's handle on a mailbox. Producer methods may be called from any thread, each with
  * its own handle; consumer methods ({@link bindReceiver}, {@link read}, {@link release},
- * `receive*`) only from the one thread that bound the receiver.
+ * {@link hasRecord}, `receive*`) only from the one thread that bound the receiver.
  */
 /** What a waiting receiver checks: made once per handle that waits. */
 interface WaitPredicates {
@@ -255,6 +268,10 @@ export class Mailbox {
   #reservedAt = -1;
   #reservedLength = 0;
   #reservedFlags = 0;
+  /** After {@link reserve} found the ring full: the free bytes it needed, and the read cursor
+   * that would have given them (with the write cursor it saw). */
+  #wantedBytes = 0;
+  #wantedRead = 0;
   /** A block allocated for an external record that found the ring full: kept for the retry. */
   #externalBlock = 0;
   #externalSize = 0;
@@ -422,7 +439,16 @@ export class Mailbox {
         if (((write - this.#knownRead) | 0) + size > capacity) {
           // Full by this handle's guess of the write cursor, which may predate a close: a
           // sender must not wait for room in a mailbox that was closed under it.
-          if ((Atomics.load(header, h + WORD_WRITE) & CLOSED) !== 0) throw this.#closedError();
+          const current = Atomics.load(header, h + WORD_WRITE);
+          if ((current & CLOSED) !== 0) throw this.#closedError();
+          if (current !== write) {
+            // Others wrote since: judge by the true cursor, so what a waiting sender waits
+            // for (below) is the room it really needs.
+            write = current;
+            continue;
+          }
+          this.#wantedBytes = size;
+          this.#wantedRead = (write + size - capacity) | 0;
           return -1; // a block stays for the retry
         }
       }
@@ -510,14 +536,23 @@ export class Mailbox {
     try {
       const words = this.#arena.i32;
       const spaceWord = this.#h + WORD_SPACE;
+      const readWord = this.#h + WORD_READ;
+      // The room this record needs: the read cursor is watched, not the space sequence, so the
+      // receiver hands room to a spinning sender without a notify. (A close is seen when the
+      // spin ends: the sequence it bumps then stops the sleep.)
+      const room = () => ((Atomics.load(words, readWord) - this.#wantedRead) | 0) >= 0;
       for (;;) {
         const space = Atomics.load(words, spaceWord);
         if (this.trySend(source, start, end)) return;
         // The receiver is most likely draining right now: a short spin for the space it frees
         // beats a futex wake (~50 µs) each time the ring fills.
-        if (senderSpin.spin(() => Atomics.load(words, spaceWord) !== space)) continue;
+        if (senderSpin.spin(room)) continue;
         const remaining = deadline - performance.now();
         if (!(remaining > 0)) throw this.#fullError(end - start, timeoutMs);
+        // Say how much room would do, then look once more: the receiver may have freed it
+        // before it could see what we want (it wakes us only for what it sees).
+        this.#wantSpace();
+        if (this.trySend(source, start, end)) return;
         const parkedAt = performance.now();
         Atomics.wait(words, spaceWord, space, remaining);
         senderSpin.parked(performance.now() - parkedAt);
@@ -553,6 +588,8 @@ export class Mailbox {
         if (!(remaining > 0) || options.signal?.aborted) {
           throw this.#fullError(copy.length, timeout);
         }
+        this.#wantSpace(); // then look again, as send() does
+        if (this.trySend(copy)) return;
         await waitWordAsync(
           this.#arena.i32,
           this.#h + WORD_SPACE,
@@ -607,6 +644,21 @@ export class Mailbox {
       pushReady(this.#arena.words, bell, this.offset);
     }
     ringBell(bell, 0);
+  }
+
+  /**
+   * Lowers the space-wanted word to what this handle's last failed reservation needed, so the
+   * consumer wakes the sleeping senders once that much is free. Senders only, before they sleep.
+   */
+  #wantSpace(): void {
+    const words = this.#arena.i32;
+    const word = this.#h + WORD_SPACE_WANTED;
+    const wanted = this.#wantedBytes;
+    for (;;) {
+      const current = Atomics.load(words, word);
+      if (current !== 0 && current <= wanted) return;
+      if (Atomics.compareExchange(words, word, current, wanted) === current) return;
+    }
   }
 
   /** An arena block for an external payload of `length` bytes (reused from a full-ring retry). */
@@ -667,6 +719,8 @@ export class Mailbox {
     this.#spin = options.spin ?? new SpinPolicy();
     this.#publishedRead = read;
     this.#readCursor = ahead > 0 && ahead <= this.capacity ? consumed : read;
+    // Hand that span back now: a whole ring ahead, the next header would be one already read.
+    if (this.#readCursor !== read) this.#publish();
     Atomics.store(
       this.#arena.i32,
       this.#h + WORD_RECEIVER,
@@ -722,6 +776,7 @@ export class Mailbox {
       Atomics.store(this.#arena.i32, this.#h + word, 0);
     }
     Atomics.store(this.#arena.i32, this.#h + WORD_CLOSED_FLAG, 0);
+    Atomics.store(this.#arena.i32, this.#h + WORD_SPACE_WANTED, 0);
     Atomics.and(this.#arena.i32, this.#h + WORD_WRITE, ~CLOSED);
   }
 
@@ -741,10 +796,23 @@ export class Mailbox {
     return Atomics.load(this.#arena.i32, this.#h + WORD_WRITE) & ~CLOSED;
   }
 
-  /** Whether a complete record (or padding) waits at the read cursor. Cheap; for spin loops. */
+  /**
+   * Whether a complete record (or padding) waits at the read cursor. Cheap; for spin loops.
+   * Finding none, the receiver hands back the space it read and still holds if a sender waits
+   * for room: a receiver spinning for the record that sender cannot write, while the sender
+   * spins for that space, would keep both spinning for nothing.
+   */
   hasRecord(): boolean {
+    const words = this.#arena.i32;
     const word = (this.#base + (this.#readCursor & this.#mask)) >> 2;
-    return (Atomics.load(this.#arena.i32, word) & COMMITTED) !== 0;
+    if ((Atomics.load(words, word) & COMMITTED) !== 0) return true;
+    if (
+      this.#readCursor !== this.#publishedRead &&
+      Atomics.load(words, this.#h + WORD_SENDERS_WAITING) !== 0
+    ) {
+      this.#publish();
+    }
+    return false;
   }
 
   /**
@@ -774,6 +842,7 @@ export class Mailbox {
       const length = head & LENGTH_MASK;
       if ((head & PADDING) !== 0) {
         this.#readCursor = (this.#readCursor + length) | 0;
+        this.#handBackIfDue();
         continue;
       }
       if ((head & EXTERNAL) !== 0) {
@@ -803,6 +872,11 @@ export class Mailbox {
       this.#arena.free(this.#readBlock, this.#readBlockSize);
       this.#readBlock = 0;
     }
+    this.#handBackIfDue();
+  }
+
+  /** After the read cursor moved: publishes every quarter ring, or at once if senders wait. */
+  #handBackIfDue(): void {
     if (
       ((this.#readCursor - this.#publishedRead) | 0) >= this.capacity >> 2 ||
       this.#arena.i32[this.#h + WORD_SENDERS_WAITING] !== 0 // a hint: a late look only delays the publish
@@ -1011,16 +1085,21 @@ export class Mailbox {
     this.#publishedRead = to;
     Atomics.store(this.#arena.i32, this.#h + WORD_READ, to);
     if (Atomics.load(this.#arena.i32, this.#h + WORD_SENDERS_WAITING) !== 0) {
-      // Wake blocked senders when the ring drains below half full, or empties (for records
-      // larger than half), not on every record: a wake per record costs the consumer a notify
-      // and the sender a futex round trip (~20-70 µs here) to write one record, and a fan-in
-      // then crawls at ~15k messages/s (measured). Each wait began while the ring was fuller
-      // than the sender's record allows, so one of these two transitions comes after it.
-      const write = Atomics.load(this.#arena.i32, this.#h + WORD_WRITE) & ~CLOSED;
-      const usedBefore = (write - from) >>> 0;
-      const usedAfter = (write - to) >>> 0;
-      const half = this.capacity >>> 1;
-      if ((usedBefore > half && usedAfter <= half) || usedAfter === 0) this.#wakeSenders();
+      // Spinning senders see the read cursor; sleeping ones said how much room they need.
+      // Wake them once that much is free, and not before half the ring is: a wake per record
+      // costs the consumer a notify and the sender a futex round trip (~20-70 µs here) to
+      // write one record, and a fan-in then crawls at ~15k messages/s (measured). The ring
+      // drains to empty unless we stop reading, so the wake comes.
+      const wanted = Atomics.load(this.#arena.i32, this.#h + WORD_SPACE_WANTED);
+      if (wanted !== 0) {
+        const write = Atomics.load(this.#arena.i32, this.#h + WORD_WRITE) & ~CLOSED;
+        const free = this.capacity - ((write - to) | 0);
+        if (free >= wanted && free >= this.capacity >>> 1) {
+          // Every sleeper wakes and looks; those still short of room say so again.
+          Atomics.store(this.#arena.i32, this.#h + WORD_SPACE_WANTED, 0);
+          this.#wakeSenders();
+        }
+      }
     }
   }
 

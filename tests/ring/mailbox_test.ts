@@ -419,3 +419,74 @@ Deno.test("mailbox: a full mailbox closed by another thread refuses its sender a
   assert.throws(() => sender.trySend(bytesOf(4)), MailboxClosedError);
   assert.throws(() => sender.send(bytesOf(4), 600_000), MailboxClosedError);
 });
+
+Deno.test("mailbox: a consumer that steps over padding to a whole ring read never reads a record twice", () => {
+  const { mailbox } = boundMailbox(1024);
+  const first = new Uint8Array(205).fill(1);
+  assert.equal(mailbox.trySend(first), true); // 216 bytes at [0, 216)
+  // 816 bytes do not fit the 808 left before the end: the tail is padded, then the ring is full.
+  const second = new Uint8Array(801).fill(2);
+  assert.equal(mailbox.trySend(second), false);
+  assert.equal(mailbox.read(), 205);
+  mailbox.release(); // less than a quarter ring: not handed back yet
+  // Past the padding the read cursor is a whole ring ahead of what was handed back: the header
+  // there is the first record's, read once already.
+  assert.equal(mailbox.read(), EMPTY);
+  assert.equal(mailbox.trySend(second), true);
+  assert.equal(mailbox.read(), 801);
+  assert.equal(mailbox.bytes[mailbox.recordStart], 2);
+  mailbox.release();
+  assert.equal(mailbox.read(), EMPTY);
+});
+
+Deno.test("mailbox: a blocked sender whose record does not fit the tail gets in once the start of the ring is freed", async () => {
+  const arena = Arena.create({ maxBytes: 1 << 24 });
+  const mailbox = Mailbox.create(arena, { capacity: 1024 });
+  mailbox.bindReceiver(Doorbell.create(arena));
+  // Move both cursors to 520, then write A at [520, 600) and B at [600, 1000).
+  assert.equal(mailbox.trySend(new Uint8Array(512)), true);
+  assert.equal(mailbox.read(), 512);
+  mailbox.release();
+  mailbox.flush();
+  assert.equal(mailbox.trySend(new Uint8Array(72).fill(0xa)), true);
+  assert.equal(mailbox.trySend(new Uint8Array(392).fill(0xb)), true);
+  using worker = startWorker(WORKER);
+  // 608 bytes: the sender pads [1000, 1024), then needs [0, 608) of the next lap, which it has
+  // once the read cursor passes 608 of this one: after B, with the padding still unread.
+  worker.worker.postMessage({
+    kind: "send",
+    buffer: arena.buffer,
+    offset: mailbox.offset,
+    size: 600,
+    timeout: 60_000,
+  });
+  await until(() => mailbox.sendersWaiting === 1, "sender waits for space");
+  assert.equal(mailbox.read(), 72);
+  mailbox.release(); // 600 bytes free: not yet enough
+  assert.equal(mailbox.read(), 392);
+  assert.equal(mailbox.bytes[mailbox.recordStart], 0xb);
+  mailbox.release(); // 1000 bytes free, counting the padding as used
+  assert.deepEqual(await within(10_000, "sender done", worker.next()), { done: true });
+  assert.equal(mailbox.read(), 600);
+  mailbox.release();
+  assert.equal(mailbox.read(), EMPTY);
+});
+
+Deno.test("mailbox: a receiver taking over a whole ring past what was handed back reads nothing twice", () => {
+  const arena = Arena.create({ maxBytes: 1 << 24 });
+  const box = Mailbox.create(arena, { capacity: 64 });
+  box.bindReceiver(Doorbell.create(arena));
+  const producer = Mailbox.attach(arena, box.offset, 3);
+  assert.equal(producer.trySend(new Uint8Array(56).fill(5)), true); // the whole ring
+  assert.equal(box.read(), 56);
+  // The receiver's Worker dies inside release(): after it stored how far it read (the consumed
+  // cursor, word 20), before it handed the space back.
+  Atomics.store(arena.i32, (box.offset >> 2) + 20, 64);
+  const heir = Mailbox.attach(arena, box.offset, 4);
+  heir.bindReceiver(Doorbell.create(arena));
+  assert.equal(heir.read(), EMPTY, "the record its predecessor read is not read again");
+  assert.equal(heir.usedBytes, 0);
+  assert.equal(producer.trySend(new Uint8Array(56).fill(6)), true);
+  assert.equal(heir.read(), 56);
+  assert.equal(heir.bytes[heir.recordStart], 6);
+});
