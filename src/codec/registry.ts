@@ -10,6 +10,7 @@
  */
 
 import { CodecError } from "./codec_error.ts";
+import { defaultName } from "./default_name.ts";
 import { classId, classIdBytes, formatClassId } from "./class_id.ts";
 import {
   classByClass,
@@ -191,7 +192,7 @@ export function registerMessage<T extends object>(
   const options: MessageOptions<T> = typeof nameOrOptions === "string"
     ? { name: nameOrOptions }
     : nameOrOptions ?? {};
-  const name = options.name ?? cls.name;
+  const name = options.name ?? (cls.name === "" ? "" : defaultName(cls));
   const label = className(cls);
   if (typeof name !== "string" || name === "") {
     throw new CodecError(

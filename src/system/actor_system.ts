@@ -28,7 +28,7 @@ import {
   type Terminated,
   type TerminationKind,
 } from "../actor/mod.ts";
-import { decode } from "../codec/mod.ts";
+import { decode, nameBase } from "../codec/mod.ts";
 import { Arena, Doorbell, type Mailbox, MAX_MESSAGE, SpinPolicy } from "../ring/mod.ts";
 import { ActorPool, type PoolOptions, poolWorkers } from "./actor_pool.ts";
 import {
@@ -839,6 +839,7 @@ export class ActorSystem implements AsyncDisposable {
       batch,
       dedicated,
       supervision: this.#strategy,
+      nameBase: nameBase(),
     };
     let handle: WorkerHandle;
     try {

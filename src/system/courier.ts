@@ -607,7 +607,8 @@ export function describeMessage(message: unknown): string {
       : String(message);
     return `${typeof message} ${text}`;
   }
+  // The class's own name reads best in a report; its registered name may carry its module.
   const constructor = (message as { constructor?: unknown }).constructor;
-  return messageName(constructor) ??
-    (typeof constructor === "function" ? constructor.name : "object");
+  return (typeof constructor === "function" && constructor.name) || messageName(constructor) ||
+    "object";
 }

@@ -15,7 +15,7 @@ import { markActorWorker } from "./actor_worker_flag.ts";
 import { WorkerAgent } from "./worker_agent.ts";
 import { WorkerRuntime } from "./worker_runtime.ts";
 import { DeadLetterNotice, WorkerExited } from "./control.ts";
-import { encode } from "../codec/mod.ts";
+import { encode, setNameBase } from "../codec/mod.ts";
 
 /** What the system posts to a new Worker, once. */
 export interface Bootstrap {
@@ -36,6 +36,8 @@ export interface Bootstrap {
   /** How the system supervises top-level actors (theirs when a StartActor names none). */
   supervision: SupervisionStrategy;
   dedicated: boolean;
+  /** What default message names are relative to (see codec's default_name.ts). */
+  nameBase: string;
 }
 
 /** This module runs as a Worker: its global scope is the Worker's (typed by hand: a
@@ -51,6 +53,8 @@ const scope = globalThis as unknown as {
  */
 export async function run(boot: Bootstrap): Promise<void> {
   markActorWorker();
+  // Before any actor module is loaded: its message classes get the names they have elsewhere.
+  setNameBase(boot.nameBase);
   installRefCodec();
   const arena = Arena.attach(boot.arena);
   const directory = Directory.attach(arena, boot.directory);

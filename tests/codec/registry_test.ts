@@ -12,6 +12,8 @@ import {
   setRefCodec,
   type Writer,
 } from "../../src/codec/mod.ts";
+import { Start as StartA } from "./_clash_a.ts";
+import { Start as StartB } from "./_clash_b.ts";
 import { collidingNames } from "./class_id_test.ts";
 import { assertSameValue } from "./_util.ts";
 
@@ -48,11 +50,22 @@ Deno.test("registration", async (t) => {
     assert.equal(back.describe(), "10 to alice");
     assert.equal(encode(new Deposit()).length, 3 + 1 + 1);
   });
-  await t.step("the default name is the class's name", () => {
-    class RegistryDefaultName {}
-    registerMessage(RegistryDefaultName);
-    assert.equal(messageName(RegistryDefaultName), "RegistryDefaultName");
-    assert.equal(encode(new RegistryDefaultName()).length, 3);
+  await t.step(
+    "the default name is the module's path from the main module's folder, # the class's name",
+    () => {
+      class RegistryDefaultName {}
+      registerMessage(RegistryDefaultName);
+      assert.equal(messageName(RegistryDefaultName), "registry_test.ts#RegistryDefaultName");
+      assert.equal(encode(new RegistryDefaultName()).length, 3);
+    },
+  );
+  await t.step("two modules that each declare a Start never clash", () => {
+    assert.equal(messageName(StartA), "_clash_a.ts#Start");
+    assert.equal(messageName(StartB), "_clash_b.ts#Start");
+    const a = decode(encode(new StartA("x")));
+    const b = decode(encode(new StartB(2, "y")));
+    assert.ok(a instanceof StartA && a.from === "x");
+    assert.ok(b instanceof StartB && b.count === 2 && b.label === "y");
   });
   await t.step("the TC39 decorator, with and without a name", () => {
     @message()
@@ -63,7 +76,7 @@ Deno.test("registration", async (t) => {
     class RegistryNamed {
       static instances = 0;
     }
-    assert.equal(messageName(RegistryDecorated), "RegistryDecorated");
+    assert.equal(messageName(RegistryDecorated), "registry_test.ts#RegistryDecorated");
     assert.equal(messageName(RegistryNamed), "tests/registry/Named");
     assert.ok(decode(encode(new RegistryDecorated(1))) instanceof RegistryDecorated);
   });
