@@ -38,7 +38,7 @@ import {
 } from "./actor_cell.ts";
 import { ActorRef, type Courier } from "./actor_ref.ts";
 import { Envelope, type SenderCache } from "./envelope.ts";
-import { LocalMail } from "./local_mail.ts";
+import { LOCAL_MAIL_HELD, LocalMail } from "./local_mail.ts";
 import { LoopTimers } from "./timers.ts";
 import { type DeadLetterKind, Stop } from "./messages.ts";
 
@@ -500,7 +500,7 @@ export class ReceiveLoop implements CellLoop {
     let local = cell.local;
     const box = cell.mailbox;
     if (local === null) {
-      local = cell.local = new LocalMail();
+      local = cell.local = new LocalMail(box.heldWords, box.heldIndex(LOCAL_MAIL_HELD));
       cell.ringMark = box.writePosition();
     }
     // The stamp is a ring position known not to be past the write position now: the last one

@@ -20,6 +20,7 @@ export {
   type BindOptions,
   CLOSED_AND_DRAINED,
   EMPTY,
+  HELD_COUNTS,
   Mailbox,
   MAILBOX_HEADER_BYTES,
   MAILBOX_USER_WORD,

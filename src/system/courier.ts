@@ -11,6 +11,14 @@
  * it keeps the message in a per-mailbox backlog, in order, and sends it as room appears; a
  * message still waiting after the send timeout becomes a dead letter.
  *
+ * A Worker's backlogs die with it. So that none of their messages is lost silently, each keeps
+ * its length in its mailbox's held count {@link BACKLOG_HELD} (see Mailbox.heldIndex), which the
+ * system reads when it recovers the mailbox of a dead Worker. A Worker keeps backlogs only for
+ * mailboxes it receives from, or whose actor is to start on it: the one thread that writes that
+ * count. (A Worker dying just as a message moves from its backlog into the ring may count that
+ * one twice — never none.) The system's own thread keeps backlogs for any mailbox, but it does
+ * not die alone: it writes no count.
+ *
  * @module
  */
 
@@ -45,6 +53,8 @@ import type { Directory } from "./directory.ts";
 
 /** Mailbox header word holding the mailbox's send timeout in ms (0: the system's default). */
 export const SEND_TIMEOUT_WORD = MAILBOX_USER_WORD + 1;
+/** Which of a mailbox's held counts (see Mailbox.heldIndex) a Worker's backlog keeps. */
+export const BACKLOG_HELD = 1;
 
 /** Where a courier reports what it cannot deliver. */
 export interface DeadLetterSink {
@@ -276,6 +286,7 @@ export class SystemCourier implements Courier {
     if (backlog !== undefined) {
       // Messages already wait for this mailbox: queue behind them, to keep the sender's order.
       backlog.push(this.#waiting(mailbox, writer, target, sender, message));
+      this.#holding(mailbox, backlog.length);
       return;
     }
     try {
@@ -306,6 +317,7 @@ export class SystemCourier implements Courier {
     const waiting = new Fifo<Waiting>();
     waiting.push(this.#waiting(mailbox, writer, target, sender, message));
     this.#backlogs.set(mailbox, waiting);
+    this.#holding(mailbox, 1);
     // A mailbox this thread receives from frees up only when this thread's loop serves it:
     // the loop flushes the backlog after each turn (flushLocal). Any other waits for space.
     if (mailbox.receiverDoorbell === this.doorbell && this.doorbell !== 0) {
@@ -339,6 +351,7 @@ export class SystemCourier implements Courier {
           this.deadLetter(next.target, next.sender, next.message, ...this.#reasonOf(next, error));
         }
         waiting.shift();
+        this.#holding(mailbox, waiting.length);
       }
       if (waiting.length === 0) {
         this.#backlogs.delete(mailbox);
@@ -371,8 +384,14 @@ export class SystemCourier implements Courier {
         this.deadLetter(next.target, next.sender, next.message, ...this.#reasonOf(next, error));
       }
       waiting.shift();
+      this.#holding(mailbox, waiting.length);
     }
     this.#backlogs.delete(mailbox);
+  }
+
+  /** Keeps a Worker's backlog's length where the system finds it if the Worker dies. */
+  #holding(mailbox: Mailbox, waiting: number): void {
+    if (this.#blocking) mailbox.heldWords[mailbox.heldIndex(BACKLOG_HELD)] = waiting;
   }
 
   #timeoutOf(mailbox: Mailbox): number {

@@ -3,7 +3,14 @@
  * loop (timers, I/O, the promises of async handlers) and of what happens to the messages it holds
  * when it dies.
  */
-import { Actor, type ActorRef, handles, message } from "../../mod.ts";
+import {
+  Actor,
+  type ActorRef,
+  handles,
+  message,
+  OtherMessage,
+  type SupervisionStrategy,
+} from "../../mod.ts";
 
 /** Keeps the thread busy for `ms` (a handler that computes, as far as the event loop can tell). */
 export function busyFor(ms: number): void {
@@ -71,5 +78,70 @@ export class Napper extends Actor<NapBeside> {
     await new Promise((resolve) => setTimeout(resolve, nap.napMs));
     const slept = performance.now() - started;
     sender?.send({ read, slept } satisfies Naps);
+  }
+}
+
+/** Asks a LocalFlooder to send `count` messages to `target`, `"block"` as the `blockAt`-th. */
+@message()
+export class FloodWithBlock {
+  constructor(
+    readonly target: ActorRef<unknown> | null = null,
+    readonly count = 0,
+    readonly blockAt = 0,
+  ) {}
+}
+
+/** Floods a neighbour; the `"block"` goes with the flood's own asker as its sender. */
+export class LocalFlooder extends Actor<FloodWithBlock> {
+  static readonly module = import.meta.url;
+  @handles(FloodWithBlock)
+  onFlood(flood: FloodWithBlock, sender: ActorRef | null) {
+    for (let i = 0; i < flood.count; i++) {
+      if (i === flood.blockAt) flood.target!.send("block", { sender });
+      else flood.target!.send(i);
+    }
+  }
+}
+
+/**
+ * Handles each message slowly (`workMs`) and counts it; `"count"` answers the count. `"block"`
+ * answers the count (itself included) and then keeps its Worker busy for two minutes: what is
+ * queued behind it waits until the Worker is killed.
+ */
+export class SlowCounter extends Actor<unknown> {
+  static readonly module = import.meta.url;
+  #handled = 0;
+  constructor(readonly workMs = 0) {
+    super();
+  }
+  @handles(OtherMessage)
+  onAnything(message: unknown, sender: ActorRef | null) {
+    if (message === "count") {
+      sender?.send(this.#handled);
+      return;
+    }
+    this.#handled++;
+    if (message === "block") {
+      sender?.send(this.#handled);
+      busyFor(120_000);
+    } else busyFor(this.workMs);
+  }
+}
+
+/**
+ * Told `"start"`, spawns a SlowCounter child in a Worker of its own and a LocalFlooder next to
+ * it; answers `[counter, flooder]`. Restarts children whose Worker died.
+ */
+export class FloodParent extends Actor<string> {
+  static readonly module = import.meta.url;
+  static readonly supervision: SupervisionStrategy = {
+    onFailure: "stop",
+    byError: { WorkerDiedError: "restart" },
+  };
+  @handles(String)
+  onText(text: string, sender: ActorRef | null) {
+    if (text !== "start") return;
+    const counter = this.spawn(SlowCounter, 0.01);
+    sender?.send([counter, this.spawnWith(LocalFlooder, { near: counter })]);
   }
 }
