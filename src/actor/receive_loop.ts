@@ -280,7 +280,9 @@ export class ReceiveLoop implements CellLoop {
         const spent = this.#serveCell(cell);
         // Room this turn made in a mailbox of this thread goes to the messages waiting for it.
         if (this.#courier.hasLocalBacklog) this.#courier.flushLocal!();
-        if (spent) return true;
+        // Every turn counts towards the next clock read (its first message, or its look at an
+        // empty mailbox); the turn counted its other messages itself.
+        if (spent || (--this.#untilClock <= 0 && this.#readClock(cell))) return true;
       } else if (this.#spin.spin(this.#hasWork) || this.#letGo()) {
         // Spins that found work are continuous work too: every slice of it ends in a yield.
         if (--this.#untilClock <= 0 && this.#readClock(null)) return true;
@@ -289,6 +291,7 @@ export class ReceiveLoop implements CellLoop {
         const now = this.now = performance.now();
         if (this.timers.nextDelay(now) > 0) return false;
         this.timers.fireDue(now);
+        if (now >= this.#sliceEnd) return true;
       }
     }
     return false;
@@ -333,8 +336,9 @@ export class ReceiveLoop implements CellLoop {
     // Each cell reads the clock as often as its own messages need (see ActorCell.clockEvery).
     if (this.#untilClock > cell.clockEvery) this.#untilClock = cell.clockEvery;
     for (let handled = 0; handled < this.#batch; handled++) {
-      // The message before (handled, dead-lettered or dropped) counts towards the next read.
-      if (handled !== 0 && --this.#untilClock <= 0 && this.#readClock(cell)) {
+      // The message before (handled, dead-lettered or dropped) counts towards the next read;
+      // the turn's first one is counted with the turn (see #runSlice).
+      if (handled > 1 && --this.#untilClock <= 0 && this.#readClock(cell)) {
         if (cell.state !== CellState.Busy && cell.state !== CellState.Starting) {
           this.#runQueue.push(cell);
         }
@@ -396,12 +400,11 @@ export class ReceiveLoop implements CellLoop {
       if (pending !== undefined) {
         // The mailbox stays SCHEDULED (no producer queues it) until the handler settles.
         pending.then(() => this.resume(cell));
-        // Its synchronous part may have been long.
-        return --this.#untilClock <= 0 && this.#readClock(cell);
+        return false;
       }
     }
     this.#runQueue.push(cell);
-    return --this.#untilClock <= 0 && this.#readClock(cell);
+    return false;
   }
 
   /**
