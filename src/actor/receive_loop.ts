@@ -55,6 +55,13 @@ export interface ReceiveLoopOptions {
    * thread may; see setLocalScheduler). Default false.
    */
   local?: boolean;
+  /**
+   * Whether this thread was given up for dead (its Worker terminated). Deno's
+   * `Worker.terminate()` stops a Worker only when it next returns to its event loop: until then
+   * it runs on, while the system recovers what it held. So the loop looks (when it reads its
+   * clock, and when it wakes) and stops at once, touching nothing more. Default: never.
+   */
+  abandoned?: () => boolean;
 }
 
 /** Resolves on the next macrotask, letting timers, I/O and other tasks run first. */
@@ -112,6 +119,7 @@ export class ReceiveLoop implements CellLoop {
   #lingering1: ActorCell | null = null;
   #closed = false;
   readonly #local: boolean;
+  readonly #abandoned: () => boolean;
   /** Whether the loop waits in waitAsync (a local schedule must then ring its bell). */
   #parked = false;
   /** The loop's timers: they fire when it reads its clock, and bound how long it parks. */
@@ -155,6 +163,7 @@ export class ReceiveLoop implements CellLoop {
       (error) => console.error("ringmail: a timer failed:", error),
     );
     this.#local = options.local ?? false;
+    this.#abandoned = options.abandoned ?? (() => false);
     if (this.#local) setLocalScheduler(doorbell, this.#scheduleLocally);
   }
 
@@ -254,6 +263,7 @@ export class ReceiveLoop implements CellLoop {
    * it: an async function's own loop stays in baseline code.
    */
   #runSlice(): boolean {
+    if (this.#abandoned()) return this.#abandon();
     const now = this.now = performance.now();
     this.#sliceEnd = now + this.#sliceMs;
     if (this.timers.size > 0) this.timers.fireDue(now);
@@ -305,6 +315,7 @@ export class ReceiveLoop implements CellLoop {
    * @returns whether the slice is spent (the loop then yields).
    */
   #readClock(cell: ActorCell | null): boolean {
+    if (this.#abandoned()) return this.#abandon();
     const now = performance.now();
     const window = now - this.now;
     this.now = now;
@@ -320,6 +331,17 @@ export class ReceiveLoop implements CellLoop {
     if (now >= this.#sliceEnd) return true;
     this.#pullReady();
     return false;
+  }
+
+  /**
+   * Stops the loop of a thread given up for dead, before it touches anything more: what it
+   * holds is the system's to account for now (see ReceiveLoopOptions.abandoned).
+   * @returns true: the loop yields, and so lets Deno end the thread.
+   */
+  #abandon(): boolean {
+    this.#closed = true;
+    if (this.#local) setLocalScheduler(null, null);
+    return true;
   }
 
   /**

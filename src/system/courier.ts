@@ -108,6 +108,11 @@ export class SystemCourier implements Courier {
   systemSender: ActorRef<unknown> | null = null;
   /** The doorbell offset of this thread's receive loop (0: none), so it never blocks on itself. */
   doorbell = 0;
+  /**
+   * Whether the system gave this Worker up (see ReceiveLoopOptions.abandoned): its backlogs are
+   * then the system's to count (see BACKLOG_HELD), not its own to dead-letter.
+   */
+  abandoned: (() => boolean) | null = null;
   readonly #blocking: boolean;
   readonly #sendTimeout: number;
   readonly #maxMessageBytes: number;
@@ -348,6 +353,8 @@ export class SystemCourier implements Courier {
             this.deadLetter(next.target, next.sender, next.message, ...this.#fullReason(next));
           }
         } catch (error) {
+          // Closed because the system gave this Worker up: it counts what is held.
+          if (error instanceof MailboxClosedError && this.abandoned?.()) return;
           this.deadLetter(next.target, next.sender, next.message, ...this.#reasonOf(next, error));
         }
         waiting.shift();
@@ -381,6 +388,7 @@ export class SystemCourier implements Courier {
       try {
         await mailbox.sendAsync(next.bytes, { timeout: next.expires - performance.now() });
       } catch (error) {
+        if (error instanceof MailboxClosedError && this.abandoned?.()) return;
         this.deadLetter(next.target, next.sender, next.message, ...this.#reasonOf(next, error));
       }
       waiting.shift();

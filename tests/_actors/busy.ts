@@ -3,14 +3,7 @@
  * loop (timers, I/O, the promises of async handlers) and of what happens to the messages it holds
  * when it dies.
  */
-import {
-  Actor,
-  type ActorRef,
-  handles,
-  message,
-  OtherMessage,
-  type SupervisionStrategy,
-} from "../../mod.ts";
+import { Actor, type ActorRef, handles, message, type SupervisionStrategy } from "../../mod.ts";
 
 /** Keeps the thread busy for `ms` (a handler that computes, as far as the event loop can tell). */
 export function busyFor(ms: number): void {
@@ -104,27 +97,31 @@ export class LocalFlooder extends Actor<FloodWithBlock> {
 }
 
 /**
- * Handles each message slowly (`workMs`) and counts it; `"count"` answers the count. `"block"`
- * answers the count (itself included) and then keeps its Worker busy for two minutes: what is
- * queued behind it waits until the Worker is killed.
+ * Handles each number slowly (`workMs`) and counts it; `"count"` answers the count. `"block"`
+ * answers the count (itself included), then never finishes (an async handler that never
+ * settles): what is queued behind it waits until the Worker is killed or cut off. Not a busy
+ * loop: Deno's `Worker.terminate()` stops a Worker only once it returns to its event loop.
  */
-export class SlowCounter extends Actor<unknown> {
+export class SlowCounter extends Actor<number | string> {
   static readonly module = import.meta.url;
   #handled = 0;
   constructor(readonly workMs = 0) {
     super();
   }
-  @handles(OtherMessage)
-  onAnything(message: unknown, sender: ActorRef | null) {
-    if (message === "count") {
+  @handles(Number)
+  onNumber() {
+    this.#handled++;
+    busyFor(this.workMs);
+  }
+  @handles(String)
+  async onText(text: string, sender: ActorRef | null) {
+    if (text === "count") {
       sender?.send(this.#handled);
       return;
     }
     this.#handled++;
-    if (message === "block") {
-      sender?.send(this.#handled);
-      busyFor(120_000);
-    } else busyFor(this.workMs);
+    sender?.send(this.#handled);
+    await new Promise(() => {});
   }
 }
 
