@@ -43,6 +43,16 @@ export interface DeadLetter {
    * Those lived in the Worker's memory only: they are counted, in `system.deadLetters` too, but
    * cannot be read back — one report per actor stands for all of its, with `message`
    * `undefined` and `sender` `null`.
+   *
+   * @example Counting every message that was not handled
+   * ```ts
+   * import { ActorSystem } from "@ringmail/actors";
+   *
+   * let lost = 0;
+   * const system = new ActorSystem({ onDeadLetter: (letter) => lost += letter.count });
+   * await system.shutdown();
+   * console.log(lost === system.deadLetters); // true: both count every message
+   * ```
    */
   readonly count: number;
 }
