@@ -120,6 +120,8 @@ export class ReceiveLoop implements CellLoop {
   #closed = false;
   readonly #local: boolean;
   readonly #abandoned: () => boolean;
+  /** Set once the loop found its thread abandoned (see {@link #abandon}). */
+  #givenUp = false;
   /** Whether the loop waits in waitAsync (a local schedule must then ring its bell). */
   #parked = false;
   /** The loop's timers: they fire when it reads its clock, and bound how long it parks. */
@@ -288,8 +290,9 @@ export class ReceiveLoop implements CellLoop {
       const cell = this.#runQueue.shift() ?? this.#cells.get(this.doorbell.nextReady());
       if (cell !== undefined) {
         const spent = this.#serveCell(cell);
-        // Room this turn made in a mailbox of this thread goes to the messages waiting for it.
-        if (this.#courier.hasLocalBacklog) this.#courier.flushLocal!();
+        // Room this turn made in a mailbox of this thread goes to the messages waiting for it
+        // (unless the loop was just abandoned: those are the system's to count now).
+        if (this.#courier.hasLocalBacklog && !this.#givenUp) this.#courier.flushLocal!();
         // Every turn counts towards the next clock read (its first message, or its look at an
         // empty mailbox); the turn counted its other messages itself.
         if (spent || (--this.#untilClock <= 0 && this.#readClock(cell))) return true;
@@ -339,7 +342,7 @@ export class ReceiveLoop implements CellLoop {
    * @returns true: the loop yields, and so lets Deno end the thread.
    */
   #abandon(): boolean {
-    this.#closed = true;
+    this.#closed = this.#givenUp = true;
     if (this.#local) setLocalScheduler(null, null);
     return true;
   }
