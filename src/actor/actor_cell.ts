@@ -129,7 +129,7 @@ export interface CellLoop {
   receiveFor(cell: ActorCell, timeoutMs: number): Received | null;
   /** The loop's timers. */
   readonly timers: LoopTimers;
-  /** The loop's clock, as last read (every few messages). */
+  /** The loop's clock, as last read (every few messages, after each slow one). */
   readonly now: number;
   /** The loop's courier. */
   readonly courier: Courier;
@@ -156,6 +156,12 @@ export class ActorCell implements ActorContext, LocalReceiver {
   local: LocalMail | null = null;
   /** Turns that ended without reading the ring (see ReceiveLoop.#serveCell). */
   ringSkips = 0;
+  /**
+   * How many of its messages the loop handles between two reads of its clock: doubled (up to
+   * MAX_CLOCK_EVERY) while they take little time, back to 1 as soon as they take long. A new actor's
+   * first message may well be slow: it starts at 1.
+   */
+  clockEvery = 1;
   /** Local messages taken so far (every few, the ring may go first; see LocalMail). */
   localRun = 0;
   /** A position in the mailbox's ring not past its write position: local mail's stamp. */

@@ -17,6 +17,11 @@
  * ring record first if it was reserved before the oldest local message's stamp: that message
  * cannot have caused it. Each such look also reads the write position afresh for later stamps.
  *
+ * Loss: local mail lives in its thread's memory and dies with it. So that no message is lost
+ * silently, the queue keeps its length in the mailbox's held count {@link LOCAL_MAIL_HELD} (in
+ * shared memory; a plain store by this thread after each change), where the system reads it when
+ * it recovers the mailbox of a dead Worker and counts that many dead letters.
+ *
  * @module
  */
 
@@ -36,6 +41,12 @@ export interface LocalReceiver {
 /** Slots per message: message, sender, deadline, stamp. */
 const STRIDE = 4;
 
+/** Which of a mailbox's held counts (see Mailbox.heldIndex) local mail keeps. */
+export const LOCAL_MAIL_HELD = 0;
+
+/** Where a LocalMail made for no mailbox keeps its count (tests). */
+const NOWHERE = new Int32Array(1);
+
 /** A FIFO of (message, sender, deadline, stamp), stored flat: queueing one allocates nothing. */
 export class LocalMail {
   /** The capacity in messages is a power of two; most actors hold one or two at a time. */
@@ -47,6 +58,18 @@ export class LocalMail {
   sender: ActorRef<unknown> | null = null;
   /** The deadline of the message {@link shift} returned last (0: none). */
   deadline = 0;
+  /** Where the length is mirrored, for the system to read if this thread dies. */
+  readonly #held: Int32Array;
+  readonly #heldAt: number;
+
+  /**
+   * @param held the view holding the mailbox's held count, and its index there
+   * (Mailbox.heldWords and Mailbox.heldIndex(LOCAL_MAIL_HELD)); none by default.
+   */
+  constructor(held: Int32Array = NOWHERE, heldAt = 0) {
+    this.#held = held;
+    this.#heldAt = heldAt;
+  }
 
   /** How many messages wait. */
   get length(): number {
@@ -71,7 +94,10 @@ export class LocalMail {
     slots[at + 1] = sender;
     slots[at + 2] = deadline;
     slots[at + 3] = stamp;
+    // Straight-line code, no call in between: V8 cannot terminate the thread between the two
+    // stores, so a message is either queued and counted, or neither.
     this.#length++;
+    this.#held[this.#heldAt] = this.#length;
   }
 
   /** Takes the oldest message (its sender and deadline go to the fields); undefined if none. */
@@ -86,6 +112,7 @@ export class LocalMail {
     slots[at] = slots[at + 1] = undefined;
     this.#head = (this.#head + 1) & (this.#capacity - 1);
     this.#length--;
+    this.#held[this.#heldAt] = this.#length;
     return message;
   }
 

@@ -4,7 +4,16 @@
  * messages, then moves on to the next, so one flooded actor cannot starve the others. When
  * nothing is ready it spins briefly (per the spin policy), then parks on the doorbell with
  * `Atomics.waitAsync`, which leaves the thread's event loop free for timers, I/O and the promises
- * of async handlers. A long run of work yields to the event loop every `sliceMs`.
+ * of async handlers.
+ *
+ * A long run of work yields to the event loop (a macrotask turn: timers, I/O and microtasks run)
+ * once a slice of time (`sliceMs`) is spent — by time, not by count, since one message may take
+ * 20 ms and the next 200 ns. Reading the clock costs ~50–150 ns here, about as much as handling a
+ * same-Worker message, so the loop reads it every few messages, as many as each cell's messages
+ * have lately taken little time (see {@link ActorCell.clockEvery}): a cell whose messages are
+ * slow has the clock read after each of them, a cell of quick ones after up to
+ * {@link MAX_CLOCK_EVERY}. A slice is thus overrun by at most one slow message — or, when quick
+ * messages suddenly turn slow, by a few.
  *
  * @module
  */
@@ -13,9 +22,9 @@ import { Reader } from "../codec/mod.ts";
 import { Fifo } from "../fifo.ts";
 import {
   CLOSED_AND_DRAINED,
-  type DeadMark,
   type Doorbell,
   EMPTY,
+  type Flag,
   type Mailbox,
   setLocalScheduler,
   SpinPolicy,
@@ -30,7 +39,7 @@ import {
 } from "./actor_cell.ts";
 import { ActorRef, type Courier } from "./actor_ref.ts";
 import { Envelope, type SenderCache } from "./envelope.ts";
-import { LocalMail } from "./local_mail.ts";
+import { LOCAL_MAIL_HELD, LocalMail } from "./local_mail.ts";
 import { LoopTimers } from "./timers.ts";
 import { type DeadLetterKind, Stop } from "./messages.ts";
 
@@ -48,13 +57,14 @@ export interface ReceiveLoopOptions {
    */
   local?: boolean;
   /**
-   * This thread's own mark in the arena's dead-thread bitmap (a Worker's loop). Deno's
-   * `Worker.terminate()` does not interrupt running JavaScript: a Worker given up for dead in
-   * the middle of a long handler runs that handler to its end. The mark is read after each
-   * handler (one plain read), and once it is set the loop stops at once: the system may have
-   * handed this thread's mailboxes to other threads, or recycled them.
+   * Flags another thread sets when it gives this thread up for dead (its Worker terminated):
+   * any one set means given up. Deno's `Worker.terminate()` does not interrupt running
+   * JavaScript: a Worker given up in the middle of a long handler runs that handler to its end,
+   * and then would serve on while the system recovers what it held. So the loop reads the flags
+   * (plain reads) after each handler, when it reads its clock and when it wakes, and once one is
+   * set stops at once, touching nothing more. Default: none.
    */
-  deadMark?: DeadMark;
+  abandoned?: readonly Flag[];
 }
 
 /** Resolves on the next macrotask, letting timers, I/O and other tasks run first. */
@@ -75,6 +85,13 @@ function nextTask(): Promise<void> {
 function hasWork(cell: ActorCell): boolean {
   return cell.hasLocal || cell.mailbox.hasRecord();
 }
+
+/** The most messages of a cell of quick ones handled between two reads of the clock. */
+export const MAX_CLOCK_EVERY = 16;
+/** Loop steps without a cell to serve (spins that found work) between two reads of the clock. */
+const STEPS_PER_CLOCK = 16;
+/** Messages read between two clock reads that took less than this were quick (ms). */
+const QUICK_WINDOW_MS = 0.5;
 
 /** Serves the mailboxes of the actors of one thread (of one actor system). */
 export class ReceiveLoop implements CellLoop {
@@ -105,19 +122,25 @@ export class ReceiveLoop implements CellLoop {
   #lingering1: ActorCell | null = null;
   #closed = false;
   readonly #local: boolean;
+  readonly #abandoned: readonly Flag[];
+  /** Set once the loop found its thread abandoned (see {@link #abandon}). */
+  #givenUp = false;
   /** Whether the loop waits in waitAsync (a local schedule must then ring its bell). */
   #parked = false;
   /** The loop's timers: they fire when it reads its clock, and bound how long it parks. */
   readonly timers: LoopTimers;
-  /** The clock as last read (every few steps): cheap "now" for receive timeouts. */
+  /** The clock as last read (every few messages): cheap "now" for receive timeouts. */
   now = 0;
+  /** When the current slice of work ends, by the clock: the loop then yields. */
+  #sliceEnd = 0;
+  /** Messages (or steps) left before the clock is read again. */
+  #untilClock = 1;
   /** Set when a timer earlier than the others was added: the park's timeout is stale. */
   #earlierTimer = false;
   #running: Promise<void> | null = null;
   /** The record taken by `#take`: kept in fields so taking one allocates nothing more. */
   #takenMessage: unknown = undefined;
   #takenSender: ActorRef<unknown> | null = null;
-  readonly #deadMark: DeadMark | null;
 
   constructor(
     doorbell: Doorbell,
@@ -145,8 +168,8 @@ export class ReceiveLoop implements CellLoop {
       (error) => console.error("ringmail: a timer failed:", error),
     );
     this.#local = options.local ?? false;
+    this.#abandoned = options.abandoned ?? [];
     if (this.#local) setLocalScheduler(doorbell, this.#scheduleLocally);
-    this.#deadMark = options.deadMark ?? null;
   }
 
   /** How many actors this loop serves. */
@@ -245,20 +268,14 @@ export class ReceiveLoop implements CellLoop {
    * it: an async function's own loop stays in baseline code.
    */
   #runSlice(): boolean {
-    const sliceEnd = (this.now = performance.now()) + this.#sliceMs;
-    if (this.timers.size > 0) this.timers.fireDue(this.now);
+    if (this.#isAbandoned()) return this.#abandon();
+    const now = this.now = performance.now();
+    this.#sliceEnd = now + this.#sliceMs;
+    if (this.timers.size > 0) this.timers.fireDue(now);
+    // A turn cut short by the last slice went to the back of the line: cells that other
+    // threads made ready meanwhile go behind it, not behind another slice of it.
+    this.#pullReady();
     for (let steps = 1; !this.#closed; steps++) {
-      // Every slice of continuous work — messages served and spins that found work alike —
-      // ends in a yield, so the thread's timers, I/O and async handlers keep running. The
-      // clock is read every 16 steps (it costs ~50 ns), and due timers fire then.
-      if ((steps & 15) === 0) {
-        const now = this.now = performance.now();
-        if (this.timers.size > 0) this.timers.fireDue(now);
-        if (now > sliceEnd) return true;
-        // Cells that other threads made ready join the line even while this thread's own
-        // traffic (a rally of neighbours) keeps the run queue from ever running empty.
-        this.#pullReady();
-      }
       // A lingering cell with work goes in line behind the cells already waiting, so a busy
       // loop stays fair. Local mail is seen for free; a ring costs an atomic load, so while
       // other cells wait their turn, the rings are looked at every fourth step only.
@@ -278,31 +295,96 @@ export class ReceiveLoop implements CellLoop {
         // While messages of this thread wait for room, turns are timed: a send times out only
         // on time its receiver had to drain (see the courier).
         if (this.#courier.hasLocalBacklog) this.#courier.beforeTurn!();
-        this.#serveCell(cell);
-        if (this.#closed) return true; // given up for dead: touch nothing more (see deadMark)
+        const spent = this.#serveCell(cell);
+        if (this.#givenUp) return true; // abandoned: touch nothing more
         // Room this turn made in a mailbox of this thread goes to the messages waiting for it.
         if (this.#courier.hasLocalBacklog) this.#courier.flushLocal!(cell.mailbox);
-      } else if (!this.#spin.spin(this.#hasWork) && !this.#letGo()) {
+        // Every turn counts towards the next clock read (its first message, or its look at an
+        // empty mailbox); the turn counted its other messages itself.
+        if (spent || (--this.#untilClock <= 0 && this.#readClock(cell))) return true;
+      } else if (this.#spin.spin(this.#hasWork) || this.#letGo()) {
+        // Spins that found work are continuous work too: every slice of it ends in a yield.
+        if (--this.#untilClock <= 0 && this.#readClock(null)) return true;
+      } else {
         if (this.timers.size === 0) return false;
         const now = this.now = performance.now();
         if (this.timers.nextDelay(now) > 0) return false;
         this.timers.fireDue(now);
+        if (now >= this.#sliceEnd) return true;
       }
     }
     return false;
   }
 
   /**
-   * Handles up to a batch of `cell`'s messages. A turn that served local mail ends, when it
-   * runs dry, without reading the ring (an atomic load saved per local message) three times
-   * in four: the cell lingers, and the loop sees a record in its ring within a few steps. The
-   * fourth time the ring is read, so no ring waits on a busy pair of neighbours.
+   * Reads the clock: fires the timers that are due, learns how often to read it while serving
+   * `cell` (whose messages since the last read took that long; null for steps that served no
+   * cell), and lets cells that other threads made ready join the line — even while this
+   * thread's own traffic (a rally of neighbours) keeps the run queue from ever running empty.
+   * @returns whether the slice is spent (the loop then yields).
    */
-  #serveCell(cell: ActorCell): void {
+  #readClock(cell: ActorCell | null): boolean {
+    if (this.#isAbandoned()) return this.#abandon();
+    const now = performance.now();
+    const window = now - this.now;
+    this.now = now;
+    if (cell === null) this.#untilClock = STEPS_PER_CLOCK;
+    else {
+      // Quick messages: twice as many of them before the next read. A slow window: a read
+      // after each message from now on (the slice is overrun by as few of them as can be).
+      this.#untilClock = cell.clockEvery = window >= QUICK_WINDOW_MS
+        ? 1
+        : Math.min(cell.clockEvery << 1, MAX_CLOCK_EVERY);
+    }
+    if (this.timers.size > 0) this.timers.fireDue(now);
+    if (now >= this.#sliceEnd) return true;
+    this.#pullReady();
+    return false;
+  }
+
+  /**
+   * Stops the loop of a thread given up for dead, before it touches anything more: what it
+   * holds is the system's to account for now (see ReceiveLoopOptions.abandoned).
+   * @returns true: the loop yields, and so lets Deno end the thread.
+   */
+  #isAbandoned(): boolean {
+    const flags = this.#abandoned;
+    for (let i = 0; i < flags.length; i++) {
+      const flag = flags[i];
+      if ((flag.words[flag.index] & flag.mask) !== 0) return true;
+    }
+    return false;
+  }
+
+  #abandon(): boolean {
+    this.#closed = this.#givenUp = true;
+    if (this.#local) setLocalScheduler(null, null);
+    return true;
+  }
+
+  /**
+   * Handles up to a batch of `cell`'s messages, fewer if the slice runs out meanwhile. A turn
+   * that served local mail ends, when it runs dry, without reading the ring (an atomic load saved
+   * per local message) three times in four: the cell lingers, and the loop sees a record in its
+   * ring within a few steps. The fourth time the ring is read, so no ring waits on a busy pair of
+   * neighbours.
+   * @returns whether the slice is spent (the cell is then back in line).
+   */
+  #serveCell(cell: ActorCell): boolean {
     const box = cell.mailbox;
     let servedLocal = false;
+    // Each cell reads the clock as often as its own messages need (see ActorCell.clockEvery).
+    if (this.#untilClock > cell.clockEvery) this.#untilClock = cell.clockEvery;
     for (let handled = 0; handled < this.#batch; handled++) {
-      if (cell.state === CellState.Busy || cell.state === CellState.Starting) return;
+      // The message before (handled, dead-lettered or dropped) counts towards the next read;
+      // the turn's first one is counted with the turn (see #runSlice).
+      if (handled > 1 && --this.#untilClock <= 0 && this.#readClock(cell)) {
+        if (cell.state !== CellState.Busy && cell.state !== CellState.Starting) {
+          this.#runQueue.push(cell);
+        }
+        return true;
+      }
+      if (cell.state === CellState.Busy || cell.state === CellState.Starting) return false;
       let message: unknown;
       let sender: ActorRef<unknown> | null;
       const local = cell.local;
@@ -320,14 +402,14 @@ export class ReceiveLoop implements CellLoop {
           (++cell.ringSkips & 3) !== 0
         ) {
           this.#linger(cell);
-          return;
+          return false;
         }
         const length = box.read();
         if (length === EMPTY) {
           // Nothing of this thread's is left in the ring: its sends may go local from now on.
           if (box.localReceiver !== cell) this.#openLocal(cell);
           this.#linger(cell);
-          return;
+          return false;
         }
         if (length === CLOSED_AND_DRAINED) {
           // The mailbox stays SCHEDULED: no late producer can queue it again before it is
@@ -335,7 +417,7 @@ export class ReceiveLoop implements CellLoop {
           this.#cells.delete(box.offset);
           box.localReceiver = null;
           cell.finish();
-          return;
+          return false;
         }
         // The ring's reader carries the mark along: it never falls behind (see postLocal).
         if (cell.local !== null && ((box.readPosition - cell.ringMark) | 0) > 0) {
@@ -358,19 +440,16 @@ export class ReceiveLoop implements CellLoop {
       if (pending !== undefined) {
         // The mailbox stays SCHEDULED (no producer queues it) until the handler settles.
         pending.then(() => this.resume(cell));
-        return;
+        return false;
       }
-      if (this.#givenUp()) return;
+      // Given up for dead while the handler ran (see ReceiveLoopOptions.abandoned): stop here.
+      if (this.#isAbandoned()) {
+        this.#abandon();
+        return true;
+      }
     }
     this.#runQueue.push(cell);
-  }
-
-  /** Whether this thread was marked dead (see `deadMark`); the loop is closed if so. */
-  #givenUp(): boolean {
-    const mark = this.#deadMark;
-    if (mark === null || (mark.words[mark.index] & mark.mask) === 0) return false;
-    this.#closed = true;
-    return true;
+    return false;
   }
 
   /**
@@ -469,7 +548,7 @@ export class ReceiveLoop implements CellLoop {
     let local = cell.local;
     const box = cell.mailbox;
     if (local === null) {
-      local = cell.local = new LocalMail();
+      local = cell.local = new LocalMail(box.heldWords, box.heldIndex(LOCAL_MAIL_HELD));
       cell.ringMark = box.writePosition();
     }
     // The stamp is a ring position known not to be past the write position now: the last one

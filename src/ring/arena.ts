@@ -45,8 +45,11 @@ const WORD_DEAD_BITMAP = 5;
 const WORD_DEATHS = 6;
 /** First Int32 word the layers above may use for arena-wide counters (words 7..15). */
 export const ARENA_USER_WORD = 7;
-/** Where a thread's dead mark is (see Arena.deadMark). */
-export interface DeadMark {
+/**
+ * A bit in shared memory that one thread sets (atomically) and another may test with a plain
+ * read, cheap enough for every message: set once `(words[index] & mask) !== 0`.
+ */
+export interface Flag {
   readonly words: Int32Array;
   readonly index: number;
   readonly mask: number;
@@ -205,11 +208,8 @@ export class Arena {
     Atomics.add(this.header, WORD_DEATHS, 1);
   }
 
-  /**
-   * Where thread `id`'s dead mark is: `(words[index] & mask) !== 0` once it was marked dead. For
-   * a thread to check its own with a plain read, cheap enough to do after every handler.
-   */
-  deadMark(id: number): DeadMark {
+  /** Thread `id`'s mark in the dead-thread bitmap, as a {@link Flag}: set once and for good. */
+  deadFlag(id: number): Flag {
     const bitmap = Atomics.load(this.header, WORD_DEAD_BITMAP);
     return { words: this.words, index: (bitmap >> 2) + (id >> 5), mask: 1 << (id & 31) };
   }

@@ -29,11 +29,21 @@
  * word 21  space wanted: the fewest free     lowered by CAS by producers about to sleep for
  *          bytes a sleeping sender needs,    space; set to 0 by the consumer when it wakes
  *          0 = none                          them, and by reopen()
+ * words 22..23  held counts (see           plain stores by the thread that holds them (the
+ *          {@link Mailbox.heldIndex})        receiving thread); read once it is dead
  * ```
  *
  * The consumed cursor lets a new receiver take over from one that died (its Worker was
  * terminated) without reading again what the dead one had already taken: it starts there, and
  * zeroes the span between the published read cursor and it before publishing.
+ *
+ * The held counts are for the layers above: how many messages for this mailbox the receiving
+ * thread holds outside the ring, in its own memory (ringmail's local mail, and a backlog waiting
+ * for room). Such messages die with the thread; the counts, in shared memory, do not, so whoever
+ * recovers the mailbox after the thread died can account for them. Plain stores, on the line
+ * the consumer writes anyway: no cost to producers, and none of the atomics a live reader would
+ * need — they are read only once the writer is dead (its termination and the recovery after
+ * it order them), and a new receiver's first store overwrites them.
  *
  * The consumer's line holds what the consumer reads on every record or empty look (the
  * senders-waiting count and the closed flag), so that a consumer waiting for work never pulls
@@ -106,7 +116,7 @@
  * @module
  */
 
-import type { Arena } from "./arena.ts";
+import type { Arena, Flag } from "./arena.ts";
 import { type Doorbell, NEXT_WORD, pushReady, ringBell, scheduleLocally, TSO } from "./doorbell.ts";
 import { MailboxClosedError, MailboxFullError, MessageTooLargeError } from "./errors.ts";
 import { SpinPolicy } from "./spin_policy.ts";
@@ -117,6 +127,9 @@ const WORD_SENDERS_WAITING = 18;
 const WORD_CLOSED_FLAG = 19;
 const WORD_CONSUMED = 20;
 const WORD_SPACE_WANTED = 21;
+const WORD_HELD = 22;
+/** How many held counts a mailbox has (see {@link Mailbox.heldIndex}). */
+export const HELD_COUNTS = 2;
 const WORD_CAPACITY = 2;
 const WORD_DATA = 3;
 const WORD_RECEIVER = 4;
@@ -372,6 +385,43 @@ export class Mailbox {
     Atomics.store(this.#arena.i32, this.#h + checkUserWord(word), value);
   }
 
+  /**
+   * Where held count `which` (0 or 1) of this mailbox is in the arena's `i32` view: a count of
+   * messages the thread holding them keeps for this mailbox outside the ring, which that thread
+   * alone writes, with plain stores, so that they are accounted for if it dies (see the layout).
+   * @throws {RangeError} for a count that does not exist.
+   */
+  heldIndex(which: number): number {
+    if (!(Number.isInteger(which) && which >= 0 && which < HELD_COUNTS)) {
+      throw new RangeError(`a mailbox has held counts 0 to ${HELD_COUNTS - 1}, not ${which}`);
+    }
+    return this.#h + WORD_HELD + which;
+  }
+
+  /** The view of the arena that {@link heldIndex} indexes; it covers this mailbox. */
+  get heldWords(): Int32Array {
+    return this.#arena.i32;
+  }
+
+  /**
+   * The messages held for this mailbox outside the ring, all counts together. Exact only once
+   * the threads that hold them are dead (or when they are this one).
+   */
+  get held(): number {
+    let held = 0;
+    for (let which = 0; which < HELD_COUNTS; which++) {
+      held += Atomics.load(this.#arena.i32, this.#h + WORD_HELD + which);
+    }
+    return held;
+  }
+
+  /** Zeroes the held counts: the messages they counted were accounted for. */
+  clearHeld(): void {
+    for (let which = 0; which < HELD_COUNTS; which++) {
+      Atomics.store(this.#arena.i32, this.#h + WORD_HELD + which, 0);
+    }
+  }
+
   /** How many producers are blocked waiting for space (can be stale by the time you look). */
   get sendersWaiting(): number {
     return Atomics.load(this.#arena.i32, this.#h + WORD_SENDERS_WAITING);
@@ -388,6 +438,14 @@ export class Mailbox {
   }
 
   /** Whether the mailbox was closed (later sends fail; the consumer may still be draining). */
+  /**
+   * The mailbox's closed bit as a {@link Flag}: a thread may test it with a plain read, as often
+   * as after every message (`closed` is an atomic load).
+   */
+  closedFlag(): Flag {
+    return { words: this.#arena.i32, index: this.#h + WORD_WRITE, mask: CLOSED };
+  }
+
   get closed(): boolean {
     return (Atomics.load(this.#arena.i32, this.#h + WORD_WRITE) & CLOSED) !== 0;
   }
@@ -764,7 +822,7 @@ export class Mailbox {
 
   /**
    * Opens a closed, drained and unbound mailbox again, for a new receiver, with the header
-   * words of the layers above cleared. Producers holding
+   * words of the layers above and the held counts cleared. Producers holding
    * handles from before may still send into it: the layers above must tell those records from
    * the new receiver's (ringmail's envelopes carry the target's generation).
    */
@@ -775,6 +833,7 @@ export class Mailbox {
     for (let word = MAILBOX_USER_WORD; word < 16; word++) {
       Atomics.store(this.#arena.i32, this.#h + word, 0);
     }
+    this.clearHeld();
     Atomics.store(this.#arena.i32, this.#h + WORD_CLOSED_FLAG, 0);
     Atomics.store(this.#arena.i32, this.#h + WORD_SPACE_WANTED, 0);
     Atomics.and(this.#arena.i32, this.#h + WORD_WRITE, ~CLOSED);

@@ -5,7 +5,7 @@
  * @module
  */
 
-export { Arena, ARENA_USER_WORD, type ArenaOptions, type DeadMark } from "./arena.ts";
+export { Arena, ARENA_USER_WORD, type ArenaOptions, type Flag } from "./arena.ts";
 export {
   AWAKE,
   Doorbell,
@@ -20,6 +20,7 @@ export {
   type BindOptions,
   CLOSED_AND_DRAINED,
   EMPTY,
+  HELD_COUNTS,
   Mailbox,
   MAILBOX_HEADER_BYTES,
   MAILBOX_USER_WORD,

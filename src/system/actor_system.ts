@@ -266,6 +266,7 @@ export class ActorSystem implements AsyncDisposable {
           messageClass: describeMessage(message),
           kind,
           reason,
+          count: 1,
         }),
     };
     if (options.onFailure) this.#failureListeners.add(options.onFailure);
@@ -942,17 +943,17 @@ export class ActorSystem implements AsyncDisposable {
             this.#directory.free(record.slot);
             continue;
           }
-          this.#undelivered += this.#recycle(
-            record.slot,
-            record.generation,
-            record.mailbox,
-            letterKind,
-            `${record.name} ended: ${how}`,
-          );
+          const why = `${record.name} ended: ${how}`;
+          this.#undelivered += this.#lostWithWorker(record, letterKind, why) +
+            this.#recycle(record.slot, record.generation, record.mailbox, letterKind, why);
         }
         const agent = handle.agent;
         this.#recycle(agent.slot, agent.generation, handle.agentMailbox.offset, null, "");
-        for (const record of restarting) this.#respawn(record, reason);
+        for (const record of restarting) {
+          // Its mailbox goes on, but what the dead Worker held for it died there.
+          this.#lostWithWorker(record, "worker-died", `${record.name} lost its Worker (${reason})`);
+          this.#respawn(record, reason);
+        }
       }),
     ];
   }
@@ -1001,6 +1002,33 @@ export class ActorSystem implements AsyncDisposable {
     this.#pool.release(mailbox);
     this.#directory.free(slot);
     return drained;
+  }
+
+  /**
+   * Counts as dead letters the messages a dead Worker held for an actor of it outside its
+   * mailbox's ring (sent between its actors: local mail, a backlog for a full ring; see
+   * Mailbox.heldIndex), which died with it: one report for all of them, since they cannot be
+   * read back. Only once the Worker is surely stopped (see recovery.ts): its plain stores of the
+   * counts are final then, and no live thread holds any for that mailbox.
+   * @returns how many there were.
+   */
+  #lostWithWorker(record: ActorRecord, kind: DeadLetterKind, reason: string): number {
+    const mailbox = this.#courier.mailbox(record.mailbox);
+    const held = mailbox.held;
+    mailbox.clearHeld();
+    if (held === 0) return 0;
+    this.#directory.countDeadLetter(held);
+    this.#reportDeadLetter({
+      target: this.#registry.refOf(record),
+      sender: null,
+      message: undefined,
+      messageClass: "messages between actors of its Worker",
+      kind,
+      reason: `${reason}; ${held} message${held === 1 ? "" : "s"} from actors of its own ` +
+        `Worker were lost with it`,
+      count: held,
+    });
+    return held;
   }
 
   /** Starts an actor that never started in the Worker it was sent to in a new one. */
@@ -1227,6 +1255,7 @@ function noticeToDeadLetter(notice: DeadLetterNotice, courier: SystemCourier): D
     messageClass: notice.messageClass,
     kind: notice.kind,
     reason: notice.reason,
+    count: 1,
   };
 }
 

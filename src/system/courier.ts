@@ -21,6 +21,14 @@
  *   still waiting after the send timeout becomes a dead letter — except while a graceful
  *   shutdown waits ({@link SystemCourier.holdBacklogs}), whose own timeout governs them.
  *
+ * A Worker's backlogs die with it. So that none of their messages is lost silently, each keeps
+ * its length in its mailbox's held count {@link BACKLOG_HELD} (see Mailbox.heldIndex), which the
+ * system reads when it recovers the mailbox of a dead Worker. A Worker keeps backlogs only for
+ * mailboxes it receives from, or whose actor is to start on it: the one thread that writes that
+ * count. (A Worker dying just as a message moves from its backlog into the ring may count that
+ * one twice — never none.) The system's own thread keeps backlogs for any mailbox, but it does
+ * not die alone: it writes no count.
+ *
  * @module
  */
 
@@ -56,6 +64,8 @@ import { MailboxHandles } from "./mailbox_handles.ts";
 
 /** Mailbox header word holding the mailbox's send timeout in ms (0: the system's default). */
 export const SEND_TIMEOUT_WORD = MAILBOX_USER_WORD + 1;
+/** Which of a mailbox's held counts (see Mailbox.heldIndex) a Worker's backlog keeps. */
+export const BACKLOG_HELD = 1;
 
 /** Where a courier reports what it cannot deliver. */
 export interface DeadLetterSink {
@@ -133,6 +143,11 @@ export class SystemCourier implements Courier {
   systemSender: ActorRef<unknown> | null = null;
   /** The doorbell offset of this thread's receive loop (0: none), so it never blocks on itself. */
   doorbell = 0;
+  /**
+   * Whether the system gave this Worker up (see ReceiveLoopOptions.abandoned): its backlogs are
+   * then the system's to count (see BACKLOG_HELD), not its own to dead-letter.
+   */
+  abandoned: (() => boolean) | null = null;
   readonly #blocking: boolean;
   readonly #sendTimeout: number;
   readonly #describe: (slot: number, generation: number) => string | undefined;
@@ -315,6 +330,7 @@ export class SystemCourier implements Courier {
         throw this.#stillFull(mailbox, target, backlog);
       }
       backlog.entries.push(this.#waiting(mailbox, writer, target, sender, message));
+      this.#countHeld(backlog);
       return;
     }
     try {
@@ -348,6 +364,7 @@ export class SystemCourier implements Courier {
       mailbox.receiverDoorbell === this.doorbell;
     const created = new Backlog(mailbox, flushed);
     created.entries.push(this.#waiting(mailbox, writer, target, sender, message));
+    this.#countHeld(created);
     this.#backlogs.set(mailbox.offset, created);
     if (this.#blocking) this.#timed.push(created);
     if (!flushed) this.#drain(created);
@@ -393,9 +410,12 @@ export class SystemCourier implements Courier {
         try {
           if (!mailbox.trySend(next.bytes)) break;
         } catch (error) {
+          // Closed because the system gave this Worker up: it counts what is held.
+          if (error instanceof MailboxClosedError && this.abandoned?.()) return;
           this.deadLetter(next.target, next.sender, next.message, ...this.#reasonOf(next, error));
         }
         entries.shift();
+        this.#countHeld(backlog);
       }
       if (entries.length !== before) backlog.waited = 0;
       if (entries.length === 0) {
@@ -477,13 +497,23 @@ export class SystemCourier implements Courier {
       if (backlog.dropped) return; // dropBacklog settles the head
       // Held (a graceful shutdown began) while it waited: it waits on.
       if (failure instanceof MailboxFullError && this.#holding) continue;
+      // Closed because the system gave this Worker up: it counts what is held.
+      if (failure instanceof MailboxClosedError && this.abandoned?.()) return;
       if (failure !== null) {
         this.deadLetter(next.target, next.sender, next.message, ...this.#reasonOf(next, failure));
       }
       entries.shift();
+      this.#countHeld(backlog);
       backlog.waited = 0;
     }
     this.#forget(backlog);
+  }
+
+  /** Keeps a Worker's backlog's length where the system finds it if the Worker dies. */
+  #countHeld(backlog: Backlog): void {
+    if (!this.#blocking) return;
+    const mailbox = backlog.mailbox;
+    mailbox.heldWords[mailbox.heldIndex(BACKLOG_HELD)] = backlog.entries.length;
   }
 
   /** The error of a send behind messages that found no room for as long as a send may wait. */

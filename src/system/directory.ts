@@ -207,9 +207,9 @@ export class Directory {
     return words[base + ENTRY_MAILBOX];
   }
 
-  /** Counts one dead letter; returns the count so far. */
-  countDeadLetter(): number {
-    return Atomics.add(this.#words, WORD_DEAD_LETTERS, 1) + 1;
+  /** Counts `count` dead letters (one by default); returns the count so far. */
+  countDeadLetter(count = 1): number {
+    return Atomics.add(this.#words, WORD_DEAD_LETTERS, count) + count;
   }
 
   /** Dead letters counted so far, by every thread of the system. */

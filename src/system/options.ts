@@ -37,6 +37,24 @@ export interface DeadLetter {
   readonly kind: DeadLetterKind;
   /** Why it was not handled, in words. */
   readonly reason: string;
+  /**
+   * How many messages this report stands for: 1, except for messages that actors of one Worker
+   * sent each other and that were lost with that Worker (it died, or a shutdown cut it off).
+   * Those lived in the Worker's memory only: they are counted, in `system.deadLetters` too, but
+   * cannot be read back — one report per actor stands for all of its, with `message`
+   * `undefined` and `sender` `null`.
+   *
+   * @example Counting every message that was not handled
+   * ```ts
+   * import { ActorSystem } from "@ringmail/actors";
+   *
+   * let lost = 0;
+   * const system = new ActorSystem({ onDeadLetter: (letter) => lost += letter.count });
+   * await system.shutdown();
+   * console.log(lost === system.deadLetters); // true: both count every message
+   * ```
+   */
+  readonly count: number;
 }
 
 /** How to make an actor system. */

@@ -92,16 +92,23 @@ export async function run(boot: Bootstrap): Promise<void> {
     supervision: boot.supervision,
   });
   trapExits((how) => courier.deliver(guardian, new WorkerExited(boot.threadId, how), null));
+  const agentMailbox = courier.mailbox(boot.agentMailbox);
+  // The system closes the agent's mailbox first when it gives this Worker up (it died, or a
+  // shutdown cut it off): from then on, what this Worker holds is the system's to account for.
+  // The mailbox may be recycled and reopened later, though, by which time the system has marked
+  // this thread dead for good: either flag says so.
+  const given = [agentMailbox.closedFlag(), arena.deadFlag(boot.threadId)];
+  const abandoned = () => given.some((flag) => (flag.words[flag.index] & flag.mask) !== 0);
+  courier.abandoned = abandoned;
   const loop = new ReceiveLoop(Doorbell.create(arena, boot.threadId), courier, runtime, {
     batch: boot.batch,
     local: true,
     spin: new SpinPolicy({ maxSpins: boot.dedicated ? DEDICATED_SPINS : POOL_SPINS }),
-    deadMark: arena.deadMark(boot.threadId),
+    abandoned: given,
   });
   courier.doorbell = loop.doorbell.offset;
   runtime.loop = loop;
 
-  const agentMailbox = courier.mailbox(boot.agentMailbox);
   const agentCell = loop.createCell(
     runtime.ref(boot.agentSlot, boot.agentGeneration),
     "worker agent",
@@ -114,10 +121,9 @@ export async function run(boot: Bootstrap): Promise<void> {
   await loop.run();
 
   // The worker is done. If it ended by itself (its last actor stopped), its agent's slot and
-  // mailbox are its own to hand back; if the system closed the agent's mailbox, or marked this
-  // thread dead (it was terminated in a long handler, which Deno lets run to its end), the
-  // system is discarding this worker and keeps them.
-  if (!runtime.discarded && !arena.isThreadDead(boot.threadId)) {
+  // mailbox are its own to hand back; if the system closed the agent's mailbox, the system
+  // is discarding this worker and keeps them.
+  if (!runtime.discarded && !abandoned()) {
     // What the guardian sent too late (a start near an actor that has just stopped) is the
     // guardian's to redo, not a dead letter.
     runtime.retire(

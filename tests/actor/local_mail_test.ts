@@ -38,3 +38,18 @@ Deno.test("local mail: each message keeps its stamp; the head's is readable befo
   assert.equal(mail.headStamp, 0);
   assert.equal(mail.length, 0);
 });
+
+Deno.test("local mail: its length is mirrored in the held count it is given, after every change", () => {
+  const held = new Int32Array(new SharedArrayBuffer(16));
+  const mail = new LocalMail(held, 2);
+  for (let i = 1; i <= 10; i++) {
+    mail.push(i, null, 0, 0);
+    assert.equal(held[2], i);
+  }
+  for (let i = 9; i >= 0; i--) {
+    mail.shift();
+    assert.equal(held[2], i);
+  }
+  mail.shift(); // empty: nothing changes
+  assert.deepEqual([...held], [0, 0, 0, 0], "only its own word");
+});
