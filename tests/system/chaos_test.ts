@@ -15,7 +15,7 @@
  * thousand items per pair and round) instead of assuming more.
  */
 import assert from "node:assert/strict";
-import { type ActorRef } from "../../mod.ts";
+import type { ActorRef } from "../../mod.ts";
 import { ActorDeadError, CallTimeoutError } from "../../errors.ts";
 import { terminateWorkerOf } from "../../src/system/actor_system.ts";
 import { Consumer, Item, Ledger, Produce, Producer } from "../_actors/chaos.ts";

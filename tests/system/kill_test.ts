@@ -4,7 +4,7 @@
  * killed, and its supervisor decides whether it comes back.
  */
 import assert from "node:assert/strict";
-import { type ActorRef, type ActorSystemOptions } from "../../mod.ts";
+import type { ActorRef, ActorSystemOptions } from "../../mod.ts";
 import { ActorDeadError } from "../../errors.ts";
 import { Hung, releaseLoop } from "../_actors/lifecycle.ts";
 import { eventually, type TestSystem, testSystem, within } from "../_system.ts";

@@ -4,7 +4,7 @@
  * start every time gives up with a typed error instead of replacing them forever.
  */
 import assert from "node:assert/strict";
-import { type ActorRef } from "../../mod.ts";
+import type { ActorRef } from "../../mod.ts";
 import { PoolFailedError } from "../../errors.ts";
 import { terminateWorkerOf } from "../../src/system/actor_system.ts";
 import { MAX_YOUNG_DEATHS, PoolWorkers, YOUNG_MS } from "../../src/system/pool_workers.ts";

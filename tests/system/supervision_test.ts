@@ -3,7 +3,7 @@
  * restart, stop, escalate — the restart limit, and the system's strategy for top-level actors.
  */
 import assert from "node:assert/strict";
-import { type ActorRef, type SupervisionStrategy } from "../../mod.ts";
+import type { ActorRef, SupervisionStrategy } from "../../mod.ts";
 import { ActorDeadError, SpawnError } from "../../errors.ts";
 import {
   FailsToStart,
