@@ -57,8 +57,8 @@ export interface ReceiveLoopOptions {
    */
   local?: boolean;
   /**
-   * Flags another thread sets when it gives this thread up for dead (its Worker terminated):
-   * any one set means given up. Deno's `Worker.terminate()` does not interrupt running
+   * Up to two flags another thread sets when it gives this thread up for dead (its Worker
+   * terminated): either set means given up. Deno's `Worker.terminate()` does not interrupt running
    * JavaScript: a Worker given up in the middle of a long handler runs that handler to its end,
    * and then would serve on while the system recovers what it held. So the loop reads the flags
    * (plain reads) after each handler, when it reads its clock and when it wakes, and once one is
@@ -85,6 +85,9 @@ function nextTask(): Promise<void> {
 function hasWork(cell: ActorCell): boolean {
   return cell.hasLocal || cell.mailbox.hasRecord();
 }
+
+/** A flag that is never set: what a loop without (enough) abandoned flags reads. */
+const NEVER: Flag = { words: new Int32Array(1), index: 0, mask: 0 };
 
 /** The most messages of a cell of quick ones handled between two reads of the clock. */
 export const MAX_CLOCK_EVERY = 16;
@@ -122,7 +125,13 @@ export class ReceiveLoop implements CellLoop {
   #lingering1: ActorCell | null = null;
   #closed = false;
   readonly #local: boolean;
-  readonly #abandoned: readonly Flag[];
+  /** The abandoned flags (see ReceiveLoopOptions.abandoned), unrolled: read after each handler. */
+  readonly #flagWords0: Int32Array;
+  readonly #flagIndex0: number;
+  readonly #flagMask0: number;
+  readonly #flagWords1: Int32Array;
+  readonly #flagIndex1: number;
+  readonly #flagMask1: number;
   /** Set once the loop found its thread abandoned (see {@link #abandon}). */
   #givenUp = false;
   /** Whether the loop waits in waitAsync (a local schedule must then ring its bell). */
@@ -168,7 +177,16 @@ export class ReceiveLoop implements CellLoop {
       (error) => console.error("ringmail: a timer failed:", error),
     );
     this.#local = options.local ?? false;
-    this.#abandoned = options.abandoned ?? [];
+    const flags = options.abandoned ?? [];
+    if (flags.length > 2) throw new RangeError("a receive loop takes at most two abandoned flags");
+    const first = flags[0] ?? NEVER;
+    const second = flags[1] ?? NEVER;
+    this.#flagWords0 = first.words;
+    this.#flagIndex0 = first.index;
+    this.#flagMask0 = first.mask;
+    this.#flagWords1 = second.words;
+    this.#flagIndex1 = second.index;
+    this.#flagMask1 = second.mask;
     if (this.#local) setLocalScheduler(doorbell, this.#scheduleLocally);
   }
 
@@ -348,12 +366,8 @@ export class ReceiveLoop implements CellLoop {
    * @returns true: the loop yields, and so lets Deno end the thread.
    */
   #isAbandoned(): boolean {
-    const flags = this.#abandoned;
-    for (let i = 0; i < flags.length; i++) {
-      const flag = flags[i];
-      if ((flag.words[flag.index] & flag.mask) !== 0) return true;
-    }
-    return false;
+    return (this.#flagWords0[this.#flagIndex0] & this.#flagMask0) !== 0 ||
+      (this.#flagWords1[this.#flagIndex1] & this.#flagMask1) !== 0;
   }
 
   #abandon(): boolean {

@@ -208,10 +208,15 @@ export class Arena {
     Atomics.add(this.header, WORD_DEATHS, 1);
   }
 
-  /** Thread `id`'s mark in the dead-thread bitmap, as a {@link Flag}: set once and for good. */
+  /**
+   * Thread `id`'s mark in the dead-thread bitmap, as a {@link Flag}: set once and for good. Its
+   * view is a fixed one-word view (a length-tracking view is several times slower to read, and
+   * the flag may be read after every message).
+   */
   deadFlag(id: number): Flag {
     const bitmap = Atomics.load(this.header, WORD_DEAD_BITMAP);
-    return { words: this.words, index: (bitmap >> 2) + (id >> 5), mask: 1 << (id & 31) };
+    const word = new Int32Array(this.buffer, bitmap + (id >> 5) * 4, 1);
+    return { words: word, index: 0, mask: 1 << (id & 31) };
   }
 
   /** Whether thread `id` was marked dead. */
