@@ -45,12 +45,18 @@ export class Numbered {
 @message()
 export class Report {}
 
+/** What an OrderSink got so far. */
+export interface OrderReport {
+  received: number;
+  disorder: string[];
+}
+
 /** Checks that every sender's numbers arrive in order. */
-export class OrderSink extends Actor<Numbered | Report> {
+export class OrderSink<M = Numbered | Report> extends Actor<M> {
   static readonly module = import.meta.url;
   readonly #next = new Map<string, number>();
   #received = 0;
-  #disorder: string[] = [];
+  readonly #disorder: string[] = [];
 
   @handles(Numbered)
   onNumbered(numbered: Numbered) {
@@ -63,7 +69,11 @@ export class OrderSink extends Actor<Numbered | Report> {
   }
   @handles(Report)
   onReport(_: Report, sender: ActorRef | null) {
-    sender?.send({ received: this.#received, disorder: this.#disorder });
+    sender?.send(this.report());
+  }
+  /** What it got so far (a copy). */
+  protected report(): OrderReport {
+    return { received: this.#received, disorder: [...this.#disorder] };
   }
 }
 

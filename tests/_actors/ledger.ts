@@ -4,13 +4,10 @@
  * it stops.
  */
 import { Actor, type ActorRef, handles, message, OtherMessage } from "../../mod.ts";
-import { Numbered, Report } from "./behaviours.ts";
+import { Numbered, type OrderReport, OrderSink } from "./behaviours.ts";
 
 /** What a Ledger got so far. */
-export interface LedgerReport {
-  received: number;
-  disorder: string[];
-}
+export type LedgerReport = OrderReport;
 
 /** Keeps a Ledger from handling anything for `ms`, without keeping its Worker busy. */
 @message()
@@ -22,26 +19,10 @@ export class Hold {
  * Counts Numbered messages, checking each sender's order; a number keeps it busy for that many
  * ms; "tell me at stop" makes it send its report to the asker when it stops.
  */
-export class Ledger extends Actor<unknown> {
-  static readonly module = import.meta.url;
-  readonly #next = new Map<string, number>();
-  #received = 0;
-  readonly #disorder: string[] = [];
+export class Ledger extends OrderSink<unknown> {
+  static override readonly module = import.meta.url;
   #atStop: ActorRef | null = null;
 
-  @handles(Numbered)
-  onNumbered(numbered: Numbered) {
-    const expected = this.#next.get(numbered.sender) ?? 0;
-    if (numbered.seq !== expected && this.#disorder.length < 10) {
-      this.#disorder.push(`${numbered.sender}: got ${numbered.seq}, expected ${expected}`);
-    }
-    this.#next.set(numbered.sender, numbered.seq + 1);
-    this.#received++;
-  }
-  @handles(Report)
-  onReport(_: Report, sender: ActorRef | null) {
-    sender?.send(this.#report());
-  }
   @handles(Hold)
   async onHold(hold: Hold, sender: ActorRef | null) {
     // The Worker is free meanwhile; this actor takes nothing from its mailbox.
@@ -58,10 +39,7 @@ export class Ledger extends Actor<unknown> {
     }
   }
   override postStop() {
-    this.#atStop?.send(this.#report());
-  }
-  #report(): LedgerReport {
-    return { received: this.#received, disorder: [...this.#disorder] };
+    this.#atStop?.send(this.report());
   }
 }
 
