@@ -28,7 +28,7 @@ import {
   type Terminated,
   type TerminationKind,
 } from "../actor/mod.ts";
-import { decode, nameBase } from "../codec/mod.ts";
+import { nameBase } from "../codec/mod.ts";
 import { Arena, Doorbell, type Mailbox, MAX_MESSAGE, SpinPolicy } from "../ring/mod.ts";
 import { ActorPool, type PoolOptions, poolWorkers } from "./actor_pool.ts";
 import {
@@ -55,6 +55,7 @@ import {
   SystemInWorkerError,
   WorkerDiedError,
 } from "./errors.ts";
+import { noticeToDeadLetter, SystemEvents } from "./events.ts";
 import { Guardian, type GuardianDelegate } from "./guardian.ts";
 import { MailboxPool } from "./mailbox_pool.ts";
 import type {
@@ -182,8 +183,7 @@ export class ActorSystem implements AsyncDisposable {
   /** The pool of each pool Worker, to replace it when it dies. */
   readonly #poolOf = new Map<WorkerHandle, PoolWorkers>();
   readonly #recoveries: Recoveries;
-  readonly #failureListeners = new Set<(failure: ActorFailure) => void>();
-  readonly #deadLetterListeners = new Set<(deadLetter: DeadLetter) => void>();
+  readonly #events = new SystemEvents();
   readonly #threadDeathListeners = new Set<() => void>();
   #closing: Promise<ShutdownReport> | null = null;
   /** Set while a graceful shutdown waits for the actors: resolves once none is left. */
@@ -259,7 +259,7 @@ export class ActorSystem implements AsyncDisposable {
     });
     this.#courier.sink = {
       deadLetter: (target, sender, message, kind, reason) =>
-        this.#reportDeadLetter({
+        this.#events.deadLetter({
           target,
           sender,
           message,
@@ -269,15 +269,15 @@ export class ActorSystem implements AsyncDisposable {
           count: 1,
         }),
     };
-    if (options.onFailure) this.#failureListeners.add(options.onFailure);
-    if (options.onDeadLetter) this.#deadLetterListeners.add(options.onDeadLetter);
+    if (options.onFailure) this.#events.onFailure(options.onFailure);
+    if (options.onDeadLetter) this.#events.onDeadLetter(options.onDeadLetter);
 
     this.#doorbell = Doorbell.create(this.#arena, this.#threadId);
     const host: CellHost = {
       deadLetter: (target, sender, message, kind, reason) =>
         this.#courier.deadLetter(target, sender, message, kind, reason),
       handlerFailed: (cell, message, error) =>
-        this.#reportFailure(
+        this.#events.failure(
           cell.self,
           cell.name,
           message instanceof Activity ? message.label : describeMessage(message),
@@ -567,8 +567,7 @@ export class ActorSystem implements AsyncDisposable {
    * @param listener called once per failure, on this thread.
    */
   onFailure(listener: (failure: ActorFailure) => void): () => void {
-    this.#failureListeners.add(listener);
-    return () => this.#failureListeners.delete(listener);
+    return this.#events.onFailure(listener);
   }
 
   /**
@@ -578,8 +577,7 @@ export class ActorSystem implements AsyncDisposable {
    * @param listener called once per dead letter reported, on this thread.
    */
   onDeadLetter(listener: (deadLetter: DeadLetter) => void): () => void {
-    this.#deadLetterListeners.add(listener);
-    return () => this.#deadLetterListeners.delete(listener);
+    return this.#events.onDeadLetter(listener);
   }
 
   /** How many messages were not handled so far (by every thread of the system). */
@@ -1018,7 +1016,7 @@ export class ActorSystem implements AsyncDisposable {
     mailbox.clearHeld();
     if (held === 0) return 0;
     this.#directory.countDeadLetter(held);
-    this.#reportDeadLetter({
+    this.#events.deadLetter({
       target: this.#registry.refOf(record),
       sender: null,
       message: undefined,
@@ -1083,7 +1081,7 @@ export class ActorSystem implements AsyncDisposable {
         const error = new SpawnError(report.error.message, { cause: report.error });
         error.stack = report.error.stack;
         settleStart(record, error);
-        this.#reportFailure(null, record.name, "spawn", error);
+        this.#events.failure(null, record.name, "spawn", error);
         // Its worker retired its mailbox (and ends itself if it was the actor's own).
         this.#registry.endAll([{
           record,
@@ -1109,10 +1107,10 @@ export class ActorSystem implements AsyncDisposable {
         this.#directory.free(record.slot);
       },
       handlerFailed: (report: HandlerFailed) => {
-        this.#reportFailure(report.actor, report.actorName, report.messageClass, report.error);
+        this.#events.failure(report.actor, report.actorName, report.messageClass, report.error);
       },
       deadLetter: (report: DeadLetterNotice) =>
-        this.#reportDeadLetter(noticeToDeadLetter(report, this.#courier)),
+        this.#events.deadLetter(noticeToDeadLetter(report, this.#courier)),
       workerExited: (report: WorkerExited) => {
         const handle = this.#workers.get(report.threadId);
         if (handle === undefined) return;
@@ -1207,63 +1205,5 @@ export class ActorSystem implements AsyncDisposable {
       return [this.#poolWorker(parent.placement.pool), parent.placement];
     }
     return [this.#startWorker(true), DEDICATED];
-  }
-
-  #reportFailure(
-    actor: ActorRef<unknown> | null,
-    actorName: string,
-    messageClass: string,
-    error: unknown,
-  ): void {
-    const failure: ActorFailure = {
-      actor,
-      actorName,
-      messageClass,
-      error: error instanceof Error ? error : new Error(String(error)),
-    };
-    if (this.#failureListeners.size === 0) {
-      console.error(
-        `ringmail: ${actorName} failed while handling ${messageClass}:`,
-        failure.error.stack ?? failure.error,
-      );
-      return;
-    }
-    for (const listener of this.#failureListeners) callListener(listener, failure, "onFailure");
-  }
-
-  #reportDeadLetter(deadLetter: DeadLetter): void {
-    for (const listener of this.#deadLetterListeners) {
-      callListener(listener, deadLetter, "onDeadLetter");
-    }
-  }
-}
-
-/** A dead-letter notice from a Worker, as listeners see it (its message decoded afresh). */
-function noticeToDeadLetter(notice: DeadLetterNotice, courier: SystemCourier): DeadLetter {
-  let message: unknown = undefined;
-  if (notice.message.length > 0) {
-    try {
-      message = decode(notice.message, courier);
-    } catch {
-      // Its class is not registered on this thread: the listener still gets its description.
-    }
-  }
-  return {
-    target: notice.target,
-    sender: notice.sender,
-    message,
-    messageClass: notice.messageClass,
-    kind: notice.kind,
-    reason: notice.reason,
-    count: 1,
-  };
-}
-
-/** Calls a user's listener; what it throws is reported, never let into the runtime. */
-function callListener<T>(listener: (value: T) => void, value: T, kind: string): void {
-  try {
-    listener(value);
-  } catch (error) {
-    console.error(`ringmail: an ${kind} listener threw:`, error);
   }
 }

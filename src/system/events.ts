@@ -1,0 +1,92 @@
+/**
+ * What the actor system tells its users as it happens: handler failures and dead letters, each
+ * to the listeners subscribed to it (`onFailure`, `onDeadLetter`), on the system's thread. A
+ * listener that throws is reported and never lets its error into the runtime; a failure nobody
+ * listens to goes to `console.error`, so none passes unseen.
+ *
+ * @module
+ */
+
+import type { ActorRef } from "../actor/mod.ts";
+import { decode } from "../codec/mod.ts";
+import type { DeadLetterNotice } from "./control.ts";
+import type { SystemCourier } from "./courier.ts";
+import type { ActorFailure, DeadLetter } from "./options.ts";
+
+/** The system's listeners, and how a failure or a dead letter reaches them. */
+export class SystemEvents {
+  readonly #failureListeners = new Set<(failure: ActorFailure) => void>();
+  readonly #deadLetterListeners = new Set<(deadLetter: DeadLetter) => void>();
+
+  /** Subscribes to handler failures; returns a function that unsubscribes. */
+  onFailure(listener: (failure: ActorFailure) => void): () => void {
+    this.#failureListeners.add(listener);
+    return () => this.#failureListeners.delete(listener);
+  }
+
+  /** Subscribes to dead letters; returns a function that unsubscribes. */
+  onDeadLetter(listener: (deadLetter: DeadLetter) => void): () => void {
+    this.#deadLetterListeners.add(listener);
+    return () => this.#deadLetterListeners.delete(listener);
+  }
+
+  /** A handler (or a start) failed: to the listeners, or to `console.error` if there are none. */
+  failure(
+    actor: ActorRef<unknown> | null,
+    actorName: string,
+    messageClass: string,
+    error: unknown,
+  ): void {
+    const failure: ActorFailure = {
+      actor,
+      actorName,
+      messageClass,
+      error: error instanceof Error ? error : new Error(String(error)),
+    };
+    if (this.#failureListeners.size === 0) {
+      console.error(
+        `ringmail: ${actorName} failed while handling ${messageClass}:`,
+        failure.error.stack ?? failure.error,
+      );
+      return;
+    }
+    for (const listener of this.#failureListeners) callListener(listener, failure, "onFailure");
+  }
+
+  /** A message was not delivered: to the dead-letter listeners. */
+  deadLetter(deadLetter: DeadLetter): void {
+    for (const listener of this.#deadLetterListeners) {
+      callListener(listener, deadLetter, "onDeadLetter");
+    }
+  }
+}
+
+/** A dead-letter notice from a Worker, as listeners see it (its message decoded afresh). */
+export function noticeToDeadLetter(notice: DeadLetterNotice, courier: SystemCourier): DeadLetter {
+  let message: unknown = undefined;
+  if (notice.message.length > 0) {
+    try {
+      message = decode(notice.message, courier);
+    } catch {
+      // Its class is not registered on this thread: the listener still gets its description.
+    }
+  }
+  return {
+    target: notice.target,
+    sender: notice.sender,
+    message,
+    messageClass: notice.messageClass,
+    kind: notice.kind,
+    reason: notice.reason,
+    count: 1,
+  };
+}
+
+/** Calls a user's listener; what it throws is reported, never let into the runtime. */
+function callListener<T>(listener: (value: T) => void, value: T, kind: string): void {
+  try {
+    listener(value);
+  } catch (error) {
+    console.error(`ringmail: an ${kind} listener threw:`, error);
+  }
+}
