@@ -32,7 +32,8 @@ import { checkDelay } from "./actor/timers.ts";
 import { Reader } from "./codec/mod.ts";
 import { type Mailbox, SpinPolicy } from "./ring/mod.ts";
 import { Undeliverable } from "./system/control.ts";
-import { type ActorSystem, type BridgeHost, bridgeHostOf } from "./system/actor_system.ts";
+import type { ActorSystem } from "./system/actor_system.ts";
+import { type BridgeHost, internalsOf } from "./system/internal.ts";
 import { SlotState } from "./system/directory.ts";
 import { ActorDeadError, SystemClosedError } from "./system/errors.ts";
 import { callFailure } from "./call_failure.ts";
@@ -183,7 +184,7 @@ export class Bridge implements Disposable {
    * @throws {SystemClosedError} when the system was shut down.
    */
   constructor(system: ActorSystem) {
-    const host = bridgeHostOf(system);
+    const host = internalsOf(system).bridgeHost;
     if (host.closed) {
       throw new SystemClosedError("cannot open a Bridge: the actor system was shut down");
     }

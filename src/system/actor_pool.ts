@@ -9,6 +9,7 @@
 import type { ActorRef, MessagesOf } from "../actor/mod.ts";
 import type { ActorClass, ActorSystem } from "./actor_system.ts";
 import type { SpawnOptions } from "./options.ts";
+import { INTERNALS } from "./internal.ts";
 import type { PoolWorkers } from "./pool_workers.ts";
 
 /** How to make a pool (see `ActorSystem.createPool`). */
@@ -21,14 +22,10 @@ export interface PoolOptions {
   batch?: number;
 }
 
-const pools = new WeakMap<ActorPool, { system: ActorSystem; workers: PoolWorkers }>();
-
 /** @internal The Workers of a pool, for the system that made it. */
 export function poolWorkers(pool: ActorPool, system: ActorSystem): PoolWorkers {
-  const inside = pools.get(pool);
-  if (inside === undefined || inside.system !== system) {
-    throw new TypeError("that pool belongs to another actor system");
-  }
+  const inside = pool[INTERNALS];
+  if (inside.system !== system) throw new TypeError("that pool belongs to another actor system");
   return inside.workers;
 }
 
@@ -68,12 +65,18 @@ export class ActorPool {
   /** Bytes in the mailbox ring of each actor spawned here (unless a spawn says otherwise). */
   readonly mailboxCapacity: number;
   readonly #system: ActorSystem;
+  /**
+   * Its system and Workers, for the system (see internal.ts); not for users.
+   *
+   * @ignore
+   */
+  readonly [INTERNALS]: { readonly system: ActorSystem; readonly workers: PoolWorkers };
 
   /** @internal Pools are made by `ActorSystem.createPool`. */
   constructor(system: ActorSystem, workers: PoolWorkers, mailboxCapacity: number) {
     this.#system = system;
     this.mailboxCapacity = mailboxCapacity;
-    pools.set(this, { system, workers });
+    this[INTERNALS] = { system, workers };
   }
 
   /**
@@ -81,7 +84,7 @@ export class ActorPool {
    * once, unless it gave up on some that kept dying at their start.
    */
   get size(): number {
-    return pools.get(this)!.workers.size;
+    return this[INTERNALS].workers.size;
   }
 
   /**

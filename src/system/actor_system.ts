@@ -18,14 +18,12 @@ import {
   describeError,
   Failed,
   installRefCodec,
-  type LoopTimers,
   type MessagesOf,
   portableError,
   ReceiveLoop,
   Stop,
   type SupervisionStrategy,
   Supervisor,
-  type Terminated,
   type TerminationKind,
 } from "../actor/mod.ts";
 import { nameBase } from "../codec/mod.ts";
@@ -56,6 +54,7 @@ import {
   WorkerDiedError,
 } from "./errors.ts";
 import { noticeToDeadLetter, SystemEvents } from "./events.ts";
+import { type BridgeHost, INTERNALS, type SystemInternals } from "./internal.ts";
 import { Guardian, type GuardianDelegate } from "./guardian.ts";
 import { MailboxPool } from "./mailbox_pool.ts";
 import type {
@@ -72,7 +71,6 @@ import {
   type ActorRecord,
   DEDICATED,
   deferred,
-  type LossListener,
   NEAR,
   newRecord,
   type Placement,
@@ -86,42 +84,6 @@ import { startWorker, stopWorker, type WorkerHandle } from "./workers.ts";
 
 export type { ActorClass } from "../actor/mod.ts";
 import type { ActorClass } from "../actor/mod.ts";
-
-/** What a Bridge needs from its system; not part of the public API. */
-export interface BridgeHost {
-  readonly arena: Arena;
-  readonly directory: Directory;
-  readonly pool: MailboxPool;
-  readonly courier: SystemCourier;
-  readonly doorbell: Doorbell;
-  readonly closed: boolean;
-  /** Tells `listener` when calls to an actor will get no reply (it ended, or its Worker died). */
-  watchLosses(listener: LossListener): () => void;
-  /** Tells `listener` when a dead thread was marked dead (stalled records can be skipped). */
-  watchThreadDeaths(listener: () => void): () => void;
-  /** Resolves when the actor ends. */
-  whenEnded(ref: ActorRef<unknown>): Promise<Terminated>;
-  /** A name for the ref's actor, even shortly after it ended. */
-  nameOf(ref: ActorRef<unknown>): string;
-  /** The timers of the system's thread (its guardian's loop). */
-  readonly timers: LoopTimers;
-}
-
-const hosts = new WeakMap<ActorSystem, BridgeHost>();
-const workerKillers = new WeakMap<ActorSystem, (ref: ActorRef<unknown>) => boolean>();
-
-/** @internal The system's side that Bridges use. */
-export function bridgeHostOf(system: ActorSystem): BridgeHost {
-  return hosts.get(system)!;
-}
-
-/**
- * @internal Terminates the Worker of the actor `ref` names, as a crash would end it (tests and
- * chaos drills). Returns false when the actor is not running.
- */
-export function terminateWorkerOf(system: ActorSystem, ref: ActorRef<unknown>): boolean {
-  return workerKillers.get(system)!(ref);
-}
 
 const AGENT_MAILBOX_BYTES = 1 << 16;
 const GUARDIAN_MAILBOX_BYTES = 1 << 20;
@@ -161,6 +123,12 @@ const TOP_LEVEL: SupervisionStrategy = { onFailure: "resume" };
  * ```
  */
 export class ActorSystem implements AsyncDisposable {
+  /**
+   * The side ringmail's own parts use (see internal.ts); not for users.
+   *
+   * @ignore
+   */
+  readonly [INTERNALS]: SystemInternals;
   readonly #arena: Arena;
   readonly #directory: Directory;
   readonly #pool: MailboxPool;
@@ -310,7 +278,7 @@ export class ActorSystem implements AsyncDisposable {
     );
 
     const isClosed = () => this.#closing !== null;
-    hosts.set(this, {
+    const bridgeHost: BridgeHost = {
       arena: this.#arena,
       directory: this.#directory,
       pool: this.#pool,
@@ -333,13 +301,16 @@ export class ActorSystem implements AsyncDisposable {
           : this.#registry.whenEnded(ref),
       nameOf: (ref) => this.#registry.nameOf(ref.slot, ref.generation) ?? "actor",
       timers: this.#loop.timers,
-    });
-    workerKillers.set(this, (ref) => {
-      const record = this.#registry.of(ref);
-      if (record === undefined || record.worker.dead) return false;
-      this.#workerDied(record.worker, "it was terminated");
-      return true;
-    });
+    };
+    this[INTERNALS] = {
+      bridgeHost,
+      terminateWorkerOf: (ref) => {
+        const record = this.#registry.of(ref);
+        if (record === undefined || record.worker.dead) return false;
+        this.#workerDied(record.worker, "it was terminated");
+        return true;
+      },
+    };
   }
 
   /**

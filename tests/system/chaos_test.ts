@@ -17,7 +17,7 @@
 import assert from "node:assert/strict";
 import type { ActorRef } from "../../mod.ts";
 import { ActorDeadError, CallTimeoutError } from "../../errors.ts";
-import { terminateWorkerOf } from "../../src/system/actor_system.ts";
+import { terminateWorkerOf } from "../../src/system/internal.ts";
 import { Consumer, Item, Ledger, Produce, Producer } from "../_actors/chaos.ts";
 import { eventually, testSystem, within } from "../_system.ts";
 

@@ -113,7 +113,7 @@ Deno.test("dead letters: messages left to an actor whose Worker died", async () 
   stuck.send("block");
   stuck.send("queued behind the block");
   assert.ok(
-    (await import("../../src/system/actor_system.ts")).terminateWorkerOf(t.system, stuck),
+    (await import("../../src/system/internal.ts")).terminateWorkerOf(t.system, stuck),
   );
   const letter = await letterOf(t, "worker-died", "queued behind the block");
   assert.match(letter.reason, /Stubborn ended: its Worker died: it was terminated/);

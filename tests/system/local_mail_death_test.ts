@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import type { ActorRef, DeadLetter } from "../../mod.ts";
-import { terminateWorkerOf } from "../../src/system/actor_system.ts";
+import { terminateWorkerOf } from "../../src/system/internal.ts";
 import { FloodParent, FloodWithBlock, LocalFlooder, SlowCounter } from "../_actors/busy.ts";
 import { type TestSystem, testSystem, within } from "../_system.ts";
 

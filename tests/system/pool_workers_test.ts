@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import type { ActorRef } from "../../mod.ts";
 import { PoolFailedError } from "../../errors.ts";
-import { terminateWorkerOf } from "../../src/system/actor_system.ts";
+import { terminateWorkerOf } from "../../src/system/internal.ts";
 import { MAX_YOUNG_DEATHS, PoolWorkers, YOUNG_MS } from "../../src/system/pool_workers.ts";
 import type { WorkerHandle } from "../../src/system/workers.ts";
 import { Echo } from "../_actors/basic.ts";

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { type ActorRef, Stop } from "../../mod.ts";
 import { ActorDeadError } from "../../errors.ts";
-import { bridgeHostOf, terminateWorkerOf } from "../../src/system/actor_system.ts";
+import { internalsOf, terminateWorkerOf } from "../../src/system/internal.ts";
 import {
   Flaky,
   Flooder,
@@ -151,7 +151,7 @@ Deno.test("worker death: a sender blocked on the full mailbox of an actor that d
   assert.equal(await t.bridge.call(flooder, "ready?", LONG), "ready?");
   // 200 messages of ~200 bytes cannot fit 1 KiB: the flooder blocks in a send.
   const flooding = t.bridge.call(flooder, 200, { timeout: 600_000 });
-  const host = bridgeHostOf(t.system);
+  const host = internalsOf(t.system).bridgeHost;
   const mailbox = host.courier.mailbox(host.directory.mailbox(stuck.slot));
   await eventually(() => mailbox.sendersWaiting > 0, "the flooder blocks on the full mailbox");
   assert.ok(terminateWorkerOf(t.system, stuck));

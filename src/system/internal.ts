@@ -1,0 +1,64 @@
+/**
+ * The side of an actor system (and of a pool) that ringmail's own parts use — the Bridge, the
+ * system, tests — and users do not: reached through a symbol only this module exports (and
+ * `mod.ts` does not), so it takes no casts and no hidden maps, and cannot be confused with the
+ * public API.
+ *
+ * @module
+ */
+
+import type { ActorRef, LoopTimers, Terminated } from "../actor/mod.ts";
+import type { Arena, Doorbell } from "../ring/mod.ts";
+import type { SystemCourier } from "./courier.ts";
+import type { Directory } from "./directory.ts";
+import type { MailboxPool } from "./mailbox_pool.ts";
+import type { LossListener } from "./registry.ts";
+
+/** The key of a system's internals (see {@link SystemInternals}). */
+export const INTERNALS: unique symbol = Symbol("ringmail.internals");
+
+/** What a Bridge needs from its system. */
+export interface BridgeHost {
+  readonly arena: Arena;
+  readonly directory: Directory;
+  readonly pool: MailboxPool;
+  readonly courier: SystemCourier;
+  readonly doorbell: Doorbell;
+  readonly closed: boolean;
+  /** Tells `listener` when calls to an actor will get no reply (it ended, or its Worker died). */
+  watchLosses(listener: LossListener): () => void;
+  /** Tells `listener` when a dead thread was marked dead (stalled records can be skipped). */
+  watchThreadDeaths(listener: () => void): () => void;
+  /** Resolves when the actor ends. */
+  whenEnded(ref: ActorRef<unknown>): Promise<Terminated>;
+  /** A name for the ref's actor, even shortly after it ended. */
+  nameOf(ref: ActorRef<unknown>): string;
+  /** The timers of the system's thread (its guardian's loop). */
+  readonly timers: LoopTimers;
+}
+
+/** A system's internals. */
+export interface SystemInternals {
+  /** What its Bridges use. */
+  readonly bridgeHost: BridgeHost;
+  /**
+   * Terminates the Worker of the actor `ref` names, as a crash would end it (tests and chaos
+   * drills). Returns false when the actor is not running.
+   */
+  terminateWorkerOf(ref: ActorRef<unknown>): boolean;
+}
+
+/** Anything that carries internals: an actor system. */
+export interface HasInternals {
+  readonly [INTERNALS]: SystemInternals;
+}
+
+/** @internal The internals of `system`. */
+export function internalsOf(system: HasInternals): SystemInternals {
+  return system[INTERNALS];
+}
+
+/** @internal Terminates the Worker of `ref`'s actor (see {@link SystemInternals}). */
+export function terminateWorkerOf(system: HasInternals, ref: ActorRef<unknown>): boolean {
+  return system[INTERNALS].terminateWorkerOf(ref);
+}
