@@ -54,13 +54,13 @@ import {
   WorkerDiedError,
 } from "./errors.ts";
 import { noticeToDeadLetter, SystemEvents } from "./events.ts";
+import { Shutdown } from "./shutdown.ts";
 import { type BridgeHost, INTERNALS, type SystemInternals } from "./internal.ts";
 import { Guardian, type GuardianDelegate } from "./guardian.ts";
 import { MailboxPool } from "./mailbox_pool.ts";
 import type {
   ActorFailure,
   ActorSystemOptions,
-  CutOffActor,
   DeadLetter,
   ShutdownOptions,
   ShutdownReport,
@@ -153,13 +153,7 @@ export class ActorSystem implements AsyncDisposable {
   readonly #recoveries: Recoveries;
   readonly #events = new SystemEvents();
   readonly #threadDeathListeners = new Set<() => void>();
-  #closing: Promise<ShutdownReport> | null = null;
-  /** Set while a graceful shutdown waits for the actors: resolves once none is left. */
-  #drained: (() => void) | null = null;
-  /** Messages drained as dead letters from the mailboxes of actors a shutdown cut off. */
-  #undelivered = 0;
-  /** Actors that ended while a graceful shutdown waited for them. */
-  #stoppedInShutdown = 0;
+  readonly #shutdown: Shutdown;
 
   /**
    * Makes a system; it starts no Worker until the first spawn.
@@ -277,7 +271,20 @@ export class ActorSystem implements AsyncDisposable {
       console.error("ringmail: the guardian's loop failed:", error)
     );
 
-    const isClosed = () => this.#closing !== null;
+    this.#shutdown = new Shutdown({
+      courier: this.#courier,
+      directory: this.#directory,
+      registry: this.#registry,
+      recoveries: this.#recoveries,
+      loop: this.#loop,
+      guardian: this.#guardian,
+      guardianMailbox: this.#guardianMailbox,
+      cutOffWorkers: () =>
+        [...this.#workers.values()].flatMap((handle) =>
+          this.#workerDied(handle, "the actor system shut down", "shutdown")
+        ),
+    });
+    const isClosed = () => this.#shutdown.begun;
     const bridgeHost: BridgeHost = {
       arena: this.#arena,
       directory: this.#directory,
@@ -581,7 +588,7 @@ export class ActorSystem implements AsyncDisposable {
     if (!(timeout >= 0 && timeout <= 0x7fff_ffff)) {
       throw new RangeError(`shutdown timeout must be from 0 to 2^31 - 1 ms, got ${timeout}`);
     }
-    return this.#closing ??= this.#shutdown(timeout);
+    return this.#shutdown.begin(timeout);
   }
 
   /** {@link shutdown} with its default timeout, for `await using`. */
@@ -589,91 +596,8 @@ export class ActorSystem implements AsyncDisposable {
     await this.shutdown();
   }
 
-  async #shutdown(timeout: number): Promise<ShutdownReport> {
-    this.#courier.refusing =
-      "the actor system is shutting down: it takes no new messages from outside its actors";
-    // What this thread sent before waits for room as long as the shutdown waits: each Stop
-    // queues behind it, and the cut-off accounts for what is left.
-    this.#courier.holdBacklogs();
-    if (this.#registry.size > 0 && timeout > 0) {
-      const drained = new Promise<void>((resolve) => this.#drained = resolve);
-      this.#registry.onEnded = (record) => this.#shutdownProgress(record);
-      // Leaves first: a parent is asked once its last child has ended.
-      for (const record of [...this.#registry.values()]) {
-        if (record.children === null || record.children.size === 0) this.#askToStop(record);
-      }
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([
-        drained,
-        new Promise<void>((resolve) => timer = setTimeout(resolve, timeout)),
-      ]);
-      clearTimeout(timer);
-      this.#drained = null;
-      this.#registry.onEnded = null;
-    }
-    const cutOff: CutOffActor[] = Array.from(
-      this.#registry.values(),
-      (record) => ({ actor: this.#registry.refOf(record), name: record.name }),
-    );
-    const dropped = this.#dropBacklogs();
-    const recoveries: Promise<void>[] = [];
-    for (const handle of [...this.#workers.values()]) {
-      recoveries.push(...this.#workerDied(handle, "the actor system shut down", "shutdown"));
-    }
-    // What was cut off is drained (as dead letters) once its threads are surely stopped;
-    // without anything cut off there is nothing to recover.
-    if (cutOff.length > 0) await Promise.all(recoveries);
-    else this.#recoveries.cancelAll();
-    for (const count of await Promise.all(dropped)) this.#undelivered += count;
-    await this.#loop.close();
-    this.#registry.announceNoMore("the actor system shut down before it started");
-    this.#guardianMailbox.close();
-    return { stopped: this.#stoppedInShutdown, cutOff, undelivered: this.#undelivered };
-  }
-
-  /**
-   * At the cut-off: closes the mailboxes of the actors still running, and makes dead letters of
-   * what this thread still had waiting for room in them.
-   * @returns how many messages each drop made dead letters of, once known.
-   */
-  #dropBacklogs(): Promise<number>[] {
-    const drops: Promise<number>[] = [];
-    for (const record of this.#registry.values()) {
-      // Retired by its Worker just now: its mailbox may already serve another actor.
-      if (this.#directory.mailbox(record.slot) === 0) continue;
-      const mailbox = this.#courier.mailbox(record.mailbox);
-      mailbox.close();
-      drops.push(this.#courier.dropBacklog(
-        mailbox,
-        "shutdown",
-        `${record.name} ended: the actor system shut down while it ran`,
-      ));
-    }
-    return drops;
-  }
-
-  /** A graceful shutdown goes on: the parent of an ended actor may now be asked to stop. */
-  #shutdownProgress(record: ActorRecord): void {
-    this.#stoppedInShutdown++;
-    const parent = record.parent;
-    if (
-      parent !== null && (parent.children === null || parent.children.size === 0) &&
-      this.#registry.of(this.#registry.refOf(parent)) === parent
-    ) {
-      this.#askToStop(parent);
-    }
-    if (this.#registry.size === 0) this.#drained?.();
-  }
-
-  #askToStop(record: ActorRecord): void {
-    if (record.stopAsked) return;
-    record.stopAsked = true;
-    // From the guardian: the shutdown refuses messages from outside the actors only.
-    this.#courier.deliver(this.#registry.refOf(record), new Stop(), this.#guardian);
-  }
-
   #checkOpen(what: string): void {
-    if (this.#closing !== null) {
+    if (this.#shutdown.begun) {
       throw new SystemClosedError(`cannot ${what}: the actor system was shut down`);
     }
   }
@@ -775,7 +699,7 @@ export class ActorSystem implements AsyncDisposable {
     const pool = this.#poolOf.get(dead);
     if (pool === undefined) return;
     this.#poolOf.delete(dead);
-    if (this.#closing !== null) return;
+    if (this.#shutdown.begun) return;
     const replacement = pool.replace(
       dead,
       reason,
@@ -913,8 +837,10 @@ export class ActorSystem implements AsyncDisposable {
             continue;
           }
           const why = `${record.name} ended: ${how}`;
-          this.#undelivered += this.#lostWithWorker(record, letterKind, why) +
-            this.#recycle(record.slot, record.generation, record.mailbox, letterKind, why);
+          this.#shutdown.undelivered(
+            this.#lostWithWorker(record, letterKind, why) +
+              this.#recycle(record.slot, record.generation, record.mailbox, letterKind, why),
+          );
         }
         const agent = handle.agent;
         this.#recycle(agent.slot, agent.generation, handle.agentMailbox.offset, null, "");
@@ -929,7 +855,7 @@ export class ActorSystem implements AsyncDisposable {
 
   /** The supervisor's decision for an actor whose Worker died; "resume" cannot apply. */
   #decideOnDeath(record: ActorRecord, inWorker: Set<ActorRecord>, error: Error): string {
-    if (this.#closing !== null) return "stop";
+    if (this.#shutdown.begun) return "stop";
     // A parent that died in the same Worker cannot supervise: its children just end.
     if (record.parent !== null && inWorker.has(record.parent)) return "stop";
     // An actor that never ran is not restarted: its start would most likely fail again.
@@ -1020,7 +946,7 @@ export class ActorSystem implements AsyncDisposable {
     if (this.#registry.of(this.#registry.refOf(record)) !== record) return; // ended meanwhile
     let worker: WorkerHandle;
     try {
-      if (this.#closing !== null) throw new SystemClosedError("the actor system shut down");
+      if (this.#shutdown.begun) throw new SystemClosedError("the actor system shut down");
       worker = record.placement.kind === "pool"
         ? this.#poolWorker(record.placement.pool)
         : this.#startWorker(true);
@@ -1116,7 +1042,7 @@ export class ActorSystem implements AsyncDisposable {
     try {
       // While a shutdown drains, actors finish their work, which may need children; after
       // it, nothing starts.
-      if (this.#closing !== null && this.#drained === null) {
+      if (this.#shutdown.begun && !this.#shutdown.draining) {
         throw new SystemClosedError("the actor system has shut down");
       }
       if (parent === undefined) throw new ActorDeadError("its parent has ended");
@@ -1160,7 +1086,7 @@ export class ActorSystem implements AsyncDisposable {
     });
     this.#registry.add(record);
     this.#start(record);
-    if (this.#drained !== null) this.#askToStop(record); // a leaf of a system shutting down
+    if (this.#shutdown.draining) this.#shutdown.askToStop(record); // a leaf of a system shutting down
   }
 
   /** A child goes `near` an actor, or where its parent would: its pool, or a Worker of its own. */

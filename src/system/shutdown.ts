@@ -1,0 +1,150 @@
+/**
+ * A graceful shutdown: the system takes no new messages from outside its actors, asks each actor
+ * to stop behind what was sent to it before — children before their parents — waits for them up
+ * to a timeout, then cuts off what is left (its Workers are terminated, what was still meant for
+ * it becomes dead letters) and reports exactly what stopped, what was cut off, and how many
+ * messages it could not deliver.
+ *
+ * @module
+ */
+
+import { type ActorRef, type ReceiveLoop, Stop } from "../actor/mod.ts";
+import type { Mailbox } from "../ring/mod.ts";
+import type { SystemCourier } from "./courier.ts";
+import type { Directory } from "./directory.ts";
+import type { CutOffActor, ShutdownReport } from "./options.ts";
+import type { Recoveries } from "./recovery.ts";
+import type { ActorRecord, Registry } from "./registry.ts";
+
+/** What a shutdown works with. */
+export interface ShutdownHost {
+  readonly courier: SystemCourier;
+  readonly directory: Directory;
+  readonly registry: Registry;
+  readonly recoveries: Recoveries;
+  readonly loop: ReceiveLoop;
+  readonly guardian: ActorRef<unknown>;
+  readonly guardianMailbox: Mailbox;
+  /** Cuts every Worker off; each returns the recovery of what it left (see WorkerDeaths). */
+  cutOffWorkers(): Promise<void>[];
+}
+
+/** The system's shutdown: not begun, draining its actors, or done (its report). */
+export class Shutdown {
+  readonly #host: ShutdownHost;
+  #report: Promise<ShutdownReport> | null = null;
+  /** Set while the actors are given time to finish: resolves once none is left. */
+  #drained: (() => void) | null = null;
+  /** Messages that became dead letters because of the shutdown. */
+  #undelivered = 0;
+  /** Actors that ended while the shutdown waited for them. */
+  #stopped = 0;
+
+  constructor(host: ShutdownHost) {
+    this.#host = host;
+  }
+
+  /** Whether the shutdown has begun: the system starts nothing new. */
+  get begun(): boolean {
+    return this.#report !== null;
+  }
+
+  /** Whether the actors are being given time to finish (they may still spawn children). */
+  get draining(): boolean {
+    return this.#drained !== null;
+  }
+
+  /** Begins the shutdown (once; later calls get the same report). */
+  begin(timeout: number): Promise<ShutdownReport> {
+    return this.#report ??= this.#run(timeout);
+  }
+
+  /** Counts messages that became dead letters because the shutdown cut their actor off. */
+  undelivered(count: number): void {
+    this.#undelivered += count;
+  }
+
+  /** Asks an actor to stop, once, from the guardian (the shutdown refuses only outsiders). */
+  askToStop(record: ActorRecord): void {
+    if (record.stopAsked) return;
+    record.stopAsked = true;
+    const registry = this.#host.registry;
+    this.#host.courier.deliver(registry.refOf(record), new Stop(), this.#host.guardian);
+  }
+
+  async #run(timeout: number): Promise<ShutdownReport> {
+    const { courier, registry, recoveries, loop } = this.#host;
+    courier.refusing =
+      "the actor system is shutting down: it takes no new messages from outside its actors";
+    // What this thread sent before waits for room as long as the shutdown waits: each Stop
+    // queues behind it, and the cut-off accounts for what is left.
+    courier.holdBacklogs();
+    if (registry.size > 0 && timeout > 0) {
+      const drained = new Promise<void>((resolve) => this.#drained = resolve);
+      registry.onEnded = (record) => this.#progress(record);
+      // Leaves first: a parent is asked once its last child has ended.
+      for (const record of [...registry.values()]) {
+        if (record.children === null || record.children.size === 0) this.askToStop(record);
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        drained,
+        new Promise<void>((resolve) => timer = setTimeout(resolve, timeout)),
+      ]);
+      clearTimeout(timer);
+      this.#drained = null;
+      registry.onEnded = null;
+    }
+    const cutOff: CutOffActor[] = Array.from(
+      registry.values(),
+      (record) => ({ actor: registry.refOf(record), name: record.name }),
+    );
+    const dropped = this.#dropBacklogs();
+    const recovered = this.#host.cutOffWorkers();
+    // What was cut off is drained (as dead letters) once its threads are surely stopped;
+    // without anything cut off there is nothing to recover.
+    if (cutOff.length > 0) await Promise.all(recovered);
+    else recoveries.cancelAll();
+    for (const count of await Promise.all(dropped)) this.#undelivered += count;
+    await loop.close();
+    registry.announceNoMore("the actor system shut down before it started");
+    this.#host.guardianMailbox.close();
+    return { stopped: this.#stopped, cutOff, undelivered: this.#undelivered };
+  }
+
+  /**
+   * At the cut-off: closes the mailboxes of the actors still running, and makes dead letters of
+   * what this thread still had waiting for room in them.
+   * @returns how many messages each drop made dead letters of, once known.
+   */
+  #dropBacklogs(): Promise<number>[] {
+    const { courier, directory, registry } = this.#host;
+    const drops: Promise<number>[] = [];
+    for (const record of registry.values()) {
+      // Retired by its Worker just now: its mailbox may already serve another actor.
+      if (directory.mailbox(record.slot) === 0) continue;
+      const mailbox = courier.mailbox(record.mailbox);
+      mailbox.close();
+      drops.push(courier.dropBacklog(
+        mailbox,
+        "shutdown",
+        `${record.name} ended: the actor system shut down while it ran`,
+      ));
+    }
+    return drops;
+  }
+
+  /** An actor ended while the actors were draining: its parent may now be asked to stop. */
+  #progress(record: ActorRecord): void {
+    this.#stopped++;
+    const registry = this.#host.registry;
+    const parent = record.parent;
+    if (
+      parent !== null && (parent.children === null || parent.children.size === 0) &&
+      registry.of(registry.refOf(parent)) === parent
+    ) {
+      this.askToStop(parent);
+    }
+    if (registry.size === 0) this.#drained?.();
+  }
+}
