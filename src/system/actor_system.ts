@@ -1,9 +1,10 @@
 /**
- * `ActorSystem`: owns the arena, the directory of actors and the Workers, spawns actors and
- * shuts everything down. It lives on the thread that made it (normally the main thread), where
- * its guardian actor collects what the Workers report; its registry keeps the family tree and
- * the watches; when a Worker dies it applies the supervisors' decisions and recovers what the
- * Worker left behind.
+ * `ActorSystem`: the face of an actor system — spawn actors, make pools, learn when one has
+ * started, kill one, listen to failures and dead letters, shut down. It lives on the thread that
+ * made it (normally the main thread) and wires the parts that do the work, each in a file of its
+ * own (see system_parts.ts): the spawner (where actors start), the Worker set and Worker deaths,
+ * the registry (family tree, watches, ends), the shutdown, the events, and the guardian — its
+ * own actor, which takes the Workers' reports.
  *
  * @module
  */
@@ -13,50 +14,21 @@ import {
   ActorRef,
   type CellHost,
   checkStrategy,
-  ChildGone,
-  type DeadLetterKind,
-  describeError,
-  Failed,
   installRefCodec,
   type MessagesOf,
-  portableError,
   ReceiveLoop,
-  Stop,
   type SupervisionStrategy,
-  Supervisor,
-  type TerminationKind,
 } from "../actor/mod.ts";
-import { nameBase } from "../codec/mod.ts";
-import { Arena, Doorbell, type Mailbox, MAX_MESSAGE, SpinPolicy } from "../ring/mod.ts";
-import { ActorPool, type PoolOptions, poolWorkers } from "./actor_pool.ts";
-import {
-  type ActorStarted,
-  type ActorStopped,
-  type DeadLetterNotice,
-  DefineClass,
-  type HandlerFailed,
-  type SpawnChild,
-  type SpawnFailed,
-  StartActor,
-  ThreadDied,
-  type ThreadDiedSeen,
-  type WorkerExited,
-} from "./control.ts";
+import { Arena, Doorbell, MAX_MESSAGE, SpinPolicy } from "../ring/mod.ts";
+import { ActorPool, type PoolOptions } from "./actor_pool.ts";
+import { isActorWorker } from "./actor_worker_flag.ts";
+import { ThreadDied } from "./control.ts";
 import { describeMessage, SEND_TIMEOUT_WORD, SystemCourier } from "./courier.ts";
 import { Directory, SlotState } from "./directory.ts";
-import { isActorWorker } from "./actor_worker_flag.ts";
-import {
-  ActorDeadError,
-  ActorKilledError,
-  SpawnError,
-  SystemClosedError,
-  SystemInWorkerError,
-  WorkerDiedError,
-} from "./errors.ts";
-import { noticeToDeadLetter, SystemEvents } from "./events.ts";
-import { Shutdown } from "./shutdown.ts";
+import { ActorDeadError, SpawnError, SystemClosedError, SystemInWorkerError } from "./errors.ts";
+import { SystemEvents } from "./events.ts";
+import { Guardian } from "./guardian.ts";
 import { type BridgeHost, INTERNALS, type SystemInternals } from "./internal.ts";
-import { Guardian, type GuardianDelegate } from "./guardian.ts";
 import { MailboxPool } from "./mailbox_pool.ts";
 import type {
   ActorFailure,
@@ -67,28 +39,20 @@ import type {
   SpawnOptions,
 } from "./options.ts";
 import { Recoveries } from "./recovery.ts";
-import {
-  type ActorRecord,
-  DEDICATED,
-  deferred,
-  NEAR,
-  newRecord,
-  type Placement,
-  Registry,
-  settleStart,
-} from "./registry.ts";
+import { deferred, newRecord, Registry, settleStart } from "./registry.ts";
+import { Shutdown } from "./shutdown.ts";
 import { checkActorClass, checkSendTimeout, encodeArguments } from "./spawn_checks.ts";
-import type { Bootstrap } from "./worker_main.ts";
-import { PoolWorkers } from "./pool_workers.ts";
-import { startWorker, stopWorker, type WorkerHandle } from "./workers.ts";
+import { Spawner } from "./spawner.ts";
+import type { SystemParts } from "./system_parts.ts";
+import { WorkerDeaths } from "./worker_deaths.ts";
+import { WorkerSet } from "./worker_set.ts";
 
 export type { ActorClass } from "../actor/mod.ts";
 import type { ActorClass } from "../actor/mod.ts";
 
-const AGENT_MAILBOX_BYTES = 1 << 16;
 const GUARDIAN_MAILBOX_BYTES = 1 << 20;
 const DEFAULT_SHUTDOWN_MS = 5000;
-/** The send timeout of the system's own mailboxes (its guardian's, its agents'). */
+/** The send timeout of the guardian's mailbox: Workers wait as long as it takes to report. */
 const FOREVER_MS = 0x7fff_ffff;
 const TOP_LEVEL: SupervisionStrategy = { onFailure: "resume" };
 
@@ -129,36 +93,15 @@ export class ActorSystem implements AsyncDisposable {
    * @ignore
    */
   readonly [INTERNALS]: SystemInternals;
-  readonly #arena: Arena;
-  readonly #directory: Directory;
-  readonly #pool: MailboxPool;
-  readonly #courier: SystemCourier;
-  readonly #doorbell: Doorbell;
-  readonly #loop: ReceiveLoop;
-  readonly #guardian: ActorRef<unknown>;
-  readonly #guardianMailbox: Mailbox;
-  readonly #threadId: number;
-  readonly #mailboxCapacity: number;
-  readonly #sendTimeout: number;
-  readonly #maxMessageBytes: number;
-  readonly #strategy: SupervisionStrategy;
-  readonly #workers = new Map<number, WorkerHandle>();
-  /** Ids of the actor classes spawned so far (what StartActor names them by), by module#name. */
-  readonly #classIds = new Map<string, number>();
-  readonly #classes: { module: string; exportName: string }[] = [];
-  readonly #registry: Registry;
-  readonly #poolPlacements = new Map<ActorPool, Placement>();
-  /** The pool of each pool Worker, to replace it when it dies. */
-  readonly #poolOf = new Map<WorkerHandle, PoolWorkers>();
-  readonly #recoveries: Recoveries;
-  readonly #events = new SystemEvents();
+  readonly #parts: SystemParts;
   readonly #threadDeathListeners = new Set<() => void>();
-  readonly #shutdown: Shutdown;
 
   /**
    * Makes a system; it starts no Worker until the first spawn.
    * @throws {RangeError} when an option is out of range.
    * @throws {TypeError} when `supervision` is malformed.
+   * @throws {SystemInWorkerError} inside a Worker of an actor system (top-level code in an
+   * actor's module).
    */
   constructor(options: ActorSystemOptions = {}) {
     if (isActorWorker()) {
@@ -169,59 +112,50 @@ export class ActorSystem implements AsyncDisposable {
       );
     }
     installRefCodec();
-    this.#mailboxCapacity = options.mailboxCapacity ?? 1 << 16;
-    this.#sendTimeout = options.sendTimeout ?? 5000;
-    if (!(this.#sendTimeout > 0)) {
-      throw new RangeError(
-        `sendTimeout must be a positive number of ms, got ${options.sendTimeout}`,
-      );
-    }
-    this.#maxMessageBytes = options.maxMessageBytes ?? 1 << 26;
-    if (
-      !(Number.isInteger(this.#maxMessageBytes) && this.#maxMessageBytes > 0 &&
-        this.#maxMessageBytes <= MAX_MESSAGE)
-    ) {
-      throw new RangeError(
-        `maxMessageBytes must be a whole number from 1 to ${MAX_MESSAGE}, got ${options.maxMessageBytes}`,
-      );
-    }
-    this.#strategy = options.supervision === undefined
-      ? TOP_LEVEL
-      : checkStrategy(options.supervision, "supervision");
-    this.#arena = Arena.create({ maxBytes: options.maxMemoryBytes ?? 1 << 30 });
-    this.#directory = Directory.create(this.#arena, (options.maxActors ?? 1 << 18) + 1);
-    this.#threadId = this.#arena.newThreadId();
-    this.#courier = new SystemCourier({
-      arena: this.#arena,
-      directory: this.#directory,
-      threadId: this.#threadId,
+    const parts = {
+      settings: checkedSettings(options),
+    } as { -readonly [K in keyof SystemParts]: SystemParts[K] };
+    this.#parts = parts;
+    const settings = parts.settings;
+    parts.arena = Arena.create({ maxBytes: options.maxMemoryBytes ?? 1 << 30 });
+    parts.directory = Directory.create(parts.arena, (options.maxActors ?? 1 << 18) + 1);
+    parts.threadId = parts.arena.newThreadId();
+    parts.courier = new SystemCourier({
+      arena: parts.arena,
+      directory: parts.directory,
+      threadId: parts.threadId,
       blocking: false,
-      sendTimeout: this.#sendTimeout,
-      maxMessageBytes: this.#maxMessageBytes,
-      describe: (slot, generation) => this.#registry.nameOf(slot, generation),
+      sendTimeout: settings.sendTimeout,
+      maxMessageBytes: settings.maxMessageBytes,
+      describe: (slot, generation) => parts.registry.nameOf(slot, generation),
     });
     // Its mailboxes are the courier's handles: one per mailbox on this thread (MailboxHandles).
-    this.#pool = new MailboxPool(this.#arena, this.#directory, this.#courier.handles);
-    this.#registry = new Registry(this.#courier, () => this.#guardian);
-    this.#recoveries = new Recoveries({
-      arena: this.#arena,
-      // A Worker whose start waits has sent nothing: no answer to wait for.
-      liveThreads: () =>
-        Array.from(this.#workers.values()).filter((w) => w.worker !== null).map((w) => w.threadId),
+    parts.pool = new MailboxPool(parts.arena, parts.directory, parts.courier.handles);
+    parts.registry = new Registry(parts.courier, () => parts.guardian);
+    parts.events = new SystemEvents();
+    if (options.onFailure) parts.events.onFailure(options.onFailure);
+    if (options.onDeadLetter) parts.events.onDeadLetter(options.onDeadLetter);
+    parts.spawner = new Spawner(parts);
+    parts.workers = new WorkerSet(parts, this);
+    parts.deaths = new WorkerDeaths(parts);
+    parts.shutdown = new Shutdown(parts);
+    parts.recoveries = new Recoveries({
+      arena: parts.arena,
+      liveThreads: () => parts.workers.startedThreads(),
       tellThreadDied: (threadId, dead) => {
-        const handle = this.#workers.get(threadId);
+        const handle = parts.workers.get(threadId);
         if (handle !== undefined) {
-          this.#courier.deliver(handle.agent, new ThreadDied(dead), this.#guardian);
+          parts.courier.deliver(handle.agent, new ThreadDied(dead), parts.guardian);
         }
       },
       threadMarkedDead: () => {
-        this.#loop.recoverStalled();
+        parts.loop.recoverStalled();
         for (const listener of this.#threadDeathListeners) listener();
       },
     });
-    this.#courier.sink = {
+    parts.courier.sink = {
       deadLetter: (target, sender, message, kind, reason) =>
-        this.#events.deadLetter({
+        parts.events.deadLetter({
           target,
           sender,
           message,
@@ -231,15 +165,12 @@ export class ActorSystem implements AsyncDisposable {
           count: 1,
         }),
     };
-    if (options.onFailure) this.#events.onFailure(options.onFailure);
-    if (options.onDeadLetter) this.#events.onDeadLetter(options.onDeadLetter);
-
-    this.#doorbell = Doorbell.create(this.#arena, this.#threadId);
+    parts.doorbell = Doorbell.create(parts.arena, parts.threadId);
     const host: CellHost = {
       deadLetter: (target, sender, message, kind, reason) =>
-        this.#courier.deadLetter(target, sender, message, kind, reason),
+        parts.courier.deadLetter(target, sender, message, kind, reason),
       handlerFailed: (cell, message, error) =>
-        this.#events.failure(
+        parts.events.failure(
           cell.self,
           cell.name,
           message instanceof Activity ? message.label : describeMessage(message),
@@ -253,50 +184,55 @@ export class ActorSystem implements AsyncDisposable {
       unwatch: () => {},
     };
     // The main thread must stay responsive: a short spin budget before parking.
-    this.#loop = new ReceiveLoop(this.#doorbell, this.#courier, host, {
+    parts.loop = new ReceiveLoop(parts.doorbell, parts.courier, host, {
       spin: new SpinPolicy({ maxSpins: 1000 }),
     });
-    this.#guardianMailbox = this.#pool.acquire({ capacity: GUARDIAN_MAILBOX_BYTES });
-    const slot = this.#directory.allocate(this.#guardianMailbox.offset, this.#threadId);
-    this.#guardian = new ActorRef(slot, this.#directory.generation(slot), 0, this.#courier);
-    this.#courier.systemSender = this.#guardian;
+    this.#startGuardian(parts);
+    this[INTERNALS] = {
+      bridgeHost: this.#bridgeHost(),
+      terminateWorkerOf: (ref) => {
+        const record = parts.registry.of(ref);
+        if (record === undefined || record.worker.dead) return false;
+        parts.deaths.died(record.worker, "it was terminated");
+        return true;
+      },
+    };
+  }
+
+  /** Starts the guardian: the system's own actor, on this thread, that Workers report to. */
+  #startGuardian(parts: { -readonly [K in keyof SystemParts]: SystemParts[K] }): void {
+    const mailbox = parts.guardianMailbox = parts.pool.acquire({
+      capacity: GUARDIAN_MAILBOX_BYTES,
+    });
+    const slot = parts.directory.allocate(mailbox.offset, parts.threadId);
+    parts.guardian = new ActorRef(slot, parts.directory.generation(slot), 0, parts.courier);
+    parts.courier.systemSender = parts.guardian;
     // Workers wait as long as it takes to report to the guardian: no report may be lost.
-    this.#guardianMailbox.setUserWord(SEND_TIMEOUT_WORD, FOREVER_MS);
-    const cell = this.#loop.createCell(this.#guardian, "guardian", this.#guardianMailbox);
-    const delegate = this.#guardianDelegate();
-    cell.start(Guardian as never, () => [delegate]);
-    this.#directory.setState(slot, SlotState.Running);
-    this.#loop.add(cell);
-    this.#loop.run().catch((error) =>
+    mailbox.setUserWord(SEND_TIMEOUT_WORD, FOREVER_MS);
+    const cell = parts.loop.createCell(parts.guardian, "guardian", mailbox);
+    cell.start(Guardian as never, () => [parts]);
+    parts.directory.setState(slot, SlotState.Running);
+    parts.loop.add(cell);
+    parts.loop.run().catch((error) =>
       console.error("ringmail: the guardian's loop failed:", error)
     );
+  }
 
-    this.#shutdown = new Shutdown({
-      courier: this.#courier,
-      directory: this.#directory,
-      registry: this.#registry,
-      recoveries: this.#recoveries,
-      loop: this.#loop,
-      guardian: this.#guardian,
-      guardianMailbox: this.#guardianMailbox,
-      cutOffWorkers: () =>
-        [...this.#workers.values()].flatMap((handle) =>
-          this.#workerDied(handle, "the actor system shut down", "shutdown")
-        ),
-    });
-    const isClosed = () => this.#shutdown.begun;
-    const bridgeHost: BridgeHost = {
-      arena: this.#arena,
-      directory: this.#directory,
-      pool: this.#pool,
-      courier: this.#courier,
-      doorbell: this.#doorbell,
+  /** What this system's Bridges use. */
+  #bridgeHost(): BridgeHost {
+    const parts = this.#parts;
+    return {
+      arena: parts.arena,
+      directory: parts.directory,
+      pool: parts.pool,
+      courier: parts.courier,
+      doorbell: parts.doorbell,
       get closed() {
-        return isClosed();
+        return parts.shutdown.begun;
       },
       watchLosses: (listener) => {
-        this.#registry.lossListeners.add(listener);
-        return () => this.#registry.lossListeners.delete(listener);
+        parts.registry.lossListeners.add(listener);
+        return () => parts.registry.lossListeners.delete(listener);
       },
       watchThreadDeaths: (listener) => {
         this.#threadDeathListeners.add(listener);
@@ -304,19 +240,10 @@ export class ActorSystem implements AsyncDisposable {
       },
       whenEnded: (ref) =>
         this.#unannounced(ref)
-          ? this.#registry.whenAnnounced(ref).then(() => this.#registry.whenEnded(ref))
-          : this.#registry.whenEnded(ref),
-      nameOf: (ref) => this.#registry.nameOf(ref.slot, ref.generation) ?? "actor",
-      timers: this.#loop.timers,
-    };
-    this[INTERNALS] = {
-      bridgeHost,
-      terminateWorkerOf: (ref) => {
-        const record = this.#registry.of(ref);
-        if (record === undefined || record.worker.dead) return false;
-        this.#workerDied(record.worker, "it was terminated");
-        return true;
-      },
+          ? parts.registry.whenAnnounced(ref).then(() => parts.registry.whenEnded(ref))
+          : parts.registry.whenEnded(ref),
+      nameOf: (ref) => parts.registry.nameOf(ref.slot, ref.generation) ?? "actor",
+      timers: parts.loop.timers,
     };
   }
 
@@ -357,19 +284,19 @@ export class ActorSystem implements AsyncDisposable {
     ...args: ConstructorParameters<C>
   ): ActorRef<MessagesOf<InstanceType<C>>> {
     this.#checkOpen("spawn");
+    const { courier, registry, settings, spawner } = this.#parts;
     const module = checkActorClass(actorClass);
     const name = options.name ?? actorClass.name;
-    const encodedArgs = encodeArguments(name, args, this.#courier);
+    const encodedArgs = encodeArguments(name, args, courier);
     const sendTimeout = checkSendTimeout(options.sendTimeout ?? 0);
     const capacity = options.mailboxCapacity ?? options.pool?.mailboxCapacity ??
-      this.#mailboxCapacity;
-    const { mailbox, slot, generation } = this.#claim(capacity, 0);
-    let worker: WorkerHandle;
-    let placement: Placement;
+      settings.mailboxCapacity;
+    const { mailbox, slot, generation } = spawner.claim(capacity, 0);
+    let placed;
     try {
-      [worker, placement] = this.#placement(options);
+      placed = spawner.place(options);
     } catch (error) {
-      this.#unclaim(slot, mailbox);
+      spawner.unclaim(slot, mailbox);
       throw error;
     }
     // A fresh or reopened mailbox's words are 0: the system's default.
@@ -379,16 +306,16 @@ export class ActorSystem implements AsyncDisposable {
       generation,
       name,
       mailbox: mailbox.offset,
-      worker,
-      classId: this.#classIdOf(module, actorClass.name),
+      worker: placed[0],
+      classId: spawner.classIdOf(module, actorClass.name),
       args: encodedArgs,
       parent: null,
-      strategy: this.#strategy,
-      placement,
+      strategy: settings.strategy,
+      placement: placed[1],
     });
-    this.#registry.add(record);
-    this.#start(record);
-    const ref = new ActorRef(slot, generation, 0, this.#courier);
+    registry.add(record);
+    spawner.start(record);
+    const ref = new ActorRef(slot, generation, 0, courier);
     // The courier's own handle (the pool's are the courier's): every ref to this actor on this
     // thread sends through it, and waits for room in the same backlog.
     ref.mailboxCache = mailbox;
@@ -418,16 +345,7 @@ export class ActorSystem implements AsyncDisposable {
       throw new RangeError(`batch must be a positive whole number, got ${options.batch}`);
     }
     const capacity = options.mailboxCapacity ?? 1024;
-    const workers: WorkerHandle[] = [];
-    try {
-      for (let i = 0; i < size; i++) workers.push(this.#startWorker(false, batch));
-    } catch (error) {
-      for (const worker of workers) this.#workerDied(worker, "its pool could not be created");
-      throw error;
-    }
-    const pool = new PoolWorkers(batch, workers);
-    for (const worker of workers) this.#poolOf.set(worker, pool);
-    return new ActorPool(this, pool, capacity);
+    return new ActorPool(this, this.#parts.workers.startPool(size, batch), capacity);
   }
 
   /**
@@ -437,10 +355,10 @@ export class ActorSystem implements AsyncDisposable {
    * @throws {ActorDeadError} when the ref is not an actor this system is starting or running.
    */
   started(ref: ActorRef<unknown>): Promise<void> {
-    const record = ref.courier === this.#courier ? this.#registry.of(ref) : undefined;
+    const record = ref.courier === this.#parts.courier ? this.#parts.registry.of(ref) : undefined;
     if (record === undefined) {
       if (this.#unannounced(ref)) {
-        return this.#registry.whenAnnounced(ref).then((known) =>
+        return this.#parts.registry.whenAnnounced(ref).then((known) =>
           typeof known === "string" ? Promise.reject(new SpawnError(known)) : this.started(ref)
         );
       }
@@ -451,9 +369,9 @@ export class ActorSystem implements AsyncDisposable {
       if (record.outcome === true) record.started.resolve();
       else if (record.outcome !== null) record.started.reject(record.outcome);
       else if (
-        !this.#directory.transition(ref.slot, SlotState.Starting, SlotState.StartAwaited) &&
-        this.#directory.generation(ref.slot) === ref.generation &&
-        this.#directory.state(ref.slot) === SlotState.Running
+        !this.#parts.directory.transition(ref.slot, SlotState.Starting, SlotState.StartAwaited) &&
+        this.#parts.directory.generation(ref.slot) === ref.generation &&
+        this.#parts.directory.state(ref.slot) === SlotState.Running
       ) {
         // It started before we asked: its worker saw no one waiting, and reported nothing.
         settleStart(record, true);
@@ -512,17 +430,22 @@ export class ActorSystem implements AsyncDisposable {
    * ```
    */
   kill(ref: ActorRef<unknown>, reason = "system.kill was called"): boolean {
-    const record = ref.courier === this.#courier ? this.#registry.of(ref) : undefined;
+    const record = ref.courier === this.#parts.courier ? this.#parts.registry.of(ref) : undefined;
     if (record === undefined) {
       if (!this.#unannounced(ref)) return false;
       // A child its parent's Worker has just made: killed once the system hears of it.
-      this.#registry.whenAnnounced(ref).then((known) => {
+      this.#parts.registry.whenAnnounced(ref).then((known) => {
         if (typeof known !== "string") this.kill(ref, reason);
       });
       return true;
     }
     if (record.worker.dead) return false;
-    this.#workerDied(record.worker, `${record.name} was killed: ${reason}`, "worker-died", record);
+    this.#parts.deaths.died(
+      record.worker,
+      `${record.name} was killed: ${reason}`,
+      "worker-died",
+      record,
+    );
     return true;
   }
 
@@ -534,10 +457,11 @@ export class ActorSystem implements AsyncDisposable {
    */
   #unannounced(ref: ActorRef<unknown>): boolean {
     const slot = ref.slot;
-    return ref.courier === this.#courier && slot > 0 && slot < this.#directory.capacity &&
-      this.#registry.of(ref) === undefined &&
-      this.#directory.generation(slot) === ref.generation &&
-      this.#directory.state(slot) === SlotState.Starting;
+    return ref.courier === this.#parts.courier && slot > 0 &&
+      slot < this.#parts.directory.capacity &&
+      this.#parts.registry.of(ref) === undefined &&
+      this.#parts.directory.generation(slot) === ref.generation &&
+      this.#parts.directory.state(slot) === SlotState.Starting;
   }
 
   /**
@@ -545,7 +469,7 @@ export class ActorSystem implements AsyncDisposable {
    * @param listener called once per failure, on this thread.
    */
   onFailure(listener: (failure: ActorFailure) => void): () => void {
-    return this.#events.onFailure(listener);
+    return this.#parts.events.onFailure(listener);
   }
 
   /**
@@ -555,17 +479,17 @@ export class ActorSystem implements AsyncDisposable {
    * @param listener called once per dead letter reported, on this thread.
    */
   onDeadLetter(listener: (deadLetter: DeadLetter) => void): () => void {
-    return this.#events.onDeadLetter(listener);
+    return this.#parts.events.onDeadLetter(listener);
   }
 
   /** How many messages were not handled so far (by every thread of the system). */
   get deadLetters(): number {
-    return this.#directory.deadLetters;
+    return this.#parts.directory.deadLetters;
   }
 
   /** How many Workers are running. */
   get workerCount(): number {
-    return this.#workers.size;
+    return this.#parts.workers.size;
   }
 
   /**
@@ -588,7 +512,7 @@ export class ActorSystem implements AsyncDisposable {
     if (!(timeout >= 0 && timeout <= 0x7fff_ffff)) {
       throw new RangeError(`shutdown timeout must be from 0 to 2^31 - 1 ms, got ${timeout}`);
     }
-    return this.#shutdown.begin(timeout);
+    return this.#parts.shutdown.begin(timeout);
   }
 
   /** {@link shutdown} with its default timeout, for `await using`. */
@@ -597,510 +521,32 @@ export class ActorSystem implements AsyncDisposable {
   }
 
   #checkOpen(what: string): void {
-    if (this.#shutdown.begun) {
+    if (this.#parts.shutdown.begun) {
       throw new SystemClosedError(`cannot ${what}: the actor system was shut down`);
     }
   }
+}
 
-  /** A mailbox and a slot for a new actor (or agent); nothing is left taken if it fails. */
-  #claim(capacity: number, owner: number): { mailbox: Mailbox; slot: number; generation: number } {
-    const mailbox = this.#pool.acquire({ capacity });
-    try {
-      const slot = this.#directory.allocate(mailbox.offset, owner);
-      return { mailbox, slot, generation: this.#directory.generation(slot) };
-    } catch (error) {
-      mailbox.close();
-      this.#pool.release(mailbox);
-      throw error;
-    }
+/** The options the system's parts need, checked. */
+function checkedSettings(options: ActorSystemOptions) {
+  const sendTimeout = options.sendTimeout ?? 5000;
+  if (!(sendTimeout > 0)) {
+    throw new RangeError(`sendTimeout must be a positive number of ms, got ${options.sendTimeout}`);
   }
-
-  /** Gives back what {@link #claim} took, when nothing was started with it. */
-  #unclaim(slot: number, mailbox: Mailbox): void {
-    this.#directory.free(slot);
-    mailbox.close();
-    this.#pool.release(mailbox);
-  }
-
-  /** The id of the actor class `exportName` of `module`. */
-  #classIdOf(module: string, exportName: string): number {
-    const key = `${exportName} ${module}`;
-    let id = this.#classIds.get(key);
-    if (id === undefined) {
-      this.#classes.push({ module, exportName });
-      this.#classIds.set(key, id = this.#classes.length);
-    }
-    return id;
-  }
-
-  /** Asks the record's worker to start it, defining its class there first if need be. */
-  #start(record: ActorRecord): void {
-    const worker = record.worker;
-    if (!worker.classes.has(record.classId)) {
-      worker.classes.add(record.classId);
-      const { module, exportName } = this.#classes[record.classId - 1];
-      this.#courier.deliver(
-        worker.agent,
-        new DefineClass(record.classId, module, exportName),
-        this.#guardian,
-      );
-    }
-    this.#directory.setOwner(record.slot, worker.threadId);
-    const className = this.#classes[record.classId - 1].exportName;
-    this.#courier.deliver(
-      worker.agent,
-      new StartActor(
-        record.slot,
-        record.generation,
-        record.mailbox,
-        record.classId,
-        record.name === className ? "" : record.name,
-        record.args,
-        record.parent === null ? null : this.#registry.refOf(record.parent),
-        // The system's own strategy is in every Worker already: not written per actor.
-        record.strategy === this.#strategy ? null : record.strategy,
-      ),
-      this.#guardian,
+  const maxMessageBytes = options.maxMessageBytes ?? 1 << 26;
+  if (
+    !(Number.isInteger(maxMessageBytes) && maxMessageBytes > 0 && maxMessageBytes <= MAX_MESSAGE)
+  ) {
+    throw new RangeError(
+      `maxMessageBytes must be a whole number from 1 to ${MAX_MESSAGE}, got ${options.maxMessageBytes}`,
     );
   }
-
-  /** Which Worker a new actor goes to, and how it was placed. */
-  #placement(options: SpawnOptions): [WorkerHandle, Placement] {
-    if (options.near !== undefined) {
-      const near = this.#registry.of(options.near as ActorRef<unknown>);
-      if (near === undefined || near.worker.dead) {
-        throw new ActorDeadError(`cannot place an actor near ${options.near}: it is not running`);
-      }
-      return [near.worker, NEAR];
-    }
-    if (options.pool !== undefined) {
-      return [this.#poolWorker(options.pool), this.#poolPlacement(options.pool)];
-    }
-    return [this.#startWorker(true), DEDICATED];
-  }
-
-  /** One placement object per pool: records of a pool's 100k actors share it. */
-  #poolPlacement(pool: ActorPool): Placement {
-    let placement = this.#poolPlacements.get(pool);
-    if (placement === undefined) this.#poolPlacements.set(pool, placement = { kind: "pool", pool });
-    return placement;
-  }
-
-  /**
-   * The next Worker of `pool`, round-robin.
-   * @throws {PoolFailedError} once the pool gave up on its Workers.
-   */
-  #poolWorker(pool: ActorPool): WorkerHandle {
-    return poolWorkers(pool, this).next();
-  }
-
-  /** A dead pool Worker's replacement, in its place (see pool_workers.ts). */
-  #heal(dead: WorkerHandle, reason: string, deliberate: boolean): void {
-    const pool = this.#poolOf.get(dead);
-    if (pool === undefined) return;
-    this.#poolOf.delete(dead);
-    if (this.#shutdown.begun) return;
-    const replacement = pool.replace(
-      dead,
-      reason,
-      deliberate,
-      (delayMs) => this.#startWorker(false, pool.batch, delayMs),
-    );
-    if (replacement !== null) this.#poolOf.set(replacement, pool);
-  }
-
-  #startWorker(dedicated: boolean, batch = 64, delayMs = 0): WorkerHandle {
-    const threadId = this.#arena.newThreadId();
-    const { mailbox: agentMailbox, slot: agentSlot, generation } = this.#claim(
-      AGENT_MAILBOX_BYTES,
-      threadId,
-    );
-    this.#directory.setState(agentSlot, SlotState.Running);
-    agentMailbox.setUserWord(SEND_TIMEOUT_WORD, FOREVER_MS);
-    const agent = new ActorRef(agentSlot, generation, 0, this.#courier);
-    const boot: Bootstrap = {
-      arena: this.#arena.buffer,
-      directory: this.#directory.offset,
-      threadId,
-      agentSlot,
-      agentGeneration: generation,
-      agentMailbox: agentMailbox.offset,
-      guardianSlot: this.#guardian.slot,
-      guardianGeneration: this.#guardian.generation,
-      sendTimeout: this.#sendTimeout,
-      maxMessageBytes: this.#maxMessageBytes,
-      mailboxCapacity: this.#mailboxCapacity,
-      batch,
-      dedicated,
-      supervision: this.#strategy,
-      nameBase: nameBase(),
-    };
-    let handle: WorkerHandle;
-    try {
-      handle = startWorker(boot, agent, agentMailbox, {
-        died: (dead, reason) => this.#workerDied(dead, reason),
-      }, delayMs);
-    } catch (error) {
-      this.#unclaim(agentSlot, agentMailbox);
-      throw error;
-    }
-    this.#workers.set(threadId, handle);
-    return handle;
-  }
-
-  /**
-   * A Worker is gone (it died, or the system is cutting it off): it is terminated, and each of
-   * its actors either ends (watchers, parents and calls hear of it at once) or, if its
-   * supervisor says so, is restarted in another Worker once the dead one's leftovers are safe
-   * to touch (see recovery.ts).
-   * @param killed the actor `system.kill` was called for (its supervisor decides on an
-   * ActorKilledError, and it ends as "killed"); its Worker's other actors died with it.
-   * @returns the recovery under way (none if the Worker was already gone).
-   */
-  #workerDied(
-    handle: WorkerHandle,
-    reason: string,
-    kind: TerminationKind = "worker-died",
-    killed: ActorRecord | null = null,
-  ): Promise<void>[] {
-    if (handle.dead) return [];
-    handle.dead = true;
-    stopWorker(handle);
-    this.#workers.delete(handle.threadId);
-    this.#heal(handle, reason, killed !== null);
-    this.#recoveries.threadGone(handle.threadId);
-    this.#directory.setState(handle.agent.slot, SlotState.Dead);
-    handle.agentMailbox.close();
-
-    const dying = [...handle.actors].map((slot) => this.#registry.at(slot)!);
-    const inWorker = new Set(dying);
-    const error = new WorkerDiedError(`its Worker died: ${reason}`);
-    const killError = killed === null ? null : new ActorKilledError(reason);
-    const restarting: ActorRecord[] = [];
-    const ending: ActorRecord[] = [];
-    for (const record of dying) {
-      const cause = record === killed ? killError! : error;
-      const directive = kind === "worker-died"
-        ? this.#decideOnDeath(record, inWorker, cause)
-        : "stop";
-      if (directive === "restart") {
-        restarting.push(record);
-        // Its mailbox stays open: messages wait for the new instance.
-        this.#directory.setState(record.slot, SlotState.Starting);
-        this.#registry.lost(
-          record,
-          record === killed
-            ? `${reason}; it is being restarted`
-            : `${record.name} lost its Worker (${reason}); it is being restarted`,
-        );
-        if (record.children !== null) {
-          for (const child of record.children) {
-            if (!inWorker.has(child)) {
-              this.#courier.deliver(this.#registry.refOf(child), new Stop(), this.#guardian);
-            }
-          }
-        }
-      } else {
-        ending.push(record);
-        // An actor that stopped just before its Worker died was retired there: its mailbox may
-        // already serve another actor.
-        if (this.#directory.mailbox(record.slot) === 0) continue;
-        this.#directory.setState(record.slot, SlotState.Dead);
-        // Releases senders blocked on a full mailbox; later sends are dead letters.
-        this.#courier.mailbox(record.mailbox).close();
-        if (directive === "escalate" && record.parent !== null && !inWorker.has(record.parent)) {
-          const failed = new Failed(this.#registry.refOf(record), portableError(cause));
-          this.#courier.deliver(this.#registry.refOf(record.parent), failed, this.#guardian);
-        }
-      }
-    }
-    const how = kind === "shutdown"
-      ? "the actor system shut down while it ran"
-      : `its Worker died: ${reason}`;
-    this.#registry.endAll(
-      ending.map((record) =>
-        record === killed ? { record, kind: "killed", reason, error: portableError(killError) } : {
-          record,
-          kind,
-          reason: `${record.name} ended: ${how}`,
-          error: kind === "shutdown" ? null : portableError(error),
-        }
-      ),
-    );
-    const letterKind = kind === "shutdown" ? "shutdown" : "worker-died";
-    return [
-      this.#recoveries.begin(handle.threadId, () => {
-        for (const record of ending) {
-          if (this.#directory.mailbox(record.slot) === 0) {
-            // Retired by its Worker before it died (see above): only the slot is left.
-            this.#directory.free(record.slot);
-            continue;
-          }
-          const why = `${record.name} ended: ${how}`;
-          this.#shutdown.undelivered(
-            this.#lostWithWorker(record, letterKind, why) +
-              this.#recycle(record.slot, record.generation, record.mailbox, letterKind, why),
-          );
-        }
-        const agent = handle.agent;
-        this.#recycle(agent.slot, agent.generation, handle.agentMailbox.offset, null, "");
-        for (const record of restarting) {
-          // Its mailbox goes on, but what the dead Worker held for it died there.
-          this.#lostWithWorker(record, "worker-died", `${record.name} lost its Worker (${reason})`);
-          this.#respawn(record, reason);
-        }
-      }),
-    ];
-  }
-
-  /** The supervisor's decision for an actor whose Worker died; "resume" cannot apply. */
-  #decideOnDeath(record: ActorRecord, inWorker: Set<ActorRecord>, error: Error): string {
-    if (this.#shutdown.begun) return "stop";
-    // A parent that died in the same Worker cannot supervise: its children just end.
-    if (record.parent !== null && inWorker.has(record.parent)) return "stop";
-    // An actor that never ran is not restarted: its start would most likely fail again.
-    if (this.#directory.state(record.slot) !== SlotState.Running) return "stop";
-    const directive = (record.supervisor ??= new Supervisor(record.strategy)).decide(error);
-    return directive === "resume" ? "stop" : directive;
-  }
-
-  /**
-   * Drains a dead Worker's mailbox on this thread (as dead letters of `kind`, or silently for
-   * `null`), then recycles it and frees its slot.
-   * @returns how many messages were drained.
-   */
-  #recycle(
-    slot: number,
-    generation: number,
-    offset: number,
-    kind: DeadLetterKind | null,
-    reason: string,
-  ): number {
-    const mailbox = this.#courier.mailbox(offset);
-    mailbox.close();
-    let drained = 0;
-    if (kind === null) {
-      if (!mailbox.bound) mailbox.bindReceiver(this.#doorbell);
-      while (mailbox.read() >= 0) mailbox.release();
-    } else {
-      const target = new ActorRef(slot, generation, 0, this.#courier);
-      // The system's own Stop (a shutdown's, an orphan's) was no one's message.
-      drained = this.#loop.drainDeadLetters(
-        mailbox,
-        target,
-        kind,
-        reason,
-        (message, sender) => message instanceof Stop && sender?.equals(this.#guardian) === true,
-      );
-    }
-    mailbox.unbind();
-    this.#pool.release(mailbox);
-    this.#directory.free(slot);
-    return drained;
-  }
-
-  /**
-   * Counts as dead letters the messages a dead Worker held for an actor of it outside its
-   * mailbox's ring (sent between its actors: local mail, a backlog for a full ring; see
-   * Mailbox.heldIndex), which died with it: one report for all of them, since they cannot be
-   * read back. Only once the Worker is surely stopped (see recovery.ts): its plain stores of the
-   * counts are final then, and no live thread holds any for that mailbox.
-   * @returns how many there were.
-   */
-  #lostWithWorker(record: ActorRecord, kind: DeadLetterKind, reason: string): number {
-    const mailbox = this.#courier.mailbox(record.mailbox);
-    const held = mailbox.held;
-    mailbox.clearHeld();
-    if (held === 0) return 0;
-    this.#directory.countDeadLetter(held);
-    this.#events.deadLetter({
-      target: this.#registry.refOf(record),
-      sender: null,
-      message: undefined,
-      messageClass: "messages between actors of its Worker",
-      kind,
-      reason: `${reason}; ${held} message${held === 1 ? "" : "s"} from actors of its own ` +
-        `Worker were lost with it`,
-      count: held,
-    });
-    return held;
-  }
-
-  /** Starts an actor that never started in the Worker it was sent to in a new one. */
-  #replace(record: ActorRecord): void {
-    try {
-      this.#registry.move(record, this.#startWorker(true));
-    } catch (error) {
-      const why = `${record.name} could not be started: ${describeError(error)}`;
-      this.#directory.setState(record.slot, SlotState.Dead);
-      this.#courier.mailbox(record.mailbox).close();
-      this.#registry.endAll([{ record, kind: "start-failed", reason: why, error: null }]);
-      this.#recycle(record.slot, record.generation, record.mailbox, "start-failed", why);
-      return;
-    }
-    this.#start(record);
-  }
-
-  /** Starts an actor whose Worker died again, behind the same ref and mailbox. */
-  #respawn(record: ActorRecord, reason: string): void {
-    if (this.#registry.of(this.#registry.refOf(record)) !== record) return; // ended meanwhile
-    let worker: WorkerHandle;
-    try {
-      if (this.#shutdown.begun) throw new SystemClosedError("the actor system shut down");
-      worker = record.placement.kind === "pool"
-        ? this.#poolWorker(record.placement.pool)
-        : this.#startWorker(true);
-    } catch (error) {
-      this.#directory.setState(record.slot, SlotState.Dead);
-      this.#courier.mailbox(record.mailbox).close();
-      const why = `${record.name} could not be restarted after its Worker died (${reason}): ` +
-        (error instanceof Error ? error.message : String(error));
-      this.#registry.endAll([{ record, kind: "worker-died", reason: why, error: null }]);
-      this.#recycle(record.slot, record.generation, record.mailbox, "worker-died", why);
-      return;
-    }
-    // Its mailbox still names the dead Worker's doorbell as its receiver: with none named,
-    // a sender on the new Worker does not block on it (that Worker has to start the actor).
-    this.#courier.mailbox(record.mailbox).unbind();
-    this.#registry.move(record, worker);
-    this.#start(record);
-  }
-
-  #guardianDelegate(): GuardianDelegate {
-    return {
-      actorStarted: (report: ActorStarted) => {
-        const record = this.#registry.get(report.slot, report.generation);
-        if (record !== undefined) settleStart(record, true);
-      },
-      spawnFailed: (report: SpawnFailed) => {
-        const record = this.#registry.get(report.slot, report.generation);
-        if (record === undefined) return;
-        const error = new SpawnError(report.error.message, { cause: report.error });
-        error.stack = report.error.stack;
-        settleStart(record, error);
-        this.#events.failure(null, record.name, "spawn", error);
-        // Its worker retired its mailbox (and ends itself if it was the actor's own).
-        this.#registry.endAll([{
-          record,
-          kind: "start-failed",
-          reason: `${record.name} failed to start: ${error.message}`,
-          error: portableError(error),
-        }]);
-        this.#directory.free(record.slot);
-      },
-      actorStopped: (report: ActorStopped) => {
-        const record = this.#registry.get(report.slot, report.generation);
-        if (record === undefined) return;
-        // A Stop from the shutdown came from the guardian, whose name the worker does not know.
-        const reason = record.stopAsked && report.kind === "stopped"
-          ? `${record.name} was stopped by the actor system's shutdown`
-          : report.reason;
-        if (report.kind === "start-failed") {
-          // Its preStart failed, and its supervisor did not restart it into a working one.
-          settleStart(record, new SpawnError(reason, { cause: report.error }));
-        }
-        this.#registry.endAll([{ record, kind: report.kind, reason, error: report.error }]);
-        // Its Worker retired its mailbox; the slot may be reused now that the record is gone.
-        this.#directory.free(record.slot);
-      },
-      handlerFailed: (report: HandlerFailed) => {
-        this.#events.failure(report.actor, report.actorName, report.messageClass, report.error);
-      },
-      deadLetter: (report: DeadLetterNotice) =>
-        this.#events.deadLetter(noticeToDeadLetter(report, this.#courier)),
-      workerExited: (report: WorkerExited) => {
-        const handle = this.#workers.get(report.threadId);
-        if (handle === undefined) return;
-        if (report.died !== "") {
-          this.#workerDied(handle, report.died);
-          return;
-        }
-        // It closed itself after handing back its mailboxes; its agent's slot is ours to free.
-        this.#directory.free(handle.agent.slot);
-        handle.dead = true;
-        stopWorker(handle);
-        this.#workers.delete(report.threadId);
-        this.#recoveries.threadGone(report.threadId);
-        // Actors placed `near` its last actor while it was ending never started there: they
-        // start in a Worker of their own instead.
-        for (const slot of [...handle.actors]) this.#replace(this.#registry.at(slot)!);
-      },
-      spawnChild: (request: SpawnChild) => this.#spawnChild(request),
-      watch: (request) => this.#registry.watch(request.watcher!, request.target!),
-      unwatch: (request) => this.#registry.unwatch(request.watcher!, request.target!),
-      threadDiedSeen: (report: ThreadDiedSeen) =>
-        this.#recoveries.answered(report.threadId, report.seenBy),
-    };
-  }
-
-  /** An actor spawned a child: its worker took the slot and mailbox; place and start it. */
-  #spawnChild(request: SpawnChild): void {
-    const parent = this.#registry.of(request.parent);
-    const name = request.name || request.exportName;
-    let worker: WorkerHandle;
-    let placement: Placement;
-    try {
-      // While a shutdown drains, actors finish their work, which may need children; after
-      // it, nothing starts.
-      if (this.#shutdown.begun && !this.#shutdown.draining) {
-        throw new SystemClosedError("the actor system has shut down");
-      }
-      if (parent === undefined) throw new ActorDeadError("its parent has ended");
-      [worker, placement] = this.#childPlacement(parent, request.near);
-    } catch (error) {
-      // It never starts: its parent (if alive) and calls to it hear of it as of any end.
-      const why = `${name} could not be started: ${
-        error instanceof Error ? error.message : String(error)
-      }`;
-      this.#directory.setState(request.slot, SlotState.Dead);
-      this.#courier.mailbox(request.mailbox).close();
-      for (const listener of this.#registry.lossListeners) {
-        listener(request.slot, request.generation, why);
-      }
-      this.#registry.neverStarted(
-        new ActorRef(request.slot, request.generation, 0, this.#courier),
-        name,
-        why,
-      );
-      if (parent !== undefined) {
-        this.#courier.deliver(
-          request.parent!,
-          new ChildGone(new ActorRef(request.slot, request.generation, 0, this.#courier)),
-          this.#guardian,
-        );
-      }
-      this.#recycle(request.slot, request.generation, request.mailbox, "start-failed", why);
-      return;
-    }
-    const record = newRecord({
-      slot: request.slot,
-      generation: request.generation,
-      name,
-      mailbox: request.mailbox,
-      worker,
-      classId: this.#classIdOf(request.module, request.exportName),
-      args: request.args,
-      parent,
-      strategy: request.strategy,
-      placement,
-    });
-    this.#registry.add(record);
-    this.#start(record);
-    if (this.#shutdown.draining) this.#shutdown.askToStop(record); // a leaf of a system shutting down
-  }
-
-  /** A child goes `near` an actor, or where its parent would: its pool, or a Worker of its own. */
-  #childPlacement(parent: ActorRecord, near: ActorRef<unknown> | null): [WorkerHandle, Placement] {
-    if (near !== null) {
-      const neighbour = this.#registry.of(near);
-      if (neighbour === undefined || neighbour.worker.dead) {
-        throw new ActorDeadError(`cannot place it near ${near}: that actor is not running`);
-      }
-      return [neighbour.worker, NEAR];
-    }
-    if (parent.placement.kind === "pool") {
-      return [this.#poolWorker(parent.placement.pool), parent.placement];
-    }
-    return [this.#startWorker(true), DEDICATED];
-  }
+  return {
+    mailboxCapacity: options.mailboxCapacity ?? 1 << 16,
+    sendTimeout,
+    maxMessageBytes,
+    strategy: options.supervision === undefined
+      ? TOP_LEVEL
+      : checkStrategy(options.supervision, "supervision"),
+  };
 }

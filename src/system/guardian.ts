@@ -1,12 +1,13 @@
 /**
  * The guardian: the actor system's own actor on the main thread. Workers report to it — an actor
  * started or failed to, stopped, a handler threw, a message became a dead letter, an actor
- * spawned a child or watches another, a Worker ended — and it passes each report to the system.
+ * spawned a child or watches another, a Worker ended — and it acts on each report with the
+ * system's parts: the registry, the spawner, Worker deaths, the events.
  *
  * @module
  */
 
-import { Actor, handles, Stopped } from "../actor/mod.ts";
+import { Actor, handles, portableError, Stopped } from "../actor/mod.ts";
 import {
   ActorStarted,
   ActorStopped,
@@ -19,20 +20,10 @@ import {
   Watch,
   WorkerExited,
 } from "./control.ts";
-
-/** What the guardian reports to: the actor system. */
-export interface GuardianDelegate {
-  actorStarted(report: ActorStarted): void;
-  spawnFailed(report: SpawnFailed): void;
-  actorStopped(report: ActorStopped): void;
-  handlerFailed(report: HandlerFailed): void;
-  deadLetter(report: DeadLetterNotice): void;
-  workerExited(report: WorkerExited): void;
-  spawnChild(request: SpawnChild): void;
-  watch(request: Watch): void;
-  unwatch(request: Unwatch): void;
-  threadDiedSeen(report: ThreadDiedSeen): void;
-}
+import { SpawnError } from "./errors.ts";
+import { noticeToDeadLetter } from "./events.ts";
+import { settleStart } from "./registry.ts";
+import type { SystemParts } from "./system_parts.ts";
 
 type Report =
   | ActorStarted
@@ -49,61 +40,96 @@ type Report =
 
 /** The main thread's control actor. */
 export class Guardian extends Actor<Report> {
-  readonly #delegate: GuardianDelegate;
+  readonly #parts: SystemParts;
 
-  constructor(delegate: GuardianDelegate) {
+  constructor(parts: SystemParts) {
     super();
-    this.#delegate = delegate;
+    this.#parts = parts;
   }
 
+  /** An actor someone waits on has started. */
   @handles(ActorStarted)
   onActorStarted(report: ActorStarted): void {
-    this.#delegate.actorStarted(report);
+    const record = this.#parts.registry.get(report.slot, report.generation);
+    if (record !== undefined) settleStart(record, true);
   }
 
+  /** An actor could not be started in its Worker (module, class or constructor). */
   @handles(SpawnFailed)
   onSpawnFailed(report: SpawnFailed): void {
-    this.#delegate.spawnFailed(report);
+    const { directory, events, registry } = this.#parts;
+    const record = registry.get(report.slot, report.generation);
+    if (record === undefined) return;
+    const error = new SpawnError(report.error.message, { cause: report.error });
+    error.stack = report.error.stack;
+    settleStart(record, error);
+    events.failure(null, record.name, "spawn", error);
+    // Its worker retired its mailbox (and ends itself if it was the actor's own).
+    registry.endAll([{
+      record,
+      kind: "start-failed",
+      reason: `${record.name} failed to start: ${error.message}`,
+      error: portableError(error),
+    }]);
+    directory.free(record.slot);
   }
 
+  /** An actor stopped (or failed for good) in its Worker, which retired its mailbox. */
   @handles(ActorStopped)
   onActorStopped(report: ActorStopped): void {
-    this.#delegate.actorStopped(report);
+    const { directory, registry } = this.#parts;
+    const record = registry.get(report.slot, report.generation);
+    if (record === undefined) return;
+    // A Stop from the shutdown came from the guardian, whose name the worker does not know.
+    const reason = record.stopAsked && report.kind === "stopped"
+      ? `${record.name} was stopped by the actor system's shutdown`
+      : report.reason;
+    if (report.kind === "start-failed") {
+      // Its preStart failed, and its supervisor did not restart it into a working one.
+      settleStart(record, new SpawnError(reason, { cause: report.error }));
+    }
+    registry.endAll([{ record, kind: report.kind, reason, error: report.error }]);
+    // The slot may be reused now that the record is gone.
+    directory.free(record.slot);
   }
 
   @handles(HandlerFailed)
   onHandlerFailed(report: HandlerFailed): void {
-    this.#delegate.handlerFailed(report);
+    this.#parts.events.failure(report.actor, report.actorName, report.messageClass, report.error);
   }
 
   @handles(DeadLetterNotice)
   onDeadLetter(report: DeadLetterNotice): void {
-    this.#delegate.deadLetter(report);
+    this.#parts.events.deadLetter(noticeToDeadLetter(report, this.#parts.courier));
   }
 
+  /** A Worker ended: it died (an uncaught error, an exit), or closed itself, done. */
   @handles(WorkerExited)
   onWorkerExited(report: WorkerExited): void {
-    this.#delegate.workerExited(report);
+    const handle = this.#parts.workers.get(report.threadId);
+    if (handle === undefined) return;
+    if (report.died !== "") this.#parts.deaths.died(handle, report.died);
+    else this.#parts.deaths.ended(handle);
   }
 
   @handles(SpawnChild)
   onSpawnChild(request: SpawnChild): void {
-    this.#delegate.spawnChild(request);
+    this.#parts.spawner.spawnChild(request);
   }
 
   @handles(Watch)
   onWatch(request: Watch): void {
-    this.#delegate.watch(request);
+    this.#parts.registry.watch(request.watcher!, request.target!);
   }
 
   @handles(Unwatch)
   onUnwatch(request: Unwatch): void {
-    this.#delegate.unwatch(request);
+    this.#parts.registry.unwatch(request.watcher!, request.target!);
   }
 
   @handles(ThreadDiedSeen)
   onThreadDiedSeen(report: ThreadDiedSeen): void {
-    this.#delegate.threadDiedSeen(report);
+    this.#parts.recoveries.answered(report.threadId, report.seenBy);
   }
 
   /** The answer of an actor the system stopped (shutdown, an orphan): nothing more to do. */

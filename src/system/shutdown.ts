@@ -8,30 +8,14 @@
  * @module
  */
 
-import { type ActorRef, type ReceiveLoop, Stop } from "../actor/mod.ts";
-import type { Mailbox } from "../ring/mod.ts";
-import type { SystemCourier } from "./courier.ts";
-import type { Directory } from "./directory.ts";
+import { Stop } from "../actor/mod.ts";
 import type { CutOffActor, ShutdownReport } from "./options.ts";
-import type { Recoveries } from "./recovery.ts";
-import type { ActorRecord, Registry } from "./registry.ts";
-
-/** What a shutdown works with. */
-export interface ShutdownHost {
-  readonly courier: SystemCourier;
-  readonly directory: Directory;
-  readonly registry: Registry;
-  readonly recoveries: Recoveries;
-  readonly loop: ReceiveLoop;
-  readonly guardian: ActorRef<unknown>;
-  readonly guardianMailbox: Mailbox;
-  /** Cuts every Worker off; each returns the recovery of what it left (see WorkerDeaths). */
-  cutOffWorkers(): Promise<void>[];
-}
+import type { ActorRecord } from "./registry.ts";
+import type { SystemParts } from "./system_parts.ts";
 
 /** The system's shutdown: not begun, draining its actors, or done (its report). */
 export class Shutdown {
-  readonly #host: ShutdownHost;
+  readonly #parts: SystemParts;
   #report: Promise<ShutdownReport> | null = null;
   /** Set while the actors are given time to finish: resolves once none is left. */
   #drained: (() => void) | null = null;
@@ -40,8 +24,8 @@ export class Shutdown {
   /** Actors that ended while the shutdown waited for them. */
   #stopped = 0;
 
-  constructor(host: ShutdownHost) {
-    this.#host = host;
+  constructor(parts: SystemParts) {
+    this.#parts = parts;
   }
 
   /** Whether the shutdown has begun: the system starts nothing new. */
@@ -68,12 +52,12 @@ export class Shutdown {
   askToStop(record: ActorRecord): void {
     if (record.stopAsked) return;
     record.stopAsked = true;
-    const registry = this.#host.registry;
-    this.#host.courier.deliver(registry.refOf(record), new Stop(), this.#host.guardian);
+    const registry = this.#parts.registry;
+    this.#parts.courier.deliver(registry.refOf(record), new Stop(), this.#parts.guardian);
   }
 
   async #run(timeout: number): Promise<ShutdownReport> {
-    const { courier, registry, recoveries, loop } = this.#host;
+    const { courier, registry, recoveries, loop } = this.#parts;
     courier.refusing =
       "the actor system is shutting down: it takes no new messages from outside its actors";
     // What this thread sent before waits for room as long as the shutdown waits: each Stop
@@ -100,7 +84,10 @@ export class Shutdown {
       (record) => ({ actor: registry.refOf(record), name: record.name }),
     );
     const dropped = this.#dropBacklogs();
-    const recovered = this.#host.cutOffWorkers();
+    const { deaths, workers } = this.#parts;
+    const recovered = [...workers.values()].flatMap((handle) =>
+      deaths.died(handle, "the actor system shut down", "shutdown")
+    );
     // What was cut off is drained (as dead letters) once its threads are surely stopped;
     // without anything cut off there is nothing to recover.
     if (cutOff.length > 0) await Promise.all(recovered);
@@ -108,7 +95,7 @@ export class Shutdown {
     for (const count of await Promise.all(dropped)) this.#undelivered += count;
     await loop.close();
     registry.announceNoMore("the actor system shut down before it started");
-    this.#host.guardianMailbox.close();
+    this.#parts.guardianMailbox.close();
     return { stopped: this.#stopped, cutOff, undelivered: this.#undelivered };
   }
 
@@ -118,7 +105,7 @@ export class Shutdown {
    * @returns how many messages each drop made dead letters of, once known.
    */
   #dropBacklogs(): Promise<number>[] {
-    const { courier, directory, registry } = this.#host;
+    const { courier, directory, registry } = this.#parts;
     const drops: Promise<number>[] = [];
     for (const record of registry.values()) {
       // Retired by its Worker just now: its mailbox may already serve another actor.
@@ -137,7 +124,7 @@ export class Shutdown {
   /** An actor ended while the actors were draining: its parent may now be asked to stop. */
   #progress(record: ActorRecord): void {
     this.#stopped++;
-    const registry = this.#host.registry;
+    const registry = this.#parts.registry;
     const parent = record.parent;
     if (
       parent !== null && (parent.children === null || parent.children.size === 0) &&

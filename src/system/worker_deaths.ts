@@ -1,0 +1,276 @@
+/**
+ * What happens when a Worker is gone — it died, was killed, ended by itself, or the system is
+ * cutting it off: each of its actors either ends (watchers, parents and calls hear of it at once)
+ * or, if its supervisor says so, is restarted in another Worker once the dead one's leftovers are
+ * safe to touch (see recovery.ts); what was left for the actors that end becomes dead letters,
+ * and their slots and mailboxes go back for reuse.
+ *
+ * @module
+ */
+
+import {
+  ActorRef,
+  type DeadLetterKind,
+  describeError,
+  Failed,
+  portableError,
+  Stop,
+  Supervisor,
+  type TerminationKind,
+} from "../actor/mod.ts";
+import { SlotState } from "./directory.ts";
+import { ActorKilledError, SystemClosedError, WorkerDiedError } from "./errors.ts";
+import type { ActorRecord } from "./registry.ts";
+import type { SystemParts } from "./system_parts.ts";
+import { stopWorker, type WorkerHandle } from "./workers.ts";
+
+/** How one system handles the end of its Workers. */
+export class WorkerDeaths {
+  readonly #parts: SystemParts;
+
+  constructor(parts: SystemParts) {
+    this.#parts = parts;
+  }
+
+  /**
+   * A Worker is gone (it died, or the system is cutting it off): it is terminated, and each of
+   * its actors ends or is restarted elsewhere, as its supervisor decides.
+   * @param killed the actor `system.kill` was called for (its supervisor decides on an
+   * ActorKilledError, and it ends as "killed"); its Worker's other actors died with it.
+   * @returns the recovery under way (none if the Worker was already gone).
+   */
+  died(
+    handle: WorkerHandle,
+    reason: string,
+    kind: TerminationKind = "worker-died",
+    killed: ActorRecord | null = null,
+  ): Promise<void>[] {
+    if (handle.dead) return [];
+    const { courier, directory, guardian, recoveries, registry, workers } = this.#parts;
+    handle.dead = true;
+    stopWorker(handle);
+    workers.forget(handle);
+    workers.heal(handle, reason, killed !== null);
+    recoveries.threadGone(handle.threadId);
+    directory.setState(handle.agent.slot, SlotState.Dead);
+    handle.agentMailbox.close();
+
+    const dying = [...handle.actors].map((slot) => registry.at(slot)!);
+    const inWorker = new Set(dying);
+    const error = new WorkerDiedError(`its Worker died: ${reason}`);
+    const killError = killed === null ? null : new ActorKilledError(reason);
+    const restarting: ActorRecord[] = [];
+    const ending: ActorRecord[] = [];
+    for (const record of dying) {
+      const cause = record === killed ? killError! : error;
+      const directive = kind === "worker-died" ? this.#decide(record, inWorker, cause) : "stop";
+      if (directive === "restart") {
+        restarting.push(record);
+        // Its mailbox stays open: messages wait for the new instance.
+        directory.setState(record.slot, SlotState.Starting);
+        registry.lost(
+          record,
+          record === killed
+            ? `${reason}; it is being restarted`
+            : `${record.name} lost its Worker (${reason}); it is being restarted`,
+        );
+        if (record.children !== null) {
+          for (const child of record.children) {
+            if (!inWorker.has(child)) courier.deliver(registry.refOf(child), new Stop(), guardian);
+          }
+        }
+      } else {
+        ending.push(record);
+        // An actor that stopped just before its Worker died was retired there: its mailbox may
+        // already serve another actor.
+        if (directory.mailbox(record.slot) === 0) continue;
+        directory.setState(record.slot, SlotState.Dead);
+        // Releases senders blocked on a full mailbox; later sends are dead letters.
+        courier.mailbox(record.mailbox).close();
+        if (directive === "escalate" && record.parent !== null && !inWorker.has(record.parent)) {
+          const failed = new Failed(registry.refOf(record), portableError(cause));
+          courier.deliver(registry.refOf(record.parent), failed, guardian);
+        }
+      }
+    }
+    const how = kind === "shutdown"
+      ? "the actor system shut down while it ran"
+      : `its Worker died: ${reason}`;
+    registry.endAll(
+      ending.map((record) =>
+        record === killed ? { record, kind: "killed", reason, error: portableError(killError) } : {
+          record,
+          kind,
+          reason: `${record.name} ended: ${how}`,
+          error: kind === "shutdown" ? null : portableError(error),
+        }
+      ),
+    );
+    const letterKind = kind === "shutdown" ? "shutdown" : "worker-died";
+    return [
+      recoveries.begin(handle.threadId, () => {
+        for (const record of ending) {
+          if (directory.mailbox(record.slot) === 0) {
+            // Retired by its Worker before it died (see above): only the slot is left.
+            directory.free(record.slot);
+            continue;
+          }
+          const why = `${record.name} ended: ${how}`;
+          this.#parts.shutdown.undelivered(
+            this.#lostWithWorker(record, letterKind, why) +
+              this.recycle(record.slot, record.generation, record.mailbox, letterKind, why),
+          );
+        }
+        const agent = handle.agent;
+        this.recycle(agent.slot, agent.generation, handle.agentMailbox.offset, null, "");
+        for (const record of restarting) {
+          // Its mailbox goes on, but what the dead Worker held for it died there.
+          this.#lostWithWorker(record, "worker-died", `${record.name} lost its Worker (${reason})`);
+          this.#respawn(record, reason);
+        }
+      }),
+    ];
+  }
+
+  /**
+   * A Worker closed itself after handing back its mailboxes (its last actor ended). Actors
+   * placed `near` its last actor while it was ending never started there: they start in a
+   * Worker of their own instead.
+   */
+  ended(handle: WorkerHandle): void {
+    const { directory, recoveries, registry, workers } = this.#parts;
+    // Its agent's slot is ours to free.
+    directory.free(handle.agent.slot);
+    handle.dead = true;
+    stopWorker(handle);
+    workers.forget(handle);
+    recoveries.threadGone(handle.threadId);
+    for (const slot of [...handle.actors]) this.#replace(registry.at(slot)!);
+  }
+
+  /**
+   * Drains a dead Worker's mailbox on this thread (as dead letters of `kind`, or silently for
+   * `null`), then recycles it and frees its slot.
+   * @returns how many messages were drained.
+   */
+  recycle(
+    slot: number,
+    generation: number,
+    offset: number,
+    kind: DeadLetterKind | null,
+    reason: string,
+  ): number {
+    const { courier, directory, doorbell, guardian, loop, pool } = this.#parts;
+    const mailbox = courier.mailbox(offset);
+    mailbox.close();
+    let drained = 0;
+    if (kind === null) {
+      if (!mailbox.bound) mailbox.bindReceiver(doorbell);
+      while (mailbox.read() >= 0) mailbox.release();
+    } else {
+      const target = new ActorRef(slot, generation, 0, courier);
+      // The system's own Stop (a shutdown's, an orphan's) was no one's message.
+      drained = loop.drainDeadLetters(
+        mailbox,
+        target,
+        kind,
+        reason,
+        (message, sender) => message instanceof Stop && sender?.equals(guardian) === true,
+      );
+    }
+    mailbox.unbind();
+    pool.release(mailbox);
+    directory.free(slot);
+    return drained;
+  }
+
+  /** The supervisor's decision for an actor whose Worker died; "resume" cannot apply. */
+  #decide(record: ActorRecord, inWorker: Set<ActorRecord>, error: Error): string {
+    if (this.#parts.shutdown.begun) return "stop";
+    // A parent that died in the same Worker cannot supervise: its children just end.
+    if (record.parent !== null && inWorker.has(record.parent)) return "stop";
+    // An actor that never ran is not restarted: its start would most likely fail again.
+    if (this.#parts.directory.state(record.slot) !== SlotState.Running) return "stop";
+    const directive = (record.supervisor ??= new Supervisor(record.strategy)).decide(error);
+    return directive === "resume" ? "stop" : directive;
+  }
+
+  /**
+   * Counts as dead letters the messages a dead Worker held for an actor of it outside its
+   * mailbox's ring (sent between its actors: local mail, a backlog for a full ring; see
+   * Mailbox.heldIndex), which died with it: one report for all of them, since they cannot be
+   * read back. Only once the Worker is surely stopped (see recovery.ts): its plain stores of the
+   * counts are final then, and no live thread holds any for that mailbox.
+   * @returns how many there were.
+   */
+  #lostWithWorker(record: ActorRecord, kind: DeadLetterKind, reason: string): number {
+    const { courier, directory, events, registry } = this.#parts;
+    const mailbox = courier.mailbox(record.mailbox);
+    const held = mailbox.held;
+    mailbox.clearHeld();
+    if (held === 0) return 0;
+    directory.countDeadLetter(held);
+    events.deadLetter({
+      target: registry.refOf(record),
+      sender: null,
+      message: undefined,
+      messageClass: "messages between actors of its Worker",
+      kind,
+      reason: `${reason}; ${held} message${held === 1 ? "" : "s"} from actors of its own ` +
+        `Worker were lost with it`,
+      count: held,
+    });
+    return held;
+  }
+
+  /** Starts an actor that never started in the Worker it was sent to in a new one. */
+  #replace(record: ActorRecord): void {
+    const { registry, spawner, workers } = this.#parts;
+    try {
+      registry.move(record, workers.start(true));
+    } catch (error) {
+      this.#endUnstarted(
+        record,
+        "start-failed",
+        `${record.name} could not be started: ${describeError(error)}`,
+      );
+      return;
+    }
+    spawner.start(record);
+  }
+
+  /** Starts an actor whose Worker died again, behind the same ref and mailbox. */
+  #respawn(record: ActorRecord, reason: string): void {
+    const { courier, registry, shutdown, spawner, workers } = this.#parts;
+    if (registry.of(registry.refOf(record)) !== record) return; // ended meanwhile
+    let worker: WorkerHandle;
+    try {
+      if (shutdown.begun) throw new SystemClosedError("the actor system shut down");
+      worker = record.placement.kind === "pool"
+        ? workers.poolWorker(record.placement.pool)
+        : workers.start(true);
+    } catch (error) {
+      this.#endUnstarted(
+        record,
+        "worker-died",
+        `${record.name} could not be restarted after its Worker died (${reason}): ` +
+          (error instanceof Error ? error.message : String(error)),
+      );
+      return;
+    }
+    // Its mailbox still names the dead Worker's doorbell as its receiver: with none named,
+    // a sender on the new Worker does not block on it (that Worker has to start the actor).
+    courier.mailbox(record.mailbox).unbind();
+    registry.move(record, worker);
+    spawner.start(record);
+  }
+
+  /** Ends an actor that could not be (re)started: its end is told, its mailbox drained. */
+  #endUnstarted(record: ActorRecord, kind: "start-failed" | "worker-died", why: string): void {
+    const { courier, directory, registry } = this.#parts;
+    directory.setState(record.slot, SlotState.Dead);
+    courier.mailbox(record.mailbox).close();
+    registry.endAll([{ record, kind, reason: why, error: null }]);
+    this.recycle(record.slot, record.generation, record.mailbox, kind, why);
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * The Workers of an actor system, as its thread keeps them: which run (by thread id), which
+ * pool each pool Worker belongs to, how a Worker is started (its agent's slot and mailbox, its
+ * bootstrap) and how a pool's dead Worker is replaced in its place. What happens to the actors
+ * of a Worker that dies is worker_deaths.ts's.
+ *
+ * @module
+ */
+
+import { ActorRef } from "../actor/mod.ts";
+import { nameBase } from "../codec/mod.ts";
+import { type ActorPool, poolWorkers } from "./actor_pool.ts";
+import { SEND_TIMEOUT_WORD } from "./courier.ts";
+import { SlotState } from "./directory.ts";
+import type { ActorSystem } from "./actor_system.ts";
+import { PoolWorkers } from "./pool_workers.ts";
+import type { SystemParts } from "./system_parts.ts";
+import type { Bootstrap } from "./worker_main.ts";
+import { startWorker, type WorkerHandle } from "./workers.ts";
+
+const AGENT_MAILBOX_BYTES = 1 << 16;
+/** The send timeout of a Worker agent's mailbox: the system's messages to it never give up. */
+const FOREVER_MS = 0x7fff_ffff;
+
+/** The running Workers of one system. */
+export class WorkerSet {
+  readonly #parts: SystemParts;
+  readonly #system: ActorSystem;
+  readonly #workers = new Map<number, WorkerHandle>();
+  /** The pool of each pool Worker, to replace it when it dies. */
+  readonly #poolOf = new Map<WorkerHandle, PoolWorkers>();
+
+  constructor(parts: SystemParts, system: ActorSystem) {
+    this.#parts = parts;
+    this.#system = system;
+  }
+
+  /** How many Workers run (or wait to start). */
+  get size(): number {
+    return this.#workers.size;
+  }
+
+  /** The Worker of thread `threadId`, if it runs. */
+  get(threadId: number): WorkerHandle | undefined {
+    return this.#workers.get(threadId);
+  }
+
+  /** Every running Worker. */
+  values(): IterableIterator<WorkerHandle> {
+    return this.#workers.values();
+  }
+
+  /** The threads of the Workers that have started (one whose start waits has sent nothing). */
+  startedThreads(): number[] {
+    return Array.from(this.#workers.values()).filter((w) => w.worker !== null).map((w) =>
+      w.threadId
+    );
+  }
+
+  /** Forgets a Worker that is gone (it died, or ended by itself). */
+  forget(handle: WorkerHandle): void {
+    this.#workers.delete(handle.threadId);
+  }
+
+  /** Starts the Workers of a new pool; if one cannot start, none is left running. */
+  startPool(size: number, batch: number): PoolWorkers {
+    const workers: WorkerHandle[] = [];
+    try {
+      for (let i = 0; i < size; i++) workers.push(this.start(false, batch));
+    } catch (error) {
+      for (const worker of workers) {
+        this.#parts.deaths.died(worker, "its pool could not be created");
+      }
+      throw error;
+    }
+    const pool = new PoolWorkers(batch, workers);
+    for (const worker of workers) this.#poolOf.set(worker, pool);
+    return pool;
+  }
+
+  /**
+   * The next Worker of `pool`, round-robin.
+   * @throws {PoolFailedError} once the pool gave up on its Workers.
+   */
+  poolWorker(pool: ActorPool): WorkerHandle {
+    return poolWorkers(pool, this.#system).next();
+  }
+
+  /** A dead pool Worker's replacement, in its place (see pool_workers.ts). */
+  heal(dead: WorkerHandle, reason: string, deliberate: boolean): void {
+    const pool = this.#poolOf.get(dead);
+    if (pool === undefined) return;
+    this.#poolOf.delete(dead);
+    if (this.#parts.shutdown.begun) return;
+    const replacement = pool.replace(
+      dead,
+      reason,
+      deliberate,
+      (delayMs) => this.start(false, pool.batch, delayMs),
+    );
+    if (replacement !== null) this.#poolOf.set(replacement, pool);
+  }
+
+  /**
+   * Starts a Worker (its thread at once, or after `delayMs`): one actor's own (`dedicated`), or
+   * a pool's, serving its actors in turns of `batch` messages.
+   * @throws whatever `new Worker` throws (permissions, resources), with nothing left taken.
+   */
+  start(dedicated: boolean, batch = 64, delayMs = 0): WorkerHandle {
+    const { arena, courier, directory, guardian, settings, spawner } = this.#parts;
+    const threadId = arena.newThreadId();
+    const { mailbox: agentMailbox, slot: agentSlot, generation } = spawner.claim(
+      AGENT_MAILBOX_BYTES,
+      threadId,
+    );
+    directory.setState(agentSlot, SlotState.Running);
+    agentMailbox.setUserWord(SEND_TIMEOUT_WORD, FOREVER_MS);
+    const agent = new ActorRef(agentSlot, generation, 0, courier);
+    const boot: Bootstrap = {
+      arena: arena.buffer,
+      directory: directory.offset,
+      threadId,
+      agentSlot,
+      agentGeneration: generation,
+      agentMailbox: agentMailbox.offset,
+      guardianSlot: guardian.slot,
+      guardianGeneration: guardian.generation,
+      sendTimeout: settings.sendTimeout,
+      maxMessageBytes: settings.maxMessageBytes,
+      mailboxCapacity: settings.mailboxCapacity,
+      batch,
+      dedicated,
+      supervision: settings.strategy,
+      nameBase: nameBase(),
+    };
+    let handle: WorkerHandle;
+    try {
+      handle = startWorker(boot, agent, agentMailbox, {
+        died: (dead, reason) => this.#parts.deaths.died(dead, reason),
+      }, delayMs);
+    } catch (error) {
+      spawner.unclaim(agentSlot, agentMailbox);
+      throw error;
+    }
+    this.#workers.set(threadId, handle);
+    return handle;
+  }
+}
