@@ -14,7 +14,7 @@ export class DoorLog {
  */
 export class Door extends Actor<string> {
   static readonly module = import.meta.url;
-  static readonly stashCapacity = 3;
+  static readonly stashCapacity: number = 3;
   readonly #log: string[] = [];
   /** What `stash()` threw in preStart, outside any handler. */
   #outside = "";
@@ -56,6 +56,11 @@ export class Door extends Actor<string> {
   };
 }
 
+/** A door that holds 20. */
+export class BigDoor extends Door {
+  static override readonly stashCapacity = 20;
+}
+
 /**
  * Spawns a Door next to itself; given a script, sends all of it to the door in one turn (so
  * every line waits in the door's mailbox before the door handles any) and answers the door's
@@ -65,15 +70,25 @@ export class Door extends Actor<string> {
  */
 export class DoorKeeper extends Actor<unknown[] | DoorLog | string> {
   static readonly module = import.meta.url;
-  readonly #door = this.context.spawnWith(Door, { near: this.self });
+  readonly #door;
   #asker: ActorRef | null = null;
   #script: string[] = [];
+
+  /**
+   * @param viaRing skip the question: the script goes through the door's ring, every line
+   * reserved in it before the door unstashes (and the door holds 20, not 3).
+   */
+  constructor(readonly viaRing = false) {
+    super();
+    this.#door = this.context.spawnWith(viaRing ? BigDoor : Door, { near: this.self });
+  }
 
   @handles(Array)
   onScript(script: unknown[], sender: ActorRef | null) {
     this.#asker = sender;
     this.#script = script.map(String);
-    this.#door.send("outside");
+    if (this.viaRing) this.onAnswer();
+    else this.#door.send("outside");
   }
 
   @handles(String)
@@ -85,4 +100,23 @@ export class DoorKeeper extends Actor<unknown[] | DoorLog | string> {
   onLog(log: DoorLog) {
     this.#asker?.send(log.entries);
   }
+}
+
+/** Declares no stash: answers what `stash()` threw. */
+export class NoStash extends Actor<string> {
+  static readonly module = import.meta.url;
+  @handles(String)
+  onText(_: string, sender: ActorRef | null) {
+    try {
+      this.context.stash();
+    } catch (error) {
+      sender?.send(`${(error as Error).name}: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** Declares a stash that holds nothing: it cannot start. */
+export class EmptyStash extends Actor<string> {
+  static readonly module = import.meta.url;
+  static readonly stashCapacity = 0;
 }

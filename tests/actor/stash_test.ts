@@ -1,7 +1,7 @@
 /** `context.stash` / `unstashAll`: a bounded stash, put back in front of the mailbox. */
 import assert from "node:assert/strict";
-import { StashOverflowError } from "../../errors.ts";
-import { Door, DoorKeeper } from "../_actors/stashing.ts";
+import { SpawnError, StashOverflowError } from "../../errors.ts";
+import { Door, DoorKeeper, EmptyStash, NoStash } from "../_actors/stashing.ts";
 import { testSystem } from "../_system.ts";
 
 const LONG = { timeout: 20_000 };
@@ -17,6 +17,14 @@ Deno.test("unstashAll puts the stashed messages in front of everything waiting, 
     LONG,
   );
   assert.deepEqual(log, ["a", "b", "c", "d", "e"]);
+});
+
+Deno.test("unstashed messages go before ring records already waiting, however many", async () => {
+  await using s = testSystem();
+  const keeper = s.system.spawn(DoorKeeper, true);
+  const stashed = Array.from({ length: 20 }, (_, i) => `s${i}`);
+  const log = await s.bridge.call(keeper, [...stashed, "open", "r1", "r2", "log"], LONG);
+  assert.deepEqual(log, [...stashed, "r1", "r2"]);
 });
 
 Deno.test("unstashAll outside any turn (a timer) gets the actor served", async () => {
@@ -103,4 +111,21 @@ Deno.test("the stashed messages of an actor whose Worker dies are counted as dea
     () => s.deadLetters.some((d) => d.kind === "worker-died" && d.count === 2),
     "the two stashed messages are counted",
   );
+});
+
+Deno.test("only a class that declares stashCapacity has a stash; a capacity below 1 cannot start", async () => {
+  await using s = testSystem();
+  assert.match(
+    String(await s.bridge.call(s.system.spawn(NoStash), "x", LONG)),
+    /^TypeError: NoStash has no stash: .*static readonly stashCapacity = 1000/,
+  );
+  const empty = s.system.spawn(EmptyStash);
+  await assert.rejects(s.system.started(empty), (error: Error) => {
+    assert.ok(error instanceof SpawnError);
+    assert.match(
+      String(error.message),
+      /EmptyStash has static stashCapacity 0: it must be a positive integer/,
+    );
+    return true;
+  });
 });
