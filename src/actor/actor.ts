@@ -169,11 +169,13 @@ export interface ActorContext<M = unknown> {
   setReceiveTimeout(ms: number | null): void;
   /**
    * Changes how the actor handles its messages (Akka's become): from now on every message that
-   * would go to a handler goes to `behavior(message, sender)` instead — `this` is the actor, an
-   * async behaviour is awaited like an async handler (the next message waits). System messages
-   * (`Stop`, a child's failure, unwatched `Terminated`) work as before. `discardOld: false` keeps
-   * the current behaviour under the new one, for {@link unbecome} to go back to. A restart drops
-   * every behaviour: the fresh instance starts with its handlers.
+   * would go to a handler (or be a dead letter for want of one) goes to
+   * `behavior(message, sender)` instead — `this` is the actor, and an async behaviour is awaited
+   * like an async handler (the next message waits). That includes a watched actor's `Terminated`
+   * and `ReceiveTimeout`; the system's own messages (`Stop`, a child's failure or end) work as
+   * before. `discardOld: false` keeps the current behaviour under the new one, for
+   * {@link unbecome} to go back to. A restart drops every behaviour: the fresh instance starts
+   * with its handlers.
    *
    * @example A switch that answers "on" and "off" in turn
    * ```ts
