@@ -36,6 +36,16 @@ export interface ChildOptions {
   sendTimeout?: number;
 }
 
+/** Options of {@link ActorContext.become}. */
+export interface BecomeOptions {
+  /**
+   * Whether the new behaviour replaces the current one (true, the default: `unbecome` then goes
+   * back to the one before it, or to the handlers) or goes on top of it (false: `unbecome` goes
+   * back to it).
+   */
+  discardOld?: boolean;
+}
+
 /** A message taken with {@link ActorContext.receive}, with who sent it. */
 export interface Received<M = unknown> {
   /** The message. */
@@ -158,6 +168,95 @@ export interface ActorContext<M = unknown> {
    */
   setReceiveTimeout(ms: number | null): void;
   /**
+   * Changes how the actor handles its messages (Akka's become): from now on every message that
+   * would go to a handler (or be a dead letter for want of one) goes to
+   * `behavior(message, sender)` instead — `this` is the actor, and an async behaviour is awaited
+   * like an async handler (the next message waits). That includes a watched actor's `Terminated`
+   * and `ReceiveTimeout`; the system's own messages (`Stop`, a child's failure or end) work as
+   * before. `discardOld: false` keeps the current behaviour under the new one, for
+   * {@link unbecome} to go back to. A restart drops every behaviour: the fresh instance starts
+   * with its handlers.
+   *
+   * @example A switch that answers "on" and "off" in turn
+   * ```ts
+   * import { Actor, type ActorRef, ActorSystem, Bridge, handles } from "@ringmail/actors";
+   *
+   * export class Switch extends Actor<string> {
+   *   static readonly module = import.meta.url;
+   *   @handles(String)
+   *   onFlip(_: string, sender: ActorRef | null) {
+   *     sender?.send("on");
+   *     this.context.become((_next: string, from) => {
+   *       from?.send("off");
+   *       this.context.unbecome(); // back to the handlers
+   *     });
+   *   }
+   * }
+   *
+   * if (import.meta.main) {
+   *   await using system = new ActorSystem();
+   *   using bridge = new Bridge(system);
+   *   const light = system.spawn(Switch);
+   *   for (let i = 0; i < 3; i++) console.log(await bridge.call(light, "flip", { timeout: 5000 }));
+   *   // on, off, on
+   * }
+   * ```
+   * @throws {TypeError} when `behavior` is not a function.
+   */
+  become(
+    behavior: (message: M, sender: ActorRef<unknown> | null) => unknown,
+    options?: BecomeOptions,
+  ): void;
+  /**
+   * Goes back to the behaviour before the current one (see {@link become}), or to the handlers;
+   * does nothing when no behaviour is set.
+   */
+  unbecome(): void;
+  /**
+   * Sets the message being handled aside, with its sender, for {@link unstashAll} to put back
+   * (Akka's Stash). Only for an actor whose class says how many messages it may hold:
+   * `static readonly stashCapacity = 100`. A stashed message no longer expires (its deadline was
+   * met when it reached the handler). If the actor stops, what it holds becomes dead letters
+   * (kind `"stopped"`); a restart keeps it and puts it back in front of the mailbox, for the
+   * fresh instance to handle first (Akka classic's default).
+   *
+   * @example A door that keeps visitors waiting until it opens
+   * ```ts
+   * import { Actor, type ActorRef, ActorSystem, Bridge, handles } from "@ringmail/actors";
+   *
+   * export class Door extends Actor<string> {
+   *   static readonly module = import.meta.url;
+   *   static readonly stashCapacity = 100;
+   *   @handles(String)
+   *   onClosed(text: string) {
+   *     if (text !== "open") return this.context.stash();
+   *     this.context.become((visitor: string, sender: ActorRef | null) => {
+   *       sender?.send(`welcome, ${visitor}`);
+   *     });
+   *     this.context.unstashAll(); // first in line: the visitors who waited, in order
+   *   }
+   * }
+   *
+   * if (import.meta.main) {
+   *   await using system = new ActorSystem();
+   *   using bridge = new Bridge(system);
+   *   const door = system.spawn(Door);
+   *   const ann = bridge.call(door, "Ann", { timeout: 5000 }); // stashed: the door is closed
+   *   door.send("open");
+   *   console.log(await ann); // welcome, Ann
+   * }
+   * ```
+   * @throws {StashOverflowError} when the stash holds `stashCapacity` messages already.
+   * @throws {TypeError} outside a handler or behaviour (preStart, a timer), for a message
+   * stashed already, or for an actor whose class declares no `stashCapacity`.
+   */
+  stash(): void;
+  /**
+   * Puts every stashed message back in front of the mailbox, in the order stashed: they are
+   * handled before anything else waiting (Akka's unstashAll). Does nothing when none is stashed.
+   */
+  unstashAll(): void;
+  /**
    * Stops this actor once the message being handled is done (an async handler: once it
    * settles), ahead of whatever waits in its mailbox — unlike `this.self.send(new Stop())`,
    * which waits its turn. `postStop` runs, children stop, what is left in the mailbox becomes
@@ -192,6 +291,9 @@ export function constructActor<A extends Actor<unknown>>(
  *
  * @typeParam M the messages the actor accepts: the ref that spawn returns only takes these (and
  * `Stop`, which every actor accepts). An actor with an `OtherMessage` handler takes `unknown`.
+ *
+ * A class that stashes messages (see {@link ActorContext.stash}) says how many it may hold:
+ * `static readonly stashCapacity = 1000`.
  *
  * @example The seed's Worker: doubles numbers and sends them to the right warehouse
  * ```ts

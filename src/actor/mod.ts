@@ -9,6 +9,7 @@ export {
   Actor,
   type ActorClass,
   type ActorContext,
+  type BecomeOptions,
   type ChildOptions,
   constructActor,
   type MessagesOf,
@@ -23,6 +24,7 @@ export {
   swapCurrentSender,
 } from "./actor_ref.ts";
 export { LocalMail, type LocalReceiver } from "./local_mail.ts";
+export { Stash, stashOf } from "./stash.ts";
 export { type ReplyOf, type ReplyTo, Request } from "./request.ts";
 export { Envelope, type SenderCache, writeEnvelope } from "./envelope.ts";
 export {

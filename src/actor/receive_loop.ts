@@ -559,12 +559,8 @@ export class ReceiveLoop implements CellLoop {
     sender: ActorRef<unknown> | null,
     deadline: number,
   ): void {
-    let local = cell.local;
+    const local = cell.local ?? this.localMailOf(cell);
     const box = cell.mailbox;
-    if (local === null) {
-      local = cell.local = new LocalMail(box.heldWords, box.heldIndex(LOCAL_MAIL_HELD));
-      cell.ringMark = box.writePosition();
-    }
     // The stamp is a ring position known not to be past the write position now: the last one
     // read, unless the read position is further on (the ring was served since) or the mark is
     // more than a ring ahead of it (impossible for a true mark: one left behind by over 2^31
@@ -576,16 +572,43 @@ export class ReceiveLoop implements CellLoop {
     if (ahead < 0 || ahead > box.capacity) stamp = cell.ringMark = read;
     local.push(message, sender, deadline, stamp);
     // A cell with local mail is kept SCHEDULED (see #endTurn), so only the first message needs
-    // to get it served: claimed here if it was IDLE; otherwise it is queued, lingering, being
-    // served, or waiting for an async handler that resumes it.
-    if (
-      local.length === 1 && cell !== this.#lingering0 && cell !== this.#lingering1 &&
-      cell.mailbox.claim()
-    ) {
-      this.#runQueue.push(cell);
-      // A send from outside a turn (an async handler resuming, a timer) may find the loop parked.
-      if (this.#parked) this.doorbell.ring();
+    // to get it served.
+    if (local.length === 1) this.#serveLocalSoon(cell);
+  }
+
+  /** The cell's local mail, made on first use. */
+  localMailOf(cell: ActorCell): LocalMail {
+    if (cell.local !== null) return cell.local;
+    const box = cell.mailbox;
+    cell.ringMark = box.writePosition();
+    return cell.local = new LocalMail(box.heldWords, box.heldIndex(LOCAL_MAIL_HELD));
+  }
+
+  unstash(cell: ActorCell, entries: readonly unknown[]): void {
+    if (entries.length === 0) return;
+    const local = this.localMailOf(cell);
+    const wasEmpty = local.length === 0;
+    // Stamped with the read position: no ring record may go first (see #ringGoesFirst), as
+    // Akka's unstashAll prepends them to the mailbox. No deadline: a stashed message was handled
+    // in time once.
+    const stamp = cell.mailbox.readPosition;
+    for (let i = entries.length - 2; i >= 0; i -= 2) {
+      local.unshift(entries[i], entries[i + 1] as ActorRef<unknown> | null, 0, stamp);
     }
+    local.setStashed(0);
+    if (wasEmpty) this.#serveLocalSoon(cell);
+  }
+
+  /**
+   * Gets a cell whose local mail just stopped being empty served: claimed here if its mailbox
+   * was IDLE; otherwise it is queued, lingering, being served, or waiting for an async handler
+   * that resumes it.
+   */
+  #serveLocalSoon(cell: ActorCell): void {
+    if (cell === this.#lingering0 || cell === this.#lingering1 || !cell.mailbox.claim()) return;
+    this.#runQueue.push(cell);
+    // A send from outside a turn (an async handler resuming, a timer) may find the loop parked.
+    if (this.#parked) this.doorbell.ring();
   }
 
   /** Takes a mailbox of this loop that this thread made ready (see setLocalScheduler). */

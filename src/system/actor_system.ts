@@ -1006,8 +1006,8 @@ export class ActorSystem implements AsyncDisposable {
 
   /**
    * Counts as dead letters the messages a dead Worker held for an actor of it outside its
-   * mailbox's ring (sent between its actors: local mail, a backlog for a full ring; see
-   * Mailbox.heldIndex), which died with it: one report for all of them, since they cannot be
+   * mailbox's ring (sent between its actors: local mail, a backlog for a full ring; and what
+   * the actor stashed; see Mailbox.heldIndex), which died with it: one report for all of them, since they cannot be
    * read back. Only once the Worker is surely stopped (see recovery.ts): its plain stores of the
    * counts are final then, and no live thread holds any for that mailbox.
    * @returns how many there were.
@@ -1022,10 +1022,10 @@ export class ActorSystem implements AsyncDisposable {
       target: this.#registry.refOf(record),
       sender: null,
       message: undefined,
-      messageClass: "messages between actors of its Worker",
+      messageClass: "messages held in its Worker's memory",
       kind,
-      reason: `${reason}; ${held} message${held === 1 ? "" : "s"} from actors of its own ` +
-        `Worker were lost with it`,
+      reason: `${reason}; ${held} message${held === 1 ? "" : "s"} held in its Worker's memory ` +
+        `(sent by actors of that Worker, or stashed) were lost with it`,
       count: held,
     });
     return held;

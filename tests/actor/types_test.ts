@@ -124,9 +124,29 @@ export function reservedNames(): unknown[] {
   return [HandlerNamedContext, HandlerNamedPreStart, FieldNamedSelf, FreeNames];
 }
 
+export function typedBecome(): unknown {
+  class Counter extends Actor<number | "reset"> {
+    @handles(OtherMessage)
+    onAny() {
+      // A behaviour takes the actor's messages.
+      this.context.become((message: number | "reset", sender: ActorRef | null) => {
+        sender?.send(message);
+      }, { discardOld: false });
+      this.context.become(async (message) => await Promise.resolve(message));
+      // @ts-expect-error a behaviour for other messages than the actor's
+      this.context.become((message: Date) => message.getTime());
+      // @ts-expect-error discardOld is a boolean
+      this.context.become(() => {}, { discardOld: "no" });
+      this.context.unbecome();
+    }
+  }
+  return Counter;
+}
+
 Deno.test("types: this file type-checks, so the errors above are caught at compile time", () => {
   assert.equal(typeof typedRefs, "function");
   assert.equal(typeof typedHandlers, "function");
   assert.equal(typeof reservedNames, "function");
   assert.equal(typeof typedReplies, "function");
+  assert.equal(typeof typedBecome, "function");
 });
