@@ -67,6 +67,18 @@ export interface ReceiveLoopOptions {
   abandoned?: readonly Flag[];
 }
 
+/**
+ * Where the records with a reply tag that come to one cell of a loop go, instead of to its
+ * actor: the answers to this thread's asks (see `ActorContext.ask`), read whatever state the
+ * thread's other actors are in.
+ */
+export interface ReplyDesk {
+  /** A record with reply tag `tag` (a reply, or news that its request was undeliverable). */
+  replied(tag: number, message: unknown, sender: ActorRef<unknown> | null): void;
+  /** A record with reply tag `tag` could not be decoded. */
+  undecodable(tag: number, error: unknown): void;
+}
+
 /** Resolves on the next macrotask, letting timers, I/O and other tasks run first. */
 function nextTask(): Promise<void> {
   return new Promise((resolve) => {
@@ -147,6 +159,9 @@ export class ReceiveLoop implements CellLoop {
   /** Set when a timer earlier than the others was added: the park's timeout is stale. */
   #earlierTimer = false;
   #running: Promise<void> | null = null;
+  /** The cell whose tagged records go to {@link #desk} (see setReplyDesk). */
+  #deskCell: ActorCell | null = null;
+  #desk: ReplyDesk | null = null;
   /** The record taken by `#take`: kept in fields so taking one allocates nothing more. */
   #takenMessage: unknown = undefined;
   #takenSender: ActorRef<unknown> | null = null;
@@ -239,6 +254,15 @@ export class ReceiveLoop implements CellLoop {
   add(cell: ActorCell): void {
     this.#cells.set(cell.mailbox.offset, cell);
     cell.mailbox.bindReceiver(this.doorbell, { scheduled: true, spin: this.#spin });
+  }
+
+  /**
+   * Sends the records with a reply tag that come to `cell` to `desk` instead of to its actor.
+   * `cell` should never be busy for long: while it is, its mailbox (and so the replies) waits.
+   */
+  setReplyDesk(cell: ActorCell, desk: ReplyDesk): void {
+    this.#deskCell = cell;
+    this.#desk = desk;
   }
 
   /** Puts a cell whose async work settled back in line, and wakes the loop if it sleeps. */
@@ -441,6 +465,10 @@ export class ReceiveLoop implements CellLoop {
         message = this.#takenMessage;
         sender = this.#takenSender;
         this.#takenMessage = undefined;
+        if (cell === this.#deskCell && this.#envelope.targetTag !== 0) {
+          this.#desk!.replied(this.#envelope.targetTag, message, sender);
+          continue;
+        }
       }
       if (
         (cell.state === CellState.Stopping || cell.state === CellState.Stopped) &&
@@ -615,12 +643,17 @@ export class ReceiveLoop implements CellLoop {
     );
     let message: unknown;
     envelope.sender = null;
+    envelope.targetTag = 0;
     try {
       envelope.read(reader, this.#courier, cell);
       message = reader.value();
       reader.expectEnd();
     } catch (error) {
       box.release();
+      if (cell === this.#deskCell && envelope.targetTag !== 0) {
+        this.#desk!.undecodable(envelope.targetTag, error);
+        return false;
+      }
       this.#host.deadLetter(
         cell.self,
         envelope.sender,
