@@ -7,7 +7,8 @@
  * the very handler that waits for it. So every ask of a Worker is sent with the Worker's agent
  * as its sender, carrying a fresh reply tag (as a Bridge's calls carry its ref). The receive loop
  * hands records with a reply tag in the agent's mailbox straight here ({@link Asks.replied}),
- * whatever state the Worker's actors are in.
+ * whatever state the Worker's actors are in. (The agent itself waits while it loads an actor
+ * class's module for a spawn: replies that come meanwhile wait with it, late but not lost.)
  *
  * Why the Worker watches the targets: a request the target never got is answered at once by the
  * system (`Undeliverable`, its dead letter's kind), but one it took and then died with — it
