@@ -162,6 +162,11 @@ export class ReceiveLoop implements CellLoop {
   /** The cell whose tagged records go to {@link #desk} (see setReplyDesk). */
   #deskCell: ActorCell | null = null;
   #desk: ReplyDesk | null = null;
+  /**
+   * Set when the desk took a reply: the handler awaiting it goes on in a microtask, which must
+   * not wait for the loop to spin out and park (an ask would cost a park and a wake-up).
+   */
+  #replied = false;
   /** The record taken by `#take`: kept in fields so taking one allocates nothing more. */
   #takenMessage: unknown = undefined;
   #takenSender: ActorRef<unknown> | null = null;
@@ -288,7 +293,11 @@ export class ReceiveLoop implements CellLoop {
   async #run(): Promise<void> {
     while (!this.#closed) {
       if (this.#runSlice()) {
-        await nextTask();
+        if (this.#replied) {
+          // Only the microtasks: the asks' handlers go on, the slice goes on after them.
+          this.#replied = false;
+          await undefined;
+        } else await nextTask();
       } else {
         const parkedAt = performance.now();
         this.#parked = true;
@@ -341,6 +350,7 @@ export class ReceiveLoop implements CellLoop {
         if (this.#givenUp) return true; // abandoned: touch nothing more
         // Room this turn made in a mailbox of this thread goes to the messages waiting for it.
         if (this.#courier.hasLocalBacklog) this.#courier.flushLocal!(cell.mailbox);
+        if (this.#replied) return true; // the handlers awaiting replies go on first
         // Every turn counts towards the next clock read (its first message, or its look at an
         // empty mailbox); the turn counted its other messages itself.
         if (spent || (--this.#untilClock <= 0 && this.#readClock(cell))) return true;
@@ -467,6 +477,7 @@ export class ReceiveLoop implements CellLoop {
         this.#takenMessage = undefined;
         if (cell === this.#deskCell && this.#envelope.targetTag !== 0) {
           this.#desk!.replied(this.#envelope.targetTag, message, sender);
+          this.#replied = true;
           continue;
         }
       }

@@ -14,7 +14,7 @@
  * system (`Undeliverable`, its dead letter's kind), but one it took and then died with — it
  * stopped without replying, was killed, its Worker died — gets no answer. The main thread hears
  * of those ends (the Bridge listens to them there); a Worker asks the guardian to tell it
- * ({@link AskWatch}, once per target while asks to it are pending), and the guardian answers
+ * ({@link AskWatch}, once per target asked, kept for a few targets asked lately), and the guardian answers
  * {@link AskLost}. Errors are made by call_failure.ts, the one place that maps a missing reply
  * to its error, for Bridge calls and asks alike.
  *
@@ -26,6 +26,9 @@ import type { DeadLetterKind } from "../actor/mod.ts";
 import { callFailure } from "../call_failure.ts";
 import { AskUnwatch, AskWatch, Undeliverable } from "./control.ts";
 import type { SystemCourier } from "./courier.ts";
+
+/** How many targets with no ask pending a Worker keeps watched (see Asks.#idle). */
+const IDLE_WATCHES = 32;
 
 /** An ask waiting for its reply. */
 class PendingAsk {
@@ -57,6 +60,11 @@ export class Asks {
   readonly #pending = new Map<number, PendingAsk>();
   /** By target (slot and generation): an end settles its asks without a look at the others. */
   readonly #byTarget = new Map<string, Watched>();
+  /**
+   * Targets still watched with no ask pending, oldest first: an actor that asks the same one
+   * again and again costs the guardian no message per ask. The oldest are let go past a few.
+   */
+  readonly #idle = new Map<string, Watched>();
   #nextTag = 0;
 
   /**
@@ -142,8 +150,12 @@ export class Asks {
 
   /** `target` ended or lost its Worker (the guardian says): its asks get no reply. */
   lost(target: ActorRef<unknown>, reason: string): void {
-    const watched = this.#byTarget.get(`${target.slot}.${target.generation}`);
+    const key = `${target.slot}.${target.generation}`;
+    const watched = this.#byTarget.get(key);
     if (watched === undefined) return;
+    // The guardian's watch is over: the next ask to it watches it again.
+    this.#byTarget.delete(key);
+    this.#idle.delete(key);
     // Whatever ended the actor ("stopped" stands for all): the asker's answer is the same.
     for (const ask of [...watched.asks]) this.#fail(ask, "stopped", reason);
   }
@@ -171,18 +183,26 @@ export class Asks {
     const watched = this.#byTarget.get(ask.key);
     if (watched !== undefined) {
       watched.asks.add(ask);
+      this.#idle.delete(ask.key);
       return;
     }
     this.#byTarget.set(ask.key, { target: ask.target, asks: new Set([ask]) });
     this.#courier.deliver(this.#guardian, new AskWatch(this.#desk, ask.target), null);
   }
 
-  /** The last ask to a target settled: the guardian no longer needs to watch it for us. */
+  /**
+   * Takes a settled ask off its target. The target stays watched for the next ask; past
+   * {@link IDLE_WATCHES} targets with none pending, the oldest is no longer watched.
+   */
   #remove(ask: PendingAsk): void {
     const watched = this.#byTarget.get(ask.key);
     if (watched === undefined || !watched.asks.delete(ask) || watched.asks.size > 0) return;
-    this.#byTarget.delete(ask.key);
-    this.#courier.deliver(this.#guardian, new AskUnwatch(this.#desk, ask.target), null);
+    this.#idle.set(ask.key, watched);
+    if (this.#idle.size <= IDLE_WATCHES) return;
+    const [key, oldest] = this.#idle.entries().next().value!;
+    this.#idle.delete(key);
+    this.#byTarget.delete(key);
+    this.#courier.deliver(this.#guardian, new AskUnwatch(this.#desk, oldest.target), null);
   }
 
   #newTag(): number {

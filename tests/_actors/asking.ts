@@ -5,9 +5,13 @@ import { Actor, type ActorRef, handles, message, type ReplyTo, Request } from ".
 @message()
 export class GetStock extends Request<number[]> {}
 
-/** Answers once the shop has been asked for its stock (at once if it has been already). */
+/** Answers once the shop has been asked for its stock `count` times (at once if it has been). */
 @message()
-export class WhenAsked extends Request<number> {}
+export class WhenAsked extends Request<number> {
+  constructor(readonly count = 1) {
+    super();
+  }
+}
 
 /** Answers `GetStock` with its stock, after `delayMs` when that is not 0. */
 export class Shop extends Actor<GetStock> {
@@ -30,20 +34,23 @@ export class Shop extends Actor<GetStock> {
 export class MuteShop extends Actor<GetStock | WhenAsked> {
   static readonly module = import.meta.url;
   #asked = 0;
-  readonly #waiting: ReplyTo<WhenAsked>[] = [];
+  #waiting: { count: number; sender: ReplyTo<WhenAsked> }[] = [];
   constructor(readonly onAsked: "nothing" | "stop" = "nothing") {
     super();
   }
   @handles(GetStock)
   onGetStock() {
     this.#asked++;
-    for (const waiter of this.#waiting.splice(0)) waiter?.send(this.#asked);
+    for (const waiter of this.#waiting) {
+      if (waiter.count <= this.#asked) waiter.sender?.send(this.#asked);
+    }
+    this.#waiting = this.#waiting.filter((waiter) => waiter.count > this.#asked);
     if (this.onAsked === "stop") this.context.stop();
   }
   @handles(WhenAsked)
-  onWhenAsked(_: WhenAsked, sender: ReplyTo<WhenAsked>) {
-    if (this.#asked > 0) sender?.send(this.#asked);
-    else this.#waiting.push(sender);
+  onWhenAsked(request: WhenAsked, sender: ReplyTo<WhenAsked>) {
+    if (this.#asked >= request.count) sender?.send(this.#asked);
+    else this.#waiting.push({ count: request.count, sender });
   }
 }
 

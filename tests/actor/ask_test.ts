@@ -146,3 +146,20 @@ Deno.test("pipeToSelf: an actor that stopped first gets nothing: the message is 
     "the piped message is a dead letter",
   );
 });
+
+Deno.test("ask: an actor asked before, and killed while asked again: ActorDeadError at once", async () => {
+  await using s = testSystem();
+  const shop = s.system.spawn(MuteShop);
+  const asker = s.system.spawn(Asker);
+  // A first ask, settled: its Worker keeps watching the shop for the next one.
+  assert.equal(
+    (await s.bridge.call(asker, new Combine(shop, 200), LONG)).error,
+    "CallTimeoutError",
+  );
+  const reply = s.bridge.call(asker, new Combine(shop, ASK_TIMEOUT), LONG);
+  await s.bridge.call(shop, new WhenAsked(2), LONG); // the second ask is pending now
+  s.system.kill(shop, "a test kills it");
+  const combined = await reply;
+  assert.equal(combined.error, "ActorDeadError", combined.message);
+  assert.ok(combined.elapsedMs < PROMPTLY_MS, `settled after ${combined.elapsedMs} ms`);
+});
