@@ -167,6 +167,8 @@ export class ReceiveLoop implements CellLoop {
    * not wait for the loop to spin out and park (an ask would cost a park and a wake-up).
    */
   #replied = false;
+  /** Set when the loop yielded to microtasks only (see #replied): the slice is not over. */
+  #sliceGoesOn = false;
   /** The record taken by `#take`: kept in fields so taking one allocates nothing more. */
   #takenMessage: unknown = undefined;
   #takenSender: ActorRef<unknown> | null = null;
@@ -293,11 +295,16 @@ export class ReceiveLoop implements CellLoop {
   async #run(): Promise<void> {
     while (!this.#closed) {
       if (this.#runSlice()) {
-        if (this.#replied) {
-          // Only the microtasks: the asks' handlers go on, the slice goes on after them.
+        if (this.#replied && performance.now() < this.#sliceEnd) {
+          // Only the microtasks: the asks' handlers go on, then the same slice (timers and I/O
+          // still get their turn once it is spent).
           this.#replied = false;
+          this.#sliceGoesOn = true;
           await undefined;
-        } else await nextTask();
+        } else {
+          this.#replied = false;
+          await nextTask();
+        }
       } else {
         const parkedAt = performance.now();
         this.#parked = true;
@@ -321,7 +328,8 @@ export class ReceiveLoop implements CellLoop {
   #runSlice(): boolean {
     if (this.#isAbandoned()) return this.#abandon();
     const now = this.now = performance.now();
-    this.#sliceEnd = now + this.#sliceMs;
+    if (this.#sliceGoesOn) this.#sliceGoesOn = false;
+    else this.#sliceEnd = now + this.#sliceMs;
     if (this.timers.size > 0) this.timers.fireDue(now);
     // A turn cut short by the last slice went to the back of the line: cells that other
     // threads made ready meanwhile go behind it, not behind another slice of it.

@@ -170,3 +170,27 @@ export class Piper extends Actor<PipeLater | Piped | GetPiped> {
     this.#waiting = null;
   }
 }
+
+/** Asks `shop` again and again until a timer set first has fired; answers how many asks that took. */
+@message()
+export class AskUntilTimer extends Request<number> {
+  constructor(readonly shop: ActorRef<GetStock> | null = null, readonly most = 0) {
+    super();
+  }
+}
+
+/** Keeps asking while its Worker's event loop must still run a timer. */
+export class Pester extends Actor<AskUntilTimer> {
+  static readonly module = import.meta.url;
+  @handles(AskUntilTimer)
+  async onAskUntilTimer(request: AskUntilTimer, sender: ReplyTo<AskUntilTimer>) {
+    let fired = false;
+    setTimeout(() => fired = true, 0);
+    let asks = 0;
+    while (!fired && asks < request.most) {
+      await this.context.ask(request.shop!, new GetStock());
+      asks++;
+    }
+    sender?.send(asks);
+  }
+}

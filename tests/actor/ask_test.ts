@@ -2,11 +2,13 @@
 import assert from "node:assert/strict";
 import {
   Asker,
+  AskUntilTimer,
   Combine,
   GetLog,
   GetPiped,
   MuteShop,
   Note,
+  Pester,
   PipeLater,
   Piper,
   Shop,
@@ -162,4 +164,14 @@ Deno.test("ask: an actor asked before, and killed while asked again: ActorDeadEr
   const combined = await reply;
   assert.equal(combined.error, "ActorDeadError", combined.message);
   assert.ok(combined.elapsedMs < PROMPTLY_MS, `settled after ${combined.elapsedMs} ms`);
+});
+
+Deno.test("ask: a stream of replies leaves the Worker's event loop its turns (timers, I/O)", async () => {
+  await using s = testSystem();
+  const pool = s.system.createPool({ workers: 1 });
+  const pester = pool.spawn(Pester);
+  const shop = s.system.spawn(Shop, [1]);
+  const most = 20_000;
+  const asks = await s.bridge.call(pester, new AskUntilTimer(shop, most), { timeout: 60_000 });
+  assert.ok(asks < most, `the timer had not fired after ${asks} asks`);
 });
