@@ -61,6 +61,7 @@ export {
   Actor,
   type ActorClass,
   type ActorContext,
+  type AskOptions,
   type BecomeOptions,
   type ChildOptions,
   type MessagesOf,

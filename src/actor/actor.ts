@@ -8,6 +8,7 @@
 import { ActorNotStartedError, type ActorRef } from "./actor_ref.ts";
 import { ActorDefinitionError } from "./errors.ts";
 import type { Stop } from "./messages.ts";
+import type { ReplyOf } from "./request.ts";
 import type { RepeatOptions, Timer } from "./timers.ts";
 
 /**
@@ -46,6 +47,12 @@ export interface BecomeOptions {
   discardOld?: boolean;
 }
 
+/** Options of {@link ActorContext.ask}. */
+export interface AskOptions {
+  /** Milliseconds to wait for the reply. Default 5000. It is also the request's deadline. */
+  timeout?: number;
+}
+
 /** A message taken with {@link ActorContext.receive}, with who sent it. */
 export interface Received<M = unknown> {
   /** The message. */
@@ -57,7 +64,7 @@ export interface Received<M = unknown> {
 /**
  * What the runtime gives an actor while it runs: `this.context` inside the actor. Everything an
  * actor can do besides handling messages lives here, so that no name a handler might have (the
- * seed's `preStart` for a `Start` message, `name`, `send`, `watch`, ...) is taken by the base
+ * seed's `onStart` for a `Start` message, `name`, `send`, `watch`, ...) is taken by the base
  * class. Only `self`, `context`, `preStart` and `postStop` are (see {@link Actor}).
  *
  * @typeParam M the messages the actor accepts.
@@ -139,6 +146,135 @@ export interface ActorContext<M = unknown> {
    * is returned like any message: the handler decides what to do with it.
    */
   receive(timeoutMs?: number): Received | null;
+  /**
+   * Asks `target` from inside this actor: sends `request` and resolves with the reply, like a
+   * Bridge call — without blocking the Worker, so await it in an async handler (the actor's
+   * other messages wait meanwhile, as for any async handler) or hand it to {@link pipeToSelf}.
+   * The reply reaches the ask even while this actor is busy: it comes back to its Worker's own
+   * endpoint, not to this actor's mailbox. The asked actor sees that endpoint as the sender,
+   * not this actor.
+   *
+   * @typeParam Q the request's type: one of the target's messages.
+   * @typeParam R the reply's type: what `Q` names with `Request<R>`; for other requests,
+   * `unknown`, or whatever the result is assigned to.
+   * @param target the actor to ask.
+   * @param request the message; the timeout is also its deadline: the target does not start
+   * handling a request nobody waits for any more (it becomes a dead letter).
+   * @param options timeout (ms, default 5000).
+   * @returns the reply.
+   * @throws {ActorDeadError} at once when the target is gone, or ends while asked (stops, is
+   * killed, its Worker dies, it is being restarted after its Worker died).
+   * @throws {MailboxFullError} when the request waited in the target's full mailbox for the
+   * whole send timeout.
+   * @throws {CallTimeoutError} when no reply came in time, or the target reached the request
+   * after its deadline.
+   * @throws {UndeliverableError} when the target cannot take the request as it is (it has no
+   * handler for it, or cannot decode it), or the reply could not be decoded.
+   * @throws {CodecError} when the request cannot be sent.
+   * @throws {RangeError} for a timeout that is not a positive number.
+   *
+   * @example Ask a shop for its stock from inside another actor
+   * ```ts
+   * import { Actor, ActorSystem, Bridge, handles, message, type ReplyTo, Request } from "@ringmail/actors";
+   * import type { ActorRef } from "@ringmail/actors";
+   *
+   * @message()
+   * export class GetStock extends Request<number[]> {}
+   *
+   * @message()
+   * export class Total extends Request<number> {
+   *   constructor(readonly shop: ActorRef<GetStock> | null = null) {
+   *     super();
+   *   }
+   * }
+   *
+   * export class Shop extends Actor<GetStock> {
+   *   static readonly module = import.meta.url;
+   *   @handles(GetStock)
+   *   onGetStock(_: GetStock, sender: ReplyTo<GetStock>) {
+   *     sender?.send([1, 2, 3]);
+   *   }
+   * }
+   *
+   * export class Accountant extends Actor<Total> {
+   *   static readonly module = import.meta.url;
+   *   @handles(Total)
+   *   async onTotal(request: Total, sender: ReplyTo<Total>) {
+   *     const stock: number[] = await this.context.ask(request.shop!, new GetStock(), {
+   *       timeout: 5000,
+   *     });
+   *     sender?.send(stock.reduce((sum, n) => sum + n, 0));
+   *   }
+   * }
+   *
+   * if (import.meta.main) { // a Worker loads this module again for the actors: not there
+   *   await using system = new ActorSystem();
+   *   using bridge = new Bridge(system);
+   *   const shop = system.spawn(Shop);
+   *   const accountant = system.spawn(Accountant);
+   *   console.log(await bridge.call(accountant, new Total(shop), { timeout: 5000 })); // 6
+   * }
+   * ```
+   */
+  ask<T, Q extends T, R extends ReplyOf<Q> = ReplyOf<Q>>(
+    target: ActorRef<T>,
+    request: Q,
+    options?: AskOptions,
+  ): Promise<R>;
+  /**
+   * When `promise` settles, sends this actor `map(value, undefined)` (fulfilled) or
+   * `map(undefined, error)` (rejected), through its mailbox like any message: the actor's state
+   * is only ever touched by its handlers, never by a promise's callback (Akka's `pipeToSelf`).
+   * The message is copied as any message is (it must be one the codec can write). `map` runs
+   * when the promise settles, outside any handler: it should only build the message; if it
+   * throws, the failure is reported (`system.onFailure`) and nothing is sent.
+   *
+   * An actor that stopped before the promise settled gets nothing: the message is a dead letter
+   * (kind `"stopped"`), like any message sent to it then — where its Worker still runs (a pool's;
+   * an actor's own Worker ends with it, and its pending promises with it). One restarted
+   * meanwhile (same ref) gets the message in its fresh instance.
+   *
+   * @example Turn a timer's promise into a message
+   * ```ts
+   * import { Actor, ActorSystem, Bridge, handles, message, type ReplyTo, Request } from "@ringmail/actors";
+   *
+   * @message()
+   * export class Fetch extends Request<string> {}
+   *
+   * @message()
+   * export class Fetched {
+   *   constructor(readonly body = "", readonly failure = "") {}
+   * }
+   *
+   * export class Fetcher extends Actor<Fetch | Fetched> {
+   *   static readonly module = import.meta.url;
+   *   #asker: ReplyTo<Fetch> = null;
+   *   @handles(Fetch)
+   *   onFetch(_: Fetch, sender: ReplyTo<Fetch>) {
+   *     this.#asker = sender;
+   *     const later = new Promise<string>((resolve) => setTimeout(() => resolve("hello"), 10));
+   *     this.context.pipeToSelf(
+   *       later,
+   *       (body, error) => new Fetched(body, error === undefined ? "" : String(error)),
+   *     );
+   *   }
+   *   @handles(Fetched)
+   *   onFetched(fetched: Fetched) {
+   *     this.#asker?.send(fetched.failure || fetched.body); // state is touched in handlers only
+   *   }
+   * }
+   *
+   * if (import.meta.main) {
+   *   await using system = new ActorSystem();
+   *   using bridge = new Bridge(system);
+   *   console.log(await bridge.call(system.spawn(Fetcher), new Fetch(), { timeout: 5000 })); // hello
+   * }
+   * ```
+   */
+  pipeToSelf<T>(
+    promise: PromiseLike<T>,
+    map: (value: T | undefined, error: unknown) => NoInfer<M>,
+  ): void;
   /**
    * Sends `message` to `target` after `delayMs`, from this actor. The message is encoded now
    * (later changes to it are not sent). The timer runs in this actor's Worker, costs no thread,

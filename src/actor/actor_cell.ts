@@ -12,6 +12,7 @@ import {
   type Actor,
   type ActorClass,
   type ActorContext,
+  type AskOptions,
   type BecomeOptions,
   checkActorMembers,
   type ChildOptions,
@@ -76,6 +77,17 @@ export interface CellHost {
   watch(watcher: ActorCell, target: ActorRef<unknown>): void;
   /** `watcher` no longer wants `Terminated` for `target`. */
   unwatch(watcher: ActorCell, target: ActorRef<unknown>): void;
+  /**
+   * Sends `request` to `target` on behalf of `asker`'s actor and settles with the reply, or
+   * with the error a Bridge call would get (see ActorContext.ask); `timeout` is checked.
+   * Missing where actors cannot ask (the system's own thread).
+   */
+  ask?(
+    asker: ActorCell,
+    target: ActorRef<unknown>,
+    request: unknown,
+    timeout: number,
+  ): Promise<unknown>;
 }
 
 /** What an actor was doing when it failed, when it was not handling a message. */
@@ -124,6 +136,9 @@ setAsyncSender(() => asyncActor.getStore());
 type AnyActor = Actor<any> & Record<string | symbol, unknown>;
 
 const AsyncFunction = (async () => {}).constructor;
+
+/** An ask's timeout when none is given, as a Bridge call's. */
+const DEFAULT_ASK_TIMEOUT_MS = 5000;
 
 /** What a cell needs from the loop that serves it. */
 export interface CellLoop {
@@ -316,6 +331,42 @@ export class ActorCell implements ActorContext, LocalReceiver {
   /** Blocking receive for the actor's own use, from inside a handler. */
   receive(timeoutMs: number): Received | null {
     return this.#loop.receiveFor(this, timeoutMs);
+  }
+
+  ask(target: ActorRef<unknown>, request: unknown, options: AskOptions = {}): Promise<never> {
+    const timeout = options.timeout ?? DEFAULT_ASK_TIMEOUT_MS;
+    if (!(timeout > 0)) {
+      return Promise.reject(
+        new RangeError(`ask timeout must be a positive number of ms, got ${options.timeout}`),
+      );
+    }
+    const host = this.#host;
+    if (host.ask === undefined) {
+      return Promise.reject(new TypeError(`${this.name} runs where actors cannot ask`));
+    }
+    return host.ask(this, target, request, timeout) as Promise<never>;
+  }
+
+  pipeToSelf<T>(
+    promise: PromiseLike<T>,
+    map: (value: T | undefined, error: unknown) => unknown,
+  ): void {
+    const self = this.self;
+    const send = (value: T | undefined, error: unknown) => {
+      let message: unknown;
+      try {
+        message = map(value, error);
+        // From the actor itself, through its mailbox; after it stopped, a dead letter.
+        this.#loop.courier.deliver(self, message, self);
+      } catch (failure) {
+        this.#host.handlerFailed(
+          this,
+          new Activity("pipeToSelf's map, or sending its message"),
+          failure,
+        );
+      }
+    };
+    promise.then((value) => send(value, undefined), (error) => send(undefined, error));
   }
 
   sendAfter(delayMs: number, target: ActorRef<unknown>, message: unknown): Timer {

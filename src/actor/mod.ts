@@ -9,6 +9,7 @@ export {
   Actor,
   type ActorClass,
   type ActorContext,
+  type AskOptions,
   type BecomeOptions,
   type ChildOptions,
   constructActor,
@@ -55,5 +56,5 @@ export {
   Supervisor,
 } from "./supervision.ts";
 export { type LoopTimer, LoopTimers, type RepeatOptions, type Timer } from "./timers.ts";
-export { ReceiveLoop, type ReceiveLoopOptions } from "./receive_loop.ts";
+export { ReceiveLoop, type ReceiveLoopOptions, type ReplyDesk } from "./receive_loop.ts";
 export { installRefCodec } from "./ref_codec.ts";

@@ -34,6 +34,9 @@ import { ActorPool, type PoolOptions, poolWorkers } from "./actor_pool.ts";
 import {
   type ActorStarted,
   type ActorStopped,
+  AskLost,
+  type AskUnwatch,
+  type AskWatch,
   type DeadLetterNotice,
   DefineClass,
   type HandlerFailed,
@@ -67,6 +70,7 @@ import type {
   SpawnOptions,
 } from "./options.ts";
 import { Recoveries } from "./recovery.ts";
+import { AskWatches } from "./ask_watches.ts";
 import {
   type ActorRecord,
   DEDICATED,
@@ -182,6 +186,8 @@ export class ActorSystem implements AsyncDisposable {
   /** The pool of each pool Worker, to replace it when it dies. */
   readonly #poolOf = new Map<WorkerHandle, PoolWorkers>();
   readonly #recoveries: Recoveries;
+  /** Which Workers' asks wait on which actors (see asks.ts). */
+  readonly #askWatches: AskWatches;
   readonly #failureListeners = new Set<(failure: ActorFailure) => void>();
   readonly #deadLetterListeners = new Set<(deadLetter: DeadLetter) => void>();
   readonly #threadDeathListeners = new Set<() => void>();
@@ -241,6 +247,18 @@ export class ActorSystem implements AsyncDisposable {
     // Its mailboxes are the courier's handles: one per mailbox on this thread (MailboxHandles).
     this.#pool = new MailboxPool(this.#arena, this.#directory, this.#courier.handles);
     this.#registry = new Registry(this.#courier, () => this.#guardian);
+    this.#askWatches = new AskWatches((desk, target, reason) =>
+      this.#courier.deliver(desk, new AskLost(target, reason), this.#guardian)
+    );
+    // Asks hear of an actor's loss as Bridge calls do.
+    this.#registry.lossListeners.add((slot, generation, reason) =>
+      this.#askWatches.lost(
+        slot,
+        generation,
+        reason,
+        () => new ActorRef(slot, generation, 0, this.#courier),
+      )
+    );
     this.#recoveries = new Recoveries({
       arena: this.#arena,
       // A Worker whose start waits has sent nothing: no answer to wait for.
@@ -554,6 +572,25 @@ export class ActorSystem implements AsyncDisposable {
    * That report left before the ref could, so it is on its way: wait for it, rather than call
    * the child dead.
    */
+  /**
+   * A Worker's asks wait on `target` (see asks.ts): its desk hears when it is lost — at once
+   * if it has ended already (it may have done so while the watch was on its way).
+   */
+  #askWatch(desk: ActorRef<unknown>, target: ActorRef<unknown>): void {
+    if (this.#unannounced(target)) {
+      // A child whose parent's report is still on its way: watch it once it is known.
+      this.#registry.whenAnnounced(target).then(() => this.#askWatch(desk, target));
+      return;
+    }
+    if (this.#registry.of(target) !== undefined) {
+      this.#askWatches.watch(desk, target);
+      return;
+    }
+    this.#registry.whenEnded(target).then((end) =>
+      this.#courier.deliver(desk, new AskLost(target, end.reason), this.#guardian)
+    );
+  }
+
   #unannounced(ref: ActorRef<unknown>): boolean {
     const slot = ref.slot;
     return ref.courier === this.#courier && slot > 0 && slot < this.#directory.capacity &&
@@ -876,6 +913,7 @@ export class ActorSystem implements AsyncDisposable {
     this.#workers.delete(handle.threadId);
     this.#heal(handle, reason, killed !== null);
     this.#recoveries.threadGone(handle.threadId);
+    this.#askWatches.forget(handle.agent);
     this.#directory.setState(handle.agent.slot, SlotState.Dead);
     handle.agentMailbox.close();
 
@@ -1121,6 +1159,7 @@ export class ActorSystem implements AsyncDisposable {
           return;
         }
         // It closed itself after handing back its mailboxes; its agent's slot is ours to free.
+        this.#askWatches.forget(handle.agent);
         this.#directory.free(handle.agent.slot);
         handle.dead = true;
         stopWorker(handle);
@@ -1133,6 +1172,8 @@ export class ActorSystem implements AsyncDisposable {
       spawnChild: (request: SpawnChild) => this.#spawnChild(request),
       watch: (request) => this.#registry.watch(request.watcher!, request.target!),
       unwatch: (request) => this.#registry.unwatch(request.watcher!, request.target!),
+      askWatch: (request: AskWatch) => this.#askWatch(request.desk!, request.target!),
+      askUnwatch: (request: AskUnwatch) => this.#askWatches.unwatch(request.desk!, request.target!),
       threadDiedSeen: (report: ThreadDiedSeen) =>
         this.#recoveries.answered(report.threadId, report.seenBy),
     };

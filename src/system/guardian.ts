@@ -10,6 +10,8 @@ import { Actor, handles, Stopped } from "../actor/mod.ts";
 import {
   ActorStarted,
   ActorStopped,
+  AskUnwatch,
+  AskWatch,
   DeadLetterNotice,
   HandlerFailed,
   SpawnChild,
@@ -31,6 +33,8 @@ export interface GuardianDelegate {
   spawnChild(request: SpawnChild): void;
   watch(request: Watch): void;
   unwatch(request: Unwatch): void;
+  askWatch(request: AskWatch): void;
+  askUnwatch(request: AskUnwatch): void;
   threadDiedSeen(report: ThreadDiedSeen): void;
 }
 
@@ -44,6 +48,8 @@ type Report =
   | SpawnChild
   | Watch
   | Unwatch
+  | AskWatch
+  | AskUnwatch
   | ThreadDiedSeen
   | Stopped;
 
@@ -99,6 +105,16 @@ export class Guardian extends Actor<Report> {
   @handles(Unwatch)
   onUnwatch(request: Unwatch): void {
     this.#delegate.unwatch(request);
+  }
+
+  @handles(AskWatch)
+  onAskWatch(request: AskWatch): void {
+    this.#delegate.askWatch(request);
+  }
+
+  @handles(AskUnwatch)
+  onAskUnwatch(request: AskUnwatch): void {
+    this.#delegate.askUnwatch(request);
   }
 
   @handles(ThreadDiedSeen)
