@@ -9,7 +9,8 @@
  *   request: fix the request or the actor), {@link SystemClosedError}.
  * - `send`: {@link CodecError} (the message cannot be written, with the path inside it),
  *   {@link MessageTooLargeError}, and inside an actor {@link MailboxFullError};
- *   {@link ActorNotStartedError} for an actor made with `new`.
+ *   {@link ActorNotStartedError} for an actor made with `new`; `this.context.stash()` past the
+ *   stash's capacity: {@link StashOverflowError}.
  * - Starting actors: {@link SpawnError} (from `system.started(ref)`), {@link ActorDefinitionError}
  *   (a class that cannot work), {@link SystemInWorkerError} (top-level code in an actor module).
  * - Supervision: {@link WorkerDiedError} is what a strategy decides on when a Worker died,
@@ -30,7 +31,7 @@
  */
 
 export { RingmailError } from "./src/errors.ts";
-export { ActorDefinitionError } from "./src/actor/errors.ts";
+export { ActorDefinitionError, StashOverflowError } from "./src/actor/errors.ts";
 export { ActorNotStartedError } from "./src/actor/actor_ref.ts";
 export {
   ActorDeadError,

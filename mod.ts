@@ -61,6 +61,8 @@ export {
   Actor,
   type ActorClass,
   type ActorContext,
+  type AskOptions,
+  type BecomeOptions,
   type ChildOptions,
   type MessagesOf,
   type Received,

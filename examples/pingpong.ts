@@ -57,6 +57,9 @@ export async function run(ms = 100): Promise<Stopped[]> {
   using bridge = new Bridge(system);
   const pinger = system.spawn(Pinger);
   const ponger = system.spawn(Ponger);
+  // The seed's threads start at once; a Worker takes tens of ms (more on a busy machine): the
+  // rally's 100 ms count from when both players run.
+  await Promise.all([system.started(pinger), system.started(ponger)]);
   pinger.send(new Start(ponger));
   await new Promise((resolve) => setTimeout(resolve, ms)); // the seed's time.sleep(0.1)
   return await bridge.stop([pinger, ponger], { timeout: 1000 });

@@ -12,6 +12,8 @@ import {
   type Actor,
   type ActorClass,
   type ActorContext,
+  type AskOptions,
+  type BecomeOptions,
   checkActorMembers,
   type ChildOptions,
   constructActor,
@@ -36,6 +38,7 @@ import {
   type TerminationKind,
 } from "./messages.ts";
 import type { LocalMail, LocalReceiver } from "./local_mail.ts";
+import { NOT_HANDLING, type Stash, stashOf } from "./stash.ts";
 import { describeError, portableError } from "./portable_error.ts";
 import { type SupervisionStrategy, Supervisor } from "./supervision.ts";
 import {
@@ -74,6 +77,17 @@ export interface CellHost {
   watch(watcher: ActorCell, target: ActorRef<unknown>): void;
   /** `watcher` no longer wants `Terminated` for `target`. */
   unwatch(watcher: ActorCell, target: ActorRef<unknown>): void;
+  /**
+   * Sends `request` to `target` on behalf of `asker`'s actor and settles with the reply, or
+   * with the error a Bridge call would get (see ActorContext.ask); `timeout` is checked.
+   * Missing where actors cannot ask (the system's own thread).
+   */
+  ask?(
+    asker: ActorCell,
+    target: ActorRef<unknown>,
+    request: unknown,
+    timeout: number,
+  ): Promise<unknown>;
 }
 
 /** What an actor was doing when it failed, when it was not handling a message. */
@@ -123,6 +137,9 @@ type AnyActor = Actor<any> & Record<string | symbol, unknown>;
 
 const AsyncFunction = (async () => {}).constructor;
 
+/** An ask's timeout when none is given, as a Bridge call's. */
+const DEFAULT_ASK_TIMEOUT_MS = 5000;
+
 /** What a cell needs from the loop that serves it. */
 export interface CellLoop {
   /** Waits up to `timeoutMs` for the cell's next message; `null` on timeout or when closed. */
@@ -140,6 +157,19 @@ export interface CellLoop {
     sender: ActorRef<unknown> | null,
     deadline: number,
   ): void;
+  /** The cell's local mail, made on first use. */
+  localMailOf(cell: ActorCell): LocalMail;
+  /**
+   * Puts stashed (message, sender) pairs (flat, oldest first) in front of the cell's local mail,
+   * in that order, and gets the cell served.
+   */
+  unstash(cell: ActorCell, entries: readonly unknown[]): void;
+}
+
+/** A behaviour set with {@link ActorCell.become}. */
+interface Behavior {
+  readonly call: (message: unknown, sender: ActorRef<unknown> | null) => unknown;
+  readonly isAsync: boolean;
 }
 
 /** The runtime state of one actor. */
@@ -195,6 +225,12 @@ export class ActorCell implements ActorContext, LocalReceiver {
   #children: Map<number, ActorRef<unknown>> | null = null;
   /** Actors this one watches, by slot; made on first watch. */
   #watching: Map<number, ActorRef<unknown>> | null = null;
+  /** The behaviours set with become, the current one last; made on first use. */
+  #behaviors: Behavior[] | null = null;
+  /** The current behaviour, which takes the handlers' messages; null: the handlers. */
+  #behavior: Behavior | null = null;
+  /** Only for a class with `static readonly stashCapacity` (see Stash). */
+  #stash: Stash | null = null;
 
   constructor(
     self: ActorRef<unknown>,
@@ -246,6 +282,7 @@ export class ActorCell implements ActorContext, LocalReceiver {
     this.#actorClass = actorClass;
     this.#makeArgs = makeArgs;
     this.#table = handlerTable(actorClass);
+    this.#stash = stashOf(actorClass);
     this.#construct();
     return this.#begin();
   }
@@ -296,6 +333,42 @@ export class ActorCell implements ActorContext, LocalReceiver {
     return this.#loop.receiveFor(this, timeoutMs);
   }
 
+  ask(target: ActorRef<unknown>, request: unknown, options: AskOptions = {}): Promise<never> {
+    const timeout = options.timeout ?? DEFAULT_ASK_TIMEOUT_MS;
+    if (!(timeout > 0)) {
+      return Promise.reject(
+        new RangeError(`ask timeout must be a positive number of ms, got ${options.timeout}`),
+      );
+    }
+    const host = this.#host;
+    if (host.ask === undefined) {
+      return Promise.reject(new TypeError(`${this.name} runs where actors cannot ask`));
+    }
+    return host.ask(this, target, request, timeout) as Promise<never>;
+  }
+
+  pipeToSelf<T>(
+    promise: PromiseLike<T>,
+    map: (value: T | undefined, error: unknown) => unknown,
+  ): void {
+    const self = this.self;
+    const send = (value: T | undefined, error: unknown) => {
+      let message: unknown;
+      try {
+        message = map(value, error);
+        // From the actor itself, through its mailbox; after it stopped, a dead letter.
+        this.#loop.courier.deliver(self, message, self);
+      } catch (failure) {
+        this.#host.handlerFailed(
+          this,
+          new Activity("pipeToSelf's map, or sending its message"),
+          failure,
+        );
+      }
+    };
+    promise.then((value) => send(value, undefined), (error) => send(undefined, error));
+  }
+
   sendAfter(delayMs: number, target: ActorRef<unknown>, message: unknown): Timer {
     checkDelay("a delay", delayMs, false);
     return this.#own(this.#loop.timers.sendLater(target, message, this.self, delayMs, 0));
@@ -320,6 +393,70 @@ export class ActorCell implements ActorContext, LocalReceiver {
     if (ms === null) return;
     this.#lastActivity = this.#loop.now || performance.now();
     this.#receiveTimer = this.#own(this.#loop.timers.schedule(ms, 0, () => this.#quiet()));
+  }
+
+  become(
+    behavior: (message: unknown, sender: ActorRef<unknown> | null) => unknown,
+    options: BecomeOptions = {},
+  ): void {
+    if (typeof behavior !== "function") {
+      throw new TypeError(
+        `become takes a function (message, sender) => ..., got ${typeof behavior}`,
+      );
+    }
+    const entry: Behavior = { call: behavior, isAsync: behavior instanceof AsyncFunction };
+    const behaviors = this.#behaviors ??= [];
+    if ((options.discardOld ?? true) && behaviors.length > 0) {
+      behaviors[behaviors.length - 1] = entry;
+    } else behaviors.push(entry);
+    this.#behavior = entry;
+  }
+
+  unbecome(): void {
+    const behaviors = this.#behaviors;
+    if (behaviors === null || behaviors.length === 0) return;
+    behaviors.pop();
+    this.#behavior = behaviors.length === 0 ? null : behaviors[behaviors.length - 1];
+  }
+
+  stash(): void {
+    const stash = this.#stash;
+    if (stash === null) {
+      throw new TypeError(
+        `${this.name} has no stash: declare one in its class, with the most messages it may ` +
+          `hold: static readonly stashCapacity = 1000`,
+      );
+    }
+    stash.stashCurrent(this.name);
+    this.#loop.localMailOf(this).setStashed(stash.length);
+    // Stopping already (stashed by an async handler's tail): it will never be unstashed.
+    if (this.state === CellState.Stopping || this.state === CellState.Stopped) {
+      this.#dropStash(`${this.name} stopped with it stashed`);
+    }
+  }
+
+  unstashAll(): void {
+    const stash = this.#stash;
+    if (stash === null || stash.length === 0) return;
+    // After the actor stopped, they were dead letters already (see #dropStash).
+    this.#loop.unstash(this, stash.takeAll());
+  }
+
+  /** Reports what the stash holds as dead letters, oldest first, and empties it. */
+  #dropStash(reason: string): void {
+    const stash = this.#stash;
+    if (stash === null || stash.length === 0) return;
+    const entries = stash.takeAll();
+    this.local?.setStashed(0);
+    for (let i = 0; i < entries.length; i += 2) {
+      this.#host.deadLetter(
+        this.self,
+        entries[i + 1] as ActorRef<unknown> | null,
+        entries[i],
+        "stopped",
+        reason,
+      );
+    }
   }
 
   spawn(actorClass: ActorClass, ...args: unknown[]): ActorRef<never> {
@@ -403,46 +540,71 @@ export class ActorCell implements ActorContext, LocalReceiver {
     ) {
       return this.#controlResult;
     }
-    const handler = this.#table!.lookup(message);
-    if (handler === null) {
-      this.#host.deadLetter(
-        this.self,
-        sender,
-        message,
-        "no-handler",
-        `${this.name} has no handler for it`,
-      );
-      return;
+    let method: (message: unknown, sender: ActorRef<unknown> | null) => unknown;
+    let isAsync: boolean;
+    const behavior = this.#behavior;
+    if (behavior === null) {
+      const handler = this.#table!.lookup(message);
+      if (handler === null) {
+        this.#host.deadLetter(
+          this.self,
+          sender,
+          message,
+          "no-handler",
+          `${this.name} has no handler for it`,
+        );
+        return;
+      }
+      method = handler.method;
+      isAsync = handler.isAsync;
+    } else {
+      // A behaviour set with become takes every message the handlers would have.
+      method = behavior.call;
+      isAsync = behavior.isAsync;
     }
     const actor = this.actor!;
-    const method = handler.method;
+    const stash = this.#stash;
+    if (stash !== null) {
+      stash.current = message;
+      stash.currentSender = sender;
+    }
     const previous = swapCurrentSender(this.self);
     let result: unknown;
     try {
-      result = handler.isAsync
+      result = isAsync
         ? asyncActor.run(this.self, () => method.call(actor, message, sender))
         : method.call(actor, message, sender);
     } catch (error) {
+      if (stash !== null) this.#handled(stash);
       const failed = this.#failed(message, error);
       return this.#stopAfterMessage ? this.#stopItself(failed) : failed;
     } finally {
       swapCurrentSender(previous);
     }
     if (!isThenable(result)) {
+      if (stash !== null) this.#handled(stash);
       return this.#stopAfterMessage ? this.#stopItself(undefined) : undefined;
     }
     this.state = CellState.Busy;
     return Promise.resolve(result).then(
       () => {
+        if (stash !== null) this.#handled(stash);
         if (this.state === CellState.Busy) this.state = CellState.Running;
         if (this.#stopAfterMessage) return this.#stopItself(undefined);
       },
       (error) => {
+        if (stash !== null) this.#handled(stash);
         if (this.state === CellState.Busy) this.state = CellState.Running;
         const failed = this.#failed(message, error);
         return this.#stopAfterMessage ? this.#stopItself(failed) : failed;
       },
     );
+  }
+
+  /** The message in hand is done with: `stash()` now throws until the next one. */
+  #handled(stash: Stash): void {
+    stash.current = NOT_HANDLING;
+    stash.currentSender = null;
   }
 
   /** Set by {@link stop} inside a handler: the actor stops once that handler is done. */
@@ -552,6 +714,9 @@ export class ActorCell implements ActorContext, LocalReceiver {
         this.#host.handlerFailed(this, new Activity("postStop()"), outcome.error);
       }
       this.#dropInstance();
+      // Kept across the restart (Akka classic's default): back in front of the mailbox, for the
+      // fresh instance to handle first.
+      this.unstashAll();
       try {
         this.#construct();
       } catch (constructorError) {
@@ -568,9 +733,11 @@ export class ActorCell implements ActorContext, LocalReceiver {
     return stopped.then(fresh);
   }
 
-  /** Lets go of what belongs to the current instance: children, timers, watches. */
+  /** Lets go of what belongs to the current instance: children, timers, watches, behaviours. */
   #dropInstance(): void {
     this.#stopChildren();
+    this.#behaviors = null;
+    this.#behavior = null;
     this.#receiveTimeout = 0;
     this.#receiveTimer = null;
     if (this.#timers !== null) { for (const timer of [...this.#timers]) timer.cancel(); }
@@ -611,6 +778,8 @@ export class ActorCell implements ActorContext, LocalReceiver {
     this.mailbox.close();
     // From now on this thread's sends meet the closed mailbox, like everyone else's.
     this.mailbox.localReceiver = null;
+    // Ahead of what waits in the mailbox, which came after them.
+    this.#dropStash(`${this.name} stopped with it stashed`);
     this.#stopChildren();
     const stopped = this.actor === null ? undefined : this.#hook("postStop");
     if (stopped === undefined || stopped instanceof Failure) {
@@ -632,6 +801,7 @@ export class ActorCell implements ActorContext, LocalReceiver {
   finish(): void {
     if (this.state === CellState.Stopped) return;
     this.state = CellState.Stopped;
+    this.#dropStash(`${this.name} stopped with it stashed`);
     this.#receiveTimeout = 0;
     if (this.#timers !== null) { for (const timer of [...this.#timers]) timer.cancel(); }
     this.actor = null;

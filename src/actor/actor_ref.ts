@@ -228,4 +228,24 @@ export class ActorRef<M = unknown> {
     const name = this.courier?.describe(this as ActorRef<unknown>) ?? "unstarted";
     return `ActorRef(${name}#${this.slot}.${this.generation})`;
   }
+
+  /**
+   * How `console.log` and `Deno.inspect` show a ref: as {@link toString} does, never the
+   * runtime behind it (its courier reaches the whole arena, up to a GiB of shared memory).
+   *
+   * @ignore
+   */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
+  }
+
+  /**
+   * How `node:util`'s `inspect` (and so a failing `node:assert` diff) shows a ref: as
+   * {@link toString} does.
+   *
+   * @ignore
+   */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
 }

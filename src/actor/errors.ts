@@ -18,3 +18,18 @@ import { RingmailError } from "../errors.ts";
  * ```
  */
 export class ActorDefinitionError extends RingmailError {}
+
+/**
+ * An actor stashed more messages than its stash holds (its class's `static readonly
+ * stashCapacity`): thrown by `this.context.stash()`, so the handler fails and the actor's
+ * supervisor decides. The stash keeps what it held. Unstash sooner, or raise the capacity.
+ *
+ * @example
+ * ```ts
+ * import { RingmailError, StashOverflowError } from "@ringmail/actors/errors";
+ *
+ * const error = new StashOverflowError("Door's stash is full (3 messages)");
+ * console.log(error instanceof RingmailError, error.name); // true StashOverflowError
+ * ```
+ */
+export class StashOverflowError extends RingmailError {}

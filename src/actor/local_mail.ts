@@ -20,7 +20,9 @@
  * Loss: local mail lives in its thread's memory and dies with it. So that no message is lost
  * silently, the queue keeps its length in the mailbox's held count {@link LOCAL_MAIL_HELD} (in
  * shared memory; a plain store by this thread after each change), where the system reads it when
- * it recovers the mailbox of a dead Worker and counts that many dead letters.
+ * it recovers the mailbox of a dead Worker and counts that many dead letters. The actor's stash
+ * (messages it set aside, see Stash) dies with the thread too: it counts in the same word
+ * ({@link LocalMail.stashed}).
  *
  * @module
  */
@@ -58,6 +60,11 @@ export class LocalMail {
   sender: ActorRef<unknown> | null = null;
   /** The deadline of the message {@link shift} returned last (0: none). */
   deadline = 0;
+  /**
+   * Messages of the same actor held elsewhere in this thread (its stash): counted in the held
+   * count with the queue's own. Set it with {@link setStashed}.
+   */
+  #stashed = 0;
   /** Where the length is mirrored, for the system to read if this thread dies. */
   readonly #held: Int32Array;
   readonly #heldAt: number;
@@ -97,7 +104,41 @@ export class LocalMail {
     // Straight-line code, no call in between: V8 cannot terminate the thread between the two
     // stores, so a message is either queued and counted, or neither.
     this.#length++;
-    this.#held[this.#heldAt] = this.#length;
+    this.#held[this.#heldAt] = this.#length + this.#stashed;
+  }
+
+  /**
+   * Queues a message in front of every waiting one (what the actor stashed, put back): it is
+   * taken next. `stamp` at or before the ring's read position keeps the ring from going first.
+   */
+  unshift(
+    message: unknown,
+    sender: ActorRef<unknown> | null,
+    deadline: number,
+    stamp: number,
+  ): void {
+    if (this.#length === this.#capacity) this.#grow();
+    const head = (this.#head - 1) & (this.#capacity - 1);
+    const at = STRIDE * head;
+    const slots = this.#slots;
+    slots[at] = message;
+    slots[at + 1] = sender;
+    slots[at + 2] = deadline;
+    slots[at + 3] = stamp;
+    this.#head = head;
+    this.#length++;
+    this.#held[this.#heldAt] = this.#length + this.#stashed;
+  }
+
+  /** How many messages the actor holds in its stash (see {@link #stashed}). */
+  get stashed(): number {
+    return this.#stashed;
+  }
+
+  /** Counts `count` stashed messages in the held count from now on. */
+  setStashed(count: number): void {
+    this.#stashed = count;
+    this.#held[this.#heldAt] = this.#length + count;
   }
 
   /** Takes the oldest message (its sender and deadline go to the fields); undefined if none. */
@@ -112,7 +153,7 @@ export class LocalMail {
     slots[at] = slots[at + 1] = undefined;
     this.#head = (this.#head + 1) & (this.#capacity - 1);
     this.#length--;
-    this.#held[this.#heldAt] = this.#length;
+    this.#held[this.#heldAt] = this.#length + this.#stashed;
     return message;
   }
 

@@ -9,6 +9,8 @@ export {
   Actor,
   type ActorClass,
   type ActorContext,
+  type AskOptions,
+  type BecomeOptions,
   type ChildOptions,
   constructActor,
   type MessagesOf,
@@ -23,6 +25,7 @@ export {
   swapCurrentSender,
 } from "./actor_ref.ts";
 export { LocalMail, type LocalReceiver } from "./local_mail.ts";
+export { Stash, stashOf } from "./stash.ts";
 export { type ReplyOf, type ReplyTo, Request } from "./request.ts";
 export { Envelope, type SenderCache, writeEnvelope } from "./envelope.ts";
 export {
@@ -53,5 +56,5 @@ export {
   Supervisor,
 } from "./supervision.ts";
 export { type LoopTimer, LoopTimers, type RepeatOptions, type Timer } from "./timers.ts";
-export { ReceiveLoop, type ReceiveLoopOptions } from "./receive_loop.ts";
+export { ReceiveLoop, type ReceiveLoopOptions, type ReplyDesk } from "./receive_loop.ts";
 export { installRefCodec } from "./ref_codec.ts";

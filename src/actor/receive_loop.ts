@@ -67,6 +67,18 @@ export interface ReceiveLoopOptions {
   abandoned?: readonly Flag[];
 }
 
+/**
+ * Where the records with a reply tag that come to one cell of a loop go, instead of to its
+ * actor: the answers to this thread's asks (see `ActorContext.ask`), read whatever state the
+ * thread's other actors are in.
+ */
+export interface ReplyDesk {
+  /** A record with reply tag `tag` (a reply, or news that its request was undeliverable). */
+  replied(tag: number, message: unknown, sender: ActorRef<unknown> | null): void;
+  /** A record with reply tag `tag` could not be decoded. */
+  undecodable(tag: number, error: unknown): void;
+}
+
 /** Resolves on the next macrotask, letting timers, I/O and other tasks run first. */
 function nextTask(): Promise<void> {
   return new Promise((resolve) => {
@@ -147,6 +159,16 @@ export class ReceiveLoop implements CellLoop {
   /** Set when a timer earlier than the others was added: the park's timeout is stale. */
   #earlierTimer = false;
   #running: Promise<void> | null = null;
+  /** The cell whose tagged records go to {@link #desk} (see setReplyDesk). */
+  #deskCell: ActorCell | null = null;
+  #desk: ReplyDesk | null = null;
+  /**
+   * Set when the desk took a reply: the handler awaiting it goes on in a microtask, which must
+   * not wait for the loop to spin out and park (an ask would cost a park and a wake-up).
+   */
+  #replied = false;
+  /** Set when the loop yielded to microtasks only (see #replied): the slice is not over. */
+  #sliceGoesOn = false;
   /** The record taken by `#take`: kept in fields so taking one allocates nothing more. */
   #takenMessage: unknown = undefined;
   #takenSender: ActorRef<unknown> | null = null;
@@ -241,6 +263,15 @@ export class ReceiveLoop implements CellLoop {
     cell.mailbox.bindReceiver(this.doorbell, { scheduled: true, spin: this.#spin });
   }
 
+  /**
+   * Sends the records with a reply tag that come to `cell` to `desk` instead of to its actor.
+   * `cell` should never be busy for long: while it is, its mailbox (and so the replies) waits.
+   */
+  setReplyDesk(cell: ActorCell, desk: ReplyDesk): void {
+    this.#deskCell = cell;
+    this.#desk = desk;
+  }
+
   /** Puts a cell whose async work settled back in line, and wakes the loop if it sleeps. */
   resume(cell: ActorCell): void {
     if (!this.#cells.has(cell.mailbox.offset)) return;
@@ -264,7 +295,16 @@ export class ReceiveLoop implements CellLoop {
   async #run(): Promise<void> {
     while (!this.#closed) {
       if (this.#runSlice()) {
-        await nextTask();
+        if (this.#replied && performance.now() < this.#sliceEnd) {
+          // Only the microtasks: the asks' handlers go on, then the same slice (timers and I/O
+          // still get their turn once it is spent).
+          this.#replied = false;
+          this.#sliceGoesOn = true;
+          await undefined;
+        } else {
+          this.#replied = false;
+          await nextTask();
+        }
       } else {
         const parkedAt = performance.now();
         this.#parked = true;
@@ -288,7 +328,8 @@ export class ReceiveLoop implements CellLoop {
   #runSlice(): boolean {
     if (this.#isAbandoned()) return this.#abandon();
     const now = this.now = performance.now();
-    this.#sliceEnd = now + this.#sliceMs;
+    if (this.#sliceGoesOn) this.#sliceGoesOn = false;
+    else this.#sliceEnd = now + this.#sliceMs;
     if (this.timers.size > 0) this.timers.fireDue(now);
     // A turn cut short by the last slice went to the back of the line: cells that other
     // threads made ready meanwhile go behind it, not behind another slice of it.
@@ -317,6 +358,7 @@ export class ReceiveLoop implements CellLoop {
         if (this.#givenUp) return true; // abandoned: touch nothing more
         // Room this turn made in a mailbox of this thread goes to the messages waiting for it.
         if (this.#courier.hasLocalBacklog) this.#courier.flushLocal!(cell.mailbox);
+        if (this.#replied) return true; // the handlers awaiting replies go on first
         // Every turn counts towards the next clock read (its first message, or its look at an
         // empty mailbox); the turn counted its other messages itself.
         if (spent || (--this.#untilClock <= 0 && this.#readClock(cell))) return true;
@@ -441,6 +483,11 @@ export class ReceiveLoop implements CellLoop {
         message = this.#takenMessage;
         sender = this.#takenSender;
         this.#takenMessage = undefined;
+        if (cell === this.#deskCell && this.#envelope.targetTag !== 0) {
+          this.#desk!.replied(this.#envelope.targetTag, message, sender);
+          this.#replied = true;
+          continue;
+        }
       }
       if (
         (cell.state === CellState.Stopping || cell.state === CellState.Stopped) &&
@@ -559,12 +606,8 @@ export class ReceiveLoop implements CellLoop {
     sender: ActorRef<unknown> | null,
     deadline: number,
   ): void {
-    let local = cell.local;
+    const local = cell.local ?? this.localMailOf(cell);
     const box = cell.mailbox;
-    if (local === null) {
-      local = cell.local = new LocalMail(box.heldWords, box.heldIndex(LOCAL_MAIL_HELD));
-      cell.ringMark = box.writePosition();
-    }
     // The stamp is a ring position known not to be past the write position now: the last one
     // read, unless the read position is further on (the ring was served since) or the mark is
     // more than a ring ahead of it (impossible for a true mark: one left behind by over 2^31
@@ -576,16 +619,43 @@ export class ReceiveLoop implements CellLoop {
     if (ahead < 0 || ahead > box.capacity) stamp = cell.ringMark = read;
     local.push(message, sender, deadline, stamp);
     // A cell with local mail is kept SCHEDULED (see #endTurn), so only the first message needs
-    // to get it served: claimed here if it was IDLE; otherwise it is queued, lingering, being
-    // served, or waiting for an async handler that resumes it.
-    if (
-      local.length === 1 && cell !== this.#lingering0 && cell !== this.#lingering1 &&
-      cell.mailbox.claim()
-    ) {
-      this.#runQueue.push(cell);
-      // A send from outside a turn (an async handler resuming, a timer) may find the loop parked.
-      if (this.#parked) this.doorbell.ring();
+    // to get it served.
+    if (local.length === 1) this.#serveLocalSoon(cell);
+  }
+
+  /** The cell's local mail, made on first use. */
+  localMailOf(cell: ActorCell): LocalMail {
+    if (cell.local !== null) return cell.local;
+    const box = cell.mailbox;
+    cell.ringMark = box.writePosition();
+    return cell.local = new LocalMail(box.heldWords, box.heldIndex(LOCAL_MAIL_HELD));
+  }
+
+  unstash(cell: ActorCell, entries: readonly unknown[]): void {
+    if (entries.length === 0) return;
+    const local = this.localMailOf(cell);
+    const wasEmpty = local.length === 0;
+    // Stamped with the read position: no ring record may go first (see #ringGoesFirst), as
+    // Akka's unstashAll prepends them to the mailbox. No deadline: a stashed message was handled
+    // in time once.
+    const stamp = cell.mailbox.readPosition;
+    for (let i = entries.length - 2; i >= 0; i -= 2) {
+      local.unshift(entries[i], entries[i + 1] as ActorRef<unknown> | null, 0, stamp);
     }
+    local.setStashed(0);
+    if (wasEmpty) this.#serveLocalSoon(cell);
+  }
+
+  /**
+   * Gets a cell whose local mail just stopped being empty served: claimed here if its mailbox
+   * was IDLE; otherwise it is queued, lingering, being served, or waiting for an async handler
+   * that resumes it.
+   */
+  #serveLocalSoon(cell: ActorCell): void {
+    if (cell === this.#lingering0 || cell === this.#lingering1 || !cell.mailbox.claim()) return;
+    this.#runQueue.push(cell);
+    // A send from outside a turn (an async handler resuming, a timer) may find the loop parked.
+    if (this.#parked) this.doorbell.ring();
   }
 
   /** Takes a mailbox of this loop that this thread made ready (see setLocalScheduler). */
@@ -615,12 +685,17 @@ export class ReceiveLoop implements CellLoop {
     );
     let message: unknown;
     envelope.sender = null;
+    envelope.targetTag = 0;
     try {
       envelope.read(reader, this.#courier, cell);
       message = reader.value();
       reader.expectEnd();
     } catch (error) {
       box.release();
+      if (cell === this.#deskCell && envelope.targetTag !== 0) {
+        this.#desk!.undecodable(envelope.targetTag, error);
+        return false;
+      }
       this.#host.deadLetter(
         cell.self,
         envelope.sender,

@@ -22,7 +22,8 @@ import {
 import { Arena, Doorbell, MAX_MESSAGE, SpinPolicy } from "../ring/mod.ts";
 import { ActorPool, type PoolOptions } from "./actor_pool.ts";
 import { isActorWorker } from "./actor_worker_flag.ts";
-import { ThreadDied } from "./control.ts";
+import { AskWatches } from "./ask_watches.ts";
+import { AskLost, ThreadDied } from "./control.ts";
 import { describeMessage, SEND_TIMEOUT_WORD, SystemCourier } from "./courier.ts";
 import { Directory, SlotState } from "./directory.ts";
 import { ActorDeadError, SpawnError, SystemClosedError, SystemInWorkerError } from "./errors.ts";
@@ -132,6 +133,18 @@ export class ActorSystem implements AsyncDisposable {
     // Its mailboxes are the courier's handles: one per mailbox on this thread (MailboxHandles).
     parts.pool = new MailboxPool(parts.arena, parts.directory, parts.courier.handles);
     parts.registry = new Registry(parts.courier, () => parts.guardian);
+    parts.askWatches = new AskWatches((desk, target, reason) =>
+      parts.courier.deliver(desk, new AskLost(target, reason), parts.guardian)
+    );
+    // Asks hear of an actor's loss as Bridge calls do.
+    parts.registry.lossListeners.add((slot, generation, reason) =>
+      parts.askWatches.lost(
+        slot,
+        generation,
+        reason,
+        () => new ActorRef(slot, generation, 0, parts.courier),
+      )
+    );
     parts.events = new SystemEvents();
     if (options.onFailure) parts.events.onFailure(options.onFailure);
     if (options.onDeadLetter) parts.events.onDeadLetter(options.onDeadLetter);
@@ -239,7 +252,7 @@ export class ActorSystem implements AsyncDisposable {
         return () => this.#threadDeathListeners.delete(listener);
       },
       whenEnded: (ref) =>
-        this.#unannounced(ref)
+        this.#parts.spawner.unannounced(ref)
           ? parts.registry.whenAnnounced(ref).then(() => parts.registry.whenEnded(ref))
           : parts.registry.whenEnded(ref),
       nameOf: (ref) => parts.registry.nameOf(ref.slot, ref.generation) ?? "actor",
@@ -357,7 +370,7 @@ export class ActorSystem implements AsyncDisposable {
   started(ref: ActorRef<unknown>): Promise<void> {
     const record = ref.courier === this.#parts.courier ? this.#parts.registry.of(ref) : undefined;
     if (record === undefined) {
-      if (this.#unannounced(ref)) {
+      if (this.#parts.spawner.unannounced(ref)) {
         return this.#parts.registry.whenAnnounced(ref).then((known) =>
           typeof known === "string" ? Promise.reject(new SpawnError(known)) : this.started(ref)
         );
@@ -432,7 +445,7 @@ export class ActorSystem implements AsyncDisposable {
   kill(ref: ActorRef<unknown>, reason = "system.kill was called"): boolean {
     const record = ref.courier === this.#parts.courier ? this.#parts.registry.of(ref) : undefined;
     if (record === undefined) {
-      if (!this.#unannounced(ref)) return false;
+      if (!this.#parts.spawner.unannounced(ref)) return false;
       // A child its parent's Worker has just made: killed once the system hears of it.
       this.#parts.registry.whenAnnounced(ref).then((known) => {
         if (typeof known !== "string") this.kill(ref, reason);
@@ -447,21 +460,6 @@ export class ActorSystem implements AsyncDisposable {
       record,
     );
     return true;
-  }
-
-  /**
-   * Whether `ref` names a child the system has not heard of yet: its parent's Worker took its
-   * slot (still starting, same generation), and the guardian has not handled its SpawnChild.
-   * That report left before the ref could, so it is on its way: wait for it, rather than call
-   * the child dead.
-   */
-  #unannounced(ref: ActorRef<unknown>): boolean {
-    const slot = ref.slot;
-    return ref.courier === this.#parts.courier && slot > 0 &&
-      slot < this.#parts.directory.capacity &&
-      this.#parts.registry.of(ref) === undefined &&
-      this.#parts.directory.generation(slot) === ref.generation &&
-      this.#parts.directory.state(slot) === SlotState.Starting;
   }
 
   /**

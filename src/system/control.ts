@@ -176,3 +176,34 @@ export class WorkerExited {
   constructor(readonly threadId = 0, readonly died = "") {}
 }
 registerMessage(WorkerExited, { name: "ringmail.WorkerExited" });
+
+/**
+ * Worker -> guardian: actors of the Worker whose agent is `desk` ask `target` (see asks.ts);
+ * tell the desk at once if it ends, or is lost with its Worker, while they wait
+ * ({@link AskLost}). One watch per Worker and target, however many asks are pending.
+ */
+export class AskWatch {
+  constructor(
+    readonly desk: ActorRef<unknown> | null = null,
+    readonly target: ActorRef<unknown> | null = null,
+  ) {}
+}
+registerMessage(AskWatch, { name: "ringmail.AskWatch" });
+
+/** Worker -> guardian: no ask of the Worker waits on `target` any more. */
+export class AskUnwatch {
+  constructor(
+    readonly desk: ActorRef<unknown> | null = null,
+    readonly target: ActorRef<unknown> | null = null,
+  ) {}
+}
+registerMessage(AskUnwatch, { name: "ringmail.AskUnwatch" });
+
+/**
+ * Guardian -> a Worker's agent: `target`, which asks of the Worker wait on, ended or lost its
+ * Worker (`reason`): those asks get no reply. The watch is over.
+ */
+export class AskLost {
+  constructor(readonly target: ActorRef<unknown> | null = null, readonly reason = "") {}
+}
+registerMessage(AskLost, { name: "ringmail.AskLost" });

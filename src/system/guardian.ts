@@ -7,10 +7,13 @@
  * @module
  */
 
-import { Actor, handles, portableError, Stopped } from "../actor/mod.ts";
+import { Actor, type ActorRef, handles, portableError, Stopped } from "../actor/mod.ts";
 import {
   ActorStarted,
   ActorStopped,
+  AskLost,
+  AskUnwatch,
+  AskWatch,
   DeadLetterNotice,
   HandlerFailed,
   SpawnChild,
@@ -35,6 +38,8 @@ type Report =
   | SpawnChild
   | Watch
   | Unwatch
+  | AskWatch
+  | AskUnwatch
   | ThreadDiedSeen
   | Stopped;
 
@@ -125,6 +130,36 @@ export class Guardian extends Actor<Report> {
   @handles(Unwatch)
   onUnwatch(request: Unwatch): void {
     this.#parts.registry.unwatch(request.watcher!, request.target!);
+  }
+
+  /**
+   * A Worker's asks wait on `target` (see asks.ts): its desk hears when it is lost — at once
+   * if it has ended already (it may have done so while the watch was on its way).
+   */
+  @handles(AskWatch)
+  onAskWatch(request: AskWatch): void {
+    this.#askWatch(request.desk!, request.target!);
+  }
+
+  @handles(AskUnwatch)
+  onAskUnwatch(request: AskUnwatch): void {
+    this.#parts.askWatches.unwatch(request.desk!, request.target!);
+  }
+
+  #askWatch(desk: ActorRef<unknown>, target: ActorRef<unknown>): void {
+    const { askWatches, courier, guardian, registry, spawner } = this.#parts;
+    if (spawner.unannounced(target)) {
+      // A child whose parent's report is still on its way: watch it once it is known.
+      registry.whenAnnounced(target).then(() => this.#askWatch(desk, target));
+      return;
+    }
+    if (registry.of(target) !== undefined) {
+      askWatches.watch(desk, target);
+      return;
+    }
+    registry.whenEnded(target).then((end) =>
+      courier.deliver(desk, new AskLost(target, end.reason), guardian)
+    );
   }
 
   @handles(ThreadDiedSeen)

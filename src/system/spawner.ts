@@ -178,6 +178,21 @@ export class Spawner {
     return [this.#parts.workers.start(true), DEDICATED];
   }
 
+  /**
+   * Whether `ref` names a child the system has not heard of yet: its parent's Worker took its
+   * slot (still starting, same generation), and the guardian has not handled its SpawnChild.
+   * That report left before the ref could, so it is on its way: wait for it, rather than call
+   * the child dead.
+   */
+  unannounced(ref: ActorRef<unknown>): boolean {
+    const { courier, directory, registry } = this.#parts;
+    const slot = ref.slot;
+    return ref.courier === courier && slot > 0 && slot < directory.capacity &&
+      registry.of(ref) === undefined &&
+      directory.generation(slot) === ref.generation &&
+      directory.state(slot) === SlotState.Starting;
+  }
+
   /** The Worker of the actor `near` names. */
   #workerNear(near: ActorRef<unknown>): WorkerHandle {
     const neighbour = this.#parts.registry.of(near);

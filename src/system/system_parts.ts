@@ -8,6 +8,7 @@
 
 import type { ActorRef, ReceiveLoop, SupervisionStrategy } from "../actor/mod.ts";
 import type { Arena, Doorbell, Mailbox } from "../ring/mod.ts";
+import type { AskWatches } from "./ask_watches.ts";
 import type { SystemCourier } from "./courier.ts";
 import type { Directory } from "./directory.ts";
 import type { SystemEvents } from "./events.ts";
@@ -43,6 +44,8 @@ export interface SystemParts {
   readonly guardianMailbox: Mailbox;
   readonly registry: Registry;
   readonly recoveries: Recoveries;
+  /** Which Workers' asks wait on which actors (see asks.ts). */
+  readonly askWatches: AskWatches;
   readonly events: SystemEvents;
   readonly shutdown: Shutdown;
   readonly spawner: Spawner;

@@ -11,6 +11,7 @@ import { RingmailError } from "../errors.ts";
 import { SpawnError } from "./errors.ts";
 import {
   ActorStarted,
+  AskLost,
   DefineClass,
   SpawnFailed,
   StartActor,
@@ -21,7 +22,7 @@ import { SlotState } from "./directory.ts";
 import type { WorkerRuntime } from "./worker_runtime.ts";
 
 /** The per-Worker control actor. */
-export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied> {
+export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied | AskLost> {
   readonly #runtime: WorkerRuntime;
   readonly #strategies = new StrategyCache();
   /** The classes the system defined here, by id, and the class once loaded. */
@@ -51,6 +52,12 @@ export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied> {
       new ThreadDiedSeen(death.threadId, runtime.courier.threadId),
       null,
     );
+  }
+
+  /** An actor that asks of this Worker wait on has ended (see asks.ts). */
+  @handles(AskLost)
+  onAskLost(lost: AskLost): void {
+    this.#runtime.asks.lost(lost.target!, lost.reason);
   }
 
   @handles(StartActor)

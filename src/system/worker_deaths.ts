@@ -52,6 +52,7 @@ export class WorkerDeaths {
     workers.forget(handle);
     workers.heal(handle, reason, killed !== null);
     recoveries.threadGone(handle.threadId);
+    this.#parts.askWatches.forget(handle.agent);
     directory.setState(handle.agent.slot, SlotState.Dead);
     handle.agentMailbox.close();
 
@@ -140,6 +141,7 @@ export class WorkerDeaths {
   ended(handle: WorkerHandle): void {
     const { directory, recoveries, registry, workers } = this.#parts;
     // Its agent's slot is ours to free.
+    this.#parts.askWatches.forget(handle.agent);
     directory.free(handle.agent.slot);
     handle.dead = true;
     stopWorker(handle);
@@ -197,8 +199,9 @@ export class WorkerDeaths {
 
   /**
    * Counts as dead letters the messages a dead Worker held for an actor of it outside its
-   * mailbox's ring (sent between its actors: local mail, a backlog for a full ring; see
-   * Mailbox.heldIndex), which died with it: one report for all of them, since they cannot be
+   * mailbox's ring (sent between its actors: local mail, a backlog for a full ring; and what
+   * the actor stashed; see Mailbox.heldIndex), which died with it: one report for all of them,
+   * since they cannot be
    * read back. Only once the Worker is surely stopped (see recovery.ts): its plain stores of the
    * counts are final then, and no live thread holds any for that mailbox.
    * @returns how many there were.
@@ -214,10 +217,10 @@ export class WorkerDeaths {
       target: registry.refOf(record),
       sender: null,
       message: undefined,
-      messageClass: "messages between actors of its Worker",
+      messageClass: "messages held in its Worker's memory",
       kind,
-      reason: `${reason}; ${held} message${held === 1 ? "" : "s"} from actors of its own ` +
-        `Worker were lost with it`,
+      reason: `${reason}; ${held} message${held === 1 ? "" : "s"} held in its Worker's memory ` +
+        `(sent by actors of that Worker, or stashed) were lost with it`,
       count: held,
     });
     return held;

@@ -13,6 +13,7 @@ import { Directory } from "./directory.ts";
 import { MailboxPool } from "./mailbox_pool.ts";
 import { markActorWorker } from "./actor_worker_flag.ts";
 import { WorkerAgent } from "./worker_agent.ts";
+import { Asks } from "./asks.ts";
 import { WorkerRuntime } from "./worker_runtime.ts";
 import { DeadLetterNotice, WorkerExited } from "./control.ts";
 import { encode, setNameBase } from "../codec/mod.ts";
@@ -116,6 +117,9 @@ export async function run(boot: Bootstrap): Promise<void> {
   );
   agentCell.start(WorkerAgent, () => [runtime]);
   runtime.agent = agentCell;
+  // The agent's mailbox is where this Worker's asks get their replies (see asks.ts).
+  runtime.asks = new Asks(agentCell.self, courier, loop.timers, guardian);
+  loop.setReplyDesk(agentCell, runtime.asks);
   loop.add(agentCell);
 
   await loop.run();

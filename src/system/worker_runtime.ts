@@ -21,6 +21,7 @@ import {
   type SupervisionStrategy,
 } from "../actor/mod.ts";
 import type { Arena, Mailbox } from "../ring/mod.ts";
+import type { Asks } from "./asks.ts";
 import { ActorStopped, HandlerFailed, SpawnChild, Unwatch, Watch } from "./control.ts";
 import { describeMessage, SEND_TIMEOUT_WORD, type SystemCourier } from "./courier.ts";
 import type { Directory } from "./directory.ts";
@@ -49,6 +50,8 @@ export class WorkerRuntime implements CellHost {
   readonly names = new Map<number, string>();
   readonly settings: WorkerSettings;
   loop!: ReceiveLoop;
+  /** The asks of this Worker's actors (see asks.ts); their replies come to the agent. */
+  asks!: Asks;
   /** The worker agent's cell. */
   agent: ActorCell | null = null;
   /** Set when the system closed the agent's mailbox: it is discarding this worker. */
@@ -179,6 +182,10 @@ export class WorkerRuntime implements CellHost {
 
   unwatch(watcher: ActorCell, target: ActorRef<unknown>): void {
     this.courier.deliver(this.guardian, new Unwatch(watcher.self, target), null);
+  }
+
+  ask(_asker: ActorCell, target: ActorRef<unknown>, request: unknown, timeout: number) {
+    return this.asks.ask(target, request, timeout);
   }
 
   /** Ends a worker that was started for one actor, once that actor is gone. */

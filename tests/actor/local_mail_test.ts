@@ -53,3 +53,30 @@ Deno.test("local mail: its length is mirrored in the held count it is given, aft
   mail.shift(); // empty: nothing changes
   assert.deepEqual([...held], [0, 0, 0, 0], "only its own word");
 });
+
+Deno.test("local mail: unshift puts messages in front, across growth and wrap-around", () => {
+  const held = new Int32Array(2);
+  const mail = new LocalMail(held, 1);
+  const expected: string[] = [];
+  for (let round = 0; round < 50; round++) {
+    // Some pushed at the back, a few taken, then a run put in front (last unshifted first out).
+    for (let i = 0; i < (round % 4) + 1; i++) {
+      mail.push(`back ${round}.${i}`, null, 0, 8);
+      expected.push(`back ${round}.${i}`);
+    }
+    for (let i = 0; i < (round % 3) && mail.length > 0; i++) {
+      assert.equal(mail.shift(), expected.shift());
+    }
+    const front = Array.from({ length: (round % 5) + 1 }, (_, i) => `front ${round}.${i}`);
+    for (let i = front.length - 1; i >= 0; i--) mail.unshift(front[i], null, 0, 16);
+    expected.unshift(...front);
+    assert.equal(mail.headStamp, 16);
+    assert.equal(mail.length, expected.length);
+    assert.equal(held[1], expected.length, "the held count follows");
+  }
+  mail.setStashed(3);
+  assert.equal(held[1], expected.length + 3, "stashed messages count as held");
+  while (mail.length > 0) assert.equal(mail.shift(), expected.shift());
+  assert.equal(held[1], 3);
+  assert.equal(expected.length, 0);
+});

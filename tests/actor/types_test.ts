@@ -95,6 +95,30 @@ export async function typedReplies(system: ActorSystem, bridge: Bridge): Promise
   void [stock, wrong, untyped, stopped, orDefault];
 }
 
+/** Never called: an ask from inside an actor is typed by its request, as a Bridge call is. */
+export function typedAsks(): unknown {
+  class Buyer extends Actor<string> {
+    static readonly module = import.meta.url;
+    constructor(readonly shop: ActorRef<GetStock | string>) {
+      super();
+    }
+    @handles(String)
+    async onString(_: string) {
+      const stock: number[] = await this.context.ask(this.shop, new GetStock());
+      // @ts-expect-error the reply is a number[], not a string
+      const wrong: string = await this.context.ask(this.shop, new GetStock(), { timeout: 100 });
+      const untyped: string = await this.context.ask(this.shop, "a string request");
+      // @ts-expect-error the request is checked against the target's messages
+      await this.context.ask(this.shop, 42);
+      this.context.pipeToSelf(Promise.resolve(1), (n, error) => `${n ?? error}`);
+      // @ts-expect-error what the map makes is sent to the actor itself: one of its messages
+      this.context.pipeToSelf(Promise.resolve(1), (n) => n);
+      void [stock, wrong, untyped];
+    }
+  }
+  return Buyer;
+}
+
 /** Never called: the actor's own names cannot be taken, by handlers or by members. */
 export function reservedNames(): unknown[] {
   class HandlerNamedContext extends Actor<string> {
@@ -124,9 +148,30 @@ export function reservedNames(): unknown[] {
   return [HandlerNamedContext, HandlerNamedPreStart, FieldNamedSelf, FreeNames];
 }
 
+export function typedBecome(): unknown {
+  class Counter extends Actor<number | "reset"> {
+    @handles(OtherMessage)
+    onAny() {
+      // A behaviour takes the actor's messages.
+      this.context.become((message: number | "reset", sender: ActorRef | null) => {
+        sender?.send(message);
+      }, { discardOld: false });
+      this.context.become(async (message) => await Promise.resolve(message));
+      // @ts-expect-error a behaviour for other messages than the actor's
+      this.context.become((message: Date) => message.getTime());
+      // @ts-expect-error discardOld is a boolean
+      this.context.become(() => {}, { discardOld: "no" });
+      this.context.unbecome();
+    }
+  }
+  return Counter;
+}
+
 Deno.test("types: this file type-checks, so the errors above are caught at compile time", () => {
   assert.equal(typeof typedRefs, "function");
   assert.equal(typeof typedHandlers, "function");
   assert.equal(typeof reservedNames, "function");
   assert.equal(typeof typedReplies, "function");
+  assert.equal(typeof typedAsks, "function");
+  assert.equal(typeof typedBecome, "function");
 });

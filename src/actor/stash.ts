@@ -1,0 +1,87 @@
+/**
+ * `Stash`: the messages an actor set aside with `this.context.stash()`, to be put back in front
+ * of its mailbox by `this.context.unstashAll()` (Akka's Stash). Only actors whose class declares
+ * `static readonly stashCapacity` have one, so that the cell notes the message in hand (what
+ * `stash()` takes) only for them: the others pay a field check per message, nothing more.
+ *
+ * @module
+ */
+
+import type { ActorRef } from "./actor_ref.ts";
+import { ActorDefinitionError, StashOverflowError } from "./errors.ts";
+
+/** {@link Stash.current} when no message is in hand: outside any handler. */
+export const NOT_HANDLING: unique symbol = Symbol("ringmail.notHandling");
+/** {@link Stash.current} once the message in hand was stashed: it cannot be stashed twice. */
+export const STASHED: unique symbol = Symbol("ringmail.stashed");
+
+/** The stash of one actor: what it set aside, in order, and the message it has in hand. */
+export class Stash {
+  /** The most messages it holds. */
+  readonly capacity: number;
+  /** The message being handled (set by the cell around each handler), or a marker. */
+  current: unknown = NOT_HANDLING;
+  /** The sender of {@link current}. */
+  currentSender: ActorRef<unknown> | null = null;
+  /** Stashed (message, sender) pairs, flat, oldest first. */
+  #entries: unknown[] = [];
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+  }
+
+  /** How many messages are stashed. */
+  get length(): number {
+    return this.#entries.length >> 1;
+  }
+
+  /**
+   * Stashes the message in hand.
+   * @throws {TypeError} outside a handler, or when it was stashed already.
+   * @throws {StashOverflowError} when the stash is full.
+   */
+  stashCurrent(actorName: string): void {
+    const message = this.current;
+    if (message === NOT_HANDLING) {
+      throw new TypeError(
+        `stash() stashes the message being handled: call it in a handler (or behaviour) of ` +
+          `${actorName} before it returns or settles, not in preStart, postStop or a timer`,
+      );
+    }
+    if (message === STASHED) {
+      throw new TypeError(`${actorName} already stashed the message in hand: stash it once`);
+    }
+    if (this.length >= this.capacity) {
+      throw new StashOverflowError(
+        `${actorName}'s stash is full (${this.capacity} messages): call ` +
+          `this.context.unstashAll() sooner, or raise its class's static stashCapacity`,
+      );
+    }
+    this.#entries.push(message, this.currentSender);
+    this.current = STASHED;
+  }
+
+  /** Empties the stash: its (message, sender) pairs, flat, oldest first. */
+  takeAll(): unknown[] {
+    const entries = this.#entries;
+    this.#entries = [];
+    return entries;
+  }
+}
+
+/**
+ * The stash an actor class asks for with `static readonly stashCapacity`, or `null` when it asks
+ * for none.
+ * @throws {ActorDefinitionError} when the capacity is not a positive integer.
+ */
+export function stashOf(actorClass: object): Stash | null {
+  const capacity = (actorClass as { stashCapacity?: unknown }).stashCapacity;
+  if (capacity === undefined) return null;
+  if (!(Number.isSafeInteger(capacity) && (capacity as number) > 0)) {
+    throw new ActorDefinitionError(
+      `${(actorClass as { name?: string }).name ?? "an actor class"} has static stashCapacity ` +
+        `${String(capacity)}: it must be a positive integer (how many messages it may stash)`,
+    );
+  }
+  return new Stash(capacity as number);
+}

@@ -1,0 +1,218 @@
+/**
+ * `Asks`: the pending asks of one Worker's actors (`this.context.ask`), settled like Bridge
+ * calls.
+ *
+ * Why the replies do not come to the asking actor: an async handler that awaits an ask keeps
+ * its actor busy, and a busy actor's mailbox is not read — a reply queued there would wait for
+ * the very handler that waits for it. So every ask of a Worker is sent with the Worker's agent
+ * as its sender, carrying a fresh reply tag (as a Bridge's calls carry its ref). The receive loop
+ * hands records with a reply tag in the agent's mailbox straight here ({@link Asks.replied}),
+ * whatever state the Worker's actors are in. (The agent itself waits while it loads an actor
+ * class's module for a spawn: replies that come meanwhile wait with it, late but not lost.)
+ *
+ * Why the Worker watches the targets: a request the target never got is answered at once by the
+ * system (`Undeliverable`, its dead letter's kind), but one it took and then died with — it
+ * stopped without replying, was killed, its Worker died — gets no answer. The main thread hears
+ * of those ends (the Bridge listens to them there); a Worker asks the guardian to tell it
+ * ({@link AskWatch}, once per target asked, kept for a few targets asked lately), and the guardian answers
+ * {@link AskLost}. Errors are made by call_failure.ts, the one place that maps a missing reply
+ * to its error, for Bridge calls and asks alike.
+ *
+ * @module
+ */
+
+import { ActorRef, type LoopTimer, type LoopTimers } from "../actor/mod.ts";
+import type { DeadLetterKind } from "../actor/mod.ts";
+import { callFailure } from "../call_failure.ts";
+import { AskUnwatch, AskWatch, Undeliverable } from "./control.ts";
+import type { SystemCourier } from "./courier.ts";
+
+/** How many targets with no ask pending a Worker keeps watched (see Asks.#idle). */
+const IDLE_WATCHES = 32;
+
+/** An ask waiting for its reply. */
+class PendingAsk {
+  /** Its timeout's timer (null: no timeout). */
+  timer: LoopTimer | null = null;
+
+  constructor(
+    readonly tag: number,
+    readonly target: ActorRef<unknown>,
+    readonly key: string,
+    readonly timeout: number,
+    readonly resolve: (value: unknown) => void,
+    readonly reject: (error: unknown) => void,
+  ) {}
+}
+
+/** The asks pending on one target, which the guardian watches for this Worker. */
+interface Watched {
+  readonly target: ActorRef<unknown>;
+  readonly asks: Set<PendingAsk>;
+}
+
+/** The pending asks of one Worker's actors, and where their replies come back. */
+export class Asks {
+  readonly #desk: ActorRef<unknown>;
+  readonly #courier: SystemCourier;
+  readonly #timers: LoopTimers;
+  readonly #guardian: ActorRef<unknown>;
+  readonly #pending = new Map<number, PendingAsk>();
+  /** By target (slot and generation): an end settles its asks without a look at the others. */
+  readonly #byTarget = new Map<string, Watched>();
+  /**
+   * Targets still watched with no ask pending, oldest first: an actor that asks the same one
+   * again and again costs the guardian no message per ask. The oldest are let go past a few.
+   */
+  readonly #idle = new Map<string, Watched>();
+  #nextTag = 0;
+
+  /**
+   * @param desk the ref replies come back to (the Worker's agent), without a tag.
+   * @param courier the Worker's courier.
+   * @param timers the Worker's loop timers, for the asks' timeouts.
+   * @param guardian the system's guardian, which watches targets for this Worker.
+   */
+  constructor(
+    desk: ActorRef<unknown>,
+    courier: SystemCourier,
+    timers: LoopTimers,
+    guardian: ActorRef<unknown>,
+  ) {
+    this.#desk = desk;
+    this.#courier = courier;
+    this.#timers = timers;
+    this.#guardian = guardian;
+  }
+
+  /** How many asks are pending. */
+  get size(): number {
+    return this.#pending.size;
+  }
+
+  /**
+   * Sends `request` to `target` and settles with the reply or the call's error (see
+   * ActorContext.ask). Never settles synchronously from a reply: replies are read by the loop.
+   * @param timeout ms, positive (Infinity: none); also the request's deadline.
+   */
+  ask(target: ActorRef<unknown>, request: unknown, timeout: number): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      if (target.courier !== this.#courier) {
+        reject(new TypeError(`${target} belongs to another actor system than the asking actor`));
+        return;
+      }
+      const key = `${target.slot}.${target.generation}`;
+      const ask = new PendingAsk(this.#newTag(), target, key, timeout, resolve, reject);
+      this.#pending.set(ask.tag, ask);
+      this.#add(ask);
+      if (timeout !== Infinity) {
+        ask.timer = this.#timers.schedule(timeout, 0, () => this.#fail(ask, "deadline", ""));
+      }
+      try {
+        // A target that is gone is a dead letter: the courier answers Undeliverable at once.
+        this.#courier.deliver(
+          target,
+          request,
+          this.#replyTo(ask.tag),
+          timeout === Infinity ? 0 : Date.now() + timeout,
+        );
+      } catch (error) {
+        this.#settle(ask, false, error);
+      }
+    });
+  }
+
+  /**
+   * A record with reply tag `tag` came to the desk: the reply to an ask, an `Undeliverable`
+   * about its request, or a late reply to an ask that has settled (a dead letter).
+   */
+  replied(tag: number, message: unknown, sender: ActorRef<unknown> | null): void {
+    const ask = this.#pending.get(tag);
+    if (ask === undefined) {
+      // A late Undeliverable is news of a dead letter already counted: nothing more to say.
+      if (message instanceof Undeliverable) return;
+      const reason = "it answers an ask that had already settled (it timed out)";
+      this.#courier.deadLetter(this.#replyTo(tag), sender, message, "unanswered", reason);
+    } else if (message instanceof Undeliverable) {
+      this.#fail(ask, message.kind, message.reason);
+    } else {
+      this.#settle(ask, true, message);
+    }
+  }
+
+  /** The record with reply tag `tag` could not be decoded: its ask fails (if still pending). */
+  undecodable(tag: number, error: unknown): void {
+    const ask = this.#pending.get(tag);
+    if (ask === undefined) return;
+    const reason = `its reply could not be decoded: ${(error as Error)?.message ?? error}`;
+    this.#fail(ask, "undecodable", reason, error);
+  }
+
+  /** `target` ended or lost its Worker (the guardian says): its asks get no reply. */
+  lost(target: ActorRef<unknown>, reason: string): void {
+    const key = `${target.slot}.${target.generation}`;
+    const watched = this.#byTarget.get(key);
+    if (watched === undefined) return;
+    // The guardian's watch is over: the next ask to it watches it again.
+    this.#byTarget.delete(key);
+    this.#idle.delete(key);
+    // Whatever ended the actor ("stopped" stands for all): the asker's answer is the same.
+    for (const ask of [...watched.asks]) this.#fail(ask, "stopped", reason);
+  }
+
+  #fail(ask: PendingAsk, kind: DeadLetterKind, reason: string, cause?: unknown): void {
+    const subject = String(ask.target);
+    this.#settle(
+      ask,
+      false,
+      callFailure(kind, { subject, timeout: ask.timeout }, reason, cause).error,
+    );
+  }
+
+  /** Settles an ask once: with `value` (ok) or by rejecting with it. */
+  #settle(ask: PendingAsk, ok: boolean, value: unknown): void {
+    if (!this.#pending.delete(ask.tag)) return;
+    ask.timer?.cancel();
+    this.#remove(ask);
+    if (ok) ask.resolve(value);
+    else ask.reject(value);
+  }
+
+  /** Files the ask under its target; the first ask to a target gets the target watched. */
+  #add(ask: PendingAsk): void {
+    const watched = this.#byTarget.get(ask.key);
+    if (watched !== undefined) {
+      watched.asks.add(ask);
+      this.#idle.delete(ask.key);
+      return;
+    }
+    this.#byTarget.set(ask.key, { target: ask.target, asks: new Set([ask]) });
+    this.#courier.deliver(this.#guardian, new AskWatch(this.#desk, ask.target), null);
+  }
+
+  /**
+   * Takes a settled ask off its target. The target stays watched for the next ask; past
+   * {@link IDLE_WATCHES} targets with none pending, the oldest is no longer watched.
+   */
+  #remove(ask: PendingAsk): void {
+    const watched = this.#byTarget.get(ask.key);
+    if (watched === undefined || !watched.asks.delete(ask) || watched.asks.size > 0) return;
+    this.#idle.set(ask.key, watched);
+    if (this.#idle.size <= IDLE_WATCHES) return;
+    const [key, oldest] = this.#idle.entries().next().value!;
+    this.#idle.delete(key);
+    this.#byTarget.delete(key);
+    this.#courier.deliver(this.#guardian, new AskUnwatch(this.#desk, oldest.target), null);
+  }
+
+  #newTag(): number {
+    // Tags are positive 31-bit numbers; wrapping around takes 2^31 asks.
+    this.#nextTag = this.#nextTag >= 0x7fff_ffff ? 1 : this.#nextTag + 1;
+    return this.#nextTag;
+  }
+
+  #replyTo(tag: number): ActorRef<unknown> {
+    const desk = this.#desk;
+    return new ActorRef(desk.slot, desk.generation, tag, this.#courier);
+  }
+}
