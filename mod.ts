@@ -2,7 +2,7 @@
  * ringmail: actors for Deno with real parallelism. An actor is an object you send messages to: it
  * handles them one at a time, in the order each sender sent them, always knowing who sent each
  * one. Actors run in Workers; their mailboxes are lock-free rings in shared memory and messages
- * cross threads as compact bytes, not `postMessage` — a call is 10–15× faster than a
+ * cross threads as compact bytes, not `postMessage` — a call is about 9–15× faster than a
  * `postMessage` round trip, and two actors of one Worker exchange millions of messages a second.
  *
  * - {@link Actor}: subclass it, mark handlers with {@link handles}; `this.context` holds the rest
