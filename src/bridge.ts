@@ -38,8 +38,8 @@ import { SlotState } from "./system/directory.ts";
 import { ActorDeadError, SystemClosedError } from "./system/errors.ts";
 import { callFailure } from "./call_failure.ts";
 import { ActorRef as Ref } from "./actor/actor_ref.ts";
-import { Fifo } from "./fifo.ts";
-import { TimerEntry, TimerHeap } from "./timer_heap.ts";
+import { Fifo } from "./util/fifo.ts";
+import { TimerEntry, TimerHeap } from "./util/timer_heap.ts";
 
 /** Options of {@link Bridge.call}. */
 export interface CallOptions<D = never> {

@@ -19,7 +19,7 @@
  */
 
 import { Reader } from "../codec/mod.ts";
-import { Fifo } from "../fifo.ts";
+import { Fifo } from "../util/fifo.ts";
 import {
   CLOSED_AND_DRAINED,
   type Doorbell,

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { TimerEntry, TimerHeap } from "../timer_heap.ts";
+import { TimerEntry, TimerHeap } from "../util/timer_heap.ts";
 import type { ActorRef, Courier } from "./actor_ref.ts";
 
 /**

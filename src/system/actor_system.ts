@@ -40,7 +40,8 @@ import type {
   SpawnOptions,
 } from "./options.ts";
 import { Recoveries } from "./recovery.ts";
-import { deferred, newRecord, Registry, settleStart } from "./registry.ts";
+import { deferred } from "../util/deferred.ts";
+import { newRecord, Registry, settleStart } from "./registry.ts";
 import { Shutdown } from "./shutdown.ts";
 import { checkActorClass, checkSendTimeout, encodeArguments } from "./spawn_checks.ts";
 import { Spawner } from "./spawner.ts";

@@ -50,7 +50,7 @@ import {
   Reader,
   Writer,
 } from "../codec/mod.ts";
-import { Fifo } from "../fifo.ts";
+import { Fifo } from "../util/fifo.ts";
 import {
   type Arena,
   type Mailbox,

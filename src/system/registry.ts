@@ -21,26 +21,8 @@ import {
 } from "../actor/mod.ts";
 import type { ActorPool } from "./actor_pool.ts";
 import { ActorDeadError } from "./errors.ts";
+import type { Deferred } from "../util/deferred.ts";
 import type { WorkerHandle } from "./workers.ts";
-
-/** A promise with its settling functions. */
-export interface Deferred<T = void> {
-  promise: Promise<T>;
-  resolve: (value: T) => void;
-  reject: (error: Error) => void;
-}
-
-/** A promise that nobody needs to await: an unawaited rejection is not an unhandled one. */
-export function deferred<T = void>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<T>((yes, no) => {
-    resolve = yes;
-    reject = no;
-  });
-  promise.catch(() => {});
-  return { promise, resolve, reject };
-}
 
 /** Where an actor was asked to run, to start it again there after its Worker died. */
 export type Placement =

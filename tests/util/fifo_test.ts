@@ -1,6 +1,6 @@
 /** The FIFO behind run queues, backlogs and multiCall: order kept across growth and wrap-around. */
 import assert from "node:assert/strict";
-import { Fifo } from "../src/fifo.ts";
+import { Fifo } from "../../src/util/fifo.ts";
 
 Deno.test("fifo: items come out in the order they went in, across growth and wrap-around", () => {
   const fifo = new Fifo<number>();
