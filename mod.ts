@@ -67,7 +67,12 @@ export {
   type MessagesOf,
   type Received,
 } from "./src/actor/actor.ts";
-export { Bridge, type CallOptions, type MultiCallResult, type StopOptions } from "./src/bridge.ts";
+export {
+  Bridge,
+  type CallOptions,
+  type MultiCallResult,
+  type StopOptions,
+} from "./src/bridge/bridge.ts";
 export { ActorRef, type SendOptions } from "./src/actor/actor_ref.ts";
 export {
   type Handler,

@@ -37,7 +37,6 @@ import {
   Terminated,
   type TerminationKind,
 } from "./messages.ts";
-import type { LocalMail, LocalReceiver } from "./local_mail.ts";
 import { NOT_HANDLING, type Stash, stashOf } from "./stash.ts";
 import { describeError, portableError } from "./portable_error.ts";
 import { type SupervisionStrategy, Supervisor } from "./supervision.ts";
@@ -157,13 +156,21 @@ export interface CellLoop {
     sender: ActorRef<unknown> | null,
     deadline: number,
   ): void;
-  /** The cell's local mail, made on first use. */
-  localMailOf(cell: ActorCell): LocalMail;
+  /** Counts `count` stashed messages with the cell's local mail (they die with the thread). */
+  setStashed(cell: ActorCell, count: number): void;
+  /** The cell's mailbox closed: this thread's sends to it go through the ring from now on. */
+  closeLocal(cell: ActorCell): void;
   /**
    * Puts stashed (message, sender) pairs (flat, oldest first) in front of the cell's local mail,
    * in that order, and gets the cell served.
    */
   unstash(cell: ActorCell, entries: readonly unknown[]): void;
+}
+
+/** What the cell reads of the local mail its loop keeps for it. */
+export interface LocalQueue {
+  /** Messages waiting. */
+  readonly length: number;
 }
 
 /** A behaviour set with {@link ActorCell.become}. */
@@ -173,7 +180,7 @@ interface Behavior {
 }
 
 /** The runtime state of one actor. */
-export class ActorCell implements ActorContext, LocalReceiver {
+export class ActorCell implements ActorContext {
   readonly self: ActorRef<unknown>;
   readonly name: string;
   readonly mailbox: Mailbox;
@@ -182,8 +189,12 @@ export class ActorCell implements ActorContext, LocalReceiver {
   actor: AnyActor | null = null;
   /** The last sender decoded for this actor (see Envelope.read). */
   lastSender: ActorRef<unknown> | null = null;
-  /** Messages from this thread, served before the mailbox's (see LocalMail); made on first use. */
-  local: LocalMail | null = null;
+  /**
+   * Messages from this thread, served before the mailbox's (the loop's LocalMail); made on first
+   * use. This field and `ringSkips`, `localRun` and `ringMark` are the loop's: they sit on the
+   * cell so that the hot loop reads one object per actor.
+   */
+  local: LocalQueue | null = null;
   /** Turns that ended without reading the ring (see ReceiveLoop.#serveCell). */
   ringSkips = 0;
   /**
@@ -428,7 +439,7 @@ export class ActorCell implements ActorContext, LocalReceiver {
       );
     }
     stash.stashCurrent(this.name);
-    this.#loop.localMailOf(this).setStashed(stash.length);
+    this.#loop.setStashed(this, stash.length);
     // Stopping already (stashed by an async handler's tail): it will never be unstashed.
     if (this.state === CellState.Stopping || this.state === CellState.Stopped) {
       this.#dropStash(`${this.name} stopped with it stashed`);
@@ -447,7 +458,7 @@ export class ActorCell implements ActorContext, LocalReceiver {
     const stash = this.#stash;
     if (stash === null || stash.length === 0) return;
     const entries = stash.takeAll();
-    this.local?.setStashed(0);
+    if (this.local !== null) this.#loop.setStashed(this, 0);
     for (let i = 0; i < entries.length; i += 2) {
       this.#host.deadLetter(
         this.self,
@@ -777,7 +788,7 @@ export class ActorCell implements ActorContext, LocalReceiver {
     }
     this.mailbox.close();
     // From now on this thread's sends meet the closed mailbox, like everyone else's.
-    this.mailbox.localReceiver = null;
+    this.#loop.closeLocal(this);
     // Ahead of what waits in the mailbox, which came after them.
     this.#dropStash(`${this.name} stopped with it stashed`);
     this.#stopChildren();

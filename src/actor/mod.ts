@@ -1,6 +1,6 @@
 /**
- * The actor layer: `Actor`, `@handles`, `OtherMessage`, `Stop`/`Stopped`, refs, envelopes and
- * the receive loop. Knows nothing of how workers are started.
+ * The actor layer: `Actor`, `@handles`, `OtherMessage`, `Stop`/`Stopped`, refs, the cell (one
+ * actor's runtime), supervision and timers. Knows nothing of how messages move or Workers start.
  *
  * @module
  */
@@ -24,10 +24,8 @@ export {
   type SendOptions,
   swapCurrentSender,
 } from "./actor_ref.ts";
-export { LocalMail, type LocalReceiver } from "./local_mail.ts";
 export { Stash, stashOf } from "./stash.ts";
 export { type ReplyOf, type ReplyTo, Request } from "./request.ts";
-export { Envelope, type SenderCache, writeEnvelope } from "./envelope.ts";
 export {
   classOf,
   type Handler,
@@ -56,5 +54,3 @@ export {
   Supervisor,
 } from "./supervision.ts";
 export { type LoopTimer, LoopTimers, type RepeatOptions, type Timer } from "./timers.ts";
-export { ReceiveLoop, type ReceiveLoopOptions, type ReplyDesk } from "./receive_loop.ts";
-export { installRefCodec } from "./ref_codec.ts";

@@ -14,18 +14,17 @@ import {
   ActorRef,
   type CellHost,
   checkStrategy,
-  installRefCodec,
   type MessagesOf,
-  ReceiveLoop,
   type SupervisionStrategy,
 } from "../actor/mod.ts";
+import { installRefCodec, ReceiveLoop } from "../delivery/mod.ts";
 import { Arena, Doorbell, MAX_MESSAGE, SpinPolicy } from "../ring/mod.ts";
 import { ActorPool, type PoolOptions } from "./actor_pool.ts";
 import { isActorWorker } from "./actor_worker_flag.ts";
 import { AskWatches } from "./ask_watches.ts";
 import { AskLost, ThreadDied } from "./control.ts";
-import { describeMessage, SEND_TIMEOUT_WORD, SystemCourier } from "./courier.ts";
-import { Directory, SlotState } from "./directory.ts";
+import { describeMessage, SEND_TIMEOUT_WORD, SystemCourier } from "../delivery/courier.ts";
+import { Directory, SlotState } from "../delivery/directory.ts";
 import { ActorDeadError, SpawnError, SystemClosedError, SystemInWorkerError } from "./errors.ts";
 import { SystemEvents } from "./events.ts";
 import { Guardian } from "./guardian.ts";

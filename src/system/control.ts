@@ -154,20 +154,6 @@ export class ThreadDiedSeen {
 registerMessage(ThreadDiedSeen, { name: "ringmail.ThreadDiedSeen" });
 
 /**
- * Any thread -> the sender of an undeliverable message, when that sender is waiting for a reply
- * (a Bridge call): settles the call at once instead of at its timeout. `kind` is the dead
- * letter's: the caller's error depends on it (an actor that is gone, full, or late differ).
- */
-export class Undeliverable {
-  constructor(
-    readonly target: ActorRef<unknown> | null = null,
-    readonly kind: DeadLetterKind = "stopped",
-    readonly reason = "",
-  ) {}
-}
-registerMessage(Undeliverable, { name: "ringmail.Undeliverable" });
-
-/**
  * Worker -> guardian: the worker ends. With an empty `died` it hosts no actor any more and
  * handed everything back; otherwise code in it ended it (`Deno.exit`, `close()`) with actors
  * still in it, and `died` says how.

@@ -9,8 +9,8 @@
 
 import type { ActorRef, LoopTimers, Terminated } from "../actor/mod.ts";
 import type { Arena, Doorbell } from "../ring/mod.ts";
-import type { SystemCourier } from "./courier.ts";
-import type { Directory } from "./directory.ts";
+import type { SystemCourier } from "../delivery/courier.ts";
+import type { Directory } from "../delivery/directory.ts";
 import type { MailboxPool } from "./mailbox_pool.ts";
 import type { LossListener } from "./registry.ts";
 

@@ -10,7 +10,7 @@ import { ActorRef, ChildGone } from "../actor/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
 import type { ActorPool } from "./actor_pool.ts";
 import { DefineClass, type SpawnChild, StartActor } from "./control.ts";
-import { SlotState } from "./directory.ts";
+import { SlotState } from "../delivery/directory.ts";
 import { ActorDeadError, SystemClosedError } from "./errors.ts";
 import type { SpawnOptions } from "./options.ts";
 import { type ActorRecord, DEDICATED, NEAR, newRecord, type Placement } from "./registry.ts";

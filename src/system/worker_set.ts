@@ -10,12 +10,12 @@
 import { ActorRef } from "../actor/mod.ts";
 import { nameBase } from "../codec/mod.ts";
 import { type ActorPool, poolWorkers } from "./actor_pool.ts";
-import { SEND_TIMEOUT_WORD } from "./courier.ts";
-import { SlotState } from "./directory.ts";
+import { SEND_TIMEOUT_WORD } from "../delivery/courier.ts";
+import { SlotState } from "../delivery/directory.ts";
 import type { ActorSystem } from "./actor_system.ts";
 import { PoolWorkers } from "./pool_workers.ts";
 import type { SystemParts } from "./system_parts.ts";
-import type { Bootstrap } from "./worker_main.ts";
+import type { Bootstrap } from "./worker/worker_main.ts";
 import { startWorker, type WorkerHandle } from "./workers.ts";
 
 const AGENT_MAILBOX_BYTES = 1 << 16;

@@ -7,7 +7,7 @@
 
 import { type ActorRef, describeError } from "../actor/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
-import type { Bootstrap } from "./worker_main.ts";
+import type { Bootstrap } from "./worker/worker_main.ts";
 
 /** A Worker of the system. */
 export interface WorkerHandle {
@@ -33,7 +33,7 @@ export interface WorkerHandle {
 }
 
 /** JavaScript, so that Deno does not type-check the runtime again per Worker (see the file). */
-const WORKER_MODULE = new URL("./worker_entry.js", import.meta.url);
+const WORKER_MODULE = new URL("./worker/worker_entry.js", import.meta.url);
 
 /** What happens to a Worker, for the system to act on. */
 export interface WorkerEvents {

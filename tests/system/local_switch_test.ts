@@ -6,10 +6,10 @@
 import assert from "node:assert/strict";
 import { Actor, ActorRef, handles, OtherMessage } from "../../mod.ts";
 import type { CellHost } from "../../src/actor/mod.ts";
-import { ReceiveLoop } from "../../src/actor/receive_loop.ts";
+import { ReceiveLoop } from "../../src/delivery/receive_loop.ts";
 import { Arena, Doorbell, Mailbox } from "../../src/ring/mod.ts";
-import { SystemCourier } from "../../src/system/courier.ts";
-import { Directory, SlotState } from "../../src/system/directory.ts";
+import { SystemCourier } from "../../src/delivery/courier.ts";
+import { Directory, SlotState } from "../../src/delivery/directory.ts";
 import { eventually } from "../_system.ts";
 
 /** Keeps what it handles in the array it was made with. */

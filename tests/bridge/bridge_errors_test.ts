@@ -4,16 +4,16 @@
  * (worth one) and from a request that can never be handled (a bug to fix).
  */
 import assert from "node:assert/strict";
-import { type ActorRef, registerMessage } from "../mod.ts";
+import { type ActorRef, registerMessage } from "../../mod.ts";
 import {
   ActorDeadError,
   CallTimeoutError,
   MailboxFullError,
   UndeliverableError,
-} from "../errors.ts";
-import { Echo } from "./_actors/basic.ts";
-import { Flaky, Stubborn } from "./_actors/supervision.ts";
-import { testSystem, within } from "./_system.ts";
+} from "../../errors.ts";
+import { Echo } from "../_actors/basic.ts";
+import { Flaky, Stubborn } from "../_actors/supervision.ts";
+import { testSystem, within } from "../_system.ts";
 
 const LONG = { timeout: 20_000 };
 

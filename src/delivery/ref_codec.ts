@@ -7,7 +7,7 @@
  */
 
 import { CodecError, setRefCodec } from "../codec/mod.ts";
-import { ActorRef, type Courier } from "./actor_ref.ts";
+import { ActorRef, type Courier } from "../actor/actor_ref.ts";
 
 let installed = false;
 

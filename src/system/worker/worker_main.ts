@@ -6,17 +6,18 @@
  * @module
  */
 
-import { ActorRef, installRefCodec, ReceiveLoop, type SupervisionStrategy } from "../actor/mod.ts";
-import { Arena, Doorbell, SpinPolicy } from "../ring/mod.ts";
-import { describeMessage, SystemCourier } from "./courier.ts";
-import { Directory } from "./directory.ts";
-import { MailboxPool } from "./mailbox_pool.ts";
-import { markActorWorker } from "./actor_worker_flag.ts";
+import { ActorRef, type SupervisionStrategy } from "../../actor/mod.ts";
+import { installRefCodec, ReceiveLoop } from "../../delivery/mod.ts";
+import { Arena, Doorbell, SpinPolicy } from "../../ring/mod.ts";
+import { describeMessage, SystemCourier } from "../../delivery/courier.ts";
+import { Directory } from "../../delivery/directory.ts";
+import { MailboxPool } from "../mailbox_pool.ts";
+import { markActorWorker } from "../actor_worker_flag.ts";
 import { WorkerAgent } from "./worker_agent.ts";
 import { Asks } from "./asks.ts";
 import { WorkerRuntime } from "./worker_runtime.ts";
-import { DeadLetterNotice, WorkerExited } from "./control.ts";
-import { encode, setNameBase } from "../codec/mod.ts";
+import { DeadLetterNotice, WorkerExited } from "../control.ts";
+import { encode, setNameBase } from "../../codec/mod.ts";
 
 /** What the system posts to a new Worker, once. */
 export interface Bootstrap {

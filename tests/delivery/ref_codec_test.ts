@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { CodecError, decode, encode, Reader, setRefCodec, Writer } from "../../src/codec/mod.ts";
-import { TestRef, testRefCodec, withRefCodec } from "./_util.ts";
+import { TestRef, testRefCodec, withRefCodec } from "../codec/_util.ts";
 
 Deno.test("refs go through the installed codec, with the context", () => {
   withRefCodec(() => {

@@ -1,7 +1,7 @@
 /** Local mail keeps (message, sender, deadline, stamp) in order across growth and wrap-around. */
 import assert from "node:assert/strict";
 import { ActorRef } from "../../mod.ts";
-import { LocalMail } from "../../src/actor/local_mail.ts";
+import { LocalMail } from "../../src/delivery/local_mail.ts";
 
 Deno.test("local mail: messages come out in order with their senders and deadlines", () => {
   const mail = new LocalMail();

@@ -1,13 +1,13 @@
 /** The one map from why a call got no reply to the caller's error. */
 import assert from "node:assert/strict";
-import { type DeadLetterKind, RingmailError } from "../mod.ts";
+import { type DeadLetterKind, RingmailError } from "../../mod.ts";
 import {
   ActorDeadError,
   CallTimeoutError,
   MailboxFullError,
   UndeliverableError,
-} from "../errors.ts";
-import { callFailure } from "../src/call_failure.ts";
+} from "../../errors.ts";
+import { callFailure } from "../../src/system/call_failure.ts";
 
 const CALL = { subject: "shop (ActorRef(shop#3.1))", timeout: 1000 };
 

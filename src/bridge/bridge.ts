@@ -18,28 +18,27 @@
 import {
   type ActorRef,
   type DeadLetterKind,
-  Envelope,
   type LoopTimer,
   type RepeatOptions,
   type ReplyOf,
-  type SenderCache,
   Stop,
   Stopped,
   type Terminated,
   type Timer,
-} from "./actor/mod.ts";
-import { checkDelay } from "./actor/timers.ts";
-import { Reader } from "./codec/mod.ts";
-import { type Mailbox, SpinPolicy } from "./ring/mod.ts";
-import { Undeliverable } from "./system/control.ts";
-import type { ActorSystem } from "./system/actor_system.ts";
-import { type BridgeHost, internalsOf } from "./system/internal.ts";
-import { SlotState } from "./system/directory.ts";
-import { ActorDeadError, SystemClosedError } from "./system/errors.ts";
-import { callFailure } from "./call_failure.ts";
-import { ActorRef as Ref } from "./actor/actor_ref.ts";
-import { Fifo } from "./util/fifo.ts";
-import { TimerEntry, TimerHeap } from "./util/timer_heap.ts";
+} from "../actor/mod.ts";
+import { Envelope, type SenderCache } from "../delivery/mod.ts";
+import { checkDelay } from "../actor/timers.ts";
+import { Reader } from "../codec/mod.ts";
+import { type Mailbox, SpinPolicy } from "../ring/mod.ts";
+import { Undeliverable } from "../delivery/mod.ts";
+import type { ActorSystem } from "../system/actor_system.ts";
+import { type BridgeHost, internalsOf } from "../system/internal.ts";
+import { SlotState } from "../delivery/directory.ts";
+import { ActorDeadError, SystemClosedError } from "../system/errors.ts";
+import { callFailure } from "../system/call_failure.ts";
+import { ActorRef as Ref } from "../actor/actor_ref.ts";
+import { Fifo } from "../util/fifo.ts";
+import { TimerEntry, TimerHeap } from "../util/timer_heap.ts";
 
 /** Options of {@link Bridge.call}. */
 export interface CallOptions<D = never> {

@@ -16,17 +16,17 @@ import {
   type ChildOptions,
   type DeadLetterKind,
   portableError,
-  type ReceiveLoop,
   strategyOf,
   type SupervisionStrategy,
-} from "../actor/mod.ts";
-import type { Arena, Mailbox } from "../ring/mod.ts";
+} from "../../actor/mod.ts";
+import type { ReceiveLoop } from "../../delivery/mod.ts";
+import type { Arena, Mailbox } from "../../ring/mod.ts";
 import type { Asks } from "./asks.ts";
-import { ActorStopped, HandlerFailed, SpawnChild, Unwatch, Watch } from "./control.ts";
-import { describeMessage, SEND_TIMEOUT_WORD, type SystemCourier } from "./courier.ts";
-import type { Directory } from "./directory.ts";
-import type { MailboxPool } from "./mailbox_pool.ts";
-import { checkActorClass, checkSendTimeout, encodeArguments } from "./spawn_checks.ts";
+import { ActorStopped, HandlerFailed, SpawnChild, Unwatch, Watch } from "../control.ts";
+import { describeMessage, SEND_TIMEOUT_WORD, type SystemCourier } from "../../delivery/courier.ts";
+import type { Directory } from "../../delivery/directory.ts";
+import type { MailboxPool } from "../mailbox_pool.ts";
+import { checkActorClass, checkSendTimeout, encodeArguments } from "../spawn_checks.ts";
 
 /** What a Worker's runtime is told at its start, beyond its arena handles. */
 export interface WorkerSettings {

@@ -29,19 +29,19 @@ import {
   setLocalScheduler,
   SpinPolicy,
 } from "../ring/mod.ts";
-import type { Received } from "./actor.ts";
+import type { Received } from "../actor/actor.ts";
 import {
   ActorCell,
   type CellHost,
   type CellLoop,
   CellState,
   type Supervision,
-} from "./actor_cell.ts";
-import { ActorRef, type Courier } from "./actor_ref.ts";
+} from "../actor/actor_cell.ts";
+import { ActorRef, type Courier } from "../actor/actor_ref.ts";
 import { Envelope, type SenderCache } from "./envelope.ts";
 import { LOCAL_MAIL_HELD, LocalMail } from "./local_mail.ts";
-import { LoopTimers } from "./timers.ts";
-import { type DeadLetterKind, Stop } from "./messages.ts";
+import { LoopTimers } from "../actor/timers.ts";
+import { type DeadLetterKind, Stop } from "../actor/messages.ts";
 
 /** How a receive loop runs. */
 export interface ReceiveLoopOptions {
@@ -91,6 +91,11 @@ function nextTask(): Promise<void> {
     channel.port2.postMessage(null);
     channel.port2.close();
   });
+}
+
+/** The cell's local mail: the loop's own (see ActorCell.local), which only this loop makes. */
+function localOf(cell: ActorCell): LocalMail | null {
+  return cell.local as LocalMail | null;
 }
 
 /** Whether a cell has something to serve: local mail, or a record in its mailbox. */
@@ -443,7 +448,7 @@ export class ReceiveLoop implements CellLoop {
       if (cell.state === CellState.Busy || cell.state === CellState.Starting) return false;
       let message: unknown;
       let sender: ActorRef<unknown> | null;
-      const local = cell.local;
+      const local = localOf(cell);
       const hasLocal = local !== null && local.length > 0;
       // Every eighth local message, a ring record may go first (see LocalMail on fairness).
       if (hasLocal && ((++cell.localRun & 7) !== 0 || !this.#ringGoesFirst(cell, local))) {
@@ -606,7 +611,7 @@ export class ReceiveLoop implements CellLoop {
     sender: ActorRef<unknown> | null,
     deadline: number,
   ): void {
-    const local = cell.local ?? this.localMailOf(cell);
+    const local = localOf(cell) ?? this.localMailOf(cell);
     const box = cell.mailbox;
     // The stamp is a ring position known not to be past the write position now: the last one
     // read, unless the read position is further on (the ring was served since) or the mark is
@@ -625,10 +630,19 @@ export class ReceiveLoop implements CellLoop {
 
   /** The cell's local mail, made on first use. */
   localMailOf(cell: ActorCell): LocalMail {
-    if (cell.local !== null) return cell.local;
+    const existing = localOf(cell);
+    if (existing !== null) return existing;
     const box = cell.mailbox;
     cell.ringMark = box.writePosition();
     return cell.local = new LocalMail(box.heldWords, box.heldIndex(LOCAL_MAIL_HELD));
+  }
+
+  setStashed(cell: ActorCell, count: number): void {
+    this.localMailOf(cell).setStashed(count);
+  }
+
+  closeLocal(cell: ActorCell): void {
+    cell.mailbox.localReceiver = null;
   }
 
   unstash(cell: ActorCell, entries: readonly unknown[]): void {
@@ -761,7 +775,7 @@ export class ReceiveLoop implements CellLoop {
     mailbox.localReceiver = null;
     // Local mail first: it was sent before what is still in the ring could be read.
     const cell = this.#cells.get(mailbox.offset);
-    const local = cell !== undefined && cell.self.equals(target) ? cell.local : null;
+    const local = cell !== undefined && cell.self.equals(target) ? localOf(cell) : null;
     while (local !== null && local.length > 0) {
       const message = local.shift();
       if (ignore?.(message, local.sender)) continue;
@@ -795,7 +809,7 @@ export class ReceiveLoop implements CellLoop {
   }
 
   receiveFor(cell: ActorCell, timeoutMs: number): Received | null {
-    const local = cell.local;
+    const local = localOf(cell);
     while (local !== null && local.length > 0) {
       const message = local.shift();
       const sender = local.sender;

@@ -32,16 +32,9 @@
  * @module
  */
 
-import {
-  type ActorRef,
-  type Courier,
-  type DeadLetterKind,
-  describeError,
-  Envelope,
-  type LocalReceiver,
-  type SenderCache,
-  writeEnvelope,
-} from "../actor/mod.ts";
+import { type ActorRef, type Courier, type DeadLetterKind, describeError } from "../actor/mod.ts";
+import { Envelope, type SenderCache, writeEnvelope } from "./envelope.ts";
+import type { LocalReceiver } from "./local_mail.ts";
 import {
   messageName,
   NEEDS_CODEC,
@@ -58,7 +51,7 @@ import {
   MailboxClosedError,
   MailboxFullError,
 } from "../ring/mod.ts";
-import { Undeliverable } from "./control.ts";
+import { Undeliverable } from "./undeliverable.ts";
 import type { Directory } from "./directory.ts";
 import { MailboxHandles } from "./mailbox_handles.ts";
 

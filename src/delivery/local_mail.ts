@@ -27,7 +27,7 @@
  * @module
  */
 
-import type { ActorRef } from "./actor_ref.ts";
+import type { ActorRef } from "../actor/actor_ref.ts";
 
 /**
  * What a courier hands local messages to: the cell of an actor served on the courier's own

@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { Arena } from "../../src/ring/mod.ts";
-import { Directory } from "../../src/system/directory.ts";
-import { MailboxHandles } from "../../src/system/mailbox_handles.ts";
+import { Directory } from "../../src/delivery/directory.ts";
+import { MailboxHandles } from "../../src/delivery/mailbox_handles.ts";
 import { MailboxPool } from "../../src/system/mailbox_pool.ts";
 
 Deno.test("mailbox handles: the pool and later lookups give a thread one handle per mailbox", () => {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { Bridge } from "../mod.ts";
-import { CallTimeoutError } from "../errors.ts";
-import { Echo } from "./_actors/basic.ts";
-import { SlowReplier } from "./_actors/behaviours.ts";
-import { testSystem } from "./_system.ts";
+import { Bridge } from "../../mod.ts";
+import { CallTimeoutError } from "../../errors.ts";
+import { Echo } from "../_actors/basic.ts";
+import { SlowReplier } from "../_actors/behaviours.ts";
+import { testSystem } from "../_system.ts";
 
 Deno.test("bridge: a reply meant for a closed Bridge never answers a new Bridge's call", async () => {
   await using t = testSystem();

@@ -5,10 +5,10 @@
  * @module
  */
 
-import { Actor, CellState, handles, portableError, StrategyCache } from "../actor/mod.ts";
-import { decode } from "../codec/mod.ts";
-import { RingmailError } from "../errors.ts";
-import { SpawnError } from "./errors.ts";
+import { Actor, CellState, handles, portableError, StrategyCache } from "../../actor/mod.ts";
+import { decode } from "../../codec/mod.ts";
+import { RingmailError } from "../../errors.ts";
+import { SpawnError } from "../errors.ts";
 import {
   ActorStarted,
   AskLost,
@@ -17,8 +17,8 @@ import {
   StartActor,
   ThreadDied,
   ThreadDiedSeen,
-} from "./control.ts";
-import { SlotState } from "./directory.ts";
+} from "../control.ts";
+import { SlotState } from "../../delivery/directory.ts";
 import type { WorkerRuntime } from "./worker_runtime.ts";
 
 /** The per-Worker control actor. */

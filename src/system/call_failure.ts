@@ -18,10 +18,10 @@
  * @module
  */
 
-import type { DeadLetterKind } from "./actor/mod.ts";
-import type { RingmailError } from "./errors.ts";
-import { MailboxFullError } from "./ring/mod.ts";
-import { ActorDeadError, CallTimeoutError, UndeliverableError } from "./system/errors.ts";
+import type { DeadLetterKind } from "../actor/mod.ts";
+import type { RingmailError } from "../errors.ts";
+import { MailboxFullError } from "../ring/mod.ts";
+import { ActorDeadError, CallTimeoutError, UndeliverableError } from "./errors.ts";
 
 /** How a call with no reply ends: its error, and whether a `default` answers in its place. */
 export interface CallFailure {

@@ -1,0 +1,24 @@
+/**
+ * The delivery layer: how a message moves, one thread's view. The courier sends (resolve the
+ * ref, local mail or a transport, backlogs), the inbox reads a record back into a message or a
+ * dead letter, the receive loop schedules a thread's actors. Above the actor layer's refs and
+ * cells, below the system.
+ *
+ * @module
+ */
+
+export {
+  BACKLOG_HELD,
+  type CourierOptions,
+  type DeadLetterSink,
+  describeMessage,
+  SEND_TIMEOUT_WORD,
+  SystemCourier,
+} from "./courier.ts";
+export { Directory, POOL_HEADS_BYTE, SlotState } from "./directory.ts";
+export { Envelope, type SenderCache, writeEnvelope } from "./envelope.ts";
+export { LOCAL_MAIL_HELD, LocalMail, type LocalReceiver } from "./local_mail.ts";
+export { MailboxHandles } from "./mailbox_handles.ts";
+export { ReceiveLoop, type ReceiveLoopOptions, type ReplyDesk } from "./receive_loop.ts";
+export { installRefCodec } from "./ref_codec.ts";
+export { Undeliverable } from "./undeliverable.ts";

@@ -1,0 +1,22 @@
+/**
+ * The notice a courier sends back when a message waiting for a reply became a dead letter.
+ *
+ * @module
+ */
+
+import { registerMessage } from "../codec/mod.ts";
+import type { ActorRef, DeadLetterKind } from "../actor/mod.ts";
+
+/**
+ * Any thread -> the sender of an undeliverable message, when that sender is waiting for a reply
+ * (a Bridge call): settles the call at once instead of at its timeout. `kind` is the dead
+ * letter's: the caller's error depends on it (an actor that is gone, full, or late differ).
+ */
+export class Undeliverable {
+  constructor(
+    readonly target: ActorRef<unknown> | null = null,
+    readonly kind: DeadLetterKind = "stopped",
+    readonly reason = "",
+  ) {}
+}
+registerMessage(Undeliverable, { name: "ringmail.Undeliverable" });
