@@ -11,7 +11,6 @@
  */
 
 import { RingmailError } from "../errors.ts";
-import type { Mailbox } from "../ring/mod.ts";
 
 /**
  * How a ref's messages leave this thread: the actor system installs one per system and thread.
@@ -46,14 +45,6 @@ export interface Courier {
   ): void;
   /** A short name for the actor behind a ref, for errors and `toString`. */
   describe(target: ActorRef<unknown>): string;
-  /** Whether sends to this thread's own mailboxes wait for room (see `flushLocal`). */
-  readonly hasLocalBacklog?: boolean;
-  /** A turn is about to begin (called while `hasLocalBacklog`): the time since the last one counts. */
-  beforeTurn?(): void;
-  /** After a turn of `served`'s actor: sends what waits for room in this thread's own mailboxes. */
-  flushLocal?(served: Mailbox): void;
-  /** Whether messages from this thread wait for room in `mailbox` (see `flushLocal`). */
-  hasBacklog?(mailbox: Mailbox): boolean;
 }
 
 /**

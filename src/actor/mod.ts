@@ -16,7 +16,15 @@ export {
   type MessagesOf,
   type Received,
 } from "./actor.ts";
-export { Activity, ActorCell, type CellHost, CellState, type Supervision } from "./actor_cell.ts";
+export {
+  Activity,
+  ActorCell,
+  type CellHost,
+  type CellLoop,
+  CellState,
+  type LocalQueue,
+  type Supervision,
+} from "./actor_cell.ts";
 export {
   ActorNotStartedError,
   ActorRef,

@@ -1,40 +1,19 @@
 /**
  * The courier: how one thread of an actor system sends. It resolves a ref through the
- * directory, writes the envelope and the message into a reused scratch writer, copies the record
- * into the target's mailbox and rings its receiver. A target that is gone makes a dead letter:
- * counted in the directory, reported to the guardian, and — when the sender is waiting for a
- * reply (a Bridge call) — answered at once with `Undeliverable`.
+ * directory, hands a message for an actor of this very thread to its local mail (a private copy,
+ * no ring), and otherwise writes the envelope and the message into a reused scratch writer and
+ * hands the record to its transport (shared memory: the target's mailbox ring). A target that is
+ * gone makes a dead letter: counted in the directory, reported to the sink, and — when the
+ * sender is waiting for a reply (a Bridge call) — answered at once with `Undeliverable`.
  *
- * A full mailbox. A thread's messages that wait for room wait in one backlog per mailbox (all
- * refs to an actor share this thread's one handle on its mailbox: see MailboxHandles), in order;
- * later sends to that mailbox queue behind them, so no sender's order depends on the ref it used.
- *
- * - A Worker's courier blocks the sending actor for up to the mailbox's send timeout, then
- *   throws `MailboxFullError` from `send`. It cannot block when only its own thread can make the
- *   room: the mailbox is received on this thread, or belongs to an actor not started yet that
- *   may start here. Then the message waits in the backlog, and never expires: a message `send`
- *   accepted is never dropped for lack of room. Instead the backlog keeps the time its receiver
- *   had to drain (the time between turns, and the receiver's own turns — not the turns of other
- *   actors, the sender's included); once that reaches the send timeout with nothing moving, the
- *   next send to the mailbox throws `MailboxFullError`, as a blocked send would have.
- * - The main thread's courier never blocks: its backlogs drain as room appears, and a message
- *   still waiting after the send timeout becomes a dead letter — except while a graceful
- *   shutdown waits ({@link SystemCourier.holdBacklogs}), whose own timeout governs them.
- *
- * A Worker's backlogs die with it. So that none of their messages is lost silently, each keeps
- * its length in its mailbox's held count {@link BACKLOG_HELD} (see Mailbox.heldIndex), which the
- * system reads when it recovers the mailbox of a dead Worker. A Worker keeps backlogs only for
- * mailboxes it receives from, or whose actor is to start on it: the one thread that writes that
- * count. (A Worker dying just as a message moves from its backlog into the ring may count that
- * one twice — never none.) The system's own thread keeps backlogs for any mailbox, but it does
- * not die alone: it writes no count.
+ * A full mailbox: the mailbox's DeliveryPolicy decides (see policy.ts) — block the sending
+ * Worker, queue in this thread's backlog (backlogs.ts), or drop. Messages already waiting for a
+ * mailbox keep later sends to it behind them, so no sender's order depends on the ref it used.
  *
  * @module
  */
 
-import { type ActorRef, type Courier, type DeadLetterKind, describeError } from "../actor/mod.ts";
-import { Envelope, type SenderCache, writeEnvelope } from "./envelope.ts";
-import type { LocalReceiver } from "./local_mail.ts";
+import type { ActorRef, Courier, DeadLetterKind } from "../actor/mod.ts";
 import {
   messageName,
   NEEDS_CODEC,
@@ -43,7 +22,6 @@ import {
   Reader,
   Writer,
 } from "../codec/mod.ts";
-import { Fifo } from "../util/fifo.ts";
 import {
   type Arena,
   type Mailbox,
@@ -51,15 +29,20 @@ import {
   MailboxClosedError,
   MailboxFullError,
 } from "../ring/mod.ts";
-import { Undeliverable } from "./undeliverable.ts";
+import { type Backlog, Backlogs, fullReason, type Waiting } from "./backlogs.ts";
 import type { Directory } from "./directory.ts";
-import { MailboxHandles } from "./mailbox_handles.ts";
+import { writeEnvelope } from "./envelope.ts";
+import { Inbox } from "./inbox.ts";
+import type { LocalReceiver } from "./local_mail.ts";
+import { type MailboxHandle, MailboxHandles } from "./mailbox_handles.ts";
+import { DROP, type FullAction, type FullSend, policyOf, REFUSE, WAIT } from "./policy.ts";
+import { NO_PROBE, type Probe } from "./probe.ts";
+import { SharedMemoryTransport } from "./shared_memory/transport.ts";
+import type { Transport } from "./transport.ts";
+import { Undeliverable } from "./undeliverable.ts";
 
 /** Mailbox header word holding the mailbox's send timeout in ms (0: the system's default). */
 export const SEND_TIMEOUT_WORD = MAILBOX_USER_WORD + 1;
-/** Which of a mailbox's held counts (see Mailbox.heldIndex) a Worker's backlog keeps. */
-export const BACKLOG_HELD = 1;
-
 /** Where a courier reports what it cannot deliver. */
 export interface DeadLetterSink {
   /** A message was not delivered (`undefined`: it could not be decoded). */
@@ -86,38 +69,10 @@ export interface CourierOptions {
   maxMessageBytes: number;
   /** Names actors for errors and `toString` (undefined: not known on this thread). */
   describe?: (slot: number, generation: number) => string | undefined;
-}
-
-/** A message waiting for room in a full mailbox. */
-interface Waiting {
-  bytes: Uint8Array;
-  target: ActorRef<unknown>;
-  sender: ActorRef<unknown> | null;
-  message: unknown;
-  /** When it becomes a dead letter, by `performance.now()` (Infinity: never). */
-  expires: number;
-}
-
-/** What waits for room in one mailbox, sent from this thread, oldest first. */
-class Backlog {
-  readonly entries = new Fifo<Waiting>();
-  /**
-   * Ms the receiver had to drain since the head last moved (Worker couriers): measured by the
-   * receive loop's turns (see SystemCourier.beforeTurn and flushLocal).
-   */
-  waited = 0;
-  /** When `waited` was last brought up to date; -1: not yet (it began in the turn under way). */
-  checkedAt = -1;
-  /** The head's send under way in #drain: resolves to null once sent, or to why it was not. */
-  inFlight: Promise<unknown> | null = null;
-  /** Set when it was given up on (dropBacklog): the drop settles the head under way. */
-  dropped = false;
-
-  /**
-   * @param flushed whether the receive loop of this thread sends it (flushLocal), because only
-   * this thread makes room in the mailbox; otherwise #drain waits for room without blocking.
-   */
-  constructor(readonly mailbox: Mailbox, readonly flushed: boolean) {}
+  /** Where records that leave this thread go. Default: shared memory. */
+  transport?: Transport<Mailbox>;
+  /** Who is told of each send and dead letter. Default: nobody (NO_PROBE). */
+  probe?: Probe;
 }
 
 /** One thread's way to send, for one actor system. */
@@ -141,6 +96,10 @@ export class SystemCourier implements Courier {
    * then the system's to count (see BACKLOG_HELD), not its own to dead-letter.
    */
   abandoned: (() => boolean) | null = null;
+  /** Where records that leave this thread go (see Transport). */
+  readonly transport: Transport<Mailbox>;
+  /** Who is told of each send and dead letter (see Probe). */
+  readonly probe: Probe;
   readonly #blocking: boolean;
   readonly #sendTimeout: number;
   readonly #describe: (slot: number, generation: number) => string | undefined;
@@ -148,17 +107,22 @@ export class SystemCourier implements Courier {
   #writing = false;
   /** Reads local messages back into private copies (see #copy). */
   readonly #reader = new Reader();
-  /** Reads the envelopes of encoded records delivered locally (timers). */
-  readonly #envelope = new Envelope();
-  readonly #senderCache: SenderCache = { lastSender: null };
+  /** Reads encoded records delivered locally (timers). */
+  readonly #inbox: Inbox;
+  readonly #senderCache = { lastSender: null };
   /** This thread's one handle per mailbox: every send and receive of this thread goes through it. */
   readonly handles: MailboxHandles;
-  /** What waits for room, by mailbox offset. */
-  readonly #backlogs = new Map<number, Backlog>();
-  /** A Worker courier's backlogs, whose waiting time the receive loop's turns measure. */
-  readonly #timed: Backlog[] = [];
-  /** Set by a graceful shutdown (main thread): nothing waiting for room expires any more. */
-  #holding = false;
+  /** What waits for room, by mailbox. */
+  readonly #backlogs: Backlogs;
+  /** The situation of a send into a full mailbox, for its policy (reused). */
+  readonly #full: FullSend = {
+    blocking: false,
+    onlyHere: false,
+    notice: false,
+    fromSystem: false,
+    backlogWaited: -1,
+    timeoutMs: 0,
+  };
 
   constructor(options: CourierOptions) {
     this.arena = options.arena;
@@ -168,6 +132,10 @@ export class SystemCourier implements Courier {
     this.#sendTimeout = options.sendTimeout;
     this.#describe = options.describe ?? (() => undefined);
     this.handles = new MailboxHandles(options.arena, options.threadId, options.maxMessageBytes);
+    this.transport = options.transport ?? new SharedMemoryTransport();
+    this.probe = options.probe ?? NO_PROBE;
+    this.#backlogs = new Backlogs(this, this.transport, options.blocking);
+    this.#inbox = new Inbox(this);
   }
 
   describe(target: ActorRef<unknown>): string {
@@ -175,7 +143,7 @@ export class SystemCourier implements Courier {
   }
 
   /** This thread's handle on the mailbox whose header is at `offset` (see MailboxHandles). */
-  mailbox(offset: number): Mailbox {
+  mailbox(offset: number): MailboxHandle {
     return this.handles.of(offset);
   }
 
@@ -186,11 +154,12 @@ export class SystemCourier implements Courier {
     deadline = 0,
     notice = false,
   ): void {
+    this.probe.sent(target, message, sender);
     const offset = this.#openOffset(target, sender, message);
     if (offset === 0) return;
-    let mailbox: Mailbox;
+    let mailbox: MailboxHandle;
     if (target.mailboxCacheOffset === offset) {
-      mailbox = target.mailboxCache as Mailbox;
+      mailbox = target.mailboxCache as MailboxHandle;
     } else {
       mailbox = this.mailbox(offset);
       target.mailboxCache = mailbox;
@@ -232,6 +201,7 @@ export class SystemCourier implements Courier {
     sender: ActorRef<unknown> | null,
     message: unknown,
   ): void {
+    this.probe.sent(target, message, sender);
     const offset = this.#openOffset(target, sender, message);
     if (offset === 0) return;
     const mailbox = this.mailbox(offset);
@@ -239,9 +209,14 @@ export class SystemCourier implements Courier {
     if (local !== null) {
       // A timer's message from this thread: in order with this thread's other local sends.
       mailbox.checkSize(record.length);
-      const reader = new Reader().reset(record, 0, record.length, this);
-      const envelope = this.#envelope.read(reader, this, this.#senderCache);
-      local.postLocal(reader.value(), sender, envelope.deadline);
+      const inbox = this.#inbox;
+      if (!inbox.decode(record, 0, record.length, this.#senderCache)) {
+        inbox.deadLetterUndecodable(target);
+        return;
+      }
+      const decoded = inbox.message;
+      inbox.message = undefined;
+      local.postLocal(decoded, sender, inbox.envelope.deadline);
       return;
     }
     const writer = new Writer(record.length).reset(this);
@@ -284,8 +259,9 @@ export class SystemCourier implements Courier {
     return this.directory.owner(target.slot) === this.threadId;
   }
 
+  /** Whether messages from this thread wait for room in `mailbox`. */
   hasBacklog(mailbox: Mailbox): boolean {
-    return this.#backlogs.size !== 0 && this.#backlogs.has(mailbox.offset);
+    return this.#backlogs.size !== 0 && this.#backlogs.get(mailbox.offset) !== undefined;
   }
 
   /**
@@ -314,34 +290,23 @@ export class SystemCourier implements Courier {
     message: unknown,
     notice: boolean,
   ): void {
-    const backlog = this.#backlogs.size === 0 ? undefined : this.#backlogs.get(mailbox.offset);
+    const backlogs = this.#backlogs;
+    const backlog = backlogs.size === 0 ? undefined : backlogs.get(mailbox.offset);
     if (backlog !== undefined) {
       // Messages already wait for this mailbox: queue behind them, to keep the sender's order —
-      // unless they have waited, unmoved, as long as a blocked send would have (the runtime's
-      // own notices wait on: failing them would break a stop or a supervision).
-      if (this.#blocking && !notice && backlog.waited >= this.#timeoutOf(mailbox)) {
-        throw this.#stillFull(mailbox, target, backlog);
-      }
-      backlog.entries.push(this.#waiting(mailbox, writer, target, sender, message));
-      this.#countHeld(backlog);
+      // as far as the policy allows.
+      const action = this.#whenFull(mailbox, target, sender, notice, backlog.waited);
+      if (action === REFUSE) throw this.#stillFull(mailbox, target, backlog);
+      if (action === DROP) this.#dropFull(target, sender, message);
+      else backlogs.push(backlog, this.#waiting(mailbox, writer, target, sender, message));
       return;
     }
+    let action: FullAction;
     try {
-      const at = mailbox.reserve(writer.length);
-      if (at >= 0) {
-        writer.copyTo(mailbox.bytes, at);
-        mailbox.commit();
-        return;
-      }
-      // Blocking would wait for room only this thread can make (its own receive loop frees it):
-      // a mailbox received on this thread gets the backlog instead, and so does the mailbox of
-      // an actor not started yet that may start here (its receiver is not bound yet).
-      const receiver = mailbox.receiverDoorbell;
-      if (
-        this.#blocking && receiver !== this.doorbell &&
-        (receiver !== 0 || !this.#mayStartHere(target))
-      ) {
-        mailbox.send(writer.view(), this.#timeoutOf(mailbox));
+      if (this.transport.offer(mailbox, writer)) return;
+      action = this.#whenFull(mailbox, target, sender, notice, -1);
+      if (action === WAIT) {
+        this.transport.sendWaiting(mailbox, writer, this.#full.timeoutMs);
         return;
       }
     } catch (error) {
@@ -351,114 +316,37 @@ export class SystemCourier implements Courier {
       }
       throw error;
     }
+    if (action === DROP) return this.#dropFull(target, sender, message);
     // A mailbox this thread receives from frees up only when this thread's loop serves it:
-    // the loop flushes the backlog after each turn (flushLocal). Any other waits for space.
+    // the loop flushes the backlog after each turn (flushLocal). Any other drains as room comes.
     const flushed = this.#blocking && this.doorbell !== 0 &&
       mailbox.receiverDoorbell === this.doorbell;
-    const created = new Backlog(mailbox, flushed);
-    created.entries.push(this.#waiting(mailbox, writer, target, sender, message));
-    this.#countHeld(created);
-    this.#backlogs.set(mailbox.offset, created);
-    if (this.#blocking) this.#timed.push(created);
-    if (!flushed) this.#drain(created);
+    backlogs.open(mailbox, flushed, this.#waiting(mailbox, writer, target, sender, message));
   }
 
-  /** Whether messages to this thread's own mailboxes wait for room (see {@link flushLocal}). */
-  get hasLocalBacklog(): boolean {
-    return this.#timed.length > 0;
+  /** Asks the mailbox's policy what a send into it, full, does (see DeliveryPolicy). */
+  #whenFull(
+    mailbox: Mailbox,
+    target: ActorRef<unknown>,
+    sender: ActorRef<unknown> | null,
+    notice: boolean,
+    backlogWaited: number,
+  ): FullAction {
+    const full = this.#full;
+    // Blocking would wait for room only this thread can make (its own receive loop frees it):
+    // so would it for the mailbox of an actor not started yet that may start here (its
+    // receiver is not bound yet).
+    const receiver = mailbox.receiverDoorbell;
+    full.blocking = this.#blocking;
+    full.onlyHere = receiver === this.doorbell || (receiver === 0 && this.#mayStartHere(target));
+    full.notice = notice;
+    full.fromSystem = sender !== null && sender === this.systemSender;
+    full.backlogWaited = backlogWaited;
+    full.timeoutMs = this.#timeoutOf(mailbox);
+    return policyOf(mailbox).whenFull(full);
   }
 
-  /**
-   * The receive loop is about to serve a turn (called only while {@link hasLocalBacklog}): the
-   * time since the last turn ended was the receivers' to drain in.
-   */
-  beforeTurn(): void {
-    const now = performance.now();
-    for (const backlog of this.#timed) {
-      if (backlog.checkedAt < 0) continue;
-      backlog.waited += now - backlog.checkedAt;
-      backlog.checkedAt = now;
-    }
-  }
-
-  /**
-   * After a turn (of `served`'s actor): sends what waits for room in this thread's own
-   * mailboxes, as far as there is room now, and counts the turn as time to drain for the
-   * backlog of `served` only — another actor's turn, the sender's included, gave it none.
-   */
-  flushLocal(served: Mailbox): void {
-    const timed = this.#timed;
-    const now = performance.now();
-    for (let i = 0; i < timed.length; i++) {
-      const backlog = timed[i];
-      if (backlog.checkedAt >= 0 && backlog.mailbox === served) {
-        backlog.waited += now - backlog.checkedAt;
-      }
-      backlog.checkedAt = now;
-      if (!backlog.flushed) continue; // #drain sends it
-      const { mailbox, entries } = backlog;
-      const before = entries.length;
-      while (entries.length > 0) {
-        const next = entries.peek()!;
-        try {
-          if (!mailbox.trySend(next.bytes)) break;
-        } catch (error) {
-          // Closed because the system gave this Worker up: it counts what is held.
-          if (error instanceof MailboxClosedError && this.abandoned?.()) return;
-          this.deadLetter(next.target, next.sender, next.message, ...this.#reasonOf(next, error));
-        }
-        entries.shift();
-        this.#countHeld(backlog);
-      }
-      if (entries.length !== before) backlog.waited = 0;
-      if (entries.length === 0) {
-        this.#backlogs.delete(mailbox.offset);
-        timed.splice(i--, 1);
-      }
-    }
-  }
-
-  /**
-   * Stops what waits for room (on this thread) from expiring: a graceful shutdown waits for it,
-   * and its own timeout governs it (see {@link dropBacklog}).
-   */
-  holdBacklogs(): void {
-    this.#holding = true;
-  }
-
-  /**
-   * Gives up on what waits for room in `mailbox`: each message becomes a dead letter of `kind`
-   * (the system's own are dropped silently). Close the mailbox first: a message whose send is
-   * under way is settled once that send is, and it may still get in until the mailbox closes.
-   * @returns how many messages became dead letters.
-   */
-  async dropBacklog(mailbox: Mailbox, kind: DeadLetterKind, reason: string): Promise<number> {
-    const backlog = this.#backlogs.get(mailbox.offset);
-    if (backlog === undefined) return 0;
-    this.#forget(backlog);
-    backlog.dropped = true;
-    const inFlight = backlog.inFlight;
-    const head = inFlight === null ? undefined : backlog.entries.shift();
-    let dropped = 0;
-    for (let next = backlog.entries.shift(); next !== undefined; next = backlog.entries.shift()) {
-      dropped += this.#drop(next, kind, reason);
-    }
-    if (head !== undefined && (await inFlight) !== null) dropped += this.#drop(head, kind, reason);
-    return dropped;
-  }
-
-  /** Makes a dead letter of a message that waited; 1 if it was someone's, 0 if the system's. */
-  #drop(waiting: Waiting, kind: DeadLetterKind, reason: string): number {
-    this.deadLetter(waiting.target, waiting.sender, waiting.message, kind, reason);
-    return waiting.sender !== null && waiting.sender === this.systemSender ? 0 : 1;
-  }
-
-  #forget(backlog: Backlog): void {
-    this.#backlogs.delete(backlog.mailbox.offset);
-    const at = this.#timed.indexOf(backlog);
-    if (at >= 0) this.#timed.splice(at, 1);
-  }
-
+  /** A message that waits for room from now on (#whenFull just set out its situation). */
   #waiting(
     mailbox: Mailbox,
     writer: Writer,
@@ -466,47 +354,49 @@ export class SystemCourier implements Courier {
     sender: ActorRef<unknown> | null,
     message: unknown,
   ): Waiting {
-    // A Worker's waiting messages were accepted by `send`: they never expire. The system's own
-    // messages (a shutdown's Stop, Terminated, ChildGone) wait as long as it takes: dropping one
-    // would leave an actor running, or a watcher uninformed.
-    const expires = this.#blocking || (sender !== null && sender === this.systemSender)
-      ? Infinity
-      : performance.now() + this.#timeoutOf(mailbox);
+    const wait = policyOf(mailbox).queueFor(this.#full);
+    const expires = wait === Infinity ? Infinity : performance.now() + wait;
     return { bytes: writer.toBytes(), target, sender, message, expires };
   }
 
-  /** Sends a backlog as room appears, without blocking the thread. */
-  async #drain(backlog: Backlog): Promise<void> {
-    const { mailbox, entries } = backlog;
-    while (entries.length > 0) {
-      const next = entries.peek()!;
-      const timeout = this.#holding ? Infinity : next.expires - performance.now();
-      const inFlight = backlog.inFlight = mailbox.sendAsync(next.bytes, { timeout }).then(
-        () => null,
-        (error: unknown) => error ?? new Error("the send failed"),
-      );
-      const failure = await inFlight;
-      backlog.inFlight = null;
-      if (backlog.dropped) return; // dropBacklog settles the head
-      // Held (a graceful shutdown began) while it waited: it waits on.
-      if (failure instanceof MailboxFullError && this.#holding) continue;
-      // Closed because the system gave this Worker up: it counts what is held.
-      if (failure instanceof MailboxClosedError && this.abandoned?.()) return;
-      if (failure !== null) {
-        this.deadLetter(next.target, next.sender, next.message, ...this.#reasonOf(next, failure));
-      }
-      entries.shift();
-      this.#countHeld(backlog);
-      backlog.waited = 0;
-    }
-    this.#forget(backlog);
+  /** A message its policy dropped for lack of room. */
+  #dropFull(target: ActorRef<unknown>, sender: ActorRef<unknown> | null, message: unknown): void {
+    this.deadLetter(target, sender, message, "mailbox-full", fullReason(this.describe(target)));
   }
 
-  /** Keeps a Worker's backlog's length where the system finds it if the Worker dies. */
-  #countHeld(backlog: Backlog): void {
-    if (!this.#blocking) return;
-    const mailbox = backlog.mailbox;
-    mailbox.heldWords[mailbox.heldIndex(BACKLOG_HELD)] = backlog.entries.length;
+  /** Whether messages to this thread's own mailboxes wait for room (see {@link flushLocal}). */
+  get hasLocalBacklog(): boolean {
+    return this.#backlogs.hasTimed;
+  }
+
+  /**
+   * The receive loop is about to serve a turn (called only while {@link hasLocalBacklog}): the
+   * time since the last turn ended was the receivers' to drain.
+   */
+  beforeTurn(): void {
+    this.#backlogs.beforeTurn();
+  }
+
+  /** After a turn of `served`'s actor: sends what waits for room in this thread's mailboxes. */
+  flushLocal(served: Mailbox): void {
+    this.#backlogs.flushLocal(served);
+  }
+
+  /**
+   * Stops what waits for room (on this thread) from expiring: a graceful shutdown waits for it,
+   * and its own timeout governs it (see {@link dropBacklog}).
+   */
+  holdBacklogs(): void {
+    this.#backlogs.hold();
+  }
+
+  /**
+   * Gives up on what waits for room in `mailbox`: each message becomes a dead letter of `kind`
+   * (see Backlogs.drop).
+   * @returns how many messages became dead letters.
+   */
+  dropBacklog(mailbox: Mailbox, kind: DeadLetterKind, reason: string): Promise<number> {
+    return this.#backlogs.drop(mailbox, kind, reason);
   }
 
   /** The error of a send behind messages that found no room for as long as a send may wait. */
@@ -538,6 +428,7 @@ export class SystemCourier implements Courier {
     // The system's own notices to actors that are gone are nobody's lost messages.
     if (sender !== null && sender === this.systemSender) return;
     this.directory.countDeadLetter();
+    this.probe.deadLettered(target, message, kind);
     if (sender !== null && sender.tag !== 0 && !(message instanceof Undeliverable)) {
       this.#tryPost(sender, new Undeliverable(target, kind, reason));
     }
@@ -567,22 +458,6 @@ export class SystemCourier implements Courier {
     }
   }
 
-  #fullReason(waiting: Waiting): [DeadLetterKind, string] {
-    return [
-      "mailbox-full",
-      `the mailbox of ${this.describe(waiting.target)} stayed full for the whole send timeout`,
-    ];
-  }
-
-  /** Why a message that waited for room was not sent. */
-  #reasonOf(waiting: Waiting, error: unknown): [DeadLetterKind, string] {
-    if (error instanceof MailboxFullError) return this.#fullReason(waiting);
-    if (error instanceof MailboxClosedError) {
-      return ["stopped", `${this.describe(waiting.target)} has stopped`];
-    }
-    return ["stopped", `it could not be sent: ${describeError(error)}`];
-  }
-
   /**
    * Sends a system notice without blocking and without making dead letters of its own: if the
    * receiver is gone or full, the notice is dropped (its subject was already counted).
@@ -600,7 +475,7 @@ export class SystemCourier implements Courier {
     writeEnvelope(writer, target, null, 0);
     writer.value(notice);
     try {
-      return mailbox.trySend(writer.bytes, writer.start, writer.pos);
+      return this.transport.offer(mailbox, writer);
     } catch (error) {
       if (error instanceof MailboxClosedError) return false;
       throw error;
@@ -613,8 +488,11 @@ export class SystemCourier implements Courier {
  * local receiver, when it is the actor `target` addresses (not an earlier one of the mailbox)
  * and the ref carries no reply tag.
  */
-function localReceiverFor(mailbox: Mailbox, target: ActorRef<unknown>): LocalReceiver | null {
-  const local = mailbox.localReceiver as LocalReceiver | null;
+function localReceiverFor(
+  mailbox: MailboxHandle,
+  target: ActorRef<unknown>,
+): LocalReceiver | null {
+  const local = mailbox.localReceiver;
   if (local === null || target.tag !== 0) return null;
   const self = local.self;
   return self.slot === target.slot && self.generation === target.generation ? local : null;

@@ -1,8 +1,8 @@
 /**
  * One thread's handles on the mailboxes of an actor system: exactly one per mailbox. A handle
  * holds a producer's view of the ring (its guess of the cursors) and, on the receiving thread,
- * the consumer's; the layers above hang per-mailbox state of the thread on it (the local
- * receiver) or key it by the handle's offset (what waits for room). Two handles on one mailbox
+ * the consumer's; delivery keeps per-mailbox state of the thread on it (the local receiver) or
+ * keys it by the handle's offset (what waits for room). Two handles on one mailbox
  * in one thread would split that state: sends through one could overtake sends through the
  * other. So every handle a thread uses — for a ref it spawned, a ref it decoded, a mailbox it
  * took from the pool or receives from — comes from here.
@@ -10,14 +10,45 @@
  * @module
  */
 
-import { type Arena, Mailbox, type MailboxOptions } from "../ring/mod.ts";
+import { type Arena, type Doorbell, Mailbox, type MailboxOptions } from "../ring/mod.ts";
+import type { LocalReceiver } from "./local_mail.ts";
+
+/** This thread's handle on one mailbox: the ring's, plus what delivery keeps per mailbox. */
+export class MailboxHandle extends Mailbox {
+  /**
+   * On the receiving thread: who takes the messages this very thread sends to the mailbox
+   * without going through the ring (the actor's cell, once its ring held nothing of this
+   * thread's; see ReceiveLoop), or null.
+   */
+  localReceiver: LocalReceiver | null = null;
+
+  /** A handle on the mailbox whose header is at `offset`. */
+  static open(arena: Arena, offset: number, producerId: number): MailboxHandle {
+    return new MailboxHandle(arena, offset, producerId);
+  }
+}
+
+/**
+ * The local receiver of a mailbox of this thread (see MailboxHandle.localReceiver); every handle
+ * of a thread is a MailboxHandle (they all come from its MailboxHandles).
+ */
+export function localReceiverOf(mailbox: Mailbox): LocalReceiver | null {
+  return (mailbox as MailboxHandle).localReceiver ?? null;
+}
+
+/** Sets who takes this thread's sends to `mailbox` without the ring (null: nobody). */
+export function setLocalReceiver(mailbox: Mailbox, receiver: LocalReceiver | null): void {
+  (mailbox as MailboxHandle).localReceiver = receiver;
+}
 
 /** The handles of one thread, by the offset of their mailbox's header. */
 export class MailboxHandles {
   readonly #arena: Arena;
   readonly #producerId: number;
   readonly #maxExternal: number;
-  readonly #byOffset = new Map<number, Mailbox>();
+  readonly #byOffset = new Map<number, MailboxHandle>();
+  /** See Mailbox.ownDoorbell: given to every handle of this thread. */
+  #ownDoorbell: Doorbell | null = null;
 
   /**
    * @param producerId the thread id written into the records this thread reserves.
@@ -31,24 +62,29 @@ export class MailboxHandles {
   }
 
   /** This thread's handle on the mailbox whose header is at `offset`, made on first use. */
-  of(offset: number): Mailbox {
-    let mailbox = this.#byOffset.get(offset);
-    if (mailbox === undefined) {
-      mailbox = Mailbox.attach(this.#arena, offset, this.#producerId);
-      this.#adopt(mailbox);
-    }
-    return mailbox;
+  of(offset: number): MailboxHandle {
+    return this.#byOffset.get(offset) ?? this.#adopt(offset);
   }
 
   /** Makes a new mailbox in the arena; its handle is this thread's handle on it. */
-  create(options: MailboxOptions): Mailbox {
-    const mailbox = Mailbox.create(this.#arena, options, this.#producerId);
-    this.#adopt(mailbox);
-    return mailbox;
+  create(options: MailboxOptions): MailboxHandle {
+    return this.#adopt(Mailbox.allocate(this.#arena, options));
   }
 
-  #adopt(mailbox: Mailbox): void {
+  /**
+   * Lets this thread's receive loop take the mailboxes this thread makes ready itself (see
+   * Mailbox.ownDoorbell); null: no more.
+   */
+  setOwnDoorbell(doorbell: Doorbell | null): void {
+    this.#ownDoorbell = doorbell;
+    for (const mailbox of this.#byOffset.values()) mailbox.ownDoorbell = doorbell;
+  }
+
+  #adopt(offset: number): MailboxHandle {
+    const mailbox = MailboxHandle.open(this.#arena, offset, this.#producerId);
     mailbox.maxExternal = this.#maxExternal;
-    this.#byOffset.set(mailbox.offset, mailbox);
+    mailbox.ownDoorbell = this.#ownDoorbell;
+    this.#byOffset.set(offset, mailbox);
+    return mailbox;
   }
 }

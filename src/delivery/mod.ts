@@ -7,8 +7,8 @@
  * @module
  */
 
+export { BACKLOG_HELD } from "./backlogs.ts";
 export {
-  BACKLOG_HELD,
   type CourierOptions,
   type DeadLetterSink,
   describeMessage,
@@ -18,7 +18,19 @@ export {
 export { Directory, POOL_HEADS_BYTE, SlotState } from "./directory.ts";
 export { Envelope, type SenderCache, writeEnvelope } from "./envelope.ts";
 export { LOCAL_MAIL_HELD, LocalMail, type LocalReceiver } from "./local_mail.ts";
-export { MailboxHandles } from "./mailbox_handles.ts";
-export { ReceiveLoop, type ReceiveLoopOptions, type ReplyDesk } from "./receive_loop.ts";
+export { Inbox } from "./inbox.ts";
+export { MailboxHandle, MailboxHandles } from "./mailbox_handles.ts";
+export { ReceiveLoop } from "./receive_loop.ts";
+export type { ReceiveLoopOptions, ReplyDesk } from "./loop_options.ts";
 export { installRefCodec } from "./ref_codec.ts";
+export { NO_PROBE, type Probe } from "./probe.ts";
+export {
+  DELIVERY_POLICIES,
+  type DeliveryPolicy,
+  POLICY_WORD,
+  setPolicy,
+  type WhenFull,
+} from "./policy.ts";
+export { SharedMemoryTransport } from "./shared_memory/transport.ts";
+export type { Transport } from "./transport.ts";
 export { Undeliverable } from "./undeliverable.ts";

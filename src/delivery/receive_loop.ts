@@ -18,93 +18,28 @@
  * @module
  */
 
-import { Reader } from "../codec/mod.ts";
 import { Fifo } from "../util/fifo.ts";
-import {
-  CLOSED_AND_DRAINED,
-  type Doorbell,
-  EMPTY,
-  type Flag,
-  type Mailbox,
-  setLocalScheduler,
-  SpinPolicy,
-} from "../ring/mod.ts";
-import type { Received } from "../actor/actor.ts";
+import { CLOSED_AND_DRAINED, type Doorbell, EMPTY, type Mailbox, SpinPolicy } from "../ring/mod.ts";
 import {
   ActorCell,
+  type ActorRef,
   type CellHost,
   type CellLoop,
   CellState,
+  type DeadLetterKind,
+  LoopTimers,
+  type Received,
+  Stop,
   type Supervision,
-} from "../actor/actor_cell.ts";
-import { ActorRef, type Courier } from "../actor/actor_ref.ts";
-import { Envelope, type SenderCache } from "./envelope.ts";
-import { LOCAL_MAIL_HELD, LocalMail } from "./local_mail.ts";
-import { LoopTimers } from "../actor/timers.ts";
-import { type DeadLetterKind, Stop } from "../actor/messages.ts";
-
-/** How a receive loop runs. */
-export interface ReceiveLoopOptions {
-  /** Messages handled from one mailbox before moving to the next ready one. Default 64. */
-  batch?: number;
-  /** Milliseconds of continuous work before yielding to the event loop. Default 5. */
-  sliceMs?: number;
-  /** The thread's spin policy. Default: a new one with default budgets. */
-  spin?: SpinPolicy;
-  /**
-   * Whether this loop takes the mailboxes its own thread makes ready directly (one loop per
-   * thread may; see setLocalScheduler). Default false.
-   */
-  local?: boolean;
-  /**
-   * Up to two flags another thread sets when it gives this thread up for dead (its Worker
-   * terminated): either set means given up. Deno's `Worker.terminate()` does not interrupt running
-   * JavaScript: a Worker given up in the middle of a long handler runs that handler to its end,
-   * and then would serve on while the system recovers what it held. So the loop reads the flags
-   * (plain reads) after each handler, when it reads its clock and when it wakes, and once one is
-   * set stops at once, touching nothing more. Default: none.
-   */
-  abandoned?: readonly Flag[];
-}
-
-/**
- * Where the records with a reply tag that come to one cell of a loop go, instead of to its
- * actor: the answers to this thread's asks (see `ActorContext.ask`), read whatever state the
- * thread's other actors are in.
- */
-export interface ReplyDesk {
-  /** A record with reply tag `tag` (a reply, or news that its request was undeliverable). */
-  replied(tag: number, message: unknown, sender: ActorRef<unknown> | null): void;
-  /** A record with reply tag `tag` could not be decoded. */
-  undecodable(tag: number, error: unknown): void;
-}
-
-/** Resolves on the next macrotask, letting timers, I/O and other tasks run first. */
-function nextTask(): Promise<void> {
-  return new Promise((resolve) => {
-    // A MessageChannel task, not setTimeout(0): nested timers are clamped to 4 ms.
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-    channel.port2.close();
-  });
-}
-
-/** The cell's local mail: the loop's own (see ActorCell.local), which only this loop makes. */
-function localOf(cell: ActorCell): LocalMail | null {
-  return cell.local as LocalMail | null;
-}
-
-/** Whether a cell has something to serve: local mail, or a record in its mailbox. */
-function hasWork(cell: ActorCell): boolean {
-  return cell.hasLocal || cell.mailbox.hasRecord();
-}
-
-/** A flag that is never set: what a loop without (enough) abandoned flags reads. */
-const NEVER: Flag = { words: new Int32Array(1), index: 0, mask: 0 };
+} from "../actor/mod.ts";
+import { AbandonedFlags } from "./abandoned_flags.ts";
+import { CellReader } from "./cell_reader.ts";
+import { Lingering } from "./lingering.ts";
+import type { SystemCourier } from "./courier.ts";
+import { localMailOf, localOf, ringGoesFirst, stampFor, unstashInto } from "./local_mail.ts";
+import { localReceiverOf, setLocalReceiver } from "./mailbox_handles.ts";
+import { nextTask, type ReceiveLoopOptions, type ReplyDesk } from "./loop_options.ts";
+import type { Probe } from "./probe.ts";
 
 /** The most messages of a cell of quick ones handled between two reads of the clock. */
 export const MAX_CLOCK_EVERY = 16;
@@ -116,42 +51,29 @@ const QUICK_WINDOW_MS = 0.5;
 /** Serves the mailboxes of the actors of one thread (of one actor system). */
 export class ReceiveLoop implements CellLoop {
   readonly doorbell: Doorbell;
-  readonly courier: Courier;
-  readonly #courier: Courier;
+  readonly courier: SystemCourier;
+  readonly #courier: SystemCourier;
   readonly #host: CellHost;
   readonly #cells = new Map<number, ActorCell>();
   readonly #runQueue = new Fifo<ActorCell>();
-  readonly #reader = new Reader();
-  readonly #envelope = new Envelope();
-  readonly #drainCache: SenderCache = { lastSender: null };
+  /** Reads the cells' records and applies the inbox's rules. */
+  readonly #reader: CellReader;
+  /** Told of each actor served, handled message and end (the courier's; see Probe). */
+  readonly #probe: Probe;
   readonly #spin: SpinPolicy;
   readonly #batch: number;
   readonly #sliceMs: number;
   readonly #hasWork = (): boolean =>
-    this.#runQueue.length > 0 || this.doorbell.hasReady() ||
-    (this.#lingering0 !== null && hasWork(this.#lingering0)) ||
-    (this.#lingering1 !== null && hasWork(this.#lingering1));
-  /**
-   * The cells whose mailboxes this loop drained last (two: a chatty pair of actors on one
-   * Worker), kept SCHEDULED while the loop spins: their next message is likely close, and
-   * producers of a SCHEDULED mailbox only publish (no compare-exchange, no queue push: ~5
-   * cache lines fewer moving between cores per message). They are let go (made IDLE) before
-   * the loop parks, or when other mailboxes take their place.
-   */
-  #lingering0: ActorCell | null = null;
-  #lingering1: ActorCell | null = null;
+    this.#runQueue.length > 0 || this.doorbell.hasReady() || this.#lingering.haveWork();
+  /** The cells this loop drained last, kept SCHEDULED while it spins (see Lingering). */
+  readonly #lingering: Lingering;
   #closed = false;
   readonly #local: boolean;
-  /** The abandoned flags (see ReceiveLoopOptions.abandoned), unrolled: read after each handler. */
-  readonly #flagWords0: Int32Array;
-  readonly #flagIndex0: number;
-  readonly #flagMask0: number;
-  readonly #flagWords1: Int32Array;
-  readonly #flagIndex1: number;
-  readonly #flagMask1: number;
+  /** The abandoned flags (see ReceiveLoopOptions.abandoned): read after each handler. */
+  readonly #abandoned: AbandonedFlags;
   /** Set once the loop found its thread abandoned (see {@link #abandon}). */
   #givenUp = false;
-  /** Whether the loop waits in waitAsync (a local schedule must then ring its bell). */
+  /** Whether the loop waits in waitAsync (local mail posted outside a turn must ring its bell). */
   #parked = false;
   /** The loop's timers: they fire when it reads its clock, and bound how long it parks. */
   readonly timers: LoopTimers;
@@ -164,9 +86,6 @@ export class ReceiveLoop implements CellLoop {
   /** Set when a timer earlier than the others was added: the park's timeout is stale. */
   #earlierTimer = false;
   #running: Promise<void> | null = null;
-  /** The cell whose tagged records go to {@link #desk} (see setReplyDesk). */
-  #deskCell: ActorCell | null = null;
-  #desk: ReplyDesk | null = null;
   /**
    * Set when the desk took a reply: the handler awaiting it goes on in a microtask, which must
    * not wait for the loop to spin out and park (an ask would cost a park and a wake-up).
@@ -174,19 +93,19 @@ export class ReceiveLoop implements CellLoop {
   #replied = false;
   /** Set when the loop yielded to microtasks only (see #replied): the slice is not over. */
   #sliceGoesOn = false;
-  /** The record taken by `#take`: kept in fields so taking one allocates nothing more. */
-  #takenMessage: unknown = undefined;
-  #takenSender: ActorRef<unknown> | null = null;
 
   constructor(
     doorbell: Doorbell,
-    courier: Courier,
+    courier: SystemCourier,
     host: CellHost,
     options: ReceiveLoopOptions = {},
   ) {
     this.doorbell = doorbell;
     this.courier = courier;
     this.#courier = courier;
+    this.#reader = new CellReader(courier);
+    this.#lingering = new Lingering(this.#runQueue);
+    this.#probe = courier.probe;
     this.#host = host;
     this.#spin = options.spin ?? new SpinPolicy();
     this.#batch = options.batch ?? 64;
@@ -204,17 +123,8 @@ export class ReceiveLoop implements CellLoop {
       (error) => console.error("ringmail: a timer failed:", error),
     );
     this.#local = options.local ?? false;
-    const flags = options.abandoned ?? [];
-    if (flags.length > 2) throw new RangeError("a receive loop takes at most two abandoned flags");
-    const first = flags[0] ?? NEVER;
-    const second = flags[1] ?? NEVER;
-    this.#flagWords0 = first.words;
-    this.#flagIndex0 = first.index;
-    this.#flagMask0 = first.mask;
-    this.#flagWords1 = second.words;
-    this.#flagIndex1 = second.index;
-    this.#flagMask1 = second.mask;
-    if (this.#local) setLocalScheduler(doorbell, this.#scheduleLocally);
+    this.#abandoned = new AbandonedFlags(options.abandoned ?? []);
+    if (this.#local) courier.handles.setOwnDoorbell(doorbell);
   }
 
   /** How many actors this loop serves. */
@@ -250,7 +160,7 @@ export class ReceiveLoop implements CellLoop {
   recoverStalled(): void {
     // Lingering mailboxes stay SCHEDULED without being queued: let them go first, so each
     // mailbox is either IDLE (and can be claimed below) or queued to be served.
-    this.#letGo();
+    this.#lingering.letGo();
     for (const cell of this.#cells.values()) {
       if (cell.mailbox.stalledByDeadThread() && cell.mailbox.claim()) {
         this.#runQueue.push(cell);
@@ -265,6 +175,7 @@ export class ReceiveLoop implements CellLoop {
    */
   add(cell: ActorCell): void {
     this.#cells.set(cell.mailbox.offset, cell);
+    this.#probe.started(cell.self, cell.name);
     cell.mailbox.bindReceiver(this.doorbell, { scheduled: true, spin: this.#spin });
   }
 
@@ -273,8 +184,7 @@ export class ReceiveLoop implements CellLoop {
    * `cell` should never be busy for long: while it is, its mailbox (and so the replies) waits.
    */
   setReplyDesk(cell: ActorCell, desk: ReplyDesk): void {
-    this.#deskCell = cell;
-    this.#desk = desk;
+    this.#reader.setReplyDesk(cell, desk);
   }
 
   /** Puts a cell whose async work settled back in line, and wakes the loop if it sleeps. */
@@ -292,7 +202,7 @@ export class ReceiveLoop implements CellLoop {
   /** Stops the loop after the message in hand; actors it serves stay as they are. */
   close(): Promise<void> {
     this.#closed = true;
-    if (this.#local) setLocalScheduler(null, null);
+    if (this.#local) this.#courier.handles.setOwnDoorbell(null);
     this.doorbell.ring();
     return this.#running ?? Promise.resolve();
   }
@@ -343,31 +253,23 @@ export class ReceiveLoop implements CellLoop {
       // A lingering cell with work goes in line behind the cells already waiting, so a busy
       // loop stays fair. Local mail is seen for free; a ring costs an atomic load, so while
       // other cells wait their turn, the rings are looked at every fourth step only.
-      const lingering0 = this.#lingering0;
-      if (lingering0 !== null && lingering0.hasLocal) {
-        this.#lingering0 = null;
-        this.#runQueue.push(lingering0);
-      }
-      const lingering1 = this.#lingering1;
-      if (lingering1 !== null && lingering1.hasLocal) {
-        this.#lingering1 = null;
-        this.#runQueue.push(lingering1);
-      }
-      if ((steps & 3) === 0 || this.#runQueue.length === 0) this.#wakeLingering();
+      const lingering = this.#lingering;
+      lingering.queueWithLocal();
+      if ((steps & 3) === 0 || this.#runQueue.length === 0) lingering.queueWithRecords();
       const cell = this.#runQueue.shift() ?? this.#cells.get(this.doorbell.nextReady());
       if (cell !== undefined) {
         // While messages of this thread wait for room, turns are timed: a send times out only
         // on time its receiver had to drain (see the courier).
-        if (this.#courier.hasLocalBacklog) this.#courier.beforeTurn!();
+        if (this.#courier.hasLocalBacklog) this.#courier.beforeTurn();
         const spent = this.#serveCell(cell);
         if (this.#givenUp) return true; // abandoned: touch nothing more
         // Room this turn made in a mailbox of this thread goes to the messages waiting for it.
-        if (this.#courier.hasLocalBacklog) this.#courier.flushLocal!(cell.mailbox);
+        if (this.#courier.hasLocalBacklog) this.#courier.flushLocal(cell.mailbox);
         if (this.#replied) return true; // the handlers awaiting replies go on first
         // Every turn counts towards the next clock read (its first message, or its look at an
         // empty mailbox); the turn counted its other messages itself.
         if (spent || (--this.#untilClock <= 0 && this.#readClock(cell))) return true;
-      } else if (this.#spin.spin(this.#hasWork) || this.#letGo()) {
+      } else if (this.#spin.spin(this.#hasWork) || this.#lingering.letGo()) {
         // Spins that found work are continuous work too: every slice of it ends in a yield.
         if (--this.#untilClock <= 0 && this.#readClock(null)) return true;
       } else {
@@ -413,13 +315,12 @@ export class ReceiveLoop implements CellLoop {
    * @returns true: the loop yields, and so lets Deno end the thread.
    */
   #isAbandoned(): boolean {
-    return (this.#flagWords0[this.#flagIndex0] & this.#flagMask0) !== 0 ||
-      (this.#flagWords1[this.#flagIndex1] & this.#flagMask1) !== 0;
+    return this.#abandoned.isSet();
   }
 
   #abandon(): boolean {
     this.#closed = this.#givenUp = true;
-    if (this.#local) setLocalScheduler(null, null);
+    if (this.#local) this.#courier.handles.setOwnDoorbell(null);
     return true;
   }
 
@@ -451,45 +352,50 @@ export class ReceiveLoop implements CellLoop {
       const local = localOf(cell);
       const hasLocal = local !== null && local.length > 0;
       // Every eighth local message, a ring record may go first (see LocalMail on fairness).
-      if (hasLocal && ((++cell.localRun & 7) !== 0 || !this.#ringGoesFirst(cell, local))) {
+      if (hasLocal && ((++cell.localRun & 7) !== 0 || !ringGoesFirst(cell, local))) {
         // Local mail first (see LocalMail for why that keeps every order that matters).
         message = local.shift();
         sender = local.sender;
         servedLocal = true;
-        if (local.deadline > 0 && this.#expired(cell, message, sender, local.deadline)) continue;
+        if (local.deadline > 0 && this.#reader.expired(cell, message, sender, local.deadline)) {
+          continue;
+        }
       } else {
         if (
           servedLocal && !hasLocal && cell.state === CellState.Running &&
           (++cell.ringSkips & 3) !== 0
         ) {
-          this.#linger(cell);
+          this.#lingering.add(cell);
           return false;
         }
         const length = box.read();
         if (length === EMPTY) {
           // Nothing of this thread's is left in the ring: its sends may go local from now on.
-          if (box.localReceiver !== cell) this.#openLocal(cell);
-          this.#linger(cell);
+          if (localReceiverOf(box) !== cell) this.#openLocal(cell);
+          this.#lingering.add(cell);
           return false;
         }
         if (length === CLOSED_AND_DRAINED) {
           // The mailbox stays SCHEDULED: no late producer can queue it again before it is
           // unbound and recycled.
           this.#cells.delete(box.offset);
-          box.localReceiver = null;
+          setLocalReceiver(box, null);
           cell.finish();
+          this.#probe.ended(cell.self, cell.name);
           return false;
         }
         // The ring's reader carries the mark along: it never falls behind (see postLocal).
         if (cell.local !== null && ((box.readPosition - cell.ringMark) | 0) > 0) {
           cell.ringMark = box.readPosition;
         }
-        if (!this.#take(cell, length)) continue;
-        message = this.#takenMessage;
-        sender = this.#takenSender;
-        this.#takenMessage = undefined;
-        if (cell === this.#deskCell && this.#envelope.targetTag !== 0) {
-          this.#desk!.replied(this.#envelope.targetTag, message, sender);
+        const reader = this.#reader;
+        if (!reader.take(cell, length)) continue;
+        const inbox = reader.inbox;
+        message = inbox.message;
+        sender = inbox.envelope.sender;
+        inbox.message = undefined;
+        if (cell === reader.deskCell && inbox.envelope.targetTag !== 0) {
+          reader.desk!.replied(inbox.envelope.targetTag, message, sender);
           this.#replied = true;
           continue;
         }
@@ -503,6 +409,7 @@ export class ReceiveLoop implements CellLoop {
         continue;
       }
       const pending = cell.deliver(message, sender);
+      this.#probe.handled(cell.self, message);
       if (pending !== undefined) {
         // The mailbox stays SCHEDULED (no producer queues it) until the handler settles.
         pending.then(() => this.resume(cell));
@@ -519,19 +426,6 @@ export class ReceiveLoop implements CellLoop {
   }
 
   /**
-   * Whether the record at the head of the ring may go before the local mail: one reserved
-   * before the oldest local message was queued, which that message cannot have caused. Also
-   * brings the cell's ring mark up to date, so the local messages queued from now on let every
-   * record reserved so far go first.
-   */
-  #ringGoesFirst(cell: ActorCell, local: LocalMail): boolean {
-    const box = cell.mailbox;
-    const first = box.read() >= 0 && ((local.headStamp - box.readPosition) | 0) > 0;
-    cell.ringMark = box.writePosition();
-    return first;
-  }
-
-  /**
    * Lets this thread's sends to `cell` skip its ring from now on — unless they cannot: the
    * actor is stopping, or messages from this thread still wait for room in its ring.
    */
@@ -541,8 +435,8 @@ export class ReceiveLoop implements CellLoop {
     // EMPTY also means "a record is reserved and not yet published" (by another thread): this
     // thread's records may wait behind it. Only a ring with nothing reserved is empty.
     if (box.writePosition() !== box.readPosition) return;
-    if (this.#courier.hasBacklog?.(box)) return;
-    cell.mailbox.localReceiver = cell;
+    if (this.#courier.hasBacklog(box)) return;
+    setLocalReceiver(box, cell);
   }
 
   /** Moves the cells in the doorbell's ready queue to the back of the run queue. */
@@ -553,110 +447,32 @@ export class ReceiveLoop implements CellLoop {
     }
   }
 
-  /** Queues the lingering cells that have a record in their ring. */
-  #wakeLingering(): void {
-    const lingering0 = this.#lingering0;
-    if (lingering0 !== null && lingering0.mailbox.hasRecord()) {
-      this.#lingering0 = null;
-      this.#runQueue.push(lingering0);
-    }
-    const lingering1 = this.#lingering1;
-    if (lingering1 !== null && lingering1.mailbox.hasRecord()) {
-      this.#lingering1 = null;
-      this.#runQueue.push(lingering1);
-    }
-  }
-
-  /** Keeps `cell` scheduled while the loop spins; lets the one kept longest go if need be. */
-  #linger(cell: ActorCell): void {
-    if (cell === this.#lingering0 || cell === this.#lingering1) return;
-    const oldest = this.#lingering1;
-    this.#lingering1 = this.#lingering0;
-    this.#lingering0 = cell;
-    if (oldest !== null && this.#endTurn(oldest)) this.#runQueue.push(oldest);
-  }
-
-  /**
-   * Ends a cell's turn: its mailbox goes IDLE unless it has work (local mail keeps it
-   * SCHEDULED: only this loop can queue it again).
-   * @returns true when it has work after all (the caller queues it).
-   */
-  #endTurn(cell: ActorCell): boolean {
-    return cell.hasLocal || cell.mailbox.endTurn();
-  }
-
-  /**
-   * Lets the lingering cells' mailboxes go IDLE, so their producers queue them from now on.
-   * @returns true when one had a record after all (it is then in the run queue).
-   */
-  #letGo(): boolean {
-    const first = this.#lingering0;
-    const second = this.#lingering1;
-    this.#lingering0 = this.#lingering1 = null;
-    let work = false;
-    if (first !== null && this.#endTurn(first)) {
-      this.#runQueue.push(first);
-      work = true;
-    }
-    if (second !== null && this.#endTurn(second)) {
-      this.#runQueue.push(second);
-      work = true;
-    }
-    return work;
-  }
-
   postLocal(
     cell: ActorCell,
     message: unknown,
     sender: ActorRef<unknown> | null,
     deadline: number,
   ): void {
-    const local = localOf(cell) ?? this.localMailOf(cell);
-    const box = cell.mailbox;
-    // The stamp is a ring position known not to be past the write position now: the last one
-    // read, unless the read position is further on (the ring was served since) or the mark is
-    // more than a ring ahead of it (impossible for a true mark: one left behind by over 2^31
-    // bytes of traffic, that wrapped). An atomic load per message for the exact position cost
-    // a fifth of a same-Worker hop.
-    let stamp = cell.ringMark;
-    const read = box.readPosition;
-    const ahead = (stamp - read) | 0;
-    if (ahead < 0 || ahead > box.capacity) stamp = cell.ringMark = read;
-    local.push(message, sender, deadline, stamp);
-    // A cell with local mail is kept SCHEDULED (see #endTurn), so only the first message needs
+    const local = localOf(cell) ?? localMailOf(cell);
+    local.push(message, sender, deadline, stampFor(cell));
+    // A cell with local mail is kept SCHEDULED (see Lingering's endTurn), so only the first message needs
     // to get it served.
     if (local.length === 1) this.#serveLocalSoon(cell);
   }
 
-  /** The cell's local mail, made on first use. */
-  localMailOf(cell: ActorCell): LocalMail {
-    const existing = localOf(cell);
-    if (existing !== null) return existing;
-    const box = cell.mailbox;
-    cell.ringMark = box.writePosition();
-    return cell.local = new LocalMail(box.heldWords, box.heldIndex(LOCAL_MAIL_HELD));
-  }
-
   setStashed(cell: ActorCell, count: number): void {
-    this.localMailOf(cell).setStashed(count);
+    localMailOf(cell).setStashed(count);
   }
 
   closeLocal(cell: ActorCell): void {
-    cell.mailbox.localReceiver = null;
+    setLocalReceiver(cell.mailbox, null);
   }
 
   unstash(cell: ActorCell, entries: readonly unknown[]): void {
     if (entries.length === 0) return;
-    const local = this.localMailOf(cell);
+    const local = localMailOf(cell);
     const wasEmpty = local.length === 0;
-    // Stamped with the read position: no ring record may go first (see #ringGoesFirst), as
-    // Akka's unstashAll prepends them to the mailbox. No deadline: a stashed message was handled
-    // in time once.
-    const stamp = cell.mailbox.readPosition;
-    for (let i = entries.length - 2; i >= 0; i -= 2) {
-      local.unshift(entries[i], entries[i + 1] as ActorRef<unknown> | null, 0, stamp);
-    }
-    local.setStashed(0);
+    unstashInto(cell, local, entries);
     if (wasEmpty) this.#serveLocalSoon(cell);
   }
 
@@ -666,103 +482,16 @@ export class ReceiveLoop implements CellLoop {
    * that resumes it.
    */
   #serveLocalSoon(cell: ActorCell): void {
-    if (cell === this.#lingering0 || cell === this.#lingering1 || !cell.mailbox.claim()) return;
+    if (this.#lingering.has(cell) || !cell.mailbox.claim()) return;
     this.#runQueue.push(cell);
     // A send from outside a turn (an async handler resuming, a timer) may find the loop parked.
     if (this.#parked) this.doorbell.ring();
-  }
-
-  /** Takes a mailbox of this loop that this thread made ready (see setLocalScheduler). */
-  #scheduleLocally = (offset: number): boolean => {
-    const cell = this.#cells.get(offset);
-    if (cell === undefined) return false;
-    this.#runQueue.push(cell);
-    // A send from outside a turn (an async handler resuming, a timer) may find the loop parked.
-    if (this.#parked) this.doorbell.ring();
-    return true;
-  };
-
-  /**
-   * Decodes the record of `length` bytes at the cell's read position into `#takenMessage` and
-   * `#takenSender`, and frees it. Records that are not for this actor, are past their deadline,
-   * or cannot be decoded become dead letters.
-   * @returns whether a message was taken.
-   */
-  #take(cell: ActorCell, length: number): boolean {
-    const box = cell.mailbox;
-    const envelope = this.#envelope;
-    const reader = this.#reader.reset(
-      box.bytes,
-      box.recordStart,
-      box.recordStart + length,
-      this.#courier,
-    );
-    let message: unknown;
-    envelope.sender = null;
-    envelope.targetTag = 0;
-    try {
-      envelope.read(reader, this.#courier, cell);
-      message = reader.value();
-      reader.expectEnd();
-    } catch (error) {
-      box.release();
-      if (cell === this.#deskCell && envelope.targetTag !== 0) {
-        this.#desk!.undecodable(envelope.targetTag, error);
-        return false;
-      }
-      this.#host.deadLetter(
-        cell.self,
-        envelope.sender,
-        undefined,
-        "undecodable",
-        `it could not be decoded: ${error instanceof Error ? error.message : String(error)}`,
-      );
-      return false;
-    }
-    box.release();
-    if (envelope.targetSlot !== cell.slot || envelope.targetGeneration !== cell.generation) {
-      const stale = new ActorRef(envelope.targetSlot, envelope.targetGeneration, 0, this.#courier);
-      this.#host.deadLetter(
-        stale,
-        envelope.sender,
-        message,
-        "stale",
-        "it was sent through a ref to an actor that has stopped (its slot has a new actor)",
-      );
-      return false;
-    }
-    if (envelope.deadline > 0 && this.#expired(cell, message, envelope.sender, envelope.deadline)) {
-      return false;
-    }
-    this.#takenMessage = message;
-    this.#takenSender = envelope.sender;
-    return true;
-  }
-
-  /** Whether `deadline` has passed; if so, `message` becomes a dead letter. */
-  #expired(
-    cell: ActorCell,
-    message: unknown,
-    sender: ActorRef<unknown> | null,
-    deadline: number,
-  ): boolean {
-    const late = Date.now() - deadline;
-    if (late <= 0) return false;
-    this.#host.deadLetter(
-      cell.self,
-      sender,
-      message,
-      "deadline",
-      `its deadline passed ${Math.round(late)} ms before ${cell.name} could handle it`,
-    );
-    return true;
   }
 
   /**
    * Reads every record left in a closed mailbox of this thread as a dead letter for `target`
-   * (their senders waiting for replies hear of it at once), except those `ignore` picks out;
-   * returns how many dead letters it made. Binds the mailbox to this loop's
-   * doorbell first if it never was (an actor that failed to start).
+   * (see CellReader.drainDeadLetters). Binds the mailbox to this loop's doorbell first if it
+   * never was (an actor that failed to start).
    */
   drainDeadLetters(
     mailbox: Mailbox,
@@ -771,61 +500,14 @@ export class ReceiveLoop implements CellLoop {
     reason: string,
     ignore?: (message: unknown, sender: ActorRef<unknown> | null) => boolean,
   ): number {
-    let drained = 0;
-    mailbox.localReceiver = null;
-    // Local mail first: it was sent before what is still in the ring could be read.
+    setLocalReceiver(mailbox, null);
     const cell = this.#cells.get(mailbox.offset);
     const local = cell !== undefined && cell.self.equals(target) ? localOf(cell) : null;
-    while (local !== null && local.length > 0) {
-      const message = local.shift();
-      if (ignore?.(message, local.sender)) continue;
-      drained++;
-      this.#host.deadLetter(target, local.sender, message, kind, reason);
-    }
     if (!mailbox.bound) mailbox.bindReceiver(this.doorbell);
-    const envelope = this.#envelope;
-    for (let length = mailbox.read(); length >= 0; length = mailbox.read()) {
-      const reader = this.#reader.reset(
-        mailbox.bytes,
-        mailbox.recordStart,
-        mailbox.recordStart + length,
-        this.#courier,
-      );
-      envelope.sender = null;
-      let message: unknown;
-      try {
-        envelope.read(reader, this.#courier, this.#drainCache);
-        message = reader.value();
-      } catch {
-        // Undecodable: still a dead letter, reported without the message.
-        message = undefined;
-      }
-      mailbox.release();
-      if (ignore?.(message, envelope.sender)) continue;
-      drained++;
-      this.#host.deadLetter(target, envelope.sender, message, kind, reason);
-    }
-    return drained;
+    return this.#reader.drainDeadLetters(mailbox, local, target, kind, reason, ignore);
   }
 
   receiveFor(cell: ActorCell, timeoutMs: number): Received | null {
-    const local = localOf(cell);
-    while (local !== null && local.length > 0) {
-      const message = local.shift();
-      const sender = local.sender;
-      if (local.deadline > 0 && this.#expired(cell, message, sender, local.deadline)) continue;
-      return { message, sender };
-    }
-    const box = cell.mailbox;
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      const length = box.waitForRecord(deadline - performance.now());
-      if (length === EMPTY || length === CLOSED_AND_DRAINED) return null;
-      if (this.#take(cell, length)) {
-        const received = { message: this.#takenMessage, sender: this.#takenSender };
-        this.#takenMessage = undefined;
-        return received;
-      }
-    }
+    return this.#reader.receiveFor(cell, timeoutMs);
   }
 }

@@ -32,6 +32,7 @@
  * @module
  */
 
+import { Fifo } from "../util/fifo.ts";
 import type { Arena } from "./arena.ts";
 
 /** The bell word's value while its thread is running (or spinning). */
@@ -80,29 +81,6 @@ export function ringBell(view: Int32Array, index: number): void {
   }
 }
 
-/** This thread's own doorbell, when its receiver schedules its mailboxes itself (see below). */
-let localBell = 0;
-let localSchedule: ((mailbox: number) => boolean) | null = null;
-
-/**
- * Lets this thread's receiver take mailboxes that this very thread makes ready, without the
- * shared ready queue: a send between two actors of one Worker then costs no queue atomics and
- * no bell. `schedule` gets the mailbox's offset and returns false to fall back to the queue.
- * One per thread; `null` removes it.
- */
-export function setLocalScheduler(
-  doorbell: Doorbell | null,
-  schedule: ((mailbox: number) => boolean) | null,
-): void {
-  localBell = doorbell?.offset ?? 0;
-  localSchedule = schedule;
-}
-
-/** @internal Called by a mailbox this thread made ready: true when the local receiver took it. */
-export function scheduleLocally(bellOffset: number, mailbox: number): boolean {
-  return bellOffset === localBell && localSchedule!(mailbox);
-}
-
 interface AsyncWaiter {
   ready: () => boolean;
   settle: (woke: boolean) => void;
@@ -123,6 +101,11 @@ export class Doorbell {
   /** The ready queue's head: the node popped last (or the stub); only this thread moves it. */
   #head: number;
   readonly #waiters = new Set<AsyncWaiter>();
+  /**
+   * The mailboxes this very thread made ready (see readyHere), by offset: a queue in this
+   * thread's memory, taken before the shared one.
+   */
+  readonly #readyHere = new Fifo<number>();
   /** Whether a `waitAsync` on the bell is pending. */
   #armed = false;
   /** Waiters without a timeout: while there are any, a timer keeps the event loop alive. */
@@ -162,6 +145,7 @@ export class Doorbell {
 
   /** Whether {@link nextReady} would return a mailbox now (cheap; for spin loops). */
   hasReady(): boolean {
+    if (this.#readyHere.length !== 0) return true;
     // Only linked work counts: between a pusher's exchange and its link the node cannot be
     // taken yet, and saying "ready" then would make the receiver spin instead of sleep until
     // the pusher rings.
@@ -178,6 +162,7 @@ export class Doorbell {
    * Only on the receiving thread.
    */
   nextReady(): number {
+    if (this.#readyHere.length !== 0) return this.#readyHere.shift()!;
     const words = this.#words;
     const stub = this.offset;
     let head = this.#head;
@@ -198,6 +183,17 @@ export class Doorbell {
     if (next === 0) return 0;
     this.#head = next;
     return head;
+  }
+
+  /**
+   * Queues a mailbox that this doorbell's own thread made ready (see Mailbox.ownDoorbell), past
+   * the shared ready queue; rings the bell if this thread waits on it asynchronously (the send
+   * came from a timer or a settled promise, outside the receiver's turn). Only on the receiving
+   * thread.
+   */
+  readyHere(mailbox: number): void {
+    this.#readyHere.push(mailbox);
+    if (this.#waiters.size !== 0) this.ring();
   }
 
   /** Whether the bell currently reads PARKED (can be stale by the time you look). */

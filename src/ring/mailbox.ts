@@ -117,7 +117,7 @@
  */
 
 import type { Arena, Flag } from "./arena.ts";
-import { type Doorbell, NEXT_WORD, pushReady, ringBell, scheduleLocally, TSO } from "./doorbell.ts";
+import { type Doorbell, NEXT_WORD, pushReady, ringBell, TSO } from "./doorbell.ts";
 import { MailboxClosedError, MailboxFullError, MessageTooLargeError } from "./errors.ts";
 import { SpinPolicy } from "./spin_policy.ts";
 import { waitWordAsync } from "./wait.ts";
@@ -265,11 +265,12 @@ export class Mailbox {
   /** Records this receiver skipped because their producer died before publishing them. */
   abandoned = 0;
   /**
-   * For the layers above, on the receiving thread's handle: who takes messages sent from this
-   * very thread without going through the ring (ringmail: the actor's cell). The ring layer
-   * never reads it.
+   * The doorbell of this handle's own thread, when that thread's receiver takes the mailboxes
+   * this very thread makes ready itself (see Doorbell.readyHere): a send between two actors of
+   * one thread then costs no ready-queue atomics and no bell. Null: every mailbox made ready
+   * goes through its receiver's shared ready queue. Set by the thread that owns the handle.
    */
-  localReceiver: object | null = null;
+  ownDoorbell: Doorbell | null = null;
 
   readonly #arena: Arena;
   /** Byte offset of the data ring in the arena. */
@@ -315,7 +316,7 @@ export class Mailbox {
     };
   }
 
-  private constructor(arena: Arena, offset: number, producerId: number) {
+  protected constructor(arena: Arena, offset: number, producerId: number) {
     this.#arena = arena;
     this.offset = offset;
     this.producerId = producerId;
@@ -338,6 +339,15 @@ export class Mailbox {
    * @throws {RangeError} when the capacity is not a power of two from 64 to 2^28.
    */
   static create(arena: Arena, options: MailboxOptions = {}, producerId = 0): Mailbox {
+    return new Mailbox(arena, Mailbox.allocate(arena, options), producerId);
+  }
+
+  /**
+   * Allocates a new, open mailbox in the arena, for a handle of a subclass to attach to.
+   * @returns the byte offset of its header.
+   * @throws {RangeError} when the capacity is not a power of two from 64 to 2^28.
+   */
+  static allocate(arena: Arena, options: MailboxOptions = {}): number {
     const capacity = options.capacity ?? 1 << 16;
     if (
       !Number.isInteger(capacity) || capacity < MIN_CAPACITY || capacity > MAX_CAPACITY ||
@@ -352,7 +362,7 @@ export class Mailbox {
     arena.cover(header + MAILBOX_HEADER_BYTES);
     arena.i32[(header >> 2) + WORD_CAPACITY] = capacity;
     Atomics.store(arena.i32, (header >> 2) + WORD_DATA, data);
-    return new Mailbox(arena, header, producerId);
+    return header;
   }
 
   /** A handle on an existing mailbox, for a thread that got its offset from another thread. */
@@ -697,8 +707,12 @@ export class Mailbox {
       ) {
         return; // another producer queued it, or it was rebound: either way not ours to queue
       }
-      // Made ready by its own receiver's thread: straight onto that receiver's run queue.
-      if (scheduleLocally(bellOffset, this.offset)) return;
+      // Made ready by its own receiver's thread: straight into that receiver's own queue.
+      const own = this.ownDoorbell;
+      if (own !== null && own.offset === bellOffset) {
+        own.readyHere(this.offset);
+        return;
+      }
       pushReady(this.#arena.words, bell, this.offset);
     }
     ringBell(bell, 0);

@@ -14,7 +14,6 @@ export {
   PARKED,
   pushReady,
   ringBell,
-  setLocalScheduler,
 } from "./doorbell.ts";
 export {
   type BindOptions,

@@ -1,0 +1,59 @@
+/**
+ * What a receive loop is told when it is made, and where it sends the replies to its thread's
+ * asks.
+ *
+ * @module
+ */
+
+import type { ActorRef } from "../actor/mod.ts";
+import type { Flag, SpinPolicy } from "../ring/mod.ts";
+
+/** How a receive loop runs. */
+export interface ReceiveLoopOptions {
+  /** Messages handled from one mailbox before moving to the next ready one. Default 64. */
+  batch?: number;
+  /** Milliseconds of continuous work before yielding to the event loop. Default 5. */
+  sliceMs?: number;
+  /** The thread's spin policy. Default: a new one with default budgets. */
+  spin?: SpinPolicy;
+  /**
+   * Whether this loop takes the mailboxes its own thread makes ready directly, past the shared
+   * ready queue (one loop per thread may; see `Mailbox.ownDoorbell`). Default false.
+   */
+  local?: boolean;
+  /**
+   * Up to two flags another thread sets when it gives this thread up for dead (its Worker
+   * terminated): either set means given up. Deno's `Worker.terminate()` does not interrupt running
+   * JavaScript: a Worker given up in the middle of a long handler runs that handler to its end,
+   * and then would serve on while the system recovers what it held. So the loop reads the flags
+   * (plain reads) after each handler, when it reads its clock and when it wakes, and once one is
+   * set stops at once, touching nothing more. Default: none.
+   */
+  abandoned?: readonly Flag[];
+}
+
+/**
+ * Where the records with a reply tag that come to one cell of a loop go, instead of to its
+ * actor: the answers to this thread's asks (see `ActorContext.ask`), read whatever state the
+ * thread's other actors are in.
+ */
+export interface ReplyDesk {
+  /** A record with reply tag `tag` (a reply, or news that its request was undeliverable). */
+  replied(tag: number, message: unknown, sender: ActorRef<unknown> | null): void;
+  /** A record with reply tag `tag` could not be decoded. */
+  undecodable(tag: number, error: unknown): void;
+}
+
+/** Resolves on the next macrotask, letting timers, I/O and other tasks run first. */
+export function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    // A MessageChannel task, not setTimeout(0): nested timers are clamped to 4 ms.
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+    channel.port2.close();
+  });
+}

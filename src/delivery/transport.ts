@@ -1,0 +1,43 @@
+/**
+ * The `Transport` seam: where the courier hands a record that leaves this thread. The courier
+ * decides everything about a send — which actor, whether it goes as local mail, what a full
+ * destination means (see DeliveryPolicy), what waits in a backlog — and then asks its transport
+ * to move the bytes. A transport knows only its destinations and how to put a record there.
+ *
+ * The first implementation is shared memory (`shared_memory/transport.ts`): a destination is a
+ * mailbox ring in the arena. A transport of another kind (a network link to another process)
+ * has destinations of its own type; the courier picks the transport by the ref's node.
+ *
+ * To add one: implement this interface in a folder of its own, and hand it to the courier
+ * (`CourierOptions.transport`). A transport that wraps another (to record, count or delay what
+ * crosses) passes every call on.
+ *
+ * @module
+ */
+
+import type { Writer } from "../codec/mod.ts";
+
+/**
+ * Moves records to destinations of type `D`. Every method throws `MailboxClosedError` when the
+ * destination takes nothing more (its actor stopped); a record too large for it throws
+ * `MessageTooLargeError`.
+ */
+export interface Transport<D> {
+  /**
+   * Puts the record (the writer's bytes from its start) into `to` now, if it has room.
+   * @returns false when it has none: nothing was sent.
+   */
+  offer(to: D, record: Writer): boolean;
+  /** Puts `bytes[start, end)` into `to` now, if it has room (a record that waited). */
+  offerBytes(to: D, bytes: Uint8Array, start?: number, end?: number): boolean;
+  /**
+   * Puts the record into `to`, blocking this thread up to `timeoutMs` for room.
+   * @throws {MailboxFullError} when no room came in time.
+   */
+  sendWaiting(to: D, record: Writer, timeoutMs: number): void;
+  /**
+   * Puts `bytes` into `to` once it has room, without blocking this thread. Rejects with
+   * `MailboxFullError` when no room came within `timeoutMs` (Infinity: waits as long as it takes).
+   */
+  sendLater(to: D, bytes: Uint8Array, timeoutMs: number): Promise<void>;
+}
