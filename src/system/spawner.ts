@@ -92,8 +92,8 @@ export class Spawner {
 
   /** Resolves once `ref`'s actor has started (see `ActorSystem.started`). */
   whenStarted(ref: ActorRef<unknown>): Promise<void> {
-    const { courier, directory, registry } = this.#parts;
-    const record = ref.courier === courier ? registry.of(ref) : undefined;
+    const { directory, registry } = this.#parts;
+    const record = registry.of(ref);
     if (record === undefined) {
       if (this.unannounced(ref)) {
         return registry.whenAnnounced(ref).then((known) =>

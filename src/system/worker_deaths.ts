@@ -138,8 +138,8 @@ export class WorkerDeaths {
    * @returns whether it was killed: false when it is not running.
    */
   kill(ref: ActorRef<unknown>, reason: string): boolean {
-    const { courier, registry, spawner } = this.#parts;
-    const record = ref.courier === courier ? registry.of(ref) : undefined;
+    const { registry, spawner } = this.#parts;
+    const record = registry.of(ref);
     if (record === undefined) {
       if (!spawner.unannounced(ref)) return false;
       // A child its parent's Worker has just made: killed once the system hears of it.
