@@ -4,8 +4,9 @@
  * that stopped can never reach a later actor in the same slot. A ref may carry a reply tag: a
  * Bridge hands out such refs as the sender of its calls and matches replies by the tag.
  *
- * Refs are plain values: they cross threads inside messages (the codec writes slot, generation
- * and tag), compare with {@link ActorRef.equals}, and work from any thread of their system.
+ * Refs are plain values: they cross threads inside messages (the codec writes slot, generation,
+ * tag and node), compare with {@link ActorRef.equals}, and work from any thread of their system.
+ * A ref's node names the process its actor lives in: 0 for this one.
  *
  * @module
  */
@@ -139,6 +140,11 @@ export class ActorRef<M = unknown> {
   /** A reply tag (0: none): replies to this ref carry it, so a caller can match them. */
   readonly tag: number;
   /**
+   * The address of the process the actor lives in: 0 for this process (every ref today; refs
+   * to actors in other processes carry their node's address).
+   */
+  readonly node: number;
+  /**
    * How sends through this ref leave the thread; `null` for a ref of no running system.
    * (Internal to the runtime.)
    *
@@ -166,10 +172,17 @@ export class ActorRef<M = unknown> {
    *
    * @ignore
    */
-  constructor(slot: number, generation: number, tag: number, courier: Courier | null) {
+  constructor(
+    slot: number,
+    generation: number,
+    tag: number,
+    courier: Courier | null,
+    node = 0,
+  ) {
     this.slot = slot;
     this.generation = generation;
     this.tag = tag;
+    this.node = node;
     this.courier = courier;
   }
 
@@ -211,13 +224,15 @@ export class ActorRef<M = unknown> {
   /** Whether `other` addresses the same actor (the reply tag does not matter). */
   equals(other: unknown): boolean {
     return other instanceof ActorRef && other.slot === this.slot &&
-      other.generation === this.generation && other.courier === this.courier;
+      other.generation === this.generation && other.node === this.node &&
+      other.courier === this.courier;
   }
 
-  /** `ActorRef(Name#slot.generation)`. */
+  /** `ActorRef(Name#slot.generation)`, with `@node` after it for another process's actor. */
   toString(): string {
     const name = this.courier?.describe(this as ActorRef<unknown>) ?? "unstarted";
-    return `ActorRef(${name}#${this.slot}.${this.generation})`;
+    const node = this.node === 0 ? "" : `@${this.node}`;
+    return `ActorRef(${name}#${this.slot}.${this.generation}${node})`;
   }
 
   /**

@@ -52,7 +52,7 @@ export {
   Terminated,
   type TerminationKind,
 } from "./messages.ts";
-export { describeError, portableError } from "./portable_error.ts";
+export { describeError, messageOf, portableError } from "./portable_error.ts";
 export {
   checkStrategy,
   type Directive,

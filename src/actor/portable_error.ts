@@ -27,3 +27,11 @@ export function portableError(error: unknown, depth = 0): Error {
 export function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
+
+/**
+ * The message of a thrown value (its text for a non-Error), for a reason that goes on to say
+ * what the error was, where the error's name would only repeat what the sentence says.
+ */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

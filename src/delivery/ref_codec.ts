@@ -1,13 +1,50 @@
 /**
- * Teaches the codec to write `ActorRef`s inside messages: slot, generation and reply tag. A ref
- * read back sends through the courier of the thread that decodes it (the decode context), so a
- * ref received in any Worker works there at once.
+ * Teaches the codec to write `ActorRef`s inside messages: slot, generation, reply tag and node.
+ * A ref read back sends through the courier of the thread that decodes it (the decode context),
+ * so a ref received in any Worker works there at once. Format:
+ *
+ * ```
+ * varuint  slot, generation
+ * varuint  tag * 2 + (node !== 0)     a ref of this process (node 0) costs no byte for its node
+ * varuint  node                       if the low bit above is set
+ * ```
  *
  * @module
  */
 
-import { CodecError, setRefCodec } from "../codec/mod.ts";
+import { CodecError, type RefCodec, setRefCodec } from "../codec/mod.ts";
 import { ActorRef, type Courier } from "../actor/actor_ref.ts";
+
+/** How `ActorRef`s are written and read (see the module doc). */
+export const actorRefCodec: RefCodec<ActorRef<unknown>> = {
+  refClass: ActorRef,
+  write(writer, ref, context) {
+    if (ref.courier !== context) {
+      throw new CodecError(
+        `${ref} belongs to another actor system than the one this message is sent in; ` +
+          `refs only work within their own system`,
+      );
+    }
+    writer.varuint(ref.slot);
+    writer.varuint(ref.generation);
+    // Tags stay below 2^31, so the doubled tag stays a small 32-bit number.
+    if (ref.node === 0) {
+      writer.varuint(ref.tag * 2);
+    } else {
+      writer.varuint(ref.tag * 2 + 1);
+      writer.varuint(ref.node);
+    }
+  },
+  read(reader, context) {
+    const slot = reader.varuint();
+    const generation = reader.varuint();
+    const tagAndNode = reader.varuint();
+    // Not `>>> 1`: forged bytes may hold more than 32 bits.
+    const tag = Math.floor(tagAndNode / 2);
+    const node = tagAndNode % 2 === 0 ? 0 : reader.varuint();
+    return new ActorRef(slot, generation, tag, context as Courier, node);
+  },
+};
 
 let installed = false;
 
@@ -15,21 +52,5 @@ let installed = false;
 export function installRefCodec(): void {
   if (installed) return;
   installed = true;
-  setRefCodec<ActorRef<unknown>>({
-    refClass: ActorRef,
-    write(writer, ref, context) {
-      if (ref.courier !== context) {
-        throw new CodecError(
-          `${ref} belongs to another actor system than the one this message is sent in; ` +
-            `refs only work within their own system`,
-        );
-      }
-      writer.varuint(ref.slot);
-      writer.varuint(ref.generation);
-      writer.varuint(ref.tag);
-    },
-    read(reader, context) {
-      return new ActorRef(reader.varuint(), reader.varuint(), reader.varuint(), context as Courier);
-    },
-  });
+  setRefCodec(actorRefCodec);
 }

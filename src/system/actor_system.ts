@@ -9,53 +9,41 @@
  * @module
  */
 
-import {
-  Activity,
-  ActorRef,
-  type CellHost,
-  checkStrategy,
-  type MessagesOf,
-  type SupervisionStrategy,
-} from "../actor/mod.ts";
-import { installRefCodec, ReceiveLoop } from "../delivery/mod.ts";
-import { Arena, Doorbell, MAX_MESSAGE, SpinPolicy } from "../ring/mod.ts";
+import { ActorRef, type MessagesOf } from "../actor/mod.ts";
+import { installRefCodec } from "../delivery/mod.ts";
+import { describeMessage, SystemCourier } from "../delivery/courier.ts";
+import { Directory } from "../delivery/directory.ts";
+import { Arena } from "../ring/mod.ts";
 import { ActorPool, type PoolOptions } from "./actor_pool.ts";
 import { isActorWorker } from "./actor_worker_flag.ts";
 import { AskWatches } from "./ask_watches.ts";
 import { AskLost, ThreadDied } from "./control.ts";
-import { describeMessage, SEND_TIMEOUT_WORD, SystemCourier } from "../delivery/courier.ts";
-import { Directory, SlotState } from "../delivery/directory.ts";
-import { ActorDeadError, SpawnError, SystemClosedError, SystemInWorkerError } from "./errors.ts";
+import { SystemClosedError, SystemInWorkerError } from "./errors.ts";
 import { SystemEvents } from "./events.ts";
-import { Guardian } from "./guardian.ts";
-import { type BridgeHost, INTERNALS, type SystemInternals } from "./internal.ts";
+import { startGuardian } from "./guardian.ts";
+import { INTERNALS, type SystemInternals, systemInternals } from "./internal.ts";
 import { MailboxPool } from "./mailbox_pool.ts";
-import type {
-  ActorFailure,
-  ActorSystemOptions,
-  DeadLetter,
-  ShutdownOptions,
-  ShutdownReport,
-  SpawnOptions,
+import {
+  type ActorFailure,
+  type ActorSystemOptions,
+  checkPoolOptions,
+  checkShutdownTimeout,
+  checkSystemOptions,
+  type DeadLetter,
+  type ShutdownOptions,
+  type ShutdownReport,
+  type SpawnOptions,
 } from "./options.ts";
 import { Recoveries } from "./recovery.ts";
-import { deferred } from "../util/deferred.ts";
-import { newRecord, Registry, settleStart } from "./registry.ts";
+import { Registry } from "./registry.ts";
 import { Shutdown } from "./shutdown.ts";
-import { checkActorClass, checkSendTimeout, encodeArguments } from "./spawn_checks.ts";
 import { Spawner } from "./spawner.ts";
-import type { SystemParts } from "./system_parts.ts";
+import type { PartsInWiring, SystemParts } from "./system_parts.ts";
 import { WorkerDeaths } from "./worker_deaths.ts";
 import { WorkerSet } from "./worker_set.ts";
 
 export type { ActorClass } from "../actor/mod.ts";
 import type { ActorClass } from "../actor/mod.ts";
-
-const GUARDIAN_MAILBOX_BYTES = 1 << 20;
-const DEFAULT_SHUTDOWN_MS = 5000;
-/** The send timeout of the guardian's mailbox: Workers wait as long as it takes to report. */
-const FOREVER_MS = 0x7fff_ffff;
-const TOP_LEVEL: SupervisionStrategy = { onFailure: "resume" };
 
 /**
  * An actor system: spawn actors into Workers, talk to them through a Bridge, shut them all
@@ -95,7 +83,6 @@ export class ActorSystem implements AsyncDisposable {
    */
   readonly [INTERNALS]: SystemInternals;
   readonly #parts: SystemParts;
-  readonly #threadDeathListeners = new Set<() => void>();
 
   /**
    * Makes a system; it starts no Worker until the first spawn.
@@ -113,9 +100,7 @@ export class ActorSystem implements AsyncDisposable {
       );
     }
     installRefCodec();
-    const parts = {
-      settings: checkedSettings(options),
-    } as { -readonly [K in keyof SystemParts]: SystemParts[K] };
+    const parts = { settings: checkSystemOptions(options) } as PartsInWiring;
     this.#parts = parts;
     const settings = parts.settings;
     parts.arena = Arena.create({ maxBytes: options.maxMemoryBytes ?? 1 << 30 });
@@ -163,7 +148,7 @@ export class ActorSystem implements AsyncDisposable {
       },
       threadMarkedDead: () => {
         parts.loop.recoverStalled();
-        for (const listener of this.#threadDeathListeners) listener();
+        parts.events.threadMarkedDead();
       },
     });
     parts.courier.sink = {
@@ -178,86 +163,8 @@ export class ActorSystem implements AsyncDisposable {
           count: 1,
         }),
     };
-    parts.doorbell = Doorbell.create(parts.arena, parts.threadId);
-    const host: CellHost = {
-      deadLetter: (target, sender, message, kind, reason) =>
-        parts.courier.deadLetter(target, sender, message, kind, reason),
-      handlerFailed: (cell, message, error) =>
-        parts.events.failure(
-          cell.self,
-          cell.name,
-          message instanceof Activity ? message.label : describeMessage(message),
-          error,
-        ),
-      stopped: () => {},
-      spawnChild: () => {
-        throw new TypeError("the system's own actors spawn no children");
-      },
-      watch: () => {},
-      unwatch: () => {},
-    };
-    // The main thread must stay responsive: a short spin budget before parking.
-    parts.loop = new ReceiveLoop(parts.doorbell, parts.courier, host, {
-      spin: new SpinPolicy({ maxSpins: 1000 }),
-    });
-    this.#startGuardian(parts);
-    this[INTERNALS] = {
-      bridgeHost: this.#bridgeHost(),
-      terminateWorkerOf: (ref) => {
-        const record = parts.registry.of(ref);
-        if (record === undefined || record.worker.dead) return false;
-        parts.deaths.died(record.worker, "it was terminated");
-        return true;
-      },
-    };
-  }
-
-  /** Starts the guardian: the system's own actor, on this thread, that Workers report to. */
-  #startGuardian(parts: { -readonly [K in keyof SystemParts]: SystemParts[K] }): void {
-    const mailbox = parts.guardianMailbox = parts.pool.acquire({
-      capacity: GUARDIAN_MAILBOX_BYTES,
-    });
-    const slot = parts.directory.allocate(mailbox.offset, parts.threadId);
-    parts.guardian = new ActorRef(slot, parts.directory.generation(slot), 0, parts.courier);
-    parts.courier.systemSender = parts.guardian;
-    // Workers wait as long as it takes to report to the guardian: no report may be lost.
-    mailbox.setUserWord(SEND_TIMEOUT_WORD, FOREVER_MS);
-    const cell = parts.loop.createCell(parts.guardian, "guardian", mailbox);
-    cell.start(Guardian as never, () => [parts]);
-    parts.directory.setState(slot, SlotState.Running);
-    parts.loop.add(cell);
-    parts.loop.run().catch((error) =>
-      console.error("ringmail: the guardian's loop failed:", error)
-    );
-  }
-
-  /** What this system's Bridges use. */
-  #bridgeHost(): BridgeHost {
-    const parts = this.#parts;
-    return {
-      arena: parts.arena,
-      directory: parts.directory,
-      pool: parts.pool,
-      courier: parts.courier,
-      doorbell: parts.doorbell,
-      get closed() {
-        return parts.shutdown.begun;
-      },
-      watchLosses: (listener) => {
-        parts.registry.lossListeners.add(listener);
-        return () => parts.registry.lossListeners.delete(listener);
-      },
-      watchThreadDeaths: (listener) => {
-        this.#threadDeathListeners.add(listener);
-        return () => this.#threadDeathListeners.delete(listener);
-      },
-      whenEnded: (ref) =>
-        this.#parts.spawner.unannounced(ref)
-          ? parts.registry.whenAnnounced(ref).then(() => parts.registry.whenEnded(ref))
-          : parts.registry.whenEnded(ref),
-      nameOf: (ref) => parts.registry.nameOf(ref.slot, ref.generation) ?? "actor",
-      timers: parts.loop.timers,
-    };
+    startGuardian(parts);
+    this[INTERNALS] = systemInternals(parts);
   }
 
   /**
@@ -297,43 +204,9 @@ export class ActorSystem implements AsyncDisposable {
     ...args: ConstructorParameters<C>
   ): ActorRef<MessagesOf<InstanceType<C>>> {
     this.#checkOpen("spawn");
-    const { courier, registry, settings, spawner } = this.#parts;
-    const module = checkActorClass(actorClass);
-    const name = options.name ?? actorClass.name;
-    const encodedArgs = encodeArguments(name, args, courier);
-    const sendTimeout = checkSendTimeout(options.sendTimeout ?? 0);
-    const capacity = options.mailboxCapacity ?? options.pool?.mailboxCapacity ??
-      settings.mailboxCapacity;
-    const { mailbox, slot, generation } = spawner.claim(capacity, 0);
-    let placed;
-    try {
-      placed = spawner.place(options);
-    } catch (error) {
-      spawner.unclaim(slot, mailbox);
-      throw error;
-    }
-    // A fresh or reopened mailbox's words are 0: the system's default.
-    if (sendTimeout !== 0) mailbox.setUserWord(SEND_TIMEOUT_WORD, sendTimeout);
-    const record = newRecord({
-      slot,
-      generation,
-      name,
-      mailbox: mailbox.offset,
-      worker: placed[0],
-      classId: spawner.classIdOf(module, actorClass.name),
-      args: encodedArgs,
-      parent: null,
-      strategy: settings.strategy,
-      placement: placed[1],
-    });
-    registry.add(record);
-    spawner.start(record);
-    const ref = new ActorRef(slot, generation, 0, courier);
-    // The courier's own handle (the pool's are the courier's): every ref to this actor on this
-    // thread sends through it, and waits for room in the same backlog.
-    ref.mailboxCache = mailbox;
-    ref.mailboxCacheOffset = mailbox.offset;
-    return ref as ActorRef<MessagesOf<InstanceType<C>>>;
+    return this.#parts.spawner.spawn(actorClass, options, args) as ActorRef<
+      MessagesOf<InstanceType<C>>
+    >;
   }
 
   /**
@@ -349,16 +222,8 @@ export class ActorSystem implements AsyncDisposable {
    */
   createPool(options: PoolOptions = {}): ActorPool {
     this.#checkOpen("create a pool");
-    const size = options.workers ?? navigator.hardwareConcurrency ?? 2;
-    if (!(Number.isInteger(size) && size >= 1 && size <= 256)) {
-      throw new RangeError(`a pool needs 1 to 256 workers, got ${options.workers}`);
-    }
-    const batch = options.batch ?? 64;
-    if (!(Number.isInteger(batch) && batch >= 1)) {
-      throw new RangeError(`batch must be a positive whole number, got ${options.batch}`);
-    }
-    const capacity = options.mailboxCapacity ?? 1024;
-    return new ActorPool(this, this.#parts.workers.startPool(size, batch), capacity);
+    const { workers, batch, mailboxCapacity } = checkPoolOptions(options);
+    return new ActorPool(this, this.#parts.workers.startPool(workers, batch), mailboxCapacity);
   }
 
   /**
@@ -368,30 +233,7 @@ export class ActorSystem implements AsyncDisposable {
    * @throws {ActorDeadError} when the ref is not an actor this system is starting or running.
    */
   started(ref: ActorRef<unknown>): Promise<void> {
-    const record = ref.courier === this.#parts.courier ? this.#parts.registry.of(ref) : undefined;
-    if (record === undefined) {
-      if (this.#parts.spawner.unannounced(ref)) {
-        return this.#parts.registry.whenAnnounced(ref).then((known) =>
-          typeof known === "string" ? Promise.reject(new SpawnError(known)) : this.started(ref)
-        );
-      }
-      return Promise.reject(new ActorDeadError(`${ref} is not an actor this system is running`));
-    }
-    if (record.started === null) {
-      record.started = deferred();
-      if (record.outcome === true) record.started.resolve();
-      else if (record.outcome !== null) record.started.reject(record.outcome);
-      else if (
-        !this.#parts.directory.transition(ref.slot, SlotState.Starting, SlotState.StartAwaited) &&
-        this.#parts.directory.generation(ref.slot) === ref.generation &&
-        this.#parts.directory.state(ref.slot) === SlotState.Running
-      ) {
-        // It started before we asked: its worker saw no one waiting, and reported nothing.
-        settleStart(record, true);
-      }
-      // Otherwise its worker reports ActorStarted (it finds StartAwaited) or SpawnFailed.
-    }
-    return record.started.promise;
+    return this.#parts.spawner.whenStarted(ref);
   }
 
   /**
@@ -443,23 +285,7 @@ export class ActorSystem implements AsyncDisposable {
    * ```
    */
   kill(ref: ActorRef<unknown>, reason = "system.kill was called"): boolean {
-    const record = ref.courier === this.#parts.courier ? this.#parts.registry.of(ref) : undefined;
-    if (record === undefined) {
-      if (!this.#parts.spawner.unannounced(ref)) return false;
-      // A child its parent's Worker has just made: killed once the system hears of it.
-      this.#parts.registry.whenAnnounced(ref).then((known) => {
-        if (typeof known !== "string") this.kill(ref, reason);
-      });
-      return true;
-    }
-    if (record.worker.dead) return false;
-    this.#parts.deaths.died(
-      record.worker,
-      `${record.name} was killed: ${reason}`,
-      "worker-died",
-      record,
-    );
-    return true;
+    return this.#parts.deaths.kill(ref, reason);
   }
 
   /**
@@ -506,11 +332,7 @@ export class ActorSystem implements AsyncDisposable {
    * @throws {RangeError} for a negative or non-finite timeout.
    */
   shutdown(options: ShutdownOptions = {}): Promise<ShutdownReport> {
-    const timeout = options.timeout ?? DEFAULT_SHUTDOWN_MS;
-    if (!(timeout >= 0 && timeout <= 0x7fff_ffff)) {
-      throw new RangeError(`shutdown timeout must be from 0 to 2^31 - 1 ms, got ${timeout}`);
-    }
-    return this.#parts.shutdown.begin(timeout);
+    return this.#parts.shutdown.begin(checkShutdownTimeout(options));
   }
 
   /** {@link shutdown} with its default timeout, for `await using`. */
@@ -523,28 +345,4 @@ export class ActorSystem implements AsyncDisposable {
       throw new SystemClosedError(`cannot ${what}: the actor system was shut down`);
     }
   }
-}
-
-/** The options the system's parts need, checked. */
-function checkedSettings(options: ActorSystemOptions) {
-  const sendTimeout = options.sendTimeout ?? 5000;
-  if (!(sendTimeout > 0)) {
-    throw new RangeError(`sendTimeout must be a positive number of ms, got ${options.sendTimeout}`);
-  }
-  const maxMessageBytes = options.maxMessageBytes ?? 1 << 26;
-  if (
-    !(Number.isInteger(maxMessageBytes) && maxMessageBytes > 0 && maxMessageBytes <= MAX_MESSAGE)
-  ) {
-    throw new RangeError(
-      `maxMessageBytes must be a whole number from 1 to ${MAX_MESSAGE}, got ${options.maxMessageBytes}`,
-    );
-  }
-  return {
-    mailboxCapacity: options.mailboxCapacity ?? 1 << 16,
-    sendTimeout,
-    maxMessageBytes,
-    strategy: options.supervision === undefined
-      ? TOP_LEVEL
-      : checkStrategy(options.supervision, "supervision"),
-  };
 }

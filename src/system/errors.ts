@@ -1,5 +1,14 @@
 import { RingmailError } from "../errors.ts";
 import type { DeadLetterKind } from "../actor/messages.ts";
+import { messageOf } from "../actor/mod.ts";
+
+/**
+ * The reason an actor or a Worker (`what`) ends before it ever ran: "`what` could not be
+ * started: " and what was thrown. One wording, whichever part found it could not start.
+ */
+export function couldNotStart(what: string, error: unknown): string {
+  return `${what} could not be started: ${messageOf(error)}`;
+}
 
 /**
  * The actor a call or a send was waiting on is gone: it stopped, failed to start, its Worker

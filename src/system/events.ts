@@ -2,7 +2,8 @@
  * What the actor system tells its users as it happens: handler failures and dead letters, each
  * to the listeners subscribed to it (`onFailure`, `onDeadLetter`), on the system's thread. A
  * listener that throws is reported and never lets its error into the runtime; a failure nobody
- * listens to goes to `console.error`, so none passes unseen.
+ * listens to goes to `console.error`, so none passes unseen. Bridges listen here too, for dead
+ * threads marked dead (whose stalled records they may skip then).
  *
  * @module
  */
@@ -17,6 +18,7 @@ import type { ActorFailure, DeadLetter } from "./options.ts";
 export class SystemEvents {
   readonly #failureListeners = new Set<(failure: ActorFailure) => void>();
   readonly #deadLetterListeners = new Set<(deadLetter: DeadLetter) => void>();
+  readonly #threadDeathListeners = new Set<() => void>();
 
   /** Subscribes to handler failures; returns a function that unsubscribes. */
   onFailure(listener: (failure: ActorFailure) => void): () => void {
@@ -28,6 +30,17 @@ export class SystemEvents {
   onDeadLetter(listener: (deadLetter: DeadLetter) => void): () => void {
     this.#deadLetterListeners.add(listener);
     return () => this.#deadLetterListeners.delete(listener);
+  }
+
+  /** Subscribes to dead threads marked dead (see recovery.ts); returns how to unsubscribe. */
+  onThreadMarkedDead(listener: () => void): () => void {
+    this.#threadDeathListeners.add(listener);
+    return () => this.#threadDeathListeners.delete(listener);
+  }
+
+  /** A dead thread was marked dead: its records that stall a mailbox can be skipped now. */
+  threadMarkedDead(): void {
+    for (const listener of this.#threadDeathListeners) listener();
   }
 
   /** A handler (or a start) failed: to the listeners, or to `console.error` if there are none. */

@@ -2,12 +2,26 @@
  * The guardian: the actor system's own actor on the main thread. Workers report to it — an actor
  * started or failed to, stopped, a handler threw, a message became a dead letter, an actor
  * spawned a child or watches another, a Worker ended — and it acts on each report with the
- * system's parts: the registry, the spawner, Worker deaths, the events.
+ * system's parts: the registry, the spawner, Worker deaths, the events. It is the one actor of
+ * the main thread's receive loop, which {@link startGuardian} makes.
  *
  * @module
  */
 
-import { Actor, type ActorRef, handles, portableError, Stopped } from "../actor/mod.ts";
+import {
+  Activity,
+  Actor,
+  ActorRef,
+  type CellHost,
+  handles,
+  portableError,
+  Stopped,
+} from "../actor/mod.ts";
+import { ReceiveLoop } from "../delivery/mod.ts";
+import { describeMessage, SEND_TIMEOUT_WORD } from "../delivery/courier.ts";
+import { SlotState } from "../delivery/directory.ts";
+import { Doorbell, SpinPolicy } from "../ring/mod.ts";
+import { FOREVER_MS } from "./claim.ts";
 import {
   ActorStarted,
   ActorStopped,
@@ -26,7 +40,9 @@ import {
 import { SpawnError } from "./errors.ts";
 import { noticeToDeadLetter } from "./events.ts";
 import { settleStart } from "./registry.ts";
-import type { SystemParts } from "./system_parts.ts";
+import type { PartsInWiring, SystemParts } from "./system_parts.ts";
+
+const GUARDIAN_MAILBOX_BYTES = 1 << 20;
 
 type Report =
   | ActorStarted
@@ -170,4 +186,52 @@ export class Guardian extends Actor<Report> {
   /** The answer of an actor the system stopped (shutdown, an orphan): nothing more to do. */
   @handles(Stopped)
   onStopped(_: Stopped): void {}
+}
+
+/**
+ * Makes the main thread's doorbell and receive loop, and starts the guardian in it: the system's
+ * own actor, which Workers report to. Sets `doorbell`, `loop`, `guardian` and `guardianMailbox`.
+ */
+export function startGuardian(parts: PartsInWiring): void {
+  parts.doorbell = Doorbell.create(parts.arena, parts.threadId);
+  // The main thread must stay responsive: a short spin budget before parking.
+  parts.loop = new ReceiveLoop(parts.doorbell, parts.courier, mainThreadHost(parts), {
+    spin: new SpinPolicy({ maxSpins: 1000 }),
+  });
+  const { mailbox, slot, generation } = parts.spawner.withClaim(
+    GUARDIAN_MAILBOX_BYTES,
+    parts.threadId,
+    (claim) => claim,
+  );
+  parts.guardianMailbox = mailbox;
+  parts.guardian = new ActorRef(slot, generation, 0, parts.courier);
+  parts.courier.systemSender = parts.guardian;
+  // Workers wait as long as it takes to report to the guardian: no report may be lost.
+  mailbox.setUserWord(SEND_TIMEOUT_WORD, FOREVER_MS);
+  const cell = parts.loop.createCell(parts.guardian, "guardian", mailbox);
+  cell.start(Guardian as never, () => [parts]);
+  parts.directory.setState(slot, SlotState.Running);
+  parts.loop.add(cell);
+  parts.loop.run().catch((error) => console.error("ringmail: the guardian's loop failed:", error));
+}
+
+/** The host of the main thread's cells (the guardian's): its failures go to the system's events. */
+function mainThreadHost(parts: SystemParts): CellHost {
+  return {
+    deadLetter: (target, sender, message, kind, reason) =>
+      parts.courier.deadLetter(target, sender, message, kind, reason),
+    handlerFailed: (cell, message, error) =>
+      parts.events.failure(
+        cell.self,
+        cell.name,
+        message instanceof Activity ? message.label : describeMessage(message),
+        error,
+      ),
+    stopped: () => {},
+    spawnChild: () => {
+      throw new TypeError("the system's own actors spawn no children");
+    },
+    watch: () => {},
+    unwatch: () => {},
+  };
 }

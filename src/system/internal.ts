@@ -2,7 +2,7 @@
  * The side of an actor system (and of a pool) that ringmail's own parts use — the Bridge, the
  * system, tests — and users do not: reached through a symbol only this module exports (and
  * `mod.ts` does not), so it takes no casts and no hidden maps, and cannot be confused with the
- * public API.
+ * public API. {@link systemInternals} makes them from the system's parts.
  *
  * @module
  */
@@ -13,6 +13,7 @@ import type { SystemCourier } from "../delivery/courier.ts";
 import type { Directory } from "../delivery/directory.ts";
 import type { MailboxPool } from "./mailbox_pool.ts";
 import type { LossListener } from "./registry.ts";
+import type { SystemParts } from "./system_parts.ts";
 
 /** The key of a system's internals (see {@link SystemInternals}). */
 export const INTERNALS: unique symbol = Symbol("ringmail.internals");
@@ -46,6 +47,44 @@ export interface SystemInternals {
    * drills). Returns false when the actor is not running.
    */
   terminateWorkerOf(ref: ActorRef<unknown>): boolean;
+}
+
+/** The internals of the system whose parts are `parts`. */
+export function systemInternals(parts: SystemParts): SystemInternals {
+  return {
+    bridgeHost: bridgeHost(parts),
+    terminateWorkerOf: (ref) => {
+      const record = parts.registry.of(ref);
+      if (record === undefined || record.worker.dead) return false;
+      parts.deaths.died(record.worker, "it was terminated");
+      return true;
+    },
+  };
+}
+
+/** What the Bridges of the system whose parts are `parts` use. */
+function bridgeHost(parts: SystemParts): BridgeHost {
+  return {
+    arena: parts.arena,
+    directory: parts.directory,
+    pool: parts.pool,
+    courier: parts.courier,
+    doorbell: parts.doorbell,
+    get closed() {
+      return parts.shutdown.begun;
+    },
+    watchLosses: (listener) => {
+      parts.registry.lossListeners.add(listener);
+      return () => parts.registry.lossListeners.delete(listener);
+    },
+    watchThreadDeaths: (listener) => parts.events.onThreadMarkedDead(listener),
+    whenEnded: (ref) =>
+      parts.spawner.unannounced(ref)
+        ? parts.registry.whenAnnounced(ref).then(() => parts.registry.whenEnded(ref))
+        : parts.registry.whenEnded(ref),
+    nameOf: (ref) => parts.registry.nameOf(ref.slot, ref.generation) ?? "actor",
+    timers: parts.loop.timers,
+  };
 }
 
 /** Anything that carries internals: an actor system. */

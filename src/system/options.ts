@@ -1,12 +1,24 @@
 /**
  * The shapes the actor system takes and gives: its options, a spawn's options, and what it
- * reports (failures, dead letters, the outcome of a shutdown).
+ * reports (failures, dead letters, the outcome of a shutdown); and the checks of the system's,
+ * a pool's and a shutdown's options, which turn them into the settings the parts use.
  *
  * @module
  */
 
-import type { ActorRef, DeadLetterKind, SupervisionStrategy } from "../actor/mod.ts";
-import type { ActorPool } from "./actor_pool.ts";
+import {
+  type ActorRef,
+  checkStrategy,
+  type DeadLetterKind,
+  type SupervisionStrategy,
+} from "../actor/mod.ts";
+import { MAX_MESSAGE } from "../ring/mod.ts";
+import type { ActorPool, PoolOptions } from "./actor_pool.ts";
+import type { SystemSettings } from "./system_parts.ts";
+
+/** How the system supervises the actors it spawns itself, unless its options say otherwise. */
+const TOP_LEVEL: SupervisionStrategy = { onFailure: "resume" };
+const DEFAULT_SHUTDOWN_MS = 5000;
 
 /** A handler that threw, as reported to `ActorSystem.onFailure` listeners. */
 export interface ActorFailure {
@@ -134,4 +146,60 @@ export interface ShutdownReport {
    * and those still waiting for room on the system's thread to get into them.
    */
   readonly undelivered: number;
+}
+
+/**
+ * The settings the system's parts use, from its options.
+ * @throws {RangeError} when an option is out of range.
+ * @throws {TypeError} when `supervision` is malformed.
+ */
+export function checkSystemOptions(options: ActorSystemOptions): SystemSettings {
+  const sendTimeout = options.sendTimeout ?? 5000;
+  if (!(sendTimeout > 0)) {
+    throw new RangeError(`sendTimeout must be a positive number of ms, got ${options.sendTimeout}`);
+  }
+  const maxMessageBytes = options.maxMessageBytes ?? 1 << 26;
+  if (
+    !(Number.isInteger(maxMessageBytes) && maxMessageBytes > 0 && maxMessageBytes <= MAX_MESSAGE)
+  ) {
+    throw new RangeError(
+      `maxMessageBytes must be a whole number from 1 to ${MAX_MESSAGE}, got ${options.maxMessageBytes}`,
+    );
+  }
+  return {
+    mailboxCapacity: options.mailboxCapacity ?? 1 << 16,
+    sendTimeout,
+    maxMessageBytes,
+    strategy: options.supervision === undefined
+      ? TOP_LEVEL
+      : checkStrategy(options.supervision, "supervision"),
+  };
+}
+
+/**
+ * A pool's options with their defaults.
+ * @throws {RangeError} when an option is out of range.
+ */
+export function checkPoolOptions(options: PoolOptions): Required<PoolOptions> {
+  const workers = options.workers ?? navigator.hardwareConcurrency ?? 2;
+  if (!(Number.isInteger(workers) && workers >= 1 && workers <= 256)) {
+    throw new RangeError(`a pool needs 1 to 256 workers, got ${options.workers}`);
+  }
+  const batch = options.batch ?? 64;
+  if (!(Number.isInteger(batch) && batch >= 1)) {
+    throw new RangeError(`batch must be a positive whole number, got ${options.batch}`);
+  }
+  return { workers, batch, mailboxCapacity: options.mailboxCapacity ?? 1024 };
+}
+
+/**
+ * A shutdown's timeout, in ms.
+ * @throws {RangeError} for a negative or non-finite timeout.
+ */
+export function checkShutdownTimeout(options: ShutdownOptions): number {
+  const timeout = options.timeout ?? DEFAULT_SHUTDOWN_MS;
+  if (!(timeout >= 0 && timeout <= 0x7fff_ffff)) {
+    throw new RangeError(`shutdown timeout must be from 0 to 2^31 - 1 ms, got ${timeout}`);
+  }
+  return timeout;
 }

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { PoolFailedError } from "./errors.ts";
+import { couldNotStart, PoolFailedError } from "./errors.ts";
 import type { WorkerHandle } from "./workers.ts";
 
 /** A Worker that dies within this many ms of its start died young. */
@@ -92,12 +92,7 @@ export class PoolWorkers {
     try {
       place.worker = start(delayMs);
     } catch (error) {
-      this.#giveUp(
-        index,
-        `a Worker to replace one that died (${reason}) could not be started: ${
-          error instanceof Error ? error.message : String(error)
-        }`,
-      );
+      this.#giveUp(index, couldNotStart(`a Worker to replace one that died (${reason})`, error));
       return null;
     }
     return place.worker;

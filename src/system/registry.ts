@@ -211,9 +211,14 @@ export class Registry {
     return record?.generation === generation ? record : undefined;
   }
 
-  /** The record of the actor a ref of this system names. */
+  /**
+   * The record of the actor `ref` names; none for a ref of another system (or process), even
+   * one whose slot and generation match an actor here: systems number their actors alike.
+   */
   of(ref: ActorRef<unknown> | null): ActorRecord | undefined {
-    return ref === null ? undefined : this.get(ref.slot, ref.generation);
+    return ref === null || ref.courier !== this.#courier || ref.node !== 0
+      ? undefined
+      : this.get(ref.slot, ref.generation);
   }
 
   /** The record in `slot`, whatever its generation. */

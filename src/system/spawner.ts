@@ -1,28 +1,32 @@
 /**
  * Where actors start: a slot and a mailbox claimed for each, the Worker it goes to (its own, a
- * pool's next, or `near` another actor's — for a spawn, and for a child an actor spawned), and
- * the messages that start it there (its class defined once per Worker, then `StartActor`).
+ * pool's next, or `near` another actor's — for a spawn, and for a child an actor spawned), the
+ * messages that start it there (its class defined once per Worker, then `StartActor`), and when
+ * a start is known to have happened.
  *
  * @module
  */
 
-import { ActorRef, ChildGone } from "../actor/mod.ts";
-import type { Mailbox } from "../ring/mod.ts";
-import type { ActorPool } from "./actor_pool.ts";
-import { DefineClass, type SpawnChild, StartActor } from "./control.ts";
+import { type ActorClass, ActorRef, ChildGone } from "../actor/mod.ts";
+import { SEND_TIMEOUT_WORD } from "../delivery/courier.ts";
 import { SlotState } from "../delivery/directory.ts";
-import { ActorDeadError, SystemClosedError } from "./errors.ts";
+import { deferred } from "../util/deferred.ts";
+import type { ActorPool } from "./actor_pool.ts";
+import { type Claim, withClaim } from "./claim.ts";
+import { DefineClass, type SpawnChild, StartActor } from "./control.ts";
+import { ActorDeadError, couldNotStart, SpawnError, SystemClosedError } from "./errors.ts";
 import type { SpawnOptions } from "./options.ts";
-import { type ActorRecord, DEDICATED, NEAR, newRecord, type Placement } from "./registry.ts";
+import {
+  type ActorRecord,
+  DEDICATED,
+  NEAR,
+  newRecord,
+  type Placement,
+  settleStart,
+} from "./registry.ts";
+import { checkActorClass, checkSendTimeout, encodeArguments } from "./spawn_checks.ts";
 import type { SystemParts } from "./system_parts.ts";
 import type { WorkerHandle } from "./workers.ts";
-
-/** A claimed slot and mailbox (see {@link Spawner.claim}). */
-export interface Claim {
-  readonly mailbox: Mailbox;
-  readonly slot: number;
-  readonly generation: number;
-}
 
 /** Starts actors for one system. */
 export class Spawner {
@@ -36,25 +40,83 @@ export class Spawner {
     this.#parts = parts;
   }
 
-  /** A mailbox and a slot for a new actor (or agent); nothing is left taken if it fails. */
-  claim(capacity: number, owner: number): Claim {
-    const { pool, directory } = this.#parts;
-    const mailbox = pool.acquire({ capacity });
-    try {
-      const slot = directory.allocate(mailbox.offset, owner);
-      return { mailbox, slot, generation: directory.generation(slot) };
-    } catch (error) {
-      mailbox.close();
-      pool.release(mailbox);
-      throw error;
-    }
+  /**
+   * A mailbox and a slot for a new actor (or agent, or the guardian), passed to `use`; nothing
+   * is left taken if either `use` or the claim fails (see claim.ts).
+   */
+  withClaim<T>(capacity: number, owner: number, use: (claim: Claim) => T): T {
+    return withClaim(this.#parts, capacity, owner, use);
   }
 
-  /** Gives back what {@link claim} took, when nothing was started with it. */
-  unclaim(slot: number, mailbox: Mailbox): void {
-    this.#parts.directory.free(slot);
-    mailbox.close();
-    this.#parts.pool.release(mailbox);
+  /**
+   * Spawns an actor for the system itself (it has no parent): checks the class, its arguments
+   * and options, claims its slot and mailbox, places it, and asks its Worker to start it.
+   * @returns its ref, at once.
+   */
+  spawn(actorClass: ActorClass, options: SpawnOptions, args: readonly unknown[]): ActorRef {
+    const { courier, registry, settings } = this.#parts;
+    const module = checkActorClass(actorClass);
+    const name = options.name ?? actorClass.name;
+    const encodedArgs = encodeArguments(name, args, courier);
+    const sendTimeout = checkSendTimeout(options.sendTimeout ?? 0);
+    const capacity = options.mailboxCapacity ?? options.pool?.mailboxCapacity ??
+      settings.mailboxCapacity;
+    const [{ mailbox, slot, generation }, [worker, placement]] = this.withClaim(
+      capacity,
+      0,
+      (claim) => [claim, this.place(options)] as const,
+    );
+    // A fresh or reopened mailbox's words are 0: the system's default.
+    if (sendTimeout !== 0) mailbox.setUserWord(SEND_TIMEOUT_WORD, sendTimeout);
+    const record = newRecord({
+      slot,
+      generation,
+      name,
+      mailbox: mailbox.offset,
+      worker,
+      classId: this.classIdOf(module, actorClass.name),
+      args: encodedArgs,
+      parent: null,
+      strategy: settings.strategy,
+      placement,
+    });
+    registry.add(record);
+    this.start(record);
+    const ref = new ActorRef(slot, generation, 0, courier);
+    // The courier's own handle (the pool's are the courier's): every ref to this actor on this
+    // thread sends through it, and waits for room in the same backlog.
+    ref.mailboxCache = mailbox;
+    ref.mailboxCacheOffset = mailbox.offset;
+    return ref;
+  }
+
+  /** Resolves once `ref`'s actor has started (see `ActorSystem.started`). */
+  whenStarted(ref: ActorRef<unknown>): Promise<void> {
+    const { directory, registry } = this.#parts;
+    const record = registry.of(ref);
+    if (record === undefined) {
+      if (this.unannounced(ref)) {
+        return registry.whenAnnounced(ref).then((known) =>
+          typeof known === "string" ? Promise.reject(new SpawnError(known)) : this.whenStarted(ref)
+        );
+      }
+      return Promise.reject(new ActorDeadError(`${ref} is not an actor this system is running`));
+    }
+    if (record.started === null) {
+      record.started = deferred();
+      if (record.outcome === true) record.started.resolve();
+      else if (record.outcome !== null) record.started.reject(record.outcome);
+      else if (
+        !directory.transition(ref.slot, SlotState.Starting, SlotState.StartAwaited) &&
+        directory.generation(ref.slot) === ref.generation &&
+        directory.state(ref.slot) === SlotState.Running
+      ) {
+        // It started before we asked: its worker saw no one waiting, and reported nothing.
+        settleStart(record, true);
+      }
+      // Otherwise its worker reports ActorStarted (it finds StartAwaited) or SpawnFailed.
+    }
+    return record.started.promise;
   }
 
   /** The id of the actor class `exportName` of `module`. */
@@ -149,9 +211,7 @@ export class Spawner {
   /** A child that cannot start: its parent (if alive) and calls to it hear of it as of any end. */
   #neverStarted(request: SpawnChild, parentAlive: boolean, name: string, error: unknown): void {
     const { courier, directory, guardian, registry } = this.#parts;
-    const why = `${name} could not be started: ${
-      error instanceof Error ? error.message : String(error)
-    }`;
+    const why = couldNotStart(name, error);
     directory.setState(request.slot, SlotState.Dead);
     courier.mailbox(request.mailbox).close();
     for (const listener of registry.lossListeners) {

@@ -53,3 +53,6 @@ export interface SystemParts {
   readonly workers: WorkerSet;
   readonly deaths: WorkerDeaths;
 }
+
+/** The parts while the system wires them: each is set once, in the system's constructor. */
+export type PartsInWiring = { -readonly [K in keyof SystemParts]: SystemParts[K] };

@@ -11,15 +11,15 @@
 import {
   ActorRef,
   type DeadLetterKind,
-  describeError,
   Failed,
+  messageOf,
   portableError,
   Stop,
   Supervisor,
   type TerminationKind,
 } from "../actor/mod.ts";
 import { SlotState } from "../delivery/directory.ts";
-import { ActorKilledError, SystemClosedError, WorkerDiedError } from "./errors.ts";
+import { ActorKilledError, couldNotStart, SystemClosedError, WorkerDiedError } from "./errors.ts";
 import type { ActorRecord } from "./registry.ts";
 import type { SystemParts } from "./system_parts.ts";
 import { stopWorker, type WorkerHandle } from "./workers.ts";
@@ -134,6 +134,26 @@ export class WorkerDeaths {
   }
 
   /**
+   * Kills `ref`'s actor by ending its Worker (see `ActorSystem.kill`).
+   * @returns whether it was killed: false when it is not running.
+   */
+  kill(ref: ActorRef<unknown>, reason: string): boolean {
+    const { registry, spawner } = this.#parts;
+    const record = registry.of(ref);
+    if (record === undefined) {
+      if (!spawner.unannounced(ref)) return false;
+      // A child its parent's Worker has just made: killed once the system hears of it.
+      registry.whenAnnounced(ref).then((known) => {
+        if (typeof known !== "string") this.kill(ref, reason);
+      });
+      return true;
+    }
+    if (record.worker.dead) return false;
+    this.died(record.worker, `${record.name} was killed: ${reason}`, "worker-died", record);
+    return true;
+  }
+
+  /**
    * A Worker closed itself after handing back its mailboxes (its last actor ended). Actors
    * placed `near` its last actor while it was ending never started there: they start in a
    * Worker of their own instead.
@@ -232,11 +252,7 @@ export class WorkerDeaths {
     try {
       registry.move(record, workers.start(true));
     } catch (error) {
-      this.#endUnstarted(
-        record,
-        "start-failed",
-        `${record.name} could not be started: ${describeError(error)}`,
-      );
+      this.#endUnstarted(record, "start-failed", couldNotStart(record.name, error));
       return;
     }
     spawner.start(record);
@@ -257,7 +273,7 @@ export class WorkerDeaths {
         record,
         "worker-died",
         `${record.name} could not be restarted after its Worker died (${reason}): ` +
-          (error instanceof Error ? error.message : String(error)),
+          messageOf(error),
       );
       return;
     }

@@ -10,6 +10,7 @@
 import { ActorRef } from "../actor/mod.ts";
 import { nameBase } from "../codec/mod.ts";
 import { type ActorPool, poolWorkers } from "./actor_pool.ts";
+import { FOREVER_MS } from "./claim.ts";
 import { SEND_TIMEOUT_WORD } from "../delivery/courier.ts";
 import { SlotState } from "../delivery/directory.ts";
 import type { ActorSystem } from "./actor_system.ts";
@@ -19,8 +20,6 @@ import type { Bootstrap } from "./worker/worker_main.ts";
 import { startWorker, type WorkerHandle } from "./workers.ts";
 
 const AGENT_MAILBOX_BYTES = 1 << 16;
-/** The send timeout of a Worker agent's mailbox: the system's messages to it never give up. */
-const FOREVER_MS = 0x7fff_ffff;
 
 /** The running Workers of one system. */
 export class WorkerSet {
@@ -109,39 +108,32 @@ export class WorkerSet {
   start(dedicated: boolean, batch = 64, delayMs = 0): WorkerHandle {
     const { arena, courier, directory, guardian, settings, spawner } = this.#parts;
     const threadId = arena.newThreadId();
-    const { mailbox: agentMailbox, slot: agentSlot, generation } = spawner.claim(
-      AGENT_MAILBOX_BYTES,
-      threadId,
-    );
-    directory.setState(agentSlot, SlotState.Running);
-    agentMailbox.setUserWord(SEND_TIMEOUT_WORD, FOREVER_MS);
-    const agent = new ActorRef(agentSlot, generation, 0, courier);
-    const boot: Bootstrap = {
-      arena: arena.buffer,
-      directory: directory.offset,
-      threadId,
-      agentSlot,
-      agentGeneration: generation,
-      agentMailbox: agentMailbox.offset,
-      guardianSlot: guardian.slot,
-      guardianGeneration: guardian.generation,
-      sendTimeout: settings.sendTimeout,
-      maxMessageBytes: settings.maxMessageBytes,
-      mailboxCapacity: settings.mailboxCapacity,
-      batch,
-      dedicated,
-      supervision: settings.strategy,
-      nameBase: nameBase(),
-    };
-    let handle: WorkerHandle;
-    try {
-      handle = startWorker(boot, agent, agentMailbox, {
+    const handle = spawner.withClaim(AGENT_MAILBOX_BYTES, threadId, (claim) => {
+      const { mailbox: agentMailbox, slot: agentSlot, generation } = claim;
+      directory.setState(agentSlot, SlotState.Running);
+      agentMailbox.setUserWord(SEND_TIMEOUT_WORD, FOREVER_MS);
+      const agent = new ActorRef(agentSlot, generation, 0, courier);
+      const boot: Bootstrap = {
+        arena: arena.buffer,
+        directory: directory.offset,
+        threadId,
+        agentSlot,
+        agentGeneration: generation,
+        agentMailbox: agentMailbox.offset,
+        guardianSlot: guardian.slot,
+        guardianGeneration: guardian.generation,
+        sendTimeout: settings.sendTimeout,
+        maxMessageBytes: settings.maxMessageBytes,
+        mailboxCapacity: settings.mailboxCapacity,
+        batch,
+        dedicated,
+        supervision: settings.strategy,
+        nameBase: nameBase(),
+      };
+      return startWorker(boot, agent, agentMailbox, {
         died: (dead, reason) => this.#parts.deaths.died(dead, reason),
       }, delayMs);
-    } catch (error) {
-      spawner.unclaim(agentSlot, agentMailbox);
-      throw error;
-    }
+    });
     this.#workers.set(threadId, handle);
     return handle;
   }

@@ -5,8 +5,9 @@
  * @module
  */
 
-import { type ActorRef, describeError } from "../actor/mod.ts";
+import type { ActorRef } from "../actor/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
+import { couldNotStart } from "./errors.ts";
 import type { Bootstrap } from "./worker/worker_main.ts";
 
 /** A Worker of the system. */
@@ -74,7 +75,7 @@ export function startWorker(
     try {
       launch(handle, boot, events);
     } catch (error) {
-      events.died(handle, `it could not be started: ${describeError(error)}`);
+      events.died(handle, couldNotStart("it", error));
     }
   }, delayMs);
   return handle;

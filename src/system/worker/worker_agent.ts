@@ -5,7 +5,14 @@
  * @module
  */
 
-import { Actor, CellState, handles, portableError, StrategyCache } from "../../actor/mod.ts";
+import {
+  Actor,
+  CellState,
+  handles,
+  messageOf,
+  portableError,
+  StrategyCache,
+} from "../../actor/mod.ts";
 import { decode } from "../../codec/mod.ts";
 import { RingmailError } from "../../errors.ts";
 import { SpawnError } from "../errors.ts";
@@ -99,7 +106,7 @@ export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied | A
         args = start.args === null ? [] : decode(start.args, runtime.courier) as unknown[];
       } catch (error) {
         throw new SpawnError(
-          `cannot read the arguments of ${name} in its Worker: ${(error as Error).message}`,
+          `cannot read the arguments of ${name} in its Worker: ${messageOf(error)}`,
           { cause: error },
         );
       }
@@ -109,7 +116,7 @@ export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied | A
         started = cell.start(actorClass, makeArgs);
       } catch (error) {
         throw new SpawnError(
-          `${name}'s constructor threw: ${error instanceof Error ? error.message : String(error)}`,
+          `${name}'s constructor threw: ${messageOf(error)}`,
           { cause: error },
         );
       }
@@ -164,7 +171,7 @@ export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied | A
       `${name} failed to start`,
     );
     const spawnError = error instanceof SpawnError ? error : new SpawnError(
-      `cannot start ${name}: ${error instanceof Error ? error.message : String(error)}`,
+      `cannot start ${name}: ${messageOf(error)}`,
       { cause: error },
     );
     runtime.courier.deliver(
@@ -187,7 +194,7 @@ async function loadActorClass(module: string, exportName: string) {
       "that `static readonly module = import.meta.url` is set in the class's own module";
     throw new SpawnError(
       `cannot load the module of ${exportName} (${module}) in its Worker: ` +
-        `${error instanceof Error ? error.message : String(error)}${advice}`,
+        `${messageOf(error)}${advice}`,
       { cause: error },
     );
   }

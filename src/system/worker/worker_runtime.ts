@@ -25,6 +25,7 @@ import type { Asks } from "./asks.ts";
 import { ActorStopped, HandlerFailed, SpawnChild, Unwatch, Watch } from "../control.ts";
 import { describeMessage, SEND_TIMEOUT_WORD, type SystemCourier } from "../../delivery/courier.ts";
 import type { Directory } from "../../delivery/directory.ts";
+import { withClaim } from "../claim.ts";
 import type { MailboxPool } from "../mailbox_pool.ts";
 import { checkActorClass, checkSendTimeout, encodeArguments } from "../spawn_checks.ts";
 
@@ -135,10 +136,6 @@ export class WorkerRuntime implements CellHost {
     }
     // The parent's class says how its children are supervised; a malformed one fails here.
     const strategy = strategyOf(parent.actorClass!);
-    const mailbox = this.pool.acquire({
-      capacity: options.mailboxCapacity ?? this.settings.mailboxCapacity,
-    });
-    mailbox.maxExternal = this.settings.maxMessageBytes;
     // Until the system places the child, its owner says whether it may be placed here: next to
     // an actor of this Worker, or anywhere in this Worker's pool. Senders here must not block
     // on its mailbox then (this thread may be the one to start it); elsewhere, they may.
@@ -146,16 +143,14 @@ export class WorkerRuntime implements CellHost {
     const mayStartHere = near === null
       ? !this.settings.dedicated
       : nearMailbox !== 0 && this.loop.cellOf(nearMailbox) !== undefined;
-    let slot: number;
-    try {
-      slot = this.directory.allocate(mailbox.offset, mayStartHere ? this.courier.threadId : 0);
-    } catch (error) {
-      mailbox.close();
-      this.pool.release(mailbox);
-      throw error;
-    }
+    const { mailbox, slot, generation } = withClaim(
+      this,
+      options.mailboxCapacity ?? this.settings.mailboxCapacity,
+      mayStartHere ? this.courier.threadId : 0,
+      (claim) => claim,
+    );
+    mailbox.maxExternal = this.settings.maxMessageBytes;
     mailbox.setUserWord(SEND_TIMEOUT_WORD, sendTimeout);
-    const generation = this.directory.generation(slot);
     const child = this.ref(slot, generation);
     this.courier.deliver(
       this.guardian,

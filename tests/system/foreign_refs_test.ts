@@ -1,0 +1,25 @@
+/**
+ * A ref of another actor system names none of this system's actors, even when its slot and
+ * generation match one of them (two systems number their actors alike).
+ */
+import assert from "node:assert/strict";
+import { ActorDeadError } from "../../errors.ts";
+import { terminateWorkerOf } from "../../src/system/internal.ts";
+import { Echo } from "../_actors/basic.ts";
+import { testSystem } from "../_system.ts";
+
+Deno.test("foreign refs: near, terminateWorkerOf, kill and started ignore another system's ref", async () => {
+  await using a = testSystem();
+  await using b = testSystem();
+  const ours = b.system.spawn(Echo);
+  const theirs = a.system.spawn(Echo);
+  await Promise.all([a.system.started(theirs), b.system.started(ours)]);
+  assert.deepEqual([theirs.slot, theirs.generation], [ours.slot, ours.generation]);
+
+  assert.throws(() => b.system.spawnWith(Echo, { near: theirs }), ActorDeadError);
+  assert.equal(terminateWorkerOf(b.system, theirs), false);
+  assert.equal(b.system.kill(theirs), false);
+  await assert.rejects(b.system.started(theirs), ActorDeadError);
+  // B's own actor was not touched.
+  assert.equal(await b.bridge.call(ours, "still here", { timeout: 5000 }), "still here");
+});
