@@ -278,12 +278,11 @@ export class Bridge implements Disposable {
    * @returns the timer, to cancel it.
    * @throws {RangeError} for a negative or non-finite delay.
    * @throws {CodecError} when the message cannot be sent.
+   * @throws {SystemClosedError} when the Bridge is closed.
    */
   sendAfter<M>(delayMs: number, target: ActorRef<M>, message: NoInfer<M>): Timer {
     checkDelay("a delay", delayMs, false);
-    return this.#own(
-      this.#host.timers.sendLater(target as ActorRef<unknown>, message, null, delayMs, 0),
-    );
+    return this.#sendLater(target as ActorRef<unknown>, message, delayMs, 0);
   }
 
   /**
@@ -292,6 +291,7 @@ export class Bridge implements Disposable {
    * @returns the timer, to cancel it.
    * @throws {RangeError} for an interval that is not a positive finite number.
    * @throws {CodecError} when the message cannot be sent.
+   * @throws {SystemClosedError} when the Bridge is closed.
    */
   sendEvery<M>(
     intervalMs: number,
@@ -301,13 +301,13 @@ export class Bridge implements Disposable {
   ): Timer {
     checkDelay("an interval", intervalMs, true);
     const initial = checkDelay("an initial delay", options.initialDelay ?? intervalMs, false);
-    return this.#own(
-      this.#host.timers.sendLater(target as ActorRef<unknown>, message, null, initial, intervalMs),
-    );
+    return this.#sendLater(target as ActorRef<unknown>, message, initial, intervalMs);
   }
 
-  #own(timer: LoopTimer): Timer {
+  /** Sets a timer the Bridge owns (a closed Bridge sets none: nothing would cancel it). */
+  #sendLater(target: ActorRef<unknown>, message: unknown, delay: number, interval: number): Timer {
     if (this.#closed) throw new SystemClosedError("cannot set a timer: the Bridge is closed");
+    const timer = this.#host.timers.sendLater(target, message, null, delay, interval);
     this.#timers.add(timer);
     timer.onDone = (done) => this.#timers.delete(done);
     return timer;
