@@ -320,6 +320,7 @@ export class Bridge implements Disposable {
     for (const timer of [...this.#timers]) timer.cancel();
     this.#calls.failAll("the Bridge was closed");
     this.#endWaits.close();
+    // Last: replies it reads while closing find their calls settled, and become dead letters.
     this.#replies.close();
   }
 
