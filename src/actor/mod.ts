@@ -61,4 +61,10 @@ export {
   type SupervisionStrategy,
   Supervisor,
 } from "./supervision.ts";
-export { type LoopTimer, LoopTimers, type RepeatOptions, type Timer } from "./timers.ts";
+export {
+  checkDelay,
+  type LoopTimer,
+  LoopTimers,
+  type RepeatOptions,
+  type Timer,
+} from "./timers.ts";

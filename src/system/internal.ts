@@ -15,6 +15,9 @@ import type { MailboxPool } from "./mailbox_pool.ts";
 import type { LossListener } from "./registry.ts";
 import type { SystemParts } from "./system_parts.ts";
 
+/** The system whose internals these are, for its Bridges' constructors. */
+export type { ActorSystem } from "./actor_system.ts";
+
 /** The key of a system's internals (see {@link SystemInternals}). */
 export const INTERNALS: unique symbol = Symbol("ringmail.internals");
 

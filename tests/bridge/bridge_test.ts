@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { Bridge } from "../../mod.ts";
-import { CallTimeoutError } from "../../errors.ts";
+import { CallTimeoutError, SystemClosedError } from "../../errors.ts";
 import { Echo } from "../_actors/basic.ts";
-import { SlowReplier } from "../_actors/behaviours.ts";
-import { testSystem } from "../_system.ts";
+import { Recorder, SlowReplier } from "../_actors/behaviours.ts";
+import { eventually, testSystem } from "../_system.ts";
 
 Deno.test("bridge: a reply meant for a closed Bridge never answers a new Bridge's call", async () => {
   await using t = testSystem();
@@ -73,3 +73,20 @@ Deno.test("bridge: multiCall results say which request they answer, also for man
 });
 
 const LONG_CALL = { timeout: 20_000 };
+
+Deno.test("bridge: a closed Bridge refuses a timer, and the message is never sent", async () => {
+  await using t = testSystem();
+  const recorder = t.system.spawn(Recorder);
+  const closed = new Bridge(t.system);
+  closed.close();
+  assert.throws(() => closed.sendAfter(0, recorder, "leaked"), SystemClosedError);
+  assert.throws(() => closed.sendEvery(1, recorder, "leaked"), SystemClosedError);
+  // Timers of one loop due at the same time fire in the order they were set: a leaked one first.
+  t.bridge.sendAfter(0, recorder, "marker");
+  let seen: [unknown, unknown][] = [];
+  await eventually(async () => {
+    seen = await t.bridge.call(recorder, "dump", LONG_CALL) as [unknown, unknown][];
+    return seen.length > 0;
+  }, "the marker recorded");
+  assert.deepEqual(seen.map(([message]) => message), ["marker"]);
+});

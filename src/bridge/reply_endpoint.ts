@@ -1,0 +1,202 @@
+/**
+ * The Bridge's own address: a mailbox and a slot, like an actor's. Requests go out with its ref as
+ * sender, carrying the call's tag; replies come back into its mailbox, where the pump reads them
+ * (without blocking the event loop) and settles their calls. It also watches for what settles a
+ * call without a reply: an actor's end, a thread's death. Closing frees the slot and the mailbox
+ * once the pump has stopped.
+ *
+ * @module
+ */
+
+import { ActorRef } from "../actor/mod.ts";
+import { Reader } from "../codec/mod.ts";
+import { Envelope, type SenderCache, SlotState, Undeliverable } from "../delivery/mod.ts";
+import { type Mailbox, SpinPolicy } from "../ring/mod.ts";
+import type { BridgeHost } from "../system/internal.ts";
+import type { PendingCall, PendingCalls } from "./pending_calls.ts";
+
+const BRIDGE_MAILBOX_BYTES = 1 << 16;
+
+/** Where a Bridge's replies come in. */
+export class ReplyEndpoint {
+  readonly #host: BridgeHost;
+  readonly #calls: PendingCalls;
+  readonly #mailbox: Mailbox;
+  readonly #slot: number;
+  readonly #generation: number;
+  readonly #spin = new SpinPolicy({ maxSpins: 2000 });
+  readonly #reader = new Reader();
+  readonly #envelope = new Envelope();
+  readonly #senders: SenderCache = { lastSender: null };
+  readonly #unwatch: () => void;
+  #pumping = false;
+  /** Aborted when the last pending call settles, so the pump stops waiting. */
+  #idle: AbortController | null = null;
+  #closed = false;
+  readonly #hasRecord = (): boolean => this.#mailbox.hasRecord();
+  readonly #pumpFailed = (error: unknown): void => {
+    // Only a bug can get here (the pump reports what it reads): settle every call rather than
+    // leave them waiting, and say why.
+    console.error("ringmail: a Bridge stopped reading replies:", error);
+    this.#calls.failAll(`the Bridge failed: ${error}`);
+  };
+
+  /** Opens a mailbox and a slot in `host`'s system for the replies to `calls`. */
+  constructor(host: BridgeHost, calls: PendingCalls) {
+    this.#host = host;
+    this.#calls = calls;
+    this.#mailbox = host.pool.acquire({ capacity: BRIDGE_MAILBOX_BYTES });
+    try {
+      this.#slot = host.directory.allocate(this.#mailbox.offset, host.courier.threadId);
+    } catch (error) {
+      this.#mailbox.close();
+      host.pool.release(this.#mailbox);
+      throw error;
+    }
+    this.#mailbox.bindReceiver(host.doorbell);
+    this.#generation = host.directory.generation(this.#slot);
+    host.directory.setState(this.#slot, SlotState.Running);
+    const unwatchLosses = host.watchLosses((slot, generation, reason) =>
+      this.#actorGone(slot, generation, reason)
+    );
+    // A thread that died may have held up a reply in this mailbox: read past it now.
+    const unwatchDeaths = host.watchThreadDeaths(() => this.readReplies());
+    this.#unwatch = () => {
+      unwatchLosses();
+      unwatchDeaths();
+    };
+  }
+
+  /**
+   * Sends `request` for `call` (its sender this endpoint, tagged with the call's tag; its
+   * deadline the call's timeout), then reads replies until no call is pending.
+   */
+  send(call: PendingCall, request: unknown): void {
+    try {
+      // A target that is gone is a dead letter: the courier answers Undeliverable at once.
+      this.#host.courier.deliver(
+        call.target,
+        request,
+        this.#ref(call.tag),
+        call.timeout === Infinity ? 0 : Date.now() + call.timeout,
+      );
+    } catch (error) {
+      this.#calls.settle(call, false, error);
+      return;
+    }
+    this.#pump().catch(this.#pumpFailed);
+  }
+
+  /** No call is pending any more: the pump stops waiting for a reply. */
+  stopWaiting(): void {
+    this.#idle?.abort();
+  }
+
+  /** Settles the calls whose replies are in the mailbox. */
+  readReplies(): void {
+    const mailbox = this.#mailbox;
+    const courier = this.#host.courier;
+    const calls = this.#calls;
+    for (let length = mailbox.read(); length >= 0; length = mailbox.read()) {
+      const reader = this.#reader.reset(
+        mailbox.bytes,
+        mailbox.recordStart,
+        mailbox.recordStart + length,
+        courier,
+      );
+      let message: unknown;
+      let tag = 0;
+      try {
+        this.#envelope.read(reader, courier, this.#senders);
+        tag = this.#envelope.targetTag;
+        message = reader.value();
+        reader.expectEnd();
+      } catch (error) {
+        mailbox.release();
+        const call = calls.get(this.#isMine() ? tag : 0);
+        if (call !== undefined) {
+          const reason = `its reply could not be decoded: ${(error as Error).message}`;
+          calls.fail(call, "undecodable", reason, error);
+        }
+        continue;
+      }
+      mailbox.release();
+      const call = calls.get(this.#isMine() ? tag : 0);
+      if (call === undefined) {
+        // A late Undeliverable is news of a dead letter already counted: nothing more to say.
+        if (message instanceof Undeliverable) continue;
+        if (this.#isMine()) {
+          const reason = "it answers a call that had already settled (timed out, or aborted)";
+          courier.deadLetter(this.#ref(tag), this.#envelope.sender, message, "unanswered", reason);
+        } else {
+          const reason = "it was sent to an earlier owner of this Bridge's mailbox";
+          courier.deadLetter(this.#ref(tag), this.#envelope.sender, message, "stale", reason);
+        }
+      } else if (message instanceof Undeliverable) {
+        calls.fail(call, message.kind, message.reason);
+      } else {
+        calls.settle(call, true, message);
+      }
+    }
+  }
+
+  /**
+   * Stops watching, marks the slot dead and closes the mailbox; the slot and mailbox are freed
+   * now, or when the pump stops. Settle the pending calls first: a reply read after that is a
+   * dead letter.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#unwatch();
+    this.#host.directory.setState(this.#slot, SlotState.Dead);
+    this.#mailbox.close();
+    if (!this.#pumping) this.#recycle();
+  }
+
+  #ref(tag: number): ActorRef<unknown> {
+    return new ActorRef(this.#slot, this.#generation, tag, this.#host.courier);
+  }
+
+  /** Reads the replies while calls are pending; waits without blocking the event loop. */
+  async #pump(): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      while (this.#calls.size > 0) {
+        this.readReplies();
+        if (this.#calls.size === 0) break;
+        if (this.#spin.spin(this.#hasRecord)) continue;
+        this.#idle = new AbortController();
+        await this.#mailbox.waitForRecordAsync({ signal: this.#idle.signal });
+        this.#idle = null;
+      }
+    } finally {
+      this.#pumping = false;
+      if (this.#closed) this.#recycle();
+    }
+  }
+
+  /** Whether the envelope just read is for this Bridge, not a previous owner of its mailbox. */
+  #isMine(): boolean {
+    const envelope = this.#envelope;
+    return envelope.targetSlot === this.#slot && envelope.targetGeneration === this.#generation;
+  }
+
+  /** An actor is gone: its replies already sent are read first, then its other calls settle. */
+  #actorGone(slot: number, generation: number, reason: string): void {
+    if (!this.#calls.waitsOn(slot)) return;
+    // Replies that came before the end settle their calls first.
+    this.readReplies();
+    this.#calls.actorGone(slot, generation, reason);
+  }
+
+  #recycle(): void {
+    // Replies that came after their calls settled are dead letters, as they would be if read.
+    this.readReplies();
+    while (this.#mailbox.read() >= 0) this.#mailbox.release();
+    this.#mailbox.unbind();
+    this.#host.pool.release(this.#mailbox);
+    this.#host.directory.free(this.#slot);
+  }
+}
