@@ -35,6 +35,13 @@ export interface ChildOptions {
   mailboxCapacity?: number;
   /** Milliseconds a send to the child waits for room before it fails. Default: the system's. */
   sendTimeout?: number;
+  /**
+   * What a send does when the child's mailbox is full: `"wait"` (the default) waits for room
+   * up to the send timeout, then fails; `"drop"` makes the message a dead letter (kind
+   * `"mailbox-full"`) at once, and the sender never waits — for actors where only the latest
+   * messages matter. The runtime's own messages (a Stop, a Terminated) always wait.
+   */
+  whenFull?: "wait" | "drop";
 }
 
 /** Options of {@link ActorContext.become}. */

@@ -8,9 +8,8 @@
  * @module
  */
 
-import { ActorRef } from "../actor/mod.ts";
-import { Reader } from "../codec/mod.ts";
-import { Envelope, type SenderCache, SlotState, Undeliverable } from "../delivery/mod.ts";
+import { ActorRef, messageOf } from "../actor/mod.ts";
+import { Inbox, type SenderCache, SlotState, Undeliverable } from "../delivery/mod.ts";
 import { type Mailbox, SpinPolicy } from "../ring/mod.ts";
 import type { BridgeHost } from "../system/internal.ts";
 import type { PendingCall, PendingCalls } from "./pending_calls.ts";
@@ -25,8 +24,7 @@ export class ReplyEndpoint {
   readonly #slot: number;
   readonly #generation: number;
   readonly #spin = new SpinPolicy({ maxSpins: 2000 });
-  readonly #reader = new Reader();
-  readonly #envelope = new Envelope();
+  readonly #inbox: Inbox;
   readonly #senders: SenderCache = { lastSender: null };
   readonly #unwatch: () => void;
   #pumping = false;
@@ -45,6 +43,7 @@ export class ReplyEndpoint {
   constructor(host: BridgeHost, calls: PendingCalls) {
     this.#host = host;
     this.#calls = calls;
+    this.#inbox = new Inbox(host.courier);
     this.#mailbox = host.pool.acquire({ capacity: BRIDGE_MAILBOX_BYTES });
     try {
       this.#slot = host.directory.allocate(this.#mailbox.offset, host.courier.threadId);
@@ -95,42 +94,31 @@ export class ReplyEndpoint {
   /** Settles the calls whose replies are in the mailbox. */
   readReplies(): void {
     const mailbox = this.#mailbox;
-    const courier = this.#host.courier;
     const calls = this.#calls;
+    const inbox = this.#inbox;
     for (let length = mailbox.read(); length >= 0; length = mailbox.read()) {
-      const reader = this.#reader.reset(
-        mailbox.bytes,
-        mailbox.recordStart,
-        mailbox.recordStart + length,
-        courier,
-      );
-      let message: unknown;
-      let tag = 0;
-      try {
-        this.#envelope.read(reader, courier, this.#senders);
-        tag = this.#envelope.targetTag;
-        message = reader.value();
-        reader.expectEnd();
-      } catch (error) {
-        mailbox.release();
-        const call = calls.get(this.#isMine() ? tag : 0);
+      const decoded = inbox.read(mailbox, length, this.#senders);
+      const message = inbox.message;
+      inbox.message = undefined;
+      const mine = inbox.isFor(this.#slot, this.#generation);
+      const tag = inbox.envelope.targetTag;
+      const call = calls.get(mine ? tag : 0);
+      if (!decoded) {
         if (call !== undefined) {
-          const reason = `its reply could not be decoded: ${(error as Error).message}`;
-          calls.fail(call, "undecodable", reason, error);
+          const reason = `its reply could not be decoded: ${messageOf(inbox.error)}`;
+          calls.fail(call, "undecodable", reason, inbox.error);
         }
-        continue;
-      }
-      mailbox.release();
-      const call = calls.get(this.#isMine() ? tag : 0);
-      if (call === undefined) {
+      } else if (call === undefined) {
         // A late Undeliverable is news of a dead letter already counted: nothing more to say.
         if (message instanceof Undeliverable) continue;
-        if (this.#isMine()) {
+        const courier = this.#host.courier;
+        const sender = inbox.envelope.sender;
+        if (mine) {
           const reason = "it answers a call that had already settled (timed out, or aborted)";
-          courier.deadLetter(this.#ref(tag), this.#envelope.sender, message, "unanswered", reason);
+          courier.deadLetter(this.#ref(tag), sender, message, "unanswered", reason);
         } else {
           const reason = "it was sent to an earlier owner of this Bridge's mailbox";
-          courier.deadLetter(this.#ref(tag), this.#envelope.sender, message, "stale", reason);
+          courier.deadLetter(this.#ref(tag), sender, message, "stale", reason);
         }
       } else if (message instanceof Undeliverable) {
         calls.fail(call, message.kind, message.reason);
@@ -175,12 +163,6 @@ export class ReplyEndpoint {
       this.#pumping = false;
       if (this.#closed) this.#recycle();
     }
-  }
-
-  /** Whether the envelope just read is for this Bridge, not a previous owner of its mailbox. */
-  #isMine(): boolean {
-    const envelope = this.#envelope;
-    return envelope.targetSlot === this.#slot && envelope.targetGeneration === this.#generation;
   }
 
   /** An actor is gone: its replies already sent are read first, then its other calls settle. */

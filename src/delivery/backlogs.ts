@@ -82,6 +82,8 @@ export interface BacklogOwner {
    * BACKLOG_HELD), not its own to dead-letter.
    */
   readonly abandoned: (() => boolean) | null;
+  /** Where the records go once there is room. */
+  readonly transport: Transport<Mailbox>;
 }
 
 /** One thread's backlogs, by mailbox offset. */
@@ -95,11 +97,7 @@ export class Backlogs {
   /**
    * @param counted whether backlogs keep their length in their mailbox's held count (Workers).
    */
-  constructor(
-    readonly owner: BacklogOwner,
-    readonly transport: Transport<Mailbox>,
-    readonly counted: boolean,
-  ) {}
+  constructor(readonly owner: BacklogOwner, readonly counted: boolean) {}
 
   /** How many mailboxes have messages waiting. */
   get size(): number {
@@ -162,7 +160,7 @@ export class Backlogs {
       while (entries.length > 0) {
         const next = entries.peek()!;
         try {
-          if (!this.transport.offerBytes(mailbox, next.bytes)) break;
+          if (!this.owner.transport.offerBytes(mailbox, next.bytes)) break;
         } catch (error) {
           // Closed because the system gave this Worker up: it counts what is held.
           if (error instanceof MailboxClosedError && this.owner.abandoned?.()) return;
@@ -226,7 +224,11 @@ export class Backlogs {
     while (entries.length > 0) {
       const next = entries.peek()!;
       const timeout = this.#holding ? Infinity : next.expires - performance.now();
-      const inFlight = backlog.inFlight = this.transport.sendLater(mailbox, next.bytes, timeout)
+      const inFlight = backlog.inFlight = this.owner.transport.sendLater(
+        mailbox,
+        next.bytes,
+        timeout,
+      )
         .then(
           () => null,
           (error: unknown) => error ?? new Error("the send failed"),

@@ -29,7 +29,7 @@ import {
   MailboxClosedError,
   MailboxFullError,
 } from "../ring/mod.ts";
-import { type Backlog, Backlogs, fullReason, type Waiting } from "./backlogs.ts";
+import { type Backlog, Backlogs, type Waiting } from "./backlogs.ts";
 import type { Directory } from "./directory.ts";
 import { writeEnvelope } from "./envelope.ts";
 import { Inbox } from "./inbox.ts";
@@ -96,8 +96,8 @@ export class SystemCourier implements Courier {
    * then the system's to count (see BACKLOG_HELD), not its own to dead-letter.
    */
   abandoned: (() => boolean) | null = null;
-  /** Where records that leave this thread go (see Transport). */
-  readonly transport: Transport<Mailbox>;
+  /** Where records that leave this thread go (see Transport and {@link useTransport}). */
+  transport: Transport<Mailbox>;
   /** Who is told of each send and dead letter (see Probe). */
   readonly probe: Probe;
   readonly #blocking: boolean;
@@ -134,12 +134,22 @@ export class SystemCourier implements Courier {
     this.handles = new MailboxHandles(options.arena, options.threadId, options.maxMessageBytes);
     this.transport = options.transport ?? new SharedMemoryTransport();
     this.probe = options.probe ?? NO_PROBE;
-    this.#backlogs = new Backlogs(this, this.transport, options.blocking);
+    this.#backlogs = new Backlogs(this, options.blocking);
     this.#inbox = new Inbox(this);
   }
 
   describe(target: ActorRef<unknown>): string {
     return this.#describe(target.slot, target.generation) ?? "actor";
+  }
+
+  /**
+   * Sends what leaves this thread through `transport` from now on; returns the one it replaces
+   * (a transport that wraps another passes its calls on to it).
+   */
+  useTransport(transport: Transport<Mailbox>): Transport<Mailbox> {
+    const replaced = this.transport;
+    this.transport = transport;
+    return replaced;
   }
 
   /** This thread's handle on the mailbox whose header is at `offset` (see MailboxHandles). */
@@ -361,7 +371,10 @@ export class SystemCourier implements Courier {
 
   /** A message its policy dropped for lack of room. */
   #dropFull(target: ActorRef<unknown>, sender: ActorRef<unknown> | null, message: unknown): void {
-    this.deadLetter(target, sender, message, "mailbox-full", fullReason(this.describe(target)));
+    const name = this.describe(target);
+    const reason = `the mailbox of ${name} was full, and ${name} drops what does not fit ` +
+      `(whenFull: "drop")`;
+    this.deadLetter(target, sender, message, "mailbox-full", reason);
   }
 
   /** Whether messages to this thread's own mailboxes wait for room (see {@link flushLocal}). */

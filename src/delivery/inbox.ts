@@ -16,7 +16,7 @@
  */
 
 import { Reader } from "../codec/mod.ts";
-import { ActorRef, type DeadLetterKind } from "../actor/mod.ts";
+import { ActorRef, type DeadLetterKind, messageOf } from "../actor/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
 import type { SystemCourier } from "./courier.ts";
 import { Envelope, type SenderCache } from "./envelope.ts";
@@ -135,7 +135,7 @@ export class Inbox {
       this.envelope.sender,
       undefined,
       "undecodable",
-      `it could not be decoded: ${describeFailure(this.error)}`,
+      `it could not be decoded: ${messageOf(this.error)}`,
     );
   }
 
@@ -162,9 +162,4 @@ export class Inbox {
     );
     return true;
   }
-}
-
-/** What went wrong, in words: an error's message, or the thrown value itself. */
-function describeFailure(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

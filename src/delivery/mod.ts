@@ -28,7 +28,7 @@ export {
   DELIVERY_POLICIES,
   type DeliveryPolicy,
   POLICY_WORD,
-  setPolicy,
+  policyIndex,
   type WhenFull,
 } from "./policy.ts";
 export { SharedMemoryTransport } from "./shared_memory/transport.ts";

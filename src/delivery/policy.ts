@@ -106,14 +106,16 @@ export function policyOf(mailbox: Mailbox): DeliveryPolicy {
 }
 
 /**
- * Sets the policy of a new mailbox, before its ref is handed out.
+ * The index of the policy users call `name` (undefined: the default), to keep in a mailbox's
+ * {@link POLICY_WORD}. Check it before claiming anything.
  * @throws {RangeError} for a name no policy has.
  */
-export function setPolicy(mailbox: Mailbox, name: WhenFull): void {
+export function policyIndex(name: string | undefined): number {
+  if (name === undefined) return 0;
   const index = DELIVERY_POLICIES.findIndex((policy) => policy.name === name);
   if (index < 0) {
     const names = DELIVERY_POLICIES.map((policy) => `"${policy.name}"`).join(" or ");
     throw new RangeError(`whenFull must be ${names}, got ${JSON.stringify(name)}`);
   }
-  mailbox.setUserWord(POLICY_WORD, index);
+  return index;
 }

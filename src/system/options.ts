@@ -115,6 +115,13 @@ export interface SpawnOptions {
   mailboxCapacity?: number;
   /** Milliseconds a send to this actor waits for room before it fails. Default: the system's. */
   sendTimeout?: number;
+  /**
+   * What a send does when this actor's mailbox is full: `"wait"` (the default) waits for room
+   * up to the send timeout, then fails; `"drop"` makes the message a dead letter (kind
+   * `"mailbox-full"`) at once, and the sender never waits — for actors where only the latest
+   * messages matter. The runtime's own messages (a Stop, a Terminated) always wait.
+   */
+  whenFull?: "wait" | "drop";
 }
 
 /** Options of `ActorSystem.shutdown`. */

@@ -8,7 +8,7 @@
  */
 
 import { type ActorClass, ActorRef, ChildGone } from "../actor/mod.ts";
-import { SEND_TIMEOUT_WORD } from "../delivery/courier.ts";
+import { POLICY_WORD, policyIndex, SEND_TIMEOUT_WORD } from "../delivery/mod.ts";
 import { SlotState } from "../delivery/directory.ts";
 import { deferred } from "../util/deferred.ts";
 import type { ActorPool } from "./actor_pool.ts";
@@ -59,6 +59,7 @@ export class Spawner {
     const name = options.name ?? actorClass.name;
     const encodedArgs = encodeArguments(name, args, courier);
     const sendTimeout = checkSendTimeout(options.sendTimeout ?? 0);
+    const policy = policyIndex(options.whenFull);
     const capacity = options.mailboxCapacity ?? options.pool?.mailboxCapacity ??
       settings.mailboxCapacity;
     const [{ mailbox, slot, generation }, [worker, placement]] = this.withClaim(
@@ -68,6 +69,7 @@ export class Spawner {
     );
     // A fresh or reopened mailbox's words are 0: the system's default.
     if (sendTimeout !== 0) mailbox.setUserWord(SEND_TIMEOUT_WORD, sendTimeout);
+    if (policy !== 0) mailbox.setUserWord(POLICY_WORD, policy);
     const record = newRecord({
       slot,
       generation,

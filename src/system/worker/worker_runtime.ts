@@ -23,7 +23,13 @@ import type { ReceiveLoop } from "../../delivery/mod.ts";
 import type { Arena, Mailbox } from "../../ring/mod.ts";
 import type { Asks } from "./asks.ts";
 import { ActorStopped, HandlerFailed, SpawnChild, Unwatch, Watch } from "../control.ts";
-import { describeMessage, SEND_TIMEOUT_WORD, type SystemCourier } from "../../delivery/courier.ts";
+import {
+  describeMessage,
+  POLICY_WORD,
+  policyIndex,
+  SEND_TIMEOUT_WORD,
+  type SystemCourier,
+} from "../../delivery/mod.ts";
 import type { Directory } from "../../delivery/directory.ts";
 import { withClaim } from "../claim.ts";
 import type { MailboxPool } from "../mailbox_pool.ts";
@@ -130,6 +136,7 @@ export class WorkerRuntime implements CellHost {
     const name = options.name ?? actorClass.name;
     const encodedArgs = encodeArguments(name, args, this.courier);
     const sendTimeout = checkSendTimeout(options.sendTimeout ?? 0);
+    const policy = policyIndex(options.whenFull);
     const near = options.near ?? null;
     if (near !== null && !(near instanceof ActorRef && near.courier === this.courier)) {
       throw new TypeError(`near must be a ref of this actor system, got ${near}`);
@@ -151,6 +158,7 @@ export class WorkerRuntime implements CellHost {
     );
     mailbox.maxExternal = this.settings.maxMessageBytes;
     mailbox.setUserWord(SEND_TIMEOUT_WORD, sendTimeout);
+    mailbox.setUserWord(POLICY_WORD, policy);
     const child = this.ref(slot, generation);
     this.courier.deliver(
       this.guardian,

@@ -1,0 +1,87 @@
+/**
+ * The inbox's rules, without a Worker: records written into a mailbox as another thread would,
+ * read back through one Inbox.
+ */
+import assert from "node:assert/strict";
+import { ActorRef } from "../../mod.ts";
+import { Writer } from "../../src/codec/mod.ts";
+import { Inbox, writeEnvelope } from "../../src/delivery/mod.ts";
+import type { Mailbox } from "../../src/ring/mod.ts";
+import { oneThread } from "./_one_thread.ts";
+
+/** Writes a record for `target` with `message` (or raw `body` bytes) into `into`. */
+function write(
+  into: Mailbox,
+  courier: ReturnType<typeof oneThread>["courier"],
+  target: ActorRef<unknown>,
+  message: unknown,
+  deadline = 0,
+  body?: Uint8Array,
+): void {
+  const writer = new Writer(64).reset(courier);
+  writeEnvelope(writer, target, null, deadline);
+  if (body === undefined) writer.value(message);
+  else writer.raw(body);
+  assert.ok(into.trySend(writer.toBytes()));
+}
+
+Deno.test("inbox: a good record is taken; stale, late and undecodable ones become dead letters", async () => {
+  const t = oneThread();
+  try {
+    const { mailbox, ref } = t.mailbox();
+    const other = t.other(mailbox);
+    const earlier = new ActorRef(ref.slot, ref.generation + 1, 0, t.courier);
+    write(other, t.courier, ref, "good");
+    write(other, t.courier, earlier, "for an earlier actor");
+    write(other, t.courier, ref, "too late", Date.now() - 1000);
+    write(other, t.courier, ref, undefined, 0, new Uint8Array([0xff, 0xff, 0xff]));
+    write(other, t.courier, ref, "in time", Date.now() + 60_000);
+    mailbox.bindReceiver(t.loop.doorbell);
+
+    const inbox = new Inbox(t.courier);
+    const taken: unknown[] = [];
+    const senders = { lastSender: null };
+    for (let length = mailbox.read(); length >= 0; length = mailbox.read()) {
+      const decoded = inbox.read(mailbox, length, senders);
+      if (inbox.admit(decoded, ref, "Target")) taken.push(inbox.message);
+    }
+    assert.deepEqual(taken, ["good", "in time"]);
+    assert.deepEqual(t.lost.map((l) => l.kind), ["stale", "deadline", "undecodable"]);
+    assert.equal(t.lost[0].message, "for an earlier actor");
+    assert.equal(t.lost[0].target.generation, ref.generation + 1, "the stale ref it named");
+    assert.match(t.lost[1].reason, /deadline passed \d+ ms before Target could handle it/);
+    assert.equal(t.lost[2].message, undefined);
+    assert.match(t.lost[2].reason, /could not be decoded/);
+    assert.equal(t.directory.deadLetters, 3, "each counted once");
+  } finally {
+    await t.end();
+  }
+});
+
+Deno.test("inbox: a closed mailbox's records drain as dead letters, some left out on request", async () => {
+  const t = oneThread();
+  try {
+    const { mailbox, ref } = t.mailbox();
+    const other = t.other(mailbox);
+    for (const message of ["a", "skip", "b"]) write(other, t.courier, ref, message);
+    write(other, t.courier, ref, undefined, 0, new Uint8Array([0xff]));
+    mailbox.bindReceiver(t.loop.doorbell);
+    mailbox.close();
+    const drained = new Inbox(t.courier).drain(
+      mailbox,
+      ref,
+      "stopped",
+      "it stopped",
+      { lastSender: null },
+      (message) => message === "skip",
+    );
+    assert.equal(drained, 3);
+    assert.deepEqual(t.lost.map((l) => [l.message, l.kind]), [
+      ["a", "stopped"],
+      ["b", "stopped"],
+      [undefined, "stopped"],
+    ]);
+  } finally {
+    await t.end();
+  }
+});
