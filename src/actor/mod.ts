@@ -16,7 +16,15 @@ export {
   type MessagesOf,
   type Received,
 } from "./actor.ts";
-export { Activity, ActorCell, type CellHost, CellState, type Supervision } from "./actor_cell.ts";
+export { ActorCell } from "./actor_cell.ts";
+export {
+  Activity,
+  type CellHost,
+  type CellLoop,
+  CellState,
+  isEnding,
+  type Supervision,
+} from "./cell_host.ts";
 export {
   ActorNotStartedError,
   ActorRef,
