@@ -10,6 +10,7 @@
  */
 
 import type { ActorRef } from "./actor_ref.ts";
+import { isAsyncFunction } from "./async_actor.ts";
 import { ActorDefinitionError } from "./errors.ts";
 import { OtherMessage, Stop } from "./messages.ts";
 
@@ -154,7 +155,6 @@ export interface ResolvedHandler {
   readonly isAsync: boolean;
 }
 
-const AsyncFunction = (async () => {}).constructor;
 /** A type no message has: what the lookup cache starts with. */
 const NO_TYPE = Symbol("no type");
 
@@ -217,7 +217,7 @@ export class HandlerTable {
 
   #handler(key: string | symbol): ResolvedHandler {
     const method = this.#prototype[key] as ResolvedHandler["method"];
-    return { key, method, isAsync: method instanceof AsyncFunction };
+    return { key, method, isAsync: isAsyncFunction(method) };
   }
 
   #resolve(type: unknown): string | symbol | null {

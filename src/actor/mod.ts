@@ -16,15 +16,16 @@ export {
   type MessagesOf,
   type Received,
 } from "./actor.ts";
+export { ActorCell } from "./actor_cell.ts";
 export {
   Activity,
-  ActorCell,
   type CellHost,
   type CellLoop,
   CellState,
+  isEnding,
   type LocalQueue,
   type Supervision,
-} from "./actor_cell.ts";
+} from "./cell_host.ts";
 export {
   ActorNotStartedError,
   ActorRef,

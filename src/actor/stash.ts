@@ -7,7 +7,9 @@
  * @module
  */
 
+import type { ActorCell } from "./actor_cell.ts";
 import type { ActorRef } from "./actor_ref.ts";
+import { type CellHost, type CellLoop, isEnding } from "./cell_host.ts";
 import { ActorDefinitionError, StashOverflowError } from "./errors.ts";
 
 /** {@link Stash.current} when no message is in hand: outside any handler. */
@@ -25,9 +27,15 @@ export class Stash {
   currentSender: ActorRef<unknown> | null = null;
   /** Stashed (message, sender) pairs, flat, oldest first. */
   #entries: unknown[] = [];
+  readonly #owner: ActorCell;
+  readonly #loop: CellLoop;
+  readonly #host: CellHost;
 
-  constructor(capacity: number) {
+  constructor(capacity: number, owner: ActorCell, loop: CellLoop, host: CellHost) {
     this.capacity = capacity;
+    this.#owner = owner;
+    this.#loop = loop;
+    this.#host = host;
   }
 
   /** How many messages are stashed. */
@@ -61,8 +69,44 @@ export class Stash {
     this.current = STASHED;
   }
 
+  /**
+   * `this.context.stash()`: stashes the message in hand, counted with the owner's local mail (a
+   * stashed message dies with the thread, like local mail).
+   * @throws as {@link stashCurrent}.
+   */
+  stash(): void {
+    const owner = this.#owner;
+    this.stashCurrent(owner.name);
+    this.#loop.setStashed(owner, this.length);
+    // Stopping already (stashed by an async handler's tail): it will never be unstashed.
+    if (isEnding(owner.state)) this.drop();
+  }
+
+  /** `this.context.unstashAll()`: puts what is stashed back in front of the owner's mailbox. */
+  unstashAll(): void {
+    // After the actor stopped, they were dead letters already (see drop).
+    if (this.length > 0) this.#loop.unstash(this.#owner, this.#takeAll());
+  }
+
+  /** The owner stops: what the stash holds becomes dead letters, oldest first. */
+  drop(): void {
+    if (this.length === 0) return;
+    const owner = this.#owner;
+    const entries = this.#takeAll();
+    if (owner.local !== null) this.#loop.setStashed(owner, 0);
+    for (let i = 0; i < entries.length; i += 2) {
+      this.#host.deadLetter(
+        owner.self,
+        entries[i + 1] as ActorRef<unknown> | null,
+        entries[i],
+        "stopped",
+        `${owner.name} stopped with it stashed`,
+      );
+    }
+  }
+
   /** Empties the stash: its (message, sender) pairs, flat, oldest first. */
-  takeAll(): unknown[] {
+  #takeAll(): unknown[] {
     const entries = this.#entries;
     this.#entries = [];
     return entries;
@@ -74,7 +118,12 @@ export class Stash {
  * for none.
  * @throws {ActorDefinitionError} when the capacity is not a positive integer.
  */
-export function stashOf(actorClass: object): Stash | null {
+export function stashOf(
+  actorClass: object,
+  owner: ActorCell,
+  loop: CellLoop,
+  host: CellHost,
+): Stash | null {
   const capacity = (actorClass as { stashCapacity?: unknown }).stashCapacity;
   if (capacity === undefined) return null;
   if (!(Number.isSafeInteger(capacity) && (capacity as number) > 0)) {
@@ -83,5 +132,5 @@ export function stashOf(actorClass: object): Stash | null {
         `${String(capacity)}: it must be a positive integer (how many messages it may stash)`,
     );
   }
-  return new Stash(capacity as number);
+  return new Stash(capacity as number, owner, loop, host);
 }

@@ -1,0 +1,56 @@
+/**
+ * What an actor awaits besides its mailbox: the reply to an ask (`this.context.ask`), and a
+ * promise whose outcome it has sent to itself (`this.context.pipeToSelf`).
+ *
+ * @module
+ */
+
+import type { AskOptions } from "./actor.ts";
+import type { ActorCell } from "./actor_cell.ts";
+import type { ActorRef } from "./actor_ref.ts";
+import { Activity, type CellHost, type CellLoop } from "./cell_host.ts";
+
+/** An ask's timeout when none is given, as a Bridge call's. */
+const DEFAULT_ASK_TIMEOUT_MS = 5000;
+
+/** `asker`'s `this.context.ask(target, request, options)`. */
+export function ask(
+  asker: ActorCell,
+  host: CellHost,
+  target: ActorRef<unknown>,
+  request: unknown,
+  options: AskOptions,
+): Promise<never> {
+  const timeout = options.timeout ?? DEFAULT_ASK_TIMEOUT_MS;
+  if (!(timeout > 0)) {
+    return Promise.reject(
+      new RangeError(`ask timeout must be a positive number of ms, got ${options.timeout}`),
+    );
+  }
+  if (host.ask === undefined) {
+    return Promise.reject(new TypeError(`${asker.name} runs where actors cannot ask`));
+  }
+  return host.ask(asker, target, request, timeout) as Promise<never>;
+}
+
+/** `cell`'s `this.context.pipeToSelf(promise, map)`. */
+export function pipeToSelf<T>(
+  cell: ActorCell,
+  loop: CellLoop,
+  host: CellHost,
+  promise: PromiseLike<T>,
+  map: (value: T | undefined, error: unknown) => unknown,
+): void {
+  const self = cell.self;
+  const send = (value: T | undefined, error: unknown) => {
+    let message: unknown;
+    try {
+      message = map(value, error);
+      // From the actor itself, through its mailbox; after it stopped, a dead letter.
+      loop.courier.deliver(self, message, self);
+    } catch (failure) {
+      host.handlerFailed(cell, new Activity("pipeToSelf's map, or sending its message"), failure);
+    }
+  };
+  promise.then((value) => send(value, undefined), (error) => send(undefined, error));
+}

@@ -1,0 +1,188 @@
+/**
+ * `CellContext`: what an actor reaches as `this.context` (the `ActorContext` contract), as the
+ * base of its `ActorCell`. The cell itself (actor_cell.ts) is the runtime's side: life cycle and
+ * the delivery of each message. Here each of the actor's calls is handed to the object of its
+ * concern (Pekko's `actor/dungeon/`), made when the actor first needs it: children.ts,
+ * death_watch.ts, cell_timers.ts (timers and the receive timeout), behavior.ts (`become`),
+ * stash.ts, asking.ts.
+ *
+ * @module
+ */
+
+import type {
+  ActorClass,
+  ActorContext,
+  AskOptions,
+  BecomeOptions,
+  ChildOptions,
+  Received,
+} from "./actor.ts";
+import type { ActorCell } from "./actor_cell.ts";
+import type { ActorRef } from "./actor_ref.ts";
+import { ask, pipeToSelf } from "./asking.ts";
+import { type Behavior, Behaviors } from "./behavior.ts";
+import { type CellHost, type CellLoop, type CellState, isEnding } from "./cell_host.ts";
+import { CellTimers, type ReceiveTimeoutWatch } from "./cell_timers.ts";
+import { Children } from "./children.ts";
+import { DeathWatch } from "./death_watch.ts";
+import type { Stash } from "./stash.ts";
+import type { RepeatOptions, Timer } from "./timers.ts";
+
+/** The base of {@link ActorCell}: the actor's side of it. */
+export abstract class CellContext implements ActorContext {
+  readonly self: ActorRef<unknown>;
+  readonly name: string;
+  readonly parent: ActorRef<unknown> | null;
+  /** Where the cell is in its life (see CellState). */
+  abstract state: CellState;
+  protected readonly host: CellHost;
+  protected readonly loop: CellLoop;
+  // Read by the cell for each message: fields of their own, not behind their concern's object.
+  /** The current behaviour, which takes the handlers' messages; null: the handlers. */
+  protected behavior: Behavior | null = null;
+  /** Only for a class with `static readonly stashCapacity` (see Stash). */
+  protected stashed: Stash | null = null;
+  /** On while a receive timeout is set: each message but a `ReceiveTimeout` notes the time. */
+  protected receiveTimeoutWatch: ReceiveTimeoutWatch | null = null;
+  /** Children not yet gone; made on first spawn. */
+  protected childSet: Children | null = null;
+  /** What this actor watches; made on first watch. */
+  protected deathWatch: DeathWatch | null = null;
+  #timers: CellTimers | null = null;
+  #behaviors: Behaviors | null = null;
+
+  constructor(
+    self: ActorRef<unknown>,
+    name: string,
+    parent: ActorRef<unknown> | null,
+    host: CellHost,
+    loop: CellLoop,
+  ) {
+    this.self = self;
+    this.name = name;
+    this.parent = parent;
+    this.host = host;
+    this.loop = loop;
+  }
+
+  /** This context is its cell's (ActorCell is the one subclass): the host and loop want that. */
+  get #cell(): ActorCell {
+    return this as unknown as ActorCell;
+  }
+
+  get children(): readonly ActorRef<unknown>[] {
+    return this.childSet === null ? [] : this.childSet.list();
+  }
+
+  abstract stop(): void;
+
+  /** Blocking receive for the actor's own use, from inside a handler. */
+  receive(timeoutMs: number): Received | null {
+    return this.loop.receiveFor(this.#cell, timeoutMs);
+  }
+
+  ask(target: ActorRef<unknown>, request: unknown, options: AskOptions = {}): Promise<never> {
+    return ask(this.#cell, this.host, target, request, options);
+  }
+
+  pipeToSelf<T>(
+    promise: PromiseLike<T>,
+    map: (value: T | undefined, error: unknown) => unknown,
+  ): void {
+    pipeToSelf(this.#cell, this.loop, this.host, promise, map);
+  }
+
+  sendAfter(delayMs: number, target: ActorRef<unknown>, message: unknown): Timer {
+    return this.#ownTimers().sendAfter(delayMs, target, message);
+  }
+
+  sendEvery(
+    intervalMs: number,
+    target: ActorRef<unknown>,
+    message: unknown,
+    options: RepeatOptions = {},
+  ): Timer {
+    return this.#ownTimers().sendEvery(intervalMs, target, message, options);
+  }
+
+  setReceiveTimeout(ms: number | null): void {
+    this.receiveTimeoutWatch = this.#ownTimers().setReceiveTimeout(ms);
+  }
+
+  #ownTimers(): CellTimers {
+    return this.#timers ??= new CellTimers(this.#cell, this.loop);
+  }
+
+  become(
+    behavior: (message: unknown, sender: ActorRef<unknown> | null) => unknown,
+    options: BecomeOptions = {},
+  ): void {
+    this.behavior = (this.#behaviors ??= new Behaviors()).become(behavior, options);
+  }
+
+  unbecome(): void {
+    if (this.#behaviors !== null) this.behavior = this.#behaviors.unbecome();
+  }
+
+  stash(): void {
+    if (this.stashed === null) {
+      throw new TypeError(
+        `${this.name} has no stash: declare one in its class, with the most messages it may ` +
+          `hold: static readonly stashCapacity = 1000`,
+      );
+    }
+    this.stashed.stash();
+  }
+
+  unstashAll(): void {
+    this.stashed?.unstashAll();
+  }
+
+  spawn(actorClass: ActorClass, ...args: unknown[]): ActorRef<never> {
+    return this.spawnChild(actorClass, {}, args) as ActorRef<never>;
+  }
+
+  spawnWith(actorClass: ActorClass, options: ChildOptions, ...args: unknown[]): ActorRef<never> {
+    return this.spawnChild(actorClass, options, args) as ActorRef<never>;
+  }
+
+  spawnChild(actorClass: ActorClass, options: ChildOptions, args: unknown[]): ActorRef<unknown> {
+    if (isEnding(this.state)) {
+      throw new TypeError(`${this.name} is stopping: it cannot spawn children any more`);
+    }
+    const child = this.host.spawnChild(this.#cell, actorClass, options, args);
+    (this.childSet ??= new Children()).add(child);
+    return child;
+  }
+
+  watch(target: ActorRef<unknown>): void {
+    (this.deathWatch ??= new DeathWatch(this.#cell, this.host)).watch(target);
+  }
+
+  unwatch(target: ActorRef<unknown>): void {
+    this.deathWatch?.unwatch(target);
+  }
+
+  /** Sends each child `Stop` (the actor stops or restarts). */
+  protected stopChildren(): void {
+    this.childSet?.stopAll(this.loop.courier);
+  }
+
+  /** Cancels the actor's timers and its receive timeout (it stops or restarts). */
+  protected cancelTimers(): void {
+    this.#timers?.cancelAll();
+    this.receiveTimeoutWatch = null;
+  }
+
+  /**
+   * Lets go of what the instance set up through its context (a restart): its children stop, its
+   * behaviours, timers and watches go.
+   */
+  protected dropInstanceState(): void {
+    this.stopChildren();
+    this.#behaviors = null;
+    this.behavior = null;
+    this.cancelTimers();
+    this.deathWatch?.unwatchAll();
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * One actor's timers (Pekko's `TimerScheduler` and dungeon `ReceiveTimeout`): the messages it
+ * scheduled with `sendAfter` and `sendEvery`, cancelled when it stops or restarts, and its receive
+ * timeout, which sends it `ReceiveTimeout` after a quiet spell. The loop's timer heap
+ * (timers.ts) does the waiting.
+ *
+ * @module
+ */
+
+import type { ActorCell } from "./actor_cell.ts";
+import type { ActorRef } from "./actor_ref.ts";
+import { type CellLoop, CellState } from "./cell_host.ts";
+import { ReceiveTimeout } from "./messages.ts";
+import { checkDelay, type LoopTimer, type RepeatOptions, type Timer } from "./timers.ts";
+
+/** The timers one actor set, until they are done or it stops. Made on its first timer. */
+export class CellTimers {
+  readonly #cell: ActorCell;
+  readonly #self: ActorRef<unknown>;
+  readonly #loop: CellLoop;
+  readonly #live = new Set<LoopTimer>();
+  readonly #forget = (done: LoopTimer) => this.#live.delete(done);
+  #receiveTimeout: ReceiveTimeoutWatch | null = null;
+
+  constructor(cell: ActorCell, loop: CellLoop) {
+    this.#cell = cell;
+    this.#self = cell.self;
+    this.#loop = loop;
+  }
+
+  sendAfter(delayMs: number, target: ActorRef<unknown>, message: unknown): Timer {
+    checkDelay("a delay", delayMs, false);
+    return this.#own(this.#loop.timers.sendLater(target, message, this.#self, delayMs, 0));
+  }
+
+  sendEvery(
+    intervalMs: number,
+    target: ActorRef<unknown>,
+    message: unknown,
+    options: RepeatOptions,
+  ): Timer {
+    checkDelay("an interval", intervalMs, true);
+    const initial = checkDelay("an initial delay", options.initialDelay ?? intervalMs, false);
+    return this.#own(this.#loop.timers.sendLater(target, message, this.#self, initial, intervalMs));
+  }
+
+  /**
+   * Sets (or with `null` clears) the receive timeout, in place of the one set before.
+   * @returns the receive timeout now on, if any: the cell notes each message's arrival in it.
+   */
+  setReceiveTimeout(ms: number | null): ReceiveTimeoutWatch | null {
+    if (ms !== null) checkDelay("a receive timeout", ms, true);
+    this.#receiveTimeout?.cancel();
+    return this.#receiveTimeout = ms === null
+      ? null
+      : new ReceiveTimeoutWatch(this.#cell, ms, this.#loop, this);
+  }
+
+  /** Calls `fire` in `ms` (on the loop's thread), unless cancelled first. */
+  schedule(ms: number, fire: () => void): LoopTimer {
+    return this.#own(this.#loop.timers.schedule(ms, 0, fire));
+  }
+
+  /**
+   * Cancels every timer still to fire, and the receive timeout (the actor stopped, or the
+   * instance that set them went).
+   */
+  cancelAll(): void {
+    this.#receiveTimeout?.cancel();
+    this.#receiveTimeout = null;
+    for (const timer of [...this.#live]) timer.cancel();
+  }
+
+  #own(timer: LoopTimer): LoopTimer {
+    this.#live.add(timer);
+    timer.onDone = this.#forget;
+    return timer;
+  }
+}
+
+/**
+ * A receive timeout that is on: the actor gets `ReceiveTimeout` (through its mailbox) each time
+ * it has had no other message for `ms`. The cell notes each message's arrival in
+ * {@link lastActivity}.
+ */
+export class ReceiveTimeoutWatch {
+  /** When the actor last got a message other than `ReceiveTimeout`, by the loop's clock. */
+  lastActivity: number;
+  readonly #cell: ActorCell;
+  readonly #ms: number;
+  readonly #loop: CellLoop;
+  readonly #timers: CellTimers;
+  readonly #due = () => this.#check();
+  #timer: LoopTimer | null;
+  #on = true;
+
+  constructor(cell: ActorCell, ms: number, loop: CellLoop, timers: CellTimers) {
+    this.#cell = cell;
+    this.#ms = ms;
+    this.#loop = loop;
+    this.#timers = timers;
+    this.lastActivity = loop.now || performance.now();
+    this.#timer = timers.schedule(ms, this.#due);
+  }
+
+  /** Turns it off (it was set again, cleared, or the actor stops or restarts). */
+  cancel(): void {
+    this.#on = false;
+    this.#timer?.cancel();
+    this.#timer = null;
+  }
+
+  /** The timer is due: quiet long enough, or check again later. */
+  #check(): void {
+    const ms = this.#ms;
+    if (!this.#on || this.#cell.state === CellState.Stopped) return;
+    const now = this.#loop.now || performance.now();
+    const idle = now - this.lastActivity;
+    if (idle >= ms) {
+      this.lastActivity = now;
+      // Through the mailbox, in order with the actor's other messages.
+      this.#loop.courier.deliver(this.#cell.self, new ReceiveTimeout(), null, 0, true);
+    }
+    const wait = idle >= ms ? ms : ms - idle;
+    this.#timer = this.#timers.schedule(wait, this.#due);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Death watch (Pekko's dungeon `DeathWatch`): the actors one actor watches, so that it gets one
+ * `Terminated` for each that ends, and none after it unwatched it (Akka's promise: even one that
+ * was already on its way is dropped).
+ *
+ * @module
+ */
+
+import type { ActorCell } from "./actor_cell.ts";
+import type { ActorRef } from "./actor_ref.ts";
+import type { CellHost } from "./cell_host.ts";
+
+/** What one actor watches, by slot. Made on its first watch. */
+export class DeathWatch {
+  readonly #watcher: ActorCell;
+  readonly #host: CellHost;
+  readonly #bySlot = new Map<number, ActorRef<unknown>>();
+
+  constructor(watcher: ActorCell, host: CellHost) {
+    this.#watcher = watcher;
+    this.#host = host;
+  }
+
+  /**
+   * Watches `target` (watching twice is watching once).
+   * @throws {TypeError} when `target` is the watcher, or belongs to another system.
+   */
+  watch(target: ActorRef<unknown>): void {
+    const watcher = this.#watcher;
+    if (target.equals(watcher.self)) throw new TypeError(`${watcher.name} cannot watch itself`);
+    if (target.courier !== watcher.self.courier) {
+      throw new TypeError(`${target} belongs to another actor system than ${watcher.name}`);
+    }
+    if (this.#watches(target)) return;
+    this.#bySlot.set(target.slot, target);
+    this.#host.watch(watcher, target);
+  }
+
+  unwatch(target: ActorRef<unknown>): void {
+    if (!this.#watches(target)) return;
+    this.#bySlot.delete(target.slot);
+    this.#host.unwatch(this.#watcher, target);
+  }
+
+  /**
+   * A `Terminated` for `actor` came: whether it is for an actor still watched (the handlers get
+   * it; the actor is no longer watched) or not (it is dropped: unwatched since it was sent).
+   */
+  ended(actor: ActorRef<unknown> | null): boolean {
+    if (actor === null || !this.#watches(actor)) return false;
+    this.#bySlot.delete(actor.slot);
+    return true;
+  }
+
+  /** Unwatches everything (the instance that watched is gone: a restart). */
+  unwatchAll(): void {
+    for (const target of this.#bySlot.values()) this.#host.unwatch(this.#watcher, target);
+    this.#bySlot.clear();
+  }
+
+  #watches(target: ActorRef<unknown>): boolean {
+    return this.#bySlot.get(target.slot)?.generation === target.generation;
+  }
+}

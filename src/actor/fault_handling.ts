@@ -1,0 +1,101 @@
+/**
+ * Fault handling (Pekko's dungeon `FaultHandling`): what happens to an actor when a handler, a
+ * hook or a child fails. The failure is reported first, then its supervisor's directive is
+ * carried out here: resume, restart (a fresh instance behind the same ref and mailbox), stop, or
+ * stop and escalate to the parent.
+ *
+ * @module
+ */
+
+import type { ActorCell } from "./actor_cell.ts";
+import { Activity, type CellHost, type CellLoop, CellState, isEnding } from "./cell_host.ts";
+import { Failed } from "./messages.ts";
+import { describeError, portableError } from "./portable_error.ts";
+import { type SupervisionStrategy, Supervisor } from "./supervision.ts";
+
+/** How one actor's failures are handled. Made on its first failure: most actors never fail. */
+export class FaultHandling {
+  readonly #cell: ActorCell;
+  readonly #host: CellHost;
+  readonly #loop: CellLoop;
+  readonly #supervisor: Supervisor;
+
+  constructor(cell: ActorCell, host: CellHost, loop: CellLoop, strategy: SupervisionStrategy) {
+    this.#cell = cell;
+    this.#host = host;
+    this.#loop = loop;
+    this.#supervisor = new Supervisor(strategy);
+  }
+
+  /**
+   * A handler, hook or child failed: reports it, then does what the supervisor decides.
+   * Returns a promise when restarting or stopping runs async hooks.
+   * @param resumable false for a failed `preStart`: an actor that was never ready cannot be
+   * resumed, only restarted.
+   */
+  failed(message: unknown, error: unknown, resumable = true): void | Promise<void> {
+    const cell = this.#cell;
+    this.#host.handlerFailed(cell, message, error);
+    if (isEnding(cell.state)) return;
+    let directive = this.#supervisor.decide(error);
+    // A restart whose constructor failed left no instance to resume.
+    if (directive === "resume" && (cell.actor === null || !resumable)) directive = "stop";
+    switch (directive) {
+      case "resume":
+        return;
+      case "restart":
+        return this.#restart(error);
+      case "stop":
+        return this.#stopFailed(error, false);
+      case "escalate":
+        return this.#stopFailed(error, true);
+    }
+  }
+
+  /** Stops the actor because it failed; when escalating, its parent then fails with the error. */
+  #stopFailed(error: unknown, escalate: boolean): void | Promise<void> {
+    const cell = this.#cell;
+    const ran = cell.hasRun;
+    cell.endKind = ran ? "failed" : "start-failed";
+    const portable = cell.endError = portableError(error);
+    cell.endReason = ran
+      ? `${cell.name} failed: ${describeError(error)}`
+      : `${cell.name} failed to start: ${describeError(error)}`;
+    const stopped = cell.stopFor(null);
+    const parent = cell.parent;
+    if (!escalate || parent === null) return stopped;
+    // After postStop: the parent hears of the failure once the child is done with it.
+    const tell = () =>
+      this.#loop.courier.deliver(parent, new Failed(cell.self, portable), cell.self, 0, true);
+    if (stopped === undefined) return tell();
+    return stopped.then(tell);
+  }
+
+  /**
+   * A fresh instance behind the same ref and mailbox: the old one's `postStop`, its children
+   * stopped, its timers and watches dropped; then the constructor and `preStart` again.
+   */
+  #restart(error: unknown): void | Promise<void> {
+    const cell = this.#cell;
+    cell.state = CellState.Busy;
+    const fresh = () => {
+      cell.dropInstance();
+      // Kept across the restart (Akka classic's default): back in front of the mailbox, for the
+      // fresh instance to handle first.
+      cell.unstashAll();
+      try {
+        cell.construct();
+      } catch (constructorError) {
+        cell.actor = null;
+        cell.state = CellState.Running;
+        return this.failed(
+          new Activity(`a restart after ${describeError(error)}`),
+          constructorError,
+        );
+      }
+      return cell.begin();
+    };
+    const stopped = cell.postStop();
+    return stopped === undefined ? fresh() : stopped.then(fresh);
+  }
+}
