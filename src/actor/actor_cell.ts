@@ -224,13 +224,13 @@ export class ActorCell extends CellContext {
     if (behavior === null) {
       const handler = this.#table!.lookup(message);
       if (handler === null) {
-        this.host.deadLetter(
-          this.self,
+        this.host.deadLetter({
+          target: this.self,
           sender,
           message,
-          "no-handler",
-          `${this.name} has no handler for it`,
-        );
+          kind: "no-handler",
+          reason: `${this.name} has no handler for it`,
+        });
         return;
       }
       method = handler.method;

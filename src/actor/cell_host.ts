@@ -9,20 +9,14 @@
 import type { ActorClass, ChildOptions, Received } from "./actor.ts";
 import type { ActorCell } from "./actor_cell.ts";
 import type { ActorRef, Courier } from "./actor_ref.ts";
-import type { DeadLetterKind } from "./messages.ts";
+import type { Undelivered } from "./messages.ts";
 import type { SupervisionStrategy } from "./supervision.ts";
 import type { LoopTimers } from "./timers.ts";
 
 /** What a cell needs from the system it lives in (one per system and thread). */
 export interface CellHost {
   /** A message that will never be handled: counted and reported as a dead letter. */
-  deadLetter(
-    target: ActorRef<unknown>,
-    sender: ActorRef<unknown> | null,
-    message: unknown,
-    kind: DeadLetterKind,
-    reason: string,
-  ): void;
+  deadLetter(lost: Undelivered): void;
   /**
    * A handler threw while handling `message` (or, for an {@link Activity}, a hook or a child
    * failed); reported before the supervisor decides.

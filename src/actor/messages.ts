@@ -200,3 +200,17 @@ export type DeadLetterKind =
   | "undecodable"
   | "unanswered"
   | "shutdown";
+
+/** A message that will never be handled, and why: what a dead letter reports. */
+export interface Undelivered {
+  /** Where it was sent. */
+  readonly target: ActorRef<unknown>;
+  /** Who sent it (`null`: sent from outside any actor). */
+  readonly sender: ActorRef<unknown> | null;
+  /** The message; `undefined` when it could not be decoded. */
+  readonly message: unknown;
+  /** Why it was not handled, as a value to branch on. */
+  readonly kind: DeadLetterKind;
+  /** Why it was not handled, in words. */
+  readonly reason: string;
+}

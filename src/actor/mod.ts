@@ -52,6 +52,7 @@ export {
   Stopped,
   Terminated,
   type TerminationKind,
+  type Undelivered,
 } from "./messages.ts";
 export { describeError, messageOf, portableError } from "./portable_error.ts";
 export {

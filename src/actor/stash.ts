@@ -95,13 +95,13 @@ export class Stash {
     const entries = this.#takeAll();
     if (owner.local !== null) this.#loop.setStashed(owner, 0);
     for (let i = 0; i < entries.length; i += 2) {
-      this.#host.deadLetter(
-        owner.self,
-        entries[i + 1] as ActorRef<unknown> | null,
-        entries[i],
-        "stopped",
-        `${owner.name} stopped with it stashed`,
-      );
+      this.#host.deadLetter({
+        target: owner.self,
+        sender: entries[i + 1] as ActorRef<unknown> | null,
+        message: entries[i],
+        kind: "stopped",
+        reason: `${owner.name} stopped with it stashed`,
+      });
     }
   }
 

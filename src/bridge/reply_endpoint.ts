@@ -115,10 +115,16 @@ export class ReplyEndpoint {
         const sender = inbox.envelope.sender;
         if (mine) {
           const reason = "it answers a call that had already settled (timed out, or aborted)";
-          courier.deadLetter(this.#ref(tag), sender, message, "unanswered", reason);
+          courier.deadLetter({
+            target: this.#ref(tag),
+            sender,
+            message,
+            kind: "unanswered",
+            reason,
+          });
         } else {
           const reason = "it was sent to an earlier owner of this Bridge's mailbox";
-          courier.deadLetter(this.#ref(tag), sender, message, "stale", reason);
+          courier.deadLetter({ target: this.#ref(tag), sender, message, kind: "stale", reason });
         }
       } else if (message instanceof Undeliverable) {
         calls.fail(call, message.kind, message.reason);

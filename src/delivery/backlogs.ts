@@ -23,7 +23,12 @@
  * @module
  */
 
-import { type ActorRef, type DeadLetterKind, describeError } from "../actor/mod.ts";
+import {
+  type ActorRef,
+  type DeadLetterKind,
+  describeError,
+  type Undelivered,
+} from "../actor/mod.ts";
 import { type Mailbox, MailboxClosedError, MailboxFullError } from "../ring/mod.ts";
 import { Fifo } from "../util/fifo.ts";
 import type { Transport } from "./transport.ts";
@@ -66,13 +71,7 @@ export class Backlog {
 /** What backlogs need of their courier. */
 export interface BacklogOwner {
   /** Reports a message that waited and will never be delivered. */
-  deadLetter(
-    target: ActorRef<unknown>,
-    sender: ActorRef<unknown> | null,
-    message: unknown,
-    kind: DeadLetterKind,
-    reason: string,
-  ): void;
+  deadLetter(lost: Undelivered): void;
   /** A short name for the actor behind a ref. */
   describe(target: ActorRef<unknown>): string;
   /** The sender of the system's own messages, whose loss is nobody's. */
@@ -208,7 +207,13 @@ export class Backlogs {
 
   /** Makes a dead letter of a message that waited; 1 if it was someone's, 0 if the system's. */
   #drop(waiting: Waiting, kind: DeadLetterKind, reason: string): number {
-    this.owner.deadLetter(waiting.target, waiting.sender, waiting.message, kind, reason);
+    this.owner.deadLetter({
+      target: waiting.target,
+      sender: waiting.sender,
+      message: waiting.message,
+      kind,
+      reason,
+    });
     return waiting.sender !== null && waiting.sender === this.owner.systemSender ? 0 : 1;
   }
 
@@ -260,24 +265,30 @@ export class Backlogs {
     const target = waiting.target;
     const owner = this.owner;
     if (error instanceof MailboxFullError) {
-      owner.deadLetter(
+      owner.deadLetter({
         target,
-        waiting.sender,
-        waiting.message,
-        "mailbox-full",
-        fullReason(owner.describe(target)),
-      );
+        sender: waiting.sender,
+        message: waiting.message,
+        kind: "mailbox-full",
+        reason: fullReason(owner.describe(target)),
+      });
     } else if (error instanceof MailboxClosedError) {
-      owner.deadLetter(
+      owner.deadLetter({
         target,
-        waiting.sender,
-        waiting.message,
-        "stopped",
-        `${owner.describe(target)} has stopped`,
-      );
+        sender: waiting.sender,
+        message: waiting.message,
+        kind: "stopped",
+        reason: `${owner.describe(target)} has stopped`,
+      });
     } else {
       const reason = `it could not be sent: ${describeError(error)}`;
-      owner.deadLetter(target, waiting.sender, waiting.message, "stopped", reason);
+      owner.deadLetter({
+        target,
+        sender: waiting.sender,
+        message: waiting.message,
+        kind: "stopped",
+        reason,
+      });
     }
   }
 }

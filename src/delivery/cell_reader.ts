@@ -103,7 +103,7 @@ export class CellReader {
       const message = local.shift();
       if (ignore?.(message, local.sender)) continue;
       drained++;
-      this.#courier.deadLetter(target, local.sender, message, kind, reason);
+      this.#courier.deadLetter({ target, sender: local.sender, message, kind, reason });
     }
     return drained + this.inbox.drain(mailbox, target, kind, reason, this.#drainCache, ignore);
   }

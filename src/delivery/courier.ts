@@ -13,7 +13,7 @@
  * @module
  */
 
-import type { ActorRef, Courier, DeadLetterKind } from "../actor/mod.ts";
+import type { ActorRef, Courier, DeadLetterKind, Undelivered } from "../actor/mod.ts";
 import {
   messageName,
   NEEDS_CODEC,
@@ -46,13 +46,7 @@ export const SEND_TIMEOUT_WORD = MAILBOX_USER_WORD + 1;
 /** Where a courier reports what it cannot deliver. */
 export interface DeadLetterSink {
   /** A message was not delivered (`undefined`: it could not be decoded). */
-  deadLetter(
-    target: ActorRef<unknown>,
-    sender: ActorRef<unknown> | null,
-    message: unknown,
-    kind: DeadLetterKind,
-    reason: string,
-  ): void;
+  deadLetter(lost: Undelivered): void;
 }
 
 /** How a courier is set up. */
@@ -284,7 +278,7 @@ export class SystemCourier implements Courier {
     message: unknown,
   ): number {
     if (this.refusing !== null && (sender === null || sender.tag !== 0)) {
-      this.deadLetter(target, sender, message, "shutdown", this.refusing);
+      this.deadLetter({ target, sender, message, kind: "shutdown", reason: this.refusing });
       return 0;
     }
     const offset = this.directory.liveMailbox(target.slot, target.generation);
@@ -321,7 +315,13 @@ export class SystemCourier implements Courier {
       }
     } catch (error) {
       if (error instanceof MailboxClosedError) {
-        this.deadLetter(target, sender, message, "stopped", `${this.describe(target)} has stopped`);
+        this.deadLetter({
+          target,
+          sender,
+          message,
+          kind: "stopped",
+          reason: `${this.describe(target)} has stopped`,
+        });
         return;
       }
       throw error;
@@ -374,7 +374,7 @@ export class SystemCourier implements Courier {
     const name = this.describe(target);
     const reason = `the mailbox of ${name} was full, and ${name} drops what does not fit ` +
       `(whenFull: "drop")`;
-    this.deadLetter(target, sender, message, "mailbox-full", reason);
+    this.deadLetter({ target, sender, message, kind: "mailbox-full", reason });
   }
 
   /** Whether messages to this thread's own mailboxes wait for room (see {@link flushLocal}). */
@@ -431,13 +431,8 @@ export class SystemCourier implements Courier {
    * Counts and reports a message that will never be handled. When its sender waits for a reply
    * (a ref with a reply tag, as Bridge calls use), tells the sender at once.
    */
-  deadLetter(
-    target: ActorRef<unknown>,
-    sender: ActorRef<unknown> | null,
-    message: unknown,
-    kind: DeadLetterKind,
-    reason: string,
-  ): void {
+  deadLetter(lost: Undelivered): void {
+    const { target, sender, message, kind, reason } = lost;
     // The system's own notices to actors that are gone are nobody's lost messages.
     if (sender !== null && sender === this.systemSender) return;
     this.directory.countDeadLetter();
@@ -445,7 +440,7 @@ export class SystemCourier implements Courier {
     if (sender !== null && sender.tag !== 0 && !(message instanceof Undeliverable)) {
       this.#tryPost(sender, new Undeliverable(target, kind, reason));
     }
-    this.sink?.deadLetter(target, sender, message, kind, reason);
+    this.sink?.deadLetter({ target, sender, message, kind, reason });
   }
 
   /** A message for an actor the directory does not list as live: stopped, or a stale ref. */
@@ -453,21 +448,21 @@ export class SystemCourier implements Courier {
     const slot = target.slot;
     const live = slot > 0 && slot < this.directory.capacity;
     if (live && this.directory.generation(slot) !== target.generation) {
-      this.deadLetter(
+      this.deadLetter({
         target,
         sender,
         message,
-        "stale",
-        `${target} has ended (its slot was reused)`,
-      );
+        kind: "stale",
+        reason: `${target} has ended (its slot was reused)`,
+      });
     } else {
-      this.deadLetter(
+      this.deadLetter({
         target,
         sender,
         message,
-        "stopped",
-        `${this.describe(target)} is not running`,
-      );
+        kind: "stopped",
+        reason: `${this.describe(target)} is not running`,
+      });
     }
   }
 

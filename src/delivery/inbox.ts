@@ -91,7 +91,7 @@ export class Inbox {
       this.message = undefined;
       if (ignore?.(message, sender)) continue;
       drained++;
-      this.#courier.deadLetter(target, sender, message, kind, reason);
+      this.#courier.deadLetter({ target, sender, message, kind, reason });
     }
     return drained;
   }
@@ -115,13 +115,13 @@ export class Inbox {
     }
     if (!this.isFor(self.slot, self.generation)) {
       const stale = new ActorRef(envelope.targetSlot, envelope.targetGeneration, 0, this.#courier);
-      this.#courier.deadLetter(
-        stale,
-        envelope.sender,
-        this.message,
-        "stale",
-        "it was sent through a ref to an actor that has stopped (its slot has a new actor)",
-      );
+      this.#courier.deadLetter({
+        target: stale,
+        sender: envelope.sender,
+        message: this.message,
+        kind: "stale",
+        reason: "it was sent through a ref to an actor that has stopped (its slot has a new actor)",
+      });
       return false;
     }
     const deadline = envelope.deadline;
@@ -130,13 +130,13 @@ export class Inbox {
 
   /** Makes a dead letter for `target` of the record read last, which could not be decoded. */
   deadLetterUndecodable(target: ActorRef<unknown>): void {
-    this.#courier.deadLetter(
+    this.#courier.deadLetter({
       target,
-      this.envelope.sender,
-      undefined,
-      "undecodable",
-      `it could not be decoded: ${messageOf(this.error)}`,
-    );
+      sender: this.envelope.sender,
+      message: undefined,
+      kind: "undecodable",
+      reason: `it could not be decoded: ${messageOf(this.error)}`,
+    });
   }
 
   /**
@@ -153,13 +153,13 @@ export class Inbox {
   ): boolean {
     const late = Date.now() - deadline;
     if (late <= 0) return false;
-    this.#courier.deadLetter(
-      self,
+    this.#courier.deadLetter({
+      target: self,
       sender,
       message,
-      "deadline",
-      `its deadline passed ${Math.round(late)} ms before ${name} could handle it`,
-    );
+      kind: "deadline",
+      reason: `its deadline passed ${Math.round(late)} ms before ${name} could handle it`,
+    });
     return true;
   }
 }

@@ -405,7 +405,13 @@ export class ReceiveLoop implements CellLoop {
         !(message instanceof Stop)
       ) {
         // A Stop that was already queued is still answered: the actor is stopping, as asked.
-        this.#host.deadLetter(cell.self, sender, message, "stopped", `${cell.name} has stopped`);
+        this.#host.deadLetter({
+          target: cell.self,
+          sender,
+          message,
+          kind: "stopped",
+          reason: `${cell.name} has stopped`,
+        });
         continue;
       }
       const pending = cell.deliver(message, sender);

@@ -152,16 +152,8 @@ export class ActorSystem implements AsyncDisposable {
       },
     });
     parts.courier.sink = {
-      deadLetter: (target, sender, message, kind, reason) =>
-        parts.events.deadLetter({
-          target,
-          sender,
-          message,
-          messageClass: describeMessage(message),
-          kind,
-          reason,
-          count: 1,
-        }),
+      deadLetter: (lost) =>
+        parts.events.deadLetter({ ...lost, messageClass: describeMessage(lost.message), count: 1 }),
     };
     startGuardian(parts);
     this[INTERNALS] = systemInternals(parts);

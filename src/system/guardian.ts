@@ -218,8 +218,7 @@ export function startGuardian(parts: PartsInWiring): void {
 /** The host of the main thread's cells (the guardian's): its failures go to the system's events. */
 function mainThreadHost(parts: SystemParts): CellHost {
   return {
-    deadLetter: (target, sender, message, kind, reason) =>
-      parts.courier.deadLetter(target, sender, message, kind, reason),
+    deadLetter: (lost) => parts.courier.deadLetter(lost),
     handlerFailed: (cell, message, error) =>
       parts.events.failure(
         cell.self,

@@ -45,13 +45,11 @@ export function oneThread(options: OneThreadOptions = {}) {
   });
   const lost: Lost[] = [];
   courier.sink = {
-    deadLetter: (target, _sender, message, kind, reason) =>
-      lost.push({ target, message, kind, reason }),
+    deadLetter: ({ target, message, kind, reason }) => lost.push({ target, message, kind, reason }),
   };
   const failures: unknown[] = [];
   const host: CellHost = {
-    deadLetter: (target, sender, message, kind, reason) =>
-      courier.deadLetter(target, sender, message, kind, reason),
+    deadLetter: (lost) => courier.deadLetter(lost),
     handlerFailed: (_cell, _message, error) => failures.push(error),
     stopped: () => {},
     spawnChild: () => {

@@ -46,7 +46,7 @@ function oneActor() {
   });
   const failures: unknown[] = [];
   const host: CellHost = {
-    deadLetter: (_target, _sender, message, kind) => failures.push(`${kind}: ${message}`),
+    deadLetter: ({ message, kind }) => failures.push(`${kind}: ${message}`),
     handlerFailed: (_cell, _message, error) => failures.push(error),
     stopped: () => {},
     spawnChild: () => {

@@ -133,7 +133,13 @@ export class Asks {
       // A late Undeliverable is news of a dead letter already counted: nothing more to say.
       if (message instanceof Undeliverable) return;
       const reason = "it answers an ask that had already settled (it timed out)";
-      this.#courier.deadLetter(this.#replyTo(tag), sender, message, "unanswered", reason);
+      this.#courier.deadLetter({
+        target: this.#replyTo(tag),
+        sender,
+        message,
+        kind: "unanswered",
+        reason,
+      });
     } else if (message instanceof Undeliverable) {
       this.#fail(ask, message.kind, message.reason);
     } else {

@@ -72,7 +72,7 @@ export async function run(boot: Bootstrap): Promise<void> {
   });
   const guardian = new ActorRef(boot.guardianSlot, boot.guardianGeneration, 0, courier);
   courier.sink = {
-    deadLetter: (target, sender, message, kind, reason) => {
+    deadLetter: ({ target, sender, message, kind, reason }) => {
       const notice = new DeadLetterNotice(
         target,
         sender,

@@ -18,6 +18,7 @@ import {
   portableError,
   strategyOf,
   type SupervisionStrategy,
+  type Undelivered,
 } from "../../actor/mod.ts";
 import type { ReceiveLoop } from "../../delivery/mod.ts";
 import type { Arena, Mailbox } from "../../ring/mod.ts";
@@ -82,14 +83,8 @@ export class WorkerRuntime implements CellHost {
     this.settings = settings;
   }
 
-  deadLetter(
-    target: ActorRef<unknown>,
-    sender: ActorRef<unknown> | null,
-    message: unknown,
-    kind: DeadLetterKind,
-    reason: string,
-  ): void {
-    this.courier.deadLetter(target, sender, message, kind, reason);
+  deadLetter(lost: Undelivered): void {
+    this.courier.deadLetter(lost);
   }
 
   handlerFailed(cell: ActorCell, message: unknown, error: unknown): void {
