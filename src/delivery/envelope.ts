@@ -20,7 +20,7 @@
  */
 
 import { checkVersion, CODEC_VERSION, type Reader, type Writer } from "../codec/mod.ts";
-import { ActorRef, type Courier } from "../actor/actor_ref.ts";
+import { ActorRef, type Courier } from "../actor/mod.ts";
 
 const HAS_SENDER = 1;
 const HAS_TARGET_TAG = 2;

@@ -13,7 +13,7 @@
  */
 
 import { CodecError, type RefCodec, setRefCodec } from "../codec/mod.ts";
-import { ActorRef, type Courier } from "../actor/actor_ref.ts";
+import { ActorRef, type Courier } from "../actor/mod.ts";
 
 /** How `ActorRef`s are written and read (see the module doc). */
 export const actorRefCodec: RefCodec<ActorRef<unknown>> = {

@@ -9,10 +9,8 @@
  * @module
  */
 
-import { ActorRef, type MessagesOf } from "../actor/mod.ts";
-import { installRefCodec } from "../delivery/mod.ts";
-import { describeMessage, SystemCourier } from "../delivery/courier.ts";
-import { Directory } from "../delivery/directory.ts";
+import { type ActorClass, ActorRef, type MessagesOf } from "../actor/mod.ts";
+import { describeMessage, Directory, installRefCodec, SystemCourier } from "../delivery/mod.ts";
 import { Arena } from "../ring/mod.ts";
 import { ActorPool, type PoolOptions } from "./actor_pool.ts";
 import { isActorWorker } from "./actor_worker_flag.ts";
@@ -43,7 +41,6 @@ import { WorkerDeaths } from "./worker_deaths.ts";
 import { WorkerSet } from "./worker_set.ts";
 
 export type { ActorClass } from "../actor/mod.ts";
-import type { ActorClass } from "../actor/mod.ts";
 
 /**
  * An actor system: spawn actors into Workers, talk to them through a Bridge, shut them all

@@ -8,7 +8,7 @@
  */
 
 import type { Mailbox } from "../ring/mod.ts";
-import type { Directory } from "../delivery/directory.ts";
+import type { Directory } from "../delivery/mod.ts";
 import type { MailboxPool } from "./mailbox_pool.ts";
 
 /** A claimed slot and mailbox. */

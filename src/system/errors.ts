@@ -1,6 +1,5 @@
 import { RingmailError } from "../errors.ts";
-import type { DeadLetterKind } from "../actor/messages.ts";
-import { messageOf } from "../actor/mod.ts";
+import { type DeadLetterKind, messageOf } from "../actor/mod.ts";
 
 /**
  * The reason an actor or a Worker (`what`) ends before it ever ran: "`what` could not be

@@ -11,7 +11,7 @@
 import type { ActorRef } from "../actor/mod.ts";
 import { decode } from "../codec/mod.ts";
 import type { DeadLetterNotice } from "./control.ts";
-import type { SystemCourier } from "../delivery/courier.ts";
+import type { SystemCourier } from "../delivery/mod.ts";
 import type { ActorFailure, DeadLetter } from "./options.ts";
 
 /** The system's listeners, and how a failure or a dead letter reaches them. */

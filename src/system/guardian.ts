@@ -17,9 +17,7 @@ import {
   portableError,
   Stopped,
 } from "../actor/mod.ts";
-import { ReceiveLoop } from "../delivery/mod.ts";
-import { describeMessage, SEND_TIMEOUT_WORD } from "../delivery/courier.ts";
-import { SlotState } from "../delivery/directory.ts";
+import { describeMessage, ReceiveLoop, SEND_TIMEOUT_WORD, SlotState } from "../delivery/mod.ts";
 import { Doorbell, SpinPolicy } from "../ring/mod.ts";
 import { FOREVER_MS } from "./claim.ts";
 import {

@@ -9,8 +9,7 @@
 
 import type { ActorRef, LoopTimers, Terminated } from "../actor/mod.ts";
 import type { Arena, Doorbell } from "../ring/mod.ts";
-import type { SystemCourier } from "../delivery/courier.ts";
-import type { Directory } from "../delivery/directory.ts";
+import type { Directory, SystemCourier } from "../delivery/mod.ts";
 import type { MailboxPool } from "./mailbox_pool.ts";
 import type { LossListener } from "./registry.ts";
 import type { SystemParts } from "./system_parts.ts";

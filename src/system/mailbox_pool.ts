@@ -13,8 +13,7 @@
  */
 
 import { type Arena, type Mailbox, MAILBOX_USER_WORD, type MailboxOptions } from "../ring/mod.ts";
-import type { Directory } from "../delivery/directory.ts";
-import type { MailboxHandles } from "../delivery/mailbox_handles.ts";
+import type { Directory, MailboxHandles } from "../delivery/mod.ts";
 
 /** The mailbox header word that links a free mailbox to the next one of its class. */
 const POOL_LINK_WORD = MAILBOX_USER_WORD + 8;

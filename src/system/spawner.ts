@@ -8,8 +8,7 @@
  */
 
 import { type ActorClass, ActorRef, ChildGone } from "../actor/mod.ts";
-import { POLICY_WORD, policyIndex, SEND_TIMEOUT_WORD } from "../delivery/mod.ts";
-import { SlotState } from "../delivery/directory.ts";
+import { POLICY_WORD, policyIndex, SEND_TIMEOUT_WORD, SlotState } from "../delivery/mod.ts";
 import { deferred } from "../util/deferred.ts";
 import type { ActorPool } from "./actor_pool.ts";
 import { type Claim, withClaim } from "./claim.ts";

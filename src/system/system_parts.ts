@@ -7,11 +7,9 @@
  */
 
 import type { ActorRef, SupervisionStrategy } from "../actor/mod.ts";
-import type { ReceiveLoop } from "../delivery/mod.ts";
+import type { Directory, ReceiveLoop, SystemCourier } from "../delivery/mod.ts";
 import type { Arena, Doorbell, Mailbox } from "../ring/mod.ts";
 import type { AskWatches } from "./ask_watches.ts";
-import type { SystemCourier } from "../delivery/courier.ts";
-import type { Directory } from "../delivery/directory.ts";
 import type { SystemEvents } from "./events.ts";
 import type { MailboxPool } from "./mailbox_pool.ts";
 import type { Recoveries } from "./recovery.ts";

@@ -18,7 +18,7 @@ import {
   Supervisor,
   type TerminationKind,
 } from "../actor/mod.ts";
-import { SlotState } from "../delivery/directory.ts";
+import { SlotState } from "../delivery/mod.ts";
 import { ActorKilledError, couldNotStart, SystemClosedError, WorkerDiedError } from "./errors.ts";
 import type { ActorRecord } from "./registry.ts";
 import type { SystemParts } from "./system_parts.ts";

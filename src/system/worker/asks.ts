@@ -21,12 +21,10 @@
  * @module
  */
 
-import { ActorRef, type LoopTimer, type LoopTimers } from "../../actor/mod.ts";
-import type { DeadLetterKind } from "../../actor/mod.ts";
+import { ActorRef, type DeadLetterKind, type LoopTimer, type LoopTimers } from "../../actor/mod.ts";
 import { callFailure } from "../call_failure.ts";
 import { AskUnwatch, AskWatch } from "../control.ts";
-import { Undeliverable } from "../../delivery/mod.ts";
-import type { SystemCourier } from "../../delivery/courier.ts";
+import { type SystemCourier, Undeliverable } from "../../delivery/mod.ts";
 
 /** How many targets with no ask pending a Worker keeps watched (see Asks.#idle). */
 const IDLE_WATCHES = 32;

@@ -25,7 +25,7 @@ import {
   ThreadDied,
   ThreadDiedSeen,
 } from "../control.ts";
-import { SlotState } from "../../delivery/directory.ts";
+import { SlotState } from "../../delivery/mod.ts";
 import type { WorkerRuntime } from "./worker_runtime.ts";
 
 /** The per-Worker control actor. */

@@ -7,10 +7,14 @@
  */
 
 import { ActorRef, type SupervisionStrategy } from "../../actor/mod.ts";
-import { installRefCodec, ReceiveLoop } from "../../delivery/mod.ts";
+import {
+  describeMessage,
+  Directory,
+  installRefCodec,
+  ReceiveLoop,
+  SystemCourier,
+} from "../../delivery/mod.ts";
 import { Arena, Doorbell, SpinPolicy } from "../../ring/mod.ts";
-import { describeMessage, SystemCourier } from "../../delivery/courier.ts";
-import { Directory } from "../../delivery/directory.ts";
 import { MailboxPool } from "../mailbox_pool.ts";
 import { markActorWorker } from "../actor_worker_flag.ts";
 import { WorkerAgent } from "./worker_agent.ts";

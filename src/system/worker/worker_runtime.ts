@@ -20,18 +20,18 @@ import {
   type SupervisionStrategy,
   type Undelivered,
 } from "../../actor/mod.ts";
-import type { ReceiveLoop } from "../../delivery/mod.ts";
-import type { Arena, Mailbox } from "../../ring/mod.ts";
-import type { Asks } from "./asks.ts";
-import { ActorStopped, HandlerFailed, SpawnChild, Unwatch, Watch } from "../control.ts";
 import {
   describeMessage,
+  type Directory,
   POLICY_WORD,
   policyIndex,
+  type ReceiveLoop,
   SEND_TIMEOUT_WORD,
   type SystemCourier,
 } from "../../delivery/mod.ts";
-import type { Directory } from "../../delivery/directory.ts";
+import type { Arena, Mailbox } from "../../ring/mod.ts";
+import type { Asks } from "./asks.ts";
+import { ActorStopped, HandlerFailed, SpawnChild, Unwatch, Watch } from "../control.ts";
 import { withClaim } from "../claim.ts";
 import type { MailboxPool } from "../mailbox_pool.ts";
 import { checkActorClass, checkSendTimeout, encodeArguments } from "../spawn_checks.ts";
