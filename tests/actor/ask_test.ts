@@ -3,9 +3,12 @@ import assert from "node:assert/strict";
 import {
   Asker,
   AskUntilTimer,
+  BusyShop,
   Combine,
   GetLog,
   GetPiped,
+  GetStock,
+  HoldUp,
   MuteShop,
   Note,
   Pester,
@@ -93,12 +96,30 @@ Deno.test("ask: a reply that comes after the ask timed out is a dead letter", as
   await using s = testSystem();
   const shop = s.system.spawn(Shop, [1], 600); // answers after 600 ms
   const asker = s.system.spawn(Asker);
+  // The ask's 100 ms are its request's deadline too: a shop whose Worker is still starting by
+  // then (on a loaded machine) drops the request unanswered (see the next test).
+  await s.system.started(shop);
   const combined = await s.bridge.call(asker, new Combine(shop, 100), LONG);
   assert.equal(combined.error, "CallTimeoutError", combined.message);
   await s.until(
     () => s.deadLetters.some((d) => d.kind === "unanswered"),
     "the late reply is an unanswered dead letter",
   );
+});
+
+Deno.test("ask: an ask's timeout is its request's deadline: a target busy past it never answers", async () => {
+  await using s = testSystem();
+  const shop = s.system.spawn(BusyShop);
+  const asker = s.system.spawn(Asker);
+  await Promise.all([s.system.started(shop), s.system.started(asker)]);
+  shop.send(new HoldUp(1000)); // the ask below comes after it in the shop's mailbox
+  const combined = await s.bridge.call(asker, new Combine(shop, 100), LONG);
+  assert.equal(combined.error, "CallTimeoutError", combined.message);
+  await s.until(
+    () => s.deadLetters.some((d) => d.kind === "deadline" && d.message instanceof GetStock),
+    "the ask's request is a deadline dead letter",
+  );
+  assert.ok(!s.deadLetters.some((d) => d.kind === "unanswered"), "it was never answered");
 });
 
 Deno.test("ask: an async handler awaiting an ask keeps the actor's other messages waiting", async () => {
