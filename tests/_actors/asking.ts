@@ -27,6 +27,26 @@ export class Shop extends Actor<GetStock> {
   }
 }
 
+/** Holds up a `BusyShop`: its Worker is blocked for `ms`. */
+@message()
+export class HoldUp {
+  constructor(readonly ms = 0) {}
+}
+
+/** Answers `GetStock` at once, unless a `HoldUp` before it keeps the shop busy. */
+export class BusyShop extends Actor<GetStock | HoldUp> {
+  static readonly module = import.meta.url;
+  @handles(HoldUp)
+  onHoldUp(holdUp: HoldUp) {
+    const until = Date.now() + holdUp.ms;
+    while (Date.now() < until) { /* busy */ }
+  }
+  @handles(GetStock)
+  onGetStock(_: GetStock, sender: ReplyTo<GetStock>) {
+    sender?.send([]);
+  }
+}
+
 /**
  * A shop that never answers `GetStock`: it does nothing, or stops itself (`"stop"`), on being
  * asked. `WhenAsked` tells a test when an ask is pending.

@@ -3,9 +3,12 @@ import assert from "node:assert/strict";
 import {
   Asker,
   AskUntilTimer,
+  BusyShop,
   Combine,
   GetLog,
   GetPiped,
+  GetStock,
+  HoldUp,
   MuteShop,
   Note,
   Pester,
@@ -91,14 +94,33 @@ Deno.test("ask: no reply in time: CallTimeoutError at the timeout", async () => 
 
 Deno.test("ask: a reply that comes after the ask timed out is a dead letter", async () => {
   await using s = testSystem();
-  const shop = s.system.spawn(Shop, [1], 600); // answers after 600 ms
+  const shop = s.system.spawn(Shop, [1], 1000); // answers after a second
   const asker = s.system.spawn(Asker);
-  const combined = await s.bridge.call(asker, new Combine(shop, 100), LONG);
+  // The ask's timeout is its request's deadline too: a shop that takes the request later (its
+  // Worker still starting on a loaded machine) drops it unanswered (see the next test). Started
+  // first, and a timeout long enough for a running shop to take it in time.
+  await s.system.started(shop);
+  const combined = await s.bridge.call(asker, new Combine(shop, 300), LONG);
   assert.equal(combined.error, "CallTimeoutError", combined.message);
   await s.until(
     () => s.deadLetters.some((d) => d.kind === "unanswered"),
     "the late reply is an unanswered dead letter",
   );
+});
+
+Deno.test("ask: an ask's timeout is its request's deadline: a target busy past it never answers", async () => {
+  await using s = testSystem();
+  const shop = s.system.spawn(BusyShop);
+  const asker = s.system.spawn(Asker);
+  await Promise.all([s.system.started(shop), s.system.started(asker)]);
+  shop.send(new HoldUp(1000)); // the ask below comes after it in the shop's mailbox
+  const combined = await s.bridge.call(asker, new Combine(shop, 100), LONG);
+  assert.equal(combined.error, "CallTimeoutError", combined.message);
+  await s.until(
+    () => s.deadLetters.some((d) => d.kind === "deadline" && d.message instanceof GetStock),
+    "the ask's request is a deadline dead letter",
+  );
+  assert.ok(!s.deadLetters.some((d) => d.kind === "unanswered"), "it was never answered");
 });
 
 Deno.test("ask: an async handler awaiting an ask keeps the actor's other messages waiting", async () => {
@@ -153,9 +175,11 @@ Deno.test("ask: an actor asked before, and killed while asked again: ActorDeadEr
   await using s = testSystem();
   const shop = s.system.spawn(MuteShop);
   const asker = s.system.spawn(Asker);
-  // A first ask, settled: its Worker keeps watching the shop for the next one.
+  // A first ask, settled: its Worker keeps watching the shop for the next one. The shop must
+  // take it before its deadline (the ask's timeout) to count it: started first.
+  await s.system.started(shop);
   assert.equal(
-    (await s.bridge.call(asker, new Combine(shop, 200), LONG)).error,
+    (await s.bridge.call(asker, new Combine(shop, 300), LONG)).error,
     "CallTimeoutError",
   );
   const reply = s.bridge.call(asker, new Combine(shop, ASK_TIMEOUT), LONG);

@@ -92,8 +92,11 @@ Deno.test("watch: an actor that calls Deno.exit ends its Worker, and that is a d
 Deno.test("watch: watching an actor that has ended gets Terminated at once; unwatch stops them", async () => {
   await using t = testSystem();
   const gone = t.system.spawn(Flaky);
+  // Spawned before gone ends: a spawn after its end may take its slot, which ends the
+  // memory of how it ended (see the next test).
+  const watcher = t.system.spawn(Watcher);
   await t.bridge.stop([gone], 20_000);
-  const watcher = await watching(t, gone);
+  assert.equal(await t.bridge.call(watcher, new WatchIt(gone), LONG), "ok");
   const [end] = await endsSeenBy(t, watcher);
   assert.equal(end.kind, "stopped", "how it ended, remembered until its slot is reused");
   assert.equal(end.reason, "Flaky was sent Stop");
@@ -109,6 +112,18 @@ Deno.test("watch: watching an actor that has ended gets Terminated at once; unwa
   await t.bridge.stop([third], 20_000);
   const ends = await endsSeenBy(t, watcher, 2);
   assert.deepEqual(ends.map((e) => e.actor), [String(gone.slot), String(third.slot)]);
+});
+
+Deno.test("watch: an ended actor's slot taken by the next spawn, a watch of it gets not-running", async () => {
+  await using t = testSystem();
+  const gone = t.system.createPool({ workers: 1 }).spawn(Flaky);
+  await t.bridge.stop([gone], 20_000);
+  await t.bridge.whenTerminated(gone); // its end is recorded, its slot free
+  const watcher = t.system.spawn(Watcher);
+  assert.equal(watcher.slot, gone.slot, "free slots are taken last freed first");
+  assert.equal(await t.bridge.call(watcher, new WatchIt(gone), LONG), "ok");
+  const [end] = await endsSeenBy(t, watcher);
+  assert.equal(end.kind, "not-running", "an end is remembered only until its slot is reused");
 });
 
 Deno.test("watch: the Bridge awaits an actor's end", async () => {
