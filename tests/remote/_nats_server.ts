@@ -19,7 +19,7 @@ export interface NatsServerOptions {
   jetstream?: boolean;
   /** How long a start may take before it counts as failed; default 5000 ms. */
   readyTimeoutMs?: number;
-  /** The executable to run; default `nats-server` from PATH, else Debian's /usr/sbin/nats-server. */
+  /** The executable; default `nats-server` from PATH, else Debian's /usr/sbin/nats-server. */
   executable?: string;
 }
 
@@ -192,7 +192,7 @@ function followLog(stderr: ReadableStream<Uint8Array>) {
 }
 
 /** `promise`'s value, or "timeout" if it has not settled within `ms`. */
-async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | "timeout"> {
+export async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | "timeout"> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<"timeout">((resolve) => {
     timer = setTimeout(() => resolve("timeout"), ms);

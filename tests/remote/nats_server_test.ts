@@ -1,7 +1,7 @@
 /**
- * The nats-server harness, and the NATS client the remote layer builds on, under this Deno: connect,
- * publish/subscribe, request/reply, no-responders, a KV bucket's exclusive create, and a server
- * that is SIGSTOPped, SIGKILLed or restarted.
+ * The nats-server harness, and the NATS client the remote layer builds on, under this Deno:
+ * connect, publish/subscribe, request/reply, no-responders, a KV bucket's exclusive create, and a
+ * server that is SIGSTOPped, SIGKILLed or restarted.
  */
 import assert from "node:assert/strict";
 import { connect } from "@nats-io/transport-node";
