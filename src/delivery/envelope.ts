@@ -4,16 +4,16 @@
  * and the message's deadline. Format (docs/codec.md has the codec's part):
  *
  * ```
- * u8       (codec version << 4) | flags      flags: 1 sender, 2 target tag, 4 sender tag,
- *                                                   8 deadline, 16 sender node
+ * u8       (codec version << 4) | flags      flags: 1 sender, 2 target tag, 4 sender tag or
+ *                                                   node, 8 deadline
  * varuint  target slot, target generation    the receiver drops records not for its actor
  *                                            (a sender holding a ref from before a mailbox
  *                                            was recycled): they become dead letters
  * varuint  target tag                        if flag 2: the reply tag of the target ref
  * varuint  sender slot, sender generation    if flag 1
- * varuint  sender tag                        if flag 4
- * varuint  sender node                       if flag 16: the sender lives in another process
- *                                            of the cluster (its node id, never 0)
+ * varuint  sender tag * 2 + (has a node)     if flag 4
+ * varuint  sender node                       if that low bit is set: the sender lives in another
+ *                                            process of the cluster (its node id, never 0)
  * f64      deadline, ms since the epoch      if flag 8
  * ...      the message (codec body)
  * ```
@@ -28,7 +28,6 @@ const HAS_SENDER = 1;
 const HAS_TARGET_TAG = 2;
 const HAS_SENDER_TAG = 4;
 const HAS_DEADLINE = 8;
-const HAS_SENDER_NODE = 16;
 
 /** The most bytes an envelope takes: a head byte, six varuints of up to 5 bytes, an f64. */
 const MAX_ENVELOPE_BYTES = 1 + 6 * 5 + 8;
@@ -58,9 +57,8 @@ export function writeEnvelope(
   let flags = 0;
   let senderNode = 0;
   if (sender !== null) {
-    flags |= sender.tag === 0 ? HAS_SENDER : HAS_SENDER | HAS_SENDER_TAG;
     senderNode = sender.node !== 0 ? sender.node : here;
-    if (senderNode !== 0) flags |= HAS_SENDER_NODE;
+    flags |= sender.tag === 0 && senderNode === 0 ? HAS_SENDER : HAS_SENDER | HAS_SENDER_TAG;
   }
   if (target.tag !== 0) flags |= HAS_TARGET_TAG;
   if (deadline > 0) flags |= HAS_DEADLINE;
@@ -75,8 +73,10 @@ export function writeEnvelope(
   if (sender !== null) {
     p = putVarUint(b, p, sender.slot);
     p = putVarUint(b, p, sender.generation);
-    if (sender.tag !== 0) p = putVarUint(b, p, sender.tag);
-    if (senderNode !== 0) p = putVarUint(b, p, senderNode);
+    if (sender.tag !== 0 || senderNode !== 0) {
+      p = putVarUint(b, p, sender.tag * 2 + (senderNode === 0 ? 0 : 1));
+      if (senderNode !== 0) p = putVarUint(b, p, senderNode);
+    }
   }
   writer.pos = p;
   if (deadline > 0) writer.f64(deadline);
@@ -106,9 +106,17 @@ export class Envelope {
     if ((head & HAS_SENDER) !== 0) {
       const slot = reader.varuint();
       const generation = reader.varuint();
-      const tag = (head & HAS_SENDER_TAG) !== 0 ? reader.varuint() : 0;
-      let node = (head & HAS_SENDER_NODE) !== 0 ? reader.varuint() : 0;
-      if (node === courier.node) node = 0;
+      let tag = 0;
+      let node = 0;
+      if ((head & HAS_SENDER_TAG) !== 0) {
+        const tagAndNode = reader.varuint();
+        // Not `>>> 1`: forged bytes may hold more than 32 bits.
+        tag = Math.floor(tagAndNode / 2);
+        if (tagAndNode % 2 !== 0) {
+          node = reader.varuint();
+          if (node === courier.node) node = 0;
+        }
+      }
       const last = cache.lastSender;
       if (
         last !== null && last.slot === slot && last.generation === generation && last.tag === tag &&

@@ -40,6 +40,8 @@ export interface LinkHost {
   readonly directory: Directory;
   /** The system thread's handle on the outbox, bound to its doorbell. */
   readonly outbox: Mailbox;
+  /** `count` records from node `from` were lost on the way (a gap in its sequence numbers). */
+  lost(from: number, count: number): void;
 }
 
 /** A batch is published once it holds this many bytes (NATS's default max payload is 1 MiB). */
@@ -55,6 +57,8 @@ export class ClusterLink {
   readonly #batches = new Map<number, BatchWriter>();
   /** Records sent to each node so far: the next batch's first sequence number. */
   readonly #sent = new Map<number, number>();
+  /** Records received from each node so far: the sequence number its next batch should have. */
+  readonly #received = new Map<number, number>();
   readonly #subscriptions: Subscription[] = [];
   readonly #names = new Map<string, Subscription>();
   readonly #inbox: Inbox;
@@ -70,7 +74,7 @@ export class ClusterLink {
     this.peers = new Peers(timing, (node, timeoutMs) => this.#ping(node, timeoutMs));
     const here = `${host.prefix}.${host.node}`;
     this.#subscriptions.push(
-      nc.subscribe(here, { callback: onMessage((msg) => this.#received(msg.data)) }),
+      nc.subscribe(here, { callback: onMessage((msg) => this.#takeBatch(msg.data)) }),
       nc.subscribe(`${here}.ping`, { callback: onMessage((msg) => msg.respond()) }),
     );
   }
@@ -191,7 +195,7 @@ export class ClusterLink {
   }
 
   /** A batch from another node: each record into its target's mailbox. */
-  #received(data: Uint8Array): void {
+  #takeBatch(data: Uint8Array): void {
     let batch: Batch;
     try {
       batch = readBatch(data);
@@ -199,8 +203,18 @@ export class ClusterLink {
       console.error("ringmail: a batch from another node was refused:", error);
       return;
     }
-    this.peers.watch(batch.from);
-    batch.forEach((record) => this.#deliver(record));
+    const from = batch.from;
+    this.peers.watch(from);
+    const expected = this.#received.get(from) ?? 0;
+    // Sequence numbers wrap at 2^32: the gap is their difference, as unsigned 32 bits.
+    const gap = (batch.sequence - expected) >>> 0;
+    if (gap !== 0 && gap < 0x8000_0000) this.#host.lost(from, gap);
+    let count = 0;
+    batch.forEach((record) => {
+      count++;
+      this.#deliver(record);
+    });
+    this.#received.set(from, (batch.sequence + count) >>> 0);
   }
 
   #deliver(record: Uint8Array): void {

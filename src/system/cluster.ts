@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ActorRef } from "../actor/mod.ts";
+import { type ActorRef, messageOf } from "../actor/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
 import { ClusterJoinError } from "./errors.ts";
 import type { ClusterOptions } from "./options.ts";
@@ -77,14 +77,37 @@ export class SystemCluster {
 
   async #join(options: ClusterOptions): Promise<void> {
     const parts = this.parts;
+    let joinCluster: typeof import("../remote/mod.ts").joinCluster;
     try {
-      const { joinCluster } = await import("../remote/mod.ts");
+      ({ joinCluster } = await import("../remote/mod.ts"));
+    } catch (error) {
+      this.outbox!.close();
+      throw new ClusterJoinError(
+        `could not load ringmail's cluster code and its NATS client (npm:@nats-io/transport-node): ` +
+          `${messageOf(error)}; a first run needs the npm registry (or a filled Deno cache)`,
+        { cause: error },
+      );
+    }
+    try {
       this.#link = await joinCluster({
         node: parts.courier.node,
         prefix: `ringmail.${options.name ?? "ringmail"}`,
         courier: parts.courier,
         directory: parts.directory,
         outbox: this.outbox!,
+        lost: (from, count) => {
+          parts.directory.countDeadLetter(count);
+          parts.events.deadLetter({
+            target: null,
+            sender: null,
+            message: undefined,
+            messageClass: "lost in transit",
+            kind: "lost-in-transit",
+            reason: `${count} messages from node ${from} were lost on the way (the link ` +
+              `between the nodes broke, or the NATS server dropped them)`,
+            count,
+          });
+        },
       }, options);
     } catch (error) {
       this.outbox!.close();
