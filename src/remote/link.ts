@@ -79,8 +79,9 @@ export class ClusterLink {
     );
   }
 
-  /** Starts draining the outbox. */
-  start(): void {
+  /** Starts draining the outbox, once the server knows this node's subscriptions. */
+  async start(): Promise<void> {
+    await this.#nc.flush();
     this.#pumping = this.#pump().catch((error) => {
       console.error("ringmail: the cluster link stopped sending:", error);
     });
@@ -100,6 +101,8 @@ export class ClusterLink {
       name,
       this.#nc.subscribe(subject, { callback: onMessage((msg) => msg.respond(bytes)) }),
     );
+    // Registered once the server knows: a lookup from any node finds it from now on.
+    await this.#nc.flush();
   }
 
   /** Gives the name up (no-op when this node does not hold it). */

@@ -30,6 +30,6 @@ export async function joinCluster(
     pingIntervalMs: options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
     downAfterMs: options.downAfterMs ?? DEFAULT_DOWN_AFTER_MS,
   });
-  link.start();
+  await link.start();
   return link;
 }

@@ -11,6 +11,7 @@ import {
   NameTakenError,
 } from "../../errors.ts";
 import { Doubler, Task } from "../_actors/basic.ts";
+import { Relay, Relayer } from "../_actors/relay.ts";
 import { startNatsServer } from "./_nats_server.ts";
 import { startNode } from "./_nodes.ts";
 
@@ -32,6 +33,19 @@ Deno.test("remote: Bridge calls reach an actor of another process and come back"
   const echo = await system.lookup("echo");
   const back = await bridge.call(echo, { ref: doubler });
   assert.ok((back as { ref: typeof doubler }).ref.equals(doubler));
+});
+
+Deno.test("remote: an actor in a Worker asks an actor of another process", async () => {
+  await using server = await startNatsServer();
+  await using _other = await startNode(server.url, "asks");
+  await using system = new ActorSystem({ cluster: { servers: server.url, name: "asks" } });
+  using bridge = new Bridge(system);
+  const doubler = await system.lookup<number>("doubler");
+  const relayer = system.spawn(Relayer);
+  const answers = await Promise.all(
+    [1, 2, 3].map((n) => bridge.call(relayer, new Relay(doubler, n))),
+  );
+  assert.deepEqual(answers, [2, 4, 6]);
 });
 
 Deno.test("remote: a call to an actor of a killed process fails fast with ActorDeadError", async () => {
