@@ -16,6 +16,9 @@
  * - Supervision: {@link WorkerDiedError} is what a strategy decides on when a Worker died,
  *   {@link ActorKilledError} when `system.kill` ended the actor; {@link PoolFailedError} when a
  *   pool gave up replacing Workers that kept dying.
+ * - A cluster: {@link ClusterJoinError} (no NATS server there), {@link NameTakenError} and
+ *   {@link NameNotFoundError} (`register`, `lookup`); a call to an actor of a node that went
+ *   down fails with {@link ActorDeadError}.
  *
  * @example Tell a retryable failure from a final one
  * ```ts
@@ -37,6 +40,7 @@ export {
   ActorDeadError,
   ActorKilledError,
   CallTimeoutError,
+  ClusterJoinError,
   PoolFailedError,
   SpawnError,
   SystemClosedError,
@@ -44,6 +48,7 @@ export {
   UndeliverableError,
   WorkerDiedError,
 } from "./src/system/errors.ts";
+export { NameNotFoundError, NameTakenError } from "./src/remote/errors.ts";
 export { CodecError, type CodecErrorOptions, WriterFullError } from "./src/codec/mod.ts";
 export {
   ArenaFullError,

@@ -101,6 +101,7 @@ export { ActorPool, type PoolOptions } from "./src/system/actor_pool.ts";
 export type {
   ActorFailure,
   ActorSystemOptions,
+  ClusterOptions,
   CutOffActor,
   DeadLetter,
   ShutdownOptions,

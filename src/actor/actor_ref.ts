@@ -19,6 +19,11 @@ import { RingmailError } from "../errors.ts";
  */
 export interface Courier {
   /**
+   * This process's node id in its cluster; 0 outside a cluster. Refs and senders that name it
+   * are of this process (read back as node 0).
+   */
+  readonly node: number;
+  /**
    * Delivers `message` to `target` as sent by `sender`; never blocks on a dead target. A
    * `deadline` (ms since the epoch, 0: none) makes the message a dead letter if it is not
    * handled by then. A `notice` is the runtime's own message (a Stop to children, a Failed to

@@ -31,6 +31,13 @@ export class DeathWatch {
     if (target.courier !== watcher.self.courier) {
       throw new TypeError(`${target} belongs to another actor system than ${watcher.name}`);
     }
+    if (target.node !== 0) {
+      throw new TypeError(
+        `${watcher.name} cannot watch ${target}: it lives on another node, and watching actors ` +
+          `of other nodes is not supported yet; a call to it fails with ActorDeadError when ` +
+          `its node goes down`,
+      );
+    }
     if (this.#watches(target)) return;
     this.#bySlot.set(target.slot, target);
     this.#host.watch(watcher, target);

@@ -123,7 +123,8 @@ export type TerminationKind =
   | "worker-died"
   | "killed"
   | "shutdown"
-  | "not-running";
+  | "not-running"
+  | "node-down";
 
 /**
  * What a watcher gets when an actor it watches (`this.context.watch(ref)`) has ended, once: it
@@ -188,6 +189,9 @@ registerMessage(ChildGone, { name: "ringmail.ChildGone" });
  * - `"undecodable"`: its bytes could not be decoded (a codec error, reported in `reason`).
  * - `"unanswered"`: a reply to a Bridge call that had already settled.
  * - `"shutdown"`: the actor system was shutting down.
+ * - `"node-down"`: its target's node (another process of the cluster) is down or unreachable.
+ * - `"lost-in-transit"`: it was on its way to or from another node when the link between them
+ *   broke (counted: the node that lost it cannot say which it was).
  */
 export type DeadLetterKind =
   | "stopped"
@@ -199,7 +203,9 @@ export type DeadLetterKind =
   | "mailbox-full"
   | "undecodable"
   | "unanswered"
-  | "shutdown";
+  | "shutdown"
+  | "node-down"
+  | "lost-in-transit";
 
 /** A message that will never be handled, and why: what a dead letter reports. */
 export interface Undelivered {

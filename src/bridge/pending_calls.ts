@@ -172,6 +172,16 @@ export class PendingCalls {
     }
   }
 
+  /**
+   * The node `node` (another process of the cluster) is down: every call still pending on one of
+   * its actors settles, as if its actor were gone.
+   */
+  nodeDown(node: number, reason: string): void {
+    const calls = this.#byTarget.get(nodeKey(node));
+    if (calls === undefined) return;
+    for (const call of calls instanceof Set ? [...calls] : [calls]) this.#gone(call, reason);
+  }
+
   /** The call's actor is gone: its default, or ActorDeadError. */
   #gone(call: PendingCall, reason: string): void {
     // Whatever ended the actor ("stopped" stands for all): the caller's answer is the same.
@@ -218,7 +228,7 @@ export class PendingCalls {
   }
 
   #addByTarget(call: PendingCall): void {
-    const slot = call.target.slot;
+    const slot = targetKey(call.target);
     const calls = this.#byTarget.get(slot);
     if (calls === undefined) this.#byTarget.set(slot, call);
     else if (calls instanceof Set) calls.add(call);
@@ -226,7 +236,7 @@ export class PendingCalls {
   }
 
   #removeByTarget(call: PendingCall): void {
-    const slot = call.target.slot;
+    const slot = targetKey(call.target);
     const calls = this.#byTarget.get(slot);
     if (calls === call) {
       this.#byTarget.delete(slot);
@@ -235,4 +245,17 @@ export class PendingCalls {
       if (calls.size === 0) this.#byTarget.delete(slot);
     }
   }
+}
+
+/**
+ * Where a call is kept in the index by target: an actor of this process by its slot, one of
+ * another node among all that node's (they settle together when it goes down).
+ */
+function targetKey(target: ActorRef<unknown>): number {
+  return target.node === 0 ? target.slot : nodeKey(target.node);
+}
+
+/** The index key of the calls on actors of `node` (never a slot: slots are positive). */
+function nodeKey(node: number): number {
+  return -node;
 }

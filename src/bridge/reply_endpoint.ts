@@ -60,9 +60,15 @@ export class ReplyEndpoint {
     );
     // A thread that died may have held up a reply in this mailbox: read past it now.
     const unwatchDeaths = host.watchThreadDeaths(() => this.readReplies());
+    const unwatchNodes = host.watchNodeDowns((node, reason) => {
+      // Replies that came before the node went down settle their calls first.
+      this.readReplies();
+      this.#calls.nodeDown(node, reason);
+    });
     this.#unwatch = () => {
       unwatchLosses();
       unwatchDeaths();
+      unwatchNodes();
     };
   }
 

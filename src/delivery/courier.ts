@@ -39,6 +39,7 @@ import { DROP, type FullAction, type FullSend, policyOf, REFUSE, WAIT } from "./
 import { NO_PROBE, type Probe } from "./probe.ts";
 import { SharedMemoryTransport } from "./shared_memory/transport.ts";
 import type { Transport } from "./transport.ts";
+import { writeOutboxRecord } from "./outbox.ts";
 import { Undeliverable } from "./undeliverable.ts";
 
 /** Mailbox header word holding the mailbox's send timeout in ms (0: the system's default). */
@@ -67,6 +68,8 @@ export interface CourierOptions {
   transport?: Transport<Mailbox>;
   /** Who is told of each send and dead letter. Default: nobody (NO_PROBE). */
   probe?: Probe;
+  /** This process's node id in its cluster; 0 (the default) outside a cluster. */
+  node?: number;
 }
 
 /** One thread's way to send, for one actor system. */
@@ -94,6 +97,13 @@ export class SystemCourier implements Courier {
   transport: Transport<Mailbox>;
   /** Who is told of each send and dead letter (see Probe). */
   readonly probe: Probe;
+  /** This process's node id in its cluster; 0 outside a cluster. */
+  readonly node: number;
+  /**
+   * The mailbox of the cluster link (see outbox.ts): where messages for other nodes go. Null
+   * outside a cluster (or until it joined).
+   */
+  outbox: Mailbox | null = null;
   readonly #blocking: boolean;
   readonly #sendTimeout: number;
   readonly #describe: (slot: number, generation: number) => string | undefined;
@@ -128,11 +138,13 @@ export class SystemCourier implements Courier {
     this.handles = new MailboxHandles(options.arena, options.threadId, options.maxMessageBytes);
     this.transport = options.transport ?? new SharedMemoryTransport();
     this.probe = options.probe ?? NO_PROBE;
+    this.node = options.node ?? 0;
     this.#backlogs = new Backlogs(this, options.blocking);
     this.#inbox = new Inbox(this);
   }
 
   describe(target: ActorRef<unknown>): string {
+    if (target.node !== 0) return "actor";
     return this.#describe(target.slot, target.generation) ?? "actor";
   }
 
@@ -159,6 +171,7 @@ export class SystemCourier implements Courier {
     notice = false,
   ): void {
     this.probe.sent(target, message, sender);
+    if (target.node !== 0) return this.#deliverRemote(target, message, sender, deadline, notice);
     const offset = this.#openOffset(target, sender, message);
     if (offset === 0) return;
     let mailbox: MailboxHandle;
@@ -205,6 +218,15 @@ export class SystemCourier implements Courier {
     sender: ActorRef<unknown> | null,
     message: unknown,
   ): void {
+    if (target.node !== 0) {
+      // A timer's message to another node: written afresh, named from this node.
+      const inbox = this.#inbox;
+      if (!inbox.decode(record, 0, record.length, this.#senderCache)) {
+        inbox.deadLetterUndecodable(target);
+        return;
+      }
+      return this.deliver(target, inbox.message, sender, inbox.envelope.deadline);
+    }
     this.probe.sent(target, message, sender);
     const offset = this.#openOffset(target, sender, message);
     if (offset === 0) return;
@@ -269,6 +291,42 @@ export class SystemCourier implements Courier {
   }
 
   /**
+   * Sends to an actor of another node: into the outbox, in order with this thread's other
+   * sends there (see outbox.ts).
+   */
+  #deliverRemote(
+    target: ActorRef<unknown>,
+    message: unknown,
+    sender: ActorRef<unknown> | null,
+    deadline: number,
+    notice: boolean,
+  ): void {
+    if (this.#refused(target, sender, message)) return;
+    const outbox = this.outbox;
+    if (outbox === null) {
+      const reason = `${target} is an actor of another node, and this system is in no cluster`;
+      this.deadLetter({ target, sender, message, kind: "node-down", reason });
+      return;
+    }
+    const writer = this.#writing ? new Writer(256) : this.#writer;
+    const nested = this.#writing;
+    this.#writing = true;
+    try {
+      writeOutboxRecord(writer.reset(this), target, sender, deadline, this.node, message);
+      this.#post(outbox, writer, target, sender, message, notice);
+    } finally {
+      this.#writing = nested;
+    }
+  }
+
+  /** Whether a shutdown refuses this send (it is then a dead letter). */
+  #refused(target: ActorRef<unknown>, sender: ActorRef<unknown> | null, message: unknown): boolean {
+    if (this.refusing === null || (sender !== null && sender.tag === 0)) return false;
+    this.deadLetter({ target, sender, message, kind: "shutdown", reason: this.refusing });
+    return true;
+  }
+
+  /**
    * The mailbox a send to `target` goes to, by offset; 0 when the send became a dead letter
    * instead (the system is refusing it, or the target is not running).
    */
@@ -277,10 +335,7 @@ export class SystemCourier implements Courier {
     sender: ActorRef<unknown> | null,
     message: unknown,
   ): number {
-    if (this.refusing !== null && (sender === null || sender.tag !== 0)) {
-      this.deadLetter({ target, sender, message, kind: "shutdown", reason: this.refusing });
-      return 0;
-    }
+    if (this.#refused(target, sender, message)) return 0;
     const offset = this.directory.liveMailbox(target.slot, target.generation);
     if (offset === 0) this.#notRunning(target, sender, message);
     return offset;
@@ -476,12 +531,19 @@ export class SystemCourier implements Courier {
   }
 
   #tryPost(target: ActorRef<unknown>, notice: unknown): boolean {
-    const offset = this.directory.liveMailbox(target.slot, target.generation);
-    if (offset === 0) return false;
-    const mailbox = this.mailbox(offset);
     const writer = new Writer(128).reset(this);
-    writeEnvelope(writer, target, null, 0);
-    writer.value(notice);
+    let mailbox: Mailbox;
+    if (target.node !== 0) {
+      if (this.outbox === null) return false;
+      mailbox = this.outbox;
+      writeOutboxRecord(writer, target, null, 0, this.node, notice);
+    } else {
+      const offset = this.directory.liveMailbox(target.slot, target.generation);
+      if (offset === 0) return false;
+      mailbox = this.mailbox(offset);
+      writeEnvelope(writer, target, null, 0);
+      writer.value(notice);
+    }
     try {
       return this.transport.offer(mailbox, writer);
     } catch (error) {

@@ -4,14 +4,16 @@
  * and the message's deadline. Format (docs/codec.md has the codec's part):
  *
  * ```
- * u8       (codec version << 4) | flags      flags: 1 sender, 2 target tag, 4 sender tag,
- *                                                   8 deadline
+ * u8       (codec version << 4) | flags      flags: 1 sender, 2 target tag, 4 sender tag or
+ *                                                   node, 8 deadline
  * varuint  target slot, target generation    the receiver drops records not for its actor
  *                                            (a sender holding a ref from before a mailbox
  *                                            was recycled): they become dead letters
  * varuint  target tag                        if flag 2: the reply tag of the target ref
  * varuint  sender slot, sender generation    if flag 1
- * varuint  sender tag                        if flag 4
+ * varuint  sender tag * 2 + (has a node)     if flag 4
+ * varuint  sender node                       if that low bit is set: the sender lives in another
+ *                                            process of the cluster (its node id, never 0)
  * f64      deadline, ms since the epoch      if flag 8
  * ...      the message (codec body)
  * ```
@@ -27,8 +29,8 @@ const HAS_TARGET_TAG = 2;
 const HAS_SENDER_TAG = 4;
 const HAS_DEADLINE = 8;
 
-/** The most bytes an envelope takes: a head byte, five varuints of up to 5 bytes, an f64. */
-const MAX_ENVELOPE_BYTES = 1 + 5 * 5 + 8;
+/** The most bytes an envelope takes: a head byte, six varuints of up to 5 bytes, an f64. */
+const MAX_ENVELOPE_BYTES = 1 + 6 * 5 + 8;
 
 /** Writes `v` (below 2^35) as a varuint at `b[p]`; returns the offset after it. */
 function putVarUint(b: Uint8Array, p: number, v: number): number {
@@ -40,15 +42,24 @@ function putVarUint(b: Uint8Array, p: number, v: number): number {
   return p;
 }
 
-/** Writes an envelope for `target` from `sender`; the message body follows. */
+/**
+ * Writes an envelope for `target` from `sender`; the message body follows. `here` is this
+ * process's node id when the record leaves for another node (a sender of this process is then
+ * named with it), 0 when it stays in this process.
+ */
 export function writeEnvelope(
   writer: Writer,
   target: ActorRef<unknown>,
   sender: ActorRef<unknown> | null,
   deadline: number,
+  here = 0,
 ): void {
   let flags = 0;
-  if (sender !== null) flags |= sender.tag === 0 ? HAS_SENDER : HAS_SENDER | HAS_SENDER_TAG;
+  let senderNode = 0;
+  if (sender !== null) {
+    senderNode = sender.node !== 0 ? sender.node : here;
+    flags |= sender.tag === 0 && senderNode === 0 ? HAS_SENDER : HAS_SENDER | HAS_SENDER_TAG;
+  }
   if (target.tag !== 0) flags |= HAS_TARGET_TAG;
   if (deadline > 0) flags |= HAS_DEADLINE;
   // One room check and direct stores: the envelope is on every message's path.
@@ -62,7 +73,10 @@ export function writeEnvelope(
   if (sender !== null) {
     p = putVarUint(b, p, sender.slot);
     p = putVarUint(b, p, sender.generation);
-    if (sender.tag !== 0) p = putVarUint(b, p, sender.tag);
+    if (sender.tag !== 0 || senderNode !== 0) {
+      p = putVarUint(b, p, sender.tag * 2 + (senderNode === 0 ? 0 : 1));
+      if (senderNode !== 0) p = putVarUint(b, p, senderNode);
+    }
   }
   writer.pos = p;
   if (deadline > 0) writer.f64(deadline);
@@ -83,6 +97,7 @@ export class Envelope {
    * the same senders, and a ref per message is both an allocation and, later, a mailbox lookup.
    */
   read(reader: Reader, courier: Courier, cache: SenderCache): this {
+    // The courier's node id (0 outside a cluster): a sender named with it is of this process.
     const head = reader.u8();
     checkVersion(head >> 4);
     this.targetSlot = reader.varuint();
@@ -91,15 +106,25 @@ export class Envelope {
     if ((head & HAS_SENDER) !== 0) {
       const slot = reader.varuint();
       const generation = reader.varuint();
-      const tag = (head & HAS_SENDER_TAG) !== 0 ? reader.varuint() : 0;
+      let tag = 0;
+      let node = 0;
+      if ((head & HAS_SENDER_TAG) !== 0) {
+        const tagAndNode = reader.varuint();
+        // Not `>>> 1`: forged bytes may hold more than 32 bits.
+        tag = Math.floor(tagAndNode / 2);
+        if (tagAndNode % 2 !== 0) {
+          node = reader.varuint();
+          if (node === courier.node) node = 0;
+        }
+      }
       const last = cache.lastSender;
       if (
         last !== null && last.slot === slot && last.generation === generation && last.tag === tag &&
-        last.courier === courier
+        last.node === node && last.courier === courier
       ) {
         this.sender = last;
       } else {
-        this.sender = cache.lastSender = new ActorRef(slot, generation, tag, courier);
+        this.sender = cache.lastSender = new ActorRef(slot, generation, tag, courier, node);
       }
     } else {
       this.sender = null;

@@ -96,6 +96,23 @@ export class Inbox {
     return drained;
   }
 
+  /**
+   * Reads only the envelope of the record in `record` (its target, sender and deadline), for a
+   * reader that passes the record on as it is.
+   * @throws {CodecError} when the envelope cannot be read.
+   */
+  decodeEnvelope(record: Uint8Array, senders: SenderCache): void {
+    const envelope = this.envelope;
+    envelope.sender = null;
+    envelope.targetTag = 0;
+    envelope.deadline = 0;
+    envelope.read(
+      this.#reader.reset(record, 0, record.length, this.#courier),
+      this.#courier,
+      senders,
+    );
+  }
+
   /** Whether the record read last is addressed to the actor in `slot` of `generation`. */
   isFor(slot: number, generation: number): boolean {
     const envelope = this.envelope;

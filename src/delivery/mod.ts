@@ -33,4 +33,5 @@ export {
 } from "./policy.ts";
 export { SharedMemoryTransport } from "./shared_memory/transport.ts";
 export type { Transport } from "./transport.ts";
+export { OUTBOX_HEAD_BYTES, outboxNode, writeOutboxRecord } from "./outbox.ts";
 export { Undeliverable } from "./undeliverable.ts";

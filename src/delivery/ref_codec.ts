@@ -9,6 +9,10 @@
  * varuint  node                       if the low bit above is set
  * ```
  *
+ * In a cluster, a ref of this process is written with this process's node id (the courier's
+ * `node`), so that it names the same actor on any node it reaches; read back on its own node, it
+ * is node 0 again.
+ *
  * @module
  */
 
@@ -28,11 +32,12 @@ export const actorRefCodec: RefCodec<ActorRef<unknown>> = {
     writer.varuint(ref.slot);
     writer.varuint(ref.generation);
     // Tags stay below 2^31, so the doubled tag stays a small 32-bit number.
-    if (ref.node === 0) {
+    const node = ref.node !== 0 ? ref.node : (context as Courier).node;
+    if (node === 0) {
       writer.varuint(ref.tag * 2);
     } else {
       writer.varuint(ref.tag * 2 + 1);
-      writer.varuint(ref.node);
+      writer.varuint(node);
     }
   },
   read(reader, context) {
@@ -41,8 +46,10 @@ export const actorRefCodec: RefCodec<ActorRef<unknown>> = {
     const tagAndNode = reader.varuint();
     // Not `>>> 1`: forged bytes may hold more than 32 bits.
     const tag = Math.floor(tagAndNode / 2);
-    const node = tagAndNode % 2 === 0 ? 0 : reader.varuint();
-    return new ActorRef(slot, generation, tag, context as Courier, node);
+    const courier = context as Courier;
+    let node = tagAndNode % 2 === 0 ? 0 : reader.varuint();
+    if (node === courier.node) node = 0;
+    return new ActorRef(slot, generation, tag, courier, node);
   },
 };
 

@@ -15,6 +15,7 @@ import { Arena } from "../ring/mod.ts";
 import { ActorPool, type PoolOptions } from "./actor_pool.ts";
 import { isActorWorker } from "./actor_worker_flag.ts";
 import { AskWatches } from "./ask_watches.ts";
+import { newNodeId, SystemCluster } from "./cluster.ts";
 import { AskLost, ThreadDied } from "./control.ts";
 import { SystemClosedError, SystemInWorkerError } from "./errors.ts";
 import { SystemEvents } from "./events.ts";
@@ -111,6 +112,7 @@ export class ActorSystem implements AsyncDisposable {
       sendTimeout: settings.sendTimeout,
       maxMessageBytes: settings.maxMessageBytes,
       describe: (slot, generation) => parts.registry.nameOf(slot, generation),
+      node: options.cluster === undefined ? 0 : newNodeId(),
     });
     // Its mailboxes are the courier's handles: one per mailbox on this thread (MailboxHandles).
     parts.pool = new MailboxPool(parts.arena, parts.directory, parts.courier.handles);
@@ -153,6 +155,7 @@ export class ActorSystem implements AsyncDisposable {
         parts.events.deadLetter({ ...lost, messageClass: describeMessage(lost.message), count: 1 }),
     };
     startGuardian(parts);
+    parts.cluster = new SystemCluster(parts, options.cluster);
     this[INTERNALS] = systemInternals(parts);
   }
 
@@ -303,6 +306,66 @@ export class ActorSystem implements AsyncDisposable {
   /** How many Workers are running. */
   get workerCount(): number {
     return this.#parts.workers.size;
+  }
+
+  /**
+   * This system's node id in its cluster (a random number, new at each start); 0 for a system
+   * made without the `cluster` option. Refs to its actors carry it on other nodes.
+   */
+  get node(): number {
+    return this.#parts.courier.node;
+  }
+
+  /**
+   * Settles once this system has joined its cluster (at once without the `cluster` option);
+   * rejects with `ClusterJoinError` if it could not. Messages sent to other nodes before wait
+   * for it, in order.
+   */
+  get joined(): Promise<void> {
+    return this.#parts.cluster.joined;
+  }
+
+  /**
+   * Names `ref` across the cluster, for {@link lookup} on any node.
+   *
+   * @example
+   * ```ts ignore
+   * import { ActorSystem } from "@ringmail/actors";
+   * import { Counter } from "./counter.ts";
+   *
+   * const system = new ActorSystem({ cluster: { servers: "nats://127.0.0.1:4222" } });
+   * await system.register("counter", system.spawn(Counter));
+   * ```
+   * @throws {NameTakenError} when another actor has the name.
+   * @throws {ClusterJoinError} without the `cluster` option, or if joining failed.
+   */
+  register(name: string, ref: ActorRef<unknown>): Promise<void> {
+    this.#checkOpen("register");
+    return this.#parts.cluster.register(name, ref);
+  }
+
+  /**
+   * The actor named `name` on any node of the cluster (see {@link register}): a ref that works
+   * like any other.
+   *
+   * @example
+   * ```ts ignore
+   * import { ActorSystem, Bridge } from "@ringmail/actors";
+   *
+   * const system = new ActorSystem({ cluster: { servers: "nats://127.0.0.1:4222" } });
+   * const counter = await system.lookup<number>("counter");
+   * using bridge = new Bridge(system);
+   * console.log(await bridge.call(counter, 1));
+   * ```
+   * @throws {NameNotFoundError} when no node has an actor of that name.
+   * @throws {ClusterJoinError} without the `cluster` option, or if joining failed.
+   */
+  async lookup<M = unknown>(
+    name: string,
+    options: { timeout?: number } = {},
+  ): Promise<ActorRef<M>> {
+    this.#checkOpen("lookup");
+    return await this.#parts.cluster.lookup(name, options.timeout ?? 5000) as ActorRef<M>;
   }
 
   /**

@@ -48,6 +48,8 @@ const BY_KIND: Record<DeadLetterKind, { make: Make; defaultStandsIn: boolean }> 
   "stopped": { make: gone, defaultStandsIn: true },
   "stale": { make: gone, defaultStandsIn: true },
   "worker-died": { make: gone, defaultStandsIn: true },
+  "node-down": { make: gone, defaultStandsIn: true },
+  "lost-in-transit": { make: gone, defaultStandsIn: true },
   "start-failed": { make: gone, defaultStandsIn: true },
   // Cut off, or refused, because the system is stopping its actors: gone for the caller.
   "shutdown": { make: gone, defaultStandsIn: true },

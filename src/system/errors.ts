@@ -181,3 +181,17 @@ export class ActorKilledError extends RingmailError {}
  * ```
  */
 export class PoolFailedError extends RingmailError {}
+
+/**
+ * A system made with the `cluster` option could not join its cluster (no NATS server at the
+ * address, a refused connection), or a cluster feature was used without the option.
+ *
+ * @example
+ * ```ts
+ * import { ClusterJoinError } from "@ringmail/actors/errors";
+ *
+ * const error = new ClusterJoinError("could not join the cluster at nats://127.0.0.1:4222");
+ * console.log(error instanceof ClusterJoinError); // true
+ * ```
+ */
+export class ClusterJoinError extends RingmailError {}

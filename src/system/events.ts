@@ -17,6 +17,7 @@ import type { ActorFailure, DeadLetter } from "./options.ts";
 /** The system's listeners, and how a failure or a dead letter reaches them. */
 export class SystemEvents {
   readonly #failureListeners = new Set<(failure: ActorFailure) => void>();
+  readonly #nodeDownListeners = new Set<(node: number, reason: string) => void>();
   readonly #deadLetterListeners = new Set<(deadLetter: DeadLetter) => void>();
   readonly #threadDeathListeners = new Set<() => void>();
 
@@ -30,6 +31,17 @@ export class SystemEvents {
   onDeadLetter(listener: (deadLetter: DeadLetter) => void): () => void {
     this.#deadLetterListeners.add(listener);
     return () => this.#deadLetterListeners.delete(listener);
+  }
+
+  /** Subscribes to other nodes going down (see Peers); returns how to unsubscribe. */
+  onNodeDown(listener: (node: number, reason: string) => void): () => void {
+    this.#nodeDownListeners.add(listener);
+    return () => this.#nodeDownListeners.delete(listener);
+  }
+
+  /** Another node of the cluster is down. */
+  nodeDown(node: number, reason: string): void {
+    for (const listener of this.#nodeDownListeners) listener(node, reason);
   }
 
   /** Subscribes to dead threads marked dead (see recovery.ts); returns how to unsubscribe. */

@@ -32,6 +32,8 @@ export interface BridgeHost {
   watchLosses(listener: LossListener): () => void;
   /** Tells `listener` when a dead thread was marked dead (stalled records can be skipped). */
   watchThreadDeaths(listener: () => void): () => void;
+  /** Calls `listener` for each other node of the cluster that goes down. */
+  watchNodeDowns(listener: (node: number, reason: string) => void): () => void;
   /** Resolves when the actor ends. */
   whenEnded(ref: ActorRef<unknown>): Promise<Terminated>;
   /** A name for the ref's actor, even shortly after it ended. */
@@ -80,6 +82,7 @@ function bridgeHost(parts: SystemParts): BridgeHost {
       return () => parts.registry.lossListeners.delete(listener);
     },
     watchThreadDeaths: (listener) => parts.events.onThreadMarkedDead(listener),
+    watchNodeDowns: (listener) => parts.events.onNodeDown(listener),
     whenEnded: (ref) =>
       parts.spawner.unannounced(ref)
         ? parts.registry.whenAnnounced(ref).then(() => parts.registry.whenEnded(ref))

@@ -95,6 +95,29 @@ export interface ActorSystemOptions {
   onFailure?: (failure: ActorFailure) => void;
   /** Called for every dead letter (also counted in `ActorSystem.deadLetters`). */
   onDeadLetter?: (deadLetter: DeadLetter) => void;
+  /**
+   * Makes this system a node of a cluster of processes, on NATS: refs to actors of other nodes
+   * work like any ref (`send`, Bridge calls), and `register`/`lookup` name actors across the
+   * cluster. The NATS client is loaded only when this is set. Default: none (one process).
+   */
+  cluster?: ClusterOptions;
+}
+
+/** How a system joins a cluster (see {@link ActorSystemOptions.cluster}). */
+export interface ClusterOptions {
+  /** The NATS server or servers, e.g. `"nats://127.0.0.1:4222"`. */
+  servers: string | string[];
+  /** The cluster's name: nodes of one name reach each other's actors. Default `"ringmail"`. */
+  name?: string;
+  /** Ms between two pings of a node this one talks to. Default 100. */
+  pingIntervalMs?: number;
+  /**
+   * Ms without an answer from a node after which it counts as down: calls waiting on its actors
+   * fail with `ActorDeadError`, and what is sent to it becomes dead letters (`"node-down"`). A
+   * node whose process ended is down as soon as a ping finds nobody answering for it.
+   * Default 1500.
+   */
+  downAfterMs?: number;
 }
 
 /** Options of one spawn. */
@@ -173,6 +196,7 @@ export function checkSystemOptions(options: ActorSystemOptions): SystemSettings 
       `maxMessageBytes must be a whole number from 1 to ${MAX_MESSAGE}, got ${options.maxMessageBytes}`,
     );
   }
+  if (options.cluster !== undefined) checkClusterOptions(options.cluster);
   return {
     mailboxCapacity: options.mailboxCapacity ?? 1 << 16,
     sendTimeout,
@@ -209,4 +233,30 @@ export function checkShutdownTimeout(options: ShutdownOptions): number {
     throw new RangeError(`shutdown timeout must be from 0 to 2^31 - 1 ms, got ${timeout}`);
   }
   return timeout;
+}
+
+/** @throws {TypeError | RangeError} when a cluster option is malformed. */
+function checkClusterOptions(cluster: ClusterOptions): void {
+  const servers = cluster.servers;
+  if (
+    !(typeof servers === "string" && servers.length > 0) &&
+    !(Array.isArray(servers) && servers.length > 0 && servers.every((s) => typeof s === "string"))
+  ) {
+    throw new TypeError(
+      `cluster.servers must name a NATS server ("nats://127.0.0.1:4222") or a list of them, ` +
+        `got ${JSON.stringify(servers)}`,
+    );
+  }
+  if (cluster.name !== undefined && !/^[A-Za-z0-9_-]+$/.test(cluster.name)) {
+    throw new TypeError(
+      `cluster.name must be letters, digits, "_" or "-" (it is part of NATS subjects), got ` +
+        `${JSON.stringify(cluster.name)}`,
+    );
+  }
+  for (const key of ["pingIntervalMs", "downAfterMs"] as const) {
+    const value = cluster[key];
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+      throw new RangeError(`cluster.${key} must be a positive number of ms, got ${value}`);
+    }
+  }
 }

@@ -93,6 +93,7 @@ export class Shutdown {
     if (cutOff.length > 0) await Promise.all(recovered);
     else recoveries.cancelAll();
     for (const count of await Promise.all(dropped)) this.#undelivered += count;
+    await this.#parts.cluster.close();
     await loop.close();
     registry.announceNoMore("the actor system shut down before it started");
     this.#parts.guardianMailbox.close();

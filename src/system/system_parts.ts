@@ -10,6 +10,7 @@ import type { ActorRef, SupervisionStrategy } from "../actor/mod.ts";
 import type { Directory, ReceiveLoop, SystemCourier } from "../delivery/mod.ts";
 import type { Arena, Doorbell, Mailbox } from "../ring/mod.ts";
 import type { AskWatches } from "./ask_watches.ts";
+import type { SystemCluster } from "./cluster.ts";
 import type { SystemEvents } from "./events.ts";
 import type { MailboxPool } from "./mailbox_pool.ts";
 import type { Recoveries } from "./recovery.ts";
@@ -50,6 +51,8 @@ export interface SystemParts {
   readonly spawner: Spawner;
   readonly workers: WorkerSet;
   readonly deaths: WorkerDeaths;
+  /** Its cluster membership (none without the `cluster` option). */
+  readonly cluster: SystemCluster;
 }
 
 /** The parts while the system wires them: each is set once, in the system's constructor. */

@@ -128,6 +128,8 @@ export class WorkerSet {
         dedicated,
         supervision: settings.strategy,
         nameBase: nameBase(),
+        node: this.#parts.courier.node,
+        outbox: this.#parts.cluster.outbox?.offset ?? 0,
       };
       return startWorker(boot, agent, agentMailbox, {
         died: (dead, reason) => this.#parts.deaths.died(dead, reason),

@@ -18,6 +18,8 @@ Deno.test("call failure: each dead letter kind has its class, and a default wher
     "worker-died": [ActorDeadError, true],
     "start-failed": [ActorDeadError, true],
     "shutdown": [ActorDeadError, true],
+    "node-down": [ActorDeadError, true],
+    "lost-in-transit": [ActorDeadError, true],
     "deadline": [CallTimeoutError, true],
     "mailbox-full": [MailboxFullError, true],
     "undecodable": [UndeliverableError, false],

@@ -100,7 +100,7 @@ export class Asks {
         reject(new TypeError(`${target} belongs to another actor system than the asking actor`));
         return;
       }
-      const key = `${target.slot}.${target.generation}`;
+      const key = askKey(target);
       const ask = new PendingAsk(this.#newTag(), target, key, timeout, resolve, reject);
       this.#pending.set(ask.tag, ask);
       this.#add(ask);
@@ -155,7 +155,7 @@ export class Asks {
 
   /** `target` ended or lost its Worker (the guardian says): its asks get no reply. */
   lost(target: ActorRef<unknown>, reason: string): void {
-    const key = `${target.slot}.${target.generation}`;
+    const key = askKey(target);
     const watched = this.#byTarget.get(key);
     if (watched === undefined) return;
     // The guardian's watch is over: the next ask to it watches it again.
@@ -192,6 +192,9 @@ export class Asks {
       return;
     }
     this.#byTarget.set(ask.key, { target: ask.target, asks: new Set([ask]) });
+    // An actor of another node is not in this system's registry: its asks settle by their reply
+    // or their timeout (the node's death does not reach asks yet).
+    if (ask.target.node !== 0) return;
     this.#courier.deliver(this.#guardian, new AskWatch(this.#desk, ask.target), null);
   }
 
@@ -207,6 +210,7 @@ export class Asks {
     const [key, oldest] = this.#idle.entries().next().value!;
     this.#idle.delete(key);
     this.#byTarget.delete(key);
+    if (oldest.target.node !== 0) return;
     this.#courier.deliver(this.#guardian, new AskUnwatch(this.#desk, oldest.target), null);
   }
 
@@ -220,4 +224,9 @@ export class Asks {
     const desk = this.#desk;
     return new ActorRef(desk.slot, desk.generation, tag, this.#courier);
   }
+}
+
+/** Where asks to `target` are filed: one actor, of this process or of another node. */
+function askKey(target: ActorRef<unknown>): string {
+  return `${target.slot}.${target.generation}@${target.node}`;
 }

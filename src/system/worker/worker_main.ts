@@ -44,6 +44,10 @@ export interface Bootstrap {
   dedicated: boolean;
   /** What default message names are relative to (see codec's default_name.ts). */
   nameBase: string;
+  /** The system's node id in its cluster (0: none). */
+  node: number;
+  /** The outbox's mailbox (see src/delivery/outbox.ts); 0 outside a cluster. */
+  outbox: number;
 }
 
 /** This module runs as a Worker: its global scope is the Worker's (typed by hand: a
@@ -73,7 +77,9 @@ export async function run(boot: Bootstrap): Promise<void> {
     sendTimeout: boot.sendTimeout,
     maxMessageBytes: boot.maxMessageBytes,
     describe: (slot) => names.get(slot),
+    node: boot.node,
   });
+  if (boot.outbox !== 0) courier.outbox = courier.mailbox(boot.outbox);
   const guardian = new ActorRef(boot.guardianSlot, boot.guardianGeneration, 0, courier);
   courier.sink = {
     deadLetter: ({ target, sender, message, kind, reason }) => {

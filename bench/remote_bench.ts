@@ -1,0 +1,117 @@
+/**
+ * Raw NATS on loopback, the baselines ringmail's remote cases are measured against (the same
+ * client, the same server, the same run): (a) one-way publish of 32 B messages to a subscriber in
+ * another process, counted until that process has received them all; (b) sequential
+ * request/reply, 32 B; (c) `request()` with 64 in flight. Each case is alone in its group, marked
+ * the baseline, so ringmail's remote cases join those groups.
+ *
+ *   deno bench --config bench/deno.json --allow-read --allow-env --allow-run --allow-net \
+ *     bench/remote_bench.ts
+ *
+ * It starts its own nats-server (tests/remote/_nats_server.ts; `apt-get install -y nats-server`
+ * when missing) and a second Deno process as the peer (bench/_nats_peer.ts), and stops both at the
+ * end. This process, the server and the peer are all busy while a case runs: the bench uses both
+ * cores of a 2-core machine, so run it with nothing else busy. Rates: messages (or round trips)
+ * per iteration divided by the time per iteration deno bench prints.
+ */
+import { connect } from "@nats-io/transport-node";
+import { startNatsServer, withDeadline } from "../tests/remote/_nats_server.ts";
+
+const ONE_WAY_MESSAGES = 100_000;
+const SEQUENTIAL_ROUND_TRIPS = 1_000;
+const CONCURRENT_ROUND_TRIPS = 10_000;
+const IN_FLIGHT = 64;
+const REQUEST_TIMEOUT_MS = 5_000;
+const PEER_START_MS = 20_000;
+const PAYLOAD = new Uint8Array(32).fill(7);
+
+const server = await startNatsServer();
+const nc = await connect({ servers: server.url, reconnect: false });
+const peer = await startPeer(server.url);
+globalThis.addEventListener("unload", () => {
+  // unload cannot await: signal both by PID; the peer also leaves when its stdin closes.
+  peer.kill("SIGTERM");
+  server.kill("SIGTERM");
+});
+
+/** Starts bench/_nats_peer.ts and resolves once its subscriptions are in place. */
+async function startPeer(url: string): Promise<Deno.ChildProcess> {
+  const ready = new Promise<void>((resolve) =>
+    nc.subscribe("bench.peer.ready", { max: 1, callback: () => resolve() })
+  );
+  await nc.flush();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--config",
+      new URL("./deno.json", import.meta.url).pathname,
+      "--allow-net=127.0.0.1",
+      new URL("./_nats_peer.ts", import.meta.url).pathname,
+      url,
+      String(ONE_WAY_MESSAGES),
+    ],
+    stdin: "piped",
+  }).spawn();
+  if (await withDeadline(ready, PEER_START_MS) === "timeout") {
+    child.kill("SIGKILL");
+    throw new Error(
+      `the NATS peer process did not report ready within ${PEER_START_MS} ms`,
+    );
+  }
+  return child;
+}
+
+let peerReceivedAll: (() => void) | undefined;
+nc.subscribe("bench.oneway.done", { callback: () => peerReceivedAll?.() });
+
+Deno.bench({
+  name: `raw NATS: publish ${ONE_WAY_MESSAGES} × 32 B, received in another process`,
+  group: "one-way 32 B, another process",
+  baseline: true,
+  n: 20,
+  warmup: 3,
+  async fn() {
+    const received = new Promise<void>((resolve) => peerReceivedAll = resolve);
+    for (let i = 0; i < ONE_WAY_MESSAGES; i++) {
+      nc.publish("bench.oneway", PAYLOAD);
+    }
+    if (await withDeadline(received, REQUEST_TIMEOUT_MS) === "timeout") {
+      throw new Error(
+        "the peer did not receive every message: the server dropped it as slow?",
+      );
+    }
+  },
+});
+
+Deno.bench({
+  name: `raw NATS: ${SEQUENTIAL_ROUND_TRIPS} sequential request/reply, 32 B`,
+  group: "sequential request/reply 32 B",
+  baseline: true,
+  n: 10,
+  warmup: 2,
+  async fn() {
+    for (let i = 0; i < SEQUENTIAL_ROUND_TRIPS; i++) {
+      await nc.request("bench.echo", PAYLOAD, { timeout: REQUEST_TIMEOUT_MS });
+    }
+  },
+});
+
+Deno.bench({
+  name: `raw NATS: ${CONCURRENT_ROUND_TRIPS} request() with ${IN_FLIGHT} in flight, 32 B`,
+  group: `request/reply 32 B, ${IN_FLIGHT} in flight`,
+  baseline: true,
+  n: 10,
+  warmup: 2,
+  async fn() {
+    let issued = 0;
+    const lane = async () => {
+      while (issued < CONCURRENT_ROUND_TRIPS) {
+        issued++;
+        await nc.request("bench.echo", PAYLOAD, {
+          timeout: REQUEST_TIMEOUT_MS,
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+  },
+});

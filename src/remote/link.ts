@@ -1,0 +1,316 @@
+/**
+ * The cluster link: this node's one NATS connection, on the system's own thread. It
+ *
+ * - drains the outbox (src/delivery/outbox.ts), where every thread of the process puts its
+ *   records for other nodes, and publishes them in batches, one subject per node
+ *   (`<prefix>.<node>`: one subscription per node, not per actor);
+ * - takes the batches other nodes publish to it and puts each record into its target's mailbox
+ *   as it came, without decoding it (the courier's policy and backlogs apply, as to any send);
+ * - answers pings (`<prefix>.<node>.ping`) and watches the nodes it talks to (see Peers): a node
+ *   that goes down fails the calls waiting on it, and what is sent to it becomes dead letters
+ *   of kind "node-down";
+ * - registers and looks up named actors (`<prefix>.name.<hex of the name>`).
+ *
+ * @module
+ */
+
+import { ActorRef } from "../actor/mod.ts";
+import { decode, encode } from "../codec/mod.ts";
+import {
+  type Directory,
+  Inbox,
+  OUTBOX_HEAD_BYTES,
+  outboxNode,
+  type SystemCourier,
+} from "../delivery/mod.ts";
+import { CLOSED_AND_DRAINED, EMPTY, type Mailbox } from "../ring/mod.ts";
+import { type Batch, BatchWriter, readBatch } from "./wire.ts";
+import { Peers, type PeerTiming, type PingResult } from "./peers.ts";
+import { NameNotFoundError, NameTakenError } from "./errors.ts";
+import type { Msg, NatsConnection, Subscription } from "./nats.ts";
+
+/** What the link needs of its system. */
+export interface LinkHost {
+  /** This node's id. */
+  readonly node: number;
+  /** The cluster's subject prefix. */
+  readonly prefix: string;
+  /** The system thread's courier. */
+  readonly courier: SystemCourier;
+  readonly directory: Directory;
+  /** The system thread's handle on the outbox, bound to its doorbell. */
+  readonly outbox: Mailbox;
+  /** `count` records from node `from` were lost on the way (a gap in its sequence numbers). */
+  lost(from: number, count: number): void;
+}
+
+/** A batch is published once it holds this many bytes (NATS's default max payload is 1 MiB). */
+const FLUSH_BYTES = 60 * 1024;
+/** Records the pump takes before it lets the event loop run (and publishes what it has). */
+const RECORDS_PER_TURN = 4096;
+
+/** One node's link to its cluster. */
+export class ClusterLink {
+  readonly peers: Peers;
+  readonly #nc: NatsConnection;
+  readonly #host: LinkHost;
+  readonly #batches = new Map<number, BatchWriter>();
+  /** Records sent to each node so far: the next batch's first sequence number. */
+  readonly #sent = new Map<number, number>();
+  /** Records received from each node so far: the sequence number its next batch should have. */
+  readonly #received = new Map<number, number>();
+  readonly #subscriptions: Subscription[] = [];
+  readonly #names = new Map<string, Subscription>();
+  readonly #inbox: Inbox;
+  readonly #senders = { lastSender: null };
+  readonly #idle = new AbortController();
+  #closed = false;
+  #pumping: Promise<void> = Promise.resolve();
+
+  constructor(nc: NatsConnection, host: LinkHost, timing: PeerTiming) {
+    this.#nc = nc;
+    this.#host = host;
+    this.#inbox = new Inbox(host.courier);
+    this.peers = new Peers(timing, (node, timeoutMs) => this.#ping(node, timeoutMs));
+    const here = `${host.prefix}.${host.node}`;
+    this.#subscriptions.push(
+      nc.subscribe(here, { callback: onMessage((msg) => this.#takeBatch(msg.data)) }),
+      nc.subscribe(`${here}.ping`, { callback: onMessage((msg) => msg.respond()) }),
+    );
+  }
+
+  /** Starts draining the outbox, once the server knows this node's subscriptions. */
+  async start(): Promise<void> {
+    await this.#nc.flush();
+    this.#pumping = this.#pump().catch((error) => {
+      console.error("ringmail: the cluster link stopped sending:", error);
+    });
+  }
+
+  /** Names `ref` `name` across the cluster, for {@link lookup}. */
+  async register(name: string, ref: ActorRef<unknown>): Promise<void> {
+    const subject = this.#nameSubject(name);
+    if (this.#names.has(name) || await this.#answers(subject)) {
+      throw new NameTakenError(
+        `the name ${JSON.stringify(name)} is taken in this cluster already: unregister it ` +
+          `first, or choose another`,
+      );
+    }
+    const bytes = encode(ref, this.#host.courier);
+    this.#names.set(
+      name,
+      this.#nc.subscribe(subject, { callback: onMessage((msg) => msg.respond(bytes)) }),
+    );
+    // Registered once the server knows: a lookup from any node finds it from now on.
+    await this.#nc.flush();
+  }
+
+  /** Gives the name up (no-op when this node does not hold it). */
+  unregister(name: string): void {
+    this.#names.get(name)?.unsubscribe();
+    this.#names.delete(name);
+  }
+
+  /** The actor named `name` on any node of the cluster. */
+  async lookup(name: string, timeoutMs: number): Promise<ActorRef<unknown>> {
+    try {
+      const reply = await this.#nc.request(this.#nameSubject(name), undefined, {
+        timeout: timeoutMs,
+      });
+      return decode(reply.data, this.#host.courier) as ActorRef<unknown>;
+    } catch (error) {
+      if (isNoResponders(error)) {
+        throw new NameNotFoundError(
+          `no actor is named ${JSON.stringify(name)} in this cluster: register it first ` +
+            `(system.register(name, ref)) on the node it lives on`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Stops: publishes what is left, drops the subscriptions, stops pinging. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#idle.abort();
+    await this.#pumping;
+    this.#flushAll();
+    this.peers.close();
+    for (const subscription of this.#subscriptions) subscription.unsubscribe();
+    for (const subscription of this.#names.values()) subscription.unsubscribe();
+    this.#names.clear();
+    // Drained: what was published reaches the server before the connection closes.
+    await this.#nc.drain();
+  }
+
+  async #pump(): Promise<void> {
+    const outbox = this.#host.outbox;
+    while (!this.#closed) {
+      let taken = 0;
+      for (let length = outbox.read(); length >= 0; length = outbox.read()) {
+        this.#take(outbox, length);
+        if (++taken === RECORDS_PER_TURN) break;
+      }
+      this.#flushAll();
+      if (taken === RECORDS_PER_TURN) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        continue;
+      }
+      const length = outbox.read();
+      if (length === CLOSED_AND_DRAINED) return;
+      if (length === EMPTY) await outbox.waitForRecordAsync({ signal: this.#idle.signal });
+    }
+  }
+
+  /** Takes one outbox record into its node's batch, or makes it a dead letter. */
+  #take(outbox: Mailbox, length: number): void {
+    const bytes = outbox.bytes;
+    const start = outbox.recordStart;
+    const node = outboxNode(bytes, start);
+    const down = this.peers.downReason(node);
+    if (down !== undefined) {
+      this.#deadLetter(node, bytes.subarray(start + OUTBOX_HEAD_BYTES, start + length), down);
+      outbox.release();
+      return;
+    }
+    let batch = this.#batches.get(node);
+    if (batch === undefined) {
+      this.#batches.set(node, batch = new BatchWriter(this.#host.node));
+      this.peers.watch(node);
+    }
+    batch.add(bytes, start + OUTBOX_HEAD_BYTES, start + length);
+    outbox.release();
+    if (batch.size >= FLUSH_BYTES) this.#flush(node, batch);
+  }
+
+  #flushAll(): void {
+    for (const [node, batch] of this.#batches) this.#flush(node, batch);
+  }
+
+  #flush(node: number, batch: BatchWriter): void {
+    const count = batch.count;
+    if (count === 0) return;
+    const sequence = this.#sent.get(node) ?? 0;
+    this.#sent.set(node, sequence + count);
+    this.#nc.publish(`${this.#host.prefix}.${node}`, batch.take(sequence));
+  }
+
+  /** A batch from another node: each record into its target's mailbox. */
+  #takeBatch(data: Uint8Array): void {
+    let batch: Batch;
+    try {
+      batch = readBatch(data);
+    } catch (error) {
+      console.error("ringmail: a batch from another node was refused:", error);
+      return;
+    }
+    const from = batch.from;
+    this.peers.watch(from);
+    const expected = this.#received.get(from) ?? 0;
+    // Sequence numbers wrap at 2^32: the gap is their difference, as unsigned 32 bits.
+    const gap = (batch.sequence - expected) >>> 0;
+    if (gap !== 0 && gap < 0x8000_0000) this.#host.lost(from, gap);
+    let count = 0;
+    batch.forEach((record) => {
+      count++;
+      this.#deliver(record);
+    });
+    this.#received.set(from, (batch.sequence + count) >>> 0);
+  }
+
+  #deliver(record: Uint8Array): void {
+    const { courier, directory } = this.#host;
+    const inbox = this.#inbox;
+    const envelope = inbox.envelope;
+    let target: ActorRef<unknown>;
+    try {
+      inbox.decodeEnvelope(record, this.#senders);
+      target = new ActorRef(
+        envelope.targetSlot,
+        envelope.targetGeneration,
+        envelope.targetTag,
+        courier,
+      );
+    } catch (error) {
+      console.error("ringmail: a record from another node could not be read:", error);
+      return;
+    }
+    const sender = envelope.sender;
+    // Decoded only when it will be a dead letter at once, for the report.
+    const live = directory.liveMailbox(target.slot, target.generation) !== 0;
+    const message = live || !inbox.decode(record, 0, record.length, this.#senders)
+      ? undefined
+      : inbox.message;
+    inbox.message = undefined;
+    courier.deliverEncoded(target, record, sender, message);
+  }
+
+  /** A record for a node that is down: a dead letter (its sender, if waiting, is told). */
+  #deadLetter(node: number, record: Uint8Array, reason: string): void {
+    const inbox = this.#inbox;
+    const decoded = inbox.decode(record, 0, record.length, this.#senders);
+    const envelope = inbox.envelope;
+    const target = new ActorRef(
+      envelope.targetSlot,
+      envelope.targetGeneration,
+      envelope.targetTag,
+      this.#host.courier,
+      node,
+    );
+    this.#host.courier.deadLetter({
+      target,
+      sender: envelope.sender,
+      message: decoded ? inbox.message : undefined,
+      kind: "node-down",
+      reason,
+    });
+    inbox.message = undefined;
+  }
+
+  async #ping(node: number, timeoutMs: number): Promise<PingResult> {
+    try {
+      await this.#nc.request(`${this.#host.prefix}.${node}.ping`, undefined, {
+        timeout: timeoutMs,
+      });
+      return "answered";
+    } catch (error) {
+      return isNoResponders(error) ? "nobody" : "silent";
+    }
+  }
+
+  /** Whether anyone answers on `subject` now. */
+  async #answers(subject: string): Promise<boolean> {
+    try {
+      await this.#nc.request(subject, undefined, { timeout: 1000 });
+      return true;
+    } catch (error) {
+      if (isNoResponders(error)) return false;
+      throw error;
+    }
+  }
+
+  #nameSubject(name: string): string {
+    if (typeof name !== "string" || name.length === 0) {
+      throw new TypeError(`an actor's name in the cluster is a non-empty string, got ${name}`);
+    }
+    const hex = Array.from(new TextEncoder().encode(name), (b) => b.toString(16).padStart(2, "0"))
+      .join("");
+    return `${this.#host.prefix}.name.${hex}`;
+  }
+}
+
+/** A subscription's callback: `each` for each message; a subscription's error is reported. */
+function onMessage(each: (msg: Msg) => unknown): (error: Error | null, msg: Msg) => void {
+  return (error, msg) => {
+    if (error !== null) console.error("ringmail: a cluster subscription failed:", error);
+    else each(msg);
+  };
+}
+
+/** Whether a NATS request failed because nobody subscribes to its subject. */
+function isNoResponders(error: unknown): boolean {
+  const maybe = error as { isNoResponders?: () => boolean } | null;
+  return typeof maybe?.isNoResponders === "function" && maybe.isNoResponders();
+}

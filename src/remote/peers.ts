@@ -1,0 +1,106 @@
+/**
+ * Peers: which other nodes of the cluster are alive, as far as this node can tell. A node this
+ * one talks to is pinged (a NATS request to its ping subject) every `pingIntervalMs`:
+ *
+ * - nobody answers for it ("no responders": NATS knows its connection is gone — a process that
+ *   was killed, or exited): it is down at once;
+ * - its answers stop coming (a process frozen, a network cut off): it is down once
+ *   `downAfterMs` passed since its last answer.
+ *
+ * A node that is down stays down: it is an incarnation (a random id per start), and a process
+ * that restarts is a new one. Only on the system's own thread.
+ *
+ * @module
+ */
+
+/** What one ping learned. */
+export type PingResult = "answered" | "nobody" | "silent";
+
+/** How peers are watched. */
+export interface PeerTiming {
+  /** Ms between two pings of a node. */
+  readonly pingIntervalMs: number;
+  /** Ms without an answer after which a node is down. */
+  readonly downAfterMs: number;
+}
+
+interface Peer {
+  lastAnswer: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** The nodes this node knows of. */
+export class Peers {
+  readonly #peers = new Map<number, Peer>();
+  readonly #down = new Map<number, string>();
+  readonly #listeners = new Set<(node: number, reason: string) => void>();
+  #closed = false;
+
+  /** @param ping asks `node` whether it is there. */
+  constructor(
+    readonly timing: PeerTiming,
+    readonly ping: (node: number, timeoutMs: number) => Promise<PingResult>,
+  ) {}
+
+  /** Why `node` is down, or undefined while it is not known to be. */
+  downReason(node: number): string | undefined {
+    return this.#down.get(node);
+  }
+
+  /** Calls `listener` for each node that goes down from now on; returns its remover. */
+  onDown(listener: (node: number, reason: string) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** This node talks to `node` (or heard from it): keep an eye on it. */
+  watch(node: number): void {
+    if (this.#closed || this.#peers.has(node) || this.#down.has(node)) return;
+    const peer: Peer = { lastAnswer: performance.now(), timer: undefined };
+    this.#peers.set(node, peer);
+    this.#schedule(node, peer, 0);
+  }
+
+  /** Declares `node` down, for `reason`, and tells the listeners. */
+  down(node: number, reason: string): void {
+    if (this.#down.has(node)) return;
+    const peer = this.#peers.get(node);
+    if (peer !== undefined) clearTimeout(peer.timer);
+    this.#peers.delete(node);
+    this.#down.set(node, reason);
+    for (const listener of this.#listeners) listener(node, reason);
+  }
+
+  /** Stops pinging. */
+  close(): void {
+    this.#closed = true;
+    for (const peer of this.#peers.values()) clearTimeout(peer.timer);
+    this.#peers.clear();
+  }
+
+  #schedule(node: number, peer: Peer, delay: number): void {
+    peer.timer = setTimeout(() => this.#ping(node, peer), delay);
+  }
+
+  async #ping(node: number, peer: Peer): Promise<void> {
+    const { pingIntervalMs, downAfterMs } = this.timing;
+    const result = await this.ping(node, Math.min(downAfterMs, Math.max(pingIntervalMs * 4, 50)));
+    if (this.#closed || this.#peers.get(node) !== peer) return;
+    const now = performance.now();
+    if (result === "answered") peer.lastAnswer = now;
+    else if (result === "nobody") {
+      return this.down(
+        node,
+        `node ${node} is unreachable: its process ended (nobody answers for it)`,
+      );
+    } else if (now - peer.lastAnswer >= downAfterMs) {
+      return this.down(
+        node,
+        `node ${node} is unreachable: it has not answered for ${
+          Math.round(now - peer.lastAnswer)
+        } ms`,
+      );
+    }
+    this.#schedule(node, peer, pingIntervalMs);
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The wire: how records travel between nodes. Many records go in one NATS message (a batch), so
+ * that remote throughput is not capped by the cost of one publish; each record is the bytes that
+ * will stand in the target's mailbox (envelope and message, see src/delivery/envelope.ts), moved
+ * without decoding. A batch:
+ *
+ * ```
+ * u8       wire version (1)
+ * u32      the sending node's id (little-endian)
+ * u32      the link's sequence number of the first record: records the sender sent to this
+ *          node before it, counted from 0 (a gap means records were lost on the way)
+ * then, until the end: varuint length, that many bytes of one record
+ * ```
+ *
+ * @module
+ */
+
+/** The version of the batch format; a batch of another version is refused. */
+export const WIRE_VERSION = 1;
+const HEAD_BYTES = 9;
+
+/** Builds one batch for one node. */
+export class BatchWriter {
+  #bytes: Uint8Array;
+  #pos = HEAD_BYTES;
+  #count = 0;
+
+  constructor(readonly from: number, capacity = 64 * 1024) {
+    this.#bytes = new Uint8Array(capacity);
+  }
+
+  /** Records in the batch so far. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Bytes in the batch so far. */
+  get size(): number {
+    return this.#pos;
+  }
+
+  /** Appends the record `bytes[start, end)`. */
+  add(bytes: Uint8Array, start: number, end: number): void {
+    const length = end - start;
+    this.#ensure(5 + length);
+    let p = this.#pos;
+    const b = this.#bytes;
+    let v = length;
+    while (v > 0x7f) {
+      b[p++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    b[p++] = v;
+    b.set(bytes.subarray(start, end), p);
+    this.#pos = p + length;
+    this.#count++;
+  }
+
+  /** The finished batch (a copy), its first record numbered `sequence`; the writer is empty again. */
+  take(sequence: number): Uint8Array {
+    const b = this.#bytes;
+    const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    b[0] = WIRE_VERSION;
+    view.setUint32(1, this.from, true);
+    view.setUint32(5, sequence >>> 0, true);
+    const batch = b.slice(0, this.#pos);
+    this.#pos = HEAD_BYTES;
+    this.#count = 0;
+    return batch;
+  }
+
+  #ensure(more: number): void {
+    if (this.#pos + more <= this.#bytes.length) return;
+    let capacity = this.#bytes.length * 2;
+    while (capacity < this.#pos + more) capacity *= 2;
+    const grown = new Uint8Array(capacity);
+    grown.set(this.#bytes.subarray(0, this.#pos));
+    this.#bytes = grown;
+  }
+}
+
+/** A batch read back: who sent it, the first record's sequence number, its records. */
+export interface Batch {
+  readonly from: number;
+  readonly sequence: number;
+  /** Calls `each` with every record's bytes (a view into the batch), in order. */
+  forEach(each: (record: Uint8Array) => void): void;
+}
+
+/**
+ * Reads a batch's head.
+ * @throws {RangeError} when it is not a batch of this wire version.
+ */
+export function readBatch(bytes: Uint8Array): Batch {
+  if (bytes.length < HEAD_BYTES || bytes[0] !== WIRE_VERSION) {
+    throw new RangeError(
+      `a batch of wire version ${bytes[0]} (${bytes.length} bytes) came, and this node speaks ` +
+        `version ${WIRE_VERSION}: run the same ringmail version on every node`,
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return {
+    from: view.getUint32(1, true),
+    sequence: view.getUint32(5, true),
+    forEach(each) {
+      let p = HEAD_BYTES;
+      while (p < bytes.length) {
+        let length = 0;
+        let shift = 0;
+        for (;;) {
+          const byte = bytes[p++];
+          length += (byte & 0x7f) * 2 ** shift;
+          if (byte < 0x80) break;
+          shift += 7;
+        }
+        if (p + length > bytes.length) throw new RangeError("a batch ends inside a record");
+        each(bytes.subarray(p, p + length));
+        p += length;
+      }
+    },
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * The system's part in a cluster (the `cluster` option): its node id, the outbox through which
+ * every thread sends to other nodes (see src/delivery/outbox.ts), and the link that joins the
+ * cluster — loaded on demand, with its NATS client, only when a cluster is configured.
+ *
+ * @module
+ */
+
+import { type ActorRef, messageOf } from "../actor/mod.ts";
+import type { Mailbox } from "../ring/mod.ts";
+import { ClusterJoinError } from "./errors.ts";
+import type { ClusterOptions } from "./options.ts";
+import type { SystemParts } from "./system_parts.ts";
+import type { ClusterLink } from "../remote/mod.ts";
+
+/** Bytes in the outbox ring: every message of the process to other nodes passes through it. */
+const OUTBOX_BYTES = 1 << 20;
+
+/** A new node id: random, never 0 (0 means "this process" in a ref). */
+export function newNodeId(): number {
+  const id = new Uint32Array(1);
+  do crypto.getRandomValues(id); while (id[0] === 0);
+  return id[0];
+}
+
+/** The system's cluster membership (see the module doc). */
+export class SystemCluster {
+  /** The outbox's handle on the system's thread; null outside a cluster. */
+  readonly outbox: Mailbox | null = null;
+  /** Settles once the node has joined (at once outside a cluster). */
+  readonly joined: Promise<void>;
+  #link: ClusterLink | null = null;
+
+  constructor(readonly parts: SystemParts, readonly options: ClusterOptions | undefined) {
+    if (options === undefined) {
+      this.joined = Promise.resolve();
+      return;
+    }
+    const { courier, doorbell } = parts;
+    const outbox = courier.handles.create({ capacity: OUTBOX_BYTES });
+    outbox.bindReceiver(doorbell);
+    this.outbox = courier.outbox = outbox;
+    this.joined = this.#join(options);
+    // Awaited or not, a failed join is reported: sends to other nodes then become dead letters.
+    this.joined.catch((error) => console.error("ringmail:", error));
+  }
+
+  /** The link, once joined. @throws {ClusterJoinError} outside a cluster, or if joining failed. */
+  async link(what: string): Promise<ClusterLink> {
+    if (this.options === undefined) {
+      throw new ClusterJoinError(
+        `${what} needs a cluster: make the system with the cluster option ` +
+          `(new ActorSystem({ cluster: { servers: "nats://127.0.0.1:4222" } }))`,
+      );
+    }
+    await this.joined;
+    return this.#link!;
+  }
+
+  /** Names `ref` across the cluster. */
+  async register(name: string, ref: ActorRef<unknown>): Promise<void> {
+    await (await this.link("register")).register(name, ref);
+  }
+
+  /** The actor named `name` anywhere in the cluster. */
+  async lookup(name: string, timeoutMs: number): Promise<ActorRef<unknown>> {
+    return await (await this.link("lookup")).lookup(name, timeoutMs);
+  }
+
+  /** Leaves the cluster: what is queued is published, then the connection closes. */
+  async close(): Promise<void> {
+    if (this.options === undefined) return;
+    await this.joined.catch(() => {});
+    await this.#link?.close();
+    this.outbox?.close();
+  }
+
+  async #join(options: ClusterOptions): Promise<void> {
+    const parts = this.parts;
+    let joinCluster: typeof import("../remote/mod.ts").joinCluster;
+    try {
+      ({ joinCluster } = await import("../remote/mod.ts"));
+    } catch (error) {
+      this.outbox!.close();
+      throw new ClusterJoinError(
+        `could not load ringmail's cluster code and its NATS client (npm:@nats-io/transport-node): ` +
+          `${messageOf(error)}; a first run needs the npm registry (or a filled Deno cache)`,
+        { cause: error },
+      );
+    }
+    try {
+      this.#link = await joinCluster({
+        node: parts.courier.node,
+        prefix: `ringmail.${options.name ?? "ringmail"}`,
+        courier: parts.courier,
+        directory: parts.directory,
+        outbox: this.outbox!,
+        lost: (from, count) => {
+          parts.directory.countDeadLetter(count);
+          parts.events.deadLetter({
+            target: null,
+            sender: null,
+            message: undefined,
+            messageClass: "lost in transit",
+            kind: "lost-in-transit",
+            reason: `${count} messages from node ${from} were lost on the way (the link ` +
+              `between the nodes broke, or the NATS server dropped them)`,
+            count,
+          });
+        },
+      }, options);
+    } catch (error) {
+      this.outbox!.close();
+      throw new ClusterJoinError(
+        `could not join the cluster at ${options.servers}: is a NATS server running there? ` +
+          `(start one with \`nats-server -a 127.0.0.1\`)`,
+        { cause: error },
+      );
+    }
+    this.#link.peers.onDown((node, reason) => parts.events.nodeDown(node, reason));
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Remote actors, for real: a second node in a process of its own, on a nats-server this test
+ * starts on 127.0.0.1, reached through refs that work like any other.
+ */
+import assert from "node:assert/strict";
+import { ActorSystem, Bridge } from "../../mod.ts";
+import {
+  ActorDeadError,
+  ClusterJoinError,
+  NameNotFoundError,
+  NameTakenError,
+} from "../../errors.ts";
+import { Doubler, Task } from "../_actors/basic.ts";
+import { Relay, Relayer } from "../_actors/relay.ts";
+import { startNatsServer } from "./_nats_server.ts";
+import { startNode } from "./_nodes.ts";
+
+Deno.test("remote: Bridge calls reach an actor of another process and come back", async () => {
+  await using server = await startNatsServer();
+  await using other = await startNode(server.url, "calls");
+  await using system = new ActorSystem({ cluster: { servers: server.url, name: "calls" } });
+  await system.joined;
+  assert.notEqual(system.node, 0);
+  using bridge = new Bridge(system);
+  const doubler = await system.lookup<Task | number>("doubler");
+  assert.equal(doubler.node, other.node, "the ref names the node it lives on");
+  assert.equal(await bridge.call(doubler, new Task(21)), 42);
+  const many = await Promise.all(
+    Array.from({ length: 200 }, (_, i) => bridge.call(doubler, i)),
+  );
+  assert.deepEqual(many, Array.from({ length: 200 }, (_, i) => i * 2));
+  // A ref crosses inside a message and still names the same actor.
+  const echo = await system.lookup("echo");
+  const back = await bridge.call(echo, { ref: doubler });
+  assert.ok((back as { ref: typeof doubler }).ref.equals(doubler));
+});
+
+Deno.test("remote: an actor in a Worker asks an actor of another process", async () => {
+  await using server = await startNatsServer();
+  await using _other = await startNode(server.url, "asks");
+  await using system = new ActorSystem({ cluster: { servers: server.url, name: "asks" } });
+  using bridge = new Bridge(system);
+  const doubler = await system.lookup<number>("doubler");
+  const relayer = system.spawn(Relayer);
+  const answers = await Promise.all(
+    [1, 2, 3].map((n) => bridge.call(relayer, new Relay(doubler, n))),
+  );
+  assert.deepEqual(answers, [2, 4, 6]);
+});
+
+Deno.test("remote: a call to an actor of a killed process fails fast with ActorDeadError", async () => {
+  await using server = await startNatsServer();
+  await using other = await startNode(server.url, "deaths");
+  await using system = new ActorSystem({ cluster: { servers: server.url, name: "deaths" } });
+  using bridge = new Bridge(system);
+  const doubler = await system.lookup<number>("doubler");
+  assert.equal(await bridge.call(doubler, 1), 2);
+  other.kill("SIGKILL");
+  await other.exited;
+  const began = performance.now();
+  await assert.rejects(bridge.call(doubler, 2, { timeout: 10_000 }), ActorDeadError);
+  assert.ok(performance.now() - began < 5_000, "well before the call's own timeout");
+  await assert.rejects(bridge.call(doubler, 3, { timeout: 10_000 }), /node-down|unreachable/);
+});
+
+Deno.test("remote: names are unique in a cluster, and a missing one says so", async () => {
+  await using server = await startNatsServer();
+  await using system = new ActorSystem({ cluster: { servers: server.url, name: "names" } });
+  const doubler = system.spawn(Doubler);
+  await system.register("one", doubler);
+  await assert.rejects(system.register("one", doubler), NameTakenError);
+  await assert.rejects(system.lookup("none"), NameNotFoundError);
+  const found = await system.lookup("one");
+  assert.ok(found.equals(doubler), "a name of this node is a ref of this process");
+});
+
+Deno.test("remote: without a cluster, or without a server, the cluster's calls say why", async () => {
+  await using alone = new ActorSystem();
+  await assert.rejects(alone.register("x", alone.spawn(Doubler)), ClusterJoinError);
+  assert.equal(alone.node, 0);
+  const noServer = new ActorSystem({ cluster: { servers: "nats://127.0.0.1:1" } });
+  await assert.rejects(noServer.joined, ClusterJoinError);
+  await noServer.shutdown();
+  assert.throws(() => new ActorSystem({ cluster: { servers: "" } }), TypeError);
+  assert.throws(
+    () => new ActorSystem({ cluster: { servers: "nats://x", name: "a.b" } }),
+    /letters, digits/,
+  );
+});
