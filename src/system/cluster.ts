@@ -8,6 +8,7 @@
 
 import { type ActorRef, messageOf } from "../actor/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
+import { NodeDown } from "./control.ts";
 import { ClusterJoinError } from "./errors.ts";
 import type { ClusterOptions } from "./options.ts";
 import type { SystemParts } from "./system_parts.ts";
@@ -117,6 +118,12 @@ export class SystemCluster {
         { cause: error },
       );
     }
-    this.#link.peers.onDown((node, reason) => parts.events.nodeDown(node, reason));
+    this.#link.peers.onDown((node, reason) => {
+      parts.events.nodeDown(node, reason);
+      // Each Worker's asks waiting on the node's actors fail too.
+      for (const handle of parts.workers.values()) {
+        parts.courier.deliver(handle.agent, new NodeDown(node, reason), parts.guardian);
+      }
+    });
   }
 }

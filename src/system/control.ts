@@ -147,6 +147,15 @@ export class ThreadDied {
 }
 registerMessage(ThreadDied, { name: "ringmail.ThreadDied" });
 
+/**
+ * Guardian -> each worker agent: another node of the cluster is down (see src/remote/peers.ts):
+ * the asks of this Worker waiting on its actors fail now.
+ */
+export class NodeDown {
+  constructor(readonly node = 0, readonly reason = "") {}
+}
+registerMessage(NodeDown, { name: "ringmail.NodeDown" });
+
 /** Worker agent -> guardian: worker `seenBy` has taken in the death of `threadId`. */
 export class ThreadDiedSeen {
   constructor(readonly threadId = 0, readonly seenBy = 0) {}

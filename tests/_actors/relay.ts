@@ -1,7 +1,7 @@
 /** An actor that asks another (in another process, say) from its Worker, and answers with the reply. */
 import { Actor, type ActorRef, handles, message } from "../../mod.ts";
 
-/** Asks `to` with `value`; answers with what `to` answers. */
+/** Asks `to` with `value`; answers with what `to` answers, or with the ask's error's name. */
 @message()
 export class Relay {
   constructor(readonly to: ActorRef<number> | null = null, readonly value = 0) {}
@@ -11,9 +11,12 @@ export class Relayer extends Actor<Relay> {
   static readonly module = import.meta.url;
   @handles(Relay)
   async onRelay(relay: Relay, sender: ActorRef<unknown> | null) {
-    const answer = await this.context.ask<number, number, number>(relay.to!, relay.value, {
-      timeout: 5000,
-    });
-    sender?.send(answer);
+    try {
+      sender?.send(
+        await this.context.ask<number, number, number>(relay.to!, relay.value, { timeout: 10_000 }),
+      );
+    } catch (error) {
+      sender?.send(`failed: ${(error as Error).name}`);
+    }
   }
 }

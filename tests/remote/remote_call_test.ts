@@ -48,6 +48,41 @@ Deno.test("remote: an actor in a Worker asks an actor of another process", async
   assert.deepEqual(answers, [2, 4, 6]);
 });
 
+Deno.test("remote: a Worker's ask to an actor of a killed process fails fast with ActorDeadError", async () => {
+  await using server = await startNatsServer();
+  await using other = await startNode(server.url, "ask-deaths");
+  await using system = new ActorSystem({ cluster: { servers: server.url, name: "ask-deaths" } });
+  using bridge = new Bridge(system);
+  const doubler = await system.lookup<number>("doubler");
+  const relayer = system.spawn(Relayer);
+  assert.equal(await bridge.call(relayer, new Relay(doubler, 1)), 2);
+  other.kill("SIGKILL");
+  await other.exited;
+  const began = performance.now();
+  assert.equal(
+    await bridge.call(relayer, new Relay(doubler, 2), { timeout: 20_000 }),
+    "failed: ActorDeadError",
+  );
+  assert.ok(performance.now() - began < 8_000, "well before the ask's own 10 s timeout");
+});
+
+Deno.test("remote: a call to an actor of a frozen process fails once it stops answering", async () => {
+  await using server = await startNatsServer();
+  await using other = await startNode(server.url, "frozen");
+  await using system = new ActorSystem({
+    cluster: { servers: server.url, name: "frozen", downAfterMs: 1000 },
+  });
+  using bridge = new Bridge(system);
+  const doubler = await system.lookup<number>("doubler");
+  assert.equal(await bridge.call(doubler, 1), 2);
+  other.kill("SIGSTOP");
+  try {
+    await assert.rejects(bridge.call(doubler, 2, { timeout: 20_000 }), ActorDeadError);
+  } finally {
+    other.kill("SIGCONT");
+  }
+});
+
 Deno.test("remote: a call to an actor of a killed process fails fast with ActorDeadError", async () => {
   await using server = await startNatsServer();
   await using other = await startNode(server.url, "deaths");

@@ -153,6 +153,16 @@ export class Asks {
     this.#fail(ask, "undecodable", reason, error);
   }
 
+  /** The node `node` is down (the guardian says): the asks waiting on its actors fail. */
+  nodeDown(node: number, reason: string): void {
+    for (const [key, watched] of this.#byTarget) {
+      if (watched.target.node !== node) continue;
+      this.#byTarget.delete(key);
+      this.#idle.delete(key);
+      for (const ask of [...watched.asks]) this.#fail(ask, "node-down", reason);
+    }
+  }
+
   /** `target` ended or lost its Worker (the guardian says): its asks get no reply. */
   lost(target: ActorRef<unknown>, reason: string): void {
     const key = askKey(target);

@@ -22,6 +22,7 @@ import {
   DefineClass,
   SpawnFailed,
   StartActor,
+  NodeDown,
   ThreadDied,
   ThreadDiedSeen,
 } from "../control.ts";
@@ -29,7 +30,8 @@ import { SlotState } from "../../delivery/mod.ts";
 import type { WorkerRuntime } from "./worker_runtime.ts";
 
 /** The per-Worker control actor. */
-export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied | AskLost> {
+export class WorkerAgent
+  extends Actor<StartActor | DefineClass | ThreadDied | AskLost | NodeDown> {
   readonly #runtime: WorkerRuntime;
   readonly #strategies = new StrategyCache();
   /** The classes the system defined here, by id, and the class once loaded. */
@@ -65,6 +67,12 @@ export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied | A
   @handles(AskLost)
   onAskLost(lost: AskLost): void {
     this.#runtime.asks.lost(lost.target!, lost.reason);
+  }
+
+  /** Another node is down: the asks waiting on its actors fail (see asks.ts). */
+  @handles(NodeDown)
+  onNodeDown(down: NodeDown): void {
+    this.#runtime.asks.nodeDown(down.node, down.reason);
   }
 
   @handles(StartActor)
