@@ -15,7 +15,9 @@
  * per iteration divided by the time per iteration deno bench prints.
  */
 import { connect } from "@nats-io/transport-node";
+import { ActorSystem, Bridge } from "../mod.ts";
 import { startNatsServer, withDeadline } from "../tests/remote/_nats_server.ts";
+import { Expect } from "./_remote_actors.ts";
 
 const ONE_WAY_MESSAGES = 100_000;
 const SEQUENTIAL_ROUND_TRIPS = 1_000;
@@ -61,11 +63,47 @@ async function startPeer(url: string): Promise<Deno.ChildProcess> {
   return child;
 }
 
+/** Starts bench/_ringmail_peer.ts and resolves once it has named its actors. */
+async function startRingmailPeer(url: string): Promise<Deno.ChildProcess> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-env",
+      "--allow-net=127.0.0.1",
+      new URL("./_ringmail_peer.ts", import.meta.url).pathname,
+      url,
+    ],
+    stdin: "piped",
+    stdout: "piped",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const first = await withDeadline(reader.read(), PEER_START_MS);
+  if (first === "timeout" || !first.value?.includes("ready")) {
+    child.kill("SIGKILL");
+    throw new Error(
+      `the ringmail peer did not say ready within ${PEER_START_MS} ms`,
+    );
+  }
+  reader.releaseLock();
+  return child;
+}
+
+const ringmailPeer = await startRingmailPeer(server.url);
+const system = new ActorSystem({
+  cluster: { servers: server.url, name: "bench" },
+});
+const bridge = new Bridge(system);
+const tally = await system.lookup<Expect | Uint8Array>("tally");
+const echo = await system.lookup<Uint8Array>("echo");
+globalThis.addEventListener("unload", () => ringmailPeer.kill("SIGTERM"));
+
 let peerReceivedAll: (() => void) | undefined;
 nc.subscribe("bench.oneway.done", { callback: () => peerReceivedAll?.() });
 
 Deno.bench({
-  name: `raw NATS: publish ${ONE_WAY_MESSAGES} × 32 B, received in another process`,
+  name:
+    `raw NATS: publish ${ONE_WAY_MESSAGES} × 32 B, received in another process`,
   group: "one-way 32 B, another process",
   baseline: true,
   n: 20,
@@ -84,6 +122,21 @@ Deno.bench({
 });
 
 Deno.bench({
+  name:
+    `ringmail: send ${ONE_WAY_MESSAGES} × 32 B to an actor of another process`,
+  group: "one-way 32 B, another process",
+  n: 20,
+  warmup: 3,
+  async fn() {
+    const done = bridge.call(tally, new Expect(ONE_WAY_MESSAGES), {
+      timeout: 60_000,
+    });
+    for (let i = 0; i < ONE_WAY_MESSAGES; i++) tally.send(PAYLOAD);
+    await done;
+  },
+});
+
+Deno.bench({
   name: `raw NATS: ${SEQUENTIAL_ROUND_TRIPS} sequential request/reply, 32 B`,
   group: "sequential request/reply 32 B",
   baseline: true,
@@ -97,7 +150,21 @@ Deno.bench({
 });
 
 Deno.bench({
-  name: `raw NATS: ${CONCURRENT_ROUND_TRIPS} request() with ${IN_FLIGHT} in flight, 32 B`,
+  name:
+    `ringmail: ${SEQUENTIAL_ROUND_TRIPS} sequential Bridge calls to another process, 32 B`,
+  group: "sequential request/reply 32 B",
+  n: 10,
+  warmup: 2,
+  async fn() {
+    for (let i = 0; i < SEQUENTIAL_ROUND_TRIPS; i++) {
+      await bridge.call(echo, PAYLOAD, { timeout: REQUEST_TIMEOUT_MS });
+    }
+  },
+});
+
+Deno.bench({
+  name:
+    `raw NATS: ${CONCURRENT_ROUND_TRIPS} request() with ${IN_FLIGHT} in flight, 32 B`,
   group: `request/reply 32 B, ${IN_FLIGHT} in flight`,
   baseline: true,
   n: 10,
@@ -110,6 +177,24 @@ Deno.bench({
         await nc.request("bench.echo", PAYLOAD, {
           timeout: REQUEST_TIMEOUT_MS,
         });
+      }
+    };
+    await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+  },
+});
+
+Deno.bench({
+  name:
+    `ringmail: ${CONCURRENT_ROUND_TRIPS} Bridge calls with ${IN_FLIGHT} in flight, 32 B`,
+  group: `request/reply 32 B, ${IN_FLIGHT} in flight`,
+  n: 10,
+  warmup: 2,
+  async fn() {
+    let issued = 0;
+    const lane = async () => {
+      while (issued < CONCURRENT_ROUND_TRIPS) {
+        issued++;
+        await bridge.call(echo, PAYLOAD, { timeout: REQUEST_TIMEOUT_MS });
       }
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, lane));

@@ -1,0 +1,21 @@
+/**
+ * The ringmail node of bench/remote_bench.ts, in a process of its own: joins the cluster at the
+ * URL given, names a Tally "tally" and an Echo "echo" (both in one pool Worker), says "ready" on
+ * stdout, and leaves when its stdin closes.
+ */
+import { ActorSystem } from "../mod.ts";
+import { Echo, Tally } from "./_remote_actors.ts";
+
+if (import.meta.main) {
+  const system = new ActorSystem({
+    cluster: { servers: Deno.args[0], name: "bench" },
+  });
+  const pool = system.createPool({ workers: 1 });
+  await system.register("tally", pool.spawn(Tally));
+  await system.register("echo", pool.spawn(Echo));
+  console.log("ready");
+  for await (const _ of Deno.stdin.readable) {
+    /* its end is the signal to go */
+  }
+  await system.shutdown();
+}
