@@ -5,7 +5,14 @@
  * @module
  */
 
-import { Actor, CellState, handles, portableError, StrategyCache } from "../../actor/mod.ts";
+import {
+  Actor,
+  CellState,
+  handles,
+  portableError,
+  prepareFor,
+  StrategyCache,
+} from "../../actor/mod.ts";
 import { decode } from "../../codec/mod.ts";
 import { RingmailError } from "../../errors.ts";
 import { SpawnError } from "../errors.ts";
@@ -201,6 +208,8 @@ async function loadActorClass(module: string, exportName: string) {
   if (!(actorClass.prototype instanceof Actor)) {
     throw new SpawnError(`${exportName} exported by ${module} does not extend Actor`);
   }
+  // An async handler's actor is kept across its awaits by node:async_hooks, loaded only now.
+  await prepareFor(actorClass);
   return actorClass as new (...args: never[]) => Actor<unknown>;
 }
 
