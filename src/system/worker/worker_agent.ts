@@ -7,8 +7,8 @@
 
 import {
   Actor,
-  CellState,
   handles,
+  isEnding,
   portableError,
   prepareFor,
   StrategyCache,
@@ -125,8 +125,7 @@ export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied | A
       const ready = () => {
         // A preStart that failed stopped the actor (or its restart did): it never ran, and its
         // end reports that (kind "start-failed").
-        const stopping = cell.state === CellState.Stopping || cell.state === CellState.Stopped;
-        if (!stopping) this.#running(start);
+        if (!isEnding(cell.state)) this.#running(start);
         runtime.loop.add(cell);
       };
       if (started === undefined) ready();
