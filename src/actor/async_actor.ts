@@ -3,18 +3,57 @@
  * after an await still have the actor as their implicit sender, and `stop()` still knows it is
  * called from inside the actor.
  *
+ * Node's `AsyncLocalStorage` does the keeping, and importing `node:async_hooks` costs a Worker
+ * ~3 ms as it starts (a third of what a bare Deno Worker costs to start). Most actors have no
+ * async handler, so it is loaded only for a class that has one, before its actor starts
+ * ({@link prepareFor}); otherwise when a thread first runs an async function (a behaviour set
+ * with `become`), which then waits for the import (its cell busy meanwhile, as for any async
+ * handler).
+ *
  * @module
  */
 
-import { AsyncLocalStorage } from "node:async_hooks";
+import type { AsyncLocalStorage } from "node:async_hooks";
 import { type ActorRef, setAsyncSender } from "./actor_ref.ts";
 
-const actors = new AsyncLocalStorage<ActorRef<unknown>>();
-setAsyncSender(() => actors.getStore());
+let storage: AsyncLocalStorage<ActorRef<unknown>> | null = null;
+let loading: Promise<void> | null = null;
 
-/** Runs the async function behind `run` as `self`'s, through every await. */
+/** Loads the storage (once per thread) and makes it how sends find their async actor. */
+function load(): Promise<void> {
+  return loading ??= import("node:async_hooks").then(({ AsyncLocalStorage }) => {
+    const actors = new AsyncLocalStorage<ActorRef<unknown>>();
+    setAsyncSender(() => actors.getStore());
+    storage = actors;
+  });
+}
+
+/**
+ * Loads the storage now, before an actor of `actorClass` starts, if the class has an async
+ * method (a handler or hook): its first async handler then runs at once, as the later ones do.
+ */
+export function prepareFor(actorClass: { prototype: object }): Promise<void> | undefined {
+  if (storage !== null) return undefined;
+  for (
+    let proto: object | null = actorClass.prototype;
+    proto !== null && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
+    for (const key of Object.getOwnPropertyNames(proto)) {
+      const value = Object.getOwnPropertyDescriptor(proto, key)!.value;
+      if (isAsyncFunction(value)) return load();
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Runs the async function behind `run` as `self`'s, through every await. Returns what `run`
+ * returns (a promise); before the thread's first async function, a promise of it, once loaded.
+ */
 export function runAsActor(self: ActorRef<unknown>, run: () => unknown): unknown {
-  return actors.run(self, run);
+  if (storage !== null) return storage.run(self, run);
+  return load().then(() => storage!.run(self, run));
 }
 
 const AsyncFunction = (async () => {}).constructor;

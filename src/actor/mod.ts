@@ -17,6 +17,7 @@ export {
   type Received,
 } from "./actor.ts";
 export { ActorCell } from "./actor_cell.ts";
+export { prepareFor } from "./async_actor.ts";
 export {
   Activity,
   type CellHost,

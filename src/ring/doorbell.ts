@@ -88,6 +88,14 @@ interface AsyncWaiter {
 
 /** Keeps the event loop alive while an async wait with no timeout is pending. */
 const KEEPALIVE_MS = 2 ** 31 - 1;
+/**
+ * Whether an untimed wait needs that timer: on a main thread, which exits once nothing but an
+ * `Atomics.waitAsync` is pending. A Worker runs until it closes or is terminated, and its first
+ * timer costs it ~4 ms (Deno then loads its Node-compatible timers): most Workers of a system
+ * would pay that as they start, for nothing.
+ */
+const NEEDS_KEEPALIVE = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope ===
+  "undefined";
 
 /**
  * The receiving side of a doorbell; owned by one thread. Senders ring it through
@@ -241,7 +249,7 @@ export class Doorbell {
           if (!this.#waiters.delete(waiter)) return;
           if (timer !== undefined) clearTimeout(timer);
           signal?.removeEventListener("abort", giveUp);
-          if (untimed && --this.#untimed === 0) {
+          if (untimed && --this.#untimed === 0 && this.#keepalive !== undefined) {
             clearTimeout(this.#keepalive);
             this.#keepalive = undefined;
           }
@@ -252,7 +260,9 @@ export class Doorbell {
       this.#waiters.add(waiter);
       if (untimed) {
         // Atomics.waitAsync alone does not keep Deno's event loop alive.
-        if (this.#untimed++ === 0) this.#keepalive = setTimeout(() => {}, KEEPALIVE_MS);
+        if (this.#untimed++ === 0 && NEEDS_KEEPALIVE) {
+          this.#keepalive = setTimeout(() => {}, KEEPALIVE_MS);
+        }
       } else {
         // Deno fires timers longer than 2^31 - 1 ms after 1 ms: clamp, a spurious settle is harmless.
         timer = setTimeout(giveUp, Math.min(timeoutMs, KEEPALIVE_MS));

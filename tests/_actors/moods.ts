@@ -1,5 +1,5 @@
 /** Actors for the become tests: replies that change with the actor's behaviour. */
-import { Actor, type ActorRef, handles } from "../../mod.ts";
+import { Actor, type ActorRef, handles, OtherMessage } from "../../mod.ts";
 
 /**
  * Answers `base:<text>` with its handlers; `"push X"` becomes one that answers `X:<text>` on
@@ -46,5 +46,35 @@ export class SlowMood extends Actor<string> {
       if (next === "log") from?.send([...this.#log]);
     });
     sender?.send("ok");
+  }
+}
+
+/** Answers anything with "hi", to its sender as it sees it. */
+export class Greeter extends Actor<string> {
+  static readonly module = import.meta.url;
+  @handles(String)
+  onText(_: string, sender: ActorRef | null) {
+    sender?.send("hi");
+  }
+}
+
+/**
+ * A class with no async method (its Worker has run no async function yet); given a Greeter, it
+ * switches to an async behaviour: `"go"` greets the Greeter after an await, and the Greeter's
+ * "hi" (which reaches this actor only if it was the greeting's implicit sender) answers "go".
+ */
+export class LateGreeter extends Actor<unknown> {
+  static readonly module = import.meta.url;
+  @handles(OtherMessage)
+  onGreeter(greeter: unknown, sender: ActorRef | null) {
+    let waiter: ActorRef | null = null;
+    this.context.become(async (next: unknown, from) => {
+      if (next === "go") {
+        waiter = from;
+        await Promise.resolve();
+        (greeter as ActorRef<string>).send("hello");
+      } else if (next === "hi") waiter?.send("greeted");
+    });
+    sender?.send("ready");
   }
 }

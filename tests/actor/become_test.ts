@@ -1,6 +1,6 @@
 /** `context.become` / `unbecome`: a behaviour that takes the handlers' messages while it is set. */
 import assert from "node:assert/strict";
-import { Mood, SlowMood } from "../_actors/moods.ts";
+import { Greeter, LateGreeter, Mood, SlowMood } from "../_actors/moods.ts";
 import { testSystem } from "../_system.ts";
 
 const LONG = { timeout: 20_000 };
@@ -45,6 +45,15 @@ Deno.test("an async behaviour is awaited: the next message waits until it settle
     "start log",
     "end log",
   ]);
+});
+
+Deno.test("an async behaviour sends as its actor after an await, in a Worker with no async method before", async () => {
+  await using s = testSystem();
+  const greeter = s.system.spawn(Greeter);
+  const late = s.system.spawn(LateGreeter);
+  assert.equal(await s.bridge.call(late, greeter, LONG), "ready");
+  // The Greeter's "hi" comes back only if the greeting's implicit sender was LateGreeter.
+  assert.equal(await s.bridge.call(late, "go", LONG), "greeted");
 });
 
 Deno.test("system messages work while a behaviour is set: Stop stops the actor", async () => {

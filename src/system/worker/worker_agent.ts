@@ -7,10 +7,11 @@
 
 import {
   Actor,
-  CellState,
   handles,
+  isEnding,
   messageOf,
   portableError,
+  prepareFor,
   StrategyCache,
 } from "../../actor/mod.ts";
 import { decode } from "../../codec/mod.ts";
@@ -20,9 +21,9 @@ import {
   ActorStarted,
   AskLost,
   DefineClass,
+  NodeDown,
   SpawnFailed,
   StartActor,
-  NodeDown,
   ThreadDied,
   ThreadDiedSeen,
 } from "../control.ts";
@@ -30,8 +31,7 @@ import { SlotState } from "../../delivery/mod.ts";
 import type { WorkerRuntime } from "./worker_runtime.ts";
 
 /** The per-Worker control actor. */
-export class WorkerAgent
-  extends Actor<StartActor | DefineClass | ThreadDied | AskLost | NodeDown> {
+export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied | AskLost | NodeDown> {
   readonly #runtime: WorkerRuntime;
   readonly #strategies = new StrategyCache();
   /** The classes the system defined here, by id, and the class once loaded. */
@@ -133,8 +133,7 @@ export class WorkerAgent
       const ready = () => {
         // A preStart that failed stopped the actor (or its restart did): it never ran, and its
         // end reports that (kind "start-failed").
-        const stopping = cell.state === CellState.Stopping || cell.state === CellState.Stopped;
-        if (!stopping) this.#running(start);
+        if (!isEnding(cell.state)) this.#running(start);
         runtime.loop.add(cell);
       };
       if (started === undefined) ready();
@@ -216,6 +215,8 @@ async function loadActorClass(module: string, exportName: string) {
   if (!(actorClass.prototype instanceof Actor)) {
     throw new SpawnError(`${exportName} exported by ${module} does not extend Actor`);
   }
+  // An async handler's actor is kept across its awaits by node:async_hooks, loaded only now.
+  await prepareFor(actorClass);
   return actorClass as new (...args: never[]) => Actor<unknown>;
 }
 
