@@ -14,36 +14,22 @@
  */
 
 import type { ActorRef, Courier, DeadLetterKind, Undelivered } from "../actor/mod.ts";
-import {
-  messageName,
-  NEEDS_CODEC,
-  QUICK_COPY_MAX_BYTES,
-  quickCopy,
-  Reader,
-  Writer,
-} from "../codec/mod.ts";
-import {
-  type Arena,
-  type Mailbox,
-  MAILBOX_USER_WORD,
-  MailboxClosedError,
-  MailboxFullError,
-} from "../ring/mod.ts";
-import { type Backlog, Backlogs, type Waiting } from "./backlogs.ts";
+import { NEEDS_CODEC, QUICK_COPY_MAX_BYTES, quickCopy, Reader, Writer } from "../codec/mod.ts";
+import { type Arena, type Mailbox, MailboxClosedError } from "../ring/mod.ts";
+import { Backlogs, type Waiting } from "./backlogs.ts";
 import type { Directory } from "./directory.ts";
 import { writeEnvelope } from "./envelope.ts";
 import { Inbox } from "./inbox.ts";
 import type { LocalReceiver } from "./local_mail.ts";
 import { type MailboxHandle, MailboxHandles } from "./mailbox_handles.ts";
-import { DROP, type FullAction, type FullSend, policyOf, REFUSE, WAIT } from "./policy.ts";
+import { DROP, type FullAction, REFUSE, WAIT } from "./policy.ts";
+import { droppedReason, FullMailbox, stillFullError } from "./full_mailbox.ts";
 import { NO_PROBE, type Probe } from "./probe.ts";
 import { SharedMemoryTransport } from "./shared_memory/transport.ts";
 import type { Transport } from "./transport.ts";
 import { writeOutboxRecord } from "./outbox.ts";
 import { Undeliverable } from "./undeliverable.ts";
 
-/** Mailbox header word holding the mailbox's send timeout in ms (0: the system's default). */
-export const SEND_TIMEOUT_WORD = MAILBOX_USER_WORD + 1;
 /** Where a courier reports what it cannot deliver. */
 export interface DeadLetterSink {
   /** A message was not delivered (`undefined`: it could not be decoded). */
@@ -105,7 +91,6 @@ export class SystemCourier implements Courier {
    */
   outbox: Mailbox | null = null;
   readonly #blocking: boolean;
-  readonly #sendTimeout: number;
   readonly #describe: (slot: number, generation: number) => string | undefined;
   readonly #writer = new Writer();
   #writing = false;
@@ -118,28 +103,21 @@ export class SystemCourier implements Courier {
   readonly handles: MailboxHandles;
   /** What waits for room, by mailbox. */
   readonly #backlogs: Backlogs;
-  /** The situation of a send into a full mailbox, for its policy (reused). */
-  readonly #full: FullSend = {
-    blocking: false,
-    onlyHere: false,
-    notice: false,
-    fromSystem: false,
-    backlogWaited: -1,
-    timeoutMs: 0,
-  };
+  /** What a full mailbox does, asked of its policy. */
+  readonly #full: FullMailbox;
 
   constructor(options: CourierOptions) {
     this.arena = options.arena;
     this.directory = options.directory;
     this.threadId = options.threadId;
     this.#blocking = options.blocking;
-    this.#sendTimeout = options.sendTimeout;
     this.#describe = options.describe ?? (() => undefined);
     this.handles = new MailboxHandles(options.arena, options.threadId, options.maxMessageBytes);
     this.transport = options.transport ?? new SharedMemoryTransport();
     this.probe = options.probe ?? NO_PROBE;
     this.node = options.node ?? 0;
     this.#backlogs = new Backlogs(this, options.blocking);
+    this.#full = new FullMailbox(options.blocking, options.sendTimeout);
     this.#inbox = new Inbox(this);
   }
 
@@ -276,15 +254,6 @@ export class SystemCourier implements Courier {
     }
   }
 
-  /**
-   * Whether an actor that has not started yet may start on this thread: the directory names
-   * this thread as its owner — the Worker chosen for it, or, until the system chooses, the
-   * Worker that spawned it when the choice may fall on that Worker (see spawnChild).
-   */
-  #mayStartHere(target: ActorRef<unknown>): boolean {
-    return this.directory.owner(target.slot) === this.threadId;
-  }
-
   /** Whether messages from this thread wait for room in `mailbox`. */
   hasBacklog(mailbox: Mailbox): boolean {
     return this.#backlogs.size !== 0 && this.#backlogs.get(mailbox.offset) !== undefined;
@@ -355,7 +324,7 @@ export class SystemCourier implements Courier {
       // Messages already wait for this mailbox: queue behind them, to keep the sender's order —
       // as far as the policy allows.
       const action = this.#whenFull(mailbox, target, sender, notice, backlog.waited);
-      if (action === REFUSE) throw this.#stillFull(mailbox, target, backlog);
+      if (action === REFUSE) throw stillFullError(this.describe(target), mailbox, backlog);
       if (action === DROP) this.#dropFull(target, sender, message);
       else backlogs.push(backlog, this.#waiting(mailbox, writer, target, sender, message));
       return;
@@ -365,7 +334,7 @@ export class SystemCourier implements Courier {
       if (this.transport.offer(mailbox, writer)) return;
       action = this.#whenFull(mailbox, target, sender, notice, -1);
       if (action === WAIT) {
-        this.transport.sendWaiting(mailbox, writer, this.#full.timeoutMs);
+        this.transport.sendWaiting(mailbox, writer, this.#full.timeoutOf(mailbox));
         return;
       }
     } catch (error) {
@@ -389,7 +358,7 @@ export class SystemCourier implements Courier {
     backlogs.open(mailbox, flushed, this.#waiting(mailbox, writer, target, sender, message));
   }
 
-  /** Asks the mailbox's policy what a send into it, full, does (see DeliveryPolicy). */
+  /** Asks the mailbox's policy what a send into it, full, does (see FullMailbox). */
   #whenFull(
     mailbox: Mailbox,
     target: ActorRef<unknown>,
@@ -397,18 +366,14 @@ export class SystemCourier implements Courier {
     notice: boolean,
     backlogWaited: number,
   ): FullAction {
-    const full = this.#full;
     // Blocking would wait for room only this thread can make (its own receive loop frees it):
     // so would it for the mailbox of an actor not started yet that may start here (its
     // receiver is not bound yet).
     const receiver = mailbox.receiverDoorbell;
-    full.blocking = this.#blocking;
-    full.onlyHere = receiver === this.doorbell || (receiver === 0 && this.#mayStartHere(target));
-    full.notice = notice;
-    full.fromSystem = sender !== null && sender === this.systemSender;
-    full.backlogWaited = backlogWaited;
-    full.timeoutMs = this.#timeoutOf(mailbox);
-    return policyOf(mailbox).whenFull(full);
+    const onlyHere = receiver === this.doorbell ||
+      (receiver === 0 && this.directory.owner(target.slot) === this.threadId);
+    const fromSystem = sender !== null && sender === this.systemSender;
+    return this.#full.whenFull(mailbox, onlyHere, notice, fromSystem, backlogWaited);
   }
 
   /** A message that waits for room from now on (#whenFull just set out its situation). */
@@ -419,16 +384,18 @@ export class SystemCourier implements Courier {
     sender: ActorRef<unknown> | null,
     message: unknown,
   ): Waiting {
-    const wait = policyOf(mailbox).queueFor(this.#full);
-    const expires = wait === Infinity ? Infinity : performance.now() + wait;
-    return { bytes: writer.toBytes(), target, sender, message, expires };
+    return {
+      bytes: writer.toBytes(),
+      target,
+      sender,
+      message,
+      expires: this.#full.expires(mailbox),
+    };
   }
 
   /** A message its policy dropped for lack of room. */
   #dropFull(target: ActorRef<unknown>, sender: ActorRef<unknown> | null, message: unknown): void {
-    const name = this.describe(target);
-    const reason = `the mailbox of ${name} was full, and ${name} drops what does not fit ` +
-      `(whenFull: "drop")`;
+    const reason = droppedReason(this.describe(target));
     this.deadLetter({ target, sender, message, kind: "mailbox-full", reason });
   }
 
@@ -465,21 +432,6 @@ export class SystemCourier implements Courier {
    */
   dropBacklog(mailbox: Mailbox, kind: DeadLetterKind, reason: string): Promise<number> {
     return this.#backlogs.drop(mailbox, kind, reason);
-  }
-
-  /** The error of a send behind messages that found no room for as long as a send may wait. */
-  #stillFull(mailbox: Mailbox, target: ActorRef<unknown>, backlog: Backlog): MailboxFullError {
-    return new MailboxFullError(
-      `the mailbox of ${this.describe(target)} (${mailbox.capacity} bytes) stayed full for ` +
-        `${Math.round(backlog.waited)} ms while its receiver could drain it, with ` +
-        `${backlog.entries.length} earlier messages of this Worker still waiting; this one was ` +
-        `not sent: its receiver is slower than its senders — give it a larger capacity, or ` +
-        `send less`,
-    );
-  }
-
-  #timeoutOf(mailbox: Mailbox): number {
-    return mailbox.userWord(SEND_TIMEOUT_WORD) || this.#sendTimeout;
   }
 
   /**
@@ -566,20 +518,4 @@ function localReceiverFor(
   if (local === null || target.tag !== 0) return null;
   const self = local.self;
   return self.slot === target.slot && self.generation === target.generation ? local : null;
-}
-
-/** A short description of a message for dead-letter reports: its class, or its type. */
-export function describeMessage(message: unknown): string {
-  if (message === undefined) return "undecodable message";
-  if (message === null) return "null";
-  if (typeof message !== "object") {
-    const text = typeof message === "string"
-      ? JSON.stringify(message.length > 40 ? message.slice(0, 40) + "…" : message)
-      : String(message);
-    return `${typeof message} ${text}`;
-  }
-  // The class's own name reads best in a report; its registered name may carry its module.
-  const constructor = (message as { constructor?: unknown }).constructor;
-  return (typeof constructor === "function" && constructor.name) || messageName(constructor) ||
-    "object";
 }
