@@ -10,11 +10,16 @@ import type { ActorCell } from "./actor_cell.ts";
 import type { ActorRef } from "./actor_ref.ts";
 import type { CellHost } from "./cell_host.ts";
 
-/** What one actor watches, by slot. Made on its first watch. */
+/** Where a watched actor is filed: by its slot, or, for one of another node, by node and slot. */
+function keyOf(target: ActorRef<unknown>): number | string {
+  return target.node === 0 ? target.slot : `${target.node}:${target.slot}`;
+}
+
+/** What one actor watches, by slot (and node). Made on its first watch. */
 export class DeathWatch {
   readonly #watcher: ActorCell;
   readonly #host: CellHost;
-  readonly #bySlot = new Map<number, ActorRef<unknown>>();
+  readonly #bySlot = new Map<number | string, ActorRef<unknown>>();
 
   constructor(watcher: ActorCell, host: CellHost) {
     this.#watcher = watcher;
@@ -31,21 +36,14 @@ export class DeathWatch {
     if (target.courier !== watcher.self.courier) {
       throw new TypeError(`${target} belongs to another actor system than ${watcher.name}`);
     }
-    if (target.node !== 0) {
-      throw new TypeError(
-        `${watcher.name} cannot watch ${target}: it lives on another node, and watching actors ` +
-          `of other nodes is not supported yet; a call to it fails with ActorDeadError when ` +
-          `its node goes down`,
-      );
-    }
     if (this.#watches(target)) return;
-    this.#bySlot.set(target.slot, target);
+    this.#bySlot.set(keyOf(target), target);
     this.#host.watch(watcher, target);
   }
 
   unwatch(target: ActorRef<unknown>): void {
     if (!this.#watches(target)) return;
-    this.#bySlot.delete(target.slot);
+    this.#bySlot.delete(keyOf(target));
     this.#host.unwatch(this.#watcher, target);
   }
 
@@ -55,7 +53,7 @@ export class DeathWatch {
    */
   ended(actor: ActorRef<unknown> | null): boolean {
     if (actor === null || !this.#watches(actor)) return false;
-    this.#bySlot.delete(actor.slot);
+    this.#bySlot.delete(keyOf(actor));
     return true;
   }
 
@@ -66,6 +64,6 @@ export class DeathWatch {
   }
 
   #watches(target: ActorRef<unknown>): boolean {
-    return this.#bySlot.get(target.slot)?.generation === target.generation;
+    return this.#bySlot.get(keyOf(target))?.generation === target.generation;
   }
 }

@@ -40,6 +40,8 @@ export interface LinkHost {
   readonly directory: Directory;
   /** The system thread's handle on the outbox, bound to its doorbell. */
   readonly outbox: Mailbox;
+  /** The system's guardian: where control messages from other nodes go. */
+  readonly guardian: ActorRef<unknown>;
   /** `count` records from node `from` were lost on the way (a gap in its sequence numbers). */
   lost(from: number, count: number): void;
 }
@@ -76,6 +78,7 @@ export class ClusterLink {
     this.#subscriptions.push(
       nc.subscribe(here, { callback: onMessage((msg) => this.#takeBatch(msg.data)) }),
       nc.subscribe(`${here}.ping`, { callback: onMessage((msg) => msg.respond()) }),
+      nc.subscribe(`${here}.ctl`, { callback: onMessage((msg) => this.#controlled(msg.data)) }),
     );
   }
 
@@ -85,6 +88,27 @@ export class ClusterLink {
     this.#pumping = this.#pump().catch((error) => {
       console.error("ringmail: the cluster link stopped sending:", error);
     });
+  }
+
+  /**
+   * Sends a control message (one of the guardians' own) to node `node`'s guardian: refs inside
+   * it name this node's actors with this node's id.
+   */
+  control(node: number, message: unknown): void {
+    this.peers.watch(node);
+    this.#nc.publish(`${this.#host.prefix}.${node}.ctl`, encode(message, this.#host.courier));
+  }
+
+  /** A control message from another node: to this node's guardian. */
+  #controlled(data: Uint8Array): void {
+    let message: unknown;
+    try {
+      message = decode(data, this.#host.courier);
+    } catch (error) {
+      console.error("ringmail: a control message from another node was refused:", error);
+      return;
+    }
+    this.#host.courier.deliver(this.#host.guardian, message, null);
   }
 
   /** Names `ref` `name` across the cluster, for {@link lookup}. */

@@ -6,9 +6,9 @@
  * @module
  */
 
-import { type ActorRef, messageOf } from "../actor/mod.ts";
+import { type ActorRef, messageOf, Terminated } from "../actor/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
-import { NodeDown } from "./control.ts";
+import { NodeDown, RemoteWatch } from "./control.ts";
 import { ClusterJoinError } from "./errors.ts";
 import type { ClusterOptions } from "./options.ts";
 import type { SystemParts } from "./system_parts.ts";
@@ -31,6 +31,11 @@ export class SystemCluster {
   /** Settles once the node has joined (at once outside a cluster). */
   readonly joined: Promise<void>;
   #link: ClusterLink | null = null;
+  /** The watches of actors of this node on actors of other nodes, by node. */
+  readonly #remoteWatches = new Map<
+    number,
+    Map<string, { watcher: ActorRef<unknown>; target: ActorRef<unknown> }>
+  >();
 
   constructor(readonly parts: SystemParts, readonly options: ClusterOptions | undefined) {
     if (options === undefined) {
@@ -56,6 +61,44 @@ export class SystemCluster {
     }
     await this.joined;
     return this.#link!;
+  }
+
+  /**
+   * `watcher` (of this node) watches `target`, an actor of another node, or (`unwatch`) no longer
+   * does. The target's node tells the watcher its `Terminated`; if the node goes down first,
+   * this one tells it, with kind "node-down".
+   */
+  watchRemote(watcher: ActorRef<unknown>, target: ActorRef<unknown>, unwatch: boolean): void {
+    const node = target.node;
+    const key = `${watcher.slot}.${watcher.generation}>${target.slot}.${target.generation}`;
+    let watches = this.#remoteWatches.get(node);
+    if (unwatch) {
+      if (watches?.delete(key)) this.#link?.control(node, new RemoteWatch(watcher, target, true));
+      return;
+    }
+    const down = this.options === undefined
+      ? "this system is in no cluster"
+      : this.#link?.peers.downReason(node);
+    if (down !== undefined) return this.#tellNodeDown(watcher, target, down);
+    if (watches === undefined) this.#remoteWatches.set(node, watches = new Map());
+    watches.set(key, { watcher, target });
+    this.joined.then(
+      () => this.#link!.control(node, new RemoteWatch(watcher, target)),
+      (error) => this.#tellNodeDown(watcher, target, `this node could not join: ${error}`),
+    );
+  }
+
+  /** Node `node` is down: every watch on its actors ends with a `Terminated` of kind "node-down". */
+  #remoteWatchesEnd(node: number, reason: string): void {
+    const watches = this.#remoteWatches.get(node);
+    if (watches === undefined) return;
+    this.#remoteWatches.delete(node);
+    for (const { watcher, target } of watches.values()) this.#tellNodeDown(watcher, target, reason);
+  }
+
+  #tellNodeDown(watcher: ActorRef<unknown>, target: ActorRef<unknown>, reason: string): void {
+    const parts = this.parts;
+    parts.courier.deliver(watcher, new Terminated(target, "node-down", reason), parts.guardian);
   }
 
   /** Names `ref` across the cluster. */
@@ -96,6 +139,7 @@ export class SystemCluster {
         courier: parts.courier,
         directory: parts.directory,
         outbox: this.outbox!,
+        guardian: parts.guardian,
         lost: (from, count) => {
           parts.directory.countDeadLetter(count);
           parts.events.deadLetter({
@@ -120,6 +164,8 @@ export class SystemCluster {
     }
     this.#link.peers.onDown((node, reason) => {
       parts.events.nodeDown(node, reason);
+      this.#remoteWatchesEnd(node, reason);
+      parts.registry.forgetWatchersOn(node);
       // Each Worker's asks waiting on the node's actors fail too.
       for (const handle of parts.workers.values()) {
         parts.courier.deliver(handle.agent, new NodeDown(node, reason), parts.guardian);

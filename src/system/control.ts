@@ -128,6 +128,20 @@ export class Watch {
 }
 registerMessage(Watch, { name: "ringmail.Watch" });
 
+/**
+ * One node's guardian -> another's (through the cluster link's control subject): `watcher`, an
+ * actor of the sending node, watches `target`, an actor of the receiving node; `unwatch` ends
+ * that. The receiving node tells `watcher` its `Terminated` like any watcher's.
+ */
+export class RemoteWatch {
+  constructor(
+    readonly watcher: ActorRef<unknown> | null = null,
+    readonly target: ActorRef<unknown> | null = null,
+    readonly unwatch = false,
+  ) {}
+}
+registerMessage(RemoteWatch, { name: "ringmail.RemoteWatch" });
+
 /** Any thread -> guardian: `watcher` no longer watches `target`. */
 export class Unwatch {
   constructor(

@@ -28,6 +28,7 @@ import {
   AskWatch,
   DeadLetterNotice,
   HandlerFailed,
+  RemoteWatch,
   SpawnChild,
   SpawnFailed,
   ThreadDiedSeen,
@@ -52,6 +53,7 @@ type Report =
   | SpawnChild
   | Watch
   | Unwatch
+  | RemoteWatch
   | AskWatch
   | AskUnwatch
   | ThreadDiedSeen
@@ -138,12 +140,23 @@ export class Guardian extends Actor<Report> {
 
   @handles(Watch)
   onWatch(request: Watch): void {
-    this.#parts.registry.watch(request.watcher!, request.target!);
+    const target = request.target!;
+    // An actor of another node is watched through the cluster (see cluster.ts).
+    if (target.node !== 0) this.#parts.cluster.watchRemote(request.watcher!, target, false);
+    else this.#parts.registry.watch(request.watcher!, target);
   }
 
   @handles(Unwatch)
   onUnwatch(request: Unwatch): void {
-    this.#parts.registry.unwatch(request.watcher!, request.target!);
+    const target = request.target!;
+    if (target.node !== 0) this.#parts.cluster.watchRemote(request.watcher!, target, true);
+    else this.#parts.registry.unwatch(request.watcher!, target);
+  }
+
+  /** An actor of another node watches (or no longer watches) an actor of this one. */
+  @handles(RemoteWatch)
+  onRemoteWatch(request: RemoteWatch): void {
+    this.#parts.registry.watchFromAfar(request.watcher!, request.target!, request.unwatch);
   }
 
   /**

@@ -59,6 +59,8 @@ export interface ActorRecord {
   children: Set<ActorRecord> | null;
   watchers: Set<ActorRecord> | null;
   watching: Set<ActorRecord> | null;
+  /** Watchers on other nodes of the cluster, by node, slot and generation. */
+  remoteWatchers: Map<string, ActorRef<unknown>> | null;
   /** Bridge code awaiting its end. */
   endWaiters: ((end: Terminated) => void)[] | null;
   /** Decides about deaths of its Worker (handler failures are decided in its Worker). */
@@ -101,6 +103,7 @@ export function newRecord(actor: NewActor): ActorRecord {
     children: null,
     watchers: null,
     watching: null,
+    remoteWatchers: null,
     endWaiters: null,
     supervisor: null,
     stopAsked: false,
@@ -270,6 +273,35 @@ export class Registry {
     (watching.watching ??= new Set()).add(watched);
   }
 
+  /**
+   * `watcher`, an actor of another node, watches `target` (of this node), or (`unwatch`) no
+   * longer does: it gets `target`'s `Terminated` — at once if `target` has ended.
+   */
+  watchFromAfar(watcher: ActorRef<unknown>, target: ActorRef<unknown>, unwatch: boolean): void {
+    const key = `${watcher.node}:${watcher.slot}.${watcher.generation}`;
+    const watched = this.of(target);
+    if (unwatch) {
+      watched?.remoteWatchers?.delete(key);
+      return;
+    }
+    if (watched === undefined) {
+      this.#courier.deliver(watcher, this.#endOf(target, "watched"), this.#guardian());
+      return;
+    }
+    (watched.remoteWatchers ??= new Map()).set(key, watcher);
+  }
+
+  /** Node `node` is down: its actors watch nothing here any more. */
+  forgetWatchersOn(node: number): void {
+    const prefix = `${node}:`;
+    for (const record of this.#records.values()) {
+      if (record.remoteWatchers === null) continue;
+      for (const key of record.remoteWatchers.keys()) {
+        if (key.startsWith(prefix)) record.remoteWatchers.delete(key);
+      }
+    }
+  }
+
   unwatch(watcher: ActorRef<unknown>, target: ActorRef<unknown>): void {
     const watching = this.of(watcher);
     const watched = this.of(target);
@@ -323,6 +355,11 @@ export class Registry {
     }
     if (record.watching !== null) {
       for (const watched of record.watching) watched.watchers?.delete(record);
+    }
+    if (record.remoteWatchers !== null) {
+      for (const watcher of record.remoteWatchers.values()) {
+        this.#courier.deliver(watcher, end, this.#guardian());
+      }
     }
     const parent = record.parent;
     if (parent !== null && parent.children?.delete(record)) this.#send(parent, new ChildGone(ref));

@@ -12,6 +12,8 @@ import {
 } from "../../errors.ts";
 import { Doubler, Task } from "../_actors/basic.ts";
 import { Relay, Relayer } from "../_actors/relay.ts";
+import { Watcher, WatchIt } from "../_actors/supervision.ts";
+import { eventually } from "../_system.ts";
 import { startNatsServer } from "./_nats_server.ts";
 import { startNode } from "./_nodes.ts";
 
@@ -96,6 +98,38 @@ Deno.test("remote: a call to an actor of a killed process fails fast with ActorD
   await assert.rejects(bridge.call(doubler, 2, { timeout: 10_000 }), ActorDeadError);
   assert.ok(performance.now() - began < 5_000, "well before the call's own timeout");
   await assert.rejects(bridge.call(doubler, 3, { timeout: 10_000 }), /node-down|unreachable/);
+});
+
+Deno.test("remote: an actor watches actors of another node: their end, then the node's", async () => {
+  await using server = await startNatsServer();
+  await using other = await startNode(server.url, "watch");
+  await using system = new ActorSystem({ cluster: { servers: server.url, name: "watch" } });
+  using bridge = new Bridge(system);
+  const echo = await system.lookup<never>("echo");
+  const doubler = await system.lookup<never>("doubler");
+  const watcher = system.spawn(Watcher);
+  assert.equal(await bridge.call(watcher, new WatchIt(echo)), "ok");
+  assert.equal(await bridge.call(watcher, new WatchIt(doubler)), "ok");
+  const ends = async (count: number) => {
+    let seen: { kind: string; actor: string }[] = [];
+    await eventually(async () => {
+      seen = await bridge.call(watcher, "ends") as typeof seen;
+      return seen.length >= count;
+    }, "Terminated");
+    return seen;
+  };
+  // The remote actor stops: its node tells the watcher, with how it ended.
+  await bridge.stop([echo]);
+  assert.deepEqual((await ends(1)).map((end) => [end.kind, end.actor]), [
+    ["stopped", String(echo.slot)],
+  ]);
+  // Its node dies: this node tells the watcher of the actors it still watched there.
+  other.kill("SIGKILL");
+  await other.exited;
+  assert.deepEqual((await ends(2)).map((end) => [end.kind, end.actor]), [
+    ["stopped", String(echo.slot)],
+    ["node-down", String(doubler.slot)],
+  ]);
 });
 
 Deno.test("remote: names are unique in a cluster, and a missing one says so", async () => {
