@@ -14,7 +14,9 @@
  * @module
  */
 
-import { ActorRef } from "../actor/mod.ts";
+import { ActorRef, messageOf } from "../actor/mod.ts";
+import { ActorDeadError } from "../system/errors.ts";
+import { RemoteSpawnFailed } from "../system/control.ts";
 import { decode, encode } from "../codec/mod.ts";
 import {
   type Directory,
@@ -42,6 +44,8 @@ export interface LinkHost {
   readonly outbox: Mailbox;
   /** The system's guardian: where control messages from other nodes go. */
   readonly guardian: ActorRef<unknown>;
+  /** Starts an actor here for another node (see RemoteSpawn); resolves to the answer to send. */
+  spawnHere(request: unknown): Promise<unknown>;
   /** `count` records from node `from` were lost on the way (a gap in its sequence numbers). */
   lost(from: number, count: number): void;
 }
@@ -79,6 +83,7 @@ export class ClusterLink {
       nc.subscribe(here, { callback: onMessage((msg) => this.#takeBatch(msg.data)) }),
       nc.subscribe(`${here}.ping`, { callback: onMessage((msg) => msg.respond()) }),
       nc.subscribe(`${here}.ctl`, { callback: onMessage((msg) => this.#controlled(msg.data)) }),
+      nc.subscribe(`${here}.spawn`, { callback: onMessage((msg) => this.#spawnHere(msg)) }),
     );
   }
 
@@ -97,6 +102,44 @@ export class ClusterLink {
   control(node: number, message: unknown): void {
     this.peers.watch(node);
     this.#nc.publish(`${this.#host.prefix}.${node}.ctl`, encode(message, this.#host.courier));
+  }
+
+  /**
+   * Asks node `node` to start an actor (`request`, a RemoteSpawn): resolves to its answer.
+   * @throws {ActorDeadError} when nobody answers for the node.
+   */
+  async spawnThere(node: number, request: unknown, timeoutMs: number): Promise<unknown> {
+    const courier = this.#host.courier;
+    try {
+      const reply = await this.#nc.request(
+        `${this.#host.prefix}.${node}.spawn`,
+        encode(request, courier),
+        { timeout: timeoutMs },
+      );
+      this.peers.watch(node);
+      return decode(reply.data, courier);
+    } catch (error) {
+      if (isNoResponders(error)) {
+        throw new ActorDeadError(
+          `cannot spawn on node ${node}: it is not in this cluster (down?)`,
+          {
+            cause: error,
+          },
+        );
+      }
+      throw error;
+    }
+  }
+
+  async #spawnHere(msg: Msg): Promise<void> {
+    const courier = this.#host.courier;
+    let answer: unknown;
+    try {
+      answer = await this.#host.spawnHere(decode(msg.data, courier));
+    } catch (error) {
+      answer = new RemoteSpawnFailed(messageOf(error));
+    }
+    msg.respond(encode(answer, courier));
   }
 
   /** A control message from another node: to this node's guardian. */

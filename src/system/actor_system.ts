@@ -326,6 +326,36 @@ export class ActorSystem implements AsyncDisposable {
   }
 
   /**
+   * Starts an actor of `actorClass` on the node `node` of the cluster (Akka's remote
+   * deployment): that node loads the class by its module URL, starts it as one of its own
+   * top-level actors, and the ref comes back once it has taken it. `node` may be this node.
+   *
+   * @example
+   * ```ts ignore
+   * import { ActorSystem, Bridge } from "@ringmail/actors";
+   * import { Counter } from "./counter.ts";
+   *
+   * const system = new ActorSystem({ cluster: { servers: "nats://127.0.0.1:4222" } });
+   * const elsewhere = (await system.lookup("counter")).node;
+   * const counter = await system.spawnOn(elsewhere, Counter, { name: "second counter" });
+   * ```
+   * @throws {SpawnError} when that node could not start it (its module, its class).
+   * @throws {ActorDeadError} when no node with that id is in the cluster.
+   * @throws {ClusterJoinError} without the `cluster` option, or if joining failed.
+   */
+  async spawnOn<C extends ActorClass>(
+    node: number,
+    actorClass: C,
+    options: SpawnOptions = {},
+    ...args: ConstructorParameters<C>
+  ): Promise<ActorRef<MessagesOf<InstanceType<C>>>> {
+    this.#checkOpen("spawn");
+    return await this.#parts.cluster.spawnOn(node, actorClass, options, args, 10_000) as ActorRef<
+      MessagesOf<InstanceType<C>>
+    >;
+  }
+
+  /**
    * Names `ref` across the cluster, for {@link lookup} on any node.
    *
    * @example

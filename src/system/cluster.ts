@@ -6,11 +6,13 @@
  * @module
  */
 
-import { type ActorRef, messageOf, Terminated } from "../actor/mod.ts";
+import { type ActorClass, ActorRef, messageOf, Terminated } from "../actor/mod.ts";
+import { decode } from "../codec/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
-import { NodeDown, RemoteWatch } from "./control.ts";
-import { ClusterJoinError } from "./errors.ts";
-import type { ClusterOptions } from "./options.ts";
+import { NodeDown, RemoteSpawn, RemoteSpawnFailed, RemoteWatch } from "./control.ts";
+import { ClusterJoinError, SpawnError } from "./errors.ts";
+import type { ClusterOptions, SpawnOptions } from "./options.ts";
+import { checkActorClass, encodeArguments } from "./spawn_checks.ts";
 import type { SystemParts } from "./system_parts.ts";
 import type { ClusterLink } from "../remote/mod.ts";
 
@@ -101,6 +103,65 @@ export class SystemCluster {
     parts.courier.deliver(watcher, new Terminated(target, "node-down", reason), parts.guardian);
   }
 
+  /**
+   * Starts an actor of `actorClass` on node `node` (this node's own id: here); resolves to its
+   * ref once that node has taken it (its start goes on there, as a local spawn's does).
+   */
+  async spawnOn(
+    node: number,
+    actorClass: ActorClass,
+    options: SpawnOptions,
+    args: readonly unknown[],
+    timeoutMs: number,
+  ): Promise<ActorRef<unknown>> {
+    const parts = this.parts;
+    if (node === parts.courier.node) return parts.spawner.spawn(actorClass, options, args);
+    const module = checkActorClass(actorClass);
+    if (options.pool !== undefined || options.near !== undefined) {
+      throw new TypeError(
+        "a spawn on another node takes no pool and no near: those name this node's Workers",
+      );
+    }
+    const name = options.name ?? actorClass.name;
+    const request = new RemoteSpawn(
+      module,
+      actorClass.name,
+      name,
+      encodeArguments(name, args, parts.courier),
+      options.mailboxCapacity ?? 0,
+      options.sendTimeout ?? 0,
+      options.whenFull ?? "",
+    );
+    const answer = await (await this.link("spawnOn")).spawnThere(node, request, timeoutMs);
+    if (answer instanceof ActorRef) return answer;
+    const reason = answer instanceof RemoteSpawnFailed ? answer.reason : String(answer);
+    throw new SpawnError(`${name} could not be spawned on node ${node}: ${reason}`);
+  }
+
+  /** Another node asks this one to start an actor (see RemoteSpawn). */
+  async #spawnHere(request: unknown): Promise<unknown> {
+    if (!(request instanceof RemoteSpawn)) {
+      return new RemoteSpawnFailed("the request was not a spawn (a different ringmail version?)");
+    }
+    let actorClass: unknown;
+    try {
+      actorClass = (await import(request.module))[request.exportName];
+    } catch (error) {
+      return new RemoteSpawnFailed(
+        `its module ${request.module} could not be loaded: ${messageOf(error)}`,
+      );
+    }
+    if (actorClass === undefined) {
+      return new RemoteSpawnFailed(`${request.module} exports no ${request.exportName}`);
+    }
+    const args = request.args === null ? [] : decode(request.args, this.parts.courier) as unknown[];
+    const options: SpawnOptions = { name: request.name };
+    if (request.mailboxCapacity !== 0) options.mailboxCapacity = request.mailboxCapacity;
+    if (request.sendTimeout !== 0) options.sendTimeout = request.sendTimeout;
+    if (request.whenFull !== "") options.whenFull = request.whenFull as "wait" | "drop";
+    return this.parts.spawner.spawn(actorClass as ActorClass, options, args);
+  }
+
   /** Names `ref` across the cluster. */
   async register(name: string, ref: ActorRef<unknown>): Promise<void> {
     await (await this.link("register")).register(name, ref);
@@ -140,6 +201,7 @@ export class SystemCluster {
         directory: parts.directory,
         outbox: this.outbox!,
         guardian: parts.guardian,
+        spawnHere: (request) => this.#spawnHere(request),
         lost: (from, count) => {
           parts.directory.countDeadLetter(count);
           parts.events.deadLetter({

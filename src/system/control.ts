@@ -142,6 +142,30 @@ export class RemoteWatch {
 }
 registerMessage(RemoteWatch, { name: "ringmail.RemoteWatch" });
 
+/**
+ * One node -> another (a NATS request on the link's spawn subject): start an actor of the class
+ * `exportName` of `module` there, with these arguments (encoded) and options; the answer is its
+ * ref, or a `RemoteSpawnFailed`.
+ */
+export class RemoteSpawn {
+  constructor(
+    readonly module = "",
+    readonly exportName = "",
+    readonly name = "",
+    readonly args: Uint8Array | null = null,
+    readonly mailboxCapacity = 0,
+    readonly sendTimeout = 0,
+    readonly whenFull = "",
+  ) {}
+}
+registerMessage(RemoteSpawn, { name: "ringmail.RemoteSpawn" });
+
+/** The answer to a RemoteSpawn that could not start its actor: why, in words. */
+export class RemoteSpawnFailed {
+  constructor(readonly reason = "") {}
+}
+registerMessage(RemoteSpawnFailed, { name: "ringmail.RemoteSpawnFailed" });
+
 /** Any thread -> guardian: `watcher` no longer watches `target`. */
 export class Unwatch {
   constructor(

@@ -132,6 +132,24 @@ Deno.test("remote: an actor watches actors of another node: their end, then the 
   ]);
 });
 
+Deno.test("remote: an actor spawned on another node runs there and answers", async () => {
+  await using server = await startNatsServer();
+  await using other = await startNode(server.url, "spawns");
+  await using system = new ActorSystem({ cluster: { servers: server.url, name: "spawns" } });
+  using bridge = new Bridge(system);
+  const there = await system.spawnOn(other.node, Doubler, { name: "far doubler" });
+  assert.equal(there.node, other.node);
+  assert.equal(await bridge.call(there, new Task(5)), 10);
+  const here = await system.spawnOn(system.node, Doubler);
+  assert.equal(here.node, 0, "this node's own id spawns here");
+  assert.equal(await bridge.call(here, 4), 8);
+  await assert.rejects(system.spawnOn(12345, Doubler), ActorDeadError);
+  await assert.rejects(
+    system.spawnOn(other.node, Doubler, { pool: system.createPool({ workers: 1 }) }),
+    TypeError,
+  );
+});
+
 Deno.test("remote: names are unique in a cluster, and a missing one says so", async () => {
   await using server = await startNatsServer();
   await using system = new ActorSystem({ cluster: { servers: server.url, name: "names" } });
