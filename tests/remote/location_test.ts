@@ -1,0 +1,91 @@
+/**
+ * Location transparency: what the Bridge and dead letters promise for an actor of this process
+ * holds for an actor of another node. Two clustered systems in this process (each with its own
+ * Workers), so both sides can be watched; tests/remote/remote_call_test.ts uses real second
+ * processes.
+ */
+import assert from "node:assert/strict";
+import { ActorSystem, Bridge, type DeadLetter } from "../../mod.ts";
+import { ActorDeadError, CallTimeoutError, UndeliverableError } from "../../errors.ts";
+import { Doubler } from "../_actors/basic.ts";
+import { Probe } from "../_actors/supervision.ts";
+import { Grinder } from "../_actors/busy.ts";
+import { eventually } from "../_system.ts";
+import { startNatsServer } from "./_nats_server.ts";
+
+/** Two nodes of one cluster; `there`'s dead letters are kept. */
+async function twoNodes(url: string, name: string) {
+  const lost: DeadLetter[] = [];
+  const here = new ActorSystem({ cluster: { servers: url, name } });
+  const there = new ActorSystem({
+    cluster: { servers: url, name },
+    onDeadLetter: (d) => lost.push(d),
+  });
+  await Promise.all([here.joined, there.joined]);
+  const bridge = new Bridge(here);
+  return {
+    here,
+    there,
+    bridge,
+    lost,
+    async [Symbol.asyncDispose]() {
+      bridge.close();
+      await Promise.all([here.shutdown(), there.shutdown()]);
+    },
+  };
+}
+
+Deno.test("location: a call to a stopped actor of another node fails at once; the request is a dead letter there", async () => {
+  await using server = await startNatsServer();
+  await using t = await twoNodes(server.url, "stopped");
+  const local = t.there.spawn(Doubler);
+  await t.there.register("d", local);
+  const far = await t.here.lookup<number>("d");
+  assert.equal(await t.bridge.call(far, 1), 2);
+  await new Bridge(t.there).stop([local]);
+  const began = performance.now();
+  await assert.rejects(t.bridge.call(far, 2, { timeout: 20_000 }), ActorDeadError);
+  assert.ok(performance.now() - began < 10_000, "long before the call's timeout");
+  await eventually(
+    () => t.lost.some((d) => d.kind === "stopped" && d.message === 2),
+    "dead letter",
+  );
+});
+
+Deno.test("location: a call's deadline travels: a busy actor of another node drops the late request", async () => {
+  await using server = await startNatsServer();
+  await using t = await twoNodes(server.url, "deadline");
+  const grinder = t.there.spawn(Grinder);
+  await t.there.started(grinder);
+  await t.there.register("g", grinder);
+  const far = await t.here.lookup<number | string>("g");
+  far.send(500); // busy for 500 ms
+  await assert.rejects(t.bridge.call(far, "count", { timeout: 100 }), CallTimeoutError);
+  await eventually(
+    () => t.lost.some((d) => d.kind === "deadline"),
+    "the late request expired there",
+  );
+});
+
+Deno.test("location: a message nobody handles on another node is Undeliverable to the caller", async () => {
+  await using server = await startNatsServer();
+  await using t = await twoNodes(server.url, "nohandler");
+  await t.there.register("d", t.there.spawn(Doubler));
+  const far = await t.here.lookup<unknown>("d");
+  await assert.rejects(t.bridge.call(far, "not a number"), UndeliverableError);
+  await eventually(() => t.lost.some((d) => d.kind === "no-handler"), "dead letter there");
+});
+
+Deno.test("location: one sender's messages to an actor of another node keep their order", async () => {
+  await using server = await startNatsServer();
+  await using t = await twoNodes(server.url, "order");
+  await t.there.register("p", t.there.spawn(Probe));
+  const far = await t.here.lookup<unknown>("p");
+  for (let i = 0; i < 5000; i++) far.send(i);
+  let log: unknown[] = [];
+  await eventually(async () => {
+    log = await t.bridge.call(far, "dump") as unknown[];
+    return log.length >= 5000;
+  }, "all arrived");
+  assert.deepEqual(log, Array.from({ length: 5000 }, (_, i) => i));
+});
