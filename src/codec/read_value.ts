@@ -12,7 +12,7 @@
 
 import { CodecError } from "./codec_error.ts";
 import { formatClassId } from "./class_id.ts";
-import { classById, type ClassInfo } from "./class_table.ts";
+import { classById, type ClassInfo, layoutHash } from "./class_table.ts";
 import { type CompiledBuilder, compileInstanceBuilder, compileObjectBuilder } from "./compile.ts";
 import { MAX_DEPTH, MAX_MESSAGE_BYTES } from "./limits.ts";
 import { LITTLE_ENDIAN_HOST, swapElements } from "./number_bits.ts";
@@ -479,6 +479,8 @@ function readExt(r: Reader): unknown {
     }
     case 10 /* X_STR16 */:
       return readUtf16(r);
+    case 11 /* X_LAYOUT */:
+      return readCheckedClass(r, at);
     case 0 /* X_HOLES */:
       throw r.corrupt("holes outside an array", at);
   }
@@ -491,6 +493,30 @@ function readExt(r: Reader): unknown {
   const copy = r.raw(n);
   if (!LITTLE_ENDIAN_HOST) swapElements(copy, size);
   return new typed(copy.buffer);
+}
+
+/**
+ * A class value preceded by its layout's fingerprint (see Writer.checkLayouts): refused when the
+ * class of that name here has another layout — never decoded into the wrong fields.
+ */
+function readCheckedClass(r: Reader, at: number): unknown {
+  if (r.pos + 5 > r.end) throw r.truncated(5);
+  const b = r.bytes;
+  const p = r.pos;
+  const hash = b[p] | (b[p + 1] << 8);
+  const t = b[p + 2];
+  if (t < 0xc0) throw r.corrupt("a layout fingerprint not followed by a class value", at);
+  const info = classById.get(((t & 0x3f) << 16) | (b[p + 3] << 8) | b[p + 4]);
+  r.pos = p + 2;
+  // An unknown id is refused by readValue, as any.
+  if (info !== undefined && hash !== 0 && layoutHash(info) !== hash) {
+    throw new CodecError(
+      `the message class ${info.name} is laid out differently where it was encoded (another ` +
+        `version of its module?): here its fields are [${info.fields.join(", ")}]; refused ` +
+        `rather than decoded into the wrong fields — run the same version everywhere`,
+    );
+  }
+  return readValue(r);
 }
 
 function readMap(r: Reader): Map<unknown, unknown> {

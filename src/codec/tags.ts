@@ -96,6 +96,12 @@ export const X_ERROR = 8;
 export const X_REGEXP = 9;
 /** Extension kind: a string with lone surrogates: varuint code unit count, UTF-16LE units. */
 export const X_STR16 = 10;
+/**
+ * Extension kind: the layout fingerprint of the registered class value that follows: u16
+ * little-endian (0: not checked). Written before each class value when the writer checks layouts
+ * (records bound for another process, whose class may be another version).
+ */
+export const X_LAYOUT = 11;
 /** Extension kinds 16..26: typed arrays: varuint byte length, then the elements little-endian. */
 export const X_TYPED_FIRST = 16;
 

@@ -12,7 +12,7 @@
  */
 
 import { CodecError, WriterFullError } from "./codec_error.ts";
-import { classByProto, type ClassInfo } from "./class_table.ts";
+import { classByProto, type ClassInfo, layoutHash } from "./class_table.ts";
 import { type CompiledWriter, compileWriter } from "./compile.ts";
 import { CYCLE_CHECK_DEPTH, MAX_DEPTH, MAX_MESSAGE_BYTES } from "./limits.ts";
 import { F32, LITTLE_ENDIAN_HOST, swapElements } from "./number_bits.ts";
@@ -445,6 +445,17 @@ function writeRef(w: Writer, v: object): void {
 }
 
 function writeClass(w: Writer, v: object, info: ClassInfo): void {
+  if (w.checkLayouts) {
+    const hash = layoutHash(info);
+    w.ensure(4);
+    const b = w.bytes;
+    const p = w.pos;
+    b[p] = 0xbf /* EXT */;
+    b[p + 1] = 11 /* X_LAYOUT */;
+    b[p + 2] = hash & 0xff;
+    b[p + 3] = hash >>> 8;
+    w.pos = p + 4;
+  }
   w.ensure(3);
   const b = w.bytes;
   const p = w.pos;

@@ -61,6 +61,12 @@ export class Writer {
    * the ref codec and to custom class encoders.
    */
   context: unknown = undefined;
+  /**
+   * Whether each registered class value is preceded by its layout's fingerprint (an X_LAYOUT
+   * extension), so that a reader whose class of that name has other fields refuses it instead of
+   * decoding it into the wrong fields: set for what goes to another process. Reset clears it.
+   */
+  checkLayouts = false;
   /** Containers currently open while writing a value (0 outside `value()`). */
   depth = 0;
 
@@ -139,6 +145,7 @@ export class Writer {
     this.start = 0;
     this.limit = this.#scratch.length;
     this.context = context;
+    this.checkLayouts = false;
     this.depth = 0;
     this.#inRegion = false;
     return this;
@@ -165,6 +172,7 @@ export class Writer {
     this.start = start | 0;
     this.limit = end | 0;
     this.context = context;
+    this.checkLayouts = false;
     this.depth = 0;
     this.#inRegion = true;
     return this;

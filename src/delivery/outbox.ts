@@ -35,7 +35,13 @@ export function writeOutboxRecord(
 ): void {
   writer.u32(target.node);
   writeEnvelope(writer, target, sender, deadline, here);
-  writer.value(message);
+  // The other node's classes may be of another version: each class value says its layout.
+  writer.checkLayouts = true;
+  try {
+    writer.value(message);
+  } finally {
+    writer.checkLayouts = false;
+  }
 }
 
 /** The target node of the outbox record that starts at `bytes[start]`. */

@@ -13,15 +13,22 @@ export interface NodeProcess extends AsyncDisposable {
 
 const PROGRAM = new URL("./_node.ts", import.meta.url);
 
-/** Starts a node in the cluster `cluster` at `url`; resolves once it is ready (bounded: 20 s). */
-export async function startNode(url: string, cluster: string): Promise<NodeProcess> {
+/**
+ * Starts a node in the cluster `cluster` at `url` (the program `program`, which prints
+ * "ready <node>"); resolves once it is ready (bounded: 20 s).
+ */
+export async function startNode(
+  url: string,
+  cluster: string,
+  program: URL = PROGRAM,
+): Promise<NodeProcess> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "--allow-read",
       "--allow-env",
       "--allow-net=127.0.0.1",
-      PROGRAM.href,
+      program.href,
       url,
       cluster,
     ],
