@@ -52,6 +52,8 @@ export interface LinkHost {
 
 /** A batch is published once it holds this many bytes (NATS's default max payload is 1 MiB). */
 const FLUSH_BYTES = 60 * 1024;
+/** The largest piece of a record in one batch: a larger record travels in pieces. */
+const PIECE_BYTES = 256 * 1024;
 /** Records the pump takes before it lets the event loop run (and publishes what it has). */
 const RECORDS_PER_TURN = 4096;
 
@@ -65,6 +67,8 @@ export class ClusterLink {
   readonly #sent = new Map<number, number>();
   /** Records received from each node so far: the sequence number its next batch should have. */
   readonly #received = new Map<number, number>();
+  /** The pieces of a record still coming from each node (see wire.ts). */
+  readonly #pieces = new Map<number, Uint8Array[]>();
   readonly #subscriptions: Subscription[] = [];
   readonly #names = new Map<string, Subscription>();
   readonly #inbox: Inbox;
@@ -247,7 +251,15 @@ export class ClusterLink {
       this.#batches.set(node, batch = new BatchWriter(this.#host.node));
       this.peers.watch(node);
     }
-    batch.add(bytes, start + OUTBOX_HEAD_BYTES, start + length);
+    const end = start + length;
+    let from = start + OUTBOX_HEAD_BYTES;
+    // A large record goes in pieces, one a batch, in order (see wire.ts).
+    while (end - from > PIECE_BYTES) {
+      batch.add(bytes, from, from + PIECE_BYTES, true);
+      from += PIECE_BYTES;
+      this.#flush(node, batch);
+    }
+    batch.add(bytes, from, end);
     outbox.release();
     if (batch.size >= FLUSH_BYTES) this.#flush(node, batch);
   }
@@ -261,7 +273,19 @@ export class ClusterLink {
     if (count === 0) return;
     const sequence = this.#sent.get(node) ?? 0;
     this.#sent.set(node, sequence + count);
-    this.#nc.publish(`${this.#host.prefix}.${node}`, batch.take(sequence));
+    const bytes = batch.take(sequence);
+    try {
+      this.#nc.publish(`${this.#host.prefix}.${node}`, bytes);
+    } catch (error) {
+      // Refused by the client (closed, or too large): each of its records is a dead letter,
+      // and the link goes on with the next.
+      const reason = `the NATS connection refused to send it: ${messageOf(error)}`;
+      let pieces = false;
+      readBatch(bytes).forEach((record, more) => {
+        if (!pieces && !more) this.#deadLetter(node, record, reason, "lost-in-transit");
+        pieces = more;
+      });
+    }
   }
 
   /** A batch from another node: each record into its target's mailbox. */
@@ -278,13 +302,41 @@ export class ClusterLink {
     const expected = this.#received.get(from) ?? 0;
     // Sequence numbers wrap at 2^32: the gap is their difference, as unsigned 32 bits.
     const gap = (batch.sequence - expected) >>> 0;
-    if (gap !== 0 && gap < 0x8000_0000) this.#host.lost(from, gap);
+    if (gap !== 0 && gap < 0x8000_0000) {
+      this.#host.lost(from, gap);
+      // A record whose pieces were cut by the gap cannot be whole any more.
+      this.#pieces.delete(from);
+    }
     let count = 0;
-    batch.forEach((record) => {
+    batch.forEach((entry, more) => {
       count++;
-      this.#deliver(record);
+      const record = this.#assemble(from, entry, more);
+      if (record !== null) this.#deliver(record);
     });
     this.#received.set(from, (batch.sequence + count) >>> 0);
+  }
+
+  /**
+   * Joins the pieces of a record from node `from`: the whole record once its last piece came,
+   * null while more are to come.
+   */
+  #assemble(from: number, entry: Uint8Array, more: boolean): Uint8Array | null {
+    const pieces = this.#pieces.get(from);
+    if (pieces === undefined && !more) return entry;
+    if (pieces === undefined) {
+      this.#pieces.set(from, [entry.slice()]);
+      return null;
+    }
+    pieces.push(entry.slice());
+    if (more) return null;
+    this.#pieces.delete(from);
+    const record = new Uint8Array(pieces.reduce((sum, piece) => sum + piece.length, 0));
+    let at = 0;
+    for (const piece of pieces) {
+      record.set(piece, at);
+      at += piece.length;
+    }
+    return record;
   }
 
   #deliver(record: Uint8Array): void {
@@ -315,7 +367,12 @@ export class ClusterLink {
   }
 
   /** A record for a node that is down: a dead letter (its sender, if waiting, is told). */
-  #deadLetter(node: number, record: Uint8Array, reason: string): void {
+  #deadLetter(
+    node: number,
+    record: Uint8Array,
+    reason: string,
+    kind: "node-down" | "lost-in-transit" = "node-down",
+  ): void {
     const inbox = this.#inbox;
     const decoded = inbox.decode(record, 0, record.length, this.#senders);
     const envelope = inbox.envelope;
@@ -330,7 +387,7 @@ export class ClusterLink {
       target,
       sender: envelope.sender,
       message: decoded ? inbox.message : undefined,
-      kind: "node-down",
+      kind,
       reason,
     });
     inbox.message = undefined;

@@ -9,7 +9,9 @@
  * u32      the sending node's id (little-endian)
  * u32      the link's sequence number of the first record: records the sender sent to this
  *          node before it, counted from 0 (a gap means records were lost on the way)
- * then, until the end: varuint length, that many bytes of one record
+ * then, until the end: varuint length * 2 + more, then that many bytes of one record — or, when
+ *          `more` is 1, of a piece of one: the record goes on in the next entry (the next batch's
+ *          first), so a record larger than a NATS message travels in pieces, in order
  * ```
  *
  * @module
@@ -39,16 +41,19 @@ export class BatchWriter {
     return this.#pos;
   }
 
-  /** Appends the record `bytes[start, end)`. */
-  add(bytes: Uint8Array, start: number, end: number): void {
+  /**
+   * Appends the record `bytes[start, end)`, or (`more`) a piece of one that goes on in the next
+   * entry.
+   */
+  add(bytes: Uint8Array, start: number, end: number, more = false): void {
     const length = end - start;
-    this.#ensure(5 + length);
+    this.#ensure(8 + length);
     let p = this.#pos;
     const b = this.#bytes;
-    let v = length;
+    let v = length * 2 + (more ? 1 : 0);
     while (v > 0x7f) {
-      b[p++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
+      b[p++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
     }
     b[p++] = v;
     b.set(bytes.subarray(start, end), p);
@@ -83,8 +88,11 @@ export class BatchWriter {
 export interface Batch {
   readonly from: number;
   readonly sequence: number;
-  /** Calls `each` with every record's bytes (a view into the batch), in order. */
-  forEach(each: (record: Uint8Array) => void): void;
+  /**
+   * Calls `each` with every entry's bytes (a view into the batch), in order: a whole record, or
+   * (`more`) a piece of one that goes on in the next entry.
+   */
+  forEach(each: (record: Uint8Array, more: boolean) => void): void;
 }
 
 /**
@@ -105,16 +113,17 @@ export function readBatch(bytes: Uint8Array): Batch {
     forEach(each) {
       let p = HEAD_BYTES;
       while (p < bytes.length) {
-        let length = 0;
+        let entry = 0;
         let shift = 0;
         for (;;) {
           const byte = bytes[p++];
-          length += (byte & 0x7f) * 2 ** shift;
+          entry += (byte & 0x7f) * 2 ** shift;
           if (byte < 0x80) break;
           shift += 7;
         }
+        const length = Math.floor(entry / 2);
         if (p + length > bytes.length) throw new RangeError("a batch ends inside a record");
-        each(bytes.subarray(p, p + length));
+        each(bytes.subarray(p, p + length), entry % 2 === 1);
         p += length;
       }
     },

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { ActorSystem, Bridge, type DeadLetter } from "../../mod.ts";
 import { ActorDeadError, CallTimeoutError, UndeliverableError } from "../../errors.ts";
-import { Doubler } from "../_actors/basic.ts";
+import { Doubler, Echo } from "../_actors/basic.ts";
 import { Probe } from "../_actors/supervision.ts";
 import { Grinder } from "../_actors/busy.ts";
 import { eventually } from "../_system.ts";
@@ -88,4 +88,16 @@ Deno.test("location: one sender's messages to an actor of another node keep thei
     return log.length >= 5000;
   }, "all arrived");
   assert.deepEqual(log, Array.from({ length: 5000 }, (_, i) => i));
+});
+
+Deno.test("location: a message larger than a NATS message crosses whole, both ways", async () => {
+  await using server = await startNatsServer();
+  await using t = await twoNodes(server.url, "large");
+  await t.there.register("e", t.there.spawnWith(Echo, { mailboxCapacity: 1 << 16 }));
+  const far = await t.here.lookup<Uint8Array | number>("e");
+  const big = new Uint8Array(3 * 1024 * 1024 + 7).map((_, i) => (i * 31) & 0xff);
+  const back = await t.bridge.call(far, big, { timeout: 20_000 }) as Uint8Array;
+  assert.equal(back.length, big.length);
+  assert.ok(back.every((byte, i) => byte === big[i]), "every byte");
+  assert.equal(await t.bridge.call(far, 42), 42, "and the link goes on");
 });
