@@ -1,10 +1,11 @@
 /**
  * A second node for the remote tests: joins the cluster at the URL given as its first argument,
- * starts a Doubler and an Echo and names them "doubler" and "echo", prints "ready", and shuts
- * down when its standard input closes.
+ * starts a Doubler, an Echo and a Probe and names them "doubler", "echo" and "probe", prints
+ * "ready", and shuts down when its standard input closes.
  */
 import { ActorSystem } from "../../mod.ts";
 import { Doubler, Echo } from "../_actors/basic.ts";
+import { Probe } from "../_actors/supervision.ts";
 
 if (import.meta.main) {
   const [url, cluster] = Deno.args;
@@ -12,6 +13,7 @@ if (import.meta.main) {
   await system.joined;
   await system.register("doubler", system.spawn(Doubler));
   await system.register("echo", system.spawn(Echo));
+  await system.register("probe", system.spawn(Probe));
   console.log(`ready ${system.node}`);
   // Until the test closes our standard input (or kills us).
   for await (const _ of Deno.stdin.readable) { /* nothing comes */ }
