@@ -31,3 +31,24 @@ export class Echo extends Actor<unknown> {
     sender?.send(message);
   }
 }
+
+/** Tells a Blaster to send `count` copies of `payload` to `to`, then answers. */
+@message()
+export class Blast {
+  constructor(
+    readonly to: ActorRef<Uint8Array> | null = null,
+    readonly count = 0,
+    readonly payload: Uint8Array = new Uint8Array(0),
+  ) {}
+}
+
+/** Sends what a Blast says, from its own Worker, as fast as the link takes it. */
+export class Blaster extends Actor<Blast> {
+  static readonly module = import.meta.url;
+  @handles(Blast)
+  onBlast(blast: Blast, sender: ActorRef<unknown> | null) {
+    const to = blast.to!;
+    for (let i = 0; i < blast.count; i++) to.send(blast.payload);
+    sender?.send("sent");
+  }
+}

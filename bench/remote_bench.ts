@@ -17,7 +17,7 @@
 import { connect } from "@nats-io/transport-node";
 import { ActorSystem, Bridge } from "../mod.ts";
 import { startNatsServer, withDeadline } from "../tests/remote/_nats_server.ts";
-import { Expect } from "./_remote_actors.ts";
+import { Blast, Blaster, Expect } from "./_remote_actors.ts";
 
 const ONE_WAY_MESSAGES = 100_000;
 const SEQUENTIAL_ROUND_TRIPS = 1_000;
@@ -96,6 +96,7 @@ const system = new ActorSystem({
 const bridge = new Bridge(system);
 const tally = await system.lookup<Expect | Uint8Array>("tally");
 const echo = await system.lookup<Uint8Array>("echo");
+const blaster = system.spawn(Blaster);
 globalThis.addEventListener("unload", () => ringmailPeer.kill("SIGTERM"));
 
 let peerReceivedAll: (() => void) | undefined;
@@ -130,6 +131,26 @@ Deno.bench({
       timeout: 60_000,
     });
     for (let i = 0; i < ONE_WAY_MESSAGES; i++) tally.send(PAYLOAD);
+    await done;
+  },
+});
+
+Deno.bench({
+  name: `ringmail: an actor sends ${ONE_WAY_MESSAGES} × 32 B to an actor of another process`,
+  group: "one-way 32 B, another process",
+  n: 20,
+  warmup: 3,
+  async fn() {
+    const done = bridge.call(tally, new Expect(ONE_WAY_MESSAGES), {
+      timeout: 60_000,
+    });
+    await bridge.call(
+      blaster,
+      new Blast(tally as never, ONE_WAY_MESSAGES, PAYLOAD),
+      {
+        timeout: 60_000,
+      },
+    );
     await done;
   },
 });

@@ -9,7 +9,7 @@
  * - answers pings (`<prefix>.<node>.ping`) and watches the nodes it talks to (see Peers): a node
  *   that goes down fails the calls waiting on it, and what is sent to it becomes dead letters
  *   of kind "node-down";
- * - registers and looks up named actors (`<prefix>.name.<hex of the name>`).
+ * - registers and looks up named actors (see names.ts).
  *
  * @module
  */
@@ -28,8 +28,14 @@ import {
 import { CLOSED_AND_DRAINED, EMPTY, type Mailbox } from "../ring/mod.ts";
 import { type Batch, BatchWriter, readBatch } from "./wire.ts";
 import { Peers, type PeerTiming, type PingResult } from "./peers.ts";
-import { NameNotFoundError, NameTakenError } from "./errors.ts";
-import type { Msg, NatsConnection, Subscription } from "./nats.ts";
+import { type Names, openKvNames, SubjectNames } from "./names.ts";
+import {
+  isNoResponders,
+  type Msg,
+  type NatsConnection,
+  onMessage,
+  type Subscription,
+} from "./nats.ts";
 
 /** What the link needs of its system. */
 export interface LinkHost {
@@ -60,6 +66,8 @@ const RECORDS_PER_TURN = 4096;
 /** One node's link to its cluster. */
 export class ClusterLink {
   readonly peers: Peers;
+  /** The cluster's names (see names.ts); set by {@link start}. */
+  names!: Names;
   readonly #nc: NatsConnection;
   readonly #host: LinkHost;
   readonly #batches = new Map<number, BatchWriter>();
@@ -70,7 +78,6 @@ export class ClusterLink {
   /** The pieces of a record still coming from each node (see wire.ts). */
   readonly #pieces = new Map<number, Uint8Array[]>();
   readonly #subscriptions: Subscription[] = [];
-  readonly #names = new Map<string, Subscription>();
   readonly #inbox: Inbox;
   readonly #senders = { lastSender: null };
   readonly #idle = new AbortController();
@@ -91,8 +98,15 @@ export class ClusterLink {
     );
   }
 
-  /** Starts draining the outbox, once the server knows this node's subscriptions. */
+  /**
+   * Starts draining the outbox, once the server knows this node's subscriptions, with the
+   * cluster's names in a KV bucket when the server has JetStream (exclusive), else answered by
+   * subscriptions (see names.ts).
+   */
   async start(): Promise<void> {
+    const ping = (node: number) => this.#ping(node, this.peers.timing.downAfterMs);
+    this.names = await openKvNames(this.#nc, this.#host, ping) ??
+      new SubjectNames(this.#nc, this.#host);
     await this.#nc.flush();
     this.#pumping = this.#pump().catch((error) => {
       console.error("ringmail: the cluster link stopped sending:", error);
@@ -158,49 +172,6 @@ export class ClusterLink {
     this.#host.courier.deliver(this.#host.guardian, message, null);
   }
 
-  /** Names `ref` `name` across the cluster, for {@link lookup}. */
-  async register(name: string, ref: ActorRef<unknown>): Promise<void> {
-    const subject = this.#nameSubject(name);
-    if (this.#names.has(name) || await this.#answers(subject)) {
-      throw new NameTakenError(
-        `the name ${JSON.stringify(name)} is taken in this cluster already: unregister it ` +
-          `first, or choose another`,
-      );
-    }
-    const bytes = encode(ref, this.#host.courier);
-    this.#names.set(
-      name,
-      this.#nc.subscribe(subject, { callback: onMessage((msg) => msg.respond(bytes)) }),
-    );
-    // Registered once the server knows: a lookup from any node finds it from now on.
-    await this.#nc.flush();
-  }
-
-  /** Gives the name up (no-op when this node does not hold it). */
-  unregister(name: string): void {
-    this.#names.get(name)?.unsubscribe();
-    this.#names.delete(name);
-  }
-
-  /** The actor named `name` on any node of the cluster. */
-  async lookup(name: string, timeoutMs: number): Promise<ActorRef<unknown>> {
-    try {
-      const reply = await this.#nc.request(this.#nameSubject(name), undefined, {
-        timeout: timeoutMs,
-      });
-      return decode(reply.data, this.#host.courier) as ActorRef<unknown>;
-    } catch (error) {
-      if (isNoResponders(error)) {
-        throw new NameNotFoundError(
-          `no actor is named ${JSON.stringify(name)} in this cluster: register it first ` +
-            `(system.register(name, ref)) on the node it lives on`,
-          { cause: error },
-        );
-      }
-      throw error;
-    }
-  }
-
   /** Stops: publishes what is left, drops the subscriptions, stops pinging. */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -210,8 +181,7 @@ export class ClusterLink {
     this.#flushAll();
     this.peers.close();
     for (const subscription of this.#subscriptions) subscription.unsubscribe();
-    for (const subscription of this.#names.values()) subscription.unsubscribe();
-    this.#names.clear();
+    await this.names.close();
     // Drained: what was published reaches the server before the connection closes.
     await this.#nc.drain();
   }
@@ -403,38 +373,4 @@ export class ClusterLink {
       return isNoResponders(error) ? "nobody" : "silent";
     }
   }
-
-  /** Whether anyone answers on `subject` now. */
-  async #answers(subject: string): Promise<boolean> {
-    try {
-      await this.#nc.request(subject, undefined, { timeout: 1000 });
-      return true;
-    } catch (error) {
-      if (isNoResponders(error)) return false;
-      throw error;
-    }
-  }
-
-  #nameSubject(name: string): string {
-    if (typeof name !== "string" || name.length === 0) {
-      throw new TypeError(`an actor's name in the cluster is a non-empty string, got ${name}`);
-    }
-    const hex = Array.from(new TextEncoder().encode(name), (b) => b.toString(16).padStart(2, "0"))
-      .join("");
-    return `${this.#host.prefix}.name.${hex}`;
-  }
-}
-
-/** A subscription's callback: `each` for each message; a subscription's error is reported. */
-function onMessage(each: (msg: Msg) => unknown): (error: Error | null, msg: Msg) => void {
-  return (error, msg) => {
-    if (error !== null) console.error("ringmail: a cluster subscription failed:", error);
-    else each(msg);
-  };
-}
-
-/** Whether a NATS request failed because nobody subscribes to its subject. */
-function isNoResponders(error: unknown): boolean {
-  const maybe = error as { isNoResponders?: () => boolean } | null;
-  return typeof maybe?.isNoResponders === "function" && maybe.isNoResponders();
 }

@@ -7,7 +7,9 @@
  */
 
 import { connect } from "@nats-io/transport-node";
+import type { Msg } from "@nats-io/transport-node";
 export type { Msg, NatsConnection, Subscription } from "@nats-io/transport-node";
+export { type KV, Kvm } from "@nats-io/kv";
 
 /** Connects to the NATS servers at `servers` (e.g. "nats://127.0.0.1:4222"). */
 export function connectNats(
@@ -15,4 +17,18 @@ export function connectNats(
   name: string,
 ): ReturnType<typeof connect> {
   return connect({ servers, name, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+}
+
+/** A subscription's callback: `each` for each message; a subscription's error is reported. */
+export function onMessage(each: (msg: Msg) => unknown): (error: Error | null, msg: Msg) => void {
+  return (error, msg) => {
+    if (error !== null) console.error("ringmail: a cluster subscription failed:", error);
+    else each(msg);
+  };
+}
+
+/** Whether a NATS request failed because nobody subscribes to its subject. */
+export function isNoResponders(error: unknown): boolean {
+  const maybe = error as { isNoResponders?: () => boolean } | null;
+  return typeof maybe?.isNoResponders === "function" && maybe.isNoResponders();
 }

@@ -164,12 +164,12 @@ export class SystemCluster {
 
   /** Names `ref` across the cluster. */
   async register(name: string, ref: ActorRef<unknown>): Promise<void> {
-    await (await this.link("register")).register(name, ref);
+    await (await this.link("register")).names.register(name, ref);
   }
 
   /** The actor named `name` anywhere in the cluster. */
   async lookup(name: string, timeoutMs: number): Promise<ActorRef<unknown>> {
-    return await (await this.link("lookup")).lookup(name, timeoutMs);
+    return await (await this.link("lookup")).names.lookup(name, timeoutMs);
   }
 
   /** Leaves the cluster: what is queued is published, then the connection closes. */

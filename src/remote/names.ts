@@ -1,0 +1,216 @@
+/**
+ * Names across a cluster (`system.register`, `system.lookup`), two ways:
+ *
+ * - **A KV bucket** (`ringmail_<cluster>_names`), when the NATS server has JetStream: a name is
+ *   taken by an atomic create, so two nodes registering one name at the same instant cannot both
+ *   have it. A name held by a node that is down (it answers no ping) is taken over atomically,
+ *   by revision; a node gives its names up when it leaves.
+ * - **Subscriptions**, when it has not: the node holding a name answers on
+ *   `<prefix>.name.<hex of the name>`; a node that ends takes its names with it. Two nodes
+ *   registering one name at the same instant may both succeed.
+ *
+ * Keys and subjects are the name's UTF-8 bytes in hex, so any name is allowed.
+ *
+ * @module
+ */
+
+import type { ActorRef } from "../actor/mod.ts";
+import { decode, encode } from "../codec/mod.ts";
+import type { SystemCourier } from "../delivery/mod.ts";
+import { NameNotFoundError, NameTakenError } from "./errors.ts";
+import {
+  isNoResponders,
+  type KV,
+  Kvm,
+  type NatsConnection,
+  onMessage,
+  type Subscription,
+} from "./nats.ts";
+import type { PingResult } from "./peers.ts";
+
+/** What names need of their node. */
+export interface NamesHost {
+  /** This node's id. */
+  readonly node: number;
+  /** The cluster's subject prefix, `ringmail.<cluster>`. */
+  readonly prefix: string;
+  /** The system thread's courier: refs are written and read through it. */
+  readonly courier: SystemCourier;
+}
+
+/** The cluster's names, as one node sees them. */
+export interface Names {
+  /** Names `ref` `name`. @throws {NameTakenError} when another actor has it. */
+  register(name: string, ref: ActorRef<unknown>): Promise<void>;
+  /** Gives the name up, if this node holds it. */
+  unregister(name: string): Promise<void>;
+  /** The actor named `name`. @throws {NameNotFoundError} when there is none. */
+  lookup(name: string, timeoutMs: number): Promise<ActorRef<unknown>>;
+  /** This node leaves: its names go with it. */
+  close(): Promise<void>;
+}
+
+/** A name as a subject token or KV key: its UTF-8 bytes in hex. */
+function hexOf(name: string): string {
+  if (typeof name !== "string" || name.length === 0) {
+    throw new TypeError(`an actor's name in the cluster is a non-empty string, got ${name}`);
+  }
+  return Array.from(new TextEncoder().encode(name), (b) => b.toString(16).padStart(2, "0"))
+    .join("");
+}
+
+function taken(name: string): NameTakenError {
+  return new NameTakenError(
+    `the name ${JSON.stringify(name)} is taken in this cluster already: unregister it first, ` +
+      `or choose another`,
+  );
+}
+
+function notFound(name: string, cause?: unknown): NameNotFoundError {
+  return new NameNotFoundError(
+    `no actor is named ${JSON.stringify(name)} in this cluster: register it first ` +
+      `(system.register(name, ref)) on the node it lives on`,
+    { cause },
+  );
+}
+
+/**
+ * Names in the cluster's KV bucket, or null when the server has no JetStream.
+ * @param ping whether a node answers (a holder that does not is down: its names are free).
+ */
+export async function openKvNames(
+  nc: NatsConnection,
+  host: NamesHost,
+  ping: (node: number) => Promise<PingResult>,
+): Promise<Names | null> {
+  let kv: KV;
+  try {
+    const bucket = `${host.prefix.replaceAll(".", "_")}_names`;
+    kv = await new Kvm(nc).create(bucket, { history: 1 });
+  } catch (error) {
+    if ((error as Error)?.name === "JetStreamNotEnabled" || isNoResponders(error)) return null;
+    throw error;
+  }
+  return new KvNames(kv, host, ping);
+}
+
+/** Names in a KV bucket: exclusive (see the module doc). */
+class KvNames implements Names {
+  /** The names this node holds, by key. */
+  readonly #held = new Set<string>();
+
+  constructor(
+    readonly kv: KV,
+    readonly host: NamesHost,
+    readonly ping: (node: number) => Promise<PingResult>,
+  ) {}
+
+  async register(name: string, ref: ActorRef<unknown>): Promise<void> {
+    const key = hexOf(name);
+    const value = encode(ref, this.host.courier);
+    try {
+      await this.kv.create(key, value);
+    } catch (error) {
+      // Held already: by a live node it stays theirs; by one that is down it is free.
+      const entry = await this.kv.get(key);
+      if (entry === null || entry.operation !== "PUT") {
+        // Given up between the two looks: try once more.
+        try {
+          await this.kv.create(key, value);
+        } catch (again) {
+          throw withCause(taken(name), again);
+        }
+      } else {
+        const holder = decode(entry.value, this.host.courier) as ActorRef<unknown>;
+        if (holder.node === 0 || (await this.ping(holder.node)) === "answered") {
+          throw withCause(taken(name), error);
+        }
+        try {
+          await this.kv.update(key, value, entry.revision);
+        } catch (lost) {
+          throw withCause(taken(name), lost);
+        }
+      }
+    }
+    this.#held.add(key);
+  }
+
+  async unregister(name: string): Promise<void> {
+    const key = hexOf(name);
+    if (!this.#held.delete(key)) return;
+    await this.kv.delete(key);
+  }
+
+  async lookup(name: string): Promise<ActorRef<unknown>> {
+    const entry = await this.kv.get(hexOf(name));
+    if (entry === null || entry.operation !== "PUT") throw notFound(name);
+    return decode(entry.value, this.host.courier) as ActorRef<unknown>;
+  }
+
+  async close(): Promise<void> {
+    for (const key of this.#held) await this.kv.delete(key);
+    this.#held.clear();
+  }
+}
+
+/** An error with the error behind it as its cause. */
+function withCause<E extends Error>(error: E, cause: unknown): E {
+  (error as { cause?: unknown }).cause = cause;
+  return error;
+}
+
+/** Names answered by subscriptions: the fallback without JetStream (see the module doc). */
+export class SubjectNames implements Names {
+  readonly #held = new Map<string, Subscription>();
+
+  constructor(readonly nc: NatsConnection, readonly host: NamesHost) {}
+
+  async register(name: string, ref: ActorRef<unknown>): Promise<void> {
+    const subject = this.#subject(name);
+    if (this.#held.has(name) || await this.#answers(subject)) throw taken(name);
+    const bytes = encode(ref, this.host.courier);
+    this.#held.set(
+      name,
+      this.nc.subscribe(subject, { callback: onMessage((msg) => msg.respond(bytes)) }),
+    );
+    // Registered once the server knows: a lookup from any node finds it from now on.
+    await this.nc.flush();
+  }
+
+  unregister(name: string): Promise<void> {
+    this.#held.get(name)?.unsubscribe();
+    this.#held.delete(name);
+    return Promise.resolve();
+  }
+
+  async lookup(name: string, timeoutMs: number): Promise<ActorRef<unknown>> {
+    try {
+      const reply = await this.nc.request(this.#subject(name), undefined, { timeout: timeoutMs });
+      return decode(reply.data, this.host.courier) as ActorRef<unknown>;
+    } catch (error) {
+      if (isNoResponders(error)) throw notFound(name, error);
+      throw error;
+    }
+  }
+
+  close(): Promise<void> {
+    for (const subscription of this.#held.values()) subscription.unsubscribe();
+    this.#held.clear();
+    return Promise.resolve();
+  }
+
+  /** Whether anyone answers on `subject` now. */
+  async #answers(subject: string): Promise<boolean> {
+    try {
+      await this.nc.request(subject, undefined, { timeout: 1000 });
+      return true;
+    } catch (error) {
+      if (isNoResponders(error)) return false;
+      throw error;
+    }
+  }
+
+  #subject(name: string): string {
+    return `${this.host.prefix}.name.${hexOf(name)}`;
+  }
+}

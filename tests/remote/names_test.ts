@@ -1,0 +1,57 @@
+/**
+ * Names in a cluster whose NATS server has JetStream: kept in a KV bucket, so a name is
+ * exclusive even when two nodes take it at the same instant, and a name of a node that is down
+ * is free again. (Without JetStream, tests/remote/remote_call_test.ts covers the fallback.)
+ */
+import assert from "node:assert/strict";
+import { ActorSystem, Bridge } from "../../mod.ts";
+import { NameNotFoundError, NameTakenError } from "../../errors.ts";
+import { Doubler } from "../_actors/basic.ts";
+import { startNatsServer } from "./_nats_server.ts";
+import { startNode } from "./_nodes.ts";
+
+Deno.test("names (KV): of many nodes taking one name at once, exactly one has it", async () => {
+  await using server = await startNatsServer({ jetstream: true });
+  const systems = Array.from(
+    { length: 4 },
+    () => new ActorSystem({ cluster: { servers: server.url, name: "race" } }),
+  );
+  try {
+    await Promise.all(systems.map((system) => system.joined));
+    const outcomes = await Promise.allSettled(
+      systems.map((system) => system.register("leader", system.spawn(Doubler))),
+    );
+    assert.equal(outcomes.filter((o) => o.status === "fulfilled").length, 1);
+    for (const o of outcomes) {
+      if (o.status === "rejected") assert.ok(o.reason instanceof NameTakenError, String(o.reason));
+    }
+    const winner = systems[outcomes.findIndex((o) => o.status === "fulfilled")];
+    const found = await systems[0].lookup<number>("leader");
+    assert.equal(found.node === 0 ? systems[0].node : found.node, winner.node);
+    using bridge = new Bridge(systems[0]);
+    assert.equal(await bridge.call(found, 21), 42);
+  } finally {
+    await Promise.all(systems.map((system) => system.shutdown()));
+  }
+});
+
+Deno.test("names (KV): a name of a killed node can be taken again", async () => {
+  await using server = await startNatsServer({ jetstream: true });
+  await using system = new ActorSystem({ cluster: { servers: server.url, name: "takeover" } });
+  const other = await startNode(server.url, "takeover");
+  assert.equal((await system.lookup("doubler")).node, other.node);
+  await assert.rejects(system.register("doubler", system.spawn(Doubler)), NameTakenError);
+  other.kill("SIGKILL");
+  await other.exited;
+  await system.register("doubler", system.spawn(Doubler));
+  assert.equal((await system.lookup("doubler")).node, 0, "now this node's");
+});
+
+Deno.test("names (KV): the names of a node that left are gone with it", async () => {
+  await using server = await startNatsServer({ jetstream: true });
+  await using system = new ActorSystem({ cluster: { servers: server.url, name: "leaving" } });
+  const leaving = await startNode(server.url, "leaving");
+  assert.equal((await system.lookup("echo")).node, leaving.node);
+  await leaving.stop();
+  await assert.rejects(system.lookup("echo"), NameNotFoundError);
+});
