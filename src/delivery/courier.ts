@@ -399,6 +399,11 @@ export class SystemCourier implements Courier {
     this.deadLetter({ target, sender, message, kind: "mailbox-full", reason });
   }
 
+  /** How many mailboxes have messages of this thread waiting for room. */
+  get backlogged(): number {
+    return this.#backlogs.size;
+  }
+
   /** Whether messages to this thread's own mailboxes wait for room (see {@link flushLocal}). */
   get hasLocalBacklog(): boolean {
     return this.#backlogs.hasTimed;

@@ -27,6 +27,7 @@ import {
 } from "../delivery/mod.ts";
 import { CLOSED_AND_DRAINED, EMPTY, type Mailbox } from "../ring/mod.ts";
 import { type Batch, BatchWriter, readBatch } from "./wire.ts";
+import { Credits, Grants } from "./credits.ts";
 import { Peers, type PeerTiming, type PingResult } from "./peers.ts";
 import { type Names, openKvNames, SubjectNames } from "./names.ts";
 import {
@@ -81,6 +82,10 @@ export class ClusterLink {
   readonly #inbox: Inbox;
   readonly #senders = { lastSender: null };
   readonly #idle = new AbortController();
+  /** Credit per node this node sends to (see credits.ts). */
+  readonly #credits = new Credits();
+  /** Credit this node owes the nodes that send to it. */
+  readonly #grants: Grants;
   #closed = false;
   #pumping: Promise<void> = Promise.resolve();
 
@@ -89,12 +94,21 @@ export class ClusterLink {
     this.#host = host;
     this.#inbox = new Inbox(host.courier);
     this.peers = new Peers(timing, (node, timeoutMs) => this.#ping(node, timeoutMs));
+    // Records kept for a node waiting for its credit die with it, as dead letters.
+    this.peers.onDown((node, reason) => {
+      for (const record of this.#credits.drop(node)) this.#deadLetter(node, record, reason);
+    });
+    this.#grants = new Grants(
+      (node, count) => this.#grant(node, count),
+      () => host.courier.backlogged > 0,
+    );
     const here = `${host.prefix}.${host.node}`;
     this.#subscriptions.push(
       nc.subscribe(here, { callback: onMessage((msg) => this.#takeBatch(msg.data)) }),
       nc.subscribe(`${here}.ping`, { callback: onMessage((msg) => msg.respond()) }),
       nc.subscribe(`${here}.ctl`, { callback: onMessage((msg) => this.#controlled(msg.data)) }),
       nc.subscribe(`${here}.spawn`, { callback: onMessage((msg) => this.#spawnHere(msg)) }),
+      nc.subscribe(`${here}.credit`, { callback: onMessage((msg) => this.#credited(msg.data)) }),
     );
   }
 
@@ -177,6 +191,8 @@ export class ClusterLink {
     if (this.#closed) return;
     this.#closed = true;
     this.#idle.abort();
+    this.#credits.wake();
+    this.#grants.close();
     await this.#pumping;
     this.#flushAll();
     this.peers.close();
@@ -192,9 +208,14 @@ export class ClusterLink {
       let taken = 0;
       for (let length = outbox.read(); length >= 0; length = outbox.read()) {
         this.#take(outbox, length);
-        if (++taken === RECORDS_PER_TURN) break;
+        if (++taken === RECORDS_PER_TURN || this.#credits.full) break;
       }
       this.#flushAll();
+      if (this.#credits.full) {
+        // Too much waits for credit: the outbox fills, and its senders meet a full mailbox.
+        await this.#credits.granted();
+        continue;
+      }
       if (taken === RECORDS_PER_TURN) {
         await new Promise((resolve) => setTimeout(resolve, 0));
         continue;
@@ -216,13 +237,24 @@ export class ClusterLink {
       outbox.release();
       return;
     }
+    if (!this.#credits.take(node)) {
+      this.peers.watch(node);
+      this.#credits.keep(node, bytes.slice(start + OUTBOX_HEAD_BYTES, start + length));
+      outbox.release();
+      return;
+    }
+    this.#add(node, bytes, start + OUTBOX_HEAD_BYTES, start + length);
+    outbox.release();
+  }
+
+  /** Adds the record `bytes[start, end)` to `node`'s batch, in pieces if it is large. */
+  #add(node: number, bytes: Uint8Array, start: number, end: number): void {
     let batch = this.#batches.get(node);
     if (batch === undefined) {
       this.#batches.set(node, batch = new BatchWriter(this.#host.node));
       this.peers.watch(node);
     }
-    const end = start + length;
-    let from = start + OUTBOX_HEAD_BYTES;
+    let from = start;
     // A large record goes in pieces, one a batch, in order (see wire.ts).
     while (end - from > PIECE_BYTES) {
       batch.add(bytes, from, from + PIECE_BYTES, true);
@@ -230,8 +262,27 @@ export class ClusterLink {
       this.#flush(node, batch);
     }
     batch.add(bytes, from, end);
-    outbox.release();
     if (batch.size >= FLUSH_BYTES) this.#flush(node, batch);
+  }
+
+  /** A node granted credit: what waited for it goes. */
+  #credited(data: Uint8Array): void {
+    if (data.length < 8) return;
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    const node = view.getUint32(0, true);
+    const ready = this.#credits.grant(node, view.getUint32(4, true));
+    for (const record of ready) this.#add(node, record, 0, record.length);
+    const batch = this.#batches.get(node);
+    if (batch !== undefined) this.#flush(node, batch);
+  }
+
+  /** Grants `count` records more to node `node`. */
+  #grant(node: number, count: number): void {
+    const grant = new Uint8Array(8);
+    const view = new DataView(grant.buffer);
+    view.setUint32(0, this.#host.node, true);
+    view.setUint32(4, count, true);
+    this.#nc.publish(`${this.#host.prefix}.${node}.credit`, grant);
   }
 
   #flushAll(): void {
@@ -278,12 +329,16 @@ export class ClusterLink {
       this.#pieces.delete(from);
     }
     let count = 0;
+    let records = 0;
     batch.forEach((entry, more) => {
       count++;
       const record = this.#assemble(from, entry, more);
-      if (record !== null) this.#deliver(record);
+      if (record === null) return;
+      records++;
+      this.#deliver(record);
     });
     this.#received.set(from, (batch.sequence + count) >>> 0);
+    if (records > 0) this.#grants.handed(from, records);
   }
 
   /**

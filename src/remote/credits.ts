@@ -1,0 +1,141 @@
+/**
+ * Credit between nodes: NATS has no backpressure end to end (a publish never waits, and a
+ * subscriber that falls behind has messages dropped), so each link has a window. A sender may
+ * have `INITIAL_CREDIT` records on their way to a node; the node grants more as it hands records
+ * on to their mailboxes — and withholds its grants while its own thread has messages waiting for
+ * room in full mailboxes. A sender out of credit for a node keeps that node's records (copies, in
+ * order) until credit comes; once too many are kept, it stops reading the outbox, so senders
+ * meet a full outbox: a full mailbox, whose policy applies (block, queue, drop).
+ *
+ * Grants travel on `<prefix>.<sender>.credit`: u32 granting node, u32 records (little-endian).
+ *
+ * @module
+ */
+
+import { Fifo } from "../util/fifo.ts";
+
+/** Records a sender may have on their way to a node before it hears from that node. */
+export const INITIAL_CREDIT = 16_384;
+/** Bytes of records waiting for credit (all nodes) after which the outbox is no longer read. */
+export const MAX_WAITING_BYTES = 8 << 20;
+
+/** The sender's side: credit per node, and the records waiting for it. */
+export class Credits {
+  readonly #credit = new Map<number, number>();
+  readonly #waiting = new Map<number, Fifo<Uint8Array>>();
+  #waitingBytes = 0;
+  #granted: (() => void) | null = null;
+
+  /** Takes one credit for a record to `node`: false when it must wait (see {@link keep}). */
+  take(node: number): boolean {
+    const waiting = this.#waiting.get(node);
+    if (waiting !== undefined && waiting.length > 0) return false;
+    const credit = this.#credit.get(node) ?? INITIAL_CREDIT;
+    if (credit <= 0) return false;
+    this.#credit.set(node, credit - 1);
+    return true;
+  }
+
+  /** Keeps `record` (a copy of its own) until `node` grants credit. */
+  keep(node: number, record: Uint8Array): void {
+    let waiting = this.#waiting.get(node);
+    if (waiting === undefined) this.#waiting.set(node, waiting = new Fifo());
+    waiting.push(record);
+    this.#waitingBytes += record.length;
+  }
+
+  /** Whether so much waits for credit that the outbox should not be read for now. */
+  get full(): boolean {
+    return this.#waitingBytes >= MAX_WAITING_BYTES;
+  }
+
+  /** Resolves at the next grant (or {@link wake}). */
+  granted(): Promise<void> {
+    return new Promise((resolve) => this.#granted = resolve);
+  }
+
+  /** Lets whoever waits in {@link granted} go on (the link closes). */
+  wake(): void {
+    this.#granted?.();
+    this.#granted = null;
+  }
+
+  /**
+   * `node` granted `count` records more: returns the waiting records it now has room for, oldest
+   * first (their credit taken).
+   */
+  grant(node: number, count: number): Uint8Array[] {
+    let credit = (this.#credit.get(node) ?? INITIAL_CREDIT) + count;
+    const waiting = this.#waiting.get(node);
+    const ready: Uint8Array[] = [];
+    while (waiting !== undefined && waiting.length > 0 && credit > 0) {
+      const record = waiting.shift()!;
+      this.#waitingBytes -= record.length;
+      ready.push(record);
+      credit--;
+    }
+    this.#credit.set(node, credit);
+    this.wake();
+    return ready;
+  }
+
+  /** `node` is down: its waiting records, to become dead letters; it is forgotten. */
+  drop(node: number): Uint8Array[] {
+    const waiting = this.#waiting.get(node);
+    this.#waiting.delete(node);
+    this.#credit.delete(node);
+    const dropped: Uint8Array[] = [];
+    while (waiting !== undefined && waiting.length > 0) {
+      const record = waiting.shift()!;
+      this.#waitingBytes -= record.length;
+      dropped.push(record);
+    }
+    this.wake();
+    return dropped;
+  }
+}
+
+/**
+ * The receiver's side: records handed on, per sending node, not yet granted back — granted at
+ * once, or, while `overloaded()` (this thread's messages wait for room in full mailboxes), as
+ * soon as it no longer is.
+ */
+export class Grants {
+  readonly #owed = new Map<number, number>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * @param send grants `count` more records to `node`.
+   * @param overloaded whether to hold grants back for now.
+   */
+  constructor(
+    readonly send: (node: number, count: number) => void,
+    readonly overloaded: () => boolean,
+  ) {}
+
+  /** `count` records from `node` were handed on. */
+  handed(node: number, count: number): void {
+    this.#owed.set(node, (this.#owed.get(node) ?? 0) + count);
+    this.#settle();
+  }
+
+  /** Stops granting. */
+  close(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#owed.clear();
+  }
+
+  #settle(): void {
+    if (this.overloaded()) {
+      // Looked at again shortly: no event says when full mailboxes have room again.
+      this.#timer ??= setTimeout(() => {
+        this.#timer = undefined;
+        this.#settle();
+      }, 10);
+      return;
+    }
+    for (const [node, count] of this.#owed) this.send(node, count);
+    this.#owed.clear();
+  }
+}

@@ -1,0 +1,71 @@
+/** Credit between nodes (src/remote/credits.ts), its rules on their own, then a flood across two nodes. */
+import assert from "node:assert/strict";
+import { ActorSystem, Bridge, type DeadLetter } from "../../mod.ts";
+import { Credits, Grants, INITIAL_CREDIT, MAX_WAITING_BYTES } from "../../src/remote/credits.ts";
+import { Probe } from "../_actors/supervision.ts";
+import { Grinder } from "../_actors/busy.ts";
+import { eventually } from "../_system.ts";
+import { startNatsServer } from "./_nats_server.ts";
+
+Deno.test("credits: a node's window is spent, records wait in order, a grant lets them go", () => {
+  const credits = new Credits();
+  for (let i = 0; i < INITIAL_CREDIT; i++) assert.ok(credits.take(7));
+  assert.ok(!credits.take(7), "out of credit");
+  assert.ok(credits.take(8), "another node has its own window");
+  credits.keep(7, new Uint8Array([1]));
+  credits.keep(7, new Uint8Array([2]));
+  credits.keep(7, new Uint8Array([3]));
+  assert.deepEqual(credits.grant(7, 2).map((r) => r[0]), [1, 2], "oldest first, as far as granted");
+  assert.ok(!credits.take(7), "one still waits: a new record goes behind it");
+  assert.deepEqual(credits.grant(7, 5).map((r) => r[0]), [3]);
+  assert.ok(credits.take(7), "then credit is left");
+  credits.keep(9, new Uint8Array(MAX_WAITING_BYTES));
+  assert.ok(credits.full, "too much waits: the outbox is no longer read");
+  assert.equal(credits.drop(9).length, 1, "a node that is down gives its records back");
+  assert.ok(!credits.full);
+});
+
+Deno.test("credits: grants are held back while the receiving thread has messages waiting for room", () => {
+  const sent: [number, number][] = [];
+  let overloaded = true;
+  const grants = new Grants((node, count) => sent.push([node, count]), () => overloaded);
+  grants.handed(3, 10);
+  grants.handed(3, 5);
+  assert.deepEqual(sent, [], "held back");
+  overloaded = false;
+  grants.handed(4, 1);
+  assert.deepEqual(sent, [[3, 15], [4, 1]]);
+  grants.close();
+});
+
+Deno.test("credits: a flood at a slow actor of another node arrives whole and in order", async () => {
+  await using server = await startNatsServer();
+  const lost: DeadLetter[] = [];
+  await using here = new ActorSystem({
+    cluster: { servers: server.url, name: "flood" },
+    onDeadLetter: (d) => lost.push(d),
+  });
+  await using there = new ActorSystem({
+    cluster: { servers: server.url, name: "flood" },
+    onDeadLetter: (d) => lost.push(d),
+    sendTimeout: 60_000,
+  });
+  await Promise.all([here.joined, there.joined]);
+  const slow = there.spawnWith(Grinder, { mailboxCapacity: 1024 });
+  const probe = there.spawnWith(Probe, { mailboxCapacity: 1024 });
+  await there.register("slow", slow);
+  await there.register("probe", probe);
+  const farSlow = await here.lookup<number>("slow");
+  const farProbe = await here.lookup<unknown>("probe");
+  using bridge = new Bridge(here);
+  farSlow.send(300); // busy a while: its mailbox and the other node's thread fill up
+  const count = 30_000;
+  for (let i = 0; i < count; i++) farProbe.send(i);
+  let log: unknown[] = [];
+  await eventually(async () => {
+    log = await bridge.call(farProbe, "dump", { timeout: 20_000 }) as unknown[];
+    return log.length >= count;
+  }, "every message arrived");
+  assert.deepEqual(log, Array.from({ length: count }, (_, i) => i));
+  assert.deepEqual(lost.map((d) => d.kind), [], "nothing lost on the way");
+});
