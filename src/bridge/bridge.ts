@@ -269,14 +269,6 @@ export class Bridge implements Disposable {
         new SystemClosedError("cannot wait for an actor: the Bridge is closed"),
       );
     }
-    if (target.node !== 0) {
-      return Promise.reject(
-        new TypeError(
-          `cannot wait for the end of ${target}: it lives on another node, and watching actors ` +
-            `of other nodes is not supported yet`,
-        ),
-      );
-    }
     return this.#endWaits.wait(target as ActorRef<unknown>, options.signal);
   }
 

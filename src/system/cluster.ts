@@ -9,7 +9,13 @@
 import { type ActorClass, ActorRef, messageOf, Terminated } from "../actor/mod.ts";
 import { decode } from "../codec/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
-import { NodeDown, RemoteSpawn, RemoteSpawnFailed, RemoteWatch } from "./control.ts";
+import {
+  NodeDown,
+  RemoteSpawn,
+  RemoteSpawnFailed,
+  RemoteWatch,
+  WatchForBridge,
+} from "./control.ts";
 import { ClusterJoinError, SpawnError } from "./errors.ts";
 import type { ClusterOptions, SpawnOptions } from "./options.ts";
 import { checkActorClass, encodeArguments } from "./spawn_checks.ts";
@@ -33,6 +39,8 @@ export class SystemCluster {
   /** Settles once the node has joined (at once outside a cluster). */
   readonly joined: Promise<void>;
   #link: ClusterLink | null = null;
+  /** The Bridge's waits on actors of other nodes, by node, slot and generation. */
+  readonly #endWaits = new Map<string, ((end: Terminated) => void)[]>();
   /** The watches of actors of this node on actors of other nodes, by node. */
   readonly #remoteWatches = new Map<
     number,
@@ -88,6 +96,31 @@ export class SystemCluster {
       () => this.#link!.control(node, new RemoteWatch(watcher, target)),
       (error) => this.#tellNodeDown(watcher, target, `this node could not join: ${error}`),
     );
+  }
+
+  /**
+   * Resolves with the `Terminated` of `target`, an actor of another node (for the Bridge's
+   * `whenTerminated`): the guardian watches it, once for every wait on it.
+   */
+  whenEnded(target: ActorRef<unknown>): Promise<Terminated> {
+    const key = `${target.node}:${target.slot}.${target.generation}`;
+    return new Promise((resolve) => {
+      const waiting = this.#endWaits.get(key);
+      if (waiting !== undefined) return waiting.push(resolve);
+      this.#endWaits.set(key, [resolve]);
+      const { courier, guardian } = this.parts;
+      courier.deliver(guardian, new WatchForBridge(target), guardian);
+    });
+  }
+
+  /** A `Terminated` came to the guardian: the waits on that actor settle (see whenEnded). */
+  ended(end: Terminated): void {
+    const actor = end.actor;
+    if (actor === null) return;
+    const key = `${actor.node}:${actor.slot}.${actor.generation}`;
+    const waiting = this.#endWaits.get(key);
+    this.#endWaits.delete(key);
+    for (const resolve of waiting ?? []) resolve(end);
   }
 
   /** Node `node` is down: every watch on its actors ends with a `Terminated` of kind "node-down". */

@@ -166,6 +166,15 @@ export class RemoteSpawnFailed {
 }
 registerMessage(RemoteSpawnFailed, { name: "ringmail.RemoteSpawnFailed" });
 
+/**
+ * System thread -> guardian: a Bridge waits for the end of `target`, an actor of another node:
+ * the guardian watches it (its Terminated then settles the wait; see cluster.ts).
+ */
+export class WatchForBridge {
+  constructor(readonly target: ActorRef<unknown> | null = null) {}
+}
+registerMessage(WatchForBridge, { name: "ringmail.WatchForBridge" });
+
 /** Any thread -> guardian: `watcher` no longer watches `target`. */
 export class Unwatch {
   constructor(

@@ -16,6 +16,7 @@ import {
   handles,
   portableError,
   Stopped,
+  Terminated,
 } from "../actor/mod.ts";
 import { describeMessage, ReceiveLoop, SEND_TIMEOUT_WORD, SlotState } from "../delivery/mod.ts";
 import { Doorbell, SpinPolicy } from "../ring/mod.ts";
@@ -34,6 +35,7 @@ import {
   ThreadDiedSeen,
   Unwatch,
   Watch,
+  WatchForBridge,
   WorkerExited,
 } from "./control.ts";
 import { SpawnError } from "./errors.ts";
@@ -54,6 +56,8 @@ type Report =
   | Watch
   | Unwatch
   | RemoteWatch
+  | Terminated
+  | WatchForBridge
   | AskWatch
   | AskUnwatch
   | ThreadDiedSeen
@@ -153,6 +157,18 @@ export class Guardian extends Actor<Report> {
     else this.#parts.registry.unwatch(request.watcher!, target);
   }
 
+  /** An actor of another node the guardian watched for a Bridge has ended (see cluster.ts). */
+  @handles(Terminated)
+  onTerminated(end: Terminated): void {
+    this.#parts.cluster.ended(end);
+  }
+
+  /** A Bridge waits for the end of `target`, an actor of another node (see cluster.ts). */
+  @handles(WatchForBridge)
+  onWatchForBridge(request: WatchForBridge): void {
+    this.context.watch(request.target!);
+  }
+
   /** An actor of another node watches (or no longer watches) an actor of this one. */
   @handles(RemoteWatch)
   onRemoteWatch(request: RemoteWatch): void {
@@ -241,7 +257,8 @@ function mainThreadHost(parts: SystemParts): CellHost {
     spawnChild: () => {
       throw new TypeError("the system's own actors spawn no children");
     },
-    watch: () => {},
-    unwatch: () => {},
+    // The guardian watches only actors of other nodes, for the Bridge (see cluster.ts).
+    watch: (cell, target) => parts.cluster.watchRemote(cell.self, target, false),
+    unwatch: (cell, target) => parts.cluster.watchRemote(cell.self, target, true),
   };
 }

@@ -84,7 +84,9 @@ function bridgeHost(parts: SystemParts): BridgeHost {
     watchThreadDeaths: (listener) => parts.events.onThreadMarkedDead(listener),
     watchNodeDowns: (listener) => parts.events.onNodeDown(listener),
     whenEnded: (ref) =>
-      parts.spawner.unannounced(ref)
+      ref.node !== 0
+        ? parts.cluster.whenEnded(ref)
+        : parts.spawner.unannounced(ref)
         ? parts.registry.whenAnnounced(ref).then(() => parts.registry.whenEnded(ref))
         : parts.registry.whenEnded(ref),
     nameOf: (ref) => parts.registry.nameOf(ref.slot, ref.generation) ?? "actor",

@@ -123,6 +123,8 @@ Deno.test("remote: an actor watches actors of another node: their end, then the 
   assert.deepEqual((await ends(1)).map((end) => [end.kind, end.actor]), [
     ["stopped", String(echo.slot)],
   ]);
+  // The Bridge waits for ends across nodes too.
+  const doublerEnd = bridge.whenTerminated(doubler);
   // Its node dies: this node tells the watcher of the actors it still watched there.
   other.kill("SIGKILL");
   await other.exited;
@@ -130,6 +132,8 @@ Deno.test("remote: an actor watches actors of another node: their end, then the 
     ["stopped", String(echo.slot)],
     ["node-down", String(doubler.slot)],
   ]);
+  assert.equal((await doublerEnd).kind, "node-down");
+  assert.equal((await bridge.whenTerminated(echo)).kind, "node-down", "the node is gone now");
 });
 
 Deno.test("remote: an actor spawned on another node runs there and answers", async () => {
