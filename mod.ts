@@ -56,47 +56,15 @@
  * @module
  */
 
+// What actor modules need (also `@ringmail/actors/actor`, which a Worker loads faster).
+export * from "./actor.ts";
 export { ActorSystem } from "./src/system/actor_system.ts";
-export {
-  Actor,
-  type ActorClass,
-  type ActorContext,
-  type AskOptions,
-  type BecomeOptions,
-  type ChildOptions,
-  type MessagesOf,
-  type Received,
-} from "./src/actor/actor.ts";
 export {
   Bridge,
   type CallOptions,
   type MultiCallResult,
   type StopOptions,
 } from "./src/bridge/bridge.ts";
-export { ActorRef, type SendOptions } from "./src/actor/actor_ref.ts";
-export {
-  type Handler,
-  type HandlerDecorator,
-  handles,
-  type MessageType,
-} from "./src/actor/handles.ts";
-export {
-  message,
-  type MessageClass,
-  messageName,
-  type MessageOptions,
-  registerMessage,
-} from "./src/codec/mod.ts";
-export { type ReplyOf, type ReplyTo, Request } from "./src/actor/request.ts";
-export {
-  type DeadLetterKind,
-  OtherMessage,
-  ReceiveTimeout,
-  Stop,
-  Stopped,
-  Terminated,
-  type TerminationKind,
-} from "./src/actor/messages.ts";
 export { ActorPool, type PoolOptions } from "./src/system/actor_pool.ts";
 export type {
   ActorFailure,
@@ -108,6 +76,3 @@ export type {
   ShutdownReport,
   SpawnOptions,
 } from "./src/system/options.ts";
-export type { Directive, SupervisionStrategy } from "./src/actor/supervision.ts";
-export type { RepeatOptions, Timer } from "./src/actor/timers.ts";
-export { RingmailError } from "./src/errors.ts";

@@ -1,5 +1,8 @@
-/** The actors of bench/pingpong_bench.ts: registered Ping and Pong classes, as users write them. */
-import { Actor, type ActorRef, handles, message } from "../mod.ts";
+/**
+ * The actors of bench/pingpong_bench.ts and worker_start_bench.ts: registered Ping and Pong
+ * classes, as users write them (from the actor entry, as a module of actors without a main should).
+ */
+import { Actor, type ActorRef, handles, message } from "../actor.ts";
 
 @message()
 export class Ping {

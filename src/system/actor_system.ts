@@ -9,37 +9,31 @@
  * @module
  */
 
-import { type ActorClass, ActorRef, type MessagesOf } from "../actor/mod.ts";
-import { describeMessage, Directory, installRefCodec, SystemCourier } from "../delivery/mod.ts";
-import { Arena } from "../ring/mod.ts";
+import type { ActorClass, ActorRef, MessagesOf } from "../actor/mod.ts";
 import { ActorPool, type PoolOptions } from "./actor_pool.ts";
 import { isActorWorker } from "./actor_worker_flag.ts";
-import { AskWatches } from "./ask_watches.ts";
-import { newNodeId, SystemCluster } from "./cluster.ts";
-import { AskLost, ThreadDied } from "./control.ts";
 import { SystemClosedError, SystemInWorkerError } from "./errors.ts";
-import { SystemEvents } from "./events.ts";
-import { startGuardian } from "./guardian.ts";
 import { INTERNALS, type SystemInternals, systemInternals } from "./internal.ts";
-import { MailboxPool } from "./mailbox_pool.ts";
 import {
   type ActorFailure,
   type ActorSystemOptions,
   checkPoolOptions,
   checkShutdownTimeout,
-  checkSystemOptions,
   type DeadLetter,
   type ShutdownOptions,
   type ShutdownReport,
   type SpawnOptions,
 } from "./options.ts";
-import { Recoveries } from "./recovery.ts";
-import { Registry } from "./registry.ts";
-import { Shutdown } from "./shutdown.ts";
-import { Spawner } from "./spawner.ts";
-import type { PartsInWiring, SystemParts } from "./system_parts.ts";
-import { WorkerDeaths } from "./worker_deaths.ts";
-import { WorkerSet } from "./worker_set.ts";
+import type { SystemParts } from "./system_parts.ts";
+
+/**
+ * What builds a system (guardian, spawner, registry, Workers, shutdown...; see
+ * system_wiring.ts), loaded with this module everywhere but in an actor's Worker. Every actor
+ * module imports mod.ts, so each Worker would load these ~30 modules only to refuse to make a
+ * system there: ~3.5 ms of a dedicated actor's ~40 ms start (bench/worker_start_bench.ts). The
+ * runtime marks its Worker before it loads any actor module, so the flag is already set here.
+ */
+const wiring = isActorWorker() ? undefined : await import("./system_wiring.ts");
 
 export type { ActorClass } from "../actor/mod.ts";
 
@@ -97,66 +91,8 @@ export class ActorSystem implements AsyncDisposable {
           "the code that makes the system and spawns actors under `if (import.meta.main) { ... }`",
       );
     }
-    installRefCodec();
-    const parts = { settings: checkSystemOptions(options) } as PartsInWiring;
-    this.#parts = parts;
-    const settings = parts.settings;
-    parts.arena = Arena.create({ maxBytes: options.maxMemoryBytes ?? 1 << 30 });
-    parts.directory = Directory.create(parts.arena, (options.maxActors ?? 1 << 18) + 1);
-    parts.threadId = parts.arena.newThreadId();
-    parts.courier = new SystemCourier({
-      arena: parts.arena,
-      directory: parts.directory,
-      threadId: parts.threadId,
-      blocking: false,
-      sendTimeout: settings.sendTimeout,
-      maxMessageBytes: settings.maxMessageBytes,
-      describe: (slot, generation) => parts.registry.nameOf(slot, generation),
-      node: options.cluster === undefined ? 0 : newNodeId(),
-    });
-    // Its mailboxes are the courier's handles: one per mailbox on this thread (MailboxHandles).
-    parts.pool = new MailboxPool(parts.arena, parts.directory, parts.courier.handles);
-    parts.registry = new Registry(parts.courier, () => parts.guardian);
-    parts.askWatches = new AskWatches((desk, target, reason) =>
-      parts.courier.deliver(desk, new AskLost(target, reason), parts.guardian)
-    );
-    // Asks hear of an actor's loss as Bridge calls do.
-    parts.registry.lossListeners.add((slot, generation, reason) =>
-      parts.askWatches.lost(
-        slot,
-        generation,
-        reason,
-        () => new ActorRef(slot, generation, 0, parts.courier),
-      )
-    );
-    parts.events = new SystemEvents();
-    if (options.onFailure) parts.events.onFailure(options.onFailure);
-    if (options.onDeadLetter) parts.events.onDeadLetter(options.onDeadLetter);
-    parts.spawner = new Spawner(parts);
-    parts.workers = new WorkerSet(parts, this);
-    parts.deaths = new WorkerDeaths(parts);
-    parts.shutdown = new Shutdown(parts);
-    parts.recoveries = new Recoveries({
-      arena: parts.arena,
-      liveThreads: () => parts.workers.startedThreads(),
-      tellThreadDied: (threadId, dead) => {
-        const handle = parts.workers.get(threadId);
-        if (handle !== undefined) {
-          parts.courier.deliver(handle.agent, new ThreadDied(dead), parts.guardian);
-        }
-      },
-      threadMarkedDead: () => {
-        parts.loop.recoverStalled();
-        parts.events.threadMarkedDead();
-      },
-    });
-    parts.courier.sink = {
-      deadLetter: (lost) =>
-        parts.events.deadLetter({ ...lost, messageClass: describeMessage(lost.message), count: 1 }),
-    };
-    startGuardian(parts);
-    parts.cluster = new SystemCluster(parts, options.cluster);
-    this[INTERNALS] = systemInternals(parts);
+    this.#parts = wiring!.wireSystem(this, options);
+    this[INTERNALS] = systemInternals(this.#parts);
   }
 
   /**

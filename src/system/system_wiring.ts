@@ -1,0 +1,94 @@
+/**
+ * How an actor system is put together: its parts made and wired to each other (see
+ * system_parts.ts), and the guardian started. Apart from actor_system.ts so that an actor's
+ * Worker, which imports mod.ts with every actor module but never makes a system, does not load
+ * the modules of the system's side (see there).
+ *
+ * @module
+ */
+
+import { ActorRef } from "../actor/mod.ts";
+import { describeMessage, Directory, installRefCodec, SystemCourier } from "../delivery/mod.ts";
+import { Arena } from "../ring/mod.ts";
+import type { ActorSystem } from "./actor_system.ts";
+import { AskWatches } from "./ask_watches.ts";
+import { newNodeId, SystemCluster } from "./cluster.ts";
+import { AskLost, ThreadDied } from "./control.ts";
+import { SystemEvents } from "./events.ts";
+import { startGuardian } from "./guardian.ts";
+import { MailboxPool } from "./mailbox_pool.ts";
+import { type ActorSystemOptions, checkSystemOptions } from "./options.ts";
+import { Recoveries } from "./recovery.ts";
+import { Registry } from "./registry.ts";
+import { Shutdown } from "./shutdown.ts";
+import { Spawner } from "./spawner.ts";
+import type { PartsInWiring, SystemParts } from "./system_parts.ts";
+import { WorkerDeaths } from "./worker_deaths.ts";
+import { WorkerSet } from "./worker_set.ts";
+
+/**
+ * Makes the parts of `system` and starts its guardian.
+ * @throws {RangeError} when an option is out of range.
+ * @throws {TypeError} when `supervision` is malformed.
+ */
+export function wireSystem(system: ActorSystem, options: ActorSystemOptions): SystemParts {
+  installRefCodec();
+  const parts = { settings: checkSystemOptions(options) } as PartsInWiring;
+  const settings = parts.settings;
+  parts.arena = Arena.create({ maxBytes: options.maxMemoryBytes ?? 1 << 30 });
+  parts.directory = Directory.create(parts.arena, (options.maxActors ?? 1 << 18) + 1);
+  parts.threadId = parts.arena.newThreadId();
+  parts.courier = new SystemCourier({
+    arena: parts.arena,
+    directory: parts.directory,
+    threadId: parts.threadId,
+    blocking: false,
+    sendTimeout: settings.sendTimeout,
+    maxMessageBytes: settings.maxMessageBytes,
+    describe: (slot, generation) => parts.registry.nameOf(slot, generation),
+    node: options.cluster === undefined ? 0 : newNodeId(),
+  });
+  // Its mailboxes are the courier's handles: one per mailbox on this thread (MailboxHandles).
+  parts.pool = new MailboxPool(parts.arena, parts.directory, parts.courier.handles);
+  parts.registry = new Registry(parts.courier, () => parts.guardian);
+  parts.askWatches = new AskWatches((desk, target, reason) =>
+    parts.courier.deliver(desk, new AskLost(target, reason), parts.guardian)
+  );
+  // Asks hear of an actor's loss as Bridge calls do.
+  parts.registry.lossListeners.add((slot, generation, reason) =>
+    parts.askWatches.lost(
+      slot,
+      generation,
+      reason,
+      () => new ActorRef(slot, generation, 0, parts.courier),
+    )
+  );
+  parts.events = new SystemEvents();
+  if (options.onFailure) parts.events.onFailure(options.onFailure);
+  if (options.onDeadLetter) parts.events.onDeadLetter(options.onDeadLetter);
+  parts.spawner = new Spawner(parts);
+  parts.workers = new WorkerSet(parts, system);
+  parts.deaths = new WorkerDeaths(parts);
+  parts.shutdown = new Shutdown(parts);
+  parts.recoveries = new Recoveries({
+    arena: parts.arena,
+    liveThreads: () => parts.workers.startedThreads(),
+    tellThreadDied: (threadId, dead) => {
+      const handle = parts.workers.get(threadId);
+      if (handle !== undefined) {
+        parts.courier.deliver(handle.agent, new ThreadDied(dead), parts.guardian);
+      }
+    },
+    threadMarkedDead: () => {
+      parts.loop.recoverStalled();
+      parts.events.threadMarkedDead();
+    },
+  });
+  parts.courier.sink = {
+    deadLetter: (lost) =>
+      parts.events.deadLetter({ ...lost, messageClass: describeMessage(lost.message), count: 1 }),
+  };
+  startGuardian(parts);
+  parts.cluster = new SystemCluster(parts, options.cluster);
+  return parts;
+}
