@@ -11,7 +11,11 @@ if (import.meta.main) {
     cluster: { servers: Deno.args[0], name: "bench" },
   });
   const pool = system.createPool({ workers: 1 });
-  await system.register("tally", pool.spawn(Tally));
+  // A receiver of a flood gets a mailbox for one: 1 MiB.
+  await system.register(
+    "tally",
+    pool.spawnWith(Tally, { mailboxCapacity: 1 << 20 }),
+  );
   await system.register("echo", pool.spawn(Echo));
   console.log("ready");
   for await (const _ of Deno.stdin.readable) {

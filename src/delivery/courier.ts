@@ -223,9 +223,17 @@ export class SystemCourier implements Courier {
       local.postLocal(decoded, sender, inbox.envelope.deadline);
       return;
     }
-    const writer = new Writer(record.length).reset(this);
-    writer.raw(record);
-    this.#post(mailbox, writer, target, sender, message, false);
+    // The scratch writer, as for any send: a record from another node comes this way each.
+    const nested = this.#writing;
+    const writer = nested ? new Writer(record.length) : this.#writer;
+    this.#writing = true;
+    try {
+      writer.reset(this);
+      writer.raw(record);
+      this.#post(mailbox, writer, target, sender, message, false);
+    } finally {
+      this.#writing = nested;
+    }
   }
 
   /**
