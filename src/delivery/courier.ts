@@ -90,6 +90,12 @@ export class SystemCourier implements Courier {
    * outside a cluster (or until it joined).
    */
   outbox: Mailbox | null = null;
+  /**
+   * On the thread that drains the outbox (the system's): told at once of each record put into
+   * it, so that a send from this very thread goes out without waiting for the outbox's doorbell
+   * (a wake-up through the event loop). Null elsewhere.
+   */
+  outboxWritten: (() => void) | null = null;
   readonly #blocking: boolean;
   readonly #describe: (slot: number, generation: number) => string | undefined;
   readonly #writer = new Writer();
@@ -291,6 +297,7 @@ export class SystemCourier implements Courier {
     try {
       writeOutboxRecord(writer.reset(this), target, sender, deadline, this.node, message);
       this.#post(outbox, writer, target, sender, message, notice);
+      this.outboxWritten?.();
     } finally {
       this.#writing = nested;
     }

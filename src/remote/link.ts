@@ -87,6 +87,8 @@ export class ClusterLink {
   /** Credit this node owes the nodes that send to it. */
   readonly #grants: Grants;
   #closed = false;
+  /** Whether a drain is queued in the microtasks (see kick). */
+  #kicked = false;
   #pumping: Promise<void> = Promise.resolve();
 
   constructor(nc: NatsConnection, host: LinkHost, timing: PeerTiming) {
@@ -110,6 +112,19 @@ export class ClusterLink {
       nc.subscribe(`${here}.spawn`, { callback: onMessage((msg) => this.#spawnHere(msg)) }),
       nc.subscribe(`${here}.credit`, { callback: onMessage((msg) => this.#credited(msg.data)) }),
     );
+  }
+
+  /**
+   * A record was just put into the outbox on this thread: it goes out in this turn's microtasks
+   * (with any others put in meanwhile), not after a wake-up of the pump.
+   */
+  kick(): void {
+    if (this.#kicked || this.#closed) return;
+    this.#kicked = true;
+    queueMicrotask(() => {
+      this.#kicked = false;
+      this.#drainOnce();
+    });
   }
 
   /**
@@ -205,12 +220,7 @@ export class ClusterLink {
   async #pump(): Promise<void> {
     const outbox = this.#host.outbox;
     while (!this.#closed) {
-      let taken = 0;
-      for (let length = outbox.read(); length >= 0; length = outbox.read()) {
-        this.#take(outbox, length);
-        if (++taken === RECORDS_PER_TURN || this.#credits.full) break;
-      }
-      this.#flushAll();
+      const taken = this.#drainOnce();
       if (this.#credits.full) {
         // Too much waits for credit: the outbox fills, and its senders meet a full mailbox.
         await this.#credits.granted();
@@ -224,6 +234,18 @@ export class ClusterLink {
       if (length === CLOSED_AND_DRAINED) return;
       if (length === EMPTY) await outbox.waitForRecordAsync({ signal: this.#idle.signal });
     }
+  }
+
+  /** Takes what the outbox holds (a turn's worth at most) and publishes it; returns how many. */
+  #drainOnce(): number {
+    const outbox = this.#host.outbox;
+    let taken = 0;
+    for (let length = outbox.read(); length >= 0; length = outbox.read()) {
+      this.#take(outbox, length);
+      if (++taken === RECORDS_PER_TURN || this.#credits.full) break;
+    }
+    this.#flushAll();
+    return taken;
   }
 
   /** Takes one outbox record into its node's batch, or makes it a dead letter. */

@@ -257,6 +257,8 @@ export class SystemCluster {
         { cause: error },
       );
     }
+    const link = this.#link;
+    parts.courier.outboxWritten = () => link.kick();
     this.#link.peers.onDown((node, reason) => {
       parts.events.nodeDown(node, reason);
       this.#remoteWatchesEnd(node, reason);
