@@ -1,5 +1,11 @@
 /** Actors of the remote bench's ringmail peer (bench/_ringmail_peer.ts). */
-import { Actor, type ActorRef, handles, message, OtherMessage } from "../mod.ts";
+import {
+  Actor,
+  type ActorRef,
+  handles,
+  message,
+  OtherMessage,
+} from "../mod.ts";
 
 /** Answers once `count` more messages have come to the Tally. */
 @message()
@@ -50,5 +56,43 @@ export class Blaster extends Actor<Blast> {
     const to = blast.to!;
     for (let i = 0; i < blast.count; i++) to.send(blast.payload);
     sender?.send("sent");
+  }
+}
+
+/** Starts a rally of `rounds` round trips with `partner`; answers once it is over. */
+@message()
+export class Rally {
+  constructor(
+    readonly partner: ActorRef<number> | null = null,
+    readonly rounds = 0,
+  ) {}
+}
+
+/** Plays rallies: sends n, gets n back, until the rounds are done. */
+export class Pinger extends Actor<Rally | number> {
+  static readonly module = import.meta.url;
+  #left = 0;
+  #with: ActorRef<number> | null = null;
+  #done: ActorRef<unknown> | null = null;
+  @handles(Rally)
+  onRally(rally: Rally, sender: ActorRef<unknown> | null) {
+    this.#left = rally.rounds;
+    this.#with = rally.partner;
+    this.#done = sender;
+    this.#with!.send(this.#left);
+  }
+  @handles(Number)
+  onBall() {
+    if (--this.#left > 0) this.#with!.send(this.#left);
+    else this.#done?.send("over");
+  }
+}
+
+/** Sends every number back to whoever sent it. */
+export class Ponger extends Actor<number> {
+  static readonly module = import.meta.url;
+  @handles(Number)
+  onBall(n: number, sender: ActorRef<number> | null) {
+    sender?.send(n);
   }
 }

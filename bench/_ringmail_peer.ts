@@ -4,7 +4,7 @@
  * stdout, and leaves when its stdin closes.
  */
 import { ActorSystem } from "../mod.ts";
-import { Echo, Tally } from "./_remote_actors.ts";
+import { Echo, Ponger, Tally } from "./_remote_actors.ts";
 
 if (import.meta.main) {
   const system = new ActorSystem({
@@ -17,6 +17,11 @@ if (import.meta.main) {
     pool.spawnWith(Tally, { mailboxCapacity: 1 << 20 }),
   );
   await system.register("echo", pool.spawn(Echo));
+  // 64 partners for the actors' ping-pong across processes, in a pool of their own.
+  const pongers = system.createPool({ workers: 1 });
+  for (let i = 0; i < 64; i++) {
+    await system.register(`ponger ${i}`, pongers.spawn(Ponger));
+  }
   console.log("ready");
   for await (const _ of Deno.stdin.readable) {
     /* its end is the signal to go */

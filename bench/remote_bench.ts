@@ -17,7 +17,7 @@
 import { connect } from "@nats-io/transport-node";
 import { ActorSystem, Bridge } from "../mod.ts";
 import { startNatsServer, withDeadline } from "../tests/remote/_nats_server.ts";
-import { Blast, Blaster, Expect } from "./_remote_actors.ts";
+import { Blast, Blaster, Expect, Pinger, Rally } from "./_remote_actors.ts";
 
 const ONE_WAY_MESSAGES = 100_000;
 const SEQUENTIAL_ROUND_TRIPS = 1_000;
@@ -97,13 +97,21 @@ const bridge = new Bridge(system);
 const tally = await system.lookup<Expect | Uint8Array>("tally");
 const echo = await system.lookup<Uint8Array>("echo");
 const blaster = system.spawn(Blaster);
+const pingerPool = system.createPool({ workers: 1 });
+const pairs = await Promise.all(
+  Array.from({ length: IN_FLIGHT }, async (_, i) => ({
+    pinger: pingerPool.spawn(Pinger),
+    ponger: await system.lookup<number>(`ponger ${i}`),
+  })),
+);
 globalThis.addEventListener("unload", () => ringmailPeer.kill("SIGTERM"));
 
 let peerReceivedAll: (() => void) | undefined;
 nc.subscribe("bench.oneway.done", { callback: () => peerReceivedAll?.() });
 
 Deno.bench({
-  name: `raw NATS: publish ${ONE_WAY_MESSAGES} × 32 B, received in another process`,
+  name:
+    `raw NATS: publish ${ONE_WAY_MESSAGES} × 32 B, received in another process`,
   group: "one-way 32 B, another process",
   baseline: true,
   n: 20,
@@ -122,7 +130,8 @@ Deno.bench({
 });
 
 Deno.bench({
-  name: `ringmail: send ${ONE_WAY_MESSAGES} × 32 B to an actor of another process`,
+  name:
+    `ringmail: send ${ONE_WAY_MESSAGES} × 32 B to an actor of another process`,
   group: "one-way 32 B, another process",
   n: 20,
   warmup: 3,
@@ -136,7 +145,8 @@ Deno.bench({
 });
 
 Deno.bench({
-  name: `ringmail: an actor sends ${ONE_WAY_MESSAGES} × 32 B to an actor of another process`,
+  name:
+    `ringmail: an actor sends ${ONE_WAY_MESSAGES} × 32 B to an actor of another process`,
   group: "one-way 32 B, another process",
   n: 20,
   warmup: 3,
@@ -169,7 +179,8 @@ Deno.bench({
 });
 
 Deno.bench({
-  name: `ringmail: ${SEQUENTIAL_ROUND_TRIPS} sequential Bridge calls to another process, 32 B`,
+  name:
+    `ringmail: ${SEQUENTIAL_ROUND_TRIPS} sequential Bridge calls to another process, 32 B`,
   group: "sequential request/reply 32 B",
   n: 10,
   warmup: 2,
@@ -181,7 +192,8 @@ Deno.bench({
 });
 
 Deno.bench({
-  name: `raw NATS: ${CONCURRENT_ROUND_TRIPS} request() with ${IN_FLIGHT} in flight, 32 B`,
+  name:
+    `raw NATS: ${CONCURRENT_ROUND_TRIPS} request() with ${IN_FLIGHT} in flight, 32 B`,
   group: `request/reply 32 B, ${IN_FLIGHT} in flight`,
   baseline: true,
   n: 10,
@@ -201,7 +213,8 @@ Deno.bench({
 });
 
 Deno.bench({
-  name: `ringmail: ${CONCURRENT_ROUND_TRIPS} Bridge calls with ${IN_FLIGHT} in flight, 32 B`,
+  name:
+    `ringmail: ${CONCURRENT_ROUND_TRIPS} Bridge calls with ${IN_FLIGHT} in flight, 32 B`,
   group: `request/reply 32 B, ${IN_FLIGHT} in flight`,
   n: 10,
   warmup: 2,
@@ -214,5 +227,21 @@ Deno.bench({
       }
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+  },
+});
+
+Deno.bench({
+  name:
+    `ringmail: ${IN_FLIGHT} pairs of actors ping-pong across processes, ${CONCURRENT_ROUND_TRIPS} round trips`,
+  group: `request/reply 32 B, ${IN_FLIGHT} in flight`,
+  n: 10,
+  warmup: 2,
+  async fn() {
+    const rounds = CONCURRENT_ROUND_TRIPS / IN_FLIGHT;
+    await Promise.all(
+      pairs.map(({ pinger, ponger }) =>
+        bridge.call(pinger, new Rally(ponger, rounds), { timeout: 60_000 })
+      ),
+    );
   },
 });

@@ -23,10 +23,12 @@ export type {
  * `static readonly module = import.meta.url`, so its Worker can load it.
  */
 // deno-lint-ignore no-explicit-any
-export type ActorClass<A extends Actor<any> = Actor<any>> = (new (...args: any[]) => A) & {
-  /** The URL of the module that exports the class: `import.meta.url` in that module. */
-  readonly module: string;
-};
+export type ActorClass<A extends Actor<any> = Actor<any>> =
+  & (new (...args: any[]) => A)
+  & {
+    /** The URL of the module that exports the class: `import.meta.url` in that module. */
+    readonly module: string;
+  };
 
 /** The context of the actor being constructed: the base constructor picks it up. */
 let constructing: ActorContext<unknown> | null = null;
@@ -137,10 +139,16 @@ const checkedClasses = new WeakSet<object>();
 export function checkActorMembers(actor: object): void {
   const proto = Object.getPrototypeOf(actor);
   for (const name of ["self", "context"]) {
-    if (Object.hasOwn(actor, name)) throw hidden(proto.constructor, name, "a field");
+    if (Object.hasOwn(actor, name)) {
+      throw hidden(proto.constructor, name, "a field");
+    }
   }
   if (checkedClasses.has(proto)) return;
-  for (let p = proto; p !== null && p !== Actor.prototype; p = Object.getPrototypeOf(p)) {
+  for (
+    let p = proto;
+    p !== null && p !== Actor.prototype;
+    p = Object.getPrototypeOf(p)
+  ) {
     for (const name of ["self", "context"]) {
       if (Object.hasOwn(p, name)) throw hidden(p.constructor, name, "a member");
     }
@@ -148,9 +156,15 @@ export function checkActorMembers(actor: object): void {
   checkedClasses.add(proto);
 }
 
-function hidden(cls: { name?: string }, name: string, what: string): ActorDefinitionError {
+function hidden(
+  cls: { name?: string },
+  name: string,
+  what: string,
+): ActorDefinitionError {
   return new ActorDefinitionError(
-    `${cls.name ?? "an actor class"} has ${what} named ${name}, which hides the actor's own ` +
+    `${
+      cls.name ?? "an actor class"
+    } has ${what} named ${name}, which hides the actor's own ` +
       `\`${name}\` (self, context, preStart and postStop are the actor's); rename it`,
   );
 }

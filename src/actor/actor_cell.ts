@@ -10,7 +10,11 @@
 
 import type { Mailbox } from "../ring/mod.ts";
 import { type Actor, checkActorMembers, constructActor } from "./actor.ts";
-import { type ActorRef, isCurrentSender, swapCurrentSender } from "./actor_ref.ts";
+import {
+  type ActorRef,
+  isCurrentSender,
+  swapCurrentSender,
+} from "./actor_ref.ts";
 import { runAsActor } from "./async_actor.ts";
 import {
   Activity,
@@ -157,7 +161,11 @@ export class ActorCell extends CellContext {
   construct(): void {
     const previous = swapCurrentSender(this.self);
     try {
-      const actor = constructActor(this.#actorClass!, this.#makeArgs(), this) as AnyActor;
+      const actor = constructActor(
+        this.#actorClass!,
+        this.#makeArgs(),
+        this,
+      ) as AnyActor;
       checkActorMembers(actor);
       this.actor = actor;
     } finally {
@@ -186,7 +194,11 @@ export class ActorCell extends CellContext {
     });
   }
 
-  postLocal(message: unknown, sender: ActorRef<unknown> | null, deadline: number): void {
+  postLocal(
+    message: unknown,
+    sender: ActorRef<unknown> | null,
+    deadline: number,
+  ): void {
     this.loop.postLocal(this, message, sender, deadline);
   }
 
@@ -207,14 +219,18 @@ export class ActorCell extends CellContext {
    * Handles one message. Returns a promise when the handler is async (or the actor is stopping
    * or restarting asynchronously): the next message must wait until it settles.
    */
-  deliver(message: unknown, sender: ActorRef<unknown> | null): void | Promise<void> {
+  deliver(
+    message: unknown,
+    sender: ActorRef<unknown> | null,
+  ): void | Promise<void> {
     const receiveTimeout = this.receiveTimeoutWatch;
     if (receiveTimeout !== null && !(message instanceof ReceiveTimeout)) {
       receiveTimeout.lastActivity = this.loop.now;
     }
     if (
       typeof message === "object" && message !== null &&
-      (message as { [CONTROL]?: true })[CONTROL] === true && this.#control(message, sender)
+      (message as { [CONTROL]?: true })[CONTROL] === true &&
+      this.#control(message, sender)
     ) {
       return this.#controlResult;
     }
@@ -333,8 +349,17 @@ export class ActorCell extends CellContext {
   }
 
   /** A handler, hook or child failed: see FaultHandling.failed. */
-  #failed(message: unknown, error: unknown, resumable = true): void | Promise<void> {
-    this.#faults ??= new FaultHandling(this, this.host, this.loop, this.#strategy);
+  #failed(
+    message: unknown,
+    error: unknown,
+    resumable = true,
+  ): void | Promise<void> {
+    this.#faults ??= new FaultHandling(
+      this,
+      this.host,
+      this.loop,
+      this.#strategy,
+    );
     return this.#faults.failed(message, error, resumable);
   }
 
@@ -349,7 +374,10 @@ export class ActorCell extends CellContext {
    * answers `Stopped` to whoever asked. Its remaining messages become dead letters as the loop
    * drains them.
    */
-  stopFor(requester: ActorRef<unknown> | null, stoppedItself = false): void | Promise<void> {
+  stopFor(
+    requester: ActorRef<unknown> | null,
+    stoppedItself = false,
+  ): void | Promise<void> {
     if (isEnding(this.state)) {
       // A second Stop that was already in the mailbox: answer it too, the actor is stopping.
       this.#answerStopped(requester);
@@ -403,7 +431,11 @@ export class ActorCell extends CellContext {
     const stopped = runHook(this.actor, "postStop", this.self);
     const report = (outcome: Failure | undefined) => {
       if (outcome !== undefined) {
-        this.host.handlerFailed(this, new Activity("postStop()"), outcome.error);
+        this.host.handlerFailed(
+          this,
+          new Activity("postStop()"),
+          outcome.error,
+        );
       }
     };
     return stopped instanceof Promise ? stopped.then(report) : report(stopped);

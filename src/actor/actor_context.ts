@@ -281,7 +281,11 @@ export interface ActorContext<M = unknown> {
    * @throws {RangeError} for a negative or non-finite delay.
    * @throws {CodecError} when the message cannot be sent.
    */
-  sendAfter<T>(delayMs: number, target: ActorRef<T>, message: NoInfer<T>): Timer;
+  sendAfter<T>(
+    delayMs: number,
+    target: ActorRef<T>,
+    message: NoInfer<T>,
+  ): Timer;
   /**
    * Sends `message` to `target` every `intervalMs` (the first after `options.initialDelay`,
    * default the interval), from this actor, until cancelled or the actor stops.

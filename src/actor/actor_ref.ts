@@ -41,7 +41,11 @@ export interface Courier {
    * Encodes `message` for `target` now (a snapshot, with any codec error at once), to send
    * later with {@link deliverEncoded}: what timers do.
    */
-  encode(target: ActorRef<unknown>, message: unknown, sender: ActorRef<unknown> | null): Uint8Array;
+  encode(
+    target: ActorRef<unknown>,
+    message: unknown,
+    sender: ActorRef<unknown> | null,
+  ): Uint8Array;
   /** Sends what {@link encode} made; `message` describes it if it becomes a dead letter. */
   deliverEncoded(
     target: ActorRef<unknown>,
@@ -76,7 +80,9 @@ export class ActorNotStartedError extends RingmailError {}
 let currentSender: ActorRef<unknown> | null = null;
 
 /** @internal Makes `sender` the implicit sender of sends until the returned value is restored. */
-export function swapCurrentSender(sender: ActorRef<unknown> | null): ActorRef<unknown> | null {
+export function swapCurrentSender(
+  sender: ActorRef<unknown> | null,
+): ActorRef<unknown> | null {
   const previous = currentSender;
   currentSender = sender;
   return previous;
@@ -91,7 +97,9 @@ export function isCurrentSender(ref: ActorRef<unknown>): boolean {
 let asyncSender: () => ActorRef<unknown> | null | undefined = () => undefined;
 
 /** @internal Installs how async handlers find their actor (see dispatch). */
-export function setAsyncSender(find: () => ActorRef<unknown> | null | undefined): void {
+export function setAsyncSender(
+  find: () => ActorRef<unknown> | null | undefined,
+): void {
   asyncSender = find;
 }
 
@@ -212,13 +220,19 @@ export class ActorRef<M = unknown> {
       );
     }
     if (options === undefined) {
-      courier.deliver(this as ActorRef<unknown>, message, currentSender ?? asyncSender() ?? null);
+      courier.deliver(
+        this as ActorRef<unknown>,
+        message,
+        currentSender ?? asyncSender() ?? null,
+      );
       return;
     }
     let sender = options.sender;
     if (sender === undefined) sender = currentSender ?? asyncSender() ?? null;
     const deadline = options.deadline ?? 0;
-    if (options.deadline !== undefined && !(deadline > 0 && deadline < Infinity)) {
+    if (
+      options.deadline !== undefined && !(deadline > 0 && deadline < Infinity)
+    ) {
       throw new RangeError(
         `deadline must be a time in ms since the epoch (e.g. Date.now() + 500), got ${deadline}`,
       );
@@ -235,7 +249,8 @@ export class ActorRef<M = unknown> {
 
   /** `ActorRef(Name#slot.generation)`, with `@node` after it for another process's actor. */
   toString(): string {
-    const name = this.courier?.describe(this as ActorRef<unknown>) ?? "unstarted";
+    const name = this.courier?.describe(this as ActorRef<unknown>) ??
+      "unstarted";
     const node = this.node === 0 ? "" : `@${this.node}`;
     return `ActorRef(${name}#${this.slot}.${this.generation}${node})`;
   }

@@ -24,11 +24,15 @@ export function ask(
   const timeout = options.timeout ?? DEFAULT_ASK_TIMEOUT_MS;
   if (!(timeout > 0)) {
     return Promise.reject(
-      new RangeError(`ask timeout must be a positive number of ms, got ${options.timeout}`),
+      new RangeError(
+        `ask timeout must be a positive number of ms, got ${options.timeout}`,
+      ),
     );
   }
   if (host.ask === undefined) {
-    return Promise.reject(new TypeError(`${asker.name} runs where actors cannot ask`));
+    return Promise.reject(
+      new TypeError(`${asker.name} runs where actors cannot ask`),
+    );
   }
   return host.ask(asker, target, request, timeout) as Promise<never>;
 }
@@ -49,8 +53,15 @@ export function pipeToSelf<T>(
       // From the actor itself, through its mailbox; after it stopped, a dead letter.
       loop.courier.deliver(self, message, self);
     } catch (failure) {
-      host.handlerFailed(cell, new Activity("pipeToSelf's map, or sending its message"), failure);
+      host.handlerFailed(
+        cell,
+        new Activity("pipeToSelf's map, or sending its message"),
+        failure,
+      );
     }
   };
-  promise.then((value) => send(value, undefined), (error) => send(undefined, error));
+  promise.then(
+    (value) => send(value, undefined),
+    (error) => send(undefined, error),
+  );
 }

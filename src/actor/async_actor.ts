@@ -21,18 +21,22 @@ let loading: Promise<void> | null = null;
 
 /** Loads the storage (once per thread) and makes it how sends find their async actor. */
 function load(): Promise<void> {
-  return loading ??= import("node:async_hooks").then(({ AsyncLocalStorage }) => {
-    const actors = new AsyncLocalStorage<ActorRef<unknown>>();
-    setAsyncSender(() => actors.getStore());
-    storage = actors;
-  });
+  return loading ??= import("node:async_hooks").then(
+    ({ AsyncLocalStorage }) => {
+      const actors = new AsyncLocalStorage<ActorRef<unknown>>();
+      setAsyncSender(() => actors.getStore());
+      storage = actors;
+    },
+  );
 }
 
 /**
  * Loads the storage now, before an actor of `actorClass` starts, if the class has an async
  * method (a handler or hook): its first async handler then runs at once, as the later ones do.
  */
-export function prepareFor(actorClass: { prototype: object }): Promise<void> | undefined {
+export function prepareFor(
+  actorClass: { prototype: object },
+): Promise<void> | undefined {
   if (storage !== null) return undefined;
   for (
     let proto: object | null = actorClass.prototype;
@@ -51,7 +55,10 @@ export function prepareFor(actorClass: { prototype: object }): Promise<void> | u
  * Runs the async function behind `run` as `self`'s, through every await. Returns what `run`
  * returns (a promise); before the thread's first async function, a promise of it, once loaded.
  */
-export function runAsActor(self: ActorRef<unknown>, run: () => unknown): unknown {
+export function runAsActor(
+  self: ActorRef<unknown>,
+  run: () => unknown,
+): unknown {
   if (storage !== null) return storage.run(self, run);
   return load().then(() => storage!.run(self, run));
 }

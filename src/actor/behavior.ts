@@ -11,7 +11,10 @@ import { isAsyncFunction } from "./async_actor.ts";
 
 /** A behaviour set with `become`. */
 export interface Behavior {
-  readonly call: (message: unknown, sender: ActorRef<unknown> | null) => unknown;
+  readonly call: (
+    message: unknown,
+    sender: ActorRef<unknown> | null,
+  ) => unknown;
   /** Whether it is an `async` function (its actor is then kept across its awaits). */
   readonly isAsync: boolean;
 }
@@ -34,10 +37,14 @@ export class Behaviors {
         `become takes a function (message, sender) => ..., got ${typeof behavior}`,
       );
     }
-    const entry: Behavior = { call: behavior, isAsync: isAsyncFunction(behavior) };
+    const entry: Behavior = {
+      call: behavior,
+      isAsync: isAsyncFunction(behavior),
+    };
     const stack = this.#stack;
-    if ((options.discardOld ?? true) && stack.length > 0) stack[stack.length - 1] = entry;
-    else stack.push(entry);
+    if ((options.discardOld ?? true) && stack.length > 0) {
+      stack[stack.length - 1] = entry;
+    } else stack.push(entry);
     return entry;
   }
 

@@ -21,7 +21,12 @@ import type { ActorCell } from "./actor_cell.ts";
 import type { ActorRef } from "./actor_ref.ts";
 import { ask, pipeToSelf } from "./asking.ts";
 import { type Behavior, Behaviors } from "./behavior.ts";
-import { type CellHost, type CellLoop, type CellState, isEnding } from "./cell_host.ts";
+import {
+  type CellHost,
+  type CellLoop,
+  type CellState,
+  isEnding,
+} from "./cell_host.ts";
 import { CellTimers, type ReceiveTimeoutWatch } from "./cell_timers.ts";
 import { Children } from "./children.ts";
 import { DeathWatch } from "./death_watch.ts";
@@ -81,7 +86,11 @@ export abstract class CellContext implements ActorContext {
     return this.loop.receiveFor(this.#cell, timeoutMs);
   }
 
-  ask(target: ActorRef<unknown>, request: unknown, options: AskOptions = {}): Promise<never> {
+  ask(
+    target: ActorRef<unknown>,
+    request: unknown,
+    options: AskOptions = {},
+  ): Promise<never> {
     return ask(this.#cell, this.host, target, request, options);
   }
 
@@ -92,7 +101,11 @@ export abstract class CellContext implements ActorContext {
     pipeToSelf(this.#cell, this.loop, this.host, promise, map);
   }
 
-  sendAfter(delayMs: number, target: ActorRef<unknown>, message: unknown): Timer {
+  sendAfter(
+    delayMs: number,
+    target: ActorRef<unknown>,
+    message: unknown,
+  ): Timer {
     return this.#ownTimers().sendAfter(delayMs, target, message);
   }
 
@@ -117,7 +130,10 @@ export abstract class CellContext implements ActorContext {
     behavior: (message: unknown, sender: ActorRef<unknown> | null) => unknown,
     options: BecomeOptions = {},
   ): void {
-    this.behavior = (this.#behaviors ??= new Behaviors()).become(behavior, options);
+    this.behavior = (this.#behaviors ??= new Behaviors()).become(
+      behavior,
+      options,
+    );
   }
 
   unbecome(): void {
@@ -142,13 +158,23 @@ export abstract class CellContext implements ActorContext {
     return this.spawnChild(actorClass, {}, args) as ActorRef<never>;
   }
 
-  spawnWith(actorClass: ActorClass, options: ChildOptions, ...args: unknown[]): ActorRef<never> {
+  spawnWith(
+    actorClass: ActorClass,
+    options: ChildOptions,
+    ...args: unknown[]
+  ): ActorRef<never> {
     return this.spawnChild(actorClass, options, args) as ActorRef<never>;
   }
 
-  spawnChild(actorClass: ActorClass, options: ChildOptions, args: unknown[]): ActorRef<unknown> {
+  spawnChild(
+    actorClass: ActorClass,
+    options: ChildOptions,
+    args: unknown[],
+  ): ActorRef<unknown> {
     if (isEnding(this.state)) {
-      throw new TypeError(`${this.name} is stopping: it cannot spawn children any more`);
+      throw new TypeError(
+        `${this.name} is stopping: it cannot spawn children any more`,
+      );
     }
     const child = this.host.spawnChild(this.#cell, actorClass, options, args);
     (this.childSet ??= new Children()).add(child);

@@ -11,7 +11,12 @@ import type { ActorCell } from "./actor_cell.ts";
 import type { ActorRef } from "./actor_ref.ts";
 import { type CellLoop, CellState } from "./cell_host.ts";
 import { ReceiveTimeout } from "./messages.ts";
-import { checkDelay, type LoopTimer, type RepeatOptions, type Timer } from "./timers.ts";
+import {
+  checkDelay,
+  type LoopTimer,
+  type RepeatOptions,
+  type Timer,
+} from "./timers.ts";
 
 /** The timers one actor set, until they are done or it stops. Made on its first timer. */
 export class CellTimers {
@@ -28,9 +33,15 @@ export class CellTimers {
     this.#loop = loop;
   }
 
-  sendAfter(delayMs: number, target: ActorRef<unknown>, message: unknown): Timer {
+  sendAfter(
+    delayMs: number,
+    target: ActorRef<unknown>,
+    message: unknown,
+  ): Timer {
     checkDelay("a delay", delayMs, false);
-    return this.#own(this.#loop.timers.sendLater(target, message, this.#self, delayMs, 0));
+    return this.#own(
+      this.#loop.timers.sendLater(target, message, this.#self, delayMs, 0),
+    );
   }
 
   sendEvery(
@@ -40,8 +51,20 @@ export class CellTimers {
     options: RepeatOptions,
   ): Timer {
     checkDelay("an interval", intervalMs, true);
-    const initial = checkDelay("an initial delay", options.initialDelay ?? intervalMs, false);
-    return this.#own(this.#loop.timers.sendLater(target, message, this.#self, initial, intervalMs));
+    const initial = checkDelay(
+      "an initial delay",
+      options.initialDelay ?? intervalMs,
+      false,
+    );
+    return this.#own(
+      this.#loop.timers.sendLater(
+        target,
+        message,
+        this.#self,
+        initial,
+        intervalMs,
+      ),
+    );
   }
 
   /**
@@ -119,7 +142,13 @@ export class ReceiveTimeoutWatch {
     if (idle >= ms) {
       this.lastActivity = now;
       // Through the mailbox, in order with the actor's other messages.
-      this.#loop.courier.deliver(this.#cell.self, new ReceiveTimeout(), null, 0, true);
+      this.#loop.courier.deliver(
+        this.#cell.self,
+        new ReceiveTimeout(),
+        null,
+        0,
+        true,
+      );
     }
     const wait = idle >= ms ? ms : ms - idle;
     this.#timer = this.#timers.schedule(wait, this.#due);

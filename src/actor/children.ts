@@ -24,7 +24,8 @@ export class Children {
 
   /** Whether `child` is one of these children (not an earlier actor of its slot). */
   has(child: ActorRef<unknown> | null): child is ActorRef<unknown> {
-    return child !== null && this.#bySlot.get(child.slot)?.generation === child.generation;
+    return child !== null &&
+      this.#bySlot.get(child.slot)?.generation === child.generation;
   }
 
   /** `child` has gone (its `ChildGone` came): forgets it, if it is one of these. */
@@ -35,7 +36,9 @@ export class Children {
   /** Sends each child `Stop`; their parent forgets them (it is stopping or restarting). */
   stopAll(courier: Courier): void {
     // No sender: a child's Stopped would only come back as a dead letter.
-    for (const child of this.#bySlot.values()) courier.deliver(child, new Stop(), null, 0, true);
+    for (const child of this.#bySlot.values()) {
+      courier.deliver(child, new Stop(), null, 0, true);
+    }
     this.#bySlot.clear();
   }
 }

@@ -32,9 +32,13 @@ export class DeathWatch {
    */
   watch(target: ActorRef<unknown>): void {
     const watcher = this.#watcher;
-    if (target.equals(watcher.self)) throw new TypeError(`${watcher.name} cannot watch itself`);
+    if (target.equals(watcher.self)) {
+      throw new TypeError(`${watcher.name} cannot watch itself`);
+    }
     if (target.courier !== watcher.self.courier) {
-      throw new TypeError(`${target} belongs to another actor system than ${watcher.name}`);
+      throw new TypeError(
+        `${target} belongs to another actor system than ${watcher.name}`,
+      );
     }
     if (this.#watches(target)) return;
     this.#bySlot.set(keyOf(target), target);
@@ -59,7 +63,9 @@ export class DeathWatch {
 
   /** Unwatches everything (the instance that watched is gone: a restart). */
   unwatchAll(): void {
-    for (const target of this.#bySlot.values()) this.#host.unwatch(this.#watcher, target);
+    for (const target of this.#bySlot.values()) {
+      this.#host.unwatch(this.#watcher, target);
+    }
     this.#bySlot.clear();
   }
 

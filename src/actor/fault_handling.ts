@@ -8,7 +8,13 @@
  */
 
 import type { ActorCell } from "./actor_cell.ts";
-import { Activity, type CellHost, type CellLoop, CellState, isEnding } from "./cell_host.ts";
+import {
+  Activity,
+  type CellHost,
+  type CellLoop,
+  CellState,
+  isEnding,
+} from "./cell_host.ts";
 import { Failed } from "./messages.ts";
 import { describeError, portableError } from "./portable_error.ts";
 import { type SupervisionStrategy, Supervisor } from "./supervision.ts";
@@ -20,7 +26,12 @@ export class FaultHandling {
   readonly #loop: CellLoop;
   readonly #supervisor: Supervisor;
 
-  constructor(cell: ActorCell, host: CellHost, loop: CellLoop, strategy: SupervisionStrategy) {
+  constructor(
+    cell: ActorCell,
+    host: CellHost,
+    loop: CellLoop,
+    strategy: SupervisionStrategy,
+  ) {
     this.#cell = cell;
     this.#host = host;
     this.#loop = loop;
@@ -33,13 +44,19 @@ export class FaultHandling {
    * @param resumable false for a failed `preStart`: an actor that was never ready cannot be
    * resumed, only restarted.
    */
-  failed(message: unknown, error: unknown, resumable = true): void | Promise<void> {
+  failed(
+    message: unknown,
+    error: unknown,
+    resumable = true,
+  ): void | Promise<void> {
     const cell = this.#cell;
     this.#host.handlerFailed(cell, message, error);
     if (isEnding(cell.state)) return;
     let directive = this.#supervisor.decide(error);
     // A restart whose constructor failed left no instance to resume.
-    if (directive === "resume" && (cell.actor === null || !resumable)) directive = "stop";
+    if (directive === "resume" && (cell.actor === null || !resumable)) {
+      directive = "stop";
+    }
     switch (directive) {
       case "resume":
         return;
@@ -66,7 +83,13 @@ export class FaultHandling {
     if (!escalate || parent === null) return stopped;
     // After postStop: the parent hears of the failure once the child is done with it.
     const tell = () =>
-      this.#loop.courier.deliver(parent, new Failed(cell.self, portable), cell.self, 0, true);
+      this.#loop.courier.deliver(
+        parent,
+        new Failed(cell.self, portable),
+        cell.self,
+        0,
+        true,
+      );
     if (stopped === undefined) return tell();
     return stopped.then(tell);
   }

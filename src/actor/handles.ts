@@ -19,7 +19,10 @@ import { OtherMessage, Stop } from "./messages.ts";
 export type MessageType<T = unknown> = abstract new (...args: any[]) => T;
 
 /** The signature of a handler of messages of type `T`. */
-export type Handler<T> = (message: T, sender: ActorRef<unknown> | null) => unknown;
+export type Handler<T> = (
+  message: T,
+  sender: ActorRef<unknown> | null,
+) => unknown;
 
 /** What `@handles(Type)` returns: a decorator for a method that handles `T`. */
 export type HandlerDecorator<T> = <This>(
@@ -106,7 +109,9 @@ export function handles(
 ): HandlerDecorator<any> {
   if (typeof type !== "function") {
     throw new TypeError(
-      `@handles() takes a message class or OtherMessage, got ${describeValue(type)}`,
+      `@handles() takes a message class or OtherMessage, got ${
+        describeValue(type)
+      }`,
     );
   }
   if (type === Stop) {
@@ -116,11 +121,15 @@ export function handles(
   }
   return (_method, context) => {
     if (context.kind !== "method" || context.static) {
-      throw new TypeError("@handles() goes on an instance method of an actor class");
+      throw new TypeError(
+        "@handles() goes on an instance method of an actor class",
+      );
     }
     if (RESERVED_NAMES.has(context.name)) {
       throw new ActorDefinitionError(
-        `a handler cannot be named ${String(context.name)}: \`${String(context.name)}\` is the ` +
+        `a handler cannot be named ${String(context.name)}: \`${
+          String(context.name)
+        }\` is the ` +
           `actor's own (${RESERVED_NAMES_TEXT} are); give the handler another name, e.g. on` +
           `${type.name}`,
       );
@@ -128,12 +137,16 @@ export function handles(
     const metadata = context.metadata as Metadata;
     // The metadata object may inherit the parent class's (per the decorators proposal): keep a
     // list of this class's own.
-    let own = Object.hasOwn(metadata, HANDLERS) ? metadata[HANDLERS]! : undefined;
+    let own = Object.hasOwn(metadata, HANDLERS)
+      ? metadata[HANDLERS]!
+      : undefined;
     if (own === undefined) own = metadata[HANDLERS] = [];
     const twin = own.find((entry) => entry.type === type);
     if (twin !== undefined) {
       throw new ActorDefinitionError(
-        `${String(context.name)} and ${String(twin.key)} both handle ${type.name}: an actor ` +
+        `${String(context.name)} and ${
+          String(twin.key)
+        } both handle ${type.name}: an actor ` +
           `class has one handler per message class`,
       );
     }
@@ -150,7 +163,10 @@ export interface ResolvedHandler {
   /** The method's name (or symbol) on the actor class. */
   readonly key: string | symbol;
   /** The method, as the actor class defines it (a subclass's override included). */
-  readonly method: (message: unknown, sender: ActorRef<unknown> | null) => unknown;
+  readonly method: (
+    message: unknown,
+    sender: ActorRef<unknown> | null,
+  ) => unknown;
   /** Whether it is an `async` function (its sender is then kept across its awaits). */
   readonly isAsync: boolean;
 }
@@ -181,7 +197,8 @@ export class HandlerTable {
     }
     let other: string | symbol | undefined;
     for (const cls of chain) {
-      const metadata = (cls as { [Symbol.metadata]?: Metadata | null })[Symbol.metadata];
+      const metadata =
+        (cls as { [Symbol.metadata]?: Metadata | null })[Symbol.metadata];
       if (!metadata || !Object.hasOwn(metadata, HANDLERS)) continue;
       for (const { type, key } of metadata[HANDLERS]!) {
         if (type === OtherMessage) other = key;
@@ -232,7 +249,9 @@ export class HandlerTable {
 const tables = new WeakMap<object, HandlerTable>();
 
 /** The handler table of an actor class, built on first use. */
-export function handlerTable(actorClass: abstract new (...args: never[]) => unknown): HandlerTable {
+export function handlerTable(
+  actorClass: abstract new (...args: never[]) => unknown,
+): HandlerTable {
   let table = tables.get(actorClass);
   if (table === undefined) {
     table = new HandlerTable(actorClass);

@@ -29,18 +29,24 @@ export function runHook(
   const previous = swapCurrentSender(self);
   let result: unknown;
   try {
-    result = isAsyncFunction(hook) ? runAsActor(self, () => hook.call(actor)) : hook.call(actor);
+    result = isAsyncFunction(hook)
+      ? runAsActor(self, () => hook.call(actor))
+      : hook.call(actor);
   } catch (error) {
     return new Failure(error);
   } finally {
     swapCurrentSender(previous);
   }
   if (!isThenable(result)) return undefined;
-  return Promise.resolve(result).then(() => undefined, (error) => new Failure(error));
+  return Promise.resolve(result).then(
+    () => undefined,
+    (error) => new Failure(error),
+  );
 }
 
 /** Whether `value` is a promise, or looks like one: what an async handler or hook returns. */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === "object" || typeof value === "function") &&
+  return value !== null &&
+    (typeof value === "object" || typeof value === "function") &&
     typeof (value as { then?: unknown }).then === "function";
 }

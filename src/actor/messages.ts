@@ -102,7 +102,10 @@ export class ReceiveTimeout {
   /** Makes the type nominal: TypeScript would take any value for an empty class. */
   readonly #receiveTimeout = true;
 }
-registerMessage(ReceiveTimeout, { name: "ringmail.ReceiveTimeout", fields: [] });
+registerMessage(ReceiveTimeout, {
+  name: "ringmail.ReceiveTimeout",
+  fields: [],
+});
 
 /**
  * Why an actor ended, as {@link Terminated} reports it:

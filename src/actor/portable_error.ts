@@ -13,7 +13,9 @@ const MAX_CAUSES = 8;
  * `cause` chain copied the same way (the root cause is often the one that says what to do).
  */
 export function portableError(error: unknown, depth = 0): Error {
-  if (!(error instanceof Error)) return new Error(`a non-Error value was thrown: ${String(error)}`);
+  if (!(error instanceof Error)) {
+    return new Error(`a non-Error value was thrown: ${String(error)}`);
+  }
   const copy = new Error(error.message);
   copy.name = error.name;
   copy.stack = error.stack;
@@ -25,7 +27,9 @@ export function portableError(error: unknown, depth = 0): Error {
 
 /** `Name: message` of a thrown value, for reasons and logs. */
 export function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return error instanceof Error
+    ? `${error.name}: ${error.message}`
+    : String(error);
 }
 
 /**

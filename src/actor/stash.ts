@@ -31,7 +31,12 @@ export class Stash {
   readonly #loop: CellLoop;
   readonly #host: CellHost;
 
-  constructor(capacity: number, owner: ActorCell, loop: CellLoop, host: CellHost) {
+  constructor(
+    capacity: number,
+    owner: ActorCell,
+    loop: CellLoop,
+    host: CellHost,
+  ) {
     this.capacity = capacity;
     this.#owner = owner;
     this.#loop = loop;
@@ -57,7 +62,9 @@ export class Stash {
       );
     }
     if (message === STASHED) {
-      throw new TypeError(`${actorName} already stashed the message in hand: stash it once`);
+      throw new TypeError(
+        `${actorName} already stashed the message in hand: stash it once`,
+      );
     }
     if (this.length >= this.capacity) {
       throw new StashOverflowError(
@@ -128,8 +135,12 @@ export function stashOf(
   if (capacity === undefined) return null;
   if (!(Number.isSafeInteger(capacity) && (capacity as number) > 0)) {
     throw new ActorDefinitionError(
-      `${(actorClass as { name?: string }).name ?? "an actor class"} has static stashCapacity ` +
-        `${String(capacity)}: it must be a positive integer (how many messages it may stash)`,
+      `${
+        (actorClass as { name?: string }).name ?? "an actor class"
+      } has static stashCapacity ` +
+        `${
+          String(capacity)
+        }: it must be a positive integer (how many messages it may stash)`,
     );
   }
   return new Stash(capacity as number, owner, loop, host);

@@ -53,15 +53,26 @@ export interface SupervisionStrategy {
   readonly withinMs?: number;
 }
 
-const DIRECTIVES: ReadonlySet<string> = new Set(["resume", "restart", "stop", "escalate"]);
+const DIRECTIVES: ReadonlySet<string> = new Set([
+  "resume",
+  "restart",
+  "stop",
+  "escalate",
+]);
 
 /** Checks a strategy; returns a plain copy that can cross threads. */
-export function checkStrategy(strategy: unknown, where: string): SupervisionStrategy {
+export function checkStrategy(
+  strategy: unknown,
+  where: string,
+): SupervisionStrategy {
   if (strategy === undefined) return {};
   if (strategy === null || typeof strategy !== "object") {
-    throw new TypeError(`${where} must be an object (a SupervisionStrategy), got ${strategy}`);
+    throw new TypeError(
+      `${where} must be an object (a SupervisionStrategy), got ${strategy}`,
+    );
   }
-  const { onFailure, byError, maxRestarts, withinMs } = strategy as SupervisionStrategy;
+  const { onFailure, byError, maxRestarts, withinMs } =
+    strategy as SupervisionStrategy;
   const directive = (value: unknown, field: string) => {
     if (value !== undefined && !DIRECTIVES.has(value as string)) {
       throw new TypeError(
@@ -72,18 +83,33 @@ export function checkStrategy(strategy: unknown, where: string): SupervisionStra
     }
   };
   directive(onFailure, "onFailure");
-  if (byError !== undefined && (byError === null || typeof byError !== "object")) {
-    throw new TypeError(`${where}.byError must be an object of error names to directives`);
+  if (
+    byError !== undefined && (byError === null || typeof byError !== "object")
+  ) {
+    throw new TypeError(
+      `${where}.byError must be an object of error names to directives`,
+    );
   }
-  for (const [name, value] of Object.entries(byError ?? {})) directive(value, `byError.${name}`);
-  if (maxRestarts !== undefined && !(Number.isInteger(maxRestarts) && maxRestarts >= 0)) {
-    throw new RangeError(`${where}.maxRestarts must be a whole number, got ${maxRestarts}`);
+  for (const [name, value] of Object.entries(byError ?? {})) {
+    directive(value, `byError.${name}`);
+  }
+  if (
+    maxRestarts !== undefined &&
+    !(Number.isInteger(maxRestarts) && maxRestarts >= 0)
+  ) {
+    throw new RangeError(
+      `${where}.maxRestarts must be a whole number, got ${maxRestarts}`,
+    );
   }
   if (withinMs !== undefined && !(withinMs > 0)) {
-    throw new RangeError(`${where}.withinMs must be a positive number of ms, got ${withinMs}`);
+    throw new RangeError(
+      `${where}.withinMs must be a positive number of ms, got ${withinMs}`,
+    );
   }
   // Only the fields given: the copy crosses threads in every StartActor.
-  const copy: { -readonly [K in keyof SupervisionStrategy]: SupervisionStrategy[K] } = {};
+  const copy: {
+    -readonly [K in keyof SupervisionStrategy]: SupervisionStrategy[K];
+  } = {};
   if (onFailure !== undefined) copy.onFailure = onFailure;
   if (byError !== undefined) copy.byError = { ...byError };
   if (maxRestarts !== undefined) copy.maxRestarts = maxRestarts;
@@ -111,7 +137,8 @@ export function strategyOf(actorClass: object): SupervisionStrategy {
 /** Whether two strategies say the same thing. */
 function sameStrategy(a: SupervisionStrategy, b: SupervisionStrategy): boolean {
   if (
-    a.onFailure !== b.onFailure || a.maxRestarts !== b.maxRestarts || a.withinMs !== b.withinMs
+    a.onFailure !== b.onFailure || a.maxRestarts !== b.maxRestarts ||
+    a.withinMs !== b.withinMs
   ) {
     return false;
   }
@@ -130,7 +157,9 @@ export class StrategyCache {
   readonly #known: SupervisionStrategy[] = [];
 
   intern(strategy: SupervisionStrategy): SupervisionStrategy {
-    for (const known of this.#known) if (sameStrategy(known, strategy)) return known;
+    for (const known of this.#known) {
+      if (sameStrategy(known, strategy)) return known;
+    }
     // Programs declare a handful of strategies; past this many, stop remembering new ones.
     if (this.#known.length < 64) this.#known.push(strategy);
     return strategy;
@@ -150,7 +179,8 @@ export class Supervisor {
   /** The directive for a failure; a restart past the limit becomes `"escalate"`. */
   decide(error: unknown): Directive {
     const name = error instanceof Error ? error.name : "";
-    const directive = this.#strategy.byError?.[name] ?? this.#strategy.onFailure ?? "resume";
+    const directive = this.#strategy.byError?.[name] ??
+      this.#strategy.onFailure ?? "resume";
     if (directive !== "restart") return directive;
     const now = performance.now();
     const window = this.#strategy.withinMs ?? 10_000;

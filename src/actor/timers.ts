@@ -73,10 +73,16 @@ export class LoopTimer implements Timer {
 }
 
 /** Checks a delay or interval: a finite number of ms, at least 0 (or above 0 for an interval). */
-export function checkDelay(name: string, ms: number, positive: boolean): number {
+export function checkDelay(
+  name: string,
+  ms: number,
+  positive: boolean,
+): number {
   if (!(Number.isFinite(ms) && (positive ? ms > 0 : ms >= 0))) {
     throw new RangeError(
-      `${name} must be a finite number of ms${positive ? " above 0" : ""}, got ${ms}`,
+      `${name} must be a finite number of ms${
+        positive ? " above 0" : ""
+      }, got ${ms}`,
     );
   }
   return ms;
@@ -95,7 +101,11 @@ export class LoopTimers {
    * @param onEarlier called when a new timer is due before every other (wake a parked loop).
    * @param onError called with what a firing timer threw (it is reported, the others fire).
    */
-  constructor(courier: Courier, onEarlier: () => void, onError: (error: unknown) => void) {
+  constructor(
+    courier: Courier,
+    onEarlier: () => void,
+    onError: (error: unknown) => void,
+  ) {
     this.#courier = courier;
     this.#onEarlier = onEarlier;
     this.#onError = onError;
@@ -135,7 +145,9 @@ export class LoopTimers {
   /** Calls `fire` after `delayMs` (and every `interval` ms after, if above 0). */
   schedule(delayMs: number, interval: number, fire: Fire): LoopTimer {
     const timer = new LoopTimer(this, fire, interval);
-    timer.entry = this.#heap.push(new TimerEntry(performance.now() + delayMs, timer));
+    timer.entry = this.#heap.push(
+      new TimerEntry(performance.now() + delayMs, timer),
+    );
     if (timer.entry.index === 0) this.#onEarlier();
     return timer;
   }
@@ -152,7 +164,11 @@ export class LoopTimers {
 
   /** Fires every timer due by `now`, in deadline order (ties: in the order they were set). */
   fireDue(now: number): void {
-    for (let entry = this.#heap.popDue(now); entry !== undefined; entry = this.#heap.popDue(now)) {
+    for (
+      let entry = this.#heap.popDue(now);
+      entry !== undefined;
+      entry = this.#heap.popDue(now)
+    ) {
       const timer = entry.value;
       if (timer.interval > 0) {
         // Repeating: the next one counts from when this one was due, so it does not drift.

@@ -31,7 +31,11 @@ import {
   type Timer,
 } from "../actor/mod.ts";
 import { ActorDeadError, SystemClosedError } from "../system/errors.ts";
-import { type ActorSystem, type BridgeHost, internalsOf } from "../system/internal.ts";
+import {
+  type ActorSystem,
+  type BridgeHost,
+  internalsOf,
+} from "../system/internal.ts";
 import { type CallOptions, PendingCalls } from "./pending_calls.ts";
 import { ReplyEndpoint } from "./reply_endpoint.ts";
 import { EndWaits } from "./end_waits.ts";
@@ -94,10 +98,15 @@ export class Bridge implements Disposable {
   constructor(system: ActorSystem) {
     const host = internalsOf(system).bridgeHost;
     if (host.closed) {
-      throw new SystemClosedError("cannot open a Bridge: the actor system was shut down");
+      throw new SystemClosedError(
+        "cannot open a Bridge: the actor system was shut down",
+      );
     }
     this.#host = host;
-    this.#calls = new PendingCalls((ref) => host.nameOf(ref), () => this.#replies.stopWaiting());
+    this.#calls = new PendingCalls(
+      (ref) => host.nameOf(ref),
+      () => this.#replies.stopWaiting(),
+    );
     this.#replies = new ReplyEndpoint(host, this.#calls);
     this.#endWaits = new EndWaits((ref) => host.whenEnded(ref));
   }
@@ -157,18 +166,28 @@ export class Bridge implements Disposable {
     reject: (error: unknown) => void,
   ): void {
     if (this.#closed || this.#host.closed) {
-      reject(new SystemClosedError("cannot call: the Bridge (or its actor system) is closed"));
+      reject(
+        new SystemClosedError(
+          "cannot call: the Bridge (or its actor system) is closed",
+        ),
+      );
       return;
     }
     const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
     if (!(timeout > 0)) {
       reject(
-        new RangeError(`call timeout must be a positive number of ms, got ${options.timeout}`),
+        new RangeError(
+          `call timeout must be a positive number of ms, got ${options.timeout}`,
+        ),
       );
       return;
     }
     if (target.courier !== this.#host.courier) {
-      reject(new TypeError(`${target} belongs to another actor system than this Bridge's`));
+      reject(
+        new TypeError(
+          `${target} belongs to another actor system than this Bridge's`,
+        ),
+      );
       return;
     }
     const call = this.#calls.add(target, timeout, resolve, reject, options);
@@ -218,7 +237,9 @@ export class Bridge implements Disposable {
     actors: Iterable<ActorRef<never>>,
     options: StopOptions<D> | number = {},
   ): Promise<(Stopped | D)[]> {
-    const { timeout, ...rest } = typeof options === "number" ? { timeout: options } : options;
+    const { timeout, ...rest } = typeof options === "number"
+      ? { timeout: options }
+      : options;
     return Promise.all(
       Array.from(
         actors,
@@ -280,7 +301,11 @@ export class Bridge implements Disposable {
    * @throws {CodecError} when the message cannot be sent.
    * @throws {SystemClosedError} when the Bridge is closed.
    */
-  sendAfter<M>(delayMs: number, target: ActorRef<M>, message: NoInfer<M>): Timer {
+  sendAfter<M>(
+    delayMs: number,
+    target: ActorRef<M>,
+    message: NoInfer<M>,
+  ): Timer {
     checkDelay("a delay", delayMs, false);
     return this.#sendLater(target as ActorRef<unknown>, message, delayMs, 0);
   }
@@ -300,14 +325,36 @@ export class Bridge implements Disposable {
     options: RepeatOptions = {},
   ): Timer {
     checkDelay("an interval", intervalMs, true);
-    const initial = checkDelay("an initial delay", options.initialDelay ?? intervalMs, false);
-    return this.#sendLater(target as ActorRef<unknown>, message, initial, intervalMs);
+    const initial = checkDelay(
+      "an initial delay",
+      options.initialDelay ?? intervalMs,
+      false,
+    );
+    return this.#sendLater(
+      target as ActorRef<unknown>,
+      message,
+      initial,
+      intervalMs,
+    );
   }
 
   /** Sets a timer the Bridge owns (a closed Bridge sets none: nothing would cancel it). */
-  #sendLater(target: ActorRef<unknown>, message: unknown, delay: number, interval: number): Timer {
-    if (this.#closed) throw new SystemClosedError("cannot set a timer: the Bridge is closed");
-    const timer = this.#host.timers.sendLater(target, message, null, delay, interval);
+  #sendLater(
+    target: ActorRef<unknown>,
+    message: unknown,
+    delay: number,
+    interval: number,
+  ): Timer {
+    if (this.#closed) {
+      throw new SystemClosedError("cannot set a timer: the Bridge is closed");
+    }
+    const timer = this.#host.timers.sendLater(
+      target,
+      message,
+      null,
+      delay,
+      interval,
+    );
     this.#timers.add(timer);
     timer.onDone = (done) => this.#timers.delete(done);
     return timer;

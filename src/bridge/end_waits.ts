@@ -23,7 +23,10 @@ export class EndWaits {
   }
 
   /** Resolves when `target` ends; rejects with `signal`'s reason when it aborts first. */
-  wait(target: ActorRef<unknown>, signal: AbortSignal | undefined): Promise<Terminated> {
+  wait(
+    target: ActorRef<unknown>,
+    signal: AbortSignal | undefined,
+  ): Promise<Terminated> {
     return new Promise<Terminated>((resolve, reject) => {
       let done = false;
       const settle = (ok: boolean, value: unknown) => {
@@ -46,7 +49,11 @@ export class EndWaits {
   /** The Bridge closed: every pending wait rejects with `SystemClosedError`. */
   close(): void {
     for (const fail of [...this.#pending]) {
-      fail(new SystemClosedError("stopped waiting for an actor: the Bridge was closed"));
+      fail(
+        new SystemClosedError(
+          "stopped waiting for an actor: the Bridge was closed",
+        ),
+      );
     }
   }
 }

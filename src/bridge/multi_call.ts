@@ -57,7 +57,9 @@ export class MultiCallResults<R> implements AsyncIterable<MultiCallResult<R>> {
   async *[Symbol.asyncIterator](): AsyncIterator<MultiCallResult<R>> {
     const arrived = this.#arrived;
     while (this.#outstanding > 0) {
-      if (arrived.length === 0) await new Promise<void>((resolve) => this.#wake = resolve);
+      if (arrived.length === 0) {
+        await new Promise<void>((resolve) => this.#wake = resolve);
+      }
       this.#wake = null;
       while (arrived.length > 0) {
         this.#outstanding--;

@@ -108,7 +108,14 @@ export class PendingCalls {
     reject: (error: unknown) => void,
     options: CallOptions<unknown>,
   ): PendingCall | null {
-    const call = new PendingCall(this.#newTag(), target, timeout, resolve, reject, options);
+    const call = new PendingCall(
+      this.#newTag(),
+      target,
+      timeout,
+      resolve,
+      reject,
+      options,
+    );
     this.#byTag.set(call.tag, call);
     this.#addByTarget(call);
     const signal = options.signal;
@@ -122,7 +129,9 @@ export class PendingCalls {
     }
     // One timer serves every call: the earliest deadline of the heap.
     if (timeout !== Infinity) {
-      call.deadline = this.#deadlines.push(new TimerEntry(performance.now() + timeout, call));
+      call.deadline = this.#deadlines.push(
+        new TimerEntry(performance.now() + timeout, call),
+      );
       if (call.deadline.index === 0) this.#armTimer(); // earlier than the timer: bring it forward
     }
     return call;
@@ -139,18 +148,31 @@ export class PendingCalls {
       this.#deadlines.remove(call.deadline);
       if (this.#deadlines.size === 0) this.#armTimer();
     }
-    if (call.onAbort !== null) call.signal!.removeEventListener("abort", call.onAbort);
+    if (call.onAbort !== null) {
+      call.signal!.removeEventListener("abort", call.onAbort);
+    }
     if (this.#byTag.size === 0) this.#onEmpty();
     if (ok) call.resolve(value);
     else call.reject(value);
   }
 
   /** The call gets no reply, for a reason of `kind`: its default, or the error of that kind. */
-  fail(call: PendingCall, kind: DeadLetterKind, reason: string, cause?: unknown): void {
+  fail(
+    call: PendingCall,
+    kind: DeadLetterKind,
+    reason: string,
+    cause?: unknown,
+  ): void {
     const subject = `${this.#nameOf(call.target)} (${call.target})`;
-    const failure = callFailure(kind, { subject, timeout: call.timeout }, reason, cause);
-    if (call.hasDefault && failure.defaultStandsIn) this.settle(call, true, call.fallback);
-    else this.settle(call, false, failure.error);
+    const failure = callFailure(
+      kind,
+      { subject, timeout: call.timeout },
+      reason,
+      cause,
+    );
+    if (call.hasDefault && failure.defaultStandsIn) {
+      this.settle(call, true, call.fallback);
+    } else this.settle(call, false, failure.error);
   }
 
   /** Every pending call's actor counts as gone (the Bridge closed, or failed), for `reason`. */
@@ -179,7 +201,9 @@ export class PendingCalls {
   nodeDown(node: number, reason: string): void {
     const calls = this.#byTarget.get(nodeKey(node));
     if (calls === undefined) return;
-    for (const call of calls instanceof Set ? [...calls] : [calls]) this.#gone(call, reason);
+    for (const call of calls instanceof Set ? [...calls] : [calls]) {
+      this.#gone(call, reason);
+    }
   }
 
   /** The call's actor is gone: its default, or ActorDeadError. */
@@ -194,13 +218,19 @@ export class PendingCalls {
    */
   #armTimer(): void {
     const first = this.#deadlines.peek();
-    if (first !== undefined && this.#timer !== undefined && this.#timerAt <= first.at) return;
+    if (
+      first !== undefined && this.#timer !== undefined &&
+      this.#timerAt <= first.at
+    ) return;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#timerAt = -1;
     if (first === undefined) return;
     this.#timerAt = first.at;
-    const delay = Math.min(Math.max(0, first.at - performance.now()), MAX_TIMER_MS);
+    const delay = Math.min(
+      Math.max(0, first.at - performance.now()),
+      MAX_TIMER_MS,
+    );
     this.#timer = setTimeout(() => this.#expire(), delay);
   }
 

@@ -9,7 +9,12 @@
  */
 
 import { ActorRef, messageOf } from "../actor/mod.ts";
-import { Inbox, type SenderCache, SlotState, Undeliverable } from "../delivery/mod.ts";
+import {
+  Inbox,
+  type SenderCache,
+  SlotState,
+  Undeliverable,
+} from "../delivery/mod.ts";
 import { type Mailbox, SpinPolicy } from "../ring/mod.ts";
 import type { BridgeHost } from "../system/internal.ts";
 import type { PendingCall, PendingCalls } from "./pending_calls.ts";
@@ -46,7 +51,10 @@ export class ReplyEndpoint {
     this.#inbox = new Inbox(host.courier);
     this.#mailbox = host.pool.acquire({ capacity: BRIDGE_MAILBOX_BYTES });
     try {
-      this.#slot = host.directory.allocate(this.#mailbox.offset, host.courier.threadId);
+      this.#slot = host.directory.allocate(
+        this.#mailbox.offset,
+        host.courier.threadId,
+      );
     } catch (error) {
       this.#mailbox.close();
       host.pool.release(this.#mailbox);
@@ -111,7 +119,9 @@ export class ReplyEndpoint {
       const call = calls.get(mine ? tag : 0);
       if (!decoded) {
         if (call !== undefined) {
-          const reason = `its reply could not be decoded: ${messageOf(inbox.error)}`;
+          const reason = `its reply could not be decoded: ${
+            messageOf(inbox.error)
+          }`;
           calls.fail(call, "undecodable", reason, inbox.error);
         }
       } else if (call === undefined) {
@@ -120,7 +130,8 @@ export class ReplyEndpoint {
         const courier = this.#host.courier;
         const sender = inbox.envelope.sender;
         if (mine) {
-          const reason = "it answers a call that had already settled (timed out, or aborted)";
+          const reason =
+            "it answers a call that had already settled (timed out, or aborted)";
           courier.deadLetter({
             target: this.#ref(tag),
             sender,
@@ -129,8 +140,15 @@ export class ReplyEndpoint {
             reason,
           });
         } else {
-          const reason = "it was sent to an earlier owner of this Bridge's mailbox";
-          courier.deadLetter({ target: this.#ref(tag), sender, message, kind: "stale", reason });
+          const reason =
+            "it was sent to an earlier owner of this Bridge's mailbox";
+          courier.deadLetter({
+            target: this.#ref(tag),
+            sender,
+            message,
+            kind: "stale",
+            reason,
+          });
         }
       } else if (message instanceof Undeliverable) {
         calls.fail(call, message.kind, message.reason);

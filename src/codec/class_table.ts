@@ -5,7 +5,11 @@
  * @module
  */
 
-import type { CompiledBuilder, CompiledCopier, CompiledWriter } from "./compile.ts";
+import type {
+  CompiledBuilder,
+  CompiledCopier,
+  CompiledWriter,
+} from "./compile.ts";
 import type { Reader } from "./reader.ts";
 import type { Writer } from "./writer.ts";
 
@@ -32,7 +36,9 @@ export interface ClassInfo {
   /** Whether instances are errors (message, stack and cause are written before the fields). */
   readonly isError: boolean;
   /** A custom encoder, if the class has one (then `fields` is empty). */
-  readonly encode: ((writer: Writer, value: unknown, context: unknown) => void) | undefined;
+  readonly encode:
+    | ((writer: Writer, value: unknown, context: unknown) => void)
+    | undefined;
   /** A custom decoder, if the class has one. */
   readonly decode: ((reader: Reader, context: unknown) => unknown) | undefined;
   /** The compiled writer of the layout, made on first use. */
@@ -66,7 +72,9 @@ export function layoutHash(info: ClassInfo): number {
   else {
     let h = 0x811c9dc5;
     const text = (info.isError ? "error:" : "") + info.fields.join(",");
-    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    for (let i = 0; i < text.length; i++) {
+      h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    }
     hash = ((h >>> 16) ^ (h & 0xffff)) || 1;
   }
   layoutHashes.set(info, hash);

@@ -26,7 +26,12 @@ type WriteValue = (w: Writer, v: unknown) => void;
 type ReadValue = (r: Reader) => unknown;
 
 /** Called when writing key `i` of `o` failed with `e`; returns what to throw. */
-export type WriteFail = (w: Writer, e: unknown, i: number, o: object) => unknown;
+export type WriteFail = (
+  w: Writer,
+  e: unknown,
+  i: number,
+  o: object,
+) => unknown;
 /** Called when reading key `i` failed with `e`; returns what to throw. */
 export type ReadFail = (r: Reader, e: unknown, i: number) => unknown;
 
@@ -49,7 +54,11 @@ export function setCodeGeneration(enabled: boolean): void {
 }
 
 /** `new Function(...params, source)(...args)`, or `undefined` where code generation is refused. */
-function generate<F>(params: string[], source: string, args: unknown[]): F | undefined {
+function generate<F>(
+  params: string[],
+  source: string,
+  args: unknown[],
+): F | undefined {
   try {
     return new Function(...params, source)(...args);
   } catch {
@@ -72,7 +81,9 @@ export function compileWriter(
   check: (o: object) => void,
 ): CompiledWriter | undefined {
   if (disallowed) return undefined;
-  const writes = keys.map((k, i) => `    i = ${i}; writeValue(w, o[${lit(k)}]);`).join("\n");
+  const writes = keys.map((k, i) =>
+    `    i = ${i}; writeValue(w, o[${lit(k)}]);`
+  ).join("\n");
   const source = `return function write(w, o) {\n` +
     `  let i = 0;\n` +
     `  try {\n${writes}\n  } catch (e) {\n    throw fail(w, e, i, o);\n  }\n` +
@@ -97,7 +108,9 @@ export function compileObjectBuilder(
   fail: ReadFail,
 ): CompiledBuilder | undefined {
   if (disallowed) return undefined;
-  const props = keys.map((k, i) => `${lit(k)}: (i = ${i}, readValue(r))`).join(", ");
+  const props = keys.map((k, i) => `${lit(k)}: (i = ${i}, readValue(r))`).join(
+    ", ",
+  );
   const source = `return function build(r) {\n` +
     `  let i = 0;\n` +
     `  try {\n    return { ${props} };\n  } catch (e) {\n    throw fail(r, e, i);\n  }\n` +
@@ -116,7 +129,9 @@ export function compileInstanceBuilder(
   fail: ReadFail,
 ): CompiledBuilder | undefined {
   if (disallowed) return undefined;
-  const sets = fields.map((k, i) => `    i = ${i}; o[${lit(k)}] = readValue(r);`).join("\n");
+  const sets = fields.map((k, i) =>
+    `    i = ${i}; o[${lit(k)}] = readValue(r);`
+  ).join("\n");
   const source = `return function build(r) {\n` +
     `  const o = create(proto);\n` +
     `  let i = 0;\n` +
@@ -143,7 +158,8 @@ const COPIER_MAX_FIELDS = 32;
  * per field, a string of SHARED_STRING_MAX UTF-16 units at 3 bytes each and a 3-byte header):
  * a sender whose limit is at least this needs no size check for a quick copy.
  */
-export const QUICK_COPY_MAX_BYTES = 3 + COPIER_MAX_FIELDS * (3 + 3 * SHARED_STRING_MAX);
+export const QUICK_COPY_MAX_BYTES = 3 +
+  COPIER_MAX_FIELDS * (3 + 3 * SHARED_STRING_MAX);
 
 /** A copier of class instances whose fields are all flat values; see copy.ts. */
 export type CompiledCopier = (o: object) => object | typeof NEEDS_CODEC;
@@ -167,7 +183,9 @@ export function compileCopier(
   fail: CopyFail,
 ): CompiledCopier | undefined {
   if (disallowed || fields.length > COPIER_MAX_FIELDS) return undefined;
-  const declare = fields.length === 0 ? "" : `  let ${fields.map((_, i) => `v${i}`).join(", ")};\n`;
+  const declare = fields.length === 0
+    ? ""
+    : `  let ${fields.map((_, i) => `v${i}`).join(", ")};\n`;
   const reads = fields.map((k, i) =>
     `    i = ${i}; v${i} = o[${lit(k)}];\n` +
     `    if (!(typeof v${i} === "number" || typeof v${i} === "boolean" || v${i} === null || ` +

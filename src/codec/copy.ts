@@ -12,7 +12,12 @@
  */
 
 import { classByProto, type ClassInfo } from "./class_table.ts";
-import { compileCopier, NEEDS_CODEC, QUICK_COPY_MAX_BYTES, SHARED_STRING_MAX } from "./compile.ts";
+import {
+  compileCopier,
+  NEEDS_CODEC,
+  QUICK_COPY_MAX_BYTES,
+  SHARED_STRING_MAX,
+} from "./compile.ts";
 import { keySegment, ROOT } from "./path.ts";
 import { encodeThrew } from "./thrown.ts";
 
@@ -39,10 +44,15 @@ let otherInfo: ClassInfo | undefined;
  */
 export function quickCopy(value: unknown): unknown {
   if (typeof value !== "object") {
-    if (typeof value === "number" || typeof value === "boolean" || value === undefined) {
+    if (
+      typeof value === "number" || typeof value === "boolean" ||
+      value === undefined
+    ) {
       return value;
     }
-    if (typeof value === "string" && value.length <= SHARED_STRING_MAX) return value;
+    if (typeof value === "string" && value.length <= SHARED_STRING_MAX) {
+      return value;
+    }
     return NEEDS_CODEC;
   }
   if (value === null) return null;

@@ -33,8 +33,14 @@ export function stage(buf: Uint8Array, pos: number, n: number): Uint8Array {
 }
 
 /** A fresh copy of `buf[pos, pos + n)`, with an `ArrayBuffer` of exactly `n` bytes of its own. */
-export function copyOut(buf: Uint8Array, pos: number, n: number): Uint8Array<ArrayBuffer> {
-  if (n < TWO_STEP_MIN || ((buf.byteOffset + pos) & 7) === 0) return buf.slice(pos, pos + n);
+export function copyOut(
+  buf: Uint8Array,
+  pos: number,
+  n: number,
+): Uint8Array<ArrayBuffer> {
+  if (n < TWO_STEP_MIN || ((buf.byteOffset + pos) & 7) === 0) {
+    return buf.slice(pos, pos + n);
+  }
   return stage(buf, pos, n).slice();
 }
 

@@ -57,7 +57,9 @@ export function defaultName(cls: { readonly name: string }): string {
 /** The URL of the first module on the stack that is not the codec's own. */
 function callerModule(): string {
   const stack = new Error().stack ?? "";
-  for (const match of stack.matchAll(/((?:file|https?|jsr|npm):[^\s)]+?):\d+:\d+/g)) {
+  for (
+    const match of stack.matchAll(/((?:file|https?|jsr|npm):[^\s)]+?):\d+:\d+/g)
+  ) {
     const url = match[1];
     if (!url.startsWith(CODEC_FOLDER)) return url;
   }

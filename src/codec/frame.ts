@@ -56,7 +56,9 @@ export function encodeFrame(value: unknown, context?: unknown): Uint8Array {
  * ```
  */
 export function decodeFrame(frame: Uint8Array, context?: unknown): unknown {
-  if (frame.length === 0) throw new CodecError("an empty frame: not even a version byte");
+  if (frame.length === 0) {
+    throw new CodecError("an empty frame: not even a version byte");
+  }
   checkVersion(frame[0]);
   return decode(frame.subarray(1), context);
 }

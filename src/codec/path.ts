@@ -29,7 +29,9 @@ export function mapKeySegment(i: number): string {
 /** The segment for the value of a Map entry whose key is `key`, the `i`-th entry. */
 export function mapValueSegment(key: unknown, i: number): string {
   if (typeof key === "string") return `.get(${JSON.stringify(key)})`;
-  if (typeof key === "number" || typeof key === "boolean") return `.get(${key})`;
+  if (typeof key === "number" || typeof key === "boolean") {
+    return `.get(${key})`;
+  }
   return `.<value of entry ${i}>`;
 }
 
@@ -39,7 +41,10 @@ export function setSegment(i: number): string {
 }
 
 /** Joins segments collected innermost first into a path from the root. */
-export function joinTrail(trail: readonly string[] | null, count?: number): string {
+export function joinTrail(
+  trail: readonly string[] | null,
+  count?: number,
+): string {
   if (trail === null) return ROOT;
   const n = count ?? trail.length;
   let path = ROOT;

@@ -13,7 +13,11 @@
 import { CodecError } from "./codec_error.ts";
 import { formatClassId } from "./class_id.ts";
 import { classById, type ClassInfo, layoutHash } from "./class_table.ts";
-import { type CompiledBuilder, compileInstanceBuilder, compileObjectBuilder } from "./compile.ts";
+import {
+  type CompiledBuilder,
+  compileInstanceBuilder,
+  compileObjectBuilder,
+} from "./compile.ts";
 import { MAX_DEPTH, MAX_MESSAGE_BYTES } from "./limits.ts";
 import { LITTLE_ENDIAN_HOST, swapElements } from "./number_bits.ts";
 import {
@@ -43,8 +47,12 @@ export function readValue(r: Reader): unknown {
   if (t < 0x80 /* FIXSTR */) return t;
   if (t < 0x98 /* FIXOBJ */) return readString(r, t - 0x80 /* FIXSTR */);
   if (t >= 0xc0 /* CLASS */) return readClass(r, t);
-  if (t < 0xa4 /* FIXSHAPE */) return readObject(r, readShape(r, t - 0x98 /* FIXOBJ */));
-  if (t < 0xa8 /* FIXARRAY */) return readObject(r, shapeAt(r, t - 0xa4 /* FIXSHAPE */));
+  if (t < 0xa4 /* FIXSHAPE */) {
+    return readObject(r, readShape(r, t - 0x98 /* FIXOBJ */));
+  }
+  if (t < 0xa8 /* FIXARRAY */) {
+    return readObject(r, shapeAt(r, t - 0xa4 /* FIXSHAPE */));
+  }
   if (t < 0xb0 /* UNDEFINED */) return readArray(r, t - 0xa8 /* FIXARRAY */);
   switch (t) {
     case 0xb0 /* UNDEFINED */:
@@ -93,7 +101,9 @@ function readString(r: Reader, n: number): string {
 
 function enter(r: Reader): void {
   if (++r.depth > 512 /* MAX_DEPTH */) {
-    throw r.corrupt(`containers nested deeper than the limit of ${MAX_DEPTH} (MAX_DEPTH)`);
+    throw r.corrupt(
+      `containers nested deeper than the limit of ${MAX_DEPTH} (MAX_DEPTH)`,
+    );
   }
 }
 
@@ -128,10 +138,14 @@ function readArray(r: Reader, n: number): unknown[] {
   try {
     while (i < n) {
       const p = r.pos;
-      if (p + 1 < r.end && b[p] === 0xbf /* EXT */ && b[p + 1] === 0 /* X_HOLES */) {
+      if (
+        p + 1 < r.end && b[p] === 0xbf /* EXT */ && b[p + 1] === 0 /* X_HOLES */
+      ) {
         r.pos = p + 2;
         const run = r.varuint();
-        if (run === 0 || run > n - i) throw r.corrupt(`a run of ${run} holes`, p);
+        if (run === 0 || run > n - i) {
+          throw r.corrupt(`a run of ${run} holes`, p);
+        }
         i += run;
         // V8 grows an array written past its end by up to 1024 slots at a time, and setting a
         // longer length allocates it all: a long run makes a growing array a dictionary of its
@@ -168,7 +182,9 @@ function readShape(r: Reader, count: number): ShapeEntry {
   if (count > end - start) throw r.truncated(count);
   const cache = r.shapeCache;
   const slot = cache.slot(b, start, end, count);
-  let entry = count === 0 ? EMPTY_SHAPE : cache.find(slot, b, r.view, start, end, count);
+  let entry = count === 0
+    ? EMPTY_SHAPE
+    : cache.find(slot, b, r.view, start, end, count);
   if (entry !== undefined) {
     r.pos = start + entry.raw.length;
   } else {
@@ -177,15 +193,23 @@ function readShape(r: Reader, count: number): ShapeEntry {
       const at = r.pos;
       const t = at < end ? b[at] : -1;
       if (
-        !((t >= 0x80 /* FIXSTR */ && t <= 0x80 /* FIXSTR */ + 23 /* FIXSTR_MAX */) ||
+        !((t >= 0x80 /* FIXSTR */ &&
+          t <= 0x80 /* FIXSTR */ + 23 /* FIXSTR_MAX */) ||
           t === 0xb9 /* STR */ ||
-          (t === 0xbf /* EXT */ && at + 1 < end && b[at + 1] === 10 /* X_STR16 */))
+          (t === 0xbf /* EXT */ && at + 1 < end &&
+            b[at + 1] === 10 /* X_STR16 */))
       ) {
-        throw t < 0 ? r.truncated(1) : r.corrupt("an object key that is not a string", at);
+        throw t < 0
+          ? r.truncated(1)
+          : r.corrupt("an object key that is not a string", at);
       }
       keys[k] = readValue(r) as string;
     }
-    entry = new ShapeEntry(keys, keys.includes("__proto__"), b.slice(start, r.pos));
+    entry = new ShapeEntry(
+      keys,
+      keys.includes("__proto__"),
+      b.slice(start, r.pos),
+    );
     cache.store(slot, entry);
   }
   r.shapes[r.shapeCount++] = entry;
@@ -194,7 +218,9 @@ function readShape(r: Reader, count: number): ShapeEntry {
 
 function shapeAt(r: Reader, index: number): ShapeEntry {
   if (index >= r.shapeCount) {
-    throw r.corrupt(`a reference to shape ${index} when ${r.shapeCount} are defined`);
+    throw r.corrupt(
+      `a reference to shape ${index} when ${r.shapeCount} are defined`,
+    );
   }
   return r.shapes[index];
 }
@@ -207,7 +233,8 @@ function readObject(r: Reader, shape: ShapeEntry): Record<string, unknown> {
     o = build(r);
   } else {
     if (
-      ++shape.uses === COMPILE_AFTER && !shape.protoKey && shape.keys.length <= COMPILE_MAX_KEYS &&
+      ++shape.uses === COMPILE_AFTER && !shape.protoKey &&
+      shape.keys.length <= COMPILE_MAX_KEYS &&
       shape.raw.length <= COMPILE_MAX_BYTES
     ) {
       shape.build = compileBuilder(shape.keys);
@@ -245,7 +272,11 @@ const COMPILE_MAX_KEYS = 64;
 const COMPILE_MAX_BYTES = 2048;
 
 function compileBuilder(keys: readonly string[]): CompiledBuilder | undefined {
-  return compileObjectBuilder(keys, readValue, (r, e, i) => trail(r, e, keySegment(keys[i])));
+  return compileObjectBuilder(
+    keys,
+    readValue,
+    (r, e, i) => trail(r, e, keySegment(keys[i])),
+  );
 }
 
 /**
@@ -279,7 +310,9 @@ function readClass(r: Reader, t: number): unknown {
   }
   if (info === undefined) {
     throw new CodecError(
-      `unknown message class id ${formatClassId(id)} at byte ${p - 1 - r.start}: no class ` +
+      `unknown message class id ${formatClassId(id)} at byte ${
+        p - 1 - r.start
+      }: no class ` +
         `registered in this thread has that id. Import the module that registers it ` +
         `(registerMessage or @message) in every worker that receives it`,
     );
@@ -289,17 +322,21 @@ function readClass(r: Reader, t: number): unknown {
   if (info.decode !== undefined) {
     v = readCustom(r, info);
   } else {
-    const build = info.build ??= info.isError ? undefined : compileInstanceBuilder(
-      info.proto,
-      info.fields,
-      readValue,
-      (r, e, i) => trail(r, e, keySegment(info.fields[i])),
-    );
+    const build = info.build ??= info.isError
+      ? undefined
+      : compileInstanceBuilder(
+        info.proto,
+        info.fields,
+        readValue,
+        (r, e, i) => trail(r, e, keySegment(info.fields[i])),
+      );
     if (build !== undefined) {
       v = build(r);
     } else {
       // Registered error classes (rare), and every class where code generation is disallowed.
-      const o = info.isError ? readErrorCore(r, info) : objectCreate(info.proto);
+      const o = info.isError
+        ? readErrorCore(r, info)
+        : objectCreate(info.proto);
       const fields = info.fields;
       let i = 0;
       try {
@@ -327,7 +364,9 @@ function readCustom(r: Reader, info: ClassInfo): unknown {
   } catch (e) {
     if (isInstance(e, CodecError)) throw e;
     throw new CodecError(
-      `the custom decode of message class ${info.name} threw ${describeError(e)}`,
+      `the custom decode of message class ${info.name} threw ${
+        describeError(e)
+      }`,
       { cause: e },
     );
   } finally {
@@ -335,7 +374,9 @@ function readCustom(r: Reader, info: ClassInfo): unknown {
   }
   if (r.pos !== stop) {
     throw r.corrupt(
-      `the custom decode of message class ${info.name} read ${r.pos - from} bytes but its ` +
+      `the custom decode of message class ${info.name} read ${
+        r.pos - from
+      } bytes but its ` +
         `encode wrote ${len}`,
       from,
     );
@@ -361,7 +402,10 @@ function readRef(r: Reader): unknown {
   return codec.read(r, r.context);
 }
 
-const BUILTIN_ERRORS: ReadonlyMap<string, ErrorConstructor | AggregateErrorConstructor> = new Map<
+const BUILTIN_ERRORS: ReadonlyMap<
+  string,
+  ErrorConstructor | AggregateErrorConstructor
+> = new Map<
   string,
   ErrorConstructor | AggregateErrorConstructor
 >([
@@ -376,13 +420,20 @@ const BUILTIN_ERRORS: ReadonlyMap<string, ErrorConstructor | AggregateErrorConst
 ]);
 
 function defineHidden(o: object, key: string, value: unknown): void {
-  defineProperty(o, key, { value, writable: true, enumerable: false, configurable: true });
+  defineProperty(o, key, {
+    value,
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
 }
 
 function readText(r: Reader, what: string): string {
   const at = r.pos;
   const v = readValue(r);
-  if (typeof v !== "string") throw r.corrupt(`${what} that is not a string`, at);
+  if (typeof v !== "string") {
+    throw r.corrupt(`${what} that is not a string`, at);
+  }
   return v;
 }
 
@@ -391,13 +442,18 @@ function readText(r: Reader, what: string): string {
  * chosen by name, or (for a registered class) one with the class's prototype, made by
  * `Reflect.construct(Error, ...)` so the class's constructor does not run.
  */
-function readErrorCore(r: Reader, info: ClassInfo | null): Record<string, unknown> {
+function readErrorCore(
+  r: Reader,
+  info: ClassInfo | null,
+): Record<string, unknown> {
   const at = r.pos;
   const flags = r.u8();
   if (flags > 7) throw r.corrupt(`error flags 0x${flags.toString(16)}`, at);
   const name = info === null ? readText(r, "an error name") : "";
   const message = readText(r, "an error message");
-  const stack = flags & 1 /* ERROR_HAS_STACK */ ? readText(r, "an error stack") : undefined;
+  const stack = flags & 1 /* ERROR_HAS_STACK */
+    ? readText(r, "an error stack")
+    : undefined;
   let cause: unknown = undefined;
   let errors: unknown = undefined;
   try {
@@ -409,7 +465,9 @@ function readErrorCore(r: Reader, info: ClassInfo | null): Record<string, unknow
     if (flags & 4 /* ERROR_HAS_ERRORS */) {
       const p = r.pos;
       errors = readValue(r);
-      if (!Array.isArray(errors)) throw r.corrupt("an error's errors that are not an array", p);
+      if (!Array.isArray(errors)) {
+        throw r.corrupt("an error's errors that are not an array", p);
+      }
     }
   } catch (e) {
     throw trail(r, e, ".errors");
@@ -436,7 +494,9 @@ function readErrorCore(r: Reader, info: ClassInfo | null): Record<string, unknow
   }
   if (stack !== undefined) defineHidden(e, "stack", stack);
   if (flags & 2 /* ERROR_HAS_CAUSE */) defineHidden(e, "cause", cause);
-  if (flags & 4 /* ERROR_HAS_ERRORS */ && !errorsSet) defineHidden(e, "errors", errors);
+  if (flags & 4 /* ERROR_HAS_ERRORS */ && !errorsSet) {
+    defineHidden(e, "errors", errors);
+  }
   return e as unknown as Record<string, unknown>;
 }
 
@@ -451,7 +511,9 @@ function readExt(r: Reader): unknown {
     case 3 /* X_DATE */: {
       const p = r.pos;
       const time = readValue(r);
-      if (typeof time !== "number") throw r.corrupt("a Date whose time is not a number", p);
+      if (typeof time !== "number") {
+        throw r.corrupt("a Date whose time is not a number", p);
+      }
       return new Date(time);
     }
     case 4 /* X_BIGINT_POS */:
@@ -485,7 +547,9 @@ function readExt(r: Reader): unknown {
       throw r.corrupt("holes outside an array", at);
   }
   const typed = TYPED_ARRAYS[kind - 16 /* X_TYPED_FIRST */];
-  if (typed === undefined) throw r.corrupt(`unknown extension kind ${kind}`, at);
+  if (typed === undefined) {
+    throw r.corrupt(`unknown extension kind ${kind}`, at);
+  }
   const p = r.pos;
   const n = r.varuint();
   const size = typed.BYTES_PER_ELEMENT;
@@ -505,14 +569,18 @@ function readCheckedClass(r: Reader, at: number): unknown {
   const p = r.pos;
   const hash = b[p] | (b[p + 1] << 8);
   const t = b[p + 2];
-  if (t < 0xc0) throw r.corrupt("a layout fingerprint not followed by a class value", at);
+  if (t < 0xc0) {
+    throw r.corrupt("a layout fingerprint not followed by a class value", at);
+  }
   const info = classById.get(((t & 0x3f) << 16) | (b[p + 3] << 8) | b[p + 4]);
   r.pos = p + 2;
   // An unknown id is refused by readValue, as any.
   if (info !== undefined && hash !== 0 && layoutHash(info) !== hash) {
     throw new CodecError(
       `the message class ${info.name} is laid out differently where it was encoded (another ` +
-        `version of its module?): here its fields are [${info.fields.join(", ")}]; refused ` +
+        `version of its module?): here its fields are [${
+          info.fields.join(", ")
+        }]; refused ` +
         `rather than decoded into the wrong fields — run the same version everywhere`,
     );
   }
@@ -590,7 +658,10 @@ function readUtf16(r: Reader): string {
   r.pos = p + 2 * n;
   let s = "";
   for (let i = 0; i < n; i += 8192) {
-    s += String.fromCharCode.apply(null, units.subarray(i, i + 8192) as unknown as number[]);
+    s += String.fromCharCode.apply(
+      null,
+      units.subarray(i, i + 8192) as unknown as number[],
+    );
   }
   return s;
 }
@@ -602,7 +673,13 @@ export function decodeFailure(r: Reader, e: unknown): CodecError {
   r.depth = 0;
   if (isInstance(e, CodecError)) {
     const error = e as CodecError;
-    return new CodecError(`cannot decode ${path}: ${error.message}`, { path, cause: error.cause });
+    return new CodecError(`cannot decode ${path}: ${error.message}`, {
+      path,
+      cause: error.cause,
+    });
   }
-  return new CodecError(`cannot decode ${path}: ${describeError(e)}`, { path, cause: e });
+  return new CodecError(`cannot decode ${path}: ${describeError(e)}`, {
+    path,
+    cause: e,
+  });
 }

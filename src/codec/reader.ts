@@ -110,19 +110,32 @@ export class Reader {
    * @throws {RangeError} when the region is not inside `bytes`.
    * @throws {CodecError} when the region is larger than {@linkcode MAX_MESSAGE_BYTES}.
    */
-  reset(bytes: Uint8Array, start: number = 0, end: number = bytes.length, context?: unknown): this {
+  reset(
+    bytes: Uint8Array,
+    start: number = 0,
+    end: number = bytes.length,
+    context?: unknown,
+  ): this {
     if (!(0 <= start && start <= end && end <= bytes.length)) {
-      throw new RangeError(`region [${start}, ${end}) is not inside a buffer of ${bytes.length}`);
+      throw new RangeError(
+        `region [${start}, ${end}) is not inside a buffer of ${bytes.length}`,
+      );
     }
     if (end - start > MAX_MESSAGE_BYTES) {
       throw new CodecError(
-        `a message of ${end - start} bytes is larger than the limit of ${MAX_MESSAGE_BYTES} ` +
+        `a message of ${
+          end - start
+        } bytes is larger than the limit of ${MAX_MESSAGE_BYTES} ` +
           `(MAX_MESSAGE_BYTES); refusing to decode it`,
       );
     }
     if (bytes !== this.bytes || this.view.byteLength !== bytes.byteLength) {
       // Once per buffer (and again if a length-tracking view of a growable buffer has grown).
-      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      this.view = new DataView(
+        bytes.buffer,
+        bytes.byteOffset,
+        bytes.byteLength,
+      );
     }
     this.bytes = bytes;
     this.pos = start | 0;
@@ -159,7 +172,9 @@ export class Reader {
    */
   truncated(n: number): CodecError {
     return new CodecError(
-      `needed ${n} byte${n === 1 ? "" : "s"} at byte ${this.pos - this.start} but the message ` +
+      `needed ${n} byte${n === 1 ? "" : "s"} at byte ${
+        this.pos - this.start
+      } but the message ` +
         `ends at byte ${this.end - this.start} (truncated or corrupt bytes)`,
     );
   }
@@ -170,7 +185,9 @@ export class Reader {
    * @ignore
    */
   corrupt(problem: string, at: number = this.pos): CodecError {
-    return new CodecError(`${problem} at byte ${at - this.start} (corrupt bytes)`);
+    return new CodecError(
+      `${problem} at byte ${at - this.start} (corrupt bytes)`,
+    );
   }
 
   /**
@@ -283,7 +300,9 @@ export class Reader {
       const c = b[p++];
       v += (c & 0x7f) * scale;
       if (c < 0x80) {
-        if (v > Number.MAX_SAFE_INTEGER) throw this.corrupt("a varuint above 2^53-1");
+        if (v > Number.MAX_SAFE_INTEGER) {
+          throw this.corrupt("a varuint above 2^53-1");
+        }
         this.pos = p;
         return v;
       }
@@ -369,7 +388,9 @@ export class Reader {
    */
   expectEnd(): void {
     if (this.pos !== this.end) {
-      throw this.corrupt(`${this.end - this.pos} unexpected bytes after the value`);
+      throw this.corrupt(
+        `${this.end - this.pos} unexpected bytes after the value`,
+      );
     }
   }
 }

@@ -85,7 +85,9 @@ export function setRefCodec<R extends object>(codec: RefCodec<R> | null): void {
   }
   const proto = codec.refClass?.prototype;
   if (typeof proto !== "object" || proto === null) {
-    throw new CodecError("setRefCodec() needs a refClass: the class of the refs it writes");
+    throw new CodecError(
+      "setRefCodec() needs a refClass: the class of the refs it writes",
+    );
   }
   const registered = classByProto.get(proto);
   if (registered !== undefined) {

@@ -30,7 +30,9 @@ import type { Writer } from "./writer.ts";
  *
  * @typeParam T the instance type.
  */
-export type MessageClass<T extends object = object> = abstract new (...args: never[]) => T;
+export type MessageClass<T extends object = object> = abstract new (
+  ...args: never[]
+) => T;
 
 /**
  * How a message class is registered: all optional.
@@ -186,7 +188,10 @@ export function registerMessage<T extends object>(
   cls: MessageClass<T>,
   nameOrOptions?: string | MessageOptions<T>,
 ): void {
-  if (typeof cls !== "function" || typeof cls.prototype !== "object" || cls.prototype === null) {
+  if (
+    typeof cls !== "function" || typeof cls.prototype !== "object" ||
+    cls.prototype === null
+  ) {
     throw new CodecError(`registerMessage() needs a class, got ${String(cls)}`);
   }
   const options: MessageOptions<T> = typeof nameOrOptions === "string"
@@ -220,13 +225,19 @@ export function registerMessage<T extends object>(
   const sameId = classById.get(id);
   if (sameId !== undefined) {
     throw new CodecError(
-      `cannot register ${label} as message '${name}': its id ${formatClassId(id)} collides ` +
-        `with ${className(sameId.cls)} registered as '${sameId.name}'; register one of them ` +
+      `cannot register ${label} as message '${name}': its id ${
+        formatClassId(id)
+      } collides ` +
+        `with ${
+          className(sameId.cls)
+        } registered as '${sameId.name}'; register one of them ` +
         `under another name, e.g. registerMessage(${label}, "${name}2")`,
     );
   }
   if (BUILTINS.has(cls)) {
-    throw new CodecError(`cannot register the built-in ${label}: the codec encodes it already`);
+    throw new CodecError(
+      `cannot register the built-in ${label}: the codec encodes it already`,
+    );
   }
   if (refHook.proto === cls.prototype) {
     throw new CodecError(
@@ -235,7 +246,11 @@ export function registerMessage<T extends object>(
   }
 
   const custom = options.encode !== undefined || options.decode !== undefined;
-  if (custom && (typeof options.encode !== "function" || typeof options.decode !== "function")) {
+  if (
+    custom &&
+    (typeof options.encode !== "function" ||
+      typeof options.decode !== "function")
+  ) {
     throw new CodecError(
       `cannot register ${label}: a custom encoding needs both encode(writer, value) and ` +
         `decode(reader)`,
@@ -306,11 +321,15 @@ function layoutOf(
   let fields: string[];
   if (given !== undefined) {
     if (!Array.isArray(given) || given.some((f) => typeof f !== "string")) {
-      throw new CodecError(`cannot register ${label}: fields must be an array of strings`);
+      throw new CodecError(
+        `cannot register ${label}: fields must be an array of strings`,
+      );
     }
     fields = [...given];
     if (new Set(fields).size !== fields.length) {
-      throw new CodecError(`cannot register ${label}: fields has duplicates: ${fields}`);
+      throw new CodecError(
+        `cannot register ${label}: fields has duplicates: ${fields}`,
+      );
     }
   } else {
     let probe: object;
@@ -319,7 +338,9 @@ function layoutOf(
     } catch (e) {
       throw new CodecError(
         `cannot encode or decode ${label}: its field layout is learned from an instance made ` +
-          `with no arguments, but new ${label}() threw (${describeError(e)}); give its ` +
+          `with no arguments, but new ${label}() threw (${
+            describeError(e)
+          }); give its ` +
           `constructor parameters defaults, or name the fields: ` +
           `@message({ fields: ["a", "b"] }) or registerMessage(${label}, { fields: [...] })`,
         { cause: e },
@@ -329,7 +350,9 @@ function layoutOf(
   }
   if (isError) fields = fields.filter((f) => !ERROR_OWN.has(f));
   if (fields.includes("__proto__")) {
-    throw new CodecError(`cannot register ${label}: a field named __proto__ is not supported`);
+    throw new CodecError(
+      `cannot register ${label}: a field named __proto__ is not supported`,
+    );
   }
   return fields;
 }

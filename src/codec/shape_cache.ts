@@ -28,7 +28,8 @@ export class ShapeEntry {
     const words = new Int32Array(raw.length >>> 2);
     for (let i = 0; i < words.length; i++) {
       const j = 4 * i;
-      words[i] = raw[j] | (raw[j + 1] << 8) | (raw[j + 2] << 16) | (raw[j + 3] << 24);
+      words[i] = raw[j] | (raw[j + 1] << 8) | (raw[j + 2] << 16) |
+        (raw[j + 3] << 24);
     }
     this.words = words;
   }
@@ -42,7 +43,11 @@ const SLOTS = 256;
 const MAX_CACHED_BYTES = 512;
 
 /** The empty shape, the same for every message. */
-export const EMPTY_SHAPE: ShapeEntry = new ShapeEntry([], false, new Uint8Array(0));
+export const EMPTY_SHAPE: ShapeEntry = new ShapeEntry(
+  [],
+  false,
+  new Uint8Array(0),
+);
 
 /**
  * A direct-mapped cache of shapes by their encoded keys. The slot is chosen from the key count
@@ -51,13 +56,17 @@ export const EMPTY_SHAPE: ShapeEntry = new ShapeEntry([], false, new Uint8Array(
  * `count` strings is prefix-free, equal bytes mean the same keys and the same length.
  */
 export class ShapeCache {
-  readonly #table: (ShapeEntry | undefined)[] = new Array(SLOTS).fill(undefined);
+  readonly #table: (ShapeEntry | undefined)[] = new Array(SLOTS).fill(
+    undefined,
+  );
 
   /** The slot for a shape of `count` keys whose encoding starts at `b[start]` (before `end`). */
   slot(b: Uint8Array, start: number, end: number, count: number): number {
     // The key count and the first (up to) six bytes: the first key's tag and characters.
     let h = count;
-    for (let i = start, e = Math.min(end, start + 6); i < e; i++) h = (h * 31 + b[i]) | 0;
+    for (let i = start, e = Math.min(end, start + 6); i < e; i++) {
+      h = (h * 31 + b[i]) | 0;
+    }
     return (h ^ (h >>> 9) ^ (h >>> 18)) & (SLOTS - 1);
   }
 

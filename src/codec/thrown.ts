@@ -14,7 +14,10 @@
 import { CodecError } from "./codec_error.ts";
 
 /** `e instanceof cls`, or false when asking throws (a thrown Proxy whose trap throws). */
-export function isInstance(e: unknown, cls: abstract new (...args: never[]) => unknown): boolean {
+export function isInstance(
+  e: unknown,
+  cls: abstract new (...args: never[]) => unknown,
+): boolean {
   try {
     return e instanceof cls;
   } catch {

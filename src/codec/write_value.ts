@@ -70,7 +70,9 @@ export function writeValue(w: Writer, v: unknown): void {
       return;
     case "function":
       throw new EncodeFault(
-        `it is a function${v.name ? ` (${v.name})` : ""}, and functions cannot be sent`,
+        `it is a function${
+          v.name ? ` (${v.name})` : ""
+        }, and functions cannot be sent`,
         "Send data instead: a registered message class names the operation, and the receiving " +
           "actor has the code",
       );
@@ -160,7 +162,8 @@ function writeBigInt(w: Writer, v: bigint): void {
   const b = w.bytes;
   let p = w.pos;
   for (let i = hex.length - 2; i >= 0; i -= 2) {
-    b[p++] = (hexDigit(hex.charCodeAt(i)) << 4) | hexDigit(hex.charCodeAt(i + 1));
+    b[p++] = (hexDigit(hex.charCodeAt(i)) << 4) |
+      hexDigit(hex.charCodeAt(i + 1));
   }
   w.pos = p;
 }
@@ -225,7 +228,12 @@ function enterDeep(w: Writer, v: object, d: number): void {
 }
 
 /** Records where an error passed on its way out; returns the error to rethrow. */
-function trail(w: Writer, e: unknown, segment: string, container: object): unknown {
+function trail(
+  w: Writer,
+  e: unknown,
+  segment: string,
+  container: object,
+): unknown {
   if (isInstance(e, WriterFullError)) return e;
   (w.trail ??= []).push(segment);
   (w.trailContainers ??= []).push(container);
@@ -261,7 +269,10 @@ function writeArray(w: Writer, a: unknown[]): void {
       const x = a[i];
       if (x === undefined && !(i in a)) {
         let run = 1;
-        while (run < HOLE_SCAN && i + run < n && a[i + run] === undefined && !(i + run in a)) {
+        while (
+          run < HOLE_SCAN && i + run < n && a[i + run] === undefined &&
+          !(i + run in a)
+        ) {
           run++;
         }
         if (run === HOLE_SCAN && i + run < n) break; // the rest by its keys, below
@@ -323,7 +334,9 @@ function writePlain(w: Writer, o: object): void {
     // Inherited enumerable keys (someone extended Object.prototype) are not the object's own;
     // V8 reduces this check to nothing for an object on its enum-cache fast path.
     if (!hasOwnProperty.call(o, k)) continue;
-    if (count < 32 /* MAX_TRIE_KEYS */) node = node.k0 === k ? node.c0! : shapes.child(node, k);
+    if (count < 32 /* MAX_TRIE_KEYS */) {
+      node = node.k0 === k ? node.c0! : shapes.child(node, k);
+    }
     count++;
   }
   if (count > 32 /* MAX_TRIE_KEYS */) return writeLargePlain(w, o, count);
@@ -362,7 +375,9 @@ function writePlain(w: Writer, o: object): void {
     const keys = node.keys;
     let i = 0;
     try {
-      for (; i < count; i++) writeValue(w, (o as Record<string, unknown>)[keys[i]]);
+      for (; i < count; i++) {
+        writeValue(w, (o as Record<string, unknown>)[keys[i]]);
+      }
     } catch (e) {
       throw trail(w, e, keySegment(keys[i]), o);
     }
@@ -399,7 +414,9 @@ const COMPILE_AFTER = 8;
 /** Shapes whose encoded keys take more bytes are never compiled. */
 const COMPILE_MAX_BYTES = 2048;
 
-function compileShapeWriter(keys: readonly string[]): CompiledWriter | undefined {
+function compileShapeWriter(
+  keys: readonly string[],
+): CompiledWriter | undefined {
   return compileWriter(
     keys,
     writeValue,
@@ -408,7 +425,11 @@ function compileShapeWriter(keys: readonly string[]): CompiledWriter | undefined
   );
 }
 
-function writeShapeHeader(w: Writer, keys: readonly string[], count: number): void {
+function writeShapeHeader(
+  w: Writer,
+  keys: readonly string[],
+  count: number,
+): void {
   if (count <= 11 /* FIXOBJ_MAX */) {
     w.u8(0x98 /* FIXOBJ */ + count);
   } else {
@@ -431,7 +452,9 @@ function writeLargePlain(w: Writer, o: object, count: number): void {
   enter(w, o);
   let i = 0;
   try {
-    for (; i < count; i++) writeValue(w, (o as Record<string, unknown>)[keys[i]]);
+    for (; i < count; i++) {
+      writeValue(w, (o as Record<string, unknown>)[keys[i]]);
+    }
   } catch (e) {
     throw trail(w, e, keySegment(keys[i]), o);
   }
@@ -489,7 +512,9 @@ function writeInstance(w: Writer, v: object, info: ClassInfo): void {
   if (info.isError) writeErrorCore(w, v as Error, info);
   let i = 0;
   try {
-    for (; i < fields.length; i++) writeValue(w, (v as Record<string, unknown>)[fields[i]]);
+    for (; i < fields.length; i++) {
+      writeValue(w, (v as Record<string, unknown>)[fields[i]]);
+    }
   } catch (e) {
     throw trail(w, e, keySegment(fields[i]), v);
   }
@@ -510,7 +535,9 @@ function writeInstance(w: Writer, v: object, info: ClassInfo): void {
 function checkLayout(v: object, info: ClassInfo): void {
   for (const k in v) {
     if (!info.fieldSet.has(k) && hasOwn(v, k)) {
-      if (info.isError && (k === "message" || k === "stack" || k === "cause")) continue;
+      if (info.isError && (k === "message" || k === "stack" || k === "cause")) {
+        continue;
+      }
       throw new EncodeFault(
         `it is a ${info.name} with a field '${k}' that its registered layout ` +
           `[${info.fields.join(", ")}] does not have, and would be lost`,
@@ -528,11 +555,15 @@ function writeCustom(w: Writer, v: object, info: ClassInfo): void {
   try {
     info.encode!(w, v, w.context);
   } catch (e) {
-    if (isInstance(e, EncodeFault) || isInstance(e, WriterFullError)) throw trail(w, e, "", v);
+    if (isInstance(e, EncodeFault) || isInstance(e, WriterFullError)) {
+      throw trail(w, e, "", v);
+    }
     throw trail(
       w,
       new EncodeFault(
-        `the custom encode of message class ${info.name} threw ${describeError(e)}`,
+        `the custom encode of message class ${info.name} threw ${
+          describeError(e)
+        }`,
         "Fix the encode function given to registerMessage",
         e,
       ),
@@ -563,7 +594,8 @@ function writeErrorCore(w: Writer, e: Error, info: ClassInfo | null): void {
   const errors = (e as { errors?: unknown }).errors;
   const hasErrors = Array.isArray(errors) && hasOwn(e, "errors");
   w.u8(
-    (hasStack ? 1 /* ERROR_HAS_STACK */ : 0) | (hasCause ? 2 /* ERROR_HAS_CAUSE */ : 0) |
+    (hasStack ? 1 /* ERROR_HAS_STACK */ : 0) |
+      (hasCause ? 2 /* ERROR_HAS_CAUSE */ : 0) |
       (hasErrors ? 4 /* ERROR_HAS_ERRORS */ : 0),
   );
   if (info === null) w.taggedString(asText(e.name));
@@ -610,7 +642,12 @@ function writeBuiltin(w: Writer, v: object, proto: object): void {
   if (kind !== undefined) {
     const t = v as Int32Array;
     checkAttached(t.buffer);
-    writeRawExt(w, kind, new Uint8Array(t.buffer, t.byteOffset, t.byteLength), t.BYTES_PER_ELEMENT);
+    writeRawExt(
+      w,
+      kind,
+      new Uint8Array(t.buffer, t.byteOffset, t.byteLength),
+      t.BYTES_PER_ELEMENT,
+    );
     return;
   }
   if (proto === ArrayBuffer.prototype) {
@@ -621,7 +658,12 @@ function writeBuiltin(w: Writer, v: object, proto: object): void {
   if (proto === DataView.prototype) {
     const d = v as DataView;
     checkAttached(d.buffer);
-    writeRawExt(w, 7, /* X_DATAVIEW */ new Uint8Array(d.buffer, d.byteOffset, d.byteLength), 1);
+    writeRawExt(
+      w,
+      7,
+      /* X_DATAVIEW */ new Uint8Array(d.buffer, d.byteOffset, d.byteLength),
+      1,
+    );
     return;
   }
   if (proto === RegExp.prototype) {
@@ -652,13 +694,20 @@ function checkAttached(buffer: ArrayBufferLike): void {
   }
 }
 
-function writeRawExt(w: Writer, kind: number, bytes: Uint8Array, elementSize: number): void {
+function writeRawExt(
+  w: Writer,
+  kind: number,
+  bytes: Uint8Array,
+  elementSize: number,
+): void {
   w.u8(0xbf /* EXT */);
   w.u8(kind);
   w.varuint(bytes.length);
   const at = w.pos;
   w.raw(bytes);
-  if (!LITTLE_ENDIAN_HOST) swapElements(w.bytes.subarray(at, w.pos), elementSize);
+  if (!LITTLE_ENDIAN_HOST) {
+    swapElements(w.bytes.subarray(at, w.pos), elementSize);
+  }
 }
 
 function writeMap(w: Writer, m: Map<unknown, unknown>): void {
@@ -725,7 +774,11 @@ const REFUSED: ReadonlyArray<[object, string, string]> = [
     "a WeakSet, which cannot be sent (its elements are not enumerable)",
     "Send a Set instead",
   ],
-  [WeakRef.prototype, "a WeakRef, which cannot be sent", "Send the target value instead"],
+  [
+    WeakRef.prototype,
+    "a WeakRef, which cannot be sent",
+    "Send the target value instead",
+  ],
   [
     FinalizationRegistry.prototype,
     "a FinalizationRegistry, which cannot be sent",
@@ -782,13 +835,17 @@ function unsupported(v: object, proto: object): EncodeFault {
     const name = ctor.name || "(anonymous class)";
     for (const [p, problem, advice] of REFUSED) {
       if (Object.prototype.isPrototypeOf.call(p, v)) {
-        return new EncodeFault(`it is an instance of class ${name}, ${problem}`, advice);
+        return new EncodeFault(
+          `it is an instance of class ${name}, ${problem}`,
+          advice,
+        );
       }
     }
     return new EncodeFault(
       `it is an instance of class ${name}, which is not a registered message class`,
       `Register it with registerMessage(${name}) or @message() in the module that defines it` +
-        (v instanceof Map || v instanceof Set || v instanceof Date || Array.isArray(v)
+        (v instanceof Map || v instanceof Set || v instanceof Date ||
+            Array.isArray(v)
           ? " (it extends a built-in, so give it a custom encode/decode)"
           : ""),
     );
@@ -815,11 +872,16 @@ export function encodeFailure(w: Writer, e: unknown): unknown {
   const path = joinTrail(segments);
   if (isInstance(e, EncodeFault)) {
     const fault = e as EncodeFault;
-    if (fault.cycle !== undefined) return cycleError(segments ?? [], containers ?? [], fault.cycle);
-    return new CodecError(`cannot encode ${path}: ${fault.problem}. ${fault.advice}.`, {
-      path,
-      cause: fault.cause,
-    });
+    if (fault.cycle !== undefined) {
+      return cycleError(segments ?? [], containers ?? [], fault.cycle);
+    }
+    return new CodecError(
+      `cannot encode ${path}: ${fault.problem}. ${fault.advice}.`,
+      {
+        path,
+        cause: fault.cause,
+      },
+    );
   }
   // User code threw (a getter, a Proxy trap, a custom encoder): even a RingmailError of its own
   // (a nested send's) becomes a CodecError naming where in this message, with it as the cause.

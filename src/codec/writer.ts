@@ -10,7 +10,13 @@
 import { CodecError, WriterFullError } from "./codec_error.ts";
 import { copyInto } from "./copy_out.ts";
 import { MAX_MESSAGE_BYTES } from "./limits.ts";
-import { F32, F32_BYTES, F64, F64_BYTES, LITTLE_ENDIAN_HOST } from "./number_bits.ts";
+import {
+  F32,
+  F32_BYTES,
+  F64,
+  F64_BYTES,
+  LITTLE_ENDIAN_HOST,
+} from "./number_bits.ts";
 import { ShapeTrie } from "./shape_trie.ts";
 import { encodeUtf8, utf8Length } from "./utf8.ts";
 import { encodeFailure, writeValue } from "./write_value.ts";
@@ -122,7 +128,9 @@ export class Writer {
    * @param initialCapacity bytes of scratch buffer to start with; it grows on demand.
    */
   constructor(initialCapacity: number = DEFAULT_CAPACITY) {
-    this.#scratch = new Uint8Array((Math.max(16, initialCapacity | 0) + 7) & ~7);
+    this.#scratch = new Uint8Array(
+      (Math.max(16, initialCapacity | 0) + 7) & ~7,
+    );
     this.#words = new Int32Array(this.#scratch.buffer);
     this.reset();
   }
@@ -135,7 +143,10 @@ export class Writer {
    */
   reset(context?: unknown): this {
     if (!this.#inRegion) this.#lastSize = this.pos - this.start;
-    if (this.#scratch.length > SHRINK_ABOVE && this.#lastSize < this.#scratch.length >>> 3) {
+    if (
+      this.#scratch.length > SHRINK_ABOVE &&
+      this.#lastSize < this.#scratch.length >>> 3
+    ) {
       // The last message was small: give back the memory a huge one made the scratch grow to.
       this.#scratch = new Uint8Array(DEFAULT_CAPACITY);
       this.#words = new Int32Array(this.#scratch.buffer);
@@ -162,9 +173,16 @@ export class Writer {
    * @returns this writer.
    * @throws {RangeError} when the region is not inside `target`.
    */
-  resetInto(target: Uint8Array, start: number, end: number, context?: unknown): this {
+  resetInto(
+    target: Uint8Array,
+    start: number,
+    end: number,
+    context?: unknown,
+  ): this {
     if (!(0 <= start && start <= end && end <= target.length)) {
-      throw new RangeError(`region [${start}, ${end}) is not inside a buffer of ${target.length}`);
+      throw new RangeError(
+        `region [${start}, ${end}) is not inside a buffer of ${target.length}`,
+      );
     }
     if (!this.#inRegion) this.#lastSize = this.pos - this.start;
     this.bytes = target;
@@ -196,14 +214,19 @@ export class Writer {
 
   #grow(n: number): void {
     const needed = this.pos - this.start + n;
-    if (this.#inRegion) throw new WriterFullError(needed, this.limit - this.start);
+    if (this.#inRegion) {
+      throw new WriterFullError(needed, this.limit - this.start);
+    }
     if (needed > MAX_MESSAGE_BYTES) {
       throw new CodecError(
         `the message is larger than the limit of ${MAX_MESSAGE_BYTES} bytes (MAX_MESSAGE_BYTES); ` +
           `send large data in parts`,
       );
     }
-    const size = Math.min(MAX_MESSAGE_BYTES, (Math.max(needed, this.#scratch.length * 2) + 7) & ~7);
+    const size = Math.min(
+      MAX_MESSAGE_BYTES,
+      (Math.max(needed, this.#scratch.length * 2) + 7) & ~7,
+    );
     const next = new Uint8Array(size);
     next.set(this.#scratch.subarray(0, this.pos));
     this.#scratch = next;
@@ -343,7 +366,9 @@ export class Writer {
       return;
     }
     if (!(Number.isInteger(v) && v >= -(2 ** 52) && v < 2 ** 52)) {
-      throw new CodecError(`varint() needs an integer between -(2^52) and 2^52-1, got ${v}`);
+      throw new CodecError(
+        `varint() needs an integer between -(2^52) and 2^52-1, got ${v}`,
+      );
     }
     this.varuint(v >= 0 ? v * 2 : -v * 2 - 1);
   }
@@ -459,7 +484,9 @@ export class Writer {
     // In a region where the worst case does not fit, or near the size limit, count exactly;
     // a scratch buffer just grows.
     if (
-      this.#inRegion ? this.pos + 6 + max > this.limit : this.pos + max > MAX_MESSAGE_BYTES - 6
+      this.#inRegion
+        ? this.pos + 6 + max > this.limit
+        : this.pos + max > MAX_MESSAGE_BYTES - 6
     ) {
       max = utf8Length(s);
     }
@@ -532,7 +559,9 @@ export class Writer {
     const n = this.pos - this.start;
     const length = target.length;
     if (offset < 0 || offset + n > length) {
-      throw new RangeError(`cannot copy ${n} bytes to offset ${offset} of ${length}`);
+      throw new RangeError(
+        `cannot copy ${n} bytes to offset ${offset} of ${length}`,
+      );
     }
     const b = this.bytes;
     const s = this.start;
@@ -542,7 +571,11 @@ export class Writer {
       // costs ~30 ns. (Scratch messages start at 0, so the scratch's words line up.)
       let view = this.#targetView;
       if (this.#viewOf !== target || this.#viewLength !== length) {
-        view = this.#targetView = new DataView(target.buffer, target.byteOffset, length);
+        view = this.#targetView = new DataView(
+          target.buffer,
+          target.byteOffset,
+          length,
+        );
         this.#viewOf = target;
         this.#viewLength = length;
       }

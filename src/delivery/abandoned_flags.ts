@@ -23,7 +23,9 @@ export class AbandonedFlags {
 
   /** @throws {RangeError} for more than two flags. */
   constructor(flags: readonly Flag[]) {
-    if (flags.length > 2) throw new RangeError("a receive loop takes at most two abandoned flags");
+    if (flags.length > 2) {
+      throw new RangeError("a receive loop takes at most two abandoned flags");
+    }
     const first = flags[0] ?? NEVER;
     const second = flags[1] ?? NEVER;
     this.#words0 = first.words;

@@ -29,7 +29,11 @@ import {
   describeError,
   type Undelivered,
 } from "../actor/mod.ts";
-import { type Mailbox, MailboxClosedError, MailboxFullError } from "../ring/mod.ts";
+import {
+  type Mailbox,
+  MailboxClosedError,
+  MailboxFullError,
+} from "../ring/mod.ts";
 import { Fifo } from "../util/fifo.ts";
 import type { Transport } from "./transport.ts";
 
@@ -162,7 +166,9 @@ export class Backlogs {
           if (!this.owner.transport.offerBytes(mailbox, next.bytes)) break;
         } catch (error) {
           // Closed because the system gave this Worker up: it counts what is held.
-          if (error instanceof MailboxClosedError && this.owner.abandoned?.()) return;
+          if (error instanceof MailboxClosedError && this.owner.abandoned?.()) {
+            return;
+          }
           this.#lose(next, error);
         }
         entries.shift();
@@ -190,7 +196,11 @@ export class Backlogs {
    * under way is settled once that send is, and it may still get in until the mailbox closes.
    * @returns how many messages became dead letters.
    */
-  async drop(mailbox: Mailbox, kind: DeadLetterKind, reason: string): Promise<number> {
+  async drop(
+    mailbox: Mailbox,
+    kind: DeadLetterKind,
+    reason: string,
+  ): Promise<number> {
     const backlog = this.#byOffset.get(mailbox.offset);
     if (backlog === undefined) return 0;
     this.#forget(backlog);
@@ -198,10 +208,16 @@ export class Backlogs {
     const inFlight = backlog.inFlight;
     const head = inFlight === null ? undefined : backlog.entries.shift();
     let dropped = 0;
-    for (let next = backlog.entries.shift(); next !== undefined; next = backlog.entries.shift()) {
+    for (
+      let next = backlog.entries.shift();
+      next !== undefined;
+      next = backlog.entries.shift()
+    ) {
       dropped += this.#drop(next, kind, reason);
     }
-    if (head !== undefined && (await inFlight) !== null) dropped += this.#drop(head, kind, reason);
+    if (head !== undefined && (await inFlight) !== null) {
+      dropped += this.#drop(head, kind, reason);
+    }
     return dropped;
   }
 
@@ -214,7 +230,9 @@ export class Backlogs {
       kind,
       reason,
     });
-    return waiting.sender !== null && waiting.sender === this.owner.systemSender ? 0 : 1;
+    return waiting.sender !== null && waiting.sender === this.owner.systemSender
+      ? 0
+      : 1;
   }
 
   #forget(backlog: Backlog): void {
@@ -228,7 +246,9 @@ export class Backlogs {
     const { mailbox, entries } = backlog;
     while (entries.length > 0) {
       const next = entries.peek()!;
-      const timeout = this.#holding ? Infinity : next.expires - performance.now();
+      const timeout = this.#holding
+        ? Infinity
+        : next.expires - performance.now();
       const inFlight = backlog.inFlight = this.owner.transport.sendLater(
         mailbox,
         next.bytes,
@@ -244,7 +264,9 @@ export class Backlogs {
       // Held (a graceful shutdown began) while it waited: it waits on.
       if (failure instanceof MailboxFullError && this.#holding) continue;
       // Closed because the system gave this Worker up: it counts what is held.
-      if (failure instanceof MailboxClosedError && this.owner.abandoned?.()) return;
+      if (failure instanceof MailboxClosedError && this.owner.abandoned?.()) {
+        return;
+      }
       if (failure !== null) this.#lose(next, failure);
       entries.shift();
       this.#countHeld(backlog);

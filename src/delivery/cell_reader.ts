@@ -6,7 +6,12 @@
  * @module
  */
 
-import type { ActorCell, ActorRef, DeadLetterKind, Received } from "../actor/mod.ts";
+import type {
+  ActorCell,
+  ActorRef,
+  DeadLetterKind,
+  Received,
+} from "../actor/mod.ts";
 import { CLOSED_AND_DRAINED, EMPTY, type Mailbox } from "../ring/mod.ts";
 import type { SystemCourier } from "./courier.ts";
 import type { SenderCache } from "./envelope.ts";
@@ -67,7 +72,10 @@ export class CellReader {
     while (local !== null && local.length > 0) {
       const message = local.shift();
       const sender = local.sender;
-      if (local.deadline > 0 && this.expired(cell, message, sender, local.deadline)) continue;
+      if (
+        local.deadline > 0 &&
+        this.expired(cell, message, sender, local.deadline)
+      ) continue;
       return { message, sender };
     }
     const box = cell.mailbox;
@@ -77,7 +85,10 @@ export class CellReader {
       if (length === EMPTY || length === CLOSED_AND_DRAINED) return null;
       if (this.take(cell, length)) {
         const inbox = this.inbox;
-        const received = { message: inbox.message, sender: inbox.envelope.sender };
+        const received = {
+          message: inbox.message,
+          sender: inbox.envelope.sender,
+        };
         inbox.message = undefined;
         return received;
       }
@@ -103,8 +114,15 @@ export class CellReader {
       const message = local.shift();
       if (ignore?.(message, local.sender)) continue;
       drained++;
-      this.#courier.deadLetter({ target, sender: local.sender, message, kind, reason });
+      this.#courier.deadLetter({
+        target,
+        sender: local.sender,
+        message,
+        kind,
+        reason,
+      });
     }
-    return drained + this.inbox.drain(mailbox, target, kind, reason, this.#drainCache, ignore);
+    return drained +
+      this.inbox.drain(mailbox, target, kind, reason, this.#drainCache, ignore);
   }
 }

@@ -13,8 +13,19 @@
  * @module
  */
 
-import type { ActorRef, Courier, DeadLetterKind, Undelivered } from "../actor/mod.ts";
-import { NEEDS_CODEC, QUICK_COPY_MAX_BYTES, quickCopy, Reader, Writer } from "../codec/mod.ts";
+import type {
+  ActorRef,
+  Courier,
+  DeadLetterKind,
+  Undelivered,
+} from "../actor/mod.ts";
+import {
+  NEEDS_CODEC,
+  QUICK_COPY_MAX_BYTES,
+  quickCopy,
+  Reader,
+  Writer,
+} from "../codec/mod.ts";
 import { type Arena, type Mailbox, MailboxClosedError } from "../ring/mod.ts";
 import { Backlogs, type Waiting } from "./backlogs.ts";
 import type { Directory } from "./directory.ts";
@@ -118,7 +129,11 @@ export class SystemCourier implements Courier {
     this.threadId = options.threadId;
     this.#blocking = options.blocking;
     this.#describe = options.describe ?? (() => undefined);
-    this.handles = new MailboxHandles(options.arena, options.threadId, options.maxMessageBytes);
+    this.handles = new MailboxHandles(
+      options.arena,
+      options.threadId,
+      options.maxMessageBytes,
+    );
     this.transport = options.transport ?? new SharedMemoryTransport();
     this.probe = options.probe ?? NO_PROBE;
     this.node = options.node ?? 0;
@@ -155,7 +170,9 @@ export class SystemCourier implements Courier {
     notice = false,
   ): void {
     this.probe.sent(target, message, sender);
-    if (target.node !== 0) return this.#deliverRemote(target, message, sender, deadline, notice);
+    if (target.node !== 0) {
+      return this.#deliverRemote(target, message, sender, deadline, notice);
+    }
     const offset = this.#openOffset(target, sender, message);
     if (offset === 0) return;
     let mailbox: MailboxHandle;
@@ -209,7 +226,12 @@ export class SystemCourier implements Courier {
         inbox.deadLetterUndecodable(target);
         return;
       }
-      return this.deliver(target, inbox.message, sender, inbox.envelope.deadline);
+      return this.deliver(
+        target,
+        inbox.message,
+        sender,
+        inbox.envelope.deadline,
+      );
     }
     this.probe.sent(target, message, sender);
     const offset = this.#openOffset(target, sender, message);
@@ -249,7 +271,10 @@ export class SystemCourier implements Courier {
    */
   #copy(message: unknown, mailbox: Mailbox): unknown {
     // A quick copy needs no size check when no quick copy can be too large for this mailbox.
-    if (mailbox.maxPayload >= QUICK_COPY_MAX_BYTES || mailbox.maxExternal >= QUICK_COPY_MAX_BYTES) {
+    if (
+      mailbox.maxPayload >= QUICK_COPY_MAX_BYTES ||
+      mailbox.maxExternal >= QUICK_COPY_MAX_BYTES
+    ) {
       const quick = quickCopy(message);
       if (quick !== NEEDS_CODEC) return quick;
     }
@@ -270,7 +295,8 @@ export class SystemCourier implements Courier {
 
   /** Whether messages from this thread wait for room in `mailbox`. */
   hasBacklog(mailbox: Mailbox): boolean {
-    return this.#backlogs.size !== 0 && this.#backlogs.get(mailbox.offset) !== undefined;
+    return this.#backlogs.size !== 0 &&
+      this.#backlogs.get(mailbox.offset) !== undefined;
   }
 
   /**
@@ -287,7 +313,8 @@ export class SystemCourier implements Courier {
     if (this.#refused(target, sender, message)) return;
     const outbox = this.outbox;
     if (outbox === null) {
-      const reason = `${target} is an actor of another node, and this system is in no cluster`;
+      const reason =
+        `${target} is an actor of another node, and this system is in no cluster`;
       this.deadLetter({ target, sender, message, kind: "node-down", reason });
       return;
     }
@@ -295,7 +322,14 @@ export class SystemCourier implements Courier {
     const nested = this.#writing;
     this.#writing = true;
     try {
-      writeOutboxRecord(writer.reset(this), target, sender, deadline, this.node, message);
+      writeOutboxRecord(
+        writer.reset(this),
+        target,
+        sender,
+        deadline,
+        this.node,
+        message,
+      );
       this.#post(outbox, writer, target, sender, message, notice);
       this.outboxWritten?.();
     } finally {
@@ -304,9 +338,21 @@ export class SystemCourier implements Courier {
   }
 
   /** Whether a shutdown refuses this send (it is then a dead letter). */
-  #refused(target: ActorRef<unknown>, sender: ActorRef<unknown> | null, message: unknown): boolean {
-    if (this.refusing === null || (sender !== null && sender.tag === 0)) return false;
-    this.deadLetter({ target, sender, message, kind: "shutdown", reason: this.refusing });
+  #refused(
+    target: ActorRef<unknown>,
+    sender: ActorRef<unknown> | null,
+    message: unknown,
+  ): boolean {
+    if (this.refusing === null || (sender !== null && sender.tag === 0)) {
+      return false;
+    }
+    this.deadLetter({
+      target,
+      sender,
+      message,
+      kind: "shutdown",
+      reason: this.refusing,
+    });
     return true;
   }
 
@@ -334,14 +380,27 @@ export class SystemCourier implements Courier {
     notice: boolean,
   ): void {
     const backlogs = this.#backlogs;
-    const backlog = backlogs.size === 0 ? undefined : backlogs.get(mailbox.offset);
+    const backlog = backlogs.size === 0
+      ? undefined
+      : backlogs.get(mailbox.offset);
     if (backlog !== undefined) {
       // Messages already wait for this mailbox: queue behind them, to keep the sender's order —
       // as far as the policy allows.
-      const action = this.#whenFull(mailbox, target, sender, notice, backlog.waited);
-      if (action === REFUSE) throw stillFullError(this.describe(target), mailbox, backlog);
+      const action = this.#whenFull(
+        mailbox,
+        target,
+        sender,
+        notice,
+        backlog.waited,
+      );
+      if (action === REFUSE) {
+        throw stillFullError(this.describe(target), mailbox, backlog);
+      }
       if (action === DROP) this.#dropFull(target, sender, message);
-      else backlogs.push(backlog, this.#waiting(mailbox, writer, target, sender, message));
+      else {backlogs.push(
+          backlog,
+          this.#waiting(mailbox, writer, target, sender, message),
+        );}
       return;
     }
     let action: FullAction;
@@ -349,7 +408,11 @@ export class SystemCourier implements Courier {
       if (this.transport.offer(mailbox, writer)) return;
       action = this.#whenFull(mailbox, target, sender, notice, -1);
       if (action === WAIT) {
-        this.transport.sendWaiting(mailbox, writer, this.#full.timeoutOf(mailbox));
+        this.transport.sendWaiting(
+          mailbox,
+          writer,
+          this.#full.timeoutOf(mailbox),
+        );
         return;
       }
     } catch (error) {
@@ -370,7 +433,11 @@ export class SystemCourier implements Courier {
     // the loop flushes the backlog after each turn (flushLocal). Any other drains as room comes.
     const flushed = this.#blocking && this.doorbell !== 0 &&
       mailbox.receiverDoorbell === this.doorbell;
-    backlogs.open(mailbox, flushed, this.#waiting(mailbox, writer, target, sender, message));
+    backlogs.open(
+      mailbox,
+      flushed,
+      this.#waiting(mailbox, writer, target, sender, message),
+    );
   }
 
   /** Asks the mailbox's policy what a send into it, full, does (see FullMailbox). */
@@ -388,7 +455,13 @@ export class SystemCourier implements Courier {
     const onlyHere = receiver === this.doorbell ||
       (receiver === 0 && this.directory.owner(target.slot) === this.threadId);
     const fromSystem = sender !== null && sender === this.systemSender;
-    return this.#full.whenFull(mailbox, onlyHere, notice, fromSystem, backlogWaited);
+    return this.#full.whenFull(
+      mailbox,
+      onlyHere,
+      notice,
+      fromSystem,
+      backlogWaited,
+    );
   }
 
   /** A message that waits for room from now on (#whenFull just set out its situation). */
@@ -409,7 +482,11 @@ export class SystemCourier implements Courier {
   }
 
   /** A message its policy dropped for lack of room. */
-  #dropFull(target: ActorRef<unknown>, sender: ActorRef<unknown> | null, message: unknown): void {
+  #dropFull(
+    target: ActorRef<unknown>,
+    sender: ActorRef<unknown> | null,
+    message: unknown,
+  ): void {
     const reason = droppedReason(this.describe(target));
     this.deadLetter({ target, sender, message, kind: "mailbox-full", reason });
   }
@@ -450,7 +527,11 @@ export class SystemCourier implements Courier {
    * (see Backlogs.drop).
    * @returns how many messages became dead letters.
    */
-  dropBacklog(mailbox: Mailbox, kind: DeadLetterKind, reason: string): Promise<number> {
+  dropBacklog(
+    mailbox: Mailbox,
+    kind: DeadLetterKind,
+    reason: string,
+  ): Promise<number> {
     return this.#backlogs.drop(mailbox, kind, reason);
   }
 
@@ -464,14 +545,20 @@ export class SystemCourier implements Courier {
     if (sender !== null && sender === this.systemSender) return;
     this.directory.countDeadLetter();
     this.probe.deadLettered(target, message, kind);
-    if (sender !== null && sender.tag !== 0 && !(message instanceof Undeliverable)) {
+    if (
+      sender !== null && sender.tag !== 0 && !(message instanceof Undeliverable)
+    ) {
       this.#tryPost(sender, new Undeliverable(target, kind, reason));
     }
     this.sink?.deadLetter({ target, sender, message, kind, reason });
   }
 
   /** A message for an actor the directory does not list as live: stopped, or a stale ref. */
-  #notRunning(target: ActorRef<unknown>, sender: ActorRef<unknown> | null, message: unknown): void {
+  #notRunning(
+    target: ActorRef<unknown>,
+    sender: ActorRef<unknown> | null,
+    message: unknown,
+  ): void {
     const slot = target.slot;
     const live = slot > 0 && slot < this.directory.capacity;
     if (live && this.directory.generation(slot) !== target.generation) {
@@ -537,5 +624,7 @@ function localReceiverFor(
   const local = mailbox.localReceiver;
   if (local === null || target.tag !== 0) return null;
   const self = local.self;
-  return self.slot === target.slot && self.generation === target.generation ? local : null;
+  return self.slot === target.slot && self.generation === target.generation
+    ? local
+    : null;
 }

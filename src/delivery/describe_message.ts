@@ -12,12 +12,15 @@ export function describeMessage(message: unknown): string {
   if (message === null) return "null";
   if (typeof message !== "object") {
     const text = typeof message === "string"
-      ? JSON.stringify(message.length > 40 ? message.slice(0, 40) + "…" : message)
+      ? JSON.stringify(
+        message.length > 40 ? message.slice(0, 40) + "…" : message,
+      )
       : String(message);
     return `${typeof message} ${text}`;
   }
   // The class's own name reads best in a report; its registered name may carry its module.
   const constructor = (message as { constructor?: unknown }).constructor;
-  return (typeof constructor === "function" && constructor.name) || messageName(constructor) ||
+  return (typeof constructor === "function" && constructor.name) ||
+    messageName(constructor) ||
     "object";
 }

@@ -75,17 +75,33 @@ export class Directory {
 
   private constructor(arena: Arena, offset: number) {
     this.offset = offset;
-    const capacity = Atomics.load(arena.int32(offset, HEADER_BYTES), WORD_CAPACITY);
+    const capacity = Atomics.load(
+      arena.int32(offset, HEADER_BYTES),
+      WORD_CAPACITY,
+    );
     this.capacity = capacity;
-    this.#words = arena.int32(offset, HEADER_BYTES + capacity * ENTRY_WORDS * 4);
-    this.#freeHead = new BigInt64Array(arena.buffer, offset + FREE_HEAD_BYTE, 1);
-    this.poolHeads = new BigInt64Array(arena.buffer, offset + POOL_HEADS_BYTE, 23);
+    this.#words = arena.int32(
+      offset,
+      HEADER_BYTES + capacity * ENTRY_WORDS * 4,
+    );
+    this.#freeHead = new BigInt64Array(
+      arena.buffer,
+      offset + FREE_HEAD_BYTE,
+      1,
+    );
+    this.poolHeads = new BigInt64Array(
+      arena.buffer,
+      offset + POOL_HEADS_BYTE,
+      23,
+    );
   }
 
   /** Makes the directory of a new system, with room for `capacity` live actors. */
   static create(arena: Arena, capacity: number): Directory {
     if (!Number.isInteger(capacity) || capacity < 2 || capacity > 1 << 24) {
-      throw new RangeError(`maxActors must be an integer from 2 to ${1 << 24}, got ${capacity}`);
+      throw new RangeError(
+        `maxActors must be an integer from 2 to ${1 << 24}, got ${capacity}`,
+      );
     }
     const offset = arena.allocate(HEADER_BYTES + capacity * ENTRY_WORDS * 4);
     const header = arena.int32(offset, HEADER_BYTES);
@@ -131,20 +147,28 @@ export class Directory {
   free(slot: number): void {
     const base = HEADER_BYTES / 4 + slot * ENTRY_WORDS;
     const words = this.#words;
-    if (Atomics.exchange(words, base + ENTRY_STATE, SlotState.Free) === SlotState.Free) return;
+    if (
+      Atomics.exchange(words, base + ENTRY_STATE, SlotState.Free) ===
+        SlotState.Free
+    ) return;
     Atomics.store(words, base + ENTRY_MAILBOX, 0);
     Atomics.sub(words, WORD_LIVE, 1);
     for (;;) {
       const head = Atomics.load(this.#freeHead, 0);
       Atomics.store(words, base + ENTRY_OWNER, Number(head & 0xffff_ffffn));
       const next = (head & ~0xffff_ffffn) | BigInt(slot);
-      if (Atomics.compareExchange(this.#freeHead, 0, head, next) === head) return;
+      if (Atomics.compareExchange(this.#freeHead, 0, head, next) === head) {
+        return;
+      }
     }
   }
 
   /** The current generation of `slot`. */
   generation(slot: number): number {
-    return Atomics.load(this.#words, HEADER_BYTES / 4 + slot * ENTRY_WORDS + ENTRY_GENERATION);
+    return Atomics.load(
+      this.#words,
+      HEADER_BYTES / 4 + slot * ENTRY_WORDS + ENTRY_GENERATION,
+    );
   }
 
   /** The state of `slot`. */
@@ -157,7 +181,11 @@ export class Directory {
 
   /** Moves `slot` to `state`. */
   setState(slot: number, state: SlotState): void {
-    Atomics.store(this.#words, HEADER_BYTES / 4 + slot * ENTRY_WORDS + ENTRY_STATE, state);
+    Atomics.store(
+      this.#words,
+      HEADER_BYTES / 4 + slot * ENTRY_WORDS + ENTRY_STATE,
+      state,
+    );
   }
 
   /**
@@ -171,17 +199,27 @@ export class Directory {
 
   /** The mailbox header offset of `slot`'s actor, or 0. */
   mailbox(slot: number): number {
-    return Atomics.load(this.#words, HEADER_BYTES / 4 + slot * ENTRY_WORDS + ENTRY_MAILBOX);
+    return Atomics.load(
+      this.#words,
+      HEADER_BYTES / 4 + slot * ENTRY_WORDS + ENTRY_MAILBOX,
+    );
   }
 
   /** The thread id that hosts `slot`'s actor. */
   owner(slot: number): number {
-    return Atomics.load(this.#words, HEADER_BYTES / 4 + slot * ENTRY_WORDS + ENTRY_OWNER);
+    return Atomics.load(
+      this.#words,
+      HEADER_BYTES / 4 + slot * ENTRY_WORDS + ENTRY_OWNER,
+    );
   }
 
   /** Records the thread that hosts `slot`'s actor. */
   setOwner(slot: number, owner: number): void {
-    Atomics.store(this.#words, HEADER_BYTES / 4 + slot * ENTRY_WORDS + ENTRY_OWNER, owner);
+    Atomics.store(
+      this.#words,
+      HEADER_BYTES / 4 + slot * ENTRY_WORDS + ENTRY_OWNER,
+      owner,
+    );
   }
 
   /**
@@ -227,7 +265,9 @@ export class Directory {
     if (slot >= this.capacity) {
       Atomics.sub(this.#words, WORD_NEXT_SLOT, 1);
       throw new ArenaFullError(
-        `the actor system is full: ${this.capacity - 1} actors alive at once is its maxActors; ` +
+        `the actor system is full: ${
+          this.capacity - 1
+        } actors alive at once is its maxActors; ` +
           `stop actors you no longer need, or create the system with a larger maxActors`,
       );
     }
@@ -242,9 +282,19 @@ export class Directory {
       const head = Atomics.load(this.#freeHead, 0);
       const slot = Number(head & 0xffff_ffffn);
       if (slot === 0) return 0;
-      const next = Atomics.load(this.#words, HEADER_BYTES / 4 + slot * ENTRY_WORDS + ENTRY_OWNER);
+      const next = Atomics.load(
+        this.#words,
+        HEADER_BYTES / 4 + slot * ENTRY_WORDS + ENTRY_OWNER,
+      );
       const tag = ((head >> 32n) + 1n) & 0xffff_ffffn;
-      if (Atomics.compareExchange(this.#freeHead, 0, head, (tag << 32n) | BigInt(next)) === head) {
+      if (
+        Atomics.compareExchange(
+          this.#freeHead,
+          0,
+          head,
+          (tag << 32n) | BigInt(next),
+        ) === head
+      ) {
         return slot;
       }
     }

@@ -21,7 +21,12 @@
  * @module
  */
 
-import { checkVersion, CODEC_VERSION, type Reader, type Writer } from "../codec/mod.ts";
+import {
+  checkVersion,
+  CODEC_VERSION,
+  type Reader,
+  type Writer,
+} from "../codec/mod.ts";
 import { ActorRef, type Courier } from "../actor/mod.ts";
 
 const HAS_SENDER = 1;
@@ -58,7 +63,9 @@ export function writeEnvelope(
   let senderNode = 0;
   if (sender !== null) {
     senderNode = sender.node !== 0 ? sender.node : here;
-    flags |= sender.tag === 0 && senderNode === 0 ? HAS_SENDER : HAS_SENDER | HAS_SENDER_TAG;
+    flags |= sender.tag === 0 && senderNode === 0
+      ? HAS_SENDER
+      : HAS_SENDER | HAS_SENDER_TAG;
   }
   if (target.tag !== 0) flags |= HAS_TARGET_TAG;
   if (deadline > 0) flags |= HAS_DEADLINE;
@@ -119,12 +126,19 @@ export class Envelope {
       }
       const last = cache.lastSender;
       if (
-        last !== null && last.slot === slot && last.generation === generation && last.tag === tag &&
+        last !== null && last.slot === slot && last.generation === generation &&
+        last.tag === tag &&
         last.node === node && last.courier === courier
       ) {
         this.sender = last;
       } else {
-        this.sender = cache.lastSender = new ActorRef(slot, generation, tag, courier, node);
+        this.sender = cache.lastSender = new ActorRef(
+          slot,
+          generation,
+          tag,
+          courier,
+          node,
+        );
       }
     } else {
       this.sender = null;

@@ -51,7 +51,12 @@ export class Inbox {
   }
 
   /** Decodes the record in `bytes[start, end)` (see {@link read}). */
-  decode(bytes: Uint8Array, start: number, end: number, senders: SenderCache): boolean {
+  decode(
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    senders: SenderCache,
+  ): boolean {
     const envelope = this.envelope;
     envelope.sender = null;
     envelope.targetTag = 0;
@@ -116,7 +121,8 @@ export class Inbox {
   /** Whether the record read last is addressed to the actor in `slot` of `generation`. */
   isFor(slot: number, generation: number): boolean {
     const envelope = this.envelope;
-    return envelope.targetSlot === slot && envelope.targetGeneration === generation;
+    return envelope.targetSlot === slot &&
+      envelope.targetGeneration === generation;
   }
 
   /**
@@ -131,18 +137,25 @@ export class Inbox {
       return false;
     }
     if (!this.isFor(self.slot, self.generation)) {
-      const stale = new ActorRef(envelope.targetSlot, envelope.targetGeneration, 0, this.#courier);
+      const stale = new ActorRef(
+        envelope.targetSlot,
+        envelope.targetGeneration,
+        0,
+        this.#courier,
+      );
       this.#courier.deadLetter({
         target: stale,
         sender: envelope.sender,
         message: this.message,
         kind: "stale",
-        reason: "it was sent through a ref to an actor that has stopped (its slot has a new actor)",
+        reason:
+          "it was sent through a ref to an actor that has stopped (its slot has a new actor)",
       });
       return false;
     }
     const deadline = envelope.deadline;
-    return deadline === 0 || !this.expired(self, name, this.message, envelope.sender, deadline);
+    return deadline === 0 ||
+      !this.expired(self, name, this.message, envelope.sender, deadline);
   }
 
   /** Makes a dead letter for `target` of the record read last, which could not be decoded. */
@@ -175,7 +188,9 @@ export class Inbox {
       sender,
       message,
       kind: "deadline",
-      reason: `its deadline passed ${Math.round(late)} ms before ${name} could handle it`,
+      reason: `its deadline passed ${
+        Math.round(late)
+      } ms before ${name} could handle it`,
     });
     return true;
   }

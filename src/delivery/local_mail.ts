@@ -37,7 +37,11 @@ export interface LocalReceiver {
   /** The actor, to check a send is for it and not for an earlier actor of the same mailbox. */
   readonly self: ActorRef<unknown>;
   /** Queues `message` (already a private copy) and gets the actor served. */
-  postLocal(message: unknown, sender: ActorRef<unknown> | null, deadline: number): void;
+  postLocal(
+    message: unknown,
+    sender: ActorRef<unknown> | null,
+    deadline: number,
+  ): void;
 }
 
 /** Slots per message: message, sender, deadline, stamp. */
@@ -85,7 +89,9 @@ export class LocalMail {
 
   /** The ring's write position when the oldest waiting message was queued (0: none waits). */
   get headStamp(): number {
-    return this.#length === 0 ? 0 : this.#slots[STRIDE * this.#head + 3] as number;
+    return this.#length === 0
+      ? 0
+      : this.#slots[STRIDE * this.#head + 3] as number;
   }
 
   push(
@@ -182,7 +188,10 @@ export function localMailOf(cell: ActorCell): LocalMail {
   if (existing !== null) return existing;
   const box = cell.mailbox;
   cell.ringMark = box.writePosition();
-  return cell.local = new LocalMail(box.heldWords, box.heldIndex(LOCAL_MAIL_HELD));
+  return cell.local = new LocalMail(
+    box.heldWords,
+    box.heldIndex(LOCAL_MAIL_HELD),
+  );
 }
 
 /**
@@ -208,7 +217,8 @@ export function stampFor(cell: ActorCell): number {
  */
 export function ringGoesFirst(cell: ActorCell, local: LocalMail): boolean {
   const box = cell.mailbox;
-  const first = box.read() >= 0 && ((local.headStamp - box.readPosition) | 0) > 0;
+  const first = box.read() >= 0 &&
+    ((local.headStamp - box.readPosition) | 0) > 0;
   cell.ringMark = box.writePosition();
   return first;
 }
@@ -218,10 +228,19 @@ export function ringGoesFirst(cell: ActorCell, local: LocalMail): boolean {
  * with the read position: no ring record may go first (see ringGoesFirst), as Akka's unstashAll
  * prepends them to the mailbox. No deadline: a stashed message was handled in time once.
  */
-export function unstashInto(cell: ActorCell, local: LocalMail, entries: readonly unknown[]): void {
+export function unstashInto(
+  cell: ActorCell,
+  local: LocalMail,
+  entries: readonly unknown[],
+): void {
   const stamp = cell.mailbox.readPosition;
   for (let i = entries.length - 2; i >= 0; i -= 2) {
-    local.unshift(entries[i], entries[i + 1] as ActorRef<unknown> | null, 0, stamp);
+    local.unshift(
+      entries[i],
+      entries[i + 1] as ActorRef<unknown> | null,
+      0,
+      stamp,
+    );
   }
   local.setStashed(0);
 }

@@ -39,7 +39,11 @@ export interface ReceiveLoopOptions {
  */
 export interface ReplyDesk {
   /** A record with reply tag `tag` (a reply, or news that its request was undeliverable). */
-  replied(tag: number, message: unknown, sender: ActorRef<unknown> | null): void;
+  replied(
+    tag: number,
+    message: unknown,
+    sender: ActorRef<unknown> | null,
+  ): void;
   /** A record with reply tag `tag` could not be decoded. */
   undecodable(tag: number, error: unknown): void;
 }

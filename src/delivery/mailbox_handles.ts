@@ -10,7 +10,12 @@
  * @module
  */
 
-import { type Arena, type Doorbell, Mailbox, type MailboxOptions } from "../ring/mod.ts";
+import {
+  type Arena,
+  type Doorbell,
+  Mailbox,
+  type MailboxOptions,
+} from "../ring/mod.ts";
 import type { LocalReceiver } from "./local_mail.ts";
 
 /** This thread's handle on one mailbox: the ring's, plus what delivery keeps per mailbox. */
@@ -37,7 +42,10 @@ export function localReceiverOf(mailbox: Mailbox): LocalReceiver | null {
 }
 
 /** Sets who takes this thread's sends to `mailbox` without the ring (null: nobody). */
-export function setLocalReceiver(mailbox: Mailbox, receiver: LocalReceiver | null): void {
+export function setLocalReceiver(
+  mailbox: Mailbox,
+  receiver: LocalReceiver | null,
+): void {
   (mailbox as MailboxHandle).localReceiver = receiver;
 }
 
@@ -77,7 +85,9 @@ export class MailboxHandles {
    */
   setOwnDoorbell(doorbell: Doorbell | null): void {
     this.#ownDoorbell = doorbell;
-    for (const mailbox of this.#byOffset.values()) mailbox.ownDoorbell = doorbell;
+    for (const mailbox of this.#byOffset.values()) {
+      mailbox.ownDoorbell = doorbell;
+    }
   }
 
   #adopt(offset: number): MailboxHandle {

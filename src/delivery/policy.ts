@@ -25,7 +25,11 @@ export const DROP = 2;
 /** Refuse the send: `send` throws MailboxFullError (the backlog stayed full too long). */
 export const REFUSE = 3;
 /** What a send into a full mailbox does. */
-export type FullAction = typeof WAIT | typeof QUEUE | typeof DROP | typeof REFUSE;
+export type FullAction =
+  | typeof WAIT
+  | typeof QUEUE
+  | typeof DROP
+  | typeof REFUSE;
 
 /** The situation of a send that found its mailbox full (one reused object per courier). */
 export interface FullSend {
@@ -67,7 +71,10 @@ export const waitForRoom: DeliveryPolicy = {
   name: "wait",
   whenFull(send: FullSend): FullAction {
     if (send.backlogWaited >= 0) {
-      return send.blocking && !send.notice && send.backlogWaited >= send.timeoutMs ? REFUSE : QUEUE;
+      return send.blocking && !send.notice &&
+          send.backlogWaited >= send.timeoutMs
+        ? REFUSE
+        : QUEUE;
     }
     return send.blocking && !send.onlyHere ? WAIT : QUEUE;
   },
@@ -95,7 +102,10 @@ export const dropWhenFull: DeliveryPolicy = {
 };
 
 /** Every policy, by the index kept in {@link POLICY_WORD}: add a new one at the end. */
-export const DELIVERY_POLICIES: readonly DeliveryPolicy[] = [waitForRoom, dropWhenFull];
+export const DELIVERY_POLICIES: readonly DeliveryPolicy[] = [
+  waitForRoom,
+  dropWhenFull,
+];
 
 /** The names users may choose a policy by. */
 export type WhenFull = "wait" | "drop";
@@ -114,8 +124,12 @@ export function policyIndex(name: string | undefined): number {
   if (name === undefined) return 0;
   const index = DELIVERY_POLICIES.findIndex((policy) => policy.name === name);
   if (index < 0) {
-    const names = DELIVERY_POLICIES.map((policy) => `"${policy.name}"`).join(" or ");
-    throw new RangeError(`whenFull must be ${names}, got ${JSON.stringify(name)}`);
+    const names = DELIVERY_POLICIES.map((policy) => `"${policy.name}"`).join(
+      " or ",
+    );
+    throw new RangeError(
+      `whenFull must be ${names}, got ${JSON.stringify(name)}`,
+    );
   }
   return index;
 }

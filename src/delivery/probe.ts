@@ -16,11 +16,19 @@ import type { ActorRef, DeadLetterKind } from "../actor/mod.ts";
 /** An observer of one thread's deliveries. */
 export interface Probe {
   /** `sender` sent `message` to `target` (accepted for delivery, not yet handled). */
-  sent(target: ActorRef<unknown>, message: unknown, sender: ActorRef<unknown> | null): void;
+  sent(
+    target: ActorRef<unknown>,
+    message: unknown,
+    sender: ActorRef<unknown> | null,
+  ): void;
   /** The actor `self` took `message` (its handler ran, or began if it is async). */
   handled(self: ActorRef<unknown>, message: unknown): void;
   /** A message for `target` will never be handled, for the reason `kind`. */
-  deadLettered(target: ActorRef<unknown>, message: unknown, kind: DeadLetterKind): void;
+  deadLettered(
+    target: ActorRef<unknown>,
+    message: unknown,
+    kind: DeadLetterKind,
+  ): void;
   /** The actor `self`, named `name`, is served by this thread from now on. */
   started(self: ActorRef<unknown>, name: string): void;
   /** The actor `self`, named `name`, has ended and its mailbox is drained. */

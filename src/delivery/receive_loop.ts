@@ -19,7 +19,13 @@
  */
 
 import { Fifo } from "../util/fifo.ts";
-import { CLOSED_AND_DRAINED, type Doorbell, EMPTY, type Mailbox, SpinPolicy } from "../ring/mod.ts";
+import {
+  CLOSED_AND_DRAINED,
+  type Doorbell,
+  EMPTY,
+  type Mailbox,
+  SpinPolicy,
+} from "../ring/mod.ts";
 import {
   ActorCell,
   type ActorRef,
@@ -36,9 +42,19 @@ import { AbandonedFlags } from "./abandoned_flags.ts";
 import { CellReader } from "./cell_reader.ts";
 import { Lingering } from "./lingering.ts";
 import type { SystemCourier } from "./courier.ts";
-import { localMailOf, localOf, ringGoesFirst, stampFor, unstashInto } from "./local_mail.ts";
+import {
+  localMailOf,
+  localOf,
+  ringGoesFirst,
+  stampFor,
+  unstashInto,
+} from "./local_mail.ts";
 import { localReceiverOf, setLocalReceiver } from "./mailbox_handles.ts";
-import { nextTask, type ReceiveLoopOptions, type ReplyDesk } from "./loop_options.ts";
+import {
+  nextTask,
+  type ReceiveLoopOptions,
+  type ReplyDesk,
+} from "./loop_options.ts";
 import type { Probe } from "./probe.ts";
 
 /** The most messages of a cell of quick ones handled between two reads of the clock. */
@@ -64,7 +80,8 @@ export class ReceiveLoop implements CellLoop {
   readonly #batch: number;
   readonly #sliceMs: number;
   readonly #hasWork = (): boolean =>
-    this.#runQueue.length > 0 || this.doorbell.hasReady() || this.#lingering.haveWork();
+    this.#runQueue.length > 0 || this.doorbell.hasReady() ||
+    this.#lingering.haveWork();
   /** The cells this loop drained last, kept SCHEDULED while it spins (see Lingering). */
   readonly #lingering: Lingering;
   #closed = false;
@@ -111,7 +128,9 @@ export class ReceiveLoop implements CellLoop {
     this.#batch = options.batch ?? 64;
     this.#sliceMs = options.sliceMs ?? 5;
     if (!(Number.isInteger(this.#batch) && this.#batch > 0)) {
-      throw new RangeError(`batch must be a positive integer, got ${options.batch}`);
+      throw new RangeError(
+        `batch must be a positive integer, got ${options.batch}`,
+      );
     }
     this.timers = new LoopTimers(
       courier,
@@ -176,7 +195,10 @@ export class ReceiveLoop implements CellLoop {
   add(cell: ActorCell): void {
     this.#cells.set(cell.mailbox.offset, cell);
     this.#probe.started(cell.self, cell.name);
-    cell.mailbox.bindReceiver(this.doorbell, { scheduled: true, spin: this.#spin });
+    cell.mailbox.bindReceiver(this.doorbell, {
+      scheduled: true,
+      spin: this.#spin,
+    });
   }
 
   /**
@@ -255,8 +277,11 @@ export class ReceiveLoop implements CellLoop {
       // other cells wait their turn, the rings are looked at every fourth step only.
       const lingering = this.#lingering;
       lingering.queueWithLocal();
-      if ((steps & 3) === 0 || this.#runQueue.length === 0) lingering.queueWithRecords();
-      const cell = this.#runQueue.shift() ?? this.#cells.get(this.doorbell.nextReady());
+      if ((steps & 3) === 0 || this.#runQueue.length === 0) {
+        lingering.queueWithRecords();
+      }
+      const cell = this.#runQueue.shift() ??
+        this.#cells.get(this.doorbell.nextReady());
       if (cell !== undefined) {
         // While messages of this thread wait for room, turns are timed: a send times out only
         // on time its receiver had to drain (see the courier).
@@ -264,11 +289,15 @@ export class ReceiveLoop implements CellLoop {
         const spent = this.#serveCell(cell);
         if (this.#givenUp) return true; // abandoned: touch nothing more
         // Room this turn made in a mailbox of this thread goes to the messages waiting for it.
-        if (this.#courier.hasLocalBacklog) this.#courier.flushLocal(cell.mailbox);
+        if (this.#courier.hasLocalBacklog) {
+          this.#courier.flushLocal(cell.mailbox);
+        }
         if (this.#replied) return true; // the handlers awaiting replies go on first
         // Every turn counts towards the next clock read (its first message, or its look at an
         // empty mailbox); the turn counted its other messages itself.
-        if (spent || (--this.#untilClock <= 0 && this.#readClock(cell))) return true;
+        if (spent || (--this.#untilClock <= 0 && this.#readClock(cell))) {
+          return true;
+        }
       } else if (this.#spin.spin(this.#hasWork) || this.#lingering.letGo()) {
         // Spins that found work are continuous work too: every slice of it ends in a yield.
         if (--this.#untilClock <= 0 && this.#readClock(null)) return true;
@@ -341,23 +370,32 @@ export class ReceiveLoop implements CellLoop {
       // The message before (handled, dead-lettered or dropped) counts towards the next read;
       // the turn's first one is counted with the turn (see #runSlice).
       if (handled > 1 && --this.#untilClock <= 0 && this.#readClock(cell)) {
-        if (cell.state !== CellState.Busy && cell.state !== CellState.Starting) {
+        if (
+          cell.state !== CellState.Busy && cell.state !== CellState.Starting
+        ) {
           this.#runQueue.push(cell);
         }
         return true;
       }
-      if (cell.state === CellState.Busy || cell.state === CellState.Starting) return false;
+      if (cell.state === CellState.Busy || cell.state === CellState.Starting) {
+        return false;
+      }
       let message: unknown;
       let sender: ActorRef<unknown> | null;
       const local = localOf(cell);
       const hasLocal = local !== null && local.length > 0;
       // Every eighth local message, a ring record may go first (see LocalMail on fairness).
-      if (hasLocal && ((++cell.localRun & 7) !== 0 || !ringGoesFirst(cell, local))) {
+      if (
+        hasLocal && ((++cell.localRun & 7) !== 0 || !ringGoesFirst(cell, local))
+      ) {
         // Local mail first (see LocalMail for why that keeps every order that matters).
         message = local.shift();
         sender = local.sender;
         servedLocal = true;
-        if (local.deadline > 0 && this.#reader.expired(cell, message, sender, local.deadline)) {
+        if (
+          local.deadline > 0 &&
+          this.#reader.expired(cell, message, sender, local.deadline)
+        ) {
           continue;
         }
       } else {
@@ -385,7 +423,9 @@ export class ReceiveLoop implements CellLoop {
           return false;
         }
         // The ring's reader carries the mark along: it never falls behind (see postLocal).
-        if (cell.local !== null && ((box.readPosition - cell.ringMark) | 0) > 0) {
+        if (
+          cell.local !== null && ((box.readPosition - cell.ringMark) | 0) > 0
+        ) {
           cell.ringMark = box.readPosition;
         }
         const reader = this.#reader;
@@ -401,7 +441,8 @@ export class ReceiveLoop implements CellLoop {
         }
       }
       if (
-        (cell.state === CellState.Stopping || cell.state === CellState.Stopped) &&
+        (cell.state === CellState.Stopping ||
+          cell.state === CellState.Stopped) &&
         !(message instanceof Stop)
       ) {
         // A Stop that was already queued is still answered: the actor is stopping, as asked.
@@ -436,7 +477,9 @@ export class ReceiveLoop implements CellLoop {
    * actor is stopping, or messages from this thread still wait for room in its ring.
    */
   #openLocal(cell: ActorCell): void {
-    if (cell.state === CellState.Stopping || cell.state === CellState.Stopped) return;
+    if (cell.state === CellState.Stopping || cell.state === CellState.Stopped) {
+      return;
+    }
     const box = cell.mailbox;
     // EMPTY also means "a record is reserved and not yet published" (by another thread): this
     // thread's records may wait behind it. Only a ring with nothing reserved is empty.
@@ -447,7 +490,11 @@ export class ReceiveLoop implements CellLoop {
 
   /** Moves the cells in the doorbell's ready queue to the back of the run queue. */
   #pullReady(): void {
-    for (let offset = this.doorbell.nextReady(); offset !== 0; offset = this.doorbell.nextReady()) {
+    for (
+      let offset = this.doorbell.nextReady();
+      offset !== 0;
+      offset = this.doorbell.nextReady()
+    ) {
       const cell = this.#cells.get(offset);
       if (cell !== undefined) this.#runQueue.push(cell);
     }
@@ -508,9 +555,18 @@ export class ReceiveLoop implements CellLoop {
   ): number {
     setLocalReceiver(mailbox, null);
     const cell = this.#cells.get(mailbox.offset);
-    const local = cell !== undefined && cell.self.equals(target) ? localOf(cell) : null;
+    const local = cell !== undefined && cell.self.equals(target)
+      ? localOf(cell)
+      : null;
     if (!mailbox.bound) mailbox.bindReceiver(this.doorbell);
-    return this.#reader.drainDeadLetters(mailbox, local, target, kind, reason, ignore);
+    return this.#reader.drainDeadLetters(
+      mailbox,
+      local,
+      target,
+      kind,
+      reason,
+      ignore,
+    );
   }
 
   receiveFor(cell: ActorCell, timeoutMs: number): Received | null {

@@ -95,10 +95,15 @@ export class ClusterLink {
     this.#nc = nc;
     this.#host = host;
     this.#inbox = new Inbox(host.courier);
-    this.peers = new Peers(timing, (node, timeoutMs) => this.#ping(node, timeoutMs));
+    this.peers = new Peers(
+      timing,
+      (node, timeoutMs) => this.#ping(node, timeoutMs),
+    );
     // Records kept for a node waiting for its credit die with it, as dead letters.
     this.peers.onDown((node, reason) => {
-      for (const record of this.#credits.drop(node)) this.#deadLetter(node, record, reason);
+      for (const record of this.#credits.drop(node)) {
+        this.#deadLetter(node, record, reason);
+      }
     });
     this.#grants = new Grants(
       (node, count) => this.#grant(node, count),
@@ -106,11 +111,21 @@ export class ClusterLink {
     );
     const here = `${host.prefix}.${host.node}`;
     this.#subscriptions.push(
-      nc.subscribe(here, { callback: onMessage((msg) => this.#takeBatch(msg.data)) }),
-      nc.subscribe(`${here}.ping`, { callback: onMessage((msg) => msg.respond()) }),
-      nc.subscribe(`${here}.ctl`, { callback: onMessage((msg) => this.#controlled(msg.data)) }),
-      nc.subscribe(`${here}.spawn`, { callback: onMessage((msg) => this.#spawnHere(msg)) }),
-      nc.subscribe(`${here}.credit`, { callback: onMessage((msg) => this.#credited(msg.data)) }),
+      nc.subscribe(here, {
+        callback: onMessage((msg) => this.#takeBatch(msg.data)),
+      }),
+      nc.subscribe(`${here}.ping`, {
+        callback: onMessage((msg) => msg.respond()),
+      }),
+      nc.subscribe(`${here}.ctl`, {
+        callback: onMessage((msg) => this.#controlled(msg.data)),
+      }),
+      nc.subscribe(`${here}.spawn`, {
+        callback: onMessage((msg) => this.#spawnHere(msg)),
+      }),
+      nc.subscribe(`${here}.credit`, {
+        callback: onMessage((msg) => this.#credited(msg.data)),
+      }),
     );
   }
 
@@ -133,7 +148,8 @@ export class ClusterLink {
    * subscriptions (see names.ts).
    */
   async start(): Promise<void> {
-    const ping = (node: number) => this.#ping(node, this.peers.timing.downAfterMs);
+    const ping = (node: number) =>
+      this.#ping(node, this.peers.timing.downAfterMs);
     this.names = await openKvNames(this.#nc, this.#host, ping) ??
       new SubjectNames(this.#nc, this.#host);
     await this.#nc.flush();
@@ -148,14 +164,21 @@ export class ClusterLink {
    */
   control(node: number, message: unknown): void {
     this.peers.watch(node);
-    this.#nc.publish(`${this.#host.prefix}.${node}.ctl`, encode(message, this.#host.courier));
+    this.#nc.publish(
+      `${this.#host.prefix}.${node}.ctl`,
+      encode(message, this.#host.courier),
+    );
   }
 
   /**
    * Asks node `node` to start an actor (`request`, a RemoteSpawn): resolves to its answer.
    * @throws {ActorDeadError} when nobody answers for the node.
    */
-  async spawnThere(node: number, request: unknown, timeoutMs: number): Promise<unknown> {
+  async spawnThere(
+    node: number,
+    request: unknown,
+    timeoutMs: number,
+  ): Promise<unknown> {
     const courier = this.#host.courier;
     try {
       const reply = await this.#nc.request(
@@ -195,7 +218,10 @@ export class ClusterLink {
     try {
       message = decode(data, this.#host.courier);
     } catch (error) {
-      console.error("ringmail: a control message from another node was refused:", error);
+      console.error(
+        "ringmail: a control message from another node was refused:",
+        error,
+      );
       return;
     }
     this.#host.courier.deliver(this.#host.guardian, message, null);
@@ -232,7 +258,9 @@ export class ClusterLink {
       }
       const length = outbox.read();
       if (length === CLOSED_AND_DRAINED) return;
-      if (length === EMPTY) await outbox.waitForRecordAsync({ signal: this.#idle.signal });
+      if (length === EMPTY) {
+        await outbox.waitForRecordAsync({ signal: this.#idle.signal });
+      }
     }
   }
 
@@ -255,13 +283,20 @@ export class ClusterLink {
     const node = outboxNode(bytes, start);
     const down = this.peers.downReason(node);
     if (down !== undefined) {
-      this.#deadLetter(node, bytes.subarray(start + OUTBOX_HEAD_BYTES, start + length), down);
+      this.#deadLetter(
+        node,
+        bytes.subarray(start + OUTBOX_HEAD_BYTES, start + length),
+        down,
+      );
       outbox.release();
       return;
     }
     if (!this.#credits.take(node)) {
       this.peers.watch(node);
-      this.#credits.keep(node, bytes.slice(start + OUTBOX_HEAD_BYTES, start + length));
+      this.#credits.keep(
+        node,
+        bytes.slice(start + OUTBOX_HEAD_BYTES, start + length),
+      );
       outbox.release();
       return;
     }
@@ -322,10 +357,14 @@ export class ClusterLink {
     } catch (error) {
       // Refused by the client (closed, or too large): each of its records is a dead letter,
       // and the link goes on with the next.
-      const reason = `the NATS connection refused to send it: ${messageOf(error)}`;
+      const reason = `the NATS connection refused to send it: ${
+        messageOf(error)
+      }`;
       let pieces = false;
       readBatch(bytes).forEach((record, more) => {
-        if (!pieces && !more) this.#deadLetter(node, record, reason, "lost-in-transit");
+        if (!pieces && !more) {
+          this.#deadLetter(node, record, reason, "lost-in-transit");
+        }
         pieces = more;
       });
     }
@@ -377,7 +416,9 @@ export class ClusterLink {
     pieces.push(entry.slice());
     if (more) return null;
     this.#pieces.delete(from);
-    const record = new Uint8Array(pieces.reduce((sum, piece) => sum + piece.length, 0));
+    const record = new Uint8Array(
+      pieces.reduce((sum, piece) => sum + piece.length, 0),
+    );
     let at = 0;
     for (const piece of pieces) {
       record.set(piece, at);
@@ -400,15 +441,19 @@ export class ClusterLink {
         courier,
       );
     } catch (error) {
-      console.error("ringmail: a record from another node could not be read:", error);
+      console.error(
+        "ringmail: a record from another node could not be read:",
+        error,
+      );
       return;
     }
     const sender = envelope.sender;
     // Decoded only when it will be a dead letter at once, for the report.
     const live = directory.liveMailbox(target.slot, target.generation) !== 0;
-    const message = live || !inbox.decode(record, 0, record.length, this.#senders)
-      ? undefined
-      : inbox.message;
+    const message =
+      live || !inbox.decode(record, 0, record.length, this.#senders)
+        ? undefined
+        : inbox.message;
     inbox.message = undefined;
     courier.deliverEncoded(target, record, sender, message);
   }

@@ -53,22 +53,31 @@ export interface Names {
 /** A name as a subject token or KV key: its UTF-8 bytes in hex. */
 function hexOf(name: string): string {
   if (typeof name !== "string" || name.length === 0) {
-    throw new TypeError(`an actor's name in the cluster is a non-empty string, got ${name}`);
+    throw new TypeError(
+      `an actor's name in the cluster is a non-empty string, got ${name}`,
+    );
   }
-  return Array.from(new TextEncoder().encode(name), (b) => b.toString(16).padStart(2, "0"))
+  return Array.from(
+    new TextEncoder().encode(name),
+    (b) => b.toString(16).padStart(2, "0"),
+  )
     .join("");
 }
 
 function taken(name: string): NameTakenError {
   return new NameTakenError(
-    `the name ${JSON.stringify(name)} is taken in this cluster already: unregister it first, ` +
+    `the name ${
+      JSON.stringify(name)
+    } is taken in this cluster already: unregister it first, ` +
       `or choose another`,
   );
 }
 
 function notFound(name: string, cause?: unknown): NameNotFoundError {
   return new NameNotFoundError(
-    `no actor is named ${JSON.stringify(name)} in this cluster: register it first ` +
+    `no actor is named ${
+      JSON.stringify(name)
+    } in this cluster: register it first ` +
       `(system.register(name, ref)) on the node it lives on`,
     { cause },
   );
@@ -88,7 +97,9 @@ export async function openKvNames(
     const bucket = `${host.prefix.replaceAll(".", "_")}_names`;
     kv = await new Kvm(nc).create(bucket, { history: 1 });
   } catch (error) {
-    if ((error as Error)?.name === "JetStreamNotEnabled" || isNoResponders(error)) return null;
+    if (
+      (error as Error)?.name === "JetStreamNotEnabled" || isNoResponders(error)
+    ) return null;
     throw error;
   }
   return new KvNames(kv, host, ping);
@@ -121,8 +132,12 @@ class KvNames implements Names {
           throw withCause(taken(name), again);
         }
       } else {
-        const holder = decode(entry.value, this.host.courier) as ActorRef<unknown>;
-        if (holder.node === 0 || (await this.ping(holder.node)) === "answered") {
+        const holder = decode(entry.value, this.host.courier) as ActorRef<
+          unknown
+        >;
+        if (
+          holder.node === 0 || (await this.ping(holder.node)) === "answered"
+        ) {
           throw withCause(taken(name), error);
         }
         try {
@@ -171,7 +186,9 @@ export class SubjectNames implements Names {
     const bytes = encode(ref, this.host.courier);
     this.#held.set(
       name,
-      this.nc.subscribe(subject, { callback: onMessage((msg) => msg.respond(bytes)) }),
+      this.nc.subscribe(subject, {
+        callback: onMessage((msg) => msg.respond(bytes)),
+      }),
     );
     // Registered once the server knows: a lookup from any node finds it from now on.
     await this.nc.flush();
@@ -185,7 +202,9 @@ export class SubjectNames implements Names {
 
   async lookup(name: string, timeoutMs: number): Promise<ActorRef<unknown>> {
     try {
-      const reply = await this.nc.request(this.#subject(name), undefined, { timeout: timeoutMs });
+      const reply = await this.nc.request(this.#subject(name), undefined, {
+        timeout: timeoutMs,
+      });
       return decode(reply.data, this.host.courier) as ActorRef<unknown>;
     } catch (error) {
       if (isNoResponders(error)) throw notFound(name, error);

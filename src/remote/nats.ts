@@ -8,7 +8,11 @@
 
 import { connect } from "@nats-io/transport-node";
 import type { Msg } from "@nats-io/transport-node";
-export type { Msg, NatsConnection, Subscription } from "@nats-io/transport-node";
+export type {
+  Msg,
+  NatsConnection,
+  Subscription,
+} from "@nats-io/transport-node";
 export { type KV, Kvm } from "@nats-io/kv";
 
 /** Connects to the NATS servers at `servers` (e.g. "nats://127.0.0.1:4222"). */
@@ -16,14 +20,22 @@ export function connectNats(
   servers: string | string[],
   name: string,
 ): ReturnType<typeof connect> {
-  return connect({ servers, name, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+  return connect({
+    servers,
+    name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+  });
 }
 
 /** A subscription's callback: `each` for each message; a subscription's error is reported. */
-export function onMessage(each: (msg: Msg) => unknown): (error: Error | null, msg: Msg) => void {
+export function onMessage(
+  each: (msg: Msg) => unknown,
+): (error: Error | null, msg: Msg) => void {
   return (error, msg) => {
-    if (error !== null) console.error("ringmail: a cluster subscription failed:", error);
-    else each(msg);
+    if (error !== null) {
+      console.error("ringmail: a cluster subscription failed:", error);
+    } else each(msg);
   };
 }
 

@@ -84,7 +84,10 @@ export class Peers {
 
   async #ping(node: number, peer: Peer): Promise<void> {
     const { pingIntervalMs, downAfterMs } = this.timing;
-    const result = await this.ping(node, Math.min(downAfterMs, Math.max(pingIntervalMs * 4, 50)));
+    const result = await this.ping(
+      node,
+      Math.min(downAfterMs, Math.max(pingIntervalMs * 4, 50)),
+    );
     if (this.#closed || this.#peers.get(node) !== peer) return;
     const now = performance.now();
     if (result === "answered") peer.lastAnswer = now;

@@ -102,7 +102,9 @@ export interface Batch {
 export function readBatch(bytes: Uint8Array): Batch {
   if (bytes.length < HEAD_BYTES || bytes[0] !== WIRE_VERSION) {
     throw new RangeError(
-      `a batch of wire version ${bytes[0]} (${bytes.length} bytes) came, and this node speaks ` +
+      `a batch of wire version ${
+        bytes[0]
+      } (${bytes.length} bytes) came, and this node speaks ` +
         `version ${WIRE_VERSION}: run the same ringmail version on every node`,
     );
   }
@@ -122,7 +124,9 @@ export function readBatch(bytes: Uint8Array): Batch {
           shift += 7;
         }
         const length = Math.floor(entry / 2);
-        if (p + length > bytes.length) throw new RangeError("a batch ends inside a record");
+        if (p + length > bytes.length) {
+          throw new RangeError("a batch ends inside a record");
+        }
         each(bytes.subarray(p, p + length), entry % 2 === 1);
         p += length;
       }

@@ -118,7 +118,9 @@ export class Arena {
 
   private constructor(buffer: SharedArrayBuffer) {
     if (!buffer.growable) {
-      throw new TypeError("an arena needs a growable SharedArrayBuffer (made by Arena.create)");
+      throw new TypeError(
+        "an arena needs a growable SharedArrayBuffer (made by Arena.create)",
+      );
     }
     this.buffer = buffer;
     this.header = new Int32Array(buffer, 0, ARENA_HEADER_BYTES / 4);
@@ -135,7 +137,11 @@ export class Arena {
   cover(end: number): void {
     if (end <= this.u8.length) return;
     const length = this.buffer.byteLength;
-    if (end > length) throw new RangeError(`offset ${end} is beyond the arena's ${length} bytes`);
+    if (end > length) {
+      throw new RangeError(
+        `offset ${end} is beyond the arena's ${length} bytes`,
+      );
+    }
     this.u8 = new Uint8Array(this.buffer, 0, length);
     this.i32 = new Int32Array(this.buffer, 0, length >> 2);
   }
@@ -143,7 +149,10 @@ export class Arena {
   /** Makes a new, empty arena. */
   static create(options: ArenaOptions = {}): Arena {
     const maxBytes = options.maxBytes ?? 1 << 30;
-    if (!Number.isInteger(maxBytes) || maxBytes < 1 << 16 || maxBytes > ARENA_MAX_LIMIT) {
+    if (
+      !Number.isInteger(maxBytes) || maxBytes < 1 << 16 ||
+      maxBytes > ARENA_MAX_LIMIT
+    ) {
       throw new RangeError(
         `arena maxBytes must be an integer from 65536 to ${ARENA_MAX_LIMIT}, got ${maxBytes}`,
       );
@@ -171,7 +180,9 @@ export class Arena {
     const version = Atomics.load(arena.header, WORD_VERSION);
     if (magic !== MAGIC || version !== LAYOUT_VERSION) {
       throw new TypeError(
-        `not a ringmail arena of layout ${LAYOUT_VERSION} (magic ${magic.toString(16)}, ` +
+        `not a ringmail arena of layout ${LAYOUT_VERSION} (magic ${
+          magic.toString(16)
+        }, ` +
           `layout ${version}): both threads must load the same ringmail version`,
       );
     }
@@ -192,7 +203,9 @@ export class Arena {
   newThreadId(): number {
     const id = Atomics.add(this.header, WORD_NEXT_THREAD_ID, 1);
     if (id >= MAX_THREADS) {
-      throw new ArenaFullError(`an arena serves at most ${MAX_THREADS - 1} threads over its life`);
+      throw new ArenaFullError(
+        `an arena serves at most ${MAX_THREADS - 1} threads over its life`,
+      );
     }
     return id;
   }
@@ -223,7 +236,8 @@ export class Arena {
   isThreadDead(id: number): boolean {
     if (!(id > 0 && id < MAX_THREADS)) return false;
     const bitmap = Atomics.load(this.header, WORD_DEAD_BITMAP);
-    return (Atomics.load(this.words, (bitmap >> 2) + (id >> 5)) & (1 << (id & 31))) !== 0;
+    return (Atomics.load(this.words, (bitmap >> 2) + (id >> 5)) &
+      (1 << (id & 31))) !== 0;
   }
 
   /** How many threads were marked dead so far: a cheap "has anyone died since?" check. */
@@ -240,7 +254,9 @@ export class Arena {
   allocate(bytes: number, zeroed = true): number {
     const sizeClass = sizeClassOf(bytes);
     if (sizeClass >= SIZE_CLASSES) {
-      throw new ArenaFullError(`cannot allocate ${bytes} bytes: blocks are at most 512 MiB`);
+      throw new ArenaFullError(
+        `cannot allocate ${bytes} bytes: blocks are at most 512 MiB`,
+      );
     }
     const blockBytes = BLOCK_ALIGN << sizeClass;
     const reused = this.#pop(sizeClass);
@@ -258,7 +274,9 @@ export class Arena {
         );
       }
       this.#ensureLength(end);
-      if (Atomics.compareExchange(this.header, WORD_BUMP, start, end) === start) {
+      if (
+        Atomics.compareExchange(this.header, WORD_BUMP, start, end) === start
+      ) {
         this.#touch(start, end);
         return start;
       }
@@ -290,7 +308,9 @@ export class Arena {
       const head = Atomics.load(this.#heads, sizeClass);
       Atomics.store(this.words, offset >> 2, Number(head & 0xffff_ffffn));
       const next = (head & ~0xffff_ffffn) | BigInt(offset);
-      if (Atomics.compareExchange(this.#heads, sizeClass, head, next) === head) return;
+      if (
+        Atomics.compareExchange(this.#heads, sizeClass, head, next) === head
+      ) return;
     }
   }
 
@@ -321,7 +341,9 @@ export class Arena {
   #pop(sizeClass: number): number {
     // The head's low half (little-endian first) is the first free block: an empty list is seen
     // without BigInt arithmetic, which allocates.
-    if (Atomics.load(this.header, (FREE_LIST_BYTE >> 2) + 2 * sizeClass) === 0) return 0;
+    if (
+      Atomics.load(this.header, (FREE_LIST_BYTE >> 2) + 2 * sizeClass) === 0
+    ) return 0;
     for (;;) {
       const head = Atomics.load(this.#heads, sizeClass);
       const offset = Number(head & 0xffff_ffffn);
@@ -331,7 +353,12 @@ export class Arena {
       const next = Atomics.load(this.words, offset >> 2);
       const tag = ((head >> 32n) + 1n) & 0xffff_ffffn;
       if (
-        Atomics.compareExchange(this.#heads, sizeClass, head, (tag << 32n) | BigInt(next)) === head
+        Atomics.compareExchange(
+          this.#heads,
+          sizeClass,
+          head,
+          (tag << 32n) | BigInt(next),
+        ) === head
       ) {
         return offset;
       }
@@ -348,7 +375,9 @@ export class Arena {
       this.buffer.grow(target);
     } catch (error) {
       // Another thread grew the buffer past `target` first: that is as good as growing it here.
-      if (!(error instanceof RangeError) || this.buffer.byteLength < end) throw error;
+      if (!(error instanceof RangeError) || this.buffer.byteLength < end) {
+        throw error;
+      }
     }
   }
 }

@@ -59,7 +59,11 @@ export const NEXT_WORD = 6;
  * Puts the mailbox whose header is at `node` at the end of the ready queue of the doorbell whose
  * words are `bell` (its line view). Any thread; the caller then rings the bell.
  */
-export function pushReady(words: Int32Array, bell: Int32Array, node: number): void {
+export function pushReady(
+  words: Int32Array,
+  bell: Int32Array,
+  node: number,
+): void {
   Atomics.store(words, (node >> 2) + NEXT_WORD, 0);
   const previous = Atomics.exchange(bell, WORD_TAIL, node);
   Atomics.store(words, (previous >> 2) + NEXT_WORD, node);
@@ -94,8 +98,9 @@ const KEEPALIVE_MS = 2 ** 31 - 1;
  * timer costs it ~4 ms (Deno then loads its Node-compatible timers): most Workers of a system
  * would pay that as they start, for nothing.
  */
-const NEEDS_KEEPALIVE = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope ===
-  "undefined";
+const NEEDS_KEEPALIVE =
+  typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope ===
+    "undefined";
 
 /**
  * The receiving side of a doorbell; owned by one thread. Senders ring it through
@@ -236,7 +241,11 @@ export class Doorbell {
    * passed or `signal` aborted. Never blocks the thread: waits with `Atomics.waitAsync`. Many
    * waits may be pending on one doorbell at once; each ring re-checks them all.
    */
-  waitAsync(ready: () => boolean, timeoutMs = Infinity, signal?: AbortSignal): Promise<boolean> {
+  waitAsync(
+    ready: () => boolean,
+    timeoutMs = Infinity,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
     if (ready()) return Promise.resolve(true);
     if (signal?.aborted || !(timeoutMs > 0)) return Promise.resolve(false);
     return new Promise<boolean>((resolve) => {
@@ -249,7 +258,9 @@ export class Doorbell {
           if (!this.#waiters.delete(waiter)) return;
           if (timer !== undefined) clearTimeout(timer);
           signal?.removeEventListener("abort", giveUp);
-          if (untimed && --this.#untimed === 0 && this.#keepalive !== undefined) {
+          if (
+            untimed && --this.#untimed === 0 && this.#keepalive !== undefined
+          ) {
             clearTimeout(this.#keepalive);
             this.#keepalive = undefined;
           }

@@ -117,8 +117,18 @@
  */
 
 import type { Arena, Flag } from "./arena.ts";
-import { type Doorbell, NEXT_WORD, pushReady, ringBell, TSO } from "./doorbell.ts";
-import { MailboxClosedError, MailboxFullError, MessageTooLargeError } from "./errors.ts";
+import {
+  type Doorbell,
+  NEXT_WORD,
+  pushReady,
+  ringBell,
+  TSO,
+} from "./doorbell.ts";
+import {
+  MailboxClosedError,
+  MailboxFullError,
+  MessageTooLargeError,
+} from "./errors.ts";
 import { SpinPolicy } from "./spin_policy.ts";
 import { waitWordAsync } from "./wait.ts";
 
@@ -138,7 +148,9 @@ const WORD_READ = 16;
 const WORD_SPACE = 17;
 /** First header word (of 7..15) that the layers above may use. */
 export const MAILBOX_USER_WORD = 7;
-if (NEXT_WORD !== 6) throw new Error("mailbox header layout and ready-queue link disagree");
+if (NEXT_WORD !== 6) {
+  throw new Error("mailbox header layout and ready-queue link disagree");
+}
 
 /** Schedule word: not queued, no records seen since the receiver last looked. */
 const IDLE = 0;
@@ -338,7 +350,11 @@ export class Mailbox {
    * Allocates a new, open mailbox in the arena.
    * @throws {RangeError} when the capacity is not a power of two from 64 to 2^28.
    */
-  static create(arena: Arena, options: MailboxOptions = {}, producerId = 0): Mailbox {
+  static create(
+    arena: Arena,
+    options: MailboxOptions = {},
+    producerId = 0,
+  ): Mailbox {
     return new Mailbox(arena, Mailbox.allocate(arena, options), producerId);
   }
 
@@ -350,7 +366,8 @@ export class Mailbox {
   static allocate(arena: Arena, options: MailboxOptions = {}): number {
     const capacity = options.capacity ?? 1 << 16;
     if (
-      !Number.isInteger(capacity) || capacity < MIN_CAPACITY || capacity > MAX_CAPACITY ||
+      !Number.isInteger(capacity) || capacity < MIN_CAPACITY ||
+      capacity > MAX_CAPACITY ||
       (capacity & (capacity - 1)) !== 0
     ) {
       throw new RangeError(
@@ -375,7 +392,10 @@ export class Mailbox {
    * it was closed and drained, and every handle on it is dropped.
    */
   free(): void {
-    this.#arena.free(Atomics.load(this.#arena.i32, this.#h + WORD_DATA), this.capacity);
+    this.#arena.free(
+      Atomics.load(this.#arena.i32, this.#h + WORD_DATA),
+      this.capacity,
+    );
     this.#arena.free(this.offset, MAILBOX_HEADER_BYTES);
   }
 
@@ -403,7 +423,9 @@ export class Mailbox {
    */
   heldIndex(which: number): number {
     if (!(Number.isInteger(which) && which >= 0 && which < HELD_COUNTS)) {
-      throw new RangeError(`a mailbox has held counts 0 to ${HELD_COUNTS - 1}, not ${which}`);
+      throw new RangeError(
+        `a mailbox has held counts 0 to ${HELD_COUNTS - 1}, not ${which}`,
+      );
     }
     return this.#h + WORD_HELD + which;
   }
@@ -453,7 +475,11 @@ export class Mailbox {
    * as after every message (`closed` is an atomic load).
    */
   closedFlag(): Flag {
-    return { words: this.#arena.i32, index: this.#h + WORD_WRITE, mask: CLOSED };
+    return {
+      words: this.#arena.i32,
+      index: this.#h + WORD_WRITE,
+      mask: CLOSED,
+    };
   }
 
   get closed(): boolean {
@@ -480,7 +506,9 @@ export class Mailbox {
     let flags = 0;
     let block = 0;
     if (need > this.capacity || length > LENGTH_MASK) {
-      if (length > this.maxExternal || length > LENGTH_MASK) throw this.#tooLarge(length);
+      if (length > this.maxExternal || length > LENGTH_MASK) {
+        throw this.#tooLarge(length);
+      }
       // Allocated before reserving: nothing between the reservation and its header may loop.
       block = this.#externalFor(length);
       flags = EXTERNAL;
@@ -520,7 +548,12 @@ export class Mailbox {
           return -1; // a block stays for the retry
         }
       }
-      const seen = Atomics.compareExchange(header, h + WORD_WRITE, write, (write + size) | 0);
+      const seen = Atomics.compareExchange(
+        header,
+        h + WORD_WRITE,
+        write,
+        (write + size) | 0,
+      );
       if (seen !== write) {
         // Others wrote since this handle last did: its idea of the read cursor may be ancient
         // (2^31 bytes of traffic make the wrapped difference lie), so look again.
@@ -557,7 +590,9 @@ export class Mailbox {
    */
   checkSize(length: number): void {
     if (recordBytes(length) > this.capacity || length > LENGTH_MASK) {
-      if (length > this.maxExternal || length > LENGTH_MASK) throw this.#tooLarge(length);
+      if (length > this.maxExternal || length > LENGTH_MASK) {
+        throw this.#tooLarge(length);
+      }
     }
   }
 
@@ -566,7 +601,11 @@ export class Mailbox {
     const at = this.#reservedAt;
     if (at < 0) throw new TypeError("commit() without a reserve() before it");
     this.#reservedAt = -1;
-    Atomics.store(this.#arena.i32, at, COMMITTED | this.#reservedFlags | this.#reservedLength);
+    Atomics.store(
+      this.#arena.i32,
+      at,
+      COMMITTED | this.#reservedFlags | this.#reservedLength,
+    );
     this.#ring();
   }
 
@@ -597,7 +636,12 @@ export class Mailbox {
    * @throws {MailboxClosedError} when the mailbox is closed, before or while waiting.
    * @throws {MessageTooLargeError} when the record can never fit.
    */
-  send(source: Uint8Array, timeoutMs = Infinity, start = 0, end: number = source.length): void {
+  send(
+    source: Uint8Array,
+    timeoutMs = Infinity,
+    start = 0,
+    end: number = source.length,
+  ): void {
     if (this.trySend(source, start, end)) return;
     const deadline = performance.now() + timeoutMs;
     Atomics.add(this.#arena.i32, this.#h + WORD_SENDERS_WAITING, 1);
@@ -608,7 +652,8 @@ export class Mailbox {
       // The room this record needs: the read cursor is watched, not the space sequence, so the
       // receiver hands room to a spinning sender without a notify. (A close is seen when the
       // spin ends: the sequence it bumps then stops the sleep.)
-      const room = () => ((Atomics.load(words, readWord) - this.#wantedRead) | 0) >= 0;
+      const room = () =>
+        ((Atomics.load(words, readWord) - this.#wantedRead) | 0) >= 0;
       for (;;) {
         const space = Atomics.load(words, spaceWord);
         if (this.trySend(source, start, end)) return;
@@ -690,7 +735,9 @@ export class Mailbox {
     // Atomics.store is an xchg, a full fence (and a call the compiler cannot move loads
     // across), so a plain load is enough and spares an Atomics call (~8 ns, as much as the
     // rest of the send); elsewhere (arm64's stlr) only Atomics.load is.
-    const receiver = TSO ? header[h + WORD_RECEIVER] : Atomics.load(header, h + WORD_RECEIVER);
+    const receiver = TSO
+      ? header[h + WORD_RECEIVER]
+      : Atomics.load(header, h + WORD_RECEIVER);
     const bellOffset = receiver & ~STATE_MASK;
     if (bellOffset === 0) return; // no receiver yet: it looks at the ring when it binds
     const state = receiver & STATE_MASK;
@@ -702,7 +749,12 @@ export class Mailbox {
     const bell = this.#bell!;
     if (state === IDLE) {
       if (
-        Atomics.compareExchange(header, h + WORD_RECEIVER, receiver, bellOffset | SCHEDULED) !==
+        Atomics.compareExchange(
+          header,
+          h + WORD_RECEIVER,
+          receiver,
+          bellOffset | SCHEDULED,
+        ) !==
           receiver
       ) {
         return; // another producer queued it, or it was rebound: either way not ours to queue
@@ -729,7 +781,9 @@ export class Mailbox {
     for (;;) {
       const current = Atomics.load(words, word);
       if (current !== 0 && current <= wanted) return;
-      if (Atomics.compareExchange(words, word, current, wanted) === current) return;
+      if (Atomics.compareExchange(words, word, current, wanted) === current) {
+        return;
+      }
     }
   }
 
@@ -755,7 +809,11 @@ export class Mailbox {
         "a message (the largest a mailbox takes: raise maxMessageBytes to send larger ones)",
       );
     }
-    return new MessageTooLargeError(length, this.maxPayload, `a mailbox of ${this.capacity} bytes`);
+    return new MessageTooLargeError(
+      length,
+      this.maxPayload,
+      `a mailbox of ${this.capacity} bytes`,
+    );
   }
 
   #closedError(): MailboxClosedError {
@@ -841,8 +899,13 @@ export class Mailbox {
    * the new receiver's (ringmail's envelopes carry the target's generation).
    */
   reopen(): void {
-    if (!this.closed || Atomics.load(this.#arena.i32, this.#h + WORD_RECEIVER) !== 0) {
-      throw new TypeError("reopen() needs a closed, drained and unbound mailbox");
+    if (
+      !this.closed ||
+      Atomics.load(this.#arena.i32, this.#h + WORD_RECEIVER) !== 0
+    ) {
+      throw new TypeError(
+        "reopen() needs a closed, drained and unbound mailbox",
+      );
     }
     for (let word = MAILBOX_USER_WORD; word < 16; word++) {
       Atomics.store(this.#arena.i32, this.#h + word, 0);
@@ -904,7 +967,8 @@ export class Mailbox {
         // Reserved by a producer that died before publishing: skip it, or this mailbox would
         // wait for it forever.
         if (
-          (head & RESERVED) !== 0 && this.#arena.isThreadDead(words[((base + position) >> 2) + 1])
+          (head & RESERVED) !== 0 &&
+          this.#arena.isThreadDead(words[((base + position) >> 2) + 1])
         ) {
           this.discardStalled();
           this.abandoned++;
@@ -975,7 +1039,9 @@ export class Mailbox {
     const words = this.#arena.i32;
     const word = (this.#base + (this.#readCursor & this.#mask)) >> 2;
     const head = Atomics.load(words, word);
-    return (head & (COMMITTED | RESERVED)) === RESERVED ? Atomics.load(words, word + 1) : -1;
+    return (head & (COMMITTED | RESERVED)) === RESERVED
+      ? Atomics.load(words, word + 1)
+      : -1;
   }
 
   /** Whether the consumer is held up by a record reserved by a thread marked dead. */
@@ -993,7 +1059,9 @@ export class Mailbox {
   claim(): boolean {
     const header = this.#arena.i32;
     const receiver = Atomics.load(header, this.#h + WORD_RECEIVER);
-    if ((receiver & STATE_MASK) !== IDLE || (receiver & ~STATE_MASK) === 0) return false;
+    if ((receiver & STATE_MASK) !== IDLE || (receiver & ~STATE_MASK) === 0) {
+      return false;
+    }
     return Atomics.compareExchange(
       header,
       this.#h + WORD_RECEIVER,
@@ -1014,7 +1082,8 @@ export class Mailbox {
     const length = head & LENGTH_MASK;
     if ((head & EXTERNAL) !== 0) {
       this.#arena.free(Atomics.load(this.#arena.i32, word + 2), length);
-      this.#readCursor = (this.#readCursor + recordBytes(EXTERNAL_RECORD_PAYLOAD)) | 0;
+      this.#readCursor =
+        (this.#readCursor + recordBytes(EXTERNAL_RECORD_PAYLOAD)) | 0;
     } else {
       this.#readCursor = (this.#readCursor + recordBytes(length)) | 0;
     }
@@ -1061,7 +1130,11 @@ export class Mailbox {
       const remaining = deadline - performance.now();
       if (!(remaining > 0) || options.signal?.aborted) return EMPTY;
       const parkedAt = performance.now();
-      await doorbell.waitAsync(this.#predicates().hasRecordOrClosed, remaining, options.signal);
+      await doorbell.waitAsync(
+        this.#predicates().hasRecordOrClosed,
+        remaining,
+        options.signal,
+      );
       this.#spin!.parked(performance.now() - parkedAt);
     }
   }
@@ -1098,9 +1171,13 @@ export class Mailbox {
     if (length === EMPTY) return -1;
     if (length === CLOSED_AND_DRAINED) throw this.#closedError();
     if (length > target.length) {
-      throw new RangeError(`record of ${length} bytes does not fit a buffer of ${target.length}`);
+      throw new RangeError(
+        `record of ${length} bytes does not fit a buffer of ${target.length}`,
+      );
     }
-    target.set(this.bytes.subarray(this.recordStart, this.recordStart + length));
+    target.set(
+      this.bytes.subarray(this.recordStart, this.recordStart + length),
+    );
     this.release();
     return length;
   }
@@ -1108,14 +1185,19 @@ export class Mailbox {
   #sliceOut(length: number): Uint8Array | null {
     if (length === EMPTY) return null;
     if (length === CLOSED_AND_DRAINED) throw this.#closedError();
-    const record = this.bytes.slice(this.recordStart, this.recordStart + length);
+    const record = this.bytes.slice(
+      this.recordStart,
+      this.recordStart + length,
+    );
     this.release();
     return record;
   }
 
   #consumer(): Doorbell {
     if (this.#receiver === null) {
-      throw new TypeError("receive on a mailbox handle without bindReceiver() on this thread");
+      throw new TypeError(
+        "receive on a mailbox handle without bindReceiver() on this thread",
+      );
     }
     return this.#receiver;
   }
@@ -1124,15 +1206,25 @@ export class Mailbox {
   #parkOn(doorbell: Doorbell, timeoutMs: number): void {
     const receiver = Atomics.load(this.#arena.i32, this.#h + WORD_RECEIVER);
     const direct = (receiver & STATE_MASK) === DIRECT;
-    if (!direct) Atomics.store(this.#arena.i32, this.#h + WORD_RECEIVER, doorbell.offset | WAITING);
+    if (!direct) {
+      Atomics.store(
+        this.#arena.i32,
+        this.#h + WORD_RECEIVER,
+        doorbell.offset | WAITING,
+      );
+    }
     const parkedAt = performance.now();
     doorbell.park(this.#predicates().hasRecordOrClosed, timeoutMs);
     this.#spin!.parked(performance.now() - parkedAt);
-    if (!direct) Atomics.store(this.#arena.i32, this.#h + WORD_RECEIVER, receiver);
+    if (!direct) {
+      Atomics.store(this.#arena.i32, this.#h + WORD_RECEIVER, receiver);
+    }
   }
 
   #drainedAndClosed(): boolean {
-    if (Atomics.load(this.#arena.i32, this.#h + WORD_CLOSED_FLAG) === 0) return false;
+    if (Atomics.load(this.#arena.i32, this.#h + WORD_CLOSED_FLAG) === 0) {
+      return false;
+    }
     const write = Atomics.load(this.#arena.i32, this.#h + WORD_WRITE);
     return (write & CLOSED) !== 0 && (write & ~CLOSED) === this.#readCursor;
   }
@@ -1148,7 +1240,9 @@ export class Mailbox {
       // A call into fill() costs more than a few plain stores.
       const words = this.#arena.i32;
       const base = this.#base >> 2;
-      for (let word = base + (start >> 2); word < base + (end >> 2); word++) words[word] = 0;
+      for (let word = base + (start >> 2); word < base + (end >> 2); word++) {
+        words[word] = 0;
+      }
     } else if (start < end) {
       this.bytes.fill(0, this.#base + start, this.#base + end);
     } else {
@@ -1165,7 +1259,8 @@ export class Mailbox {
       // drains to empty unless we stop reading, so the wake comes.
       const wanted = Atomics.load(this.#arena.i32, this.#h + WORD_SPACE_WANTED);
       if (wanted !== 0) {
-        const write = Atomics.load(this.#arena.i32, this.#h + WORD_WRITE) & ~CLOSED;
+        const write = Atomics.load(this.#arena.i32, this.#h + WORD_WRITE) &
+          ~CLOSED;
         const free = this.capacity - ((write - to) | 0);
         if (free >= wanted && free >= this.capacity >>> 1) {
           // Every sleeper wakes and looks; those still short of room say so again.

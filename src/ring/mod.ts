@@ -5,7 +5,12 @@
  * @module
  */
 
-export { Arena, ARENA_USER_WORD, type ArenaOptions, type Flag } from "./arena.ts";
+export {
+  Arena,
+  ARENA_USER_WORD,
+  type ArenaOptions,
+  type Flag,
+} from "./arena.ts";
 export {
   AWAKE,
   Doorbell,

@@ -54,13 +54,22 @@ export class SpinPolicy {
   constructor(options: SpinOptions = {}) {
     const maxSpins = options.maxSpins ?? 10_000;
     const minSpins = options.minSpins ?? Math.min(16, maxSpins);
-    for (const [name, value] of [["maxSpins", maxSpins], ["minSpins", minSpins]] as const) {
+    for (
+      const [name, value] of [["maxSpins", maxSpins], [
+        "minSpins",
+        minSpins,
+      ]] as const
+    ) {
       if (!Number.isInteger(value) || value < 0) {
-        throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
+        throw new RangeError(
+          `${name} must be a non-negative integer, got ${value}`,
+        );
       }
     }
     if (minSpins > maxSpins) {
-      throw new RangeError(`need minSpins ≤ maxSpins, got ${minSpins} and ${maxSpins}`);
+      throw new RangeError(
+        `need minSpins ≤ maxSpins, got ${minSpins} and ${maxSpins}`,
+      );
     }
     this.maxSpins = maxSpins;
     this.minSpins = minSpins;
@@ -76,7 +85,9 @@ export class SpinPolicy {
    * @returns whether `ready` became true while spinning.
    */
   spin(ready: () => boolean): boolean {
-    const limit = this.#lastLimit = ++this.#uses % PROBE_EVERY === 0 ? this.maxSpins : this.limit;
+    const limit = this.#lastLimit = ++this.#uses % PROBE_EVERY === 0
+      ? this.maxSpins
+      : this.limit;
     for (let i = 0; i < limit; i++) {
       if (ready()) {
         // A success after i checks says a spin of 2i would pay: never budget less than that.

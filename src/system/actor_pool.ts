@@ -25,7 +25,9 @@ export interface PoolOptions {
 /** @internal The Workers of a pool, for the system that made it. */
 export function poolWorkers(pool: ActorPool, system: ActorSystem): PoolWorkers {
   const inside = pool[INTERNALS];
-  if (inside.system !== system) throw new TypeError("that pool belongs to another actor system");
+  if (inside.system !== system) {
+    throw new TypeError("that pool belongs to another actor system");
+  }
   return inside.workers;
 }
 
@@ -70,10 +72,17 @@ export class ActorPool {
    *
    * @ignore
    */
-  readonly [INTERNALS]: { readonly system: ActorSystem; readonly workers: PoolWorkers };
+  readonly [INTERNALS]: {
+    readonly system: ActorSystem;
+    readonly workers: PoolWorkers;
+  };
 
   /** @internal Pools are made by `ActorSystem.createPool`. */
-  constructor(system: ActorSystem, workers: PoolWorkers, mailboxCapacity: number) {
+  constructor(
+    system: ActorSystem,
+    workers: PoolWorkers,
+    mailboxCapacity: number,
+  ) {
     this.#system = system;
     this.mailboxCapacity = mailboxCapacity;
     this[INTERNALS] = { system, workers };
@@ -116,6 +125,10 @@ export class ActorPool {
     options: Omit<SpawnOptions, "pool">,
     ...args: ConstructorParameters<C>
   ): ActorRef<MessagesOf<InstanceType<C>>> {
-    return this.#system.spawnWith(actorClass, { ...options, pool: this }, ...args);
+    return this.#system.spawnWith(
+      actorClass,
+      { ...options, pool: this },
+      ...args,
+    );
   }
 }

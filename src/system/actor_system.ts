@@ -13,7 +13,11 @@ import type { ActorClass, ActorRef, MessagesOf } from "../actor/mod.ts";
 import { ActorPool, type PoolOptions } from "./actor_pool.ts";
 import { isActorWorker } from "./actor_worker_flag.ts";
 import { SystemClosedError, SystemInWorkerError } from "./errors.ts";
-import { INTERNALS, type SystemInternals, systemInternals } from "./internal.ts";
+import {
+  INTERNALS,
+  type SystemInternals,
+  systemInternals,
+} from "./internal.ts";
 import {
   type ActorFailure,
   type ActorSystemOptions,
@@ -151,7 +155,11 @@ export class ActorSystem implements AsyncDisposable {
   createPool(options: PoolOptions = {}): ActorPool {
     this.#checkOpen("create a pool");
     const { workers, batch, mailboxCapacity } = checkPoolOptions(options);
-    return new ActorPool(this, this.#parts.workers.startPool(workers, batch), mailboxCapacity);
+    return new ActorPool(
+      this,
+      this.#parts.workers.startPool(workers, batch),
+      mailboxCapacity,
+    );
   }
 
   /**
@@ -286,7 +294,13 @@ export class ActorSystem implements AsyncDisposable {
     ...args: ConstructorParameters<C>
   ): Promise<ActorRef<MessagesOf<InstanceType<C>>>> {
     this.#checkOpen("spawn");
-    return await this.#parts.cluster.spawnOn(node, actorClass, options, args, 10_000) as ActorRef<
+    return await this.#parts.cluster.spawnOn(
+      node,
+      actorClass,
+      options,
+      args,
+      10_000,
+    ) as ActorRef<
       MessagesOf<InstanceType<C>>
     >;
   }
@@ -331,7 +345,10 @@ export class ActorSystem implements AsyncDisposable {
     options: { timeout?: number } = {},
   ): Promise<ActorRef<M>> {
     this.#checkOpen("lookup");
-    return await this.#parts.cluster.lookup(name, options.timeout ?? 5000) as ActorRef<M>;
+    return await this.#parts.cluster.lookup(
+      name,
+      options.timeout ?? 5000,
+    ) as ActorRef<M>;
   }
 
   /**
@@ -360,7 +377,9 @@ export class ActorSystem implements AsyncDisposable {
 
   #checkOpen(what: string): void {
     if (this.#parts.shutdown.begun) {
-      throw new SystemClosedError(`cannot ${what}: the actor system was shut down`);
+      throw new SystemClosedError(
+        `cannot ${what}: the actor system was shut down`,
+      );
     }
   }
 }

@@ -18,11 +18,19 @@ interface Watchers {
 /** The Workers' watches on actors they ask, by the actor's slot. */
 export class AskWatches {
   readonly #bySlot = new Map<number, Watchers>();
-  readonly #tell: (desk: ActorRef<unknown>, target: ActorRef<unknown>, reason: string) => void;
+  readonly #tell: (
+    desk: ActorRef<unknown>,
+    target: ActorRef<unknown>,
+    reason: string,
+  ) => void;
 
   /** @param tell sends the desk news that `target` is lost (an AskLost). */
   constructor(
-    tell: (desk: ActorRef<unknown>, target: ActorRef<unknown>, reason: string) => void,
+    tell: (
+      desk: ActorRef<unknown>,
+      target: ActorRef<unknown>,
+      reason: string,
+    ) => void,
   ) {
     this.#tell = tell;
   }
@@ -46,13 +54,20 @@ export class AskWatches {
   /** `desk` no longer waits on `target`. */
   unwatch(desk: ActorRef<unknown>, target: ActorRef<unknown>): void {
     const watchers = this.#bySlot.get(target.slot);
-    if (watchers === undefined || watchers.generation !== target.generation) return;
+    if (watchers === undefined || watchers.generation !== target.generation) {
+      return;
+    }
     watchers.desks.delete(desk.slot);
     if (watchers.desks.size === 0) this.#bySlot.delete(target.slot);
   }
 
   /** Calls to the actor `slot`/`generation` will get no reply: tells its watchers, once. */
-  lost(slot: number, generation: number, reason: string, target: () => ActorRef<unknown>): void {
+  lost(
+    slot: number,
+    generation: number,
+    reason: string,
+    target: () => ActorRef<unknown>,
+  ): void {
     const watchers = this.#bySlot.get(slot);
     if (watchers === undefined || watchers.generation !== generation) return;
     this.#bySlot.delete(slot);

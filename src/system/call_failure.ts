@@ -21,7 +21,11 @@
 import type { DeadLetterKind } from "../actor/mod.ts";
 import type { RingmailError } from "../errors.ts";
 import { MailboxFullError } from "../ring/mod.ts";
-import { ActorDeadError, CallTimeoutError, UndeliverableError } from "./errors.ts";
+import {
+  ActorDeadError,
+  CallTimeoutError,
+  UndeliverableError,
+} from "./errors.ts";
 
 /** How a call with no reply ends: its error, and whether a `default` answers in its place. */
 export interface CallFailure {
@@ -44,7 +48,10 @@ const gone: Make = ({ subject }, reason, cause) =>
   new ActorDeadError(`no reply from ${subject}: ${reason}`, withCause(cause));
 
 /** Every dead letter kind, so that a new kind cannot be left out (the compiler checks). */
-const BY_KIND: Record<DeadLetterKind, { make: Make; defaultStandsIn: boolean }> = {
+const BY_KIND: Record<
+  DeadLetterKind,
+  { make: Make; defaultStandsIn: boolean }
+> = {
   "stopped": { make: gone, defaultStandsIn: true },
   "stale": { make: gone, defaultStandsIn: true },
   "worker-died": { make: gone, defaultStandsIn: true },
@@ -56,7 +63,9 @@ const BY_KIND: Record<DeadLetterKind, { make: Make; defaultStandsIn: boolean }> 
   "deadline": {
     make: ({ subject, timeout }, reason, cause) =>
       new CallTimeoutError(
-        `no reply from ${subject} within ${timeout} ms${reason === "" ? "" : `: ${reason}`}`,
+        `no reply from ${subject} within ${timeout} ms${
+          reason === "" ? "" : `: ${reason}`
+        }`,
         withCause(cause),
       ),
     defaultStandsIn: true,
@@ -72,7 +81,10 @@ const BY_KIND: Record<DeadLetterKind, { make: Make; defaultStandsIn: boolean }> 
   },
   "undecodable": { make: undeliverable("undecodable"), defaultStandsIn: false },
   "no-handler": {
-    make: undeliverable("no-handler", "; give the actor a handler for it (@handles)"),
+    make: undeliverable(
+      "no-handler",
+      "; give the actor a handler for it (@handles)",
+    ),
     defaultStandsIn: false,
   },
   // Only replies are unanswered; a request reported so was misrouted, whatever the actor's state.
@@ -94,13 +106,21 @@ export function callFailure(
   cause?: unknown,
 ): CallFailure {
   // The kind crossed threads as a string: one outside the list (a bug) must still settle.
-  const entry = BY_KIND[kind] ?? { make: undeliverable(kind), defaultStandsIn: false };
-  return { error: entry.make(call, reason, cause), defaultStandsIn: entry.defaultStandsIn };
+  const entry = BY_KIND[kind] ??
+    { make: undeliverable(kind), defaultStandsIn: false };
+  return {
+    error: entry.make(call, reason, cause),
+    defaultStandsIn: entry.defaultStandsIn,
+  };
 }
 
 function undeliverable(kind: DeadLetterKind, advice = ""): Make {
   return ({ subject }, reason, cause) =>
-    new UndeliverableError(kind, `no reply from ${subject}: ${reason}${advice}`, withCause(cause));
+    new UndeliverableError(
+      kind,
+      `no reply from ${subject}: ${reason}${advice}`,
+      withCause(cause),
+    );
 }
 
 function withCause(cause: unknown): ErrorOptions | undefined {

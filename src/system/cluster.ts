@@ -6,7 +6,12 @@
  * @module
  */
 
-import { type ActorClass, ActorRef, messageOf, Terminated } from "../actor/mod.ts";
+import {
+  type ActorClass,
+  ActorRef,
+  messageOf,
+  Terminated,
+} from "../actor/mod.ts";
 import { decode } from "../codec/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
 import {
@@ -47,7 +52,10 @@ export class SystemCluster {
     Map<string, { watcher: ActorRef<unknown>; target: ActorRef<unknown> }>
   >();
 
-  constructor(readonly parts: SystemParts, readonly options: ClusterOptions | undefined) {
+  constructor(
+    readonly parts: SystemParts,
+    readonly options: ClusterOptions | undefined,
+  ) {
     if (options === undefined) {
       this.joined = Promise.resolve();
       return;
@@ -78,23 +86,37 @@ export class SystemCluster {
    * does. The target's node tells the watcher its `Terminated`; if the node goes down first,
    * this one tells it, with kind "node-down".
    */
-  watchRemote(watcher: ActorRef<unknown>, target: ActorRef<unknown>, unwatch: boolean): void {
+  watchRemote(
+    watcher: ActorRef<unknown>,
+    target: ActorRef<unknown>,
+    unwatch: boolean,
+  ): void {
     const node = target.node;
-    const key = `${watcher.slot}.${watcher.generation}>${target.slot}.${target.generation}`;
+    const key =
+      `${watcher.slot}.${watcher.generation}>${target.slot}.${target.generation}`;
     let watches = this.#remoteWatches.get(node);
     if (unwatch) {
-      if (watches?.delete(key)) this.#link?.control(node, new RemoteWatch(watcher, target, true));
+      if (watches?.delete(key)) {
+        this.#link?.control(node, new RemoteWatch(watcher, target, true));
+      }
       return;
     }
     const down = this.options === undefined
       ? "this system is in no cluster"
       : this.#link?.peers.downReason(node);
     if (down !== undefined) return this.#tellNodeDown(watcher, target, down);
-    if (watches === undefined) this.#remoteWatches.set(node, watches = new Map());
+    if (watches === undefined) {
+      this.#remoteWatches.set(node, watches = new Map());
+    }
     watches.set(key, { watcher, target });
     this.joined.then(
       () => this.#link!.control(node, new RemoteWatch(watcher, target)),
-      (error) => this.#tellNodeDown(watcher, target, `this node could not join: ${error}`),
+      (error) =>
+        this.#tellNodeDown(
+          watcher,
+          target,
+          `this node could not join: ${error}`,
+        ),
     );
   }
 
@@ -128,12 +150,22 @@ export class SystemCluster {
     const watches = this.#remoteWatches.get(node);
     if (watches === undefined) return;
     this.#remoteWatches.delete(node);
-    for (const { watcher, target } of watches.values()) this.#tellNodeDown(watcher, target, reason);
+    for (const { watcher, target } of watches.values()) {
+      this.#tellNodeDown(watcher, target, reason);
+    }
   }
 
-  #tellNodeDown(watcher: ActorRef<unknown>, target: ActorRef<unknown>, reason: string): void {
+  #tellNodeDown(
+    watcher: ActorRef<unknown>,
+    target: ActorRef<unknown>,
+    reason: string,
+  ): void {
     const parts = this.parts;
-    parts.courier.deliver(watcher, new Terminated(target, "node-down", reason), parts.guardian);
+    parts.courier.deliver(
+      watcher,
+      new Terminated(target, "node-down", reason),
+      parts.guardian,
+    );
   }
 
   /**
@@ -148,7 +180,9 @@ export class SystemCluster {
     timeoutMs: number,
   ): Promise<ActorRef<unknown>> {
     const parts = this.parts;
-    if (node === parts.courier.node) return parts.spawner.spawn(actorClass, options, args);
+    if (node === parts.courier.node) {
+      return parts.spawner.spawn(actorClass, options, args);
+    }
     const module = checkActorClass(actorClass);
     if (options.pool !== undefined || options.near !== undefined) {
       throw new TypeError(
@@ -165,16 +199,26 @@ export class SystemCluster {
       options.sendTimeout ?? 0,
       options.whenFull ?? "",
     );
-    const answer = await (await this.link("spawnOn")).spawnThere(node, request, timeoutMs);
+    const answer = await (await this.link("spawnOn")).spawnThere(
+      node,
+      request,
+      timeoutMs,
+    );
     if (answer instanceof ActorRef) return answer;
-    const reason = answer instanceof RemoteSpawnFailed ? answer.reason : String(answer);
-    throw new SpawnError(`${name} could not be spawned on node ${node}: ${reason}`);
+    const reason = answer instanceof RemoteSpawnFailed
+      ? answer.reason
+      : String(answer);
+    throw new SpawnError(
+      `${name} could not be spawned on node ${node}: ${reason}`,
+    );
   }
 
   /** Another node asks this one to start an actor (see RemoteSpawn). */
   async #spawnHere(request: unknown): Promise<unknown> {
     if (!(request instanceof RemoteSpawn)) {
-      return new RemoteSpawnFailed("the request was not a spawn (a different ringmail version?)");
+      return new RemoteSpawnFailed(
+        "the request was not a spawn (a different ringmail version?)",
+      );
     }
     let actorClass: unknown;
     try {
@@ -185,13 +229,21 @@ export class SystemCluster {
       );
     }
     if (actorClass === undefined) {
-      return new RemoteSpawnFailed(`${request.module} exports no ${request.exportName}`);
+      return new RemoteSpawnFailed(
+        `${request.module} exports no ${request.exportName}`,
+      );
     }
-    const args = request.args === null ? [] : decode(request.args, this.parts.courier) as unknown[];
+    const args = request.args === null
+      ? []
+      : decode(request.args, this.parts.courier) as unknown[];
     const options: SpawnOptions = { name: request.name };
-    if (request.mailboxCapacity !== 0) options.mailboxCapacity = request.mailboxCapacity;
+    if (request.mailboxCapacity !== 0) {
+      options.mailboxCapacity = request.mailboxCapacity;
+    }
     if (request.sendTimeout !== 0) options.sendTimeout = request.sendTimeout;
-    if (request.whenFull !== "") options.whenFull = request.whenFull as "wait" | "drop";
+    if (request.whenFull !== "") {
+      options.whenFull = request.whenFull as "wait" | "drop";
+    }
     return this.parts.spawner.spawn(actorClass as ActorClass, options, args);
   }
 
@@ -209,6 +261,7 @@ export class SystemCluster {
   async close(): Promise<void> {
     if (this.options === undefined) return;
     await this.joined.catch(() => {});
+    this.parts.courier.outboxWritten = null;
     await this.#link?.close();
     this.outbox?.close();
   }
@@ -222,7 +275,9 @@ export class SystemCluster {
       this.outbox!.close();
       throw new ClusterJoinError(
         `could not load ringmail's cluster code and its NATS client (npm:@nats-io/transport-node): ` +
-          `${messageOf(error)}; a first run needs the npm registry (or a filled Deno cache)`,
+          `${
+            messageOf(error)
+          }; a first run needs the npm registry (or a filled Deno cache)`,
         { cause: error },
       );
     }
@@ -243,7 +298,8 @@ export class SystemCluster {
             message: undefined,
             messageClass: "lost in transit",
             kind: "lost-in-transit",
-            reason: `${count} messages from node ${from} were lost on the way (the link ` +
+            reason:
+              `${count} messages from node ${from} were lost on the way (the link ` +
               `between the nodes broke, or the NATS server dropped them)`,
             count,
           });
@@ -265,7 +321,11 @@ export class SystemCluster {
       parts.registry.forgetWatchersOn(node);
       // Each Worker's asks waiting on the node's actors fail too.
       for (const handle of parts.workers.values()) {
-        parts.courier.deliver(handle.agent, new NodeDown(node, reason), parts.guardian);
+        parts.courier.deliver(
+          handle.agent,
+          new NodeDown(node, reason),
+          parts.guardian,
+        );
       }
     });
   }

@@ -18,7 +18,11 @@ import type {
  * first StartActor of that class there (a pool starts many actors of a few classes).
  */
 export class DefineClass {
-  constructor(readonly id = 0, readonly module = "", readonly exportName = "") {}
+  constructor(
+    readonly id = 0,
+    readonly module = "",
+    readonly exportName = "",
+  ) {}
 }
 registerMessage(DefineClass, { name: "ringmail.DefineClass" });
 
@@ -53,7 +57,11 @@ registerMessage(ActorStarted, { name: "ringmail.ActorStarted" });
 
 /** Worker agent -> guardian: the actor could not be started; its mailbox is closed. */
 export class SpawnFailed {
-  constructor(readonly slot = 0, readonly generation = 0, readonly error: Error = new Error()) {}
+  constructor(
+    readonly slot = 0,
+    readonly generation = 0,
+    readonly error: Error = new Error(),
+  ) {}
 }
 registerMessage(SpawnFailed, { name: "ringmail.SpawnFailed" });
 
@@ -246,6 +254,9 @@ registerMessage(AskUnwatch, { name: "ringmail.AskUnwatch" });
  * Worker (`reason`): those asks get no reply. The watch is over.
  */
 export class AskLost {
-  constructor(readonly target: ActorRef<unknown> | null = null, readonly reason = "") {}
+  constructor(
+    readonly target: ActorRef<unknown> | null = null,
+    readonly reason = "",
+  ) {}
 }
 registerMessage(AskLost, { name: "ringmail.AskLost" });

@@ -17,7 +17,9 @@ import type { ActorFailure, DeadLetter } from "./options.ts";
 /** The system's listeners, and how a failure or a dead letter reaches them. */
 export class SystemEvents {
   readonly #failureListeners = new Set<(failure: ActorFailure) => void>();
-  readonly #nodeDownListeners = new Set<(node: number, reason: string) => void>();
+  readonly #nodeDownListeners = new Set<
+    (node: number, reason: string) => void
+  >();
   readonly #deadLetterListeners = new Set<(deadLetter: DeadLetter) => void>();
   readonly #threadDeathListeners = new Set<() => void>();
 
@@ -75,7 +77,9 @@ export class SystemEvents {
       );
       return;
     }
-    for (const listener of this.#failureListeners) callListener(listener, failure, "onFailure");
+    for (const listener of this.#failureListeners) {
+      callListener(listener, failure, "onFailure");
+    }
   }
 
   /** A message was not delivered: to the dead-letter listeners. */
@@ -87,7 +91,10 @@ export class SystemEvents {
 }
 
 /** A dead-letter notice from a Worker, as listeners see it (its message decoded afresh). */
-export function noticeToDeadLetter(notice: DeadLetterNotice, courier: SystemCourier): DeadLetter {
+export function noticeToDeadLetter(
+  notice: DeadLetterNotice,
+  courier: SystemCourier,
+): DeadLetter {
   let message: unknown = undefined;
   if (notice.message.length > 0) {
     try {
@@ -108,7 +115,11 @@ export function noticeToDeadLetter(notice: DeadLetterNotice, courier: SystemCour
 }
 
 /** Calls a user's listener; what it throws is reported, never let into the runtime. */
-function callListener<T>(listener: (value: T) => void, value: T, kind: string): void {
+function callListener<T>(
+  listener: (value: T) => void,
+  value: T,
+  kind: string,
+): void {
   try {
     listener(value);
   } catch (error) {

@@ -18,7 +18,12 @@ import {
   Stopped,
   Terminated,
 } from "../actor/mod.ts";
-import { describeMessage, ReceiveLoop, SEND_TIMEOUT_WORD, SlotState } from "../delivery/mod.ts";
+import {
+  describeMessage,
+  ReceiveLoop,
+  SEND_TIMEOUT_WORD,
+  SlotState,
+} from "../delivery/mod.ts";
 import { Doorbell, SpinPolicy } from "../ring/mod.ts";
 import { FOREVER_MS } from "./claim.ts";
 import {
@@ -113,19 +118,31 @@ export class Guardian extends Actor<Report> {
       // Its preStart failed, and its supervisor did not restart it into a working one.
       settleStart(record, new SpawnError(reason, { cause: report.error }));
     }
-    registry.endAll([{ record, kind: report.kind, reason, error: report.error }]);
+    registry.endAll([{
+      record,
+      kind: report.kind,
+      reason,
+      error: report.error,
+    }]);
     // The slot may be reused now that the record is gone.
     directory.free(record.slot);
   }
 
   @handles(HandlerFailed)
   onHandlerFailed(report: HandlerFailed): void {
-    this.#parts.events.failure(report.actor, report.actorName, report.messageClass, report.error);
+    this.#parts.events.failure(
+      report.actor,
+      report.actorName,
+      report.messageClass,
+      report.error,
+    );
   }
 
   @handles(DeadLetterNotice)
   onDeadLetter(report: DeadLetterNotice): void {
-    this.#parts.events.deadLetter(noticeToDeadLetter(report, this.#parts.courier));
+    this.#parts.events.deadLetter(
+      noticeToDeadLetter(report, this.#parts.courier),
+    );
   }
 
   /** A Worker ended: it died (an uncaught error, an exit), or closed itself, done. */
@@ -146,15 +163,17 @@ export class Guardian extends Actor<Report> {
   onWatch(request: Watch): void {
     const target = request.target!;
     // An actor of another node is watched through the cluster (see cluster.ts).
-    if (target.node !== 0) this.#parts.cluster.watchRemote(request.watcher!, target, false);
-    else this.#parts.registry.watch(request.watcher!, target);
+    if (target.node !== 0) {
+      this.#parts.cluster.watchRemote(request.watcher!, target, false);
+    } else this.#parts.registry.watch(request.watcher!, target);
   }
 
   @handles(Unwatch)
   onUnwatch(request: Unwatch): void {
     const target = request.target!;
-    if (target.node !== 0) this.#parts.cluster.watchRemote(request.watcher!, target, true);
-    else this.#parts.registry.unwatch(request.watcher!, target);
+    if (target.node !== 0) {
+      this.#parts.cluster.watchRemote(request.watcher!, target, true);
+    } else this.#parts.registry.unwatch(request.watcher!, target);
   }
 
   /** An actor of another node the guardian watched for a Bridge has ended (see cluster.ts). */
@@ -172,7 +191,11 @@ export class Guardian extends Actor<Report> {
   /** An actor of another node watches (or no longer watches) an actor of this one. */
   @handles(RemoteWatch)
   onRemoteWatch(request: RemoteWatch): void {
-    this.#parts.registry.watchFromAfar(request.watcher!, request.target!, request.unwatch);
+    this.#parts.registry.watchFromAfar(
+      request.watcher!,
+      request.target!,
+      request.unwatch,
+    );
   }
 
   /**
@@ -222,9 +245,14 @@ export class Guardian extends Actor<Report> {
 export function startGuardian(parts: PartsInWiring): void {
   parts.doorbell = Doorbell.create(parts.arena, parts.threadId);
   // The main thread must stay responsive: a short spin budget before parking.
-  parts.loop = new ReceiveLoop(parts.doorbell, parts.courier, mainThreadHost(parts), {
-    spin: new SpinPolicy({ maxSpins: 1000 }),
-  });
+  parts.loop = new ReceiveLoop(
+    parts.doorbell,
+    parts.courier,
+    mainThreadHost(parts),
+    {
+      spin: new SpinPolicy({ maxSpins: 1000 }),
+    },
+  );
   const { mailbox, slot, generation } = parts.spawner.withClaim(
     GUARDIAN_MAILBOX_BYTES,
     parts.threadId,
@@ -239,7 +267,9 @@ export function startGuardian(parts: PartsInWiring): void {
   cell.start(Guardian as never, () => [parts]);
   parts.directory.setState(slot, SlotState.Running);
   parts.loop.add(cell);
-  parts.loop.run().catch((error) => console.error("ringmail: the guardian's loop failed:", error));
+  parts.loop.run().catch((error) =>
+    console.error("ringmail: the guardian's loop failed:", error)
+  );
 }
 
 /** The host of the main thread's cells (the guardian's): its failures go to the system's events. */
@@ -258,7 +288,9 @@ function mainThreadHost(parts: SystemParts): CellHost {
       throw new TypeError("the system's own actors spawn no children");
     },
     // The guardian watches only actors of other nodes, for the Bridge (see cluster.ts).
-    watch: (cell, target) => parts.cluster.watchRemote(cell.self, target, false),
-    unwatch: (cell, target) => parts.cluster.watchRemote(cell.self, target, true),
+    watch: (cell, target) =>
+      parts.cluster.watchRemote(cell.self, target, false),
+    unwatch: (cell, target) =>
+      parts.cluster.watchRemote(cell.self, target, true),
   };
 }

@@ -87,7 +87,9 @@ function bridgeHost(parts: SystemParts): BridgeHost {
       ref.node !== 0
         ? parts.cluster.whenEnded(ref)
         : parts.spawner.unannounced(ref)
-        ? parts.registry.whenAnnounced(ref).then(() => parts.registry.whenEnded(ref))
+        ? parts.registry.whenAnnounced(ref).then(() =>
+          parts.registry.whenEnded(ref)
+        )
         : parts.registry.whenEnded(ref),
     nameOf: (ref) => parts.registry.nameOf(ref.slot, ref.generation) ?? "actor",
     timers: parts.loop.timers,
@@ -105,6 +107,9 @@ export function internalsOf(system: HasInternals): SystemInternals {
 }
 
 /** @internal Terminates the Worker of `ref`'s actor (see {@link SystemInternals}). */
-export function terminateWorkerOf(system: HasInternals, ref: ActorRef<unknown>): boolean {
+export function terminateWorkerOf(
+  system: HasInternals,
+  ref: ActorRef<unknown>,
+): boolean {
   return system[INTERNALS].terminateWorkerOf(ref);
 }

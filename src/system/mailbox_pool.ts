@@ -12,7 +12,12 @@
  * @module
  */
 
-import { type Arena, type Mailbox, MAILBOX_USER_WORD, type MailboxOptions } from "../ring/mod.ts";
+import {
+  type Arena,
+  type Mailbox,
+  MAILBOX_USER_WORD,
+  type MailboxOptions,
+} from "../ring/mod.ts";
 import type { Directory, MailboxHandles } from "../delivery/mod.ts";
 
 /** The mailbox header word that links a free mailbox to the next one of its class. */
@@ -42,7 +47,10 @@ export class MailboxPool {
   acquire(options: MailboxOptions): Mailbox {
     const capacity = options.capacity ?? 1 << 16;
     const sizeClass = Math.log2(capacity) - MIN_CLASS_LOG;
-    if (Number.isInteger(sizeClass) && sizeClass >= 0 && sizeClass < this.#heads.length) {
+    if (
+      Number.isInteger(sizeClass) && sizeClass >= 0 &&
+      sizeClass < this.#heads.length
+    ) {
       const offset = this.#pop(sizeClass);
       if (offset !== 0) {
         const mailbox = this.#handles.of(offset);
@@ -59,9 +67,15 @@ export class MailboxPool {
     const words = this.#arena.words;
     for (;;) {
       const head = Atomics.load(this.#heads, sizeClass);
-      Atomics.store(words, (mailbox.offset >> 2) + POOL_LINK_WORD, Number(head & 0xffff_ffffn));
+      Atomics.store(
+        words,
+        (mailbox.offset >> 2) + POOL_LINK_WORD,
+        Number(head & 0xffff_ffffn),
+      );
       const next = (head & ~0xffff_ffffn) | BigInt(mailbox.offset);
-      if (Atomics.compareExchange(this.#heads, sizeClass, head, next) === head) return;
+      if (
+        Atomics.compareExchange(this.#heads, sizeClass, head, next) === head
+      ) return;
     }
   }
 
@@ -77,7 +91,12 @@ export class MailboxPool {
       const next = Atomics.load(words, (offset >> 2) + POOL_LINK_WORD);
       const tag = ((head >> 32n) + 1n) & 0xffff_ffffn;
       if (
-        Atomics.compareExchange(this.#heads, sizeClass, head, (tag << 32n) | BigInt(next)) === head
+        Atomics.compareExchange(
+          this.#heads,
+          sizeClass,
+          head,
+          (tag << 32n) | BigInt(next),
+        ) === head
       ) {
         return offset;
       }

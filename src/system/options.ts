@@ -183,14 +183,19 @@ export interface ShutdownReport {
  * @throws {RangeError} when an option is out of range.
  * @throws {TypeError} when `supervision` is malformed.
  */
-export function checkSystemOptions(options: ActorSystemOptions): SystemSettings {
+export function checkSystemOptions(
+  options: ActorSystemOptions,
+): SystemSettings {
   const sendTimeout = options.sendTimeout ?? 5000;
   if (!(sendTimeout > 0)) {
-    throw new RangeError(`sendTimeout must be a positive number of ms, got ${options.sendTimeout}`);
+    throw new RangeError(
+      `sendTimeout must be a positive number of ms, got ${options.sendTimeout}`,
+    );
   }
   const maxMessageBytes = options.maxMessageBytes ?? 1 << 26;
   if (
-    !(Number.isInteger(maxMessageBytes) && maxMessageBytes > 0 && maxMessageBytes <= MAX_MESSAGE)
+    !(Number.isInteger(maxMessageBytes) && maxMessageBytes > 0 &&
+      maxMessageBytes <= MAX_MESSAGE)
   ) {
     throw new RangeError(
       `maxMessageBytes must be a whole number from 1 to ${MAX_MESSAGE}, got ${options.maxMessageBytes}`,
@@ -214,11 +219,15 @@ export function checkSystemOptions(options: ActorSystemOptions): SystemSettings 
 export function checkPoolOptions(options: PoolOptions): Required<PoolOptions> {
   const workers = options.workers ?? navigator.hardwareConcurrency ?? 2;
   if (!(Number.isInteger(workers) && workers >= 1 && workers <= 256)) {
-    throw new RangeError(`a pool needs 1 to 256 workers, got ${options.workers}`);
+    throw new RangeError(
+      `a pool needs 1 to 256 workers, got ${options.workers}`,
+    );
   }
   const batch = options.batch ?? 64;
   if (!(Number.isInteger(batch) && batch >= 1)) {
-    throw new RangeError(`batch must be a positive whole number, got ${options.batch}`);
+    throw new RangeError(
+      `batch must be a positive whole number, got ${options.batch}`,
+    );
   }
   return { workers, batch, mailboxCapacity: options.mailboxCapacity ?? 1024 };
 }
@@ -230,7 +239,9 @@ export function checkPoolOptions(options: PoolOptions): Required<PoolOptions> {
 export function checkShutdownTimeout(options: ShutdownOptions): number {
   const timeout = options.timeout ?? DEFAULT_SHUTDOWN_MS;
   if (!(timeout >= 0 && timeout <= 0x7fff_ffff)) {
-    throw new RangeError(`shutdown timeout must be from 0 to 2^31 - 1 ms, got ${timeout}`);
+    throw new RangeError(
+      `shutdown timeout must be from 0 to 2^31 - 1 ms, got ${timeout}`,
+    );
   }
   return timeout;
 }
@@ -240,7 +251,8 @@ function checkClusterOptions(cluster: ClusterOptions): void {
   const servers = cluster.servers;
   if (
     !(typeof servers === "string" && servers.length > 0) &&
-    !(Array.isArray(servers) && servers.length > 0 && servers.every((s) => typeof s === "string"))
+    !(Array.isArray(servers) && servers.length > 0 &&
+      servers.every((s) => typeof s === "string"))
   ) {
     throw new TypeError(
       `cluster.servers must name a NATS server ("nats://127.0.0.1:4222") or a list of them, ` +
@@ -256,7 +268,9 @@ function checkClusterOptions(cluster: ClusterOptions): void {
   for (const key of ["pingIntervalMs", "downAfterMs"] as const) {
     const value = cluster[key];
     if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-      throw new RangeError(`cluster.${key} must be a positive number of ms, got ${value}`);
+      throw new RangeError(
+        `cluster.${key} must be a positive number of ms, got ${value}`,
+      );
     }
   }
 }

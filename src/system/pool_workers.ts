@@ -59,7 +59,9 @@ export class PoolWorkers {
       const worker = places[(first + i) % places.length].worker;
       if (!worker.dead) return worker;
     }
-    throw new PoolFailedError(this.#failure ?? "every Worker of the pool has died");
+    throw new PoolFailedError(
+      this.#failure ?? "every Worker of the pool has died",
+    );
   }
 
   /**
@@ -78,7 +80,8 @@ export class PoolWorkers {
     if (index < 0) return null;
     const place = this.#places[index];
     // NaN (it never started) is young too.
-    const young = !deliberate && !(performance.now() - dead.startedAt >= YOUNG_MS);
+    const young = !deliberate &&
+      !(performance.now() - dead.startedAt >= YOUNG_MS);
     place.youngDeaths = young ? place.youngDeaths + 1 : 0;
     if (place.youngDeaths > MAX_YOUNG_DEATHS) {
       this.#giveUp(
@@ -88,11 +91,16 @@ export class PoolWorkers {
       );
       return null;
     }
-    const delayMs = place.youngDeaths === 0 ? 0 : FIRST_BACKOFF_MS * 2 ** (place.youngDeaths - 1);
+    const delayMs = place.youngDeaths === 0
+      ? 0
+      : FIRST_BACKOFF_MS * 2 ** (place.youngDeaths - 1);
     try {
       place.worker = start(delayMs);
     } catch (error) {
-      this.#giveUp(index, couldNotStart(`a Worker to replace one that died (${reason})`, error));
+      this.#giveUp(
+        index,
+        couldNotStart(`a Worker to replace one that died (${reason})`, error),
+      );
       return null;
     }
     return place.worker;
@@ -101,7 +109,8 @@ export class PoolWorkers {
   #giveUp(index: number, why: string): void {
     this.#places.splice(index, 1);
     if (this.#places.length > 0) return;
-    this.#failure = `${why}: the pool gave up on its Workers. Find what kills them (often an ` +
+    this.#failure =
+      `${why}: the pool gave up on its Workers. Find what kills them (often an ` +
       `actor's module or its preStart), then spawn into a new pool`;
   }
 }

@@ -88,7 +88,9 @@ export class Recoveries {
 
   /** Worker `threadId` is gone too: no recovery waits for its answer. */
   threadGone(threadId: number): void {
-    for (const pending of this.#pending.values()) this.answered(pending.threadId, threadId);
+    for (const pending of this.#pending.values()) {
+      this.answered(pending.threadId, threadId);
+    }
   }
 
   /** Gives up every recovery without finishing it: the system is gone, nothing is reused. */

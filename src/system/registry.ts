@@ -119,7 +119,11 @@ export interface ActorEnd {
 }
 
 /** Hears that calls to an actor will get no reply: it ended, or is being restarted. */
-export type LossListener = (slot: number, generation: number, reason: string) => void;
+export type LossListener = (
+  slot: number,
+  generation: number,
+  reason: string,
+) => void;
 
 /** The system's records of its actors. */
 export class Registry {
@@ -164,8 +168,12 @@ export class Registry {
     this.#records.set(record.slot, record);
     this.#ended.delete(record.slot);
     record.worker.actors.add(record.slot);
-    if (record.parent !== null) (record.parent.children ??= new Set()).add(record);
-    if (this.#announcing.size > 0) this.#announce(record.slot, record.generation, record);
+    if (record.parent !== null) {
+      (record.parent.children ??= new Set()).add(record);
+    }
+    if (this.#announcing.size > 0) {
+      this.#announce(record.slot, record.generation, record);
+    }
   }
 
   /**
@@ -178,7 +186,10 @@ export class Registry {
   whenAnnounced(ref: ActorRef<unknown>): Promise<ActorRecord | string> {
     let waiting = this.#announcing.get(ref.slot);
     if (waiting === undefined || waiting.generation !== ref.generation) {
-      this.#announcing.set(ref.slot, waiting = { generation: ref.generation, waiters: [] });
+      this.#announcing.set(
+        ref.slot,
+        waiting = { generation: ref.generation, waiters: [] },
+      );
     }
     const { waiters } = waiting;
     return new Promise((resolve) => waiters.push(resolve));
@@ -201,7 +212,11 @@ export class Registry {
     }
   }
 
-  #announce(slot: number, generation: number, known: ActorRecord | string): void {
+  #announce(
+    slot: number,
+    generation: number,
+    known: ActorRecord | string,
+  ): void {
     const waiting = this.#announcing.get(slot);
     if (waiting === undefined || waiting.generation !== generation) return;
     this.#announcing.delete(slot);
@@ -235,7 +250,9 @@ export class Registry {
    */
   nameOf(slot: number, generation: number): string | undefined {
     const record = this.#records.get(slot);
-    if (record !== undefined && record.generation === generation) return record.name;
+    if (record !== undefined && record.generation === generation) {
+      return record.name;
+    }
     const ended = this.#ended.get(slot);
     return ended !== undefined && ended.end.actor!.generation === generation
       ? ended.name
@@ -245,8 +262,14 @@ export class Registry {
   /** How the actor `ref` names ended, if it did and its slot was not reused since. */
   #endOf(ref: ActorRef<unknown>, when: string): Terminated {
     const ended = this.#ended.get(ref.slot);
-    if (ended !== undefined && ended.end.actor!.generation === ref.generation) return ended.end;
-    return new Terminated(ref, "not-running", `${ref} was not running when ${when}`);
+    if (ended !== undefined && ended.end.actor!.generation === ref.generation) {
+      return ended.end;
+    }
+    return new Terminated(
+      ref,
+      "not-running",
+      `${ref} was not running when ${when}`,
+    );
   }
 
   refOf(record: ActorRecord): ActorRef<unknown> {
@@ -277,7 +300,11 @@ export class Registry {
    * `watcher`, an actor of another node, watches `target` (of this node), or (`unwatch`) no
    * longer does: it gets `target`'s `Terminated` — at once if `target` has ended.
    */
-  watchFromAfar(watcher: ActorRef<unknown>, target: ActorRef<unknown>, unwatch: boolean): void {
+  watchFromAfar(
+    watcher: ActorRef<unknown>,
+    target: ActorRef<unknown>,
+    unwatch: boolean,
+  ): void {
     const key = `${watcher.node}:${watcher.slot}.${watcher.generation}`;
     const watched = this.of(target);
     if (unwatch) {
@@ -285,7 +312,11 @@ export class Registry {
       return;
     }
     if (watched === undefined) {
-      this.#courier.deliver(watcher, this.#endOf(target, "watched"), this.#guardian());
+      this.#courier.deliver(
+        watcher,
+        this.#endOf(target, "watched"),
+        this.#guardian(),
+      );
       return;
     }
     (watched.remoteWatchers ??= new Map()).set(key, watcher);
@@ -313,13 +344,17 @@ export class Registry {
   /** Resolves when the actor `ref` names has ended (at once if it has already). */
   whenEnded(ref: ActorRef<unknown>): Promise<Terminated> {
     const record = this.of(ref);
-    if (record === undefined) return Promise.resolve(this.#endOf(ref, "it was awaited"));
+    if (record === undefined) {
+      return Promise.resolve(this.#endOf(ref, "it was awaited"));
+    }
     return new Promise((resolve) => (record.endWaiters ??= []).push(resolve));
   }
 
   /** Calls waiting on `record` get no reply (its Worker died); it is not ended (restarting). */
   lost(record: ActorRecord, reason: string): void {
-    for (const listener of this.lossListeners) listener(record.slot, record.generation, reason);
+    for (const listener of this.lossListeners) {
+      listener(record.slot, record.generation, reason);
+    }
   }
 
   /**
@@ -346,7 +381,9 @@ export class Registry {
     const ref = this.refOf(record);
     const end = new Terminated(ref, kind, reason, error);
     this.#ended.set(record.slot, { name: record.name, end });
-    if (record.endWaiters !== null) { for (const resolve of record.endWaiters) resolve(end); }
+    if (record.endWaiters !== null) {
+      for (const resolve of record.endWaiters) resolve(end);
+    }
     if (record.watchers !== null) {
       for (const watcher of record.watchers) {
         watcher.watching?.delete(record);
@@ -362,7 +399,9 @@ export class Registry {
       }
     }
     const parent = record.parent;
-    if (parent !== null && parent.children?.delete(record)) this.#send(parent, new ChildGone(ref));
+    if (parent !== null && parent.children?.delete(record)) {
+      this.#send(parent, new ChildGone(ref));
+    }
     // Children outlive no parent. Their parent's cell stops them when it stops; this covers the
     // parent that could not (its Worker died, it never started).
     if (record.children !== null) {
@@ -373,7 +412,9 @@ export class Registry {
 
   /** A system notice to a live actor that is not ending with the one the notice is about. */
   #send(target: ActorRecord, message: unknown): void {
-    if (this.#ending.has(target) || this.#records.get(target.slot) !== target) return;
+    if (this.#ending.has(target) || this.#records.get(target.slot) !== target) {
+      return;
+    }
     this.#courier.deliver(this.refOf(target), message, this.#guardian());
   }
 }

@@ -53,7 +53,11 @@ export class Shutdown {
     if (record.stopAsked) return;
     record.stopAsked = true;
     const registry = this.#parts.registry;
-    this.#parts.courier.deliver(registry.refOf(record), new Stop(), this.#parts.guardian);
+    this.#parts.courier.deliver(
+      registry.refOf(record),
+      new Stop(),
+      this.#parts.guardian,
+    );
   }
 
   async #run(timeout: number): Promise<ShutdownReport> {
@@ -68,7 +72,9 @@ export class Shutdown {
       registry.onEnded = (record) => this.#progress(record);
       // Leaves first: a parent is asked once its last child has ended.
       for (const record of [...registry.values()]) {
-        if (record.children === null || record.children.size === 0) this.askToStop(record);
+        if (record.children === null || record.children.size === 0) {
+          this.askToStop(record);
+        }
       }
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
@@ -128,7 +134,8 @@ export class Shutdown {
     const registry = this.#parts.registry;
     const parent = record.parent;
     if (
-      parent !== null && (parent.children === null || parent.children.size === 0) &&
+      parent !== null &&
+      (parent.children === null || parent.children.size === 0) &&
       registry.of(registry.refOf(parent)) === parent
     ) {
       this.askToStop(parent);

@@ -14,7 +14,9 @@ const checkedClasses = new WeakMap<object, string>();
 
 /** Checks that `actorClass` can be spawned; returns its module URL. */
 export function checkActorClass(actorClass: unknown): string {
-  const checked = typeof actorClass === "function" ? checkedClasses.get(actorClass) : undefined;
+  const checked = typeof actorClass === "function"
+    ? checkedClasses.get(actorClass)
+    : undefined;
   if (checked !== undefined) return checked;
   if (typeof actorClass !== "function") {
     throw new TypeError(`spawn takes an actor class, got ${typeof actorClass}`);
@@ -34,7 +36,9 @@ export function checkActorClass(actorClass: unknown): string {
     new URL(module);
   } catch {
     throw new TypeError(
-      `${name}.module must be a URL (import.meta.url), got ${JSON.stringify(module)}`,
+      `${name}.module must be a URL (import.meta.url), got ${
+        JSON.stringify(module)
+      }`,
     );
   }
   checkedClasses.set(actorClass, module);
@@ -56,16 +60,22 @@ export function encodeArguments(
     return encode(args, context);
   } catch (error) {
     if (!(error instanceof CodecError)) throw error;
-    throw new CodecError(`cannot send the arguments of ${name} to its Worker: ${error.message}`, {
-      cause: error,
-      path: error.path,
-    });
+    throw new CodecError(
+      `cannot send the arguments of ${name} to its Worker: ${error.message}`,
+      {
+        cause: error,
+        path: error.path,
+      },
+    );
   }
 }
 
 /** Checks a spawn's `sendTimeout` option (0: the system's). */
 export function checkSendTimeout(sendTimeout: number): number {
-  if (!(Number.isInteger(sendTimeout) && sendTimeout >= 0 && sendTimeout <= 0x7fff_ffff)) {
+  if (
+    !(Number.isInteger(sendTimeout) && sendTimeout >= 0 &&
+      sendTimeout <= 0x7fff_ffff)
+  ) {
     throw new RangeError(
       `sendTimeout must be a whole number of ms up to 2^31 - 1, got ${sendTimeout}`,
     );

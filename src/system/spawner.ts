@@ -8,12 +8,22 @@
  */
 
 import { type ActorClass, ActorRef, ChildGone } from "../actor/mod.ts";
-import { POLICY_WORD, policyIndex, SEND_TIMEOUT_WORD, SlotState } from "../delivery/mod.ts";
+import {
+  POLICY_WORD,
+  policyIndex,
+  SEND_TIMEOUT_WORD,
+  SlotState,
+} from "../delivery/mod.ts";
 import { deferred } from "../util/deferred.ts";
 import type { ActorPool } from "./actor_pool.ts";
 import { type Claim, withClaim } from "./claim.ts";
 import { DefineClass, type SpawnChild, StartActor } from "./control.ts";
-import { ActorDeadError, couldNotStart, SpawnError, SystemClosedError } from "./errors.ts";
+import {
+  ActorDeadError,
+  couldNotStart,
+  SpawnError,
+  SystemClosedError,
+} from "./errors.ts";
 import type { SpawnOptions } from "./options.ts";
 import {
   type ActorRecord,
@@ -23,7 +33,11 @@ import {
   type Placement,
   settleStart,
 } from "./registry.ts";
-import { checkActorClass, checkSendTimeout, encodeArguments } from "./spawn_checks.ts";
+import {
+  checkActorClass,
+  checkSendTimeout,
+  encodeArguments,
+} from "./spawn_checks.ts";
 import type { SystemParts } from "./system_parts.ts";
 import type { WorkerHandle } from "./workers.ts";
 
@@ -52,7 +66,11 @@ export class Spawner {
    * and options, claims its slot and mailbox, places it, and asks its Worker to start it.
    * @returns its ref, at once.
    */
-  spawn(actorClass: ActorClass, options: SpawnOptions, args: readonly unknown[]): ActorRef {
+  spawn(
+    actorClass: ActorClass,
+    options: SpawnOptions,
+    args: readonly unknown[],
+  ): ActorRef {
     const { courier, registry, settings } = this.#parts;
     const module = checkActorClass(actorClass);
     const name = options.name ?? actorClass.name;
@@ -98,17 +116,25 @@ export class Spawner {
     if (record === undefined) {
       if (this.unannounced(ref)) {
         return registry.whenAnnounced(ref).then((known) =>
-          typeof known === "string" ? Promise.reject(new SpawnError(known)) : this.whenStarted(ref)
+          typeof known === "string"
+            ? Promise.reject(new SpawnError(known))
+            : this.whenStarted(ref)
         );
       }
-      return Promise.reject(new ActorDeadError(`${ref} is not an actor this system is running`));
+      return Promise.reject(
+        new ActorDeadError(`${ref} is not an actor this system is running`),
+      );
     }
     if (record.started === null) {
       record.started = deferred();
       if (record.outcome === true) record.started.resolve();
       else if (record.outcome !== null) record.started.reject(record.outcome);
       else if (
-        !directory.transition(ref.slot, SlotState.Starting, SlotState.StartAwaited) &&
+        !directory.transition(
+          ref.slot,
+          SlotState.Starting,
+          SlotState.StartAwaited,
+        ) &&
         directory.generation(ref.slot) === ref.generation &&
         directory.state(ref.slot) === SlotState.Running
       ) {
@@ -138,7 +164,11 @@ export class Spawner {
     if (!worker.classes.has(record.classId)) {
       worker.classes.add(record.classId);
       const { module, exportName } = this.#classes[record.classId - 1];
-      courier.deliver(worker.agent, new DefineClass(record.classId, module, exportName), guardian);
+      courier.deliver(
+        worker.agent,
+        new DefineClass(record.classId, module, exportName),
+        guardian,
+      );
     }
     directory.setOwner(record.slot, worker.threadId);
     const className = this.#classes[record.classId - 1].exportName;
@@ -165,7 +195,10 @@ export class Spawner {
       return [this.#workerNear(options.near as ActorRef<unknown>), NEAR];
     }
     if (options.pool !== undefined) {
-      return [this.#parts.workers.poolWorker(options.pool), this.#poolPlacement(options.pool)];
+      return [
+        this.#parts.workers.poolWorker(options.pool),
+        this.#poolPlacement(options.pool),
+      ];
     }
     return [this.#parts.workers.start(true), DEDICATED];
   }
@@ -186,7 +219,9 @@ export class Spawner {
       if (shutdown.begun && !shutdown.draining) {
         throw new SystemClosedError("the actor system has shut down");
       }
-      if (parent === undefined) throw new ActorDeadError("its parent has ended");
+      if (parent === undefined) {
+        throw new ActorDeadError("its parent has ended");
+      }
       [worker, placement] = this.#placeChild(parent, request.near);
     } catch (error) {
       this.#neverStarted(request, parent !== undefined, name, error);
@@ -210,7 +245,12 @@ export class Spawner {
   }
 
   /** A child that cannot start: its parent (if alive) and calls to it hear of it as of any end. */
-  #neverStarted(request: SpawnChild, parentAlive: boolean, name: string, error: unknown): void {
+  #neverStarted(
+    request: SpawnChild,
+    parentAlive: boolean,
+    name: string,
+    error: unknown,
+  ): void {
     const { courier, directory, guardian, registry } = this.#parts;
     const why = couldNotStart(name, error);
     directory.setState(request.slot, SlotState.Dead);
@@ -220,7 +260,9 @@ export class Spawner {
     }
     const child = new ActorRef(request.slot, request.generation, 0, courier);
     registry.neverStarted(child, name, why);
-    if (parentAlive) courier.deliver(request.parent!, new ChildGone(child), guardian);
+    if (parentAlive) {
+      courier.deliver(request.parent!, new ChildGone(child), guardian);
+    }
     this.#parts.deaths.recycle(
       request.slot,
       request.generation,
@@ -231,10 +273,16 @@ export class Spawner {
   }
 
   /** A child goes `near` an actor, or where its parent would: its pool, or a Worker of its own. */
-  #placeChild(parent: ActorRecord, near: ActorRef<unknown> | null): [WorkerHandle, Placement] {
+  #placeChild(
+    parent: ActorRecord,
+    near: ActorRef<unknown> | null,
+  ): [WorkerHandle, Placement] {
     if (near !== null) return [this.#workerNear(near), NEAR];
     if (parent.placement.kind === "pool") {
-      return [this.#parts.workers.poolWorker(parent.placement.pool), parent.placement];
+      return [
+        this.#parts.workers.poolWorker(parent.placement.pool),
+        parent.placement,
+      ];
     }
     return [this.#parts.workers.start(true), DEDICATED];
   }
@@ -258,7 +306,9 @@ export class Spawner {
   #workerNear(near: ActorRef<unknown>): WorkerHandle {
     const neighbour = this.#parts.registry.of(near);
     if (neighbour === undefined || neighbour.worker.dead) {
-      throw new ActorDeadError(`cannot place an actor near ${near}: it is not running`);
+      throw new ActorDeadError(
+        `cannot place an actor near ${near}: it is not running`,
+      );
     }
     return neighbour.worker;
   }
@@ -266,7 +316,9 @@ export class Spawner {
   /** One placement object per pool: records of a pool's 100k actors share it. */
   #poolPlacement(pool: ActorPool): Placement {
     let placement = this.#poolPlacements.get(pool);
-    if (placement === undefined) this.#poolPlacements.set(pool, placement = { kind: "pool", pool });
+    if (placement === undefined) {
+      this.#poolPlacements.set(pool, placement = { kind: "pool", pool });
+    }
     return placement;
   }
 }

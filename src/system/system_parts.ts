@@ -56,4 +56,6 @@ export interface SystemParts {
 }
 
 /** The parts while the system wires them: each is set once, in the system's constructor. */
-export type PartsInWiring = { -readonly [K in keyof SystemParts]: SystemParts[K] };
+export type PartsInWiring = {
+  -readonly [K in keyof SystemParts]: SystemParts[K];
+};

@@ -8,7 +8,12 @@
  */
 
 import { ActorRef } from "../actor/mod.ts";
-import { describeMessage, Directory, installRefCodec, SystemCourier } from "../delivery/mod.ts";
+import {
+  describeMessage,
+  Directory,
+  installRefCodec,
+  SystemCourier,
+} from "../delivery/mod.ts";
 import { Arena } from "../ring/mod.ts";
 import type { ActorSystem } from "./actor_system.ts";
 import { AskWatches } from "./ask_watches.ts";
@@ -31,12 +36,18 @@ import { WorkerSet } from "./worker_set.ts";
  * @throws {RangeError} when an option is out of range.
  * @throws {TypeError} when `supervision` is malformed.
  */
-export function wireSystem(system: ActorSystem, options: ActorSystemOptions): SystemParts {
+export function wireSystem(
+  system: ActorSystem,
+  options: ActorSystemOptions,
+): SystemParts {
   installRefCodec();
   const parts = { settings: checkSystemOptions(options) } as PartsInWiring;
   const settings = parts.settings;
   parts.arena = Arena.create({ maxBytes: options.maxMemoryBytes ?? 1 << 30 });
-  parts.directory = Directory.create(parts.arena, (options.maxActors ?? 1 << 18) + 1);
+  parts.directory = Directory.create(
+    parts.arena,
+    (options.maxActors ?? 1 << 18) + 1,
+  );
   parts.threadId = parts.arena.newThreadId();
   parts.courier = new SystemCourier({
     arena: parts.arena,
@@ -49,7 +60,11 @@ export function wireSystem(system: ActorSystem, options: ActorSystemOptions): Sy
     node: options.cluster === undefined ? 0 : newNodeId(),
   });
   // Its mailboxes are the courier's handles: one per mailbox on this thread (MailboxHandles).
-  parts.pool = new MailboxPool(parts.arena, parts.directory, parts.courier.handles);
+  parts.pool = new MailboxPool(
+    parts.arena,
+    parts.directory,
+    parts.courier.handles,
+  );
   parts.registry = new Registry(parts.courier, () => parts.guardian);
   parts.askWatches = new AskWatches((desk, target, reason) =>
     parts.courier.deliver(desk, new AskLost(target, reason), parts.guardian)
@@ -76,7 +91,11 @@ export function wireSystem(system: ActorSystem, options: ActorSystemOptions): Sy
     tellThreadDied: (threadId, dead) => {
       const handle = parts.workers.get(threadId);
       if (handle !== undefined) {
-        parts.courier.deliver(handle.agent, new ThreadDied(dead), parts.guardian);
+        parts.courier.deliver(
+          handle.agent,
+          new ThreadDied(dead),
+          parts.guardian,
+        );
       }
     },
     threadMarkedDead: () => {
@@ -86,7 +105,11 @@ export function wireSystem(system: ActorSystem, options: ActorSystemOptions): Sy
   });
   parts.courier.sink = {
     deadLetter: (lost) =>
-      parts.events.deadLetter({ ...lost, messageClass: describeMessage(lost.message), count: 1 }),
+      parts.events.deadLetter({
+        ...lost,
+        messageClass: describeMessage(lost.message),
+        count: 1,
+      }),
   };
   startGuardian(parts);
   parts.cluster = new SystemCluster(parts, options.cluster);

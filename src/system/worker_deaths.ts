@@ -19,7 +19,12 @@ import {
   type TerminationKind,
 } from "../actor/mod.ts";
 import { SlotState } from "../delivery/mod.ts";
-import { ActorKilledError, couldNotStart, SystemClosedError, WorkerDiedError } from "./errors.ts";
+import {
+  ActorKilledError,
+  couldNotStart,
+  SystemClosedError,
+  WorkerDiedError,
+} from "./errors.ts";
 import type { ActorRecord } from "./registry.ts";
 import type { SystemParts } from "./system_parts.ts";
 import { stopWorker, type WorkerHandle } from "./workers.ts";
@@ -46,7 +51,8 @@ export class WorkerDeaths {
     killed: ActorRecord | null = null,
   ): Promise<void>[] {
     if (handle.dead) return [];
-    const { courier, directory, guardian, recoveries, registry, workers } = this.#parts;
+    const { courier, directory, guardian, recoveries, registry, workers } =
+      this.#parts;
     handle.dead = true;
     stopWorker(handle);
     workers.forget(handle);
@@ -64,7 +70,9 @@ export class WorkerDeaths {
     const ending: ActorRecord[] = [];
     for (const record of dying) {
       const cause = record === killed ? killError! : error;
-      const directive = kind === "worker-died" ? this.#decide(record, inWorker, cause) : "stop";
+      const directive = kind === "worker-died"
+        ? this.#decide(record, inWorker, cause)
+        : "stop";
       if (directive === "restart") {
         restarting.push(record);
         // Its mailbox stays open: messages wait for the new instance.
@@ -77,7 +85,9 @@ export class WorkerDeaths {
         );
         if (record.children !== null) {
           for (const child of record.children) {
-            if (!inWorker.has(child)) courier.deliver(registry.refOf(child), new Stop(), guardian);
+            if (!inWorker.has(child)) {
+              courier.deliver(registry.refOf(child), new Stop(), guardian);
+            }
           }
         }
       } else {
@@ -88,8 +98,14 @@ export class WorkerDeaths {
         directory.setState(record.slot, SlotState.Dead);
         // Releases senders blocked on a full mailbox; later sends are dead letters.
         courier.mailbox(record.mailbox).close();
-        if (directive === "escalate" && record.parent !== null && !inWorker.has(record.parent)) {
-          const failed = new Failed(registry.refOf(record), portableError(cause));
+        if (
+          directive === "escalate" && record.parent !== null &&
+          !inWorker.has(record.parent)
+        ) {
+          const failed = new Failed(
+            registry.refOf(record),
+            portableError(cause),
+          );
           courier.deliver(registry.refOf(record.parent), failed, guardian);
         }
       }
@@ -99,12 +115,14 @@ export class WorkerDeaths {
       : `its Worker died: ${reason}`;
     registry.endAll(
       ending.map((record) =>
-        record === killed ? { record, kind: "killed", reason, error: portableError(killError) } : {
-          record,
-          kind,
-          reason: `${record.name} ended: ${how}`,
-          error: kind === "shutdown" ? null : portableError(error),
-        }
+        record === killed
+          ? { record, kind: "killed", reason, error: portableError(killError) }
+          : {
+            record,
+            kind,
+            reason: `${record.name} ended: ${how}`,
+            error: kind === "shutdown" ? null : portableError(error),
+          }
       ),
     );
     const letterKind = kind === "shutdown" ? "shutdown" : "worker-died";
@@ -119,14 +137,30 @@ export class WorkerDeaths {
           const why = `${record.name} ended: ${how}`;
           this.#parts.shutdown.undelivered(
             this.#lostWithWorker(record, letterKind, why) +
-              this.recycle(record.slot, record.generation, record.mailbox, letterKind, why),
+              this.recycle(
+                record.slot,
+                record.generation,
+                record.mailbox,
+                letterKind,
+                why,
+              ),
           );
         }
         const agent = handle.agent;
-        this.recycle(agent.slot, agent.generation, handle.agentMailbox.offset, null, "");
+        this.recycle(
+          agent.slot,
+          agent.generation,
+          handle.agentMailbox.offset,
+          null,
+          "",
+        );
         for (const record of restarting) {
           // Its mailbox goes on, but what the dead Worker held for it died there.
-          this.#lostWithWorker(record, "worker-died", `${record.name} lost its Worker (${reason})`);
+          this.#lostWithWorker(
+            record,
+            "worker-died",
+            `${record.name} lost its Worker (${reason})`,
+          );
           this.#respawn(record, reason);
         }
       }),
@@ -149,7 +183,12 @@ export class WorkerDeaths {
       return true;
     }
     if (record.worker.dead) return false;
-    this.died(record.worker, `${record.name} was killed: ${reason}`, "worker-died", record);
+    this.died(
+      record.worker,
+      `${record.name} was killed: ${reason}`,
+      "worker-died",
+      record,
+    );
     return true;
   }
 
@@ -197,7 +236,8 @@ export class WorkerDeaths {
         target,
         kind,
         reason,
-        (message, sender) => message instanceof Stop && sender?.equals(guardian) === true,
+        (message, sender) =>
+          message instanceof Stop && sender?.equals(guardian) === true,
       );
     }
     mailbox.unbind();
@@ -207,13 +247,20 @@ export class WorkerDeaths {
   }
 
   /** The supervisor's decision for an actor whose Worker died; "resume" cannot apply. */
-  #decide(record: ActorRecord, inWorker: Set<ActorRecord>, error: Error): string {
+  #decide(
+    record: ActorRecord,
+    inWorker: Set<ActorRecord>,
+    error: Error,
+  ): string {
     if (this.#parts.shutdown.begun) return "stop";
     // A parent that died in the same Worker cannot supervise: its children just end.
     if (record.parent !== null && inWorker.has(record.parent)) return "stop";
     // An actor that never ran is not restarted: its start would most likely fail again.
-    if (this.#parts.directory.state(record.slot) !== SlotState.Running) return "stop";
-    const directive = (record.supervisor ??= new Supervisor(record.strategy)).decide(error);
+    if (this.#parts.directory.state(record.slot) !== SlotState.Running) {
+      return "stop";
+    }
+    const directive = (record.supervisor ??= new Supervisor(record.strategy))
+      .decide(error);
     return directive === "resume" ? "stop" : directive;
   }
 
@@ -226,7 +273,11 @@ export class WorkerDeaths {
    * counts are final then, and no live thread holds any for that mailbox.
    * @returns how many there were.
    */
-  #lostWithWorker(record: ActorRecord, kind: DeadLetterKind, reason: string): number {
+  #lostWithWorker(
+    record: ActorRecord,
+    kind: DeadLetterKind,
+    reason: string,
+  ): number {
     const { courier, directory, events, registry } = this.#parts;
     const mailbox = courier.mailbox(record.mailbox);
     const held = mailbox.held;
@@ -239,7 +290,10 @@ export class WorkerDeaths {
       message: undefined,
       messageClass: "messages held in its Worker's memory",
       kind,
-      reason: `${reason}; ${held} message${held === 1 ? "" : "s"} held in its Worker's memory ` +
+      reason:
+        `${reason}; ${held} message${
+          held === 1 ? "" : "s"
+        } held in its Worker's memory ` +
         `(sent by actors of that Worker, or stashed) were lost with it`,
       count: held,
     });
@@ -252,7 +306,11 @@ export class WorkerDeaths {
     try {
       registry.move(record, workers.start(true));
     } catch (error) {
-      this.#endUnstarted(record, "start-failed", couldNotStart(record.name, error));
+      this.#endUnstarted(
+        record,
+        "start-failed",
+        couldNotStart(record.name, error),
+      );
       return;
     }
     spawner.start(record);
@@ -264,7 +322,9 @@ export class WorkerDeaths {
     if (registry.of(registry.refOf(record)) !== record) return; // ended meanwhile
     let worker: WorkerHandle;
     try {
-      if (shutdown.begun) throw new SystemClosedError("the actor system shut down");
+      if (shutdown.begun) {
+        throw new SystemClosedError("the actor system shut down");
+      }
       worker = record.placement.kind === "pool"
         ? workers.poolWorker(record.placement.pool)
         : workers.start(true);
@@ -285,7 +345,11 @@ export class WorkerDeaths {
   }
 
   /** Ends an actor that could not be (re)started: its end is told, its mailbox drained. */
-  #endUnstarted(record: ActorRecord, kind: "start-failed" | "worker-died", why: string): void {
+  #endUnstarted(
+    record: ActorRecord,
+    kind: "start-failed" | "worker-died",
+    why: string,
+  ): void {
     const { courier, directory, registry } = this.#parts;
     directory.setState(record.slot, SlotState.Dead);
     courier.mailbox(record.mailbox).close();

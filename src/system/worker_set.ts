@@ -50,9 +50,8 @@ export class WorkerSet {
 
   /** The threads of the Workers that have started (one whose start waits has sent nothing). */
   startedThreads(): number[] {
-    return Array.from(this.#workers.values()).filter((w) => w.worker !== null).map((w) =>
-      w.threadId
-    );
+    return Array.from(this.#workers.values()).filter((w) => w.worker !== null)
+      .map((w) => w.threadId);
   }
 
   /** Forgets a Worker that is gone (it died, or ended by itself). */
@@ -105,7 +104,8 @@ export class WorkerSet {
    * @throws whatever `new Worker` throws (permissions, resources), with nothing left taken.
    */
   start(dedicated: boolean, batch = 64, delayMs = 0): WorkerHandle {
-    const { arena, courier, directory, guardian, settings, spawner } = this.#parts;
+    const { arena, courier, directory, guardian, settings, spawner } =
+      this.#parts;
     const threadId = arena.newThreadId();
     const handle = spawner.withClaim(AGENT_MAILBOX_BYTES, threadId, (claim) => {
       const { mailbox: agentMailbox, slot: agentSlot, generation } = claim;

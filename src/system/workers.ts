@@ -88,7 +88,11 @@ export function stopWorker(handle: WorkerHandle): void {
   handle.worker?.terminate();
 }
 
-function launch(handle: WorkerHandle, boot: Bootstrap, events: WorkerEvents): void {
+function launch(
+  handle: WorkerHandle,
+  boot: Bootstrap,
+  events: WorkerEvents,
+): void {
   const worker = new Worker(WORKER_MODULE, {
     type: "module",
     name: `ringmail worker ${boot.threadId}`,
@@ -100,6 +104,7 @@ function launch(handle: WorkerHandle, boot: Bootstrap, events: WorkerEvents): vo
     event.preventDefault();
     events.died(handle, `an uncaught error: ${event.message}`);
   };
-  worker.onmessageerror = () => events.died(handle, "it could not read its bootstrap");
+  worker.onmessageerror = () =>
+    events.died(handle, "it could not read its bootstrap");
   worker.postMessage(boot);
 }

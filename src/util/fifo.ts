@@ -41,7 +41,9 @@ export class Fifo<T> {
   #grow(): void {
     const items = this.#items;
     const grown: (T | undefined)[] = new Array(items.length * 2);
-    for (let i = 0; i < this.#length; i++) grown[i] = items[(this.#head + i) & (items.length - 1)];
+    for (let i = 0; i < this.#length; i++) {
+      grown[i] = items[(this.#head + i) & (items.length - 1)];
+    }
     this.#items = grown;
     this.#head = 0;
   }

@@ -21,7 +21,12 @@ export class SharedMemoryTransport implements Transport<Mailbox> {
     return true;
   }
 
-  offerBytes(to: Mailbox, bytes: Uint8Array, start = 0, end = bytes.length): boolean {
+  offerBytes(
+    to: Mailbox,
+    bytes: Uint8Array,
+    start = 0,
+    end = bytes.length,
+  ): boolean {
     return to.trySend(bytes, start, end);
   }
 

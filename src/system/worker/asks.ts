@@ -21,7 +21,12 @@
  * @module
  */
 
-import { ActorRef, type DeadLetterKind, type LoopTimer, type LoopTimers } from "../../actor/mod.ts";
+import {
+  ActorRef,
+  type DeadLetterKind,
+  type LoopTimer,
+  type LoopTimers,
+} from "../../actor/mod.ts";
 import { callFailure } from "../call_failure.ts";
 import { AskUnwatch, AskWatch } from "../control.ts";
 import { type SystemCourier, Undeliverable } from "../../delivery/mod.ts";
@@ -94,18 +99,37 @@ export class Asks {
    * ActorContext.ask). Never settles synchronously from a reply: replies are read by the loop.
    * @param timeout ms, positive (Infinity: none); also the request's deadline.
    */
-  ask(target: ActorRef<unknown>, request: unknown, timeout: number): Promise<unknown> {
+  ask(
+    target: ActorRef<unknown>,
+    request: unknown,
+    timeout: number,
+  ): Promise<unknown> {
     return new Promise((resolve, reject) => {
       if (target.courier !== this.#courier) {
-        reject(new TypeError(`${target} belongs to another actor system than the asking actor`));
+        reject(
+          new TypeError(
+            `${target} belongs to another actor system than the asking actor`,
+          ),
+        );
         return;
       }
       const key = askKey(target);
-      const ask = new PendingAsk(this.#newTag(), target, key, timeout, resolve, reject);
+      const ask = new PendingAsk(
+        this.#newTag(),
+        target,
+        key,
+        timeout,
+        resolve,
+        reject,
+      );
       this.#pending.set(ask.tag, ask);
       this.#add(ask);
       if (timeout !== Infinity) {
-        ask.timer = this.#timers.schedule(timeout, 0, () => this.#fail(ask, "deadline", ""));
+        ask.timer = this.#timers.schedule(
+          timeout,
+          0,
+          () => this.#fail(ask, "deadline", ""),
+        );
       }
       try {
         // A target that is gone is a dead letter: the courier answers Undeliverable at once.
@@ -125,12 +149,17 @@ export class Asks {
    * A record with reply tag `tag` came to the desk: the reply to an ask, an `Undeliverable`
    * about its request, or a late reply to an ask that has settled (a dead letter).
    */
-  replied(tag: number, message: unknown, sender: ActorRef<unknown> | null): void {
+  replied(
+    tag: number,
+    message: unknown,
+    sender: ActorRef<unknown> | null,
+  ): void {
     const ask = this.#pending.get(tag);
     if (ask === undefined) {
       // A late Undeliverable is news of a dead letter already counted: nothing more to say.
       if (message instanceof Undeliverable) return;
-      const reason = "it answers an ask that had already settled (it timed out)";
+      const reason =
+        "it answers an ask that had already settled (it timed out)";
       this.#courier.deadLetter({
         target: this.#replyTo(tag),
         sender,
@@ -149,7 +178,9 @@ export class Asks {
   undecodable(tag: number, error: unknown): void {
     const ask = this.#pending.get(tag);
     if (ask === undefined) return;
-    const reason = `its reply could not be decoded: ${(error as Error)?.message ?? error}`;
+    const reason = `its reply could not be decoded: ${
+      (error as Error)?.message ?? error
+    }`;
     this.#fail(ask, "undecodable", reason, error);
   }
 
@@ -175,7 +206,12 @@ export class Asks {
     for (const ask of [...watched.asks]) this.#fail(ask, "stopped", reason);
   }
 
-  #fail(ask: PendingAsk, kind: DeadLetterKind, reason: string, cause?: unknown): void {
+  #fail(
+    ask: PendingAsk,
+    kind: DeadLetterKind,
+    reason: string,
+    cause?: unknown,
+  ): void {
     const subject = String(ask.target);
     this.#settle(
       ask,
@@ -205,7 +241,11 @@ export class Asks {
     // An actor of another node is not in this system's registry: its asks settle by their reply
     // or their timeout (the node's death does not reach asks yet).
     if (ask.target.node !== 0) return;
-    this.#courier.deliver(this.#guardian, new AskWatch(this.#desk, ask.target), null);
+    this.#courier.deliver(
+      this.#guardian,
+      new AskWatch(this.#desk, ask.target),
+      null,
+    );
   }
 
   /**
@@ -214,14 +254,21 @@ export class Asks {
    */
   #remove(ask: PendingAsk): void {
     const watched = this.#byTarget.get(ask.key);
-    if (watched === undefined || !watched.asks.delete(ask) || watched.asks.size > 0) return;
+    if (
+      watched === undefined || !watched.asks.delete(ask) ||
+      watched.asks.size > 0
+    ) return;
     this.#idle.set(ask.key, watched);
     if (this.#idle.size <= IDLE_WATCHES) return;
     const [key, oldest] = this.#idle.entries().next().value!;
     this.#idle.delete(key);
     this.#byTarget.delete(key);
     if (oldest.target.node !== 0) return;
-    this.#courier.deliver(this.#guardian, new AskUnwatch(this.#desk, oldest.target), null);
+    this.#courier.deliver(
+      this.#guardian,
+      new AskUnwatch(this.#desk, oldest.target),
+      null,
+    );
   }
 
   #newTag(): number {

@@ -31,13 +31,17 @@ import { SlotState } from "../../delivery/mod.ts";
 import type { WorkerRuntime } from "./worker_runtime.ts";
 
 /** The per-Worker control actor. */
-export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied | AskLost | NodeDown> {
+export class WorkerAgent
+  extends Actor<StartActor | DefineClass | ThreadDied | AskLost | NodeDown> {
   readonly #runtime: WorkerRuntime;
   readonly #strategies = new StrategyCache();
   /** The classes the system defined here, by id, and the class once loaded. */
   readonly #classes = new Map<
     number,
-    { definition: DefineClass; loaded: (new (...args: never[]) => Actor<unknown>) | null }
+    {
+      definition: DefineClass;
+      loaded: (new (...args: never[]) => Actor<unknown>) | null;
+    }
   >();
 
   constructor(runtime: WorkerRuntime) {
@@ -81,7 +85,10 @@ export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied | A
     runtime.hosted++;
     const known = this.#classes.get(start.classId);
     if (known === undefined) {
-      return this.#abandon(start, new SpawnError(`class ${start.classId} was never defined here`));
+      return this.#abandon(
+        start,
+        new SpawnError(`class ${start.classId} was never defined here`),
+      );
     }
     // A class loaded before starts at once: a pool starts thousands of actors of a few classes.
     if (known.loaded !== null) return this.#start(start, known.loaded);
@@ -95,7 +102,10 @@ export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied | A
     );
   }
 
-  #start(start: StartActor, actorClass: new (...args: never[]) => Actor<unknown>): void {
+  #start(
+    start: StartActor,
+    actorClass: new (...args: never[]) => Actor<unknown>,
+  ): void {
     const runtime = this.#runtime;
     const name = start.name || actorClass.name;
     try {
@@ -111,10 +121,14 @@ export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied | A
       });
       let args: unknown[];
       try {
-        args = start.args === null ? [] : decode(start.args, runtime.courier) as unknown[];
+        args = start.args === null
+          ? []
+          : decode(start.args, runtime.courier) as unknown[];
       } catch (error) {
         throw new SpawnError(
-          `cannot read the arguments of ${name} in its Worker: ${messageOf(error)}`,
+          `cannot read the arguments of ${name} in its Worker: ${
+            messageOf(error)
+          }`,
           { cause: error },
         );
       }
@@ -146,8 +160,16 @@ export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied | A
   /** The actor is running; say so only if someone waits for it (the system marked it so). */
   #running(start: StartActor): void {
     const directory = this.#runtime.directory;
-    const awaited = !directory.transition(start.slot, SlotState.Starting, SlotState.Running) &&
-      directory.transition(start.slot, SlotState.StartAwaited, SlotState.Running);
+    const awaited = !directory.transition(
+      start.slot,
+      SlotState.Starting,
+      SlotState.Running,
+    ) &&
+      directory.transition(
+        start.slot,
+        SlotState.StartAwaited,
+        SlotState.Running,
+      );
     if (awaited) {
       this.#runtime.courier.deliver(
         this.#runtime.guardian,
@@ -169,7 +191,8 @@ export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied | A
     const runtime = this.#runtime;
     runtime.names.delete(start.slot);
     runtime.directory.setState(start.slot, SlotState.Dead);
-    const name = start.name || this.#classes.get(start.classId)?.definition.exportName ||
+    const name = start.name ||
+      this.#classes.get(start.classId)?.definition.exportName ||
       "an actor";
     runtime.retire(
       runtime.ref(start.slot, start.generation),
@@ -197,8 +220,10 @@ async function loadActorClass(module: string, exportName: string) {
   } catch (error) {
     // Our own errors (top-level code that made a system) carry their fix; others are a module
     // that could not be found or evaluated.
-    const advice = error instanceof RingmailError ? "" : "; check that the file exists and " +
-      "that `static readonly module = import.meta.url` is set in the class's own module";
+    const advice = error instanceof RingmailError
+      ? ""
+      : "; check that the file exists and " +
+        "that `static readonly module = import.meta.url` is set in the class's own module";
     throw new SpawnError(
       `cannot load the module of ${exportName} (${module}) in its Worker: ` +
         `${messageOf(error)}${advice}`,
@@ -213,7 +238,9 @@ async function loadActorClass(module: string, exportName: string) {
     );
   }
   if (!(actorClass.prototype instanceof Actor)) {
-    throw new SpawnError(`${exportName} exported by ${module} does not extend Actor`);
+    throw new SpawnError(
+      `${exportName} exported by ${module} does not extend Actor`,
+    );
   }
   // An async handler's actor is kept across its awaits by node:async_hooks, loaded only now.
   await prepareFor(actorClass);

@@ -80,7 +80,12 @@ export async function run(boot: Bootstrap): Promise<void> {
     node: boot.node,
   });
   if (boot.outbox !== 0) courier.outbox = courier.mailbox(boot.outbox);
-  const guardian = new ActorRef(boot.guardianSlot, boot.guardianGeneration, 0, courier);
+  const guardian = new ActorRef(
+    boot.guardianSlot,
+    boot.guardianGeneration,
+    0,
+    courier,
+  );
   courier.sink = {
     deadLetter: ({ target, sender, message, kind, reason }) => {
       const notice = new DeadLetterNotice(
@@ -103,21 +108,31 @@ export async function run(boot: Bootstrap): Promise<void> {
     maxMessageBytes: boot.maxMessageBytes,
     supervision: boot.supervision,
   });
-  trapExits((how) => courier.deliver(guardian, new WorkerExited(boot.threadId, how), null));
+  trapExits((how) =>
+    courier.deliver(guardian, new WorkerExited(boot.threadId, how), null)
+  );
   const agentMailbox = courier.mailbox(boot.agentMailbox);
   // The system closes the agent's mailbox first when it gives this Worker up (it died, or a
   // shutdown cut it off): from then on, what this Worker holds is the system's to account for.
   // The mailbox may be recycled and reopened later, though, by which time the system has marked
   // this thread dead for good: either flag says so.
   const given = [agentMailbox.closedFlag(), arena.deadFlag(boot.threadId)];
-  const abandoned = () => given.some((flag) => (flag.words[flag.index] & flag.mask) !== 0);
+  const abandoned = () =>
+    given.some((flag) => (flag.words[flag.index] & flag.mask) !== 0);
   courier.abandoned = abandoned;
-  const loop = new ReceiveLoop(Doorbell.create(arena, boot.threadId), courier, runtime, {
-    batch: boot.batch,
-    local: true,
-    spin: new SpinPolicy({ maxSpins: boot.dedicated ? DEDICATED_SPINS : POOL_SPINS }),
-    abandoned: given,
-  });
+  const loop = new ReceiveLoop(
+    Doorbell.create(arena, boot.threadId),
+    courier,
+    runtime,
+    {
+      batch: boot.batch,
+      local: true,
+      spin: new SpinPolicy({
+        maxSpins: boot.dedicated ? DEDICATED_SPINS : POOL_SPINS,
+      }),
+      abandoned: given,
+    },
+  );
   courier.doorbell = loop.doorbell.offset;
   runtime.loop = loop;
 

@@ -31,10 +31,20 @@ import {
 } from "../../delivery/mod.ts";
 import type { Arena, Mailbox } from "../../ring/mod.ts";
 import type { Asks } from "./asks.ts";
-import { ActorStopped, HandlerFailed, SpawnChild, Unwatch, Watch } from "../control.ts";
+import {
+  ActorStopped,
+  HandlerFailed,
+  SpawnChild,
+  Unwatch,
+  Watch,
+} from "../control.ts";
 import { withClaim } from "../claim.ts";
 import type { MailboxPool } from "../mailbox_pool.ts";
-import { checkActorClass, checkSendTimeout, encodeArguments } from "../spawn_checks.ts";
+import {
+  checkActorClass,
+  checkSendTimeout,
+  encodeArguments,
+} from "../spawn_checks.ts";
 
 /** What a Worker's runtime is told at its start, beyond its arena handles. */
 export interface WorkerSettings {
@@ -110,7 +120,13 @@ export class WorkerRuntime implements CellHost {
     this.retire(cell.self, cell.mailbox, "stopped", `${cell.name} has stopped`);
     this.courier.deliver(
       this.guardian,
-      new ActorStopped(slot, generation, cell.endKind, cell.endReason, cell.endError),
+      new ActorStopped(
+        slot,
+        generation,
+        cell.endKind,
+        cell.endReason,
+        cell.endError,
+      ),
       null,
     );
     this.hosted--;
@@ -133,15 +149,22 @@ export class WorkerRuntime implements CellHost {
     const sendTimeout = checkSendTimeout(options.sendTimeout ?? 0);
     const policy = policyIndex(options.whenFull);
     const near = options.near ?? null;
-    if (near !== null && !(near instanceof ActorRef && near.courier === this.courier)) {
-      throw new TypeError(`near must be a ref of this actor system, got ${near}`);
+    if (
+      near !== null &&
+      !(near instanceof ActorRef && near.courier === this.courier)
+    ) {
+      throw new TypeError(
+        `near must be a ref of this actor system, got ${near}`,
+      );
     }
     // The parent's class says how its children are supervised; a malformed one fails here.
     const strategy = strategyOf(parent.actorClass!);
     // Until the system places the child, its owner says whether it may be placed here: next to
     // an actor of this Worker, or anywhere in this Worker's pool. Senders here must not block
     // on its mailbox then (this thread may be the one to start it); elsewhere, they may.
-    const nearMailbox = near === null ? 0 : this.directory.liveMailbox(near.slot, near.generation);
+    const nearMailbox = near === null
+      ? 0
+      : this.directory.liveMailbox(near.slot, near.generation);
     const mayStartHere = near === null
       ? !this.settings.dedicated
       : nearMailbox !== 0 && this.loop.cellOf(nearMailbox) !== undefined;
@@ -179,10 +202,19 @@ export class WorkerRuntime implements CellHost {
   }
 
   unwatch(watcher: ActorCell, target: ActorRef<unknown>): void {
-    this.courier.deliver(this.guardian, new Unwatch(watcher.self, target), null);
+    this.courier.deliver(
+      this.guardian,
+      new Unwatch(watcher.self, target),
+      null,
+    );
   }
 
-  ask(_asker: ActorCell, target: ActorRef<unknown>, request: unknown, timeout: number) {
+  ask(
+    _asker: ActorCell,
+    target: ActorRef<unknown>,
+    request: unknown,
+    timeout: number,
+  ) {
     return this.asks.ask(target, request, timeout);
   }
 
