@@ -1,11 +1,5 @@
 /** Actors of the remote bench's ringmail peer (bench/_ringmail_peer.ts). */
-import {
-  Actor,
-  type ActorRef,
-  handles,
-  message,
-  OtherMessage,
-} from "../mod.ts";
+import { Actor, type ActorRef, handles, message, OtherMessage } from "../mod.ts";
 
 /** Answers once `count` more messages have come to the Tally. */
 @message()

@@ -16,13 +16,7 @@
 
 // A benchmark-only dependency (deno.json maps it; the library itself has none).
 import { pack, Packr, unpack } from "msgpackr";
-import {
-  message,
-  Reader,
-  registerMessage,
-  setRefCodec,
-  Writer,
-} from "../src/codec/mod.ts";
+import { message, Reader, registerMessage, setRefCodec, Writer } from "../src/codec/mod.ts";
 
 // ---- the shapes -----------------------------------------------------------------------------
 
@@ -70,8 +64,7 @@ const records = Array.from({ length: 100 }, (_, i) => ({
   name: "user" + i,
   score: i * 1.5,
 }));
-const LOREM =
-  "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor. ";
+const LOREM = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor. ";
 const string1k = LOREM.repeat(Math.ceil(1024 / LOREM.length)).slice(0, 1024);
 const bytes4k = new Uint8Array(4096);
 for (let i = 0, x = 12345; i < bytes4k.length; i++) {
@@ -152,9 +145,7 @@ for (const [group, v] of SHAPES) {
   // postMessage does serialize: for the string shape the baseline wraps it so it is serialized.
   const primitive = typeof v === "string";
   Deno.bench({
-    name: primitive
-      ? "structuredClone([s]) (serializes, as postMessage does)"
-      : "structuredClone",
+    name: primitive ? "structuredClone([s]) (serializes, as postMessage does)" : "structuredClone",
     group,
     baseline: true,
     fn: primitive

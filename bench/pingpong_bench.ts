@@ -87,8 +87,7 @@ await Promise.all([system.started(pinger), system.started(ponger)]);
 
 const group = "actor ping-pong, two actors in two workers";
 Deno.bench({
-  name:
-    `postMessage over a MessageChannel (${ROUND_TRIPS} round trips per iteration)`,
+  name: `postMessage over a MessageChannel (${ROUND_TRIPS} round trips per iteration)`,
   group,
   baseline: true,
   n: ITERATIONS,
@@ -98,8 +97,7 @@ Deno.bench({
   },
 });
 Deno.bench({
-  name:
-    `ringmail actors, Ping/Pong classes (${ROUND_TRIPS} round trips per iteration)`,
+  name: `ringmail actors, Ping/Pong classes (${ROUND_TRIPS} round trips per iteration)`,
   group,
   n: ITERATIONS,
   warmup: WARMUP,

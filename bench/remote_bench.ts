@@ -110,8 +110,7 @@ let peerReceivedAll: (() => void) | undefined;
 nc.subscribe("bench.oneway.done", { callback: () => peerReceivedAll?.() });
 
 Deno.bench({
-  name:
-    `raw NATS: publish ${ONE_WAY_MESSAGES} × 32 B, received in another process`,
+  name: `raw NATS: publish ${ONE_WAY_MESSAGES} × 32 B, received in another process`,
   group: "one-way 32 B, another process",
   baseline: true,
   n: 20,
@@ -130,8 +129,7 @@ Deno.bench({
 });
 
 Deno.bench({
-  name:
-    `ringmail: send ${ONE_WAY_MESSAGES} × 32 B to an actor of another process`,
+  name: `ringmail: send ${ONE_WAY_MESSAGES} × 32 B to an actor of another process`,
   group: "one-way 32 B, another process",
   n: 20,
   warmup: 3,
@@ -145,8 +143,7 @@ Deno.bench({
 });
 
 Deno.bench({
-  name:
-    `ringmail: an actor sends ${ONE_WAY_MESSAGES} × 32 B to an actor of another process`,
+  name: `ringmail: an actor sends ${ONE_WAY_MESSAGES} × 32 B to an actor of another process`,
   group: "one-way 32 B, another process",
   n: 20,
   warmup: 3,
@@ -179,8 +176,7 @@ Deno.bench({
 });
 
 Deno.bench({
-  name:
-    `ringmail: ${SEQUENTIAL_ROUND_TRIPS} sequential Bridge calls to another process, 32 B`,
+  name: `ringmail: ${SEQUENTIAL_ROUND_TRIPS} sequential Bridge calls to another process, 32 B`,
   group: "sequential request/reply 32 B",
   n: 10,
   warmup: 2,
@@ -192,8 +188,7 @@ Deno.bench({
 });
 
 Deno.bench({
-  name:
-    `raw NATS: ${CONCURRENT_ROUND_TRIPS} request() with ${IN_FLIGHT} in flight, 32 B`,
+  name: `raw NATS: ${CONCURRENT_ROUND_TRIPS} request() with ${IN_FLIGHT} in flight, 32 B`,
   group: `request/reply 32 B, ${IN_FLIGHT} in flight`,
   baseline: true,
   n: 10,
@@ -213,8 +208,7 @@ Deno.bench({
 });
 
 Deno.bench({
-  name:
-    `ringmail: ${CONCURRENT_ROUND_TRIPS} Bridge calls with ${IN_FLIGHT} in flight, 32 B`,
+  name: `ringmail: ${CONCURRENT_ROUND_TRIPS} Bridge calls with ${IN_FLIGHT} in flight, 32 B`,
   group: `request/reply 32 B, ${IN_FLIGHT} in flight`,
   n: 10,
   warmup: 2,

@@ -89,8 +89,7 @@ for (const size of [16, 64, 1024]) {
     [[channel.port1], [channel.port2]],
   );
   Deno.bench({
-    name:
-      `postMessage ${size} B Uint8Array (${ONE_WAY_MESSAGES} per iteration)`,
+    name: `postMessage ${size} B Uint8Array (${ONE_WAY_MESSAGES} per iteration)`,
     group,
     n: ITERATIONS,
     warmup: WARMUP,
@@ -100,8 +99,7 @@ for (const size of [16, 64, 1024]) {
     },
   });
   Deno.bench({
-    name:
-      `ringmail mailbox ${size} B records (${ONE_WAY_MESSAGES} per iteration)`,
+    name: `ringmail mailbox ${size} B records (${ONE_WAY_MESSAGES} per iteration)`,
     group,
     n: ITERATIONS,
     warmup: WARMUP,
@@ -161,8 +159,7 @@ const ROUND_TRIPS = 5_000;
     },
   );
   Deno.bench({
-    name:
-      `postMessage over a MessageChannel (${ROUND_TRIPS} round trips per iteration)`,
+    name: `postMessage over a MessageChannel (${ROUND_TRIPS} round trips per iteration)`,
     group,
     n: ITERATIONS,
     warmup: WARMUP,
@@ -172,8 +169,7 @@ const ROUND_TRIPS = 5_000;
     },
   });
   Deno.bench({
-    name:
-      `ringmail mailboxes, 8 B records (${ROUND_TRIPS} round trips per iteration)`,
+    name: `ringmail mailboxes, 8 B records (${ROUND_TRIPS} round trips per iteration)`,
     group,
     n: ITERATIONS,
     warmup: WARMUP,

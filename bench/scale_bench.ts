@@ -91,15 +91,9 @@ async function spawnAndAnswer(
       const rssPerActor = (process.memoryUsage().rss - rssBefore) / SPAWNED;
       const mailbox = pool.mailboxCapacity + 128;
       console.log(
-        `(a) memory per idle actor: ${
-          heapPerActor.toFixed(0)
-        } bytes of JS heap (all threads, ` +
-          `after GC${
-            gc ? "" : " — run with --expose-gc, this is rough"
-          }) plus its ${mailbox}-` +
-          `byte mailbox in shared memory; process RSS grew ${
-            rssPerActor.toFixed(0)
-          } bytes per ` +
+        `(a) memory per idle actor: ${heapPerActor.toFixed(0)} bytes of JS heap (all threads, ` +
+          `after GC${gc ? "" : " — run with --expose-gc, this is rough"}) plus its ${mailbox}-` +
+          `byte mailbox in shared memory; process RSS grew ${rssPerActor.toFixed(0)} bytes per ` +
           `actor (heap pages V8 keeps, allocator slack).`,
       );
     }
@@ -107,17 +101,14 @@ async function spawnAndAnswer(
   const median = [...rates].sort((x, y) => x - y)[Math.floor(ROUNDS / 2)];
   console.log(
     `(a) ${SPAWNED} actors spawned into a 2-worker pool and answered, ${ROUNDS} rounds (after ` +
-      `${WARM_UP} to warm up): ${
-        rates.map((rate) => rate.toFixed(0)).join(", ")
-      } actors/s; ` +
+      `${WARM_UP} to warm up): ${rates.map((rate) => rate.toFixed(0)).join(", ")} actors/s; ` +
       `median ${median.toFixed(0)}.`,
   );
   await bridge.stop([...warm, ...refs], 60_000);
   // Collect what the actors left behind now, in every thread, not during the next timings.
   await heaps();
   Deno.bench({
-    name:
-      `ringmail: spawn ${BATCH} actors into the pool and get a reply from each`,
+    name: `ringmail: spawn ${BATCH} actors into the pool and get a reply from each`,
     group: "spawn and answer",
     n: 20,
     warmup: 2,
@@ -170,12 +161,9 @@ function postMessagePair(kinds: [Setup["kind"], Setup["kind"]]) {
   const far = pool.spawn(Ponger); // round-robin: the other worker
   await Promise.all([pinger, near, far].map((ref) => system.started(ref)));
   const postMessage = postMessagePair(["port-ping", "port-pong"]);
-  const group =
-    "ping-pong: two actors on one worker, on two workers, postMessage";
+  const group = "ping-pong: two actors on one worker, on two workers, postMessage";
   Deno.bench({
-    name: `postMessage between two workers (${
-      ROUND_TRIPS / 10
-    } round trips per iteration)`,
+    name: `postMessage between two workers (${ROUND_TRIPS / 10} round trips per iteration)`,
     group,
     baseline: true,
     n: 20,
@@ -192,8 +180,7 @@ function postMessagePair(kinds: [Setup["kind"], Setup["kind"]]) {
     ]] as const
   ) {
     Deno.bench({
-      name:
-        `ringmail actors ${where} (${ROUND_TRIPS} round trips per iteration)`,
+      name: `ringmail actors ${where} (${ROUND_TRIPS} round trips per iteration)`,
       group,
       n: 100,
       warmup: 10,

@@ -65,9 +65,7 @@ const memory = await memoryPerWorker();
 const mib = (bytes: number) => `${(bytes / (1 << 20)).toFixed(1)} MiB`;
 console.log(
   `memory per Worker (${MEMORY_SAMPLE} live, RSS): bare ${mib(memory.bare)}, ` +
-    `dedicated actor ${mib(memory.actor)} (${
-      (memory.actor / memory.bare).toFixed(2)
-    }x)`,
+    `dedicated actor ${mib(memory.actor)} (${(memory.actor / memory.bare).toFixed(2)}x)`,
 );
 
 Deno.bench({

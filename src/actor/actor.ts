@@ -162,9 +162,7 @@ function hidden(
   what: string,
 ): ActorDefinitionError {
   return new ActorDefinitionError(
-    `${
-      cls.name ?? "an actor class"
-    } has ${what} named ${name}, which hides the actor's own ` +
+    `${cls.name ?? "an actor class"} has ${what} named ${name}, which hides the actor's own ` +
       `\`${name}\` (self, context, preStart and postStop are the actor's); rename it`,
   );
 }

@@ -10,11 +10,7 @@
 
 import type { Mailbox } from "../ring/mod.ts";
 import { type Actor, checkActorMembers, constructActor } from "./actor.ts";
-import {
-  type ActorRef,
-  isCurrentSender,
-  swapCurrentSender,
-} from "./actor_ref.ts";
+import { type ActorRef, isCurrentSender, swapCurrentSender } from "./actor_ref.ts";
 import { runAsActor } from "./async_actor.ts";
 import {
   Activity,

@@ -21,12 +21,7 @@ import type { ActorCell } from "./actor_cell.ts";
 import type { ActorRef } from "./actor_ref.ts";
 import { ask, pipeToSelf } from "./asking.ts";
 import { type Behavior, Behaviors } from "./behavior.ts";
-import {
-  type CellHost,
-  type CellLoop,
-  type CellState,
-  isEnding,
-} from "./cell_host.ts";
+import { type CellHost, type CellLoop, type CellState, isEnding } from "./cell_host.ts";
 import { CellTimers, type ReceiveTimeoutWatch } from "./cell_timers.ts";
 import { Children } from "./children.ts";
 import { DeathWatch } from "./death_watch.ts";

@@ -11,12 +11,7 @@ import type { ActorCell } from "./actor_cell.ts";
 import type { ActorRef } from "./actor_ref.ts";
 import { type CellLoop, CellState } from "./cell_host.ts";
 import { ReceiveTimeout } from "./messages.ts";
-import {
-  checkDelay,
-  type LoopTimer,
-  type RepeatOptions,
-  type Timer,
-} from "./timers.ts";
+import { checkDelay, type LoopTimer, type RepeatOptions, type Timer } from "./timers.ts";
 
 /** The timers one actor set, until they are done or it stops. Made on its first timer. */
 export class CellTimers {

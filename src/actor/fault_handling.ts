@@ -8,13 +8,7 @@
  */
 
 import type { ActorCell } from "./actor_cell.ts";
-import {
-  Activity,
-  type CellHost,
-  type CellLoop,
-  CellState,
-  isEnding,
-} from "./cell_host.ts";
+import { Activity, type CellHost, type CellLoop, CellState, isEnding } from "./cell_host.ts";
 import { Failed } from "./messages.ts";
 import { describeError, portableError } from "./portable_error.ts";
 import { type SupervisionStrategy, Supervisor } from "./supervision.ts";

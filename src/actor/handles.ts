@@ -109,9 +109,7 @@ export function handles(
 ): HandlerDecorator<any> {
   if (typeof type !== "function") {
     throw new TypeError(
-      `@handles() takes a message class or OtherMessage, got ${
-        describeValue(type)
-      }`,
+      `@handles() takes a message class or OtherMessage, got ${describeValue(type)}`,
     );
   }
   if (type === Stop) {
@@ -127,9 +125,7 @@ export function handles(
     }
     if (RESERVED_NAMES.has(context.name)) {
       throw new ActorDefinitionError(
-        `a handler cannot be named ${String(context.name)}: \`${
-          String(context.name)
-        }\` is the ` +
+        `a handler cannot be named ${String(context.name)}: \`${String(context.name)}\` is the ` +
           `actor's own (${RESERVED_NAMES_TEXT} are); give the handler another name, e.g. on` +
           `${type.name}`,
       );
@@ -137,16 +133,12 @@ export function handles(
     const metadata = context.metadata as Metadata;
     // The metadata object may inherit the parent class's (per the decorators proposal): keep a
     // list of this class's own.
-    let own = Object.hasOwn(metadata, HANDLERS)
-      ? metadata[HANDLERS]!
-      : undefined;
+    let own = Object.hasOwn(metadata, HANDLERS) ? metadata[HANDLERS]! : undefined;
     if (own === undefined) own = metadata[HANDLERS] = [];
     const twin = own.find((entry) => entry.type === type);
     if (twin !== undefined) {
       throw new ActorDefinitionError(
-        `${String(context.name)} and ${
-          String(twin.key)
-        } both handle ${type.name}: an actor ` +
+        `${String(context.name)} and ${String(twin.key)} both handle ${type.name}: an actor ` +
           `class has one handler per message class`,
       );
     }
@@ -197,8 +189,7 @@ export class HandlerTable {
     }
     let other: string | symbol | undefined;
     for (const cls of chain) {
-      const metadata =
-        (cls as { [Symbol.metadata]?: Metadata | null })[Symbol.metadata];
+      const metadata = (cls as { [Symbol.metadata]?: Metadata | null })[Symbol.metadata];
       if (!metadata || !Object.hasOwn(metadata, HANDLERS)) continue;
       for (const { type, key } of metadata[HANDLERS]!) {
         if (type === OtherMessage) other = key;

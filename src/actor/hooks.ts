@@ -29,9 +29,7 @@ export function runHook(
   const previous = swapCurrentSender(self);
   let result: unknown;
   try {
-    result = isAsyncFunction(hook)
-      ? runAsActor(self, () => hook.call(actor))
-      : hook.call(actor);
+    result = isAsyncFunction(hook) ? runAsActor(self, () => hook.call(actor)) : hook.call(actor);
   } catch (error) {
     return new Failure(error);
   } finally {

@@ -27,9 +27,7 @@ export function portableError(error: unknown, depth = 0): Error {
 
 /** `Name: message` of a thrown value, for reasons and logs. */
 export function describeError(error: unknown): string {
-  return error instanceof Error
-    ? `${error.name}: ${error.message}`
-    : String(error);
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /**

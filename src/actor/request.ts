@@ -59,8 +59,7 @@ export abstract class Request<R> {
  *
  * @typeParam Q the request's type.
  */
-export type ReplyOf<Q> = Q extends { readonly "~reply"?: infer R }
-  ? unknown extends R ? unknown : R
+export type ReplyOf<Q> = Q extends { readonly "~reply"?: infer R } ? unknown extends R ? unknown : R
   : unknown;
 
 /**

@@ -135,12 +135,8 @@ export function stashOf(
   if (capacity === undefined) return null;
   if (!(Number.isSafeInteger(capacity) && (capacity as number) > 0)) {
     throw new ActorDefinitionError(
-      `${
-        (actorClass as { name?: string }).name ?? "an actor class"
-      } has static stashCapacity ` +
-        `${
-          String(capacity)
-        }: it must be a positive integer (how many messages it may stash)`,
+      `${(actorClass as { name?: string }).name ?? "an actor class"} has static stashCapacity ` +
+        `${String(capacity)}: it must be a positive integer (how many messages it may stash)`,
     );
   }
   return new Stash(capacity as number, owner, loop, host);

@@ -71,8 +71,7 @@ export function checkStrategy(
       `${where} must be an object (a SupervisionStrategy), got ${strategy}`,
     );
   }
-  const { onFailure, byError, maxRestarts, withinMs } =
-    strategy as SupervisionStrategy;
+  const { onFailure, byError, maxRestarts, withinMs } = strategy as SupervisionStrategy;
   const directive = (value: unknown, field: string) => {
     if (value !== undefined && !DIRECTIVES.has(value as string)) {
       throw new TypeError(

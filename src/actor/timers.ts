@@ -80,9 +80,7 @@ export function checkDelay(
 ): number {
   if (!(Number.isFinite(ms) && (positive ? ms > 0 : ms >= 0))) {
     throw new RangeError(
-      `${name} must be a finite number of ms${
-        positive ? " above 0" : ""
-      }, got ${ms}`,
+      `${name} must be a finite number of ms${positive ? " above 0" : ""}, got ${ms}`,
     );
   }
   return ms;

@@ -31,11 +31,7 @@ import {
   type Timer,
 } from "../actor/mod.ts";
 import { ActorDeadError, SystemClosedError } from "../system/errors.ts";
-import {
-  type ActorSystem,
-  type BridgeHost,
-  internalsOf,
-} from "../system/internal.ts";
+import { type ActorSystem, type BridgeHost, internalsOf } from "../system/internal.ts";
 import { type CallOptions, PendingCalls } from "./pending_calls.ts";
 import { ReplyEndpoint } from "./reply_endpoint.ts";
 import { EndWaits } from "./end_waits.ts";
@@ -237,9 +233,7 @@ export class Bridge implements Disposable {
     actors: Iterable<ActorRef<never>>,
     options: StopOptions<D> | number = {},
   ): Promise<(Stopped | D)[]> {
-    const { timeout, ...rest } = typeof options === "number"
-      ? { timeout: options }
-      : options;
+    const { timeout, ...rest } = typeof options === "number" ? { timeout: options } : options;
     return Promise.all(
       Array.from(
         actors,

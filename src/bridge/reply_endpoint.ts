@@ -9,12 +9,7 @@
  */
 
 import { ActorRef, messageOf } from "../actor/mod.ts";
-import {
-  Inbox,
-  type SenderCache,
-  SlotState,
-  Undeliverable,
-} from "../delivery/mod.ts";
+import { Inbox, type SenderCache, SlotState, Undeliverable } from "../delivery/mod.ts";
 import { type Mailbox, SpinPolicy } from "../ring/mod.ts";
 import type { BridgeHost } from "../system/internal.ts";
 import type { PendingCall, PendingCalls } from "./pending_calls.ts";
@@ -119,9 +114,7 @@ export class ReplyEndpoint {
       const call = calls.get(mine ? tag : 0);
       if (!decoded) {
         if (call !== undefined) {
-          const reason = `its reply could not be decoded: ${
-            messageOf(inbox.error)
-          }`;
+          const reason = `its reply could not be decoded: ${messageOf(inbox.error)}`;
           calls.fail(call, "undecodable", reason, inbox.error);
         }
       } else if (call === undefined) {
@@ -130,8 +123,7 @@ export class ReplyEndpoint {
         const courier = this.#host.courier;
         const sender = inbox.envelope.sender;
         if (mine) {
-          const reason =
-            "it answers a call that had already settled (timed out, or aborted)";
+          const reason = "it answers a call that had already settled (timed out, or aborted)";
           courier.deadLetter({
             target: this.#ref(tag),
             sender,
@@ -140,8 +132,7 @@ export class ReplyEndpoint {
             reason,
           });
         } else {
-          const reason =
-            "it was sent to an earlier owner of this Bridge's mailbox";
+          const reason = "it was sent to an earlier owner of this Bridge's mailbox";
           courier.deadLetter({
             target: this.#ref(tag),
             sender,

@@ -5,11 +5,7 @@
  * @module
  */
 
-import type {
-  CompiledBuilder,
-  CompiledCopier,
-  CompiledWriter,
-} from "./compile.ts";
+import type { CompiledBuilder, CompiledCopier, CompiledWriter } from "./compile.ts";
 import type { Reader } from "./reader.ts";
 import type { Writer } from "./writer.ts";
 

@@ -81,9 +81,7 @@ export function compileWriter(
   check: (o: object) => void,
 ): CompiledWriter | undefined {
   if (disallowed) return undefined;
-  const writes = keys.map((k, i) =>
-    `    i = ${i}; writeValue(w, o[${lit(k)}]);`
-  ).join("\n");
+  const writes = keys.map((k, i) => `    i = ${i}; writeValue(w, o[${lit(k)}]);`).join("\n");
   const source = `return function write(w, o) {\n` +
     `  let i = 0;\n` +
     `  try {\n${writes}\n  } catch (e) {\n    throw fail(w, e, i, o);\n  }\n` +
@@ -129,9 +127,7 @@ export function compileInstanceBuilder(
   fail: ReadFail,
 ): CompiledBuilder | undefined {
   if (disallowed) return undefined;
-  const sets = fields.map((k, i) =>
-    `    i = ${i}; o[${lit(k)}] = readValue(r);`
-  ).join("\n");
+  const sets = fields.map((k, i) => `    i = ${i}; o[${lit(k)}] = readValue(r);`).join("\n");
   const source = `return function build(r) {\n` +
     `  const o = create(proto);\n` +
     `  let i = 0;\n` +
@@ -183,9 +179,7 @@ export function compileCopier(
   fail: CopyFail,
 ): CompiledCopier | undefined {
   if (disallowed || fields.length > COPIER_MAX_FIELDS) return undefined;
-  const declare = fields.length === 0
-    ? ""
-    : `  let ${fields.map((_, i) => `v${i}`).join(", ")};\n`;
+  const declare = fields.length === 0 ? "" : `  let ${fields.map((_, i) => `v${i}`).join(", ")};\n`;
   const reads = fields.map((k, i) =>
     `    i = ${i}; v${i} = o[${lit(k)}];\n` +
     `    if (!(typeof v${i} === "number" || typeof v${i} === "boolean" || v${i} === null || ` +

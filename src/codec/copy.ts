@@ -12,12 +12,7 @@
  */
 
 import { classByProto, type ClassInfo } from "./class_table.ts";
-import {
-  compileCopier,
-  NEEDS_CODEC,
-  QUICK_COPY_MAX_BYTES,
-  SHARED_STRING_MAX,
-} from "./compile.ts";
+import { compileCopier, NEEDS_CODEC, QUICK_COPY_MAX_BYTES, SHARED_STRING_MAX } from "./compile.ts";
 import { keySegment, ROOT } from "./path.ts";
 import { encodeThrew } from "./thrown.ts";
 

@@ -54,9 +54,7 @@ export function decode(bytes: Uint8Array, context?: unknown): unknown {
 function checkEnd(r: Reader): void {
   if (r.pos !== r.end) {
     throw new CodecError(
-      `cannot decode message: ${
-        r.end - r.pos
-      } unexpected bytes after the value, at byte ` +
+      `cannot decode message: ${r.end - r.pos} unexpected bytes after the value, at byte ` +
         `${r.pos - r.start} (corrupt bytes, or not one value)`,
       { path: "message" },
     );

@@ -23,11 +23,7 @@
  */
 
 export { RingmailError } from "../errors.ts";
-export {
-  CodecError,
-  type CodecErrorOptions,
-  WriterFullError,
-} from "./codec_error.ts";
+export { CodecError, type CodecErrorOptions, WriterFullError } from "./codec_error.ts";
 export { MAX_DEPTH, MAX_MESSAGE_BYTES } from "./limits.ts";
 export { nameBase, setNameBase } from "./default_name.ts";
 export { checkVersion, CODEC_VERSION } from "./version.ts";

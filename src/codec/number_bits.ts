@@ -6,8 +6,7 @@
  */
 
 /** Whether this host stores numbers little-endian (the wire order). */
-export const LITTLE_ENDIAN_HOST: boolean =
-  new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+export const LITTLE_ENDIAN_HOST: boolean = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** One float64 cell, seen as bytes through {@linkcode F64_BYTES}. */
 export const F64: Float64Array = new Float64Array(1);

@@ -13,11 +13,7 @@
 import { CodecError } from "./codec_error.ts";
 import { formatClassId } from "./class_id.ts";
 import { classById, type ClassInfo, layoutHash } from "./class_table.ts";
-import {
-  type CompiledBuilder,
-  compileInstanceBuilder,
-  compileObjectBuilder,
-} from "./compile.ts";
+import { type CompiledBuilder, compileInstanceBuilder, compileObjectBuilder } from "./compile.ts";
 import { MAX_DEPTH, MAX_MESSAGE_BYTES } from "./limits.ts";
 import { LITTLE_ENDIAN_HOST, swapElements } from "./number_bits.ts";
 import {
@@ -182,9 +178,7 @@ function readShape(r: Reader, count: number): ShapeEntry {
   if (count > end - start) throw r.truncated(count);
   const cache = r.shapeCache;
   const slot = cache.slot(b, start, end, count);
-  let entry = count === 0
-    ? EMPTY_SHAPE
-    : cache.find(slot, b, r.view, start, end, count);
+  let entry = count === 0 ? EMPTY_SHAPE : cache.find(slot, b, r.view, start, end, count);
   if (entry !== undefined) {
     r.pos = start + entry.raw.length;
   } else {
@@ -199,9 +193,7 @@ function readShape(r: Reader, count: number): ShapeEntry {
           (t === 0xbf /* EXT */ && at + 1 < end &&
             b[at + 1] === 10 /* X_STR16 */))
       ) {
-        throw t < 0
-          ? r.truncated(1)
-          : r.corrupt("an object key that is not a string", at);
+        throw t < 0 ? r.truncated(1) : r.corrupt("an object key that is not a string", at);
       }
       keys[k] = readValue(r) as string;
     }
@@ -310,9 +302,7 @@ function readClass(r: Reader, t: number): unknown {
   }
   if (info === undefined) {
     throw new CodecError(
-      `unknown message class id ${formatClassId(id)} at byte ${
-        p - 1 - r.start
-      }: no class ` +
+      `unknown message class id ${formatClassId(id)} at byte ${p - 1 - r.start}: no class ` +
         `registered in this thread has that id. Import the module that registers it ` +
         `(registerMessage or @message) in every worker that receives it`,
     );
@@ -322,21 +312,17 @@ function readClass(r: Reader, t: number): unknown {
   if (info.decode !== undefined) {
     v = readCustom(r, info);
   } else {
-    const build = info.build ??= info.isError
-      ? undefined
-      : compileInstanceBuilder(
-        info.proto,
-        info.fields,
-        readValue,
-        (r, e, i) => trail(r, e, keySegment(info.fields[i])),
-      );
+    const build = info.build ??= info.isError ? undefined : compileInstanceBuilder(
+      info.proto,
+      info.fields,
+      readValue,
+      (r, e, i) => trail(r, e, keySegment(info.fields[i])),
+    );
     if (build !== undefined) {
       v = build(r);
     } else {
       // Registered error classes (rare), and every class where code generation is disallowed.
-      const o = info.isError
-        ? readErrorCore(r, info)
-        : objectCreate(info.proto);
+      const o = info.isError ? readErrorCore(r, info) : objectCreate(info.proto);
       const fields = info.fields;
       let i = 0;
       try {
@@ -364,9 +350,7 @@ function readCustom(r: Reader, info: ClassInfo): unknown {
   } catch (e) {
     if (isInstance(e, CodecError)) throw e;
     throw new CodecError(
-      `the custom decode of message class ${info.name} threw ${
-        describeError(e)
-      }`,
+      `the custom decode of message class ${info.name} threw ${describeError(e)}`,
       { cause: e },
     );
   } finally {
@@ -374,9 +358,7 @@ function readCustom(r: Reader, info: ClassInfo): unknown {
   }
   if (r.pos !== stop) {
     throw r.corrupt(
-      `the custom decode of message class ${info.name} read ${
-        r.pos - from
-      } bytes but its ` +
+      `the custom decode of message class ${info.name} read ${r.pos - from} bytes but its ` +
         `encode wrote ${len}`,
       from,
     );
@@ -451,9 +433,7 @@ function readErrorCore(
   if (flags > 7) throw r.corrupt(`error flags 0x${flags.toString(16)}`, at);
   const name = info === null ? readText(r, "an error name") : "";
   const message = readText(r, "an error message");
-  const stack = flags & 1 /* ERROR_HAS_STACK */
-    ? readText(r, "an error stack")
-    : undefined;
+  const stack = flags & 1 /* ERROR_HAS_STACK */ ? readText(r, "an error stack") : undefined;
   let cause: unknown = undefined;
   let errors: unknown = undefined;
   try {
@@ -578,9 +558,7 @@ function readCheckedClass(r: Reader, at: number): unknown {
   if (info !== undefined && hash !== 0 && layoutHash(info) !== hash) {
     throw new CodecError(
       `the message class ${info.name} is laid out differently where it was encoded (another ` +
-        `version of its module?): here its fields are [${
-          info.fields.join(", ")
-        }]; refused ` +
+        `version of its module?): here its fields are [${info.fields.join(", ")}]; refused ` +
         `rather than decoded into the wrong fields — run the same version everywhere`,
     );
   }

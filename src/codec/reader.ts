@@ -123,9 +123,7 @@ export class Reader {
     }
     if (end - start > MAX_MESSAGE_BYTES) {
       throw new CodecError(
-        `a message of ${
-          end - start
-        } bytes is larger than the limit of ${MAX_MESSAGE_BYTES} ` +
+        `a message of ${end - start} bytes is larger than the limit of ${MAX_MESSAGE_BYTES} ` +
           `(MAX_MESSAGE_BYTES); refusing to decode it`,
       );
     }
@@ -172,9 +170,7 @@ export class Reader {
    */
   truncated(n: number): CodecError {
     return new CodecError(
-      `needed ${n} byte${n === 1 ? "" : "s"} at byte ${
-        this.pos - this.start
-      } but the message ` +
+      `needed ${n} byte${n === 1 ? "" : "s"} at byte ${this.pos - this.start} but the message ` +
         `ends at byte ${this.end - this.start} (truncated or corrupt bytes)`,
     );
   }

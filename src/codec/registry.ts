@@ -225,12 +225,8 @@ export function registerMessage<T extends object>(
   const sameId = classById.get(id);
   if (sameId !== undefined) {
     throw new CodecError(
-      `cannot register ${label} as message '${name}': its id ${
-        formatClassId(id)
-      } collides ` +
-        `with ${
-          className(sameId.cls)
-        } registered as '${sameId.name}'; register one of them ` +
+      `cannot register ${label} as message '${name}': its id ${formatClassId(id)} collides ` +
+        `with ${className(sameId.cls)} registered as '${sameId.name}'; register one of them ` +
         `under another name, e.g. registerMessage(${label}, "${name}2")`,
     );
   }
@@ -338,9 +334,7 @@ function layoutOf(
     } catch (e) {
       throw new CodecError(
         `cannot encode or decode ${label}: its field layout is learned from an instance made ` +
-          `with no arguments, but new ${label}() threw (${
-            describeError(e)
-          }); give its ` +
+          `with no arguments, but new ${label}() threw (${describeError(e)}); give its ` +
           `constructor parameters defaults, or name the fields: ` +
           `@message({ fields: ["a", "b"] }) or registerMessage(${label}, { fields: [...] })`,
         { cause: e },

@@ -70,9 +70,7 @@ export function writeValue(w: Writer, v: unknown): void {
       return;
     case "function":
       throw new EncodeFault(
-        `it is a function${
-          v.name ? ` (${v.name})` : ""
-        }, and functions cannot be sent`,
+        `it is a function${v.name ? ` (${v.name})` : ""}, and functions cannot be sent`,
         "Send data instead: a registered message class names the operation, and the receiving " +
           "actor has the code",
       );
@@ -561,9 +559,7 @@ function writeCustom(w: Writer, v: object, info: ClassInfo): void {
     throw trail(
       w,
       new EncodeFault(
-        `the custom encode of message class ${info.name} threw ${
-          describeError(e)
-        }`,
+        `the custom encode of message class ${info.name} threw ${describeError(e)}`,
         "Fix the encode function given to registerMessage",
         e,
       ),

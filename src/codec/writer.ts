@@ -10,13 +10,7 @@
 import { CodecError, WriterFullError } from "./codec_error.ts";
 import { copyInto } from "./copy_out.ts";
 import { MAX_MESSAGE_BYTES } from "./limits.ts";
-import {
-  F32,
-  F32_BYTES,
-  F64,
-  F64_BYTES,
-  LITTLE_ENDIAN_HOST,
-} from "./number_bits.ts";
+import { F32, F32_BYTES, F64, F64_BYTES, LITTLE_ENDIAN_HOST } from "./number_bits.ts";
 import { ShapeTrie } from "./shape_trie.ts";
 import { encodeUtf8, utf8Length } from "./utf8.ts";
 import { encodeFailure, writeValue } from "./write_value.ts";
@@ -484,9 +478,7 @@ export class Writer {
     // In a region where the worst case does not fit, or near the size limit, count exactly;
     // a scratch buffer just grows.
     if (
-      this.#inRegion
-        ? this.pos + 6 + max > this.limit
-        : this.pos + max > MAX_MESSAGE_BYTES - 6
+      this.#inRegion ? this.pos + 6 + max > this.limit : this.pos + max > MAX_MESSAGE_BYTES - 6
     ) {
       max = utf8Length(s);
     }

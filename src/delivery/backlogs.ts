@@ -29,11 +29,7 @@ import {
   describeError,
   type Undelivered,
 } from "../actor/mod.ts";
-import {
-  type Mailbox,
-  MailboxClosedError,
-  MailboxFullError,
-} from "../ring/mod.ts";
+import { type Mailbox, MailboxClosedError, MailboxFullError } from "../ring/mod.ts";
 import { Fifo } from "../util/fifo.ts";
 import type { Transport } from "./transport.ts";
 
@@ -230,9 +226,7 @@ export class Backlogs {
       kind,
       reason,
     });
-    return waiting.sender !== null && waiting.sender === this.owner.systemSender
-      ? 0
-      : 1;
+    return waiting.sender !== null && waiting.sender === this.owner.systemSender ? 0 : 1;
   }
 
   #forget(backlog: Backlog): void {
@@ -246,9 +240,7 @@ export class Backlogs {
     const { mailbox, entries } = backlog;
     while (entries.length > 0) {
       const next = entries.peek()!;
-      const timeout = this.#holding
-        ? Infinity
-        : next.expires - performance.now();
+      const timeout = this.#holding ? Infinity : next.expires - performance.now();
       const inFlight = backlog.inFlight = this.owner.transport.sendLater(
         mailbox,
         next.bytes,

@@ -6,12 +6,7 @@
  * @module
  */
 
-import type {
-  ActorCell,
-  ActorRef,
-  DeadLetterKind,
-  Received,
-} from "../actor/mod.ts";
+import type { ActorCell, ActorRef, DeadLetterKind, Received } from "../actor/mod.ts";
 import { CLOSED_AND_DRAINED, EMPTY, type Mailbox } from "../ring/mod.ts";
 import type { SystemCourier } from "./courier.ts";
 import type { SenderCache } from "./envelope.ts";

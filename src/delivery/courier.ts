@@ -13,19 +13,8 @@
  * @module
  */
 
-import type {
-  ActorRef,
-  Courier,
-  DeadLetterKind,
-  Undelivered,
-} from "../actor/mod.ts";
-import {
-  NEEDS_CODEC,
-  QUICK_COPY_MAX_BYTES,
-  quickCopy,
-  Reader,
-  Writer,
-} from "../codec/mod.ts";
+import type { ActorRef, Courier, DeadLetterKind, Undelivered } from "../actor/mod.ts";
+import { NEEDS_CODEC, QUICK_COPY_MAX_BYTES, quickCopy, Reader, Writer } from "../codec/mod.ts";
 import { type Arena, type Mailbox, MailboxClosedError } from "../ring/mod.ts";
 import { Backlogs, type Waiting } from "./backlogs.ts";
 import type { Directory } from "./directory.ts";
@@ -313,8 +302,7 @@ export class SystemCourier implements Courier {
     if (this.#refused(target, sender, message)) return;
     const outbox = this.outbox;
     if (outbox === null) {
-      const reason =
-        `${target} is an actor of another node, and this system is in no cluster`;
+      const reason = `${target} is an actor of another node, and this system is in no cluster`;
       this.deadLetter({ target, sender, message, kind: "node-down", reason });
       return;
     }
@@ -380,9 +368,7 @@ export class SystemCourier implements Courier {
     notice: boolean,
   ): void {
     const backlogs = this.#backlogs;
-    const backlog = backlogs.size === 0
-      ? undefined
-      : backlogs.get(mailbox.offset);
+    const backlog = backlogs.size === 0 ? undefined : backlogs.get(mailbox.offset);
     if (backlog !== undefined) {
       // Messages already wait for this mailbox: queue behind them, to keep the sender's order —
       // as far as the policy allows.
@@ -624,7 +610,5 @@ function localReceiverFor(
   const local = mailbox.localReceiver;
   if (local === null || target.tag !== 0) return null;
   const self = local.self;
-  return self.slot === target.slot && self.generation === target.generation
-    ? local
-    : null;
+  return self.slot === target.slot && self.generation === target.generation ? local : null;
 }

@@ -265,9 +265,7 @@ export class Directory {
     if (slot >= this.capacity) {
       Atomics.sub(this.#words, WORD_NEXT_SLOT, 1);
       throw new ArenaFullError(
-        `the actor system is full: ${
-          this.capacity - 1
-        } actors alive at once is its maxActors; ` +
+        `the actor system is full: ${this.capacity - 1} actors alive at once is its maxActors; ` +
           `stop actors you no longer need, or create the system with a larger maxActors`,
       );
     }

@@ -21,12 +21,7 @@
  * @module
  */
 
-import {
-  checkVersion,
-  CODEC_VERSION,
-  type Reader,
-  type Writer,
-} from "../codec/mod.ts";
+import { checkVersion, CODEC_VERSION, type Reader, type Writer } from "../codec/mod.ts";
 import { ActorRef, type Courier } from "../actor/mod.ts";
 
 const HAS_SENDER = 1;
@@ -63,9 +58,7 @@ export function writeEnvelope(
   let senderNode = 0;
   if (sender !== null) {
     senderNode = sender.node !== 0 ? sender.node : here;
-    flags |= sender.tag === 0 && senderNode === 0
-      ? HAS_SENDER
-      : HAS_SENDER | HAS_SENDER_TAG;
+    flags |= sender.tag === 0 && senderNode === 0 ? HAS_SENDER : HAS_SENDER | HAS_SENDER_TAG;
   }
   if (target.tag !== 0) flags |= HAS_TARGET_TAG;
   if (deadline > 0) flags |= HAS_DEADLINE;

@@ -6,11 +6,7 @@
  * @module
  */
 
-import {
-  type Mailbox,
-  MAILBOX_USER_WORD,
-  MailboxFullError,
-} from "../ring/mod.ts";
+import { type Mailbox, MAILBOX_USER_WORD, MailboxFullError } from "../ring/mod.ts";
 import type { Backlog } from "./backlogs.ts";
 import { type FullAction, type FullSend, policyOf } from "./policy.ts";
 
@@ -89,9 +85,7 @@ export function stillFullError(
 ): MailboxFullError {
   return new MailboxFullError(
     `the mailbox of ${name} (${mailbox.capacity} bytes) stayed full for ` +
-      `${
-        Math.round(backlog.waited)
-      } ms while its receiver could drain it, with ` +
+      `${Math.round(backlog.waited)} ms while its receiver could drain it, with ` +
       `${backlog.entries.length} earlier messages of this Worker still waiting; this one was ` +
       `not sent: its receiver is slower than its senders — give it a larger capacity, or ` +
       `send less`,

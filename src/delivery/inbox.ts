@@ -148,8 +148,7 @@ export class Inbox {
         sender: envelope.sender,
         message: this.message,
         kind: "stale",
-        reason:
-          "it was sent through a ref to an actor that has stopped (its slot has a new actor)",
+        reason: "it was sent through a ref to an actor that has stopped (its slot has a new actor)",
       });
       return false;
     }
@@ -188,9 +187,7 @@ export class Inbox {
       sender,
       message,
       kind: "deadline",
-      reason: `its deadline passed ${
-        Math.round(late)
-      } ms before ${name} could handle it`,
+      reason: `its deadline passed ${Math.round(late)} ms before ${name} could handle it`,
     });
     return true;
   }

@@ -89,9 +89,7 @@ export class LocalMail {
 
   /** The ring's write position when the oldest waiting message was queued (0: none waits). */
   get headStamp(): number {
-    return this.#length === 0
-      ? 0
-      : this.#slots[STRIDE * this.#head + 3] as number;
+    return this.#length === 0 ? 0 : this.#slots[STRIDE * this.#head + 3] as number;
   }
 
   push(

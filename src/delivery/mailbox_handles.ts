@@ -10,12 +10,7 @@
  * @module
  */
 
-import {
-  type Arena,
-  type Doorbell,
-  Mailbox,
-  type MailboxOptions,
-} from "../ring/mod.ts";
+import { type Arena, type Doorbell, Mailbox, type MailboxOptions } from "../ring/mod.ts";
 import type { LocalReceiver } from "./local_mail.ts";
 
 /** This thread's handle on one mailbox: the ring's, plus what delivery keeps per mailbox. */

@@ -8,20 +8,12 @@
  */
 
 export { BACKLOG_HELD } from "./backlogs.ts";
-export {
-  type CourierOptions,
-  type DeadLetterSink,
-  SystemCourier,
-} from "./courier.ts";
+export { type CourierOptions, type DeadLetterSink, SystemCourier } from "./courier.ts";
 export { describeMessage } from "./describe_message.ts";
 export { SEND_TIMEOUT_WORD } from "./full_mailbox.ts";
 export { Directory, POOL_HEADS_BYTE, SlotState } from "./directory.ts";
 export { Envelope, type SenderCache, writeEnvelope } from "./envelope.ts";
-export {
-  LOCAL_MAIL_HELD,
-  LocalMail,
-  type LocalReceiver,
-} from "./local_mail.ts";
+export { LOCAL_MAIL_HELD, LocalMail, type LocalReceiver } from "./local_mail.ts";
 export { Inbox } from "./inbox.ts";
 export { MailboxHandle, MailboxHandles } from "./mailbox_handles.ts";
 export { ReceiveLoop } from "./receive_loop.ts";

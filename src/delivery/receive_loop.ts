@@ -19,13 +19,7 @@
  */
 
 import { Fifo } from "../util/fifo.ts";
-import {
-  CLOSED_AND_DRAINED,
-  type Doorbell,
-  EMPTY,
-  type Mailbox,
-  SpinPolicy,
-} from "../ring/mod.ts";
+import { CLOSED_AND_DRAINED, type Doorbell, EMPTY, type Mailbox, SpinPolicy } from "../ring/mod.ts";
 import {
   ActorCell,
   type ActorRef,
@@ -42,19 +36,9 @@ import { AbandonedFlags } from "./abandoned_flags.ts";
 import { CellReader } from "./cell_reader.ts";
 import { Lingering } from "./lingering.ts";
 import type { SystemCourier } from "./courier.ts";
-import {
-  localMailOf,
-  localOf,
-  ringGoesFirst,
-  stampFor,
-  unstashInto,
-} from "./local_mail.ts";
+import { localMailOf, localOf, ringGoesFirst, stampFor, unstashInto } from "./local_mail.ts";
 import { localReceiverOf, setLocalReceiver } from "./mailbox_handles.ts";
-import {
-  nextTask,
-  type ReceiveLoopOptions,
-  type ReplyDesk,
-} from "./loop_options.ts";
+import { nextTask, type ReceiveLoopOptions, type ReplyDesk } from "./loop_options.ts";
 import type { Probe } from "./probe.ts";
 
 /** The most messages of a cell of quick ones handled between two reads of the clock. */
@@ -555,9 +539,7 @@ export class ReceiveLoop implements CellLoop {
   ): number {
     setLocalReceiver(mailbox, null);
     const cell = this.#cells.get(mailbox.offset);
-    const local = cell !== undefined && cell.self.equals(target)
-      ? localOf(cell)
-      : null;
+    const local = cell !== undefined && cell.self.equals(target) ? localOf(cell) : null;
     if (!mailbox.bound) mailbox.bindReceiver(this.doorbell);
     return this.#reader.drainDeadLetters(
       mailbox,

@@ -33,9 +33,7 @@ export const actorRefCodec: RefCodec<ActorRef<unknown>> = {
     writer.varuint(ref.generation);
     // Tags stay below 2^31, so the doubled tag stays a small 32-bit number.
     // A context without a node (no courier, or a system of one process) writes node 0.
-    const node = ref.node !== 0
-      ? ref.node
-      : (context as Partial<Courier> | undefined)?.node ?? 0;
+    const node = ref.node !== 0 ? ref.node : (context as Partial<Courier> | undefined)?.node ?? 0;
     if (node === 0) {
       writer.varuint(ref.tag * 2);
     } else {

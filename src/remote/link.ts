@@ -148,8 +148,7 @@ export class ClusterLink {
    * subscriptions (see names.ts).
    */
   async start(): Promise<void> {
-    const ping = (node: number) =>
-      this.#ping(node, this.peers.timing.downAfterMs);
+    const ping = (node: number) => this.#ping(node, this.peers.timing.downAfterMs);
     this.names = await openKvNames(this.#nc, this.#host, ping) ??
       new SubjectNames(this.#nc, this.#host);
     await this.#nc.flush();
@@ -357,9 +356,7 @@ export class ClusterLink {
     } catch (error) {
       // Refused by the client (closed, or too large): each of its records is a dead letter,
       // and the link goes on with the next.
-      const reason = `the NATS connection refused to send it: ${
-        messageOf(error)
-      }`;
+      const reason = `the NATS connection refused to send it: ${messageOf(error)}`;
       let pieces = false;
       readBatch(bytes).forEach((record, more) => {
         if (!pieces && !more) {
@@ -450,10 +447,9 @@ export class ClusterLink {
     const sender = envelope.sender;
     // Decoded only when it will be a dead letter at once, for the report.
     const live = directory.liveMailbox(target.slot, target.generation) !== 0;
-    const message =
-      live || !inbox.decode(record, 0, record.length, this.#senders)
-        ? undefined
-        : inbox.message;
+    const message = live || !inbox.decode(record, 0, record.length, this.#senders)
+      ? undefined
+      : inbox.message;
     inbox.message = undefined;
     courier.deliverEncoded(target, record, sender, message);
   }

@@ -66,18 +66,14 @@ function hexOf(name: string): string {
 
 function taken(name: string): NameTakenError {
   return new NameTakenError(
-    `the name ${
-      JSON.stringify(name)
-    } is taken in this cluster already: unregister it first, ` +
+    `the name ${JSON.stringify(name)} is taken in this cluster already: unregister it first, ` +
       `or choose another`,
   );
 }
 
 function notFound(name: string, cause?: unknown): NameNotFoundError {
   return new NameNotFoundError(
-    `no actor is named ${
-      JSON.stringify(name)
-    } in this cluster: register it first ` +
+    `no actor is named ${JSON.stringify(name)} in this cluster: register it first ` +
       `(system.register(name, ref)) on the node it lives on`,
     { cause },
   );

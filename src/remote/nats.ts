@@ -8,11 +8,7 @@
 
 import { connect } from "@nats-io/transport-node";
 import type { Msg } from "@nats-io/transport-node";
-export type {
-  Msg,
-  NatsConnection,
-  Subscription,
-} from "@nats-io/transport-node";
+export type { Msg, NatsConnection, Subscription } from "@nats-io/transport-node";
 export { type KV, Kvm } from "@nats-io/kv";
 
 /** Connects to the NATS servers at `servers` (e.g. "nats://127.0.0.1:4222"). */

@@ -102,9 +102,7 @@ export interface Batch {
 export function readBatch(bytes: Uint8Array): Batch {
   if (bytes.length < HEAD_BYTES || bytes[0] !== WIRE_VERSION) {
     throw new RangeError(
-      `a batch of wire version ${
-        bytes[0]
-      } (${bytes.length} bytes) came, and this node speaks ` +
+      `a batch of wire version ${bytes[0]} (${bytes.length} bytes) came, and this node speaks ` +
         `version ${WIRE_VERSION}: run the same ringmail version on every node`,
     );
   }

@@ -180,9 +180,7 @@ export class Arena {
     const version = Atomics.load(arena.header, WORD_VERSION);
     if (magic !== MAGIC || version !== LAYOUT_VERSION) {
       throw new TypeError(
-        `not a ringmail arena of layout ${LAYOUT_VERSION} (magic ${
-          magic.toString(16)
-        }, ` +
+        `not a ringmail arena of layout ${LAYOUT_VERSION} (magic ${magic.toString(16)}, ` +
           `layout ${version}): both threads must load the same ringmail version`,
       );
     }

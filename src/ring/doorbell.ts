@@ -98,9 +98,8 @@ const KEEPALIVE_MS = 2 ** 31 - 1;
  * timer costs it ~4 ms (Deno then loads its Node-compatible timers): most Workers of a system
  * would pay that as they start, for nothing.
  */
-const NEEDS_KEEPALIVE =
-  typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope ===
-    "undefined";
+const NEEDS_KEEPALIVE = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope ===
+  "undefined";
 
 /**
  * The receiving side of a doorbell; owned by one thread. Senders ring it through

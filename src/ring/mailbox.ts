@@ -117,18 +117,8 @@
  */
 
 import type { Arena, Flag } from "./arena.ts";
-import {
-  type Doorbell,
-  NEXT_WORD,
-  pushReady,
-  ringBell,
-  TSO,
-} from "./doorbell.ts";
-import {
-  MailboxClosedError,
-  MailboxFullError,
-  MessageTooLargeError,
-} from "./errors.ts";
+import { type Doorbell, NEXT_WORD, pushReady, ringBell, TSO } from "./doorbell.ts";
+import { MailboxClosedError, MailboxFullError, MessageTooLargeError } from "./errors.ts";
 import { SpinPolicy } from "./spin_policy.ts";
 import { waitWordAsync } from "./wait.ts";
 
@@ -652,8 +642,7 @@ export class Mailbox {
       // The room this record needs: the read cursor is watched, not the space sequence, so the
       // receiver hands room to a spinning sender without a notify. (A close is seen when the
       // spin ends: the sequence it bumps then stops the sleep.)
-      const room = () =>
-        ((Atomics.load(words, readWord) - this.#wantedRead) | 0) >= 0;
+      const room = () => ((Atomics.load(words, readWord) - this.#wantedRead) | 0) >= 0;
       for (;;) {
         const space = Atomics.load(words, spaceWord);
         if (this.trySend(source, start, end)) return;
@@ -735,9 +724,7 @@ export class Mailbox {
     // Atomics.store is an xchg, a full fence (and a call the compiler cannot move loads
     // across), so a plain load is enough and spares an Atomics call (~8 ns, as much as the
     // rest of the send); elsewhere (arm64's stlr) only Atomics.load is.
-    const receiver = TSO
-      ? header[h + WORD_RECEIVER]
-      : Atomics.load(header, h + WORD_RECEIVER);
+    const receiver = TSO ? header[h + WORD_RECEIVER] : Atomics.load(header, h + WORD_RECEIVER);
     const bellOffset = receiver & ~STATE_MASK;
     if (bellOffset === 0) return; // no receiver yet: it looks at the ring when it binds
     const state = receiver & STATE_MASK;
@@ -1039,9 +1026,7 @@ export class Mailbox {
     const words = this.#arena.i32;
     const word = (this.#base + (this.#readCursor & this.#mask)) >> 2;
     const head = Atomics.load(words, word);
-    return (head & (COMMITTED | RESERVED)) === RESERVED
-      ? Atomics.load(words, word + 1)
-      : -1;
+    return (head & (COMMITTED | RESERVED)) === RESERVED ? Atomics.load(words, word + 1) : -1;
   }
 
   /** Whether the consumer is held up by a record reserved by a thread marked dead. */
@@ -1082,8 +1067,7 @@ export class Mailbox {
     const length = head & LENGTH_MASK;
     if ((head & EXTERNAL) !== 0) {
       this.#arena.free(Atomics.load(this.#arena.i32, word + 2), length);
-      this.#readCursor =
-        (this.#readCursor + recordBytes(EXTERNAL_RECORD_PAYLOAD)) | 0;
+      this.#readCursor = (this.#readCursor + recordBytes(EXTERNAL_RECORD_PAYLOAD)) | 0;
     } else {
       this.#readCursor = (this.#readCursor + recordBytes(length)) | 0;
     }

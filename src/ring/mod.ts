@@ -5,12 +5,7 @@
  * @module
  */
 
-export {
-  Arena,
-  ARENA_USER_WORD,
-  type ArenaOptions,
-  type Flag,
-} from "./arena.ts";
+export { Arena, ARENA_USER_WORD, type ArenaOptions, type Flag } from "./arena.ts";
 export {
   AWAKE,
   Doorbell,

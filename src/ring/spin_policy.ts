@@ -85,9 +85,7 @@ export class SpinPolicy {
    * @returns whether `ready` became true while spinning.
    */
   spin(ready: () => boolean): boolean {
-    const limit = this.#lastLimit = ++this.#uses % PROBE_EVERY === 0
-      ? this.maxSpins
-      : this.limit;
+    const limit = this.#lastLimit = ++this.#uses % PROBE_EVERY === 0 ? this.maxSpins : this.limit;
     for (let i = 0; i < limit; i++) {
       if (ready()) {
         // A success after i checks says a spin of 2i would pay: never budget less than that.

@@ -13,11 +13,7 @@ import type { ActorClass, ActorRef, MessagesOf } from "../actor/mod.ts";
 import { ActorPool, type PoolOptions } from "./actor_pool.ts";
 import { isActorWorker } from "./actor_worker_flag.ts";
 import { SystemClosedError, SystemInWorkerError } from "./errors.ts";
-import {
-  INTERNALS,
-  type SystemInternals,
-  systemInternals,
-} from "./internal.ts";
+import { INTERNALS, type SystemInternals, systemInternals } from "./internal.ts";
 import {
   type ActorFailure,
   type ActorSystemOptions,

@@ -21,11 +21,7 @@
 import type { DeadLetterKind } from "../actor/mod.ts";
 import type { RingmailError } from "../errors.ts";
 import { MailboxFullError } from "../ring/mod.ts";
-import {
-  ActorDeadError,
-  CallTimeoutError,
-  UndeliverableError,
-} from "./errors.ts";
+import { ActorDeadError, CallTimeoutError, UndeliverableError } from "./errors.ts";
 
 /** How a call with no reply ends: its error, and whether a `default` answers in its place. */
 export interface CallFailure {
@@ -63,9 +59,7 @@ const BY_KIND: Record<
   "deadline": {
     make: ({ subject, timeout }, reason, cause) =>
       new CallTimeoutError(
-        `no reply from ${subject} within ${timeout} ms${
-          reason === "" ? "" : `: ${reason}`
-        }`,
+        `no reply from ${subject} within ${timeout} ms${reason === "" ? "" : `: ${reason}`}`,
         withCause(cause),
       ),
     defaultStandsIn: true,

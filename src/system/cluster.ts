@@ -6,12 +6,7 @@
  * @module
  */
 
-import {
-  type ActorClass,
-  ActorRef,
-  messageOf,
-  Terminated,
-} from "../actor/mod.ts";
+import { type ActorClass, ActorRef, messageOf, Terminated } from "../actor/mod.ts";
 import { decode } from "../codec/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
 import {
@@ -92,8 +87,7 @@ export class SystemCluster {
     unwatch: boolean,
   ): void {
     const node = target.node;
-    const key =
-      `${watcher.slot}.${watcher.generation}>${target.slot}.${target.generation}`;
+    const key = `${watcher.slot}.${watcher.generation}>${target.slot}.${target.generation}`;
     let watches = this.#remoteWatches.get(node);
     if (unwatch) {
       if (watches?.delete(key)) {
@@ -205,9 +199,7 @@ export class SystemCluster {
       timeoutMs,
     );
     if (answer instanceof ActorRef) return answer;
-    const reason = answer instanceof RemoteSpawnFailed
-      ? answer.reason
-      : String(answer);
+    const reason = answer instanceof RemoteSpawnFailed ? answer.reason : String(answer);
     throw new SpawnError(
       `${name} could not be spawned on node ${node}: ${reason}`,
     );
@@ -233,9 +225,7 @@ export class SystemCluster {
         `${request.module} exports no ${request.exportName}`,
       );
     }
-    const args = request.args === null
-      ? []
-      : decode(request.args, this.parts.courier) as unknown[];
+    const args = request.args === null ? [] : decode(request.args, this.parts.courier) as unknown[];
     const options: SpawnOptions = { name: request.name };
     if (request.mailboxCapacity !== 0) {
       options.mailboxCapacity = request.mailboxCapacity;
@@ -275,9 +265,7 @@ export class SystemCluster {
       this.outbox!.close();
       throw new ClusterJoinError(
         `could not load ringmail's cluster code and its NATS client (npm:@nats-io/transport-node): ` +
-          `${
-            messageOf(error)
-          }; a first run needs the npm registry (or a filled Deno cache)`,
+          `${messageOf(error)}; a first run needs the npm registry (or a filled Deno cache)`,
         { cause: error },
       );
     }
@@ -298,8 +286,7 @@ export class SystemCluster {
             message: undefined,
             messageClass: "lost in transit",
             kind: "lost-in-transit",
-            reason:
-              `${count} messages from node ${from} were lost on the way (the link ` +
+            reason: `${count} messages from node ${from} were lost on the way (the link ` +
               `between the nodes broke, or the NATS server dropped them)`,
             count,
           });

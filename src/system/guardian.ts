@@ -18,12 +18,7 @@ import {
   Stopped,
   Terminated,
 } from "../actor/mod.ts";
-import {
-  describeMessage,
-  ReceiveLoop,
-  SEND_TIMEOUT_WORD,
-  SlotState,
-} from "../delivery/mod.ts";
+import { describeMessage, ReceiveLoop, SEND_TIMEOUT_WORD, SlotState } from "../delivery/mod.ts";
 import { Doorbell, SpinPolicy } from "../ring/mod.ts";
 import { FOREVER_MS } from "./claim.ts";
 import {
@@ -267,9 +262,7 @@ export function startGuardian(parts: PartsInWiring): void {
   cell.start(Guardian as never, () => [parts]);
   parts.directory.setState(slot, SlotState.Running);
   parts.loop.add(cell);
-  parts.loop.run().catch((error) =>
-    console.error("ringmail: the guardian's loop failed:", error)
-  );
+  parts.loop.run().catch((error) => console.error("ringmail: the guardian's loop failed:", error));
 }
 
 /** The host of the main thread's cells (the guardian's): its failures go to the system's events. */
@@ -288,9 +281,7 @@ function mainThreadHost(parts: SystemParts): CellHost {
       throw new TypeError("the system's own actors spawn no children");
     },
     // The guardian watches only actors of other nodes, for the Bridge (see cluster.ts).
-    watch: (cell, target) =>
-      parts.cluster.watchRemote(cell.self, target, false),
-    unwatch: (cell, target) =>
-      parts.cluster.watchRemote(cell.self, target, true),
+    watch: (cell, target) => parts.cluster.watchRemote(cell.self, target, false),
+    unwatch: (cell, target) => parts.cluster.watchRemote(cell.self, target, true),
   };
 }

@@ -87,9 +87,7 @@ function bridgeHost(parts: SystemParts): BridgeHost {
       ref.node !== 0
         ? parts.cluster.whenEnded(ref)
         : parts.spawner.unannounced(ref)
-        ? parts.registry.whenAnnounced(ref).then(() =>
-          parts.registry.whenEnded(ref)
-        )
+        ? parts.registry.whenAnnounced(ref).then(() => parts.registry.whenEnded(ref))
         : parts.registry.whenEnded(ref),
     nameOf: (ref) => parts.registry.nameOf(ref.slot, ref.generation) ?? "actor",
     timers: parts.loop.timers,

@@ -12,12 +12,7 @@
  * @module
  */
 
-import {
-  type Arena,
-  type Mailbox,
-  MAILBOX_USER_WORD,
-  type MailboxOptions,
-} from "../ring/mod.ts";
+import { type Arena, type Mailbox, MAILBOX_USER_WORD, type MailboxOptions } from "../ring/mod.ts";
 import type { Directory, MailboxHandles } from "../delivery/mod.ts";
 
 /** The mailbox header word that links a free mailbox to the next one of its class. */

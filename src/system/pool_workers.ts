@@ -91,9 +91,7 @@ export class PoolWorkers {
       );
       return null;
     }
-    const delayMs = place.youngDeaths === 0
-      ? 0
-      : FIRST_BACKOFF_MS * 2 ** (place.youngDeaths - 1);
+    const delayMs = place.youngDeaths === 0 ? 0 : FIRST_BACKOFF_MS * 2 ** (place.youngDeaths - 1);
     try {
       place.worker = start(delayMs);
     } catch (error) {
@@ -109,8 +107,7 @@ export class PoolWorkers {
   #giveUp(index: number, why: string): void {
     this.#places.splice(index, 1);
     if (this.#places.length > 0) return;
-    this.#failure =
-      `${why}: the pool gave up on its Workers. Find what kills them (often an ` +
+    this.#failure = `${why}: the pool gave up on its Workers. Find what kills them (often an ` +
       `actor's module or its preStart), then spawn into a new pool`;
   }
 }

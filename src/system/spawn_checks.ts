@@ -14,9 +14,7 @@ const checkedClasses = new WeakMap<object, string>();
 
 /** Checks that `actorClass` can be spawned; returns its module URL. */
 export function checkActorClass(actorClass: unknown): string {
-  const checked = typeof actorClass === "function"
-    ? checkedClasses.get(actorClass)
-    : undefined;
+  const checked = typeof actorClass === "function" ? checkedClasses.get(actorClass) : undefined;
   if (checked !== undefined) return checked;
   if (typeof actorClass !== "function") {
     throw new TypeError(`spawn takes an actor class, got ${typeof actorClass}`);
@@ -36,9 +34,7 @@ export function checkActorClass(actorClass: unknown): string {
     new URL(module);
   } catch {
     throw new TypeError(
-      `${name}.module must be a URL (import.meta.url), got ${
-        JSON.stringify(module)
-      }`,
+      `${name}.module must be a URL (import.meta.url), got ${JSON.stringify(module)}`,
     );
   }
   checkedClasses.set(actorClass, module);

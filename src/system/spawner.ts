@@ -8,22 +8,12 @@
  */
 
 import { type ActorClass, ActorRef, ChildGone } from "../actor/mod.ts";
-import {
-  POLICY_WORD,
-  policyIndex,
-  SEND_TIMEOUT_WORD,
-  SlotState,
-} from "../delivery/mod.ts";
+import { POLICY_WORD, policyIndex, SEND_TIMEOUT_WORD, SlotState } from "../delivery/mod.ts";
 import { deferred } from "../util/deferred.ts";
 import type { ActorPool } from "./actor_pool.ts";
 import { type Claim, withClaim } from "./claim.ts";
 import { DefineClass, type SpawnChild, StartActor } from "./control.ts";
-import {
-  ActorDeadError,
-  couldNotStart,
-  SpawnError,
-  SystemClosedError,
-} from "./errors.ts";
+import { ActorDeadError, couldNotStart, SpawnError, SystemClosedError } from "./errors.ts";
 import type { SpawnOptions } from "./options.ts";
 import {
   type ActorRecord,
@@ -33,11 +23,7 @@ import {
   type Placement,
   settleStart,
 } from "./registry.ts";
-import {
-  checkActorClass,
-  checkSendTimeout,
-  encodeArguments,
-} from "./spawn_checks.ts";
+import { checkActorClass, checkSendTimeout, encodeArguments } from "./spawn_checks.ts";
 import type { SystemParts } from "./system_parts.ts";
 import type { WorkerHandle } from "./workers.ts";
 
@@ -116,9 +102,7 @@ export class Spawner {
     if (record === undefined) {
       if (this.unannounced(ref)) {
         return registry.whenAnnounced(ref).then((known) =>
-          typeof known === "string"
-            ? Promise.reject(new SpawnError(known))
-            : this.whenStarted(ref)
+          typeof known === "string" ? Promise.reject(new SpawnError(known)) : this.whenStarted(ref)
         );
       }
       return Promise.reject(

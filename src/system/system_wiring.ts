@@ -8,12 +8,7 @@
  */
 
 import { ActorRef } from "../actor/mod.ts";
-import {
-  describeMessage,
-  Directory,
-  installRefCodec,
-  SystemCourier,
-} from "../delivery/mod.ts";
+import { describeMessage, Directory, installRefCodec, SystemCourier } from "../delivery/mod.ts";
 import { Arena } from "../ring/mod.ts";
 import type { ActorSystem } from "./actor_system.ts";
 import { AskWatches } from "./ask_watches.ts";

@@ -19,12 +19,7 @@ import {
   type TerminationKind,
 } from "../actor/mod.ts";
 import { SlotState } from "../delivery/mod.ts";
-import {
-  ActorKilledError,
-  couldNotStart,
-  SystemClosedError,
-  WorkerDiedError,
-} from "./errors.ts";
+import { ActorKilledError, couldNotStart, SystemClosedError, WorkerDiedError } from "./errors.ts";
 import type { ActorRecord } from "./registry.ts";
 import type { SystemParts } from "./system_parts.ts";
 import { stopWorker, type WorkerHandle } from "./workers.ts";
@@ -51,8 +46,7 @@ export class WorkerDeaths {
     killed: ActorRecord | null = null,
   ): Promise<void>[] {
     if (handle.dead) return [];
-    const { courier, directory, guardian, recoveries, registry, workers } =
-      this.#parts;
+    const { courier, directory, guardian, recoveries, registry, workers } = this.#parts;
     handle.dead = true;
     stopWorker(handle);
     workers.forget(handle);
@@ -70,9 +64,7 @@ export class WorkerDeaths {
     const ending: ActorRecord[] = [];
     for (const record of dying) {
       const cause = record === killed ? killError! : error;
-      const directive = kind === "worker-died"
-        ? this.#decide(record, inWorker, cause)
-        : "stop";
+      const directive = kind === "worker-died" ? this.#decide(record, inWorker, cause) : "stop";
       if (directive === "restart") {
         restarting.push(record);
         // Its mailbox stays open: messages wait for the new instance.
@@ -115,14 +107,12 @@ export class WorkerDeaths {
       : `its Worker died: ${reason}`;
     registry.endAll(
       ending.map((record) =>
-        record === killed
-          ? { record, kind: "killed", reason, error: portableError(killError) }
-          : {
-            record,
-            kind,
-            reason: `${record.name} ended: ${how}`,
-            error: kind === "shutdown" ? null : portableError(error),
-          }
+        record === killed ? { record, kind: "killed", reason, error: portableError(killError) } : {
+          record,
+          kind,
+          reason: `${record.name} ended: ${how}`,
+          error: kind === "shutdown" ? null : portableError(error),
+        }
       ),
     );
     const letterKind = kind === "shutdown" ? "shutdown" : "worker-died";
@@ -236,8 +226,7 @@ export class WorkerDeaths {
         target,
         kind,
         reason,
-        (message, sender) =>
-          message instanceof Stop && sender?.equals(guardian) === true,
+        (message, sender) => message instanceof Stop && sender?.equals(guardian) === true,
       );
     }
     mailbox.unbind();
@@ -290,10 +279,7 @@ export class WorkerDeaths {
       message: undefined,
       messageClass: "messages held in its Worker's memory",
       kind,
-      reason:
-        `${reason}; ${held} message${
-          held === 1 ? "" : "s"
-        } held in its Worker's memory ` +
+      reason: `${reason}; ${held} message${held === 1 ? "" : "s"} held in its Worker's memory ` +
         `(sent by actors of that Worker, or stashed) were lost with it`,
       count: held,
     });

@@ -104,8 +104,7 @@ export class WorkerSet {
    * @throws whatever `new Worker` throws (permissions, resources), with nothing left taken.
    */
   start(dedicated: boolean, batch = 64, delayMs = 0): WorkerHandle {
-    const { arena, courier, directory, guardian, settings, spawner } =
-      this.#parts;
+    const { arena, courier, directory, guardian, settings, spawner } = this.#parts;
     const threadId = arena.newThreadId();
     const handle = spawner.withClaim(AGENT_MAILBOX_BYTES, threadId, (claim) => {
       const { mailbox: agentMailbox, slot: agentSlot, generation } = claim;

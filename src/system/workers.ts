@@ -104,7 +104,6 @@ function launch(
     event.preventDefault();
     events.died(handle, `an uncaught error: ${event.message}`);
   };
-  worker.onmessageerror = () =>
-    events.died(handle, "it could not read its bootstrap");
+  worker.onmessageerror = () => events.died(handle, "it could not read its bootstrap");
   worker.postMessage(boot);
 }

@@ -99,10 +99,7 @@ export class TimerHeap<T> {
       const left = 2 * index + 1;
       if (left >= length) break;
       const right = left + 1;
-      const child =
-        right < length && this.#before(entries[right], entries[left])
-          ? right
-          : left;
+      const child = right < length && this.#before(entries[right], entries[left]) ? right : left;
       if (!this.#before(entries[child], entry)) break;
       entries[index] = entries[child];
       entries[index].index = index;

@@ -21,12 +21,7 @@
  * @module
  */
 
-import {
-  ActorRef,
-  type DeadLetterKind,
-  type LoopTimer,
-  type LoopTimers,
-} from "../../actor/mod.ts";
+import { ActorRef, type DeadLetterKind, type LoopTimer, type LoopTimers } from "../../actor/mod.ts";
 import { callFailure } from "../call_failure.ts";
 import { AskUnwatch, AskWatch } from "../control.ts";
 import { type SystemCourier, Undeliverable } from "../../delivery/mod.ts";
@@ -158,8 +153,7 @@ export class Asks {
     if (ask === undefined) {
       // A late Undeliverable is news of a dead letter already counted: nothing more to say.
       if (message instanceof Undeliverable) return;
-      const reason =
-        "it answers an ask that had already settled (it timed out)";
+      const reason = "it answers an ask that had already settled (it timed out)";
       this.#courier.deadLetter({
         target: this.#replyTo(tag),
         sender,
@@ -178,9 +172,7 @@ export class Asks {
   undecodable(tag: number, error: unknown): void {
     const ask = this.#pending.get(tag);
     if (ask === undefined) return;
-    const reason = `its reply could not be decoded: ${
-      (error as Error)?.message ?? error
-    }`;
+    const reason = `its reply could not be decoded: ${(error as Error)?.message ?? error}`;
     this.#fail(ask, "undecodable", reason, error);
   }
 

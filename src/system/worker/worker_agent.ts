@@ -31,8 +31,7 @@ import { SlotState } from "../../delivery/mod.ts";
 import type { WorkerRuntime } from "./worker_runtime.ts";
 
 /** The per-Worker control actor. */
-export class WorkerAgent
-  extends Actor<StartActor | DefineClass | ThreadDied | AskLost | NodeDown> {
+export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied | AskLost | NodeDown> {
   readonly #runtime: WorkerRuntime;
   readonly #strategies = new StrategyCache();
   /** The classes the system defined here, by id, and the class once loaded. */
@@ -121,14 +120,10 @@ export class WorkerAgent
       });
       let args: unknown[];
       try {
-        args = start.args === null
-          ? []
-          : decode(start.args, runtime.courier) as unknown[];
+        args = start.args === null ? [] : decode(start.args, runtime.courier) as unknown[];
       } catch (error) {
         throw new SpawnError(
-          `cannot read the arguments of ${name} in its Worker: ${
-            messageOf(error)
-          }`,
+          `cannot read the arguments of ${name} in its Worker: ${messageOf(error)}`,
           { cause: error },
         );
       }
@@ -220,10 +215,8 @@ async function loadActorClass(module: string, exportName: string) {
   } catch (error) {
     // Our own errors (top-level code that made a system) carry their fix; others are a module
     // that could not be found or evaluated.
-    const advice = error instanceof RingmailError
-      ? ""
-      : "; check that the file exists and " +
-        "that `static readonly module = import.meta.url` is set in the class's own module";
+    const advice = error instanceof RingmailError ? "" : "; check that the file exists and " +
+      "that `static readonly module = import.meta.url` is set in the class's own module";
     throw new SpawnError(
       `cannot load the module of ${exportName} (${module}) in its Worker: ` +
         `${messageOf(error)}${advice}`,

@@ -108,17 +108,14 @@ export async function run(boot: Bootstrap): Promise<void> {
     maxMessageBytes: boot.maxMessageBytes,
     supervision: boot.supervision,
   });
-  trapExits((how) =>
-    courier.deliver(guardian, new WorkerExited(boot.threadId, how), null)
-  );
+  trapExits((how) => courier.deliver(guardian, new WorkerExited(boot.threadId, how), null));
   const agentMailbox = courier.mailbox(boot.agentMailbox);
   // The system closes the agent's mailbox first when it gives this Worker up (it died, or a
   // shutdown cut it off): from then on, what this Worker holds is the system's to account for.
   // The mailbox may be recycled and reopened later, though, by which time the system has marked
   // this thread dead for good: either flag says so.
   const given = [agentMailbox.closedFlag(), arena.deadFlag(boot.threadId)];
-  const abandoned = () =>
-    given.some((flag) => (flag.words[flag.index] & flag.mask) !== 0);
+  const abandoned = () => given.some((flag) => (flag.words[flag.index] & flag.mask) !== 0);
   courier.abandoned = abandoned;
   const loop = new ReceiveLoop(
     Doorbell.create(arena, boot.threadId),

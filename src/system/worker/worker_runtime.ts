@@ -31,20 +31,10 @@ import {
 } from "../../delivery/mod.ts";
 import type { Arena, Mailbox } from "../../ring/mod.ts";
 import type { Asks } from "./asks.ts";
-import {
-  ActorStopped,
-  HandlerFailed,
-  SpawnChild,
-  Unwatch,
-  Watch,
-} from "../control.ts";
+import { ActorStopped, HandlerFailed, SpawnChild, Unwatch, Watch } from "../control.ts";
 import { withClaim } from "../claim.ts";
 import type { MailboxPool } from "../mailbox_pool.ts";
-import {
-  checkActorClass,
-  checkSendTimeout,
-  encodeArguments,
-} from "../spawn_checks.ts";
+import { checkActorClass, checkSendTimeout, encodeArguments } from "../spawn_checks.ts";
 
 /** What a Worker's runtime is told at its start, beyond its arena handles. */
 export interface WorkerSettings {
@@ -162,9 +152,7 @@ export class WorkerRuntime implements CellHost {
     // Until the system places the child, its owner says whether it may be placed here: next to
     // an actor of this Worker, or anywhere in this Worker's pool. Senders here must not block
     // on its mailbox then (this thread may be the one to start it); elsewhere, they may.
-    const nearMailbox = near === null
-      ? 0
-      : this.directory.liveMailbox(near.slot, near.generation);
+    const nearMailbox = near === null ? 0 : this.directory.liveMailbox(near.slot, near.generation);
     const mayStartHere = near === null
       ? !this.settings.dedicated
       : nearMailbox !== 0 && this.loop.cellOf(nearMailbox) !== undefined;
