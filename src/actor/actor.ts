@@ -24,6 +24,7 @@ export type {
  */
 // deno-lint-ignore no-explicit-any
 export type ActorClass<A extends Actor<any> = Actor<any>> =
+  // deno-lint-ignore no-explicit-any
   & (new (...args: any[]) => A)
   & {
     /** The URL of the module that exports the class: `import.meta.url` in that module. */
