@@ -62,6 +62,7 @@ export class Shutdown {
 
   async #run(timeout: number): Promise<ShutdownReport> {
     const { courier, registry, recoveries, loop } = this.#parts;
+    this.#parts.workers.stopSpares();
     courier.refusing =
       "the actor system is shutting down: it takes no new messages from outside its actors";
     // What this thread sent before waits for room as long as the shutdown waits: each Stop

@@ -184,7 +184,7 @@ export class Spawner {
         this.#poolPlacement(options.pool),
       ];
     }
-    return [this.#parts.workers.start(true), DEDICATED];
+    return [this.#parts.workers.takeDedicated(), DEDICATED];
   }
 
   /**
@@ -268,7 +268,7 @@ export class Spawner {
         parent.placement,
       ];
     }
-    return [this.#parts.workers.start(true), DEDICATED];
+    return [this.#parts.workers.takeDedicated(), DEDICATED];
   }
 
   /**
