@@ -211,6 +211,19 @@ export class NodeDown {
 }
 registerMessage(NodeDown, { name: "ringmail.NodeDown" });
 
+/**
+ * Worker agent -> guardian: this dedicated Worker hosts no actor any more. The guardian keeps it
+ * as the spare for the next actor of its own (see WorkerSet.takeDedicated), or sends it Retire.
+ */
+export class WorkerIdle {
+  constructor(readonly threadId = 0) {}
+}
+registerMessage(WorkerIdle, { name: "ringmail.WorkerIdle" });
+
+/** Guardian -> worker agent: no actor will come to this idle Worker: end, if still idle. */
+export class Retire {}
+registerMessage(Retire, { name: "ringmail.Retire" });
+
 /** Worker agent -> guardian: worker `seenBy` has taken in the death of `threadId`. */
 export class ThreadDiedSeen {
   constructor(readonly threadId = 0, readonly seenBy = 0) {}

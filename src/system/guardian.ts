@@ -37,6 +37,7 @@ import {
   Watch,
   WatchForBridge,
   WorkerExited,
+  WorkerIdle,
 } from "./control.ts";
 import { SpawnError } from "./errors.ts";
 import { noticeToDeadLetter } from "./events.ts";
@@ -52,6 +53,7 @@ type Report =
   | HandlerFailed
   | DeadLetterNotice
   | WorkerExited
+  | WorkerIdle
   | SpawnChild
   | Watch
   | Unwatch
@@ -141,6 +143,13 @@ export class Guardian extends Actor<Report> {
   }
 
   /** A Worker ended: it died (an uncaught error, an exit), or closed itself, done. */
+  /** A dedicated Worker hosts no actor any more: the spare for the next, or retired. */
+  @handles(WorkerIdle)
+  onWorkerIdle(report: WorkerIdle): void {
+    const handle = this.#parts.workers.get(report.threadId);
+    if (handle !== undefined) this.#parts.workers.idle(handle);
+  }
+
   @handles(WorkerExited)
   onWorkerExited(report: WorkerExited): void {
     const handle = this.#parts.workers.get(report.threadId);

@@ -11,6 +11,7 @@ import { ActorRef } from "../actor/mod.ts";
 import { nameBase } from "../codec/mod.ts";
 import { type ActorPool, poolWorkers } from "./actor_pool.ts";
 import { FOREVER_MS } from "./claim.ts";
+import { Retire } from "./control.ts";
 import { SEND_TIMEOUT_WORD, SlotState } from "../delivery/mod.ts";
 import type { ActorSystem } from "./actor_system.ts";
 import { PoolWorkers } from "./pool_workers.ts";
@@ -28,13 +29,11 @@ export class WorkerSet {
   /** The pool of each pool Worker, to replace it when it dies. */
   readonly #poolOf = new Map<WorkerHandle, PoolWorkers>();
   /**
-   * A dedicated Worker started ahead, with the runtime loaded, for the next actor of its own:
-   * a Worker costs ~3× a bare one to start (the runtime's modules), and this keeps that cost
-   * out of a spawn's way. Made after a system's first dedicated spawn, and again after each
-   * spawn that takes it; not counted in {@link size}.
+   * A dedicated Worker whose actors have all stopped, kept for the next actor of its own: a
+   * Worker costs ~3× a bare one to start (the runtime's modules), and a system that spawns and
+   * stops actors of their own in turn pays it once. At most one; not counted in {@link size}.
    */
   #spare: WorkerHandle | null = null;
-  #spareTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(parts: SystemParts, system: ActorSystem) {
     this.#parts = parts;
@@ -54,27 +53,28 @@ export class WorkerSet {
   takeDedicated(): WorkerHandle {
     const spare = this.#spare;
     this.#spare = null;
-    this.#spareTimer ??= setTimeout(() => this.#makeSpare(), 0);
     if (spare !== null && !spare.dead && this.#workers.has(spare.threadId)) return spare;
     return this.start(true);
   }
 
-  /** Stops making spares (the system shuts down); the spare ends with the other Workers. */
-  stopSpares(): void {
-    clearTimeout(this.#spareTimer);
-    this.#spareTimer = undefined;
-    this.#spare = null;
+  /**
+   * A dedicated Worker hosts no actor any more: it becomes the spare, unless there is one (or
+   * the system shuts down): then it is retired.
+   */
+  idle(handle: WorkerHandle): void {
+    const spare = this.#spare;
+    const taken = spare !== null && !spare.dead && this.#workers.has(spare.threadId);
+    if (!taken && !handle.dead && !this.#parts.shutdown.begun) {
+      this.#spare = handle;
+      return;
+    }
+    const { courier, guardian } = this.#parts;
+    courier.deliver(handle.agent, new Retire(), guardian);
   }
 
-  #makeSpare(): void {
-    this.#spareTimer = undefined;
-    if (this.#spare !== null || this.#parts.shutdown.begun) return;
-    try {
-      this.#spare = this.start(true);
-    } catch (error) {
-      // No spare this time: the next dedicated spawn starts its Worker itself, and says why.
-      console.error("ringmail: a spare Worker could not be started:", error);
-    }
+  /** No more spares (the system shuts down); the spare ends with the other Workers. */
+  stopSpares(): void {
+    this.#spare = null;
   }
 
   /** The Worker of thread `threadId`, if it runs. */

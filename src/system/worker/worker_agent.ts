@@ -22,6 +22,7 @@ import {
   AskLost,
   DefineClass,
   NodeDown,
+  Retire,
   SpawnFailed,
   StartActor,
   ThreadDied,
@@ -31,7 +32,8 @@ import { SlotState } from "../../delivery/mod.ts";
 import type { WorkerRuntime } from "./worker_runtime.ts";
 
 /** The per-Worker control actor. */
-export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied | AskLost | NodeDown> {
+export class WorkerAgent
+  extends Actor<StartActor | DefineClass | ThreadDied | AskLost | NodeDown | Retire> {
   readonly #runtime: WorkerRuntime;
   readonly #strategies = new StrategyCache();
   /** The classes the system defined here, by id, and the class once loaded. */
@@ -70,6 +72,12 @@ export class WorkerAgent extends Actor<StartActor | DefineClass | ThreadDied | A
   @handles(AskLost)
   onAskLost(lost: AskLost): void {
     this.#runtime.asks.lost(lost.target!, lost.reason);
+  }
+
+  /** No actor will come to this idle Worker (see WorkerIdle): it ends, if still idle. */
+  @handles(Retire)
+  onRetire(): void {
+    this.#runtime.retireIfIdle();
   }
 
   /** Another node is down: the asks waiting on its actors fail (see asks.ts). */

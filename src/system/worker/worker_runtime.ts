@@ -31,7 +31,7 @@ import {
 } from "../../delivery/mod.ts";
 import type { Arena, Mailbox } from "../../ring/mod.ts";
 import type { Asks } from "./asks.ts";
-import { ActorStopped, HandlerFailed, SpawnChild, Unwatch, Watch } from "../control.ts";
+import { ActorStopped, HandlerFailed, SpawnChild, Unwatch, Watch, WorkerIdle } from "../control.ts";
 import { withClaim } from "../claim.ts";
 import type { MailboxPool } from "../mailbox_pool.ts";
 import { checkActorClass, checkSendTimeout, encodeArguments } from "../spawn_checks.ts";
@@ -207,7 +207,18 @@ export class WorkerRuntime implements CellHost {
   }
 
   /** Ends a worker that was started for one actor, once that actor is gone. */
+  /**
+   * A dedicated Worker that hosts no actor any more tells the guardian, which keeps it for the
+   * next actor of its own or retires it (see Retire).
+   */
   exitIfEmpty(): void {
+    if (this.settings.dedicated && this.hosted === 0) {
+      this.courier.deliver(this.guardian, new WorkerIdle(this.courier.threadId), null);
+    }
+  }
+
+  /** The guardian retires this idle Worker: it ends, unless an actor came meanwhile. */
+  retireIfIdle(): void {
     if (this.settings.dedicated && this.hosted === 0) this.loop.close();
   }
 
