@@ -44,6 +44,11 @@ export class Credits {
     this.#waitingBytes += record.length;
   }
 
+  /** Records waiting for `node`'s credit. */
+  waiting(node: number): number {
+    return this.#waiting.get(node)?.length ?? 0;
+  }
+
   /** Whether so much waits for credit that the outbox should not be read for now. */
   get full(): boolean {
     return this.#waitingBytes >= MAX_WAITING_BYTES;

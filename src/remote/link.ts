@@ -28,6 +28,7 @@ import {
 import { CLOSED_AND_DRAINED, EMPTY, type Mailbox } from "../ring/mod.ts";
 import { type Batch, BatchWriter, readBatch } from "./wire.ts";
 import { Credits, Grants } from "./credits.ts";
+import type { ClusterStatus, LinkStatus } from "../system/options.ts";
 import { Peers, type PeerTiming, type PingResult } from "./peers.ts";
 import { type Names, openKvNames, SubjectNames } from "./names.ts";
 import {
@@ -140,6 +141,31 @@ export class ClusterLink {
       this.#kicked = false;
       this.#drainOnce();
     });
+  }
+
+  /** What this node knows of its links to other nodes (see ActorSystem.clusterStatus). */
+  status(): ClusterStatus {
+    const links: LinkStatus[] = this.peers.watched().map(({ node, roundTripMs }) => ({
+      node,
+      up: true,
+      roundTripMs,
+      recordsSent: this.#sent.get(node) ?? 0,
+      recordsReceived: this.#received.get(node) ?? 0,
+      waitingForCredit: this.#credits.waiting(node),
+      reason: "",
+    }));
+    for (const { node, reason } of this.peers.downNodes()) {
+      links.push({
+        node,
+        up: false,
+        roundTripMs: -1,
+        recordsSent: this.#sent.get(node) ?? 0,
+        recordsReceived: this.#received.get(node) ?? 0,
+        waitingForCredit: 0,
+        reason,
+      });
+    }
+    return { node: this.#host.node, links };
   }
 
   /**

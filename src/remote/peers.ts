@@ -26,6 +26,8 @@ export interface PeerTiming {
 
 interface Peer {
   lastAnswer: number;
+  /** The last ping's round trip, in ms (-1: none answered yet). */
+  roundTripMs: number;
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
@@ -47,6 +49,16 @@ export class Peers {
     return this.#down.get(node);
   }
 
+  /** The nodes watched, with their last ping's round trip (ms; -1: none yet). */
+  watched(): { node: number; roundTripMs: number }[] {
+    return Array.from(this.#peers, ([node, peer]) => ({ node, roundTripMs: peer.roundTripMs }));
+  }
+
+  /** The nodes found down, with why. */
+  downNodes(): { node: number; reason: string }[] {
+    return Array.from(this.#down, ([node, reason]) => ({ node, reason }));
+  }
+
   /** Calls `listener` for each node that goes down from now on; returns its remover. */
   onDown(listener: (node: number, reason: string) => void): () => void {
     this.#listeners.add(listener);
@@ -56,7 +68,7 @@ export class Peers {
   /** This node talks to `node` (or heard from it): keep an eye on it. */
   watch(node: number): void {
     if (this.#closed || this.#peers.has(node) || this.#down.has(node)) return;
-    const peer: Peer = { lastAnswer: performance.now(), timer: undefined };
+    const peer: Peer = { lastAnswer: performance.now(), roundTripMs: -1, timer: undefined };
     this.#peers.set(node, peer);
     this.#schedule(node, peer, 0);
   }
@@ -84,14 +96,17 @@ export class Peers {
 
   async #ping(node: number, peer: Peer): Promise<void> {
     const { pingIntervalMs, downAfterMs } = this.timing;
+    const sent = performance.now();
     const result = await this.ping(
       node,
       Math.min(downAfterMs, Math.max(pingIntervalMs * 4, 50)),
     );
     if (this.#closed || this.#peers.get(node) !== peer) return;
     const now = performance.now();
-    if (result === "answered") peer.lastAnswer = now;
-    else if (result === "nobody") {
+    if (result === "answered") {
+      peer.lastAnswer = now;
+      peer.roundTripMs = now - sent;
+    } else if (result === "nobody") {
       return this.down(
         node,
         `node ${node} is unreachable: its process ended (nobody answers for it)`,

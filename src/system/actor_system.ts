@@ -19,6 +19,7 @@ import {
   type ActorSystemOptions,
   checkPoolOptions,
   checkShutdownTimeout,
+  type ClusterStatus,
   type DeadLetter,
   type ShutdownOptions,
   type ShutdownReport,
@@ -299,6 +300,25 @@ export class ActorSystem implements AsyncDisposable {
     ) as ActorRef<
       MessagesOf<InstanceType<C>>
     >;
+  }
+
+  /**
+   * What this node knows of its links to the other nodes of its cluster: for each, whether it is
+   * up, the last ping's round trip, the records sent and received, and how many wait for its
+   * credit (a stall while above 0). Empty outside a cluster.
+   *
+   * @example
+   * ```ts ignore
+   * import { ActorSystem } from "@ringmail/actors";
+   *
+   * const system = new ActorSystem({ cluster: { servers: "nats://127.0.0.1:4222" } });
+   * for (const link of (await system.clusterStatus()).links) {
+   *   console.log(link.node, link.up, link.roundTripMs, link.recordsSent, link.waitingForCredit);
+   * }
+   * ```
+   */
+  clusterStatus(): Promise<ClusterStatus> {
+    return this.#parts.cluster.status();
   }
 
   /**

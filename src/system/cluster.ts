@@ -17,7 +17,7 @@ import {
   WatchForBridge,
 } from "./control.ts";
 import { ClusterJoinError, SpawnError } from "./errors.ts";
-import type { ClusterOptions, SpawnOptions } from "./options.ts";
+import type { ClusterOptions, ClusterStatus, SpawnOptions } from "./options.ts";
 import { checkActorClass, encodeArguments } from "./spawn_checks.ts";
 import type { SystemParts } from "./system_parts.ts";
 import type { ClusterLink } from "../remote/mod.ts";
@@ -235,6 +235,12 @@ export class SystemCluster {
       options.whenFull = request.whenFull as "wait" | "drop";
     }
     return this.parts.spawner.spawn(actorClass as ActorClass, options, args);
+  }
+
+  /** What this node knows of its links (none outside a cluster). */
+  async status(): Promise<ClusterStatus> {
+    if (this.options === undefined) return { node: 0, links: [] };
+    return (await this.link("clusterStatus")).status();
   }
 
   /** Names `ref` across the cluster. */

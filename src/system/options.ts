@@ -274,3 +274,29 @@ function checkClusterOptions(cluster: ClusterOptions): void {
     }
   }
 }
+
+/** What a node knows of its links (see ActorSystem.clusterStatus). */
+export interface ClusterStatus {
+  /** This node's id. */
+  readonly node: number;
+  /** One entry per node this one talks or talked to. */
+  readonly links: readonly LinkStatus[];
+}
+
+/** One link's state, as this node sees it. */
+export interface LinkStatus {
+  /** The other node's id. */
+  readonly node: number;
+  /** Whether it is up (it answers pings); a node that is down stays down. */
+  readonly up: boolean;
+  /** The last ping's round trip, in ms; -1 before the first answer, or when down. */
+  readonly roundTripMs: number;
+  /** Records sent to it (pieces of a large record count one each). */
+  readonly recordsSent: number;
+  /** Records received from it. */
+  readonly recordsReceived: number;
+  /** Records waiting for its credit (a credit stall while above 0). */
+  readonly waitingForCredit: number;
+  /** Why it is down ("" while up). */
+  readonly reason: string;
+}

@@ -5,7 +5,7 @@
  * processes.
  */
 import assert from "node:assert/strict";
-import { ActorSystem, Bridge, type DeadLetter } from "../../mod.ts";
+import { ActorSystem, Bridge, type DeadLetter, type LinkStatus } from "../../mod.ts";
 import { ActorDeadError, CallTimeoutError, UndeliverableError } from "../../errors.ts";
 import { Doubler, Echo } from "../_actors/basic.ts";
 import { Probe } from "../_actors/supervision.ts";
@@ -100,4 +100,23 @@ Deno.test("location: a message larger than a NATS message crosses whole, both wa
   assert.equal(back.length, big.length);
   assert.ok(back.every((byte, i) => byte === big[i]), "every byte");
   assert.equal(await t.bridge.call(far, 42), 42, "and the link goes on");
+});
+
+Deno.test("location: each node's status shows its links: up, round trip, records both ways", async () => {
+  await using server = await startNatsServer();
+  await using t = await twoNodes(server.url, "status");
+  await using alone = new ActorSystem();
+  assert.deepEqual(await alone.clusterStatus(), { node: 0, links: [] }, "no cluster, no links");
+  await t.there.register("e", t.there.spawn(Echo));
+  const far = await t.here.lookup<number>("e");
+  for (let i = 0; i < 10; i++) assert.equal(await t.bridge.call(far, i), i);
+  let link: LinkStatus | undefined;
+  await eventually(async () => {
+    link = (await t.here.clusterStatus()).links.find((l) => l.node === t.there.node);
+    return link !== undefined && link.roundTripMs >= 0;
+  }, "a ping answered");
+  assert.equal(link!.up, true);
+  assert.ok(link!.recordsSent >= 10 && link!.recordsReceived >= 10, JSON.stringify(link));
+  assert.equal(link!.waitingForCredit, 0);
+  assert.equal((await t.here.clusterStatus()).node, t.here.node);
 });
