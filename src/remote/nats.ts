@@ -6,10 +6,12 @@
  * @module
  */
 
-import { connect } from "@nats-io/transport-node";
-import type { Msg } from "@nats-io/transport-node";
-export type { Msg, NatsConnection, Subscription } from "@nats-io/transport-node";
-export { type KV, Kvm } from "@nats-io/kv";
+// deno-lint-ignore no-import-prefix
+import { connect } from "npm:@nats-io/transport-node@3.4.0";
+// deno-lint-ignore no-import-prefix
+import type { Msg } from "npm:@nats-io/transport-node@3.4.0";
+export type { Msg, NatsConnection, Subscription } from "npm:@nats-io/transport-node@3.4.0";
+export { type KV, Kvm } from "npm:@nats-io/kv@3.4.0";
 
 /** Connects to the NATS servers at `servers` (e.g. "nats://127.0.0.1:4222"). */
 export function connectNats(

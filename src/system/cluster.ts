@@ -8,6 +8,7 @@
 
 import { type ActorClass, ActorRef, messageOf, Terminated } from "../actor/mod.ts";
 import { decode } from "../codec/mod.ts";
+import type { Directory, SystemCourier } from "../delivery/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
 import {
   NodeDown,
@@ -20,7 +21,45 @@ import { ClusterJoinError, SpawnError } from "./errors.ts";
 import type { ClusterOptions, ClusterStatus, SpawnOptions } from "./options.ts";
 import { checkActorClass, encodeArguments } from "./spawn_checks.ts";
 import type { SystemParts } from "./system_parts.ts";
-import type { ClusterLink } from "../remote/mod.ts";
+
+/**
+ * What the system uses of the cluster link (src/remote/link.ts). Written here, not imported:
+ * even a type import would put the cluster code and its NATS client in every program's module
+ * graph, and Deno would download the client for programs without a cluster.
+ */
+interface ClusterLink {
+  readonly names: {
+    register(name: string, ref: ActorRef<unknown>): Promise<void>;
+    lookup(name: string, timeoutMs: number): Promise<ActorRef<unknown>>;
+  };
+  readonly peers: {
+    onDown(listener: (node: number, reason: string) => void): () => void;
+    downReason(node: number): string | undefined;
+  };
+  status(): ClusterStatus;
+  spawnThere(node: number, request: unknown, timeoutMs: number): Promise<unknown>;
+  control(node: number, message: unknown): void;
+  kick(): void;
+  close(): Promise<void>;
+}
+
+/** The cluster code's entry point (src/remote/mod.ts). */
+type JoinCluster = (host: LinkHost, options: ClusterOptions) => Promise<ClusterLink>;
+
+/** What the link needs of the system (src/remote/link.ts's LinkHost, written here likewise). */
+interface LinkHost {
+  readonly node: number;
+  readonly prefix: string;
+  readonly courier: SystemCourier;
+  readonly directory: Directory;
+  readonly outbox: Mailbox;
+  readonly guardian: ActorRef<unknown>;
+  spawnHere(request: unknown): Promise<unknown>;
+  lost(from: number, count: number): void;
+}
+
+/** The cluster code's entry (see SystemCluster's join). */
+const REMOTE_MODULE = new URL("../remote/mod.ts", import.meta.url).href;
 
 /** Bytes in the outbox ring: every message of the process to other nodes passes through it. */
 const OUTBOX_BYTES = 1 << 20;
@@ -264,9 +303,11 @@ export class SystemCluster {
 
   async #join(options: ClusterOptions): Promise<void> {
     const parts = this.parts;
-    let joinCluster: typeof import("../remote/mod.ts").joinCluster;
+    let joinCluster: JoinCluster;
     try {
-      ({ joinCluster } = await import("../remote/mod.ts"));
+      // A URL computed at run time: Deno does not see the cluster code (and its NATS client)
+      // when it loads a program, so a program without a cluster downloads and loads none of it.
+      ({ joinCluster } = await import(REMOTE_MODULE) as { joinCluster: JoinCluster });
     } catch (error) {
       this.outbox!.close();
       throw new ClusterJoinError(

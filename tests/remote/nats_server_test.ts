@@ -4,10 +4,14 @@
  * server that is SIGSTOPped, SIGKILLed or restarted.
  */
 import assert from "node:assert/strict";
-import { connect } from "@nats-io/transport-node";
-import { errors, type NatsConnection } from "@nats-io/nats-core";
-import { JetStreamApiError } from "@nats-io/jetstream";
-import { Kvm } from "@nats-io/kv";
+// deno-lint-ignore no-import-prefix
+import { connect } from "npm:@nats-io/transport-node@3.4.0";
+// deno-lint-ignore no-import-prefix
+import { errors, type NatsConnection } from "npm:@nats-io/nats-core@3.4.0";
+// deno-lint-ignore no-import-prefix
+import { JetStreamApiError } from "npm:@nats-io/jetstream@3.4.0";
+// deno-lint-ignore no-import-prefix
+import { Kvm } from "npm:@nats-io/kv@3.4.0";
 import { INSTALL_NATS_SERVER, type NatsServer, startNatsServer } from "./_nats_server.ts";
 
 const text = new TextEncoder();
