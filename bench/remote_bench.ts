@@ -106,6 +106,18 @@ const pairs = await Promise.all(
 );
 globalThis.addEventListener("unload", () => ringmailPeer.kill("SIGTERM"));
 
+/** Makes CONCURRENT_ROUND_TRIPS calls of `call`, IN_FLIGHT at a time. */
+async function inFlight(call: () => Promise<unknown>): Promise<void> {
+  let issued = 0;
+  const lane = async () => {
+    while (issued < CONCURRENT_ROUND_TRIPS) {
+      issued++;
+      await call();
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+}
+
 let peerReceivedAll: (() => void) | undefined;
 nc.subscribe("bench.oneway.done", { callback: () => peerReceivedAll?.() });
 
@@ -194,16 +206,7 @@ Deno.bench({
   n: 10,
   warmup: 2,
   async fn() {
-    let issued = 0;
-    const lane = async () => {
-      while (issued < CONCURRENT_ROUND_TRIPS) {
-        issued++;
-        await nc.request("bench.echo", PAYLOAD, {
-          timeout: REQUEST_TIMEOUT_MS,
-        });
-      }
-    };
-    await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+    await inFlight(() => nc.request("bench.echo", PAYLOAD, { timeout: REQUEST_TIMEOUT_MS }));
   },
 });
 
@@ -213,14 +216,7 @@ Deno.bench({
   n: 10,
   warmup: 2,
   async fn() {
-    let issued = 0;
-    const lane = async () => {
-      while (issued < CONCURRENT_ROUND_TRIPS) {
-        issued++;
-        await bridge.call(echo, PAYLOAD, { timeout: REQUEST_TIMEOUT_MS });
-      }
-    };
-    await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+    await inFlight(() => bridge.call(echo, PAYLOAD, { timeout: REQUEST_TIMEOUT_MS }));
   },
 });
 

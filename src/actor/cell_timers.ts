@@ -11,7 +11,13 @@ import type { ActorCell } from "./actor_cell.ts";
 import type { ActorRef } from "./actor_ref.ts";
 import { type CellLoop, CellState } from "./cell_host.ts";
 import { ReceiveTimeout } from "./messages.ts";
-import { checkDelay, type LoopTimer, type RepeatOptions, type Timer } from "./timers.ts";
+import {
+  checkDelay,
+  checkRepeat,
+  type LoopTimer,
+  type RepeatOptions,
+  type Timer,
+} from "./timers.ts";
 
 /** The timers one actor set, until they are done or it stops. Made on its first timer. */
 export class CellTimers {
@@ -45,12 +51,7 @@ export class CellTimers {
     message: unknown,
     options: RepeatOptions,
   ): Timer {
-    checkDelay("an interval", intervalMs, true);
-    const initial = checkDelay(
-      "an initial delay",
-      options.initialDelay ?? intervalMs,
-      false,
-    );
+    const initial = checkRepeat(intervalMs, options);
     return this.#own(
       this.#loop.timers.sendLater(
         target,

@@ -66,6 +66,7 @@ export {
 } from "./supervision.ts";
 export {
   checkDelay,
+  checkRepeat,
   type LoopTimer,
   LoopTimers,
   type RepeatOptions,

@@ -72,6 +72,15 @@ export class LoopTimer implements Timer {
   }
 }
 
+/**
+ * Checks a repeating timer's interval and options (`sendEvery`); returns its first delay.
+ * @throws {RangeError} for an interval that is not above 0, or an initial delay below 0.
+ */
+export function checkRepeat(intervalMs: number, options: RepeatOptions): number {
+  checkDelay("an interval", intervalMs, true);
+  return checkDelay("an initial delay", options.initialDelay ?? intervalMs, false);
+}
+
 /** Checks a delay or interval: a finite number of ms, at least 0 (or above 0 for an interval). */
 export function checkDelay(
   name: string,

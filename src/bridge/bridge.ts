@@ -22,6 +22,7 @@
 import {
   type ActorRef,
   checkDelay,
+  checkRepeat,
   type LoopTimer,
   type RepeatOptions,
   type ReplyOf,
@@ -318,12 +319,7 @@ export class Bridge implements Disposable {
     message: NoInfer<M>,
     options: RepeatOptions = {},
   ): Timer {
-    checkDelay("an interval", intervalMs, true);
-    const initial = checkDelay(
-      "an initial delay",
-      options.initialDelay ?? intervalMs,
-      false,
-    );
+    const initial = checkRepeat(intervalMs, options);
     return this.#sendLater(
       target as ActorRef<unknown>,
       message,
