@@ -206,7 +206,6 @@ export class WorkerRuntime implements CellHost {
     return this.asks.ask(target, request, timeout);
   }
 
-  /** Ends a worker that was started for one actor, once that actor is gone. */
   /**
    * A dedicated Worker that hosts no actor any more tells the guardian, which keeps it for the
    * next actor of its own or retires it (see Retire).
