@@ -78,3 +78,11 @@ export type {
   ShutdownReport,
   SpawnOptions,
 } from "./src/system/options.ts";
+export type {
+  AttachedObserver,
+  CallObserver,
+  MessageTracing,
+  SystemObserver,
+  TraceContext,
+  TracedActor,
+} from "./src/system/observer.ts";

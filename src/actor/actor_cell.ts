@@ -194,8 +194,9 @@ export class ActorCell extends CellContext {
     message: unknown,
     sender: ActorRef<unknown> | null,
     deadline: number,
+    trace: object | null,
   ): void {
-    this.loop.postLocal(this, message, sender, deadline);
+    this.loop.postLocal(this, message, sender, deadline, trace);
   }
 
   /** Whether messages from this thread wait in {@link local}. */

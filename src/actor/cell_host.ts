@@ -58,12 +58,16 @@ export interface CellLoop {
   readonly now: number;
   /** The loop's courier. */
   readonly courier: Courier;
-  /** Queues a message from the loop's own thread for `cell` and gets the cell served. */
+  /**
+   * Queues a message from the loop's own thread for `cell` and gets the cell served. `trace`:
+   * the trace context it carries (delivery's, opaque here), null for none.
+   */
   postLocal(
     cell: ActorCell,
     message: unknown,
     sender: ActorRef<unknown> | null,
     deadline: number,
+    trace: object | null,
   ): void;
   /** Counts `count` stashed messages with the cell's local mail (they die with the thread). */
   setStashed(cell: ActorCell, count: number): void;

@@ -187,6 +187,19 @@ export class Bridge implements Disposable {
       );
       return;
     }
+    const observer = this.#host.calls;
+    if (observer !== null) {
+      const settled = observer.started(target, request);
+      const [onReply, onError] = [resolve, reject];
+      resolve = (value) => {
+        settled(true);
+        onReply(value);
+      };
+      reject = (error) => {
+        settled(false);
+        onError(error);
+      };
+    }
     const call = this.#calls.add(target, timeout, resolve, reject, options);
     if (call !== null) this.#replies.send(call, request);
   }

@@ -29,6 +29,7 @@ import { SharedMemoryTransport } from "./shared_memory/transport.ts";
 import type { Transport } from "./transport.ts";
 import { writeOutboxRecord } from "./outbox.ts";
 import { Undeliverable } from "./undeliverable.ts";
+import type { MessageTracing, TraceContext } from "./tracing.ts";
 
 /** Where a courier reports what it cannot deliver. */
 export interface DeadLetterSink {
@@ -56,6 +57,8 @@ export interface CourierOptions {
   probe?: Probe;
   /** This process's node id in its cluster; 0 (the default) outside a cluster. */
   node?: number;
+  /** Whose trace context each send carries (see tracing.ts). Default: none. */
+  tracing?: MessageTracing | null;
 }
 
 /** One thread's way to send, for one actor system. */
@@ -85,6 +88,11 @@ export class SystemCourier implements Courier {
   readonly probe: Probe;
   /** This process's node id in its cluster; 0 outside a cluster. */
   readonly node: number;
+  /**
+   * Whose trace context each send carries, and who runs this thread's handlers as spans (see
+   * tracing.ts); null: no tracing, and no byte or call more per message.
+   */
+  readonly tracing: MessageTracing | null;
   /**
    * The mailbox of the cluster link (see outbox.ts): where messages for other nodes go. Null
    * outside a cluster (or until it joined).
@@ -126,6 +134,7 @@ export class SystemCourier implements Courier {
     this.transport = options.transport ?? new SharedMemoryTransport();
     this.probe = options.probe ?? NO_PROBE;
     this.node = options.node ?? 0;
+    this.tracing = options.tracing ?? null;
     this.#backlogs = new Backlogs(this, options.blocking);
     this.#full = new FullMailbox(options.blocking, options.sendTimeout);
     this.#inbox = new Inbox(this);
@@ -159,8 +168,9 @@ export class SystemCourier implements Courier {
     notice = false,
   ): void {
     this.probe.sent(target, message, sender);
+    const trace = this.tracing === null ? null : this.tracing.current();
     if (target.node !== 0) {
-      return this.#deliverRemote(target, message, sender, deadline, notice);
+      return this.#deliverRemote(target, message, sender, deadline, notice, trace);
     }
     const offset = this.#openOffset(target, sender, message);
     if (offset === 0) return;
@@ -174,7 +184,7 @@ export class SystemCourier implements Courier {
     }
     const local = localReceiverFor(mailbox, target);
     if (local !== null) {
-      local.postLocal(this.#copy(message, mailbox), sender, deadline);
+      local.postLocal(this.#copy(message, mailbox), sender, deadline, trace);
       return;
     }
     // A getter or custom encoder that sends while we write gets a writer of its own.
@@ -183,7 +193,7 @@ export class SystemCourier implements Courier {
     this.#writing = true;
     try {
       writer.reset(this);
-      writeEnvelope(writer, target, sender, deadline);
+      writeEnvelope(writer, target, sender, deadline, 0, trace);
       writer.value(message);
       this.#post(mailbox, writer, target, sender, message, notice);
     } finally {
@@ -237,7 +247,7 @@ export class SystemCourier implements Courier {
       }
       const decoded = inbox.message;
       inbox.message = undefined;
-      local.postLocal(decoded, sender, inbox.envelope.deadline);
+      local.postLocal(decoded, sender, inbox.envelope.deadline, inbox.envelope.trace);
       return;
     }
     // The scratch writer, as for any send: a record from another node comes this way each.
@@ -298,6 +308,7 @@ export class SystemCourier implements Courier {
     sender: ActorRef<unknown> | null,
     deadline: number,
     notice: boolean,
+    trace: TraceContext | null,
   ): void {
     if (this.#refused(target, sender, message)) return;
     const outbox = this.outbox;
@@ -317,6 +328,7 @@ export class SystemCourier implements Courier {
         deadline,
         this.node,
         message,
+        trace,
       );
       this.#post(outbox, writer, target, sender, message, notice);
       this.outboxWritten?.();

@@ -5,7 +5,8 @@
  *
  * ```
  * u8       (codec version << 4) | flags      flags: 1 sender, 2 target tag, 4 sender tag or
- *                                                   node, 8 deadline
+ *                                                   node, 8 deadline, 0x80 trace (the version
+ *                                                   takes bits 4-6: versions 1-7)
  * varuint  target slot, target generation    the receiver drops records not for its actor
  *                                            (a sender holding a ref from before a mailbox
  *                                            was recycled): they become dead letters
@@ -15,6 +16,9 @@
  * varuint  sender node                       if that low bit is set: the sender lives in another
  *                                            process of the cluster (its node id, never 0)
  * f64      deadline, ms since the epoch      if flag 8
+ * 25 bytes trace context                     if flag 0x80: trace id (16), span id (8), flags
+ *                                            (1), written only by a thread that traces
+ *                                            (see tracing.ts); others write none
  * ...      the message (codec body)
  * ```
  *
@@ -23,13 +27,20 @@
 
 import { checkVersion, CODEC_VERSION, type Reader, type Writer } from "../codec/mod.ts";
 import { ActorRef, type Courier } from "../actor/mod.ts";
+import { putTrace, readTrace, TRACE_BYTES, type TraceContext } from "./tracing.ts";
 
 const HAS_SENDER = 1;
 const HAS_TARGET_TAG = 2;
 const HAS_SENDER_TAG = 4;
 const HAS_DEADLINE = 8;
+/** The high bit of the head byte: the codec version (at most 7) takes bits 4-6. */
+const HAS_TRACE = 0x80;
+const VERSION_BITS = 7;
 
-/** The most bytes an envelope takes: a head byte, six varuints of up to 5 bytes, an f64. */
+/**
+ * The most bytes an envelope takes: a head byte, six varuints of up to 5 bytes, an f64 (a trace
+ * context ensures its own room).
+ */
 const MAX_ENVELOPE_BYTES = 1 + 6 * 5 + 8;
 
 /** Writes `v` (below 2^35) as a varuint at `b[p]`; returns the offset after it. */
@@ -45,7 +56,8 @@ function putVarUint(b: Uint8Array, p: number, v: number): number {
 /**
  * Writes an envelope for `target` from `sender`; the message body follows. `here` is this
  * process's node id when the record leaves for another node (a sender of this process is then
- * named with it), 0 when it stays in this process.
+ * named with it), 0 when it stays in this process. `trace`: the trace context it carries (null:
+ * none, and not a byte more).
  */
 export function writeEnvelope(
   writer: Writer,
@@ -53,6 +65,7 @@ export function writeEnvelope(
   sender: ActorRef<unknown> | null,
   deadline: number,
   here = 0,
+  trace: TraceContext | null = null,
 ): void {
   let flags = 0;
   let senderNode = 0;
@@ -62,6 +75,7 @@ export function writeEnvelope(
   }
   if (target.tag !== 0) flags |= HAS_TARGET_TAG;
   if (deadline > 0) flags |= HAS_DEADLINE;
+  if (trace !== null) flags |= HAS_TRACE;
   // One room check and direct stores: the envelope is on every message's path.
   writer.ensure(MAX_ENVELOPE_BYTES);
   const b = writer.bytes;
@@ -80,6 +94,10 @@ export function writeEnvelope(
   }
   writer.pos = p;
   if (deadline > 0) writer.f64(deadline);
+  if (trace !== null) {
+    writer.ensure(TRACE_BYTES);
+    writer.pos = putTrace(writer.bytes, writer.pos, trace);
+  }
 }
 
 /** A decoded envelope; one per thread is reused for every record. */
@@ -90,6 +108,8 @@ export class Envelope {
   sender: ActorRef<unknown> | null = null;
   /** Milliseconds since the epoch after which the message must not be handled; 0: none. */
   deadline = 0;
+  /** The trace context the message carries (null: none; see tracing.ts). */
+  trace: TraceContext | null = null;
 
   /**
    * Reads the envelope at the reader's position; refs it makes send through `courier`. A sender
@@ -99,7 +119,7 @@ export class Envelope {
   read(reader: Reader, courier: Courier, cache: SenderCache): this {
     // The courier's node id (0 outside a cluster): a sender named with it is of this process.
     const head = reader.u8();
-    checkVersion(head >> 4);
+    checkVersion((head >> 4) & VERSION_BITS);
     this.targetSlot = reader.varuint();
     this.targetGeneration = reader.varuint();
     this.targetTag = (head & HAS_TARGET_TAG) !== 0 ? reader.varuint() : 0;
@@ -137,8 +157,17 @@ export class Envelope {
       this.sender = null;
     }
     this.deadline = (head & HAS_DEADLINE) !== 0 ? reader.f64() : 0;
+    this.trace = (head & HAS_TRACE) !== 0 ? readTraceAt(reader) : null;
     return this;
   }
+}
+
+/** Reads the trace context at the reader's position. */
+function readTraceAt(reader: Reader): TraceContext {
+  const p = reader.pos;
+  if (reader.end - p < TRACE_BYTES) throw reader.truncated(TRACE_BYTES);
+  reader.pos = p + TRACE_BYTES;
+  return readTrace(reader.bytes, p);
 }
 
 /** Where a receiver keeps the last sender it decoded (see {@link Envelope.read}). */

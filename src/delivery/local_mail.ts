@@ -28,6 +28,7 @@
  */
 
 import type { ActorCell, ActorRef } from "../actor/mod.ts";
+import type { TraceContext } from "./tracing.ts";
 
 /**
  * What a courier hands local messages to: the cell of an actor served on the courier's own
@@ -36,16 +37,20 @@ import type { ActorCell, ActorRef } from "../actor/mod.ts";
 export interface LocalReceiver {
   /** The actor, to check a send is for it and not for an earlier actor of the same mailbox. */
   readonly self: ActorRef<unknown>;
-  /** Queues `message` (already a private copy) and gets the actor served. */
+  /**
+   * Queues `message` (already a private copy) and gets the actor served; `trace` is the trace
+   * context it carries (see tracing.ts), null for none.
+   */
   postLocal(
     message: unknown,
     sender: ActorRef<unknown> | null,
     deadline: number,
+    trace: TraceContext | null,
   ): void;
 }
 
-/** Slots per message: message, sender, deadline, stamp. */
-const STRIDE = 4;
+/** Slots per message: message, sender, deadline, stamp, trace context. */
+const STRIDE = 5;
 
 /** Which of a mailbox's held counts (see Mailbox.heldIndex) local mail keeps. */
 export const LOCAL_MAIL_HELD = 0;
@@ -53,7 +58,7 @@ export const LOCAL_MAIL_HELD = 0;
 /** Where a LocalMail made for no mailbox keeps its count (tests). */
 const NOWHERE = new Int32Array(1);
 
-/** A FIFO of (message, sender, deadline, stamp), stored flat: queueing one allocates nothing. */
+/** A FIFO of (message, sender, deadline, stamp, trace), stored flat: queueing one allocates nothing. */
 export class LocalMail {
   /** The capacity in messages is a power of two; most actors hold one or two at a time. */
   #slots: unknown[] = new Array(STRIDE * 2);
@@ -64,6 +69,8 @@ export class LocalMail {
   sender: ActorRef<unknown> | null = null;
   /** The deadline of the message {@link shift} returned last (0: none). */
   deadline = 0;
+  /** The trace context of the message {@link shift} returned last (null: none). */
+  trace: TraceContext | null = null;
   /**
    * Messages of the same actor held elsewhere in this thread (its stash): counted in the held
    * count with the queue's own. Set it with {@link setStashed}.
@@ -97,6 +104,7 @@ export class LocalMail {
     sender: ActorRef<unknown> | null,
     deadline: number,
     stamp: number,
+    trace: TraceContext | null = null,
   ): void {
     if (this.#length === this.#capacity) this.#grow();
     const at = STRIDE * ((this.#head + this.#length) & (this.#capacity - 1));
@@ -105,6 +113,7 @@ export class LocalMail {
     slots[at + 1] = sender;
     slots[at + 2] = deadline;
     slots[at + 3] = stamp;
+    slots[at + 4] = trace;
     // Straight-line code, no call in between: V8 cannot terminate the thread between the two
     // stores, so a message is either queued and counted, or neither.
     this.#length++;
@@ -129,6 +138,7 @@ export class LocalMail {
     slots[at + 1] = sender;
     slots[at + 2] = deadline;
     slots[at + 3] = stamp;
+    slots[at + 4] = null; // a stashed message's handling had its span
     this.#head = head;
     this.#length++;
     this.#held[this.#heldAt] = this.#length + this.#stashed;
@@ -153,8 +163,9 @@ export class LocalMail {
     const message = slots[at];
     this.sender = slots[at + 1] as ActorRef<unknown> | null;
     this.deadline = slots[at + 2] as number;
-    // Let the message and its sender be collected once handled.
-    slots[at] = slots[at + 1] = undefined;
+    this.trace = slots[at + 4] as TraceContext | null;
+    // Let the message, its sender and trace be collected once handled.
+    slots[at] = slots[at + 1] = slots[at + 4] = undefined;
     this.#head = (this.#head + 1) & (this.#capacity - 1);
     this.#length--;
     this.#held[this.#heldAt] = this.#length + this.#stashed;

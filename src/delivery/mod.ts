@@ -31,3 +31,4 @@ export { SharedMemoryTransport } from "./shared_memory/transport.ts";
 export type { Transport } from "./transport.ts";
 export { OUTBOX_HEAD_BYTES, outboxNode, writeOutboxRecord } from "./outbox.ts";
 export { Undeliverable } from "./undeliverable.ts";
+export { type MessageTracing, type TraceContext, type TracedActor } from "./tracing.ts";

@@ -20,6 +20,7 @@
 import type { ActorRef } from "../actor/mod.ts";
 import type { Writer } from "../codec/mod.ts";
 import { writeEnvelope } from "./envelope.ts";
+import type { TraceContext } from "./tracing.ts";
 
 /** Bytes before the record proper: the target's node. */
 export const OUTBOX_HEAD_BYTES = 4;
@@ -32,9 +33,10 @@ export function writeOutboxRecord(
   deadline: number,
   here: number,
   message: unknown,
+  trace: TraceContext | null = null,
 ): void {
   writer.u32(target.node);
-  writeEnvelope(writer, target, sender, deadline, here);
+  writeEnvelope(writer, target, sender, deadline, here, trace);
   // The other node's classes may be of another version: each class value says its layout.
   writer.checkLayouts = true;
   try {

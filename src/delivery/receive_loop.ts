@@ -40,6 +40,7 @@ import { localMailOf, localOf, ringGoesFirst, stampFor, unstashInto } from "./lo
 import { localReceiverOf, setLocalReceiver } from "./mailbox_handles.ts";
 import { nextTask, type ReceiveLoopOptions, type ReplyDesk } from "./loop_options.ts";
 import type { Probe } from "./probe.ts";
+import type { MessageTracing, TraceContext } from "./tracing.ts";
 
 /** The most messages of a cell of quick ones handled between two reads of the clock. */
 export const MAX_CLOCK_EVERY = 16;
@@ -60,6 +61,8 @@ export class ReceiveLoop implements CellLoop {
   readonly #reader: CellReader;
   /** Told of each actor served, handled message and end (the courier's; see Probe). */
   readonly #probe: Probe;
+  /** Runs each handler as a span (the courier's; see tracing.ts); null: not traced. */
+  readonly #tracing: MessageTracing | null;
   readonly #spin: SpinPolicy;
   readonly #batch: number;
   readonly #sliceMs: number;
@@ -107,6 +110,7 @@ export class ReceiveLoop implements CellLoop {
     this.#reader = new CellReader(courier);
     this.#lingering = new Lingering(this.#runQueue);
     this.#probe = courier.probe;
+    this.#tracing = courier.tracing;
     this.#host = host;
     this.#spin = options.spin ?? new SpinPolicy();
     this.#batch = options.batch ?? 64;
@@ -366,6 +370,7 @@ export class ReceiveLoop implements CellLoop {
       }
       let message: unknown;
       let sender: ActorRef<unknown> | null;
+      let trace: TraceContext | null;
       const local = localOf(cell);
       const hasLocal = local !== null && local.length > 0;
       // Every eighth local message, a ring record may go first (see LocalMail on fairness).
@@ -375,6 +380,7 @@ export class ReceiveLoop implements CellLoop {
         // Local mail first (see LocalMail for why that keeps every order that matters).
         message = local.shift();
         sender = local.sender;
+        trace = local.trace;
         servedLocal = true;
         if (
           local.deadline > 0 &&
@@ -417,6 +423,7 @@ export class ReceiveLoop implements CellLoop {
         const inbox = reader.inbox;
         message = inbox.message;
         sender = inbox.envelope.sender;
+        trace = inbox.envelope.trace;
         inbox.message = undefined;
         if (cell === reader.deskCell && inbox.envelope.targetTag !== 0) {
           reader.desk!.replied(inbox.envelope.targetTag, message, sender);
@@ -439,7 +446,9 @@ export class ReceiveLoop implements CellLoop {
         });
         continue;
       }
-      const pending = cell.deliver(message, sender);
+      const pending = this.#tracing === null
+        ? cell.deliver(message, sender)
+        : this.#traced(cell, message, sender, trace);
       this.#probe.handled(cell.self, message);
       if (pending !== undefined) {
         // The mailbox stays SCHEDULED (no producer queues it) until the handler settles.
@@ -454,6 +463,23 @@ export class ReceiveLoop implements CellLoop {
     }
     this.#runQueue.push(cell);
     return false;
+  }
+
+  /** Handles `message` as a span of the courier's tracing (the reply desk's records: not). */
+  #traced(
+    cell: ActorCell,
+    message: unknown,
+    sender: ActorRef<unknown> | null,
+    trace: TraceContext | null,
+  ): void | Promise<void> {
+    const deliver = () => cell.deliver(message, sender);
+    if (cell === this.#reader.deskCell) return deliver();
+    return this.#tracing!.handle(
+      { self: cell.self, name: cell.name, className: cell.actorClass?.name ?? "" },
+      message,
+      trace,
+      deliver,
+    );
   }
 
   /**
@@ -489,9 +515,10 @@ export class ReceiveLoop implements CellLoop {
     message: unknown,
     sender: ActorRef<unknown> | null,
     deadline: number,
+    trace: TraceContext | null,
   ): void {
     const local = localOf(cell) ?? localMailOf(cell);
-    local.push(message, sender, deadline, stampFor(cell));
+    local.push(message, sender, deadline, stampFor(cell), trace);
     // A cell with local mail is kept SCHEDULED (see Lingering's endTurn), so only the first message needs
     // to get it served.
     if (local.length === 1) this.#serveLocalSoon(cell);

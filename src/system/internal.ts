@@ -11,6 +11,7 @@ import type { ActorRef, LoopTimers, Terminated } from "../actor/mod.ts";
 import type { Arena, Doorbell } from "../ring/mod.ts";
 import type { Directory, SystemCourier } from "../delivery/mod.ts";
 import type { MailboxPool } from "./mailbox_pool.ts";
+import type { CallObserver } from "./observer.ts";
 import type { LossListener } from "./registry.ts";
 import type { SystemParts } from "./system_parts.ts";
 
@@ -40,6 +41,8 @@ export interface BridgeHost {
   nameOf(ref: ActorRef<unknown>): string;
   /** The timers of the system's thread (its guardian's loop). */
   readonly timers: LoopTimers;
+  /** Who is told of each call (see observer.ts); null: nobody. */
+  readonly calls: CallObserver | null;
 }
 
 /** A system's internals. */
@@ -91,6 +94,7 @@ function bridgeHost(parts: SystemParts): BridgeHost {
         : parts.registry.whenEnded(ref),
     nameOf: (ref) => parts.registry.nameOf(ref.slot, ref.generation) ?? "actor",
     timers: parts.loop.timers,
+    calls: parts.observer?.calls ?? null,
   };
 }
 

@@ -14,6 +14,7 @@ import {
 } from "../actor/mod.ts";
 import { MAX_MESSAGE } from "../ring/mod.ts";
 import type { ActorPool, PoolOptions } from "./actor_pool.ts";
+import type { SystemObserver } from "./observer.ts";
 import type { SystemSettings } from "./system_parts.ts";
 
 /** How the system supervises the actors it spawns itself, unless its options say otherwise. */
@@ -101,6 +102,12 @@ export interface ActorSystemOptions {
    * cluster. The NATS client is loaded only when this is set. Default: none (one process).
    */
   cluster?: ClusterOptions;
+  /**
+   * Watches the system from outside its core: `openTelemetry()` of `@ringmail/actors/otel`
+   * makes one (metrics, and a span per handled message). Default: none, and nothing of it is
+   * loaded or run.
+   */
+  observer?: SystemObserver;
 }
 
 /** How a system joins a cluster (see {@link ActorSystemOptions.cluster}). */

@@ -62,6 +62,8 @@ export class Shutdown {
 
   async #run(timeout: number): Promise<ShutdownReport> {
     const { courier, registry, recoveries, loop } = this.#parts;
+    // Counts as of the shutdown's start: the actors' counters go with them.
+    this.#parts.observer?.[Symbol.dispose]();
     this.#parts.workers.stopSpares();
     courier.refusing =
       "the actor system is shutting down: it takes no new messages from outside its actors";

@@ -13,6 +13,7 @@ import type { AskWatches } from "./ask_watches.ts";
 import type { SystemCluster } from "./cluster.ts";
 import type { SystemEvents } from "./events.ts";
 import type { MailboxPool } from "./mailbox_pool.ts";
+import type { AttachedObserver, WorkerObserver } from "./observer.ts";
 import type { Recoveries } from "./recovery.ts";
 import type { Registry } from "./registry.ts";
 import type { Shutdown } from "./shutdown.ts";
@@ -53,6 +54,10 @@ export interface SystemParts {
   readonly deaths: WorkerDeaths;
   /** Its cluster membership (none without the `cluster` option). */
   readonly cluster: SystemCluster;
+  /** Its observer on this thread (null without the `observer` option). */
+  readonly observer: AttachedObserver | null;
+  /** What its Workers are told of the observer (null: they load nothing for it). */
+  readonly workerObserver: WorkerObserver | null;
 }
 
 /** The parts while the system wires them: each is set once, in the system's constructor. */

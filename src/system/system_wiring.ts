@@ -17,6 +17,7 @@ import { AskLost, ThreadDied } from "./control.ts";
 import { SystemEvents } from "./events.ts";
 import { startGuardian } from "./guardian.ts";
 import { MailboxPool } from "./mailbox_pool.ts";
+import { workerObserverOf } from "./observer.ts";
 import { type ActorSystemOptions, checkSystemOptions } from "./options.ts";
 import { Recoveries } from "./recovery.ts";
 import { Registry } from "./registry.ts";
@@ -44,6 +45,8 @@ export function wireSystem(
     (options.maxActors ?? 1 << 18) + 1,
   );
   parts.threadId = parts.arena.newThreadId();
+  parts.observer = options.observer?.attach(system) ?? null;
+  parts.workerObserver = workerObserverOf(options.observer);
   parts.courier = new SystemCourier({
     arena: parts.arena,
     directory: parts.directory,
@@ -53,6 +56,7 @@ export function wireSystem(
     maxMessageBytes: settings.maxMessageBytes,
     describe: (slot, generation) => parts.registry.nameOf(slot, generation),
     node: options.cluster === undefined ? 0 : newNodeId(),
+    tracing: parts.observer?.tracing,
   });
   // Its mailboxes are the courier's handles: one per mailbox on this thread (MailboxHandles).
   parts.pool = new MailboxPool(

@@ -168,6 +168,7 @@ export class WorkerSet {
         nameBase: nameBase(),
         node: this.#parts.courier.node,
         outbox: this.#parts.cluster.outbox?.offset ?? 0,
+        observer: this.#parts.workerObserver,
       };
       return startWorker(boot, agent, agentMailbox, {
         died: (dead, reason) => this.#parts.deaths.died(dead, reason),

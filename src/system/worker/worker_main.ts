@@ -22,6 +22,7 @@ import { Asks } from "./asks.ts";
 import { WorkerRuntime } from "./worker_runtime.ts";
 import { DeadLetterNotice, WorkerExited } from "../control.ts";
 import { encode, setNameBase } from "../../codec/mod.ts";
+import { observeWorker, type WorkerObserver } from "../observer.ts";
 
 /** What the system posts to a new Worker, once. */
 export interface Bootstrap {
@@ -48,6 +49,8 @@ export interface Bootstrap {
   node: number;
   /** The outbox's mailbox (see src/delivery/outbox.ts); 0 outside a cluster. */
   outbox: number;
+  /** The system's observer's module, imported before the first actor; null: none (see observer.ts). */
+  observer: WorkerObserver | null;
 }
 
 /** This module runs as a Worker: its global scope is the Worker's (typed by hand: a
@@ -69,6 +72,7 @@ export async function run(boot: Bootstrap): Promise<void> {
   const arena = Arena.attach(boot.arena);
   const directory = Directory.attach(arena, boot.directory);
   const names = new Map<number, string>();
+  const tracing = boot.observer === null ? null : await observeWorker(boot.observer, boot.threadId);
   const courier = new SystemCourier({
     arena,
     directory,
@@ -78,6 +82,7 @@ export async function run(boot: Bootstrap): Promise<void> {
     maxMessageBytes: boot.maxMessageBytes,
     describe: (slot) => names.get(slot),
     node: boot.node,
+    tracing,
   });
   if (boot.outbox !== 0) courier.outbox = courier.mailbox(boot.outbox);
   const guardian = new ActorRef(

@@ -1,0 +1,87 @@
+/**
+ * The program otel_test.ts runs with OpenTelemetry on: a Bridge call, inside a span of the
+ * caller's, to Front (in a Worker of its own), which asks Back (in another Worker) and replies
+ * with Back's answer — five times; then a call Front has no handler for (a dead letter), and a
+ * shutdown. What it exports is the test's to read.
+ */
+import {
+  Actor,
+  type ActorRef,
+  ActorSystem,
+  Bridge,
+  handles,
+  message,
+  type ReplyTo,
+  Request,
+} from "../../mod.ts";
+import { openTelemetry } from "../../otel.ts";
+
+/** Asks Front for n + 1 (through Back). */
+@message("otel_test/Greet")
+export class Greet extends Request<number> {
+  constructor(readonly n = 0) {
+    super();
+  }
+}
+
+/** Asks Back for n + 1. */
+@message("otel_test/Relay")
+export class Relay extends Request<number> {
+  constructor(readonly n = 0) {
+    super();
+  }
+}
+
+/** Answers each Greet with what Back answers. */
+export class Front extends Actor<Greet | string> {
+  static readonly module = import.meta.url;
+  constructor(readonly back: ActorRef<Relay> | null = null) {
+    super();
+  }
+
+  @handles(Greet)
+  async onGreet(greet: Greet, sender: ReplyTo<Greet>) {
+    const answer = await this.context.ask(this.back!, new Relay(greet.n), { timeout: 10_000 });
+    sender?.send(answer);
+  }
+}
+
+/** Answers n + 1. */
+export class Back extends Actor<Relay> {
+  static readonly module = import.meta.url;
+  @handles(Relay)
+  onRelay(relay: Relay, sender: ReplyTo<Relay>) {
+    sender?.send(relay.n + 1);
+  }
+}
+
+/** How many calls the program makes. */
+export const CALLS = 5;
+
+if (import.meta.main) {
+  const otel = (globalThis as Record<symbol, unknown>)[Symbol.for("opentelemetry.js.api.1")] as {
+    trace: {
+      getTracer(name: string): {
+        startActiveSpan<T>(name: string, fn: (span: { end(): void }) => T): T;
+      };
+    };
+  };
+  await using system = new ActorSystem({ observer: openTelemetry({ spans: true }) });
+  using bridge = new Bridge(system);
+  const back = system.spawn(Back);
+  const front = system.spawn(Front, back);
+  const tracer = otel.trace.getTracer("otel_test");
+  for (let n = 0; n < CALLS; n++) {
+    const answer = await tracer.startActiveSpan("request", async (span) => {
+      try {
+        return await bridge.call(front, new Greet(n), { timeout: 10_000 });
+      } finally {
+        span.end();
+      }
+    });
+    if (answer !== n + 1) throw new Error(`call ${n} answered ${answer}`);
+  }
+  const lost = await bridge.call(front, "nobody handles this", { timeout: 10_000 })
+    .catch((error: Error) => error.name);
+  console.log(`done: ${lost}`);
+}
