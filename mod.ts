@@ -78,3 +78,12 @@ export type {
   ShutdownReport,
   SpawnOptions,
 } from "./src/system/options.ts";
+export type {
+  ActorSnapshot,
+  ActorState,
+  FailureSnapshot,
+  MailboxSnapshot,
+  Rate,
+  SystemSnapshot,
+  WorkerSnapshot,
+} from "./src/system/snapshot.ts";

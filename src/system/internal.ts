@@ -40,6 +40,8 @@ export interface BridgeHost {
   nameOf(ref: ActorRef<unknown>): string;
   /** The timers of the system's thread (its guardian's loop). */
   readonly timers: LoopTimers;
+  /** Counts the calls `pending` reports in `inspect()`'s pending calls; returns how to stop. */
+  countPending(pending: () => number): () => void;
 }
 
 /** A system's internals. */
@@ -91,6 +93,7 @@ function bridgeHost(parts: SystemParts): BridgeHost {
         : parts.registry.whenEnded(ref),
     nameOf: (ref) => parts.registry.nameOf(ref.slot, ref.generation) ?? "actor",
     timers: parts.loop.timers,
+    countPending: (pending) => parts.inspector.countPending(pending),
   };
 }
 

@@ -12,6 +12,7 @@ import type { Arena, Doorbell, Mailbox } from "../ring/mod.ts";
 import type { AskWatches } from "./ask_watches.ts";
 import type { SystemCluster } from "./cluster.ts";
 import type { SystemEvents } from "./events.ts";
+import type { Inspector } from "./inspector.ts";
 import type { MailboxPool } from "./mailbox_pool.ts";
 import type { Recoveries } from "./recovery.ts";
 import type { Registry } from "./registry.ts";
@@ -53,6 +54,8 @@ export interface SystemParts {
   readonly deaths: WorkerDeaths;
   /** Its cluster membership (none without the `cluster` option). */
   readonly cluster: SystemCluster;
+  /** What `inspect()` reads, and the failures and pending calls it counts. */
+  readonly inspector: Inspector;
 }
 
 /** The parts while the system wires them: each is set once, in the system's constructor. */
