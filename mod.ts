@@ -79,6 +79,15 @@ export type {
   SpawnOptions,
 } from "./src/system/options.ts";
 export type {
+  ActorSnapshot,
+  ActorState,
+  FailureSnapshot,
+  MailboxSnapshot,
+  Rate,
+  SystemSnapshot,
+  WorkerSnapshot,
+} from "./src/system/snapshot.ts";
+export type {
   AttachedObserver,
   CallObserver,
   MessageTracing,

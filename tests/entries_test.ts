@@ -43,3 +43,10 @@ Deno.test("entries: the main entry exports everything the actor entry does", asy
     assert.equal((main as Record<string, unknown>)[name], (actor as Record<string, unknown>)[name]);
   }
 });
+
+Deno.test("entries: the main entry holds nothing of OpenTelemetry's (only the otel entry does)", async () => {
+  const graph = await graphOf("mod.ts");
+  assert.deepEqual(graph.filter((path) => path.startsWith("src/observe/")), []);
+  const otel = await graphOf("otel.ts");
+  assert.ok(otel.includes("src/observe/otel/open_telemetry.ts"), otel.join(" "));
+});

@@ -11,6 +11,7 @@
  * @module
  */
 
+import type { StatCounters } from "./actor_stats.ts";
 import { RingmailError } from "../errors.ts";
 
 /**
@@ -179,6 +180,14 @@ export class ActorRef<M = unknown> {
    * @ignore
    */
   mailboxCacheOffset = 0;
+  /**
+   * Where the actor's counters are, on the one ref its own thread sends with (`self`): sends
+   * with it as the sender are counted there. `null` on every other ref. (Internal to the
+   * runtime.)
+   *
+   * @ignore
+   */
+  counters: StatCounters | null = null;
 
   /**
    * Refs are made by the actor system and by the codec, not by users.

@@ -9,6 +9,7 @@
 
 import type { ActorCell } from "./actor_cell.ts";
 import { Activity, type CellHost, type CellLoop, CellState, isEnding } from "./cell_host.ts";
+import { ActorStat } from "./actor_stats.ts";
 import { Failed } from "./messages.ts";
 import { describeError, portableError } from "./portable_error.ts";
 import { type SupervisionStrategy, Supervisor } from "./supervision.ts";
@@ -95,6 +96,7 @@ export class FaultHandling {
   #restart(error: unknown): void | Promise<void> {
     const cell = this.#cell;
     cell.state = CellState.Busy;
+    cell.mailbox.countStat(ActorStat.Restarts);
     const fresh = () => {
       cell.dropInstance();
       // Kept across the restart (Akka classic's default): back in front of the mailbox, for the

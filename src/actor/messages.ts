@@ -196,19 +196,23 @@ registerMessage(ChildGone, { name: "ringmail.ChildGone" });
  * - `"lost-in-transit"`: it was on its way to or from another node when the link between them
  *   broke (counted: the node that lost it cannot say which it was).
  */
-export type DeadLetterKind =
-  | "stopped"
-  | "stale"
-  | "deadline"
-  | "worker-died"
-  | "start-failed"
-  | "no-handler"
-  | "mailbox-full"
-  | "undecodable"
-  | "unanswered"
-  | "shutdown"
-  | "node-down"
-  | "lost-in-transit";
+export type DeadLetterKind = typeof DEAD_LETTER_KINDS[number];
+
+/** Every {@link DeadLetterKind}, in a fixed order (dead letters are counted by kind in it). */
+export const DEAD_LETTER_KINDS = [
+  "stopped",
+  "stale",
+  "deadline",
+  "worker-died",
+  "start-failed",
+  "no-handler",
+  "mailbox-full",
+  "undecodable",
+  "unanswered",
+  "shutdown",
+  "node-down",
+  "lost-in-transit",
+] as const;
 
 /** A message that will never be handled, and why: what a dead letter reports. */
 export interface Undelivered {

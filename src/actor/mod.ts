@@ -17,6 +17,7 @@ export {
   type Received,
 } from "./actor.ts";
 export { ActorCell } from "./actor_cell.ts";
+export { ActorStat, type StatCounters } from "./actor_stats.ts";
 export { prepareFor } from "./async_actor.ts";
 export {
   Activity,
@@ -45,6 +46,7 @@ export {
 } from "./handles.ts";
 export {
   ChildGone,
+  DEAD_LETTER_KINDS,
   type DeadLetterKind,
   Failed,
   OtherMessage,

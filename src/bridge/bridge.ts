@@ -85,6 +85,8 @@ export class Bridge implements Disposable {
   readonly #calls: PendingCalls;
   readonly #replies: ReplyEndpoint;
   readonly #endWaits: EndWaits;
+  /** Takes its calls out of the system's count of pending calls (see inspect()). */
+  readonly #uncount: () => void;
   readonly #timers = new Set<LoopTimer>();
   #closed = false;
 
@@ -106,6 +108,7 @@ export class Bridge implements Disposable {
     );
     this.#replies = new ReplyEndpoint(host, this.#calls);
     this.#endWaits = new EndWaits((ref) => host.whenEnded(ref));
+    this.#uncount = host.countPending(() => this.#calls.size);
   }
 
   /**
@@ -370,6 +373,7 @@ export class Bridge implements Disposable {
     for (const timer of [...this.#timers]) timer.cancel();
     this.#calls.failAll("the Bridge was closed");
     this.#endWaits.close();
+    this.#uncount();
     // Last: replies it reads while closing find their calls settled, and become dead letters.
     this.#replies.close();
   }

@@ -13,7 +13,13 @@
  * @module
  */
 
-import type { ActorRef, Courier, DeadLetterKind, Undelivered } from "../actor/mod.ts";
+import {
+  type ActorRef,
+  ActorStat,
+  type Courier,
+  type DeadLetterKind,
+  type Undelivered,
+} from "../actor/mod.ts";
 import { NEEDS_CODEC, QUICK_COPY_MAX_BYTES, quickCopy, Reader, Writer } from "../codec/mod.ts";
 import { type Arena, type Mailbox, MailboxClosedError } from "../ring/mod.ts";
 import { Backlogs, type Waiting } from "./backlogs.ts";
@@ -169,6 +175,8 @@ export class SystemCourier implements Courier {
   ): void {
     this.probe.sent(target, message, sender);
     const trace = this.tracing === null ? null : this.tracing.current();
+    // Counted on the actor's own ref only (see ActorRef.counters): one field read for the rest.
+    if (sender !== null && sender.counters !== null) sender.counters.countStat(ActorStat.Sent);
     if (target.node !== 0) {
       return this.#deliverRemote(target, message, sender, deadline, notice, trace);
     }
@@ -233,6 +241,7 @@ export class SystemCourier implements Courier {
       );
     }
     this.probe.sent(target, message, sender);
+    if (sender !== null && sender.counters !== null) sender.counters.countStat(ActorStat.Sent);
     const offset = this.#openOffset(target, sender, message);
     if (offset === 0) return;
     const mailbox = this.mailbox(offset);
@@ -541,7 +550,7 @@ export class SystemCourier implements Courier {
     const { target, sender, message, kind, reason } = lost;
     // The system's own notices to actors that are gone are nobody's lost messages.
     if (sender !== null && sender === this.systemSender) return;
-    this.directory.countDeadLetter();
+    this.directory.countDeadLetter(kind);
     this.probe.deadLettered(target, message, kind);
     if (
       sender !== null && sender.tag !== 0 && !(message instanceof Undeliverable)

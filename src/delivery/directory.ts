@@ -8,14 +8,16 @@
  * Memory layout (an arena block):
  *
  * ```
- * header (256 bytes)
+ * header (320 bytes)
  *   word 0   capacity: number of slots                  written once at creation
  *   word 1   next never-used slot                       Atomics.add by allocating threads
  *   word 2   dead letters so far                        Atomics.add by any thread
  *   word 3   live actors                                Atomics.add/sub by any thread
  *   byte 16  free-slot stack head, BigInt64: slot | tag << 32 (tag defeats ABA)   CAS
  *   byte 64  mailbox pool heads, one BigInt64 per capacity class (see mailbox_pool.ts)
- * entries, 16 bytes per slot, from byte 256
+ *   word 64+k  dead letters so far of kind k    Atomics.add by any thread, with word 2
+ *            (DEAD_LETTER_KINDS[k]; up to 16)
+ * entries, 16 bytes per slot, from byte 320
  *   word 0   mailbox header offset (0: none)            written by the slot's allocator
  *   word 1   generation                                 Atomics.add when (re)allocated
  *   word 2   state: FREE, STARTING, RUNNING, STOPPING, DEAD, START_AWAITED
@@ -27,6 +29,7 @@
  * @module
  */
 
+import { DEAD_LETTER_KINDS, type DeadLetterKind } from "../actor/mod.ts";
 import { type Arena, ArenaFullError } from "../ring/mod.ts";
 
 /** Slot states. */
@@ -48,7 +51,12 @@ export const SlotState = {
 /** One of {@link SlotState}'s values. */
 export type SlotState = typeof SlotState[keyof typeof SlotState];
 
-const HEADER_BYTES = 256;
+const HEADER_BYTES = 320;
+/** The first word of the dead-letter counts by kind. */
+const WORD_DEAD_LETTER_KINDS = 64;
+if (DEAD_LETTER_KINDS.length > 16) throw new Error("the directory counts 16 dead-letter kinds");
+/** The index of each kind in DEAD_LETTER_KINDS. */
+const KIND_INDEX = new Map<DeadLetterKind, number>(DEAD_LETTER_KINDS.map((kind, i) => [kind, i]));
 const ENTRY_WORDS = 4;
 const WORD_CAPACITY = 0;
 const WORD_NEXT_SLOT = 1;
@@ -246,8 +254,19 @@ export class Directory {
   }
 
   /** Counts `count` dead letters (one by default); returns the count so far. */
-  countDeadLetter(count = 1): number {
+  countDeadLetter(kind: DeadLetterKind, count = 1): number {
+    Atomics.add(this.#words, WORD_DEAD_LETTER_KINDS + KIND_INDEX.get(kind)!, count);
     return Atomics.add(this.#words, WORD_DEAD_LETTERS, count) + count;
+  }
+
+  /** Dead letters counted so far of each kind, by every thread (kinds with none left out). */
+  deadLettersByKind(): Partial<Record<DeadLetterKind, number>> {
+    const byKind: Partial<Record<DeadLetterKind, number>> = {};
+    DEAD_LETTER_KINDS.forEach((kind, i) => {
+      const count = Atomics.load(this.#words, WORD_DEAD_LETTER_KINDS + i);
+      if (count !== 0) byKind[kind] = count;
+    });
+    return byKind;
   }
 
   /** Dead letters counted so far, by every thread of the system. */

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ActorRef } from "../actor/mod.ts";
+import type { ActorRef, StatCounters } from "../actor/mod.ts";
 import type { Flag, SpinPolicy } from "../ring/mod.ts";
 
 /** How a receive loop runs. */
@@ -30,6 +30,11 @@ export interface ReceiveLoopOptions {
    * set stops at once, touching nothing more. Default: none.
    */
   abandoned?: readonly Flag[];
+  /**
+   * Where the thread's own counters go (`ActorStat.ThreadHandled`, `ThreadParkedMs`): a Worker's
+   * agent mailbox, for `ActorSystem.inspect()`. Default: not counted.
+   */
+  threadCounters?: StatCounters;
 }
 
 /**

@@ -23,12 +23,14 @@ import { CLOSED_AND_DRAINED, type Doorbell, EMPTY, type Mailbox, SpinPolicy } fr
 import {
   ActorCell,
   type ActorRef,
+  ActorStat,
   type CellHost,
   type CellLoop,
   CellState,
   type DeadLetterKind,
   LoopTimers,
   type Received,
+  type StatCounters,
   Stop,
   type Supervision,
 } from "../actor/mod.ts";
@@ -41,6 +43,9 @@ import { localReceiverOf, setLocalReceiver } from "./mailbox_handles.ts";
 import { nextTask, type ReceiveLoopOptions, type ReplyDesk } from "./loop_options.ts";
 import type { Probe } from "./probe.ts";
 import type { MessageTracing, TraceContext } from "./tracing.ts";
+
+/** The counters of a loop told none: counts nothing. */
+const NOT_COUNTED: StatCounters = { countStat() {} };
 
 /** The most messages of a cell of quick ones handled between two reads of the clock. */
 export const MAX_CLOCK_EVERY = 16;
@@ -97,6 +102,10 @@ export class ReceiveLoop implements CellLoop {
   #replied = false;
   /** Set when the loop yielded to microtasks only (see #replied): the slice is not over. */
   #sliceGoesOn = false;
+  /** The thread's counters (see ReceiveLoopOptions.threadCounters). */
+  readonly #threadCounters: StatCounters;
+  /** The part of a millisecond parked not yet counted (the counter counts whole ones). */
+  #parkedCarry = 0;
 
   constructor(
     doorbell: Doorbell,
@@ -131,6 +140,7 @@ export class ReceiveLoop implements CellLoop {
     );
     this.#local = options.local ?? false;
     this.#abandoned = new AbandonedFlags(options.abandoned ?? []);
+    this.#threadCounters = options.threadCounters ?? NOT_COUNTED;
     if (this.#local) courier.handles.setOwnDoorbell(doorbell);
   }
 
@@ -182,6 +192,8 @@ export class ReceiveLoop implements CellLoop {
    */
   add(cell: ActorCell): void {
     this.#cells.set(cell.mailbox.offset, cell);
+    // Its sends are counted on the one ref its thread sends with (see ActorRef.counters).
+    cell.self.counters = cell.mailbox;
     this.#probe.started(cell.self, cell.name);
     cell.mailbox.bindReceiver(this.doorbell, {
       scheduled: true,
@@ -240,9 +252,19 @@ export class ReceiveLoop implements CellLoop {
           this.timers.nextDelay(parkedAt),
         );
         this.#parked = false;
-        this.#spin.parked(performance.now() - parkedAt);
+        const parkedMs = performance.now() - parkedAt;
+        this.#spin.parked(parkedMs);
+        this.#countParked(parkedMs);
       }
     }
+  }
+
+  /** Adds `ms` to the thread's parked time, in whole milliseconds (the rest carried over). */
+  #countParked(ms: number): void {
+    const total = this.#parkedCarry + ms;
+    const whole = Math.floor(total);
+    this.#parkedCarry = total - whole;
+    if (whole > 0) this.#threadCounters.countStat(ActorStat.ThreadParkedMs, whole);
   }
 
   /**
@@ -446,6 +468,9 @@ export class ReceiveLoop implements CellLoop {
         });
         continue;
       }
+      // Counted before the handler runs: what it sends (a reply) may be read before it returns.
+      box.countStat(ActorStat.Handled);
+      this.#threadCounters.countStat(ActorStat.ThreadHandled);
       const pending = this.#tracing === null
         ? cell.deliver(message, sender)
         : this.#traced(cell, message, sender, trace);

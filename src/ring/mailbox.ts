@@ -8,7 +8,7 @@
  *
  * ```
  * word  0  write cursor; bit 0 = CLOSED     CAS by producers (reserve), Atomics.or by close()
- * word  1  reserved
+ * word  1  records committed, wrapping     Atomics.add by producers (commit)
  * word  2  capacity of the data ring        written once at creation (a power of two)
  * word  3  byte offset of the data ring     written once at creation
  * word  4  receiver: the byte offset of the   bound by the receiver; the state moves by CAS
@@ -31,6 +31,10 @@
  *          0 = none                          them, and by reopen()
  * words 22..23  held counts (see           plain stores by the thread that holds them (the
  *          {@link Mailbox.heldIndex})        receiving thread); read once it is dead
+ * word 24  records taken, wrapping          plain store by the consumer (release)
+ * words 25..30  counters of the layers      plain stores by the receiving thread (or by
+ *          above (see {@link Mailbox.stat})  whoever recovers the mailbox once it is dead)
+ * word 31  reserved
  * ```
  *
  * The consumed cursor lets a new receiver take over from one that died (its Worker was
@@ -44,6 +48,13 @@
  * the consumer writes anyway: no cost to producers, and none of the atomics a live reader would
  * need — they are read only once the writer is dead (its termination and the recovery after
  * it order them), and a new receiver's first store overwrites them.
+ *
+ * The two record counts tell how many records wait in the ring without walking it (committed
+ * minus taken): an observer on another thread reads them, never stopping the consumer. The
+ * producers' count costs an `Atomics.add` on the line their reservation already holds; the
+ * consumer's is a plain store on its own line. The counters of the layers above (messages
+ * handled, sent, failures; see `ActorStat`) are plain stores on the consumer's line too: one
+ * writer each, read by observers as they stand.
  *
  * The consumer's line holds what the consumer reads on every record or empty look (the
  * senders-waiting count and the closed flag), so that a consumer waiting for work never pulls
@@ -128,6 +139,11 @@ const WORD_CLOSED_FLAG = 19;
 const WORD_CONSUMED = 20;
 const WORD_SPACE_WANTED = 21;
 const WORD_HELD = 22;
+const WORD_COMMITTED = 1;
+const WORD_TAKEN = 24;
+const WORD_STATS = 25;
+/** How many counters of the layers above a mailbox has (see {@link Mailbox.stat}). */
+export const MAILBOX_STATS = 6;
 /** How many held counts a mailbox has (see {@link Mailbox.heldIndex}). */
 export const HELD_COUNTS = 2;
 const WORD_CAPACITY = 2;
@@ -476,6 +492,48 @@ export class Mailbox {
     return (Atomics.load(this.#arena.i32, this.#h + WORD_WRITE) & CLOSED) !== 0;
   }
 
+  /**
+   * Records committed and not yet taken by the consumer: what waits in the ring, as an
+   * observer on any thread sees it (it can be stale by the time you look).
+   */
+  get recordsWaiting(): number {
+    const words = this.#arena.i32;
+    const waiting = (Atomics.load(words, this.#h + WORD_COMMITTED) -
+      Atomics.load(words, this.#h + WORD_TAKEN)) | 0;
+    return waiting > 0 ? waiting : 0;
+  }
+
+  /**
+   * Counter `which` (0 to {@link MAILBOX_STATS} - 1) of the layers above, as it stands. Each is
+   * written by one thread at a time — the receiving thread, or whoever recovers the mailbox
+   * once that thread is dead — with plain stores (see {@link countStat}).
+   */
+  stat(which: number): number {
+    return Atomics.load(this.#arena.i32, this.#h + WORD_STATS + which) >>> 0;
+  }
+
+  /** Adds `by` to counter `which` (see {@link stat}); only its one writer may. */
+  countStat(which: number, by = 1): void {
+    const words = this.#arena.i32;
+    words[this.#h + WORD_STATS + which] = (words[this.#h + WORD_STATS + which] + by) | 0;
+  }
+
+  /** Sets counter `which` to `value` (see {@link stat}); only its one writer may. */
+  setStat(which: number, value: number): void {
+    this.#arena.i32[this.#h + WORD_STATS + which] = value | 0;
+  }
+
+  /**
+   * Bytes of the records reserved and not yet taken, as an observer on any thread sees them:
+   * unlike {@link usedBytes}, it counts what the consumer has read but not yet handed back.
+   */
+  get bytesWaiting(): number {
+    const words = this.#arena.i32;
+    const waiting = ((Atomics.load(words, this.#h + WORD_WRITE) & ~CLOSED) -
+      Atomics.load(words, this.#h + WORD_CONSUMED)) | 0;
+    return waiting > 0 ? waiting : 0;
+  }
+
   /** Bytes reserved and not yet released by the consumer (can be stale by the time you look). */
   get usedBytes(): number {
     return ((Atomics.load(this.#arena.i32, this.#h + WORD_WRITE) & ~CLOSED) -
@@ -596,6 +654,7 @@ export class Mailbox {
       at,
       COMMITTED | this.#reservedFlags | this.#reservedLength,
     );
+    Atomics.add(this.#arena.i32, this.#h + WORD_COMMITTED, 1);
     this.#ring();
   }
 
@@ -898,6 +957,9 @@ export class Mailbox {
       Atomics.store(this.#arena.i32, this.#h + word, 0);
     }
     this.clearHeld();
+    for (let which = 0; which < MAILBOX_STATS; which++) {
+      Atomics.store(this.#arena.i32, this.#h + WORD_STATS + which, 0);
+    }
     Atomics.store(this.#arena.i32, this.#h + WORD_CLOSED_FLAG, 0);
     Atomics.store(this.#arena.i32, this.#h + WORD_SPACE_WANTED, 0);
     Atomics.and(this.#arena.i32, this.#h + WORD_WRITE, ~CLOSED);
@@ -991,7 +1053,9 @@ export class Mailbox {
     this.#readBytes = 0;
     // A plain store on the consumer's own line: what a receiver taking over after this one dies
     // starts from (see the layout above).
-    this.#arena.i32[this.#h + WORD_CONSUMED] = this.#readCursor;
+    const words = this.#arena.i32;
+    words[this.#h + WORD_CONSUMED] = this.#readCursor;
+    words[this.#h + WORD_TAKEN] = (words[this.#h + WORD_TAKEN] + 1) | 0;
     if (this.#readBlock !== 0) {
       this.#arena.free(this.#readBlock, this.#readBlockSize);
       this.#readBlock = 0;

@@ -22,6 +22,7 @@ export {
   HELD_COUNTS,
   Mailbox,
   MAILBOX_HEADER_BYTES,
+  MAILBOX_STATS,
   MAILBOX_USER_WORD,
   type MailboxOptions,
   MAX_CAPACITY,

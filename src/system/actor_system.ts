@@ -25,6 +25,7 @@ import {
   type ShutdownReport,
   type SpawnOptions,
 } from "./options.ts";
+import type { SystemSnapshot } from "./snapshot.ts";
 import type { SystemParts } from "./system_parts.ts";
 
 /**
@@ -244,6 +245,44 @@ export class ActorSystem implements AsyncDisposable {
     return this.#parts.directory.deadLetters;
   }
 
+  /**
+   * The system at this moment: every Worker (its actors, messages handled, time parked, how busy
+   * it was over the last second) and every actor (name, class, Worker, parent and children,
+   * state, mailbox fill and messages waiting, messages handled and sent, rates, failures,
+   * restarts, last failure), dead letters by kind, and the Bridges' pending calls.
+   *
+   * Cheap, and it never stops an actor: the threads keep their counters in shared memory as
+   * they work, and this reads them as they stand. Rates need a past: the first call starts
+   * sampling (every 250 ms, for as long as someone calls this at least every 15 s), so they
+   * read 0 until a second or so later.
+   *
+   * @example Look at a busy actor
+   * ```ts
+   * import { Actor, ActorSystem, Bridge, handles, OtherMessage } from "@ringmail/actors";
+   *
+   * export class Counter extends Actor<unknown> {
+   *   static readonly module = import.meta.url;
+   *   count = 0;
+   *   @handles(OtherMessage)
+   *   onAny(_message: unknown, sender: { send(reply: number): void } | null) {
+   *     sender?.send(++this.count);
+   *   }
+   * }
+   *
+   * if (import.meta.main) {
+   *   await using system = new ActorSystem();
+   *   using bridge = new Bridge(system);
+   *   const counter = system.spawnWith(Counter, { name: "counter" });
+   *   for (let i = 0; i < 10; i++) await bridge.call(counter, "tick", { timeout: 5000 });
+   *   const actor = system.inspect().actors.find((a) => a.name === "counter")!;
+   *   console.log(actor.className, actor.handled, actor.mailbox.waiting); // "Counter" 10 0
+   * }
+   * ```
+   */
+  inspect(): SystemSnapshot {
+    return this.#parts.inspector.inspect();
+  }
+
   /** How many Workers are running. */
   get workerCount(): number {
     return this.#parts.workers.size;
@@ -383,7 +422,9 @@ export class ActorSystem implements AsyncDisposable {
    * @throws {RangeError} for a negative or non-finite timeout.
    */
   shutdown(options: ShutdownOptions = {}): Promise<ShutdownReport> {
-    return this.#parts.shutdown.begin(checkShutdownTimeout(options));
+    const ending = this.#parts.shutdown.begin(checkShutdownTimeout(options));
+    this.#parts.inspector.stop();
+    return ending;
   }
 
   /** {@link shutdown} with its default timeout, for `await using`. */

@@ -326,7 +326,7 @@ export class SystemCluster {
         guardian: parts.guardian,
         spawnHere: (request) => this.#spawnHere(request),
         lost: (from, count) => {
-          parts.directory.countDeadLetter(count);
+          parts.directory.countDeadLetter("lost-in-transit", count);
           parts.events.deadLetter({
             target: null,
             sender: null,

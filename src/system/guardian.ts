@@ -127,6 +127,7 @@ export class Guardian extends Actor<Report> {
 
   @handles(HandlerFailed)
   onHandlerFailed(report: HandlerFailed): void {
+    this.#parts.inspector.failed(report);
     this.#parts.events.failure(
       report.actor,
       report.actorName,

@@ -43,6 +43,8 @@ export interface BridgeHost {
   readonly timers: LoopTimers;
   /** Who is told of each call (see observer.ts); null: nobody. */
   readonly calls: CallObserver | null;
+  /** Counts the calls `pending` reports in `inspect()`'s pending calls; returns how to stop. */
+  countPending(pending: () => number): () => void;
 }
 
 /** A system's internals. */
@@ -95,6 +97,7 @@ function bridgeHost(parts: SystemParts): BridgeHost {
     nameOf: (ref) => parts.registry.nameOf(ref.slot, ref.generation) ?? "actor",
     timers: parts.loop.timers,
     calls: parts.observer?.calls ?? null,
+    countPending: (pending) => parts.inspector.countPending(pending),
   };
 }
 

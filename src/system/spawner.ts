@@ -141,6 +141,11 @@ export class Spawner {
     return id;
   }
 
+  /** The name of the actor class with id `classId`. */
+  classNameOf(classId: number): string {
+    return this.#classes[classId - 1]?.exportName ?? "";
+  }
+
   /** Asks the record's worker to start it, defining its class there first if need be. */
   start(record: ActorRecord): void {
     const { courier, directory, guardian, registry, settings } = this.#parts;

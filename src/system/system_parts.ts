@@ -12,6 +12,7 @@ import type { Arena, Doorbell, Mailbox } from "../ring/mod.ts";
 import type { AskWatches } from "./ask_watches.ts";
 import type { SystemCluster } from "./cluster.ts";
 import type { SystemEvents } from "./events.ts";
+import type { Inspector } from "./inspector.ts";
 import type { MailboxPool } from "./mailbox_pool.ts";
 import type { AttachedObserver, WorkerObserver } from "./observer.ts";
 import type { Recoveries } from "./recovery.ts";
@@ -58,6 +59,8 @@ export interface SystemParts {
   readonly observer: AttachedObserver | null;
   /** What its Workers are told of the observer (null: they load nothing for it). */
   readonly workerObserver: WorkerObserver | null;
+  /** What `inspect()` reads, and the failures and pending calls it counts. */
+  readonly inspector: Inspector;
 }
 
 /** The parts while the system wires them: each is set once, in the system's constructor. */

@@ -15,6 +15,7 @@ import { AskWatches } from "./ask_watches.ts";
 import { newNodeId, SystemCluster } from "./cluster.ts";
 import { AskLost, ThreadDied } from "./control.ts";
 import { SystemEvents } from "./events.ts";
+import { Inspector } from "./inspector.ts";
 import { startGuardian } from "./guardian.ts";
 import { MailboxPool } from "./mailbox_pool.ts";
 import { workerObserverOf } from "./observer.ts";
@@ -78,6 +79,7 @@ export function wireSystem(
     )
   );
   parts.events = new SystemEvents();
+  parts.inspector = new Inspector(parts);
   if (options.onFailure) parts.events.onFailure(options.onFailure);
   if (options.onDeadLetter) parts.events.onDeadLetter(options.onDeadLetter);
   parts.spawner = new Spawner(parts);

@@ -10,6 +10,7 @@
 
 import {
   ActorRef,
+  ActorStat,
   type DeadLetterKind,
   Failed,
   messageOf,
@@ -151,6 +152,8 @@ export class WorkerDeaths {
             "worker-died",
             `${record.name} lost its Worker (${reason})`,
           );
+          // Counted here: the dead Worker writes its counters no more, the next has not begun.
+          this.#parts.courier.mailbox(record.mailbox).countStat(ActorStat.Restarts);
           this.#respawn(record, reason);
         }
       }),
@@ -272,7 +275,7 @@ export class WorkerDeaths {
     const held = mailbox.held;
     mailbox.clearHeld();
     if (held === 0) return 0;
-    directory.countDeadLetter(held);
+    directory.countDeadLetter(kind, held);
     events.deadLetter({
       target: registry.refOf(record),
       sender: null,

@@ -77,6 +77,12 @@ export class WorkerSet {
     this.#spare = null;
   }
 
+  /** The running Workers, the idle spare left out. */
+  inUse(): WorkerHandle[] {
+    const spare = this.#spare;
+    return Array.from(this.#workers.values()).filter((handle) => handle !== spare);
+  }
+
   /** The Worker of thread `threadId`, if it runs. */
   get(threadId: number): WorkerHandle | undefined {
     return this.#workers.get(threadId);

@@ -45,12 +45,14 @@ Deno.test("directory: a freed slot is reused with a new generation; old refs sta
   assert.equal(d.liveMailbox(again, d.generation(again)), 8192);
 });
 
-Deno.test("directory: a full directory says so; dead letters are counted", () => {
+Deno.test("directory: a full directory says so; dead letters are counted, in all and by kind", () => {
   const d = directory(4);
   for (let i = 1; i < 4; i++) d.allocate(64 * i, 1);
   assert.throws(() => d.allocate(999, 1), ArenaFullError);
   assert.throws(() => d.allocate(999, 1), /maxActors/);
-  assert.equal(d.countDeadLetter(), 1);
-  assert.equal(d.countDeadLetter(5), 6);
+  assert.deepEqual(d.deadLettersByKind(), {});
+  assert.equal(d.countDeadLetter("stopped"), 1);
+  assert.equal(d.countDeadLetter("lost-in-transit", 5), 6);
   assert.equal(d.deadLetters, 6);
+  assert.deepEqual(d.deadLettersByKind(), { stopped: 1, "lost-in-transit": 5 });
 });

@@ -1,7 +1,7 @@
 /**
  * The program otel_test.ts runs with OpenTelemetry on: a Bridge call, inside a span of the
  * caller's, to Front (in a Worker of its own), which asks Back (in another Worker) and replies
- * with Back's answer — five times; then a call Front has no handler for (a dead letter), and a
+ * with Back's answer, after telling Tail (in Back's Worker: local mail) — five times; then a call Front has no handler for (a dead letter), and a
  * shutdown. What it exports is the test's to read.
  */
 import {
@@ -46,13 +46,27 @@ export class Front extends Actor<Greet | string> {
   }
 }
 
-/** Answers n + 1. */
+/** Tells Tail of each Relay, and answers n + 1. */
 export class Back extends Actor<Relay> {
   static readonly module = import.meta.url;
+  #tail: ActorRef<number> | null = null;
+
+  override preStart() {
+    this.#tail = this.context.spawnWith(Tail, { near: this.self });
+  }
+
   @handles(Relay)
   onRelay(relay: Relay, sender: ReplyTo<Relay>) {
+    this.#tail!.send(relay.n);
     sender?.send(relay.n + 1);
   }
+}
+
+/** Takes numbers from Back, in Back's Worker. */
+export class Tail extends Actor<number> {
+  static readonly module = import.meta.url;
+  @handles(Number)
+  onNumber() {}
 }
 
 /** How many calls the program makes. */

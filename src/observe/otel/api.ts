@@ -62,9 +62,14 @@ export interface BatchObservableResult {
   observe(observable: Observable, value: number, attributes?: Attributes): void;
 }
 
-/** A histogram. */
+/** A histogram, or a gauge: each takes values as they come. */
 export interface Histogram {
   record(value: number, attributes?: Attributes): void;
+}
+
+/** A counter: takes increments. */
+export interface Counter {
+  add(value: number, attributes?: Attributes): void;
 }
 
 /** How an instrument is described. */
@@ -77,6 +82,8 @@ export interface MetricOptions {
 /** The API's meter. */
 export interface Meter {
   createHistogram(name: string, options?: MetricOptions): Histogram;
+  createGauge(name: string, options?: MetricOptions): Histogram;
+  createCounter(name: string, options?: MetricOptions): Counter;
   createObservableCounter(name: string, options?: MetricOptions): Observable;
   createObservableGauge(name: string, options?: MetricOptions): Observable;
   addBatchObservableCallback(

@@ -1,29 +1,32 @@
 /**
  * ringmail's metrics, through the OpenTelemetry API's meter, all read on the system's thread:
- * the counters the threads keep anyway (`system.inspect()`) are read at each export by one batch
- * callback, so observing adds no work per message; only Bridge calls are measured as they settle
- * (a histogram of their duration). Attributes are classes and kinds, never actor names or refs,
- * so the number of series stays that of the program's classes.
+ * the counters the threads keep anyway (`system.inspect()`) are read at each export, so
+ * observing adds no work per message; only Bridge calls are measured as they settle (a histogram
+ * of their duration). Attributes are classes and kinds, never actor names or refs, so the number
+ * of series stays that of the program's classes.
+ *
+ * The snapshot's numbers go into synchronous counters and gauges (a counter gets what its total
+ * grew by), refreshed from the callback of one observable instrument (`ringmail.workers`), which
+ * the exporter calls at each collection: so the last refresh, at the shutdown's start, is still
+ * exported when the process exits — an exporter's last collection calls no callback.
  *
  * @module
  */
 
-import type { ActorRef, CallObserver } from "../../../mod.ts";
-import type { ActorSnapshot, SystemSnapshot } from "../../system/snapshot.ts";
-import type { Attributes, BatchObservableResult, Meter, Observable } from "./api.ts";
+import type { ActorRef, ActorSnapshot, CallObserver, SystemSnapshot } from "../../../mod.ts";
+import type {
+  Attributes,
+  BatchObservableResult,
+  Counter,
+  Histogram,
+  Meter,
+  Observable,
+} from "./api.ts";
 import { classOf } from "./spans.ts";
 
 /** What the metrics read of a system. */
 export interface Inspectable {
   inspect(): SystemSnapshot;
-}
-
-/** Counters of one actor, as last seen (see {@link SystemMetrics.#retire}). */
-interface Seen {
-  className: string;
-  handled: number;
-  failures: number;
-  restarts: number;
 }
 
 /** Per class: actors, handled, failures, restarts, deepest and total mailbox. */
@@ -36,44 +39,64 @@ class ClassTotals {
   waiting = 0;
 }
 
+/** A counter fed with totals: it is told what each total grew by since the last one. */
+class TotalCounter {
+  readonly #counter: Counter;
+  readonly #last = new Map<string, number>();
+
+  constructor(counter: Counter) {
+    this.#counter = counter;
+  }
+
+  /** The total of the series `key` is `value` now (a first 0 makes the series show). */
+  total(value: number, key: string, attributes: Attributes): void {
+    const last = this.#last.get(key);
+    if (last !== undefined && value <= last) return;
+    this.#last.set(key, value);
+    this.#counter.add(value - (last ?? 0), attributes);
+  }
+}
+
 /** The metrics of one system (see the module's doc). */
 export class SystemMetrics implements Disposable {
   readonly #system: Inspectable;
   readonly #meter: Meter;
-  readonly #instruments: Record<string, Observable>;
-  readonly #observables: Observable[];
-  readonly #callback = (result: BatchObservableResult) => this.#observe(result);
-  /** Each live actor's counters at the last export, by its ref's text. */
-  #seen = new Map<string, Seen>();
+  readonly #handled: TotalCounter;
+  readonly #deadLetters: TotalCounter;
+  readonly #failures: TotalCounter;
+  readonly #restarts: TotalCounter;
+  readonly #actors: Histogram;
+  readonly #depth: Histogram;
+  readonly #waiting: Histogram;
+  readonly #pending: Histogram;
+  readonly #workers: Observable;
+  readonly #callback = (result: BatchObservableResult) => this.#refresh(result);
+  /** Each live actor's counters at the last refresh, by its ref's text. */
+  #seen = new Map<string, ActorSnapshot>();
   /** The counters of actors that have ended, by class (a counter never goes down). */
   readonly #retired = new Map<string, ClassTotals>();
-  /** Set once disposed: the last snapshot, reported from then on. */
-  #final: SystemSnapshot | null = null;
+  #disposed = false;
 
   constructor(system: Inspectable, meter: Meter) {
     this.#system = system;
     this.#meter = meter;
     const counter = (name: string, description: string, unit = "{message}") =>
-      meter.createObservableCounter(name, { description, unit });
+      new TotalCounter(meter.createCounter(name, { description, unit }));
     const gauge = (name: string, description: string, unit: string) =>
-      meter.createObservableGauge(name, { description, unit });
-    this.#instruments = {
-      handled: counter("ringmail.messages.handled", "Messages actors took, by actor class"),
-      deadLetters: counter("ringmail.dead_letters", "Messages never handled, by kind"),
-      failures: counter("ringmail.failures", "Handler failures, by actor class", "{failure}"),
-      restarts: counter(
-        "ringmail.restarts",
-        "Restarts by supervisors, by actor class",
-        "{restart}",
-      ),
-      actors: gauge("ringmail.actors", "Actors alive, by class", "{actor}"),
-      depth: gauge("ringmail.mailbox.depth", "The deepest mailbox of the class", "{message}"),
-      waiting: gauge("ringmail.mailbox.waiting", "Messages waiting, by actor class", "{message}"),
-      pending: gauge("ringmail.bridge.pending_calls", "Bridge calls waiting", "{call}"),
-      workers: gauge("ringmail.workers", "Running Workers", "{worker}"),
-    };
-    this.#observables = Object.values(this.#instruments);
-    meter.addBatchObservableCallback(this.#callback, this.#observables);
+      meter.createGauge(name, { description, unit });
+    this.#handled = counter("ringmail.messages.handled", "Messages actors took, by actor class");
+    this.#deadLetters = counter("ringmail.dead_letters", "Messages never handled, by kind");
+    this.#failures = counter("ringmail.failures", "Handler failures, by actor class", "{failure}");
+    this.#restarts = counter("ringmail.restarts", "Restarts, by actor class", "{restart}");
+    this.#actors = gauge("ringmail.actors", "Actors alive, by class", "{actor}");
+    this.#depth = gauge("ringmail.mailbox.depth", "The class's deepest mailbox", "{message}");
+    this.#waiting = gauge("ringmail.mailbox.waiting", "Messages waiting, by class", "{message}");
+    this.#pending = gauge("ringmail.bridge.pending_calls", "Bridge calls waiting", "{call}");
+    this.#workers = meter.createObservableGauge("ringmail.workers", {
+      description: "Running Workers",
+      unit: "{worker}",
+    });
+    meter.addBatchObservableCallback(this.#callback, [this.#workers]);
   }
 
   /** An observer of Bridge calls that records their duration (seconds), by outcome. */
@@ -95,51 +118,40 @@ export class SystemMetrics implements Disposable {
   }
 
   /**
-   * Stops reading the system (it begins to shut down): its counts as of now are reported from
-   * then on, so the export at the process's exit still has them.
+   * Stops reading the system (it begins to shut down), after a last refresh: the counts as of
+   * now are what the next export, or the one at the process's exit, reports.
    */
   [Symbol.dispose](): void {
-    if (this.#final !== null) return;
-    this.#final = this.#snapshot() ?? emptySnapshot();
+    if (this.#disposed) return;
+    this.#refresh(null);
+    this.#disposed = true;
+    this.#meter.removeBatchObservableCallback(this.#callback, [this.#workers]);
   }
 
-  #snapshot(): SystemSnapshot | null {
-    try {
-      return this.#system.inspect();
-    } catch {
-      return null; // a system shut down may have nothing left to read
-    }
-  }
-
-  #observe(result: BatchObservableResult): void {
-    const snapshot = this.#final ?? this.#snapshot();
-    if (snapshot === null) return;
-    const { handled, deadLetters, failures, restarts, actors, depth, waiting, pending, workers } =
-      this.#instruments;
-    const byClass = this.#totals(snapshot.actors);
-    for (const [className, totals] of byClass) {
+  /** Reads the system into the instruments; `result` takes the observable's value. */
+  #refresh(result: BatchObservableResult | null): void {
+    if (this.#disposed) return;
+    const snapshot = this.#system.inspect();
+    for (const [className, totals] of this.#totals(snapshot.actors)) {
       const attributes: Attributes = { "ringmail.actor.class": className };
-      result.observe(handled, totals.handled, attributes);
-      result.observe(failures, totals.failures, attributes);
-      result.observe(restarts, totals.restarts, attributes);
-      result.observe(actors, totals.actors, attributes);
-      result.observe(depth, totals.deepest, attributes);
-      result.observe(waiting, totals.waiting, attributes);
+      this.#handled.total(totals.handled, className, attributes);
+      this.#failures.total(totals.failures, className, attributes);
+      this.#restarts.total(totals.restarts, className, attributes);
+      this.#actors.record(totals.actors, attributes);
+      this.#depth.record(totals.deepest, attributes);
+      this.#waiting.record(totals.waiting, attributes);
     }
     for (const [kind, count] of Object.entries(snapshot.deadLetters.byKind)) {
-      result.observe(deadLetters, count ?? 0, { "ringmail.dead_letter.kind": kind });
+      this.#deadLetters.total(count ?? 0, kind, { "ringmail.dead_letter.kind": kind });
     }
-    result.observe(pending, snapshot.pendingCalls);
-    result.observe(workers, snapshot.workers.length);
+    this.#pending.record(snapshot.pendingCalls);
+    result?.observe(this.#workers, snapshot.workers.length);
   }
 
   /** Totals by class: the live actors', plus those of actors that have ended. */
   #totals(live: readonly ActorSnapshot[]): Map<string, ClassTotals> {
-    const seen = new Map<string, Seen>();
-    for (const actor of live) {
-      const { className, handled, failures, restarts } = actor;
-      seen.set(String(actor.ref), { className, handled, failures, restarts });
-    }
+    const seen = new Map<string, ActorSnapshot>();
+    for (const actor of live) seen.set(String(actor.ref), actor);
     for (const [key, last] of this.#seen) if (!seen.has(key)) this.#retire(last);
     this.#seen = seen;
     const byClass = new Map<string, ClassTotals>();
@@ -159,26 +171,15 @@ export class SystemMetrics implements Disposable {
     return byClass;
   }
 
-  /** An actor that ended since the last export: its counts stay in its class's (as last seen). */
-  #retire(last: Seen): void {
+  /**
+   * An actor that ended since the last refresh: its counts stay in its class's, as last seen
+   * (what it handled after that is not counted).
+   */
+  #retire(last: ActorSnapshot): void {
     let retired = this.#retired.get(last.className);
     if (retired === undefined) this.#retired.set(last.className, retired = new ClassTotals());
     retired.handled += last.handled;
     retired.failures += last.failures;
     retired.restarts += last.restarts;
   }
-}
-
-function emptySnapshot(): SystemSnapshot {
-  const rate = { lastSecond: 0, lastTenSeconds: 0 };
-  return {
-    at: Date.now(),
-    upMs: 0,
-    workers: [],
-    actors: [],
-    deadLetters: { total: 0, byKind: {} },
-    pendingCalls: 0,
-    handled: 0,
-    handledRate: rate,
-  };
 }

@@ -9,7 +9,7 @@
 
 import type { ActorSystem, AttachedObserver, SystemObserver } from "../../../mod.ts";
 import { otelGlobal, SCOPE } from "./api.ts";
-import { type Inspectable, SystemMetrics } from "./metrics.ts";
+import { SystemMetrics } from "./metrics.ts";
 import { OtelTracing } from "./spans.ts";
 import type { WorkerOtelOptions } from "./worker.ts";
 
@@ -57,7 +57,7 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): SystemObserve
     attach(system: ActorSystem): AttachedObserver {
       const metrics = api.metrics === undefined
         ? null
-        : new SystemMetrics(inspectable(system), api.metrics.getMeter(SCOPE));
+        : new SystemMetrics(system, api.metrics.getMeter(SCOPE));
       return {
         // The system's thread sends with the caller's active span; its guardian gets no spans.
         tracing: spans ? new OtelTracing({ trace, context }, 0, false) : null,
@@ -68,8 +68,4 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): SystemObserve
       };
     },
   };
-}
-
-function inspectable(system: ActorSystem): Inspectable {
-  return system as unknown as Inspectable;
 }

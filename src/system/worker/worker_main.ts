@@ -133,6 +133,8 @@ export async function run(boot: Bootstrap): Promise<void> {
         maxSpins: boot.dedicated ? DEDICATED_SPINS : POOL_SPINS,
       }),
       abandoned: given,
+      // The Worker's own counters, for inspect(): in its agent's mailbox, which it receives.
+      threadCounters: agentMailbox,
     },
   );
   courier.doorbell = loop.doorbell.offset;

@@ -1,0 +1,340 @@
+/**
+ * `ActorSystem.inspect()`: the system at one moment, read on its own thread from what the other
+ * threads keep in shared memory as they work — each actor's counters and ring counts in its
+ * mailbox header, each Worker's in its agent's, the dead letters by kind in the directory (see
+ * `ActorStat`, `Mailbox.stat`, `Mailbox.recordsWaiting`) — plus what the system's thread knows
+ * itself: its records of the actors (names, classes, parents, Workers), the failures reported
+ * to it, and its Bridges' pending calls. Reading never stops an actor and costs the actors
+ * nothing: their counters are plain stores they make anyway, looked at or not.
+ *
+ * Rates need a past: once inspected, the system samples the counters every
+ * {@link SAMPLE_EVERY_MS} ms (an unreferenced timer, which never keeps a program alive), for
+ * as long as someone inspects it at least every {@link KEEP_SAMPLING_MS} ms.
+ *
+ * @module
+ */
+
+import { type ActorRef, ActorStat } from "../actor/mod.ts";
+import { SlotState } from "../delivery/mod.ts";
+import type { HandlerFailed } from "./control.ts";
+import type { ActorRecord } from "./registry.ts";
+import type {
+  ActorSnapshot,
+  ActorState,
+  FailureSnapshot,
+  Rate,
+  SystemSnapshot,
+  WorkerSnapshot,
+} from "./snapshot.ts";
+import type { SystemParts } from "./system_parts.ts";
+import type { WorkerHandle } from "./workers.ts";
+
+/** How often the counters are sampled while someone inspects the system (ms). */
+export const SAMPLE_EVERY_MS = 250;
+/** Sampling stops this long after the last `inspect()` (ms). */
+export const KEEP_SAMPLING_MS = 15_000;
+/** Samples kept: a little over ten seconds' worth. */
+const SAMPLES = Math.ceil(10_000 / SAMPLE_EVERY_MS) + 2;
+
+/** The times of the samples, newest last, in a ring. */
+class SampleClock {
+  readonly times = new Float64Array(SAMPLES);
+  /** Samples taken so far (the ring holds the last {@link SAMPLES}). */
+  taken = 0;
+
+  /** Records a sample at `at`; returns its index in the ring. */
+  tick(at: number): number {
+    const index = this.taken % SAMPLES;
+    this.times[index] = at;
+    this.taken++;
+    return index;
+  }
+
+  /** The index of the newest sample taken at least `ago` ms before `now`, else the oldest; -1: none. */
+  baseFor(now: number, ago: number): number {
+    if (this.taken === 0) return -1;
+    const kept = Math.min(this.taken, SAMPLES);
+    let base = -1;
+    for (let back = 1; back <= kept; back++) {
+      const index = (this.taken - back) % SAMPLES;
+      base = index;
+      if (now - this.times[index] >= ago) break;
+    }
+    return base;
+  }
+}
+
+/** One counter's values at the samples (a ring beside the clock's). */
+class Track {
+  readonly values = new Float64Array(SAMPLES);
+  /** When it was first sampled: samples before that are another's (a reused slot). */
+  readonly since: number;
+
+  constructor(readonly generation: number, first: number, at: number) {
+    this.values.fill(first);
+    this.since = at;
+  }
+
+  /** Per second, from the base sample of `window` ms ago (or the track's first) to `value` now. */
+  rate(clock: SampleClock, value: number, now: number, window: number): number {
+    const base = clock.baseFor(now, window);
+    if (base < 0) return 0;
+    const from = Math.max(clock.times[base], this.since);
+    const elapsed = now - from;
+    if (elapsed <= 0) return 0;
+    return ((value - this.values[base]) * 1000) / elapsed;
+  }
+}
+
+/** A failure as the system heard of it, for the actor's snapshot. */
+interface Failures {
+  readonly generation: number;
+  count: number;
+  last: FailureSnapshot;
+}
+
+const STATES: Record<number, ActorState> = {
+  [SlotState.Starting]: "starting",
+  [SlotState.StartAwaited]: "starting",
+  [SlotState.Running]: "running",
+  [SlotState.Stopping]: "stopping",
+  [SlotState.Dead]: "dead",
+  [SlotState.Free]: "dead",
+};
+
+/** The system's side of `inspect()` (see the module doc). */
+export class Inspector {
+  readonly #parts: SystemParts;
+  readonly #madeAt = performance.now();
+  readonly #clock = new SampleClock();
+  readonly #actors = new Map<number, Track>();
+  readonly #workers = new Map<number, { handled: Track; parked: Track }>();
+  #total: Track | null = null;
+  readonly #failures = new Map<number, Failures>();
+  readonly #pending = new Set<() => number>();
+  #timer: ReturnType<typeof setInterval> | null = null;
+  #lastAsked = 0;
+  #stopped = false;
+
+  constructor(parts: SystemParts) {
+    this.#parts = parts;
+  }
+
+  /** A handler failed (every failure is reported to the system's thread). */
+  failed(report: HandlerFailed): void {
+    const actor = report.actor;
+    if (actor === null) return;
+    let failures = this.#failures.get(actor.slot);
+    if (failures === undefined || failures.generation !== actor.generation) {
+      failures = { generation: actor.generation, count: 0, last: null! };
+      this.#failures.set(actor.slot, failures);
+    }
+    failures.count++;
+    failures.last = {
+      message: report.error.message,
+      errorName: report.error.name,
+      messageClass: report.messageClass,
+      at: Date.now(),
+    };
+  }
+
+  /** Counts the calls `pending` reports among the pending calls; returns how to stop. */
+  countPending(pending: () => number): () => void {
+    this.#pending.add(pending);
+    return () => this.#pending.delete(pending);
+  }
+
+  /** The system now (see the module doc). */
+  inspect(): SystemSnapshot {
+    const now = performance.now();
+    this.#lastAsked = now;
+    if (this.#timer === null && !this.#stopped && !this.#parts.shutdown.begun) {
+      this.#sample(now);
+      const timer = this.#timer = setInterval(() => this.#tick(), SAMPLE_EVERY_MS);
+      Deno.unrefTimer(timer);
+    }
+    const { directory } = this.#parts;
+    const records = Array.from(this.#parts.registry.values());
+    const hosted = new Map<number, number>();
+    const actors = records.map((record) => {
+      const worker = record.worker.threadId;
+      hosted.set(worker, (hosted.get(worker) ?? 0) + 1);
+      return this.#actor(record, now);
+    });
+    this.#forgetEnded(records);
+    let handled = 0;
+    const workers = this.#parts.workers.inUse().map((handle) => {
+      const worker = this.#worker(handle, hosted.get(handle.threadId) ?? 0, now);
+      handled += worker.handled;
+      return worker;
+    });
+    let pendingCalls = 0;
+    for (const pending of this.#pending) pendingCalls += pending();
+    const total = this.#total;
+    return {
+      at: Date.now(),
+      upMs: now - this.#madeAt,
+      workers,
+      actors,
+      deadLetters: { total: directory.deadLetters, byKind: directory.deadLettersByKind() },
+      pendingCalls,
+      handled,
+      handledRate: total === null ? NO_RATE : this.#rate(total, handled, now),
+    };
+  }
+
+  /** Stops sampling (the system shuts down). */
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+
+  #tick(): void {
+    const now = performance.now();
+    if (now - this.#lastAsked > KEEP_SAMPLING_MS || this.#parts.shutdown.begun) {
+      // Nobody looks any more: the samples would be stale when someone does; start afresh then.
+      this.stop();
+      this.#stopped = this.#parts.shutdown.begun;
+      this.#clock.taken = 0;
+      this.#actors.clear();
+      this.#workers.clear();
+      this.#total = null;
+      return;
+    }
+    this.#sample(now);
+  }
+
+  /** Records every counter a rate is made of, at `now`. */
+  #sample(now: number): void {
+    const index = this.#clock.tick(now);
+    const { courier } = this.#parts;
+    for (const record of this.#parts.registry.values()) {
+      const handled = courier.mailbox(record.mailbox).stat(ActorStat.Handled);
+      this.#trackOf(this.#actors, record.slot, record.generation, handled, now).values[index] =
+        handled;
+    }
+    let total = 0;
+    for (const handle of this.#parts.workers.inUse()) {
+      const handled = handle.agentMailbox.stat(ActorStat.ThreadHandled);
+      const parked = handle.agentMailbox.stat(ActorStat.ThreadParkedMs);
+      total += handled;
+      const tracks = this.#workerTracks(handle, handled, parked, now);
+      tracks.handled.values[index] = handled;
+      tracks.parked.values[index] = parked;
+    }
+    (this.#total ??= new Track(0, total, now)).values[index] = total;
+  }
+
+  #trackOf(
+    tracks: Map<number, Track>,
+    key: number,
+    generation: number,
+    value: number,
+    now: number,
+  ): Track {
+    let track = tracks.get(key);
+    if (track === undefined || track.generation !== generation) {
+      track = new Track(generation, value, now);
+      tracks.set(key, track);
+    }
+    return track;
+  }
+
+  #workerTracks(
+    handle: WorkerHandle,
+    handled: number,
+    parked: number,
+    now: number,
+  ): { handled: Track; parked: Track } {
+    let tracks = this.#workers.get(handle.threadId);
+    if (tracks === undefined) {
+      tracks = {
+        handled: new Track(0, handled, now),
+        parked: new Track(0, parked, now),
+      };
+      this.#workers.set(handle.threadId, tracks);
+    }
+    return tracks;
+  }
+
+  #rate(track: Track | undefined, value: number, now: number): Rate {
+    if (track === undefined) return NO_RATE;
+    return {
+      lastSecond: track.rate(this.#clock, value, now, 1_000),
+      lastTenSeconds: track.rate(this.#clock, value, now, 10_000),
+    };
+  }
+
+  #actor(record: ActorRecord, now: number): ActorSnapshot {
+    const { courier, directory, registry, spawner } = this.#parts;
+    const mailbox = courier.mailbox(record.mailbox);
+    const handled = mailbox.stat(ActorStat.Handled);
+    const track = this.#actors.get(record.slot);
+    const failures = this.#failures.get(record.slot);
+    const mine = failures !== undefined && failures.generation === record.generation;
+    const children: ActorRef<unknown>[] = [];
+    for (const child of record.children ?? []) children.push(registry.refOf(child));
+    return {
+      ref: registry.refOf(record),
+      name: record.name,
+      className: spawner.classNameOf(record.classId),
+      worker: record.worker.threadId,
+      parent: record.parent === null ? null : registry.refOf(record.parent),
+      children,
+      state: STATES[directory.state(record.slot)] ?? "dead",
+      mailbox: {
+        usedBytes: mailbox.bytesWaiting,
+        capacityBytes: mailbox.capacity,
+        waiting: mailbox.recordsWaiting + mailbox.held,
+      },
+      handled,
+      sent: mailbox.stat(ActorStat.Sent),
+      handledRate: this.#rate(
+        track?.generation === record.generation ? track : undefined,
+        handled,
+        now,
+      ),
+      failures: mine ? failures.count : 0,
+      restarts: mailbox.stat(ActorStat.Restarts),
+      lastFailure: mine ? failures.last : null,
+    };
+  }
+
+  #worker(handle: WorkerHandle, actors: number, now: number): WorkerSnapshot {
+    const handled = handle.agentMailbox.stat(ActorStat.ThreadHandled);
+    const parkedMs = handle.agentMailbox.stat(ActorStat.ThreadParkedMs);
+    const started = Number.isNaN(handle.startedAt) ? now : handle.startedAt;
+    const tracks = this.#workers.get(handle.threadId);
+    let busy = 0;
+    if (tracks !== undefined) {
+      const parkedPerSecond = tracks.parked.rate(this.#clock, parkedMs, now, 1_000);
+      busy = Math.min(1, Math.max(0, 1 - parkedPerSecond / 1000));
+    }
+    return {
+      threadId: handle.threadId,
+      kind: handle.dedicated ? "dedicated" : "pool",
+      actors,
+      handled,
+      handledRate: this.#rate(tracks?.handled, handled, now),
+      upMs: now - started,
+      parkedMs,
+      busy,
+    };
+  }
+
+  /** Drops what is kept of actors that have ended. */
+  #forgetEnded(records: ActorRecord[]): void {
+    if (this.#failures.size === 0 && this.#actors.size <= records.length) return;
+    const live = new Map<number, number>();
+    for (const record of records) live.set(record.slot, record.generation);
+    for (const [slot, failures] of this.#failures) {
+      if (live.get(slot) !== failures.generation) this.#failures.delete(slot);
+    }
+    for (const [slot, track] of this.#actors) {
+      if (live.get(slot) !== track.generation) this.#actors.delete(slot);
+    }
+  }
+}
+
+const NO_RATE: Rate = { lastSecond: 0, lastTenSeconds: 0 };

@@ -1,0 +1,160 @@
+/**
+ * OpenTelemetry on: a program (_otel_program.ts) runs with `OTEL_DENO=true`, exporting over
+ * OTLP http/json to a collector this test serves on 127.0.0.1, which reads the spans and metrics
+ * back: one trace per request, from the caller's span through Front (one Worker) to Back
+ * (another), and the metrics of what the actors did.
+ */
+import assert from "node:assert/strict";
+import { CALLS } from "./_otel_program.ts";
+
+/** An OTLP/JSON attribute. */
+interface KeyValue {
+  key: string;
+  value: { stringValue?: string; intValue?: string | number; doubleValue?: number };
+}
+
+interface OtlpSpan {
+  name: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  attributes: KeyValue[];
+}
+
+interface DataPoint {
+  attributes: KeyValue[];
+  asDouble?: number;
+  asInt?: string | number;
+  count?: string | number;
+}
+
+interface OtlpMetric {
+  name: string;
+  sum?: { dataPoints: DataPoint[] };
+  gauge?: { dataPoints: DataPoint[] };
+  histogram?: { dataPoints: DataPoint[] };
+}
+
+/** What the collector received, by signal ("traces", "metrics", "logs"). */
+type Received = Map<string, unknown[]>;
+
+/** Serves OTLP/HTTP on 127.0.0.1 (a port of its own) and keeps each request's JSON body. */
+function collector(): { server: Deno.HttpServer<Deno.NetAddr>; received: Received } {
+  const received: Received = new Map();
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
+    const signal = new URL(request.url).pathname.replace("/v1/", "");
+    const body = await request.json();
+    received.set(signal, [...received.get(signal) ?? [], body]);
+    return Response.json({});
+  });
+  return { server, received };
+}
+
+/** Runs the program with OpenTelemetry exporting to `port`; returns what it printed. */
+async function runProgram(port: number): Promise<string> {
+  const program = new URL("./_otel_program.ts", import.meta.url).pathname;
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", program],
+    env: {
+      OTEL_DENO: "true",
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+      OTEL_SERVICE_NAME: "ringmail-otel-test",
+      OTEL_METRIC_EXPORT_INTERVAL: "100",
+      NO_COLOR: "1",
+    },
+    stdout: "piped",
+    stderr: "piped",
+    // Killed if it hangs: the test fails with what it printed.
+    signal: AbortSignal.timeout(60_000),
+  }).output();
+  const printed = new TextDecoder().decode(stdout);
+  assert.equal(code, 0, `${printed}\n${new TextDecoder().decode(stderr)}`);
+  return printed;
+}
+
+function spansOf(received: Received): OtlpSpan[] {
+  return (received.get("traces") ?? []).flatMap((body) =>
+    (body as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] }).resourceSpans
+      .flatMap((resource) => resource.scopeSpans.flatMap((scope) => scope.spans))
+  );
+}
+
+/** Every metric of ringmail's scope, in the order they were exported. */
+function metricsOf(received: Received): OtlpMetric[] {
+  return (received.get("metrics") ?? []).flatMap((body) =>
+    (body as {
+      resourceMetrics: { scopeMetrics: { scope: { name: string }; metrics: OtlpMetric[] }[] }[];
+    }).resourceMetrics.flatMap((resource) =>
+      resource.scopeMetrics.filter((scope) => scope.scope.name === "ringmail")
+        .flatMap((scope) => scope.metrics)
+    )
+  );
+}
+
+function attribute(attributes: KeyValue[], key: string): string | number | undefined {
+  const value = attributes.find((kv) => kv.key === key)?.value;
+  if (value === undefined) return undefined;
+  return value.stringValue ?? Number(value.intValue ?? value.doubleValue);
+}
+
+/** The highest value `name` reported for the data points whose attribute `key` is `value`. */
+function highest(metrics: OtlpMetric[], name: string, key?: string, value?: string): number {
+  let most = -1;
+  for (const metric of metrics.filter((m) => m.name === name)) {
+    const points = (metric.sum ?? metric.gauge ?? metric.histogram)?.dataPoints ?? [];
+    for (const point of points) {
+      if (key !== undefined && attribute(point.attributes, key) !== value) continue;
+      most = Math.max(most, Number(point.asDouble ?? point.asInt ?? point.count));
+    }
+  }
+  return most;
+}
+
+Deno.test("otel: spans follow each request from the caller through two Workers; metrics count it", async () => {
+  const { server, received } = collector();
+  try {
+    const printed = await runProgram(server.addr.port);
+    assert.match(printed, /done: UndeliverableError/);
+  } finally {
+    await server.shutdown();
+  }
+
+  const spans = spansOf(received);
+  const requests = spans.filter((span) => span.name === "request");
+  assert.equal(requests.length, CALLS, spans.map((span) => span.name).join(", "));
+  for (const request of requests) {
+    const trace = spans.filter((span) => span.traceId === request.traceId);
+    const front = trace.find((span) => span.name === "ringmail handle Greet");
+    const back = trace.find((span) => span.name === "ringmail handle Relay");
+    assert.ok(front && back, `the trace of ${request.spanId}: ${JSON.stringify(trace)}`);
+    assert.equal(front.parentSpanId, request.spanId, "the caller's span is Front's parent");
+    assert.equal(back.parentSpanId, front.spanId, "Front's span is Back's parent");
+    const tail = trace.find((span) => span.name === "ringmail handle number");
+    assert.ok(tail, `Tail's span in ${JSON.stringify(trace)}`);
+    assert.equal(tail.parentSpanId, back.spanId, "Back's span is Tail's parent (same Worker)");
+    assert.equal(attribute(tail.attributes, "thread.id"), attribute(back.attributes, "thread.id"));
+    assert.equal(attribute(front.attributes, "ringmail.actor.class"), "Front");
+    assert.equal(attribute(back.attributes, "ringmail.actor.name"), "Back");
+    const threads = [front, back].map((span) => attribute(span.attributes, "thread.id"));
+    assert.notEqual(threads[0], threads[1], "Front and Back ran in Workers of their own");
+  }
+
+  const metrics = metricsOf(received);
+  const class_ = "ringmail.actor.class";
+  // Front handled each Greet and the message it has no handler for; Back each Relay.
+  assert.ok(highest(metrics, "ringmail.messages.handled", class_, "Front") >= CALLS + 1);
+  assert.ok(highest(metrics, "ringmail.messages.handled", class_, "Back") >= CALLS);
+  assert.equal(
+    highest(metrics, "ringmail.dead_letters", "ringmail.dead_letter.kind", "no-handler"),
+    1,
+  );
+  assert.equal(highest(metrics, "ringmail.failures", class_, "Front"), 0);
+  assert.ok(highest(metrics, "ringmail.actors", class_, "Back") >= 1);
+  assert.ok(highest(metrics, "ringmail.mailbox.depth", class_, "Back") >= 0);
+  assert.equal(
+    highest(metrics, "ringmail.call.duration", "ringmail.call.outcome", "reply"),
+    CALLS,
+    "a duration for each call that got its reply",
+  );
+});
