@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 
 const ROOT = new URL("../", import.meta.url);
-const ENTRIES = ["mod.ts", "actor.ts", "errors.ts", "codec.ts"];
+const ENTRIES = ["mod.ts", "actor.ts", "errors.ts", "codec.ts", "otel.ts"];
 /** Examples run two at a time: each starts Workers, and the machine may have two cores. */
 const AT_ONCE = 2;
 
@@ -48,7 +48,7 @@ Deno.test("docs: every API example runs as a program and exits cleanly", async (
   const dir = await Deno.makeTempDir({ prefix: "ringmail-docs-" });
   try {
     const imports: Record<string, string> = { "@ringmail/actors": new URL("mod.ts", ROOT).href };
-    for (const entry of ["actor", "errors", "codec"]) {
+    for (const entry of ["actor", "errors", "codec", "otel"]) {
       imports[`@ringmail/actors/${entry}`] = new URL(`${entry}.ts`, ROOT).href;
     }
     await Deno.writeTextFile(`${dir}/deno.json`, JSON.stringify({ imports }));

@@ -24,6 +24,7 @@ export interface TraceContext {
 
 /** The actor whose handler a {@link MessageTracing} runs. */
 export interface TracedActor {
+  /** Its ref. */
   readonly self: ActorRef<unknown>;
   /** Its name (its class's, unless spawned with one). */
   readonly name: string;
