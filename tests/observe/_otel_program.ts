@@ -1,7 +1,7 @@
 /**
  * The program otel_test.ts runs with OpenTelemetry on: a Bridge call, inside a span of the
  * caller's, to Front (in a Worker of its own), which asks Back (in another Worker) and replies
- * with Back's answer, after telling Tail (in Back's Worker: local mail) — five times; then a call Front has no handler for (a dead letter), and a
+ * with Back's answer; each tells a Tail of its own (in its Worker: local mail) — five times; then a call Front has no handler for (a dead letter), and a
  * shutdown. What it exports is the test's to read.
  */
 import {
@@ -32,16 +32,23 @@ export class Relay extends Request<number> {
   }
 }
 
-/** Answers each Greet with what Back answers. */
+/** Answers each Greet with what Back answers, and tells its Tail once it has the answer. */
 export class Front extends Actor<Greet | string> {
   static readonly module = import.meta.url;
+  #tail: ActorRef<number> | null = null;
+
   constructor(readonly back: ActorRef<Relay> | null = null) {
     super();
+  }
+
+  override preStart() {
+    this.#tail = this.context.spawnWith(Tail, { near: this.self });
   }
 
   @handles(Greet)
   async onGreet(greet: Greet, sender: ReplyTo<Greet>) {
     const answer = await this.context.ask(this.back!, new Relay(greet.n), { timeout: 10_000 });
+    this.#tail!.send(answer); // after the await: still in the span of this Greet
     sender?.send(answer);
   }
 }
@@ -62,7 +69,7 @@ export class Back extends Actor<Relay> {
   }
 }
 
-/** Takes numbers from Back, in Back's Worker. */
+/** Takes numbers, in the Worker of whoever spawned it. */
 export class Tail extends Actor<number> {
   static readonly module = import.meta.url;
   @handles(Number)
@@ -72,21 +79,20 @@ export class Tail extends Actor<number> {
 /** How many calls the program makes. */
 export const CALLS = 5;
 
-if (import.meta.main) {
+/** The API's tracer, as Deno registers it with OpenTelemetry on. */
+function tracer(): {
+  startActiveSpan<T>(name: string, fn: (span: { end(): void }) => T): T;
+} {
   const otel = (globalThis as Record<symbol, unknown>)[Symbol.for("opentelemetry.js.api.1")] as {
-    trace: {
-      getTracer(name: string): {
-        startActiveSpan<T>(name: string, fn: (span: { end(): void }) => T): T;
-      };
-    };
+    trace: { getTracer(name: string): ReturnType<typeof tracer> };
   };
-  await using system = new ActorSystem({ observer: openTelemetry({ spans: true }) });
-  using bridge = new Bridge(system);
-  const back = system.spawn(Back);
-  const front = system.spawn(Front, back);
-  const tracer = otel.trace.getTracer("otel_test");
+  return otel.trace.getTracer("otel_test");
+}
+
+/** CALLS calls to `front`, each inside a span "request" of the caller's. */
+async function callInSpans(bridge: Bridge, front: ActorRef<Greet | string>): Promise<void> {
   for (let n = 0; n < CALLS; n++) {
-    const answer = await tracer.startActiveSpan("request", async (span) => {
+    const answer = await tracer().startActiveSpan("request", async (span) => {
       try {
         return await bridge.call(front, new Greet(n), { timeout: 10_000 });
       } finally {
@@ -95,7 +101,33 @@ if (import.meta.main) {
     });
     if (answer !== n + 1) throw new Error(`call ${n} answered ${answer}`);
   }
-  const lost = await bridge.call(front, "nobody handles this", { timeout: 10_000 })
-    .catch((error: Error) => error.name);
-  console.log(`done: ${lost}`);
+}
+
+if (import.meta.main) {
+  const observer = openTelemetry({ spans: true });
+  const [mode, servers] = Deno.args;
+  if (mode === "far") {
+    // Another node: Back, named "back", until the test closes our standard input.
+    await using system = new ActorSystem({ observer, cluster: { servers, name: "otel" } });
+    await system.joined;
+    await system.register("back", system.spawn(Back));
+    console.log("ready");
+    for await (const _ of Deno.stdin.readable) { /* nothing comes */ }
+  } else if (mode === "near") {
+    // Front here, Back on the far node.
+    await using system = new ActorSystem({ observer, cluster: { servers, name: "otel" } });
+    await system.joined;
+    using bridge = new Bridge(system);
+    const front = system.spawn(Front, await system.lookup<Relay>("back"));
+    await callInSpans(bridge, front);
+    console.log("done");
+  } else {
+    await using system = new ActorSystem({ observer });
+    using bridge = new Bridge(system);
+    const front = system.spawn(Front, system.spawn(Back));
+    await callInSpans(bridge, front);
+    const lost = await bridge.call(front, "nobody handles this", { timeout: 10_000 })
+      .catch((error: Error) => error.name);
+    console.log(`done: ${lost}`);
+  }
 }

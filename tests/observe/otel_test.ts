@@ -2,9 +2,11 @@
  * OpenTelemetry on: a program (_otel_program.ts) runs with `OTEL_DENO=true`, exporting over
  * OTLP http/json to a collector this test serves on 127.0.0.1, which reads the spans and metrics
  * back: one trace per request, from the caller's span through Front (one Worker) to Back
- * (another), and the metrics of what the actors did.
+ * (another), and the metrics of what the actors did. Then across nodes: Back in another process
+ * of a cluster (on a nats-server of the test's own).
  */
 import assert from "node:assert/strict";
+import { startNatsServer } from "../remote/_nats_server.ts";
 import { CALLS } from "./_otel_program.ts";
 
 /** An OTLP/JSON attribute. */
@@ -14,6 +16,8 @@ interface KeyValue {
 }
 
 interface OtlpSpan {
+  /** The service.name of the process that exported it (set here, not by OTLP). */
+  service: string;
   name: string;
   traceId: string;
   spanId: string;
@@ -50,33 +54,70 @@ function collector(): { server: Deno.HttpServer<Deno.NetAddr>; received: Receive
   return { server, received };
 }
 
-/** Runs the program with OpenTelemetry exporting to `port`; returns what it printed. */
-async function runProgram(port: number): Promise<string> {
-  const program = new URL("./_otel_program.ts", import.meta.url).pathname;
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", program],
+const PROGRAM = new URL("./_otel_program.ts", import.meta.url).pathname;
+
+/** How the program is run: OpenTelemetry on, exporting to the collector at `port`. */
+function programCommand(port: number, service: string, args: string[], stdin = false) {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-env", "--allow-net=127.0.0.1", PROGRAM, ...args],
     env: {
       OTEL_DENO: "true",
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
       OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
-      OTEL_SERVICE_NAME: "ringmail-otel-test",
+      OTEL_SERVICE_NAME: service,
       OTEL_METRIC_EXPORT_INTERVAL: "100",
       NO_COLOR: "1",
     },
+    stdin: stdin ? "piped" : "null",
     stdout: "piped",
     stderr: "piped",
     // Killed if it hangs: the test fails with what it printed.
     signal: AbortSignal.timeout(60_000),
-  }).output();
+  });
+}
+
+/** Runs the program to its end; returns what it printed. */
+async function runProgram(port: number, service: string, args: string[] = []): Promise<string> {
+  const { code, stdout, stderr } = await programCommand(port, service, args).output();
   const printed = new TextDecoder().decode(stdout);
   assert.equal(code, 0, `${printed}\n${new TextDecoder().decode(stderr)}`);
   return printed;
 }
 
+/** Starts the program as the far node; resolves once it said "ready". Disposing ends it. */
+async function startFar(port: number, servers: string): Promise<AsyncDisposable> {
+  const child = programCommand(port, "far", ["far", servers], true).spawn();
+  const stderr = new Response(child.stderr).text();
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let printed = "";
+  const stop = async () => {
+    await child.stdin.close().catch(() => {});
+    const [status, errors] = await Promise.all([child.status, stderr]);
+    await lines.cancel();
+    assert.equal(status.code, 0, `the far node: ${printed}\n${errors}`);
+  };
+  // Bounded by the command's own timeout: it is killed, and its output ends.
+  while (!printed.includes("ready\n")) {
+    const chunk = await lines.read();
+    if (chunk.done) {
+      await stop();
+      throw new Error(`the far node ended before it was ready: ${printed}`);
+    }
+    printed += chunk.value;
+  }
+  return { [Symbol.asyncDispose]: stop };
+}
+
 function spansOf(received: Received): OtlpSpan[] {
+  type Resource = { attributes: KeyValue[] };
   return (received.get("traces") ?? []).flatMap((body) =>
-    (body as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] }).resourceSpans
-      .flatMap((resource) => resource.scopeSpans.flatMap((scope) => scope.spans))
+    (body as { resourceSpans: { resource: Resource; scopeSpans: { spans: OtlpSpan[] }[] }[] })
+      .resourceSpans.flatMap((resource) => {
+        const service = String(attribute(resource.resource.attributes, "service.name"));
+        return resource.scopeSpans.flatMap((scope) =>
+          scope.spans.map((span) => ({ ...span, service }))
+        );
+      })
   );
 }
 
@@ -114,7 +155,7 @@ function highest(metrics: OtlpMetric[], name: string, key?: string, value?: stri
 Deno.test("otel: spans follow each request from the caller through two Workers; metrics count it", async () => {
   const { server, received } = collector();
   try {
-    const printed = await runProgram(server.addr.port);
+    const printed = await runProgram(server.addr.port, "one-process");
     assert.match(printed, /done: UndeliverableError/);
   } finally {
     await server.shutdown();
@@ -130,10 +171,15 @@ Deno.test("otel: spans follow each request from the caller through two Workers; 
     assert.ok(front && back, `the trace of ${request.spanId}: ${JSON.stringify(trace)}`);
     assert.equal(front.parentSpanId, request.spanId, "the caller's span is Front's parent");
     assert.equal(back.parentSpanId, front.spanId, "Front's span is Back's parent");
-    const tail = trace.find((span) => span.name === "ringmail handle number");
-    assert.ok(tail, `Tail's span in ${JSON.stringify(trace)}`);
-    assert.equal(tail.parentSpanId, back.spanId, "Back's span is Tail's parent (same Worker)");
-    assert.equal(attribute(tail.attributes, "thread.id"), attribute(back.attributes, "thread.id"));
+    // Each sends to a Tail in its own Worker (local mail); Front only after an await.
+    for (const sender of [front, back]) {
+      const tail = trace.find((span) =>
+        span.name === "ringmail handle number" && span.parentSpanId === sender.spanId
+      );
+      assert.ok(tail, `${sender.name}'s Tail's span in ${JSON.stringify(trace)}`);
+      const thread = attribute(tail.attributes, "thread.id");
+      assert.equal(thread, attribute(sender.attributes, "thread.id"));
+    }
     assert.equal(attribute(front.attributes, "ringmail.actor.class"), "Front");
     assert.equal(attribute(back.attributes, "ringmail.actor.name"), "Back");
     const threads = [front, back].map((span) => attribute(span.attributes, "thread.id"));
@@ -157,4 +203,27 @@ Deno.test("otel: spans follow each request from the caller through two Workers; 
     CALLS,
     "a duration for each call that got its reply",
   );
+});
+
+Deno.test("otel: a request's trace crosses to an actor of another node", async () => {
+  await using nats = await startNatsServer();
+  const { server, received } = collector();
+  try {
+    await using _far = await startFar(server.addr.port, nats.url);
+    assert.match(await runProgram(server.addr.port, "near", ["near", nats.url]), /done/);
+  } finally {
+    await server.shutdown();
+  }
+  const spans = spansOf(received);
+  const requests = spans.filter((span) => span.name === "request");
+  assert.equal(requests.length, CALLS, spans.map((span) => span.name).join(", "));
+  for (const request of requests) {
+    const trace = spans.filter((span) => span.traceId === request.traceId);
+    const front = trace.find((span) => span.name === "ringmail handle Greet");
+    const back = trace.find((span) => span.name === "ringmail handle Relay");
+    assert.ok(front && back, `the trace of ${request.spanId}: ${JSON.stringify(trace)}`);
+    assert.equal(front.parentSpanId, request.spanId);
+    assert.equal(back.parentSpanId, front.spanId, "Front's span is Back's parent, across nodes");
+    assert.deepEqual([front.service, back.service], ["near", "far"]);
+  }
 });
