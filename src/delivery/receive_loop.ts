@@ -103,6 +103,11 @@ export class ReceiveLoop implements CellLoop {
   readonly #threadCounters: StatCounters;
   /** The part of a millisecond parked not yet counted (the counter counts whole ones). */
   #parkedCarry = 0;
+  /**
+   * Messages handled since the thread's counter was last brought up to date: it is, at each
+   * read of the clock and before parking (a field increment per message, not a shared store).
+   */
+  #handledUncounted = 0;
 
   constructor(
     doorbell: Doorbell,
@@ -239,6 +244,7 @@ export class ReceiveLoop implements CellLoop {
           await nextTask();
         }
       } else {
+        this.#countHandled();
         const parkedAt = performance.now();
         this.#parked = true;
         this.#earlierTimer = false;
@@ -253,6 +259,12 @@ export class ReceiveLoop implements CellLoop {
         this.#countParked(parkedMs);
       }
     }
+  }
+
+  #countHandled(): void {
+    if (this.#handledUncounted === 0) return;
+    this.#threadCounters.countStat(ActorStat.ThreadHandled, this.#handledUncounted);
+    this.#handledUncounted = 0;
   }
 
   /** Adds `ms` to the thread's parked time, in whole milliseconds (the rest carried over). */
@@ -326,6 +338,7 @@ export class ReceiveLoop implements CellLoop {
    * @returns whether the slice is spent (the loop then yields).
    */
   #readClock(cell: ActorCell | null): boolean {
+    this.#countHandled();
     if (this.#isAbandoned()) return this.#abandon();
     const now = performance.now();
     const window = now - this.now;
@@ -463,7 +476,7 @@ export class ReceiveLoop implements CellLoop {
       }
       // Counted before the handler runs: what it sends (a reply) may be read before it returns.
       box.countStat(ActorStat.Handled);
-      this.#threadCounters.countStat(ActorStat.ThreadHandled);
+      this.#handledUncounted++;
       const pending = cell.deliver(message, sender);
       this.#probe.handled(cell.self, message);
       if (pending !== undefined) {
