@@ -106,6 +106,11 @@ export class ReceiveLoop implements CellLoop {
   readonly #threadCounters: StatCounters;
   /** The part of a millisecond parked not yet counted (the counter counts whole ones). */
   #parkedCarry = 0;
+  /**
+   * Messages handled since the thread's counter was last brought up to date: it is, at each
+   * read of the clock and before parking (a field increment per message, not a shared store).
+   */
+  #handledUncounted = 0;
 
   constructor(
     doorbell: Doorbell,
@@ -243,6 +248,7 @@ export class ReceiveLoop implements CellLoop {
           await nextTask();
         }
       } else {
+        this.#countHandled();
         const parkedAt = performance.now();
         this.#parked = true;
         this.#earlierTimer = false;
@@ -257,6 +263,12 @@ export class ReceiveLoop implements CellLoop {
         this.#countParked(parkedMs);
       }
     }
+  }
+
+  #countHandled(): void {
+    if (this.#handledUncounted === 0) return;
+    this.#threadCounters.countStat(ActorStat.ThreadHandled, this.#handledUncounted);
+    this.#handledUncounted = 0;
   }
 
   /** Adds `ms` to the thread's parked time, in whole milliseconds (the rest carried over). */
@@ -330,6 +342,7 @@ export class ReceiveLoop implements CellLoop {
    * @returns whether the slice is spent (the loop then yields).
    */
   #readClock(cell: ActorCell | null): boolean {
+    this.#countHandled();
     if (this.#isAbandoned()) return this.#abandon();
     const now = performance.now();
     const window = now - this.now;
@@ -470,7 +483,7 @@ export class ReceiveLoop implements CellLoop {
       }
       // Counted before the handler runs: what it sends (a reply) may be read before it returns.
       box.countStat(ActorStat.Handled);
-      this.#threadCounters.countStat(ActorStat.ThreadHandled);
+      this.#handledUncounted++;
       const pending = this.#tracing === null
         ? cell.deliver(message, sender)
         : this.#traced(cell, message, sender, trace);
