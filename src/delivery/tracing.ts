@@ -47,6 +47,11 @@ export interface MessageTracing {
     parent: TraceContext | null,
     handle: () => void | Promise<void>,
   ): void | Promise<void>;
+  /**
+   * The handler running now failed with `error` (told while its span is still the active one:
+   * in the handler's own call, or in the continuation of its async work).
+   */
+  failed(error: unknown): void;
 }
 
 /** Bytes of a trace context in an envelope: trace id, span id, flags. */

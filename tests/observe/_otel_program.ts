@@ -1,8 +1,9 @@
 /**
  * The program otel_test.ts runs with OpenTelemetry on: a Bridge call, inside a span of the
  * caller's, to Front (in a Worker of its own), which asks Back (in another Worker) and replies
- * with Back's answer; each tells a Tail of its own (in its Worker: local mail) — five times; then a call Front has no handler for (a dead letter), and a
- * shutdown. What it exports is the test's to read.
+ * with Back's answer; each tells a Tail of its own (in its Worker: local mail) — five times; then
+ * a message Front fails on, a call Front has no handler for (a dead letter), and a shutdown. In
+ * a cluster ("far" and "near"), Back lives on another node. What it exports is the test's to read.
  */
 import {
   Actor,
@@ -32,8 +33,12 @@ export class Relay extends Request<number> {
   }
 }
 
+/** Makes Front's handler throw. */
+@message("otel_test/Boom")
+export class Boom {}
+
 /** Answers each Greet with what Back answers, and tells its Tail once it has the answer. */
-export class Front extends Actor<Greet | string> {
+export class Front extends Actor<Greet | Boom | string> {
   static readonly module = import.meta.url;
   #tail: ActorRef<number> | null = null;
 
@@ -50,6 +55,11 @@ export class Front extends Actor<Greet | string> {
     const answer = await this.context.ask(this.back!, new Relay(greet.n), { timeout: 10_000 });
     this.#tail!.send(answer); // after the await: still in the span of this Greet
     sender?.send(answer);
+  }
+
+  @handles(Boom)
+  onBoom() {
+    throw new RangeError("boom");
   }
 }
 
@@ -90,7 +100,10 @@ function tracer(): {
 }
 
 /** CALLS calls to `front`, each inside a span "request" of the caller's. */
-async function callInSpans(bridge: Bridge, front: ActorRef<Greet | string>): Promise<void> {
+async function callInSpans(
+  bridge: Bridge,
+  front: ActorRef<Greet | Boom | string>,
+): Promise<void> {
   for (let n = 0; n < CALLS; n++) {
     const answer = await tracer().startActiveSpan("request", async (span) => {
       try {
@@ -126,6 +139,10 @@ if (import.meta.main) {
     using bridge = new Bridge(system);
     const front = system.spawn(Front, system.spawn(Back));
     await callInSpans(bridge, front);
+    // The failure is counted by the time it is reported (and `inspect()` reads the count).
+    const failed = new Promise((resolve) => system.onFailure(resolve));
+    front.send(new Boom());
+    await failed;
     const lost = await bridge.call(front, "nobody handles this", { timeout: 10_000 })
       .catch((error: Error) => error.name);
     console.log(`done: ${lost}`);

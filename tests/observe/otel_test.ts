@@ -19,6 +19,8 @@ interface OtlpSpan {
   /** The service.name of the process that exported it (set here, not by OTLP). */
   service: string;
   name: string;
+  status?: { code?: number; message?: string };
+  events?: { name: string }[];
   traceId: string;
   spanId: string;
   parentSpanId: string;
@@ -186,16 +188,26 @@ Deno.test("otel: spans follow each request from the caller through two Workers; 
     assert.notEqual(threads[0], threads[1], "Front and Back ran in Workers of their own");
   }
 
+  const boom = spans.find((span) => span.name === "ringmail handle Boom");
+  assert.equal(
+    boom?.status?.code,
+    2,
+    `a failed handler's span is an error: ${JSON.stringify(boom)}`,
+  );
+  assert.equal(boom.status.message, "RangeError: boom");
+  assert.ok(boom.events?.some((event) => event.name === "exception"));
+
   const metrics = metricsOf(received);
   const class_ = "ringmail.actor.class";
-  // Front handled each Greet and the message it has no handler for; Back each Relay.
-  assert.ok(highest(metrics, "ringmail.messages.handled", class_, "Front") >= CALLS + 1);
+  // Front handled each Greet, the Boom and the message it has no handler for; Back each Relay.
+  assert.ok(highest(metrics, "ringmail.messages.handled", class_, "Front") >= CALLS + 2);
   assert.ok(highest(metrics, "ringmail.messages.handled", class_, "Back") >= CALLS);
   assert.equal(
     highest(metrics, "ringmail.dead_letters", "ringmail.dead_letter.kind", "no-handler"),
     1,
   );
-  assert.equal(highest(metrics, "ringmail.failures", class_, "Front"), 0);
+  assert.equal(highest(metrics, "ringmail.failures", class_, "Front"), 1);
+  assert.equal(highest(metrics, "ringmail.failures", class_, "Back"), 0);
   assert.ok(highest(metrics, "ringmail.actors", class_, "Back") >= 1);
   assert.ok(highest(metrics, "ringmail.mailbox.depth", class_, "Back") >= 0);
   assert.equal(

@@ -26,8 +26,14 @@ export type Attributes = Record<string, AttributeValue>;
 export interface Span {
   spanContext(): SpanContext;
   setAttribute(key: string, value: AttributeValue): unknown;
+  /** `code` 2: ERROR. */
+  setStatus(status: { code: number; message?: string }): unknown;
+  recordException(exception: { name?: string; message?: string; stack?: string }): void;
   end(): void;
 }
+
+/** SpanStatusCode.ERROR. */
+export const ERROR = 2;
 
 /** How a span starts. */
 export interface SpanOptions {

@@ -14,6 +14,7 @@ import {
   CONSUMER,
   type Context,
   type ContextManager,
+  ERROR,
   type OtelGlobal,
   SCOPE,
   type Span,
@@ -81,6 +82,17 @@ export class OtelTracing implements MessageTracing {
     if (pending === undefined) span.end();
     else pending.then(() => span.end(), () => span.end());
     return pending;
+  }
+
+  failed(error: unknown): void {
+    const span = this.#contexts.active().getValue(SPAN_KEY) as Partial<Span> | undefined;
+    // Only a span of this thread's (a parent from another thread is known by its context only).
+    if (typeof span?.setStatus !== "function" || typeof span.recordException !== "function") {
+      return;
+    }
+    const thrown = error instanceof Error ? error : new Error(String(error));
+    span.recordException(thrown);
+    span.setStatus({ code: ERROR, message: `${thrown.name}: ${thrown.message}` });
   }
 }
 

@@ -88,6 +88,7 @@ export class WorkerRuntime implements CellHost {
   }
 
   handlerFailed(cell: ActorCell, message: unknown, error: unknown): void {
+    this.courier.tracing?.failed(error);
     const report = new HandlerFailed(
       cell.self,
       cell.name,
