@@ -81,7 +81,7 @@ export class ActorSystem implements AsyncDisposable {
   /**
    * Makes a system; it starts no Worker until the first spawn.
    * @throws {RangeError} when an option is out of range.
-   * @throws {TypeError} when `supervision` is malformed.
+   * @throws {TypeError} when `supervision` or `observer` is malformed.
    * @throws {SystemInWorkerError} inside a Worker of an actor system (top-level code in an
    * actor's module).
    */

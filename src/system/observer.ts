@@ -74,6 +74,26 @@ export interface WorkerObserver {
   readonly options: unknown;
 }
 
+/**
+ * Checks an observer's shape, so that a wrong one fails where the system is made.
+ * @throws {TypeError} when it has no `attach`, or a `workerModule` that is no absolute URL.
+ */
+export function checkObserver(observer: SystemObserver): void {
+  if (typeof observer?.attach !== "function") {
+    throw new TypeError(
+      "observer must have an attach(system) method: give it openTelemetry() of " +
+        "@ringmail/actors/otel, or a SystemObserver of your own",
+    );
+  }
+  const module = observer.workerModule;
+  if (module !== undefined && !(typeof module === "string" && URL.canParse(module))) {
+    throw new TypeError(
+      `observer.workerModule must be a module's absolute URL ` +
+        `(new URL("./worker.ts", import.meta.url).href), got ${String(module)}`,
+    );
+  }
+}
+
 /** The bootstrap's part for an observer's Worker side; null when Workers load nothing. */
 export function workerObserverOf(observer: SystemObserver | undefined): WorkerObserver | null {
   if (observer?.workerModule === undefined) return null;

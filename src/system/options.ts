@@ -14,7 +14,7 @@ import {
 } from "../actor/mod.ts";
 import { MAX_MESSAGE } from "../ring/mod.ts";
 import type { ActorPool, PoolOptions } from "./actor_pool.ts";
-import type { SystemObserver } from "./observer.ts";
+import { checkObserver, type SystemObserver } from "./observer.ts";
 import type { SystemSettings } from "./system_parts.ts";
 
 /** How the system supervises the actors it spawns itself, unless its options say otherwise. */
@@ -188,7 +188,7 @@ export interface ShutdownReport {
 /**
  * The settings the system's parts use, from its options.
  * @throws {RangeError} when an option is out of range.
- * @throws {TypeError} when `supervision` is malformed.
+ * @throws {TypeError} when `supervision` or `observer` is malformed.
  */
 export function checkSystemOptions(
   options: ActorSystemOptions,
@@ -209,6 +209,7 @@ export function checkSystemOptions(
     );
   }
   if (options.cluster !== undefined) checkClusterOptions(options.cluster);
+  if (options.observer !== undefined) checkObserver(options.observer);
   return {
     mailboxCapacity: options.mailboxCapacity ?? 1 << 16,
     sendTimeout,

@@ -31,7 +31,7 @@ import { WorkerSet } from "./worker_set.ts";
 /**
  * Makes the parts of `system` and starts its guardian.
  * @throws {RangeError} when an option is out of range.
- * @throws {TypeError} when `supervision` is malformed.
+ * @throws {TypeError} when `supervision` or `observer` is malformed.
  */
 export function wireSystem(
   system: ActorSystem,

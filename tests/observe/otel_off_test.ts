@@ -5,7 +5,7 @@
  * Workers and reads nothing. With a trace context, the envelope carries it and reads it back.
  */
 import assert from "node:assert/strict";
-import { ActorRef, ActorSystem } from "../../mod.ts";
+import { ActorRef, ActorSystem, type SystemObserver } from "../../mod.ts";
 import { openTelemetry } from "../../otel.ts";
 import { Reader, Writer } from "../../src/codec/mod.ts";
 import { Envelope, type TraceContext, writeEnvelope } from "../../src/delivery/mod.ts";
@@ -61,4 +61,18 @@ Deno.test("otel off: openTelemetry() without OTEL_DENO loads nothing into Worker
   const host = internalsOf(system).bridgeHost;
   assert.equal(host.courier.tracing, null);
   assert.equal(host.calls, null);
+});
+
+Deno.test("observer: a malformed one fails where the system is made, saying what to give", () => {
+  assert.throws(
+    () => new ActorSystem({ observer: {} as SystemObserver }),
+    /observer must have an attach\(system\) method: give it openTelemetry\(\)/,
+  );
+  assert.throws(
+    () =>
+      new ActorSystem({
+        observer: { attach: () => ({ [Symbol.dispose]() {} }), workerModule: "./worker.ts" },
+      }),
+    /observer.workerModule must be a module's absolute URL/,
+  );
 });
