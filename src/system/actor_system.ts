@@ -25,6 +25,7 @@ import {
   type ShutdownReport,
   type SpawnOptions,
 } from "./options.ts";
+import type { LiveView, ObserveOptions } from "./observe_options.ts";
 import type { SystemSnapshot } from "./snapshot.ts";
 import type { SystemParts } from "./system_parts.ts";
 
@@ -281,6 +282,41 @@ export class ActorSystem implements AsyncDisposable {
    */
   inspect(): SystemSnapshot {
     return this.#parts.inspector.inspect();
+  }
+
+  /**
+   * Opens a live view of the system: a page, served on 127.0.0.1, that updates twice a second —
+   * the Workers and how busy each is, every actor (sortable; a bar for each mailbox's fill), the
+   * throughput of the last minutes, failures and dead letters as they happen, and the
+   * supervision tree. Open its `url` in a browser. It is read-only, and closes with the system
+   * (or with `close()`). Listening elsewhere than loopback requires a `token`. Needs
+   * `--allow-net` for the address (`--allow-net=127.0.0.1`). Its code is loaded on the first
+   * call only.
+   *
+   * @param options the port (default 0: any free one), the address, a token.
+   * @returns the view being served: its `url` and `port`, and how to close it.
+   * @throws {ObserveError} for an address off loopback without a token, a port taken, or no
+   * network permission.
+   * @throws {SystemClosedError} after {@link shutdown}.
+   *
+   * @example Serve the view, read its state as JSON once, close it
+   * ```ts
+   * import { ActorSystem } from "@ringmail/actors";
+   *
+   * if (import.meta.main) {
+   *   await using system = new ActorSystem();
+   *   await using view = await system.observe({ port: 0 });
+   *   console.log(view.url); // e.g. "http://127.0.0.1:41623/"
+   *   const state = await (await fetch(new URL("api/snapshot", view.url))).json();
+   *   console.log(state.snapshot.actors.length); // 0
+   * }
+   * ```
+   */
+  async observe(options: ObserveOptions = {}): Promise<LiveView> {
+    this.#checkOpen("observe");
+    const { serveLiveView } = await import("../observe/live/server.ts");
+    this.#checkOpen("observe"); // a shutdown may have begun while the code loaded
+    return serveLiveView(this, options, (close) => this.#parts.shutdown.alsoClose(close));
   }
 
   /** How many Workers are running. */

@@ -1,0 +1,422 @@
+// @ts-nocheck: liveViewPage runs in the browser (PAGE_SCRIPT is its source text): Deno's types have no DOM, and the page needs no types of its own.
+/**
+ * The live view's script, as a function whose source the server sends (`PAGE_SCRIPT`): written
+ * here as code, so it is formatted and linted like the rest, yet served as plain JavaScript with
+ * nothing to build. It opens the view's event stream and draws each snapshot: the figures at the
+ * top, the throughput chart, the Workers, the actors' table (sorted by a click on a header), the
+ * supervision tree, and the failures and dead letters as they come.
+ *
+ * @module
+ */
+
+function liveViewPage() {
+  const HISTORY_MS = 5 * 60_000;
+  const FEED_KEPT = 200;
+  const ROWS_SHOWN = 300;
+  const token = document.querySelector('meta[name="ringmail-token"]').content;
+  const withToken = (path) => token ? `${path}?token=${encodeURIComponent(token)}` : path;
+  const $ = (id) => document.getElementById(id);
+  const view = {
+    snapshot: null,
+    history: [],
+    feed: [],
+    sort: { key: "waiting", down: true },
+    filter: "",
+    collapsed: new Set(),
+    drawnFeedAt: 0,
+  };
+
+  // --- words and numbers ---
+  const escape = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  function count(n) {
+    if (n < 1000) return String(Math.round(n));
+    const units = ["k", "M", "G", "T"];
+    let unit = -1;
+    while (n >= 999.5 && unit < units.length - 1) {
+      n /= 1000;
+      unit++;
+    }
+    return (n < 9.95 ? n.toFixed(1) : Math.round(n)) + units[unit];
+  }
+  const rate = (n) => n > 0 && n < 9.95 ? n.toFixed(1) : count(n);
+  const percent = (fraction) => `${Math.round(fraction * 100)}%`;
+  const tone = (fraction) => fraction < 0.5 ? "ok" : fraction < 0.85 ? "warm" : "hot";
+  const zeroable = (n, text = count(n)) => n === 0 ? `<span class="zero">0</span>` : text;
+  function duration(ms) {
+    const s = Math.floor(ms / 1000);
+    if (s < 60) return `${s}s`;
+    const m = Math.floor(s / 60);
+    if (m < 60) return `${m}m ${String(s % 60).padStart(2, "0")}s`;
+    return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, "0")}m`;
+  }
+  const clock = (at) => new Date(at).toLocaleTimeString([], { hour12: false });
+  const fillOf = (actor) =>
+    actor.mailbox.capacityBytes > 0 ? actor.mailbox.usedBytes / actor.mailbox.capacityBytes : 0;
+  const idOf = (ref) => ref.slice(ref.lastIndexOf("#"));
+
+  // --- the figures at the top ---
+  function drawFigures(s) {
+    let waiting = 0, failures = 0, restarts = 0, running = 0;
+    for (const actor of s.actors) {
+      waiting += actor.mailbox.waiting;
+      failures += actor.failures;
+      restarts += actor.restarts;
+      if (actor.state === "running") running++;
+    }
+    const busy = s.workers.reduce((sum, w) => sum + w.busy, 0) / (s.workers.length || 1);
+    const last = view.history[view.history.length - 1];
+    const kinds = Object.entries(s.deadLetters.byKind).sort((a, b) => b[1] - a[1])
+      .map(([kind, n]) => `${count(n)} ${kind}`).join(" · ");
+    const tiles = [
+      [
+        "Handled / s",
+        rate(s.handledRate.lastSecond),
+        "accent",
+        `${count(s.handled)} in all · ${rate(s.handledRate.lastTenSeconds)}/s over 10 s`,
+      ],
+      ["Actors", count(s.actors.length), "green", `${running} running · ${count(waiting)} waiting`],
+      ["Workers", count(s.workers.length), "violet", `${percent(busy)} busy on average`],
+      [
+        "Dead letters",
+        count(s.deadLetters.total),
+        "amber",
+        last && last.dead > 0 ? `${rate(last.dead)}/s now · ${kinds}` : kinds || "none",
+      ],
+      ["Failures", count(failures), "red", `${count(restarts)} restarts`],
+      ["Pending calls", count(s.pendingCalls), "muted", "Bridge calls awaiting a reply"],
+    ];
+    $("kpis").innerHTML = tiles.map(([label, value, color, sub]) =>
+      `<div class="kpi" style="--tone: var(--${color})"><div class="label">${label}</div>` +
+      `<div class="value">${value}</div><div class="sub" title="${escape(sub)}">${
+        escape(sub)
+      }</div></div>`
+    ).join("");
+    $("uptime").textContent = `up ${duration(s.upMs)}`;
+  }
+
+  // --- the throughput chart ---
+  function niceCeiling(value) {
+    const power = 10 ** Math.floor(Math.log10(value));
+    for (const step of [1, 2, 2.5, 5, 10]) if (step * power >= value) return step * power;
+    return 10 * power;
+  }
+  function drawChart() {
+    const box = $("chart");
+    const width = box.clientWidth || 600, height = box.clientHeight || 236;
+    const left = 48, right = 12, top = 12, bottom = 22;
+    const points = view.history;
+    const now = points.length > 0 ? points[points.length - 1].at : Date.now();
+    // The chart spans what it has (20 s at least), up to the last five minutes.
+    const span = Math.min(HISTORY_MS, Math.max(20_000, points.length ? now - points[0].at : 0));
+    const from = now - span;
+    let highest = 10;
+    for (const p of points) highest = Math.max(highest, p.handled, p.dead);
+    const max = niceCeiling(highest * 1.08);
+    const x = (at) => left + ((at - from) / span) * (width - left - right);
+    const y = (v) => top + (1 - v / max) * (height - top - bottom);
+    const parts = [
+      `<defs><linearGradient id="fade" x1="0" y1="0" x2="0" y2="1">` +
+      `<stop offset="0" stop-color="#4cc2ff" stop-opacity="0.32"/>` +
+      `<stop offset="1" stop-color="#4cc2ff" stop-opacity="0.02"/></linearGradient></defs>`,
+    ];
+    for (let i = 0; i <= 4; i++) {
+      const v = (max * i) / 4, gy = y(v).toFixed(1);
+      parts.push(`<line class="grid" x1="${left}" x2="${width - right}" y1="${gy}" y2="${gy}"/>`);
+      parts.push(
+        `<text class="axis" x="${left - 8}" y="${+gy + 4}" text-anchor="end">${count(v)}</text>`,
+      );
+    }
+    const tick = span <= 30_000
+      ? 5_000
+      : span <= 90_000
+      ? 15_000
+      : span <= 180_000
+      ? 30_000
+      : 60_000;
+    for (let ago = 0; ago <= span; ago += tick) {
+      const label = ago === 0 ? "now" : ago < 60_000 ? `-${ago / 1000}s` : `-${ago / 60_000}m`;
+      const anchor = ago === 0 ? "end" : "middle";
+      parts.push(
+        `<text class="axis" x="${x(now - ago).toFixed(1)}" y="${height - 5}" ` +
+          `text-anchor="${anchor}">${label}</text>`,
+      );
+    }
+    if (points.length >= 2) {
+      const line = (key) => points.map((p) => `${x(p.at).toFixed(1)},${y(p[key]).toFixed(1)}`);
+      const total = line("handled");
+      const base = y(0).toFixed(1);
+      const firstX = x(points[0].at).toFixed(1), lastX = x(now).toFixed(1);
+      parts.push(
+        `<path class="area" d="M${firstX},${base} L${total.join(" L")} ` +
+          `L${lastX},${base} Z"/>`,
+      );
+      if (points.some((p) => p.dead > 0)) {
+        parts.push(`<polyline class="dead" points="${line("dead").join(" ")}"/>`);
+      }
+      parts.push(`<polyline class="total" points="${total.join(" ")}"/>`);
+      const last = points[points.length - 1];
+      parts.push(
+        `<circle cx="${lastX}" cy="${y(last.handled).toFixed(1)}" r="3.5" ` +
+          `fill="#4cc2ff" stroke="#0b0e14" stroke-width="2"/>`,
+      );
+    } else {
+      parts.push(
+        `<text class="empty" x="${width / 2}" y="${height / 2}" text-anchor="middle">` +
+          `gathering the first seconds…</text>`,
+      );
+    }
+    box.innerHTML = `<svg viewBox="0 0 ${width} ${height}" data-points="${points.length}">${
+      parts.join("")
+    }</svg>`;
+    $("legend").innerHTML = `<span><i style="background: var(--accent)"></i>handled/s</span>` +
+      `<span><i style="background: var(--red)"></i>dead letters/s</span>`;
+  }
+
+  // --- the Workers ---
+  function sparkline(values) {
+    if (values.length < 2) return `<svg></svg>`;
+    const max = Math.max(1, ...values);
+    const points = values.map((v, i) =>
+      `${((i / (values.length - 1)) * 100).toFixed(1)},${(24 - (v / max) * 22).toFixed(1)}`
+    );
+    return `<svg viewBox="0 0 100 26" preserveAspectRatio="none"><polyline points="${
+      points.join(" ")
+    }" vector-effect="non-scaling-stroke"/></svg>`;
+  }
+  function drawWorkers(s) {
+    const recent = view.history.slice(-120);
+    const workers = [...s.workers].sort((a, b) => a.threadId - b.threadId);
+    $("workers-hint").textContent = `${workers.length} running`;
+    $("workers").innerHTML =
+      workers.map((w) =>
+        `<div class="worker"><div class="head"><span class="id">Worker ${w.threadId}</span>` +
+        `<span class="badge ${w.kind}">${w.kind}</span></div>` +
+        `<div class="busy"><span class="muted">busy</span><div class="bar"><i class="${
+          tone(w.busy)
+        }" style="width: ${(w.busy * 100).toFixed(1)}%"></i></div><b>${percent(w.busy)}</b></div>` +
+        `<div class="line"><span>handled/s</span><span>${rate(w.handledRate.lastSecond)}</span>` +
+        `</div><div class="line"><span>actors</span><span>${w.actors}</span></div>` +
+        sparkline(recent.map((p) => p.workers[w.threadId] ?? 0)) + `</div>`
+      ).join("") || `<div class="nothing">no Worker running</div>`;
+  }
+
+  // --- the actors' table ---
+  const SORT_KEYS = {
+    name: (a) => a.name.toLowerCase(),
+    className: (a) => a.className.toLowerCase(),
+    worker: (a) => a.worker,
+    state: (a) => a.state,
+    waiting: (a) => a.mailbox.waiting,
+    fill: fillOf,
+    rate: (a) => a.handledRate.lastSecond,
+    handled: (a) => a.handled,
+    sent: (a) => a.sent,
+    failures: (a) => a.failures,
+    restarts: (a) => a.restarts,
+  };
+  function sorted(actors) {
+    const key = SORT_KEYS[view.sort.key], sign = view.sort.down ? -1 : 1;
+    return actors.sort((a, b) => {
+      const ka = key(a), kb = key(b);
+      if (ka !== kb) return (ka < kb ? -1 : 1) * sign;
+      return b.handledRate.lastSecond - a.handledRate.lastSecond || (a.ref < b.ref ? -1 : 1);
+    });
+  }
+  function drawActors(s) {
+    const filter = view.filter;
+    const matching = s.actors.filter((a) =>
+      !filter || a.name.toLowerCase().includes(filter) ||
+      a.className.toLowerCase().includes(filter) || String(a.worker) === filter
+    );
+    const rows = sorted(matching).slice(0, ROWS_SHOWN).map((a) => {
+      const fill = fillOf(a);
+      const shown = fill > 0 ? Math.max(fill * 100, 1.5) : 0;
+      const title = a.lastFailure
+        ? ` title="last failure: ${escape(a.lastFailure.errorName)}: ${
+          escape(a.lastFailure.message)
+        }"`
+        : "";
+      return `<tr data-ref="${escape(a.ref)}"><td class="name">${escape(a.name)}` +
+        `<span class="ref">${escape(idOf(a.ref))}</span></td>` +
+        `<td class="muted">${escape(a.className)}</td><td class="num">${a.worker}</td>` +
+        `<td><span class="state ${a.state}">${a.state}</span></td>` +
+        `<td class="num">${zeroable(a.mailbox.waiting)}</td>` +
+        `<td class="fill"><div><div class="bar"><i class="${tone(fill)}" style="width: ${
+          shown.toFixed(1)
+        }%"></i></div><span>${fill > 0 && fill < 0.01 ? "<1%" : percent(fill)}</span></div></td>` +
+        `<td class="num">${
+          zeroable(a.handledRate.lastSecond, rate(a.handledRate.lastSecond))
+        }</td>` +
+        `<td class="num">${zeroable(a.handled)}</td><td class="num">${zeroable(a.sent)}</td>` +
+        `<td class="num"${title}>${
+          a.failures ? `<span class="bad">${count(a.failures)}</span>` : zeroable(0)
+        }</td>` +
+        `<td class="num">${
+          a.restarts ? `<span class="bad">${count(a.restarts)}</span>` : zeroable(0)
+        }` +
+        `</td></tr>`;
+    });
+    if (matching.length > ROWS_SHOWN) {
+      rows.push(
+        `<tr><td colspan="11" class="more">${
+          count(matching.length - ROWS_SHOWN)
+        } more: sort or filter to see them</td></tr>`,
+      );
+    }
+    document.querySelector("#actors tbody").innerHTML = rows.join("") ||
+      `<tr><td colspan="11" class="more">no actor${filter ? " matches" : " yet"}</td></tr>`;
+    $("actors-hint").textContent = filter
+      ? `${matching.length} of ${s.actors.length}`
+      : `${s.actors.length} alive`;
+    for (const th of document.querySelectorAll("#actors th")) {
+      th.classList.toggle("sorted", th.dataset.key === view.sort.key);
+      th.classList.toggle("up", th.dataset.key === view.sort.key && !view.sort.down);
+    }
+  }
+
+  // --- the supervision tree ---
+  function drawTree(s) {
+    const known = new Set(s.actors.map((a) => a.ref));
+    const childrenOf = new Map();
+    const roots = [];
+    for (const actor of s.actors) {
+      if (actor.parent !== null && known.has(actor.parent)) {
+        if (!childrenOf.has(actor.parent)) childrenOf.set(actor.parent, []);
+        childrenOf.get(actor.parent).push(actor);
+      } else roots.push(actor);
+    }
+    const byName = (a, b) => a.name.localeCompare(b.name) || (a.ref < b.ref ? -1 : 1);
+    const node = (a) => {
+      const kids = (childrenOf.get(a.ref) ?? []).sort(byName);
+      const open = !view.collapsed.has(a.ref);
+      const toggle = kids.length
+        ? `<span class="toggle" data-ref="${escape(a.ref)}">${open ? "▾" : "▸"}</span>`
+        : `<span class="leaf"></span>`;
+      const tags =
+        (a.mailbox.waiting > 0
+          ? `<span class="tag">${count(a.mailbox.waiting)} waiting</span>`
+          : "") +
+        (a.restarts > 0 ? `<span class="tag bad">↻ ${count(a.restarts)}</span>` : "") +
+        (kids.length && !open ? `<span class="cls">(${kids.length})</span>` : "");
+      return `<li><span class="node">${toggle}<span class="state ${a.state}"></span>${
+        escape(a.name)
+      } <span class="cls">${escape(a.className)} · W${a.worker}</span>${tags}</span>${
+        kids.length && open ? `<ul>${kids.map(node).join("")}</ul>` : ""
+      }</li>`;
+    };
+    roots.sort(byName);
+    $("tree-hint").textContent = `${roots.length} top-level`;
+    $("tree").innerHTML = `<ul>${roots.slice(0, ROWS_SHOWN).map(node).join("")}</ul>`;
+  }
+
+  // --- failures and dead letters, as they come ---
+  function grouped(entries, sameAs) {
+    const groups = [];
+    for (const entry of entries) {
+      const last = groups[groups.length - 1];
+      if (last && sameAs(last.entry, entry)) {
+        last.times += entry.count ?? 1;
+        last.entry = entry;
+      } else groups.push({ entry, times: entry.count ?? 1 });
+    }
+    return groups.reverse().slice(0, 100);
+  }
+  function drawFeed() {
+    const fresh = (at) => at > view.drawnFeedAt ? ` class="fresh"` : "";
+    const times = (n) => n > 1 ? `<span class="times">×${count(n)}</span>` : "";
+    const failures = grouped(
+      view.feed.filter((e) => e.type === "failure"),
+      (a, b) => a.actor === b.actor && a.error === b.error,
+    );
+    $("failures").innerHTML =
+      failures.map(({ entry: e, times: n }) =>
+        `<li${fresh(e.at)}><time>${clock(e.at)}</time><div><span class="what">` +
+        `<span class="badge fail">fail</span> ${escape(e.actor)} <span class="muted">on</span> ${
+          escape(e.messageClass)
+        }${times(n)}</span><span class="why" title="${escape(e.error)}">${escape(e.error)}</span>` +
+        `</div></li>`
+      ).join("") || `<li class="nothing">no failure yet</li>`;
+    const dead = grouped(
+      view.feed.filter((e) => e.type === "deadLetter"),
+      (a, b) => a.target === b.target && a.kind === b.kind && a.messageClass === b.messageClass,
+    );
+    $("dead").innerHTML =
+      dead.map(({ entry: e, times: n }) =>
+        `<li${fresh(e.at)}><time>${clock(e.at)}</time><div><span class="what">` +
+        `<span class="badge dead">${escape(e.kind)}</span> ${escape(e.messageClass)} ` +
+        `<span class="muted">→</span> ${escape(e.target || "?")}${times(n)}</span>` +
+        `<span class="why" title="${escape(e.reason)}">${escape(e.reason)}</span></div></li>`
+      ).join("") || `<li class="nothing">no dead letter yet</li>`;
+    const s = view.snapshot;
+    $("failures-hint").textContent = `${failures.length ? "latest first" : ""}`;
+    $("dead-hint").textContent = s ? `${count(s.deadLetters.total)} in all` : "";
+    view.drawnFeedAt = Math.max(view.drawnFeedAt, ...view.feed.map((e) => e.at));
+  }
+
+  function draw() {
+    const s = view.snapshot;
+    if (s === null) return;
+    drawFigures(s);
+    drawChart();
+    drawWorkers(s);
+    drawActors(s);
+    drawTree(s);
+  }
+
+  // --- the stream, and what the user clicks ---
+  function connected(live) {
+    const conn = $("conn");
+    conn.className = `conn ${live ? "live" : "lost"}`;
+    conn.textContent = live ? "live" : "reconnecting…";
+  }
+  function trimHistory() {
+    const last = view.history[view.history.length - 1];
+    while (last && view.history[0].at < last.at - HISTORY_MS) view.history.shift();
+  }
+  const stream = new EventSource(withToken("api/stream"));
+  stream.addEventListener("hello", (event) => {
+    const state = JSON.parse(event.data);
+    view.snapshot = state.snapshot;
+    view.history = state.history.slice();
+    view.feed = state.feed.slice();
+    connected(true);
+    draw();
+    drawFeed();
+  });
+  stream.addEventListener("snapshot", (event) => {
+    const { snapshot, point } = JSON.parse(event.data);
+    view.snapshot = snapshot;
+    view.history.push(point);
+    trimHistory();
+    connected(true);
+    draw();
+  });
+  stream.addEventListener("feed", (event) => {
+    view.feed.push(...JSON.parse(event.data));
+    if (view.feed.length > FEED_KEPT) view.feed.splice(0, view.feed.length - FEED_KEPT);
+    drawFeed();
+  });
+  stream.addEventListener("error", () => connected(false));
+
+  document.querySelector("#actors thead").addEventListener("click", (event) => {
+    const key = event.target.closest("th")?.dataset.key;
+    if (!key) return;
+    if (view.sort.key === key) view.sort.down = !view.sort.down;
+    else view.sort = { key, down: !["name", "className", "state"].includes(key) };
+    if (view.snapshot) drawActors(view.snapshot);
+  });
+  $("filter").addEventListener("input", (event) => {
+    view.filter = event.target.value.trim().toLowerCase();
+    if (view.snapshot) drawActors(view.snapshot);
+  });
+  $("tree").addEventListener("click", (event) => {
+    const ref = event.target.closest(".toggle")?.dataset.ref;
+    if (!ref) return;
+    if (!view.collapsed.delete(ref)) view.collapsed.add(ref);
+    if (view.snapshot) drawTree(view.snapshot);
+  });
+  addEventListener("resize", () => view.snapshot && drawChart());
+}
+
+/** The page's script: {@link liveViewPage}'s source, called once the page has loaded. */
+export const PAGE_SCRIPT: string = `"use strict";\n(${liveViewPage.toString()})();\n`;

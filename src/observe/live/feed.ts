@@ -1,0 +1,158 @@
+/**
+ * What a live view knows beyond the moment: the system inspected every interval, the throughput
+ * of the last minutes (the chart's points), the last failures and dead letters, and the pages
+ * listening (Server-Sent Events streams), each sent every snapshot and every entry as it comes.
+ *
+ * @module
+ */
+
+import type { ActorFailure, DeadLetter } from "../../system/options.ts";
+import type { SystemSnapshot } from "../../system/snapshot.ts";
+import {
+  type ChartPoint,
+  chartPoint,
+  deadLetterEntry,
+  failureEntry,
+  type FeedEntry,
+  type WireSnapshot,
+  wireSnapshot,
+} from "./wire.ts";
+
+/** What a live view reads of a system: its public API, nothing that could change it. */
+export interface ObservedSystem {
+  inspect(): SystemSnapshot;
+  onFailure(listener: (failure: ActorFailure) => void): () => void;
+  onDeadLetter(listener: (deadLetter: DeadLetter) => void): () => void;
+}
+
+/** What `GET /api/snapshot` answers, and what a page gets when it connects. */
+export interface ViewState {
+  readonly snapshot: WireSnapshot;
+  readonly history: readonly ChartPoint[];
+  readonly feed: readonly FeedEntry[];
+}
+
+/** How far back the chart goes. */
+const HISTORY_MS = 5 * 60_000;
+/** Failures and dead letters kept for pages that connect later. */
+const RECENT_ENTRIES = 200;
+/** Entries that come in a burst are sent together, this long after the first. */
+const FLUSH_AFTER_MS = 100;
+/** A page this many events behind (a slow or stuck tab) skips snapshots until it catches up. */
+const MAX_QUEUED = 20;
+
+const encoder = new TextEncoder();
+
+function event(name: string, data: unknown): Uint8Array {
+  return encoder.encode(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
+/** A live view's state and its listeners (see the module doc). */
+export class LiveFeed {
+  readonly #system: ObservedSystem;
+  readonly #history: ChartPoint[] = [];
+  readonly #recent: FeedEntry[] = [];
+  readonly #unsent: FeedEntry[] = [];
+  readonly #pages = new Set<ReadableStreamDefaultController<Uint8Array>>();
+  readonly #unsubscribe: (() => void)[];
+  readonly #ticker: ReturnType<typeof setInterval>;
+  #flushTimer: ReturnType<typeof setTimeout> | null = null;
+  #snapshot: WireSnapshot;
+  #deadLetters: { at: number; total: number };
+  #closed = false;
+
+  constructor(system: ObservedSystem, intervalMs: number) {
+    this.#system = system;
+    const first = system.inspect();
+    this.#snapshot = wireSnapshot(first);
+    this.#deadLetters = { at: first.at, total: first.deadLetters.total };
+    this.#unsubscribe = [
+      system.onFailure((failure) => this.#add(failureEntry(failure))),
+      system.onDeadLetter((letter) => this.#add(deadLetterEntry(letter))),
+    ];
+    this.#ticker = setInterval(() => this.#tick(), intervalMs);
+  }
+
+  /** The latest snapshot, the chart's points and the recent entries. */
+  get state(): ViewState {
+    return { snapshot: this.#snapshot, history: this.#history, feed: this.#recent };
+  }
+
+  /** A new page's stream: the state at once, then each snapshot and entry. */
+  stream(): ReadableStream<Uint8Array> {
+    let page: ReadableStreamDefaultController<Uint8Array>;
+    return new ReadableStream({
+      start: (controller) => {
+        page = controller;
+        // A page that lost its connection tries again after 2 s (EventSource's `retry`).
+        controller.enqueue(encoder.encode("retry: 2000\n\n"));
+        controller.enqueue(event("hello", this.state));
+        if (this.#closed) controller.close();
+        else this.#pages.add(controller);
+      },
+      cancel: () => {
+        this.#pages.delete(page);
+      },
+    });
+  }
+
+  /** Stops inspecting and listening; ends every page's stream. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#ticker);
+    if (this.#flushTimer !== null) clearTimeout(this.#flushTimer);
+    for (const unsubscribe of this.#unsubscribe) unsubscribe();
+    for (const page of this.#pages) {
+      try {
+        page.close();
+      } catch { /* the page had gone already */ }
+    }
+    this.#pages.clear();
+  }
+
+  #tick(): void {
+    let snapshot: SystemSnapshot;
+    try {
+      snapshot = this.#system.inspect();
+    } catch {
+      return; // the system is going down: the view closes with it
+    }
+    const elapsed = snapshot.at - this.#deadLetters.at;
+    const dead = elapsed > 0
+      ? ((snapshot.deadLetters.total - this.#deadLetters.total) * 1000) / elapsed
+      : 0;
+    this.#deadLetters = { at: snapshot.at, total: snapshot.deadLetters.total };
+    const point = chartPoint(snapshot, dead);
+    this.#history.push(point);
+    while (this.#history[0].at < point.at - HISTORY_MS) this.#history.shift();
+    this.#snapshot = wireSnapshot(snapshot);
+    this.#send(event("snapshot", { snapshot: this.#snapshot, point }), true);
+  }
+
+  #add(entry: FeedEntry): void {
+    this.#recent.push(entry);
+    if (this.#recent.length > RECENT_ENTRIES) this.#recent.shift();
+    if (this.#pages.size === 0) return;
+    this.#unsent.push(entry);
+    if (this.#unsent.length > RECENT_ENTRIES) this.#unsent.shift();
+    this.#flushTimer ??= setTimeout(() => this.#flush(), FLUSH_AFTER_MS);
+  }
+
+  #flush(): void {
+    this.#flushTimer = null;
+    this.#send(event("feed", this.#unsent.splice(0)), false);
+  }
+
+  /** Sends to every page; a snapshot is `skippable` for a page that fell behind. */
+  #send(bytes: Uint8Array, skippable: boolean): void {
+    for (const page of this.#pages) {
+      if (skippable && (page.desiredSize ?? 0) < -MAX_QUEUED) continue;
+      try {
+        page.enqueue(bytes);
+      } catch {
+        this.#pages.delete(page); // its connection closed under it
+      }
+    }
+  }
+}
