@@ -22,7 +22,8 @@ interface ViewActor {
 interface ViewState {
   snapshot: { actors: ViewActor[]; handled: number; workers: unknown[] };
   history: { at: number; handled: number }[];
-  feed: { type: string; actor?: string; error?: string }[];
+  failures: { type: string; actor: string; error: string }[];
+  deadLetters: { type: string; target: string; kind: string }[];
 }
 
 async function stateOf(view: LiveView): Promise<ViewState> {
@@ -124,16 +125,16 @@ Deno.test("live view: the JSON shows the actors with their refs as text, and the
   assert.ok(moved.handled >= before + 500);
   sink.send("fail");
   const failure = await next(events, "the failure in the feed", (event, data) => {
-    const entries = data as ViewState["feed"];
+    const entries = data as ViewState["failures"];
     return event === "feed" ? entries.find((e) => e.type === "failure") : undefined;
   });
-  assert.match(failure.actor!, /^sink#/);
+  assert.match(failure.actor, /^sink#/);
   assert.equal(failure.error, "Error: told to fail");
   await events.return(undefined);
 
   const later = await stateOf(view);
   assert.ok(later.history.length >= 2, "the chart's points pile up");
-  assert.ok(later.feed.some((e) => e.type === "failure"), "the failure is kept for new pages");
+  assert.equal(later.failures[0]?.error, "Error: told to fail", "kept for pages to come");
 });
 
 Deno.test("live view: serves its page, script and style, nothing else, and only reads", async () => {

@@ -19,7 +19,8 @@ function liveViewPage() {
   const view = {
     snapshot: null,
     history: [],
-    feed: [],
+    failures: [],
+    deadLetters: [],
     sort: { key: "waiting", down: true },
     filter: "",
     collapsed: new Set(),
@@ -194,9 +195,9 @@ function liveViewPage() {
         `<div class="busy"><span class="muted">busy</span><div class="bar"><i class="${
           tone(w.busy)
         }" style="width: ${(w.busy * 100).toFixed(1)}%"></i></div><b>${percent(w.busy)}</b></div>` +
-        `<div class="line"><span>handled/s</span><span>${rate(w.handledRate.lastSecond)}</span>` +
-        `</div><div class="line"><span>actors</span><span>${w.actors}</span></div>` +
-        sparkline(recent.map((p) => p.workers[w.threadId] ?? 0)) + `</div>`
+        `<div class="line"><span>${rate(w.handledRate.lastSecond)}/s</span><span>${w.actors} ${
+          w.actors === 1 ? "actor" : "actors"
+        }</span></div>` + sparkline(recent.map((p) => p.workers[w.threadId] ?? 0)) + `</div>`
       ).join("") || `<div class="nothing">no Worker running</div>`;
   }
 
@@ -310,47 +311,44 @@ function liveViewPage() {
   }
 
   // --- failures and dead letters, as they come ---
-  function grouped(entries, sameAs) {
+  /** Dead letters in a row to one actor for one reason, as one line that counts them. */
+  function grouped(entries) {
     const groups = [];
     for (const entry of entries) {
       const last = groups[groups.length - 1];
-      if (last && sameAs(last.entry, entry)) {
-        last.times += entry.count ?? 1;
+      if (last && last.entry.target === entry.target && last.entry.kind === entry.kind) {
+        last.times += entry.count;
         last.entry = entry;
-      } else groups.push({ entry, times: entry.count ?? 1 });
+      } else groups.push({ entry, times: entry.count });
     }
     return groups.reverse().slice(0, 100);
   }
   function drawFeed() {
     const fresh = (at) => at > view.drawnFeedAt ? ` class="fresh"` : "";
     const times = (n) => n > 1 ? `<span class="times">×${count(n)}</span>` : "";
-    const failures = grouped(
-      view.feed.filter((e) => e.type === "failure"),
-      (a, b) => a.actor === b.actor && a.error === b.error,
-    );
     $("failures").innerHTML =
-      failures.map(({ entry: e, times: n }) =>
+      view.failures.slice(-100).reverse().map((e) =>
         `<li${fresh(e.at)}><time>${clock(e.at)}</time><div><span class="what">` +
         `<span class="badge fail">fail</span> ${escape(e.actor)} <span class="muted">on</span> ${
           escape(e.messageClass)
-        }${times(n)}</span><span class="why" title="${escape(e.error)}">${escape(e.error)}</span>` +
-        `</div></li>`
+        }</span><span class="why" title="${escape(e.error)}">${escape(e.error)}</span></div></li>`
       ).join("") || `<li class="nothing">no failure yet</li>`;
-    const dead = grouped(
-      view.feed.filter((e) => e.type === "deadLetter"),
-      (a, b) => a.target === b.target && a.kind === b.kind && a.messageClass === b.messageClass,
-    );
     $("dead").innerHTML =
-      dead.map(({ entry: e, times: n }) =>
-        `<li${fresh(e.at)}><time>${clock(e.at)}</time><div><span class="what">` +
-        `<span class="badge dead">${escape(e.kind)}</span> ${escape(e.messageClass)} ` +
-        `<span class="muted">→</span> ${escape(e.target || "?")}${times(n)}</span>` +
-        `<span class="why" title="${escape(e.reason)}">${escape(e.reason)}</span></div></li>`
+      grouped(view.deadLetters).map(({ entry: e, times: n }) =>
+        `<li><time>${clock(e.at)}</time><div><span class="what row">` +
+        `<span class="badge dead">${escape(e.kind)}</span><span class="cut">` +
+        `<span class="muted">to</span> ${escape(e.target || "?")}</span>${times(n)}</span>` +
+        `<span class="why" title="${escape(e.reason)}">${escape(e.messageClass)} · ${
+          escape(e.reason)
+        }</span></div></li>`
       ).join("") || `<li class="nothing">no dead letter yet</li>`;
     const s = view.snapshot;
-    $("failures-hint").textContent = `${failures.length ? "latest first" : ""}`;
-    $("dead-hint").textContent = s ? `${count(s.deadLetters.total)} in all` : "";
-    view.drawnFeedAt = Math.max(view.drawnFeedAt, ...view.feed.map((e) => e.at));
+    $("failures-hint").textContent = view.failures.length ? "latest first" : "";
+    $("dead-hint").textContent = s
+      ? `${count(s.deadLetters.total)} in all · the last ${view.deadLetters.length} below`
+      : "";
+    const last = view.failures[view.failures.length - 1];
+    if (last) view.drawnFeedAt = Math.max(view.drawnFeedAt, last.at);
   }
 
   function draw() {
@@ -378,7 +376,8 @@ function liveViewPage() {
     const state = JSON.parse(event.data);
     view.snapshot = state.snapshot;
     view.history = state.history.slice();
-    view.feed = state.feed.slice();
+    view.failures = state.failures.slice();
+    view.deadLetters = state.deadLetters.slice();
     connected(true);
     draw();
     drawFeed();
@@ -392,8 +391,11 @@ function liveViewPage() {
     draw();
   });
   stream.addEventListener("feed", (event) => {
-    view.feed.push(...JSON.parse(event.data));
-    if (view.feed.length > FEED_KEPT) view.feed.splice(0, view.feed.length - FEED_KEPT);
+    for (const entry of JSON.parse(event.data)) {
+      const list = entry.type === "failure" ? view.failures : view.deadLetters;
+      list.push(entry);
+      if (list.length > FEED_KEPT) list.shift();
+    }
     drawFeed();
   });
   stream.addEventListener("error", () => connected(false));

@@ -29,12 +29,18 @@ export interface ObservedSystem {
 export interface ViewState {
   readonly snapshot: WireSnapshot;
   readonly history: readonly ChartPoint[];
-  readonly feed: readonly FeedEntry[];
+  /** The last failures, oldest first. */
+  readonly failures: readonly FeedEntry[];
+  /** The last dead letters, oldest first. */
+  readonly deadLetters: readonly FeedEntry[];
 }
 
 /** How far back the chart goes. */
 const HISTORY_MS = 5 * 60_000;
-/** Failures and dead letters kept for pages that connect later. */
+/**
+ * Failures, and dead letters, kept for pages that connect later: each its own list, so that a
+ * flood of dead letters never pushes the rarer failures out.
+ */
 const RECENT_ENTRIES = 200;
 /** Entries that come in a burst are sent together, this long after the first. */
 const FLUSH_AFTER_MS = 100;
@@ -51,31 +57,37 @@ function event(name: string, data: unknown): Uint8Array {
 export class LiveFeed {
   readonly #system: ObservedSystem;
   readonly #history: ChartPoint[] = [];
-  readonly #recent: FeedEntry[] = [];
+  readonly #failures: FeedEntry[] = [];
+  readonly #deadLetters: FeedEntry[] = [];
   readonly #unsent: FeedEntry[] = [];
   readonly #pages = new Set<ReadableStreamDefaultController<Uint8Array>>();
   readonly #unsubscribe: (() => void)[];
   readonly #ticker: ReturnType<typeof setInterval>;
   #flushTimer: ReturnType<typeof setTimeout> | null = null;
   #snapshot: WireSnapshot;
-  #deadLetters: { at: number; total: number };
+  #deadLetterCount: { at: number; total: number };
   #closed = false;
 
   constructor(system: ObservedSystem, intervalMs: number) {
     this.#system = system;
     const first = system.inspect();
     this.#snapshot = wireSnapshot(first);
-    this.#deadLetters = { at: first.at, total: first.deadLetters.total };
+    this.#deadLetterCount = { at: first.at, total: first.deadLetters.total };
     this.#unsubscribe = [
-      system.onFailure((failure) => this.#add(failureEntry(failure))),
-      system.onDeadLetter((letter) => this.#add(deadLetterEntry(letter))),
+      system.onFailure((failure) => this.#add(this.#failures, failureEntry(failure))),
+      system.onDeadLetter((letter) => this.#add(this.#deadLetters, deadLetterEntry(letter))),
     ];
     this.#ticker = setInterval(() => this.#tick(), intervalMs);
   }
 
   /** The latest snapshot, the chart's points and the recent entries. */
   get state(): ViewState {
-    return { snapshot: this.#snapshot, history: this.#history, feed: this.#recent };
+    return {
+      snapshot: this.#snapshot,
+      history: this.#history,
+      failures: this.#failures,
+      deadLetters: this.#deadLetters,
+    };
   }
 
   /** A new page's stream: the state at once, then each snapshot and entry. */
@@ -118,11 +130,11 @@ export class LiveFeed {
     } catch {
       return; // the system is going down: the view closes with it
     }
-    const elapsed = snapshot.at - this.#deadLetters.at;
+    const elapsed = snapshot.at - this.#deadLetterCount.at;
     const dead = elapsed > 0
-      ? ((snapshot.deadLetters.total - this.#deadLetters.total) * 1000) / elapsed
+      ? ((snapshot.deadLetters.total - this.#deadLetterCount.total) * 1000) / elapsed
       : 0;
-    this.#deadLetters = { at: snapshot.at, total: snapshot.deadLetters.total };
+    this.#deadLetterCount = { at: snapshot.at, total: snapshot.deadLetters.total };
     const point = chartPoint(snapshot, dead);
     this.#history.push(point);
     while (this.#history[0].at < point.at - HISTORY_MS) this.#history.shift();
@@ -130,9 +142,9 @@ export class LiveFeed {
     this.#send(event("snapshot", { snapshot: this.#snapshot, point }), true);
   }
 
-  #add(entry: FeedEntry): void {
-    this.#recent.push(entry);
-    if (this.#recent.length > RECENT_ENTRIES) this.#recent.shift();
+  #add(recent: FeedEntry[], entry: FeedEntry): void {
+    recent.push(entry);
+    if (recent.length > RECENT_ENTRIES) recent.shift();
     if (this.#pages.size === 0) return;
     this.#unsent.push(entry);
     if (this.#unsent.length > RECENT_ENTRIES) this.#unsent.shift();

@@ -179,7 +179,7 @@ main { padding: 16px 20px 28px; display: grid; gap: 14px; }
 }
 .worker {
   background: var(--panel-hi); border: 1px solid var(--line); border-radius: 8px;
-  padding: 8px 10px; display: grid; gap: 4px;
+  padding: 7px 10px 5px; display: grid; gap: 3px; align-content: start;
 }
 .worker .head { display: flex; justify-content: space-between; align-items: baseline; }
 .worker .id { font-weight: 600; }
@@ -194,8 +194,8 @@ main { padding: 16px 20px 28px; display: grid; gap: 14px; }
 .worker .busy b { width: 36px; text-align: right; font-weight: 600; }
 .worker .line { display: flex; justify-content: space-between; color: var(--muted);
   font-size: 12px; }
-.worker .line span:last-child { color: var(--text); }
-.worker svg { width: 100%; height: 26px; display: block; }
+.worker .line span:first-child { color: var(--text); font-weight: 600; }
+.worker svg { width: 100%; height: 22px; display: block; }
 .worker svg polyline { fill: none; stroke: var(--accent); stroke-width: 1.3; }
 .bar {
   flex: 1; height: 8px; border-radius: 4px; background: var(--line); overflow: hidden;
@@ -260,7 +260,9 @@ td .bad { color: var(--red); font-weight: 600; }
 .feed .what { display: block; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .feed .why { display: block; color: var(--muted); font-size: 12px; overflow: hidden;
   text-overflow: ellipsis; white-space: nowrap; }
-.feed .times { color: var(--amber); font-weight: 600; margin-left: 6px; }
+.feed .what.row { display: flex; align-items: center; gap: 6px; }
+.feed .cut { overflow: hidden; text-overflow: ellipsis; }
+.feed .times { color: var(--amber); font-weight: 600; margin-left: auto; padding-left: 6px; }
 .feed li.fresh { animation: flash 1.2s ease-out; }
 @keyframes flash { from { background: rgba(255, 93, 108, 0.14); } to { background: none; } }
 .nothing { color: var(--dim); padding: 6px 2px; }
