@@ -55,6 +55,7 @@ export {
 } from "./src/codec/mod.ts";
 export { type ReplyOf, type ReplyTo, Request } from "./src/actor/request.ts";
 export {
+  DEAD_LETTER_KINDS,
   type DeadLetterKind,
   OtherMessage,
   ReceiveTimeout,

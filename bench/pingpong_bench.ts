@@ -3,7 +3,7 @@
  * postMessage over a MessageChannel between two Workers (the baseline) and a bare Atomics
  * ping-pong with the same doorbells and spin policy (the limit: no ring, no codec, no dispatch);
  * and a Bridge call from the main thread against a postMessage request/reply from the main
- * thread (the baseline).
+ * thread (the baseline), one at a time and 256 in flight (against postMessage with request ids).
  *
  *   deno bench --allow-read --allow-env bench/pingpong_bench.ts
  *
@@ -156,6 +156,73 @@ Deno.bench({
   async fn() {
     for (let i = 0; i < CALLS; i++) {
       await bridge.call(echo, new Ping(i), { timeout: 10_000 });
+    }
+  },
+});
+
+// ---- Many calls in flight from the main thread --------------------------------------------------
+
+const IN_FLIGHT = 256;
+const idWorker = new Worker(
+  new URL(
+    "data:text/javascript,self.onmessage = (e) => self.postMessage(e.data);",
+  ),
+  { type: "module" },
+);
+workers.push(idWorker);
+/** Raw postMessage done well: request ids, one resolver each, all in flight at once. */
+const waiting = new Map<number, () => void>();
+let nextId = 0;
+idWorker.onmessage = (event) => {
+  const resolve = waiting.get(event.data.id)!;
+  waiting.delete(event.data.id);
+  resolve();
+};
+const requestWithId = (value: number) =>
+  new Promise<void>((resolve) => {
+    const id = nextId++;
+    waiting.set(id, resolve);
+    idWorker.postMessage({ id, value });
+  });
+
+const inFlightGroup = `${IN_FLIGHT} calls in flight from the main thread to one worker`;
+Deno.bench({
+  name: `postMessage with request ids (${IN_FLIGHT} in flight, 4 rounds per iteration)`,
+  group: inFlightGroup,
+  baseline: true,
+  n: ITERATIONS,
+  warmup: WARMUP,
+  async fn() {
+    for (let round = 0; round < 4; round++) {
+      await Promise.all(Array.from({ length: IN_FLIGHT }, (_, i) => requestWithId(i)));
+    }
+  },
+});
+Deno.bench({
+  name: `ringmail Bridge.call, Promise.all (${IN_FLIGHT} in flight, 4 rounds per iteration)`,
+  group: inFlightGroup,
+  n: ITERATIONS,
+  warmup: WARMUP,
+  async fn() {
+    for (let round = 0; round < 4; round++) {
+      await Promise.all(
+        Array.from(
+          { length: IN_FLIGHT },
+          (_, i) => bridge.call(echo, new Ping(i), { timeout: 10_000 }),
+        ),
+      );
+    }
+  },
+});
+Deno.bench({
+  name: `ringmail Bridge.multiCall (${IN_FLIGHT} in flight, 4 rounds per iteration)`,
+  group: inFlightGroup,
+  n: ITERATIONS,
+  warmup: WARMUP,
+  async fn() {
+    for (let round = 0; round < 4; round++) {
+      const requests = Array.from({ length: IN_FLIGHT }, (_, i) => [echo, new Ping(i)] as const);
+      for await (const _ of bridge.multiCall(requests, { timeout: 10_000 }));
     }
   },
 });

@@ -4,7 +4,8 @@
  * idle actor, are printed); (b) ping-pong between
  * two actors on one Worker, and on two Workers, against postMessage between two Workers (the
  * baseline); (c) fan-in: 1,000 actors sending to one, against postMessage from two Workers to
- * one.
+ * one. Ping-pong on one Worker runs once more while the main thread calls `inspect()` every
+ * 100 ms: what looking costs.
  *
  *   deno bench --allow-read --allow-env --v8-flags=--expose-gc bench/scale_bench.ts
  *
@@ -190,7 +191,22 @@ function postMessagePair(kinds: [Setup["kind"], Setup["kind"]]) {
         });
       },
     });
-  }
+  } // What looking costs: the same rally on one worker while the main thread takes a snapshot of
+  // the whole system every 100 ms (the live view takes one every 500 ms).
+  Deno.bench({
+    name: `ringmail actors on one worker, inspect() every 100 ms (${ROUND_TRIPS} round trips)`,
+    group,
+    n: 100,
+    warmup: 10,
+    async fn() {
+      const looking = setInterval(() => system.inspect(), 100);
+      try {
+        await bridge.call(pinger, new Rally(near, ROUND_TRIPS), { timeout: 60_000 });
+      } finally {
+        clearInterval(looking);
+      }
+    },
+  });
 }
 
 // (c) Fan-in: 1,000 actors send to one.

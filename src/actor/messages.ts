@@ -198,7 +198,18 @@ registerMessage(ChildGone, { name: "ringmail.ChildGone" });
  */
 export type DeadLetterKind = typeof DEAD_LETTER_KINDS[number];
 
-/** Every {@link DeadLetterKind}, in a fixed order (dead letters are counted by kind in it). */
+/**
+ * Every {@link DeadLetterKind}, in a fixed order (the order the system counts them in).
+ *
+ * @example Dead letters so far, every kind listed
+ * ```ts
+ * import { ActorSystem, DEAD_LETTER_KINDS } from "@ringmail/actors";
+ *
+ * await using system = new ActorSystem();
+ * const { byKind } = system.inspect().deadLetters;
+ * for (const kind of DEAD_LETTER_KINDS) console.log(kind, byKind[kind] ?? 0);
+ * ```
+ */
 export const DEAD_LETTER_KINDS = [
   "stopped",
   "stale",

@@ -172,6 +172,9 @@ export class ReplyEndpoint {
     if (this.#pumping) return;
     this.#pumping = true;
     try {
+      // Not before the code that made this call is done: the calls it makes next in the same
+      // turn go out first, and then one pump reads all their replies.
+      await undefined;
       while (this.#calls.size > 0) {
         this.readReplies();
         if (this.#calls.size === 0) break;

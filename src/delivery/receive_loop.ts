@@ -104,6 +104,11 @@ export class ReceiveLoop implements CellLoop {
   readonly #threadCounters: StatCounters;
   /** The part of a millisecond parked not yet counted (the counter counts whole ones). */
   #parkedCarry = 0;
+  /**
+   * Messages handled since the thread's counter was last brought up to date: it is, at each
+   * read of the clock and before parking (a field increment per message, not a shared store).
+   */
+  #handledUncounted = 0;
 
   constructor(
     doorbell: Doorbell,
@@ -240,6 +245,7 @@ export class ReceiveLoop implements CellLoop {
           await nextTask();
         }
       } else {
+        this.#countHandled();
         const parkedAt = performance.now();
         this.#parked = true;
         this.#earlierTimer = false;
@@ -256,6 +262,12 @@ export class ReceiveLoop implements CellLoop {
         this.#threadCounters.setStat(ActorStat.ThreadParkedSince, 0);
       }
     }
+  }
+
+  #countHandled(): void {
+    if (this.#handledUncounted === 0) return;
+    this.#threadCounters.countStat(ActorStat.ThreadHandled, this.#handledUncounted);
+    this.#handledUncounted = 0;
   }
 
   /** Adds `ms` to the thread's parked time, in whole milliseconds (the rest carried over). */
@@ -329,6 +341,7 @@ export class ReceiveLoop implements CellLoop {
    * @returns whether the slice is spent (the loop then yields).
    */
   #readClock(cell: ActorCell | null): boolean {
+    this.#countHandled();
     if (this.#isAbandoned()) return this.#abandon();
     const now = performance.now();
     const window = now - this.now;
@@ -466,7 +479,7 @@ export class ReceiveLoop implements CellLoop {
       }
       // Counted before the handler runs: what it sends (a reply) may be read before it returns.
       box.countStat(ActorStat.Handled);
-      this.#threadCounters.countStat(ActorStat.ThreadHandled);
+      this.#handledUncounted++;
       const pending = cell.deliver(message, sender);
       this.#probe.handled(cell.self, message);
       if (pending !== undefined) {

@@ -66,20 +66,29 @@ Deno.test("local mail death: an actor restarted after its Worker died hears of w
   await using t = testSystem();
   const parent = t.system.spawn(FloodParent);
   const [counter, flooder] = await t.bridge.call(parent, "start", LONG) as ActorRef<unknown>[];
-  assert.equal(await t.bridge.call(counter, "count", LONG), 0); // its neighbour's sends go local
+  // Usually its neighbour's sends go local from now on; on a loaded machine the counter's turn
+  // may end before it sees its ring empty, and they go through its ring (and, once that is full,
+  // a backlog in the Worker's memory). Either way the sum below holds.
+  assert.equal(await t.bridge.call(counter, "count", LONG), 0);
   const handled = await t.bridge.call(flooder, new FloodWithBlock(counter, SENT, BLOCK_AT), LONG);
   assert.equal(handled, BLOCK_AT + 1);
   const before = t.system.deadLetters;
   assert.ok(terminateWorkerOf(t.system, counter));
-  await t.until(() => lettersFor(t, counter) >= SENT - handled, "the dead letters", 20_000);
-  assert.equal(lettersFor(t, counter), SENT - handled, "sent = handled + dead letters");
-  assert.equal(t.system.deadLetters - before, SENT - handled);
+  // The same ref and mailbox, a fresh instance. What waited in the ring is still there for it:
+  // the count comes after those records, so it answers how many of them it handled. What the
+  // dead Worker held in its memory (local mail, a backlog) died with it, reported before the
+  // restart: as dead letters.
+  const afterRestart = await t.bridge.call(counter, "count", LONG) as number;
+  assert.ok(afterRestart < SENT - handled, "most of the flood waited in the Worker's memory");
+  assert.equal(
+    lettersFor(t, counter) + afterRestart,
+    SENT - handled,
+    "sent = handled + dead letters + handled after the restart",
+  );
+  assert.equal(t.system.deadLetters - before, SENT - handled - afterRestart);
   const letter = t.deadLetters.find((d) => d.target?.equals(counter))!;
   assert.equal(letter.kind, "worker-died");
   assert.match(letter.reason, /SlowCounter lost its Worker \(it was terminated\)/);
-  // The same ref, a fresh instance, and a mailbox that holds nothing of the dead Worker's.
-  assert.equal(await t.bridge.call(counter, "count", LONG), 0);
-  assert.equal(t.system.deadLetters - before, SENT - handled);
 });
 
 Deno.test("local mail death: messages left between actors cut off at shutdown are undelivered", async () => {
