@@ -57,13 +57,7 @@ function liveViewPage() {
 
   // --- the figures at the top ---
   function drawFigures(s) {
-    let waiting = 0, failures = 0, restarts = 0, running = 0;
-    for (const actor of s.actors) {
-      waiting += actor.mailbox.waiting;
-      failures += actor.failures;
-      restarts += actor.restarts;
-      if (actor.state === "running") running++;
-    }
+    const { waiting, failures, restarts, running } = s.totals;
     const busy = s.workers.reduce((sum, w) => sum + w.busy, 0) / (s.workers.length || 1);
     const last = view.history[view.history.length - 1];
     const kinds = Object.entries(s.deadLetters.byKind).sort((a, b) => b[1] - a[1])
@@ -75,7 +69,7 @@ function liveViewPage() {
         "accent",
         `${count(s.handled)} in all · ${rate(s.handledRate.lastTenSeconds)}/s over 10 s`,
       ],
-      ["Actors", count(s.actors.length), "green", `${running} running · ${count(waiting)} waiting`],
+      ["Actors", count(s.actorsInAll), "green", `${running} running · ${count(waiting)} waiting`],
       ["Workers", count(s.workers.length), "violet", `${percent(busy)} busy on average`],
       [
         "Dead letters",
@@ -268,6 +262,8 @@ function liveViewPage() {
       `<tr><td colspan="11" class="more">no actor${filter ? " matches" : " yet"}</td></tr>`;
     $("actors-hint").textContent = filter
       ? `${matching.length} of ${s.actors.length}`
+      : s.actorsInAll > s.actors.length
+      ? `${count(s.actorsInAll)} alive · the ${s.actors.length} busiest here`
       : `${s.actors.length} alive`;
     for (const th of document.querySelectorAll("#actors th")) {
       th.classList.toggle("sorted", th.dataset.key === view.sort.key);

@@ -46,6 +46,11 @@ const RECENT_ENTRIES = 200;
 const FLUSH_AFTER_MS = 100;
 /** A page this many events behind (a slow or stuck tab) skips snapshots until it catches up. */
 const MAX_QUEUED = 20;
+/**
+ * The view takes at most 1/this of the system's thread: a snapshot that took longer to make (a
+ * system of very many actors) puts off the next one.
+ */
+const THREAD_SHARE = 20;
 
 const encoder = new TextEncoder();
 
@@ -62,7 +67,8 @@ export class LiveFeed {
   readonly #unsent: FeedEntry[] = [];
   readonly #pages = new Set<ReadableStreamDefaultController<Uint8Array>>();
   readonly #unsubscribe: (() => void)[];
-  readonly #ticker: ReturnType<typeof setInterval>;
+  readonly #intervalMs: number;
+  #ticker: ReturnType<typeof setTimeout>;
   #flushTimer: ReturnType<typeof setTimeout> | null = null;
   #snapshot: WireSnapshot;
   #deadLetterCount: { at: number; total: number };
@@ -77,7 +83,8 @@ export class LiveFeed {
       system.onFailure((failure) => this.#add(this.#failures, failureEntry(failure))),
       system.onDeadLetter((letter) => this.#add(this.#deadLetters, deadLetterEntry(letter))),
     ];
-    this.#ticker = setInterval(() => this.#tick(), intervalMs);
+    this.#intervalMs = intervalMs;
+    this.#ticker = setTimeout(() => this.#tick(), intervalMs);
   }
 
   /** The latest snapshot, the chart's points and the recent entries. */
@@ -112,7 +119,7 @@ export class LiveFeed {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    clearInterval(this.#ticker);
+    clearTimeout(this.#ticker);
     if (this.#flushTimer !== null) clearTimeout(this.#flushTimer);
     for (const unsubscribe of this.#unsubscribe) unsubscribe();
     for (const page of this.#pages) {
@@ -124,12 +131,19 @@ export class LiveFeed {
   }
 
   #tick(): void {
-    let snapshot: SystemSnapshot;
+    if (this.#closed) return;
+    const started = performance.now();
     try {
-      snapshot = this.#system.inspect();
+      this.#snapshotNow();
     } catch {
-      return; // the system is going down: the view closes with it
+      // The system is going down (the view closes with it): try again next time.
     }
+    const took = performance.now() - started;
+    this.#ticker = setTimeout(() => this.#tick(), Math.max(this.#intervalMs, took * THREAD_SHARE));
+  }
+
+  #snapshotNow(): void {
+    const snapshot = this.#system.inspect();
     const elapsed = snapshot.at - this.#deadLetterCount.at;
     const dead = elapsed > 0
       ? ((snapshot.deadLetters.total - this.#deadLetterCount.total) * 1000) / elapsed

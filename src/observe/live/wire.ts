@@ -15,8 +15,23 @@ export type WireActor =
   & Omit<ActorSnapshot, "ref" | "parent" | "children">
   & { readonly ref: string; readonly parent: string | null; readonly children: string[] };
 
-/** The snapshot, with its actors' refs as text. */
-export type WireSnapshot = Omit<SystemSnapshot, "actors"> & { readonly actors: WireActor[] };
+/**
+ * The snapshot, with its actors' refs as text: of a system with very many actors, the
+ * {@link ACTORS_SENT} with the most messages waiting, then the fastest; `actorsInAll` counts them
+ * all.
+ */
+export type WireSnapshot = Omit<SystemSnapshot, "actors"> & {
+  readonly actors: WireActor[];
+  readonly actorsInAll: number;
+  /** Sums over all actors, those not sent included. */
+  readonly totals: { running: number; waiting: number; failures: number; restarts: number };
+};
+
+/**
+ * The most actors a snapshot sends: a page shows a few hundred rows at a time, and a system of
+ * 100,000 actors would otherwise cost megabytes of JSON on the system's thread every interval.
+ */
+export const ACTORS_SENT = 2000;
 
 /** One point of the throughput chart. */
 export interface ChartPoint {
@@ -58,9 +73,25 @@ export function refText(ref: ActorRef<unknown> | null): string {
 }
 
 export function wireSnapshot(snapshot: SystemSnapshot): WireSnapshot {
+  let actors = snapshot.actors;
+  if (actors.length > ACTORS_SENT) {
+    actors = actors.toSorted((a, b) =>
+      b.mailbox.waiting - a.mailbox.waiting ||
+      b.handledRate.lastSecond - a.handledRate.lastSecond
+    ).slice(0, ACTORS_SENT);
+  }
+  const totals = { running: 0, waiting: 0, failures: 0, restarts: 0 };
+  for (const actor of snapshot.actors) {
+    if (actor.state === "running") totals.running++;
+    totals.waiting += actor.mailbox.waiting;
+    totals.failures += actor.failures;
+    totals.restarts += actor.restarts;
+  }
   return {
     ...snapshot,
-    actors: snapshot.actors.map((actor) => ({
+    actorsInAll: snapshot.actors.length,
+    totals,
+    actors: actors.map((actor) => ({
       ...actor,
       ref: refText(actor.ref),
       parent: actor.parent === null ? null : refText(actor.parent),
