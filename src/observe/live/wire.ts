@@ -31,7 +31,7 @@ export type WireSnapshot = Omit<SystemSnapshot, "actors"> & {
  * The most actors a snapshot sends: a page shows a few hundred rows at a time, and a system of
  * 100,000 actors would otherwise cost megabytes of JSON on the system's thread every interval.
  */
-export const ACTORS_SENT = 2000;
+export const ACTORS_SENT = 1000;
 
 /** One point of the throughput chart. */
 export interface ChartPoint {
