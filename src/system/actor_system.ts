@@ -38,6 +38,13 @@ import type { SystemParts } from "./system_parts.ts";
  */
 const wiring = isActorWorker() ? undefined : await import("./system_wiring.ts");
 
+/**
+ * The live view's code (`observe()`), by a URL computed at run time: a literal `import()` would
+ * have Deno fetch its modules with this one's, in every Worker too (each loads mod.ts again).
+ */
+const LIVE_VIEW_MODULE = new URL("../observe/live/server.ts", import.meta.url).href;
+type LiveViewModule = typeof import("../observe/live/server.ts");
+
 export type { ActorClass } from "../actor/mod.ts";
 
 /**
@@ -314,7 +321,7 @@ export class ActorSystem implements AsyncDisposable {
    */
   async observe(options: ObserveOptions = {}): Promise<LiveView> {
     this.#checkOpen("observe");
-    const { serveLiveView } = await import("../observe/live/server.ts");
+    const { serveLiveView }: LiveViewModule = await import(LIVE_VIEW_MODULE);
     this.#checkOpen("observe"); // a shutdown may have begun while the code loaded
     return serveLiveView(this, options, (close) => this.#parts.shutdown.alsoClose(close));
   }
