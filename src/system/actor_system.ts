@@ -25,7 +25,7 @@ import {
   type ShutdownReport,
   type SpawnOptions,
 } from "./options.ts";
-import type { LiveView, ObserveOptions } from "./observe_options.ts";
+import type { LiveView, ObserveOptions, ServeLiveView } from "./observe_options.ts";
 import type { SystemSnapshot } from "./snapshot.ts";
 import type { SystemParts } from "./system_parts.ts";
 
@@ -43,7 +43,6 @@ const wiring = isActorWorker() ? undefined : await import("./system_wiring.ts");
  * have Deno fetch its modules with this one's, in every Worker too (each loads mod.ts again).
  */
 const LIVE_VIEW_MODULE = new URL("../observe/live/server.ts", import.meta.url).href;
-type LiveViewModule = typeof import("../observe/live/server.ts");
 
 export type { ActorClass } from "../actor/mod.ts";
 
@@ -321,7 +320,7 @@ export class ActorSystem implements AsyncDisposable {
    */
   async observe(options: ObserveOptions = {}): Promise<LiveView> {
     this.#checkOpen("observe");
-    const { serveLiveView }: LiveViewModule = await import(LIVE_VIEW_MODULE);
+    const { serveLiveView } = await import(LIVE_VIEW_MODULE) as { serveLiveView: ServeLiveView };
     this.#checkOpen("observe"); // a shutdown may have begun while the code loaded
     return serveLiveView(this, options, (close) => this.#parts.shutdown.alsoClose(close));
   }

@@ -1,10 +1,14 @@
 /**
- * The shapes of `ActorSystem.observe`: its options and the live view it opens. Written here, on
- * the system's side, so that the system names them without loading the live view's code (in
- * src/observe/live/), which only `observe()` loads, on its first call.
+ * The shapes of `ActorSystem.observe`: its options, the live view it opens, and the entry of the
+ * live view's code (src/observe/live/server.ts), which only `observe()` loads, on its first call.
+ * Written here, on the system's side, so that the system names them without importing that code:
+ * even a type import would put its modules in the graph of every program, and of every Worker.
  *
  * @module
  */
+
+import type { ActorFailure, DeadLetter } from "./options.ts";
+import type { SystemSnapshot } from "./snapshot.ts";
 
 /** Options of `ActorSystem.observe`: where the live view listens, and who may look. */
 export interface ObserveOptions {
@@ -42,3 +46,21 @@ export interface LiveView extends AsyncDisposable {
   /** Stops serving: open pages stop updating, and the port is free once this settles. */
   close(): Promise<void>;
 }
+
+/** What a live view reads of a system: its public API, nothing that could change it. */
+export interface ObservedSystem {
+  inspect(): SystemSnapshot;
+  onFailure(listener: (failure: ActorFailure) => void): () => void;
+  onDeadLetter(listener: (deadLetter: DeadLetter) => void): () => void;
+}
+
+/**
+ * The live view's entry (`serveLiveView` in src/observe/live/server.ts, which is declared with
+ * this type): serves a view of `system`. `closeWithSystem` registers the view's close with the
+ * system's shutdown and returns how to take it back, which the view does when it closes first.
+ */
+export type ServeLiveView = (
+  system: ObservedSystem,
+  options: ObserveOptions,
+  closeWithSystem: (close: () => Promise<void>) => () => void,
+) => LiveView;

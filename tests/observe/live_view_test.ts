@@ -267,3 +267,22 @@ Deno.test("example: observe.ts serves its busy system's view and ends after --du
   assert.match(printed, /^live view: http:\/\/127\.0\.0\.1:\d+\/$/m);
   assert.match(printed, /^shutting down$/m);
 });
+
+Deno.test("live view: its code is not in the main entry's module graph (observe() loads it)", async () => {
+  // Deno fetches every module of the graph, in each Worker too (they load mod.ts again).
+  const root = new URL("../../", import.meta.url);
+  const { code, stdout } = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", "mod.ts"],
+    cwd: root,
+    stdout: "piped",
+    stderr: "null",
+    signal: AbortSignal.timeout(30_000),
+  }).output();
+  assert.equal(code, 0);
+  const { modules } = JSON.parse(new TextDecoder().decode(stdout)) as {
+    modules: { specifier: string }[];
+  };
+  const graph = modules.map((module) => module.specifier);
+  assert.ok(graph.some((specifier) => specifier.endsWith("/src/system/actor_system.ts")));
+  assert.deepEqual(graph.filter((specifier) => specifier.includes("/src/observe/")), []);
+});

@@ -6,8 +6,7 @@
  * @module
  */
 
-import type { ActorFailure, DeadLetter } from "../../system/options.ts";
-import type { SystemSnapshot } from "../../system/snapshot.ts";
+import type { ObservedSystem } from "../../system/observe_options.ts";
 import {
   type ChartPoint,
   chartPoint,
@@ -17,13 +16,6 @@ import {
   type WireSnapshot,
   wireSnapshot,
 } from "./wire.ts";
-
-/** What a live view reads of a system: its public API, nothing that could change it. */
-export interface ObservedSystem {
-  inspect(): SystemSnapshot;
-  onFailure(listener: (failure: ActorFailure) => void): () => void;
-  onDeadLetter(listener: (deadLetter: DeadLetter) => void): () => void;
-}
 
 /** What `GET /api/snapshot` answers, and what a page gets when it connects. */
 export interface ViewState {

@@ -8,10 +8,10 @@
  * @module
  */
 
-import type { LiveView, ObserveOptions } from "../../system/observe_options.ts";
+import type { LiveView, ObservedSystem, ServeLiveView } from "../../system/observe_options.ts";
 import { checkObserveOptions, refusal, type ViewSettings } from "./access.ts";
 import { ObserveError } from "./errors.ts";
-import { LiveFeed, type ObservedSystem } from "./feed.ts";
+import { LiveFeed } from "./feed.ts";
 import { PAGE_SCRIPT } from "./client.ts";
 import { PAGE_STYLE, pageHtml } from "./page.ts";
 
@@ -121,18 +121,13 @@ function listenFailure(settings: ViewSettings, error: unknown): Error {
 }
 
 /**
- * Serves a live view of `system` (what `ActorSystem.observe` does once it has loaded this
- * module). `closeWithSystem` registers the view's close with the system's shutdown and returns
- * how to take it back, which the view does when it is closed first.
+ * Serves a live view of `system`: what `ActorSystem.observe` does once it has loaded this module
+ * (see `ServeLiveView`).
  * @throws {ObserveError} for options that do not hold, or when it cannot listen.
  */
-export function serveLiveView(
-  system: ObservedSystem,
-  options: ObserveOptions,
-  closeWithSystem: (close: () => Promise<void>) => () => void,
-): LiveView {
+export const serveLiveView: ServeLiveView = (system, options, closeWithSystem) => {
   let forget = () => {};
   const view = new LiveViewServer(system, checkObserveOptions(options), () => forget());
   forget = closeWithSystem(() => view.close());
   return view;
-}
+};
