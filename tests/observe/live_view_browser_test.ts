@@ -135,6 +135,14 @@ Deno.test("live view in Chromium: actors, mailbox bars, the chart and the tree a
 
     // Enough of the chart to fill it (40 snapshots: 20 s), then the picture.
     await until(page, "twenty seconds of chart", `${points} >= arg`, 40, 45_000);
+    // The pointer over the chart reads the point under it out.
+    const box = (await (await page.$("#chart"))!.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.62, box.y + box.height / 2);
+    await until(
+      page,
+      "the chart's readout under the pointer",
+      `document.querySelector("#chart text.tip")?.textContent.includes("/s handled")`,
+    );
     await Deno.mkdir(ARTIFACTS, { recursive: true });
     const path = new URL("live_view.png", ARTIFACTS).pathname;
     await page.screenshot({ path: path as `${string}.png`, fullPage: true });

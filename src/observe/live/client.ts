@@ -9,7 +9,9 @@
  * @module
  */
 
-function liveViewPage() {
+import { liveViewChart } from "./chart.ts";
+
+function liveViewPage(makeCharts) {
   const HISTORY_MS = 5 * 60_000;
   const FEED_KEPT = 200;
   const ROWS_SHOWN = 300;
@@ -25,6 +27,7 @@ function liveViewPage() {
     filter: "",
     collapsed: new Set(),
     drawnFeedAt: 0,
+    pointerX: null,
   };
 
   // --- words and numbers ---
@@ -90,94 +93,12 @@ function liveViewPage() {
   }
 
   // --- the throughput chart ---
-  function niceCeiling(value) {
-    const power = 10 ** Math.floor(Math.log10(value));
-    for (const step of [1, 2, 2.5, 5, 10]) if (step * power >= value) return step * power;
-    return 10 * power;
-  }
+  const charts = makeCharts({ count, rate, clock });
   function drawChart() {
-    const box = $("chart");
-    const width = box.clientWidth || 600, height = box.clientHeight || 236;
-    const left = 48, right = 12, top = 12, bottom = 22;
-    const points = view.history;
-    const now = points.length > 0 ? points[points.length - 1].at : Date.now();
-    // The chart spans what it has (20 s at least), up to the last five minutes.
-    const span = Math.min(HISTORY_MS, Math.max(20_000, points.length ? now - points[0].at : 0));
-    const from = now - span;
-    let highest = 10;
-    for (const p of points) highest = Math.max(highest, p.handled, p.dead);
-    const max = niceCeiling(highest * 1.08);
-    const x = (at) => left + ((at - from) / span) * (width - left - right);
-    const y = (v) => top + (1 - v / max) * (height - top - bottom);
-    const parts = [
-      `<defs><linearGradient id="fade" x1="0" y1="0" x2="0" y2="1">` +
-      `<stop offset="0" stop-color="#4cc2ff" stop-opacity="0.32"/>` +
-      `<stop offset="1" stop-color="#4cc2ff" stop-opacity="0.02"/></linearGradient></defs>`,
-    ];
-    for (let i = 0; i <= 4; i++) {
-      const v = (max * i) / 4, gy = y(v).toFixed(1);
-      parts.push(`<line class="grid" x1="${left}" x2="${width - right}" y1="${gy}" y2="${gy}"/>`);
-      parts.push(
-        `<text class="axis" x="${left - 8}" y="${+gy + 4}" text-anchor="end">${count(v)}</text>`,
-      );
-    }
-    const tick = span <= 30_000
-      ? 5_000
-      : span <= 90_000
-      ? 15_000
-      : span <= 180_000
-      ? 30_000
-      : 60_000;
-    for (let ago = 0; ago <= span; ago += tick) {
-      const label = ago === 0 ? "now" : ago < 60_000 ? `-${ago / 1000}s` : `-${ago / 60_000}m`;
-      const anchor = ago === 0 ? "end" : "middle";
-      parts.push(
-        `<text class="axis" x="${x(now - ago).toFixed(1)}" y="${height - 5}" ` +
-          `text-anchor="${anchor}">${label}</text>`,
-      );
-    }
-    if (points.length >= 2) {
-      const line = (key) => points.map((p) => `${x(p.at).toFixed(1)},${y(p[key]).toFixed(1)}`);
-      const total = line("handled");
-      const base = y(0).toFixed(1);
-      const firstX = x(points[0].at).toFixed(1), lastX = x(now).toFixed(1);
-      parts.push(
-        `<path class="area" d="M${firstX},${base} L${total.join(" L")} ` +
-          `L${lastX},${base} Z"/>`,
-      );
-      if (points.some((p) => p.dead > 0)) {
-        parts.push(`<polyline class="dead" points="${line("dead").join(" ")}"/>`);
-      }
-      parts.push(`<polyline class="total" points="${total.join(" ")}"/>`);
-      const last = points[points.length - 1];
-      parts.push(
-        `<circle cx="${lastX}" cy="${y(last.handled).toFixed(1)}" r="3.5" ` +
-          `fill="#4cc2ff" stroke="#0b0e14" stroke-width="2"/>`,
-      );
-    } else {
-      parts.push(
-        `<text class="empty" x="${width / 2}" y="${height / 2}" text-anchor="middle">` +
-          `gathering the first seconds…</text>`,
-      );
-    }
-    box.innerHTML = `<svg viewBox="0 0 ${width} ${height}" data-points="${points.length}">${
-      parts.join("")
-    }</svg>`;
-    $("legend").innerHTML = `<span><i style="background: var(--accent)"></i>handled/s</span>` +
-      `<span><i style="background: var(--red)"></i>dead letters/s</span>`;
+    charts.drawChart($("chart"), view.history, view.pointerX);
   }
 
   // --- the Workers ---
-  function sparkline(values) {
-    if (values.length < 2) return `<svg></svg>`;
-    const max = Math.max(1, ...values);
-    const points = values.map((v, i) =>
-      `${((i / (values.length - 1)) * 100).toFixed(1)},${(24 - (v / max) * 22).toFixed(1)}`
-    );
-    return `<svg viewBox="0 0 100 26" preserveAspectRatio="none"><polyline points="${
-      points.join(" ")
-    }" vector-effect="non-scaling-stroke"/></svg>`;
-  }
   function drawWorkers(s) {
     const recent = view.history.slice(-120);
     const workers = [...s.workers].sort((a, b) => a.threadId - b.threadId);
@@ -191,7 +112,7 @@ function liveViewPage() {
         }" style="width: ${(w.busy * 100).toFixed(1)}%"></i></div><b>${percent(w.busy)}</b></div>` +
         `<div class="line"><span>${rate(w.handledRate.lastSecond)}/s</span><span>${w.actors} ${
           w.actors === 1 ? "actor" : "actors"
-        }</span></div>` + sparkline(recent.map((p) => p.workers[w.threadId] ?? 0)) + `</div>`
+        }</span></div>` + charts.sparkline(recent.map((p) => p.workers[w.threadId] ?? 0)) + `</div>`
       ).join("") || `<div class="nothing">no Worker running</div>`;
   }
 
@@ -338,13 +259,18 @@ function liveViewPage() {
           escape(e.reason)
         }</span></div></li>`
       ).join("") || `<li class="nothing">no dead letter yet</li>`;
-    const s = view.snapshot;
     $("failures-hint").textContent = view.failures.length ? "latest first" : "";
-    $("dead-hint").textContent = s
-      ? `${count(s.deadLetters.total)} in all · the last ${view.deadLetters.length} below`
-      : "";
     const last = view.failures[view.failures.length - 1];
     if (last) view.drawnFeedAt = Math.max(view.drawnFeedAt, last.at);
+  }
+  /** The dead letters' counts by kind, over the whole run (the snapshot's). */
+  function drawDeadCounts(s) {
+    $("dead-kinds").innerHTML = Object.entries(s.deadLetters.byKind)
+      .sort((a, b) => b[1] - a[1])
+      .map(([kind, n]) => `<span>${escape(kind)}<b>${count(n)}</b></span>`).join("");
+    $("dead-hint").textContent = s.deadLetters.total > 0
+      ? `${count(s.deadLetters.total)} in all · the last ${view.deadLetters.length} below`
+      : "";
   }
 
   function draw() {
@@ -355,6 +281,7 @@ function liveViewPage() {
     drawWorkers(s);
     drawActors(s);
     drawTree(s);
+    drawDeadCounts(s);
   }
 
   // --- the stream, and what the user clicks ---
@@ -414,7 +341,19 @@ function liveViewPage() {
     if (view.snapshot) drawTree(view.snapshot);
   });
   addEventListener("resize", () => view.snapshot && drawChart());
+  $("chart").addEventListener("mousemove", (event) => {
+    view.pointerX = event.clientX - event.currentTarget.getBoundingClientRect().left;
+    drawChart();
+  });
+  $("chart").addEventListener("mouseleave", () => {
+    view.pointerX = null;
+    drawChart();
+  });
 }
 
-/** The page's script: {@link liveViewPage}'s source, called once the page has loaded. */
-export const PAGE_SCRIPT: string = `"use strict";\n(${liveViewPage.toString()})();\n`;
+/**
+ * The page's script: {@link liveViewPage}'s source, called once the page has loaded with the
+ * charts of chart.ts.
+ */
+export const PAGE_SCRIPT: string =
+  `"use strict";\n(${liveViewPage.toString()})(\n${liveViewChart.toString()});\n`;

@@ -44,7 +44,8 @@ export function pageHtml(token: string | null): string {
   <div class="row wide-left">
     <section class="panel">
       <h2>Throughput <span class="hint">messages handled per second</span>
-      <span id="legend" class="legend"></span></h2>
+      <span class="legend"><span><i class="handled"></i>handled/s</span>
+      <span><i class="dead"></i>dead letters/s</span></span></h2>
       <div id="chart" class="chart"></div>
     </section>
     <section class="panel">
@@ -79,6 +80,7 @@ export function pageHtml(token: string | null): string {
     </section>
     <section class="panel">
       <h2>Dead letters <span id="dead-hint" class="hint"></span></h2>
+      <div id="dead-kinds" class="kinds"></div>
       <ol id="dead" class="feed"></ol>
     </section>
   </div>
@@ -173,6 +175,13 @@ main { padding: 16px 20px 28px; display: grid; gap: 14px; }
 .chart .area { fill: url(#fade); }
 .chart .dead { fill: none; stroke: var(--red); stroke-width: 1.5; stroke-linejoin: round; }
 .chart .empty { fill: var(--dim); font-size: 12px; }
+.chart .dot { fill: var(--accent); stroke: var(--bg); stroke-width: 2; }
+.chart .dot.dead { fill: var(--red); }
+.chart .cursor { stroke: var(--muted); stroke-width: 1; stroke-dasharray: 3 3; }
+.chart rect.tip { fill: var(--panel-hi); stroke: var(--line-hi); }
+.chart text.tip { fill: var(--text); font-size: 11px; font-family: var(--mono); white-space: pre; }
+.legend i.handled { background: var(--accent); }
+.legend i.dead { background: var(--red); }
 .workers {
   display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 10px;
   max-height: 236px; overflow: auto;
@@ -266,4 +275,9 @@ td .bad { color: var(--red); font-weight: 600; }
 .feed li.fresh { animation: flash 1.2s ease-out; }
 @keyframes flash { from { background: rgba(255, 93, 108, 0.14); } to { background: none; } }
 .nothing { color: var(--dim); padding: 6px 2px; }
+.kinds { display: flex; flex-wrap: wrap; gap: 6px; margin-bottom: 6px; }
+.kinds:empty { display: none; }
+.kinds span { font-size: 12px; color: var(--muted); padding: 2px 8px; border-radius: 999px;
+  background: var(--panel-hi); border: 1px solid var(--line); }
+.kinds b { color: var(--amber); font-weight: 600; margin-left: 4px; }
 `;
