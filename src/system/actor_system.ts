@@ -322,7 +322,17 @@ export class ActorSystem implements AsyncDisposable {
     this.#checkOpen("observe");
     const { serveLiveView } = await import(LIVE_VIEW_MODULE) as { serveLiveView: ServeLiveView };
     this.#checkOpen("observe"); // a shutdown may have begun while the code loaded
-    return serveLiveView(this, options, (close) => this.#parts.shutdown.alsoClose(close));
+    const { events, shutdown } = this.#parts;
+    return serveLiveView(
+      {
+        inspect: () => this.inspect(),
+        // Watched, not listened to: looking leaves failures going to console.error as before.
+        onFailure: (watcher) => events.watchFailures(watcher),
+        onDeadLetter: (listener) => events.onDeadLetter(listener),
+      },
+      options,
+      (close) => shutdown.alsoClose(close),
+    );
   }
 
   /** How many Workers are running. */

@@ -47,9 +47,10 @@ export interface LiveView extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** What a live view reads of a system: its public API, nothing that could change it. */
+/** What a live view reads of a system: nothing that could change it. */
 export interface ObservedSystem {
   inspect(): SystemSnapshot;
+  /** Failures, watched: a failure nobody listens to still goes to `console.error`. */
   onFailure(listener: (failure: ActorFailure) => void): () => void;
   onDeadLetter(listener: (deadLetter: DeadLetter) => void): () => void;
 }

@@ -286,3 +286,32 @@ Deno.test("live view: its code is not in the main entry's module graph (observe(
   assert.ok(graph.some((specifier) => specifier.endsWith("/src/system/actor_system.ts")));
   assert.deepEqual(graph.filter((specifier) => specifier.includes("/src/observe/")), []);
 });
+
+Deno.test("live view: looking changes nothing: failures nobody listens to still go to console.error", async () => {
+  const printed: string[] = [];
+  const consoleError = console.error;
+  console.error = (...args: unknown[]) => printed.push(args.join(" "));
+  try {
+    await using system = new ActorSystem({ supervision: { onFailure: "resume" } });
+    await using view = await system.observe();
+    const stream = await fetch(new URL("api/stream", view.url));
+    const events = eventsOf(stream);
+    await next(events, "the hello", (event) => event === "hello" ? true : undefined);
+    system.spawnWith(Sink, { name: "sink" }).send("fail");
+    await next(
+      events,
+      "the failure on the page",
+      (event, data) =>
+        event === "feed" && (data as ViewState["failures"]).some((e) => e.type === "failure")
+          ? true
+          : undefined,
+    );
+    await events.return(undefined);
+    assert.ok(
+      printed.some((line) => line.includes("sink failed while handling")),
+      `printed: ${printed.join("\n")}`,
+    );
+  } finally {
+    console.error = consoleError;
+  }
+});
