@@ -2,7 +2,7 @@
  * The live view's HTTP server: `Deno.serve` on loopback (or, with a token, elsewhere), serving the
  * page, its script and style, the state as JSON, and a Server-Sent Events stream that pushes
  * each snapshot and each failure and dead letter. Read-only: it answers GET (and HEAD) only, and
- * reads the system only through what `observe()` hands it. `ActorSystem.observe` loads this module on its first
+ * reads the system only through what `observe()` hands it, which loads this module on its first
  * call, so programs that never observe (and Workers) never load it.
  *
  * @module
