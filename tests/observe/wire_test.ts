@@ -1,4 +1,4 @@
-/** What the live view sends its page of a system with very many actors: the busiest, and sums of all. */
+/** What the live view sends of a system of very many actors: the busiest, and sums of all. */
 import assert from "node:assert/strict";
 import type { ActorRef, ActorSnapshot, SystemSnapshot } from "../../mod.ts";
 import { ACTORS_SENT, wireSnapshot } from "../../src/observe/live/wire.ts";

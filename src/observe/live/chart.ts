@@ -1,4 +1,4 @@
-// @ts-nocheck: liveViewChart runs in the browser (the page's script is made of its source): Deno's types have no DOM.
+// @ts-nocheck: this runs in the browser (see PAGE_SCRIPT); Deno's types have no DOM.
 /**
  * The live view's charts, as a function whose source the server sends with the page's script
  * (see client.ts): the throughput chart (messages handled and dead letters per second, with a

@@ -1,4 +1,4 @@
-// @ts-nocheck: liveViewPage runs in the browser (PAGE_SCRIPT is its source text): Deno's types have no DOM, and the page needs no types of its own.
+// @ts-nocheck: this runs in the browser (see PAGE_SCRIPT); Deno's types have no DOM.
 /**
  * The live view's script, as a function whose source the server sends (`PAGE_SCRIPT`): written
  * here as code, so it is formatted and linted like the rest, yet served as plain JavaScript with

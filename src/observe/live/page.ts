@@ -62,7 +62,8 @@ export function pageHtml(token: string | null): string {
         <th data-key="name">Actor</th><th data-key="className">Class</th>
         <th data-key="worker" class="num">Worker</th><th data-key="state">State</th>
         <th data-key="waiting" class="num">Waiting</th><th data-key="fill">Mailbox fill</th>
-        <th data-key="rate" class="num">Handled/s</th><th data-key="handled" class="num">Handled</th>
+        <th data-key="rate" class="num">Handled/s</th>
+        <th data-key="handled" class="num">Handled</th>
         <th data-key="sent" class="num">Sent</th><th data-key="failures" class="num">Failures</th>
         <th data-key="restarts" class="num">Restarts</th>
       </tr></thead>
