@@ -35,8 +35,13 @@ import type { SystemParts } from "./system_parts.ts";
  * module imports mod.ts, so each Worker would load these ~30 modules only to refuse to make a
  * system there: ~3.5 ms of a dedicated actor's ~40 ms start (bench/worker_start_bench.ts). The
  * runtime marks its Worker before it loads any actor module, so the flag is already set here.
+ * The URL is computed at run time: Deno loads the modules of a literal `import()` with the
+ * importing one, only not runs them, and Workers would still read and compile them all.
  */
-const wiring = isActorWorker() ? undefined : await import("./system_wiring.ts");
+const WIRING_MODULE = new URL("./system_wiring.ts", import.meta.url).href;
+const wiring = isActorWorker()
+  ? undefined
+  : await import(WIRING_MODULE) as typeof import("./system_wiring.ts");
 
 /**
  * The live view's code (`observe()`), by a URL computed at run time: a literal `import()` would
