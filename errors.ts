@@ -19,6 +19,8 @@
  * - A cluster: {@link ClusterJoinError} (no NATS server there), {@link NameTakenError} and
  *   {@link NameNotFoundError} (`register`, `lookup`); a call to an actor of a node that went
  *   down fails with {@link ActorDeadError}.
+ * - A live view (`system.observe`): {@link ObserveError} (an address off loopback without a
+ *   token, a port taken).
  *
  * @example Tell a retryable failure from a final one
  * ```ts
@@ -49,6 +51,7 @@ export {
   WorkerDiedError,
 } from "./src/system/errors.ts";
 export { NameNotFoundError, NameTakenError } from "./src/remote/errors.ts";
+export { ObserveError } from "./src/observe/live/errors.ts";
 export { CodecError, type CodecErrorOptions, WriterFullError } from "./src/codec/mod.ts";
 export {
   ArenaFullError,

@@ -78,6 +78,7 @@ export type {
   ShutdownReport,
   SpawnOptions,
 } from "./src/system/options.ts";
+export type { LiveView, ObserveOptions } from "./src/system/observe_options.ts";
 export type {
   ActorSnapshot,
   ActorState,

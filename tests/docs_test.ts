@@ -61,7 +61,8 @@ Deno.test("docs: every API example runs as a program and exits cleanly", async (
         const path = `${dir}/example_${index}.ts`;
         await Deno.writeTextFile(path, code);
         const { code: exit, stderr } = await new Deno.Command(Deno.execPath(), {
-          args: ["run", "--allow-read", "--no-lock", path],
+          // Loopback too: system.observe's example serves its live view on 127.0.0.1.
+          args: ["run", "--allow-read", "--allow-net=127.0.0.1", "--no-lock", path],
           cwd: dir,
           env: { NO_COLOR: "1" },
           stdout: "null",

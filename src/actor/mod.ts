@@ -17,7 +17,7 @@ export {
   type Received,
 } from "./actor.ts";
 export { ActorCell } from "./actor_cell.ts";
-export { ActorStat, type StatCounters } from "./actor_stats.ts";
+export { ActorStat, parkedFor, statClock, type StatCounters } from "./actor_stats.ts";
 export { prepareFor } from "./async_actor.ts";
 export {
   Activity,

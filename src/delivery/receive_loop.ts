@@ -30,6 +30,7 @@ import {
   type DeadLetterKind,
   LoopTimers,
   type Received,
+  statClock,
   type StatCounters,
   Stop,
   type Supervision,
@@ -45,7 +46,7 @@ import type { Probe } from "./probe.ts";
 import type { MessageTracing, TraceContext } from "./tracing.ts";
 
 /** The counters of a loop told none: counts nothing. */
-const NOT_COUNTED: StatCounters = { countStat() {} };
+const NOT_COUNTED: StatCounters = { countStat() {}, setStat() {} };
 
 /** The most messages of a cell of quick ones handled between two reads of the clock. */
 export const MAX_CLOCK_EVERY = 16;
@@ -252,6 +253,7 @@ export class ReceiveLoop implements CellLoop {
         const parkedAt = performance.now();
         this.#parked = true;
         this.#earlierTimer = false;
+        this.#threadCounters.setStat(ActorStat.ThreadParkedSince, statClock());
         // Parked no longer than until the next timer: timers need no thread and no polling.
         await this.doorbell.waitAsync(
           () => this.#closed || this.#earlierTimer || this.#hasWork(),
@@ -261,6 +263,7 @@ export class ReceiveLoop implements CellLoop {
         const parkedMs = performance.now() - parkedAt;
         this.#spin.parked(parkedMs);
         this.#countParked(parkedMs);
+        this.#threadCounters.setStat(ActorStat.ThreadParkedSince, 0);
       }
     }
   }

@@ -25,6 +25,7 @@ import {
   type ShutdownReport,
   type SpawnOptions,
 } from "./options.ts";
+import type { LiveView, ObserveOptions, ServeLiveView } from "./observe_options.ts";
 import type { SystemSnapshot } from "./snapshot.ts";
 import type { SystemParts } from "./system_parts.ts";
 
@@ -34,8 +35,19 @@ import type { SystemParts } from "./system_parts.ts";
  * module imports mod.ts, so each Worker would load these ~30 modules only to refuse to make a
  * system there: ~3.5 ms of a dedicated actor's ~40 ms start (bench/worker_start_bench.ts). The
  * runtime marks its Worker before it loads any actor module, so the flag is already set here.
+ * The URL is computed at run time: Deno loads the modules of a literal `import()` with the
+ * importing one, only not runs them, and Workers would still read and compile them all.
  */
-const wiring = isActorWorker() ? undefined : await import("./system_wiring.ts");
+const WIRING_MODULE = new URL("./system_wiring.ts", import.meta.url).href;
+const wiring = isActorWorker()
+  ? undefined
+  : await import(WIRING_MODULE) as typeof import("./system_wiring.ts");
+
+/**
+ * The live view's code (`observe()`), by a URL computed at run time: a literal `import()` would
+ * have Deno fetch its modules with this one's, in every Worker too (each loads mod.ts again).
+ */
+const LIVE_VIEW_MODULE = new URL("../observe/live/server.ts", import.meta.url).href;
 
 export type { ActorClass } from "../actor/mod.ts";
 
@@ -281,6 +293,51 @@ export class ActorSystem implements AsyncDisposable {
    */
   inspect(): SystemSnapshot {
     return this.#parts.inspector.inspect();
+  }
+
+  /**
+   * Opens a live view of the system: a page, served on 127.0.0.1, that updates twice a second —
+   * the Workers and how busy each is, every actor (sortable; a bar for each mailbox's fill), the
+   * throughput of the last minutes, failures and dead letters as they happen, and the
+   * supervision tree. Open its `url` in a browser. It is read-only, and closes with the system
+   * (or with `close()`). Listening elsewhere than loopback requires a `token`. Needs
+   * `--allow-net` for the address (`--allow-net=127.0.0.1`). Its code is loaded on the first
+   * call only.
+   *
+   * @param options the port (default 0: any free one), the address, a token.
+   * @returns the view being served: its `url` and `port`, and how to close it.
+   * @throws {ObserveError} for an address off loopback without a token, a port taken, or no
+   * network permission.
+   * @throws {SystemClosedError} after {@link shutdown}.
+   *
+   * @example Serve the view, read its state as JSON once, close it
+   * ```ts
+   * import { ActorSystem } from "@ringmail/actors";
+   *
+   * if (import.meta.main) {
+   *   await using system = new ActorSystem();
+   *   await using view = await system.observe({ port: 0 });
+   *   console.log(view.url); // e.g. "http://127.0.0.1:41623/"
+   *   const state = await (await fetch(new URL("api/snapshot", view.url))).json();
+   *   console.log(state.snapshot.actors.length); // 0
+   * }
+   * ```
+   */
+  async observe(options: ObserveOptions = {}): Promise<LiveView> {
+    this.#checkOpen("observe");
+    const { serveLiveView } = await import(LIVE_VIEW_MODULE) as { serveLiveView: ServeLiveView };
+    this.#checkOpen("observe"); // a shutdown may have begun while the code loaded
+    const { events, shutdown } = this.#parts;
+    return serveLiveView(
+      {
+        inspect: () => this.inspect(),
+        // Watched, not listened to: looking leaves failures going to console.error as before.
+        onFailure: (watcher) => events.watchFailures(watcher),
+        onDeadLetter: (listener) => events.onDeadLetter(listener),
+      },
+      options,
+      (close) => shutdown.alsoClose(close),
+    );
   }
 
   /** How many Workers are running. */

@@ -17,6 +17,7 @@ import type { ActorFailure, DeadLetter } from "./options.ts";
 /** The system's listeners, and how a failure or a dead letter reaches them. */
 export class SystemEvents {
   readonly #failureListeners = new Set<(failure: ActorFailure) => void>();
+  readonly #failureWatchers = new Set<(failure: ActorFailure) => void>();
   readonly #nodeDownListeners = new Set<
     (node: number, reason: string) => void
   >();
@@ -27,6 +28,16 @@ export class SystemEvents {
   onFailure(listener: (failure: ActorFailure) => void): () => void {
     this.#failureListeners.add(listener);
     return () => this.#failureListeners.delete(listener);
+  }
+
+  /**
+   * Watches handler failures without taking them over (a live view): unlike {@link onFailure}'s
+   * listeners, a watcher leaves a failure nobody listens to going to `console.error`. Returns a
+   * function that stops watching.
+   */
+  watchFailures(watcher: (failure: ActorFailure) => void): () => void {
+    this.#failureWatchers.add(watcher);
+    return () => this.#failureWatchers.delete(watcher);
   }
 
   /** Subscribes to dead letters; returns a function that unsubscribes. */
@@ -70,6 +81,7 @@ export class SystemEvents {
       messageClass,
       error: error instanceof Error ? error : new Error(String(error)),
     };
+    for (const watcher of this.#failureWatchers) callListener(watcher, failure, "onFailure");
     if (this.#failureListeners.size === 0) {
       console.error(
         `ringmail: ${actorName} failed while handling ${messageClass}:`,

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { type ActorRef, ActorStat } from "../actor/mod.ts";
+import { type ActorRef, ActorStat, parkedFor, statClock } from "../actor/mod.ts";
 import { SlotState } from "../delivery/mod.ts";
 import type { HandlerFailed } from "./control.ts";
 import type { ActorRecord } from "./registry.ts";
@@ -101,6 +101,13 @@ const STATES: Record<number, ActorState> = {
   [SlotState.Dead]: "dead",
   [SlotState.Free]: "dead",
 };
+
+/** Milliseconds a Worker has spent parked, the park it is in (if any) included. */
+function parkedMsOf(handle: WorkerHandle): number {
+  const mailbox = handle.agentMailbox;
+  return mailbox.stat(ActorStat.ThreadParkedMs) +
+    parkedFor(mailbox.stat(ActorStat.ThreadParkedSince), statClock());
+}
 
 /** The system's side of `inspect()` (see the module doc). */
 export class Inspector {
@@ -217,7 +224,7 @@ export class Inspector {
     let total = 0;
     for (const handle of this.#parts.workers.inUse()) {
       const handled = handle.agentMailbox.stat(ActorStat.ThreadHandled);
-      const parked = handle.agentMailbox.stat(ActorStat.ThreadParkedMs);
+      const parked = parkedMsOf(handle);
       total += handled;
       const tracks = this.#workerTracks(handle, handled, parked, now);
       tracks.handled.values[index] = handled;
@@ -303,7 +310,7 @@ export class Inspector {
 
   #worker(handle: WorkerHandle, actors: number, now: number): WorkerSnapshot {
     const handled = handle.agentMailbox.stat(ActorStat.ThreadHandled);
-    const parkedMs = handle.agentMailbox.stat(ActorStat.ThreadParkedMs);
+    const parkedMs = parkedMsOf(handle);
     const started = Number.isNaN(handle.startedAt) ? now : handle.startedAt;
     const tracks = this.#workers.get(handle.threadId);
     let busy = 0;

@@ -23,6 +23,8 @@ export class Shutdown {
   #undelivered = 0;
   /** Actors that ended while the shutdown waited for them. */
   #stopped = 0;
+  /** What else closes with the system (its live views), once its actors are done. */
+  readonly #alsoClose = new Set<() => Promise<void>>();
 
   constructor(parts: SystemParts) {
     this.#parts = parts;
@@ -41,6 +43,15 @@ export class Shutdown {
   /** Begins the shutdown (once; later calls get the same report). */
   begin(timeout: number): Promise<ShutdownReport> {
     return this.#report ??= this.#run(timeout);
+  }
+
+  /**
+   * Has `close` called when the system shuts down, once its actors have stopped or been cut off
+   * (a live view shows them stopping); the report waits for it. Returns how to take it back.
+   */
+  alsoClose(close: () => Promise<void>): () => void {
+    this.#alsoClose.add(close);
+    return () => this.#alsoClose.delete(close);
   }
 
   /** Counts messages that became dead letters because the shutdown cut their actor off. */
@@ -102,6 +113,7 @@ export class Shutdown {
     if (cutOff.length > 0) await Promise.all(recovered);
     else recoveries.cancelAll();
     for (const count of await Promise.all(dropped)) this.#undelivered += count;
+    await Promise.all(Array.from(this.#alsoClose, (close) => close()));
     await this.#parts.cluster.close();
     await loop.close();
     registry.announceNoMore("the actor system shut down before it started");

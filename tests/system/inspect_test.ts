@@ -42,10 +42,14 @@ Deno.test("inspect: N messages sent are N handled, counted at the sender and the
   for (const worker of snapshot.workers) {
     assert.equal(worker.kind, "dedicated");
     assert.equal(worker.actors, 1);
-    assert.ok(worker.handled >= 1, "the Worker counts its actors' messages");
     assert.ok(worker.upMs >= 0 && worker.parkedMs <= worker.upMs + 1);
   }
-  assert.ok(snapshot.handled >= 1002);
+  // A Worker brings its own count up to date between turns (at its next clock read, or as it
+  // parks): soon, not at once.
+  await eventually(
+    () => t.system.inspect().handled >= 1002,
+    "the Workers' counts take in what their actors handled",
+  );
   assert.equal(snapshot.pendingCalls, 0);
 });
 
@@ -143,4 +147,25 @@ Deno.test("inspect: rates follow the traffic while it flows", async () => {
       snapshot.handledRate.lastSecond > 0 &&
       snapshot.workers.every((worker) => worker.busy > 0);
   }, "rates above 0 while messages flow");
+});
+
+Deno.test("inspect: a Worker parked for longer than a second reads idle, not busy", async () => {
+  await using t = testSystem();
+  const sink = t.system.spawn(Sink);
+  assert.equal(await t.bridge.call(sink, "count", { timeout: 10_000 }), 0);
+  // From now on its Worker has nothing to do: it parks, and stays parked for seconds. Looked at
+  // every 100 ms for 2.5 s, past the first second's samples it must read idle every time.
+  const worker = actorOf(t.system.inspect(), sink).worker;
+  const readings: number[] = [];
+  const lookUntil = performance.now() + 2500;
+  while (performance.now() < lookUntil) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = t.system.inspect().workers.find((w) => w.threadId === worker);
+    assert.ok(now);
+    readings.push(now.busy);
+  }
+  const settled = readings.slice(12); // after 1.2 s of samples
+  assert.ok(settled.every((busy) => busy < 0.5), `busy: ${readings.map((b) => b.toFixed(2))}`);
+  const parked = t.system.inspect().workers.find((w) => w.threadId === worker)!;
+  assert.ok(parked.parkedMs >= 2000, `parked ${parked.parkedMs} ms, counting the ongoing park`);
 });

@@ -1,0 +1,108 @@
+/**
+ * Who may look at a live view: the options' checks (an address off loopback needs a token) and
+ * each request's (its token, and without one, a Host header naming loopback — so that a web page
+ * elsewhere cannot read the view through a DNS name it points at 127.0.0.1).
+ *
+ * @module
+ */
+
+import type { ObserveOptions } from "../../system/observe_options.ts";
+import { ObserveError } from "./errors.ts";
+
+/** A token shorter than this is refused: it could be guessed. */
+const MIN_TOKEN_LENGTH = 16;
+const DEFAULT_INTERVAL_MS = 500;
+const MIN_INTERVAL_MS = 100;
+
+/** The options, checked, with their defaults. */
+export interface ViewSettings {
+  readonly port: number;
+  readonly hostname: string;
+  readonly token: string | null;
+  readonly intervalMs: number;
+}
+
+/** Whether `hostname` (an address, a name, or a Host header's name part) is this machine only. */
+export function isLoopback(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  return name === "localhost" || name === "::1" || /^127(\.\d{1,3}){3}$/.test(name);
+}
+
+/** Checks the options and applies their defaults. */
+export function checkObserveOptions(options: ObserveOptions): ViewSettings {
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new ObserveError(
+      `port must be an integer from 0 to 65535 (0: any free port), got ${port}`,
+    );
+  }
+  const hostname = options.hostname ?? "127.0.0.1";
+  const token = options.token ?? null;
+  if (token === null && !isLoopback(hostname)) {
+    throw new ObserveError(
+      `a live view on ${hostname} can be reached from other machines: give it a token ` +
+        `(observe({ hostname: "${hostname}", token: crypto.randomUUID() })), which every request ` +
+        `must then carry, or leave hostname out to listen on 127.0.0.1 only`,
+    );
+  }
+  if (token !== null && (typeof token !== "string" || token.length < MIN_TOKEN_LENGTH)) {
+    throw new ObserveError(
+      `the token must be a string of at least ${MIN_TOKEN_LENGTH} characters, to be hard to ` +
+        `guess (crypto.randomUUID() makes one)`,
+    );
+  }
+  const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
+  if (!Number.isFinite(intervalMs) || intervalMs < MIN_INTERVAL_MS) {
+    throw new ObserveError(
+      `intervalMs must be a number of ms, at least ${MIN_INTERVAL_MS}, got ${intervalMs}`,
+    );
+  }
+  return { port, hostname, token, intervalMs };
+}
+
+/** The token a request carries: `?token=`, or `Authorization: Bearer`; null if none. */
+function tokenOf(request: Request, url: URL): string | null {
+  const query = url.searchParams.get("token");
+  if (query !== null) return query;
+  const header = request.headers.get("authorization");
+  const bearer = header?.match(/^Bearer\s+(\S+)$/i);
+  return bearer ? bearer[1] : null;
+}
+
+/** Compares in time that does not depend on where the strings differ. */
+function sameSecret(given: string, expected: string): boolean {
+  const a = new TextEncoder().encode(given);
+  const b = new TextEncoder().encode(expected);
+  let differ = a.length ^ b.length;
+  for (let i = 0; i < b.length; i++) differ |= (a[i] ?? 0) ^ b[i];
+  return differ === 0;
+}
+
+/**
+ * Why `request` may not look, as the response to send; null when it may. With a token, the token
+ * decides; without one (loopback only), the Host header must name loopback too.
+ */
+export function refusal(request: Request, url: URL, token: string | null): Response | null {
+  if (token !== null) {
+    const given = tokenOf(request, url);
+    if (given === null) {
+      return new Response("this live view needs its token: open the URL observe() returned\n", {
+        status: 401,
+        headers: { "www-authenticate": 'Bearer realm="ringmail live view"' },
+      });
+    }
+    if (!sameSecret(given, token)) {
+      return new Response("wrong token for this live view\n", { status: 403 });
+    }
+    return null;
+  }
+  const host = request.headers.get("host") ?? "";
+  const hostname = host.replace(/:\d+$/, "");
+  if (!isLoopback(hostname)) {
+    return new Response(
+      `this live view answers only requests to 127.0.0.1 or localhost, not to ${host}\n`,
+      { status: 403 },
+    );
+  }
+  return null;
+}
