@@ -1,5 +1,5 @@
 /** Actors whose behaviour the system tests check: senders, order, failures, async, receive. */
-import { Actor, type ActorRef, handles, message, OtherMessage } from "../../mod.ts";
+import { Actor, type ActorRef, handles, message, OtherMessage, Stop } from "../../mod.ts";
 
 /** Asks the witness to say hello to `target`. */
 @message()
@@ -233,8 +233,12 @@ export class Tidy extends Actor<string> {
     if (this.#stops > 1) throw new Error("postStop ran twice");
   }
   @handles(String)
-  onString(_: string, sender: ActorRef | null) {
-    sender?.send(this.#stops);
+  onString(text: string, sender: ActorRef | null) {
+    if (text === "stop twice") {
+      // Both queue behind this handler, whatever the machine's load: the second is behind the first.
+      this.self.send(new Stop(), { sender });
+      this.self.send(new Stop(), { sender });
+    } else sender?.send(this.#stops);
   }
 }
 
