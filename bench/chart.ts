@@ -61,7 +61,10 @@ export function renderCharts(outputs: { source: string; json: string }[]): Chart
   return charts;
 }
 
-/** The bench files `bench:charts` runs when given no JSON (remote_bench.ts needs nats-server). */
+/**
+ * The bench files `bench:charts` runs when given no JSON. One that cannot run here (remote_bench.ts
+ * without nats-server) is reported and left out.
+ */
 export const DEFAULT_BENCHES = [
   "ring_bench.ts",
   "codec_bench.ts",
@@ -69,6 +72,7 @@ export const DEFAULT_BENCHES = [
   "size_bench.ts",
   "scale_bench.ts",
   "worker_start_bench.ts",
+  "remote_bench.ts",
 ];
 
 /** `--out DIR`, `--keep-json DIR` and the JSON files, in any order. */
@@ -106,8 +110,11 @@ async function runBench(file: string): Promise<string | null> {
     stderr: "inherit",
   }).output();
   const json = new TextDecoder().decode(stdout);
-  if (json.trim() === "") {
-    console.error(`${file}: no output (exit code ${code}): left out of the charts`);
+  try {
+    parseBenchJson(json, file);
+  } catch (error) {
+    if (!(error instanceof BenchReportError)) throw error;
+    console.error(`${error.message}\n${file}: exit code ${code}: left out of the charts`);
     return null;
   }
   if (code !== 0) console.error(`${file}: exit code ${code}: failed cases are drawn as failed`);

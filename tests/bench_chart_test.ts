@@ -94,7 +94,7 @@ Deno.test("bench chart: each case's ratio to its group's baseline, as labelled b
   assert.doesNotMatch(svg, /log scale/);
   const unit = bars[0].width;
   for (const bar of bars) assert.ok(Math.abs(bar.width / unit - bar.ratio) < 0.01, bar.label);
-  assert.match(svg, />1× = baseline</);
+  assert.match(svg, /dashed: 1×, the baseline itself/);
   assert.match(svg, /fill="#0969da"/, "ringmail's colour");
 });
 
@@ -230,4 +230,18 @@ Deno.test("bench chart: sizes, ratios and rates are written as a reader expects"
     "456k",
     "1.23M",
   ]);
+});
+
+Deno.test("bench chart: what a bench file logs around the JSON report is skipped", () => {
+  const json = JSON.stringify(
+    JSON.parse(benchJson([
+      { group: "g", name: "base", avg: 100, baseline: true },
+      { group: "g", name: "ringmail", avg: 50 },
+    ])),
+    null,
+    2,
+  );
+  const printed = `top-level log {"not": "it"}\n${json}\nlogged on unload }\n`;
+  const [chart] = renderCharts([{ source: "logged.json", json: printed }]);
+  assert.deepEqual(ratioLabelsOf(chart.svg), [1, 2]);
 });

@@ -52,7 +52,7 @@ export function parseBenchJson(text: string, source: string): BenchReport {
   if (text.trim() === "") fail("the file is empty");
   let json: { version?: unknown; runtime?: unknown; cpu?: unknown; benches?: unknown };
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(reportOf(text));
   } catch (error) {
     return fail(`not JSON (${(error as Error).message})`);
   }
@@ -79,6 +79,18 @@ export function parseBenchJson(text: string, source: string): BenchReport {
     };
   });
   return { runtime: String(json.runtime ?? ""), cpu: String(json.cpu ?? ""), cases };
+}
+
+/**
+ * The JSON report inside what `deno bench --json` printed: what a bench file logs at its top level
+ * (or on unload) is printed around the report, which is pretty-printed, so it starts with a line
+ * "{" followed by "version" and ends at the next line that is just "}".
+ */
+function reportOf(text: string): string {
+  const start = /^\{\s*"version"/m.exec(text);
+  if (!start) return text;
+  const end = /^\}\s*$/m.exec(text.slice(start.index));
+  return end ? text.slice(start.index, start.index + end.index + 1) : text.slice(start.index);
 }
 
 /** A short line about where the benchmarks ran: "Deno 2.9.6, AMD EPYC". */

@@ -8,6 +8,7 @@ import type { BenchCase } from "./bench_json.ts";
 import {
   COLORS,
   escapeXml,
+  HALO,
   line,
   round,
   svgDocument,
@@ -179,12 +180,15 @@ export function renderRatioChart(file: string, groups: RatioGroup[], machine: st
     legend(WIDTH - PAD, 34, kinds),
   );
 
-  const plotTop = 84;
-  let y = plotTop;
+  // Each group: its title on a line of its own, then its rows, with the grid and the 1× line
+  // drawn behind the rows only (a long title never has a line through it).
+  let y = 72;
   const bars: string[] = [];
+  const segments: [number, number][] = [];
   for (const group of groups) {
-    y += 18;
-    bars.push(text(PAD, y - 4, group.title, { size: 13, weight: 600 }));
+    y += 22;
+    bars.push(text(PAD, y - 6, group.title, { size: 13, weight: 600 }));
+    const top = y;
     for (const row of group.rows) {
       const lines = wrapText(row.label, labelWidth, FONT_SIZE);
       const height = Math.max(ROW, lines.length * LINE_HEIGHT + 9);
@@ -196,33 +200,39 @@ export function renderRatioChart(file: string, groups: RatioGroup[], machine: st
       bars.push(drawBar(row, scale, middle));
       y += height;
     }
-    y += 6;
+    segments.push([top, y]);
+    y += 4;
   }
   const plotBottom = y + 4;
+  segments[segments.length - 1][1] = plotBottom;
 
-  // Grid and axis behind the bars.
+  const one = scale.x(1);
+  for (const [top, bottom] of segments) {
+    for (const tick of scale.ticks) {
+      body.push(line(scale.x(tick), top, scale.x(tick), bottom, COLORS.grid));
+    }
+    body.push(line(one, top, one, bottom, COLORS.text, 'stroke-dasharray="4 3"'));
+  }
   for (const tick of scale.ticks) {
-    const x = scale.x(tick);
-    body.push(line(x, plotTop, x, plotBottom, COLORS.grid));
     body.push(
-      text(x, plotBottom + 16, formatRatio(tick), {
+      text(scale.x(tick), plotBottom + 16, formatRatio(tick), {
         size: 11,
-        fill: COLORS.muted,
+        fill: tick === 1 ? COLORS.text : COLORS.muted,
+        weight: tick === 1 ? 600 : "normal",
         anchor: "middle",
       }),
     );
   }
   body.push(line(plotLeft, plotBottom, plotLeft + plotWidth, plotBottom, COLORS.axis));
   body.push(...bars);
-  const one = scale.x(1);
-  body.push(line(one, plotTop - 4, one, plotBottom, COLORS.text, 'stroke-dasharray="4 3"'));
-  body.push(text(one, plotTop - 8, "1× = baseline", { size: 11, anchor: "middle" }));
   const height = plotBottom + 40;
   body.push(
     text(
       plotLeft + plotWidth / 2,
       plotBottom + 34,
-      `speed against the baseline${scale.log ? " (log scale)" : ""}`,
+      `speed against the baseline (dashed: 1×, the baseline itself)${
+        scale.log ? ", log scale" : ""
+      }`,
       { size: 11, fill: COLORS.muted, anchor: "middle" },
     ),
   );
@@ -249,7 +259,7 @@ function drawBar(row: RatioRow, scale: Scale, middle: number): string {
   ];
   const labelX = right + 6;
   parts.push(
-    `<text x="${round(labelX)}" y="${round(middle + 4)}" font-size="${FONT_SIZE}">` +
+    `<text x="${round(labelX)}" y="${round(middle + 4)}" font-size="${FONT_SIZE}" ${HALO}>` +
       `<tspan font-weight="600">${escapeXml(formatRatio(row.ratio))}</tspan>` +
       `<tspan fill="${COLORS.muted}" dx="6">${escapeXml(row.detail)}</tspan></text>`,
   );

@@ -25,8 +25,8 @@ export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-// Advance widths in em of a typical sans-serif (Helvetica's, a little wider to cover the fallbacks
-// a reader may get): layout needs them before any renderer has seen the text.
+// Advance widths in em of a wide sans-serif (DejaVu Sans, the widest fallback a reader may get;
+// Helvetica, Segoe UI and SF are narrower): layout needs them before any renderer sees the text.
 const NARROW = new Set("iljI.,:;'|!()[] ");
 const SEMI = new Set('frtJ-/"');
 const WIDE = new Set("mwMW%@");
@@ -38,8 +38,8 @@ export function textWidth(text: string, size: number, bold = false): number {
     if (NARROW.has(c)) em += 0.3;
     else if (SEMI.has(c)) em += 0.38;
     else if (WIDE.has(c)) em += 0.88;
-    else if (c >= "A" && c <= "Z") em += 0.68;
-    else em += 0.57;
+    else if (c >= "A" && c <= "Z") em += 0.7;
+    else em += 0.6;
   }
   return em * size * (bold ? 1.07 : 1);
 }
@@ -73,11 +73,18 @@ export interface TextStyle {
   weight?: "normal" | "bold" | 600;
   fill?: string;
   anchor?: "start" | "middle" | "end";
+  /** A ring of background colour around the letters, so grid lines under them stay out of the way. */
+  halo?: boolean;
 }
+
+/** The attributes that draw a halo (the stroke goes under the fill). */
+export const HALO =
+  `stroke="${COLORS.background}" stroke-width="4" stroke-linejoin="round" paint-order="stroke"`;
 
 /** A `<text>` element at (x, y) (y is the baseline), its content escaped. */
 export function text(x: number, y: number, content: string, style: TextStyle = {}): string {
-  const { size = 12, weight = "normal", fill = COLORS.text, anchor = "start" } = style;
+  const { size = 12, weight = "normal", fill = COLORS.text, anchor = "start", halo = false } =
+    style;
   const attributes = [
     `x="${round(x)}"`,
     `y="${round(y)}"`,
@@ -85,6 +92,7 @@ export function text(x: number, y: number, content: string, style: TextStyle = {
     weight === "normal" ? "" : `font-weight="${weight}"`,
     fill === COLORS.text ? "" : `fill="${fill}"`,
     anchor === "start" ? "" : `text-anchor="${anchor}"`,
+    halo ? HALO : "",
   ].filter(Boolean);
   return `<text ${attributes.join(" ")}>${escapeXml(content)}</text>`;
 }
@@ -123,8 +131,9 @@ export function svgDocument(width: number, height: number, title: string, body: 
 }
 
 /**
- * Tick values for an axis from `min` to `max`: on a log axis the powers of ten inside it (with
- * 2× and 5× between when it spans under three decades), on a linear axis 4–8 round steps from 0.
+ * Tick values for an axis from `min` to `max`: on a log axis the powers of ten inside it, with 2
+ * and 5 times them between when it spans barely a decade, 3 times under three decades; on a
+ * linear axis 4–8 steps of 1, 2 or 5 × 10ⁿ from 0.
  */
 export function ticks(min: number, max: number, log: boolean): number[] {
   if (log) {
@@ -141,7 +150,7 @@ export function ticks(min: number, max: number, log: boolean): number[] {
   }
   const raw = max / 6;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => max / s <= 8)!;
+  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => max / s <= 8)!;
   const out: number[] = [];
   for (let value = 0; value <= max * 1.0001; value += step) out.push(Number(value.toPrecision(6)));
   return out;
