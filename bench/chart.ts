@@ -4,9 +4,11 @@
  * messages per second against size (`<file>-by-size.svg`).
  *
  *   deno task bench:charts                      # runs the benches below, then draws docs/bench/
+ *   deno task bench:charts bench/ring_bench.ts  # runs that bench only, draws its charts
  *   deno task bench:charts a.json b.json        # only draws, from `deno bench --json` outputs
  *
  * Options: `--out DIR` (default docs/bench), `--keep-json DIR` (keep each bench's JSON there).
+ * Arguments ending in .ts are bench files to run, others `deno bench --json` outputs to read.
  * A bench file that fails as a whole is reported and left out; a failed case is drawn as failed.
  */
 import {
@@ -90,9 +92,8 @@ function parseOptions(args: string[]): { out?: string; "keep-json"?: string; fil
 }
 
 /** Runs one bench file with `--json`; its output, or `null` (reported) when it gave none. */
-async function runBench(file: string): Promise<string | null> {
-  const bench = new URL(file, import.meta.url);
-  console.error(`running ${file} …`);
+async function runBench(path: string): Promise<string | null> {
+  console.error(`running ${path} …`);
   const { stdout, code } = await new Deno.Command(Deno.execPath(), {
     args: [
       "bench",
@@ -104,20 +105,20 @@ async function runBench(file: string): Promise<string | null> {
       "--allow-net=127.0.0.1",
       "--v8-flags=--expose-gc",
       "--json",
-      bench.pathname,
+      path,
     ],
     stdout: "piped",
     stderr: "inherit",
   }).output();
   const json = new TextDecoder().decode(stdout);
   try {
-    parseBenchJson(json, file);
+    parseBenchJson(json, path);
   } catch (error) {
     if (!(error instanceof BenchReportError)) throw error;
-    console.error(`${error.message}\n${file}: exit code ${code}: left out of the charts`);
+    console.error(`${error.message}\n${path}: exit code ${code}: left out of the charts`);
     return null;
   }
-  if (code !== 0) console.error(`${file}: exit code ${code}: failed cases are drawn as failed`);
+  if (code !== 0) console.error(`${path}: exit code ${code}: failed cases are drawn as failed`);
   return json;
 }
 
@@ -127,19 +128,21 @@ async function main(args: string[]): Promise<void> {
   const out = options.out ?? new URL("../docs/bench/", import.meta.url).pathname;
   const keep = options["keep-json"];
   const outputs: { source: string; json: string }[] = [];
-  if (options.files.length > 0) {
-    for (const path of options.files) {
-      outputs.push({ source: path, json: await Deno.readTextFile(path) });
-    }
-  } else {
-    for (const file of DEFAULT_BENCHES) {
-      const json = await runBench(file);
-      if (json === null) continue;
-      outputs.push({ source: file, json });
-      if (keep) {
-        await Deno.mkdir(keep, { recursive: true });
-        await Deno.writeTextFile(`${keep}/${file.replace(/\.ts$/, ".json")}`, json);
-      }
+  const benches = options.files.filter((path) => path.endsWith(".ts"));
+  for (const path of options.files.filter((path) => !path.endsWith(".ts"))) {
+    outputs.push({ source: path, json: await Deno.readTextFile(path) });
+  }
+  if (options.files.length === 0) {
+    benches.push(...DEFAULT_BENCHES.map((file) => new URL(file, import.meta.url).pathname));
+  }
+  for (const path of benches) {
+    const file = path.slice(path.lastIndexOf("/") + 1);
+    const json = await runBench(path);
+    if (json === null) continue;
+    outputs.push({ source: file, json });
+    if (keep) {
+      await Deno.mkdir(keep, { recursive: true });
+      await Deno.writeTextFile(`${keep}/${file.replace(/\.ts$/, ".json")}`, json);
     }
   }
   const charts = renderCharts(outputs);
