@@ -76,7 +76,7 @@ Deno.test("bench chart: each case's ratio to its group's baseline, as labelled b
   assert.deepEqual(charts.map((chart) => chart.fileName), ["demo_bench.svg"]);
   const svg = charts[0].svg;
   assertSelfContained(svg);
-  assert.match(svg, /demo_bench\.ts: speed of each case against its group&#39;s baseline/);
+  assert.match(svg, /demo_bench\.ts: each case against its group&#39;s baseline/);
   assert.match(svg, /Deno 2\.9\.6, Test CPU/);
   // Baselines first, then the cases as declared; the "(n per iteration)" is made a rate.
   assert.deepEqual(ratioLabelsOf(svg), [1, 4, 0.5, 1, 3]);

@@ -42,6 +42,9 @@ export interface RatioGroup {
 /** Above this spread of ratios (largest over smallest, 1× included), the axis is logarithmic. */
 export const LOG_SCALE_SPREAD = 20;
 
+// Cases measuring ringmail, by name: "ringmail …", and its actors ("dedicated actor: spawn …").
+const RINGMAIL_CASE = /\bringmail\b|\bactors?\b/i;
+
 // "(20000 per iteration)", "(5000 round trips per iteration)": how much one iteration does.
 const PER_ITERATION = /\s*\((\d[\d_,]*)\s*([^()]*?)\s*per iteration\)\s*$/;
 
@@ -72,7 +75,7 @@ function rowOf(benchCase: BenchCase, baseline: BenchCase): RatioRow {
   const label = perIteration ? benchCase.name.slice(0, perIteration.index) : benchCase.name;
   const kind: RowKind = benchCase.baseline
     ? "baseline"
-    : /^ringmail\b/i.test(benchCase.name)
+    : RINGMAIL_CASE.test(benchCase.name)
     ? "ringmail"
     : "other";
   const avg = benchCase.avgNs;
@@ -164,11 +167,11 @@ export function renderRatioChart(file: string, groups: RatioGroup[], machine: st
 
   const body: string[] = [];
   const kinds = new Set(rows.map((row) => row.kind));
+  const title = `${file}: each case against its group's baseline`;
+  // The legend sits right of the title, or under the subtitle when they would touch.
+  const legendBelow = textWidth(title, 16, true) + legendWidth(kinds) + 24 > WIDTH - 2 * PAD;
   body.push(
-    text(PAD, 34, `${file}: speed of each case against its group's baseline`, {
-      size: 16,
-      weight: 600,
-    }),
+    text(PAD, 34, title, { size: 16, weight: 600 }),
     text(
       PAD,
       54,
@@ -177,12 +180,12 @@ export function renderRatioChart(file: string, groups: RatioGroup[], machine: st
       } · ${machine}`,
       { size: FONT_SIZE, fill: COLORS.muted },
     ),
-    legend(WIDTH - PAD, 34, kinds),
+    legendBelow ? legend(PAD + legendWidth(kinds), 78, kinds) : legend(WIDTH - PAD, 34, kinds),
   );
 
   // Each group: its title on a line of its own, then its rows, with the grid and the 1× line
   // drawn behind the rows only (a long title never has a line through it).
-  let y = 72;
+  let y = legendBelow ? 92 : 72;
   const bars: string[] = [];
   const segments: [number, number][] = [];
   for (const group of groups) {
@@ -257,7 +260,8 @@ function drawBar(row: RatioRow, scale: Scale, middle: number): string {
       escapeXml(`${row.label}: ${formatRatio(row.ratio)}, ${row.detail}`)
     }</title></rect>`,
   ];
-  const labelX = right + 6;
+  // Right of the 1× line too, so a bar shorter than the baseline's keeps its label clear of it.
+  const labelX = Math.max(right, scale.x(1)) + 6;
   parts.push(
     `<text x="${round(labelX)}" y="${round(middle + 4)}" font-size="${FONT_SIZE}" ${HALO}>` +
       `<tspan font-weight="600">${escapeXml(formatRatio(row.ratio))}</tspan>` +
@@ -272,9 +276,16 @@ const LEGEND_LABELS: Record<RowKind, string> = {
   other: "other",
 };
 
+const LEGEND_ORDER = ["ringmail", "baseline", "other"] as const;
+
+function legendWidth(kinds: Set<RowKind>): number {
+  return LEGEND_ORDER.filter((kind) => kinds.has(kind))
+    .reduce((width, kind) => width + 32 + textWidth(LEGEND_LABELS[kind], FONT_SIZE), -16);
+}
+
 /** Colour keys for the kinds present, right-aligned to end at `right`. */
-export function legend(right: number, y: number, kinds: Set<RowKind>): string {
-  const entries = (["ringmail", "baseline", "other"] as const).filter((kind) => kinds.has(kind));
+function legend(right: number, y: number, kinds: Set<RowKind>): string {
+  const entries = LEGEND_ORDER.filter((kind) => kinds.has(kind));
   const parts: string[] = [];
   let x = right;
   for (const kind of entries.reverse()) {
