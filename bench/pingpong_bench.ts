@@ -187,7 +187,9 @@ const requestWithId = (value: number) =>
 
 const inFlightGroup = `${IN_FLIGHT} calls in flight from the main thread to one worker`;
 Deno.bench({
-  name: `postMessage with request ids (${IN_FLIGHT} in flight, 4 rounds per iteration)`,
+  name: `postMessage with request ids, 4 rounds of ${IN_FLIGHT} in flight (${
+    4 * IN_FLIGHT
+  } calls per iteration)`,
   group: inFlightGroup,
   baseline: true,
   n: ITERATIONS,
@@ -199,7 +201,9 @@ Deno.bench({
   },
 });
 Deno.bench({
-  name: `ringmail Bridge.call, Promise.all (${IN_FLIGHT} in flight, 4 rounds per iteration)`,
+  name: `ringmail Bridge.call, Promise.all, 4 rounds of ${IN_FLIGHT} in flight (${
+    4 * IN_FLIGHT
+  } calls per iteration)`,
   group: inFlightGroup,
   n: ITERATIONS,
   warmup: WARMUP,
@@ -215,7 +219,9 @@ Deno.bench({
   },
 });
 Deno.bench({
-  name: `ringmail Bridge.multiCall (${IN_FLIGHT} in flight, 4 rounds per iteration)`,
+  name: `ringmail Bridge.multiCall, 4 rounds of ${IN_FLIGHT} in flight (${
+    4 * IN_FLIGHT
+  } calls per iteration)`,
   group: inFlightGroup,
   n: ITERATIONS,
   warmup: WARMUP,
