@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Actor, type ActorRef, ActorSystem, Stopped } from "../../mod.ts";
+import { Actor, ActorRef, ActorSystem, Stopped } from "../../mod.ts";
 import {
   ActorDeadError,
   ActorNotStartedError,
