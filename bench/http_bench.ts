@@ -1,7 +1,8 @@
 /**
  * A real program: a `Deno.serve` handler on 127.0.0.1 whose work (a small JSON answer) is done
  * (a) inline, in the handler — the baseline; (b) by a plain Worker over `postMessage`, with
- * request ids; (c) by a ringmail actor, through `bridge.call`. A load generator in a second
+ * request ids; (c) by a ringmail actor, through `bridge.call`, in a Worker of its own and in a
+ * pool's Worker (which spins less before it parks). A load generator in a second
  * process (bench/_http_load.ts) sends REQUESTS requests per iteration over keep-alive
  * connections, CONCURRENCY in flight. The ratios say what the hop to another thread costs a
  * request; the p50 and p99 latencies of each case are printed at the end.
@@ -19,7 +20,7 @@ const REQUESTS = 2_000;
 const CONCURRENCY = 32;
 const LOAD_TIMEOUT_MS = 60_000;
 
-type Mode = "inline" | "postMessage" | "actor";
+type Mode = "inline" | "postMessage" | "actor" | "pooled";
 let mode: Mode = "inline";
 
 // (b) A plain Worker, answered by request id.
@@ -42,7 +43,9 @@ const viaPostMessage = (n: number) =>
 const system = new ActorSystem();
 const bridge = new Bridge(system);
 const handler = system.spawn(Handler);
-await system.started(handler);
+// The same actor in a pool's Worker, which spins less before it parks (a pool takes every core).
+const pooled = system.createPool({ workers: 1 }).spawn(Handler);
+await Promise.all([handler, pooled].map((ref) => system.started(ref)));
 
 const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
   const n = Number(new URL(request.url).searchParams.get("n") ?? 0);
@@ -50,7 +53,7 @@ const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, asy
     ? work(n)
     : mode === "postMessage"
     ? await viaPostMessage(n)
-    : await bridge.call(handler, new Work(n), { timeout: 10_000 });
+    : await bridge.call(mode === "actor" ? handler : pooled, new Work(n), { timeout: 10_000 });
   return new Response(body, { headers: { "content-type": "application/json" } });
 });
 const url = `http://127.0.0.1:${server.addr.port}/`;
@@ -116,6 +119,7 @@ for (
     ["inline", "the handler does the work inline", true],
     ["postMessage", "the handler asks a plain Worker over postMessage", false],
     ["actor", "the handler calls a ringmail actor (bridge.call)", false],
+    ["pooled", "the handler calls a ringmail actor in a pool's Worker", false],
   ] as const
 ) {
   Deno.bench({
