@@ -19,10 +19,20 @@ export const INITIAL_CREDIT = 16_384;
 /** Bytes of records waiting for credit (all nodes) after which the outbox is no longer read. */
 export const MAX_WAITING_BYTES = 8 << 20;
 
+/** A node's credit stalls: a stall lasts from its first record kept to its last one let go. */
+interface Stalls {
+  count: number;
+  /** Ms in the stalls that ended. */
+  ms: number;
+  /** When the current stall began (performance.now()); -1: none now. */
+  since: number;
+}
+
 /** The sender's side: credit per node, and the records waiting for it. */
 export class Credits {
   readonly #credit = new Map<number, number>();
   readonly #waiting = new Map<number, Fifo<Uint8Array>>();
+  readonly #stalls = new Map<number, Stalls>();
   #waitingBytes = 0;
   #granted: (() => void) | null = null;
 
@@ -40,6 +50,7 @@ export class Credits {
   keep(node: number, record: Uint8Array): void {
     let waiting = this.#waiting.get(node);
     if (waiting === undefined) this.#waiting.set(node, waiting = new Fifo());
+    if (waiting.length === 0) this.#stallBegins(node);
     waiting.push(record);
     this.#waitingBytes += record.length;
   }
@@ -47,6 +58,14 @@ export class Credits {
   /** Records waiting for `node`'s credit. */
   waiting(node: number): number {
     return this.#waiting.get(node)?.length ?? 0;
+  }
+
+  /** How many times records waited for `node`'s credit, and for how long in all (ms). */
+  stalls(node: number): { count: number; ms: number } {
+    const stalls = this.#stalls.get(node);
+    if (stalls === undefined) return { count: 0, ms: 0 };
+    const now = stalls.since < 0 ? 0 : performance.now() - stalls.since;
+    return { count: stalls.count, ms: stalls.ms + now };
   }
 
   /** Whether so much waits for credit that the outbox should not be read for now. */
@@ -79,6 +98,7 @@ export class Credits {
       ready.push(record);
       credit--;
     }
+    if (waiting !== undefined && waiting.length === 0) this.#stallEnds(node);
     this.#credit.set(node, credit);
     this.wake();
     return ready;
@@ -89,6 +109,7 @@ export class Credits {
     const waiting = this.#waiting.get(node);
     this.#waiting.delete(node);
     this.#credit.delete(node);
+    this.#stallEnds(node);
     const dropped: Uint8Array[] = [];
     while (waiting !== undefined && waiting.length > 0) {
       const record = waiting.shift()!;
@@ -97,6 +118,20 @@ export class Credits {
     }
     this.wake();
     return dropped;
+  }
+
+  #stallBegins(node: number): void {
+    let stalls = this.#stalls.get(node);
+    if (stalls === undefined) this.#stalls.set(node, stalls = { count: 0, ms: 0, since: -1 });
+    stalls.count++;
+    stalls.since = performance.now();
+  }
+
+  #stallEnds(node: number): void {
+    const stalls = this.#stalls.get(node);
+    if (stalls === undefined || stalls.since < 0) return;
+    stalls.ms += performance.now() - stalls.since;
+    stalls.since = -1;
   }
 }
 

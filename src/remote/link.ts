@@ -9,6 +9,8 @@
  * - answers pings (`<prefix>.<node>.ping`) and watches the nodes it talks to (see Peers): a node
  *   that goes down fails the calls waiting on it, and what is sent to it becomes dead letters
  *   of kind "node-down";
+ * - counts what goes over each link (see link_figures.ts) and answers the NATS services
+ *   protocol's discovery (see service.ts);
  * - registers and looks up named actors (see names.ts).
  *
  * @module
@@ -28,7 +30,9 @@ import {
 import { CLOSED_AND_DRAINED, EMPTY, type Mailbox } from "../ring/mod.ts";
 import { type Batch, BatchWriter, readBatch } from "./wire.ts";
 import { Credits, Grants } from "./credits.ts";
-import type { ClusterStatus, LinkStatus } from "../system/options.ts";
+import type { ClusterStatus } from "../system/options.ts";
+import { LinkFigures } from "./link_figures.ts";
+import { NodeService } from "./service.ts";
 import { Peers, type PeerTiming, type PingResult } from "./peers.ts";
 import { type Names, openKvNames, SubjectNames } from "./names.ts";
 import {
@@ -43,6 +47,8 @@ import {
 export interface LinkHost {
   /** This node's id. */
   readonly node: number;
+  /** The cluster's name. */
+  readonly cluster: string;
   /** The cluster's subject prefix. */
   readonly prefix: string;
   /** The system thread's courier. */
@@ -73,8 +79,6 @@ export class ClusterLink {
   readonly #nc: NatsConnection;
   readonly #host: LinkHost;
   readonly #batches = new Map<number, BatchWriter>();
-  /** Records sent to each node so far: the next batch's first sequence number. */
-  readonly #sent = new Map<number, number>();
   /** Records received from each node so far: the sequence number its next batch should have. */
   readonly #received = new Map<number, number>();
   /** The pieces of a record still coming from each node (see wire.ts). */
@@ -87,6 +91,8 @@ export class ClusterLink {
   readonly #credits = new Credits();
   /** Credit this node owes the nodes that send to it. */
   readonly #grants: Grants;
+  readonly #figures: LinkFigures;
+  readonly #service: NodeService;
   #closed = false;
   /** Whether a drain is queued in the microtasks (see kick). */
   #kicked = false;
@@ -100,6 +106,7 @@ export class ClusterLink {
       timing,
       (node, timeoutMs) => this.#ping(node, timeoutMs),
     );
+    this.#figures = new LinkFigures(this.peers, this.#credits);
     // Records kept for a node waiting for its credit die with it, as dead letters.
     this.peers.onDown((node, reason) => {
       for (const record of this.#credits.drop(node)) {
@@ -111,6 +118,12 @@ export class ClusterLink {
       () => host.courier.backlogged > 0,
     );
     const here = `${host.prefix}.${host.node}`;
+    this.#service = new NodeService(nc, {
+      cluster: host.cluster,
+      node: host.node,
+      statusSubject: `${here}.status`,
+      status: () => this.status(),
+    });
     this.#subscriptions.push(
       nc.subscribe(here, {
         callback: onMessage((msg) => this.#takeBatch(msg.data)),
@@ -145,27 +158,7 @@ export class ClusterLink {
 
   /** What this node knows of its links to other nodes (see ActorSystem.clusterStatus). */
   status(): ClusterStatus {
-    const links: LinkStatus[] = this.peers.watched().map(({ node, roundTripMs }) => ({
-      node,
-      up: true,
-      roundTripMs,
-      recordsSent: this.#sent.get(node) ?? 0,
-      recordsReceived: this.#received.get(node) ?? 0,
-      waitingForCredit: this.#credits.waiting(node),
-      reason: "",
-    }));
-    for (const { node, reason } of this.peers.downNodes()) {
-      links.push({
-        node,
-        up: false,
-        roundTripMs: -1,
-        recordsSent: this.#sent.get(node) ?? 0,
-        recordsReceived: this.#received.get(node) ?? 0,
-        waitingForCredit: 0,
-        reason,
-      });
-    }
-    return { node: this.#host.node, links };
+    return this.#figures.status(this.#host.node);
   }
 
   /**
@@ -262,6 +255,8 @@ export class ClusterLink {
     await this.#pumping;
     this.#flushAll();
     this.peers.close();
+    this.#figures.close();
+    this.#service.close();
     for (const subscription of this.#subscriptions) subscription.unsubscribe();
     await this.names.close();
     // Drained: what was published reaches the server before the connection closes.
@@ -374,9 +369,12 @@ export class ClusterLink {
   #flush(node: number, batch: BatchWriter): void {
     const count = batch.count;
     if (count === 0) return;
-    const sequence = this.#sent.get(node) ?? 0;
-    this.#sent.set(node, sequence + count);
-    const bytes = batch.take(sequence);
+    // Records sent to the node so far: the batch's first sequence number.
+    const counts = this.#figures.of(node);
+    const bytes = batch.take(counts.recordsSent);
+    counts.batchesSent++;
+    counts.recordsSent += count;
+    counts.bytesSent += bytes.length;
     try {
       this.#nc.publish(`${this.#host.prefix}.${node}`, bytes);
     } catch (error) {
@@ -422,6 +420,10 @@ export class ClusterLink {
       this.#deliver(record);
     });
     this.#received.set(from, (batch.sequence + count) >>> 0);
+    const counts = this.#figures.of(from);
+    counts.batchesReceived++;
+    counts.recordsReceived += count;
+    counts.bytesReceived += data.length;
     if (records > 0) this.#grants.handed(from, records);
   }
 

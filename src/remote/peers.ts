@@ -13,6 +13,9 @@
  * @module
  */
 
+/** The weight of the newest round trip in the smoothed one. */
+const ROUND_TRIP_WEIGHT = 0.2;
+
 /** What one ping learned. */
 export type PingResult = "answered" | "nobody" | "silent";
 
@@ -28,6 +31,8 @@ interface Peer {
   lastAnswer: number;
   /** The last ping's round trip, in ms (-1: none answered yet). */
   roundTripMs: number;
+  /** The round trips, smoothed (-1: none answered yet). */
+  roundTripAverageMs: number;
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
@@ -49,9 +54,13 @@ export class Peers {
     return this.#down.get(node);
   }
 
-  /** The nodes watched, with their last ping's round trip (ms; -1: none yet). */
-  watched(): { node: number; roundTripMs: number }[] {
-    return Array.from(this.#peers, ([node, peer]) => ({ node, roundTripMs: peer.roundTripMs }));
+  /** The nodes watched, with their last ping's round trip and its average (ms; -1: none yet). */
+  watched(): { node: number; roundTripMs: number; roundTripAverageMs: number }[] {
+    return Array.from(this.#peers, ([node, peer]) => ({
+      node,
+      roundTripMs: peer.roundTripMs,
+      roundTripAverageMs: peer.roundTripAverageMs,
+    }));
   }
 
   /** The nodes found down, with why. */
@@ -68,7 +77,12 @@ export class Peers {
   /** This node talks to `node` (or heard from it): keep an eye on it. */
   watch(node: number): void {
     if (this.#closed || this.#peers.has(node) || this.#down.has(node)) return;
-    const peer: Peer = { lastAnswer: performance.now(), roundTripMs: -1, timer: undefined };
+    const peer: Peer = {
+      lastAnswer: performance.now(),
+      roundTripMs: -1,
+      roundTripAverageMs: -1,
+      timer: undefined,
+    };
     this.#peers.set(node, peer);
     this.#schedule(node, peer, 0);
   }
@@ -106,6 +120,11 @@ export class Peers {
     if (result === "answered") {
       peer.lastAnswer = now;
       peer.roundTripMs = now - sent;
+      // An exponential average: one slow answer moves it a little, a slow link a lot.
+      peer.roundTripAverageMs = peer.roundTripAverageMs < 0
+        ? peer.roundTripMs
+        : peer.roundTripAverageMs +
+          ROUND_TRIP_WEIGHT * (peer.roundTripMs - peer.roundTripAverageMs);
     } else if (result === "nobody") {
       return this.down(
         node,

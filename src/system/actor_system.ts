@@ -400,8 +400,10 @@ export class ActorSystem implements AsyncDisposable {
 
   /**
    * What this node knows of its links to the other nodes of its cluster: for each, whether it is
-   * up, the last ping's round trip, the records sent and received, and how many wait for its
-   * credit (a stall while above 0). Empty outside a cluster.
+   * up, the ping round trip (last and smoothed), the records, bytes and batches sent and
+   * received with their rates, and its credit stalls (how many, how long, how many records wait
+   * now). Empty outside a cluster. `inspect().links` has the same, and each node answers the
+   * NATS services protocol as `ringmail-<cluster>` (`nats micro stats ringmail-shop`).
    *
    * @example
    * ```ts ignore
@@ -409,7 +411,8 @@ export class ActorSystem implements AsyncDisposable {
    *
    * const system = new ActorSystem({ cluster: { servers: "nats://127.0.0.1:4222" } });
    * for (const link of (await system.clusterStatus()).links) {
-   *   console.log(link.node, link.up, link.roundTripMs, link.recordsSent, link.waitingForCredit);
+   *   console.log(link.node, link.up, link.roundTripAverageMs, link.recordsSentRate.lastSecond);
+   *   console.log(link.creditStalls, link.creditStalledMs, link.waitingForCredit);
    * }
    * ```
    */

@@ -18,7 +18,7 @@ import {
   WatchForBridge,
 } from "./control.ts";
 import { ClusterJoinError, SpawnError } from "./errors.ts";
-import type { ClusterOptions, ClusterStatus, SpawnOptions } from "./options.ts";
+import type { ClusterOptions, ClusterStatus, LinkStatus, SpawnOptions } from "./options.ts";
 import { checkActorClass, encodeArguments } from "./spawn_checks.ts";
 import type { SystemParts } from "./system_parts.ts";
 
@@ -49,6 +49,7 @@ type JoinCluster = (host: LinkHost, options: ClusterOptions) => Promise<ClusterL
 /** What the link needs of the system (src/remote/link.ts's LinkHost, written here likewise). */
 interface LinkHost {
   readonly node: number;
+  readonly cluster: string;
   readonly prefix: string;
   readonly courier: SystemCourier;
   readonly directory: Directory;
@@ -276,6 +277,11 @@ export class SystemCluster {
     return this.parts.spawner.spawn(actorClass as ActorClass, options, args);
   }
 
+  /** The links' figures now, read on this thread (none outside a cluster, or before joining). */
+  links(): readonly LinkStatus[] {
+    return this.#link?.status().links ?? [];
+  }
+
   /** What this node knows of its links (none outside a cluster). */
   async status(): Promise<ClusterStatus> {
     if (this.options === undefined) return { node: 0, links: [] };
@@ -319,6 +325,7 @@ export class SystemCluster {
     try {
       this.#link = await joinCluster({
         node: parts.courier.node,
+        cluster: options.name ?? "ringmail",
         prefix: `ringmail.${options.name ?? "ringmail"}`,
         courier: parts.courier,
         directory: parts.directory,

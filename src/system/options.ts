@@ -16,6 +16,7 @@ import { MAX_MESSAGE } from "../ring/mod.ts";
 import type { ActorPool, PoolOptions } from "./actor_pool.ts";
 import { checkObserver, type SystemObserver } from "./observer.ts";
 import type { SystemSettings } from "./system_parts.ts";
+import type { Rate } from "./snapshot.ts";
 
 /** How the system supervises the actors it spawns itself, unless its options say otherwise. */
 const TOP_LEVEL: SupervisionStrategy = { onFailure: "resume" };
@@ -291,7 +292,10 @@ export interface ClusterStatus {
   readonly links: readonly LinkStatus[];
 }
 
-/** One link's state, as this node sees it. */
+/**
+ * One link's state and figures, as this node sees it. Counted per batch on the system's thread
+ * (never per message in a Worker); rates come from samples taken every 250 ms.
+ */
 export interface LinkStatus {
   /** The other node's id. */
   readonly node: number;
@@ -299,12 +303,34 @@ export interface LinkStatus {
   readonly up: boolean;
   /** The last ping's round trip, in ms; -1 before the first answer, or when down. */
   readonly roundTripMs: number;
+  /** The ping round trip, smoothed (an exponential average of the answers), in ms; -1: none. */
+  readonly roundTripAverageMs: number;
   /** Records sent to it (pieces of a large record count one each). */
   readonly recordsSent: number;
   /** Records received from it. */
   readonly recordsReceived: number;
+  /** How fast records go to it. */
+  readonly recordsSentRate: Rate;
+  /** How fast records come from it. */
+  readonly recordsReceivedRate: Rate;
+  /** Bytes of the batches published to it. */
+  readonly bytesSent: number;
+  /** Bytes of the batches received from it. */
+  readonly bytesReceived: number;
+  /** How fast bytes go to it. */
+  readonly bytesSentRate: Rate;
+  /** How fast bytes come from it. */
+  readonly bytesReceivedRate: Rate;
+  /** Batches (NATS messages) published to it. */
+  readonly batchesSent: number;
+  /** Batches received from it. */
+  readonly batchesReceived: number;
   /** Records waiting for its credit (a credit stall while above 0). */
   readonly waitingForCredit: number;
+  /** How many times records had to wait for its credit (credit stalls begun). */
+  readonly creditStalls: number;
+  /** Milliseconds spent in credit stalls, the current one included. */
+  readonly creditStalledMs: number;
   /** Why it is down ("" while up). */
   readonly reason: string;
 }

@@ -6,6 +6,7 @@
  */
 
 import type { ActorRef, DeadLetterKind } from "../actor/mod.ts";
+import type { LinkStatus } from "./options.ts";
 
 /** How fast a counter moved, from the samples the system took while someone inspected it. */
 export interface Rate {
@@ -116,4 +117,9 @@ export interface SystemSnapshot {
   readonly handled: number;
   /** How fast all actors handle messages. */
   readonly handledRate: Rate;
+  /**
+   * This node's links to the other nodes of its cluster, as `clusterStatus()` has them (empty
+   * outside a cluster).
+   */
+  readonly links: readonly LinkStatus[];
 }

@@ -35,6 +35,7 @@ Deno.test("wire: past ACTORS_SENT actors, the fullest mailboxes then the fastest
     pendingCalls: 0,
     handled: 0,
     handledRate: { lastSecond: 0, lastTenSeconds: 0 },
+    links: [],
   };
   const wire = wireSnapshot(snapshot);
   assert.equal(wire.actors.length, ACTORS_SENT);

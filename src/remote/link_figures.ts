@@ -1,0 +1,127 @@
+/**
+ * A link's figures (see LinkStatus): the link counts records, bytes and batches per node as it
+ * publishes and takes batches — once a batch, on the system's thread, never per message in a
+ * Worker — and samples the counts every 250 ms for their rates. Credit stalls come from Credits,
+ * round trips from Peers; {@link LinkFigures.status} puts them together.
+ *
+ * @module
+ */
+
+import type { ClusterStatus, LinkStatus } from "../system/options.ts";
+import { SAMPLE_EVERY_MS, SampleClock, Track } from "../system/rates.ts";
+import type { Rate } from "../system/snapshot.ts";
+import type { Credits } from "./credits.ts";
+import type { Peers } from "./peers.ts";
+
+/** One link's counts so far. */
+export class LinkCounts {
+  recordsSent = 0;
+  recordsReceived = 0;
+  bytesSent = 0;
+  bytesReceived = 0;
+  batchesSent = 0;
+  batchesReceived = 0;
+  /** The sampled counts (records sent, received, bytes sent, received); null until sampled. */
+  tracks: [Track, Track, Track, Track] | null = null;
+
+  /** The counts that have rates, in the order of {@link tracks}. */
+  rated(): [number, number, number, number] {
+    return [this.recordsSent, this.recordsReceived, this.bytesSent, this.bytesReceived];
+  }
+}
+
+/** Every link's figures (see the module doc). */
+export class LinkFigures {
+  readonly #counts = new Map<number, LinkCounts>();
+  readonly #clock = new SampleClock();
+  readonly #timer: ReturnType<typeof setInterval>;
+
+  constructor(readonly peers: Peers, readonly credits: Credits) {
+    this.#timer = setInterval(() => this.#sample(), SAMPLE_EVERY_MS);
+    // Sampling never keeps a program alive.
+    Deno.unrefTimer(this.#timer);
+  }
+
+  /** `node`'s counts (made at its first batch). */
+  of(node: number): LinkCounts {
+    let counts = this.#counts.get(node);
+    if (counts === undefined) this.#counts.set(node, counts = new LinkCounts());
+    return counts;
+  }
+
+  /** Every link's figures now (`node`: this node's id). */
+  status(node: number): ClusterStatus {
+    const now = performance.now();
+    const links: LinkStatus[] = this.peers.watched().map((peer) => ({
+      ...this.#figures(peer.node, now),
+      up: true,
+      roundTripMs: peer.roundTripMs,
+      roundTripAverageMs: peer.roundTripAverageMs,
+      reason: "",
+    }));
+    for (const { node, reason } of this.peers.downNodes()) {
+      links.push({
+        ...this.#figures(node, now),
+        up: false,
+        roundTripMs: -1,
+        roundTripAverageMs: -1,
+        reason,
+      });
+    }
+    return { node, links };
+  }
+
+  /** Stops sampling. */
+  close(): void {
+    clearInterval(this.#timer);
+  }
+
+  #figures(
+    node: number,
+    now: number,
+  ): Omit<LinkStatus, "up" | "roundTripMs" | "roundTripAverageMs" | "reason"> {
+    const counts = this.#counts.get(node) ?? new LinkCounts();
+    const [recordsSentRate, recordsReceivedRate, bytesSentRate, bytesReceivedRate] = counts
+      .rated().map((value, at) => this.#rate(counts.tracks?.[at], value, now));
+    const stalls = this.credits.stalls(node);
+    return {
+      node,
+      recordsSent: counts.recordsSent,
+      recordsReceived: counts.recordsReceived,
+      recordsSentRate,
+      recordsReceivedRate,
+      bytesSent: counts.bytesSent,
+      bytesReceived: counts.bytesReceived,
+      bytesSentRate,
+      bytesReceivedRate,
+      batchesSent: counts.batchesSent,
+      batchesReceived: counts.batchesReceived,
+      waitingForCredit: this.credits.waiting(node),
+      creditStalls: stalls.count,
+      creditStalledMs: stalls.ms,
+    };
+  }
+
+  #rate(track: Track | undefined, value: number, now: number): Rate {
+    if (track === undefined) return { lastSecond: 0, lastTenSeconds: 0 };
+    return {
+      lastSecond: track.rate(this.#clock, value, now, 1_000),
+      lastTenSeconds: track.rate(this.#clock, value, now, 10_000),
+    };
+  }
+
+  #sample(): void {
+    const now = performance.now();
+    const index = this.#clock.tick(now);
+    for (const counts of this.#counts.values()) {
+      const values = counts.rated();
+      counts.tracks ??= [
+        new Track(0, values[0], now),
+        new Track(0, values[1], now),
+        new Track(0, values[2], now),
+        new Track(0, values[3], now),
+      ];
+      for (let at = 0; at < 4; at++) counts.tracks[at].values[index] = values[at];
+    }
+  }
+}
