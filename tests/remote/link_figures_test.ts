@@ -128,3 +128,21 @@ Deno.test("link figures: a node answers the NATS services discovery, its stats c
     await nc.close();
   }
 });
+
+Deno.test("link figures: the live view's snapshot has the links", async () => {
+  await using server = await startNatsServer();
+  await using here = new ActorSystem({ cluster: { servers: server.url, name: "view" } });
+  await using there = new ActorSystem({ cluster: { servers: server.url, name: "view" } });
+  await Promise.all([here.joined, there.joined]);
+  await there.register("probe", there.spawn(Probe));
+  using bridge = new Bridge(here);
+  assert.deepEqual(await bridge.call(await here.lookup("probe"), "dump"), []);
+  await using view = await here.observe({ port: 0, intervalMs: 100 });
+  let links: LinkStatus[] = [];
+  await eventually(async () => {
+    const response = await fetch(new URL("api/snapshot", view.url));
+    links = (await response.json()).snapshot.links;
+    return links.some((link) => link.node === there.node && link.recordsSent >= 1);
+  }, "the view's snapshot shows the link");
+  assert.equal(links.find((link) => link.node === there.node)!.up, true);
+});

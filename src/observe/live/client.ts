@@ -3,7 +3,7 @@
  * The live view's script, as a function whose source the server sends (`PAGE_SCRIPT`): written
  * here as code, so it is formatted and linted like the rest, yet served as plain JavaScript with
  * nothing to build. It opens the view's event stream and draws each snapshot: the figures at the
- * top, the throughput chart, the Workers, the actors' table (sorted by a click on a header), the
+ * top, the throughput chart, the Workers, the cluster's links, the actors' table (sorted by a click on a header), the
  * supervision tree, and the failures and dead letters as they come.
  *
  * @module
@@ -114,6 +114,28 @@ function liveViewPage(makeCharts) {
           w.actors === 1 ? "actor" : "actors"
         }</span></div>` + charts.sparkline(recent.map((p) => p.workers[w.threadId] ?? 0)) + `</div>`
       ).join("") || `<div class="nothing">no Worker running</div>`;
+  }
+
+  // --- the links to the cluster's other nodes (the panel shows only in a cluster) ---
+  function drawLinks(s) {
+    const links = s.links ?? [];
+    $("links-panel").hidden = links.length === 0;
+    if (links.length === 0) return;
+    const up = links.filter((l) => l.up).length;
+    $("links-hint").textContent = `${up} up` +
+      (up < links.length ? ` · ${links.length - up} down` : "");
+    const line = (figure, what) =>
+      `<div class="line"><span>${figure}</span><span>${what}</span></div>`;
+    $("links").innerHTML = links.map((l) =>
+      `<div class="worker" title="${escape(l.reason)}"><div class="head">` +
+      `<span class="id">node ${l.node}</span>` +
+      `<span class="badge ${l.up ? "up" : "fail"}">${l.up ? "up" : "down"}</span></div>` +
+      line(l.roundTripMs < 0 ? "–" : `${l.roundTripMs.toFixed(2)} ms`, "round trip") +
+      line(`${rate(l.recordsSentRate.lastSecond)}/s`, "messages out") +
+      line(`${rate(l.recordsReceivedRate.lastSecond)}/s`, "messages in") +
+      line(count(l.waitingForCredit), `wait for credit · ${count(l.creditStalls)} stalls`) +
+      `</div>`
+    ).join("");
   }
 
   // --- the actors' table ---
@@ -279,6 +301,7 @@ function liveViewPage(makeCharts) {
     drawFigures(s);
     drawChart();
     drawWorkers(s);
+    drawLinks(s);
     drawActors(s);
     drawTree(s);
     drawDeadCounts(s);

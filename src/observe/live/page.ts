@@ -48,10 +48,16 @@ export function pageHtml(token: string | null): string {
       <span><i class="dead"></i>dead letters/s</span></span></h2>
       <div id="chart" class="chart"></div>
     </section>
-    <section class="panel">
-      <h2>Workers <span id="workers-hint" class="hint"></span></h2>
-      <div id="workers" class="workers"></div>
-    </section>
+    <div class="stack">
+      <section class="panel">
+        <h2>Workers <span id="workers-hint" class="hint"></span></h2>
+        <div id="workers" class="workers"></div>
+      </section>
+      <section id="links-panel" class="panel" hidden>
+        <h2>Links <span id="links-hint" class="hint">to the cluster's other nodes</span></h2>
+        <div id="links" class="workers links"></div>
+      </section>
+    </div>
   </div>
   <section class="panel">
     <h2>Actors <span id="actors-hint" class="hint"></span>
@@ -139,6 +145,8 @@ main { padding: 16px 20px 28px; display: grid; gap: 14px; }
 @media (max-width: 1100px) {
   .row.wide-left, .row.thirds { grid-template-columns: minmax(0, 1fr); }
 }
+.stack { display: grid; gap: 14px; align-content: start; min-width: 0; }
+.panel[hidden] { display: none; }
 .panel {
   background: var(--panel); border: 1px solid var(--line); border-radius: 10px;
   padding: 12px 14px; min-width: 0;
@@ -187,6 +195,7 @@ main { padding: 16px 20px 28px; display: grid; gap: 14px; }
   display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 10px;
   max-height: 236px; overflow: auto;
 }
+.links { grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); }
 .worker {
   background: var(--panel-hi); border: 1px solid var(--line); border-radius: 8px;
   padding: 7px 10px 5px; display: grid; gap: 3px; align-content: start;
@@ -197,6 +206,7 @@ main { padding: 16px 20px 28px; display: grid; gap: 14px; }
   font-size: 10px; padding: 1px 6px; border-radius: 4px; text-transform: uppercase;
   letter-spacing: 0.04em; background: var(--line); color: var(--muted);
 }
+.badge.up { color: var(--green); background: rgba(61, 220, 151, 0.12); }
 .badge.pool { color: var(--violet); background: rgba(169, 139, 255, 0.12); }
 .badge.fail { color: var(--red); background: rgba(255, 93, 108, 0.12); }
 .badge.dead { color: var(--amber); background: rgba(245, 181, 68, 0.12); }
