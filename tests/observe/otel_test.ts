@@ -238,4 +238,11 @@ Deno.test("otel: a request's trace crosses to an actor of another node", async (
     assert.equal(back.parentSpanId, front.spanId, "Front's span is Back's parent, across nodes");
     assert.deepEqual([front.service, back.service], ["near", "far"]);
   }
+  // The link's figures, from inspect() at each collection, by the other node's id.
+  const metrics = metricsOf(received);
+  const direction = "ringmail.link.direction";
+  assert.ok(highest(metrics, "ringmail.link.records", direction, "sent") >= CALLS);
+  assert.ok(highest(metrics, "ringmail.link.records", direction, "received") >= CALLS);
+  assert.ok(highest(metrics, "ringmail.link.bytes", direction, "sent") > 0);
+  assert.equal(highest(metrics, "ringmail.link.up"), 1);
 });

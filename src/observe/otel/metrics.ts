@@ -3,7 +3,7 @@
  * the counters the threads keep anyway (`system.inspect()`) are read at each export, so
  * observing adds no work per message; only Bridge calls are measured as they settle (a histogram
  * of their duration). Attributes are classes and kinds, never actor names or refs, so the number
- * of series stays that of the program's classes.
+ * of series stays that of the program's classes (and, for the cluster's links, of its nodes).
  *
  * The snapshot's numbers go into synchronous counters and gauges (a counter gets what its total
  * grew by), refreshed from the callback of one observable instrument (`ringmail.workers`), which
@@ -13,7 +13,13 @@
  * @module
  */
 
-import type { ActorRef, ActorSnapshot, CallObserver, SystemSnapshot } from "../../../mod.ts";
+import type {
+  ActorRef,
+  ActorSnapshot,
+  CallObserver,
+  LinkStatus,
+  SystemSnapshot,
+} from "../../../mod.ts";
 import type {
   Attributes,
   BatchObservableResult,
@@ -70,6 +76,15 @@ export class SystemMetrics implements Disposable {
   readonly #waiting: Histogram;
   readonly #pending: Histogram;
   readonly #workers: Observable;
+  readonly #link: {
+    records: TotalCounter;
+    bytes: TotalCounter;
+    stalls: TotalCounter;
+    stalled: TotalCounter;
+    waiting: Histogram;
+    roundTrip: Histogram;
+    up: Histogram;
+  };
   readonly #callback = (result: BatchObservableResult) => this.#refresh(result);
   /** Each live actor's counters at the last refresh, by its ref's text. */
   #seen = new Map<string, ActorSnapshot>();
@@ -92,6 +107,16 @@ export class SystemMetrics implements Disposable {
     this.#depth = gauge("ringmail.mailbox.depth", "The class's deepest mailbox", "{message}");
     this.#waiting = gauge("ringmail.mailbox.waiting", "Messages waiting, by class", "{message}");
     this.#pending = gauge("ringmail.bridge.pending_calls", "Bridge calls waiting", "{call}");
+    // The cluster's links, by the other node's id (a handful of series per node).
+    this.#link = {
+      records: counter("ringmail.link.records", "Records over a link, by direction", "{record}"),
+      bytes: counter("ringmail.link.bytes", "Bytes of batches over a link, by direction", "By"),
+      stalls: counter("ringmail.link.credit_stalls", "Times records waited for credit", "{stall}"),
+      stalled: counter("ringmail.link.credit_stalled", "Time spent waiting for credit", "s"),
+      waiting: gauge("ringmail.link.credit_waiting", "Records waiting for credit", "{record}"),
+      roundTrip: gauge("ringmail.link.round_trip", "Ping round trip, smoothed", "s"),
+      up: gauge("ringmail.link.up", "1 while the node answers pings, 0 once down", "{node}"),
+    };
     this.#workers = meter.createObservableGauge("ringmail.workers", {
       description: "Running Workers",
       unit: "{worker}",
@@ -145,7 +170,26 @@ export class SystemMetrics implements Disposable {
       this.#deadLetters.total(count ?? 0, kind, { "ringmail.dead_letter.kind": kind });
     }
     this.#pending.record(snapshot.pendingCalls);
+    for (const link of snapshot.links) this.#linkFigures(link);
     result?.observe(this.#workers, snapshot.workers.length);
+  }
+
+  /** One link's figures, with the other node's id as the attribute. */
+  #linkFigures(link: LinkStatus): void {
+    const figures = this.#link;
+    const node = String(link.node);
+    const on = { "ringmail.link.node": node };
+    const sent = { ...on, "ringmail.link.direction": "sent" };
+    const received = { ...on, "ringmail.link.direction": "received" };
+    figures.records.total(link.recordsSent, `${node} sent`, sent);
+    figures.records.total(link.recordsReceived, `${node} received`, received);
+    figures.bytes.total(link.bytesSent, `${node} sent`, sent);
+    figures.bytes.total(link.bytesReceived, `${node} received`, received);
+    figures.stalls.total(link.creditStalls, node, on);
+    figures.stalled.total(link.creditStalledMs / 1000, node, on);
+    figures.waiting.record(link.waitingForCredit, on);
+    if (link.roundTripAverageMs >= 0) figures.roundTrip.record(link.roundTripAverageMs / 1000, on);
+    figures.up.record(link.up ? 1 : 0, on);
   }
 
   /** Totals by class: the live actors', plus those of actors that have ended. */

@@ -31,8 +31,11 @@ export interface OpenTelemetryOptions {
  * Metrics (read from `system.inspect()` at each export, by actor class): `ringmail.messages.handled`,
  * `ringmail.failures`, `ringmail.restarts`, `ringmail.actors`, `ringmail.mailbox.depth` (the
  * deepest mailbox of the class), `ringmail.mailbox.waiting`, `ringmail.dead_letters` (by kind),
- * `ringmail.bridge.pending_calls`, `ringmail.workers`; and `ringmail.call.duration`, a histogram of
- * Bridge calls in seconds.
+ * `ringmail.bridge.pending_calls`, `ringmail.workers`; in a cluster, by the other node's id,
+ * `ringmail.link.records` and `ringmail.link.bytes` (by direction), `ringmail.link.credit_stalls`,
+ * `ringmail.link.credit_stalled` (s), `ringmail.link.credit_waiting`, `ringmail.link.round_trip`
+ * (s, smoothed), `ringmail.link.up`; and `ringmail.call.duration`, a histogram of Bridge calls in
+ * seconds.
  *
  * @param options `spans: true` for a span per handled message.
  * @returns the observer: give it to one system.
