@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { type ActorRef, ActorSystem, type LiveView } from "../../mod.ts";
 import { ObserveError, SystemClosedError } from "../../errors.ts";
 import { Nest, Sink, Source } from "../_actors/observed.ts";
-import { testSystem, within } from "../_system.ts";
+import { eventually, testSystem, within } from "../_system.ts";
 
 interface ViewActor {
   ref: string;
@@ -95,7 +95,12 @@ Deno.test("live view: the JSON shows the actors with their refs as text, and the
   assert.match(view.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
   assert.equal(view.url, `http://127.0.0.1:${view.port}/`);
 
-  const first = await stateOf(view);
+  // The source answers once it has sent the 100, not once the sink (on another Worker) took them.
+  let first = await stateOf(view);
+  await eventually(async () => {
+    first = await stateOf(view);
+    return byName(first.snapshot, "sink").handled >= 100;
+  }, "the sink took the source's 100");
   const sinkNow = byName(first.snapshot, "sink");
   assert.match(sinkNow.ref, /^sink#\d+\.\d+$/);
   assert.equal(sinkNow.className, "Sink");
