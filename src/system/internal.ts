@@ -94,7 +94,9 @@ function bridgeHost(parts: SystemParts): BridgeHost {
         : parts.spawner.unannounced(ref)
         ? parts.registry.whenAnnounced(ref).then(() => parts.registry.whenEnded(ref))
         : parts.registry.whenEnded(ref),
-    nameOf: (ref) => parts.registry.nameOf(ref.slot, ref.generation) ?? "actor",
+    // A ref of another node (node ≠ 0) may share its slot and generation with an actor here.
+    nameOf: (ref) =>
+      (ref.node === 0 ? parts.registry.nameOf(ref.slot, ref.generation) : undefined) ?? "actor",
     timers: parts.loop.timers,
     calls: parts.observer?.calls ?? null,
     countPending: (pending) => parts.inspector.countPending(pending),
