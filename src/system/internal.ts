@@ -94,9 +94,8 @@ function bridgeHost(parts: SystemParts): BridgeHost {
         : parts.spawner.unannounced(ref)
         ? parts.registry.whenAnnounced(ref).then(() => parts.registry.whenEnded(ref))
         : parts.registry.whenEnded(ref),
-    // A ref of another node (node ≠ 0) may share its slot and generation with an actor here.
-    nameOf: (ref) =>
-      (ref.node === 0 ? parts.registry.nameOf(ref.slot, ref.generation) : undefined) ?? "actor",
+    // The courier's: a ref of another node may share its slot and generation with one here.
+    nameOf: (ref) => parts.courier.describe(ref),
     timers: parts.loop.timers,
     calls: parts.observer?.calls ?? null,
     countPending: (pending) => parts.inspector.countPending(pending),
