@@ -4,13 +4,12 @@
  * on a second node (a second Deno process joined to a private nats-server), assertions unchanged.
  *
  * In the remote run the targets' dead letters and failures happen on the second node: it forwards
- * them (tests/remote/_placement_node.ts) to a recorder here, and `t.until` reads them in, so
+ * them (tests/remote/_placement_node.ts) to a recorder there, and `t.until` reads them in, so
  * `t.deadLetters` and `t.failures` hold both nodes' reports. `t.system.deadLetters` (a count) is
  * this node's only.
  */
 import type { ActorRef, DeadLetter, SpawnOptions } from "../mod.ts";
 import type { ActorClass, MessagesOf } from "../actor.ts";
-import { Recorder } from "./_actors/behaviours.ts";
 import { eventually, type TestSystem, testSystem } from "./_system.ts";
 import { startNatsServer } from "./remote/_nats_server.ts";
 import { type NodeProcess, startNode } from "./remote/_nodes.ts";
@@ -65,14 +64,12 @@ export function placedTests(suite: string, cases: readonly PlacedCase[]): void {
       PLACEMENT_NODE,
       (line) => acks.heard(line),
     );
-    let step = 0;
     for (const [name, body, onlyHere] of cases) {
-      const sinkName = `sink-${step++}`;
       await test.step({
         name: onlyHere === undefined ? name : `${name} (here only: ${onlyHere})`,
         ignore: onlyHere !== undefined,
         fn: async () => {
-          await using t = await placedThere(server.url, cluster, node, acks, sinkName);
+          await using t = await placedThere(server.url, cluster, node, acks);
           await body(t);
         },
       });
@@ -100,17 +97,16 @@ async function placedThere(
   cluster: string,
   node: NodeProcess,
   acks: Acks,
-  sinkName: string,
 ): Promise<PlacedSystem> {
   const t = testSystem({ cluster: { servers: url, name: cluster } });
   const dispose = t[Symbol.asyncDispose].bind(t);
   const placed: ActorRef<unknown>[] = [];
   try {
     await t.system.joined;
-    const sink = t.system.spawn(Recorder);
-    await t.system.register(sinkName, sink);
-    await acks.after(() => node.tell(`report-to ${sinkName}`), `reporting ${sinkName}`);
-    let read = 0;
+    const sink = await t.system.lookup("reports");
+    await acks.after(() => node.tell("report"), "reporting");
+    // The reports of the cases before this one are not its own.
+    let read = (await t.bridge.call(sink, "dump", { timeout: REPLY_MS }) as unknown[]).length;
     /** Reads in the reports forwarded since the last read. */
     const pull = async () => {
       const seen = await t.bridge.call(sink, "dump", { timeout: REPLY_MS }) as unknown[][];

@@ -1,12 +1,14 @@
 /**
  * The second node of the placement runs (tests/_placement.ts): joins the cluster at the URL given
  * as its first argument and prints "ready <node>". The test process spawns its target actors here
- * with spawnOn; since their dead letters and failures are reported on this node, it forwards them
- * to the actor named by a "report-to <name>" line on its standard input (acknowledged by
- * "reporting <name>"; "quiet" stops that, acknowledged by "quiet"). It shuts down when its
- * standard input closes.
+ * with spawnOn; since their dead letters and failures are reported on this node, it records them
+ * in a Recorder of its own named "reports", while a "report" line on its standard input says so
+ * (acknowledged by "reporting"; "quiet" stops that, acknowledged by "quiet"). A recorder here, not
+ * in the test's process, so that the test's system runs no Worker of its own in the remote run.
+ * It shuts down when its standard input closes.
  */
 import { type ActorRef, ActorSystem } from "../../mod.ts";
+import { Recorder } from "../_actors/behaviours.ts";
 
 if (import.meta.main) {
   const [url, cluster] = Deno.args;
@@ -47,6 +49,8 @@ if (import.meta.main) {
       ], null),
   });
   await system.joined;
+  const reports = system.spawn(Recorder);
+  await system.register("reports", reports);
   console.log(`ready ${system.node}`);
   const lines = Deno.stdin.readable.pipeThrough(new TextDecoderStream());
   let rest = "";
@@ -54,10 +58,9 @@ if (import.meta.main) {
     const parts = (rest + chunk).split("\n");
     rest = parts.pop()!;
     for (const line of parts) {
-      if (line.startsWith("report-to ")) {
-        const name = line.slice("report-to ".length);
-        sink = await system.lookup(name);
-        console.log(`reporting ${name}`);
+      if (line === "report") {
+        sink = reports;
+        console.log("reporting");
       } else if (line === "quiet") {
         sink = null;
         console.log("quiet");
