@@ -156,14 +156,22 @@ export class PendingCalls {
     else call.reject(value);
   }
 
-  /** The call gets no reply, for a reason of `kind`: its default, or the error of that kind. */
+  /**
+   * The call gets no reply, for a reason of `kind`: its default, or the error of that kind.
+   * `targetName`: the actor's name as the node that lost the request knew it ("": ask nameOf,
+   * which knows this node's actors only).
+   */
   fail(
     call: PendingCall,
     kind: DeadLetterKind,
     reason: string,
     cause?: unknown,
+    targetName = "",
   ): void {
-    const subject = `${this.#nameOf(call.target)} (${call.target})`;
+    const name = targetName === "" || targetName === "actor"
+      ? this.#nameOf(call.target)
+      : targetName;
+    const subject = `${name} (${call.target})`;
     const failure = callFailure(
       kind,
       { subject, timeout: call.timeout },

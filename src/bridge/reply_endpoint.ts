@@ -142,7 +142,7 @@ export class ReplyEndpoint {
           });
         }
       } else if (message instanceof Undeliverable) {
-        calls.fail(call, message.kind, message.reason);
+        calls.fail(call, message.kind, message.reason, undefined, message.targetName);
       } else {
         calls.settle(call, true, message);
       }

@@ -555,7 +555,8 @@ export class SystemCourier implements Courier {
     if (
       sender !== null && sender.tag !== 0 && !(message instanceof Undeliverable)
     ) {
-      this.#tryPost(sender, new Undeliverable(target, kind, reason));
+      const name = target === null ? "" : this.describe(target);
+      this.#tryPost(sender, new Undeliverable(target, kind, reason, name));
     }
     this.sink?.deadLetter({ target, sender, message, kind, reason });
   }

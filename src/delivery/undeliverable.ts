@@ -11,12 +11,15 @@ import type { ActorRef, DeadLetterKind } from "../actor/mod.ts";
  * Any thread -> the sender of an undeliverable message, when that sender is waiting for a reply
  * (a Bridge call): settles the call at once instead of at its timeout. `kind` is the dead
  * letter's: the caller's error depends on it (an actor that is gone, full, or late differ).
+ * `targetName` is the target's name where it was lost ("" when not known there): a caller on
+ * another node has no other way to name it.
  */
 export class Undeliverable {
   constructor(
     readonly target: ActorRef<unknown> | null = null,
     readonly kind: DeadLetterKind = "stopped",
     readonly reason = "",
+    readonly targetName = "",
   ) {}
 }
 registerMessage(Undeliverable, { name: "ringmail.Undeliverable" });

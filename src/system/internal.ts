@@ -94,7 +94,8 @@ function bridgeHost(parts: SystemParts): BridgeHost {
         : parts.spawner.unannounced(ref)
         ? parts.registry.whenAnnounced(ref).then(() => parts.registry.whenEnded(ref))
         : parts.registry.whenEnded(ref),
-    nameOf: (ref) => parts.registry.nameOf(ref.slot, ref.generation) ?? "actor",
+    // The courier's: a ref of another node may share its slot and generation with one here.
+    nameOf: (ref) => parts.courier.describe(ref),
     timers: parts.loop.timers,
     calls: parts.observer?.calls ?? null,
     countPending: (pending) => parts.inspector.countPending(pending),

@@ -13,7 +13,8 @@ import {
 } from "../../errors.ts";
 import { Echo } from "../_actors/basic.ts";
 import { Flaky, Stubborn } from "../_actors/supervision.ts";
-import { testSystem, within } from "../_system.ts";
+import { within } from "../_system.ts";
+import { placedTests } from "../_placement.ts";
 
 const LONG = { timeout: 20_000 };
 
@@ -31,110 +32,103 @@ function fill(target: ActorRef<unknown>): void {
   for (let i = 0; i < 200; i++) target.send("f");
 }
 
-Deno.test("bridge errors: a request that waits in a full mailbox past the send timeout: MailboxFullError", async () => {
-  await using t = testSystem();
-  const stuck = t.system.spawnWith(Stubborn, { mailboxCapacity: 1024, sendTimeout: 50 });
-  assert.equal(await t.bridge.call(stuck, "ready?", LONG), "ready?");
-  stuck.send(2000); // busy for two seconds: its mailbox cannot empty meanwhile
-  fill(stuck);
-  const started = performance.now();
-  const error = await within(
-    20_000,
-    "the call",
-    t.bridge.call(stuck, "are you there?", LONG).then(() => null, (e) => e),
-  );
-  assert.ok(error instanceof MailboxFullError, String(error));
-  assert.match(error.message, /no reply from Stubborn .*: the mailbox of Stubborn stayed full/);
-  assert.ok(performance.now() - started < 1900, "settled at the send timeout, not the call's");
-  // With a default, the call resolves to it: the actor is alive but cannot take the call now.
-  fill(stuck);
-  const fallback = await t.bridge.call(stuck, "and now?", { ...LONG, default: "busy" });
-  assert.equal(fallback, "busy");
-});
-
-Deno.test("bridge errors: a request whose deadline passes while the actor is busy: CallTimeoutError", async () => {
-  await using t = testSystem();
-  const stuck = t.system.spawn(Stubborn);
-  assert.equal(await t.bridge.call(stuck, "ready?", LONG), "ready?");
-  stuck.send(1500); // busy for 1.5 s
-  // The request's deadline is Date.now() + timeout; the Bridge's own timer runs on
-  // performance.now(). Here the wall clock reads 3 s early while the call is made, so the
-  // deadline passes (at 1 s) long before the Bridge's timer (at 4 s): the actor reaches the
-  // request at 1.5 s and its deadline dead letter comes back first, as it does in the race
-  // between an actor that reaches a request just late and a timer that fires a little late.
-  const realNow = Date.now;
-  Date.now = () => realNow() - 3000;
-  let pending: Promise<unknown>;
-  try {
-    pending = t.bridge.call(stuck, "too late", { timeout: 4000 }).then(() => null, (e) => e);
-  } finally {
-    Date.now = realNow;
-  }
-  const started = performance.now();
-  const error = await within(20_000, "the call", pending);
-  const elapsed = performance.now() - started;
-  assert.ok(error instanceof CallTimeoutError, String(error));
-  assert.match(error.message, /no reply from Stubborn .* within 4000 ms: its deadline passed/);
-  assert.ok(elapsed < 3500, `settled by the dead letter (${elapsed} ms), not the timer`);
-  await t.until(() => t.deadLetters.some((d) => d.kind === "deadline"), "the dead letter");
-});
-
-Deno.test("bridge errors: a request its actor's Worker cannot decode: UndeliverableError", async () => {
-  await using t = testSystem();
-  const echo = t.system.spawnWith(Echo, { name: "echo" });
-  assert.equal(await t.bridge.call(echo, "ready?", LONG), "ready?");
-  const error = await t.bridge.call(echo, new MainThreadOnly("hi"), LONG).then(
-    () => null,
-    (e) => e,
-  );
-  assert.ok(error instanceof UndeliverableError, String(error));
-  assert.equal(error.kind, "undecodable");
-  assert.match(
-    error.message,
-    /no reply from echo .*: it could not be decoded: .*unknown message class/,
-  );
-  // A default does not hide it: the request is wrong, not the actor's state.
-  const again = t.bridge.call(echo, new MainThreadOnly(), { ...LONG, default: "none" });
-  await assert.rejects(again, UndeliverableError);
-  assert.equal(await t.bridge.call(echo, "still there?", LONG), "still there?");
-});
-
-Deno.test("bridge errors: a request its actor has no handler for: UndeliverableError", async () => {
-  await using t = testSystem();
-  const flaky = t.system.spawnWith(Flaky, { name: "flaky" });
-  const error = await t.bridge.call(flaky, 42 as never, LONG).then(() => null, (e) => e);
-  assert.ok(error instanceof UndeliverableError, String(error));
-  assert.equal(error.kind, "no-handler");
-  assert.match(error.message, /no reply from flaky .*: flaky has no handler for it/);
-  assert.equal(await t.bridge.call(flaky, "count", LONG), 0, "still running");
-});
-
-Deno.test("bridge errors: a call to a stopped actor: ActorDeadError, or the default", async () => {
-  await using t = testSystem();
-  const flaky = t.system.spawn(Flaky);
-  await t.bridge.stop([flaky], 20_000);
-  await t.bridge.whenTerminated(flaky);
-  await assert.rejects(t.bridge.call(flaky, "count", LONG), ActorDeadError);
-  assert.equal(await t.bridge.call(flaky, "count", { ...LONG, default: -1 }), -1);
-  const [result] = await Array.fromAsync(t.bridge.multiCall([[flaky, "count"]], LONG));
-  assert.ok(result.error instanceof ActorDeadError, String(result.error));
-});
-
-Deno.test("bridge errors: multiCall and stop use the same errors", async () => {
-  await using t = testSystem();
-  const flaky = t.system.spawn(Flaky);
-  const echo = t.system.spawn(Echo);
-  const results = await Array.fromAsync(
-    t.bridge.multiCall<unknown>([[flaky, 42], [echo, new MainThreadOnly()], [echo, "hi"]], LONG),
-  );
-  const errors = results.map((r) => r.error instanceof UndeliverableError ? r.error.kind : r.reply);
-  assert.deepEqual(errors.sort(), ["hi", "no-handler", "undecodable"]);
-  // An actor that is gone counts as stopped; one that cannot take its Stop does not.
-  await t.bridge.stop([flaky], 20_000);
-  assert.equal((await t.bridge.stop([flaky], 20_000)).length, 1);
-  const stuck = t.system.spawnWith(Stubborn, { mailboxCapacity: 1024, sendTimeout: 50 });
-  assert.equal(await t.bridge.call(stuck, "ready?", LONG), "ready?");
-  stuck.send(2000);
-  fill(stuck);
-  await assert.rejects(t.bridge.stop([stuck], 20_000), MailboxFullError);
-});
+placedTests("bridge errors", [
+  ["a request that waits in a full mailbox past the send timeout: MailboxFullError", async (t) => {
+    const stuck = await t.spawnWith(Stubborn, { mailboxCapacity: 1024, sendTimeout: 50 });
+    assert.equal(await t.bridge.call(stuck, "ready?", LONG), "ready?");
+    stuck.send(2000); // busy for two seconds: its mailbox cannot empty meanwhile
+    fill(stuck);
+    const started = performance.now();
+    const error = await within(
+      20_000,
+      "the call",
+      t.bridge.call(stuck, "are you there?", LONG).then(() => null, (e) => e),
+    );
+    assert.ok(error instanceof MailboxFullError, String(error));
+    assert.match(error.message, /no reply from Stubborn .*: the mailbox of Stubborn stayed full/);
+    assert.ok(performance.now() - started < 1900, "settled at the send timeout, not the call's");
+    // With a default, the call resolves to it: the actor is alive but cannot take the call now.
+    fill(stuck);
+    const fallback = await t.bridge.call(stuck, "and now?", { ...LONG, default: "busy" });
+    assert.equal(fallback, "busy");
+  }],
+  ["a request whose deadline passes while the actor is busy: CallTimeoutError", async (t) => {
+    const stuck = await t.spawn(Stubborn);
+    assert.equal(await t.bridge.call(stuck, "ready?", LONG), "ready?");
+    stuck.send(1500); // busy for 1.5 s
+    // The request's deadline is Date.now() + timeout; the Bridge's own timer runs on
+    // performance.now(). Here the wall clock reads 3 s early while the call is made, so the
+    // deadline passes (at 1 s) long before the Bridge's timer (at 4 s): the actor reaches the
+    // request at 1.5 s and its deadline dead letter comes back first, as it does in the race
+    // between an actor that reaches a request just late and a timer that fires a little late.
+    const realNow = Date.now;
+    Date.now = () => realNow() - 3000;
+    let pending: Promise<unknown>;
+    try {
+      pending = t.bridge.call(stuck, "too late", { timeout: 4000 }).then(() => null, (e) => e);
+    } finally {
+      Date.now = realNow;
+    }
+    const started = performance.now();
+    const error = await within(20_000, "the call", pending);
+    const elapsed = performance.now() - started;
+    assert.ok(error instanceof CallTimeoutError, String(error));
+    assert.match(error.message, /no reply from Stubborn .* within 4000 ms: its deadline passed/);
+    assert.ok(elapsed < 3500, `settled by the dead letter (${elapsed} ms), not the timer`);
+    await t.until(() => t.deadLetters.some((d) => d.kind === "deadline"), "the dead letter");
+  }],
+  ["a request its actor's Worker cannot decode: UndeliverableError", async (t) => {
+    const echo = await t.spawnWith(Echo, { name: "echo" });
+    assert.equal(await t.bridge.call(echo, "ready?", LONG), "ready?");
+    const error = await t.bridge.call(echo, new MainThreadOnly("hi"), LONG).then(
+      () => null,
+      (e) => e,
+    );
+    assert.ok(error instanceof UndeliverableError, String(error));
+    assert.equal(error.kind, "undecodable");
+    assert.match(
+      error.message,
+      /no reply from echo .*: it could not be decoded: .*unknown message class/,
+    );
+    // A default does not hide it: the request is wrong, not the actor's state.
+    const again = t.bridge.call(echo, new MainThreadOnly(), { ...LONG, default: "none" });
+    await assert.rejects(again, UndeliverableError);
+    assert.equal(await t.bridge.call(echo, "still there?", LONG), "still there?");
+  }],
+  ["a request its actor has no handler for: UndeliverableError", async (t) => {
+    const flaky = await t.spawnWith(Flaky, { name: "flaky" });
+    const error = await t.bridge.call(flaky, 42 as never, LONG).then(() => null, (e) => e);
+    assert.ok(error instanceof UndeliverableError, String(error));
+    assert.equal(error.kind, "no-handler");
+    assert.match(error.message, /no reply from flaky .*: flaky has no handler for it/);
+    assert.equal(await t.bridge.call(flaky, "count", LONG), 0, "still running");
+  }],
+  ["a call to a stopped actor: ActorDeadError, or the default", async (t) => {
+    const flaky = await t.spawn(Flaky);
+    await t.bridge.stop([flaky], 20_000);
+    await t.bridge.whenTerminated(flaky);
+    await assert.rejects(t.bridge.call(flaky, "count", LONG), ActorDeadError);
+    assert.equal(await t.bridge.call(flaky, "count", { ...LONG, default: -1 }), -1);
+    const [result] = await Array.fromAsync(t.bridge.multiCall([[flaky, "count"]], LONG));
+    assert.ok(result.error instanceof ActorDeadError, String(result.error));
+  }],
+  ["multiCall and stop use the same errors", async (t) => {
+    const flaky = await t.spawn(Flaky);
+    const echo = await t.spawn(Echo);
+    const results = await Array.fromAsync(
+      t.bridge.multiCall<unknown>([[flaky, 42], [echo, new MainThreadOnly()], [echo, "hi"]], LONG),
+    );
+    const errors = results.map((r) =>
+      r.error instanceof UndeliverableError ? r.error.kind : r.reply
+    );
+    assert.deepEqual(errors.sort(), ["hi", "no-handler", "undecodable"]);
+    // An actor that is gone counts as stopped; one that cannot take its Stop does not.
+    await t.bridge.stop([flaky], 20_000);
+    assert.equal((await t.bridge.stop([flaky], 20_000)).length, 1);
+    const stuck = await t.spawnWith(Stubborn, { mailboxCapacity: 1024, sendTimeout: 50 });
+    assert.equal(await t.bridge.call(stuck, "ready?", LONG), "ready?");
+    stuck.send(2000);
+    fill(stuck);
+    await assert.rejects(t.bridge.stop([stuck], 20_000), MailboxFullError);
+  }],
+]);

@@ -9,18 +9,22 @@ export interface NodeProcess extends AsyncDisposable {
   /** Ends it gracefully (closes its standard input) and awaits its exit. */
   stop(): Promise<void>;
   readonly exited: Promise<Deno.CommandStatus>;
+  /** Writes `line` (and a newline) to its standard input. */
+  tell(line: string): Promise<void>;
 }
 
 const PROGRAM = new URL("./_node.ts", import.meta.url);
 
 /**
  * Starts a node in the cluster `cluster` at `url` (the program `program`, which prints
- * "ready <node>"); resolves once it is ready (bounded: 20 s).
+ * "ready <node>"); resolves once it is ready (bounded: 20 s). Its later lines go to `onLine`
+ * (default: printed).
  */
 export async function startNode(
   url: string,
   cluster: string,
   program: URL = PROGRAM,
+  onLine: (line: string) => void = (line) => console.log(`[node] ${line}`),
 ): Promise<NodeProcess> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
@@ -57,7 +61,7 @@ export async function startNode(
   // The rest of its output is not ours to read: drain it so the pipe never fills.
   const drained = (async () => {
     for (let line = await reader.read(); !line.done; line = await reader.read()) {
-      console.log(`[node] ${line.value}`);
+      onLine(line.value);
     }
   })();
   const exited = child.status.then(async (status) => {
@@ -71,6 +75,7 @@ export async function startNode(
     pid: child.pid,
     exited,
     kill: (signal) => child.kill(signal),
+    tell: (line) => stdin.write(new TextEncoder().encode(`${line}\n`)),
     async stop() {
       if (!stopped) {
         stopped = true;

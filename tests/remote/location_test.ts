@@ -120,3 +120,26 @@ Deno.test("location: each node's status shows its links: up, round trip, records
   assert.equal(link!.waitingForCredit, 0);
   assert.equal((await t.here.clusterStatus()).node, t.here.node);
 });
+
+Deno.test("location: a failed call to an actor of another node never names an actor of this one", async () => {
+  await using server = await startNatsServer();
+  await using t = await twoNodes(server.url, "names");
+  // The same slot and generation on both nodes: only the node tells the two apart. (Actors of
+  // one Worker take slots one by one.)
+  const [herePool, therePool] = [
+    t.here.createPool({ workers: 1 }),
+    t.there.createPool({ workers: 1 }),
+  ];
+  let decoy = herePool.spawnWith(Echo, { name: "decoy" });
+  let doubler = therePool.spawnWith(Doubler, { name: "doubler" });
+  for (let tries = 0; decoy.slot !== doubler.slot && tries < 20; tries++) {
+    if (decoy.slot < doubler.slot) decoy = herePool.spawnWith(Echo, { name: "decoy" });
+    else doubler = therePool.spawnWith(Doubler, { name: "doubler" });
+  }
+  await t.there.register("doubler", doubler);
+  const far = await t.here.lookup<number>("doubler");
+  assert.equal(`${decoy.slot}.${decoy.generation}`, `${far.slot}.${far.generation}`);
+  const error = await t.bridge.call(far, "not a number" as never).then(() => null, (e) => e);
+  assert.ok(error instanceof UndeliverableError, String(error));
+  assert.doesNotMatch(error.message, /decoy/);
+});

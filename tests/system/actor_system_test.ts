@@ -43,6 +43,7 @@ import {
   Unhandled,
 } from "../_actors/inheritance.ts";
 import { eventually, testSystem, within } from "../_system.ts";
+import { placedTests } from "../_placement.ts";
 
 Deno.test("actors: a subclass inherits its parent's handlers and overrides them", async () => {
   await using t = testSystem();
@@ -168,59 +169,64 @@ Deno.test("actors: each sender's messages arrive in order under load, through a 
   assert.equal(t.system.deadLetters, 0);
 });
 
-Deno.test("bridge: a late reply to a call that timed out is never returned to a later call", async () => {
-  await using t = testSystem();
-  const late = t.system.spawn(Procrastinator);
-  // Started first, and long enough timeouts that each request is handled before its deadline
-  // even on a loaded machine (an expired one would never get its late reply); it never answers
-  // a request before the next one comes, so each call times out all the same.
-  await t.system.started(late);
-  await assert.rejects(t.bridge.call(late, "first", { timeout: 300 }), CallTimeoutError);
-  assert.equal(
-    await t.bridge.call(late, "second", { timeout: 300, default: "no reply" }),
-    "no reply",
-  );
-  // "now" makes it send the late reply to "second" first, then the reply to "now".
-  assert.equal(await t.bridge.call(late, "now", { timeout: 20_000 }), "reply to now");
-  await t.until(
-    () => t.deadLetters.some((d) => /already settled/.test(d.reason)),
-    "late reply dead letter",
-  );
-});
-
-Deno.test("bridge: calls to a stopped actor settle at once, not at their timeout", async () => {
-  await using t = testSystem();
-  const doubler = t.system.spawn(Doubler);
-  assert.equal(await t.bridge.call(doubler, 2, { timeout: 20_000 }), 4);
-  assert.deepEqual(await t.bridge.stop([doubler], 20_000), [new Stopped()]);
-  const started = performance.now();
-  await within(
-    20_000,
-    "call to a stopped actor",
-    assert.rejects(t.bridge.call(doubler, 3, { timeout: 600_000 }), ActorDeadError),
-  );
-  assert.equal(await t.bridge.call(doubler, 3, { timeout: 600_000, default: "gone" }), "gone");
-  assert.ok(performance.now() - started < 600_000);
-  doubler.send(4); // never throws: a dead letter
-  // "has stopped" while its worker still drains the closed mailbox, "not running" after.
-  await t.until(
-    () =>
-      t.deadLetters.some((d) => d.kind === "stopped" && /not running|has stopped/.test(d.reason)),
-    "dead letter",
-  );
-});
-
-Deno.test("bridge: a call to an actor whose worker dies settles at once", async () => {
-  await using t = testSystem();
-  const doomed = t.system.spawn(Doomed);
-  assert.equal(await t.bridge.call(doomed, "alive?", { timeout: 20_000 }), "alive?");
-  const pending = t.bridge.call(doomed, "crash", { timeout: 600_000 });
-  const error = await within(20_000, "call to a dying worker", pending.then(() => null, (e) => e));
-  assert.ok(error instanceof ActorDeadError, String(error));
-  assert.match(error.message, /Worker died/);
-  await assert.rejects(t.bridge.call(doomed, "again", { timeout: 600_000 }), ActorDeadError);
-  assert.equal(t.system.workerCount, 0);
-});
+placedTests("bridge", [
+  ["a late reply to a call that timed out is never returned to a later call", async (t) => {
+    const late = await t.spawn(Procrastinator);
+    // Started first, and long enough timeouts that each request is handled before its deadline
+    // even on a loaded machine (an expired one would never get its late reply); it never answers
+    // a request before the next one comes, so each call times out all the same.
+    await t.system.started(late);
+    await assert.rejects(t.bridge.call(late, "first", { timeout: 300 }), CallTimeoutError);
+    assert.equal(
+      await t.bridge.call(late, "second", { timeout: 300, default: "no reply" }),
+      "no reply",
+    );
+    // "now" makes it send the late reply to "second" first, then the reply to "now".
+    assert.equal(await t.bridge.call(late, "now", { timeout: 20_000 }), "reply to now");
+    await t.until(
+      () => t.deadLetters.some((d) => /already settled/.test(d.reason)),
+      "late reply dead letter",
+    );
+  }, "system.started takes no ref of another node yet"],
+  ["calls to a stopped actor settle at once, not at their timeout", async (t) => {
+    const doubler = await t.spawn(Doubler);
+    assert.equal(await t.bridge.call(doubler, 2, { timeout: 20_000 }), 4);
+    assert.deepEqual(await t.bridge.stop([doubler], 20_000), [new Stopped()]);
+    const started = performance.now();
+    await within(
+      20_000,
+      "call to a stopped actor",
+      assert.rejects(t.bridge.call(doubler, 3, { timeout: 600_000 }), ActorDeadError),
+    );
+    assert.equal(await t.bridge.call(doubler, 3, { timeout: 600_000, default: "gone" }), "gone");
+    assert.ok(performance.now() - started < 600_000);
+    doubler.send(4); // never throws: a dead letter
+    // "has stopped" while its worker still drains the closed mailbox, "not running" after.
+    await t.until(
+      () =>
+        t.deadLetters.some((d) => d.kind === "stopped" && /not running|has stopped/.test(d.reason)),
+      "dead letter",
+    );
+  }],
+  [
+    "a call to an actor whose worker dies settles at once",
+    async (t) => {
+      const doomed = await t.spawn(Doomed);
+      assert.equal(await t.bridge.call(doomed, "alive?", { timeout: 20_000 }), "alive?");
+      const pending = t.bridge.call(doomed, "crash", { timeout: 600_000 });
+      const error = await within(
+        20_000,
+        "call to a dying worker",
+        pending.then(() => null, (e) => e),
+      );
+      assert.ok(error instanceof ActorDeadError, String(error));
+      assert.match(error.message, /Worker died/);
+      await assert.rejects(t.bridge.call(doomed, "again", { timeout: 600_000 }), ActorDeadError);
+      assert.equal(t.system.workerCount, 0);
+    },
+    "not yet: a call pending on an actor of another node whose Worker dies waits for its timeout, no end crosses for calls",
+  ],
+]);
 
 Deno.test("actors: an actor made with new, not spawned, cannot send or be sent to", () => {
   const idle = new Echo();
@@ -234,35 +240,36 @@ Deno.test("actors: an actor made with new, not spawned, cannot send or be sent t
   assert.throws(() => idle.context.name, ActorNotStartedError);
 });
 
-Deno.test("actors: Stop answers Stopped, runs onStop once, and stopping twice is harmless", async () => {
-  await using t = testSystem();
-  const tidy = t.system.spawn(Tidy);
-  assert.equal(await t.bridge.call(tidy, "stops?", { timeout: 20_000 }), 0);
-  // Two Stops at once: both are answered (the second finds the actor stopping or gone).
-  const both = await t.bridge.stop([tidy, tidy], 20_000);
-  assert.ok(both.every((reply) => reply instanceof Stopped));
-  assert.deepEqual(
-    await t.bridge.stop([tidy], 20_000),
-    [new Stopped()],
-    "an actor already gone counts as stopped",
-  );
-  // Sent straight into the mailbox, a second Stop behind the first is answered Stopped too. The
-  // actor sends both to itself: two sends from here could straddle its handling of the first
-  // on a loaded machine, and a Stop that comes after the end is a dead letter.
-  const twice = t.system.spawn(Tidy);
-  const recorder = t.system.spawn(Recorder);
-  twice.send("stop twice", { sender: recorder as ActorRef<never> });
-  let seen: unknown[] = [];
-  await eventually(async () => {
-    seen = await t.bridge.call(recorder, "dump", { timeout: 20_000 }) as unknown[];
-    return seen.length >= 2;
-  }, "both Stops answered");
-  assert.equal(seen.length, 2);
-  assert.ok(seen.every((entry) => (entry as unknown[])[0] instanceof Stopped));
-  assert.equal(t.failures.length, 0, "postStop threw: it ran twice");
-  await t.bridge.stop([recorder], 20_000);
-  await eventually(() => t.system.workerCount === 0, "their workers end");
-});
+placedTests("actors", [
+  ["Stop answers Stopped, runs onStop once, and stopping twice is harmless", async (t) => {
+    const tidy = await t.spawn(Tidy);
+    assert.equal(await t.bridge.call(tidy, "stops?", { timeout: 20_000 }), 0);
+    // Two Stops at once: both are answered (the second finds the actor stopping or gone).
+    const both = await t.bridge.stop([tidy, tidy], 20_000);
+    assert.ok(both.every((reply) => reply instanceof Stopped));
+    assert.deepEqual(
+      await t.bridge.stop([tidy], 20_000),
+      [new Stopped()],
+      "an actor already gone counts as stopped",
+    );
+    // Sent straight into the mailbox, a second Stop behind the first is answered Stopped too. The
+    // actor sends both to itself: two sends from here could straddle its handling of the first
+    // on a loaded machine, and a Stop that comes after the end is a dead letter.
+    const twice = await t.spawn(Tidy);
+    const recorder = await t.spawn(Recorder);
+    twice.send("stop twice", { sender: recorder as ActorRef<never> });
+    let seen: unknown[] = [];
+    await eventually(async () => {
+      seen = await t.bridge.call(recorder, "dump", { timeout: 20_000 }) as unknown[];
+      return seen.length >= 2;
+    }, "both Stops answered");
+    assert.equal(seen.length, 2);
+    assert.ok(seen.every((entry) => (entry as unknown[])[0] instanceof Stopped));
+    assert.equal(t.failures.length, 0, "postStop threw: it ran twice");
+    await t.bridge.stop([recorder], 20_000);
+    await eventually(() => t.system.workerCount === 0, "their workers end");
+  }],
+]);
 
 Deno.test("actors: a throwing handler is reported with actor, message class and stack; the actor goes on", async () => {
   await using t = testSystem();

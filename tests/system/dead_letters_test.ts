@@ -8,6 +8,7 @@ import { CallTimeoutError } from "../../errors.ts";
 import { Broken } from "../_actors/behaviours.ts";
 import { Flaky, Slow, Stubborn } from "../_actors/supervision.ts";
 import { type TestSystem, testSystem } from "../_system.ts";
+import { placedTests } from "../_placement.ts";
 
 const LONG = { timeout: 20_000 };
 
@@ -21,103 +22,90 @@ async function letterOf(
   return find()!;
 }
 
-Deno.test("dead letters: to an actor that has stopped", async () => {
-  await using t = testSystem();
-  const flaky = t.system.spawn(Flaky);
-  await t.bridge.stop([flaky], 20_000);
-  const before = t.system.deadLetters;
-  flaky.send("too late");
-  const letter = await letterOf(t, "stopped", "too late");
-  assert.ok(letter.target?.equals(flaky));
-  assert.equal(letter.sender, null);
-  assert.equal(letter.messageClass, 'string "too late"');
-  assert.match(letter.reason, /has stopped|not running/);
-  assert.ok(t.system.deadLetters > before, "counted");
-});
-
-Deno.test("dead letters: through a stale ref, whose slot a newer actor took", async () => {
-  await using t = testSystem();
-  const pool = t.system.createPool({ workers: 1 });
-  const old = pool.spawn(Flaky);
-  await t.bridge.stop([old], 20_000);
-  await t.bridge.whenTerminated(old); // its slot is free: the next spawn takes it (LIFO)
-  const newer = pool.spawn(Flaky);
-  assert.equal(newer.slot, old.slot);
-  old.send("for the old one");
-  const letter = await letterOf(t, "stale", "for the old one");
-  assert.match(letter.reason, /has ended \(its slot was reused\)/);
-  assert.equal(await t.bridge.call(newer, "count", LONG), 0, "the newer actor saw nothing");
-});
-
-Deno.test("dead letters: past their deadline, never handled", async () => {
-  await using t = testSystem();
-  const slow = t.system.spawnWith(Slow, { name: "slow" }, 200);
-  slow.send("first"); // keeps it busy for 200 ms
-  slow.send("late", { deadline: Date.now() + 20 });
-  const letter = await letterOf(t, "deadline", "late");
-  assert.match(letter.reason, /its deadline passed \d+ ms before slow could handle it/);
-  assert.deepEqual(await t.bridge.call(slow, "log", LONG), ["first"]);
-  assert.throws(() => slow.send("bad", { deadline: Number.NaN }), RangeError);
-});
-
-Deno.test("dead letters: a Bridge call's timeout is its request's deadline", async () => {
-  await using t = testSystem();
-  const slow = t.system.spawn(Slow, 200);
-  slow.send("first");
-  await assert.rejects(t.bridge.call(slow, "asked", { timeout: 30 }), CallTimeoutError);
-  await letterOf(t, "deadline", "asked");
-  assert.deepEqual(await t.bridge.call(slow, "log", LONG), ["first"], "never handled");
-});
-
-Deno.test("dead letters: a reply to a call that had already settled", async () => {
-  await using t = testSystem();
-  const slow = t.system.spawn(Slow, 300);
-  assert.deepEqual(await t.bridge.call(slow, "log", LONG), [], "up and idle");
-  // Handled at once (the deadline is still ahead), answered after the call gave up.
-  await assert.rejects(t.bridge.call(slow, "answer late", { timeout: 150 }), CallTimeoutError);
-  // The Bridge reads its mailbox while calls are pending: the next call finds the late reply.
-  assert.deepEqual(await t.bridge.call(slow, "log", LONG), ["answer late"]);
-  const letter = await letterOf(t, "unanswered", "answer late");
-  assert.match(letter.reason, /answers a call that had already settled/);
-  assert.ok(letter.sender?.equals(slow));
-});
-
-Deno.test("dead letters: to an actor whose mailbox stayed full for the send timeout", async () => {
-  await using t = testSystem();
-  const stuck = t.system.spawnWith(Stubborn, { mailboxCapacity: 1024, sendTimeout: 50 });
-  assert.equal(await t.bridge.call(stuck, "ready?", LONG), "ready?");
-  stuck.send(1000); // busy for a second
-  for (let i = 0; i < 40; i++) stuck.send(`message ${i} ${"x".repeat(100)}`); // > 1 KiB
-  const letter = await t.until(
-    () => t.deadLetters.some((d) => d.kind === "mailbox-full"),
-    "a mailbox-full dead letter",
-  ).then(() => t.deadLetters.find((d) => d.kind === "mailbox-full")!);
-  assert.match(letter.reason, /the mailbox of Stubborn stayed full for the whole send timeout/);
-});
-
-Deno.test("dead letters: to an actor that failed to start", async () => {
-  await using t = testSystem();
-  const broken = t.system.spawn(Broken);
-  broken.send("hello?" as never);
-  await assert.rejects(t.system.started(broken), /the constructor refuses/);
-  const letter = await t.until(
-    () => t.deadLetters.some((d) => d.message === "hello?"),
-    "dead letter",
-  ).then(() => t.deadLetters.find((d) => d.message === "hello?")!);
-  assert.ok(["start-failed", "stopped"].includes(letter.kind), letter.kind);
-});
-
-Deno.test("dead letters: messages left to an actor whose Worker died", async () => {
-  await using t = testSystem();
-  const stuck = t.system.spawn(Stubborn);
-  stuck.send("block");
-  stuck.send("queued behind the block");
-  assert.ok(
-    (await import("../../src/system/internal.ts")).terminateWorkerOf(t.system, stuck),
-  );
-  const letter = await letterOf(t, "worker-died", "queued behind the block");
-  assert.match(letter.reason, /Stubborn ended: its Worker died: it was terminated/);
-});
+placedTests("dead letters", [
+  ["to an actor that has stopped", async (t) => {
+    const flaky = await t.spawn(Flaky);
+    await t.bridge.stop([flaky], 20_000);
+    const before = t.system.deadLetters;
+    flaky.send("too late");
+    const letter = await letterOf(t, "stopped", "too late");
+    assert.ok(letter.target?.equals(flaky));
+    assert.equal(letter.sender, null);
+    assert.equal(letter.messageClass, 'string "too late"');
+    assert.match(letter.reason, /has stopped|not running/);
+    assert.ok(t.system.deadLetters > before, "counted");
+  }, "system.deadLetters counts this node's dead letters only"],
+  ["through a stale ref, whose slot a newer actor took", async (t) => {
+    const pool = t.system.createPool({ workers: 1 });
+    const old = pool.spawn(Flaky);
+    await t.bridge.stop([old], 20_000);
+    await t.bridge.whenTerminated(old); // its slot is free: the next spawn takes it (LIFO)
+    const newer = pool.spawn(Flaky);
+    assert.equal(newer.slot, old.slot);
+    old.send("for the old one");
+    const letter = await letterOf(t, "stale", "for the old one");
+    assert.match(letter.reason, /has ended \(its slot was reused\)/);
+    assert.equal(await t.bridge.call(newer, "count", LONG), 0, "the newer actor saw nothing");
+  }, "slot reuse is a pool of this process"],
+  ["past their deadline, never handled", async (t) => {
+    const slow = await t.spawnWith(Slow, { name: "slow" }, 200);
+    slow.send("first"); // keeps it busy for 200 ms
+    slow.send("late", { deadline: Date.now() + 20 });
+    const letter = await letterOf(t, "deadline", "late");
+    assert.match(letter.reason, /its deadline passed \d+ ms before slow could handle it/);
+    assert.deepEqual(await t.bridge.call(slow, "log", LONG), ["first"]);
+    assert.throws(() => slow.send("bad", { deadline: Number.NaN }), RangeError);
+  }],
+  ["a Bridge call's timeout is its request's deadline", async (t) => {
+    const slow = await t.spawn(Slow, 200);
+    slow.send("first");
+    await assert.rejects(t.bridge.call(slow, "asked", { timeout: 30 }), CallTimeoutError);
+    await letterOf(t, "deadline", "asked");
+    assert.deepEqual(await t.bridge.call(slow, "log", LONG), ["first"], "never handled");
+  }],
+  ["a reply to a call that had already settled", async (t) => {
+    const slow = await t.spawn(Slow, 300);
+    assert.deepEqual(await t.bridge.call(slow, "log", LONG), [], "up and idle");
+    // Handled at once (the deadline is still ahead), answered after the call gave up.
+    await assert.rejects(t.bridge.call(slow, "answer late", { timeout: 150 }), CallTimeoutError);
+    // The Bridge reads its mailbox while calls are pending: the next call finds the late reply.
+    assert.deepEqual(await t.bridge.call(slow, "log", LONG), ["answer late"]);
+    const letter = await letterOf(t, "unanswered", "answer late");
+    assert.match(letter.reason, /answers a call that had already settled/);
+    assert.ok(letter.sender?.equals(slow));
+  }],
+  ["to an actor whose mailbox stayed full for the send timeout", async (t) => {
+    const stuck = await t.spawnWith(Stubborn, { mailboxCapacity: 1024, sendTimeout: 50 });
+    assert.equal(await t.bridge.call(stuck, "ready?", LONG), "ready?");
+    stuck.send(1000); // busy for a second
+    for (let i = 0; i < 40; i++) stuck.send(`message ${i} ${"x".repeat(100)}`); // > 1 KiB
+    const letter = await t.until(
+      () => t.deadLetters.some((d) => d.kind === "mailbox-full"),
+      "a mailbox-full dead letter",
+    ).then(() => t.deadLetters.find((d) => d.kind === "mailbox-full")!);
+    assert.match(letter.reason, /the mailbox of Stubborn stayed full for the whole send timeout/);
+  }],
+  ["to an actor that failed to start", async (t) => {
+    const broken = await t.spawn(Broken);
+    broken.send("hello?" as never);
+    await assert.rejects(t.system.started(broken), /the constructor refuses/);
+    const letter = await t.until(
+      () => t.deadLetters.some((d) => d.message === "hello?"),
+      "dead letter",
+    ).then(() => t.deadLetters.find((d) => d.message === "hello?")!);
+    assert.ok(["start-failed", "stopped"].includes(letter.kind), letter.kind);
+  }, "system.started takes no ref of another node yet"],
+  ["messages left to an actor whose Worker died", async (t) => {
+    const stuck = await t.spawn(Stubborn);
+    stuck.send("block");
+    stuck.send("queued behind the block");
+    assert.ok(
+      (await import("../../src/system/internal.ts")).terminateWorkerOf(t.system, stuck),
+    );
+    const letter = await letterOf(t, "worker-died", "queued behind the block");
+    assert.match(letter.reason, /Stubborn ended: its Worker died: it was terminated/);
+  }, "terminateWorkerOf reaches this process's Workers only"],
+]);
 
 Deno.test("dead letters: messages from outside the actors during a shutdown", async () => {
   const t = testSystem();

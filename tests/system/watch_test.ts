@@ -19,6 +19,7 @@ import {
   WorkerDeathParent,
 } from "../_actors/supervision.ts";
 import { eventually, type TestSystem, testSystem, within } from "../_system.ts";
+import { placedTests } from "../_placement.ts";
 
 const LONG = { timeout: 20_000 };
 
@@ -46,98 +47,87 @@ async function endsSeenBy(t: TestSystem, watcher: WatcherRef, count = 1): Promis
   return ends;
 }
 
-Deno.test("watch: a watcher gets Terminated when the actor stops", async () => {
-  await using t = testSystem();
-  const target = t.system.spawn(Flaky);
-  const watcher = await watching(t, target);
-  target.send(new Stop());
-  const [end] = await endsSeenBy(t, watcher);
-  assert.equal(end.kind, "stopped");
-  assert.equal(end.actor, String(target.slot));
-});
+placedTests("watch", [
+  ["a watcher gets Terminated when the actor stops", async (t) => {
+    const target = await t.spawn(Flaky);
+    const watcher = await watching(t, target);
+    target.send(new Stop());
+    const [end] = await endsSeenBy(t, watcher);
+    assert.equal(end.kind, "stopped");
+    assert.equal(end.actor, String(target.slot));
+  }],
+  ["a watcher gets Terminated with the error when the actor fails for good", async (t) => {
+    const parent = await t.spawn(StoppingParent);
+    const child: ActorRef<string> = await t.bridge.call(parent, new StartChild(), LONG);
+    const watcher = await watching(t, child);
+    child.send("fail");
+    const [end] = await endsSeenBy(t, watcher);
+    assert.equal(end.kind, "failed");
+    assert.equal(end.error, "child told to fail");
+    assert.match(end.reason, /failed: Error: child told to fail/);
+  }],
+  ["a watcher gets Terminated when the actor's Worker dies", async (t) => {
+    const target = await t.spawn(Flaky);
+    const watcher = await watching(t, target);
+    target.send("crash"); // an uncaught error ends its Worker
+    const [end] = await endsSeenBy(t, watcher);
+    assert.equal(end.kind, "worker-died");
+    assert.match(end.reason, /Worker died: an uncaught error: .*uncaught: the worker dies/);
+    assert.match(end.error ?? "", /Worker died/);
+  }],
+  ["an actor that calls Deno.exit ends its Worker, and that is a death too", async (t) => {
+    const target = await t.spawn(Flaky);
+    const watcher = await watching(t, target);
+    target.send("exit");
+    const [end] = await endsSeenBy(t, watcher);
+    assert.equal(end.kind, "worker-died");
+    assert.match(end.reason, /Deno\.exit\(7\)/);
+  }],
+  ["watching an actor that has ended gets Terminated at once; unwatch stops them", async (t) => {
+    const gone = await t.spawn(Flaky);
+    // Spawned before gone ends: a spawn after its end may take its slot, which ends the
+    // memory of how it ended (see the next test).
+    const watcher = t.system.spawn(Watcher);
+    await t.bridge.stop([gone], 20_000);
+    assert.equal(await t.bridge.call(watcher, new WatchIt(gone), LONG), "ok");
+    const [end] = await endsSeenBy(t, watcher);
+    assert.equal(end.kind, "stopped", "how it ended, remembered until its slot is reused");
+    assert.equal(end.reason, "Flaky was sent Stop");
 
-Deno.test("watch: a watcher gets Terminated with the error when the actor fails for good", async () => {
-  await using t = testSystem();
-  const parent = t.system.spawn(StoppingParent);
-  const child: ActorRef<string> = await t.bridge.call(parent, new StartChild(), LONG);
-  const watcher = await watching(t, child);
-  child.send("fail");
-  const [end] = await endsSeenBy(t, watcher);
-  assert.equal(end.kind, "failed");
-  assert.equal(end.error, "child told to fail");
-  assert.match(end.reason, /failed: Error: child told to fail/);
-});
-
-Deno.test("watch: a watcher gets Terminated when the actor's Worker dies", async () => {
-  await using t = testSystem();
-  const target = t.system.spawn(Flaky);
-  const watcher = await watching(t, target);
-  target.send("crash"); // an uncaught error ends its Worker
-  const [end] = await endsSeenBy(t, watcher);
-  assert.equal(end.kind, "worker-died");
-  assert.match(end.reason, /Worker died: an uncaught error: .*uncaught: the worker dies/);
-  assert.match(end.error ?? "", /Worker died/);
-});
-
-Deno.test("watch: an actor that calls Deno.exit ends its Worker, and that is a death too", async () => {
-  await using t = testSystem();
-  const target = t.system.spawn(Flaky);
-  const watcher = await watching(t, target);
-  target.send("exit");
-  const [end] = await endsSeenBy(t, watcher);
-  assert.equal(end.kind, "worker-died");
-  assert.match(end.reason, /Deno\.exit\(7\)/);
-});
-
-Deno.test("watch: watching an actor that has ended gets Terminated at once; unwatch stops them", async () => {
-  await using t = testSystem();
-  const gone = t.system.spawn(Flaky);
-  // Spawned before gone ends: a spawn after its end may take its slot, which ends the
-  // memory of how it ended (see the next test).
-  const watcher = t.system.spawn(Watcher);
-  await t.bridge.stop([gone], 20_000);
-  assert.equal(await t.bridge.call(watcher, new WatchIt(gone), LONG), "ok");
-  const [end] = await endsSeenBy(t, watcher);
-  assert.equal(end.kind, "stopped", "how it ended, remembered until its slot is reused");
-  assert.equal(end.reason, "Flaky was sent Stop");
-
-  const other = t.system.spawn(Flaky);
-  assert.equal(await t.bridge.call(watcher, new WatchIt(other), LONG), "ok");
-  assert.equal(await t.bridge.call(watcher, new WatchIt(other, true), LONG), "ok");
-  await t.bridge.stop([other], 20_000);
-  // A third watch, stopped after the second: its Terminated arriving proves the second's
-  // would have arrived by now.
-  const third = t.system.spawn(Flaky);
-  assert.equal(await t.bridge.call(watcher, new WatchIt(third), LONG), "ok");
-  await t.bridge.stop([third], 20_000);
-  const ends = await endsSeenBy(t, watcher, 2);
-  assert.deepEqual(ends.map((e) => e.actor), [String(gone.slot), String(third.slot)]);
-});
-
-Deno.test("watch: an ended actor's slot taken by the next spawn, a watch of it gets not-running", async () => {
-  await using t = testSystem();
-  const gone = t.system.createPool({ workers: 1 }).spawn(Flaky);
-  await t.bridge.stop([gone], 20_000);
-  await t.bridge.whenTerminated(gone); // its end is recorded, its slot free
-  const watcher = t.system.spawn(Watcher);
-  assert.equal(watcher.slot, gone.slot, "free slots are taken last freed first");
-  assert.equal(await t.bridge.call(watcher, new WatchIt(gone), LONG), "ok");
-  const [end] = await endsSeenBy(t, watcher);
-  assert.equal(end.kind, "not-running", "an end is remembered only until its slot is reused");
-});
-
-Deno.test("watch: the Bridge awaits an actor's end", async () => {
-  await using t = testSystem();
-  const target = t.system.spawn(Flaky);
-  const end = t.bridge.whenTerminated(target);
-  target.send(new Stop());
-  assert.equal((await end).kind, "stopped");
-  assert.deepEqual(await t.bridge.whenTerminated(target), await end, "the same end, later");
-  const aborted = new AbortController();
-  const waiting = t.bridge.whenTerminated(t.system.spawn(Flaky), { signal: aborted.signal });
-  aborted.abort(new Error("no longer interested"));
-  await assert.rejects(waiting, /no longer interested/);
-});
+    const other = await t.spawn(Flaky);
+    assert.equal(await t.bridge.call(watcher, new WatchIt(other), LONG), "ok");
+    assert.equal(await t.bridge.call(watcher, new WatchIt(other, true), LONG), "ok");
+    await t.bridge.stop([other], 20_000);
+    // A third watch, stopped after the second: its Terminated arriving proves the second's
+    // would have arrived by now.
+    const third = await t.spawn(Flaky);
+    assert.equal(await t.bridge.call(watcher, new WatchIt(third), LONG), "ok");
+    await t.bridge.stop([third], 20_000);
+    const ends = await endsSeenBy(t, watcher, 2);
+    assert.deepEqual(ends.map((e) => e.actor), [String(gone.slot), String(third.slot)]);
+  }],
+  ["an ended actor's slot taken by the next spawn, a watch of it gets not-running", async (t) => {
+    const gone = t.system.createPool({ workers: 1 }).spawn(Flaky);
+    await t.bridge.stop([gone], 20_000);
+    await t.bridge.whenTerminated(gone); // its end is recorded, its slot free
+    const watcher = t.system.spawn(Watcher);
+    assert.equal(watcher.slot, gone.slot, "free slots are taken last freed first");
+    assert.equal(await t.bridge.call(watcher, new WatchIt(gone), LONG), "ok");
+    const [end] = await endsSeenBy(t, watcher);
+    assert.equal(end.kind, "not-running", "an end is remembered only until its slot is reused");
+  }, "slot reuse is a pool of this process"],
+  ["the Bridge awaits an actor's end", async (t) => {
+    const target = await t.spawn(Flaky);
+    const end = t.bridge.whenTerminated(target);
+    target.send(new Stop());
+    assert.equal((await end).kind, "stopped");
+    assert.deepEqual(await t.bridge.whenTerminated(target), await end, "the same end, later");
+    const aborted = new AbortController();
+    const waiting = t.bridge.whenTerminated(await t.spawn(Flaky), { signal: aborted.signal });
+    aborted.abort(new Error("no longer interested"));
+    await assert.rejects(waiting, /no longer interested/);
+  }],
+]);
 
 Deno.test("worker death: a call pending when its Worker is terminated settles at once", async () => {
   await using t = testSystem();

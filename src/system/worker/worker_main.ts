@@ -71,8 +71,9 @@ export async function run(boot: Bootstrap): Promise<void> {
   installRefCodec();
   const arena = Arena.attach(boot.arena);
   const directory = Directory.attach(arena, boot.directory);
-  const names = new Map<number, string>();
   const tracing = boot.observer === null ? null : await observeWorker(boot.observer, boot.threadId);
+  // The names of the actors this Worker hosts: the runtime's, once it is made below.
+  let names: ReadonlyMap<number, string> = new Map();
   const courier = new SystemCourier({
     arena,
     directory,
@@ -113,6 +114,7 @@ export async function run(boot: Bootstrap): Promise<void> {
     maxMessageBytes: boot.maxMessageBytes,
     supervision: boot.supervision,
   });
+  names = runtime.names;
   trapExits((how) => courier.deliver(guardian, new WorkerExited(boot.threadId, how), null));
   const agentMailbox = courier.mailbox(boot.agentMailbox);
   // The system closes the agent's mailbox first when it gives this Worker up (it died, or a
