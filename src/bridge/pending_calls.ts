@@ -203,6 +203,21 @@ export class PendingCalls {
   }
 
   /**
+   * The actor `target` of another node has ended (its node told this one's watch): its calls
+   * still pending settle.
+   */
+  remoteActorGone(target: ActorRef<unknown>, reason: string): void {
+    const calls = this.#byTarget.get(nodeKey(target.node));
+    if (calls === undefined) return;
+    for (const call of calls instanceof Set ? [...calls] : [calls]) {
+      const other = call.target;
+      if (other.slot === target.slot && other.generation === target.generation) {
+        this.#gone(call, reason);
+      }
+    }
+  }
+
+  /**
    * The node `node` (another process of the cluster) is down: every call still pending on one of
    * its actors settles, as if its actor were gone.
    */

@@ -27,6 +27,12 @@ export class ReplyEndpoint {
   readonly #inbox: Inbox;
   readonly #senders: SenderCache = { lastSender: null };
   readonly #unwatch: () => void;
+  /**
+   * The actors of other nodes this Bridge has called, watched for their end (once each, by
+   * `node:slot.generation`): a call pending on one whose end its node reports settles then, as
+   * it would for an actor of this process, not at its timeout.
+   */
+  readonly #remoteWatched = new Set<string>();
   #pumping = false;
   /** Aborted when the last pending call settles, so the pump stops waiting. */
   #idle: AbortController | null = null;
@@ -80,6 +86,7 @@ export class ReplyEndpoint {
    * deadline the call's timeout), then reads replies until no call is pending.
    */
   send(call: PendingCall, request: unknown): void {
+    if (call.target.node !== 0) this.#watchRemote(call.target);
     try {
       // A target that is gone is a dead letter: the courier answers Undeliverable at once.
       this.#host.courier.deliver(
@@ -187,6 +194,20 @@ export class ReplyEndpoint {
       this.#pumping = false;
       if (this.#closed) this.#recycle();
     }
+  }
+
+  /** Watches `target`, an actor of another node, for its end (see #remoteWatched). */
+  #watchRemote(target: ActorRef<unknown>): void {
+    const key = `${target.node}:${target.slot}.${target.generation}`;
+    if (this.#remoteWatched.has(key)) return;
+    this.#remoteWatched.add(key);
+    this.#host.whenEnded(target).then((end) => {
+      this.#remoteWatched.delete(key);
+      if (this.#closed) return;
+      // Replies that came before the end settle their calls first.
+      this.readReplies();
+      this.#calls.remoteActorGone(target, end.reason);
+    });
   }
 
   /** An actor is gone: its replies already sent are read first, then its other calls settle. */

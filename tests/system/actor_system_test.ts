@@ -224,7 +224,6 @@ placedTests("bridge", [
       await assert.rejects(t.bridge.call(doomed, "again", { timeout: 600_000 }), ActorDeadError);
       assert.equal(t.system.workerCount, 0);
     },
-    "not yet: a call pending on an actor of another node whose Worker dies waits for its timeout, no end crosses for calls",
   ],
 ]);
 
