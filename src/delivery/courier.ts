@@ -114,6 +114,8 @@ export class SystemCourier implements Courier {
   readonly #describe: (slot: number, generation: number) => string | undefined;
   readonly #writer = new Writer();
   #writing = false;
+  /** The record deliverEncoded posts without having decoded it (see #reported); null otherwise. */
+  #undecoded: Uint8Array | null = null;
   /** Reads local messages back into private copies (see #copy). */
   readonly #reader = new Reader();
   /** Reads encoded records delivered locally (timers). */
@@ -266,8 +268,12 @@ export class SystemCourier implements Courier {
     try {
       writer.reset(this);
       writer.raw(record);
+      // Undecoded (a record from another node, for a live actor): decoded only if it turns into
+      // a dead letter or has to wait after all (see #reported).
+      this.#undecoded = message === undefined ? record : null;
       this.#post(mailbox, writer, target, sender, message, false);
     } finally {
+      this.#undecoded = null;
       this.#writing = nested;
     }
   }
@@ -380,6 +386,22 @@ export class SystemCourier implements Courier {
     return offset;
   }
 
+  /**
+   * `message`, or, when it is the undefined of a record posted undecoded (deliverEncoded), that
+   * record decoded: a dead letter reports what it was, even when its actor stopped between the
+   * link's look at it and the post.
+   */
+  #reported(message: unknown): unknown {
+    const record = this.#undecoded;
+    if (message !== undefined || record === null) return message;
+    this.#undecoded = null;
+    const inbox = this.#inbox;
+    if (!inbox.decode(record, 0, record.length, this.#senderCache)) return undefined;
+    const decoded = inbox.message;
+    inbox.message = undefined;
+    return decoded;
+  }
+
   #post(
     mailbox: Mailbox,
     writer: Writer,
@@ -403,10 +425,10 @@ export class SystemCourier implements Courier {
       if (action === REFUSE) {
         throw stillFullError(this.describe(target), mailbox, backlog);
       }
-      if (action === DROP) this.#dropFull(target, sender, message);
+      if (action === DROP) this.#dropFull(target, sender, this.#reported(message));
       else {backlogs.push(
           backlog,
-          this.#waiting(mailbox, writer, target, sender, message),
+          this.#waiting(mailbox, writer, target, sender, this.#reported(message)),
         );}
       return;
     }
@@ -427,7 +449,7 @@ export class SystemCourier implements Courier {
         this.deadLetter({
           target,
           sender,
-          message,
+          message: this.#reported(message),
           kind: "stopped",
           reason: `${this.describe(target)} has stopped`,
         });
@@ -435,7 +457,7 @@ export class SystemCourier implements Courier {
       }
       throw error;
     }
-    if (action === DROP) return this.#dropFull(target, sender, message);
+    if (action === DROP) return this.#dropFull(target, sender, this.#reported(message));
     // A mailbox this thread receives from frees up only when this thread's loop serves it:
     // the loop flushes the backlog after each turn (flushLocal). Any other drains as room comes.
     const flushed = this.#blocking && this.doorbell !== 0 &&
@@ -443,7 +465,7 @@ export class SystemCourier implements Courier {
     backlogs.open(
       mailbox,
       flushed,
-      this.#waiting(mailbox, writer, target, sender, message),
+      this.#waiting(mailbox, writer, target, sender, this.#reported(message)),
     );
   }
 

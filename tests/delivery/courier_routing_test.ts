@@ -98,3 +98,17 @@ Deno.test("courier: a ref that is not live, or a refused sender, is a dead lette
     await t.end();
   }
 });
+
+Deno.test("courier: a record from another node for an actor whose mailbox closed meanwhile is a dead letter with its message", async () => {
+  const t = oneThread();
+  try {
+    const { mailbox, ref } = t.mailbox();
+    // The link saw the actor live and passed the record on undecoded; its mailbox closed since.
+    const record = t.courier.encode(ref, { order: 7 }, null);
+    mailbox.close();
+    t.courier.deliverEncoded(ref, record, null, undefined);
+    assert.deepEqual(t.lost.map((l) => [l.message, l.kind]), [[{ order: 7 }, "stopped"]]);
+  } finally {
+    await t.end();
+  }
+});
