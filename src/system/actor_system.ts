@@ -47,6 +47,9 @@ const wiring = isActorWorker()
  * The live view's code (`observe()`), by a URL computed at run time: a literal `import()` would
  * have Deno fetch its modules with this one's, in every Worker too (each loads mod.ts again).
  */
+/** How long `started` waits for another node to say whether its actor started. */
+const REMOTE_STARTED_TIMEOUT_MS = 60_000;
+
 const LIVE_VIEW_MODULE = new URL("../observe/live/server.ts", import.meta.url).href;
 
 export type { ActorClass } from "../actor/mod.ts";
@@ -173,12 +176,17 @@ export class ActorSystem implements AsyncDisposable {
   }
 
   /**
-   * Resolves once the actor's constructor (and `preStart`) ran in its Worker.
+   * Resolves once the actor's constructor (and `preStart`) ran in its Worker. For an actor of
+   * another node of the cluster (from `spawnOn`, `lookup`, a message), that node is asked.
    * @throws {SpawnError} when it could not start (module not found, class not exported,
-   * constructor threw).
-   * @throws {ActorDeadError} when the ref is not an actor this system is starting or running.
+   * constructor threw), or its node did not answer within a minute.
+   * @throws {ActorDeadError} when the ref is not an actor this system (or its node) is starting
+   * or running, or its node is not in the cluster.
    */
   started(ref: ActorRef<unknown>): Promise<void> {
+    if (ref.node !== 0 && ref.node !== this.#parts.courier.node) {
+      return this.#parts.cluster.startedThere(ref, REMOTE_STARTED_TIMEOUT_MS);
+    }
     return this.#parts.spawner.whenStarted(ref);
   }
 

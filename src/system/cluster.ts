@@ -14,10 +14,12 @@ import {
   NodeDown,
   RemoteSpawn,
   RemoteSpawnFailed,
+  RemoteStarted,
+  RemoteStartFailed,
   RemoteWatch,
   WatchForBridge,
 } from "./control.ts";
-import { ClusterJoinError, SpawnError } from "./errors.ts";
+import { ActorDeadError, ClusterJoinError, SpawnError } from "./errors.ts";
 import type { ClusterOptions, ClusterStatus, LinkStatus, SpawnOptions } from "./options.ts";
 import { checkActorClass, encodeArguments } from "./spawn_checks.ts";
 import type { SystemParts } from "./system_parts.ts";
@@ -245,8 +247,47 @@ export class SystemCluster {
     );
   }
 
-  /** Another node asks this one to start an actor (see RemoteSpawn). */
+  /**
+   * Resolves once `target`, an actor of another node, runs there (what `system.started` does
+   * for one of this node's).
+   * @throws {SpawnError} when it could not start, or its node did not answer within `timeoutMs`.
+   * @throws {ActorDeadError} when it is no actor that node is starting or running.
+   */
+  async startedThere(target: ActorRef<unknown>, timeoutMs: number): Promise<void> {
+    let answer: unknown;
+    try {
+      answer = await (await this.link("started")).spawnThere(
+        target.node,
+        new RemoteStarted(target),
+        timeoutMs,
+      );
+    } catch (error) {
+      if (error instanceof ActorDeadError) throw error;
+      throw new SpawnError(
+        `node ${target.node} did not say within ${timeoutMs} ms whether ${target} started: ` +
+          messageOf(error),
+        { cause: error },
+      );
+    }
+    if (answer === true) return;
+    if (answer instanceof RemoteStartFailed) {
+      throw answer.dead ? new ActorDeadError(answer.reason) : new SpawnError(answer.reason);
+    }
+    throw new SpawnError(
+      `node ${target.node} gave no answer ringmail knows (a different version?)`,
+    );
+  }
+
+  /** Another node asks this one to start an actor (see RemoteSpawn), or whether one started. */
   async #spawnHere(request: unknown): Promise<unknown> {
+    if (request instanceof RemoteStarted) {
+      try {
+        await this.parts.spawner.whenStarted(request.target!);
+        return true;
+      } catch (error) {
+        return new RemoteStartFailed(error instanceof ActorDeadError, messageOf(error));
+      }
+    }
     if (!(request instanceof RemoteSpawn)) {
       return new RemoteSpawnFailed(
         "the request was not a spawn (a different ringmail version?)",

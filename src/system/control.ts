@@ -175,6 +175,21 @@ export class RemoteSpawnFailed {
 registerMessage(RemoteSpawnFailed, { name: "ringmail.RemoteSpawnFailed" });
 
 /**
+ * Node -> node, on the spawn subject: has `target`, an actor of the node asked, started? It
+ * answers `true` once it runs, or a RemoteStartFailed (see ActorSystem.started).
+ */
+export class RemoteStarted {
+  constructor(readonly target: ActorRef<unknown> | null = null) {}
+}
+registerMessage(RemoteStarted, { name: "ringmail.RemoteStarted" });
+
+/** The answer to a RemoteStarted whose actor did not start: `dead` when it is no actor there. */
+export class RemoteStartFailed {
+  constructor(readonly dead = false, readonly reason = "") {}
+}
+registerMessage(RemoteStartFailed, { name: "ringmail.RemoteStartFailed" });
+
+/**
  * System thread -> guardian: a Bridge waits for the end of `target`, an actor of another node:
  * the guardian watches it (its Terminated then settles the wait; see cluster.ts).
  */

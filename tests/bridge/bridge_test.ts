@@ -21,7 +21,7 @@ placedTests("bridge", [
     assert.equal(await second.call(echo, "echo", { timeout: 20_000 }), "echo");
     const again = await second.call(echo, "again", { timeout: 20_000 });
     assert.equal(again, "again");
-  }, "system.started takes no ref of another node yet"],
+  }],
   ["calls with an infinite timeout wait; timeouts must be positive", async (t) => {
     const echo = await t.spawn(Echo);
     assert.equal(await t.bridge.call(echo, 1, { timeout: Infinity }), 1);

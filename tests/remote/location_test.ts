@@ -6,9 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { ActorSystem, Bridge, type DeadLetter, type LinkStatus } from "../../mod.ts";
-import { ActorDeadError, CallTimeoutError, UndeliverableError } from "../../errors.ts";
+import { ActorDeadError, CallTimeoutError, SpawnError, UndeliverableError } from "../../errors.ts";
 import { Doubler, Echo } from "../_actors/basic.ts";
-import { Probe } from "../_actors/supervision.ts";
+import { FailsToStart, Probe } from "../_actors/supervision.ts";
 import { Grinder } from "../_actors/busy.ts";
 import { eventually } from "../_system.ts";
 import { startNatsServer } from "./_nats_server.ts";
@@ -142,4 +142,21 @@ Deno.test("location: a failed call to an actor of another node never names an ac
   const error = await t.bridge.call(far, "not a number" as never).then(() => null, (e) => e);
   assert.ok(error instanceof UndeliverableError, String(error));
   assert.doesNotMatch(error.message, /decoy/);
+});
+
+Deno.test("location: started() of an actor of another node resolves once it runs, rejects as for one of this node", async () => {
+  await using server = await startNatsServer();
+  await using t = await twoNodes(server.url, "started");
+  const runs = await t.here.spawnOn(t.there.node, Doubler, {});
+  await t.here.started(runs);
+  assert.equal(await t.bridge.call(runs, 4), 8);
+  // Its preStart throws in every instance: it never runs, and started() says why.
+  const fails = await t.here.spawnOn(t.there.node, FailsToStart, {}, 1_000_000);
+  const failure = await t.here.started(fails).then(() => null, (e) => e);
+  assert.ok(failure instanceof SpawnError, String(failure));
+  assert.match(failure.message, /no database/);
+  // A ref whose actor has ended there (its node has forgotten it): no actor of that node.
+  await t.bridge.stop([runs]);
+  await t.bridge.whenTerminated(runs);
+  await assert.rejects(t.here.started(runs), ActorDeadError);
 });

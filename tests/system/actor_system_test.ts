@@ -187,7 +187,7 @@ placedTests("bridge", [
       () => t.deadLetters.some((d) => /already settled/.test(d.reason)),
       "late reply dead letter",
     );
-  }, "system.started takes no ref of another node yet"],
+  }],
   ["calls to a stopped actor settle at once, not at their timeout", async (t) => {
     const doubler = await t.spawn(Doubler);
     assert.equal(await t.bridge.call(doubler, 2, { timeout: 20_000 }), 4);

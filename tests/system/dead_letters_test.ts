@@ -94,7 +94,7 @@ placedTests("dead letters", [
       "dead letter",
     ).then(() => t.deadLetters.find((d) => d.message === "hello?")!);
     assert.ok(["start-failed", "stopped"].includes(letter.kind), letter.kind);
-  }, "system.started takes no ref of another node yet"],
+  }],
   ["messages left to an actor whose Worker died", async (t) => {
     const stuck = await t.spawn(Stubborn);
     stuck.send("block");
