@@ -74,7 +74,13 @@ export class ReplyEndpoint {
       this.readReplies();
       this.#calls.nodeDown(node, reason);
     });
+    const unwatchLostAfar = host.watchCallsLostAfar((target, reason) => {
+      // Replies that came before the loss settle their calls first.
+      this.readReplies();
+      this.#calls.remoteActorGone(target, reason);
+    });
     this.#unwatch = () => {
+      unwatchLostAfar();
       unwatchLosses();
       unwatchDeaths();
       unwatchNodes();

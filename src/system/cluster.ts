@@ -11,6 +11,7 @@ import { decode } from "../codec/mod.ts";
 import type { Directory, SystemCourier } from "../delivery/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
 import {
+  CallsLost,
   NodeDown,
   RemoteSpawn,
   RemoteSpawnFailed,
@@ -169,6 +170,22 @@ export class SystemCluster {
       const { courier, guardian } = this.parts;
       courier.deliver(guardian, new WatchForBridge(target), guardian);
     });
+  }
+
+  /**
+   * Calls waiting on `target`, an actor of this node, get no reply (see CallsLost): tells the
+   * nodes of its remote `watchers`, once each.
+   */
+  callsLost(
+    target: ActorRef<unknown>,
+    watchers: Iterable<ActorRef<unknown>>,
+    reason: string,
+  ): void {
+    const link = this.#link;
+    if (link === null) return;
+    const nodes = new Set<number>();
+    for (const watcher of watchers) nodes.add(watcher.node);
+    for (const node of nodes) link.control(node, new CallsLost(target, reason));
   }
 
   /** A `Terminated` came to the guardian: the waits on that actor settle (see whenEnded). */

@@ -175,6 +175,16 @@ export class RemoteSpawnFailed {
 registerMessage(RemoteSpawnFailed, { name: "ringmail.RemoteSpawnFailed" });
 
 /**
+ * Node -> node, on the control subject, to the nodes that watch `target`: calls waiting on it
+ * get no reply — its Worker died and it is being restarted, so it does not end (an end sends
+ * `Terminated` instead). The receiving node's Bridges settle their calls on it.
+ */
+export class CallsLost {
+  constructor(readonly target: ActorRef<unknown> | null = null, readonly reason = "") {}
+}
+registerMessage(CallsLost, { name: "ringmail.CallsLost" });
+
+/**
  * Node -> node, on the spawn subject: has `target`, an actor of the node asked, started? It
  * answers `true` once it runs, or a RemoteStartFailed (see ActorSystem.started).
  */

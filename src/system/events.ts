@@ -23,6 +23,9 @@ export class SystemEvents {
   >();
   readonly #deadLetterListeners = new Set<(deadLetter: DeadLetter) => void>();
   readonly #threadDeathListeners = new Set<() => void>();
+  readonly #callsLostListeners = new Set<
+    (target: ActorRef<unknown>, reason: string) => void
+  >();
 
   /** Subscribes to handler failures; returns a function that unsubscribes. */
   onFailure(listener: (failure: ActorFailure) => void): () => void {
@@ -55,6 +58,20 @@ export class SystemEvents {
   /** Another node of the cluster is down. */
   nodeDown(node: number, reason: string): void {
     for (const listener of this.#nodeDownListeners) listener(node, reason);
+  }
+
+  /**
+   * Subscribes to actors of other nodes whose calls get no reply (see CallsLost); returns how
+   * to unsubscribe.
+   */
+  onCallsLostAfar(listener: (target: ActorRef<unknown>, reason: string) => void): () => void {
+    this.#callsLostListeners.add(listener);
+    return () => this.#callsLostListeners.delete(listener);
+  }
+
+  /** Calls waiting on `target`, an actor of another node, get no reply (see CallsLost). */
+  callsLostAfar(target: ActorRef<unknown>, reason: string): void {
+    for (const listener of this.#callsLostListeners) listener(target, reason);
   }
 
   /** Subscribes to dead threads marked dead (see recovery.ts); returns how to unsubscribe. */

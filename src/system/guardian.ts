@@ -27,6 +27,7 @@ import {
   AskLost,
   AskUnwatch,
   AskWatch,
+  CallsLost,
   DeadLetterNotice,
   HandlerFailed,
   RemoteWatch,
@@ -60,6 +61,7 @@ type Report =
   | RemoteWatch
   | Terminated
   | WatchForBridge
+  | CallsLost
   | AskWatch
   | AskUnwatch
   | ThreadDiedSeen
@@ -194,6 +196,11 @@ export class Guardian extends Actor<Report> {
   }
 
   /** An actor of another node watches (or no longer watches) an actor of this one. */
+  @handles(CallsLost)
+  onCallsLost(report: CallsLost): void {
+    this.#parts.events.callsLostAfar(report.target!, report.reason);
+  }
+
   @handles(RemoteWatch)
   onRemoteWatch(request: RemoteWatch): void {
     this.#parts.registry.watchFromAfar(

@@ -33,6 +33,8 @@ export interface BridgeHost {
   watchLosses(listener: LossListener): () => void;
   /** Tells `listener` when a dead thread was marked dead (stalled records can be skipped). */
   watchThreadDeaths(listener: () => void): () => void;
+  /** Calls `listener` when calls waiting on an actor of another node get no reply. */
+  watchCallsLostAfar(listener: (target: ActorRef<unknown>, reason: string) => void): () => void;
   /** Calls `listener` for each other node of the cluster that goes down. */
   watchNodeDowns(listener: (node: number, reason: string) => void): () => void;
   /** Resolves when the actor ends. */
@@ -88,6 +90,7 @@ function bridgeHost(parts: SystemParts): BridgeHost {
     },
     watchThreadDeaths: (listener) => parts.events.onThreadMarkedDead(listener),
     watchNodeDowns: (listener) => parts.events.onNodeDown(listener),
+    watchCallsLostAfar: (listener) => parts.events.onCallsLostAfar(listener),
     whenEnded: (ref) =>
       ref.node !== 0
         ? parts.cluster.whenEnded(ref)

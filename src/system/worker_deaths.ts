@@ -70,12 +70,18 @@ export class WorkerDeaths {
         restarting.push(record);
         // Its mailbox stays open: messages wait for the new instance.
         directory.setState(record.slot, SlotState.Starting);
-        registry.lost(
-          record,
-          record === killed
-            ? `${reason}; it is being restarted`
-            : `${record.name} lost its Worker (${reason}); it is being restarted`,
-        );
+        const lostWhy = record === killed
+          ? `${reason}; it is being restarted`
+          : `${record.name} lost its Worker (${reason}); it is being restarted`;
+        registry.lost(record, lostWhy);
+        // Calls from other nodes wait on it too: their nodes watch it (their Bridges do).
+        if (record.remoteWatchers !== null) {
+          this.#parts.cluster.callsLost(
+            registry.refOf(record),
+            record.remoteWatchers.values(),
+            lostWhy,
+          );
+        }
         if (record.children !== null) {
           for (const child of record.children) {
             if (!inWorker.has(child)) {

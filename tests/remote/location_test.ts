@@ -5,21 +5,28 @@
  * processes.
  */
 import assert from "node:assert/strict";
-import { ActorSystem, Bridge, type DeadLetter, type LinkStatus } from "../../mod.ts";
+import {
+  ActorSystem,
+  type ActorSystemOptions,
+  Bridge,
+  type DeadLetter,
+  type LinkStatus,
+} from "../../mod.ts";
 import { ActorDeadError, CallTimeoutError, SpawnError, UndeliverableError } from "../../errors.ts";
 import { Doubler, Echo } from "../_actors/basic.ts";
-import { FailsToStart, Probe } from "../_actors/supervision.ts";
+import { FailsToStart, Flaky, Probe } from "../_actors/supervision.ts";
 import { Grinder } from "../_actors/busy.ts";
-import { eventually } from "../_system.ts";
+import { eventually, within } from "../_system.ts";
 import { startNatsServer } from "./_nats_server.ts";
 
 /** Two nodes of one cluster; `there`'s dead letters are kept. */
-async function twoNodes(url: string, name: string) {
+async function twoNodes(url: string, name: string, thereOptions: ActorSystemOptions = {}) {
   const lost: DeadLetter[] = [];
   const here = new ActorSystem({ cluster: { servers: url, name } });
   const there = new ActorSystem({
     cluster: { servers: url, name },
     onDeadLetter: (d) => lost.push(d),
+    ...thereOptions,
   });
   await Promise.all([here.joined, there.joined]);
   const bridge = new Bridge(here);
@@ -159,4 +166,26 @@ Deno.test("location: started() of an actor of another node resolves once it runs
   await t.bridge.stop([runs]);
   await t.bridge.whenTerminated(runs);
   await assert.rejects(t.here.started(runs), ActorDeadError);
+});
+
+Deno.test("location: a call to an actor of another node whose Worker dies settles at once, also when it is restarted", async () => {
+  await using server = await startNatsServer();
+  await using t = await twoNodes(server.url, "restarted", {
+    supervision: { byError: { WorkerDiedError: "restart" } },
+    onFailure: () => {}, // the crash is expected
+  });
+  const flaky = await t.here.spawnOn(t.there.node, Flaky, {});
+  assert.equal(await t.bridge.call(flaky, "hello", { timeout: 20_000 }), "hello");
+  const began = performance.now();
+  // "crash" throws from a timer: its Worker dies while the call waits for an answer it never gets.
+  const error = await within(
+    20_000,
+    "the call on a Worker that died",
+    t.bridge.call(flaky, "crash", { timeout: 600_000 }).then(() => null, (e) => e),
+  );
+  assert.ok(error instanceof ActorDeadError, String(error));
+  assert.match(error.message, /lost its Worker.*being restarted/);
+  assert.ok(performance.now() - began < 20_000, "long before the call's timeout");
+  // The same ref, a fresh instance behind it.
+  assert.equal(await t.bridge.call(flaky, "again", { timeout: 20_000 }), "again");
 });
