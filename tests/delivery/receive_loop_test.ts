@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { Grinder, NapBeside, Napper, type Naps } from "../_actors/busy.ts";
-import { testSystem, within } from "../_system.ts";
+import { eventually, testSystem, within } from "../_system.ts";
 
 const LONG = { timeout: 20_000 };
 
@@ -20,7 +20,12 @@ Deno.test("receive loop: an async handler's file read and timer resume on time n
   assert.ok(naps.read < 400, `the file read took ${naps.read.toFixed(0)} ms`);
   assert.ok(naps.slept >= 40, `slept ${naps.slept.toFixed(0)} ms`);
   assert.ok(naps.slept < 400, `a 50 ms sleep took ${naps.slept.toFixed(0)} ms`);
-  assert.equal(await t.bridge.call(grinder, "count", LONG), 150, "the work was done too");
+  // The work was done too. Not asked once: the Bridge's "count" and the napper's jobs come from
+  // two senders, and only each sender's own order is kept (on a loaded machine it overtook them).
+  await eventually(
+    async () => await t.bridge.call(grinder, "count", LONG) === 150,
+    "the 150 jobs done",
+  );
 });
 
 Deno.test("receive loop: a setTimeout(0) fires while 30 x 20 ms of work waits behind it", async () => {
