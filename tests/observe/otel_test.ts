@@ -123,6 +123,26 @@ function spansOf(received: Received): OtlpSpan[] {
   );
 }
 
+/**
+ * The trace of each of the program's CALLS requests: the caller's `request` span, Front's span
+ * (`Greet`) as its child, and Back's (`Relay`) as Front's child.
+ */
+function requestTraces(
+  spans: OtlpSpan[],
+): { trace: OtlpSpan[]; front: OtlpSpan; back: OtlpSpan }[] {
+  const requests = spans.filter((span) => span.name === "request");
+  assert.equal(requests.length, CALLS, spans.map((span) => span.name).join(", "));
+  return requests.map((request) => {
+    const trace = spans.filter((span) => span.traceId === request.traceId);
+    const front = trace.find((span) => span.name === "ringmail handle Greet");
+    const back = trace.find((span) => span.name === "ringmail handle Relay");
+    assert.ok(front && back, `the trace of ${request.spanId}: ${JSON.stringify(trace)}`);
+    assert.equal(front.parentSpanId, request.spanId, "the caller's span is Front's parent");
+    assert.equal(back.parentSpanId, front.spanId, "Front's span is Back's parent");
+    return { trace, front, back };
+  });
+}
+
 /** Every metric of ringmail's scope, in the order they were exported. */
 function metricsOf(received: Received): OtlpMetric[] {
   return (received.get("metrics") ?? []).flatMap((body) =>
@@ -164,15 +184,7 @@ Deno.test("otel: spans follow each request from the caller through two Workers; 
   }
 
   const spans = spansOf(received);
-  const requests = spans.filter((span) => span.name === "request");
-  assert.equal(requests.length, CALLS, spans.map((span) => span.name).join(", "));
-  for (const request of requests) {
-    const trace = spans.filter((span) => span.traceId === request.traceId);
-    const front = trace.find((span) => span.name === "ringmail handle Greet");
-    const back = trace.find((span) => span.name === "ringmail handle Relay");
-    assert.ok(front && back, `the trace of ${request.spanId}: ${JSON.stringify(trace)}`);
-    assert.equal(front.parentSpanId, request.spanId, "the caller's span is Front's parent");
-    assert.equal(back.parentSpanId, front.spanId, "Front's span is Back's parent");
+  for (const { trace, front, back } of requestTraces(spans)) {
     // Each sends to a Tail in its own Worker (local mail); Front only after an await.
     for (const sender of [front, back]) {
       const tail = trace.find((span) =>
@@ -227,15 +239,7 @@ Deno.test("otel: a request's trace crosses to an actor of another node", async (
     await server.shutdown();
   }
   const spans = spansOf(received);
-  const requests = spans.filter((span) => span.name === "request");
-  assert.equal(requests.length, CALLS, spans.map((span) => span.name).join(", "));
-  for (const request of requests) {
-    const trace = spans.filter((span) => span.traceId === request.traceId);
-    const front = trace.find((span) => span.name === "ringmail handle Greet");
-    const back = trace.find((span) => span.name === "ringmail handle Relay");
-    assert.ok(front && back, `the trace of ${request.spanId}: ${JSON.stringify(trace)}`);
-    assert.equal(front.parentSpanId, request.spanId);
-    assert.equal(back.parentSpanId, front.spanId, "Front's span is Back's parent, across nodes");
+  for (const { front, back } of requestTraces(spans)) {
     assert.deepEqual([front.service, back.service], ["near", "far"]);
   }
   // The link's figures, from inspect() at each collection, by the other node's id.
