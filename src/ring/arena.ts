@@ -91,6 +91,14 @@ export function sizeClassOf(bytes: number): number {
   return k;
 }
 
+/** What the arena keeps of the doorbell its thread receives on (see Arena.ownBell). */
+export interface OwnBell {
+  /** The bell's byte offset in the arena. */
+  readonly offset: number;
+  /** Wakes this thread's waiters on the bell; only on the thread that receives on it. */
+  wakeHere(): void;
+}
+
 /**
  * One thread's handle on the shared arena. Create it once with {@link Arena.create}, send
  * {@link Arena.buffer} to each Worker once, and call {@link Arena.attach} there.
@@ -115,6 +123,13 @@ export class Arena {
   /** The same as {@link u8}, as Int32 words. */
   i32: Int32Array;
   readonly #views = new Map<number, Int32Array>();
+  /**
+   * The doorbell this thread receives on (the last one it bound a mailbox to, see
+   * Mailbox.bindReceiver): a ring of it
+   * from this very thread wakes its waiters in a microtask, not through `Atomics.notify`, whose
+   * wake-up goes through the event loop as a task (see Doorbell.wakeHere).
+   */
+  ownBell: OwnBell | null = null;
 
   private constructor(buffer: SharedArrayBuffer) {
     if (!buffer.growable) {

@@ -813,7 +813,9 @@ export class Mailbox {
       }
       pushReady(this.#arena.words, bell, this.offset);
     }
-    ringBell(bell, 0);
+    const here = this.#arena.ownBell;
+    if (here !== null && here.offset === bellOffset) here.wakeHere();
+    else ringBell(bell, 0);
   }
 
   /**
@@ -886,6 +888,7 @@ export class Mailbox {
    */
   bindReceiver(doorbell: Doorbell, options: BindOptions = {}): void {
     this.#receiver = doorbell;
+    this.#arena.ownBell = doorbell;
     const words = this.#arena.i32;
     const read = Atomics.load(words, this.#h + WORD_READ);
     const consumed = Atomics.load(words, this.#h + WORD_CONSUMED);

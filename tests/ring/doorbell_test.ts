@@ -26,6 +26,30 @@ Deno.test("doorbell: several async receivers on one thread's bell each get their
   );
 });
 
+Deno.test("doorbell: a send from the receiving thread itself wakes its async receiver without Atomics.notify", async () => {
+  const arena = Arena.create({ maxBytes: 1 << 24 });
+  const bell = Doorbell.create(arena);
+  const box = Mailbox.create(arena, { capacity: 256 });
+  box.bindReceiver(bell);
+  const pending = box.receiveAsync();
+  assert.equal(bell.parked, true);
+  // A notify's wake-up of this thread's own waitAsync would come as a task, after a turn of the
+  // event loop: the receiver is looked at again in the microtasks instead.
+  const notify = Atomics.notify;
+  let notified = 0;
+  Atomics.notify = ((view: Int32Array, index: number, count?: number) => (
+    notified++, notify(view, index, count)
+  )) as typeof notify;
+  try {
+    box.trySend(new Uint8Array([7]));
+    assert.equal(notified, 0);
+  } finally {
+    Atomics.notify = notify;
+  }
+  assert.deepEqual(await within(10_000, "receiver", pending), new Uint8Array([7]));
+  assert.equal(bell.parked, false, "no waiter left: the bell is AWAKE");
+});
+
 Deno.test("doorbell: park returns false after its timeout, true when work is already there", () => {
   const arena = Arena.create({ maxBytes: 1 << 24 });
   const bell = Doorbell.create(arena);
