@@ -22,6 +22,15 @@ export interface ReceiveLoopOptions {
    */
   local?: boolean;
   /**
+   * Milliseconds the loop may sleep blocked (`Atomics.wait`) when it has nothing to do and no
+   * handler of its awaits anything, before it parks with `Atomics.waitAsync`, which leaves the
+   * event loop free. A blocked thread wakes at a ring in ~20 µs here; one waiting
+   * asynchronously is woken through its event loop, ~30 µs later (measured with a message every
+   * ~300 µs, as a remote call brings). Its cost: the thread's own timers and I/O callbacks wait
+   * up to this long. For Workers only, never the main thread. Default 0: never blocked.
+   */
+  blockedParkMs?: number;
+  /**
    * Up to two flags another thread sets when it gives this thread up for dead (its Worker
    * terminated): either set means given up. Deno's `Worker.terminate()` does not interrupt running
    * JavaScript: a Worker given up in the middle of a long handler runs that handler to its end,

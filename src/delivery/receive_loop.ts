@@ -72,6 +72,12 @@ export class ReceiveLoop implements CellLoop {
   readonly #spin: SpinPolicy;
   readonly #batch: number;
   readonly #sliceMs: number;
+  /** See ReceiveLoopOptions.blockedParkMs. */
+  readonly #blockedParkMs: number;
+  /** Handlers of this loop's actors whose promises have not settled yet. */
+  #awaiting = 0;
+  /** What ends a park: the loop closed, an earlier timer, or work. */
+  readonly #parkEnds = (): boolean => this.#closed || this.#earlierTimer || this.#hasWork();
   readonly #hasWork = (): boolean =>
     this.#runQueue.length > 0 || this.doorbell.hasReady() ||
     this.#lingering.haveWork();
@@ -130,6 +136,7 @@ export class ReceiveLoop implements CellLoop {
     this.#spin = options.spin ?? new SpinPolicy();
     this.#batch = options.batch ?? 64;
     this.#sliceMs = options.sliceMs ?? 5;
+    this.#blockedParkMs = options.blockedParkMs ?? 0;
     if (!(Number.isInteger(this.#batch) && this.#batch > 0)) {
       throw new RangeError(
         `batch must be a positive integer, got ${options.batch}`,
@@ -251,14 +258,16 @@ export class ReceiveLoop implements CellLoop {
       } else {
         this.#countHandled();
         const parkedAt = performance.now();
-        this.#parked = true;
         this.#earlierTimer = false;
         this.#threadCounters.setStat(ActorStat.ThreadParkedSince, statClock());
         // Parked no longer than until the next timer: timers need no thread and no polling.
-        await this.doorbell.waitAsync(
-          () => this.#closed || this.#earlierTimer || this.#hasWork(),
-          this.timers.nextDelay(parkedAt),
-        );
+        if (!this.#parkBlocked(parkedAt)) {
+          this.#parked = true;
+          await this.doorbell.waitAsync(
+            this.#parkEnds,
+            this.timers.nextDelay(performance.now()),
+          );
+        }
         this.#parked = false;
         const parkedMs = performance.now() - parkedAt;
         this.#spin.parked(parkedMs);
@@ -266,6 +275,16 @@ export class ReceiveLoop implements CellLoop {
         this.#threadCounters.setStat(ActorStat.ThreadParkedSince, 0);
       }
     }
+  }
+
+  /**
+   * Sleeps blocked for a while first (see ReceiveLoopOptions.blockedParkMs), unless a handler
+   * awaits something: its promise needs the event loop. Returns whether a ring ended it.
+   */
+  #parkBlocked(parkedAt: number): boolean {
+    if (this.#blockedParkMs <= 0 || this.#awaiting !== 0) return false;
+    const timeout = Math.min(this.#blockedParkMs, this.timers.nextDelay(parkedAt));
+    return timeout > 0 && this.doorbell.park(this.#parkEnds, timeout);
   }
 
   #countHandled(): void {
@@ -493,7 +512,11 @@ export class ReceiveLoop implements CellLoop {
       this.#probe.handled(cell.self, message);
       if (pending !== undefined) {
         // The mailbox stays SCHEDULED (no producer queues it) until the handler settles.
-        pending.then(() => this.resume(cell));
+        this.#awaiting++;
+        pending.then(() => {
+          this.#awaiting--;
+          this.resume(cell);
+        });
         return false;
       }
       // Given up for dead while the handler ran (see ReceiveLoopOptions.abandoned): stop here.
