@@ -83,6 +83,11 @@ export interface BacklogOwner {
   readonly abandoned: (() => boolean) | null;
   /** Where the records go once there is room. */
   readonly transport: Transport<Mailbox>;
+  /**
+   * Called when the last backlog of this thread is gone: nothing waits for room any more (the
+   * cluster link then grants the credit it held back; see src/remote/credits.ts).
+   */
+  readonly backlogsCleared: (() => void) | null;
 }
 
 /** One thread's backlogs, by mailbox offset. */
@@ -172,8 +177,8 @@ export class Backlogs {
       }
       if (entries.length !== before) backlog.waited = 0;
       if (entries.length === 0) {
-        this.#byOffset.delete(mailbox.offset);
         timed.splice(i--, 1);
+        this.#delete(mailbox);
       }
     }
   }
@@ -230,9 +235,15 @@ export class Backlogs {
   }
 
   #forget(backlog: Backlog): void {
-    this.#byOffset.delete(backlog.mailbox.offset);
     const at = this.#timed.indexOf(backlog);
     if (at >= 0) this.#timed.splice(at, 1);
+    this.#delete(backlog.mailbox);
+  }
+
+  #delete(mailbox: Mailbox): void {
+    if (this.#byOffset.delete(mailbox.offset) && this.#byOffset.size === 0) {
+      this.owner.backlogsCleared?.();
+    }
   }
 
   /** Sends a backlog as room appears, without blocking the thread. */

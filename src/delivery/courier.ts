@@ -88,6 +88,8 @@ export class SystemCourier implements Courier {
    * then the system's to count (see BACKLOG_HELD), not its own to dead-letter.
    */
   abandoned: (() => boolean) | null = null;
+  /** Called when nothing of this thread waits for room any more (see BacklogOwner). */
+  backlogsCleared: (() => void) | null = null;
   /** Where records that leave this thread go (see Transport and {@link useTransport}). */
   transport: Transport<Mailbox>;
   /** Who is told of each send and dead letter (see Probe). */

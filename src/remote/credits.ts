@@ -159,6 +159,14 @@ export class Grants {
     this.#settle();
   }
 
+  /** This thread no longer waits for room anywhere: what was held back goes now. */
+  unblocked(): void {
+    if (this.#owed.size === 0) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#settle();
+  }
+
   /** Stops granting. */
   close(): void {
     clearTimeout(this.#timer);
@@ -168,7 +176,7 @@ export class Grants {
 
   #settle(): void {
     if (this.overloaded()) {
-      // Looked at again shortly: no event says when full mailboxes have room again.
+      // Granted when the backlogs clear (see unblocked), and looked at again shortly anyway.
       this.#timer ??= setTimeout(() => {
         this.#timer = undefined;
         this.#settle();

@@ -117,6 +117,7 @@ export class ClusterLink {
       (node, count) => this.#grant(node, count),
       () => host.courier.backlogged > 0,
     );
+    host.courier.backlogsCleared = () => this.#grants.unblocked();
     const here = `${host.prefix}.${host.node}`;
     this.#service = new NodeService(nc, {
       cluster: host.cluster,

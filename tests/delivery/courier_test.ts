@@ -16,6 +16,7 @@ import {
   type LedgerReport,
 } from "../_actors/ledger.ts";
 import { eventually, type TestSystem, testSystem } from "../_system.ts";
+import { internalsOf } from "../../src/system/internal.ts";
 
 interface OrderReport {
   received: number;
@@ -41,6 +42,19 @@ Deno.test("courier: the main thread's sends through two equal refs keep their or
   }, "every message received");
   assert.deepEqual(report, { received: 2 * COUNT, disorder: [] });
   assert.equal(t.system.deadLetters, 0);
+});
+
+Deno.test("courier: it says when the last of its thread's backlogs is gone", async () => {
+  await using t = testSystem();
+  const courier = internalsOf(t.system).bridgeHost.courier;
+  let cleared = 0;
+  courier.backlogsCleared = () => cleared++;
+  const sink = t.system.spawnWith(OrderSink, { mailboxCapacity: 256 });
+  for (let seq = 0; seq < 500; seq++) sink.send(new Numbered("main", seq));
+  assert.ok(courier.backlogged > 0, "the main thread queued what did not fit");
+  assert.equal(cleared, 0);
+  await eventually(() => courier.backlogged === 0, "the backlog drained");
+  assert.equal(cleared, 1, "said once, when it went");
 });
 
 /**

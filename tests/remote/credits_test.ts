@@ -38,6 +38,19 @@ Deno.test("credits: grants are held back while the receiving thread has messages
   grants.close();
 });
 
+Deno.test("credits: held-back grants go as soon as the thread's backlogs clear", () => {
+  const sent: [number, number][] = [];
+  let overloaded = true;
+  const grants = new Grants((node, count) => sent.push([node, count]), () => overloaded);
+  grants.handed(3, 10);
+  overloaded = false;
+  grants.unblocked();
+  assert.deepEqual(sent, [[3, 10]], "at once, not at the next look");
+  grants.unblocked();
+  assert.deepEqual(sent, [[3, 10]], "nothing owed: nothing more");
+  grants.close();
+});
+
 Deno.test("credits: a flood at a slow actor of another node arrives whole and in order", async () => {
   await using server = await startNatsServer();
   const lost: DeadLetter[] = [];
