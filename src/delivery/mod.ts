@@ -18,6 +18,7 @@ export { Inbox } from "./inbox.ts";
 export { MailboxHandle, MailboxHandles } from "./mailbox_handles.ts";
 export { ReceiveLoop } from "./receive_loop.ts";
 export type { ReceiveLoopOptions, ReplyDesk } from "./loop_options.ts";
+export { nextTask } from "./loop_options.ts";
 export { installRefCodec } from "./ref_codec.ts";
 export { NO_PROBE, type Probe } from "./probe.ts";
 export {
