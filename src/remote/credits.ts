@@ -136,9 +136,19 @@ export class Credits {
 }
 
 /**
- * The receiver's side: records handed on, per sending node, not yet granted back — granted at
- * once, or, while `overloaded()` (this thread's messages wait for room in full mailboxes), as
- * soon as it no longer is.
+ * Records owed to a node that are granted at once; fewer wait for {@link GRANT_AFTER_MS}. A grant
+ * per batch was a NATS message back per message in a request/reply exchange: each round trip
+ * carried two grants beside its request and reply, and woke both nodes once more.
+ */
+export const GRANT_AT = INITIAL_CREDIT / 4;
+/** How long a grant smaller than {@link GRANT_AT} waits, for more to go with it. */
+export const GRANT_AFTER_MS = 5;
+
+/**
+ * The receiver's side: records handed on, per sending node, not yet granted back — granted once
+ * a node is owed {@link GRANT_AT}, else within {@link GRANT_AFTER_MS}; while `overloaded()` (this
+ * thread's messages wait for room in full mailboxes), as soon as it no longer is. A sender never
+ * waits for a grant held back this way: its window is 4 × GRANT_AT.
  */
 export class Grants {
   readonly #owed = new Map<number, number>();
@@ -155,8 +165,14 @@ export class Grants {
 
   /** `count` records from `node` were handed on. */
   handed(node: number, count: number): void {
-    this.#owed.set(node, (this.#owed.get(node) ?? 0) + count);
-    this.#settle();
+    const owed = (this.#owed.get(node) ?? 0) + count;
+    if (owed >= GRANT_AT && !this.overloaded()) {
+      this.#owed.delete(node);
+      this.send(node, owed);
+      return;
+    }
+    this.#owed.set(node, owed);
+    this.#timer ??= setTimeout(this.#onTimer, GRANT_AFTER_MS);
   }
 
   /** This thread no longer waits for room anywhere: what was held back goes now. */
@@ -174,13 +190,16 @@ export class Grants {
     this.#owed.clear();
   }
 
+  readonly #onTimer = (): void => {
+    this.#timer = undefined;
+    this.#settle();
+  };
+
   #settle(): void {
+    if (this.#owed.size === 0) return;
     if (this.overloaded()) {
       // Granted when the backlogs clear (see unblocked), and looked at again shortly anyway.
-      this.#timer ??= setTimeout(() => {
-        this.#timer = undefined;
-        this.#settle();
-      }, 10);
+      this.#timer ??= setTimeout(this.#onTimer, 10);
       return;
     }
     for (const [node, count] of this.#owed) this.send(node, count);

@@ -1,7 +1,13 @@
 /** Credit between nodes (src/remote/credits.ts), its rules on their own, then a flood across two nodes. */
 import assert from "node:assert/strict";
 import { ActorSystem, Bridge, type DeadLetter } from "../../mod.ts";
-import { Credits, Grants, INITIAL_CREDIT, MAX_WAITING_BYTES } from "../../src/remote/credits.ts";
+import {
+  Credits,
+  GRANT_AT,
+  Grants,
+  INITIAL_CREDIT,
+  MAX_WAITING_BYTES,
+} from "../../src/remote/credits.ts";
 import { Probe } from "../_actors/supervision.ts";
 import { Grinder } from "../_actors/busy.ts";
 import { eventually } from "../_system.ts";
@@ -34,7 +40,21 @@ Deno.test("credits: grants are held back while the receiving thread has messages
   assert.deepEqual(sent, [], "held back");
   overloaded = false;
   grants.handed(4, 1);
+  grants.unblocked();
   assert.deepEqual(sent, [[3, 15], [4, 1]]);
+  grants.close();
+});
+
+Deno.test("credits: a grant goes at once for a quarter of the window, a smaller one shortly after", async () => {
+  const sent: [number, number][] = [];
+  const grants = new Grants((node, count) => sent.push([node, count]), () => false);
+  grants.handed(3, GRANT_AT - 1);
+  grants.handed(5, 2);
+  assert.deepEqual(sent, [], "too little to be worth a message yet");
+  grants.handed(3, 1);
+  assert.deepEqual(sent, [[3, GRANT_AT]], "a quarter of the window: at once");
+  await eventually(() => sent.length === 2, "the smaller grant goes by itself");
+  assert.deepEqual(sent, [[3, GRANT_AT], [5, 2]]);
   grants.close();
 });
 
