@@ -102,6 +102,8 @@ async function runBench(path: string): Promise<string | null> {
       "--allow-read",
       "--allow-env",
       "--allow-run",
+      // worker_start_bench.ts bundles the runtime into a temporary directory.
+      "--allow-write",
       "--allow-net=127.0.0.1",
       "--v8-flags=--expose-gc",
       "--json",
