@@ -19,6 +19,7 @@
  */
 
 import { Fifo } from "../util/fifo.ts";
+import type { ClassInfo } from "../codec/mod.ts";
 import { CLOSED_AND_DRAINED, type Doorbell, EMPTY, type Mailbox, SpinPolicy } from "../ring/mod.ts";
 import {
   ActorCell,
@@ -409,6 +410,7 @@ export class ReceiveLoop implements CellLoop {
       let message: unknown;
       let sender: ActorRef<unknown> | null;
       let trace: TraceContext | null;
+      let cls: ClassInfo | null;
       const local = localOf(cell);
       const hasLocal = local !== null && local.length > 0;
       // Every eighth local message, a ring record may go first (see LocalMail on fairness).
@@ -419,6 +421,7 @@ export class ReceiveLoop implements CellLoop {
         message = local.shift();
         sender = local.sender;
         trace = local.trace;
+        cls = local.messageClass;
         servedLocal = true;
         if (
           local.deadline > 0 &&
@@ -462,6 +465,7 @@ export class ReceiveLoop implements CellLoop {
         message = inbox.message;
         sender = inbox.envelope.sender;
         trace = inbox.envelope.trace;
+        cls = inbox.messageClass;
         inbox.message = undefined;
         if (cell === reader.deskCell && inbox.envelope.targetTag !== 0) {
           reader.desk!.replied(inbox.envelope.targetTag, message, sender);
@@ -488,8 +492,8 @@ export class ReceiveLoop implements CellLoop {
       box.countStat(ActorStat.Handled);
       this.#handledUncounted++;
       const pending = this.#tracing === null
-        ? cell.deliver(message, sender)
-        : this.#traced(cell, message, sender, trace);
+        ? cell.deliver(message, sender, cls)
+        : this.#traced(cell, message, sender, trace, cls);
       this.#probe.handled(cell.self, message);
       if (pending !== undefined) {
         // The mailbox stays SCHEDULED (no producer queues it) until the handler settles.
@@ -512,8 +516,9 @@ export class ReceiveLoop implements CellLoop {
     message: unknown,
     sender: ActorRef<unknown> | null,
     trace: TraceContext | null,
+    cls: ClassInfo | null,
   ): void | Promise<void> {
-    const deliver = () => cell.deliver(message, sender);
+    const deliver = () => cell.deliver(message, sender, cls);
     if (cell === this.#reader.deskCell) return deliver();
     return this.#tracing!.handle(
       { self: cell.self, name: cell.name, className: cell.actorClass?.name ?? "" },
@@ -557,9 +562,10 @@ export class ReceiveLoop implements CellLoop {
     sender: ActorRef<unknown> | null,
     deadline: number,
     trace: TraceContext | null,
+    cls: ClassInfo | null,
   ): void {
     const local = localOf(cell) ?? localMailOf(cell);
-    local.push(message, sender, deadline, stampFor(cell), trace);
+    local.push(message, sender, deadline, stampFor(cell), trace, cls);
     // A cell with local mail is kept SCHEDULED (see Lingering's endTurn), so only the first message needs
     // to get it served.
     if (local.length === 1) this.#serveLocalSoon(cell);
