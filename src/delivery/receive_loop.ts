@@ -55,6 +55,14 @@ export const MAX_CLOCK_EVERY = 16;
 const STEPS_PER_CLOCK = 16;
 /** Messages read between two clock reads that took less than this were quick (ms). */
 const QUICK_WINDOW_MS = 0.5;
+/**
+ * While local mail keeps a loop busy, how often (a power of two) it looks at rings: every this
+ * many steps for the lingering cells, turns of a cell that ran dry, and local messages of a cell
+ * (the ring may then go first). Each look is an atomic load and a call or two, several times a
+ * same-Worker hop's own work when it comes with every message; a ring record waits at most this
+ * many quick turns of its cell longer.
+ */
+const RING_LOOK_EVERY = 16;
 
 /** Serves the mailboxes of the actors of one thread (of one actor system). */
 export class ReceiveLoop implements CellLoop {
@@ -300,10 +308,10 @@ export class ReceiveLoop implements CellLoop {
     for (let steps = 1; !this.#closed; steps++) {
       // A lingering cell with work goes in line behind the cells already waiting, so a busy
       // loop stays fair. Local mail is seen for free; a ring costs an atomic load, so while
-      // other cells wait their turn, the rings are looked at every fourth step only.
+      // other cells wait their turn, the rings are looked at every RING_LOOK_EVERY steps only.
       const lingering = this.#lingering;
       lingering.queueWithLocal();
-      if ((steps & 3) === 0 || this.#runQueue.length === 0) {
+      if ((steps & (RING_LOOK_EVERY - 1)) === 0 || this.#runQueue.length === 0) {
         lingering.queueWithRecords();
       }
       const cell = this.#runQueue.shift() ??
@@ -383,8 +391,8 @@ export class ReceiveLoop implements CellLoop {
   /**
    * Handles up to a batch of `cell`'s messages, fewer if the slice runs out meanwhile. A turn
    * that served local mail ends, when it runs dry, without reading the ring (an atomic load saved
-   * per local message) three times in four: the cell lingers, and the loop sees a record in its
-   * ring within a few steps. The fourth time the ring is read, so no ring waits on a busy pair of
+   * per local message) but once in RING_LOOK_EVERY turns: the cell lingers, and the loop sees a
+   * record in its ring within a few steps. That once, the ring is read, so no ring waits on a busy pair of
    * neighbours.
    * @returns whether the slice is spent (the cell is then back in line).
    */
@@ -413,9 +421,11 @@ export class ReceiveLoop implements CellLoop {
       let cls: ClassInfo | null;
       const local = localOf(cell);
       const hasLocal = local !== null && local.length > 0;
-      // Every eighth local message, a ring record may go first (see LocalMail on fairness).
+      // Every RING_LOOK_EVERY local messages, a ring record may go first (see LocalMail on
+      // fairness).
       if (
-        hasLocal && ((++cell.localRun & 7) !== 0 || !ringGoesFirst(cell, local))
+        hasLocal &&
+        ((++cell.localRun & (RING_LOOK_EVERY - 1)) !== 0 || !ringGoesFirst(cell, local))
       ) {
         // Local mail first (see LocalMail for why that keeps every order that matters).
         message = local.shift();
@@ -432,7 +442,7 @@ export class ReceiveLoop implements CellLoop {
       } else {
         if (
           servedLocal && !hasLocal && cell.state === CellState.Running &&
-          (++cell.ringSkips & 3) !== 0
+          (++cell.ringSkips & (RING_LOOK_EVERY - 1)) !== 0
         ) {
           this.#lingering.add(cell);
           return false;
