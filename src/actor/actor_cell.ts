@@ -8,6 +8,7 @@
  * @module
  */
 
+import type { ClassInfo } from "../codec/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
 import { type Actor, checkActorMembers, constructActor } from "./actor.ts";
 import { type ActorRef, isCurrentSender, swapCurrentSender } from "./actor_ref.ts";
@@ -24,7 +25,13 @@ import {
 } from "./cell_host.ts";
 import { CellContext } from "./cell_context.ts";
 import { FaultHandling } from "./fault_handling.ts";
-import { type HandlerTable, handlerTable } from "./handles.ts";
+import {
+  CONTROL,
+  type HandlerTable,
+  handlerTable,
+  markControl,
+  type ResolvedHandler,
+} from "./handles.ts";
 import { Failure, isThenable, runHook } from "./hooks.ts";
 import {
   ChildGone,
@@ -46,14 +53,7 @@ export {
   type Supervision,
 } from "./cell_host.ts";
 
-/**
- * Marks the system messages a cell handles itself before user dispatch: one property load per
- * message instead of a chain of instanceof checks.
- */
-const CONTROL: unique symbol = Symbol("ringmail.control");
-for (const type of [Stop, Failed, ChildGone, Terminated]) {
-  Object.defineProperty(type.prototype, CONTROL, { value: true });
-}
+for (const type of [Stop, Failed, ChildGone, Terminated]) markControl(type);
 
 // deno-lint-ignore no-explicit-any
 type AnyActor = Actor<any> & Record<string | symbol, unknown>;
@@ -195,8 +195,9 @@ export class ActorCell extends CellContext {
     sender: ActorRef<unknown> | null,
     deadline: number,
     trace: object | null,
+    cls: ClassInfo | null,
   ): void {
-    this.loop.postLocal(this, message, sender, deadline, trace);
+    this.loop.postLocal(this, message, sender, deadline, trace, cls);
   }
 
   /** Whether messages from this thread wait in {@link local}. */
@@ -215,16 +216,27 @@ export class ActorCell extends CellContext {
   /**
    * Handles one message. Returns a promise when the handler is async (or the actor is stopping
    * or restarting asynchronously): the next message must wait until it settles.
+   * @param cls the registered class `message` is a plain instance of, when the layer below knows
+   * it (it copied or decoded the message): dispatch then needs no look at the message's class.
    */
   deliver(
     message: unknown,
     sender: ActorRef<unknown> | null,
+    cls: ClassInfo | null = null,
   ): void | Promise<void> {
     const receiveTimeout = this.receiveTimeoutWatch;
     if (receiveTimeout !== null && !(message instanceof ReceiveTimeout)) {
       receiveTimeout.lastActivity = this.loop.now;
     }
-    if (
+    const table = this.#table;
+    let handler: ResolvedHandler | null | undefined; // undefined: not looked up yet
+    if (cls !== null && table !== null) {
+      const dispatch = table.forClass(cls);
+      if (dispatch.control && this.#control(message as object, sender)) {
+        return this.#controlResult;
+      }
+      handler = dispatch.handler;
+    } else if (
       typeof message === "object" && message !== null &&
       (message as { [CONTROL]?: true })[CONTROL] === true &&
       this.#control(message, sender)
@@ -235,7 +247,7 @@ export class ActorCell extends CellContext {
     let isAsync: boolean;
     const behavior = this.behavior;
     if (behavior === null) {
-      const handler = this.#table!.lookup(message);
+      if (handler === undefined) handler = table!.lookup(message);
       if (handler === null) {
         this.host.deadLetter({
           target: this.self,

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { ClassInfo } from "../codec/mod.ts";
 import type { ActorClass, ChildOptions, Received } from "./actor.ts";
 import type { ActorCell } from "./actor_cell.ts";
 import type { ActorRef, Courier } from "./actor_ref.ts";
@@ -60,7 +61,8 @@ export interface CellLoop {
   readonly courier: Courier;
   /**
    * Queues a message from the loop's own thread for `cell` and gets the cell served. `trace`:
-   * the trace context it carries (delivery's, opaque here), null for none.
+   * the trace context it carries (delivery's, opaque here), null for none; `cls`: the registered
+   * class it is a plain instance of, null when not known (see ActorCell.deliver).
    */
   postLocal(
     cell: ActorCell,
@@ -68,6 +70,7 @@ export interface CellLoop {
     sender: ActorRef<unknown> | null,
     deadline: number,
     trace: object | null,
+    cls: ClassInfo | null,
   ): void;
   /** Counts `count` stashed messages with the cell's local mail (they die with the thread). */
   setStashed(cell: ActorCell, count: number): void;

@@ -9,6 +9,7 @@
  * @module
  */
 
+import type { ClassInfo } from "../codec/mod.ts";
 import type { ActorRef } from "./actor_ref.ts";
 import { isAsyncFunction } from "./async_actor.ts";
 import { ActorDefinitionError } from "./errors.ts";
@@ -163,6 +164,30 @@ export interface ResolvedHandler {
   readonly isAsync: boolean;
 }
 
+/**
+ * How instances of one registered message class dispatch in one actor class, resolved once:
+ * found by the class's dense index (see ClassInfo.index), where finding the class of a message
+ * itself costs a megamorphic property read.
+ */
+export interface ClassDispatch {
+  /** The handler, null when none takes the class (see HandlerTable.lookup). */
+  readonly handler: ResolvedHandler | null;
+  /** Whether instances are system messages the cell handles itself first (see CONTROL). */
+  readonly control: boolean;
+}
+
+/**
+ * Marks the system messages a cell handles itself before user dispatch: one property load per
+ * message of a class dispatch does not know (see ClassDispatch), instead of a chain of
+ * instanceof checks.
+ */
+export const CONTROL: unique symbol = Symbol("ringmail.control");
+
+/** Marks instances of `type` as system messages (see CONTROL). */
+export function markControl(type: abstract new (...args: never[]) => unknown): void {
+  Object.defineProperty(type.prototype, CONTROL, { value: true });
+}
+
 /** A type no message has: what the lookup cache starts with. */
 const NO_TYPE = Symbol("no type");
 
@@ -176,6 +201,8 @@ export class HandlerTable {
   /** The last lookup: actors mostly get one message class after another (spares a Map probe). */
   #lastType: unknown = NO_TYPE;
   #lastHandler: ResolvedHandler | null = null;
+  /** Dispatch of registered classes, by ClassInfo.index (holes: not resolved yet). */
+  readonly #byClass: (ClassDispatch | undefined)[] = [];
 
   constructor(actorClass: abstract new (...args: never[]) => unknown) {
     this.#prototype = actorClass.prototype as Record<string | symbol, unknown>;
@@ -210,7 +237,29 @@ export class HandlerTable {
    * class, then the OtherMessage handler. Resolved once per message class.
    */
   lookup(message: unknown): ResolvedHandler | null {
-    const type = classOf(message);
+    return this.#lookupType(classOf(message));
+  }
+
+  /**
+   * How a plain instance of the registered class `cls` (one made from its prototype, as the
+   * codec's copies are) dispatches: the same handler {@link lookup} finds for it.
+   */
+  forClass(cls: ClassInfo): ClassDispatch {
+    return this.#byClass[cls.index] ?? this.#resolveClass(cls);
+  }
+
+  #resolveClass(cls: ClassInfo): ClassDispatch {
+    const proto = cls.proto as { constructor?: unknown; [CONTROL]?: true };
+    // What classOf answers for an instance (read once: a prototype's constructor stays put).
+    const dispatch: ClassDispatch = {
+      handler: this.#lookupType(proto.constructor ?? Object),
+      control: proto[CONTROL] === true,
+    };
+    this.#byClass[cls.index] = dispatch;
+    return dispatch;
+  }
+
+  #lookupType(type: unknown): ResolvedHandler | null {
     if (type === this.#lastType) return this.#lastHandler;
     let handler = this.#resolved.get(type);
     if (handler === undefined) {

@@ -19,6 +19,11 @@ export interface ClassInfo {
   readonly name: string;
   /** The 22-bit id (a hash of the name). */
   readonly id: number;
+  /**
+   * This thread's dense number for the class (0, 1, 2... in registration order): upper layers
+   * index per-class tables by it (an array load where a Map lookup by class would cost more).
+   */
+  readonly index: number;
   /** The three bytes that start an encoded instance. */
   readonly b0: number;
   /** Second id byte. */

@@ -29,6 +29,13 @@ let otherProto: object | null = NO_PROTO;
 let otherInfo: ClassInfo | undefined;
 
 /**
+ * The registered class of the copy {@link quickCopy} returned last, null when that was no
+ * instance (or none was made): the caller hands it on with the copy, so that dispatch on the
+ * receiving side need not find the class again.
+ */
+export let copiedClass: ClassInfo | null = null;
+
+/**
  * A private copy of `value`, equal to what decoding its encoding gives, or {@link NEEDS_CODEC}
  * when only the codec can make it (or say why it cannot be sent).
  *
@@ -38,6 +45,7 @@ let otherInfo: ClassInfo | undefined;
  * throw again, and the send would then carry what a second reading made of it.)
  */
 export function quickCopy(value: unknown): unknown {
+  copiedClass = null;
   if (typeof value !== "object") {
     if (
       typeof value === "number" || typeof value === "boolean" ||
@@ -76,7 +84,10 @@ export function quickCopy(value: unknown): unknown {
       ? null
       : compileCopier(info.proto, info.fields, copyFailed) ?? null;
   }
-  return copier === null ? NEEDS_CODEC : copier(value);
+  if (copier === null) return NEEDS_CODEC;
+  const copy = copier(value);
+  if (copy !== NEEDS_CODEC) copiedClass = info;
+  return copy;
 }
 
 /** What a copier throws when reading the instance threw: what the writer would throw. */

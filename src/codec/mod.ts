@@ -31,7 +31,8 @@ export { Writer } from "./writer.ts";
 export { Reader } from "./reader.ts";
 export { encode } from "./encode.ts";
 export { decode } from "./decode.ts";
-export { NEEDS_CODEC, QUICK_COPY_MAX_BYTES, quickCopy } from "./copy.ts";
+export { copiedClass, NEEDS_CODEC, QUICK_COPY_MAX_BYTES, quickCopy } from "./copy.ts";
+export type { ClassInfo } from "./class_table.ts";
 export { decodeFrame, encodeFrame } from "./frame.ts";
 export {
   message,

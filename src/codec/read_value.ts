@@ -334,6 +334,9 @@ function readClass(r: Reader, t: number): unknown {
     }
   }
   r.depth--;
+  // The outermost value is a plain instance of the class (a custom decoder may return a
+  // subclass's; an error's prototype is the class's, but errors are rare): say so, for dispatch.
+  if (r.depth === 0 && info.decode === undefined && !info.isError) r.topClass = info;
   return v;
 }
 

@@ -12,6 +12,7 @@ import { copyOut } from "./copy_out.ts";
 import { MAX_MESSAGE_BYTES } from "./limits.ts";
 import { decodeFailure, readValue } from "./read_value.ts";
 import { ShapeCache, type ShapeEntry } from "./shape_cache.ts";
+import type { ClassInfo } from "./class_table.ts";
 import { decodeUtf8 } from "./utf8.ts";
 
 const EMPTY = new Uint8Array(0);
@@ -98,6 +99,14 @@ export class Reader {
    * @ignore
    */
   trail: string[] | null = null;
+  /**
+   * The registered class of the outermost value {@linkcode Reader.value} read last, when that
+   * value is a plain instance of it (built from its prototype); null otherwise. The actor layer
+   * dispatches on it without looking the class up again. (Internal.)
+   *
+   * @ignore
+   */
+  topClass: ClassInfo | null = null;
 
   /**
    * Starts reading `bytes[start, end)`.
@@ -370,6 +379,7 @@ export class Reader {
   value(): unknown {
     if (this.depth !== 0) return readValue(this);
     this.shapeCount = 0;
+    this.topClass = null;
     try {
       return readValue(this);
     } catch (e) {

@@ -285,6 +285,7 @@ export function registerMessage<T extends object>(
     proto: cls.prototype,
     name,
     id,
+    index: classByClass.size,
     b0,
     b1,
     b2,

@@ -20,7 +20,15 @@ import {
   type DeadLetterKind,
   type Undelivered,
 } from "../actor/mod.ts";
-import { NEEDS_CODEC, QUICK_COPY_MAX_BYTES, quickCopy, Reader, Writer } from "../codec/mod.ts";
+import {
+  type ClassInfo,
+  copiedClass,
+  NEEDS_CODEC,
+  QUICK_COPY_MAX_BYTES,
+  quickCopy,
+  Reader,
+  Writer,
+} from "../codec/mod.ts";
 import { type Arena, type Mailbox, MailboxClosedError } from "../ring/mod.ts";
 import { Backlogs, type Waiting } from "./backlogs.ts";
 import type { Directory } from "./directory.ts";
@@ -120,6 +128,8 @@ export class SystemCourier implements Courier {
   #undecoded: Uint8Array | null = null;
   /** Reads local messages back into private copies (see #copy). */
   readonly #reader = new Reader();
+  /** The registered class of what {@link #copy} returned last (null: not known). */
+  #copiedClass: ClassInfo | null = null;
   /** Reads encoded records delivered locally (timers). */
   readonly #inbox: Inbox;
   readonly #senderCache = { lastSender: null };
@@ -196,7 +206,8 @@ export class SystemCourier implements Courier {
     }
     const local = localReceiverFor(mailbox, target);
     if (local !== null) {
-      local.postLocal(this.#copy(message, mailbox), sender, deadline, trace);
+      const copy = this.#copy(message, mailbox);
+      local.postLocal(copy, sender, deadline, trace, this.#copiedClass);
       return;
     }
     // A getter or custom encoder that sends while we write gets a writer of its own.
@@ -260,7 +271,13 @@ export class SystemCourier implements Courier {
       }
       const decoded = inbox.message;
       inbox.message = undefined;
-      local.postLocal(decoded, sender, inbox.envelope.deadline, inbox.envelope.trace);
+      local.postLocal(
+        decoded,
+        sender,
+        inbox.envelope.deadline,
+        inbox.envelope.trace,
+        inbox.messageClass,
+      );
       return;
     }
     // The scratch writer, as for any send: a record from another node comes this way each.
@@ -292,7 +309,10 @@ export class SystemCourier implements Courier {
       mailbox.maxExternal >= QUICK_COPY_MAX_BYTES
     ) {
       const quick = quickCopy(message);
-      if (quick !== NEEDS_CODEC) return quick;
+      if (quick !== NEEDS_CODEC) {
+        this.#copiedClass = copiedClass;
+        return quick;
+      }
     }
     // A getter, custom encoder or decoder that sends meanwhile gets a writer and reader of its own.
     const nested = this.#writing;
@@ -303,7 +323,9 @@ export class SystemCourier implements Courier {
       writer.value(message);
       mailbox.checkSize(writer.pos - writer.start);
       const reader = nested ? new Reader() : this.#reader;
-      return reader.reset(writer.bytes, writer.start, writer.pos, this).value();
+      const copy = reader.reset(writer.bytes, writer.start, writer.pos, this).value();
+      this.#copiedClass = reader.topClass;
+      return copy;
     } finally {
       this.#writing = nested;
     }

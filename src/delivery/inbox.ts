@@ -15,7 +15,7 @@
  * @module
  */
 
-import { Reader } from "../codec/mod.ts";
+import { type ClassInfo, Reader } from "../codec/mod.ts";
 import { ActorRef, type DeadLetterKind, messageOf } from "../actor/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
 import type { SystemCourier } from "./courier.ts";
@@ -27,6 +27,11 @@ export class Inbox {
   readonly envelope = new Envelope();
   /** The message of the record read last; `undefined` when it could not be decoded. */
   message: unknown = undefined;
+  /**
+   * The registered class {@link message} is a plain instance of, null when it is none (or not
+   * known): dispatch needs no lookup of its class.
+   */
+  messageClass: ClassInfo | null = null;
   /** Why the record read last could not be decoded. */
   error: unknown = undefined;
   readonly #reader = new Reader();
@@ -65,10 +70,12 @@ export class Inbox {
     try {
       envelope.read(reader, this.#courier, senders);
       this.message = reader.value();
+      this.messageClass = reader.topClass;
       reader.expectEnd();
       return true;
     } catch (error) {
       this.message = undefined;
+      this.messageClass = null;
       this.error = error;
       return false;
     }

@@ -28,6 +28,7 @@
  */
 
 import type { ActorCell, ActorRef } from "../actor/mod.ts";
+import type { ClassInfo } from "../codec/mod.ts";
 import type { TraceContext } from "./tracing.ts";
 
 /**
@@ -39,18 +40,20 @@ export interface LocalReceiver {
   readonly self: ActorRef<unknown>;
   /**
    * Queues `message` (already a private copy) and gets the actor served; `trace` is the trace
-   * context it carries (see tracing.ts), null for none.
+   * context it carries (see tracing.ts), null for none; `cls` the registered class it is a
+   * plain instance of (what the copy found), null when not known.
    */
   postLocal(
     message: unknown,
     sender: ActorRef<unknown> | null,
     deadline: number,
     trace: TraceContext | null,
+    cls: ClassInfo | null,
   ): void;
 }
 
-/** Slots per message: message, sender, deadline, stamp, trace context. */
-const STRIDE = 5;
+/** Slots per message: message, sender, deadline, stamp, trace context, class. */
+const STRIDE = 6;
 
 /** Which of a mailbox's held counts (see Mailbox.heldIndex) local mail keeps. */
 export const LOCAL_MAIL_HELD = 0;
@@ -58,7 +61,10 @@ export const LOCAL_MAIL_HELD = 0;
 /** Where a LocalMail made for no mailbox keeps its count (tests). */
 const NOWHERE = new Int32Array(1);
 
-/** A FIFO of (message, sender, deadline, stamp, trace), stored flat: queueing one allocates nothing. */
+/**
+ * A FIFO of (message, sender, deadline, stamp, trace, class), stored flat: queueing one
+ * allocates nothing.
+ */
 export class LocalMail {
   /** The capacity in messages is a power of two; most actors hold one or two at a time. */
   #slots: unknown[] = new Array(STRIDE * 2);
@@ -71,6 +77,8 @@ export class LocalMail {
   deadline = 0;
   /** The trace context of the message {@link shift} returned last (null: none). */
   trace: TraceContext | null = null;
+  /** The registered class of the message {@link shift} returned last (null: not known). */
+  messageClass: ClassInfo | null = null;
   /**
    * Messages of the same actor held elsewhere in this thread (its stash): counted in the held
    * count with the queue's own. Set it with {@link setStashed}.
@@ -105,6 +113,7 @@ export class LocalMail {
     deadline: number,
     stamp: number,
     trace: TraceContext | null = null,
+    cls: ClassInfo | null = null,
   ): void {
     if (this.#length === this.#capacity) this.#grow();
     const at = STRIDE * ((this.#head + this.#length) & (this.#capacity - 1));
@@ -114,6 +123,7 @@ export class LocalMail {
     slots[at + 2] = deadline;
     slots[at + 3] = stamp;
     slots[at + 4] = trace;
+    slots[at + 5] = cls;
     // Straight-line code, no call in between: V8 cannot terminate the thread between the two
     // stores, so a message is either queued and counted, or neither.
     this.#length++;
@@ -139,6 +149,7 @@ export class LocalMail {
     slots[at + 2] = deadline;
     slots[at + 3] = stamp;
     slots[at + 4] = null; // a stashed message's handling had its span
+    slots[at + 5] = null; // anything may have been stashed: its class is looked up again
     this.#head = head;
     this.#length++;
     this.#held[this.#heldAt] = this.#length + this.#stashed;
@@ -164,6 +175,7 @@ export class LocalMail {
     this.sender = slots[at + 1] as ActorRef<unknown> | null;
     this.deadline = slots[at + 2] as number;
     this.trace = slots[at + 4] as TraceContext | null;
+    this.messageClass = slots[at + 5] as ClassInfo | null;
     // Let the message, its sender and trace be collected once handled.
     slots[at] = slots[at + 1] = slots[at + 4] = undefined;
     this.#head = (this.#head + 1) & (this.#capacity - 1);

@@ -19,6 +19,7 @@
  */
 
 import { Fifo } from "../util/fifo.ts";
+import type { ClassInfo } from "../codec/mod.ts";
 import { CLOSED_AND_DRAINED, type Doorbell, EMPTY, type Mailbox, SpinPolicy } from "../ring/mod.ts";
 import {
   ActorCell,
@@ -54,6 +55,14 @@ export const MAX_CLOCK_EVERY = 16;
 const STEPS_PER_CLOCK = 16;
 /** Messages read between two clock reads that took less than this were quick (ms). */
 const QUICK_WINDOW_MS = 0.5;
+/**
+ * While local mail keeps a loop busy, how often (a power of two) it looks at rings: every this
+ * many steps for the lingering cells, turns of a cell that ran dry, and local messages of a cell
+ * (the ring may then go first). Each look is an atomic load and a call or two, several times a
+ * same-Worker hop's own work when it comes with every message; a ring record waits at most this
+ * many quick turns of its cell longer.
+ */
+const RING_LOOK_EVERY = 16;
 
 /** Serves the mailboxes of the actors of one thread (of one actor system). */
 export class ReceiveLoop implements CellLoop {
@@ -318,10 +327,10 @@ export class ReceiveLoop implements CellLoop {
     for (let steps = 1; !this.#closed; steps++) {
       // A lingering cell with work goes in line behind the cells already waiting, so a busy
       // loop stays fair. Local mail is seen for free; a ring costs an atomic load, so while
-      // other cells wait their turn, the rings are looked at every fourth step only.
+      // other cells wait their turn, the rings are looked at every RING_LOOK_EVERY steps only.
       const lingering = this.#lingering;
       lingering.queueWithLocal();
-      if ((steps & 3) === 0 || this.#runQueue.length === 0) {
+      if ((steps & (RING_LOOK_EVERY - 1)) === 0 || this.#runQueue.length === 0) {
         lingering.queueWithRecords();
       }
       const cell = this.#runQueue.shift() ??
@@ -401,8 +410,8 @@ export class ReceiveLoop implements CellLoop {
   /**
    * Handles up to a batch of `cell`'s messages, fewer if the slice runs out meanwhile. A turn
    * that served local mail ends, when it runs dry, without reading the ring (an atomic load saved
-   * per local message) three times in four: the cell lingers, and the loop sees a record in its
-   * ring within a few steps. The fourth time the ring is read, so no ring waits on a busy pair of
+   * per local message) but once in RING_LOOK_EVERY turns: the cell lingers, and the loop sees a
+   * record in its ring within a few steps. That once, the ring is read, so no ring waits on a busy pair of
    * neighbours.
    * @returns whether the slice is spent (the cell is then back in line).
    */
@@ -428,16 +437,20 @@ export class ReceiveLoop implements CellLoop {
       let message: unknown;
       let sender: ActorRef<unknown> | null;
       let trace: TraceContext | null;
+      let cls: ClassInfo | null;
       const local = localOf(cell);
       const hasLocal = local !== null && local.length > 0;
-      // Every eighth local message, a ring record may go first (see LocalMail on fairness).
+      // Every RING_LOOK_EVERY local messages, a ring record may go first (see LocalMail on
+      // fairness).
       if (
-        hasLocal && ((++cell.localRun & 7) !== 0 || !ringGoesFirst(cell, local))
+        hasLocal &&
+        ((++cell.localRun & (RING_LOOK_EVERY - 1)) !== 0 || !ringGoesFirst(cell, local))
       ) {
         // Local mail first (see LocalMail for why that keeps every order that matters).
         message = local.shift();
         sender = local.sender;
         trace = local.trace;
+        cls = local.messageClass;
         servedLocal = true;
         if (
           local.deadline > 0 &&
@@ -448,7 +461,7 @@ export class ReceiveLoop implements CellLoop {
       } else {
         if (
           servedLocal && !hasLocal && cell.state === CellState.Running &&
-          (++cell.ringSkips & 3) !== 0
+          (++cell.ringSkips & (RING_LOOK_EVERY - 1)) !== 0
         ) {
           this.#lingering.add(cell);
           return false;
@@ -481,6 +494,7 @@ export class ReceiveLoop implements CellLoop {
         message = inbox.message;
         sender = inbox.envelope.sender;
         trace = inbox.envelope.trace;
+        cls = inbox.messageClass;
         inbox.message = undefined;
         if (cell === reader.deskCell && inbox.envelope.targetTag !== 0) {
           reader.desk!.replied(inbox.envelope.targetTag, message, sender);
@@ -507,8 +521,8 @@ export class ReceiveLoop implements CellLoop {
       box.countStat(ActorStat.Handled);
       this.#handledUncounted++;
       const pending = this.#tracing === null
-        ? cell.deliver(message, sender)
-        : this.#traced(cell, message, sender, trace);
+        ? cell.deliver(message, sender, cls)
+        : this.#traced(cell, message, sender, trace, cls);
       this.#probe.handled(cell.self, message);
       if (pending !== undefined) {
         // The mailbox stays SCHEDULED (no producer queues it) until the handler settles.
@@ -535,8 +549,9 @@ export class ReceiveLoop implements CellLoop {
     message: unknown,
     sender: ActorRef<unknown> | null,
     trace: TraceContext | null,
+    cls: ClassInfo | null,
   ): void | Promise<void> {
-    const deliver = () => cell.deliver(message, sender);
+    const deliver = () => cell.deliver(message, sender, cls);
     if (cell === this.#reader.deskCell) return deliver();
     return this.#tracing!.handle(
       { self: cell.self, name: cell.name, className: cell.actorClass?.name ?? "" },
@@ -580,9 +595,10 @@ export class ReceiveLoop implements CellLoop {
     sender: ActorRef<unknown> | null,
     deadline: number,
     trace: TraceContext | null,
+    cls: ClassInfo | null,
   ): void {
     const local = localOf(cell) ?? localMailOf(cell);
-    local.push(message, sender, deadline, stampFor(cell), trace);
+    local.push(message, sender, deadline, stampFor(cell), trace, cls);
     // A cell with local mail is kept SCHEDULED (see Lingering's endTurn), so only the first message needs
     // to get it served.
     if (local.length === 1) this.#serveLocalSoon(cell);

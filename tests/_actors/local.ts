@@ -287,3 +287,38 @@ export class AsyncSelfFlooder extends SelfFlooder {
     this.self.send(new Ball(ball.hits + 1));
   }
 }
+
+/** A registered class with a handler of its own (see Sorter). */
+@message()
+export class Parcel {
+  constructor(readonly weight = 0) {}
+}
+
+/** A registered subclass without a handler: its parent's takes it. */
+@message()
+export class Letter extends Parcel {
+  constructor(weight = 0, readonly stamp = "") {
+    super(weight);
+  }
+}
+
+/** A registered class that only the OtherMessage handler takes. */
+@message()
+export class Postcard {
+  constructor(readonly text = "") {}
+}
+
+/** Logs which handler took each message, and its class; answers "log" with the log. */
+export class Sorter extends Actor<unknown> {
+  static readonly module = import.meta.url;
+  readonly #log: string[] = [];
+  @handles(Parcel)
+  onParcel(parcel: Parcel) {
+    this.#log.push(`parcel:${parcel.constructor.name}`);
+  }
+  @handles(OtherMessage)
+  onOther(message: unknown, sender: ActorRef | null) {
+    if (message === "log") sender?.send(this.#log);
+    else this.#log.push(`other:${(message as object).constructor.name}`);
+  }
+}

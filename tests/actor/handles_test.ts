@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { Actor, type ActorRef, handles, OtherMessage, Stop } from "../../mod.ts";
 import { ActorDefinitionError } from "../../errors.ts";
 import { classOf, handlerTable } from "../../src/actor/handles.ts";
+import { registerMessage } from "../../src/codec/mod.ts";
+import { classByClass } from "../../src/codec/class_table.ts";
 
 class Shape {}
 class Circle extends Shape {}
@@ -82,4 +84,36 @@ Deno.test("handles: two handlers for one class, or a Stop handler, fail when the
     () => handles("Shape" as never),
     /takes a message class or OtherMessage, got "Shape"/,
   );
+});
+
+Deno.test("handles: dispatch by a registered class's index finds what lookup finds, once", () => {
+  class Disc {}
+  class Tile extends Disc {}
+  class Ring extends Disc {}
+  class Odd {}
+  for (const [cls, name] of [[Disc, "Disc"], [Tile, "Tile"], [Ring, "Ring"], [Odd, "Odd"]]) {
+    registerMessage(cls as new () => object, { name: `handles_test.${name}`, fields: [] });
+  }
+  class Tiler extends Actor<unknown> {
+    @handles(Disc)
+    disc(_: Disc) {}
+    @handles(Tile)
+    tile(_: Tile) {}
+  }
+  class AnyTiler extends Tiler {
+    @handles(OtherMessage)
+    other(_: unknown, __: ActorRef | null) {}
+  }
+  for (const actor of [Tiler, AnyTiler]) {
+    const table = handlerTable(actor);
+    for (const cls of [Disc, Tile, Ring, Odd, Stop]) {
+      const info = classByClass.get(cls)!;
+      const dispatch = table.forClass(info);
+      assert.equal(dispatch.handler, table.lookup(new cls()), `${actor.name} for ${cls.name}`);
+      assert.equal(dispatch.control, cls === Stop, "only system messages are control");
+      assert.equal(table.forClass(info), dispatch, "resolved once, then kept");
+    }
+  }
+  assert.equal(handlerTable(Tiler).forClass(classByClass.get(Ring)!).handler?.key, "disc");
+  assert.equal(handlerTable(AnyTiler).forClass(classByClass.get(Odd)!).handler?.key, "other");
 });

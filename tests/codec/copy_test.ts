@@ -3,7 +3,16 @@
  * made, it equals what encoding and decoding gives; everything else is left to the codec.
  */
 import assert from "node:assert/strict";
-import { CodecError, decode, encode, NEEDS_CODEC, quickCopy } from "../../src/codec/mod.ts";
+import {
+  CodecError,
+  copiedClass,
+  decode,
+  encode,
+  NEEDS_CODEC,
+  quickCopy,
+  Reader,
+} from "../../src/codec/mod.ts";
+import { classByClass } from "../../src/codec/class_table.ts";
 import {
   assertSameValue,
   PropEmpty,
@@ -109,4 +118,27 @@ Deno.test("quick copy: user code that throws fails as the codec does, with a Cod
   }
   // getPrototypeOf on every target, and the reads of the two registered classes, did throw.
   assert.ok(copierFailures >= 8, `${copierFailures} failures in the quick copy`);
+});
+
+Deno.test("quick copy and reader: each names the registered class of a plain instance it made", () => {
+  const point = classByClass.get(PropPoint)!;
+  assert.notEqual(quickCopy(new PropPoint(1)), NEEDS_CODEC);
+  assert.equal(copiedClass, point);
+  for (const other of [3, "text", null, { x: 1 }, new PropPoint({ nested: true } as never)]) {
+    quickCopy(other);
+    assert.equal(copiedClass, null, `nothing named after copying ${JSON.stringify(other)}`);
+  }
+  const reader = new Reader();
+  const read = (value: unknown) => {
+    const bytes = encode(value);
+    reader.reset(bytes).value();
+    return reader.topClass;
+  };
+  assert.equal(read(new PropPoint(2, true, "x")), point);
+  assert.equal(read(new PropPoint({ nested: [new PropEmpty()] } as never)), point);
+  assert.equal(read([new PropPoint(1)]), null, "only the outermost value counts");
+  assert.equal(read({ p: new PropPoint(1) }), null);
+  assert.equal(read(7), null);
+  assert.equal(read(new PropSecret(5)), null, "a custom decoder may return a subclass's");
+  assert.equal(read(new PropFailure("f")), null, "an error");
 });

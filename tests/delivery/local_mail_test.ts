@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { ActorRef } from "../../mod.ts";
 import { LocalMail } from "../../src/delivery/local_mail.ts";
+import type { ClassInfo } from "../../src/codec/mod.ts";
 
 Deno.test("local mail: messages come out in order with their senders and deadlines", () => {
   const mail = new LocalMail();
@@ -79,4 +80,17 @@ Deno.test("local mail: unshift puts messages in front, across growth and wrap-ar
   while (mail.length > 0) assert.equal(mail.shift(), expected.shift());
   assert.equal(held[1], 3);
   assert.equal(expected.length, 0);
+});
+
+Deno.test("local mail: each message keeps the class it was queued with; an unshifted one has none", () => {
+  const mail = new LocalMail();
+  const point = { index: 7 } as unknown as ClassInfo; // only carried, never read
+  for (let i = 0; i < 10; i++) mail.push(i, null, 0, 0, null, i % 2 === 0 ? point : null);
+  mail.unshift("stashed", null, 0, 0);
+  assert.equal(mail.shift(), "stashed");
+  assert.equal(mail.messageClass, null);
+  for (let i = 0; i < 10; i++) {
+    assert.equal(mail.shift(), i);
+    assert.equal(mail.messageClass, i % 2 === 0 ? point : null);
+  }
 });

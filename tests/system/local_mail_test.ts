@@ -15,14 +15,18 @@ import {
   Box,
   FloodChild,
   Keeper,
+  Letter,
   Listener,
   Neighbour,
+  Parcel,
+  Postcard,
   SelfFlooder,
   SendAll,
   SendAndChange,
   type SendFailure,
   SendNumbered,
   SendTrapped,
+  Sorter,
   Volley,
 } from "../_actors/local.ts";
 import { eventually, testSystem } from "../_system.ts";
@@ -247,4 +251,36 @@ Deno.test("local mail: sizes are checked as through the ring, and order still ho
     await t.bridge.call(neighbour, tooLarge, { timeout: 10_000 }),
     MessageTooLargeError.name,
   );
+});
+
+Deno.test("local mail: dispatch by class is the same from a neighbour and from another Worker", async () => {
+  await using t = testSystem();
+  const pool = t.system.createPool({ workers: 2 });
+  const sorter = pool.spawn(Sorter);
+  const near = pool.spawnWith(Neighbour, { near: sorter });
+  const far = pool.spawn(Neighbour); // round-robin: the other Worker
+  await Promise.all([sorter, near, far].map((ref) => t.system.started(ref)));
+  // Each handler per class, as lookup by the message's own class finds it: a subclass without a
+  // handler goes to its parent's, a class without one (and a primitive) to OtherMessage's.
+  const messages = [new Parcel(1), new Letter(2, "a"), new Postcard("hi"), new Letter(3), 4];
+  const batch = [
+    "parcel:Parcel",
+    "parcel:Letter",
+    "other:Postcard",
+    "parcel:Letter",
+    "other:Number",
+  ];
+  const expected: string[] = [];
+  for (const sender of [near, far, near]) {
+    const sent = await t.bridge.call(sender, new SendAll(sorter, messages), { timeout: 10_000 });
+    assert.equal(sent, "sent");
+    expected.push(...batch);
+    // "sent" is not "received", and the Bridge is another sender: ask until all are in.
+    let log: string[] = [];
+    await eventually(async () => {
+      log = await t.bridge.call(sorter, "log", { timeout: 10_000 }) as string[];
+      return log.length >= expected.length;
+    }, "every message sorted");
+    assert.deepEqual(log, expected);
+  }
 });
