@@ -83,8 +83,10 @@ export class ReceiveLoop implements CellLoop {
   readonly #sliceMs: number;
   /** See ReceiveLoopOptions.blockedParkMs. */
   readonly #blockedParkMs: number;
-  /** Handlers of this loop's actors whose promises have not settled yet. */
+  /** Handlers of this loop's actors whose promises have not settled yet (see track). */
   #awaiting = 0;
+  /** When the thread's event loop last had a turn (a task, or an async park). */
+  #eventLoopTurnAt = 0;
   /** What ends a park: the loop closed, an earlier timer, or work. */
   readonly #parkEnds = (): boolean => this.#closed || this.#earlierTimer || this.#hasWork();
   readonly #hasWork = (): boolean =>
@@ -232,6 +234,20 @@ export class ReceiveLoop implements CellLoop {
   }
 
   /** Puts a cell whose async work settled back in line, and wakes the loop if it sleeps. */
+  /**
+   * Counts `work` (an async handler, an async preStart) as awaited until it settles: meanwhile the
+   * loop parks only asynchronously, leaving the event loop to what `work` awaits.
+   */
+  track(work: Promise<unknown>): void {
+    this.#awaiting++;
+    work.then(() => {
+      this.#awaiting--;
+    }, (error) => {
+      this.#awaiting--;
+      throw error; // still unhandled, as before it was tracked: a bug must not pass silently
+    });
+  }
+
   resume(cell: ActorCell): void {
     if (!this.#cells.has(cell.mailbox.offset)) return;
     this.#runQueue.push(cell);
@@ -263,19 +279,30 @@ export class ReceiveLoop implements CellLoop {
         } else {
           this.#replied = false;
           await nextTask();
+          this.#eventLoopTurnAt = performance.now();
         }
       } else {
         this.#countHandled();
         const parkedAt = performance.now();
+        if (this.#blocksOut(parkedAt)) {
+          // Mail has ended every blocked sleep for a slice: the event loop's turn, first.
+          await nextTask();
+          this.#eventLoopTurnAt = performance.now();
+          continue;
+        }
         this.#earlierTimer = false;
         this.#threadCounters.setStat(ActorStat.ThreadParkedSince, statClock());
         // Parked no longer than until the next timer: timers need no thread and no polling.
-        if (!this.#parkBlocked(parkedAt)) {
+        if (this.#parkBlocked(parkedAt)) {
+          // The microtasks of what the handlers started, before the next message.
+          await undefined;
+        } else {
           this.#parked = true;
           await this.doorbell.waitAsync(
             this.#parkEnds,
             this.timers.nextDelay(performance.now()),
           );
+          this.#eventLoopTurnAt = performance.now();
         }
         this.#parked = false;
         const parkedMs = performance.now() - parkedAt;
@@ -284,6 +311,15 @@ export class ReceiveLoop implements CellLoop {
         this.#threadCounters.setStat(ActorStat.ThreadParkedSince, 0);
       }
     }
+  }
+
+  /**
+   * Whether blocked sleeps have kept the event loop from a turn for a slice: each one a ring ends
+   * early goes straight back to serving, so mail coming more often than a sleep lasts would
+   * otherwise starve the thread's timers and I/O.
+   */
+  #blocksOut(now: number): boolean {
+    return this.#blockedParkMs > 0 && now - this.#eventLoopTurnAt >= this.#sliceMs;
   }
 
   /**
@@ -526,11 +562,7 @@ export class ReceiveLoop implements CellLoop {
       this.#probe.handled(cell.self, message);
       if (pending !== undefined) {
         // The mailbox stays SCHEDULED (no producer queues it) until the handler settles.
-        this.#awaiting++;
-        pending.then(() => {
-          this.#awaiting--;
-          this.resume(cell);
-        });
+        this.track(pending.then(() => this.resume(cell)));
         return false;
       }
       // Given up for dead while the handler ran (see ReceiveLoopOptions.abandoned): stop here.

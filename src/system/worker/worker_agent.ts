@@ -154,7 +154,7 @@ export class WorkerAgent
         runtime.loop.add(cell);
       };
       if (started === undefined) ready();
-      else started.then(ready);
+      else runtime.loop.track(started.then(ready));
     } catch (error) {
       this.#abandon(start, error);
     }
