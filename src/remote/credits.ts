@@ -7,7 +7,10 @@
  * order) until credit comes; once too many are kept, it stops reading the outbox, so senders
  * meet a full outbox: a full mailbox, whose policy applies (block, queue, drop).
  *
- * Grants travel on `<prefix>.<sender>.credit`: u32 granting node, u32 records (little-endian).
+ * Grants travel on `<prefix>.<sender>.credit`: u32 granting node, u32 records granted so far in
+ * all (little-endian, wrapping at 2^32). A total, not an increment: a grant that NATS lost is made
+ * good by the next one. Records lost on the way (a gap in the link's sequence numbers) are granted
+ * back as if handed on, so the window does not shrink by what never arrived.
  *
  * @module
  */
@@ -31,6 +34,8 @@ interface Stalls {
 /** The sender's side: credit per node, and the records waiting for it. */
 export class Credits {
   readonly #credit = new Map<number, number>();
+  /** Per node, the total it has granted so far (see the module doc). */
+  readonly #grantedTotal = new Map<number, number>();
   readonly #waiting = new Map<number, Fifo<Uint8Array>>();
   readonly #stalls = new Map<number, Stalls>();
   #waitingBytes = 0;
@@ -85,11 +90,15 @@ export class Credits {
   }
 
   /**
-   * `node` granted `count` records more: returns the waiting records it now has room for, oldest
-   * first (their credit taken).
+   * `node` has granted `total` records so far: returns the waiting records it now has room for,
+   * oldest first (their credit taken). A total not above the last one (a grant overtaken by a
+   * later one) changes nothing.
    */
-  grant(node: number, count: number): Uint8Array[] {
-    let credit = (this.#credit.get(node) ?? INITIAL_CREDIT) + count;
+  grant(node: number, total: number): Uint8Array[] {
+    const more = (total - (this.#grantedTotal.get(node) ?? 0)) >>> 0;
+    if (more === 0 || more >= 0x8000_0000) return [];
+    this.#grantedTotal.set(node, total);
+    let credit = (this.#credit.get(node) ?? INITIAL_CREDIT) + more;
     const waiting = this.#waiting.get(node);
     const ready: Uint8Array[] = [];
     while (waiting !== undefined && waiting.length > 0 && credit > 0) {
@@ -109,6 +118,7 @@ export class Credits {
     const waiting = this.#waiting.get(node);
     this.#waiting.delete(node);
     this.#credit.delete(node);
+    this.#grantedTotal.delete(node);
     this.#stallEnds(node);
     const dropped: Uint8Array[] = [];
     while (waiting !== undefined && waiting.length > 0) {
@@ -152,10 +162,13 @@ export const GRANT_AFTER_MS = 5;
  */
 export class Grants {
   readonly #owed = new Map<number, number>();
+  /** Per node, the total granted so far (see the module doc). */
+  readonly #granted = new Map<number, number>();
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
 
   /**
-   * @param send grants `count` more records to `node`.
+   * @param send tells `node` it has been granted `total` records so far.
    * @param overloaded whether to hold grants back for now.
    */
   constructor(
@@ -165,10 +178,11 @@ export class Grants {
 
   /** `count` records from `node` were handed on. */
   handed(node: number, count: number): void {
+    if (this.#closed) return;
     const owed = (this.#owed.get(node) ?? 0) + count;
     if (owed >= GRANT_AT && !this.overloaded()) {
       this.#owed.delete(node);
-      this.send(node, owed);
+      this.#grant(node, owed);
       return;
     }
     this.#owed.set(node, owed);
@@ -183,11 +197,24 @@ export class Grants {
     this.#settle();
   }
 
-  /** Stops granting. */
+  /** `node` is down: nothing more is granted to it. */
+  forget(node: number): void {
+    this.#owed.delete(node);
+    this.#granted.delete(node);
+  }
+
+  /** Stops granting, for good. */
   close(): void {
+    this.#closed = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#owed.clear();
+  }
+
+  #grant(node: number, count: number): void {
+    const total = ((this.#granted.get(node) ?? 0) + count) >>> 0;
+    this.#granted.set(node, total);
+    this.send(node, total);
   }
 
   readonly #onTimer = (): void => {
@@ -196,13 +223,13 @@ export class Grants {
   };
 
   #settle(): void {
-    if (this.#owed.size === 0) return;
+    if (this.#closed || this.#owed.size === 0) return;
     if (this.overloaded()) {
       // Granted when the backlogs clear (see unblocked), and looked at again shortly anyway.
       this.#timer ??= setTimeout(this.#onTimer, 10);
       return;
     }
-    for (const [node, count] of this.#owed) this.send(node, count);
+    for (const [node, count] of this.#owed) this.#grant(node, count);
     this.#owed.clear();
   }
 }

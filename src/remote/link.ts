@@ -113,6 +113,7 @@ export class ClusterLink {
       for (const record of this.#credits.drop(node)) {
         this.#deadLetter(node, record, reason);
       }
+      this.#grants.forget(node);
     });
     this.#grants = new Grants(
       (node, count) => this.#grant(node, count),
@@ -254,6 +255,7 @@ export class ClusterLink {
     this.#idle.abort();
     this.#credits.wake();
     this.#grants.close();
+    this.#host.courier.backlogsCleared = null;
     await this.#pumping;
     this.#flushAll();
     this.peers.close();
@@ -357,13 +359,20 @@ export class ClusterLink {
     if (batch !== undefined) this.#flush(node, batch);
   }
 
-  /** Grants `count` records more to node `node`. */
-  #grant(node: number, count: number): void {
+  /** Tells node `node` it has been granted `total` records so far (see credits.ts). */
+  #grant(node: number, total: number): void {
     const grant = new Uint8Array(8);
     const view = new DataView(grant.buffer);
     view.setUint32(0, this.#host.node, true);
-    view.setUint32(4, count, true);
-    this.#nc.publish(`${this.#host.prefix}.${node}.credit`, grant);
+    view.setUint32(4, total, true);
+    try {
+      this.#nc.publish(`${this.#host.prefix}.${node}.credit`, grant);
+    } catch (error) {
+      // The connection is closing or lost: the next grant carries this one's total too.
+      console.error(
+        `ringmail: a credit grant to node ${node} was not sent: ${messageOf(error)}`,
+      );
+    }
   }
 
   #flushAll(): void {
@@ -411,6 +420,8 @@ export class ClusterLink {
     const gap = (batch.sequence - expected) >>> 0;
     if (gap !== 0 && gap < 0x8000_0000) {
       this.#host.lost(from, gap);
+      // Their credit was spent: granted back, as if they had been handed on.
+      this.#grants.handed(from, gap);
       // A record whose pieces were cut by the gap cannot be whole any more.
       this.#pieces.delete(from);
     }

@@ -58,6 +58,35 @@ Deno.test("credits: a grant goes at once for a quarter of the window, a smaller 
   grants.close();
 });
 
+Deno.test("credits: a grant says the total so far, so a lost one is made good by the next", () => {
+  const credits = new Credits();
+  for (let i = 0; i < INITIAL_CREDIT; i++) assert.ok(credits.take(7));
+  assert.ok(!credits.take(7));
+  // The grant of total 100 was lost on the way; the one of total 300 still gives back all 300.
+  credits.grant(7, 300);
+  for (let i = 0; i < 300; i++) assert.ok(credits.take(7), `credit ${i} of 300`);
+  assert.ok(!credits.take(7));
+  assert.deepEqual(credits.grant(7, 100), [], "a total overtaken by a later one changes nothing");
+  assert.ok(!credits.take(7));
+
+  const sent: [number, number][] = [];
+  const grants = new Grants((node, total) => sent.push([node, total]), () => false);
+  grants.handed(3, GRANT_AT);
+  grants.handed(3, GRANT_AT);
+  assert.deepEqual(sent, [[3, GRANT_AT], [3, 2 * GRANT_AT]], "totals, not increments");
+  grants.close();
+});
+
+Deno.test("credits: nothing is granted once closed, and no timer is left behind", () => {
+  const sent: [number, number][] = [];
+  const grants = new Grants((node, total) => sent.push([node, total]), () => false);
+  grants.close();
+  grants.handed(3, 1); // would arm the timer of a small grant: the sanitizer would see it
+  grants.handed(3, GRANT_AT);
+  grants.unblocked();
+  assert.deepEqual(sent, []);
+});
+
 Deno.test("credits: held-back grants go as soon as the thread's backlogs clear", () => {
   const sent: [number, number][] = [];
   let overloaded = true;
