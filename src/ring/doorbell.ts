@@ -219,7 +219,10 @@ export class Doorbell {
    * thread cannot be parked synchronously while it runs this, so no notify is missed.
    */
   wakeHere(): void {
-    if (this.#waiters.size === 0 || this.#recheckQueued) return;
+    // No waiter here: the bell may be another thread's after all (bound by a thread that does not
+    // receive on it), which a plain ring wakes if it sleeps.
+    if (this.#waiters.size === 0) return this.ring();
+    if (this.#recheckQueued) return;
     this.#recheckQueued = true;
     queueMicrotask(this.#queuedRecheck);
   }
