@@ -3,7 +3,9 @@
  * postMessage over a MessageChannel between two Workers (the baseline) and a bare Atomics
  * ping-pong with the same doorbells and spin policy (the limit: no ring, no codec, no dispatch);
  * and a Bridge call from the main thread against a postMessage request/reply from the main
- * thread (the baseline), one at a time and 256 in flight (against postMessage with request ids).
+ * thread (the baseline), one at a time and 256 in flight (against postMessage with request ids);
+ * and 10,000 calls fanned out at once to a pool of 2 Workers (against postMessage with request ids
+ * round-robin to 2 Workers).
  *
  *   deno bench --allow-read --allow-env bench/pingpong_bench.ts
  *
@@ -87,7 +89,8 @@ await Promise.all([system.started(pinger), system.started(ponger)]);
 
 const group = "actor ping-pong, two actors in two workers";
 Deno.bench({
-  name: `postMessage over a MessageChannel (${ROUND_TRIPS} round trips per iteration)`,
+  name:
+    `postMessage over a MessageChannel (${ROUND_TRIPS} round trips per iteration)`,
   group,
   baseline: true,
   n: ITERATIONS,
@@ -97,7 +100,8 @@ Deno.bench({
   },
 });
 Deno.bench({
-  name: `ringmail actors, Ping/Pong classes (${ROUND_TRIPS} round trips per iteration)`,
+  name:
+    `ringmail actors, Ping/Pong classes (${ROUND_TRIPS} round trips per iteration)`,
   group,
   n: ITERATIONS,
   warmup: WARMUP,
@@ -185,7 +189,8 @@ const requestWithId = (value: number) =>
     idWorker.postMessage({ id, value });
   });
 
-const inFlightGroup = `${IN_FLIGHT} calls in flight from the main thread to one worker`;
+const inFlightGroup =
+  `${IN_FLIGHT} calls in flight from the main thread to one worker`;
 Deno.bench({
   name: `postMessage with request ids, 4 rounds of ${IN_FLIGHT} in flight (${
     4 * IN_FLIGHT
@@ -196,14 +201,17 @@ Deno.bench({
   warmup: WARMUP,
   async fn() {
     for (let round = 0; round < 4; round++) {
-      await Promise.all(Array.from({ length: IN_FLIGHT }, (_, i) => requestWithId(i)));
+      await Promise.all(
+        Array.from({ length: IN_FLIGHT }, (_, i) => requestWithId(i)),
+      );
     }
   },
 });
 Deno.bench({
-  name: `ringmail Bridge.call, Promise.all, 4 rounds of ${IN_FLIGHT} in flight (${
-    4 * IN_FLIGHT
-  } calls per iteration)`,
+  name:
+    `ringmail Bridge.call, Promise.all, 4 rounds of ${IN_FLIGHT} in flight (${
+      4 * IN_FLIGHT
+    } calls per iteration)`,
   group: inFlightGroup,
   n: ITERATIONS,
   warmup: WARMUP,
@@ -227,8 +235,78 @@ Deno.bench({
   warmup: WARMUP,
   async fn() {
     for (let round = 0; round < 4; round++) {
-      const requests = Array.from({ length: IN_FLIGHT }, (_, i) => [echo, new Ping(i)] as const);
+      const requests = Array.from(
+        { length: IN_FLIGHT },
+        (_, i) => [echo, new Ping(i)] as const,
+      );
       for await (const _ of bridge.multiCall(requests, { timeout: 10_000 }));
+    }
+  },
+});
+
+// ---- Fan-out to a pool from the main thread -----------------------------------------------------
+
+const FAN_OUT = 10_000;
+const pool = system.createPool({ workers: 2 });
+/** One Echo on each of the pool's two Workers (spawn places round-robin). */
+const pooled = [pool.spawn(Echo), pool.spawn(Echo)];
+await Promise.all(pooled.map((ref) => system.started(ref)));
+const plainWorkers = [0, 1].map(() =>
+  new Worker(
+    new URL(
+      "data:text/javascript,self.onmessage = (e) => self.postMessage(e.data);",
+    ),
+    { type: "module" },
+  )
+);
+workers.push(...plainWorkers);
+/** Raw postMessage round-robin over two Workers, request ids, every request in flight at once. */
+const fanOutWaiting = new Map<number, () => void>();
+let fanOutId = 0;
+for (const worker of plainWorkers) {
+  worker.onmessage = (event) => {
+    const resolve = fanOutWaiting.get(event.data.id)!;
+    fanOutWaiting.delete(event.data.id);
+    resolve();
+  };
+}
+const fanOutRequest = (value: number) =>
+  new Promise<void>((resolve) => {
+    const id = fanOutId++;
+    fanOutWaiting.set(id, resolve);
+    plainWorkers[id & 1].postMessage({ id, value });
+  });
+
+const fanOutGroup =
+  `${FAN_OUT} requests fanned out from the main thread to a pool of 2 workers`;
+Deno.bench({
+  name:
+    `postMessage with request ids, fanned out round-robin to 2 workers (${FAN_OUT} calls per iteration)`,
+  group: fanOutGroup,
+  baseline: true,
+  n: ITERATIONS / 4,
+  warmup: WARMUP / 2,
+  async fn() {
+    await Promise.all(
+      Array.from({ length: FAN_OUT }, (_, i) => fanOutRequest(i)),
+    );
+  },
+});
+Deno.bench({
+  name:
+    `ringmail Bridge.multiCall, fanned out to a pool of 2 workers (${FAN_OUT} calls per iteration)`,
+  group: fanOutGroup,
+  n: ITERATIONS / 4,
+  warmup: WARMUP / 2,
+  async fn() {
+    const requests = Array.from(
+      { length: FAN_OUT },
+      (_, i) => [pooled[i & 1], new Ping(i)] as const,
+    );
+    for await (
+      const { error } of bridge.multiCall(requests, { timeout: 10_000 })
+    ) {
+      if (error) throw error;
     }
   },
 });
