@@ -89,8 +89,7 @@ await Promise.all([system.started(pinger), system.started(ponger)]);
 
 const group = "actor ping-pong, two actors in two workers";
 Deno.bench({
-  name:
-    `postMessage over a MessageChannel (${ROUND_TRIPS} round trips per iteration)`,
+  name: `postMessage over a MessageChannel (${ROUND_TRIPS} round trips per iteration)`,
   group,
   baseline: true,
   n: ITERATIONS,
@@ -100,8 +99,7 @@ Deno.bench({
   },
 });
 Deno.bench({
-  name:
-    `ringmail actors, Ping/Pong classes (${ROUND_TRIPS} round trips per iteration)`,
+  name: `ringmail actors, Ping/Pong classes (${ROUND_TRIPS} round trips per iteration)`,
   group,
   n: ITERATIONS,
   warmup: WARMUP,
@@ -189,8 +187,7 @@ const requestWithId = (value: number) =>
     idWorker.postMessage({ id, value });
   });
 
-const inFlightGroup =
-  `${IN_FLIGHT} calls in flight from the main thread to one worker`;
+const inFlightGroup = `${IN_FLIGHT} calls in flight from the main thread to one worker`;
 Deno.bench({
   name: `postMessage with request ids, 4 rounds of ${IN_FLIGHT} in flight (${
     4 * IN_FLIGHT
@@ -208,10 +205,9 @@ Deno.bench({
   },
 });
 Deno.bench({
-  name:
-    `ringmail Bridge.call, Promise.all, 4 rounds of ${IN_FLIGHT} in flight (${
-      4 * IN_FLIGHT
-    } calls per iteration)`,
+  name: `ringmail Bridge.call, Promise.all, 4 rounds of ${IN_FLIGHT} in flight (${
+    4 * IN_FLIGHT
+  } calls per iteration)`,
   group: inFlightGroup,
   n: ITERATIONS,
   warmup: WARMUP,
@@ -277,8 +273,7 @@ const fanOutRequest = (value: number) =>
     plainWorkers[id & 1].postMessage({ id, value });
   });
 
-const fanOutGroup =
-  `${FAN_OUT} requests fanned out from the main thread to a pool of 2 workers`;
+const fanOutGroup = `${FAN_OUT} requests fanned out from the main thread to a pool of 2 workers`;
 Deno.bench({
   name:
     `postMessage with request ids, fanned out round-robin to 2 workers (${FAN_OUT} calls per iteration)`,

@@ -105,7 +105,7 @@ export class ReplyEndpoint {
       this.#calls.settle(call, false, error);
       return;
     }
-    this.#pump().catch(this.#pumpFailed);
+    if (!this.#pumping) this.#pump().catch(this.#pumpFailed);
   }
 
   /** No call is pending any more: the pump stops waiting for a reply. */
@@ -182,7 +182,6 @@ export class ReplyEndpoint {
 
   /** Reads the replies while calls are pending; waits without blocking the event loop. */
   async #pump(): Promise<void> {
-    if (this.#pumping) return;
     this.#pumping = true;
     try {
       // Not before the code that made this call is done: the calls it makes next in the same
