@@ -99,7 +99,7 @@ export class ReplyEndpoint {
         call.target,
         request,
         this.#ref(call.tag),
-        call.timeout === Infinity ? 0 : Date.now() + call.timeout,
+        call.wallDeadline,
       );
     } catch (error) {
       this.#calls.settle(call, false, error);
