@@ -225,13 +225,14 @@ export class Bridge implements Disposable {
    * @param options timeout (ms, default 5000) for every call, default, signal.
    * @returns an async iterable of results, one per call.
    */
-  async *multiCall<R = unknown, D = never>(
+  multiCall<R = unknown, D = never>(
     calls: Iterable<readonly [ActorRef<never>, unknown]>,
     options: CallOptions<D> = {},
   ): AsyncIterableIterator<MultiCallResult<R | D>> {
-    const results = new MultiCallResults<R | D>();
-    this.#callAll(calls, options as CallOptions<unknown>, results);
-    yield* results;
+    const results: MultiCallResults<R | D> = new MultiCallResults(() =>
+      this.#callAll(calls, options as CallOptions<unknown>, results)
+    );
+    return results;
   }
 
   /**

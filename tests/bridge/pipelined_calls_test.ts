@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { CallTimeoutError } from "../../errors.ts";
 import { Echo } from "../_actors/basic.ts";
+import { Recorder } from "../_actors/behaviours.ts";
 import { Slow, Stubborn } from "../_actors/supervision.ts";
 import { testSystem, within } from "../_system.ts";
 
@@ -90,4 +91,23 @@ Deno.test("pipelined calls: a timed-out call's late reply is dropped, not given 
     "the late reply's dead letter",
   );
   assert.equal(await within(20_000, "the held call", atSamePlace), "held");
+});
+
+Deno.test("pipelined calls: multiCall sends when iterated; a break leaves its other calls to settle", async () => {
+  await using t = testSystem();
+  const recorder = t.system.spawn(Recorder);
+  const echo = t.system.spawn(Echo);
+  await Promise.all([recorder, echo].map((ref) => t.system.started(ref)));
+  const unread = t.bridge.multiCall([[recorder, "not yet"]], { timeout: 50 });
+  assert.deepEqual(await t.bridge.call(recorder, "dump", LONG), [], "nothing sent before next()");
+  const calls = Array.from({ length: 100 }, (_, i) => [echo, i] as const);
+  let first: unknown;
+  for await (const { reply } of t.bridge.multiCall(calls, LONG)) {
+    first = reply;
+    break;
+  }
+  assert.equal(typeof first, "number");
+  // The 99 calls left settle with their replies, unread: the Bridge answers the next call.
+  assert.equal(await t.bridge.call(echo, "after", LONG), "after");
+  assert.equal((await unread.next()).done, false, "sent at the first next()");
 });
