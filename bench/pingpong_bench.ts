@@ -246,7 +246,9 @@ const FAN_OUT = 10_000;
 const pool = system.createPool({ workers: 2 });
 /** One Echo on each of the pool's two Workers (spawn places round-robin). */
 const pooled = [pool.spawn(Echo), pool.spawn(Echo)];
-await Promise.all(pooled.map((ref) => system.started(ref)));
+/** The same with 64 KiB mailboxes instead of a pool's 1 KiB: the requests wait in no backlog. */
+const roomy = [0, 1].map(() => pool.spawnWith(Echo, { mailboxCapacity: 1 << 16 }));
+await Promise.all([...pooled, ...roomy].map((ref) => system.started(ref)));
 const plainWorkers = [0, 1].map(() =>
   new Worker(
     new URL(
@@ -297,6 +299,24 @@ Deno.bench({
     const requests = Array.from(
       { length: FAN_OUT },
       (_, i) => [pooled[i & 1], new Ping(i)] as const,
+    );
+    for await (
+      const { error } of bridge.multiCall(requests, { timeout: 10_000 })
+    ) {
+      if (error) throw error;
+    }
+  },
+});
+Deno.bench({
+  name:
+    `ringmail Bridge.multiCall, fanned out to a pool of 2 workers, 64 KiB mailboxes (${FAN_OUT} calls per iteration)`,
+  group: fanOutGroup,
+  n: ITERATIONS / 4,
+  warmup: WARMUP / 2,
+  async fn() {
+    const requests = Array.from(
+      { length: FAN_OUT },
+      (_, i) => [roomy[i & 1], new Ping(i)] as const,
     );
     for await (
       const { error } of bridge.multiCall(requests, { timeout: 10_000 })
