@@ -3,7 +3,9 @@
  * postMessage over a MessageChannel between two Workers (the baseline) and a bare Atomics
  * ping-pong with the same doorbells and spin policy (the limit: no ring, no codec, no dispatch);
  * and a Bridge call from the main thread against a postMessage request/reply from the main
- * thread (the baseline), one at a time and 256 in flight (against postMessage with request ids).
+ * thread (the baseline), one at a time and 256 in flight (against postMessage with request ids);
+ * and 10,000 calls fanned out at once to a pool of 2 Workers (against postMessage with request ids
+ * round-robin to 2 Workers).
  *
  *   deno bench --allow-read --allow-env bench/pingpong_bench.ts
  *
@@ -196,7 +198,9 @@ Deno.bench({
   warmup: WARMUP,
   async fn() {
     for (let round = 0; round < 4; round++) {
-      await Promise.all(Array.from({ length: IN_FLIGHT }, (_, i) => requestWithId(i)));
+      await Promise.all(
+        Array.from({ length: IN_FLIGHT }, (_, i) => requestWithId(i)),
+      );
     }
   },
 });
@@ -227,8 +231,97 @@ Deno.bench({
   warmup: WARMUP,
   async fn() {
     for (let round = 0; round < 4; round++) {
-      const requests = Array.from({ length: IN_FLIGHT }, (_, i) => [echo, new Ping(i)] as const);
+      const requests = Array.from(
+        { length: IN_FLIGHT },
+        (_, i) => [echo, new Ping(i)] as const,
+      );
       for await (const _ of bridge.multiCall(requests, { timeout: 10_000 }));
+    }
+  },
+});
+
+// ---- Fan-out to a pool from the main thread -----------------------------------------------------
+
+const FAN_OUT = 10_000;
+const pool = system.createPool({ workers: 2 });
+/** One Echo on each of the pool's two Workers (spawn places round-robin). */
+const pooled = [pool.spawn(Echo), pool.spawn(Echo)];
+/** The same with 64 KiB mailboxes instead of a pool's 1 KiB: the requests wait in no backlog. */
+const roomy = [0, 1].map(() => pool.spawnWith(Echo, { mailboxCapacity: 1 << 16 }));
+await Promise.all([...pooled, ...roomy].map((ref) => system.started(ref)));
+const plainWorkers = [0, 1].map(() =>
+  new Worker(
+    new URL(
+      "data:text/javascript,self.onmessage = (e) => self.postMessage(e.data);",
+    ),
+    { type: "module" },
+  )
+);
+workers.push(...plainWorkers);
+/** Raw postMessage round-robin over two Workers, request ids, every request in flight at once. */
+const fanOutWaiting = new Map<number, () => void>();
+let fanOutId = 0;
+for (const worker of plainWorkers) {
+  worker.onmessage = (event) => {
+    const resolve = fanOutWaiting.get(event.data.id)!;
+    fanOutWaiting.delete(event.data.id);
+    resolve();
+  };
+}
+const fanOutRequest = (value: number) =>
+  new Promise<void>((resolve) => {
+    const id = fanOutId++;
+    fanOutWaiting.set(id, resolve);
+    plainWorkers[id & 1].postMessage({ id, value });
+  });
+
+const fanOutGroup = `${FAN_OUT} requests fanned out from the main thread to a pool of 2 workers`;
+Deno.bench({
+  name:
+    `postMessage with request ids, fanned out round-robin to 2 workers (${FAN_OUT} calls per iteration)`,
+  group: fanOutGroup,
+  baseline: true,
+  n: ITERATIONS / 4,
+  warmup: WARMUP / 2,
+  async fn() {
+    await Promise.all(
+      Array.from({ length: FAN_OUT }, (_, i) => fanOutRequest(i)),
+    );
+  },
+});
+Deno.bench({
+  name:
+    `ringmail Bridge.multiCall, fanned out to a pool of 2 workers (${FAN_OUT} calls per iteration)`,
+  group: fanOutGroup,
+  n: ITERATIONS / 4,
+  warmup: WARMUP / 2,
+  async fn() {
+    const requests = Array.from(
+      { length: FAN_OUT },
+      (_, i) => [pooled[i & 1], new Ping(i)] as const,
+    );
+    for await (
+      const { error } of bridge.multiCall(requests, { timeout: 10_000 })
+    ) {
+      if (error) throw error;
+    }
+  },
+});
+Deno.bench({
+  name:
+    `ringmail Bridge.multiCall, fanned out to a pool of 2 workers, 64 KiB mailboxes (${FAN_OUT} calls per iteration)`,
+  group: fanOutGroup,
+  n: ITERATIONS / 4,
+  warmup: WARMUP / 2,
+  async fn() {
+    const requests = Array.from(
+      { length: FAN_OUT },
+      (_, i) => [roomy[i & 1], new Ping(i)] as const,
+    );
+    for await (
+      const { error } of bridge.multiCall(requests, { timeout: 10_000 })
+    ) {
+      if (error) throw error;
     }
   },
 });

@@ -33,7 +33,7 @@ import {
 } from "../actor/mod.ts";
 import { ActorDeadError, SystemClosedError } from "../system/errors.ts";
 import { type ActorSystem, type BridgeHost, internalsOf } from "../system/internal.ts";
-import { type CallOptions, PendingCalls } from "./pending_calls.ts";
+import { type CallOptions, PendingCall, PendingCalls } from "./pending_calls.ts";
 import { ReplyEndpoint } from "./reply_endpoint.ts";
 import { EndWaits } from "./end_waits.ts";
 import { type MultiCallResult, MultiCallResults } from "./multi_call.ts";
@@ -156,7 +156,7 @@ export class Bridge implements Disposable {
   /**
    * Sends a call whose outcome goes to `resolve` or `reject` (each at most once, never
    * synchronously from a reply: replies are read by the pump). {@link call} wraps it in a
-   * promise; {@link multiCall} takes the outcomes directly, without a promise per call.
+   * promise; {@link multiCall} sends its calls with {@link #callAll}.
    */
   #call(
     target: ActorRef<unknown>,
@@ -165,46 +165,55 @@ export class Bridge implements Disposable {
     resolve: (value: unknown) => void,
     reject: (error: unknown) => void,
   ): void {
+    const refused = this.#refusal(options);
+    if (refused !== null) return reject(refused);
+    const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
+    this.#send(new PendingCall(target, timeout, options, resolve, reject), request);
+  }
+
+  /** Sends every call of a multiCall in one pass; their outcomes go to `results`. */
+  #callAll<R>(
+    calls: Iterable<readonly [ActorRef<never>, unknown]>,
+    options: CallOptions<unknown>,
+    results: MultiCallResults<R>,
+  ): void {
+    // Checked once: the options are the same for every call.
+    const refused = this.#refusal(options);
+    const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
+    for (const [target, request] of calls) {
+      const index = results.expect();
+      if (refused !== null) results.failed(index, target, refused);
+      else {
+        const call = new PendingCall(target, timeout, options, null, null, results, index);
+        this.#send(call, request);
+      }
+    }
+  }
+
+  /** Why no call with `options` can be made now; null when it can. */
+  #refusal(options: CallOptions<unknown>): Error | null {
     if (this.#closed || this.#host.closed) {
-      reject(
-        new SystemClosedError(
-          "cannot call: the Bridge (or its actor system) is closed",
-        ),
-      );
-      return;
+      return new SystemClosedError("cannot call: the Bridge (or its actor system) is closed");
     }
     const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
     if (!(timeout > 0)) {
-      reject(
-        new RangeError(
-          `call timeout must be a positive number of ms, got ${options.timeout}`,
-        ),
-      );
-      return;
+      return new RangeError(`call timeout must be a positive number of ms, got ${options.timeout}`);
     }
+    return null;
+  }
+
+  /** Records `call` and sends its request. */
+  #send(call: PendingCall, request: unknown): void {
+    const target = call.target;
     if (target.courier !== this.#host.courier) {
-      reject(
-        new TypeError(
-          `${target} belongs to another actor system than this Bridge's`,
-        ),
-      );
+      const error = new TypeError(`${target} belongs to another actor system than this Bridge's`);
+      if (call.results !== null) call.results.failed(call.index, target as ActorRef<never>, error);
+      else call.reject!(error);
       return;
     }
     const observer = this.#host.calls;
-    if (observer !== null) {
-      const settled = observer.started(target, request);
-      const [onReply, onError] = [resolve, reject];
-      resolve = (value) => {
-        settled(true);
-        onReply(value);
-      };
-      reject = (error) => {
-        settled(false);
-        onError(error);
-      };
-    }
-    const call = this.#calls.add(target, timeout, resolve, reject, options);
-    if (call !== null) this.#replies.send(call, request);
+    if (observer !== null) call.observed = observer.started(target, request);
+    if (this.#calls.add(call)) this.#replies.send(call, request);
   }
 
   /**
@@ -216,22 +225,14 @@ export class Bridge implements Disposable {
    * @param options timeout (ms, default 5000) for every call, default, signal.
    * @returns an async iterable of results, one per call.
    */
-  async *multiCall<R = unknown, D = never>(
+  multiCall<R = unknown, D = never>(
     calls: Iterable<readonly [ActorRef<never>, unknown]>,
     options: CallOptions<D> = {},
   ): AsyncIterableIterator<MultiCallResult<R | D>> {
-    const results = new MultiCallResults<R | D>();
-    for (const [target, request] of calls) {
-      const index = results.expect();
-      this.#call(
-        target as ActorRef<unknown>,
-        request,
-        options as CallOptions<unknown>,
-        (reply) => results.replied(index, target, reply as R | D),
-        (error) => results.failed(index, target, error),
-      );
-    }
-    yield* results;
+    const results: MultiCallResults<R | D> = new MultiCallResults(() =>
+      this.#callAll(calls, options as CallOptions<unknown>, results)
+    );
+    return results;
   }
 
   /**

@@ -1,15 +1,20 @@
 /**
- * The Bridge's calls that wait for a reply: found by their reply tag (a reply), by their target's
- * slot (an actor's end), and by their deadline (one timer heap, one platform timer for all).
- * Settling a call — with its reply, its default or its error — happens here, once; which error a
- * cause becomes is `callFailure`'s decision (src/system/call_failure.ts), not this file's.
+ * The Bridge's calls that wait for a reply: found by their reply tag (a reply), by their target
+ * (an actor's end), and by their deadline (see call_deadlines.ts). Settling a call — with its
+ * reply, its default or its error — happens here, once; which error a cause becomes is
+ * `callFailure`'s decision (src/system/call_failure.ts), not this file's.
+ *
+ * Many calls are in flight at once, so a call costs no Map or Set operation: calls are kept in
+ * a flat table indexed by the low bits of their tag (a new call takes the next tag whose place
+ * is free; the table doubles before it is half full), and the calls to one target in a list
+ * linked through the calls themselves.
  *
  * @module
  */
 
 import type { ActorRef, DeadLetterKind } from "../actor/mod.ts";
 import { callFailure } from "../system/call_failure.ts";
-import { TimerEntry, TimerHeap } from "../util/timer_heap.ts";
+import { CallDeadlines, type DeadlineQueue } from "./call_deadlines.ts";
 
 /** Options of {@link Bridge.call}. */
 export interface CallOptions<D = never> {
@@ -26,55 +31,106 @@ export interface CallOptions<D = never> {
   signal?: AbortSignal;
 }
 
+/** Where the outcomes of many calls go, by their index (multiCall's results). */
+export interface CallResults {
+  replied(index: number, target: ActorRef<never>, reply: unknown): void;
+  failed(index: number, target: ActorRef<never>, error: unknown): void;
+}
+
 /** A call waiting for its reply. */
 export class PendingCall {
-  readonly tag: number;
+  /** Its reply tag, given by {@link PendingCalls.add}. */
+  tag = 0;
   readonly target: ActorRef<unknown>;
   readonly timeout: number;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: unknown) => void;
+  /** When it times out, in `performance.now()` milliseconds (Infinity: never). */
+  deadline = Infinity;
+  /** The same on the wall clock, ms since the epoch: its request's deadline (0: none). */
+  wallDeadline = 0;
+  /** Where its outcome goes: a promise's resolving functions, or `results` at `index`. */
+  readonly resolve: ((value: unknown) => void) | null;
+  readonly reject: ((error: unknown) => void) | null;
+  readonly results: CallResults | null;
+  readonly index: number;
   readonly hasDefault: boolean;
   readonly fallback: unknown;
   readonly signal: AbortSignal | undefined;
-  /** Its place in the deadline heap (null: no timeout). */
-  deadline: TimerEntry<PendingCall> | null = null;
+  /** Told whether it succeeded when it settles (the calls observer; null: nobody). */
+  observed: ((ok: boolean) => void) | null = null;
+  /** False once settled. */
+  pending = true;
+  /** The deadline queue it waits in (see call_deadlines.ts). */
+  deadlines: DeadlineQueue | null = null;
   onAbort: (() => void) | null = null;
+  /** The calls to its target, and its neighbours there. */
+  targets: TargetCalls | null = null;
+  previousOfTarget: PendingCall | null = null;
+  nextOfTarget: PendingCall | null = null;
 
+  /** A call to `target`; its outcome goes to `resolve` or `reject`, or to `results` at `index`. */
   constructor(
-    tag: number,
     target: ActorRef<unknown>,
     timeout: number,
-    resolve: (value: unknown) => void,
-    reject: (error: unknown) => void,
     options: CallOptions<unknown>,
+    resolve: ((value: unknown) => void) | null,
+    reject: ((error: unknown) => void) | null,
+    results: CallResults | null = null,
+    index = 0,
   ) {
-    this.tag = tag;
     this.target = target;
     this.timeout = timeout;
     this.resolve = resolve;
     this.reject = reject;
+    this.results = results;
+    this.index = index;
     this.hasDefault = "default" in options;
     this.fallback = options.default;
     this.signal = options.signal;
   }
 }
 
-/** The longest delay a timer takes (longer ones fire at once in Deno). */
-const MAX_TIMER_MS = 0x7fff_ffff;
+/** The calls pending on one target (an actor of this process, or any of another node). */
+class TargetCalls {
+  readonly key: number;
+  first: PendingCall | null = null;
+  count = 0;
+
+  constructor(key: number) {
+    this.key = key;
+  }
+
+  /** Its calls, as an array (settling them changes the list). */
+  toArray(): PendingCall[] {
+    const calls: PendingCall[] = [];
+    for (let call = this.first; call !== null; call = call.nextOfTarget) calls.push(call);
+    return calls;
+  }
+}
+
+/**
+ * How long the offset between the wall clock and `performance.now()` is used before it is read
+ * again (ms): the clocks drift apart by far less than a millisecond meanwhile.
+ */
+const CLOCK_OFFSET_MS = 100;
 
 /** One Bridge's pending calls. */
 export class PendingCalls {
-  readonly #byTag = new Map<number, PendingCall>();
-  /**
-   * The pending calls by their target's slot (one call, or several): an actor's end settles
-   * its calls without a look at every other pending call (a mass stop of 100k actors was
-   * quadratic).
-   */
-  readonly #byTarget = new Map<number, PendingCall | Set<PendingCall>>();
-  readonly #deadlines = new TimerHeap<PendingCall>();
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #timerAt = -1;
+  /** The calls by tag: `tag & mask` is a call's place; never more than half full. */
+  #table: (PendingCall | null)[] = new Array(64).fill(null);
+  #mask = 63;
+  #size = 0;
   #nextTag = 0;
+  /**
+   * The pending calls by their target's key (see targetKey): an actor's end settles its calls
+   * without a look at every other pending call (a mass stop of 100k actors was quadratic).
+   */
+  readonly #byTarget = new Map<number, TargetCalls>();
+  /** The target list used last (calls in a row mostly go to one target). */
+  #lastTargets: TargetCalls | null = null;
+  readonly #deadlines = new CallDeadlines<PendingCall>((call) => this.fail(call, "deadline", ""));
+  /** `performance.now()` minus the wall clock, as read at `#offsetReadAt` (wall clock). */
+  #clockOffset = 0;
+  #offsetReadAt = -Infinity;
   readonly #nameOf: (ref: ActorRef<unknown>) => string;
   readonly #onEmpty: () => void;
 
@@ -89,71 +145,76 @@ export class PendingCalls {
 
   /** How many calls wait. */
   get size(): number {
-    return this.#byTag.size;
+    return this.#size;
   }
 
   /** The call waiting for the reply tagged `tag`. */
   get(tag: number): PendingCall | undefined {
-    return this.#byTag.get(tag);
+    const call = this.#table[tag & this.#mask];
+    return call !== null && call.tag === tag ? call : undefined;
   }
 
   /**
-   * Records a call to `target` under a fresh tag, with its deadline and its abort listener.
-   * @returns the call, or null when its signal was already aborted (it is settled).
+   * Records `call` under a fresh tag, with its deadline and its abort listener.
+   * @returns false when its signal was already aborted (it is settled).
    */
-  add(
-    target: ActorRef<unknown>,
-    timeout: number,
-    resolve: (value: unknown) => void,
-    reject: (error: unknown) => void,
-    options: CallOptions<unknown>,
-  ): PendingCall | null {
-    const call = new PendingCall(
-      this.#newTag(),
-      target,
-      timeout,
-      resolve,
-      reject,
-      options,
-    );
-    this.#byTag.set(call.tag, call);
+  add(call: PendingCall): boolean {
+    if ((this.#size + 1) * 2 > this.#table.length) this.#grow();
+    const tag = this.#newTag();
+    call.tag = tag;
+    this.#table[tag & this.#mask] = call;
+    this.#size++;
     this.#addByTarget(call);
-    const signal = options.signal;
+    const signal = call.signal;
     if (signal !== undefined) {
       if (signal.aborted) {
         this.settle(call, false, signal.reason);
-        return null;
+        return false;
       }
       call.onAbort = () => this.settle(call, false, signal.reason);
       signal.addEventListener("abort", call.onAbort, { once: true });
     }
-    // One timer serves every call: the earliest deadline of the heap.
+    const timeout = call.timeout;
     if (timeout !== Infinity) {
-      call.deadline = this.#deadlines.push(
-        new TimerEntry(performance.now() + timeout, call),
-      );
-      if (call.deadline.index === 0) this.#armTimer(); // earlier than the timer: bring it forward
+      // One clock read per call (~60 ns; both clocks cost 2-3 times that, as much as the
+      // rest of the send): the wall clock, for the request's deadline, which the actor checks
+      // on it; the Bridge's own timer is on performance.now(), by an offset read again every
+      // 100 ms, and at once when the wall clock went back.
+      const wall = Date.now();
+      const sinceRead = wall - this.#offsetReadAt;
+      if (!(sinceRead >= 0 && sinceRead <= CLOCK_OFFSET_MS)) {
+        this.#clockOffset = performance.now() - wall;
+        this.#offsetReadAt = wall;
+      }
+      call.wallDeadline = wall + timeout;
+      // The wall clock reads whole milliseconds: its error and the offset's are each below one
+      // millisecond, so two more ms make sure the call never times out early.
+      call.deadline = wall + this.#clockOffset + timeout + 2;
+      this.#deadlines.add(call, timeout);
     }
-    return call;
+    return true;
   }
 
   /** Settles a call once: with `value` (ok) or by rejecting with it. */
   settle(call: PendingCall, ok: boolean, value: unknown): void {
-    if (!this.#byTag.delete(call.tag)) return;
+    if (!call.pending) return;
+    call.pending = false;
+    this.#table[call.tag & this.#mask] = null;
+    this.#size--;
     this.#removeByTarget(call);
-    if (call.deadline !== null) {
-      // The timer is left as it is (moving it costs a timer per call): when it fires it finds
-      // nothing due and waits for the next deadline. Only an empty heap clears it, so no timer
-      // outlives the calls.
-      this.#deadlines.remove(call.deadline);
-      if (this.#deadlines.size === 0) this.#armTimer();
-    }
+    if (call.deadlines !== null) this.#deadlines.settled(call);
     if (call.onAbort !== null) {
       call.signal!.removeEventListener("abort", call.onAbort);
     }
-    if (this.#byTag.size === 0) this.#onEmpty();
-    if (ok) call.resolve(value);
-    else call.reject(value);
+    if (this.#size === 0) this.#onEmpty();
+    if (call.observed !== null) call.observed(ok);
+    const results = call.results;
+    if (results !== null) {
+      const target = call.target as ActorRef<never>;
+      if (ok) results.replied(call.index, target, value);
+      else results.failed(call.index, target, value);
+    } else if (ok) call.resolve!(value);
+    else call.reject!(value);
   }
 
   /**
@@ -185,19 +246,21 @@ export class PendingCalls {
 
   /** Every pending call's actor counts as gone (the Bridge closed, or failed), for `reason`. */
   failAll(reason: string): void {
-    for (const call of [...this.#byTag.values()]) this.#gone(call, reason);
+    const calls = this.#table.filter((call) => call !== null);
+    for (const call of calls) this.#gone(call, reason);
   }
 
   /** Whether a call waits on an actor of `slot` (of any generation). */
   waitsOn(slot: number): boolean {
-    return this.#byTarget.has(slot);
+    const calls = this.#byTarget.get(slot);
+    return calls !== undefined && calls.count > 0;
   }
 
   /** The actor of `slot` and `generation` is gone: its calls still pending settle. */
   actorGone(slot: number, generation: number, reason: string): void {
     const calls = this.#byTarget.get(slot);
     if (calls === undefined) return;
-    for (const call of calls instanceof Set ? [...calls] : [calls]) {
+    for (const call of calls.toArray()) {
       if (call.target.generation === generation) this.#gone(call, reason);
     }
   }
@@ -209,7 +272,7 @@ export class PendingCalls {
   remoteActorGone(target: ActorRef<unknown>, reason: string): void {
     const calls = this.#byTarget.get(nodeKey(target.node));
     if (calls === undefined) return;
-    for (const call of calls instanceof Set ? [...calls] : [calls]) {
+    for (const call of calls.toArray()) {
       const other = call.target;
       if (other.slot === target.slot && other.generation === target.generation) {
         this.#gone(call, reason);
@@ -224,9 +287,7 @@ export class PendingCalls {
   nodeDown(node: number, reason: string): void {
     const calls = this.#byTarget.get(nodeKey(node));
     if (calls === undefined) return;
-    for (const call of calls instanceof Set ? [...calls] : [calls]) {
-      this.#gone(call, reason);
-    }
+    for (const call of calls.toArray()) this.#gone(call, reason);
   }
 
   /** The call's actor is gone: its default, or ActorDeadError. */
@@ -235,68 +296,62 @@ export class PendingCalls {
     this.fail(call, "stopped", reason);
   }
 
-  /**
-   * Makes the one timer fire by the earliest deadline (it may fire earlier: harmless), or
-   * clears it when no deadline is left.
-   */
-  #armTimer(): void {
-    const first = this.#deadlines.peek();
-    if (
-      first !== undefined && this.#timer !== undefined &&
-      this.#timerAt <= first.at
-    ) return;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#timerAt = -1;
-    if (first === undefined) return;
-    this.#timerAt = first.at;
-    const delay = Math.min(
-      Math.max(0, first.at - performance.now()),
-      MAX_TIMER_MS,
-    );
-    this.#timer = setTimeout(() => this.#expire(), delay);
-  }
-
-  #expire(): void {
-    this.#timer = undefined;
-    this.#timerAt = -1;
-    const now = performance.now();
-    for (
-      let entry = this.#deadlines.popDue(now);
-      entry !== undefined;
-      entry = this.#deadlines.popDue(now)
-    ) {
-      const call = entry.value;
-      call.deadline = null;
-      // The request's deadline passes now too: the same failure as the actor would report.
-      this.fail(call, "deadline", "");
-    }
-    this.#armTimer();
-  }
-
+  /** The next tag whose place in the table is free. */
   #newTag(): number {
-    // Tags are positive 31-bit numbers; wrapping around takes 2^31 calls.
-    this.#nextTag = this.#nextTag >= 0x7fff_ffff ? 1 : this.#nextTag + 1;
-    return this.#nextTag;
+    const table = this.#table;
+    const mask = this.#mask;
+    let tag = this.#nextTag;
+    do {
+      // Tags are positive 31-bit numbers; wrapping around takes 2^31 calls.
+      tag = tag >= 0x7fff_ffff ? 1 : tag + 1;
+    } while (table[tag & mask] !== null);
+    return this.#nextTag = tag;
+  }
+
+  /** Doubles the table; each call moves to its place by one more bit of its tag. */
+  #grow(): void {
+    const table: (PendingCall | null)[] = new Array(this.#table.length * 2).fill(null);
+    const mask = table.length - 1;
+    for (const call of this.#table) if (call !== null) table[call.tag & mask] = call;
+    this.#table = table;
+    this.#mask = mask;
   }
 
   #addByTarget(call: PendingCall): void {
-    const slot = targetKey(call.target);
-    const calls = this.#byTarget.get(slot);
-    if (calls === undefined) this.#byTarget.set(slot, call);
-    else if (calls instanceof Set) calls.add(call);
-    else this.#byTarget.set(slot, new Set([calls, call]));
+    const key = targetKey(call.target);
+    let calls = this.#lastTargets;
+    if (calls === null || calls.key !== key) calls = this.#targetsOf(key);
+    const first = calls.first;
+    call.nextOfTarget = first;
+    if (first !== null) first.previousOfTarget = call;
+    calls.first = call;
+    calls.count++;
+    call.targets = calls;
+  }
+
+  #targetsOf(key: number): TargetCalls {
+    const last = this.#lastTargets;
+    // A list left empty is kept only while it is the last used.
+    if (last !== null && last.count === 0) this.#byTarget.delete(last.key);
+    let calls = this.#byTarget.get(key);
+    if (calls === undefined) {
+      calls = new TargetCalls(key);
+      this.#byTarget.set(key, calls);
+    }
+    this.#lastTargets = calls;
+    return calls;
   }
 
   #removeByTarget(call: PendingCall): void {
-    const slot = targetKey(call.target);
-    const calls = this.#byTarget.get(slot);
-    if (calls === call) {
-      this.#byTarget.delete(slot);
-    } else if (calls instanceof Set) {
-      calls.delete(call);
-      if (calls.size === 0) this.#byTarget.delete(slot);
-    }
+    const calls = call.targets!;
+    const previous = call.previousOfTarget;
+    const next = call.nextOfTarget;
+    if (previous !== null) previous.nextOfTarget = next;
+    else calls.first = next;
+    if (next !== null) next.previousOfTarget = previous;
+    call.previousOfTarget = call.nextOfTarget = null;
+    call.targets = null;
+    if (--calls.count === 0 && calls !== this.#lastTargets) this.#byTarget.delete(calls.key);
   }
 }
 

@@ -23,7 +23,14 @@ export class ReplyEndpoint {
   readonly #mailbox: Mailbox;
   readonly #slot: number;
   readonly #generation: number;
-  readonly #spin = new SpinPolicy({ maxSpins: 2000 });
+  /**
+   * At least ~2 µs of looking before the pump parks: its wake-up takes ~100 µs on the main
+   * thread (an `Atomics.waitAsync` settling through the event loop), so a park after a short
+   * spin looks "long" to the policy, which then spins ever less, and a pump reading replies a
+   * few hundred ns apart parked between most of them (measured: 2.5 parks and ~300 µs parked
+   * per round of 256 calls in flight; none with this floor).
+   */
+  readonly #spin = new SpinPolicy({ maxSpins: 2000, minSpins: 256 });
   readonly #inbox: Inbox;
   readonly #senders: SenderCache = { lastSender: null };
   readonly #unwatch: () => void;
@@ -99,13 +106,13 @@ export class ReplyEndpoint {
         call.target,
         request,
         this.#ref(call.tag),
-        call.timeout === Infinity ? 0 : Date.now() + call.timeout,
+        call.wallDeadline,
       );
     } catch (error) {
       this.#calls.settle(call, false, error);
       return;
     }
-    this.#pump().catch(this.#pumpFailed);
+    if (!this.#pumping) this.#pump().catch(this.#pumpFailed);
   }
 
   /** No call is pending any more: the pump stops waiting for a reply. */
@@ -182,7 +189,6 @@ export class ReplyEndpoint {
 
   /** Reads the replies while calls are pending; waits without blocking the event loop. */
   async #pump(): Promise<void> {
-    if (this.#pumping) return;
     this.#pumping = true;
     try {
       // Not before the code that made this call is done: the calls it makes next in the same

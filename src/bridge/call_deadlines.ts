@@ -1,0 +1,203 @@
+/**
+ * The deadlines of a Bridge's calls, in one queue per timeout value. Calls with the same timeout
+ * expire in the order they were made (the clock only moves forward), so each queue is sorted by
+ * pushing at its end: a call's deadline costs an array push, not a heap's sift per call, and a
+ * call that settles leaves its entry behind to be skipped (dropped at once when it is at the
+ * head, as it is when replies come in order). The queues are kept in a heap by their first
+ * deadline, looked at only when the one platform timer fires (set by the earliest deadline, and
+ * cleared once no call waits): programs that compute a timeout per call still cost O(log n).
+ *
+ * @module
+ */
+
+import { TimerEntry, TimerHeap } from "../util/timer_heap.ts";
+
+/** What a queue holds: a call, with when it expires and the queue it waits in. */
+export interface Expiring {
+  /** When it expires, in `performance.now()` milliseconds. */
+  readonly deadline: number;
+  /** The queue it waits in; null once it expired or settled (its entry is then skipped). */
+  deadlines: DeadlineQueue | null;
+}
+
+/** The calls of one timeout, earliest deadline first, settled ones skipped. */
+export class DeadlineQueue {
+  readonly timeout: number;
+  items: (Expiring | null)[] = [];
+  head = 0;
+  /** How many of its items still wait. */
+  live = 0;
+  /**
+   * Its place in the heap of queues; `at` is never later than its first waiting deadline (it is
+   * brought up to date when the timer fires).
+   */
+  readonly entry: TimerEntry<DeadlineQueue> = new TimerEntry(0, this);
+
+  constructor(timeout: number) {
+    this.timeout = timeout;
+  }
+
+  /** The first item that still waits (dropping the settled ones before it), or undefined. */
+  first(): Expiring | undefined {
+    const items = this.items;
+    let head = this.head;
+    while (head < items.length) {
+      const item = items[head];
+      if (item !== null && item.deadlines === this) break;
+      head++;
+    }
+    if (head === items.length) {
+      items.length = 0;
+      head = 0;
+    } else if (head > 1024 && head * 2 > items.length) {
+      // Most of the array is behind the head: move the rest down, so it does not grow forever.
+      items.copyWithin(0, head);
+      items.length -= head;
+      head = 0;
+    }
+    this.head = head;
+    return items[head] ?? undefined;
+  }
+
+  /**
+   * Keeps only the waiting items once settled ones, held behind a long-waiting head, far
+   * outnumber them: the array stays in proportion to the calls that wait.
+   */
+  compactIfSparse(): void {
+    const items = this.items;
+    if (items.length - this.head < 4 * this.live + 64) return;
+    let kept = 0;
+    for (let i = this.head; i < items.length; i++) {
+      const item = items[i];
+      if (item !== null && item.deadlines === this) items[kept++] = item;
+    }
+    items.length = kept;
+    this.head = 0;
+  }
+
+  clear(): void {
+    this.items.length = 0;
+    this.head = 0;
+    this.live = 0;
+  }
+}
+
+/** The longest delay a timer takes (longer ones fire at once in Deno). */
+const MAX_TIMER_MS = 0x7fff_ffff;
+
+/** Every deadline of one Bridge's calls, and the one timer that fires them. */
+export class CallDeadlines<T extends Expiring> {
+  readonly #queues = new Map<number, DeadlineQueue>();
+  /** The queues with waiting items, by (a lower bound of) their first deadline. */
+  readonly #heap = new TimerHeap<DeadlineQueue>();
+  /** The queue used last: calls in a row mostly share their timeout. */
+  #last: DeadlineQueue | null = null;
+  /** Items that wait, in all queues. */
+  #live = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the timer fires (-1: no timer). */
+  #timerAt = -1;
+  readonly #expire: (item: T) => void;
+
+  /** @param expire called for each item whose deadline passed (its `deadlines` is null then). */
+  constructor(expire: (item: T) => void) {
+    this.#expire = expire;
+  }
+
+  /** How many items wait. */
+  get size(): number {
+    return this.#live;
+  }
+
+  /** Adds `item`, due at `item.deadline`, to the queue of `timeout`. */
+  add(item: T, timeout: number): void {
+    let queue = this.#last;
+    if (queue === null || queue.timeout !== timeout) queue = this.#queueOf(timeout);
+    // Behind a call that waits long, settled calls pile up: compacted as the array grows.
+    if ((queue.items.length & 1023) === 1023) queue.compactIfSparse();
+    queue.items.push(item);
+    item.deadlines = queue;
+    this.#live++;
+    if (queue.live++ === 0) {
+      queue.entry.at = item.deadline;
+      this.#heap.push(queue.entry);
+    }
+    // The timer fires by the earliest deadline; a later one than that changes nothing.
+    if (this.#timerAt < 0 || item.deadline < this.#timerAt) this.#arm(item.deadline);
+  }
+
+  /** `item` settled before its deadline: it no longer waits, and the timer may go. */
+  settled(item: T): void {
+    const queue = item.deadlines;
+    if (queue === null) return;
+    item.deadlines = null;
+    this.#live--;
+    if (--queue.live === 0) {
+      this.#heap.remove(queue.entry);
+      queue.clear();
+      if (queue !== this.#last) this.#queues.delete(queue.timeout);
+      // No call waits: no timer outlives them.
+      if (this.#live === 0) this.#disarm();
+    } else if (queue.items[queue.head] === item) queue.first();
+  }
+
+  #queueOf(timeout: number): DeadlineQueue {
+    const last = this.#last;
+    // A queue left empty is kept only while it is the last used (programs that compute a
+    // timeout per call would otherwise keep one per call).
+    if (last !== null && last.live === 0) this.#queues.delete(last.timeout);
+    let queue = this.#queues.get(timeout);
+    if (queue === undefined) {
+      queue = new DeadlineQueue(timeout);
+      this.#queues.set(timeout, queue);
+    }
+    this.#last = queue;
+    return queue;
+  }
+
+  #arm(at: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timerAt = at;
+    const delay = Math.min(Math.max(0, at - performance.now()), MAX_TIMER_MS);
+    this.#timer = setTimeout(() => this.#fire(), delay);
+  }
+
+  #disarm(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = -1;
+  }
+
+  /** Expires every item that is due, then sets the timer by the earliest that is not. */
+  #fire(): void {
+    this.#timer = undefined;
+    this.#timerAt = -1;
+    const now = performance.now();
+    const heap = this.#heap;
+    for (let entry = heap.peek(); entry !== undefined; entry = heap.peek()) {
+      const queue = entry.value;
+      const item = queue.first();
+      if (item === undefined) { // cannot happen while it counts waiting items; never loop on it
+        heap.remove(entry);
+        continue;
+      }
+      if (item.deadline > now) {
+        if (entry.at === item.deadline) break;
+        // Its first calls settled since: its place in the heap is by the first that waits.
+        heap.remove(entry);
+        entry.at = item.deadline;
+        heap.push(entry);
+        continue;
+      }
+      queue.items[queue.head++] = null;
+      // As if it settled (so the queue leaves the heap when it was its last), then expired.
+      item.deadlines = queue;
+      this.settled(item as T);
+      this.#expire(item as T);
+    }
+    const first = heap.peek();
+    if (first !== undefined && (this.#timerAt < 0 || first.at < this.#timerAt)) {
+      this.#arm(first.at);
+    }
+  }
+}
