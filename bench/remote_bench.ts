@@ -144,8 +144,10 @@ async function inFlight(call: () => Promise<unknown>): Promise<void> {
 let peerReceivedAll: (() => void) | undefined;
 nc.subscribe("bench.oneway.done", { callback: () => peerReceivedAll?.() });
 
+// Every case of the one-way group says "one-way" in its name: deno bench's --filter matches
+// names, not groups, and `--filter one-way` is how the group is run alone.
 Deno.bench({
-  name: `raw NATS: publish ${ONE_WAY_MESSAGES} × 32 B, received in another process`,
+  name: `raw NATS: publish ${ONE_WAY_MESSAGES} × 32 B one-way, received in another process`,
   group: "one-way 32 B, another process",
   baseline: true,
   n: 20,
@@ -164,7 +166,7 @@ Deno.bench({
 });
 
 Deno.bench({
-  name: `ringmail: send ${ONE_WAY_MESSAGES} × 32 B to an actor of another process`,
+  name: `ringmail: send ${ONE_WAY_MESSAGES} × 32 B one-way to an actor of another process`,
   group: "one-way 32 B, another process",
   n: 20,
   warmup: 3,
@@ -178,7 +180,8 @@ Deno.bench({
 });
 
 Deno.bench({
-  name: `ringmail: an actor sends ${ONE_WAY_MESSAGES} × 32 B to an actor of another process`,
+  name:
+    `ringmail: an actor sends ${ONE_WAY_MESSAGES} × 32 B one-way to an actor of another process`,
   group: "one-way 32 B, another process",
   n: 20,
   warmup: 3,
@@ -211,7 +214,7 @@ for (const work of Object.keys(FLOOR_WORKS)) {
 for (const [work, what] of Object.entries(FLOOR_WORKS)) {
   Deno.bench({
     name:
-      `limit: bare SAB rings + batched raw NATS, no actor layer (Worker -> main -> NATS -> main -> Worker), ${ONE_WAY_MESSAGES} × 32 B, the receiving Worker ${what}`,
+      `limit: bare SAB rings + batched raw NATS, no actor layer (Worker -> main -> NATS -> main -> Worker), ${ONE_WAY_MESSAGES} × 32 B one-way, the receiving Worker ${what}`,
     group: "one-way 32 B, another process",
     n: 20,
     warmup: 3,
