@@ -3,11 +3,12 @@
  * "copy") a ring and a receiving Worker (bench/_floor_receiver.ts). Each NATS message on
  * `bench.floor.<work>` is copied into that ring in bulk, as it came (records may straddle two
  * messages: the ring is one byte stream); each time the Worker has read a whole batch of records,
- * `bench.floor.<work>.done` is published, with the Worker's checksum of that batch. It says `bench.floor.ready` once its subscriptions are
- * in place, and exits when its stdin closes (the bench ended, however it ended).
+ * `bench.floor.<work>.done` is published, with the Worker's checksum of that batch. It says
+ * `bench.floor.ready` once its subscriptions are in place, and exits when its stdin closes (the
+ * bench ended, however it ended).
  *
- *   deno run --config bench/deno.json --allow-read=bench --allow-net=127.0.0.1 bench/_floor_peer.ts \
- *     <url> <batch>
+ *   deno run --config bench/deno.json --allow-read=bench --allow-net=127.0.0.1 \
+ *     bench/_floor_peer.ts <url> <batch>
  *
  * This main thread is the only producer of each ring (bench/_floor_ring.ts states the layout).
  */

@@ -85,7 +85,8 @@ export class RingProducer {
 
   /**
    * Appends all of `bytes` with at most two `set`s per piece, publishing each piece; blocks
-   * (Atomics.wait, allowed on Deno's main thread) while the ring is full, at most `timeoutMs` in all.
+   * (Atomics.wait, allowed on Deno's main thread) while the ring is full, at most `timeoutMs` in
+   * all.
    */
   appendBytes(bytes: Uint8Array, timeoutMs: number): void {
     const deadline = performance.now() + timeoutMs;
@@ -141,7 +142,7 @@ export class RingProducer {
   }
 }
 
-/** What a consumer does with each record: its bytes are `bytes[at, at + length)`, valid only now. */
+/** What a consumer does with a record: its bytes are `bytes[at, at + length)`, valid only now. */
 export type RecordVisitor = (
   bytes: Uint8Array,
   at: number,
@@ -223,7 +224,7 @@ export class RingConsumer {
     return woken;
   }
 
-  /** Like `waitForData` without blocking the thread (the main thread, which must keep serving I/O). */
+  /** `waitForData` without blocking: for the main thread, which must keep serving its I/O. */
   async waitForDataAsync(timeoutMs: number): Promise<void> {
     Atomics.store(this.#words, CONSUMER_PARKED, 1);
     const write = Atomics.load(this.#words, WRITE);

@@ -15,12 +15,7 @@ const MESSAGE_BYTES = 60 * 1024;
 const IDLE_TIMEOUT_MS = 5_000;
 
 export class FloorSource {
-  readonly #worker = new Worker(
-    new URL("./_floor_sender.ts", import.meta.url),
-    {
-      type: "module",
-    },
-  );
+  readonly #worker = new Worker(new URL("./_floor_sender.ts", import.meta.url), { type: "module" });
   readonly #ring = createRing();
   readonly #consumer = new RingConsumer(this.#ring);
 
@@ -37,9 +32,7 @@ export class FloorSource {
       const span = this.#consumer.takeSpan(Math.min(left, MESSAGE_BYTES));
       if (span === undefined) {
         if (performance.now() - idleSince > IDLE_TIMEOUT_MS) {
-          throw new Error(
-            `the sending Worker appended nothing for ${IDLE_TIMEOUT_MS} ms`,
-          );
+          throw new Error(`the sending Worker appended nothing for ${IDLE_TIMEOUT_MS} ms`);
         }
         // Parked without blocking: the NATS client writes its socket from this thread.
         await this.#consumer.waitForDataAsync(IDLE_TIMEOUT_MS);

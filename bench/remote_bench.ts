@@ -54,11 +54,8 @@ globalThis.addEventListener("unload", () => {
   server.kill("SIGTERM");
 });
 
-/** Starts a NATS peer script and resolves once it says `readySubject` (its subscriptions are in place). */
-async function startPeer(
-  script: string,
-  readySubject: string,
-): Promise<Deno.ChildProcess> {
+/** Starts a NATS peer script; resolves once it says `readySubject` (its subscriptions are set). */
+async function startPeer(script: string, readySubject: string): Promise<Deno.ChildProcess> {
   const ready = new Promise<void>((resolve) =>
     nc.subscribe(readySubject, { max: 1, callback: () => resolve() })
   );
@@ -229,9 +226,7 @@ for (const [work, what] of Object.entries(FLOOR_WORKS)) {
       }
       // Each record's first payload byte, summed by the receiving Worker: the right bytes came.
       if (checksum !== RECORD_PAYLOAD_FILL * ONE_WAY_MESSAGES) {
-        throw new Error(
-          `the floor peer read wrong bytes (checksum ${checksum})`,
-        );
+        throw new Error(`the floor peer read wrong bytes (checksum ${checksum})`);
       }
     },
   });
