@@ -5,19 +5,33 @@
  * request/reply, 32 B; (c) `request()` with 64 in flight. Each case is alone in its group, marked
  * the baseline, so ringmail's remote cases join those groups.
  *
+ * The one-way group also has a limit case, as bench/pingpong_bench.ts has its bare Atomics: what
+ * any design that runs actors in Workers could reach here at best, with no actor layer at all. A
+ * Worker appends 32 B records (a length byte + payload) to a SharedArrayBuffer byte ring as fast as
+ * it can; the main thread copies whole spans of that ring (one `set` a span, never one a record)
+ * into ~60 KiB NATS messages and publishes them; in another process the main thread copies each
+ * message's bytes into a second ring in bulk, and a Worker there reads each record, then either
+ * reads one byte of it (the floor of moving bytes) or copies it into a new Uint8Array (the least
+ * that delivering a Uint8Array message costs). It is there so that a target for the actor cases
+ * can be judged against what this 2-core machine allows: an actor case cannot beat its limit, and
+ * its distance from the limit is the actor layer's cost (bench/_floor_*.ts).
+ *
  *   deno bench --config bench/deno.json --allow-read --allow-env --allow-run --allow-net \
  *     bench/remote_bench.ts
  *
  * It starts its own nats-server (tests/remote/_nats_server.ts; `apt-get install -y nats-server`
- * when missing) and a second Deno process as the peer (bench/_nats_peer.ts), and stops both at the
- * end. This process, the server and the peer are all busy while a case runs: the bench uses both
- * cores of a 2-core machine, so run it with nothing else busy. Rates: messages (or round trips)
- * per iteration divided by the time per iteration deno bench prints.
+ * when missing) and second Deno processes as peers (bench/_nats_peer.ts, bench/_floor_peer.ts,
+ * bench/_ringmail_peer.ts), and stops them all and its own Workers at the end. This process, the
+ * server and the peers are all busy while a case runs: the bench uses both cores of a 2-core
+ * machine, so run it with nothing else busy. Rates: messages (or round trips) per iteration
+ * divided by the time per iteration deno bench prints.
  */
 import { connect } from "@nats-io/transport-node";
 import { ActorSystem, Bridge } from "../mod.ts";
 import { startNatsServer, withDeadline } from "../tests/remote/_nats_server.ts";
 import { Blast, Blaster, Expect, Pinger, Rally } from "./_remote_actors.ts";
+import { FloorSource } from "./_floor_source.ts";
+import { RECORD_PAYLOAD_FILL } from "./_floor_sender.ts";
 
 const ONE_WAY_MESSAGES = 100_000;
 const SEQUENTIAL_ROUND_TRIPS = 1_000;
@@ -29,17 +43,21 @@ const PAYLOAD = new Uint8Array(32).fill(7);
 
 const server = await startNatsServer();
 const nc = await connect({ servers: server.url, reconnect: false });
-const peer = await startPeer(server.url);
+const peer = await startPeer("./_nats_peer.ts", "bench.peer.ready");
+const floorPeer = await startPeer("./_floor_peer.ts", "bench.floor.ready");
+const floor = new FloorSource(nc);
 globalThis.addEventListener("unload", () => {
-  // unload cannot await: signal both by PID; the peer also leaves when its stdin closes.
+  // unload cannot await: signal all by PID; the peers also leave when their stdin closes.
+  floor.close();
   peer.kill("SIGTERM");
+  floorPeer.kill("SIGTERM");
   server.kill("SIGTERM");
 });
 
-/** Starts bench/_nats_peer.ts and resolves once its subscriptions are in place. */
-async function startPeer(url: string): Promise<Deno.ChildProcess> {
+/** Starts a NATS peer script; resolves once it says `readySubject` (its subscriptions are set). */
+async function startPeer(script: string, readySubject: string): Promise<Deno.ChildProcess> {
   const ready = new Promise<void>((resolve) =>
-    nc.subscribe("bench.peer.ready", { max: 1, callback: () => resolve() })
+    nc.subscribe(readySubject, { max: 1, callback: () => resolve() })
   );
   await nc.flush();
   const child = new Deno.Command(Deno.execPath(), {
@@ -48,8 +66,10 @@ async function startPeer(url: string): Promise<Deno.ChildProcess> {
       "--config",
       new URL("./deno.json", import.meta.url).pathname,
       "--allow-net=127.0.0.1",
-      new URL("./_nats_peer.ts", import.meta.url).pathname,
-      url,
+      // Loading a Worker's module is a read: the floor peer starts two from this directory.
+      `--allow-read=${new URL(".", import.meta.url).pathname}`,
+      new URL(script, import.meta.url).pathname,
+      server.url,
       String(ONE_WAY_MESSAGES),
     ],
     stdin: "piped",
@@ -57,7 +77,7 @@ async function startPeer(url: string): Promise<Deno.ChildProcess> {
   if (await withDeadline(ready, PEER_START_MS) === "timeout") {
     child.kill("SIGKILL");
     throw new Error(
-      `the NATS peer process did not report ready within ${PEER_START_MS} ms`,
+      `the NATS peer ${script} did not report ready within ${PEER_START_MS} ms`,
     );
   }
   return child;
@@ -121,8 +141,10 @@ async function inFlight(call: () => Promise<unknown>): Promise<void> {
 let peerReceivedAll: (() => void) | undefined;
 nc.subscribe("bench.oneway.done", { callback: () => peerReceivedAll?.() });
 
+// Every case of the one-way group says "one-way" in its name: deno bench's --filter matches
+// names, not groups, and `--filter one-way` is how the group is run alone.
 Deno.bench({
-  name: `raw NATS: publish ${ONE_WAY_MESSAGES} × 32 B, received in another process`,
+  name: `raw NATS: publish ${ONE_WAY_MESSAGES} × 32 B one-way, received in another process`,
   group: "one-way 32 B, another process",
   baseline: true,
   n: 20,
@@ -141,7 +163,7 @@ Deno.bench({
 });
 
 Deno.bench({
-  name: `ringmail: send ${ONE_WAY_MESSAGES} × 32 B to an actor of another process`,
+  name: `ringmail: send ${ONE_WAY_MESSAGES} × 32 B one-way to an actor of another process`,
   group: "one-way 32 B, another process",
   n: 20,
   warmup: 3,
@@ -155,7 +177,8 @@ Deno.bench({
 });
 
 Deno.bench({
-  name: `ringmail: an actor sends ${ONE_WAY_MESSAGES} × 32 B to an actor of another process`,
+  name:
+    `ringmail: an actor sends ${ONE_WAY_MESSAGES} × 32 B one-way to an actor of another process`,
   group: "one-way 32 B, another process",
   n: 20,
   warmup: 3,
@@ -173,6 +196,41 @@ Deno.bench({
     await done;
   },
 });
+
+let floorReceived: ((checksum: number) => void) | undefined;
+const FLOOR_WORKS = {
+  "read-byte": "reads one byte of each",
+  "copy": "copies each into a new Uint8Array",
+};
+for (const work of Object.keys(FLOOR_WORKS)) {
+  nc.subscribe(`bench.floor.${work}.done`, {
+    callback: (_error, message) => floorReceived?.(Number(message.string())),
+  });
+}
+
+for (const [work, what] of Object.entries(FLOOR_WORKS)) {
+  Deno.bench({
+    name:
+      `limit: bare SAB rings + batched raw NATS, no actor layer (Worker -> main -> NATS -> main -> Worker), ${ONE_WAY_MESSAGES} × 32 B one-way, the receiving Worker ${what}`,
+    group: "one-way 32 B, another process",
+    n: 20,
+    warmup: 3,
+    async fn() {
+      const received = new Promise<number>((resolve) => floorReceived = resolve);
+      await floor.send(ONE_WAY_MESSAGES, `bench.floor.${work}`);
+      const checksum = await withDeadline(received, REQUEST_TIMEOUT_MS);
+      if (checksum === "timeout") {
+        throw new Error(
+          "the floor peer did not read every record: the server dropped it as slow?",
+        );
+      }
+      // Each record's first payload byte, summed by the receiving Worker: the right bytes came.
+      if (checksum !== RECORD_PAYLOAD_FILL * ONE_WAY_MESSAGES) {
+        throw new Error(`the floor peer read wrong bytes (checksum ${checksum})`);
+      }
+    },
+  });
+}
 
 Deno.bench({
   name: `raw NATS: ${SEQUENTIAL_ROUND_TRIPS} sequential request/reply, 32 B`,
