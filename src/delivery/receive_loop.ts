@@ -233,7 +233,6 @@ export class ReceiveLoop implements CellLoop {
     this.#reader.setReplyDesk(cell, desk);
   }
 
-  /** Puts a cell whose async work settled back in line, and wakes the loop if it sleeps. */
   /**
    * Counts `work` (an async handler, an async preStart) as awaited until it settles: meanwhile the
    * loop parks only asynchronously, leaving the event loop to what `work` awaits.
@@ -248,6 +247,7 @@ export class ReceiveLoop implements CellLoop {
     });
   }
 
+  /** Puts a cell whose async work settled back in line, and wakes the loop if it sleeps. */
   resume(cell: ActorCell): void {
     if (!this.#cells.has(cell.mailbox.offset)) return;
     this.#runQueue.push(cell);
