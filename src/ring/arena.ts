@@ -125,9 +125,9 @@ export class Arena {
   readonly #views = new Map<number, Int32Array>();
   /**
    * The doorbell this thread receives on (the last one it bound a mailbox to, see
-   * Mailbox.bindReceiver): a ring of it
-   * from this very thread wakes its waiters in a microtask, not through `Atomics.notify`, whose
-   * wake-up goes through the event loop as a task (see Doorbell.wakeHere).
+   * Mailbox.bindReceiver): a ring of it from this very thread wakes its waiters in a microtask,
+   * not through `Atomics.notify`, whose wake-up goes through the event loop as a task (see
+   * Doorbell.wakeHere).
    */
   ownBell: OwnBell | null = null;
 
