@@ -8,6 +8,7 @@
 import type { ActorRef } from "../actor/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
 import { couldNotStart } from "./errors.ts";
+import type { StartActor } from "./control.ts";
 import type { Bootstrap } from "./worker/worker_main.ts";
 
 /** A Worker of the system. */
@@ -30,6 +31,8 @@ export interface WorkerHandle {
   readonly dedicated: boolean;
   /** Ids of the classes defined in this worker. */
   readonly classes: Set<number>;
+  /** Starts not yet sent to it (see Spawner.start); null: none. */
+  pendingStarts: StartActor[] | null;
   dead: boolean;
 }
 
@@ -64,6 +67,7 @@ export function startWorker(
     actors: new Set(),
     dedicated: boot.dedicated,
     classes: new Set(),
+    pendingStarts: null,
     dead: false,
   };
   if (delayMs <= 0) {
