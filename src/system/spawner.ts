@@ -42,6 +42,8 @@ export class Spawner {
   /** Ids of the actor classes spawned so far (what StartActor names them by), by module#name. */
   readonly #classIds = new Map<string, number>();
   readonly #classes: { module: string; exportName: string }[] = [];
+  /** The same ids by class: a spawn finds its class's without building the module#name key. */
+  readonly #classIdsByClass = new WeakMap<ActorClass, number>();
   readonly #poolPlacements = new Map<ActorPool, Placement>();
 
   constructor(parts: SystemParts) {
@@ -88,7 +90,7 @@ export class Spawner {
       name,
       mailbox: mailbox.offset,
       worker,
-      classId: this.classIdOf(module, actorClass.name),
+      classId: this.#classIdsByClass.get(actorClass) ?? this.#classIdOfClass(actorClass, module),
       args: encodedArgs,
       parent: null,
       strategy: settings.strategy,
@@ -147,6 +149,12 @@ export class Spawner {
       this.#classes.push({ module, exportName });
       this.#classIds.set(key, id = this.#classes.length);
     }
+    return id;
+  }
+
+  #classIdOfClass(actorClass: ActorClass, module: string): number {
+    const id = this.classIdOf(module, actorClass.name);
+    this.#classIdsByClass.set(actorClass, id);
     return id;
   }
 
