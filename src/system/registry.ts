@@ -184,7 +184,6 @@ export class Registry {
     if (records[slot] === undefined) this.#size++;
     records[slot] = record;
     if (slot < this.#ended.length) this.#ended[slot] = undefined;
-    record.worker.actors.add(record.slot);
     if (record.parent !== null) {
       (record.parent.children ??= new Set()).add(record);
     }
@@ -295,9 +294,17 @@ export class Registry {
 
   /** Moves an actor to another Worker (a restart after its Worker died). */
   move(record: ActorRecord, worker: WorkerHandle): void {
-    record.worker.actors.delete(record.slot);
     record.worker = worker;
-    worker.actors.add(record.slot);
+  }
+
+  /**
+   * The actors `worker` hosts (started or starting), by slot. A walk over every record: asked
+   * only when a Worker is gone, where a set per Worker would cost every spawn and every end.
+   */
+  hostedBy(worker: WorkerHandle): ActorRecord[] {
+    const hosted: ActorRecord[] = [];
+    for (const record of this.values()) if (record.worker === worker) hosted.push(record);
+    return hosted;
   }
 
   /** `watcher` wants `Terminated` when `target` ends; at once if it already has. */
@@ -394,7 +401,6 @@ export class Registry {
     this.lost(record, reason);
     this.#records[record.slot] = undefined;
     this.#size--;
-    record.worker.actors.delete(record.slot);
     settleStart(record, kind === "stopped" ? true : new ActorDeadError(reason));
     const ref = this.refOf(record);
     const end = new Terminated(ref, kind, reason, error);

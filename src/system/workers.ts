@@ -25,8 +25,6 @@ export interface WorkerHandle {
   readonly threadId: number;
   readonly agent: ActorRef<unknown>;
   readonly agentMailbox: Mailbox;
-  /** Slots of the actors it hosts (started or starting). */
-  readonly actors: Set<number>;
   /** Whether it was started for one actor (it ends when that actor does). */
   readonly dedicated: boolean;
   /** Ids of the classes defined in this worker. */
@@ -64,7 +62,6 @@ export function startWorker(
     threadId: boot.threadId,
     agent,
     agentMailbox,
-    actors: new Set(),
     dedicated: boot.dedicated,
     classes: new Set(),
     pendingStarts: null,
