@@ -127,19 +127,12 @@ export type LossListener = (
 
 /** The system's records of its actors. */
 export class Registry {
-  /**
-   * The records by slot. Slots are small dense integers the directory hands out, so an array
-   * indexed by them does what a Map would without hashing, rehashing as it grows, or a table
-   * entry per actor: a spawn's `add` was ~5 % of the spawn path with a Map (measured).
-   */
-  readonly #records: (ActorRecord | undefined)[] = [];
-  /** How many entries of `#records` hold a record. */
-  #size = 0;
+  readonly #records = new Map<number, ActorRecord>();
   /**
    * How the last actor of a slot ended, until the slot is reused: late watchers and messages
-   * can still say who it was and why it ended. By slot, as the records are.
+   * can still say who it was and why it ended.
    */
-  readonly #ended: ({ name: string; end: Terminated } | undefined)[] = [];
+  readonly #ended = new Map<number, { name: string; end: Terminated }>();
   /** Actors being ended together (see endAll). */
   readonly #ending = new Set<ActorRecord>();
   /**
@@ -164,26 +157,16 @@ export class Registry {
 
   /** How many actors are starting or running. */
   get size(): number {
-    return this.#size;
+    return this.#records.size;
   }
 
-  /** The records, by slot (not by the order they were added in). */
-  *values(): IterableIterator<ActorRecord> {
-    const records = this.#records;
-    for (let slot = 0; slot < records.length; slot++) {
-      const record = records[slot];
-      if (record !== undefined) yield record;
-    }
+  values(): IterableIterator<ActorRecord> {
+    return this.#records.values();
   }
 
   add(record: ActorRecord): void {
-    const slot = record.slot;
-    const records = this.#records;
-    // Fill up to the slot first: a store past the end would make the array sparse (slow).
-    while (records.length < slot) records.push(undefined);
-    if (records[slot] === undefined) this.#size++;
-    records[slot] = record;
-    if (slot < this.#ended.length) this.#ended[slot] = undefined;
+    this.#records.set(record.slot, record);
+    this.#ended.delete(record.slot);
     if (record.parent !== null) {
       (record.parent.children ??= new Set()).add(record);
     }
@@ -217,7 +200,7 @@ export class Registry {
    */
   neverStarted(ref: ActorRef<unknown>, name: string, reason: string): void {
     const end = new Terminated(ref, "start-failed", reason);
-    this.#setEnded(ref.slot, { name, end });
+    this.#ended.set(ref.slot, { name, end });
     this.#announce(ref.slot, ref.generation, reason);
   }
 
@@ -241,7 +224,7 @@ export class Registry {
 
   /** The record of the actor `slot`/`generation`, if it is starting or running. */
   get(slot: number, generation: number): ActorRecord | undefined {
-    const record = this.#records[slot];
+    const record = this.#records.get(slot);
     return record?.generation === generation ? record : undefined;
   }
 
@@ -257,7 +240,7 @@ export class Registry {
 
   /** The record in `slot`, whatever its generation. */
   at(slot: number): ActorRecord | undefined {
-    return this.#records[slot];
+    return this.#records.get(slot);
   }
 
   /**
@@ -265,11 +248,11 @@ export class Registry {
    * ended, as long as its slot was not reused.
    */
   nameOf(slot: number, generation: number): string | undefined {
-    const record = this.#records[slot];
+    const record = this.#records.get(slot);
     if (record !== undefined && record.generation === generation) {
       return record.name;
     }
-    const ended = this.#ended[slot];
+    const ended = this.#ended.get(slot);
     return ended !== undefined && ended.end.actor!.generation === generation
       ? ended.name
       : undefined;
@@ -277,7 +260,7 @@ export class Registry {
 
   /** How the actor `ref` names ended, if it did and its slot was not reused since. */
   #endOf(ref: ActorRef<unknown>, when: string): Terminated {
-    const ended = this.#ended[ref.slot];
+    const ended = this.#ended.get(ref.slot);
     if (ended !== undefined && ended.end.actor!.generation === ref.generation) {
       return ended.end;
     }
@@ -298,7 +281,7 @@ export class Registry {
   }
 
   /**
-   * The actors `worker` hosts (started or starting), by slot. A walk over every record: asked
+   * The actors `worker` hosts (started or starting). A walk over every record: asked
    * only when a Worker is gone, where a set per Worker would cost every spawn and every end.
    */
   hostedBy(worker: WorkerHandle): ActorRecord[] {
@@ -396,15 +379,14 @@ export class Registry {
   }
 
   #end({ record, kind, reason, error }: ActorEnd): void {
-    if (this.#records[record.slot] !== record) return;
+    if (this.#records.get(record.slot) !== record) return;
     // Calls hear of it while its name is still known.
     this.lost(record, reason);
-    this.#records[record.slot] = undefined;
-    this.#size--;
+    this.#records.delete(record.slot);
     settleStart(record, kind === "stopped" ? true : new ActorDeadError(reason));
     const ref = this.refOf(record);
     const end = new Terminated(ref, kind, reason, error);
-    this.#setEnded(record.slot, { name: record.name, end });
+    this.#ended.set(record.slot, { name: record.name, end });
     if (record.endWaiters !== null) {
       for (const resolve of record.endWaiters) resolve(end);
     }
@@ -434,15 +416,9 @@ export class Registry {
     this.onEnded?.(record);
   }
 
-  #setEnded(slot: number, ended: { name: string; end: Terminated }): void {
-    const all = this.#ended;
-    while (all.length < slot) all.push(undefined);
-    all[slot] = ended;
-  }
-
   /** A system notice to a live actor that is not ending with the one the notice is about. */
   #send(target: ActorRecord, message: unknown): void {
-    if (this.#ending.has(target) || this.#records[target.slot] !== target) {
+    if (this.#ending.has(target) || this.#records.get(target.slot) !== target) {
       return;
     }
     this.#courier.deliver(this.refOf(target), message, this.#guardian());
