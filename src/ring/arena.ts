@@ -13,7 +13,9 @@
  *  16  next thread id                                Atomics.add by any thread that registers
  *  20  byte offset of the dead-thread bitmap           written once by the creator
  *  24  deaths so far (bumped by markThreadDead)         Atomics.add
- *  28  reserved for the layers above
+ *  28  pre-touched end: every page below it was        CAS by a pre-toucher, once it has
+ *      written once (page-aligned)                   written them (see pretouch)
+ *  32  reserved for the layers above (words 8..15)
  *  64  free-list heads, one BigInt64 per size class  CAS by any allocating or freeing thread
  *      (class k holds blocks of 64 << k bytes): low 32 bits = byte offset of the first free
  *      block (0 = empty), high 32 bits = a tag bumped on every pop, so a stale head can never
@@ -43,8 +45,9 @@ const WORD_MAX_BYTES = 3;
 const WORD_NEXT_THREAD_ID = 4;
 const WORD_DEAD_BITMAP = 5;
 const WORD_DEATHS = 6;
-/** First Int32 word the layers above may use for arena-wide counters (words 7..15). */
-export const ARENA_USER_WORD = 7;
+const WORD_TOUCHED = 7;
+/** First Int32 word the layers above may use for arena-wide counters (words 8..15). */
+export const ARENA_USER_WORD = 8;
 /**
  * A bit in shared memory that one thread sets (atomically) and another may test with a plain
  * read, cheap enough for every message: set once `(words[index] & mask) !== 0`.
@@ -290,7 +293,8 @@ export class Arena {
       if (
         Atomics.compareExchange(this.header, WORD_BUMP, start, end) === start
       ) {
-        this.#touch(start, end);
+        if (end > Atomics.load(this.header, WORD_TOUCHED)) this.#touch(start, end);
+        else this.cover(end);
         return start;
       }
     }
@@ -312,6 +316,32 @@ export class Arena {
     for (let page = start & ~(PAGE_BYTES - 1); page < end; page += PAGE_BYTES) {
       Atomics.compareExchange(words, (page > start ? page : start) >> 2, 0, 0);
     }
+  }
+
+  /**
+   * Touches the never-allocated pages just past the allocator's bump, so that the thread that
+   * allocates them next does not pay their page faults ({@link allocate} skips what is touched
+   * already). For a thread with time to spare — a Worker starting the actors another thread
+   * spawns: a page fault costs 2–6 µs here, ~15 % of the spawning thread's time (profiled).
+   * Keeps `ahead` bytes touched past the bump, `chunk` bytes a call. Cheap when enough is
+   * touched: two loads. Any thread, at any time: it changes no byte.
+   * @returns whether it moved the touched end on.
+   */
+  pretouch(ahead = 2 << 20, chunk = 256 << 10): boolean {
+    const header = this.header;
+    const bump = Atomics.load(header, WORD_BUMP);
+    const touched = Atomics.load(header, WORD_TOUCHED);
+    if (touched >= bump + ahead) return false;
+    // Below the bump every page is written: each allocation touches its own.
+    const from = Math.max(touched, bump & ~(PAGE_BYTES - 1));
+    const to = Math.min(from + chunk, this.maxBytes & ~(PAGE_BYTES - 1));
+    if (to <= from) return false;
+    this.#ensureLength(to);
+    this.#touch(from, to);
+    // Published only once written, so a page is never taken for touched before it is (a page
+    // another thread reads first is mapped to the zero page; see #touch). No lock: two threads
+    // may touch the same pages (the second finds them mapped); the later exchange fails.
+    return Atomics.compareExchange(header, WORD_TOUCHED, touched, to) === touched;
   }
 
   /** Returns a block from {@link allocate} for reuse; `bytes` is the size it was allocated with. */

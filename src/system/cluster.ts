@@ -419,6 +419,7 @@ export class SystemCluster {
       this.#remoteWatchesEnd(node, reason);
       parts.registry.forgetWatchersOn(node);
       // Each Worker's asks waiting on the node's actors fail too.
+      parts.spawner.sendStarts(); // after what each agent was told before
       for (const handle of parts.workers.values()) {
         parts.courier.deliver(
           handle.agent,

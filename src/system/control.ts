@@ -49,6 +49,16 @@ export class StartActor {
 }
 registerMessage(StartActor, { name: "ringmail.StartActor" });
 
+/**
+ * Guardian -> worker agent: the actors to start, in order (each as a StartActor says). The
+ * system sends the starts of one turn to a Worker together (see Spawner.start): one record, one
+ * wake-up and one handler run for many actors, where a pool's spawns come by the thousand.
+ */
+export class StartActors {
+  constructor(readonly starts: StartActor[] = []) {}
+}
+registerMessage(StartActors, { name: "ringmail.StartActors" });
+
 /** Worker agent -> guardian: the actor is constructed and takes messages. */
 export class ActorStarted {
   constructor(readonly slot = 0, readonly generation = 0) {}

@@ -235,9 +235,10 @@ export class Guardian extends Actor<Report> {
       askWatches.watch(desk, target);
       return;
     }
-    registry.whenEnded(target).then((end) =>
-      courier.deliver(desk, new AskLost(target, end.reason), guardian)
-    );
+    registry.whenEnded(target).then((end) => {
+      spawner.sendStarts(); // what an agent is told goes after the starts sent to it
+      courier.deliver(desk, new AskLost(target, end.reason), guardian);
+    });
   }
 
   @handles(ThreadDiedSeen)

@@ -167,7 +167,6 @@ export class Registry {
   add(record: ActorRecord): void {
     this.#records.set(record.slot, record);
     this.#ended.delete(record.slot);
-    record.worker.actors.add(record.slot);
     if (record.parent !== null) {
       (record.parent.children ??= new Set()).add(record);
     }
@@ -278,9 +277,17 @@ export class Registry {
 
   /** Moves an actor to another Worker (a restart after its Worker died). */
   move(record: ActorRecord, worker: WorkerHandle): void {
-    record.worker.actors.delete(record.slot);
     record.worker = worker;
-    worker.actors.add(record.slot);
+  }
+
+  /**
+   * The actors `worker` hosts (started or starting). A walk over every record: asked
+   * only when a Worker is gone, where a set per Worker would cost every spawn and every end.
+   */
+  hostedBy(worker: WorkerHandle): ActorRecord[] {
+    const hosted: ActorRecord[] = [];
+    for (const record of this.values()) if (record.worker === worker) hosted.push(record);
+    return hosted;
   }
 
   /** `watcher` wants `Terminated` when `target` ends; at once if it already has. */
@@ -325,7 +332,7 @@ export class Registry {
   /** Node `node` is down: its actors watch nothing here any more. */
   forgetWatchersOn(node: number): void {
     const prefix = `${node}:`;
-    for (const record of this.#records.values()) {
+    for (const record of this.values()) {
       if (record.remoteWatchers === null) continue;
       for (const key of record.remoteWatchers.keys()) {
         if (key.startsWith(prefix)) record.remoteWatchers.delete(key);
@@ -376,7 +383,6 @@ export class Registry {
     // Calls hear of it while its name is still known.
     this.lost(record, reason);
     this.#records.delete(record.slot);
-    record.worker.actors.delete(record.slot);
     settleStart(record, kind === "stopped" ? true : new ActorDeadError(reason));
     const ref = this.refOf(record);
     const end = new Terminated(ref, kind, reason, error);

@@ -12,7 +12,7 @@ import { POLICY_WORD, policyIndex, SEND_TIMEOUT_WORD, SlotState } from "../deliv
 import { deferred } from "../util/deferred.ts";
 import type { ActorPool } from "./actor_pool.ts";
 import { type Claim, withClaim } from "./claim.ts";
-import { DefineClass, type SpawnChild, StartActor } from "./control.ts";
+import { DefineClass, type SpawnChild, StartActor, StartActors } from "./control.ts";
 import { ActorDeadError, couldNotStart, SpawnError, SystemClosedError } from "./errors.ts";
 import type { SpawnOptions } from "./options.ts";
 import {
@@ -27,12 +27,23 @@ import { checkActorClass, checkSendTimeout, encodeArguments } from "./spawn_chec
 import type { SystemParts } from "./system_parts.ts";
 import type { WorkerHandle } from "./workers.ts";
 
+/**
+ * The most starts sent to a Worker in one StartActors: the Worker starts a spawning loop's
+ * actors while it runs, and one message stays small (~20 bytes a start).
+ */
+const STARTS_PER_MESSAGE = 256;
+
 /** Starts actors for one system. */
 export class Spawner {
   readonly #parts: SystemParts;
+  /** Workers with starts not yet sent, and whether their sending is queued for this turn. */
+  readonly #unsent: WorkerHandle[] = [];
+  #sendQueued = false;
   /** Ids of the actor classes spawned so far (what StartActor names them by), by module#name. */
   readonly #classIds = new Map<string, number>();
   readonly #classes: { module: string; exportName: string }[] = [];
+  /** The same ids by class: a spawn finds its class's without building the module#name key. */
+  readonly #classIdsByClass = new WeakMap<ActorClass, number>();
   readonly #poolPlacements = new Map<ActorPool, Placement>();
 
   constructor(parts: SystemParts) {
@@ -79,7 +90,7 @@ export class Spawner {
       name,
       mailbox: mailbox.offset,
       worker,
-      classId: this.classIdOf(module, actorClass.name),
+      classId: this.#classIdsByClass.get(actorClass) ?? this.#classIdOfClass(actorClass, module),
       args: encodedArgs,
       parent: null,
       strategy: settings.strategy,
@@ -141,16 +152,31 @@ export class Spawner {
     return id;
   }
 
+  #classIdOfClass(actorClass: ActorClass, module: string): number {
+    const id = this.classIdOf(module, actorClass.name);
+    this.#classIdsByClass.set(actorClass, id);
+    return id;
+  }
+
   /** The name of the actor class with id `classId`. */
   classNameOf(classId: number): string {
     return this.#classes[classId - 1]?.exportName ?? "";
   }
 
-  /** Asks the record's worker to start it, defining its class there first if need be. */
+  /**
+   * Asks the record's worker to start it, defining its class there first if need be. The start
+   * is sent with the others of this turn to that Worker, at the end of the turn (or once
+   * {@link STARTS_PER_MESSAGE} wait): a spawn costs the system's thread no record, ring or bell
+   * of its own, and the Worker starts them all in one wake-up (it was woken, and its agent run,
+   * once per spawn: ~15 % of the system's thread's time spawning into a pool, profiled). The
+   * actor's messages wait in its mailbox meanwhile, as they wait for any start.
+   */
   start(record: ActorRecord): void {
     const { courier, directory, guardian, registry, settings } = this.#parts;
     const worker = record.worker;
     if (!worker.classes.has(record.classId)) {
+      // In order: the starts waiting may be of classes defined before.
+      this.sendStarts(worker);
       worker.classes.add(record.classId);
       const { module, exportName } = this.#classes[record.classId - 1];
       courier.deliver(
@@ -161,21 +187,54 @@ export class Spawner {
     }
     directory.setOwner(record.slot, worker.threadId);
     const className = this.#classes[record.classId - 1].exportName;
-    courier.deliver(
-      worker.agent,
-      new StartActor(
-        record.slot,
-        record.generation,
-        record.mailbox,
-        record.classId,
-        record.name === className ? "" : record.name,
-        record.args,
-        record.parent === null ? null : registry.refOf(record.parent),
-        // The system's own strategy is in every Worker already: not written per actor.
-        record.strategy === settings.strategy ? null : record.strategy,
-      ),
-      guardian,
+    const start = new StartActor(
+      record.slot,
+      record.generation,
+      record.mailbox,
+      record.classId,
+      record.name === className ? "" : record.name,
+      record.args,
+      record.parent === null ? null : registry.refOf(record.parent),
+      // The system's own strategy is in every Worker already: not written per actor.
+      record.strategy === settings.strategy ? null : record.strategy,
     );
+    let starts = worker.pendingStarts;
+    if (starts === null) {
+      starts = worker.pendingStarts = [];
+      this.#unsent.push(worker);
+      if (!this.#sendQueued) {
+        this.#sendQueued = true;
+        queueMicrotask(() => this.sendStarts());
+      }
+    }
+    starts.push(start);
+    if (starts.length >= STARTS_PER_MESSAGE) this.sendStarts(worker);
+  }
+
+  /**
+   * Sends the starts waiting for `worker` (all Workers': none given) now. Whatever else the
+   * system tells a Worker's agent goes after them: call this first (a `Retire` that overtook
+   * a start would end the Worker the actor was placed in). Starts for a Worker that died
+   * meanwhile are dropped: its death restarted or ended their actors (WorkerDeaths.died).
+   */
+  sendStarts(worker?: WorkerHandle): void {
+    if (worker === undefined) {
+      this.#sendQueued = false;
+      const unsent = this.#unsent;
+      for (let i = 0; i < unsent.length; i++) this.#send(unsent[i]);
+      unsent.length = 0;
+      return;
+    }
+    this.#send(worker);
+  }
+
+  #send(worker: WorkerHandle): void {
+    const starts = worker.pendingStarts;
+    if (starts === null) return;
+    worker.pendingStarts = null;
+    if (worker.dead) return;
+    const { courier, guardian } = this.#parts;
+    courier.deliver(worker.agent, new StartActors(starts), guardian);
   }
 
   /** Which Worker a new actor spawned by the system goes to, and how it was placed. */

@@ -66,9 +66,10 @@ export function wireSystem(
     parts.courier.handles,
   );
   parts.registry = new Registry(parts.courier, () => parts.guardian);
-  parts.askWatches = new AskWatches((desk, target, reason) =>
-    parts.courier.deliver(desk, new AskLost(target, reason), parts.guardian)
-  );
+  parts.askWatches = new AskWatches((desk, target, reason) => {
+    parts.spawner.sendStarts(); // what an agent is told goes after the starts sent to it
+    parts.courier.deliver(desk, new AskLost(target, reason), parts.guardian);
+  });
   // Asks hear of an actor's loss as Bridge calls do.
   parts.registry.lossListeners.add((slot, generation, reason) =>
     parts.askWatches.lost(
@@ -92,6 +93,7 @@ export function wireSystem(
     tellThreadDied: (threadId, dead) => {
       const handle = parts.workers.get(threadId);
       if (handle !== undefined) {
+        parts.spawner.sendStarts(handle);
         parts.courier.deliver(
           handle.agent,
           new ThreadDied(dead),

@@ -57,7 +57,7 @@ export class WorkerDeaths {
     directory.setState(handle.agent.slot, SlotState.Dead);
     handle.agentMailbox.close();
 
-    const dying = [...handle.actors].map((slot) => registry.at(slot)!);
+    const dying = registry.hostedBy(handle);
     const inWorker = new Set(dying);
     const error = new WorkerDiedError(`its Worker died: ${reason}`);
     const killError = killed === null ? null : new ActorKilledError(reason);
@@ -205,7 +205,7 @@ export class WorkerDeaths {
     stopWorker(handle);
     workers.forget(handle);
     recoveries.threadGone(handle.threadId);
-    for (const slot of [...handle.actors]) this.#replace(registry.at(slot)!);
+    for (const record of registry.hostedBy(handle)) this.#replace(record);
   }
 
   /**

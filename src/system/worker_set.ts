@@ -68,7 +68,8 @@ export class WorkerSet {
       this.#spare = handle;
       return;
     }
-    const { courier, guardian } = this.#parts;
+    const { courier, guardian, spawner } = this.#parts;
+    spawner.sendStarts(handle); // a start placed in it before goes first
     courier.deliver(handle.agent, new Retire(), guardian);
   }
 

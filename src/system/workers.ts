@@ -8,6 +8,7 @@
 import type { ActorRef } from "../actor/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
 import { couldNotStart } from "./errors.ts";
+import type { StartActor } from "./control.ts";
 import type { Bootstrap } from "./worker/worker_main.ts";
 
 /** A Worker of the system. */
@@ -24,12 +25,12 @@ export interface WorkerHandle {
   readonly threadId: number;
   readonly agent: ActorRef<unknown>;
   readonly agentMailbox: Mailbox;
-  /** Slots of the actors it hosts (started or starting). */
-  readonly actors: Set<number>;
   /** Whether it was started for one actor (it ends when that actor does). */
   readonly dedicated: boolean;
   /** Ids of the classes defined in this worker. */
   readonly classes: Set<number>;
+  /** Starts not yet sent to it (see Spawner.start); null: none. */
+  pendingStarts: StartActor[] | null;
   dead: boolean;
 }
 
@@ -61,9 +62,9 @@ export function startWorker(
     threadId: boot.threadId,
     agent,
     agentMailbox,
-    actors: new Set(),
     dedicated: boot.dedicated,
     classes: new Set(),
+    pendingStarts: null,
     dead: false,
   };
   if (delayMs <= 0) {

@@ -36,6 +36,31 @@ Deno.test("arena: grows on demand up to its maximum, then refuses with ArenaFull
   assert.equal(arena.allocate(60_000), offsets[0], "freed space is usable again when full");
 });
 
+Deno.test("arena: pretouch changes no byte, allocates nothing, keeps within maxBytes, and stops once far enough ahead", () => {
+  const arena = Arena.create({ initialBytes: 1 << 16, maxBytes: 1 << 20 });
+  const inUse = arena.allocate(3000);
+  arena.bytes(inUse, 3000).fill(7);
+  const used = arena.usedBytes;
+  assert.equal(arena.pretouch(64 << 10, 16 << 10), true);
+  assert.equal(arena.usedBytes, used, "touching is not allocating");
+  assert.ok(arena.bytes(inUse, 3000).every((byte) => byte === 7), "a block in use is as it was");
+  let rounds = 1;
+  while (arena.pretouch(64 << 10, 16 << 10)) rounds++;
+  // 64 KiB past the bump, from the page the bump is in: 16 KiB a call.
+  assert.ok(rounds === 4 || rounds === 5, `${rounds} calls`);
+  assert.equal(arena.pretouch(64 << 10, 16 << 10), false, "then it only looks");
+  // Blocks from the touched span are zeroed and usable, as any fresh block.
+  const fresh = arena.allocate(20_000);
+  assert.ok(arena.bytes(fresh, 20_000).every((byte) => byte === 0));
+  arena.bytes(fresh, 20_000).fill(1);
+  assert.ok(arena.bytes(inUse, 3000).every((byte) => byte === 7));
+  // Never past the arena's maximum, however far ahead it is asked to go.
+  const small = Arena.create({ initialBytes: 1 << 16, maxBytes: 1 << 17 });
+  while (small.pretouch(1 << 20, 16 << 10));
+  assert.ok(small.buffer.byteLength <= 1 << 17);
+  assert.ok(small.allocate(60_000) > 0, "and allocating still works up to it");
+});
+
 Deno.test("arena: bad options and foreign buffers are refused with clear errors", () => {
   assert.throws(() => Arena.create({ maxBytes: 100 }), RangeError);
   assert.throws(() => Arena.create({ maxBytes: 2 ** 32 }), RangeError);

@@ -25,6 +25,7 @@ import {
   Retire,
   SpawnFailed,
   StartActor,
+  StartActors,
   ThreadDied,
   ThreadDiedSeen,
 } from "../control.ts";
@@ -33,7 +34,7 @@ import type { WorkerRuntime } from "./worker_runtime.ts";
 
 /** The per-Worker control actor. */
 export class WorkerAgent
-  extends Actor<StartActor | DefineClass | ThreadDied | AskLost | NodeDown | Retire> {
+  extends Actor<StartActors | StartActor | DefineClass | ThreadDied | AskLost | NodeDown | Retire> {
   readonly #runtime: WorkerRuntime;
   readonly #strategies = new StrategyCache();
   /** The classes the system defined here, by id, and the class once loaded. */
@@ -84,6 +85,24 @@ export class WorkerAgent
   @handles(NodeDown)
   onNodeDown(down: NodeDown): void {
     this.#runtime.asks.nodeDown(down.node, down.reason);
+  }
+
+  /** The starts of one turn of the system (see Spawner.start), in order. */
+  @handles(StartActors)
+  onStartActors(batch: StartActors): void | Promise<void> {
+    const pending = this.#startFrom(batch.starts, 0);
+    // Whoever spawns actors here is likely to spawn more: their mailboxes' fresh pages are
+    // touched now, by this Worker, rather than faulted in by the spawning thread.
+    this.#runtime.arena.pretouch();
+    return pending;
+  }
+
+  /** Starts `starts` from `from` on; a class still loading holds up the rest, in order. */
+  #startFrom(starts: readonly StartActor[], from: number): void | Promise<void> {
+    for (let i = from; i < starts.length; i++) {
+      const loading = this.onStartActor(starts[i]);
+      if (loading !== undefined) return loading.then(() => this.#startFrom(starts, i + 1));
+    }
   }
 
   @handles(StartActor)
