@@ -11,6 +11,7 @@
  */
 
 import { TimerEntry, TimerHeap } from "../util/timer_heap.ts";
+import { type Group, RecentGroups } from "../util/recent_groups.ts";
 
 /** What a queue holds: a call, with when it expires and the queue it waits in. */
 export interface Expiring {
@@ -21,8 +22,9 @@ export interface Expiring {
 }
 
 /** The calls of one timeout, earliest deadline first, settled ones skipped. */
-export class DeadlineQueue {
-  readonly timeout: number;
+export class DeadlineQueue implements Group {
+  /** The timeout of its items (their deadlines are in the order they came). */
+  readonly key: number;
   items: (Expiring | null)[] = [];
   head = 0;
   /** How many of its items still wait. */
@@ -34,7 +36,7 @@ export class DeadlineQueue {
   readonly entry: TimerEntry<DeadlineQueue> = new TimerEntry(0, this);
 
   constructor(timeout: number) {
-    this.timeout = timeout;
+    this.key = timeout;
   }
 
   /** The first item that still waits (dropping the settled ones before it), or undefined. */
@@ -87,11 +89,10 @@ const MAX_TIMER_MS = 0x7fff_ffff;
 
 /** Every deadline of one Bridge's calls, and the one timer that fires them. */
 export class CallDeadlines<T extends Expiring> {
-  readonly #queues = new Map<number, DeadlineQueue>();
+  /** One queue per timeout: calls in a row mostly share their timeout. */
+  readonly #queues = new RecentGroups((timeout) => new DeadlineQueue(timeout));
   /** The queues with waiting items, by (a lower bound of) their first deadline. */
   readonly #heap = new TimerHeap<DeadlineQueue>();
-  /** The queue used last: calls in a row mostly share their timeout. */
-  #last: DeadlineQueue | null = null;
   /** Items that wait, in all queues. */
   #live = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -111,8 +112,7 @@ export class CallDeadlines<T extends Expiring> {
 
   /** Adds `item`, due at `item.deadline`, to the queue of `timeout`. */
   add(item: T, timeout: number): void {
-    let queue = this.#last;
-    if (queue === null || queue.timeout !== timeout) queue = this.#queueOf(timeout);
+    const queue = this.#queues.of(timeout);
     // Behind a call that waits long, settled calls pile up: compacted as the array grows.
     if ((queue.items.length & 1023) === 1023) queue.compactIfSparse();
     queue.items.push(item);
@@ -135,24 +135,10 @@ export class CallDeadlines<T extends Expiring> {
     if (--queue.live === 0) {
       this.#heap.remove(queue.entry);
       queue.clear();
-      if (queue !== this.#last) this.#queues.delete(queue.timeout);
+      this.#queues.emptied(queue);
       // No call waits: no timer outlives them.
       if (this.#live === 0) this.#disarm();
     } else if (queue.items[queue.head] === item) queue.first();
-  }
-
-  #queueOf(timeout: number): DeadlineQueue {
-    const last = this.#last;
-    // A queue left empty is kept only while it is the last used (programs that compute a
-    // timeout per call would otherwise keep one per call).
-    if (last !== null && last.live === 0) this.#queues.delete(last.timeout);
-    let queue = this.#queues.get(timeout);
-    if (queue === undefined) {
-      queue = new DeadlineQueue(timeout);
-      this.#queues.set(timeout, queue);
-    }
-    this.#last = queue;
-    return queue;
   }
 
   #arm(at: number): void {

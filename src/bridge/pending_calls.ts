@@ -15,6 +15,7 @@
 import type { ActorRef, DeadLetterKind } from "../actor/mod.ts";
 import { callFailure } from "../system/call_failure.ts";
 import { CallDeadlines, type DeadlineQueue } from "./call_deadlines.ts";
+import { type Group, RecentGroups } from "../util/recent_groups.ts";
 
 /** Options of {@link Bridge.call}. */
 export interface CallOptions<D = never> {
@@ -90,10 +91,11 @@ export class PendingCall {
 }
 
 /** The calls pending on one target (an actor of this process, or any of another node). */
-class TargetCalls {
+class TargetCalls implements Group {
   readonly key: number;
   first: PendingCall | null = null;
-  count = 0;
+  /** How many calls it holds. */
+  live = 0;
 
   constructor(key: number) {
     this.key = key;
@@ -124,9 +126,7 @@ export class PendingCalls {
    * The pending calls by their target's key (see targetKey): an actor's end settles its calls
    * without a look at every other pending call (a mass stop of 100k actors was quadratic).
    */
-  readonly #byTarget = new Map<number, TargetCalls>();
-  /** The target list used last (calls in a row mostly go to one target). */
-  #lastTargets: TargetCalls | null = null;
+  readonly #byTarget = new RecentGroups((key) => new TargetCalls(key));
   readonly #deadlines = new CallDeadlines<PendingCall>((call) => this.fail(call, "deadline", ""));
   /** `performance.now()` minus the wall clock, as read at `#offsetReadAt` (wall clock). */
   #clockOffset = 0;
@@ -253,7 +253,7 @@ export class PendingCalls {
   /** Whether a call waits on an actor of `slot` (of any generation). */
   waitsOn(slot: number): boolean {
     const calls = this.#byTarget.get(slot);
-    return calls !== undefined && calls.count > 0;
+    return calls !== undefined && calls.live > 0;
   }
 
   /** The actor of `slot` and `generation` is gone: its calls still pending settle. */
@@ -318,28 +318,13 @@ export class PendingCalls {
   }
 
   #addByTarget(call: PendingCall): void {
-    const key = targetKey(call.target);
-    let calls = this.#lastTargets;
-    if (calls === null || calls.key !== key) calls = this.#targetsOf(key);
+    const calls = this.#byTarget.of(targetKey(call.target));
     const first = calls.first;
     call.nextOfTarget = first;
     if (first !== null) first.previousOfTarget = call;
     calls.first = call;
-    calls.count++;
+    calls.live++;
     call.targets = calls;
-  }
-
-  #targetsOf(key: number): TargetCalls {
-    const last = this.#lastTargets;
-    // A list left empty is kept only while it is the last used.
-    if (last !== null && last.count === 0) this.#byTarget.delete(last.key);
-    let calls = this.#byTarget.get(key);
-    if (calls === undefined) {
-      calls = new TargetCalls(key);
-      this.#byTarget.set(key, calls);
-    }
-    this.#lastTargets = calls;
-    return calls;
   }
 
   #removeByTarget(call: PendingCall): void {
@@ -351,7 +336,7 @@ export class PendingCalls {
     if (next !== null) next.previousOfTarget = previous;
     call.previousOfTarget = call.nextOfTarget = null;
     call.targets = null;
-    if (--calls.count === 0 && calls !== this.#lastTargets) this.#byTarget.delete(calls.key);
+    if (--calls.live === 0) this.#byTarget.emptied(calls);
   }
 }
 
