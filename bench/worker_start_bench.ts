@@ -61,6 +61,13 @@ function bareWorker(): Worker {
   return new Worker(BARE, { type: "module" });
 }
 
+/** Starts a Worker, waits for its first answer, and terminates it. */
+async function startAndEnd(start: () => Worker): Promise<void> {
+  const worker = start();
+  await bareRoundTrip(worker);
+  worker.terminate();
+}
+
 function bareRoundTrip(worker: Worker): Promise<void> {
   return new Promise((resolve) => {
     worker.onmessage = () => resolve();
@@ -109,9 +116,7 @@ Deno.bench({
   group: "start",
   baseline: true,
   async fn() {
-    const worker = bareWorker();
-    await bareRoundTrip(worker);
-    worker.terminate();
+    await startAndEnd(bareWorker);
   },
 });
 
@@ -140,9 +145,7 @@ Deno.bench({
   name: "floor: a bare Worker that loads the runtime's modules, running none",
   group: "start",
   async fn() {
-    const worker = runtimeAsFiles();
-    await bareRoundTrip(worker);
-    worker.terminate();
+    await startAndEnd(runtimeAsFiles);
   },
 });
 
@@ -150,8 +153,6 @@ Deno.bench({
   name: "floor: a bare Worker that loads the runtime bundled into one file",
   group: "start",
   async fn() {
-    const worker = runtimeBundled();
-    await bareRoundTrip(worker);
-    worker.terminate();
+    await startAndEnd(runtimeBundled);
   },
 });
