@@ -44,7 +44,15 @@ export class ReplyEndpoint {
   /** Aborted when the last pending call settles, so the pump stops waiting. */
   #idle: AbortController | null = null;
   #closed = false;
-  readonly #hasRecord = (): boolean => this.#mailbox.hasRecord();
+  /**
+   * The pump's look while it spins: a reply, and room for what the calls left waiting in full
+   * mailboxes — the pump refills them as their actors drain them, so a fan-out larger than the
+   * mailboxes waits for no wake-up of this thread (see Backlogs.moveDrained).
+   */
+  readonly #hasRecord = (): boolean => {
+    this.#host.courier.moveBacklogs();
+    return this.#mailbox.hasRecord();
+  };
   readonly #pumpFailed = (error: unknown): void => {
     // Only a bug can get here (the pump reports what it reads): settle every call rather than
     // leave them waiting, and say why.

@@ -9,8 +9,13 @@
  *   sends what fits after each turn ({@link Backlogs.flushLocal}) and measures the time the
  *   receiver had to drain — the time between turns, and the receiver's own turns, not other
  *   actors' — which the policy compares with the send timeout.
- * - **drained**: another thread makes room. {@link Backlogs} waits for it without blocking
- *   (`Transport.sendLater`), one message at a time.
+ * - **drained**: another thread makes room. The backlog sends what fits whenever this thread
+ *   looks: after each of its receive loop's turns (Workers), on each look of the Bridge's reply
+ *   pump ({@link Backlogs.moveDrained}: the main thread, while calls are pending), and when a
+ *   wait for room without blocking (`Transport.whenRoom`, one per backlog) ends. While that wait
+ *   is under way the receiver publishes each record's room at once, so a thread that looks
+ *   refills the mailbox as the receiver drains it, with no wake-up between: a pipeline, not a
+ *   wake-up per ring-full.
  *
  * Loss. A Worker's backlogs die with it. So that none of their messages is lost silently, each
  * keeps its length in its mailbox's held count {@link BACKLOG_HELD} (shared memory: a plain store
@@ -56,10 +61,10 @@ export class Backlog {
   waited = 0;
   /** When `waited` was last brought up to date; -1: not yet (it began in the turn under way). */
   checkedAt = -1;
-  /** The head's send under way in #drain: resolves to null once sent, or to why it was not. */
-  inFlight: Promise<unknown> | null = null;
-  /** Set when it was given up on (Backlogs.drop): the drop settles the head under way. */
-  dropped = false;
+  /** Set once it is no longer this thread's (emptied, or given up on): its wait ends. */
+  done = false;
+  /** Ends the wait for room under way (#drain) once the backlog is done; null: none began. */
+  wake: AbortController | null = null;
 
   /**
    * @param flushed whether the receive loop of this thread sends it (flushLocal), because only
@@ -95,6 +100,8 @@ export class Backlogs {
   readonly #byOffset = new Map<number, Backlog>();
   /** The flushed and Worker backlogs, whose waiting time the receive loop's turns measure. */
   readonly #timed: Backlog[] = [];
+  /** The backlogs another thread makes room for (see {@link moveDrained}). */
+  readonly #drained: Backlog[] = [];
   /** Set by a graceful shutdown (main thread): nothing waiting for room expires any more. */
   #holding = false;
 
@@ -125,7 +132,10 @@ export class Backlogs {
     this.#countHeld(backlog);
     this.#byOffset.set(mailbox.offset, backlog);
     if (this.counted) this.#timed.push(backlog);
-    if (!flushed) this.#drain(backlog);
+    if (!flushed) {
+      this.#drained.push(backlog);
+      this.#drain(backlog);
+    }
   }
 
   /** Queues a message behind those already waiting. */
@@ -147,7 +157,8 @@ export class Backlogs {
   /**
    * After a turn (of `served`'s actor): sends what waits for room in this thread's own
    * mailboxes, as far as there is room now, and counts the turn as time to drain for the
-   * backlog of `served` only — another actor's turn, the sender's included, gave it none.
+   * backlog of `served` only — another actor's turn, the sender's included, gave it none. Then
+   * moves what waits for other threads' mailboxes ({@link moveDrained}).
    */
   flushLocal(served: Mailbox): void {
     const timed = this.#timed;
@@ -158,29 +169,75 @@ export class Backlogs {
         backlog.waited += now - backlog.checkedAt;
       }
       backlog.checkedAt = now;
-      if (!backlog.flushed) continue; // #drain sends it
-      const { mailbox, entries } = backlog;
-      const before = entries.length;
-      while (entries.length > 0) {
-        const next = entries.peek()!;
-        try {
-          if (!this.owner.transport.offerBytes(mailbox, next.bytes)) break;
-        } catch (error) {
-          // Closed because the system gave this Worker up: it counts what is held.
-          if (error instanceof MailboxClosedError && this.owner.abandoned?.()) {
-            return;
-          }
-          this.#lose(next, error);
-        }
-        entries.shift();
-        this.#countHeld(backlog);
-      }
-      if (entries.length !== before) backlog.waited = 0;
-      if (entries.length === 0) {
-        timed.splice(i--, 1);
-        this.#delete(mailbox);
+      if (!backlog.flushed) continue; // moved with the drained ones, below
+      if (this.#move(backlog)) return;
+      if (backlog.entries.length === 0) {
+        i--;
+        this.#forget(backlog);
       }
     }
+    this.moveDrained();
+  }
+
+  /**
+   * Sends what waits for room in other threads' mailboxes, as far as there is room now: for a
+   * thread that looks often while it waits for something else (the Bridge's reply pump), so
+   * that the receivers never wait for a wake-up of this thread to get more.
+   */
+  moveDrained(): void {
+    const drained = this.#drained;
+    for (let i = 0; i < drained.length; i++) {
+      const backlog = drained[i];
+      if (this.#move(backlog)) return;
+      if (backlog.entries.length === 0) {
+        i--;
+        this.#forget(backlog);
+      }
+    }
+  }
+
+  /**
+   * Sends what waits in `backlog` as far as there is room now: before a new message to its
+   * mailbox queues behind it, so that a sender's burst keeps a receiver that drains busy rather
+   * than leaving it to wait for this thread's next look.
+   * @returns whether nothing waits any more (the backlog is gone: the new message may go in).
+   */
+  moveAll(backlog: Backlog): boolean {
+    if (this.#move(backlog) || backlog.entries.length > 0) return false;
+    this.#forget(backlog);
+    return true;
+  }
+
+  /** Whether messages wait for room in other threads' mailboxes (see {@link moveDrained}). */
+  get hasDrained(): boolean {
+    return this.#drained.length > 0;
+  }
+
+  /**
+   * Sends what waits in `backlog`, oldest first, while there is room.
+   * @returns true when it stopped because the system gave this Worker up (which then counts
+   * what is held: nothing more may move).
+   */
+  #move(backlog: Backlog): boolean {
+    const { mailbox, entries } = backlog;
+    const transport = this.owner.transport;
+    const before = entries.length;
+    while (entries.length > 0) {
+      const next = entries.peek()!;
+      try {
+        if (!transport.offerBytes(mailbox, next.bytes)) break;
+      } catch (error) {
+        // Closed because the system gave this Worker up: it counts what is held.
+        if (error instanceof MailboxClosedError && this.owner.abandoned?.()) {
+          return true;
+        }
+        this.#lose(next, error);
+      }
+      entries.shift();
+      this.#countHeld(backlog);
+    }
+    if (entries.length !== before) backlog.waited = 0;
+    return false;
   }
 
   /**
@@ -193,21 +250,14 @@ export class Backlogs {
 
   /**
    * Gives up on what waits for room in `mailbox`: each message becomes a dead letter of `kind`
-   * (the system's own are dropped silently). Close the mailbox first: a message whose send is
-   * under way is settled once that send is, and it may still get in until the mailbox closes.
+   * (the system's own are dropped silently). Close the mailbox first, so that nothing more is
+   * sent to it.
    * @returns how many messages became dead letters.
    */
-  async drop(
-    mailbox: Mailbox,
-    kind: DeadLetterKind,
-    reason: string,
-  ): Promise<number> {
+  drop(mailbox: Mailbox, kind: DeadLetterKind, reason: string): number {
     const backlog = this.#byOffset.get(mailbox.offset);
     if (backlog === undefined) return 0;
     this.#forget(backlog);
-    backlog.dropped = true;
-    const inFlight = backlog.inFlight;
-    const head = inFlight === null ? undefined : backlog.entries.shift();
     let dropped = 0;
     for (
       let next = backlog.entries.shift();
@@ -215,9 +265,6 @@ export class Backlogs {
       next = backlog.entries.shift()
     ) {
       dropped += this.#drop(next, kind, reason);
-    }
-    if (head !== undefined && (await inFlight) !== null) {
-      dropped += this.#drop(head, kind, reason);
     }
     return dropped;
   }
@@ -234,9 +281,12 @@ export class Backlogs {
     return waiting.sender !== null && waiting.sender === this.owner.systemSender ? 0 : 1;
   }
 
+  /** The backlog is no longer this thread's (emptied, or given up on): its wait for room ends. */
   #forget(backlog: Backlog): void {
-    const at = this.#timed.indexOf(backlog);
-    if (at >= 0) this.#timed.splice(at, 1);
+    backlog.done = true;
+    backlog.wake?.abort();
+    remove(this.#timed, backlog);
+    if (!backlog.flushed) remove(this.#drained, backlog);
     this.#delete(backlog.mailbox);
   }
 
@@ -246,34 +296,40 @@ export class Backlogs {
     }
   }
 
-  /** Sends a backlog as room appears, without blocking the thread. */
+  /**
+   * Sends a backlog as room comes, without blocking the thread: one wait for room at a time,
+   * for the head, and then whatever fits (the looks of {@link moveDrained} may move it sooner).
+   * The head becomes a dead letter if no room came before it expired.
+   */
   async #drain(backlog: Backlog): Promise<void> {
     const { mailbox, entries } = backlog;
-    while (entries.length > 0) {
-      const next = entries.peek()!;
-      const timeout = this.#holding ? Infinity : next.expires - performance.now();
-      const inFlight = backlog.inFlight = this.owner.transport.sendLater(
-        mailbox,
-        next.bytes,
-        timeout,
-      )
+    for (;;) {
+      if (this.#move(backlog)) return;
+      if (entries.length === 0) break;
+      const head = entries.peek()!;
+      const timeout = this.#holding ? Infinity : head.expires - performance.now();
+      const wake = backlog.wake ??= new AbortController();
+      const failure = await this.owner.transport
+        .whenRoom(mailbox, head.bytes.length, timeout, wake.signal)
         .then(
           () => null,
-          (error: unknown) => error ?? new Error("the send failed"),
+          (error: unknown) => error ?? new Error("the wait for room failed"),
         );
-      const failure = await inFlight;
-      backlog.inFlight = null;
-      if (backlog.dropped) return; // drop() settles the head
-      // Held (a graceful shutdown began) while it waited: it waits on.
-      if (failure instanceof MailboxFullError && this.#holding) continue;
+      if (backlog.done) return; // emptied by a look meanwhile, or dropped
+      if (failure === null) continue;
+      // Held (a graceful shutdown began), or the head went meanwhile: the new head has its time.
+      if (
+        failure instanceof MailboxFullError &&
+        (this.#holding || entries.peek() !== head)
+      ) continue;
       // Closed because the system gave this Worker up: it counts what is held.
       if (failure instanceof MailboxClosedError && this.owner.abandoned?.()) {
         return;
       }
-      if (failure !== null) this.#lose(next, failure);
       entries.shift();
       this.#countHeld(backlog);
       backlog.waited = 0;
+      this.#lose(head, failure);
     }
     this.#forget(backlog);
   }
@@ -321,4 +377,10 @@ export class Backlogs {
 /** Why a message for the actor `name` became a dead letter for lack of room. */
 export function fullReason(name: string): string {
   return `the mailbox of ${name} stayed full for the whole send timeout`;
+}
+
+/** Removes `item` from `list`, if it is there. */
+function remove<T>(list: T[], item: T): void {
+  const at = list.indexOf(item);
+  if (at >= 0) list.splice(at, 1);
 }

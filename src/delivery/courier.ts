@@ -435,7 +435,9 @@ export class SystemCourier implements Courier {
     notice: boolean,
   ): void {
     const backlogs = this.#backlogs;
-    const backlog = backlogs.size === 0 ? undefined : backlogs.get(mailbox.offset);
+    let backlog = backlogs.size === 0 ? undefined : backlogs.get(mailbox.offset);
+    // What waits goes first, as far as there is room; if all of it went, so may this one.
+    if (backlog !== undefined && backlogs.moveAll(backlog)) backlog = undefined;
     if (backlog !== undefined) {
       // Messages already wait for this mailbox: queue behind them, to keep the sender's order —
       // as far as the policy allows.
@@ -568,6 +570,16 @@ export class SystemCourier implements Courier {
   }
 
   /**
+   * Sends what waits for room in other threads' mailboxes, as far as there is room now: for a
+   * loop of this thread that looks often anyway (the Bridge's reply pump), so that it refills
+   * those mailboxes as their receivers drain them (see Backlogs.moveDrained).
+   */
+  moveBacklogs(): void {
+    const backlogs = this.#backlogs;
+    if (backlogs.hasDrained) backlogs.moveDrained();
+  }
+
+  /**
    * Stops what waits for room (on this thread) from expiring: a graceful shutdown waits for it,
    * and its own timeout governs it (see {@link dropBacklog}).
    */
@@ -584,7 +596,7 @@ export class SystemCourier implements Courier {
     mailbox: Mailbox,
     kind: DeadLetterKind,
     reason: string,
-  ): Promise<number> {
+  ): number {
     return this.#backlogs.drop(mailbox, kind, reason);
   }
 

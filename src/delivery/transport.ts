@@ -36,8 +36,16 @@ export interface Transport<D> {
    */
   sendWaiting(to: D, record: Writer, timeoutMs: number): void;
   /**
-   * Puts `bytes` into `to` once it has room, without blocking this thread. Rejects with
-   * `MailboxFullError` when no room came within `timeoutMs` (Infinity: waits as long as it takes).
+   * Resolves once `to` may have room for a record of `length` bytes, without blocking this thread
+   * and without sending: the caller keeps its records and offers them itself
+   * ({@link offerBytes}), as room comes and whenever else it looks (another sender may take the
+   * room first). Rejects with `MailboxFullError` when no room came within `timeoutMs` (Infinity:
+   * waits as long as it takes) or `signal` aborted.
    */
-  sendLater(to: D, bytes: Uint8Array, timeoutMs: number): Promise<void>;
+  whenRoom(
+    to: D,
+    length: number,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<void>;
 }

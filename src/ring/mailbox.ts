@@ -740,28 +740,79 @@ export class Mailbox {
     const copy = source.slice(start, end);
     const timeout = options.timeout ?? Infinity;
     const deadline = performance.now() + timeout;
-    Atomics.add(this.#arena.i32, this.#h + WORD_SENDERS_WAITING, 1);
+    // Room seen by the wait may be taken by another sender first: then it waits again.
+    do {
+      await this.#roomAsync(copy.length, deadline, timeout, options.signal);
+    } while (!this.trySend(copy));
+  }
+
+  /**
+   * Resolves once there may be room for a record of `length` bytes, without blocking the thread
+   * or sending anything: for a sender that keeps its records and sends them itself as room comes
+   * (another sender may still take the room first: look again with {@link trySend}). While it
+   * waits, the receiver publishes its progress at once (see the layout notes), so a sender that
+   * also looks for room on its own (while it polls for something else) sees it early.
+   * @throws {MailboxFullError} when no room came before the timeout or the abort.
+   * @throws {MailboxClosedError} when the mailbox is closed, before or while waiting.
+   * @throws {MessageTooLargeError} when the record can never fit.
+   */
+  waitForRoomAsync(length: number, options: SendOptions = {}): Promise<void> {
+    const timeout = options.timeout ?? Infinity;
+    return this.#roomAsync(
+      length,
+      performance.now() + timeout,
+      timeout,
+      options.signal,
+    );
+  }
+
+  async #roomAsync(
+    length: number,
+    deadline: number,
+    timeout: number,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    this.checkSize(length);
+    const words = this.#arena.i32;
+    Atomics.add(words, this.#h + WORD_SENDERS_WAITING, 1);
     try {
       for (;;) {
-        const space = Atomics.load(this.#arena.i32, this.#h + WORD_SPACE);
-        if (this.trySend(copy)) return;
+        const space = Atomics.load(words, this.#h + WORD_SPACE);
+        if (this.#fits(length)) return;
         const remaining = deadline - performance.now();
-        if (!(remaining > 0) || options.signal?.aborted) {
-          throw this.#fullError(copy.length, timeout);
+        if (!(remaining > 0) || signal?.aborted) {
+          throw this.#fullError(length, timeout);
         }
         this.#wantSpace(); // then look again, as send() does
-        if (this.trySend(copy)) return;
-        await waitWordAsync(
-          this.#arena.i32,
-          this.#h + WORD_SPACE,
-          space,
-          remaining,
-          options.signal,
-        );
+        if (this.#fits(length)) return;
+        await waitWordAsync(words, this.#h + WORD_SPACE, space, remaining, signal);
       }
     } finally {
-      Atomics.sub(this.#arena.i32, this.#h + WORD_SENDERS_WAITING, 1);
+      Atomics.sub(words, this.#h + WORD_SENDERS_WAITING, 1);
     }
+  }
+
+  /**
+   * Whether {@link reserve} would make progress with a record of `length` bytes now: room for
+   * it, or for the padding it puts first in a tail too short for it. If not, notes the room it
+   * wants (see #wantSpace).
+   * @throws {MailboxClosedError} when the mailbox is closed.
+   */
+  #fits(length: number): boolean {
+    const words = this.#arena.i32;
+    const write = Atomics.load(words, this.#h + WORD_WRITE);
+    if ((write & CLOSED) !== 0) throw this.#closedError();
+    const capacity = this.capacity;
+    let need = recordBytes(length);
+    if (need > capacity) need = recordBytes(EXTERNAL_RECORD_PAYLOAD);
+    // As reserve: a record that does not fit the tail first needs room for the tail's padding.
+    const tail = capacity - (write & this.#mask);
+    const size = need <= tail ? need : tail;
+    const read = Atomics.load(words, this.#h + WORD_READ);
+    if (((write - read) | 0) + size <= capacity) return true;
+    this.#wantedBytes = size;
+    this.#wantedRead = (write + size - capacity) | 0;
+    return false;
   }
 
   /**

@@ -112,7 +112,7 @@ export class Shutdown {
     // without anything cut off there is nothing to recover.
     if (cutOff.length > 0) await Promise.all(recovered);
     else recoveries.cancelAll();
-    for (const count of await Promise.all(dropped)) this.#undelivered += count;
+    this.#undelivered += dropped;
     await Promise.all(Array.from(this.#alsoClose, (close) => close()));
     await this.#parts.cluster.close();
     await loop.close();
@@ -124,23 +124,23 @@ export class Shutdown {
   /**
    * At the cut-off: closes the mailboxes of the actors still running, and makes dead letters of
    * what this thread still had waiting for room in them.
-   * @returns how many messages each drop made dead letters of, once known.
+   * @returns how many messages became dead letters.
    */
-  #dropBacklogs(): Promise<number>[] {
+  #dropBacklogs(): number {
     const { courier, directory, registry } = this.#parts;
-    const drops: Promise<number>[] = [];
+    let dropped = 0;
     for (const record of registry.values()) {
       // Retired by its Worker just now: its mailbox may already serve another actor.
       if (directory.mailbox(record.slot) === 0) continue;
       const mailbox = courier.mailbox(record.mailbox);
       mailbox.close();
-      drops.push(courier.dropBacklog(
+      dropped += courier.dropBacklog(
         mailbox,
         "shutdown",
         `${record.name} ended: the actor system shut down while it ran`,
-      ));
+      );
     }
-    return drops;
+    return dropped;
   }
 
   /** An actor ended while the actors were draining: its parent may now be asked to stop. */

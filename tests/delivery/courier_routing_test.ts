@@ -31,9 +31,8 @@ class CountingTransport implements Transport<Mailbox> {
     this.#count(to);
     this.inner.sendWaiting(to, record, timeoutMs);
   }
-  sendLater(to: Mailbox, bytes: Uint8Array, timeoutMs: number): Promise<void> {
-    this.#count(to);
-    return this.inner.sendLater(to, bytes, timeoutMs);
+  whenRoom(to: Mailbox, length: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return this.inner.whenRoom(to, length, timeoutMs, signal); // moves nothing: not counted
   }
 }
 

@@ -25,8 +25,8 @@ class RecordingTransport implements Transport<Mailbox> {
   sendWaiting(to: Mailbox, record: Writer, timeoutMs: number): void {
     this.inner.sendWaiting(to, record, timeoutMs);
   }
-  sendLater(to: Mailbox, bytes: Uint8Array, timeoutMs: number): Promise<void> {
-    return this.inner.sendLater(to, bytes, timeoutMs);
+  whenRoom(to: Mailbox, length: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return this.inner.whenRoom(to, length, timeoutMs, signal);
   }
 }
 

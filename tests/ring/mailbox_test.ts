@@ -196,6 +196,57 @@ Deno.test("mailbox: an async send waits for space and copies the caller's bytes"
   assert.deepEqual(mailbox.receive(0), bytesOf(1, 2, 3, 4, 5, 6, 7, 8));
 });
 
+Deno.test("mailbox: a wait for room sends nothing, and ends once the room is there", async (t) => {
+  await t.step("it resolves when the consumer frees enough", async () => {
+    const { mailbox } = boundMailbox(64);
+    while (mailbox.trySend(new Uint8Array(8)));
+    const waiting = mailbox.waitForRoomAsync(8, { timeout: 10_000 });
+    while (mailbox.read() >= 0) mailbox.release();
+    await within(10_000, "room", waiting);
+    assert.equal(mailbox.read(), EMPTY, "the wait sent nothing");
+    assert.ok(mailbox.trySend(new Uint8Array(8)));
+  });
+  await t.step("it resolves at once when there is room", async () => {
+    const { mailbox } = boundMailbox(64);
+    await within(10_000, "room", mailbox.waitForRoomAsync(8, { timeout: 0 }));
+  });
+  await t.step("a record too long for the ring's tail waits only for room for its padding", async () => {
+    const { mailbox } = boundMailbox(64);
+    // 48 of 64 bytes used, then read: the write cursor sits 16 bytes before the end. A 56-byte
+    // record (64 with its header) goes at the start, once padding has filled the tail: the tail
+    // and the record together never fit, so waiting for both would wait forever.
+    for (let i = 0; i < 3; i++) assert.ok(mailbox.trySend(new Uint8Array(8)));
+    while (mailbox.read() >= 0) mailbox.release();
+    await within(10_000, "room for the padding", mailbox.waitForRoomAsync(56, { timeout: 10_000 }));
+    assert.equal(mailbox.trySend(new Uint8Array(56)), false, "padded the tail, no room yet");
+    const waiting = mailbox.waitForRoomAsync(56, { timeout: 10_000 });
+    assert.equal(mailbox.read(), EMPTY, "the consumer steps over the padding");
+    await within(10_000, "room for the record", waiting);
+    assert.ok(mailbox.trySend(new Uint8Array(56)));
+  });
+  await t.step("it fails with MailboxFullError after its timeout or an abort", async () => {
+    const { mailbox } = boundMailbox(64);
+    while (mailbox.trySend(new Uint8Array(8)));
+    await assert.rejects(mailbox.waitForRoomAsync(8, { timeout: 20 }), MailboxFullError);
+    const controller = new AbortController();
+    const aborted = mailbox.waitForRoomAsync(8, { signal: controller.signal });
+    controller.abort();
+    await assert.rejects(aborted, MailboxFullError);
+  });
+  await t.step("it fails with MailboxClosedError when the mailbox closes", async () => {
+    const { mailbox } = boundMailbox(64);
+    while (mailbox.trySend(new Uint8Array(8)));
+    const waiting = mailbox.waitForRoomAsync(8, { timeout: 10_000 });
+    mailbox.close();
+    await assert.rejects(waiting, MailboxClosedError);
+    await assert.rejects(mailbox.waitForRoomAsync(8), MailboxClosedError);
+  });
+  await t.step("a record that can never fit fails at once", async () => {
+    const { mailbox } = boundMailbox(64);
+    await assert.rejects(mailbox.waitForRoomAsync(100), MessageTooLargeError);
+  });
+});
+
 Deno.test("mailbox: close wakes a receiver parked in another worker", async () => {
   const arena = Arena.create({ maxBytes: 1 << 24 });
   const mailbox = Mailbox.create(arena, { capacity: 256 });

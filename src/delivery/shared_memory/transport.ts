@@ -34,7 +34,12 @@ export class SharedMemoryTransport implements Transport<Mailbox> {
     to.send(record.view(), timeoutMs);
   }
 
-  sendLater(to: Mailbox, bytes: Uint8Array, timeoutMs: number): Promise<void> {
-    return to.sendAsync(bytes, { timeout: timeoutMs });
+  whenRoom(
+    to: Mailbox,
+    length: number,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    return to.waitForRoomAsync(length, { timeout: timeoutMs, signal });
   }
 }
