@@ -46,7 +46,9 @@ Deno.test("backlogs: a look moves what fits at once, in order, and the wait for 
   const { mailbox, backlogs, lost, cleared } = setUp(64);
   while (mailbox.trySend(new Uint8Array(8).fill(0)));
   backlogs.open(mailbox, false, waiting(1));
-  for (let value = 2; value <= 6; value++) backlogs.push(backlogs.get(mailbox.offset)!, waiting(value));
+  for (let value = 2; value <= 6; value++) {
+    backlogs.push(backlogs.get(mailbox.offset)!, waiting(value));
+  }
   assert.equal(backlogs.hasDrained, true);
 
   assert.deepEqual(drain(mailbox), [0, 0, 0, 0]);
@@ -67,7 +69,9 @@ Deno.test("backlogs: with nobody looking, the wait for room moves them as the re
   const { mailbox, backlogs, lost } = setUp(64);
   while (mailbox.trySend(new Uint8Array(8).fill(0)));
   backlogs.open(mailbox, false, waiting(1));
-  for (let value = 2; value <= 9; value++) backlogs.push(backlogs.get(mailbox.offset)!, waiting(value));
+  for (let value = 2; value <= 9; value++) {
+    backlogs.push(backlogs.get(mailbox.offset)!, waiting(value));
+  }
   const seen: number[] = [];
   const deadline = Date.now() + 10_000;
   while (seen.length < 13 && Date.now() < deadline) {
@@ -104,7 +108,10 @@ Deno.test("backlogs: dropping a backlog makes dead letters of all of it and ends
   backlogs.push(backlogs.get(mailbox.offset)!, waiting(2));
   mailbox.close();
   assert.equal(backlogs.drop(mailbox, "shutdown", "the test ended it"), 2);
-  assert.deepEqual(lost.map((letter) => [letter.message, letter.kind]), [[1, "shutdown"], [2, "shutdown"]]);
+  assert.deepEqual(lost.map((letter) => [letter.message, letter.kind]), [[1, "shutdown"], [
+    2,
+    "shutdown",
+  ]]);
   assert.equal(backlogs.size, 0);
   assert.equal(mailbox.read() === EMPTY, false, "what was in the ring stays for its receiver");
 });

@@ -210,20 +210,27 @@ Deno.test("mailbox: a wait for room sends nothing, and ends once the room is the
     const { mailbox } = boundMailbox(64);
     await within(10_000, "room", mailbox.waitForRoomAsync(8, { timeout: 0 }));
   });
-  await t.step("a record too long for the ring's tail waits only for room for its padding", async () => {
-    const { mailbox } = boundMailbox(64);
-    // 48 of 64 bytes used, then read: the write cursor sits 16 bytes before the end. A 56-byte
-    // record (64 with its header) goes at the start, once padding has filled the tail: the tail
-    // and the record together never fit, so waiting for both would wait forever.
-    for (let i = 0; i < 3; i++) assert.ok(mailbox.trySend(new Uint8Array(8)));
-    while (mailbox.read() >= 0) mailbox.release();
-    await within(10_000, "room for the padding", mailbox.waitForRoomAsync(56, { timeout: 10_000 }));
-    assert.equal(mailbox.trySend(new Uint8Array(56)), false, "padded the tail, no room yet");
-    const waiting = mailbox.waitForRoomAsync(56, { timeout: 10_000 });
-    assert.equal(mailbox.read(), EMPTY, "the consumer steps over the padding");
-    await within(10_000, "room for the record", waiting);
-    assert.ok(mailbox.trySend(new Uint8Array(56)));
-  });
+  await t.step(
+    "a record too long for the ring's tail waits only for room for its padding",
+    async () => {
+      const { mailbox } = boundMailbox(64);
+      // 48 of 64 bytes used, then read: the write cursor sits 16 bytes before the end. A 56-byte
+      // record (64 with its header) goes at the start, once padding has filled the tail: the tail
+      // and the record together never fit, so waiting for both would wait forever.
+      for (let i = 0; i < 3; i++) assert.ok(mailbox.trySend(new Uint8Array(8)));
+      while (mailbox.read() >= 0) mailbox.release();
+      await within(
+        10_000,
+        "room for the padding",
+        mailbox.waitForRoomAsync(56, { timeout: 10_000 }),
+      );
+      assert.equal(mailbox.trySend(new Uint8Array(56)), false, "padded the tail, no room yet");
+      const waiting = mailbox.waitForRoomAsync(56, { timeout: 10_000 });
+      assert.equal(mailbox.read(), EMPTY, "the consumer steps over the padding");
+      await within(10_000, "room for the record", waiting);
+      assert.ok(mailbox.trySend(new Uint8Array(56)));
+    },
+  );
   await t.step("it fails with MailboxFullError after its timeout or an abort", async () => {
     const { mailbox } = boundMailbox(64);
     while (mailbox.trySend(new Uint8Array(8)));
