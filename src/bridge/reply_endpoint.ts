@@ -15,12 +15,6 @@ import type { BridgeHost } from "../system/internal.ts";
 import type { PendingCall, PendingCalls } from "./pending_calls.ts";
 
 const BRIDGE_MAILBOX_BYTES = 1 << 16;
-/**
- * Calls sent in one go before the replies are read on the way: far fewer replies than the
- * mailbox holds, so that the actors answering a long burst (a multiCall of 10,000) never find it
- * full and wait, while the turn that sends is still sending.
- */
-const READ_REPLIES_EVERY = 256;
 
 /** Where a Bridge's replies come in. */
 export class ReplyEndpoint {
@@ -47,8 +41,6 @@ export class ReplyEndpoint {
    */
   readonly #remoteWatched = new Set<string>();
   #pumping = false;
-  /** Calls sent since the replies were last read (see READ_REPLIES_EVERY). */
-  #sentUnread = 0;
   /** Aborted when the last pending call settles, so the pump stops waiting. */
   #idle: AbortController | null = null;
   #closed = false;
@@ -128,7 +120,6 @@ export class ReplyEndpoint {
       this.#calls.settle(call, false, error);
       return;
     }
-    if (++this.#sentUnread === READ_REPLIES_EVERY) this.readReplies();
     if (!this.#pumping) this.#pump().catch(this.#pumpFailed);
   }
 
@@ -139,7 +130,6 @@ export class ReplyEndpoint {
 
   /** Settles the calls whose replies are in the mailbox. */
   readReplies(): void {
-    this.#sentUnread = 0;
     const mailbox = this.#mailbox;
     const calls = this.#calls;
     const inbox = this.#inbox;
