@@ -23,7 +23,8 @@
  * 256  blocks
  * ```
  *
- * A free block's first Int32 holds the offset of the next free block of its class. Blocks are
+ * A free block's first Int32 holds the offset of the next free block of its class (see
+ * free_stacks.ts). Blocks are
  * 64-byte aligned (one cache line), so mailboxes never share a line with their neighbours.
  *
  * Views are fixed-length views made for each block when it is used: V8 reads a length-tracking
@@ -33,6 +34,7 @@
  * @module
  */
 
+import { FreeStacks } from "./free_stacks.ts";
 import { ArenaFullError } from "./errors.ts";
 
 const MAGIC = 0x31414d52; // "RMA1" little-endian
@@ -111,7 +113,8 @@ export class Arena {
   readonly buffer: SharedArrayBuffer;
   /** The arena header words (fixed view over the first 256 bytes). */
   readonly header: Int32Array;
-  readonly #heads: BigInt64Array;
+  /** The free blocks, one stack per size class (see free_stacks.ts). */
+  readonly #free: FreeStacks;
   /**
    * Every word of the arena, length-tracking (it sees growth from any thread), so ~3× slower per
    * access than a fixed view: for rare accesses to words of other structures, such as the
@@ -142,8 +145,12 @@ export class Arena {
     }
     this.buffer = buffer;
     this.header = new Int32Array(buffer, 0, ARENA_HEADER_BYTES / 4);
-    this.#heads = new BigInt64Array(buffer, FREE_LIST_BYTE, SIZE_CLASSES);
     this.words = new Int32Array(buffer);
+    this.#free = new FreeStacks(
+      new BigInt64Array(buffer, FREE_LIST_BYTE, SIZE_CLASSES),
+      this.words,
+      0,
+    );
     this.u8 = new Uint8Array(buffer, 0, buffer.byteLength);
     this.i32 = new Int32Array(buffer, 0, buffer.byteLength >> 2);
   }
@@ -275,7 +282,7 @@ export class Arena {
       );
     }
     const blockBytes = BLOCK_ALIGN << sizeClass;
-    const reused = this.#pop(sizeClass);
+    const reused = this.#free.pop(sizeClass);
     if (reused !== 0) {
       if (zeroed) new Uint8Array(this.buffer, reused, blockBytes).fill(0);
       return reused;
@@ -346,15 +353,7 @@ export class Arena {
 
   /** Returns a block from {@link allocate} for reuse; `bytes` is the size it was allocated with. */
   free(offset: number, bytes: number): void {
-    const sizeClass = sizeClassOf(bytes);
-    for (;;) {
-      const head = Atomics.load(this.#heads, sizeClass);
-      Atomics.store(this.words, offset >> 2, Number(head & 0xffff_ffffn));
-      const next = (head & ~0xffff_ffffn) | BigInt(offset);
-      if (
-        Atomics.compareExchange(this.#heads, sizeClass, head, next) === head
-      ) return;
-    }
+    this.#free.push(sizeClassOf(bytes), offset);
   }
 
   /** A fixed Int32 view over `[offset, offset + bytes)`. */
@@ -379,33 +378,6 @@ export class Arena {
       this.#views.set(base, view);
     }
     return view;
-  }
-
-  #pop(sizeClass: number): number {
-    // The head's low half (little-endian first) is the first free block: an empty list is seen
-    // without BigInt arithmetic, which allocates.
-    if (
-      Atomics.load(this.header, (FREE_LIST_BYTE >> 2) + 2 * sizeClass) === 0
-    ) return 0;
-    for (;;) {
-      const head = Atomics.load(this.#heads, sizeClass);
-      const offset = Number(head & 0xffff_ffffn);
-      if (offset === 0) return 0;
-      // The block may be popped and reused by another thread meanwhile: then `next` is junk,
-      // but the tag has moved on and the exchange below fails, so the junk is never used.
-      const next = Atomics.load(this.words, offset >> 2);
-      const tag = ((head >> 32n) + 1n) & 0xffff_ffffn;
-      if (
-        Atomics.compareExchange(
-          this.#heads,
-          sizeClass,
-          head,
-          (tag << 32n) | BigInt(next),
-        ) === head
-      ) {
-        return offset;
-      }
-    }
   }
 
   #ensureLength(end: number): void {

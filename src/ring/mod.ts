@@ -6,6 +6,7 @@
  */
 
 export { Arena, ARENA_USER_WORD, type ArenaOptions, type Flag } from "./arena.ts";
+export { FreeStacks } from "./free_stacks.ts";
 export {
   AWAKE,
   Doorbell,
