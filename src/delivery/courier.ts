@@ -298,6 +298,41 @@ export class SystemCourier implements Courier {
   }
 
   /**
+   * Puts the record `bytes[start, end)` (from another node, not decoded) straight into the ring
+   * of the actor in `slot` of `generation`, when nothing stands in its way: the actor is live, no
+   * message of this thread waits for its mailbox, nobody observes sends, the system is not
+   * refusing, and the ring has room. One copy, no ref made: the receiving side of a remote link
+   * does this for each record of a batch.
+   * @returns false when it did not (nothing was sent): {@link deliverEncoded} then applies every
+   * rule (dead letters, local mail, the full mailbox's policy).
+   */
+  offerEncoded(
+    slot: number,
+    generation: number,
+    sender: ActorRef<unknown> | null,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+  ): boolean {
+    if (
+      this.refusing !== null || this.probe !== NO_PROBE ||
+      (sender !== null && sender.counters !== null)
+    ) {
+      return false;
+    }
+    const offset = this.directory.liveMailbox(slot, generation);
+    if (offset === 0) return false;
+    const mailbox = this.mailbox(offset);
+    if (mailbox.localReceiver !== null || this.hasBacklog(mailbox)) return false;
+    try {
+      return this.transport.offerBytes(mailbox, bytes, start, end);
+    } catch (error) {
+      if (error instanceof MailboxClosedError) return false;
+      throw error;
+    }
+  }
+
+  /**
    * A private copy of `message` for the actor of `mailbox`, on this thread: what the codec would
    * make of it (so it fails the same way, and shares nothing with the sender), quickly where it
    * can; too large for the mailbox, the same MessageTooLargeError as through the ring.

@@ -28,7 +28,7 @@ import {
   type SystemCourier,
 } from "../delivery/mod.ts";
 import { CLOSED_AND_DRAINED, EMPTY, type Mailbox } from "../ring/mod.ts";
-import { type Batch, BatchWriter, readBatch } from "./wire.ts";
+import { type Batch, BatchEntries, BatchWriter, readBatch } from "./wire.ts";
 import { Credits, Grants } from "./credits.ts";
 import type { ClusterStatus } from "../system/options.ts";
 import { LinkFigures } from "./link_figures.ts";
@@ -68,6 +68,8 @@ export interface LinkHost {
 const FLUSH_BYTES = 60 * 1024;
 /** The largest piece of a record in one batch: a larger record travels in pieces. */
 const PIECE_BYTES = 256 * 1024;
+/** What the batch reader holds between batches: nothing of the last one. */
+const EMPTY_BATCH = new Uint8Array(0);
 /** Records the pump takes before it lets the event loop run (and publishes what it has). */
 const RECORDS_PER_TURN = 4096;
 
@@ -85,6 +87,8 @@ export class ClusterLink {
   readonly #pieces = new Map<number, Uint8Array[]>();
   readonly #subscriptions: Subscription[] = [];
   readonly #inbox: Inbox;
+  /** Reads the entries of the batch being taken. */
+  readonly #entries = new BatchEntries();
   readonly #senders = { lastSender: null };
   readonly #idle = new AbortController();
   /** Credit per node this node sends to (see credits.ts). */
@@ -427,13 +431,31 @@ export class ClusterLink {
     }
     let count = 0;
     let records = 0;
-    batch.forEach((entry, more) => {
-      count++;
-      const record = this.#assemble(from, entry, more);
-      if (record === null) return;
-      records++;
-      this.#deliver(record);
-    });
+    const entries = this.#entries.reset(data);
+    try {
+      while (entries.next()) {
+        count++;
+        if (!entries.more && !this.#pieces.has(from)) {
+          // A whole record (most are): read where it stands in the batch.
+          records++;
+          this.#deliver(data, entries.start, entries.end);
+          continue;
+        }
+        const record = this.#assemble(
+          from,
+          data.subarray(entries.start, entries.end),
+          entries.more,
+        );
+        if (record === null) continue;
+        records++;
+        this.#deliver(record, 0, record.length);
+      }
+    } catch (error) {
+      // The rest of the batch is not taken: the next batch's sequence number shows it as lost.
+      console.error("ringmail: a batch from another node was taken only in part:", error);
+    } finally {
+      entries.reset(EMPTY_BATCH);
+    }
     this.#received.set(from, (batch.sequence + count) >>> 0);
     const counts = this.#figures.of(from);
     counts.batchesReceived++;
@@ -467,19 +489,13 @@ export class ClusterLink {
     return record;
   }
 
-  #deliver(record: Uint8Array): void {
+  /** Delivers the record `bytes[start, end)` to its target, as it came. */
+  #deliver(bytes: Uint8Array, start: number, end: number): void {
     const { courier, directory } = this.#host;
     const inbox = this.#inbox;
     const envelope = inbox.envelope;
-    let target: ActorRef<unknown>;
     try {
-      inbox.decodeEnvelope(record, this.#senders);
-      target = new ActorRef(
-        envelope.targetSlot,
-        envelope.targetGeneration,
-        envelope.targetTag,
-        courier,
-      );
+      inbox.decodeEnvelope(bytes, start, end, this.#senders);
     } catch (error) {
       console.error(
         "ringmail: a record from another node could not be read:",
@@ -488,8 +504,14 @@ export class ClusterLink {
       return;
     }
     const sender = envelope.sender;
+    const slot = envelope.targetSlot;
+    const generation = envelope.targetGeneration;
+    // Most records go straight into a live actor's ring: one copy, no ref made.
+    if (courier.offerEncoded(slot, generation, sender, bytes, start, end)) return;
+    const target = new ActorRef(slot, generation, envelope.targetTag, courier);
+    const record = bytes.subarray(start, end);
     // Decoded only when it will be a dead letter at once, for the report.
-    const live = directory.liveMailbox(target.slot, target.generation) !== 0;
+    const live = directory.liveMailbox(slot, generation) !== 0;
     const message = live || !inbox.decode(record, 0, record.length, this.#senders)
       ? undefined
       : inbox.message;
