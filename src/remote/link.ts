@@ -81,6 +81,9 @@ export class ClusterLink {
   readonly #nc: NatsConnection;
   readonly #host: LinkHost;
   readonly #batches = new Map<number, BatchWriter>();
+  /** The batch records were added to last, and its node: most records follow one to the same. */
+  #lastBatch: BatchWriter | null = null;
+  #lastBatchNode = -1;
   /** Records received from each node so far: the sequence number its next batch should have. */
   readonly #received = new Map<number, number>();
   /** The pieces of a record still coming from each node (see wire.ts). */
@@ -97,6 +100,14 @@ export class ClusterLink {
   readonly #grants: Grants;
   readonly #figures: LinkFigures;
   readonly #service: NodeService;
+  /** The node of the run of outbox records being taken (-1: none; see #take). */
+  #runNode = -1;
+  /** Why the run's node is down; undefined while it is not. */
+  #runDown: string | undefined = undefined;
+  /** Records of the run that may still go at once (its node's credit at its start, less those). */
+  #runCredit = 0;
+  /** Records of the run that went: their credit is spent when it ends. */
+  #runSpent = 0;
   #closed = false;
   /** Whether a drain is queued in the microtasks (see kick). */
   #kicked = false;
@@ -298,48 +309,80 @@ export class ClusterLink {
   #drainOnce(): number {
     const outbox = this.#host.outbox;
     let taken = 0;
-    for (let length = outbox.read(); length >= 0; length = outbox.read()) {
-      this.#take(outbox, length);
-      if (++taken === RECORDS_PER_TURN || this.#credits.full) break;
+    try {
+      for (let length = outbox.read(); length >= 0; length = outbox.read()) {
+        this.#take(outbox, length);
+        if (++taken === RECORDS_PER_TURN || this.#credits.full) break;
+      }
+    } finally {
+      this.#endRun();
     }
     this.#flushAll();
     return taken;
   }
 
-  /** Takes one outbox record into its node's batch, or makes it a dead letter. */
+  /**
+   * Takes one outbox record into its node's batch, or makes it a dead letter. Records to one
+   * node mostly come in runs: whether the node is down, its credit and its batch are looked up
+   * once a run (see #beginRun), not once a record.
+   */
   #take(outbox: Mailbox, length: number): void {
     const bytes = outbox.bytes;
     const start = outbox.recordStart;
     const node = outboxNode(bytes, start);
-    const down = this.peers.downReason(node);
+    if (node !== this.#runNode) this.#beginRun(node);
+    const down = this.#runDown;
     if (down !== undefined) {
       this.#deadLetter(
         node,
         bytes.subarray(start + OUTBOX_HEAD_BYTES, start + length),
         down,
       );
-      outbox.release();
-      return;
-    }
-    if (!this.#credits.take(node)) {
+    } else if (this.#runCredit > 0) {
+      this.#runCredit--;
+      this.#runSpent++;
+      this.#add(node, bytes, start + OUTBOX_HEAD_BYTES, start + length);
+    } else {
       this.peers.watch(node);
       this.#credits.keep(
         node,
         bytes.slice(start + OUTBOX_HEAD_BYTES, start + length),
       );
-      outbox.release();
-      return;
     }
-    this.#add(node, bytes, start + OUTBOX_HEAD_BYTES, start + length);
     outbox.release();
+  }
+
+  /**
+   * A run of records to `node` begins (the last one ends). Nothing changes a node's state while
+   * a drain runs: grants and downs come in other tasks.
+   */
+  #beginRun(node: number): void {
+    this.#endRun();
+    this.#runNode = node;
+    this.#runDown = this.peers.downReason(node);
+    this.#runCredit = this.#credits.available(node);
+  }
+
+  /** The run of records ends: the credit it used is spent. */
+  #endRun(): void {
+    if (this.#runSpent > 0) this.#credits.spend(this.#runNode, this.#runSpent);
+    this.#runNode = -1;
+    this.#runSpent = 0;
+    this.#runCredit = 0;
+    this.#runDown = undefined;
   }
 
   /** Adds the record `bytes[start, end)` to `node`'s batch, in pieces if it is large. */
   #add(node: number, bytes: Uint8Array, start: number, end: number): void {
-    let batch = this.#batches.get(node);
-    if (batch === undefined) {
-      this.#batches.set(node, batch = new BatchWriter(this.#host.node));
-      this.peers.watch(node);
+    let batch = this.#lastBatch;
+    if (batch === null || this.#lastBatchNode !== node) {
+      batch = this.#batches.get(node) ?? null;
+      if (batch === null) {
+        this.#batches.set(node, batch = new BatchWriter(this.#host.node));
+        this.peers.watch(node);
+      }
+      this.#lastBatch = batch;
+      this.#lastBatchNode = node;
     }
     let from = start;
     // A large record goes in pieces, one a batch, in order (see wire.ts).

@@ -56,7 +56,12 @@ export class BatchWriter {
       v = Math.floor(v / 0x80);
     }
     b[p++] = v;
-    b.set(bytes.subarray(start, end), p);
+    if (length <= 64) {
+      // A small record byte by byte: no view made, no memcpy call (the outbox is shared memory).
+      for (let i = 0; i < length; i++) b[p + i] = bytes[start + i];
+    } else {
+      b.set(bytes.subarray(start, end), p);
+    }
     this.#pos = p + length;
     this.#count++;
   }
