@@ -454,6 +454,11 @@ export class SystemCourier implements Courier {
     const record = this.#undecoded;
     if (message !== undefined || record === null) return message;
     this.#undecoded = null;
+    return this.decodeRecord(record);
+  }
+
+  /** The message of the record `record` (undefined when it does not decode), for a report. */
+  decodeRecord(record: Uint8Array): unknown {
     const inbox = this.#inbox;
     if (!inbox.decode(record, 0, record.length, this.#senderCache)) return undefined;
     const decoded = inbox.message;
@@ -487,7 +492,7 @@ export class SystemCourier implements Courier {
       if (action === DROP) this.#dropFull(target, sender, this.#reported(message));
       else {backlogs.push(
           backlog,
-          this.#waiting(mailbox, writer, target, sender, this.#reported(message)),
+          this.#waiting(mailbox, writer, target, sender, message),
         );}
       return;
     }
@@ -524,7 +529,7 @@ export class SystemCourier implements Courier {
     backlogs.open(
       mailbox,
       flushed,
-      this.#waiting(mailbox, writer, target, sender, this.#reported(message)),
+      this.#waiting(mailbox, writer, target, sender, message),
     );
   }
 
@@ -560,11 +565,14 @@ export class SystemCourier implements Courier {
     sender: ActorRef<unknown> | null,
     message: unknown,
   ): Waiting {
+    // A record posted undecoded waits undecoded: decoded only if it becomes a dead letter.
+    const encoded = message === undefined && this.#undecoded !== null;
     return {
       bytes: writer.toBytes(),
       target,
       sender,
       message,
+      encoded,
       expires: this.#full.expires(mailbox),
     };
   }

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { ActorSystem, Bridge, type DeadLetter } from "../../mod.ts";
 import { BatchEntries, BatchWriter, readBatch } from "../../src/remote/wire.ts";
 import { Probe } from "../_actors/supervision.ts";
+import { Grinder } from "../_actors/busy.ts";
 import { eventually } from "../_system.ts";
 import { startNatsServer } from "./_nats_server.ts";
 
@@ -125,4 +126,26 @@ Deno.test("batch: a record in pieces among small ones keeps its place in its sen
   }
   const small = log.filter((m) => !(m instanceof Uint8Array));
   assert.deepEqual(small, [...Array.from({ length: 200 }, (_, i) => i), "end"]);
+});
+
+Deno.test("batch: records from another node that wait for room and expire are reported with their messages", async () => {
+  await using server = await startNatsServer();
+  const lost: DeadLetter[] = [];
+  await using here = new ActorSystem({ cluster: { servers: server.url, name: "expire" } });
+  await using there = new ActorSystem({
+    cluster: { servers: server.url, name: "expire" },
+    onDeadLetter: (d) => lost.push(d),
+    sendTimeout: 200,
+  });
+  await Promise.all([here.joined, there.joined]);
+  await there.register("slow", there.spawnWith(Grinder, { mailboxCapacity: 1024 }));
+  const far = await here.lookup<number | string>("slow");
+  far.send(1_500); // busy: its small mailbox fills, the rest waits on the other node's thread
+  for (let i = 0; i < 300; i++) far.send(`note ${i}`);
+  await eventually(() => lost.length > 0, "some waited too long");
+  assert.ok(lost.every((d) => d.kind === "mailbox-full"), lost.map((d) => d.kind).join());
+  const notes = lost.map((d) => d.message as string);
+  assert.ok(notes.every((m) => /^note \d+$/.test(m)), `decoded for the report: ${notes[0]}`);
+  const numbers = notes.map((m) => Number(m.slice(5)));
+  assert.deepEqual(numbers, [...numbers].sort((a, b) => a - b), "in the order sent");
 });
