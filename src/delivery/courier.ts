@@ -126,6 +126,9 @@ export class SystemCourier implements Courier {
   #writing = false;
   /** The record deliverEncoded posts without having decoded it (see #reported); null otherwise. */
   #undecoded: Uint8Array | null = null;
+  /** The mailbox {@link offerEncoded} put a record into last, and its offset. */
+  #offered: MailboxHandle | null = null;
+  #offeredOffset = 0;
   /** Reads local messages back into private copies (see #copy). */
   readonly #reader = new Reader();
   /** The registered class of what {@link #copy} returned last (null: not known). */
@@ -322,7 +325,12 @@ export class SystemCourier implements Courier {
     }
     const offset = this.directory.liveMailbox(slot, generation);
     if (offset === 0) return false;
-    const mailbox = this.mailbox(offset);
+    // A batch's records mostly go to one actor: its handle is kept at hand (handles live on).
+    let mailbox = this.#offered;
+    if (mailbox === null || this.#offeredOffset !== offset) {
+      mailbox = this.#offered = this.mailbox(offset);
+      this.#offeredOffset = offset;
+    }
     if (mailbox.localReceiver !== null || this.hasBacklog(mailbox)) return false;
     try {
       return this.transport.offerBytes(mailbox, bytes, start, end);
