@@ -262,6 +262,8 @@ export class Backlogs {
   async #drain(backlog: Backlog): Promise<void> {
     const { mailbox, entries } = backlog;
     while (entries.length > 0) {
+      // What fits now goes now, without a promise each: room comes back a quarter ring at a time.
+      if (this.#sendNow(backlog)) continue;
       const next = entries.peek()!;
       const timeout = this.#holding ? Infinity : next.expires - performance.now();
       const inFlight = backlog.inFlight = this.owner.transport.sendLater(
@@ -288,6 +290,23 @@ export class Backlogs {
       backlog.waited = 0;
     }
     this.#forget(backlog);
+  }
+
+  /**
+   * Sends the backlog's head if its mailbox has room now; false when it has none, or the send
+   * failed (the async send then meets the same and reports it).
+   */
+  #sendNow(backlog: Backlog): boolean {
+    const entries = backlog.entries;
+    try {
+      if (!this.owner.transport.offerBytes(backlog.mailbox, entries.peek()!.bytes)) return false;
+    } catch {
+      return false;
+    }
+    entries.shift();
+    this.#countHeld(backlog);
+    backlog.waited = 0;
+    return true;
   }
 
   /** Keeps a Worker's backlog's length where the system finds it if the Worker dies. */
