@@ -7,8 +7,19 @@ export class Expect {
   constructor(readonly count = 0) {}
 }
 
+/** A 32 B message of plain numbers: four float64 fields (no Uint8Array to make per message). */
+@message()
+export class Sample {
+  constructor(
+    readonly a = 0.1,
+    readonly b = 0.2,
+    readonly c = 0.3,
+    readonly d = 0.4,
+  ) {}
+}
+
 /** Counts what it gets; answers an `Expect` when that many have come. */
-export class Tally extends Actor<Expect | Uint8Array> {
+export class Tally extends Actor<Expect | Uint8Array | Sample> {
   static readonly module = import.meta.url;
   #left = 0;
   #waiter: ActorRef<unknown> | null = null;
@@ -42,13 +53,29 @@ export class Blast {
   ) {}
 }
 
+/** Tells a Blaster to send `count` copies of `sample` to `to`, then answers. */
+@message()
+export class SampleBlast {
+  constructor(
+    readonly to: ActorRef<Sample> | null = null,
+    readonly count = 0,
+    readonly sample: Sample = new Sample(),
+  ) {}
+}
+
 /** Sends what a Blast says, from its own Worker, as fast as the link takes it. */
-export class Blaster extends Actor<Blast> {
+export class Blaster extends Actor<Blast | SampleBlast> {
   static readonly module = import.meta.url;
   @handles(Blast)
   onBlast(blast: Blast, sender: ActorRef<unknown> | null) {
     const to = blast.to!;
     for (let i = 0; i < blast.count; i++) to.send(blast.payload);
+    sender?.send("sent");
+  }
+  @handles(SampleBlast)
+  onSampleBlast(blast: SampleBlast, sender: ActorRef<unknown> | null) {
+    const to = blast.to!;
+    for (let i = 0; i < blast.count; i++) to.send(blast.sample);
     sender?.send("sent");
   }
 }

@@ -48,6 +48,8 @@ export interface ClassInfo {
   build: CompiledBuilder | undefined;
   /** The compiled copier (see copy.ts), made on first use; null when there can be none. */
   copy: CompiledCopier | null | undefined;
+  /** Its layout fingerprint (see layoutHash), made on first use. */
+  layout: number | undefined;
 }
 
 /** Registered classes by prototype. */
@@ -59,25 +61,21 @@ export const classByName: Map<string, ClassInfo> = new Map();
 /** Registered classes by class. */
 export const classByClass: Map<unknown, ClassInfo> = new Map();
 
-/** Layout fingerprints, by class (see layoutHash). */
-const layoutHashes = new Map<ClassInfo, number>();
-
 /**
  * A 16-bit fingerprint of a class's layout (FNV-1a over its field names, in order, and whether it
- * is an error), never 0; 0 for a class with a custom encoder, whose format is its own.
+ * is an error), never 0; 0 for a class with a custom encoder, whose format is its own. Kept on the
+ * class's info: every class value sent to another node carries it.
  */
 export function layoutHash(info: ClassInfo): number {
-  let hash = layoutHashes.get(info);
-  if (hash !== undefined) return hash;
-  if (info.encode !== undefined) hash = 0;
-  else {
-    let h = 0x811c9dc5;
-    const text = (info.isError ? "error:" : "") + info.fields.join(",");
-    for (let i = 0; i < text.length; i++) {
-      h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-    }
-    hash = ((h >>> 16) ^ (h & 0xffff)) || 1;
+  return info.layout ??= computeLayoutHash(info);
+}
+
+function computeLayoutHash(info: ClassInfo): number {
+  if (info.encode !== undefined) return 0;
+  let h = 0x811c9dc5;
+  const text = (info.isError ? "error:" : "") + info.fields.join(",");
+  for (let i = 0; i < text.length; i++) {
+    h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   }
-  layoutHashes.set(info, hash);
-  return hash;
+  return ((h >>> 16) ^ (h & 0xffff)) || 1;
 }

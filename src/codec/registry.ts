@@ -301,6 +301,7 @@ export function registerMessage<T extends object>(
     write: undefined,
     build: undefined,
     copy: undefined,
+    layout: undefined,
   };
   classByClass.set(cls, info);
   classByName.set(name, info);

@@ -47,6 +47,11 @@ export interface Waiting {
   target: ActorRef<unknown>;
   sender: ActorRef<unknown> | null;
   message: unknown;
+  /**
+   * Whether `message` was never decoded (a record from another node, passed on as it came):
+   * `bytes` is decoded only if it becomes a dead letter.
+   */
+  encoded: boolean;
   /** When it becomes a dead letter, by `performance.now()` (Infinity: never). */
   expires: number;
 }
@@ -79,6 +84,8 @@ export interface BacklogOwner {
   deadLetter(lost: Undelivered): void;
   /** A short name for the actor behind a ref. */
   describe(target: ActorRef<unknown>): string;
+  /** The message of the record `record` (undefined when it does not decode), for a report. */
+  decodeRecord(record: Uint8Array): unknown;
   /** The sender of the system's own messages, whose loss is nobody's. */
   readonly systemSender: ActorRef<unknown> | null;
   /**
@@ -269,12 +276,17 @@ export class Backlogs {
     return dropped;
   }
 
+  /** What a dead letter of `waiting` reports as its message. */
+  #messageOf(waiting: Waiting): unknown {
+    return waiting.encoded ? this.owner.decodeRecord(waiting.bytes) : waiting.message;
+  }
+
   /** Makes a dead letter of a message that waited; 1 if it was someone's, 0 if the system's. */
   #drop(waiting: Waiting, kind: DeadLetterKind, reason: string): number {
     this.owner.deadLetter({
       target: waiting.target,
       sender: waiting.sender,
-      message: waiting.message,
+      message: this.#messageOf(waiting),
       kind,
       reason,
     });
@@ -349,7 +361,7 @@ export class Backlogs {
       owner.deadLetter({
         target,
         sender: waiting.sender,
-        message: waiting.message,
+        message: this.#messageOf(waiting),
         kind: "mailbox-full",
         reason: fullReason(owner.describe(target)),
       });
@@ -357,7 +369,7 @@ export class Backlogs {
       owner.deadLetter({
         target,
         sender: waiting.sender,
-        message: waiting.message,
+        message: this.#messageOf(waiting),
         kind: "stopped",
         reason: `${owner.describe(target)} has stopped`,
       });
@@ -366,7 +378,7 @@ export class Backlogs {
       owner.deadLetter({
         target,
         sender: waiting.sender,
-        message: waiting.message,
+        message: this.#messageOf(waiting),
         kind: "stopped",
         reason,
       });

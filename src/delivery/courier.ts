@@ -126,6 +126,9 @@ export class SystemCourier implements Courier {
   #writing = false;
   /** The record deliverEncoded posts without having decoded it (see #reported); null otherwise. */
   #undecoded: Uint8Array | null = null;
+  /** The mailbox {@link offerEncoded} put a record into last, and its offset. */
+  #offered: MailboxHandle | null = null;
+  #offeredOffset = 0;
   /** Reads local messages back into private copies (see #copy). */
   readonly #reader = new Reader();
   /** The registered class of what {@link #copy} returned last (null: not known). */
@@ -298,6 +301,46 @@ export class SystemCourier implements Courier {
   }
 
   /**
+   * Puts the record `bytes[start, end)` (from another node, not decoded) straight into the ring
+   * of the actor in `slot` of `generation`, when nothing stands in its way: the actor is live, no
+   * message of this thread waits for its mailbox, nobody observes sends, the system is not
+   * refusing, and the ring has room. One copy, no ref made: the receiving side of a remote link
+   * does this for each record of a batch.
+   * @returns false when it did not (nothing was sent): {@link deliverEncoded} then applies every
+   * rule (dead letters, local mail, the full mailbox's policy).
+   */
+  offerEncoded(
+    slot: number,
+    generation: number,
+    sender: ActorRef<unknown> | null,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+  ): boolean {
+    if (
+      this.refusing !== null || this.probe !== NO_PROBE ||
+      (sender !== null && sender.counters !== null)
+    ) {
+      return false;
+    }
+    const offset = this.directory.liveMailbox(slot, generation);
+    if (offset === 0) return false;
+    // A batch's records mostly go to one actor: its handle is kept at hand (handles live on).
+    let mailbox = this.#offered;
+    if (mailbox === null || this.#offeredOffset !== offset) {
+      mailbox = this.#offered = this.mailbox(offset);
+      this.#offeredOffset = offset;
+    }
+    if (mailbox.localReceiver !== null || this.hasBacklog(mailbox)) return false;
+    try {
+      return this.transport.offerBytes(mailbox, bytes, start, end);
+    } catch (error) {
+      if (error instanceof MailboxClosedError) return false;
+      throw error;
+    }
+  }
+
+  /**
    * A private copy of `message` for the actor of `mailbox`, on this thread: what the codec would
    * make of it (so it fails the same way, and shares nothing with the sender), quickly where it
    * can; too large for the mailbox, the same MessageTooLargeError as through the ring.
@@ -419,6 +462,11 @@ export class SystemCourier implements Courier {
     const record = this.#undecoded;
     if (message !== undefined || record === null) return message;
     this.#undecoded = null;
+    return this.decodeRecord(record);
+  }
+
+  /** The message of the record `record` (undefined when it does not decode), for a report. */
+  decodeRecord(record: Uint8Array): unknown {
     const inbox = this.#inbox;
     if (!inbox.decode(record, 0, record.length, this.#senderCache)) return undefined;
     const decoded = inbox.message;
@@ -454,7 +502,7 @@ export class SystemCourier implements Courier {
       if (action === DROP) this.#dropFull(target, sender, this.#reported(message));
       else {backlogs.push(
           backlog,
-          this.#waiting(mailbox, writer, target, sender, this.#reported(message)),
+          this.#waiting(mailbox, writer, target, sender, message),
         );}
       return;
     }
@@ -491,7 +539,7 @@ export class SystemCourier implements Courier {
     backlogs.open(
       mailbox,
       flushed,
-      this.#waiting(mailbox, writer, target, sender, this.#reported(message)),
+      this.#waiting(mailbox, writer, target, sender, message),
     );
   }
 
@@ -527,11 +575,14 @@ export class SystemCourier implements Courier {
     sender: ActorRef<unknown> | null,
     message: unknown,
   ): Waiting {
+    // A record posted undecoded waits undecoded: decoded only if it becomes a dead letter.
+    const encoded = message === undefined && this.#undecoded !== null;
     return {
       bytes: writer.toBytes(),
       target,
       sender,
       message,
+      encoded,
       expires: this.#full.expires(mailbox),
     };
   }

@@ -109,17 +109,23 @@ export class Inbox {
   }
 
   /**
-   * Reads only the envelope of the record in `record` (its target, sender and deadline), for a
-   * reader that passes the record on as it is.
+   * Reads only the envelope of the record in `bytes[start, end)` (its target, sender and
+   * deadline), for a reader that passes the record on as it is. Records read one after the other
+   * from one buffer share the reader's view of it.
    * @throws {CodecError} when the envelope cannot be read.
    */
-  decodeEnvelope(record: Uint8Array, senders: SenderCache): void {
+  decodeEnvelope(
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    senders: SenderCache,
+  ): void {
     const envelope = this.envelope;
     envelope.sender = null;
     envelope.targetTag = 0;
     envelope.deadline = 0;
     envelope.read(
-      this.#reader.reset(record, 0, record.length, this.#courier),
+      this.#reader.reset(bytes, start, end, this.#courier),
       this.#courier,
       senders,
     );

@@ -43,12 +43,24 @@ export class Credits {
 
   /** Takes one credit for a record to `node`: false when it must wait (see {@link keep}). */
   take(node: number): boolean {
-    const waiting = this.#waiting.get(node);
-    if (waiting !== undefined && waiting.length > 0) return false;
-    const credit = this.#credit.get(node) ?? INITIAL_CREDIT;
-    if (credit <= 0) return false;
-    this.#credit.set(node, credit - 1);
+    if (this.available(node) === 0) return false;
+    this.spend(node, 1);
     return true;
+  }
+
+  /**
+   * How many records to `node` may go now: 0 while any wait for its credit (a new one goes
+   * behind them). A sender of a run of records asks once, and {@link spend}s what it used.
+   */
+  available(node: number): number {
+    const waiting = this.#waiting.get(node);
+    if (waiting !== undefined && waiting.length > 0) return 0;
+    return Math.max(0, this.#credit.get(node) ?? INITIAL_CREDIT);
+  }
+
+  /** `count` records went to `node`, at most what {@link available} said. */
+  spend(node: number, count: number): void {
+    this.#credit.set(node, (this.#credit.get(node) ?? INITIAL_CREDIT) - count);
   }
 
   /** Keeps `record` (a copy of its own) until `node` grants credit. */

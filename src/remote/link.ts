@@ -28,7 +28,7 @@ import {
   type SystemCourier,
 } from "../delivery/mod.ts";
 import { CLOSED_AND_DRAINED, EMPTY, type Mailbox } from "../ring/mod.ts";
-import { type Batch, BatchWriter, readBatch } from "./wire.ts";
+import { type Batch, BatchEntries, BatchWriter, readBatch } from "./wire.ts";
 import { Credits, Grants } from "./credits.ts";
 import type { ClusterStatus } from "../system/options.ts";
 import { LinkFigures } from "./link_figures.ts";
@@ -68,6 +68,8 @@ export interface LinkHost {
 const FLUSH_BYTES = 60 * 1024;
 /** The largest piece of a record in one batch: a larger record travels in pieces. */
 const PIECE_BYTES = 256 * 1024;
+/** What the batch reader holds between batches: nothing of the last one. */
+const EMPTY_BATCH = new Uint8Array(0);
 /** Records the pump takes before it lets the event loop run (and publishes what it has). */
 const RECORDS_PER_TURN = 4096;
 
@@ -79,12 +81,17 @@ export class ClusterLink {
   readonly #nc: NatsConnection;
   readonly #host: LinkHost;
   readonly #batches = new Map<number, BatchWriter>();
+  /** The batch records were added to last, and its node: most records follow one to the same. */
+  #lastBatch: BatchWriter | null = null;
+  #lastBatchNode = -1;
   /** Records received from each node so far: the sequence number its next batch should have. */
   readonly #received = new Map<number, number>();
   /** The pieces of a record still coming from each node (see wire.ts). */
   readonly #pieces = new Map<number, Uint8Array[]>();
   readonly #subscriptions: Subscription[] = [];
   readonly #inbox: Inbox;
+  /** Reads the entries of the batch being taken. */
+  readonly #entries = new BatchEntries();
   readonly #senders = { lastSender: null };
   readonly #idle = new AbortController();
   /** Credit per node this node sends to (see credits.ts). */
@@ -93,6 +100,14 @@ export class ClusterLink {
   readonly #grants: Grants;
   readonly #figures: LinkFigures;
   readonly #service: NodeService;
+  /** The node of the run of outbox records being taken (-1: none; see #take). */
+  #runNode = -1;
+  /** Why the run's node is down; undefined while it is not. */
+  #runDown: string | undefined = undefined;
+  /** Records of the run that may still go at once (its node's credit at its start, less those). */
+  #runCredit = 0;
+  /** Records of the run that went: their credit is spent when it ends. */
+  #runSpent = 0;
   #closed = false;
   /** Whether a drain is queued in the microtasks (see kick). */
   #kicked = false;
@@ -294,48 +309,80 @@ export class ClusterLink {
   #drainOnce(): number {
     const outbox = this.#host.outbox;
     let taken = 0;
-    for (let length = outbox.read(); length >= 0; length = outbox.read()) {
-      this.#take(outbox, length);
-      if (++taken === RECORDS_PER_TURN || this.#credits.full) break;
+    try {
+      for (let length = outbox.read(); length >= 0; length = outbox.read()) {
+        this.#take(outbox, length);
+        if (++taken === RECORDS_PER_TURN || this.#credits.full) break;
+      }
+    } finally {
+      this.#endRun();
     }
     this.#flushAll();
     return taken;
   }
 
-  /** Takes one outbox record into its node's batch, or makes it a dead letter. */
+  /**
+   * Takes one outbox record into its node's batch, or makes it a dead letter. Records to one
+   * node mostly come in runs: whether the node is down, its credit and its batch are looked up
+   * once a run (see #beginRun), not once a record.
+   */
   #take(outbox: Mailbox, length: number): void {
     const bytes = outbox.bytes;
     const start = outbox.recordStart;
     const node = outboxNode(bytes, start);
-    const down = this.peers.downReason(node);
+    if (node !== this.#runNode) this.#beginRun(node);
+    const down = this.#runDown;
     if (down !== undefined) {
       this.#deadLetter(
         node,
         bytes.subarray(start + OUTBOX_HEAD_BYTES, start + length),
         down,
       );
-      outbox.release();
-      return;
-    }
-    if (!this.#credits.take(node)) {
+    } else if (this.#runCredit > 0) {
+      this.#runCredit--;
+      this.#runSpent++;
+      this.#add(node, bytes, start + OUTBOX_HEAD_BYTES, start + length);
+    } else {
       this.peers.watch(node);
       this.#credits.keep(
         node,
         bytes.slice(start + OUTBOX_HEAD_BYTES, start + length),
       );
-      outbox.release();
-      return;
     }
-    this.#add(node, bytes, start + OUTBOX_HEAD_BYTES, start + length);
     outbox.release();
+  }
+
+  /**
+   * A run of records to `node` begins (the last one ends). Nothing changes a node's state while
+   * a drain runs: grants and downs come in other tasks.
+   */
+  #beginRun(node: number): void {
+    this.#endRun();
+    this.#runNode = node;
+    this.#runDown = this.peers.downReason(node);
+    this.#runCredit = this.#credits.available(node);
+  }
+
+  /** The run of records ends: the credit it used is spent. */
+  #endRun(): void {
+    if (this.#runSpent > 0) this.#credits.spend(this.#runNode, this.#runSpent);
+    this.#runNode = -1;
+    this.#runSpent = 0;
+    this.#runCredit = 0;
+    this.#runDown = undefined;
   }
 
   /** Adds the record `bytes[start, end)` to `node`'s batch, in pieces if it is large. */
   #add(node: number, bytes: Uint8Array, start: number, end: number): void {
-    let batch = this.#batches.get(node);
-    if (batch === undefined) {
-      this.#batches.set(node, batch = new BatchWriter(this.#host.node));
-      this.peers.watch(node);
+    let batch = this.#lastBatch;
+    if (batch === null || this.#lastBatchNode !== node) {
+      batch = this.#batches.get(node) ?? null;
+      if (batch === null) {
+        this.#batches.set(node, batch = new BatchWriter(this.#host.node));
+        this.peers.watch(node);
+      }
+      this.#lastBatch = batch;
+      this.#lastBatchNode = node;
     }
     let from = start;
     // A large record goes in pieces, one a batch, in order (see wire.ts).
@@ -427,13 +474,31 @@ export class ClusterLink {
     }
     let count = 0;
     let records = 0;
-    batch.forEach((entry, more) => {
-      count++;
-      const record = this.#assemble(from, entry, more);
-      if (record === null) return;
-      records++;
-      this.#deliver(record);
-    });
+    const entries = this.#entries.reset(data);
+    try {
+      while (entries.next()) {
+        count++;
+        if (!entries.more && !this.#pieces.has(from)) {
+          // A whole record (most are): read where it stands in the batch.
+          records++;
+          this.#deliver(data, entries.start, entries.end);
+          continue;
+        }
+        const record = this.#assemble(
+          from,
+          data.subarray(entries.start, entries.end),
+          entries.more,
+        );
+        if (record === null) continue;
+        records++;
+        this.#deliver(record, 0, record.length);
+      }
+    } catch (error) {
+      // The rest of the batch is not taken: the next batch's sequence number shows it as lost.
+      console.error("ringmail: a batch from another node was taken only in part:", error);
+    } finally {
+      entries.reset(EMPTY_BATCH);
+    }
     this.#received.set(from, (batch.sequence + count) >>> 0);
     const counts = this.#figures.of(from);
     counts.batchesReceived++;
@@ -467,19 +532,13 @@ export class ClusterLink {
     return record;
   }
 
-  #deliver(record: Uint8Array): void {
+  /** Delivers the record `bytes[start, end)` to its target, as it came. */
+  #deliver(bytes: Uint8Array, start: number, end: number): void {
     const { courier, directory } = this.#host;
     const inbox = this.#inbox;
     const envelope = inbox.envelope;
-    let target: ActorRef<unknown>;
     try {
-      inbox.decodeEnvelope(record, this.#senders);
-      target = new ActorRef(
-        envelope.targetSlot,
-        envelope.targetGeneration,
-        envelope.targetTag,
-        courier,
-      );
+      inbox.decodeEnvelope(bytes, start, end, this.#senders);
     } catch (error) {
       console.error(
         "ringmail: a record from another node could not be read:",
@@ -488,8 +547,14 @@ export class ClusterLink {
       return;
     }
     const sender = envelope.sender;
+    const slot = envelope.targetSlot;
+    const generation = envelope.targetGeneration;
+    // Most records go straight into a live actor's ring: one copy, no ref made.
+    if (courier.offerEncoded(slot, generation, sender, bytes, start, end)) return;
+    const target = new ActorRef(slot, generation, envelope.targetTag, courier);
+    const record = bytes.subarray(start, end);
     // Decoded only when it will be a dead letter at once, for the report.
-    const live = directory.liveMailbox(target.slot, target.generation) !== 0;
+    const live = directory.liveMailbox(slot, generation) !== 0;
     const message = live || !inbox.decode(record, 0, record.length, this.#senders)
       ? undefined
       : inbox.message;

@@ -18,6 +18,7 @@ function setUp(capacity: number) {
   const backlogs = new Backlogs({
     deadLetter: (undelivered) => lost.push(undelivered),
     describe: () => "the test's actor",
+    decodeRecord: (record) => record[0],
     systemSender: null,
     abandoned: null,
     transport: new SharedMemoryTransport(),
@@ -29,7 +30,14 @@ function setUp(capacity: number) {
 const target = new ActorRef(1, 1, 0, null);
 
 function waiting(value: number, expires = Infinity): Waiting {
-  return { bytes: new Uint8Array(8).fill(value), target, sender: null, message: value, expires };
+  return {
+    bytes: new Uint8Array(8).fill(value),
+    target,
+    sender: null,
+    message: value,
+    encoded: false,
+    expires,
+  };
 }
 
 /** Reads every record the mailbox holds; returns each one's first byte. */

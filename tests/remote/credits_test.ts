@@ -31,6 +31,21 @@ Deno.test("credits: a node's window is spent, records wait in order, a grant let
   assert.ok(!credits.full);
 });
 
+Deno.test("credits: a run of records asks once what may go and spends what it used", () => {
+  const credits = new Credits();
+  assert.equal(credits.available(7), INITIAL_CREDIT);
+  credits.spend(7, INITIAL_CREDIT - 2);
+  assert.equal(credits.available(7), 2);
+  assert.ok(credits.take(7));
+  credits.spend(7, 1);
+  assert.equal(credits.available(7), 0, "spent");
+  credits.keep(7, new Uint8Array([1]));
+  assert.deepEqual(credits.grant(7, 5).map((r) => r[0]), [1], "the kept one goes first");
+  assert.equal(credits.available(7), 4, "the rest of the grant");
+  credits.keep(9, new Uint8Array([2]));
+  assert.equal(credits.available(9), 0, "nothing goes past a record that waits");
+});
+
 Deno.test("credits: grants are held back while the receiving thread has messages waiting for room", () => {
   const sent: [number, number][] = [];
   let overloaded = true;

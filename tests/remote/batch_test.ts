@@ -1,0 +1,151 @@
+/**
+ * Batches between nodes (src/remote/wire.ts): entries read in place, and a batch of many records
+ * taken on the receiving node — each record to its own target, in order, a dead target's records
+ * dead letters with their messages, pieces of a large record among small ones.
+ */
+import assert from "node:assert/strict";
+import { ActorSystem, Bridge, type DeadLetter } from "../../mod.ts";
+import { BatchEntries, BatchWriter, readBatch } from "../../src/remote/wire.ts";
+import { Probe } from "../_actors/supervision.ts";
+import { Grinder } from "../_actors/busy.ts";
+import { eventually } from "../_system.ts";
+import { startNatsServer } from "./_nats_server.ts";
+
+/** The entries of `batch` as [bytes, more] pairs, read in place. */
+function entriesOf(batch: Uint8Array): [number[], boolean][] {
+  const entries = new BatchEntries().reset(batch);
+  const out: [number[], boolean][] = [];
+  while (entries.next()) {
+    out.push([Array.from(batch.subarray(entries.start, entries.end)), entries.more]);
+  }
+  return out;
+}
+
+Deno.test("wire: a batch's entries read in place are the records written, pieces marked", () => {
+  const writer = new BatchWriter(7);
+  const source = new Uint8Array(300).map((_, i) => i & 0xff);
+  writer.add(source, 0, 3);
+  writer.add(source, 10, 10); // an empty record
+  writer.add(source, 0, 200, true); // a piece (its length needs two varuint bytes)
+  writer.add(source, 200, 300);
+  const batch = writer.take(41);
+  const head = readBatch(batch);
+  assert.equal(head.from, 7);
+  assert.equal(head.sequence, 41);
+  assert.deepEqual(entriesOf(batch), [
+    [[0, 1, 2], false],
+    [[], false],
+    [Array.from(source.subarray(0, 200)), true],
+    [Array.from(source.subarray(200, 300)), false],
+  ]);
+  const viaForEach: [number[], boolean][] = [];
+  head.forEach((record, more) => viaForEach.push([Array.from(record), more]));
+  assert.deepEqual(viaForEach, entriesOf(batch), "forEach sees the same entries");
+  assert.equal(writer.count, 0, "the writer is empty again");
+});
+
+Deno.test("wire: a batch that ends inside a record is refused at that entry", () => {
+  const writer = new BatchWriter(1);
+  writer.add(new Uint8Array([1, 2]), 0, 2);
+  writer.add(new Uint8Array([3, 4, 5, 6]), 0, 4);
+  const batch = writer.take(0);
+  const entries = new BatchEntries().reset(batch.subarray(0, batch.length - 1));
+  assert.equal(entries.next(), true, "the first record is whole");
+  assert.throws(() => entries.next(), RangeError);
+  const cutInLength = new Uint8Array([...batch.subarray(0, 9), 0x80]);
+  assert.throws(() => new BatchEntries().reset(cutInLength).next(), RangeError);
+});
+
+Deno.test("batch: records to live and stopped actors of another node, many a batch, each in order", async () => {
+  await using server = await startNatsServer();
+  const lost: DeadLetter[] = [];
+  await using here = new ActorSystem({ cluster: { servers: server.url, name: "batch" } });
+  await using there = new ActorSystem({
+    cluster: { servers: server.url, name: "batch" },
+    onDeadLetter: (d) => lost.push(d),
+  });
+  await Promise.all([here.joined, there.joined]);
+  const first = there.spawnWith(Probe, { mailboxCapacity: 1 << 16 });
+  const second = there.spawnWith(Probe, { mailboxCapacity: 1 << 16 });
+  const gone = there.spawn(Probe);
+  await there.register("first", first);
+  await there.register("second", second);
+  await there.register("gone", gone);
+  const [farFirst, farSecond, farGone] = await Promise.all(
+    ["first", "second", "gone"].map((name) => here.lookup<unknown>(name)),
+  );
+  await new Bridge(there).stop([gone]);
+  using bridge = new Bridge(here);
+  const count = 3_000;
+  // Sent in one turn: they leave in a few batches, each with records for all three targets.
+  for (let i = 0; i < count; i++) {
+    farFirst.send(i);
+    farGone.send(`lost ${i}`);
+    farSecond.send(count + i);
+  }
+  for (const [far, offset] of [[farFirst, 0], [farSecond, count]] as const) {
+    let log: unknown[] = [];
+    await eventually(async () => {
+      log = await bridge.call(far, "dump", { timeout: 20_000 }) as unknown[];
+      return log.length >= count;
+    }, "every message arrived");
+    assert.deepEqual(log, Array.from({ length: count }, (_, i) => offset + i));
+  }
+  await eventually(() => lost.length >= count, "every message to the stopped actor reported");
+  assert.deepEqual(
+    lost.map((d) => [d.kind, d.message]),
+    Array.from({ length: count }, (_, i) => ["stopped", `lost ${i}`]),
+    "dead letters with their messages, in order",
+  );
+});
+
+Deno.test("batch: a record in pieces among small ones keeps its place in its sender's order", async () => {
+  await using server = await startNatsServer();
+  await using here = new ActorSystem({ cluster: { servers: server.url, name: "pieces" } });
+  await using there = new ActorSystem({ cluster: { servers: server.url, name: "pieces" } });
+  await Promise.all([here.joined, there.joined]);
+  await there.register("log", there.spawnWith(Probe, { mailboxCapacity: 1 << 22 }));
+  const far = await here.lookup<unknown>("log");
+  using bridge = new Bridge(here);
+  const big = new Uint8Array(700 * 1024 + 3).map((_, i) => (i * 7) & 0xff);
+  for (let i = 0; i < 100; i++) far.send(i);
+  far.send(big);
+  for (let i = 100; i < 200; i++) far.send(i);
+  far.send(big);
+  far.send("end");
+  let log: unknown[] = [];
+  await eventually(async () => {
+    log = await bridge.call(far, "dump", { timeout: 20_000 }) as unknown[];
+    return log.length >= 203;
+  }, "every message arrived");
+  assert.equal(log.length, 203);
+  for (const at of [100, 201]) {
+    const got = log[at] as Uint8Array;
+    assert.ok(got instanceof Uint8Array && got.length === big.length, `a whole record at ${at}`);
+    assert.ok(got.every((byte, i) => byte === big[i]), "every byte");
+  }
+  const small = log.filter((m) => !(m instanceof Uint8Array));
+  assert.deepEqual(small, [...Array.from({ length: 200 }, (_, i) => i), "end"]);
+});
+
+Deno.test("batch: records from another node that wait for room and expire are reported with their messages", async () => {
+  await using server = await startNatsServer();
+  const lost: DeadLetter[] = [];
+  await using here = new ActorSystem({ cluster: { servers: server.url, name: "expire" } });
+  await using there = new ActorSystem({
+    cluster: { servers: server.url, name: "expire" },
+    onDeadLetter: (d) => lost.push(d),
+    sendTimeout: 200,
+  });
+  await Promise.all([here.joined, there.joined]);
+  await there.register("slow", there.spawnWith(Grinder, { mailboxCapacity: 1024 }));
+  const far = await here.lookup<number | string>("slow");
+  far.send(1_500); // busy: its small mailbox fills, the rest waits on the other node's thread
+  for (let i = 0; i < 300; i++) far.send(`note ${i}`);
+  await eventually(() => lost.length > 0, "some waited too long");
+  assert.ok(lost.every((d) => d.kind === "mailbox-full"), lost.map((d) => d.kind).join());
+  const notes = lost.map((d) => d.message as string);
+  assert.ok(notes.every((m) => /^note \d+$/.test(m)), `decoded for the report: ${notes[0]}`);
+  const numbers = notes.map((m) => Number(m.slice(5)));
+  assert.deepEqual(numbers, [...numbers].sort((a, b) => a - b), "in the order sent");
+});
