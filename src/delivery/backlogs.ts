@@ -52,6 +52,11 @@ export interface Waiting {
    * `bytes` is decoded only if it becomes a dead letter.
    */
   encoded: boolean;
+  /**
+   * The node whose cluster link handed it on (0: none): that node's credit for it is granted
+   * back once it leaves the backlog (see BacklogOwner.leftBacklog).
+   */
+  from: number;
   /** When it becomes a dead letter, by `performance.now()` (Infinity: never). */
   expires: number;
 }
@@ -96,10 +101,12 @@ export interface BacklogOwner {
   /** Where the records go once there is room. */
   readonly transport: Transport<Mailbox>;
   /**
-   * Called when the last backlog of this thread is gone: nothing waits for room any more (the
-   * cluster link then grants the credit it held back; see src/remote/credits.ts).
+   * Called when a message from another node (see {@link Waiting.from}) leaves its backlog:
+   * into its mailbox, or as a dead letter. The cluster link holds that node's credit for it
+   * until then, so that what waits here for room is bounded by the link's window — and only
+   * what waits holds credit back, not every record of the link.
    */
-  readonly backlogsCleared: (() => void) | null;
+  readonly leftBacklog: ((node: number) => void) | null;
 }
 
 /** One thread's backlogs, by mailbox offset. */
@@ -240,8 +247,7 @@ export class Backlogs {
         }
         this.#lose(next, error);
       }
-      entries.shift();
-      this.#countHeld(backlog);
+      this.#shift(backlog);
     }
     if (entries.length !== before) backlog.waited = 0;
     return false;
@@ -266,12 +272,9 @@ export class Backlogs {
     if (backlog === undefined) return 0;
     this.#forget(backlog);
     let dropped = 0;
-    for (
-      let next = backlog.entries.shift();
-      next !== undefined;
-      next = backlog.entries.shift()
-    ) {
-      dropped += this.#drop(next, kind, reason);
+    while (backlog.entries.length > 0) {
+      dropped += this.#drop(backlog.entries.peek()!, kind, reason);
+      this.#shift(backlog);
     }
     return dropped;
   }
@@ -303,9 +306,14 @@ export class Backlogs {
   }
 
   #delete(mailbox: Mailbox): void {
-    if (this.#byOffset.delete(mailbox.offset) && this.#byOffset.size === 0) {
-      this.owner.backlogsCleared?.();
-    }
+    this.#byOffset.delete(mailbox.offset);
+  }
+
+  /** Takes the backlog's head off it (sent, or lost). */
+  #shift(backlog: Backlog): void {
+    const head = backlog.entries.shift()!;
+    this.#countHeld(backlog);
+    if (head.from !== 0) this.owner.leftBacklog?.(head.from);
   }
 
   /**
@@ -338,10 +346,9 @@ export class Backlogs {
       if (failure instanceof MailboxClosedError && this.owner.abandoned?.()) {
         return;
       }
-      entries.shift();
-      this.#countHeld(backlog);
-      backlog.waited = 0;
       this.#lose(head, failure);
+      this.#shift(backlog);
+      backlog.waited = 0;
     }
     this.#forget(backlog);
   }

@@ -96,8 +96,11 @@ export class SystemCourier implements Courier {
    * then the system's to count (see BACKLOG_HELD), not its own to dead-letter.
    */
   abandoned: (() => boolean) | null = null;
-  /** Called when nothing of this thread waits for room any more (see BacklogOwner). */
-  backlogsCleared: (() => void) | null = null;
+  /**
+   * Called when a record from another node that waited for room leaves its backlog (see
+   * BacklogOwner): the cluster link grants its credit back then.
+   */
+  leftBacklog: ((node: number) => void) | null = null;
   /** Where records that leave this thread go (see Transport and {@link useTransport}). */
   transport: Transport<Mailbox>;
   /** Who is told of each send and dead letter (see Probe). */
@@ -126,6 +129,10 @@ export class SystemCourier implements Courier {
   #writing = false;
   /** The record deliverEncoded posts without having decoded it (see #reported); null otherwise. */
   #undecoded: Uint8Array | null = null;
+  /** The node the record deliverEncoded posts came from (0: none, or this one). */
+  #undecodedFrom = 0;
+  /** Records of other nodes queued in backlogs so far (see {@link deliverEncoded}). */
+  #queuedFromNodes = 0;
   /** The mailbox {@link offerEncoded} put a record into last, and its offset. */
   #offered: MailboxHandle | null = null;
   #offeredOffset = 0;
@@ -238,11 +245,31 @@ export class SystemCourier implements Courier {
     return writer.toBytes();
   }
 
+  /**
+   * {@link Courier.deliverEncoded}; `from` is the node a record handed on by the cluster link
+   * came from.
+   * @returns whether the record waits for room in a backlog: it is then still the sending
+   * node's, until it leaves (see {@link leftBacklog}); otherwise it was put into its mailbox, or
+   * became a dead letter.
+   */
   deliverEncoded(
     target: ActorRef<unknown>,
     record: Uint8Array,
     sender: ActorRef<unknown> | null,
     message: unknown,
+    from = 0,
+  ): boolean {
+    const queuedBefore = this.#queuedFromNodes;
+    this.#deliverEncoded(target, record, sender, message, from);
+    return this.#queuedFromNodes !== queuedBefore;
+  }
+
+  #deliverEncoded(
+    target: ActorRef<unknown>,
+    record: Uint8Array,
+    sender: ActorRef<unknown> | null,
+    message: unknown,
+    from: number,
   ): void {
     if (target.node !== 0) {
       // A timer's message to another node: written afresh, named from this node.
@@ -293,9 +320,11 @@ export class SystemCourier implements Courier {
       // Undecoded (a record from another node, for a live actor): decoded only if it turns into
       // a dead letter or has to wait after all (see #reported).
       this.#undecoded = message === undefined ? record : null;
+      this.#undecodedFrom = from;
       this.#post(mailbox, writer, target, sender, message, false);
     } finally {
       this.#undecoded = null;
+      this.#undecodedFrom = 0;
       this.#writing = nested;
     }
   }
@@ -577,12 +606,15 @@ export class SystemCourier implements Courier {
   ): Waiting {
     // A record posted undecoded waits undecoded: decoded only if it becomes a dead letter.
     const encoded = message === undefined && this.#undecoded !== null;
+    const from = this.#undecodedFrom;
+    if (from !== 0) this.#queuedFromNodes++;
     return {
       bytes: writer.toBytes(),
       target,
       sender,
       message,
       encoded,
+      from,
       expires: this.#full.expires(mailbox),
     };
   }

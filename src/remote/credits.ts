@@ -2,8 +2,8 @@
  * Credit between nodes: NATS has no backpressure end to end (a publish never waits, and a
  * subscriber that falls behind has messages dropped), so each link has a window. A sender may
  * have `INITIAL_CREDIT` records on their way to a node; the node grants more as it hands records
- * on to their mailboxes — and withholds its grants while its own thread has messages waiting for
- * room in full mailboxes. A sender out of credit for a node keeps that node's records (copies, in
+ * on to their mailboxes — a record that has to wait for room there, in the receiving thread's
+ * backlog, only once it leaves the backlog. A sender out of credit for a node keeps that node's records (copies, in
  * order) until credit comes; once too many are kept, it stops reading the outbox, so senders
  * meet a full outbox: a full mailbox, whose policy applies (block, queue, drop).
  *
@@ -168,9 +168,10 @@ export const GRANT_AFTER_MS = 5;
 
 /**
  * The receiver's side: records handed on, per sending node, not yet granted back — granted once
- * a node is owed {@link GRANT_AT}, else within {@link GRANT_AFTER_MS}; while `overloaded()` (this
- * thread's messages wait for room in full mailboxes), as soon as it no longer is. A sender never
- * waits for a grant held back this way: its window is 4 × GRANT_AT.
+ * a node is owed {@link GRANT_AT}, else within {@link GRANT_AFTER_MS}. A record counts as handed
+ * on once it is in its mailbox (or a dead letter): one that waits for room in this thread's
+ * backlog counts when it leaves it. So a window's worth of one node's records waiting here stops
+ * that node; records that went in, to any actor, never hold credit back.
  */
 export class Grants {
   readonly #owed = new Map<number, number>();
@@ -179,34 +180,20 @@ export class Grants {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
 
-  /**
-   * @param send tells `node` it has been granted `total` records so far.
-   * @param overloaded whether to hold grants back for now.
-   */
-  constructor(
-    readonly send: (node: number, count: number) => void,
-    readonly overloaded: () => boolean,
-  ) {}
+  /** @param send tells `node` it has been granted `total` records so far. */
+  constructor(readonly send: (node: number, count: number) => void) {}
 
   /** `count` records from `node` were handed on. */
   handed(node: number, count: number): void {
     if (this.#closed) return;
     const owed = (this.#owed.get(node) ?? 0) + count;
-    if (owed >= GRANT_AT && !this.overloaded()) {
+    if (owed >= GRANT_AT) {
       this.#owed.delete(node);
       this.#grant(node, owed);
       return;
     }
     this.#owed.set(node, owed);
     this.#timer ??= setTimeout(this.#onTimer, GRANT_AFTER_MS);
-  }
-
-  /** This thread no longer waits for room anywhere: what was held back goes now. */
-  unblocked(): void {
-    if (this.#owed.size === 0) return;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#settle();
   }
 
   /** `node` is down: nothing more is granted to it. */
@@ -235,12 +222,7 @@ export class Grants {
   };
 
   #settle(): void {
-    if (this.#closed || this.#owed.size === 0) return;
-    if (this.overloaded()) {
-      // Granted when the backlogs clear (see unblocked), and looked at again shortly anyway.
-      this.#timer ??= setTimeout(this.#onTimer, 10);
-      return;
-    }
+    if (this.#closed) return;
     for (const [node, count] of this.#owed) this.#grant(node, count);
     this.#owed.clear();
   }

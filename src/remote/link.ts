@@ -129,11 +129,10 @@ export class ClusterLink {
       }
       this.#grants.forget(node);
     });
-    this.#grants = new Grants(
-      (node, count) => this.#grant(node, count),
-      () => host.courier.backlogged > 0,
-    );
-    host.courier.backlogsCleared = () => this.#grants.unblocked();
+    this.#grants = new Grants((node, count) => this.#grant(node, count));
+    host.courier.leftBacklog = (node) => {
+      if (this.peers.downReason(node) === undefined) this.#grants.handed(node, 1);
+    };
     const here = `${host.prefix}.${host.node}`;
     this.#service = new NodeService(nc, {
       cluster: host.cluster,
@@ -269,7 +268,7 @@ export class ClusterLink {
     this.#idle.abort();
     this.#credits.wake();
     this.#grants.close();
-    this.#host.courier.backlogsCleared = null;
+    this.#host.courier.leftBacklog = null;
     await this.#pumping;
     this.#flushAll();
     this.peers.close();
@@ -473,15 +472,16 @@ export class ClusterLink {
       this.#pieces.delete(from);
     }
     let count = 0;
-    let records = 0;
+    // Records put into their mailboxes, or made dead letters: those that wait for room in a
+    // backlog are granted as they leave it (see Grants).
+    let handed = 0;
     const entries = this.#entries.reset(data);
     try {
       while (entries.next()) {
         count++;
         if (!entries.more && !this.#pieces.has(from)) {
           // A whole record (most are): read where it stands in the batch.
-          records++;
-          this.#deliver(data, entries.start, entries.end);
+          if (this.#deliver(from, data, entries.start, entries.end)) handed++;
           continue;
         }
         const record = this.#assemble(
@@ -490,8 +490,7 @@ export class ClusterLink {
           entries.more,
         );
         if (record === null) continue;
-        records++;
-        this.#deliver(record, 0, record.length);
+        if (this.#deliver(from, record, 0, record.length)) handed++;
       }
     } catch (error) {
       // The rest of the batch is not taken: the next batch's sequence number shows it as lost.
@@ -504,7 +503,7 @@ export class ClusterLink {
     counts.batchesReceived++;
     counts.recordsReceived += count;
     counts.bytesReceived += data.length;
-    if (records > 0) this.#grants.handed(from, records);
+    if (handed > 0) this.#grants.handed(from, handed);
   }
 
   /**
@@ -532,8 +531,11 @@ export class ClusterLink {
     return record;
   }
 
-  /** Delivers the record `bytes[start, end)` to its target, as it came. */
-  #deliver(bytes: Uint8Array, start: number, end: number): void {
+  /**
+   * Delivers the record `bytes[start, end)` from node `from` to its target, as it came.
+   * @returns false when it waits for room in a backlog (granted once it leaves, see Grants).
+   */
+  #deliver(from: number, bytes: Uint8Array, start: number, end: number): boolean {
     const { courier, directory } = this.#host;
     const inbox = this.#inbox;
     const envelope = inbox.envelope;
@@ -544,13 +546,13 @@ export class ClusterLink {
         "ringmail: a record from another node could not be read:",
         error,
       );
-      return;
+      return true;
     }
     const sender = envelope.sender;
     const slot = envelope.targetSlot;
     const generation = envelope.targetGeneration;
     // Most records go straight into a live actor's ring: one copy, no ref made.
-    if (courier.offerEncoded(slot, generation, sender, bytes, start, end)) return;
+    if (courier.offerEncoded(slot, generation, sender, bytes, start, end)) return true;
     const target = new ActorRef(slot, generation, envelope.targetTag, courier);
     const record = bytes.subarray(start, end);
     // Decoded only when it will be a dead letter at once, for the report.
@@ -559,7 +561,7 @@ export class ClusterLink {
       ? undefined
       : inbox.message;
     inbox.message = undefined;
-    courier.deliverEncoded(target, record, sender, message);
+    return !courier.deliverEncoded(target, record, sender, message, from);
   }
 
   /** A record for a node that is down: a dead letter (its sender, if waiting, is told). */

@@ -14,7 +14,7 @@ function setUp(capacity: number) {
   const mailbox = Mailbox.create(arena, { capacity });
   mailbox.bindReceiver(Doorbell.create(arena));
   const lost: Undelivered[] = [];
-  let cleared = 0;
+  const left: number[] = [];
   const backlogs = new Backlogs({
     deadLetter: (undelivered) => lost.push(undelivered),
     describe: () => "the test's actor",
@@ -22,20 +22,21 @@ function setUp(capacity: number) {
     systemSender: null,
     abandoned: null,
     transport: new SharedMemoryTransport(),
-    backlogsCleared: () => cleared++,
+    leftBacklog: (node) => left.push(node),
   }, false);
-  return { mailbox, backlogs, lost, cleared: () => cleared };
+  return { mailbox, backlogs, lost, left };
 }
 
 const target = new ActorRef(1, 1, 0, null);
 
-function waiting(value: number, expires = Infinity): Waiting {
+function waiting(value: number, expires = Infinity, from = 0): Waiting {
   return {
     bytes: new Uint8Array(8).fill(value),
     target,
     sender: null,
     message: value,
     encoded: false,
+    from,
     expires,
   };
 }
@@ -51,7 +52,7 @@ function drain(mailbox: Mailbox): number[] {
 }
 
 Deno.test("backlogs: a look moves what fits at once, in order, and the wait for room ends with the backlog", async () => {
-  const { mailbox, backlogs, lost, cleared } = setUp(64);
+  const { mailbox, backlogs, lost } = setUp(64);
   while (mailbox.trySend(new Uint8Array(8).fill(0)));
   backlogs.open(mailbox, false, waiting(1));
   for (let value = 2; value <= 6; value++) {
@@ -67,7 +68,6 @@ Deno.test("backlogs: a look moves what fits at once, in order, and the wait for 
   assert.deepEqual(drain(mailbox), [5, 6]);
   assert.equal(backlogs.size, 0);
   assert.equal(backlogs.hasDrained, false);
-  assert.equal(cleared(), 1);
   assert.deepEqual(lost, []);
   // The sanitizers fail this test if the wait for room outlived the backlog.
   await Promise.resolve();
@@ -122,4 +122,20 @@ Deno.test("backlogs: dropping a backlog makes dead letters of all of it and ends
   ]]);
   assert.equal(backlogs.size, 0);
   assert.equal(mailbox.read() === EMPTY, false, "what was in the ring stays for its receiver");
+});
+
+Deno.test("backlogs: a message from another node is reported as it leaves, sent or lost", () => {
+  const { mailbox, backlogs, left } = setUp(64);
+  while (mailbox.trySend(new Uint8Array(8).fill(0)));
+  backlogs.open(mailbox, false, waiting(1, Infinity, 7));
+  backlogs.push(backlogs.get(mailbox.offset)!, waiting(2));
+  backlogs.push(backlogs.get(mailbox.offset)!, waiting(3, Infinity, 9));
+  assert.deepEqual(left, [], "still waiting: still the sending node's");
+  mailbox.read();
+  mailbox.release();
+  backlogs.moveDrained();
+  assert.deepEqual(left, [7], "the first went in");
+  mailbox.close();
+  backlogs.drop(mailbox, "shutdown", "the test ended it");
+  assert.deepEqual(left, [7, 9], "the last became a dead letter");
 });

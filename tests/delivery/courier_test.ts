@@ -44,17 +44,22 @@ Deno.test("courier: the main thread's sends through two equal refs keep their or
   assert.equal(t.system.deadLetters, 0);
 });
 
-Deno.test("courier: it says when the last of its thread's backlogs is gone", async () => {
+Deno.test("courier: a record from another node that waits for room is its node's until it leaves the backlog", async () => {
   await using t = testSystem();
   const courier = internalsOf(t.system).bridgeHost.courier;
-  let cleared = 0;
-  courier.backlogsCleared = () => cleared++;
+  const left: number[] = [];
+  courier.leftBacklog = (node) => left.push(node);
   const sink = t.system.spawnWith(OrderSink, { mailboxCapacity: 256 });
+  const record = courier.encode(sink, new Numbered("far", 0), null);
+  assert.equal(courier.deliverEncoded(sink, record, null, undefined, 7), false, "it went in");
   for (let seq = 0; seq < 500; seq++) sink.send(new Numbered("main", seq));
   assert.ok(courier.backlogged > 0, "the main thread queued what did not fit");
-  assert.equal(cleared, 0);
-  await eventually(() => courier.backlogged === 0, "the backlog drained");
-  assert.equal(cleared, 1, "said once, when it went");
+  const queued = courier.deliverEncoded(sink, record, null, undefined, 7);
+  assert.equal(queued, true, "behind the main thread's own: it waits");
+  assert.deepEqual(left, []);
+  await eventually(() => left.length === 1, "it left the backlog");
+  assert.deepEqual(left, [7]);
+  assert.equal(courier.backlogged, 0);
 });
 
 /**
