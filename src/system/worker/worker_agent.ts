@@ -90,18 +90,28 @@ export class WorkerAgent
   /** The starts of one turn of the system (see Spawner.start), in order. */
   @handles(StartActors)
   onStartActors(batch: StartActors): void | Promise<void> {
-    const pending = this.#startFrom(batch.starts, 0);
+    const pending = this.#startFrom(batch, 0, 0);
     // Whoever spawns actors here is likely to spawn more: their mailboxes' fresh pages are
     // touched now, by this Worker, rather than faulted in by the spawning thread.
     this.#runtime.arena.pretouch();
     return pending;
   }
 
-  /** Starts `starts` from `from` on; a class still loading holds up the rest, in order. */
-  #startFrom(starts: readonly StartActor[], from: number): void | Promise<void> {
-    for (let i = from; i < starts.length; i++) {
-      const loading = this.onStartActor(starts[i]);
-      if (loading !== undefined) return loading.then(() => this.#startFrom(starts, i + 1));
+  /**
+   * Starts the batch's actors from `from` on (`extra`: the index in its extras of the first not
+   * yet used); a class still loading holds up the rest, in order.
+   */
+  #startFrom(batch: StartActors, from: number, extra: number): void | Promise<void> {
+    const { extras } = batch;
+    const count = batch.count;
+    let next = extra;
+    for (let i = from; i < count; i++) {
+      const own = next < extras.length && extras[next].index === i ? extras[next++] : null;
+      const loading = this.onStartActor(batch.start(i, own));
+      if (loading !== undefined) {
+        const after = next;
+        return loading.then(() => this.#startFrom(batch, i + 1, after));
+      }
     }
   }
 
