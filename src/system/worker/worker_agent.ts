@@ -148,7 +148,7 @@ export class WorkerAgent
       const mailbox = runtime.courier.mailbox(start.mailbox);
       const self = runtime.ref(start.slot, start.generation);
       runtime.names.set(start.slot, name);
-      runtime.directory.setOwner(start.slot, runtime.courier.threadId);
+      // Its owner is this thread already: the system wrote it as it placed the start here.
       const cell = runtime.loop.createCell(self, name, mailbox, {
         parent: start.parent,
         strategy: start.strategy === null
