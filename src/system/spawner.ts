@@ -97,7 +97,6 @@ export class Spawner {
     // The courier's own handle (the pool's are the courier's): every ref to this actor on this
     // thread sends through it, and waits for room in the same backlog.
     ref.mailboxCache = mailbox;
-    ref.mailboxCacheOffset = mailbox.offset;
     return ref;
   }
 
