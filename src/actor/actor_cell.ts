@@ -58,7 +58,19 @@ for (const type of [Stop, Failed, ChildGone, Terminated]) markControl(type);
 // deno-lint-ignore no-explicit-any
 type AnyActor = Actor<any> & Record<string | symbol, unknown>;
 
-/** The runtime state of one actor. */
+/** What ActorCell's handling of a system message returns when it goes on to the handlers. */
+const PASSED: unique symbol = Symbol("passed");
+
+/** The message in hand is done with: `stash()` now throws until the next one. */
+function doneWith(stash: Stash): void {
+  stash.current = NOT_HANDLING;
+  stash.currentSender = null;
+}
+
+/**
+ * The runtime state of one actor. Its private methods are static, taking the cell: a private
+ * instance method costs every instance a word (V8's brand), and a Worker holds 100k cells.
+ */
 export class ActorCell extends CellContext {
   readonly mailbox: Mailbox;
   state: CellState = CellState.Starting;
@@ -94,8 +106,6 @@ export class ActorCell extends CellContext {
   /** The class and a maker of fresh constructor arguments: what a restart needs. */
   #actorClass: (new (...args: never[]) => Actor<unknown>) | null = null;
   #makeArgs: () => readonly unknown[] = () => [];
-  /** Who asked this actor to stop, to answer `Stopped` to once it has. */
-  #stopRequester: ActorRef<unknown> | null = null;
   /** Whether an instance has ever finished `preStart`: a failure before is a failed start. */
   #ran = false;
   /** Made on the first failure: most actors never fail. */
@@ -180,11 +190,11 @@ export class ActorCell extends CellContext {
     const started = runHook(this.actor, "preStart", this.self);
     if (started === undefined) return running();
     if (started instanceof Failure) {
-      return this.#failed(new Activity("preStart()"), started.error, false);
+      return ActorCell.#failed(this, new Activity("preStart()"), started.error, false);
     }
     return started.then((outcome) => {
       if (outcome instanceof Failure) {
-        return this.#failed(new Activity("preStart()"), outcome.error, false);
+        return ActorCell.#failed(this, new Activity("preStart()"), outcome.error, false);
       }
       running();
     });
@@ -210,7 +220,7 @@ export class ActorCell extends CellContext {
     // still be using the actor. Elsewhere (a timer's callback), at once.
     if (isCurrentSender(this.self) || this.state === CellState.Busy) {
       this.#stopAfterMessage = true;
-    } else void this.#stopItself(undefined);
+    } else void ActorCell.#stopItself(this, undefined);
   }
 
   /**
@@ -232,16 +242,17 @@ export class ActorCell extends CellContext {
     let handler: ResolvedHandler | null | undefined; // undefined: not looked up yet
     if (cls !== null && table !== null) {
       const dispatch = table.forClass(cls);
-      if (dispatch.control && this.#control(message as object, sender)) {
-        return this.#controlResult;
+      if (dispatch.control) {
+        const done = ActorCell.#control(this, message as object, sender);
+        if (done !== PASSED) return done;
       }
       handler = dispatch.handler;
     } else if (
       typeof message === "object" && message !== null &&
-      (message as { [CONTROL]?: true })[CONTROL] === true &&
-      this.#control(message, sender)
+      (message as { [CONTROL]?: true })[CONTROL] === true
     ) {
-      return this.#controlResult;
+      const done = ActorCell.#control(this, message, sender);
+      if (done !== PASSED) return done;
     }
     let method: (message: unknown, sender: ActorRef<unknown> | null) => unknown;
     let isAsync: boolean;
@@ -278,98 +289,84 @@ export class ActorCell extends CellContext {
         ? runAsActor(this.self, () => method.call(actor, message, sender))
         : method.call(actor, message, sender);
     } catch (error) {
-      if (stash !== null) this.#handled(stash);
-      const failed = this.#failed(message, error);
-      return this.#stopAfterMessage ? this.#stopItself(failed) : failed;
+      if (stash !== null) doneWith(stash);
+      const failed = ActorCell.#failed(this, message, error);
+      return this.#stopAfterMessage ? ActorCell.#stopItself(this, failed) : failed;
     } finally {
       swapCurrentSender(previous);
     }
     if (!isThenable(result)) {
-      if (stash !== null) this.#handled(stash);
-      return this.#stopAfterMessage ? this.#stopItself(undefined) : undefined;
+      if (stash !== null) doneWith(stash);
+      return this.#stopAfterMessage ? ActorCell.#stopItself(this, undefined) : undefined;
     }
     this.state = CellState.Busy;
     return Promise.resolve(result).then(
       () => {
-        if (stash !== null) this.#handled(stash);
+        if (stash !== null) doneWith(stash);
         if (this.state === CellState.Busy) this.state = CellState.Running;
-        if (this.#stopAfterMessage) return this.#stopItself(undefined);
+        if (this.#stopAfterMessage) return ActorCell.#stopItself(this, undefined);
       },
       (error) => {
-        if (stash !== null) this.#handled(stash);
+        if (stash !== null) doneWith(stash);
         if (this.state === CellState.Busy) this.state = CellState.Running;
-        const failed = this.#failed(message, error);
-        return this.#stopAfterMessage ? this.#stopItself(failed) : failed;
+        const failed = ActorCell.#failed(this, message, error);
+        return this.#stopAfterMessage ? ActorCell.#stopItself(this, failed) : failed;
       },
     );
-  }
-
-  /** The message in hand is done with: `stash()` now throws until the next one. */
-  #handled(stash: Stash): void {
-    stash.current = NOT_HANDLING;
-    stash.currentSender = null;
   }
 
   /** Set by {@link stop} inside a handler: the actor stops once that handler is done. */
   #stopAfterMessage = false;
 
   /** Stops the actor as it asked (see {@link stop}), after what `before` still has to do. */
-  #stopItself(before: void | Promise<void>): void | Promise<void> {
-    this.#stopAfterMessage = false;
-    if (isEnding(this.state)) return before;
-    const stop = () => this.stopFor(null, true);
+  static #stopItself(cell: ActorCell, before: void | Promise<void>): void | Promise<void> {
+    cell.#stopAfterMessage = false;
+    if (isEnding(cell.state)) return before;
+    const stop = () => cell.stopFor(null, true);
     return before === undefined ? stop() : before.then(stop);
   }
 
-  /** What {@link #control} did with a system message it consumed. */
-  #controlResult: void | Promise<void> = undefined;
-
   /**
    * Handles the system messages that never reach user handlers.
-   * @returns whether the message was consumed (the result is in `#controlResult`); a
-   * `Terminated` for a watched actor goes on to the user's handler.
+   * @returns what handling one did, or PASSED when the message goes on to the user's handler
+   * (a `Terminated` for a watched actor).
    */
-  #control(message: object, sender: ActorRef<unknown> | null): boolean {
-    this.#controlResult = undefined;
-    if (message instanceof Stop) {
-      this.#controlResult = this.stopFor(sender);
-      return true;
-    }
+  static #control(
+    cell: ActorCell,
+    message: object,
+    sender: ActorRef<unknown> | null,
+  ): void | Promise<void> | typeof PASSED {
+    if (message instanceof Stop) return cell.stopFor(sender);
     if (message instanceof Failed) {
       const child = message.child;
       // A failure of a child that is no longer ours (we restarted since) is moot.
-      if (this.childSet?.has(child)) {
-        this.#controlResult = this.#failed(
+      if (cell.childSet?.has(child)) {
+        return ActorCell.#failed(
+          cell,
           new Activity(`a failure escalated by ${child}`),
           message.error,
         );
       }
-      return true;
+      return;
     }
     if (message instanceof ChildGone) {
-      this.childSet?.gone(message.child);
-      return true;
+      cell.childSet?.gone(message.child);
+      return;
     }
-    if (message instanceof Terminated) {
-      // Unwatched since it was sent: Akka's promise, no Terminated after unwatch.
-      return this.deathWatch?.ended(message.actor) !== true;
-    }
-    return false;
+    // Unwatched since it was sent: Akka's promise, no Terminated after unwatch.
+    if (message instanceof Terminated && cell.deathWatch?.ended(message.actor) !== true) return;
+    return PASSED;
   }
 
   /** A handler, hook or child failed: see FaultHandling.failed. */
-  #failed(
+  static #failed(
+    cell: ActorCell,
     message: unknown,
     error: unknown,
     resumable = true,
   ): void | Promise<void> {
-    this.#faults ??= new FaultHandling(
-      this,
-      this.host,
-      this.loop,
-      this.#strategy,
-    );
-    return this.#faults.failed(message, error, resumable);
+    cell.#faults ??= new FaultHandling(cell, cell.host, cell.loop, cell.#strategy);
+    return cell.#faults.failed(message, error, resumable);
   }
 
   /** Lets go of the current instance and what it set up (a restart). */
@@ -389,11 +386,10 @@ export class ActorCell extends CellContext {
   ): void | Promise<void> {
     if (isEnding(this.state)) {
       // A second Stop that was already in the mailbox: answer it too, the actor is stopping.
-      this.#answerStopped(requester);
+      ActorCell.#answerStopped(this, requester);
       return;
     }
     this.state = CellState.Stopping;
-    this.#stopRequester = requester;
     if (this.endKind === "stopped") {
       this.endReason = stoppedItself || requester?.equals(this.self)
         ? `${this.name} stopped itself`
@@ -405,7 +401,7 @@ export class ActorCell extends CellContext {
     // Ahead of what waits in the mailbox, which came after them.
     this.stashed?.drop();
     this.stopChildren();
-    const answer = () => this.#answerStopped(this.#stopRequester);
+    const answer = () => ActorCell.#answerStopped(this, requester);
     const stopped = this.actor === null ? undefined : this.postStop();
     return stopped === undefined ? answer() : stopped.then(answer);
   }
@@ -420,13 +416,13 @@ export class ActorCell extends CellContext {
     this.host.stopped(this);
   }
 
-  #answerStopped(requester: ActorRef<unknown> | null): void {
+  static #answerStopped(cell: ActorCell, requester: ActorRef<unknown> | null): void {
     if (requester === null) return;
-    const previous = swapCurrentSender(this.self);
+    const previous = swapCurrentSender(cell.self);
     try {
       requester.send(new Stopped());
     } catch (error) {
-      this.host.handlerFailed(this, new Stop(), error);
+      cell.host.handlerFailed(cell, new Stop(), error);
     } finally {
       swapCurrentSender(previous);
     }

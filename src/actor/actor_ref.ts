@@ -167,19 +167,12 @@ export class ActorRef<M = unknown> {
   readonly courier: Courier | null;
 
   /**
-   * The courier's handle on this ref's mailbox, and the mailbox's offset, cached on the ref
-   * (refs live in one thread; their courier checks the offset is still the actor's). (Internal
-   * to the runtime.)
+   * The courier's handle on this ref's mailbox, cached on the ref (refs live in one thread; their
+   * courier checks the handle's offset is still the actor's mailbox). (Internal to the runtime.)
    *
    * @ignore
    */
   mailboxCache: unknown = null;
-  /**
-   * The offset `mailboxCache` is for. (Internal to the runtime.)
-   *
-   * @ignore
-   */
-  mailboxCacheOffset = 0;
   /**
    * Where the actor's counters are, on the one ref its own thread sends with (`self`): sends
    * with it as the sender are counted there. `null` on every other ref. (Internal to the

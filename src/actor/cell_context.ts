@@ -28,6 +28,11 @@ import { DeathWatch } from "./death_watch.ts";
 import type { Stash } from "./stash.ts";
 import type { RepeatOptions, Timer } from "./timers.ts";
 
+/** A context is its cell's (ActorCell is the one subclass): the host and loop want that. */
+function cellOf(context: CellContext): ActorCell {
+  return context as unknown as ActorCell;
+}
+
 /** The base of {@link ActorCell}: the actor's side of it. */
 export abstract class CellContext implements ActorContext {
   readonly self: ActorRef<unknown>;
@@ -65,11 +70,6 @@ export abstract class CellContext implements ActorContext {
     this.loop = loop;
   }
 
-  /** This context is its cell's (ActorCell is the one subclass): the host and loop want that. */
-  get #cell(): ActorCell {
-    return this as unknown as ActorCell;
-  }
-
   get children(): readonly ActorRef<unknown>[] {
     return this.childSet === null ? [] : this.childSet.list();
   }
@@ -78,7 +78,7 @@ export abstract class CellContext implements ActorContext {
 
   /** Blocking receive for the actor's own use, from inside a handler. */
   receive(timeoutMs: number): Received | null {
-    return this.loop.receiveFor(this.#cell, timeoutMs);
+    return this.loop.receiveFor(cellOf(this), timeoutMs);
   }
 
   ask(
@@ -86,14 +86,14 @@ export abstract class CellContext implements ActorContext {
     request: unknown,
     options: AskOptions = {},
   ): Promise<never> {
-    return ask(this.#cell, this.host, target, request, options);
+    return ask(cellOf(this), this.host, target, request, options);
   }
 
   pipeToSelf<T>(
     promise: PromiseLike<T>,
     map: (value: T | undefined, error: unknown) => unknown,
   ): void {
-    pipeToSelf(this.#cell, this.loop, this.host, promise, map);
+    pipeToSelf(cellOf(this), this.loop, this.host, promise, map);
   }
 
   sendAfter(
@@ -101,7 +101,7 @@ export abstract class CellContext implements ActorContext {
     target: ActorRef<unknown>,
     message: unknown,
   ): Timer {
-    return this.#ownTimers().sendAfter(delayMs, target, message);
+    return CellContext.#ownTimers(this).sendAfter(delayMs, target, message);
   }
 
   sendEvery(
@@ -110,15 +110,16 @@ export abstract class CellContext implements ActorContext {
     message: unknown,
     options: RepeatOptions = {},
   ): Timer {
-    return this.#ownTimers().sendEvery(intervalMs, target, message, options);
+    return CellContext.#ownTimers(this).sendEvery(intervalMs, target, message, options);
   }
 
   setReceiveTimeout(ms: number | null): void {
-    this.receiveTimeoutWatch = this.#ownTimers().setReceiveTimeout(ms);
+    this.receiveTimeoutWatch = CellContext.#ownTimers(this).setReceiveTimeout(ms);
   }
 
-  #ownTimers(): CellTimers {
-    return this.#timers ??= new CellTimers(this.#cell, this.loop);
+  // Static, as every private method of a cell: an instance one would cost each cell a word.
+  static #ownTimers(context: CellContext): CellTimers {
+    return context.#timers ??= new CellTimers(cellOf(context), context.loop);
   }
 
   become(
@@ -171,13 +172,13 @@ export abstract class CellContext implements ActorContext {
         `${this.name} is stopping: it cannot spawn children any more`,
       );
     }
-    const child = this.host.spawnChild(this.#cell, actorClass, options, args);
+    const child = this.host.spawnChild(cellOf(this), actorClass, options, args);
     (this.childSet ??= new Children()).add(child);
     return child;
   }
 
   watch(target: ActorRef<unknown>): void {
-    (this.deathWatch ??= new DeathWatch(this.#cell, this.host)).watch(target);
+    (this.deathWatch ??= new DeathWatch(cellOf(this), this.host)).watch(target);
   }
 
   unwatch(target: ActorRef<unknown>): void {

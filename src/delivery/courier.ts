@@ -206,13 +206,10 @@ export class SystemCourier implements Courier {
     }
     const offset = this.#openOffset(target, sender, message);
     if (offset === 0) return;
-    let mailbox: MailboxHandle;
-    if (target.mailboxCacheOffset === offset) {
-      mailbox = target.mailboxCache as MailboxHandle;
-    } else {
+    let mailbox = target.mailboxCache as MailboxHandle | null;
+    if (mailbox === null || mailbox.offset !== offset) {
       mailbox = this.mailbox(offset);
       target.mailboxCache = mailbox;
-      target.mailboxCacheOffset = offset;
     }
     const local = localReceiverFor(mailbox, target);
     if (local !== null) {

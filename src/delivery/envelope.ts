@@ -115,6 +115,7 @@ export class Envelope {
    * Reads the envelope at the reader's position; refs it makes send through `courier`. A sender
    * equal to `cache.lastSender` reuses that ref (refs are immutable): an actor mostly hears from
    * the same senders, and a ref per message is both an allocation and, later, a mailbox lookup.
+   * A sender with a reply tag is not cached: the tag is one call's.
    */
   read(reader: Reader, courier: Courier, cache: SenderCache): this {
     // The courier's node id (0 outside a cluster): a sender named with it is of this process.
@@ -144,6 +145,10 @@ export class Envelope {
         last.node === node && last.courier === courier
       ) {
         this.sender = last;
+      } else if (tag !== 0) {
+        // A reply address: its tag is one call's, never seen again. Not kept: an actor called
+        // once would hold it as long as it lives (88 bytes each of a pool's 100k actors).
+        this.sender = new ActorRef(slot, generation, tag, courier, node);
       } else {
         this.sender = cache.lastSender = new ActorRef(
           slot,

@@ -248,11 +248,31 @@ interface WaitPredicates {
   readonly hasRecordOrClosed: () => boolean;
 }
 
+/** What a handle keeps after a send found the ring full, for the retry. */
+class SendRetry {
+  /**
+   * The free bytes the send needed, and the read cursor that would have given them (with the
+   * write cursor it saw).
+   */
+  wantedBytes = 0;
+  wantedRead = 0;
+  /** A block allocated for an external record that found the ring full: kept for the retry. */
+  externalBlock = 0;
+  externalSize = 0;
+}
+
 export class Mailbox {
   /** Byte offset of the header block in the arena: what identifies the mailbox across threads. */
   readonly offset: number;
-  /** Index in the arena's Int32 view of the header's word 0. */
-  readonly #h: number;
+  /**
+   * Index in the arena's Int32 view of the header's word 0. Worked out, like {@link maxPayload}
+   * and the ring's mask, not stored: a thread may hold a handle for each of 100k actors, and
+   * every word of a handle is copied by the young generation's GC (each handle is made for an
+   * actor that lives on).
+   */
+  get #h(): number {
+    return this.offset >> 2;
+  }
   /**
    * The bytes of the whole arena (shared): a record's payload is at `recordStart`, and
    * {@link reserve} returns where to write one. One view of the arena serves every mailbox of
@@ -270,7 +290,9 @@ export class Mailbox {
     return this.#base;
   }
   /** The largest payload this mailbox can ever hold. */
-  readonly maxPayload: number;
+  get maxPayload(): number {
+    return this.capacity - RECORD_HEADER_BYTES;
+  }
   /** The id this handle writes into the records it reserves. */
   readonly producerId: number;
   /**
@@ -293,20 +315,18 @@ export class Mailbox {
   readonly #arena: Arena;
   /** Byte offset of the data ring in the arena. */
   readonly #base: number;
-  readonly #mask: number;
+  /** The ring's positions wrap with this mask. */
+  get #mask(): number {
+    return this.capacity - 1;
+  }
   // Producer-side state of this handle.
   #writeGuess = 0;
   #knownRead = 0;
   #reservedAt = -1;
   #reservedLength = 0;
   #reservedFlags = 0;
-  /** After {@link reserve} found the ring full: the free bytes it needed, and the read cursor
-   * that would have given them (with the write cursor it saw). */
-  #wantedBytes = 0;
-  #wantedRead = 0;
-  /** A block allocated for an external record that found the ring full: kept for the retry. */
-  #externalBlock = 0;
-  #externalSize = 0;
+  /** What a send that found the ring full keeps for its retry; made then (most never do). */
+  #retry: SendRetry | null = null;
   /** The last doorbell this handle rang, and its line view. */
   #bellOffset = 0;
   #bell: Int32Array | null = null;
@@ -339,16 +359,13 @@ export class Mailbox {
     this.offset = offset;
     this.producerId = producerId;
     arena.cover(offset + MAILBOX_HEADER_BYTES);
-    this.#h = offset >> 2;
-    this.capacity = Atomics.load(arena.i32, this.#h + WORD_CAPACITY);
-    const data = Atomics.load(arena.i32, this.#h + WORD_DATA);
+    this.capacity = Atomics.load(arena.i32, (offset >> 2) + WORD_CAPACITY);
+    const data = Atomics.load(arena.i32, (offset >> 2) + WORD_DATA);
     if (this.capacity < MIN_CAPACITY || data === 0) {
       throw new TypeError(`no mailbox at arena offset ${offset}`);
     }
     this.#base = data;
     arena.cover(data + this.capacity);
-    this.#mask = this.capacity - 1;
-    this.maxPayload = this.capacity - RECORD_HEADER_BYTES;
     this.#knownRead = Atomics.load(this.#arena.i32, this.#h + WORD_READ);
   }
 
@@ -591,8 +608,9 @@ export class Mailbox {
             write = current;
             continue;
           }
-          this.#wantedBytes = size;
-          this.#wantedRead = (write + size - capacity) | 0;
+          const retry = this.#retry ??= new SendRetry();
+          retry.wantedBytes = size;
+          retry.wantedRead = (write + size - capacity) | 0;
           return -1; // a block stays for the retry
         }
       }
@@ -626,7 +644,7 @@ export class Mailbox {
       this.#reservedLength = length;
       this.#reservedFlags = flags;
       if (flags === 0) return base + position + RECORD_HEADER_BYTES;
-      this.#externalBlock = 0;
+      this.#retry!.externalBlock = 0; // made by #externalFor
       return block;
     }
   }
@@ -701,7 +719,7 @@ export class Mailbox {
       // The room this record needs: the read cursor is watched, not the space sequence, so the
       // receiver hands room to a spinning sender without a notify. (A close is seen when the
       // spin ends: the sequence it bumps then stops the sleep.)
-      const room = () => ((Atomics.load(words, readWord) - this.#wantedRead) | 0) >= 0;
+      const room = () => ((Atomics.load(words, readWord) - this.#retry!.wantedRead) | 0) >= 0;
       for (;;) {
         const space = Atomics.load(words, spaceWord);
         if (this.trySend(source, start, end)) return;
@@ -876,7 +894,7 @@ export class Mailbox {
   #wantSpace(): void {
     const words = this.#arena.i32;
     const word = this.#h + WORD_SPACE_WANTED;
-    const wanted = this.#wantedBytes;
+    const wanted = this.#retry!.wantedBytes;
     for (;;) {
       const current = Atomics.load(words, word);
       if (current !== 0 && current <= wanted) return;
@@ -888,15 +906,16 @@ export class Mailbox {
 
   /** An arena block for an external payload of `length` bytes (reused from a full-ring retry). */
   #externalFor(length: number): number {
-    if (this.#externalBlock !== 0) {
-      if (this.#externalSize === length) return this.#externalBlock;
-      this.#arena.free(this.#externalBlock, this.#externalSize);
-      this.#externalBlock = 0;
+    const retry = this.#retry ??= new SendRetry();
+    if (retry.externalBlock !== 0) {
+      if (retry.externalSize === length) return retry.externalBlock;
+      this.#arena.free(retry.externalBlock, retry.externalSize);
+      retry.externalBlock = 0;
     }
     const block = this.#arena.allocate(length, false);
     this.#arena.cover(block + length);
-    this.#externalBlock = block;
-    this.#externalSize = length;
+    retry.externalBlock = block;
+    retry.externalSize = length;
     return block;
   }
 

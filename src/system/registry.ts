@@ -14,101 +14,22 @@ import {
   ChildGone,
   type Courier,
   Stop,
-  type SupervisionStrategy,
-  type Supervisor,
   Terminated,
   type TerminationKind,
 } from "../actor/mod.ts";
-import type { ActorPool } from "./actor_pool.ts";
 import { ActorDeadError } from "./errors.ts";
-import type { Deferred } from "../util/deferred.ts";
 import type { WorkerHandle } from "./workers.ts";
+import { type ActorRecord, settleStart } from "./actor_record.ts";
 
-/** Where an actor was asked to run, to start it again there after its Worker died. */
-export type Placement =
-  | { readonly kind: "dedicated" }
-  | { readonly kind: "pool"; readonly pool: ActorPool }
-  | { readonly kind: "near" };
-
-/** The placements that carry no data, shared by every record. */
-export const DEDICATED: Placement = { kind: "dedicated" };
-export const NEAR: Placement = { kind: "near" };
-
-/**
- * What the system remembers of an actor it started. Kept small: a pool may hold 100k. The
- * relations (children, watchers) are made on first use.
- */
-export interface ActorRecord {
-  readonly slot: number;
-  readonly generation: number;
-  readonly name: string;
-  /** Offset of its mailbox header. */
-  readonly mailbox: number;
-  /** Its Worker; a new one after a restart that followed its Worker's death. */
-  worker: WorkerHandle;
-  readonly classId: number;
-  /** Its constructor's arguments, encoded: a restart in a new Worker decodes them again. */
-  readonly args: Uint8Array | null;
-  readonly parent: ActorRecord | null;
-  /** How it is supervised (its parent class's strategy, or the system's). */
-  readonly strategy: SupervisionStrategy;
-  readonly placement: Placement;
-  /** How its start ended so far: null while starting, then true (running) or the error. */
-  outcome: true | Error | null;
-  started: Deferred | null;
-  children: Set<ActorRecord> | null;
-  watchers: Set<ActorRecord> | null;
-  watching: Set<ActorRecord> | null;
-  /** Watchers on other nodes of the cluster, by node, slot and generation. */
-  remoteWatchers: Map<string, ActorRef<unknown>> | null;
-  /** Bridge code awaiting its end. */
-  endWaiters: ((end: Terminated) => void)[] | null;
-  /** Decides about deaths of its Worker (handler failures are decided in its Worker). */
-  supervisor: Supervisor | null;
-  /** Set once the system asked it to stop (graceful shutdown). */
-  stopAsked: boolean;
-}
-
-/** What a spawn decides about a new actor; the rest of its record starts empty. */
-export type NewActor = Pick<
-  ActorRecord,
-  | "slot"
-  | "generation"
-  | "name"
-  | "mailbox"
-  | "worker"
-  | "classId"
-  | "args"
-  | "parent"
-  | "strategy"
-  | "placement"
->;
-
-/** A record for an actor about to be started: no outcome, relations or waiters yet. */
-export function newRecord(actor: NewActor): ActorRecord {
-  // A literal, not a spread: one shape for every record, on the spawn path.
-  return {
-    slot: actor.slot,
-    generation: actor.generation,
-    name: actor.name,
-    mailbox: actor.mailbox,
-    worker: actor.worker,
-    classId: actor.classId,
-    args: actor.args,
-    parent: actor.parent,
-    strategy: actor.strategy,
-    placement: actor.placement,
-    outcome: null,
-    started: null,
-    children: null,
-    watchers: null,
-    watching: null,
-    remoteWatchers: null,
-    endWaiters: null,
-    supervisor: null,
-    stopAsked: false,
-  };
-}
+export {
+  type ActorRecord,
+  DEDICATED,
+  NEAR,
+  type NewActor,
+  newRecord,
+  type Placement,
+  settleStart,
+} from "./actor_record.ts";
 
 /** How an actor ended. */
 export interface ActorEnd {
@@ -423,12 +344,4 @@ export class Registry {
     }
     this.#courier.deliver(this.refOf(target), message, this.#guardian());
   }
-}
-/** Settles an actor's start, and the promise of whoever asked for it. */
-export function settleStart(record: ActorRecord, outcome: true | Error): void {
-  if (record.outcome !== null) return;
-  record.outcome = outcome;
-  if (record.started === null) return;
-  if (outcome === true) record.started.resolve();
-  else record.started.reject(outcome);
 }

@@ -12,7 +12,7 @@ import { POLICY_WORD, policyIndex, SEND_TIMEOUT_WORD, SlotState } from "../deliv
 import { deferred } from "../util/deferred.ts";
 import type { ActorPool } from "./actor_pool.ts";
 import { type Claim, withClaim } from "./claim.ts";
-import { DefineClass, type SpawnChild, StartActor, StartActors } from "./control.ts";
+import { DefineClass, type SpawnChild } from "./control.ts";
 import { ActorDeadError, couldNotStart, SpawnError, SystemClosedError } from "./errors.ts";
 import type { SpawnOptions } from "./options.ts";
 import {
@@ -24,14 +24,9 @@ import {
   settleStart,
 } from "./registry.ts";
 import { checkActorClass, checkSendTimeout, encodeArguments } from "./spawn_checks.ts";
+import { StartBatch } from "./start_batch.ts";
 import type { SystemParts } from "./system_parts.ts";
 import type { WorkerHandle } from "./workers.ts";
-
-/**
- * The most starts sent to a Worker in one StartActors: the Worker starts a spawning loop's
- * actors while it runs, and one message stays small (~20 bytes a start).
- */
-const STARTS_PER_MESSAGE = 256;
 
 /** Starts actors for one system. */
 export class Spawner {
@@ -102,7 +97,6 @@ export class Spawner {
     // The courier's own handle (the pool's are the courier's): every ref to this actor on this
     // thread sends through it, and waits for room in the same backlog.
     ref.mailboxCache = mailbox;
-    ref.mailboxCacheOffset = mailbox.offset;
     return ref;
   }
 
@@ -165,10 +159,10 @@ export class Spawner {
 
   /**
    * Asks the record's worker to start it, defining its class there first if need be. The start
-   * is sent with the others of this turn to that Worker, at the end of the turn (or once
-   * {@link STARTS_PER_MESSAGE} wait): a spawn costs the system's thread no record, ring or bell
-   * of its own, and the Worker starts them all in one wake-up (it was woken, and its agent run,
-   * once per spawn: ~15 % of the system's thread's time spawning into a pool, profiled). The
+   * is sent with the others of this turn to that Worker, at the end of the turn (or once a
+   * message's worth wait, see start_batch.ts): a spawn costs the system's thread no record, ring
+   * or bell of its own, and the Worker starts them all in one wake-up (it was woken, and its agent
+   * run, once per spawn: ~15 % of the system's thread's time spawning into a pool, profiled). The
    * actor's messages wait in its mailbox meanwhile, as they wait for any start.
    */
   start(record: ActorRecord): void {
@@ -187,7 +181,16 @@ export class Spawner {
     }
     directory.setOwner(record.slot, worker.threadId);
     const className = this.#classes[record.classId - 1].exportName;
-    const start = new StartActor(
+    let starts = worker.pendingStarts;
+    if (starts === null) {
+      starts = worker.pendingStarts = new StartBatch();
+      this.#unsent.push(worker);
+      if (!this.#sendQueued) {
+        this.#sendQueued = true;
+        queueMicrotask(() => this.sendStarts());
+      }
+    }
+    starts.add(
       record.slot,
       record.generation,
       record.mailbox,
@@ -198,17 +201,7 @@ export class Spawner {
       // The system's own strategy is in every Worker already: not written per actor.
       record.strategy === settings.strategy ? null : record.strategy,
     );
-    let starts = worker.pendingStarts;
-    if (starts === null) {
-      starts = worker.pendingStarts = [];
-      this.#unsent.push(worker);
-      if (!this.#sendQueued) {
-        this.#sendQueued = true;
-        queueMicrotask(() => this.sendStarts());
-      }
-    }
-    starts.push(start);
-    if (starts.length >= STARTS_PER_MESSAGE) this.sendStarts(worker);
+    if (starts.full) this.sendStarts(worker);
   }
 
   /**
@@ -234,7 +227,7 @@ export class Spawner {
     worker.pendingStarts = null;
     if (worker.dead) return;
     const { courier, guardian } = this.#parts;
-    courier.deliver(worker.agent, new StartActors(starts), guardian);
+    courier.deliver(worker.agent, starts.message(), guardian);
   }
 
   /** Which Worker a new actor spawned by the system goes to, and how it was placed. */

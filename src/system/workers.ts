@@ -8,7 +8,7 @@
 import type { ActorRef } from "../actor/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
 import { couldNotStart } from "./errors.ts";
-import type { StartActor } from "./control.ts";
+import type { StartBatch } from "./start_batch.ts";
 import type { Bootstrap } from "./worker/worker_main.ts";
 
 /** A Worker of the system. */
@@ -30,7 +30,7 @@ export interface WorkerHandle {
   /** Ids of the classes defined in this worker. */
   readonly classes: Set<number>;
   /** Starts not yet sent to it (see Spawner.start); null: none. */
-  pendingStarts: StartActor[] | null;
+  pendingStarts: StartBatch | null;
   dead: boolean;
 }
 

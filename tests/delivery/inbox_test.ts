@@ -85,3 +85,33 @@ Deno.test("inbox: a closed mailbox's records drain as dead letters, some left ou
     await t.end();
   }
 });
+
+Deno.test("inbox: a sender is reused while it repeats, but a reply address (tagged) is never kept", async () => {
+  const t = oneThread();
+  try {
+    const { mailbox, ref } = t.mailbox();
+    const other = t.other(mailbox);
+    const plain = new ActorRef(ref.slot, ref.generation, 0, t.courier);
+    const tagged = new ActorRef(ref.slot, ref.generation, 7, t.courier);
+    for (const sender of [plain, plain, tagged, tagged]) {
+      const writer = new Writer(64).reset(t.courier);
+      writeEnvelope(writer, ref, sender, 0);
+      writer.value("hi");
+      assert.ok(other.trySend(writer.toBytes()));
+    }
+    mailbox.bindReceiver(t.loop.doorbell);
+    const inbox = new Inbox(t.courier);
+    const senders: { lastSender: ActorRef<unknown> | null } = { lastSender: null };
+    const seen: (ActorRef<unknown> | null)[] = [];
+    for (let length = mailbox.read(); length >= 0; length = mailbox.read()) {
+      inbox.read(mailbox, length, senders);
+      seen.push(inbox.envelope.sender);
+    }
+    assert.equal(seen.length, 4);
+    assert.equal(seen[0], seen[1], "an untagged sender's ref is reused");
+    assert.ok(seen[2]!.equals(tagged) && seen[2]!.tag === 7 && seen[3]!.tag === 7);
+    assert.equal(senders.lastSender, seen[0], "the tagged sender did not replace it");
+  } finally {
+    await t.end();
+  }
+});

@@ -40,7 +40,9 @@ Deno.test("transport: a wrapping transport sees every record the main thread sen
 
   const answers = await Promise.all([1, 2, 3].map((n) => t.bridge.call(doubler, new Task(n))));
   assert.deepEqual(answers, [2, 4, 6]);
-  const toDoubler = recording.crossed.filter((r) => r.mailbox === doubler.mailboxCacheOffset);
+  const toDoubler = recording.crossed.filter((r) =>
+    r.mailbox === (doubler.mailboxCache as Mailbox).offset
+  );
   assert.equal(toDoubler.length, 3, "each request crossed once");
   assert.ok(toDoubler.every((r) => r.bytes > 0));
 });

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import type { ActorRef } from "../../mod.ts";
 import { ActorDeadError, SpawnError } from "../../errors.ts";
 import { Doubler, Echo } from "../_actors/basic.ts";
-import { Broken, Lost } from "../_actors/behaviours.ts";
+import { Broken, Configured, Lost } from "../_actors/behaviours.ts";
 import { testSystem, within } from "../_system.ts";
 
 const LONG = { timeout: 20_000 };
@@ -43,6 +43,38 @@ Deno.test("spawn batches: a turn's 700 spawns of two classes, over several messa
     )
   );
   assert.equal(t.deadLetters.length, 0);
+});
+
+Deno.test("spawn batches: plain starts and starts with a name or arguments, mixed in one turn, each start as its own", async () => {
+  await using t = testSystem();
+  const pool = t.system.createPool({ workers: 1 });
+  // Packed starts carry a name or arguments only for the starts that have them (StartActors'
+  // extras): mixed here, across two messages, each must reach its own actor.
+  const actors: { ref: ActorRef<string>; name: string; config: unknown[] | null }[] = [];
+  for (let i = 0; i < 300; i++) {
+    const named = i % 3 === 0;
+    const name = named ? `n-${i}` : "";
+    if (i % 5 === 0) {
+      const options = { factor: i, tags: new Set([`t${i}`]) };
+      const ref = named
+        ? pool.spawnWith(Configured, { name }, `c-${i}`, options)
+        : pool.spawn(Configured, `c-${i}`, options);
+      actors.push({ ref, name: name || "Configured", config: [`c-${i}`, i, [`t${i}`]] });
+    } else {
+      const ref = named ? pool.spawnWith(Echo, { name }) : pool.spawn(Echo);
+      actors.push({ ref: ref as ActorRef<string>, name: name || "Echo", config: null });
+    }
+  }
+  const calls = actors.map(({ ref }) => [ref as ActorRef<never>, "who"] as const);
+  let answered = 0;
+  for await (const { index, reply, error } of t.bridge.multiCall(calls, LONG)) {
+    assert.equal(error, undefined);
+    assert.deepEqual(reply, actors[index].config ?? "who");
+    answered++;
+  }
+  assert.equal(answered, 300);
+  const seen = new Map(t.system.inspect().actors.map((actor) => [actor.ref.slot, actor.name]));
+  for (const { ref, name } of actors) assert.equal(seen.get(ref.slot), name);
 });
 
 Deno.test("spawn batches: in one turn, actors that cannot start fail alone with SpawnError; the rest start in order", async () => {

@@ -73,7 +73,7 @@ export async function run(boot: Bootstrap): Promise<void> {
   const directory = Directory.attach(arena, boot.directory);
   const tracing = boot.observer === null ? null : await observeWorker(boot.observer, boot.threadId);
   // The names of the actors this Worker hosts: the runtime's, once it is made below.
-  let names: ReadonlyMap<number, string> = new Map();
+  let nameOf: (slot: number) => string | undefined = () => undefined;
   const courier = new SystemCourier({
     arena,
     directory,
@@ -81,7 +81,7 @@ export async function run(boot: Bootstrap): Promise<void> {
     blocking: true,
     sendTimeout: boot.sendTimeout,
     maxMessageBytes: boot.maxMessageBytes,
-    describe: (slot) => names.get(slot),
+    describe: (slot) => nameOf(slot),
     node: boot.node,
     tracing,
   });
@@ -114,7 +114,7 @@ export async function run(boot: Bootstrap): Promise<void> {
     maxMessageBytes: boot.maxMessageBytes,
     supervision: boot.supervision,
   });
-  names = runtime.names;
+  nameOf = (slot) => runtime.nameOf(slot);
   trapExits((how) => courier.deliver(guardian, new WorkerExited(boot.threadId, how), null));
   const agentMailbox = courier.mailbox(boot.agentMailbox);
   // The system closes the agent's mailbox first when it gives this Worker up (it died, or a

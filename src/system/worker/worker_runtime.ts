@@ -55,7 +55,11 @@ export class WorkerRuntime implements CellHost {
   readonly pool: MailboxPool;
   readonly courier: SystemCourier;
   readonly guardian: ActorRef<unknown>;
-  readonly names = new Map<number, string>();
+  /**
+   * The names of the actors starting here (constructed, not yet served by the loop). A running
+   * actor's name is its cell's: no map of 100k names per Worker (see nameOf).
+   */
+  readonly starting = new Map<number, string>();
   readonly settings: WorkerSettings;
   loop!: ReceiveLoop;
   /** The asks of this Worker's actors (see asks.ts); their replies come to the agent. */
@@ -83,6 +87,15 @@ export class WorkerRuntime implements CellHost {
     this.settings = settings;
   }
 
+  /** The name of the actor of `slot`, if it is hosted here (starting, or served by the loop). */
+  nameOf(slot: number): string | undefined {
+    const directory = this.directory;
+    if (!(slot > 0 && slot < directory.capacity)) return undefined;
+    const offset = directory.mailbox(slot);
+    const cell = offset === 0 ? undefined : this.loop.cellOf(offset);
+    return cell !== undefined && cell.slot === slot ? cell.name : this.starting.get(slot);
+  }
+
   deadLetter(lost: Undelivered): void {
     this.courier.deadLetter(lost);
   }
@@ -107,7 +120,6 @@ export class WorkerRuntime implements CellHost {
       return;
     }
     const { slot, generation } = cell.self;
-    this.names.delete(slot);
     this.retire(cell.self, cell.mailbox, "stopped", `${cell.name} has stopped`);
     this.courier.deliver(
       this.guardian,
