@@ -828,8 +828,9 @@ export class Mailbox {
     const size = need <= tail ? need : tail;
     const read = Atomics.load(words, this.#h + WORD_READ);
     if (((write - read) | 0) + size <= capacity) return true;
-    this.#wantedBytes = size;
-    this.#wantedRead = (write + size - capacity) | 0;
+    const retry = this.#retry ??= new SendRetry();
+    retry.wantedBytes = size;
+    retry.wantedRead = (write + size - capacity) | 0;
     return false;
   }
 
