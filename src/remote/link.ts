@@ -41,6 +41,7 @@ import {
   type NatsConnection,
   onMessage,
   type Subscription,
+  writeNow,
 } from "./nats.ts";
 
 /** What the link needs of its system. */
@@ -299,6 +300,8 @@ export class ClusterLink {
       if (++taken === RECORDS_PER_TURN || this.#credits.full) break;
     }
     this.#flushAll();
+    // All there is for now is published: on the wire before whatever else waits in this turn.
+    if (taken > 0) writeNow(this.#nc);
     return taken;
   }
 
