@@ -4,8 +4,11 @@
  * pushing at its end: a call's deadline costs an array push, not a heap's sift per call, and a
  * call that settles leaves its entry behind to be skipped (dropped at once when it is at the
  * head, as it is when replies come in order). The queues are kept in a heap by their first
- * deadline, looked at only when the one platform timer fires (set by the earliest deadline, and
- * cleared once no call waits): programs that compute a timeout per call still cost O(log n).
+ * deadline, looked at only when the one platform timer fires (set by the earliest deadline):
+ * programs that compute a timeout per call still cost O(log n). Once no call waits, the timer is
+ * let go (unref'd: it holds the process no longer) but kept, so that the next call, due later,
+ * takes it up again instead of setting a timer of its own: a platform timer and its clearing
+ * cost a sequential call ~5 µs, the time of the rest of its bookkeeping.
  *
  * @module
  */
@@ -98,6 +101,8 @@ export class CallDeadlines<T extends Expiring> {
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** When the timer fires (-1: no timer). */
   #timerAt = -1;
+  /** Whether the timer is let go (unref'd) because no call waits. */
+  #timerIdle = false;
   readonly #expire: (item: T) => void;
 
   /** @param expire called for each item whose deadline passed (its `deadlines` is null then). */
@@ -124,6 +129,10 @@ export class CallDeadlines<T extends Expiring> {
     }
     // The timer fires by the earliest deadline; a later one than that changes nothing.
     if (this.#timerAt < 0 || item.deadline < this.#timerAt) this.#arm(item.deadline);
+    else if (this.#timerIdle) {
+      this.#timerIdle = false;
+      Deno.refTimer(this.#timer!);
+    }
   }
 
   /** `item` settled before its deadline: it no longer waits, and the timer may go. */
@@ -136,28 +145,29 @@ export class CallDeadlines<T extends Expiring> {
       this.#heap.remove(queue.entry);
       queue.clear();
       this.#queues.emptied(queue);
-      // No call waits: no timer outlives them.
-      if (this.#live === 0) this.#disarm();
+      // No call waits: the timer holds the process no longer, but stays for the next call.
+      if (this.#live === 0 && this.#timer !== undefined) {
+        this.#timerIdle = true;
+        Deno.unrefTimer(this.#timer);
+      }
     } else if (queue.items[queue.head] === item) queue.first();
   }
 
   #arm(at: number): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timerAt = at;
+    this.#timerIdle = false;
     const delay = Math.min(Math.max(0, at - performance.now()), MAX_TIMER_MS);
-    this.#timer = setTimeout(() => this.#fire(), delay);
+    this.#timer = setTimeout(this.#fired, delay);
   }
 
-  #disarm(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#timerAt = -1;
-  }
+  readonly #fired = (): void => this.#fire();
 
   /** Expires every item that is due, then sets the timer by the earliest that is not. */
   #fire(): void {
     this.#timer = undefined;
     this.#timerAt = -1;
+    this.#timerIdle = false;
     const now = performance.now();
     const heap = this.#heap;
     for (let entry = heap.peek(); entry !== undefined; entry = heap.peek()) {

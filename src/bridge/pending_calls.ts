@@ -121,6 +121,8 @@ export class PendingCalls {
   #table: (PendingCall | null)[] = new Array(64).fill(null);
   #mask = 63;
   #size = 0;
+  /** How many of them wait on actors of other nodes (see waitsOnThisProcess). */
+  #remote = 0;
   #nextTag = 0;
   /**
    * The pending calls by their target's key (see targetKey): an actor's end settles its calls
@@ -148,6 +150,15 @@ export class PendingCalls {
     return this.#size;
   }
 
+  /**
+   * Whether a call waits on an actor of this process: its reply may come from another thread at
+   * any moment. A reply from another node comes only through this thread's own event loop (the
+   * cluster link puts it into the Bridge's mailbox).
+   */
+  get waitsOnThisProcess(): boolean {
+    return this.#size > this.#remote;
+  }
+
   /** The call waiting for the reply tagged `tag`. */
   get(tag: number): PendingCall | undefined {
     const call = this.#table[tag & this.#mask];
@@ -164,6 +175,7 @@ export class PendingCalls {
     call.tag = tag;
     this.#table[tag & this.#mask] = call;
     this.#size++;
+    if (call.target.node !== 0) this.#remote++;
     this.#addByTarget(call);
     const signal = call.signal;
     if (signal !== undefined) {
@@ -201,6 +213,7 @@ export class PendingCalls {
     call.pending = false;
     this.#table[call.tag & this.#mask] = null;
     this.#size--;
+    if (call.target.node !== 0) this.#remote--;
     this.#removeByTarget(call);
     if (call.deadlines !== null) this.#deadlines.settled(call);
     if (call.onAbort !== null) {

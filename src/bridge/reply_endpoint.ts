@@ -205,7 +205,9 @@ export class ReplyEndpoint {
       while (this.#calls.size > 0) {
         this.readReplies();
         if (this.#calls.size === 0) break;
-        if (this.#spin.spin(this.#hasRecord)) continue;
+        // A spin sees only replies from other threads; one from another node comes through this
+        // thread's event loop, and spinning would only hold up the microtasks before it.
+        if (this.#calls.waitsOnThisProcess && this.#spin.spin(this.#hasRecord)) continue;
         this.#idle = new AbortController();
         await this.#mailbox.waitForRecordAsync({ signal: this.#idle.signal });
         this.#idle = null;

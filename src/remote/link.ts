@@ -41,6 +41,7 @@ import {
   type NatsConnection,
   onMessage,
   type Subscription,
+  writeNow,
 } from "./nats.ts";
 
 /** What the link needs of its system. */
@@ -317,6 +318,8 @@ export class ClusterLink {
       this.#endRun();
     }
     this.#flushAll();
+    // All there is for now is published: on the wire before whatever else waits in this turn.
+    if (taken > 0) writeNow(this.#nc);
     return taken;
   }
 

@@ -9,7 +9,7 @@
 // deno-lint-ignore no-import-prefix
 import { connect } from "npm:@nats-io/transport-node@3.4.0";
 // deno-lint-ignore no-import-prefix
-import type { Msg } from "npm:@nats-io/transport-node@3.4.0";
+import type { Msg, NatsConnection } from "npm:@nats-io/transport-node@3.4.0";
 export type { Msg, NatsConnection, Subscription } from "npm:@nats-io/transport-node@3.4.0";
 export { type KV, Kvm } from "npm:@nats-io/kv@3.4.0";
 
@@ -35,6 +35,19 @@ export function onMessage(
       console.error("ringmail: a cluster subscription failed:", error);
     } else each(msg);
   };
+}
+
+/**
+ * Writes what `nc` has to send to its socket now. The client writes in a microtask queued by the
+ * first publish of a turn, so that a turn's publishes go in one write; everything queued before
+ * that microtask runs first, and on a caller's thread that is the Bridge arming its wait for the
+ * reply (~10–20 µs that the request waited, measured). A sender that has published all it has
+ * for now writes at once instead. The client's flush is not public API: its shape is pinned
+ * with the client's version (tests/remote/nats_write_test.ts checks it); with another shape the
+ * client's own microtask writes, as before.
+ */
+export function writeNow(nc: NatsConnection): void {
+  (nc as unknown as { protocol?: { flushPending?: () => void } }).protocol?.flushPending?.();
 }
 
 /** Whether a NATS request failed because nobody subscribes to its subject. */

@@ -72,9 +72,30 @@ Deno.test("call deadlines: a timeout computed per call (many queues) still fires
   assert.ok(performance.now() - start >= 219);
 });
 
-Deno.test("call deadlines: the timer goes once no call waits (the sanitizer sees no timer left)", () => {
+Deno.test("call deadlines: no timer holds the process once no call waits (the sanitizer sees none)", () => {
   const { deadlines, add } = recorder(1);
   const items = [add("a", 10_000), add("b", 60_000), add("c", 10_000)];
   for (const item of items) deadlines.settled(item);
+  assert.equal(deadlines.size, 0);
+});
+
+Deno.test("call deadlines: calls one after another, each settled before the next, share one timer", async () => {
+  const realSetTimeout = globalThis.setTimeout;
+  let timersSet = 0;
+  globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+    timersSet++;
+    return realSetTimeout(...args);
+  }) as typeof setTimeout;
+  const { deadlines, expired, add, all } = recorder(1);
+  try {
+    for (let i = 0; i < 100; i++) deadlines.settled(add(`${i}`, 10_000));
+    assert.equal(timersSet, 1, "the first call's timer is taken up by each next one");
+    add("earlier", 30);
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+  }
+  assert.equal(timersSet, 2, "an earlier deadline sets its own timer");
+  await within(10_000, "the earlier call's expiry", all);
+  assert.deepEqual(expired.map((e) => e.name), ["earlier"]);
   assert.equal(deadlines.size, 0);
 });
