@@ -2,9 +2,8 @@
  * The receive loop: one per thread that hosts actors. It serves a set of mailboxes: takes a ready
  * one from the doorbell's ready queue (or its own run queue), handles up to `batch` of its
  * messages, then moves on to the next, so one flooded actor cannot starve the others. When
- * nothing is ready it spins briefly (per the spin policy), then parks on the doorbell with
- * `Atomics.waitAsync`, which leaves the thread's event loop free for timers, I/O and the promises
- * of async handlers.
+ * nothing is ready it waits (see parking.ts: a spin, a blocked sleep, an async park that leaves
+ * the thread's event loop free for timers, I/O and the promises of async handlers).
  *
  * A long run of work yields to the event loop (a macrotask turn: timers, I/O and microtasks run)
  * once a slice of time (`sliceMs`) is spent — by time, not by count, since one message may take
@@ -31,7 +30,6 @@ import {
   type DeadLetterKind,
   LoopTimers,
   type Received,
-  statClock,
   type StatCounters,
   Stop,
   type Supervision,
@@ -42,7 +40,8 @@ import { Lingering } from "./lingering.ts";
 import type { SystemCourier } from "./courier.ts";
 import { localMailOf, localOf, ringGoesFirst, stampFor, unstashInto } from "./local_mail.ts";
 import { localReceiverOf, setLocalReceiver } from "./mailbox_handles.ts";
-import { nextTask, type ReceiveLoopOptions, type ReplyDesk } from "./loop_options.ts";
+import type { ReceiveLoopOptions, ReplyDesk } from "./loop_options.ts";
+import { Parking } from "./parking.ts";
 import type { Probe } from "./probe.ts";
 import type { MessageTracing, TraceContext } from "./tracing.ts";
 
@@ -81,14 +80,8 @@ export class ReceiveLoop implements CellLoop {
   readonly #spin: SpinPolicy;
   readonly #batch: number;
   readonly #sliceMs: number;
-  /** See ReceiveLoopOptions.blockedParkMs. */
-  readonly #blockedParkMs: number;
-  /** Handlers of this loop's actors whose promises have not settled yet (see track). */
-  #awaiting = 0;
-  /** When the thread's event loop last had a turn (a task, or an async park). */
-  #eventLoopTurnAt = 0;
-  /** What ends a park: the loop closed, an earlier timer, or work. */
-  readonly #parkEnds = (): boolean => this.#closed || this.#earlierTimer || this.#hasWork();
+  /** How the loop waits when nothing is ready, and gives its event loop turns. */
+  readonly #parking: Parking;
   readonly #hasWork = (): boolean =>
     this.#runQueue.length > 0 || this.doorbell.hasReady() ||
     this.#lingering.haveWork();
@@ -100,8 +93,6 @@ export class ReceiveLoop implements CellLoop {
   readonly #abandoned: AbandonedFlags;
   /** Set once the loop found its thread abandoned (see {@link #abandon}). */
   #givenUp = false;
-  /** Whether the loop waits in waitAsync (local mail posted outside a turn must ring its bell). */
-  #parked = false;
   /** The loop's timers: they fire when it reads its clock, and bound how long it parks. */
   readonly timers: LoopTimers;
   /** The clock as last read (every few messages): cheap "now" for receive timeouts. */
@@ -110,8 +101,6 @@ export class ReceiveLoop implements CellLoop {
   #sliceEnd = 0;
   /** Messages (or steps) left before the clock is read again. */
   #untilClock = 1;
-  /** Set when a timer earlier than the others was added: the park's timeout is stale. */
-  #earlierTimer = false;
   #running: Promise<void> | null = null;
   /**
    * Set when the desk took a reply: the handler awaiting it goes on in a microtask, which must
@@ -122,8 +111,6 @@ export class ReceiveLoop implements CellLoop {
   #sliceGoesOn = false;
   /** The thread's counters (see ReceiveLoopOptions.threadCounters). */
   readonly #threadCounters: StatCounters;
-  /** The part of a millisecond parked not yet counted (the counter counts whole ones). */
-  #parkedCarry = 0;
   /**
    * Messages handled since the thread's counter was last brought up to date: it is, at each
    * read of the clock and before parking (a field increment per message, not a shared store).
@@ -147,7 +134,6 @@ export class ReceiveLoop implements CellLoop {
     this.#spin = options.spin ?? new SpinPolicy();
     this.#batch = options.batch ?? 64;
     this.#sliceMs = options.sliceMs ?? 5;
-    this.#blockedParkMs = options.blockedParkMs ?? 0;
     if (!(Number.isInteger(this.#batch) && this.#batch > 0)) {
       throw new RangeError(
         `batch must be a positive integer, got ${options.batch}`,
@@ -155,16 +141,20 @@ export class ReceiveLoop implements CellLoop {
     }
     this.timers = new LoopTimers(
       courier,
-      () => {
-        // A parked loop must park again, until this earlier deadline.
-        this.#earlierTimer = true;
-        if (this.#parked) this.doorbell.ring();
-      },
+      () => this.#parking.timerEarlier(),
       (error) => console.error("ringmail: a timer failed:", error),
     );
     this.#local = options.local ?? false;
     this.#abandoned = new AbandonedFlags(options.abandoned ?? []);
     this.#threadCounters = options.threadCounters ?? NOT_COUNTED;
+    this.#parking = new Parking(doorbell, this.timers, {
+      spin: this.#spin,
+      sliceMs: this.#sliceMs,
+      blockedParkMs: options.blockedParkMs ?? 0,
+      threadCounters: this.#threadCounters,
+      hasWork: this.#hasWork,
+      closed: () => this.#closed,
+    });
     if (this.#local) courier.handles.setOwnDoorbell(doorbell);
   }
 
@@ -233,18 +223,9 @@ export class ReceiveLoop implements CellLoop {
     this.#reader.setReplyDesk(cell, desk);
   }
 
-  /**
-   * Counts `work` (an async handler, an async preStart) as awaited until it settles: meanwhile the
-   * loop parks only asynchronously, leaving the event loop to what `work` awaits.
-   */
+  /** Counts `work` as awaited until it settles (see Parking.track). */
   track(work: Promise<unknown>): void {
-    this.#awaiting++;
-    work.then(() => {
-      this.#awaiting--;
-    }, (error) => {
-      this.#awaiting--;
-      throw error; // still unhandled, as before it was tracked: a bug must not pass silently
-    });
+    this.#parking.track(work);
   }
 
   /** Puts a cell whose async work settled back in line, and wakes the loop if it sleeps. */
@@ -278,72 +259,19 @@ export class ReceiveLoop implements CellLoop {
           await undefined;
         } else {
           this.#replied = false;
-          await nextTask();
-          this.#eventLoopTurnAt = performance.now();
+          await this.#parking.yieldTask();
         }
       } else {
         this.#countHandled();
-        const parkedAt = performance.now();
-        if (this.#blocksOut(parkedAt)) {
-          // Mail has ended every blocked sleep for a slice: the event loop's turn, first.
-          await nextTask();
-          this.#eventLoopTurnAt = performance.now();
-          continue;
-        }
-        this.#earlierTimer = false;
-        this.#threadCounters.setStat(ActorStat.ThreadParkedSince, statClock());
-        // Parked no longer than until the next timer: timers need no thread and no polling.
-        if (this.#parkBlocked(parkedAt)) {
-          // The microtasks of what the handlers started, before the next message.
-          await undefined;
-        } else {
-          this.#parked = true;
-          await this.doorbell.waitAsync(
-            this.#parkEnds,
-            this.timers.nextDelay(performance.now()),
-          );
-          this.#eventLoopTurnAt = performance.now();
-        }
-        this.#parked = false;
-        const parkedMs = performance.now() - parkedAt;
-        this.#spin.parked(parkedMs);
-        this.#countParked(parkedMs);
-        this.#threadCounters.setStat(ActorStat.ThreadParkedSince, 0);
+        await this.#parking.park();
       }
     }
-  }
-
-  /**
-   * Whether blocked sleeps have kept the event loop from a turn for a slice: each one a ring ends
-   * early goes straight back to serving, so mail coming more often than a sleep lasts would
-   * otherwise starve the thread's timers and I/O.
-   */
-  #blocksOut(now: number): boolean {
-    return this.#blockedParkMs > 0 && now - this.#eventLoopTurnAt >= this.#sliceMs;
-  }
-
-  /**
-   * Sleeps blocked for a while first (see ReceiveLoopOptions.blockedParkMs), unless a handler
-   * awaits something: its promise needs the event loop. Returns whether a ring ended it.
-   */
-  #parkBlocked(parkedAt: number): boolean {
-    if (this.#blockedParkMs <= 0 || this.#awaiting !== 0) return false;
-    const timeout = Math.min(this.#blockedParkMs, this.timers.nextDelay(parkedAt));
-    return timeout > 0 && this.doorbell.park(this.#parkEnds, timeout);
   }
 
   #countHandled(): void {
     if (this.#handledUncounted === 0) return;
     this.#threadCounters.countStat(ActorStat.ThreadHandled, this.#handledUncounted);
     this.#handledUncounted = 0;
-  }
-
-  /** Adds `ms` to the thread's parked time, in whole milliseconds (the rest carried over). */
-  #countParked(ms: number): void {
-    const total = this.#parkedCarry + ms;
-    const whole = Math.floor(total);
-    this.#parkedCarry = total - whole;
-    if (whole > 0) this.#threadCounters.countStat(ActorStat.ThreadParkedMs, whole);
   }
 
   /**
@@ -387,7 +315,7 @@ export class ReceiveLoop implements CellLoop {
         if (spent || (--this.#untilClock <= 0 && this.#readClock(cell))) {
           return true;
         }
-      } else if (this.#spin.spin(this.#hasWork) || this.#lingering.letGo()) {
+      } else if (this.#parking.spin() || this.#lingering.letGo()) {
         // Spins that found work are continuous work too: every slice of it ends in a yield.
         if (--this.#untilClock <= 0 && this.#readClock(null)) return true;
       } else {
@@ -562,7 +490,7 @@ export class ReceiveLoop implements CellLoop {
       this.#probe.handled(cell.self, message);
       if (pending !== undefined) {
         // The mailbox stays SCHEDULED (no producer queues it) until the handler settles.
-        this.track(pending.then(() => this.resume(cell)));
+        this.#parking.track(pending.then(() => this.resume(cell)));
         return false;
       }
       // Given up for dead while the handler ran (see ReceiveLoopOptions.abandoned): stop here.
@@ -661,7 +589,7 @@ export class ReceiveLoop implements CellLoop {
     if (this.#lingering.has(cell) || !cell.mailbox.claim()) return;
     this.#runQueue.push(cell);
     // A send from outside a turn (an async handler resuming, a timer) may find the loop parked.
-    if (this.#parked) this.doorbell.ring();
+    this.#parking.ringIfParked();
   }
 
   /**
