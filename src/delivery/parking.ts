@@ -18,36 +18,31 @@ import { nextTask } from "./loop_options.ts";
 /** What a loop's parking is told: the loop's own settings, defaults applied. */
 export interface ParkingOptions {
   /** The thread's spin policy. */
-  spin: SpinPolicy;
+  readonly spin: SpinPolicy;
   /** See ReceiveLoopOptions.sliceMs. */
-  sliceMs: number;
+  readonly sliceMs: number;
   /** See ReceiveLoopOptions.blockedParkMs. */
-  blockedParkMs: number;
+  readonly blockedParkMs: number;
   /** The thread's counters (see ReceiveLoopOptions.threadCounters): its parked time. */
-  threadCounters: StatCounters;
+  readonly threadCounters: StatCounters;
   /** Whether the loop has a cell to serve (cheap enough for a spin loop). */
-  hasWork: () => boolean;
+  readonly hasWork: () => boolean;
   /** Whether the loop was closed (or its thread given up): a park ends. */
-  closed: () => boolean;
+  readonly closed: () => boolean;
 }
 
 /** The waiting of one receive loop: spin, blocked sleep, async park, event loop turns. */
 export class Parking {
   readonly #doorbell: Doorbell;
   readonly #timers: LoopTimers;
-  readonly #spin: SpinPolicy;
-  readonly #sliceMs: number;
-  /** See ReceiveLoopOptions.blockedParkMs. */
-  readonly #blockedParkMs: number;
-  readonly #threadCounters: StatCounters;
-  readonly #hasWork: () => boolean;
-  readonly #closed: () => boolean;
+  readonly #options: ParkingOptions;
   /** Handlers of this loop's actors whose promises have not settled yet (see track). */
   #awaiting = 0;
   /** When the thread's event loop last had a turn (a task, or an async park). */
   #eventLoopTurnAt = 0;
   /** What ends a park: the loop closed, an earlier timer, or work. */
-  readonly #parkEnds = (): boolean => this.#closed() || this.#earlierTimer || this.#hasWork();
+  readonly #parkEnds = (): boolean =>
+    this.#options.closed() || this.#earlierTimer || this.#options.hasWork();
   /** Whether the loop waits in waitAsync (local mail posted outside a turn must ring its bell). */
   #parked = false;
   /** Set when a timer earlier than the others was added: the park's timeout is stale. */
@@ -58,17 +53,13 @@ export class Parking {
   constructor(doorbell: Doorbell, timers: LoopTimers, options: ParkingOptions) {
     this.#doorbell = doorbell;
     this.#timers = timers;
-    this.#spin = options.spin;
-    this.#sliceMs = options.sliceMs;
-    this.#blockedParkMs = options.blockedParkMs;
-    this.#threadCounters = options.threadCounters;
-    this.#hasWork = options.hasWork;
-    this.#closed = options.closed;
+    this.#options = options;
   }
 
   /** Spins a while for work (see SpinPolicy.spin). @returns whether work came. */
   spin(): boolean {
-    return this.#spin.spin(this.#hasWork);
+    const options = this.#options;
+    return options.spin.spin(options.hasWork);
   }
 
   /**
@@ -114,7 +105,8 @@ export class Parking {
       return;
     }
     this.#earlierTimer = false;
-    this.#threadCounters.setStat(ActorStat.ThreadParkedSince, statClock());
+    const counters = this.#options.threadCounters;
+    counters.setStat(ActorStat.ThreadParkedSince, statClock());
     // Parked no longer than until the next timer: timers need no thread and no polling.
     if (this.#parkBlocked(parkedAt)) {
       // The microtasks of what the handlers started, before the next message.
@@ -129,9 +121,9 @@ export class Parking {
     }
     this.#parked = false;
     const parkedMs = performance.now() - parkedAt;
-    this.#spin.parked(parkedMs);
+    this.#options.spin.parked(parkedMs);
     this.#countParked(parkedMs);
-    this.#threadCounters.setStat(ActorStat.ThreadParkedSince, 0);
+    counters.setStat(ActorStat.ThreadParkedSince, 0);
   }
 
   /**
@@ -140,7 +132,8 @@ export class Parking {
    * otherwise starve the thread's timers and I/O.
    */
   #blocksOut(now: number): boolean {
-    return this.#blockedParkMs > 0 && now - this.#eventLoopTurnAt >= this.#sliceMs;
+    const options = this.#options;
+    return options.blockedParkMs > 0 && now - this.#eventLoopTurnAt >= options.sliceMs;
   }
 
   /**
@@ -148,8 +141,9 @@ export class Parking {
    * awaits something: its promise needs the event loop. Returns whether a ring ended it.
    */
   #parkBlocked(parkedAt: number): boolean {
-    if (this.#blockedParkMs <= 0 || this.#awaiting !== 0) return false;
-    const timeout = Math.min(this.#blockedParkMs, this.#timers.nextDelay(parkedAt));
+    const most = this.#options.blockedParkMs;
+    if (most <= 0 || this.#awaiting !== 0) return false;
+    const timeout = Math.min(most, this.#timers.nextDelay(parkedAt));
     return timeout > 0 && this.#doorbell.park(this.#parkEnds, timeout);
   }
 
@@ -158,6 +152,6 @@ export class Parking {
     const total = this.#parkedCarry + ms;
     const whole = Math.floor(total);
     this.#parkedCarry = total - whole;
-    if (whole > 0) this.#threadCounters.countStat(ActorStat.ThreadParkedMs, whole);
+    if (whole > 0) this.#options.threadCounters.countStat(ActorStat.ThreadParkedMs, whole);
   }
 }
