@@ -44,36 +44,7 @@ import type { Transport } from "./transport.ts";
 import { writeOutboxRecord } from "./outbox.ts";
 import { Undeliverable } from "./undeliverable.ts";
 import type { MessageTracing, TraceContext } from "./tracing.ts";
-
-/** Where a courier reports what it cannot deliver. */
-export interface DeadLetterSink {
-  /** A message was not delivered (`undefined`: it could not be decoded). */
-  deadLetter(lost: Undelivered): void;
-}
-
-/** How a courier is set up. */
-export interface CourierOptions {
-  arena: Arena;
-  directory: Directory;
-  /** The thread id written into the records this courier reserves. */
-  threadId: number;
-  /** Whether a send may block the thread while a mailbox is full (Workers: yes). */
-  blocking: boolean;
-  /** Default milliseconds a send waits for room in a full mailbox. */
-  sendTimeout: number;
-  /** The largest message; those larger than a mailbox travel in a block of their own. */
-  maxMessageBytes: number;
-  /** Names actors for errors and `toString` (undefined: not known on this thread). */
-  describe?: (slot: number, generation: number) => string | undefined;
-  /** Where records that leave this thread go. Default: shared memory. */
-  transport?: Transport<Mailbox>;
-  /** Who is told of each send and dead letter. Default: nobody (NO_PROBE). */
-  probe?: Probe;
-  /** This process's node id in its cluster; 0 (the default) outside a cluster. */
-  node?: number;
-  /** Whose trace context each send carries (see tracing.ts). Default: none. */
-  tracing?: MessageTracing | null;
-}
+import type { CourierOptions, DeadLetterSink } from "./courier_options.ts";
 
 /** One thread's way to send, for one actor system. */
 export class SystemCourier implements Courier {
