@@ -42,7 +42,7 @@ import { NO_PROBE, type Probe } from "./probe.ts";
 import { SharedMemoryTransport } from "./shared_memory/transport.ts";
 import type { Transport } from "./transport.ts";
 import { writeOutboxRecord } from "./outbox.ts";
-import { Undeliverable } from "./undeliverable.ts";
+import { notRunning, reportDeadLetter } from "./dead_letters.ts";
 import type { MessageTracing, TraceContext } from "./tracing.ts";
 import type { CourierOptions, DeadLetterSink } from "./courier_options.ts";
 
@@ -446,7 +446,7 @@ export class SystemCourier implements Courier {
   ): number {
     if (this.#refused(target, sender, message)) return 0;
     const offset = this.directory.liveMailbox(target.slot, target.generation);
-    if (offset === 0) this.#notRunning(target, sender, message);
+    if (offset === 0) notRunning(this, target, sender, message);
     return offset;
   }
 
@@ -651,50 +651,9 @@ export class SystemCourier implements Courier {
     return this.#backlogs.drop(mailbox, kind, reason);
   }
 
-  /**
-   * Counts and reports a message that will never be handled. When its sender waits for a reply
-   * (a ref with a reply tag, as Bridge calls use), tells the sender at once.
-   */
+  /** Counts and reports a message that will never be handled (see reportDeadLetter). */
   deadLetter(lost: Undelivered): void {
-    const { target, sender, message, kind, reason } = lost;
-    // The system's own notices to actors that are gone are nobody's lost messages.
-    if (sender !== null && sender === this.systemSender) return;
-    this.directory.countDeadLetter(kind);
-    this.probe.deadLettered(target, message, kind);
-    if (
-      sender !== null && sender.tag !== 0 && !(message instanceof Undeliverable)
-    ) {
-      const name = target === null ? "" : this.describe(target);
-      this.#tryPost(sender, new Undeliverable(target, kind, reason, name));
-    }
-    this.sink?.deadLetter({ target, sender, message, kind, reason });
-  }
-
-  /** A message for an actor the directory does not list as live: stopped, or a stale ref. */
-  #notRunning(
-    target: ActorRef<unknown>,
-    sender: ActorRef<unknown> | null,
-    message: unknown,
-  ): void {
-    const slot = target.slot;
-    const live = slot > 0 && slot < this.directory.capacity;
-    if (live && this.directory.generation(slot) !== target.generation) {
-      this.deadLetter({
-        target,
-        sender,
-        message,
-        kind: "stale",
-        reason: `${target} has ended (its slot was reused)`,
-      });
-    } else {
-      this.deadLetter({
-        target,
-        sender,
-        message,
-        kind: "stopped",
-        reason: `${this.describe(target)} is not running`,
-      });
-    }
+    reportDeadLetter(this, lost);
   }
 
   /**
@@ -703,10 +662,6 @@ export class SystemCourier implements Courier {
    * @returns whether it was sent.
    */
   tryPost(target: ActorRef<unknown>, notice: unknown): boolean {
-    return this.#tryPost(target, notice);
-  }
-
-  #tryPost(target: ActorRef<unknown>, notice: unknown): boolean {
     const writer = new Writer(128).reset(this);
     let mailbox: Mailbox;
     if (target.node !== 0) {
