@@ -30,14 +30,13 @@ import {
   Writer,
 } from "../codec/mod.ts";
 import { type Arena, type Mailbox, MailboxClosedError } from "../ring/mod.ts";
-import { Backlogs, type Waiting } from "./backlogs.ts";
+import { Backlogs } from "./backlogs.ts";
 import type { Directory } from "./directory.ts";
 import { writeEnvelope } from "./envelope.ts";
 import { Inbox } from "./inbox.ts";
 import type { LocalReceiver } from "./local_mail.ts";
 import { type MailboxHandle, MailboxHandles } from "./mailbox_handles.ts";
-import { DROP, type FullAction, REFUSE, WAIT } from "./policy.ts";
-import { droppedReason, FullMailbox, stillFullError } from "./full_mailbox.ts";
+import { Posting } from "./posting.ts";
 import { NO_PROBE, type Probe } from "./probe.ts";
 import { SharedMemoryTransport } from "./shared_memory/transport.ts";
 import type { Transport } from "./transport.ts";
@@ -94,16 +93,9 @@ export class SystemCourier implements Courier {
    * (a wake-up through the event loop). Null elsewhere.
    */
   outboxWritten: (() => void) | null = null;
-  readonly #blocking: boolean;
   readonly #describe: (slot: number, generation: number) => string | undefined;
   readonly #writer = new Writer();
   #writing = false;
-  /** The record deliverEncoded posts without having decoded it (see #reported); null otherwise. */
-  #undecoded: Uint8Array | null = null;
-  /** The node the record deliverEncoded posts came from (0: none, or this one). */
-  #undecodedFrom = 0;
-  /** Records of other nodes queued in backlogs so far (see {@link deliverEncoded}). */
-  #queuedFromNodes = 0;
   /** The mailbox {@link offerEncoded} put a record into last, and its offset. */
   #offered: MailboxHandle | null = null;
   #offeredOffset = 0;
@@ -118,14 +110,13 @@ export class SystemCourier implements Courier {
   readonly handles: MailboxHandles;
   /** What waits for room, by mailbox. */
   readonly #backlogs: Backlogs;
-  /** What a full mailbox does, asked of its policy. */
-  readonly #full: FullMailbox;
+  /** Puts what this courier wrote into mailboxes, full ones included. */
+  readonly #posting: Posting;
 
   constructor(options: CourierOptions) {
     this.arena = options.arena;
     this.directory = options.directory;
     this.threadId = options.threadId;
-    this.#blocking = options.blocking;
     this.#describe = options.describe ?? (() => undefined);
     this.handles = new MailboxHandles(
       options.arena,
@@ -137,7 +128,12 @@ export class SystemCourier implements Courier {
     this.node = options.node ?? 0;
     this.tracing = options.tracing ?? null;
     this.#backlogs = new Backlogs(this, options.blocking);
-    this.#full = new FullMailbox(options.blocking, options.sendTimeout);
+    this.#posting = new Posting(
+      this,
+      this.#backlogs,
+      options.blocking,
+      options.sendTimeout,
+    );
     this.#inbox = new Inbox(this);
   }
 
@@ -196,7 +192,7 @@ export class SystemCourier implements Courier {
       writer.reset(this);
       writeEnvelope(writer, target, sender, deadline, 0, trace);
       writer.value(message);
-      this.#post(mailbox, writer, target, sender, message, notice);
+      this.#posting.post(mailbox, writer, target, sender, message, notice);
     } finally {
       this.#writing = nested;
     }
@@ -227,9 +223,10 @@ export class SystemCourier implements Courier {
     message: unknown,
     from = 0,
   ): boolean {
-    const queuedBefore = this.#queuedFromNodes;
+    const posting = this.#posting;
+    const queuedBefore = posting.queuedFromNodes;
     this.#deliverEncoded(target, record, sender, message, from);
-    return this.#queuedFromNodes !== queuedBefore;
+    return posting.queuedFromNodes !== queuedBefore;
   }
 
   #deliverEncoded(
@@ -286,13 +283,9 @@ export class SystemCourier implements Courier {
       writer.reset(this);
       writer.raw(record);
       // Undecoded (a record from another node, for a live actor): decoded only if it turns into
-      // a dead letter or has to wait after all (see #reported).
-      this.#undecoded = message === undefined ? record : null;
-      this.#undecodedFrom = from;
-      this.#post(mailbox, writer, target, sender, message, false);
+      // a dead letter or has to wait after all (see Posting).
+      this.#posting.postUndecoded(mailbox, writer, target, sender, message, record, from);
     } finally {
-      this.#undecoded = null;
-      this.#undecodedFrom = 0;
       this.#writing = nested;
     }
   }
@@ -409,7 +402,7 @@ export class SystemCourier implements Courier {
         message,
         trace,
       );
-      this.#post(outbox, writer, target, sender, message, notice);
+      this.#posting.post(outbox, writer, target, sender, message, notice);
       this.outboxWritten?.();
     } finally {
       this.#writing = nested;
@@ -450,18 +443,6 @@ export class SystemCourier implements Courier {
     return offset;
   }
 
-  /**
-   * `message`, or, when it is the undefined of a record posted undecoded (deliverEncoded), that
-   * record decoded: a dead letter reports what it was, even when its actor stopped between the
-   * link's look at it and the post.
-   */
-  #reported(message: unknown): unknown {
-    const record = this.#undecoded;
-    if (message !== undefined || record === null) return message;
-    this.#undecoded = null;
-    return this.decodeRecord(record);
-  }
-
   /** The message of the record `record` (undefined when it does not decode), for a report. */
   decodeRecord(record: Uint8Array): unknown {
     const inbox = this.#inbox;
@@ -469,132 +450,6 @@ export class SystemCourier implements Courier {
     const decoded = inbox.message;
     inbox.message = undefined;
     return decoded;
-  }
-
-  #post(
-    mailbox: Mailbox,
-    writer: Writer,
-    target: ActorRef<unknown>,
-    sender: ActorRef<unknown> | null,
-    message: unknown,
-    notice: boolean,
-  ): void {
-    const backlogs = this.#backlogs;
-    let backlog = backlogs.size === 0 ? undefined : backlogs.get(mailbox.offset);
-    // What waits goes first, as far as there is room; if all of it went, so may this one.
-    if (backlog !== undefined && backlogs.moveAll(backlog)) backlog = undefined;
-    if (backlog !== undefined) {
-      // Messages already wait for this mailbox: queue behind them, to keep the sender's order —
-      // as far as the policy allows.
-      const action = this.#whenFull(
-        mailbox,
-        target,
-        sender,
-        notice,
-        backlog.waited,
-      );
-      if (action === REFUSE) {
-        throw stillFullError(this.describe(target), mailbox, backlog);
-      }
-      if (action === DROP) this.#dropFull(target, sender, this.#reported(message));
-      else {backlogs.push(
-          backlog,
-          this.#waiting(mailbox, writer, target, sender, message),
-        );}
-      return;
-    }
-    let action: FullAction;
-    try {
-      if (this.transport.offer(mailbox, writer)) return;
-      action = this.#whenFull(mailbox, target, sender, notice, -1);
-      if (action === WAIT) {
-        this.transport.sendWaiting(
-          mailbox,
-          writer,
-          this.#full.timeoutOf(mailbox),
-        );
-        return;
-      }
-    } catch (error) {
-      if (error instanceof MailboxClosedError) {
-        this.deadLetter({
-          target,
-          sender,
-          message: this.#reported(message),
-          kind: "stopped",
-          reason: `${this.describe(target)} has stopped`,
-        });
-        return;
-      }
-      throw error;
-    }
-    if (action === DROP) return this.#dropFull(target, sender, this.#reported(message));
-    // A mailbox this thread receives from frees up only when this thread's loop serves it:
-    // the loop flushes the backlog after each turn (flushLocal). Any other drains as room comes.
-    const flushed = this.#blocking && this.doorbell !== 0 &&
-      mailbox.receiverDoorbell === this.doorbell;
-    backlogs.open(
-      mailbox,
-      flushed,
-      this.#waiting(mailbox, writer, target, sender, message),
-    );
-  }
-
-  /** Asks the mailbox's policy what a send into it, full, does (see FullMailbox). */
-  #whenFull(
-    mailbox: Mailbox,
-    target: ActorRef<unknown>,
-    sender: ActorRef<unknown> | null,
-    notice: boolean,
-    backlogWaited: number,
-  ): FullAction {
-    // Blocking would wait for room only this thread can make (its own receive loop frees it):
-    // so would it for the mailbox of an actor not started yet that may start here (its
-    // receiver is not bound yet).
-    const receiver = mailbox.receiverDoorbell;
-    const onlyHere = receiver === this.doorbell ||
-      (receiver === 0 && this.directory.owner(target.slot) === this.threadId);
-    const fromSystem = sender !== null && sender === this.systemSender;
-    return this.#full.whenFull(
-      mailbox,
-      onlyHere,
-      notice,
-      fromSystem,
-      backlogWaited,
-    );
-  }
-
-  /** A message that waits for room from now on (#whenFull just set out its situation). */
-  #waiting(
-    mailbox: Mailbox,
-    writer: Writer,
-    target: ActorRef<unknown>,
-    sender: ActorRef<unknown> | null,
-    message: unknown,
-  ): Waiting {
-    // A record posted undecoded waits undecoded: decoded only if it becomes a dead letter.
-    const encoded = message === undefined && this.#undecoded !== null;
-    const from = this.#undecodedFrom;
-    if (from !== 0) this.#queuedFromNodes++;
-    return {
-      bytes: writer.toBytes(),
-      target,
-      sender,
-      message,
-      encoded,
-      from,
-      expires: this.#full.expires(mailbox),
-    };
-  }
-
-  /** A message its policy dropped for lack of room. */
-  #dropFull(
-    target: ActorRef<unknown>,
-    sender: ActorRef<unknown> | null,
-    message: unknown,
-  ): void {
-    const reason = droppedReason(this.describe(target));
-    this.deadLetter({ target, sender, message, kind: "mailbox-full", reason });
   }
 
   /** How many mailboxes have messages of this thread waiting for room. */
