@@ -3,12 +3,11 @@
  * directory, hands a message for an actor of this very thread to its local mail (a private copy,
  * no ring), and otherwise writes the envelope and the message into a reused scratch writer and
  * hands the record to its transport (shared memory: the target's mailbox ring). A target that is
- * gone makes a dead letter: counted in the directory, reported to the sink, and — when the
- * sender is waiting for a reply (a Bridge call) — answered at once with `Undeliverable`.
+ * gone makes a dead letter (dead_letters.ts).
  *
- * A full mailbox: the mailbox's DeliveryPolicy decides (see policy.ts) — block the sending
- * Worker, queue in this thread's backlog (backlogs.ts), or drop. Messages already waiting for a
- * mailbox keep later sends to it behind them, so no sender's order depends on the ref it used.
+ * Its parts, one concern each: posting.ts puts what it wrote into a mailbox, full or not (the
+ * mailbox's DeliveryPolicy, this thread's backlogs); encoded_delivery.ts sends records encoded
+ * already (timers', other nodes').
  *
  * @module
  */
@@ -33,15 +32,14 @@ import { type Arena, type Mailbox, MailboxClosedError } from "../ring/mod.ts";
 import { Backlogs } from "./backlogs.ts";
 import type { Directory } from "./directory.ts";
 import { writeEnvelope } from "./envelope.ts";
-import { Inbox } from "./inbox.ts";
-import type { LocalReceiver } from "./local_mail.ts";
-import { type MailboxHandle, MailboxHandles } from "./mailbox_handles.ts";
+import { EncodedDelivery } from "./encoded_delivery.ts";
+import { localReceiverFor, type MailboxHandle, MailboxHandles } from "./mailbox_handles.ts";
 import { Posting } from "./posting.ts";
 import { NO_PROBE, type Probe } from "./probe.ts";
 import { SharedMemoryTransport } from "./shared_memory/transport.ts";
 import type { Transport } from "./transport.ts";
 import { writeOutboxRecord } from "./outbox.ts";
-import { notRunning, reportDeadLetter } from "./dead_letters.ts";
+import { notRunning, refused, reportDeadLetter } from "./dead_letters.ts";
 import type { MessageTracing, TraceContext } from "./tracing.ts";
 import type { CourierOptions, DeadLetterSink } from "./courier_options.ts";
 
@@ -96,22 +94,18 @@ export class SystemCourier implements Courier {
   readonly #describe: (slot: number, generation: number) => string | undefined;
   readonly #writer = new Writer();
   #writing = false;
-  /** The mailbox {@link offerEncoded} put a record into last, and its offset. */
-  #offered: MailboxHandle | null = null;
-  #offeredOffset = 0;
   /** Reads local messages back into private copies (see #copy). */
   readonly #reader = new Reader();
   /** The registered class of what {@link #copy} returned last (null: not known). */
   #copiedClass: ClassInfo | null = null;
-  /** Reads encoded records delivered locally (timers). */
-  readonly #inbox: Inbox;
-  readonly #senderCache = { lastSender: null };
   /** This thread's one handle per mailbox: every send and receive of this thread goes through it. */
   readonly handles: MailboxHandles;
   /** What waits for room, by mailbox. */
   readonly #backlogs: Backlogs;
   /** Puts what this courier wrote into mailboxes, full ones included. */
   readonly #posting: Posting;
+  /** Sends records encoded already: timers', and those of other nodes. */
+  readonly #encoded: EncodedDelivery;
 
   constructor(options: CourierOptions) {
     this.arena = options.arena;
@@ -134,7 +128,7 @@ export class SystemCourier implements Courier {
       options.blocking,
       options.sendTimeout,
     );
-    this.#inbox = new Inbox(this);
+    this.#encoded = new EncodedDelivery(this, this.#posting);
   }
 
   describe(target: ActorRef<unknown>): string {
@@ -171,7 +165,7 @@ export class SystemCourier implements Courier {
     if (target.node !== 0) {
       return this.#deliverRemote(target, message, sender, deadline, notice, trace);
     }
-    const offset = this.#openOffset(target, sender, message);
+    const offset = this.openOffset(target, sender, message);
     if (offset === 0) return;
     let mailbox = target.mailboxCache as MailboxHandle | null;
     if (mailbox === null || mailbox.offset !== offset) {
@@ -211,10 +205,8 @@ export class SystemCourier implements Courier {
 
   /**
    * {@link Courier.deliverEncoded}; `from` is the node a record handed on by the cluster link
-   * came from.
-   * @returns whether the record waits for room in a backlog: it is then still the sending
-   * node's, until it leaves (see {@link leftBacklog}); otherwise it was put into its mailbox, or
-   * became a dead letter.
+   * came from (see EncodedDelivery.deliver).
+   * @returns whether the record waits for room in a backlog, still the sending node's.
    */
   deliverEncoded(
     target: ActorRef<unknown>,
@@ -223,58 +215,37 @@ export class SystemCourier implements Courier {
     message: unknown,
     from = 0,
   ): boolean {
-    const posting = this.#posting;
-    const queuedBefore = posting.queuedFromNodes;
-    this.#deliverEncoded(target, record, sender, message, from);
-    return posting.queuedFromNodes !== queuedBefore;
+    return this.#encoded.deliver(target, record, sender, message, from);
   }
 
-  #deliverEncoded(
-    target: ActorRef<unknown>,
+  /**
+   * Puts the record `bytes[start, end)` of another node straight into the ring of the actor in
+   * `slot` of `generation`, when nothing stands in its way (see EncodedDelivery.offer).
+   * @returns false when it did not: {@link deliverEncoded} then applies every rule.
+   */
+  offerEncoded(
+    slot: number,
+    generation: number,
+    sender: ActorRef<unknown> | null,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+  ): boolean {
+    return this.#encoded.offer(slot, generation, sender, bytes, start, end);
+  }
+
+  /**
+   * Posts the encoded record `record` into `mailbox` as it is (see EncodedDelivery), `message`
+   * undefined when it was not decoded; `from` is the node it came from (0: this one).
+   */
+  postRecord(
+    mailbox: Mailbox,
     record: Uint8Array,
+    target: ActorRef<unknown>,
     sender: ActorRef<unknown> | null,
     message: unknown,
     from: number,
   ): void {
-    if (target.node !== 0) {
-      // A timer's message to another node: written afresh, named from this node.
-      const inbox = this.#inbox;
-      if (!inbox.decode(record, 0, record.length, this.#senderCache)) {
-        inbox.deadLetterUndecodable(target);
-        return;
-      }
-      return this.deliver(
-        target,
-        inbox.message,
-        sender,
-        inbox.envelope.deadline,
-      );
-    }
-    this.probe.sent(target, message, sender);
-    if (sender !== null && sender.counters !== null) sender.counters.countStat(ActorStat.Sent);
-    const offset = this.#openOffset(target, sender, message);
-    if (offset === 0) return;
-    const mailbox = this.mailbox(offset);
-    const local = localReceiverFor(mailbox, target);
-    if (local !== null) {
-      // A timer's message from this thread: in order with this thread's other local sends.
-      mailbox.checkSize(record.length);
-      const inbox = this.#inbox;
-      if (!inbox.decode(record, 0, record.length, this.#senderCache)) {
-        inbox.deadLetterUndecodable(target);
-        return;
-      }
-      const decoded = inbox.message;
-      inbox.message = undefined;
-      local.postLocal(
-        decoded,
-        sender,
-        inbox.envelope.deadline,
-        inbox.envelope.trace,
-        inbox.messageClass,
-      );
-      return;
-    }
     // The scratch writer, as for any send: a record from another node comes this way each.
     const nested = this.#writing;
     const writer = nested ? new Writer(record.length) : this.#writer;
@@ -287,46 +258,6 @@ export class SystemCourier implements Courier {
       this.#posting.postUndecoded(mailbox, writer, target, sender, message, record, from);
     } finally {
       this.#writing = nested;
-    }
-  }
-
-  /**
-   * Puts the record `bytes[start, end)` (from another node, not decoded) straight into the ring
-   * of the actor in `slot` of `generation`, when nothing stands in its way: the actor is live, no
-   * message of this thread waits for its mailbox, nobody observes sends, the system is not
-   * refusing, and the ring has room. One copy, no ref made: the receiving side of a remote link
-   * does this for each record of a batch.
-   * @returns false when it did not (nothing was sent): {@link deliverEncoded} then applies every
-   * rule (dead letters, local mail, the full mailbox's policy).
-   */
-  offerEncoded(
-    slot: number,
-    generation: number,
-    sender: ActorRef<unknown> | null,
-    bytes: Uint8Array,
-    start: number,
-    end: number,
-  ): boolean {
-    if (
-      this.refusing !== null || this.probe !== NO_PROBE ||
-      (sender !== null && sender.counters !== null)
-    ) {
-      return false;
-    }
-    const offset = this.directory.liveMailbox(slot, generation);
-    if (offset === 0) return false;
-    // A batch's records mostly go to one actor: its handle is kept at hand (handles live on).
-    let mailbox = this.#offered;
-    if (mailbox === null || this.#offeredOffset !== offset) {
-      mailbox = this.#offered = this.mailbox(offset);
-      this.#offeredOffset = offset;
-    }
-    if (mailbox.localReceiver !== null || this.hasBacklog(mailbox)) return false;
-    try {
-      return this.transport.offerBytes(mailbox, bytes, start, end);
-    } catch (error) {
-      if (error instanceof MailboxClosedError) return false;
-      throw error;
     }
   }
 
@@ -382,7 +313,7 @@ export class SystemCourier implements Courier {
     notice: boolean,
     trace: TraceContext | null,
   ): void {
-    if (this.#refused(target, sender, message)) return;
+    if (refused(this, target, sender, message)) return;
     const outbox = this.outbox;
     if (outbox === null) {
       const reason = `${target} is an actor of another node, and this system is in no cluster`;
@@ -409,35 +340,16 @@ export class SystemCourier implements Courier {
     }
   }
 
-  /** Whether a shutdown refuses this send (it is then a dead letter). */
-  #refused(
-    target: ActorRef<unknown>,
-    sender: ActorRef<unknown> | null,
-    message: unknown,
-  ): boolean {
-    if (this.refusing === null || (sender !== null && sender.tag === 0)) {
-      return false;
-    }
-    this.deadLetter({
-      target,
-      sender,
-      message,
-      kind: "shutdown",
-      reason: this.refusing,
-    });
-    return true;
-  }
-
   /**
    * The mailbox a send to `target` goes to, by offset; 0 when the send became a dead letter
    * instead (the system is refusing it, or the target is not running).
    */
-  #openOffset(
+  openOffset(
     target: ActorRef<unknown>,
     sender: ActorRef<unknown> | null,
     message: unknown,
   ): number {
-    if (this.#refused(target, sender, message)) return 0;
+    if (refused(this, target, sender, message)) return 0;
     const offset = this.directory.liveMailbox(target.slot, target.generation);
     if (offset === 0) notRunning(this, target, sender, message);
     return offset;
@@ -445,11 +357,7 @@ export class SystemCourier implements Courier {
 
   /** The message of the record `record` (undefined when it does not decode), for a report. */
   decodeRecord(record: Uint8Array): unknown {
-    const inbox = this.#inbox;
-    if (!inbox.decode(record, 0, record.length, this.#senderCache)) return undefined;
-    const decoded = inbox.message;
-    inbox.message = undefined;
-    return decoded;
+    return this.#encoded.decode(record);
   }
 
   /** How many mailboxes have messages of this thread waiting for room. */
@@ -537,19 +445,4 @@ export class SystemCourier implements Courier {
       throw error;
     }
   }
-}
-
-/**
- * The cell on this thread that takes `target`'s messages as local mail, if any: the mailbox's
- * local receiver, when it is the actor `target` addresses (not an earlier one of the mailbox)
- * and the ref carries no reply tag.
- */
-function localReceiverFor(
-  mailbox: MailboxHandle,
-  target: ActorRef<unknown>,
-): LocalReceiver | null {
-  const local = mailbox.localReceiver;
-  if (local === null || target.tag !== 0) return null;
-  const self = local.self;
-  return self.slot === target.slot && self.generation === target.generation ? local : null;
 }

@@ -2,7 +2,8 @@
  * Dead letters, as a courier reports them: a message that will never be handled is counted in
  * the directory by kind, told to the probe and to the sink (the system's dead-letter listeners),
  * and — when its sender waits for a reply (a Bridge call) — answered at once with
- * `Undeliverable`, so that the call fails now rather than at its timeout.
+ * `Undeliverable`, so that the call fails now rather than at its timeout. Also the two a send
+ * becomes before anything is written: one a shutdown refuses, one to an actor not running.
  *
  * @module
  */
@@ -57,4 +58,24 @@ export function notRunning(
       reason: `${courier.describe(target)} is not running`,
     });
   }
+}
+
+/** Whether a shutdown refuses this send (it is then a dead letter). */
+export function refused(
+  courier: SystemCourier,
+  target: ActorRef<unknown>,
+  sender: ActorRef<unknown> | null,
+  message: unknown,
+): boolean {
+  if (courier.refusing === null || (sender !== null && sender.tag === 0)) {
+    return false;
+  }
+  courier.deadLetter({
+    target,
+    sender,
+    message,
+    kind: "shutdown",
+    reason: courier.refusing,
+  });
+  return true;
 }
