@@ -29,7 +29,7 @@ import {
   Writer,
 } from "../codec/mod.ts";
 import { type Arena, type Mailbox, MailboxClosedError } from "../ring/mod.ts";
-import { Backlogs } from "./backlogs.ts";
+import type { Backlogs } from "./backlogs.ts";
 import type { Directory } from "./directory.ts";
 import { writeEnvelope } from "./envelope.ts";
 import { EncodedDelivery } from "./encoded_delivery.ts";
@@ -104,8 +104,11 @@ export class SystemCourier implements Courier {
   readonly #backlogs: Backlogs;
   /** Puts what this courier wrote into mailboxes, full ones included. */
   readonly #posting: Posting;
-  /** Sends records encoded already: timers', and those of other nodes. */
-  readonly #encoded: EncodedDelivery;
+  /**
+   * Sends records encoded already: timers' (see {@link deliverEncoded}), and those of other
+   * nodes, which the cluster link offers straight to their rings (`EncodedDelivery.offer`).
+   */
+  readonly encoded: EncodedDelivery;
 
   constructor(options: CourierOptions) {
     this.arena = options.arena;
@@ -121,14 +124,9 @@ export class SystemCourier implements Courier {
     this.probe = options.probe ?? NO_PROBE;
     this.node = options.node ?? 0;
     this.tracing = options.tracing ?? null;
-    this.#backlogs = new Backlogs(this, options.blocking);
-    this.#posting = new Posting(
-      this,
-      this.#backlogs,
-      options.blocking,
-      options.sendTimeout,
-    );
-    this.#encoded = new EncodedDelivery(this, this.#posting);
+    this.#posting = new Posting(this, options.blocking, options.sendTimeout);
+    this.#backlogs = this.#posting.backlogs;
+    this.encoded = new EncodedDelivery(this);
   }
 
   describe(target: ActorRef<unknown>): string {
@@ -215,28 +213,13 @@ export class SystemCourier implements Courier {
     message: unknown,
     from = 0,
   ): boolean {
-    return this.#encoded.deliver(target, record, sender, message, from);
-  }
-
-  /**
-   * Puts the record `bytes[start, end)` of another node straight into the ring of the actor in
-   * `slot` of `generation`, when nothing stands in its way (see EncodedDelivery.offer).
-   * @returns false when it did not: {@link deliverEncoded} then applies every rule.
-   */
-  offerEncoded(
-    slot: number,
-    generation: number,
-    sender: ActorRef<unknown> | null,
-    bytes: Uint8Array,
-    start: number,
-    end: number,
-  ): boolean {
-    return this.#encoded.offer(slot, generation, sender, bytes, start, end);
+    return this.encoded.deliver(target, record, sender, message, from);
   }
 
   /**
    * Posts the encoded record `record` into `mailbox` as it is (see EncodedDelivery), `message`
    * undefined when it was not decoded; `from` is the node it came from (0: this one).
+   * @returns whether it waits for room in a backlog (see Posting.postUndecoded).
    */
   postRecord(
     mailbox: Mailbox,
@@ -245,7 +228,7 @@ export class SystemCourier implements Courier {
     sender: ActorRef<unknown> | null,
     message: unknown,
     from: number,
-  ): void {
+  ): boolean {
     // The scratch writer, as for any send: a record from another node comes this way each.
     const nested = this.#writing;
     const writer = nested ? new Writer(record.length) : this.#writer;
@@ -255,7 +238,7 @@ export class SystemCourier implements Courier {
       writer.raw(record);
       // Undecoded (a record from another node, for a live actor): decoded only if it turns into
       // a dead letter or has to wait after all (see Posting).
-      this.#posting.postUndecoded(mailbox, writer, target, sender, message, record, from);
+      return this.#posting.postUndecoded(mailbox, writer, target, sender, message, record, from);
     } finally {
       this.#writing = nested;
     }
@@ -357,7 +340,7 @@ export class SystemCourier implements Courier {
 
   /** The message of the record `record` (undefined when it does not decode), for a report. */
   decodeRecord(record: Uint8Array): unknown {
-    return this.#encoded.decode(record);
+    return this.encoded.decode(record);
   }
 
   /** How many mailboxes have messages of this thread waiting for room. */

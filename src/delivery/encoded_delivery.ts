@@ -15,14 +15,11 @@ import { MailboxClosedError } from "../ring/mod.ts";
 import type { SystemCourier } from "./courier.ts";
 import { Inbox } from "./inbox.ts";
 import { localReceiverFor, type MailboxHandle } from "./mailbox_handles.ts";
-import type { Posting } from "./posting.ts";
 import { NO_PROBE } from "./probe.ts";
 
 /** One thread's delivery of encoded records, for its courier. */
 export class EncodedDelivery {
   readonly #courier: SystemCourier;
-  /** The courier's posting: it counts the records of other nodes it queues. */
-  readonly #posting: Posting;
   /** Reads encoded records delivered locally (timers), and those reported as dead letters. */
   readonly #inbox: Inbox;
   readonly #senderCache = { lastSender: null };
@@ -30,19 +27,15 @@ export class EncodedDelivery {
   #offered: MailboxHandle | null = null;
   #offeredOffset = 0;
 
-  /**
-   * @param courier whose sends these are.
-   * @param posting the courier's posting.
-   */
-  constructor(courier: SystemCourier, posting: Posting) {
+  /** @param courier whose sends these are. */
+  constructor(courier: SystemCourier) {
     this.#courier = courier;
-    this.#posting = posting;
     this.#inbox = new Inbox(courier);
   }
 
   /**
-   * {@link Courier.deliverEncoded}; `from` is the node a record handed on by the cluster link
-   * came from.
+   * SystemCourier.deliverEncoded (Courier.deliverEncoded); `from` is the node a record handed on
+   * by the cluster link came from.
    * @returns whether the record waits for room in a backlog: it is then still the sending
    * node's, until it leaves (see SystemCourier.leftBacklog); otherwise it was put into its
    * mailbox, or became a dead letter.
@@ -54,38 +47,21 @@ export class EncodedDelivery {
     message: unknown,
     from: number,
   ): boolean {
-    const posting = this.#posting;
-    const queuedBefore = posting.queuedFromNodes;
-    this.#deliver(target, record, sender, message, from);
-    return posting.queuedFromNodes !== queuedBefore;
-  }
-
-  #deliver(
-    target: ActorRef<unknown>,
-    record: Uint8Array,
-    sender: ActorRef<unknown> | null,
-    message: unknown,
-    from: number,
-  ): void {
-    const courier = this.#courier;
     if (target.node !== 0) {
       // A timer's message to another node: written afresh, named from this node.
       const inbox = this.#inbox;
       if (!inbox.decode(record, 0, record.length, this.#senderCache)) {
         inbox.deadLetterUndecodable(target);
-        return;
+        return false;
       }
-      return courier.deliver(
-        target,
-        inbox.message,
-        sender,
-        inbox.envelope.deadline,
-      );
+      this.#courier.deliver(target, inbox.message, sender, inbox.envelope.deadline);
+      return false;
     }
+    const courier = this.#courier;
     courier.probe.sent(target, message, sender);
     if (sender !== null && sender.counters !== null) sender.counters.countStat(ActorStat.Sent);
     const offset = courier.openOffset(target, sender, message);
-    if (offset === 0) return;
+    if (offset === 0) return false;
     const mailbox = courier.mailbox(offset);
     const local = localReceiverFor(mailbox, target);
     if (local !== null) {
@@ -94,7 +70,7 @@ export class EncodedDelivery {
       const inbox = this.#inbox;
       if (!inbox.decode(record, 0, record.length, this.#senderCache)) {
         inbox.deadLetterUndecodable(target);
-        return;
+        return false;
       }
       const decoded = inbox.message;
       inbox.message = undefined;
@@ -105,9 +81,9 @@ export class EncodedDelivery {
         inbox.envelope.trace,
         inbox.messageClass,
       );
-      return;
+      return false;
     }
-    courier.postRecord(mailbox, record, target, sender, message, from);
+    return courier.postRecord(mailbox, record, target, sender, message, from);
   }
 
   /**
@@ -116,8 +92,8 @@ export class EncodedDelivery {
    * message of this thread waits for its mailbox, nobody observes sends, the system is not
    * refusing, and the ring has room. One copy, no ref made: the receiving side of a remote link
    * does this for each record of a batch.
-   * @returns false when it did not (nothing was sent): {@link deliver} then applies every rule
-   * (dead letters, local mail, the full mailbox's policy).
+   * @returns false when it did not (nothing was sent): SystemCourier.deliverEncoded then applies
+   * every rule (dead letters, local mail, the full mailbox's policy).
    */
   offer(
     slot: number,

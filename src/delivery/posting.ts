@@ -14,7 +14,7 @@
 import type { ActorRef } from "../actor/mod.ts";
 import type { Writer } from "../codec/mod.ts";
 import { type Mailbox, MailboxClosedError } from "../ring/mod.ts";
-import type { Backlogs, Waiting } from "./backlogs.ts";
+import { Backlogs, type Waiting } from "./backlogs.ts";
 import type { SystemCourier } from "./courier.ts";
 import { droppedReason, FullMailbox, stillFullError } from "./full_mailbox.ts";
 import { DROP, type FullAction, REFUSE, WAIT } from "./policy.ts";
@@ -22,7 +22,7 @@ import { DROP, type FullAction, REFUSE, WAIT } from "./policy.ts";
 /** How one thread's courier puts what it wrote into mailboxes, full ones included. */
 export class Posting {
   readonly #courier: SystemCourier;
-  /** What waits for room, by mailbox (the courier's). */
+  /** What waits for room, by mailbox (see {@link backlogs}). */
   readonly #backlogs: Backlogs;
   /** What a full mailbox does, asked of its policy. */
   readonly #full: FullMailbox;
@@ -32,39 +32,35 @@ export class Posting {
   #undecoded: Uint8Array | null = null;
   /** The node the record postUndecoded posts came from (0: none, or this one). */
   #undecodedFrom = 0;
-  /** Records of other nodes queued in backlogs so far (see {@link queuedFromNodes}). */
+  /** Records of other nodes queued in backlogs so far (see {@link postUndecoded}). */
   #queuedFromNodes = 0;
 
   /**
    * @param courier whose records these are: its transport, its dead letters, its thread.
-   * @param backlogs the courier's backlogs.
    * @param blocking whether the thread may block (a Worker).
    * @param sendTimeout the system's send timeout, in ms.
    */
-  constructor(
-    courier: SystemCourier,
-    backlogs: Backlogs,
-    blocking: boolean,
-    sendTimeout: number,
-  ) {
+  constructor(courier: SystemCourier, blocking: boolean, sendTimeout: number) {
     this.#courier = courier;
-    this.#backlogs = backlogs;
     this.#blocking = blocking;
+    this.#backlogs = new Backlogs(courier, blocking);
     this.#full = new FullMailbox(blocking, sendTimeout);
   }
 
   /**
-   * Records of other nodes queued in backlogs so far: a record handed on by the cluster link
-   * waits in one when this count moved while it was posted (see EncodedDelivery).
+   * What waits for room, by mailbox: queued here; moved, flushed and given up on through the
+   * courier's backlog calls.
    */
-  get queuedFromNodes(): number {
-    return this.#queuedFromNodes;
+  get backlogs(): Backlogs {
+    return this.#backlogs;
   }
 
   /**
    * {@link post}s a record as it came from node `from` (0: this one), its message not decoded
    * when `message` is undefined: decoded only if it turns into a dead letter or has to wait
    * after all (see #reported).
+   * @returns whether it waits for room in a backlog: a record of another node is then still
+   * that node's, until it leaves (see SystemCourier.leftBacklog).
    */
   postUndecoded(
     mailbox: Mailbox,
@@ -74,15 +70,17 @@ export class Posting {
     message: unknown,
     record: Uint8Array,
     from: number,
-  ): void {
+  ): boolean {
     this.#undecoded = message === undefined ? record : null;
     this.#undecodedFrom = from;
+    const queuedBefore = this.#queuedFromNodes;
     try {
       this.post(mailbox, writer, target, sender, message, false);
     } finally {
       this.#undecoded = null;
       this.#undecodedFrom = 0;
     }
+    return this.#queuedFromNodes !== queuedBefore;
   }
 
   /**
@@ -98,7 +96,6 @@ export class Posting {
     message: unknown,
     notice: boolean,
   ): void {
-    const courier = this.#courier;
     const backlogs = this.#backlogs;
     let backlog = backlogs.size === 0 ? undefined : backlogs.get(mailbox.offset);
     // What waits goes first, as far as there is room; if all of it went, so may this one.
@@ -114,7 +111,7 @@ export class Posting {
         backlog.waited,
       );
       if (action === REFUSE) {
-        throw stillFullError(courier.describe(target), mailbox, backlog);
+        throw stillFullError(this.#courier.describe(target), mailbox, backlog);
       }
       if (action === DROP) this.#dropFull(target, sender, this.#reported(message));
       else {backlogs.push(
@@ -123,6 +120,7 @@ export class Posting {
         );}
       return;
     }
+    const courier = this.#courier;
     let action: FullAction;
     try {
       if (courier.transport.offer(mailbox, writer)) return;
@@ -168,11 +166,11 @@ export class Posting {
     notice: boolean,
     backlogWaited: number,
   ): FullAction {
-    const courier = this.#courier;
     // Blocking would wait for room only this thread can make (its own receive loop frees it):
     // so would it for the mailbox of an actor not started yet that may start here (its
     // receiver is not bound yet).
     const receiver = mailbox.receiverDoorbell;
+    const courier = this.#courier;
     const onlyHere = receiver === courier.doorbell ||
       (receiver === 0 && courier.directory.owner(target.slot) === courier.threadId);
     const fromSystem = sender !== null && sender === courier.systemSender;

@@ -22,10 +22,6 @@ const EMPTY_BATCH = new Uint8Array(0);
 
 /** What a node receives from the others: their batches, into mailboxes. */
 export class BatchReceiver {
-  readonly #nc: NatsConnection;
-  readonly #host: LinkHost;
-  readonly #peers: Peers;
-  readonly #figures: LinkFigures;
   /** Records received from each node so far: the sequence number its next batch should have. */
   readonly #received = new Map<number, number>();
   /** The pieces of a record still coming from each node (see wire.ts). */
@@ -37,16 +33,18 @@ export class BatchReceiver {
   /** Credit this node owes the nodes that send to it. */
   readonly #grants: Grants;
 
+  /**
+   * @param nc the link's connection.
+   * @param host the link's system.
+   * @param peers the nodes the link talks to.
+   * @param figures what goes over each link, counted.
+   */
   constructor(
-    nc: NatsConnection,
-    host: LinkHost,
-    peers: Peers,
-    figures: LinkFigures,
+    readonly nc: NatsConnection,
+    readonly host: LinkHost,
+    readonly peers: Peers,
+    readonly figures: LinkFigures,
   ) {
-    this.#nc = nc;
-    this.#host = host;
-    this.#peers = peers;
-    this.#figures = figures;
     this.#inbox = new Inbox(host.courier);
     this.#grants = new Grants((node, count) => this.#grant(node, count));
   }
@@ -56,7 +54,7 @@ export class BatchReceiver {
    * SystemCourier.leftBacklog): its credit goes back, unless the node is down.
    */
   leftBacklog(node: number): void {
-    if (this.#peers.downReason(node) === undefined) this.#grants.handed(node, 1);
+    if (this.peers.downReason(node) === undefined) this.#grants.handed(node, 1);
   }
 
   /** Node `node` is down: nothing is owed to it any more. */
@@ -79,12 +77,12 @@ export class BatchReceiver {
       return;
     }
     const from = batch.from;
-    this.#peers.watch(from);
+    this.peers.watch(from);
     const expected = this.#received.get(from) ?? 0;
     // Sequence numbers wrap at 2^32: the gap is their difference, as unsigned 32 bits.
     const gap = (batch.sequence - expected) >>> 0;
     if (gap !== 0 && gap < 0x8000_0000) {
-      this.#host.lost(from, gap);
+      this.host.lost(from, gap);
       // Their credit was spent: granted back, as if they had been handed on.
       this.#grants.handed(from, gap);
       // A record whose pieces were cut by the gap cannot be whole any more.
@@ -118,7 +116,7 @@ export class BatchReceiver {
       entries.reset(EMPTY_BATCH);
     }
     this.#received.set(from, (batch.sequence + count) >>> 0);
-    const counts = this.#figures.of(from);
+    const counts = this.figures.of(from);
     counts.batchesReceived++;
     counts.recordsReceived += count;
     counts.bytesReceived += data.length;
@@ -155,7 +153,7 @@ export class BatchReceiver {
    * @returns false when it waits for room in a backlog (granted once it leaves, see Grants).
    */
   #deliver(from: number, bytes: Uint8Array, start: number, end: number): boolean {
-    const { courier, directory } = this.#host;
+    const { courier, directory } = this.host;
     const inbox = this.#inbox;
     const envelope = inbox.envelope;
     try {
@@ -171,7 +169,7 @@ export class BatchReceiver {
     const slot = envelope.targetSlot;
     const generation = envelope.targetGeneration;
     // Most records go straight into a live actor's ring: one copy, no ref made.
-    if (courier.offerEncoded(slot, generation, sender, bytes, start, end)) return true;
+    if (courier.encoded.offer(slot, generation, sender, bytes, start, end)) return true;
     const target = new ActorRef(slot, generation, envelope.targetTag, courier);
     const record = bytes.subarray(start, end);
     // Decoded only when it will be a dead letter at once, for the report.
@@ -187,10 +185,10 @@ export class BatchReceiver {
   #grant(node: number, total: number): void {
     const grant = new Uint8Array(8);
     const view = new DataView(grant.buffer);
-    view.setUint32(0, this.#host.node, true);
+    view.setUint32(0, this.host.node, true);
     view.setUint32(4, total, true);
     try {
-      this.#nc.publish(`${this.#host.prefix}.${node}.credit`, grant);
+      this.nc.publish(`${this.host.prefix}.${node}.credit`, grant);
     } catch (error) {
       // The connection is closing or lost: the next grant carries this one's total too.
       console.error(

@@ -28,12 +28,6 @@ const RECORDS_PER_TURN = 4096;
 
 /** What a node sends to the others: the outbox, drained into batches. */
 export class BatchSender {
-  readonly #nc: NatsConnection;
-  readonly #host: LinkHost;
-  readonly #peers: Peers;
-  /** Credit per node this node sends to (see credits.ts). */
-  readonly #credits: Credits;
-  readonly #figures: LinkFigures;
   readonly #batches = new Map<number, BatchWriter>();
   /** The batch records were added to last, and its node: most records follow one to the same. */
   #lastBatch: BatchWriter | null = null;
@@ -55,18 +49,20 @@ export class BatchSender {
   #kicked = false;
   #pumping: Promise<void> = Promise.resolve();
 
+  /**
+   * @param nc the link's connection.
+   * @param host the link's system.
+   * @param peers the nodes the link talks to.
+   * @param credits credit per node this node sends to (see credits.ts).
+   * @param figures what goes over each link, counted.
+   */
   constructor(
-    nc: NatsConnection,
-    host: LinkHost,
-    peers: Peers,
-    credits: Credits,
-    figures: LinkFigures,
+    readonly nc: NatsConnection,
+    readonly host: LinkHost,
+    readonly peers: Peers,
+    readonly credits: Credits,
+    readonly figures: LinkFigures,
   ) {
-    this.#nc = nc;
-    this.#host = host;
-    this.#peers = peers;
-    this.#credits = credits;
-    this.#figures = figures;
     this.#inbox = new Inbox(host.courier);
   }
 
@@ -94,7 +90,7 @@ export class BatchSender {
   stop(): void {
     this.#closed = true;
     this.#idle.abort();
-    this.#credits.wake();
+    this.credits.wake();
   }
 
   /** Settles once the pump has ended, after {@link stop}. */
@@ -104,18 +100,18 @@ export class BatchSender {
 
   /** Node `node` is down: the records kept for it, waiting for its credit, die with it. */
   nodeDown(node: number, reason: string): void {
-    for (const record of this.#credits.drop(node)) {
+    for (const record of this.credits.drop(node)) {
       this.#deadLetter(node, record, reason);
     }
   }
 
   async #pump(): Promise<void> {
-    const outbox = this.#host.outbox;
+    const outbox = this.host.outbox;
     while (!this.#closed) {
       const taken = this.#drainOnce();
-      if (this.#credits.full) {
+      if (this.credits.full) {
         // Too much waits for credit: the outbox fills, and its senders meet a full mailbox.
-        await this.#credits.granted();
+        await this.credits.granted();
         continue;
       }
       if (taken === RECORDS_PER_TURN) {
@@ -135,19 +131,19 @@ export class BatchSender {
 
   /** Takes what the outbox holds (a turn's worth at most) and publishes it; returns how many. */
   #drainOnce(): number {
-    const outbox = this.#host.outbox;
+    const outbox = this.host.outbox;
     let taken = 0;
     try {
       for (let length = outbox.read(); length >= 0; length = outbox.read()) {
         this.#take(outbox, length);
-        if (++taken === RECORDS_PER_TURN || this.#credits.full) break;
+        if (++taken === RECORDS_PER_TURN || this.credits.full) break;
       }
     } finally {
       this.#endRun();
     }
     this.flushAll();
     // All there is for now is published: on the wire before whatever else waits in this turn.
-    if (taken > 0) writeNow(this.#nc);
+    if (taken > 0) writeNow(this.nc);
     return taken;
   }
 
@@ -173,8 +169,8 @@ export class BatchSender {
       this.#runSpent++;
       this.#add(node, bytes, start + OUTBOX_HEAD_BYTES, start + length);
     } else {
-      this.#peers.watch(node);
-      this.#credits.keep(
+      this.peers.watch(node);
+      this.credits.keep(
         node,
         bytes.slice(start + OUTBOX_HEAD_BYTES, start + length),
       );
@@ -189,13 +185,13 @@ export class BatchSender {
   #beginRun(node: number): void {
     this.#endRun();
     this.#runNode = node;
-    this.#runDown = this.#peers.downReason(node);
-    this.#runCredit = this.#credits.available(node);
+    this.#runDown = this.peers.downReason(node);
+    this.#runCredit = this.credits.available(node);
   }
 
   /** The run of records ends: the credit it used is spent. */
   #endRun(): void {
-    if (this.#runSpent > 0) this.#credits.spend(this.#runNode, this.#runSpent);
+    if (this.#runSpent > 0) this.credits.spend(this.#runNode, this.#runSpent);
     this.#runNode = -1;
     this.#runSpent = 0;
     this.#runCredit = 0;
@@ -208,8 +204,8 @@ export class BatchSender {
     if (batch === null || this.#lastBatchNode !== node) {
       batch = this.#batches.get(node) ?? null;
       if (batch === null) {
-        this.#batches.set(node, batch = new BatchWriter(this.#host.node));
-        this.#peers.watch(node);
+        this.#batches.set(node, batch = new BatchWriter(this.host.node));
+        this.peers.watch(node);
       }
       this.#lastBatch = batch;
       this.#lastBatchNode = node;
@@ -230,7 +226,7 @@ export class BatchSender {
     if (data.length < 8) return;
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     const node = view.getUint32(0, true);
-    const ready = this.#credits.grant(node, view.getUint32(4, true));
+    const ready = this.credits.grant(node, view.getUint32(4, true));
     for (const record of ready) this.#add(node, record, 0, record.length);
     const batch = this.#batches.get(node);
     if (batch !== undefined) this.#flush(node, batch);
@@ -245,13 +241,13 @@ export class BatchSender {
     const count = batch.count;
     if (count === 0) return;
     // Records sent to the node so far: the batch's first sequence number.
-    const counts = this.#figures.of(node);
+    const counts = this.figures.of(node);
     const bytes = batch.take(counts.recordsSent);
     counts.batchesSent++;
     counts.recordsSent += count;
     counts.bytesSent += bytes.length;
     try {
-      this.#nc.publish(`${this.#host.prefix}.${node}`, bytes);
+      this.nc.publish(`${this.host.prefix}.${node}`, bytes);
     } catch (error) {
       // Refused by the client (closed, or too large): each of its records is a dead letter,
       // and the link goes on with the next.
@@ -280,10 +276,10 @@ export class BatchSender {
       envelope.targetSlot,
       envelope.targetGeneration,
       envelope.targetTag,
-      this.#host.courier,
+      this.host.courier,
       node,
     );
-    this.#host.courier.deadLetter({
+    this.host.courier.deadLetter({
       target,
       sender: envelope.sender,
       message: decoded ? inbox.message : undefined,
