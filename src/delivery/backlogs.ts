@@ -1,7 +1,7 @@
 /**
  * Backlogs: what one thread's sends leave waiting for room in full mailboxes — one backlog per
  * mailbox (all refs to an actor share the thread's one handle on its mailbox: see
- * MailboxHandles), in order; later sends to that mailbox queue behind them (see the courier), so
+ * MailboxHandles), in order; later sends to that mailbox queue behind them (see posting.ts), so
  * no sender's order depends on the ref it used.
  *
  * Two ways a backlog moves:

@@ -3,12 +3,11 @@
  * directory, hands a message for an actor of this very thread to its local mail (a private copy,
  * no ring), and otherwise writes the envelope and the message into a reused scratch writer and
  * hands the record to its transport (shared memory: the target's mailbox ring). A target that is
- * gone makes a dead letter: counted in the directory, reported to the sink, and — when the
- * sender is waiting for a reply (a Bridge call) — answered at once with `Undeliverable`.
+ * gone makes a dead letter (dead_letters.ts).
  *
- * A full mailbox: the mailbox's DeliveryPolicy decides (see policy.ts) — block the sending
- * Worker, queue in this thread's backlog (backlogs.ts), or drop. Messages already waiting for a
- * mailbox keep later sends to it behind them, so no sender's order depends on the ref it used.
+ * Its parts, one concern each: posting.ts puts what it wrote into a mailbox, full or not (the
+ * mailbox's DeliveryPolicy, this thread's backlogs); encoded_delivery.ts sends records encoded
+ * already (timers', other nodes').
  *
  * @module
  */
@@ -30,50 +29,19 @@ import {
   Writer,
 } from "../codec/mod.ts";
 import { type Arena, type Mailbox, MailboxClosedError } from "../ring/mod.ts";
-import { Backlogs, type Waiting } from "./backlogs.ts";
+import type { Backlogs } from "./backlogs.ts";
 import type { Directory } from "./directory.ts";
 import { writeEnvelope } from "./envelope.ts";
-import { Inbox } from "./inbox.ts";
-import type { LocalReceiver } from "./local_mail.ts";
-import { type MailboxHandle, MailboxHandles } from "./mailbox_handles.ts";
-import { DROP, type FullAction, REFUSE, WAIT } from "./policy.ts";
-import { droppedReason, FullMailbox, stillFullError } from "./full_mailbox.ts";
+import { EncodedDelivery } from "./encoded_delivery.ts";
+import { localReceiverFor, type MailboxHandle, MailboxHandles } from "./mailbox_handles.ts";
+import { Posting } from "./posting.ts";
 import { NO_PROBE, type Probe } from "./probe.ts";
 import { SharedMemoryTransport } from "./shared_memory/transport.ts";
 import type { Transport } from "./transport.ts";
 import { writeOutboxRecord } from "./outbox.ts";
-import { Undeliverable } from "./undeliverable.ts";
+import { notRunning, refused, reportDeadLetter } from "./dead_letters.ts";
 import type { MessageTracing, TraceContext } from "./tracing.ts";
-
-/** Where a courier reports what it cannot deliver. */
-export interface DeadLetterSink {
-  /** A message was not delivered (`undefined`: it could not be decoded). */
-  deadLetter(lost: Undelivered): void;
-}
-
-/** How a courier is set up. */
-export interface CourierOptions {
-  arena: Arena;
-  directory: Directory;
-  /** The thread id written into the records this courier reserves. */
-  threadId: number;
-  /** Whether a send may block the thread while a mailbox is full (Workers: yes). */
-  blocking: boolean;
-  /** Default milliseconds a send waits for room in a full mailbox. */
-  sendTimeout: number;
-  /** The largest message; those larger than a mailbox travel in a block of their own. */
-  maxMessageBytes: number;
-  /** Names actors for errors and `toString` (undefined: not known on this thread). */
-  describe?: (slot: number, generation: number) => string | undefined;
-  /** Where records that leave this thread go. Default: shared memory. */
-  transport?: Transport<Mailbox>;
-  /** Who is told of each send and dead letter. Default: nobody (NO_PROBE). */
-  probe?: Probe;
-  /** This process's node id in its cluster; 0 (the default) outside a cluster. */
-  node?: number;
-  /** Whose trace context each send carries (see tracing.ts). Default: none. */
-  tracing?: MessageTracing | null;
-}
+import type { CourierOptions, DeadLetterSink } from "./courier_options.ts";
 
 /** One thread's way to send, for one actor system. */
 export class SystemCourier implements Courier {
@@ -123,38 +91,29 @@ export class SystemCourier implements Courier {
    * (a wake-up through the event loop). Null elsewhere.
    */
   outboxWritten: (() => void) | null = null;
-  readonly #blocking: boolean;
   readonly #describe: (slot: number, generation: number) => string | undefined;
   readonly #writer = new Writer();
   #writing = false;
-  /** The record deliverEncoded posts without having decoded it (see #reported); null otherwise. */
-  #undecoded: Uint8Array | null = null;
-  /** The node the record deliverEncoded posts came from (0: none, or this one). */
-  #undecodedFrom = 0;
-  /** Records of other nodes queued in backlogs so far (see {@link deliverEncoded}). */
-  #queuedFromNodes = 0;
-  /** The mailbox {@link offerEncoded} put a record into last, and its offset. */
-  #offered: MailboxHandle | null = null;
-  #offeredOffset = 0;
   /** Reads local messages back into private copies (see #copy). */
   readonly #reader = new Reader();
   /** The registered class of what {@link #copy} returned last (null: not known). */
   #copiedClass: ClassInfo | null = null;
-  /** Reads encoded records delivered locally (timers). */
-  readonly #inbox: Inbox;
-  readonly #senderCache = { lastSender: null };
   /** This thread's one handle per mailbox: every send and receive of this thread goes through it. */
   readonly handles: MailboxHandles;
   /** What waits for room, by mailbox. */
   readonly #backlogs: Backlogs;
-  /** What a full mailbox does, asked of its policy. */
-  readonly #full: FullMailbox;
+  /** Puts what this courier wrote into mailboxes, full ones included. */
+  readonly #posting: Posting;
+  /**
+   * Sends records encoded already: timers' (see {@link deliverEncoded}), and those of other
+   * nodes, which the cluster link offers straight to their rings (`EncodedDelivery.offer`).
+   */
+  readonly encoded: EncodedDelivery;
 
   constructor(options: CourierOptions) {
     this.arena = options.arena;
     this.directory = options.directory;
     this.threadId = options.threadId;
-    this.#blocking = options.blocking;
     this.#describe = options.describe ?? (() => undefined);
     this.handles = new MailboxHandles(
       options.arena,
@@ -165,9 +124,9 @@ export class SystemCourier implements Courier {
     this.probe = options.probe ?? NO_PROBE;
     this.node = options.node ?? 0;
     this.tracing = options.tracing ?? null;
-    this.#backlogs = new Backlogs(this, options.blocking);
-    this.#full = new FullMailbox(options.blocking, options.sendTimeout);
-    this.#inbox = new Inbox(this);
+    this.#posting = new Posting(this, options.blocking, options.sendTimeout);
+    this.#backlogs = this.#posting.backlogs;
+    this.encoded = new EncodedDelivery(this);
   }
 
   describe(target: ActorRef<unknown>): string {
@@ -204,7 +163,7 @@ export class SystemCourier implements Courier {
     if (target.node !== 0) {
       return this.#deliverRemote(target, message, sender, deadline, notice, trace);
     }
-    const offset = this.#openOffset(target, sender, message);
+    const offset = this.openOffset(target, sender, message);
     if (offset === 0) return;
     let mailbox = target.mailboxCache as MailboxHandle | null;
     if (mailbox === null || mailbox.offset !== offset) {
@@ -225,7 +184,7 @@ export class SystemCourier implements Courier {
       writer.reset(this);
       writeEnvelope(writer, target, sender, deadline, 0, trace);
       writer.value(message);
-      this.#post(mailbox, writer, target, sender, message, notice);
+      this.#posting.post(mailbox, writer, target, sender, message, notice);
     } finally {
       this.#writing = nested;
     }
@@ -244,10 +203,8 @@ export class SystemCourier implements Courier {
 
   /**
    * {@link Courier.deliverEncoded}; `from` is the node a record handed on by the cluster link
-   * came from.
-   * @returns whether the record waits for room in a backlog: it is then still the sending
-   * node's, until it leaves (see {@link leftBacklog}); otherwise it was put into its mailbox, or
-   * became a dead letter.
+   * came from (see EncodedDelivery.deliver).
+   * @returns whether the record waits for room in a backlog, still the sending node's.
    */
   deliverEncoded(
     target: ActorRef<unknown>,
@@ -256,57 +213,22 @@ export class SystemCourier implements Courier {
     message: unknown,
     from = 0,
   ): boolean {
-    const queuedBefore = this.#queuedFromNodes;
-    this.#deliverEncoded(target, record, sender, message, from);
-    return this.#queuedFromNodes !== queuedBefore;
+    return this.encoded.deliver(target, record, sender, message, from);
   }
 
-  #deliverEncoded(
-    target: ActorRef<unknown>,
+  /**
+   * Posts the encoded record `record` into `mailbox` as it is (see EncodedDelivery), `message`
+   * undefined when it was not decoded; `from` is the node it came from (0: this one).
+   * @returns whether it waits for room in a backlog (see Posting.postUndecoded).
+   */
+  postRecord(
+    mailbox: Mailbox,
     record: Uint8Array,
+    target: ActorRef<unknown>,
     sender: ActorRef<unknown> | null,
     message: unknown,
     from: number,
-  ): void {
-    if (target.node !== 0) {
-      // A timer's message to another node: written afresh, named from this node.
-      const inbox = this.#inbox;
-      if (!inbox.decode(record, 0, record.length, this.#senderCache)) {
-        inbox.deadLetterUndecodable(target);
-        return;
-      }
-      return this.deliver(
-        target,
-        inbox.message,
-        sender,
-        inbox.envelope.deadline,
-      );
-    }
-    this.probe.sent(target, message, sender);
-    if (sender !== null && sender.counters !== null) sender.counters.countStat(ActorStat.Sent);
-    const offset = this.#openOffset(target, sender, message);
-    if (offset === 0) return;
-    const mailbox = this.mailbox(offset);
-    const local = localReceiverFor(mailbox, target);
-    if (local !== null) {
-      // A timer's message from this thread: in order with this thread's other local sends.
-      mailbox.checkSize(record.length);
-      const inbox = this.#inbox;
-      if (!inbox.decode(record, 0, record.length, this.#senderCache)) {
-        inbox.deadLetterUndecodable(target);
-        return;
-      }
-      const decoded = inbox.message;
-      inbox.message = undefined;
-      local.postLocal(
-        decoded,
-        sender,
-        inbox.envelope.deadline,
-        inbox.envelope.trace,
-        inbox.messageClass,
-      );
-      return;
-    }
+  ): boolean {
     // The scratch writer, as for any send: a record from another node comes this way each.
     const nested = this.#writing;
     const writer = nested ? new Writer(record.length) : this.#writer;
@@ -315,54 +237,10 @@ export class SystemCourier implements Courier {
       writer.reset(this);
       writer.raw(record);
       // Undecoded (a record from another node, for a live actor): decoded only if it turns into
-      // a dead letter or has to wait after all (see #reported).
-      this.#undecoded = message === undefined ? record : null;
-      this.#undecodedFrom = from;
-      this.#post(mailbox, writer, target, sender, message, false);
+      // a dead letter or has to wait after all (see Posting).
+      return this.#posting.postUndecoded(mailbox, writer, target, sender, message, record, from);
     } finally {
-      this.#undecoded = null;
-      this.#undecodedFrom = 0;
       this.#writing = nested;
-    }
-  }
-
-  /**
-   * Puts the record `bytes[start, end)` (from another node, not decoded) straight into the ring
-   * of the actor in `slot` of `generation`, when nothing stands in its way: the actor is live, no
-   * message of this thread waits for its mailbox, nobody observes sends, the system is not
-   * refusing, and the ring has room. One copy, no ref made: the receiving side of a remote link
-   * does this for each record of a batch.
-   * @returns false when it did not (nothing was sent): {@link deliverEncoded} then applies every
-   * rule (dead letters, local mail, the full mailbox's policy).
-   */
-  offerEncoded(
-    slot: number,
-    generation: number,
-    sender: ActorRef<unknown> | null,
-    bytes: Uint8Array,
-    start: number,
-    end: number,
-  ): boolean {
-    if (
-      this.refusing !== null || this.probe !== NO_PROBE ||
-      (sender !== null && sender.counters !== null)
-    ) {
-      return false;
-    }
-    const offset = this.directory.liveMailbox(slot, generation);
-    if (offset === 0) return false;
-    // A batch's records mostly go to one actor: its handle is kept at hand (handles live on).
-    let mailbox = this.#offered;
-    if (mailbox === null || this.#offeredOffset !== offset) {
-      mailbox = this.#offered = this.mailbox(offset);
-      this.#offeredOffset = offset;
-    }
-    if (mailbox.localReceiver !== null || this.hasBacklog(mailbox)) return false;
-    try {
-      return this.transport.offerBytes(mailbox, bytes, start, end);
-    } catch (error) {
-      if (error instanceof MailboxClosedError) return false;
-      throw error;
     }
   }
 
@@ -418,7 +296,7 @@ export class SystemCourier implements Courier {
     notice: boolean,
     trace: TraceContext | null,
   ): void {
-    if (this.#refused(target, sender, message)) return;
+    if (refused(this, target, sender, message)) return;
     const outbox = this.outbox;
     if (outbox === null) {
       const reason = `${target} is an actor of another node, and this system is in no cluster`;
@@ -438,192 +316,31 @@ export class SystemCourier implements Courier {
         message,
         trace,
       );
-      this.#post(outbox, writer, target, sender, message, notice);
+      this.#posting.post(outbox, writer, target, sender, message, notice);
       this.outboxWritten?.();
     } finally {
       this.#writing = nested;
     }
   }
 
-  /** Whether a shutdown refuses this send (it is then a dead letter). */
-  #refused(
-    target: ActorRef<unknown>,
-    sender: ActorRef<unknown> | null,
-    message: unknown,
-  ): boolean {
-    if (this.refusing === null || (sender !== null && sender.tag === 0)) {
-      return false;
-    }
-    this.deadLetter({
-      target,
-      sender,
-      message,
-      kind: "shutdown",
-      reason: this.refusing,
-    });
-    return true;
-  }
-
   /**
    * The mailbox a send to `target` goes to, by offset; 0 when the send became a dead letter
    * instead (the system is refusing it, or the target is not running).
    */
-  #openOffset(
+  openOffset(
     target: ActorRef<unknown>,
     sender: ActorRef<unknown> | null,
     message: unknown,
   ): number {
-    if (this.#refused(target, sender, message)) return 0;
+    if (refused(this, target, sender, message)) return 0;
     const offset = this.directory.liveMailbox(target.slot, target.generation);
-    if (offset === 0) this.#notRunning(target, sender, message);
+    if (offset === 0) notRunning(this, target, sender, message);
     return offset;
-  }
-
-  /**
-   * `message`, or, when it is the undefined of a record posted undecoded (deliverEncoded), that
-   * record decoded: a dead letter reports what it was, even when its actor stopped between the
-   * link's look at it and the post.
-   */
-  #reported(message: unknown): unknown {
-    const record = this.#undecoded;
-    if (message !== undefined || record === null) return message;
-    this.#undecoded = null;
-    return this.decodeRecord(record);
   }
 
   /** The message of the record `record` (undefined when it does not decode), for a report. */
   decodeRecord(record: Uint8Array): unknown {
-    const inbox = this.#inbox;
-    if (!inbox.decode(record, 0, record.length, this.#senderCache)) return undefined;
-    const decoded = inbox.message;
-    inbox.message = undefined;
-    return decoded;
-  }
-
-  #post(
-    mailbox: Mailbox,
-    writer: Writer,
-    target: ActorRef<unknown>,
-    sender: ActorRef<unknown> | null,
-    message: unknown,
-    notice: boolean,
-  ): void {
-    const backlogs = this.#backlogs;
-    let backlog = backlogs.size === 0 ? undefined : backlogs.get(mailbox.offset);
-    // What waits goes first, as far as there is room; if all of it went, so may this one.
-    if (backlog !== undefined && backlogs.moveAll(backlog)) backlog = undefined;
-    if (backlog !== undefined) {
-      // Messages already wait for this mailbox: queue behind them, to keep the sender's order —
-      // as far as the policy allows.
-      const action = this.#whenFull(
-        mailbox,
-        target,
-        sender,
-        notice,
-        backlog.waited,
-      );
-      if (action === REFUSE) {
-        throw stillFullError(this.describe(target), mailbox, backlog);
-      }
-      if (action === DROP) this.#dropFull(target, sender, this.#reported(message));
-      else {backlogs.push(
-          backlog,
-          this.#waiting(mailbox, writer, target, sender, message),
-        );}
-      return;
-    }
-    let action: FullAction;
-    try {
-      if (this.transport.offer(mailbox, writer)) return;
-      action = this.#whenFull(mailbox, target, sender, notice, -1);
-      if (action === WAIT) {
-        this.transport.sendWaiting(
-          mailbox,
-          writer,
-          this.#full.timeoutOf(mailbox),
-        );
-        return;
-      }
-    } catch (error) {
-      if (error instanceof MailboxClosedError) {
-        this.deadLetter({
-          target,
-          sender,
-          message: this.#reported(message),
-          kind: "stopped",
-          reason: `${this.describe(target)} has stopped`,
-        });
-        return;
-      }
-      throw error;
-    }
-    if (action === DROP) return this.#dropFull(target, sender, this.#reported(message));
-    // A mailbox this thread receives from frees up only when this thread's loop serves it:
-    // the loop flushes the backlog after each turn (flushLocal). Any other drains as room comes.
-    const flushed = this.#blocking && this.doorbell !== 0 &&
-      mailbox.receiverDoorbell === this.doorbell;
-    backlogs.open(
-      mailbox,
-      flushed,
-      this.#waiting(mailbox, writer, target, sender, message),
-    );
-  }
-
-  /** Asks the mailbox's policy what a send into it, full, does (see FullMailbox). */
-  #whenFull(
-    mailbox: Mailbox,
-    target: ActorRef<unknown>,
-    sender: ActorRef<unknown> | null,
-    notice: boolean,
-    backlogWaited: number,
-  ): FullAction {
-    // Blocking would wait for room only this thread can make (its own receive loop frees it):
-    // so would it for the mailbox of an actor not started yet that may start here (its
-    // receiver is not bound yet).
-    const receiver = mailbox.receiverDoorbell;
-    const onlyHere = receiver === this.doorbell ||
-      (receiver === 0 && this.directory.owner(target.slot) === this.threadId);
-    const fromSystem = sender !== null && sender === this.systemSender;
-    return this.#full.whenFull(
-      mailbox,
-      onlyHere,
-      notice,
-      fromSystem,
-      backlogWaited,
-    );
-  }
-
-  /** A message that waits for room from now on (#whenFull just set out its situation). */
-  #waiting(
-    mailbox: Mailbox,
-    writer: Writer,
-    target: ActorRef<unknown>,
-    sender: ActorRef<unknown> | null,
-    message: unknown,
-  ): Waiting {
-    // A record posted undecoded waits undecoded: decoded only if it becomes a dead letter.
-    const encoded = message === undefined && this.#undecoded !== null;
-    const from = this.#undecodedFrom;
-    if (from !== 0) this.#queuedFromNodes++;
-    return {
-      bytes: writer.toBytes(),
-      target,
-      sender,
-      message,
-      encoded,
-      from,
-      expires: this.#full.expires(mailbox),
-    };
-  }
-
-  /** A message its policy dropped for lack of room. */
-  #dropFull(
-    target: ActorRef<unknown>,
-    sender: ActorRef<unknown> | null,
-    message: unknown,
-  ): void {
-    const reason = droppedReason(this.describe(target));
-    this.deadLetter({ target, sender, message, kind: "mailbox-full", reason });
+    return this.encoded.decode(record);
   }
 
   /** How many mailboxes have messages of this thread waiting for room. */
@@ -680,50 +397,9 @@ export class SystemCourier implements Courier {
     return this.#backlogs.drop(mailbox, kind, reason);
   }
 
-  /**
-   * Counts and reports a message that will never be handled. When its sender waits for a reply
-   * (a ref with a reply tag, as Bridge calls use), tells the sender at once.
-   */
+  /** Counts and reports a message that will never be handled (see reportDeadLetter). */
   deadLetter(lost: Undelivered): void {
-    const { target, sender, message, kind, reason } = lost;
-    // The system's own notices to actors that are gone are nobody's lost messages.
-    if (sender !== null && sender === this.systemSender) return;
-    this.directory.countDeadLetter(kind);
-    this.probe.deadLettered(target, message, kind);
-    if (
-      sender !== null && sender.tag !== 0 && !(message instanceof Undeliverable)
-    ) {
-      const name = target === null ? "" : this.describe(target);
-      this.#tryPost(sender, new Undeliverable(target, kind, reason, name));
-    }
-    this.sink?.deadLetter({ target, sender, message, kind, reason });
-  }
-
-  /** A message for an actor the directory does not list as live: stopped, or a stale ref. */
-  #notRunning(
-    target: ActorRef<unknown>,
-    sender: ActorRef<unknown> | null,
-    message: unknown,
-  ): void {
-    const slot = target.slot;
-    const live = slot > 0 && slot < this.directory.capacity;
-    if (live && this.directory.generation(slot) !== target.generation) {
-      this.deadLetter({
-        target,
-        sender,
-        message,
-        kind: "stale",
-        reason: `${target} has ended (its slot was reused)`,
-      });
-    } else {
-      this.deadLetter({
-        target,
-        sender,
-        message,
-        kind: "stopped",
-        reason: `${this.describe(target)} is not running`,
-      });
-    }
+    reportDeadLetter(this, lost);
   }
 
   /**
@@ -732,10 +408,6 @@ export class SystemCourier implements Courier {
    * @returns whether it was sent.
    */
   tryPost(target: ActorRef<unknown>, notice: unknown): boolean {
-    return this.#tryPost(target, notice);
-  }
-
-  #tryPost(target: ActorRef<unknown>, notice: unknown): boolean {
     const writer = new Writer(128).reset(this);
     let mailbox: Mailbox;
     if (target.node !== 0) {
@@ -756,19 +428,4 @@ export class SystemCourier implements Courier {
       throw error;
     }
   }
-}
-
-/**
- * The cell on this thread that takes `target`'s messages as local mail, if any: the mailbox's
- * local receiver, when it is the actor `target` addresses (not an earlier one of the mailbox)
- * and the ref carries no reply tag.
- */
-function localReceiverFor(
-  mailbox: MailboxHandle,
-  target: ActorRef<unknown>,
-): LocalReceiver | null {
-  const local = mailbox.localReceiver;
-  if (local === null || target.tag !== 0) return null;
-  const self = local.self;
-  return self.slot === target.slot && self.generation === target.generation ? local : null;
 }

@@ -10,6 +10,7 @@
  * @module
  */
 
+import type { ActorRef } from "../actor/mod.ts";
 import { type Arena, type Doorbell, Mailbox, type MailboxOptions } from "../ring/mod.ts";
 import type { LocalReceiver } from "./local_mail.ts";
 
@@ -42,6 +43,21 @@ export function setLocalReceiver(
   receiver: LocalReceiver | null,
 ): void {
   (mailbox as MailboxHandle).localReceiver = receiver;
+}
+
+/**
+ * The cell on this thread that takes `target`'s messages as local mail, if any: the mailbox's
+ * local receiver, when it is the actor `target` addresses (not an earlier one of the mailbox)
+ * and the ref carries no reply tag.
+ */
+export function localReceiverFor(
+  mailbox: MailboxHandle,
+  target: ActorRef<unknown>,
+): LocalReceiver | null {
+  const local = mailbox.localReceiver;
+  if (local === null || target.tag !== 0) return null;
+  const self = local.self;
+  return self.slot === target.slot && self.generation === target.generation ? local : null;
 }
 
 /** The handles of one thread, by the offset of their mailbox's header. */

@@ -8,7 +8,8 @@
  */
 
 export { BACKLOG_HELD } from "./backlogs.ts";
-export { type CourierOptions, type DeadLetterSink, SystemCourier } from "./courier.ts";
+export { SystemCourier } from "./courier.ts";
+export type { CourierOptions, DeadLetterSink } from "./courier_options.ts";
 export { describeMessage } from "./describe_message.ts";
 export { SEND_TIMEOUT_WORD } from "./full_mailbox.ts";
 export { Directory, POOL_HEADS_BYTE, SlotState } from "./directory.ts";

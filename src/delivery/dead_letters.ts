@@ -1,0 +1,81 @@
+/**
+ * Dead letters, as a courier reports them: a message that will never be handled is counted in
+ * the directory by kind, told to the probe and to the sink (the system's dead-letter listeners),
+ * and — when its sender waits for a reply (a Bridge call) — answered at once with
+ * `Undeliverable`, so that the call fails now rather than at its timeout. Also the two a send
+ * becomes before anything is written: one a shutdown refuses, one to an actor not running.
+ *
+ * @module
+ */
+
+import type { ActorRef, Undelivered } from "../actor/mod.ts";
+import type { SystemCourier } from "./courier.ts";
+import { Undeliverable } from "./undeliverable.ts";
+
+/**
+ * Counts and reports a message that will never be handled. When its sender waits for a reply
+ * (a ref with a reply tag, as Bridge calls use), tells the sender at once.
+ */
+export function reportDeadLetter(courier: SystemCourier, lost: Undelivered): void {
+  const { target, sender, message, kind, reason } = lost;
+  // The system's own notices to actors that are gone are nobody's lost messages.
+  if (sender !== null && sender === courier.systemSender) return;
+  courier.directory.countDeadLetter(kind);
+  courier.probe.deadLettered(target, message, kind);
+  if (
+    sender !== null && sender.tag !== 0 && !(message instanceof Undeliverable)
+  ) {
+    const name = target === null ? "" : courier.describe(target);
+    courier.tryPost(sender, new Undeliverable(target, kind, reason, name));
+  }
+  courier.sink?.deadLetter({ target, sender, message, kind, reason });
+}
+
+/** A message for an actor the directory does not list as live: stopped, or a stale ref. */
+export function notRunning(
+  courier: SystemCourier,
+  target: ActorRef<unknown>,
+  sender: ActorRef<unknown> | null,
+  message: unknown,
+): void {
+  const directory = courier.directory;
+  const slot = target.slot;
+  const live = slot > 0 && slot < directory.capacity;
+  if (live && directory.generation(slot) !== target.generation) {
+    courier.deadLetter({
+      target,
+      sender,
+      message,
+      kind: "stale",
+      reason: `${target} has ended (its slot was reused)`,
+    });
+  } else {
+    courier.deadLetter({
+      target,
+      sender,
+      message,
+      kind: "stopped",
+      reason: `${courier.describe(target)} is not running`,
+    });
+  }
+}
+
+/** Whether a shutdown refuses this send (it is then a dead letter). */
+export function refused(
+  courier: SystemCourier,
+  target: ActorRef<unknown>,
+  sender: ActorRef<unknown> | null,
+  message: unknown,
+): boolean {
+  if (courier.refusing === null || (sender !== null && sender.tag === 0)) {
+    return false;
+  }
+  courier.deadLetter({
+    target,
+    sender,
+    message,
+    kind: "shutdown",
+    reason: courier.refusing,
+  });
+  return true;
+}

@@ -1,0 +1,231 @@
+/**
+ * Posting: how a record the courier wrote goes into its mailbox. Into the ring while there is room
+ * and no message of this thread waits for that mailbox; otherwise as the mailbox's DeliveryPolicy
+ * says (see policy.ts and FullMailbox): block the sending Worker, queue in this thread's backlog
+ * (backlogs.ts), drop it as a dead letter, or refuse the send. Messages already waiting for a
+ * mailbox keep later sends to it behind them, so no sender's order depends on the ref it used.
+ *
+ * A record from another node is posted as it came, undecoded ({@link Posting.postUndecoded}): it
+ * waits undecoded too, and is decoded only if it becomes a dead letter, for the report.
+ *
+ * @module
+ */
+
+import type { ActorRef } from "../actor/mod.ts";
+import type { Writer } from "../codec/mod.ts";
+import { type Mailbox, MailboxClosedError } from "../ring/mod.ts";
+import { Backlogs, type Waiting } from "./backlogs.ts";
+import type { SystemCourier } from "./courier.ts";
+import { droppedReason, FullMailbox, stillFullError } from "./full_mailbox.ts";
+import { DROP, type FullAction, REFUSE, WAIT } from "./policy.ts";
+
+/** How one thread's courier puts what it wrote into mailboxes, full ones included. */
+export class Posting {
+  readonly #courier: SystemCourier;
+  /** What waits for room, by mailbox (see {@link backlogs}). */
+  readonly #backlogs: Backlogs;
+  /** What a full mailbox does, asked of its policy. */
+  readonly #full: FullMailbox;
+  /** Whether the thread may block (a Worker). */
+  readonly #blocking: boolean;
+  /** The record postUndecoded posts without having decoded it (see #reported); null otherwise. */
+  #undecoded: Uint8Array | null = null;
+  /** The node the record postUndecoded posts came from (0: none, or this one). */
+  #undecodedFrom = 0;
+  /** Records of other nodes queued in backlogs so far (see {@link postUndecoded}). */
+  #queuedFromNodes = 0;
+
+  /**
+   * @param courier whose records these are: its transport, its dead letters, its thread.
+   * @param blocking whether the thread may block (a Worker).
+   * @param sendTimeout the system's send timeout, in ms.
+   */
+  constructor(courier: SystemCourier, blocking: boolean, sendTimeout: number) {
+    this.#courier = courier;
+    this.#blocking = blocking;
+    this.#backlogs = new Backlogs(courier, blocking);
+    this.#full = new FullMailbox(blocking, sendTimeout);
+  }
+
+  /**
+   * What waits for room, by mailbox: queued here; moved, flushed and given up on through the
+   * courier's backlog calls.
+   */
+  get backlogs(): Backlogs {
+    return this.#backlogs;
+  }
+
+  /**
+   * {@link post}s a record as it came from node `from` (0: this one), its message not decoded
+   * when `message` is undefined: decoded only if it turns into a dead letter or has to wait
+   * after all (see #reported).
+   * @returns whether it waits for room in a backlog: a record of another node is then still
+   * that node's, until it leaves (see SystemCourier.leftBacklog).
+   */
+  postUndecoded(
+    mailbox: Mailbox,
+    writer: Writer,
+    target: ActorRef<unknown>,
+    sender: ActorRef<unknown> | null,
+    message: unknown,
+    record: Uint8Array,
+    from: number,
+  ): boolean {
+    this.#undecoded = message === undefined ? record : null;
+    this.#undecodedFrom = from;
+    const queuedBefore = this.#queuedFromNodes;
+    try {
+      this.post(mailbox, writer, target, sender, message, false);
+    } finally {
+      this.#undecoded = null;
+      this.#undecodedFrom = 0;
+    }
+    return this.#queuedFromNodes !== queuedBefore;
+  }
+
+  /**
+   * Puts the record `writer` holds (`message` to `target` from `sender`) into `mailbox`: at once
+   * while there is room and nothing of this thread waits for it; else as its policy says.
+   * @throws {MailboxFullError} when the policy refuses the send.
+   */
+  post(
+    mailbox: Mailbox,
+    writer: Writer,
+    target: ActorRef<unknown>,
+    sender: ActorRef<unknown> | null,
+    message: unknown,
+    notice: boolean,
+  ): void {
+    const backlogs = this.#backlogs;
+    let backlog = backlogs.size === 0 ? undefined : backlogs.get(mailbox.offset);
+    // What waits goes first, as far as there is room; if all of it went, so may this one.
+    if (backlog !== undefined && backlogs.moveAll(backlog)) backlog = undefined;
+    if (backlog !== undefined) {
+      // Messages already wait for this mailbox: queue behind them, to keep the sender's order —
+      // as far as the policy allows.
+      const action = this.#whenFull(
+        mailbox,
+        target,
+        sender,
+        notice,
+        backlog.waited,
+      );
+      if (action === REFUSE) {
+        throw stillFullError(this.#courier.describe(target), mailbox, backlog);
+      }
+      if (action === DROP) this.#dropFull(target, sender, this.#reported(message));
+      else {backlogs.push(
+          backlog,
+          this.#waiting(mailbox, writer, target, sender, message),
+        );}
+      return;
+    }
+    const courier = this.#courier;
+    let action: FullAction;
+    try {
+      if (courier.transport.offer(mailbox, writer)) return;
+      action = this.#whenFull(mailbox, target, sender, notice, -1);
+      if (action === WAIT) {
+        courier.transport.sendWaiting(
+          mailbox,
+          writer,
+          this.#full.timeoutOf(mailbox),
+        );
+        return;
+      }
+    } catch (error) {
+      if (error instanceof MailboxClosedError) {
+        courier.deadLetter({
+          target,
+          sender,
+          message: this.#reported(message),
+          kind: "stopped",
+          reason: `${courier.describe(target)} has stopped`,
+        });
+        return;
+      }
+      throw error;
+    }
+    if (action === DROP) return this.#dropFull(target, sender, this.#reported(message));
+    // A mailbox this thread receives from frees up only when this thread's loop serves it:
+    // the loop flushes the backlog after each turn (flushLocal). Any other drains as room comes.
+    const flushed = this.#blocking && courier.doorbell !== 0 &&
+      mailbox.receiverDoorbell === courier.doorbell;
+    backlogs.open(
+      mailbox,
+      flushed,
+      this.#waiting(mailbox, writer, target, sender, message),
+    );
+  }
+
+  /** Asks the mailbox's policy what a send into it, full, does (see FullMailbox). */
+  #whenFull(
+    mailbox: Mailbox,
+    target: ActorRef<unknown>,
+    sender: ActorRef<unknown> | null,
+    notice: boolean,
+    backlogWaited: number,
+  ): FullAction {
+    // Blocking would wait for room only this thread can make (its own receive loop frees it):
+    // so would it for the mailbox of an actor not started yet that may start here (its
+    // receiver is not bound yet).
+    const receiver = mailbox.receiverDoorbell;
+    const courier = this.#courier;
+    const onlyHere = receiver === courier.doorbell ||
+      (receiver === 0 && courier.directory.owner(target.slot) === courier.threadId);
+    const fromSystem = sender !== null && sender === courier.systemSender;
+    return this.#full.whenFull(
+      mailbox,
+      onlyHere,
+      notice,
+      fromSystem,
+      backlogWaited,
+    );
+  }
+
+  /** A message that waits for room from now on (#whenFull just set out its situation). */
+  #waiting(
+    mailbox: Mailbox,
+    writer: Writer,
+    target: ActorRef<unknown>,
+    sender: ActorRef<unknown> | null,
+    message: unknown,
+  ): Waiting {
+    // A record posted undecoded waits undecoded: decoded only if it becomes a dead letter.
+    const encoded = message === undefined && this.#undecoded !== null;
+    const from = this.#undecodedFrom;
+    if (from !== 0) this.#queuedFromNodes++;
+    return {
+      bytes: writer.toBytes(),
+      target,
+      sender,
+      message,
+      encoded,
+      from,
+      expires: this.#full.expires(mailbox),
+    };
+  }
+
+  /** A message its policy dropped for lack of room. */
+  #dropFull(
+    target: ActorRef<unknown>,
+    sender: ActorRef<unknown> | null,
+    message: unknown,
+  ): void {
+    const courier = this.#courier;
+    const reason = droppedReason(courier.describe(target));
+    courier.deadLetter({ target, sender, message, kind: "mailbox-full", reason });
+  }
+
+  /**
+   * `message`, or, when it is the undefined of a record posted undecoded (postUndecoded), that
+   * record decoded: a dead letter reports what it was, even when its actor stopped between the
+   * link's look at it and the post.
+   */
+  #reported(message: unknown): unknown {
+    const record = this.#undecoded;
+    if (message !== undefined || record === null) return message;
+    this.#undecoded = null;
+    return this.#courier.decodeRecord(record);
+  }
+}

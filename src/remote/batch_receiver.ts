@@ -1,0 +1,199 @@
+/**
+ * The receive side of the cluster link (see link.ts): takes the batches other nodes publish to
+ * this one, counts a gap in a node's sequence numbers as records lost on the way, joins the
+ * pieces of large records, and puts each record into its target's mailbox as it came, without
+ * decoding it (the courier's policy and backlogs apply, as to any send). It grants the sending
+ * nodes their credit back as it hands records on (credits.ts).
+ *
+ * @module
+ */
+
+import { ActorRef, messageOf } from "../actor/mod.ts";
+import { Inbox } from "../delivery/mod.ts";
+import { Grants } from "./credits.ts";
+import type { LinkHost } from "./link.ts";
+import type { LinkFigures } from "./link_figures.ts";
+import type { Peers } from "./peers.ts";
+import type { NatsConnection } from "./nats.ts";
+import { type Batch, BatchEntries, readBatch } from "./wire.ts";
+
+/** What the batch reader holds between batches: nothing of the last one. */
+const EMPTY_BATCH = new Uint8Array(0);
+
+/** What a node receives from the others: their batches, into mailboxes. */
+export class BatchReceiver {
+  /** Records received from each node so far: the sequence number its next batch should have. */
+  readonly #received = new Map<number, number>();
+  /** The pieces of a record still coming from each node (see wire.ts). */
+  readonly #pieces = new Map<number, Uint8Array[]>();
+  readonly #inbox: Inbox;
+  /** Reads the entries of the batch being taken. */
+  readonly #entries = new BatchEntries();
+  readonly #senders = { lastSender: null };
+  /** Credit this node owes the nodes that send to it. */
+  readonly #grants: Grants;
+
+  /**
+   * @param nc the link's connection.
+   * @param host the link's system.
+   * @param peers the nodes the link talks to.
+   * @param figures what goes over each link, counted.
+   */
+  constructor(
+    readonly nc: NatsConnection,
+    readonly host: LinkHost,
+    readonly peers: Peers,
+    readonly figures: LinkFigures,
+  ) {
+    this.#inbox = new Inbox(host.courier);
+    this.#grants = new Grants((node, count) => this.#grant(node, count));
+  }
+
+  /**
+   * A record from node `node` that waited for room in a backlog left it (see
+   * SystemCourier.leftBacklog): its credit goes back, unless the node is down.
+   */
+  leftBacklog(node: number): void {
+    if (this.peers.downReason(node) === undefined) this.#grants.handed(node, 1);
+  }
+
+  /** Node `node` is down: nothing is owed to it any more. */
+  forget(node: number): void {
+    this.#grants.forget(node);
+  }
+
+  /** Stops granting. */
+  close(): void {
+    this.#grants.close();
+  }
+
+  /** A batch from another node: each record into its target's mailbox. */
+  take(data: Uint8Array): void {
+    let batch: Batch;
+    try {
+      batch = readBatch(data);
+    } catch (error) {
+      console.error("ringmail: a batch from another node was refused:", error);
+      return;
+    }
+    const from = batch.from;
+    this.peers.watch(from);
+    const expected = this.#received.get(from) ?? 0;
+    // Sequence numbers wrap at 2^32: the gap is their difference, as unsigned 32 bits.
+    const gap = (batch.sequence - expected) >>> 0;
+    if (gap !== 0 && gap < 0x8000_0000) {
+      this.host.lost(from, gap);
+      // Their credit was spent: granted back, as if they had been handed on.
+      this.#grants.handed(from, gap);
+      // A record whose pieces were cut by the gap cannot be whole any more.
+      this.#pieces.delete(from);
+    }
+    let count = 0;
+    // Records put into their mailboxes, or made dead letters: those that wait for room in a
+    // backlog are granted as they leave it (see Grants).
+    let handed = 0;
+    const entries = this.#entries.reset(data);
+    try {
+      while (entries.next()) {
+        count++;
+        if (!entries.more && !this.#pieces.has(from)) {
+          // A whole record (most are): read where it stands in the batch.
+          if (this.#deliver(from, data, entries.start, entries.end)) handed++;
+          continue;
+        }
+        const record = this.#assemble(
+          from,
+          data.subarray(entries.start, entries.end),
+          entries.more,
+        );
+        if (record === null) continue;
+        if (this.#deliver(from, record, 0, record.length)) handed++;
+      }
+    } catch (error) {
+      // The rest of the batch is not taken: the next batch's sequence number shows it as lost.
+      console.error("ringmail: a batch from another node was taken only in part:", error);
+    } finally {
+      entries.reset(EMPTY_BATCH);
+    }
+    this.#received.set(from, (batch.sequence + count) >>> 0);
+    const counts = this.figures.of(from);
+    counts.batchesReceived++;
+    counts.recordsReceived += count;
+    counts.bytesReceived += data.length;
+    if (handed > 0) this.#grants.handed(from, handed);
+  }
+
+  /**
+   * Joins the pieces of a record from node `from`: the whole record once its last piece came,
+   * null while more are to come.
+   */
+  #assemble(from: number, entry: Uint8Array, more: boolean): Uint8Array | null {
+    const pieces = this.#pieces.get(from);
+    if (pieces === undefined && !more) return entry;
+    if (pieces === undefined) {
+      this.#pieces.set(from, [entry.slice()]);
+      return null;
+    }
+    pieces.push(entry.slice());
+    if (more) return null;
+    this.#pieces.delete(from);
+    const record = new Uint8Array(
+      pieces.reduce((sum, piece) => sum + piece.length, 0),
+    );
+    let at = 0;
+    for (const piece of pieces) {
+      record.set(piece, at);
+      at += piece.length;
+    }
+    return record;
+  }
+
+  /**
+   * Delivers the record `bytes[start, end)` from node `from` to its target, as it came.
+   * @returns false when it waits for room in a backlog (granted once it leaves, see Grants).
+   */
+  #deliver(from: number, bytes: Uint8Array, start: number, end: number): boolean {
+    const { courier, directory } = this.host;
+    const inbox = this.#inbox;
+    const envelope = inbox.envelope;
+    try {
+      inbox.decodeEnvelope(bytes, start, end, this.#senders);
+    } catch (error) {
+      console.error(
+        "ringmail: a record from another node could not be read:",
+        error,
+      );
+      return true;
+    }
+    const sender = envelope.sender;
+    const slot = envelope.targetSlot;
+    const generation = envelope.targetGeneration;
+    // Most records go straight into a live actor's ring: one copy, no ref made.
+    if (courier.encoded.offer(slot, generation, sender, bytes, start, end)) return true;
+    const target = new ActorRef(slot, generation, envelope.targetTag, courier);
+    const record = bytes.subarray(start, end);
+    // Decoded only when it will be a dead letter at once, for the report.
+    const live = directory.liveMailbox(slot, generation) !== 0;
+    const message = live || !inbox.decode(record, 0, record.length, this.#senders)
+      ? undefined
+      : inbox.message;
+    inbox.message = undefined;
+    return !courier.deliverEncoded(target, record, sender, message, from);
+  }
+
+  /** Tells node `node` it has been granted `total` records so far (see credits.ts). */
+  #grant(node: number, total: number): void {
+    const grant = new Uint8Array(8);
+    const view = new DataView(grant.buffer);
+    view.setUint32(0, this.host.node, true);
+    view.setUint32(4, total, true);
+    try {
+      this.nc.publish(`${this.host.prefix}.${node}.credit`, grant);
+    } catch (error) {
+      // The connection is closing or lost: the next grant carries this one's total too.
+      console.error(
+        `ringmail: a credit grant to node ${node} was not sent: ${messageOf(error)}`,
+      );
+    }
+  }
+}
