@@ -22,41 +22,6 @@ export type Placement =
 export const DEDICATED: Placement = { kind: "dedicated" };
 export const NEAR: Placement = { kind: "near" };
 
-/**
- * What the system remembers of an actor it started. Kept small: a pool may hold 100k. The
- * relations (children, watchers) are made on first use.
- */
-export interface ActorRecord {
-  readonly slot: number;
-  readonly generation: number;
-  readonly name: string;
-  /** Offset of its mailbox header. */
-  readonly mailbox: number;
-  /** Its Worker; a new one after a restart that followed its Worker's death. */
-  worker: WorkerHandle;
-  readonly classId: number;
-  /** Its constructor's arguments, encoded: a restart in a new Worker decodes them again. */
-  readonly args: Uint8Array | null;
-  readonly parent: ActorRecord | null;
-  /** How it is supervised (its parent class's strategy, or the system's). */
-  readonly strategy: SupervisionStrategy;
-  readonly placement: Placement;
-  /** How its start ended so far: null while starting, then true (running) or the error. */
-  outcome: true | Error | null;
-  started: Deferred | null;
-  children: Set<ActorRecord> | null;
-  watchers: Set<ActorRecord> | null;
-  watching: Set<ActorRecord> | null;
-  /** Watchers on other nodes of the cluster, by node, slot and generation. */
-  remoteWatchers: Map<string, ActorRef<unknown>> | null;
-  /** Bridge code awaiting its end. */
-  endWaiters: ((end: Terminated) => void)[] | null;
-  /** Decides about deaths of its Worker (handler failures are decided in its Worker). */
-  supervisor: Supervisor | null;
-  /** Set once the system asked it to stop (graceful shutdown). */
-  stopAsked: boolean;
-}
-
 /** What a spawn decides about a new actor; the rest of its record starts empty. */
 export type NewActor = Pick<
   ActorRecord,
@@ -74,7 +39,7 @@ export type NewActor = Pick<
 
 /** A record for an actor about to be started: no outcome, relations or waiters yet. */
 export function newRecord(actor: NewActor): ActorRecord {
-  return new Record(actor);
+  return new ActorRecord(actor);
 }
 
 /** A record's relations and waiters: made when it first has one (most pooled actors never do). */
@@ -89,22 +54,29 @@ class Ties {
 }
 
 /**
- * An ActorRecord: what a spawn decides, its outcome, and its ties made on first use — one word
- * here for the seven of them, as a pool's 100k records each outlive a young-generation GC or two
- * (each word of theirs is copied by it).
+ * What the system remembers of an actor it started: what a spawn decides, its outcome, and its
+ * ties (children, watchers, waiters) made on first use — one word here for the seven of them, as
+ * a pool's 100k records each outlive a young-generation GC or two (each word of theirs is copied
+ * by it).
  */
-class Record implements ActorRecord {
+export class ActorRecord {
   readonly slot: number;
   readonly generation: number;
   readonly name: string;
+  /** Offset of its mailbox header. */
   readonly mailbox: number;
+  /** Its Worker; a new one after a restart that followed its Worker's death. */
   worker: WorkerHandle;
   readonly classId: number;
+  /** Its constructor's arguments, encoded: a restart in a new Worker decodes them again. */
   readonly args: Uint8Array | null;
   readonly parent: ActorRecord | null;
+  /** How it is supervised (its parent class's strategy, or the system's). */
   readonly strategy: SupervisionStrategy;
   readonly placement: Placement;
+  /** How its start ended so far: null while starting, then true (running) or the error. */
   outcome: true | Error | null = null;
+  /** Set once the system asked it to stop (graceful shutdown). */
   stopAsked = false;
   #ties: Ties | null = null;
 
@@ -145,6 +117,7 @@ class Record implements ActorRecord {
   set watching(watching: Set<ActorRecord> | null) {
     if (watching !== null || this.#ties !== null) (this.#ties ??= new Ties()).watching = watching;
   }
+  /** Watchers on other nodes of the cluster, by node, slot and generation. */
   get remoteWatchers(): Map<string, ActorRef<unknown>> | null {
     return this.#ties?.remoteWatchers ?? null;
   }
@@ -153,12 +126,14 @@ class Record implements ActorRecord {
       (this.#ties ??= new Ties()).remoteWatchers = watchers;
     }
   }
+  /** Bridge code awaiting its end. */
   get endWaiters(): ((end: Terminated) => void)[] | null {
     return this.#ties?.endWaiters ?? null;
   }
   set endWaiters(waiters: ((end: Terminated) => void)[] | null) {
     if (waiters !== null || this.#ties !== null) (this.#ties ??= new Ties()).endWaiters = waiters;
   }
+  /** Decides about deaths of its Worker (handler failures are decided in its Worker). */
   get supervisor(): Supervisor | null {
     return this.#ties?.supervisor ?? null;
   }
