@@ -302,11 +302,7 @@ export class Backlogs {
     backlog.wake?.abort();
     remove(this.#timed, backlog);
     if (!backlog.flushed) remove(this.#drained, backlog);
-    this.#delete(backlog.mailbox);
-  }
-
-  #delete(mailbox: Mailbox): void {
-    this.#byOffset.delete(mailbox.offset);
+    this.#byOffset.delete(backlog.mailbox.offset);
   }
 
   /** Takes the backlog's head off it (sent, or lost). */
@@ -362,33 +358,13 @@ export class Backlogs {
 
   /** Reports a message that waited and could not be sent, with why. */
   #lose(waiting: Waiting, error: unknown): void {
-    const target = waiting.target;
-    const owner = this.owner;
+    const name = this.owner.describe(waiting.target);
     if (error instanceof MailboxFullError) {
-      owner.deadLetter({
-        target,
-        sender: waiting.sender,
-        message: this.#messageOf(waiting),
-        kind: "mailbox-full",
-        reason: fullReason(owner.describe(target)),
-      });
+      this.#drop(waiting, "mailbox-full", fullReason(name));
     } else if (error instanceof MailboxClosedError) {
-      owner.deadLetter({
-        target,
-        sender: waiting.sender,
-        message: this.#messageOf(waiting),
-        kind: "stopped",
-        reason: `${owner.describe(target)} has stopped`,
-      });
+      this.#drop(waiting, "stopped", `${name} has stopped`);
     } else {
-      const reason = `it could not be sent: ${describeError(error)}`;
-      owner.deadLetter({
-        target,
-        sender: waiting.sender,
-        message: this.#messageOf(waiting),
-        kind: "stopped",
-        reason,
-      });
+      this.#drop(waiting, "stopped", `it could not be sent: ${describeError(error)}`);
     }
   }
 }

@@ -23,9 +23,8 @@ export class EncodedDelivery {
   /** Reads encoded records delivered locally (timers), and those reported as dead letters. */
   readonly #inbox: Inbox;
   readonly #senderCache = { lastSender: null };
-  /** The mailbox {@link offer} put a record into last, and its offset. */
+  /** The mailbox {@link offer} put a record into last (its offset says which). */
   #offered: MailboxHandle | null = null;
-  #offeredOffset = 0;
 
   /** @param courier whose sends these are. */
   constructor(courier: SystemCourier) {
@@ -114,9 +113,8 @@ export class EncodedDelivery {
     if (offset === 0) return false;
     // A batch's records mostly go to one actor: its handle is kept at hand (handles live on).
     let mailbox = this.#offered;
-    if (mailbox === null || this.#offeredOffset !== offset) {
+    if (mailbox === null || mailbox.offset !== offset) {
       mailbox = this.#offered = courier.mailbox(offset);
-      this.#offeredOffset = offset;
     }
     if (mailbox.localReceiver !== null || courier.hasBacklog(mailbox)) return false;
     try {

@@ -32,8 +32,8 @@ export class Posting {
   #undecoded: Uint8Array | null = null;
   /** The node the record postUndecoded posts came from (0: none, or this one). */
   #undecodedFrom = 0;
-  /** Records of other nodes queued in backlogs so far (see {@link postUndecoded}). */
-  #queuedFromNodes = 0;
+  /** Whether the record postUndecoded posts went into a backlog (see {@link postUndecoded}). */
+  #undecodedQueued = false;
 
   /**
    * @param courier whose records these are: its transport, its dead letters, its thread.
@@ -73,14 +73,14 @@ export class Posting {
   ): boolean {
     this.#undecoded = message === undefined ? record : null;
     this.#undecodedFrom = from;
-    const queuedBefore = this.#queuedFromNodes;
+    this.#undecodedQueued = false;
     try {
       this.post(mailbox, writer, target, sender, message, false);
+      return this.#undecodedQueued;
     } finally {
       this.#undecoded = null;
       this.#undecodedFrom = 0;
     }
-    return this.#queuedFromNodes !== queuedBefore;
   }
 
   /**
@@ -194,7 +194,7 @@ export class Posting {
     // A record posted undecoded waits undecoded: decoded only if it becomes a dead letter.
     const encoded = message === undefined && this.#undecoded !== null;
     const from = this.#undecodedFrom;
-    if (from !== 0) this.#queuedFromNodes++;
+    this.#undecodedQueued = true;
     return {
       bytes: writer.toBytes(),
       target,
