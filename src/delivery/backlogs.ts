@@ -25,6 +25,9 @@
  * from its backlog into the ring may count that one twice — never none.) The system's own thread
  * keeps backlogs for any mailbox, but it does not die alone: it writes no count.
  *
+ * Bytes. A backlog keeps its records' bytes in one buffer of its own (backlog_bytes.ts), in the
+ * order they wait; a {@link Waiting} names its record by position there.
+ *
  * @module
  */
 
@@ -36,6 +39,7 @@ import {
 } from "../actor/mod.ts";
 import { type Mailbox, MailboxClosedError, MailboxFullError } from "../ring/mod.ts";
 import { Fifo } from "../util/fifo.ts";
+import { BacklogBytes } from "./backlog_bytes.ts";
 import type { Transport } from "./transport.ts";
 
 /** Which of a mailbox's held counts (see Mailbox.heldIndex) a Worker's backlog keeps. */
@@ -43,13 +47,16 @@ export const BACKLOG_HELD = 1;
 
 /** A message waiting for room in a full mailbox. */
 export interface Waiting {
-  bytes: Uint8Array;
+  /** Where its record is in its backlog's bytes (set as it is queued: see Backlogs.push). */
+  at: number;
+  /** Its record's length in bytes. */
+  length: number;
   target: ActorRef<unknown>;
   sender: ActorRef<unknown> | null;
   message: unknown;
   /**
    * Whether `message` was never decoded (a record from another node, passed on as it came):
-   * `bytes` is decoded only if it becomes a dead letter.
+   * the record is decoded only if it becomes a dead letter.
    */
   encoded: boolean;
   /**
@@ -57,13 +64,20 @@ export interface Waiting {
    * back once it leaves the backlog (see BacklogOwner.leftBacklog).
    */
   from: number;
-  /** When it becomes a dead letter, by `performance.now()` (Infinity: never). */
+  /** Ms it may wait before it becomes a dead letter (Infinity: never). */
+  maxWait: number;
+  /**
+   * When it becomes a dead letter, by `performance.now()` (Infinity: never); NaN until it is
+   * stamped, as the turn that queued it ends (see Backlogs.push).
+   */
   expires: number;
 }
 
 /** What waits for room in one mailbox, sent from this thread, oldest first. */
 export class Backlog {
   readonly entries = new Fifo<Waiting>();
+  /** The entries' records, in the same order. */
+  readonly bytes = new BacklogBytes();
   /**
    * Ms the receiver had to drain since the head last moved (flushed backlogs): measured by the
    * receive loop's turns (see Backlogs.beforeTurn and flushLocal).
@@ -118,6 +132,17 @@ export class Backlogs {
   readonly #drained: Backlog[] = [];
   /** Set by a graceful shutdown (main thread): nothing waiting for room expires any more. */
   #holding = false;
+  /** Messages queued in this turn that may expire, stamped as it ends (see {@link push}). */
+  readonly #unstamped: Waiting[] = [];
+  readonly #stampAll = (): void => {
+    const now = performance.now();
+    const unstamped = this.#unstamped;
+    for (let i = 0; i < unstamped.length; i++) {
+      const waiting = unstamped[i];
+      waiting.expires = now + waiting.maxWait;
+    }
+    unstamped.length = 0;
+  };
 
   /**
    * @param counted whether backlogs keep their length in their mailbox's held count (Workers).
@@ -139,11 +164,20 @@ export class Backlogs {
     return this.#timed.length > 0;
   }
 
-  /** Starts a backlog for `mailbox` with its first message; drains it unless it is flushed. */
-  open(mailbox: Mailbox, flushed: boolean, first: Waiting): void {
+  /**
+   * Starts a backlog for `mailbox` with its first message, whose record is
+   * `record[start..end)` (copied); drains it unless it is flushed.
+   */
+  open(
+    mailbox: Mailbox,
+    flushed: boolean,
+    first: Waiting,
+    record: Uint8Array,
+    start = 0,
+    end: number = record.length,
+  ): void {
     const backlog = new Backlog(mailbox, flushed);
-    backlog.entries.push(first);
-    this.#countHeld(backlog);
+    this.push(backlog, first, record, start, end);
     this.#byOffset.set(mailbox.offset, backlog);
     if (this.counted) this.#timed.push(backlog);
     if (!flushed) {
@@ -152,8 +186,24 @@ export class Backlogs {
     }
   }
 
-  /** Queues a message behind those already waiting. */
-  push(backlog: Backlog, waiting: Waiting): void {
+  /** Queues a message, whose record is `record[start..end)` (copied), behind those waiting. */
+  push(
+    backlog: Backlog,
+    waiting: Waiting,
+    record: Uint8Array,
+    start = 0,
+    end: number = record.length,
+  ): void {
+    waiting.at = backlog.bytes.append(record, start, end);
+    waiting.length = end - start;
+    if (waiting.maxWait === Infinity) waiting.expires = Infinity;
+    else if (Number.isNaN(waiting.expires)) {
+      // Its wait counts from the end of this turn: never less than it may wait, a little more
+      // at most. One clock read a turn, not one a message: a read cost more than all the rest
+      // of queueing one (measured in a 10,000-call multiCall's sending).
+      if (this.#unstamped.length === 0) queueMicrotask(this.#stampAll);
+      this.#unstamped.push(waiting);
+    }
     backlog.entries.push(waiting);
     this.#countHeld(backlog);
   }
@@ -233,19 +283,20 @@ export class Backlogs {
    * what is held: nothing more may move).
    */
   #move(backlog: Backlog): boolean {
-    const { mailbox, entries } = backlog;
+    const { mailbox, entries, bytes } = backlog;
     const transport = this.owner.transport;
     const before = entries.length;
     while (entries.length > 0) {
       const next = entries.peek()!;
+      const start = bytes.offsetOf(next.at);
       try {
-        if (!transport.offerBytes(mailbox, next.bytes)) break;
+        if (!transport.offerBytes(mailbox, bytes.buffer, start, start + next.length)) break;
       } catch (error) {
         // Closed because the system gave this Worker up: it counts what is held.
         if (error instanceof MailboxClosedError && this.owner.abandoned?.()) {
           return true;
         }
-        this.#lose(next, error);
+        this.#lose(backlog, next, error);
       }
       this.#shift(backlog);
     }
@@ -273,23 +324,27 @@ export class Backlogs {
     this.#forget(backlog);
     let dropped = 0;
     while (backlog.entries.length > 0) {
-      dropped += this.#drop(backlog.entries.peek()!, kind, reason);
+      dropped += this.#drop(backlog, backlog.entries.peek()!, kind, reason);
       this.#shift(backlog);
     }
     return dropped;
   }
 
-  /** What a dead letter of `waiting` reports as its message. */
-  #messageOf(waiting: Waiting): unknown {
-    return waiting.encoded ? this.owner.decodeRecord(waiting.bytes) : waiting.message;
+  /** What a dead letter of `waiting`, of `backlog`, reports as its message. */
+  #messageOf(backlog: Backlog, waiting: Waiting): unknown {
+    if (!waiting.encoded) return waiting.message;
+    return this.owner.decodeRecord(backlog.bytes.copyOf(waiting.at, waiting.length));
   }
 
-  /** Makes a dead letter of a message that waited; 1 if it was someone's, 0 if the system's. */
-  #drop(waiting: Waiting, kind: DeadLetterKind, reason: string): number {
+  /**
+   * Makes a dead letter of a message that waited in `backlog`; 1 if it was someone's, 0 if the
+   * system's.
+   */
+  #drop(backlog: Backlog, waiting: Waiting, kind: DeadLetterKind, reason: string): number {
     this.owner.deadLetter({
       target: waiting.target,
       sender: waiting.sender,
-      message: this.#messageOf(waiting),
+      message: this.#messageOf(backlog, waiting),
       kind,
       reason,
     });
@@ -308,6 +363,7 @@ export class Backlogs {
   /** Takes the backlog's head off it (sent, or lost). */
   #shift(backlog: Backlog): void {
     const head = backlog.entries.shift()!;
+    backlog.bytes.release(head.at + head.length);
     this.#countHeld(backlog);
     if (head.from !== 0) this.owner.leftBacklog?.(head.from);
   }
@@ -323,10 +379,12 @@ export class Backlogs {
       if (this.#move(backlog)) return;
       if (entries.length === 0) break;
       const head = entries.peek()!;
+      // A backlog opened in this turn waits for its head before the turn's stamp.
+      if (Number.isNaN(head.expires)) this.#stampAll();
       const timeout = this.#holding ? Infinity : head.expires - performance.now();
       const wake = backlog.wake ??= new AbortController();
       const failure = await this.owner.transport
-        .whenRoom(mailbox, head.bytes.length, timeout, wake.signal)
+        .whenRoom(mailbox, head.length, timeout, wake.signal)
         .then(
           () => null,
           (error: unknown) => error ?? new Error("the wait for room failed"),
@@ -342,7 +400,7 @@ export class Backlogs {
       if (failure instanceof MailboxClosedError && this.owner.abandoned?.()) {
         return;
       }
-      this.#lose(head, failure);
+      this.#lose(backlog, head, failure);
       this.#shift(backlog);
       backlog.waited = 0;
     }
@@ -356,15 +414,15 @@ export class Backlogs {
     mailbox.heldWords[mailbox.heldIndex(BACKLOG_HELD)] = backlog.entries.length;
   }
 
-  /** Reports a message that waited and could not be sent, with why. */
-  #lose(waiting: Waiting, error: unknown): void {
+  /** Reports a message that waited in `backlog` and could not be sent, with why. */
+  #lose(backlog: Backlog, waiting: Waiting, error: unknown): void {
     const name = this.owner.describe(waiting.target);
     if (error instanceof MailboxFullError) {
-      this.#drop(waiting, "mailbox-full", fullReason(name));
+      this.#drop(backlog, waiting, "mailbox-full", fullReason(name));
     } else if (error instanceof MailboxClosedError) {
-      this.#drop(waiting, "stopped", `${name} has stopped`);
+      this.#drop(backlog, waiting, "stopped", `${name} has stopped`);
     } else {
-      this.#drop(waiting, "stopped", `it could not be sent: ${describeError(error)}`);
+      this.#drop(backlog, waiting, "stopped", `it could not be sent: ${describeError(error)}`);
     }
   }
 }

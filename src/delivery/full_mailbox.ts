@@ -8,7 +8,7 @@
 
 import { type Mailbox, MAILBOX_USER_WORD, MailboxFullError } from "../ring/mod.ts";
 import type { Backlog } from "./backlogs.ts";
-import { type FullAction, type FullSend, policyOf } from "./policy.ts";
+import { type DeliveryPolicy, type FullAction, type FullSend, policyOf } from "./policy.ts";
 
 /**
  * Mailbox header word holding the mailbox's send timeout in ms (0: the system's default);
@@ -26,6 +26,8 @@ export class FullMailbox {
     backlogWaited: -1,
     timeoutMs: 0,
   };
+  /** The policy {@link whenFull} asked last (its mailbox's header is not read twice). */
+  #policy: DeliveryPolicy | null = null;
   readonly #blocking: boolean;
   readonly #defaultTimeoutMs: number;
 
@@ -58,16 +60,16 @@ export class FullMailbox {
     send.fromSystem = fromSystem;
     send.backlogWaited = backlogWaited;
     send.timeoutMs = this.timeoutOf(mailbox);
-    return policyOf(mailbox).whenFull(send);
+    const policy = this.#policy = policyOf(mailbox);
+    return policy.whenFull(send);
   }
 
   /**
-   * When a message queued for `mailbox` now becomes a dead letter, by `performance.now()`
-   * (Infinity: never); for the situation {@link whenFull} was last asked about.
+   * Ms a message queued now may wait before it becomes a dead letter (Infinity: never), for the
+   * send {@link whenFull} was last asked about.
    */
-  expires(mailbox: Mailbox): number {
-    const wait = policyOf(mailbox).queueFor(this.#send);
-    return wait === Infinity ? Infinity : performance.now() + wait;
+  queueFor(): number {
+    return this.#policy!.queueFor(this.#send);
   }
 }
 

@@ -116,7 +116,10 @@ export class Posting {
       if (action === DROP) this.#dropFull(target, sender, this.#reported(message));
       else {backlogs.push(
           backlog,
-          this.#waiting(mailbox, writer, target, sender, message),
+          this.#waiting(target, sender, message),
+          writer.bytes,
+          writer.start,
+          writer.pos,
         );}
       return;
     }
@@ -154,7 +157,10 @@ export class Posting {
     backlogs.open(
       mailbox,
       flushed,
-      this.#waiting(mailbox, writer, target, sender, message),
+      this.#waiting(target, sender, message),
+      writer.bytes,
+      writer.start,
+      writer.pos,
     );
   }
 
@@ -185,8 +191,6 @@ export class Posting {
 
   /** A message that waits for room from now on (#whenFull just set out its situation). */
   #waiting(
-    mailbox: Mailbox,
-    writer: Writer,
     target: ActorRef<unknown>,
     sender: ActorRef<unknown> | null,
     message: unknown,
@@ -196,13 +200,15 @@ export class Posting {
     const from = this.#undecodedFrom;
     this.#undecodedQueued = true;
     return {
-      bytes: writer.toBytes(),
+      at: 0,
+      length: 0,
       target,
       sender,
       message,
       encoded,
       from,
-      expires: this.#full.expires(mailbox),
+      maxWait: this.#full.queueFor(),
+      expires: NaN,
     };
   }
 

@@ -14,9 +14,14 @@ function setUp(capacity: number) {
   const mailbox = Mailbox.create(arena, { capacity });
   mailbox.bindReceiver(Doorbell.create(arena));
   const lost: Undelivered[] = [];
+  /** When each of `lost` was reported, by performance.now(). */
+  const lostAt: number[] = [];
   const left: number[] = [];
   const backlogs = new Backlogs({
-    deadLetter: (undelivered) => lost.push(undelivered),
+    deadLetter: (undelivered) => {
+      lost.push(undelivered);
+      lostAt.push(performance.now());
+    },
     describe: () => "the test's actor",
     decodeRecord: (record) => record[0],
     systemSender: null,
@@ -24,20 +29,28 @@ function setUp(capacity: number) {
     transport: new SharedMemoryTransport(),
     leftBacklog: (node) => left.push(node),
   }, false);
-  return { mailbox, backlogs, lost, left };
+  return { mailbox, backlogs, lost, lostAt, left };
 }
 
 const target = new ActorRef(1, 1, 0, null);
 
-function waiting(value: number, expires = Infinity, from = 0): Waiting {
+/** A record of 8 bytes of `value`. */
+function record(value: number): Uint8Array {
+  return new Uint8Array(8).fill(value);
+}
+
+/** A message of `value` that may wait `maxWait` ms, from node `from` (0: this process). */
+function waiting(value: number, maxWait = Infinity, from = 0): Waiting {
   return {
-    bytes: new Uint8Array(8).fill(value),
+    at: 0,
+    length: 0,
     target,
     sender: null,
     message: value,
     encoded: false,
     from,
-    expires,
+    maxWait,
+    expires: NaN,
   };
 }
 
@@ -54,9 +67,9 @@ function drain(mailbox: Mailbox): number[] {
 Deno.test("backlogs: a look moves what fits at once, in order, and the wait for room ends with the backlog", async () => {
   const { mailbox, backlogs, lost } = setUp(64);
   while (mailbox.trySend(new Uint8Array(8).fill(0)));
-  backlogs.open(mailbox, false, waiting(1));
+  backlogs.open(mailbox, false, waiting(1), record(1));
   for (let value = 2; value <= 6; value++) {
-    backlogs.push(backlogs.get(mailbox.offset)!, waiting(value));
+    backlogs.push(backlogs.get(mailbox.offset)!, waiting(value), record(value));
   }
   assert.equal(backlogs.hasDrained, true);
 
@@ -76,9 +89,9 @@ Deno.test("backlogs: a look moves what fits at once, in order, and the wait for 
 Deno.test("backlogs: with nobody looking, the wait for room moves them as the receiver drains", async () => {
   const { mailbox, backlogs, lost } = setUp(64);
   while (mailbox.trySend(new Uint8Array(8).fill(0)));
-  backlogs.open(mailbox, false, waiting(1));
+  backlogs.open(mailbox, false, waiting(1), record(1));
   for (let value = 2; value <= 9; value++) {
-    backlogs.push(backlogs.get(mailbox.offset)!, waiting(value));
+    backlogs.push(backlogs.get(mailbox.offset)!, waiting(value), record(value));
   }
   const seen: number[] = [];
   const deadline = Date.now() + 10_000;
@@ -94,8 +107,8 @@ Deno.test("backlogs: with nobody looking, the wait for room moves them as the re
 Deno.test("backlogs: a head that finds no room before it expires is a dead letter; the rest go on", async () => {
   const { mailbox, backlogs, lost } = setUp(64);
   while (mailbox.trySend(new Uint8Array(8).fill(0)));
-  backlogs.open(mailbox, false, waiting(1, performance.now() + 20));
-  backlogs.push(backlogs.get(mailbox.offset)!, waiting(2));
+  backlogs.open(mailbox, false, waiting(1, 20), record(1));
+  backlogs.push(backlogs.get(mailbox.offset)!, waiting(2), record(2));
   const deadline = Date.now() + 10_000;
   while (lost.length === 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -109,11 +122,29 @@ Deno.test("backlogs: a head that finds no room before it expires is a dead lette
   assert.equal(backlogs.size, 0);
 });
 
+Deno.test("backlogs: a message's wait for room counts from the end of the turn that queued it", async () => {
+  const { mailbox, backlogs, lost, lostAt } = setUp(64);
+  while (mailbox.trySend(new Uint8Array(8).fill(0)));
+  backlogs.open(mailbox, false, waiting(1, 5), record(1));
+  backlogs.push(backlogs.get(mailbox.offset)!, waiting(2, 30), record(2));
+  // The turn that queued them goes on for a while (a large fan-out's sending does).
+  const busyUntil = performance.now() + 40;
+  while (performance.now() < busyUntil);
+  const turnEnded = performance.now();
+  const deadline = Date.now() + 10_000;
+  while (lost.length < 2 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  assert.deepEqual(lost.map((letter) => letter.message), [1, 2]);
+  // Never before its 30 ms from the turn's end were up (however late the timers ran).
+  assert.ok(lostAt[1] - turnEnded >= 30, `lost ${lostAt[1] - turnEnded} ms after the turn`);
+});
+
 Deno.test("backlogs: dropping a backlog makes dead letters of all of it and ends its wait", () => {
   const { mailbox, backlogs, lost } = setUp(64);
   while (mailbox.trySend(new Uint8Array(8).fill(0)));
-  backlogs.open(mailbox, false, waiting(1));
-  backlogs.push(backlogs.get(mailbox.offset)!, waiting(2));
+  backlogs.open(mailbox, false, waiting(1), record(1));
+  backlogs.push(backlogs.get(mailbox.offset)!, waiting(2), record(2));
   mailbox.close();
   assert.equal(backlogs.drop(mailbox, "shutdown", "the test ended it"), 2);
   assert.deepEqual(lost.map((letter) => [letter.message, letter.kind]), [[1, "shutdown"], [
@@ -127,9 +158,9 @@ Deno.test("backlogs: dropping a backlog makes dead letters of all of it and ends
 Deno.test("backlogs: a message from another node is reported as it leaves, sent or lost", () => {
   const { mailbox, backlogs, left } = setUp(64);
   while (mailbox.trySend(new Uint8Array(8).fill(0)));
-  backlogs.open(mailbox, false, waiting(1, Infinity, 7));
-  backlogs.push(backlogs.get(mailbox.offset)!, waiting(2));
-  backlogs.push(backlogs.get(mailbox.offset)!, waiting(3, Infinity, 9));
+  backlogs.open(mailbox, false, waiting(1, Infinity, 7), record(1));
+  backlogs.push(backlogs.get(mailbox.offset)!, waiting(2), record(2));
+  backlogs.push(backlogs.get(mailbox.offset)!, waiting(3, Infinity, 9), record(3));
   assert.deepEqual(left, [], "still waiting: still the sending node's");
   mailbox.read();
   mailbox.release();
