@@ -12,6 +12,7 @@
 
 import type { ActorRef } from "../actor/mod.ts";
 import { type Arena, type Doorbell, Mailbox, type MailboxOptions } from "../ring/mod.ts";
+import { DenseTable } from "../util/dense_table.ts";
 import type { LocalReceiver } from "./local_mail.ts";
 
 /** This thread's handle on one mailbox: the ring's, plus what delivery keeps per mailbox. */
@@ -60,12 +61,15 @@ export function localReceiverFor(
   return self.slot === target.slot && self.generation === target.generation ? local : null;
 }
 
-/** The handles of one thread, by the offset of their mailbox's header. */
+/**
+ * The handles of one thread, by their mailbox's number (see Mailbox.numberAt): dense, so a table,
+ * not a Map keyed by offset — a thread that spawns or hosts 100k actors inserts one each.
+ */
 export class MailboxHandles {
   readonly #arena: Arena;
   readonly #producerId: number;
   readonly #maxExternal: number;
-  readonly #byOffset = new Map<number, MailboxHandle>();
+  readonly #byNumber = new DenseTable<MailboxHandle>();
   /** See Mailbox.ownDoorbell: given to every handle of this thread. */
   #ownDoorbell: Doorbell | null = null;
 
@@ -82,7 +86,8 @@ export class MailboxHandles {
 
   /** This thread's handle on the mailbox whose header is at `offset`, made on first use. */
   of(offset: number): MailboxHandle {
-    return this.#byOffset.get(offset) ?? this.#adopt(offset);
+    const handle = this.#byNumber.get(Mailbox.numberAt(this.#arena, offset));
+    return handle !== undefined && handle.offset === offset ? handle : this.#adopt(offset);
   }
 
   /** Makes a new mailbox in the arena; its handle is this thread's handle on it. */
@@ -96,7 +101,7 @@ export class MailboxHandles {
    */
   setOwnDoorbell(doorbell: Doorbell | null): void {
     this.#ownDoorbell = doorbell;
-    for (const mailbox of this.#byOffset.values()) {
+    for (const mailbox of this.#byNumber.values()) {
       mailbox.ownDoorbell = doorbell;
     }
   }
@@ -105,7 +110,7 @@ export class MailboxHandles {
     const mailbox = MailboxHandle.open(this.#arena, offset, this.#producerId);
     mailbox.maxExternal = this.#maxExternal;
     mailbox.ownDoorbell = this.#ownDoorbell;
-    this.#byOffset.set(offset, mailbox);
+    this.#byNumber.set(Mailbox.numberAt(this.#arena, offset), mailbox);
     return mailbox;
   }
 }
