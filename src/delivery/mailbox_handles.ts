@@ -11,8 +11,13 @@
  */
 
 import type { ActorRef } from "../actor/mod.ts";
-import { type Arena, type Doorbell, Mailbox, type MailboxOptions } from "../ring/mod.ts";
-import { DenseTable } from "../util/dense_table.ts";
+import {
+  type Arena,
+  type Doorbell,
+  Mailbox,
+  type MailboxOptions,
+  MailboxTable,
+} from "../ring/mod.ts";
 import type { LocalReceiver } from "./local_mail.ts";
 
 /** This thread's handle on one mailbox: the ring's, plus what delivery keeps per mailbox. */
@@ -61,15 +66,12 @@ export function localReceiverFor(
   return self.slot === target.slot && self.generation === target.generation ? local : null;
 }
 
-/**
- * The handles of one thread, by their mailbox's number (see Mailbox.numberAt): dense, so a table,
- * not a Map keyed by offset — a thread that spawns or hosts 100k actors inserts one each.
- */
+/** The handles of one thread, by their mailbox (see MailboxTable). */
 export class MailboxHandles {
   readonly #arena: Arena;
   readonly #producerId: number;
   readonly #maxExternal: number;
-  readonly #byNumber = new DenseTable<MailboxHandle>();
+  readonly #handles: MailboxTable<MailboxHandle>;
   /** See Mailbox.ownDoorbell: given to every handle of this thread. */
   #ownDoorbell: Doorbell | null = null;
 
@@ -82,11 +84,13 @@ export class MailboxHandles {
     this.#arena = arena;
     this.#producerId = producerId;
     this.#maxExternal = maxExternal;
+    this.#handles = new MailboxTable(arena);
   }
 
   /** This thread's handle on the mailbox whose header is at `offset`, made on first use. */
   of(offset: number): MailboxHandle {
-    const handle = this.#byNumber.get(Mailbox.numberAt(this.#arena, offset));
+    // The offset is checked: a wrong one (no mailbox's header) then fails as the handle is made.
+    const handle = this.#handles.get(offset);
     return handle !== undefined && handle.offset === offset ? handle : this.#adopt(offset);
   }
 
@@ -101,7 +105,7 @@ export class MailboxHandles {
    */
   setOwnDoorbell(doorbell: Doorbell | null): void {
     this.#ownDoorbell = doorbell;
-    for (const mailbox of this.#byNumber.values()) {
+    for (const mailbox of this.#handles.values()) {
       mailbox.ownDoorbell = doorbell;
     }
   }
@@ -110,7 +114,7 @@ export class MailboxHandles {
     const mailbox = MailboxHandle.open(this.#arena, offset, this.#producerId);
     mailbox.maxExternal = this.#maxExternal;
     mailbox.ownDoorbell = this.#ownDoorbell;
-    this.#byNumber.set(Mailbox.numberAt(this.#arena, offset), mailbox);
+    this.#handles.set(offset, mailbox);
     return mailbox;
   }
 }
