@@ -11,7 +11,13 @@
  */
 
 import type { ActorRef } from "../actor/mod.ts";
-import { type Arena, type Doorbell, Mailbox, type MailboxOptions } from "../ring/mod.ts";
+import {
+  type Arena,
+  type Doorbell,
+  Mailbox,
+  type MailboxOptions,
+  MailboxTable,
+} from "../ring/mod.ts";
 import type { LocalReceiver } from "./local_mail.ts";
 
 /** This thread's handle on one mailbox: the ring's, plus what delivery keeps per mailbox. */
@@ -60,12 +66,12 @@ export function localReceiverFor(
   return self.slot === target.slot && self.generation === target.generation ? local : null;
 }
 
-/** The handles of one thread, by the offset of their mailbox's header. */
+/** The handles of one thread, by their mailbox (see MailboxTable). */
 export class MailboxHandles {
   readonly #arena: Arena;
   readonly #producerId: number;
   readonly #maxExternal: number;
-  readonly #byOffset = new Map<number, MailboxHandle>();
+  readonly #handles: MailboxTable<MailboxHandle>;
   /** See Mailbox.ownDoorbell: given to every handle of this thread. */
   #ownDoorbell: Doorbell | null = null;
 
@@ -78,11 +84,14 @@ export class MailboxHandles {
     this.#arena = arena;
     this.#producerId = producerId;
     this.#maxExternal = maxExternal;
+    this.#handles = new MailboxTable(arena);
   }
 
   /** This thread's handle on the mailbox whose header is at `offset`, made on first use. */
   of(offset: number): MailboxHandle {
-    return this.#byOffset.get(offset) ?? this.#adopt(offset);
+    // The offset is checked: a wrong one (no mailbox's header) then fails as the handle is made.
+    const handle = this.#handles.get(offset);
+    return handle !== undefined && handle.offset === offset ? handle : this.#adopt(offset);
   }
 
   /** Makes a new mailbox in the arena; its handle is this thread's handle on it. */
@@ -96,7 +105,7 @@ export class MailboxHandles {
    */
   setOwnDoorbell(doorbell: Doorbell | null): void {
     this.#ownDoorbell = doorbell;
-    for (const mailbox of this.#byOffset.values()) {
+    for (const mailbox of this.#handles.values()) {
       mailbox.ownDoorbell = doorbell;
     }
   }
@@ -105,7 +114,7 @@ export class MailboxHandles {
     const mailbox = MailboxHandle.open(this.#arena, offset, this.#producerId);
     mailbox.maxExternal = this.#maxExternal;
     mailbox.ownDoorbell = this.#ownDoorbell;
-    this.#byOffset.set(offset, mailbox);
+    this.#handles.set(offset, mailbox);
     return mailbox;
   }
 }

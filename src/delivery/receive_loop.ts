@@ -19,7 +19,14 @@
 
 import { Fifo } from "../util/fifo.ts";
 import type { ClassInfo } from "../codec/mod.ts";
-import { CLOSED_AND_DRAINED, type Doorbell, EMPTY, type Mailbox, SpinPolicy } from "../ring/mod.ts";
+import {
+  CLOSED_AND_DRAINED,
+  type Doorbell,
+  EMPTY,
+  type Mailbox,
+  MailboxTable,
+  SpinPolicy,
+} from "../ring/mod.ts";
 import {
   ActorCell,
   type ActorRef,
@@ -69,7 +76,8 @@ export class ReceiveLoop implements CellLoop {
   readonly courier: SystemCourier;
   readonly #courier: SystemCourier;
   readonly #host: CellHost;
-  readonly #cells = new Map<number, ActorCell>();
+  /** By mailbox: a Worker may serve 150k (see MailboxTable). */
+  readonly #cells: MailboxTable<ActorCell>;
   readonly #runQueue = new Fifo<ActorCell>();
   /** Reads the cells' records and applies the inbox's rules. */
   readonly #reader: CellReader;
@@ -126,6 +134,7 @@ export class ReceiveLoop implements CellLoop {
     this.doorbell = doorbell;
     this.courier = courier;
     this.#courier = courier;
+    this.#cells = new MailboxTable(courier.arena);
     this.#reader = new CellReader(courier);
     this.#lingering = new Lingering(this.#runQueue);
     this.#probe = courier.probe;
@@ -230,7 +239,7 @@ export class ReceiveLoop implements CellLoop {
 
   /** Puts a cell whose async work settled back in line, and wakes the loop if it sleeps. */
   resume(cell: ActorCell): void {
-    if (!this.#cells.has(cell.mailbox.offset)) return;
+    if (this.#cells.get(cell.mailbox.offset) === undefined) return;
     this.#runQueue.push(cell);
     this.doorbell.ring();
   }

@@ -15,7 +15,9 @@
  *  24  deaths so far (bumped by markThreadDead)         Atomics.add
  *  28  pre-touched end: every page below it was        CAS by a pre-toucher, once it has
  *      written once (page-aligned)                   written them (see pretouch)
- *  32  reserved for the layers above (words 8..15)
+ *  32  mailboxes numbered so far (see             Atomics.add by any thread that makes one
+ *      Mailbox.number)
+ *  36  reserved for the layers above (words 9..15)
  *  64  free-list heads, one BigInt64 per size class  CAS by any allocating or freeing thread
  *      (class k holds blocks of 64 << k bytes): low 32 bits = byte offset of the first free
  *      block (0 = empty), high 32 bits = a tag bumped on every pop, so a stale head can never
@@ -48,8 +50,9 @@ const WORD_NEXT_THREAD_ID = 4;
 const WORD_DEAD_BITMAP = 5;
 const WORD_DEATHS = 6;
 const WORD_TOUCHED = 7;
-/** First Int32 word the layers above may use for arena-wide counters (words 8..15). */
-export const ARENA_USER_WORD = 8;
+const WORD_MAILBOXES = 8;
+/** First Int32 word the layers above may use for arena-wide counters (words 9..15). */
+export const ARENA_USER_WORD = 9;
 /**
  * A bit in shared memory that one thread sets (atomically) and another may test with a plain
  * read, cheap enough for every message: set once `(words[index] & mask) !== 0`.
@@ -169,6 +172,11 @@ export class Arena {
     }
     this.u8 = new Uint8Array(this.buffer, 0, length);
     this.i32 = new Int32Array(this.buffer, 0, length >> 2);
+  }
+
+  /** A number for a new mailbox: 1, 2, 3, … in the order mailboxes are made, by any thread. */
+  numberMailbox(): number {
+    return Atomics.add(this.header, WORD_MAILBOXES, 1) + 1;
   }
 
   /** Makes a new, empty arena. */

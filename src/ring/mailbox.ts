@@ -16,7 +16,8 @@
  *          0 = none) | the schedule state    from the receiver
  *          in the low 2 bits: IDLE,
  *          SCHEDULED, WAITING or DIRECT
- * word  5  reserved
+ * word  5  the mailbox's number (1, 2, …)   written once at creation: dense, so a thread
+ *                                           keeps its handles in an array (see number)
  * word  6  ready-queue link (NEXT_WORD)     see doorbell.ts
  * words 7..15  for the layers above (see MAILBOX_USER_WORD)
  * word 16  read cursor                      Atomics.store by the consumer only
@@ -149,6 +150,7 @@ export const HELD_COUNTS = 2;
 const WORD_CAPACITY = 2;
 const WORD_DATA = 3;
 const WORD_RECEIVER = 4;
+const WORD_NUMBER = 5;
 const STATE_MASK = 3;
 const WORD_READ = 16;
 const WORD_SPACE = 17;
@@ -401,8 +403,20 @@ export class Mailbox {
     const data = arena.allocate(capacity);
     arena.cover(header + MAILBOX_HEADER_BYTES);
     arena.i32[(header >> 2) + WORD_CAPACITY] = capacity;
+    arena.i32[(header >> 2) + WORD_NUMBER] = arena.numberMailbox();
     Atomics.store(arena.i32, (header >> 2) + WORD_DATA, data);
     return header;
+  }
+
+  /**
+   * The number of the mailbox whose header is at `offset`, from 1, dense (mailboxes are made
+   * whole and never handed back to the arena while a system runs: see mailbox_pool.ts): a thread
+   * keeps its handles by number in an array rather than by offset in a Map. Whatever is at an
+   * offset that holds no mailbox header is no number: check the handle found (its offset).
+   */
+  static numberAt(arena: Arena, offset: number): number {
+    arena.cover(offset + MAILBOX_HEADER_BYTES);
+    return arena.i32[(offset >> 2) + WORD_NUMBER];
   }
 
   /** A handle on an existing mailbox, for a thread that got its offset from another thread. */

@@ -34,6 +34,7 @@ export {
   recordBytes,
   type SendOptions,
 } from "./mailbox.ts";
+export { MailboxTable } from "./mailbox_table.ts";
 export {
   ArenaFullError,
   MailboxClosedError,

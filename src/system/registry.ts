@@ -17,6 +17,7 @@ import {
   Terminated,
   type TerminationKind,
 } from "../actor/mod.ts";
+import { DenseTable } from "../util/dense_table.ts";
 import { ActorDeadError } from "./errors.ts";
 import type { WorkerHandle } from "./workers.ts";
 import { type ActorRecord, settleStart } from "./actor_record.ts";
@@ -48,7 +49,8 @@ export type LossListener = (
 
 /** The system's records of its actors. */
 export class Registry {
-  readonly #records = new Map<number, ActorRecord>();
+  /** By slot: slots are dense, so a table, not a Map (see dense_table.ts). */
+  readonly #records = new DenseTable<ActorRecord>();
   /**
    * How the last actor of a slot ended, until the slot is reused: late watchers and messages
    * can still say who it was and why it ended.
@@ -81,6 +83,7 @@ export class Registry {
     return this.#records.size;
   }
 
+  /** The records, by slot. */
   values(): IterableIterator<ActorRecord> {
     return this.#records.values();
   }

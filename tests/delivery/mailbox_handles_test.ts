@@ -4,7 +4,7 @@
  * never split between two handles.
  */
 import assert from "node:assert/strict";
-import { Arena } from "../../src/ring/mod.ts";
+import { Arena, Mailbox } from "../../src/ring/mod.ts";
 import { Directory } from "../../src/delivery/directory.ts";
 import { MailboxHandles } from "../../src/delivery/mailbox_handles.ts";
 import { MailboxPool } from "../../src/system/mailbox_pool.ts";
@@ -27,4 +27,16 @@ Deno.test("mailbox handles: the pool and later lookups give a thread one handle 
   const other = new MailboxHandles(arena, arena.newThreadId(), 0);
   assert.notEqual(other.of(fresh.offset), fresh);
   assert.equal(other.of(fresh.offset), other.of(fresh.offset));
+});
+
+Deno.test("mailbox handles: mailboxes are numbered 1, 2, … as they are made; an offset with no mailbox is refused", () => {
+  const arena = Arena.create({ maxBytes: 1 << 22 });
+  const handles = new MailboxHandles(arena, arena.newThreadId(), 0);
+  const made = [0, 1, 2].map(() => handles.create({ capacity: 64 }));
+  assert.deepEqual(made.map((mailbox) => Mailbox.numberAt(arena, mailbox.offset)), [1, 2, 3]);
+  // Another thread's handles find the same mailboxes by their numbers.
+  const other = new MailboxHandles(arena, arena.newThreadId(), 0);
+  for (const mailbox of made) assert.equal(other.of(mailbox.offset).offset, mailbox.offset);
+  // The data ring of the first mailbox holds no header: its number word is 0, no handle is made.
+  assert.throws(() => other.of(made[0].dataOffset), TypeError);
 });
