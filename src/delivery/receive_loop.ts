@@ -23,8 +23,10 @@ import {
   CLOSED_AND_DRAINED,
   type Doorbell,
   EMPTY,
+  holdRings,
   type Mailbox,
   MailboxTable,
+  ringHeld,
   SpinPolicy,
 } from "../ring/mod.ts";
 import {
@@ -259,7 +261,16 @@ export class ReceiveLoop implements CellLoop {
 
   async #run(): Promise<void> {
     while (!this.#closed) {
-      if (this.#runSlice()) {
+      // A run's sends to a receiver that takes them together wake it once, as the run ends (see
+      // src/ring/held_rings.ts: a Worker's records for other nodes, one batch, not several).
+      holdRings();
+      let sliceSpent: boolean;
+      try {
+        sliceSpent = this.#runSlice();
+      } finally {
+        ringHeld(true);
+      }
+      if (sliceSpent) {
         if (this.#replied && performance.now() < this.#sliceEnd) {
           // Only the microtasks: the asks' handlers go on, then the same slice (timers and I/O
           // still get their turn once it is spent).
@@ -275,6 +286,15 @@ export class ReceiveLoop implements CellLoop {
         await this.#parking.park();
       }
     }
+  }
+
+  /**
+   * Nothing to serve now: the rings this run held back go first (see held_rings.ts), then a
+   * short spin for work. Returns whether work came.
+   */
+  #spinForWork(): boolean {
+    ringHeld();
+    return this.#parking.spin() || this.#lingering.letGo();
   }
 
   #countHandled(): void {
@@ -324,7 +344,7 @@ export class ReceiveLoop implements CellLoop {
         if (spent || (--this.#untilClock <= 0 && this.#readClock(cell))) {
           return true;
         }
-      } else if (this.#parking.spin() || this.#lingering.letGo()) {
+      } else if (this.#spinForWork()) {
         // Spins that found work are continuous work too: every slice of it ends in a yield.
         if (--this.#untilClock <= 0 && this.#readClock(null)) return true;
       } else {

@@ -38,12 +38,14 @@ export class BatchReceiver {
    * @param host the link's system.
    * @param peers the nodes the link talks to.
    * @param figures what goes over each link, counted.
+   * @param granted node `node` has granted this one `total` records so far (a batch's head).
    */
   constructor(
     readonly nc: NatsConnection,
     readonly host: LinkHost,
     readonly peers: Peers,
     readonly figures: LinkFigures,
+    readonly granted: (node: number, total: number) => void,
   ) {
     this.#inbox = new Inbox(host.courier);
     this.#grants = new Grants((node, count) => this.#grant(node, count));
@@ -55,6 +57,14 @@ export class BatchReceiver {
    */
   leftBacklog(node: number): void {
     if (this.peers.downReason(node) === undefined) this.#grants.handed(node, 1);
+  }
+
+  /**
+   * A batch is about to be published to `node`: the credit granted to it so far, with what it is
+   * owed now, for the batch's head (see Grants.riding).
+   */
+  riding(node: number): number {
+    return this.#grants.riding(node);
   }
 
   /** Node `node` is down: nothing is owed to it any more. */
@@ -78,6 +88,7 @@ export class BatchReceiver {
     }
     const from = batch.from;
     this.peers.watch(from);
+    this.granted(from, batch.granted);
     const expected = this.#received.get(from) ?? 0;
     // Sequence numbers wrap at 2^32: the gap is their difference, as unsigned 32 bits.
     const gap = (batch.sequence - expected) >>> 0;

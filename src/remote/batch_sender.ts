@@ -55,6 +55,8 @@ export class BatchSender {
    * @param peers the nodes the link talks to.
    * @param credits credit per node this node sends to (see credits.ts).
    * @param figures what goes over each link, counted.
+   * @param riding the credit this node has granted a node so far, with what it owes it now: it
+   *   rides in the head of each batch to that node (see Grants.riding).
    */
   constructor(
     readonly nc: NatsConnection,
@@ -62,6 +64,7 @@ export class BatchSender {
     readonly peers: Peers,
     readonly credits: Credits,
     readonly figures: LinkFigures,
+    readonly riding: (node: number) => number,
   ) {
     this.#inbox = new Inbox(host.courier);
   }
@@ -221,15 +224,22 @@ export class BatchSender {
     if (batch.size >= FLUSH_BYTES) this.#flush(node, batch);
   }
 
-  /** A node granted credit: what waited for it goes. */
+  /** A grant that came by itself (see credits.ts): what waited for it goes. */
   credited(data: Uint8Array): void {
     if (data.length < 8) return;
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    const node = view.getUint32(0, true);
-    const ready = this.credits.grant(node, view.getUint32(4, true));
+    this.granted(view.getUint32(0, true), view.getUint32(4, true));
+  }
+
+  /**
+   * Node `node` has granted `total` records so far (by itself, or in a batch's head): what waited
+   * for its credit goes.
+   */
+  granted(node: number, total: number): void {
+    const ready = this.credits.grant(node, total);
+    if (ready.length === 0) return;
     for (const record of ready) this.#add(node, record, 0, record.length);
-    const batch = this.#batches.get(node);
-    if (batch !== undefined) this.#flush(node, batch);
+    this.#flush(node, this.#batches.get(node)!);
   }
 
   /** Publishes every node's batch as it stands. */
@@ -242,7 +252,7 @@ export class BatchSender {
     if (count === 0) return;
     // Records sent to the node so far: the batch's first sequence number.
     const counts = this.figures.of(node);
-    const bytes = batch.take(counts.recordsSent);
+    const bytes = batch.take(counts.recordsSent, this.riding(node));
     counts.batchesSent++;
     counts.recordsSent += count;
     counts.bytesSent += bytes.length;

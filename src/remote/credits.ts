@@ -7,9 +7,12 @@
  * order) until credit comes; once too many are kept, it stops reading the outbox, so senders
  * meet a full outbox: a full mailbox, whose policy applies (block, queue, drop).
  *
- * Grants travel on `<prefix>.<sender>.credit`: u32 granting node, u32 records granted so far in
- * all (little-endian, wrapping at 2^32). A total, not an increment: a grant that NATS lost is made
- * good by the next one. Records lost on the way (a gap in the link's sequence numbers) are granted
+ * Grants ride in the head of every batch the granting node publishes to the sender (wire.ts):
+ * records going both ways (a request and its reply) carry each other's grants, and no NATS message
+ * is published for them alone. Only a grant with no batch to ride goes by itself, on
+ * `<prefix>.<sender>.credit`: u32 granting node, u32 records granted so far in all (little-endian,
+ * wrapping at 2^32). A total, not an increment: a grant that NATS lost is made good by the next
+ * one, and one that came both ways counts once. Records lost on the way (a gap in the link's sequence numbers) are granted
  * back as if handed on, so the window does not shrink by what never arrived.
  *
  * @module
@@ -21,6 +24,9 @@ import { Fifo } from "../util/fifo.ts";
 export const INITIAL_CREDIT = 16_384;
 /** Bytes of records waiting for credit (all nodes) after which the outbox is no longer read. */
 export const MAX_WAITING_BYTES = 8 << 20;
+
+/** What a grant that brings no news lets go (shared: callers only read it). */
+const NOTHING_READY: readonly Uint8Array[] = [];
 
 /** A node's credit stalls: a stall lasts from its first record kept to its last one let go. */
 interface Stalls {
@@ -106,9 +112,10 @@ export class Credits {
    * oldest first (their credit taken). A total not above the last one (a grant overtaken by a
    * later one) changes nothing.
    */
-  grant(node: number, total: number): Uint8Array[] {
+  grant(node: number, total: number): readonly Uint8Array[] {
     const more = (total - (this.#grantedTotal.get(node) ?? 0)) >>> 0;
-    if (more === 0 || more >= 0x8000_0000) return [];
+    // Most batches' heads bring no news: nothing made for them.
+    if (more === 0 || more >= 0x8000_0000) return NOTHING_READY;
     this.#grantedTotal.set(node, total);
     let credit = (this.#credit.get(node) ?? INITIAL_CREDIT) + more;
     const waiting = this.#waiting.get(node);
@@ -158,17 +165,19 @@ export class Credits {
 }
 
 /**
- * Records owed to a node that are granted at once; fewer wait for {@link GRANT_AFTER_MS}. A grant
- * per batch was a NATS message back per message in a request/reply exchange: each round trip
- * carried two grants beside its request and reply, and woke both nodes once more.
+ * Records owed to a node that are granted at once; fewer wait for {@link GRANT_AFTER_MS}, or for
+ * a batch to that node to ride in. A grant per batch was a NATS message back per message in a
+ * request/reply exchange: each round trip carried two grants beside its request and reply, and
+ * woke both nodes once more.
  */
 export const GRANT_AT = INITIAL_CREDIT / 4;
 /** How long a grant smaller than {@link GRANT_AT} waits, for more to go with it. */
 export const GRANT_AFTER_MS = 5;
 
 /**
- * The receiver's side: records handed on, per sending node, not yet granted back — granted once
- * a node is owed {@link GRANT_AT}, else within {@link GRANT_AFTER_MS}. A record counts as handed
+ * The receiver's side: records handed on, per sending node, not yet granted back — granted with
+ * the next batch this node publishes to that node ({@link riding}), else once it is owed
+ * {@link GRANT_AT}, else within {@link GRANT_AFTER_MS}. A record counts as handed
  * on once it is in its mailbox (or a dead letter): one that waits for room in this thread's
  * backlog counts when it leaves it. So a window's worth of one node's records waiting here stops
  * that node; records that went in, to any actor, never hold credit back.
@@ -196,6 +205,18 @@ export class Grants {
     this.#timer ??= setTimeout(this.#onTimer, GRANT_AFTER_MS);
   }
 
+  /**
+   * A batch is about to be published to `node`: what it is owed goes with it. Returns the total
+   * granted to it so far, for the batch's head (wire.ts); 0 before its first grant, which its
+   * sender reads as no news.
+   */
+  riding(node: number): number {
+    const owed = this.#owed.get(node);
+    if (owed === undefined) return this.#granted.get(node) ?? 0;
+    this.#owed.delete(node);
+    return this.#count(node, owed);
+  }
+
   /** `node` is down: nothing more is granted to it. */
   forget(node: number): void {
     this.#owed.delete(node);
@@ -211,9 +232,14 @@ export class Grants {
   }
 
   #grant(node: number, count: number): void {
+    this.send(node, this.#count(node, count));
+  }
+
+  /** Adds `count` to the total granted to `node`; returns the new total. */
+  #count(node: number, count: number): number {
     const total = ((this.#granted.get(node) ?? 0) + count) >>> 0;
     this.#granted.set(node, total);
-    this.send(node, total);
+    return total;
   }
 
   readonly #onTimer = (): void => {

@@ -88,8 +88,22 @@ export class ClusterLink {
     // Credit per node this node sends to: the sender spends it, the figures time its stalls.
     const credits = new Credits();
     this.#figures = new LinkFigures(this.peers, credits);
-    this.#sender = new BatchSender(nc, host, this.peers, credits, this.#figures);
-    this.#receiver = new BatchReceiver(nc, host, this.peers, this.#figures);
+    // Each side's batches carry the grants of the other side's credit (see credits.ts).
+    this.#sender = new BatchSender(
+      nc,
+      host,
+      this.peers,
+      credits,
+      this.#figures,
+      (node) => this.#receiver.riding(node),
+    );
+    this.#receiver = new BatchReceiver(
+      nc,
+      host,
+      this.peers,
+      this.#figures,
+      (node, total) => this.#sender.granted(node, total),
+    );
     // Records kept for a node waiting for its credit die with it, as dead letters; nothing is
     // owed to it any more.
     this.peers.onDown((node, reason) => {

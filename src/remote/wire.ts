@@ -5,10 +5,12 @@
  * without decoding. A batch:
  *
  * ```
- * u8       wire version (1)
+ * u8       wire version (2)
  * u32      the sending node's id (little-endian)
  * u32      the link's sequence number of the first record: records the sender sent to this
  *          node before it, counted from 0 (a gap means records were lost on the way)
+ * u32      the credit the sending node has granted the receiving one so far (see credits.ts):
+ *          records going both ways carry each other's grants, with no message of their own
  * then, until the end: varuint length * 2 + more, then that many bytes of one record — or, when
  *          `more` is 1, of a piece of one: the record goes on in the next entry (the next batch's
  *          first), so a record larger than a NATS message travels in pieces, in order
@@ -18,8 +20,9 @@
  */
 
 /** The version of the batch format; a batch of another version is refused. */
-export const WIRE_VERSION = 1;
-const HEAD_BYTES = 9;
+export const WIRE_VERSION = 2;
+/** Bytes of a batch's head, before its first entry. */
+export const HEAD_BYTES = 13;
 
 /** Builds one batch for one node. */
 export class BatchWriter {
@@ -66,13 +69,17 @@ export class BatchWriter {
     this.#count++;
   }
 
-  /** The finished batch (a copy), its first record numbered `sequence`; the writer is empty again. */
-  take(sequence: number): Uint8Array {
+  /**
+   * The finished batch (a copy), its first record numbered `sequence`, with the credit granted
+   * to its receiver so far (`granted`); the writer is empty again.
+   */
+  take(sequence: number, granted = 0): Uint8Array {
     const b = this.#bytes;
     const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
     b[0] = WIRE_VERSION;
     view.setUint32(1, this.from, true);
     view.setUint32(5, sequence >>> 0, true);
+    view.setUint32(9, granted >>> 0, true);
     const batch = b.slice(0, this.#pos);
     this.#pos = HEAD_BYTES;
     this.#count = 0;
@@ -93,6 +100,8 @@ export class BatchWriter {
 export interface Batch {
   readonly from: number;
   readonly sequence: number;
+  /** The credit the sender has granted the receiver so far (see credits.ts). */
+  readonly granted: number;
   /**
    * Calls `each` with every entry's bytes (a view into the batch), in order: a whole record, or
    * (`more`) a piece of one that goes on in the next entry.
@@ -166,6 +175,7 @@ export function readBatch(bytes: Uint8Array): Batch {
   return {
     from: view.getUint32(1, true),
     sequence: view.getUint32(5, true),
+    granted: view.getUint32(9, true),
     forEach(each) {
       const entries = new BatchEntries().reset(bytes);
       while (entries.next()) {

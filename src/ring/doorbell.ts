@@ -34,6 +34,7 @@
 
 import { Fifo } from "../util/fifo.ts";
 import type { Arena } from "./arena.ts";
+import { ringHeld } from "./held_rings.ts";
 
 /** The bell word's value while its thread is running (or spinning). */
 export const AWAKE = 0;
@@ -248,6 +249,8 @@ export class Doorbell {
    * @returns false only when the timeout passed without a ring.
    */
   park(ready: () => boolean, timeoutMs: number): boolean {
+    // Nothing this thread holds back may wait while it sleeps (see held_rings.ts).
+    ringHeld();
     const view = this.#view;
     Atomics.store(view, WORD_BELL, PARKED);
     if (ready()) {
@@ -318,6 +321,7 @@ export class Doorbell {
 
   /** Parks the bell for the async waiters, unless one of them is ready already. */
   #arm(): void {
+    ringHeld(); // as in park()
     if (this.#armed) return;
     const view = this.#view;
     Atomics.store(view, WORD_BELL, PARKED);

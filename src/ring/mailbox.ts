@@ -131,6 +131,7 @@
 import type { Arena, Flag } from "./arena.ts";
 import { type Doorbell, NEXT_WORD, pushReady, ringBell, TSO } from "./doorbell.ts";
 import { MailboxClosedError, MailboxFullError, MessageTooLargeError } from "./errors.ts";
+import { heldRings, ringHeld } from "./held_rings.ts";
 import { SpinPolicy } from "./spin_policy.ts";
 import { waitWordAsync } from "./wait.ts";
 
@@ -313,6 +314,14 @@ export class Mailbox {
    * goes through its receiver's shared ready queue. Set by the thread that owns the handle.
    */
   ownDoorbell: Doorbell | null = null;
+  /**
+   * Whether this handle's ring waits for the end of its thread's receive-loop run (see
+   * held_rings.ts): for a handle many records go through in a run, to a receiver that takes
+   * them together (a Worker's handle on the outbox). Set by the thread that owns the handle.
+   */
+  holdsRings = false;
+  /** Whether this handle's ring waits in its thread's held rings now. */
+  #ringHeld = false;
 
   readonly #arena: Arena;
   /** Byte offset of the data ring in the arena. */
@@ -724,6 +733,8 @@ export class Mailbox {
     end: number = source.length,
   ): void {
     if (this.trySend(source, start, end)) return;
+    // The receiver frees room only once it knows of what this thread sent it.
+    ringHeld();
     const deadline = performance.now() + timeoutMs;
     Atomics.add(this.#arena.i32, this.#h + WORD_SENDERS_WAITING, 1);
     try {
@@ -805,6 +816,7 @@ export class Mailbox {
     signal: AbortSignal | undefined,
   ): Promise<void> {
     this.checkSize(length);
+    ringHeld(); // as in send()
     const words = this.#arena.i32;
     Atomics.add(words, this.#h + WORD_SENDERS_WAITING, 1);
     try {
@@ -857,10 +869,27 @@ export class Mailbox {
     Atomics.or(this.#arena.i32, this.#h + WORD_WRITE, CLOSED);
     Atomics.store(this.#arena.i32, this.#h + WORD_CLOSED_FLAG, 1);
     this.#wakeSenders();
-    this.#ring();
+    this.#ringReceiver();
+  }
+
+  /** Rings the receiver now (a held ring's turn, see held_rings.ts). */
+  ringNow(): void {
+    this.#ringHeld = false;
+    this.#ringReceiver();
   }
 
   #ring(): void {
+    if (this.holdsRings && heldRings.holding) {
+      if (!this.#ringHeld) {
+        this.#ringHeld = true;
+        heldRings.waiting.push(this);
+      }
+      return;
+    }
+    this.#ringReceiver();
+  }
+
+  #ringReceiver(): void {
     const header = this.#arena.i32;
     const h = this.#h;
     // The wake-up protocol needs this load ordered after the publishing store. On x86 V8's

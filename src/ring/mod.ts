@@ -7,6 +7,7 @@
 
 export { Arena, ARENA_USER_WORD, type ArenaOptions, type Flag } from "./arena.ts";
 export { FreeStacks } from "./free_stacks.ts";
+export { holdRings, ringHeld } from "./held_rings.ts";
 export {
   AWAKE,
   Doorbell,

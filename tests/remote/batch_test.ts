@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { ActorSystem, Bridge, type DeadLetter } from "../../mod.ts";
-import { BatchEntries, BatchWriter, readBatch } from "../../src/remote/wire.ts";
+import { BatchEntries, BatchWriter, HEAD_BYTES, readBatch } from "../../src/remote/wire.ts";
 import { Probe } from "../_actors/supervision.ts";
 import { Grinder } from "../_actors/busy.ts";
 import { eventually } from "../_system.ts";
@@ -44,6 +44,14 @@ Deno.test("wire: a batch's entries read in place are the records written, pieces
   assert.equal(writer.count, 0, "the writer is empty again");
 });
 
+Deno.test("wire: a batch's head carries the credit its sender has granted its receiver so far", () => {
+  const writer = new BatchWriter(7);
+  writer.add(new Uint8Array([1]), 0, 1);
+  assert.equal(readBatch(writer.take(3, 0xffff_fff0)).granted, 0xffff_fff0);
+  writer.add(new Uint8Array([1]), 0, 1);
+  assert.equal(readBatch(writer.take(4)).granted, 0, "none granted yet: no news");
+});
+
 Deno.test("wire: a batch that ends inside a record is refused at that entry", () => {
   const writer = new BatchWriter(1);
   writer.add(new Uint8Array([1, 2]), 0, 2);
@@ -52,7 +60,7 @@ Deno.test("wire: a batch that ends inside a record is refused at that entry", ()
   const entries = new BatchEntries().reset(batch.subarray(0, batch.length - 1));
   assert.equal(entries.next(), true, "the first record is whole");
   assert.throws(() => entries.next(), RangeError);
-  const cutInLength = new Uint8Array([...batch.subarray(0, 9), 0x80]);
+  const cutInLength = new Uint8Array([...batch.subarray(0, HEAD_BYTES), 0x80]);
   assert.throws(() => new BatchEntries().reset(cutInLength).next(), RangeError);
 });
 

@@ -85,7 +85,11 @@ export async function run(boot: Bootstrap): Promise<void> {
     node: boot.node,
     tracing,
   });
-  if (boot.outbox !== 0) courier.outbox = courier.mailbox(boot.outbox);
+  if (boot.outbox !== 0) {
+    courier.outbox = courier.mailbox(boot.outbox);
+    // A run's records for other nodes wake the system thread once, to go in one batch.
+    courier.outbox.holdsRings = true;
+  }
   const guardian = new ActorRef(
     boot.guardianSlot,
     boot.guardianGeneration,
