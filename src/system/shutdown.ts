@@ -17,6 +17,7 @@ import type { SystemParts } from "./system_parts.ts";
 export class Shutdown {
   readonly #parts: SystemParts;
   #report: Promise<ShutdownReport> | null = null;
+  #begun = false;
   /** Set while the actors are given time to finish: resolves once none is left. */
   #drained: (() => void) | null = null;
   /** Messages that became dead letters because of the shutdown. */
@@ -30,9 +31,13 @@ export class Shutdown {
     this.#parts = parts;
   }
 
-  /** Whether the shutdown has begun: the system starts nothing new. */
+  /**
+   * Whether the shutdown has begun: the system starts nothing new. Set before the shutdown's first
+   * step, not with its report: with no actor left to wait for, the whole shutdown runs before its
+   * report exists, and the Workers it ends would otherwise be healed (replaced) by their pools.
+   */
   get begun(): boolean {
-    return this.#report !== null;
+    return this.#begun;
   }
 
   /** Whether the actors are being given time to finish (they may still spawn children). */
@@ -42,7 +47,11 @@ export class Shutdown {
 
   /** Begins the shutdown (once; later calls get the same report). */
   begin(timeout: number): Promise<ShutdownReport> {
-    return this.#report ??= this.#run(timeout);
+    if (this.#report === null) {
+      this.#begun = true;
+      this.#report = this.#run(timeout);
+    }
+    return this.#report;
   }
 
   /**

@@ -132,3 +132,17 @@ Deno.test("shutdown: at the cut-off, what still waited for room is undelivered, 
   assert.equal(letters.length, COUNT + 5);
   assert.deepEqual(t.deadLetters.filter((d) => d.kind !== "shutdown"), []);
 });
+
+Deno.test("shutdown: with no actor left to stop, a pool's Workers end and none is started anew", async () => {
+  const system = new ActorSystem();
+  const bridge = new Bridge(system);
+  const pool = system.createPool({ workers: 2 });
+  const actor = pool.spawn(Slow, 0);
+  await system.started(actor);
+  await bridge.stop([actor], LONG);
+  await bridge.whenTerminated(actor);
+  bridge.close();
+  const report = await within(20_000, "the shutdown", system.shutdown({ timeout: 20_000 }));
+  assert.deepEqual(report, { stopped: 0, cutOff: [], undelivered: 0 });
+  assert.equal(system.workerCount, 0, "no Worker runs after the shutdown, none replaced");
+});
