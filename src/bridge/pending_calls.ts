@@ -89,6 +89,11 @@ export class PendingCall {
   }
 }
 
+/** The key of the list `target`'s calls are in, among the heads {@link PendingCalls} keeps. */
+function listKey(target: ActorRef<unknown>): number {
+  return target.node === 0 ? target.slot : target.node;
+}
+
 /** The calls of a list from `first` on, as an array (settling them changes the list). */
 function listFrom(first: PendingCall | undefined): PendingCall[] {
   const calls: PendingCall[] = [];
@@ -331,7 +336,7 @@ export class PendingCalls {
 
   #addByTarget(call: PendingCall): void {
     const target = call.target;
-    const key = target.node === 0 ? target.slot : target.node;
+    const key = listKey(target);
     const heads = this.#headsOf(target);
     const first = heads.get(key) ?? null;
     call.nextOfTarget = first;
@@ -345,9 +350,8 @@ export class PendingCalls {
     if (previous !== null) previous.nextOfTarget = next;
     else {
       const target = call.target;
-      const key = target.node === 0 ? target.slot : target.node;
-      if (next !== null) this.#headsOf(target).set(key, next);
-      else this.#headsOf(target).delete(key);
+      if (next !== null) this.#headsOf(target).set(listKey(target), next);
+      else this.#headsOf(target).delete(listKey(target));
     }
     if (next !== null) next.previousOfTarget = previous;
     call.previousOfTarget = call.nextOfTarget = null;

@@ -197,10 +197,11 @@ export class Backlogs {
     waiting.at = backlog.bytes.append(record, start, end);
     waiting.length = end - start;
     if (waiting.maxWait === Infinity) waiting.expires = Infinity;
-    else if (Number.isNaN(waiting.expires)) {
+    else {
       // Its wait counts from the end of this turn: never less than it may wait, a little more
       // at most. One clock read a turn, not one a message: a read cost more than all the rest
       // of queueing one (measured in a 10,000-call multiCall's sending).
+      waiting.expires = NaN;
       if (this.#unstamped.length === 0) queueMicrotask(this.#stampAll);
       this.#unstamped.push(waiting);
     }

@@ -12,8 +12,9 @@
  * is published for them alone. Only a grant with no batch to ride goes by itself, on
  * `<prefix>.<sender>.credit`: u32 granting node, u32 records granted so far in all (little-endian,
  * wrapping at 2^32). A total, not an increment: a grant that NATS lost is made good by the next
- * one, and one that came both ways counts once. Records lost on the way (a gap in the link's sequence numbers) are granted
- * back as if handed on, so the window does not shrink by what never arrived.
+ * one, and one that came both ways counts once. Records lost on the way (a gap in the link's
+ * sequence numbers) are granted back as if handed on, so the window does not shrink by what never
+ * arrived.
  *
  * @module
  */

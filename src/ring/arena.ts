@@ -16,7 +16,7 @@
  *  28  pre-touched end: every page below it was        CAS by a pre-toucher, once it has
  *      written once (page-aligned)                   written them (see pretouch)
  *  32  mailboxes numbered so far (see             Atomics.add by any thread that makes one
- *      Mailbox.number)
+ *      Mailbox.numberAt)
  *  36  reserved for the layers above (words 9..15)
  *  64  free-list heads, one BigInt64 per size class  CAS by any allocating or freeing thread
  *      (class k holds blocks of 64 << k bytes): low 32 bits = byte offset of the first free

@@ -17,7 +17,7 @@
  *          in the low 2 bits: IDLE,
  *          SCHEDULED, WAITING or DIRECT
  * word  5  the mailbox's number (1, 2, …)   written once at creation: dense, so a thread
- *                                           keeps its handles in an array (see number)
+ *                                           keeps its handles in an array (numberAt)
  * word  6  ready-queue link (NEXT_WORD)     see doorbell.ts
  * words 7..15  for the layers above (see MAILBOX_USER_WORD)
  * word 16  read cursor                      Atomics.store by the consumer only
