@@ -143,6 +143,9 @@ export class BatchSender {
       }
     } finally {
       this.#endRun();
+      // The room of the run goes back at once, while its batches go out: a Worker that waited
+      // for it writes the next run meanwhile.
+      outbox.flush();
     }
     this.flushAll();
     // All there is for now is published: on the wire before whatever else waits in this turn.
@@ -178,7 +181,7 @@ export class BatchSender {
         bytes.slice(start + OUTBOX_HEAD_BYTES, start + length),
       );
     }
-    outbox.release();
+    outbox.releaseInRun();
   }
 
   /**

@@ -196,6 +196,70 @@ Deno.test("mailbox: an async send waits for space and copies the caller's bytes"
   assert.deepEqual(mailbox.receive(0), bytesOf(1, 2, 3, 4, 5, 6, 7, 8));
 });
 
+Deno.test("mailbox: a run released with releaseInRun hands its room back at flush, not per record", async (t) => {
+  /**
+   * A full 256-byte mailbox (16 records of 16 bytes) with a sender waiting for room; `look`
+   * frees records and tells whether this handle's next send finds room handed back; then the
+   * ring is drained, and the waiting sender gets in.
+   */
+  async function whileASenderWaits(look: (mailbox: Mailbox) => void): Promise<void> {
+    const { mailbox } = boundMailbox(256);
+    while (mailbox.trySend(new Uint8Array(8)));
+    const waiting = mailbox.waitForRoomAsync(8, { timeout: 10_000 });
+    assert.equal(mailbox.sendersWaiting, 1);
+    look(mailbox);
+    while (mailbox.read() >= 0) mailbox.release();
+    await within(10_000, "room for the waiting sender", waiting);
+  }
+  await t.step(
+    "release hands room back at once while a sender waits",
+    () =>
+      whileASenderWaits((mailbox) => {
+        assert.equal(mailbox.read(), 8);
+        mailbox.release();
+        assert.ok(mailbox.trySend(new Uint8Array(8)));
+      }),
+  );
+  await t.step("releaseInRun keeps it until flush", () =>
+    whileASenderWaits((mailbox) => {
+      for (let i = 0; i < 3; i++) {
+        assert.equal(mailbox.read(), 8);
+        mailbox.releaseInRun();
+      }
+      assert.equal(mailbox.trySend(new Uint8Array(8)), false, "room handed back before flush");
+      mailbox.flush();
+      for (let i = 0; i < 3; i++) assert.ok(mailbox.trySend(new Uint8Array(8)));
+      assert.equal(mailbox.trySend(new Uint8Array(8)), false);
+    }));
+  await t.step(
+    "releaseInRun still hands it back each quarter ring",
+    () =>
+      whileASenderWaits((mailbox) => {
+        for (let i = 0; i < 4; i++) {
+          assert.equal(mailbox.read(), 8);
+          mailbox.releaseInRun();
+        }
+        assert.ok(mailbox.trySend(new Uint8Array(8)));
+      }),
+  );
+  await t.step("records released in runs are read once each, in order, across wraps", () => {
+    const { mailbox } = boundMailbox(256);
+    for (let round = 0; round < 50; round++) {
+      for (let i = 0; i < 5; i++) assert.ok(mailbox.trySend(bytesOf(round, i)));
+      for (let i = 0; i < 5; i++) {
+        assert.equal(mailbox.read(), 2);
+        assert.deepEqual(
+          [...mailbox.bytes.subarray(mailbox.recordStart, mailbox.recordStart + 2)],
+          [round, i],
+        );
+        mailbox.releaseInRun();
+      }
+      assert.equal(mailbox.read(), EMPTY);
+      mailbox.flush();
+    }
+  });
+});
+
 Deno.test("mailbox: a wait for room sends nothing, and ends once the room is there", async (t) => {
   await t.step("it resolves when the consumer frees enough", async () => {
     const { mailbox } = boundMailbox(64);
