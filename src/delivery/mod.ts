@@ -8,6 +8,7 @@
  */
 
 export { BACKLOG_HELD } from "./backlogs.ts";
+export { BacklogBytes } from "./backlog_bytes.ts";
 export { SystemCourier } from "./courier.ts";
 export type { CourierOptions, DeadLetterSink } from "./courier_options.ts";
 export { describeMessage } from "./describe_message.ts";

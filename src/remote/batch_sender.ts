@@ -118,10 +118,10 @@ export class BatchSender {
         continue;
       }
       if (taken === RECORDS_PER_TURN) {
-        // A task, not a timer: a chained timer idled the pump ~2 ms a turn. That pause once paid
-        // (it spared the copies of records kept for a node out of credit, see credits.ts); since
-        // few are kept, it only slowed a flood to another node (measured: 1.25–1.34M vs
-        // 1.31–1.55M msg/s with a task; a main thread's burst of sends no slower).
+        // A task, not a timer: a chained timer idled the pump ~2 ms a turn. The pause once paid:
+        // it spared copies of records kept for a node out of credit, each a Uint8Array of its
+        // own then (see credits.ts). Now it only slows a flood to another node; a main thread's
+        // burst of sends is no slower with a task (measured).
         await nextTask();
         continue;
       }
@@ -177,10 +177,7 @@ export class BatchSender {
       this.#add(node, bytes, start + OUTBOX_HEAD_BYTES, start + length);
     } else {
       this.peers.watch(node);
-      this.credits.keep(
-        node,
-        bytes.slice(start + OUTBOX_HEAD_BYTES, start + length),
-      );
+      this.credits.keep(node, bytes, start + OUTBOX_HEAD_BYTES, start + length);
     }
     outbox.releaseInRun();
   }
@@ -204,6 +201,12 @@ export class BatchSender {
     this.#runCredit = 0;
     this.#runDown = undefined;
   }
+
+  /** The node whose grant lets records go now (see {@link granted}). */
+  #granting = 0;
+  /** Adds a record that waited for credit to the granting node's batch. */
+  readonly #addGranted = (bytes: Uint8Array, start: number, end: number): void =>
+    this.#add(this.#granting, bytes, start, end);
 
   /** Adds the record `bytes[start, end)` to `node`'s batch, in pieces if it is large. */
   #add(node: number, bytes: Uint8Array, start: number, end: number): void {
@@ -240,9 +243,8 @@ export class BatchSender {
    * for its credit goes.
    */
   granted(node: number, total: number): void {
-    const ready = this.credits.grant(node, total);
-    if (ready.length === 0) return;
-    for (const record of ready) this.#add(node, record, 0, record.length);
+    this.#granting = node;
+    if (this.credits.grant(node, total, this.#addGranted) === 0) return;
     this.#flush(node, this.#batches.get(node)!);
   }
 

@@ -17,22 +17,78 @@ import { eventually } from "../_system.ts";
 import { internalsOf } from "../../src/system/internal.ts";
 import { startNatsServer } from "./_nats_server.ts";
 
+/** Keeps `record` for `node`. */
+function keep(credits: Credits, node: number, record: Uint8Array): void {
+  credits.keep(node, record, 0, record.length);
+}
+
+/** What `node`'s grant of `total` lets go: a copy of each record, oldest first. */
+function grant(credits: Credits, node: number, total: number): Uint8Array[] {
+  const ready: Uint8Array[] = [];
+  const count = credits.grant(node, total, (bytes, start, end) => {
+    ready.push(bytes.slice(start, end));
+  });
+  assert.equal(count, ready.length, "it says how many went");
+  return ready;
+}
+
 Deno.test("credits: a node's window is spent, records wait in order, a grant lets them go", () => {
   const credits = new Credits();
   for (let i = 0; i < INITIAL_CREDIT; i++) assert.ok(credits.take(7));
   assert.ok(!credits.take(7), "out of credit");
   assert.ok(credits.take(8), "another node has its own window");
-  credits.keep(7, new Uint8Array([1]));
-  credits.keep(7, new Uint8Array([2]));
-  credits.keep(7, new Uint8Array([3]));
-  assert.deepEqual(credits.grant(7, 2).map((r) => r[0]), [1, 2], "oldest first, as far as granted");
+  keep(credits, 7, new Uint8Array([1]));
+  keep(credits, 7, new Uint8Array([2]));
+  keep(credits, 7, new Uint8Array([3]));
+  assert.deepEqual(
+    grant(credits, 7, 2).map((r) => r[0]),
+    [1, 2],
+    "oldest first, as far as granted",
+  );
   assert.ok(!credits.take(7), "one still waits: a new record goes behind it");
-  assert.deepEqual(credits.grant(7, 5).map((r) => r[0]), [3]);
+  assert.deepEqual(grant(credits, 7, 5).map((r) => r[0]), [3]);
   assert.ok(credits.take(7), "then credit is left");
-  credits.keep(9, new Uint8Array(MAX_WAITING_BYTES));
+  keep(credits, 9, new Uint8Array(MAX_WAITING_BYTES));
   assert.ok(credits.full, "too much waits: the outbox is no longer read");
   assert.equal(credits.drop(9).length, 1, "a node that is down gives its records back");
   assert.ok(!credits.full);
+});
+
+Deno.test("credits: kept records are copies, whole and in order, through partial grants and a drop", () => {
+  const credits = new Credits();
+  credits.spend(7, INITIAL_CREDIT);
+  // Records of 1 to 300 bytes, each filled with its number, kept from one reused source buffer:
+  // the buffer they wait in grows and moves while grants let the oldest go.
+  const source = new Uint8Array(400);
+  let kept = 0;
+  let next = 0;
+  let granted = 0;
+  const keepMore = (count: number) => {
+    for (let i = 0; i < count; i++, kept++) {
+      const length = 1 + (kept * 37) % 300;
+      source.fill(kept & 0xff, 50, 50 + length);
+      credits.keep(7, source, 50, 50 + length);
+      source.fill(0xee); // what was kept is a copy
+    }
+  };
+  const check = (records: Uint8Array[]) => {
+    for (const record of records) {
+      assert.equal(record.length, 1 + (next * 37) % 300, `record ${next}'s length`);
+      assert.ok(record.every((byte) => byte === (next & 0xff)), `record ${next}'s bytes`);
+      next++;
+    }
+  };
+  for (let round = 0; round < 20; round++) {
+    keepMore(50);
+    granted += 30;
+    check(grant(credits, 7, granted));
+    assert.equal(credits.waiting(7), kept - next);
+  }
+  const dropped = credits.drop(7);
+  assert.equal(dropped.length, kept - next, "a node that is down gives back every waiting record");
+  check(dropped);
+  assert.equal(next, kept);
+  assert.equal(credits.waiting(7), 0);
 });
 
 Deno.test("credits: a run of records asks once what may go and spends what it used", () => {
@@ -43,10 +99,10 @@ Deno.test("credits: a run of records asks once what may go and spends what it us
   assert.ok(credits.take(7));
   credits.spend(7, 1);
   assert.equal(credits.available(7), 0, "spent");
-  credits.keep(7, new Uint8Array([1]));
-  assert.deepEqual(credits.grant(7, 5).map((r) => r[0]), [1], "the kept one goes first");
+  keep(credits, 7, new Uint8Array([1]));
+  assert.deepEqual(grant(credits, 7, 5).map((r) => r[0]), [1], "the kept one goes first");
   assert.equal(credits.available(7), 4, "the rest of the grant");
-  credits.keep(9, new Uint8Array([2]));
+  keep(credits, 9, new Uint8Array([2]));
   assert.equal(credits.available(9), 0, "nothing goes past a record that waits");
 });
 
@@ -68,10 +124,10 @@ Deno.test("credits: a grant says the total so far, so a lost one is made good by
   for (let i = 0; i < INITIAL_CREDIT; i++) assert.ok(credits.take(7));
   assert.ok(!credits.take(7));
   // The grant of total 100 was lost on the way; the one of total 300 still gives back all 300.
-  credits.grant(7, 300);
+  grant(credits, 7, 300);
   for (let i = 0; i < 300; i++) assert.ok(credits.take(7), `credit ${i} of 300`);
   assert.ok(!credits.take(7));
-  assert.deepEqual(credits.grant(7, 100), [], "a total overtaken by a later one changes nothing");
+  assert.deepEqual(grant(credits, 7, 100), [], "a total overtaken by a later one changes nothing");
   assert.ok(!credits.take(7));
 
   const sent: [number, number][] = [];
