@@ -1,8 +1,9 @@
 /**
  * A profiling driver (not a bench): an actor sends 32 B messages one-way to an actor of another
  * process (bench/_ringmail_peer.ts) for a few seconds, printing messages per second. `bytes`
- * sends a Uint8Array, `numbers` a Sample (four float64 fields). With a third argument, the peer
- * is profiled too, into that directory:
+ * sends a Uint8Array, `numbers` a Sample (four float64 fields); `main` sends the Uint8Arrays from
+ * the main thread itself, not from an actor. With a third argument, the peer is profiled too,
+ * into that directory:
  *
  *   deno run -A --cpu-prof --cpu-prof-dir=/tmp/prof bench/_prof_oneway.ts bytes 4 /tmp/prof
  */
@@ -43,7 +44,8 @@ const blast = kind === "numbers"
 async function round(): Promise<number> {
   const started = performance.now();
   const done = bridge.call(tally, new Expect(MESSAGES), { timeout: 60_000 });
-  await bridge.call(blaster, blast, { timeout: 60_000 });
+  if (kind === "main") { for (let i = 0; i < MESSAGES; i++) tally.send(PAYLOAD); }
+  else await bridge.call(blaster, blast, { timeout: 60_000 });
   await done;
   return MESSAGES / ((performance.now() - started) / 1000);
 }

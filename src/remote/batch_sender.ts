@@ -138,9 +138,12 @@ export class BatchSender {
     const outbox = this.host.outbox;
     let taken = 0;
     try {
-      for (let length = outbox.read(); length >= 0; length = outbox.read()) {
-        this.#take(outbox, length);
-        if (++taken === RECORDS_PER_TURN || this.credits.full) break;
+      // Nothing more is read while too much waits for credit, however often the pump is kicked.
+      if (!this.credits.full) {
+        for (let length = outbox.read(); length >= 0; length = outbox.read()) {
+          this.#take(outbox, length);
+          if (++taken === RECORDS_PER_TURN || this.credits.full) break;
+        }
       }
     } finally {
       this.#endRun();

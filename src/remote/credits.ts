@@ -150,23 +150,28 @@ export class Credits {
     let credit = (this.#credit.get(node) ?? INITIAL_CREDIT) + more;
     const waiting = this.#waiting.get(node);
     let ready = 0;
-    if (waiting !== undefined) {
-      const { bytes, ends } = waiting;
-      let head = waiting.head;
-      while (ends.length > 0 && credit > 0) {
+    try {
+      while (waiting !== undefined && waiting.ends.length > 0 && credit > 0) {
+        const { bytes, ends } = waiting;
+        const head = waiting.head;
         const end = ends.shift()!;
-        each(bytes.buffer, bytes.offsetOf(head), bytes.offsetOf(end));
+        // Gone from the queue before `each` runs: a record it threw on is not sent again, nor
+        // glued to the next one.
+        waiting.head = end;
         this.#waitingBytes -= end - head;
-        head = end;
         ready++;
         credit--;
+        each(bytes.buffer, bytes.offsetOf(head), bytes.offsetOf(end));
       }
-      waiting.head = head;
-      bytes.release(head);
-      if (ends.length === 0) this.#stallEnds(node);
+    } finally {
+      if (waiting !== undefined && waiting.ends.length === 0) {
+        // The stall is over: its buffer goes with it (a flood's can have grown to megabytes).
+        this.#waiting.delete(node);
+        this.#stallEnds(node);
+      } else waiting?.bytes.release(waiting.head);
+      this.#credit.set(node, credit);
+      this.wake();
     }
-    this.#credit.set(node, credit);
-    this.wake();
     return ready;
   }
 

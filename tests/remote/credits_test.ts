@@ -91,6 +91,30 @@ Deno.test("credits: kept records are copies, whole and in order, through partial
   assert.equal(credits.waiting(7), 0);
 });
 
+Deno.test("credits: a record whose sending throws during a grant is gone, the rest wait whole, and the grant wakes", async () => {
+  const credits = new Credits();
+  credits.spend(7, INITIAL_CREDIT);
+  for (const value of [1, 2, 3]) keep(credits, 7, new Uint8Array([value, value]));
+  const woken = credits.granted();
+  const sent: number[] = [];
+  assert.throws(
+    () =>
+      credits.grant(7, 2, (bytes, start) => {
+        if (bytes[start] === 2) throw new Error("publish failed");
+        sent.push(bytes[start]);
+      }),
+    /publish failed/,
+  );
+  assert.deepEqual(sent, [1]);
+  await woken; // a pump waiting for credit goes on
+  assert.equal(credits.waiting(7), 1, "the record it threw on is not kept again");
+  assert.deepEqual(
+    grant(credits, 7, 3).map((r) => [...r]),
+    [[3, 3]],
+    "the next one, alone and whole",
+  );
+});
+
 Deno.test("credits: a run of records asks once what may go and spends what it used", () => {
   const credits = new Credits();
   assert.equal(credits.available(7), INITIAL_CREDIT);
