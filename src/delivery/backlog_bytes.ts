@@ -1,10 +1,9 @@
 /**
  * The bytes of the records waiting in one backlog (see backlogs.ts), or for one node's credit
  * (src/remote/credits.ts), in the order they wait: one buffer that grows, not an allocation per
- * record. A small `Uint8Array` costs more to make than
- * the copy into it, and a fan-out larger than its mailboxes leaves thousands of records waiting
- * in one turn (measured: the copies of `Writer.toBytes` were a quarter of a `multiCall`'s
- * sending).
+ * record. A small `Uint8Array` costs more to make than the copy into it, and a fan-out larger
+ * than its mailboxes leaves thousands of records waiting in one turn (measured: the copies of
+ * `Writer.toBytes` were a quarter of a `multiCall`'s sending).
  *
  * Records leave oldest first, so the live bytes are one run: from the oldest waiting record's
  * first byte to the newest one's last. A record is named by its position in the backlog's whole
