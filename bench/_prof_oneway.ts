@@ -9,7 +9,13 @@
  */
 import { ActorSystem, Bridge } from "../mod.ts";
 import { startNatsServer } from "../tests/remote/_nats_server.ts";
-import { Blast, Blaster, Expect, Sample, SampleBlast } from "./_remote_actors.ts";
+import {
+  Blast,
+  Blaster,
+  Expect,
+  Sample,
+  SampleBlast,
+} from "./_remote_actors.ts";
 
 const kind = Deno.args[0] ?? "bytes";
 const seconds = Number(Deno.args[1] ?? 3);
@@ -30,10 +36,14 @@ const peer = new Deno.Command(Deno.execPath(), {
   stdout: "piped",
 }).spawn();
 const lines = peer.stdout.pipeThrough(new TextDecoderStream()).getReader();
-if (!(await lines.read()).value?.includes("ready")) throw new Error("the peer did not start");
+if (!(await lines.read()).value?.includes("ready")) {
+  throw new Error("the peer did not start");
+}
 lines.releaseLock();
 
-const system = new ActorSystem({ cluster: { servers: server.url, name: "bench" } });
+const system = new ActorSystem({
+  cluster: { servers: server.url, name: "bench" },
+});
 const bridge = new Bridge(system);
 const tally = await system.lookup<Expect | Uint8Array | Sample>("tally");
 const blaster = system.spawn(Blaster);
@@ -44,8 +54,11 @@ const blast = kind === "numbers"
 async function round(): Promise<number> {
   const started = performance.now();
   const done = bridge.call(tally, new Expect(MESSAGES), { timeout: 60_000 });
-  if (kind === "main") { for (let i = 0; i < MESSAGES; i++) tally.send(PAYLOAD); }
-  else await bridge.call(blaster, blast, { timeout: 60_000 });
+  if (kind === "main") {
+    for (let i = 0; i < MESSAGES; i++) {
+      tally.send(PAYLOAD);
+    }
+  } else await bridge.call(blaster, blast, { timeout: 60_000 });
   await done;
   return MESSAGES / ((performance.now() - started) / 1000);
 }
@@ -57,8 +70,23 @@ while (performance.now() < end) rates.push(await round());
 rates.sort((a, b) => a - b);
 console.log(
   `${kind}: median ${(rates[rates.length >> 1] / 1e6).toFixed(2)}M msg/s ` +
-    `(p10 ${(rates[Math.floor(rates.length / 10)] / 1e6).toFixed(2)}M, ${rates.length} rounds)`,
+    `(p10 ${
+      (rates[Math.floor(rates.length / 10)] / 1e6).toFixed(2)
+    }M, ${rates.length} rounds)`,
 );
+// What the link saw (warm-up included): how full its batches went, and how long it waited for
+// the other node's credit.
+for (const link of (await system.clusterStatus()).links) {
+  console.log(
+    `  link: ${
+      (link.recordsSent / Math.max(1, link.batchesSent)).toFixed(0)
+    } records a batch, ` +
+      `${link.creditStalls} credit stalls (${
+        link.creditStalledMs.toFixed(0)
+      } ms), ` +
+      `ping ${link.roundTripAverageMs.toFixed(2)} ms`,
+  );
+}
 bridge.close();
 await system.shutdown();
 await peer.stdin.close();
