@@ -9,13 +9,7 @@
  */
 import { ActorSystem, Bridge } from "../mod.ts";
 import { startNatsServer } from "../tests/remote/_nats_server.ts";
-import {
-  Blast,
-  Blaster,
-  Expect,
-  Sample,
-  SampleBlast,
-} from "./_remote_actors.ts";
+import { Blast, Blaster, Expect, Sample, SampleBlast } from "./_remote_actors.ts";
 
 const kind = Deno.args[0] ?? "bytes";
 const seconds = Number(Deno.args[1] ?? 3);
@@ -70,20 +64,14 @@ while (performance.now() < end) rates.push(await round());
 rates.sort((a, b) => a - b);
 console.log(
   `${kind}: median ${(rates[rates.length >> 1] / 1e6).toFixed(2)}M msg/s ` +
-    `(p10 ${
-      (rates[Math.floor(rates.length / 10)] / 1e6).toFixed(2)
-    }M, ${rates.length} rounds)`,
+    `(p10 ${(rates[Math.floor(rates.length / 10)] / 1e6).toFixed(2)}M, ${rates.length} rounds)`,
 );
 // What the link saw (warm-up included): how full its batches went, and how long it waited for
 // the other node's credit.
 for (const link of (await system.clusterStatus()).links) {
   console.log(
-    `  link: ${
-      (link.recordsSent / Math.max(1, link.batchesSent)).toFixed(0)
-    } records a batch, ` +
-      `${link.creditStalls} credit stalls (${
-        link.creditStalledMs.toFixed(0)
-      } ms), ` +
+    `  link: ${(link.recordsSent / Math.max(1, link.batchesSent)).toFixed(0)} records a batch, ` +
+      `${link.creditStalls} credit stalls (${link.creditStalledMs.toFixed(0)} ms), ` +
       `ping ${link.roundTripAverageMs.toFixed(2)} ms`,
   );
 }
