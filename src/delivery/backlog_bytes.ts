@@ -44,6 +44,11 @@ export class BacklogBytes {
     return at;
   }
 
+  /** The position of the oldest waiting record's first byte. */
+  get head(): number {
+    return this.#head;
+  }
+
   /** The buffer the record at position `at` is in, until the next {@link append}. */
   get buffer(): Uint8Array {
     return this.#buffer;

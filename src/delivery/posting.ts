@@ -114,13 +114,15 @@ export class Posting {
         throw stillFullError(this.#courier.describe(target), mailbox, backlog);
       }
       if (action === DROP) this.#dropFull(target, sender, this.#reported(message));
-      else {backlogs.push(
+      else {
+        backlogs.push(
           backlog,
           this.#waiting(target, sender, message),
           writer.bytes,
           writer.start,
           writer.pos,
-        );}
+        );
+      }
       return;
     }
     const courier = this.#courier;

@@ -205,11 +205,9 @@ export class BatchSender {
     this.#runDown = undefined;
   }
 
-  /** The node whose grant lets records go now (see {@link granted}). */
-  #granting = 0;
-  /** Adds a record that waited for credit to the granting node's batch. */
-  readonly #addGranted = (bytes: Uint8Array, start: number, end: number): void =>
-    this.#add(this.#granting, bytes, start, end);
+  /** Adds a record that waited for its node's credit to the node's batch (see {@link granted}). */
+  readonly #addKept = (node: number, bytes: Uint8Array, start: number, end: number): void =>
+    this.#add(node, bytes, start, end);
 
   /** Adds the record `bytes[start, end)` to `node`'s batch, in pieces if it is large. */
   #add(node: number, bytes: Uint8Array, start: number, end: number): void {
@@ -246,8 +244,7 @@ export class BatchSender {
    * for its credit goes.
    */
   granted(node: number, total: number): void {
-    this.#granting = node;
-    if (this.credits.grant(node, total, this.#addGranted) === 0) return;
+    if (this.credits.grant(node, total, this.#addKept) === 0) return;
     this.#flush(node, this.#batches.get(node)!);
   }
 

@@ -40,12 +40,11 @@ export const MAX_WAITING_BYTES = 8 << 20;
  * 0.98–1.0M msg/s with a copy each, 0.92–1.41M in one buffer, within the noise of keeping
  * almost none).
  */
-interface Waiting {
+interface Kept {
+  /** Their bytes; the oldest starts at `bytes.head`. */
   readonly bytes: BacklogBytes;
-  /** Where each waiting record ends in `bytes`, oldest first (each starts where the last ends). */
+  /** Where each ends in `bytes`, oldest first (each starts where the last ends). */
   readonly ends: Fifo<number>;
-  /** Where the oldest waiting record starts. */
-  head: number;
 }
 
 /** A node's credit stalls: a stall lasts from its first record kept to its last one let go. */
@@ -62,7 +61,8 @@ export class Credits {
   readonly #credit = new Map<number, number>();
   /** Per node, the total it has granted so far (see the module doc). */
   readonly #grantedTotal = new Map<number, number>();
-  readonly #waiting = new Map<number, Waiting>();
+  /** Per node, the records waiting for its credit (an entry only while some wait). */
+  readonly #kept = new Map<number, Kept>();
   readonly #stalls = new Map<number, Stalls>();
   #waitingBytes = 0;
   #granted: (() => void) | null = null;
@@ -79,8 +79,7 @@ export class Credits {
    * behind them). A sender of a run of records asks once, and {@link spend}s what it used.
    */
   available(node: number): number {
-    const waiting = this.#waiting.get(node);
-    if (waiting !== undefined && waiting.ends.length > 0) return 0;
+    if (this.#kept.has(node)) return 0;
     return Math.max(0, this.#credit.get(node) ?? INITIAL_CREDIT);
   }
 
@@ -91,21 +90,18 @@ export class Credits {
 
   /** Keeps a copy of the record `bytes[start, end)` until `node` grants credit. */
   keep(node: number, bytes: Uint8Array, start: number, end: number): void {
-    let waiting = this.#waiting.get(node);
-    if (waiting === undefined) {
-      waiting = { bytes: new BacklogBytes(), ends: new Fifo(), head: 0 };
-      this.#waiting.set(node, waiting);
+    let kept = this.#kept.get(node);
+    if (kept === undefined) {
+      this.#kept.set(node, kept = { bytes: new BacklogBytes(), ends: new Fifo() });
+      this.#stallBegins(node);
     }
-    if (waiting.ends.length === 0) this.#stallBegins(node);
-    const at = waiting.bytes.append(bytes, start, end);
-    if (waiting.ends.length === 0) waiting.head = at;
-    waiting.ends.push(at + end - start);
+    kept.ends.push(kept.bytes.append(bytes, start, end) + end - start);
     this.#waitingBytes += end - start;
   }
 
   /** Records waiting for `node`'s credit. */
   waiting(node: number): number {
-    return this.#waiting.get(node)?.ends.length ?? 0;
+    return this.#kept.get(node)?.ends.length ?? 0;
   }
 
   /** How many times records waited for `node`'s credit, and for how long in all (ms). */
@@ -134,41 +130,43 @@ export class Credits {
 
   /**
    * `node` has granted `total` records so far: hands the waiting records it now has room for to
-   * `each` (`bytes[start, end)`, valid during the call only), oldest first, their credit taken;
-   * returns how many. A total not above the last one (a grant overtaken by a later one) changes
+   * `each` (`node`, then the record as `bytes[start, end)`, valid during the call only), oldest
+   * first, their credit taken; returns how many. A total not above the last one (a grant overtaken by a later one) changes
    * nothing.
    */
   grant(
     node: number,
     total: number,
-    each: (bytes: Uint8Array, start: number, end: number) => void,
+    each: (node: number, bytes: Uint8Array, start: number, end: number) => void,
   ): number {
     const more = (total - (this.#grantedTotal.get(node) ?? 0)) >>> 0;
     // Most batches' heads bring no news.
     if (more === 0 || more >= 0x8000_0000) return 0;
     this.#grantedTotal.set(node, total);
     let credit = (this.#credit.get(node) ?? INITIAL_CREDIT) + more;
-    const waiting = this.#waiting.get(node);
+    const kept = this.#kept.get(node);
     let ready = 0;
     try {
-      while (waiting !== undefined && waiting.ends.length > 0 && credit > 0) {
-        const { bytes, ends } = waiting;
-        const head = waiting.head;
-        const end = ends.shift()!;
+      while (kept !== undefined && kept.ends.length > 0 && credit > 0) {
+        const { bytes, ends } = kept;
+        const head = bytes.head;
+        const last = ends.shift()!;
+        const buffer = bytes.buffer;
+        const start = bytes.offsetOf(head);
         // Gone from the queue before `each` runs: a record it threw on is not sent again, nor
-        // glued to the next one.
-        waiting.head = end;
-        this.#waitingBytes -= end - head;
+        // glued to the next one. (Released bytes stay as they are until the next keep.)
+        bytes.release(last);
+        this.#waitingBytes -= last - head;
         ready++;
         credit--;
-        each(bytes.buffer, bytes.offsetOf(head), bytes.offsetOf(end));
+        each(node, buffer, start, start + last - head);
       }
     } finally {
-      if (waiting !== undefined && waiting.ends.length === 0) {
+      if (kept !== undefined && kept.ends.length === 0) {
         // The stall is over: its buffer goes with it (a flood's can have grown to megabytes).
-        this.#waiting.delete(node);
+        this.#kept.delete(node);
         this.#stallEnds(node);
-      } else waiting?.bytes.release(waiting.head);
+      }
       this.#credit.set(node, credit);
       this.wake();
     }
@@ -177,18 +175,19 @@ export class Credits {
 
   /** `node` is down: its waiting records, to become dead letters; it is forgotten. */
   drop(node: number): Uint8Array[] {
-    const waiting = this.#waiting.get(node);
-    this.#waiting.delete(node);
+    const kept = this.#kept.get(node);
+    this.#kept.delete(node);
     this.#credit.delete(node);
     this.#grantedTotal.delete(node);
     this.#stallEnds(node);
     const dropped: Uint8Array[] = [];
-    if (waiting !== undefined) {
-      let head = waiting.head;
-      for (let end = waiting.ends.shift(); end !== undefined; end = waiting.ends.shift()) {
-        dropped.push(waiting.bytes.copyOf(head, end - head));
+    if (kept !== undefined) {
+      const { bytes, ends } = kept;
+      for (let end = ends.shift(); end !== undefined; end = ends.shift()) {
+        const head = bytes.head;
+        dropped.push(bytes.copyOf(head, end - head));
         this.#waitingBytes -= end - head;
-        head = end;
+        bytes.release(end);
       }
     }
     this.wake();

@@ -1183,9 +1183,7 @@ export class Mailbox {
    */
   releaseInRun(): void {
     this.#free();
-    if (((this.#readCursor - this.#publishedRead) | 0) >= this.capacity >> 2) {
-      this.#publish();
-    }
+    if (this.#quarterUnpublished) this.#publish();
   }
 
   #free(): void {
@@ -1202,10 +1200,15 @@ export class Mailbox {
     }
   }
 
+  /** Whether a quarter ring or more was read and not yet handed back. */
+  get #quarterUnpublished(): boolean {
+    return ((this.#readCursor - this.#publishedRead) | 0) >= this.capacity >> 2;
+  }
+
   /** After the read cursor moved: publishes every quarter ring, or at once if senders wait. */
   #handBackIfDue(): void {
     if (
-      ((this.#readCursor - this.#publishedRead) | 0) >= this.capacity >> 2 ||
+      this.#quarterUnpublished ||
       this.#arena.i32[this.#h + WORD_SENDERS_WAITING] !== 0 // a hint: a late look only delays the publish
     ) {
       this.#publish();

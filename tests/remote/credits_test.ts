@@ -25,7 +25,8 @@ function keep(credits: Credits, node: number, record: Uint8Array): void {
 /** What `node`'s grant of `total` lets go: a copy of each record, oldest first. */
 function grant(credits: Credits, node: number, total: number): Uint8Array[] {
   const ready: Uint8Array[] = [];
-  const count = credits.grant(node, total, (bytes, start, end) => {
+  const count = credits.grant(node, total, (from, bytes, start, end) => {
+    assert.equal(from, node, "the record goes to the node that granted");
     ready.push(bytes.slice(start, end));
   });
   assert.equal(count, ready.length, "it says how many went");
@@ -99,7 +100,7 @@ Deno.test("credits: a record whose sending throws during a grant is gone, the re
   const sent: number[] = [];
   assert.throws(
     () =>
-      credits.grant(7, 2, (bytes, start) => {
+      credits.grant(7, 2, (_node, bytes, start) => {
         if (bytes[start] === 2) throw new Error("publish failed");
         sent.push(bytes[start]);
       }),
