@@ -13,10 +13,10 @@
  * @module
  */
 
+import { copyBytes } from "../util/copy_bytes.ts";
+
 /** The first buffer's size: a few records; it doubles as a backlog grows. */
 const FIRST_BYTES = 512;
-/** Records up to this length are copied byte by byte: cheaper than a `subarray` view and `set`. */
-const SMALL_RECORD = 64;
 
 /** One backlog's waiting records, as bytes. */
 export class BacklogBytes {
@@ -33,12 +33,7 @@ export class BacklogBytes {
     const length = end - start;
     let offset = this.#tail - this.#base;
     if (offset + length > this.#buffer.length) offset = this.#makeRoom(length);
-    const buffer = this.#buffer;
-    if (length <= SMALL_RECORD) {
-      for (let i = 0; i < length; i++) buffer[offset + i] = source[start + i];
-    } else {
-      buffer.set(source.subarray(start, end), offset);
-    }
+    copyBytes(this.#buffer, offset, source, start, length);
     const at = this.#tail;
     this.#tail = at + length;
     return at;

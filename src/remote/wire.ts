@@ -19,6 +19,8 @@
  * @module
  */
 
+import { copyBytes } from "../util/copy_bytes.ts";
+
 /** The version of the batch format; a batch of another version is refused. */
 export const WIRE_VERSION = 2;
 /** Bytes of a batch's head, before its first entry. */
@@ -59,12 +61,7 @@ export class BatchWriter {
       v = Math.floor(v / 0x80);
     }
     b[p++] = v;
-    if (length <= 64) {
-      // A small record byte by byte: no view made, no memcpy call (the outbox is shared memory).
-      for (let i = 0; i < length; i++) b[p + i] = bytes[start + i];
-    } else {
-      b.set(bytes.subarray(start, end), p);
-    }
+    copyBytes(b, p, bytes, start, length);
     this.#pos = p + length;
     this.#count++;
   }

@@ -136,6 +136,7 @@ import { MailboxClosedError, MailboxFullError, MessageTooLargeError } from "./er
 import { heldRings, ringHeld } from "./held_rings.ts";
 import { SpinPolicy } from "./spin_policy.ts";
 import { waitWordAsync } from "./wait.ts";
+import { copyBytes } from "../util/copy_bytes.ts";
 
 const WORD_WRITE = 0;
 const WORD_SENDERS_WAITING = 18;
@@ -711,12 +712,7 @@ export class Mailbox {
     const length = end - start;
     const at = this.reserve(length);
     if (at < 0) return false;
-    const bytes = this.bytes;
-    if (length <= 64) {
-      for (let i = 0; i < length; i++) bytes[at + i] = source[start + i];
-    } else {
-      bytes.set(source.subarray(start, end), at);
-    }
+    copyBytes(this.bytes, at, source, start, length);
     this.commit();
     return true;
   }
