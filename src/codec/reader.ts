@@ -273,7 +273,7 @@ export class Reader {
     const p = this.pos;
     const end = this.end;
     if (p + 2 < end) {
-      // The common lengths, 1 to 3 bytes, without a loop.
+      // The common lengths, 1 to 5 bytes, without a loop.
       const b = this.bytes;
       const c0 = b[p];
       if (c0 < 0x80) {
@@ -289,6 +289,20 @@ export class Reader {
       if (c2 < 0x80) {
         this.pos = p + 3;
         return (c0 & 0x7f) | ((c1 & 0x7f) << 7) | (c2 << 14);
+      }
+      // Four or five bytes: a 32-bit value, a node's id in every ref from another node.
+      if (p + 4 < end) {
+        const low = (c0 & 0x7f) | ((c1 & 0x7f) << 7) | ((c2 & 0x7f) << 14);
+        const c3 = b[p + 3];
+        if (c3 < 0x80) {
+          this.pos = p + 4;
+          return low | (c3 << 21);
+        }
+        const c4 = b[p + 4];
+        if (c4 < 0x80) {
+          this.pos = p + 5;
+          return (low | ((c3 & 0x7f) << 21)) + c4 * 0x1000_0000;
+        }
       }
     }
     return this.#varuintLong();

@@ -1,7 +1,7 @@
 /** The Reader: bounds on every primitive, regions, limits. */
 
 import assert from "node:assert/strict";
-import { CodecError, MAX_MESSAGE_BYTES, Reader } from "../../src/codec/mod.ts";
+import { CodecError, MAX_MESSAGE_BYTES, Reader, Writer } from "../../src/codec/mod.ts";
 
 Deno.test("every primitive is bounds-checked against the region's end", () => {
   const bytes = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 0x80, 0x80]);
@@ -47,4 +47,27 @@ Deno.test("raw copies out of the buffer", () => {
   bytes[0] = 9;
   assert.deepEqual([...copy], [1, 2, 3]);
   assert.throws(() => new Reader().reset(bytes).raw(-1), CodecError);
+});
+
+Deno.test("varuint: every length reads back, at a region's very end and with bytes after it", () => {
+  const writer = new Writer(64);
+  const reader = new Reader();
+  const values = [0, 1, 0x7f, 0x80];
+  for (let bits = 8; bits <= 53; bits++) {
+    values.push(2 ** bits - 1, 2 ** bits, 2 ** (bits - 1) + 12345);
+  }
+  for (const value of values.filter((v) => v <= Number.MAX_SAFE_INTEGER)) {
+    writer.reset();
+    writer.varuint(value);
+    const length = writer.length;
+    const bytes = new Uint8Array(length + 6).fill(0xff);
+    writer.copyTo(bytes, 0);
+    // Alone in its region (the short paths must not look past the end), then with bytes after.
+    reader.reset(bytes, 0, length);
+    assert.equal(reader.varuint(), value);
+    assert.equal(reader.pos, length);
+    reader.reset(bytes);
+    assert.equal(reader.varuint(), value, `${value} with bytes after it`);
+    assert.equal(reader.pos, length);
+  }
 });
