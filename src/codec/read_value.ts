@@ -280,26 +280,27 @@ let lastInfo: ClassInfo | undefined;
 let otherId = -1;
 let otherInfo: ClassInfo | undefined;
 
+/** The registered class of id `id`: the two read last are looked up without the map. */
+function classOfId(id: number): ClassInfo | undefined {
+  if (id === lastId) return lastInfo;
+  if (id === otherId) return otherInfo;
+  const info = classById.get(id);
+  if (info !== undefined) {
+    otherId = lastId;
+    otherInfo = lastInfo;
+    lastId = id;
+    lastInfo = info;
+  }
+  return info;
+}
+
 function readClass(r: Reader, t: number): unknown {
   const p = r.pos;
   if (p + 2 > r.end) throw r.truncated(2);
   const b = r.bytes;
   const id = ((t & 0x3f) << 16) | (b[p] << 8) | b[p + 1];
   r.pos = p + 2;
-  let info: ClassInfo | undefined;
-  if (id === lastId) {
-    info = lastInfo;
-  } else if (id === otherId) {
-    info = otherInfo;
-  } else {
-    info = classById.get(id);
-    if (info !== undefined) {
-      otherId = lastId;
-      otherInfo = lastInfo;
-      lastId = id;
-      lastInfo = info;
-    }
-  }
+  const info = classOfId(id);
   if (info === undefined) {
     throw new CodecError(
       `unknown message class id ${formatClassId(id)} at byte ${p - 1 - r.start}: no class ` +
@@ -555,7 +556,7 @@ function readCheckedClass(r: Reader, at: number): unknown {
   if (t < 0xc0) {
     throw r.corrupt("a layout fingerprint not followed by a class value", at);
   }
-  const info = classById.get(((t & 0x3f) << 16) | (b[p + 3] << 8) | b[p + 4]);
+  const info = classOfId(((t & 0x3f) << 16) | (b[p + 3] << 8) | b[p + 4]);
   r.pos = p + 2;
   // An unknown id is refused by readValue, as any.
   if (info !== undefined && hash !== 0 && layoutHash(info) !== hash) {
