@@ -22,30 +22,29 @@ export const WORD_COPY_MAX = 256;
 const NO_ARRAY = new Uint8Array(0);
 const NO_VIEW = new DataView(new ArrayBuffer(0));
 
-/** A two-entry cache of DataViews, by the array they view. */
+/** A two-entry cache of DataViews, by the array they view (and its length, see `of`). */
 class Views {
   #last: Uint8Array = NO_ARRAY;
+  #lastLength = 0;
   #lastView: DataView = NO_VIEW;
   #other: Uint8Array = NO_ARRAY;
+  #otherLength = 0;
   #otherView: DataView = NO_VIEW;
 
   of(array: Uint8Array): DataView {
-    if (array === this.#last) return this.#lastView;
-    if (array === this.#other) {
-      this.#other = this.#last;
-      const view = this.#otherView;
-      this.#otherView = this.#lastView;
-      this.#last = array;
-      return this.#lastView = view;
-    }
+    // An array that tracks the length of a growable buffer may have grown since its DataView
+    // was made: then a new one is.
+    const length = array.length;
+    if (array === this.#last && length === this.#lastLength) return this.#lastView;
+    const view = array === this.#other && length === this.#otherLength
+      ? this.#otherView
+      : new DataView(array.buffer, array.byteOffset, length);
     this.#other = this.#last;
+    this.#otherLength = this.#lastLength;
     this.#otherView = this.#lastView;
     this.#last = array;
-    return this.#lastView = new DataView(
-      array.buffer,
-      array.byteOffset,
-      array.byteLength,
-    );
+    this.#lastLength = length;
+    return this.#lastView = view;
   }
 }
 

@@ -48,3 +48,17 @@ Deno.test("copyBytes: alternating between sources and targets never copies from 
   copyBytes(grown, 4, a, 0, 28);
   assert.deepEqual([...grown.subarray(4)], [...a.subarray(0, 28)]);
 });
+
+Deno.test("copyBytes: an array that tracks a growable buffer's length is copied into past where it first ended", () => {
+  const buffer = new SharedArrayBuffer(16, { maxByteLength: 64 });
+  const tracking = new Uint8Array(buffer);
+  const from = patterned(48);
+  copyBytes(tracking, 0, from, 0, 16);
+  buffer.grow(64);
+  copyBytes(tracking, 16, from, 16, 32);
+  assert.deepEqual([...tracking.subarray(0, 48)], [...from]);
+  // And as a source.
+  const to = new Uint8Array(48);
+  copyBytes(to, 0, tracking, 0, 48);
+  assert.deepEqual([...to], [...from]);
+});
