@@ -9,6 +9,7 @@
  */
 import { ActorSystem, Bridge } from "../mod.ts";
 import { startNatsServer } from "../tests/remote/_nats_server.ts";
+import { printLinks, printRates, startPeer } from "./_prof_peer.ts";
 import { Blast, Blaster, Expect, Sample, SampleBlast } from "./_remote_actors.ts";
 
 const kind = Deno.args[0] ?? "bytes";
@@ -18,22 +19,7 @@ const MESSAGES = 100_000;
 const PAYLOAD = new Uint8Array(32).fill(7);
 
 const server = await startNatsServer();
-const peer = new Deno.Command(Deno.execPath(), {
-  args: [
-    "run",
-    "-A",
-    ...(peerProfile ? ["--cpu-prof", `--cpu-prof-dir=${peerProfile}`] : []),
-    new URL("./_ringmail_peer.ts", import.meta.url).pathname,
-    server.url,
-  ],
-  stdin: "piped",
-  stdout: "piped",
-}).spawn();
-const lines = peer.stdout.pipeThrough(new TextDecoderStream()).getReader();
-if (!(await lines.read()).value?.includes("ready")) {
-  throw new Error("the peer did not start");
-}
-lines.releaseLock();
+const peer = await startPeer(server.url, peerProfile);
 
 const system = new ActorSystem({
   cluster: { servers: server.url, name: "bench" },
@@ -57,24 +43,10 @@ async function round(): Promise<number> {
   return MESSAGES / ((performance.now() - started) / 1000);
 }
 
-for (let i = 0; i < 5; i++) await round();
-const rates: number[] = [];
-const end = performance.now() + seconds * 1000;
-while (performance.now() < end) rates.push(await round());
-rates.sort((a, b) => a - b);
-console.log(
-  `${kind}: median ${(rates[rates.length >> 1] / 1e6).toFixed(2)}M msg/s ` +
-    `(p10 ${(rates[Math.floor(rates.length / 10)] / 1e6).toFixed(2)}M, ${rates.length} rounds)`,
-);
+await printRates(kind, round, seconds, 1e6, "M msg/s");
 // What the link saw (warm-up included): how full its batches went, and how long it waited for
 // the other node's credit.
-for (const link of (await system.clusterStatus()).links) {
-  console.log(
-    `  link: ${(link.recordsSent / Math.max(1, link.batchesSent)).toFixed(0)} records a batch, ` +
-      `${link.creditStalls} credit stalls (${link.creditStalledMs.toFixed(0)} ms), ` +
-      `ping ${link.roundTripAverageMs.toFixed(2)} ms`,
-  );
-}
+await printLinks(system);
 bridge.close();
 await system.shutdown();
 await peer.stdin.close();
