@@ -707,8 +707,15 @@ export class Mailbox {
    * @returns false when the mailbox is full.
    * @throws {MailboxClosedError} when the mailbox is closed.
    * @throws {MessageTooLargeError} when the record can never fit.
+   * @throws {RangeError} when `start..end` is not a range of `source` (checked before anything
+   * is reserved: a reservation never committed would hold the ring up).
    */
   trySend(source: Uint8Array, start = 0, end: number = source.length): boolean {
+    if (!(start >= 0 && start <= end && end <= source.length)) {
+      throw new RangeError(
+        `cannot send bytes ${start} to ${end} of a ${source.length}-byte source`,
+      );
+    }
     const length = end - start;
     const at = this.reserve(length);
     if (at < 0) return false;

@@ -37,6 +37,25 @@ async function until(condition: () => boolean, what: string, ms = 10_000): Promi
   }
 }
 
+Deno.test("mailbox: a send of a range outside its source is refused before it reserves, and the ring goes on", () => {
+  const { mailbox } = boundMailbox(256);
+  const source = bytesOf(1, 2, 3, 4);
+  for (const [start, end] of [[0, 5], [-1, 2], [3, 2], [0, 200]]) {
+    assert.throws(() => mailbox.trySend(source, start, end), RangeError, `${start}..${end}`);
+    assert.throws(() => mailbox.send(source, 0, start, end), RangeError, `${start}..${end}`);
+  }
+  // Nothing was reserved: the next record is the first one read.
+  assert.equal(mailbox.trySend(source, 1, 3), true);
+  const length = mailbox.read();
+  assert.equal(length, 2);
+  assert.deepEqual([...mailbox.bytes.subarray(mailbox.recordStart, mailbox.recordStart + 2)], [
+    2,
+    3,
+  ]);
+  mailbox.release();
+  assert.equal(mailbox.read(), EMPTY);
+});
+
 Deno.test("mailbox: records arrive whole and in order, with no copy needed", () => {
   const { mailbox } = boundMailbox(256);
   assert.equal(mailbox.read(), EMPTY);
