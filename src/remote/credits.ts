@@ -131,8 +131,8 @@ export class Credits {
   /**
    * `node` has granted `total` records so far: hands the waiting records it now has room for to
    * `each` (`node`, then the record as `bytes[start, end)`, valid during the call only), oldest
-   * first, their credit taken; returns how many. A total not above the last one (a grant overtaken by a later one) changes
-   * nothing.
+   * first, their credit taken; returns how many. A total not above the last one (a grant
+   * overtaken by a later one) changes nothing.
    */
   grant(
     node: number,

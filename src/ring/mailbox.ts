@@ -130,13 +130,13 @@
  * @module
  */
 
+import { copyBytes } from "../util/copy_bytes.ts";
 import type { Arena, Flag } from "./arena.ts";
 import { type Doorbell, NEXT_WORD, pushReady, ringBell, TSO } from "./doorbell.ts";
 import { MailboxClosedError, MailboxFullError, MessageTooLargeError } from "./errors.ts";
 import { heldRings, ringHeld } from "./held_rings.ts";
 import { SpinPolicy } from "./spin_policy.ts";
 import { waitWordAsync } from "./wait.ts";
-import { copyBytes } from "../util/copy_bytes.ts";
 
 const WORD_WRITE = 0;
 const WORD_SENDERS_WAITING = 18;
