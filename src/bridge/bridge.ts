@@ -154,9 +154,10 @@ export class Bridge implements Disposable {
   }
 
   /**
-   * Sends a call whose outcome goes to `resolve` or `reject` (each at most once, never
-   * synchronously from a reply: replies are read by the pump). {@link call} wraps it in a
-   * promise; {@link multiCall} sends its calls with {@link #callAll}.
+   * Sends a call whose outcome goes to `resolve` or `reject` (each at most once, never from a
+   * reply in the turn that made the call: the pump settles replies, even those read early to
+   * make room). {@link call} wraps it in a promise; {@link multiCall} sends its calls with
+   * {@link #callAll}.
    */
   #call(
     target: ActorRef<unknown>,
