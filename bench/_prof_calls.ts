@@ -16,6 +16,11 @@ import { Echo, Ping } from "./_pingpong_actors.ts";
 
 const mode = Deno.args[0] ?? "fanout";
 const rounds = Number(Deno.args[1] ?? 300);
+/** Rounds 10 to 110 are what a bench's mean covers (10 warm-up rounds, 100 measured). */
+const WINDOW = [10, 110] as const;
+if (!Number.isInteger(rounds) || rounds < WINDOW[1]) {
+  throw new RangeError(`rounds must be an integer of at least ${WINDOW[1]}, got ${Deno.args[1]}`);
+}
 const FAN_OUT = 10_000;
 const IN_FLIGHT = 256;
 const SEQUENTIAL = 1_000;
@@ -60,7 +65,7 @@ const late = times.slice(rounds >> 1).sort((a, b) => a - b);
 const at = (share: number) => late[Math.floor(late.length * share)].toFixed(2);
 console.log(
   `${mode}: ms a round — rounds 10 to 110 (a bench's window): mean ${
-    mean(times.slice(10, 110)).toFixed(2)
+    mean(times.slice(...WINDOW)).toFixed(2)
   }; second half of ${rounds}: median ${at(0.5)} (p10 ${at(0.1)}, p90 ${at(0.9)})`,
 );
 bridge.close();

@@ -1,7 +1,8 @@
 /**
  * The Bridge's own address: a mailbox and a slot, like an actor's. Requests go out with its ref as
  * sender, carrying the call's tag; replies come back into its mailbox, where the pump reads them
- * (without blocking the event loop) and settles their calls. It also watches for what settles a
+ * (without blocking the event loop) and settles their calls — or, while actors wait for room there,
+ * the sending of calls takes them out to settle later. It also watches for what settles a
  * call without a reply: an actor's end, a thread's death. Closing frees the slot and the mailbox
  * once the pump has stopped.
  *
@@ -48,6 +49,8 @@ export class ReplyEndpoint {
   readonly #senders: SenderCache = { lastSender: null };
   /** Replies taken out of the mailbox while calls were sent, not yet settled (see #takeEarly). */
   readonly #early = new Fifo<EarlyReply>();
+  /** Set while records are read out of the mailbox (see #takeEarly). */
+  #reading = false;
   readonly #unwatch: () => void;
   /**
    * The actors of other nodes this Bridge has called, watched for their end (once each, by
@@ -119,7 +122,8 @@ export class ReplyEndpoint {
 
   /**
    * Sends `request` for `call` (its sender this endpoint, tagged with the call's tag; its
-   * deadline the call's timeout), then reads replies until no call is pending.
+   * deadline the call's timeout), then reads replies until no call is pending. While actors wait
+   * for room in the mailbox, it first takes the replies out, for the pump to settle.
    */
   send(call: PendingCall, request: unknown): void {
     if (call.target.node !== 0) this.#watchRemote(call.target);
@@ -147,7 +151,10 @@ export class ReplyEndpoint {
     this.#idle?.abort();
   }
 
-  /** Settles the calls whose replies came: those taken early first, then the mailbox's. */
+  /**
+   * Settles the calls whose replies came, in the order they came: those taken early first (the
+   * settling may run user code that calls, and takes more), then the mailbox's.
+   */
   readReplies(): void {
     const early = this.#early;
     while (early.length > 0) {
@@ -158,16 +165,22 @@ export class ReplyEndpoint {
     const inbox = this.#inbox;
     const courier = this.#host.courier;
     let count = 0;
-    for (let length = mailbox.read(); length >= 0; length = mailbox.read()) {
-      // A long run of replies (a fan-out) takes a while to read: meanwhile the actors whose
-      // requests wait in backlogs get more, rather than emptying their mailboxes and sleeping.
-      if ((++count & 15) === 0) courier.moveBacklogs();
-      const decoded = inbox.read(mailbox, length, this.#senders);
-      const message = inbox.message;
-      inbox.message = undefined;
-      const mine = inbox.isFor(this.#slot, this.#generation);
-      const envelope = inbox.envelope;
-      this.#settle(decoded, message, inbox.error, mine, envelope.targetTag, envelope.sender);
+    const outer = this.#reading; // a watcher's read, within a settle: the record is released
+    this.#reading = true;
+    try {
+      for (let length = mailbox.read(); length >= 0; length = mailbox.read()) {
+        const decoded = inbox.read(mailbox, length, this.#senders);
+        const message = inbox.message;
+        inbox.message = undefined;
+        const mine = inbox.isFor(this.#slot, this.#generation);
+        const envelope = inbox.envelope;
+        this.#settle(decoded, message, inbox.error, mine, envelope.targetTag, envelope.sender);
+        // A long run of replies (a fan-out) takes a while to read: meanwhile the actors whose
+        // requests wait in backlogs get more, rather than emptying their mailboxes and sleeping.
+        if ((++count & 15) === 0) courier.moveBacklogs();
+      }
+    } finally {
+      this.#reading = outer;
     }
   }
 
@@ -177,21 +190,30 @@ export class ReplyEndpoint {
    * turn still rejects, whatever its actor answered meanwhile.
    */
   #takeEarly(): void {
+    // A call made by user code that runs while replies are read (a calls observer, a dead-letter
+    // listener, a custom decoder) must not read under that reader: the record it is at may not
+    // be released yet. The reader takes what came anyway.
+    if (this.#reading) return;
+    this.#reading = true;
     const mailbox = this.#mailbox;
     const inbox = this.#inbox;
     const early = this.#early;
-    for (let length = mailbox.read(); length >= 0; length = mailbox.read()) {
-      const decoded = inbox.read(mailbox, length, this.#senders);
-      const envelope = inbox.envelope;
-      early.push({
-        decoded,
-        message: inbox.message,
-        error: inbox.error,
-        mine: inbox.isFor(this.#slot, this.#generation),
-        tag: envelope.targetTag,
-        sender: envelope.sender,
-      });
-      inbox.message = undefined;
+    try {
+      for (let length = mailbox.read(); length >= 0; length = mailbox.read()) {
+        const decoded = inbox.read(mailbox, length, this.#senders);
+        const envelope = inbox.envelope;
+        early.push({
+          decoded,
+          message: inbox.message,
+          error: inbox.error,
+          mine: inbox.isFor(this.#slot, this.#generation),
+          tag: envelope.targetTag,
+          sender: envelope.sender,
+        });
+        inbox.message = undefined;
+      }
+    } finally {
+      this.#reading = false;
     }
     // The pump may be waiting for the records just taken: it settles them instead.
     if (early.length > 0) this.#idle?.abort();
@@ -264,6 +286,9 @@ export class ReplyEndpoint {
         // A spin sees only replies from other threads; one from another node comes through this
         // thread's event loop, and spinning would only hold up the microtasks before it.
         if (this.#calls.waitsOnThisProcess && this.#spin.spin(this.#hasRecord)) continue;
+        // User code run by the spin's look (a dead-letter listener that calls) may have taken
+        // replies early: no record will come for those.
+        if (this.#early.length > 0) continue;
         this.#idle = new AbortController();
         await this.#mailbox.waitForRecordAsync({ signal: this.#idle.signal });
         this.#idle = null;

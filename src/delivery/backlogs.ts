@@ -11,11 +11,11 @@
  *   actors' — which the policy compares with the send timeout.
  * - **drained**: another thread makes room. The backlog sends what fits whenever this thread
  *   looks: after each of its receive loop's turns (Workers), on each look of the Bridge's reply
- *   pump ({@link Backlogs.moveDrained}: the main thread, while calls are pending), and when a
- *   wait for room without blocking (`Transport.whenRoom`, one per backlog) ends. While that wait
- *   is under way the receiver publishes each record's room at once, so a thread that looks
- *   refills the mailbox as the receiver drains it, with no wake-up between: a pipeline, not a
- *   wake-up per ring-full.
+ *   pump and every 16 replies it reads ({@link Backlogs.moveDrained}: the main thread, while
+ *   calls are pending), and when a wait for room without blocking (`Transport.whenRoom`, one per
+ *   backlog) ends. While that wait is under way the receiver publishes each record's room at
+ *   once, so a thread that looks refills the mailbox as the receiver drains it, with no wake-up
+ *   between: a pipeline, not a wake-up per ring-full.
  *
  * Loss. A Worker's backlogs die with it. So that none of their messages is lost silently, each
  * keeps its length in its mailbox's held count {@link BACKLOG_HELD} (shared memory: a plain store

@@ -4,6 +4,7 @@
  * (src/bridge/pending_calls.ts, call_deadlines.ts) under load.
  */
 import assert from "node:assert/strict";
+import type { SystemObserver } from "../../mod.ts";
 import { CallTimeoutError } from "../../errors.ts";
 import { Echo } from "../_actors/basic.ts";
 import { Recorder } from "../_actors/behaviours.ts";
@@ -110,4 +111,42 @@ Deno.test("pipelined calls: multiCall sends when iterated; a break leaves its ot
   // The 99 calls left settle with their replies, unread: the Bridge answers the next call.
   assert.equal(await t.bridge.call(echo, "after", LONG), "after");
   assert.equal((await unread.next()).done, false, "sent at the first next()");
+});
+
+Deno.test("pipelined calls: calls made while replies are read (by a calls observer) each get their own reply", async () => {
+  // 2,000 replies of 1 KiB do not fit the Bridge's ring: its actors wait for room while the
+  // observer, told of each settled call, makes one more call from inside the reading.
+  const followUps: Promise<unknown>[] = [];
+  let callAgain: ((request: string) => Promise<unknown>) | null = null;
+  const observer: SystemObserver = {
+    attach: () => ({
+      calls: {
+        started: (_target, request) => (ok) => {
+          if (ok && typeof request === "string" && request.startsWith("first")) {
+            followUps.push(callAgain!(`then ${request}`));
+          }
+        },
+      },
+      [Symbol.dispose]() {},
+    }),
+  };
+  await using t = testSystem({ observer });
+  const echoes = [t.system.spawn(Echo), t.system.spawn(Echo)];
+  await Promise.all(echoes.map((echo) => t.system.started(echo)));
+  callAgain = (request) => t.bridge.call(echoes[request.length & 1], request, LONG);
+  const padding = "x".repeat(1000);
+  const requests = Array.from({ length: 2000 }, (_, i) => `first ${i} ${padding}`);
+  const replies = await within(
+    60_000,
+    "the first calls",
+    Promise.all(requests.map((request, i) => t.bridge.call(echoes[i & 1], request, LONG))),
+  );
+  replies.forEach((reply, i) => assert.equal(reply, requests[i]));
+  assert.equal(followUps.length, requests.length);
+  const thens = await within(60_000, "the calls made while reading", Promise.all(followUps));
+  assert.deepEqual(
+    new Set(thens),
+    new Set(requests.map((request) => `then ${request}`)),
+  );
+  assert.deepEqual(t.deadLetters, []);
 });
