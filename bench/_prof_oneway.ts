@@ -9,7 +9,7 @@
  */
 import { ActorSystem, Bridge } from "../mod.ts";
 import { startNatsServer } from "../tests/remote/_nats_server.ts";
-import { printLinks, printRates, startPeer } from "./_prof_peer.ts";
+import { closeAll, printLinks, printRates, startPeer } from "./_prof_peer.ts";
 import { Blast, Blaster, Expect, Sample, SampleBlast } from "./_remote_actors.ts";
 
 const kind = Deno.args[0] ?? "bytes";
@@ -47,8 +47,4 @@ await printRates(kind, round, seconds, 1e6, "M msg/s");
 // What the link saw (warm-up included): how full its batches went, and how long it waited for
 // the other node's credit.
 await printLinks(system);
-bridge.close();
-await system.shutdown();
-await peer.stdin.close();
-await peer.status;
-await server.stop();
+await closeAll(bridge, system, peer, server);

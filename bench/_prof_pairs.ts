@@ -7,7 +7,7 @@
  */
 import { ActorSystem, Bridge } from "../mod.ts";
 import { startNatsServer } from "../tests/remote/_nats_server.ts";
-import { printLinks, printRates, startPeer } from "./_prof_peer.ts";
+import { closeAll, printLinks, printRates, startPeer } from "./_prof_peer.ts";
 import { Pinger, Rally } from "./_remote_actors.ts";
 
 const seconds = Number(Deno.args[0] ?? 3);
@@ -44,8 +44,4 @@ async function round(): Promise<number> {
 
 await printRates("pairs", round, seconds, 1e3, "k RT/s");
 await printLinks(system);
-bridge.close();
-await system.shutdown();
-await peer.stdin.close();
-await peer.status;
-await server.stop();
+await closeAll(bridge, system, peer, server);

@@ -2,7 +2,7 @@
  * What the remote profiling drivers (bench/_prof_oneway.ts, bench/_prof_pairs.ts) share: the
  * peer process they talk to, started and stopped, and what the link saw, printed.
  */
-import type { ActorSystem } from "../mod.ts";
+import type { ActorSystem, Bridge } from "../mod.ts";
 
 /**
  * Starts bench/_ringmail_peer.ts joined to the NATS server at `url`, profiled into `profileDir`
@@ -40,6 +40,20 @@ export async function printLinks(system: ActorSystem): Promise<void> {
         `ping ${link.roundTripAverageMs.toFixed(2)} ms`,
     );
   }
+}
+
+/** Ends a driver's run: its Bridge and system, the peer (its stdin closed), then the server. */
+export async function closeAll(
+  bridge: Bridge,
+  system: ActorSystem,
+  peer: Deno.ChildProcess,
+  server: { stop(): Promise<void> },
+): Promise<void> {
+  bridge.close();
+  await system.shutdown();
+  await peer.stdin.close();
+  await peer.status;
+  await server.stop();
 }
 
 /**

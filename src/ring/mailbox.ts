@@ -67,11 +67,10 @@
  * A waiting sender first spins on the read cursor itself, for the bytes its record needs (which
  * costs the consumer nothing: it publishes the cursor at once while senders wait, or at the end
  * of a run it reads whole, see releaseInRun); only then does it write how many free bytes it
- * needs into the space-wanted word and sleep. The consumer,
- * each time it publishes, wakes the sleepers once that many bytes are free (or half the ring,
- * if that is more: a sleeper then wakes to room for several records, not one). A record that
- * does not fit the tail thus gets in as soon as the start of the ring is free, not when the
- * ring is empty.
+ * needs into the space-wanted word and sleep. The consumer, each time it publishes, wakes the
+ * sleepers once that many bytes are free (or half the ring, if that is more: a sleeper then
+ * wakes to room for several records, not one). A record that does not fit the tail thus gets in
+ * as soon as the start of the ring is free, not when the ring is empty.
  *
  * The cursors count bytes and wrap at 2^32; a position in the ring is `cursor & (capacity - 1)`.
  * Records are 8-byte aligned, so bit 0 of the write cursor is free to mark the mailbox closed:
@@ -121,11 +120,11 @@
  * The consumer zeroes the bytes it consumed before it publishes its read cursor, so a header
  * position always reads 0 until a producer writes it. It publishes every quarter ring, when
  * producers wait for space (a consumer reading a run of records whole: when the run ends), and
- * before it waits for records (then it wakes the waiting
- * producers, if any) — not after every record: a record's line is then written by its producer
- * alone until the bulk zeroing, which halves the cache-line traffic of a ping-pong. Stepping
- * over padding counts as consuming: never holding a quarter ring unpublished means the consumer
- * never reads a header it consumed but has not zeroed yet (a whole ring ahead, the same place).
+ * before it waits for records (then it wakes the waiting producers, if any) — not after every
+ * record: a record's line is then written by its producer alone until the bulk zeroing, which
+ * halves the cache-line traffic of a ping-pong. Stepping over padding counts as consuming: never
+ * holding a quarter ring unpublished means the consumer never reads a header it consumed but has
+ * not zeroed yet (a whole ring ahead, the same place).
  *
  * @module
  */
