@@ -116,11 +116,11 @@ export interface BacklogOwner {
   readonly transport: Transport<Mailbox>;
   /**
    * Called when a message from another node (see {@link Waiting.from}) leaves its backlog:
-   * into its mailbox, or as a dead letter. The cluster link holds that node's credit for it
+   * into its mailbox, or as a dead letter; `length` is its record's. The cluster link holds that node's credit for it
    * until then, so that what waits here for room is bounded by the link's window — and only
    * what waits holds credit back, not every record of the link.
    */
-  readonly leftBacklog: ((node: number) => void) | null;
+  readonly leftBacklog: ((node: number, length: number) => void) | null;
 }
 
 /** One thread's backlogs, by mailbox offset. */
@@ -366,7 +366,7 @@ export class Backlogs {
     const head = backlog.entries.shift()!;
     backlog.bytes.release(head.at + head.length);
     this.#countHeld(backlog);
-    if (head.from !== 0) this.owner.leftBacklog?.(head.from);
+    if (head.from !== 0) this.owner.leftBacklog?.(head.from, head.length);
   }
 
   /**

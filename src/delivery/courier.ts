@@ -68,7 +68,7 @@ export class SystemCourier implements Courier {
    * Called when a record from another node that waited for room leaves its backlog (see
    * BacklogOwner): the cluster link grants its credit back then.
    */
-  leftBacklog: ((node: number) => void) | null = null;
+  leftBacklog: ((node: number, length: number) => void) | null = null;
   /** Where records that leave this thread go (see Transport and {@link useTransport}). */
   transport: Transport<Mailbox>;
   /** Who is told of each send and dead letter (see Probe). */

@@ -15,15 +15,17 @@ import type { LinkHost } from "./link.ts";
 import type { LinkFigures } from "./link_figures.ts";
 import type { Peers } from "./peers.ts";
 import type { NatsConnection } from "./nats.ts";
-import { type Batch, BatchEntries, readBatch } from "./wire.ts";
+import { type Batch, BatchEntries, creditOf, readBatch } from "./wire.ts";
 
 /** What the batch reader holds between batches: nothing of the last one. */
 const EMPTY_BATCH = new Uint8Array(0);
 
 /** What a node receives from the others: their batches, into mailboxes. */
 export class BatchReceiver {
-  /** Records received from each node so far: the sequence number its next batch should have. */
+  /** Entries received from each node so far: the sequence number its next batch should have. */
   readonly #received = new Map<number, number>();
+  /** The credit of those entries (see wire.ts): what the next batch's head should say. */
+  readonly #receivedCredit = new Map<number, number>();
   /** The pieces of a record still coming from each node (see wire.ts). */
   readonly #pieces = new Map<number, Uint8Array[]>();
   readonly #inbox: Inbox;
@@ -38,7 +40,7 @@ export class BatchReceiver {
    * @param host the link's system.
    * @param peers the nodes the link talks to.
    * @param figures what goes over each link, counted.
-   * @param granted node `node` has granted this one `total` records so far (a batch's head).
+   * @param granted node `node` has granted this one `total` credit so far (a batch's head).
    */
   constructor(
     readonly nc: NatsConnection,
@@ -52,11 +54,11 @@ export class BatchReceiver {
   }
 
   /**
-   * A record from node `node` that waited for room in a backlog left it (see
+   * A record of `length` bytes from node `node` that waited for room in a backlog left it (see
    * SystemCourier.leftBacklog): its credit goes back, unless the node is down.
    */
-  leftBacklog(node: number): void {
-    if (this.peers.downReason(node) === undefined) this.#grants.handed(node, 1);
+  leftBacklog(node: number, length: number): void {
+    if (this.peers.downReason(node) === undefined) this.#grants.handed(node, creditOf(length));
   }
 
   /**
@@ -94,22 +96,33 @@ export class BatchReceiver {
     const gap = (batch.sequence - expected) >>> 0;
     if (gap !== 0 && gap < 0x8000_0000) {
       this.host.lost(from, gap);
-      // Their credit was spent: granted back, as if they had been handed on.
-      this.#grants.handed(from, gap);
-      // A record whose pieces were cut by the gap cannot be whole any more.
-      this.#pieces.delete(from);
+      // Their credit was spent: granted back, as if they had been handed on; so is that of the
+      // pieces of a record the gap cut, which can never be whole now.
+      const lostCredit = (batch.credit - (this.#receivedCredit.get(from) ?? 0)) >>> 0;
+      this.#grants.handed(from, lostCredit + this.#dropPieces(from));
     }
     let count = 0;
-    // Records put into their mailboxes, or made dead letters: those that wait for room in a
-    // backlog are granted as they leave it (see Grants).
+    let credit = 0;
+    // Credit of the records put into their mailboxes, or made dead letters: those that wait for
+    // room in a backlog are granted as they leave it (see Grants).
     let handed = 0;
+    // The tail of a record whose start this node does not have (the gap took it): its entries
+    // are skipped, not read as records of their own.
+    let skipping = batch.continues && !this.#pieces.has(from);
     const entries = this.#entries.reset(data);
     try {
       while (entries.next()) {
         count++;
+        const entryCredit = creditOf(entries.end - entries.start, entries.more);
+        credit += entryCredit;
+        if (skipping) {
+          handed += entryCredit;
+          skipping = entries.more;
+          continue;
+        }
         if (!entries.more && !this.#pieces.has(from)) {
           // A whole record (most are): read where it stands in the batch.
-          if (this.#deliver(from, data, entries.start, entries.end)) handed++;
+          if (this.#deliver(from, data, entries.start, entries.end)) handed += entryCredit;
           continue;
         }
         const record = this.#assemble(
@@ -118,7 +131,7 @@ export class BatchReceiver {
           entries.more,
         );
         if (record === null) continue;
-        if (this.#deliver(from, record, 0, record.length)) handed++;
+        if (this.#deliver(from, record, 0, record.length)) handed += creditOf(record.length);
       }
     } catch (error) {
       // The rest of the batch is not taken: the next batch's sequence number shows it as lost.
@@ -127,11 +140,20 @@ export class BatchReceiver {
       entries.reset(EMPTY_BATCH);
     }
     this.#received.set(from, (batch.sequence + count) >>> 0);
+    this.#receivedCredit.set(from, (batch.credit + credit) >>> 0);
     const counts = this.figures.of(from);
     counts.batchesReceived++;
     counts.recordsReceived += count;
     counts.bytesReceived += data.length;
     if (handed > 0) this.#grants.handed(from, handed);
+  }
+
+  /** Forgets the pieces of a record from `from` that will not be whole; returns their credit. */
+  #dropPieces(from: number): number {
+    const pieces = this.#pieces.get(from);
+    if (pieces === undefined) return 0;
+    this.#pieces.delete(from);
+    return pieces.reduce((sum, piece) => sum + creditOf(piece.length, true), 0);
   }
 
   /**
@@ -192,7 +214,7 @@ export class BatchReceiver {
     return !courier.deliverEncoded(target, record, sender, message, from);
   }
 
-  /** Tells node `node` it has been granted `total` records so far (see credits.ts). */
+  /** Tells node `node` it has been granted `total` credit so far (see credits.ts). */
   #grant(node: number, total: number): void {
     const grant = new Uint8Array(8);
     const view = new DataView(grant.buffer);

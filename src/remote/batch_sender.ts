@@ -17,7 +17,7 @@ import type { LinkHost } from "./link.ts";
 import type { LinkFigures } from "./link_figures.ts";
 import type { Peers } from "./peers.ts";
 import { type NatsConnection, writeNow } from "./nats.ts";
-import { BatchWriter, readBatch } from "./wire.ts";
+import { BatchWriter, creditOf, readBatch } from "./wire.ts";
 
 /** A batch is published once it holds this many bytes (NATS's default max payload is 1 MiB). */
 const FLUSH_BYTES = 60 * 1024;
@@ -40,9 +40,9 @@ export class BatchSender {
   #runNode = -1;
   /** Why the run's node is down; undefined while it is not. */
   #runDown: string | undefined = undefined;
-  /** Records of the run that may still go at once (its node's credit at its start, less those). */
+  /** Credit of the run's node left (at its start, less what the run's records spent). */
   #runCredit = 0;
-  /** Records of the run that went: their credit is spent when it ends. */
+  /** Credit the run's records that went spent: taken from the node's when the run ends. */
   #runSpent = 0;
   #closed = false;
   /** Whether a drain is queued in the microtasks (see kick). */
@@ -175,8 +175,9 @@ export class BatchSender {
         down,
       );
     } else if (this.#runCredit > 0) {
-      this.#runCredit--;
-      this.#runSpent++;
+      const credit = creditOf(length - OUTBOX_HEAD_BYTES);
+      this.#runCredit -= credit;
+      this.#runSpent += credit;
       this.#add(node, bytes, start + OUTBOX_HEAD_BYTES, start + length);
     } else {
       this.peers.watch(node);
@@ -224,11 +225,11 @@ export class BatchSender {
     let from = start;
     // A large record goes in pieces, one a batch, in order (see wire.ts).
     while (end - from > PIECE_BYTES) {
-      batch.add(bytes, from, from + PIECE_BYTES, true);
+      batch.add(bytes, from, from + PIECE_BYTES, true, from !== start);
       from += PIECE_BYTES;
       this.#flush(node, batch);
     }
-    batch.add(bytes, from, end);
+    batch.add(bytes, from, end, false, from !== start);
     if (batch.size >= FLUSH_BYTES) this.#flush(node, batch);
   }
 
@@ -240,8 +241,8 @@ export class BatchSender {
   }
 
   /**
-   * Node `node` has granted `total` records so far (by itself, or in a batch's head): what waited
-   * for its credit goes.
+   * Node `node` has granted `total` credit so far (by itself, or in a batch's head): what waited
+   * for it goes.
    */
   granted(node: number, total: number): void {
     if (this.credits.grant(node, total, this.#addKept) === 0) return;
@@ -256,11 +257,13 @@ export class BatchSender {
   #flush(node: number, batch: BatchWriter): void {
     const count = batch.count;
     if (count === 0) return;
-    // Records sent to the node so far: the batch's first sequence number.
+    // Entries sent to the node so far: the batch's first sequence number; and their credit.
     const counts = this.figures.of(node);
-    const bytes = batch.take(counts.recordsSent, this.riding(node));
+    const credit = batch.credit;
+    const bytes = batch.take(counts.recordsSent, counts.creditSent, this.riding(node));
     counts.batchesSent++;
     counts.recordsSent += count;
+    counts.creditSent = (counts.creditSent + credit) >>> 0;
     counts.bytesSent += bytes.length;
     try {
       this.nc.publish(`${this.host.prefix}.${node}`, bytes);

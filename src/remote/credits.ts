@@ -1,30 +1,47 @@
 /**
  * Credit between nodes: NATS has no backpressure end to end (a publish never waits, and a
- * subscriber that falls behind has messages dropped), so each link has a window. A sender may
- * have `INITIAL_CREDIT` records on their way to a node; the node grants more as it hands records
- * on to their mailboxes — a record that has to wait for room there, in the receiving thread's
- * backlog, only once it leaves the backlog. A sender out of credit for a node keeps that node's
- * records (copied, in order, into one buffer per node) until credit comes, so records to other
- * nodes go on past them; once {@link MAX_WAITING_BYTES} are kept, it stops reading the outbox, so
- * senders meet a full outbox: a full mailbox, whose policy applies (block, queue, drop).
+ * subscriber that falls behind has messages dropped), so each link has a window, in bytes. A
+ * sender may have {@link CREDIT_WINDOW} of credit on its way to a node: each record spends its
+ * bytes and {@link RECORD_CREDIT} more (`creditOf`, wire.ts), so the window bounds what a flood of
+ * large records or of tiny ones leaves waiting on the receiving node alike. A record goes while
+ * any credit is left, so one larger than the window still goes, alone. The node grants credit back
+ * as it hands records on to their mailboxes — a record that has to wait for room there, in the
+ * receiving thread's backlog, only once it leaves the backlog. A sender out of credit for a node
+ * keeps that node's records (copied, in order, into one buffer per node) until credit comes, so
+ * records to other nodes go on past them; once {@link MAX_WAITING_BYTES} are kept, it stops
+ * reading the outbox, so senders meet a full outbox: a full mailbox, whose policy applies (block,
+ * queue, drop).
  *
  * Grants ride in the head of every batch the granting node publishes to the sender (wire.ts):
  * records going both ways (a request and its reply) carry each other's grants, and no NATS message
  * is published for them alone. Only a grant with no batch to ride goes by itself, on
- * `<prefix>.<sender>.credit`: u32 granting node, u32 records granted so far in all (little-endian,
+ * `<prefix>.<sender>.credit`: u32 granting node, u32 credit granted so far in all (little-endian,
  * wrapping at 2^32). A total, not an increment: a grant that NATS lost is made good by the next
- * one, and one that came both ways counts once. Records lost on the way (a gap in the link's
- * sequence numbers) are granted back as if handed on, so the window does not shrink by what never
- * arrived.
+ * one, and one that came both ways counts once. Entries lost on the way (a gap in the link's
+ * sequence numbers; each batch's head says the credit spent before it) are granted back as if
+ * handed on, so the window does not shrink by what never arrived.
+ *
+ * A window in records (16,384 of them) bounded nothing in bytes: a flood of 256 KiB messages at a
+ * busy actor put all of it on its way, to wait in the other node's memory. In bytes, the window is
+ * also larger for small records: 4 MiB is ~90,000 records of four numbers, where 16,384 of them
+ * held an actor's one-way flood of such messages to another process back for 2.6-3.0 s of every
+ * ~4.5 (`bench/_prof_oneway.ts numbers`: 1.41-1.48M msg/s then, 1.45-1.60M and 0.3-0.5 s of stalls
+ * with 4 MiB, three runs each, alternating).
  *
  * @module
  */
 
 import { BacklogBytes } from "../delivery/mod.ts";
 import { Fifo } from "../util/fifo.ts";
+import { creditOf } from "./wire.ts";
 
-/** Records a sender may have on their way to a node before it hears from that node. */
-export const INITIAL_CREDIT = 16_384;
+export { creditOf, RECORD_CREDIT } from "./wire.ts";
+
+/**
+ * Credit a sender may have on its way to a node before it hears from that node: bytes of records,
+ * each with RECORD_CREDIT more (see the module doc).
+ */
+export const CREDIT_WINDOW = 4 << 20;
 /**
  * Bytes of records waiting for credit (all nodes) after which the outbox is no longer read: until
  * then, records to other nodes go on past those of a node out of credit (one that froze, say,
@@ -67,25 +84,29 @@ export class Credits {
   #waitingBytes = 0;
   #granted: (() => void) | null = null;
 
-  /** Takes one credit for a record to `node`: false when it must wait (see {@link keep}). */
-  take(node: number): boolean {
+  /**
+   * Takes the credit for a record of `length` bytes to `node`: false when it must wait (see
+   * {@link keep}).
+   */
+  take(node: number, length: number): boolean {
     if (this.available(node) === 0) return false;
-    this.spend(node, 1);
+    this.spend(node, creditOf(length));
     return true;
   }
 
   /**
-   * How many records to `node` may go now: 0 while any wait for its credit (a new one goes
-   * behind them). A sender of a run of records asks once, and {@link spend}s what it used.
+   * The credit left for `node` now: 0 while records wait for its credit (a new one goes behind
+   * them). A record may go while it is above 0 (see the module doc). A sender of a run of records
+   * asks once, and {@link spend}s what they used.
    */
   available(node: number): number {
     if (this.#kept.has(node)) return 0;
-    return Math.max(0, this.#credit.get(node) ?? INITIAL_CREDIT);
+    return Math.max(0, this.#credit.get(node) ?? CREDIT_WINDOW);
   }
 
-  /** `count` records went to `node`, at most what {@link available} said. */
-  spend(node: number, count: number): void {
-    this.#credit.set(node, (this.#credit.get(node) ?? INITIAL_CREDIT) - count);
+  /** Records to `node` spent `credit` (see creditOf), sent while {@link available} was above 0. */
+  spend(node: number, credit: number): void {
+    this.#credit.set(node, (this.#credit.get(node) ?? CREDIT_WINDOW) - credit);
   }
 
   /** Keeps a copy of the record `bytes[start, end)` until `node` grants credit. */
@@ -129,7 +150,7 @@ export class Credits {
   }
 
   /**
-   * `node` has granted `total` records so far: hands the waiting records it now has room for to
+   * `node` has granted `total` credit so far: hands the waiting records it now has room for to
    * `each` (`node`, then the record as `bytes[start, end)`, valid during the call only), oldest
    * first, their credit taken; returns how many. A total not above the last one (a grant
    * overtaken by a later one) changes nothing.
@@ -143,7 +164,7 @@ export class Credits {
     // Most batches' heads bring no news.
     if (more === 0 || more >= 0x8000_0000) return 0;
     this.#grantedTotal.set(node, total);
-    let credit = (this.#credit.get(node) ?? INITIAL_CREDIT) + more;
+    let credit = (this.#credit.get(node) ?? CREDIT_WINDOW) + more;
     const kept = this.#kept.get(node);
     let ready = 0;
     try {
@@ -158,7 +179,7 @@ export class Credits {
         bytes.release(last);
         this.#waitingBytes -= last - head;
         ready++;
-        credit--;
+        credit -= creditOf(last - head);
         each(node, buffer, start, start + last - head);
       }
     } finally {
@@ -210,17 +231,17 @@ export class Credits {
 }
 
 /**
- * Records owed to a node that are granted at once; fewer wait for {@link GRANT_AFTER_MS}, or for
+ * Credit owed to a node that is granted at once; less waits for {@link GRANT_AFTER_MS}, or for
  * a batch to that node to ride in. A grant per batch was a NATS message back per message in a
  * request/reply exchange: each round trip carried two grants beside its request and reply, and
  * woke both nodes once more.
  */
-export const GRANT_AT = INITIAL_CREDIT / 4;
+export const GRANT_AT = CREDIT_WINDOW / 4;
 /** How long a grant smaller than {@link GRANT_AT} waits, for more to go with it. */
 export const GRANT_AFTER_MS = 5;
 
 /**
- * The receiver's side: records handed on, per sending node, not yet granted back — granted with
+ * The receiver's side: the credit of records handed on, per sending node, not yet granted back — granted with
  * the next batch this node publishes to that node ({@link riding}), else once it is owed
  * {@link GRANT_AT}, else within {@link GRANT_AFTER_MS}. A record counts as handed
  * on once it is in its mailbox (or a dead letter): one that waits for room in this thread's
@@ -234,13 +255,13 @@ export class Grants {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
 
-  /** @param send tells `node` it has been granted `total` records so far. */
+  /** @param send tells `node` it has been granted `total` credit so far. */
   constructor(readonly send: (node: number, count: number) => void) {}
 
-  /** `count` records from `node` were handed on. */
-  handed(node: number, count: number): void {
+  /** Records from `node` that spent `credit` (see creditOf) were handed on. */
+  handed(node: number, credit: number): void {
     if (this.#closed) return;
-    const owed = (this.#owed.get(node) ?? 0) + count;
+    const owed = (this.#owed.get(node) ?? 0) + credit;
     if (owed >= GRANT_AT) {
       this.#owed.delete(node);
       this.#grant(node, owed);

@@ -110,7 +110,7 @@ export class ClusterLink {
       this.#sender.nodeDown(node, reason);
       this.#receiver.forget(node);
     });
-    host.courier.leftBacklog = (node) => this.#receiver.leftBacklog(node);
+    host.courier.leftBacklog = (node, length) => this.#receiver.leftBacklog(node, length);
     const here = `${host.prefix}.${host.node}`;
     this.#service = new NodeService(nc, {
       cluster: host.cluster,

@@ -21,6 +21,8 @@ export class LinkCounts {
   bytesReceived = 0;
   batchesSent = 0;
   batchesReceived = 0;
+  /** The credit of the entries sent, wrapping at 2^32 (see wire.ts): the next batch's head. */
+  creditSent = 0;
   /** The sampled counts (records sent, received, bytes sent, received); null until sampled. */
   tracks: [Track, Track, Track, Track] | null = null;
 

@@ -5,10 +5,14 @@
  * without decoding. A batch:
  *
  * ```
- * u8       wire version (2)
- * u32      the sending node's id (little-endian)
- * u32      the link's sequence number of the first record: records the sender sent to this
- *          node before it, counted from 0 (a gap means records were lost on the way)
+ * u8       wire version (3)
+ * u8       flags: bit 0 = the first entry goes on with a record begun in the batch before
+ * u32      the sending node's id (little-endian, as every number of the head)
+ * u32      the link's sequence number of the first entry: entries the sender sent to this
+ *          node before it, counted from 0 (a gap means entries were lost on the way)
+ * u32      the credit those entries spent (see credits.ts: {@link creditOf} of each entry),
+ *          wrapping at 2^32: the credit of a gap is granted back, so what never arrived does
+ *          not shrink the window
  * u32      the credit the sending node has granted the receiving one so far (see credits.ts):
  *          records going both ways carry each other's grants, with no message of their own
  * then, until the end: varuint length * 2 + more, then that many bytes of one record — or, when
@@ -16,21 +20,42 @@
  *          first), so a record larger than a NATS message travels in pieces, in order
  * ```
  *
+ * The flag lets a receiver that lost the batch before know the first entry for the tail of a
+ * record it never had the start of, not a record of its own.
+ *
  * @module
  */
 
 import { copyBytes } from "../util/copy_bytes.ts";
 
 /** The version of the batch format; a batch of another version is refused. */
-export const WIRE_VERSION = 2;
+export const WIRE_VERSION = 3;
 /** Bytes of a batch's head, before its first entry. */
-export const HEAD_BYTES = 13;
+export const HEAD_BYTES = 18;
+/** The head's flag: the first entry goes on with a record begun in the batch before. */
+const CONTINUES = 1;
+/**
+ * Credit a record spends beyond its bytes: what a record costs the receiver however small (its
+ * place in a backlog), so that a window of tiny records is bounded too.
+ */
+export const RECORD_CREDIT = 32;
+
+/**
+ * The credit an entry of `length` bytes spends: its bytes, and {@link RECORD_CREDIT} for the
+ * entry that ends a record (`more` false). A record's entries together spend its bytes and one
+ * RECORD_CREDIT, whether it goes whole or in pieces.
+ */
+export function creditOf(length: number, more = false): number {
+  return more ? length : length + RECORD_CREDIT;
+}
 
 /** Builds one batch for one node. */
 export class BatchWriter {
   #bytes: Uint8Array;
   #pos = HEAD_BYTES;
   #count = 0;
+  #credit = 0;
+  #continues = false;
 
   constructor(readonly from: number, capacity = 64 * 1024) {
     this.#bytes = new Uint8Array(capacity);
@@ -46,12 +71,20 @@ export class BatchWriter {
     return this.#pos;
   }
 
+  /** The credit of the entries so far (see {@link creditOf}). */
+  get credit(): number {
+    return this.#credit;
+  }
+
   /**
    * Appends the record `bytes[start, end)`, or (`more`) a piece of one that goes on in the next
-   * entry.
+   * entry; `continues`: it goes on with a record begun in an entry before (a piece after the
+   * first).
    */
-  add(bytes: Uint8Array, start: number, end: number, more = false): void {
+  add(bytes: Uint8Array, start: number, end: number, more = false, continues = false): void {
     const length = end - start;
+    if (this.#count === 0) this.#continues = continues;
+    this.#credit += creditOf(length, more);
     this.#ensure(8 + length);
     let p = this.#pos;
     const b = this.#bytes;
@@ -67,19 +100,24 @@ export class BatchWriter {
   }
 
   /**
-   * The finished batch (a copy), its first record numbered `sequence`, with the credit granted
-   * to its receiver so far (`granted`); the writer is empty again.
+   * The finished batch (a copy), its first entry numbered `sequence`, after entries that spent
+   * `credit` (see {@link creditOf}), with the credit granted to its receiver so far (`granted`);
+   * the writer is empty again.
    */
-  take(sequence: number, granted = 0): Uint8Array {
+  take(sequence: number, credit = 0, granted = 0): Uint8Array {
     const b = this.#bytes;
     const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
     b[0] = WIRE_VERSION;
-    view.setUint32(1, this.from, true);
-    view.setUint32(5, sequence >>> 0, true);
-    view.setUint32(9, granted >>> 0, true);
+    b[1] = this.#continues ? CONTINUES : 0;
+    view.setUint32(2, this.from, true);
+    view.setUint32(6, sequence >>> 0, true);
+    view.setUint32(10, credit >>> 0, true);
+    view.setUint32(14, granted >>> 0, true);
     const batch = b.slice(0, this.#pos);
     this.#pos = HEAD_BYTES;
     this.#count = 0;
+    this.#credit = 0;
+    this.#continues = false;
     return batch;
   }
 
@@ -93,10 +131,14 @@ export class BatchWriter {
   }
 }
 
-/** A batch read back: who sent it, the first record's sequence number, its records. */
+/** A batch read back: who sent it, the first entry's sequence number, its entries. */
 export interface Batch {
   readonly from: number;
   readonly sequence: number;
+  /** The credit the entries before it spent (see {@link creditOf}), wrapping at 2^32. */
+  readonly credit: number;
+  /** Whether its first entry goes on with a record begun in the batch before. */
+  readonly continues: boolean;
   /** The credit the sender has granted the receiver so far (see credits.ts). */
   readonly granted: number;
   /**
@@ -170,9 +212,11 @@ export function readBatch(bytes: Uint8Array): Batch {
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return {
-    from: view.getUint32(1, true),
-    sequence: view.getUint32(5, true),
-    granted: view.getUint32(9, true),
+    from: view.getUint32(2, true),
+    sequence: view.getUint32(6, true),
+    credit: view.getUint32(10, true),
+    continues: (bytes[1] & CONTINUES) !== 0,
+    granted: view.getUint32(14, true),
     forEach(each) {
       const entries = new BatchEntries().reset(bytes);
       while (entries.next()) {

@@ -4,11 +4,21 @@
  * dead letters with their messages, pieces of a large record among small ones.
  */
 import assert from "node:assert/strict";
+// deno-lint-ignore no-import-prefix
+import { connect } from "npm:@nats-io/transport-node@3.4.0";
 import { ActorSystem, Bridge, type DeadLetter } from "../../mod.ts";
-import { BatchEntries, BatchWriter, HEAD_BYTES, readBatch } from "../../src/remote/wire.ts";
+import {
+  BatchEntries,
+  BatchWriter,
+  creditOf,
+  HEAD_BYTES,
+  readBatch,
+  RECORD_CREDIT,
+} from "../../src/remote/wire.ts";
 import { Probe } from "../_actors/supervision.ts";
 import { Grinder } from "../_actors/busy.ts";
 import { eventually } from "../_system.ts";
+import { internalsOf } from "../../src/system/internal.ts";
 import { startNatsServer } from "./_nats_server.ts";
 
 /** The entries of `batch` as [bytes, more] pairs, read in place. */
@@ -44,12 +54,28 @@ Deno.test("wire: a batch's entries read in place are the records written, pieces
   assert.equal(writer.count, 0, "the writer is empty again");
 });
 
-Deno.test("wire: a batch's head carries the credit its sender has granted its receiver so far", () => {
+Deno.test("wire: a batch's head carries the credit spent before it, the credit granted so far, and whether it goes on with a record", () => {
   const writer = new BatchWriter(7);
   writer.add(new Uint8Array([1]), 0, 1);
-  assert.equal(readBatch(writer.take(3, 0xffff_fff0)).granted, 0xffff_fff0);
+  assert.equal(writer.credit, creditOf(1), "a whole record: its bytes and RECORD_CREDIT");
+  const head = readBatch(writer.take(3, 0xffff_ffff, 0xffff_fff0));
+  assert.deepEqual(
+    [head.sequence, head.credit, head.granted, head.continues],
+    [3, 0xffff_ffff, 0xffff_fff0, false],
+  );
+  const piece = new Uint8Array(100);
+  writer.add(piece, 0, 60, false, true); // the tail of a record begun in the batch before
+  writer.add(piece, 0, 40, true); // the start of the next one
+  assert.equal(writer.credit, 60 + RECORD_CREDIT + 40, "a piece that is not the last: its bytes");
+  const next = readBatch(writer.take(4));
+  assert.equal(next.granted, 0, "none granted yet: no news");
+  assert.equal(next.continues, true);
+  writer.add(new Uint8Array([1]), 0, 1, false, true); // its first entry goes on with a record
   writer.add(new Uint8Array([1]), 0, 1);
-  assert.equal(readBatch(writer.take(4)).granted, 0, "none granted yet: no news");
+  assert.equal(readBatch(writer.take(5)).continues, true, "the first entry decides");
+  writer.add(new Uint8Array([1]), 0, 1);
+  writer.add(new Uint8Array([1]), 0, 1, false, true);
+  assert.equal(readBatch(writer.take(6)).continues, false, "the first entry decides");
 });
 
 Deno.test("wire: a batch that ends inside a record is refused at that entry", () => {
@@ -157,3 +183,59 @@ Deno.test("batch: records from another node that wait for room and expire are re
   const numbers = notes.map((m) => Number(m.slice(5)));
   assert.deepEqual(numbers, [...numbers].sort((a, b) => a - b), "in the order sent");
 });
+
+Deno.test("batch: after a lost batch, the tail of a record cut by the gap is not taken for a record, and the gap is reported", async () => {
+  await using server = await startNatsServer();
+  const lost: DeadLetter[] = [];
+  const cluster = "tails";
+  await using there = new ActorSystem({
+    cluster: { servers: server.url, name: cluster },
+    onDeadLetter: (d) => lost.push(d),
+  });
+  await there.joined;
+  const probe = there.spawnWith(Probe, { mailboxCapacity: 1 << 16 });
+  await there.started(probe);
+  const courier = internalsOf(there).bridgeHost.courier;
+  const record = (message: string) => courier.encode(probe, message, null);
+  // A node that sends three batches by hand; NATS loses the second. The first ends with the
+  // start of a record, the lost one goes on with it, and the third begins with its tail: bytes
+  // that, read as a record of their own, would be a message to the probe.
+  const from = 0x5eed;
+  const start = new Uint8Array(40).fill(0xab);
+  const tail = record("a tail taken for a record");
+  const first = new BatchWriter(from);
+  first.add(...whole(record("before the gap")));
+  first.add(start, 0, start.length, true);
+  const lostBatch = new BatchWriter(from);
+  lostBatch.add(start, 0, start.length, true, true);
+  const third = new BatchWriter(from);
+  third.add(tail, 0, tail.length, false, true);
+  third.add(...whole(record("after the gap")));
+  const credit = (batch: BatchWriter) => batch.credit;
+  const firstCredit = credit(first);
+  const lostCredit = credit(lostBatch);
+  const nc = await connect({ servers: server.url });
+  try {
+    const subject = `ringmail.${cluster}.${(await there.clusterStatus()).node}`;
+    nc.publish(subject, first.take(0, 0));
+    lostBatch.take(2, firstCredit); // never published
+    nc.publish(subject, third.take(3, firstCredit + lostCredit));
+    await nc.flush();
+    using bridge = new Bridge(there);
+    let log: unknown[] = [];
+    await eventually(async () => {
+      log = await bridge.call(probe, "dump", { timeout: 5_000 }) as unknown[];
+      return log.length >= 2;
+    }, "the records around the gap arrived");
+    assert.deepEqual(log, ["before the gap", "after the gap"]);
+    await eventually(() => lost.length > 0, "the gap is reported");
+    assert.deepEqual(lost.map((d) => [d.kind, d.count]), [["lost-in-transit", 1]]);
+  } finally {
+    await nc.close();
+  }
+});
+
+/** A record as the arguments of BatchWriter.add: the whole of it. */
+function whole(record: Uint8Array): [Uint8Array, number, number] {
+  return [record, 0, record.length];
+}

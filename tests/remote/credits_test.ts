@@ -4,11 +4,12 @@ import assert from "node:assert/strict";
 import { connect } from "npm:@nats-io/transport-node@3.4.0";
 import { ActorSystem, Bridge, type DeadLetter } from "../../mod.ts";
 import {
+  CREDIT_WINDOW,
   Credits,
   GRANT_AT,
   Grants,
-  INITIAL_CREDIT,
   MAX_WAITING_BYTES,
+  RECORD_CREDIT,
 } from "../../src/remote/credits.ts";
 import { Echo } from "../_actors/basic.ts";
 import { Probe } from "../_actors/supervision.ts";
@@ -35,29 +36,44 @@ function grant(credits: Credits, node: number, total: number): Uint8Array[] {
 
 Deno.test("credits: a node's window is spent, records wait in order, a grant lets them go", () => {
   const credits = new Credits();
-  for (let i = 0; i < INITIAL_CREDIT; i++) assert.ok(credits.take(7));
-  assert.ok(!credits.take(7), "out of credit");
-  assert.ok(credits.take(8), "another node has its own window");
+  const quarter = CREDIT_WINDOW / 4 - RECORD_CREDIT; // a record that spends a quarter of it
+  for (let i = 0; i < 4; i++) assert.ok(credits.take(7, quarter), `record ${i}`);
+  assert.ok(!credits.take(7, 0), "out of credit");
+  assert.ok(credits.take(8, quarter), "another node has its own window");
   keep(credits, 7, new Uint8Array([1]));
   keep(credits, 7, new Uint8Array([2]));
   keep(credits, 7, new Uint8Array([3]));
   assert.deepEqual(
-    grant(credits, 7, 2).map((r) => r[0]),
+    grant(credits, 7, 2 * (1 + RECORD_CREDIT)).map((r) => r[0]),
     [1, 2],
-    "oldest first, as far as granted",
+    "the credit of two records: the oldest two go",
   );
-  assert.ok(!credits.take(7), "one still waits: a new record goes behind it");
-  assert.deepEqual(grant(credits, 7, 5).map((r) => r[0]), [3]);
-  assert.ok(credits.take(7), "then credit is left");
+  assert.ok(!credits.take(7, 0), "one still waits: a new record goes behind it");
+  assert.deepEqual(grant(credits, 7, 5 * (1 + RECORD_CREDIT)).map((r) => r[0]), [3]);
+  assert.ok(credits.take(7, 0), "then credit is left");
   keep(credits, 9, new Uint8Array(MAX_WAITING_BYTES));
   assert.ok(credits.full, "too much waits: the outbox is no longer read");
   assert.equal(credits.drop(9).length, 1, "a node that is down gives its records back");
   assert.ok(!credits.full);
 });
 
+Deno.test("credits: the window is in bytes, so a record larger than the credit left goes, and then nothing", () => {
+  const credits = new Credits();
+  credits.spend(7, CREDIT_WINDOW - 40);
+  assert.ok(credits.take(7, 1 << 20), "a record larger than what is left still goes, alone");
+  assert.equal(credits.available(7), 0);
+  assert.ok(!credits.take(7, 0), "then even an empty one waits");
+  // 2 MiB of records that wait: the grant of a window lets the window go, and no more.
+  for (let i = 0; i < 8; i++) keep(credits, 7, new Uint8Array(256 * 1024).fill(i));
+  const overdrawn = (1 << 20) + RECORD_CREDIT - 40;
+  const letGo = grant(credits, 7, overdrawn + 2 * (256 * 1024 + RECORD_CREDIT));
+  assert.deepEqual(letGo.map((r) => r[0]), [0, 1], "the credit of two of them");
+  assert.equal(credits.waiting(7), 6);
+});
+
 Deno.test("credits: kept records are copies, whole and in order, through partial grants and a drop", () => {
   const credits = new Credits();
-  credits.spend(7, INITIAL_CREDIT);
+  credits.spend(7, CREDIT_WINDOW);
   // Records of 1 to 300 bytes, each filled with its number, kept from one reused source buffer:
   // the buffer they wait in grows and moves while grants let the oldest go.
   const source = new Uint8Array(400);
@@ -81,7 +97,7 @@ Deno.test("credits: kept records are copies, whole and in order, through partial
   };
   for (let round = 0; round < 20; round++) {
     keepMore(50);
-    granted += 30;
+    granted += 30 * 200;
     check(grant(credits, 7, granted));
     assert.equal(credits.waiting(7), kept - next);
   }
@@ -94,13 +110,14 @@ Deno.test("credits: kept records are copies, whole and in order, through partial
 
 Deno.test("credits: a record whose sending throws during a grant is gone, the rest wait whole, and the grant wakes", async () => {
   const credits = new Credits();
-  credits.spend(7, INITIAL_CREDIT);
+  credits.spend(7, CREDIT_WINDOW);
   for (const value of [1, 2, 3]) keep(credits, 7, new Uint8Array([value, value]));
   const woken = credits.granted();
   const sent: number[] = [];
+  const each = 2 + RECORD_CREDIT;
   assert.throws(
     () =>
-      credits.grant(7, 2, (_node, bytes, start) => {
+      credits.grant(7, 2 * each, (_node, bytes, start) => {
         if (bytes[start] === 2) throw new Error("publish failed");
         sent.push(bytes[start]);
       }),
@@ -110,7 +127,7 @@ Deno.test("credits: a record whose sending throws during a grant is gone, the re
   await woken; // a pump waiting for credit goes on
   assert.equal(credits.waiting(7), 1, "the record it threw on is not kept again");
   assert.deepEqual(
-    grant(credits, 7, 3).map((r) => [...r]),
+    grant(credits, 7, 3 * each).map((r) => [...r]),
     [[3, 3]],
     "the next one, alone and whole",
   );
@@ -118,15 +135,19 @@ Deno.test("credits: a record whose sending throws during a grant is gone, the re
 
 Deno.test("credits: a run of records asks once what may go and spends what it used", () => {
   const credits = new Credits();
-  assert.equal(credits.available(7), INITIAL_CREDIT);
-  credits.spend(7, INITIAL_CREDIT - 2);
-  assert.equal(credits.available(7), 2);
-  assert.ok(credits.take(7));
-  credits.spend(7, 1);
+  assert.equal(credits.available(7), CREDIT_WINDOW);
+  credits.spend(7, CREDIT_WINDOW - 2 * RECORD_CREDIT);
+  assert.equal(credits.available(7), 2 * RECORD_CREDIT);
+  assert.ok(credits.take(7, 0));
+  credits.spend(7, RECORD_CREDIT);
   assert.equal(credits.available(7), 0, "spent");
   keep(credits, 7, new Uint8Array([1]));
-  assert.deepEqual(grant(credits, 7, 5).map((r) => r[0]), [1], "the kept one goes first");
-  assert.equal(credits.available(7), 4, "the rest of the grant");
+  assert.deepEqual(
+    grant(credits, 7, 5 + 1 + RECORD_CREDIT).map((r) => r[0]),
+    [1],
+    "the kept one goes first",
+  );
+  assert.equal(credits.available(7), 5, "the rest of the grant");
   keep(credits, 9, new Uint8Array([2]));
   assert.equal(credits.available(9), 0, "nothing goes past a record that waits");
 });
@@ -146,14 +167,15 @@ Deno.test("credits: a grant goes at once for a quarter of the window, a smaller 
 
 Deno.test("credits: a grant says the total so far, so a lost one is made good by the next", () => {
   const credits = new Credits();
-  for (let i = 0; i < INITIAL_CREDIT; i++) assert.ok(credits.take(7));
-  assert.ok(!credits.take(7));
-  // The grant of total 100 was lost on the way; the one of total 300 still gives back all 300.
-  grant(credits, 7, 300);
-  for (let i = 0; i < 300; i++) assert.ok(credits.take(7), `credit ${i} of 300`);
-  assert.ok(!credits.take(7));
+  assert.ok(credits.take(7, CREDIT_WINDOW - RECORD_CREDIT));
+  assert.ok(!credits.take(7, 0));
+  // The grant of total 100 was lost on the way; the one of total 320 still gives back all 320:
+  // ten empty records.
+  grant(credits, 7, 10 * RECORD_CREDIT);
+  for (let i = 0; i < 10; i++) assert.ok(credits.take(7, 0), `record ${i} of 10`);
+  assert.ok(!credits.take(7, 0));
   assert.deepEqual(grant(credits, 7, 100), [], "a total overtaken by a later one changes nothing");
-  assert.ok(!credits.take(7));
+  assert.ok(!credits.take(7, 0));
 
   const sent: [number, number][] = [];
   const grants = new Grants((node, total) => sent.push([node, total]));
@@ -274,9 +296,10 @@ Deno.test("credits: a node whose own sends wait for room in one actor's mailbox 
     for (let i = 0; i < 200; i++) stuck.send(0);
     const thereCourier = internalsOf(there).bridgeHost.courier;
     assert.ok(thereCourier.backlogged > 0, "the other node's thread waits for room");
-    // More than one credit window: it arrives only if records that went straight into a
-    // mailbox are granted back while that unrelated backlog waits.
-    const count = INITIAL_CREDIT + 4_000;
+    // More than one credit window (each record spends RECORD_CREDIT and its bytes): it arrives
+    // only if records that went straight into a mailbox are granted back while that unrelated
+    // backlog waits.
+    const count = CREDIT_WINDOW / RECORD_CREDIT + 4_000;
     for (let i = 0; i < count; i++) farProbe.send(i);
     using bridge = new Bridge(here);
     let log: unknown[] = [];
@@ -292,4 +315,51 @@ Deno.test("credits: a node whose own sends wait for room in one actor's mailbox 
     await there.shutdown({ timeout: 0 });
   }
   assert.deepEqual(lost.filter((d) => d.kind !== "shutdown").map((d) => d.kind), []);
+});
+
+Deno.test("credits: a flood of large messages at a busy actor of another node keeps only a window's bytes on their way", async () => {
+  await using server = await startNatsServer();
+  const lost: DeadLetter[] = [];
+  await using here = new ActorSystem({
+    cluster: { servers: server.url, name: "large" },
+    onDeadLetter: (d) => lost.push(d),
+    sendTimeout: 60_000,
+  });
+  await using there = new ActorSystem({
+    cluster: { servers: server.url, name: "large" },
+    onDeadLetter: (d) => lost.push(d),
+    sendTimeout: 60_000,
+  });
+  await Promise.all([here.joined, there.joined]);
+  // One Worker for both: while the grinder works, the probe reads nothing, its small ring fills,
+  // and what comes for it waits in the other node's backlog, not yet granted back.
+  const pool = there.createPool({ workers: 1 });
+  const grinder = pool.spawn(Grinder);
+  const probe = pool.spawnWith(Probe, { mailboxCapacity: 64 });
+  await there.register("grinder", grinder);
+  await there.register("probe", probe);
+  const farGrinder = await here.lookup<number>("grinder");
+  const farProbe = await here.lookup<unknown>("probe");
+  using bridge = new Bridge(here);
+  const size = 256 * 1024;
+  const count = 100; // 25 MiB: several times the window
+  farGrinder.send(1_500);
+  for (let i = 0; i < count; i++) farProbe.send(new Uint8Array(size).fill(i));
+  const link = async () => (await here.clusterStatus()).links.find((l) => l.node !== 0)!;
+  await eventually(async () => (await link()).waitingForCredit > 0, "the window is spent");
+  const { bytesSent } = await link();
+  // The window, the few records the probe's ring took (granted as they entered it), one record
+  // that may overshoot the window, and the batches' heads.
+  const bound = CREDIT_WINDOW + 6 * size + 64 * 1024;
+  assert.ok(bytesSent <= bound, `${bytesSent} bytes on their way, more than ${bound}`);
+  let log: Uint8Array[] = [];
+  await eventually(async () => {
+    log = await bridge.call(farProbe, "dump", { timeout: 20_000 }) as Uint8Array[];
+    return log.length >= count;
+  }, "every message arrived");
+  assert.deepEqual(
+    log.map((m) => [m.length, m[0], m[size - 1]]),
+    Array.from({ length: count }, (_, i) => [size, i, i]),
+  );
+  assert.deepEqual(lost.map((d) => d.kind), [], "nothing lost on the way");
 });

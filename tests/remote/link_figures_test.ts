@@ -8,6 +8,7 @@ import { ActorSystem, Bridge, type LinkStatus } from "../../mod.ts";
 import { Probe } from "../_actors/supervision.ts";
 import { Grinder } from "../_actors/busy.ts";
 import { eventually } from "../_system.ts";
+import { CREDIT_WINDOW, RECORD_CREDIT } from "../../src/remote/credits.ts";
 import { connectNats } from "../../src/remote/nats.ts";
 import { startNatsServer } from "./_nats_server.ts";
 import { startNode } from "./_nodes.ts";
@@ -73,9 +74,10 @@ Deno.test("link figures: a receiver held back makes a credit stall, counted and 
   await there.register("slow", there.spawnWith(Grinder, { mailboxCapacity: 1024 }));
   const slow = await here.lookup<number | string>("slow");
   using bridge = new Bridge(here);
-  // Busy a while: its mailbox fills, the receiving thread holds the rest, grants stop.
+  // Busy a while: its mailbox fills, the receiving thread holds the rest, grants stop. More
+  // records than a window holds (each spends its bytes and RECORD_CREDIT).
   slow.send(1_500);
-  const count = 30_000;
+  const count = CREDIT_WINDOW / RECORD_CREDIT + 4_000;
   for (let i = 0; i < count; i++) slow.send(0);
   await eventually(
     async () => ((await linkTo(here, there.node))?.waitingForCredit ?? 0) > 0,
