@@ -33,7 +33,7 @@ import {
 } from "../actor/mod.ts";
 import { ActorDeadError, SystemClosedError } from "../system/errors.ts";
 import { type ActorSystem, type BridgeHost, internalsOf } from "../system/internal.ts";
-import { type CallOptions, PendingCall, PendingCalls } from "./pending_calls.ts";
+import { type CallOptions, CallTerms, PendingCall, PendingCalls } from "./pending_calls.ts";
 import { ReplyEndpoint } from "./reply_endpoint.ts";
 import { EndWaits } from "./end_waits.ts";
 import { type MultiCallResult, MultiCallResults } from "./multi_call.ts";
@@ -88,6 +88,8 @@ export class Bridge implements Disposable {
   /** Takes its calls out of the system's count of pending calls (see inspect()). */
   readonly #uncount: () => void;
   readonly #timers = new Set<LoopTimer>();
+  /** The terms of the last plain call: the next one with the same options shares them. */
+  #lastTerms: CallTerms | null = null;
   #closed = false;
 
   /**
@@ -169,7 +171,11 @@ export class Bridge implements Disposable {
     const refused = this.#refusal(options);
     if (refused !== null) return reject(refused);
     const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
-    this.#send(new PendingCall(target, timeout, options, resolve, reject), request);
+    let terms = this.#lastTerms;
+    if (terms === null || !terms.matches(timeout, options)) {
+      terms = this.#lastTerms = new CallTerms(timeout, options);
+    }
+    this.#send(new PendingCall(target, terms, resolve, reject), request);
   }
 
   /** Sends every call of a multiCall in one pass; their outcomes go to `results`. */
@@ -180,14 +186,11 @@ export class Bridge implements Disposable {
   ): void {
     // Checked once: the options are the same for every call.
     const refused = this.#refusal(options);
-    const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
+    const terms = new CallTerms(options.timeout ?? DEFAULT_TIMEOUT_MS, options, results);
     for (const [target, request] of calls) {
       const index = results.expect();
       if (refused !== null) results.failed(index, target, refused);
-      else {
-        const call = new PendingCall(target, timeout, options, null, null, results, index);
-        this.#send(call, request);
-      }
+      else this.#send(new PendingCall(target, terms, null, null, index), request);
     }
   }
 
@@ -208,13 +211,15 @@ export class Bridge implements Disposable {
     const target = call.target;
     if (target.courier !== this.#host.courier) {
       const error = new TypeError(`${target} belongs to another actor system than this Bridge's`);
-      if (call.results !== null) call.results.failed(call.index, target as ActorRef<never>, error);
+      const results = call.terms.results;
+      if (results !== null) results.failed(call.index, target as ActorRef<never>, error);
       else call.reject!(error);
       return;
     }
     const observer = this.#host.calls;
     if (observer !== null) call.observed = observer.started(target, request);
-    if (this.#calls.add(call)) this.#replies.send(call, request);
+    const wallDeadline = this.#calls.add(call);
+    if (wallDeadline >= 0) this.#replies.send(call, request, wallDeadline);
   }
 
   /**

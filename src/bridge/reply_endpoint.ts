@@ -122,10 +122,11 @@ export class ReplyEndpoint {
 
   /**
    * Sends `request` for `call` (its sender this endpoint, tagged with the call's tag; its
-   * deadline the call's timeout), then reads replies until no call is pending. While actors wait
-   * for room in the mailbox, it first takes the replies out, for the pump to settle.
+   * deadline `wallDeadline`, ms since the epoch, 0: none), then reads replies until no call is
+   * pending. While actors wait for room in the mailbox, it first takes the replies out, for the
+   * pump to settle.
    */
-  send(call: PendingCall, request: unknown): void {
+  send(call: PendingCall, request: unknown, wallDeadline: number): void {
     if (call.target.node !== 0) this.#watchRemote(call.target);
     try {
       // A target that is gone is a dead letter: the courier answers Undeliverable at once.
@@ -133,7 +134,7 @@ export class ReplyEndpoint {
         call.target,
         request,
         this.#ref(call.tag),
-        call.wallDeadline,
+        wallDeadline,
       );
     } catch (error) {
       this.#calls.settle(call, false, error);

@@ -112,6 +112,44 @@ placedTests("bridge errors", [
     const [result] = await Array.fromAsync(t.bridge.multiCall([[flaky, "count"]], LONG));
     assert.ok(result.error instanceof ActorDeadError, String(result.error));
   }],
+  [
+    "calls made in a row each keep their own options (their default, signal and timeout)",
+    async (t) => {
+      const flaky = await t.spawn(Flaky);
+      await t.bridge.stop([flaky], 20_000);
+      await t.bridge.whenTerminated(flaky);
+      // Made in one turn, options changing from call to call: calls with equal options share
+      // them inside the Bridge, and none may take on another's.
+      const aborted = AbortSignal.abort(new Error("given up"));
+      const outcomes = await Promise.all([
+        { ...LONG, default: -1 },
+        LONG,
+        { ...LONG, default: -2 },
+        { ...LONG, default: undefined },
+        { timeout: 15_000, default: -1 },
+        { ...LONG, default: -1, signal: aborted },
+        { ...LONG, default: -1 },
+        LONG,
+      ].map((options) =>
+        t.bridge.call(flaky, "count", options).then(
+          (value) => ["resolved", value],
+          (
+            error,
+          ) => ["rejected", error instanceof ActorDeadError ? "ActorDeadError" : error.message],
+        )
+      ));
+      assert.deepEqual(outcomes, [
+        ["resolved", -1],
+        ["rejected", "ActorDeadError"],
+        ["resolved", -2],
+        ["resolved", undefined],
+        ["resolved", -1],
+        ["rejected", "given up"],
+        ["resolved", -1],
+        ["rejected", "ActorDeadError"],
+      ]);
+    },
+  ],
   ["multiCall and stop use the same errors", async (t) => {
     const flaky = await t.spawn(Flaky);
     const echo = await t.spawn(Echo);

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { ActorRef } from "../../src/actor/mod.ts";
-import { PendingCall, PendingCalls } from "../../src/bridge/pending_calls.ts";
+import { CallTerms, PendingCall, PendingCalls } from "../../src/bridge/pending_calls.ts";
 
 /** A call to `target` with no timeout (no timer), its outcome dropped. */
 function callTo(target: ActorRef<unknown>): PendingCall {
-  return new PendingCall(target, Infinity, {}, () => {}, () => {});
+  return new PendingCall(target, new CallTerms(Infinity, {}), () => {}, () => {});
 }
 
 Deno.test("pending calls: they wait on this process only while a call to one of its actors is pending", () => {
