@@ -363,3 +363,40 @@ Deno.test("credits: a flood of large messages at a busy actor of another node ke
   );
   assert.deepEqual(lost.map((d) => d.kind), [], "nothing lost on the way");
 });
+
+Deno.test("credits: a message larger than the whole window crosses, and the messages after it follow in order", async () => {
+  await using server = await startNatsServer();
+  const lost: DeadLetter[] = [];
+  await using here = new ActorSystem({
+    cluster: { servers: server.url, name: "beyond" },
+    onDeadLetter: (d) => lost.push(d),
+  });
+  await using there = new ActorSystem({
+    cluster: { servers: server.url, name: "beyond" },
+    onDeadLetter: (d) => lost.push(d),
+  });
+  await Promise.all([here.joined, there.joined]);
+  await there.register("probe", there.spawn(Probe));
+  const far = await here.lookup<unknown>("probe");
+  using bridge = new Bridge(here);
+  const huge = new Uint8Array(CREDIT_WINDOW + CREDIT_WINDOW / 2).map((_, i) => (i * 7) & 0xff);
+  // Twice over: the first huge one spends the window and more; what follows waits for its grant.
+  for (let round = 0; round < 2; round++) {
+    far.send(huge);
+    for (let i = 0; i < 100; i++) far.send(round * 100 + i);
+  }
+  let log: unknown[] = [];
+  await eventually(async () => {
+    log = await bridge.call(far, "dump", { timeout: 20_000 }) as unknown[];
+    return log.length >= 202;
+  }, "everything arrived");
+  const shape = log.map((m) => m instanceof Uint8Array ? `huge ${m.length}` : m);
+  const expected = [0, 1].flatMap((round) => [
+    `huge ${huge.length}`,
+    ...Array.from({ length: 100 }, (_, i) => round * 100 + i),
+  ]);
+  assert.deepEqual(shape, expected);
+  const first = log[0] as Uint8Array;
+  assert.ok(first.every((byte, i) => byte === huge[i]), "every byte");
+  assert.deepEqual(lost.map((d) => d.kind), []);
+});
