@@ -31,7 +31,8 @@ console.log(
   `${where}: median ${(rates[rates.length >> 1] / 1e6).toFixed(2)}M messages/s ` +
     `(p10 ${(rates[Math.floor(rates.length / 10)] / 1e6).toFixed(2)}M, ${rates.length} rallies)`,
 );
-// Parked workers write their profiles when terminated; spinning ones may not.
-await new Promise((resolve) => setTimeout(resolve, 500));
+// Parked workers write their profiles when terminated; spinning ones may not. After 500 ms the
+// busy Worker's profile was missing in most runs; after 2 s it was there.
+await new Promise((resolve) => setTimeout(resolve, 2_000));
 bridge.close();
 await system.shutdown();
