@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 // deno-lint-ignore no-import-prefix
 import { connect } from "npm:@nats-io/transport-node@3.4.0";
-import { ActorSystem, Bridge, type DeadLetter } from "../../mod.ts";
+import { ActorSystem, type ActorSystemOptions, Bridge, type DeadLetter } from "../../mod.ts";
 import {
   CREDIT_WINDOW,
   Credits,
@@ -32,6 +32,28 @@ function grant(credits: Credits, node: number, total: number): Uint8Array[] {
   });
   assert.equal(count, ready.length, "it says how many went");
   return ready;
+}
+
+/** Two nodes of the cluster `name` at `url`, both made with `options`; the dead letters of both. */
+async function twoNodes(url: string, name: string, options: ActorSystemOptions = {}) {
+  const lost: DeadLetter[] = [];
+  const node = () =>
+    new ActorSystem({
+      cluster: { servers: url, name },
+      onDeadLetter: (d) => lost.push(d),
+      ...options,
+    });
+  const here = node();
+  const there = node();
+  await Promise.all([here.joined, there.joined]);
+  return {
+    here,
+    there,
+    lost,
+    async [Symbol.asyncDispose]() {
+      await Promise.all([here.shutdown(), there.shutdown()]);
+    },
+  };
 }
 
 Deno.test("credits: a node's window is spent, records wait in order, a grant lets them go", () => {
@@ -242,17 +264,8 @@ Deno.test("credits: nothing is granted once closed, and no timer is left behind"
 
 Deno.test("credits: a flood at a slow actor of another node arrives whole and in order", async () => {
   await using server = await startNatsServer();
-  const lost: DeadLetter[] = [];
-  await using here = new ActorSystem({
-    cluster: { servers: server.url, name: "flood" },
-    onDeadLetter: (d) => lost.push(d),
-  });
-  await using there = new ActorSystem({
-    cluster: { servers: server.url, name: "flood" },
-    onDeadLetter: (d) => lost.push(d),
-    sendTimeout: 60_000,
-  });
-  await Promise.all([here.joined, there.joined]);
+  await using nodes = await twoNodes(server.url, "flood", { sendTimeout: 60_000 });
+  const { here, there, lost } = nodes;
   const slow = there.spawnWith(Grinder, { mailboxCapacity: 1024 });
   const probe = there.spawnWith(Probe, { mailboxCapacity: 1024 });
   await there.register("slow", slow);
@@ -319,18 +332,8 @@ Deno.test("credits: a node whose own sends wait for room in one actor's mailbox 
 
 Deno.test("credits: a flood of large messages at a busy actor of another node keeps only a window's bytes on their way", async () => {
   await using server = await startNatsServer();
-  const lost: DeadLetter[] = [];
-  await using here = new ActorSystem({
-    cluster: { servers: server.url, name: "large" },
-    onDeadLetter: (d) => lost.push(d),
-    sendTimeout: 60_000,
-  });
-  await using there = new ActorSystem({
-    cluster: { servers: server.url, name: "large" },
-    onDeadLetter: (d) => lost.push(d),
-    sendTimeout: 60_000,
-  });
-  await Promise.all([here.joined, there.joined]);
+  await using nodes = await twoNodes(server.url, "large", { sendTimeout: 60_000 });
+  const { here, there, lost } = nodes;
   // One Worker for both: while the grinder works, the probe reads nothing, its small ring fills,
   // and what comes for it waits in the other node's backlog, not yet granted back.
   const pool = there.createPool({ workers: 1 });
@@ -366,16 +369,8 @@ Deno.test("credits: a flood of large messages at a busy actor of another node ke
 
 Deno.test("credits: a message larger than the whole window crosses, and the messages after it follow in order", async () => {
   await using server = await startNatsServer();
-  const lost: DeadLetter[] = [];
-  await using here = new ActorSystem({
-    cluster: { servers: server.url, name: "beyond" },
-    onDeadLetter: (d) => lost.push(d),
-  });
-  await using there = new ActorSystem({
-    cluster: { servers: server.url, name: "beyond" },
-    onDeadLetter: (d) => lost.push(d),
-  });
-  await Promise.all([here.joined, there.joined]);
+  await using nodes = await twoNodes(server.url, "beyond");
+  const { here, there, lost } = nodes;
   await there.register("probe", there.spawn(Probe));
   const far = await here.lookup<unknown>("probe");
   using bridge = new Bridge(here);
