@@ -15,6 +15,7 @@ import { type Mailbox, SpinPolicy } from "../ring/mod.ts";
 import type { BridgeHost } from "../system/internal.ts";
 import { Fifo } from "../util/fifo.ts";
 import type { PendingCall, PendingCalls } from "./pending_calls.ts";
+import { abortQuietly } from "../util/abort_quietly.ts";
 
 const BRIDGE_MAILBOX_BYTES = 1 << 16;
 
@@ -149,7 +150,7 @@ export class ReplyEndpoint {
 
   /** No call is pending any more: the pump stops waiting for a reply. */
   stopWaiting(): void {
-    this.#idle?.abort();
+    abortQuietly(this.#idle);
   }
 
   /**
@@ -217,7 +218,7 @@ export class ReplyEndpoint {
       this.#reading = false;
     }
     // The pump may be waiting for the records just taken: it settles them instead.
-    if (early.length > 0) this.#idle?.abort();
+    if (early.length > 0) abortQuietly(this.#idle);
   }
 
   /** Settles the call a reply (read whole or not: `decoded`) answers, or reports it unanswered. */

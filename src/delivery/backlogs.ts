@@ -41,6 +41,7 @@ import { type Mailbox, MailboxClosedError, MailboxFullError } from "../ring/mod.
 import { Fifo } from "../util/fifo.ts";
 import { BacklogBytes } from "./backlog_bytes.ts";
 import type { Transport } from "./transport.ts";
+import { abortQuietly } from "../util/abort_quietly.ts";
 
 /** Which of a mailbox's held counts (see Mailbox.heldIndex) a Worker's backlog keeps. */
 export const BACKLOG_HELD = 1;
@@ -355,7 +356,7 @@ export class Backlogs {
   /** The backlog is no longer this thread's (emptied, or given up on): its wait for room ends. */
   #forget(backlog: Backlog): void {
     backlog.done = true;
-    backlog.wake?.abort();
+    abortQuietly(backlog.wake);
     remove(this.#timed, backlog);
     if (!backlog.flushed) remove(this.#drained, backlog);
     this.#byOffset.delete(backlog.mailbox.offset);

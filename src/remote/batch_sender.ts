@@ -18,6 +18,7 @@ import type { LinkFigures } from "./link_figures.ts";
 import type { Peers } from "./peers.ts";
 import { type NatsConnection, writeNow } from "./nats.ts";
 import { BatchWriter, creditOf, readBatch } from "./wire.ts";
+import { abortQuietly } from "../util/abort_quietly.ts";
 
 /** A batch is published once it holds this many bytes (NATS's default max payload is 1 MiB). */
 const FLUSH_BYTES = 60 * 1024;
@@ -92,7 +93,7 @@ export class BatchSender {
   /** Stops draining the outbox: the pump ends at its next look ({@link stopped}). */
   stop(): void {
     this.#closed = true;
-    this.#idle.abort();
+    abortQuietly(this.#idle);
     this.credits.wake();
   }
 
