@@ -34,6 +34,13 @@ export class Posting {
   #undecodedFrom = 0;
   /** Whether the record postUndecoded posts went into a backlog (see {@link postUndecoded}). */
   #undecodedQueued = false;
+  /**
+   * Posts under way on this thread, one inside another when a dead letter's listener sends; and
+   * the depth of the one postUndecoded made (0: none). The undecoded record's state is that post's
+   * alone: a send a listener makes from inside it is not the record, nor of its node.
+   */
+  #depth = 0;
+  #undecodedDepth = 0;
 
   /**
    * @param courier whose records these are: its transport, its dead letters, its thread.
@@ -71,15 +78,18 @@ export class Posting {
     record: Uint8Array,
     from: number,
   ): boolean {
+    const outer = this.#undecodedDepth;
     this.#undecoded = message === undefined ? record : null;
     this.#undecodedFrom = from;
     this.#undecodedQueued = false;
+    this.#undecodedDepth = this.#depth + 1;
     try {
       this.post(mailbox, writer, target, sender, message, false);
       return this.#undecodedQueued;
     } finally {
       this.#undecoded = null;
       this.#undecodedFrom = 0;
+      this.#undecodedDepth = outer;
     }
   }
 
@@ -96,74 +106,79 @@ export class Posting {
     message: unknown,
     notice: boolean,
   ): void {
-    const backlogs = this.#backlogs;
-    let backlog = backlogs.size === 0 ? undefined : backlogs.get(mailbox.offset);
-    // What waits goes first, as far as there is room; if all of it went, so may this one.
-    if (backlog !== undefined && backlogs.moveAll(backlog)) backlog = undefined;
-    if (backlog !== undefined) {
-      // Messages already wait for this mailbox: queue behind them, to keep the sender's order —
-      // as far as the policy allows.
-      const action = this.#whenFull(
-        mailbox,
-        target,
-        sender,
-        notice,
-        backlog.waited,
-      );
-      if (action === REFUSE) {
-        throw stillFullError(this.#courier.describe(target), mailbox, backlog);
-      }
-      if (action === DROP) this.#dropFull(target, sender, this.#reported(message));
-      else {
-        backlogs.push(
-          backlog,
-          this.#waiting(target, sender, message),
-          writer.bytes,
-          writer.start,
-          writer.pos,
-        );
-      }
-      return;
-    }
-    const courier = this.#courier;
-    let action: FullAction;
+    this.#depth++;
     try {
-      if (courier.transport.offer(mailbox, writer)) return;
-      action = this.#whenFull(mailbox, target, sender, notice, -1);
-      if (action === WAIT) {
-        courier.transport.sendWaiting(
+      const backlogs = this.#backlogs;
+      let backlog = backlogs.size === 0 ? undefined : backlogs.get(mailbox.offset);
+      // What waits goes first, as far as there is room; if all of it went, so may this one.
+      if (backlog !== undefined && backlogs.moveAll(backlog)) backlog = undefined;
+      if (backlog !== undefined) {
+        // Messages already wait for this mailbox: queue behind them, to keep the sender's order —
+        // as far as the policy allows.
+        const action = this.#whenFull(
           mailbox,
-          writer,
-          this.#full.timeoutOf(mailbox),
-        );
-        return;
-      }
-    } catch (error) {
-      if (error instanceof MailboxClosedError) {
-        courier.deadLetter({
           target,
           sender,
-          message: this.#reported(message),
-          kind: "stopped",
-          reason: `${courier.describe(target)} has stopped`,
-        });
+          notice,
+          backlog.waited,
+        );
+        if (action === REFUSE) {
+          throw stillFullError(this.#courier.describe(target), mailbox, backlog);
+        }
+        if (action === DROP) this.#dropFull(target, sender, this.#reported(message));
+        else {
+          backlogs.push(
+            backlog,
+            this.#waiting(target, sender, message),
+            writer.bytes,
+            writer.start,
+            writer.pos,
+          );
+        }
         return;
       }
-      throw error;
+      const courier = this.#courier;
+      let action: FullAction;
+      try {
+        if (courier.transport.offer(mailbox, writer)) return;
+        action = this.#whenFull(mailbox, target, sender, notice, -1);
+        if (action === WAIT) {
+          courier.transport.sendWaiting(
+            mailbox,
+            writer,
+            this.#full.timeoutOf(mailbox),
+          );
+          return;
+        }
+      } catch (error) {
+        if (error instanceof MailboxClosedError) {
+          courier.deadLetter({
+            target,
+            sender,
+            message: this.#reported(message),
+            kind: "stopped",
+            reason: `${courier.describe(target)} has stopped`,
+          });
+          return;
+        }
+        throw error;
+      }
+      if (action === DROP) return this.#dropFull(target, sender, this.#reported(message));
+      // A mailbox this thread receives from frees up only when this thread's loop serves it:
+      // the loop flushes the backlog after each turn (flushLocal). Any other drains as room comes.
+      const flushed = this.#blocking && courier.doorbell !== 0 &&
+        mailbox.receiverDoorbell === courier.doorbell;
+      backlogs.open(
+        mailbox,
+        flushed,
+        this.#waiting(target, sender, message),
+        writer.bytes,
+        writer.start,
+        writer.pos,
+      );
+    } finally {
+      this.#depth--;
     }
-    if (action === DROP) return this.#dropFull(target, sender, this.#reported(message));
-    // A mailbox this thread receives from frees up only when this thread's loop serves it:
-    // the loop flushes the backlog after each turn (flushLocal). Any other drains as room comes.
-    const flushed = this.#blocking && courier.doorbell !== 0 &&
-      mailbox.receiverDoorbell === courier.doorbell;
-    backlogs.open(
-      mailbox,
-      flushed,
-      this.#waiting(target, sender, message),
-      writer.bytes,
-      writer.start,
-      writer.pos,
-    );
   }
 
   /** Asks the mailbox's policy what a send into it, full, does (see FullMailbox). */
@@ -198,9 +213,10 @@ export class Posting {
     message: unknown,
   ): Waiting {
     // A record posted undecoded waits undecoded: decoded only if it becomes a dead letter.
-    const encoded = message === undefined && this.#undecoded !== null;
-    const from = this.#undecodedFrom;
-    this.#undecodedQueued = true;
+    const mine = this.#depth === this.#undecodedDepth;
+    const encoded = mine && message === undefined && this.#undecoded !== null;
+    const from = mine ? this.#undecodedFrom : 0;
+    if (mine) this.#undecodedQueued = true;
     return {
       at: 0,
       length: 0,
@@ -232,7 +248,9 @@ export class Posting {
    */
   #reported(message: unknown): unknown {
     const record = this.#undecoded;
-    if (message !== undefined || record === null) return message;
+    if (message !== undefined || record === null || this.#depth !== this.#undecodedDepth) {
+      return message;
+    }
     this.#undecoded = null;
     return this.#courier.decodeRecord(record);
   }

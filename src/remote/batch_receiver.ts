@@ -201,17 +201,52 @@ export class BatchReceiver {
     const sender = envelope.sender;
     const slot = envelope.targetSlot;
     const generation = envelope.targetGeneration;
-    // Most records go straight into a live actor's ring: one copy, no ref made.
-    if (courier.encoded.offer(slot, generation, sender, bytes, start, end)) return true;
-    const target = new ActorRef(slot, generation, envelope.targetTag, courier);
-    const record = bytes.subarray(start, end);
-    // Decoded only when it will be a dead letter at once, for the report.
-    const live = directory.liveMailbox(slot, generation) !== 0;
-    const message = live || !inbox.decode(record, 0, record.length, this.#senders)
-      ? undefined
-      : inbox.message;
+    const tag = envelope.targetTag;
+    try {
+      // Most records go straight into a live actor's ring: one copy, no ref made.
+      if (courier.encoded.offer(slot, generation, sender, bytes, start, end)) return true;
+      const target = new ActorRef(slot, generation, tag, courier);
+      const record = bytes.subarray(start, end);
+      // Decoded only when it will be a dead letter at once, for the report.
+      const live = directory.liveMailbox(slot, generation) !== 0;
+      const message = live || !inbox.decode(record, 0, record.length, this.#senders)
+        ? undefined
+        : inbox.message;
+      inbox.message = undefined;
+      return !courier.deliverEncoded(target, record, sender, message, from);
+    } catch (error) {
+      // The record came whole, and this node cannot take it: larger than its largest message,
+      // or no room left in its shared memory. A dead letter here, and its credit goes back
+      // (returning true): kept, it would shrink the window for good.
+      this.#refused(
+        bytes.subarray(start, end),
+        new ActorRef(slot, generation, tag, courier),
+        sender,
+        error,
+      );
+      return true;
+    }
+  }
+
+  /** `record`, for `target`, is one this node could not take, because of `error`: a dead letter. */
+  #refused(
+    record: Uint8Array,
+    target: ActorRef<unknown>,
+    sender: ActorRef<unknown> | null,
+    error: unknown,
+  ): void {
+    const inbox = this.#inbox;
+    const message = inbox.decode(record, 0, record.length, this.#senders)
+      ? inbox.message
+      : undefined;
     inbox.message = undefined;
-    return !courier.deliverEncoded(target, record, sender, message, from);
+    this.host.courier.deadLetter({
+      target,
+      sender,
+      message,
+      kind: "lost-in-transit",
+      reason: `it came from another node, and this node could not take it: ${messageOf(error)}`,
+    });
   }
 
   /** Tells node `node` it has been granted `total` credit so far (see credits.ts). */

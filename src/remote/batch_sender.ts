@@ -272,8 +272,11 @@ export class BatchSender {
       // Refused by the client (closed, or too large): each of its records is a dead letter,
       // and the link goes on with the next.
       const reason = `the NATS connection refused to send it: ${messageOf(error)}`;
-      let pieces = false;
-      readBatch(bytes).forEach((record, more) => {
+      const refused = readBatch(bytes);
+      // A first entry that goes on with a record is that record's tail, not a record: the
+      // receiver counts the record lost (the gap), and reports it.
+      let pieces = refused.continues;
+      refused.forEach((record, more) => {
         if (!pieces && !more) {
           this.#deadLetter(node, record, reason, "lost-in-transit");
         }
@@ -290,7 +293,16 @@ export class BatchSender {
     kind: "node-down" | "lost-in-transit" = "node-down",
   ): void {
     const inbox = this.#inbox;
-    const decoded = inbox.decode(record, 0, record.length, this.#senders);
+    try {
+      inbox.decodeEnvelope(record, 0, record.length, this.#senders);
+    } catch (error) {
+      // Its target cannot be read: the envelope would still name the record read before it.
+      console.error(
+        `ringmail: a record for node ${node} was lost (${reason}) and cannot be read to report it:`,
+        error,
+      );
+      return;
+    }
     const envelope = inbox.envelope;
     const target = new ActorRef(
       envelope.targetSlot,
@@ -299,9 +311,11 @@ export class BatchSender {
       this.host.courier,
       node,
     );
+    const sender = envelope.sender;
+    const decoded = inbox.decode(record, 0, record.length, this.#senders);
     this.host.courier.deadLetter({
       target,
-      sender: envelope.sender,
+      sender,
       message: decoded ? inbox.message : undefined,
       kind,
       reason,

@@ -2,7 +2,13 @@
 import assert from "node:assert/strict";
 // deno-lint-ignore no-import-prefix
 import { connect } from "npm:@nats-io/transport-node@3.4.0";
-import { ActorSystem, type ActorSystemOptions, Bridge, type DeadLetter } from "../../mod.ts";
+import {
+  type ActorRef,
+  ActorSystem,
+  type ActorSystemOptions,
+  Bridge,
+  type DeadLetter,
+} from "../../mod.ts";
 import {
   CREDIT_WINDOW,
   Credits,
@@ -394,4 +400,87 @@ Deno.test("credits: a message larger than the whole window crosses, and the mess
   const first = log[0] as Uint8Array;
   assert.ok(first.every((byte, i) => byte === huge[i]), "every byte");
   assert.deepEqual(lost.map((d) => d.kind), []);
+});
+
+Deno.test("credits: records this node cannot take (larger than its largest message) are dead letters here, and their credit comes back", async () => {
+  await using server = await startNatsServer();
+  const lostThere: DeadLetter[] = [];
+  await using here = new ActorSystem({ cluster: { servers: server.url, name: "refused" } });
+  await using there = new ActorSystem({
+    cluster: { servers: server.url, name: "refused" },
+    maxMessageBytes: 64 * 1024,
+    onDeadLetter: (d) => lostThere.push(d),
+  });
+  await Promise.all([here.joined, there.joined]);
+  await there.register("probe", there.spawn(Probe));
+  const far = await here.lookup<unknown>("probe");
+  using bridge = new Bridge(here);
+  // More than a window of records the other node refuses: had their credit been kept, the
+  // small messages after them would wait for it for good.
+  const tooLarge = 24;
+  const big = new Uint8Array(256 * 1024).fill(9);
+  for (let i = 0; i < tooLarge; i++) {
+    far.send(big);
+    far.send(i);
+  }
+  let log: unknown[] = [];
+  await eventually(async () => {
+    log = await bridge.call(far, "dump", { timeout: 5_000 }) as unknown[];
+    return log.length >= tooLarge;
+  }, "the small messages arrived");
+  assert.deepEqual(log, Array.from({ length: tooLarge }, (_, i) => i));
+  await eventually(() => lostThere.length >= tooLarge, "each refused record is a dead letter");
+  assert.deepEqual(
+    lostThere.map((d) => [d.kind, (d.message as Uint8Array)?.length]),
+    Array.from({ length: tooLarge }, () => ["lost-in-transit", big.length]),
+  );
+  assert.match(lostThere[0].reason, /could not take it: message of \d+ bytes is larger than/);
+});
+
+Deno.test("credits: a dead-letter listener that sends while a record of another node is dropped takes none of that node's credit", async () => {
+  await using server = await startNatsServer();
+  const cluster = "listener";
+  let stuck: ActorRef<number | string> | null = null;
+  await using here = new ActorSystem({ cluster: { servers: server.url, name: cluster } });
+  await using there = new ActorSystem({
+    cluster: { servers: server.url, name: cluster },
+    sendTimeout: 60_000,
+    // A send from inside the drop of a record of another node, into a full mailbox: it waits
+    // in this thread's backlog, and must not pass for the dropped record waiting there.
+    onDeadLetter: (d) => {
+      if (d.message instanceof Uint8Array) stuck?.send("from the listener");
+    },
+  });
+  await Promise.all([here.joined, there.joined]);
+  // Both in one Worker: while the dropper grinds, neither mailbox empties.
+  const pool = there.createPool({ workers: 1 });
+  const dropper = pool.spawnWith(Grinder, { whenFull: "drop", mailboxCapacity: 1024 });
+  stuck = pool.spawnWith(Grinder, { mailboxCapacity: 1024 });
+  const probe = there.spawn(Probe);
+  await Promise.all([dropper, stuck, probe].map((ref) => there.started(ref)));
+  await there.register("dropper", dropper);
+  await there.register("probe", probe);
+  const farDropper = await here.lookup<unknown>("dropper");
+  const farProbe = await here.lookup<unknown>("probe");
+  using bridge = new Bridge(here);
+  dropper.send(3_000);
+  for (let i = 0; i < 200; i++) {
+    dropper.send("fill");
+    stuck.send("fill");
+  }
+  // More than a window of records the other node drops: had their credit been kept, what
+  // follows them would wait for it for good.
+  const dropped = 6;
+  for (let i = 0; i < dropped; i++) farDropper.send(new Uint8Array(1 << 20).fill(i));
+  for (let i = 0; i < 10; i++) farProbe.send(i);
+  let log: unknown[] = [];
+  await eventually(
+    async () => {
+      log = await bridge.call(farProbe, "dump", { timeout: 2_000 }) as unknown[];
+      return log.length >= 10;
+    },
+    "what follows the dropped records arrived",
+    2_500,
+  );
+  assert.deepEqual(log, Array.from({ length: 10 }, (_, i) => i));
 });
