@@ -17,6 +17,11 @@ const DEBIAN_NATS_SERVER = "/usr/sbin/nats-server";
 export interface NatsServerOptions {
   /** Enable JetStream (KV buckets need it), stored in a temporary directory removed on stop. */
   jetstream?: boolean;
+  /**
+   * The largest message the server takes, in bytes (its `max_payload`; the server's default is
+   * 1 MiB): written into a configuration file in a temporary directory removed on stop.
+   */
+  maxPayload?: number;
   /** How long a start may take before it counts as failed; default 5000 ms. */
   readyTimeoutMs?: number;
   /** The executable; default `nats-server` from PATH, else Debian's /usr/sbin/nats-server. */
@@ -49,18 +54,23 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     ? [options.executable]
     : ["nats-server", DEBIAN_NATS_SERVER];
   const readyTimeoutMs = options.readyTimeoutMs ?? 5_000;
-  const storeDir = options.jetstream
+  // One temporary directory for what the server keeps on disk: its JetStream store, its
+  // configuration file. Removed on stop.
+  const dir = options.jetstream || options.maxPayload !== undefined
     ? await Deno.makeTempDir({ prefix: "ringmail-nats-" })
     : undefined;
+  const storeDir = options.jetstream ? dir : undefined;
+  const configFile = options.maxPayload !== undefined ? `${dir}/nats.conf` : undefined;
   const launch = (port: number) =>
-    launchProcess(executables, serverArgs(port, storeDir), readyTimeoutMs);
+    launchProcess(executables, serverArgs(port, storeDir, configFile), readyTimeoutMs);
   let current: Launched;
   try {
+    if (configFile) await Deno.writeTextFile(configFile, `max_payload: ${options.maxPayload}\n`);
     // -p -1: the server binds a port the kernel picks, so no other process can take it between
     // our choosing it and the server binding it.
     current = await launch(-1);
   } catch (error) {
-    if (storeDir) await Deno.remove(storeDir, { recursive: true });
+    if (dir) await Deno.remove(dir, { recursive: true });
     throw error;
   }
   const port = current.port;
@@ -81,7 +91,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
       await current.end();
       if (stopped) return;
       stopped = true;
-      if (storeDir) await Deno.remove(storeDir, { recursive: true });
+      if (dir) await Deno.remove(dir, { recursive: true });
     },
     async restart() {
       if (stopped) throw new Error("restart() after stop(): start a new server instead");
@@ -95,8 +105,14 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   return server;
 }
 
-function serverArgs(port: number, storeDir: string | undefined): string[] {
-  const args = ["-a", "127.0.0.1", "-p", String(port)];
+function serverArgs(
+  port: number,
+  storeDir: string | undefined,
+  configFile: string | undefined,
+): string[] {
+  // The configuration file first: the flags after it take precedence.
+  const args = configFile ? ["-c", configFile] : [];
+  args.push("-a", "127.0.0.1", "-p", String(port));
   if (storeDir) args.push("-js", "-sd", storeDir);
   return args;
 }

@@ -239,3 +239,50 @@ Deno.test("batch: after a lost batch, the tail of a record cut by the gap is not
 function whole(record: Uint8Array): [Uint8Array, number, number] {
   return [record, 0, record.length];
 }
+
+Deno.test("batch: a record whose pieces the NATS client refuses is not reported as its tail, and what follows arrives", async () => {
+  // Each piece of the record goes in a batch larger than this server takes.
+  await using server = await startNatsServer({ maxPayload: 64 * 1024 });
+  const cluster = "refused";
+  const lostHere: DeadLetter[] = [];
+  const lostThere: DeadLetter[] = [];
+  await using here = new ActorSystem({
+    cluster: { servers: server.url, name: cluster },
+    onDeadLetter: (d) => lostHere.push(d),
+  });
+  await using there = new ActorSystem({
+    cluster: { servers: server.url, name: cluster },
+    onDeadLetter: (d) => lostThere.push(d),
+  });
+  await Promise.all([here.joined, there.joined]);
+  await there.register("probe", there.spawnWith(Probe, { mailboxCapacity: 1 << 16 }));
+  const far = await here.lookup<unknown>("probe");
+  using bridge = new Bridge(here);
+  // A record that goes in two pieces (256 KiB, then a tail also too large for the server), whose
+  // tail is, byte for byte, a record of its own: read as one, it names an actor and a message.
+  const courier = internalsOf(here).bridgeHost.courier;
+  const tail = courier.encode(here.spawn(Probe), new Uint8Array(80 * 1024).fill(7), null);
+  const piece = 256 * 1024;
+  let payload = new Uint8Array(piece + tail.length);
+  for (;;) {
+    const head = courier.encode(far, payload, null).length - payload.length;
+    const fitted = new Uint8Array(piece + tail.length - head);
+    if (fitted.length === payload.length) break;
+    payload = fitted;
+  }
+  const head = courier.encode(far, payload, null).length - payload.length;
+  payload.set(tail, piece - head);
+  far.send(payload);
+  far.send("after");
+  let log: unknown[] = [];
+  await eventually(async () => {
+    log = await bridge.call(far, "dump", { timeout: 5_000 }) as unknown[];
+    return log.length >= 1;
+  }, "the message after the refused record arrived");
+  assert.deepEqual(log, ["after"]);
+  // Neither piece is a record: the sender reports none, and the other node counts what it
+  // never got.
+  assert.deepEqual(lostHere.map((d) => [d.kind, d.message]), []);
+  await eventually(() => lostThere.length > 0, "the other node counts the gap");
+  assert.deepEqual(lostThere.map((d) => [d.kind, d.count]), [["lost-in-transit", 2]]);
+});
