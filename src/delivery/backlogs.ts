@@ -117,9 +117,9 @@ export interface BacklogOwner {
   readonly transport: Transport<Mailbox>;
   /**
    * Called when a message from another node (see {@link Waiting.from}) leaves its backlog:
-   * into its mailbox, or as a dead letter; `length` is its record's. The cluster link holds that node's credit for it
-   * until then, so that what waits here for room is bounded by the link's window — and only
-   * what waits holds credit back, not every record of the link.
+   * into its mailbox, or as a dead letter; `length` is its record's. The cluster link holds
+   * that node's credit for it until then, so that what waits here for room is bounded by the
+   * link's window — and only what waits holds credit back, not every record of the link.
    */
   readonly leftBacklog: ((node: number, length: number) => void) | null;
 }

@@ -28,20 +28,6 @@ export class Posting {
   readonly #full: FullMailbox;
   /** Whether the thread may block (a Worker). */
   readonly #blocking: boolean;
-  /** The record postUndecoded posts without having decoded it (see #reported); null otherwise. */
-  #undecoded: Uint8Array | null = null;
-  /** The node the record postUndecoded posts came from (0: none, or this one). */
-  #undecodedFrom = 0;
-  /** Whether the record postUndecoded posts went into a backlog (see {@link postUndecoded}). */
-  #undecodedQueued = false;
-  /**
-   * Posts under way on this thread, one inside another when a dead letter's listener sends; and
-   * the depth of the one postUndecoded made (0: none). The undecoded record's state is that post's
-   * alone: a send a listener makes from inside it is not the record, nor of its node.
-   */
-  #depth = 0;
-  #undecodedDepth = 0;
-
   /**
    * @param courier whose records these are: its transport, its dead letters, its thread.
    * @param blocking whether the thread may block (a Worker).
@@ -78,19 +64,8 @@ export class Posting {
     record: Uint8Array,
     from: number,
   ): boolean {
-    const outer = this.#undecodedDepth;
-    this.#undecoded = message === undefined ? record : null;
-    this.#undecodedFrom = from;
-    this.#undecodedQueued = false;
-    this.#undecodedDepth = this.#depth + 1;
-    try {
-      this.post(mailbox, writer, target, sender, message, false);
-      return this.#undecodedQueued;
-    } finally {
-      this.#undecoded = null;
-      this.#undecodedFrom = 0;
-      this.#undecodedDepth = outer;
-    }
+    const undecoded = message === undefined ? record : null;
+    return this.#post(mailbox, writer, target, sender, message, false, undecoded, from);
   }
 
   /**
@@ -106,79 +81,98 @@ export class Posting {
     message: unknown,
     notice: boolean,
   ): void {
-    this.#depth++;
-    try {
-      const backlogs = this.#backlogs;
-      let backlog = backlogs.size === 0 ? undefined : backlogs.get(mailbox.offset);
-      // What waits goes first, as far as there is room; if all of it went, so may this one.
-      if (backlog !== undefined && backlogs.moveAll(backlog)) backlog = undefined;
-      if (backlog !== undefined) {
-        // Messages already wait for this mailbox: queue behind them, to keep the sender's order —
-        // as far as the policy allows.
-        const action = this.#whenFull(
-          mailbox,
-          target,
-          sender,
-          notice,
-          backlog.waited,
-        );
-        if (action === REFUSE) {
-          throw stillFullError(this.#courier.describe(target), mailbox, backlog);
-        }
-        if (action === DROP) this.#dropFull(target, sender, this.#reported(message));
-        else {
-          backlogs.push(
-            backlog,
-            this.#waiting(target, sender, message),
-            writer.bytes,
-            writer.start,
-            writer.pos,
-          );
-        }
-        return;
-      }
-      const courier = this.#courier;
-      let action: FullAction;
-      try {
-        if (courier.transport.offer(mailbox, writer)) return;
-        action = this.#whenFull(mailbox, target, sender, notice, -1);
-        if (action === WAIT) {
-          courier.transport.sendWaiting(
-            mailbox,
-            writer,
-            this.#full.timeoutOf(mailbox),
-          );
-          return;
-        }
-      } catch (error) {
-        if (error instanceof MailboxClosedError) {
-          courier.deadLetter({
-            target,
-            sender,
-            message: this.#reported(message),
-            kind: "stopped",
-            reason: `${courier.describe(target)} has stopped`,
-          });
-          return;
-        }
-        throw error;
-      }
-      if (action === DROP) return this.#dropFull(target, sender, this.#reported(message));
-      // A mailbox this thread receives from frees up only when this thread's loop serves it:
-      // the loop flushes the backlog after each turn (flushLocal). Any other drains as room comes.
-      const flushed = this.#blocking && courier.doorbell !== 0 &&
-        mailbox.receiverDoorbell === courier.doorbell;
-      backlogs.open(
+    this.#post(mailbox, writer, target, sender, message, notice, null, 0);
+  }
+
+  /**
+   * {@link post}s a record from node `from` (0: this one); `undecoded` is the record when its
+   * message was not decoded. Passed along, not kept in fields: a dead letter's listener that
+   * sends from inside this post posts a message of its own, not this record.
+   * @returns whether it waits for room in a backlog.
+   */
+  #post(
+    mailbox: Mailbox,
+    writer: Writer,
+    target: ActorRef<unknown>,
+    sender: ActorRef<unknown> | null,
+    message: unknown,
+    notice: boolean,
+    undecoded: Uint8Array | null,
+    from: number,
+  ): boolean {
+    const backlogs = this.#backlogs;
+    let backlog = backlogs.size === 0 ? undefined : backlogs.get(mailbox.offset);
+    // What waits goes first, as far as there is room; if all of it went, so may this one.
+    if (backlog !== undefined && backlogs.moveAll(backlog)) backlog = undefined;
+    if (backlog !== undefined) {
+      // Messages already wait for this mailbox: queue behind them, to keep the sender's order —
+      // as far as the policy allows.
+      const action = this.#whenFull(
         mailbox,
-        flushed,
-        this.#waiting(target, sender, message),
+        target,
+        sender,
+        notice,
+        backlog.waited,
+      );
+      if (action === REFUSE) {
+        throw stillFullError(this.#courier.describe(target), mailbox, backlog);
+      }
+      if (action === DROP) {
+        this.#dropFull(target, sender, this.#reported(message, undecoded));
+        return false;
+      }
+      backlogs.push(
+        backlog,
+        this.#waiting(target, sender, message, undecoded, from),
         writer.bytes,
         writer.start,
         writer.pos,
       );
-    } finally {
-      this.#depth--;
+      return true;
     }
+    const courier = this.#courier;
+    let action: FullAction;
+    try {
+      if (courier.transport.offer(mailbox, writer)) return false;
+      action = this.#whenFull(mailbox, target, sender, notice, -1);
+      if (action === WAIT) {
+        courier.transport.sendWaiting(
+          mailbox,
+          writer,
+          this.#full.timeoutOf(mailbox),
+        );
+        return false;
+      }
+    } catch (error) {
+      if (error instanceof MailboxClosedError) {
+        courier.deadLetter({
+          target,
+          sender,
+          message: this.#reported(message, undecoded),
+          kind: "stopped",
+          reason: `${courier.describe(target)} has stopped`,
+        });
+        return false;
+      }
+      throw error;
+    }
+    if (action === DROP) {
+      this.#dropFull(target, sender, this.#reported(message, undecoded));
+      return false;
+    }
+    // A mailbox this thread receives from frees up only when this thread's loop serves it:
+    // the loop flushes the backlog after each turn (flushLocal). Any other drains as room comes.
+    const flushed = this.#blocking && courier.doorbell !== 0 &&
+      mailbox.receiverDoorbell === courier.doorbell;
+    backlogs.open(
+      mailbox,
+      flushed,
+      this.#waiting(target, sender, message, undecoded, from),
+      writer.bytes,
+      writer.start,
+      writer.pos,
+    );
+    return true;
   }
 
   /** Asks the mailbox's policy what a send into it, full, does (see FullMailbox). */
@@ -206,17 +200,19 @@ export class Posting {
     );
   }
 
-  /** A message that waits for room from now on (#whenFull just set out its situation). */
+  /**
+   * A message that waits for room from now on (#whenFull just set out its situation), from node
+   * `from`; `undecoded`: its record, when its message was not decoded.
+   */
   #waiting(
     target: ActorRef<unknown>,
     sender: ActorRef<unknown> | null,
     message: unknown,
+    undecoded: Uint8Array | null,
+    from: number,
   ): Waiting {
     // A record posted undecoded waits undecoded: decoded only if it becomes a dead letter.
-    const mine = this.#depth === this.#undecodedDepth;
-    const encoded = mine && message === undefined && this.#undecoded !== null;
-    const from = mine ? this.#undecodedFrom : 0;
-    if (mine) this.#undecodedQueued = true;
+    const encoded = message === undefined && undecoded !== null;
     return {
       at: 0,
       length: 0,
@@ -246,12 +242,8 @@ export class Posting {
    * record decoded: a dead letter reports what it was, even when its actor stopped between the
    * link's look at it and the post.
    */
-  #reported(message: unknown): unknown {
-    const record = this.#undecoded;
-    if (message !== undefined || record === null || this.#depth !== this.#undecodedDepth) {
-      return message;
-    }
-    this.#undecoded = null;
-    return this.#courier.decodeRecord(record);
+  #reported(message: unknown, undecoded: Uint8Array | null): unknown {
+    if (message !== undefined || undecoded === null) return message;
+    return this.#courier.decodeRecord(undecoded);
   }
 }

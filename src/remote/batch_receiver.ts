@@ -235,15 +235,11 @@ export class BatchReceiver {
     sender: ActorRef<unknown> | null,
     error: unknown,
   ): void {
-    const inbox = this.#inbox;
-    const message = inbox.decode(record, 0, record.length, this.#senders)
-      ? inbox.message
-      : undefined;
-    inbox.message = undefined;
-    this.host.courier.deadLetter({
+    const courier = this.host.courier;
+    courier.deadLetter({
       target,
       sender,
-      message,
+      message: courier.decodeRecord(record),
       kind: "lost-in-transit",
       reason: `it came from another node, and this node could not take it: ${messageOf(error)}`,
     });
