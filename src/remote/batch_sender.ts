@@ -17,13 +17,18 @@ import type { LinkHost } from "./link.ts";
 import type { LinkFigures } from "./link_figures.ts";
 import type { Peers } from "./peers.ts";
 import { type NatsConnection, writeNow } from "./nats.ts";
-import { BatchWriter, creditOf, readBatch } from "./wire.ts";
+import { BatchWriter, creditOf, ENTRY_HEAD_BYTES, HEAD_BYTES, readBatch } from "./wire.ts";
 import { abortQuietly } from "../util/abort_quietly.ts";
 
 /** A batch is published once it holds this many bytes (NATS's default max payload is 1 MiB). */
 const FLUSH_BYTES = 60 * 1024;
-/** The largest piece of a record in one batch: a larger record travels in pieces. */
+/**
+ * The largest piece of a record in one batch, on a server that takes it (see #readMaxPayload): a
+ * larger record travels in pieces.
+ */
 const PIECE_BYTES = 256 * 1024;
+/** NATS's max payload when the server has not said (not connected yet, or closed). */
+const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 /** Records the pump takes before it lets the event loop run (and publishes what it has). */
 const RECORDS_PER_TURN = 4096;
 
@@ -41,6 +46,14 @@ export class BatchSender {
   #runNode = -1;
   /** Why the run's node is down; undefined while it is not. */
   #runDown: string | undefined = undefined;
+  /**
+   * The most bytes a batch may take: the server's max payload, read as a run of records or a
+   * grant begins (a reconnect may bring a server that takes less; a batch that no longer fits
+   * is refused, see #flush).
+   */
+  #maxPayload = DEFAULT_MAX_PAYLOAD;
+  /** The most bytes of a record one entry holds, for {@link #maxPayload}. */
+  #piece = PIECE_BYTES;
   /** Credit of the run's node left (at its start, less what the run's records spent). */
   #runCredit = 0;
   /** Credit the run's records that went spent: taken from the node's when the run ends. */
@@ -196,6 +209,17 @@ export class BatchSender {
     this.#runNode = node;
     this.#runDown = this.peers.downReason(node);
     this.#runCredit = this.credits.available(node);
+    this.#readMaxPayload();
+  }
+
+  /**
+   * Reads the server's max payload: a batch never grows past it (the client would refuse to
+   * publish it), so a record that does not fit one entry of an empty batch goes in pieces.
+   */
+  #readMaxPayload(): void {
+    const maxPayload = this.nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
+    this.#maxPayload = maxPayload;
+    this.#piece = Math.min(PIECE_BYTES, Math.max(1, maxPayload - HEAD_BYTES - ENTRY_HEAD_BYTES));
   }
 
   /** The run of records ends: the credit it used is spent. */
@@ -223,11 +247,19 @@ export class BatchSender {
       this.#lastBatch = batch;
       this.#lastBatchNode = node;
     }
+    const piece = this.#piece;
+    // The record (or its first piece) does not fit what the batch holds: the batch goes first.
+    if (
+      batch.count > 0 &&
+      batch.size + ENTRY_HEAD_BYTES + Math.min(end - start, piece) > this.#maxPayload
+    ) {
+      this.#flush(node, batch);
+    }
     let from = start;
     // A large record goes in pieces, one a batch, in order (see wire.ts).
-    while (end - from > PIECE_BYTES) {
-      batch.add(bytes, from, from + PIECE_BYTES, true, from !== start);
-      from += PIECE_BYTES;
+    while (end - from > piece) {
+      batch.add(bytes, from, from + piece, true, from !== start);
+      from += piece;
       this.#flush(node, batch);
     }
     batch.add(bytes, from, end, false, from !== start);
@@ -246,6 +278,7 @@ export class BatchSender {
    * for it goes.
    */
   granted(node: number, total: number): void {
+    this.#readMaxPayload();
     if (this.credits.grant(node, total, this.#addKept) === 0) return;
     this.#flush(node, this.#batches.get(node)!);
   }

@@ -32,6 +32,11 @@ import { copyBytes } from "../util/copy_bytes.ts";
 export const WIRE_VERSION = 3;
 /** Bytes of a batch's head, before its first entry. */
 export const HEAD_BYTES = 18;
+/**
+ * The most bytes an entry's length takes before its bytes: a varuint of length * 2 + 1, and a
+ * record is less than 2^27 bytes (see the mailbox's record header).
+ */
+export const ENTRY_HEAD_BYTES = 4;
 /** The head's flag: the first entry goes on with a record begun in the batch before. */
 const CONTINUES = 1;
 /**
