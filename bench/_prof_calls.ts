@@ -5,7 +5,8 @@
  *
  * - `fanout`: one multiCall of 10,000 requests to two actors of a 2-Worker pool (1 KiB mailboxes,
  *   the pool's default: most requests wait in backlogs); `fanout64`: the same with 64 KiB ones.
- * - `inflight`: 4 rounds of 256 `bridge.call`s in flight (Promise.all) to an actor of its own.
+ * - `inflight`: 4 rounds of 256 `bridge.call`s in flight (Promise.all) to an actor of its own;
+ *   `multi`: the same by one `multiCall` a round.
  * - `sequential`: 1,000 calls one after another to an actor of its own.
  *
  *   deno run -A bench/_prof_calls.ts fanout 300
@@ -19,7 +20,9 @@ const rounds = Number(Deno.args[1] ?? 300);
 /** Rounds 10 to 110 are what a bench's mean covers (10 warm-up rounds, 100 measured). */
 const WINDOW = [10, 110] as const;
 if (!Number.isInteger(rounds) || rounds < WINDOW[1]) {
-  throw new RangeError(`rounds must be an integer of at least ${WINDOW[1]}, got ${Deno.args[1]}`);
+  throw new RangeError(
+    `rounds must be an integer of at least ${WINDOW[1]}, got ${Deno.args[1]}`,
+  );
 }
 const FAN_OUT = 10_000;
 const IN_FLIGHT = 256;
@@ -42,16 +45,35 @@ async function round(): Promise<void> {
       { length: FAN_OUT },
       (_, i) => [targets[i & 1], new Ping(i)] as const,
     );
-    for await (const { error } of bridge.multiCall(requests, OPTIONS)) if (error) throw error;
+    for await (const { error } of bridge.multiCall(requests, OPTIONS)) {
+      if (error) throw error;
+    }
   } else if (mode === "inflight") {
     for (let i = 0; i < 4; i++) {
       await Promise.all(
-        Array.from({ length: IN_FLIGHT }, (_, j) => bridge.call(targets[0], new Ping(j), OPTIONS)),
+        Array.from(
+          { length: IN_FLIGHT },
+          (_, j) => bridge.call(targets[0], new Ping(j), OPTIONS),
+        ),
       );
     }
+  } else if (mode === "multi") {
+    for (let i = 0; i < 4; i++) {
+      const requests = Array.from(
+        { length: IN_FLIGHT },
+        (_, j) => [targets[0], new Ping(j)] as const,
+      );
+      for await (const { error } of bridge.multiCall(requests, OPTIONS)) {
+        if (error) throw error;
+      }
+    }
   } else if (mode === "sequential") {
-    for (let i = 0; i < SEQUENTIAL; i++) await bridge.call(targets[0], new Ping(i), OPTIONS);
-  } else throw new TypeError(`unknown mode ${mode}: fanout, fanout64, inflight or sequential`);
+    for (let i = 0; i < SEQUENTIAL; i++) {
+      await bridge.call(targets[0], new Ping(i), OPTIONS);
+    }
+  } else {throw new TypeError(
+      `unknown mode ${mode}: fanout, fanout64, inflight, multi or sequential`,
+    );}
 }
 
 const times: number[] = [];
