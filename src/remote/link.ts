@@ -20,7 +20,7 @@
  */
 
 import { type ActorRef, messageOf } from "../actor/mod.ts";
-import { ActorDeadError } from "../system/errors.ts";
+import { ActorDeadError, SpawnError } from "../system/errors.ts";
 import { RemoteSpawnFailed } from "../system/control.ts";
 import { decode, encode } from "../codec/mod.ts";
 import type { Directory, SystemCourier } from "../delivery/mod.ts";
@@ -174,7 +174,9 @@ export class ClusterLink {
 
   /**
    * Asks node `node` to start an actor (`request`, a RemoteSpawn): resolves to its answer.
-   * @throws {ActorDeadError} when nobody answers for the node.
+   * @throws {ActorDeadError} when nobody answers for the node, or it is (or goes) down.
+   * @throws {SpawnError} when the request is larger than the NATS server takes, or no answer
+   * came within `timeoutMs`.
    */
   async spawnThere(
     node: number,
@@ -182,24 +184,52 @@ export class ClusterLink {
     timeoutMs: number,
   ): Promise<unknown> {
     const courier = this.#host.courier;
-    try {
-      const reply = await this.#nc.request(
-        `${this.#host.prefix}.${node}.spawn`,
-        encode(request, courier),
-        { timeout: timeoutMs },
+    const down = this.peers.downReason(node);
+    if (down !== undefined) {
+      throw new ActorDeadError(`cannot reach node ${node}: ${down}`);
+    }
+    const data = encode(request, courier);
+    const maxPayload = this.#nc.info?.max_payload;
+    if (maxPayload !== undefined && data.length > maxPayload) {
+      throw new SpawnError(
+        `cannot ask node ${node} to spawn: the request takes ${data.length} bytes, more than the ` +
+          `NATS server takes in one message (its max_payload, ${maxPayload}); pass smaller ` +
+          `constructor arguments, and send large data to the actor in messages (they travel in ` +
+          `pieces)`,
       );
-      this.peers.watch(node);
+    }
+    // Pinged from now on: a node that freezes or dies while it answers is declared down, and
+    // the request fails then, not at its timeout.
+    this.peers.watch(node);
+    let unwatch = () => {};
+    const wentDown = new Promise<never>((_, reject) => {
+      unwatch = this.peers.onDown((downNode, reason) => {
+        if (downNode === node) reject(new ActorDeadError(`cannot reach node ${node}: ${reason}`));
+      });
+    });
+    const asked = this.#nc.request(`${this.#host.prefix}.${node}.spawn`, data, {
+      timeout: timeoutMs,
+    });
+    // Whichever loses the race below settles unobserved.
+    asked.catch(() => {});
+    wentDown.catch(() => {});
+    try {
+      const reply = await Promise.race([asked, wentDown]);
       return decode(reply.data, courier);
     } catch (error) {
+      if (error instanceof ActorDeadError) throw error;
       if (isNoResponders(error)) {
         throw new ActorDeadError(
-          `cannot spawn on node ${node}: it is not in this cluster (down?)`,
-          {
-            cause: error,
-          },
+          `cannot reach node ${node}: it is not in this cluster (down?)`,
+          { cause: error },
         );
       }
-      throw error;
+      throw new SpawnError(
+        `node ${node} did not answer within ${timeoutMs} ms: ${messageOf(error)}`,
+        { cause: error },
+      );
+    } finally {
+      unwatch();
     }
   }
 

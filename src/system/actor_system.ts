@@ -384,8 +384,10 @@ export class ActorSystem implements AsyncDisposable {
    * const elsewhere = (await system.lookup("counter")).node;
    * const counter = await system.spawnOn(elsewhere, Counter, { name: "second counter" });
    * ```
-   * @throws {SpawnError} when that node could not start it (its module, its class).
-   * @throws {ActorDeadError} when no node with that id is in the cluster.
+   * @throws {SpawnError} when that node could not start it (its module, its class), did not
+   * answer within 10 s, or the arguments are larger than the NATS server takes in one message.
+   * @throws {ActorDeadError} when no node with that id is in the cluster, or it is declared down
+   * (it died, froze or was cut off) before it answered.
    * @throws {ClusterJoinError} without the `cluster` option, or if joining failed.
    */
   async spawnOn<C extends ActorClass>(

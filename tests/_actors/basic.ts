@@ -25,3 +25,15 @@ export class Echo extends Actor<unknown> {
     sender?.send(message);
   }
 }
+
+/** Keeps the bytes it was started with; answers their length. */
+export class Keeper extends Actor<unknown> {
+  static readonly module = import.meta.url;
+  constructor(readonly data: Uint8Array = new Uint8Array(0)) {
+    super();
+  }
+  @handles(OtherMessage)
+  onAnything(_: unknown, sender: ActorRef | null) {
+    sender?.send(this.data.length);
+  }
+}

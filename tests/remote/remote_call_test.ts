@@ -9,8 +9,9 @@ import {
   ClusterJoinError,
   NameNotFoundError,
   NameTakenError,
+  SpawnError,
 } from "../../errors.ts";
-import { Doubler, Task } from "../_actors/basic.ts";
+import { Doubler, Keeper, Task } from "../_actors/basic.ts";
 import { Relay, Relayer } from "../_actors/relay.ts";
 import { Watcher, WatchIt } from "../_actors/supervision.ts";
 import { eventually } from "../_system.ts";
@@ -152,6 +153,39 @@ Deno.test("remote: an actor spawned on another node runs there and answers", asy
     system.spawnOn(other.node, Doubler, { pool: system.createPool({ workers: 1 }) }),
     TypeError,
   );
+});
+
+Deno.test("remote: a spawn on a frozen node fails with ActorDeadError once the node is down, not at its timeout", async () => {
+  await using server = await startNatsServer();
+  await using other = await startNode(server.url, "frozen-spawn");
+  await using system = new ActorSystem({ cluster: { servers: server.url, name: "frozen-spawn" } });
+  await system.spawnOn(other.node, Doubler);
+  other.kill("SIGSTOP");
+  try {
+    const began = performance.now();
+    await assert.rejects(system.spawnOn(other.node, Doubler), ActorDeadError);
+    // The spawn's own timeout is 10 s; a frozen node is down in ~2 s.
+    assert.ok(performance.now() - began < 8_000, "well before the spawn's own timeout");
+    // Down already: the next spawn fails at once.
+    await assert.rejects(system.spawnOn(other.node, Doubler), ActorDeadError);
+  } finally {
+    other.kill("SIGCONT");
+  }
+});
+
+Deno.test("remote: a spawn whose arguments the NATS server cannot take fails with a SpawnError that says so", async () => {
+  await using server = await startNatsServer({ maxPayload: 16 * 1024 });
+  await using other = await startNode(server.url, "large-spawn");
+  await using system = new ActorSystem({ cluster: { servers: server.url, name: "large-spawn" } });
+  const refused = await system.spawnOn(other.node, Keeper, {}, new Uint8Array(64 * 1024)).then(
+    () => assert.fail("spawned"),
+    (error: unknown) => error,
+  );
+  assert.ok(refused instanceof SpawnError, String(refused));
+  assert.match(refused.message, /max_payload|16384/);
+  // Arguments that fit still go.
+  const kept = await system.spawnOn(other.node, Keeper, {}, new Uint8Array(1024));
+  assert.equal(kept.node, other.node);
 });
 
 Deno.test("remote: names are unique in a cluster, and a missing one says so", async () => {
