@@ -50,7 +50,7 @@ export {
   UndeliverableError,
   WorkerDiedError,
 } from "./src/system/errors.ts";
-export { NameNotFoundError, NameTakenError } from "./src/remote/errors.ts";
+export { ClusterUnavailableError, NameNotFoundError, NameTakenError } from "./src/remote/errors.ts";
 export { ObserveError } from "./src/observe/live/errors.ts";
 export { CodecError, type CodecErrorOptions, WriterFullError } from "./src/codec/mod.ts";
 export {

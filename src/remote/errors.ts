@@ -31,3 +31,19 @@ export class NameTakenError extends RingmailError {}
  * ```
  */
 export class NameNotFoundError extends RingmailError {}
+
+/**
+ * The cluster could not answer a `register` or `lookup` in time: the NATS server did not reply
+ * (stopped, restarting, or this node is reconnecting), or the node that holds the name did not
+ * (it froze or is cut off, and is not declared down yet). The name may well exist: a retry may
+ * succeed. Its `cause` is the NATS client's error.
+ *
+ * @example
+ * ```ts
+ * import { ClusterUnavailableError } from "@ringmail/actors/errors";
+ *
+ * const error = new ClusterUnavailableError("no answer within 5000 ms to a lookup of \"cart\"");
+ * console.log(error instanceof ClusterUnavailableError); // true
+ * ```
+ */
+export class ClusterUnavailableError extends RingmailError {}

@@ -17,7 +17,9 @@
 import type { ActorRef } from "../actor/mod.ts";
 import { decode, encode } from "../codec/mod.ts";
 import type { SystemCourier } from "../delivery/mod.ts";
-import { NameNotFoundError, NameTakenError } from "./errors.ts";
+import { RingmailError } from "../errors.ts";
+import { messageOf } from "../actor/mod.ts";
+import { ClusterUnavailableError, NameNotFoundError, NameTakenError } from "./errors.ts";
 import {
   isNoResponders,
   type KV,
@@ -83,6 +85,25 @@ function notFound(name: string, cause?: unknown): NameNotFoundError {
  * Names in the cluster's KV bucket, or null when the server has no JetStream.
  * @param ping whether a node answers (a holder that does not is down: its names are free).
  */
+/**
+ * Runs `request`, a question to the cluster about a name (what `what` says); an error of the
+ * NATS client (no answer in time, a connection closed) becomes a ClusterUnavailableError, while
+ * ringmail's own answers (taken, not found, a bad name) pass as they are.
+ */
+async function asking<T>(what: string, request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    if (error instanceof RingmailError || error instanceof TypeError) throw error;
+    throw new ClusterUnavailableError(
+      `could not ${what}: the cluster did not answer (${messageOf(error)}). The NATS server may ` +
+        `be stopped or restarting, this node reconnecting, or the node that holds the name ` +
+        `frozen or cut off: retry later`,
+      { cause: error },
+    );
+  }
+}
+
 export async function openKvNames(
   nc: NatsConnection,
   host: NamesHost,
@@ -112,7 +133,11 @@ class KvNames implements Names {
     readonly ping: (node: number) => Promise<PingResult>,
   ) {}
 
-  async register(name: string, ref: ActorRef<unknown>): Promise<void> {
+  register(name: string, ref: ActorRef<unknown>): Promise<void> {
+    return asking(`register ${JSON.stringify(name)}`, () => this.#register(name, ref));
+  }
+
+  async #register(name: string, ref: ActorRef<unknown>): Promise<void> {
     const key = hexOf(name);
     const value = encode(ref, this.host.courier);
     try {
@@ -149,13 +174,15 @@ class KvNames implements Names {
   async unregister(name: string): Promise<void> {
     const key = hexOf(name);
     if (!this.#held.delete(key)) return;
-    await this.kv.delete(key);
+    await asking(`unregister ${JSON.stringify(name)}`, () => this.kv.delete(key));
   }
 
-  async lookup(name: string): Promise<ActorRef<unknown>> {
-    const entry = await this.kv.get(hexOf(name));
-    if (entry === null || entry.operation !== "PUT") throw notFound(name);
-    return decode(entry.value, this.host.courier) as ActorRef<unknown>;
+  lookup(name: string): Promise<ActorRef<unknown>> {
+    return asking(`look up ${JSON.stringify(name)}`, async () => {
+      const entry = await this.kv.get(hexOf(name));
+      if (entry === null || entry.operation !== "PUT") throw notFound(name);
+      return decode(entry.value, this.host.courier) as ActorRef<unknown>;
+    });
   }
 
   async close(): Promise<void> {
@@ -178,7 +205,12 @@ export class SubjectNames implements Names {
 
   async register(name: string, ref: ActorRef<unknown>): Promise<void> {
     const subject = this.#subject(name);
-    if (this.#held.has(name) || await this.#answers(subject)) throw taken(name);
+    if (
+      this.#held.has(name) ||
+      await asking(`register ${JSON.stringify(name)}`, () => this.#answers(subject))
+    ) {
+      throw taken(name);
+    }
     const bytes = encode(ref, this.host.courier);
     this.#held.set(
       name,
@@ -196,16 +228,18 @@ export class SubjectNames implements Names {
     return Promise.resolve();
   }
 
-  async lookup(name: string, timeoutMs: number): Promise<ActorRef<unknown>> {
-    try {
-      const reply = await this.nc.request(this.#subject(name), undefined, {
-        timeout: timeoutMs,
-      });
-      return decode(reply.data, this.host.courier) as ActorRef<unknown>;
-    } catch (error) {
-      if (isNoResponders(error)) throw notFound(name, error);
-      throw error;
-    }
+  lookup(name: string, timeoutMs: number): Promise<ActorRef<unknown>> {
+    return asking(`look up ${JSON.stringify(name)} within ${timeoutMs} ms`, async () => {
+      try {
+        const reply = await this.nc.request(this.#subject(name), undefined, {
+          timeout: timeoutMs,
+        });
+        return decode(reply.data, this.host.courier) as ActorRef<unknown>;
+      } catch (error) {
+        if (isNoResponders(error)) throw notFound(name, error);
+        throw error;
+      }
+    });
   }
 
   close(): Promise<void> {

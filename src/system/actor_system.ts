@@ -442,6 +442,8 @@ export class ActorSystem implements AsyncDisposable {
    * await system.register("counter", system.spawn(Counter));
    * ```
    * @throws {NameTakenError} when another actor has the name.
+   * @throws {ClusterUnavailableError} when the cluster did not answer in time (the NATS server,
+   * or the node that holds the name): retry later.
    * @throws {ClusterJoinError} without the `cluster` option, or if joining failed.
    */
   register(name: string, ref: ActorRef<unknown>): Promise<void> {
@@ -463,6 +465,8 @@ export class ActorSystem implements AsyncDisposable {
    * console.log(await bridge.call(counter, 1));
    * ```
    * @throws {NameNotFoundError} when no node has an actor of that name.
+   * @throws {ClusterUnavailableError} when the cluster did not answer within the timeout (the
+   * NATS server, or the node that holds the name): retry later.
    * @throws {ClusterJoinError} without the `cluster` option, or if joining failed.
    */
   async lookup<M = unknown>(

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { ActorSystem, Bridge } from "../../mod.ts";
-import { NameNotFoundError, NameTakenError } from "../../errors.ts";
+import { ClusterUnavailableError, NameNotFoundError, NameTakenError } from "../../errors.ts";
 import { Doubler } from "../_actors/basic.ts";
 import { startNatsServer } from "./_nats_server.ts";
 import { startNode } from "./_nodes.ts";
@@ -54,4 +54,19 @@ Deno.test("names (KV): the names of a node that left are gone with it", async ()
   assert.equal((await system.lookup("echo")).node, leaving.node);
   await leaving.stop();
   await assert.rejects(system.lookup("echo"), NameNotFoundError);
+});
+
+Deno.test("names (KV): while the NATS server is frozen, a lookup fails with ClusterUnavailableError", async () => {
+  await using server = await startNatsServer({ jetstream: true });
+  await using system = new ActorSystem({ cluster: { servers: server.url, name: "frozen-kv" } });
+  await system.register("doubler", system.spawn(Doubler));
+  server.kill("SIGSTOP");
+  try {
+    // (After the KV's own timeout, 5 s: register asks the same way, see remote_call_test.ts.)
+    await assert.rejects(system.lookup("doubler"), ClusterUnavailableError);
+  } finally {
+    server.kill("SIGCONT");
+  }
+  // The server back, names work again.
+  assert.equal((await system.lookup("doubler")).node, 0);
 });

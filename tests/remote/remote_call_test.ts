@@ -7,6 +7,7 @@ import { ActorSystem, Bridge } from "../../mod.ts";
 import {
   ActorDeadError,
   ClusterJoinError,
+  ClusterUnavailableError,
   NameNotFoundError,
   NameTakenError,
   SpawnError,
@@ -197,6 +198,25 @@ Deno.test("remote: names are unique in a cluster, and a missing one says so", as
   await assert.rejects(system.lookup("none"), NameNotFoundError);
   const found = await system.lookup("one");
   assert.ok(found.equals(doubler), "a name of this node is a ref of this process");
+});
+
+Deno.test("remote: a name whose node is frozen is neither found nor taken: the cluster is unavailable for it, within the lookup's timeout", async () => {
+  await using server = await startNatsServer();
+  await using other = await startNode(server.url, "frozen-names");
+  await using system = new ActorSystem({ cluster: { servers: server.url, name: "frozen-names" } });
+  await system.lookup("doubler");
+  other.kill("SIGSTOP");
+  try {
+    const began = performance.now();
+    await assert.rejects(system.lookup("doubler", { timeout: 300 }), ClusterUnavailableError);
+    assert.ok(performance.now() - began < 3_000, "within about the lookup's timeout");
+    await assert.rejects(
+      system.register("doubler", system.spawn(Doubler)),
+      ClusterUnavailableError,
+    );
+  } finally {
+    other.kill("SIGCONT");
+  }
 });
 
 Deno.test("remote: without a cluster, or without a server, the cluster's calls say why", async () => {
