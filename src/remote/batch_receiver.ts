@@ -26,6 +26,8 @@ export class BatchReceiver {
   readonly #received = new Map<number, number>();
   /** The credit of those entries (see wire.ts): what the next batch's head should say. */
   readonly #receivedCredit = new Map<number, number>();
+  /** The records begun in those entries (see wire.ts): what the next batch's head should say. */
+  readonly #receivedBegun = new Map<number, number>();
   /** The pieces of a record still coming from each node (see wire.ts). */
   readonly #pieces = new Map<number, Uint8Array[]>();
   readonly #inbox: Inbox;
@@ -94,12 +96,23 @@ export class BatchReceiver {
     const expected = this.#received.get(from) ?? 0;
     // Sequence numbers wrap at 2^32: the gap is their difference, as unsigned 32 bits.
     const gap = (batch.sequence - expected) >>> 0;
-    if (gap !== 0 && gap < 0x8000_0000) {
-      this.host.lost(from, gap);
+    const entriesLost = gap !== 0 && gap < 0x8000_0000;
+    // A record this node has pieces of will never be whole when entries after them were lost,
+    // or when the batch does not go on with it (its sender could not send the rest).
+    const cut = this.#pieces.has(from) && (entriesLost || !batch.continues);
+    if (entriesLost || cut) {
+      // Messages, not entries: the records begun in what was lost, and the one cut.
+      const begunLost = entriesLost
+        ? (batch.begun - (this.#receivedBegun.get(from) ?? 0)) >>> 0
+        : 0;
+      const lost = (begunLost < 0x8000_0000 ? begunLost : 0) + (cut ? 1 : 0);
+      if (lost > 0) this.host.lost(from, lost);
       // Their credit was spent: granted back, as if they had been handed on; so is that of the
-      // pieces of a record the gap cut, which can never be whole now.
-      const lostCredit = (batch.credit - (this.#receivedCredit.get(from) ?? 0)) >>> 0;
-      this.#grants.handed(from, lostCredit + this.#dropPieces(from));
+      // pieces of the record cut, which can never be whole now.
+      const lostCredit = entriesLost
+        ? (batch.credit - (this.#receivedCredit.get(from) ?? 0)) >>> 0
+        : 0;
+      this.#grants.handed(from, lostCredit + (cut ? this.#dropPieces(from) : 0));
     }
     let count = 0;
     let credit = 0;
@@ -109,10 +122,14 @@ export class BatchReceiver {
     // The tail of a record whose start this node does not have (the gap took it): its entries
     // are skipped, not read as records of their own.
     let skipping = batch.continues && !this.#pieces.has(from);
+    let begun = 0;
+    let continuing = batch.continues;
     const entries = this.#entries.reset(data);
     try {
       while (entries.next()) {
         count++;
+        if (!continuing) begun++;
+        continuing = entries.more;
         const entryCredit = creditOf(entries.end - entries.start, entries.more);
         credit += entryCredit;
         if (skipping) {
@@ -140,6 +157,7 @@ export class BatchReceiver {
       entries.reset(EMPTY_BATCH);
     }
     this.#received.set(from, (batch.sequence + count) >>> 0);
+    this.#receivedBegun.set(from, (batch.begun + begun) >>> 0);
     this.#receivedCredit.set(from, (batch.credit + credit) >>> 0);
     const counts = this.figures.of(from);
     counts.batchesReceived++;

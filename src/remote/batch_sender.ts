@@ -54,6 +54,8 @@ export class BatchSender {
   #maxPayload = DEFAULT_MAX_PAYLOAD;
   /** The most bytes of a record one entry holds, for {@link #maxPayload}. */
   #piece = PIECE_BYTES;
+  /** Why the NATS client refused the last batch it refused (see #flush). */
+  #refusal = "";
   /** Credit of the run's node left (at its start, less what the run's records spent). */
   #runCredit = 0;
   /** Credit the run's records that went spent: taken from the node's when the run ends. */
@@ -260,7 +262,17 @@ export class BatchSender {
     while (end - from > piece) {
       batch.add(bytes, from, from + piece, true, from !== start);
       from += piece;
-      this.#flush(node, batch);
+      if (!this.#flush(node, batch)) {
+        // Refused: the rest would go on with a piece the node never gets. It stays here, and
+        // its credit comes back (that of the refused piece came back with its batch).
+        this.credits.spend(node, -creditOf(end - from));
+        // Nothing of it went: it is this node's to report. (Pieces that went are the other
+        // node's: it counts the record lost when the next batch does not go on with it.)
+        if (from - piece === start) {
+          this.#deadLetter(node, bytes.subarray(start, end), this.#refusal, "lost-in-transit");
+        }
+        return;
+      }
     }
     batch.add(bytes, from, end, false, from !== start);
     if (batch.size >= FLUSH_BYTES) this.#flush(node, batch);
@@ -288,34 +300,50 @@ export class BatchSender {
     for (const [node, batch] of this.#batches) this.#flush(node, batch);
   }
 
-  #flush(node: number, batch: BatchWriter): void {
+  /**
+   * Publishes `batch` to `node`. @returns false when the NATS client refused it (closed, or a
+   * server that now takes less): then it is as if it had never been made — the link's counts and
+   * credit are as before it, so the other node sees no gap — and each record it held whole is a
+   * dead letter here, the only report of it. A record it held a piece of is reported once too: by
+   * the other node when it had pieces of it already (the next batch does not go on with it),
+   * else by {@link #add}.
+   */
+  #flush(node: number, batch: BatchWriter): boolean {
     const count = batch.count;
-    if (count === 0) return;
-    // Entries sent to the node so far: the batch's first sequence number; and their credit.
+    if (count === 0) return true;
+    // Entries and records sent to the node so far (the batch's head), and their credit.
     const counts = this.figures.of(node);
     const credit = batch.credit;
-    const bytes = batch.take(counts.recordsSent, counts.creditSent, this.riding(node));
-    counts.batchesSent++;
-    counts.recordsSent += count;
-    counts.creditSent = (counts.creditSent + credit) >>> 0;
-    counts.bytesSent += bytes.length;
+    const begun = batch.begun;
+    const bytes = batch.take({
+      sequence: counts.recordsSent,
+      begun: counts.begunSent,
+      credit: counts.creditSent,
+      granted: this.riding(node),
+    });
     try {
       this.nc.publish(`${this.host.prefix}.${node}`, bytes);
     } catch (error) {
-      // Refused by the client (closed, or too large): each of its records is a dead letter,
-      // and the link goes on with the next.
-      const reason = `the NATS connection refused to send it: ${messageOf(error)}`;
+      this.#refusal = `the NATS connection refused to send it: ${messageOf(error)}`;
+      this.credits.spend(node, -credit);
       const refused = readBatch(bytes);
-      // A first entry that goes on with a record is that record's tail, not a record: the
-      // receiver counts the record lost (the gap), and reports it.
+      // A first entry that goes on with a record is a piece of it, not a record; so is a last
+      // one that the next entry would go on with.
       let pieces = refused.continues;
       refused.forEach((record, more) => {
         if (!pieces && !more) {
-          this.#deadLetter(node, record, reason, "lost-in-transit");
+          this.#deadLetter(node, record, this.#refusal, "lost-in-transit");
         }
         pieces = more;
       });
+      return false;
     }
+    counts.batchesSent++;
+    counts.recordsSent += count;
+    counts.begunSent = (counts.begunSent + begun) >>> 0;
+    counts.creditSent = (counts.creditSent + credit) >>> 0;
+    counts.bytesSent += bytes.length;
+    return true;
   }
 
   /** A record for a node that is down: a dead letter (its sender, if waiting, is told). */

@@ -23,6 +23,8 @@ export class LinkCounts {
   batchesReceived = 0;
   /** The credit of the entries sent, wrapping at 2^32 (see wire.ts): the next batch's head. */
   creditSent = 0;
+  /** The records begun in the entries sent, wrapping at 2^32 (see wire.ts): the next head. */
+  begunSent = 0;
   /** The sampled counts (records sent, received, bytes sent, received); null until sampled. */
   tracks: [Track, Track, Track, Track] | null = null;
 

@@ -5,11 +5,13 @@
  * without decoding. A batch:
  *
  * ```
- * u8       wire version (3)
+ * u8       wire version (4)
  * u8       flags: bit 0 = the first entry goes on with a record begun in the batch before
  * u32      the sending node's id (little-endian, as every number of the head)
  * u32      the link's sequence number of the first entry: entries the sender sent to this
  *          node before it, counted from 0 (a gap means entries were lost on the way)
+ * u32      the records begun before it: entries that are a record or its first piece, counted
+ *          from 0 and wrapping (how many messages a gap lost, whatever their pieces)
  * u32      the credit those entries spent (see credits.ts: {@link creditOf} of each entry),
  *          wrapping at 2^32: the credit of a gap is granted back, so what never arrived does
  *          not shrink the window
@@ -29,9 +31,9 @@
 import { copyBytes } from "../util/copy_bytes.ts";
 
 /** The version of the batch format; a batch of another version is refused. */
-export const WIRE_VERSION = 3;
+export const WIRE_VERSION = 4;
 /** Bytes of a batch's head, before its first entry. */
-export const HEAD_BYTES = 18;
+export const HEAD_BYTES = 22;
 /**
  * The most bytes an entry's length takes before its bytes: a varuint of length * 2 + 1, and a
  * record is less than 2^27 bytes (see the mailbox's record header).
@@ -54,13 +56,28 @@ export function creditOf(length: number, more = false): number {
   return more ? length : length + RECORD_CREDIT;
 }
 
+/** What a batch's head says of the link so far, besides its sender (see the module doc). */
+export interface BatchHead {
+  /** Entries sent to the node before the batch: its first entry's sequence number. */
+  readonly sequence: number;
+  /** Records begun before the batch (see {@link BatchWriter.begun}); default 0. */
+  readonly begun?: number;
+  /** The credit the entries before it spent (see {@link creditOf}); default 0. */
+  readonly credit?: number;
+  /** The credit granted to the batch's receiver so far (see credits.ts); default 0. */
+  readonly granted?: number;
+}
+
 /** Builds one batch for one node. */
 export class BatchWriter {
   #bytes: Uint8Array;
   #pos = HEAD_BYTES;
   #count = 0;
+  #begun = 0;
   #credit = 0;
   #continues = false;
+  /** Whether the last entry added is a piece that the next one goes on with. */
+  #lastMore = false;
 
   constructor(readonly from: number, capacity = 64 * 1024) {
     this.#bytes = new Uint8Array(capacity);
@@ -69,6 +86,16 @@ export class BatchWriter {
   /** Records in the batch so far. */
   get count(): number {
     return this.#count;
+  }
+
+  /** Entries in the batch so far that begin a record: a whole record, or its first piece. */
+  get begun(): number {
+    return this.#begun;
+  }
+
+  /** Whether the batch's first entry goes on with a record begun before it. */
+  get continues(): boolean {
+    return this.#continues;
   }
 
   /** Bytes in the batch so far. */
@@ -88,7 +115,11 @@ export class BatchWriter {
    */
   add(bytes: Uint8Array, start: number, end: number, more = false, continues = false): void {
     const length = end - start;
+    // After a piece, the next entry goes on with its record, whatever the caller says.
+    const continuing = this.#count === 0 ? continues : this.#lastMore;
     if (this.#count === 0) this.#continues = continues;
+    if (!continuing) this.#begun++;
+    this.#lastMore = more;
     this.#credit += creditOf(length, more);
     this.#ensure(8 + length);
     let p = this.#pos;
@@ -104,25 +135,24 @@ export class BatchWriter {
     this.#count++;
   }
 
-  /**
-   * The finished batch (a copy), its first entry numbered `sequence`, after entries that spent
-   * `credit` (see {@link creditOf}), with the credit granted to its receiver so far (`granted`);
-   * the writer is empty again.
-   */
-  take(sequence: number, credit = 0, granted = 0): Uint8Array {
+  /** The finished batch (a copy), with `head` as its head; the writer is empty again. */
+  take(head: BatchHead): Uint8Array {
     const b = this.#bytes;
     const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
     b[0] = WIRE_VERSION;
     b[1] = this.#continues ? CONTINUES : 0;
     view.setUint32(2, this.from, true);
-    view.setUint32(6, sequence >>> 0, true);
-    view.setUint32(10, credit >>> 0, true);
-    view.setUint32(14, granted >>> 0, true);
+    view.setUint32(6, head.sequence >>> 0, true);
+    view.setUint32(10, (head.begun ?? 0) >>> 0, true);
+    view.setUint32(14, (head.credit ?? 0) >>> 0, true);
+    view.setUint32(18, (head.granted ?? 0) >>> 0, true);
     const batch = b.slice(0, this.#pos);
     this.#pos = HEAD_BYTES;
     this.#count = 0;
+    this.#begun = 0;
     this.#credit = 0;
     this.#continues = false;
+    this.#lastMore = false;
     return batch;
   }
 
@@ -140,6 +170,8 @@ export class BatchWriter {
 export interface Batch {
   readonly from: number;
   readonly sequence: number;
+  /** Records begun before it (see {@link BatchHead.begun}), wrapping at 2^32. */
+  readonly begun: number;
   /** The credit the entries before it spent (see {@link creditOf}), wrapping at 2^32. */
   readonly credit: number;
   /** Whether its first entry goes on with a record begun in the batch before. */
@@ -219,9 +251,10 @@ export function readBatch(bytes: Uint8Array): Batch {
   return {
     from: view.getUint32(2, true),
     sequence: view.getUint32(6, true),
-    credit: view.getUint32(10, true),
+    begun: view.getUint32(10, true),
+    credit: view.getUint32(14, true),
     continues: (bytes[1] & CONTINUES) !== 0,
-    granted: view.getUint32(14, true),
+    granted: view.getUint32(18, true),
     forEach(each) {
       const entries = new BatchEntries().reset(bytes);
       while (entries.next()) {

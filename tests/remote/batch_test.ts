@@ -19,7 +19,7 @@ import { Probe } from "../_actors/supervision.ts";
 import { Grinder } from "../_actors/busy.ts";
 import { eventually } from "../_system.ts";
 import { internalsOf } from "../../src/system/internal.ts";
-import { startNatsServer } from "./_nats_server.ts";
+import { type NatsServer, startNatsServer } from "./_nats_server.ts";
 
 /** The entries of `batch` as [bytes, more] pairs, read in place. */
 function entriesOf(batch: Uint8Array): [number[], boolean][] {
@@ -38,7 +38,8 @@ Deno.test("wire: a batch's entries read in place are the records written, pieces
   writer.add(source, 10, 10); // an empty record
   writer.add(source, 0, 200, true); // a piece (its length needs two varuint bytes)
   writer.add(source, 200, 300);
-  const batch = writer.take(41);
+  assert.equal(writer.begun, 3, "records begun: not the entry that goes on with a piece");
+  const batch = writer.take({ sequence: 41 });
   const head = readBatch(batch);
   assert.equal(head.from, 7);
   assert.equal(head.sequence, 41);
@@ -54,35 +55,38 @@ Deno.test("wire: a batch's entries read in place are the records written, pieces
   assert.equal(writer.count, 0, "the writer is empty again");
 });
 
-Deno.test("wire: a batch's head carries the credit spent before it, the credit granted so far, and whether it goes on with a record", () => {
+Deno.test("wire: a batch's head carries the records begun and the credit spent before it, the credit granted so far, and whether it goes on with a record", () => {
   const writer = new BatchWriter(7);
   writer.add(new Uint8Array([1]), 0, 1);
   assert.equal(writer.credit, creditOf(1), "a whole record: its bytes and RECORD_CREDIT");
-  const head = readBatch(writer.take(3, 0xffff_ffff, 0xffff_fff0));
+  const head = readBatch(
+    writer.take({ sequence: 3, begun: 0xffff_fffe, credit: 0xffff_ffff, granted: 0xffff_fff0 }),
+  );
   assert.deepEqual(
-    [head.sequence, head.credit, head.granted, head.continues],
-    [3, 0xffff_ffff, 0xffff_fff0, false],
+    [head.sequence, head.begun, head.credit, head.granted, head.continues],
+    [3, 0xffff_fffe, 0xffff_ffff, 0xffff_fff0, false],
   );
   const piece = new Uint8Array(100);
   writer.add(piece, 0, 60, false, true); // the tail of a record begun in the batch before
   writer.add(piece, 0, 40, true); // the start of the next one
   assert.equal(writer.credit, 60 + RECORD_CREDIT + 40, "a piece that is not the last: its bytes");
-  const next = readBatch(writer.take(4));
+  assert.equal(writer.begun, 1, "the tail begins no record; the start of the next one does");
+  const next = readBatch(writer.take({ sequence: 4 }));
   assert.equal(next.granted, 0, "none granted yet: no news");
   assert.equal(next.continues, true);
   writer.add(new Uint8Array([1]), 0, 1, false, true); // its first entry goes on with a record
   writer.add(new Uint8Array([1]), 0, 1);
-  assert.equal(readBatch(writer.take(5)).continues, true, "the first entry decides");
+  assert.equal(readBatch(writer.take({ sequence: 5 })).continues, true, "the first entry decides");
   writer.add(new Uint8Array([1]), 0, 1);
   writer.add(new Uint8Array([1]), 0, 1, false, true);
-  assert.equal(readBatch(writer.take(6)).continues, false, "the first entry decides");
+  assert.equal(readBatch(writer.take({ sequence: 6 })).continues, false, "the first entry decides");
 });
 
 Deno.test("wire: a batch that ends inside a record is refused at that entry", () => {
   const writer = new BatchWriter(1);
   writer.add(new Uint8Array([1, 2]), 0, 2);
   writer.add(new Uint8Array([3, 4, 5, 6]), 0, 4);
-  const batch = writer.take(0);
+  const batch = writer.take({ sequence: 0 });
   const entries = new BatchEntries().reset(batch.subarray(0, batch.length - 1));
   assert.equal(entries.next(), true, "the first record is whole");
   assert.throws(() => entries.next(), RangeError);
@@ -217,9 +221,9 @@ Deno.test("batch: after a lost batch, the tail of a record cut by the gap is not
   const nc = await connect({ servers: server.url });
   try {
     const subject = `ringmail.${cluster}.${(await there.clusterStatus()).node}`;
-    nc.publish(subject, first.take(0, 0));
-    lostBatch.take(2, firstCredit); // never published
-    nc.publish(subject, third.take(3, firstCredit + lostCredit));
+    nc.publish(subject, first.take({ sequence: 0 }));
+    lostBatch.take({ sequence: 2, begun: 2, credit: firstCredit }); // never published
+    nc.publish(subject, third.take({ sequence: 3, begun: 2, credit: firstCredit + lostCredit }));
     await nc.flush();
     using bridge = new Bridge(there);
     let log: unknown[] = [];
@@ -247,25 +251,21 @@ function whole(record: Uint8Array): [Uint8Array, number, number] {
 }
 
 /**
- * Makes every NATS connection of this process refuse to publish a message of more than
- * `maxBytes` to a subject that starts with `prefix`, as a client refuses what its connection
- * cannot send (closed, or a server that now takes less); returns what undoes it. Batches are
- * sized to the server's max payload, so a test cannot have a real server refuse one.
+ * Makes every NATS connection of this process refuse to publish what `refuse` says, as a client
+ * refuses what its connection cannot send (closed, or a server that now takes less); returns
+ * what undoes it. Batches are sized to the server's max payload, so a test cannot have a real
+ * server refuse one.
  */
-async function refuseLargePublishes(
+async function refusePublishes(
   url: string,
-  prefix: string,
-  maxBytes: number,
+  refuse: (subject: string, data: Uint8Array) => boolean,
 ): Promise<() => void> {
   const nc = await connect({ servers: url });
   const proto = Object.getPrototypeOf(nc) as { publish: (...args: unknown[]) => void };
   await nc.close();
   const publish = proto.publish;
   proto.publish = function (this: unknown, subject: unknown, data: unknown, ...rest: unknown[]) {
-    if (
-      typeof subject === "string" && subject.startsWith(prefix) &&
-      data instanceof Uint8Array && data.length > maxBytes
-    ) {
+    if (typeof subject === "string" && data instanceof Uint8Array && refuse(subject, data)) {
       throw new Error(`refused for the test: ${data.length} bytes to ${subject}`);
     }
     return publish.call(this, subject, data, ...rest);
@@ -275,7 +275,49 @@ async function refuseLargePublishes(
   };
 }
 
-Deno.test("batch: a record whose pieces the NATS client refuses is not reported as its tail, and what follows arrives", async () => {
+/** Two nodes of a cluster on `server`, each with its dead letters, and a probe on the second. */
+async function refusingPair(server: NatsServer, cluster: string) {
+  const lostHere: DeadLetter[] = [];
+  const lostThere: DeadLetter[] = [];
+  const here = new ActorSystem({
+    cluster: { servers: server.url, name: cluster },
+    onDeadLetter: (d) => lostHere.push(d),
+  });
+  const there = new ActorSystem({
+    cluster: { servers: server.url, name: cluster },
+    onDeadLetter: (d) => lostThere.push(d),
+  });
+  await Promise.all([here.joined, there.joined]);
+  await there.register("probe", there.spawnWith(Probe, { mailboxCapacity: 1 << 16 }));
+  const far = await here.lookup<unknown>("probe");
+  const bridge = new Bridge(here);
+  return {
+    here,
+    there,
+    far,
+    bridge,
+    lostHere,
+    lostThere,
+    /** Batches to the other node: the subject they are published on. */
+    subject: `ringmail.${cluster}.${there.node}`,
+    /** What the probe got, once it has `count` messages (bounded). */
+    async logOf(count: number): Promise<unknown[]> {
+      let log: unknown[] = [];
+      await eventually(async () => {
+        log = await bridge.call(far, "dump", { timeout: 5_000 }) as unknown[];
+        return log.length >= count;
+      }, `${count} messages arrived`);
+      return log;
+    },
+    async [Symbol.asyncDispose]() {
+      bridge.close();
+      await here.shutdown();
+      await there.shutdown();
+    },
+  };
+}
+
+Deno.test("batch: a record whose first piece the NATS client refuses is reported once, whole, by its sender (never as its tail), and what follows arrives", async () => {
   await using server = await startNatsServer();
   const cluster = "refused";
   const lostHere: DeadLetter[] = [];
@@ -307,15 +349,15 @@ Deno.test("batch: a record whose pieces the NATS client refuses is not reported 
   const head = courier.encode(far, payload, null).length - payload.length;
   payload.set(tail, piece - head);
   // Each piece of the record goes in a batch larger than the client now sends.
-  const undo = await refuseLargePublishes(
+  const subject = `ringmail.${cluster}.${there.node}`;
+  const undo = await refusePublishes(
     server.url,
-    `ringmail.${cluster}.${there.node}`,
-    64 * 1024,
+    (to, data) => to === subject && data.length > 64 * 1024,
   );
   try {
     far.send(payload);
     far.send("after");
-    // Both pieces were refused by the time a call goes: the call's batch is small.
+    // Its first piece was refused by the time a call goes: the call's batch is small.
     await bridge.call(here.spawn(Probe), "dump", { timeout: 5_000 });
   } finally {
     undo();
@@ -326,12 +368,13 @@ Deno.test("batch: a record whose pieces the NATS client refuses is not reported 
     return log.length >= 1;
   }, "the message after the refused record arrived");
   assert.deepEqual(log, ["after"]);
-  // Neither piece is a record: the sender reports none, and the other node counts what it
-  // never got.
-  // (Kinds only: a failure's diff of the tail's 80 KiB would take minutes.)
-  assert.deepEqual(lostHere.map((d) => d.kind), []);
-  await eventually(() => lostThere.length > 0, "the other node counts the gap");
-  assert.deepEqual(lostThere.map((d) => [d.kind, d.count]), [["lost-in-transit", 2]]);
+  // Nothing of it went: its sender reports it, whole, once; its tail is no record of its own,
+  // and the other node, which saw none of it, has nothing to count.
+  // (Kinds and sizes only: a failure's diff of 336 KiB would take minutes.)
+  assert.deepEqual(lostHere.map((d) => d.kind), ["lost-in-transit"]);
+  assert.ok(sameValue(lostHere[0].message, payload), "the report has the message");
+  assert.ok(lostHere[0].target?.equals(far), "and its target");
+  assert.deepEqual(lostThere.map((d) => d.kind), []);
 });
 
 Deno.test("batch: a server with a small max_payload gets pieces and batches that fit it: a large message and a burst arrive whole, in order", async () => {
@@ -372,4 +415,100 @@ Deno.test("batch: a server with a small max_payload gets pieces and batches that
   });
   assert.deepEqual(lostHere.map((d) => [d.kind, d.reason]), []);
   assert.deepEqual(lostThere.map((d) => [d.kind, d.reason]), []);
+});
+
+Deno.test("batch: a record the NATS client refuses whole is reported once, by its sender: the other node sees no gap", async () => {
+  await using server = await startNatsServer();
+  await using t = await refusingPair(server, "refused-whole");
+  const large = new Uint8Array(100 * 1024).fill(3);
+  const undo = await refusePublishes(
+    server.url,
+    (to, data) => to === t.subject && data.length > 64 * 1024,
+  );
+  try {
+    t.far.send(large);
+    await t.bridge.call(t.here.spawn(Probe), "dump", { timeout: 5_000 }); // its drain is over
+  } finally {
+    undo();
+  }
+  t.far.send("after");
+  assert.deepEqual(await t.logOf(1), ["after"]);
+  assert.deepEqual(t.lostHere.map((d) => d.kind), ["lost-in-transit"]);
+  assert.ok(sameValue(t.lostHere[0].message, large), "the report has the message");
+  assert.deepEqual(t.lostThere.map((d) => d.kind), [], "not counted twice");
+});
+
+Deno.test("batch: a record whose later piece the NATS client refuses is counted once, by the other node, and what follows is not taken for its rest", async () => {
+  await using server = await startNatsServer();
+  await using t = await refusingPair(server, "refused-later");
+  // Three pieces of 256 KiB: the first goes, the second is refused, the third is never sent.
+  const large = new Uint8Array(700 * 1024).fill(5);
+  let pieces = 0;
+  const undo = await refusePublishes(
+    server.url,
+    (to, data) => to === t.subject && data.length > 64 * 1024 && ++pieces === 2,
+  );
+  try {
+    t.far.send(large);
+    await t.bridge.call(t.here.spawn(Probe), "dump", { timeout: 5_000 }); // its drain is over
+  } finally {
+    undo();
+  }
+  t.far.send("after");
+  assert.deepEqual(await t.logOf(1), ["after"]);
+  assert.deepEqual(t.lostHere.map((d) => d.kind), [], "the other node has a piece: its to report");
+  assert.deepEqual(t.lostThere.map((d) => [d.kind, d.count]), [["lost-in-transit", 1]]);
+});
+
+Deno.test("batch: a gap that takes pieces of one record and a whole other is counted as two messages, not as its entries", async () => {
+  await using server = await startNatsServer();
+  const lost: DeadLetter[] = [];
+  const cluster = "gap-count";
+  await using there = new ActorSystem({
+    cluster: { servers: server.url, name: cluster },
+    onDeadLetter: (d) => lost.push(d),
+  });
+  await there.joined;
+  const probe = there.spawnWith(Probe, { mailboxCapacity: 1 << 16 });
+  await there.started(probe);
+  const courier = internalsOf(there).bridgeHost.courier;
+  const record = (message: string) => courier.encode(probe, message, null);
+  // A record X in three pieces; the batches with its second and third, and a whole record B
+  // after it, are lost: three entries, two messages.
+  const from = 0x6a9;
+  const x = record("x".repeat(300));
+  const batches = [new BatchWriter(from), new BatchWriter(from), new BatchWriter(from)];
+  const fourth = new BatchWriter(from);
+  batches[0].add(...whole(record("A")));
+  batches[0].add(x, 0, 100, true);
+  batches[1].add(x, 100, 200, true, true);
+  batches[2].add(x, 200, x.length, false, true);
+  batches[2].add(...whole(record("B")));
+  fourth.add(...whole(record("C")));
+  const heads: { sequence: number; begun: number; credit: number }[] = [];
+  let sequence = 0, begun = 0, credit = 0;
+  for (const batch of [...batches, fourth]) {
+    heads.push({ sequence, begun, credit });
+    sequence += batch.count;
+    begun += batch.begun;
+    credit += batch.credit;
+  }
+  const nc = await connect({ servers: server.url });
+  try {
+    const subject = `ringmail.${cluster}.${(await there.clusterStatus()).node}`;
+    nc.publish(subject, batches[0].take(heads[0]));
+    nc.publish(subject, fourth.take(heads[3])); // the two between are lost
+    await nc.flush();
+    using bridge = new Bridge(there);
+    let log: unknown[] = [];
+    await eventually(async () => {
+      log = await bridge.call(probe, "dump", { timeout: 5_000 }) as unknown[];
+      return log.length >= 2;
+    }, "the records around the gap arrived");
+    assert.deepEqual(log, ["A", "C"]);
+    await eventually(() => lost.length > 0, "the gap is reported");
+    assert.deepEqual(lost.map((d) => [d.kind, d.count]), [["lost-in-transit", 2]]);
+  } finally {
+    await nc.close();
+  }
 });
