@@ -441,6 +441,7 @@ export class ActorSystem implements AsyncDisposable {
    * const system = new ActorSystem({ cluster: { servers: "nats://127.0.0.1:4222" } });
    * await system.register("counter", system.spawn(Counter));
    * ```
+   * @throws {TypeError} when `ref` is not an actor's ref, or `name` not a non-empty string.
    * @throws {NameTakenError} when another actor has the name.
    * @throws {ClusterUnavailableError} when the cluster did not answer in time (the NATS server,
    * or the node that holds the name): retry later.
@@ -464,6 +465,8 @@ export class ActorSystem implements AsyncDisposable {
    * using bridge = new Bridge(system);
    * console.log(await bridge.call(counter, 1));
    * ```
+   * @param options how long to wait for the answer (ms, default 5000).
+   * @throws {RangeError} when the timeout is not a positive number of ms.
    * @throws {NameNotFoundError} when no node has an actor of that name.
    * @throws {ClusterUnavailableError} when the cluster did not answer within the timeout (the
    * NATS server, or the node that holds the name): retry later.
@@ -474,10 +477,13 @@ export class ActorSystem implements AsyncDisposable {
     options: { timeout?: number } = {},
   ): Promise<ActorRef<M>> {
     this.#checkOpen("lookup");
-    return await this.#parts.cluster.lookup(
-      name,
-      options.timeout ?? 5000,
-    ) as ActorRef<M>;
+    const timeout = options.timeout ?? 5000;
+    if (!(timeout > 0)) {
+      throw new RangeError(
+        `lookup timeout must be a positive number of ms, got ${options.timeout}`,
+      );
+    }
+    return await this.#parts.cluster.lookup(name, timeout) as ActorRef<M>;
   }
 
   /**

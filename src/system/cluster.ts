@@ -8,7 +8,7 @@
 
 import { type ActorClass, ActorRef, messageOf, Terminated } from "../actor/mod.ts";
 import { decode } from "../codec/mod.ts";
-import type { Directory, SystemCourier } from "../delivery/mod.ts";
+import { describeMessage, type Directory, type SystemCourier } from "../delivery/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
 import {
   CallsLost,
@@ -346,8 +346,16 @@ export class SystemCluster {
     return (await this.link("clusterStatus")).status();
   }
 
-  /** Names `ref` across the cluster. */
+  /**
+   * Names `ref` across the cluster.
+   * @throws {TypeError} when `ref` is not an actor's ref.
+   */
   async register(name: string, ref: ActorRef<unknown>): Promise<void> {
+    if (!(ref instanceof ActorRef)) {
+      throw new TypeError(
+        `register names an actor's ref (what spawn returns), got ${describeMessage(ref)}`,
+      );
+    }
     await (await this.link("register")).names.register(name, ref);
   }
 

@@ -196,6 +196,11 @@ Deno.test("remote: names are unique in a cluster, and a missing one says so", as
   await system.register("one", doubler);
   await assert.rejects(system.register("one", doubler), NameTakenError);
   await assert.rejects(system.lookup("none"), NameNotFoundError);
+  await assert.rejects(system.register("two", 42 as never), TypeError);
+  await assert.rejects(system.register("", doubler), TypeError);
+  for (const timeout of [0, -1, Number.NaN]) {
+    await assert.rejects(system.lookup("one", { timeout }), RangeError, `timeout ${timeout}`);
+  }
   const found = await system.lookup("one");
   assert.ok(found.equals(doubler), "a name of this node is a ref of this process");
 });
