@@ -373,7 +373,8 @@ export class ActorSystem implements AsyncDisposable {
   /**
    * Starts an actor of `actorClass` on the node `node` of the cluster (Akka's remote
    * deployment): that node loads the class by its module URL, starts it as one of its own
-   * top-level actors, and the ref comes back once it has taken it. `node` may be this node.
+   * top-level actors, and the ref comes back once it has taken it. `node` may be this node (its
+   * id, or 0: what a ref of this process says of its node).
    *
    * @example
    * ```ts ignore
@@ -386,6 +387,7 @@ export class ActorSystem implements AsyncDisposable {
    * ```
    * @throws {SpawnError} when that node could not start it (its module, its class), did not
    * answer within 10 s, or the arguments are larger than the NATS server takes in one message.
+   * @throws {RangeError} when `node` is not a node's id (a whole number from 0 to 2^32 - 1).
    * @throws {ActorDeadError} when no node with that id is in the cluster, or it is declared down
    * (it died, froze or was cut off) before it answered.
    * @throws {ClusterJoinError} without the `cluster` option, or if joining failed.

@@ -233,7 +233,13 @@ export class SystemCluster {
     timeoutMs: number,
   ): Promise<ActorRef<unknown>> {
     const parts = this.parts;
-    if (node === parts.courier.node) {
+    if (!(Number.isInteger(node) && node >= 0 && node <= 0xffff_ffff)) {
+      throw new RangeError(
+        `spawnOn takes a node's id (a ref's \`node\`, or system.node), got ${node}`,
+      );
+    }
+    // 0 is what a ref of this process says of its node.
+    if (node === 0 || node === parts.courier.node) {
       return parts.spawner.spawn(actorClass, options, args);
     }
     const module = checkActorClass(actorClass);

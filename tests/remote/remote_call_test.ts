@@ -149,6 +149,12 @@ Deno.test("remote: an actor spawned on another node runs there and answers", asy
   const here = await system.spawnOn(system.node, Doubler);
   assert.equal(here.node, 0, "this node's own id spawns here");
   assert.equal(await bridge.call(here, 4), 8);
+  const alsoHere = await system.spawnOn(here.node, Doubler);
+  assert.equal(alsoHere.node, 0, "so does 0, a ref of this process's node");
+  assert.equal(await bridge.call(alsoHere, 5), 10);
+  for (const node of [-1, 1.5, 2 ** 32, Number.NaN, "7" as never]) {
+    await assert.rejects(system.spawnOn(node, Doubler), RangeError, `node ${node}`);
+  }
   await assert.rejects(system.spawnOn(12345, Doubler), ActorDeadError);
   await assert.rejects(
     system.spawnOn(other.node, Doubler, { pool: system.createPool({ workers: 1 }) }),
