@@ -17,6 +17,9 @@ import type { Peers } from "./peers.ts";
 import type { NatsConnection } from "./nats.ts";
 import { type Batch, BatchEntries, creditOf, readBatch } from "./wire.ts";
 
+/** Bytes of what a node's ping says it has sent (see BatchReceiver.sentSoFar). */
+export const SENT_SO_FAR_BYTES = 16;
+
 /** What the batch reader holds between batches: nothing of the last one. */
 const EMPTY_BATCH = new Uint8Array(0);
 
@@ -71,6 +74,11 @@ export class BatchReceiver {
     return this.#grants.riding(node);
   }
 
+  /** The batch to `node` that carried its grant (see {@link riding}) never left: resent. */
+  resendGrant(node: number): void {
+    this.#grants.resend(node);
+  }
+
   /** Node `node` is down: nothing is owed to it any more. */
   forget(node: number): void {
     this.#grants.forget(node);
@@ -93,27 +101,7 @@ export class BatchReceiver {
     const from = batch.from;
     this.peers.watch(from);
     this.granted(from, batch.granted);
-    const expected = this.#received.get(from) ?? 0;
-    // Sequence numbers wrap at 2^32: the gap is their difference, as unsigned 32 bits.
-    const gap = (batch.sequence - expected) >>> 0;
-    const entriesLost = gap !== 0 && gap < 0x8000_0000;
-    // A record this node has pieces of will never be whole when entries after them were lost,
-    // or when the batch does not go on with it (its sender could not send the rest).
-    const cut = this.#pieces.has(from) && (entriesLost || !batch.continues);
-    if (entriesLost || cut) {
-      // Messages, not entries: the records begun in what was lost, and the one cut.
-      const begunLost = entriesLost
-        ? (batch.begun - (this.#receivedBegun.get(from) ?? 0)) >>> 0
-        : 0;
-      const lost = (begunLost < 0x8000_0000 ? begunLost : 0) + (cut ? 1 : 0);
-      if (lost > 0) this.host.lost(from, lost);
-      // Their credit was spent: granted back, as if they had been handed on; so is that of the
-      // pieces of the record cut, which can never be whole now.
-      const lostCredit = entriesLost
-        ? (batch.credit - (this.#receivedCredit.get(from) ?? 0)) >>> 0
-        : 0;
-      this.#grants.handed(from, lostCredit + (cut ? this.#dropPieces(from) : 0));
-    }
+    this.#catchUp(from, batch.sequence, batch.begun, batch.credit, batch.continues);
     let count = 0;
     let credit = 0;
     // Credit of the records put into their mailboxes, or made dead letters: those that wait for
@@ -164,6 +152,56 @@ export class BatchReceiver {
     counts.recordsReceived += count;
     counts.bytesReceived += data.length;
     if (handed > 0) this.#grants.handed(from, handed);
+  }
+
+  /**
+   * Node `from` says what it has sent this node so far (its ping: u32 its id, then its next
+   * batch's sequence, records begun and credit, see wire.ts): what never came is counted lost
+   * now, not only when a later batch shows the gap — after the last batch sent was lost, none
+   * may come.
+   */
+  sentSoFar(data: Uint8Array): void {
+    if (data.length < SENT_SO_FAR_BYTES) return;
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    const from = view.getUint32(0, true);
+    const sequence = view.getUint32(4, true);
+    const begun = view.getUint32(8, true);
+    const credit = view.getUint32(12, true);
+    // A record it has sent pieces of goes on in its next batch, unless entries were lost.
+    if (!this.#catchUp(from, sequence, begun, credit, true)) return;
+    this.#received.set(from, sequence);
+    this.#receivedBegun.set(from, begun);
+    this.#receivedCredit.set(from, credit);
+  }
+
+  /**
+   * Counts what node `from` sent before its entry `sequence` (`begun` records, spending
+   * `credit`) that never came, as lost; `continues`: whether what comes next goes on with a
+   * record begun before. @returns whether entries were lost.
+   */
+  #catchUp(
+    from: number,
+    sequence: number,
+    begun: number,
+    credit: number,
+    continues: boolean,
+  ): boolean {
+    // Sequence numbers wrap at 2^32: the gap is their difference, as unsigned 32 bits.
+    const gap = (sequence - (this.#received.get(from) ?? 0)) >>> 0;
+    const entriesLost = gap !== 0 && gap < 0x8000_0000;
+    // A record this node has pieces of will never be whole when entries after them were lost,
+    // or when what comes next does not go on with it (its sender could not send the rest).
+    const cut = this.#pieces.has(from) && (entriesLost || !continues);
+    if (!entriesLost && !cut) return false;
+    // Messages, not entries: the records begun in what was lost, and the one cut.
+    const begunLost = entriesLost ? (begun - (this.#receivedBegun.get(from) ?? 0)) >>> 0 : 0;
+    const lost = (begunLost < 0x8000_0000 ? begunLost : 0) + (cut ? 1 : 0);
+    if (lost > 0) this.host.lost(from, lost);
+    // Their credit was spent: granted back, as if they had been handed on; so is that of the
+    // pieces of the record cut, which can never be whole now.
+    const lostCredit = entriesLost ? (credit - (this.#receivedCredit.get(from) ?? 0)) >>> 0 : 0;
+    this.#grants.handed(from, lostCredit + (cut ? this.#dropPieces(from) : 0));
+    return entriesLost;
   }
 
   /** Forgets the pieces of a record from `from` that will not be whole; returns their credit. */

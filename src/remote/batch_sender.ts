@@ -48,14 +48,17 @@ export class BatchSender {
   #runDown: string | undefined = undefined;
   /**
    * The most bytes a batch may take: the server's max payload, read as a run of records or a
-   * grant begins (a reconnect may bring a server that takes less; a batch that no longer fits
-   * is refused, see #flush).
+   * grant begins. (After a reconnect to a server that takes less, a batch made for the last one
+   * is refused by the client, see #flush, or by that server, which closes the connection: the
+   * other node then counts its records lost.)
    */
   #maxPayload = DEFAULT_MAX_PAYLOAD;
   /** The most bytes of a record one entry holds, for {@link #maxPayload}. */
   #piece = PIECE_BYTES;
   /** Why the NATS client refused the last batch it refused (see #flush). */
   #refusal = "";
+  /** The nodes whose waiting records go in a microtask, after a refund (see #refund). */
+  readonly #releasing = new Set<number>();
   /** Credit of the run's node left (at its start, less what the run's records spent). */
   #runCredit = 0;
   /** Credit the run's records that went spent: taken from the node's when the run ends. */
@@ -73,6 +76,7 @@ export class BatchSender {
    * @param figures what goes over each link, counted.
    * @param riding the credit this node has granted a node so far, with what it owes it now: it
    *   rides in the head of each batch to that node (see Grants.riding).
+   * @param resendGrant the batch that carried a node's grant was refused: it goes by itself.
    */
   constructor(
     readonly nc: NatsConnection,
@@ -81,6 +85,7 @@ export class BatchSender {
     readonly credits: Credits,
     readonly figures: LinkFigures,
     readonly riding: (node: number) => number,
+    readonly resendGrant: (node: number) => void,
   ) {
     this.#inbox = new Inbox(host.courier);
   }
@@ -115,6 +120,23 @@ export class BatchSender {
   /** Settles once the pump has ended, after {@link stop}. */
   get stopped(): Promise<void> {
     return this.#pumping;
+  }
+
+  /**
+   * This node's connection is lost: the records to every node it talks to are kept from now on
+   * (see Credits.pause), each until it answers again (see {@link resume}).
+   */
+  pauseAll(): void {
+    for (const { node } of this.peers.watched()) this.credits.pause(node);
+  }
+
+  /** Node `node` answered: if its records were kept (see {@link pauseAll}), they go now. */
+  resume(node: number): void {
+    if (!this.credits.isPaused(node)) return;
+    this.credits.resume(node);
+    if (this.#closed || this.credits.release(node, this.#addKept) === 0) return;
+    this.#flush(node, this.#batches.get(node)!);
+    writeNow(this.nc);
   }
 
   /** Node `node` is down: the records kept for it, waiting for its credit, die with it. */
@@ -265,7 +287,7 @@ export class BatchSender {
       if (!this.#flush(node, batch)) {
         // Refused: the rest would go on with a piece the node never gets. It stays here, and
         // its credit comes back (that of the refused piece came back with its batch).
-        this.credits.spend(node, -creditOf(end - from));
+        this.#refund(node, creditOf(end - from));
         // Nothing of it went: it is this node's to report. (Pieces that went are the other
         // node's: it counts the record lost when the next batch does not go on with it.)
         if (from - piece === start) {
@@ -325,7 +347,8 @@ export class BatchSender {
       this.nc.publish(`${this.host.prefix}.${node}`, bytes);
     } catch (error) {
       this.#refusal = `the NATS connection refused to send it: ${messageOf(error)}`;
-      this.credits.spend(node, -credit);
+      this.#refund(node, credit);
+      this.resendGrant(node);
       const refused = readBatch(bytes);
       // A first entry that goes on with a record is a piece of it, not a record; so is a last
       // one that the next entry would go on with.
@@ -344,6 +367,22 @@ export class BatchSender {
     counts.creditSent = (counts.creditSent + credit) >>> 0;
     counts.bytesSent += bytes.length;
     return true;
+  }
+
+  /**
+   * Credit spent on records to `node` that never left comes back; records that wait for it go
+   * in a microtask, as after a grant (not from inside the send that was refused).
+   */
+  #refund(node: number, credit: number): void {
+    this.credits.refund(node, credit);
+    if (this.credits.waiting(node) === 0 || this.#releasing.has(node)) return;
+    this.#releasing.add(node);
+    queueMicrotask(() => {
+      this.#releasing.delete(node);
+      if (this.#closed || this.credits.release(node, this.#addKept) === 0) return;
+      this.#flush(node, this.#batches.get(node)!);
+      writeNow(this.nc);
+    });
   }
 
   /** A record for a node that is down: a dead letter (its sender, if waiting, is told). */

@@ -81,6 +81,8 @@ export class Credits {
   /** Per node, the records waiting for its credit (an entry only while some wait). */
   readonly #kept = new Map<number, Kept>();
   readonly #stalls = new Map<number, Stalls>();
+  /** The nodes whose records are kept whatever their credit (see {@link pause}). */
+  readonly #paused = new Set<number>();
   #waitingBytes = 0;
   #granted: (() => void) | null = null;
 
@@ -100,7 +102,7 @@ export class Credits {
    * asks once, and {@link spend}s what they used.
    */
   available(node: number): number {
-    if (this.#kept.has(node)) return 0;
+    if (this.#kept.has(node) || this.#paused.has(node)) return 0;
     return Math.max(0, this.#credit.get(node) ?? CREDIT_WINDOW);
   }
 
@@ -164,11 +166,34 @@ export class Credits {
     // Most batches' heads bring no news.
     if (more === 0 || more >= 0x8000_0000) return 0;
     this.#grantedTotal.set(node, total);
-    let credit = (this.#credit.get(node) ?? CREDIT_WINDOW) + more;
+    this.refund(node, more);
+    return this.release(node, each);
+  }
+
+  /**
+   * Credit spent on records to `node` that never left comes back (their batch was refused, see
+   * batch_sender.ts); the records that wait for it go with {@link release}.
+   */
+  refund(node: number, credit: number): void {
+    this.#credit.set(node, (this.#credit.get(node) ?? CREDIT_WINDOW) + credit);
+  }
+
+  /**
+   * Hands the records waiting for `node`'s credit to `each`, as {@link grant} does, while credit
+   * lasts; returns how many.
+   */
+  release(
+    node: number,
+    each: (node: number, bytes: Uint8Array, start: number, end: number) => void,
+  ): number {
     const kept = this.#kept.get(node);
     let ready = 0;
     try {
-      while (kept !== undefined && kept.ends.length > 0 && credit > 0) {
+      // The credit is read and written at each record, not kept aside: `each` may refund some.
+      while (
+        kept !== undefined && kept.ends.length > 0 && this.#creditOf(node) > 0 &&
+        !this.#paused.has(node)
+      ) {
         const { bytes, ends } = kept;
         const head = bytes.head;
         const last = ends.shift()!;
@@ -179,25 +204,48 @@ export class Credits {
         bytes.release(last);
         this.#waitingBytes -= last - head;
         ready++;
-        credit -= creditOf(last - head);
+        this.#credit.set(node, this.#creditOf(node) - creditOf(last - head));
         each(node, buffer, start, start + last - head);
       }
     } finally {
-      if (kept !== undefined && kept.ends.length === 0) {
+      if (kept !== undefined && kept.ends.length === 0 && this.#kept.get(node) === kept) {
         // The stall is over: its buffer goes with it (a flood's can have grown to megabytes).
         this.#kept.delete(node);
         this.#stallEnds(node);
       }
-      this.#credit.set(node, credit);
       this.wake();
     }
     return ready;
+  }
+
+  /**
+   * Keeps the records to `node` from now on, whatever its credit, until {@link resume}: this
+   * node's connection is lost, or back but `node` has not answered since (it may not have
+   * subscribed again yet, and what the server gets for it meanwhile is dropped).
+   */
+  pause(node: number): void {
+    this.#paused.add(node);
+  }
+
+  /** Whether `node` is paused (see {@link pause}). */
+  isPaused(node: number): boolean {
+    return this.#paused.has(node);
+  }
+
+  /** Ends {@link pause}; the records kept go with {@link release}. */
+  resume(node: number): void {
+    this.#paused.delete(node);
+  }
+
+  #creditOf(node: number): number {
+    return this.#credit.get(node) ?? CREDIT_WINDOW;
   }
 
   /** `node` is down: its waiting records, to become dead letters; it is forgotten. */
   drop(node: number): Uint8Array[] {
     const kept = this.#kept.get(node);
     this.#kept.delete(node);
+    this.#paused.delete(node);
     this.#credit.delete(node);
     this.#grantedTotal.delete(node);
     this.#stallEnds(node);
@@ -281,6 +329,15 @@ export class Grants {
     if (owed === undefined) return this.#granted.get(node) ?? 0;
     this.#owed.delete(node);
     return this.#count(node, owed);
+  }
+
+  /**
+   * The batch that carried `node`'s grant (see {@link riding}) never left: the total granted so
+   * far goes by itself.
+   */
+  resend(node: number): void {
+    const total = this.#granted.get(node);
+    if (total !== undefined && !this.#closed) this.send(node, total);
   }
 
   /** `node` is down: nothing more is granted to it. */

@@ -20,12 +20,13 @@
  */
 
 import { type ActorRef, messageOf } from "../actor/mod.ts";
+import { RingmailError } from "../errors.ts";
 import { ActorDeadError, SpawnError } from "../system/errors.ts";
 import { RemoteSpawnFailed } from "../system/control.ts";
 import { decode, encode } from "../codec/mod.ts";
 import type { Directory, SystemCourier } from "../delivery/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
-import { BatchReceiver } from "./batch_receiver.ts";
+import { BatchReceiver, SENT_SO_FAR_BYTES } from "./batch_receiver.ts";
 import { BatchSender } from "./batch_sender.ts";
 import { Credits } from "./credits.ts";
 import type { ClusterStatus } from "../system/options.ts";
@@ -35,6 +36,7 @@ import { Peers, type PeerTiming, type PingResult } from "./peers.ts";
 import { type Names, openKvNames, SubjectNames } from "./names.ts";
 import {
   isNoResponders,
+  isTimeout,
   type Msg,
   type NatsConnection,
   onMessage,
@@ -96,6 +98,7 @@ export class ClusterLink {
       credits,
       this.#figures,
       (node) => this.#receiver.riding(node),
+      (node) => this.#receiver.resendGrant(node),
     );
     this.#receiver = new BatchReceiver(
       nc,
@@ -111,6 +114,8 @@ export class ClusterLink {
       this.#receiver.forget(node);
     });
     host.courier.leftBacklog = (node, length) => this.#receiver.leftBacklog(node, length);
+    this.#watchConnection(nc);
+    this.peers.onAnswer((node) => this.#sender.resume(node));
     const here = `${host.prefix}.${host.node}`;
     this.#service = new NodeService(nc, {
       cluster: host.cluster,
@@ -123,7 +128,10 @@ export class ClusterLink {
         callback: onMessage((msg) => this.#receiver.take(msg.data)),
       }),
       nc.subscribe(`${here}.ping`, {
-        callback: onMessage((msg) => msg.respond()),
+        callback: onMessage((msg) => {
+          this.#receiver.sentSoFar(msg.data);
+          msg.respond();
+        }),
       }),
       nc.subscribe(`${here}.ctl`, {
         callback: onMessage((msg) => this.#controlled(msg.data)),
@@ -198,9 +206,8 @@ export class ClusterLink {
           `pieces)`,
       );
     }
-    // Pinged from now on: a node that freezes or dies while it answers is declared down, and
-    // the request fails then, not at its timeout.
-    this.peers.watch(node);
+    // A node this one talks to is pinged: if it freezes or dies while it answers, it is
+    // declared down, and the request fails then, not at its timeout.
     let unwatch = () => {};
     const wentDown = new Promise<never>((_, reject) => {
       unwatch = this.peers.onDown((downNode, reason) => {
@@ -215,9 +222,11 @@ export class ClusterLink {
     wentDown.catch(() => {});
     try {
       const reply = await Promise.race([asked, wentDown]);
+      // Answered: watched from now on (a node that answers nothing is not, nor reported down).
+      this.peers.watch(node);
       return decode(reply.data, courier);
     } catch (error) {
-      if (error instanceof ActorDeadError) throw error;
+      if (error instanceof RingmailError) throw error;
       if (isNoResponders(error)) {
         throw new ActorDeadError(
           `cannot reach node ${node}: it is not in this cluster (down?)`,
@@ -225,7 +234,9 @@ export class ClusterLink {
         );
       }
       throw new SpawnError(
-        `node ${node} did not answer within ${timeoutMs} ms: ${messageOf(error)}`,
+        isTimeout(error)
+          ? `node ${node} did not answer within ${timeoutMs} ms`
+          : `could not ask node ${node}: ${messageOf(error)}`,
         { cause: error },
       );
     } finally {
@@ -277,9 +288,40 @@ export class ClusterLink {
     await this.#nc.drain();
   }
 
+  /** Follows this node's connection: lost, records wait (see BatchSender.pauseAll); back, the
+   * peers know (see Peers.reconnected). */
+  #watchConnection(nc: NatsConnection): void {
+    (async () => {
+      for await (const status of nc.status()) {
+        // What the server got for a node that has not subscribed again yet would be dropped:
+        // records wait, each node's until it answers a ping.
+        if (status.type === "disconnect") this.#sender.pauseAll();
+        if (status.type === "reconnect") this.peers.reconnected();
+      }
+    })().catch((error) => {
+      console.error("ringmail: the cluster link stopped watching its connection:", error);
+    });
+  }
+
+  /**
+   * What this node has sent `node` so far, for its ping (see BatchReceiver.sentSoFar): published
+   * after every batch it counts, so it never overtakes one.
+   */
+  #sentSoFar(node: number): Uint8Array {
+    const counts = this.#figures.find(node);
+    const data = new Uint8Array(SENT_SO_FAR_BYTES);
+    const view = new DataView(data.buffer);
+    view.setUint32(0, this.#host.node, true);
+    if (counts === undefined) return data; // nothing sent yet
+    view.setUint32(4, counts.recordsSent >>> 0, true);
+    view.setUint32(8, counts.begunSent, true);
+    view.setUint32(12, counts.creditSent, true);
+    return data;
+  }
+
   async #ping(node: number, timeoutMs: number): Promise<PingResult> {
     try {
-      await this.#nc.request(`${this.#host.prefix}.${node}.ping`, undefined, {
+      await this.#nc.request(`${this.#host.prefix}.${node}.ping`, this.#sentSoFar(node), {
         timeout: timeoutMs,
       });
       return "answered";

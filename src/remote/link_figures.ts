@@ -46,6 +46,11 @@ export class LinkFigures {
     Deno.unrefTimer(this.#timer);
   }
 
+  /** The counts of the link to `node`, if there is one yet (see {@link of}). */
+  find(node: number): LinkCounts | undefined {
+    return this.#counts.get(node);
+  }
+
   /** `node`'s counts (made at its first batch). */
   of(node: number): LinkCounts {
     let counts = this.#counts.get(node);

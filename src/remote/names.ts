@@ -82,10 +82,6 @@ function notFound(name: string, cause?: unknown): NameNotFoundError {
 }
 
 /**
- * Names in the cluster's KV bucket, or null when the server has no JetStream.
- * @param ping whether a node answers (a holder that does not is down: its names are free).
- */
-/**
  * Runs `request`, a question to the cluster about a name (what `what` says); an error of the
  * NATS client (no answer in time, a connection closed) becomes a ClusterUnavailableError, while
  * ringmail's own answers (taken, not found, a bad name) pass as they are.
@@ -104,6 +100,10 @@ async function asking<T>(what: string, request: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Names in the cluster's KV bucket, or null when the server has no JetStream.
+ * @param ping whether a node answers (a holder that does not is down: its names are free).
+ */
 export async function openKvNames(
   nc: NatsConnection,
   host: NamesHost,
@@ -150,7 +150,8 @@ class KvNames implements Names {
         try {
           await this.kv.create(key, value);
         } catch (again) {
-          throw withCause(taken(name), again);
+          if (isConflict(again)) throw withCause(taken(name), again);
+          throw again;
         }
       } else {
         const holder = decode(entry.value, this.host.courier) as ActorRef<
@@ -164,7 +165,8 @@ class KvNames implements Names {
         try {
           await this.kv.update(key, value, entry.revision);
         } catch (lost) {
-          throw withCause(taken(name), lost);
+          if (isConflict(lost)) throw withCause(taken(name), lost);
+          throw lost;
         }
       }
     }
@@ -173,8 +175,10 @@ class KvNames implements Names {
 
   async unregister(name: string): Promise<void> {
     const key = hexOf(name);
-    if (!this.#held.delete(key)) return;
+    if (!this.#held.has(key)) return;
     await asking(`unregister ${JSON.stringify(name)}`, () => this.kv.delete(key));
+    // Held until the server took the delete: a retry after a failure tries again.
+    this.#held.delete(key);
   }
 
   lookup(name: string): Promise<ActorRef<unknown>> {
@@ -189,6 +193,14 @@ class KvNames implements Names {
     for (const key of this.#held) await this.kv.delete(key);
     this.#held.clear();
   }
+}
+
+/**
+ * Whether a KV write failed because the key changed first (another node's create or update won),
+ * not because the server did not answer.
+ */
+function isConflict(error: unknown): boolean {
+  return /wrong last sequence|key exists/i.test(messageOf(error));
 }
 
 /** An error with the error behind it as its cause. */
@@ -212,14 +224,20 @@ export class SubjectNames implements Names {
       throw taken(name);
     }
     const bytes = encode(ref, this.host.courier);
-    this.#held.set(
-      name,
-      this.nc.subscribe(subject, {
+    await asking(`register ${JSON.stringify(name)}`, async () => {
+      const subscription = this.nc.subscribe(subject, {
         callback: onMessage((msg) => msg.respond(bytes)),
-      }),
-    );
-    // Registered once the server knows: a lookup from any node finds it from now on.
-    await this.nc.flush();
+      });
+      this.#held.set(name, subscription);
+      try {
+        // Registered once the server knows: a lookup from any node finds it from now on.
+        await this.nc.flush();
+      } catch (error) {
+        subscription.unsubscribe();
+        this.#held.delete(name);
+        throw error;
+      }
+    });
   }
 
   unregister(name: string): Promise<void> {

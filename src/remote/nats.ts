@@ -55,3 +55,8 @@ export function isNoResponders(error: unknown): boolean {
   const maybe = error as { isNoResponders?: () => boolean } | null;
   return typeof maybe?.isNoResponders === "function" && maybe.isNoResponders();
 }
+
+/** Whether a NATS request failed because no answer came within its timeout. */
+export function isTimeout(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === "TimeoutError";
+}

@@ -36,12 +36,22 @@ interface Peer {
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
+/**
+ * How long after this node reconnects nobody answering for a node counts as silence, not as its
+ * end: other nodes reconnect to a restarted server at their own pace (the client retries every
+ * 250 ms, with up to 100 ms of jitter) and subscribe again then.
+ */
+export const RESUBSCRIBE_GRACE_MS = 1_000;
+
 /** The nodes this node knows of. */
 export class Peers {
   readonly #peers = new Map<number, Peer>();
   readonly #down = new Map<number, string>();
   readonly #listeners = new Set<(node: number, reason: string) => void>();
+  readonly #answerListeners = new Set<(node: number) => void>();
   #closed = false;
+  /** Until when (performance.now()) nobody answering for a node does not down it at once. */
+  #graceUntil = 0;
 
   /** @param ping asks `node` whether it is there. */
   constructor(
@@ -74,6 +84,12 @@ export class Peers {
     return () => this.#listeners.delete(listener);
   }
 
+  /** Calls `listener` each time a node answers a ping; returns its remover. */
+  onAnswer(listener: (node: number) => void): () => void {
+    this.#answerListeners.add(listener);
+    return () => this.#answerListeners.delete(listener);
+  }
+
   /** This node talks to `node` (or heard from it): keep an eye on it. */
   watch(node: number): void {
     if (this.#closed || this.#peers.has(node) || this.#down.has(node)) return;
@@ -97,6 +113,15 @@ export class Peers {
     for (const listener of this.#listeners) listener(node, reason);
   }
 
+  /**
+   * This node's connection came back (the NATS server restarted, say): for a while, nobody
+   * answering for a node is no sign that its process ended — it may not have reconnected and
+   * subscribed again yet. Only `downAfterMs` without an answer downs it then.
+   */
+  reconnected(): void {
+    this.#graceUntil = performance.now() + RESUBSCRIBE_GRACE_MS;
+  }
+
   /** Stops pinging. */
   close(): void {
     this.#closed = true;
@@ -118,6 +143,7 @@ export class Peers {
     if (this.#closed || this.#peers.get(node) !== peer) return;
     const now = performance.now();
     if (result === "answered") {
+      for (const listener of this.#answerListeners) listener(node);
       peer.lastAnswer = now;
       peer.roundTripMs = now - sent;
       // An exponential average: one slow answer moves it a little, a slow link a lot.
@@ -125,7 +151,7 @@ export class Peers {
         ? peer.roundTripMs
         : peer.roundTripAverageMs +
           ROUND_TRIP_WEIGHT * (peer.roundTripMs - peer.roundTripAverageMs);
-    } else if (result === "nobody") {
+    } else if (result === "nobody" && now >= this.#graceUntil) {
       return this.down(
         node,
         `node ${node} is unreachable: its process ended (nobody answers for it)`,

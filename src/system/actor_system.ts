@@ -445,8 +445,8 @@ export class ActorSystem implements AsyncDisposable {
    * ```
    * @throws {TypeError} when `ref` is not an actor's ref, or `name` not a non-empty string.
    * @throws {NameTakenError} when another actor has the name.
-   * @throws {ClusterUnavailableError} when the cluster did not answer in time (the NATS server,
-   * or the node that holds the name): retry later.
+   * @throws {ClusterUnavailableError} when the cluster did not answer in time (the NATS server;
+   * without JetStream, also the node that holds the name): retry later.
    * @throws {ClusterJoinError} without the `cluster` option, or if joining failed.
    */
   register(name: string, ref: ActorRef<unknown>): Promise<void> {
@@ -467,11 +467,12 @@ export class ActorSystem implements AsyncDisposable {
    * using bridge = new Bridge(system);
    * console.log(await bridge.call(counter, 1));
    * ```
-   * @param options how long to wait for the answer (ms, default 5000).
+   * @param options how long to wait for the node that holds the name to answer (ms, default
+   * 5000); with JetStream on the server, its KV bucket answers instead, within its own 5 s.
    * @throws {RangeError} when the timeout is not a positive number of ms.
    * @throws {NameNotFoundError} when no node has an actor of that name.
-   * @throws {ClusterUnavailableError} when the cluster did not answer within the timeout (the
-   * NATS server, or the node that holds the name): retry later.
+   * @throws {ClusterUnavailableError} when the cluster did not answer in time (the NATS server,
+   * or the node that holds the name): retry later.
    * @throws {ClusterJoinError} without the `cluster` option, or if joining failed.
    */
   async lookup<M = unknown>(

@@ -287,8 +287,7 @@ export class SystemCluster {
     } catch (error) {
       if (error instanceof ActorDeadError) throw error;
       throw new SpawnError(
-        `node ${target.node} did not say within ${timeoutMs} ms whether ${target} started: ` +
-          messageOf(error),
+        `node ${target.node} did not say whether ${target} started: ${messageOf(error)}`,
         { cause: error },
       );
     }

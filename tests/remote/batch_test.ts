@@ -512,3 +512,62 @@ Deno.test("batch: a gap that takes pieces of one record and a whole other is cou
     await nc.close();
   }
 });
+
+Deno.test("batch: the last batch lost, with none after it, is counted at the sender's next ping, once", async () => {
+  await using server = await startNatsServer();
+  const lost: DeadLetter[] = [];
+  const cluster = "tail-loss";
+  await using there = new ActorSystem({
+    cluster: { servers: server.url, name: cluster },
+    onDeadLetter: (d) => lost.push(d),
+  });
+  await there.joined;
+  const probe = there.spawnWith(Probe, { mailboxCapacity: 1 << 16 });
+  await there.started(probe);
+  const courier = internalsOf(there).bridgeHost.courier;
+  const record = (message: string) => courier.encode(probe, message, null);
+  const from = 0x7a11;
+  const first = new BatchWriter(from);
+  first.add(...whole(record("before")));
+  const lostBatch = new BatchWriter(from);
+  lostBatch.add(...whole(record("lost 1")));
+  lostBatch.add(...whole(record("lost 2")));
+  const last = new BatchWriter(from);
+  last.add(...whole(record("after")));
+  const heads = [
+    { sequence: 0, begun: 0, credit: 0 },
+    { sequence: 1, begun: 1, credit: first.credit },
+    { sequence: 3, begun: 3, credit: first.credit + lostBatch.credit },
+  ];
+  /** What the crafted node's ping says it has sent, as a link's ping does. */
+  const sentSoFar = (head: { sequence: number; begun: number; credit: number }) => {
+    const data = new Uint8Array(16);
+    const view = new DataView(data.buffer);
+    [from, head.sequence, head.begun, head.credit].forEach((n, i) =>
+      view.setUint32(i * 4, n, true)
+    );
+    return data;
+  };
+  const nc = await connect({ servers: server.url });
+  try {
+    const subject = `ringmail.${cluster}.${there.node}`;
+    nc.publish(subject, first.take(heads[0]));
+    lostBatch.take(heads[1]); // never published, and nothing follows it
+    await nc.request(`${subject}.ping`, sentSoFar(heads[2]), { timeout: 5_000 });
+    await eventually(() => lost.length > 0, "the loss is reported");
+    assert.deepEqual(lost.map((d) => [d.kind, d.count]), [["lost-in-transit", 2]]);
+    // Later traffic does not count it again; an older ping changes nothing.
+    nc.publish(subject, last.take(heads[2]));
+    await nc.request(`${subject}.ping`, sentSoFar(heads[1]), { timeout: 5_000 });
+    using bridge = new Bridge(there);
+    let log: unknown[] = [];
+    await eventually(async () => {
+      log = await bridge.call(probe, "dump", { timeout: 5_000 }) as unknown[];
+      return log.length >= 2;
+    }, "what was not lost arrived");
+    assert.deepEqual(log, ["before", "after"]);
+    assert.equal(lost.length, 1, "counted once");
+  } finally {
+    await nc.close();
+  }
+});

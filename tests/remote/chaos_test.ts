@@ -6,7 +6,9 @@
  * one sender's messages reach the node in keeps their order.
  */
 import assert from "node:assert/strict";
-import { ActorSystem, Bridge, RingmailError } from "../../mod.ts";
+import { ActorSystem, Bridge, type DeadLetter, RingmailError } from "../../mod.ts";
+import { NumberLog } from "../_actors/number_log.ts";
+import { eventually } from "../_system.ts";
 import { startNatsServer } from "./_nats_server.ts";
 import { startNode } from "./_nodes.ts";
 
@@ -84,4 +86,78 @@ Deno.test("chaos: freeze, server restart and kill of a node while calls and send
   // After the kill, calls fail at once (the node is down), not at their timeout.
   const last = settled.slice(-4);
   assert.ok(last.every((s) => !s.ok), "the last calls failed: the node is gone");
+});
+
+Deno.test("chaos: across NATS server restarts, every one-way message is delivered or reported lost, once, few are lost, and what arrives is in order", async () => {
+  await using server = await startNatsServer();
+  const lostHere: DeadLetter[] = [];
+  const lostThere: DeadLetter[] = [];
+  const cluster = "accounting";
+  await using here = new ActorSystem({
+    cluster: { servers: server.url, name: cluster, downAfterMs: 10_000 },
+    onDeadLetter: (d) => lostHere.push(d),
+  });
+  await using there = new ActorSystem({
+    cluster: { servers: server.url, name: cluster, downAfterMs: 10_000 },
+    onDeadLetter: (d) => lostThere.push(d),
+  });
+  await Promise.all([here.joined, there.joined]);
+  await there.register("log", there.spawnWith(NumberLog, { mailboxCapacity: 1 << 20 }));
+  const far = await here.lookup<number | string>("log");
+  using bridge = new Bridge(here);
+  const next = random(SEED);
+  const MESSAGES = 20_000;
+  let sent = 0;
+  const sending = (async () => {
+    while (sent < MESSAGES) {
+      const burst = Math.min(MESSAGES - sent, 1 + Math.floor(next() * 200));
+      for (let i = 0; i < burst; i++) far.send(sent++);
+      await new Promise((resolve) => setTimeout(resolve, Math.floor(next() * 3)));
+    }
+  })();
+  for (let restarts = 0; restarts < 2; restarts++) {
+    await new Promise((resolve) => setTimeout(resolve, 100 + Math.floor(next() * 200)));
+    await server.restart();
+  }
+  await sending;
+  // Each message is in one place: the log, a dead letter here (with its message), or a count
+  // of lost ones there. The asks for the log are messages too: the log counts those it got.
+  const countThere = () => lostThere.reduce((sum, d) => sum + (d.count ?? 1), 0);
+  let log: number[] = [];
+  let asked = 0;
+  let asksGot = 0;
+  await eventually(
+    async () => {
+      // An ask may be lost with a restart too (at most once): then it is asked again.
+      asked++;
+      const answer = await bridge.call(far, "dump", { timeout: 2_000 }).catch(() => null);
+      if (answer === null) return false;
+      [log, asksGot] = answer as [number[], number];
+      return log.length + asksGot + lostHere.length + countThere() >= MESSAGES + asked;
+    },
+    "every message is accounted for",
+    30_000,
+  );
+  const reported = lostHere.map((d) => d.message as number);
+  assert.equal(
+    log.length + asksGot + reported.length + countThere(),
+    MESSAGES + asked,
+    `delivered ${log.length} and ${asksGot} asks of ${asked}, reported here ${reported.length}, ` +
+      `counted there ${countThere()}`,
+  );
+  for (let i = 1; i < log.length; i++) {
+    assert.ok(log[i] > log[i - 1], `out of order: ${log[i - 1]} then ${log[i]}`);
+  }
+  // Records wait while the connection is lost, and until the other node answers again: only
+  // what was on the wire as the server went is lost (measured: 0–75 of 20,000; before records
+  // waited, about half).
+  assert.ok(
+    reported.length + countThere() < MESSAGES / 10,
+    `${reported.length + countThere()} of ${MESSAGES} lost across two restarts`,
+  );
+  const delivered = new Set(log);
+  assert.ok(reported.every((n) => !delivered.has(n)), "a message reported lost was delivered");
+  for (const d of [...lostHere, ...lostThere]) {
+    assert.ok(d.reason.length > 0, `a dead letter ${d.kind} without a reason`);
+  }
 });

@@ -11,6 +11,7 @@ import {
 } from "../../mod.ts";
 import {
   CREDIT_WINDOW,
+  creditOf,
   Credits,
   GRANT_AT,
   Grants,
@@ -483,4 +484,32 @@ Deno.test("credits: a dead-letter listener that sends while a record of another 
     2_500,
   );
   assert.deepEqual(log, Array.from({ length: 10 }, (_, i) => i));
+});
+
+Deno.test("credits: credit refunded while waiting records go (their batch refused) is kept, and lets the next go", () => {
+  const credits = new Credits();
+  assert.ok(credits.take(7, CREDIT_WINDOW - RECORD_CREDIT), "the whole window spent");
+  credits.keep(7, new Uint8Array(10), 0, 10);
+  credits.keep(7, new Uint8Array(10), 0, 10);
+  const sent: number[] = [];
+  // Room for one; its batch is refused as it goes, and its credit comes back.
+  const ready = credits.grant(7, creditOf(10), (node, _bytes, start, end) => {
+    sent.push(end - start);
+    credits.refund(node, creditOf(end - start));
+  });
+  assert.equal(ready, 2, "the refund let the second go too");
+  assert.deepEqual(sent, [10, 10]);
+  assert.equal(credits.available(7), creditOf(10), "nothing of the refunds was lost");
+});
+
+Deno.test("credits: a refund with records waiting lets them go at the next release", () => {
+  const credits = new Credits();
+  assert.ok(credits.take(7, CREDIT_WINDOW - RECORD_CREDIT));
+  credits.keep(7, new Uint8Array(4), 0, 4);
+  assert.equal(credits.release(7, () => assert.fail("no credit yet")), 0);
+  credits.refund(7, creditOf(4));
+  const sent: number[] = [];
+  assert.equal(credits.release(7, (_node, _bytes, start, end) => sent.push(end - start)), 1);
+  assert.deepEqual(sent, [4]);
+  assert.equal(credits.waiting(7), 0);
 });

@@ -1,0 +1,20 @@
+/** An actor that keeps account of what reaches it, for the tests of delivery across nodes. */
+import { Actor, type ActorRef, handles } from "../../mod.ts";
+
+/** Logs the numbers it gets; `"dump"` answers `[the log, how many dumps it got]`. */
+export class NumberLog extends Actor<number | string> {
+  static readonly module = import.meta.url;
+  readonly #log: number[] = [];
+  #dumps = 0;
+
+  @handles(Number)
+  onNumber(n: number) {
+    this.#log.push(n);
+  }
+
+  @handles(String)
+  onDump(_: string, sender: ActorRef | null) {
+    this.#dumps++;
+    sender?.send([this.#log, this.#dumps]);
+  }
+}
