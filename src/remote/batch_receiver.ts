@@ -17,8 +17,15 @@ import type { Peers } from "./peers.ts";
 import type { NatsConnection } from "./nats.ts";
 import { type Batch, BatchEntries, creditOf, readBatch } from "./wire.ts";
 
-/** Bytes of what a node's ping says it has sent (see BatchReceiver.sentSoFar). */
-export const SENT_SO_FAR_BYTES = 16;
+/**
+ * Bytes of what a node's ping says it has sent (see BatchReceiver.sentSoFar): u32 its id, then
+ * its next batch's sequence, records begun and credit, and flags.
+ */
+export const SENT_SO_FAR_BYTES = 20;
+/** The flag of a ping whose sender's last entry sent is a piece its next batch goes on with. */
+export const MID_RECORD = 1;
+/** What a ping without what it has sent is answered. */
+const NO_ANSWER = new Uint8Array(0);
 
 /** What the batch reader holds between batches: nothing of the last one. */
 const EMPTY_BATCH = new Uint8Array(0);
@@ -101,6 +108,9 @@ export class BatchReceiver {
     const from = batch.from;
     this.peers.watch(from);
     this.granted(from, batch.granted);
+    // Behind what came already: counted lost by a ping meanwhile (or reordered on the way), its
+    // records are not delivered too.
+    if (((batch.sequence - (this.#received.get(from) ?? 0)) >>> 0) >= 0x8000_0000) return;
     this.#catchUp(from, batch.sequence, batch.begun, batch.credit, batch.continues);
     let count = 0;
     let credit = 0;
@@ -155,23 +165,30 @@ export class BatchReceiver {
   }
 
   /**
-   * Node `from` says what it has sent this node so far (its ping: u32 its id, then its next
-   * batch's sequence, records begun and credit, see wire.ts): what never came is counted lost
-   * now, not only when a later batch shows the gap — after the last batch sent was lost, none
-   * may come.
+   * Node `from` says what it has sent this node so far (its ping, see SENT_SO_FAR_BYTES): what
+   * never came is counted lost now, not only when a later batch shows the gap — after the last
+   * batch sent was lost, none may come; so is a record it gave up after some of its pieces went.
+   * @returns the ping's answer: the credit this node has granted it so far (u32).
    */
-  sentSoFar(data: Uint8Array): void {
-    if (data.length < SENT_SO_FAR_BYTES) return;
+  sentSoFar(data: Uint8Array): Uint8Array {
+    if (data.length < SENT_SO_FAR_BYTES) return NO_ANSWER;
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     const from = view.getUint32(0, true);
     const sequence = view.getUint32(4, true);
     const begun = view.getUint32(8, true);
     const credit = view.getUint32(12, true);
-    // A record it has sent pieces of goes on in its next batch, unless entries were lost.
-    if (!this.#catchUp(from, sequence, begun, credit, true)) return;
-    this.#received.set(from, sequence);
-    this.#receivedBegun.set(from, begun);
-    this.#receivedCredit.set(from, credit);
+    const midRecord = (view.getUint32(16, true) & MID_RECORD) !== 0;
+    if (this.#catchUp(from, sequence, begun, credit, midRecord)) {
+      this.#received.set(from, sequence);
+      this.#receivedBegun.set(from, begun);
+      this.#receivedCredit.set(from, credit);
+    }
+    // The answer: the credit granted to it so far. A grant sent while the connection was lost
+    // never arrived (the client drops what it kept for a server it could not reach), and no
+    // other might follow.
+    const answer = new Uint8Array(4);
+    new DataView(answer.buffer).setUint32(0, this.#grants.total(from), true);
+    return answer;
   }
 
   /**

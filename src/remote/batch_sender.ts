@@ -337,6 +337,7 @@ export class BatchSender {
     const counts = this.figures.of(node);
     const credit = batch.credit;
     const begun = batch.begun;
+    const midRecord = batch.endsInPiece;
     const bytes = batch.take({
       sequence: counts.recordsSent,
       begun: counts.begunSent,
@@ -362,6 +363,7 @@ export class BatchSender {
       return false;
     }
     counts.batchesSent++;
+    counts.midRecord = midRecord;
     counts.recordsSent += count;
     counts.begunSent = (counts.begunSent + begun) >>> 0;
     counts.creditSent = (counts.creditSent + credit) >>> 0;

@@ -331,6 +331,11 @@ export class Grants {
     return this.#count(node, owed);
   }
 
+  /** The total granted to `node` so far (0: none yet). */
+  total(node: number): number {
+    return this.#granted.get(node) ?? 0;
+  }
+
   /**
    * The batch that carried `node`'s grant (see {@link riding}) never left: the total granted so
    * far goes by itself.

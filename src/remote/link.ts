@@ -26,7 +26,7 @@ import { RemoteSpawnFailed } from "../system/control.ts";
 import { decode, encode } from "../codec/mod.ts";
 import type { Directory, SystemCourier } from "../delivery/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
-import { BatchReceiver, SENT_SO_FAR_BYTES } from "./batch_receiver.ts";
+import { BatchReceiver, MID_RECORD, SENT_SO_FAR_BYTES } from "./batch_receiver.ts";
 import { BatchSender } from "./batch_sender.ts";
 import { Credits } from "./credits.ts";
 import type { ClusterStatus } from "../system/options.ts";
@@ -128,10 +128,7 @@ export class ClusterLink {
         callback: onMessage((msg) => this.#receiver.take(msg.data)),
       }),
       nc.subscribe(`${here}.ping`, {
-        callback: onMessage((msg) => {
-          this.#receiver.sentSoFar(msg.data);
-          msg.respond();
-        }),
+        callback: onMessage((msg) => msg.respond(this.#receiver.sentSoFar(msg.data))),
       }),
       nc.subscribe(`${here}.ctl`, {
         callback: onMessage((msg) => this.#controlled(msg.data)),
@@ -316,14 +313,25 @@ export class ClusterLink {
     view.setUint32(4, counts.recordsSent >>> 0, true);
     view.setUint32(8, counts.begunSent, true);
     view.setUint32(12, counts.creditSent, true);
+    view.setUint32(16, counts.midRecord ? MID_RECORD : 0, true);
     return data;
   }
 
   async #ping(node: number, timeoutMs: number): Promise<PingResult> {
     try {
-      await this.#nc.request(`${this.#host.prefix}.${node}.ping`, this.#sentSoFar(node), {
-        timeout: timeoutMs,
-      });
+      const answer = await this.#nc.request(
+        `${this.#host.prefix}.${node}.ping`,
+        this.#sentSoFar(node),
+        { timeout: timeoutMs },
+      );
+      // The credit it has granted this node so far: a grant lost with a connection is made good.
+      if (answer.data.length >= 4) {
+        const data = answer.data;
+        this.#sender.granted(
+          node,
+          new DataView(data.buffer, data.byteOffset, data.byteLength).getUint32(0, true),
+        );
+      }
       return "answered";
     } catch (error) {
       return isNoResponders(error) ? "nobody" : "silent";

@@ -25,6 +25,8 @@ export class LinkCounts {
   creditSent = 0;
   /** The records begun in the entries sent, wrapping at 2^32 (see wire.ts): the next head. */
   begunSent = 0;
+  /** Whether the last entry sent is a piece of a record that the next batch goes on with. */
+  midRecord = false;
   /** The sampled counts (records sent, received, bytes sent, received); null until sampled. */
   tracks: [Track, Track, Track, Track] | null = null;
 

@@ -26,10 +26,16 @@ export async function joinCluster(
   },
 ): Promise<ClusterLink> {
   const nc = await connectNats(options.servers, `ringmail node ${host.node}`);
-  const link = new ClusterLink(nc, host, {
-    pingIntervalMs: options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
-    downAfterMs: options.downAfterMs ?? DEFAULT_DOWN_AFTER_MS,
-  });
-  await link.start();
-  return link;
+  try {
+    const link = new ClusterLink(nc, host, {
+      pingIntervalMs: options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
+      downAfterMs: options.downAfterMs ?? DEFAULT_DOWN_AFTER_MS,
+    });
+    await link.start();
+    return link;
+  } catch (error) {
+    // Not joined: the connection (and what follows it) is not left open.
+    await nc.close().catch(() => {});
+    throw error;
+  }
 }

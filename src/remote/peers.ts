@@ -34,14 +34,14 @@ interface Peer {
   /** The round trips, smoothed (-1: none answered yet). */
   roundTripAverageMs: number;
   timer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * This node reconnected, and the peer has not answered since: nobody answering for it is no
+   * sign that its process ended — it may not have subscribed again yet.
+   */
+  reconnecting: boolean;
+  /** Counts the peer's ping rounds restarted (see {@link Peers.reconnected}): an older one stops. */
+  round: number;
 }
-
-/**
- * How long after this node reconnects nobody answering for a node counts as silence, not as its
- * end: other nodes reconnect to a restarted server at their own pace (the client retries every
- * 250 ms, with up to 100 ms of jitter) and subscribe again then.
- */
-export const RESUBSCRIBE_GRACE_MS = 1_000;
 
 /** The nodes this node knows of. */
 export class Peers {
@@ -50,8 +50,6 @@ export class Peers {
   readonly #listeners = new Set<(node: number, reason: string) => void>();
   readonly #answerListeners = new Set<(node: number) => void>();
   #closed = false;
-  /** Until when (performance.now()) nobody answering for a node does not down it at once. */
-  #graceUntil = 0;
 
   /** @param ping asks `node` whether it is there. */
   constructor(
@@ -98,6 +96,8 @@ export class Peers {
       roundTripMs: -1,
       roundTripAverageMs: -1,
       timer: undefined,
+      reconnecting: false,
+      round: 0,
     };
     this.#peers.set(node, peer);
     this.#schedule(node, peer, 0);
@@ -114,12 +114,18 @@ export class Peers {
   }
 
   /**
-   * This node's connection came back (the NATS server restarted, say): for a while, nobody
-   * answering for a node is no sign that its process ended — it may not have reconnected and
+   * This node's connection came back (the NATS server restarted, say): each peer is pinged at
+   * once (not after the ping sent into the outage times out), and until it answers, nobody
+   * answering for it is no sign that its process ended — it may not have reconnected and
    * subscribed again yet. Only `downAfterMs` without an answer downs it then.
    */
   reconnected(): void {
-    this.#graceUntil = performance.now() + RESUBSCRIBE_GRACE_MS;
+    for (const [node, peer] of this.#peers) {
+      peer.reconnecting = true;
+      peer.round++;
+      clearTimeout(peer.timer);
+      this.#schedule(node, peer, 0);
+    }
   }
 
   /** Stops pinging. */
@@ -130,28 +136,43 @@ export class Peers {
   }
 
   #schedule(node: number, peer: Peer, delay: number): void {
-    peer.timer = setTimeout(() => this.#ping(node, peer), delay);
+    const round = peer.round;
+    peer.timer = setTimeout(() => {
+      this.#ping(node, peer, round).catch((error) => {
+        console.error(`ringmail: pinging node ${node} failed:`, error);
+      });
+    }, delay);
   }
 
-  async #ping(node: number, peer: Peer): Promise<void> {
+  async #ping(node: number, peer: Peer, round: number): Promise<void> {
     const { pingIntervalMs, downAfterMs } = this.timing;
     const sent = performance.now();
     const result = await this.ping(
       node,
       Math.min(downAfterMs, Math.max(pingIntervalMs * 4, 50)),
     );
-    if (this.#closed || this.#peers.get(node) !== peer) return;
+    if (this.#closed || this.#peers.get(node) !== peer || peer.round !== round) return;
     const now = performance.now();
     if (result === "answered") {
-      for (const listener of this.#answerListeners) listener(node);
       peer.lastAnswer = now;
+      peer.reconnecting = false;
       peer.roundTripMs = now - sent;
       // An exponential average: one slow answer moves it a little, a slow link a lot.
       peer.roundTripAverageMs = peer.roundTripAverageMs < 0
         ? peer.roundTripMs
         : peer.roundTripAverageMs +
           ROUND_TRIP_WEIGHT * (peer.roundTripMs - peer.roundTripAverageMs);
-    } else if (result === "nobody" && now >= this.#graceUntil) {
+      // The next ping is due whatever a listener does.
+      this.#schedule(node, peer, pingIntervalMs);
+      for (const listener of this.#answerListeners) {
+        try {
+          listener(node);
+        } catch (error) {
+          console.error(`ringmail: a listener of node ${node}'s answers failed:`, error);
+        }
+      }
+      return;
+    } else if (result === "nobody" && !peer.reconnecting) {
       return this.down(
         node,
         `node ${node} is unreachable: its process ended (nobody answers for it)`,

@@ -93,6 +93,11 @@ export class BatchWriter {
     return this.#begun;
   }
 
+  /** Whether the batch's last entry is a piece of a record that the next batch goes on with. */
+  get endsInPiece(): boolean {
+    return this.#lastMore;
+  }
+
   /** Whether the batch's first entry goes on with a record begun before it. */
   get continues(): boolean {
     return this.#continues;

@@ -18,3 +18,17 @@ export class NumberLog extends Actor<number | string> {
     sender?.send([this.#log, this.#dumps]);
   }
 }
+
+/** Takes byte messages slowly: each keeps it busy for `ms` (a receiver whose backlog fills). */
+export class SlowSink extends Actor<Uint8Array | string> {
+  static readonly module = import.meta.url;
+  constructor(readonly ms = 1) {
+    super();
+  }
+
+  @handles(Uint8Array)
+  onBytes() {
+    const until = performance.now() + this.ms;
+    while (performance.now() < until) { /* busy */ }
+  }
+}

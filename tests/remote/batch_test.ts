@@ -19,6 +19,7 @@ import { Probe } from "../_actors/supervision.ts";
 import { Grinder } from "../_actors/busy.ts";
 import { eventually } from "../_system.ts";
 import { internalsOf } from "../../src/system/internal.ts";
+import { MID_RECORD, SENT_SO_FAR_BYTES } from "../../src/remote/batch_receiver.ts";
 import { type NatsServer, startNatsServer } from "./_nats_server.ts";
 
 /** The entries of `batch` as [bytes, more] pairs, read in place. */
@@ -238,6 +239,19 @@ Deno.test("batch: after a lost batch, the tail of a record cut by the gap is not
     await nc.close();
   }
 });
+
+/** What a node's ping says it has sent (see BatchReceiver.sentSoFar), made by hand. */
+function pingOf(
+  from: number,
+  head: { sequence: number; begun: number; credit: number },
+  midRecord = false,
+): Uint8Array {
+  const data = new Uint8Array(SENT_SO_FAR_BYTES);
+  const view = new DataView(data.buffer);
+  [from, head.sequence, head.begun, head.credit, midRecord ? MID_RECORD : 0]
+    .forEach((n, i) => view.setUint32(i * 4, n, true));
+  return data;
+}
 
 /** Whether `a` and `b` are equal strings, or Uint8Arrays of equal bytes. */
 function sameValue(a: unknown, b: unknown): boolean {
@@ -540,14 +554,8 @@ Deno.test("batch: the last batch lost, with none after it, is counted at the sen
     { sequence: 3, begun: 3, credit: first.credit + lostBatch.credit },
   ];
   /** What the crafted node's ping says it has sent, as a link's ping does. */
-  const sentSoFar = (head: { sequence: number; begun: number; credit: number }) => {
-    const data = new Uint8Array(16);
-    const view = new DataView(data.buffer);
-    [from, head.sequence, head.begun, head.credit].forEach((n, i) =>
-      view.setUint32(i * 4, n, true)
-    );
-    return data;
-  };
+  const sentSoFar = (head: { sequence: number; begun: number; credit: number }) =>
+    pingOf(from, head);
   const nc = await connect({ servers: server.url });
   try {
     const subject = `ringmail.${cluster}.${there.node}`;
@@ -567,6 +575,39 @@ Deno.test("batch: the last batch lost, with none after it, is counted at the sen
     }, "what was not lost arrived");
     assert.deepEqual(log, ["before", "after"]);
     assert.equal(lost.length, 1, "counted once");
+  } finally {
+    await nc.close();
+  }
+});
+
+Deno.test("batch: a record its sender gave up after some pieces, with nothing after it, is counted at the sender's next ping", async () => {
+  await using server = await startNatsServer();
+  const lost: DeadLetter[] = [];
+  const cluster = "given-up";
+  await using there = new ActorSystem({
+    cluster: { servers: server.url, name: cluster },
+    onDeadLetter: (d) => lost.push(d),
+  });
+  await there.joined;
+  const probe = there.spawnWith(Probe, { mailboxCapacity: 1 << 16 });
+  await there.started(probe);
+  const courier = internalsOf(there).bridgeHost.courier;
+  const x = courier.encode(probe, "x".repeat(300), null);
+  const from = 0x91f;
+  const first = new BatchWriter(from);
+  first.add(x, 0, 100, true);
+  const after = { sequence: 1, begun: 1, credit: first.credit };
+  const nc = await connect({ servers: server.url });
+  try {
+    const subject = `ringmail.${cluster}.${there.node}`;
+    nc.publish(subject, first.take({ sequence: 0 }));
+    // Still sending it: nothing is lost.
+    await nc.request(`${subject}.ping`, pingOf(from, after, true), { timeout: 5_000 });
+    assert.equal(lost.length, 0);
+    // Given up (its next piece was refused): the record is counted, once.
+    await nc.request(`${subject}.ping`, pingOf(from, after, false), { timeout: 5_000 });
+    await nc.request(`${subject}.ping`, pingOf(from, after, false), { timeout: 5_000 });
+    assert.deepEqual(lost.map((d) => [d.kind, d.count]), [["lost-in-transit", 1]]);
   } finally {
     await nc.close();
   }
