@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 // deno-lint-ignore no-import-prefix
 import { connect } from "npm:@nats-io/transport-node@3.4.0";
-import { ActorSystem, Bridge, type DeadLetter } from "../../mod.ts";
+import { type ActorRef, ActorSystem, Bridge, type DeadLetter } from "../../mod.ts";
 import {
   BatchEntries,
   BatchWriter,
@@ -189,11 +189,14 @@ Deno.test("batch: records from another node that wait for room and expire are re
   assert.deepEqual(numbers, [...numbers].sort((a, b) => a - b), "in the order sent");
 });
 
-Deno.test("batch: after a lost batch, the tail of a record cut by the gap is not taken for a record, and the gap is reported", async () => {
-  await using server = await startNatsServer();
+/**
+ * A node with a probe, and a raw NATS connection that plays another node sending it batches made
+ * by hand: `record(message)` is a record for the probe, `subject` where its batches go,
+ * `logOf(count)` what the probe got once it has `count` messages, `lost` the node's dead letters.
+ */
+async function handMadeLink(server: NatsServer, cluster: string) {
   const lost: DeadLetter[] = [];
-  const cluster = "tails";
-  await using there = new ActorSystem({
+  const there = new ActorSystem({
     cluster: { servers: server.url, name: cluster },
     onDeadLetter: (d) => lost.push(d),
   });
@@ -201,43 +204,47 @@ Deno.test("batch: after a lost batch, the tail of a record cut by the gap is not
   const probe = there.spawnWith(Probe, { mailboxCapacity: 1 << 16 });
   await there.started(probe);
   const courier = internalsOf(there).bridgeHost.courier;
-  const record = (message: string) => courier.encode(probe, message, null);
+  const nc = await connect({ servers: server.url });
+  const bridge = new Bridge(there);
+  return {
+    lost,
+    nc,
+    subject: `ringmail.${cluster}.${there.node}`,
+    record: (message: unknown) => courier.encode(probe, message, null),
+    logOf: (count: number) => probeLog(bridge, probe, count),
+    async [Symbol.asyncDispose]() {
+      bridge.close();
+      await nc.close();
+      await there.shutdown();
+    },
+  };
+}
+
+Deno.test("batch: after a lost batch, the tail of a record cut by the gap is not taken for a record, and the gap is reported", async () => {
+  await using server = await startNatsServer();
+  await using t = await handMadeLink(server, "tails");
   // A node that sends three batches by hand; NATS loses the second. The first ends with the
   // start of a record, the lost one goes on with it, and the third begins with its tail: bytes
   // that, read as a record of their own, would be a message to the probe.
   const from = 0x5eed;
   const start = new Uint8Array(40).fill(0xab);
-  const tail = record("a tail taken for a record");
+  const tail = t.record("a tail taken for a record");
   const first = new BatchWriter(from);
-  first.add(...whole(record("before the gap")));
+  first.add(...whole(t.record("before the gap")));
   first.add(start, 0, start.length, true);
   const lostBatch = new BatchWriter(from);
   lostBatch.add(start, 0, start.length, true, true);
   const third = new BatchWriter(from);
   third.add(tail, 0, tail.length, false, true);
-  third.add(...whole(record("after the gap")));
-  const credit = (batch: BatchWriter) => batch.credit;
-  const firstCredit = credit(first);
-  const lostCredit = credit(lostBatch);
-  const nc = await connect({ servers: server.url });
-  try {
-    const subject = `ringmail.${cluster}.${(await there.clusterStatus()).node}`;
-    nc.publish(subject, first.take({ sequence: 0 }));
-    lostBatch.take({ sequence: 2, begun: 2, credit: firstCredit }); // never published
-    nc.publish(subject, third.take({ sequence: 3, begun: 2, credit: firstCredit + lostCredit }));
-    await nc.flush();
-    using bridge = new Bridge(there);
-    let log: unknown[] = [];
-    await eventually(async () => {
-      log = await bridge.call(probe, "dump", { timeout: 5_000 }) as unknown[];
-      return log.length >= 2;
-    }, "the records around the gap arrived");
-    assert.deepEqual(log, ["before the gap", "after the gap"]);
-    await eventually(() => lost.length > 0, "the gap is reported");
-    assert.deepEqual(lost.map((d) => [d.kind, d.count]), [["lost-in-transit", 1]]);
-  } finally {
-    await nc.close();
-  }
+  third.add(...whole(t.record("after the gap")));
+  const firstCredit = first.credit;
+  const lostCredit = lostBatch.credit;
+  t.nc.publish(t.subject, first.take({ sequence: 0 }));
+  lostBatch.take({ sequence: 2, begun: 2, credit: firstCredit }); // never published
+  t.nc.publish(t.subject, third.take({ sequence: 3, begun: 2, credit: firstCredit + lostCredit }));
+  assert.deepEqual(await t.logOf(2), ["before the gap", "after the gap"]);
+  await eventually(() => t.lost.length > 0, "the gap is reported");
+  assert.deepEqual(t.lost.map((d) => [d.kind, d.count]), [["lost-in-transit", 1]]);
 });
 
 /** What a node's ping says it has sent (see BatchReceiver.sentSoFar), made by hand. */
@@ -262,6 +269,20 @@ function sameValue(a: unknown, b: unknown): boolean {
 /** A record as the arguments of BatchWriter.add: the whole of it. */
 function whole(record: Uint8Array): [Uint8Array, number, number] {
   return [record, 0, record.length];
+}
+
+/** What `probe` got, once it has `count` messages (bounded). */
+async function probeLog(
+  bridge: Bridge,
+  probe: ActorRef<unknown>,
+  count: number,
+): Promise<unknown[]> {
+  let log: unknown[] = [];
+  await eventually(async () => {
+    log = await bridge.call(probe, "dump", { timeout: 5_000 }) as unknown[];
+    return log.length >= count;
+  }, `${count} messages arrived`);
+  return log;
 }
 
 /**
@@ -289,8 +310,11 @@ async function refusePublishes(
   };
 }
 
-/** Two nodes of a cluster on `server`, each with its dead letters, and a probe on the second. */
-async function refusingPair(server: NatsServer, cluster: string) {
+/**
+ * Two nodes of a cluster on `server`, each with its dead letters, and a probe on the second
+ * (with a mailbox of `probeCapacity` bytes), named "probe".
+ */
+async function pairOfNodes(server: NatsServer, cluster: string, probeCapacity = 1 << 16) {
   const lostHere: DeadLetter[] = [];
   const lostThere: DeadLetter[] = [];
   const here = new ActorSystem({
@@ -302,7 +326,7 @@ async function refusingPair(server: NatsServer, cluster: string) {
     onDeadLetter: (d) => lostThere.push(d),
   });
   await Promise.all([here.joined, there.joined]);
-  await there.register("probe", there.spawnWith(Probe, { mailboxCapacity: 1 << 16 }));
+  await there.register("probe", there.spawnWith(Probe, { mailboxCapacity: probeCapacity }));
   const far = await here.lookup<unknown>("probe");
   const bridge = new Bridge(here);
   return {
@@ -315,14 +339,7 @@ async function refusingPair(server: NatsServer, cluster: string) {
     /** Batches to the other node: the subject they are published on. */
     subject: `ringmail.${cluster}.${there.node}`,
     /** What the probe got, once it has `count` messages (bounded). */
-    async logOf(count: number): Promise<unknown[]> {
-      let log: unknown[] = [];
-      await eventually(async () => {
-        log = await bridge.call(far, "dump", { timeout: 5_000 }) as unknown[];
-        return log.length >= count;
-      }, `${count} messages arrived`);
-      return log;
-    },
+    logOf: (count: number) => probeLog(bridge, far, count),
     async [Symbol.asyncDispose]() {
       bridge.close();
       await here.shutdown();
@@ -333,21 +350,8 @@ async function refusingPair(server: NatsServer, cluster: string) {
 
 Deno.test("batch: a record whose first piece the NATS client refuses is reported once, whole, by its sender (never as its tail), and what follows arrives", async () => {
   await using server = await startNatsServer();
-  const cluster = "refused";
-  const lostHere: DeadLetter[] = [];
-  const lostThere: DeadLetter[] = [];
-  await using here = new ActorSystem({
-    cluster: { servers: server.url, name: cluster },
-    onDeadLetter: (d) => lostHere.push(d),
-  });
-  await using there = new ActorSystem({
-    cluster: { servers: server.url, name: cluster },
-    onDeadLetter: (d) => lostThere.push(d),
-  });
-  await Promise.all([here.joined, there.joined]);
-  await there.register("probe", there.spawnWith(Probe, { mailboxCapacity: 1 << 16 }));
-  const far = await here.lookup<unknown>("probe");
-  using bridge = new Bridge(here);
+  await using t = await pairOfNodes(server, "refused");
+  const { here, far, bridge, lostHere, lostThere } = t;
   // A record that goes in two pieces (256 KiB, then a tail also too large for the server), whose
   // tail is, byte for byte, a record of its own: read as one, it names an actor and a message.
   const courier = internalsOf(here).bridgeHost.courier;
@@ -363,10 +367,9 @@ Deno.test("batch: a record whose first piece the NATS client refuses is reported
   const head = courier.encode(far, payload, null).length - payload.length;
   payload.set(tail, piece - head);
   // Each piece of the record goes in a batch larger than the client now sends.
-  const subject = `ringmail.${cluster}.${there.node}`;
   const undo = await refusePublishes(
     server.url,
-    (to, data) => to === subject && data.length > 64 * 1024,
+    (to, data) => to === t.subject && data.length > 64 * 1024,
   );
   try {
     far.send(payload);
@@ -376,12 +379,7 @@ Deno.test("batch: a record whose first piece the NATS client refuses is reported
   } finally {
     undo();
   }
-  let log: unknown[] = [];
-  await eventually(async () => {
-    log = await bridge.call(far, "dump", { timeout: 5_000 }) as unknown[];
-    return log.length >= 1;
-  }, "the message after the refused record arrived");
-  assert.deepEqual(log, ["after"]);
+  assert.deepEqual(await t.logOf(1), ["after"]);
   // Nothing of it went: its sender reports it, whole, once; its tail is no record of its own,
   // and the other node, which saw none of it, has nothing to count.
   // (Kinds and sizes only: a failure's diff of 336 KiB would take minutes.)
@@ -394,33 +392,16 @@ Deno.test("batch: a record whose first piece the NATS client refuses is reported
 Deno.test("batch: a server with a small max_payload gets pieces and batches that fit it: a large message and a burst arrive whole, in order", async () => {
   // Smaller than a piece of a large record (256 KiB) and than a full batch (60 KiB).
   await using server = await startNatsServer({ maxPayload: 16 * 1024 });
-  const cluster = "small";
-  const lostHere: DeadLetter[] = [];
-  const lostThere: DeadLetter[] = [];
-  await using here = new ActorSystem({
-    cluster: { servers: server.url, name: cluster },
-    onDeadLetter: (d) => lostHere.push(d),
-  });
-  await using there = new ActorSystem({
-    cluster: { servers: server.url, name: cluster },
-    onDeadLetter: (d) => lostThere.push(d),
-  });
-  await Promise.all([here.joined, there.joined]);
-  await there.register("probe", there.spawnWith(Probe, { mailboxCapacity: 1 << 20 }));
-  const far = await here.lookup<unknown>("probe");
-  using bridge = new Bridge(here);
+  await using t = await pairOfNodes(server, "small", 1 << 20);
+  const { far, lostHere, lostThere } = t;
   const large = new Uint8Array(100 * 1024).map((_, i) => i * 7);
   far.send(large);
   // One turn's burst: ~200 KiB for one drain of the outbox.
   const burst = Array.from({ length: 400 }, (_, i) => new Uint8Array(512).fill(i));
   for (const message of burst) far.send(message);
   far.send("last");
-  let log: unknown[] = [];
-  await eventually(async () => {
-    // The reply is larger than the server's max_payload too: it comes back in pieces.
-    log = await bridge.call(far, "dump", { timeout: 5_000 }) as unknown[];
-    return log.length >= burst.length + 2;
-  }, "everything sent arrived");
+  // The reply is larger than the server's max_payload too: it comes back in pieces.
+  const log = await t.logOf(burst.length + 2);
   // Compared message by message: a failure's diff of ~300 KiB of bytes would take minutes.
   const expected = [large, ...burst, "last"];
   assert.equal(log.length, expected.length);
@@ -433,7 +414,7 @@ Deno.test("batch: a server with a small max_payload gets pieces and batches that
 
 Deno.test("batch: a record the NATS client refuses whole is reported once, by its sender: the other node sees no gap", async () => {
   await using server = await startNatsServer();
-  await using t = await refusingPair(server, "refused-whole");
+  await using t = await pairOfNodes(server, "refused-whole");
   const large = new Uint8Array(100 * 1024).fill(3);
   const undo = await refusePublishes(
     server.url,
@@ -454,7 +435,7 @@ Deno.test("batch: a record the NATS client refuses whole is reported once, by it
 
 Deno.test("batch: a record whose later piece the NATS client refuses is counted once, by the other node, and what follows is not taken for its rest", async () => {
   await using server = await startNatsServer();
-  await using t = await refusingPair(server, "refused-later");
+  await using t = await pairOfNodes(server, "refused-later");
   // Three pieces of 256 KiB: the first goes, the second is refused, the third is never sent.
   const large = new Uint8Array(700 * 1024).fill(5);
   let pieces = 0;
@@ -476,29 +457,19 @@ Deno.test("batch: a record whose later piece the NATS client refuses is counted 
 
 Deno.test("batch: a gap that takes pieces of one record and a whole other is counted as two messages, not as its entries", async () => {
   await using server = await startNatsServer();
-  const lost: DeadLetter[] = [];
-  const cluster = "gap-count";
-  await using there = new ActorSystem({
-    cluster: { servers: server.url, name: cluster },
-    onDeadLetter: (d) => lost.push(d),
-  });
-  await there.joined;
-  const probe = there.spawnWith(Probe, { mailboxCapacity: 1 << 16 });
-  await there.started(probe);
-  const courier = internalsOf(there).bridgeHost.courier;
-  const record = (message: string) => courier.encode(probe, message, null);
+  await using t = await handMadeLink(server, "gap-count");
   // A record X in three pieces; the batches with its second and third, and a whole record B
   // after it, are lost: three entries, two messages.
   const from = 0x6a9;
-  const x = record("x".repeat(300));
+  const x = t.record("x".repeat(300));
   const batches = [new BatchWriter(from), new BatchWriter(from), new BatchWriter(from)];
   const fourth = new BatchWriter(from);
-  batches[0].add(...whole(record("A")));
+  batches[0].add(...whole(t.record("A")));
   batches[0].add(x, 0, 100, true);
   batches[1].add(x, 100, 200, true, true);
   batches[2].add(x, 200, x.length, false, true);
-  batches[2].add(...whole(record("B")));
-  fourth.add(...whole(record("C")));
+  batches[2].add(...whole(t.record("B")));
+  fourth.add(...whole(t.record("C")));
   const heads: { sequence: number; begun: number; credit: number }[] = [];
   let sequence = 0, begun = 0, credit = 0;
   for (const batch of [...batches, fourth]) {
@@ -507,108 +478,55 @@ Deno.test("batch: a gap that takes pieces of one record and a whole other is cou
     begun += batch.begun;
     credit += batch.credit;
   }
-  const nc = await connect({ servers: server.url });
-  try {
-    const subject = `ringmail.${cluster}.${(await there.clusterStatus()).node}`;
-    nc.publish(subject, batches[0].take(heads[0]));
-    nc.publish(subject, fourth.take(heads[3])); // the two between are lost
-    await nc.flush();
-    using bridge = new Bridge(there);
-    let log: unknown[] = [];
-    await eventually(async () => {
-      log = await bridge.call(probe, "dump", { timeout: 5_000 }) as unknown[];
-      return log.length >= 2;
-    }, "the records around the gap arrived");
-    assert.deepEqual(log, ["A", "C"]);
-    await eventually(() => lost.length > 0, "the gap is reported");
-    assert.deepEqual(lost.map((d) => [d.kind, d.count]), [["lost-in-transit", 2]]);
-  } finally {
-    await nc.close();
-  }
+  t.nc.publish(t.subject, batches[0].take(heads[0]));
+  t.nc.publish(t.subject, fourth.take(heads[3])); // the two between are lost
+  assert.deepEqual(await t.logOf(2), ["A", "C"]);
+  await eventually(() => t.lost.length > 0, "the gap is reported");
+  assert.deepEqual(t.lost.map((d) => [d.kind, d.count]), [["lost-in-transit", 2]]);
 });
 
 Deno.test("batch: the last batch lost, with none after it, is counted at the sender's next ping, once", async () => {
   await using server = await startNatsServer();
-  const lost: DeadLetter[] = [];
-  const cluster = "tail-loss";
-  await using there = new ActorSystem({
-    cluster: { servers: server.url, name: cluster },
-    onDeadLetter: (d) => lost.push(d),
-  });
-  await there.joined;
-  const probe = there.spawnWith(Probe, { mailboxCapacity: 1 << 16 });
-  await there.started(probe);
-  const courier = internalsOf(there).bridgeHost.courier;
-  const record = (message: string) => courier.encode(probe, message, null);
+  await using t = await handMadeLink(server, "tail-loss");
   const from = 0x7a11;
   const first = new BatchWriter(from);
-  first.add(...whole(record("before")));
+  first.add(...whole(t.record("before")));
   const lostBatch = new BatchWriter(from);
-  lostBatch.add(...whole(record("lost 1")));
-  lostBatch.add(...whole(record("lost 2")));
+  lostBatch.add(...whole(t.record("lost 1")));
+  lostBatch.add(...whole(t.record("lost 2")));
   const last = new BatchWriter(from);
-  last.add(...whole(record("after")));
+  last.add(...whole(t.record("after")));
   const heads = [
     { sequence: 0, begun: 0, credit: 0 },
     { sequence: 1, begun: 1, credit: first.credit },
     { sequence: 3, begun: 3, credit: first.credit + lostBatch.credit },
   ];
-  /** What the crafted node's ping says it has sent, as a link's ping does. */
-  const sentSoFar = (head: { sequence: number; begun: number; credit: number }) =>
-    pingOf(from, head);
-  const nc = await connect({ servers: server.url });
-  try {
-    const subject = `ringmail.${cluster}.${there.node}`;
-    nc.publish(subject, first.take(heads[0]));
-    lostBatch.take(heads[1]); // never published, and nothing follows it
-    await nc.request(`${subject}.ping`, sentSoFar(heads[2]), { timeout: 5_000 });
-    await eventually(() => lost.length > 0, "the loss is reported");
-    assert.deepEqual(lost.map((d) => [d.kind, d.count]), [["lost-in-transit", 2]]);
-    // Later traffic does not count it again; an older ping changes nothing.
-    nc.publish(subject, last.take(heads[2]));
-    await nc.request(`${subject}.ping`, sentSoFar(heads[1]), { timeout: 5_000 });
-    using bridge = new Bridge(there);
-    let log: unknown[] = [];
-    await eventually(async () => {
-      log = await bridge.call(probe, "dump", { timeout: 5_000 }) as unknown[];
-      return log.length >= 2;
-    }, "what was not lost arrived");
-    assert.deepEqual(log, ["before", "after"]);
-    assert.equal(lost.length, 1, "counted once");
-  } finally {
-    await nc.close();
-  }
+  t.nc.publish(t.subject, first.take(heads[0]));
+  lostBatch.take(heads[1]); // never published, and nothing follows it
+  await t.nc.request(`${t.subject}.ping`, pingOf(from, heads[2]), { timeout: 5_000 });
+  await eventually(() => t.lost.length > 0, "the loss is reported");
+  assert.deepEqual(t.lost.map((d) => [d.kind, d.count]), [["lost-in-transit", 2]]);
+  // Later traffic does not count it again; an older ping changes nothing.
+  t.nc.publish(t.subject, last.take(heads[2]));
+  await t.nc.request(`${t.subject}.ping`, pingOf(from, heads[1]), { timeout: 5_000 });
+  assert.deepEqual(await t.logOf(2), ["before", "after"]);
+  assert.equal(t.lost.length, 1, "counted once");
 });
 
 Deno.test("batch: a record its sender gave up after some pieces, with nothing after it, is counted at the sender's next ping", async () => {
   await using server = await startNatsServer();
-  const lost: DeadLetter[] = [];
-  const cluster = "given-up";
-  await using there = new ActorSystem({
-    cluster: { servers: server.url, name: cluster },
-    onDeadLetter: (d) => lost.push(d),
-  });
-  await there.joined;
-  const probe = there.spawnWith(Probe, { mailboxCapacity: 1 << 16 });
-  await there.started(probe);
-  const courier = internalsOf(there).bridgeHost.courier;
-  const x = courier.encode(probe, "x".repeat(300), null);
+  await using t = await handMadeLink(server, "given-up");
+  const x = t.record("x".repeat(300));
   const from = 0x91f;
   const first = new BatchWriter(from);
   first.add(x, 0, 100, true);
   const after = { sequence: 1, begun: 1, credit: first.credit };
-  const nc = await connect({ servers: server.url });
-  try {
-    const subject = `ringmail.${cluster}.${there.node}`;
-    nc.publish(subject, first.take({ sequence: 0 }));
-    // Still sending it: nothing is lost.
-    await nc.request(`${subject}.ping`, pingOf(from, after, true), { timeout: 5_000 });
-    assert.equal(lost.length, 0);
-    // Given up (its next piece was refused): the record is counted, once.
-    await nc.request(`${subject}.ping`, pingOf(from, after, false), { timeout: 5_000 });
-    await nc.request(`${subject}.ping`, pingOf(from, after, false), { timeout: 5_000 });
-    assert.deepEqual(lost.map((d) => [d.kind, d.count]), [["lost-in-transit", 1]]);
-  } finally {
-    await nc.close();
-  }
+  t.nc.publish(t.subject, first.take({ sequence: 0 }));
+  // Still sending it: nothing is lost.
+  await t.nc.request(`${t.subject}.ping`, pingOf(from, after, true), { timeout: 5_000 });
+  assert.equal(t.lost.length, 0);
+  // Given up (its next piece was refused): the record is counted, once.
+  await t.nc.request(`${t.subject}.ping`, pingOf(from, after, false), { timeout: 5_000 });
+  await t.nc.request(`${t.subject}.ping`, pingOf(from, after, false), { timeout: 5_000 });
+  assert.deepEqual(t.lost.map((d) => [d.kind, d.count]), [["lost-in-transit", 1]]);
 });
