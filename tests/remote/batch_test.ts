@@ -530,3 +530,29 @@ Deno.test("batch: a record its sender gave up after some pieces, with nothing af
   await t.nc.request(`${t.subject}.ping`, pingOf(from, after, false), { timeout: 5_000 });
   assert.deepEqual(t.lost.map((d) => [d.kind, d.count]), [["lost-in-transit", 1]]);
 });
+
+Deno.test("batch: sequence numbers and records begun wrap at 2^32: gaps across the wrap are counted, in messages, and what comes is taken", async () => {
+  await using server = await startNatsServer();
+  await using t = await handMadeLink(server, "wrap");
+  const from = 0x3a7;
+  // Three batches of one record each, far apart: each gap is less than half the range, the
+  // last one across 2^32.
+  const heads = [0x7fff_fff0, 0xffff_ffe0, 0x0000_0010].map((n) => ({
+    sequence: n,
+    begun: n,
+    credit: 0,
+  }));
+  const batches = ["one", "two", "three"].map((message) => {
+    const batch = new BatchWriter(from);
+    batch.add(...whole(t.record(message)));
+    return batch;
+  });
+  batches.forEach((batch, i) => t.nc.publish(t.subject, batch.take(heads[i])));
+  assert.deepEqual(await t.logOf(3), ["one", "two", "three"]);
+  await eventually(() => t.lost.length >= 3, "the gaps are reported");
+  assert.deepEqual(t.lost.map((d) => d.count), [
+    0x7fff_fff0,
+    0xffff_ffe0 - 0x7fff_fff0 - 1,
+    0x10 + 2 ** 32 - 0xffff_ffe0 - 1,
+  ]);
+});
