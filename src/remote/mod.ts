@@ -35,7 +35,9 @@ export async function joinCluster(
     return link;
   } catch (error) {
     // Not joined: the connection (and what follows it) is not left open.
-    await nc.close().catch(() => {});
+    await nc.close().catch((closing) => {
+      console.error("ringmail: closing the connection of a cluster not joined failed:", closing);
+    });
     throw error;
   }
 }
