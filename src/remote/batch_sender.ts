@@ -139,6 +139,37 @@ export class BatchSender {
     writeNow(this.nc);
   }
 
+  /**
+   * This node leaves the cluster, the pump stopped: what never left it — records waiting for a
+   * node's credit (or its answer, see {@link pauseAll}), and any still in the outbox — is a dead
+   * letter each, kind "shutdown".
+   */
+  abandon(): void {
+    for (const node of this.credits.waitingNodes()) {
+      for (const record of this.credits.drop(node)) {
+        this.#deadLetter(
+          node,
+          record,
+          `this node shut down while it waited for node ${node}'s credit to send it`,
+          "shutdown",
+        );
+      }
+    }
+    const outbox = this.host.outbox;
+    for (let length = outbox.read(); length >= 0; length = outbox.read()) {
+      const bytes = outbox.bytes;
+      const start = outbox.recordStart;
+      const node = outboxNode(bytes, start);
+      this.#deadLetter(
+        node,
+        bytes.subarray(start + OUTBOX_HEAD_BYTES, start + length),
+        `this node shut down before it sent it to node ${node}`,
+        "shutdown",
+      );
+      outbox.release();
+    }
+  }
+
   /** Node `node` is down: the records kept for it, waiting for its credit, die with it. */
   nodeDown(node: number, reason: string): void {
     for (const record of this.credits.drop(node)) {
@@ -392,7 +423,7 @@ export class BatchSender {
     node: number,
     record: Uint8Array,
     reason: string,
-    kind: "node-down" | "lost-in-transit" = "node-down",
+    kind: "node-down" | "lost-in-transit" | "shutdown" = "node-down",
   ): void {
     const inbox = this.#inbox;
     try {

@@ -241,6 +241,11 @@ export class Credits {
     return this.#credit.get(node) ?? CREDIT_WINDOW;
   }
 
+  /** The nodes that have records waiting for their credit. */
+  waitingNodes(): number[] {
+    return Array.from(this.#kept.keys());
+  }
+
   /** `node` is down: its waiting records, to become dead letters; it is forgotten. */
   drop(node: number): Uint8Array[] {
     const kept = this.#kept.get(node);

@@ -276,6 +276,7 @@ export class ClusterLink {
     this.#host.courier.leftBacklog = null;
     await this.#sender.stopped;
     this.#sender.flushAll();
+    this.#sender.abandon();
     this.peers.close();
     this.#figures.close();
     this.#service.close();

@@ -214,3 +214,46 @@ Deno.test("chaos: credit granted while the NATS server is down is made good at t
   // Each arrives, or is counted lost (what was on the wire as the server went).
   await eventually(() => handled() + lostCount() >= COUNT, `all ${COUNT} accounted for`, 30_000);
 });
+
+Deno.test("a node that shuts down with records still waiting for another node's credit reports each as a dead letter", async () => {
+  await using server = await startNatsServer();
+  const cluster = "shutdown-kept";
+  const lostHere: DeadLetter[] = [];
+  const lostThere: DeadLetter[] = [];
+  const here = new ActorSystem({
+    cluster: { servers: server.url, name: cluster },
+    onDeadLetter: (d) => lostHere.push(d),
+  });
+  await using there = new ActorSystem({
+    cluster: { servers: server.url, name: cluster },
+    onDeadLetter: (d) => lostThere.push(d),
+  });
+  try {
+    await Promise.all([here.joined, there.joined]);
+    const slow = there.spawnWith(SlowSink, { mailboxCapacity: 1 << 16 }, 4);
+    await there.register("slow", slow);
+    const far = await here.lookup<Uint8Array>("slow");
+    const COUNT = 192; // 6 MiB: past the 4 MiB window
+    const payload = new Uint8Array(32 * 1024);
+    for (let i = 0; i < COUNT; i++) far.send(payload);
+    await eventually(
+      async () => ((await here.clusterStatus()).links[0]?.waitingForCredit ?? 0) > 0,
+      "records wait for credit",
+    );
+    await here.shutdown();
+    const handled = () => there.inspect().actors.find((a) => a.ref.equals(slow))?.handled ?? 0;
+    const sent = () => COUNT - lostHere.length;
+    await eventually(
+      () => handled() + lostThere.length >= sent(),
+      "what left this node is taken there",
+    );
+    assert.ok(lostHere.length > 0, "some never left");
+    assert.ok(
+      lostHere.every((d) => d.kind === "shutdown" && d.message instanceof Uint8Array),
+      lostHere.map((d) => `${d.kind}: ${d.reason}`).slice(0, 3).join("; "),
+    );
+    assert.equal(handled() + lostHere.length, COUNT, "every message taken or reported");
+  } finally {
+    await here.shutdown();
+  }
+});
