@@ -9,6 +9,8 @@
  * ```
  */
 
+import { freeze } from "./_freeze.ts";
+
 /** The one command that installs the server (Debian's package); CI runs it when it is missing. */
 export const INSTALL_NATS_SERVER = "apt-get install -y nats-server";
 /** Where Debian's package puts it: on root's PATH, but not on an ordinary user's. */
@@ -38,6 +40,11 @@ export interface NatsServer extends AsyncDisposable {
   readonly exited: Promise<Deno.CommandStatus>;
   /** Sends a raw signal to the current process: SIGKILL, SIGSTOP, SIGCONT, ... */
   kill(signal: Deno.Signal): void;
+  /**
+   * Stops the current process (SIGSTOP) and resolves once it is stopped: `kill` returns when the
+   * signal is sent, and a server running on another core answers a little longer (bounded: 2 s).
+   */
+  freeze(): Promise<void>;
   /** Ends the process (even a SIGSTOPped one), awaits its exit, removes the JetStream store. */
   stop(): Promise<void>;
   /** Ends the process and starts a new one on the same port with the same JetStream store. */
@@ -86,6 +93,9 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     },
     kill(name) {
       if (!current.hasExited()) signal(current.child.pid, name);
+    },
+    async freeze() {
+      if (!current.hasExited()) await freeze(current.child.pid);
     },
     async stop() {
       await current.end();

@@ -1,11 +1,15 @@
 /** Starts second nodes (tests/remote/_node.ts) as processes of their own, for the remote tests. */
 
+import { freeze } from "./_freeze.ts";
+
 /** A node in a process of its own. */
 export interface NodeProcess extends AsyncDisposable {
   /** Its node id. */
   readonly node: number;
   readonly pid: number;
   kill(signal: Deno.Signal): void;
+  /** Stops it (SIGSTOP) and resolves once it is stopped (see _freeze.ts). */
+  freeze(): Promise<void>;
   /** Ends it gracefully (closes its standard input) and awaits its exit. */
   stop(): Promise<void>;
   readonly exited: Promise<Deno.CommandStatus>;
@@ -75,6 +79,7 @@ export async function startNode(
     pid: child.pid,
     exited,
     kill: (signal) => child.kill(signal),
+    freeze: () => freeze(child.pid),
     tell: (line) => stdin.write(new TextEncoder().encode(`${line}\n`)),
     async stop() {
       if (!stopped) {

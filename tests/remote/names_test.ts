@@ -60,7 +60,7 @@ Deno.test("names (KV): while the NATS server is frozen, a lookup fails with Clus
   await using server = await startNatsServer({ jetstream: true });
   await using system = new ActorSystem({ cluster: { servers: server.url, name: "frozen-kv" } });
   await system.register("doubler", system.spawn(Doubler));
-  server.kill("SIGSTOP");
+  await server.freeze();
   try {
     // (After the KV's own timeout, 5 s: register asks the same way, see remote_call_test.ts.)
     await assert.rejects(system.lookup("doubler"), ClusterUnavailableError);

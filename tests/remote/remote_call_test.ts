@@ -167,7 +167,7 @@ Deno.test("remote: a spawn on a frozen node fails with ActorDeadError once the n
   await using other = await startNode(server.url, "frozen-spawn");
   await using system = new ActorSystem({ cluster: { servers: server.url, name: "frozen-spawn" } });
   await system.spawnOn(other.node, Doubler);
-  other.kill("SIGSTOP");
+  await other.freeze();
   try {
     const began = performance.now();
     await assert.rejects(system.spawnOn(other.node, Doubler), ActorDeadError);
@@ -216,7 +216,7 @@ Deno.test("remote: a name whose node is frozen is neither found nor taken: the c
   await using other = await startNode(server.url, "frozen-names");
   await using system = new ActorSystem({ cluster: { servers: server.url, name: "frozen-names" } });
   await system.lookup("doubler");
-  other.kill("SIGSTOP");
+  await other.freeze();
   try {
     const began = performance.now();
     await assert.rejects(system.lookup("doubler", { timeout: 300 }), ClusterUnavailableError);
