@@ -140,13 +140,15 @@ export class BatchSender {
   }
 
   /**
-   * This node leaves the cluster, the pump stopped: what never left it — records waiting for a
-   * node's credit (or its answer, see {@link pauseAll}), and any still in the outbox — is a dead
-   * letter each, kind "shutdown".
+   * This node leaves the cluster, the pump stopped and the outbox closed: what never left it —
+   * records waiting for a node's credit (or its answer, see {@link pauseAll}), and those in the
+   * outbox — is a dead letter each, kind "shutdown". @returns how many.
    */
-  abandon(): void {
+  abandon(): number {
+    let count = 0;
     for (const node of this.credits.waitingNodes()) {
       for (const record of this.credits.drop(node)) {
+        count++;
         this.#deadLetter(
           node,
           record,
@@ -157,6 +159,7 @@ export class BatchSender {
     }
     const outbox = this.host.outbox;
     for (let length = outbox.read(); length >= 0; length = outbox.read()) {
+      count++;
       const bytes = outbox.bytes;
       const start = outbox.recordStart;
       const node = outboxNode(bytes, start);
@@ -168,6 +171,7 @@ export class BatchSender {
       );
       outbox.release();
     }
+    return count;
   }
 
   /** Node `node` is down: the records kept for it, waiting for its credit, die with it. */

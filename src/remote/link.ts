@@ -267,16 +267,35 @@ export class ClusterLink {
     this.#host.courier.deliver(this.#host.guardian, message, null);
   }
 
-  /** Stops: publishes what is left, drops the subscriptions, stops pinging. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  /**
+   * Stops: publishes the batches begun, reports what never left as dead letters, drops the
+   * subscriptions, stops pinging. @returns how many messages it reported.
+   */
+  async close(): Promise<number> {
+    if (this.#closed) return 0;
     this.#closed = true;
     this.#sender.stop();
     this.#receiver.close();
     this.#host.courier.leftBacklog = null;
     await this.#sender.stopped;
-    this.#sender.flushAll();
-    this.#sender.abandon();
+    let abandoned = 0;
+    try {
+      this.#sender.flushAll();
+      // Closed first: nothing gets in after what never left is reported.
+      const outbox = this.#host.outbox;
+      outbox.close();
+      abandoned = this.#sender.abandon() + this.#host.courier.dropBacklog(
+        outbox,
+        "shutdown",
+        "this node shut down before it could send it to the other node",
+      );
+    } finally {
+      await this.#closeRest();
+    }
+    return abandoned;
+  }
+
+  async #closeRest(): Promise<void> {
     this.peers.close();
     this.#figures.close();
     this.#service.close();

@@ -43,7 +43,8 @@ interface ClusterLink {
   spawnThere(node: number, request: unknown, timeoutMs: number): Promise<unknown>;
   control(node: number, message: unknown): void;
   kick(): void;
-  close(): Promise<void>;
+  /** @returns how many messages that never left this node it reported as dead letters. */
+  close(): Promise<number>;
 }
 
 /** The cluster code's entry point (src/remote/mod.ts). */
@@ -369,13 +370,17 @@ export class SystemCluster {
     return await (await this.link("lookup")).names.lookup(name, timeoutMs);
   }
 
-  /** Leaves the cluster: what is queued is published, then the connection closes. */
-  async close(): Promise<void> {
-    if (this.options === undefined) return;
+  /**
+   * Leaves the cluster: the batches begun are published, what never left is reported (dead
+   * letters "shutdown"), then the connection closes. @returns how many were reported.
+   */
+  async close(): Promise<number> {
+    if (this.options === undefined) return 0;
     await this.joined.catch(() => {});
     this.parts.courier.outboxWritten = null;
-    await this.#link?.close();
+    const abandoned = await this.#link?.close() ?? 0;
     this.outbox?.close();
+    return abandoned;
   }
 
   async #join(options: ClusterOptions): Promise<void> {

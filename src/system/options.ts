@@ -181,7 +181,8 @@ export interface ShutdownReport {
   readonly cutOff: readonly CutOffActor[];
   /**
    * Messages the cut-off made dead letters: those left in the mailboxes of the actors cut off,
-   * and those still waiting for room on the system's thread to get into them.
+   * and those still waiting for room on the system's thread to get into them; in a cluster, also
+   * those to other nodes that never left this one.
    */
   readonly undelivered: number;
 }

@@ -123,7 +123,7 @@ export class Shutdown {
     else recoveries.cancelAll();
     this.#undelivered += dropped;
     await Promise.all(Array.from(this.#alsoClose, (close) => close()));
-    await this.#parts.cluster.close();
+    this.#undelivered += await this.#parts.cluster.close();
     await loop.close();
     registry.announceNoMore("the actor system shut down before it started");
     this.#parts.guardianMailbox.close();
@@ -132,7 +132,8 @@ export class Shutdown {
 
   /**
    * At the cut-off: closes the mailboxes of the actors still running, and makes dead letters of
-   * what this thread still had waiting for room in them, or in the outbox to other nodes.
+   * what this thread still had waiting for room in them (the cluster's link reports what never
+   * left for other nodes as it closes).
    * @returns how many messages became dead letters.
    */
   #dropBacklogs(): number {
@@ -147,16 +148,6 @@ export class Shutdown {
         mailbox,
         "shutdown",
         `${record.name} ended: the actor system shut down while it ran`,
-      );
-    }
-    // What waited for room in the outbox never left for its node (what is in it, the link
-    // reports as it closes).
-    const outbox = this.#parts.cluster.outbox;
-    if (outbox !== null) {
-      dropped += courier.dropBacklog(
-        outbox,
-        "shutdown",
-        "this node shut down before it could send it to the other node",
       );
     }
     return dropped;

@@ -240,7 +240,7 @@ Deno.test("a node that shuts down with records still waiting for another node's 
       async () => ((await here.clusterStatus()).links[0]?.waitingForCredit ?? 0) > 0,
       "records wait for credit",
     );
-    await here.shutdown();
+    const report = await here.shutdown();
     const handled = () => there.inspect().actors.find((a) => a.ref.equals(slow))?.handled ?? 0;
     const sent = () => COUNT - lostHere.length;
     await eventually(
@@ -253,6 +253,7 @@ Deno.test("a node that shuts down with records still waiting for another node's 
       lostHere.map((d) => `${d.kind}: ${d.reason}`).slice(0, 3).join("; "),
     );
     assert.equal(handled() + lostHere.length, COUNT, "every message taken or reported");
+    assert.equal(report.undelivered, lostHere.length, "the shutdown's report counts them");
   } finally {
     await here.shutdown();
   }
