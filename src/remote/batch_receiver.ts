@@ -15,15 +15,8 @@ import type { LinkHost } from "./link.ts";
 import type { LinkFigures } from "./link_figures.ts";
 import type { Peers } from "./peers.ts";
 import type { NatsConnection } from "./nats.ts";
-import { type Batch, BatchEntries, creditOf, readBatch } from "./wire.ts";
+import { type Batch, BatchEntries, creditOf, readBatch, readSentSoFar } from "./wire.ts";
 
-/**
- * Bytes of what a node's ping says it has sent (see BatchReceiver.sentSoFar): u32 its id, then
- * its next batch's sequence, records begun and credit, and flags.
- */
-export const SENT_SO_FAR_BYTES = 20;
-/** The flag of a ping whose sender's last entry sent is a piece its next batch goes on with. */
-export const MID_RECORD = 1;
 /** What a ping without what it has sent is answered. */
 const NO_ANSWER = new Uint8Array(0);
 
@@ -165,20 +158,16 @@ export class BatchReceiver {
   }
 
   /**
-   * Node `from` says what it has sent this node so far (its ping, see SENT_SO_FAR_BYTES): what
+   * Node `from` says what it has sent this node so far (its ping, see wire.ts SentSoFar): what
    * never came is counted lost now, not only when a later batch shows the gap — after the last
    * batch sent was lost, none may come; so is a record it gave up after some of its pieces went.
    * @returns the ping's answer: the credit this node has granted it so far (u32).
    */
   sentSoFar(data: Uint8Array): Uint8Array {
-    if (data.length < SENT_SO_FAR_BYTES) return NO_ANSWER;
-    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    const from = view.getUint32(0, true);
-    const sequence = view.getUint32(4, true);
-    const begun = view.getUint32(8, true);
-    const credit = view.getUint32(12, true);
-    const midRecord = (view.getUint32(16, true) & MID_RECORD) !== 0;
-    if (this.#catchUp(from, sequence, begun, credit, midRecord)) {
+    const sent = readSentSoFar(data);
+    if (sent === null) return NO_ANSWER;
+    const { from, sequence, begun, credit } = sent;
+    if (this.#catchUp(from, sequence, begun, credit, sent.midRecord)) {
       this.#received.set(from, sequence);
       this.#receivedBegun.set(from, begun);
       this.#receivedCredit.set(from, credit);

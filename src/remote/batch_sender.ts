@@ -55,8 +55,6 @@ export class BatchSender {
   #maxPayload = DEFAULT_MAX_PAYLOAD;
   /** The most bytes of a record one entry holds, for {@link #maxPayload}. */
   #piece = PIECE_BYTES;
-  /** Why the NATS client refused the last batch it refused (see #flush). */
-  #refusal = "";
   /** The nodes whose waiting records go in a microtask, after a refund (see #refund). */
   readonly #releasing = new Set<number>();
   /** Credit of the run's node left (at its start, less what the run's records spent). */
@@ -147,15 +145,11 @@ export class BatchSender {
   abandon(): number {
     let count = 0;
     for (const node of this.credits.waitingNodes()) {
-      for (const record of this.credits.drop(node)) {
-        count++;
-        this.#deadLetter(
-          node,
-          record,
-          `this node shut down while it waited for node ${node}'s credit to send it`,
-          "shutdown",
-        );
-      }
+      count += this.#dropKept(
+        node,
+        `this node shut down while it waited for node ${node}'s credit to send it`,
+        "shutdown",
+      );
     }
     const outbox = this.host.outbox;
     for (let length = outbox.read(); length >= 0; length = outbox.read()) {
@@ -176,9 +170,14 @@ export class BatchSender {
 
   /** Node `node` is down: the records kept for it, waiting for its credit, die with it. */
   nodeDown(node: number, reason: string): void {
-    for (const record of this.credits.drop(node)) {
-      this.#deadLetter(node, record, reason);
-    }
+    this.#dropKept(node, reason, "node-down");
+  }
+
+  /** The records kept for `node` (see Credits.keep) become dead letters; returns how many. */
+  #dropKept(node: number, reason: string, kind: "node-down" | "shutdown"): number {
+    const records = this.credits.drop(node);
+    for (const record of records) this.#deadLetter(node, record, reason, kind);
+    return records.length;
   }
 
   async #pump(): Promise<void> {
@@ -319,14 +318,15 @@ export class BatchSender {
     while (end - from > piece) {
       batch.add(bytes, from, from + piece, true, from !== start);
       from += piece;
-      if (!this.#flush(node, batch)) {
+      const refused = this.#flush(node, batch);
+      if (refused !== null) {
         // Refused: the rest would go on with a piece the node never gets. It stays here, and
         // its credit comes back (that of the refused piece came back with its batch).
         this.#refund(node, creditOf(end - from));
         // Nothing of it went: it is this node's to report. (Pieces that went are the other
         // node's: it counts the record lost when the next batch does not go on with it.)
         if (from - piece === start) {
-          this.#deadLetter(node, bytes.subarray(start, end), this.#refusal, "lost-in-transit");
+          this.#deadLetter(node, bytes.subarray(start, end), refused, "lost-in-transit");
         }
         return;
       }
@@ -358,16 +358,16 @@ export class BatchSender {
   }
 
   /**
-   * Publishes `batch` to `node`. @returns false when the NATS client refused it (closed, or a
+   * Publishes `batch` to `node`. @returns null, or why the NATS client refused it (closed, or a
    * server that now takes less): then it is as if it had never been made — the link's counts and
    * credit are as before it, so the other node sees no gap — and each record it held whole is a
    * dead letter here, the only report of it. A record it held a piece of is reported once too: by
    * the other node when it had pieces of it already (the next batch does not go on with it),
    * else by {@link #add}.
    */
-  #flush(node: number, batch: BatchWriter): boolean {
+  #flush(node: number, batch: BatchWriter): string | null {
     const count = batch.count;
-    if (count === 0) return true;
+    if (count === 0) return null;
     // Entries and records sent to the node so far (the batch's head), and their credit.
     const counts = this.figures.of(node);
     const credit = batch.credit;
@@ -382,7 +382,7 @@ export class BatchSender {
     try {
       this.nc.publish(`${this.host.prefix}.${node}`, bytes);
     } catch (error) {
-      this.#refusal = `the NATS connection refused to send it: ${messageOf(error)}`;
+      const reason = `the NATS connection refused to send it: ${messageOf(error)}`;
       this.#refund(node, credit);
       this.resendGrant(node);
       const refused = readBatch(bytes);
@@ -391,11 +391,11 @@ export class BatchSender {
       let pieces = refused.continues;
       refused.forEach((record, more) => {
         if (!pieces && !more) {
-          this.#deadLetter(node, record, this.#refusal, "lost-in-transit");
+          this.#deadLetter(node, record, reason, "lost-in-transit");
         }
         pieces = more;
       });
-      return false;
+      return reason;
     }
     counts.batchesSent++;
     counts.midRecord = midRecord;
@@ -403,7 +403,7 @@ export class BatchSender {
     counts.begunSent = (counts.begunSent + begun) >>> 0;
     counts.creditSent = (counts.creditSent + credit) >>> 0;
     counts.bytesSent += bytes.length;
-    return true;
+    return null;
   }
 
   /**

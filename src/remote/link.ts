@@ -26,7 +26,7 @@ import { RemoteSpawnFailed } from "../system/control.ts";
 import { decode, encode } from "../codec/mod.ts";
 import type { Directory, SystemCourier } from "../delivery/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
-import { BatchReceiver, MID_RECORD, SENT_SO_FAR_BYTES } from "./batch_receiver.ts";
+import { BatchReceiver } from "./batch_receiver.ts";
 import { BatchSender } from "./batch_sender.ts";
 import { Credits } from "./credits.ts";
 import type { ClusterStatus } from "../system/options.ts";
@@ -34,6 +34,7 @@ import { LinkFigures } from "./link_figures.ts";
 import { NodeService } from "./service.ts";
 import { Peers, type PeerTiming, type PingResult } from "./peers.ts";
 import { type Names, openKvNames, SubjectNames } from "./names.ts";
+import { writeSentSoFar } from "./wire.ts";
 import {
   isNoResponders,
   isTimeout,
@@ -326,15 +327,14 @@ export class ClusterLink {
    */
   #sentSoFar(node: number): Uint8Array {
     const counts = this.#figures.find(node);
-    const data = new Uint8Array(SENT_SO_FAR_BYTES);
-    const view = new DataView(data.buffer);
-    view.setUint32(0, this.#host.node, true);
-    if (counts === undefined) return data; // nothing sent yet
-    view.setUint32(4, counts.recordsSent >>> 0, true);
-    view.setUint32(8, counts.begunSent, true);
-    view.setUint32(12, counts.creditSent, true);
-    view.setUint32(16, counts.midRecord ? MID_RECORD : 0, true);
-    return data;
+    return writeSentSoFar({
+      from: this.#host.node,
+      // Nothing sent yet: all zero.
+      sequence: counts?.recordsSent ?? 0,
+      begun: counts?.begunSent ?? 0,
+      credit: counts?.creditSent ?? 0,
+      midRecord: counts?.midRecord ?? false,
+    });
   }
 
   async #ping(node: number, timeoutMs: number): Promise<PingResult> {

@@ -268,3 +268,44 @@ export function readBatch(bytes: Uint8Array): Batch {
     },
   };
 }
+
+/**
+ * What a node's ping says it has sent the pinged node so far (see BatchReceiver.sentSoFar): its
+ * next batch's head, and whether its last entry sent is a piece the next batch goes on with.
+ */
+export interface SentSoFar {
+  readonly from: number;
+  readonly sequence: number;
+  readonly begun: number;
+  readonly credit: number;
+  readonly midRecord: boolean;
+}
+
+/** A ping's bytes: u32 from, sequence, records begun, credit, flags (bit 0: mid-record). */
+const SENT_SO_FAR_BYTES = 20;
+const MID_RECORD = 1;
+
+/** The bytes of a ping that says `sent` (see {@link SentSoFar}). */
+export function writeSentSoFar(sent: SentSoFar): Uint8Array {
+  const data = new Uint8Array(SENT_SO_FAR_BYTES);
+  const view = new DataView(data.buffer);
+  view.setUint32(0, sent.from >>> 0, true);
+  view.setUint32(4, sent.sequence >>> 0, true);
+  view.setUint32(8, sent.begun >>> 0, true);
+  view.setUint32(12, sent.credit >>> 0, true);
+  view.setUint32(16, sent.midRecord ? MID_RECORD : 0, true);
+  return data;
+}
+
+/** What a ping says (see {@link writeSentSoFar}); null for one that says nothing of it. */
+export function readSentSoFar(data: Uint8Array): SentSoFar | null {
+  if (data.length < SENT_SO_FAR_BYTES) return null;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  return {
+    from: view.getUint32(0, true),
+    sequence: view.getUint32(4, true),
+    begun: view.getUint32(8, true),
+    credit: view.getUint32(12, true),
+    midRecord: (view.getUint32(16, true) & MID_RECORD) !== 0,
+  };
+}

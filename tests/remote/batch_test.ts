@@ -14,12 +14,12 @@ import {
   HEAD_BYTES,
   readBatch,
   RECORD_CREDIT,
+  writeSentSoFar,
 } from "../../src/remote/wire.ts";
 import { Probe } from "../_actors/supervision.ts";
 import { Grinder } from "../_actors/busy.ts";
 import { eventually } from "../_system.ts";
 import { internalsOf } from "../../src/system/internal.ts";
-import { MID_RECORD, SENT_SO_FAR_BYTES } from "../../src/remote/batch_receiver.ts";
 import { type NatsServer, startNatsServer } from "./_nats_server.ts";
 
 /** The entries of `batch` as [bytes, more] pairs, read in place. */
@@ -253,11 +253,7 @@ function pingOf(
   head: { sequence: number; begun: number; credit: number },
   midRecord = false,
 ): Uint8Array {
-  const data = new Uint8Array(SENT_SO_FAR_BYTES);
-  const view = new DataView(data.buffer);
-  [from, head.sequence, head.begun, head.credit, midRecord ? MID_RECORD : 0]
-    .forEach((n, i) => view.setUint32(i * 4, n, true));
-  return data;
+  return writeSentSoFar({ from, ...head, midRecord });
 }
 
 /** Whether `a` and `b` are equal strings, or Uint8Arrays of equal bytes. */
