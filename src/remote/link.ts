@@ -80,6 +80,8 @@ export class ClusterLink {
   readonly #figures: LinkFigures;
   readonly #service: NodeService;
   #closed = false;
+  /** Whether the connection to the server is up (see #watchConnection). */
+  #connected = true;
 
   constructor(nc: NatsConnection, host: LinkHost, timing: PeerTiming) {
     this.#nc = nc;
@@ -150,7 +152,7 @@ export class ClusterLink {
 
   /** What this node knows of its links to other nodes (see ActorSystem.clusterStatus). */
   status(): ClusterStatus {
-    return this.#figures.status(this.#host.node);
+    return this.#figures.status(this.#host.node, this.#connected);
   }
 
   /**
@@ -301,20 +303,53 @@ export class ClusterLink {
     this.#figures.close();
     this.#service.close();
     for (const subscription of this.#subscriptions) subscription.unsubscribe();
-    await this.names.close();
-    // Drained: what was published reaches the server before the connection closes.
-    await this.#nc.drain();
+    try {
+      await this.names.close(this.#connected);
+    } finally {
+      await this.#closeConnection();
+    }
   }
 
-  /** Follows this node's connection: lost, records wait (see BatchSender.pauseAll); back, the
-   * peers know (see Peers.reconnected). */
+  /**
+   * Drains the connection, so that what was published reaches the server before it closes; a
+   * connection that is down cannot drain (the client refuses, and would go on reconnecting for
+   * good, keeping the process alive): it is closed. What its client held for the server then is
+   * dropped: no record of ours (those wait while the connection is down, and were reported as
+   * the link closed), but pings, grants and control messages — unless the connection went down
+   * during the drain, which may take the batches published last with it.
+   */
+  async #closeConnection(): Promise<void> {
+    if (this.#connected) {
+      try {
+        await this.#nc.drain();
+        return;
+      } catch {
+        // Lost meanwhile: closed below.
+      }
+    }
+    await this.#nc.close();
+  }
+
+  /**
+   * Follows this node's connection: lost, records wait (see BatchSender.pauseAll) and silence
+   * downs no peer at once (see Peers.disconnected); back, the peers are pinged (see
+   * Peers.reconnected).
+   */
   #watchConnection(nc: NatsConnection): void {
     (async () => {
       for await (const status of nc.status()) {
         // What the server got for a node that has not subscribed again yet would be dropped:
         // records wait, each node's until it answers a ping.
-        if (status.type === "disconnect") this.#sender.pauseAll();
-        if (status.type === "reconnect") this.peers.reconnected();
+        if (status.type === "disconnect") {
+          this.#connected = false;
+          this.peers.disconnected();
+          this.#sender.pauseAll();
+        }
+        if (status.type === "reconnect") {
+          this.#connected = true;
+          this.#sender.reconnected();
+          this.peers.reconnected();
+        }
       }
     })().catch((error) => {
       console.error("ringmail: the cluster link stopped watching its connection:", error);

@@ -60,8 +60,10 @@ export class LinkFigures {
     return counts;
   }
 
-  /** Every link's figures now (`node`: this node's id). */
-  status(node: number): ClusterStatus {
+  /**
+   * Every link's figures now (`node`: this node's id; `connected`: whether its connection is up).
+   */
+  status(node: number, connected: boolean): ClusterStatus {
     const now = performance.now();
     const links: LinkStatus[] = this.peers.watched().map((peer) => ({
       ...this.#figures(peer.node, now),
@@ -79,7 +81,7 @@ export class LinkFigures {
         reason,
       });
     }
-    return { node, links };
+    return { node, connected, links };
   }
 
   /** Stops sampling. */

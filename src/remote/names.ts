@@ -48,8 +48,12 @@ export interface Names {
   unregister(name: string): Promise<void>;
   /** The actor named `name`. @throws {NameNotFoundError} when there is none. */
   lookup(name: string, timeoutMs: number): Promise<ActorRef<unknown>>;
-  /** This node leaves: its names go with it. */
-  close(): Promise<void>;
+  /**
+   * This node leaves: its names go with it. `reachable`: whether the server can be asked to give
+   * them up now; if not, they stay registered until another node takes one over (a name whose
+   * holder is down is free), and a warning says so.
+   */
+  close(reachable: boolean): Promise<void>;
 }
 
 /** A name as a subject token or KV key: its UTF-8 bytes in hex. */
@@ -189,9 +193,27 @@ class KvNames implements Names {
     });
   }
 
-  async close(): Promise<void> {
-    for (const key of this.#held) await this.kv.delete(key);
+  async close(reachable: boolean): Promise<void> {
+    const held = [...this.#held];
     this.#held.clear();
+    if (!reachable) return this.#leftHeld(held.length, "the NATS server is unreachable");
+    for (let i = 0; i < held.length; i++) {
+      try {
+        await this.kv.delete(held[i]);
+      } catch (error) {
+        // The server went meanwhile: each of the rest would wait out the client's timeout.
+        return this.#leftHeld(held.length - i, messageOf(error));
+      }
+    }
+  }
+
+  /** Says that this node leaves `count` names registered, because of `why`. */
+  #leftHeld(count: number, why: string): void {
+    if (count === 0) return;
+    console.warn(
+      `ringmail: node ${this.host.node} left the cluster still holding ${count} name(s) it ` +
+        `could not give up (${why}); another node can register each once it finds this node down`,
+    );
   }
 }
 
@@ -260,7 +282,8 @@ export class SubjectNames implements Names {
     });
   }
 
-  close(): Promise<void> {
+  close(_reachable: boolean): Promise<void> {
+    // The server drops a subscription with its connection: nothing to ask it.
     for (const subscription of this.#held.values()) subscription.unsubscribe();
     this.#held.clear();
     return Promise.resolve();

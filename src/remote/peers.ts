@@ -35,8 +35,8 @@ interface Peer {
   roundTripAverageMs: number;
   timer: ReturnType<typeof setTimeout> | undefined;
   /**
-   * This node reconnected, and the peer has not answered since: nobody answering for it is no
-   * sign that its process ended — it may not have subscribed again yet.
+   * This node's connection was lost, and the peer has not answered since: nobody answering for
+   * it is no sign that its process ended — it may not have subscribed again yet.
    */
   reconnecting: boolean;
   /** Counts the peer's ping rounds restarted (see {@link Peers.reconnected}): an older one stops. */
@@ -49,6 +49,8 @@ export class Peers {
   readonly #down = new Map<number, string>();
   readonly #listeners = new Set<(node: number, reason: string) => void>();
   readonly #answerListeners = new Set<(node: number) => void>();
+  /** Whether this node's connection is lost (see {@link disconnected}). */
+  #offline = false;
   #closed = false;
 
   /** @param ping asks `node` whether it is there. */
@@ -96,7 +98,8 @@ export class Peers {
       roundTripMs: -1,
       roundTripAverageMs: -1,
       timer: undefined,
-      reconnecting: false,
+      // First met while this node is cut off: not a sign of life from it either.
+      reconnecting: this.#offline,
       round: 0,
     };
     this.#peers.set(node, peer);
@@ -114,12 +117,23 @@ export class Peers {
   }
 
   /**
-   * This node's connection came back (the NATS server restarted, say): each peer is pinged at
-   * once (not after the ping sent into the outage times out), and until it answers, nobody
-   * answering for it is no sign that its process ended — it may not have reconnected and
-   * subscribed again yet. Only `downAfterMs` without an answer downs it then.
+   * This node's connection is lost (the NATS server restarts, say): from now until each peer
+   * answers again, nobody answering for it is no sign that its process ended — it may not have
+   * reconnected and subscribed again yet, and a ping sent into the outage may be answered so
+   * once the connection is back. Only `downAfterMs` without an answer downs it then. Set here,
+   * not at the reconnect: that news may come after such an answer.
+   */
+  disconnected(): void {
+    this.#offline = true;
+    for (const peer of this.#peers.values()) peer.reconnecting = true;
+  }
+
+  /**
+   * This node's connection came back: each peer is pinged at once (not after the ping sent into
+   * the outage times out); see {@link disconnected} for what its silence means until it answers.
    */
   reconnected(): void {
+    this.#offline = false;
     for (const [node, peer] of this.#peers) {
       peer.reconnecting = true;
       peer.round++;

@@ -411,7 +411,8 @@ export class ActorSystem implements AsyncDisposable {
   }
 
   /**
-   * What this node knows of its links to the other nodes of its cluster: for each, whether it is
+   * What this node knows of its links to the other nodes of its cluster: whether its own
+   * connection to the NATS server is up (`connected`), and for each other node whether it is
    * up, the ping round trip (last and smoothed), the records, bytes and batches sent and
    * received with their rates, and its credit stalls (how many, how long, how many records wait
    * now). Empty outside a cluster. `inspect().links` has the same, and each node answers the
@@ -422,7 +423,9 @@ export class ActorSystem implements AsyncDisposable {
    * import { ActorSystem } from "@ringmail/actors";
    *
    * const system = new ActorSystem({ cluster: { servers: "nats://127.0.0.1:4222" } });
-   * for (const link of (await system.clusterStatus()).links) {
+   * const status = await system.clusterStatus();
+   * console.log(status.connected); // this node's connection to the NATS server
+   * for (const link of status.links) {
    *   console.log(link.node, link.up, link.roundTripAverageMs, link.recordsSentRate.lastSecond);
    *   console.log(link.creditStalls, link.creditStalledMs, link.waitingForCredit);
    * }

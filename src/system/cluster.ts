@@ -348,7 +348,7 @@ export class SystemCluster {
 
   /** What this node knows of its links (none outside a cluster). */
   async status(): Promise<ClusterStatus> {
-    if (this.options === undefined) return { node: 0, links: [] };
+    if (this.options === undefined) return { node: 0, connected: false, links: [] };
     return (await this.link("clusterStatus")).status();
   }
 

@@ -289,6 +289,11 @@ function checkClusterOptions(cluster: ClusterOptions): void {
 export interface ClusterStatus {
   /** This node's id. */
   readonly node: number;
+  /**
+   * Whether this node's connection to the NATS server is up: false from losing it (the server
+   * restarts, say) until the client has reconnected, and outside a cluster.
+   */
+  readonly connected: boolean;
   /** One entry per node this one talks or talked to. */
   readonly links: readonly LinkStatus[];
 }

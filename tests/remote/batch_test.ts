@@ -308,17 +308,22 @@ async function refusePublishes(
 
 /**
  * Two nodes of a cluster on `server`, each with its dead letters, and a probe on the second
- * (with a mailbox of `probeCapacity` bytes), named "probe".
+ * (with a mailbox of `probeCapacity` bytes), named "probe"; `downAfterMs` for both, if given.
  */
-async function pairOfNodes(server: NatsServer, cluster: string, probeCapacity = 1 << 16) {
+async function pairOfNodes(
+  server: NatsServer,
+  cluster: string,
+  probeCapacity = 1 << 16,
+  downAfterMs?: number,
+) {
   const lostHere: DeadLetter[] = [];
   const lostThere: DeadLetter[] = [];
   const here = new ActorSystem({
-    cluster: { servers: server.url, name: cluster },
+    cluster: { servers: server.url, name: cluster, downAfterMs },
     onDeadLetter: (d) => lostHere.push(d),
   });
   const there = new ActorSystem({
-    cluster: { servers: server.url, name: cluster },
+    cluster: { servers: server.url, name: cluster, downAfterMs },
     onDeadLetter: (d) => lostThere.push(d),
   });
   await Promise.all([here.joined, there.joined]);
@@ -382,6 +387,44 @@ Deno.test("batch: a record whose first piece the NATS client refuses is reported
   assert.deepEqual(lostHere.map((d) => d.kind), ["lost-in-transit"]);
   assert.ok(sameValue(lostHere[0].message, payload), "the report has the message");
   assert.ok(lostHere[0].target?.equals(far), "and its target");
+  assert.deepEqual(lostThere.map((d) => d.kind), []);
+});
+
+Deno.test("batch: records to a node first sent to while this node's connection is lost wait for that node's answer: none goes into the outage, and all arrive in order", async () => {
+  await using server = await startNatsServer();
+  // Long enough not to down the other node while the server is gone.
+  await using t = await pairOfNodes(server, "first-offline", 1 << 16, 20_000);
+  const { here, far, lostHere, lostThere } = t;
+  let offline = false;
+  let publishedOffline = 0;
+  // Refuses nothing: counts the batches published to the other node while the server is gone.
+  const undo = await refusePublishes(server.url, (to) => {
+    if (offline && to === t.subject) publishedOffline++;
+    return false;
+  });
+  const COUNT = 50;
+  try {
+    server.kill("SIGKILL");
+    await server.exited;
+    offline = true;
+    await eventually(async () => !(await here.clusterStatus()).connected, "this node is cut off");
+    // This node has sent the other nothing yet: it is no peer of this node's when the
+    // connection goes. What is published now waits in the client, to be flushed at the
+    // reconnect, when the other node may not have subscribed again yet.
+    for (let i = 0; i < COUNT; i++) far.send(i);
+    const waiting = async () => (await here.clusterStatus()).links[0]?.waitingForCredit ?? 0;
+    await eventually(
+      async () => publishedOffline > 0 || await waiting() === COUNT,
+      "the outbox is drained",
+    );
+    assert.equal(publishedOffline, 0, "no batch goes into the outage");
+    await server.restart();
+    offline = false;
+    assert.deepEqual(await t.logOf(COUNT), Array.from({ length: COUNT }, (_, i) => i));
+  } finally {
+    undo();
+  }
+  assert.deepEqual(lostHere.map((d) => d.kind), []);
   assert.deepEqual(lostThere.map((d) => d.kind), []);
 });
 

@@ -10,7 +10,7 @@ import { ActorSystem, Bridge, type DeadLetter, RingmailError } from "../../mod.t
 import { ActorDeadError } from "../../errors.ts";
 import { NumberLog, SlowSink } from "../_actors/number_log.ts";
 import { eventually } from "../_system.ts";
-import { startNatsServer } from "./_nats_server.ts";
+import { startNatsServer, withDeadline } from "./_nats_server.ts";
 import { startNode } from "./_nodes.ts";
 
 const SEED = 20261206;
@@ -257,4 +257,17 @@ Deno.test("a node that shuts down with records still waiting for another node's 
   } finally {
     await here.shutdown();
   }
+});
+
+Deno.test("a node whose NATS server is gone shuts down without it, and its process ends", async () => {
+  // With JetStream: the names the node holds are released by requests to the server too.
+  await using server = await startNatsServer({ jetstream: true });
+  await using node = await startNode(server.url, "server-gone");
+  server.kill("SIGKILL");
+  await server.exited;
+  // Its standard input closes: the node shuts down (tests/remote/_node.ts) and should end.
+  const ended = await withDeadline(node.stop().then(() => node.exited), 10_000);
+  if (ended === "timeout") node.kill("SIGKILL");
+  assert.notEqual(ended, "timeout", "the node's process ended");
+  assert.equal(ended === "timeout" ? -1 : ended.code, 0, "its shutdown succeeded");
 });

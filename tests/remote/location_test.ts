@@ -113,7 +113,11 @@ Deno.test("location: each node's status shows its links: up, round trip, records
   await using server = await startNatsServer();
   await using t = await twoNodes(server.url, "status");
   await using alone = new ActorSystem();
-  assert.deepEqual(await alone.clusterStatus(), { node: 0, links: [] }, "no cluster, no links");
+  assert.deepEqual(
+    await alone.clusterStatus(),
+    { node: 0, connected: false, links: [] },
+    "no cluster, no links",
+  );
   await t.there.register("e", t.there.spawn(Echo));
   const far = await t.here.lookup<number>("e");
   for (let i = 0; i < 10; i++) assert.equal(await t.bridge.call(far, i), i);
