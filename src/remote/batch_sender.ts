@@ -139,6 +139,11 @@ export class BatchSender {
     this.#offline = false;
   }
 
+  /** Whether the records to `node` are kept until it answers (see {@link pauseAll}). */
+  isPaused(node: number): boolean {
+    return this.credits.isPaused(node);
+  }
+
   /** Node `node` answered: if its records were kept (see {@link pauseAll}), they go now. */
   resume(node: number): void {
     if (!this.credits.isPaused(node)) return;

@@ -82,6 +82,11 @@ export class ClusterLink {
   #closed = false;
   /** Whether the connection to the server is up (see #watchConnection). */
   #connected = true;
+  /**
+   * Per node, the control messages that wait for it to answer (see {@link control}), oldest
+   * first: an entry only while some wait.
+   */
+  readonly #controlWaiting = new Map<number, Uint8Array[]>();
 
   constructor(nc: NatsConnection, host: LinkHost, timing: PeerTiming) {
     this.#nc = nc;
@@ -115,10 +120,16 @@ export class ClusterLink {
     this.peers.onDown((node, reason) => {
       this.#sender.nodeDown(node, reason);
       this.#receiver.forget(node);
+      // A watch of its actors is answered by the down itself (SystemCluster.watchRemote); the
+      // calls another node's lost wait for it no more.
+      this.#controlWaiting.delete(node);
     });
     host.courier.leftBacklog = (node, length) => this.#receiver.leftBacklog(node, length);
     this.#watchConnection(nc);
-    this.peers.onAnswer((node) => this.#sender.resume(node));
+    this.peers.onAnswer((node) => {
+      this.#sender.resume(node);
+      this.#sendControlWaiting(node);
+    });
     const here = `${host.prefix}.${host.node}`;
     this.#service = new NodeService(nc, {
       cluster: host.cluster,
@@ -174,10 +185,23 @@ export class ClusterLink {
    */
   control(node: number, message: unknown): void {
     this.peers.watch(node);
-    this.#nc.publish(
-      `${this.#host.prefix}.${node}.ctl`,
-      encode(message, this.#host.courier),
-    );
+    const data = encode(message, this.#host.courier);
+    const waiting = this.#controlWaiting.get(node);
+    // Behind those that wait, in order; and while what the client publishes could go out into
+    // the outage, as records do (see BatchSender.pauseAll): a watch lost so would never hear of
+    // its actor's end.
+    if (waiting !== undefined) waiting.push(data);
+    else if (!this.#connected || this.#sender.isPaused(node)) {
+      this.#controlWaiting.set(node, [data]);
+    } else this.#nc.publish(`${this.#host.prefix}.${node}.ctl`, data);
+  }
+
+  /** Node `node` answered: the control messages that waited for it go (see {@link control}). */
+  #sendControlWaiting(node: number): void {
+    const waiting = this.#controlWaiting.get(node);
+    if (waiting === undefined || !this.#connected) return;
+    this.#controlWaiting.delete(node);
+    for (const data of waiting) this.#nc.publish(`${this.#host.prefix}.${node}.ctl`, data);
   }
 
   /**

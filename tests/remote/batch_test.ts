@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 // deno-lint-ignore no-import-prefix
 import { connect } from "npm:@nats-io/transport-node@3.4.0";
-import { type ActorRef, ActorSystem, Bridge, type DeadLetter } from "../../mod.ts";
+import { type ActorRef, ActorSystem, Bridge, type DeadLetter, Stop } from "../../mod.ts";
 import {
   BatchEntries,
   BatchWriter,
@@ -20,7 +20,7 @@ import { Probe } from "../_actors/supervision.ts";
 import { Grinder } from "../_actors/busy.ts";
 import { eventually } from "../_system.ts";
 import { internalsOf } from "../../src/system/internal.ts";
-import { type NatsServer, startNatsServer } from "./_nats_server.ts";
+import { type NatsServer, startNatsServer, withDeadline } from "./_nats_server.ts";
 
 /** The entries of `batch` as [bytes, more] pairs, read in place. */
 function entriesOf(batch: Uint8Array): [number[], boolean][] {
@@ -426,6 +426,50 @@ Deno.test("batch: records to a node first sent to while this node's connection i
   }
   assert.deepEqual(lostHere.map((d) => d.kind), []);
   assert.deepEqual(lostThere.map((d) => d.kind), []);
+});
+
+Deno.test("control: a watch of an actor of another node made while this node's connection is lost waits for that node's answer, and its end is heard", async () => {
+  await using server = await startNatsServer();
+  await using t = await pairOfNodes(server, "watch-offline", 1 << 16, 20_000);
+  const { here, far, bridge } = t;
+  let offline = false;
+  let publishedOffline = 0;
+  // Refuses nothing: counts the control messages published to the other node while the server
+  // is gone (what the client holds then goes out at the reconnect, maybe before that node has
+  // subscribed again, and is dropped: a watch lost so would never hear of the end).
+  const undo = await refusePublishes(server.url, (to) => {
+    if (offline && to === `${t.subject}.ctl`) publishedOffline++;
+    return false;
+  });
+  try {
+    server.kill("SIGKILL");
+    await server.exited;
+    offline = true;
+    await eventually(async () => !(await here.clusterStatus()).connected, "this node is cut off");
+    const end = bridge.whenTerminated(far);
+    end.catch(() => {}); // rejected by the Bridge's close if the test fails before it is awaited
+    // The watch goes through this node's guardian: it has been asked for once the other node
+    // is watched (a ping is due).
+    await eventually(
+      async () => (await here.clusterStatus()).links.length > 0,
+      "the other node is watched",
+    );
+    assert.equal(publishedOffline, 0, "no control message goes into the outage");
+    await server.restart();
+    offline = false;
+    // Once the other node has answered (the watch goes then), the actor stops: its end comes
+    // back.
+    await eventually(async () => {
+      const links = (await here.clusterStatus()).links;
+      return links.some((link) => link.up && link.roundTripMs >= 0);
+    }, "the other node answers this one");
+    far.send(new Stop());
+    const ended = await withDeadline(end, 10_000);
+    assert.notEqual(ended, "timeout", "the end was heard within 10 s");
+    assert.equal(ended === "timeout" ? "" : ended.kind, "stopped");
+  } finally {
+    undo();
+  }
 });
 
 Deno.test("batch: a server with a small max_payload gets pieces and batches that fit it: a large message and a burst arrive whole, in order", async () => {
