@@ -15,7 +15,15 @@ import type { LinkHost } from "./link.ts";
 import type { LinkFigures } from "./link_figures.ts";
 import type { Peers } from "./peers.ts";
 import type { NatsConnection } from "./nats.ts";
-import { type Batch, BatchEntries, creditOf, readBatch, readSentSoFar } from "./wire.ts";
+import {
+  type Batch,
+  BatchEntries,
+  creditOf,
+  FOUND_DOWN_ANSWER,
+  readBatch,
+  readSentSoFar,
+  writePingAnswer,
+} from "./wire.ts";
 
 /** What a ping without what it has sent is answered. */
 const NO_ANSWER = new Uint8Array(0);
@@ -99,6 +107,8 @@ export class BatchReceiver {
       return;
     }
     const from = batch.from;
+    const down = this.peers.downReason(from);
+    if (down !== undefined) return this.#refuseFromDown(data, batch.continues, from, down);
     this.peers.watch(from);
     this.granted(from, batch.granted);
     // Behind what came already: counted lost by a ping meanwhile (or reordered on the way), its
@@ -167,6 +177,7 @@ export class BatchReceiver {
     const sent = readSentSoFar(data);
     if (sent === null) return NO_ANSWER;
     const { from, sequence, begun, credit } = sent;
+    if (this.peers.downReason(from) !== undefined) return FOUND_DOWN_ANSWER;
     if (this.#catchUp(from, sequence, begun, credit, sent.midRecord)) {
       this.#received.set(from, sequence);
       this.#receivedBegun.set(from, begun);
@@ -175,9 +186,7 @@ export class BatchReceiver {
     // The answer: the credit granted to it so far. A grant sent while the connection was lost
     // never arrived (the client drops what it kept for a server it could not reach), and no
     // other might follow.
-    const answer = new Uint8Array(4);
-    new DataView(answer.buffer).setUint32(0, this.#grants.total(from), true);
-    return answer;
+    return writePingAnswer(this.#grants.total(from));
   }
 
   /**
@@ -288,6 +297,28 @@ export class BatchReceiver {
       );
       return true;
     }
+  }
+
+  /**
+   * A batch from node `from`, which this node has found down (`down` says why): a node found down
+   * stays down (its actors' watchers were told, its calls failed), so what it sends after it
+   * thaws or is reachable again is refused, counted — its records begun in the batch — as one
+   * dead letter. Its next ping is answered so, and it finds this node down too.
+   */
+  #refuseFromDown(data: Uint8Array, continues: boolean, from: number, down: string): void {
+    const entries = this.#entries.reset(data);
+    let begun = 0;
+    let continuing = continues;
+    while (entries.next()) {
+      if (!continuing) begun++;
+      continuing = entries.more;
+    }
+    if (begun === 0) return;
+    this.host.refused(
+      from,
+      begun,
+      `this node found node ${from} down (${down}), and a node found down stays down`,
+    );
   }
 
   /** `record`, for `target`, is one this node could not take, because of `error`: a dead letter. */

@@ -34,7 +34,7 @@ import { LinkFigures } from "./link_figures.ts";
 import { NodeService } from "./service.ts";
 import { Peers, type PeerTiming, type PingResult } from "./peers.ts";
 import { type Names, openKvNames, SubjectNames } from "./names.ts";
-import { writeSentSoFar } from "./wire.ts";
+import { readPingAnswer, writeSentSoFar } from "./wire.ts";
 import {
   isNoResponders,
   isTimeout,
@@ -63,6 +63,8 @@ export interface LinkHost {
   spawnHere(request: unknown): Promise<unknown>;
   /** `count` records from node `from` were lost on the way (a gap in its sequence numbers). */
   lost(from: number, count: number): void;
+  /** `count` records from node `from` were refused, because of `why` (see BatchReceiver). */
+  refused(from: number, count: number, why: string): void;
 }
 
 /** One node's link to its cluster. */
@@ -403,14 +405,10 @@ export class ClusterLink {
         this.#sentSoFar(node),
         { timeout: timeoutMs },
       );
+      const said = readPingAnswer(answer.data);
+      if (said === "found-down") return said;
       // The credit it has granted this node so far: a grant lost with a connection is made good.
-      if (answer.data.length >= 4) {
-        const data = answer.data;
-        this.#sender.granted(
-          node,
-          new DataView(data.buffer, data.byteOffset, data.byteLength).getUint32(0, true),
-        );
-      }
+      if (said !== null) this.#sender.granted(node, said);
       return "answered";
     } catch (error) {
       return isNoResponders(error) ? "nobody" : "silent";

@@ -161,9 +161,9 @@ class KvNames implements Names {
         const holder = decode(entry.value, this.host.courier) as ActorRef<
           unknown
         >;
-        if (
-          holder.node === 0 || (await this.ping(holder.node)) === "answered"
-        ) {
+        // A holder that found this node down is alive all the same: its name stays its own.
+        const holderSays = holder.node === 0 ? "answered" : await this.ping(holder.node);
+        if (holderSays === "answered" || holderSays === "found-down") {
           throw withCause(taken(name), error);
         }
         try {

@@ -16,8 +16,11 @@
 /** The weight of the newest round trip in the smoothed one. */
 const ROUND_TRIP_WEIGHT = 0.2;
 
-/** What one ping learned. */
-export type PingResult = "answered" | "nobody" | "silent";
+/**
+ * What one ping learned: it answered; nobody answers for it (its process ended); no answer in
+ * time; or it answered that it has found this node down (see BatchReceiver.sentSoFar).
+ */
+export type PingResult = "answered" | "nobody" | "silent" | "found-down";
 
 /** How peers are watched. */
 export interface PeerTiming {
@@ -186,6 +189,13 @@ export class Peers {
         }
       }
       return;
+    } else if (result === "found-down") {
+      return this.down(
+        node,
+        `node ${node} is unreachable: it found this node down (this node did not answer it for ` +
+          `its downAfterMs: frozen, or cut off), and a node found down stays down; restart this ` +
+          `node to reach it again`,
+      );
     } else if (result === "nobody" && !peer.reconnecting) {
       return this.down(
         node,

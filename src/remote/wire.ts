@@ -309,3 +309,29 @@ export function readSentSoFar(data: Uint8Array): SentSoFar | null {
     midRecord: (view.getUint32(16, true) & MID_RECORD) !== 0,
   };
 }
+
+/**
+ * A ping's answer: u32 the credit the answering node has granted the pinging one so far (see
+ * credits.ts: a grant lost with a connection is made good by it).
+ */
+export function writePingAnswer(granted: number): Uint8Array {
+  const answer = new Uint8Array(4);
+  new DataView(answer.buffer).setUint32(0, granted >>> 0, true);
+  return answer;
+}
+
+/**
+ * The answer of a node that has found the pinging one down: one byte, no grant. It takes nothing
+ * from that node any more (a node found down stays down), which then finds it down too.
+ */
+export const FOUND_DOWN_ANSWER: Uint8Array = Uint8Array.of(0xdd);
+
+/**
+ * What a ping's answer says (see {@link writePingAnswer}): the credit granted so far, or that
+ * the answering node has found the pinging one down; null for an answer that says neither.
+ */
+export function readPingAnswer(data: Uint8Array): number | "found-down" | null {
+  if (data.length === 1 && data[0] === FOUND_DOWN_ANSWER[0]) return "found-down";
+  if (data.length < 4) return null;
+  return new DataView(data.buffer, data.byteOffset, data.byteLength).getUint32(0, true);
+}

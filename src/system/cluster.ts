@@ -61,6 +61,7 @@ interface LinkHost {
   readonly guardian: ActorRef<unknown>;
   spawnHere(request: unknown): Promise<unknown>;
   lost(from: number, count: number): void;
+  refused(from: number, count: number, why: string): void;
 }
 
 /** The cluster code's entry (see SystemCluster's join). */
@@ -418,6 +419,18 @@ export class SystemCluster {
             kind: "lost-in-transit",
             reason: `${count} messages from node ${from} were lost on the way (the link ` +
               `between the nodes broke, or the NATS server dropped them)`,
+            count,
+          });
+        },
+        refused: (from, count, why) => {
+          parts.directory.countDeadLetter("node-down", count);
+          parts.events.deadLetter({
+            target: null,
+            sender: null,
+            message: undefined,
+            messageClass: "refused",
+            kind: "node-down",
+            reason: `${count} messages from node ${from} were refused: ${why}`,
             count,
           });
         },

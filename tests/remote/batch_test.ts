@@ -11,9 +11,11 @@ import {
   BatchEntries,
   BatchWriter,
   creditOf,
+  FOUND_DOWN_ANSWER,
   HEAD_BYTES,
   readBatch,
   RECORD_CREDIT,
+  writePingAnswer,
   writeSentSoFar,
 } from "../../src/remote/wire.ts";
 import { Probe } from "../_actors/supervision.ts";
@@ -193,8 +195,9 @@ Deno.test("batch: records from another node that wait for room and expire are re
  * A node with a probe, and a raw NATS connection that plays another node sending it batches made
  * by hand: `record(message)` is a record for the probe, `subject` where its batches go,
  * `logOf(count)` what the probe got once it has `count` messages, `lost` the node's dead letters.
+ * The nodes played answer pings unless `answerPings` is false.
  */
-async function handMadeLink(server: NatsServer, cluster: string) {
+async function handMadeLink(server: NatsServer, cluster: string, answerPings = true) {
   const lost: DeadLetter[] = [];
   const there = new ActorSystem({
     cluster: { servers: server.url, name: cluster },
@@ -205,11 +208,23 @@ async function handMadeLink(server: NatsServer, cluster: string) {
   await there.started(probe);
   const courier = internalsOf(there).bridgeHost.courier;
   const nc = await connect({ servers: server.url });
+  const subject = `ringmail.${cluster}.${there.node}`;
+  if (answerPings) {
+    // The nodes made by hand answer the real node's pings, as a node does (one that answers
+    // none is found down at once, and what it sends after that is refused).
+    nc.subscribe(`ringmail.${cluster}.*.ping`, {
+      callback: (_, msg) => {
+        if (msg.subject !== `${subject}.ping`) msg.respond(writePingAnswer(0));
+      },
+    });
+    await nc.flush();
+  }
   const bridge = new Bridge(there);
   return {
+    there,
     lost,
     nc,
-    subject: `ringmail.${cluster}.${there.node}`,
+    subject,
     record: (message: unknown) => courier.encode(probe, message, null),
     logOf: (count: number) => probeLog(bridge, probe, count),
     async [Symbol.asyncDispose]() {
@@ -245,6 +260,61 @@ Deno.test("batch: after a lost batch, the tail of a record cut by the gap is not
   assert.deepEqual(await t.logOf(2), ["before the gap", "after the gap"]);
   await eventually(() => t.lost.length > 0, "the gap is reported");
   assert.deepEqual(t.lost.map((d) => [d.kind, d.count]), [["lost-in-transit", 1]]);
+});
+
+Deno.test("batch: a node found down is refused: its later batches are one counted dead letter, never delivered, and its pings are answered that it was found down", async () => {
+  await using server = await startNatsServer();
+  await using t = await handMadeLink(server, "found-down", false);
+  // A node that sends by hand and answers no ping: the node it sends to watches it, and finds it
+  // down at once (nobody answers for it).
+  const from = 0xd0e5;
+  const first = new BatchWriter(from);
+  first.add(...whole(t.record("before it was found down")));
+  t.nc.publish(t.subject, first.take({ sequence: 0 }));
+  assert.deepEqual(await t.logOf(1), ["before it was found down"]);
+  await eventually(async () => {
+    const links = (await t.there.clusterStatus()).links;
+    return links.some((link) => link.node === from && !link.up);
+  }, "the sending node is found down");
+  // It comes back (it was frozen, say): what it sends is refused, counted in messages.
+  const later = new BatchWriter(from);
+  later.add(...whole(t.record("a")));
+  later.add(...whole(t.record("b")));
+  t.nc.publish(t.subject, later.take({ sequence: 1, begun: 1, credit: first.credit }));
+  await eventually(() => t.lost.length > 0, "its batch is refused");
+  assert.deepEqual(t.lost.map((d) => [d.kind, d.count]), [["node-down", 2]]);
+  assert.match(t.lost[0].reason, /found node \d+ down/);
+  const answer = await t.nc.request(
+    `${t.subject}.ping`,
+    pingOf(from, { sequence: 3, begun: 3, credit: first.credit + later.credit }),
+    { timeout: 5_000 },
+  );
+  assert.deepEqual([...answer.data], [...FOUND_DOWN_ANSWER], "its ping is answered so");
+  assert.deepEqual(await t.logOf(1), ["before it was found down"], "nothing more was delivered");
+});
+
+Deno.test("batch: a node whose ping is answered that it was found down finds the other node down too", async () => {
+  await using server = await startNatsServer();
+  await using t = await handMadeLink(server, "told-down", false);
+  // A node that found this one down: it answers its pings so.
+  const other = 0xd0e6;
+  const answers = t.nc.subscribe(`ringmail.told-down.${other}.ping`, {
+    callback: (_, msg) => {
+      msg.respond(FOUND_DOWN_ANSWER);
+    },
+  });
+  await t.nc.flush();
+  // A batch from it makes this node watch it (ping it).
+  const batch = new BatchWriter(other);
+  batch.add(...whole(t.record("from the other node")));
+  t.nc.publish(t.subject, batch.take({ sequence: 0 }));
+  await eventually(async () => {
+    const links = (await t.there.clusterStatus()).links;
+    return links.some((link) => link.node === other && !link.up);
+  }, "the other node is found down");
+  const link = (await t.there.clusterStatus()).links.find((link) => link.node === other)!;
+  assert.match(link.reason, /found this node down/);
+  answers.unsubscribe();
 });
 
 /** What a node's ping says it has sent (see BatchReceiver.sentSoFar), made by hand. */
