@@ -44,6 +44,13 @@ import {
   type Subscription,
 } from "./nats.ts";
 
+/**
+ * How long a node that leaves waits for the NATS server — to give its names up and drain what it
+ * published — before it closes the connection anyway: a server that answers nothing (frozen, or
+ * cut off without a reset) would otherwise hold the shutdown for good.
+ */
+const LEAVE_WAIT_MS = 2_000;
+
 /** What the link needs of its system. */
 export interface LinkHost {
   /** This node's id. */
@@ -329,6 +336,29 @@ export class ClusterLink {
     this.#figures.close();
     this.#service.close();
     for (const subscription of this.#subscriptions) subscription.unsubscribe();
+    const leaving = this.#leave();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), LEAVE_WAIT_MS);
+    });
+    try {
+      if (await Promise.race([leaving, late]) === "late") {
+        console.warn(
+          `ringmail: node ${this.#host.node} left the cluster without the NATS server's answer ` +
+            `within ${LEAVE_WAIT_MS} ms (is it frozen, or cut off?): what it published last may ` +
+            `not have reached it`,
+        );
+      }
+    } finally {
+      clearTimeout(timer);
+      // Closing ends what still waits for the server: its requests fail, the drain with them.
+      await this.#nc.close();
+      await leaving;
+    }
+  }
+
+  /** Gives this node's names up, then drains the connection (see #closeConnection). */
+  async #leave(): Promise<void> {
     try {
       await this.names.close(this.#connected);
     } finally {

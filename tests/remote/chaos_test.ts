@@ -271,3 +271,15 @@ Deno.test("a node whose NATS server is gone shuts down without it, and its proce
   assert.notEqual(ended, "timeout", "the node's process ended");
   assert.equal(ended === "timeout" ? -1 : ended.code, 0, "its shutdown succeeded");
 });
+
+Deno.test("a node whose NATS server is frozen shuts down without its answer, and its process ends", async () => {
+  // Frozen, the server keeps the connection and answers nothing: neither the names' release nor
+  // the drain of what was published would ever end.
+  await using server = await startNatsServer({ jetstream: true });
+  await using node = await startNode(server.url, "server-frozen");
+  await server.freeze();
+  const ended = await withDeadline(node.stop().then(() => node.exited), 15_000);
+  if (ended === "timeout") node.kill("SIGKILL");
+  assert.notEqual(ended, "timeout", "the node's process ended");
+  assert.equal(ended === "timeout" ? -1 : ended.code, 0, "its shutdown succeeded");
+});
