@@ -379,8 +379,13 @@ export class ClusterLink {
       try {
         await this.#nc.drain();
         return;
-      } catch {
-        // Lost meanwhile: closed below.
+      } catch (error) {
+        // Lost meanwhile (or closed because the server took too long, see #closeRest).
+        if (this.#nc.isClosed()) return;
+        console.warn(
+          `ringmail: node ${this.#host.node} could not drain its connection as it left ` +
+            `(${messageOf(error)}): what it published last may not have reached the server`,
+        );
       }
     }
     await this.#nc.close();
