@@ -91,6 +91,8 @@ export class ClusterLink {
   #closed = false;
   /** Whether the connection to the server is up (see #watchConnection). */
   #connected = true;
+  /** When it last came back (performance.now(); -Infinity: never lost). */
+  #reconnectedAt = -Infinity;
   /**
    * Per node, the control messages that wait for it to answer (see {@link control}), oldest
    * first: an entry only while some wait.
@@ -229,6 +231,15 @@ export class ClusterLink {
     if (down !== undefined) {
       throw new ActorDeadError(`cannot reach node ${node}: ${down}`);
     }
+    if (!this.#connected) {
+      // Asked now, the request would wait in the client, go out at the reconnect and likely
+      // meet a node that has not subscribed again yet: it would fail at its timeout, or as if
+      // that node had died.
+      throw new SpawnError(
+        `cannot ask node ${node} to spawn: this node's connection to the NATS server is down ` +
+          `(it is reconnecting); retry once clusterStatus().connected is true`,
+      );
+    }
     const data = encode(request, courier);
     const maxPayload = this.#nc.info?.max_payload;
     if (maxPayload !== undefined && data.length > maxPayload) {
@@ -261,6 +272,13 @@ export class ClusterLink {
     } catch (error) {
       if (error instanceof RingmailError) throw error;
       if (isNoResponders(error)) {
+        if (this.#justReconnected(node)) {
+          throw new SpawnError(
+            `node ${node} did not answer: this node's connection to the NATS server came back ` +
+              `just now, and that node may not have subscribed again yet; retry`,
+            { cause: error },
+          );
+        }
         throw new ActorDeadError(
           `cannot reach node ${node}: it is not in this cluster (down?)`,
           { cause: error },
@@ -357,6 +375,16 @@ export class ClusterLink {
     }
   }
 
+  /**
+   * Whether nobody answering for `node` may only mean that it has not subscribed again since the
+   * server came back: this node reconnected less than `downAfterMs` ago, or `node` has not
+   * answered since (see Peers.disconnected).
+   */
+  #justReconnected(node: number): boolean {
+    return this.peers.isReconnecting(node) ||
+      performance.now() - this.#reconnectedAt < this.peers.timing.downAfterMs;
+  }
+
   /** Gives this node's names up, then drains the connection (see #closeConnection). */
   async #leave(): Promise<void> {
     try {
@@ -408,6 +436,7 @@ export class ClusterLink {
         }
         if (status.type === "reconnect") {
           this.#connected = true;
+          this.#reconnectedAt = performance.now();
           this.#sender.reconnected();
           this.peers.reconnected();
         }

@@ -62,6 +62,14 @@ export class Peers {
     readonly ping: (node: number, timeoutMs: number) => Promise<PingResult>,
   ) {}
 
+  /**
+   * Whether `node` is watched and has not answered since this node's connection was lost (see
+   * {@link disconnected}).
+   */
+  isReconnecting(node: number): boolean {
+    return this.#peers.get(node)?.reconnecting === true;
+  }
+
   /** Why `node` is down, or undefined while it is not known to be. */
   downReason(node: number): string | undefined {
     return this.#down.get(node);

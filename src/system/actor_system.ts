@@ -386,7 +386,10 @@ export class ActorSystem implements AsyncDisposable {
    * const counter = await system.spawnOn(elsewhere, Counter, { name: "second counter" });
    * ```
    * @throws {SpawnError} when that node could not start it (its module, its class), did not
-   * answer within 10 s, or the arguments are larger than the NATS server takes in one message.
+   * answer within 10 s, or the arguments are larger than the NATS server takes in one message;
+   * at once while this node's connection to the server is down (retry once
+   * `clusterStatus().connected` is true), and when nobody answers for that node just after the
+   * connection came back (it may not have subscribed again yet: retry).
    * @throws {RangeError} when `node` is not a node's id (a whole number from 0 to 2^32 - 1).
    * @throws {ActorDeadError} when no node with that id is in the cluster, or it is declared down
    * (it died, froze or was cut off) before it answered.

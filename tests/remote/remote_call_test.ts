@@ -195,6 +195,33 @@ Deno.test("remote: a spawn whose arguments the NATS server cannot take fails wit
   assert.equal(kept.node, other.node);
 });
 
+Deno.test("remote: a spawn on another node while this node's connection is down fails at once with a SpawnError that says so, not as a node that died", async () => {
+  await using server = await startNatsServer();
+  const cluster = "spawn-offline";
+  await using here = new ActorSystem({ cluster: { servers: server.url, name: cluster } });
+  await using there = new ActorSystem({ cluster: { servers: server.url, name: cluster } });
+  await Promise.all([here.joined, there.joined]);
+  server.kill("SIGKILL");
+  await server.exited;
+  await eventually(async () => !(await here.clusterStatus()).connected, "this node is cut off");
+  const refused = await here.spawnOn(there.node, Doubler).then(
+    () => assert.fail("spawned"),
+    (error: unknown) => error,
+  );
+  assert.ok(refused instanceof SpawnError, String(refused));
+  assert.match(refused.message, /this node's connection to the NATS server is down/);
+  await server.restart();
+  // Back: the spawn goes, once the other node has answered this one.
+  await eventually(async () => {
+    try {
+      return (await here.spawnOn(there.node, Doubler)).node === there.node;
+    } catch (error) {
+      if (error instanceof SpawnError) return false; // not answered since the reconnect yet
+      throw error;
+    }
+  }, "a spawn goes once the connection is back");
+});
+
 Deno.test("remote: names are unique in a cluster, and a missing one says so", async () => {
   await using server = await startNatsServer();
   await using system = new ActorSystem({ cluster: { servers: server.url, name: "names" } });
