@@ -52,8 +52,9 @@ export class Peers {
   readonly #down = new Map<number, string>();
   readonly #listeners = new Set<(node: number, reason: string) => void>();
   readonly #answerListeners = new Set<(node: number) => void>();
-  /** Whether this node's connection is lost (see {@link disconnected}). */
+  /** Whether this node's connection is lost (see {@link disconnected}), and since when. */
   #offline = false;
+  #offlineSince = 0;
   #closed = false;
 
   /** @param ping asks `node` whether it is there. */
@@ -135,6 +136,7 @@ export class Peers {
    * not at the reconnect: that news may come after such an answer.
    */
   disconnected(): void {
+    if (!this.#offline) this.#offlineSince = performance.now();
     this.#offline = true;
     for (const peer of this.#peers.values()) peer.reconnecting = true;
   }
@@ -151,6 +153,23 @@ export class Peers {
       clearTimeout(peer.timer);
       this.#schedule(node, peer, 0);
     }
+  }
+
+  /**
+   * Why `node` is down after no answer for `downAfterMs`: when this node's own connection was
+   * lost meanwhile, that is the likelier story, and what the reader should look at.
+   */
+  #silenceReason(node: number, peer: Peer, now: number): string {
+    const silent = `it has not answered for ${Math.round(now - peer.lastAnswer)} ms`;
+    if (this.#offline) {
+      return `node ${node} is unreachable: this node's connection to the NATS server has been ` +
+        `lost for ${Math.round(now - this.#offlineSince)} ms, and ${silent}`;
+    }
+    if (peer.reconnecting) {
+      return `node ${node} is unreachable: ${silent}, not since this node's connection to the ` +
+        `NATS server was lost`;
+    }
+    return `node ${node} is unreachable: ${silent}`;
   }
 
   /** Stops pinging. */
@@ -210,12 +229,7 @@ export class Peers {
         `node ${node} is unreachable: its process ended (nobody answers for it)`,
       );
     } else if (now - peer.lastAnswer >= downAfterMs) {
-      return this.down(
-        node,
-        `node ${node} is unreachable: it has not answered for ${
-          Math.round(now - peer.lastAnswer)
-        } ms`,
-      );
+      return this.down(node, this.#silenceReason(node, peer, now));
     }
     this.#schedule(node, peer, pingIntervalMs);
   }

@@ -542,6 +542,21 @@ Deno.test("control: a watch of an actor of another node made while this node's c
   }
 });
 
+Deno.test("liveness: a node found down while this node's connection was lost says so: the reason names the lost connection, not the other node", async () => {
+  await using server = await startNatsServer();
+  await using t = await pairOfNodes(server, "cut-off-reason", 1 << 16, 300);
+  const { here, far, bridge } = t;
+  assert.equal(await bridge.call(far, "dump", { timeout: 5_000 }) instanceof Array, true);
+  server.kill("SIGKILL");
+  await server.exited;
+  await eventually(async () => {
+    const links = (await here.clusterStatus()).links;
+    return links.some((link) => !link.up);
+  }, "the other node is found down");
+  const link = (await here.clusterStatus()).links.find((link) => !link.up)!;
+  assert.match(link.reason, /this node's connection to the NATS server/);
+});
+
 Deno.test("batch: a server with a small max_payload gets pieces and batches that fit it: a large message and a burst arrive whole, in order", async () => {
   // Smaller than a piece of a large record (256 KiB) and than a full batch (60 KiB).
   await using server = await startNatsServer({ maxPayload: 16 * 1024 });
