@@ -147,6 +147,9 @@ class KvNames implements Names {
     try {
       await this.kv.create(key, value);
     } catch (error) {
+      // Not written for another reason (no answer in time, a closed connection): looking the
+      // name up and writing again would fail the same way, each after its own timeout.
+      if (!isConflict(error)) throw error;
       // Held already: by a live node it stays theirs; by one that is down it is free.
       const entry = await this.kv.get(key);
       if (entry === null || entry.operation !== "PUT") {

@@ -23,6 +23,7 @@ import { Grinder } from "../_actors/busy.ts";
 import { eventually } from "../_system.ts";
 import { internalsOf } from "../../src/system/internal.ts";
 import { type NatsServer, startNatsServer, withDeadline } from "./_nats_server.ts";
+import { refusePublishes } from "./_refuse_publishes.ts";
 
 /** The entries of `batch` as [bytes, more] pairs, read in place. */
 function entriesOf(batch: Uint8Array): [number[], boolean][] {
@@ -349,31 +350,6 @@ async function probeLog(
     return log.length >= count;
   }, `${count} messages arrived`);
   return log;
-}
-
-/**
- * Makes every NATS connection of this process refuse to publish what `refuse` says, as a client
- * refuses what its connection cannot send (closed, or a server that now takes less); returns
- * what undoes it. Batches are sized to the server's max payload, so a test cannot have a real
- * server refuse one.
- */
-async function refusePublishes(
-  url: string,
-  refuse: (subject: string, data: Uint8Array) => boolean,
-): Promise<() => void> {
-  const nc = await connect({ servers: url });
-  const proto = Object.getPrototypeOf(nc) as { publish: (...args: unknown[]) => void };
-  await nc.close();
-  const publish = proto.publish;
-  proto.publish = function (this: unknown, subject: unknown, data: unknown, ...rest: unknown[]) {
-    if (typeof subject === "string" && data instanceof Uint8Array && refuse(subject, data)) {
-      throw new Error(`refused for the test: ${data.length} bytes to ${subject}`);
-    }
-    return publish.call(this, subject, data, ...rest);
-  };
-  return () => {
-    proto.publish = publish;
-  };
 }
 
 /**

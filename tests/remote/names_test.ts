@@ -9,6 +9,7 @@ import { ClusterUnavailableError, NameNotFoundError, NameTakenError } from "../.
 import { Doubler } from "../_actors/basic.ts";
 import { startNatsServer } from "./_nats_server.ts";
 import { startNode } from "./_nodes.ts";
+import { refusePublishes } from "./_refuse_publishes.ts";
 
 Deno.test("names (KV): of many nodes taking one name at once, exactly one has it", async () => {
   await using server = await startNatsServer({ jetstream: true });
@@ -69,4 +70,28 @@ Deno.test("names (KV): while the NATS server is frozen, a lookup fails with Clus
   }
   // The server back, names work again.
   assert.equal((await system.lookup("doubler")).node, 0);
+});
+
+Deno.test("names (KV): a register whose write fails for another reason than a taken name fails once, without looking the name up and writing again", async () => {
+  await using server = await startNatsServer({ jetstream: true });
+  await using system = new ActorSystem({ cluster: { servers: server.url, name: "kv-refused" } });
+  await system.joined;
+  // The write of the name fails as it would with the server gone (after its timeout, 5 s each).
+  let writes = 0;
+  const undo = await refusePublishes(server.url, (subject) => {
+    if (!subject.startsWith("$KV.")) return false;
+    writes++;
+    return true;
+  });
+  try {
+    await assert.rejects(
+      system.register("doubler", system.spawn(Doubler)),
+      ClusterUnavailableError,
+    );
+  } finally {
+    undo();
+  }
+  assert.equal(writes, 1, "one write, not a look-up and a second write");
+  // The server takes writes again: the name can be had.
+  await system.register("doubler", system.spawn(Doubler));
 });
