@@ -347,6 +347,11 @@ export class SystemCluster {
     return this.#link?.status().links ?? [];
   }
 
+  /** Whether this node's connection is up; null outside a cluster, or before joining. */
+  connected(): boolean | null {
+    return this.#link?.status().connected ?? null;
+  }
+
   /** What this node knows of its links (none outside a cluster). */
   async status(): Promise<ClusterStatus> {
     if (this.options === undefined) return { node: 0, connected: false, links: [] };

@@ -135,6 +135,7 @@ export class Inspector {
       handled,
       handledRate: total === null ? NO_RATE : this.#rate(total, handled, now),
       links: this.#parts.cluster.links(),
+      connected: this.#parts.cluster.connected(),
     };
   }
 

@@ -122,4 +122,9 @@ export interface SystemSnapshot {
    * outside a cluster).
    */
   readonly links: readonly LinkStatus[];
+  /**
+   * Whether this node's connection to the NATS server is up, as `clusterStatus().connected`;
+   * null outside a cluster (and before it has joined).
+   */
+  readonly connected: boolean | null;
 }

@@ -249,4 +249,5 @@ Deno.test("otel: a request's trace crosses to an actor of another node", async (
   assert.ok(highest(metrics, "ringmail.link.records", direction, "received") >= CALLS);
   assert.ok(highest(metrics, "ringmail.link.bytes", direction, "sent") > 0);
   assert.equal(highest(metrics, "ringmail.link.up"), 1);
+  assert.equal(highest(metrics, "ringmail.cluster.connected"), 1);
 });

@@ -36,6 +36,7 @@ Deno.test("wire: past ACTORS_SENT actors, the fullest mailboxes then the fastest
     handled: 0,
     handledRate: { lastSecond: 0, lastTenSeconds: 0 },
     links: [],
+    connected: null,
   };
   const wire = wireSnapshot(snapshot);
   assert.equal(wire.actors.length, ACTORS_SENT);

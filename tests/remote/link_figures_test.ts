@@ -59,8 +59,10 @@ Deno.test("link figures: N records sent are N sent here and N received there, wi
   // inspect() has the same links, read at once.
   const inspected = here.inspect().links.find((l) => l.node === there.node);
   assert.ok(inspected !== undefined && inspected.recordsSent >= link.recordsSent);
+  assert.equal(here.inspect().connected, true, "and its connection");
   await using alone = new ActorSystem();
   assert.deepEqual(alone.inspect().links, [], "no cluster, no links");
+  assert.equal(alone.inspect().connected, null, "nor connection");
 });
 
 Deno.test("link figures: a receiver held back makes a credit stall, counted and timed", async () => {

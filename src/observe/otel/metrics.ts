@@ -85,6 +85,8 @@ export class SystemMetrics implements Disposable {
     roundTrip: Histogram;
     up: Histogram;
   };
+  /** This node's connection to the NATS server (recorded in a cluster only). */
+  readonly #connected: Histogram;
   readonly #callback = (result: BatchObservableResult) => this.#refresh(result);
   /** Each live actor's counters at the last refresh, by its ref's text. */
   #seen = new Map<string, ActorSnapshot>();
@@ -117,6 +119,11 @@ export class SystemMetrics implements Disposable {
       roundTrip: gauge("ringmail.link.round_trip", "Ping round trip, smoothed", "s"),
       up: gauge("ringmail.link.up", "1 while the node answers pings, 0 once down", "{node}"),
     };
+    this.#connected = gauge(
+      "ringmail.cluster.connected",
+      "1 while this node's connection to the NATS server is up, 0 while it is lost",
+      "{connection}",
+    );
     this.#workers = meter.createObservableGauge("ringmail.workers", {
       description: "Running Workers",
       unit: "{worker}",
@@ -171,6 +178,7 @@ export class SystemMetrics implements Disposable {
     }
     this.#pending.record(snapshot.pendingCalls);
     for (const link of snapshot.links) this.#linkFigures(link);
+    if (snapshot.connected !== null) this.#connected.record(snapshot.connected ? 1 : 0);
     result?.observe(this.#workers, snapshot.workers.length);
   }
 

@@ -34,8 +34,8 @@ export interface OpenTelemetryOptions {
  * `ringmail.bridge.pending_calls`, `ringmail.workers`; in a cluster, by the other node's id,
  * `ringmail.link.records` and `ringmail.link.bytes` (by direction), `ringmail.link.credit_stalls`,
  * `ringmail.link.credit_stalled` (s), `ringmail.link.credit_waiting`, `ringmail.link.round_trip`
- * (s, smoothed), `ringmail.link.up`; and `ringmail.call.duration`, a histogram of Bridge calls in
- * seconds.
+ * (s, smoothed), `ringmail.link.up`, and `ringmail.cluster.connected` (this node's connection to
+ * the NATS server: 1 or 0); and `ringmail.call.duration`, a histogram of Bridge calls in seconds.
  *
  * @param options `spans: true` for a span per handled message.
  * @returns the observer: give it to one system.
