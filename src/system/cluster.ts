@@ -21,7 +21,7 @@ import {
   WatchForBridge,
 } from "./control.ts";
 import { ActorDeadError, ClusterJoinError, SpawnError } from "./errors.ts";
-import type { ClusterOptions, ClusterStatus, LinkStatus, SpawnOptions } from "./options.ts";
+import type { ClusterOptions, ClusterStatus, SpawnOptions } from "./options.ts";
 import { checkActorClass, encodeArguments } from "./spawn_checks.ts";
 import type { SystemParts } from "./system_parts.ts";
 
@@ -342,14 +342,12 @@ export class SystemCluster {
     return this.parts.spawner.spawn(actorClass as ActorClass, options, args);
   }
 
-  /** The links' figures now, read on this thread (none outside a cluster, or before joining). */
-  links(): readonly LinkStatus[] {
-    return this.#link?.status().links ?? [];
-  }
-
-  /** Whether this node's connection is up; null outside a cluster, or before joining. */
-  connected(): boolean | null {
-    return this.#link?.status().connected ?? null;
+  /**
+   * What this node knows of its links now, read on this thread; null outside a cluster, or
+   * before joining.
+   */
+  statusNow(): ClusterStatus | null {
+    return this.#link?.status() ?? null;
   }
 
   /** What this node knows of its links (none outside a cluster). */

@@ -125,6 +125,7 @@ export class Inspector {
     let pendingCalls = 0;
     for (const pending of this.#pending) pendingCalls += pending();
     const total = this.#total;
+    const cluster = this.#parts.cluster.statusNow();
     return {
       at: Date.now(),
       upMs: now - this.#madeAt,
@@ -134,8 +135,8 @@ export class Inspector {
       pendingCalls,
       handled,
       handledRate: total === null ? NO_RATE : this.#rate(total, handled, now),
-      links: this.#parts.cluster.links(),
-      connected: this.#parts.cluster.connected(),
+      links: cluster?.links ?? [],
+      connected: cluster?.connected ?? null,
     };
   }
 
