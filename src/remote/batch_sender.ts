@@ -61,8 +61,6 @@ export class BatchSender {
   #runCredit = 0;
   /** Credit the run's records that went spent: taken from the node's when the run ends. */
   #runSpent = 0;
-  /** Whether this node's connection is lost (see {@link pauseAll}). */
-  #offline = false;
   #closed = false;
   /** Whether a drain is queued in the microtasks (see kick). */
   #kicked = false;
@@ -127,16 +125,7 @@ export class BatchSender {
    * (see Credits.pause), each until it answers again (see {@link resume}).
    */
   pauseAll(): void {
-    this.#offline = true;
     for (const { node } of this.peers.watched()) this.credits.pause(node);
-  }
-
-  /**
-   * This node's connection is back: a node first sent to from now on does not wait (those kept
-   * meanwhile wait for their answer).
-   */
-  reconnected(): void {
-    this.#offline = false;
   }
 
   /** Whether the records to `node` are kept until it answers (see {@link pauseAll}). */
@@ -285,7 +274,7 @@ export class BatchSender {
     // A node first sent to while the connection is lost waits for its answer, as those known
     // then do (see pauseAll): what the client publishes meanwhile goes out at the reconnect,
     // maybe before that node has subscribed again, and is dropped.
-    if (this.#offline && this.#runDown === undefined) this.credits.pause(node);
+    if (this.peers.offline && this.#runDown === undefined) this.credits.pause(node);
     this.#runCredit = this.credits.available(node);
     this.#readMaxPayload();
   }

@@ -89,10 +89,6 @@ export class ClusterLink {
   readonly #figures: LinkFigures;
   readonly #service: NodeService;
   #closed = false;
-  /** Whether the connection to the server is up (see #watchConnection). */
-  #connected = true;
-  /** When it last came back (performance.now(); -Infinity: never lost). */
-  #reconnectedAt = -Infinity;
   /**
    * Per node, the control messages that wait for it to answer (see {@link control}), oldest
    * first: an entry only while some wait.
@@ -174,7 +170,7 @@ export class ClusterLink {
 
   /** What this node knows of its links to other nodes (see ActorSystem.clusterStatus). */
   status(): ClusterStatus {
-    return this.#figures.status(this.#host.node, this.#connected);
+    return this.#figures.status(this.#host.node, !this.peers.offline);
   }
 
   /**
@@ -202,7 +198,7 @@ export class ClusterLink {
     // the outage, as records do (see BatchSender.pauseAll): a watch lost so would never hear of
     // its actor's end.
     if (waiting !== undefined) waiting.push(data);
-    else if (!this.#connected || this.#sender.isPaused(node)) {
+    else if (this.peers.offline || this.#sender.isPaused(node)) {
       this.#controlWaiting.set(node, [data]);
     } else this.#nc.publish(`${this.#host.prefix}.${node}.ctl`, data);
   }
@@ -210,7 +206,7 @@ export class ClusterLink {
   /** Node `node` answered: the control messages that waited for it go (see {@link control}). */
   #sendControlWaiting(node: number): void {
     const waiting = this.#controlWaiting.get(node);
-    if (waiting === undefined || !this.#connected) return;
+    if (waiting === undefined || this.peers.offline) return;
     this.#controlWaiting.delete(node);
     for (const data of waiting) this.#nc.publish(`${this.#host.prefix}.${node}.ctl`, data);
   }
@@ -231,7 +227,7 @@ export class ClusterLink {
     if (down !== undefined) {
       throw new ActorDeadError(`cannot reach node ${node}: ${down}`);
     }
-    if (!this.#connected) {
+    if (this.peers.offline) {
       // Asked now, the request would wait in the client, go out at the reconnect and likely
       // meet a node that has not subscribed again yet: it would fail at its timeout, or as if
       // that node had died.
@@ -272,7 +268,7 @@ export class ClusterLink {
     } catch (error) {
       if (error instanceof RingmailError) throw error;
       if (isNoResponders(error)) {
-        if (this.#justReconnected(node)) {
+        if (this.peers.mayNotHaveSubscribed(node)) {
           throw new SpawnError(
             `node ${node} did not answer: this node's connection to the NATS server came back ` +
               `just now, and that node may not have subscribed again yet; retry`,
@@ -375,48 +371,35 @@ export class ClusterLink {
     }
   }
 
-  /**
-   * Whether nobody answering for `node` may only mean that it has not subscribed again since the
-   * server came back: this node reconnected less than `downAfterMs` ago, or `node` has not
-   * answered since (see Peers.disconnected).
-   */
-  #justReconnected(node: number): boolean {
-    return this.peers.isReconnecting(node) ||
-      performance.now() - this.#reconnectedAt < this.peers.timing.downAfterMs;
-  }
-
-  /** Gives this node's names up, then drains the connection (see #closeConnection). */
+  /** Gives this node's names up, then drains the connection (see #drain). */
   async #leave(): Promise<void> {
+    const reachable = !this.peers.offline;
     try {
-      await this.names.close(this.#connected);
+      await this.names.close(reachable);
     } finally {
-      await this.#closeConnection();
+      if (reachable) await this.#drain();
     }
   }
 
   /**
-   * Drains the connection, so that what was published reaches the server before it closes; a
-   * connection that is down cannot drain (the client refuses, and would go on reconnecting for
-   * good, keeping the process alive): it is closed. What its client held for the server then is
-   * dropped: no record of ours (those wait while the connection is down, and were reported as
+   * Drains the connection, so that what was published reaches the server before #closeRest
+   * closes it. A connection that is down is not drained (the client refuses, and would go on
+   * reconnecting for good, keeping the process alive): what its client holds for the server is
+   * dropped — no record of ours (those wait while the connection is down, and were reported as
    * the link closed), but pings, grants and control messages — unless the connection went down
    * during the drain, which may take the batches published last with it.
    */
-  async #closeConnection(): Promise<void> {
-    if (this.#connected) {
-      try {
-        await this.#nc.drain();
-        return;
-      } catch (error) {
-        // Lost meanwhile (or closed because the server took too long, see #closeRest).
-        if (this.#nc.isClosed()) return;
-        console.warn(
-          `ringmail: node ${this.#host.node} could not drain its connection as it left ` +
-            `(${messageOf(error)}): what it published last may not have reached the server`,
-        );
-      }
+  async #drain(): Promise<void> {
+    try {
+      await this.#nc.drain();
+    } catch (error) {
+      // Closed because the server took too long (#closeRest said so), or lost meanwhile.
+      if (this.#nc.isClosed()) return;
+      console.warn(
+        `ringmail: node ${this.#host.node} could not drain its connection as it left ` +
+          `(${messageOf(error)}): what it published last may not have reached the server`,
+      );
     }
-    await this.#nc.close();
   }
 
   /**
@@ -430,16 +413,10 @@ export class ClusterLink {
         // What the server got for a node that has not subscribed again yet would be dropped:
         // records wait, each node's until it answers a ping.
         if (status.type === "disconnect") {
-          this.#connected = false;
           this.peers.disconnected();
           this.#sender.pauseAll();
         }
-        if (status.type === "reconnect") {
-          this.#connected = true;
-          this.#reconnectedAt = performance.now();
-          this.#sender.reconnected();
-          this.peers.reconnected();
-        }
+        if (status.type === "reconnect") this.peers.reconnected();
       }
     })().catch((error) => {
       console.error("ringmail: the cluster link stopped watching its connection:", error);

@@ -55,6 +55,8 @@ export class Peers {
   /** Whether this node's connection is lost (see {@link disconnected}), and since when. */
   #offline = false;
   #offlineSince = 0;
+  /** When it last came back (see {@link reconnected}); -Infinity: never lost. */
+  #reconnectedAt = -Infinity;
   #closed = false;
 
   /** @param ping asks `node` whether it is there. */
@@ -63,12 +65,19 @@ export class Peers {
     readonly ping: (node: number, timeoutMs: number) => Promise<PingResult>,
   ) {}
 
+  /** Whether this node's connection to the server is lost (see {@link disconnected}). */
+  get offline(): boolean {
+    return this.#offline;
+  }
+
   /**
-   * Whether `node` is watched and has not answered since this node's connection was lost (see
-   * {@link disconnected}).
+   * Whether nobody answering for `node` may only mean that it has not subscribed again since the
+   * server came back: it has not answered since this node's connection was lost, or that came
+   * back less than `downAfterMs` ago.
    */
-  isReconnecting(node: number): boolean {
-    return this.#peers.get(node)?.reconnecting === true;
+  mayNotHaveSubscribed(node: number): boolean {
+    return this.#peers.get(node)?.reconnecting === true ||
+      performance.now() - this.#reconnectedAt < this.timing.downAfterMs;
   }
 
   /** Why `node` is down, or undefined while it is not known to be. */
@@ -147,6 +156,7 @@ export class Peers {
    */
   reconnected(): void {
     this.#offline = false;
+    this.#reconnectedAt = performance.now();
     for (const [node, peer] of this.#peers) {
       peer.reconnecting = true;
       peer.round++;
