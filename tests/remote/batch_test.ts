@@ -395,6 +395,38 @@ async function pairOfNodes(
   };
 }
 
+/**
+ * Kills `server` and resolves once `here` knows its connection is lost; from the kill until
+ * `restart()` has brought the server back, counts what this process publishes on `subject`
+ * (`published()`). Disposing stops counting.
+ */
+async function outage(server: NatsServer, here: ActorSystem, subject: string) {
+  let counting = false;
+  let published = 0;
+  // Refuses nothing: only counts.
+  const undo = await refusePublishes(server.url, (to) => {
+    if (counting && to === subject) published++;
+    return false;
+  });
+  try {
+    server.kill("SIGKILL");
+    await server.exited;
+    counting = true;
+    await eventually(async () => !(await here.clusterStatus()).connected, "this node is cut off");
+  } catch (error) {
+    undo();
+    throw error;
+  }
+  return {
+    published: () => published,
+    async restart() {
+      await server.restart();
+      counting = false;
+    },
+    [Symbol.dispose]: undo,
+  };
+}
+
 Deno.test("batch: a record whose first piece the NATS client refuses is reported once, whole, by its sender (never as its tail), and what follows arrives", async () => {
   await using server = await startNatsServer();
   await using t = await pairOfNodes(server, "refused");
@@ -441,35 +473,20 @@ Deno.test("batch: records to a node first sent to while this node's connection i
   // Long enough not to down the other node while the server is gone.
   await using t = await pairOfNodes(server, "first-offline", 1 << 16, 20_000);
   const { here, far, lostHere, lostThere } = t;
-  let offline = false;
-  let publishedOffline = 0;
-  // Refuses nothing: counts the batches published to the other node while the server is gone.
-  const undo = await refusePublishes(server.url, (to) => {
-    if (offline && to === t.subject) publishedOffline++;
-    return false;
-  });
+  using cut = await outage(server, here, t.subject);
+  // This node has sent the other nothing yet: it is no peer of this node's when the connection
+  // goes. What is published now waits in the client, to be flushed at the reconnect, when the
+  // other node may not have subscribed again yet.
   const COUNT = 50;
-  try {
-    server.kill("SIGKILL");
-    await server.exited;
-    offline = true;
-    await eventually(async () => !(await here.clusterStatus()).connected, "this node is cut off");
-    // This node has sent the other nothing yet: it is no peer of this node's when the
-    // connection goes. What is published now waits in the client, to be flushed at the
-    // reconnect, when the other node may not have subscribed again yet.
-    for (let i = 0; i < COUNT; i++) far.send(i);
-    const waiting = async () => (await here.clusterStatus()).links[0]?.waitingForCredit ?? 0;
-    await eventually(
-      async () => publishedOffline > 0 || await waiting() === COUNT,
-      "the outbox is drained",
-    );
-    assert.equal(publishedOffline, 0, "no batch goes into the outage");
-    await server.restart();
-    offline = false;
-    assert.deepEqual(await t.logOf(COUNT), Array.from({ length: COUNT }, (_, i) => i));
-  } finally {
-    undo();
-  }
+  for (let i = 0; i < COUNT; i++) far.send(i);
+  const waiting = async () => (await here.clusterStatus()).links[0]?.waitingForCredit ?? 0;
+  await eventually(
+    async () => cut.published() > 0 || await waiting() === COUNT,
+    "the outbox is drained",
+  );
+  assert.equal(cut.published(), 0, "no batch goes into the outage");
+  await cut.restart();
+  assert.deepEqual(await t.logOf(COUNT), Array.from({ length: COUNT }, (_, i) => i));
   assert.deepEqual(lostHere.map((d) => d.kind), []);
   assert.deepEqual(lostThere.map((d) => d.kind), []);
 });
@@ -478,44 +495,27 @@ Deno.test("control: a watch of an actor of another node made while this node's c
   await using server = await startNatsServer();
   await using t = await pairOfNodes(server, "watch-offline", 1 << 16, 20_000);
   const { here, far, bridge } = t;
-  let offline = false;
-  let publishedOffline = 0;
-  // Refuses nothing: counts the control messages published to the other node while the server
-  // is gone (what the client holds then goes out at the reconnect, maybe before that node has
-  // subscribed again, and is dropped: a watch lost so would never hear of the end).
-  const undo = await refusePublishes(server.url, (to) => {
-    if (offline && to === `${t.subject}.ctl`) publishedOffline++;
-    return false;
-  });
-  try {
-    server.kill("SIGKILL");
-    await server.exited;
-    offline = true;
-    await eventually(async () => !(await here.clusterStatus()).connected, "this node is cut off");
-    const end = bridge.whenTerminated(far);
-    end.catch(() => {}); // rejected by the Bridge's close if the test fails before it is awaited
-    // The watch goes through this node's guardian: it has been asked for once the other node
-    // is watched (a ping is due).
-    await eventually(
-      async () => (await here.clusterStatus()).links.length > 0,
-      "the other node is watched",
-    );
-    assert.equal(publishedOffline, 0, "no control message goes into the outage");
-    await server.restart();
-    offline = false;
-    // Once the other node has answered (the watch goes then), the actor stops: its end comes
-    // back.
-    await eventually(async () => {
-      const links = (await here.clusterStatus()).links;
-      return links.some((link) => link.up && link.roundTripMs >= 0);
-    }, "the other node answers this one");
-    far.send(new Stop());
-    const ended = await withDeadline(end, 10_000);
-    assert.notEqual(ended, "timeout", "the end was heard within 10 s");
-    assert.equal(ended === "timeout" ? "" : ended.kind, "stopped");
-  } finally {
-    undo();
-  }
+  // The control messages: a watch lost in the outage would never hear of the end.
+  using cut = await outage(server, here, `${t.subject}.ctl`);
+  const end = bridge.whenTerminated(far);
+  end.catch(() => {}); // rejected by the Bridge's close if the test fails before it is awaited
+  // The watch goes through this node's guardian: it has been asked for once the other node is
+  // watched (a ping is due).
+  await eventually(
+    async () => (await here.clusterStatus()).links.length > 0,
+    "the other node is watched",
+  );
+  assert.equal(cut.published(), 0, "no control message goes into the outage");
+  await cut.restart();
+  // Once the other node has answered (the watch goes then), the actor stops: its end comes back.
+  await eventually(async () => {
+    const links = (await here.clusterStatus()).links;
+    return links.some((link) => link.up && link.roundTripMs >= 0);
+  }, "the other node answers this one");
+  far.send(new Stop());
+  const ended = await withDeadline(end, 10_000);
+  assert.notEqual(ended, "timeout", "the end was heard within 10 s");
+  assert.equal(ended === "timeout" ? "" : ended.kind, "stopped");
 });
 
 Deno.test("liveness: a node found down while this node's connection was lost says so: the reason names the lost connection, not the other node", async () => {
