@@ -9,8 +9,10 @@
 import assert from "node:assert/strict";
 // deno-lint-ignore no-import-prefix
 import puppeteer, { type Page } from "npm:puppeteer-core@25.16.0";
-import { ActorSystem } from "../../mod.ts";
+import { ActorSystem, Bridge } from "../../mod.ts";
+import { Doubler } from "../_actors/basic.ts";
 import { startBusySystem } from "../../examples/observe.ts";
+import { startNatsServer } from "../remote/_nats_server.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const INSTALL_CHROMIUM = "apt-get install -y chromium";
@@ -43,13 +45,14 @@ async function read<T>(page: Page, expression: string): Promise<T> {
   return await page.evaluate(expression) as T;
 }
 
-Deno.test("live view in Chromium: actors, mailbox bars, the chart and the tree appear and update", async () => {
+/**
+ * Opens `url` in headless Chromium and runs `look` on the page; then checks that the page logged
+ * no error, and closes the browser whatever happened.
+ */
+async function inChromium(url: string, look: (page: Page) => Promise<void>): Promise<void> {
   await Deno.stat(CHROMIUM).catch(() => {
     throw new Error(`the browser test needs Chromium at ${CHROMIUM}: ${INSTALL_CHROMIUM}`);
   });
-  await using system = new ActorSystem();
-  startBusySystem(system);
-  await using view = await system.observe({ port: 0 });
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -64,8 +67,19 @@ Deno.test("live view in Chromium: actors, mailbox bars, the chart and the tree a
       if (message.type() === "error") errors.push(message.text());
     });
     await page.setViewport({ width: 1440, height: 1120 });
-    await page.goto(view.url, { timeout: 20_000 });
+    await page.goto(url, { timeout: 20_000 });
+    await look(page);
+    assert.deepEqual(errors, [], "the page logged no error");
+  } finally {
+    await browser.close();
+  }
+}
 
+Deno.test("live view in Chromium: actors, mailbox bars, the chart and the tree appear and update", async () => {
+  await using system = new ActorSystem();
+  startBusySystem(system);
+  await using view = await system.observe({ port: 0 });
+  await inChromium(view.url, async (page) => {
     // The nine actors of the busy system, each a row.
     const rows = "#actors tbody tr[data-ref]";
     await until(
@@ -147,8 +161,42 @@ Deno.test("live view in Chromium: actors, mailbox bars, the chart and the tree a
     const path = new URL("live_view.png", ARTIFACTS).pathname;
     await page.screenshot({ path: path as `${string}.png`, fullPage: true });
     assert.ok((await Deno.stat(path)).size > 10_000, "a screenshot with something in it");
-    assert.deepEqual(errors, [], "the page logged no error");
-  } finally {
-    await browser.close();
-  }
+  });
+});
+
+Deno.test("live view in Chromium: in a cluster, the links panel shows the other node, and says when the connection to the NATS server is lost", async () => {
+  await using server = await startNatsServer();
+  const cluster = { servers: server.url, name: "viewed", downAfterMs: 60_000 };
+  await using system = new ActorSystem({ cluster });
+  await using other = new ActorSystem({ cluster });
+  await Promise.all([system.joined, other.joined]);
+  await using view = await system.observe({ port: 0 });
+  await inChromium(view.url, async (page) => {
+    const hint = `document.querySelector("#links-hint").textContent`;
+    // In a cluster the panel shows before any other node is met (a link begins at first contact).
+    await until(
+      page,
+      "the panel, with no link yet",
+      `!document.querySelector("#links-panel").hidden &&
+        document.querySelector("#links").textContent === "no other node yet"`,
+    );
+    await other.register("doubler", other.spawn(Doubler));
+    using bridge = new Bridge(system);
+    assert.equal(await bridge.call(await system.lookup<number>("doubler"), 21), 42);
+    await until(
+      page,
+      "the other node's link, up",
+      `!document.querySelector("#links-panel").hidden && ${hint}.startsWith("1 up") &&
+        document.querySelector("#links").textContent.includes(arg)`,
+      `node ${other.node}`,
+    );
+    server.kill("SIGKILL");
+    await until(
+      page,
+      "the lost connection in the panel",
+      `${hint}.startsWith("connection to the NATS server lost")`,
+    );
+    await server.restart();
+    await until(page, "the connection back", `${hint}.startsWith("1 up")`);
+  });
 });

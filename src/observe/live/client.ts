@@ -119,11 +119,19 @@ function liveViewPage(makeCharts) {
   // --- the links to the cluster's other nodes (the panel shows only in a cluster) ---
   function drawLinks(s) {
     const links = s.links ?? [];
-    $("links-panel").hidden = links.length === 0;
-    if (links.length === 0) return;
+    // connected is null outside a cluster (and absent from an older system's snapshots).
+    const inCluster = s.connected === true || s.connected === false;
+    $("links-panel").hidden = !inCluster && links.length === 0;
     const up = links.filter((l) => l.up).length;
-    $("links-hint").textContent = `${up} up` +
-      (up < links.length ? ` · ${links.length - up} down` : "");
+    // A lost connection first: every link's figures stand still until it is back.
+    $("links-hint").textContent =
+      (s.connected === false ? "connection to the NATS server lost · " : "") +
+      `${up} up` + (up < links.length ? ` · ${links.length - up} down` : "");
+    $("links-panel").classList.toggle("offline", s.connected === false);
+    if (links.length === 0) {
+      $("links").innerHTML = `<div class="nothing">no other node yet</div>`;
+      return;
+    }
     const line = (figure, what) =>
       `<div class="line"><span>${figure}</span><span>${what}</span></div>`;
     $("links").innerHTML = links.map((l) =>

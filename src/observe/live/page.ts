@@ -286,6 +286,7 @@ td .bad { color: var(--red); font-weight: 600; }
 .feed li.fresh { animation: flash 1.2s ease-out; }
 @keyframes flash { from { background: rgba(255, 93, 108, 0.14); } to { background: none; } }
 .nothing { color: var(--dim); padding: 6px 2px; }
+.offline #links-hint { color: var(--red); }
 .kinds { display: flex; flex-wrap: wrap; gap: 6px; margin-bottom: 6px; }
 .kinds:empty { display: none; }
 .kinds span { font-size: 12px; color: var(--muted); padding: 2px 8px; border-radius: 999px;
