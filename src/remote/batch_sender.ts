@@ -395,6 +395,10 @@ export class BatchSender {
       this.#refund(node, credit);
       this.resendGrant(node);
       const refused = readBatch(bytes);
+      // A record whose earlier pieces went is given up with this batch (the next does not go on
+      // with it): no record is in the middle of going any more, so the next ping lets the other
+      // node count it even if nothing follows.
+      if (refused.continues) counts.midRecord = false;
       // A first entry that goes on with a record is a piece of it, not a record; so is a last
       // one that the next entry would go on with.
       let pieces = refused.continues;

@@ -599,6 +599,28 @@ Deno.test("batch: a record whose later piece the NATS client refuses is counted 
   assert.deepEqual(t.lostThere.map((d) => [d.kind, d.count]), [["lost-in-transit", 1]]);
 });
 
+Deno.test("batch: a record whose later piece the NATS client refuses, with nothing sent after it, is counted by the other node at the sender's next ping", async () => {
+  await using server = await startNatsServer();
+  await using t = await pairOfNodes(server, "refused-last");
+  // As above, but nothing follows: only the sender's ping can tell the other node that the
+  // record it has pieces of was given up.
+  const large = new Uint8Array(700 * 1024).fill(5);
+  let pieces = 0;
+  const undo = await refusePublishes(
+    server.url,
+    (to, data) => to === t.subject && data.length > 64 * 1024 && ++pieces === 2,
+  );
+  try {
+    t.far.send(large);
+    await t.bridge.call(t.here.spawn(Probe), "dump", { timeout: 5_000 }); // its drain is over
+  } finally {
+    undo();
+  }
+  await eventually(() => t.lostThere.length > 0, "the record given up is counted", 5_000);
+  assert.deepEqual(t.lostHere.map((d) => d.kind), [], "the other node has a piece: its to report");
+  assert.deepEqual(t.lostThere.map((d) => [d.kind, d.count]), [["lost-in-transit", 1]]);
+});
+
 Deno.test("batch: a gap that takes pieces of one record and a whole other is counted as two messages, not as its entries", async () => {
   await using server = await startNatsServer();
   await using t = await handMadeLink(server, "gap-count");
