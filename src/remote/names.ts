@@ -128,8 +128,12 @@ export async function openKvNames(
 
 /** Names in a KV bucket: exclusive (see the module doc). */
 class KvNames implements Names {
-  /** The names this node holds, by key. */
-  readonly #held = new Set<string>();
+  /**
+   * The names this node holds: the revision each was written at, by key. A name another node
+   * took over since (this one found down) has moved past it: deleting at that revision then
+   * fails, and the new holder's entry stays.
+   */
+  readonly #held = new Map<string, number>();
 
   constructor(
     readonly kv: KV,
@@ -144,8 +148,9 @@ class KvNames implements Names {
   async #register(name: string, ref: ActorRef<unknown>): Promise<void> {
     const key = hexOf(name);
     const value = encode(ref, this.host.courier);
+    let revision: number;
     try {
-      await this.kv.create(key, value);
+      revision = await this.kv.create(key, value);
     } catch (error) {
       // Not written for another reason (no answer in time, a closed connection): looking the
       // name up and writing again would fail the same way, each after its own timeout.
@@ -155,7 +160,7 @@ class KvNames implements Names {
       if (entry === null || entry.operation !== "PUT") {
         // Given up between the two looks: try once more.
         try {
-          await this.kv.create(key, value);
+          revision = await this.kv.create(key, value);
         } catch (again) {
           if (isConflict(again)) throw withCause(taken(name), again);
           throw again;
@@ -170,20 +175,21 @@ class KvNames implements Names {
           throw withCause(taken(name), error);
         }
         try {
-          await this.kv.update(key, value, entry.revision);
+          revision = await this.kv.update(key, value, entry.revision);
         } catch (lost) {
           if (isConflict(lost)) throw withCause(taken(name), lost);
           throw lost;
         }
       }
     }
-    this.#held.add(key);
+    this.#held.set(key, revision);
   }
 
   async unregister(name: string): Promise<void> {
     const key = hexOf(name);
-    if (!this.#held.has(key)) return;
-    await asking(`unregister ${JSON.stringify(name)}`, () => this.kv.delete(key));
+    const revision = this.#held.get(key);
+    if (revision === undefined) return;
+    await asking(`unregister ${JSON.stringify(name)}`, () => this.#release(key, revision));
     // Held until the server took the delete: a retry after a failure tries again.
     this.#held.delete(key);
   }
@@ -202,11 +208,23 @@ class KvNames implements Names {
     if (!reachable) return this.#leftHeld(held.length, "the NATS server is unreachable");
     for (let i = 0; i < held.length; i++) {
       try {
-        await this.kv.delete(held[i]);
+        await this.#release(...held[i]);
       } catch (error) {
         // The server went meanwhile: each of the rest would wait out the client's timeout.
         return this.#leftHeld(held.length - i, messageOf(error));
       }
+    }
+  }
+
+  /**
+   * Deletes the entry of `key` if it is still the one this node wrote (at `revision`): a name
+   * another node took over since (this one was found down meanwhile) stays the new holder's.
+   */
+  async #release(key: string, revision: number): Promise<void> {
+    try {
+      await this.kv.delete(key, { previousSeq: revision });
+    } catch (error) {
+      if (!isConflict(error)) throw error;
     }
   }
 

@@ -48,6 +48,20 @@ Deno.test("names (KV): a name of a killed node can be taken again", async () => 
   assert.equal((await system.lookup("doubler")).node, 0, "now this node's");
 });
 
+Deno.test("names (KV): a node that leaves does not delete a name another node took over from it while it was frozen", async () => {
+  await using server = await startNatsServer({ jetstream: true });
+  await using system = new ActorSystem({ cluster: { servers: server.url, name: "taken-over" } });
+  await using other = await startNode(server.url, "taken-over");
+  assert.equal((await system.lookup("doubler")).node, other.node);
+  await other.freeze();
+  // Its holder answers no ping: the name is taken over.
+  await system.register("doubler", system.spawn(Doubler));
+  assert.equal((await system.lookup("doubler")).node, 0, "now this node's");
+  other.kill("SIGCONT");
+  await other.stop(); // leaves, giving up the names it thinks it still holds
+  assert.equal((await system.lookup("doubler")).node, 0, "still this node's");
+});
+
 Deno.test("names (KV): the names of a node that left are gone with it", async () => {
   await using server = await startNatsServer({ jetstream: true });
   await using system = new ActorSystem({ cluster: { servers: server.url, name: "leaving" } });
