@@ -87,6 +87,13 @@ export class BatchReceiver {
     this.#grants.resend(node);
   }
 
+  /** The nodes this one has taken batches or pings from, but those found down. */
+  *senders(): Iterable<number> {
+    for (const node of this.#received.keys()) {
+      if (this.peers.downReason(node) === undefined) yield node;
+    }
+  }
+
   /** Node `node` is down: nothing is owed to it any more. */
   forget(node: number): void {
     this.#grants.forget(node);

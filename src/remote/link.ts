@@ -9,6 +9,7 @@
  * - answers pings (`<prefix>.<node>.ping`) and watches the nodes it talks to (see Peers): a node
  *   that goes down fails the calls waiting on it, and what is sent to it becomes dead letters
  *   of kind "node-down";
+ * - says so when it leaves (`<prefix>.leaving`), and hears when others do (see farewell.ts);
  * - counts what goes over each link (see link_figures.ts) and answers the NATS services
  *   protocol's discovery (see service.ts);
  * - registers and looks up named actors (see names.ts).
@@ -34,7 +35,8 @@ import { LinkFigures } from "./link_figures.ts";
 import { NodeService } from "./service.ts";
 import { Peers, type PeerTiming, type PingResult } from "./peers.ts";
 import { type Names, openKvNames, SubjectNames } from "./names.ts";
-import { readPingAnswer, writeSentSoFar } from "./wire.ts";
+import { readPingAnswer, readSentSoFar, writeSentSoFar } from "./wire.ts";
+import { Farewell, readLeaving, writeLeaving } from "./farewell.ts";
 import {
   isNoResponders,
   isTimeout,
@@ -45,11 +47,17 @@ import {
 } from "./nats.ts";
 
 /**
- * How long a node that leaves waits for the NATS server — to give its names up and drain what it
- * published — before it closes the connection anyway: a server that answers nothing (frozen, or
- * cut off without a reset) would otherwise hold the shutdown for good.
+ * How long a node that leaves waits — for the last pings of the nodes that sent it records (see
+ * farewell.ts), and for the NATS server to give its names up and drain what it published —
+ * before it closes the connection anyway: a node or server that answers nothing (frozen, or cut
+ * off without a reset) would otherwise hold the shutdown for good.
  */
 const LEAVE_WAIT_MS = 2_000;
+/**
+ * How much of that a leaving node gives the others' last pings (see farewell.ts): a node frozen
+ * meanwhile never pings, and the names and the drain still need their turn.
+ */
+const FAREWELL_WAIT_MS = 1_000;
 
 /** What the link needs of its system. */
 export interface LinkHost {
@@ -89,6 +97,10 @@ export class ClusterLink {
   readonly #figures: LinkFigures;
   readonly #service: NodeService;
   #closed = false;
+  /** Set while this node leaves: its wait for the others' last pings (see farewell.ts). */
+  #farewell: Farewell | null = null;
+  /** Set once a leave has taken LEAVE_WAIT_MS: the connection is being closed. */
+  #late = false;
   /**
    * Per node, the control messages that wait for it to answer (see {@link control}), oldest
    * first: an entry only while some wait.
@@ -146,10 +158,21 @@ export class ClusterLink {
     });
     this.#subscriptions.push(
       nc.subscribe(here, {
-        callback: onMessage((msg) => this.#receiver.take(msg.data)),
+        callback: onMessage((msg) => {
+          this.#receiver.take(msg.data);
+          // A node first heard from as this one leaves: its last ping is awaited too.
+          this.#farewell?.check();
+        }),
       }),
       nc.subscribe(`${here}.ping`, {
-        callback: onMessage((msg) => msg.respond(this.#receiver.sentSoFar(msg.data))),
+        callback: onMessage((msg) => {
+          msg.respond(this.#receiver.sentSoFar(msg.data));
+          const from = this.#farewell === null ? null : readSentSoFar(msg.data)?.from;
+          if (from !== null && from !== undefined) this.#farewell!.heard(from);
+        }),
+      }),
+      nc.subscribe(`${host.prefix}.leaving`, {
+        callback: onMessage((msg) => this.#nodeLeft(msg.data)),
       }),
       nc.subscribe(`${here}.ctl`, {
         callback: onMessage((msg) => this.#controlled(msg.data)),
@@ -299,7 +322,15 @@ export class ClusterLink {
     } catch (error) {
       answer = new RemoteSpawnFailed(messageOf(error));
     }
-    msg.respond(encode(answer, courier));
+    try {
+      msg.respond(encode(answer, courier));
+    } catch (error) {
+      // This node left while the spawn was being made (its module loading): the asking node
+      // hears no answer and finds this node gone, as for any request in flight as a node leaves.
+      if (!this.#closed) {
+        console.error("ringmail: the answer to a spawn request could not be sent:", error);
+      }
+    }
   }
 
   /** A control message from another node: to this node's guardian. */
@@ -349,12 +380,16 @@ export class ClusterLink {
     this.peers.close();
     this.#figures.close();
     this.#service.close();
-    for (const subscription of this.#subscriptions) subscription.unsubscribe();
-    const leaving = this.#leave();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<"late">((resolve) => {
-      timer = setTimeout(() => resolve("late"), LEAVE_WAIT_MS);
+      timer = setTimeout(() => {
+        // From now on the connection is closing: nothing more is asked of it (a drain begun
+        // while it closes never ends).
+        this.#late = true;
+        resolve("late");
+      }, LEAVE_WAIT_MS);
     });
+    const leaving = this.#leave();
     try {
       if (await Promise.race([leaving, late]) === "late") {
         console.warn(
@@ -371,13 +406,65 @@ export class ClusterLink {
     }
   }
 
-  /** Gives this node's names up, then drains the connection (see #drain). */
+  /**
+   * Says goodbye (see #sayFarewell) and stops reading; gives this node's names up, then drains
+   * the connection (see #drain) — unless the leave's time ran out meanwhile.
+   */
   async #leave(): Promise<void> {
     const reachable = !this.peers.offline;
     try {
-      await this.names.close(reachable);
+      if (reachable) await this.#sayFarewell();
     } finally {
-      if (reachable) await this.#drain();
+      for (const subscription of this.#subscriptions) subscription.unsubscribe();
+    }
+    try {
+      if (!this.#late) await this.names.close(reachable);
+    } finally {
+      if (reachable && !this.#late) await this.#drain();
+    }
+  }
+
+  /**
+   * Tells the cluster that this node leaves, then waits (at most FAREWELL_WAIT_MS) for the last
+   * ping of each node it has heard from: what they sent is all in then, or counted lost (see
+   * farewell.ts).
+   */
+  async #sayFarewell(): Promise<void> {
+    const farewell = this.#farewell = new Farewell(() => this.#receiver.senders());
+    try {
+      this.#nc.publish(`${this.#host.prefix}.leaving`, writeLeaving(this.#host.node));
+    } catch (error) {
+      console.warn(
+        `ringmail: node ${this.#host.node} could not tell the cluster that it leaves ` +
+          `(${messageOf(error)}): the other nodes find it down at their next ping, and what they ` +
+          `send it meanwhile is lost`,
+      );
+      return;
+    }
+    farewell.check();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const given = new Promise<void>((resolve) => timer = setTimeout(resolve, FAREWELL_WAIT_MS));
+    try {
+      await Promise.race([farewell.over, given]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Node `data` names leaves the cluster: it is down from now on (what waits for it becomes dead
+   * letters, calls to its actors fail), and a last ping tells it what this node sent it, after
+   * everything this node published to it (see farewell.ts).
+   */
+  #nodeLeft(data: Uint8Array): void {
+    const node = readLeaving(data);
+    if (node === null || node === this.#host.node || this.#closed) return;
+    this.peers.down(node, `node ${node} left the cluster (it shut down)`);
+    try {
+      this.#nc.publish(`${this.#host.prefix}.${node}.ping`, this.#sentSoFar(node));
+    } catch (error) {
+      // The connection went meanwhile: the node leaving waits for this ping until its time is up.
+      console.warn(`ringmail: could not send the last ping to node ${node}, which leaves:`, error);
     }
   }
 

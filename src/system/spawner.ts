@@ -57,12 +57,18 @@ export class Spawner {
    * Spawns an actor for the system itself (it has no parent): checks the class, its arguments
    * and options, claims its slot and mailbox, places it, and asks its Worker to start it.
    * @returns its ref, at once.
+   * @throws {SystemClosedError} once the system's shutdown has begun: whoever asks (user code,
+   * another node's spawn request whose module finished loading only now) starts nothing that
+   * would outlive it.
    */
   spawn(
     actorClass: ActorClass,
     options: SpawnOptions,
     args: readonly unknown[],
   ): ActorRef {
+    if (this.#parts.shutdown.begun) {
+      throw new SystemClosedError("cannot spawn: the actor system was shut down");
+    }
     const { courier, registry, settings } = this.#parts;
     const module = checkActorClass(actorClass);
     const name = options.name ?? actorClass.name;

@@ -32,3 +32,21 @@ export class SlowSink extends Actor<Uint8Array | string> {
     while (performance.now() < until) { /* busy */ }
   }
 }
+
+/** Counts the numbers it gets; as it stops, tells `reportTo` how many (`"tally <n>"`). */
+export class Tally extends Actor<number> {
+  static readonly module = import.meta.url;
+  #count = 0;
+  constructor(readonly reportTo: ActorRef<unknown> | null = null) {
+    super();
+  }
+
+  @handles(Number)
+  onNumber() {
+    this.#count++;
+  }
+
+  override postStop() {
+    this.reportTo?.send(`tally ${this.#count}`);
+  }
+}

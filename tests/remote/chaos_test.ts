@@ -8,7 +8,8 @@
 import assert from "node:assert/strict";
 import { ActorSystem, Bridge, type DeadLetter, RingmailError } from "../../mod.ts";
 import { ActorDeadError } from "../../errors.ts";
-import { NumberLog, SlowSink } from "../_actors/number_log.ts";
+import { NumberLog, SlowSink, Tally } from "../_actors/number_log.ts";
+import { Probe } from "../_actors/supervision.ts";
 import { eventually } from "../_system.ts";
 import { startNatsServer, withDeadline } from "./_nats_server.ts";
 import { startNode } from "./_nodes.ts";
@@ -257,6 +258,53 @@ Deno.test("a node that shuts down with records still waiting for another node's 
   } finally {
     await here.shutdown();
   }
+});
+
+Deno.test("a node that leaves while another sends to it: every message is delivered there, or reported on one side, none vanishes", async () => {
+  await using server = await startNatsServer();
+  const lostHere: DeadLetter[] = [];
+  const lostThere: DeadLetter[] = [];
+  const cluster = { servers: server.url, name: "leaving-node" };
+  await using here = new ActorSystem({ cluster, onDeadLetter: (d) => lostHere.push(d) });
+  const there = new ActorSystem({ cluster, onDeadLetter: (d) => lostThere.push(d) });
+  await Promise.all([here.joined, there.joined]);
+  const sink = here.spawn(Probe);
+  await here.register("sink", sink);
+  // The tally counts what reaches it, and says how many as it stops.
+  await there.register("tally", there.spawn(Tally, await there.lookup<unknown>("sink")));
+  const far = await here.lookup<number>("tally");
+  using bridge = new Bridge(here);
+  let sent = 0;
+  let leaving: Promise<unknown> | null = null;
+  // A steady one-way stream, a few messages a millisecond; the other node leaves in the middle
+  // of it, and the stream goes on until this node knows.
+  const downHere = () => lostHere.some((d) => d.kind === "node-down");
+  while (!downHere()) {
+    for (let i = 0; i < 5; i++) far.send(sent++);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    if (sent >= 500) leaving ??= there.shutdown();
+  }
+  await leaving;
+  const tally = async () => {
+    const log = await bridge.call(sink, "dump", { timeout: 5_000 }) as unknown[];
+    const line = log.find((l) => typeof l === "string" && l.startsWith("tally "));
+    return line === undefined ? -1 : Number((line as string).slice(6));
+  };
+  await eventually(async () => await tally() >= 0, "the tally came back");
+  const delivered = await tally();
+  const counted = (letters: DeadLetter[]) => letters.reduce((sum, d) => sum + (d.count ?? 1), 0);
+  const reported = () => counted(lostHere) + counted(lostThere);
+  // What went out just before the leave may be counted at its last ping, a moment later.
+  await eventually(() => delivered + reported() >= sent, "every message accounted for", 5_000)
+    .catch(() => {});
+  assert.equal(
+    delivered + reported(),
+    sent,
+    `sent ${sent}: delivered ${delivered}, reported here ${counted(lostHere)} (${[
+      ...new Set(lostHere.map((d) => d.kind)),
+    ]}), there ${counted(lostThere)} (${[...new Set(lostThere.map((d) => d.kind))]})`,
+  );
+  assert.ok(delivered >= 500 - 50, `most of what was sent before the leave arrived (${delivered})`);
 });
 
 Deno.test("a node whose NATS server is gone shuts down without it, and its process ends", async () => {

@@ -3,7 +3,7 @@
  * starts on 127.0.0.1, reached through refs that work like any other.
  */
 import assert from "node:assert/strict";
-import { ActorSystem, Bridge } from "../../mod.ts";
+import { ActorSystem, Bridge, RingmailError } from "../../mod.ts";
 import {
   ActorDeadError,
   ClusterJoinError,
@@ -16,7 +16,7 @@ import { Doubler, Keeper, Task } from "../_actors/basic.ts";
 import { Relay, Relayer } from "../_actors/relay.ts";
 import { Watcher, WatchIt } from "../_actors/supervision.ts";
 import { eventually } from "../_system.ts";
-import { startNatsServer } from "./_nats_server.ts";
+import { startNatsServer, withDeadline } from "./_nats_server.ts";
 import { startNode } from "./_nodes.ts";
 
 Deno.test("remote: Bridge calls reach an actor of another process and come back", async () => {
@@ -178,6 +178,28 @@ Deno.test("remote: a spawn on a frozen node fails with ActorDeadError once the n
   } finally {
     other.kill("SIGCONT");
   }
+});
+
+Deno.test("remote: a node that shuts down while a spawn request still loads the actor's module starts no actor, and its process ends", async () => {
+  await using server = await startNatsServer();
+  let loading: () => void;
+  const atIt = new Promise<void>((resolve) => loading = resolve);
+  await using other = await startNode(server.url, "spawn-leaving", undefined, (line) => {
+    if (line === "loading slow actor") loading();
+  });
+  await using system = new ActorSystem({ cluster: { servers: server.url, name: "spawn-leaving" } });
+  const { SlowToLoad } = await import("./_slow_actor.ts");
+  const spawned = system.spawnOn(other.node, SlowToLoad).then(() => "spawned", (e) => e);
+  await atIt;
+  const stopping = other.stop(); // closes its standard input: the node shuts down
+  // The module loads on (1.5 s), then its spawn must be refused, not start a Worker that keeps
+  // the process alive.
+  const ended = await withDeadline(other.exited, 10_000);
+  if (ended === "timeout") other.kill("SIGKILL");
+  await stopping;
+  assert.notEqual(ended, "timeout", "the node's process ended");
+  const outcome = await spawned;
+  assert.ok(outcome instanceof RingmailError, `the spawn failed with a typed error: ${outcome}`);
 });
 
 Deno.test("remote: a spawn whose arguments the NATS server cannot take fails with a SpawnError that says so", async () => {
