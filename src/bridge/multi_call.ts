@@ -34,8 +34,12 @@ export type MultiCallResult<R> =
  */
 export class MultiCallResults<R> implements AsyncIterableIterator<MultiCallResult<R>> {
   readonly #arrived = new Fifo<MultiCallResult<R>>();
-  /** Resolves the `next()` that waits for a result to arrive. */
-  #waiting: ((result: IteratorResult<MultiCallResult<R>>) => void) | null = null;
+  /**
+   * The `next()`s that wait for a result to arrive, oldest first: one made before the last one
+   * settled waits behind it, as with an async generator (each gets a result of its own).
+   */
+  readonly #waiting = new Fifo<(result: IteratorResult<MultiCallResult<R>>) => void>();
+  /** Results not yet handed to a `next()`: expected, or arrived and unread. */
   #outstanding = 0;
   #send: (() => void) | null;
   #finished = false;
@@ -75,18 +79,22 @@ export class MultiCallResults<R> implements AsyncIterableIterator<MultiCallResul
         return Promise.reject(error); // as a generator's body would (the calls' iterable threw)
       }
     }
+    if (this.#finished) return Promise.resolve(DONE);
+    // (Results wait unread only while no next() waits.)
     if (this.#arrived.length > 0) {
       this.#outstanding--;
       return Promise.resolve({ value: this.#arrived.shift()!, done: false });
     }
-    if (this.#outstanding === 0 || this.#finished) return Promise.resolve(DONE);
-    return new Promise((resolve) => this.#waiting = resolve);
+    // Every result still expected is promised to a next() made before this one.
+    if (this.#outstanding <= this.#waiting.length) return Promise.resolve(DONE);
+    return new Promise((resolve) => this.#waiting.push(resolve));
   }
 
   /** Stops the iteration (a `break` out of `for await`); the calls still settle, unread. */
   return(): Promise<IteratorResult<MultiCallResult<R>>> {
     this.#finished = true;
     this.#send = null;
+    while (this.#waiting.length > 0) this.#waiting.shift()!(DONE);
     return Promise.resolve(DONE);
   }
 
@@ -95,14 +103,12 @@ export class MultiCallResults<R> implements AsyncIterableIterator<MultiCallResul
   }
 
   #arrive(result: MultiCallResult<R>): void {
-    const waiting = this.#waiting;
-    if (waiting === null) {
+    if (this.#waiting.length === 0) {
       this.#arrived.push(result);
       return;
     }
-    this.#waiting = null;
     this.#outstanding--;
-    waiting({ value: result, done: false });
+    this.#waiting.shift()!({ value: result, done: false });
   }
 }
 

@@ -113,6 +113,27 @@ Deno.test("pipelined calls: multiCall sends when iterated; a break leaves its ot
   assert.equal((await unread.next()).done, false, "sent at the first next()");
 });
 
+Deno.test("pipelined calls: multiCall's next() called again before a result is in: each gets a result of its own, in turn, then done", async () => {
+  await using t = testSystem();
+  const echo = t.system.spawn(Echo);
+  await t.system.started(echo);
+  const results = t.bridge.multiCall([[echo, "a"], [echo, "b"]], LONG);
+  // As an async generator would: the next()s made at once settle in order, one result each.
+  const [first, second, third] = await within(
+    5_000,
+    "three next() made at once",
+    Promise.all([results.next(), results.next(), results.next()]),
+  );
+  assert.deepEqual([first.value?.reply, second.value?.reply].sort(), ["a", "b"]);
+  assert.equal(third.done, true);
+  // A return() while next()s wait settles them as done.
+  const more = t.bridge.multiCall([[echo, "c"]], LONG);
+  const waiting = [more.next(), more.next()];
+  await more.return!();
+  const settled = await within(5_000, "the next()s waiting at return()", Promise.all(waiting));
+  assert.equal(settled[1].done, true, "the one left waiting is done");
+});
+
 Deno.test("pipelined calls: calls made while replies are read (by a calls observer) each get their own reply", async () => {
   // 2,000 replies of 1 KiB do not fit the Bridge's ring: its actors wait for room while the
   // observer, told of each settled call, makes one more call from inside the reading.
