@@ -210,16 +210,29 @@ export class Bridge implements Disposable {
   #send(call: PendingCall, request: unknown): void {
     const target = call.target;
     if (target.courier !== this.#host.courier) {
-      const error = new TypeError(`${target} belongs to another actor system than this Bridge's`);
-      const results = call.terms.results;
-      if (results !== null) results.failed(call.index, target as ActorRef<never>, error);
-      else call.reject!(error);
-      return;
+      return this.#refuse(
+        call,
+        new TypeError(`${target} belongs to another actor system than this Bridge's`),
+      );
     }
     const observer = this.#host.calls;
     if (observer !== null) call.observed = observer.started(target, request);
+    // User code may have closed the Bridge since the call was made: a dead-letter listener as
+    // an earlier call of the same multiCall went out, the observer just now. A call recorded
+    // after close() settled the others would wait for a reader that has stopped.
+    if (this.#closed || this.#host.closed) {
+      call.observed?.(false);
+      return this.#refuse(call, this.#refusal({})!);
+    }
     const wallDeadline = this.#calls.add(call);
     if (wallDeadline >= 0) this.#replies.send(call, request, wallDeadline);
+  }
+
+  /** Fails `call`, never recorded, with `error`. */
+  #refuse(call: PendingCall, error: Error): void {
+    const results = call.terms.results;
+    if (results !== null) results.failed(call.index, call.target as ActorRef<never>, error);
+    else call.reject!(error);
   }
 
   /**

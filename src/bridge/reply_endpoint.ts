@@ -60,6 +60,8 @@ export class ReplyEndpoint {
    */
   readonly #remoteWatched = new Set<string>();
   #pumping = false;
+  /** Whether the slot and mailbox went back (once: a mailbox released twice is handed out twice). */
+  #recycled = false;
   /** Aborted when the last pending call settles, so the pump stops waiting. */
   #idle: AbortController | null = null;
   #closed = false;
@@ -141,6 +143,9 @@ export class ReplyEndpoint {
       this.#calls.settle(call, false, error);
       return;
     }
+    // Closed by user code the delivery ran (a dead-letter listener): the mailbox may be back in
+    // the pool already, and nothing waits for a reply any more.
+    if (this.#closed) return;
     // Many calls sent in one turn fill the reply ring while they go out: the actors blocked on
     // it go on now, instead of spinning for, then sleeping until, the pump's first read after
     // this turn (a 10,000-call fan-out over 64 KiB mailboxes: 25% less time).
@@ -282,7 +287,8 @@ export class ReplyEndpoint {
       // Not before the code that made this call is done: the calls it makes next in the same
       // turn go out first, and then one pump reads all their replies.
       await undefined;
-      while (this.#calls.size > 0) {
+      // Closed meanwhile, it stops: its closed mailbox would answer every wait at once.
+      while (!this.#closed && this.#calls.size > 0) {
         this.readReplies();
         if (this.#calls.size === 0) break;
         // A spin sees only replies from other threads; one from another node comes through this
@@ -324,6 +330,8 @@ export class ReplyEndpoint {
   }
 
   #recycle(): void {
+    if (this.#recycled) return;
+    this.#recycled = true;
     // Replies that came after their calls settled are dead letters, as they would be if read.
     this.readReplies();
     while (this.#mailbox.read() >= 0) this.#mailbox.release();

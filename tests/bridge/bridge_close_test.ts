@@ -1,0 +1,78 @@
+/**
+ * A Bridge closed by user code that runs while it sends a call (a dead-letter listener, run as
+ * the call to a stopped actor becomes one; a calls observer): the calls settle, the ones not
+ * sent yet are refused, and its mailbox goes back to the pool once — not twice, which handed
+ * one mailbox to two Bridges after it — and its reader stops.
+ */
+import assert from "node:assert/strict";
+import { ActorSystem, Bridge, type DeadLetter } from "../../mod.ts";
+import { ActorDeadError, SystemClosedError } from "../../errors.ts";
+import { Echo } from "../_actors/basic.ts";
+
+Deno.test("a Bridge closed by a dead-letter listener while it sends a call: the call settles, and the Bridges opened after it each get their own replies", async () => {
+  const deadLetters: DeadLetter[] = [];
+  let closeOnDeadLetter: Bridge | null = null;
+  await using system = new ActorSystem({
+    onDeadLetter: (d) => {
+      deadLetters.push(d);
+      const bridge = closeOnDeadLetter;
+      closeOnDeadLetter = null;
+      bridge?.close();
+    },
+  });
+  using helper = new Bridge(system);
+  const gone = system.spawn(Echo);
+  await system.started(gone);
+  await helper.stop([gone], 5_000);
+  const first = new Bridge(system);
+  closeOnDeadLetter = first;
+  // Its actor is gone, and its Bridge closed: either says why it settled.
+  const settled = await first.call(gone, "anyone?", { timeout: 5_000 }).catch((e) => e);
+  assert.ok(
+    settled instanceof ActorDeadError || settled instanceof SystemClosedError,
+    String(settled),
+  );
+  // The reader the call would have started has had its turn.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  using a = new Bridge(system);
+  using b = new Bridge(system);
+  const echo = system.spawn(Echo);
+  await system.started(echo);
+  const before = deadLetters.length;
+  const replies = await Promise.allSettled([
+    a.call(echo, "for a", { timeout: 2_000 }),
+    b.call(echo, "for b", { timeout: 2_000 }),
+  ]);
+  assert.deepEqual(
+    replies.map((r) => r.status === "fulfilled" ? r.value : String(r.reason)),
+    ["for a", "for b"],
+    deadLetters.slice(before).map((d) => `${d.kind}: ${d.reason}`).join("; "),
+  );
+});
+
+for (const mode of ["pump-idle", "pump-running"]) {
+  Deno.test(`a Bridge closed by a dead-letter listener while a multiCall sends (${mode}): every call settles, the ones not sent with SystemClosedError, and the process goes on`, async () => {
+    const { stdout, stderr, signal } = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-read",
+        "--allow-env",
+        new URL("./_close_during_multicall.ts", import.meta.url).pathname,
+        mode,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(20_000),
+    }).output();
+    const out = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
+    assert.equal(signal, null, `the process hung (killed after 20 s); it printed:\n${out}`);
+    assert.doesNotMatch(out, /stopped reading replies|the Bridge failed/, out);
+    // The call to the stopped actor: that it is gone, or that the Bridge closed; the others
+    // were not sent.
+    assert.match(out, /^0: (ActorDeadError|SystemClosedError)$/m, out);
+    for (const index of [1, 2]) {
+      assert.match(out, new RegExp(`^${index}: SystemClosedError$`, "m"), out);
+    }
+    assert.match(out, /^done$/m, out);
+  });
+}
