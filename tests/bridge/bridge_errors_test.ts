@@ -56,11 +56,13 @@ placedTests("bridge errors", [
     const stuck = await t.spawn(Stubborn);
     assert.equal(await t.bridge.call(stuck, "ready?", LONG), "ready?");
     stuck.send(1500); // busy for 1.5 s
-    // The request's deadline is Date.now() + timeout; the Bridge's own timer runs on
-    // performance.now(). Here the wall clock reads 3 s early while the call is made, so the
-    // deadline passes (at 1 s) long before the Bridge's timer (at 4 s): the actor reaches the
-    // request at 1.5 s and its deadline dead letter comes back first, as it does in the race
-    // between an actor that reaches a request just late and a timer that fires a little late.
+    // The request's deadline is on the wall clock (read every 100 ms, see PendingCalls.add);
+    // the Bridge's own timer runs on performance.now(). Here the wall clock reads 3 s early as
+    // the call is made, so the deadline passes (at 1 s) long before the Bridge's timer (at 4 s):
+    // the actor reaches the request at 1.5 s and its deadline dead letter comes back first, as it
+    // does in the race between an actor that reaches a request just late and a timer that fires
+    // a little late.
+    await new Promise((resolve) => setTimeout(resolve, 150)); // the wall clock is read again
     const realNow = Date.now;
     Date.now = () => realNow() - 3000;
     let pending: Promise<unknown>;
@@ -76,6 +78,30 @@ placedTests("bridge errors", [
     assert.match(error.message, /no reply from Stubborn .* within 4000 ms: its deadline passed/);
     assert.ok(elapsed < 3500, `settled by the dead letter (${elapsed} ms), not the timer`);
     await t.until(() => t.deadLetters.some((d) => d.kind === "deadline"), "the dead letter");
+  }],
+  ["a call never times out early, even when the wall clock steps back a little", async (t) => {
+    const stuck = await t.spawn(Stubborn);
+    assert.equal(await t.bridge.call(stuck, "ready?", LONG), "ready?");
+    stuck.send(3000); // busy for 3 s: nothing below is answered, nor reaches its deadline there
+    // A call reads the wall clock; 60 ms later it steps back 50 ms (NTP, say) as the next call
+    // is made: its timer must not fire early by the step.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const first = t.bridge.call(stuck, "first", { timeout: 5000, default: null });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const realNow = Date.now;
+    Date.now = () => realNow() - 50;
+    let second: Promise<unknown>;
+    const started = performance.now();
+    try {
+      second = t.bridge.call(stuck, "second", { timeout: 200 }).then(() => null, (e) => e);
+    } finally {
+      Date.now = realNow;
+    }
+    const error = await within(5000, "the second call", second);
+    const elapsed = performance.now() - started;
+    assert.ok(error instanceof CallTimeoutError, String(error));
+    assert.ok(elapsed >= 200, `timed out after ${elapsed.toFixed(1)} ms, before its 200 ms`);
+    await first;
   }],
   ["a request its actor's Worker cannot decode: UndeliverableError", async (t) => {
     const echo = await t.spawnWith(Echo, { name: "echo" });
