@@ -40,6 +40,8 @@ interface Pending {
   readonly awaiting: Set<number>;
   readonly finish: () => void;
   readonly done: () => void;
+  /** Settles once `finish` has run, or the recovery was given up. */
+  readonly settled: Promise<void>;
   /** Set once the thread is marked dead and the live Workers were told. */
   barrier: boolean;
   timer: ReturnType<typeof setTimeout> | undefined;
@@ -65,18 +67,28 @@ export class Recoveries {
    * @returns a promise that settles once `finish` has run.
    */
   begin(threadId: number, finish: () => void): Promise<void> {
-    return new Promise((done) => {
-      const pending: Pending = {
-        threadId,
-        awaiting: new Set(),
-        finish,
-        done,
-        barrier: false,
-        timer: undefined,
-      };
-      this.#pending.set(threadId, pending);
-      pending.timer = setTimeout(() => this.#marked(pending), GRACE_MS);
-    });
+    let done!: () => void;
+    const settled = new Promise<void>((resolve) => done = resolve);
+    const pending: Pending = {
+      threadId,
+      awaiting: new Set(),
+      finish,
+      done,
+      settled,
+      barrier: false,
+      timer: undefined,
+    };
+    this.#pending.set(threadId, pending);
+    pending.timer = setTimeout(() => this.#marked(pending), GRACE_MS);
+    return settled;
+  }
+
+  /**
+   * Settles once every recovery under way now has finished (at most GRACE_MS + BARRIER_MS): a
+   * shutdown reports what the Workers that died before it left behind.
+   */
+  underWay(): Promise<void> {
+    return Promise.all(Array.from(this.#pending.values(), (p) => p.settled)).then(() => {});
   }
 
   /** Worker `from` has looked at its mailboxes after `threadId`'s death. */
@@ -93,13 +105,18 @@ export class Recoveries {
     }
   }
 
-  /** Gives up every recovery without finishing it: the system is gone, nothing is reused. */
-  cancelAll(): void {
-    for (const pending of this.#pending.values()) {
+  /**
+   * Gives up the recoveries of the threads `threadIds` without finishing them: a shutdown's own,
+   * of Workers whose actors all ended (nothing is left to report, nothing is reused).
+   */
+  cancel(threadIds: Iterable<number>): void {
+    for (const threadId of [...threadIds]) {
+      const pending = this.#pending.get(threadId);
+      if (pending === undefined) continue;
       if (pending.timer !== undefined) clearTimeout(pending.timer);
+      this.#pending.delete(threadId);
       pending.done();
     }
-    this.#pending.clear();
   }
 
   #marked(pending: Pending): void {

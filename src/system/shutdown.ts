@@ -114,13 +114,17 @@ export class Shutdown {
     );
     const dropped = this.#dropBacklogs();
     const { deaths, workers } = this.#parts;
-    const recovered = [...workers.values()].flatMap((handle) =>
+    // Workers that died before (killed, crashed) left mail behind that their recoveries report
+    // as dead letters: those finish, whatever the shutdown does with its own.
+    const earlier = recoveries.underWay();
+    const stopping = [...workers.values()];
+    const recovered = stopping.flatMap((handle) =>
       deaths.died(handle, "the actor system shut down", "shutdown")
     );
     // What was cut off is drained (as dead letters) once its threads are surely stopped;
-    // without anything cut off there is nothing to recover.
-    if (cutOff.length > 0) await Promise.all(recovered);
-    else recoveries.cancelAll();
+    // without anything cut off there is nothing more to recover from them.
+    if (cutOff.length === 0) recoveries.cancel(stopping.map((handle) => handle.threadId));
+    await Promise.all([...(cutOff.length > 0 ? recovered : []), earlier]);
     this.#undelivered += dropped;
     await Promise.all(Array.from(this.#alsoClose, (close) => close()));
     this.#undelivered += await this.#parts.cluster.close();

@@ -123,3 +123,23 @@ Deno.test("kill: the old thread of an actor killed while busy takes no message a
     }
   });
 });
+
+Deno.test("kill: the messages left in a killed actor's mailbox are dead letters, even when a shutdown follows at once", async () => {
+  const t = testSystem();
+  const hung = t.system.spawn(Hung);
+  assert.equal(await t.bridge.call(hung, "hang", { timeout: 20_000 }), "hang"); // busy for good
+  for (let i = 0; i < 5; i++) hung.send(`queued ${i}`);
+  const before = t.system.deadLetters;
+  assert.ok(t.system.kill(hung, "stuck"));
+  // Its Worker's recovery is under way as the shutdown begins: the shutdown waits for it.
+  const report = await within(20_000, "the shutdown", t.system.shutdown({ timeout: 5_000 }));
+  t.bridge.close();
+  assert.deepEqual(report.cutOff, []);
+  assert.equal(
+    t.system.deadLetters - before,
+    5,
+    `the five messages left in its mailbox: dead letters (got ${
+      JSON.stringify(t.deadLetters.map((d) => [d.kind, d.message]))
+    })`,
+  );
+});
