@@ -42,6 +42,7 @@ import { Fifo } from "../util/fifo.ts";
 import { BacklogBytes } from "./backlog_bytes.ts";
 import type { Transport } from "./transport.ts";
 import { abortQuietly } from "../util/abort_quietly.ts";
+import { sentBySystem } from "./system_sender.ts";
 
 /** Which of a mailbox's held counts (see Mailbox.heldIndex) a Worker's backlog keeps. */
 export const BACKLOG_HELD = 1;
@@ -350,7 +351,7 @@ export class Backlogs {
       kind,
       reason,
     });
-    return waiting.sender !== null && waiting.sender === this.owner.systemSender ? 0 : 1;
+    return sentBySystem(waiting.sender, this.owner.systemSender) ? 0 : 1;
   }
 
   /** The backlog is no longer this thread's (emptied, or given up on): its wait for room ends. */

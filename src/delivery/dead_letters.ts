@@ -11,6 +11,7 @@
 import type { ActorRef, Undelivered } from "../actor/mod.ts";
 import type { SystemCourier } from "./courier.ts";
 import { Undeliverable } from "./undeliverable.ts";
+import { sentBySystem } from "./system_sender.ts";
 
 /**
  * Counts and reports a message that will never be handled. When its sender waits for a reply
@@ -19,7 +20,7 @@ import { Undeliverable } from "./undeliverable.ts";
 export function reportDeadLetter(courier: SystemCourier, lost: Undelivered): void {
   const { target, sender, message, kind, reason } = lost;
   // The system's own notices to actors that are gone are nobody's lost messages.
-  if (sender !== null && sender === courier.systemSender) return;
+  if (sentBySystem(sender, courier.systemSender)) return;
   courier.directory.countDeadLetter(kind);
   courier.probe.deadLettered(target, message, kind);
   if (

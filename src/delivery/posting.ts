@@ -18,6 +18,7 @@ import { Backlogs, type Waiting } from "./backlogs.ts";
 import type { SystemCourier } from "./courier.ts";
 import { droppedReason, FullMailbox, stillFullError } from "./full_mailbox.ts";
 import { DROP, type FullAction, REFUSE, WAIT } from "./policy.ts";
+import { sentBySystem } from "./system_sender.ts";
 
 /** How one thread's courier puts what it wrote into mailboxes, full ones included. */
 export class Posting {
@@ -190,7 +191,7 @@ export class Posting {
     const courier = this.#courier;
     const onlyHere = receiver === courier.doorbell ||
       (receiver === 0 && courier.directory.owner(target.slot) === courier.threadId);
-    const fromSystem = sender !== null && sender === courier.systemSender;
+    const fromSystem = sentBySystem(sender, courier.systemSender);
     return this.#full.whenFull(
       mailbox,
       onlyHere,

@@ -19,7 +19,7 @@ import {
   Supervisor,
   type TerminationKind,
 } from "../actor/mod.ts";
-import { SlotState } from "../delivery/mod.ts";
+import { sentBySystem, SlotState } from "../delivery/mod.ts";
 import { ActorKilledError, couldNotStart, SystemClosedError, WorkerDiedError } from "./errors.ts";
 import type { ActorRecord } from "./registry.ts";
 import type { SystemParts } from "./system_parts.ts";
@@ -229,13 +229,14 @@ export class WorkerDeaths {
       while (mailbox.read() >= 0) mailbox.release();
     } else {
       const target = new ActorRef(slot, generation, 0, courier);
-      // The system's own Stop (a shutdown's, an orphan's) was no one's message.
+      // The system's own notices (a shutdown's or an orphan's Stop, a ChildGone) were no one's
+      // messages, as reportDeadLetter has it.
       drained = loop.drainDeadLetters(
         mailbox,
         target,
         kind,
         reason,
-        (message, sender) => message instanceof Stop && sender?.equals(guardian) === true,
+        (_message, sender) => sentBySystem(sender, guardian),
       );
     }
     mailbox.unbind();

@@ -2,7 +2,15 @@
  * Actors for the pool-healing, kill and child-announcement tests. Each is exported and says
  * where its module is.
  */
-import { Actor, type ActorRef, handles, message, type SupervisionStrategy } from "../../mod.ts";
+import {
+  Actor,
+  type ActorRef,
+  handles,
+  message,
+  OtherMessage,
+  type SupervisionStrategy,
+} from "../../mod.ts";
+import { Ledger } from "./ledger.ts";
 
 /**
  * Answers any string with itself; `"id"` answers an id made when the instance was (a restart
@@ -69,5 +77,21 @@ export class ChildMaker extends Actor<MakeChild> {
     sender?.send(
       request.near ? this.context.spawnWith(Hung, { near: this.self }) : this.context.spawn(Hung),
     );
+  }
+}
+
+/**
+ * `"spawn"` spawns a child (a Ledger) and answers its ref; `"hang"` answers, then never settles
+ * (an async handler: its mailbox waits, its Worker is free) — a parent a shutdown cuts off.
+ */
+export class StuckParent extends Actor<unknown> {
+  static readonly module = import.meta.url;
+  @handles(OtherMessage)
+  onOther(message: unknown, sender: ActorRef | null): void | Promise<void> {
+    if (message === "spawn") sender?.send(this.context.spawn(Ledger));
+    if (message === "hang") {
+      sender?.send("hang");
+      return new Promise<void>(() => {});
+    }
   }
 }

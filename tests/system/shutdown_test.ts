@@ -8,6 +8,7 @@ import { ActorDeadError, SystemClosedError } from "../../errors.ts";
 import { Numbered, Report } from "../_actors/behaviours.ts";
 import { Ledger, type LedgerReport } from "../_actors/ledger.ts";
 import { Family, Flaky, Slow, Stubborn } from "../_actors/supervision.ts";
+import { StuckParent } from "../_actors/lifecycle.ts";
 import { testSystem, within } from "../_system.ts";
 
 const LONG = { timeout: 20_000 };
@@ -145,4 +146,26 @@ Deno.test("shutdown: with no actor left to stop, a pool's Workers end and none i
   const report = await within(20_000, "the shutdown", system.shutdown({ timeout: 20_000 }));
   assert.deepEqual(report, { stopped: 0, cutOff: [], undelivered: 0 });
   assert.equal(system.workerCount, 0, "no Worker runs after the shutdown, none replaced");
+});
+
+Deno.test("shutdown: a cut-off actor with only the system's own notices left has nothing undelivered, and no dead letter is reported", async () => {
+  const t = testSystem();
+  const parent = t.system.spawnWith(StuckParent, { name: "parent" });
+  const child = await t.bridge.call(parent, "spawn", LONG) as ActorRef<unknown>;
+  await t.system.started(child); // known to the system: the shutdown stops it first
+  assert.equal(await t.bridge.call(parent, "hang", LONG), "hang"); // its mailbox waits
+  const before = t.system.deadLetters;
+  const report = await within(20_000, "the shutdown", t.system.shutdown({ timeout: 500 }));
+  t.bridge.close();
+  assert.deepEqual(report.cutOff.map((c) => c.name), ["parent"]);
+  assert.equal(report.stopped, 1, "the child stopped");
+  // Left for the parent: the guardian's ChildGone (and Stop), read back from its ring.
+  assert.deepEqual(
+    {
+      undelivered: report.undelivered,
+      deadLetters: t.system.deadLetters - before,
+      reported: t.deadLetters.map((d) => `${d.kind}: ${d.messageClass}`),
+    },
+    { undelivered: 0, deadLetters: 0, reported: [] },
+  );
 });
