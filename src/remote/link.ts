@@ -349,6 +349,17 @@ export class ClusterLink {
   }
 
   /**
+   * Stops what a link that never started runs on its own (its figures' sampler, its pings, its
+   * service): its join failed, and its connection is closed by whoever made it.
+   */
+  discard(): void {
+    this.#closed = true;
+    this.peers.close();
+    this.#figures.close();
+    this.#service.close();
+  }
+
+  /**
    * Stops: publishes the batches begun, reports what never left as dead letters, drops the
    * subscriptions, stops pinging. @returns how many messages it reported.
    */

@@ -26,15 +26,17 @@ export async function joinCluster(
   },
 ): Promise<ClusterLink> {
   const nc = await connectNats(options.servers, `ringmail node ${host.node}`);
+  let link: ClusterLink | null = null;
   try {
-    const link = new ClusterLink(nc, host, {
+    link = new ClusterLink(nc, host, {
       pingIntervalMs: options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
       downAfterMs: options.downAfterMs ?? DEFAULT_DOWN_AFTER_MS,
     });
     await link.start();
     return link;
   } catch (error) {
-    // Not joined: the connection (and what follows it) is not left open.
+    // Not joined: neither the link's timers nor the connection (and what follows it) are left.
+    link?.discard();
     await nc.close().catch((closing) => {
       console.error("ringmail: closing the connection of a cluster not joined failed:", closing);
     });

@@ -3,6 +3,8 @@
  * starts on 127.0.0.1, reached through refs that work like any other.
  */
 import assert from "node:assert/strict";
+// deno-lint-ignore no-import-prefix
+import { connect } from "npm:@nats-io/transport-node@3.4.0";
 import { ActorSystem, Bridge } from "../../mod.ts";
 import {
   ActorDeadError,
@@ -293,4 +295,40 @@ Deno.test("remote: without a cluster, or without a server, the cluster's calls s
     () => new ActorSystem({ cluster: { servers: "nats://x", name: "a.b" } }),
     /letters, digits/,
   );
+});
+
+Deno.test("remote: a join that fails after its link was made leaves no timer running", async () => {
+  await using server = await startNatsServer();
+  // The server does not confirm the link's subscriptions: the join fails at its last step.
+  const nc = await connect({ servers: server.url });
+  const proto = Object.getPrototypeOf(nc) as { flush: () => Promise<void> };
+  await nc.close();
+  const flush = proto.flush;
+  proto.flush = () => Promise.reject(new Error("refused for the test"));
+  // The intervals started and not cleared.
+  const running = new Set<ReturnType<typeof setInterval>>();
+  const { setInterval: realSet, clearInterval: realClear } = globalThis;
+  globalThis.setInterval = ((fn: () => void, ms?: number) => {
+    const id = realSet(fn, ms);
+    running.add(id);
+    return id;
+  }) as typeof setInterval;
+  globalThis.clearInterval = ((id?: ReturnType<typeof setInterval>) => {
+    if (id !== undefined) running.delete(id);
+    realClear(id);
+  }) as typeof clearInterval;
+  let failure: unknown = null;
+  try {
+    const system = new ActorSystem({ cluster: { servers: server.url, name: "join-fails" } });
+    await system.joined.catch((error) => failure = error);
+    await system.shutdown();
+  } finally {
+    proto.flush = flush;
+    globalThis.setInterval = realSet;
+    globalThis.clearInterval = realClear;
+  }
+  const left = [...running];
+  for (const id of left) realClear(id);
+  assert.ok(failure instanceof ClusterJoinError, String(failure));
+  assert.equal(left.length, 0, "intervals left running after the shutdown");
 });
