@@ -94,9 +94,13 @@ export class BatchReceiver {
     }
   }
 
-  /** Node `node` is down: nothing is owed to it any more. */
+  /**
+   * Node `node` is down: nothing is owed to it any more, and a record it had begun sending will
+   * never be whole — counted as lost, its pieces let go.
+   */
   forget(node: number): void {
     this.#grants.forget(node);
+    if (this.#pieces.delete(node)) this.host.lost(node, 1);
   }
 
   /** Stops granting. */

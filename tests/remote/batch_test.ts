@@ -294,6 +294,22 @@ Deno.test("batch: a node found down is refused: its later batches are one counte
   assert.deepEqual(await t.logOf(1), ["before it was found down"], "nothing more was delivered");
 });
 
+Deno.test("batch: a record a node had begun sending when it was found down is counted, once, and its pieces let go", async () => {
+  await using server = await startNatsServer();
+  await using t = await handMadeLink(server, "cut-by-down", false);
+  // A node that sends the first piece of a record, then answers no ping: found down at once,
+  // the rest will never come.
+  const from = 0xc0de;
+  const x = t.record("x".repeat(300));
+  const first = new BatchWriter(from);
+  first.add(...whole(t.record("whole")));
+  first.add(x, 0, 100, true);
+  t.nc.publish(t.subject, first.take({ sequence: 0 }));
+  assert.deepEqual(await t.logOf(1), ["whole"]);
+  await eventually(() => t.lost.length > 0, "the record begun is counted", 5_000);
+  assert.deepEqual(t.lost.map((d) => [d.kind, d.count]), [["lost-in-transit", 1]]);
+});
+
 Deno.test("batch: a node whose ping is answered that it was found down finds the other node down too", async () => {
   await using server = await startNatsServer();
   await using t = await handMadeLink(server, "told-down", false);
