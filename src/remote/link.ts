@@ -101,6 +101,8 @@ export class ClusterLink {
   #farewell: Farewell | null = null;
   /** Set once a leave has taken LEAVE_WAIT_MS: the connection is being closed. */
   #late = false;
+  /** Spawn requests waiting for their answer, by node (a node that leaves fails them). */
+  readonly #asking = new Map<number, number>();
   /**
    * Per node, the control messages that wait for it to answer (see {@link control}), oldest
    * first: an entry only while some wait.
@@ -165,10 +167,16 @@ export class ClusterLink {
         }),
       }),
       nc.subscribe(`${here}.ping`, {
+        callback: onMessage((msg) => msg.respond(this.#receiver.sentSoFar(msg.data))),
+      }),
+      nc.subscribe(`${here}.farewell`, {
         callback: onMessage((msg) => {
-          msg.respond(this.#receiver.sentSoFar(msg.data));
-          const from = this.#farewell === null ? null : readSentSoFar(msg.data)?.from;
-          if (from !== null && from !== undefined) this.#farewell!.heard(from);
+          // A node's last ping as this one leaves (see #nodeLeft): all it sent is in, or counted.
+          // Its own subject: a regular ping sent before that node read the notice says nothing
+          // of what it sends next.
+          this.#receiver.sentSoFar(msg.data);
+          const from = readSentSoFar(msg.data)?.from;
+          if (from !== undefined) this.#farewell?.heard(from);
         }),
       }),
       nc.subscribe(`${host.prefix}.leaving`, {
@@ -280,6 +288,7 @@ export class ClusterLink {
     const asked = this.#nc.request(`${this.#host.prefix}.${node}.spawn`, data, {
       timeout: timeoutMs,
     });
+    this.#asking.set(node, (this.#asking.get(node) ?? 0) + 1);
     // Whichever loses the race below settles unobserved.
     asked.catch(() => {});
     wentDown.catch(() => {});
@@ -311,6 +320,9 @@ export class ClusterLink {
       );
     } finally {
       unwatch();
+      const asking = this.#asking.get(node)! - 1;
+      if (asking === 0) this.#asking.delete(node);
+      else this.#asking.set(node, asking);
     }
   }
 
@@ -469,10 +481,16 @@ export class ClusterLink {
    */
   #nodeLeft(data: Uint8Array): void {
     const node = readLeaving(data);
-    if (node === null || node === this.#host.node || this.#closed) return;
+    if (node === null || node === this.#host.node) return;
+    // Leaving too (two nodes at once): its notice comes after the last batch it published, so
+    // nothing more will come from it.
+    this.#farewell?.heard(node);
+    // A node this one never talked to (nor waits for) leaves nothing to settle, nor a link to
+    // show as down.
+    if (this.#closed || !(this.peers.knows(node) || this.#asking.has(node))) return;
     this.peers.down(node, `node ${node} left the cluster (it shut down)`);
     try {
-      this.#nc.publish(`${this.#host.prefix}.${node}.ping`, this.#sentSoFar(node));
+      this.#nc.publish(`${this.#host.prefix}.${node}.farewell`, this.#sentSoFar(node));
     } catch (error) {
       // The connection went meanwhile: the node leaving waits for this ping until its time is up.
       console.warn(`ringmail: could not send the last ping to node ${node}, which leaves:`, error);

@@ -127,6 +127,11 @@ export class Peers {
     this.#schedule(node, peer, 0);
   }
 
+  /** Whether this node watches `node`, or has found it down: it talks, or talked, to it. */
+  knows(node: number): boolean {
+    return this.#peers.has(node) || this.#down.has(node);
+  }
+
   /** Declares `node` down, for `reason`, and tells the listeners. */
   down(node: number, reason: string): void {
     if (this.#down.has(node)) return;

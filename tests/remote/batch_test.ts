@@ -593,10 +593,14 @@ Deno.test("batch: a record the NATS client refuses whole is reported once, by it
   assert.deepEqual(t.lostThere.map((d) => d.kind), [], "not counted twice");
 });
 
-Deno.test("batch: a record whose later piece the NATS client refuses is counted once, by the other node, and what follows is not taken for its rest", async () => {
-  await using server = await startNatsServer();
-  await using t = await pairOfNodes(server, "refused-later");
-  // Three pieces of 256 KiB: the first goes, the second is refused, the third is never sent.
+/**
+ * Sends the other node of `t` a message in three pieces of 256 KiB, the second of which the NATS
+ * client refuses (the third is never sent), and waits until the sender's drain is over.
+ */
+async function sendCutAtSecondPiece(
+  server: NatsServer,
+  t: Awaited<ReturnType<typeof pairOfNodes>>,
+): Promise<void> {
   const large = new Uint8Array(700 * 1024).fill(5);
   let pieces = 0;
   const undo = await refusePublishes(
@@ -609,6 +613,12 @@ Deno.test("batch: a record whose later piece the NATS client refuses is counted 
   } finally {
     undo();
   }
+}
+
+Deno.test("batch: a record whose later piece the NATS client refuses is counted once, by the other node, and what follows is not taken for its rest", async () => {
+  await using server = await startNatsServer();
+  await using t = await pairOfNodes(server, "refused-later");
+  await sendCutAtSecondPiece(server, t);
   t.far.send("after");
   assert.deepEqual(await t.logOf(1), ["after"]);
   assert.deepEqual(t.lostHere.map((d) => d.kind), [], "the other node has a piece: its to report");
@@ -620,18 +630,7 @@ Deno.test("batch: a record whose later piece the NATS client refuses, with nothi
   await using t = await pairOfNodes(server, "refused-last");
   // As above, but nothing follows: only the sender's ping can tell the other node that the
   // record it has pieces of was given up.
-  const large = new Uint8Array(700 * 1024).fill(5);
-  let pieces = 0;
-  const undo = await refusePublishes(
-    server.url,
-    (to, data) => to === t.subject && data.length > 64 * 1024 && ++pieces === 2,
-  );
-  try {
-    t.far.send(large);
-    await t.bridge.call(t.here.spawn(Probe), "dump", { timeout: 5_000 }); // its drain is over
-  } finally {
-    undo();
-  }
+  await sendCutAtSecondPiece(server, t);
   await eventually(() => t.lostThere.length > 0, "the record given up is counted", 5_000);
   assert.deepEqual(t.lostHere.map((d) => d.kind), [], "the other node has a piece: its to report");
   assert.deepEqual(t.lostThere.map((d) => [d.kind, d.count]), [["lost-in-transit", 1]]);

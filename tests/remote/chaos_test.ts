@@ -10,6 +10,7 @@ import { ActorSystem, Bridge, type DeadLetter, RingmailError } from "../../mod.t
 import { ActorDeadError } from "../../errors.ts";
 import { NumberLog, SlowSink, Tally } from "../_actors/number_log.ts";
 import { Probe } from "../_actors/supervision.ts";
+import { Doubler } from "../_actors/basic.ts";
 import { eventually } from "../_system.ts";
 import { startNatsServer, withDeadline } from "./_nats_server.ts";
 import { startNode } from "./_nodes.ts";
@@ -305,6 +306,25 @@ Deno.test("a node that leaves while another sends to it: every message is delive
     ]}), there ${counted(lostThere)} (${[...new Set(lostThere.map((d) => d.kind))]})`,
   );
   assert.ok(delivered >= 500 - 50, `most of what was sent before the leave arrived (${delivered})`);
+});
+
+Deno.test("a node that leaves is down for the nodes that talked to it, and no link at all for the others", async () => {
+  await using server = await startNatsServer();
+  const cluster = { servers: server.url, name: "leaving-quietly" };
+  await using talker = new ActorSystem({ cluster });
+  await using stranger = new ActorSystem({ cluster });
+  const leaving = new ActorSystem({ cluster });
+  await Promise.all([talker.joined, stranger.joined, leaving.joined]);
+  await leaving.register("doubler", leaving.spawn(Doubler));
+  using bridge = new Bridge(talker);
+  assert.equal(await bridge.call(await talker.lookup<number>("doubler"), 21), 42);
+  await leaving.shutdown();
+  await eventually(async () => {
+    const link = (await talker.clusterStatus()).links.find((l) => l.node === leaving.node);
+    return link !== undefined && !link.up && /left the cluster/.test(link.reason ?? "");
+  }, "the node that talked to it finds it left");
+  // The stranger heard the notice too: it shows no link to a node it never talked to.
+  assert.deepEqual((await stranger.clusterStatus()).links, []);
 });
 
 Deno.test("a node whose NATS server is gone shuts down without it, and its process ends", async () => {
