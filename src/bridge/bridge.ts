@@ -187,6 +187,7 @@ export class Bridge implements Disposable {
     // Checked once: the options are the same for every call.
     const refused = this.#refusal(options);
     const terms = new CallTerms(options.timeout ?? DEFAULT_TIMEOUT_MS, options, results);
+    terms.sentAt = performance.now();
     for (const [target, request] of calls) {
       const index = results.expect();
       if (refused !== null) results.failed(index, target, refused);
@@ -241,7 +242,8 @@ export class Bridge implements Disposable {
    * saying why: the same error (and the same use of the default) as {@link call}.
    *
    * @param calls pairs of target and request.
-   * @param options timeout (ms, default 5000) for every call, default, signal.
+   * @param options timeout (ms, default 5000) for every call, counted from when the calls are
+   * sent (at the first `next()`), default, signal.
    * @returns an async iterable of results, one per call.
    */
   multiCall<R = unknown, D = never>(

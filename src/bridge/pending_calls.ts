@@ -48,6 +48,12 @@ export class CallTerms {
   readonly hasDefault: boolean;
   readonly fallback: unknown;
   readonly signal: AbortSignal | undefined;
+  /**
+   * When a multiCall sent its calls (`performance.now()`); -1 for plain calls. Its calls' timeouts
+   * all count from it: one clock read for the lot (a fan-out of 10,000 calls read the clock
+   * 10,000 times, ~7% of its time), and none is early by the time the others took to send.
+   */
+  sentAt = -1;
 
   /**
    * @param timeout the calls' timeout (ms; Infinity: none).
@@ -222,7 +228,8 @@ export class PendingCalls {
     // wall clock does; the request's deadline, which the actor checks on its wall clock, by an
     // offset between the two read again every 100 ms — a step of the wall clock shows in it
     // within that (and moves only the actor's check of the request, not the call's timeout).
-    const now = performance.now();
+    const sentAt = call.terms.sentAt;
+    const now = sentAt >= 0 ? sentAt : performance.now();
     const sinceRead = now - this.#offsetReadAt;
     if (!(sinceRead >= 0 && sinceRead <= CLOCK_OFFSET_MS)) {
       this.#wallOffset = Date.now() - now;
