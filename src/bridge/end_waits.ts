@@ -16,6 +16,13 @@ export class EndWaits {
   readonly #whenEnded: WhenEnded;
   /** How to reject each wait still pending. */
   readonly #pending = new Set<(error: unknown) => void>();
+  /**
+   * The waits on each actor's end, by the actor (`node:slot.generation`): one wait on the system
+   * per actor, however many here. A wait given up (its signal aborted) leaves its set; it left
+   * a waiter in the system for good before, so a loop of waits with a timeout on a long-lived
+   * actor grew without bound.
+   */
+  readonly #byTarget = new Map<string, Set<(end: Terminated) => void>>();
 
   /** @param whenEnded resolves when the actor ends (the system's registry). */
   constructor(whenEnded: WhenEnded) {
@@ -28,21 +35,33 @@ export class EndWaits {
     signal: AbortSignal | undefined,
   ): Promise<Terminated> {
     return new Promise<Terminated>((resolve, reject) => {
+      const key = `${target.node}:${target.slot}.${target.generation}`;
       let done = false;
       const settle = (ok: boolean, value: unknown) => {
         if (done) return;
         done = true;
         this.#pending.delete(fail);
+        this.#byTarget.get(key)?.delete(ended);
         signal?.removeEventListener("abort", onAbort);
         if (ok) resolve(value as Terminated);
         else reject(value);
       };
       const fail = (error: unknown) => settle(false, error);
+      const ended = (end: Terminated) => settle(true, end);
       const onAbort = () => fail(signal!.reason);
       if (signal?.aborted) return onAbort();
       signal?.addEventListener("abort", onAbort, { once: true });
       this.#pending.add(fail);
-      this.#whenEnded(target).then((end) => settle(true, end));
+      let waits = this.#byTarget.get(key);
+      if (waits === undefined) {
+        const these = waits = new Set();
+        this.#byTarget.set(key, these);
+        this.#whenEnded(target).then((end) => {
+          if (this.#byTarget.get(key) === these) this.#byTarget.delete(key);
+          for (const each of [...these]) each(end);
+        });
+      }
+      waits.add(ended);
     });
   }
 

@@ -2,12 +2,14 @@
  * A Bridge closed by user code that runs while it sends a call (a dead-letter listener, run as
  * the call to a stopped actor becomes one; a calls observer): the calls settle, the ones not
  * sent yet are refused, and its mailbox goes back to the pool once — not twice, which handed
- * one mailbox to two Bridges after it — and its reader stops.
+ * one mailbox to two Bridges after it — and its reader stops. And whenTerminated's waits given up
+ * leave nothing behind.
  */
 import assert from "node:assert/strict";
 import { ActorSystem, Bridge, type DeadLetter } from "../../mod.ts";
 import { ActorDeadError, SystemClosedError } from "../../errors.ts";
 import { Echo } from "../_actors/basic.ts";
+import { internalsOf } from "../../src/system/internal.ts";
 
 Deno.test("a Bridge closed by a dead-letter listener while it sends a call: the call settles, and the Bridges opened after it each get their own replies", async () => {
   const deadLetters: DeadLetter[] = [];
@@ -76,3 +78,29 @@ for (const mode of ["pump-idle", "pump-running"]) {
     assert.match(out, /^done$/m, out);
   });
 }
+
+Deno.test("whenTerminated: waits given up (their signal aborted) leave nothing behind; the ones still waiting get the end", async () => {
+  await using system = new ActorSystem();
+  // Counts the Bridge's waits on the system for an actor's end.
+  const host = internalsOf(system).bridgeHost;
+  const whenEnded = host.whenEnded;
+  let waitsOnSystem = 0;
+  host.whenEnded = (ref) => {
+    waitsOnSystem++;
+    return whenEnded(ref);
+  };
+  using bridge = new Bridge(system);
+  const echo = system.spawn(Echo);
+  await system.started(echo);
+  // A health check's loop: a wait with a timeout, given up, again and again.
+  for (let i = 0; i < 200; i++) {
+    const controller = new AbortController();
+    const waiting = bridge.whenTerminated(echo, { signal: controller.signal });
+    controller.abort(new Error("still running"));
+    await assert.rejects(waiting, /still running/);
+  }
+  const last = bridge.whenTerminated(echo);
+  await bridge.stop([echo], 5_000);
+  assert.equal((await last).kind, "stopped");
+  assert.ok(waitsOnSystem <= 2, `${waitsOnSystem} waits on the system for one actor's end`);
+});
