@@ -45,6 +45,7 @@ import {
   onMessage,
   type Subscription,
 } from "./nats.ts";
+import { beforeTimeout, TIMED_OUT } from "../util/before_timeout.ts";
 
 /**
  * How long a node that leaves waits — for the last pings of the nodes that sent it records (see
@@ -403,18 +404,12 @@ export class ClusterLink {
     this.peers.close();
     this.#figures.close();
     this.#service.close();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<"late">((resolve) => {
-      timer = setTimeout(() => {
+    const leaving = this.#leave();
+    try {
+      if (await beforeTimeout(leaving, LEAVE_WAIT_MS) === TIMED_OUT) {
         // From now on the connection is closing: nothing more is asked of it (a drain begun
         // while it closes never ends).
         this.#late = true;
-        resolve("late");
-      }, LEAVE_WAIT_MS);
-    });
-    const leaving = this.#leave();
-    try {
-      if (await Promise.race([leaving, late]) === "late") {
         console.warn(
           `ringmail: node ${this.#host.node} left the cluster without the NATS server's answer ` +
             `within ${LEAVE_WAIT_MS} ms (is it frozen, or cut off?): what it published last may ` +
@@ -422,7 +417,6 @@ export class ClusterLink {
         );
       }
     } finally {
-      clearTimeout(timer);
       // Closing ends what still waits for the server: its requests fail, the drain with them.
       await this.#nc.close();
       await leaving;
@@ -465,13 +459,7 @@ export class ClusterLink {
       return;
     }
     farewell.check();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const given = new Promise<void>((resolve) => timer = setTimeout(resolve, FAREWELL_WAIT_MS));
-    try {
-      await Promise.race([farewell.over, given]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await beforeTimeout(farewell.over, FAREWELL_WAIT_MS);
   }
 
   /**

@@ -110,7 +110,7 @@ export class Recoveries {
    * of Workers whose actors all ended (nothing is left to report, nothing is reused).
    */
   cancel(threadIds: Iterable<number>): void {
-    for (const threadId of [...threadIds]) {
+    for (const threadId of threadIds) {
       const pending = this.#pending.get(threadId);
       if (pending === undefined) continue;
       if (pending.timer !== undefined) clearTimeout(pending.timer);

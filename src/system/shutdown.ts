@@ -12,6 +12,7 @@ import { Stop } from "../actor/mod.ts";
 import type { CutOffActor, ShutdownReport } from "./options.ts";
 import type { ActorRecord } from "./registry.ts";
 import type { SystemParts } from "./system_parts.ts";
+import { beforeTimeout } from "../util/before_timeout.ts";
 
 /** The system's shutdown: not begun, draining its actors, or done (its report). */
 export class Shutdown {
@@ -99,12 +100,7 @@ export class Shutdown {
           this.askToStop(record);
         }
       }
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([
-        drained,
-        new Promise<void>((resolve) => timer = setTimeout(resolve, timeout)),
-      ]);
-      clearTimeout(timer);
+      await beforeTimeout(drained, timeout);
       this.#drained = null;
       registry.onEnded = null;
     }
@@ -123,8 +119,11 @@ export class Shutdown {
     );
     // What was cut off is drained (as dead letters) once its threads are surely stopped;
     // without anything cut off there is nothing more to recover from them.
-    if (cutOff.length === 0) recoveries.cancel(stopping.map((handle) => handle.threadId));
-    await Promise.all([...(cutOff.length > 0 ? recovered : []), earlier]);
+    if (cutOff.length > 0) await Promise.all([...recovered, earlier]);
+    else {
+      recoveries.cancel(stopping.map((handle) => handle.threadId));
+      await earlier;
+    }
     this.#undelivered += dropped;
     await Promise.all(Array.from(this.#alsoClose, (close) => close()));
     this.#undelivered += await this.#parts.cluster.close();
