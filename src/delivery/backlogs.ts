@@ -18,12 +18,11 @@
  *   between: a pipeline, not a wake-up per ring-full.
  *
  * Loss. A Worker's backlogs die with it. So that none of their messages is lost silently, each
- * keeps its length in its mailbox's held count {@link BACKLOG_HELD} (shared memory: a plain store
- * by this thread after each change), which the system reads when it recovers the mailbox of a
- * dead Worker. A Worker keeps backlogs only for mailboxes it receives from, or whose actor is to
- * start on it: the one thread that writes that count. (A Worker dying just as a message moves
- * from its backlog into the ring may count that one twice — never none.) The system's own thread
- * keeps backlogs for any mailbox, but it does not die alone: it writes no count.
+ * keeps its length in the Worker's held table (held_table.ts: shared memory, a plain store by
+ * this thread after each change), which the system reads when the Worker dies, whichever Worker
+ * the backlog's actor is on. (A Worker dying just as a message moves from its backlog into the
+ * ring may count that one twice — never none.) The system's own thread does not die alone: it
+ * keeps no table.
  *
  * Bytes. A backlog keeps its records' bytes in one buffer of its own (backlog_bytes.ts), in the
  * order they wait; a {@link Waiting} names its record by position there.
@@ -43,9 +42,7 @@ import { BacklogBytes } from "./backlog_bytes.ts";
 import type { Transport } from "./transport.ts";
 import { abortQuietly } from "../util/abort_quietly.ts";
 import { sentBySystem } from "./system_sender.ts";
-
-/** Which of a mailbox's held counts (see Mailbox.heldIndex) a Worker's backlog keeps. */
-export const BACKLOG_HELD = 1;
+import type { HeldCount, HeldTable } from "./held_table.ts";
 
 /** A message waiting for room in a full mailbox. */
 export interface Waiting {
@@ -91,6 +88,8 @@ export class Backlog {
   done = false;
   /** Ends the wait for room under way (#drain) once the backlog is done; null: none began. */
   wake: AbortController | null = null;
+  /** Where its length is kept for the system if this Worker dies; null: not kept (see module). */
+  held: HeldCount | null = null;
 
   /**
    * @param flushed whether the receive loop of this thread sends it (flushLocal), because only
@@ -111,9 +110,11 @@ export interface BacklogOwner {
   readonly systemSender: ActorRef<unknown> | null;
   /**
    * Whether the system gave this Worker up: its backlogs are then the system's to count (see
-   * BACKLOG_HELD), not its own to dead-letter.
+   * heldTable), not its own to dead-letter.
    */
   readonly abandoned: (() => boolean) | null;
+  /** Where a Worker keeps its backlogs' lengths for the system (see the module); null: none. */
+  readonly heldTable: HeldTable | null;
   /** Where the records go once there is room. */
   readonly transport: Transport<Mailbox>;
   /**
@@ -146,8 +147,12 @@ export class Backlogs {
     unstamped.length = 0;
   };
 
+  /** Resolves the wait of {@link whenEmpty}; null: none. */
+  #emptied: (() => void) | null = null;
+
   /**
-   * @param counted whether backlogs keep their length in their mailbox's held count (Workers).
+   * @param counted whether the receive loop's turns time the backlogs (Workers: see
+   * {@link flushLocal}).
    */
   constructor(readonly owner: BacklogOwner, readonly counted: boolean) {}
 
@@ -179,6 +184,11 @@ export class Backlogs {
     end: number = record.length,
   ): void {
     const backlog = new Backlog(mailbox, flushed);
+    const target = first.target;
+    backlog.held = this.owner.heldTable?.take(
+      target.node === 0 ? target.slot : -1,
+      target.generation,
+    ) ?? null;
     this.push(backlog, first, record, start, end);
     this.#byOffset.set(mailbox.offset, backlog);
     if (this.counted) this.#timed.push(backlog);
@@ -361,6 +371,30 @@ export class Backlogs {
     remove(this.#timed, backlog);
     if (!backlog.flushed) remove(this.#drained, backlog);
     this.#byOffset.delete(backlog.mailbox.offset);
+    if (backlog.held !== null) {
+      this.owner.heldTable?.release(backlog.held);
+      backlog.held = null;
+    }
+    if (this.#byOffset.size === 0 && this.#emptied !== null) {
+      const emptied = this.#emptied;
+      this.#emptied = null;
+      emptied();
+    }
+  }
+
+  /**
+   * Resolves once nothing waits for room here any more: a Worker that ends by itself waits for
+   * that before it goes, so that what it accepted is not lost with it.
+   */
+  whenEmpty(): Promise<void> {
+    if (this.#byOffset.size === 0) return Promise.resolve();
+    const { promise, resolve } = Promise.withResolvers<void>();
+    const before = this.#emptied;
+    this.#emptied = before === null ? resolve : () => {
+      before();
+      resolve();
+    };
+    return promise;
   }
 
   /** Takes the backlog's head off it (sent, or lost). */
@@ -412,9 +446,8 @@ export class Backlogs {
 
   /** Keeps a Worker's backlog's length where the system finds it if the Worker dies. */
   #countHeld(backlog: Backlog): void {
-    if (!this.counted) return;
-    const mailbox = backlog.mailbox;
-    mailbox.heldWords[mailbox.heldIndex(BACKLOG_HELD)] = backlog.entries.length;
+    const held = backlog.held;
+    if (held !== null) held.words[held.at] = backlog.entries.length;
   }
 
   /** Reports a message that waited in `backlog` and could not be sent, with why. */

@@ -38,6 +38,7 @@ import { Posting } from "./posting.ts";
 import { NO_PROBE, type Probe } from "./probe.ts";
 import { SharedMemoryTransport } from "./shared_memory/transport.ts";
 import type { Transport } from "./transport.ts";
+import type { HeldTable } from "./held_table.ts";
 import { writeOutboxRecord } from "./outbox.ts";
 import { notRunning, refused, reportDeadLetter } from "./dead_letters.ts";
 import type { MessageTracing, TraceContext } from "./tracing.ts";
@@ -61,9 +62,14 @@ export class SystemCourier implements Courier {
   doorbell = 0;
   /**
    * Whether the system gave this Worker up (see ReceiveLoopOptions.abandoned): its backlogs are
-   * then the system's to count (see BACKLOG_HELD), not its own to dead-letter.
+   * then the system's to count (see heldTable), not its own to dead-letter.
    */
   abandoned: (() => boolean) | null = null;
+  /**
+   * A Worker's held table (held_table.ts): its backlogs' lengths, which the system counts as
+   * dead letters if the Worker dies. Null on the system's own thread, which does not die alone.
+   */
+  heldTable: HeldTable | null = null;
   /**
    * Called when a record from another node that waited for room leaves its backlog (see
    * BacklogOwner): the cluster link grants its credit back then.
@@ -346,6 +352,11 @@ export class SystemCourier implements Courier {
   /** How many mailboxes have messages of this thread waiting for room. */
   get backlogged(): number {
     return this.#backlogs.size;
+  }
+
+  /** Resolves once no message of this thread waits for room (see Backlogs.whenEmpty). */
+  whenBacklogsEmpty(): Promise<void> {
+    return this.#backlogs.whenEmpty();
   }
 
   /** Whether messages to this thread's own mailboxes wait for room (see {@link flushLocal}). */

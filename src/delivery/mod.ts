@@ -7,11 +7,11 @@
  * @module
  */
 
-export { BACKLOG_HELD } from "./backlogs.ts";
 export { BacklogBytes } from "./backlog_bytes.ts";
 export { SystemCourier } from "./courier.ts";
 export type { CourierOptions, DeadLetterSink } from "./courier_options.ts";
 export { describeMessage } from "./describe_message.ts";
+export { type HeldFor, HeldTable, takeHeld } from "./held_table.ts";
 export { SEND_TIMEOUT_WORD } from "./full_mailbox.ts";
 export { Directory, POOL_HEADS_BYTE, SlotState } from "./directory.ts";
 export { Envelope, type SenderCache, writeEnvelope } from "./envelope.ts";

@@ -65,7 +65,7 @@ export interface DeliveryPolicy {
  * throws MailboxFullError; where only its own thread can make room it queues instead, and once
  * the queue has waited that long unmoved, the next send throws. The main thread never blocks:
  * it queues, and what is still queued after the send timeout becomes a dead letter. The
- * runtime's own messages always wait, as long as it takes.
+ * runtime's own messages always wait, as long as it takes, without blocking: queued.
  */
 export const waitForRoom: DeliveryPolicy = {
   name: "wait",
@@ -76,7 +76,10 @@ export const waitForRoom: DeliveryPolicy = {
         ? REFUSE
         : QUEUE;
     }
-    return send.blocking && !send.onlyHere ? WAIT : QUEUE;
+    // The runtime's own notices never block: a Stop or Failed that waited out the send timeout
+    // would have to fail the actor sending it, or be lost. They wait in the sending Worker's
+    // backlog, counted if it dies (held_table.ts).
+    return send.blocking && !send.onlyHere && !send.notice ? WAIT : QUEUE;
   },
   queueFor(send: FullSend): number {
     // A Worker's waiting messages were accepted by `send`: they never expire. The system's own

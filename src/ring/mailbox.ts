@@ -30,8 +30,9 @@
  * word 21  space wanted: the fewest free     lowered by CAS by producers about to sleep for
  *          bytes a sleeping sender needs,    space; set to 0 by the consumer when it wakes
  *          0 = none                          them, and by reopen()
- * words 22..23  held counts (see           plain stores by the thread that holds them (the
+ * word 22  held count (see                 plain stores by the thread that holds them (the
  *          {@link Mailbox.heldIndex})        receiving thread); read once it is dead
+ * word 23  reserved
  * word 24  records taken, wrapping          plain store by the consumer (release)
  * words 25..30  counters of the layers      plain stores by the receiving thread (or by
  *          above (see {@link Mailbox.stat})  whoever recovers the mailbox once it is dead)
@@ -43,8 +44,7 @@
  * zeroes the span between the published read cursor and it before publishing.
  *
  * The held counts are for the layers above: how many messages for this mailbox the receiving
- * thread holds outside the ring, in its own memory (ringmail's local mail, and a backlog waiting
- * for room). Such messages die with the thread; the counts, in shared memory, do not, so whoever
+ * thread holds outside the ring, in its own memory (ringmail's local mail and stash). Such messages die with the thread; the counts, in shared memory, do not, so whoever
  * recovers the mailbox after the thread died can account for them. Plain stores, on the line
  * the consumer writes anyway: no cost to producers, and none of the atomics a live reader would
  * need — they are read only once the writer is dead (its termination and the recovery after
@@ -149,7 +149,7 @@ const WORD_STATS = 25;
 /** How many counters of the layers above a mailbox has (see {@link Mailbox.stat}). */
 export const MAILBOX_STATS = 6;
 /** How many held counts a mailbox has (see {@link Mailbox.heldIndex}). */
-export const HELD_COUNTS = 2;
+export const HELD_COUNTS = 1;
 const WORD_CAPACITY = 2;
 const WORD_DATA = 3;
 const WORD_RECEIVER = 4;
@@ -466,7 +466,7 @@ export class Mailbox {
   }
 
   /**
-   * Where held count `which` (0 or 1) of this mailbox is in the arena's `i32` view: a count of
+   * Where held count `which` (below {@link HELD_COUNTS}) of this mailbox is in the arena's `i32` view: a count of
    * messages the thread holding them keeps for this mailbox outside the ring, which that thread
    * alone writes, with plain stores, so that they are accounted for if it dies (see the layout).
    * @throws {RangeError} for a count that does not exist.

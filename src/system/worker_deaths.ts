@@ -19,7 +19,7 @@ import {
   Supervisor,
   type TerminationKind,
 } from "../actor/mod.ts";
-import { sentBySystem, SlotState } from "../delivery/mod.ts";
+import { type HeldFor, sentBySystem, SlotState, takeHeld } from "../delivery/mod.ts";
 import { ActorKilledError, couldNotStart, SystemClosedError, WorkerDiedError } from "./errors.ts";
 import type { ActorRecord } from "./registry.ts";
 import type { SystemParts } from "./system_parts.ts";
@@ -125,6 +125,8 @@ export class WorkerDeaths {
     const letterKind = kind === "shutdown" ? "shutdown" : "worker-died";
     return [
       recoveries.begin(handle.threadId, () => {
+        // Read before its agent's mailbox, which points to it, goes back to the pool.
+        const held = heldByActor(takeHeld(this.#parts.arena, handle.agentMailbox));
         for (const record of ending) {
           if (directory.mailbox(record.slot) === 0) {
             // Retired by its Worker before it died (see above): only the slot is left.
@@ -133,7 +135,7 @@ export class WorkerDeaths {
           }
           const why = `${record.name} ended: ${how}`;
           this.#parts.shutdown.undelivered(
-            this.#lostWithWorker(record, letterKind, why) +
+            this.#lostWithWorker(record, letterKind, why, held) +
               this.recycle(
                 record.slot,
                 record.generation,
@@ -157,11 +159,15 @@ export class WorkerDeaths {
             record,
             "worker-died",
             `${record.name} lost its Worker (${reason})`,
+            held,
           );
           // Counted here: the dead Worker writes its counters no more, the next has not begun.
           this.#parts.courier.mailbox(record.mailbox).countStat(ActorStat.Restarts);
           this.#respawn(record, reason);
         }
+        this.#parts.shutdown.undelivered(
+          this.#heldForOthers(held, letterKind, kind === "shutdown" ? how : reason),
+        );
       }),
     ];
   }
@@ -267,20 +273,29 @@ export class WorkerDeaths {
    * Counts as dead letters the messages a dead Worker held for an actor of it outside its
    * mailbox's ring (sent between its actors: local mail, a backlog for a full ring; and what
    * the actor stashed; see Mailbox.heldIndex), which died with it: one report for all of them,
-   * since they cannot be
-   * read back. Only once the Worker is surely stopped (see recovery.ts): its plain stores of the
-   * counts are final then, and no live thread holds any for that mailbox.
+   * since they cannot be read back. Only once the Worker is surely stopped (see recovery.ts):
+   * its plain stores of the counts are final then, and no live thread holds any for that
+   * mailbox but in a backlog, which it counts in its own held table.
+   * @param heldThere the dead Worker's backlogs' lengths, by actor (see held_table.ts): the
+   * record's is taken out.
    * @returns how many there were.
    */
   #lostWithWorker(
     record: ActorRecord,
     kind: DeadLetterKind,
     reason: string,
+    heldThere: Map<string, HeldFor>,
   ): number {
     const { courier, directory, events, registry } = this.#parts;
     const mailbox = courier.mailbox(record.mailbox);
-    const held = mailbox.held;
+    let held = mailbox.held;
     mailbox.clearHeld();
+    const key = actorKey(record.slot, record.generation);
+    const backlog = heldThere.get(key);
+    if (backlog !== undefined) {
+      held += backlog.count;
+      heldThere.delete(key);
+    }
     if (held === 0) return 0;
     directory.countDeadLetter(kind, held);
     events.deadLetter({
@@ -294,6 +309,41 @@ export class WorkerDeaths {
       count: held,
     });
     return held;
+  }
+
+  /**
+   * Counts as dead letters what a dead Worker held in its backlogs for actors of other Workers
+   * and nodes (`held`, after its own actors took theirs out), waiting for room in their
+   * mailboxes: one report per actor. The guardian's are the Worker's reports about its own
+   * actors, which the recovery settles anyway: no one's messages.
+   * @param why why the Worker ended.
+   * @returns how many messages there were.
+   */
+  #heldForOthers(held: Map<string, HeldFor>, kind: DeadLetterKind, why: string): number {
+    const { courier, directory, events, guardian, registry } = this.#parts;
+    let lost = 0;
+    for (const { slot, generation, count } of held.values()) {
+      if (slot === guardian.slot && generation === guardian.generation) continue;
+      const local = slot >= 0;
+      const target = local ? new ActorRef(slot, generation, 0, courier) : null;
+      const name = local
+        ? registry.nameOf(slot, generation) ?? `the actor in slot ${slot}`
+        : "actors of other nodes";
+      const where = local ? "its mailbox" : "the cluster link's outbox";
+      directory.countDeadLetter(kind, count);
+      events.deadLetter({
+        target,
+        sender: null,
+        message: undefined,
+        messageClass: "messages held in their sender's Worker's memory",
+        kind,
+        reason: `${count} message${count === 1 ? "" : "s"} to ${name} were lost with the ` +
+          `Worker of the actors that sent them (${why}): they waited there for room in ${where}`,
+        count,
+      });
+      lost += count;
+    }
+    return lost;
   }
 
   /** Starts an actor that never started in the Worker it was sent to in a new one. */
@@ -352,4 +402,23 @@ export class WorkerDeaths {
     registry.endAll([{ record, kind, reason: why, error: null }]);
     this.recycle(record.slot, record.generation, record.mailbox, kind, why);
   }
+}
+
+/** What a dead Worker held, by actor ({@link actorKey}; the outbox's too). */
+function heldByActor(held: HeldFor[]): Map<string, HeldFor> {
+  const byActor = new Map<string, HeldFor>();
+  for (const entry of held) {
+    const key = actorKey(entry.slot, entry.generation);
+    const before = byActor.get(key);
+    byActor.set(
+      key,
+      before === undefined ? entry : { ...entry, count: before.count + entry.count },
+    );
+  }
+  return byActor;
+}
+
+/** The key of an actor in {@link heldByActor}'s map. */
+function actorKey(slot: number, generation: number): string {
+  return `${slot}.${generation}`;
 }

@@ -26,6 +26,7 @@ function setUp(capacity: number) {
     decodeRecord: (record) => record[0],
     systemSender: null,
     abandoned: null,
+    heldTable: null,
     transport: new SharedMemoryTransport(),
     leftBacklog: (node) => left.push(node),
   }, false);

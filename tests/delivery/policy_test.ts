@@ -23,9 +23,14 @@ function send(overrides: Partial<FullSend>): FullSend {
   };
 }
 
-Deno.test("policy wait: Workers block, the main thread and own-thread sends queue, long waits refuse", () => {
+Deno.test("policy wait: Workers block, the main thread, own-thread sends and notices queue, long waits refuse", () => {
   assert.equal(waitForRoom.whenFull(send({ blocking: true })), WAIT);
   assert.equal(waitForRoom.whenFull(send({ blocking: true, onlyHere: true })), QUEUE);
+  assert.equal(
+    waitForRoom.whenFull(send({ blocking: true, notice: true })),
+    QUEUE,
+    "the runtime's own notices never block a Worker (a wait could only end in failing it)",
+  );
   assert.equal(waitForRoom.whenFull(send({ blocking: false })), QUEUE);
   assert.equal(waitForRoom.whenFull(send({ blocking: true, backlogWaited: 10 })), QUEUE);
   assert.equal(waitForRoom.whenFull(send({ blocking: true, backlogWaited: 5000 })), REFUSE);
@@ -44,7 +49,7 @@ Deno.test("policy drop: a user's message drops at once; the runtime's own still 
   assert.equal(dropWhenFull.whenFull(send({ blocking: true })), DROP);
   assert.equal(dropWhenFull.whenFull(send({ blocking: false })), DROP);
   assert.equal(dropWhenFull.whenFull(send({ blocking: false, backlogWaited: 0 })), DROP);
-  assert.equal(dropWhenFull.whenFull(send({ blocking: true, notice: true })), WAIT);
+  assert.equal(dropWhenFull.whenFull(send({ blocking: true, notice: true })), QUEUE);
   assert.equal(dropWhenFull.whenFull(send({ fromSystem: true })), QUEUE);
   assert.equal(dropWhenFull.queueFor(send({ fromSystem: true })), Infinity);
 });

@@ -237,6 +237,8 @@ export class Asks {
       this.#guardian,
       new AskWatch(this.#desk, ask.target),
       null,
+      0,
+      true,
     );
   }
 
@@ -260,6 +262,8 @@ export class Asks {
       this.#guardian,
       new AskUnwatch(this.#desk, oldest.target),
       null,
+      0,
+      true,
     );
   }
 

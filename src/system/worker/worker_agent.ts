@@ -62,10 +62,8 @@ export class WorkerAgent
     const runtime = this.#runtime;
     runtime.loop.recoverStalled();
     // Between two handlers, no send of this thread is half done: the system may now recycle.
-    runtime.courier.deliver(
-      runtime.guardian,
+    runtime.tellGuardian(
       new ThreadDiedSeen(death.threadId, runtime.courier.threadId),
-      null,
     );
   }
 
@@ -207,10 +205,8 @@ export class WorkerAgent
         SlotState.Running,
       );
     if (awaited) {
-      this.#runtime.courier.deliver(
-        this.#runtime.guardian,
+      this.#runtime.tellGuardian(
         new ActorStarted(start.slot, start.generation),
-        null,
       );
     }
   }
@@ -240,10 +236,8 @@ export class WorkerAgent
       `cannot start ${name}: ${messageOf(error)}`,
       { cause: error },
     );
-    runtime.courier.deliver(
-      runtime.guardian,
+    runtime.tellGuardian(
       new SpawnFailed(start.slot, start.generation, portableError(spawnError)),
-      null,
     );
   }
 }

@@ -10,6 +10,7 @@ import { ActorRef, type SupervisionStrategy } from "../../actor/mod.ts";
 import {
   describeMessage,
   Directory,
+  HeldTable,
   installRefCodec,
   ReceiveLoop,
   SystemCourier,
@@ -121,6 +122,8 @@ export async function run(boot: Bootstrap): Promise<void> {
   nameOf = (slot) => runtime.nameOf(slot);
   trapExits((how) => courier.deliver(guardian, new WorkerExited(boot.threadId, how), null));
   const agentMailbox = courier.mailbox(boot.agentMailbox);
+  // What waits in this Worker's backlogs is counted there, for the system if it dies.
+  courier.heldTable = new HeldTable(arena, agentMailbox);
   // The system closes the agent's mailbox first when it gives this Worker up (it died, or a
   // shutdown cut it off): from then on, what this Worker holds is the system's to account for.
   // The mailbox may be recycled and reopened later, though, by which time the system has marked
@@ -165,6 +168,12 @@ export async function run(boot: Bootstrap): Promise<void> {
   // mailbox are its own to hand back; if the system closed the agent's mailbox, the system
   // is discarding this worker and keeps them.
   if (!runtime.discarded && !abandoned()) {
+    // What its actors sent that still waits for room elsewhere goes before this Worker does.
+    await courier.whenBacklogsEmpty();
+  }
+  if (!runtime.discarded && !abandoned()) {
+    courier.heldTable.close();
+    courier.heldTable = null;
     // What the guardian sent too late (a start near an actor that has just stopped) is the
     // guardian's to redo, not a dead letter.
     runtime.retire(

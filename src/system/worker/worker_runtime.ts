@@ -108,7 +108,7 @@ export class WorkerRuntime implements CellHost {
       message instanceof Activity ? message.label : describeMessage(message),
       portableError(error),
     );
-    this.courier.deliver(this.guardian, report, null);
+    this.tellGuardian(report);
   }
 
   stopped(cell: ActorCell): void {
@@ -121,8 +121,7 @@ export class WorkerRuntime implements CellHost {
     }
     const { slot, generation } = cell.self;
     this.retire(cell.self, cell.mailbox, "stopped", `${cell.name} has stopped`);
-    this.courier.deliver(
-      this.guardian,
+    this.tellGuardian(
       new ActorStopped(
         slot,
         generation,
@@ -130,7 +129,6 @@ export class WorkerRuntime implements CellHost {
         cell.endReason,
         cell.endError,
       ),
-      null,
     );
     this.hosted--;
     this.exitIfEmpty();
@@ -179,8 +177,7 @@ export class WorkerRuntime implements CellHost {
     mailbox.setUserWord(SEND_TIMEOUT_WORD, sendTimeout);
     mailbox.setUserWord(POLICY_WORD, policy);
     const child = this.ref(slot, generation);
-    this.courier.deliver(
-      this.guardian,
+    this.tellGuardian(
       new SpawnChild(
         slot,
         generation,
@@ -193,20 +190,17 @@ export class WorkerRuntime implements CellHost {
         strategy,
         near as ActorRef<unknown> | null,
       ),
-      null,
     );
     return child;
   }
 
   watch(watcher: ActorCell, target: ActorRef<unknown>): void {
-    this.courier.deliver(this.guardian, new Watch(watcher.self, target), null);
+    this.tellGuardian(new Watch(watcher.self, target));
   }
 
   unwatch(watcher: ActorCell, target: ActorRef<unknown>): void {
-    this.courier.deliver(
-      this.guardian,
+    this.tellGuardian(
       new Unwatch(watcher.self, target),
-      null,
     );
   }
 
@@ -225,8 +219,17 @@ export class WorkerRuntime implements CellHost {
    */
   exitIfEmpty(): void {
     if (this.settings.dedicated && this.hosted === 0) {
-      this.courier.deliver(this.guardian, new WorkerIdle(this.courier.threadId), null);
+      this.tellGuardian(new WorkerIdle(this.courier.threadId));
     }
+  }
+
+  /**
+   * Sends the guardian one of this Worker's reports, as the runtime's own notice: should the
+   * system's mailbox be full, it waits in this Worker's backlog (counted if the Worker dies)
+   * rather than blocking, and failing the Worker once the send timeout ran out.
+   */
+  tellGuardian(report: unknown): void {
+    this.courier.deliver(this.guardian, report, null, 0, true);
   }
 
   /** The guardian retires this idle Worker: it ends, unless an actor came meanwhile. */
