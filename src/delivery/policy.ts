@@ -83,9 +83,10 @@ export const waitForRoom: DeliveryPolicy = {
   },
   queueFor(send: FullSend): number {
     // A Worker's waiting messages were accepted by `send`: they never expire. The system's own
-    // (a shutdown's Stop, Terminated, ChildGone) wait as long as it takes: dropping one would
-    // leave an actor running, or a watcher uninformed.
-    return send.blocking || send.fromSystem ? Infinity : send.timeoutMs;
+    // (a shutdown's Stop, Terminated, ChildGone) and the runtime's notices (an Undeliverable
+    // answer) wait as long as it takes: dropping one would leave an actor running, a watcher
+    // uninformed, or a call waiting out its timeout.
+    return send.blocking || send.fromSystem || send.notice ? Infinity : send.timeoutMs;
   },
 };
 

@@ -43,6 +43,7 @@ Deno.test("policy wait: Workers block, the main thread, own-thread sends and not
   assert.equal(waitForRoom.queueFor(send({ blocking: true })), Infinity, "a Worker's never expire");
   assert.equal(waitForRoom.queueFor(send({ blocking: false })), 5000);
   assert.equal(waitForRoom.queueFor(send({ fromSystem: true })), Infinity);
+  assert.equal(waitForRoom.queueFor(send({ notice: true })), Infinity, "nor do the runtime's own");
 });
 
 Deno.test("policy drop: a user's message drops at once; the runtime's own still wait", () => {

@@ -1,0 +1,28 @@
+/** An actor that passes a request on for someone else to answer (its sender kept). */
+import { Actor, type ActorRef, handles, message } from "../../mod.ts";
+import { busyFor } from "./busy.ts";
+
+/**
+ * Asks a Forwarder to send `fill` numbers to `target` (to fill its mailbox), then `payload`
+ * with the asker as its sender, after working `delayMs`.
+ */
+@message()
+export class Forward {
+  constructor(
+    readonly target: ActorRef | null = null,
+    readonly payload: unknown = null,
+    readonly fill = 0,
+    readonly delayMs = 0,
+  ) {}
+}
+
+/** Passes requests on (see Forward): the target's answer, or its dead letter, goes to the asker. */
+export class Forwarder extends Actor<Forward> {
+  static readonly module = import.meta.url;
+  @handles(Forward)
+  onForward(forward: Forward, sender: ActorRef | null) {
+    busyFor(forward.delayMs);
+    for (let i = 0; i < forward.fill; i++) forward.target!.send(i);
+    forward.target!.send(forward.payload, { sender });
+  }
+}
