@@ -10,7 +10,7 @@ import type { ActorCell, ActorRef, DeadLetterKind, Received } from "../actor/mod
 import { CLOSED_AND_DRAINED, EMPTY, type Mailbox } from "../ring/mod.ts";
 import type { SystemCourier } from "./courier.ts";
 import type { SenderCache } from "./envelope.ts";
-import { Inbox } from "./inbox.ts";
+import { type DrainFilter, Inbox } from "./inbox.ts";
 import { type LocalMail, localOf } from "./local_mail.ts";
 import type { ReplyDesk } from "./loop_options.ts";
 
@@ -102,12 +102,12 @@ export class CellReader {
     target: ActorRef<unknown>,
     kind: DeadLetterKind,
     reason: string,
-    ignore?: (message: unknown, sender: ActorRef<unknown> | null) => boolean,
+    ignore?: DrainFilter,
   ): number {
     let drained = 0;
     while (local !== null && local.length > 0) {
       const message = local.shift();
-      if (ignore?.(message, local.sender)) continue;
+      if (ignore?.(message, local.sender, 0)) continue;
       drained++;
       this.#courier.deadLetter({
         target,

@@ -21,6 +21,16 @@ import type { Mailbox } from "../ring/mod.ts";
 import type { SystemCourier } from "./courier.ts";
 import { Envelope, type SenderCache } from "./envelope.ts";
 
+/**
+ * Which records a drain leaves out, silently: given each one's message, sender and the reply
+ * tag it was addressed with (0: none; a reply to an ask or a call has one).
+ */
+export type DrainFilter = (
+  message: unknown,
+  sender: ActorRef<unknown> | null,
+  tag: number,
+) => boolean;
+
 /** Reads records for one reader (a loop, a Bridge), one at a time. */
 export class Inbox {
   /** The envelope of the record read last (its sender, tags and deadline). */
@@ -83,8 +93,8 @@ export class Inbox {
 
   /**
    * Reads every record left in `mailbox` as a dead letter of `kind` for `target` (their senders
-   * waiting for replies hear of it at once), except those `ignore` picks out; an undecodable one
-   * is reported without its message.
+   * waiting for replies hear of it at once), except those `ignore` picks out (see DrainFilter);
+   * an undecodable one is reported without its message.
    * @returns how many dead letters it made.
    */
   drain(
@@ -93,7 +103,7 @@ export class Inbox {
     kind: DeadLetterKind,
     reason: string,
     senders: SenderCache,
-    ignore?: (message: unknown, sender: ActorRef<unknown> | null) => boolean,
+    ignore?: DrainFilter,
   ): number {
     let drained = 0;
     for (let length = mailbox.read(); length >= 0; length = mailbox.read()) {
@@ -101,7 +111,7 @@ export class Inbox {
       const message = this.message;
       const sender = this.envelope.sender;
       this.message = undefined;
-      if (ignore?.(message, sender)) continue;
+      if (ignore?.(message, sender, this.envelope.targetTag)) continue;
       drained++;
       this.#courier.deadLetter({ target, sender, message, kind, reason });
     }

@@ -16,7 +16,7 @@ export { SEND_TIMEOUT_WORD } from "./full_mailbox.ts";
 export { Directory, POOL_HEADS_BYTE, SlotState } from "./directory.ts";
 export { Envelope, type SenderCache, writeEnvelope } from "./envelope.ts";
 export { LOCAL_MAIL_HELD, LocalMail, type LocalReceiver } from "./local_mail.ts";
-export { Inbox } from "./inbox.ts";
+export { type DrainFilter, Inbox } from "./inbox.ts";
 export { MailboxHandle, MailboxHandles } from "./mailbox_handles.ts";
 export { ReceiveLoop } from "./receive_loop.ts";
 export type { ReceiveLoopOptions, ReplyDesk } from "./loop_options.ts";

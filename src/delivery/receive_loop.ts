@@ -45,6 +45,7 @@ import {
 } from "../actor/mod.ts";
 import { AbandonedFlags } from "./abandoned_flags.ts";
 import { CellReader } from "./cell_reader.ts";
+import type { DrainFilter } from "./inbox.ts";
 import { Lingering } from "./lingering.ts";
 import type { SystemCourier } from "./courier.ts";
 import { localMailOf, localOf, ringGoesFirst, stampFor, unstashInto } from "./local_mail.ts";
@@ -631,7 +632,7 @@ export class ReceiveLoop implements CellLoop {
     target: ActorRef<unknown>,
     kind: DeadLetterKind,
     reason: string,
-    ignore?: (message: unknown, sender: ActorRef<unknown> | null) => boolean,
+    ignore?: DrainFilter,
   ): number {
     setLocalReceiver(mailbox, null);
     const cell = this.#cells.get(mailbox.offset);

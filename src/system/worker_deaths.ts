@@ -19,7 +19,7 @@ import {
   Supervisor,
   type TerminationKind,
 } from "../actor/mod.ts";
-import { type HeldFor, sentBySystem, SlotState, takeHeld } from "../delivery/mod.ts";
+import { type HeldFor, sentBySystem, SlotState, takeHeld, Undeliverable } from "../delivery/mod.ts";
 import { ActorKilledError, couldNotStart, SystemClosedError, WorkerDiedError } from "./errors.ts";
 import type { ActorRecord } from "./registry.ts";
 import type { SystemParts } from "./system_parts.ts";
@@ -146,13 +146,14 @@ export class WorkerDeaths {
           );
         }
         const agent = handle.agent;
-        this.recycle(
+        this.#parts.shutdown.undelivered(this.recycle(
           agent.slot,
           agent.generation,
           handle.agentMailbox.offset,
           null,
-          "",
-        );
+          `a reply to an ask of an actor that ended with its Worker (${reason}), read by ` +
+            `no one`,
+        ));
         for (const record of restarting) {
           // Its mailbox goes on, but what the dead Worker held for it died there.
           this.#lostWithWorker(
@@ -215,8 +216,10 @@ export class WorkerDeaths {
   }
 
   /**
-   * Drains a dead Worker's mailbox on this thread (as dead letters of `kind`, or silently for
-   * `null`), then recycles it and frees its slot.
+   * Drains a dead Worker's mailbox on this thread (as dead letters of `kind`), then recycles it
+   * and frees its slot. `kind` null drains a Worker's agent's mailbox: the system's own messages
+   * to it go silently, and the replies to its actors' asks (whose askers died with it) are dead
+   * letters "worker-died" with `reason`.
    * @returns how many messages were drained.
    */
   recycle(
@@ -226,13 +229,19 @@ export class WorkerDeaths {
     kind: DeadLetterKind | null,
     reason: string,
   ): number {
-    const { courier, directory, doorbell, guardian, loop, pool } = this.#parts;
+    const { courier, directory, guardian, loop, pool } = this.#parts;
     const mailbox = courier.mailbox(offset);
     mailbox.close();
     let drained = 0;
     if (kind === null) {
-      if (!mailbox.bound) mailbox.bindReceiver(doorbell);
-      while (mailbox.read() >= 0) mailbox.release();
+      const target = new ActorRef(slot, generation, 0, courier);
+      drained = loop.drainDeadLetters(
+        mailbox,
+        target,
+        "worker-died",
+        reason,
+        (message, _sender, tag) => tag === 0 || message instanceof Undeliverable,
+      );
     } else {
       const target = new ActorRef(slot, generation, 0, courier);
       // The system's own notices (a shutdown's or an orphan's Stop, a ChildGone) were no one's

@@ -214,3 +214,50 @@ export class Pester extends Actor<AskUntilTimer> {
     sender?.send(asks);
   }
 }
+
+/** Asks for an Answerer's answer: 42. */
+@message()
+export class Question extends Request<number> {}
+
+/**
+ * Answers each Question with 42; `WhenAsked` answers how many it answered, once it has answered
+ * that many.
+ */
+export class Answerer extends Actor<Question | WhenAsked> {
+  static readonly module = import.meta.url;
+  #answered = 0;
+  #waiting: { count: number; sender: ReplyTo<WhenAsked> }[] = [];
+  @handles(Question)
+  onQuestion(_: Question, sender: ReplyTo<Question>) {
+    sender?.send(42);
+    this.#answered++;
+    this.#waiting = this.#waiting.filter(({ count, sender }) => {
+      if (count > this.#answered) return true;
+      sender?.send(this.#answered);
+      return false;
+    });
+  }
+  @handles(WhenAsked)
+  onWhenAsked(when: WhenAsked, sender: ReplyTo<WhenAsked>) {
+    if (when.count <= this.#answered) sender?.send(this.#answered);
+    else this.#waiting.push({ count: when.count, sender });
+  }
+}
+
+/** Asks `target` a Question, then keeps its Worker busy for `busyMs` before it reads the answer. */
+@message()
+export class AskThenBusy {
+  constructor(readonly target: ActorRef<Question> | null = null, readonly busyMs = 0) {}
+}
+
+/** Asks, then is busy (see AskThenBusy): the answer waits unread in its Worker meanwhile. */
+export class BusyAsker extends Actor<AskThenBusy> {
+  static readonly module = import.meta.url;
+  @handles(AskThenBusy)
+  async onAsk(ask: AskThenBusy) {
+    const answer = this.context.ask(ask.target!, new Question(), { timeout: 20_000 });
+    const until = Date.now() + ask.busyMs;
+    while (Date.now() < until) { /* busy */ }
+    await answer;
+  }
+}

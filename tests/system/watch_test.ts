@@ -18,6 +18,7 @@ import {
   WatchIt,
   WorkerDeathParent,
 } from "../_actors/supervision.ts";
+import { Answerer, AskThenBusy, BusyAsker, WhenAsked } from "../_actors/asking.ts";
 import { eventually, type TestSystem, testSystem, within } from "../_system.ts";
 import { placedTests } from "../_placement.ts";
 
@@ -195,4 +196,23 @@ Deno.test("worker death: without a restart directive the actor ends and its pare
   assert.ok(terminateWorkerOf(t.system, child));
   assert.equal((await end).kind, "worker-died");
   await eventually(async () => await t.bridge.call(parent, "children", LONG) === 0, "ChildGone");
+});
+
+Deno.test("worker death: a reply to an ask that waited unread in the dead Worker is a dead letter, not lost silently", async () => {
+  await using t = testSystem();
+  const answerer = t.system.spawn(Answerer);
+  const asker = t.system.spawn(BusyAsker);
+  await Promise.all([answerer, asker].map((ref) => t.system.started(ref)));
+  asker.send(new AskThenBusy(answerer, 1_500));
+  // Answered: the reply waits in the asker's Worker, busy in the asker's handler.
+  assert.equal(await t.bridge.call(answerer, new WhenAsked(1), LONG), 1);
+  assert.ok(terminateWorkerOf(t.system, asker));
+  await t.until(() => t.deadLetters.some((d) => d.message === 42), "the reply's dead letter");
+  const letter = t.deadLetters.find((d) => d.message === 42)!;
+  assert.equal(letter.kind, "worker-died");
+  assert.match(
+    letter.reason,
+    /a reply to an ask of an actor that ended with its Worker \(it was terminated\)/,
+  );
+  assert.ok(letter.sender?.equals(answerer), "from the actor that answered");
 });

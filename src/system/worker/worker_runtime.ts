@@ -23,6 +23,7 @@ import {
 import {
   describeMessage,
   type Directory,
+  type DrainFilter,
   POLICY_WORD,
   policyIndex,
   type ReceiveLoop,
@@ -247,7 +248,7 @@ export class WorkerRuntime implements CellHost {
     mailbox: Mailbox,
     kind: DeadLetterKind,
     reason: string,
-    ignore?: (message: unknown, sender: ActorRef<unknown> | null) => boolean,
+    ignore?: DrainFilter,
   ): void {
     mailbox.close();
     this.loop.drainDeadLetters(mailbox, self, kind, reason, ignore);
