@@ -33,7 +33,13 @@ import {
 } from "../actor/mod.ts";
 import { ActorDeadError, SystemClosedError } from "../system/errors.ts";
 import { type ActorSystem, type BridgeHost, internalsOf } from "../system/internal.ts";
-import { type CallOptions, CallTerms, PendingCall, PendingCalls } from "./pending_calls.ts";
+import {
+  type CallOptions,
+  CallTerms,
+  observerThrew,
+  PendingCall,
+  PendingCalls,
+} from "./pending_calls.ts";
 import { ReplyEndpoint } from "./reply_endpoint.ts";
 import { EndWaits } from "./end_waits.ts";
 import { type MultiCallResult, MultiCallResults } from "./multi_call.ts";
@@ -217,7 +223,13 @@ export class Bridge implements Disposable {
       );
     }
     const observer = this.#host.calls;
-    if (observer !== null) call.observed = observer.started(target, request);
+    if (observer !== null) {
+      try {
+        call.observed = observer.started(target, request);
+      } catch (error) {
+        observerThrew(error);
+      }
+    }
     // User code may have closed the Bridge since the call was made: a dead-letter listener as
     // an earlier call of the same multiCall went out, the observer just now. A call recorded
     // after close() settled the others would wait for a reader that has stopped.

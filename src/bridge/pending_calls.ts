@@ -254,7 +254,13 @@ export class PendingCalls {
       call.terms.signal!.removeEventListener("abort", call.onAbort);
     }
     if (this.#size === 0) this.#onEmpty();
-    if (call.observed !== null) call.observed(ok);
+    if (call.observed !== null) {
+      try {
+        call.observed(ok);
+      } catch (error) {
+        observerThrew(error);
+      }
+    }
     const results = call.terms.results;
     if (results !== null) {
       const target = call.target as ActorRef<never>;
@@ -387,4 +393,12 @@ export class PendingCalls {
     if (next !== null) next.previousOfTarget = previous;
     call.previousOfTarget = call.nextOfTarget = null;
   }
+}
+
+/**
+ * Reports what a calls observer (user code: see CallObserver) threw: never let into the Bridge,
+ * where it would leave a call unsettled or stop the reading of replies.
+ */
+export function observerThrew(error: unknown): void {
+  console.error("ringmail: a calls observer threw:", error);
 }

@@ -171,3 +171,60 @@ Deno.test("pipelined calls: calls made while replies are read (by a calls observ
   );
   assert.deepEqual(t.deadLetters, []);
 });
+
+Deno.test("pipelined calls: a calls observer that throws fails no call and stops no reading; what it threw is reported", async () => {
+  let starts = 0;
+  let ends = 0;
+  const observer: SystemObserver = {
+    attach: () => ({
+      calls: {
+        started: () => {
+          // Every third call's start throws, and every other settle.
+          if (++starts % 3 === 0) throw new Error("the observer's start failed");
+          return () => {
+            if (++ends % 2 === 0) throw new Error("the observer's end failed");
+          };
+        },
+      },
+      [Symbol.dispose]() {},
+    }),
+  };
+  const reported: unknown[][] = [];
+  const consoleError = console.error;
+  console.error = (...data: unknown[]) => reported.push(data);
+  try {
+    await using t = testSystem({ observer });
+    const echo = t.system.spawn(Echo);
+    await t.system.started(echo);
+    const single = await within(
+      20_000,
+      "plain calls",
+      Promise.all(Array.from({ length: 30 }, (_, i) => t.bridge.call(echo, i, LONG))),
+    );
+    assert.deepEqual(single, Array.from({ length: 30 }, (_, i) => i));
+    const replies: unknown[] = [];
+    await within(
+      20_000,
+      "a multiCall",
+      (async () => {
+        for await (
+          const { reply, error } of t.bridge.multiCall(
+            Array.from({ length: 30 }, (_, i) => [echo, i] as const),
+            LONG,
+          )
+        ) {
+          if (error !== undefined) throw error;
+          replies.push(reply);
+        }
+      })(),
+    );
+    assert.deepEqual(replies.sort((a, b) => (a as number) - (b as number)), single);
+  } finally {
+    console.error = consoleError;
+  }
+  assert.ok(reported.length > 0, "what the observer threw is reported");
+  assert.ok(
+    reported.every((data) => /calls observer threw/.test(String(data[0]))),
+    `only the observer's errors: ${reported.map((data) => data[0]).join("; ")}`,
+  );
+});
