@@ -147,9 +147,8 @@ export class ActorCell extends CellContext {
   /**
    * Constructs the actor and runs its `preStart`. Returns a promise when `preStart` is async; the
    * cell is Running once it settles. A failing `preStart` is a failure like a handler's: the
-   * supervisor decides.
+   * supervisor decides; so is a constructor that throws.
    * @param makeArgs makes the constructor's arguments, afresh for each restart.
-   * @throws whatever the constructor throws (the caller reports the spawn as failed).
    */
   start(
     actorClass: new (...args: never[]) => Actor<unknown>,
@@ -159,7 +158,13 @@ export class ActorCell extends CellContext {
     this.#makeArgs = makeArgs;
     this.#table = handlerTable(actorClass);
     this.stashed = stashOf(actorClass, this, this.loop, this.host);
-    this.construct();
+    try {
+      this.construct();
+    } catch (error) {
+      // A failed start like preStart's: the supervisor decides (a restart retries it).
+      this.state = CellState.Busy;
+      return ActorCell.#failed(this, new Activity("the constructor"), error, false);
+    }
     return this.begin();
   }
 
@@ -185,6 +190,8 @@ export class ActorCell extends CellContext {
     const running = () => {
       if (this.state === CellState.Busy) this.state = CellState.Running;
       this.#ran = true;
+      // stop() in preStart: as after a handler, once the hook is done.
+      if (this.#stopAfterMessage) return ActorCell.#stopItself(this, undefined);
     };
     // An actor whose preStart failed was never ready: it cannot be resumed, only restarted.
     const started = runHook(this.actor, "preStart", this.self);
@@ -196,7 +203,7 @@ export class ActorCell extends CellContext {
       if (outcome instanceof Failure) {
         return ActorCell.#failed(this, new Activity("preStart()"), outcome.error, false);
       }
-      running();
+      return running();
     });
   }
 
@@ -290,6 +297,7 @@ export class ActorCell extends CellContext {
         : method.call(actor, message, sender);
     } catch (error) {
       if (stash !== null) doneWith(stash);
+      this.#handlerDone();
       const failed = ActorCell.#failed(this, message, error);
       return this.#stopAfterMessage ? ActorCell.#stopItself(this, failed) : failed;
     } finally {
@@ -297,17 +305,20 @@ export class ActorCell extends CellContext {
     }
     if (!isThenable(result)) {
       if (stash !== null) doneWith(stash);
+      if (this.#afterHandler !== null) this.#handlerDone();
       return this.#stopAfterMessage ? ActorCell.#stopItself(this, undefined) : undefined;
     }
     this.state = CellState.Busy;
     return Promise.resolve(result).then(
       () => {
         if (stash !== null) doneWith(stash);
+        this.#handlerDone();
         if (this.state === CellState.Busy) this.state = CellState.Running;
         if (this.#stopAfterMessage) return ActorCell.#stopItself(this, undefined);
       },
       (error) => {
         if (stash !== null) doneWith(stash);
+        this.#handlerDone();
         if (this.state === CellState.Busy) this.state = CellState.Running;
         const failed = ActorCell.#failed(this, message, error);
         return this.#stopAfterMessage ? ActorCell.#stopItself(this, failed) : failed;
@@ -358,6 +369,42 @@ export class ActorCell extends CellContext {
     return PASSED;
   }
 
+  /**
+   * The cell's own notices that receive() read: a ChildGone and a Terminated unwatched since are
+   * done with at once; a child's Failed waits until the handler in progress is done (the
+   * supervision it calls for may restart or stop this very actor), first in line then — and the
+   * notices after it wait behind it, in order (a failed child's ChildGone follows its Failed).
+   */
+  protected override takesOwn(message: unknown, sender: ActorRef<unknown> | null): boolean {
+    if (
+      message instanceof Failed || (message instanceof ChildGone && this.#afterHandler !== null)
+    ) {
+      (this.#afterHandler ??= []).push(message, sender);
+      return true;
+    }
+    if (message instanceof ChildGone) {
+      this.childSet?.gone(message.child);
+      return true;
+    }
+    // A Terminated for a watch that is still on is the actor's; the watch is over.
+    if (message instanceof Terminated) return this.deathWatch?.ended(message.actor) !== true;
+    return false;
+  }
+
+  /**
+   * Notices receive() put aside until the handler in progress is done, as (message, sender)
+   * pairs: then they go first in line (see {@link #handlerDone}). Null: none.
+   */
+  #afterHandler: unknown[] | null = null;
+
+  /** The handler of a message is done: what receive() put aside goes first in line. */
+  #handlerDone(): void {
+    const aside = this.#afterHandler;
+    if (aside === null) return;
+    this.#afterHandler = null;
+    this.loop.putFirst(this, aside);
+  }
+
   /** A handler, hook or child failed: see FaultHandling.failed. */
   static #failed(
     cell: ActorCell,
@@ -367,6 +414,11 @@ export class ActorCell extends CellContext {
   ): void | Promise<void> {
     cell.#faults ??= new FaultHandling(cell, cell.host, cell.loop, cell.#strategy);
     return cell.#faults.failed(message, error, resumable);
+  }
+
+  /** Cancels the current instance's timers and receive timeout (a restart begins). */
+  cancelInstanceTimers(): void {
+    this.cancelTimers();
   }
 
   /** Lets go of the current instance and what it set up (a restart). */
@@ -400,6 +452,8 @@ export class ActorCell extends CellContext {
     this.loop.closeLocal(this);
     // Ahead of what waits in the mailbox, which came after them.
     this.stashed?.drop();
+    // Before postStop, which may take a while (async): the actor has handled its last message.
+    this.cancelTimers();
     this.stopChildren();
     const answer = () => ActorCell.#answerStopped(this, requester);
     const stopped = this.actor === null ? undefined : this.postStop();

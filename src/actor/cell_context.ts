@@ -76,9 +76,26 @@ export abstract class CellContext implements ActorContext {
 
   abstract stop(): void;
 
+  /**
+   * Takes `message` (read by {@link receive}) for the runtime when it is one of the cell's own
+   * notices, which never reach the actor's code.
+   * @returns whether it did: receive() then waits on for the next message.
+   */
+  protected abstract takesOwn(message: unknown, sender: ActorRef<unknown> | null): boolean;
+
   /** Blocking receive for the actor's own use, from inside a handler. */
-  receive(timeoutMs: number): Received | null {
-    return this.loop.receiveFor(cellOf(this), timeoutMs);
+  receive(timeoutMs: number = Infinity): Received | null {
+    if (!(timeoutMs >= 0)) {
+      throw new RangeError(
+        `receive's timeout must be a number of ms, 0 or more (or left out: forever), got ${timeoutMs}`,
+      );
+    }
+    const cell = cellOf(this);
+    const until = performance.now() + timeoutMs;
+    for (;;) {
+      const received = this.loop.receiveFor(cell, Math.max(0, until - performance.now()));
+      if (received === null || !this.takesOwn(received.message, received.sender)) return received;
+    }
   }
 
   ask(

@@ -81,6 +81,11 @@ export interface CellLoop {
    * in that order, and gets the cell served.
    */
   unstash(cell: ActorCell, entries: readonly unknown[]): void;
+  /**
+   * Puts (message, sender) pairs (flat, oldest first) in front of the cell's local mail, in that
+   * order, and gets the cell served; what it stashed is left as it is.
+   */
+  putFirst(cell: ActorCell, entries: readonly unknown[]): void;
 }
 
 /** What the cell reads of the local mail its loop keeps for it. */

@@ -11,7 +11,7 @@ import type { ActorCell } from "./actor_cell.ts";
 import { Activity, type CellHost, type CellLoop, CellState, isEnding } from "./cell_host.ts";
 import { ActorStat } from "./actor_stats.ts";
 import { Failed } from "./messages.ts";
-import { describeError, portableError } from "./portable_error.ts";
+import { describeError, messageOf, portableError } from "./portable_error.ts";
 import { type SupervisionStrategy, Supervisor } from "./supervision.ts";
 
 /** How one actor's failures are handled. Made on its first failure: most actors never fail. */
@@ -72,6 +72,8 @@ export class FaultHandling {
     const portable = cell.endError = portableError(error);
     cell.endReason = ran
       ? `${cell.name} failed: ${describeError(error)}`
+      : cell.actor === null
+      ? `${cell.name}'s constructor threw: ${messageOf(error)}`
       : `${cell.name} failed to start: ${describeError(error)}`;
     const stopped = cell.stopFor(null);
     const parent = cell.parent;
@@ -114,6 +116,9 @@ export class FaultHandling {
       }
       return cell.begin();
     };
+    // Before postStop, which may take a while (async): the failed instance's timers must not
+    // fire into its mailbox meanwhile, for the fresh one to get.
+    cell.cancelInstanceTimers();
     const stopped = cell.postStop();
     return stopped === undefined ? fresh() : stopped.then(fresh);
   }

@@ -245,11 +245,11 @@ export function ringGoesFirst(cell: ActorCell, local: LocalMail): boolean {
 }
 
 /**
- * Puts stashed (message, sender) pairs (flat, oldest first) in front of the local mail, stamped
- * with the read position: no ring record may go first (see ringGoesFirst), as Akka's unstashAll
- * prepends them to the mailbox. No deadline: a stashed message was handled in time once.
+ * Puts (message, sender) pairs (flat, oldest first) in front of the local mail, stamped with the
+ * read position: no ring record may go first (see ringGoesFirst), as Akka's unstashAll prepends
+ * them to the mailbox. No deadline: each was taken in time once (stashed, or read by receive()).
  */
-export function unstashInto(
+export function putInFront(
   cell: ActorCell,
   local: LocalMail,
   entries: readonly unknown[],
@@ -263,5 +263,4 @@ export function unstashInto(
       stamp,
     );
   }
-  local.setStashed(0);
 }

@@ -48,7 +48,7 @@ import { CellReader } from "./cell_reader.ts";
 import type { DrainFilter } from "./inbox.ts";
 import { Lingering } from "./lingering.ts";
 import type { SystemCourier } from "./courier.ts";
-import { localMailOf, localOf, ringGoesFirst, stampFor, unstashInto } from "./local_mail.ts";
+import { localMailOf, localOf, putInFront, ringGoesFirst, stampFor } from "./local_mail.ts";
 import { localReceiverOf, setLocalReceiver } from "./mailbox_handles.ts";
 import type { ReceiveLoopOptions, ReplyDesk } from "./loop_options.ts";
 import { Parking } from "./parking.ts";
@@ -606,7 +606,16 @@ export class ReceiveLoop implements CellLoop {
     if (entries.length === 0) return;
     const local = localMailOf(cell);
     const wasEmpty = local.length === 0;
-    unstashInto(cell, local, entries);
+    putInFront(cell, local, entries);
+    local.setStashed(0);
+    if (wasEmpty) this.#serveLocalSoon(cell);
+  }
+
+  putFirst(cell: ActorCell, entries: readonly unknown[]): void {
+    if (entries.length === 0) return;
+    const local = localMailOf(cell);
+    const wasEmpty = local.length === 0;
+    putInFront(cell, local, entries);
     if (wasEmpty) this.#serveLocalSoon(cell);
   }
 

@@ -357,7 +357,12 @@ Deno.test("spawn: a bad module, a hidden class or a throwing constructor fail cl
     );
   }
   await t.until(() => t.failures.length === 3, "spawn failures reported");
-  assert.ok(t.failures.every((failure) => failure.error instanceof SpawnError));
+  // A module that does not load is the spawn's failure; a constructor's, like preStart's, the
+  // actor's own (its supervisor decided to stop it).
+  const [loading, hidden, constructing] = t.failures;
+  assert.ok(loading.error instanceof SpawnError && hidden.error instanceof SpawnError);
+  assert.equal(constructing.messageClass, "the constructor");
+  assert.equal(constructing.error.message, "the constructor refuses");
   class NoModule extends Actor {}
   assert.throws(() => t.system.spawn(NoModule as unknown as typeof Echo), /static readonly module/);
   assert.throws(() => t.system.spawn(Date as unknown as typeof Echo), /does not extend Actor/);

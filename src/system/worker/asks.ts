@@ -237,8 +237,6 @@ export class Asks {
       this.#guardian,
       new AskWatch(this.#desk, ask.target),
       null,
-      0,
-      true,
     );
   }
 
@@ -262,8 +260,6 @@ export class Asks {
       this.#guardian,
       new AskUnwatch(this.#desk, oldest.target),
       null,
-      0,
-      true,
     );
   }
 

@@ -225,12 +225,13 @@ export class WorkerRuntime implements CellHost {
   }
 
   /**
-   * Sends the guardian one of this Worker's reports, as the runtime's own notice: should the
-   * system's mailbox be full, it waits in this Worker's backlog (counted if the Worker dies)
-   * rather than blocking, and failing the Worker once the send timeout ran out.
+   * Sends the guardian one of this Worker's reports. Should the system's mailbox be full, the
+   * Worker blocks until there is room, not queue it: a report kept in this Worker's memory would
+   * die with it (a child's SpawnChild, the exit trap's WorkerExited), and the system would never
+   * learn what it said.
    */
   tellGuardian(report: unknown): void {
-    this.courier.deliver(this.guardian, report, null, 0, true);
+    this.courier.deliver(this.guardian, report, null);
   }
 
   /** The guardian retires this idle Worker: it ends, unless an actor came meanwhile. */
