@@ -134,3 +134,17 @@ export class SlowPoller extends Actor<string> {
     sender?.send(text);
   }
 }
+
+/** `"wait"`: tells its probe "waiting", then answers what `receive()` (no timeout) takes. */
+export class Receiver extends Actor<string> {
+  static readonly module = import.meta.url;
+  constructor(readonly probe: ActorRef<unknown> | null = null) {
+    super();
+  }
+  @handles(String)
+  onText(text: string, sender: ActorRef | null) {
+    if (text !== "wait") return;
+    this.probe?.send("waiting");
+    sender?.send(this.context.receive()?.message ?? "nothing");
+  }
+}

@@ -12,6 +12,7 @@ import {
   QuitsAtAsyncStart,
   QuitsAtStart,
   ReactParent,
+  Receiver,
   SlowPoller,
   SlowTicker,
 } from "../_actors/lifecycle_edges.ts";
@@ -122,4 +123,17 @@ Deno.test("lifecycle edges: a restart directive retries a constructor that threw
   await t.system.started(actor);
   assert.equal(await t.bridge.call(actor, "hi", LONG), "hi");
   assert.equal(t.failures.length, 1, "the failed start is reported");
+});
+
+Deno.test("lifecycle edges: receive() with no timeout waits for the next message", async () => {
+  await using t = testSystem();
+  const probe = t.system.spawn(Probe);
+  const receiver = t.system.spawn(Receiver, probe);
+  const answer = t.bridge.call(receiver, "wait", LONG);
+  await eventually(
+    async () => (await t.bridge.call(probe, "dump", LONG) as string[]).includes("waiting"),
+    "the receiver waiting",
+  );
+  receiver.send("late");
+  assert.equal(await answer, "late");
 });
