@@ -37,7 +37,7 @@ export function poolWorkers(pool: ActorPool, system: ActorSystem): PoolWorkers {
  * A pool heals: a Worker of it that dies (an uncaught error, `Deno.exit`, `system.kill`) is
  * replaced by a new one, and the actors its supervisors restart land on live Workers. A Worker
  * that dies within a second of its start is replaced after a short wait (50 ms, doubled each
- * time in a row); after 5 such deaths in a row in one place, the pool gives that place up, and
+ * time in a row); when a sixth such death comes in a row in one place, the pool gives that place up, and
  * once it has none left spawning into it throws `PoolFailedError`.
  *
  * @example 10,000 actors on two Workers

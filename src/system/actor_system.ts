@@ -14,6 +14,7 @@ import { ActorPool, type PoolOptions } from "./actor_pool.ts";
 import { isActorWorker } from "./actor_worker_flag.ts";
 import { SystemClosedError, SystemInWorkerError } from "./errors.ts";
 import { INTERNALS, type SystemInternals, systemInternals } from "./internal.ts";
+import { checkRef } from "./spawn_checks.ts";
 import {
   type ActorFailure,
   type ActorSystemOptions,
@@ -184,6 +185,11 @@ export class ActorSystem implements AsyncDisposable {
    * or running, or its node is not in the cluster.
    */
   started(ref: ActorRef<unknown>): Promise<void> {
+    try {
+      checkRef(ref, "started");
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (ref.node !== 0 && ref.node !== this.#parts.courier.node) {
       return this.#parts.cluster.startedThere(ref, REMOTE_STARTED_TIMEOUT_MS);
     }
@@ -239,6 +245,7 @@ export class ActorSystem implements AsyncDisposable {
    * ```
    */
   kill(ref: ActorRef<unknown>, reason = "system.kill was called"): boolean {
+    checkRef(ref, "kill");
     return this.#parts.deaths.kill(ref, reason);
   }
 

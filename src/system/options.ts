@@ -12,7 +12,7 @@ import {
   type DeadLetterKind,
   type SupervisionStrategy,
 } from "../actor/mod.ts";
-import { MAX_MESSAGE } from "../ring/mod.ts";
+import { MAX_CAPACITY, MAX_MESSAGE, MIN_CAPACITY } from "../ring/mod.ts";
 import type { ActorPool, PoolOptions } from "./actor_pool.ts";
 import { checkObserver, type SystemObserver } from "./observer.ts";
 import type { SystemSettings } from "./system_parts.ts";
@@ -239,7 +239,17 @@ export function checkPoolOptions(options: PoolOptions): Required<PoolOptions> {
       `batch must be a positive whole number, got ${options.batch}`,
     );
   }
-  return { workers, batch, mailboxCapacity: options.mailboxCapacity ?? 1024 };
+  const mailboxCapacity = options.mailboxCapacity ?? 1024;
+  if (
+    !(Number.isInteger(mailboxCapacity) && mailboxCapacity >= MIN_CAPACITY &&
+      mailboxCapacity <= MAX_CAPACITY && (mailboxCapacity & (mailboxCapacity - 1)) === 0)
+  ) {
+    throw new RangeError(
+      `a pool's mailboxCapacity must be a power of two from ${MIN_CAPACITY} to ${MAX_CAPACITY}, ` +
+        `got ${options.mailboxCapacity}`,
+    );
+  }
+  return { workers, batch, mailboxCapacity };
 }
 
 /**

@@ -183,6 +183,14 @@ export class Registry {
   }
 
   /** How the actor `ref` names ended, if it did and its slot was not reused since. */
+  /** How the actor `ref` names ended, if it did and its slot was not reused since. */
+  endOf(ref: ActorRef<unknown>): Terminated | undefined {
+    const ended = this.#ended.get(ref.slot);
+    return ended !== undefined && ended.end.actor!.generation === ref.generation
+      ? ended.end
+      : undefined;
+  }
+
   #endOf(ref: ActorRef<unknown>, when: string): Terminated {
     const ended = this.#ended.get(ref.slot);
     if (ended !== undefined && ended.end.actor!.generation === ref.generation) {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { Actor } from "../actor/mod.ts";
+import { Actor, ActorRef } from "../actor/mod.ts";
 import { CodecError, encode } from "../codec/mod.ts";
 
 /** Classes already checked, and their module URL: a pool spawns many actors of a few classes. */
@@ -77,4 +77,22 @@ export function checkSendTimeout(sendTimeout: number): number {
     );
   }
   return sendTimeout;
+}
+
+/**
+ * Checks that `ref` is an actor's ref, for the system's calls that take one.
+ * @throws {TypeError} when it is not.
+ */
+export function checkRef(ref: unknown, what: string): void {
+  if (!(ref instanceof ActorRef)) {
+    throw new TypeError(`${what} needs an ActorRef, got ${describeValue(ref)}`);
+  }
+}
+
+/** A short description of a value for an error message. */
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === "string") return JSON.stringify(value.slice(0, 40));
+  if (typeof value !== "object" && typeof value !== "function") return String(value);
+  return value.constructor?.name ?? typeof value;
 }

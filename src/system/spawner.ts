@@ -10,7 +10,7 @@
 import { type ActorClass, ActorRef, ChildGone } from "../actor/mod.ts";
 import { POLICY_WORD, policyIndex, SEND_TIMEOUT_WORD, SlotState } from "../delivery/mod.ts";
 import { deferred } from "../util/deferred.ts";
-import type { ActorPool } from "./actor_pool.ts";
+import { ActorPool } from "./actor_pool.ts";
 import { type Claim, withClaim } from "./claim.ts";
 import { DefineClass, type SpawnChild } from "./control.ts";
 import { ActorDeadError, couldNotStart, SpawnError, SystemClosedError } from "./errors.ts";
@@ -23,7 +23,12 @@ import {
   type Placement,
   settleStart,
 } from "./registry.ts";
-import { checkActorClass, checkSendTimeout, encodeArguments } from "./spawn_checks.ts";
+import {
+  checkActorClass,
+  checkSendTimeout,
+  describeValue,
+  encodeArguments,
+} from "./spawn_checks.ts";
 import { StartBatch } from "./start_batch.ts";
 import type { SystemParts } from "./system_parts.ts";
 import type { WorkerHandle } from "./workers.ts";
@@ -71,6 +76,7 @@ export class Spawner {
     }
     const { courier, registry, settings } = this.#parts;
     const module = checkActorClass(actorClass);
+    checkPlacement(options, courier);
     const name = options.name ?? actorClass.name;
     const encodedArgs = encodeArguments(name, args, courier);
     const sendTimeout = checkSendTimeout(options.sendTimeout ?? 0);
@@ -116,8 +122,17 @@ export class Spawner {
           typeof known === "string" ? Promise.reject(new SpawnError(known)) : this.whenStarted(ref)
         );
       }
+      // Ended already: a start that failed is told as when it was awaited in time.
+      const end = registry.endOf(ref);
+      if (end?.kind === "start-failed") {
+        return Promise.reject(new SpawnError(end.reason, { cause: end.error ?? undefined }));
+      }
       return Promise.reject(
-        new ActorDeadError(`${ref} is not an actor this system is running`),
+        new ActorDeadError(
+          end === undefined
+            ? `${ref} is not an actor this system is running`
+            : `${ref} is not running: ${end.reason}`,
+        ),
       );
     }
     if (record.started === null) {
@@ -367,5 +382,25 @@ export class Spawner {
       this.#poolPlacements.set(pool, placement = { kind: "pool", pool });
     }
     return placement;
+  }
+}
+
+/**
+ * Checks what a spawn's options name: `near` a ref of this system, `pool` one of its pools.
+ * @param courier the system's: refs of this system carry it.
+ * @throws {TypeError} when the options are no object, or `near` or `pool` is no such thing.
+ */
+function checkPlacement(options: unknown, courier: unknown): void {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`spawnWith's options must be an object, got ${describeValue(options)}`);
+  }
+  const { near, pool } = options as { near?: unknown; pool?: unknown };
+  if (near !== undefined && !(near instanceof ActorRef && near.courier === courier)) {
+    throw new TypeError(`near must be a ref of this actor system, got ${describeValue(near)}`);
+  }
+  if (pool !== undefined && !(pool instanceof ActorPool)) {
+    throw new TypeError(
+      `pool must be a pool made by this system's createPool, got ${describeValue(pool)}`,
+    );
   }
 }

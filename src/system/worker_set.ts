@@ -62,6 +62,9 @@ export class WorkerSet {
    * the system shuts down): then it is retired.
    */
   idle(handle: WorkerHandle): void {
+    // An actor placed in it since it reported (`near` its last one, as that one stopped): not
+    // idle after all; it reports again once that one ends.
+    if (this.#parts.registry.hostedBy(handle).length > 0) return;
     const spare = this.#spare;
     const taken = spare !== null && !spare.dead && this.#workers.has(spare.threadId);
     if (!taken && !handle.dead && !this.#parts.shutdown.begun) {

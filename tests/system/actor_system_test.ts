@@ -444,3 +444,65 @@ Deno.test("system: a listener that throws is reported, and the system goes on", 
     console.error = original;
   }
 });
+
+Deno.test("spawn: started() of an actor whose start failed rejects with SpawnError, also after the failure was handled", async () => {
+  await using t = testSystem();
+  const ref = t.system.spawn(Broken);
+  await t.until(() => t.failures.length === 1, "the failed start reported");
+  await t.bridge.whenTerminated(ref); // its end is known: its record is gone
+  const error = await t.system.started(ref).then(() => null, (e) => e);
+  assert.ok(error instanceof SpawnError, String(error));
+  assert.match(error.message, /Broken's constructor threw: the constructor refuses/);
+});
+
+Deno.test("spawn: bad arguments to spawnWith, createPool, started and kill are refused clearly", async () => {
+  await using t = testSystem();
+  const other = new ActorSystem();
+  const foreign = other.spawn(Doubler);
+  const { system } = t;
+  const cases: [string, () => unknown, RegExp][] = [
+    [
+      "spawnWith(C, null)",
+      () => system.spawnWith(Doubler, null as never),
+      /options must be an object, got null/,
+    ],
+    [
+      "near: a string",
+      () => system.spawnWith(Doubler, { near: "x" as never }),
+      /near must be a ref of this actor system, got "x"/,
+    ],
+    [
+      "near: another system's ref",
+      () => system.spawnWith(Doubler, { near: foreign as never }),
+      /near must be a ref of this actor system, got ActorRef/,
+    ],
+    [
+      "pool: not a pool",
+      () => system.spawnWith(Doubler, { pool: {} as never }),
+      /pool must be a pool made by this system's createPool, got Object/,
+    ],
+    [
+      "createPool mailboxCapacity 1000",
+      () => system.createPool({ workers: 1, mailboxCapacity: 1000 }),
+      /mailboxCapacity must be a power of two from 64 to 134217728, got 1000/,
+    ],
+    ["started(null)", () => system.started(null as never), /started needs an ActorRef, got null/],
+    ["started(a string)", () => system.started("x" as never), /started needs an ActorRef, got "x"/],
+    ["kill(null)", () => system.kill(null as never), /kill needs an ActorRef, got null/],
+  ];
+  const unclear: string[] = [];
+  for (const [what, bad, pattern] of cases) {
+    let error: unknown = null;
+    try {
+      await bad();
+    } catch (e) {
+      error = e;
+    }
+    const clear = (error instanceof TypeError || error instanceof RangeError) &&
+      pattern.test(error.message);
+    if (!clear) unclear.push(`${what}: ${error === null ? "accepted" : String(error)}`);
+  }
+  await other.shutdown();
+  assert.deepEqual(unclear, []);
+  assert.equal(t.system.workerCount, 0, "nothing was started for them");
+});

@@ -3,8 +3,13 @@
  * its own starts there without a Worker's start. At most one is kept.
  */
 import assert from "node:assert/strict";
+import { Stop } from "../../mod.ts";
+import { SlotState } from "../../src/delivery/mod.ts";
+import { INTERNALS } from "../../src/system/internal.ts";
 import { Where } from "../_actors/where.ts";
 import { eventually, testSystem } from "../_system.ts";
+
+const LONG = { timeout: 20_000 };
 
 Deno.test("spare: an actor of its own spawned after another stopped runs in that one's Worker", async () => {
   await using t = testSystem();
@@ -34,4 +39,24 @@ Deno.test("spare: of many idle Workers, one is kept", async () => {
   const nextWorkers = await Promise.all(next.map((a) => t.bridge.call(a, "where")));
   const reused = nextWorkers.filter((w) => workers.has(w as string)).length;
   assert.ok(reused <= 1, `${reused} Workers reused: at most one is kept`);
+});
+
+Deno.test("spare: a Worker whose last actor stopped as another was placed near it hosts that one, and is no spare", async () => {
+  await using t = testSystem();
+  const first = t.system.spawn(Where);
+  const firstWorker = await t.bridge.call(first, "where", LONG);
+  first.send(new Stop());
+  // This thread stays busy until the actor stopped in its Worker: the guardian has not heard of
+  // it yet, so the next spawn is placed near it, in that Worker (which then reports idle).
+  const directory = t.system[INTERNALS].bridgeHost.directory;
+  const deadline = performance.now() + 10_000;
+  while (directory.state(first.slot) !== SlotState.Dead) {
+    if (performance.now() > deadline) throw new Error("the actor did not stop within 10 s");
+  }
+  const near = t.system.spawnWith(Where, { near: first });
+  await t.system.started(near);
+  assert.equal(await t.bridge.call(near, "where", LONG), firstWorker, "placed near the first");
+  assert.equal(t.system.workerCount, 1, "its Worker is counted");
+  const own = t.system.spawn(Where);
+  assert.notEqual(await t.bridge.call(own, "where", LONG), firstWorker, "a Worker of its own");
 });
