@@ -63,6 +63,12 @@ export interface Waiting {
    * back once it leaves the backlog (see BacklogOwner.leftBacklog).
    */
   from: number;
+  /**
+   * Whether it is someone's message, counted in the Worker's held table if it dies with it: not
+   * the runtime's own notice (a Stop to children, a Failed, an Undeliverable answer), whose
+   * subject the system's recovery settles.
+   */
+  counted: boolean;
   /** Ms it may wait before it becomes a dead letter (Infinity: never). */
   maxWait: number;
   /**
@@ -90,6 +96,8 @@ export class Backlog {
   wake: AbortController | null = null;
   /** Where its length is kept for the system if this Worker dies; null: not kept (see module). */
   held: HeldCount | null = null;
+  /** How many of its entries are {@link Waiting.counted}: what its held count says. */
+  counted = 0;
 
   /**
    * @param flushed whether the receive loop of this thread sends it (flushLocal), because only
@@ -185,10 +193,12 @@ export class Backlogs {
   ): void {
     const backlog = new Backlog(mailbox, flushed);
     const target = first.target;
-    backlog.held = this.owner.heldTable?.take(
-      target.node === 0 ? target.slot : -1,
-      target.generation,
-    ) ?? null;
+    if (!this.#givenUp()) {
+      backlog.held = this.owner.heldTable?.take(
+        target.node === 0 ? target.slot : -1,
+        target.generation,
+      ) ?? null;
+    }
     this.push(backlog, first, record, start, end);
     this.#byOffset.set(mailbox.offset, backlog);
     if (this.counted) this.#timed.push(backlog);
@@ -218,6 +228,7 @@ export class Backlogs {
       this.#unstamped.push(waiting);
     }
     backlog.entries.push(waiting);
+    if (waiting.counted) backlog.counted++;
     this.#countHeld(backlog);
   }
 
@@ -281,6 +292,44 @@ export class Backlogs {
    */
   moveAll(backlog: Backlog): boolean {
     if (this.#move(backlog) || backlog.entries.length > 0) return false;
+    this.#forget(backlog);
+    return true;
+  }
+
+  /**
+   * Sends what waits in `backlog`, oldest first, blocking this thread for room up to
+   * `timeoutMs` in all: for a Worker's send that waits for room, as it would with nothing queued
+   * before it (see WAIT in policy.ts), when the runtime's own notices queued for that mailbox.
+   * @returns whether all of it went (the backlog is gone); false when the time ran out first
+   * (what is left waits on), or the system gave this Worker up.
+   */
+  sendAllWaiting(backlog: Backlog, timeoutMs: number): boolean {
+    const { mailbox, entries, bytes } = backlog;
+    const transport = this.owner.transport;
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      if (this.#move(backlog)) return false;
+      if (entries.length === 0) break;
+      const remaining = deadline - performance.now();
+      if (!(remaining > 0)) return false;
+      const head = entries.peek()!;
+      const start = bytes.offsetOf(head.at);
+      try {
+        transport.sendBytesWaiting(
+          mailbox,
+          bytes.buffer,
+          start,
+          start + head.length,
+          remaining,
+        );
+      } catch (error) {
+        if (error instanceof MailboxFullError) return false;
+        if (error instanceof MailboxClosedError && this.owner.abandoned?.()) return false;
+        this.#lose(backlog, head, error);
+      }
+      this.#shift(backlog);
+      backlog.waited = 0;
+    }
     this.#forget(backlog);
     return true;
   }
@@ -372,7 +421,7 @@ export class Backlogs {
     if (!backlog.flushed) remove(this.#drained, backlog);
     this.#byOffset.delete(backlog.mailbox.offset);
     if (backlog.held !== null) {
-      this.owner.heldTable?.release(backlog.held);
+      if (!this.#givenUp()) this.owner.heldTable?.release(backlog.held);
       backlog.held = null;
     }
     if (this.#byOffset.size === 0 && this.#emptied !== null) {
@@ -400,6 +449,7 @@ export class Backlogs {
   /** Takes the backlog's head off it (sent, or lost). */
   #shift(backlog: Backlog): void {
     const head = backlog.entries.shift()!;
+    if (head.counted) backlog.counted--;
     backlog.bytes.release(head.at + head.length);
     this.#countHeld(backlog);
     if (head.from !== 0) this.owner.leftBacklog?.(head.from, head.length);
@@ -447,7 +497,16 @@ export class Backlogs {
   /** Keeps a Worker's backlog's length where the system finds it if the Worker dies. */
   #countHeld(backlog: Backlog): void {
     const held = backlog.held;
-    if (held !== null) held.words[held.at] = backlog.entries.length;
+    if (held !== null && !this.#givenUp()) held.words[held.at] = backlog.counted;
+  }
+
+  /**
+   * Whether the system gave this Worker up. Its held table is the system's then: read, and its
+   * blocks freed for reuse (a mailbox's ring, say), while a handler the termination did not
+   * interrupt may still send here — no word of the table is written any more.
+   */
+  #givenUp(): boolean {
+    return this.owner.abandoned?.() === true;
   }
 
   /** Reports a message that waited in `backlog` and could not be sent, with why. */

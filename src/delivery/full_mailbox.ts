@@ -93,3 +93,19 @@ export function stillFullError(
       `send less`,
   );
 }
+
+/**
+ * The error of a send that waited the whole send timeout for room, behind messages of the
+ * runtime this thread had queued for that mailbox first.
+ */
+export function waitedOutError(
+  name: string,
+  mailbox: Mailbox,
+  timeoutMs: number,
+): MailboxFullError {
+  return new MailboxFullError(
+    `the mailbox of ${name} (${mailbox.capacity} bytes) stayed full for ${timeoutMs} ms, ` +
+      `behind the runtime's own messages this Worker had waiting for it; this one was not ` +
+      `sent: its receiver is slower than its senders — give it a larger capacity, or send less`,
+  );
+}

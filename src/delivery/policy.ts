@@ -16,7 +16,10 @@ import { type Mailbox, MAILBOX_USER_WORD } from "../ring/mod.ts";
 /** Mailbox header word holding its policy's index in {@link DELIVERY_POLICIES} (0: "wait"). */
 export const POLICY_WORD = MAILBOX_USER_WORD + 2;
 
-/** Block the sending thread until room appears, up to the send timeout. */
+/**
+ * Block the sending thread until room appears, up to the send timeout (for what this thread
+ * queued for that mailbox first, when something did).
+ */
 export const WAIT = 0;
 /** Wait in this thread's backlog for the mailbox, behind what already waits there. */
 export const QUEUE = 1;
@@ -71,6 +74,9 @@ export const waitForRoom: DeliveryPolicy = {
   name: "wait",
   whenFull(send: FullSend): FullAction {
     if (send.backlogWaited >= 0) {
+      // A Worker's send to another thread's mailbox blocks, as it would with nothing queued:
+      // for what queued before it (the runtime's notices), then for itself.
+      if (send.blocking && !send.notice && !send.onlyHere) return WAIT;
       return send.blocking && !send.notice &&
           send.backlogWaited >= send.timeoutMs
         ? REFUSE

@@ -16,7 +16,7 @@ import type { Writer } from "../codec/mod.ts";
 import { type Mailbox, MailboxClosedError } from "../ring/mod.ts";
 import { Backlogs, type Waiting } from "./backlogs.ts";
 import type { SystemCourier } from "./courier.ts";
-import { droppedReason, FullMailbox, stillFullError } from "./full_mailbox.ts";
+import { droppedReason, FullMailbox, stillFullError, waitedOutError } from "./full_mailbox.ts";
 import { DROP, type FullAction, REFUSE, WAIT } from "./policy.ts";
 import { sentBySystem } from "./system_sender.ts";
 
@@ -122,9 +122,27 @@ export class Posting {
         this.#dropFull(target, sender, this.#reported(message, undecoded));
         return false;
       }
+      if (action === WAIT) {
+        // What queued first goes first, then this one, all within the send timeout.
+        const timeout = this.#full.timeoutOf(mailbox);
+        const began = performance.now();
+        if (!backlogs.sendAllWaiting(backlog, timeout)) {
+          throw waitedOutError(this.#courier.describe(target), mailbox, timeout);
+        }
+        this.#sendWaiting(
+          mailbox,
+          writer,
+          target,
+          sender,
+          message,
+          undecoded,
+          timeout - (performance.now() - began),
+        );
+        return false;
+      }
       backlogs.push(
         backlog,
-        this.#waiting(target, sender, message, undecoded, from),
+        this.#waiting(target, sender, message, undecoded, from, notice),
         writer.bytes,
         writer.start,
         writer.pos,
@@ -136,26 +154,21 @@ export class Posting {
     try {
       if (courier.transport.offer(mailbox, writer)) return false;
       action = this.#whenFull(mailbox, target, sender, notice, -1);
-      if (action === WAIT) {
-        courier.transport.sendWaiting(
-          mailbox,
-          writer,
-          this.#full.timeoutOf(mailbox),
-        );
-        return false;
-      }
     } catch (error) {
-      if (error instanceof MailboxClosedError) {
-        courier.deadLetter({
-          target,
-          sender,
-          message: this.#reported(message, undecoded),
-          kind: "stopped",
-          reason: `${courier.describe(target)} has stopped`,
-        });
-        return false;
-      }
+      if (this.#stopped(error, target, sender, message, undecoded)) return false;
       throw error;
+    }
+    if (action === WAIT) {
+      this.#sendWaiting(
+        mailbox,
+        writer,
+        target,
+        sender,
+        message,
+        undecoded,
+        this.#full.timeoutOf(mailbox),
+      );
+      return false;
     }
     if (action === DROP) {
       this.#dropFull(target, sender, this.#reported(message, undecoded));
@@ -168,11 +181,56 @@ export class Posting {
     backlogs.open(
       mailbox,
       flushed,
-      this.#waiting(target, sender, message, undecoded, from),
+      this.#waiting(target, sender, message, undecoded, from, notice),
       writer.bytes,
       writer.start,
       writer.pos,
     );
+    return true;
+  }
+
+  /**
+   * Puts the record `writer` holds into `mailbox`, blocking up to `timeoutMs` for room; one
+   * for an actor that stopped is a dead letter.
+   * @throws {MailboxFullError} when no room came in time.
+   */
+  #sendWaiting(
+    mailbox: Mailbox,
+    writer: Writer,
+    target: ActorRef<unknown>,
+    sender: ActorRef<unknown> | null,
+    message: unknown,
+    undecoded: Uint8Array | null,
+    timeoutMs: number,
+  ): void {
+    try {
+      this.#courier.transport.sendWaiting(mailbox, writer, Math.max(0, timeoutMs));
+    } catch (error) {
+      if (!this.#stopped(error, target, sender, message, undecoded)) throw error;
+    }
+  }
+
+  /**
+   * Makes the message a dead letter "stopped" when `error` says its mailbox closed (its actor
+   * stopped).
+   * @returns whether it did.
+   */
+  #stopped(
+    error: unknown,
+    target: ActorRef<unknown>,
+    sender: ActorRef<unknown> | null,
+    message: unknown,
+    undecoded: Uint8Array | null,
+  ): boolean {
+    if (!(error instanceof MailboxClosedError)) return false;
+    const courier = this.#courier;
+    courier.deadLetter({
+      target,
+      sender,
+      message: this.#reported(message, undecoded),
+      kind: "stopped",
+      reason: `${courier.describe(target)} has stopped`,
+    });
     return true;
   }
 
@@ -203,7 +261,8 @@ export class Posting {
 
   /**
    * A message that waits for room from now on (#whenFull just set out its situation), from node
-   * `from`; `undecoded`: its record, when its message was not decoded.
+   * `from`; `undecoded`: its record, when its message was not decoded; `notice`: whether it is
+   * the runtime's own.
    */
   #waiting(
     target: ActorRef<unknown>,
@@ -211,6 +270,7 @@ export class Posting {
     message: unknown,
     undecoded: Uint8Array | null,
     from: number,
+    notice: boolean,
   ): Waiting {
     // A record posted undecoded waits undecoded: decoded only if it becomes a dead letter.
     const encoded = message === undefined && undecoded !== null;
@@ -222,6 +282,7 @@ export class Posting {
       message,
       encoded,
       from,
+      counted: !notice && !sentBySystem(sender, this.#courier.systemSender),
       maxWait: this.#full.queueFor(),
       expires: NaN,
     };

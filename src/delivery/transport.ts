@@ -36,6 +36,12 @@ export interface Transport<D> {
    */
   sendWaiting(to: D, record: Writer, timeoutMs: number): void;
   /**
+   * Puts `bytes[start, end)` (a record that waited) into `to`, blocking this thread up to
+   * `timeoutMs` for room.
+   * @throws {MailboxFullError} when no room came in time.
+   */
+  sendBytesWaiting(to: D, bytes: Uint8Array, start: number, end: number, timeoutMs: number): void;
+  /**
    * Resolves once `to` may have room for a record of `length` bytes, without blocking this thread
    * and without sending: the caller keeps its records and offers them itself
    * ({@link offerBytes}), as room comes and whenever else it looks (another sender may take the

@@ -123,6 +123,10 @@ export class WorkerDeaths {
       ),
     );
     const letterKind = kind === "shutdown" ? "shutdown" : "worker-died";
+    // A shutdown's report counts what its cut-off made dead letters, not an earlier death's.
+    const undelivered = (count: number) => {
+      if (kind === "shutdown") this.#parts.shutdown.undelivered(count);
+    };
     return [
       recoveries.begin(handle.threadId, () => {
         // Read before its agent's mailbox, which points to it, goes back to the pool.
@@ -134,7 +138,7 @@ export class WorkerDeaths {
             continue;
           }
           const why = `${record.name} ended: ${how}`;
-          this.#parts.shutdown.undelivered(
+          undelivered(
             this.#lostWithWorker(record, letterKind, why, held) +
               this.recycle(
                 record.slot,
@@ -146,7 +150,7 @@ export class WorkerDeaths {
           );
         }
         const agent = handle.agent;
-        this.#parts.shutdown.undelivered(this.recycle(
+        undelivered(this.recycle(
           agent.slot,
           agent.generation,
           handle.agentMailbox.offset,
@@ -166,7 +170,7 @@ export class WorkerDeaths {
           this.#parts.courier.mailbox(record.mailbox).countStat(ActorStat.Restarts);
           this.#respawn(record, reason);
         }
-        this.#parts.shutdown.undelivered(
+        undelivered(
           this.#heldForOthers(held, letterKind, kind === "shutdown" ? how : reason),
         );
       }),

@@ -50,6 +50,7 @@ function waiting(value: number, maxWait = Infinity, from = 0): Waiting {
     message: value,
     encoded: false,
     from,
+    counted: true,
     maxWait,
     expires: NaN,
   };

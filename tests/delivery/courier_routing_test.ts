@@ -31,6 +31,16 @@ class CountingTransport implements Transport<Mailbox> {
     this.#count(to);
     this.inner.sendWaiting(to, record, timeoutMs);
   }
+  sendBytesWaiting(
+    to: Mailbox,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    timeoutMs: number,
+  ): void {
+    this.#count(to);
+    this.inner.sendBytesWaiting(to, bytes, start, end, timeoutMs);
+  }
   whenRoom(to: Mailbox, length: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     return this.inner.whenRoom(to, length, timeoutMs, signal); // moves nothing: not counted
   }

@@ -32,12 +32,22 @@ Deno.test("policy wait: Workers block, the main thread, own-thread sends and not
     "the runtime's own notices never block a Worker (a wait could only end in failing it)",
   );
   assert.equal(waitForRoom.whenFull(send({ blocking: false })), QUEUE);
-  assert.equal(waitForRoom.whenFull(send({ blocking: true, backlogWaited: 10 })), QUEUE);
-  assert.equal(waitForRoom.whenFull(send({ blocking: true, backlogWaited: 5000 })), REFUSE);
+  const own = { blocking: true, onlyHere: true };
+  assert.equal(waitForRoom.whenFull(send({ ...own, backlogWaited: 10 })), QUEUE);
+  assert.equal(waitForRoom.whenFull(send({ ...own, backlogWaited: 5000 })), REFUSE);
   assert.equal(
-    waitForRoom.whenFull(send({ blocking: true, backlogWaited: 5000, notice: true })),
+    waitForRoom.whenFull(send({ ...own, backlogWaited: 5000, notice: true })),
     QUEUE,
     "the runtime's own notices wait on",
+  );
+  assert.equal(
+    waitForRoom.whenFull(send({ blocking: true, backlogWaited: 10 })),
+    WAIT,
+    "behind notices queued for another thread's mailbox, a Worker's send blocks as ever",
+  );
+  assert.equal(
+    waitForRoom.whenFull(send({ blocking: true, backlogWaited: 10, notice: true })),
+    QUEUE,
   );
   assert.equal(waitForRoom.whenFull(send({ blocking: false, backlogWaited: 9999 })), QUEUE);
   assert.equal(waitForRoom.queueFor(send({ blocking: true })), Infinity, "a Worker's never expire");

@@ -25,6 +25,15 @@ class RecordingTransport implements Transport<Mailbox> {
   sendWaiting(to: Mailbox, record: Writer, timeoutMs: number): void {
     this.inner.sendWaiting(to, record, timeoutMs);
   }
+  sendBytesWaiting(
+    to: Mailbox,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    timeoutMs: number,
+  ): void {
+    this.inner.sendBytesWaiting(to, bytes, start, end, timeoutMs);
+  }
   whenRoom(to: Mailbox, length: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     return this.inner.whenRoom(to, length, timeoutMs, signal);
   }

@@ -5,10 +5,9 @@
  * counted as dead letters — never lost silently, whichever Worker the receiver is on.
  */
 import assert from "node:assert/strict";
-import type { ActorRef, DeadLetter } from "../../mod.ts";
-import { terminateWorkerOf } from "../../src/system/internal.ts";
-import { FarParent, Keeper, SpawnFar } from "../_actors/far_child.ts";
-import type { LedgerReport } from "../_actors/ledger.ts";
+import { ActorRef, type DeadLetter } from "../../mod.ts";
+import { INTERNALS, terminateWorkerOf } from "../../src/system/internal.ts";
+import { FarParent, Push, Pusher, SleepyParent, SpawnFar } from "../_actors/far_child.ts";
 import { type TestSystem, testSystem, within } from "../_system.ts";
 
 const LONG = { timeout: 20_000 };
@@ -25,48 +24,35 @@ function farParent(t: TestSystem) {
   return t.system.createPool({ workers: 2 }).spawn(FarParent);
 }
 
-/**
- * One round: a parent sends its new child `sent` messages before the system has placed the
- * child (it may start in the parent's own Worker), so the sends do not block: what does not fit
- * the child's 1 KiB ring waits in the parent's Worker, which is then terminated. Resolves to how
- * many the child got, once every message is accounted for.
- */
-async function floodThenDie(t: TestSystem, sent: number): Promise<number> {
-  const parent = farParent(t);
-  const keeper = t.system.spawn(Keeper);
-  const child = await t.bridge.call(
-    parent,
-    new SpawnFar(1_000, 1024, 0, keeper, sent),
-    LONG,
-  ) as ActorRef<unknown>;
-  assert.ok(terminateWorkerOf(t.system, parent));
-  // The parent ended with its Worker: the child is stopped, after what reached its ring.
-  const { received, disorder } = await t.bridge.call(keeper, "?", LONG) as LedgerReport;
-  assert.deepEqual(disorder, []);
-  await t.until(() => lettersFor(t, child) >= sent - received, "the dead letters");
-  assert.equal(lettersFor(t, child), sent - received, "sent = handled + dead letters");
-  if (received < sent) {
-    const held = t.deadLetters.filter((d) => d.target?.equals(child) && d.count > 1);
-    assert.equal(held.length, 1, "one report for what the dead Worker held");
-    assert.equal(held[0].kind, "worker-died");
-    assert.match(
-      held[0].reason,
-      /Ledger were lost with the Worker of the actors that sent them \(it was terminated\): they waited there for room in its mailbox/,
-    );
-  }
-  return received;
-}
-
 Deno.test("far backlog: what a Worker that dies held for a full mailbox in another Worker is counted, every message", async () => {
   await using t = testSystem();
+  const parent = farParent(t);
+  await t.system.started(parent);
   const SENT = 300;
-  // Rarely the system places the child before its parent's sends fill its ring: they then
-  // block until it drains, and all arrive. Each round checks the sum; one must hit the case.
-  let waitedInParent = false;
-  for (let round = 0; round < 5 && !waitedInParent; round++) {
-    waitedInParent = await floodThenDie(t, SENT) < SENT;
+  const key = `RINGMAIL_FAR_BACKLOG_${crypto.randomUUID().replaceAll("-", "_")}`;
+  parent.send(new SpawnFar(0, 1024, 0, null, SENT, key));
+  // This thread stays busy, its guardian with it, until the parent has sent: the child is not
+  // placed meanwhile (it may start in the parent's Worker), so its parent's sends do not block,
+  // and what does not fit the child's 1 KiB ring waits in the parent's Worker, which dies.
+  const deadline = performance.now() + 20_000;
+  let sent: string | undefined;
+  while ((sent = Deno.env.get(key)) === undefined) {
+    if (performance.now() > deadline) throw new Error("the parent did not send within 20 s");
   }
-  assert.ok(waitedInParent, "in 5 rounds, the parent's Worker never held any of the flood");
+  Deno.env.delete(key);
+  assert.ok(terminateWorkerOf(t.system, parent));
+  const [slot, generation] = sent.split(" ").map(Number);
+  const child = new ActorRef(slot, generation, 0, t.system[INTERNALS].bridgeHost.courier);
+  // The child never starts (its parent ended first): everything sent to it is a dead letter.
+  await t.until(() => lettersFor(t, child) >= SENT, "the dead letters");
+  assert.equal(lettersFor(t, child), SENT, "sent = dead letters, each counted once");
+  const held = t.deadLetters.filter((d) => d.target?.equals(child) && d.count > 1);
+  assert.equal(held.length, 1, "one report for what the dead Worker held");
+  assert.equal(held[0].kind, "worker-died");
+  assert.match(
+    held[0].reason,
+    /Ledger were lost with the Worker of the actors that sent them \(it was terminated\): they waited there for room in its mailbox/,
+  );
 });
 
 Deno.test("far backlog: a parent's Stop to a child whose mailbox stays full past its send timeout waits, and the parent stops cleanly", async () => {
@@ -89,4 +75,48 @@ Deno.test("far backlog: a parent's Stop to a child whose mailbox stays full past
   const childEnd = await within(20_000, "the child's end", t.bridge.whenTerminated(child));
   assert.equal(childEnd.kind, "stopped");
   assert.deepEqual(t.failures.map((f) => f.error.message), []);
+});
+
+Deno.test("far backlog: a Worker's sends to a mailbox full past its send timeout throw, also behind a notice waiting for it", async () => {
+  await using t = testSystem();
+  const parent = t.system.spawnWith(SleepyParent, { mailboxCapacity: 1024, sendTimeout: 200 });
+  const child = await t.bridge.call(parent, "spawn", LONG) as ActorRef<string>;
+  const pusher = t.system.spawnWith(Pusher, { near: child });
+  await Promise.all([child, pusher].map((ref) => t.system.started(ref)));
+  parent.send(3_000); // its mailbox unread meanwhile
+  assert.equal(await t.bridge.call(pusher, new Push(parent, 1_000), LONG), "MailboxFullError");
+  // The child's Failed to its parent waits for room in the child's Worker: the pusher's too.
+  child.send("fail");
+  assert.equal(
+    (await within(20_000, "the child's end", t.bridge.whenTerminated(child))).kind,
+    "failed",
+  );
+  assert.equal(
+    await t.bridge.call(pusher, new Push(parent, 1_000), LONG),
+    "MailboxFullError",
+    "the sends behind the notice wait for room as any send does, for the send timeout",
+  );
+});
+
+Deno.test("far backlog: a Worker's death before a shutdown adds nothing to the shutdown's undelivered", async () => {
+  await using t = testSystem();
+  const parent = farParent(t);
+  await t.system.started(parent);
+  const SENT = 300;
+  const key = `RINGMAIL_FAR_BACKLOG_${crypto.randomUUID().replaceAll("-", "_")}`;
+  parent.send(new SpawnFar(0, 1024, 0, null, SENT, key));
+  // As above: the parent's Worker holds most of them when it dies.
+  const deadline = performance.now() + 20_000;
+  let sent: string | undefined;
+  while ((sent = Deno.env.get(key)) === undefined) {
+    if (performance.now() > deadline) throw new Error("the parent did not send within 20 s");
+  }
+  Deno.env.delete(key);
+  assert.ok(terminateWorkerOf(t.system, parent));
+  const [slot, generation] = sent.split(" ").map(Number);
+  const child = new ActorRef(slot, generation, 0, t.system[INTERNALS].bridgeHost.courier);
+  await t.until(() => lettersFor(t, child) >= SENT, "the dead letters");
+  const report = await within(20_000, "the shutdown", t.system.shutdown({ timeout: 10_000 }));
+  assert.deepEqual(report.cutOff, [], "nothing was cut off");
+  assert.equal(report.undelivered, 0, "what was lost with the Worker that died is no shutdown's");
 });

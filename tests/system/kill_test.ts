@@ -7,6 +7,9 @@ import assert from "node:assert/strict";
 import type { ActorRef, ActorSystemOptions } from "../../mod.ts";
 import { ActorDeadError } from "../../errors.ts";
 import { Hung, releaseLoop } from "../_actors/lifecycle.ts";
+import { Echo } from "../_actors/basic.ts";
+import { busyFor } from "../_actors/busy.ts";
+import { Exiter, SpamThenExit } from "../_actors/exiting.ts";
 import { eventually, type TestSystem, testSystem, within } from "../_system.ts";
 
 const LONG = { timeout: 20_000 };
@@ -142,4 +145,18 @@ Deno.test("kill: the messages left in a killed actor's mailbox are dead letters,
       JSON.stringify(t.deadLetters.map((d) => [d.kind, d.message]))
     })`,
   );
+});
+
+Deno.test("kill: Deno.exit() right after many reports to a busy guardian is still seen as the Worker's death", async () => {
+  await using t = testSystem();
+  const exiter = t.system.spawn(Exiter);
+  const other = t.system.spawn(Echo);
+  await Promise.all([exiter, other].map((ref) => t.system.started(ref)));
+  const ended = t.bridge.whenTerminated(exiter);
+  exiter.send(new SpamThenExit(other, 40_000));
+  // This thread is busy: the guardian's 1 MiB mailbox fills with the Worker's Watch/Unwatch.
+  busyFor(3_000);
+  const end = await within(20_000, "the exiter's end", ended);
+  assert.equal(end.kind, "worker-died");
+  assert.match(end.reason, /Deno\.exit\(3\)/);
 });

@@ -34,6 +34,16 @@ export class SharedMemoryTransport implements Transport<Mailbox> {
     to.send(record.view(), timeoutMs);
   }
 
+  sendBytesWaiting(
+    to: Mailbox,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    timeoutMs: number,
+  ): void {
+    to.send(bytes, timeoutMs, start, end);
+  }
+
   whenRoom(
     to: Mailbox,
     length: number,

@@ -97,6 +97,9 @@ export async function run(boot: Bootstrap): Promise<void> {
     0,
     courier,
   );
+  // The system's own messages (and the runtime's answers sent as it, see answerUndeliverable)
+  // are nobody's dead letters here either.
+  courier.systemSender = guardian;
   courier.sink = {
     deadLetter: ({ target, sender, message, kind, reason }) => {
       const notice = new DeadLetterNotice(
