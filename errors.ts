@@ -6,7 +6,8 @@
  * - A Bridge call: {@link ActorDeadError} (the actor is gone: do not retry this ref),
  *   {@link MailboxFullError} (it is alive but its mailbox stayed full: retry later),
  *   {@link CallTimeoutError} (no reply in time), {@link UndeliverableError} (it cannot take this
- *   request: fix the request or the actor), {@link SystemClosedError}.
+ *   request: fix the request or the actor), {@link HandlerFailedError} (its handler of the
+ *   request threw: the cause says what), {@link SystemClosedError}.
  * - `send`: {@link CodecError} (the message cannot be written, with the path inside it),
  *   {@link MessageTooLargeError}, and inside an actor {@link MailboxFullError};
  *   {@link ActorNotStartedError} for an actor made with `new`; `this.context.stash()` past the
@@ -43,6 +44,7 @@ export {
   ActorKilledError,
   CallTimeoutError,
   ClusterJoinError,
+  HandlerFailedError,
   PoolFailedError,
   SpawnError,
   SystemClosedError,

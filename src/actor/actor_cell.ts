@@ -37,11 +37,13 @@ import {
   ChildGone,
   Failed,
   ReceiveTimeout,
+  RequestFailed,
   Stop,
   Stopped,
   Terminated,
   type TerminationKind,
 } from "./messages.ts";
+import { portableError } from "./portable_error.ts";
 import { NOT_HANDLING, type Stash, stashOf } from "./stash.ts";
 
 export {
@@ -298,6 +300,7 @@ export class ActorCell extends CellContext {
     } catch (error) {
       if (stash !== null) doneWith(stash);
       this.#handlerDone();
+      if (sender !== null && sender.tag !== 0) this.#tellWaiting(sender, message, error);
       const failed = ActorCell.#failed(this, message, error);
       return this.#stopAfterMessage ? ActorCell.#stopItself(this, failed) : failed;
     } finally {
@@ -320,6 +323,7 @@ export class ActorCell extends CellContext {
         if (stash !== null) doneWith(stash);
         this.#handlerDone();
         if (this.state === CellState.Busy) this.state = CellState.Running;
+        if (sender !== null && sender.tag !== 0) this.#tellWaiting(sender, message, error);
         const failed = ActorCell.#failed(this, message, error);
         return this.#stopAfterMessage ? ActorCell.#stopItself(this, failed) : failed;
       },
@@ -403,6 +407,27 @@ export class ActorCell extends CellContext {
     if (aside === null) return;
     this.#afterHandler = null;
     this.loop.putFirst(this, aside);
+  }
+
+  /**
+   * The handler of `message`, sent by `waiting` (a Bridge call or an ask: a ref with a reply
+   * tag), failed with `error`: no reply will come of it, and the caller hears so now rather than
+   * at its timeout. (A reply the handler sent before it failed settled the call already: the
+   * caller ignores this then.)
+   */
+  #tellWaiting(waiting: ActorRef<unknown>, message: unknown, error: unknown): void {
+    try {
+      this.loop.courier.answer(
+        waiting,
+        new RequestFailed(portableError(error), this.name, classNameOf(message)),
+      );
+    } catch (answering) {
+      console.error(
+        `ringmail: ${this.name} could not tell its caller that it failed (it waits for its ` +
+          `timeout):`,
+        answering,
+      );
+    }
   }
 
   /** A handler, hook or child failed: see FaultHandling.failed. */
@@ -499,4 +524,13 @@ export class ActorCell extends CellContext {
     };
     return stopped instanceof Promise ? stopped.then(report) : report(stopped);
   }
+}
+
+/** The class of `message` for a report: its constructor's name, or its type. */
+function classNameOf(message: unknown): string {
+  if (typeof message !== "object" || message === null) return typeof message;
+  const constructor = (message as { constructor?: { name?: unknown } }).constructor;
+  return typeof constructor?.name === "string" && constructor.name !== ""
+    ? constructor.name
+    : "object";
 }

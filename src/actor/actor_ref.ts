@@ -56,6 +56,12 @@ export interface Courier {
   ): void;
   /** A short name for the actor behind a ref, for errors and `toString`. */
   describe(target: ActorRef<unknown>): string;
+  /**
+   * Tells `waiting`, a ref that waits for a reply (a Bridge call, an ask: it has a reply tag),
+   * that none will come, with `answer`: the runtime's own message, sent as the system's, which
+   * waits for room rather than being dropped; a `waiting` that is gone is not told.
+   */
+  answer(waiting: ActorRef<unknown>, answer: unknown): void;
 }
 
 /**

@@ -173,6 +173,19 @@ export class Failed {
 }
 registerMessage(Failed, { name: "ringmail.Failed" });
 
+/**
+ * @internal An actor to whoever waits for a reply to the message it was handling (a Bridge call,
+ * an ask): its handler failed with `error`, so no reply will come of it.
+ */
+export class RequestFailed {
+  constructor(
+    readonly error: Error = new Error(),
+    readonly actorName: string = "",
+    readonly messageClass: string = "",
+  ) {}
+}
+registerMessage(RequestFailed, { name: "ringmail.RequestFailed" });
+
 /** @internal The system to a parent: this child of yours has ended. */
 export class ChildGone {
   constructor(readonly child: ActorRef<unknown> | null = null) {}

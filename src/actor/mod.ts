@@ -51,6 +51,7 @@ export {
   Failed,
   OtherMessage,
   ReceiveTimeout,
+  RequestFailed,
   Stop,
   Stopped,
   Terminated,

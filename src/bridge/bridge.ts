@@ -140,6 +140,8 @@ export class Bridge implements Disposable {
    * send timeout and no default was given: the actor is alive, a retry later may succeed.
    * @throws {CallTimeoutError} when no reply came in time, or the actor reached the request after
    * its deadline (the timeout), and no default was given.
+   * @throws {HandlerFailedError} when the actor's handler of the request threw (or rejected)
+   * before it replied: at once, with what it threw as `cause`.
    * @throws {UndeliverableError} when the actor cannot take the request as it is (its Worker
    * cannot decode it, or it has no handler for it; `kind` says which) or its reply could not be
    * decoded, even with a default.

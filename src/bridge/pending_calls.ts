@@ -12,8 +12,8 @@
  * @module
  */
 
-import type { ActorRef, DeadLetterKind } from "../actor/mod.ts";
-import { callFailure } from "../system/call_failure.ts";
+import type { ActorRef, DeadLetterKind, RequestFailed } from "../actor/mod.ts";
+import { callFailure, handlerFailure } from "../system/call_failure.ts";
 import { CallDeadlines, type DeadlineQueue } from "./call_deadlines.ts";
 import { DenseTable } from "../util/dense_table.ts";
 
@@ -295,6 +295,15 @@ export class PendingCalls {
     if (call.terms.hasDefault && failure.defaultStandsIn) {
       this.settle(call, true, call.terms.fallback);
     } else this.settle(call, false, failure.error);
+  }
+
+  /** The handler of the call's request failed (`answer` says how): the call fails at once. */
+  failedHandling(call: PendingCall, answer: RequestFailed): void {
+    this.settle(
+      call,
+      false,
+      handlerFailure(`${this.#nameOf(call.target)} (${call.target})`, answer),
+    );
   }
 
   /** Every pending call's actor counts as gone (the Bridge closed, or failed), for `reason`. */

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { ActorRef, messageOf } from "../actor/mod.ts";
+import { ActorRef, messageOf, RequestFailed } from "../actor/mod.ts";
 import { Inbox, type SenderCache, SlotState, Undeliverable } from "../delivery/mod.ts";
 import { type Mailbox, SpinPolicy } from "../ring/mod.ts";
 import type { BridgeHost } from "../system/internal.ts";
@@ -243,8 +243,10 @@ export class ReplyEndpoint {
         calls.fail(call, "undecodable", reason, error);
       }
     } else if (call === undefined) {
-      // A late Undeliverable is news of a dead letter already counted: nothing more to say.
-      if (message instanceof Undeliverable) return;
+      // A late Undeliverable is news of a dead letter already counted, a late RequestFailed of a
+      // failure already reported (the handler replied first, or the call timed out): nothing
+      // more to say.
+      if (message instanceof Undeliverable || message instanceof RequestFailed) return;
       const reason = mine
         ? "it answers a call that had already settled (timed out, or aborted)"
         : "it was sent to an earlier owner of this Bridge's mailbox";
@@ -257,6 +259,8 @@ export class ReplyEndpoint {
       });
     } else if (message instanceof Undeliverable) {
       calls.fail(call, message.kind, message.reason, undefined, message.targetName);
+    } else if (message instanceof RequestFailed) {
+      calls.failedHandling(call, message);
     } else {
       calls.settle(call, true, message);
     }

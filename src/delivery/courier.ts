@@ -39,7 +39,6 @@ import { NO_PROBE, type Probe } from "./probe.ts";
 import { SharedMemoryTransport } from "./shared_memory/transport.ts";
 import type { Transport } from "./transport.ts";
 import type { HeldTable } from "./held_table.ts";
-import type { Undeliverable } from "./undeliverable.ts";
 import { writeOutboxRecord } from "./outbox.ts";
 import { notRunning, refused, reportDeadLetter } from "./dead_letters.ts";
 import type { MessageTracing, TraceContext } from "./tracing.ts";
@@ -415,17 +414,18 @@ export class SystemCourier implements Courier {
   }
 
   /**
-   * Tells `sender`, which waits for a reply (a Bridge call, an ask), that its message will never
-   * be handled. As the runtime's own notice: in a full mailbox it waits for room, never dropped
-   * (a dropped answer left the call to wait out its timeout). A sender that is gone waits for
-   * nothing, and is not answered. Sent by the system where this thread knows it (the main
-   * thread): a shutdown refuses what comes from outside any actor, not the system's own answers.
+   * Tells `waiting`, which waits for a reply (a Bridge call, an ask), that none will come: its
+   * message will never be handled (an Undeliverable), or its handler failed (a RequestFailed).
+   * As the runtime's own notice: in a full mailbox it waits for room, never dropped (a dropped
+   * answer left the call to wait out its timeout). A sender that is gone waits for nothing, and
+   * is not answered. Sent by the system: a shutdown refuses what comes from outside any actor,
+   * not the system's own answers, and one that finds its caller gone is nobody's dead letter.
    */
-  answerUndeliverable(sender: ActorRef<unknown>, answer: Undeliverable): void {
-    if (sender.node === 0) {
-      if (this.directory.liveMailbox(sender.slot, sender.generation) === 0) return;
+  answer(waiting: ActorRef<unknown>, answer: unknown): void {
+    if (waiting.node === 0) {
+      if (this.directory.liveMailbox(waiting.slot, waiting.generation) === 0) return;
     } else if (this.outbox === null) return;
-    this.deliver(sender, answer, this.systemSender, 0, true);
+    this.deliver(waiting, answer, this.systemSender, 0, true);
   }
 
   /**

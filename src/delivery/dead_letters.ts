@@ -27,7 +27,7 @@ export function reportDeadLetter(courier: SystemCourier, lost: Undelivered): voi
     sender !== null && sender.tag !== 0 && !(message instanceof Undeliverable)
   ) {
     const name = target === null ? "" : courier.describe(target);
-    courier.answerUndeliverable(sender, new Undeliverable(target, kind, reason, name));
+    courier.answer(sender, new Undeliverable(target, kind, reason, name));
   }
   courier.sink?.deadLetter({ target, sender, message, kind, reason });
 }

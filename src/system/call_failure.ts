@@ -18,10 +18,15 @@
  * @module
  */
 
-import type { DeadLetterKind } from "../actor/mod.ts";
+import { type DeadLetterKind, describeError, type RequestFailed } from "../actor/mod.ts";
 import type { RingmailError } from "../errors.ts";
 import { MailboxFullError } from "../ring/mod.ts";
-import { ActorDeadError, CallTimeoutError, UndeliverableError } from "./errors.ts";
+import {
+  ActorDeadError,
+  CallTimeoutError,
+  HandlerFailedError,
+  UndeliverableError,
+} from "./errors.ts";
 
 /** How a call with no reply ends: its error, and whether a `default` answers in its place. */
 export interface CallFailure {
@@ -119,4 +124,16 @@ function undeliverable(kind: DeadLetterKind, advice = ""): Make {
 
 function withCause(cause: unknown): ErrorOptions | undefined {
   return cause === undefined ? undefined : { cause };
+}
+
+/**
+ * The error of a call (or an ask) whose handler failed: `subject` names the actor asked; the
+ * answer says which actor failed while handling what, and carries what it threw.
+ */
+export function handlerFailure(subject: string, failed: RequestFailed): HandlerFailedError {
+  return new HandlerFailedError(
+    `no reply from ${subject}: ${failed.actorName} failed while handling ${failed.messageClass}: ` +
+      `${describeError(failed.error)} (see the cause; the actor goes on as its supervisor decided)`,
+    { cause: failed.error },
+  );
 }

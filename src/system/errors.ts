@@ -140,6 +140,23 @@ export class UndeliverableError extends RingmailError {
 }
 
 /**
+ * The actor's handler of a Bridge call's request (or of an ask) failed: it threw, or its promise
+ * rejected. The call fails at once, with what the handler threw as `cause`, rather than waiting
+ * out its timeout; a `default` does not stand in (the same request would fail the same way).
+ * The actor goes on as its supervisor decided; the failure goes to `system.onFailure` too. A
+ * reply the handler sent before it failed has settled the call already.
+ *
+ * @example
+ * ```ts
+ * import { HandlerFailedError } from "@ringmail/actors/errors";
+ *
+ * const error: unknown = new HandlerFailedError("Calc failed while handling Div: division by zero");
+ * if (error instanceof HandlerFailedError) console.log(error.message);
+ * ```
+ */
+export class HandlerFailedError extends RingmailError {}
+
+/**
  * An actor was killed (`system.kill`): its Worker was terminated under it. What its supervisor
  * decides on, so a strategy can single it out, e.g. `byError: { ActorKilledError: "stop" }`; the
  * `error` of the `Terminated` its watchers get when it ends (kind `"killed"`).

@@ -21,8 +21,14 @@
  * @module
  */
 
-import { ActorRef, type DeadLetterKind, type LoopTimer, type LoopTimers } from "../../actor/mod.ts";
-import { callFailure } from "../call_failure.ts";
+import {
+  ActorRef,
+  type DeadLetterKind,
+  type LoopTimer,
+  type LoopTimers,
+  RequestFailed,
+} from "../../actor/mod.ts";
+import { callFailure, handlerFailure } from "../call_failure.ts";
 import { AskUnwatch, AskWatch } from "../control.ts";
 import { type SystemCourier, Undeliverable } from "../../delivery/mod.ts";
 
@@ -151,8 +157,9 @@ export class Asks {
   ): void {
     const ask = this.#pending.get(tag);
     if (ask === undefined) {
-      // A late Undeliverable is news of a dead letter already counted: nothing more to say.
-      if (message instanceof Undeliverable) return;
+      // A late Undeliverable is news of a dead letter already counted, a late RequestFailed of a
+      // failure already reported: nothing more to say.
+      if (message instanceof Undeliverable || message instanceof RequestFailed) return;
       const reason = "it answers an ask that had already settled (it timed out)";
       this.#courier.deadLetter({
         target: this.#replyTo(tag),
@@ -163,6 +170,8 @@ export class Asks {
       });
     } else if (message instanceof Undeliverable) {
       this.#fail(ask, message.kind, message.reason);
+    } else if (message instanceof RequestFailed) {
+      this.#settle(ask, false, handlerFailure(String(ask.target), message));
     } else {
       this.#settle(ask, true, message);
     }

@@ -97,7 +97,7 @@ export async function run(boot: Bootstrap): Promise<void> {
     0,
     courier,
   );
-  // The system's own messages (and the runtime's answers sent as it, see answerUndeliverable)
+  // The system's own messages (and the runtime's answers sent as it, see SystemCourier.answer)
   // are nobody's dead letters here either.
   courier.systemSender = guardian;
   courier.sink = {
