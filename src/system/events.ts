@@ -2,7 +2,8 @@
  * What the actor system tells its users as it happens: handler failures and dead letters, each
  * to the listeners subscribed to it (`onFailure`, `onDeadLetter`), on the system's thread. A
  * listener that throws is reported and never lets its error into the runtime; a failure nobody
- * listens to goes to `console.error`, so none passes unseen. Bridges listen here too, for dead
+ * listens to goes to `console.error`, so none passes unseen, and so do the first dead letters
+ * nobody listens to (`console.warn`). Bridges listen here too, for dead
  * threads marked dead (whose stalled records they may skip then).
  *
  * @module
@@ -111,13 +112,36 @@ export class SystemEvents {
     }
   }
 
-  /** A message was not delivered: to the dead-letter listeners. */
+  /**
+   * A message was not delivered: to the dead-letter listeners; with none, the first few go to
+   * `console.warn`, so that a program that listens to nothing still sees that messages are lost.
+   */
   deadLetter(deadLetter: DeadLetter): void {
+    if (this.#deadLetterListeners.size === 0) return this.#warnUnheard(deadLetter);
     for (const listener of this.#deadLetterListeners) {
       callListener(listener, deadLetter, "onDeadLetter");
     }
   }
+
+  /** Dead letters told to `console.warn` so far, for want of a listener (see {@link deadLetter}). */
+  #warned = 0;
+
+  #warnUnheard({ target, messageClass, kind, reason, count }: DeadLetter): void {
+    if (this.#warned >= WARNED_DEAD_LETTERS) return;
+    this.#warned++;
+    const what = count === 1 ? messageClass : `${count} messages (${messageClass})`;
+    const last = this.#warned === WARNED_DEAD_LETTERS
+      ? `; no more are told here: listen with system.onDeadLetter (system.deadLetters counts all)`
+      : "";
+    console.warn(
+      `ringmail: dead letter "${kind}": ${what} to ${target ?? "no actor"} was not handled: ` +
+        `${reason}${last}`,
+    );
+  }
 }
+
+/** Dead letters a system with no dead-letter listener tells `console.warn` of, at most. */
+export const WARNED_DEAD_LETTERS = 10;
 
 /** A dead-letter notice from a Worker, as listeners see it (its message decoded afresh). */
 export function noticeToDeadLetter(

@@ -3,7 +3,7 @@
  * and never blocks its sender. And deadlines: a message past its deadline is never handled.
  */
 import assert from "node:assert/strict";
-import { type DeadLetter, Stop } from "../../mod.ts";
+import { ActorSystem, Bridge, type DeadLetter, Stop } from "../../mod.ts";
 import { CallTimeoutError } from "../../errors.ts";
 import { Broken } from "../_actors/behaviours.ts";
 import { Flaky, Slow, Stubborn } from "../_actors/supervision.ts";
@@ -118,4 +118,28 @@ Deno.test("dead letters: messages from outside the actors during a shutdown", as
   await closing;
   await t[Symbol.asyncDispose]();
   flaky.send(new Stop() as never); // still never throws
+});
+
+Deno.test("dead letters: with no listener, the first ten go to console.warn, then a word on where the rest are", async () => {
+  const warned: string[] = [];
+  const consoleWarn = console.warn;
+  console.warn = (...data: unknown[]) => warned.push(data.map(String).join(" "));
+  try {
+    const system = new ActorSystem();
+    const bridge = new Bridge(system);
+    const echo = system.spawn(Flaky);
+    await bridge.stop([echo], 20_000);
+    for (let i = 0; i < 25; i++) echo.send(`late ${i}`);
+    bridge.close();
+    await system.shutdown();
+    assert.equal(system.deadLetters, 25, "every one counted");
+  } finally {
+    console.warn = consoleWarn;
+  }
+  assert.equal(warned.length, 10);
+  assert.match(
+    warned[0],
+    /^ringmail: dead letter "stopped": string "late 0" to ActorRef\(Flaky#\d+\.1\) was not handled: Flaky/,
+  );
+  assert.match(warned[9], /no more are told here: listen with system.onDeadLetter/);
 });
