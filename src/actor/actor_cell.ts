@@ -40,6 +40,7 @@ import {
   RequestFailed,
   Stop,
   Stopped,
+  type DeadLetterKind,
   Terminated,
   type TerminationKind,
 } from "./messages.ts";
@@ -483,6 +484,17 @@ export class ActorCell extends CellContext {
     const answer = () => ActorCell.#answerStopped(this, requester);
     const stopped = this.actor === null ? undefined : this.postStop();
     return stopped === undefined ? answer() : stopped.then(answer);
+  }
+
+  /**
+   * Why a message left for this actor as it ends is a dead letter: "stopped", or, for an actor
+   * that never started (its constructor or preStart failed), "start-failed" with what failed —
+   * a call waiting on it is told that, not only that the actor stopped.
+   */
+  leftoverWhy(): { kind: DeadLetterKind; reason: string } {
+    return this.endKind === "start-failed"
+      ? { kind: "start-failed", reason: this.endReason }
+      : { kind: "stopped", reason: `${this.name} has stopped` };
   }
 
   /** The mailbox is closed and every record in it was read: the actor is gone. */

@@ -506,8 +506,7 @@ export class ReceiveLoop implements CellLoop {
           target: cell.self,
           sender,
           message,
-          kind: "stopped",
-          reason: `${cell.name} has stopped`,
+          ...cell.leftoverWhy(),
         });
         continue;
       }

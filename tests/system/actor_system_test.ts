@@ -506,3 +506,21 @@ Deno.test("spawn: bad arguments to spawnWith, createPool, started and kill are r
   assert.deepEqual(unclear, []);
   assert.equal(t.system.workerCount, 0, "nothing was started for them");
 });
+
+Deno.test("spawn: a call made before the actor failed to start says why it failed", async () => {
+  await using t = testSystem();
+  for (
+    const [actorClass, pattern] of [
+      [Broken, /no reply from Broken .*Broken's constructor threw: the constructor refuses/],
+      [hiddenClass, /no reply from Hidden .*failed to start: .*does not export Hidden/],
+    ] as const
+  ) {
+    const ref = t.system.spawn(actorClass as typeof Broken);
+    const error = await t.bridge.call(ref, "hello" as never, { timeout: 600_000 }).then(
+      () => null,
+      (e) => e,
+    );
+    assert.ok(error instanceof ActorDeadError, String(error));
+    assert.match(error.message, pattern);
+  }
+});

@@ -226,15 +226,16 @@ export class WorkerAgent
     const name = start.name ||
       this.#classes.get(start.classId)?.definition.exportName ||
       "an actor";
+    const spawnError = error instanceof SpawnError ? error : new SpawnError(
+      `cannot start ${name}: ${messageOf(error)}`,
+      { cause: error },
+    );
+    // What waited for it (a call's request, say) is told why, not only that.
     runtime.retire(
       runtime.ref(start.slot, start.generation),
       runtime.courier.mailbox(start.mailbox),
       "start-failed",
-      `${name} failed to start`,
-    );
-    const spawnError = error instanceof SpawnError ? error : new SpawnError(
-      `cannot start ${name}: ${messageOf(error)}`,
-      { cause: error },
+      `${name} failed to start: ${spawnError.message}`,
     );
     runtime.tellGuardian(
       new SpawnFailed(start.slot, start.generation, portableError(spawnError)),

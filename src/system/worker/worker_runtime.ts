@@ -121,7 +121,8 @@ export class WorkerRuntime implements CellHost {
       return;
     }
     const { slot, generation } = cell.self;
-    this.retire(cell.self, cell.mailbox, "stopped", `${cell.name} has stopped`);
+    const { kind, reason } = cell.leftoverWhy();
+    this.retire(cell.self, cell.mailbox, kind, reason);
     this.tellGuardian(
       new ActorStopped(
         slot,
