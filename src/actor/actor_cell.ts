@@ -35,12 +35,12 @@ import {
 import { Failure, isThenable, runHook } from "./hooks.ts";
 import {
   ChildGone,
+  type DeadLetterKind,
   Failed,
   ReceiveTimeout,
   RequestFailed,
   Stop,
   Stopped,
-  type DeadLetterKind,
   Terminated,
   type TerminationKind,
 } from "./messages.ts";

@@ -26,3 +26,12 @@ export class Forwarder extends Actor<Forward> {
     forward.target!.send(forward.payload, { sender });
   }
 }
+
+/** Answers a number `n` with `n` replies, all to its one sender: more than one call's worth. */
+export class Flooder extends Actor<number> {
+  static readonly module = import.meta.url;
+  @handles(Number)
+  onCount(n: number, sender: ActorRef | null) {
+    for (let i = 0; i < n; i++) sender?.send(i);
+  }
+}
