@@ -103,6 +103,8 @@ export class Posting {
   ): boolean {
     const backlogs = this.#backlogs;
     let backlog = backlogs.size === 0 ? undefined : backlogs.get(mailbox.offset);
+    // Ms a send that blocks may wait (-1: the send timeout): less what the queue before it took.
+    let waitFor = -1;
     // What waits goes first, as far as there is room; if all of it went, so may this one.
     if (backlog !== undefined && backlogs.moveAll(backlog)) backlog = undefined;
     if (backlog !== undefined) {
@@ -122,32 +124,23 @@ export class Posting {
         this.#dropFull(target, sender, this.#reported(message, undecoded));
         return false;
       }
-      if (action === WAIT) {
-        // What queued first goes first, then this one, all within the send timeout.
-        const timeout = this.#full.timeoutOf(mailbox);
-        const began = performance.now();
-        if (!backlogs.sendAllWaiting(backlog, timeout)) {
-          throw waitedOutError(this.#courier.describe(target), mailbox, timeout);
-        }
-        this.#sendWaiting(
-          mailbox,
-          writer,
-          target,
-          sender,
-          message,
-          undecoded,
-          timeout - (performance.now() - began),
+      if (action !== WAIT) {
+        backlogs.push(
+          backlog,
+          this.#waiting(target, sender, message, undecoded, from, notice),
+          writer.bytes,
+          writer.start,
+          writer.pos,
         );
-        return false;
+        return true;
       }
-      backlogs.push(
-        backlog,
-        this.#waiting(target, sender, message, undecoded, from, notice),
-        writer.bytes,
-        writer.start,
-        writer.pos,
-      );
-      return true;
+      // What queued first goes first, then this one (below), all within the send timeout.
+      const timeout = this.#full.timeoutOf(mailbox);
+      const began = performance.now();
+      if (!backlogs.sendAllWaiting(backlog, timeout)) {
+        throw waitedOutError(this.#courier.describe(target), mailbox, timeout);
+      }
+      waitFor = Math.max(0, timeout - (performance.now() - began));
     }
     const courier = this.#courier;
     let action: FullAction;
@@ -166,7 +159,7 @@ export class Posting {
         sender,
         message,
         undecoded,
-        this.#full.timeoutOf(mailbox),
+        waitFor >= 0 ? waitFor : this.#full.timeoutOf(mailbox),
       );
       return false;
     }

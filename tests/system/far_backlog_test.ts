@@ -24,27 +24,37 @@ function farParent(t: TestSystem) {
   return t.system.createPool({ workers: 2 }).spawn(FarParent);
 }
 
-Deno.test("far backlog: what a Worker that dies held for a full mailbox in another Worker is counted, every message", async () => {
-  await using t = testSystem();
+/**
+ * A parent spawns a child and sends it `sent` messages before the system has placed it, then its
+ * Worker dies. This thread stays busy meanwhile, its guardian with it, until the parent has sent
+ * (an environment variable says so: the process's environment is shared): the child is not
+ * placed meanwhile (it may start in the parent's Worker), so its parent's sends do not block,
+ * and what does not fit the child's 1 KiB ring waits in the parent's Worker when it dies. The
+ * child never starts (its parent ended first). Resolves to the child once every message is a
+ * dead letter.
+ */
+async function floodThenDie(t: TestSystem, sent: number): Promise<ActorRef<unknown>> {
   const parent = farParent(t);
   await t.system.started(parent);
-  const SENT = 300;
   const key = `RINGMAIL_FAR_BACKLOG_${crypto.randomUUID().replaceAll("-", "_")}`;
-  parent.send(new SpawnFar(0, 1024, 0, null, SENT, key));
-  // This thread stays busy, its guardian with it, until the parent has sent: the child is not
-  // placed meanwhile (it may start in the parent's Worker), so its parent's sends do not block,
-  // and what does not fit the child's 1 KiB ring waits in the parent's Worker, which dies.
+  parent.send(new SpawnFar(0, 1024, 0, null, sent, key));
   const deadline = performance.now() + 20_000;
-  let sent: string | undefined;
-  while ((sent = Deno.env.get(key)) === undefined) {
+  let spawned: string | undefined;
+  while ((spawned = Deno.env.get(key)) === undefined) {
     if (performance.now() > deadline) throw new Error("the parent did not send within 20 s");
   }
   Deno.env.delete(key);
   assert.ok(terminateWorkerOf(t.system, parent));
-  const [slot, generation] = sent.split(" ").map(Number);
+  const [slot, generation] = spawned.split(" ").map(Number);
   const child = new ActorRef(slot, generation, 0, t.system[INTERNALS].bridgeHost.courier);
-  // The child never starts (its parent ended first): everything sent to it is a dead letter.
-  await t.until(() => lettersFor(t, child) >= SENT, "the dead letters");
+  await t.until(() => lettersFor(t, child) >= sent, "the dead letters");
+  return child;
+}
+
+Deno.test("far backlog: what a Worker that dies held for a full mailbox in another Worker is counted, every message", async () => {
+  await using t = testSystem();
+  const SENT = 300;
+  const child = await floodThenDie(t, SENT);
   assert.equal(lettersFor(t, child), SENT, "sent = dead letters, each counted once");
   const held = t.deadLetters.filter((d) => d.target?.equals(child) && d.count > 1);
   assert.equal(held.length, 1, "one report for what the dead Worker held");
@@ -100,22 +110,7 @@ Deno.test("far backlog: a Worker's sends to a mailbox full past its send timeout
 
 Deno.test("far backlog: a Worker's death before a shutdown adds nothing to the shutdown's undelivered", async () => {
   await using t = testSystem();
-  const parent = farParent(t);
-  await t.system.started(parent);
-  const SENT = 300;
-  const key = `RINGMAIL_FAR_BACKLOG_${crypto.randomUUID().replaceAll("-", "_")}`;
-  parent.send(new SpawnFar(0, 1024, 0, null, SENT, key));
-  // As above: the parent's Worker holds most of them when it dies.
-  const deadline = performance.now() + 20_000;
-  let sent: string | undefined;
-  while ((sent = Deno.env.get(key)) === undefined) {
-    if (performance.now() > deadline) throw new Error("the parent did not send within 20 s");
-  }
-  Deno.env.delete(key);
-  assert.ok(terminateWorkerOf(t.system, parent));
-  const [slot, generation] = sent.split(" ").map(Number);
-  const child = new ActorRef(slot, generation, 0, t.system[INTERNALS].bridgeHost.courier);
-  await t.until(() => lettersFor(t, child) >= SENT, "the dead letters");
+  await floodThenDie(t, 300);
   const report = await within(20_000, "the shutdown", t.system.shutdown({ timeout: 10_000 }));
   assert.deepEqual(report.cutOff, [], "nothing was cut off");
   assert.equal(report.undelivered, 0, "what was lost with the Worker that died is no shutdown's");
