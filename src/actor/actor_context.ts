@@ -169,7 +169,8 @@ export interface ActorContext<M = unknown> {
    * @throws {UndeliverableError} when the target cannot take the request as it is (it has no
    * handler for it, or cannot decode it), or the reply could not be decoded.
    * @throws {CodecError} when the request cannot be sent.
-   * @throws {RangeError} for a timeout that is not a positive number.
+   * @throws {RangeError} for a timeout that is not a positive number ({@link TypeError} for one
+   * that is no number at all).
    *
    * @example Ask a shop for its stock from inside another actor
    * ```ts

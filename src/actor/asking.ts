@@ -22,6 +22,13 @@ export function ask(
   options: AskOptions,
 ): Promise<never> {
   const timeout = options.timeout ?? DEFAULT_ASK_TIMEOUT_MS;
+  if (typeof timeout !== "number") {
+    return Promise.reject(
+      new TypeError(
+        `ask timeout must be a number of ms, got ${typeof timeout} ${JSON.stringify(timeout)}`,
+      ),
+    );
+  }
   if (!(timeout > 0)) {
     return Promise.reject(
       new RangeError(

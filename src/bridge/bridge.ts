@@ -146,6 +146,8 @@ export class Bridge implements Disposable {
    * cannot decode it, or it has no handler for it; `kind` says which) or its reply could not be
    * decoded, even with a default.
    * @throws {CodecError} when the request cannot be sent, even with a default.
+   * @throws {RangeError} for a timeout that is not a positive number; {@link TypeError} for one
+   * that is no number at all.
    */
   call<M, Q extends M, R extends ReplyOf<Q> = ReplyOf<Q>, D = never>(
     target: ActorRef<M>,
@@ -209,6 +211,11 @@ export class Bridge implements Disposable {
       return new SystemClosedError("cannot call: the Bridge (or its actor system) is closed");
     }
     const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
+    if (typeof timeout !== "number") {
+      return new TypeError(
+        `call timeout must be a number of ms, got ${typeof timeout} ${JSON.stringify(timeout)}`,
+      );
+    }
     if (!(timeout > 0)) {
       return new RangeError(`call timeout must be a positive number of ms, got ${options.timeout}`);
     }

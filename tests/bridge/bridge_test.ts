@@ -27,6 +27,13 @@ placedTests("bridge", [
     assert.equal(await t.bridge.call(echo, 1, { timeout: Infinity }), 1);
     await assert.rejects(t.bridge.call(echo, 1, { timeout: 0 }), RangeError);
     await assert.rejects(t.bridge.call(echo, 1, { timeout: Number.NaN }), RangeError);
+    // A string is no timeout, even one that reads as a number.
+    await assert.rejects(
+      t.bridge.call(echo, 1, { timeout: "5000" as never }),
+      (error: unknown) =>
+        error instanceof TypeError &&
+        /timeout must be a number of ms, got string "5000"/.test(error.message),
+    );
   }],
   ["multiCall yields every reply, and an error for calls that get none", async (t) => {
     const [a, b] = [await t.spawn(Echo), await t.spawn(Echo)];
