@@ -100,6 +100,11 @@ export function isCurrentSender(ref: ActorRef<unknown>): boolean {
   return currentSender === ref || asyncSender() === ref;
 }
 
+/** @internal Whether an actor's handler (or hook) is running now, on this thread. */
+export function inHandler(): boolean {
+  return currentSender !== null || (asyncSender() ?? null) !== null;
+}
+
 /** Resolves the implicit sender: inside an async handler, the actor the handler belongs to. */
 let asyncSender: () => ActorRef<unknown> | null | undefined = () => undefined;
 

@@ -32,6 +32,7 @@ export {
   ActorNotStartedError,
   ActorRef,
   type Courier,
+  inHandler,
   type SendOptions,
   swapCurrentSender,
 } from "./actor_ref.ts";

@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { ActorClass, ActorRef, MessagesOf } from "../actor/mod.ts";
+import { type ActorClass, type ActorRef, inHandler, type MessagesOf } from "../actor/mod.ts";
 import { ActorPool, type PoolOptions } from "./actor_pool.ts";
 import { isActorWorker } from "./actor_worker_flag.ts";
 import { SystemClosedError, SystemInWorkerError } from "./errors.ts";
@@ -104,9 +104,14 @@ export class ActorSystem implements AsyncDisposable {
   constructor(options: ActorSystemOptions = {}) {
     if (isActorWorker()) {
       throw new SystemInWorkerError(
-        "an ActorSystem cannot be made inside an actor's Worker: the module of an actor class is " +
-          "loaded again in each Worker that hosts it, so its top-level code runs there too; put " +
-          "the code that makes the system and spawns actors under `if (import.meta.main) { ... }`",
+        inHandler()
+          ? "an ActorSystem cannot be made inside an actor: an actor starts others with " +
+            "`this.context.spawn(...)` (they become its children, in this system), and talks to " +
+            "actors it was given refs to"
+          : "an ActorSystem cannot be made inside an actor's Worker: the module of an actor class " +
+            "is loaded again in each Worker that hosts it, so its top-level code runs there too; " +
+            "put the code that makes the system and spawns actors under " +
+            "`if (import.meta.main) { ... }`",
       );
     }
     this.#parts = wiring!.wireSystem(this, options);

@@ -2,6 +2,8 @@
 import assert from "node:assert/strict";
 import { SpawnError } from "../../errors.ts";
 import { Careless, topLevelSystem } from "../_actors/top_level_system.ts";
+import { SystemMaker } from "../_actors/system_maker.ts";
+import { testSystem } from "../_system.ts";
 
 Deno.test("top-level code: an actor whose module makes a system at top level fails to start, saying how to fix it", async () => {
   try {
@@ -16,4 +18,12 @@ Deno.test("top-level code: an actor whose module makes a system at top level fai
   } finally {
     await topLevelSystem.shutdown({ timeout: 1000 });
   }
+});
+
+Deno.test("top-level code: a system made inside a handler is refused, pointing at this.context.spawn", async () => {
+  await using t = testSystem();
+  const maker = t.system.spawn(SystemMaker);
+  const answer = await t.bridge.call(maker, "make", { timeout: 20_000 }) as string;
+  assert.match(answer, /^SystemInWorkerError: an ActorSystem cannot be made inside an actor: /);
+  assert.match(answer, /this\.context\.spawn/);
 });
