@@ -45,7 +45,7 @@ import {
   type TerminationKind,
 } from "./messages.ts";
 import { portableError } from "./portable_error.ts";
-import { NOT_HANDLING, type Stash, stashOf } from "./stash.ts";
+import { NOT_HANDLING, type Stash, STASHED, stashOf } from "./stash.ts";
 
 export {
   Activity,
@@ -299,9 +299,10 @@ export class ActorCell extends CellContext {
         ? runAsActor(this.self, () => method.call(actor, message, sender))
         : method.call(actor, message, sender);
     } catch (error) {
+      const kept = stash !== null && stash.current === STASHED;
       if (stash !== null) doneWith(stash);
       this.#handlerDone();
-      if (sender !== null && sender.tag !== 0) this.#tellWaiting(sender, message, error);
+      if (sender !== null && sender.tag !== 0 && !kept) this.#tellWaiting(sender, message, error);
       const failed = ActorCell.#failed(this, message, error);
       return this.#stopAfterMessage ? ActorCell.#stopItself(this, failed) : failed;
     } finally {
@@ -321,10 +322,11 @@ export class ActorCell extends CellContext {
         if (this.#stopAfterMessage) return ActorCell.#stopItself(this, undefined);
       },
       (error) => {
+        const kept = stash !== null && stash.current === STASHED;
         if (stash !== null) doneWith(stash);
         this.#handlerDone();
         if (this.state === CellState.Busy) this.state = CellState.Running;
-        if (sender !== null && sender.tag !== 0) this.#tellWaiting(sender, message, error);
+        if (sender !== null && sender.tag !== 0 && !kept) this.#tellWaiting(sender, message, error);
         const failed = ActorCell.#failed(this, message, error);
         return this.#stopAfterMessage ? ActorCell.#stopItself(this, failed) : failed;
       },
@@ -414,9 +416,12 @@ export class ActorCell extends CellContext {
    * The handler of `message`, sent by `waiting` (a Bridge call or an ask: a ref with a reply
    * tag), failed with `error`: no reply will come of it, and the caller hears so now rather than
    * at its timeout. (A reply the handler sent before it failed settled the call already: the
-   * caller ignores this then.)
+   * caller ignores this then.) Not when the handler stashed the message (it is handled again
+   * later) or passed it on with the caller as its sender (the reply is another actor's to send).
    */
   #tellWaiting(waiting: ActorRef<unknown>, message: unknown, error: unknown): void {
+    // Passed on as the sender of another message: the reply is someone else's to send now.
+    if (waiting.handedOn) return;
     try {
       this.loop.courier.answer(
         waiting,

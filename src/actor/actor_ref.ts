@@ -192,6 +192,12 @@ export class ActorRef<M = unknown> {
    * @ignore
    */
   counters: StatCounters | null = null;
+  /**
+   * @internal Set once this ref, a reply address (it has a reply tag), was passed on as the
+   * sender of a message (`send(x, { sender })`): the reply duty went with it, so a handler that
+   * fails after passing its request on does not tell the caller that no reply will come.
+   */
+  handedOn = false;
 
   /**
    * Refs are made by the actor system and by the codec, not by users.
@@ -242,6 +248,7 @@ export class ActorRef<M = unknown> {
     }
     let sender = options.sender;
     if (sender === undefined) sender = currentSender ?? asyncSender() ?? null;
+    else if (sender !== null && sender.tag !== 0) sender.handedOn = true;
     const deadline = options.deadline ?? 0;
     if (
       options.deadline !== undefined && !(deadline > 0 && deadline < Infinity)

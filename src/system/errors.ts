@@ -144,7 +144,8 @@ export class UndeliverableError extends RingmailError {
  * rejected. The call fails at once, with what the handler threw as `cause`, rather than waiting
  * out its timeout; a `default` does not stand in (the same request would fail the same way).
  * The actor goes on as its supervisor decided; the failure goes to `system.onFailure` too. A
- * reply the handler sent before it failed has settled the call already.
+ * reply the handler sent before it failed has settled the call already; a request it stashed, or
+ * passed on with its sender, is answered later, as it would have been.
  *
  * @example
  * ```ts

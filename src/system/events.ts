@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { ActorRef } from "../actor/mod.ts";
+import { type ActorRef, swapCurrentSender } from "../actor/mod.ts";
 import { decode } from "../codec/mod.ts";
 import type { DeadLetterNotice } from "./control.ts";
 import type { SystemCourier } from "../delivery/mod.ts";
@@ -167,15 +167,22 @@ export function noticeToDeadLetter(
   };
 }
 
-/** Calls a user's listener; what it throws is reported, never let into the runtime. */
+/**
+ * Calls a user's listener; what it throws is reported, never let into the runtime. It runs as
+ * code outside any actor: the guardian's handler that tells it is no sender of what it sends
+ * (as the system's, those messages would be nobody's dead letters if lost).
+ */
 function callListener<T>(
   listener: (value: T) => void,
   value: T,
   kind: string,
 ): void {
+  const previous = swapCurrentSender(null);
   try {
     listener(value);
   } catch (error) {
     console.error(`ringmail: an ${kind} listener threw:`, error);
+  } finally {
+    swapCurrentSender(previous);
   }
 }

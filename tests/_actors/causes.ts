@@ -53,3 +53,49 @@ export class Faulty extends Actor<string | AskFaulty> {
     }
   }
 }
+
+/** Its first instance stashes each request, then fails; a restarted one answers what it gets back. */
+export class StashThenFail extends Actor<string> {
+  static readonly module = import.meta.url;
+  static readonly stashCapacity = 10;
+  static instances = 0;
+  readonly #instance = ++StashThenFail.instances;
+  @handles(String)
+  onText(text: string, sender: ActorRef | null) {
+    if (this.#instance === 1) {
+      this.context.stash();
+      throw new Error("not ready yet");
+    }
+    sender?.send(`${text} handled by instance ${this.#instance}`);
+  }
+}
+
+/** Asks a PassThenFail to pass `text` on to `to`, the asker as its sender. */
+@message()
+export class PassOn {
+  constructor(readonly to: ActorRef<string> | null = null, readonly text = "") {}
+}
+
+/** Passes a request on with its sender, then fails. */
+export class PassThenFail extends Actor<PassOn> {
+  static readonly module = import.meta.url;
+  @handles(PassOn)
+  onPass(pass: PassOn, sender: ActorRef | null) {
+    pass.to!.send(pass.text, { sender });
+    throw new Error("bookkeeping failed after passing it on");
+  }
+}
+
+/** Holds what it gets until "open", then answers each with its text. */
+export class Gate extends Actor<string> {
+  static readonly module = import.meta.url;
+  readonly #held: [string, ActorRef | null][] = [];
+  @handles(String)
+  onText(text: string, sender: ActorRef | null) {
+    if (text !== "open") {
+      this.#held.push([text, sender]);
+      return;
+    }
+    for (const [held, to] of this.#held.splice(0)) to?.send(held);
+  }
+}

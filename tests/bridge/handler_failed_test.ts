@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { HandlerFailedError } from "../../errors.ts";
-import { AskFaulty, Faulty } from "../_actors/causes.ts";
+import { AskFaulty, Faulty, Gate, PassOn, PassThenFail, StashThenFail } from "../_actors/causes.ts";
 import { testSystem } from "../_system.ts";
 
 /** A timeout no test waits out: a call that settles does so long before. */
@@ -53,4 +53,22 @@ Deno.test("handler failed: an ask whose handler fails rejects at once too", asyn
     /^HandlerFailedError: no reply from .*Faulty failed while handling string: RangeError: division by zero/,
   );
   assert.equal(await t.bridge.call(asker, new AskFaulty(asked, "fine"), NEVER), "fine");
+});
+
+Deno.test("handler failed: a request the failing handler stashed is answered by the restarted instance", async () => {
+  await using t = testSystem({ supervision: { onFailure: "restart" } });
+  const actor = t.system.spawn(StashThenFail);
+  assert.equal(await t.bridge.call(actor, "req", NEVER), "req handled by instance 2");
+  await t.until(() => t.failures.length === 1, "the failure reported");
+  assert.deepEqual(t.deadLetters, [], "no reply lost");
+});
+
+Deno.test("handler failed: a request passed on with its sender before the handler failed gets the other actor's answer", async () => {
+  await using t = testSystem();
+  const gate = t.system.spawn(Gate);
+  const passer = t.system.spawn(PassThenFail);
+  const call = t.bridge.call(passer, new PassOn(gate, "hello"), NEVER);
+  await t.until(() => t.failures.length === 1, "the passer's failure reported");
+  gate.send("open");
+  assert.equal(await call, "hello");
 });

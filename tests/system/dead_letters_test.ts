@@ -143,3 +143,18 @@ Deno.test("dead letters: with no listener, the first ten go to console.warn, the
   );
   assert.match(warned[9], /no more are told here: listen with system.onDeadLetter/);
 });
+
+Deno.test("dead letters: what a listener sends is a user's message: lost, it is a dead letter", async () => {
+  await using t = testSystem();
+  const stopping = t.system.spawn(Flaky);
+  await t.system.started(stopping);
+  // An onFailure listener runs on the system's thread, told by the guardian: not as its sender.
+  t.system.onFailure(() => {
+    stopping.send(new Stop());
+    stopping.send("left behind");
+  });
+  t.system.spawn(Flaky).send("fail");
+  await t.bridge.whenTerminated(stopping);
+  await t.until(() => t.deadLetters.some((d) => d.message === "left behind"), "its dead letter");
+  assert.equal(t.system.deadLetters, 1);
+});
