@@ -350,7 +350,8 @@ export class WorkerDeaths {
         message: undefined,
         messageClass: "messages held in their sender's Worker's memory",
         kind,
-        reason: `${count} message${count === 1 ? "" : "s"} to ${name} were lost with the ` +
+        reason: `${count} message${count === 1 ? "" : "s"} to ${name} ` +
+          `${count === 1 ? "was" : "were"} lost with the ` +
           `Worker of the actors that sent them (${why}): they waited there for room in ${where}`,
         count,
       });

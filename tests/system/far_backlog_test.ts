@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { ActorRef, type DeadLetter } from "../../mod.ts";
 import { INTERNALS, terminateWorkerOf } from "../../src/system/internal.ts";
 import { FarParent, Push, Pusher, SleepyParent, SpawnFar } from "../_actors/far_child.ts";
+import { Grinder } from "../_actors/busy.ts";
 import { type TestSystem, testSystem, within } from "../_system.ts";
 
 const LONG = { timeout: 20_000 };
@@ -114,4 +115,30 @@ Deno.test("far backlog: a Worker's death before a shutdown adds nothing to the s
   const report = await within(20_000, "the shutdown", t.system.shutdown({ timeout: 10_000 }));
   assert.deepEqual(report.cutOff, [], "nothing was cut off");
   assert.equal(report.undelivered, 0, "what was lost with the Worker that died is no shutdown's");
+});
+
+Deno.test("far backlog: a notice waiting in a Worker that dies is the runtime's own, no user's lost message", async () => {
+  await using t = testSystem();
+  const pool = t.system.createPool({ workers: 2 });
+  const parent = pool.spawn(FarParent);
+  const neighbour = pool.spawnWith(Grinder, { near: parent });
+  const child = await t.bridge.call(parent, new SpawnFar(2_000, 1024, 50), LONG) as ActorRef<
+    unknown
+  >;
+  await Promise.all([child, neighbour].map((ref) => t.system.started(ref)));
+  for (let i = 0; i < 200; i++) child.send(i); // its ring full, it holding
+  // The parent's Stop to the child waits in the parent's Worker.
+  await within(20_000, "the parent's stop", t.bridge.stop([parent], LONG));
+  neighbour.send(3_000); // busy: what comes next waits in its mailbox
+  neighbour.send("count");
+  assert.ok(terminateWorkerOf(t.system, neighbour));
+  // The recovery drains the neighbour's mailbox, then counts what the Worker held for others.
+  await t.until(() => t.deadLetters.some((d) => d.message === "count"), "the recovery");
+  assert.deepEqual(
+    t.deadLetters.filter((d) =>
+      d.messageClass === "messages held in their sender's Worker's memory"
+    )
+      .map((d) => d.reason),
+    [],
+  );
 });
