@@ -302,7 +302,7 @@ export class ActorCell extends CellContext {
       const kept = stash !== null && stash.current === STASHED;
       if (stash !== null) doneWith(stash);
       this.#handlerDone();
-      if (sender !== null && sender.tag !== 0 && !kept) this.#tellWaiting(sender, message, error);
+      if (!kept) this.#tellWaiting(sender, message, error);
       const failed = ActorCell.#failed(this, message, error);
       return this.#stopAfterMessage ? ActorCell.#stopItself(this, failed) : failed;
     } finally {
@@ -326,7 +326,7 @@ export class ActorCell extends CellContext {
         if (stash !== null) doneWith(stash);
         this.#handlerDone();
         if (this.state === CellState.Busy) this.state = CellState.Running;
-        if (sender !== null && sender.tag !== 0 && !kept) this.#tellWaiting(sender, message, error);
+        if (!kept) this.#tellWaiting(sender, message, error);
         const failed = ActorCell.#failed(this, message, error);
         return this.#stopAfterMessage ? ActorCell.#stopItself(this, failed) : failed;
       },
@@ -413,15 +413,16 @@ export class ActorCell extends CellContext {
   }
 
   /**
-   * The handler of `message`, sent by `waiting` (a Bridge call or an ask: a ref with a reply
-   * tag), failed with `error`: no reply will come of it, and the caller hears so now rather than
-   * at its timeout. (A reply the handler sent before it failed settled the call already: the
+   * The handler of `message`, sent by `waiting`, failed with `error`: when `waiting` waits for a
+   * reply (a Bridge call or an ask: a ref with a reply tag), no reply will come of it, and the
+   * caller hears so now rather than at its timeout. (A reply the handler sent before it failed settled the call already: the
    * caller ignores this then.) Not when the handler stashed the message (it is handled again
    * later) or passed it on with the caller as its sender (the reply is another actor's to send).
    */
-  #tellWaiting(waiting: ActorRef<unknown>, message: unknown, error: unknown): void {
-    // Passed on as the sender of another message: the reply is someone else's to send now.
-    if (waiting.handedOn) return;
+  #tellWaiting(waiting: ActorRef<unknown> | null, message: unknown, error: unknown): void {
+    // No reply address (a plain send); or passed on as the sender of another message: the reply
+    // is someone else's to send now.
+    if (waiting === null || waiting.tag === 0 || waiting.handedOn) return;
     try {
       this.loop.courier.answer(
         waiting,

@@ -10,7 +10,13 @@
  */
 
 import { ActorRef, messageOf, RequestFailed } from "../actor/mod.ts";
-import { Inbox, type SenderCache, SlotState, Undeliverable } from "../delivery/mod.ts";
+import {
+  Inbox,
+  isRuntimeAnswer,
+  type SenderCache,
+  SlotState,
+  Undeliverable,
+} from "../delivery/mod.ts";
 import { type Mailbox, SpinPolicy } from "../ring/mod.ts";
 import type { BridgeHost } from "../system/internal.ts";
 import { Fifo } from "../util/fifo.ts";
@@ -246,7 +252,7 @@ export class ReplyEndpoint {
       // A late Undeliverable is news of a dead letter already counted, a late RequestFailed of a
       // failure already reported (the handler replied first, or the call timed out): nothing
       // more to say.
-      if (message instanceof Undeliverable || message instanceof RequestFailed) return;
+      if (isRuntimeAnswer(message)) return;
       const reason = mine
         ? "it answers a call that had already settled (timed out, or aborted)"
         : "it was sent to an earlier owner of this Bridge's mailbox";

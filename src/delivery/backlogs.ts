@@ -159,10 +159,10 @@ export class Backlogs {
   #emptied: (() => void) | null = null;
 
   /**
-   * @param counted whether the receive loop's turns time the backlogs (Workers: see
+   * @param timed whether the receive loop's turns time the backlogs (Workers: see
    * {@link flushLocal}).
    */
-  constructor(readonly owner: BacklogOwner, readonly counted: boolean) {}
+  constructor(readonly owner: BacklogOwner, readonly timed: boolean) {}
 
   /** How many mailboxes have messages waiting. */
   get size(): number {
@@ -201,7 +201,7 @@ export class Backlogs {
     }
     this.push(backlog, first, record, start, end);
     this.#byOffset.set(mailbox.offset, backlog);
-    if (this.counted) this.#timed.push(backlog);
+    if (this.timed) this.#timed.push(backlog);
     if (!flushed) {
       this.#drained.push(backlog);
       this.#drain(backlog);
@@ -324,7 +324,7 @@ export class Backlogs {
         );
       } catch (error) {
         if (error instanceof MailboxFullError) return false;
-        if (error instanceof MailboxClosedError && this.owner.abandoned?.()) return false;
+        if (error instanceof MailboxClosedError && this.#givenUp()) return false;
         this.#lose(backlog, head, error);
       }
       this.#shift(backlog);

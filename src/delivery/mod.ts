@@ -33,6 +33,6 @@ export {
 export { SharedMemoryTransport } from "./shared_memory/transport.ts";
 export type { Transport } from "./transport.ts";
 export { OUTBOX_HEAD_BYTES, outboxNode, writeOutboxRecord } from "./outbox.ts";
-export { Undeliverable } from "./undeliverable.ts";
+export { isRuntimeAnswer, Undeliverable } from "./undeliverable.ts";
 export { type MessageTracing, type TraceContext, type TracedActor } from "./tracing.ts";
 export { sentBySystem } from "./system_sender.ts";

@@ -602,12 +602,9 @@ export class ReceiveLoop implements CellLoop {
   }
 
   unstash(cell: ActorCell, entries: readonly unknown[]): void {
-    if (entries.length === 0) return;
-    const local = localMailOf(cell);
-    const wasEmpty = local.length === 0;
-    putInFront(cell, local, entries);
-    local.setStashed(0);
-    if (wasEmpty) this.#serveLocalSoon(cell);
+    this.putFirst(cell, entries);
+    // All of the stash went: none of it is counted apart any more.
+    if (entries.length > 0) localMailOf(cell).setStashed(0);
   }
 
   putFirst(cell: ActorCell, entries: readonly unknown[]): void {

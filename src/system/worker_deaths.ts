@@ -19,7 +19,13 @@ import {
   Supervisor,
   type TerminationKind,
 } from "../actor/mod.ts";
-import { type HeldFor, sentBySystem, SlotState, takeHeld, Undeliverable } from "../delivery/mod.ts";
+import {
+  type HeldFor,
+  isRuntimeAnswer,
+  sentBySystem,
+  SlotState,
+  takeHeld,
+} from "../delivery/mod.ts";
 import { ActorKilledError, couldNotStart, SystemClosedError, WorkerDiedError } from "./errors.ts";
 import type { ActorRecord } from "./registry.ts";
 import type { SystemParts } from "./system_parts.ts";
@@ -236,18 +242,17 @@ export class WorkerDeaths {
     const { courier, directory, guardian, loop, pool } = this.#parts;
     const mailbox = courier.mailbox(offset);
     mailbox.close();
+    const target = new ActorRef(slot, generation, 0, courier);
     let drained = 0;
     if (kind === null) {
-      const target = new ActorRef(slot, generation, 0, courier);
       drained = loop.drainDeadLetters(
         mailbox,
         target,
         "worker-died",
         reason,
-        (message, _sender, tag) => tag === 0 || message instanceof Undeliverable,
+        (message, _sender, tag) => tag === 0 || isRuntimeAnswer(message),
       );
     } else {
-      const target = new ActorRef(slot, generation, 0, courier);
       // The system's own notices (a shutdown's or an orphan's Stop, a ChildGone) were no one's
       // messages, as reportDeadLetter has it.
       drained = loop.drainDeadLetters(

@@ -30,7 +30,7 @@ import {
 } from "../../actor/mod.ts";
 import { callFailure, handlerFailure } from "../call_failure.ts";
 import { AskUnwatch, AskWatch } from "../control.ts";
-import { type SystemCourier, Undeliverable } from "../../delivery/mod.ts";
+import { isRuntimeAnswer, type SystemCourier, Undeliverable } from "../../delivery/mod.ts";
 
 /** How many targets with no ask pending a Worker keeps watched (see Asks.#idle). */
 const IDLE_WATCHES = 32;
@@ -159,7 +159,7 @@ export class Asks {
     if (ask === undefined) {
       // A late Undeliverable is news of a dead letter already counted, a late RequestFailed of a
       // failure already reported: nothing more to say.
-      if (message instanceof Undeliverable || message instanceof RequestFailed) return;
+      if (isRuntimeAnswer(message)) return;
       const reason = "it answers an ask that had already settled (it timed out)";
       this.#courier.deadLetter({
         target: this.#replyTo(tag),
