@@ -106,6 +106,8 @@ export class ActorCell extends CellContext {
   endError: Error | null = null;
   #table: HandlerTable | null = null;
   readonly #strategy: Supervision["strategy"];
+  /** Recent restarts decided before this cell (see Supervision.restarts). */
+  readonly #restarts: readonly number[] | null;
   /** The class and a maker of fresh constructor arguments: what a restart needs. */
   #actorClass: (new (...args: never[]) => Actor<unknown>) | null = null;
   #makeArgs: () => readonly unknown[] = () => [];
@@ -125,6 +127,7 @@ export class ActorCell extends CellContext {
     super(self, name, supervision.parent, host, loop);
     this.mailbox = mailbox;
     this.#strategy = supervision.strategy;
+    this.#restarts = supervision.restarts ?? null;
   }
 
   /** The slot of the actor, as in its ref. */
@@ -444,7 +447,13 @@ export class ActorCell extends CellContext {
     error: unknown,
     resumable = true,
   ): void | Promise<void> {
-    cell.#faults ??= new FaultHandling(cell, cell.host, cell.loop, cell.#strategy);
+    cell.#faults ??= new FaultHandling(
+      cell,
+      cell.host,
+      cell.loop,
+      cell.#strategy,
+      cell.#restarts,
+    );
     return cell.#faults.failed(message, error, resumable);
   }
 

@@ -23,6 +23,11 @@ export interface CellHost {
    * failed); reported before the supervisor decides.
    */
   handlerFailed(cell: ActorCell, message: unknown, error: unknown): void;
+  /**
+   * The cell's supervisor restarted it at `at` (see restartClock): the system counts it too, so
+   * that a restart after the death of the actor's Worker respects the same limit.
+   */
+  restarted(cell: ActorCell, at: number): void;
   /** The actor has stopped (see {@link ActorCell.endKind}): its mailbox is closed and drained. */
   stopped(cell: ActorCell): void;
   /** Starts a child of `parent`'s actor; returns its ref at once. */
@@ -103,6 +108,11 @@ export class Activity {
 export interface Supervision {
   readonly parent: ActorRef<unknown> | null;
   readonly strategy: SupervisionStrategy;
+  /**
+   * Times of the actor's recent restarts (see restartClock), oldest first, when it starts again
+   * after its Worker died: they count towards its strategy's limit. Default none.
+   */
+  readonly restarts?: readonly number[] | null;
 }
 
 /** The supervision of an actor spawned by the system with no strategy of its own. */

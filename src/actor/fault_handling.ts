@@ -12,7 +12,7 @@ import { Activity, type CellHost, type CellLoop, CellState, isEnding } from "./c
 import { ActorStat } from "./actor_stats.ts";
 import { Failed } from "./messages.ts";
 import { describeError, messageOf, portableError } from "./portable_error.ts";
-import { type SupervisionStrategy, Supervisor } from "./supervision.ts";
+import { restartClock, type SupervisionStrategy, Supervisor } from "./supervision.ts";
 
 /** How one actor's failures are handled. Made on its first failure: most actors never fail. */
 export class FaultHandling {
@@ -26,11 +26,12 @@ export class FaultHandling {
     host: CellHost,
     loop: CellLoop,
     strategy: SupervisionStrategy,
+    restarts: readonly number[] | null = null,
   ) {
     this.#cell = cell;
     this.#host = host;
     this.#loop = loop;
-    this.#supervisor = new Supervisor(strategy);
+    this.#supervisor = new Supervisor(strategy, restarts);
   }
 
   /**
@@ -47,7 +48,8 @@ export class FaultHandling {
     const cell = this.#cell;
     this.#host.handlerFailed(cell, message, error);
     if (isEnding(cell.state)) return;
-    let directive = this.#supervisor.decide(error);
+    const now = restartClock();
+    let directive = this.#supervisor.decide(error, now);
     // A restart whose constructor failed left no instance to resume.
     if (directive === "resume" && (cell.actor === null || !resumable)) {
       directive = "stop";
@@ -56,6 +58,7 @@ export class FaultHandling {
       case "resume":
         return;
       case "restart":
+        this.#host.restarted(cell, now);
         return this.#restart(error);
       case "stop":
         return this.#stopFailed(error, false);

@@ -46,7 +46,8 @@ export interface SupervisionStrategy {
   readonly byError?: Readonly<Record<string, Directive>>;
   /**
    * Restarts allowed within `withinMs`; the next failure that would restart the child stops it
-   * and escalates instead (OTP's intensity). Default 3.
+   * and escalates instead (OTP's intensity). Restarts after a handler failed and after the
+   * child's Worker died count together. Default 3.
    */
   readonly maxRestarts?: number;
   /** The window of `maxRestarts`, in ms (OTP's period). Default 10,000. */
@@ -165,28 +166,67 @@ export class StrategyCache {
   }
 }
 
-/** Decides, for an actor supervised by `strategy`, what a failure with `error` leads to. */
+/**
+ * The time of a restart, in ms: on a clock every thread of the process reads alike
+ * (`performance.now()` counts from each thread's own start), because an actor's restarts are
+ * decided in two places that must count them together — in its Worker when a handler fails, and
+ * by the system when its Worker dies.
+ */
+export function restartClock(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
+ * Decides, for an actor supervised by `strategy`, what a failure with `error` leads to. One
+ * actor's restarts count towards one limit wherever they were decided: the system's supervisor
+ * of an actor hears of those its Worker decided ({@link restarted}), and a new instance started
+ * after its Worker died begins with those the system knows ({@link recent}).
+ */
 export class Supervisor {
   readonly #strategy: SupervisionStrategy;
-  /** When the recent restarts happened (performance.now()), for the restart limit. */
-  #restarts: number[] | null = null;
+  /** When the recent restarts happened ({@link restartClock}), oldest first. */
+  #restarts: number[] | null;
 
-  constructor(strategy: SupervisionStrategy) {
+  /** @param restarts times of the actor's recent restarts decided elsewhere, oldest first. */
+  constructor(strategy: SupervisionStrategy, restarts: readonly number[] | null = null) {
     this.#strategy = strategy;
+    this.#restarts = restarts === null || restarts.length === 0 ? null : [...restarts];
   }
 
-  /** The directive for a failure; a restart past the limit becomes `"escalate"`. */
-  decide(error: unknown): Directive {
+  /**
+   * The directive for a failure at `now` ({@link restartClock}); a restart past the limit
+   * becomes `"escalate"`.
+   */
+  decide(error: unknown, now: number = restartClock()): Directive {
     const name = error instanceof Error ? error.name : "";
     const directive = this.#strategy.byError?.[name] ??
       this.#strategy.onFailure ?? "resume";
     if (directive !== "restart") return directive;
-    const now = performance.now();
-    const window = this.#strategy.withinMs ?? 10_000;
-    const restarts = this.#restarts ??= [];
-    while (restarts.length > 0 && now - restarts[0] > window) restarts.shift();
+    const restarts = this.#prune(now);
     if (restarts.length >= (this.#strategy.maxRestarts ?? 3)) return "escalate";
     restarts.push(now);
     return "restart";
+  }
+
+  /** A restart decided elsewhere, at `at` ({@link restartClock}), counts towards the limit too. */
+  restarted(at: number): void {
+    const restarts = this.#restarts ??= [];
+    let index = restarts.length;
+    while (index > 0 && restarts[index - 1] > at) index--;
+    restarts.splice(index, 0, at);
+  }
+
+  /** The times of the restarts still within the window at `now`, oldest first; null: none. */
+  recent(now: number = restartClock()): number[] | null {
+    const restarts = this.#prune(now);
+    return restarts.length === 0 ? null : [...restarts];
+  }
+
+  /** The restarts within the window at `now`; older ones are forgotten. */
+  #prune(now: number): number[] {
+    const window = this.#strategy.withinMs ?? 10_000;
+    const restarts = this.#restarts ??= [];
+    while (restarts.length > 0 && now - restarts[0] > window) restarts.shift();
+    return restarts;
   }
 }

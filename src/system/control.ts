@@ -45,6 +45,11 @@ export class StartActor {
     readonly parent: ActorRef<unknown> | null = null,
     /** Null for the system's strategy, which every Worker has from its bootstrap. */
     readonly strategy: SupervisionStrategy | null = null,
+    /**
+     * When it starts again after its Worker died: the times of its recent restarts (see
+     * restartClock), which count towards its strategy's limit. Null: none.
+     */
+    readonly restarts: number[] | null = null,
   ) {}
 }
 registerMessage(StartActor, { name: "ringmail.StartActor" });
@@ -87,6 +92,7 @@ export class StartActors {
         extra.args,
         extra.parent,
         extra.strategy,
+        extra.restarts,
       );
   }
 }
@@ -103,6 +109,7 @@ export class StartExtra {
     readonly args: Uint8Array | null = null,
     readonly parent: ActorRef<unknown> | null = null,
     readonly strategy: SupervisionStrategy | null = null,
+    readonly restarts: number[] | null = null,
   ) {}
 }
 registerMessage(StartExtra, { name: "ringmail.StartExtra" });
@@ -145,6 +152,16 @@ export class HandlerFailed {
   ) {}
 }
 registerMessage(HandlerFailed, { name: "ringmail.HandlerFailed" });
+
+/**
+ * Worker -> guardian: the actor's supervisor restarted it at `at` (see restartClock), after a
+ * handler failed. The system counts it, so that a restart it decides after the actor's Worker
+ * dies respects the same limit.
+ */
+export class ActorRestarted {
+  constructor(readonly slot = 0, readonly generation = 0, readonly at = 0) {}
+}
+registerMessage(ActorRestarted, { name: "ringmail.ActorRestarted" });
 
 /**
  * Any thread -> guardian: a message could not be delivered or handled. The message itself

@@ -16,12 +16,14 @@ import {
   handles,
   portableError,
   Stopped,
+  Supervisor,
   Terminated,
 } from "../actor/mod.ts";
 import { describeMessage, ReceiveLoop, SEND_TIMEOUT_WORD, SlotState } from "../delivery/mod.ts";
 import { Doorbell, SpinPolicy } from "../ring/mod.ts";
 import { FOREVER_MS } from "./claim.ts";
 import {
+  ActorRestarted,
   ActorStarted,
   ActorStopped,
   AskLost,
@@ -48,6 +50,7 @@ import type { PartsInWiring, SystemParts } from "./system_parts.ts";
 const GUARDIAN_MAILBOX_BYTES = 1 << 20;
 
 type Report =
+  | ActorRestarted
   | ActorStarted
   | SpawnFailed
   | ActorStopped
@@ -136,6 +139,14 @@ export class Guardian extends Actor<Report> {
       report.messageClass,
       report.error,
     );
+  }
+
+  /** A Worker's supervisor restarted an actor: it counts when its Worker dies (see Supervisor). */
+  @handles(ActorRestarted)
+  onActorRestarted(report: ActorRestarted): void {
+    const record = this.#parts.registry.get(report.slot, report.generation);
+    if (record === undefined) return;
+    (record.supervisor ??= new Supervisor(record.strategy)).restarted(report.at);
   }
 
   @handles(DeadLetterNotice)
@@ -294,6 +305,8 @@ function mainThreadHost(parts: SystemParts): CellHost {
         message instanceof Activity ? message.label : describeMessage(message),
         error,
       ),
+    // The guardian's cells live with the system: their Worker never dies under them.
+    restarted: () => {},
     stopped: () => {},
     spawnChild: () => {
       throw new TypeError("the system's own actors spawn no children");

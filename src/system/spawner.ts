@@ -221,6 +221,8 @@ export class Spawner {
       record.parent === null ? null : registry.refOf(record.parent),
       // The system's own strategy is in every Worker already: not written per actor.
       record.strategy === settings.strategy ? null : record.strategy,
+      // Started again after its Worker died: the restarts so far count towards its limit.
+      record.supervisor?.recent() ?? null,
     );
     if (starts.full) this.sendStarts(worker);
   }

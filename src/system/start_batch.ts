@@ -27,8 +27,8 @@ export class StartBatch {
   }
 
   /**
-   * Adds a start (StartActor's fields; an empty name, no arguments, no parent and no strategy
-   * are the common case, which takes no extra).
+   * Adds a start (StartActor's fields; an empty name, no arguments, no parent, no strategy and
+   * no restarts are the common case, which takes no extra).
    */
   add(
     slot: number,
@@ -39,6 +39,7 @@ export class StartBatch {
     args: Uint8Array | null,
     parent: ActorRef<unknown> | null,
     strategy: SupervisionStrategy | null,
+    restarts: number[] | null = null,
   ): void {
     const index = this.#count++;
     const ids = this.#ids;
@@ -47,8 +48,10 @@ export class StartBatch {
     ids[at + 1] = generation;
     ids[at + 2] = mailbox;
     ids[at + 3] = classId;
-    if (name !== "" || args !== null || parent !== null || strategy !== null) {
-      this.#extras.push(new StartExtra(index, name, args, parent, strategy));
+    if (
+      name !== "" || args !== null || parent !== null || strategy !== null || restarts !== null
+    ) {
+      this.#extras.push(new StartExtra(index, name, args, parent, strategy, restarts));
     }
   }
 

@@ -17,7 +17,8 @@ import {
   StoppingParent,
   Tell,
 } from "../_actors/supervision.ts";
-import { eventually, type TestSystem, testSystem } from "../_system.ts";
+import { terminateWorkerOf } from "../../src/system/internal.ts";
+import { eventually, type TestSystem, testSystem, within } from "../_system.ts";
 
 const LONG = { timeout: 20_000 };
 
@@ -214,4 +215,50 @@ Deno.test("supervision: a restart retries a failed onStart; the actor then runs"
   await t.system.started(actor);
   assert.equal(await t.bridge.call(actor, "hello", LONG), "hello");
   assert.equal(t.failures.length, 2, "both failed starts were reported");
+});
+
+Deno.test("supervision: the restart limit counts restarts after a Worker's death and after a handler's failure together", async (t) => {
+  const deathLast = "a handler failure, then a Worker death, then a failure past the limit";
+  const deathFirst = "a Worker death, a handler failure, then a Worker death past the limit";
+  for (const order of [deathLast, deathFirst]) {
+    await t.step(order, async () => {
+      await using s = testSystem();
+      const probe = s.system.spawn(Probe);
+      const parent = s.system.spawn(RestartingParent); // at most 2 restarts a minute
+      const child = await childOf(s, parent, probe);
+      const end = s.bridge.whenTerminated(child);
+      const failuresBefore = () => s.failures.filter((f) => f.actor?.equals(child)).length;
+      /** Fails the child by its handler; resolves once the system has heard of the failure. */
+      const failHandler = async () => {
+        const before = failuresBefore();
+        child.send("fail");
+        await s.until(() => failuresBefore() > before, "the handler's failure reported");
+      };
+      /** Kills the child's Worker; resolves once the child is back (or has ended). */
+      const killWorker = async () => {
+        assert.ok(terminateWorkerOf(s.system, child));
+        await eventually(
+          async () =>
+            await s.bridge.call<string, string, number, number>(child, "instance", {
+              timeout: 2_000,
+              default: 0,
+            }) > 0,
+          "the child's restart after its Worker died",
+        );
+      };
+      // It runs: an actor killed before it ever ran is not restarted.
+      assert.equal(await s.bridge.call(child, "instance", LONG), 1);
+      if (order === deathLast) {
+        await failHandler(); // restart 1, in the child's Worker
+        await killWorker(); // restart 2, decided by the system
+        child.send("fail"); // a third restart is past the limit: the child stops
+        assert.equal((await within(20_000, "the child's end", end)).kind, "failed");
+      } else {
+        await killWorker(); // restart 1, decided by the system
+        await failHandler(); // restart 2, in the child's new Worker
+        assert.ok(terminateWorkerOf(s.system, child)); // past the limit: it ends
+        assert.equal((await within(20_000, "the child's end", end)).kind, "worker-died");
+      }
+    });
+  }
 });

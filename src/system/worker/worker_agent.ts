@@ -155,6 +155,7 @@ export class WorkerAgent
         strategy: start.strategy === null
           ? runtime.settings.supervision
           : this.#strategies.intern(start.strategy),
+        restarts: start.restarts,
       });
       let args: unknown[];
       try {

@@ -32,7 +32,15 @@ import {
 } from "../../delivery/mod.ts";
 import type { Arena, Mailbox } from "../../ring/mod.ts";
 import type { Asks } from "./asks.ts";
-import { ActorStopped, HandlerFailed, SpawnChild, Unwatch, Watch, WorkerIdle } from "../control.ts";
+import {
+  ActorRestarted,
+  ActorStopped,
+  HandlerFailed,
+  SpawnChild,
+  Unwatch,
+  Watch,
+  WorkerIdle,
+} from "../control.ts";
 import { withClaim } from "../claim.ts";
 import type { MailboxPool } from "../mailbox_pool.ts";
 import { checkActorClass, checkSendTimeout, encodeArguments } from "../spawn_checks.ts";
@@ -110,6 +118,10 @@ export class WorkerRuntime implements CellHost {
       portableError(error),
     );
     this.tellGuardian(report);
+  }
+
+  restarted(cell: ActorCell, at: number): void {
+    this.tellGuardian(new ActorRestarted(cell.slot, cell.self.generation, at));
   }
 
   stopped(cell: ActorCell): void {
