@@ -142,6 +142,8 @@ export interface ActorContext<M = unknown> {
    * @param timeoutMs how long to wait, in milliseconds. Default: forever.
    * @returns the next message and its sender, or `null` when the timeout passed first. A `Stop`
    * is returned like any message: the handler decides what to do with it.
+   * @throws {ActorNotStartedError} in `preStart` of a new actor: it takes messages only after.
+   * @throws {RangeError} for a negative timeout.
    */
   receive(timeoutMs?: number): Received | null;
   /**

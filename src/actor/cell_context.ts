@@ -18,7 +18,7 @@ import type {
   Received,
 } from "./actor.ts";
 import type { ActorCell } from "./actor_cell.ts";
-import type { ActorRef } from "./actor_ref.ts";
+import { ActorNotStartedError, type ActorRef } from "./actor_ref.ts";
 import { ask, pipeToSelf } from "./asking.ts";
 import { type Behavior, Behaviors } from "./behavior.ts";
 import { type CellHost, type CellLoop, type CellState, isEnding } from "./cell_host.ts";
@@ -91,6 +91,14 @@ export abstract class CellContext implements ActorContext {
       );
     }
     const cell = cellOf(this);
+    // Its thread reads its mailbox once preStart has finished: before, nothing would wake it.
+    if (!cell.mailbox.bound) {
+      throw new ActorNotStartedError(
+        `receive() in ${cell.name}'s preStart: an actor takes messages only once its preStart ` +
+          `has finished. Call receive() from a handler instead (to wait for a first message ` +
+          `before working, handle it in a handler and stash what comes before it)`,
+      );
+    }
     const until = performance.now() + timeoutMs;
     for (;;) {
       const received = this.loop.receiveFor(cell, Math.max(0, until - performance.now()));

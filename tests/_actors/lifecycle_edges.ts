@@ -3,6 +3,7 @@
  * during an async postStop, a constructor that throws once.
  */
 import { Actor, type ActorRef, handles, message, OtherMessage, Stop } from "../../mod.ts";
+import { ActorNotStartedError } from "../../errors.ts";
 import { Flaky } from "./supervision.ts";
 
 /** Stops itself in preStart (sync). */
@@ -146,5 +147,24 @@ export class Receiver extends Actor<string> {
     if (text !== "wait") return;
     this.probe?.send("waiting");
     sender?.send(this.context.receive()?.message ?? "nothing");
+  }
+}
+
+/** Calls `receive()` in its preStart and answers any message with what that did. */
+export class ReceivesAtStart extends Actor<string> {
+  static readonly module = import.meta.url;
+  #outcome = "";
+  override preStart() {
+    try {
+      this.#outcome = `received ${this.context.receive(50)?.message}`;
+    } catch (error) {
+      const { name, message } = error as Error;
+      const notStarted = error instanceof ActorNotStartedError;
+      this.#outcome = `${name} (ActorNotStartedError: ${notStarted}): ${message}`;
+    }
+  }
+  @handles(String)
+  onText(_text: string, sender: ActorRef | null) {
+    sender?.send(this.#outcome);
   }
 }

@@ -13,6 +13,7 @@ import {
   QuitsAtStart,
   ReactParent,
   Receiver,
+  ReceivesAtStart,
   SlowPoller,
   SlowTicker,
 } from "../_actors/lifecycle_edges.ts";
@@ -136,4 +137,13 @@ Deno.test("lifecycle edges: receive() with no timeout waits for the next message
   );
   receiver.send("late");
   assert.equal(await answer, "late");
+});
+
+Deno.test("lifecycle edges: receive() in preStart fails with ActorNotStartedError saying where to call it", async () => {
+  await using t = testSystem();
+  const actor = t.system.spawn(ReceivesAtStart);
+  actor.send("early");
+  const outcome: string = await t.bridge.call(actor, "how did receive() go?", LONG);
+  assert.match(outcome, /^ActorNotStartedError \(ActorNotStartedError: true\): /);
+  assert.match(outcome, /ReceivesAtStart.*preStart.*handler/);
 });
