@@ -11,7 +11,7 @@
 import type { ClassInfo } from "../codec/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
 import { type Actor, checkActorMembers, constructActor } from "./actor.ts";
-import { type ActorRef, isCurrentSender, swapCurrentSender } from "./actor_ref.ts";
+import { type ActorRef, isHandlingNow, swapCurrentSender } from "./actor_ref.ts";
 import { runAsActor } from "./async_actor.ts";
 import {
   Activity,
@@ -230,8 +230,9 @@ export class ActorCell extends CellContext {
 
   override stop(): void {
     // Inside a handler of this actor (or while an async one runs), after it: the handler may
-    // still be using the actor. Elsewhere (a timer's callback), at once.
-    if (isCurrentSender(this.self) || this.state === CellState.Busy) {
+    // still be using the actor. Elsewhere (a timer's callback, even one an async handler left
+    // behind, which inherits its async context), at once.
+    if (isHandlingNow(this.self) || this.state === CellState.Busy) {
       this.#stopAfterMessage = true;
     } else void ActorCell.#stopItself(this, undefined);
   }
@@ -248,8 +249,9 @@ export class ActorCell extends CellContext {
     cls: ClassInfo | null = null,
   ): void | Promise<void> {
     const receiveTimeout = this.receiveTimeoutWatch;
-    if (receiveTimeout !== null && !(message instanceof ReceiveTimeout)) {
-      receiveTimeout.lastActivity = this.loop.now;
+    if (receiveTimeout !== null) {
+      if (!(message instanceof ReceiveTimeout)) receiveTimeout.lastActivity = this.loop.now;
+      else if (sender === null && receiveTimeout.stale()) return; // see ReceiveTimeoutWatch
     }
     const table = this.#table;
     let handler: ResolvedHandler | null | undefined; // undefined: not looked up yet
@@ -302,6 +304,7 @@ export class ActorCell extends CellContext {
         ? runAsActor(this.self, () => method.call(actor, message, sender))
         : method.call(actor, message, sender);
     } catch (error) {
+      if (this.receiveTimeoutWatch !== null) this.#activityEnded();
       const kept = stash !== null && stash.current === STASHED;
       if (stash !== null) doneWith(stash);
       this.#handlerDone();
@@ -312,6 +315,7 @@ export class ActorCell extends CellContext {
       swapCurrentSender(previous);
     }
     if (!isThenable(result)) {
+      if (this.receiveTimeoutWatch !== null) this.#activityEnded();
       if (stash !== null) doneWith(stash);
       if (this.#afterHandler !== null) this.#handlerDone();
       return this.#stopAfterMessage ? ActorCell.#stopItself(this, undefined) : undefined;
@@ -319,12 +323,14 @@ export class ActorCell extends CellContext {
     this.state = CellState.Busy;
     return Promise.resolve(result).then(
       () => {
+        this.#activityEnded();
         if (stash !== null) doneWith(stash);
         this.#handlerDone();
         if (this.state === CellState.Busy) this.state = CellState.Running;
         if (this.#stopAfterMessage) return ActorCell.#stopItself(this, undefined);
       },
       (error) => {
+        this.#activityEnded();
         const kept = stash !== null && stash.current === STASHED;
         if (stash !== null) doneWith(stash);
         this.#handlerDone();
@@ -338,6 +344,12 @@ export class ActorCell extends CellContext {
 
   /** Set by {@link stop} inside a handler: the actor stops once that handler is done. */
   #stopAfterMessage = false;
+
+  /** A handler ended: a receive timeout counts its quiet from now (see ReceiveTimeoutWatch). */
+  #activityEnded(): void {
+    const watch = this.receiveTimeoutWatch;
+    if (watch !== null) watch.lastActivity = performance.now();
+  }
 
   /** Stops the actor as it asked (see {@link stop}), after what `before` still has to do. */
   static #stopItself(cell: ActorCell, before: void | Promise<void>): void | Promise<void> {

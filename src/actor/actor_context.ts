@@ -137,7 +137,8 @@ export interface ActorContext<M = unknown> {
   /**
    * Waits for this actor's next message and returns it with its sender, instead of letting it
    * go to a handler: the seed's "react loop" style, for use inside a handler. Blocks the actor's
-   * Worker while it waits (other actors sharing the Worker wait too).
+   * Worker while it waits (other actors sharing the Worker wait too, and timers due meanwhile,
+   * this actor's own included, send their messages once the handler returns).
    *
    * @param timeoutMs how long to wait, in milliseconds. Default: forever.
    * @returns the next message and its sender, or `null` when the timeout passed first. A `Stop`
@@ -283,6 +284,7 @@ export interface ActorContext<M = unknown> {
    * @returns the timer, to cancel it.
    * @throws {RangeError} for a negative or non-finite delay.
    * @throws {CodecError} when the message cannot be sent.
+   * @throws {TypeError} once the actor has stopped (called by code it left behind).
    */
   sendAfter<T>(
     delayMs: number,
@@ -295,6 +297,7 @@ export interface ActorContext<M = unknown> {
    * @returns the timer, to cancel it.
    * @throws {RangeError} for an interval that is not a positive finite number.
    * @throws {CodecError} when the message cannot be sent.
+   * @throws {TypeError} once the actor has stopped (called by code it left behind).
    */
   sendEvery<T>(
     intervalMs: number,
@@ -306,6 +309,7 @@ export interface ActorContext<M = unknown> {
    * After `ms` without any message, this actor gets a `ReceiveTimeout` message (and again after
    * each further `ms` of quiet); `null` turns it off.
    * @throws {RangeError} for a duration that is not a positive finite number.
+   * @throws {TypeError} once the actor has stopped (called by code it left behind).
    */
   setReceiveTimeout(ms: number | null): void;
   /**

@@ -100,6 +100,15 @@ export function isCurrentSender(ref: ActorRef<unknown>): boolean {
   return currentSender === ref || asyncSender() === ref;
 }
 
+/**
+ * @internal Whether a handler of `ref`'s actor is on the stack now (a sync one, or an async one
+ * before its first await): not code that only inherited its async context, such as a callback an
+ * async handler left behind.
+ */
+export function isHandlingNow(ref: ActorRef<unknown>): boolean {
+  return currentSender === ref;
+}
+
 /** @internal Whether an actor's handler (or hook) is running now, on this thread. */
 export function inHandler(): boolean {
   return currentSender !== null || (asyncSender() ?? null) !== null;

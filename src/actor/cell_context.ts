@@ -21,8 +21,9 @@ import type { ActorCell } from "./actor_cell.ts";
 import { ActorNotStartedError, type ActorRef } from "./actor_ref.ts";
 import { ask, pipeToSelf } from "./asking.ts";
 import { type Behavior, Behaviors } from "./behavior.ts";
-import { type CellHost, type CellLoop, type CellState, isEnding } from "./cell_host.ts";
+import { type CellHost, type CellLoop, CellState, isEnding } from "./cell_host.ts";
 import { CellTimers, type ReceiveTimeoutWatch } from "./cell_timers.ts";
+import { ReceiveTimeout } from "./messages.ts";
 import { Children } from "./children.ts";
 import { DeathWatch } from "./death_watch.ts";
 import type { Stash } from "./stash.ts";
@@ -102,7 +103,14 @@ export abstract class CellContext implements ActorContext {
     const until = performance.now() + timeoutMs;
     for (;;) {
       const received = this.loop.receiveFor(cell, Math.max(0, until - performance.now()));
-      if (received === null || !this.takesOwn(received.message, received.sender)) return received;
+      if (received === null) return null;
+      if (this.takesOwn(received.message, received.sender)) continue;
+      // A message taken here is activity too (see ReceiveTimeoutWatch).
+      const watch = this.receiveTimeoutWatch;
+      if (watch !== null && !(received.message instanceof ReceiveTimeout)) {
+        watch.lastActivity = performance.now();
+      }
+      return received;
     }
   }
 
@@ -144,6 +152,14 @@ export abstract class CellContext implements ActorContext {
 
   // Static, as every private method of a cell: an instance one would cost each cell a word.
   static #ownTimers(context: CellContext): CellTimers {
+    // Its timers were cancelled as it stopped, and nothing would cancel one set now: code it
+    // left behind (a callback, a closure) would tick from a dead actor for good.
+    if (context.state === CellState.Stopped) {
+      throw new TypeError(
+        `${context.name} has stopped: its context sets no timers any more (code it left ` +
+          `behind, such as a callback, still runs: cancel that code as the actor stops)`,
+      );
+    }
     return context.#timers ??= new CellTimers(cellOf(context), context.loop);
   }
 

@@ -99,12 +99,16 @@ export class CellTimers {
 
 /**
  * A receive timeout that is on: the actor gets `ReceiveTimeout` (through its mailbox) each time
- * it has had no other message for `ms`. The cell notes each message's arrival in
- * {@link lastActivity}.
+ * it has had no other message for `ms`. The cell notes in {@link lastActivity} when each message
+ * begins and when each handler ends: quiet is counted from the end of the last one, not its
+ * start, so a handler longer than `ms` does not earn the actor a timeout at once. One sent while
+ * a message waited in the mailbox is stale when it comes ({@link stale}) and is not handled.
  */
 export class ReceiveTimeoutWatch {
-  /** When the actor last got a message other than `ReceiveTimeout`, by the loop's clock. */
+  /** When the actor last got a message, or a handler of it ended (performance.now()). */
   lastActivity: number;
+  /** When the last ReceiveTimeout was sent. */
+  #sentAt = -Infinity;
   readonly #cell: ActorCell;
   readonly #ms: number;
   readonly #loop: CellLoop;
@@ -129,14 +133,24 @@ export class ReceiveTimeoutWatch {
     this.#timer = null;
   }
 
+  /**
+   * Whether a `ReceiveTimeout` arriving now is news of no quiet: the actor handled a message
+   * since it was sent (the message had waited in the mailbox, ahead of it).
+   */
+  stale(): boolean {
+    return this.lastActivity > this.#sentAt;
+  }
+
   /** The timer is due: quiet long enough, or check again later. */
   #check(): void {
     const ms = this.#ms;
-    if (!this.#on || this.#cell.state === CellState.Stopped) return;
+    const state = this.#cell.state;
+    if (!this.#on || state === CellState.Stopped) return;
     const now = this.#loop.now || performance.now();
-    const idle = now - this.lastActivity;
+    // An async handler still running is no quiet: look again once it could have been.
+    const idle = state === CellState.Busy ? 0 : now - this.lastActivity;
     if (idle >= ms) {
-      this.lastActivity = now;
+      this.lastActivity = this.#sentAt = now;
       // Through the mailbox, in order with the actor's other messages.
       this.#loop.courier.deliver(
         this.#cell.self,

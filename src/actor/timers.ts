@@ -178,8 +178,11 @@ export class LoopTimers {
     ) {
       const timer = entry.value;
       if (timer.interval > 0) {
-        // Repeating: the next one counts from when this one was due, so it does not drift.
-        entry.at = Math.max(entry.at + timer.interval, now);
+        // Repeating: the next one counts from when this one was due, so it does not drift; one
+        // that fell a whole interval behind (a stall) skips what it missed, rather than firing
+        // again in this very pass.
+        const next = entry.at + timer.interval;
+        entry.at = next > now ? next : now + timer.interval;
         this.#heap.push(entry);
       } else {
         timer.entry = null;
