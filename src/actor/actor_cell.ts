@@ -376,7 +376,11 @@ export class ActorCell extends CellContext {
       if (cell.childSet?.has(child)) {
         return ActorCell.#failed(
           cell,
-          new Activity(`a failure escalated by ${child}`),
+          new Activity(
+            `a failure escalated by ${
+              message.childName === "" ? child : `${message.childName} (${child})`
+            }`,
+          ),
           message.error,
         );
       }
@@ -459,6 +463,13 @@ export class ActorCell extends CellContext {
     error: unknown,
     resumable = true,
   ): void | Promise<void> {
+    // It asked to stop (this.context.stop()) before its handler or preStart failed: the stop it
+    // asked for follows; no directive may restart it into a fresh instance, or resume it. After
+    // a handler, deliver stops it; after preStart (not resumable), nothing else would.
+    if (cell.#stopAfterMessage) {
+      cell.host.handlerFailed(cell, message, error);
+      return resumable ? undefined : ActorCell.#stopItself(cell, undefined);
+    }
     cell.#faults ??= new FaultHandling(
       cell,
       cell.host,

@@ -20,14 +20,11 @@ export interface CellHost {
   deadLetter(lost: Undelivered): void;
   /**
    * A handler threw while handling `message` (or, for an {@link Activity}, a hook or a child
-   * failed); reported before the supervisor decides.
+   * failed). `restartedAt`: when its supervisor restarted it for this failure (see
+   * restartClock; 0: it did not), which the system counts too, so that a restart after the
+   * death of the actor's Worker respects the same limit.
    */
-  handlerFailed(cell: ActorCell, message: unknown, error: unknown): void;
-  /**
-   * The cell's supervisor restarted it at `at` (see restartClock): the system counts it too, so
-   * that a restart after the death of the actor's Worker respects the same limit.
-   */
-  restarted(cell: ActorCell, at: number): void;
+  handlerFailed(cell: ActorCell, message: unknown, error: unknown, restartedAt?: number): void;
   /** The actor has stopped (see {@link ActorCell.endKind}): its mailbox is closed and drained. */
   stopped(cell: ActorCell): void;
   /** Starts a child of `parent`'s actor; returns its ref at once. */

@@ -9,36 +9,43 @@
 import type { ActorRef, Courier } from "./actor_ref.ts";
 import { Stop } from "./messages.ts";
 
-/** An actor's children that have not gone yet, by slot. Made on its first spawn. */
+/**
+ * Where a child is filed: by slot and generation, since a child's slot may be the next child's
+ * before the news of the first one's end (its `Failed`, its `ChildGone`) has come.
+ */
+function keyOf(child: ActorRef<unknown>): string {
+  return `${child.slot}.${child.generation}`;
+}
+
+/** An actor's children that have not gone yet, by slot and generation. Made on its first spawn. */
 export class Children {
-  readonly #bySlot = new Map<number, ActorRef<unknown>>();
+  readonly #byKey = new Map<string, ActorRef<unknown>>();
 
   /** The children, in the order spawned. */
   list(): ActorRef<unknown>[] {
-    return [...this.#bySlot.values()];
+    return [...this.#byKey.values()];
   }
 
   add(child: ActorRef<unknown>): void {
-    this.#bySlot.set(child.slot, child);
+    this.#byKey.set(keyOf(child), child);
   }
 
   /** Whether `child` is one of these children (not an earlier actor of its slot). */
   has(child: ActorRef<unknown> | null): child is ActorRef<unknown> {
-    return child !== null &&
-      this.#bySlot.get(child.slot)?.generation === child.generation;
+    return child !== null && this.#byKey.has(keyOf(child));
   }
 
   /** `child` has gone (its `ChildGone` came): forgets it, if it is one of these. */
   gone(child: ActorRef<unknown> | null): void {
-    if (this.has(child)) this.#bySlot.delete(child.slot);
+    if (child !== null) this.#byKey.delete(keyOf(child));
   }
 
   /** Sends each child `Stop`; their parent forgets them (it is stopping or restarting). */
   stopAll(courier: Courier): void {
     // No sender: a child's Stopped would only come back as a dead letter.
-    for (const child of this.#bySlot.values()) {
+    for (const child of this.#byKey.values()) {
       courier.deliver(child, new Stop(), null, 0, true);
     }
-    this.#bySlot.clear();
+    this.#byKey.clear();
   }
 }

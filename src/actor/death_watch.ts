@@ -10,16 +10,19 @@ import type { ActorCell } from "./actor_cell.ts";
 import type { ActorRef } from "./actor_ref.ts";
 import type { CellHost } from "./cell_host.ts";
 
-/** Where a watched actor is filed: by its slot, or, for one of another node, by node and slot. */
-function keyOf(target: ActorRef<unknown>): number | string {
-  return target.node === 0 ? target.slot : `${target.node}:${target.slot}`;
+/**
+ * Where a watched actor is filed: by node, slot and generation, since an ended actor's slot may be
+ * the next actor's (watched too) before the first one's `Terminated` has come.
+ */
+function keyOf(target: ActorRef<unknown>): string {
+  return `${target.node}:${target.slot}.${target.generation}`;
 }
 
-/** What one actor watches, by slot (and node). Made on its first watch. */
+/** What one actor watches, by node, slot and generation. Made on its first watch. */
 export class DeathWatch {
   readonly #watcher: ActorCell;
   readonly #host: CellHost;
-  readonly #bySlot = new Map<number | string, ActorRef<unknown>>();
+  readonly #byKey = new Map<string, ActorRef<unknown>>();
 
   constructor(watcher: ActorCell, host: CellHost) {
     this.#watcher = watcher;
@@ -41,13 +44,13 @@ export class DeathWatch {
       );
     }
     if (this.#watches(target)) return;
-    this.#bySlot.set(keyOf(target), target);
+    this.#byKey.set(keyOf(target), target);
     this.#host.watch(watcher, target);
   }
 
   unwatch(target: ActorRef<unknown>): void {
     if (!this.#watches(target)) return;
-    this.#bySlot.delete(keyOf(target));
+    this.#byKey.delete(keyOf(target));
     this.#host.unwatch(this.#watcher, target);
   }
 
@@ -57,19 +60,19 @@ export class DeathWatch {
    */
   ended(actor: ActorRef<unknown> | null): boolean {
     if (actor === null || !this.#watches(actor)) return false;
-    this.#bySlot.delete(keyOf(actor));
+    this.#byKey.delete(keyOf(actor));
     return true;
   }
 
   /** Unwatches everything (the instance that watched is gone: a restart). */
   unwatchAll(): void {
-    for (const target of this.#bySlot.values()) {
+    for (const target of this.#byKey.values()) {
       this.#host.unwatch(this.#watcher, target);
     }
-    this.#bySlot.clear();
+    this.#byKey.clear();
   }
 
   #watches(target: ActorRef<unknown>): boolean {
-    return this.#bySlot.get(keyOf(target))?.generation === target.generation;
+    return this.#byKey.has(keyOf(target));
   }
 }

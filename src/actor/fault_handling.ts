@@ -35,7 +35,7 @@ export class FaultHandling {
   }
 
   /**
-   * A handler, hook or child failed: reports it, then does what the supervisor decides.
+   * A handler, hook or child failed: reports it with what the supervisor decides, then does it.
    * Returns a promise when restarting or stopping runs async hooks.
    * @param resumable false for a failed `preStart`: an actor that was never ready cannot be
    * resumed, only restarted.
@@ -46,19 +46,23 @@ export class FaultHandling {
     resumable = true,
   ): void | Promise<void> {
     const cell = this.#cell;
-    this.#host.handlerFailed(cell, message, error);
-    if (isEnding(cell.state)) return;
+    if (isEnding(cell.state)) {
+      this.#host.handlerFailed(cell, message, error, 0);
+      return;
+    }
     const now = restartClock();
     let directive = this.#supervisor.decide(error, now);
     // A restart whose constructor failed left no instance to resume.
     if (directive === "resume" && (cell.actor === null || !resumable)) {
       directive = "stop";
     }
+    // Reported with the restart it led to, in one report: whoever hears of the failure knows
+    // the restart counts (see Supervisor).
+    this.#host.handlerFailed(cell, message, error, directive === "restart" ? now : 0);
     switch (directive) {
       case "resume":
         return;
       case "restart":
-        this.#host.restarted(cell, now);
         return this.#restart(error);
       case "stop":
         return this.#stopFailed(error, false);
@@ -85,7 +89,7 @@ export class FaultHandling {
     const tell = () =>
       this.#loop.courier.deliver(
         parent,
-        new Failed(cell.self, portable),
+        new Failed(cell.self, portable, cell.name),
         cell.self,
         0,
         true,

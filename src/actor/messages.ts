@@ -164,11 +164,15 @@ export class Terminated {
 }
 registerMessage(Terminated, { name: "ringmail.Terminated" });
 
-/** @internal A child's failure escalated to its parent: the parent fails with `error`. */
+/**
+ * @internal A child's failure escalated to its parent: the parent fails with `error`. The child's
+ * name travels with it: the parent's Worker may not know the names of actors elsewhere.
+ */
 export class Failed {
   constructor(
     readonly child: ActorRef<unknown> | null = null,
     readonly error: Error = new Error(),
+    readonly childName: string = "",
   ) {}
 }
 registerMessage(Failed, { name: "ringmail.Failed" });

@@ -169,7 +169,7 @@ export class SystemCourier implements Courier {
     if (target.node !== 0) {
       return this.#deliverRemote(target, message, sender, deadline, notice, trace);
     }
-    const offset = this.openOffset(target, sender, message);
+    const offset = this.openOffset(target, sender, message, notice);
     if (offset === 0) return;
     let mailbox = target.mailboxCache as MailboxHandle | null;
     if (mailbox === null || mailbox.offset !== offset) {
@@ -337,10 +337,13 @@ export class SystemCourier implements Courier {
     target: ActorRef<unknown>,
     sender: ActorRef<unknown> | null,
     message: unknown,
+    notice = false,
   ): number {
     if (refused(this, target, sender, message)) return 0;
     const offset = this.directory.liveMailbox(target.slot, target.generation);
-    if (offset === 0) notRunning(this, target, sender, message);
+    // The runtime's own notice to an actor that is gone (a parent's Stop to a child that has
+    // stopped, a child's Failed to a parent that has) is moot: nobody's lost message.
+    if (offset === 0 && !notice) notRunning(this, target, sender, message);
     return offset;
   }
 

@@ -148,7 +148,7 @@ export class Posting {
       if (courier.transport.offer(mailbox, writer)) return false;
       action = this.#whenFull(mailbox, target, sender, notice, -1);
     } catch (error) {
-      if (this.#stopped(error, target, sender, message, undecoded)) return false;
+      if (this.#stopped(error, target, sender, message, undecoded, notice)) return false;
       throw error;
     }
     if (action === WAIT) {
@@ -205,8 +205,8 @@ export class Posting {
 
   /**
    * Makes the message a dead letter "stopped" when `error` says its mailbox closed (its actor
-   * stopped).
-   * @returns whether it did.
+   * stopped) — unless it is the runtime's own `notice`, which is moot then (see openOffset).
+   * @returns whether the mailbox had closed.
    */
   #stopped(
     error: unknown,
@@ -214,8 +214,10 @@ export class Posting {
     sender: ActorRef<unknown> | null,
     message: unknown,
     undecoded: Uint8Array | null,
+    notice = false,
   ): boolean {
     if (!(error instanceof MailboxClosedError)) return false;
+    if (notice) return true;
     const courier = this.#courier;
     courier.deadLetter({
       target,

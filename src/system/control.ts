@@ -149,19 +149,15 @@ export class HandlerFailed {
     readonly actorName = "",
     readonly messageClass = "",
     readonly error: Error = new Error(),
+    /**
+     * When the actor's supervisor restarted it for this failure (see restartClock; 0: it did
+     * not): the system counts it, so that a restart it decides after the actor's Worker dies
+     * respects the same limit.
+     */
+    readonly restartedAt: number = 0,
   ) {}
 }
 registerMessage(HandlerFailed, { name: "ringmail.HandlerFailed" });
-
-/**
- * Worker -> guardian: the actor's supervisor restarted it at `at` (see restartClock), after a
- * handler failed. The system counts it, so that a restart it decides after the actor's Worker
- * dies respects the same limit.
- */
-export class ActorRestarted {
-  constructor(readonly slot = 0, readonly generation = 0, readonly at = 0) {}
-}
-registerMessage(ActorRestarted, { name: "ringmail.ActorRestarted" });
 
 /**
  * Any thread -> guardian: a message could not be delivered or handled. The message itself
@@ -198,6 +194,12 @@ export class SpawnChild {
     readonly args: Uint8Array | null = null,
     readonly strategy: SupervisionStrategy = {},
     readonly near: ActorRef<unknown> | null = null,
+    /**
+     * The thread of the parent's instance that spawned it: a child of an instance whose Worker
+     * died before this report was read is not started (the restart stopped that instance's
+     * children, and the fresh one has none).
+     */
+    readonly from: number = 0,
   ) {}
 }
 registerMessage(SpawnChild, { name: "ringmail.SpawnChild" });

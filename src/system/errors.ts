@@ -1,4 +1,5 @@
 import { RingmailError } from "../errors.ts";
+import { registerMessage } from "../codec/mod.ts";
 import { type DeadLetterKind, messageOf } from "../actor/mod.ts";
 
 /**
@@ -213,3 +214,24 @@ export class PoolFailedError extends RingmailError {}
  * ```
  */
 export class ClusterJoinError extends RingmailError {}
+
+/**
+ * The errors the system puts in what crosses threads (a `Terminated`'s error, a call's failure):
+ * registered, so that they arrive as what they are (`instanceof ActorKilledError` holds in a
+ * Worker too), not as a plain `Error` bearing the name (see portableError).
+ */
+for (
+  const errorClass of [
+    ActorDeadError,
+    ActorKilledError,
+    CallTimeoutError,
+    HandlerFailedError,
+    PoolFailedError,
+    SpawnError,
+    SystemClosedError,
+    UndeliverableError,
+    WorkerDiedError,
+  ]
+) {
+  registerMessage(errorClass, { name: `ringmail.${errorClass.name}` });
+}

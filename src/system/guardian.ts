@@ -23,7 +23,6 @@ import { describeMessage, ReceiveLoop, SEND_TIMEOUT_WORD, SlotState } from "../d
 import { Doorbell, SpinPolicy } from "../ring/mod.ts";
 import { FOREVER_MS } from "./claim.ts";
 import {
-  ActorRestarted,
   ActorStarted,
   ActorStopped,
   AskLost,
@@ -50,7 +49,6 @@ import type { PartsInWiring, SystemParts } from "./system_parts.ts";
 const GUARDIAN_MAILBOX_BYTES = 1 << 20;
 
 type Report =
-  | ActorRestarted
   | ActorStarted
   | SpawnFailed
   | ActorStopped
@@ -132,6 +130,14 @@ export class Guardian extends Actor<Report> {
 
   @handles(HandlerFailed)
   onHandlerFailed(report: HandlerFailed): void {
+    // A restart its Worker decided counts when that Worker dies (see Supervisor): counted
+    // before the failure is told, so a listener that kills the actor finds it counted.
+    if (report.restartedAt !== 0 && report.actor !== null) {
+      const record = this.#parts.registry.of(report.actor);
+      if (record !== undefined) {
+        (record.supervisor ??= new Supervisor(record.strategy)).restarted(report.restartedAt);
+      }
+    }
     this.#parts.inspector.failed(report);
     this.#parts.events.failure(
       report.actor,
@@ -139,14 +145,6 @@ export class Guardian extends Actor<Report> {
       report.messageClass,
       report.error,
     );
-  }
-
-  /** A Worker's supervisor restarted an actor: it counts when its Worker dies (see Supervisor). */
-  @handles(ActorRestarted)
-  onActorRestarted(report: ActorRestarted): void {
-    const record = this.#parts.registry.get(report.slot, report.generation);
-    if (record === undefined) return;
-    (record.supervisor ??= new Supervisor(record.strategy)).restarted(report.at);
   }
 
   @handles(DeadLetterNotice)
@@ -305,8 +303,6 @@ function mainThreadHost(parts: SystemParts): CellHost {
         message instanceof Activity ? message.label : describeMessage(message),
         error,
       ),
-    // The guardian's cells live with the system: their Worker never dies under them.
-    restarted: () => {},
     stopped: () => {},
     spawnChild: () => {
       throw new TypeError("the system's own actors spawn no children");

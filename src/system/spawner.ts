@@ -286,6 +286,13 @@ export class Spawner {
       if (parent === undefined) {
         throw new ActorDeadError("its parent has ended");
       }
+      // The instance that spawned it lost its Worker (the parent ends, or runs again elsewhere):
+      // that instance's children were stopped as it died, and a fresh one has none.
+      if (parent.worker.dead || parent.worker.threadId !== request.from) {
+        throw new ActorDeadError(
+          `${parent.name}, its parent, lost its Worker before the child could start`,
+        );
+      }
       [worker, placement] = this.#placeChild(parent, request.near);
     } catch (error) {
       this.#neverStarted(request, parent !== undefined, name, error);

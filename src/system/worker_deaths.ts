@@ -110,6 +110,7 @@ export class WorkerDeaths {
           const failed = new Failed(
             registry.refOf(record),
             portableError(cause),
+            record.name,
           );
           courier.deliver(registry.refOf(record.parent), failed, guardian);
         }

@@ -51,7 +51,6 @@ export function oneThread(options: OneThreadOptions = {}) {
   const host: CellHost = {
     deadLetter: (lost) => courier.deadLetter(lost),
     handlerFailed: (_cell, _message, error) => failures.push(error),
-    restarted: () => {},
     stopped: () => {},
     spawnChild: () => {
       throw new Error("no children here");

@@ -48,7 +48,6 @@ function oneActor() {
   const host: CellHost = {
     deadLetter: ({ message, kind }) => failures.push(`${kind}: ${message}`),
     handlerFailed: (_cell, _message, error) => failures.push(error),
-    restarted: () => {},
     stopped: () => {},
     spawnChild: () => {
       throw new Error("no children here");

@@ -32,15 +32,7 @@ import {
 } from "../../delivery/mod.ts";
 import type { Arena, Mailbox } from "../../ring/mod.ts";
 import type { Asks } from "./asks.ts";
-import {
-  ActorRestarted,
-  ActorStopped,
-  HandlerFailed,
-  SpawnChild,
-  Unwatch,
-  Watch,
-  WorkerIdle,
-} from "../control.ts";
+import { ActorStopped, HandlerFailed, SpawnChild, Unwatch, Watch, WorkerIdle } from "../control.ts";
 import { withClaim } from "../claim.ts";
 import type { MailboxPool } from "../mailbox_pool.ts";
 import { checkActorClass, checkSendTimeout, encodeArguments } from "../spawn_checks.ts";
@@ -109,19 +101,16 @@ export class WorkerRuntime implements CellHost {
     this.courier.deadLetter(lost);
   }
 
-  handlerFailed(cell: ActorCell, message: unknown, error: unknown): void {
+  handlerFailed(cell: ActorCell, message: unknown, error: unknown, restartedAt = 0): void {
     this.courier.tracing?.failed(error);
     const report = new HandlerFailed(
       cell.self,
       cell.name,
       message instanceof Activity ? message.label : describeMessage(message),
       portableError(error),
+      restartedAt,
     );
     this.tellGuardian(report);
-  }
-
-  restarted(cell: ActorCell, at: number): void {
-    this.tellGuardian(new ActorRestarted(cell.slot, cell.self.generation, at));
   }
 
   stopped(cell: ActorCell): void {
@@ -203,6 +192,7 @@ export class WorkerRuntime implements CellHost {
         encodedArgs,
         strategy,
         near as ActorRef<unknown> | null,
+        this.courier.threadId,
       ),
     );
     return child;
