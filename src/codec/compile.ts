@@ -117,6 +117,33 @@ export function compileObjectBuilder(
 }
 
 /**
+ * Whether `key` names an accessor (a getter or setter) on `proto` or its prototypes: a field of
+ * that name, as a class field would, must be defined on the instance, not assigned (assigning
+ * would run the setter, or be dropped by a getter without one).
+ */
+export function shadowsAccessor(proto: object | null, key: string): boolean {
+  for (let p = proto; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    const descriptor = Object.getOwnPropertyDescriptor(p, key);
+    if (descriptor !== undefined) {
+      return descriptor.get !== undefined || descriptor.set !== undefined;
+    }
+  }
+  return false;
+}
+
+/** Defines `key` on `o` as a class field does: an own, writable, enumerable data property. */
+export function defineField(o: object, key: string, value: unknown): void {
+  Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+/** `o[key] = value` in generated code, or defineField where the field shadows an accessor. */
+function setter(proto: object, object: string, key: string, value: string): string {
+  return shadowsAccessor(proto, key)
+    ? `define(${object}, ${lit(key)}, ${value});`
+    : `${object}[${lit(key)}] = ${value};`;
+}
+
+/**
  * A builder of class instances: `Object.create(proto)`, then each field assigned in layout order
  * from the next values (the constructor does not run).
  */
@@ -127,18 +154,20 @@ export function compileInstanceBuilder(
   fail: ReadFail,
 ): CompiledBuilder | undefined {
   if (disallowed) return undefined;
-  const sets = fields.map((k, i) => `    i = ${i}; o[${lit(k)}] = readValue(r);`).join("\n");
+  const sets = fields.map((k, i) => `    i = ${i}; ${setter(proto, "o", k, "readValue(r)")}`)
+    .join("\n");
   const source = `return function build(r) {\n` +
     `  const o = create(proto);\n` +
     `  let i = 0;\n` +
     `  try {\n${sets}\n  } catch (e) {\n    throw fail(r, e, i);\n  }\n` +
     `  return o;\n` +
     `};`;
-  return generate(["create", "proto", "readValue", "fail"], source, [
+  return generate(["create", "proto", "readValue", "fail", "define"], source, [
     Object.create,
     proto,
     readValue,
     fail,
+    defineField,
   ]);
 }
 
@@ -186,7 +215,7 @@ export function compileCopier(
     `v${i} === undefined || (typeof v${i} === "string" && v${i}.length <= ${SHARED_STRING_MAX}))) ` +
     `return NEEDS_CODEC;`
   ).join("\n");
-  const sets = fields.map((k, i) => `  c[${lit(k)}] = v${i};`).join("\n");
+  const sets = fields.map((k, i) => `  ${setter(proto, "c", k, `v${i}`)}`).join("\n");
   // `new Blank()` allocates inline, where Object.create(proto) calls into the runtime.
   const source = `function Blank() {}\n` +
     `Blank.prototype = proto;\n` +
@@ -203,10 +232,11 @@ export function compileCopier(
     `${sets}\n` +
     `  return c;\n` +
     `};`;
-  return generate(["proto", "keys", "NEEDS_CODEC", "fail"], source, [
+  return generate(["proto", "keys", "NEEDS_CODEC", "fail", "define"], source, [
     proto,
     fields,
     NEEDS_CODEC,
     fail,
+    defineField,
   ]);
 }

@@ -13,7 +13,13 @@
 import { CodecError } from "./codec_error.ts";
 import { formatClassId } from "./class_id.ts";
 import { classById, type ClassInfo, layoutHash } from "./class_table.ts";
-import { type CompiledBuilder, compileInstanceBuilder, compileObjectBuilder } from "./compile.ts";
+import {
+  type CompiledBuilder,
+  compileInstanceBuilder,
+  compileObjectBuilder,
+  defineField,
+  shadowsAccessor,
+} from "./compile.ts";
 import { MAX_DEPTH, MAX_MESSAGE_BYTES } from "./limits.ts";
 import { LITTLE_ENDIAN_HOST, swapElements } from "./number_bits.ts";
 import {
@@ -327,7 +333,12 @@ function readClass(r: Reader, t: number): unknown {
       const fields = info.fields;
       let i = 0;
       try {
-        for (; i < fields.length; i++) o[fields[i]] = readValue(r);
+        for (; i < fields.length; i++) {
+          const key = fields[i];
+          const value = readValue(r);
+          if (shadowsAccessor(info.proto, key)) defineField(o, key, value);
+          else o[key] = value;
+        }
       } catch (e) {
         throw trail(r, e, keySegment(fields[i]));
       }
@@ -352,9 +363,15 @@ function readCustom(r: Reader, info: ClassInfo): unknown {
   try {
     v = info.decode!(r, r.context);
   } catch (e) {
-    if (isInstance(e, CodecError)) throw e;
+    // Its reader ends where its payload does: a read past it is the decoder's, not the message's.
+    const text = isInstance(e, CodecError) ? (e as CodecError).message : "";
+    const past = r.pos + 8 >= stop && /^needed \d+ byte/.test(text);
     throw new CodecError(
-      `the custom decode of message class ${info.name} threw ${describeError(e)}`,
+      past
+        ? `the custom decode of message class ${info.name} read past its ${len}-byte payload ` +
+          `(${text.replace(/ \(truncated or corrupt bytes\)$/, "")}): its decode reads ` +
+          `more than its encode writes`
+        : `the custom decode of message class ${info.name} threw ${describeError(e)}`,
       { cause: e },
     );
   } finally {

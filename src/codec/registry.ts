@@ -23,6 +23,7 @@ import type { Reader } from "./reader.ts";
 import { refHook } from "./ref_codec.ts";
 import { describeError } from "./thrown.ts";
 import type { Writer } from "./writer.ts";
+import { hiddenStateOf } from "./platform_class.ts";
 
 /**
  * A class whose instances can be messages: any class, abstract or not, whatever its constructor
@@ -258,6 +259,14 @@ export function registerMessage<T extends object>(
     );
   }
   const isError = cls.prototype instanceof Error;
+  const hidden = custom ? null : hiddenStateOf(cls);
+  if (hidden !== null) {
+    throw new CodecError(
+      `cannot register ${label} with a field layout: ${hidden}, which fields cannot see, so ` +
+        `its instances would arrive broken. Give it a custom encode/decode, or send plain data ` +
+        `instead (a URL's href, say)`,
+    );
+  }
   if (!custom && !isError) {
     for (const [base, proto] of OPAQUE_BASES) {
       if (Object.prototype.isPrototypeOf.call(proto, cls.prototype)) {

@@ -28,6 +28,7 @@ import { refHook } from "./ref_codec.ts";
 import { MAX_COMPILED, type ShapeNode } from "./shape_trie.ts";
 import { describeError, encodeThrew, isInstance } from "./thrown.ts";
 import { typedKindByProto } from "./typed_arrays.ts";
+import { hiddenStateOf } from "./platform_class.ts";
 import type { Writer } from "./writer.ts";
 
 const ObjectPrototype = Object.prototype;
@@ -621,6 +622,8 @@ function asText(v: unknown): string {
 function writeBuiltin(w: Writer, v: object, proto: object): void {
   if (proto === Uint8Array.prototype) {
     const u = v as Uint8Array;
+    // A view whose buffer was transferred, or shrunk below it, reads as empty: not its data.
+    if (u.length === 0) checkViewable(u);
     w.u8(0xba /* BIN */);
     w.varuint(u.length);
     w.raw(u);
@@ -637,7 +640,7 @@ function writeBuiltin(w: Writer, v: object, proto: object): void {
   const kind = typedKindByProto.get(proto);
   if (kind !== undefined) {
     const t = v as Int32Array;
-    checkAttached(t.buffer);
+    if (t.length === 0) checkViewable(t);
     writeRawExt(
       w,
       kind,
@@ -653,7 +656,7 @@ function writeBuiltin(w: Writer, v: object, proto: object): void {
   }
   if (proto === DataView.prototype) {
     const d = v as DataView;
-    checkAttached(d.buffer);
+    checkViewable(d);
     writeRawExt(
       w,
       7,
@@ -671,6 +674,7 @@ function writeBuiltin(w: Writer, v: object, proto: object): void {
     return;
   }
   if (Error.isError(v) || v instanceof Error) {
+    refuseUnregisteredSubclass(proto);
     w.u8(0xbf /* EXT */);
     w.u8(8 /* X_ERROR */);
     enter(w, v);
@@ -679,6 +683,28 @@ function writeBuiltin(w: Writer, v: object, proto: object): void {
     return;
   }
   throw unsupported(v, proto);
+}
+
+/**
+ * Refuses a view that shows no data of its buffer: the buffer was transferred, or (resizable) it
+ * shrank below the view. Either reads as empty, which the receiver could not tell from data.
+ */
+function checkViewable(view: ArrayBufferView): void {
+  checkAttached(view.buffer);
+  let inBounds = true;
+  try {
+    // Out of bounds, a DataView's byteLength throws; a typed array's subarray does.
+    if (view instanceof DataView) void view.byteLength;
+    else (view as Uint8Array).subarray(0);
+  } catch {
+    inBounds = false;
+  }
+  if (!inBounds) {
+    throw new EncodeFault(
+      "its ArrayBuffer was resized below the view: the view shows none of its data",
+      "Send the view while its buffer holds it, or a copy of what it should show",
+    );
+  }
 }
 
 function checkAttached(buffer: ArrayBufferLike): void {
@@ -817,6 +843,29 @@ const REFUSED: ReadonlyArray<[object, string, string]> = [
   ],
 ];
 
+/**
+ * An error whose class is not registered travels as a generic error (name, message, stack,
+ * cause), but not one whose class extends a registered error class: that would drop the class
+ * and the fields registered for it without a word, as it would for any other class.
+ */
+function refuseUnregisteredSubclass(proto: object): void {
+  for (let p = getPrototypeOf(proto); p !== null; p = getPrototypeOf(p)) {
+    if (!classByProto.has(p)) continue;
+    const name = classNameOf(proto);
+    const base = classNameOf(p);
+    throw new EncodeFault(
+      `it is an instance of class ${name}, which extends the registered message class ` +
+        `${base} but is not registered itself (its class and fields would be lost)`,
+      `Register it too, with registerMessage(${name}) or @message(), or send a ${base}`,
+    );
+  }
+}
+
+/** The name of the class whose prototype is `proto`. */
+function classNameOf(proto: object): string {
+  return (proto as { constructor?: { name?: string } }).constructor?.name || "(anonymous class)";
+}
+
 function unsupported(v: object, proto: object): EncodeFault {
   for (const [p, problem, advice] of REFUSED) {
     if (proto === p) return new EncodeFault(`it is ${problem}`, advice);
@@ -829,6 +878,14 @@ function unsupported(v: object, proto: object): EncodeFault {
   }
   if (typeof ctor === "function" && ctor.prototype === proto) {
     const name = ctor.name || "(anonymous class)";
+    const hidden = hiddenStateOf(ctor);
+    if (hidden !== null) {
+      return new EncodeFault(
+        `it is an instance of class ${name}, which no field layout can carry: ${hidden}`,
+        `Send plain data instead (a URL's href, a Blob's bytes), or register it with a custom ` +
+          `encode/decode`,
+      );
+    }
     for (const [p, problem, advice] of REFUSED) {
       if (Object.prototype.isPrototypeOf.call(p, v)) {
         return new EncodeFault(

@@ -145,7 +145,7 @@ Deno.test("custom decoders are held to what their encoder wrote", async (t) => {
     },
   });
   await t.step("reading past the payload", () => {
-    assertCorrupt(encode({ g: new Greedy(1) }), /truncated/);
+    assertCorrupt(encode({ g: new Greedy(1) }), /Greedy read past its \d+-byte payload/);
   });
   await t.step("reading less than the payload", () => {
     const e = assertCorrupt(encode([new Lazy(1)]), /Lazy read 1 bytes but its encode wrote 2/);
