@@ -262,16 +262,25 @@ export class Bridge implements Disposable {
    * each with its target. A call that gets no reply yields its `default` as reply, or an `error`
    * saying why: the same error (and the same use of the default) as {@link call}.
    *
+   * The replies are typed by the requests, as a call's are: requests of one `Request<R>` class
+   * give replies of type `R` (requests of several classes, or plain values, give `unknown`).
+   * `multiCall<R>(...)` names the reply's type instead.
+   *
    * @param calls pairs of target and request.
    * @param options timeout (ms, default 5000) for every call, counted from when the calls are
    * sent (at the first `next()`), default, signal.
    * @returns an async iterable of results, one per call.
    */
-  multiCall<R = unknown, D = never>(
-    calls: Iterable<readonly [ActorRef<never>, unknown]>,
+  multiCall<
+    R = never,
+    D = never,
+    C extends readonly [ActorRef<never>, unknown] = readonly [ActorRef<never>, unknown],
+  >(
+    calls: Iterable<C>,
     options: CallOptions<D> = {},
-  ): AsyncIterableIterator<MultiCallResult<R | D>> {
-    const results: MultiCallResults<R | D> = new MultiCallResults(() =>
+  ): AsyncIterableIterator<MultiCallResult<([R] extends [never] ? ReplyOf<C[1]> : R) | D>> {
+    type Reply = ([R] extends [never] ? ReplyOf<C[1]> : R) | D;
+    const results: MultiCallResults<Reply> = new MultiCallResults(() =>
       this.#callAll(calls, options as CallOptions<unknown>, results)
     );
     return results;

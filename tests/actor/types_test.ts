@@ -90,7 +90,27 @@ export async function typedReplies(system: ActorSystem, bridge: Bridge): Promise
   const orDefault: number[] | "none" = await bridge.call(shop, new GetStock(), { default: "none" });
   for await (const result of bridge.multiCall([[shop, new GetStock()], [shop, "x"]])) {
     const index: number = result.index; // which request of the list it answers
-    void index;
+    const mixed: unknown = result.reply; // requests of several kinds: replies of any
+    // @ts-expect-error so it is not a number[] without a look
+    const notStock: number[] | undefined = result.reply;
+    void [index, mixed, notStock];
+  }
+  for await (
+    const { reply } of bridge.multiCall([[shop, new GetStock()], [shop, new GetStock()]])
+  ) {
+    const typed: number[] | undefined = reply; // one Request<number[]> class: number[] replies
+    // @ts-expect-error the reply is a number[], not a string
+    const wrongReply: string | undefined = reply;
+    void [typed, wrongReply];
+  }
+  const pairs = [[shop, new GetStock()]] as const;
+  for await (const { reply } of bridge.multiCall(pairs, { default: "none" as const })) {
+    const withDefault: number[] | "none" | undefined = reply; // the default joins the replies
+    void withDefault;
+  }
+  for await (const { reply } of bridge.multiCall<string>([[shop, "x"], [shop, "y"]])) {
+    const named: string | undefined = reply; // named by the caller, as before
+    void named;
   }
   void [stock, wrong, untyped, stopped, orDefault];
 }
