@@ -243,12 +243,13 @@ export class Backlogs {
   }
 
   /**
-   * After a turn (of `served`'s actor): sends what waits for room in this thread's own
-   * mailboxes, as far as there is room now, and counts the turn as time to drain for the
-   * backlog of `served` only — another actor's turn, the sender's included, gave it none. Then
-   * moves what waits for other threads' mailboxes ({@link moveDrained}).
+   * After a turn (of `served`'s actor; null: no turn, the loop is about to park): sends what
+   * waits for room in this thread's own mailboxes, as far as there is room now, and counts the
+   * turn as time to drain for the backlog of `served` only — another actor's turn, the
+   * sender's included, gave it none. Then moves what waits for other threads' mailboxes
+   * ({@link moveDrained}).
    */
-  flushLocal(served: Mailbox): void {
+  flushLocal(served: Mailbox | null): void {
     const timed = this.#timed;
     const now = performance.now();
     for (let i = 0; i < timed.length; i++) {

@@ -375,8 +375,11 @@ export class SystemCourier implements Courier {
     this.#backlogs.beforeTurn();
   }
 
-  /** After a turn of `served`'s actor: sends what waits for room in this thread's mailboxes. */
-  flushLocal(served: Mailbox): void {
+  /**
+   * After a turn of `served`'s actor (null: no turn, the loop is about to park): sends what
+   * waits for room in this thread's mailboxes.
+   */
+  flushLocal(served: Mailbox | null): void {
     this.#backlogs.flushLocal(served);
   }
 

@@ -295,7 +295,13 @@ export class ReceiveLoop implements CellLoop {
    */
   #spinForWork(): boolean {
     ringHeld();
-    return this.#parking.spin() || this.#lingering.letGo();
+    if (this.#parking.spin() || this.#lingering.letGo()) return true;
+    // Letting go handed back the room the lingering cells had read: messages of this thread
+    // that wait for that room go now. No turn follows to flush them, and the loop would park
+    // with them, waking for nothing that could send them.
+    if (!this.#courier.hasLocalBacklog) return false;
+    this.#courier.flushLocal(null);
+    return this.#hasWork();
   }
 
   #countHandled(): void {
