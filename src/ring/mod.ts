@@ -5,7 +5,7 @@
  * @module
  */
 
-export { Arena, ARENA_USER_WORD, type ArenaOptions, type Flag } from "./arena.ts";
+export { Arena, ARENA_MAX_LIMIT, ARENA_USER_WORD, type ArenaOptions, type Flag } from "./arena.ts";
 export { FreeStacks } from "./free_stacks.ts";
 export { holdRings, ringHeld } from "./held_rings.ts";
 export {

@@ -146,7 +146,8 @@ export class ActorSystem implements AsyncDisposable {
    * @param args the constructor's arguments; they travel to the Worker through the codec.
    * @returns the new actor's ref.
    * @throws {SystemClosedError} after {@link shutdown}.
-   * @throws {TypeError} when `actorClass` is not an actor class with a `module`.
+   * @throws {TypeError} when `actorClass` is not an actor class with a `module`, or `name` is
+   * given but is not a non-empty string.
    * @throws {CodecError} when an argument cannot be sent (naming the path inside it).
    */
   spawnWith<C extends ActorClass>(
@@ -351,9 +352,10 @@ export class ActorSystem implements AsyncDisposable {
     return serveLiveView(
       {
         inspect: () => this.inspect(),
-        // Watched, not listened to: looking leaves failures going to console.error as before.
+        // Watched, not listened to: looking leaves failures going to console.error, and dead
+        // letters to console.warn, as before.
         onFailure: (watcher) => events.watchFailures(watcher),
-        onDeadLetter: (listener) => events.onDeadLetter(listener),
+        onDeadLetter: (watcher) => events.watchDeadLetters(watcher),
       },
       options,
       (close) => shutdown.alsoClose(close),

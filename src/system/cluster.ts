@@ -22,7 +22,7 @@ import {
 } from "./control.ts";
 import { ActorDeadError, ClusterJoinError, SpawnError } from "./errors.ts";
 import type { ClusterOptions, ClusterStatus, SpawnOptions } from "./options.ts";
-import { checkActorClass, encodeArguments } from "./spawn_checks.ts";
+import { actorName, checkActorClass, encodeArguments } from "./spawn_checks.ts";
 import type { SystemParts } from "./system_parts.ts";
 
 /**
@@ -250,7 +250,7 @@ export class SystemCluster {
         "a spawn on another node takes no pool and no near: those name this node's Workers",
       );
     }
-    const name = options.name ?? actorClass.name;
+    const name = actorName(options.name, actorClass);
     const request = new RemoteSpawn(
       module,
       actorClass.name,

@@ -19,6 +19,7 @@ import type { ActorFailure, DeadLetter } from "./options.ts";
 export class SystemEvents {
   readonly #failureListeners = new Set<(failure: ActorFailure) => void>();
   readonly #failureWatchers = new Set<(failure: ActorFailure) => void>();
+  readonly #deadLetterWatchers = new Set<(deadLetter: DeadLetter) => void>();
   readonly #nodeDownListeners = new Set<
     (node: number, reason: string) => void
   >();
@@ -42,6 +43,16 @@ export class SystemEvents {
   watchFailures(watcher: (failure: ActorFailure) => void): () => void {
     this.#failureWatchers.add(watcher);
     return () => this.#failureWatchers.delete(watcher);
+  }
+
+  /**
+   * Watches dead letters without taking them over (a live view): unlike {@link onDeadLetter}'s
+   * listeners, a watcher leaves the first few nobody listens to going to `console.warn`. Returns
+   * a function that stops watching.
+   */
+  watchDeadLetters(watcher: (deadLetter: DeadLetter) => void): () => void {
+    this.#deadLetterWatchers.add(watcher);
+    return () => this.#deadLetterWatchers.delete(watcher);
   }
 
   /** Subscribes to dead letters; returns a function that unsubscribes. */
@@ -117,6 +128,9 @@ export class SystemEvents {
    * `console.warn`, so that a program that listens to nothing still sees that messages are lost.
    */
   deadLetter(deadLetter: DeadLetter): void {
+    for (const watcher of this.#deadLetterWatchers) {
+      callListener(watcher, deadLetter, "onDeadLetter");
+    }
     if (this.#deadLetterListeners.size === 0) return this.#warnUnheard(deadLetter);
     for (const listener of this.#deadLetterListeners) {
       callListener(listener, deadLetter, "onDeadLetter");

@@ -63,6 +63,7 @@ export class Inspector {
   readonly #clock = new SampleClock();
   readonly #actors = new Map<number, Track>();
   readonly #workers = new Map<number, { handled: Track; parked: Track }>();
+  readonly #handledTotal = new HandledTotal();
   #total: Track | null = null;
   readonly #failures = new Map<number, Failures>();
   readonly #pending = new Set<() => number>();
@@ -108,7 +109,11 @@ export class Inspector {
       Deno.unrefTimer(timer);
     }
     const { directory } = this.#parts;
-    const records = Array.from(this.#parts.registry.values());
+    // An actor that has ended (its slot says so) before its end report came is not listed.
+    const records = Array.from(this.#parts.registry.values()).filter((record) => {
+      const state = directory.state(record.slot);
+      return state !== SlotState.Dead && state !== SlotState.Free;
+    });
     const hosted = new Map<number, number>();
     const actors = records.map((record) => {
       const worker = record.worker.threadId;
@@ -116,12 +121,13 @@ export class Inspector {
       return this.#actor(record, now);
     });
     this.#forgetEnded(records);
-    let handled = 0;
+    const counts = new Map<number, number>();
     const workers = this.#parts.workers.inUse().map((handle) => {
       const worker = this.#worker(handle, hosted.get(handle.threadId) ?? 0, now);
-      handled += worker.handled;
+      counts.set(handle.threadId, worker.handled);
       return worker;
     });
+    const handled = this.#handledTotal.of(counts);
     let pendingCalls = 0;
     for (const pending of this.#pending) pendingCalls += pending();
     const total = this.#total;
@@ -171,15 +177,21 @@ export class Inspector {
       this.#trackOf(this.#actors, record.slot, record.generation, handled, now).values[index] =
         handled;
     }
-    let total = 0;
+    const counts = new Map<number, number>();
     for (const handle of this.#parts.workers.inUse()) {
       const handled = handle.agentMailbox.stat(ActorStat.ThreadHandled);
       const parked = parkedMsOf(handle);
-      total += handled;
+      counts.set(handle.threadId, handled);
       const tracks = this.#workerTracks(handle, handled, parked, now);
       tracks.handled.values[index] = handled;
       tracks.parked.values[index] = parked;
     }
+    // The tracks of Workers gone from use go too: a system whose Workers come and go while
+    // someone looks would otherwise keep one for each it ever had.
+    for (const threadId of this.#workers.keys()) {
+      if (!counts.has(threadId)) this.#workers.delete(threadId);
+    }
+    const total = this.#handledTotal.of(counts);
     (this.#total ??= new Track(0, total, now)).values[index] = total;
   }
 
@@ -236,7 +248,8 @@ export class Inspector {
       ref: registry.refOf(record),
       name: record.name,
       className: spawner.classNameOf(record.classId),
-      worker: record.worker.threadId,
+      // Between Workers (its own died, its restart pending): none yet.
+      worker: record.worker.dead ? 0 : record.worker.threadId,
       parent: record.parent === null ? null : registry.refOf(record.parent),
       children,
       state: STATES[directory.state(record.slot)] ?? "dead",
@@ -295,3 +308,38 @@ export class Inspector {
 }
 
 const NO_RATE: Rate = { lastSecond: 0, lastTenSeconds: 0 };
+
+/**
+ * Messages handled by every Worker the system has had, not only by those in use now: a Worker
+ * that leaves them (it died, retired, or became the spare) keeps its count in the total, and the
+ * spare, taken back into use, goes on from its own count without being counted twice. (What a
+ * Worker handled between the last look and its death is not seen: the total never goes back.)
+ */
+class HandledTotal {
+  /** The Workers in use at the last look, and what each had handled then. */
+  readonly #inUse = new Map<number, number>();
+  /** Workers that left use since (the spare may come back), and their counts then. */
+  readonly #left = new Map<number, number>();
+  #leftTotal = 0;
+
+  /** The total, given each Worker in use now and what it has handled (by thread id). */
+  of(counts: ReadonlyMap<number, number>): number {
+    for (const [threadId, handled] of this.#inUse) {
+      if (counts.has(threadId)) continue;
+      this.#inUse.delete(threadId);
+      this.#left.set(threadId, handled);
+      this.#leftTotal += handled;
+    }
+    let total = 0;
+    for (const [threadId, handled] of counts) {
+      const before = this.#left.get(threadId);
+      if (before !== undefined) {
+        this.#left.delete(threadId);
+        this.#leftTotal -= before;
+      }
+      this.#inUse.set(threadId, handled);
+      total += handled;
+    }
+    return total + this.#leftTotal;
+  }
+}

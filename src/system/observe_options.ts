@@ -52,6 +52,7 @@ export interface ObservedSystem {
   inspect(): SystemSnapshot;
   /** Failures, watched: a failure nobody listens to still goes to `console.error`. */
   onFailure(listener: (failure: ActorFailure) => void): () => void;
+  /** Dead letters, watched: the first few nobody listens to still go to `console.warn`. */
   onDeadLetter(listener: (deadLetter: DeadLetter) => void): () => void;
 }
 

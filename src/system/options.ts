@@ -12,7 +12,7 @@ import {
   type DeadLetterKind,
   type SupervisionStrategy,
 } from "../actor/mod.ts";
-import { MAX_CAPACITY, MAX_MESSAGE, MIN_CAPACITY } from "../ring/mod.ts";
+import { ARENA_MAX_LIMIT, MAX_CAPACITY, MAX_MESSAGE, MIN_CAPACITY } from "../ring/mod.ts";
 import type { ActorPool, PoolOptions } from "./actor_pool.ts";
 import { checkObserver, type SystemObserver } from "./observer.ts";
 import type { SystemSettings } from "./system_parts.ts";
@@ -210,16 +210,46 @@ export function checkSystemOptions(
       `maxMessageBytes must be a whole number from 1 to ${MAX_MESSAGE}, got ${options.maxMessageBytes}`,
     );
   }
+  const mailboxCapacity = options.mailboxCapacity ?? 1 << 16;
+  if (!isRingCapacity(mailboxCapacity)) {
+    throw new RangeError(
+      `mailboxCapacity must be a power of two from ${MIN_CAPACITY} to ${MAX_CAPACITY} bytes, ` +
+        `got ${options.mailboxCapacity}`,
+    );
+  }
+  const maxActors = options.maxActors ?? 1 << 18;
+  // One slot more is the directory's: every Bridge takes one too.
+  if (!(Number.isInteger(maxActors) && maxActors >= 1 && maxActors < 1 << 24)) {
+    throw new RangeError(
+      `maxActors must be a whole number from 1 to ${(1 << 24) - 1}, got ${options.maxActors}`,
+    );
+  }
+  const maxMemoryBytes = options.maxMemoryBytes ?? 1 << 30;
+  if (
+    !(Number.isInteger(maxMemoryBytes) && maxMemoryBytes >= 1 << 16 &&
+      maxMemoryBytes <= ARENA_MAX_LIMIT)
+  ) {
+    throw new RangeError(
+      `maxMemoryBytes must be a whole number of bytes from 65536 to ${ARENA_MAX_LIMIT}, got ` +
+        `${options.maxMemoryBytes}`,
+    );
+  }
   if (options.cluster !== undefined) checkClusterOptions(options.cluster);
   if (options.observer !== undefined) checkObserver(options.observer);
   return {
-    mailboxCapacity: options.mailboxCapacity ?? 1 << 16,
+    mailboxCapacity,
     sendTimeout,
     maxMessageBytes,
     strategy: options.supervision === undefined
       ? TOP_LEVEL
       : checkStrategy(options.supervision, "supervision"),
   };
+}
+
+/** Whether `bytes` is a mailbox ring's size: a power of two the ring layer allows. */
+function isRingCapacity(bytes: number): boolean {
+  return Number.isInteger(bytes) && bytes >= MIN_CAPACITY && bytes <= MAX_CAPACITY &&
+    (bytes & (bytes - 1)) === 0;
 }
 
 /**
@@ -240,10 +270,7 @@ export function checkPoolOptions(options: PoolOptions): Required<PoolOptions> {
     );
   }
   const mailboxCapacity = options.mailboxCapacity ?? 1024;
-  if (
-    !(Number.isInteger(mailboxCapacity) && mailboxCapacity >= MIN_CAPACITY &&
-      mailboxCapacity <= MAX_CAPACITY && (mailboxCapacity & (mailboxCapacity - 1)) === 0)
-  ) {
+  if (!isRingCapacity(mailboxCapacity)) {
     throw new RangeError(
       `a pool's mailboxCapacity must be a power of two from ${MIN_CAPACITY} to ${MAX_CAPACITY}, ` +
         `got ${options.mailboxCapacity}`,

@@ -52,7 +52,7 @@ export interface ActorSnapshot {
   readonly name: string;
   /** Its class's name. */
   readonly className: string;
-  /** The thread id of its Worker. */
+  /** The thread id of its Worker; 0 while it has none (its Worker died, its restart pending). */
   readonly worker: number;
   /** Its parent, or `null` for an actor the system spawned. */
   readonly parent: ActorRef<unknown> | null;

@@ -66,6 +66,22 @@ export function encodeArguments(
   }
 }
 
+/**
+ * The name a spawn gives its actor: `name`, or the class's name when it gives none.
+ * @throws {TypeError} when `name` is given but is no string, or is empty (the system and the
+ * actor's Worker would then call the actor by different names).
+ */
+export function actorName(name: unknown, actorClass: { name: string }): string {
+  if (name === undefined) return actorClass.name;
+  if (typeof name !== "string" || name === "") {
+    throw new TypeError(
+      `an actor's name must be a non-empty string (or left out: the class's name), got ` +
+        describeValue(name),
+    );
+  }
+  return name;
+}
+
 /** Checks a spawn's `sendTimeout` option (0: the system's). */
 export function checkSendTimeout(sendTimeout: number): number {
   if (

@@ -24,6 +24,7 @@ import {
   settleStart,
 } from "./registry.ts";
 import {
+  actorName,
   checkActorClass,
   checkSendTimeout,
   describeValue,
@@ -77,7 +78,7 @@ export class Spawner {
     const { courier, registry, settings } = this.#parts;
     const module = checkActorClass(actorClass);
     checkPlacement(options, courier);
-    const name = options.name ?? actorClass.name;
+    const name = actorName(options.name, actorClass);
     const encodedArgs = encodeArguments(name, args, courier);
     const sendTimeout = checkSendTimeout(options.sendTimeout ?? 0);
     const policy = policyIndex(options.whenFull);

@@ -200,6 +200,10 @@ export class WorkerDeaths {
       return true;
     }
     if (record.worker.dead) return false;
+    // It has ended already (its Stopped may come before its end report): nothing to kill, and
+    // its Worker, shared in a pool, must not go down for it.
+    const state = this.#parts.directory.state(record.slot);
+    if (state === SlotState.Dead || state === SlotState.Free) return false;
     this.died(
       record.worker,
       `${record.name} was killed: ${reason}`,

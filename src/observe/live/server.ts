@@ -117,7 +117,11 @@ function listenFailure(settings: ViewSettings, error: unknown): Error {
       { cause: error },
     );
   }
-  return error instanceof Error ? error : new Error(String(error));
+  return new ObserveError(
+    `the live view cannot listen on ${where}: ${error instanceof Error ? error.message : error}` +
+      ` (check the hostname option: an address of this machine, such as 127.0.0.1)`,
+    { cause: error },
+  );
 }
 
 /**

@@ -35,7 +35,7 @@ import type { Asks } from "./asks.ts";
 import { ActorStopped, HandlerFailed, SpawnChild, Unwatch, Watch, WorkerIdle } from "../control.ts";
 import { withClaim } from "../claim.ts";
 import type { MailboxPool } from "../mailbox_pool.ts";
-import { checkActorClass, checkSendTimeout, encodeArguments } from "../spawn_checks.ts";
+import { actorName, checkActorClass, checkSendTimeout, encodeArguments } from "../spawn_checks.ts";
 
 /** What a Worker's runtime is told at its start, beyond its arena handles. */
 export interface WorkerSettings {
@@ -134,7 +134,9 @@ export class WorkerRuntime implements CellHost {
       ),
     );
     this.hosted--;
-    this.exitIfEmpty();
+    // After the cell's last words (its Stopped answers follow this call): the system may retire
+    // an idle Worker as soon as it hears.
+    queueMicrotask(() => this.exitIfEmpty());
   }
 
   /**
@@ -148,7 +150,7 @@ export class WorkerRuntime implements CellHost {
     args: unknown[],
   ): ActorRef<unknown> {
     const module = checkActorClass(actorClass);
-    const name = options.name ?? actorClass.name;
+    const name = actorName(options.name, actorClass);
     const encodedArgs = encodeArguments(name, args, this.courier);
     const sendTimeout = checkSendTimeout(options.sendTimeout ?? 0);
     const policy = policyIndex(options.whenFull);
