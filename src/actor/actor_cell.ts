@@ -251,7 +251,7 @@ export class ActorCell extends CellContext {
     const receiveTimeout = this.receiveTimeoutWatch;
     if (receiveTimeout !== null) {
       if (!(message instanceof ReceiveTimeout)) receiveTimeout.lastActivity = this.loop.now;
-      else if (sender === null && receiveTimeout.stale()) return; // see ReceiveTimeoutWatch
+      else if (receiveTimeout.stale(message)) return; // see ReceiveTimeoutWatch
     }
     const table = this.#table;
     let handler: ResolvedHandler | null | undefined; // undefined: not looked up yet
@@ -304,7 +304,7 @@ export class ActorCell extends CellContext {
         ? runAsActor(this.self, () => method.call(actor, message, sender))
         : method.call(actor, message, sender);
     } catch (error) {
-      if (this.receiveTimeoutWatch !== null) this.#activityEnded();
+      if (receiveTimeout !== null) receiveTimeout.lastActivity = performance.now();
       const kept = stash !== null && stash.current === STASHED;
       if (stash !== null) doneWith(stash);
       this.#handlerDone();
@@ -315,7 +315,7 @@ export class ActorCell extends CellContext {
       swapCurrentSender(previous);
     }
     if (!isThenable(result)) {
-      if (this.receiveTimeoutWatch !== null) this.#activityEnded();
+      if (receiveTimeout !== null) receiveTimeout.lastActivity = performance.now();
       if (stash !== null) doneWith(stash);
       if (this.#afterHandler !== null) this.#handlerDone();
       return this.#stopAfterMessage ? ActorCell.#stopItself(this, undefined) : undefined;
@@ -463,13 +463,6 @@ export class ActorCell extends CellContext {
     error: unknown,
     resumable = true,
   ): void | Promise<void> {
-    // It asked to stop (this.context.stop()) before its handler or preStart failed: the stop it
-    // asked for follows; no directive may restart it into a fresh instance, or resume it. After
-    // a handler, deliver stops it; after preStart (not resumable), nothing else would.
-    if (cell.#stopAfterMessage) {
-      cell.host.handlerFailed(cell, message, error);
-      return resumable ? undefined : ActorCell.#stopItself(cell, undefined);
-    }
     cell.#faults ??= new FaultHandling(
       cell,
       cell.host,
@@ -477,7 +470,9 @@ export class ActorCell extends CellContext {
       cell.#strategy,
       cell.#restarts,
     );
-    return cell.#faults.failed(message, error, resumable);
+    // It asked to stop (this.context.stop()) before its handler or preStart failed: the stop it
+    // asked for follows (see FaultHandling.failed).
+    return cell.#faults.failed(message, error, resumable, cell.#stopAfterMessage);
   }
 
   /** Cancels the current instance's timers and receive timeout (a restart begins). */
@@ -501,8 +496,8 @@ export class ActorCell extends CellContext {
     stoppedItself = false,
   ): void | Promise<void> {
     if (isEnding(this.state)) {
-      // A second Stop that was already in the mailbox: answer it too, the actor is stopping.
-      ActorCell.#answerStopped(this, requester);
+      // A second Stop that was already in the mailbox: answered too, once the actor is gone.
+      this.#whenGone(requester);
       return;
     }
     this.state = CellState.Stopping;
@@ -519,9 +514,23 @@ export class ActorCell extends CellContext {
     // Before postStop, which may take a while (async): the actor has handled its last message.
     this.cancelTimers();
     this.stopChildren();
-    const answer = () => ActorCell.#answerStopped(this, requester);
+    const answer = () => this.#whenGone(requester);
     const stopped = this.actor === null ? undefined : this.postStop();
     return stopped === undefined ? answer() : stopped.then(answer);
+  }
+
+  /** Who asked it to stop, answered `Stopped` once it is gone (see {@link finish}). */
+  #stopRequesters: ActorRef<unknown>[] | null = null;
+
+  /**
+   * Answers `requester` `Stopped` once the actor is gone — its mailbox drained and retired, its
+   * slot dead — not as its postStop ends: whoever hears `Stopped` finds it ended everywhere (a
+   * `kill` then says false; `inspect()` lists it no more).
+   */
+  #whenGone(requester: ActorRef<unknown> | null): void {
+    if (requester === null) return;
+    if (this.state === CellState.Stopped) ActorCell.#answerStopped(this, requester);
+    else (this.#stopRequesters ??= []).push(requester);
   }
 
   /**
@@ -543,6 +552,9 @@ export class ActorCell extends CellContext {
     this.cancelTimers();
     this.actor = null;
     this.host.stopped(this);
+    const requesters = this.#stopRequesters;
+    this.#stopRequesters = null;
+    for (const requester of requesters ?? []) ActorCell.#answerStopped(this, requester);
   }
 
   static #answerStopped(cell: ActorCell, requester: ActorRef<unknown> | null): void {

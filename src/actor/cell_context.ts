@@ -147,6 +147,12 @@ export abstract class CellContext implements ActorContext {
   }
 
   setReceiveTimeout(ms: number | null): void {
+    // Clearing sets nothing: harmless from code a stopped actor left behind.
+    if (ms === null && this.#timers === null) {
+      this.receiveTimeoutWatch = null;
+      return;
+    }
+    if (ms === null && this.state === CellState.Stopped) return;
     this.receiveTimeoutWatch = CellContext.#ownTimers(this).setReceiveTimeout(ms);
   }
 

@@ -107,8 +107,6 @@ export class CellTimers {
 export class ReceiveTimeoutWatch {
   /** When the actor last got a message, or a handler of it ended (performance.now()). */
   lastActivity: number;
-  /** When the last ReceiveTimeout was sent. */
-  #sentAt = -Infinity;
   readonly #cell: ActorCell;
   readonly #ms: number;
   readonly #loop: CellLoop;
@@ -134,11 +132,11 @@ export class ReceiveTimeoutWatch {
   }
 
   /**
-   * Whether a `ReceiveTimeout` arriving now is news of no quiet: the actor handled a message
-   * since it was sent (the message had waited in the mailbox, ahead of it).
+   * Whether `timeout`, arriving now, is news of no quiet: the runtime sent it (user code's have
+   * no time), and the actor got a message since (it had waited in the mailbox, ahead of it).
    */
-  stale(): boolean {
-    return this.lastActivity > this.#sentAt;
+  stale(timeout: ReceiveTimeout): boolean {
+    return timeout.at !== 0 && this.lastActivity > timeout.at;
   }
 
   /** The timer is due: quiet long enough, or check again later. */
@@ -150,11 +148,11 @@ export class ReceiveTimeoutWatch {
     // An async handler still running is no quiet: look again once it could have been.
     const idle = state === CellState.Busy ? 0 : now - this.lastActivity;
     if (idle >= ms) {
-      this.lastActivity = this.#sentAt = now;
+      this.lastActivity = now;
       // Through the mailbox, in order with the actor's other messages.
       this.#loop.courier.deliver(
         this.#cell.self,
-        new ReceiveTimeout(),
+        new ReceiveTimeout(now),
         null,
         0,
         true,

@@ -44,12 +44,14 @@ export class FaultHandling {
     message: unknown,
     error: unknown,
     resumable = true,
+    stopAsked = false,
   ): void | Promise<void> {
     const cell = this.#cell;
     if (isEnding(cell.state)) {
       this.#host.handlerFailed(cell, message, error, 0);
       return;
     }
+    if (stopAsked) return this.#failedStopping(message, error, resumable);
     const now = restartClock();
     let directive = this.#supervisor.decide(error, now);
     // A restart whose constructor failed left no instance to resume.
@@ -69,6 +71,19 @@ export class FaultHandling {
       case "escalate":
         return this.#stopFailed(error, true);
     }
+  }
+
+  /**
+   * The actor asked to stop (`this.context.stop()`), then failed: the stop it asked for goes on
+   * (after a handler, its cell carries it out; after preStart, this does), unless its supervisor
+   * escalates — no directive restarts it into a fresh instance, or resumes it.
+   */
+  #failedStopping(message: unknown, error: unknown, resumable: boolean): void | Promise<void> {
+    const cell = this.#cell;
+    const directive = this.#supervisor.decide(error, restartClock(), false);
+    this.#host.handlerFailed(cell, message, error, 0);
+    if (directive === "escalate") return this.#stopFailed(error, true);
+    return resumable ? undefined : cell.stopFor(null, true);
   }
 
   /** Stops the actor because it failed; when escalating, its parent then fails with the error. */

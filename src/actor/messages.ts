@@ -101,10 +101,15 @@ export class OtherMessage {
 export class ReceiveTimeout {
   /** Makes the type nominal: TypeScript would take any value for an empty class. */
   readonly #receiveTimeout = true;
+  /**
+   * @param at when the runtime sent it, on the actor's thread's clock (`performance.now()`);
+   * 0 for one that user code makes.
+   */
+  constructor(readonly at: number = 0) {}
 }
 registerMessage(ReceiveTimeout, {
   name: "ringmail.ReceiveTimeout",
-  fields: [],
+  fields: ["at"],
 });
 
 /**

@@ -195,16 +195,17 @@ export class Supervisor {
 
   /**
    * The directive for a failure at `now` ({@link restartClock}); a restart past the limit
-   * becomes `"escalate"`.
+   * becomes `"escalate"`. A restart it decides counts towards the limit, unless `counted` is
+   * false (the actor will not be restarted whatever the directive: it asked to stop).
    */
-  decide(error: unknown, now: number = restartClock()): Directive {
+  decide(error: unknown, now: number = restartClock(), counted = true): Directive {
     const name = error instanceof Error ? error.name : "";
     const directive = this.#strategy.byError?.[name] ??
       this.#strategy.onFailure ?? "resume";
     if (directive !== "restart") return directive;
     const restarts = this.#prune(now);
     if (restarts.length >= (this.#strategy.maxRestarts ?? 3)) return "escalate";
-    restarts.push(now);
+    if (counted) restarts.push(now);
     return "restart";
   }
 

@@ -117,15 +117,16 @@ export function compileObjectBuilder(
 }
 
 /**
- * Whether `key` names an accessor (a getter or setter) on `proto` or its prototypes: a field of
- * that name, as a class field would, must be defined on the instance, not assigned (assigning
- * would run the setter, or be dropped by a getter without one).
+ * Whether a field `key` of instances of `proto` must be defined on the instance, as a class
+ * field is, not assigned: its name is an accessor (a getter or setter) or a read-only property
+ * of `proto` or its prototypes, where assigning would run the setter, or be dropped.
  */
 export function shadowsAccessor(proto: object | null, key: string): boolean {
-  for (let p = proto; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+  for (let p = proto; p !== null; p = Object.getPrototypeOf(p)) {
     const descriptor = Object.getOwnPropertyDescriptor(p, key);
     if (descriptor !== undefined) {
-      return descriptor.get !== undefined || descriptor.set !== undefined;
+      return descriptor.get !== undefined || descriptor.set !== undefined ||
+        descriptor.writable === false;
     }
   }
   return false;

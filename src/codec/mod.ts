@@ -42,3 +42,4 @@ export {
   registerMessage,
 } from "./registry.ts";
 export { type RefCodec, setRefCodec } from "./ref_codec.ts";
+export { knowErrorClass, knownErrorClass } from "./known_errors.ts";

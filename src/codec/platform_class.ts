@@ -7,13 +7,18 @@
  * @module
  */
 
-/** What V8 and Deno's web classes say when a method meets an object without the class's state. */
-const BRAND_FAILURE = /private member|Illegal invocation|brand/i;
+/**
+ * What V8 says when code reads or calls a class's `#private` member on an object without it, and
+ * what Deno's web classes (URL, Headers) say when one of their getters meets such an object.
+ */
+const BRAND_FAILURE =
+  /^(Cannot read private member |Cannot write private member |Receiver must be an instance of class |Object must be an instance of class |Illegal invocation$)/;
 
 /**
  * Why `cls` keeps state that fields cannot carry — a getter of its prototypes that reads it
  * (it fails on a bare object of the class as only a brand check fails) — or null. Its getters
- * are called on that bare object: none runs on a real instance.
+ * are called on that bare object, none on a real instance; so that importing a module runs none
+ * of its code, the registry asks only when the class is first encoded or decoded.
  */
 export function hiddenStateOf(cls: unknown): string | null {
   if (typeof cls !== "function") return null;

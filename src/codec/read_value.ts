@@ -20,6 +20,7 @@ import {
   defineField,
   shadowsAccessor,
 } from "./compile.ts";
+import { knownErrorClass } from "./known_errors.ts";
 import { MAX_DEPTH, MAX_MESSAGE_BYTES } from "./limits.ts";
 import { LITTLE_ENDIAN_HOST, swapElements } from "./number_bits.ts";
 import {
@@ -333,11 +334,11 @@ function readClass(r: Reader, t: number): unknown {
       const fields = info.fields;
       let i = 0;
       try {
+        const defines = definedFieldsOf(info);
         for (; i < fields.length; i++) {
-          const key = fields[i];
           const value = readValue(r);
-          if (shadowsAccessor(info.proto, key)) defineField(o, key, value);
-          else o[key] = value;
+          if (defines[i]) defineField(o, fields[i], value);
+          else o[fields[i]] = value;
         }
       } catch (e) {
         throw trail(r, e, keySegment(fields[i]));
@@ -352,6 +353,18 @@ function readClass(r: Reader, t: number): unknown {
   return v;
 }
 
+/** Per class, which fields are defined rather than assigned (see shadowsAccessor). */
+const definedFields = new WeakMap<ClassInfo, readonly boolean[]>();
+
+function definedFieldsOf(info: ClassInfo): readonly boolean[] {
+  let defines = definedFields.get(info);
+  if (defines === undefined) {
+    defines = info.fields.map((key) => shadowsAccessor(info.proto, key));
+    definedFields.set(info, defines);
+  }
+  return defines;
+}
+
 function readCustom(r: Reader, info: ClassInfo): unknown {
   const len = r.varuint();
   const from = r.pos;
@@ -363,15 +376,20 @@ function readCustom(r: Reader, info: ClassInfo): unknown {
   try {
     v = info.decode!(r, r.context);
   } catch (e) {
-    // Its reader ends where its payload does: a read past it is the decoder's, not the message's.
-    const text = isInstance(e, CodecError) ? (e as CodecError).message : "";
-    const past = r.pos + 8 >= stop && /^needed \d+ byte/.test(text);
+    // Its reader ends where its payload does: a read past it is the decoder's fault, not the
+    // message's; other codec errors (a class unknown here) pass as they are.
+    if (isInstance(e, CodecError)) {
+      const text = (e as CodecError).message;
+      if (r.pos + 8 < stop || !/^needed \d+ byte/.test(text)) throw e;
+      throw new CodecError(
+        `the custom decode of message class ${info.name} read past its ${len}-byte payload ` +
+          `(${text.replace(/ \(truncated or corrupt bytes\)$/, "")}): its decode reads more ` +
+          `than its encode writes`,
+        { cause: e },
+      );
+    }
     throw new CodecError(
-      past
-        ? `the custom decode of message class ${info.name} read past its ${len}-byte payload ` +
-          `(${text.replace(/ \(truncated or corrupt bytes\)$/, "")}): its decode reads ` +
-          `more than its encode writes`
-        : `the custom decode of message class ${info.name} threw ${describeError(e)}`,
+      `the custom decode of message class ${info.name} threw ${describeError(e)}`,
       { cause: e },
     );
   } finally {
@@ -482,9 +500,12 @@ function readErrorCore(
       e = Reflect.construct(Error, [message], info.cls);
     } else {
       const Ctor = BUILTIN_ERRORS.get(name);
+      const Known = Ctor === undefined ? knownErrorClass(name) : undefined;
       if (Ctor === AggregateError) {
         e = new AggregateError((errors as unknown[]) ?? [], message);
         errorsSet = errors !== undefined;
+      } else if (Known !== undefined) {
+        e = Reflect.construct(Error, [message], Known);
       } else {
         e = new (Ctor as ErrorConstructor ?? Error)(message);
       }

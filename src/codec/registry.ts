@@ -259,14 +259,6 @@ export function registerMessage<T extends object>(
     );
   }
   const isError = cls.prototype instanceof Error;
-  const hidden = custom ? null : hiddenStateOf(cls);
-  if (hidden !== null) {
-    throw new CodecError(
-      `cannot register ${label} with a field layout: ${hidden}, which fields cannot see, so ` +
-        `its instances would arrive broken. Give it a custom encode/decode, or send plain data ` +
-        `instead (a URL's href, say)`,
-    );
-  }
   if (!custom && !isError) {
     for (const [base, proto] of OPAQUE_BASES) {
       if (Object.prototype.isPrototypeOf.call(proto, cls.prototype)) {
@@ -286,7 +278,22 @@ export function registerMessage<T extends object>(
     ? null
     : layoutOf(cls, options.fields, label, isError);
   let fieldSet: ReadonlySet<string> | null = null;
-  const layout = () => fields ??= layoutOf(cls, undefined, label, isError);
+  // Whether its getters read state fields cannot see: asked when the layout is first used, not
+  // as the module registering it is imported (the check calls its getters).
+  let hidden: string | null | undefined = custom ? null : undefined;
+  const layout = () => {
+    if (hidden !== null) {
+      hidden ??= hiddenStateOf(cls);
+      if (hidden !== null) {
+        throw new CodecError(
+          `cannot encode or decode ${label} by fields: ${hidden}, which fields cannot see, so ` +
+            `its instances would arrive broken. Register it with a custom encode/decode, or ` +
+            `send plain data instead (a URL's href, say)`,
+        );
+      }
+    }
+    return fields ??= layoutOf(cls, undefined, label, isError);
+  };
 
   const [b0, b1, b2] = classIdBytes(id);
   const info: ClassInfo = {

@@ -1,5 +1,5 @@
 import { RingmailError } from "../errors.ts";
-import { registerMessage } from "../codec/mod.ts";
+import { knowErrorClass } from "../codec/mod.ts";
 import { type DeadLetterKind, messageOf } from "../actor/mod.ts";
 
 /**
@@ -217,8 +217,9 @@ export class ClusterJoinError extends RingmailError {}
 
 /**
  * The errors the system puts in what crosses threads (a `Terminated`'s error, a call's failure):
- * registered, so that they arrive as what they are (`instanceof ActorKilledError` holds in a
- * Worker too), not as a plain `Error` bearing the name (see portableError).
+ * known by name in every thread, so that they arrive as what they are (`instanceof
+ * ActorKilledError` holds in a Worker too), not as a plain `Error` bearing the name (see
+ * portableError). Known, not registered: users may still register or subclass them.
  */
 for (
   const errorClass of [
@@ -233,5 +234,5 @@ for (
     WorkerDiedError,
   ]
 ) {
-  registerMessage(errorClass, { name: `ringmail.${errorClass.name}` });
+  knowErrorClass(errorClass);
 }
