@@ -142,6 +142,15 @@ const WORD_SENDERS_WAITING = 18;
 const WORD_CLOSED_FLAG = 19;
 const WORD_CONSUMED = 20;
 const WORD_SPACE_WANTED = 21;
+/**
+ * The longest a sender blocked on a full mailbox sleeps before it looks at the ring again. The
+ * receiver wakes sleepers only once half its ring is free (see #publish: a wake per record would
+ * make a fan-in crawl); a receiver that stops reading after it freed the room a record needs,
+ * but less than half the ring (a long handler), would leave it asleep for its whole send
+ * timeout. Naps from 1 ms, doubling, bound that wait, at the cost of a look per nap to the
+ * sender alone.
+ */
+const SENDER_NAP_MAX_MS = 16;
 const WORD_HELD = 22;
 const WORD_COMMITTED = 1;
 const WORD_TAKEN = 24;
@@ -509,6 +518,11 @@ export class Mailbox {
     return Atomics.load(this.#arena.i32, this.#h() + WORD_SENDERS_WAITING);
   }
 
+  /** The room, in bytes, that a sender asleep on this full mailbox waits for (0: none sleeps). */
+  get spaceWanted(): number {
+    return Atomics.load(this.#arena.i32, this.#h() + WORD_SPACE_WANTED);
+  }
+
   /** The byte offset of the doorbell of the thread that receives from this mailbox; 0: none. */
   get receiverDoorbell(): number {
     return Atomics.load(this.#arena.i32, this.#h() + WORD_RECEIVER) & ~STATE_MASK;
@@ -751,6 +765,7 @@ export class Mailbox {
       // receiver hands room to a spinning sender without a notify. (A close is seen when the
       // spin ends: the sequence it bumps then stops the sleep.)
       const room = () => ((Atomics.load(words, readWord) - this.#retry!.wantedRead) | 0) >= 0;
+      let nap = 1;
       for (;;) {
         const space = Atomics.load(words, spaceWord);
         if (this.trySend(source, start, end)) return;
@@ -764,7 +779,8 @@ export class Mailbox {
         this.#wantSpace();
         if (this.trySend(source, start, end)) return;
         const parkedAt = performance.now();
-        Atomics.wait(words, spaceWord, space, remaining);
+        Atomics.wait(words, spaceWord, space, Math.min(remaining, nap));
+        nap = Math.min(nap * 2, SENDER_NAP_MAX_MS);
         senderSpin.parked(performance.now() - parkedAt);
       }
     } finally {
@@ -827,6 +843,7 @@ export class Mailbox {
     const words = this.#arena.i32;
     Atomics.add(words, this.#h() + WORD_SENDERS_WAITING, 1);
     try {
+      let nap = 1;
       for (;;) {
         const space = Atomics.load(words, this.#h() + WORD_SPACE);
         if (this.#fits(length)) return;
@@ -836,7 +853,14 @@ export class Mailbox {
         }
         this.#wantSpace(); // then look again, as send() does
         if (this.#fits(length)) return;
-        await waitWordAsync(words, this.#h() + WORD_SPACE, space, remaining, signal);
+        await waitWordAsync(
+          words,
+          this.#h() + WORD_SPACE,
+          space,
+          Math.min(remaining, nap),
+          signal,
+        );
+        nap = Math.min(nap * 2, SENDER_NAP_MAX_MS);
       }
     } finally {
       Atomics.sub(words, this.#h() + WORD_SENDERS_WAITING, 1);

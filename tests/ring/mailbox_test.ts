@@ -656,3 +656,32 @@ Deno.test("mailbox: a receiver taking over a whole ring past what was handed bac
   assert.equal(heir.read(), 56);
   assert.equal(heir.bytes[heir.recordStart], 6);
 });
+
+Deno.test("mailbox: a sender asleep on a full mailbox gets in once its record's room is freed, though less than half the ring", async () => {
+  const arena = Arena.create({ maxBytes: 1 << 24 });
+  const mailbox = Mailbox.create(arena, { capacity: 1024 });
+  mailbox.bindReceiver(Doorbell.create(arena));
+  let filled = 0;
+  while (mailbox.trySend(new Uint8Array(300))) filled++;
+  assert.equal(filled, 3, "three records of 300 bytes fill 1 KiB");
+  using worker = startWorker(WORKER);
+  worker.worker.postMessage({
+    kind: "send",
+    buffer: arena.buffer,
+    offset: mailbox.offset,
+    size: 300,
+    timeout: 60_000,
+  });
+  // Asleep, not spinning: it has said how much room it wants.
+  await until(() => mailbox.spaceWanted > 0, "the sender sleeps for room");
+  // One record read and handed back: room for the sender's record, less than half the ring.
+  // Then this receiver reads nothing more (a long handler, say): the sender must get in anyway,
+  // not sleep out its timeout.
+  assert.equal(mailbox.read(), 300);
+  mailbox.release();
+  assert.deepEqual(await within(10_000, "the sender gets in", worker.next()), { done: true });
+  for (let i = 0; i < 3; i++) {
+    assert.equal(mailbox.read(), 300);
+    mailbox.release();
+  }
+});
