@@ -152,7 +152,7 @@ export class Posting {
       throw error;
     }
     if (action === WAIT) {
-      this.#sendWaiting(
+      const sent = this.#sendWaiting(
         mailbox,
         writer,
         target,
@@ -161,7 +161,15 @@ export class Posting {
         undecoded,
         waitFor >= 0 ? waitFor : this.#full.timeoutOf(mailbox),
       );
-      return false;
+      if (sent) return false;
+      // Only this thread can make room now (the actor was placed here while we waited, after
+      // its Worker died): the policy, asked again, says what a send would do from now on.
+      try {
+        action = this.#whenFull(mailbox, target, sender, notice, -1);
+      } catch (error) {
+        if (this.#stopped(error, target, sender, message, undecoded, notice)) return false;
+        throw error;
+      }
     }
     if (action === DROP) {
       this.#dropFull(target, sender, this.#reported(message, undecoded));
@@ -185,6 +193,8 @@ export class Posting {
   /**
    * Puts the record `writer` holds into `mailbox`, blocking up to `timeoutMs` for room; one
    * for an actor that stopped is a dead letter.
+   * @returns false when it stopped waiting because only this thread can make room now (nothing
+   * was sent); true otherwise.
    * @throws {MailboxFullError} when no room came in time.
    */
   #sendWaiting(
@@ -195,11 +205,17 @@ export class Posting {
     message: unknown,
     undecoded: Uint8Array | null,
     timeoutMs: number,
-  ): void {
+  ): boolean {
     try {
-      this.#courier.transport.sendWaiting(mailbox, writer, Math.max(0, timeoutMs));
+      return this.#courier.transport.sendWaiting(
+        mailbox,
+        writer,
+        Math.max(0, timeoutMs),
+        () => this.#onlyHere(mailbox, target),
+      );
     } catch (error) {
       if (!this.#stopped(error, target, sender, message, undecoded)) throw error;
+      return true;
     }
   }
 
@@ -237,21 +253,27 @@ export class Posting {
     notice: boolean,
     backlogWaited: number,
   ): FullAction {
-    // Blocking would wait for room only this thread can make (its own receive loop frees it):
-    // so would it for the mailbox of an actor not started yet that may start here (its
-    // receiver is not bound yet).
-    const receiver = mailbox.receiverDoorbell;
     const courier = this.#courier;
-    const onlyHere = receiver === courier.doorbell ||
-      (receiver === 0 && courier.directory.owner(target.slot) === courier.threadId);
     const fromSystem = sentBySystem(sender, courier.systemSender);
     return this.#full.whenFull(
       mailbox,
-      onlyHere,
+      this.#onlyHere(mailbox, target),
       notice,
       fromSystem,
       backlogWaited,
     );
+  }
+
+  /**
+   * Whether only this thread can make room in `mailbox`: it receives from it itself (its own
+   * receive loop frees it), or the mailbox of an actor not started yet is to start here (its
+   * receiver is not bound yet). Blocking would then wait for nothing.
+   */
+  #onlyHere(mailbox: Mailbox, target: ActorRef<unknown>): boolean {
+    const receiver = mailbox.receiverDoorbell;
+    const courier = this.#courier;
+    return receiver === courier.doorbell ||
+      (receiver === 0 && courier.directory.owner(target.slot) === courier.threadId);
   }
 
   /**

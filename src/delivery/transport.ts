@@ -31,10 +31,13 @@ export interface Transport<D> {
   /** Puts `bytes[start, end)` into `to` now, if it has room (a record that waited). */
   offerBytes(to: D, bytes: Uint8Array, start?: number, end?: number): boolean;
   /**
-   * Puts the record into `to`, blocking this thread up to `timeoutMs` for room.
+   * Puts the record into `to`, blocking this thread up to `timeoutMs` for room. `giveUp`, asked
+   * now and then while it waits, may end the wait early (only this very thread could now make
+   * room: the actor of `to` was placed on it meanwhile).
+   * @returns true once sent; false when `giveUp` ended the wait: nothing was sent.
    * @throws {MailboxFullError} when no room came in time.
    */
-  sendWaiting(to: D, record: Writer, timeoutMs: number): void;
+  sendWaiting(to: D, record: Writer, timeoutMs: number, giveUp?: () => boolean): boolean;
   /**
    * Puts `bytes[start, end)` (a record that waited) into `to`, blocking this thread up to
    * `timeoutMs` for room.

@@ -741,7 +741,9 @@ export class Mailbox {
 
   /**
    * Sends `source[start..end)`, blocking this thread while the mailbox is full, for at most
-   * `timeoutMs` milliseconds.
+   * `timeoutMs` milliseconds. `giveUp`, asked after each nap, may end the wait early: when only
+   * this very thread could now make room (see Posting), waiting would last the whole timeout.
+   * @returns true once sent; false when `giveUp` ended the wait (nothing was sent).
    * @throws {MailboxFullError} when there was no room before the timeout.
    * @throws {MailboxClosedError} when the mailbox is closed, before or while waiting.
    * @throws {MessageTooLargeError} when the record can never fit.
@@ -751,8 +753,9 @@ export class Mailbox {
     timeoutMs = Infinity,
     start = 0,
     end: number = source.length,
-  ): void {
-    if (this.trySend(source, start, end)) return;
+    giveUp?: () => boolean,
+  ): boolean {
+    if (this.trySend(source, start, end)) return true;
     // The receiver frees room only once it knows of what this thread sent it.
     ringHeld();
     const deadline = performance.now() + timeoutMs;
@@ -768,7 +771,7 @@ export class Mailbox {
       let nap = 1;
       for (;;) {
         const space = Atomics.load(words, spaceWord);
-        if (this.trySend(source, start, end)) return;
+        if (this.trySend(source, start, end)) return true;
         // The receiver is most likely draining right now: a short spin for the space it frees
         // beats a futex wake (~50 µs) each time the ring fills.
         if (senderSpin.spin(room)) continue;
@@ -777,11 +780,13 @@ export class Mailbox {
         // Say how much room would do, then look once more: the receiver may have freed it
         // before it could see what we want (it wakes us only for what it sees).
         this.#wantSpace();
-        if (this.trySend(source, start, end)) return;
+        if (this.trySend(source, start, end)) return true;
         const parkedAt = performance.now();
         Atomics.wait(words, spaceWord, space, Math.min(remaining, nap));
         nap = Math.min(nap * 2, SENDER_NAP_MAX_MS);
         senderSpin.parked(performance.now() - parkedAt);
+        // Given up: one last look, then nothing is sent.
+        if (giveUp?.() === true) return this.trySend(source, start, end);
       }
     } finally {
       Atomics.sub(this.#arena.i32, this.#h() + WORD_SENDERS_WAITING, 1);

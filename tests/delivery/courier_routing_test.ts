@@ -27,9 +27,14 @@ class CountingTransport implements Transport<Mailbox> {
     this.#count(to);
     return this.inner.offerBytes(to, bytes, start, end);
   }
-  sendWaiting(to: Mailbox, record: Writer, timeoutMs: number): void {
+  sendWaiting(
+    to: Mailbox,
+    record: Writer,
+    timeoutMs: number,
+    giveUp?: () => boolean,
+  ): boolean {
     this.#count(to);
-    this.inner.sendWaiting(to, record, timeoutMs);
+    return this.inner.sendWaiting(to, record, timeoutMs, giveUp);
   }
   sendBytesWaiting(
     to: Mailbox,

@@ -22,8 +22,13 @@ class RecordingTransport implements Transport<Mailbox> {
     this.crossed.push({ mailbox: to.offset, bytes: (end ?? bytes.length) - (start ?? 0) });
     return this.inner.offerBytes(to, bytes, start, end);
   }
-  sendWaiting(to: Mailbox, record: Writer, timeoutMs: number): void {
-    this.inner.sendWaiting(to, record, timeoutMs);
+  sendWaiting(
+    to: Mailbox,
+    record: Writer,
+    timeoutMs: number,
+    giveUp?: () => boolean,
+  ): boolean {
+    return this.inner.sendWaiting(to, record, timeoutMs, giveUp);
   }
   sendBytesWaiting(
     to: Mailbox,

@@ -30,8 +30,14 @@ export class SharedMemoryTransport implements Transport<Mailbox> {
     return to.trySend(bytes, start, end);
   }
 
-  sendWaiting(to: Mailbox, record: Writer, timeoutMs: number): void {
-    to.send(record.view(), timeoutMs);
+  sendWaiting(
+    to: Mailbox,
+    record: Writer,
+    timeoutMs: number,
+    giveUp?: () => boolean,
+  ): boolean {
+    const view = record.view();
+    return to.send(view, timeoutMs, 0, view.length, giveUp);
   }
 
   sendBytesWaiting(
