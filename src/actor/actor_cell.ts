@@ -251,7 +251,8 @@ export class ActorCell extends CellContext {
     const receiveTimeout = this.receiveTimeoutWatch;
     if (receiveTimeout !== null) {
       if (!(message instanceof ReceiveTimeout)) receiveTimeout.lastActivity = this.loop.now;
-      else if (receiveTimeout.stale(message)) return; // see ReceiveTimeoutWatch
+      // The watch's own (no sender): stale once a message came after it (see ReceiveTimeoutWatch).
+      else if (sender === null && receiveTimeout.stale(message)) return;
     }
     const table = this.#table;
     let handler: ResolvedHandler | null | undefined; // undefined: not looked up yet
@@ -304,7 +305,7 @@ export class ActorCell extends CellContext {
         ? runAsActor(this.self, () => method.call(actor, message, sender))
         : method.call(actor, message, sender);
     } catch (error) {
-      if (receiveTimeout !== null) receiveTimeout.lastActivity = performance.now();
+      if (this.receiveTimeoutWatch !== null) this.#activityEnded();
       const kept = stash !== null && stash.current === STASHED;
       if (stash !== null) doneWith(stash);
       this.#handlerDone();
@@ -315,7 +316,8 @@ export class ActorCell extends CellContext {
       swapCurrentSender(previous);
     }
     if (!isThenable(result)) {
-      if (receiveTimeout !== null) receiveTimeout.lastActivity = performance.now();
+      // The watch now (the handler may have set one): quiet counts from the handler's end.
+      if (this.receiveTimeoutWatch !== null) this.#activityEnded();
       if (stash !== null) doneWith(stash);
       if (this.#afterHandler !== null) this.#handlerDone();
       return this.#stopAfterMessage ? ActorCell.#stopItself(this, undefined) : undefined;
@@ -552,6 +554,17 @@ export class ActorCell extends CellContext {
     this.cancelTimers();
     this.actor = null;
     this.host.stopped(this);
+    // Its host answered them as it retired the mailbox, before it told the system of the end;
+    // a host that did not (one of a single thread) leaves them to this.
+    this.answerStopRequesters();
+  }
+
+  /**
+   * Answers `Stopped` to whoever asked the actor to stop (see {@link whenGone}): called by the
+   * host once its mailbox is retired (its slot dead) and before it reports the end, so that a
+   * caller hears `Stopped` before it could hear the actor is gone. Once only.
+   */
+  answerStopRequesters(): void {
     const requesters = this.#stopRequesters;
     this.#stopRequesters = null;
     for (const requester of requesters ?? []) ActorCell.#answerStopped(this, requester);

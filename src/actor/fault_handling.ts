@@ -80,7 +80,8 @@ export class FaultHandling {
    */
   #failedStopping(message: unknown, error: unknown, resumable: boolean): void | Promise<void> {
     const cell = this.#cell;
-    const directive = this.#supervisor.decide(error, restartClock(), false);
+    // The strategy's own word: a restart past the limit escalates only where a restart happens.
+    const directive = this.#supervisor.directiveFor(error);
     this.#host.handlerFailed(cell, message, error, 0);
     if (directive === "escalate") return this.#stopFailed(error, true);
     return resumable ? undefined : cell.stopFor(null, true);

@@ -16,16 +16,27 @@ const MAX_CAUSES = 8;
  * A copy of a thrown value that the codec can always carry: name, message, stack, and its
  * `cause` chain copied the same way (the root cause is often the one that says what to do).
  * A ringmail error of a class known by name (see src/system/errors.ts) stays of its class — a
- * real error all the same, without its other fields — and arrives so wherever it goes.
+ * real error all the same, with its own fields of primitive values — and arrives so wherever it
+ * goes.
  */
 export function portableError(error: unknown, depth = 0): Error {
   if (!(error instanceof Error)) {
     return new Error(`a non-Error value was thrown: ${String(error)}`);
   }
   const known = error instanceof RingmailError ? knownErrorClass(error.name) : undefined;
-  const copy: Error = known !== undefined && error.constructor === known
+  const ownClass = known !== undefined && error.constructor === known;
+  const copy: Error = ownClass
     ? Reflect.construct(Error, [error.message], known)
     : new Error(error.message);
+  if (ownClass) {
+    // Its own fields of primitive values (an UndeliverableError's kind) travel with it.
+    for (const key of Object.keys(error)) {
+      const value = (error as unknown as Record<string, unknown>)[key];
+      if (value === null || (typeof value !== "object" && typeof value !== "function")) {
+        (copy as unknown as Record<string, unknown>)[key] = value;
+      }
+    }
+  }
   copy.name = error.name;
   copy.stack = error.stack;
   if (error.cause !== undefined && depth < MAX_CAUSES) {

@@ -195,18 +195,21 @@ export class Supervisor {
 
   /**
    * The directive for a failure at `now` ({@link restartClock}); a restart past the limit
-   * becomes `"escalate"`. A restart it decides counts towards the limit, unless `counted` is
-   * false (the actor will not be restarted whatever the directive: it asked to stop).
+   * becomes `"escalate"`. A restart it decides counts towards the limit.
    */
-  decide(error: unknown, now: number = restartClock(), counted = true): Directive {
-    const name = error instanceof Error ? error.name : "";
-    const directive = this.#strategy.byError?.[name] ??
-      this.#strategy.onFailure ?? "resume";
+  decide(error: unknown, now: number = restartClock()): Directive {
+    const directive = this.directiveFor(error);
     if (directive !== "restart") return directive;
     const restarts = this.#prune(now);
     if (restarts.length >= (this.#strategy.maxRestarts ?? 3)) return "escalate";
-    if (counted) restarts.push(now);
+    restarts.push(now);
     return "restart";
+  }
+
+  /** The strategy's directive for `error`, before the restart limit has its say. */
+  directiveFor(error: unknown): Directive {
+    const name = error instanceof Error ? error.name : "";
+    return this.#strategy.byError?.[name] ?? this.#strategy.onFailure ?? "resume";
   }
 
   /** A restart decided elsewhere, at `at` ({@link restartClock}), counts towards the limit too. */

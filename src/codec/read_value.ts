@@ -469,7 +469,7 @@ function readErrorCore(
 ): Record<string, unknown> {
   const at = r.pos;
   const flags = r.u8();
-  if (flags > 7) throw r.corrupt(`error flags 0x${flags.toString(16)}`, at);
+  if (flags > 31) throw r.corrupt(`error flags 0x${flags.toString(16)}`, at);
   const name = info === null ? readText(r, "an error name") : "";
   const message = readText(r, "an error message");
   const stack = flags & 1 /* ERROR_HAS_STACK */ ? readText(r, "an error stack") : undefined;
@@ -491,6 +491,14 @@ function readErrorCore(
   } catch (e) {
     throw trail(r, e, ".errors");
   }
+  let fields: unknown = undefined;
+  if (flags & 16 /* ERROR_HAS_FIELDS */) {
+    const p = r.pos;
+    fields = readValue(r);
+    if (typeof fields !== "object" || fields === null || Array.isArray(fields)) {
+      throw r.corrupt("an error's fields that are not a plain object", p);
+    }
+  }
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0; // the stack that matters is the sender's; capturing one is slow
   let e: Error;
@@ -500,7 +508,9 @@ function readErrorCore(
       e = Reflect.construct(Error, [message], info.cls);
     } else {
       const Ctor = BUILTIN_ERRORS.get(name);
-      const Known = Ctor === undefined ? knownErrorClass(name) : undefined;
+      const Known = Ctor === undefined && flags & 8 /* ERROR_IS_KNOWN */
+        ? knownErrorClass(name)
+        : undefined;
       if (Ctor === AggregateError) {
         e = new AggregateError((errors as unknown[]) ?? [], message);
         errorsSet = errors !== undefined;
@@ -515,6 +525,11 @@ function readErrorCore(
     Error.stackTraceLimit = limit;
   }
   if (stack !== undefined) defineHidden(e, "stack", stack);
+  if (fields !== undefined) {
+    for (const [key, value] of Object.entries(fields as Record<string, unknown>)) {
+      defineField(e, key, value);
+    }
+  }
   if (flags & 2 /* ERROR_HAS_CAUSE */) defineHidden(e, "cause", cause);
   if (flags & 4 /* ERROR_HAS_ERRORS */ && !errorsSet) {
     defineHidden(e, "errors", errors);

@@ -111,3 +111,10 @@ export const ERROR_HAS_STACK = 1;
 export const ERROR_HAS_CAUSE = 2;
 /** Error flag: an array value of errors follows (AggregateError). */
 export const ERROR_HAS_ERRORS = 4;
+/**
+ * Error flag: a known error class's own error (see known_errors.ts), decoded as an instance of
+ * that class: an error of another class that merely bears its name is not.
+ */
+export const ERROR_IS_KNOWN = 8;
+/** Error flag: the known error's own fields follow, a plain object of primitive values. */
+export const ERROR_HAS_FIELDS = 16;

@@ -29,6 +29,7 @@ import { MAX_COMPILED, type ShapeNode } from "./shape_trie.ts";
 import { describeError, encodeThrew, isInstance } from "./thrown.ts";
 import { typedKindByProto } from "./typed_arrays.ts";
 import { hiddenStateOf } from "./platform_class.ts";
+import { knownErrorClass } from "./known_errors.ts";
 import type { Writer } from "./writer.ts";
 
 const ObjectPrototype = Object.prototype;
@@ -590,10 +591,17 @@ function writeErrorCore(w: Writer, e: Error, info: ClassInfo | null): void {
   const hasCause = hasOwn(e, "cause");
   const errors = (e as { errors?: unknown }).errors;
   const hasErrors = Array.isArray(errors) && hasOwn(e, "errors");
+  // One of the known error classes' own errors (not one that only bears such a name): marked,
+  // with its own primitive fields (an UndeliverableError's kind), which an unregistered error's
+  // encoding otherwise leaves out.
+  const known = info === null && knownErrorClass(asText(e.name)) === e.constructor;
+  const fields = known ? knownFields(e) : null;
   w.u8(
     (hasStack ? 1 /* ERROR_HAS_STACK */ : 0) |
       (hasCause ? 2 /* ERROR_HAS_CAUSE */ : 0) |
-      (hasErrors ? 4 /* ERROR_HAS_ERRORS */ : 0),
+      (hasErrors ? 4 /* ERROR_HAS_ERRORS */ : 0) |
+      (known ? 8 /* ERROR_IS_KNOWN */ : 0) |
+      (fields !== null ? 16 /* ERROR_HAS_FIELDS */ : 0),
   );
   if (info === null) w.taggedString(asText(e.name));
   w.taggedString(asText(e.message));
@@ -608,6 +616,24 @@ function writeErrorCore(w: Writer, e: Error, info: ClassInfo | null): void {
   } catch (x) {
     throw trail(w, x, ".errors", e);
   }
+  if (fields !== null) writePlain(w, fields);
+}
+
+/** A known error's own enumerable fields of primitive values (not its name), or null: none. */
+function knownFields(e: Error): Record<string, unknown> | null {
+  let fields: Record<string, unknown> | null = null;
+  for (const key of Object.keys(e)) {
+    if (key === "name") continue;
+    const value = (e as unknown as Record<string, unknown>)[key];
+    const kind = typeof value;
+    if (
+      value === null || kind === "string" || kind === "number" || kind === "boolean" ||
+      kind === "bigint"
+    ) {
+      (fields ??= {})[key] = value;
+    }
+  }
+  return fields;
 }
 
 function asText(v: unknown): string {

@@ -848,7 +848,6 @@ export class Mailbox {
     const words = this.#arena.i32;
     Atomics.add(words, this.#h() + WORD_SENDERS_WAITING, 1);
     try {
-      let nap = 1;
       for (;;) {
         const space = Atomics.load(words, this.#h() + WORD_SPACE);
         if (this.#fits(length)) return;
@@ -858,14 +857,10 @@ export class Mailbox {
         }
         this.#wantSpace(); // then look again, as send() does
         if (this.#fits(length)) return;
-        await waitWordAsync(
-          words,
-          this.#h() + WORD_SPACE,
-          space,
-          Math.min(remaining, nap),
-          signal,
-        );
-        nap = Math.min(nap * 2, SENDER_NAP_MAX_MS);
+        // No naps here, unlike send(): an async wait that runs out releases itself with a notify
+        // on the word, which would wake every sender asleep on it at each nap. The thread that
+        // waits so (the system's) looks at its backlogs often anyway (see Backlogs).
+        await waitWordAsync(words, this.#h() + WORD_SPACE, space, remaining, signal);
       }
     } finally {
       Atomics.sub(words, this.#h() + WORD_SENDERS_WAITING, 1);

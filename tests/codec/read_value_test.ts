@@ -92,7 +92,7 @@ Deno.test("corrupt bytes: CodecError with the path and the byte", async (t) => {
     assertCorrupt([0xbf, 0x10 + 3, 0x01, 0x00], /1 bytes for a Uint16Array/);
     assertCorrupt([0xbf, 0x03, 0xb1], /Date whose time is not a number/);
     assertCorrupt([0xbf, 0x09, 0x81, 0x28, 0x80], /invalid RegExp/);
-    assertCorrupt([0xbf, 0x08, 0x09], /error flags/);
+    assertCorrupt([0xbf, 0x08, 0x20], /error flags/);
     assertCorrupt([0xbf, 0x08, 0x00, 0x01, 0x80], /error name that is not a string/);
   });
   await t.step("invalid UTF-8 decodes to U+FFFD, as TextDecoder does", () => {

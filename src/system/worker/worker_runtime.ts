@@ -124,6 +124,9 @@ export class WorkerRuntime implements CellHost {
     const { slot, generation } = cell.self;
     const { kind, reason } = cell.leftoverWhy();
     this.retire(cell.self, cell.mailbox, kind, reason);
+    // Gone here (its slot dead): Stopped goes out before the end report, which would fail a
+    // caller waiting for it with "stopped" first.
+    cell.answerStopRequesters();
     this.tellGuardian(
       new ActorStopped(
         slot,
