@@ -6,7 +6,7 @@
  * followed to flush it. Every job must now be answered within its call's timeout.
  */
 import assert from "node:assert/strict";
-import { type ActorRef } from "../../mod.ts";
+import type { ActorRef } from "../../mod.ts";
 import { testSystem } from "../_system.ts";
 import { Mesh, MeshJob, prng } from "../_actors/ring_pressure.ts";
 
