@@ -102,6 +102,7 @@ export class ReceiveTimeout {
   /** Makes the type nominal: TypeScript would take any value for an empty class. */
   readonly #receiveTimeout = true;
   /**
+   * Makes a receive timeout; user code makes one with no time (the runtime gives its own one).
    * @param at when the runtime sent it, on the actor's thread's clock (`performance.now()`);
    * 0 for one that user code makes.
    */
