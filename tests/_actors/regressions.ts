@@ -22,38 +22,6 @@ export class TimeoutCounter extends Actor<unknown> {
   }
 }
 
-/** Contexts of stopped `Leaver`s, as user code may keep them (a closure, a callback). */
-const leftBehind: { context: Leaver["context"] | null } = { context: null };
-
-/** Keeps its context where a neighbour's code can reach it, then stops on `"leave"`. */
-export class Leaver extends Actor<string> {
-  static readonly module = import.meta.url;
-  override preStart() {
-    leftBehind.context = this.context;
-  }
-  @handles(String)
-  onLeave() {
-    this.context.stop();
-  }
-}
-
-/**
- * Next to a Leaver (same Worker): calls the stopped Leaver's `context.setReceiveTimeout(null)`
- * (turning its receive timeout off, as cleanup code left behind would) and answers what came of it.
- */
-export class Cleaner extends Actor<unknown> {
-  static readonly module = import.meta.url;
-  @handles(OtherMessage)
-  onAny(_: unknown, sender: ActorRef | null) {
-    try {
-      leftBehind.context!.setReceiveTimeout(null);
-      sender?.send("ok");
-    } catch (error) {
-      sender?.send(`threw ${(error as Error).name}: ${(error as Error).message}`);
-    }
-  }
-}
-
 /** `"quit-and-fail"`: this.context.stop(), then throws. */
 export class Quitter extends Actor<string> {
   static readonly module = import.meta.url;

@@ -65,6 +65,23 @@ export class Leaver extends Actor<string> {
 }
 
 /**
+ * Next to a Leaver (same Worker): calls the stopped Leaver's `context.setReceiveTimeout(null)`
+ * (turning its receive timeout off, as cleanup code left behind would) and answers what came of it.
+ */
+export class Cleaner extends Actor<unknown> {
+  static readonly module = import.meta.url;
+  @handles(OtherMessage)
+  onAny(_: unknown, sender: ActorRef | null) {
+    try {
+      leftBehind.context!.setReceiveTimeout(null);
+      sender?.send("ok");
+    } catch (error) {
+      sender?.send(`threw ${(error as Error).name}: ${(error as Error).message}`);
+    }
+  }
+}
+
+/**
  * Next to a Leaver (same Worker): on a target ref, calls the stopped Leaver's
  * `context.sendEvery(5, target, "from a stopped actor")`, as a leftover callback of the Leaver
  * would, and answers what came of it.

@@ -2,13 +2,8 @@
 import assert from "node:assert/strict";
 import type { ActorRef } from "../../mod.ts";
 import { ReceiveTimeout } from "../../mod.ts";
-import {
-  Cleaner,
-  EscalatingBoss,
-  Leaver,
-  Rethrower,
-  TimeoutCounter,
-} from "../_actors/regressions.ts";
+import { EscalatingBoss, Rethrower, TimeoutCounter } from "../_actors/regressions.ts";
+import { Cleaner, Leaver } from "../_actors/time_edges.ts";
 import { testSystem } from "../_system.ts";
 
 const LONG = { timeout: 20_000 };
