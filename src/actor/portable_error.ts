@@ -29,9 +29,12 @@ export function portableError(error: unknown, depth = 0): Error {
     ? Reflect.construct(Error, [error.message], known)
     : new Error(error.message);
   if (ownClass) {
-    // Its own fields of primitive values (an UndeliverableError's kind) travel with it.
+    // Its own data fields of primitive values (an UndeliverableError's kind) travel with it; no
+    // getter runs (one that throws must not make the copy fail).
     for (const key of Object.keys(error)) {
-      const value = (error as unknown as Record<string, unknown>)[key];
+      const descriptor = Object.getOwnPropertyDescriptor(error, key);
+      if (descriptor === undefined || !("value" in descriptor)) continue;
+      const value = descriptor.value;
       if (value === null || (typeof value !== "object" && typeof value !== "function")) {
         (copy as unknown as Record<string, unknown>)[key] = value;
       }

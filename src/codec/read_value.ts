@@ -458,6 +458,34 @@ function readText(r: Reader, what: string): string {
   return v;
 }
 
+/** What an error's fields part may not name: the parts the error encoding carries itself. */
+const ERROR_PARTS = new Set(["name", "message", "stack", "cause", "errors", "__proto__"]);
+
+/**
+ * Reads a known error's fields part: a plain object of primitive values, none of them one of
+ * the error's own parts.
+ */
+function readErrorFields(r: Reader, at: number): Record<string, unknown> {
+  const fields = readValue(r);
+  if (
+    typeof fields !== "object" || fields === null ||
+    Object.getPrototypeOf(fields) !== Object.prototype
+  ) {
+    throw r.corrupt("an error's fields that are not a plain object", at);
+  }
+  for (const [key, value] of Object.entries(fields)) {
+    const kind = typeof value;
+    if (
+      ERROR_PARTS.has(key) ||
+      !(value === null || kind === "string" || kind === "number" || kind === "boolean" ||
+        kind === "bigint")
+    ) {
+      throw r.corrupt(`an error field ${JSON.stringify(key)} that its encoding does not make`, at);
+    }
+  }
+  return fields as Record<string, unknown>;
+}
+
 /**
  * Reads the parts every error carries and builds a real error object: a built-in error class
  * chosen by name, or (for a registered class) one with the class's prototype, made by
@@ -491,13 +519,14 @@ function readErrorCore(
   } catch (e) {
     throw trail(r, e, ".errors");
   }
-  let fields: unknown = undefined;
+  let fields: Record<string, unknown> | undefined = undefined;
   if (flags & 16 /* ERROR_HAS_FIELDS */) {
     const p = r.pos;
-    fields = readValue(r);
-    if (typeof fields !== "object" || fields === null || Array.isArray(fields)) {
-      throw r.corrupt("an error's fields that are not a plain object", p);
+    // Only a known error's own, and as its writer makes them (see knownFields).
+    if (!(flags & 8 /* ERROR_IS_KNOWN */) || info !== null) {
+      throw r.corrupt("error fields on an error of no known class", at);
     }
+    fields = readErrorFields(r, p);
   }
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0; // the stack that matters is the sender's; capturing one is slow
@@ -526,9 +555,7 @@ function readErrorCore(
   }
   if (stack !== undefined) defineHidden(e, "stack", stack);
   if (fields !== undefined) {
-    for (const [key, value] of Object.entries(fields as Record<string, unknown>)) {
-      defineField(e, key, value);
-    }
+    for (const [key, value] of Object.entries(fields)) defineField(e, key, value);
   }
   if (flags & 2 /* ERROR_HAS_CAUSE */) defineHidden(e, "cause", cause);
   if (flags & 4 /* ERROR_HAS_ERRORS */ && !errorsSet) {

@@ -23,7 +23,7 @@ import { CodecError } from "./codec_error.ts";
  * writer.value({ hello: "world" });
  * ```
  */
-export const CODEC_VERSION: number = 1;
+export const CODEC_VERSION: number = 2;
 
 /**
  * Throws unless `byte` is the {@linkcode CODEC_VERSION} this build reads.

@@ -619,12 +619,18 @@ function writeErrorCore(w: Writer, e: Error, info: ClassInfo | null): void {
   if (fields !== null) writePlain(w, fields);
 }
 
-/** A known error's own enumerable fields of primitive values (not its name), or null: none. */
+/**
+ * A known error's own enumerable data fields of primitive values, but the parts the error
+ * encoding carries itself, or null: none. Getters are not run: an unregistered error's other
+ * properties were never read, and a getter that throws must not fail the encoding.
+ */
 function knownFields(e: Error): Record<string, unknown> | null {
   let fields: Record<string, unknown> | null = null;
   for (const key of Object.keys(e)) {
-    if (key === "name") continue;
-    const value = (e as unknown as Record<string, unknown>)[key];
+    if (ERROR_PARTS.has(key)) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(e, key);
+    if (descriptor === undefined || !("value" in descriptor)) continue;
+    const value = descriptor.value;
     const kind = typeof value;
     if (
       value === null || kind === "string" || kind === "number" || kind === "boolean" ||
@@ -635,6 +641,9 @@ function knownFields(e: Error): Record<string, unknown> | null {
   }
   return fields;
 }
+
+/** The parts of an error its encoding carries itself, which its fields part never names. */
+const ERROR_PARTS = new Set(["name", "message", "stack", "cause", "errors", "__proto__"]);
 
 function asText(v: unknown): string {
   if (typeof v === "string") return v;

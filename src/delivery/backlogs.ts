@@ -301,38 +301,46 @@ export class Backlogs {
    * Sends what waits in `backlog`, oldest first, blocking this thread for room up to
    * `timeoutMs` in all: for a Worker's send that waits for room, as it would with nothing queued
    * before it (see WAIT in policy.ts), when the runtime's own notices queued for that mailbox.
-   * @returns whether all of it went (the backlog is gone); false when the time ran out first
-   * (what is left waits on), or the system gave this Worker up.
+   * `giveUp` as for Transport.sendWaiting: only this thread can make room now.
+   * @returns "sent" when all of it went (the backlog is gone); "waited-out" when the time ran out
+   * first (what is left waits on), or the system gave this Worker up; "given-up" when `giveUp`
+   * ended a wait (what is left waits on).
    */
-  sendAllWaiting(backlog: Backlog, timeoutMs: number): boolean {
+  sendAllWaiting(
+    backlog: Backlog,
+    timeoutMs: number,
+    giveUp?: () => boolean,
+  ): "sent" | "waited-out" | "given-up" {
     const { mailbox, entries, bytes } = backlog;
     const transport = this.owner.transport;
     const deadline = performance.now() + timeoutMs;
     for (;;) {
-      if (this.#move(backlog)) return false;
+      if (this.#move(backlog)) return "waited-out";
       if (entries.length === 0) break;
       const remaining = deadline - performance.now();
-      if (!(remaining > 0)) return false;
+      if (!(remaining > 0)) return "waited-out";
       const head = entries.peek()!;
       const start = bytes.offsetOf(head.at);
       try {
-        transport.sendBytesWaiting(
+        const sent = transport.sendBytesWaiting(
           mailbox,
           bytes.buffer,
           start,
           start + head.length,
           remaining,
+          giveUp,
         );
+        if (!sent) return "given-up";
       } catch (error) {
-        if (error instanceof MailboxFullError) return false;
-        if (error instanceof MailboxClosedError && this.#givenUp()) return false;
+        if (error instanceof MailboxFullError) return "waited-out";
+        if (error instanceof MailboxClosedError && this.#givenUp()) return "waited-out";
         this.#lose(backlog, head, error);
       }
       this.#shift(backlog);
       backlog.waited = 0;
     }
     this.#forget(backlog);
-    return true;
+    return "sent";
   }
 
   /** Whether messages wait for room in other threads' mailboxes (see {@link moveDrained}). */

@@ -137,8 +137,29 @@ export class Posting {
       // What queued first goes first, then this one (below), all within the send timeout.
       const timeout = this.#full.timeoutOf(mailbox);
       const began = performance.now();
-      if (!backlogs.sendAllWaiting(backlog, timeout)) {
+      const outcome = backlogs.sendAllWaiting(
+        backlog,
+        timeout,
+        () => this.#onlyHere(mailbox, target),
+      );
+      if (outcome === "waited-out") {
         throw waitedOutError(this.#courier.describe(target), mailbox, timeout);
+      }
+      if (outcome === "given-up") {
+        // Only this thread can make room now (see #sendWaiting): behind what still waits, as
+        // the policy, asked again, says.
+        if (this.#whenFull(mailbox, target, sender, notice, backlog.waited) === DROP) {
+          this.#dropFull(target, sender, this.#reported(message, undecoded));
+          return false;
+        }
+        backlogs.push(
+          backlog,
+          this.#waiting(target, sender, message, undecoded, from, notice),
+          writer.bytes,
+          writer.start,
+          writer.pos,
+        );
+        return true;
       }
       waitFor = Math.max(0, timeout - (performance.now() - began));
     }

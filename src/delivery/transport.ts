@@ -40,10 +40,18 @@ export interface Transport<D> {
   sendWaiting(to: D, record: Writer, timeoutMs: number, giveUp?: () => boolean): boolean;
   /**
    * Puts `bytes[start, end)` (a record that waited) into `to`, blocking this thread up to
-   * `timeoutMs` for room.
+   * `timeoutMs` for room; `giveUp` as for {@link sendWaiting}.
+   * @returns true once sent; false when `giveUp` ended the wait: nothing was sent.
    * @throws {MailboxFullError} when no room came in time.
    */
-  sendBytesWaiting(to: D, bytes: Uint8Array, start: number, end: number, timeoutMs: number): void;
+  sendBytesWaiting(
+    to: D,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    timeoutMs: number,
+    giveUp?: () => boolean,
+  ): boolean;
   /**
    * Resolves once `to` may have room for a record of `length` bytes, without blocking this thread
    * and without sending: the caller keeps its records and offers them itself

@@ -42,9 +42,10 @@ class CountingTransport implements Transport<Mailbox> {
     start: number,
     end: number,
     timeoutMs: number,
-  ): void {
+    giveUp?: () => boolean,
+  ): boolean {
     this.#count(to);
-    this.inner.sendBytesWaiting(to, bytes, start, end, timeoutMs);
+    return this.inner.sendBytesWaiting(to, bytes, start, end, timeoutMs, giveUp);
   }
   whenRoom(to: Mailbox, length: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     return this.inner.whenRoom(to, length, timeoutMs, signal); // moves nothing: not counted

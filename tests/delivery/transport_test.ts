@@ -36,8 +36,9 @@ class RecordingTransport implements Transport<Mailbox> {
     start: number,
     end: number,
     timeoutMs: number,
-  ): void {
-    this.inner.sendBytesWaiting(to, bytes, start, end, timeoutMs);
+    giveUp?: () => boolean,
+  ): boolean {
+    return this.inner.sendBytesWaiting(to, bytes, start, end, timeoutMs, giveUp);
   }
   whenRoom(to: Mailbox, length: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     return this.inner.whenRoom(to, length, timeoutMs, signal);

@@ -46,8 +46,9 @@ export class SharedMemoryTransport implements Transport<Mailbox> {
     start: number,
     end: number,
     timeoutMs: number,
-  ): void {
-    to.send(bytes, timeoutMs, start, end);
+    giveUp?: () => boolean,
+  ): boolean {
+    return to.send(bytes, timeoutMs, start, end, giveUp);
   }
 
   whenRoom(
