@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { ActorRef, ActorSystem, type SystemObserver } from "../../mod.ts";
 import { openTelemetry } from "../../otel.ts";
-import { Reader, Writer } from "../../src/codec/mod.ts";
+import { CODEC_VERSION, Reader, Writer } from "../../src/codec/mod.ts";
 import { Envelope, type TraceContext, writeEnvelope } from "../../src/delivery/mod.ts";
 import { internalsOf } from "../../src/system/internal.ts";
 import type { Courier } from "../../src/actor/mod.ts";
@@ -23,8 +23,8 @@ function envelopeBytes(trace: TraceContext | null, deadline = 0): Uint8Array {
 }
 
 Deno.test("otel off: an envelope without a trace context is the same bytes as ever", () => {
-  // Version 1, flags sender | sender tag; target 5.2; sender 7.1, tag 3 (written as 3 * 2).
-  assert.deepEqual([...envelopeBytes(null)], [0x15, 5, 2, 7, 1, 6]);
+  // The codec version, flags sender | sender tag; target 5.2; sender 7.1, tag 3 (as 3 * 2).
+  assert.deepEqual([...envelopeBytes(null)], [(CODEC_VERSION << 4) | 0x05, 5, 2, 7, 1, 6]);
   assert.deepEqual(envelopeBytes(null, 1000).length, 6 + 8);
 });
 
@@ -35,7 +35,11 @@ Deno.test("otel: a trace context rides in the envelope's trailer and reads back"
     traceFlags: 1,
   };
   const bytes = envelopeBytes(trace, 1000);
-  assert.equal(bytes[0], 0x80 | 0x15 | 8, "the high bit says a trace context follows");
+  assert.equal(
+    bytes[0],
+    0x80 | (CODEC_VERSION << 4) | 0x05 | 8,
+    "the high bit says a trace context follows",
+  );
   assert.equal(bytes.length, 6 + 8 + 25);
   const envelope = new Envelope().read(
     new Reader().reset(bytes, 0, bytes.length, courier),
