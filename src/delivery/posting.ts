@@ -148,7 +148,11 @@ export class Posting {
       if (outcome === "given-up") {
         // Only this thread can make room now (see #sendWaiting): behind what still waits, as
         // the policy, asked again, says.
-        if (this.#whenFull(mailbox, target, sender, notice, backlog.waited) === DROP) {
+        const again = this.#whenFull(mailbox, target, sender, notice, backlog.waited);
+        if (again === REFUSE) {
+          throw stillFullError(this.#courier.describe(target), mailbox, backlog);
+        }
+        if (again === DROP) {
           this.#dropFull(target, sender, this.#reported(message, undecoded));
           return false;
         }
