@@ -5,7 +5,7 @@
  * without decoding. A batch:
  *
  * ```
- * u8       wire version (4)
+ * u8       wire version (5: the records' codec version 2)
  * u8       flags: bit 0 = the first entry goes on with a record begun in the batch before
  * u32      the sending node's id (little-endian, as every number of the head)
  * u32      the link's sequence number of the first entry: entries the sender sent to this
@@ -31,7 +31,7 @@
 import { copyBytes } from "../util/copy_bytes.ts";
 
 /** The version of the batch format; a batch of another version is refused. */
-export const WIRE_VERSION = 4;
+export const WIRE_VERSION = 5;
 /** Bytes of a batch's head, before its first entry. */
 export const HEAD_BYTES = 22;
 /**
