@@ -261,3 +261,13 @@ export interface Undelivered {
   /** Why it was not handled, in words. */
   readonly reason: string;
 }
+
+/**
+ * @internal Whether a message left for an actor that is stopping is the runtime's own notice to
+ * it — a child's escalation or end, its receive timeout — which is nobody's lost message (the
+ * sends of notices that meet a closed mailbox say the same: see Courier.deliver's `notice`).
+ */
+export function isRuntimeNotice(message: unknown, sender: ActorRef<unknown> | null): boolean {
+  return message instanceof Failed || message instanceof ChildGone ||
+    (message instanceof ReceiveTimeout && sender === null && message.at !== 0);
+}

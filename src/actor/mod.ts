@@ -50,6 +50,7 @@ export {
   DEAD_LETTER_KINDS,
   type DeadLetterKind,
   Failed,
+  isRuntimeNotice,
   OtherMessage,
   ReceiveTimeout,
   RequestFailed,

@@ -524,6 +524,9 @@ export class Backlogs {
     if (error instanceof MailboxFullError) {
       this.#drop(backlog, waiting, "mailbox-full", fullReason(name));
     } else if (error instanceof MailboxClosedError) {
+      // The runtime's own notice to an actor that has stopped is moot: nobody's lost message
+      // (as a notice's send that meets the closed mailbox, see Posting).
+      if (!waiting.counted) return;
       this.#drop(backlog, waiting, "stopped", `${name} has stopped`);
     } else {
       this.#drop(backlog, waiting, "stopped", `it could not be sent: ${describeError(error)}`);

@@ -37,6 +37,7 @@ import {
   type CellLoop,
   CellState,
   type DeadLetterKind,
+  isRuntimeNotice,
   LoopTimers,
   type Received,
   type StatCounters,
@@ -508,6 +509,8 @@ export class ReceiveLoop implements CellLoop {
         !(message instanceof Stop)
       ) {
         // A Stop that was already queued is still answered: the actor is stopping, as asked.
+        // The runtime's own notices to it are moot: nobody's lost messages.
+        if (isRuntimeNotice(message, sender)) continue;
         this.#host.deadLetter({
           target: cell.self,
           sender,

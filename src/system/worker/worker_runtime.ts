@@ -15,6 +15,7 @@ import {
   type CellHost,
   type ChildOptions,
   type DeadLetterKind,
+  isRuntimeNotice,
   portableError,
   strategyOf,
   type SupervisionStrategy,
@@ -123,7 +124,7 @@ export class WorkerRuntime implements CellHost {
     }
     const { slot, generation } = cell.self;
     const { kind, reason } = cell.leftoverWhy();
-    this.retire(cell.self, cell.mailbox, kind, reason);
+    this.retire(cell.self, cell.mailbox, kind, reason, isRuntimeNotice);
     // Gone here (its slot dead): Stopped goes out before the end report, which would fail a
     // caller waiting for it with "stopped" first.
     cell.answerStopRequesters();
