@@ -110,49 +110,31 @@ export class Posting {
     if (backlog !== undefined) {
       // Messages already wait for this mailbox: queue behind them, to keep the sender's order —
       // as far as the policy allows.
-      const action = this.#whenFull(
-        mailbox,
-        target,
-        sender,
-        notice,
-        backlog.waited,
-      );
-      if (action === REFUSE) {
-        throw stillFullError(this.#courier.describe(target), mailbox, backlog);
-      }
-      if (action === DROP) {
-        this.#dropFull(target, sender, this.#reported(message, undecoded));
-        return false;
-      }
-      if (action !== WAIT) {
-        backlogs.push(
+      let action = this.#whenFull(mailbox, target, sender, notice, backlog.waited);
+      let gaveUp = false;
+      if (action === WAIT) {
+        // What queued first goes first, then this one (below), all within the send timeout.
+        const timeout = this.#full.timeoutOf(mailbox);
+        const began = performance.now();
+        const outcome = backlogs.sendAllWaiting(
           backlog,
-          this.#waiting(target, sender, message, undecoded, from, notice),
-          writer.bytes,
-          writer.start,
-          writer.pos,
+          timeout,
+          () => this.#onlyHere(mailbox, target),
         );
-        return true;
+        if (outcome === "waited-out") {
+          throw waitedOutError(this.#courier.describe(target), mailbox, timeout);
+        }
+        waitFor = Math.max(0, timeout - (performance.now() - began));
+        // Given up, only this thread can make room now (see #sendWaiting): this one queues
+        // behind what still waits, as the policy, asked again, says.
+        gaveUp = outcome === "given-up";
+        if (gaveUp) action = this.#whenFull(mailbox, target, sender, notice, backlog.waited);
       }
-      // What queued first goes first, then this one (below), all within the send timeout.
-      const timeout = this.#full.timeoutOf(mailbox);
-      const began = performance.now();
-      const outcome = backlogs.sendAllWaiting(
-        backlog,
-        timeout,
-        () => this.#onlyHere(mailbox, target),
-      );
-      if (outcome === "waited-out") {
-        throw waitedOutError(this.#courier.describe(target), mailbox, timeout);
-      }
-      if (outcome === "given-up") {
-        // Only this thread can make room now (see #sendWaiting): behind what still waits, as
-        // the policy, asked again, says.
-        const again = this.#whenFull(mailbox, target, sender, notice, backlog.waited);
-        if (again === REFUSE) {
+      if (action !== WAIT || gaveUp) {
+        if (action === REFUSE) {
           throw stillFullError(this.#courier.describe(target), mailbox, backlog);
         }
-        if (again === DROP) {
+        if (action === DROP) {
           this.#dropFull(target, sender, this.#reported(message, undecoded));
           return false;
         }
@@ -165,7 +147,6 @@ export class Posting {
         );
         return true;
       }
-      waitFor = Math.max(0, timeout - (performance.now() - began));
     }
     const courier = this.#courier;
     let action: FullAction;
