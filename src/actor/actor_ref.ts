@@ -95,11 +95,6 @@ export function swapCurrentSender(
   return previous;
 }
 
-/** @internal Whether `ref` is the implicit sender now: a handler of its actor is running. */
-export function isCurrentSender(ref: ActorRef<unknown>): boolean {
-  return currentSender === ref || asyncSender() === ref;
-}
-
 /**
  * @internal Whether a handler of `ref`'s actor is on the stack now (a sync one, or an async one
  * before its first await): not code that only inherited its async context, such as a callback an
