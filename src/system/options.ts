@@ -16,6 +16,7 @@ import { ARENA_MAX_LIMIT, MAX_CAPACITY, MAX_MESSAGE, MIN_CAPACITY } from "../rin
 import type { ActorPool, PoolOptions } from "./actor_pool.ts";
 import { checkObserver, type SystemObserver } from "./observer.ts";
 import type { SystemSettings } from "./system_parts.ts";
+import { checkTimerMs } from "../util/timer_ms.ts";
 import type { Rate } from "./snapshot.ts";
 
 /** How the system supervises the actors it spawns itself, unless its options say otherwise. */
@@ -79,7 +80,10 @@ export interface ActorSystemOptions {
   maxMemoryBytes?: number;
   /** Bytes in each actor's mailbox ring, a power of two. Default 65536. */
   mailboxCapacity?: number;
-  /** Milliseconds a send waits for room in a full mailbox before it fails. Default 5000. */
+  /**
+   * Milliseconds a send waits for room in a full mailbox before it fails, up to 2^31 - 1 (the
+   * longest a timer waits). Default 5000.
+   */
   sendTimeout?: number;
   /**
    * The largest message, in bytes once encoded. Messages larger than their mailbox travel in
@@ -117,13 +121,13 @@ export interface ClusterOptions {
   servers: string | string[];
   /** The cluster's name: nodes of one name reach each other's actors. Default `"ringmail"`. */
   name?: string;
-  /** Ms between two pings of a node this one talks to. Default 100. */
+  /** Ms between two pings of a node this one talks to, up to 2^31 - 1. Default 100. */
   pingIntervalMs?: number;
   /**
    * Ms without an answer from a node after which it counts as down: calls waiting on its actors
    * fail with `ActorDeadError`, and what is sent to it becomes dead letters (`"node-down"`). A
-   * node whose process ended is down as soon as a ping finds nobody answering for it.
-   * Default 1500.
+   * node whose process ended is down as soon as a ping finds nobody answering for it. Up to
+   * 2^31 - 1; default 1500.
    */
   downAfterMs?: number;
 }
@@ -195,12 +199,7 @@ export interface ShutdownReport {
 export function checkSystemOptions(
   options: ActorSystemOptions,
 ): SystemSettings {
-  const sendTimeout = options.sendTimeout ?? 5000;
-  if (!(sendTimeout > 0)) {
-    throw new RangeError(
-      `sendTimeout must be a positive number of ms, got ${options.sendTimeout}`,
-    );
-  }
+  const sendTimeout = checkTimerMs("sendTimeout", options.sendTimeout ?? 5000);
   const maxMessageBytes = options.maxMessageBytes ?? 1 << 26;
   if (
     !(Number.isInteger(maxMessageBytes) && maxMessageBytes > 0 &&
@@ -295,11 +294,16 @@ export function checkShutdownTimeout(options: ShutdownOptions): number {
 
 /** @throws {TypeError | RangeError} when a cluster option is malformed. */
 function checkClusterOptions(cluster: ClusterOptions): void {
+  if (typeof cluster !== "object" || cluster === null) {
+    throw new TypeError(
+      `cluster must be an object with servers ({ servers: "nats://127.0.0.1:4222" }), got ` +
+        `${cluster === null ? "null" : `${typeof cluster} ${JSON.stringify(cluster)}`}`,
+    );
+  }
   const servers = cluster.servers;
+  const isUrl = (s: unknown) => typeof s === "string" && s.length > 0;
   if (
-    !(typeof servers === "string" && servers.length > 0) &&
-    !(Array.isArray(servers) && servers.length > 0 &&
-      servers.every((s) => typeof s === "string"))
+    !isUrl(servers) && !(Array.isArray(servers) && servers.length > 0 && servers.every(isUrl))
   ) {
     throw new TypeError(
       `cluster.servers must name a NATS server ("nats://127.0.0.1:4222") or a list of them, ` +
@@ -313,12 +317,7 @@ function checkClusterOptions(cluster: ClusterOptions): void {
     );
   }
   for (const key of ["pingIntervalMs", "downAfterMs"] as const) {
-    const value = cluster[key];
-    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-      throw new RangeError(
-        `cluster.${key} must be a positive number of ms, got ${value}`,
-      );
-    }
+    if (cluster[key] !== undefined) checkTimerMs(`cluster.${key}`, cluster[key]);
   }
 }
 

@@ -1,0 +1,67 @@
+/**
+ * System options a user can get wrong: each refused when the system is made, with a typed error
+ * that names the option and the value given — never accepted to misbehave later.
+ */
+import assert from "node:assert/strict";
+import { ActorSystem, type ActorSystemOptions } from "../../mod.ts";
+
+/** Makes a system with `options`, expecting `kind` with a message matching `message`. */
+async function refused(
+  options: ActorSystemOptions,
+  kind: typeof TypeError | typeof RangeError,
+  message: RegExp,
+): Promise<void> {
+  let made: ActorSystem | undefined;
+  try {
+    assert.throws(() => {
+      made = new ActorSystem(options);
+    }, (error: Error) => {
+      assert.ok(error instanceof kind, `${error}`);
+      assert.match(error.message, message);
+      return true;
+    });
+  } finally {
+    await made?.shutdown();
+  }
+}
+
+Deno.test("options edges: a sendTimeout that is not a number is a TypeError, not a timeout of text", async () => {
+  await refused(
+    { sendTimeout: "5000" as never },
+    TypeError,
+    /sendTimeout must be a number of ms, got string "5000"/,
+  );
+});
+
+Deno.test("options edges: a sendTimeout past what a timer can wait is refused, as a spawn's is", async () => {
+  // Deno fires a timer of more than 2^31 - 1 ms after 1 ms: an "endless" wait would end at once.
+  for (const sendTimeout of [Infinity, 2 ** 31]) {
+    await refused({ sendTimeout }, RangeError, /sendTimeout must be .* up to 2147483647 .*got/);
+  }
+});
+
+Deno.test("options edges: cluster ping and down times past what a timer can wait are refused", async () => {
+  for (const key of ["pingIntervalMs", "downAfterMs"] as const) {
+    await refused(
+      { cluster: { servers: "nats://127.0.0.1:4222", [key]: 2 ** 31 } },
+      RangeError,
+      new RegExp(`cluster.${key} must be .* up to 2147483647 .*got 2147483648`),
+    );
+  }
+});
+
+Deno.test("options edges: a cluster option that is no object is a TypeError naming it", async () => {
+  await refused(
+    { cluster: null as never },
+    TypeError,
+    /cluster must be an object with servers .*got null/,
+  );
+});
+
+Deno.test("options edges: an empty server URL in a list is refused", async () => {
+  await refused(
+    { cluster: { servers: ["nats://127.0.0.1:4222", ""] } },
+    TypeError,
+    /cluster.servers must name a NATS server/,
+  );
+});
