@@ -630,7 +630,7 @@ export class Mailbox {
     // is never ahead of the truth (so it never makes the ring look full when it is not).
     let write = this.#writeGuess;
     for (;;) {
-      if ((write & CLOSED) !== 0) throw this.#closedError();
+      if ((write & CLOSED) !== 0) throw this.#closedForSender();
       const position = write & this.#mask();
       const tail = capacity - position;
       // A record never wraps: if it does not fit before the end, first fill the tail with padding.
@@ -642,7 +642,7 @@ export class Mailbox {
           // Full by this handle's guess of the write cursor, which may predate a close: a
           // sender must not wait for room in a mailbox that was closed under it.
           const current = Atomics.load(header, h + WORD_WRITE);
-          if ((current & CLOSED) !== 0) throw this.#closedError();
+          if ((current & CLOSED) !== 0) throw this.#closedForSender();
           if (current !== write) {
             // Others wrote since: judge by the true cursor, so what a waiting sender waits
             // for (below) is the room it really needs.
@@ -1007,6 +1007,20 @@ export class Mailbox {
       this.maxPayload,
       `a mailbox of ${this.capacity} bytes`,
     );
+  }
+
+  /**
+   * The error for a send into a closed mailbox. The block kept for a large record's retry (see
+   * #externalFor) goes back to the arena: nothing will retry into this mailbox, and the handle
+   * may never send a large record again to reuse it.
+   */
+  #closedForSender(): MailboxClosedError {
+    const retry = this.#retry;
+    if (retry !== null && retry.externalBlock !== 0) {
+      this.#arena.free(retry.externalBlock, retry.externalSize);
+      retry.externalBlock = 0;
+    }
+    return this.#closedError();
   }
 
   #closedError(): MailboxClosedError {
