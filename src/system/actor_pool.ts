@@ -90,7 +90,8 @@ export class ActorPool {
 
   /**
    * How many Workers the pool has: as many as it was made with, since a dead one is replaced at
-   * once, unless it gave up on some that kept dying at their start.
+   * once, unless it gave up on some that kept dying at their start; none once the system has
+   * shut down.
    */
   get size(): number {
     return this[INTERNALS].workers.size;

@@ -137,7 +137,7 @@ export class WorkerSet {
     const pool = this.#poolOf.get(dead);
     if (pool === undefined) return;
     this.#poolOf.delete(dead);
-    if (this.#parts.shutdown.begun) return;
+    if (this.#parts.shutdown.begun) return pool.ended(dead);
     const replacement = pool.replace(
       dead,
       reason,

@@ -106,3 +106,12 @@ Deno.test("pools: slots reused at once after stops never hide the end of the act
     assert.ok(kinds.every((end) => end.kind === "stopped"), `round ${round}`);
   }
 });
+
+Deno.test("pool: once the system has shut down, the pool has no Workers", async () => {
+  await using t = testSystem();
+  const pool = t.system.createPool({ workers: 2 });
+  await t.system.started(pool.spawn(Echo));
+  assert.equal(pool.size, 2);
+  await t.system.shutdown();
+  assert.equal(pool.size, 0, "its Workers ended with the system");
+});
