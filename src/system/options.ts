@@ -181,6 +181,12 @@ export interface CutOffActor {
 export interface ShutdownReport {
   /** Actors that stopped by themselves: they handled everything in their mailboxes first. */
   readonly stopped: number;
+  /**
+   * Actors that ended otherwise while the shutdown waited for them: a handler failed and their
+   * supervisor stopped them, they were killed, or their Worker died. Their ends were reported as
+   * they came (to watchers, and what was left for them as dead letters).
+   */
+  readonly ended: number;
   /** Actors still running when the timeout passed, ended by terminating their Workers. */
   readonly cutOff: readonly CutOffActor[];
   /**

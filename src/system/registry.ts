@@ -70,8 +70,8 @@ export class Registry {
   readonly #guardian: () => ActorRef<unknown>;
   /** Who hears that calls to an actor will get no reply (Bridges). */
   readonly lossListeners = new Set<LossListener>();
-  /** Called after each actor's end (graceful shutdown follows them). */
-  onEnded: ((record: ActorRecord) => void) | null = null;
+  /** Called after each actor's end, with how it ended (graceful shutdown follows them). */
+  onEnded: ((record: ActorRecord, kind: TerminationKind) => void) | null = null;
 
   constructor(courier: Courier, guardian: () => ActorRef<unknown>) {
     this.#courier = courier;
@@ -345,7 +345,7 @@ export class Registry {
     if (record.children !== null) {
       for (const child of record.children) this.#send(child, new Stop());
     }
-    this.onEnded?.(record);
+    this.onEnded?.(record, kind);
   }
 
   /** A system notice to a live actor that is not ending with the one the notice is about. */

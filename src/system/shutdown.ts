@@ -8,7 +8,7 @@
  * @module
  */
 
-import { Stop } from "../actor/mod.ts";
+import { Stop, type TerminationKind } from "../actor/mod.ts";
 import type { CutOffActor, ShutdownReport } from "./options.ts";
 import type { ActorRecord } from "./registry.ts";
 import type { SystemParts } from "./system_parts.ts";
@@ -23,8 +23,10 @@ export class Shutdown {
   #drained: (() => void) | null = null;
   /** Messages that became dead letters because of the shutdown. */
   #undelivered = 0;
-  /** Actors that ended while the shutdown waited for them. */
+  /** Actors that stopped by themselves while the shutdown waited for them. */
   #stopped = 0;
+  /** Actors that ended otherwise meanwhile (failed, killed, their Worker died). */
+  #ended = 0;
   /** What else closes with the system (its live views), once its actors are done. */
   readonly #alsoClose = new Set<() => Promise<void>>();
 
@@ -93,7 +95,7 @@ export class Shutdown {
     courier.holdBacklogs();
     if (registry.size > 0 && timeout > 0) {
       const drained = new Promise<void>((resolve) => this.#drained = resolve);
-      registry.onEnded = (record) => this.#progress(record);
+      registry.onEnded = (record, kind) => this.#progress(record, kind);
       // Leaves first: a parent is asked once its last child has ended.
       for (const record of [...registry.values()]) {
         if (record.children === null || record.children.size === 0) {
@@ -130,7 +132,12 @@ export class Shutdown {
     await loop.close();
     registry.announceNoMore("the actor system shut down before it started");
     this.#parts.guardianMailbox.close();
-    return { stopped: this.#stopped, cutOff, undelivered: this.#undelivered };
+    return {
+      stopped: this.#stopped,
+      ended: this.#ended,
+      cutOff,
+      undelivered: this.#undelivered,
+    };
   }
 
   /**
@@ -157,8 +164,9 @@ export class Shutdown {
   }
 
   /** An actor ended while the actors were draining: its parent may now be asked to stop. */
-  #progress(record: ActorRecord): void {
-    this.#stopped++;
+  #progress(record: ActorRecord, kind: TerminationKind): void {
+    if (kind === "stopped") this.#stopped++;
+    else this.#ended++;
     const registry = this.#parts.registry;
     const parent = record.parent;
     if (

@@ -24,7 +24,7 @@ Deno.test("shutdown: actors drain their mailboxes, then stop", async () => {
   const atStop = t.bridge.call(slow, "tell me at stop", LONG);
   for (let i = 0; i < 50; i++) slow.send(i);
   const report = await t.system.shutdown({ timeout: 20_000 });
-  assert.deepEqual(report, { stopped: 1, cutOff: [], undelivered: 0 });
+  assert.deepEqual(report, { stopped: 1, ended: 0, cutOff: [], undelivered: 0 });
   assert.deepEqual(await atStop, Array.from({ length: 50 }, (_, i) => i), "all 50 handled");
   assert.equal(t.deadLetters.length, 0);
   assert.equal(t.system.workerCount, 0);
@@ -76,7 +76,7 @@ Deno.test("shutdown: no spawns, Bridges or calls after it began; it answers once
   assert.throws(() => system.spawn(Flaky), SystemClosedError);
   assert.throws(() => new Bridge(system), SystemClosedError);
   await assert.rejects(bridge.call(flaky, "count", LONG), SystemClosedError);
-  assert.deepEqual(await first, { stopped: 1, cutOff: [], undelivered: 0 });
+  assert.deepEqual(await first, { stopped: 1, ended: 0, cutOff: [], undelivered: 0 });
   bridge.close();
   assert.throws(() => system.shutdown({ timeout: -1 }), RangeError);
 });
@@ -93,7 +93,7 @@ Deno.test("shutdown: what the main thread sent before it is handled first, also 
     () => settled(t.bridge.call(ledger, new Report(), { timeout: 60_000 })),
   );
   const report = await t.system.shutdown({ timeout: 60_000 });
-  assert.deepEqual(report, { stopped: 1, cutOff: [], undelivered: 0 });
+  assert.deepEqual(report, { stopped: 1, ended: 0, cutOff: [], undelivered: 0 });
   for (const reply of await Promise.all(calls)) {
     assert.deepEqual(reply, { received: COUNT, disorder: [] }, "each call came after the sends");
   }
@@ -109,7 +109,7 @@ Deno.test("shutdown: what waits for room does not expire while the shutdown wait
   ledger.send(500); // busy for half a second: far longer than the send timeout
   for (let seq = 0; seq < 200; seq++) ledger.send(new Numbered("main", seq)); // > 1 KiB
   const report = await t.system.shutdown({ timeout: 20_000 });
-  assert.deepEqual(report, { stopped: 1, cutOff: [], undelivered: 0 });
+  assert.deepEqual(report, { stopped: 1, ended: 0, cutOff: [], undelivered: 0 });
   assert.deepEqual(await atStop, { received: 200, disorder: [] });
   assert.deepEqual(t.deadLetters.map((d) => d.kind), []);
 });
@@ -144,7 +144,7 @@ Deno.test("shutdown: with no actor left to stop, a pool's Workers end and none i
   await bridge.whenTerminated(actor);
   bridge.close();
   const report = await within(20_000, "the shutdown", system.shutdown({ timeout: 20_000 }));
-  assert.deepEqual(report, { stopped: 0, cutOff: [], undelivered: 0 });
+  assert.deepEqual(report, { stopped: 0, ended: 0, cutOff: [], undelivered: 0 });
   assert.equal(system.workerCount, 0, "no Worker runs after the shutdown, none replaced");
 });
 
