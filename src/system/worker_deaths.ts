@@ -26,7 +26,7 @@ import {
   SlotState,
   takeHeld,
 } from "../delivery/mod.ts";
-import { ActorKilledError, couldNotStart, SystemClosedError, WorkerDiedError } from "./errors.ts";
+import { ActorKilledError, couldNotStart, WorkerDiedError } from "./errors.ts";
 import type { ActorRecord } from "./registry.ts";
 import type { SystemParts } from "./system_parts.ts";
 import { stopWorker, type WorkerHandle } from "./workers.ts";
@@ -390,11 +390,16 @@ export class WorkerDeaths {
   #respawn(record: ActorRecord, reason: string): void {
     const { courier, registry, shutdown, spawner, workers } = this.#parts;
     if (registry.of(registry.refOf(record)) !== record) return; // ended meanwhile
+    if (shutdown.begun) {
+      // The shutdown cut it off (it lists it): what waited for the new instance is its to count.
+      return this.#endUnstarted(
+        record,
+        "shutdown",
+        `${record.name} ended: the actor system shut down while it waited for its restart`,
+      );
+    }
     let worker: WorkerHandle;
     try {
-      if (shutdown.begun) {
-        throw new SystemClosedError("the actor system shut down");
-      }
       worker = record.placement.kind === "pool"
         ? workers.poolWorker(record.placement.pool)
         : workers.start(true);
@@ -414,17 +419,21 @@ export class WorkerDeaths {
     spawner.start(record);
   }
 
-  /** Ends an actor that could not be (re)started: its end is told, its mailbox drained. */
+  /**
+   * Ends an actor that could not be (re)started: its end is told, its mailbox drained (counted
+   * in the shutdown's report when the shutdown is why).
+   */
   #endUnstarted(
     record: ActorRecord,
-    kind: "start-failed" | "worker-died",
+    kind: "start-failed" | "worker-died" | "shutdown",
     why: string,
   ): void {
-    const { courier, directory, registry } = this.#parts;
+    const { courier, directory, registry, shutdown } = this.#parts;
     directory.setState(record.slot, SlotState.Dead);
     courier.mailbox(record.mailbox).close();
     registry.endAll([{ record, kind, reason: why, error: null }]);
-    this.recycle(record.slot, record.generation, record.mailbox, kind, why);
+    const drained = this.recycle(record.slot, record.generation, record.mailbox, kind, why);
+    if (kind === "shutdown") shutdown.undelivered(drained);
   }
 }
 
