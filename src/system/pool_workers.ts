@@ -10,9 +10,14 @@
  * row the place is given up. A pool with no place left has failed: spawning into it throws
  * `PoolFailedError`. Deaths the program asked for (`system.kill`) do not count.
  *
+ * A replacement that cannot start because the system is full (its slots and memory all taken:
+ * the dead Worker's own come back only once its recovery is done) keeps its place: the place is
+ * filled again at the next look for a Worker in it, once there is room.
+ *
  * @module
  */
 
+import { ArenaFullError } from "../ring/mod.ts";
 import { couldNotStart, PoolFailedError } from "./errors.ts";
 import type { WorkerHandle } from "./workers.ts";
 
@@ -24,10 +29,16 @@ export const FIRST_BACKOFF_MS = 50;
 export const MAX_YOUNG_DEATHS = 5;
 
 interface Place {
+  /** Its Worker: a dead one while the place waits for room (see {@link PoolWorkers.next}). */
   worker: WorkerHandle;
   /** Young deaths in a row of the Workers in this place. */
   youngDeaths: number;
+  /** Whether its Worker died while the system was full: it is started again once there is room. */
+  waitsForRoom: boolean;
 }
+
+/** Starts a Worker for the pool, at once or after `delayMs`. */
+export type StartPoolWorker = (delayMs: number) => WorkerHandle;
 
 /** The Workers of one pool, for the system that made it. */
 export class PoolWorkers {
@@ -38,9 +49,12 @@ export class PoolWorkers {
   /** Why the pool failed, once it has. */
   #failure: string | null = null;
 
-  constructor(batch: number, workers: readonly WorkerHandle[]) {
+  readonly #start: StartPoolWorker;
+
+  constructor(batch: number, workers: readonly WorkerHandle[], start: StartPoolWorker) {
     this.batch = batch;
-    this.#places = workers.map((worker) => ({ worker, youngDeaths: 0 }));
+    this.#start = start;
+    this.#places = workers.map((worker) => ({ worker, youngDeaths: 0, waitsForRoom: false }));
   }
 
   /** How many Workers the pool has now: one per place it still keeps (started or starting). */
@@ -55,27 +69,35 @@ export class PoolWorkers {
   next(): WorkerHandle {
     const places = this.#places;
     const first = this.#next++;
+    let full: ArenaFullError | null = null;
     for (let i = 0; i < places.length; i++) {
-      const worker = places[(first + i) % places.length].worker;
-      if (!worker.dead) return worker;
+      const place = places[(first + i) % places.length];
+      if (place.waitsForRoom) {
+        try {
+          place.worker = this.#start(0);
+          place.waitsForRoom = false;
+        } catch (error) {
+          if (!(error instanceof ArenaFullError)) throw error;
+          full = error;
+          continue;
+        }
+      }
+      if (!place.worker.dead) return place.worker;
     }
+    // Still full: the spawn meets what any spawn into a full system does.
+    if (full !== null) throw full;
     throw new PoolFailedError(
       this.#failure ?? "every Worker of the pool has died",
     );
   }
 
   /**
-   * `dead`, a Worker of this pool, died: puts a replacement in its place, made by `start` (which
-   * starts it after the given delay), or gives the place up.
+   * `dead`, a Worker of this pool, died: puts a replacement in its place, or leaves the place
+   * waiting for room (the system is full), or gives it up.
    * @param deliberate whether the program asked for the death (it never counts as young).
-   * @returns the replacement, or null when the place was given up.
+   * @returns the replacement, or null when there is none now.
    */
-  replace(
-    dead: WorkerHandle,
-    reason: string,
-    deliberate: boolean,
-    start: (delayMs: number) => WorkerHandle,
-  ): WorkerHandle | null {
+  replace(dead: WorkerHandle, reason: string, deliberate: boolean): WorkerHandle | null {
     const index = this.#places.findIndex((place) => place.worker === dead);
     if (index < 0) return null;
     const place = this.#places[index];
@@ -93,8 +115,13 @@ export class PoolWorkers {
     }
     const delayMs = place.youngDeaths === 0 ? 0 : FIRST_BACKOFF_MS * 2 ** (place.youngDeaths - 1);
     try {
-      place.worker = start(delayMs);
+      place.worker = this.#start(delayMs);
     } catch (error) {
+      if (error instanceof ArenaFullError) {
+        // The dead Worker's slots come back with its recovery: the place waits for them.
+        place.waitsForRoom = true;
+        return null;
+      }
       this.#giveUp(
         index,
         couldNotStart(`a Worker to replace one that died (${reason})`, error),

@@ -119,7 +119,12 @@ export class WorkerSet {
       }
       throw error;
     }
-    const pool = new PoolWorkers(batch, workers);
+    // A replacement is the pool's too: healed in turn when it dies.
+    const pool: PoolWorkers = new PoolWorkers(batch, workers, (delayMs) => {
+      const worker = this.start(false, batch, delayMs);
+      this.#poolOf.set(worker, pool);
+      return worker;
+    });
     for (const worker of workers) this.#poolOf.set(worker, pool);
     return pool;
   }
@@ -138,13 +143,7 @@ export class WorkerSet {
     if (pool === undefined) return;
     this.#poolOf.delete(dead);
     if (this.#parts.shutdown.begun) return pool.ended(dead);
-    const replacement = pool.replace(
-      dead,
-      reason,
-      deliberate,
-      (delayMs) => this.start(false, pool.batch, delayMs),
-    );
-    if (replacement !== null) this.#poolOf.set(replacement, pool);
+    pool.replace(dead, reason, deliberate);
   }
 
   /**

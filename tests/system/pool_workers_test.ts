@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import type { ActorRef } from "../../mod.ts";
-import { PoolFailedError } from "../../errors.ts";
+import { ArenaFullError, PoolFailedError } from "../../errors.ts";
 import { terminateWorkerOf } from "../../src/system/internal.ts";
 import { MAX_YOUNG_DEATHS, PoolWorkers, YOUNG_MS } from "../../src/system/pool_workers.ts";
 import type { WorkerHandle } from "../../src/system/workers.ts";
@@ -65,47 +65,43 @@ function handle(startedAt: number): WorkerHandle {
 
 Deno.test("pool workers: young deaths in a row are replaced later and later, then given up", () => {
   const first = handle(performance.now());
-  const pool = new PoolWorkers(64, [first, handle(performance.now())]);
   const delays: number[] = [];
+  const pool = new PoolWorkers(64, [first, handle(performance.now())], (delayMs) => {
+    delays.push(delayMs);
+    return handle(performance.now());
+  });
   let dead = first;
   for (let death = 1; death <= MAX_YOUNG_DEATHS; death++) {
-    const replacement = pool.replace(dead, `death ${death}`, false, (delayMs) => {
-      delays.push(delayMs);
-      return handle(performance.now());
-    });
+    const replacement = pool.replace(dead, `death ${death}`, false);
     assert.ok(replacement !== null, `death ${death} is replaced`);
     dead = replacement;
   }
   assert.deepEqual(delays, [50, 100, 200, 400, 800]);
   assert.equal(pool.size, 2);
-  assert.equal(pool.replace(dead, "once too often", false, () => handle(0)), null);
+  assert.equal(pool.replace(dead, "once too often", false), null);
   assert.equal(pool.size, 1, "that place is given up; the other stays");
 });
 
 Deno.test("pool workers: a death after a long life, or a kill, is replaced at once", () => {
   const young = handle(performance.now());
-  const pool = new PoolWorkers(64, [young]);
   const delays: number[] = [];
-  const start = (delayMs: number) => {
+  const pool = new PoolWorkers(64, [young], (delayMs: number) => {
     delays.push(delayMs);
     return handle(performance.now());
-  };
-  const second = pool.replace(young, "young", false, start)!;
-  const third = pool.replace(second, "killed", true, start)!;
+  });
+  const second = pool.replace(young, "young", false)!;
+  const third = pool.replace(second, "killed", true)!;
   third.startedAt = performance.now() - YOUNG_MS - 1;
-  pool.replace(third, "old", false, start);
+  pool.replace(third, "old", false);
   assert.deepEqual(delays, [50, 0, 0], "a kill and an old death reset the count");
 });
 
 Deno.test("pool workers: a pool whose last place is given up throws PoolFailedError", () => {
   const only = handle(performance.now());
-  const pool = new PoolWorkers(64, [only]);
-  assert.equal(
-    pool.replace(only, "no threads left", false, () => {
-      throw new RangeError("no more threads");
-    }),
-    null,
-  );
+  const pool = new PoolWorkers(64, [only], () => {
+    throw new RangeError("no more threads");
+  });
+  assert.equal(pool.replace(only, "no threads left", false), null);
   assert.equal(pool.size, 0);
   assert.throws(
     () => pool.next(),
@@ -114,4 +110,21 @@ Deno.test("pool workers: a pool whose last place is given up throws PoolFailedEr
       /could not be started: no more threads/.test(error.message) &&
       /the pool gave up/.test(error.message),
   );
+});
+
+Deno.test("pool workers: a replacement the full system has no room for keeps its place, and starts once there is room", () => {
+  const only = handle(performance.now());
+  let room = false;
+  const pool = new PoolWorkers(64, [only], () => {
+    if (!room) throw new ArenaFullError("the actor system is full");
+    return handle(performance.now());
+  });
+  only.dead = true;
+  assert.equal(pool.replace(only, "killed", true), null, "no room for it yet");
+  assert.equal(pool.size, 1, "the place is kept");
+  assert.throws(() => pool.next(), ArenaFullError, "a spawn meets the full system");
+  room = true; // the dead Worker's recovery gave its slots back
+  const next = pool.next();
+  assert.equal(next.dead, false, "the place has a live Worker again");
+  assert.equal(pool.next(), next);
 });
