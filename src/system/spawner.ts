@@ -11,6 +11,7 @@ import { type ActorClass, ActorRef, ChildGone } from "../actor/mod.ts";
 import { POLICY_WORD, policyIndex, SEND_TIMEOUT_WORD, SlotState } from "../delivery/mod.ts";
 import { deferred } from "../util/deferred.ts";
 import { ActorPool } from "./actor_pool.ts";
+import { ArenaFullError } from "../ring/mod.ts";
 import { type Claim, withClaim } from "./claim.ts";
 import { DefineClass, type SpawnChild } from "./control.ts";
 import { ActorDeadError, couldNotStart, SpawnError, SystemClosedError } from "./errors.ts";
@@ -56,7 +57,13 @@ export class Spawner {
    * is left taken if either `use` or the claim fails (see claim.ts).
    */
   withClaim<T>(capacity: number, owner: number, use: (claim: Claim) => T): T {
-    return withClaim(this.#parts, capacity, owner, use);
+    try {
+      return withClaim(this.#parts, capacity, owner, use);
+    } catch (error) {
+      // The idle spare Worker's slot is the system's, not the user's: it makes room.
+      if (error instanceof ArenaFullError) this.#parts.workers.retireSpare();
+      throw error;
+    }
   }
 
   /**

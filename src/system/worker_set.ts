@@ -58,8 +58,9 @@ export class WorkerSet {
   }
 
   /**
-   * A dedicated Worker hosts no actor any more: it becomes the spare, unless there is one (or
-   * the system shuts down): then it is retired.
+   * A dedicated Worker hosts no actor any more: it becomes the spare, unless there is one, the
+   * system shuts down, or its slots are more than half taken (the spare's agent holds a slot the
+   * user's actors may need, see {@link retireSpare}): then it is retired.
    */
   idle(handle: WorkerHandle): void {
     // An actor placed in it since it reported (`near` its last one, as that one stopped): not
@@ -67,10 +68,26 @@ export class WorkerSet {
     if (this.#parts.registry.hostedBy(handle).length > 0) return;
     const spare = this.#spare;
     const taken = spare !== null && !spare.dead && this.#workers.has(spare.threadId);
-    if (!taken && !handle.dead && !this.#parts.shutdown.begun) {
+    const { directory } = this.#parts;
+    const roomy = directory.live * 2 <= directory.capacity;
+    if (!taken && roomy && !handle.dead && !this.#parts.shutdown.begun) {
       this.#spare = handle;
       return;
     }
+    this.#retire(handle);
+  }
+
+  /**
+   * The system is full: the spare, if any, is retired, and its slot comes back as it ends (a
+   * spawn tried again then finds it). It is invisible to users, who count their own actors.
+   */
+  retireSpare(): void {
+    const spare = this.#spare;
+    this.#spare = null;
+    if (spare !== null && !spare.dead && this.#workers.has(spare.threadId)) this.#retire(spare);
+  }
+
+  #retire(handle: WorkerHandle): void {
     const { courier, guardian, spawner } = this.#parts;
     spawner.sendStarts(handle); // a start placed in it before goes first
     courier.deliver(handle.agent, new Retire(), guardian);
