@@ -483,6 +483,13 @@ export class ReceiveLoop implements CellLoop {
           this.#probe.ended(cell.self, cell.name);
           return false;
         }
+        // Given up for dead (a kill) before this record was sent: it is the restarted actor's,
+        // or a dead letter, never this thread's. Read after the record's header, so a record
+        // sent after the flag was set is seen with it set; left unread, the recovery has it.
+        if (this.#isAbandoned()) {
+          this.#abandon();
+          return true;
+        }
         // The ring's reader carries the mark along: it never falls behind (see postLocal).
         if (
           cell.local !== null && ((box.readPosition - cell.ringMark) | 0) > 0

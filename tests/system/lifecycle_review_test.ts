@@ -1,0 +1,177 @@
+/**
+ * The system's lifecycle under a shutdown, a kill and a full system: each test states what the
+ * API promises (found by a review; each failed before its fix).
+ */
+import assert from "node:assert/strict";
+import type { ActorRef, DeadLetter } from "../../mod.ts";
+import { Busy, Sink, Witness } from "../_actors/lifecycle_review.ts";
+import { Echo } from "../_actors/basic.ts";
+import { FarParent, Keeper, SpawnFar } from "../_actors/far_child.ts";
+import type { LedgerReport } from "../_actors/ledger.ts";
+import { terminateWorkerOf } from "../../src/system/internal.ts";
+import { eventually, type TestSystem, testSystem, within } from "../_system.ts";
+import { ArenaFullError } from "../../errors.ts";
+
+const LONG = { timeout: 20_000 };
+
+/** How many messages the dead letters reported for `target` stand for. */
+function lettersFor(t: TestSystem, target: ActorRef<unknown>): number {
+  return t.deadLetters
+    .filter((d: DeadLetter) => d.target?.equals(target))
+    .reduce((sum, d) => sum + d.count, 0);
+}
+
+Deno.test("lifecycle review: an actor killed while the shutdown waits for it is not reported as stopped by itself", async () => {
+  await using t = testSystem();
+  const busy = t.system.spawn(Busy);
+  assert.equal(await t.bridge.call(busy, "ready?", LONG), "ready?");
+  // Busy from now on: its Stop waits behind this.
+  assert.equal(await t.bridge.call(busy, 1_000, LONG), 1_000);
+  for (let i = 0; i < 5; i++) busy.send(`queued ${i}`);
+  const ending = t.system.shutdown({ timeout: 20_000 });
+  assert.ok(t.system.kill(busy, "killed while the shutdown drained"));
+  const report = await within(20_000, "the shutdown", ending);
+  await t.until(() => lettersFor(t, busy) >= 5, "the killed actor's dead letters");
+  assert.equal(lettersFor(t, busy), 5, "its five queued messages were never handled");
+  assert.deepEqual(
+    { stopped: report.stopped, ended: report.ended, cutOff: report.cutOff.length },
+    { stopped: 0, ended: 1, cutOff: 0 },
+    "ShutdownReport.stopped is 'actors that stopped by themselves: they handled everything in " +
+      "their mailboxes first'; this one was killed and its mailbox became dead letters",
+  );
+});
+
+Deno.test("lifecycle review: an actor cut off by the shutdown while its restart waits has its mailbox counted in undelivered", async () => {
+  await using t = testSystem({ supervision: { onFailure: "restart" } });
+  const echo = t.system.spawnWith(Echo, { name: "echo" });
+  assert.equal(await t.bridge.call(echo, "hi", LONG), "hi");
+  assert.ok(t.system.kill(echo, "to be restarted"));
+  // They wait in its mailbox for the new instance.
+  for (let i = 0; i < 5; i++) echo.send(`waiting ${i}`);
+  const report = await within(20_000, "the shutdown", t.system.shutdown({ timeout: 0 }));
+  // The recovery of its Worker finished before the report (the shutdown waits for it). The first
+  // message may still have been taken by the killed thread (see the kill() finding below).
+  const lost = lettersFor(t, echo);
+  assert.ok(lost >= 4, `its messages are dead letters: ${lost}`);
+  assert.deepEqual(report.cutOff.map((c) => c.name), ["echo"], "the shutdown says it cut echo off");
+  assert.deepEqual(
+    [...new Set(t.deadLetters.filter((d) => d.target?.equals(echo)).map((d) => d.kind))],
+    ["shutdown"],
+    "what waited for its restart was lost to the shutdown",
+  );
+  assert.equal(
+    report.undelivered,
+    lost,
+    `ShutdownReport.undelivered counts 'those left in the mailboxes of the actors cut off'; ` +
+      `dead letters: ${JSON.stringify(t.deadLetters.map((d) => [d.kind, d.message]))}`,
+  );
+});
+
+Deno.test("lifecycle review: a sender's Worker that dies holding messages for a child started on another Worker: every message handled or counted", async () => {
+  await using t = testSystem();
+  const pool = t.system.createPool({ workers: 2 });
+  const parent = pool.spawn(FarParent);
+  const keeper = t.system.spawn(Keeper);
+  await Promise.all([parent, keeper].map((ref) => t.system.started(ref)));
+  const SENT = 200;
+  // The child (on the other Worker) holds 2 s, its 1 KiB ring full: the rest waits in the
+  // parent's Worker. It reports what it got to the keeper as it stops.
+  const child = await t.bridge.call(
+    parent,
+    new SpawnFar(2_000, 1024, 0, keeper, SENT),
+    LONG,
+  ) as ActorRef<unknown>;
+  await t.system.started(child);
+  assert.ok(terminateWorkerOf(t.system, parent)); // the child is stopped with its parent
+  const end = await within(20_000, "the child's end", t.bridge.whenTerminated(child));
+  assert.equal(end.kind, "stopped");
+  const { received, disorder } = await t.bridge.call(keeper, "?", LONG) as LedgerReport;
+  await t.until(() => received + lettersFor(t, child) >= SENT, "the dead letters", 10_000)
+    .catch(() => {});
+  assert.deepEqual(disorder, []);
+  assert.equal(
+    received + lettersFor(t, child),
+    SENT,
+    `handled ${received}, dead letters ${lettersFor(t, child)}`,
+  );
+});
+
+Deno.test("lifecycle review: a pool in a full system keeps its Worker when one is killed: it is replaced once the slots come back", async () => {
+  // guardian + Bridge + the pool Worker's agent + two actors: full.
+  await using t = testSystem({ maxActors: 5 });
+  const pool = t.system.createPool({ workers: 1 });
+  const a = pool.spawnWith(Echo, { name: "a" });
+  const b = pool.spawnWith(Echo, { name: "b" });
+  assert.equal(await t.bridge.call(a, "a", LONG), "a");
+  assert.equal(await t.bridge.call(b, "b", LONG), "b");
+  assert.ok(t.system.kill(a, "a test kill"));
+  // Both end (the system's default supervision ends an actor whose Worker died): their slots
+  // come back with the recovery. Until then a spawn finds the system full.
+  await within(20_000, "b's end", t.bridge.whenTerminated(b));
+  let c: ActorRef<unknown> | null = null;
+  await eventually(
+    () => {
+      try {
+        c = pool.spawnWith(Echo, { name: "c" });
+        return true;
+      } catch (error) {
+        if (error instanceof ArenaFullError) return false;
+        throw error;
+      }
+    },
+    "a spawn into the pool once the slots came back",
+    10_000,
+  );
+  assert.equal(await t.bridge.call(c!, "c", LONG), "c");
+  assert.equal(pool.size, 1, "the pool keeps its one Worker");
+});
+
+Deno.test("lifecycle review: an idle spare Worker does not keep a slot from a spawn into a full system", async () => {
+  // guardian + Bridge + the pool Worker's agent + one actor of its own and its agent: full.
+  await using t = testSystem({ maxActors: 5 });
+  const pool = t.system.createPool({ workers: 1 });
+  const own = t.system.spawn(Echo);
+  assert.equal(await t.bridge.call(own, "own", LONG), "own");
+  await t.bridge.stop([own], 20_000);
+  // Its Worker hosts nothing: the system runs the pool's Worker only.
+  await eventually(() => t.system.workerCount === 1, "the actor's Worker is done");
+  // Two actors, where two were (an actor and its Worker's agent) a moment ago.
+  const first = pool.spawnWith(Echo, { name: "first" });
+  let second: ActorRef<unknown> | null = null;
+  let refused: unknown = null;
+  try {
+    second = pool.spawnWith(Echo, { name: "second" });
+  } catch (error) {
+    refused = error;
+  }
+  assert.equal(
+    refused,
+    null,
+    `the second pooled actor was refused with ${t.system.inspect().actors.length} actor(s) ` +
+      `and ${t.system.workerCount} Worker running: ${refused}`,
+  );
+  assert.equal(await t.bridge.call(first, "first", LONG), "first");
+  assert.equal(await t.bridge.call(second!, "second", LONG), "second");
+});
+
+Deno.test("lifecycle review: after kill() returned, the killed instance handles none of the messages sent to its actor", async () => {
+  await using t = testSystem({ supervision: { onFailure: "restart" } });
+  const sink = t.system.spawn(Sink);
+  const ROUNDS = 60;
+  const PER_ROUND = 2;
+  const killed: string[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const witness = t.system.spawn(Witness, sink);
+    killed.push(await t.bridge.call(witness, "id", LONG) as string);
+    assert.ok(t.system.kill(witness, `round ${round}`));
+    // For the next instance: the killed one is gone.
+    for (let i = 0; i < PER_ROUND; i++) witness.send(`after ${round}.${i}`);
+  }
+  let seen: string[] = [];
+  await eventually(async () => {
+    seen = await t.bridge.call(sink, "?", LONG) as string[];
+    return seen.length + t.system.deadLetters >= ROUNDS * PER_ROUND;
+  }, "every message handled or a dead letter");
+  const byKilled = seen.filter((line) => killed.includes(line.split(" ")[0]));
+  assert.deepEqual(byKilled, [], "handled by an instance after kill() had returned true for it");
+});
