@@ -1,6 +1,7 @@
 /**
  * The system's lifecycle under a shutdown, a kill and a full system: each test states what the
- * API promises (found by a review; each failed before its fix).
+ * API promises (found by a review; each failed before its fix, but the held backlog's, which
+ * held).
  */
 import assert from "node:assert/strict";
 import type { ActorRef, DeadLetter } from "../../mod.ts";
