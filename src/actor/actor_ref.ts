@@ -173,13 +173,23 @@ export class ActorRef<M = unknown> {
    * to actors in other processes carry their node's address).
    */
   readonly node: number;
+  // The runtime behind a ref lives in private fields, read through accessors: a ref's own
+  // enumerable properties are its address only, so a deep comparison or an inspection that
+  // skips custom inspect (a failing node:assert's diff) does not walk the whole arena.
+  readonly #courier: Courier | null;
+  #mailboxCache: unknown = null;
+  #counters: StatCounters | null = null;
+  #handedOn = false;
+
   /**
    * How sends through this ref leave the thread; `null` for a ref of no running system.
    * (Internal to the runtime.)
    *
    * @ignore
    */
-  readonly courier: Courier | null;
+  get courier(): Courier | null {
+    return this.#courier;
+  }
 
   /**
    * The courier's handle on this ref's mailbox, cached on the ref (refs live in one thread; their
@@ -187,7 +197,15 @@ export class ActorRef<M = unknown> {
    *
    * @ignore
    */
-  mailboxCache: unknown = null;
+  get mailboxCache(): unknown {
+    return this.#mailboxCache;
+  }
+
+  /** @ignore */
+  set mailboxCache(handle: unknown) {
+    this.#mailboxCache = handle;
+  }
+
   /**
    * Where the actor's counters are, on the one ref its own thread sends with (`self`): sends
    * with it as the sender are counted there. `null` on every other ref. (Internal to the
@@ -195,13 +213,28 @@ export class ActorRef<M = unknown> {
    *
    * @ignore
    */
-  counters: StatCounters | null = null;
+  get counters(): StatCounters | null {
+    return this.#counters;
+  }
+
+  /** @ignore */
+  set counters(counters: StatCounters | null) {
+    this.#counters = counters;
+  }
+
   /**
    * @internal Set once this ref, a reply address (it has a reply tag), was passed on as the
    * sender of a message (`send(x, { sender })`): the reply duty went with it, so a handler that
    * fails after passing its request on does not tell the caller that no reply will come.
    */
-  handedOn = false;
+  get handedOn(): boolean {
+    return this.#handedOn;
+  }
+
+  /** @internal */
+  set handedOn(handedOn: boolean) {
+    this.#handedOn = handedOn;
+  }
 
   /**
    * Refs are made by the actor system and by the codec, not by users.
@@ -219,7 +252,7 @@ export class ActorRef<M = unknown> {
     this.generation = generation;
     this.tag = tag;
     this.node = node;
-    this.courier = courier;
+    this.#courier = courier;
   }
 
   /**
