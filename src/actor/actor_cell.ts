@@ -252,7 +252,9 @@ export class ActorCell extends CellContext {
     if (receiveTimeout !== null) {
       if (!(message instanceof ReceiveTimeout)) receiveTimeout.lastActivity = this.loop.now;
       // The watch's own (no sender): stale once a message came after it (see ReceiveTimeoutWatch).
-      else if (sender === null && receiveTimeout.stale(message)) return;
+      else if (
+        sender === null && receiveTimeout.stale(message) && !this.stashed?.admitted(message)
+      ) return;
     }
     const table = this.#table;
     let handler: ResolvedHandler | null | undefined; // undefined: not looked up yet
@@ -392,8 +394,12 @@ export class ActorCell extends CellContext {
       cell.childSet?.gone(message.child);
       return;
     }
-    // Unwatched since it was sent: Akka's promise, no Terminated after unwatch.
-    if (message instanceof Terminated && cell.deathWatch?.ended(message.actor) !== true) return;
+    // Unwatched since it was sent: Akka's promise, no Terminated after unwatch. One the actor
+    // stashed and put back was the watch's end already.
+    if (
+      message instanceof Terminated && cell.stashed?.admitted(message) !== true &&
+      cell.deathWatch?.ended(message.actor) !== true
+    ) return;
     return PASSED;
   }
 

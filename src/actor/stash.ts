@@ -11,6 +11,7 @@ import type { ActorCell } from "./actor_cell.ts";
 import type { ActorRef } from "./actor_ref.ts";
 import { type CellHost, type CellLoop, isEnding } from "./cell_host.ts";
 import { ActorDefinitionError, StashOverflowError } from "./errors.ts";
+import { ReceiveTimeout, Terminated } from "./messages.ts";
 
 /** {@link Stash.current} when no message is in hand: outside any handler. */
 export const NOT_HANDLING: unique symbol = Symbol("ringmail.notHandling");
@@ -27,6 +28,12 @@ export class Stash {
   currentSender: ActorRef<unknown> | null = null;
   /** Stashed (message, sender) pairs, flat, oldest first. */
   #entries: unknown[] = [];
+  /**
+   * The runtime's messages that the actor got, stashed, and had put back: the checks they passed
+   * as they first came (a watch still on, a receive timeout not stale) do not run again. A second
+   * look would drop them unseen: the watch ended with the first, and the actor was active since.
+   */
+  readonly #admitted = new WeakSet<object>();
   readonly #owner: ActorCell;
   readonly #loop: CellLoop;
   readonly #host: CellHost;
@@ -92,7 +99,20 @@ export class Stash {
   /** `this.context.unstashAll()`: puts what is stashed back in front of the owner's mailbox. */
   unstashAll(): void {
     // After the actor stopped, they were dead letters already (see drop).
-    if (this.length > 0) this.#loop.unstash(this.#owner, this.#takeAll());
+    if (this.length === 0) return;
+    const entries = this.#takeAll();
+    for (let i = 0; i < entries.length; i += 2) {
+      const message = entries[i];
+      if (message instanceof Terminated || message instanceof ReceiveTimeout) {
+        this.#admitted.add(message);
+      }
+    }
+    this.#loop.unstash(this.#owner, entries);
+  }
+
+  /** Whether `message` is one of the runtime's that the actor had already got (see #admitted). */
+  admitted(message: object): boolean {
+    return this.#admitted.has(message);
   }
 
   /** The owner stops: what the stash holds becomes dead letters, oldest first. */
