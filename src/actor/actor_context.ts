@@ -129,7 +129,9 @@ export interface ActorContext<M = unknown> {
    * Watches `target`: when it ends (stops, fails for good, fails to start, or its Worker
    * dies) this actor gets one `Terminated` message for it. Watching an actor that has already
    * ended gets `Terminated` at once (kind `"not-running"`). Watching twice is watching once.
-   * @throws {TypeError} when `target` is this actor itself, or belongs to another system.
+   * @throws {TypeError} when `target` is this actor itself, belongs to another system, or is
+   * the reply address of a call or an ask (the sender a Bridge call or an `ask` gives), which
+   * is no actor.
    */
   watch(target: ActorRef<never>): void;
   /** Stops watching `target`: no `Terminated` for it arrives after this, even one on its way. */

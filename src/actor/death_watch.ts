@@ -31,12 +31,20 @@ export class DeathWatch {
 
   /**
    * Watches `target` (watching twice is watching once).
-   * @throws {TypeError} when `target` is the watcher, or belongs to another system.
+   * @throws {TypeError} when `target` is the watcher, a reply address, or of another system.
    */
   watch(target: ActorRef<unknown>): void {
     const watcher = this.#watcher;
     if (target.equals(watcher.self)) {
       throw new TypeError(`${watcher.name} cannot watch itself`);
+    }
+    if (target.tag !== 0) {
+      // No actor's end would ever be told for it: it would be found "not running" at once.
+      throw new TypeError(
+        `${watcher.name} cannot watch ${target}: it is the reply address of a call or an ask ` +
+          `(a Bridge's, or an asking actor's), not an actor. To watch the asking actor, have it ` +
+          `send its own ref (this.context.self) in the request`,
+      );
     }
     if (target.courier !== watcher.self.courier) {
       throw new TypeError(
