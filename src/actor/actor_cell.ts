@@ -278,6 +278,9 @@ export class ActorCell extends CellContext {
     if (behavior === null) {
       if (handler === undefined) handler = table!.lookup(message);
       if (handler === null) {
+        // The answer to a Stop this actor sent: its to take if it has a handler for it, and no
+        // one's lost message if not (a Stop sent from a handler carries its actor as sender).
+        if (message instanceof Stopped) return;
         this.host.deadLetter({
           target: this.self,
           sender,
