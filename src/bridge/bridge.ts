@@ -20,7 +20,7 @@
  */
 
 import {
-  type ActorRef,
+  ActorRef,
   checkDelay,
   checkRepeat,
   type LoopTimer,
@@ -219,18 +219,25 @@ export class Bridge implements Disposable {
     if (!(timeout > 0)) {
       return new RangeError(`call timeout must be a positive number of ms, got ${options.timeout}`);
     }
+    return badSignal("call", options.signal);
+  }
+
+  /** Why `target` cannot be used by this Bridge (no ref, or another system's); null when it can. */
+  #refusalOf(target: unknown): TypeError | null {
+    if (!(target instanceof ActorRef)) {
+      return new TypeError(`the target must be an ActorRef, got ${describeValue(target)}`);
+    }
+    if (target.courier !== this.#host.courier) {
+      return new TypeError(`${target} belongs to another actor system than this Bridge's`);
+    }
     return null;
   }
 
   /** Records `call` and sends its request. */
   #send(call: PendingCall, request: unknown): void {
     const target = call.target;
-    if (target.courier !== this.#host.courier) {
-      return this.#refuse(
-        call,
-        new TypeError(`${target} belongs to another actor system than this Bridge's`),
-      );
-    }
+    const refused = this.#refusalOf(target);
+    if (refused !== null) return this.#refuse(call, refused);
     const observer = this.#host.calls;
     if (observer !== null) {
       try {
@@ -353,6 +360,8 @@ export class Bridge implements Disposable {
         new SystemClosedError("cannot wait for an actor: the Bridge is closed"),
       );
     }
+    const refused = this.#refusalOf(target) ?? badSignal("whenTerminated", options.signal);
+    if (refused !== null) return Promise.reject(refused);
     return this.#endWaits.wait(target as ActorRef<unknown>, options.signal);
   }
 
@@ -406,6 +415,8 @@ export class Bridge implements Disposable {
     if (this.#closed) {
       throw new SystemClosedError("cannot set a timer: the Bridge is closed");
     }
+    const refused = this.#refusalOf(target);
+    if (refused !== null) throw refused;
     const timer = this.#host.timers.sendLater(
       target,
       message,
@@ -418,12 +429,15 @@ export class Bridge implements Disposable {
     return timer;
   }
 
-  /** Closes the Bridge: pending calls settle as if their actor were gone; its slot is freed. */
+  /**
+   * Closes the Bridge: pending calls reject with `SystemClosedError` (their actors may still
+   * handle the requests; no default stands in), waits for actors' ends too; its slot is freed.
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     for (const timer of [...this.#timers]) timer.cancel();
-    this.#calls.failAll("the Bridge was closed");
+    this.#calls.closeAll();
     this.#endWaits.close();
     this.#uncount();
     // Last: replies it reads while closing find their calls settled, and become dead letters.
@@ -434,4 +448,20 @@ export class Bridge implements Disposable {
   [Symbol.dispose](): void {
     this.close();
   }
+}
+
+/** Why `signal` is no option for `what`: it must be an AbortSignal (or absent). */
+function badSignal(what: string, signal: unknown): TypeError | null {
+  if (signal === undefined || signal instanceof AbortSignal) return null;
+  return new TypeError(
+    `${what} signal must be an AbortSignal (an AbortController's .signal), got ` +
+      describeValue(signal),
+  );
+}
+
+/** A value as an error message names it: its class, or its type and value. */
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "object") return value.constructor?.name ?? "an object";
+  return `${typeof value} ${String(value)}`;
 }

@@ -76,7 +76,10 @@ export class MultiCallResults<R> implements AsyncIterableIterator<MultiCallResul
       try {
         send();
       } catch (error) {
-        return Promise.reject(error); // as a generator's body would (the calls' iterable threw)
+        // As a generator's body would (the calls' iterable threw): the iteration is over; the
+        // calls sent before settle unread.
+        this.#finished = true;
+        return Promise.reject(error);
       }
     }
     if (this.#finished) return Promise.resolve(DONE);

@@ -14,6 +14,7 @@
 
 import type { ActorRef, DeadLetterKind, RequestFailed } from "../actor/mod.ts";
 import { callFailure, handlerFailure } from "../system/call_failure.ts";
+import { SystemClosedError } from "../system/errors.ts";
 import { CallDeadlines, type DeadlineQueue } from "./call_deadlines.ts";
 import { DenseTable } from "../util/dense_table.ts";
 
@@ -310,6 +311,25 @@ export class PendingCalls {
   failAll(reason: string): void {
     const calls = this.#table.filter((call) => call !== null);
     for (const call of calls) this.#gone(call, reason);
+  }
+
+  /**
+   * The Bridge closes: every call still pending rejects with SystemClosedError. Its actor is not
+   * known to be gone (it may still handle the request), so no default stands in, and a stop()
+   * in flight does not take it for stopped.
+   */
+  closeAll(): void {
+    const calls = this.#table.filter((call) => call !== null);
+    for (const call of calls) {
+      this.settle(
+        call,
+        false,
+        new SystemClosedError(
+          `no reply from ${this.#nameOf(call.target)} (${call.target}): the Bridge was closed ` +
+            `while the call waited; the actor may still handle the request`,
+        ),
+      );
+    }
   }
 
   /** Whether a call waits on an actor of `slot` (of any generation). */

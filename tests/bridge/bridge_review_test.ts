@@ -1,0 +1,169 @@
+/**
+ * The Bridge where a review found it breaking a promise: refs of another system, a signal that
+ * is no AbortSignal, a bad multiCall pair, a stop() cut short by close(). Each failed before its fix.
+ */
+import assert from "node:assert/strict";
+import { Recorder } from "../_actors/behaviours.ts";
+import { Echo } from "../_actors/basic.ts";
+import { eventually, testSystem, within } from "../_system.ts";
+import { Stubborn } from "../_actors/supervision.ts";
+import { Bridge } from "../../mod.ts";
+
+const LONG = { timeout: 20_000 };
+
+Deno.test("bridge review: a Bridge's sendAfter with a ref of another system does not reach this system's actor of the same slot", async () => {
+  await using a = testSystem();
+  await using b = testSystem();
+  const ours = a.system.spawn(Recorder);
+  const theirs = b.system.spawn(Recorder);
+  await Promise.all([a.system.started(ours), b.system.started(theirs)]);
+  assert.deepEqual([theirs.slot, theirs.generation], [ours.slot, ours.generation]);
+  // As call() does: a ref of another system is refused, not sent to whoever has its slot here.
+  let thrown: unknown = null;
+  try {
+    a.bridge.sendAfter(0, theirs, "meant for b");
+  } catch (error) {
+    thrown = error;
+  }
+  // Whatever sendAfter did, A's recorder must not have got B's message.
+  const marker = "marker";
+  a.bridge.sendAfter(0, ours, marker);
+  let seen: [unknown, unknown][] = [];
+  await eventually(async () => {
+    seen = await a.bridge.call(ours, "dump", LONG) as [unknown, unknown][];
+    return seen.some(([m]) => m === marker);
+  }, "the marker arrives");
+  assert.deepEqual(
+    seen.map(([m]) => m),
+    [marker],
+    `A's recorder got: ${JSON.stringify(seen.map(([m]) => m))}`,
+  );
+  assert.ok(
+    thrown instanceof TypeError,
+    `sendAfter with another system's ref should throw, got ${thrown}`,
+  );
+});
+
+Deno.test("bridge review: whenTerminated with a ref of another system is refused, not answered 'not-running' while that actor runs", async () => {
+  await using a = testSystem();
+  await using b = testSystem();
+  const ours = a.system.spawn(Echo);
+  const theirs = b.system.spawn(Echo);
+  await Promise.all([a.system.started(ours), b.system.started(theirs)]);
+  const result = await within(
+    20_000,
+    "whenTerminated",
+    a.bridge.whenTerminated(theirs).then((end) => end, (error) => error),
+  );
+  // B's actor is running all along.
+  assert.equal(await b.bridge.call(theirs, "still running", LONG), "still running");
+  assert.ok(
+    result instanceof TypeError,
+    `expected a TypeError for another system's ref, got ${result?.constructor?.name} ${
+      Deno.inspect(result)
+    }`,
+  );
+});
+
+Deno.test("bridge review: a multiCall with a bad pair part way fails that call alone, and the iteration ends", async () => {
+  await using t = testSystem();
+  const echo = t.system.spawn(Echo);
+  await t.system.started(echo);
+  const results = t.bridge.multiCall(
+    [[echo, "first"], [undefined as never, "second"], [echo, "third"]],
+    LONG,
+  );
+  const got: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const r = await within(10_000, `next() #${i}`, results.next());
+    if (r.done) {
+      got.push("done");
+      break;
+    }
+    const { index, reply, error } = r.value;
+    got.push(error === undefined ? `${index}: ${reply}` : `${index}: ${error.name}`);
+  }
+  assert.deepEqual(got.sort(), ["0: first", "1: TypeError", "2: third", "done"]);
+});
+
+Deno.test("bridge review: a multiCall whose iterable throws rejects once, then is done", async () => {
+  await using t = testSystem();
+  const echo = t.system.spawn(Echo);
+  await t.system.started(echo);
+  function* pairs(): Generator<readonly [typeof echo, string]> {
+    yield [echo, "sent"];
+    throw new RangeError("the list broke");
+  }
+  const results = t.bridge.multiCall(pairs(), LONG);
+  const first = await results.next().then(() => "a result", (error) => error);
+  assert.ok(first instanceof RangeError, `the iterable's error: ${first}`);
+  const after = await within(10_000, "next() after the rejection", results.next());
+  assert.equal(after.done, true);
+});
+
+/** What `promise` settles to within `ms`, or "still pending". */
+async function settledWithin(ms: number, promise: Promise<unknown>): Promise<unknown> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise((resolve) => timer = setTimeout(() => resolve("still pending"), ms));
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+Deno.test("bridge review: a call given a signal that is no AbortSignal leaves nothing pending: close() then settles the other calls and throws nothing", async () => {
+  await using t = testSystem();
+  const silent = t.system.spawn(Recorder); // answers nothing but "dump"
+  await t.system.started(silent);
+  // A common slip: the controller, not its signal.
+  const controller = new AbortController();
+  const bad = await t.bridge.call(silent, "x", { timeout: 20_000, signal: controller as never })
+    .then(() => null, (error) => error);
+  assert.ok(bad instanceof TypeError, `the bad signal is refused: ${bad}`);
+  const waiting = t.bridge.call(silent, "no answer", { timeout: Infinity }).then(
+    () => "resolved",
+    (error) => error,
+  );
+  const end = t.bridge.whenTerminated(silent).then(() => "ended", (error) => error);
+  let closeThrew: unknown = null;
+  try {
+    t.bridge.close();
+  } catch (error) {
+    closeThrew = error;
+  }
+  const outcome = await settledWithin(5_000, waiting);
+  const endOutcome = await settledWithin(5_000, end);
+  assert.deepEqual(
+    {
+      closeThrew: String(closeThrew),
+      call: outcome instanceof Error ? outcome.name : String(outcome),
+      whenTerminated: endOutcome instanceof Error ? endOutcome.name : String(endOutcome),
+    },
+    { closeThrew: "null", call: "SystemClosedError", whenTerminated: "SystemClosedError" },
+  );
+});
+
+Deno.test("bridge review: bridge.stop() in flight when its Bridge closes does not report Stopped for an actor still running", async () => {
+  await using t = testSystem();
+  const stuck = t.system.spawn(Stubborn);
+  assert.equal(await t.bridge.call(stuck, "ready?", LONG), "ready?");
+  using watcher = new Bridge(t.system);
+  let ended = false;
+  const end = watcher.whenTerminated(stuck).then(() => ended = true);
+  stuck.send(1_500); // busy for 1.5 s: its Stop waits behind that
+  const stopping = t.bridge.stop([stuck], LONG).then(
+    (all) => all.map((each) => (each as object)?.constructor?.name),
+    (error) => error?.name,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 0)); // the Stop is sent
+  t.bridge.close();
+  const outcome = await within(10_000, "stop()", stopping);
+  const endedThen = ended;
+  await within(20_000, "the actor's end", end);
+  // Stopped means the actor is gone (see ActorCell.finish): not so here.
+  assert.ok(
+    !(Array.isArray(outcome) && outcome[0] === "Stopped" && !endedThen),
+    `stop() gave ${JSON.stringify(outcome)} while the actor still ran`,
+  );
+});
