@@ -210,6 +210,13 @@ export class Bridge implements Disposable {
     if (this.#closed || this.#host.closed) {
       return new SystemClosedError("cannot call: the Bridge (or its actor system) is closed");
     }
+    if (typeof options !== "object" || options === null) {
+      return new TypeError(
+        `call options must be an object ({ timeout, default, signal }), got ${
+          describeValue(options)
+        }`,
+      );
+    }
     const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
     if (typeof timeout !== "number") {
       return new TypeError(
@@ -309,6 +316,15 @@ export class Bridge implements Disposable {
     actors: Iterable<ActorRef<never>>,
     options: StopOptions<D> | number = {},
   ): Promise<(Stopped | D)[]> {
+    if (typeof options !== "number" && (typeof options !== "object" || options === null)) {
+      return Promise.reject(
+        new TypeError(
+          `stop options must be a timeout in ms or an object ({ timeout, default }), got ${
+            describeValue(options)
+          }`,
+        ),
+      );
+    }
     const { timeout, ...rest } = typeof options === "number" ? { timeout: options } : options;
     return Promise.all(
       Array.from(
@@ -461,7 +477,7 @@ function badSignal(what: string, signal: unknown): TypeError | null {
 
 /** A value as an error message names it: its class, or its type and value. */
 function describeValue(value: unknown): string {
-  if (value === null) return "null";
+  if (value === null || value === undefined) return String(value);
   if (typeof value === "object") return value.constructor?.name ?? "an object";
   return `${typeof value} ${String(value)}`;
 }

@@ -167,3 +167,19 @@ Deno.test("bridge review: bridge.stop() in flight when its Bridge closes does no
     `stop() gave ${JSON.stringify(outcome)} while the actor still ran`,
   );
 });
+
+Deno.test("bridge review: a call with no target or options that are no object, and a stop with such options, reject with a TypeError that says so", async () => {
+  await using t = testSystem();
+  const echo = t.system.spawn(Echo);
+  const reasons = await Promise.all([
+    t.bridge.call(undefined as never, 1, LONG),
+    t.bridge.call(echo, 1, null as never),
+    t.bridge.stop([echo], null as never),
+  ].map((p) => p.then(() => "settled", (error) => `${error.name}: ${error.message}`)));
+  assert.deepEqual(reasons, [
+    "TypeError: the target must be an ActorRef, got undefined",
+    "TypeError: call options must be an object ({ timeout, default, signal }), got null",
+    "TypeError: stop options must be a timeout in ms or an object ({ timeout, default }), got null",
+  ]);
+  assert.equal(await t.bridge.call(echo, "still here", LONG), "still here");
+});
