@@ -205,6 +205,7 @@ export interface ShutdownReport {
 export function checkSystemOptions(
   options: ActorSystemOptions,
 ): SystemSettings {
+  checkObject("an actor system's options", options);
   const sendTimeout = checkTimerMs("sendTimeout", options.sendTimeout ?? 5000);
   const maxMessageBytes = options.maxMessageBytes ?? 1 << 26;
   if (
@@ -262,6 +263,7 @@ function isRingCapacity(bytes: number): boolean {
  * @throws {RangeError} when an option is out of range.
  */
 export function checkPoolOptions(options: PoolOptions): Required<PoolOptions> {
+  checkObject("createPool's options", options);
   const workers = options.workers ?? navigator.hardwareConcurrency ?? 2;
   if (!(Number.isInteger(workers) && workers >= 1 && workers <= 256)) {
     throw new RangeError(
@@ -289,6 +291,7 @@ export function checkPoolOptions(options: PoolOptions): Required<PoolOptions> {
  * @throws {RangeError} for a negative or non-finite timeout.
  */
 export function checkShutdownTimeout(options: ShutdownOptions): number {
+  checkObject("shutdown's options", options);
   const timeout = options.timeout ?? DEFAULT_SHUTDOWN_MS;
   if (!(timeout >= 0 && timeout <= 0x7fff_ffff)) {
     throw new RangeError(
@@ -381,4 +384,14 @@ export interface LinkStatus {
   readonly creditStalledMs: number;
   /** Why it is down ("" while up). */
   readonly reason: string;
+}
+
+/** @throws {TypeError} when `options`, the options of `what`, is no object. */
+function checkObject(what: string, options: unknown): void {
+  if (typeof options === "object" && options !== null) return;
+  throw new TypeError(
+    `${what} must be an object, got ${
+      options === null ? "null" : `${typeof options} ${String(options)}`
+    }`,
+  );
 }

@@ -65,3 +65,20 @@ Deno.test("options edges: an empty server URL in a list is refused", async () =>
     /cluster.servers must name a NATS server/,
   );
 });
+
+Deno.test("options edges: options that are no object are a TypeError naming what they were for", async () => {
+  await refused(null as never, TypeError, /an actor system's options must be an object, got null/);
+  await using system = new ActorSystem();
+  assert.throws(
+    () => system.createPool(null as never),
+    (error: Error) =>
+      error instanceof TypeError &&
+      /createPool's options must be an object, got null/.test(error.message),
+  );
+  assert.throws(
+    () => system.shutdown(null as never),
+    (error: Error) =>
+      error instanceof TypeError &&
+      /shutdown's options must be an object, got null/.test(error.message),
+  );
+});
