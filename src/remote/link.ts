@@ -55,6 +55,11 @@ import { beforeTimeout, TIMED_OUT } from "../util/before_timeout.ts";
  */
 const LEAVE_WAIT_MS = 2_000;
 /**
+ * How long a leave still unfinished when the connection is closed is waited for: a step that
+ * needs the server (a drain) never ends once it is closed.
+ */
+const CLOSED_LEAVE_WAIT_MS = 250;
+/**
  * How much of that a leaving node gives the others' last pings (see farewell.ts): a node frozen
  * meanwhile never pings, and the names and the drain still need their turn.
  */
@@ -417,9 +422,18 @@ export class ClusterLink {
         );
       }
     } finally {
-      // Closing ends what still waits for the server: its requests fail, the drain with them.
+      // Closing ends what still waits for the server: its requests fail. A drain begun before
+      // the close never settles after it: the leave is waited for a moment only, and an error it
+      // ends with later is still told.
       await this.#nc.close();
-      await leaving;
+      if (await beforeTimeout(leaving, CLOSED_LEAVE_WAIT_MS) === TIMED_OUT) {
+        leaving.catch((error) => {
+          console.warn(
+            `ringmail: node ${this.#host.node}'s leave failed after its connection closed:`,
+            error,
+          );
+        });
+      }
     }
   }
 

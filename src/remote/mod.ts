@@ -8,6 +8,7 @@
 
 import { ClusterLink, type LinkHost } from "./link.ts";
 import { connectNats } from "./nats.ts";
+import { beforeTimeout, TIMED_OUT } from "../util/before_timeout.ts";
 
 export { ClusterLink, type LinkHost } from "./link.ts";
 export { NameNotFoundError, NameTakenError } from "./errors.ts";
@@ -15,6 +16,8 @@ export { NameNotFoundError, NameTakenError } from "./errors.ts";
 /** How often nodes are pinged and when one counts as down, unless the options say otherwise. */
 const DEFAULT_PING_INTERVAL_MS = 100;
 const DEFAULT_DOWN_AFTER_MS = 1500;
+/** How long the join waits for the server to confirm the link's subscriptions (and names). */
+const START_WAIT_MS = 10_000;
 
 /** Connects to NATS and starts the node's link. */
 export async function joinCluster(
@@ -32,7 +35,17 @@ export async function joinCluster(
       pingIntervalMs: options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
       downAfterMs: options.downAfterMs ?? DEFAULT_DOWN_AFTER_MS,
     });
-    await link.start();
+    // A server that freezes now would hold the join (and the system's shutdown, which waits
+    // for it) until the client's own pings notice, minutes later.
+    const starting = link.start();
+    if (await beforeTimeout(starting, START_WAIT_MS) === TIMED_OUT) {
+      // Ends with the connection closed below: the join's failure is told once, by the throw.
+      starting.catch(() => {});
+      throw new Error(
+        `the NATS server did not confirm this node's subscriptions within ${START_WAIT_MS} ms ` +
+          `(is it frozen, or cut off?)`,
+      );
+    }
     return link;
   } catch (error) {
     // Not joined: neither the link's timers nor the connection (and what follows it) are left.

@@ -21,6 +21,7 @@ import { RingmailError } from "../errors.ts";
 import { messageOf } from "../actor/mod.ts";
 import { ClusterUnavailableError, NameNotFoundError, NameTakenError } from "./errors.ts";
 import {
+  flushWithin,
   isNoResponders,
   type KV,
   Kvm,
@@ -29,6 +30,9 @@ import {
   type Subscription,
 } from "./nats.ts";
 import type { PingResult } from "./peers.ts";
+
+/** How long a register waits for the server to know of the name's subscription. */
+const REGISTER_FLUSH_MS = 5_000;
 
 /** What names need of their node. */
 export interface NamesHost {
@@ -274,7 +278,7 @@ export class SubjectNames implements Names {
       this.#held.set(name, subscription);
       try {
         // Registered once the server knows: a lookup from any node finds it from now on.
-        await this.nc.flush();
+        await flushWithin(this.nc, REGISTER_FLUSH_MS);
       } catch (error) {
         subscription.unsubscribe();
         this.#held.delete(name);
