@@ -85,7 +85,12 @@ export class SystemCluster {
   readonly joined: Promise<void>;
   #link: ClusterLink | null = null;
   /** The Bridge's waits on actors of other nodes, by node, slot and generation. */
-  readonly #endWaits = new Map<string, ((end: Terminated) => void)[]>();
+  readonly #endWaits = new Map<
+    string,
+    { target: ActorRef<unknown>; waiting: ((end: Terminated) => void)[] }
+  >();
+  /** Set once this node has left the cluster (its system shut down). */
+  #left = false;
   /** The watches of actors of this node on actors of other nodes, by node. */
   readonly #remoteWatches = new Map<
     number,
@@ -164,11 +169,13 @@ export class SystemCluster {
    * `whenTerminated`): the guardian watches it, once for every wait on it.
    */
   whenEnded(target: ActorRef<unknown>): Promise<Terminated> {
+    // Left: no end of another node's actor can be heard any more.
+    if (this.#left) return Promise.resolve(leftEnd(target));
     const key = `${target.node}:${target.slot}.${target.generation}`;
     return new Promise((resolve) => {
-      const waiting = this.#endWaits.get(key);
-      if (waiting !== undefined) return waiting.push(resolve);
-      this.#endWaits.set(key, [resolve]);
+      const waits = this.#endWaits.get(key);
+      if (waits !== undefined) return waits.waiting.push(resolve);
+      this.#endWaits.set(key, { target, waiting: [resolve] });
       const { courier, guardian } = this.parts;
       courier.deliver(guardian, new WatchForBridge(target), guardian);
     });
@@ -195,9 +202,9 @@ export class SystemCluster {
     const actor = end.actor;
     if (actor === null) return;
     const key = `${actor.node}:${actor.slot}.${actor.generation}`;
-    const waiting = this.#endWaits.get(key);
+    const waits = this.#endWaits.get(key);
     this.#endWaits.delete(key);
-    for (const resolve of waiting ?? []) resolve(end);
+    for (const resolve of waits?.waiting ?? []) resolve(end);
   }
 
   /** Node `node` is down: every watch on its actors ends with a `Terminated` of kind "node-down". */
@@ -382,8 +389,19 @@ export class SystemCluster {
     if (this.options === undefined) return 0;
     await this.joined.catch(() => {});
     this.parts.courier.outboxWritten = null;
-    const abandoned = await this.#link?.close() ?? 0;
-    this.outbox?.close();
+    let abandoned = 0;
+    try {
+      abandoned = await this.#link?.close() ?? 0;
+    } finally {
+      this.outbox?.close();
+      // The waits on other nodes' actors would never hear of their ends now.
+      this.#left = true;
+      const waits = [...this.#endWaits.values()];
+      this.#endWaits.clear();
+      for (const { target, waiting } of waits) {
+        for (const resolve of waiting) resolve(leftEnd(target));
+      }
+    }
     return abandoned;
   }
 
@@ -463,4 +481,14 @@ export class SystemCluster {
       }
     });
   }
+}
+
+/** What a wait on the end of `target`, an actor of another node, gets once this node has left. */
+function leftEnd(target: ActorRef<unknown>): Terminated {
+  return new Terminated(
+    target,
+    "node-down",
+    "this node left the cluster (its actor system shut down): the end of an actor of another " +
+      "node can no longer be heard",
+  );
 }
