@@ -114,6 +114,8 @@ export class ClusterLink {
    * first: an entry only while some wait.
    */
   readonly #controlWaiting = new Map<number, Uint8Array[]>();
+  /** Who hears of a node answering again after this node's connection was lost. */
+  readonly #reachedAgain = new Set<(node: number) => void>();
 
   constructor(nc: NatsConnection, host: LinkHost, timing: PeerTiming) {
     this.#nc = nc;
@@ -154,8 +156,17 @@ export class ClusterLink {
     host.courier.leftBacklog = (node, length) => this.#receiver.leftBacklog(node, length);
     this.#watchConnection(nc);
     this.peers.onAnswer((node) => {
+      const wasPaused = this.#sender.isPaused(node);
       this.#sender.resume(node);
       this.#sendControlWaiting(node);
+      if (!wasPaused) return;
+      for (const listener of this.#reachedAgain) {
+        try {
+          listener(node);
+        } catch (error) {
+          console.error(`ringmail: a listener of node ${node}'s return failed:`, error);
+        }
+      }
     });
     const here = `${host.prefix}.${host.node}`;
     this.#service = new NodeService(nc, {
@@ -198,6 +209,16 @@ export class ClusterLink {
         callback: onMessage((msg) => this.#sender.credited(msg.data)),
       }),
     );
+  }
+
+  /**
+   * Calls `listener` with each node that answers again after this node's connection was lost.
+   * Control messages carry no sequence number: one published into a connection that had died
+   * unnoticed (a frozen server) is gone without a count, so what they set up (watches) is set up
+   * again then.
+   */
+  onReachedAgain(listener: (node: number) => void): void {
+    this.#reachedAgain.add(listener);
   }
 
   /** A record was just put into the outbox on this thread: out now (see BatchSender.kick). */

@@ -42,6 +42,7 @@ interface ClusterLink {
   status(): ClusterStatus;
   spawnThere(node: number, request: unknown, timeoutMs: number): Promise<unknown>;
   control(node: number, message: unknown): void;
+  onReachedAgain(listener: (node: number) => void): void;
   kick(): void;
   /** @returns how many messages that never left this node it reported as dead letters. */
   close(): Promise<number>;
@@ -466,6 +467,14 @@ export class SystemCluster {
     }
     const link = this.#link;
     parts.courier.outboxWritten = () => link.kick();
+    // A watch published as the connection died unnoticed is lost without a trace: every watch
+    // on a node's actors is made again once it answers after the outage (watching twice is
+    // watching once there; a Terminated told twice is taken once here).
+    link.onReachedAgain((node) => {
+      for (const { watcher, target } of this.#remoteWatches.get(node)?.values() ?? []) {
+        link.control(node, new RemoteWatch(watcher, target));
+      }
+    });
     this.#link.peers.onDown((node, reason) => {
       parts.events.nodeDown(node, reason);
       this.#remoteWatchesEnd(node, reason);
