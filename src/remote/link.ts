@@ -38,6 +38,10 @@ import { type Names, openKvNames, SubjectNames } from "./names.ts";
 import { readPingAnswer, readSentSoFar, writeSentSoFar } from "./wire.ts";
 import { Farewell, readLeaving, writeLeaving } from "./farewell.ts";
 import {
+  foundDownHeaders,
+  fromHeaders,
+  fromNode,
+  isFoundDown,
   isNoResponders,
   isTimeout,
   type Msg,
@@ -54,6 +58,8 @@ import { beforeTimeout, TIMED_OUT } from "../util/before_timeout.ts";
  * off without a reset) would otherwise hold the shutdown for good.
  */
 const LEAVE_WAIT_MS = 2_000;
+/** The payload of an answer that says all in its headers. */
+const NO_DATA = new Uint8Array(0);
 /**
  * How long a leave still unfinished when the connection is closed is waited for: a step that
  * needs the server (a drain) never ends once it is closed.
@@ -114,12 +120,15 @@ export class ClusterLink {
    * first: an entry only while some wait.
    */
   readonly #controlWaiting = new Map<number, Uint8Array[]>();
+  /** Headers naming this node, on its spawn requests and control messages (see nats.ts). */
+  readonly #from: ReturnType<typeof fromHeaders>;
   /** Who hears of a node answering again after this node's connection was lost. */
   readonly #reachedAgain = new Set<(node: number) => void>();
 
   constructor(nc: NatsConnection, host: LinkHost, timing: PeerTiming) {
     this.#nc = nc;
     this.#host = host;
+    this.#from = fromHeaders(host.node);
     this.peers = new Peers(
       timing,
       (node, timeoutMs) => this.#ping(node, timeoutMs),
@@ -200,7 +209,7 @@ export class ClusterLink {
         callback: onMessage((msg) => this.#nodeLeft(msg.data)),
       }),
       nc.subscribe(`${here}.ctl`, {
-        callback: onMessage((msg) => this.#controlled(msg.data)),
+        callback: onMessage((msg) => this.#controlled(msg)),
       }),
       nc.subscribe(`${here}.spawn`, {
         callback: onMessage((msg) => this.#spawnHere(msg)),
@@ -258,7 +267,7 @@ export class ClusterLink {
     if (waiting !== undefined) waiting.push(data);
     else if (this.peers.offline || this.#sender.isPaused(node)) {
       this.#controlWaiting.set(node, [data]);
-    } else this.#nc.publish(`${this.#host.prefix}.${node}.ctl`, data);
+    } else this.#nc.publish(`${this.#host.prefix}.${node}.ctl`, data, { headers: this.#from });
   }
 
   /** Node `node` answered: the control messages that waited for it go (see {@link control}). */
@@ -266,7 +275,9 @@ export class ClusterLink {
     const waiting = this.#controlWaiting.get(node);
     if (waiting === undefined || this.peers.offline) return;
     this.#controlWaiting.delete(node);
-    for (const data of waiting) this.#nc.publish(`${this.#host.prefix}.${node}.ctl`, data);
+    for (const data of waiting) {
+      this.#nc.publish(`${this.#host.prefix}.${node}.ctl`, data, { headers: this.#from });
+    }
   }
 
   /**
@@ -314,6 +325,7 @@ export class ClusterLink {
     });
     const asked = this.#nc.request(`${this.#host.prefix}.${node}.spawn`, data, {
       timeout: timeoutMs,
+      headers: this.#from,
     });
     this.#asking.set(node, (this.#asking.get(node) ?? 0) + 1);
     // Whichever loses the race below settles unobserved.
@@ -321,6 +333,15 @@ export class ClusterLink {
     wentDown.catch(() => {});
     try {
       const reply = await Promise.race([asked, wentDown]);
+      if (isFoundDown(reply)) {
+        // It found this node down: it stays down for it, so it is down for this node too (as
+        // when a ping is answered so, see Peers).
+        const reason = `node ${node} is unreachable: it found this node down (this node did not ` +
+          `answer it for its downAfterMs: frozen, or cut off), and a node found down stays down; ` +
+          `restart this node to reach it again`;
+        this.peers.down(node, reason);
+        throw new ActorDeadError(`cannot spawn on node ${node}: ${reason}`);
+      }
       // Answered: watched from now on (a node that answers nothing is not, nor reported down).
       this.peers.watch(node);
       return decode(reply.data, courier);
@@ -355,6 +376,16 @@ export class ClusterLink {
 
   async #spawnHere(msg: Msg): Promise<void> {
     const courier = this.#host.courier;
+    // From a node found down: refused, as its batches are; it learns so from the answer.
+    const from = fromNode(msg);
+    if (from !== 0 && this.peers.downReason(from) !== undefined) {
+      try {
+        msg.respond(NO_DATA, { headers: foundDownHeaders() });
+      } catch (error) {
+        if (!this.#closed) console.error("ringmail: a spawn request could not be refused:", error);
+      }
+      return;
+    }
     let answer: unknown;
     try {
       answer = await this.#host.spawnHere(decode(msg.data, courier));
@@ -372,8 +403,15 @@ export class ClusterLink {
     }
   }
 
-  /** A control message from another node: to this node's guardian. */
-  #controlled(data: Uint8Array): void {
+  /**
+   * A control message from another node: to this node's guardian. One from a node found down is
+   * dropped: it would watch for a node whose watches are forgotten, or settle calls it no longer
+   * makes. (Not a dead letter: no one's message, as the runtime's notices are not.)
+   */
+  #controlled(msg: Msg): void {
+    const from = fromNode(msg);
+    if (from !== 0 && this.peers.downReason(from) !== undefined) return;
+    const data = msg.data;
     let message: unknown;
     try {
       message = decode(data, this.#host.courier);

@@ -7,7 +7,7 @@
  */
 
 // deno-lint-ignore no-import-prefix
-import { connect } from "npm:@nats-io/transport-node@3.4.0";
+import { connect, headers, type MsgHdrs } from "npm:@nats-io/transport-node@3.4.0";
 // deno-lint-ignore no-import-prefix
 import type { Msg, NatsConnection } from "npm:@nats-io/transport-node@3.4.0";
 import { beforeTimeout, TIMED_OUT } from "../util/before_timeout.ts";
@@ -73,4 +73,38 @@ export async function flushWithin(nc: NatsConnection, ms: number): Promise<void>
   // It fails once the connection closes, or the server comes back: the caller was told already.
   flushing.catch(() => {});
   throw new Error(`the NATS server did not answer within ${ms} ms (is it frozen, or cut off?)`);
+}
+
+/**
+ * The header that names the node a request or control message comes from: its subject and
+ * payload do not (a batch's head does, see wire.ts), and a node found down is refused for
+ * them as for its batches. A node of an older build sends none: its requests are served.
+ */
+const FROM_HEADER = "Ringmail-From";
+/** The header of an answer that says the asking node was found down here. */
+const FOUND_DOWN_HEADER = "Ringmail-Found-Down";
+
+/** Headers naming `node` as the sender. */
+export function fromHeaders(node: number): MsgHdrs {
+  const made = headers();
+  made.set(FROM_HEADER, String(node));
+  return made;
+}
+
+/** The node `msg` says it comes from; 0 when it says none. */
+export function fromNode(msg: Msg): number {
+  const from = Number(msg.headers?.get(FROM_HEADER) ?? 0);
+  return Number.isSafeInteger(from) ? from : 0;
+}
+
+/** Headers of an answer saying the asker was found down (see {@link isFoundDown}). */
+export function foundDownHeaders(): MsgHdrs {
+  const made = headers();
+  made.set(FOUND_DOWN_HEADER, "1");
+  return made;
+}
+
+/** Whether the answer `msg` says the asking node was found down where it asked. */
+export function isFoundDown(msg: Msg): boolean {
+  return msg.headers?.get(FOUND_DOWN_HEADER) === "1";
 }
