@@ -278,9 +278,10 @@ export class ActorCell extends CellContext {
     if (behavior === null) {
       if (handler === undefined) handler = table!.lookup(message);
       if (handler === null) {
-        // The answer to a Stop this actor sent: its to take if it has a handler for it, and no
-        // one's lost message if not (a Stop sent from a handler carries its actor as sender).
-        if (message instanceof Stopped) return;
+        // An actor's Stopped: the answer to a Stop this actor sent (a Stop sent from a handler
+        // carries its actor as sender), its to take if it has a handler for it, and no one's
+        // lost message if not. One sent from outside any actor is a program's own message.
+        if (message instanceof Stopped && sender !== null && sender.tag === 0) return;
         this.host.deadLetter({
           target: this.self,
           sender,

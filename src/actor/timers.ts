@@ -75,8 +75,16 @@ export class LoopTimer implements Timer {
 /**
  * Checks a repeating timer's interval and options (`sendEvery`); returns its first delay.
  * @throws {RangeError} for an interval that is not above 0, or an initial delay below 0.
+ * @throws {TypeError} when the options are no object.
  */
 export function checkRepeat(intervalMs: number, options: RepeatOptions): number {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(
+      `a repeating timer's options must be an object ({ initialDelay }), got ${
+        options === null ? "null" : typeof options
+      }`,
+    );
+  }
   checkDelay("an interval", intervalMs, true);
   return checkDelay("an initial delay", options.initialDelay ?? intervalMs, false);
 }

@@ -196,12 +196,15 @@ export class Bridge implements Disposable {
   ): void {
     // Checked once: the options are the same for every call.
     const refused = this.#refusal(options);
+    if (refused !== null) {
+      for (const [target] of calls) results.failed(results.expect(), target, refused);
+      return;
+    }
     const terms = new CallTerms(options.timeout ?? DEFAULT_TIMEOUT_MS, options, results);
     terms.sentAt = performance.now();
     for (const [target, request] of calls) {
       const index = results.expect();
-      if (refused !== null) results.failed(index, target, refused);
-      else this.#send(new PendingCall(target, terms, null, null, index), request);
+      this.#send(new PendingCall(target, terms, null, null, index), request);
     }
   }
 
@@ -374,6 +377,13 @@ export class Bridge implements Disposable {
     if (this.#closed) {
       return Promise.reject(
         new SystemClosedError("cannot wait for an actor: the Bridge is closed"),
+      );
+    }
+    if (typeof options !== "object" || options === null) {
+      return Promise.reject(
+        new TypeError(
+          `whenTerminated options must be an object ({ signal }), got ${describeValue(options)}`,
+        ),
       );
     }
     const refused = this.#refusalOf(target) ?? badSignal("whenTerminated", options.signal);

@@ -876,7 +876,7 @@ export class Mailbox {
   #fits(length: number): boolean {
     const words = this.#arena.i32;
     const write = Atomics.load(words, this.#h() + WORD_WRITE);
-    if ((write & CLOSED) !== 0) throw this.#closedError();
+    if ((write & CLOSED) !== 0) throw this.#closedForSender();
     const capacity = this.capacity;
     let need = recordBytes(length);
     if (need > capacity) need = recordBytes(EXTERNAL_RECORD_PAYLOAD);
@@ -1010,17 +1010,25 @@ export class Mailbox {
   }
 
   /**
-   * The error for a send into a closed mailbox. The block kept for a large record's retry (see
-   * #externalFor) goes back to the arena: nothing will retry into this mailbox, and the handle
-   * may never send a large record again to reuse it.
+   * The error for a send into a closed mailbox. The block kept for a large record's retry goes
+   * back to the arena (see #dropRetryBlock).
    */
   #closedForSender(): MailboxClosedError {
+    this.#dropRetryBlock();
+    return this.#closedError();
+  }
+
+  /**
+   * A send is over without its record (the mailbox closed, or stayed full past the timeout): the
+   * block kept for a large record's retry (see #externalFor) goes back to the arena. Kept, it
+   * stayed pinned to this handle until it sent another large record, which it may never do.
+   */
+  #dropRetryBlock(): void {
     const retry = this.#retry;
     if (retry !== null && retry.externalBlock !== 0) {
       this.#arena.free(retry.externalBlock, retry.externalSize);
       retry.externalBlock = 0;
     }
-    return this.#closedError();
   }
 
   #closedError(): MailboxClosedError {
@@ -1030,6 +1038,7 @@ export class Mailbox {
   }
 
   #fullError(length: number, timeoutMs: number): MailboxFullError {
+    this.#dropRetryBlock();
     return new MailboxFullError(
       `mailbox at arena offset ${this.offset} (${this.capacity} bytes) stayed full for ` +
         `${timeoutMs} ms; a record of ${length} bytes was not sent: its receiver is slower than ` +

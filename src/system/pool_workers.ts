@@ -131,11 +131,10 @@ export class PoolWorkers {
     return place.worker;
   }
 
-  /** `dead`, a Worker of this pool, ended with the system: its place goes with it. */
-  ended(dead: WorkerHandle): void {
-    const index = this.#places.findIndex((place) => place.worker === dead);
-    if (index >= 0) this.#places.splice(index, 1);
-    if (this.#places.length === 0) this.#failure ??= "the actor system shut down";
+  /** The system has shut down: every place goes with it. */
+  endAll(): void {
+    this.#places.length = 0;
+    this.#failure ??= "the actor system shut down";
   }
 
   #giveUp(index: number, why: string): void {

@@ -130,6 +130,7 @@ export class Shutdown {
     await Promise.all(Array.from(this.#alsoClose, (close) => close()));
     this.#undelivered += await this.#parts.cluster.close();
     await loop.close();
+    this.#parts.workers.endPools();
     registry.announceNoMore("the actor system shut down before it started");
     this.#parts.guardianMailbox.close();
     return {

@@ -96,6 +96,7 @@ export class Spawner {
       0,
       (claim) => [claim, this.place(options)] as const,
     );
+    this.#parts.workers.spawned();
     // A fresh or reopened mailbox's words are 0: the system's default.
     if (sendTimeout !== 0) mailbox.setUserWord(SEND_TIMEOUT_WORD, sendTimeout);
     if (policy !== 0) mailbox.setUserWord(POLICY_WORD, policy);
@@ -281,6 +282,7 @@ export class Spawner {
    */
   spawnChild(request: SpawnChild): void {
     const { registry, shutdown } = this.#parts;
+    this.#parts.workers.spawned(); // its slot was claimed in its parent's Worker
     const parent = registry.of(request.parent);
     const name = request.name || request.exportName;
     let worker: WorkerHandle;

@@ -28,6 +28,8 @@ export class WorkerSet {
   readonly #workers = new Map<number, WorkerHandle>();
   /** The pool of each pool Worker, to replace it when it dies. */
   readonly #poolOf = new Map<WorkerHandle, PoolWorkers>();
+  /** Every pool of the system, for its end (see {@link endPools}). */
+  readonly #pools = new Set<PoolWorkers>();
   /**
    * A dedicated Worker whose actors have all stopped, kept for the next actor of its own: a
    * Worker costs ~3× a bare one to start (the runtime's modules), and a system that spawns and
@@ -68,13 +70,25 @@ export class WorkerSet {
     if (this.#parts.registry.hostedBy(handle).length > 0) return;
     const spare = this.#spare;
     const taken = spare !== null && !spare.dead && this.#workers.has(spare.threadId);
-    const { directory } = this.#parts;
-    const roomy = directory.live * 2 <= directory.capacity;
-    if (!taken && roomy && !handle.dead && !this.#parts.shutdown.begun) {
+    if (!taken && this.#roomy() && !handle.dead && !this.#parts.shutdown.begun) {
       this.#spare = handle;
       return;
     }
     this.#retire(handle);
+  }
+
+  /**
+   * Actors were spawned (by the system, or as children in a Worker, which claim slots the
+   * system does not see): the spare is retired once the slots are more than half taken.
+   */
+  spawned(): void {
+    if (this.#spare !== null && !this.#roomy()) this.retireSpare();
+  }
+
+  /** Whether the system's slots are at most half taken: room enough to keep a spare. */
+  #roomy(): boolean {
+    const { directory } = this.#parts;
+    return directory.live * 2 <= directory.capacity;
   }
 
   /**
@@ -96,6 +110,12 @@ export class WorkerSet {
   /** No more spares (the system shuts down); the spare ends with the other Workers. */
   stopSpares(): void {
     this.#spare = null;
+  }
+
+  /** The system has shut down: its pools have no Worker any more, nor a place for one. */
+  endPools(): void {
+    for (const pool of this.#pools) pool.endAll();
+    this.#pools.clear();
   }
 
   /** The running Workers, the idle spare left out. */
@@ -143,6 +163,7 @@ export class WorkerSet {
       return worker;
     });
     for (const worker of workers) this.#poolOf.set(worker, pool);
+    this.#pools.add(pool);
     return pool;
   }
 
@@ -159,7 +180,7 @@ export class WorkerSet {
     const pool = this.#poolOf.get(dead);
     if (pool === undefined) return;
     this.#poolOf.delete(dead);
-    if (this.#parts.shutdown.begun) return pool.ended(dead);
+    if (this.#parts.shutdown.begun) return; // its place goes with the shutdown (endPools)
     pool.replace(dead, reason, deliberate);
   }
 
@@ -170,9 +191,13 @@ export class WorkerSet {
    */
   start(dedicated: boolean, batch = 64, delayMs = 0): WorkerHandle {
     const { arena, courier, directory, guardian, settings, spawner } = this.#parts;
-    const threadId = arena.newThreadId();
-    const handle = spawner.withClaim(AGENT_MAILBOX_BYTES, threadId, (claim) => {
+    let threadId = 0;
+    const handle = spawner.withClaim(AGENT_MAILBOX_BYTES, 0, (claim) => {
       const { mailbox: agentMailbox, slot: agentSlot, generation } = claim;
+      // An id only once the slot is had: a start into a full system uses up none of the 65,535
+      // ids a system has over its life (a pool's place waiting for room tries at each spawn).
+      threadId = arena.newThreadId();
+      directory.setOwner(agentSlot, threadId);
       directory.setState(agentSlot, SlotState.Running);
       agentMailbox.setUserWord(SEND_TIMEOUT_WORD, FOREVER_MS);
       const agent = new ActorRef(agentSlot, generation, 0, courier);

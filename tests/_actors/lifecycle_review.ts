@@ -1,5 +1,6 @@
 /** Actors of tests/system/lifecycle_review_test.ts: busy, witnessing and collecting actors. */
 import { Actor, type ActorRef, handles, OtherMessage } from "../../mod.ts";
+import { Echo } from "./basic.ts";
 
 /**
  * Busy (its Worker's thread held, as a computation would) for `n` ms on a number `n`, answered
@@ -47,5 +48,19 @@ export class Witness extends Actor<unknown> {
       return;
     }
     this.sink?.send(`${this.#id} ${message}`);
+  }
+}
+
+/** Spawns an Echo child on any message: answers `"ok"`, or the error's class and message. */
+export class Spawning extends Actor<unknown> {
+  static readonly module = import.meta.url;
+  @handles(OtherMessage)
+  onAnything(_: unknown, sender: ActorRef | null) {
+    try {
+      this.context.spawn(Echo);
+      sender?.send("ok");
+    } catch (error) {
+      sender?.send(`${(error as Error).name}: ${(error as Error).message}`);
+    }
   }
 }

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
-import { Stopped } from "../../mod.ts";
+import { type ActorRef, Stopped } from "../../mod.ts";
 import {
   AskFor,
   ClientWatcher,
@@ -16,6 +16,7 @@ import {
   WatchIt,
 } from "../_actors/api_review.ts";
 import { Recorder } from "../_actors/behaviours.ts";
+import { Doubler } from "../_actors/basic.ts";
 import { eventually, testSystem } from "../_system.ts";
 
 const LONG = { timeout: 20_000 };
@@ -120,4 +121,24 @@ Deno.test("api review: a failing node:assert on actor refs does not walk the run
       `assert.equal(refA, refB, "message") takes ~30 s, without one it ran past 60 s`,
   );
   assert.notEqual(String(a), String(b));
+});
+
+Deno.test("api review: a Stopped that no Stop of the actor asked for, to an actor with no handler for it, is a dead letter", async () => {
+  await using t = testSystem();
+  const doubler = t.system.spawn(Doubler); // handles Task and numbers only
+  assert.equal(await t.bridge.call(doubler, 2, LONG), 4);
+  // A program's own message (Stopped is exported and constructible), not an answer to a Stop
+  // this actor sent: nothing says it may vanish.
+  (doubler as ActorRef<unknown>).send(new Stopped());
+  (doubler as ActorRef<unknown>).send("a string");
+  await t.until(
+    () => t.deadLetters.some((d) => d.message === "a string"),
+    "the string's dead letter",
+    10_000,
+  );
+  assert.deepEqual(
+    t.deadLetters.map((d) => `${d.kind}: ${d.message?.constructor?.name ?? d.message}`),
+    ["no-handler: Stopped", "no-handler: String"],
+    "README: 'never lose a message silently'; b61588d drops every Stopped with no handler",
+  );
 });

@@ -183,3 +183,40 @@ Deno.test("bridge review: a call with no target or options that are no object, a
   ]);
   assert.equal(await t.bridge.call(echo, "still here", LONG), "still here");
 });
+
+Deno.test("bridge review: multiCall with options that are no object fails each call with a TypeError that says so", async () => {
+  await using t = testSystem();
+  const echo = t.system.spawn(Echo);
+  const errors: string[] = [];
+  try {
+    for await (
+      const { error } of t.bridge.multiCall([[echo, 1]], null as unknown as { timeout: number })
+    ) errors.push(String(error));
+  } catch (error) {
+    errors.push(`threw ${error}`);
+  }
+  assert.deepEqual(
+    errors.map((e) => /options must be an object/.test(e) && !/Cannot read/.test(e)),
+    [true],
+    `as call() since d07e919 ('call options must be an object'); got ${JSON.stringify(errors)}`,
+  );
+});
+
+Deno.test("bridge review: whenTerminated with options that are no object rejects with a TypeError that says so", async () => {
+  await using t = testSystem();
+  const echo = t.system.spawn(Echo);
+  let got: unknown = "no error";
+  try {
+    await within(
+      10_000,
+      "whenTerminated",
+      t.bridge.whenTerminated(echo, null as unknown as { signal?: AbortSignal }),
+    );
+  } catch (error) {
+    got = error;
+  }
+  assert.ok(
+    got instanceof TypeError && !/Cannot read properties/.test(got.message),
+    `as call() and stop() since d07e919; got ${got}`,
+  );
+});

@@ -556,6 +556,28 @@ Deno.test("mailbox: the block of a large record that waited for room goes back t
   assert.equal(arena.usedBytes, used, "the retry's block was reused, not a new one bumped");
 });
 
+Deno.test("mailbox: the block of a large record that waited for room asynchronously goes back to the arena when the mailbox closes meanwhile", async () => {
+  const arena = Arena.create({ maxBytes: 1 << 26 });
+  const box = Mailbox.create(arena, { capacity: 256 });
+  box.bindReceiver(Doorbell.create(arena));
+  const producer = Mailbox.attach(arena, box.offset, 4);
+  producer.maxExternal = 1 << 21;
+  while (producer.trySend(bytesOf(1))) { /* fill the ring */ }
+  const big = new Uint8Array(1 << 20);
+  // The path the system's backlogs take (trySend, then waitForRoomAsync), as sendAsync does.
+  const sending = producer.sendAsync(big, { timeout: 10_000 });
+  box.close();
+  await assert.rejects(sending, MailboxClosedError);
+  // Nothing will retry into a closed mailbox: the block is free for the next allocation.
+  const used = arena.usedBytes;
+  arena.allocate(1 << 20, false);
+  assert.equal(
+    arena.usedBytes,
+    used,
+    "the retry's block stays pinned to the handle after a MailboxClosedError from the async wait",
+  );
+});
+
 Deno.test("mailbox: a record reserved by a producer that died is skipped, not waited for", () => {
   const arena = Arena.create({ maxBytes: 1 << 24 });
   const box = Mailbox.create(arena, { capacity: 256 });

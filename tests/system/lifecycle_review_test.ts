@@ -4,12 +4,12 @@
  * held).
  */
 import assert from "node:assert/strict";
-import type { ActorRef, DeadLetter } from "../../mod.ts";
-import { Busy, Sink, Witness } from "../_actors/lifecycle_review.ts";
+import { type ActorRef, Bridge, type DeadLetter } from "../../mod.ts";
+import { Busy, Sink, Spawning, Witness } from "../_actors/lifecycle_review.ts";
 import { Echo } from "../_actors/basic.ts";
 import { FarParent, Keeper, SpawnFar } from "../_actors/far_child.ts";
 import type { LedgerReport } from "../_actors/ledger.ts";
-import { terminateWorkerOf } from "../../src/system/internal.ts";
+import { internalsOf, terminateWorkerOf } from "../../src/system/internal.ts";
 import { eventually, type TestSystem, testSystem, within } from "../_system.ts";
 import { ArenaFullError } from "../../errors.ts";
 
@@ -175,4 +175,106 @@ Deno.test("lifecycle review: after kill() returned, the killed instance handles 
   }, "every message handled or a dead letter");
   const byKilled = seen.filter((line) => killed.includes(line.split(" ")[0]));
   assert.deepEqual(byKilled, [], "handled by an instance after kill() had returned true for it");
+});
+
+Deno.test("lifecycle review: a pool whose place waits for room has size 0 once its system has shut down", async () => {
+  // guardian + Bridge + the pool Worker's agent + two actors: full (as lifecycle_review_test).
+  const t = testSystem({ maxActors: 5 });
+  try {
+    const pool = t.system.createPool({ workers: 1 });
+    const a = pool.spawnWith(Echo, { name: "a" });
+    const b = pool.spawnWith(Echo, { name: "b" });
+    assert.equal(await t.bridge.call(a, "a", LONG), "a");
+    assert.equal(await t.bridge.call(b, "b", LONG), "b");
+    assert.ok(t.system.kill(a, "a test kill"));
+    // Its replacement found the system full: the place waits for the next spawn into the pool.
+    await within(20_000, "b's end", t.bridge.whenTerminated(b));
+    await eventually(() => t.system.workerCount === 0, "the killed Worker is gone", 10_000);
+    assert.equal(pool.size, 1, "the place is kept (waits for room)");
+    t.bridge.close();
+    await within(20_000, "the shutdown", t.system.shutdown());
+    assert.equal(
+      pool.size,
+      0,
+      "ActorPool.size: 'none once the system has shut down' (f810137); the place that waited " +
+        "for room is still counted",
+    );
+  } finally {
+    t.bridge.close();
+    await t.system.shutdown();
+  }
+});
+
+Deno.test("lifecycle review: spawns into a pool whose place waits for room start no Worker, and use up none of the system's Worker ids", async () => {
+  // guardian + Bridge + the pool's two agents + two actors: full.
+  await using t = testSystem({ maxActors: 6 });
+  const arena = internalsOf(t.system).bridgeHost.arena;
+  const directory = internalsOf(t.system).bridgeHost.directory;
+  const pool = t.system.createPool({ workers: 2 });
+  const a = pool.spawnWith(Echo, { name: "a" });
+  const b = pool.spawnWith(Echo, { name: "b" });
+  assert.equal(await t.bridge.call(a, "a", LONG), "a");
+  assert.equal(await t.bridge.call(b, "b", LONG), "b");
+  assert.ok(t.system.kill(a, "a test kill"));
+  await within(20_000, "a's end", t.bridge.whenTerminated(a));
+  // The killed Worker's agent and a's slot came back; a second Bridge takes one of them: one
+  // slot is free, for one actor in the pool's live Worker.
+  await eventually(() => directory.live === 4, "a's and its Worker's slots are back", 10_000);
+  using other = new Bridge(t.system);
+  assert.equal(directory.live, 5);
+  assert.equal(t.system.workerCount, 1, "the place waits for room");
+  const idsBefore = arena.header[4];
+  const ROUNDS = 20;
+  for (let i = 0; i < ROUNDS; i++) {
+    const c = pool.spawnWith(Echo, { name: `c${i}` });
+    assert.equal(await other.call(c, i, LONG), i);
+    await other.stop([c], 20_000);
+    await eventually(() => directory.live === 5, "c's slot is back", 10_000);
+  }
+  const burnt = arena.header[4] - idsBefore;
+  assert.equal(t.system.workerCount, 1, "no Worker was started");
+  assert.equal(
+    burnt,
+    0,
+    `${ROUNDS} spawns onto the pool's live Worker used up ${burnt} of the 65,535 Worker ids a ` +
+      `system has over its life (README: 'past that, a spawn that needs a new Worker throws ` +
+      `ArenaFullError')`,
+  );
+});
+
+Deno.test("lifecycle review: the idle spare Worker does not keep a slot from a child spawned by an actor in a full system", async () => {
+  await using t = testSystem({ maxActors: 10 });
+  const directory = internalsOf(t.system).bridgeHost.directory;
+  const pool = t.system.createPool({ workers: 1 });
+  const own = t.system.spawn(Echo);
+  assert.equal(await t.bridge.call(own, "own", LONG), "own");
+  await t.bridge.stop([own], 20_000);
+  // Its Worker hosts nothing: it is the spare (the system's slots are at most half taken).
+  await eventually(() => t.system.workerCount === 1, "the actor's Worker is idle");
+  await eventually(() => directory.live === 4, "own's slot is back");
+  // guardian, Bridge, the pool's agent, the spare's agent.
+  const parent = pool.spawn(Spawning);
+  const answers: string[] = [];
+  for (let i = 0; i < 6; i++) answers.push(await t.bridge.call(parent, "spawn", LONG) as string);
+  assert.deepEqual(answers.slice(0, 5), ["ok", "ok", "ok", "ok", "ok"]);
+  // The sixth needs the spare's slot. The spare goes once the slots are more than half taken
+  // (the system hears of each child), so the sixth finds its slot at once, or tried again.
+  let last = answers[5];
+  if (last !== "ok") {
+    assert.match(last, /ArenaFullError/, "the system is full");
+    await eventually(
+      async () => {
+        last = await t.bridge.call(parent, "spawn", LONG) as string;
+        return last === "ok";
+      },
+      "a child spawned once the spare gave its slot back",
+      5_000,
+    ).catch(() => {});
+  }
+  assert.equal(
+    last,
+    "ok",
+    `a child's spawn never got the idle spare's slot (${directory.live} slots taken of 10, ` +
+      `${t.system.inspect().actors.length} actors): ${last}`,
+  );
 });
