@@ -61,6 +61,7 @@ export {
   type Undelivered,
 } from "./messages.ts";
 export { describeError, messageOf, portableError } from "./portable_error.ts";
+export { ActorDefinitionError, StashOverflowError } from "./errors.ts";
 export {
   checkStrategy,
   type Directive,

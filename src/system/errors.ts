@@ -1,6 +1,18 @@
 import { RingmailError } from "../errors.ts";
-import { knowErrorClass } from "../codec/mod.ts";
-import { type DeadLetterKind, messageOf } from "../actor/mod.ts";
+import { CodecError, knowErrorClass } from "../codec/mod.ts";
+import {
+  ActorDefinitionError,
+  ActorNotStartedError,
+  type DeadLetterKind,
+  messageOf,
+  StashOverflowError,
+} from "../actor/mod.ts";
+import {
+  ArenaFullError,
+  MailboxClosedError,
+  MailboxFullError,
+  MessageTooLargeError,
+} from "../ring/mod.ts";
 
 /**
  * The reason an actor or a Worker (`what`) ends before it ever ran: "`what` could not be
@@ -216,20 +228,32 @@ export class PoolFailedError extends RingmailError {}
 export class ClusterJoinError extends RingmailError {}
 
 /**
- * The errors the system puts in what crosses threads (a `Terminated`'s error, a call's failure):
- * known by name in every thread, so that they arrive as what they are (`instanceof
- * ActorKilledError` holds in a Worker too), not as a plain `Error` bearing the name (see
- * portableError). Known, not registered: users may still register or subclass them.
+ * Ringmail's errors that cross threads (a `Terminated`'s error, a call's failure, what a Worker
+ * threw as a start or a handler failed, as a cause): known by name in every thread, so that they
+ * arrive as what they are (`instanceof ActorKilledError` holds in a Worker too, and a Worker's
+ * `SystemInWorkerError` or `MailboxFullError` on the main thread), not as a plain `Error`
+ * bearing the name (see portableError). Known, not registered: users may still register or
+ * subclass them.
  */
 for (
   const errorClass of [
     ActorDeadError,
+    ActorDefinitionError,
     ActorKilledError,
+    ActorNotStartedError,
+    ArenaFullError,
     CallTimeoutError,
+    ClusterJoinError,
+    CodecError,
     HandlerFailedError,
+    MailboxClosedError,
+    MailboxFullError,
+    MessageTooLargeError,
     PoolFailedError,
     SpawnError,
+    StashOverflowError,
     SystemClosedError,
+    SystemInWorkerError,
     UndeliverableError,
     WorkerDiedError,
   ]
