@@ -31,7 +31,8 @@ import {
   type Terminated,
   type Timer,
 } from "../actor/mod.ts";
-import { ActorDeadError, SystemClosedError } from "../system/errors.ts";
+import { ActorDeadError, CallTimeoutError, SystemClosedError } from "../system/errors.ts";
+import { MailboxFullError } from "../ring/mod.ts";
 import { type ActorSystem, type BridgeHost, internalsOf } from "../system/internal.ts";
 import {
   type CallOptions,
@@ -329,13 +330,20 @@ export class Bridge implements Disposable {
       );
     }
     const { timeout, ...rest } = typeof options === "number" ? { timeout: options } : options;
+    // The default stands only for an actor still running when the wait ends, not for one gone
+    // already (that one counts as stopped): it is not the call's own default.
+    const stands = "default" in rest;
+    const fallback = rest.default as D;
     return Promise.all(
       Array.from(
         actors,
         (actor) =>
-          this.call(actor as ActorRef<Stop>, new Stop(), { timeout, ...rest })
+          this.call(actor as ActorRef<Stop>, new Stop(), { timeout })
             .catch((error) => {
               if (error instanceof ActorDeadError) return new Stopped();
+              if (
+                stands && (error instanceof CallTimeoutError || error instanceof MailboxFullError)
+              ) return fallback;
               throw error;
             }),
       ),

@@ -220,3 +220,16 @@ Deno.test("bridge review: whenTerminated with options that are no object rejects
     `as call() and stop() since d07e919; got ${got}`,
   );
 });
+
+Deno.test("bridge review: stop() of an actor already gone gives Stopped, also with a default (which stands only for one still running)", async () => {
+  await using t = testSystem();
+  const echo = t.system.spawn(Echo);
+  assert.equal(await t.bridge.call(echo, "hi", LONG), "hi");
+  await t.bridge.stop([echo], 20_000);
+  const names = (all: unknown[]) => all.map((each) => (each as object)?.constructor?.name ?? each);
+  assert.deepEqual(names(await t.bridge.stop([echo], 5_000)), ["Stopped"]);
+  assert.deepEqual(
+    names(await t.bridge.stop([echo], { timeout: 5_000, default: "gone" })),
+    ["Stopped"],
+  );
+});
