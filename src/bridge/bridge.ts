@@ -446,8 +446,10 @@ export class Bridge implements Disposable {
     delay: number,
     interval: number,
   ): Timer {
-    if (this.#closed) {
-      throw new SystemClosedError("cannot set a timer: the Bridge is closed");
+    if (this.#closed || this.#host.closed) {
+      throw new SystemClosedError(
+        "cannot set a timer: the Bridge (or its actor system) is closed",
+      );
     }
     const refused = this.#refusalOf(target);
     if (refused !== null) throw refused;

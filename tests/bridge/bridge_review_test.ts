@@ -233,3 +233,19 @@ Deno.test("bridge review: stop() of an actor already gone gives Stopped, also wi
     ["Stopped"],
   );
 });
+
+Deno.test("bridge review: sendAfter and sendEvery after the system shut down throw SystemClosedError, as calls do", async () => {
+  const t = testSystem();
+  const echo = t.system.spawn(Echo);
+  await t.system.started(echo);
+  await t.system.shutdown();
+  try {
+    for (
+      const set of [() => t.bridge.sendAfter(10, echo, 1), () => t.bridge.sendEvery(10, echo, 1)]
+    ) {
+      assert.throws(set, (error: Error) => error.name === "SystemClosedError");
+    }
+  } finally {
+    t.bridge.close();
+  }
+});
