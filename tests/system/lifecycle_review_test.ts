@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { type ActorRef, Bridge, type DeadLetter } from "../../mod.ts";
 import { Busy, Sink, Spawning, Witness } from "../_actors/lifecycle_review.ts";
 import { Echo } from "../_actors/basic.ts";
+import DefaultExported, { Renamed } from "../_actors/exported_oddly.ts";
 import { FarParent, Keeper, SpawnFar } from "../_actors/far_child.ts";
 import type { LedgerReport } from "../_actors/ledger.ts";
 import { internalsOf, terminateWorkerOf } from "../../src/system/internal.ts";
@@ -277,4 +278,12 @@ Deno.test("lifecycle review: the idle spare Worker does not keep a slot from a c
     `a child's spawn never got the idle spare's slot (${directory.live} slots taken of 10, ` +
       `${t.system.inspect().actors.length} actors): ${last}`,
   );
+});
+
+Deno.test("lifecycle review: an actor class exported as a default, or under another name, is found by its Worker", async () => {
+  await using t = testSystem();
+  const byDefault = t.system.spawn(DefaultExported);
+  const renamed = t.system.spawn(Renamed);
+  assert.equal(await t.bridge.call(byDefault, 1, LONG), 2);
+  assert.equal(await t.bridge.call(renamed, 1, LONG), 3);
 });

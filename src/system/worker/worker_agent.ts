@@ -260,7 +260,15 @@ async function loadActorClass(module: string, exportName: string) {
       { cause: error },
     );
   }
-  const actorClass = exports[exportName];
+  // By its name; a class exported under another (a default export, `export { A as B }`) is
+  // found by its own name among the exports.
+  let actorClass = exports[exportName];
+  if (typeof actorClass !== "function") {
+    const named = Object.values(exports).filter((value) =>
+      typeof value === "function" && value.name === exportName
+    );
+    actorClass = named.length === 1 ? named[0] : undefined;
+  }
   if (typeof actorClass !== "function") {
     throw new SpawnError(
       `${module} does not export ${exportName}: actor classes must be exported from their ` +
