@@ -188,7 +188,7 @@ export class ActorSystem implements AsyncDisposable {
    * @throws {SpawnError} when it could not start (module not found, class not exported,
    * constructor threw), or its node did not answer within a minute.
    * @throws {ActorDeadError} when the ref is not an actor this system (or its node) is starting
-   * or running, or its node is not in the cluster.
+   * or running — one that has ended since it ran included — or its node is not in the cluster.
    */
   started(ref: ActorRef<unknown>): Promise<void> {
     try {

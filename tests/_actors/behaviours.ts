@@ -222,7 +222,10 @@ export class Lost extends Actor {
 class Hidden extends Actor {
   static readonly module = import.meta.url;
 }
-export const hiddenClass: typeof Hidden = Hidden;
+/** Hands out the class without exporting it: no export of this module is the class. */
+export function hiddenClass(): typeof Hidden {
+  return Hidden;
+}
 
 /** Counts Stop hooks: postStop runs once, then Stopped goes out. */
 export class Tidy extends Actor<string> {

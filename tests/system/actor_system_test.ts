@@ -339,7 +339,7 @@ Deno.test("spawn: a bad module, a hidden class or a throwing constructor fail cl
   for (
     const [actorClass, pattern] of [
       [Lost, /cannot load the module of Lost/],
-      [hiddenClass, /does not export Hidden/],
+      [hiddenClass(), /does not export Hidden/],
       [Broken, /constructor threw: the constructor refuses/],
     ] as const
   ) {
@@ -512,7 +512,7 @@ Deno.test("spawn: a call made before the actor failed to start says why it faile
   for (
     const [actorClass, pattern] of [
       [Broken, /no reply from Broken .*Broken's constructor threw: the constructor refuses/],
-      [hiddenClass, /no reply from Hidden .*failed to start: .*does not export Hidden/],
+      [hiddenClass(), /no reply from Hidden .*failed to start: .*does not export Hidden/],
     ] as const
   ) {
     const ref = t.system.spawn(actorClass as typeof Broken);
