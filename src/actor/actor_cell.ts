@@ -525,6 +525,7 @@ export class ActorCell extends CellContext {
     this.stashed?.drop();
     // Before postStop, which may take a while (async): the actor has handled its last message.
     this.cancelTimers();
+    this.deathWatch?.unwatchRemote();
     this.stopChildren();
     const answer = () => this.#whenGone(requester);
     const stopped = this.actor === null ? undefined : this.postStop();

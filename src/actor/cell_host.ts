@@ -36,8 +36,11 @@ export interface CellHost {
   ): ActorRef<unknown>;
   /** `watcher` wants `Terminated` when `target` ends. */
   watch(watcher: ActorCell, target: ActorRef<unknown>): void;
-  /** `watcher` no longer wants `Terminated` for `target`. */
-  unwatch(watcher: ActorCell, target: ActorRef<unknown>): void;
+  /**
+   * `watcher` no longer watches `target`; `ended`: its watch ended with the `Terminated` it got
+   * (only the system's own record of it goes, nothing is asked of the target's side).
+   */
+  unwatch(watcher: ActorCell, target: ActorRef<unknown>, ended?: boolean): void;
   /**
    * Sends `request` to `target` on behalf of `asker`'s actor and settles with the reply, or
    * with the error a Bridge call would get (see ActorContext.ask); `timeout` is checked.

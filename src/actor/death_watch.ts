@@ -69,7 +69,23 @@ export class DeathWatch {
   ended(actor: ActorRef<unknown> | null): boolean {
     if (actor === null || !this.#watches(actor)) return false;
     this.#byKey.delete(keyOf(actor));
+    // The system keeps a record of a watch of another node's actor (to make it again after an
+    // outage): it goes now.
+    if (actor.node !== 0) this.#host.unwatch(this.#watcher, actor, true);
     return true;
+  }
+
+  /**
+   * Unwatches the actors of other nodes (the watcher stops): their nodes forget it, and tell it
+   * no end it would only take for a dead letter. The system forgets its own watchers' watches
+   * as they end.
+   */
+  unwatchRemote(): void {
+    for (const [key, target] of this.#byKey) {
+      if (target.node === 0) continue;
+      this.#byKey.delete(key);
+      this.#host.unwatch(this.#watcher, target);
+    }
   }
 
   /** Unwatches everything (the instance that watched is gone: a restart). */

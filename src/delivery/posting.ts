@@ -154,6 +154,8 @@ export class Posting {
       if (courier.transport.offer(mailbox, writer)) return false;
       action = this.#whenFull(mailbox, target, sender, notice, -1);
     } catch (error) {
+      // Refused (or its mailbox closed): no retry of this record follows.
+      mailbox.dropRetryBlock();
       if (this.#stopped(error, target, sender, message, undecoded, notice)) return false;
       throw error;
     }
@@ -173,11 +175,13 @@ export class Posting {
       try {
         action = this.#whenFull(mailbox, target, sender, notice, -1);
       } catch (error) {
+        mailbox.dropRetryBlock(); // refused: no retry of this record follows
         if (this.#stopped(error, target, sender, message, undecoded, notice)) return false;
         throw error;
       }
     }
     if (action === DROP) {
+      mailbox.dropRetryBlock(); // no retry of this record follows
       this.#dropFull(target, sender, this.#reported(message, undecoded));
       return false;
     }

@@ -1011,19 +1011,20 @@ export class Mailbox {
 
   /**
    * The error for a send into a closed mailbox. The block kept for a large record's retry goes
-   * back to the arena (see #dropRetryBlock).
+   * back to the arena (see dropRetryBlock).
    */
   #closedForSender(): MailboxClosedError {
-    this.#dropRetryBlock();
+    this.dropRetryBlock();
     return this.#closedError();
   }
 
   /**
-   * A send is over without its record (the mailbox closed, or stayed full past the timeout): the
-   * block kept for a large record's retry (see #externalFor) goes back to the arena. Kept, it
-   * stayed pinned to this handle until it sent another large record, which it may never do.
+   * A send is over without its record (the mailbox closed, stayed full past the timeout, or the
+   * sender dropped or refused the record on a full ring): the block kept for a large record's
+   * retry (see #externalFor) goes back to the arena. Kept, it stayed pinned to this handle until
+   * it sent another large record, which it may never do. Senders only.
    */
-  #dropRetryBlock(): void {
+  dropRetryBlock(): void {
     const retry = this.#retry;
     if (retry !== null && retry.externalBlock !== 0) {
       this.#arena.free(retry.externalBlock, retry.externalSize);
@@ -1038,7 +1039,7 @@ export class Mailbox {
   }
 
   #fullError(length: number, timeoutMs: number): MailboxFullError {
-    this.#dropRetryBlock();
+    this.dropRetryBlock();
     return new MailboxFullError(
       `mailbox at arena offset ${this.offset} (${this.capacity} bytes) stayed full for ` +
         `${timeoutMs} ms; a record of ${length} bytes was not sent: its receiver is slower than ` +

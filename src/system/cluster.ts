@@ -136,12 +136,14 @@ export class SystemCluster {
     watcher: ActorRef<unknown>,
     target: ActorRef<unknown>,
     unwatch: boolean,
+    ended = false,
   ): void {
     const node = target.node;
     const key = `${watcher.slot}.${watcher.generation}>${target.slot}.${target.generation}`;
     let watches = this.#remoteWatches.get(node);
     if (unwatch) {
-      if (watches?.delete(key)) {
+      // A watch that ended with its Terminated is forgotten there already: only its record goes.
+      if (watches?.delete(key) && !ended) {
         this.#link?.control(node, new RemoteWatch(watcher, target, true));
       }
       return;
@@ -196,6 +198,11 @@ export class SystemCluster {
     const nodes = new Set<number>();
     for (const watcher of watchers) nodes.add(watcher.node);
     for (const node of nodes) link.control(node, new CallsLost(target, reason));
+  }
+
+  /** Whether `watcher`, an actor of this node (or its guardian), still runs. */
+  #alive(watcher: ActorRef<unknown>): boolean {
+    return watcher.equals(this.parts.guardian) || this.parts.registry.of(watcher) !== undefined;
   }
 
   /** A `Terminated` came to the guardian: the waits on that actor settle (see whenEnded). */
@@ -471,8 +478,12 @@ export class SystemCluster {
     // on a node's actors is made again once it answers after the outage (watching twice is
     // watching once there; a Terminated told twice is taken once here).
     link.onReachedAgain((node) => {
-      for (const { watcher, target } of this.#remoteWatches.get(node)?.values() ?? []) {
-        link.control(node, new RemoteWatch(watcher, target));
+      const watches = this.#remoteWatches.get(node);
+      if (watches === undefined) return;
+      for (const [key, { watcher, target }] of watches) {
+        // A watcher that ended without unwatching (its Worker died): its watch goes with it.
+        if (!this.#alive(watcher)) watches.delete(key);
+        else link.control(node, new RemoteWatch(watcher, target));
       }
     });
     this.#link.peers.onDown((node, reason) => {

@@ -285,11 +285,16 @@ export class WatchForBridge {
 }
 registerMessage(WatchForBridge, { name: "ringmail.WatchForBridge" });
 
-/** Any thread -> guardian: `watcher` no longer watches `target`. */
+/**
+ * Any thread -> guardian: `watcher` no longer watches `target`; `ended`: the watch ended with
+ * the `Terminated` the watcher got (for an actor of another node: the system's record of the
+ * watch goes, and nothing is sent to that node, which forgot it as its actor ended).
+ */
 export class Unwatch {
   constructor(
     readonly watcher: ActorRef<unknown> | null = null,
     readonly target: ActorRef<unknown> | null = null,
+    readonly ended: boolean = false,
   ) {}
 }
 registerMessage(Unwatch, { name: "ringmail.Unwatch" });

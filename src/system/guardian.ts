@@ -188,8 +188,8 @@ export class Guardian extends Actor<Report> {
   onUnwatch(request: Unwatch): void {
     const target = request.target!;
     if (target.node !== 0) {
-      this.#parts.cluster.watchRemote(request.watcher!, target, true);
-    } else this.#parts.registry.unwatch(request.watcher!, target);
+      this.#parts.cluster.watchRemote(request.watcher!, target, true, request.ended);
+    } else if (!request.ended) this.#parts.registry.unwatch(request.watcher!, target);
   }
 
   /** An actor of another node the guardian watched for a Bridge has ended (see cluster.ts). */

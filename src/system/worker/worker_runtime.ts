@@ -208,10 +208,8 @@ export class WorkerRuntime implements CellHost {
     this.tellGuardian(new Watch(watcher.self, target));
   }
 
-  unwatch(watcher: ActorCell, target: ActorRef<unknown>): void {
-    this.tellGuardian(
-      new Unwatch(watcher.self, target),
-    );
+  unwatch(watcher: ActorCell, target: ActorRef<unknown>, ended = false): void {
+    this.tellGuardian(new Unwatch(watcher.self, target, ended));
   }
 
   ask(
