@@ -9,11 +9,17 @@
 
 import type { ActorRef } from "../actor/mod.ts";
 
-/** Whether `sender` is the system's own ref `systemSender` (null: this thread knows none). */
+/**
+ * Whether `sender` is the system's own ref `systemSender` (null: this thread knows none), or
+ * another node's guardian: every node's guardian takes its system's first slot, and its notices
+ * to this node's actors (a `Terminated` of an actor they watched there) are the runtime's too.
+ */
 export function sentBySystem(
   sender: ActorRef<unknown> | null,
   systemSender: ActorRef<unknown> | null,
 ): boolean {
-  return sender !== null && systemSender !== null &&
-    (sender === systemSender || sender.equals(systemSender));
+  if (sender === null || systemSender === null) return false;
+  if (sender === systemSender || sender.equals(systemSender)) return true;
+  return sender.node !== 0 && sender.tag === 0 && sender.slot === systemSender.slot &&
+    sender.generation === systemSender.generation;
 }

@@ -20,6 +20,7 @@ import {
   RemoteWatch,
   WatchForBridge,
 } from "./control.ts";
+import { exportedActorClass } from "./exported_class.ts";
 import { ActorDeadError, ClusterJoinError, SpawnError } from "./errors.ts";
 import type { ClusterOptions, ClusterStatus, SpawnOptions } from "./options.ts";
 import { actorName, checkActorClass, encodeArguments } from "./spawn_checks.ts";
@@ -200,6 +201,20 @@ export class SystemCluster {
     for (const node of nodes) link.control(node, new CallsLost(target, reason));
   }
 
+  /**
+   * `watcher`'s instance died with its Worker (it ends, or runs again as a fresh instance with
+   * no watches): its watches of other nodes' actors go, and those nodes forget them.
+   */
+  forgetWatchesOf(watcher: ActorRef<unknown>): void {
+    for (const [node, watches] of this.#remoteWatches) {
+      for (const [key, watch] of watches) {
+        if (!watch.watcher.equals(watcher)) continue;
+        watches.delete(key);
+        this.#link?.control(node, new RemoteWatch(watch.watcher, watch.target, true));
+      }
+    }
+  }
+
   /** Whether `watcher`, an actor of this node (or its guardian), still runs. */
   #alive(watcher: ActorRef<unknown>): boolean {
     return watcher.equals(this.parts.guardian) || this.parts.registry.of(watcher) !== undefined;
@@ -334,7 +349,8 @@ export class SystemCluster {
     }
     let actorClass: unknown;
     try {
-      actorClass = (await import(request.module))[request.exportName];
+      const exports = await import(request.module);
+      actorClass = exportedActorClass(exports, request.exportName, request.module);
     } catch (error) {
       return new RemoteSpawnFailed(
         `its module ${request.module} could not be loaded: ${messageOf(error)}`,

@@ -309,6 +309,6 @@ function mainThreadHost(parts: SystemParts): CellHost {
     },
     // The guardian watches only actors of other nodes, for the Bridge (see cluster.ts).
     watch: (cell, target) => parts.cluster.watchRemote(cell.self, target, false),
-    unwatch: (cell, target) => parts.cluster.watchRemote(cell.self, target, true),
+    unwatch: (cell, target, ended) => parts.cluster.watchRemote(cell.self, target, true, ended),
   };
 }

@@ -70,6 +70,9 @@ export class WorkerDeaths {
     const restarting: ActorRecord[] = [];
     const ending: ActorRecord[] = [];
     for (const record of dying) {
+      // Its instance is gone: what it watched on other nodes is unwatched (a restart starts
+      // with no watches).
+      this.#parts.cluster.forgetWatchesOf(registry.refOf(record));
       const cause = record === killed ? killError! : error;
       const directive = kind === "worker-died" ? this.#decide(record, inWorker, cause) : "stop";
       if (directive === "restart") {

@@ -17,6 +17,7 @@ import {
 import { decode } from "../../codec/mod.ts";
 import { RingmailError } from "../../errors.ts";
 import { SpawnError } from "../errors.ts";
+import { exportedActorClass } from "../exported_class.ts";
 import {
   ActorStarted,
   AskLost,
@@ -260,15 +261,7 @@ async function loadActorClass(module: string, exportName: string) {
       { cause: error },
     );
   }
-  // By its name; a class exported under another (a default export, `export { A as B }`) is
-  // found by its own name among the exports.
-  let actorClass = exports[exportName];
-  if (typeof actorClass !== "function") {
-    const named = Object.values(exports).filter((value) =>
-      typeof value === "function" && value.name === exportName
-    );
-    actorClass = named.length === 1 ? named[0] : undefined;
-  }
+  const actorClass = exportedActorClass(exports, exportName, module);
   if (typeof actorClass !== "function") {
     throw new SpawnError(
       `${module} does not export ${exportName}: actor classes must be exported from their ` +

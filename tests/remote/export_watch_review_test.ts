@@ -1,0 +1,337 @@
+/**
+ * Finding an actor class among its module's exports, and watches of other nodes' actors as their
+ * watchers end: where a review of the fixes found holes (each test failed before its fix).
+ */
+import assert from "node:assert/strict";
+import { type ActorRef, ActorSystem, Bridge, Stop } from "../../mod.ts";
+import { CodecError, MailboxFullError, MessageTooLargeError, SpawnError } from "../../errors.ts";
+import { testSystem } from "../_system.ts";
+import { eventually } from "../_system.ts";
+import { Probe } from "../_actors/supervision.ts";
+import { Echo2, Watcher, WatchIt } from "../_actors/watch_review.ts";
+import DefaultExported from "../_actors/exported_oddly.ts";
+import { greeterV2, helperClass, Thrower } from "../_actors/export_review.ts";
+import { startNatsServer } from "./_nats_server.ts";
+import { natsProto } from "./_nats_proto.ts";
+import { internalsOf } from "../../src/system/internal.ts";
+import { RemoteWatch } from "../../src/system/control.ts";
+import { decode } from "../../src/codec/mod.ts";
+
+type Server = Awaited<ReturnType<typeof startNatsServer>>;
+const LONG = { timeout: 10_000 };
+
+/** The server restarts: both nodes lose their connection, come back and answer each other. */
+async function outage(server: Server, systems: ActorSystem[]): Promise<void> {
+  server.kill("SIGKILL");
+  await server.exited;
+  await server.restart();
+  for (const system of systems) {
+    await eventually(
+      async () => {
+        const status = await system.clusterStatus();
+        return status.connected && status.links.some((link) => link.up && link.roundTripMs >= 0);
+      },
+      "connected again, the other node answering",
+      20_000,
+    );
+  }
+}
+
+/**
+ * Counts what this process publishes on `subject` until `stop` is called; `seen` describes each
+ * (decoded with `system`'s courier).
+ */
+async function countPublishes(url: string, subject: string, system: ActorSystem) {
+  const proto = await natsProto(url);
+  const publish = proto.publish;
+  const courier = internalsOf(system).bridgeHost.courier;
+  const counter = {
+    count: 0,
+    seen: [] as string[],
+    stop: () => {
+      proto.publish = publish;
+    },
+  };
+  proto.publish = function (this: unknown, s: unknown, ...rest: unknown[]) {
+    if (s === subject) {
+      counter.count++;
+      let what: string;
+      try {
+        const message = decode(rest[0] as Uint8Array, courier);
+        what = message instanceof RemoteWatch
+          ? `RemoteWatch(${message.watcher} > ${message.target}${
+            message.unwatch ? ", unwatch" : ""
+          })`
+          : String((message as object)?.constructor?.name);
+      } catch (error) {
+        what = `undecodable: ${error}`;
+      }
+      counter.seen.push(what);
+    }
+    return publish.call(this, s, ...rest);
+  };
+  return counter;
+}
+
+/** Resolves true if `condition` holds within `ms` (bounded polling), false otherwise. */
+async function holdsWithin(condition: () => boolean, ms: number): Promise<boolean> {
+  const deadline = performance.now() + ms;
+  while (performance.now() < deadline) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return condition();
+}
+
+/** Two nodes of one cluster, a probe on the second that the first has called (its link is up). */
+async function twoNodes(server: Server, cluster: string) {
+  const options = { servers: server.url, name: cluster, downAfterMs: 30_000 };
+  const here = new ActorSystem({ cluster: options, supervision: { onFailure: "restart" } });
+  const there = new ActorSystem({ cluster: options });
+  await Promise.all([here.joined, there.joined]);
+  await there.register("probe", there.spawn(Probe));
+  const probe = await here.lookup<unknown>("probe");
+  const bridge = new Bridge(here);
+  assert.ok(Array.isArray(await bridge.call(probe, "dump", LONG)));
+  return {
+    here,
+    there,
+    probe,
+    bridge,
+    async [Symbol.asyncDispose]() {
+      bridge.close();
+      await here.shutdown();
+      await there.shutdown();
+    },
+  };
+}
+
+// ---- loadActorClass: found by its own name among the exports ----------------------------------
+
+Deno.test("export and watch review: a class its module does not export is not replaced by another module's class of the same name that it re-exports", async () => {
+  await using t = testSystem();
+  const ref = t.system.spawn(greeterV2());
+  let reply: unknown;
+  try {
+    reply = await t.bridge.call(ref, "hello", LONG);
+  } catch (error) {
+    // Failing to start ("does not export Greeter") is what a hidden class does.
+    assert.ok(
+      error instanceof Error && /does not export Greeter/.test(error.message),
+      String(error),
+    );
+    return;
+  }
+  assert.notEqual(
+    reply,
+    "v1",
+    "the Worker started another class than the one spawned: the old Greeter re-exported as " +
+      "LegacyGreeter from another module, found by its name",
+  );
+});
+
+Deno.test("export and watch review: a class its module does not export fails with 'does not export', not for a helper function that bears its name", async () => {
+  await using t = testSystem();
+  const ref = t.system.spawn(helperClass());
+  await assert.rejects(
+    t.system.started(ref),
+    (error: unknown) => {
+      assert.ok(error instanceof SpawnError, String(error));
+      assert.match((error as Error).message, /does not export Helper/);
+      return true;
+    },
+  );
+});
+
+Deno.test("export and watch review: an actor class exported as a default is found on another node too (spawnOn), as it is here", async () => {
+  await using server = await startNatsServer();
+  await using nodes = await twoNodes(server, "rv3-default");
+  const { here, there, bridge } = nodes;
+  // Here it starts (b664c09).
+  assert.equal(await bridge.call(here.spawn(DefaultExported), 1, LONG), 2);
+  const ref = await here.spawnOn(there.node, DefaultExported);
+  assert.equal(await bridge.call(ref, 1, LONG), 2);
+});
+
+// ---- remote watch bookkeeping -----------------------------------------------------------------
+
+Deno.test("export and watch review: a Bridge's whenTerminated of another node's actor sends nothing more to that node once the end came (the guardian's watch ended)", async () => {
+  await using server = await startNatsServer();
+  await using nodes = await twoNodes(server, "rv3-bridge-end");
+  const { here, there, bridge } = nodes;
+  // Not called: a call of the Bridge's watches it too (the same guardian watch).
+  const target = await here.spawnOn(there.node, Echo2) as ActorRef<unknown>;
+  const counter = await countPublishes(
+    server.url,
+    `ringmail.rv3-bridge-end.${there.node}.ctl`,
+    here,
+  );
+  try {
+    const end = bridge.whenTerminated(target);
+    end.catch(() => {});
+    // The watch went out (one control message) before the Stop does.
+    await eventually(() => counter.count >= 1, "the guardian's watch was sent", 10_000);
+    target.send(new Stop());
+    assert.equal((await end).kind, "stopped");
+    // That node forgot the watch as its actor ended: nothing more needs saying.
+    const extra = await holdsWithin(() => counter.count > 1, 2_000);
+    assert.equal(
+      extra,
+      false,
+      `${counter.count} control messages went to the other node for one watch that ended ` +
+        `with its Terminated: an unwatch was sent for it (the main thread's host ignores 'ended'): ` +
+        counter.seen.join("; "),
+    );
+  } finally {
+    counter.stop();
+  }
+});
+
+Deno.test("export and watch review: the watch of an actor restarted after its Worker died is not sent again at an outage once the watched actor ended", async () => {
+  await using server = await startNatsServer();
+  await using nodes = await twoNodes(server, "rv3-restarted");
+  const { here, there, bridge, probe } = nodes;
+  const target = await here.spawnOn(there.node, Echo2) as ActorRef<unknown>;
+  const watcher = here.spawn(Watcher);
+  assert.equal(await bridge.call(watcher, new WatchIt(target), LONG), "watching");
+  // Its Worker dies; it is restarted (its new instance watches nothing).
+  assert.ok(here.kill(watcher, "killed by the test"));
+  await eventually(
+    async () => {
+      try {
+        return Array.isArray(await bridge.call(watcher, "dump", { timeout: 2_000 }));
+      } catch {
+        return false;
+      }
+    },
+    "the watcher runs again",
+    20_000,
+  );
+  const end = bridge.whenTerminated(target);
+  target.send(new Stop());
+  await end;
+  // Its end came here (to the new instance, which drops it: it watches nothing).
+  assert.ok(Array.isArray(await bridge.call(probe, "dump", LONG)));
+  const counter = await countPublishes(
+    server.url,
+    `ringmail.rv3-restarted.${there.node}.ctl`,
+    here,
+  );
+  try {
+    await outage(server, [here, there]);
+    assert.ok(Array.isArray(await bridge.call(probe, "dump", LONG)));
+    // The Bridge's watch of "probe" (for its calls) is on; no other.
+    const extra = await holdsWithin(() => counter.count > 1, 2_000);
+    assert.equal(
+      extra,
+      false,
+      `${counter.count} control messages were sent again to the other node: the watch the ` +
+        `dead instance made of an actor that has ended too: ${counter.seen.join("; ")}`,
+    );
+  } finally {
+    counter.stop();
+  }
+});
+
+Deno.test("export and watch review: an actor that died with its Worker (not restarted) makes no dead letter when the remote actor it watched ends", async () => {
+  await using server = await startNatsServer();
+  const cluster = "rv3-died";
+  const options = { servers: server.url, name: cluster, downAfterMs: 30_000 };
+  await using here = new ActorSystem({ cluster: options });
+  await using there = new ActorSystem({ cluster: options });
+  await Promise.all([here.joined, there.joined]);
+  using bridge = new Bridge(here);
+  const target = await here.spawnOn(there.node, Echo2) as ActorRef<unknown>;
+  assert.equal(await bridge.call(target, "hi", LONG), "hi");
+  const watcher = here.spawn(Watcher);
+  assert.equal(await bridge.call(watcher, new WatchIt(target), LONG), "watching");
+  const watcherEnd = bridge.whenTerminated(watcher);
+  assert.ok(here.kill(watcher, "killed by the test"));
+  assert.equal((await watcherEnd).kind, "killed");
+  const before = here.deadLetters;
+  const end = bridge.whenTerminated(target);
+  target.send(new Stop());
+  await end;
+  const phantom = await holdsWithin(() => here.deadLetters > before, 3_000);
+  assert.equal(
+    phantom,
+    false,
+    `${here.deadLetters - before} dead letters on this node: the Terminated the other node ` +
+      `still owed the dead watcher (nobody's message)`,
+  );
+});
+
+Deno.test("export and watch review: an actor that stops as the remote actor it watches ends makes no dead letter of the Terminated on its way", async () => {
+  await using server = await startNatsServer();
+  const cluster = "rv3-crossing";
+  const options = { servers: server.url, name: cluster, downAfterMs: 30_000 };
+  const letters: string[] = [];
+  await using here = new ActorSystem({
+    cluster: options,
+    onDeadLetter: (letter) => letters.push(`${letter.kind}: ${letter.messageClass}`),
+  });
+  await using there = new ActorSystem({ cluster: options });
+  await Promise.all([here.joined, there.joined]);
+  using bridge = new Bridge(here);
+  const before = here.deadLetters;
+  const ROUNDS = 10;
+  for (let i = 0; i < ROUNDS; i++) {
+    const target = await here.spawnOn(there.node, Echo2) as ActorRef<unknown>;
+    const watcher = here.spawn(Watcher);
+    assert.equal(await bridge.call(watcher, new WatchIt(target), LONG), "watching");
+    // Both end at once: the watcher unwatches as it stops, the Terminated may be on its way.
+    const ends = [bridge.whenTerminated(watcher), bridge.whenTerminated(target)];
+    target.send(new Stop());
+    watcher.send(new Stop());
+    await Promise.all(ends);
+  }
+  const phantom = await holdsWithin(() => here.deadLetters > before, 2_000);
+  assert.equal(
+    phantom,
+    false,
+    `${here.deadLetters - before} dead letters in ${ROUNDS} rounds: a Terminated from the other ` +
+      `node's guardian, to a watcher that stopped, counts as a lost message (a local one would not): ${
+        letters.join("; ")
+      }`,
+  );
+});
+
+Deno.test("export and watch review: (control) an actor that stops as the local actor it watches ends makes no dead letter", async () => {
+  const letters: string[] = [];
+  await using t = testSystem({ onDeadLetter: (letter) => letters.push(letter.messageClass) });
+  const before = t.system.deadLetters;
+  for (let i = 0; i < 10; i++) {
+    const target = t.system.spawn(Echo2);
+    const watcher = t.system.spawn(Watcher);
+    assert.equal(await t.bridge.call(watcher, new WatchIt(target), LONG), "watching");
+    const ends = [t.bridge.whenTerminated(watcher), t.bridge.whenTerminated(target)];
+    target.send(new Stop());
+    watcher.send(new Stop());
+    await Promise.all(ends);
+  }
+  const phantom = await holdsWithin(() => t.system.deadLetters > before, 1_000);
+  assert.equal(phantom, false, letters.join("; "));
+});
+
+Deno.test("export and watch review: (control) ringmail errors with fields thrown in a Worker arrive whole; a user's class bearing a name is not taken for ringmail's", async () => {
+  await using t = testSystem();
+  const thrower = t.system.spawn(Thrower);
+  const causeOf = async (event: string) => {
+    try {
+      await t.bridge.call(thrower, event, LONG);
+    } catch (error) {
+      return (error as Error).cause;
+    }
+    assert.fail("no failure");
+  };
+  const tooLarge = await causeOf("too-large");
+  assert.ok(tooLarge instanceof MessageTooLargeError, String(tooLarge));
+  assert.equal(tooLarge.size, 5000);
+  assert.equal(tooLarge.limit, 4088);
+  const codec = await causeOf("codec");
+  assert.ok(codec instanceof CodecError);
+  assert.equal(codec.path, "message.x");
+  const mine = await causeOf("mine");
+  assert.ok(!(mine instanceof MailboxFullError), "a user's own class taken for ringmail's");
+  assert.equal((mine as Error).name, "MailboxFullError");
+});
