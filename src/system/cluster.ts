@@ -202,15 +202,21 @@ export class SystemCluster {
   }
 
   /**
-   * `watcher`'s instance died with its Worker (it ends, or runs again as a fresh instance with
-   * no watches): its watches of other nodes' actors go, and those nodes forget them.
+   * The instances of `watchers` died with their Worker (each ends, or runs again as a fresh
+   * instance with no watches): their watches of other nodes' actors go, and those nodes forget
+   * them. One pass over the watches, however many died. Not as the system shuts down: the
+   * other nodes forget this one's watchers as it leaves.
    */
-  forgetWatchesOf(watcher: ActorRef<unknown>): void {
+  forgetWatchesOf(watchers: Iterable<ActorRef<unknown>>): void {
+    if (this.#remoteWatches.size === 0 || this.#left || this.parts.shutdown.begun) return;
+    const dead = new Set<string>();
+    for (const watcher of watchers) dead.add(`${watcher.slot}.${watcher.generation}`);
+    if (dead.size === 0) return;
     for (const [node, watches] of this.#remoteWatches) {
-      for (const [key, watch] of watches) {
-        if (!watch.watcher.equals(watcher)) continue;
+      for (const [key, { watcher, target }] of watches) {
+        if (!dead.has(`${watcher.slot}.${watcher.generation}`)) continue;
         watches.delete(key);
-        this.#link?.control(node, new RemoteWatch(watch.watcher, watch.target, true));
+        this.#link?.control(node, new RemoteWatch(watcher, target, true));
       }
     }
   }

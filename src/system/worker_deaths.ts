@@ -69,10 +69,10 @@ export class WorkerDeaths {
     const killError = killed === null ? null : new ActorKilledError(reason);
     const restarting: ActorRecord[] = [];
     const ending: ActorRecord[] = [];
+    // Their instances are gone: what they watched on other nodes is unwatched (a restart starts
+    // with no watches).
+    this.#parts.cluster.forgetWatchesOf(dying.map((record) => registry.refOf(record)));
     for (const record of dying) {
-      // Its instance is gone: what it watched on other nodes is unwatched (a restart starts
-      // with no watches).
-      this.#parts.cluster.forgetWatchesOf(registry.refOf(record));
       const cause = record === killed ? killError! : error;
       const directive = kind === "worker-died" ? this.#decide(record, inWorker, cause) : "stop";
       if (directive === "restart") {
