@@ -422,7 +422,9 @@ export class ClusterLink {
       );
       return;
     }
-    this.#host.courier.deliver(this.#host.guardian, message, null);
+    // From the system (the guardian to itself): a control message is the runtime's, never an
+    // outsider's message refused (and counted) while this node shuts down.
+    this.#host.courier.deliver(this.#host.guardian, message, this.#host.guardian);
   }
 
   /**

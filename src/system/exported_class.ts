@@ -8,22 +8,28 @@
 import { Actor } from "../actor/mod.ts";
 
 /**
- * The export of `exports` (module `module`'s) named `exportName`; else the one actor class the
- * module exports under another name (a default export, `export { A as B }`) whose own name is
- * `exportName` and whose `module` is `module` — not a class of that name another module defines
- * and this one re-exports, nor a function that only bears the name. Undefined when none.
+ * The actor class spawned as `exportName` from module `module`, among that module's `exports`:
+ * the export of that name if it is the module's own actor class; else the one actor class the
+ * module defines and exports under another name (a default export, `export { A as B }`) whose
+ * own name is `exportName`. Never another module's class of that name that this one re-exports,
+ * nor a function that only bears the name. Otherwise the export of that name as it is (not a
+ * class: its start says so), or undefined.
  */
 export function exportedActorClass(
   exports: Record<string, unknown>,
   exportName: string,
   module: string,
 ): unknown {
+  const own = (value: unknown): boolean =>
+    typeof value === "function" && value.prototype instanceof Actor &&
+    (value as { module?: unknown }).module === module;
   const named = exports[exportName];
-  if (named !== undefined) return named;
+  if (own(named)) return named;
   const found = Object.values(exports).filter((value) =>
-    typeof value === "function" && value.name === exportName &&
-    value.prototype instanceof Actor &&
-    (value as { module?: unknown }).module === module
+    own(value) && (value as { name: string }).name === exportName
   );
-  return found.length === 1 ? found[0] : undefined;
+  if (found.length === 1) return found[0];
+  // Another module's actor class under this name is not the one spawned.
+  if (typeof named === "function" && named.prototype instanceof Actor) return undefined;
+  return named;
 }

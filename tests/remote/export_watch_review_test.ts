@@ -9,6 +9,7 @@ import { testSystem } from "../_system.ts";
 import { eventually } from "../_system.ts";
 import { Probe } from "../_actors/supervision.ts";
 import { Echo2, Watcher, WatchIt } from "../_actors/watch_review.ts";
+import { WatchOnStart } from "../_actors/watch_on_start.ts";
 import DefaultExported from "../_actors/exported_oddly.ts";
 import { greeterV2, helperClass, Thrower } from "../_actors/export_review.ts";
 import { startNatsServer } from "./_nats_server.ts";
@@ -334,4 +335,88 @@ Deno.test("export and watch review: (control) ringmail errors with fields thrown
   const mine = await causeOf("mine");
   assert.ok(!(mine instanceof MailboxFullError), "a user's own class taken for ringmail's");
   assert.equal((mine as Error).name, "MailboxFullError");
+});
+Deno.test("export and watch review: two nodes shutting down together count no dead letter for the unwatches of actors cut off on one of them", async () => {
+  await using server = await startNatsServer();
+  const options = { servers: server.url, name: "rv4-both-down", downAfterMs: 30_000 };
+  const letters: string[] = [];
+  const here = new ActorSystem({ cluster: options });
+  const there = new ActorSystem({
+    cluster: options,
+    onDeadLetter: (letter) => letters.push(`${letter.kind}: ${letter.messageClass}`),
+  });
+  let hereDown: Promise<unknown> | null = null;
+  let thereDown: Promise<unknown> | null = null;
+  try {
+    await Promise.all([here.joined, there.joined]);
+    using bridge = new Bridge(here);
+    const target = await here.spawnOn(there.node, Echo2) as ActorRef<unknown>;
+    // An actor of that node that stops late: its shutdown lasts about a second.
+    const slow = there.spawn(WatchOnStart, null);
+    const thereBridge = new Bridge(there);
+    assert.equal(await thereBridge.call(slow, "busy:1500", LONG), "busy:1500");
+    thereBridge.close();
+    const watchers = Array.from({ length: 5 }, () => here.spawn(WatchOnStart, target));
+    for (const watcher of watchers) {
+      assert.equal(await bridge.call(watcher, "hi", LONG), "hi");
+    }
+    // Each watch reached that node (a call answered after it, on the same link, in order).
+    assert.equal(await bridge.call(target, "hi", LONG), "hi");
+    // The watchers are stuck: this node cuts them off (after 200 ms).
+    for (const watcher of watchers) watcher.send("busy:3000");
+    const before = there.deadLetters;
+    thereDown = there.shutdown({ timeout: 1_000 });
+    hereDown = here.shutdown({ timeout: 200 });
+    await Promise.all([hereDown, thereDown]);
+    assert.equal(
+      there.deadLetters - before,
+      0,
+      `the node shutting down counted dead letters for the other node's unwatches ` +
+        `(forgetWatchesOf at its cut-off; control messages refused as 'from outside'): ` +
+        letters.join("; "),
+    );
+  } finally {
+    await (hereDown ?? here.shutdown());
+    await (thereDown ?? there.shutdown());
+  }
+});
+
+Deno.test("export and watch review: a watch from another node that comes while this node shuts down is no dead letter of this node", async () => {
+  await using server = await startNatsServer();
+  const options = { servers: server.url, name: "rv4-watch-late", downAfterMs: 30_000 };
+  const letters: string[] = [];
+  const there = new ActorSystem({
+    cluster: options,
+    onDeadLetter: (letter) => letters.push(`${letter.kind}: ${letter.messageClass}`),
+  });
+  await using here = new ActorSystem({ cluster: options });
+  let thereDown: Promise<unknown> | null = null;
+  try {
+    await Promise.all([here.joined, there.joined]);
+    const watched = there.spawn(Echo2);
+    // An actor there that stops late: its shutdown lasts about a second and a half.
+    const slow = there.spawn(WatchOnStart, null);
+    const thereBridge = new Bridge(there);
+    assert.equal(await thereBridge.call(slow, "busy:1500", LONG), "busy:1500");
+    assert.equal(await thereBridge.call(watched, "hi", LONG), "hi");
+    thereBridge.close();
+    await there.register("watched", watched);
+    const far = await here.lookup<unknown>("watched");
+    const before = there.deadLetters;
+    thereDown = there.shutdown({ timeout: 5_000 });
+    // This node watches an actor there while that node drains: its RemoteWatch arrives then.
+    using bridge = new Bridge(here);
+    const end = await bridge.whenTerminated(far);
+    assert.equal(typeof end.kind, "string");
+    await thereDown;
+    assert.equal(
+      there.deadLetters - before,
+      0,
+      `the node shutting down counted the other node's watch as a dead letter: ${
+        letters.join("; ")
+      }`,
+    );
+  } finally {
+    await (thereDown ?? there.shutdown());
+  }
 });

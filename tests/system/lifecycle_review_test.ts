@@ -8,6 +8,8 @@ import { type ActorRef, Bridge, type DeadLetter } from "../../mod.ts";
 import { Busy, Sink, Spawning, Witness } from "../_actors/lifecycle_review.ts";
 import { Echo } from "../_actors/basic.ts";
 import DefaultExported, { Renamed } from "../_actors/exported_oddly.ts";
+import ReexportingGreeter from "../_actors/reexporting.ts";
+import SettingsGreeter from "../_actors/settings_export.ts";
 import { FarParent, Keeper, SpawnFar } from "../_actors/far_child.ts";
 import type { LedgerReport } from "../_actors/ledger.ts";
 import { internalsOf, terminateWorkerOf } from "../../src/system/internal.ts";
@@ -286,4 +288,16 @@ Deno.test("lifecycle review: an actor class exported as a default, or under anot
   const renamed = t.system.spawn(Renamed);
   assert.equal(await t.bridge.call(byDefault, 1, LONG), 2);
   assert.equal(await t.bridge.call(renamed, 1, LONG), 3);
+});
+
+Deno.test("lifecycle review: a default-exported actor class is started, not another module's class of the same name its module re-exports", async () => {
+  await using t = testSystem();
+  const ref = t.system.spawn(ReexportingGreeter);
+  assert.equal(await t.bridge.call(ref, "hello", LONG), "v2");
+});
+
+Deno.test("lifecycle review: a default-exported actor class is found when its module exports a plain value under the class's name", async () => {
+  await using t = testSystem();
+  const ref = t.system.spawn(SettingsGreeter);
+  assert.equal(await t.bridge.call(ref, "hello", LONG), "mine");
 });
