@@ -353,14 +353,19 @@ export class SystemCluster {
         "the request was not a spawn (a different ringmail version?)",
       );
     }
-    let actorClass: unknown;
+    let exports: Record<string, unknown>;
     try {
-      const exports = await import(request.module);
-      actorClass = exportedActorClass(exports, request.exportName, request.module);
+      exports = await import(request.module);
     } catch (error) {
       return new RemoteSpawnFailed(
         `its module ${request.module} could not be loaded: ${messageOf(error)}`,
       );
+    }
+    let actorClass: unknown;
+    try {
+      actorClass = exportedActorClass(exports, request.exportName, request.module);
+    } catch (error) {
+      return new RemoteSpawnFailed(messageOf(error));
     }
     if (actorClass === undefined) {
       return new RemoteSpawnFailed(

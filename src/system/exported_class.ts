@@ -6,30 +6,36 @@
  */
 
 import { Actor } from "../actor/mod.ts";
+import { SpawnError } from "./errors.ts";
 
 /**
- * The actor class spawned as `exportName` from module `module`, among that module's `exports`:
- * the export of that name if it is the module's own actor class; else the one actor class the
- * module defines and exports under another name (a default export, `export { A as B }`) whose
- * own name is `exportName`. Never another module's class of that name that this one re-exports,
- * nor a function that only bears the name. Otherwise the export of that name as it is (not a
- * class: its start says so), or undefined.
+ * The actor class spawned as `exportName` (its class's own name) from module `module`, among that
+ * module's `exports`: the one actor class the module defines and exports, under any name (its own,
+ * a default export, `export { A as B }`), whose own name is `exportName` — never another module's
+ * class of that name that this one re-exports, nor a function that only bears the name. With
+ * none, the export of that name if it is no actor class (its start says what it is), else
+ * undefined.
+ * @throws {SpawnError} when the module exports two different actor classes of that name: which
+ * one was spawned cannot be told.
  */
 export function exportedActorClass(
   exports: Record<string, unknown>,
   exportName: string,
   module: string,
 ): unknown {
-  const own = (value: unknown): boolean =>
-    typeof value === "function" && value.prototype instanceof Actor &&
-    (value as { module?: unknown }).module === module;
-  const named = exports[exportName];
-  if (own(named)) return named;
-  const found = Object.values(exports).filter((value) =>
-    own(value) && (value as { name: string }).name === exportName
+  const found = new Set(
+    Object.values(exports).filter((value) =>
+      typeof value === "function" && value.prototype instanceof Actor &&
+      (value as { module?: unknown }).module === module && value.name === exportName
+    ),
   );
-  if (found.length === 1) return found[0];
-  // Another module's actor class under this name is not the one spawned.
-  if (typeof named === "function" && named.prototype instanceof Actor) return undefined;
-  return named;
+  if (found.size === 1) return [...found][0];
+  if (found.size > 1) {
+    throw new SpawnError(
+      `${module} exports ${found.size} different actor classes named ${exportName}: which one ` +
+        `was spawned cannot be told; give each class a name of its own`,
+    );
+  }
+  const named = exports[exportName];
+  return typeof named === "function" && named.prototype instanceof Actor ? undefined : named;
 }

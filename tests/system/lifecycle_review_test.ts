@@ -10,11 +10,13 @@ import { Echo } from "../_actors/basic.ts";
 import DefaultExported, { Renamed } from "../_actors/exported_oddly.ts";
 import ReexportingGreeter from "../_actors/reexporting.ts";
 import SettingsGreeter from "../_actors/settings_export.ts";
+import AliasedGreeter from "../_actors/aliased.ts";
+import DefaultTwin from "../_actors/twins.ts";
 import { FarParent, Keeper, SpawnFar } from "../_actors/far_child.ts";
 import type { LedgerReport } from "../_actors/ledger.ts";
 import { internalsOf, terminateWorkerOf } from "../../src/system/internal.ts";
 import { eventually, type TestSystem, testSystem, within } from "../_system.ts";
-import { ArenaFullError } from "../../errors.ts";
+import { ArenaFullError, SpawnError } from "../../errors.ts";
 
 const LONG = { timeout: 20_000 };
 
@@ -300,4 +302,18 @@ Deno.test("lifecycle review: a default-exported actor class is found when its mo
   await using t = testSystem();
   const ref = t.system.spawn(SettingsGreeter);
   assert.equal(await t.bridge.call(ref, "hello", LONG), "mine");
+});
+
+Deno.test("lifecycle review: an actor class exported both as the default and under an alias is found by its Worker", async () => {
+  await using t = testSystem();
+  const ref = t.system.spawn(AliasedGreeter);
+  assert.equal(await t.bridge.call(ref, "hello", LONG), "aliased");
+});
+
+Deno.test("lifecycle review: a module exporting two actor classes of one name fails the start, saying so, rather than start the wrong one", async () => {
+  await using t = testSystem();
+  const ref = t.system.spawn(DefaultTwin);
+  const error = await t.system.started(ref).then(() => null, (e) => e);
+  assert.ok(error instanceof SpawnError, String(error));
+  assert.match(error.message, /exports 2 different actor classes named Twin/);
 });
