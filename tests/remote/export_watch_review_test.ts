@@ -5,107 +5,16 @@
 import assert from "node:assert/strict";
 import { type ActorRef, ActorSystem, Bridge, Stop } from "../../mod.ts";
 import { CodecError, MailboxFullError, MessageTooLargeError, SpawnError } from "../../errors.ts";
-import { testSystem } from "../_system.ts";
-import { eventually } from "../_system.ts";
-import { Probe } from "../_actors/supervision.ts";
+import { eventually, testSystem } from "../_system.ts";
 import { Echo2, Watcher, WatchIt } from "../_actors/watch_review.ts";
 import { WatchOnStart } from "../_actors/watch_on_start.ts";
 import DefaultExported from "../_actors/exported_oddly.ts";
 import { greeterV2, helperClass, Thrower } from "../_actors/export_review.ts";
 import { startNatsServer } from "./_nats_server.ts";
-import { natsProto } from "./_nats_proto.ts";
-import { internalsOf } from "../../src/system/internal.ts";
-import { RemoteWatch } from "../../src/system/control.ts";
-import { decode } from "../../src/codec/mod.ts";
+import { countPublishes, holdsWithin, outage, twoNodes } from "./_outage.ts";
 
 type Server = Awaited<ReturnType<typeof startNatsServer>>;
 const LONG = { timeout: 10_000 };
-
-/** The server restarts: both nodes lose their connection, come back and answer each other. */
-async function outage(server: Server, systems: ActorSystem[]): Promise<void> {
-  server.kill("SIGKILL");
-  await server.exited;
-  await server.restart();
-  for (const system of systems) {
-    await eventually(
-      async () => {
-        const status = await system.clusterStatus();
-        return status.connected && status.links.some((link) => link.up && link.roundTripMs >= 0);
-      },
-      "connected again, the other node answering",
-      20_000,
-    );
-  }
-}
-
-/**
- * Counts what this process publishes on `subject` until `stop` is called; `seen` describes each
- * (decoded with `system`'s courier).
- */
-async function countPublishes(url: string, subject: string, system: ActorSystem) {
-  const proto = await natsProto(url);
-  const publish = proto.publish;
-  const courier = internalsOf(system).bridgeHost.courier;
-  const counter = {
-    count: 0,
-    seen: [] as string[],
-    stop: () => {
-      proto.publish = publish;
-    },
-  };
-  proto.publish = function (this: unknown, s: unknown, ...rest: unknown[]) {
-    if (s === subject) {
-      counter.count++;
-      let what: string;
-      try {
-        const message = decode(rest[0] as Uint8Array, courier);
-        what = message instanceof RemoteWatch
-          ? `RemoteWatch(${message.watcher} > ${message.target}${
-            message.unwatch ? ", unwatch" : ""
-          })`
-          : String((message as object)?.constructor?.name);
-      } catch (error) {
-        what = `undecodable: ${error}`;
-      }
-      counter.seen.push(what);
-    }
-    return publish.call(this, s, ...rest);
-  };
-  return counter;
-}
-
-/** Resolves true if `condition` holds within `ms` (bounded polling), false otherwise. */
-async function holdsWithin(condition: () => boolean, ms: number): Promise<boolean> {
-  const deadline = performance.now() + ms;
-  while (performance.now() < deadline) {
-    if (condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return condition();
-}
-
-/** Two nodes of one cluster, a probe on the second that the first has called (its link is up). */
-async function twoNodes(server: Server, cluster: string) {
-  const options = { servers: server.url, name: cluster, downAfterMs: 30_000 };
-  const here = new ActorSystem({ cluster: options, supervision: { onFailure: "restart" } });
-  const there = new ActorSystem({ cluster: options });
-  await Promise.all([here.joined, there.joined]);
-  await there.register("probe", there.spawn(Probe));
-  const probe = await here.lookup<unknown>("probe");
-  const bridge = new Bridge(here);
-  assert.ok(Array.isArray(await bridge.call(probe, "dump", LONG)));
-  return {
-    here,
-    there,
-    probe,
-    bridge,
-    async [Symbol.asyncDispose]() {
-      bridge.close();
-      await here.shutdown();
-      await there.shutdown();
-    },
-  };
-}
 
 // ---- loadActorClass: found by its own name among the exports ----------------------------------
 
@@ -146,7 +55,9 @@ Deno.test("export and watch review: a class its module does not export fails wit
 
 Deno.test("export and watch review: an actor class exported as a default is found on another node too (spawnOn), as it is here", async () => {
   await using server = await startNatsServer();
-  await using nodes = await twoNodes(server, "rv3-default");
+  await using nodes = await twoNodes(server, "rv3-default", {
+    supervision: { onFailure: "restart" },
+  });
   const { here, there, bridge } = nodes;
   // Here it starts (b664c09).
   assert.equal(await bridge.call(here.spawn(DefaultExported), 1, LONG), 2);
@@ -158,7 +69,9 @@ Deno.test("export and watch review: an actor class exported as a default is foun
 
 Deno.test("export and watch review: a Bridge's whenTerminated of another node's actor sends nothing more to that node once the end came (the guardian's watch ended)", async () => {
   await using server = await startNatsServer();
-  await using nodes = await twoNodes(server, "rv3-bridge-end");
+  await using nodes = await twoNodes(server, "rv3-bridge-end", {
+    supervision: { onFailure: "restart" },
+  });
   const { here, there, bridge } = nodes;
   // Not called: a call of the Bridge's watches it too (the same guardian watch).
   const target = await here.spawnOn(there.node, Echo2) as ActorRef<unknown>;
@@ -190,7 +103,9 @@ Deno.test("export and watch review: a Bridge's whenTerminated of another node's 
 
 Deno.test("export and watch review: the watch of an actor restarted after its Worker died is not sent again at an outage once the watched actor ended", async () => {
   await using server = await startNatsServer();
-  await using nodes = await twoNodes(server, "rv3-restarted");
+  await using nodes = await twoNodes(server, "rv3-restarted", {
+    supervision: { onFailure: "restart" },
+  });
   const { here, there, bridge, probe } = nodes;
   const target = await here.spawnOn(there.node, Echo2) as ActorRef<unknown>;
   const watcher = here.spawn(Watcher);

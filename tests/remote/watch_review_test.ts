@@ -3,70 +3,17 @@
  * failed before its fix.
  */
 import assert from "node:assert/strict";
-import { type ActorRef, ActorSystem, Bridge, Stop } from "../../mod.ts";
-import { Probe } from "../_actors/supervision.ts";
+import { type ActorRef, Stop } from "../../mod.ts";
 import { Echo2, Watcher, WatchIt } from "../_actors/watch_review.ts";
 import { eventually } from "../_system.ts";
 import { startNatsServer } from "./_nats_server.ts";
-import { natsProto } from "./_nats_proto.ts";
-
-type Server = Awaited<ReturnType<typeof startNatsServer>>;
-
-/** The server restarts: both nodes lose their connection, come back and answer each other. */
-async function outage(server: Server, systems: ActorSystem[]): Promise<void> {
-  server.kill("SIGKILL");
-  await server.exited;
-  await server.restart();
-  for (const system of systems) {
-    await eventually(
-      async () => {
-        const status = await system.clusterStatus();
-        return status.connected && status.links.some((link) => link.up && link.roundTripMs >= 0);
-      },
-      "connected again, the other node answering",
-      20_000,
-    );
-  }
-}
-
-/** Counts what this process publishes on `subject` until `stop` is called. */
-async function countPublishes(url: string, subject: string) {
-  const proto = await natsProto(url);
-  const publish = proto.publish;
-  const counter = {
-    count: 0,
-    stop: () => {
-      proto.publish = publish;
-    },
-  };
-  proto.publish = function (this: unknown, s: unknown, ...rest: unknown[]) {
-    if (s === subject) counter.count++;
-    return publish.call(this, s, ...rest);
-  };
-  return counter;
-}
-
-/** Resolves true if `condition` holds within `ms` (bounded polling), false otherwise. */
-async function holdsWithin(condition: () => boolean, ms: number): Promise<boolean> {
-  const deadline = performance.now() + ms;
-  while (performance.now() < deadline) {
-    if (condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return condition();
-}
+import { countPublishes, holdsWithin, outage, twoNodes } from "./_outage.ts";
 
 Deno.test("watch review: a watch whose actor has ended (its Terminated heard) is not sent again when the other node answers after an outage", async () => {
   await using server = await startNatsServer();
   const cluster = "rv2-stale-watch";
-  const options = { servers: server.url, name: cluster, downAfterMs: 30_000 };
-  await using here = new ActorSystem({ cluster: options });
-  await using there = new ActorSystem({ cluster: options });
-  await Promise.all([here.joined, there.joined]);
-  await there.register("probe", there.spawn(Probe));
-  const probe = await here.lookup<unknown>("probe");
-  using bridge = new Bridge(here);
-  assert.ok(Array.isArray(await bridge.call(probe, "dump", { timeout: 5_000 })));
+  await using nodes = await twoNodes(server, cluster);
+  const { here, there, probe, bridge } = nodes;
   // 20 actors of the other node are watched, and each ends: every watch is over.
   const N = 20;
   for (let i = 0; i < N; i++) {
@@ -95,15 +42,8 @@ Deno.test("watch review: a watch whose actor has ended (its Terminated heard) is
 
 Deno.test("watch review: an actor that heard of its watched remote actor's end and then stopped makes no dead letter when the other node answers after an outage", async () => {
   await using server = await startNatsServer();
-  const cluster = "rv2-phantom";
-  const options = { servers: server.url, name: cluster, downAfterMs: 30_000 };
-  await using here = new ActorSystem({ cluster: options });
-  await using there = new ActorSystem({ cluster: options });
-  await Promise.all([here.joined, there.joined]);
-  await there.register("probe", there.spawn(Probe));
-  const probe = await here.lookup<unknown>("probe");
-  using bridge = new Bridge(here);
-  assert.ok(Array.isArray(await bridge.call(probe, "dump", { timeout: 5_000 })));
+  await using nodes = await twoNodes(server, "rv2-phantom");
+  const { here, there, probe, bridge } = nodes;
   const target = await here.spawnOn(there.node, Echo2) as ActorRef<unknown>;
   const watcher = here.spawn(Watcher);
   assert.equal(await bridge.call(watcher, new WatchIt(target), { timeout: 5_000 }), "watching");
