@@ -43,6 +43,8 @@ Deno.test("example: what a user sees when things go wrong", async () => {
   );
   has(/^count after the kill: 0$/);
   has(/^the supervisor got Terminated: stopped: Counter was sent Stop$/);
-  has(/^a call to the stopped child: ActorDeadError: .*Counter is not running$/);
+  has(
+    /^a call to the stopped child: ActorDeadError: .*Counter is not running: Counter was sent Stop$/,
+  );
   has(/^shutdown: \d+ stopped, cut off: (.*, )?Counter(, .*)?, [1-9]\d* messages undelivered$/);
 });

@@ -98,6 +98,7 @@ export class SystemCourier implements Courier {
    */
   outboxWritten: (() => void) | null = null;
   readonly #describe: (slot: number, generation: number) => string | undefined;
+  readonly #endReason: (slot: number, generation: number) => string | undefined;
   readonly #writer = new Writer();
   #writing = false;
   /** Reads local messages back into private copies (see #copy). */
@@ -121,6 +122,7 @@ export class SystemCourier implements Courier {
     this.directory = options.directory;
     this.threadId = options.threadId;
     this.#describe = options.describe ?? (() => undefined);
+    this.#endReason = options.endReason ?? (() => undefined);
     this.handles = new MailboxHandles(
       options.arena,
       options.threadId,
@@ -138,6 +140,11 @@ export class SystemCourier implements Courier {
   describe(target: ActorRef<unknown>): string {
     if (target.node !== 0) return "actor";
     return this.#describe(target.slot, target.generation) ?? "actor";
+  }
+
+  /** Why `target`'s actor ended, when this thread knows (see CourierOptions.endReason). */
+  endReason(target: ActorRef<unknown>): string | undefined {
+    return target.node !== 0 ? undefined : this.#endReason(target.slot, target.generation);
   }
 
   /**

@@ -31,6 +31,12 @@ export interface CourierOptions {
   maxMessageBytes: number;
   /** Names actors for errors and `toString` (undefined: not known on this thread). */
   describe?: (slot: number, generation: number) => string | undefined;
+  /**
+   * Why the actor of `slot` and `generation` ended, when this thread knows (the system's: its
+   * registry), for the dead letters of what is sent to it after: a call to an actor whose start
+   * failed says why, not only that it is not running.
+   */
+  endReason?: (slot: number, generation: number) => string | undefined;
   /** Where records that leave this thread go. Default: shared memory. */
   transport?: Transport<Mailbox>;
   /** Who is told of each send and dead letter. Default: nobody (NO_PROBE). */

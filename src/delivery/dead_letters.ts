@@ -51,12 +51,15 @@ export function notRunning(
       reason: `${target} has ended (its slot was reused)`,
     });
   } else {
+    // Why it ended, when this thread knows: a call to an actor whose start failed says why.
+    const ended = courier.endReason(target);
+    const name = courier.describe(target);
     courier.deadLetter({
       target,
       sender,
       message,
       kind: "stopped",
-      reason: `${courier.describe(target)} is not running`,
+      reason: ended === undefined ? `${name} is not running` : `${name} is not running: ${ended}`,
     });
   }
 }

@@ -182,7 +182,14 @@ export class Registry {
       : undefined;
   }
 
-  /** How the actor `ref` names ended, if it did and its slot was not reused since. */
+  /** Why the actor of `slot` and `generation` ended, if it did and its slot was not reused since. */
+  endReasonOf(slot: number, generation: number): string | undefined {
+    const ended = this.#ended.get(slot);
+    return ended !== undefined && ended.end.actor!.generation === generation
+      ? ended.end.reason
+      : undefined;
+  }
+
   /** How the actor `ref` names ended, if it did and its slot was not reused since. */
   endOf(ref: ActorRef<unknown>): Terminated | undefined {
     const ended = this.#ended.get(ref.slot);

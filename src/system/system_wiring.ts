@@ -56,6 +56,7 @@ export function wireSystem(
     sendTimeout: settings.sendTimeout,
     maxMessageBytes: settings.maxMessageBytes,
     describe: (slot, generation) => parts.registry.nameOf(slot, generation),
+    endReason: (slot, generation) => parts.registry.endReasonOf(slot, generation),
     node: options.cluster === undefined ? 0 : newNodeId(),
     tracing: parts.observer?.tracing,
   });

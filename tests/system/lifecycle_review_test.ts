@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { type ActorRef, Bridge, type DeadLetter } from "../../mod.ts";
 import { Busy, Sink, Spawning, Witness } from "../_actors/lifecycle_review.ts";
 import { Echo } from "../_actors/basic.ts";
+import { hiddenClass } from "../_actors/behaviours.ts";
 import DefaultExported, { Renamed } from "../_actors/exported_oddly.ts";
 import ReexportingGreeter from "../_actors/reexporting.ts";
 import SettingsGreeter from "../_actors/settings_export.ts";
@@ -16,7 +17,7 @@ import { FarParent, Keeper, SpawnFar } from "../_actors/far_child.ts";
 import type { LedgerReport } from "../_actors/ledger.ts";
 import { internalsOf, terminateWorkerOf } from "../../src/system/internal.ts";
 import { eventually, type TestSystem, testSystem, within } from "../_system.ts";
-import { ArenaFullError, SpawnError } from "../../errors.ts";
+import { ActorDeadError, ArenaFullError, SpawnError } from "../../errors.ts";
 
 const LONG = { timeout: 20_000 };
 
@@ -316,4 +317,13 @@ Deno.test("lifecycle review: a module exporting two actor classes of one name fa
   const error = await t.system.started(ref).then(() => null, (e) => e);
   assert.ok(error instanceof SpawnError, String(error));
   assert.match(error.message, /exports 2 different actor classes named Twin/);
+});
+
+Deno.test("lifecycle review: a call made after an actor's start failed says why it failed, not only that it is not running", async () => {
+  await using t = testSystem();
+  const ref = t.system.spawn(hiddenClass());
+  await t.system.started(ref).then(() => assert.fail("it started"), () => {});
+  const error = await t.bridge.call(ref, "hello" as never, LONG).then(() => null, (e) => e);
+  assert.ok(error instanceof ActorDeadError, String(error));
+  assert.match(error.message, /is not running: .*failed to start: .*does not export Hidden/);
 });
