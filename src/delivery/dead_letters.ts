@@ -32,6 +32,9 @@ export function reportDeadLetter(courier: SystemCourier, lost: Undelivered): voi
   courier.sink?.deadLetter({ target, sender, message, kind, reason });
 }
 
+/** The most of an actor's end reason a dead letter to it repeats, in characters. */
+const END_REASON_MAX = 200;
+
 /** A message for an actor the directory does not list as live: stopped, or a stale ref. */
 export function notRunning(
   courier: SystemCourier,
@@ -51,8 +54,12 @@ export function notRunning(
       reason: `${target} has ended (its slot was reused)`,
     });
   } else {
-    // Why it ended, when this thread knows: a call to an actor whose start failed says why.
-    const ended = courier.endReason(target);
+    // Why it ended, when this thread knows: a call to an actor whose start failed says why. Cut
+    // short: it is repeated in every dead letter of the actor (its end tells it whole).
+    const why = courier.endReason(target);
+    const ended = why === undefined || why.length <= END_REASON_MAX
+      ? why
+      : `${why.slice(0, END_REASON_MAX)}…`;
     const name = courier.describe(target);
     courier.deadLetter({
       target,

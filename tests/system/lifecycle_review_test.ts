@@ -327,3 +327,15 @@ Deno.test("lifecycle review: a call made after an actor's start failed says why 
   assert.ok(error instanceof ActorDeadError, String(error));
   assert.match(error.message, /is not running: .*failed to start: .*does not export Hidden/);
 });
+
+Deno.test("lifecycle review: a dead letter to a killed actor repeats its end reason cut short, not whole", async () => {
+  await using t = testSystem();
+  const echo = t.system.spawnWith(Echo, { name: "echo" });
+  assert.equal(await t.bridge.call(echo, "hi", LONG), "hi");
+  assert.ok(t.system.kill(echo, "y".repeat(100_000)));
+  await within(20_000, "its end", t.bridge.whenTerminated(echo));
+  for (let i = 0; i < 3; i++) echo.send(`late ${i}`);
+  await t.until(() => t.deadLetters.filter((d) => d.target?.equals(echo)).length >= 3, "letters");
+  const longest = Math.max(...t.deadLetters.map((d) => d.reason.length));
+  assert.ok(longest < 10_000, `a dead letter's reason is ${longest} characters long`);
+});
