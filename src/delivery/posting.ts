@@ -125,7 +125,7 @@ export class Posting {
           throw waitedOutError(this.#courier.describe(target), mailbox, timeout);
         }
         waitFor = Math.max(0, timeout - (performance.now() - began));
-        // Given up, only this thread can make room now (see #sendWaiting): this one queues
+        // Given up, only this thread can make room now (see #onlyHere): this one queues
         // behind what still waits, as the policy, asked again, says.
         gaveUp = outcome === "given-up";
         if (gaveUp) action = this.#whenFull(mailbox, target, sender, notice, backlog.waited);
@@ -153,32 +153,26 @@ export class Posting {
     try {
       if (courier.transport.offer(mailbox, writer)) return false;
       action = this.#whenFull(mailbox, target, sender, notice, -1);
+      if (action === WAIT) {
+        // Blocks up to the send timeout (less what the queue before it took) for room; false:
+        // it stopped waiting, as only this thread can make room now (nothing was sent).
+        const timeout = waitFor >= 0 ? waitFor : this.#full.timeoutOf(mailbox);
+        const sent = courier.transport.sendWaiting(
+          mailbox,
+          writer,
+          Math.max(0, timeout),
+          () => this.#onlyHere(mailbox, target),
+        );
+        if (sent) return false;
+        // Only this thread can make room now (the actor was placed here while we waited, after
+        // its Worker died): the policy, asked again, says what a send would do from now on.
+        action = this.#whenFull(mailbox, target, sender, notice, -1);
+      }
     } catch (error) {
-      // Refused (or its mailbox closed): no retry of this record follows.
+      // Refused, waited out, or its mailbox closed: no retry of this record follows.
       mailbox.dropRetryBlock();
       if (this.#stopped(error, target, sender, message, undecoded, notice)) return false;
       throw error;
-    }
-    if (action === WAIT) {
-      const sent = this.#sendWaiting(
-        mailbox,
-        writer,
-        target,
-        sender,
-        message,
-        undecoded,
-        waitFor >= 0 ? waitFor : this.#full.timeoutOf(mailbox),
-      );
-      if (sent) return false;
-      // Only this thread can make room now (the actor was placed here while we waited, after
-      // its Worker died): the policy, asked again, says what a send would do from now on.
-      try {
-        action = this.#whenFull(mailbox, target, sender, notice, -1);
-      } catch (error) {
-        mailbox.dropRetryBlock(); // refused: no retry of this record follows
-        if (this.#stopped(error, target, sender, message, undecoded, notice)) return false;
-        throw error;
-      }
     }
     if (action === DROP) {
       mailbox.dropRetryBlock(); // no retry of this record follows
@@ -198,35 +192,6 @@ export class Posting {
       writer.pos,
     );
     return true;
-  }
-
-  /**
-   * Puts the record `writer` holds into `mailbox`, blocking up to `timeoutMs` for room; one
-   * for an actor that stopped is a dead letter.
-   * @returns false when it stopped waiting because only this thread can make room now (nothing
-   * was sent); true otherwise.
-   * @throws {MailboxFullError} when no room came in time.
-   */
-  #sendWaiting(
-    mailbox: Mailbox,
-    writer: Writer,
-    target: ActorRef<unknown>,
-    sender: ActorRef<unknown> | null,
-    message: unknown,
-    undecoded: Uint8Array | null,
-    timeoutMs: number,
-  ): boolean {
-    try {
-      return this.#courier.transport.sendWaiting(
-        mailbox,
-        writer,
-        Math.max(0, timeoutMs),
-        () => this.#onlyHere(mailbox, target),
-      );
-    } catch (error) {
-      if (!this.#stopped(error, target, sender, message, undecoded)) throw error;
-      return true;
-    }
   }
 
   /**
