@@ -34,6 +34,7 @@ import {
 import { ActorDeadError, CallTimeoutError, SystemClosedError } from "../system/errors.ts";
 import { MailboxFullError } from "../ring/mod.ts";
 import { type ActorSystem, type BridgeHost, internalsOf } from "../system/internal.ts";
+import { describeValue } from "../system/spawn_checks.ts";
 import {
   type CallOptions,
   CallTerms,
@@ -493,11 +494,4 @@ function badSignal(what: string, signal: unknown): TypeError | null {
     `${what} signal must be an AbortSignal (an AbortController's .signal), got ` +
       describeValue(signal),
   );
-}
-
-/** A value as an error message names it: its class, or its type and value. */
-function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === "object") return value.constructor?.name ?? "an object";
-  return `${typeof value} ${String(value)}`;
 }

@@ -17,6 +17,7 @@ import type { ActorPool, PoolOptions } from "./actor_pool.ts";
 import { checkObserver, type SystemObserver } from "./observer.ts";
 import type { SystemSettings } from "./system_parts.ts";
 import { checkTimerMs } from "../util/timer_ms.ts";
+import { describeValue } from "./spawn_checks.ts";
 import type { Rate } from "./snapshot.ts";
 
 /** How the system supervises the actors it spawns itself, unless its options say otherwise. */
@@ -306,7 +307,7 @@ function checkClusterOptions(cluster: ClusterOptions): void {
   if (typeof cluster !== "object" || cluster === null) {
     throw new TypeError(
       `cluster must be an object with servers ({ servers: "nats://127.0.0.1:4222" }), got ` +
-        `${cluster === null ? "null" : `${typeof cluster} ${JSON.stringify(cluster)}`}`,
+        describeValue(cluster),
     );
   }
   const servers = cluster.servers;
@@ -389,9 +390,5 @@ export interface LinkStatus {
 /** @throws {TypeError} when `options`, the options of `what`, is no object. */
 function checkObject(what: string, options: unknown): void {
   if (typeof options === "object" && options !== null) return;
-  throw new TypeError(
-    `${what} must be an object, got ${
-      options === null ? "null" : `${typeof options} ${String(options)}`
-    }`,
-  );
+  throw new TypeError(`${what} must be an object, got ${describeValue(options)}`);
 }
