@@ -8,7 +8,7 @@
 
 import { ClusterLink, type LinkHost } from "./link.ts";
 import { connectNats } from "./nats.ts";
-import { beforeTimeout, TIMED_OUT } from "../util/before_timeout.ts";
+import { withinOrFail } from "../util/before_timeout.ts";
 
 export { ClusterLink, type LinkHost } from "./link.ts";
 export { NameNotFoundError, NameTakenError } from "./errors.ts";
@@ -37,15 +37,12 @@ export async function joinCluster(
     });
     // A server that freezes now would hold the join (and the system's shutdown, which waits
     // for it) until the client's own pings notice, minutes later.
-    const starting = link.start();
-    if (await beforeTimeout(starting, START_WAIT_MS) === TIMED_OUT) {
-      // Ends with the connection closed below: the join's failure is told once, by the throw.
-      starting.catch(() => {});
-      throw new Error(
-        `the NATS server did not confirm this node's subscriptions within ${START_WAIT_MS} ms ` +
-          `(is it frozen, or cut off?)`,
-      );
-    }
+    await withinOrFail(
+      link.start(),
+      START_WAIT_MS,
+      `the NATS server did not confirm this node's subscriptions within ${START_WAIT_MS} ms ` +
+        `(is it frozen, or cut off?)`,
+    );
     return link;
   } catch (error) {
     // Not joined: neither the link's timers nor the connection (and what follows it) are left.

@@ -10,7 +10,7 @@
 import { connect, headers, type MsgHdrs } from "npm:@nats-io/transport-node@3.4.0";
 // deno-lint-ignore no-import-prefix
 import type { Msg, NatsConnection } from "npm:@nats-io/transport-node@3.4.0";
-import { beforeTimeout, TIMED_OUT } from "../util/before_timeout.ts";
+import { withinOrFail } from "../util/before_timeout.ts";
 export type { Msg, NatsConnection, Subscription } from "npm:@nats-io/transport-node@3.4.0";
 export { type KV, Kvm } from "npm:@nats-io/kv@3.4.0";
 
@@ -67,12 +67,12 @@ export function isTimeout(error: unknown): boolean {
  * own pings go unanswered, minutes later.
  * @throws {Error} when the server did not answer in time (or the flush failed).
  */
-export async function flushWithin(nc: NatsConnection, ms: number): Promise<void> {
-  const flushing = nc.flush();
-  if (await beforeTimeout(flushing, ms) !== TIMED_OUT) return;
-  // It fails once the connection closes, or the server comes back: the caller was told already.
-  flushing.catch(() => {});
-  throw new Error(`the NATS server did not answer within ${ms} ms (is it frozen, or cut off?)`);
+export function flushWithin(nc: NatsConnection, ms: number): Promise<void> {
+  return withinOrFail(
+    nc.flush(),
+    ms,
+    `the NATS server did not answer within ${ms} ms (is it frozen, or cut off?)`,
+  );
 }
 
 /**

@@ -22,3 +22,14 @@ export async function beforeTimeout<T>(
     clearTimeout(timer);
   }
 }
+
+/**
+ * `promise`'s value, or an `Error` saying `late` once `ms` passed first. What the promise ends
+ * with after that has nobody waiting: its rejection is not left unhandled (the caller was told).
+ */
+export async function withinOrFail<T>(promise: Promise<T>, ms: number, late: string): Promise<T> {
+  const settled = await beforeTimeout(promise, ms);
+  if (settled !== TIMED_OUT) return settled;
+  promise.catch(() => {});
+  throw new Error(late);
+}
