@@ -53,9 +53,9 @@ export class WorkerSet {
    * spare is made again for the next, once this turn is over.
    */
   takeDedicated(): WorkerHandle {
-    const spare = this.#spare;
+    const spare = this.#liveSpare();
     this.#spare = null;
-    if (spare !== null && !spare.dead && this.#workers.has(spare.threadId)) return spare;
+    if (spare !== null) return spare;
     return this.start(true);
   }
 
@@ -68,8 +68,7 @@ export class WorkerSet {
     // An actor placed in it since it reported (`near` its last one, as that one stopped): not
     // idle after all; it reports again once that one ends.
     if (this.#parts.registry.hostedBy(handle).length > 0) return;
-    const spare = this.#spare;
-    const taken = spare !== null && !spare.dead && this.#workers.has(spare.threadId);
+    const taken = this.#liveSpare() !== null;
     if (!taken && this.#roomy() && !handle.dead && !this.#parts.shutdown.begun) {
       this.#spare = handle;
       return;
@@ -96,9 +95,15 @@ export class WorkerSet {
    * spawn tried again then finds it). It is invisible to users, who count their own actors.
    */
   retireSpare(): void {
-    const spare = this.#spare;
+    const spare = this.#liveSpare();
     this.#spare = null;
-    if (spare !== null && !spare.dead && this.#workers.has(spare.threadId)) this.#retire(spare);
+    if (spare !== null) this.#retire(spare);
+  }
+
+  /** The spare, if it is still a live Worker of this set; null otherwise. */
+  #liveSpare(): WorkerHandle | null {
+    const spare = this.#spare;
+    return spare !== null && !spare.dead && this.#workers.has(spare.threadId) ? spare : null;
   }
 
   #retire(handle: WorkerHandle): void {
