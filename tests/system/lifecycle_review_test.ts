@@ -4,7 +4,7 @@
  * held).
  */
 import assert from "node:assert/strict";
-import { type ActorRef, Bridge, type DeadLetter } from "../../mod.ts";
+import { type ActorPool, type ActorRef, Bridge, type DeadLetter } from "../../mod.ts";
 import { Busy, Sink, Spawning, Witness } from "../_actors/lifecycle_review.ts";
 import { Echo } from "../_actors/basic.ts";
 import { hiddenClass } from "../_actors/behaviours.ts";
@@ -103,18 +103,27 @@ Deno.test("lifecycle review: a sender's Worker that dies holding messages for a 
   );
 });
 
-Deno.test("lifecycle review: a pool in a full system keeps its Worker when one is killed: it is replaced once the slots come back", async () => {
-  // guardian + Bridge + the pool Worker's agent + two actors: full.
-  await using t = testSystem({ maxActors: 5 });
+/**
+ * In `t`'s system of 5 slots, a pool of one Worker with two actors (guardian + Bridge + the
+ * pool Worker's agent + two actors: full), that Worker killed: both actors end (the system's
+ * default supervision ends an actor whose Worker died), and their slots come back with the
+ * recovery. Resolves with the pool once both have ended.
+ */
+async function killedInFullPool(t: TestSystem): Promise<ActorPool> {
   const pool = t.system.createPool({ workers: 1 });
   const a = pool.spawnWith(Echo, { name: "a" });
   const b = pool.spawnWith(Echo, { name: "b" });
   assert.equal(await t.bridge.call(a, "a", LONG), "a");
   assert.equal(await t.bridge.call(b, "b", LONG), "b");
   assert.ok(t.system.kill(a, "a test kill"));
-  // Both end (the system's default supervision ends an actor whose Worker died): their slots
-  // come back with the recovery. Until then a spawn finds the system full.
   await within(20_000, "b's end", t.bridge.whenTerminated(b));
+  return pool;
+}
+
+Deno.test("lifecycle review: a pool in a full system keeps its Worker when one is killed: it is replaced once the slots come back", async () => {
+  await using t = testSystem({ maxActors: 5 });
+  // Until the recovery gives the slots back, a spawn finds the system full.
+  const pool = await killedInFullPool(t);
   let c: ActorRef<unknown> | null = null;
   await eventually(
     () => {
@@ -184,17 +193,10 @@ Deno.test("lifecycle review: after kill() returned, the killed instance handles 
 });
 
 Deno.test("lifecycle review: a pool whose place waits for room has size 0 once its system has shut down", async () => {
-  // guardian + Bridge + the pool Worker's agent + two actors: full (as lifecycle_review_test).
   const t = testSystem({ maxActors: 5 });
   try {
-    const pool = t.system.createPool({ workers: 1 });
-    const a = pool.spawnWith(Echo, { name: "a" });
-    const b = pool.spawnWith(Echo, { name: "b" });
-    assert.equal(await t.bridge.call(a, "a", LONG), "a");
-    assert.equal(await t.bridge.call(b, "b", LONG), "b");
-    assert.ok(t.system.kill(a, "a test kill"));
     // Its replacement found the system full: the place waits for the next spawn into the pool.
-    await within(20_000, "b's end", t.bridge.whenTerminated(b));
+    const pool = await killedInFullPool(t);
     await eventually(() => t.system.workerCount === 0, "the killed Worker is gone", 10_000);
     assert.equal(pool.size, 1, "the place is kept (waits for room)");
     t.bridge.close();
