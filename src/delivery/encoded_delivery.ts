@@ -33,6 +33,15 @@ export class EncodedDelivery {
   }
 
   /**
+   * The doorbell of the thread that serves the mailbox {@link offer} put a record into last (0:
+   * none yet): the cluster link asks whether that thread is another one, whose answer it may
+   * wait for (see BatchSender.awaitAnswers).
+   */
+  get lastOfferedDoorbell(): number {
+    return this.#offered?.receiverDoorbell ?? 0;
+  }
+
+  /**
    * SystemCourier.deliverEncoded (Courier.deliverEncoded); `from` is the node a record handed on
    * by the cluster link came from.
    * @returns whether the record waits for room in a backlog: it is then still the sending

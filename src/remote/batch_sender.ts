@@ -11,7 +11,7 @@
 
 import { ActorRef, messageOf } from "../actor/mod.ts";
 import { Inbox, nextTask, OUTBOX_HEAD_BYTES, outboxNode } from "../delivery/mod.ts";
-import { CLOSED_AND_DRAINED, EMPTY, type Mailbox } from "../ring/mod.ts";
+import { CLOSED_AND_DRAINED, EMPTY, type Mailbox, SpinPolicy } from "../ring/mod.ts";
 import type { Credits } from "./credits.ts";
 import type { LinkHost } from "./link.ts";
 import type { LinkFigures } from "./link_figures.ts";
@@ -31,6 +31,13 @@ const PIECE_BYTES = 256 * 1024;
 const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 /** Records the pump takes before it lets the event loop run (and publishes what it has). */
 const RECORDS_PER_TURN = 4096;
+/**
+ * The longest look for an answer after a quiet batch (see BatchSender.awaitAnswers), in outbox
+ * checks (~100 µs). An answer from a Worker was in the outbox 30–90 µs after its request was
+ * taken (a sequential call across processes, p10–p90); the pump's wake-up after it, through the
+ * event loop, took ~40 µs more, as long as NATS's whole hop back.
+ */
+const ANSWER_SPINS = 16_000;
 
 /** What a node sends to the others: the outbox, drained into batches. */
 export class BatchSender {
@@ -55,6 +62,10 @@ export class BatchSender {
   #maxPayload = DEFAULT_MAX_PAYLOAD;
   /** The most bytes of a record one entry holds, for {@link #maxPayload}. */
   #piece = PIECE_BYTES;
+  /** How long a look for answers lasts (see {@link awaitAnswers}). */
+  readonly #answerSpin = new SpinPolicy({ maxSpins: ANSWER_SPINS, minSpins: 0 });
+  /** Whether a look for answers is queued (see {@link awaitAnswers}). */
+  #awaitingAnswers = false;
   /** The nodes whose waiting records go in a microtask, after a refund (see #refund). */
   readonly #releasing = new Set<number>();
   /** Credit of the run's node left (at its start, less what the run's records spent). */
@@ -100,6 +111,27 @@ export class BatchSender {
       this.#drainOnce();
     });
   }
+
+  /**
+   * A quiet batch (a few records) went to actors on other threads of this process, and their
+   * answers are likely soon: looks for them in the outbox a while, after this task's other
+   * messages are taken, and sends what comes at once. A wake-up of the pump would take as long as
+   * NATS's hop back. The spin learns: answers that do not come in time shrink it (see
+   * SpinPolicy), so slow handlers cost the thread next to nothing.
+   */
+  awaitAnswers(): void {
+    if (this.#awaitingAnswers || this.#closed) return;
+    this.#awaitingAnswers = true;
+    queueMicrotask(this.#lookForAnswers);
+  }
+
+  readonly #lookForAnswers = (): void => {
+    this.#awaitingAnswers = false;
+    if (this.#closed || this.credits.full) return;
+    if (this.#answerSpin.spin(this.#outboxHasRecord)) this.#drainOnce();
+  };
+
+  readonly #outboxHasRecord = (): boolean => this.host.outbox.hasRecord();
 
   /** Starts draining the outbox. */
   start(): void {

@@ -187,7 +187,7 @@ export class ClusterLink {
     this.#subscriptions.push(
       nc.subscribe(here, {
         callback: onMessage((msg) => {
-          this.#receiver.take(msg.data);
+          if (this.#receiver.take(msg.data)) this.#sender.awaitAnswers();
           // A node first heard from as this one leaves: its last ping is awaited too.
           this.#farewell?.check();
         }),
