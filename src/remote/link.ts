@@ -88,6 +88,8 @@ export interface LinkHost {
   readonly guardian: ActorRef<unknown>;
   /** Starts an actor here for another node (see RemoteSpawn); resolves to the answer to send. */
   spawnHere(request: unknown): Promise<unknown>;
+  /** Whether the actor `ref` names, one of this node's, is starting or running (see names.ts). */
+  running(ref: ActorRef<unknown>): boolean;
   /** `count` records from node `from` were lost on the way (a gap in its sequence numbers). */
   lost(from: number, count: number): void;
   /** `count` records from node `from` were refused, because of `why` (see BatchReceiver). */

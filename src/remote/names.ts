@@ -4,12 +4,15 @@
  * - **A KV bucket** (`ringmail_<cluster>_names`), when the NATS server has JetStream: a name is
  *   taken by an atomic create, so two nodes registering one name at the same instant cannot both
  *   have it. A name held by a node that is down (it answers no ping) is taken over atomically,
- *   by revision; a node gives its names up when it leaves.
+ *   by revision; a node gives its names up when it leaves, and a name up when its actor ends (one
+ *   of its own actors that ended is free at once for this node, by revision too).
  * - **Subscriptions**, when it has not: the node holding a name answers on
- *   `<prefix>.name.<hex of the name>`; a node that ends takes its names with it. Two nodes
+ *   `<prefix>.name.<hex of the name>`; a node that ends takes its names with it, an actor that
+ *   ends its own. Two nodes
  *   registering one name at the same instant may both succeed.
  *
- * Keys and subjects are the name's UTF-8 bytes in hex, so any name is allowed.
+ * Keys and subjects are the name's UTF-8 bytes in hex, so any name is allowed that is well-formed
+ * Unicode and at most MAX_NAME_BYTES of UTF-8.
  *
  * @module
  */
@@ -42,6 +45,11 @@ export interface NamesHost {
   readonly prefix: string;
   /** The system thread's courier: refs are written and read through it. */
   readonly courier: SystemCourier;
+  /**
+   * Whether the actor `ref` names, one of this node's (`node` 0), is starting or running: the
+   * name of one that ended is free, and found no more.
+   */
+  running(ref: ActorRef<unknown>): boolean;
 }
 
 /** The cluster's names, as one node sees them. */
@@ -50,6 +58,8 @@ export interface Names {
   register(name: string, ref: ActorRef<unknown>): Promise<void>;
   /** Gives the name up, if this node holds it. */
   unregister(name: string): Promise<void>;
+  /** Gives the name up if this node holds it for `ref` (whose actor ended), not for another. */
+  release(name: string, ref: ActorRef<unknown>): Promise<void>;
   /** The actor named `name`. @throws {NameNotFoundError} when there is none. */
   lookup(name: string, timeoutMs: number): Promise<ActorRef<unknown>>;
   /**
@@ -60,18 +70,37 @@ export interface Names {
   close(reachable: boolean): Promise<void>;
 }
 
+/**
+ * The most UTF-8 bytes a name may have. Its hex doubles them, and the subject that carries it
+ * (a KV get names the bucket twice) must fit the NATS server's control line, 4 KiB by default:
+ * a longer one makes the server close this node's connection, which cuts the node off (the other
+ * nodes find it down, for good).
+ */
+export const MAX_NAME_BYTES = 1024;
+
 /** A name as a subject token or KV key: its UTF-8 bytes in hex. */
 function hexOf(name: string): string {
   if (typeof name !== "string" || name.length === 0) {
     throw new TypeError(
-      `an actor's name in the cluster is a non-empty string, got ${name}`,
+      `an actor's name in the cluster is a non-empty string, got ${String(name)}`,
     );
   }
-  return Array.from(
-    new TextEncoder().encode(name),
-    (b) => b.toString(16).padStart(2, "0"),
-  )
-    .join("");
+  // A lone surrogate has no UTF-8: the encoder would write U+FFFD for it, and two different
+  // names would be one key.
+  if (!name.isWellFormed()) {
+    throw new TypeError(
+      `an actor's name in the cluster must be well-formed Unicode: ${JSON.stringify(name)} has a ` +
+        `lone surrogate (half of a UTF-16 pair)`,
+    );
+  }
+  const bytes = new TextEncoder().encode(name);
+  if (bytes.length > MAX_NAME_BYTES) {
+    throw new RangeError(
+      `an actor's name in the cluster takes at most ${MAX_NAME_BYTES} bytes of UTF-8, got one of ` +
+        `${bytes.length} (${JSON.stringify(name.slice(0, 40))}…): choose a shorter name`,
+    );
+  }
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 function taken(name: string): NameTakenError {
@@ -98,7 +127,9 @@ async function asking<T>(what: string, request: () => Promise<T>): Promise<T> {
   try {
     return await request();
   } catch (error) {
-    if (error instanceof RingmailError || error instanceof TypeError) throw error;
+    if (
+      error instanceof RingmailError || error instanceof TypeError || error instanceof RangeError
+    ) throw error;
     throw new ClusterUnavailableError(
       `could not ${what}: the cluster did not answer (${messageOf(error)}). The NATS server may ` +
         `be stopped or restarting, this node reconnecting, or the node that holds the name ` +
@@ -137,7 +168,12 @@ class KvNames implements Names {
    * took over since (this one found down) has moved past it: deleting at that revision then
    * fails, and the new holder's entry stays.
    */
-  readonly #held = new Map<string, number>();
+  readonly #held = new Map<string, { revision: number; ref: ActorRef<unknown> }>();
+  /**
+   * What this node is doing with each key (a register, a release), in turn: a release of an
+   * ended actor's name and a register of a new actor under it never race each other's revision.
+   */
+  readonly #busy = new Map<string, Promise<unknown>>();
 
   constructor(
     readonly kv: KV,
@@ -146,11 +182,25 @@ class KvNames implements Names {
   ) {}
 
   register(name: string, ref: ActorRef<unknown>): Promise<void> {
-    return asking(`register ${JSON.stringify(name)}`, () => this.#register(name, ref));
+    return asking(
+      `register ${JSON.stringify(name)}`,
+      () => this.#inTurn(hexOf(name), (key) => this.#register(name, key, ref)),
+    );
   }
 
-  async #register(name: string, ref: ActorRef<unknown>): Promise<void> {
-    const key = hexOf(name);
+  /** Runs `step` on `key` once what this node does with it already is done. */
+  #inTurn<T>(key: string, step: (key: string) => Promise<T>): Promise<T> {
+    const before = this.#busy.get(key) ?? Promise.resolve();
+    const done = before.then(() => step(key), () => step(key));
+    const settled = done.then(() => {}, () => {});
+    this.#busy.set(key, settled);
+    settled.then(() => {
+      if (this.#busy.get(key) === settled) this.#busy.delete(key);
+    });
+    return done;
+  }
+
+  async #register(name: string, key: string, ref: ActorRef<unknown>): Promise<void> {
     const value = encode(ref, this.host.courier);
     let revision: number;
     try {
@@ -173,8 +223,13 @@ class KvNames implements Names {
         const holder = decode(entry.value, this.host.courier) as ActorRef<
           unknown
         >;
-        // A holder that found this node down is alive all the same: its name stays its own.
-        const holderSays = holder.node === 0 ? "answered" : await this.ping(holder.node);
+        // A holder that found this node down is alive all the same: its name stays its own. One
+        // of this node's actors holds it only while it runs.
+        const holderSays = holder.node !== 0
+          ? await this.ping(holder.node)
+          : this.host.running(holder)
+          ? "answered"
+          : "nobody";
         if (holderSays === "answered" || holderSays === "found-down") {
           throw withCause(taken(name), error);
         }
@@ -186,28 +241,45 @@ class KvNames implements Names {
         }
       }
     }
-    this.#held.set(key, revision);
+    this.#held.set(key, { revision, ref });
   }
 
-  async unregister(name: string): Promise<void> {
-    const key = hexOf(name);
-    const revision = this.#held.get(key);
-    if (revision === undefined) return;
-    await asking(`unregister ${JSON.stringify(name)}`, () => this.#release(key, revision));
-    // Held until the server took the delete: a retry after a failure tries again.
-    this.#held.delete(key);
+  unregister(name: string): Promise<void> {
+    return this.#giveUp(name, null);
+  }
+
+  release(name: string, ref: ActorRef<unknown>): Promise<void> {
+    return this.#giveUp(name, ref);
+  }
+
+  /** Gives `name` up if this node holds it (for `ref`, unless null). */
+  #giveUp(name: string, ref: ActorRef<unknown> | null): Promise<void> {
+    return asking(
+      `unregister ${JSON.stringify(name)}`,
+      () =>
+        this.#inTurn(hexOf(name), async (key) => {
+          const held = this.#held.get(key);
+          if (held === undefined || (ref !== null && !held.ref.equals(ref))) return;
+          await this.#release(key, held.revision);
+          // Held until the server took the delete: a retry after a failure tries again.
+          if (this.#held.get(key) === held) this.#held.delete(key);
+        }),
+    );
   }
 
   lookup(name: string): Promise<ActorRef<unknown>> {
     return asking(`look up ${JSON.stringify(name)}`, async () => {
       const entry = await this.kv.get(hexOf(name));
       if (entry === null || entry.operation !== "PUT") throw notFound(name);
-      return decode(entry.value, this.host.courier) as ActorRef<unknown>;
+      const ref = decode(entry.value, this.host.courier) as ActorRef<unknown>;
+      // One of this node's actors that ended: its name is being given up.
+      if (ref.node === 0 && !this.host.running(ref)) throw notFound(name);
+      return ref;
     });
   }
 
   async close(reachable: boolean): Promise<void> {
-    const held = [...this.#held];
+    const held = [...this.#held].map(([key, { revision }]) => [key, revision] as const);
     this.#held.clear();
     if (!reachable) return this.#leftHeld(held.length, "the NATS server is unreachable");
     for (let i = 0; i < held.length; i++) {
@@ -258,12 +330,17 @@ function withCause<E extends Error>(error: E, cause: unknown): E {
 
 /** Names answered by subscriptions: the fallback without JetStream (see the module doc). */
 export class SubjectNames implements Names {
-  readonly #held = new Map<string, Subscription>();
+  readonly #held = new Map<string, { subscription: Subscription; ref: ActorRef<unknown> }>();
 
   constructor(readonly nc: NatsConnection, readonly host: NamesHost) {}
 
   async register(name: string, ref: ActorRef<unknown>): Promise<void> {
     const subject = this.#subject(name);
+    const held = this.#held.get(name);
+    // One of this node's actors holds it only while it runs.
+    if (held !== undefined && held.ref.node === 0 && !this.host.running(held.ref)) {
+      this.release(name, held.ref);
+    }
     if (
       this.#held.has(name) ||
       await asking(`register ${JSON.stringify(name)}`, () => this.#answers(subject))
@@ -275,7 +352,7 @@ export class SubjectNames implements Names {
       const subscription = this.nc.subscribe(subject, {
         callback: onMessage((msg) => msg.respond(bytes)),
       });
-      this.#held.set(name, subscription);
+      this.#held.set(name, { subscription, ref });
       try {
         // Registered once the server knows: a lookup from any node finds it from now on.
         await flushWithin(this.nc, REGISTER_FLUSH_MS);
@@ -288,8 +365,17 @@ export class SubjectNames implements Names {
   }
 
   unregister(name: string): Promise<void> {
-    this.#held.get(name)?.unsubscribe();
+    this.#held.get(name)?.subscription.unsubscribe();
     this.#held.delete(name);
+    return Promise.resolve();
+  }
+
+  release(name: string, ref: ActorRef<unknown>): Promise<void> {
+    const held = this.#held.get(name);
+    if (held !== undefined && held.ref.equals(ref)) {
+      held.subscription.unsubscribe();
+      this.#held.delete(name);
+    }
     return Promise.resolve();
   }
 
@@ -299,7 +385,10 @@ export class SubjectNames implements Names {
         const reply = await this.nc.request(this.#subject(name), undefined, {
           timeout: timeoutMs,
         });
-        return decode(reply.data, this.host.courier) as ActorRef<unknown>;
+        const ref = decode(reply.data, this.host.courier) as ActorRef<unknown>;
+        // One of this node's actors that ended: its name is being given up.
+        if (ref.node === 0 && !this.host.running(ref)) throw notFound(name);
+        return ref;
       } catch (error) {
         if (isNoResponders(error)) throw notFound(name, error);
         throw error;
@@ -309,7 +398,7 @@ export class SubjectNames implements Names {
 
   close(_reachable: boolean): Promise<void> {
     // The server drops a subscription with its connection: nothing to ask it.
-    for (const subscription of this.#held.values()) subscription.unsubscribe();
+    for (const { subscription } of this.#held.values()) subscription.unsubscribe();
     this.#held.clear();
     return Promise.resolve();
   }

@@ -404,7 +404,8 @@ export class ActorSystem implements AsyncDisposable {
    * at once while this node's connection to the server is down (retry once
    * `clusterStatus().connected` is true), and when nobody answers for that node just after the
    * connection came back (it may not have subscribed again yet: retry).
-   * @throws {RangeError} when `node` is not a node's id (a whole number from 0 to 2^32 - 1).
+   * @throws {RangeError} when `node` is not a node's id (a whole number from 0 to 2^32 - 1), or an
+   * option is out of range (as for {@link spawnWith}).
    * @throws {ActorDeadError} when no node with that id is in the cluster, or it is declared down
    * (it died, froze or was cut off) before it answered.
    * @throws {ClusterJoinError} without the `cluster` option, or if joining failed.
@@ -453,7 +454,8 @@ export class ActorSystem implements AsyncDisposable {
   }
 
   /**
-   * Names `ref` across the cluster, for {@link lookup} on any node.
+   * Names `ref` across the cluster, for {@link lookup} on any node, until its actor ends (then
+   * the name is found no more, and free again) or this node leaves.
    *
    * @example
    * ```ts ignore
@@ -463,15 +465,19 @@ export class ActorSystem implements AsyncDisposable {
    * const system = new ActorSystem({ cluster: { servers: "nats://127.0.0.1:4222" } });
    * await system.register("counter", system.spawn(Counter));
    * ```
-   * @throws {TypeError} when `ref` is not an actor's ref, or `name` not a non-empty string.
+   * @throws {TypeError} when `ref` is not an actor's ref, or `name` not a non-empty, well-formed
+   * string.
+   * @throws {RangeError} when `name` takes more than 1,024 bytes of UTF-8.
+   * @throws {SystemClosedError} after {@link shutdown} (the promise rejects).
    * @throws {NameTakenError} when another actor has the name.
    * @throws {ClusterUnavailableError} when the cluster did not answer in time (the NATS server;
    * without JetStream, also the node that holds the name): retry later.
    * @throws {ClusterJoinError} without the `cluster` option, or if joining failed.
    */
-  register(name: string, ref: ActorRef<unknown>): Promise<void> {
+  async register(name: string, ref: ActorRef<unknown>): Promise<void> {
+    // Async: after shutdown, too, the promise rejects (as lookup's does) rather than throwing.
     this.#checkOpen("register");
-    return this.#parts.cluster.register(name, ref);
+    await this.#parts.cluster.register(name, ref);
   }
 
   /**

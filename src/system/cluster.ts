@@ -8,8 +8,13 @@
 
 import { type ActorClass, ActorRef, messageOf, Terminated } from "../actor/mod.ts";
 import { decode } from "../codec/mod.ts";
-import { describeMessage, type Directory, type SystemCourier } from "../delivery/mod.ts";
-import type { Mailbox } from "../ring/mod.ts";
+import {
+  describeMessage,
+  type Directory,
+  policyIndex,
+  type SystemCourier,
+} from "../delivery/mod.ts";
+import { type Mailbox, MAX_CAPACITY, MIN_CAPACITY } from "../ring/mod.ts";
 import {
   CallsLost,
   NodeDown,
@@ -22,8 +27,13 @@ import {
 } from "./control.ts";
 import { exportedActorClass } from "./exported_class.ts";
 import { ActorDeadError, ClusterJoinError, SpawnError } from "./errors.ts";
-import type { ClusterOptions, ClusterStatus, SpawnOptions } from "./options.ts";
-import { actorName, checkActorClass, encodeArguments } from "./spawn_checks.ts";
+import {
+  type ClusterOptions,
+  type ClusterStatus,
+  isRingCapacity,
+  type SpawnOptions,
+} from "./options.ts";
+import { actorName, checkActorClass, checkSendTimeout, encodeArguments } from "./spawn_checks.ts";
 import type { SystemParts } from "./system_parts.ts";
 
 /**
@@ -34,6 +44,7 @@ import type { SystemParts } from "./system_parts.ts";
 interface ClusterLink {
   readonly names: {
     register(name: string, ref: ActorRef<unknown>): Promise<void>;
+    release(name: string, ref: ActorRef<unknown>): Promise<void>;
     lookup(name: string, timeoutMs: number): Promise<ActorRef<unknown>>;
   };
   readonly peers: {
@@ -62,6 +73,7 @@ interface LinkHost {
   readonly outbox: Mailbox;
   readonly guardian: ActorRef<unknown>;
   spawnHere(request: unknown): Promise<unknown>;
+  running(ref: ActorRef<unknown>): boolean;
   lost(from: number, count: number): void;
   refused(from: number, count: number, why: string): void;
 }
@@ -287,6 +299,16 @@ export class SystemCluster {
       );
     }
     const name = actorName(options.name, actorClass);
+    // Checked here, as a spawn here checks them: a bad option is the caller's RangeError at once,
+    // not that node's SpawnError after a round trip (and 0, "the default" on the wire, is no size).
+    checkSendTimeout(options.sendTimeout ?? 0);
+    policyIndex(options.whenFull);
+    if (options.mailboxCapacity !== undefined && !isRingCapacity(options.mailboxCapacity)) {
+      throw new RangeError(
+        `mailbox capacity must be a power of two from ${MIN_CAPACITY} to ${MAX_CAPACITY}, got ` +
+          `${options.mailboxCapacity}`,
+      );
+    }
     const request = new RemoteSpawn(
       module,
       actorClass.name,
@@ -399,7 +421,7 @@ export class SystemCluster {
   }
 
   /**
-   * Names `ref` across the cluster.
+   * Names `ref` across the cluster, until its actor ends (or this node leaves).
    * @throws {TypeError} when `ref` is not an actor's ref.
    */
   async register(name: string, ref: ActorRef<unknown>): Promise<void> {
@@ -408,7 +430,29 @@ export class SystemCluster {
         `register names an actor's ref (what spawn returns), got ${describeMessage(ref)}`,
       );
     }
-    await (await this.link("register")).names.register(name, ref);
+    const link = await this.link("register");
+    await link.names.register(name, ref);
+    // The name goes with its actor: a dead actor's name would be found, and never free again.
+    this.#endOf(ref).then(() => {
+      if (this.#left || this.parts.shutdown.begun) return; // the node's leave gives it up
+      link.names.release(name, ref).catch((error) => {
+        console.warn(
+          `ringmail: the name ${JSON.stringify(name)} of ${ref}, which ended, could not be ` +
+            `given up (${messageOf(error)}); this node takes it over when it registers it again`,
+        );
+      });
+    });
+  }
+
+  /** Resolves when the actor `ref` names ends: one of this node's, or of another node. */
+  #endOf(ref: ActorRef<unknown>): Promise<unknown> {
+    if (ref.node !== 0) return this.whenEnded(ref);
+    const { registry, spawner } = this.parts;
+    // A child whose Worker has not told this thread of it yet: it has not begun, let alone ended.
+    if (spawner.unannounced(ref)) {
+      return registry.whenAnnounced(ref).then(() => registry.whenEnded(ref));
+    }
+    return registry.whenEnded(ref);
   }
 
   /** The actor named `name` anywhere in the cluster. */
@@ -465,6 +509,7 @@ export class SystemCluster {
         outbox: this.outbox!,
         guardian: parts.guardian,
         spawnHere: (request) => this.#spawnHere(request),
+        running: (ref) => parts.registry.of(ref) !== undefined || parts.spawner.unannounced(ref),
         lost: (from, count) => {
           parts.directory.countDeadLetter("lost-in-transit", count);
           parts.events.deadLetter({

@@ -254,7 +254,7 @@ export function checkSystemOptions(
 }
 
 /** Whether `bytes` is a mailbox ring's size: a power of two the ring layer allows. */
-function isRingCapacity(bytes: number): boolean {
+export function isRingCapacity(bytes: number): boolean {
   return Number.isInteger(bytes) && bytes >= MIN_CAPACITY && bytes <= MAX_CAPACITY &&
     (bytes & (bytes - 1)) === 0;
 }

@@ -1,0 +1,130 @@
+/**
+ * Review of the cluster's names (register, lookup) and of spawns on another node: what a
+ * demanding user would meet. Both name modes run where it matters: a KV bucket (the server has
+ * JetStream) and subscriptions (it has not).
+ */
+import assert from "node:assert/strict";
+import { ActorSystem, Bridge } from "../../mod.ts";
+import { NameNotFoundError, SystemClosedError } from "../../errors.ts";
+import { Doubler } from "../_actors/basic.ts";
+import { Answerer } from "../_actors/names_review.ts";
+import { eventually } from "../_system.ts";
+import { startNatsServer } from "./_nats_server.ts";
+
+const MODES = [{ jetstream: true, mode: "KV" }, { jetstream: false, mode: "subjects" }];
+
+/** Two nodes of one cluster in this process, joined. */
+async function twoNodes(url: string, cluster: string): Promise<[ActorSystem, ActorSystem]> {
+  const here = new ActorSystem({ cluster: { servers: url, name: cluster } });
+  const there = new ActorSystem({ cluster: { servers: url, name: cluster } });
+  try {
+    await Promise.all([here.joined, there.joined]);
+  } catch (error) {
+    await Promise.all([here.shutdown(), there.shutdown()]);
+    throw error;
+  }
+  return [here, there];
+}
+
+for (const { jetstream, mode } of MODES) {
+  Deno.test(`names review (${mode}): the name of an actor that stopped is given up with it: not found anywhere, and free for a new actor`, async () => {
+    await using server = await startNatsServer({ jetstream });
+    const [here, there] = await twoNodes(server.url, `stopped-${mode}`);
+    try {
+      using bridge = new Bridge(here);
+      const first = here.spawn(Doubler);
+      await here.register("service", first);
+      assert.equal((await there.lookup("service")).node, here.node);
+      await bridge.stop([first], { timeout: 5000 });
+      await bridge.whenTerminated(first);
+      // Not a ref of a dead actor: the name went with it (on the other node, once it heard).
+      await assert.rejects(here.lookup("service"), NameNotFoundError);
+      await eventually(
+        () => there.lookup("service").then(() => false, (e) => e instanceof NameNotFoundError),
+        "the other node finds the name no more",
+        10_000,
+      );
+      // The supervisor's usual move: a new actor under the same name.
+      const second = here.spawn(Doubler);
+      await here.register("service", second);
+      assert.ok((await here.lookup("service")).equals(second));
+      const found = await there.lookup<number>("service");
+      assert.equal(found.node, here.node);
+      using farBridge = new Bridge(there);
+      assert.equal(await farBridge.call(found, 21, { timeout: 5000 }), 42);
+    } finally {
+      await Promise.all([here.shutdown(), there.shutdown()]);
+    }
+  });
+
+  Deno.test(`names review (${mode}): a very long name is refused as a bad argument, and does not cut the node off from the cluster`, async () => {
+    await using server = await startNatsServer({ jetstream });
+    const [here, there] = await twoNodes(server.url, `long-${mode}`);
+    try {
+      await there.register("doubler", there.spawn(Doubler));
+      const doubler = await here.lookup<number>("doubler");
+      using bridge = new Bridge(here);
+      assert.equal(await bridge.call(doubler, 1, { timeout: 5000 }), 2);
+      const long = "x".repeat(3000);
+      await assert.rejects(here.register(long, here.spawn(Doubler)), RangeError);
+      await assert.rejects(here.lookup(long), RangeError);
+      // The node's link is as it was: its calls to the other node still go.
+      assert.equal(await bridge.call(doubler, 2, { timeout: 5000 }), 4);
+      assert.ok((await here.clusterStatus()).links.every((link) => link.up));
+    } finally {
+      await Promise.all([here.shutdown(), there.shutdown()]);
+    }
+  });
+}
+
+Deno.test("names review: two different names are never one: a name with a lone surrogate is refused, not taken for another", async () => {
+  await using server = await startNatsServer({ jetstream: true });
+  await using system = new ActorSystem({ cluster: { servers: server.url, name: "surrogates" } });
+  await system.joined;
+  // Both would be written as "a\uFFFD" in UTF-8: one key for two names.
+  await assert.rejects(system.register("a\uD800", system.spawn(Doubler)), TypeError);
+  await assert.rejects(system.lookup("a\uDC00"), TypeError);
+  // Well-formed names of any script still work.
+  const doubler = system.spawn(Doubler);
+  await system.register("名前 😀 a.b*>", doubler);
+  assert.ok((await system.lookup("名前 😀 a.b*>")).equals(doubler));
+});
+
+Deno.test("names review: register after shutdown rejects with SystemClosedError, as lookup does, instead of throwing", async () => {
+  await using server = await startNatsServer();
+  const system = new ActorSystem({ cluster: { servers: server.url, name: "closed" } });
+  const doubler = system.spawn(Doubler);
+  await system.shutdown();
+  let registered: Promise<void> | undefined;
+  assert.doesNotThrow(() => {
+    registered = system.register("x", doubler);
+    registered.catch(() => {});
+  }, "register returns a promise: it does not throw");
+  await assert.rejects(registered!, SystemClosedError);
+  await assert.rejects(system.lookup("x"), SystemClosedError);
+});
+
+Deno.test("names review: spawnOn another node refuses options out of range as spawnWith does: a RangeError, before asking that node", async () => {
+  await using server = await startNatsServer();
+  const [here, there] = await twoNodes(server.url, "options");
+  try {
+    for (
+      const options of [
+        { whenFull: "bogus" as never },
+        { sendTimeout: -1 },
+        { mailboxCapacity: 3 },
+        { mailboxCapacity: 0 },
+      ]
+    ) {
+      assert.throws(() => here.spawnWith(Answerer, options), RangeError, JSON.stringify(options));
+      await assert.rejects(
+        here.spawnOn(there.node, Answerer, options),
+        RangeError,
+        JSON.stringify(options),
+      );
+    }
+    assert.equal(there.inspect().actors.length, 0, "nothing was started there");
+  } finally {
+    await Promise.all([here.shutdown(), there.shutdown()]);
+  }
+});
