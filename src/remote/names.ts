@@ -331,6 +331,11 @@ function withCause<E extends Error>(error: E, cause: unknown): E {
 /** Names answered by subscriptions: the fallback without JetStream (see the module doc). */
 export class SubjectNames implements Names {
   readonly #held = new Map<string, { subscription: Subscription; ref: ActorRef<unknown> }>();
+  /**
+   * The names this node is registering now: a second register of one of them on this node is
+   * refused, not run alongside (both would find nobody answering, and subscribe).
+   */
+  readonly #registering = new Set<string>();
 
   constructor(readonly nc: NatsConnection, readonly host: NamesHost) {}
 
@@ -341,10 +346,17 @@ export class SubjectNames implements Names {
     if (held !== undefined && held.ref.node === 0 && !this.host.running(held.ref)) {
       this.release(name, held.ref);
     }
-    if (
-      this.#held.has(name) ||
-      await asking(`register ${JSON.stringify(name)}`, () => this.#answers(subject))
-    ) {
+    if (this.#held.has(name) || this.#registering.has(name)) throw taken(name);
+    this.#registering.add(name);
+    try {
+      await this.#register(name, subject, ref);
+    } finally {
+      this.#registering.delete(name);
+    }
+  }
+
+  async #register(name: string, subject: string, ref: ActorRef<unknown>): Promise<void> {
+    if (await asking(`register ${JSON.stringify(name)}`, () => this.#answers(subject))) {
       throw taken(name);
     }
     const bytes = encode(ref, this.host.courier);

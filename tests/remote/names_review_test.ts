@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { ActorSystem, Bridge } from "../../mod.ts";
-import { NameNotFoundError, SystemClosedError } from "../../errors.ts";
+import { NameNotFoundError, NameTakenError, SystemClosedError } from "../../errors.ts";
 import { Doubler } from "../_actors/basic.ts";
 import { Answerer } from "../_actors/names_review.ts";
 import { eventually } from "../_system.ts";
@@ -126,5 +126,25 @@ Deno.test("names review: spawnOn another node refuses options out of range as sp
     assert.equal(there.inspect().actors.length, 0, "nothing was started there");
   } finally {
     await Promise.all([here.shutdown(), there.shutdown()]);
+  }
+});
+
+Deno.test("names review (subjects): of two registers of one name at once on one node, one has it", async () => {
+  await using server = await startNatsServer();
+  await using system = new ActorSystem({ cluster: { servers: server.url, name: "twice" } });
+  await system.joined;
+  const a = system.spawn(Doubler);
+  const b = system.spawn(Doubler);
+  const outcomes = await Promise.allSettled([
+    system.register("one", a),
+    system.register("one", b),
+  ]);
+  assert.equal(
+    outcomes.filter((o) => o.status === "fulfilled").length,
+    1,
+    "exactly one register succeeds",
+  );
+  for (const o of outcomes) {
+    if (o.status === "rejected") assert.ok(o.reason instanceof NameTakenError, String(o.reason));
   }
 });
