@@ -528,7 +528,9 @@ export class ReceiveLoop implements CellLoop {
       }
       // Counted before the handler runs: what it sends (a reply) may be read before it returns.
       box.countStat(ActorStat.Handled);
-      this.#handledUncounted++;
+      // The thread's counts are its actors' (what inspect() sums): not its agent's, whose
+      // mailbox holds them.
+      if (box !== this.#threadCounters) this.#handledUncounted++;
       const pending = this.#tracing === null
         ? cell.deliver(message, sender, cls)
         : this.#traced(cell, message, sender, trace, cls);

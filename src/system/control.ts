@@ -138,6 +138,10 @@ export class ActorStopped {
     readonly kind: TerminationKind = "stopped",
     readonly reason = "",
     readonly error: Error | null = null,
+    /** Messages it handled, as its mailbox counted them (the mailbox may serve another next). */
+    readonly handled = 0,
+    /** Its restarts, as its mailbox counted them. */
+    readonly restarts = 0,
   ) {}
 }
 registerMessage(ActorStopped, { name: "ringmail.ActorStopped" });

@@ -118,6 +118,7 @@ export class Guardian extends Actor<Report> {
       // Its preStart failed, and its supervisor did not restart it into a working one.
       settleStart(record, new SpawnError(reason, { cause: report.error }));
     }
+    this.#parts.inspector.ended(record, { handled: report.handled, restarts: report.restarts });
     registry.endAll([{
       record,
       kind: report.kind,

@@ -30,6 +30,13 @@ import type { SystemParts } from "./system_parts.ts";
 import type { WorkerHandle } from "./workers.ts";
 import { SAMPLE_EVERY_MS, SampleClock, Track } from "./rates.ts";
 
+/** What the actors of one class that have ended counted, in all. */
+export interface RetiredCounts {
+  handled: number;
+  failures: number;
+  restarts: number;
+}
+
 /** Sampling stops this long after the last `inspect()` (ms). */
 export const KEEP_SAMPLING_MS = 15_000;
 
@@ -67,6 +74,7 @@ export class Inspector {
   #total: Track | null = null;
   readonly #failures = new Map<number, Failures>();
   readonly #pending = new Set<() => number>();
+  readonly #retired = new Map<string, RetiredCounts>();
   #timer: ReturnType<typeof setInterval> | null = null;
   #lastAsked = 0;
   #stopped = false;
@@ -91,6 +99,40 @@ export class Inspector {
       messageClass: report.messageClass,
       at: Date.now(),
     };
+  }
+
+  /**
+   * `record`'s actor has ended: what it counted stays in its class's totals
+   * ({@link retiredByClass}). `counts` are its mailbox's last counters as its Worker read them;
+   * null: read them here (the system holds its mailbox: its Worker died).
+   */
+  ended(record: ActorRecord, counts: { handled: number; restarts: number } | null): void {
+    const className = this.#parts.spawner.classNameOf(record.classId);
+    let retired = this.#retired.get(className);
+    if (retired === undefined) {
+      this.#retired.set(className, retired = { handled: 0, failures: 0, restarts: 0 });
+    }
+    const failures = this.#failures.get(record.slot);
+    if (failures !== undefined && failures.generation === record.generation) {
+      retired.failures += failures.count;
+      this.#failures.delete(record.slot);
+    }
+    if (counts === null && this.#parts.directory.mailbox(record.slot) === record.mailbox) {
+      const mailbox = this.#parts.courier.mailbox(record.mailbox);
+      counts = {
+        handled: mailbox.stat(ActorStat.Handled),
+        restarts: mailbox.stat(ActorStat.Restarts),
+      };
+    }
+    if (counts !== null) {
+      retired.handled += counts.handled;
+      retired.restarts += counts.restarts;
+    }
+  }
+
+  /** What the actors that have ended counted, by class name (totals that never go down). */
+  retiredByClass(): ReadonlyMap<string, Readonly<RetiredCounts>> {
+    return this.#retired;
   }
 
   /** Counts the calls `pending` reports among the pending calls; returns how to stop. */

@@ -14,6 +14,7 @@ import type { MailboxPool } from "./mailbox_pool.ts";
 import type { CallObserver } from "./observer.ts";
 import type { LossListener } from "./registry.ts";
 import type { SystemParts } from "./system_parts.ts";
+import type { RetiredCounts } from "./inspector.ts";
 
 /** The system whose internals these are, for its Bridges' constructors. */
 export type { ActorSystem } from "./actor_system.ts";
@@ -58,6 +59,8 @@ export interface SystemInternals {
    * drills). Returns false when the actor is not running.
    */
   terminateWorkerOf(ref: ActorRef<unknown>): boolean;
+  /** What the actors that have ended counted, by class (for metrics that never go down). */
+  retiredByClass(): ReadonlyMap<string, Readonly<RetiredCounts>>;
 }
 
 /** The internals of the system whose parts are `parts`. */
@@ -70,6 +73,7 @@ export function systemInternals(parts: SystemParts): SystemInternals {
       parts.deaths.died(record.worker, "it was terminated");
       return true;
     },
+    retiredByClass: () => parts.inspector.retiredByClass(),
   };
 }
 

@@ -122,6 +122,7 @@ export class WorkerDeaths {
     const how = kind === "shutdown"
       ? "the actor system shut down while it ran"
       : `its Worker died: ${reason}`;
+    for (const record of ending) this.#parts.inspector.ended(record, null);
     registry.endAll(
       ending.map((record) =>
         record === killed ? { record, kind: "killed", reason, error: portableError(killError) } : {
@@ -434,6 +435,7 @@ export class WorkerDeaths {
     const { courier, directory, registry, shutdown } = this.#parts;
     directory.setState(record.slot, SlotState.Dead);
     courier.mailbox(record.mailbox).close();
+    this.#parts.inspector.ended(record, null);
     registry.endAll([{ record, kind, reason: why, error: null }]);
     const drained = this.recycle(record.slot, record.generation, record.mailbox, kind, why);
     if (kind === "shutdown") shutdown.undelivered(drained);

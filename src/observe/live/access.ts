@@ -13,6 +13,8 @@ import { ObserveError } from "./errors.ts";
 const MIN_TOKEN_LENGTH = 16;
 const DEFAULT_INTERVAL_MS = 500;
 const MIN_INTERVAL_MS = 100;
+/** The longest wait a timer takes (2^31 - 1 ms). */
+const MAX_INTERVAL_MS = 2 ** 31 - 1;
 
 /** The options, checked, with their defaults. */
 export interface ViewSettings {
@@ -52,9 +54,13 @@ export function checkObserveOptions(options: ObserveOptions): ViewSettings {
     );
   }
   const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
-  if (!Number.isFinite(intervalMs) || intervalMs < MIN_INTERVAL_MS) {
+  // Past MAX_INTERVAL_MS a timer fires after 1 ms: the view would snapshot without pause.
+  if (
+    !Number.isFinite(intervalMs) || intervalMs < MIN_INTERVAL_MS || intervalMs > MAX_INTERVAL_MS
+  ) {
     throw new ObserveError(
-      `intervalMs must be a number of ms, at least ${MIN_INTERVAL_MS}, got ${intervalMs}`,
+      `intervalMs must be a number of ms from ${MIN_INTERVAL_MS} to ${MAX_INTERVAL_MS} (what a ` +
+        `timer can wait), got ${intervalMs}`,
     );
   }
   return { port, hostname, token, intervalMs };

@@ -29,6 +29,8 @@ import type {
   Observable,
 } from "./api.ts";
 import { classOf } from "./spans.ts";
+import { type HasInternals, INTERNALS, internalsOf } from "../../system/internal.ts";
+import type { RetiredCounts } from "../../system/inspector.ts";
 
 /** What the metrics read of a system. */
 export interface Inspectable {
@@ -88,14 +90,19 @@ export class SystemMetrics implements Disposable {
   /** This node's connection to the NATS server (recorded in a cluster only). */
   readonly #connected: Histogram;
   readonly #callback = (result: BatchObservableResult) => this.#refresh(result);
-  /** Each live actor's counters at the last refresh, by its ref's text. */
-  #seen = new Map<string, ActorSnapshot>();
-  /** The counters of actors that have ended, by class (a counter never goes down). */
-  readonly #retired = new Map<string, ClassTotals>();
+  /**
+   * What the actors that have ended counted, by class (a counter never goes down): the
+   * system's own count, made as each actor ends, so that nothing it did since the last
+   * collection is lost.
+   */
+  readonly #retired: () => ReadonlyMap<string, Readonly<RetiredCounts>>;
   #disposed = false;
 
   constructor(system: Inspectable, meter: Meter) {
     this.#system = system;
+    this.#retired = INTERNALS in system
+      ? () => internalsOf(system as HasInternals).retiredByClass()
+      : () => new Map();
     this.#meter = meter;
     const counter = (name: string, description: string, unit = "{message}") =>
       new TotalCounter(meter.createCounter(name, { description, unit }));
@@ -202,13 +209,13 @@ export class SystemMetrics implements Disposable {
 
   /** Totals by class: the live actors', plus those of actors that have ended. */
   #totals(live: readonly ActorSnapshot[]): Map<string, ClassTotals> {
-    const seen = new Map<string, ActorSnapshot>();
-    for (const actor of live) seen.set(String(actor.ref), actor);
-    for (const [key, last] of this.#seen) if (!seen.has(key)) this.#retire(last);
-    this.#seen = seen;
     const byClass = new Map<string, ClassTotals>();
-    for (const [className, retired] of this.#retired) {
-      byClass.set(className, Object.assign(new ClassTotals(), retired, { actors: 0 }));
+    for (const [className, retired] of this.#retired()) {
+      const totals = new ClassTotals();
+      totals.handled = retired.handled;
+      totals.failures = retired.failures;
+      totals.restarts = retired.restarts;
+      byClass.set(className, totals);
     }
     for (const actor of live) {
       let totals = byClass.get(actor.className);
@@ -221,17 +228,5 @@ export class SystemMetrics implements Disposable {
       totals.deepest = Math.max(totals.deepest, actor.mailbox.waiting);
     }
     return byClass;
-  }
-
-  /**
-   * An actor that ended since the last refresh: its counts stay in its class's, as last seen
-   * (what it handled after that is not counted).
-   */
-  #retire(last: ActorSnapshot): void {
-    let retired = this.#retired.get(last.className);
-    if (retired === undefined) this.#retired.set(last.className, retired = new ClassTotals());
-    retired.handled += last.handled;
-    retired.failures += last.failures;
-    retired.restarts += last.restarts;
   }
 }

@@ -12,6 +12,7 @@ import {
   type ActorCell,
   type ActorClass,
   ActorRef,
+  ActorStat,
   type CellHost,
   type ChildOptions,
   type DeadLetterKind,
@@ -124,6 +125,9 @@ export class WorkerRuntime implements CellHost {
     }
     const { slot, generation } = cell.self;
     const { kind, reason } = cell.leftoverWhy();
+    // Read before the mailbox is retired: it may serve another actor next.
+    const handled = cell.mailbox.stat(ActorStat.Handled);
+    const restarts = cell.mailbox.stat(ActorStat.Restarts);
     this.retire(cell.self, cell.mailbox, kind, reason, isRuntimeNotice);
     // Gone here (its slot dead): Stopped goes out before the end report, which would fail a
     // caller waiting for it with "stopped" first.
@@ -135,6 +139,8 @@ export class WorkerRuntime implements CellHost {
         cell.endKind,
         cell.endReason,
         cell.endError,
+        handled,
+        restarts,
       ),
     );
     this.hosted--;

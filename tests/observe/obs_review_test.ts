@@ -1,0 +1,103 @@
+/**
+ * Observability review: what `inspect()`, the live view and the OpenTelemetry metrics report,
+ * against figures the tests know.
+ */
+import assert from "node:assert/strict";
+import { ObserveError } from "../../errors.ts";
+import { SystemMetrics } from "../../src/observe/otel/metrics.ts";
+import type { BatchObservableResult, Meter } from "../../src/observe/otel/api.ts";
+import { Doubler } from "../_actors/basic.ts";
+import { Sink } from "../_actors/observed.ts";
+import { eventually, testSystem } from "../_system.ts";
+
+/** A meter that keeps what each counter was given in all, and each gauge's last value. */
+function recordingMeter() {
+  const counted = new Map<string, number>();
+  const gauges = new Map<string, number>();
+  const callbacks: ((result: BatchObservableResult) => void)[] = [];
+  const key = (name: string, attributes?: Record<string, unknown>) =>
+    `${name} ${JSON.stringify(attributes ?? {})}`;
+  const meter = {
+    createCounter: (name: string) => ({
+      add: (value: number, attributes?: Record<string, unknown>) =>
+        counted.set(key(name, attributes), (counted.get(key(name, attributes)) ?? 0) + value),
+    }),
+    createGauge: (name: string) => ({
+      record: (value: number, attributes?: Record<string, unknown>) =>
+        gauges.set(key(name, attributes), value),
+    }),
+    createHistogram: () => ({ record() {} }),
+    createObservableGauge: () => ({}),
+    addBatchObservableCallback: (callback: (result: BatchObservableResult) => void) =>
+      callbacks.push(callback),
+    removeBatchObservableCallback: () => {},
+  };
+  return {
+    meter: meter as unknown as Meter,
+    counted: (name: string, attributes: Record<string, unknown>) =>
+      counted.get(key(name, attributes)) ?? 0,
+    /** What the exporter does at each collection: calls the observable's callbacks. */
+    collect: () => callbacks.forEach((callback) => callback({ observe() {} })),
+  };
+}
+
+Deno.test("obs review: otel metrics count the failure that stopped an actor, and what it handled since the last collection", async () => {
+  await using t = testSystem({ supervision: { onFailure: "stop" } });
+  const recorded = recordingMeter();
+  const metrics = new SystemMetrics(t.system, recorded.meter);
+  try {
+    const sink = t.system.spawn(Sink);
+    for (let i = 0; i < 10; i++) sink.send(i);
+    assert.equal(await t.bridge.call(sink, "count", { timeout: 10_000 }), 10);
+    recorded.collect(); // a collection while it lives: 11 handled
+    const bySink = { "ringmail.actor.class": "Sink" };
+    assert.equal(recorded.counted("ringmail.messages.handled", bySink), 11);
+    sink.send("fail"); // its handler throws: the system's strategy stops it
+    await t.bridge.whenTerminated(sink);
+    assert.equal(t.failures.length, 1, "the failure was reported");
+    recorded.collect(); // the next collection, after its end
+    assert.deepEqual(
+      {
+        failures: recorded.counted("ringmail.failures", bySink),
+        handled: recorded.counted("ringmail.messages.handled", bySink),
+      },
+      { failures: 1, handled: 12 },
+    );
+  } finally {
+    metrics[Symbol.dispose]();
+  }
+});
+
+Deno.test("obs review: an intervalMs a timer cannot hold is refused, not turned into a snapshot every millisecond", async () => {
+  await using t = testSystem();
+  let view;
+  try {
+    await assert.rejects(
+      async () => {
+        view = await t.system.observe({ intervalMs: 2 ** 31 });
+      },
+      (error: Error) =>
+        (error instanceof ObserveError || error instanceof RangeError) &&
+        error.message.includes("intervalMs"),
+    );
+  } finally {
+    await (view as { close(): Promise<void> } | undefined)?.close();
+  }
+});
+
+Deno.test("obs review: the system's and the Workers' handled counts are the messages their actors handled, nothing more", async () => {
+  await using t = testSystem();
+  const doubler = t.system.spawn(Doubler);
+  for (let i = 0; i < 10; i++) {
+    assert.equal(await t.bridge.call(doubler, i, { timeout: 10_000 }), 2 * i);
+  }
+  const actorHandled = () => t.system.inspect().actors.reduce((sum, a) => sum + a.handled, 0);
+  assert.equal(actorHandled(), 10);
+  await eventually(() => t.system.inspect().handled >= 10, "the Worker counts the 10");
+  const snapshot = t.system.inspect();
+  assert.deepEqual(
+    { system: snapshot.handled, workers: snapshot.workers.map((w) => w.handled) },
+    { system: 10, workers: [10] },
+    '"Messages all actors took": the Worker\'s own agent is no actor of the snapshot',
+  );
+});
