@@ -3,12 +3,14 @@
  * against figures the tests know.
  */
 import assert from "node:assert/strict";
+import type { ActorFailure } from "../../mod.ts";
 import { ObserveError } from "../../errors.ts";
+import { LiveFeed } from "../../src/observe/live/feed.ts";
 import { SystemMetrics } from "../../src/observe/otel/metrics.ts";
 import type { BatchObservableResult, Meter } from "../../src/observe/otel/api.ts";
 import { Doubler } from "../_actors/basic.ts";
 import { Sink } from "../_actors/observed.ts";
-import { eventually, testSystem } from "../_system.ts";
+import { eventually, testSystem, within } from "../_system.ts";
 
 /** A meter that keeps what each counter was given in all, and each gauge's last value. */
 function recordingMeter() {
@@ -100,4 +102,67 @@ Deno.test("obs review: the system's and the Workers' handled counts are the mess
     { system: 10, workers: [10] },
     '"Messages all actors took": the Worker\'s own agent is no actor of the snapshot',
   );
+});
+
+Deno.test("obs review: a page that connects while a failure waits to be streamed gets it once, not in its hello and again in its feed", async () => {
+  await using t = testSystem();
+  const failureWatchers: ((failure: ActorFailure) => void)[] = [];
+  const feed = new LiveFeed({
+    inspect: () => t.system.inspect(),
+    onFailure: (watcher) => {
+      failureWatchers.push(watcher);
+      return () => {};
+    },
+    onDeadLetter: () => () => {},
+  }, 60_000);
+  const readers: ReadableStreamDefaultReader<string>[] = [];
+  try {
+    const open = () => {
+      const reader = feed.stream().pipeThrough(new TextDecoderStream()).getReader();
+      readers.push(reader);
+      return reader;
+    };
+    const fail = (actorName: string) =>
+      failureWatchers.forEach((watch) =>
+        watch({
+          actor: null,
+          actorName,
+          messageClass: "string",
+          error: new Error("told to fail"),
+        } as ActorFailure)
+      );
+    open(); // a page is open: failures are streamed to it
+    fail("first");
+    const late = open(); // another page, before the first failure went out
+    fail("second");
+    // What the late page shows: its hello's failures, then those of each feed event.
+    let text = "";
+    const shown = () => {
+      const names: string[] = [];
+      for (const block of text.split("\n\n")) {
+        const event = block.match(/^event: (.*)$/m)?.[1];
+        const data = block.match(/^data: (.*)$/m)?.[1];
+        if (data === undefined) continue;
+        const parsed = JSON.parse(data);
+        const entries = event === "hello" ? parsed.failures : event === "feed" ? parsed : [];
+        for (const entry of entries) names.push(entry.actor);
+      }
+      return names;
+    };
+    await within(
+      10_000,
+      "the late page's feed brings the second failure",
+      (async () => {
+        while (!shown().includes("second")) {
+          const { value, done } = await late.read();
+          if (done) throw new Error("the stream ended");
+          text += value;
+        }
+      })(),
+    );
+    assert.deepEqual(shown(), ["first", "second"]);
+  } finally {
+    feed.close();
+    for (const reader of readers) await reader.cancel();
+  }
 });

@@ -95,6 +95,12 @@ export class LiveFeed {
     return new ReadableStream({
       start: (controller) => {
         page = controller;
+        // Entries still waiting to go out are in the state this page gets: they go now, to the
+        // pages open before it, or this page would get them twice.
+        if (this.#flushTimer !== null) {
+          clearTimeout(this.#flushTimer);
+          this.#flush();
+        }
         // A page that lost its connection tries again after 2 s (EventSource's `retry`).
         controller.enqueue(encoder.encode("retry: 2000\n\n"));
         controller.enqueue(event("hello", this.state));
