@@ -320,3 +320,31 @@ Deno.test("live view: looking changes nothing: failures nobody listens to still 
     console.error = consoleError;
   }
 });
+
+Deno.test("live view: options of the wrong type are refused by a typed error that says what was given", async () => {
+  await using system = new ActorSystem();
+  await assert.rejects(
+    system.observe(null as never),
+    (error: Error) =>
+      error instanceof TypeError &&
+      /observe's options must be an object, got null/.test(error.message),
+  );
+  await assert.rejects(
+    system.observe({ hostname: 127 as never }),
+    (error: Error) =>
+      error instanceof ObserveError && /hostname must be a string .*, got 127/.test(error.message),
+  );
+  await assert.rejects(
+    system.observe({ port: "8080" as never }),
+    (error: Error) => error instanceof ObserveError && /got "8080"/.test(error.message),
+  );
+  await assert.rejects(
+    system.observe({ intervalMs: "500" as never }),
+    (error: Error) => error instanceof ObserveError && /got "500"/.test(error.message),
+  );
+  // A token a request could never carry in its Authorization header.
+  await assert.rejects(
+    system.observe({ token: " ".repeat(16) }),
+    (error: Error) => error instanceof ObserveError && /no spaces/.test(error.message),
+  );
+});

@@ -30,15 +30,32 @@ export function isLoopback(hostname: string): boolean {
   return name === "localhost" || name === "::1" || /^127(\.\d{1,3}){3}$/.test(name);
 }
 
-/** Checks the options and applies their defaults. */
+/** A value as an error message shows it: a string in quotes, so "8080" is not read as 8080. */
+function shown(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value.slice(0, 60)) : String(value);
+}
+
+/**
+ * Checks the options and applies their defaults.
+ * @throws {TypeError} when `options` is no object.
+ * @throws {ObserveError} when an option is wrong, saying which and what it was.
+ */
 export function checkObserveOptions(options: ObserveOptions): ViewSettings {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`observe's options must be an object, got ${shown(options)}`);
+  }
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new ObserveError(
-      `port must be an integer from 0 to 65535 (0: any free port), got ${port}`,
+      `port must be an integer from 0 to 65535 (0: any free port), got ${shown(port)}`,
     );
   }
   const hostname = options.hostname ?? "127.0.0.1";
+  if (typeof hostname !== "string" || hostname.length === 0) {
+    throw new ObserveError(
+      `hostname must be a string naming an address of this machine, got ${shown(hostname)}`,
+    );
+  }
   const token = options.token ?? null;
   if (token === null && !isLoopback(hostname)) {
     throw new ObserveError(
@@ -47,10 +64,14 @@ export function checkObserveOptions(options: ObserveOptions): ViewSettings {
         `must then carry, or leave hostname out to listen on 127.0.0.1 only`,
     );
   }
-  if (token !== null && (typeof token !== "string" || token.length < MIN_TOKEN_LENGTH)) {
+  // A request carries it in a URL or an `Authorization: Bearer` header, which cannot hold spaces.
+  if (
+    token !== null &&
+    (typeof token !== "string" || token.length < MIN_TOKEN_LENGTH || /\s/.test(token))
+  ) {
     throw new ObserveError(
-      `the token must be a string of at least ${MIN_TOKEN_LENGTH} characters, to be hard to ` +
-        `guess (crypto.randomUUID() makes one)`,
+      `the token must be a string of at least ${MIN_TOKEN_LENGTH} characters, with no spaces, to ` +
+        `be hard to guess and fit a request's header (crypto.randomUUID() makes one)`,
     );
   }
   const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
@@ -60,7 +81,7 @@ export function checkObserveOptions(options: ObserveOptions): ViewSettings {
   ) {
     throw new ObserveError(
       `intervalMs must be a number of ms from ${MIN_INTERVAL_MS} to ${MAX_INTERVAL_MS} (what a ` +
-        `timer can wait), got ${intervalMs}`,
+        `timer can wait), got ${shown(intervalMs)}`,
     );
   }
   return { port, hostname, token, intervalMs };
