@@ -143,6 +143,19 @@ export class FaultHandling {
     // fire into its mailbox meanwhile, for the fresh one to get.
     cell.cancelInstanceTimers();
     const stopped = cell.postStop();
-    return stopped === undefined ? fresh() : stopped.then(fresh);
+    if (stopped !== undefined) return stopped.then(fresh);
+    // A fresh instance that fails at once (its constructor or sync preStart throws) comes back
+    // here from inside fresh(): that restart goes on in a microtask, not deeper in the stack,
+    // or a high restart limit would overflow it and leave the actor neither running nor ended.
+    if (this.#restarting) return Promise.resolve().then(fresh);
+    this.#restarting = true;
+    try {
+      return fresh();
+    } finally {
+      this.#restarting = false;
+    }
   }
+
+  /** Set while a restart makes its fresh instance synchronously (see #restart). */
+  #restarting = false;
 }

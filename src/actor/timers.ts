@@ -8,6 +8,8 @@
 
 import { TimerEntry, TimerHeap } from "../util/timer_heap.ts";
 import type { ActorRef, Courier } from "./actor_ref.ts";
+import type { Undelivered } from "./messages.ts";
+import { MailboxFullError } from "../ring/mod.ts";
 
 /**
  * A scheduled message: cancel it before it fires (or stop a repeating one).
@@ -110,20 +112,25 @@ export class LoopTimers {
   /** Called when a new timer is due before every other: the loop may be parked longer. */
   readonly #onEarlier: () => void;
   readonly #onError: (error: unknown) => void;
+  readonly #onUndelivered: ((lost: Undelivered) => void) | null;
 
   /**
    * @param courier how timers' messages are sent.
    * @param onEarlier called when a new timer is due before every other (wake a parked loop).
    * @param onError called with what a firing timer threw (it is reported, the others fire).
+   * @param onUndelivered called with a timer's message that could not be sent when it fired
+   * (its target's mailbox stayed full): a dead letter, not only an error in a log.
    */
   constructor(
     courier: Courier,
     onEarlier: () => void,
     onError: (error: unknown) => void,
+    onUndelivered: ((lost: Undelivered) => void) | null = null,
   ) {
     this.#courier = courier;
     this.#onEarlier = onEarlier;
     this.#onError = onError;
+    this.#onUndelivered = onUndelivered;
   }
 
   /** How many timers are pending. */
@@ -150,11 +157,23 @@ export class LoopTimers {
   ): LoopTimer {
     const courier = this.#courier;
     const record = courier.encode(target, message, sender);
-    return this.schedule(
-      delayMs,
-      interval,
-      () => courier.deliverEncoded(target, record, sender, message),
-    );
+    return this.schedule(delayMs, interval, () => {
+      try {
+        courier.deliverEncoded(target, record, sender, message);
+      } catch (error) {
+        // Nobody called send to be told: the message is a dead letter, as the main thread's
+        // would be (a Worker's send waits for room, then throws).
+        const undelivered = this.#onUndelivered;
+        if (!(error instanceof MailboxFullError) || undelivered === null) throw error;
+        undelivered({
+          target,
+          sender,
+          message,
+          kind: "mailbox-full",
+          reason: `a timer's message could not be sent: ${error.message}`,
+        });
+      }
+    });
   }
 
   /** Calls `fire` after `delayMs` (and every `interval` ms after, if above 0). */

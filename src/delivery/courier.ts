@@ -211,6 +211,12 @@ export class SystemCourier implements Courier {
     const writer = new Writer(64).reset(this);
     writeEnvelope(writer, target, sender, 0);
     writer.value(message);
+    // Refused now, as a send would be, not when the timer fires with nobody to tell (an actor
+    // that is gone by then makes it a dead letter anyway).
+    if (target.node === 0) {
+      const offset = this.directory.liveMailbox(target.slot, target.generation);
+      if (offset !== 0) this.mailbox(offset).checkSize(writer.pos - writer.start);
+    }
     return writer.toBytes();
   }
 

@@ -156,6 +156,7 @@ export class ReceiveLoop implements CellLoop {
       courier,
       () => this.#parking.timerEarlier(),
       (error) => console.error("ringmail: a timer failed:", error),
+      (lost) => courier.deadLetter(lost),
     );
     this.#local = options.local ?? false;
     this.#abandoned = new AbandonedFlags(options.abandoned ?? []);
