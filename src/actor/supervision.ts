@@ -98,7 +98,8 @@ export function checkStrategy(
     !(Number.isInteger(maxRestarts) && maxRestarts >= 0)
   ) {
     throw new RangeError(
-      `${where}.maxRestarts must be a whole number, got ${maxRestarts}`,
+      `${where}.maxRestarts must be a whole number, got ${maxRestarts}: the restarts allowed ` +
+        `within withinMs (many within a short withinMs come close to no limit)`,
     );
   }
   if (withinMs !== undefined && !(withinMs > 0)) {

@@ -169,6 +169,11 @@ Deno.test("supervision: malformed strategies are refused with what is wrong", ()
     () => testSystem({ supervision: { withinMs: 0 } }),
     /supervision.withinMs must be a positive number/,
   );
+  // No limit at all is no whole number: the message says how to get close to one.
+  assert.throws(
+    () => testSystem({ supervision: { maxRestarts: Infinity } }),
+    /supervision.maxRestarts must be a whole number, got Infinity: .*withinMs/,
+  );
 });
 
 Deno.test("supervision: children placed next to their parent share its Worker", async () => {
