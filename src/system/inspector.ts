@@ -152,7 +152,8 @@ export class Inspector {
     }
     const { directory } = this.#parts;
     // An actor that has ended (its slot says so) before its end report came is not listed.
-    const records = Array.from(this.#parts.registry.values()).filter((record) => {
+    const known = Array.from(this.#parts.registry.values());
+    const records = known.filter((record) => {
       const state = directory.state(record.slot);
       return state !== SlotState.Dead && state !== SlotState.Free;
     });
@@ -162,7 +163,9 @@ export class Inspector {
       hosted.set(worker, (hosted.get(worker) ?? 0) + 1);
       return this.#actor(record, now);
     });
-    this.#forgetEnded(records);
+    // What is kept of an actor goes once the system knows of its end, not when its slot says so:
+    // its failures then go into its class's totals (see ended).
+    this.#forgetEnded(known);
     const counts = new Map<number, number>();
     const workers = this.#parts.workers.inUse().map((handle) => {
       const worker = this.#worker(handle, hosted.get(handle.threadId) ?? 0, now);
