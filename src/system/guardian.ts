@@ -109,7 +109,11 @@ export class Guardian extends Actor<Report> {
   onActorStopped(report: ActorStopped): void {
     const { directory, registry } = this.#parts;
     const record = registry.get(report.slot, report.generation);
-    if (record === undefined) return;
+    if (record === undefined) {
+      // Ended already (its Worker died after it retired it): its counts are still to count.
+      this.#parts.inspector.lateCounts(report.slot, report.generation, report);
+      return;
+    }
     // A Stop from the shutdown came from the guardian, whose name the worker does not know.
     const reason = record.stopAsked && report.kind === "stopped"
       ? `${record.name} was stopped by the actor system's shutdown`

@@ -127,8 +127,34 @@ export class Inspector {
     if (counts !== null) {
       retired.handled += counts.handled;
       retired.restarts += counts.restarts;
+    } else {
+      // Its Worker retired its mailbox (it ended there) before the system heard: its counts
+      // come in that report, which finds the actor ended already (see lateCounts).
+      this.#countsToCome.set(record.slot, { generation: record.generation, retired });
     }
   }
+
+  /**
+   * The end report of an actor that {@link ended} without its counts (its Worker retired it,
+   * then died before the system read the report): they go into its class's totals now.
+   */
+  lateCounts(
+    slot: number,
+    generation: number,
+    counts: { handled: number; restarts: number },
+  ): void {
+    const waiting = this.#countsToCome.get(slot);
+    if (waiting === undefined || waiting.generation !== generation) return;
+    this.#countsToCome.delete(slot);
+    waiting.retired.handled += counts.handled;
+    waiting.retired.restarts += counts.restarts;
+  }
+
+  /**
+   * Actors that ended without their counts, by slot (see lateCounts): at most one a slot, the
+   * last (a report that never came is replaced when the slot ends another actor).
+   */
+  readonly #countsToCome = new Map<number, { generation: number; retired: RetiredCounts }>();
 
   /** What the actors that have ended counted, by class name (totals that never go down). */
   retiredByClass(): ReadonlyMap<string, Readonly<RetiredCounts>> {
