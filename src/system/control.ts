@@ -126,6 +126,13 @@ export class SpawnFailed {
     readonly slot = 0,
     readonly generation = 0,
     readonly error: Error = new Error(),
+    /**
+     * Messages it handled, as its mailbox counted them: an actor restarted after its Worker died
+     * ran before this start that failed.
+     */
+    readonly handled = 0,
+    /** Its restarts, as its mailbox counted them. */
+    readonly restarts = 0,
   ) {}
 }
 registerMessage(SpawnFailed, { name: "ringmail.SpawnFailed" });

@@ -89,11 +89,16 @@ export class Guardian extends Actor<Report> {
   onSpawnFailed(report: SpawnFailed): void {
     const { directory, events, registry } = this.#parts;
     const record = registry.get(report.slot, report.generation);
-    if (record === undefined) return;
+    if (record === undefined) {
+      this.#parts.inspector.lateCounts(report.slot, report.generation, report);
+      return;
+    }
     const error = new SpawnError(report.error.message, { cause: report.error });
     error.stack = report.error.stack;
     settleStart(record, error);
     events.failure(null, record.name, "spawn", error);
+    // A restart (its Worker died) that could not start: what it did before stays counted.
+    this.#parts.inspector.ended(record, { handled: report.handled, restarts: report.restarts });
     // Its worker retired its mailbox (and ends itself if it was the actor's own).
     registry.endAll([{
       record,

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { SystemMetrics } from "../../src/observe/otel/metrics.ts";
 import type { BatchObservableResult, Meter } from "../../src/observe/otel/api.ts";
 import { GateOpener, SlowStop } from "../_actors/diff_review2.ts";
+import { Fragile } from "../_actors/diff_review2_fragile.ts";
 import { eventually, testSystem, within } from "../_system.ts";
 
 const LONG = { timeout: 20_000 };
@@ -98,6 +99,36 @@ Deno.test("diff review: an actor that ended in its Worker just before that Worke
     await eventually(() => counts().handled >= 6, "its 6 messages counted", 10_000)
       .catch(() => {});
     assert.deepEqual(counts(), { handled: 6, failures: 1 });
+  } finally {
+    metrics[Symbol.dispose]();
+  }
+});
+
+Deno.test("diff review: an actor whose restart after its Worker died cannot start keeps what it handled in the metrics", async () => {
+  await using t = testSystem({ supervision: { onFailure: "restart" } });
+  const recorded = recordingMeter();
+  const metrics = new SystemMetrics(t.system, recorded.meter);
+  try {
+    const fragile = t.system.spawn(Fragile);
+    for (let i = 0; i < 4; i++) assert.equal(await t.bridge.call(fragile, i, LONG), i);
+    // Its restart goes to a new Worker, which cannot load its module.
+    Deno.env.set("RINGMAIL_DIFF_REVIEW2_BREAK", "1");
+    try {
+      assert.equal(t.system.kill(fragile), true);
+      const end = await within(10_000, "its end", t.bridge.whenTerminated(fragile));
+      assert.equal(end.kind, "start-failed");
+    } finally {
+      Deno.env.delete("RINGMAIL_DIFF_REVIEW2_BREAK");
+    }
+    recorded.collect();
+    const byFragile = { "ringmail.actor.class": "Fragile" };
+    assert.deepEqual(
+      {
+        handled: recorded.counted("ringmail.messages.handled", byFragile),
+        restarts: recorded.counted("ringmail.restarts", byFragile),
+      },
+      { handled: 4, restarts: 1 },
+    );
   } finally {
     metrics[Symbol.dispose]();
   }

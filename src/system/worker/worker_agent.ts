@@ -7,6 +7,7 @@
 
 import {
   Actor,
+  ActorStat,
   handles,
   isEnding,
   messageOf,
@@ -232,15 +233,26 @@ export class WorkerAgent
       `cannot start ${name}: ${messageOf(error)}`,
       { cause: error },
     );
+    const mailbox = runtime.courier.mailbox(start.mailbox);
+    // Read before the mailbox is retired (it may serve another actor next): a restart that could
+    // not start had run before.
+    const handled = mailbox.stat(ActorStat.Handled);
+    const restarts = mailbox.stat(ActorStat.Restarts);
     // What waited for it (a call's request, say) is told why, not only that.
     runtime.retire(
       runtime.ref(start.slot, start.generation),
-      runtime.courier.mailbox(start.mailbox),
+      mailbox,
       "start-failed",
       `${name} failed to start: ${spawnError.message}`,
     );
     runtime.tellGuardian(
-      new SpawnFailed(start.slot, start.generation, portableError(spawnError)),
+      new SpawnFailed(
+        start.slot,
+        start.generation,
+        portableError(spawnError),
+        handled,
+        restarts,
+      ),
     );
   }
 }
