@@ -37,6 +37,11 @@ import type { PingResult } from "./peers.ts";
 /** How long a register waits for the server to know of the name's subscription. */
 const REGISTER_FLUSH_MS = 5_000;
 
+/** How long after a release of an ended actor's name failed it is tried again (then doubling). */
+const RELEASE_RETRY_MS = 500;
+/** The longest wait between two tries of a release (see RELEASE_RETRY_MS). */
+const RELEASE_RETRY_MAX_MS = 10_000;
+
 /** What names need of their node. */
 export interface NamesHost {
   /** This node's id. */
@@ -174,6 +179,9 @@ class KvNames implements Names {
    * ended actor's name and a register of a new actor under it never race each other's revision.
    */
   readonly #busy = new Map<string, Promise<unknown>>();
+  /** The releases tried again later (see {@link release}): cleared as this node leaves. */
+  readonly #retries = new Set<ReturnType<typeof setTimeout>>();
+  #closed = false;
 
   constructor(
     readonly kv: KV,
@@ -249,7 +257,24 @@ class KvNames implements Names {
   }
 
   release(name: string, ref: ActorRef<unknown>): Promise<void> {
-    return this.#giveUp(name, ref);
+    const first = this.#giveUp(name, ref);
+    // Not given up (the server did not take the delete): the entry would name an actor that
+    // ended, taken for good for every other node (this one answers their pings). Tried again
+    // until it goes, or this node leaves; the first failure is told (see SystemCluster.register).
+    first.catch(() => this.#releaseLater(name, ref, RELEASE_RETRY_MS));
+    return first;
+  }
+
+  /** Tries the release of `name` (for `ref`) again in `delayMs`, then later, until it goes. */
+  #releaseLater(name: string, ref: ActorRef<unknown>, delayMs: number): void {
+    if (this.#closed) return;
+    const timer = setTimeout(() => {
+      this.#retries.delete(timer);
+      this.#giveUp(name, ref).catch(() =>
+        this.#releaseLater(name, ref, Math.min(delayMs * 2, RELEASE_RETRY_MAX_MS))
+      );
+    }, delayMs);
+    this.#retries.add(timer);
   }
 
   /** Gives `name` up if this node holds it (for `ref`, unless null). */
@@ -279,6 +304,9 @@ class KvNames implements Names {
   }
 
   async close(reachable: boolean): Promise<void> {
+    this.#closed = true;
+    for (const timer of this.#retries) clearTimeout(timer);
+    this.#retries.clear();
     const held = [...this.#held].map(([key, { revision }]) => [key, revision] as const);
     this.#held.clear();
     if (!reachable) return this.#leftHeld(held.length, "the NATS server is unreachable");

@@ -438,7 +438,7 @@ export class SystemCluster {
       link.names.release(name, ref).catch((error) => {
         console.warn(
           `ringmail: the name ${JSON.stringify(name)} of ${ref}, which ended, could not be ` +
-            `given up (${messageOf(error)}); this node takes it over when it registers it again`,
+            `given up (${messageOf(error)}); it is tried again until the cluster takes it`,
         );
       });
     });
