@@ -356,9 +356,20 @@ function withCause<E extends Error>(error: E, cause: unknown): E {
   return error;
 }
 
+/** A name this node answers for (see SubjectNames). */
+interface Held {
+  readonly subscription: Subscription;
+  readonly ref: ActorRef<unknown>;
+  /** Given up: what still comes (sent before the server heard) is answered "nobody". */
+  gone: boolean;
+}
+
+/** The answer of a subscription whose name was given up: nobody holds it (see SubjectNames). */
+const NOBODY = new Uint8Array(0);
+
 /** Names answered by subscriptions: the fallback without JetStream (see the module doc). */
 export class SubjectNames implements Names {
-  readonly #held = new Map<string, { subscription: Subscription; ref: ActorRef<unknown> }>();
+  readonly #held = new Map<string, Held>();
   /**
    * The names this node is registering now: a second register of one of them on this node is
    * refused, not run alongside (both would find nobody answering, and subscribe).
@@ -389,10 +400,15 @@ export class SubjectNames implements Names {
     }
     const bytes = encode(ref, this.host.courier);
     await asking(`register ${JSON.stringify(name)}`, async () => {
-      const subscription = this.nc.subscribe(subject, {
-        callback: onMessage((msg) => msg.respond(bytes)),
-      });
-      this.#held.set(name, { subscription, ref });
+      const held: Held = {
+        subscription: this.nc.subscribe(subject, {
+          callback: onMessage((msg) => msg.respond(held.gone ? NOBODY : bytes)),
+        }),
+        ref,
+        gone: false,
+      };
+      const subscription = held.subscription;
+      this.#held.set(name, held);
       try {
         // Registered once the server knows: a lookup from any node finds it from now on.
         await flushWithin(this.nc, REGISTER_FLUSH_MS);
@@ -405,18 +421,26 @@ export class SubjectNames implements Names {
   }
 
   unregister(name: string): Promise<void> {
-    this.#held.get(name)?.subscription.unsubscribe();
-    this.#held.delete(name);
+    const held = this.#held.get(name);
+    if (held !== undefined) this.#giveUp(name, held);
     return Promise.resolve();
   }
 
   release(name: string, ref: ActorRef<unknown>): Promise<void> {
     const held = this.#held.get(name);
-    if (held !== undefined && held.ref.equals(ref)) {
-      held.subscription.unsubscribe();
-      this.#held.delete(name);
-    }
+    if (held !== undefined && held.ref.equals(ref)) this.#giveUp(name, held);
     return Promise.resolve();
+  }
+
+  /**
+   * Gives `name` up: its subscription drains rather than ends at once. A lookup the server sent
+   * this node before it heard of the unsubscribe would otherwise get no answer at all, and wait
+   * out its whole timeout (a ClusterUnavailableError); it is told "nobody" instead.
+   */
+  #giveUp(name: string, held: Held): void {
+    held.gone = true;
+    this.#held.delete(name);
+    held.subscription.drain().catch(() => held.subscription.unsubscribe());
   }
 
   lookup(name: string, timeoutMs: number): Promise<ActorRef<unknown>> {
@@ -425,6 +449,8 @@ export class SubjectNames implements Names {
         const reply = await this.nc.request(this.#subject(name), undefined, {
           timeout: timeoutMs,
         });
+        // Given up as the request came (see #giveUp).
+        if (reply.data.length === 0) throw notFound(name);
         const ref = decode(reply.data, this.host.courier) as ActorRef<unknown>;
         // One of this node's actors that ended: its name is being given up.
         if (ref.node === 0 && !this.host.running(ref)) throw notFound(name);
@@ -446,8 +472,9 @@ export class SubjectNames implements Names {
   /** Whether anyone answers on `subject` now. */
   async #answers(subject: string): Promise<boolean> {
     try {
-      await this.nc.request(subject, undefined, { timeout: 1000 });
-      return true;
+      const reply = await this.nc.request(subject, undefined, { timeout: 1000 });
+      // A holder that gave the name up as the request came (see #giveUp) holds it no more.
+      return reply.data.length > 0;
     } catch (error) {
       if (isNoResponders(error)) return false;
       throw error;

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { type ActorRef, ActorSystem, Bridge } from "../../mod.ts";
-import { NameNotFoundError, NameTakenError } from "../../errors.ts";
+import { NameNotFoundError } from "../../errors.ts";
 import { Parent, Replier } from "../_actors/diff_review.ts";
 import { eventually, within } from "../_system.ts";
 import { startNatsServer } from "./_nats_server.ts";
@@ -116,6 +116,37 @@ Deno.test("diff review (KV): a name whose giving up failed once (the server refu
   } finally {
     undo?.();
     console.warn = warn;
+    await Promise.all([here.shutdown(), there.shutdown()]);
+  }
+});
+
+Deno.test("diff review (subjects): a lookup that meets the name of an actor that just stopped is told NameNotFoundError, not left to wait out its timeout", async () => {
+  await using server = await startNatsServer();
+  const [here, there] = await twoNodes(server.url, "lookup-race");
+  try {
+    using bridge = new Bridge(here);
+    const outcomes: string[] = [];
+    for (let round = 0; round < 10; round++) {
+      const name = `svc-${round}`;
+      const actor = here.spawn(Replier);
+      await here.register(name, actor);
+      let stopped = false;
+      const looking = (async () => {
+        while (true) {
+          const outcome = await there.lookup(name, { timeout: 1000 }).then(
+            () => "found",
+            (e) => e.constructor.name,
+          );
+          if (outcome !== "found") return outcome;
+          if (stopped) await Promise.resolve();
+        }
+      })();
+      await bridge.stop([actor], { timeout: 5000 });
+      stopped = true;
+      outcomes.push(await within(10_000, "the lookups", looking));
+    }
+    assert.deepEqual(outcomes, outcomes.map(() => "NameNotFoundError"));
+  } finally {
     await Promise.all([here.shutdown(), there.shutdown()]);
   }
 });
