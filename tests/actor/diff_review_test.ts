@@ -4,38 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { SystemMetrics } from "../../src/observe/otel/metrics.ts";
-import type { BatchObservableResult, Meter } from "../../src/observe/otel/api.ts";
+import { recordingMeter } from "../observe/_recording_meter.ts";
 import { GateOpener, SlowStop } from "../_actors/diff_review2.ts";
 import { Fragile } from "../_actors/diff_review2_fragile.ts";
 import { eventually, testSystem, within } from "../_system.ts";
 
 const LONG = { timeout: 20_000 };
-
-/** A meter that keeps what each counter was given in all (see obs_review_test.ts). */
-function recordingMeter() {
-  const counted = new Map<string, number>();
-  const callbacks: ((result: BatchObservableResult) => void)[] = [];
-  const key = (name: string, attributes?: Record<string, unknown>) =>
-    `${name} ${JSON.stringify(attributes ?? {})}`;
-  const meter = {
-    createCounter: (name: string) => ({
-      add: (value: number, attributes?: Record<string, unknown>) =>
-        counted.set(key(name, attributes), (counted.get(key(name, attributes)) ?? 0) + value),
-    }),
-    createGauge: () => ({ record() {} }),
-    createHistogram: () => ({ record() {} }),
-    createObservableGauge: () => ({}),
-    addBatchObservableCallback: (callback: (result: BatchObservableResult) => void) =>
-      callbacks.push(callback),
-    removeBatchObservableCallback: () => {},
-  };
-  return {
-    meter: meter as unknown as Meter,
-    counted: (name: string, attributes: Record<string, unknown>) =>
-      counted.get(key(name, attributes)) ?? 0,
-    collect: () => callbacks.forEach((callback) => callback({ observe() {} })),
-  };
-}
 
 Deno.test("diff review: an inspect() between an actor's end in its Worker and the system hearing of it does not lose its failures from the metrics", async () => {
   await using t = testSystem({ supervision: { onFailure: "stop" } });

@@ -7,41 +7,10 @@ import type { ActorFailure } from "../../mod.ts";
 import { ObserveError } from "../../errors.ts";
 import { LiveFeed } from "../../src/observe/live/feed.ts";
 import { SystemMetrics } from "../../src/observe/otel/metrics.ts";
-import type { BatchObservableResult, Meter } from "../../src/observe/otel/api.ts";
+import { recordingMeter } from "./_recording_meter.ts";
 import { Doubler } from "../_actors/basic.ts";
 import { Sink } from "../_actors/observed.ts";
 import { eventually, testSystem, within } from "../_system.ts";
-
-/** A meter that keeps what each counter was given in all, and each gauge's last value. */
-function recordingMeter() {
-  const counted = new Map<string, number>();
-  const gauges = new Map<string, number>();
-  const callbacks: ((result: BatchObservableResult) => void)[] = [];
-  const key = (name: string, attributes?: Record<string, unknown>) =>
-    `${name} ${JSON.stringify(attributes ?? {})}`;
-  const meter = {
-    createCounter: (name: string) => ({
-      add: (value: number, attributes?: Record<string, unknown>) =>
-        counted.set(key(name, attributes), (counted.get(key(name, attributes)) ?? 0) + value),
-    }),
-    createGauge: (name: string) => ({
-      record: (value: number, attributes?: Record<string, unknown>) =>
-        gauges.set(key(name, attributes), value),
-    }),
-    createHistogram: () => ({ record() {} }),
-    createObservableGauge: () => ({}),
-    addBatchObservableCallback: (callback: (result: BatchObservableResult) => void) =>
-      callbacks.push(callback),
-    removeBatchObservableCallback: () => {},
-  };
-  return {
-    meter: meter as unknown as Meter,
-    counted: (name: string, attributes: Record<string, unknown>) =>
-      counted.get(key(name, attributes)) ?? 0,
-    /** What the exporter does at each collection: calls the observable's callbacks. */
-    collect: () => callbacks.forEach((callback) => callback({ observe() {} })),
-  };
-}
 
 Deno.test("obs review: otel metrics count the failure that stopped an actor, and what it handled since the last collection", async () => {
   await using t = testSystem({ supervision: { onFailure: "stop" } });

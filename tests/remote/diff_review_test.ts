@@ -8,21 +8,10 @@ import { NameNotFoundError } from "../../errors.ts";
 import { Parent, Replier } from "../_actors/diff_review.ts";
 import { eventually, within } from "../_system.ts";
 import { startNatsServer } from "./_nats_server.ts";
+import { joinedPair } from "./_joined_pair.ts";
 import { refusePublishes } from "./_refuse_publishes.ts";
 
 const MODES = [{ jetstream: true, mode: "KV" }, { jetstream: false, mode: "subjects" }];
-
-async function twoNodes(url: string, cluster: string): Promise<[ActorSystem, ActorSystem]> {
-  const here = new ActorSystem({ cluster: { servers: url, name: cluster } });
-  const there = new ActorSystem({ cluster: { servers: url, name: cluster } });
-  try {
-    await Promise.all([here.joined, there.joined]);
-  } catch (error) {
-    await Promise.all([here.shutdown(), there.shutdown()]);
-    throw error;
-  }
-  return [here, there];
-}
 
 const notFound = (system: ActorSystem, name: string) =>
   system.lookup(name).then(() => false, (e) => e instanceof NameNotFoundError);
@@ -30,7 +19,7 @@ const notFound = (system: ActorSystem, name: string) =>
 for (const { jetstream, mode } of MODES) {
   Deno.test(`diff review (${mode}): a child spawned in a Worker keeps the name it was registered under while it runs`, async () => {
     await using server = await startNatsServer({ jetstream });
-    const [here, there] = await twoNodes(server.url, `child-${mode}`);
+    const [here, there] = await joinedPair(server.url, `child-${mode}`);
     try {
       using bridge = new Bridge(here);
       const parent = here.spawn(Parent);
@@ -49,7 +38,7 @@ for (const { jetstream, mode } of MODES) {
 
   Deno.test(`diff review (${mode}): a name registered for another node's actor goes when that actor stops`, async () => {
     await using server = await startNatsServer({ jetstream });
-    const [here, there] = await twoNodes(server.url, `remote-${mode}`);
+    const [here, there] = await joinedPair(server.url, `remote-${mode}`);
     try {
       const theirs = there.spawn(Replier);
       const ref = await here.spawnOn(there.node, Replier);
@@ -67,7 +56,7 @@ for (const { jetstream, mode } of MODES) {
 
   Deno.test(`diff review (${mode}): one actor under two names gives both up`, async () => {
     await using server = await startNatsServer({ jetstream });
-    const [here, there] = await twoNodes(server.url, `two-${mode}`);
+    const [here, there] = await joinedPair(server.url, `two-${mode}`);
     try {
       const a = here.spawn(Replier);
       await here.register("a1", a);
@@ -87,7 +76,7 @@ for (const { jetstream, mode } of MODES) {
 
 Deno.test("diff review (KV): a name whose giving up failed once (the server refused it) is given up once the server takes writes again: another node can have it", async () => {
   await using server = await startNatsServer({ jetstream: true });
-  const [here, there] = await twoNodes(server.url, "release-failed");
+  const [here, there] = await joinedPair(server.url, "release-failed");
   const warnings: string[] = [];
   const warn = console.warn;
   console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(" "));
@@ -122,7 +111,7 @@ Deno.test("diff review (KV): a name whose giving up failed once (the server refu
 
 Deno.test("diff review (subjects): a lookup that meets the name of an actor that just stopped is told NameNotFoundError, not left to wait out its timeout", async () => {
   await using server = await startNatsServer();
-  const [here, there] = await twoNodes(server.url, "lookup-race");
+  const [here, there] = await joinedPair(server.url, "lookup-race");
   try {
     using bridge = new Bridge(here);
     const outcomes: string[] = [];

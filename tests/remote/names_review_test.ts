@@ -10,26 +10,14 @@ import { Doubler } from "../_actors/basic.ts";
 import { Answerer } from "../_actors/names_review.ts";
 import { eventually } from "../_system.ts";
 import { startNatsServer } from "./_nats_server.ts";
+import { joinedPair } from "./_joined_pair.ts";
 
 const MODES = [{ jetstream: true, mode: "KV" }, { jetstream: false, mode: "subjects" }];
-
-/** Two nodes of one cluster in this process, joined. */
-async function twoNodes(url: string, cluster: string): Promise<[ActorSystem, ActorSystem]> {
-  const here = new ActorSystem({ cluster: { servers: url, name: cluster } });
-  const there = new ActorSystem({ cluster: { servers: url, name: cluster } });
-  try {
-    await Promise.all([here.joined, there.joined]);
-  } catch (error) {
-    await Promise.all([here.shutdown(), there.shutdown()]);
-    throw error;
-  }
-  return [here, there];
-}
 
 for (const { jetstream, mode } of MODES) {
   Deno.test(`names review (${mode}): the name of an actor that stopped is given up with it: not found anywhere, and free for a new actor`, async () => {
     await using server = await startNatsServer({ jetstream });
-    const [here, there] = await twoNodes(server.url, `stopped-${mode}`);
+    const [here, there] = await joinedPair(server.url, `stopped-${mode}`);
     try {
       using bridge = new Bridge(here);
       const first = here.spawn(Doubler);
@@ -59,7 +47,7 @@ for (const { jetstream, mode } of MODES) {
 
   Deno.test(`names review (${mode}): a very long name is refused as a bad argument, and does not cut the node off from the cluster`, async () => {
     await using server = await startNatsServer({ jetstream });
-    const [here, there] = await twoNodes(server.url, `long-${mode}`);
+    const [here, there] = await joinedPair(server.url, `long-${mode}`);
     try {
       await there.register("doubler", there.spawn(Doubler));
       const doubler = await here.lookup<number>("doubler");
@@ -106,7 +94,7 @@ Deno.test("names review: register after shutdown rejects with SystemClosedError,
 
 Deno.test("names review: spawnOn another node refuses options out of range as spawnWith does: a RangeError, before asking that node", async () => {
   await using server = await startNatsServer();
-  const [here, there] = await twoNodes(server.url, "options");
+  const [here, there] = await joinedPair(server.url, "options");
   try {
     for (
       const options of [
