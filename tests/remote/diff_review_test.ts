@@ -3,7 +3,7 @@
  * and the look for answers after a quiet batch (batch_receiver.ts, batch_sender.ts).
  */
 import assert from "node:assert/strict";
-import { type ActorRef, ActorSystem, Bridge } from "../../mod.ts";
+import { type ActorRef, type ActorSystem, Bridge } from "../../mod.ts";
 import { NameNotFoundError } from "../../errors.ts";
 import { Parent, Replier } from "../_actors/diff_review.ts";
 import { eventually, within } from "../_system.ts";
