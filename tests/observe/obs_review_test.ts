@@ -135,3 +135,41 @@ Deno.test("obs review: a page that connects while a failure waits to be streamed
     for (const reader of readers) await reader.cancel();
   }
 });
+
+Deno.test("obs review: a page that reads nothing is let go once far behind (its stream ends), not queued for without end", async () => {
+  await using t = testSystem();
+  const failureWatchers: ((failure: ActorFailure) => void)[] = [];
+  const feed = new LiveFeed({
+    inspect: () => t.system.inspect(),
+    onFailure: (watcher) => {
+      failureWatchers.push(watcher);
+      return () => {};
+    },
+    onDeadLetter: () => () => {},
+  }, 60_000);
+  const stuck = feed.stream().getReader(); // a tab that reads nothing
+  try {
+    for (let i = 0; i < 1_000; i++) {
+      failureWatchers.forEach((watch) =>
+        watch({
+          actor: null,
+          actorName: `failing ${i}`,
+          messageClass: "string",
+          error: new Error("told to fail"),
+        } as ActorFailure)
+      );
+      // A page that connects sends what waits to the open pages at once: one feed event each.
+      await feed.stream().cancel();
+    }
+    await within(
+      10_000,
+      "the stuck page's stream ends once it has read what was queued for it",
+      (async () => {
+        while (!(await stuck.read()).done) { /* what was queued before it was let go */ }
+      })(),
+    );
+  } finally {
+    feed.close();
+    await stuck.cancel();
+  }
+});

@@ -39,6 +39,13 @@ const FLUSH_AFTER_MS = 100;
 /** A page this many events behind (a slow or stuck tab) skips snapshots until it catches up. */
 const MAX_QUEUED = 20;
 /**
+ * A page this many events behind is let go: its stream ends, and what was queued for it is freed.
+ * Failures and dead letters are never skipped, so a tab that reads nothing (a frozen one, a
+ * paused debugger) would otherwise hold them all. EventSource connects again after 2 s and gets
+ * the recent ones in its hello.
+ */
+const MAX_BEHIND = 500;
+/**
  * The view takes at most 1/this of the system's thread: a snapshot that took longer to make (a
  * system of very many actors) puts off the next one.
  */
@@ -171,8 +178,14 @@ export class LiveFeed {
   /** Sends to every page; a snapshot is `skippable` for a page that fell behind. */
   #send(bytes: Uint8Array, skippable: boolean): void {
     for (const page of this.#pages) {
-      if (skippable && (page.desiredSize ?? 0) < -MAX_QUEUED) continue;
+      const behind = -(page.desiredSize ?? 0);
+      if (skippable && behind > MAX_QUEUED) continue;
       try {
+        if (behind > MAX_BEHIND) {
+          this.#pages.delete(page);
+          page.close();
+          continue;
+        }
         page.enqueue(bytes);
       } catch {
         this.#pages.delete(page); // its connection closed under it
