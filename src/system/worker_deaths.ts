@@ -63,6 +63,14 @@ export class WorkerDeaths {
     directory.setState(handle.agent.slot, SlotState.Dead);
     handle.agentMailbox.close();
 
+    const how = kind === "shutdown"
+      ? "the actor system shut down while it ran"
+      : `its Worker died: ${reason}`;
+    const letterKind = kind === "shutdown" ? "shutdown" : "worker-died";
+    // A shutdown's report counts what its cut-off made dead letters, not an earlier death's.
+    const undelivered = (count: number) => {
+      if (kind === "shutdown") this.#parts.shutdown.undelivered(count);
+    };
     const dying = registry.hostedBy(handle);
     const inWorker = new Set(dying);
     const error = new WorkerDiedError(`its Worker died: ${reason}`);
@@ -105,7 +113,11 @@ export class WorkerDeaths {
         if (directory.mailbox(record.slot) === 0) continue;
         directory.setState(record.slot, SlotState.Dead);
         // Releases senders blocked on a full mailbox; later sends are dead letters.
-        courier.mailbox(record.mailbox).close();
+        const mailbox = courier.mailbox(record.mailbox);
+        mailbox.close();
+        // What this thread still had waiting for room in it ends as what was in it did: it
+        // would otherwise be told as stopped, once its wait for room noticed the close.
+        undelivered(courier.dropBacklog(mailbox, letterKind, `${record.name} ended: ${how}`));
         if (
           directive === "escalate" && record.parent !== null &&
           !inWorker.has(record.parent)
@@ -119,9 +131,6 @@ export class WorkerDeaths {
         }
       }
     }
-    const how = kind === "shutdown"
-      ? "the actor system shut down while it ran"
-      : `its Worker died: ${reason}`;
     for (const record of ending) this.#parts.inspector.ended(record, null);
     registry.endAll(
       ending.map((record) =>
@@ -133,11 +142,6 @@ export class WorkerDeaths {
         }
       ),
     );
-    const letterKind = kind === "shutdown" ? "shutdown" : "worker-died";
-    // A shutdown's report counts what its cut-off made dead letters, not an earlier death's.
-    const undelivered = (count: number) => {
-      if (kind === "shutdown") this.#parts.shutdown.undelivered(count);
-    };
     return [
       recoveries.begin(handle.threadId, () => {
         // Read before its agent's mailbox, which points to it, goes back to the pool.
