@@ -301,7 +301,7 @@ export class SystemCluster {
     const name = actorName(options.name, actorClass);
     // Checked here, as a spawn here checks them: a bad option is the caller's RangeError at once,
     // not that node's SpawnError after a round trip (and 0, "the default" on the wire, is no size).
-    checkSendTimeout(options.sendTimeout ?? 0);
+    checkSendTimeout(options.sendTimeout);
     policyIndex(options.whenFull);
     if (options.mailboxCapacity !== undefined && !isRingCapacity(options.mailboxCapacity)) {
       throw new RangeError(

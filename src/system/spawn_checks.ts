@@ -82,14 +82,28 @@ export function actorName(name: unknown, actorClass: { name: string }): string {
   return name;
 }
 
-/** Checks a spawn's `sendTimeout` option (0: the system's). */
-export function checkSendTimeout(sendTimeout: number): number {
+/**
+ * Checks a spawn's `sendTimeout` option: a whole number of ms from 1, as the system's own
+ * (undefined: the system's, kept as 0 in the mailbox's header).
+ * @throws {TypeError} for one that is no number; {@link RangeError} for one out of range (0
+ * included: it would have been taken for the system's default).
+ */
+export function checkSendTimeout(sendTimeout: number | undefined): number {
+  if (sendTimeout === undefined) return 0;
+  if (typeof sendTimeout !== "number") {
+    throw new TypeError(
+      `sendTimeout must be a number of ms, got ${typeof sendTimeout} ${
+        JSON.stringify(sendTimeout)
+      }`,
+    );
+  }
   if (
-    !(Number.isInteger(sendTimeout) && sendTimeout >= 0 &&
+    !(Number.isInteger(sendTimeout) && sendTimeout >= 1 &&
       sendTimeout <= 0x7fff_ffff)
   ) {
     throw new RangeError(
-      `sendTimeout must be a whole number of ms up to 2^31 - 1, got ${sendTimeout}`,
+      `sendTimeout must be a whole number of ms from 1 to 2^31 - 1, got ${sendTimeout} ` +
+        `(leave it out for the system's)`,
     );
   }
   return sendTimeout;

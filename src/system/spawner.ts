@@ -87,7 +87,7 @@ export class Spawner {
     checkPlacement(options, courier);
     const name = actorName(options.name, actorClass);
     const encodedArgs = encodeArguments(name, args, courier);
-    const sendTimeout = checkSendTimeout(options.sendTimeout ?? 0);
+    const sendTimeout = checkSendTimeout(options.sendTimeout);
     const policy = policyIndex(options.whenFull);
     const capacity = options.mailboxCapacity ?? options.pool?.mailboxCapacity ??
       settings.mailboxCapacity;

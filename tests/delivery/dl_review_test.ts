@@ -3,7 +3,7 @@
  * with it.
  */
 import assert from "node:assert/strict";
-import type { ActorRef } from "../../mod.ts";
+import { type ActorRef, ActorSystem } from "../../mod.ts";
 import { Gate } from "../_actors/dl_review.ts";
 import { type TestSystem, testSystem } from "../_system.ts";
 
@@ -44,4 +44,22 @@ Deno.test("dl review: what the main thread had waiting for room in a killed acto
   } finally {
     await release();
   }
+});
+
+Deno.test("dl review: a spawn's sendTimeout of 0 is refused, as the system's is, not taken silently for the system's 5 s", async () => {
+  await using t = testSystem();
+  // The system's own option refuses 0 (a positive number of ms) ...
+  assert.throws(() => new ActorSystem({ sendTimeout: 0 }), RangeError);
+  // ... a spawn's took it for "the system's default": a send then waited 5 s, not 0.
+  assert.throws(
+    () => t.system.spawnWith(Gate, { sendTimeout: 0 }),
+    (error: Error) => error instanceof RangeError && /sendTimeout/.test(error.message),
+  );
+  assert.throws(
+    () => t.system.spawnWith(Gate, { sendTimeout: "100" as unknown as number }),
+    (error: Error) => error instanceof TypeError && /sendTimeout/.test(error.message),
+  );
+  // What is valid still spawns.
+  const gate = t.system.spawnWith(Gate, { sendTimeout: 1 });
+  assert.equal(await t.bridge.call(gate, "hi", LONG), "hi");
 });

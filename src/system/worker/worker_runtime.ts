@@ -162,7 +162,7 @@ export class WorkerRuntime implements CellHost {
     const module = checkActorClass(actorClass);
     const name = actorName(options.name, actorClass);
     const encodedArgs = encodeArguments(name, args, this.courier);
-    const sendTimeout = checkSendTimeout(options.sendTimeout ?? 0);
+    const sendTimeout = checkSendTimeout(options.sendTimeout);
     const policy = policyIndex(options.whenFull);
     const near = options.near ?? null;
     if (
