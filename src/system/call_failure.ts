@@ -73,7 +73,8 @@ const BY_KIND: Record<
     make: ({ subject }, reason, cause) =>
       new MailboxFullError(
         `no reply from ${subject}: ${reason}; retry later, or give the actor a larger ` +
-          `mailbox (mailboxCapacity) or a longer sendTimeout`,
+          `mailbox (mailboxCapacity), or, where its whenFull policy waits for room, a longer ` +
+          `sendTimeout`,
         withCause(cause),
       ),
     defaultStandsIn: true,
