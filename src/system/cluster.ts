@@ -538,9 +538,14 @@ export class SystemCluster {
       }, options);
     } catch (error) {
       this.outbox!.close();
+      const refused = refusedByDeno(error);
       throw new ClusterJoinError(
-        `could not join the cluster at ${options.servers}: is a NATS server running there? ` +
-          `(start one with \`nats-server -a 127.0.0.1\`)`,
+        refused === undefined
+          ? `could not join the cluster at ${options.servers}: is a NATS server running there? ` +
+            `(start one with \`nats-server -a 127.0.0.1\`)`
+          : `could not join the cluster at ${options.servers}: Deno refused the connection ` +
+            `(${refused}): run the program with --allow-net, naming the server's host exactly ` +
+            `as the URL does (--allow-net=127.0.0.1 does not allow "localhost")`,
         { cause: error },
       );
     }
@@ -583,4 +588,23 @@ function leftEnd(target: ActorRef<unknown>): Terminated {
     "this node left the cluster (its actor system shut down): the end of an actor of another " +
       "node can no longer be heard",
   );
+}
+
+/**
+ * What Deno said when it refused the NATS client a connection for want of --allow-net, or
+ * undefined if `error` (or any cause behind it) is no such refusal: Deno's own NotCapable, or
+ * the EPERM its node:dns gives for a host name the flag does not allow.
+ */
+function refusedByDeno(error: unknown): string | undefined {
+  for (let seen = 0; error instanceof Error && seen < 8; seen++) {
+    if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+      return error.message;
+    }
+    const { code, syscall } = error as { code?: unknown; syscall?: unknown };
+    if (code === "EPERM" && (syscall === "getaddrinfo" || syscall === "connect")) {
+      return error.message;
+    }
+    error = error.cause;
+  }
+  return undefined;
 }
