@@ -110,8 +110,8 @@ function hexOf(name: string): string {
 
 function taken(name: string): NameTakenError {
   return new NameTakenError(
-    `the name ${JSON.stringify(name)} is taken in this cluster already: unregister it first, ` +
-      `or choose another`,
+    `the name ${JSON.stringify(name)} is taken in this cluster already: stop the actor that has ` +
+      `it first (a name is given up when its actor ends, or its node leaves), or choose another`,
   );
 }
 

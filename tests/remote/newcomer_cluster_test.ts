@@ -4,7 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { ActorSystem } from "../../mod.ts";
-import { ClusterJoinError } from "../../errors.ts";
+import { ClusterJoinError, NameTakenError } from "../../errors.ts";
+import { Doubler } from "../_actors/basic.ts";
+import { startNatsServer } from "./_nats_server.ts";
+import { joinedPair } from "./_joined_pair.ts";
 
 Deno.test("newcomer: a server URL the program may not reach (--allow-net) says so, not that no server runs there", async () => {
   // The tests run with --allow-net=127.0.0.1: 127.0.0.2 is refused by Deno before any socket.
@@ -16,5 +19,29 @@ Deno.test("newcomer: a server URL the program may not reach (--allow-net) says s
     assert.doesNotMatch(error.message, /is a NATS server running there/);
   } finally {
     await system.shutdown();
+  }
+});
+
+Deno.test("newcomer: NameTakenError's advice names only what the system has", async () => {
+  await using server = await startNatsServer();
+  const [here, there] = await joinedPair(server.url, "taken");
+  try {
+    await here.register("counter", here.spawn(Doubler));
+    const error = await there.register("counter", there.spawn(Doubler)).then(
+      () => null,
+      (error) => error,
+    );
+    assert.ok(error instanceof NameTakenError, String(error));
+    // It told the user to "unregister it first": ActorSystem has no unregister.
+    for (const [, method] of error.message.matchAll(/\b(un[a-z]+)\b/g)) {
+      assert.equal(
+        typeof (there as unknown as Record<string, unknown>)[method],
+        "function",
+        method,
+      );
+    }
+    assert.match(error.message, /stop/, "it says how a name is given up: its actor stops");
+  } finally {
+    await Promise.all([here.shutdown(), there.shutdown()]);
   }
 });
