@@ -290,6 +290,18 @@ export class SystemCluster {
     }
     // 0 is what a ref of this process says of its node.
     if (node === 0 || node === parts.courier.node) {
+      // As on another node, a class its module does not export is refused here, not in its
+      // Worker after the ref came back.
+      const module = checkActorClass(actorClass);
+      const exported = await exportedClass(module, actorClass.name);
+      if (!("found" in exported && exported.found === actorClass)) {
+        throw new SpawnError(
+          `${actorName(options.name, actorClass)} could not be spawned on node ` +
+            `${parts.courier.node}: ${
+              "why" in exported ? exported.why : `${module} exports no ${actorClass.name}`
+            }`,
+        );
+      }
       return parts.spawner.spawn(actorClass, options, args);
     }
     const module = checkActorClass(actorClass);
@@ -375,20 +387,9 @@ export class SystemCluster {
         "the request was not a spawn (a different ringmail version?)",
       );
     }
-    let exports: Record<string, unknown>;
-    try {
-      exports = await import(request.module);
-    } catch (error) {
-      return new RemoteSpawnFailed(
-        `its module ${request.module} could not be loaded: ${messageOf(error)}`,
-      );
-    }
-    let actorClass: unknown;
-    try {
-      actorClass = exportedActorClass(exports, request.exportName, request.module);
-    } catch (error) {
-      return new RemoteSpawnFailed(messageOf(error));
-    }
+    const exported = await exportedClass(request.module, request.exportName);
+    if ("why" in exported) return new RemoteSpawnFailed(exported.why);
+    const actorClass = exported.found;
     if (actorClass === undefined) {
       return new RemoteSpawnFailed(
         `${request.module} exports no ${request.exportName}`,
@@ -607,4 +608,26 @@ function refusedByDeno(error: unknown): string | undefined {
     error = error.cause;
   }
   return undefined;
+}
+
+/**
+ * What `module`, loaded on this thread, exports as the actor class `exportName` (see
+ * exportedActorClass: undefined when none), or why it could not be told (the module could not
+ * be loaded, or it exports two such classes).
+ */
+async function exportedClass(
+  module: string,
+  exportName: string,
+): Promise<{ found: unknown } | { why: string }> {
+  let exports: Record<string, unknown>;
+  try {
+    exports = await import(module);
+  } catch (error) {
+    return { why: `its module ${module} could not be loaded: ${messageOf(error)}` };
+  }
+  try {
+    return { found: exportedActorClass(exports, exportName, module) };
+  } catch (error) {
+    return { why: messageOf(error) };
+  }
 }

@@ -4,8 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { ActorSystem } from "../../mod.ts";
-import { ClusterJoinError, NameTakenError } from "../../errors.ts";
+import { ClusterJoinError, NameTakenError, SpawnError } from "../../errors.ts";
 import { Doubler } from "../_actors/basic.ts";
+import { hiddenClass } from "../_actors/newcomer_hidden.ts";
 import { startNatsServer } from "./_nats_server.ts";
 import { joinedPair } from "./_joined_pair.ts";
 
@@ -41,6 +42,26 @@ Deno.test("newcomer: NameTakenError's advice names only what the system has", as
       );
     }
     assert.match(error.message, /stop/, "it says how a name is given up: its actor stops");
+  } finally {
+    await Promise.all([here.shutdown(), there.shutdown()]);
+  }
+});
+
+Deno.test("newcomer: spawnOn this node rejects a class its module does not export, as spawnOn another node does", async () => {
+  await using server = await startNatsServer();
+  const [here, there] = await joinedPair(server.url, "hidden");
+  try {
+    const Hidden = hiddenClass();
+    await assert.rejects(here.spawnOn(there.node, Hidden), SpawnError);
+    // The doc comment: "@throws {SpawnError} when that node could not start it (its module, its
+    // class)" — with `node` this node (its id, or 0), too.
+    for (const node of [here.node, 0]) {
+      const outcome = await here.spawnOn(node, Hidden).then(
+        (ref) => here.started(ref).then(() => "started", () => `resolved with a ref that failed`),
+        (error) => error,
+      );
+      assert.ok(outcome instanceof SpawnError, `spawnOn(${node}): ${outcome}`);
+    }
   } finally {
     await Promise.all([here.shutdown(), there.shutdown()]);
   }
