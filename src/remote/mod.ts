@@ -16,7 +16,10 @@ export { NameNotFoundError, NameTakenError } from "./errors.ts";
 /** How often nodes are pinged and when one counts as down, unless the options say otherwise. */
 const DEFAULT_PING_INTERVAL_MS = 100;
 const DEFAULT_DOWN_AFTER_MS = 1500;
-/** How long the join waits for the server to confirm the link's subscriptions (and names). */
+/**
+ * How long the join waits for a connection, then for the server to confirm the link's
+ * subscriptions (and names): each step at most this long.
+ */
 const START_WAIT_MS = 10_000;
 
 /** Connects to NATS and starts the node's link. */
@@ -28,7 +31,7 @@ export async function joinCluster(
     downAfterMs?: number;
   },
 ): Promise<ClusterLink> {
-  const nc = await connectNats(options.servers, `ringmail node ${host.node}`);
+  const nc = await connectNats(options.servers, `ringmail node ${host.node}`, START_WAIT_MS);
   let link: ClusterLink | null = null;
   try {
     link = new ClusterLink(nc, host, {

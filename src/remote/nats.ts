@@ -14,16 +14,22 @@ import { withinOrFail } from "../util/before_timeout.ts";
 export type { Msg, NatsConnection, Subscription } from "npm:@nats-io/transport-node@3.4.0";
 export { type KV, Kvm } from "npm:@nats-io/kv@3.4.0";
 
-/** Connects to the NATS servers at `servers` (e.g. "nats://127.0.0.1:4222"). */
+/**
+ * Connects to the NATS servers at `servers` (e.g. "nats://127.0.0.1:4222"), giving up after
+ * `timeoutMs`: the client's own default, 20 s, held a join to a frozen server twice as long as the
+ * join promises to take.
+ */
 export function connectNats(
   servers: string | string[],
   name: string,
+  timeoutMs: number,
 ): ReturnType<typeof connect> {
   return connect({
     servers,
     name,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
+    timeout: timeoutMs,
   });
 }
 

@@ -542,8 +542,12 @@ export class SystemCluster {
       const refused = refusedByDeno(error);
       throw new ClusterJoinError(
         refused === undefined
-          ? `could not join the cluster at ${options.servers}: is a NATS server running there? ` +
-            `(start one with \`nats-server -a 127.0.0.1\`)`
+          ? `could not join the cluster at ${options.servers}: ${
+            (error as { name?: unknown } | null)?.name === "TimeoutError"
+              ? "a server there took the connection but did not answer in time (is it frozen, " +
+                "or overloaded?)"
+              : "is a NATS server running there? (start one with `nats-server -a 127.0.0.1`)"
+          }`
           : `could not join the cluster at ${options.servers}: Deno refused the connection ` +
             `(${refused}): run the program with --allow-net, naming the server's host exactly ` +
             `as the URL does (--allow-net=127.0.0.1 does not allow "localhost")`,

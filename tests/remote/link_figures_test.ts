@@ -105,7 +105,7 @@ Deno.test("link figures: a node answers the NATS services discovery, its stats c
   using bridge = new Bridge(here);
   const echo = await here.lookup<number>("echo");
   assert.equal(await bridge.call(echo, 7), 7);
-  const nc = await connectNats(server.url, "services test");
+  const nc = await connectNats(server.url, "services test", 10_000);
   try {
     const ask = async (subject: string) =>
       JSON.parse(new TextDecoder().decode(

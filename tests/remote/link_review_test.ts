@@ -208,3 +208,23 @@ Deno.test("link review: waiting for the end of an actor of another node once thi
     "the waits begun before and after the shutdown settle: the other node is out of reach",
   );
 });
+
+Deno.test("link review: a join to a NATS server frozen before it connects fails with ClusterJoinError within the join's 10 s, not the client's 20 s", async () => {
+  await using server = await startNatsServer();
+  await server.freeze();
+  let outcome: unknown = "timeout";
+  const system = new ActorSystem({ cluster: { servers: server.url, name: "rv-join-prefrozen" } });
+  try {
+    outcome = await withDeadline(system.joined.then(() => "joined", (error) => error), 15_000);
+  } finally {
+    // Whatever the outcome, the server goes: a connect still waiting fails now, and the system ends.
+    server.kill("SIGKILL");
+    await server.exited;
+    await system.shutdown();
+  }
+  assert.ok(
+    outcome instanceof ClusterJoinError,
+    `the join settles with a ClusterJoinError within 15 s, got ${String(outcome)}`,
+  );
+  assert.match(outcome.message, /did not answer in time \(is it frozen/);
+});
