@@ -463,9 +463,10 @@ export class SubjectNames implements Names {
   }
 
   close(_reachable: boolean): Promise<void> {
-    // The server drops a subscription with its connection: nothing to ask it.
-    for (const { subscription } of this.#held.values()) subscription.unsubscribe();
-    this.#held.clear();
+    // Given up as an ended actor's are (see #giveUp): a lookup the server sent here before it
+    // heard is told "nobody", not left to wait out its timeout. The server drops what is left
+    // with the connection.
+    for (const [name, held] of [...this.#held]) this.#giveUp(name, held);
     return Promise.resolve();
   }
 

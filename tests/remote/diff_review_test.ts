@@ -3,7 +3,7 @@
  * and the look for answers after a quiet batch (batch_receiver.ts, batch_sender.ts).
  */
 import assert from "node:assert/strict";
-import { type ActorRef, type ActorSystem, Bridge } from "../../mod.ts";
+import { type ActorRef, ActorSystem, Bridge } from "../../mod.ts";
 import { NameNotFoundError } from "../../errors.ts";
 import { Parent, Replier } from "../_actors/diff_review.ts";
 import { eventually, within } from "../_system.ts";
@@ -138,4 +138,36 @@ Deno.test("diff review (subjects): a lookup that meets the name of an actor that
   } finally {
     await Promise.all([here.shutdown(), there.shutdown()]);
   }
+});
+
+Deno.test("diff review (subjects): a lookup that meets the name of a node that is leaving is told NameNotFoundError, not left to wait out its timeout", async () => {
+  await using server = await startNatsServer();
+  const options = { servers: server.url, name: "leave-race" };
+  await using there = new ActorSystem({ cluster: options });
+  await there.joined;
+  const outcomes: string[] = [];
+  for (let round = 0; round < 6; round++) {
+    const here = new ActorSystem({ cluster: options });
+    const name = `leaving-${round}`;
+    let left = false;
+    try {
+      await here.register(name, here.spawn(Replier));
+      const looking = (async () => {
+        while (true) {
+          const outcome = await there.lookup(name, { timeout: 1000 }).then(
+            () => "found",
+            (e) => e.constructor.name,
+          );
+          if (outcome !== "found") return outcome;
+          if (left) await Promise.resolve();
+        }
+      })();
+      await here.shutdown();
+      left = true;
+      outcomes.push(await within(10_000, "the lookups", looking));
+    } finally {
+      if (!left) await here.shutdown();
+    }
+  }
+  assert.deepEqual(outcomes, outcomes.map(() => "NameNotFoundError"));
 });

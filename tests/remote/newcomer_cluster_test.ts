@@ -3,24 +3,36 @@
  * meets, mistakes included (a wrong server URL, a class not exported, a name taken).
  */
 import assert from "node:assert/strict";
-import { ActorSystem } from "../../mod.ts";
-import { ClusterJoinError, NameTakenError, SpawnError } from "../../errors.ts";
+import { NameTakenError, SpawnError } from "../../errors.ts";
 import { Doubler } from "../_actors/basic.ts";
 import { hiddenClass } from "../_actors/newcomer_hidden.ts";
 import { startNatsServer } from "./_nats_server.ts";
 import { joinedPair } from "./_joined_pair.ts";
 
 Deno.test("newcomer: a server URL the program may not reach (--allow-net) says so, not that no server runs there", async () => {
-  // The tests run with --allow-net=127.0.0.1: 127.0.0.2 is refused by Deno before any socket.
-  const system = new ActorSystem({ cluster: { servers: "nats://127.0.0.2:4222", name: "perm" } });
-  try {
+  // A program allowed the network for 127.0.0.1 only, whatever this test runner was allowed:
+  // 127.0.0.2 is refused by Deno before any socket.
+  const program = `
+    import { ActorSystem } from ${JSON.stringify(new URL("../../mod.ts", import.meta.url).href)};
+    await using system = new ActorSystem({ cluster: { servers: "nats://127.0.0.2:4222", name: "perm" } });
     const error = await system.joined.then(() => null, (error) => error);
-    assert.ok(error instanceof ClusterJoinError, String(error));
-    assert.match(error.message, /--allow-net/, "the message names the missing permission");
-    assert.doesNotMatch(error.message, /is a NATS server running there/);
-  } finally {
-    await system.shutdown();
-  }
+    console.log(JSON.stringify({ name: error?.constructor.name, message: error?.message }));
+  `;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-env", "--allow-net=127.0.0.1", "-"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(program));
+  await writer.close();
+  const { stdout, code } = await child.output();
+  assert.equal(code, 0);
+  const outcome = JSON.parse(new TextDecoder().decode(stdout).trim().split("\n").at(-1)!);
+  assert.equal(outcome.name, "ClusterJoinError", outcome.message);
+  assert.match(outcome.message, /--allow-net/, "the message names the missing permission");
+  assert.doesNotMatch(outcome.message, /is a NATS server running there/);
 });
 
 Deno.test("newcomer: NameTakenError's advice names only what the system has", async () => {
