@@ -249,7 +249,8 @@ export class ClusterLink {
    */
   async start(): Promise<void> {
     const ping = (node: number) => this.#ping(node, this.peers.timing.downAfterMs);
-    this.names = await openKvNames(this.#nc, this.#host, ping) ??
+    const foundDown = (node: number) => this.peers.downReason(node) !== undefined;
+    this.names = await openKvNames(this.#nc, this.#host, ping, foundDown) ??
       new SubjectNames(this.#nc, this.#host);
     await this.#nc.flush();
     this.#sender.start();

@@ -147,11 +147,13 @@ async function asking<T>(what: string, request: () => Promise<T>): Promise<T> {
 /**
  * Names in the cluster's KV bucket, or null when the server has no JetStream.
  * @param ping whether a node answers (a holder that does not is down: its names are free).
+ * @param foundDown whether this node has found node `node` down already (no question asked).
  */
 export async function openKvNames(
   nc: NatsConnection,
   host: NamesHost,
   ping: (node: number) => Promise<PingResult>,
+  foundDown: (node: number) => boolean,
 ): Promise<Names | null> {
   let kv: KV;
   try {
@@ -163,7 +165,7 @@ export async function openKvNames(
     ) return null;
     throw error;
   }
-  return new KvNames(kv, host, ping);
+  return new KvNames(kv, host, ping, foundDown);
 }
 
 /** Names in a KV bucket: exclusive (see the module doc). */
@@ -187,6 +189,7 @@ class KvNames implements Names {
     readonly kv: KV,
     readonly host: NamesHost,
     readonly ping: (node: number) => Promise<PingResult>,
+    readonly foundDown: (node: number) => boolean,
   ) {}
 
   register(name: string, ref: ActorRef<unknown>): Promise<void> {
@@ -297,8 +300,12 @@ class KvNames implements Names {
       const entry = await this.kv.get(hexOf(name));
       if (entry === null || entry.operation !== "PUT") throw notFound(name);
       const ref = decode(entry.value, this.host.courier) as ActorRef<unknown>;
-      // One of this node's actors that ended: its name is being given up.
-      if (ref.node === 0 && !this.host.running(ref)) throw notFound(name);
+      // One of this node's actors that ended: its name is being given up. One of a node found
+      // down: free for a register to take over, and not found, as without JetStream, where
+      // nobody answers for it.
+      if (ref.node === 0 ? !this.host.running(ref) : this.foundDown(ref.node)) {
+        throw notFound(name);
+      }
       return ref;
     });
   }

@@ -10,6 +10,7 @@ import { Doubler } from "../_actors/basic.ts";
 import { Answerer } from "../_actors/names_review.ts";
 import { eventually } from "../_system.ts";
 import { startNatsServer } from "./_nats_server.ts";
+import { startNode } from "./_nodes.ts";
 import { joinedPair } from "./_joined_pair.ts";
 
 const MODES = [{ jetstream: true, mode: "KV" }, { jetstream: false, mode: "subjects" }];
@@ -135,4 +136,22 @@ Deno.test("names review (subjects): of two registers of one name at once on one 
   for (const o of outcomes) {
     if (o.status === "rejected") assert.ok(o.reason instanceof NameTakenError, String(o.reason));
   }
+});
+
+Deno.test("names review (KV): a name whose node this one found down is not found, as without JetStream, rather than handed out as a dead ref", async () => {
+  await using server = await startNatsServer({ jetstream: true });
+  await using here = new ActorSystem({ cluster: { servers: server.url, name: "down-holder" } });
+  await using other = await startNode(server.url, "down-holder");
+  using bridge = new Bridge(here);
+  const doubler = await here.lookup<number>("doubler");
+  // Talked to: this node pings the other, and finds it down once it is killed.
+  assert.equal(await bridge.call(doubler, 21, { timeout: 10_000 }), 42);
+  other.kill("SIGKILL");
+  await other.exited;
+  await eventually(
+    async () =>
+      await here.lookup("doubler").then(() => false, (error) => error instanceof NameNotFoundError),
+    "the name of a node found down is not found",
+    20_000,
+  );
 });
