@@ -43,6 +43,7 @@ import type { Transport } from "./transport.ts";
 import { abortQuietly } from "../util/abort_quietly.ts";
 import { sentBySystem } from "./system_sender.ts";
 import type { HeldCount, HeldTable } from "./held_table.ts";
+import { closedLetter } from "./closed_as.ts";
 
 /** A message waiting for room in a full mailbox. */
 export interface Waiting {
@@ -527,7 +528,9 @@ export class Backlogs {
       // The runtime's own notice to an actor that has stopped is moot: nobody's lost message
       // (as a notice's send that meets the closed mailbox, see Posting).
       if (!waiting.counted) return;
-      this.#drop(backlog, waiting, "stopped", `${name} has stopped`);
+      // Closed as its actor ended with its Worker: as what was in the mailbox (see closed_as.ts).
+      const { kind, reason } = closedLetter(backlog.mailbox, name);
+      this.#drop(backlog, waiting, kind, reason);
     } else {
       this.#drop(backlog, waiting, "stopped", `it could not be sent: ${describeError(error)}`);
     }

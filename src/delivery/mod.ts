@@ -10,6 +10,7 @@
 export { BacklogBytes } from "./backlog_bytes.ts";
 export { SystemCourier } from "./courier.ts";
 export type { CourierOptions, DeadLetterSink } from "./courier_options.ts";
+export { closeAs, CLOSED_AS_WORD } from "./closed_as.ts";
 export { describeMessage } from "./describe_message.ts";
 export { type HeldFor, HeldTable, takeHeld } from "./held_table.ts";
 export { SEND_TIMEOUT_WORD } from "./full_mailbox.ts";

@@ -19,6 +19,7 @@ import type { SystemCourier } from "./courier.ts";
 import { droppedReason, FullMailbox, stillFullError, waitedOutError } from "./full_mailbox.ts";
 import { DROP, type FullAction, REFUSE, WAIT } from "./policy.ts";
 import { sentBySystem } from "./system_sender.ts";
+import { closedLetter } from "./closed_as.ts";
 
 /** How one thread's courier puts what it wrote into mailboxes, full ones included. */
 export class Posting {
@@ -171,7 +172,7 @@ export class Posting {
     } catch (error) {
       // Refused, waited out, or its mailbox closed: no retry of this record follows.
       mailbox.dropRetryBlock();
-      if (this.#stopped(error, target, sender, message, undecoded, notice)) return false;
+      if (this.#stopped(error, mailbox, target, sender, message, undecoded, notice)) return false;
       throw error;
     }
     if (action === DROP) {
@@ -195,12 +196,14 @@ export class Posting {
   }
 
   /**
-   * Makes the message a dead letter "stopped" when `error` says its mailbox closed (its actor
-   * stopped) — unless it is the runtime's own `notice`, which is moot then (see openOffset).
+   * Makes the message a dead letter when `error` says its mailbox closed: "stopped" (its actor
+   * stopped), or as the mailbox's closer said (its actor ended with its Worker: see
+   * closed_as.ts) — unless it is the runtime's own `notice`, which is moot then (see openOffset).
    * @returns whether the mailbox had closed.
    */
   #stopped(
     error: unknown,
+    mailbox: Mailbox,
     target: ActorRef<unknown>,
     sender: ActorRef<unknown> | null,
     message: unknown,
@@ -210,12 +213,13 @@ export class Posting {
     if (!(error instanceof MailboxClosedError)) return false;
     if (notice) return true;
     const courier = this.#courier;
+    const { kind, reason } = closedLetter(mailbox, courier.describe(target));
     courier.deadLetter({
       target,
       sender,
       message: this.#reported(message, undecoded),
-      kind: "stopped",
-      reason: `${courier.describe(target)} has stopped`,
+      kind,
+      reason,
     });
     return true;
   }

@@ -20,6 +20,7 @@ import {
   type TerminationKind,
 } from "../actor/mod.ts";
 import {
+  closeAs,
   type HeldFor,
   isRuntimeAnswer,
   sentBySystem,
@@ -112,9 +113,10 @@ export class WorkerDeaths {
         // already serve another actor.
         if (directory.mailbox(record.slot) === 0) continue;
         directory.setState(record.slot, SlotState.Dead);
-        // Releases senders blocked on a full mailbox; later sends are dead letters.
+        // Releases senders blocked on a full mailbox; later sends are dead letters. What those
+        // senders (and other Workers' backlogs) had on its way into it ends as what was in it.
         const mailbox = courier.mailbox(record.mailbox);
-        mailbox.close();
+        closeAs(mailbox, letterKind);
         // What this thread still had waiting for room in it ends as what was in it did: it
         // would otherwise be told as stopped, once its wait for room noticed the close.
         undelivered(courier.dropBacklog(mailbox, letterKind, `${record.name} ended: ${how}`));
