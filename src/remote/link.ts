@@ -249,8 +249,14 @@ export class ClusterLink {
    */
   async start(): Promise<void> {
     const ping = (node: number) => this.#ping(node, this.peers.timing.downAfterMs);
-    const foundDown = (node: number) => this.peers.downReason(node) !== undefined;
-    this.names = await openKvNames(this.#nc, this.#host, ping, foundDown) ??
+    const gone = async (node: number) => {
+      if (this.peers.downReason(node) !== undefined) return true;
+      // One this node talks to is pinged already: found down in time if it goes.
+      if (this.peers.knows(node) || this.peers.offline) return false;
+      // One it never met (its process may have ended before this one started) is asked.
+      return await ping(node) === "nobody" && !this.peers.mayNotHaveSubscribed(node);
+    };
+    this.names = await openKvNames(this.#nc, this.#host, ping, gone) ??
       new SubjectNames(this.#nc, this.#host);
     await this.#nc.flush();
     this.#sender.start();

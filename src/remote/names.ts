@@ -147,13 +147,14 @@ async function asking<T>(what: string, request: () => Promise<T>): Promise<T> {
 /**
  * Names in the cluster's KV bucket, or null when the server has no JetStream.
  * @param ping whether a node answers (a holder that does not is down: its names are free).
- * @param foundDown whether this node has found node `node` down already (no question asked).
+ * @param gone whether node `node` is gone: this node has found it down, or, never met, nobody
+ * answers for it (its process ended, maybe before this one started).
  */
 export async function openKvNames(
   nc: NatsConnection,
   host: NamesHost,
   ping: (node: number) => Promise<PingResult>,
-  foundDown: (node: number) => boolean,
+  gone: (node: number) => Promise<boolean>,
 ): Promise<Names | null> {
   let kv: KV;
   try {
@@ -165,7 +166,7 @@ export async function openKvNames(
     ) return null;
     throw error;
   }
-  return new KvNames(kv, host, ping, foundDown);
+  return new KvNames(kv, host, ping, gone);
 }
 
 /** Names in a KV bucket: exclusive (see the module doc). */
@@ -189,7 +190,7 @@ class KvNames implements Names {
     readonly kv: KV,
     readonly host: NamesHost,
     readonly ping: (node: number) => Promise<PingResult>,
-    readonly foundDown: (node: number) => boolean,
+    readonly gone: (node: number) => Promise<boolean>,
   ) {}
 
   register(name: string, ref: ActorRef<unknown>): Promise<void> {
@@ -300,10 +301,11 @@ class KvNames implements Names {
       const entry = await this.kv.get(hexOf(name));
       if (entry === null || entry.operation !== "PUT") throw notFound(name);
       const ref = decode(entry.value, this.host.courier) as ActorRef<unknown>;
-      // One of this node's actors that ended: its name is being given up. One of a node found
-      // down: free for a register to take over, and not found, as without JetStream, where
-      // nobody answers for it.
-      if (ref.node === 0 ? !this.host.running(ref) : this.foundDown(ref.node)) {
+      // One of this node's actors that ended: its name is being given up. One of a node that is
+      // gone (found down here, or never met and nobody answers for it, as for a node that ended
+      // before this one started): free for a register to take over, and not found, as without
+      // JetStream, where nobody answers for it.
+      if (ref.node === 0 ? !this.host.running(ref) : await this.gone(ref.node)) {
         throw notFound(name);
       }
       return ref;
