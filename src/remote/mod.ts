@@ -8,7 +8,7 @@
 
 import { ClusterLink, type LinkHost } from "./link.ts";
 import { connectNats } from "./nats.ts";
-import { withinOrFail } from "../util/before_timeout.ts";
+import { beforeTimeout, TIMED_OUT } from "../util/before_timeout.ts";
 
 export { ClusterLink, type LinkHost } from "./link.ts";
 export { NameNotFoundError, NameTakenError } from "./errors.ts";
@@ -40,12 +40,18 @@ export async function joinCluster(
     });
     // A server that freezes now would hold the join (and the system's shutdown, which waits
     // for it) until the client's own pings notice, minutes later.
-    await withinOrFail(
-      link.start(),
-      START_WAIT_MS,
-      `the NATS server did not confirm this node's subscriptions within ${START_WAIT_MS} ms ` +
-        `(is it frozen, or cut off?)`,
-    );
+    const started = link.start();
+    if (await beforeTimeout(started, START_WAIT_MS) === TIMED_OUT) {
+      started.catch(() => {}); // the caller is told below
+      // A TimeoutError, as the connect's own: the join's error says the server did not answer,
+      // not that none runs there.
+      const late = new Error(
+        `the NATS server did not confirm this node's subscriptions within ${START_WAIT_MS} ms ` +
+          `(is it frozen, or cut off?)`,
+      );
+      late.name = "TimeoutError";
+      throw late;
+    }
     return link;
   } catch (error) {
     // Not joined: neither the link's timers nor the connection (and what follows it) are left.

@@ -1,8 +1,9 @@
 /** Review of the latest fixes: each test is a bug found, fixed with it. */
 import assert from "node:assert/strict";
 import { type ActorRef, ActorSystem } from "../../mod.ts";
-import { NameNotFoundError } from "../../errors.ts";
-import { startNatsServer } from "../remote/_nats_server.ts";
+import { ClusterJoinError, NameNotFoundError } from "../../errors.ts";
+import { natsProto } from "../remote/_nats_proto.ts";
+import { startNatsServer, withDeadline } from "../remote/_nats_server.ts";
 import { startNode } from "../remote/_nodes.ts";
 import { Gate } from "../_actors/dl_review.ts";
 import { type TestSystem, testSystem } from "../_system.ts";
@@ -53,4 +54,29 @@ Deno.test("fix review (KV): a node that starts after the holder's process ended 
     (error) => error,
   );
   assert.ok(outcome instanceof NameNotFoundError, String(outcome));
+});
+
+Deno.test("fix review: a join whose server freezes once connected says so, not 'is a NATS server running there?'", async () => {
+  await using server = await startNatsServer();
+  const proto = await natsProto(server.url);
+  const flush = proto.flush;
+  // The server freezes right after the link subscribed, just before the join's flush.
+  proto.flush = async function (this: unknown) {
+    proto.flush = flush;
+    await server.freeze();
+    return await flush.call(this);
+  };
+  let outcome: unknown = "timeout";
+  try {
+    const system = new ActorSystem({ cluster: { servers: server.url, name: "fr-join-frozen" } });
+    outcome = await withDeadline(system.joined.then(() => "joined", (error) => error), 15_000);
+    server.kill("SIGKILL");
+    await server.exited;
+    await system.shutdown();
+  } finally {
+    proto.flush = flush;
+  }
+  assert.ok(outcome instanceof ClusterJoinError, String(outcome));
+  assert.doesNotMatch(outcome.message, /is a NATS server running there/);
+  assert.match(outcome.message, /frozen/);
 });
