@@ -39,10 +39,12 @@ const FLUSH_AFTER_MS = 100;
 /** A page this many events behind (a slow or stuck tab) skips snapshots until it catches up. */
 const MAX_QUEUED = 20;
 /**
- * A page this many events behind is let go: its stream ends, and what was queued for it is freed.
+ * A page this many events behind is let go: its stream ends, and nothing more is queued for it.
  * Failures and dead letters are never skipped, so a tab that reads nothing (a frozen one, a
- * paused debugger) would otherwise hold them all. EventSource connects again after 2 s and gets
- * the recent ones in its hello.
+ * paused debugger) would otherwise have every one queued for it, without end. What was queued
+ * stays until the page reads it or its connection goes (erroring the stream would drop it at
+ * once, but Deno.serve prints every such error). EventSource connects again after 2 s and gets
+ * the recent entries in its hello.
  */
 const MAX_BEHIND = 500;
 /**
