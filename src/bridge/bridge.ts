@@ -182,6 +182,18 @@ export class Bridge implements Disposable {
   ): void {
     const refused = this.#refusal(options);
     if (refused !== null) return reject(refused);
+    if (request instanceof Stop && target.node === 0) {
+      // The actor's Worker answers Stopped through this Bridge's mailbox, and tells this thread
+      // of the end another way, which may come second: the Stopped waits for it, so that once
+      // it is here the actor has ended for all on this thread (started() rejects, a call or send
+      // says how it ended).
+      const answer = resolve;
+      resolve = (reply) => {
+        if (!(reply instanceof Stopped)) return answer(reply);
+        const answered = () => answer(reply);
+        this.#host.whenEnded(target).then(answered, answered);
+      };
+    }
     const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
     let terms = this.#lastTerms;
     if (terms === null || !terms.matches(timeout, options)) {
