@@ -639,6 +639,14 @@ function readCheckedClass(r: Reader, at: number): unknown {
   const info = classOfId(((t & 0x3f) << 16) | (b[p + 3] << 8) | b[p + 4]);
   r.pos = p + 2;
   // An unknown id is refused by readValue, as any.
+  if (info !== undefined && hash === 0 && info.encode === undefined) {
+    // 0: a custom encoding where it was written, whose bytes these fields would misread.
+    throw new CodecError(
+      `the message class ${info.name} has a custom encoding where it was encoded (another ` +
+        `version of its module?), but is laid out by fields here [${info.fields.join(", ")}]; ` +
+        `refused rather than decoded into the wrong fields — run the same version everywhere`,
+    );
+  }
   if (info !== undefined && hash !== 0 && layoutHash(info) !== hash) {
     throw new CodecError(
       `the message class ${info.name} is laid out differently where it was encoded (another ` +

@@ -1,0 +1,45 @@
+/**
+ * Values that cross nodes of a cluster: what arrives, or what says it could not, is what a send
+ * between two Workers of one process gives, or what the README promises for another node.
+ */
+import assert from "node:assert/strict";
+import { ActorSystem, Bridge, registerMessage } from "../../mod.ts";
+import { UndeliverableError } from "../../errors.ts";
+import { startNatsServer } from "./_nats_server.ts";
+import { startNode } from "./_nodes.ts";
+
+/** The test's version of review.Shape: a custom encoding (the other node's is by fields). */
+class Shape {
+  constructor(readonly a = 0, readonly b = 0) {}
+}
+registerMessage(Shape, {
+  name: "review.Shape",
+  // Both fields in one byte (each below 16).
+  encode(writer, shape) {
+    writer.u8(shape.a * 16 + shape.b);
+  },
+  decode(reader) {
+    const byte = reader.u8();
+    return new Shape(byte >> 4, byte & 15);
+  },
+});
+
+Deno.test("values review: a class with a custom encoding here and laid out by fields on the other node is refused by name, never decoded into the wrong fields", async () => {
+  await using server = await startNatsServer();
+  await using _other = await startNode(
+    server.url,
+    "custom-layout",
+    new URL("./_values_review_node.ts", import.meta.url),
+  );
+  await using system = new ActorSystem({
+    cluster: { servers: server.url, name: "custom-layout" },
+  });
+  using bridge = new Bridge(system);
+  const shapes = await system.lookup<Shape>("shapes");
+  const refused = await bridge.call(shapes, new Shape(1, 2), { timeout: 10_000 }).then(
+    (answer) => assert.fail(`decoded into the wrong fields: ${answer}`),
+    (error) => error,
+  );
+  assert.ok(refused instanceof UndeliverableError, String(refused));
+  assert.match(refused.message, /review\.Shape/);
+});
