@@ -147,7 +147,7 @@ export class BatchReceiver {
       this.#refuseFromDown(data, batch.continues, from, down);
       return false;
     }
-    this.peers.watch(from);
+    this.peers.watch(from, true);
     this.granted(from, batch.granted);
     // Behind what came already: counted lost by a ping meanwhile (or reordered on the way), its
     // records are not delivered too.

@@ -73,6 +73,11 @@ export class BatchSender {
   /** Credit the run's records that went spent: taken from the node's when the run ends. */
   #runSpent = 0;
   #closed = false;
+  /**
+   * The nodes whose records are kept until they first answer (see #beginRun): nobody may be
+   * there any more, and what NATS gets for nobody it drops unseen.
+   */
+  readonly #unconfirmed = new Set<number>();
   /** Whether a drain is queued in the microtasks (see kick). */
   #kicked = false;
   #pumping: Promise<void> = Promise.resolve();
@@ -157,6 +162,8 @@ export class BatchSender {
    * (see Credits.pause), each until it answers again (see {@link resume}).
    */
   pauseAll(): void {
+    // Kept for an outage now, not only for a first answer.
+    this.#unconfirmed.clear();
     for (const { node } of this.peers.watched()) this.credits.pause(node);
   }
 
@@ -165,8 +172,17 @@ export class BatchSender {
     return this.credits.isPaused(node);
   }
 
+  /**
+   * Whether the records to `node` are kept only until its first answer (see #beginRun), not
+   * for an outage of this node's connection.
+   */
+  awaitsFirstAnswer(node: number): boolean {
+    return this.#unconfirmed.has(node);
+  }
+
   /** Node `node` answered: if its records were kept (see {@link pauseAll}), they go now. */
   resume(node: number): void {
+    this.#unconfirmed.delete(node);
     if (!this.credits.isPaused(node)) return;
     this.credits.resume(node);
     if (this.#closed || this.credits.release(node, this.#addKept) === 0) return;
@@ -207,6 +223,7 @@ export class BatchSender {
 
   /** Node `node` is down: the records kept for it, waiting for its credit, die with it. */
   nodeDown(node: number, reason: string): void {
+    this.#unconfirmed.delete(node);
     this.#dropKept(node, reason, "node-down");
   }
 
@@ -307,6 +324,18 @@ export class BatchSender {
     // then do (see pauseAll): what the client publishes meanwhile goes out at the reconnect,
     // maybe before that node has subscribed again, and is dropped.
     if (this.peers.offline && this.#runDown === undefined) this.credits.pause(node);
+    // A node that has not shown it is there yet (a ref to it came in a message, or from a name)
+    // may have ended before this node met it: NATS drops what is published for nobody, so its
+    // records wait for its first answer, and become "node-down" dead letters if nobody answers
+    // for it (see Peers).
+    else if (
+      this.#runDown === undefined && !this.peers.hasShownLife(node) &&
+      !this.credits.isPaused(node)
+    ) {
+      this.#unconfirmed.add(node);
+      this.credits.pause(node, false);
+      this.peers.watch(node);
+    }
     this.#runCredit = this.credits.available(node);
     this.#readMaxPayload();
   }

@@ -83,6 +83,8 @@ export class Credits {
   readonly #stalls = new Map<number, Stalls>();
   /** The nodes whose records are kept whatever their credit (see {@link pause}). */
   readonly #paused = new Set<number>();
+  /** The paused nodes whose records kept are no credit stall (see {@link pause}). */
+  readonly #quiet = new Set<number>();
   #waitingBytes = 0;
   #granted: (() => void) | null = null;
 
@@ -116,14 +118,15 @@ export class Credits {
     let kept = this.#kept.get(node);
     if (kept === undefined) {
       this.#kept.set(node, kept = { bytes: new BacklogBytes(), ends: new Fifo() });
-      this.#stallBegins(node);
+      if (!this.#quiet.has(node)) this.#stallBegins(node);
     }
     kept.ends.push(kept.bytes.append(bytes, start, end) + end - start);
     this.#waitingBytes += end - start;
   }
 
-  /** Records waiting for `node`'s credit. */
+  /** Records waiting for `node`'s credit (not those waiting for its first answer, see pause). */
   waiting(node: number): number {
+    if (this.#quiet.has(node)) return 0;
     return this.#kept.get(node)?.ends.length ?? 0;
   }
 
@@ -212,6 +215,12 @@ export class Credits {
         // The stall is over: its buffer goes with it (a flood's can have grown to megabytes).
         this.#kept.delete(node);
         this.#stallEnds(node);
+      } else if (
+        kept !== undefined && kept.ends.length > 0 && !this.#quiet.has(node) &&
+        !((this.#stalls.get(node)?.since ?? -1) >= 0)
+      ) {
+        // What waited for the node's first answer (see pause) now waits for its credit.
+        this.#stallBegins(node);
       }
       this.wake();
     }
@@ -221,10 +230,13 @@ export class Credits {
   /**
    * Keeps the records to `node` from now on, whatever its credit, until {@link resume}: this
    * node's connection is lost, or back but `node` has not answered since (it may not have
-   * subscribed again yet, and what the server gets for it meanwhile is dropped).
+   * subscribed again yet, and what the server gets for it meanwhile is dropped), or `node` has
+   * not answered yet at all (`stall` false: what waits for that is no credit stall).
    */
-  pause(node: number): void {
+  pause(node: number, stall = true): void {
     this.#paused.add(node);
+    if (stall) this.#quiet.delete(node);
+    else this.#quiet.add(node);
   }
 
   /** Whether `node` is paused (see {@link pause}). */
@@ -235,6 +247,7 @@ export class Credits {
   /** Ends {@link pause}; the records kept go with {@link release}. */
   resume(node: number): void {
     this.#paused.delete(node);
+    this.#quiet.delete(node);
   }
 
   #creditOf(node: number): number {
@@ -251,6 +264,7 @@ export class Credits {
     const kept = this.#kept.get(node);
     this.#kept.delete(node);
     this.#paused.delete(node);
+    this.#quiet.delete(node);
     this.#credit.delete(node);
     this.#grantedTotal.delete(node);
     this.#stallEnds(node);

@@ -167,7 +167,8 @@ export class ClusterLink {
     host.courier.leftBacklog = (node, length) => this.#receiver.leftBacklog(node, length);
     this.#watchConnection(nc);
     this.peers.onAnswer((node) => {
-      const wasPaused = this.#sender.isPaused(node);
+      // Kept only for its first answer: no return after an outage.
+      const wasPaused = this.#sender.isPaused(node) && !this.#sender.awaitsFirstAnswer(node);
       this.#sender.resume(node);
       this.#sendControlWaiting(node);
       if (!wasPaused) return;

@@ -44,6 +44,8 @@ interface Peer {
   reconnecting: boolean;
   /** Counts the peer's ping rounds restarted (see {@link Peers.reconnected}): an older one stops. */
   round: number;
+  /** Whether it has shown it is there: answered a ping, or sent this node a batch. */
+  alive: boolean;
 }
 
 /** The nodes this node knows of. */
@@ -111,9 +113,13 @@ export class Peers {
     return () => this.#answerListeners.delete(listener);
   }
 
-  /** This node talks to `node` (or heard from it): keep an eye on it. */
-  watch(node: number): void {
-    if (this.#closed || this.#peers.has(node) || this.#down.has(node)) return;
+  /**
+   * This node talks to `node` (or heard from it: `heard`): keep an eye on it.
+   */
+  watch(node: number, heard = false): void {
+    const known = this.#peers.get(node);
+    if (known !== undefined && heard) known.alive = true;
+    if (this.#closed || known !== undefined || this.#down.has(node)) return;
     const peer: Peer = {
       lastAnswer: performance.now(),
       roundTripMs: -1,
@@ -122,9 +128,18 @@ export class Peers {
       // First met while this node is cut off: not a sign of life from it either.
       reconnecting: this.#offline,
       round: 0,
+      alive: heard,
     };
     this.#peers.set(node, peer);
     this.#schedule(node, peer, 0);
+  }
+
+  /**
+   * Whether `node` has shown it is there (answered a ping, or sent this node a batch) since this
+   * node began to watch it: what is published for a node that never has may go to nobody.
+   */
+  hasShownLife(node: number): boolean {
+    return this.#peers.get(node)?.alive === true;
   }
 
   /** Whether this node watches `node`, or has found it down: it talks, or talked, to it. */
@@ -213,6 +228,7 @@ export class Peers {
     if (this.#closed || this.#peers.get(node) !== peer || peer.round !== round) return;
     const now = performance.now();
     if (result === "answered") {
+      peer.alive = true;
       peer.lastAnswer = now;
       peer.reconnecting = false;
       peer.roundTripMs = now - sent;

@@ -3,8 +3,9 @@
  * between two Workers of one process gives, or what the README promises for another node.
  */
 import assert from "node:assert/strict";
-import { ActorSystem, Bridge, registerMessage } from "../../mod.ts";
+import { ActorSystem, Bridge, type DeadLetter, registerMessage } from "../../mod.ts";
 import { UndeliverableError } from "../../errors.ts";
+import { eventually } from "../_system.ts";
 import { startNatsServer } from "./_nats_server.ts";
 import { startNode } from "./_nodes.ts";
 
@@ -22,6 +23,35 @@ registerMessage(Shape, {
     const byte = reader.u8();
     return new Shape(byte >> 4, byte & 15);
   },
+});
+
+Deno.test("values review: messages sent to a node whose process ended before this node met it are dead letters 'node-down', not lost unseen", async () => {
+  await using server = await startNatsServer();
+  const lost: DeadLetter[] = [];
+  await using system = new ActorSystem({
+    cluster: { servers: server.url, name: "never-met" },
+    onDeadLetter: (deadLetter) => lost.push(deadLetter),
+  });
+  using bridge = new Bridge(system);
+  const other = await startNode(server.url, "never-met");
+  // A ref to an actor of the other node, as a name or a message from a third node hands it out.
+  const doubler = await system.lookup<number>("doubler");
+  other.kill("SIGKILL");
+  await other.exited;
+  doubler.send(1);
+  doubler.send(2);
+  // The node is found down: a call says so...
+  await assert.rejects(bridge.call(doubler, 3, { timeout: 10_000 }), /process ended/);
+  // ...and what was sent to it is a dead letter each, as for a node found down before.
+  await eventually(
+    () => lost.filter((d) => d.kind === "node-down").length >= 2,
+    "the two messages' dead letters",
+    10_000,
+  );
+  assert.deepEqual(
+    lost.filter((d) => d.kind === "node-down").map((d) => d.message).slice(0, 2),
+    [1, 2],
+  );
 });
 
 Deno.test("values review: a class with a custom encoding here and laid out by fields on the other node is refused by name, never decoded into the wrong fields", async () => {
