@@ -325,7 +325,7 @@ export class SystemCluster {
       module,
       actorClass.name,
       name,
-      encodeArguments(name, args, parts.courier),
+      encodeArguments(name, args, parts.courier, true),
       options.mailboxCapacity ?? 0,
       options.sendTimeout ?? 0,
       options.whenFull ?? "",

@@ -7,7 +7,7 @@
  */
 
 import { Actor, ActorRef } from "../actor/mod.ts";
-import { CodecError, encode } from "../codec/mod.ts";
+import { CodecError, encode, Writer } from "../codec/mod.ts";
 
 /** Classes already checked, and their module URL: a pool spawns many actors of a few classes. */
 const checkedClasses = new WeakMap<object, string>();
@@ -43,16 +43,24 @@ export function checkActorClass(actorClass: unknown): string {
 
 /**
  * Encodes constructor arguments for the actor's Worker (null: there are none); a CodecError
- * names the actor.
+ * names the actor. `checkLayouts`: for a Worker of another node (spawnOn), whose classes may be
+ * of another version — each class value says its layout, as in a message to another node.
  */
 export function encodeArguments(
   name: string,
   args: readonly unknown[],
   context: unknown,
+  checkLayouts = false,
 ): Uint8Array | null {
   // None: nothing to write, and nothing for the Worker to allocate and decode.
   if (args.length === 0) return null;
   try {
+    if (checkLayouts) {
+      const writer = new Writer(256).reset(context);
+      writer.checkLayouts = true;
+      writer.value(args);
+      return writer.toBytes();
+    }
     return encode(args, context);
   } catch (error) {
     if (!(error instanceof CodecError)) throw error;

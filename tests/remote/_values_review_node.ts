@@ -23,6 +23,8 @@ export class ShapeReader extends Actor<Shape> {
 if (import.meta.main) {
   const { ActorSystem } = await import("../../mod.ts");
   const [url, cluster] = Deno.args;
+  // This node's Workers see test.Versioned as its version 2 (see VersionedHolder).
+  Deno.env.set("RINGMAIL_VALUES_REVIEW_VERSION", "2");
   const system = new ActorSystem({ cluster: { servers: url, name: cluster } });
   await system.register("shapes", system.spawn(ShapeReader));
   console.log(`ready ${system.node}`);

@@ -4,7 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { ActorSystem, Bridge, type DeadLetter, registerMessage } from "../../mod.ts";
-import { UndeliverableError } from "../../errors.ts";
+import { SpawnError, UndeliverableError } from "../../errors.ts";
+import { VersionedHolder } from "../_actors/values_review.ts";
+import { Versioned } from "./_versioned_v1.ts";
 import { eventually } from "../_system.ts";
 import { startNatsServer } from "./_nats_server.ts";
 import { startNode } from "./_nodes.ts";
@@ -72,4 +74,26 @@ Deno.test("values review: a class with a custom encoding here and laid out by fi
   );
   assert.ok(refused instanceof UndeliverableError, String(refused));
   assert.match(refused.message, /review\.Shape/);
+});
+
+Deno.test("values review: spawnOn another node with a constructor argument whose class is laid out differently there fails with a SpawnError naming it, never starts the actor with the wrong fields", async () => {
+  await using server = await startNatsServer();
+  await using other = await startNode(
+    server.url,
+    "spawn-layout",
+    new URL("./_values_review_node.ts", import.meta.url),
+  );
+  await using system = new ActorSystem({
+    cluster: { servers: server.url, name: "spawn-layout" },
+  });
+  using bridge = new Bridge(system);
+  // Here, test.Versioned is version 1 (fields a, b); there, version 2 (fields a, c).
+  const here = system.spawn(VersionedHolder, new Versioned(1, 2));
+  assert.equal(await bridge.call(here, "fields?", { timeout: 10_000 }), "a=1 b=2");
+  const outcome = await system.spawnOn(other.node, VersionedHolder, {}, new Versioned(1, 2)).then(
+    async (there) => `started: ${await bridge.call(there, "fields?", { timeout: 10_000 })}`,
+    (error) => error,
+  );
+  assert.ok(outcome instanceof SpawnError, String(outcome));
+  assert.match(outcome.message, /test\.Versioned is laid out differently/);
 });
