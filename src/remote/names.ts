@@ -156,18 +156,27 @@ export async function openKvNames(
   ping: (node: number) => Promise<PingResult>,
   gone: (node: number) => Promise<boolean>,
 ): Promise<Names | null> {
-  let kv: KV;
-  try {
-    const bucket = `${host.prefix.replaceAll(".", "_")}_names`;
-    kv = await new Kvm(nc).create(bucket, { history: 1 });
-  } catch (error) {
-    if (
-      (error as Error)?.name === "JetStreamNotEnabled" || isNoResponders(error)
-    ) return null;
-    throw error;
+  const bucket = `${host.prefix.replaceAll(".", "_")}_names`;
+  const kvm = new Kvm(nc);
+  for (let attempt = 1;; attempt++) {
+    try {
+      // Idempotent: a bucket made already, with this configuration, is opened.
+      const kv = await kvm.create(bucket, { history: 1 });
+      return new KvNames(kv, host, ping, gone);
+    } catch (error) {
+      if (
+        (error as Error)?.name === "JetStreamNotEnabled" || isNoResponders(error)
+      ) return null;
+      // Two nodes that make the bucket at the same moment: the server may refuse one's stream as
+      // overlapping the other's, being made (seen with a server just started). Made now, it opens.
+      if (attempt < KV_CREATE_ATTEMPTS && /subjects overlap/.test(messageOf(error))) continue;
+      throw error;
+    }
   }
-  return new KvNames(kv, host, ping, gone);
 }
+
+/** Tries at making (or opening) the names' bucket, when nodes make it at the same moment. */
+const KV_CREATE_ATTEMPTS = 5;
 
 /** Names in a KV bucket: exclusive (see the module doc). */
 class KvNames implements Names {

@@ -155,3 +155,20 @@ Deno.test("names review (KV): a name whose node this one found down is not found
     20_000,
   );
 });
+
+Deno.test("names review (KV): nodes that join at the same moment all join, whichever of them makes the names' bucket", async () => {
+  for (let round = 0; round < 20; round++) {
+    // A server of its own each round: its JetStream has no stream yet, and two nodes make one.
+    await using server = await startNatsServer({ jetstream: true });
+    const options = { cluster: { servers: server.url, name: "together" } };
+    const nodes = [new ActorSystem(options), new ActorSystem(options)];
+    try {
+      const joins = await Promise.all(
+        nodes.map((node) => node.joined.then(() => "joined", (error) => String(error))),
+      );
+      assert.deepEqual(joins, ["joined", "joined"], `round ${round}`);
+    } finally {
+      await Promise.all(nodes.map((node) => node.shutdown()));
+    }
+  }
+});
