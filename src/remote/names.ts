@@ -61,8 +61,6 @@ export interface NamesHost {
 export interface Names {
   /** Names `ref` `name`. @throws {NameTakenError} when another actor has it. */
   register(name: string, ref: ActorRef<unknown>): Promise<void>;
-  /** Gives the name up, if this node holds it. */
-  unregister(name: string): Promise<void>;
   /** Gives the name up if this node holds it for `ref` (whose actor ended), not for another. */
   release(name: string, ref: ActorRef<unknown>): Promise<void>;
   /** The actor named `name`. @throws {NameNotFoundError} when there is none. */
@@ -265,10 +263,6 @@ class KvNames implements Names {
     this.#held.set(key, { revision, ref });
   }
 
-  unregister(name: string): Promise<void> {
-    return this.#giveUp(name, null);
-  }
-
   release(name: string, ref: ActorRef<unknown>): Promise<void> {
     const first = this.#giveUp(name, ref);
     // Not given up (the server did not take the delete): the entry would name an actor that
@@ -290,14 +284,14 @@ class KvNames implements Names {
     this.#retries.add(timer);
   }
 
-  /** Gives `name` up if this node holds it (for `ref`, unless null). */
-  #giveUp(name: string, ref: ActorRef<unknown> | null): Promise<void> {
+  /** Gives `name` up if this node holds it for `ref`. */
+  #giveUp(name: string, ref: ActorRef<unknown>): Promise<void> {
     return asking(
-      `unregister ${JSON.stringify(name)}`,
+      `give up ${JSON.stringify(name)}`,
       () =>
         this.#inTurn(hexOf(name), async (key) => {
           const held = this.#held.get(key);
-          if (held === undefined || (ref !== null && !held.ref.equals(ref))) return;
+          if (held === undefined || !held.ref.equals(ref)) return;
           await this.#release(key, held.revision);
           // Held until the server took the delete: a retry after a failure tries again.
           if (this.#held.get(key) === held) this.#held.delete(key);
@@ -436,12 +430,6 @@ export class SubjectNames implements Names {
         throw error;
       }
     });
-  }
-
-  unregister(name: string): Promise<void> {
-    const held = this.#held.get(name);
-    if (held !== undefined) this.#giveUp(name, held);
-    return Promise.resolve();
   }
 
   release(name: string, ref: ActorRef<unknown>): Promise<void> {
