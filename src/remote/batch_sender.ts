@@ -73,11 +73,6 @@ export class BatchSender {
   /** Credit the run's records that went spent: taken from the node's when the run ends. */
   #runSpent = 0;
   #closed = false;
-  /**
-   * The nodes whose records are kept until they first answer (see #beginRun): nobody may be
-   * there any more, and what NATS gets for nobody it drops unseen.
-   */
-  readonly #unconfirmed = new Set<number>();
   /** Whether a drain is queued in the microtasks (see kick). */
   #kicked = false;
   #pumping: Promise<void> = Promise.resolve();
@@ -162,8 +157,7 @@ export class BatchSender {
    * (see Credits.pause), each until it answers again (see {@link resume}).
    */
   pauseAll(): void {
-    // Kept for an outage now, not only for a first answer.
-    this.#unconfirmed.clear();
+    // Kept for an outage now, not only for a first answer (see Credits.pause).
     for (const { node } of this.peers.watched()) this.credits.pause(node);
   }
 
@@ -177,12 +171,11 @@ export class BatchSender {
    * for an outage of this node's connection.
    */
   awaitsFirstAnswer(node: number): boolean {
-    return this.#unconfirmed.has(node);
+    return this.credits.awaitsFirstAnswer(node);
   }
 
   /** Node `node` answered: if its records were kept (see {@link pauseAll}), they go now. */
   resume(node: number): void {
-    this.#unconfirmed.delete(node);
     if (!this.credits.isPaused(node)) return;
     this.credits.resume(node);
     if (this.#closed || this.credits.release(node, this.#addKept) === 0) return;
@@ -223,7 +216,6 @@ export class BatchSender {
 
   /** Node `node` is down: the records kept for it, waiting for its credit, die with it. */
   nodeDown(node: number, reason: string): void {
-    this.#unconfirmed.delete(node);
     this.#dropKept(node, reason, "node-down");
   }
 
@@ -332,7 +324,6 @@ export class BatchSender {
       this.#runDown === undefined && !this.peers.hasShownLife(node) &&
       !this.credits.isPaused(node)
     ) {
-      this.#unconfirmed.add(node);
       this.credits.pause(node, false);
       this.peers.watch(node);
     }

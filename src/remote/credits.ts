@@ -83,8 +83,8 @@ export class Credits {
   readonly #stalls = new Map<number, Stalls>();
   /** The nodes whose records are kept whatever their credit (see {@link pause}). */
   readonly #paused = new Set<number>();
-  /** The paused nodes whose records kept are no credit stall (see {@link pause}). */
-  readonly #quiet = new Set<number>();
+  /** The paused nodes waiting for their first answer: what they keep is no credit stall. */
+  readonly #firstAnswer = new Set<number>();
   #waitingBytes = 0;
   #granted: (() => void) | null = null;
 
@@ -118,7 +118,7 @@ export class Credits {
     let kept = this.#kept.get(node);
     if (kept === undefined) {
       this.#kept.set(node, kept = { bytes: new BacklogBytes(), ends: new Fifo() });
-      if (!this.#quiet.has(node)) this.#stallBegins(node);
+      if (!this.#firstAnswer.has(node)) this.#stallBegins(node);
     }
     kept.ends.push(kept.bytes.append(bytes, start, end) + end - start);
     this.#waitingBytes += end - start;
@@ -126,7 +126,7 @@ export class Credits {
 
   /** Records waiting for `node`'s credit (not those waiting for its first answer, see pause). */
   waiting(node: number): number {
-    if (this.#quiet.has(node)) return 0;
+    if (this.#firstAnswer.has(node)) return 0;
     return this.#kept.get(node)?.ends.length ?? 0;
   }
 
@@ -215,11 +215,8 @@ export class Credits {
         // The stall is over: its buffer goes with it (a flood's can have grown to megabytes).
         this.#kept.delete(node);
         this.#stallEnds(node);
-      } else if (
-        kept !== undefined && kept.ends.length > 0 && !this.#quiet.has(node) &&
-        !((this.#stalls.get(node)?.since ?? -1) >= 0)
-      ) {
-        // What waited for the node's first answer (see pause) now waits for its credit.
+      } else if (kept !== undefined && kept.ends.length > 0 && !this.#firstAnswer.has(node)) {
+        // What waited for the node's first answer (see pause) may wait for its credit now.
         this.#stallBegins(node);
       }
       this.wake();
@@ -235,8 +232,13 @@ export class Credits {
    */
   pause(node: number, stall = true): void {
     this.#paused.add(node);
-    if (stall) this.#quiet.delete(node);
-    else this.#quiet.add(node);
+    if (stall) this.#firstAnswer.delete(node);
+    else this.#firstAnswer.add(node);
+  }
+
+  /** Whether `node` is paused only until its first answer (see {@link pause}). */
+  awaitsFirstAnswer(node: number): boolean {
+    return this.#firstAnswer.has(node);
   }
 
   /** Whether `node` is paused (see {@link pause}). */
@@ -247,7 +249,7 @@ export class Credits {
   /** Ends {@link pause}; the records kept go with {@link release}. */
   resume(node: number): void {
     this.#paused.delete(node);
-    this.#quiet.delete(node);
+    this.#firstAnswer.delete(node);
   }
 
   #creditOf(node: number): number {
@@ -264,7 +266,7 @@ export class Credits {
     const kept = this.#kept.get(node);
     this.#kept.delete(node);
     this.#paused.delete(node);
-    this.#quiet.delete(node);
+    this.#firstAnswer.delete(node);
     this.#credit.delete(node);
     this.#grantedTotal.delete(node);
     this.#stallEnds(node);
@@ -282,9 +284,11 @@ export class Credits {
     return dropped;
   }
 
+  /** A stall of `node` begins, unless one is on already. */
   #stallBegins(node: number): void {
     let stalls = this.#stalls.get(node);
     if (stalls === undefined) this.#stalls.set(node, stalls = { count: 0, ms: 0, since: -1 });
+    if (stalls.since >= 0) return;
     stalls.count++;
     stalls.since = performance.now();
   }
