@@ -25,7 +25,8 @@ import {
   RemoteWatch,
   WatchForBridge,
 } from "./control.ts";
-import { exportedActorClass } from "./exported_class.ts";
+import { exportedClass } from "./exported_class.ts";
+import { whenActorEnds } from "./actor_end.ts";
 import { ActorDeadError, ClusterJoinError, SpawnError } from "./errors.ts";
 import {
   type ClusterOptions,
@@ -434,7 +435,7 @@ export class SystemCluster {
     const link = await this.link("register");
     await link.names.register(name, ref);
     // The name goes with its actor: a dead actor's name would be found, and never free again.
-    this.#endOf(ref).then(() => {
+    whenActorEnds(this.parts, ref).then(() => {
       if (this.#left || this.parts.shutdown.begun) return; // the node's leave gives it up
       link.names.release(name, ref).catch((error) => {
         console.warn(
@@ -443,17 +444,6 @@ export class SystemCluster {
         );
       });
     });
-  }
-
-  /** Resolves when the actor `ref` names ends: one of this node's, or of another node. */
-  #endOf(ref: ActorRef<unknown>): Promise<unknown> {
-    if (ref.node !== 0) return this.whenEnded(ref);
-    const { registry, spawner } = this.parts;
-    // A child whose Worker has not told this thread of it yet: it has not begun, let alone ended.
-    if (spawner.unannounced(ref)) {
-      return registry.whenAnnounced(ref).then(() => registry.whenEnded(ref));
-    }
-    return registry.whenEnded(ref);
   }
 
   /** The actor named `name` anywhere in the cluster. */
@@ -612,26 +602,4 @@ function refusedByDeno(error: unknown): string | undefined {
     error = error.cause;
   }
   return undefined;
-}
-
-/**
- * What `module`, loaded on this thread, exports as the actor class `exportName` (see
- * exportedActorClass: undefined when none), or why it could not be told (the module could not
- * be loaded, or it exports two such classes).
- */
-async function exportedClass(
-  module: string,
-  exportName: string,
-): Promise<{ found: unknown } | { why: string }> {
-  let exports: Record<string, unknown>;
-  try {
-    exports = await import(module);
-  } catch (error) {
-    return { why: `its module ${module} could not be loaded: ${messageOf(error)}` };
-  }
-  try {
-    return { found: exportedActorClass(exports, exportName, module) };
-  } catch (error) {
-    return { why: messageOf(error) };
-  }
 }

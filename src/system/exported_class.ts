@@ -1,11 +1,12 @@
 /**
  * Finding an actor class among its module's exports, in the thread that starts it (a Worker, or
- * another node): by the name it was spawned under, its class's own name.
+ * another node), or that checks it can be started (`spawnOn` this node): by the name it was
+ * spawned under, its class's own name.
  *
  * @module
  */
 
-import { Actor } from "../actor/mod.ts";
+import { Actor, messageOf } from "../actor/mod.ts";
 import { SpawnError } from "./errors.ts";
 
 /**
@@ -38,4 +39,26 @@ export function exportedActorClass(
   }
   const named = exports[exportName];
   return typeof named === "function" && named.prototype instanceof Actor ? undefined : named;
+}
+
+/**
+ * What `module`, loaded on this thread, exports as the actor class `exportName` (see
+ * exportedActorClass: undefined when none), or why it could not be told (the module could not
+ * be loaded, or it exports two such classes).
+ */
+export async function exportedClass(
+  module: string,
+  exportName: string,
+): Promise<{ found: unknown } | { why: string }> {
+  let exports: Record<string, unknown>;
+  try {
+    exports = await import(module);
+  } catch (error) {
+    return { why: `its module ${module} could not be loaded: ${messageOf(error)}` };
+  }
+  try {
+    return { found: exportedActorClass(exports, exportName, module) };
+  } catch (error) {
+    return { why: messageOf(error) };
+  }
 }

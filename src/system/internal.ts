@@ -15,6 +15,7 @@ import type { CallObserver } from "./observer.ts";
 import type { LossListener } from "./registry.ts";
 import type { SystemParts } from "./system_parts.ts";
 import type { RetiredCounts } from "./inspector.ts";
+import { whenActorEnds } from "./actor_end.ts";
 
 /** The system whose internals these are, for its Bridges' constructors. */
 export type { ActorSystem } from "./actor_system.ts";
@@ -95,12 +96,7 @@ function bridgeHost(parts: SystemParts): BridgeHost {
     watchThreadDeaths: (listener) => parts.events.onThreadMarkedDead(listener),
     watchNodeDowns: (listener) => parts.events.onNodeDown(listener),
     watchCallsLostAfar: (listener) => parts.events.onCallsLostAfar(listener),
-    whenEnded: (ref) =>
-      ref.node !== 0
-        ? parts.cluster.whenEnded(ref)
-        : parts.spawner.unannounced(ref)
-        ? parts.registry.whenAnnounced(ref).then(() => parts.registry.whenEnded(ref))
-        : parts.registry.whenEnded(ref),
+    whenEnded: (ref) => whenActorEnds(parts, ref),
     // The courier's: a ref of another node may share its slot and generation with one here.
     nameOf: (ref) => parts.courier.describe(ref),
     timers: parts.loop.timers,
