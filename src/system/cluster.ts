@@ -14,7 +14,7 @@ import {
   policyIndex,
   type SystemCourier,
 } from "../delivery/mod.ts";
-import { type Mailbox, MAX_CAPACITY, MIN_CAPACITY } from "../ring/mod.ts";
+import type { Mailbox } from "../ring/mod.ts";
 import {
   CallsLost,
   NodeDown,
@@ -29,9 +29,9 @@ import { exportedClass } from "./exported_class.ts";
 import { whenActorEnds } from "./actor_end.ts";
 import { ActorDeadError, ClusterJoinError, SpawnError } from "./errors.ts";
 import {
+  checkRingCapacity,
   type ClusterOptions,
   type ClusterStatus,
-  isRingCapacity,
   type SpawnOptions,
 } from "./options.ts";
 import { actorName, checkActorClass, checkSendTimeout, encodeArguments } from "./spawn_checks.ts";
@@ -316,11 +316,8 @@ export class SystemCluster {
     // not that node's SpawnError after a round trip (and 0, "the default" on the wire, is no size).
     checkSendTimeout(options.sendTimeout);
     policyIndex(options.whenFull);
-    if (options.mailboxCapacity !== undefined && !isRingCapacity(options.mailboxCapacity)) {
-      throw new RangeError(
-        `mailbox capacity must be a power of two from ${MIN_CAPACITY} to ${MAX_CAPACITY}, got ` +
-          `${options.mailboxCapacity}`,
-      );
+    if (options.mailboxCapacity !== undefined) {
+      checkRingCapacity("mailboxCapacity", options.mailboxCapacity);
     }
     const request = new RemoteSpawn(
       module,

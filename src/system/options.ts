@@ -217,13 +217,7 @@ export function checkSystemOptions(
       `maxMessageBytes must be a whole number from 1 to ${MAX_MESSAGE}, got ${options.maxMessageBytes}`,
     );
   }
-  const mailboxCapacity = options.mailboxCapacity ?? 1 << 16;
-  if (!isRingCapacity(mailboxCapacity)) {
-    throw new RangeError(
-      `mailboxCapacity must be a power of two from ${MIN_CAPACITY} to ${MAX_CAPACITY} bytes, ` +
-        `got ${options.mailboxCapacity}`,
-    );
-  }
+  const mailboxCapacity = checkRingCapacity("mailboxCapacity", options.mailboxCapacity ?? 1 << 16);
   const maxActors = options.maxActors ?? 1 << 18;
   // One slot more is the directory's: every Bridge takes one too.
   if (!(Number.isInteger(maxActors) && maxActors >= 1 && maxActors < 1 << 24)) {
@@ -254,9 +248,22 @@ export function checkSystemOptions(
 }
 
 /** Whether `bytes` is a mailbox ring's size: a power of two the ring layer allows. */
-export function isRingCapacity(bytes: number): boolean {
+function isRingCapacity(bytes: number): boolean {
   return Number.isInteger(bytes) && bytes >= MIN_CAPACITY && bytes <= MAX_CAPACITY &&
     (bytes & (bytes - 1)) === 0;
+}
+
+/**
+ * `bytes`, the option `what`, checked as a mailbox's ring capacity.
+ * @throws {RangeError} when it is none (see {@link isRingCapacity}).
+ */
+export function checkRingCapacity(what: string, bytes: number): number {
+  if (!isRingCapacity(bytes)) {
+    throw new RangeError(
+      `${what} must be a power of two from ${MIN_CAPACITY} to ${MAX_CAPACITY}, got ${bytes}`,
+    );
+  }
+  return bytes;
 }
 
 /**
@@ -277,13 +284,10 @@ export function checkPoolOptions(options: PoolOptions): Required<PoolOptions> {
       `batch must be a positive whole number, got ${options.batch}`,
     );
   }
-  const mailboxCapacity = options.mailboxCapacity ?? 1024;
-  if (!isRingCapacity(mailboxCapacity)) {
-    throw new RangeError(
-      `a pool's mailboxCapacity must be a power of two from ${MIN_CAPACITY} to ${MAX_CAPACITY}, ` +
-        `got ${options.mailboxCapacity}`,
-    );
-  }
+  const mailboxCapacity = checkRingCapacity(
+    "a pool's mailboxCapacity",
+    options.mailboxCapacity ?? 1024,
+  );
   return { workers, batch, mailboxCapacity };
 }
 
