@@ -81,12 +81,16 @@ export class SpinPolicy {
   }
 
   /**
-   * Calls `ready` until it returns true or the budget is spent; learns from the outcome.
+   * Calls `ready` until it returns true or the budget is spent, or `maxMs` have passed (a long
+   * spin's checks take much longer than their count says when the thread is preempted: the cores
+   * are wanted elsewhere); learns from the outcome.
    * @returns whether `ready` became true while spinning.
    */
-  spin(ready: () => boolean): boolean {
+  spin(ready: () => boolean, maxMs = Infinity): boolean {
     const limit = this.#lastLimit = ++this.#uses % PROBE_EVERY === 0 ? this.maxSpins : this.limit;
-    const found = checksUntil(ready, limit);
+    const found = maxMs === Infinity
+      ? checksUntil(ready, limit)
+      : timedChecksUntil(ready, limit, performance.now() + maxMs);
     if (found >= 0) {
       // A success after n checks says a spin of 2n would pay: never budget less than that.
       const rate = this.hitRate + (1 - this.hitRate) * RATE_WEIGHT;
@@ -122,6 +126,18 @@ export class SpinPolicy {
 function checksUntil(ready: () => boolean, limit: number): number {
   for (let i = 0; i < limit; i++) {
     if (ready()) return i;
+  }
+  return -1;
+}
+
+/**
+ * {@link checksUntil}, giving up once the clock passes `until` (read every 64 calls).
+ * @returns as checksUntil: -1 when the budget or the time ran out.
+ */
+function timedChecksUntil(ready: () => boolean, limit: number, until: number): number {
+  for (let i = 0; i < limit; i++) {
+    if (ready()) return i;
+    if ((i & 63) === 63 && performance.now() > until) return -1;
   }
   return -1;
 }

@@ -66,3 +66,14 @@ Deno.test("spin policy: a short park after a cut-short spin restores spinning; a
   policy.parked(5);
   assert.equal(policy.hitRate, before);
 });
+
+Deno.test("spin policy: a spin with a time limit ends by the clock, however many checks are left, as a miss", () => {
+  const policy = new SpinPolicy({ maxSpins: 2 ** 30, minSpins: 0 });
+  let checks = 0;
+  // Over a billion checks would take seconds; 1 ms by the clock ends it after far fewer.
+  assert.equal(policy.spin(() => (checks++, false), 1), false);
+  assert.ok(checks < 2 ** 30, `${checks} checks`);
+  assert.ok(policy.hitRate < 1, "it counts as a miss");
+  let found = 0;
+  assert.equal(policy.spin(() => ++found === 3, 1), true, "work that comes in time is found");
+});
