@@ -8,6 +8,21 @@
 import type { ActorRef, StatCounters } from "../actor/mod.ts";
 import type { Flag, SpinPolicy } from "../ring/mod.ts";
 
+/** See {@link ReceiveLoopOptions.remoteSpin}: a request, or a few, not a run of a busy link. */
+export const QUIET_REMOTE_RECORDS = 4;
+/**
+ * See {@link ReceiveLoopOptions.remoteSpin}: the loop waited this long (ms) before a quiet
+ * request came. Requests closer together are a busy link's, which keep the cores busy too.
+ */
+export const QUIET_REMOTE_GAP_MS = 0.15;
+/**
+ * See {@link ReceiveLoopOptions.remoteSpin}: this many quiet requests in a row, nothing else in
+ * between. 64 pairs of actors ping-ponging across processes on 2 cores had runs of a few records
+ * now and then, and a long spin after each took ~20–35 % of their round trips a second (it held
+ * a core the threads it waited for needed); in a row, they are too rare to count.
+ */
+export const QUIET_REMOTE_STREAK = 8;
+
 /** How a receive loop runs. */
 export interface ReceiveLoopOptions {
   /** Messages handled from one mailbox before moving to the next ready one. Default 64. */
@@ -16,6 +31,17 @@ export interface ReceiveLoopOptions {
   sliceMs?: number;
   /** The thread's spin policy. Default: a new one with default budgets. */
   spin?: SpinPolicy;
+  /**
+   * The spin policy of a wait that follows quiet requests from another node: at least
+   * {@link QUIET_REMOTE_STREAK} in a row, each at most {@link QUIET_REMOTE_RECORDS} records from
+   * the rings since the loop last waited, one of them sent from another node, after a wait of
+   * {@link QUIET_REMOTE_GAP_MS} or more. The next such request is likely within a network round
+   * trip, and waking this thread from a park costs a large share of one (60–90 µs of a ~300 µs
+   * call across processes through NATS on loopback, 2 cores). Such a spin lasts 2 ms at most by
+   * the clock, and none is made while a handler awaits something. For Workers only: the spin
+   * holds the thread. Default: none (the thread's spin, as for any wait).
+   */
+  remoteSpin?: SpinPolicy;
   /**
    * Whether this loop takes the mailboxes its own thread makes ready directly, past the shared
    * ready queue (one loop per thread may; see `Mailbox.ownDoorbell`). Default false.

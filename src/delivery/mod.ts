@@ -21,7 +21,12 @@ export { type DrainFilter, Inbox } from "./inbox.ts";
 export { MailboxHandle, MailboxHandles } from "./mailbox_handles.ts";
 export { ReceiveLoop } from "./receive_loop.ts";
 export type { ReceiveLoopOptions, ReplyDesk } from "./loop_options.ts";
-export { nextTask } from "./loop_options.ts";
+export {
+  nextTask,
+  QUIET_REMOTE_GAP_MS,
+  QUIET_REMOTE_RECORDS,
+  QUIET_REMOTE_STREAK,
+} from "./loop_options.ts";
 export { installRefCodec } from "./ref_codec.ts";
 export { NO_PROBE, type Probe } from "./probe.ts";
 export {

@@ -51,7 +51,13 @@ import { Lingering } from "./lingering.ts";
 import type { SystemCourier } from "./courier.ts";
 import { localMailOf, localOf, putInFront, ringGoesFirst, stampFor } from "./local_mail.ts";
 import { localReceiverOf, setLocalReceiver } from "./mailbox_handles.ts";
-import type { ReceiveLoopOptions, ReplyDesk } from "./loop_options.ts";
+import {
+  QUIET_REMOTE_GAP_MS,
+  QUIET_REMOTE_RECORDS,
+  QUIET_REMOTE_STREAK,
+  type ReceiveLoopOptions,
+  type ReplyDesk,
+} from "./loop_options.ts";
 import { Parking } from "./parking.ts";
 import type { Probe } from "./probe.ts";
 import type { MessageTracing, TraceContext } from "./tracing.ts";
@@ -128,6 +134,16 @@ export class ReceiveLoop implements CellLoop {
    * read of the clock and before parking (a field increment per message, not a shared store).
    */
   #handledUncounted = 0;
+  /** Records read from the rings since the loop last spun for work (see #spinForWork). */
+  #ringRecords = 0;
+  /** Whether one of those was sent from another node. */
+  #fromAfar = false;
+  /** When the loop last began to wait for work after records from another node; NaN: untimed. */
+  #waitBegan = NaN;
+  /** Whether the loop's last wait lasted QUIET_REMOTE_GAP_MS or more. */
+  #quietBefore = false;
+  /** Quiet requests from another node in a row (see ReceiveLoopOptions.remoteSpin). */
+  #quietStreak = 0;
 
   constructor(
     doorbell: Doorbell,
@@ -163,6 +179,7 @@ export class ReceiveLoop implements CellLoop {
     this.#threadCounters = options.threadCounters ?? NOT_COUNTED;
     this.#parking = new Parking(doorbell, this.timers, {
       spin: this.#spin,
+      remoteSpin: options.remoteSpin ?? null,
       sliceMs: this.#sliceMs,
       blockedParkMs: options.blockedParkMs ?? 0,
       threadCounters: this.#threadCounters,
@@ -287,6 +304,7 @@ export class ReceiveLoop implements CellLoop {
       } else {
         this.#countHandled();
         await this.#parking.park();
+        this.#waitEnded();
       }
     }
   }
@@ -297,13 +315,35 @@ export class ReceiveLoop implements CellLoop {
    */
   #spinForWork(): boolean {
     ringHeld();
-    if (this.#parking.spin() || this.#lingering.letGo()) return true;
+    // Quiet requests from another node (sequential calls, say): the next is likely one network
+    // round trip away, and a wake-up from a park would be a large share of it (see
+    // ReceiveLoopOptions.remoteSpin). The clock is read only around waits after records from
+    // another node: a thread of this process's traffic alone pays nothing for this.
+    if (this.#ringRecords > 0) {
+      const quiet = this.#fromAfar && this.#quietBefore &&
+        this.#ringRecords <= QUIET_REMOTE_RECORDS;
+      this.#quietStreak = quiet ? this.#quietStreak + 1 : 0;
+      this.#waitBegan = this.#fromAfar ? performance.now() : NaN;
+      this.#fromAfar = false;
+      this.#ringRecords = 0;
+    }
+    if (this.#parking.spin(this.#quietStreak >= QUIET_REMOTE_STREAK)) {
+      this.#waitEnded();
+      return true;
+    }
+    if (this.#lingering.letGo()) return true;
     // Letting go handed back the room the lingering cells had read: messages of this thread
     // that wait for that room go now. No turn follows to flush them, and the loop would park
     // with them, waking for nothing that could send them.
     if (!this.#courier.hasLocalBacklog) return false;
     this.#courier.flushLocal(null);
     return this.#hasWork();
+  }
+
+  /** Work came after a wait (a spin, or a park): was it a long one? (Timed only: see #spinForWork.) */
+  #waitEnded(): void {
+    const began = this.#waitBegan;
+    this.#quietBefore = began === began && performance.now() - began >= QUIET_REMOTE_GAP_MS;
   }
 
   #countHandled(): void {
@@ -502,6 +542,8 @@ export class ReceiveLoop implements CellLoop {
         const inbox = reader.inbox;
         message = inbox.message;
         sender = inbox.envelope.sender;
+        this.#ringRecords++;
+        if (sender !== null && sender.node !== 0) this.#fromAfar = true;
         trace = inbox.envelope.trace;
         cls = inbox.messageClass;
         inbox.message = undefined;

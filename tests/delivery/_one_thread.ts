@@ -11,7 +11,7 @@ import {
   SlotState,
   SystemCourier,
 } from "../../src/delivery/mod.ts";
-import { Arena, Doorbell, Mailbox } from "../../src/ring/mod.ts";
+import { Arena, Doorbell, Mailbox, type SpinPolicy } from "../../src/ring/mod.ts";
 
 /** What reached the courier's dead-letter sink. */
 export interface Lost {
@@ -27,6 +27,8 @@ export interface OneThreadOptions {
   /** Whether sends may block while a mailbox is full (a Worker's courier). Default false. */
   blocking?: boolean;
   sendTimeout?: number;
+  /** See ReceiveLoopOptions.remoteSpin. Default: none. */
+  remoteSpin?: SpinPolicy;
 }
 
 /** Builds the thread's delivery; call `end()` when done. */
@@ -58,7 +60,10 @@ export function oneThread(options: OneThreadOptions = {}) {
     watch: () => {},
     unwatch: () => {},
   };
-  const loop = new ReceiveLoop(Doorbell.create(arena, thisThread), courier, host, { local: true });
+  const loop = new ReceiveLoop(Doorbell.create(arena, thisThread), courier, host, {
+    local: true,
+    remoteSpin: options.remoteSpin,
+  });
   courier.doorbell = loop.doorbell.offset;
   const running = loop.run();
   const cells: ActorCell[] = [];

@@ -145,6 +145,7 @@ export async function run(boot: Bootstrap): Promise<void> {
       spin: new SpinPolicy({
         maxSpins: boot.dedicated ? DEDICATED_SPINS : POOL_SPINS,
       }),
+      remoteSpin: new SpinPolicy({ maxSpins: REMOTE_SPINS, minSpins: 0 }),
       abandoned: given,
       // The Worker's own counters, for inspect(): in its agent's mailbox, which it receives.
       threadCounters: agentMailbox,
@@ -206,6 +207,16 @@ const DEDICATED_SPINS = navigator.hardwareConcurrency >= 4 ? 10_000 : 2_000;
  * (spawning 100k actors into a 2-Worker pool went ~10 % faster on 2 cores).
  */
 const POOL_SPINS = 1_000;
+/**
+ * How long a Worker looks for the next quiet request from another node: ~0.6 ms of checks (see
+ * ReceiveLoopOptions.remoteSpin). A sequential call across processes comes every ~300 µs on
+ * loopback, and its Worker woke from a park 60–90 µs after the ring (2 cores). Its cost: while
+ * such calls keep coming, the Worker holds a core; when they stop, or come further apart than the
+ * spin, the spin shrinks (see SpinPolicy). `remote_bench.ts --filter "/sequential|in flight|pairs/"`,
+ * alternating with the code before: sequential calls 1.25–1.28× raw NATS request/reply before,
+ * 0.99–1.24× after; 64 pairs the same within their noise.
+ */
+const REMOTE_SPINS = 100_000;
 /**
  * How long an idle Worker sleeps blocked before it parks asynchronously (see
  * ReceiveLoopOptions.blockedParkMs): a sequential call across processes, a message every
