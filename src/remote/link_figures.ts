@@ -13,6 +13,14 @@ import type { Rate } from "../system/snapshot.ts";
 import type { Credits } from "./credits.ts";
 import type { Peers } from "./peers.ts";
 
+/**
+ * How long a node found down is still listed (ms), with why: long enough for a look now and then
+ * to see it, and no longer, since a node that restarts comes back as a new node — a cluster whose
+ * nodes restart for weeks would otherwise list, sample and export (OpenTelemetry) every one of
+ * them for good. It stays down all the same (see Peers).
+ */
+export const DOWN_LINK_LISTED_MS = 60_000;
+
 /** One link's counts so far. */
 export class LinkCounts {
   recordsSent = 0;
@@ -61,10 +69,10 @@ export class LinkFigures {
   }
 
   /**
-   * Every link's figures now (`node`: this node's id; `connected`: whether its connection is up).
+   * Every link's figures now (`node`: this node's id; `connected`: whether its connection is up):
+   * those of a node down for DOWN_LINK_LISTED_MS or more are dropped, not listed.
    */
-  status(node: number, connected: boolean): ClusterStatus {
-    const now = performance.now();
+  status(node: number, connected: boolean, now: number = performance.now()): ClusterStatus {
     const links: LinkStatus[] = this.peers.watched().map((peer) => ({
       ...this.#figures(peer.node, now),
       up: true,
@@ -72,7 +80,11 @@ export class LinkFigures {
       roundTripAverageMs: peer.roundTripAverageMs,
       reason: "",
     }));
-    for (const { node, reason } of this.peers.downNodes()) {
+    for (const { node, reason, since } of this.peers.downNodes()) {
+      if (now - since >= DOWN_LINK_LISTED_MS) {
+        this.#counts.delete(node);
+        continue;
+      }
       links.push({
         ...this.#figures(node, now),
         up: false,
@@ -125,6 +137,10 @@ export class LinkFigures {
 
   #sample(): void {
     const now = performance.now();
+    // Counts of a node down for long go, whether or not anyone asks (see DOWN_LINK_LISTED_MS).
+    for (const { node, since } of this.peers.downNodes()) {
+      if (now - since >= DOWN_LINK_LISTED_MS) this.#counts.delete(node);
+    }
     const index = this.#clock.tick(now);
     for (const counts of this.#counts.values()) {
       const values = counts.rated();

@@ -433,7 +433,8 @@ export class ActorSystem implements AsyncDisposable {
    * connection to the NATS server is up (`connected`), and for each other node whether it is
    * up, the ping round trip (last and smoothed), the records, bytes and batches sent and
    * received with their rates, and its credit stalls (how many, how long, how many records wait
-   * now). Empty outside a cluster. `inspect().links` has the same, and each node answers the
+   * now). A node found down is listed for a minute after, with why, then no more (it stays down).
+   * Empty outside a cluster. `inspect().links` has the same, and each node answers the
    * NATS services protocol as `ringmail-<cluster>` (`nats micro stats ringmail-shop`).
    *
    * @example

@@ -355,7 +355,10 @@ export interface ClusterStatus {
 export interface LinkStatus {
   /** The other node's id. */
   readonly node: number;
-  /** Whether it is up (it answers pings); a node that is down stays down. */
+  /**
+   * Whether it is up (it answers pings); a node that is down stays down, and is listed for a
+   * minute after, then no more.
+   */
   readonly up: boolean;
   /** The last ping's round trip, in ms; -1 before the first answer, or when down. */
   readonly roundTripMs: number;

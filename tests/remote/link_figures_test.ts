@@ -8,7 +8,9 @@ import { ActorSystem, Bridge, type LinkStatus } from "../../mod.ts";
 import { Probe } from "../_actors/supervision.ts";
 import { Grinder } from "../_actors/busy.ts";
 import { eventually } from "../_system.ts";
-import { CREDIT_WINDOW, RECORD_CREDIT } from "../../src/remote/credits.ts";
+import { CREDIT_WINDOW, Credits, RECORD_CREDIT } from "../../src/remote/credits.ts";
+import { DOWN_LINK_LISTED_MS, LinkFigures } from "../../src/remote/link_figures.ts";
+import { Peers } from "../../src/remote/peers.ts";
 import { connectNats } from "../../src/remote/nats.ts";
 import { startNatsServer } from "./_nats_server.ts";
 import { startNode } from "./_nodes.ts";
@@ -149,4 +151,25 @@ Deno.test("link figures: the live view's snapshot has the links", async () => {
     return links.some((link) => link.node === there.node && link.recordsSent >= 1);
   }, "the view's snapshot shows the link");
   assert.equal(links.find((link) => link.node === there.node)!.up, true);
+});
+
+Deno.test("link figures: a node down is listed a while, with why, then dropped with its counts (nodes restarting for weeks do not pile up)", () => {
+  const peers = new Peers({ pingIntervalMs: 100, downAfterMs: 1_500 }, () => new Promise(() => {}));
+  const figures = new LinkFigures(peers, new Credits());
+  try {
+    figures.of(7).recordsSent = 3;
+    peers.down(7, "its process ended");
+    const downAt = performance.now();
+    const listed = figures.status(1, true, downAt + 1_000).links;
+    assert.deepEqual(
+      listed.map((link) => [link.node, link.up, link.reason, link.recordsSent]),
+      [[7, false, "its process ended", 3]],
+    );
+    assert.deepEqual(figures.status(1, true, downAt + DOWN_LINK_LISTED_MS + 1).links, []);
+    assert.equal(figures.find(7), undefined, "its counts went with it");
+    assert.equal(peers.downReason(7), "its process ended", "still down: what it sends is refused");
+  } finally {
+    figures.close();
+    peers.close();
+  }
 });
