@@ -38,7 +38,8 @@ export interface ReceiveLoopOptions {
    * {@link QUIET_REMOTE_GAP_MS} or more. The next such request is likely within a network round
    * trip, and waking this thread from a park costs a large share of one (60–90 µs of a ~300 µs
    * call across processes through NATS on loopback, 2 cores). Such a spin lasts 2 ms at most by
-   * the clock, and none is made while a handler awaits something. For Workers only: the spin
+   * the clock, ends when the loop's next timer is due, and none is made while a handler awaits
+   * something. For Workers only: the spin
    * holds the thread. Default: none (the thread's spin, as for any wait).
    */
   remoteSpin?: SpinPolicy;

@@ -73,7 +73,8 @@ export class Parking {
   /**
    * Spins a while for work (see SpinPolicy.spin): longer after a quiet request from another node
    * (`afterRemote`, see ReceiveLoopOptions.remoteSpin), unless a handler awaits something: what
-   * it awaits needs the event loop, which a long spin would hold up. @returns whether work came.
+   * it awaits needs the event loop, which a long spin would hold up; and never past the loop's
+   * next timer. @returns whether work came.
    */
   spin(afterRemote: boolean): boolean {
     const options = this.#options;
@@ -81,9 +82,10 @@ export class Parking {
       ? options.remoteSpin
       : options.spin;
     this.#lastSpin = policy;
-    return policy === options.spin
-      ? policy.spin(options.hasWork)
-      : policy.spin(options.hasWork, REMOTE_SPIN_MS);
+    if (policy === options.spin) return policy.spin(options.hasWork);
+    // Not past the loop's next timer either: it fires when the loop stops spinning.
+    const until = this.#timers.nextDelay(performance.now());
+    return policy.spin(options.hasWork, until < REMOTE_SPIN_MS ? until : REMOTE_SPIN_MS);
   }
 
   /**

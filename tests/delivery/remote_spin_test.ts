@@ -114,3 +114,67 @@ Deno.test("receive loop: the longer spin follows quiet requests from another nod
     await thread.end();
   }
 });
+
+/** A spin policy that counts the checks it makes while one of `timers`' timers is due. */
+class TimerWatchingSpin extends SpinPolicy {
+  spins = 0;
+  checksWhileDue = 0;
+  timers: { nextDelay(now: number): number } | null = null;
+  override spin(ready: () => boolean, maxMs?: number): boolean {
+    this.spins++;
+    const timers = this.timers!;
+    return super.spin(() => {
+      if (timers.nextDelay(performance.now()) === 0) this.checksWhileDue++;
+      return ready();
+    }, maxMs);
+  }
+}
+
+/** Sets a loop timer due at once (an actor's timer, a receive timeout) when `arm` is set. */
+let arm: (() => void) | null = null;
+class Arming extends Actor<string> {
+  @handles(String)
+  onText(_text: string) {
+    arm?.();
+    arm = null;
+    if (++heard === expected) allHeard?.();
+  }
+}
+
+Deno.test("receive loop: the longer spin ends when one of the loop's timers is due", async () => {
+  // A budget that never runs out by its count: only the clock (or a timer) ends the spin.
+  const remoteSpin = new TimerWatchingSpin({ maxSpins: 2 ** 30, minSpins: 0 });
+  const thread = oneThread({ remoteSpin });
+  remoteSpin.timers = thread.loop.timers;
+  try {
+    const actor = thread.spawn(Arming);
+    const fromAfar = new ActorRef(3, 1, 0, thread.courier, 7);
+    const into = thread.other(actor.cell.mailbox);
+    const send = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 2 * Math.ceil(QUIET_REMOTE_GAP_MS)));
+      heard = 0;
+      expected = 1;
+      const done = new Promise<void>((resolve) => allHeard = resolve);
+      const writer = new Writer(64).reset(thread.courier);
+      writeEnvelope(writer, actor.ref, fromAfar, 0);
+      writer.value("hello");
+      assert.ok(into.trySend(writer.toBytes()));
+      await within(done, "the actor never had it");
+    };
+    for (let i = 0; i <= QUIET_REMOTE_STREAK; i++) await send();
+    assert.equal(remoteSpin.spins, 1, "a streak of quiet requests: the longer spin");
+    let fired!: () => void;
+    const timerFired = new Promise<void>((resolve) => fired = resolve);
+    arm = () => thread.loop.timers.schedule(0, 0, () => fired());
+    await send();
+    await within(timerFired, "the timer never fired");
+    assert.ok(remoteSpin.spins >= 2, "the longer spin after the request that set the timer");
+    // The clock is read every 64 checks: a spin that heeds the timer makes at most that many.
+    assert.ok(
+      remoteSpin.checksWhileDue <= 64,
+      `${remoteSpin.checksWhileDue} checks while the timer was due`,
+    );
+  } finally {
+    await thread.end();
+  }
+});
