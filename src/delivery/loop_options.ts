@@ -16,8 +16,9 @@ export const QUIET_REMOTE_RECORDS = 4;
  */
 export const QUIET_REMOTE_GAP_MS = 0.15;
 /**
- * See {@link ReceiveLoopOptions.remoteSpin}: this many quiet requests in a row, nothing else in
- * between. 64 pairs of actors ping-ponging across processes on 2 cores had runs of a few records
+ * See {@link ReceiveLoopOptions.remoteSpin}: this many quiet requests in a row, nothing else from
+ * the rings in between (the thread's own work, a timer or an async handler going on, neither
+ * breaks the streak nor needs a request: the wait after it spins long too). 64 pairs of actors ping-ponging across processes on 2 cores had runs of a few records
  * now and then, and a long spin after each took ~20–35 % of their round trips a second (it held
  * a core the threads it waited for needed); in a row, they are too rare to count.
  */
