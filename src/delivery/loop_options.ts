@@ -17,12 +17,21 @@ export const QUIET_REMOTE_RECORDS = 4;
 export const QUIET_REMOTE_GAP_MS = 0.15;
 /**
  * See {@link ReceiveLoopOptions.remoteSpin}: this many quiet requests in a row, nothing else from
- * the rings in between (the thread's own work, a timer or an async handler going on, neither
- * breaks the streak nor needs a request: the wait after it spins long too). 64 pairs of actors ping-ponging across processes on 2 cores had runs of a few records
- * now and then, and a long spin after each took ~20–35 % of their round trips a second (it held
- * a core the threads it waited for needed); in a row, they are too rare to count.
+ * the rings in between (the thread's own work — a timer, an async handler going on — neither
+ * breaks the streak nor needs a request: the wait after it spins long too, unless
+ * {@link QUIET_REMOTE_END_MS} have passed). 64 pairs of actors ping-ponging across processes on 2
+ * cores had runs of a few records now and then, and a long spin after each took ~20–35 % of their
+ * round trips a second (it held a core the threads it waited for needed); in a row, they are too
+ * rare to count.
  */
 export const QUIET_REMOTE_STREAK = 8;
+/**
+ * See {@link ReceiveLoopOptions.remoteSpin}: a wait this long (ms), from the last records from
+ * another node to the next work, says the calls stopped (or come too far apart for a spin to
+ * catch the next): the streak ends. A wait shorter than that, after a spin that missed, keeps it:
+ * a call slower than the rest now and then must not cost the next eight theirs.
+ */
+export const QUIET_REMOTE_END_MS = 5;
 
 /** How a receive loop runs. */
 export interface ReceiveLoopOptions {
@@ -44,6 +53,8 @@ export interface ReceiveLoopOptions {
    * holds the thread. Default: none (the thread's spin, as for any wait).
    */
   remoteSpin?: SpinPolicy;
+  /** See {@link QUIET_REMOTE_END_MS}, its default. */
+  remoteStreakEndMs?: number;
   /**
    * Whether this loop takes the mailboxes its own thread makes ready directly, past the shared
    * ready queue (one loop per thread may; see `Mailbox.ownDoorbell`). Default false.

@@ -23,6 +23,7 @@ export { ReceiveLoop } from "./receive_loop.ts";
 export type { ReceiveLoopOptions, ReplyDesk } from "./loop_options.ts";
 export {
   nextTask,
+  QUIET_REMOTE_END_MS,
   QUIET_REMOTE_GAP_MS,
   QUIET_REMOTE_RECORDS,
   QUIET_REMOTE_STREAK,

@@ -52,6 +52,7 @@ import type { SystemCourier } from "./courier.ts";
 import { localMailOf, localOf, putInFront, ringGoesFirst, stampFor } from "./local_mail.ts";
 import { localReceiverOf, setLocalReceiver } from "./mailbox_handles.ts";
 import {
+  QUIET_REMOTE_END_MS,
   QUIET_REMOTE_GAP_MS,
   QUIET_REMOTE_RECORDS,
   QUIET_REMOTE_STREAK,
@@ -144,6 +145,8 @@ export class ReceiveLoop implements CellLoop {
   #quietBefore = false;
   /** Quiet requests from another node in a row (see ReceiveLoopOptions.remoteSpin). */
   #quietStreak = 0;
+  /** See ReceiveLoopOptions.remoteStreakEndMs. */
+  readonly #streakEndMs: number;
 
   constructor(
     doorbell: Doorbell,
@@ -162,6 +165,7 @@ export class ReceiveLoop implements CellLoop {
     this.#host = host;
     this.#spin = options.spin ?? new SpinPolicy();
     this.#batch = options.batch ?? 64;
+    this.#streakEndMs = options.remoteStreakEndMs ?? QUIET_REMOTE_END_MS;
     this.#sliceMs = options.sliceMs ?? 5;
     if (!(Number.isInteger(this.#batch) && this.#batch > 0)) {
       throw new RangeError(
@@ -343,7 +347,10 @@ export class ReceiveLoop implements CellLoop {
   /** Work came after a wait (a spin, or a park): was it a long one? (Timed only: see #spinForWork.) */
   #waitEnded(): void {
     const began = this.#waitBegan;
-    this.#quietBefore = began === began && performance.now() - began >= QUIET_REMOTE_GAP_MS;
+    if (began !== began) return void (this.#quietBefore = false);
+    const waited = performance.now() - began;
+    this.#quietBefore = waited >= QUIET_REMOTE_GAP_MS;
+    if (waited >= this.#streakEndMs) this.#quietStreak = 0;
   }
 
   #countHandled(): void {

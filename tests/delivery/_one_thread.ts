@@ -29,6 +29,8 @@ export interface OneThreadOptions {
   sendTimeout?: number;
   /** See ReceiveLoopOptions.remoteSpin. Default: none. */
   remoteSpin?: SpinPolicy;
+  /** See ReceiveLoopOptions.remoteStreakEndMs. */
+  remoteStreakEndMs?: number;
 }
 
 /** Builds the thread's delivery; call `end()` when done. */
@@ -63,6 +65,7 @@ export function oneThread(options: OneThreadOptions = {}) {
   const loop = new ReceiveLoop(Doorbell.create(arena, thisThread), courier, host, {
     local: true,
     remoteSpin: options.remoteSpin,
+    remoteStreakEndMs: options.remoteStreakEndMs,
   });
   courier.doorbell = loop.doorbell.offset;
   const running = loop.run();

@@ -55,7 +55,8 @@ function within<T>(promise: Promise<T>, what: string): Promise<T> {
 
 Deno.test("receive loop: the longer spin follows quiet requests from another node in a row, and only them", async (t) => {
   const remoteSpin = new CountedSpin({ maxSpins: 64, minSpins: 0 });
-  const thread = oneThread({ remoteSpin });
+  // Pauses between requests never end a streak here (see the test of calls that stop).
+  const thread = oneThread({ remoteSpin, remoteStreakEndMs: Infinity });
   try {
     const listener = thread.spawn(Listener);
     const waiter = thread.spawn(Waiter);
@@ -144,7 +145,8 @@ class Arming extends Actor<string> {
 Deno.test("receive loop: the longer spin ends when one of the loop's timers is due", async () => {
   // A budget that never runs out by its count: only the clock (or a timer) ends the spin.
   const remoteSpin = new TimerWatchingSpin({ maxSpins: 2 ** 30, minSpins: 0 });
-  const thread = oneThread({ remoteSpin });
+  // Pauses between requests never end a streak here (see the test of calls that stop).
+  const thread = oneThread({ remoteSpin, remoteStreakEndMs: Infinity });
   remoteSpin.timers = thread.loop.timers;
   try {
     const actor = thread.spawn(Arming);
@@ -174,6 +176,41 @@ Deno.test("receive loop: the longer spin ends when one of the loop's timers is d
       remoteSpin.checksWhileDue <= 64,
       `${remoteSpin.checksWhileDue} checks while the timer was due`,
     );
+  } finally {
+    await thread.end();
+  }
+});
+
+Deno.test("receive loop: calls that stop end the streak: a wait that lasts ends it", async () => {
+  const remoteSpin = new CountedSpin({ maxSpins: 64, minSpins: 0 });
+  // Longer than the pauses that build the streak by far, shorter than the stop by far.
+  const endMs = 50;
+  const thread = oneThread({ remoteSpin, remoteStreakEndMs: endMs });
+  try {
+    const { ref, cell } = thread.spawn(Listener);
+    const into = thread.other(cell.mailbox);
+    const fromAfar = new ActorRef(3, 1, 0, thread.courier, 7);
+    const send = async (pauseMs: number) => {
+      // The pause is the quiet (or the calls stopping) this is about, not a wait for anything.
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      heard = 0;
+      expected = 1;
+      const done = new Promise<void>((resolve) => allHeard = resolve);
+      const writer = new Writer(64).reset(thread.courier);
+      writeEnvelope(writer, ref, fromAfar, 0);
+      writer.value("hello");
+      assert.ok(into.trySend(writer.toBytes()));
+      await within(done, "the actor never had it");
+    };
+    for (let i = 0; i <= QUIET_REMOTE_STREAK; i++) await send(1);
+    assert.equal(remoteSpin.spins, 1, "a streak");
+    await send(2 * endMs);
+    assert.equal(remoteSpin.spins, 1, "after the calls stopped, the streak begins again");
+    // That request was the streak's first; the next ones make it up.
+    for (let i = 0; i < QUIET_REMOTE_STREAK - 2; i++) await send(1);
+    assert.equal(remoteSpin.spins, 1);
+    await send(1);
+    assert.equal(remoteSpin.spins, 2, "and is made again");
   } finally {
     await thread.end();
   }
