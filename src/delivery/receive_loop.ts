@@ -51,14 +51,8 @@ import { Lingering } from "./lingering.ts";
 import type { SystemCourier } from "./courier.ts";
 import { localMailOf, localOf, putInFront, ringGoesFirst, stampFor } from "./local_mail.ts";
 import { localReceiverOf, setLocalReceiver } from "./mailbox_handles.ts";
-import {
-  QUIET_REMOTE_END_MS,
-  QUIET_REMOTE_GAP_MS,
-  QUIET_REMOTE_RECORDS,
-  QUIET_REMOTE_STREAK,
-  type ReceiveLoopOptions,
-  type ReplyDesk,
-} from "./loop_options.ts";
+import { QUIET_REMOTE_END_MS, type ReceiveLoopOptions, type ReplyDesk } from "./loop_options.ts";
+import { QuietStreak } from "./quiet_streak.ts";
 import { Parking } from "./parking.ts";
 import type { Probe } from "./probe.ts";
 import type { MessageTracing, TraceContext } from "./tracing.ts";
@@ -135,18 +129,8 @@ export class ReceiveLoop implements CellLoop {
    * read of the clock and before parking (a field increment per message, not a shared store).
    */
   #handledUncounted = 0;
-  /** Records read from the rings since the loop last spun for work (see #spinForWork). */
-  #ringRecords = 0;
-  /** Whether one of those was sent from another node. */
-  #fromAfar = false;
-  /** When the loop last began to wait for work after records from another node; NaN: untimed. */
-  #waitBegan = NaN;
-  /** Whether the loop's last wait lasted QUIET_REMOTE_GAP_MS or more. */
-  #quietBefore = false;
-  /** Quiet requests from another node in a row (see ReceiveLoopOptions.remoteSpin). */
-  #quietStreak = 0;
-  /** See ReceiveLoopOptions.remoteStreakEndMs. */
-  readonly #streakEndMs: number;
+  /** Whether the loop serves quiet requests from another node, one after another. */
+  readonly #quiet: QuietStreak;
 
   constructor(
     doorbell: Doorbell,
@@ -165,7 +149,7 @@ export class ReceiveLoop implements CellLoop {
     this.#host = host;
     this.#spin = options.spin ?? new SpinPolicy();
     this.#batch = options.batch ?? 64;
-    this.#streakEndMs = options.remoteStreakEndMs ?? QUIET_REMOTE_END_MS;
+    this.#quiet = new QuietStreak(options.remoteStreakEndMs ?? QUIET_REMOTE_END_MS);
     this.#sliceMs = options.sliceMs ?? 5;
     if (!(Number.isInteger(this.#batch) && this.#batch > 0)) {
       throw new RangeError(
@@ -308,7 +292,7 @@ export class ReceiveLoop implements CellLoop {
       } else {
         this.#countHandled();
         await this.#parking.park();
-        this.#waitEnded();
+        this.#quiet.waitEnded();
       }
     }
   }
@@ -319,20 +303,10 @@ export class ReceiveLoop implements CellLoop {
    */
   #spinForWork(): boolean {
     ringHeld();
-    // Quiet requests from another node (sequential calls, say): the next is likely one network
-    // round trip away, and a wake-up from a park would be a large share of it (see
-    // ReceiveLoopOptions.remoteSpin). The clock is read only around waits after records from
-    // another node: a thread of this process's traffic alone pays nothing for this.
-    if (this.#ringRecords > 0) {
-      const quiet = this.#fromAfar && this.#quietBefore &&
-        this.#ringRecords <= QUIET_REMOTE_RECORDS;
-      this.#quietStreak = quiet ? this.#quietStreak + 1 : 0;
-      this.#waitBegan = this.#fromAfar ? performance.now() : NaN;
-      this.#fromAfar = false;
-      this.#ringRecords = 0;
-    }
-    if (this.#parking.spin(this.#quietStreak >= QUIET_REMOTE_STREAK)) {
-      this.#waitEnded();
+    // Quiet requests from another node, one after another: the next is likely one network round
+    // trip away, and a wake-up from a park would be a large share of it (see QuietStreak).
+    if (this.#parking.spin(this.#quiet.waitBegins())) {
+      this.#quiet.waitEnded();
       return true;
     }
     if (this.#lingering.letGo()) return true;
@@ -342,15 +316,6 @@ export class ReceiveLoop implements CellLoop {
     if (!this.#courier.hasLocalBacklog) return false;
     this.#courier.flushLocal(null);
     return this.#hasWork();
-  }
-
-  /** Work came after a wait (a spin, or a park): was it a long one? (Timed only: see #spinForWork.) */
-  #waitEnded(): void {
-    const began = this.#waitBegan;
-    if (began !== began) return void (this.#quietBefore = false);
-    const waited = performance.now() - began;
-    this.#quietBefore = waited >= QUIET_REMOTE_GAP_MS;
-    if (waited >= this.#streakEndMs) this.#quietStreak = 0;
   }
 
   #countHandled(): void {
@@ -549,8 +514,7 @@ export class ReceiveLoop implements CellLoop {
         const inbox = reader.inbox;
         message = inbox.message;
         sender = inbox.envelope.sender;
-        this.#ringRecords++;
-        if (sender !== null && sender.node !== 0) this.#fromAfar = true;
+        this.#quiet.read(sender);
         trace = inbox.envelope.trace;
         cls = inbox.messageClass;
         inbox.message = undefined;
