@@ -118,6 +118,17 @@ export class BatchReceiver {
     if (this.#pieces.delete(node)) this.host.lost(node, 1);
   }
 
+  /** @internal How many entries its maps hold (tests: what stays per node that left). */
+  sizes(): Record<string, number> {
+    return {
+      received: this.#received.size,
+      receivedCredit: this.#receivedCredit.size,
+      receivedBegun: this.#receivedBegun.size,
+      pieces: this.#pieces.size,
+      ...this.#grants.sizes(),
+    };
+  }
+
   /** Stops granting. */
   close(): void {
     this.#grants.close();

@@ -413,6 +413,15 @@ export class BatchSender {
     this.#flush(node, this.#batches.get(node)!);
   }
 
+  /** @internal How many entries its maps hold (tests: what stays per node that left). */
+  sizes(): Record<string, number> {
+    return {
+      batches: this.#batches.size,
+      releasing: this.#releasing.size,
+      ...this.credits.sizes(),
+    };
+  }
+
   /** Publishes every node's batch as it stands. */
   flushAll(): void {
     for (const [node, batch] of this.#batches) this.#flush(node, batch);

@@ -284,6 +284,18 @@ export class Credits {
     return dropped;
   }
 
+  /** @internal How many entries its maps hold (tests: what stays per node that left). */
+  sizes(): Record<string, number> {
+    return {
+      credit: this.#credit.size,
+      grantedTotal: this.#grantedTotal.size,
+      kept: this.#kept.size,
+      stalls: this.#stalls.size,
+      paused: this.#paused.size,
+      firstAnswer: this.#firstAnswer.size,
+    };
+  }
+
   /** A stall of `node` begins, unless one is on already. */
   #stallBegins(node: number): void {
     let stalls = this.#stalls.get(node);
@@ -372,6 +384,11 @@ export class Grants {
   forget(node: number): void {
     this.#owed.delete(node);
     this.#granted.delete(node);
+  }
+
+  /** @internal How many entries its maps hold (tests: what stays per node that left). */
+  sizes(): Record<string, number> {
+    return { grantsOwed: this.#owed.size, grantsGranted: this.#granted.size };
   }
 
   /** Stops granting, for good. */

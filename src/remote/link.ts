@@ -233,6 +233,29 @@ export class ClusterLink {
     this.#reachedAgain.add(listener);
   }
 
+  /**
+   * @internal How many entries the link's per-node and per-operation state holds, and the NATS
+   * client's subscriptions and requests in flight (tests: nothing grows with nodes that come and
+   * go, nor with operations done).
+   */
+  sizes(): Record<string, number> {
+    const protocol = (this.#nc as unknown as {
+      protocol?: { subscriptions?: { size(): number }; muxSubscriptions?: { size(): number } };
+    }).protocol;
+    return {
+      ...this.peers.sizes(),
+      ...this.#sender.sizes(),
+      ...this.#receiver.sizes(),
+      figures: this.#figures.size,
+      asking: this.#asking.size,
+      controlWaiting: this.#controlWaiting.size,
+      reachedAgain: this.#reachedAgain.size,
+      ...this.names.sizes(),
+      natsSubscriptions: protocol?.subscriptions?.size() ?? -1,
+      natsRequests: protocol?.muxSubscriptions?.size() ?? -1,
+    };
+  }
+
   /** A record was just put into the outbox on this thread: out now (see BatchSender.kick). */
   kick(): void {
     this.#sender.kick();

@@ -96,6 +96,11 @@ export class LinkFigures {
     return { node, connected, links };
   }
 
+  /** @internal How many links it counts (tests: what stays per node that left). */
+  get size(): number {
+    return this.#counts.size;
+  }
+
   /** Stops sampling. */
   close(): void {
     clearInterval(this.#timer);

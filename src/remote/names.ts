@@ -65,6 +65,8 @@ export interface Names {
   release(name: string, ref: ActorRef<unknown>): Promise<void>;
   /** The actor named `name`. @throws {NameNotFoundError} when there is none. */
   lookup(name: string, timeoutMs: number): Promise<ActorRef<unknown>>;
+  /** @internal How many entries its maps hold (tests: nothing grows with names used). */
+  sizes(): Record<string, number>;
   /**
    * This node leaves: its names go with it. `reachable`: whether the server can be asked to give
    * them up now; if not, they stay registered until another node takes one over (a name whose
@@ -315,6 +317,14 @@ class KvNames implements Names {
     });
   }
 
+  sizes(): Record<string, number> {
+    return {
+      namesHeld: this.#held.size,
+      namesBusy: this.#busy.size,
+      namesRetries: this.#retries.size,
+    };
+  }
+
   async close(reachable: boolean): Promise<void> {
     this.#closed = true;
     for (const timer of this.#retries) clearTimeout(timer);
@@ -466,6 +476,10 @@ export class SubjectNames implements Names {
         throw error;
       }
     });
+  }
+
+  sizes(): Record<string, number> {
+    return { namesHeld: this.#held.size, namesRegistering: this.#registering.size };
   }
 
   close(_reachable: boolean): Promise<void> {

@@ -203,6 +203,16 @@ export class Peers {
     return `node ${node} is unreachable: ${silent}`;
   }
 
+  /** @internal How many entries its maps hold (tests: what stays per node that left). */
+  sizes(): Record<string, number> {
+    return {
+      peers: this.#peers.size,
+      down: this.#down.size,
+      downListeners: this.#listeners.size,
+      answerListeners: this.#answerListeners.size,
+    };
+  }
+
   /** Stops pinging. */
   close(): void {
     this.#closed = true;

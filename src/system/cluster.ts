@@ -53,6 +53,8 @@ interface ClusterLink {
     downReason(node: number): string | undefined;
   };
   status(): ClusterStatus;
+  /** @internal How many entries its per-node and per-operation state holds (see sizes). */
+  sizes(): Record<string, number>;
   spawnThere(node: number, request: unknown, timeoutMs: number): Promise<unknown>;
   control(node: number, message: unknown): void;
   onReachedAgain(listener: (node: number) => void): void;
@@ -411,6 +413,24 @@ export class SystemCluster {
    */
   statusNow(): ClusterStatus | null {
     return this.#link?.status() ?? null;
+  }
+
+  /**
+   * @internal How many entries this node's cluster state holds — the link's, the watches of
+   * other nodes' actors, the Bridge's waits, the other nodes' watches of this node's actors —
+   * for tests that check nothing grows with nodes that come and go; null outside a cluster.
+   */
+  sizes(): Record<string, number> | null {
+    if (this.#link === null) return null;
+    let remoteWatches = 0;
+    for (const watches of this.#remoteWatches.values()) remoteWatches += watches.size;
+    return {
+      ...this.#link.sizes(),
+      remoteWatchNodes: this.#remoteWatches.size,
+      remoteWatches,
+      endWaits: this.#endWaits.size,
+      watchersFromAfar: this.parts.registry.remoteWatcherCount(),
+    };
   }
 
   /** What this node knows of its links (none outside a cluster). */

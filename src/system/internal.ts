@@ -60,6 +60,8 @@ export interface SystemInternals {
    * drills). Returns false when the actor is not running.
    */
   terminateWorkerOf(ref: ActorRef<unknown>): boolean;
+  /** How many entries the node's cluster state holds (see SystemCluster.sizes); null: none. */
+  clusterSizes(): Record<string, number> | null;
   /** What the actors that have ended counted, by class (for metrics that never go down). */
   retiredByClass(): ReadonlyMap<string, Readonly<RetiredCounts>>;
 }
@@ -75,6 +77,7 @@ export function systemInternals(parts: SystemParts): SystemInternals {
       return true;
     },
     retiredByClass: () => parts.inspector.retiredByClass(),
+    clusterSizes: () => parts.cluster.sizes(),
   };
 }
 

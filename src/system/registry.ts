@@ -268,6 +268,13 @@ export class Registry {
     (watched.remoteWatchers ??= new Map()).set(key, watcher);
   }
 
+  /** @internal How many watches actors of other nodes have on this node's actors (tests). */
+  remoteWatcherCount(): number {
+    let count = 0;
+    for (const record of this.values()) count += record.remoteWatchers?.size ?? 0;
+    return count;
+  }
+
   /** Node `node` is down: its actors watch nothing here any more. */
   forgetWatchersOn(node: number): void {
     const prefix = `${node}:`;
