@@ -214,9 +214,19 @@ export class BatchSender {
     return count;
   }
 
-  /** Node `node` is down: the records kept for it, waiting for its credit, die with it. */
+  /**
+   * Node `node` is down: the records kept for it, waiting for its credit, die with it, and so
+   * does its batch — a node found down never gets another (its records become dead letters), and
+   * nodes restart as new nodes: a long-lived node kept a 64 KiB batch for every node it ever sent
+   * to, and flushed all of them at every drain. (It is empty: every drain publishes what it adds.)
+   */
   nodeDown(node: number, reason: string): void {
     this.#dropKept(node, reason, "node-down");
+    this.#batches.delete(node);
+    if (this.#lastBatchNode === node) {
+      this.#lastBatch = null;
+      this.#lastBatchNode = -1;
+    }
   }
 
   /** The records kept for `node` (see Credits.keep) become dead letters; returns how many. */

@@ -1,0 +1,79 @@
+/**
+ * What a long-lived node of a cluster keeps while the other nodes come and go (each start a new
+ * node id, for weeks): nothing per node that has left, but what is accepted (Peers' small entry
+ * per node found down, the figures listed for DOWN_LINK_LISTED_MS). Each test counts the node's
+ * internal state (see SystemCluster.sizes) after a few and after more cycles: the same count
+ * means bounded.
+ */
+import assert from "node:assert/strict";
+import { ActorSystem, Bridge } from "../../mod.ts";
+import { Doubler } from "../_actors/basic.ts";
+import { eventually } from "../_system.ts";
+import { internalsOf } from "../../src/system/internal.ts";
+import { startNatsServer } from "./_nats_server.ts";
+
+type ClusterOptions = { servers: string; name: string };
+
+/** The sizes of `system`'s cluster state now. */
+function sizesOf(system: ActorSystem): Record<string, number> {
+  const sizes = internalsOf(system).clusterSizes();
+  assert.ok(sizes !== null, "the system has joined its cluster");
+  return sizes;
+}
+
+/** Waits until `system` lists `node` as down (it left, and `system` heard so). */
+async function foundDown(system: ActorSystem, node: number): Promise<void> {
+  await eventually(
+    async () => (await system.clusterStatus()).links.some((l) => l.node === node && !l.up),
+    `node ${node} found down`,
+    10_000,
+  );
+}
+
+/**
+ * A node joins, calls "doubler" (an actor of `here`) — records go both ways — and shuts down;
+ * resolves once `here` has found it down.
+ */
+async function callerComesAndGoes(here: ActorSystem, options: ClusterOptions): Promise<void> {
+  const there = new ActorSystem({ cluster: options });
+  try {
+    await there.joined;
+    using bridge = new Bridge(there);
+    const far = await there.lookup<number>("doubler");
+    assert.equal(await bridge.call(far, 21, { timeout: 5_000 }), 42);
+  } finally {
+    await there.shutdown();
+  }
+  await foundDown(here, there.node);
+}
+
+/** The sizes of `keys` in `here`'s cluster state after `few`, then `more` nodes came and went. */
+async function afterCycles(
+  keys: readonly string[],
+  cycle: () => Promise<void>,
+  here: ActorSystem,
+  few: number,
+  more: number,
+): Promise<[Record<string, number>, Record<string, number>]> {
+  const pick = () => Object.fromEntries(keys.map((key) => [key, sizesOf(here)[key]]));
+  for (let i = 0; i < few; i++) await cycle();
+  const afterFew = pick();
+  for (let i = few; i < more; i++) await cycle();
+  return [afterFew, pick()];
+}
+
+Deno.test("long-lived node: the send side keeps no batch per node that left", async () => {
+  await using server = await startNatsServer();
+  const options = { servers: server.url, name: "long-send" };
+  await using here = new ActorSystem({ cluster: options });
+  await here.joined;
+  await here.register("doubler", here.spawn(Doubler));
+  const [few, more] = await afterCycles(
+    ["batches"],
+    () => callerComesAndGoes(here, options),
+    here,
+    3,
+    9,
+  );
+  assert.deepEqual(more, few, "what stays after 9 nodes came and went is what stayed after 3");
+});
