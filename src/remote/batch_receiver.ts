@@ -111,11 +111,17 @@ export class BatchReceiver {
 
   /**
    * Node `node` is down: nothing is owed to it any more, and a record it had begun sending will
-   * never be whole — counted as lost, its pieces let go.
+   * never be whole — counted as lost, its pieces let go. What it sent so far is counted no more:
+   * what it sends from now on is refused before it is counted (see {@link take}, {@link
+   * sentSoFar}), and nodes restart as new nodes — a long-lived node kept three numbers for every
+   * node that ever sent it a batch.
    */
   forget(node: number): void {
     this.#grants.forget(node);
     if (this.#pieces.delete(node)) this.host.lost(node, 1);
+    this.#received.delete(node);
+    this.#receivedCredit.delete(node);
+    this.#receivedBegun.delete(node);
   }
 
   /** @internal How many entries its maps hold (tests: what stays per node that left). */

@@ -77,3 +77,19 @@ Deno.test("long-lived node: the send side keeps no batch per node that left", as
   );
   assert.deepEqual(more, few, "what stays after 9 nodes came and went is what stayed after 3");
 });
+
+Deno.test("long-lived node: the receive side keeps no counts per node that left", async () => {
+  await using server = await startNatsServer();
+  const options = { servers: server.url, name: "long-receive" };
+  await using here = new ActorSystem({ cluster: options });
+  await here.joined;
+  await here.register("doubler", here.spawn(Doubler));
+  const [few, more] = await afterCycles(
+    ["received", "receivedCredit", "receivedBegun", "pieces", "grantsOwed", "grantsGranted"],
+    () => callerComesAndGoes(here, options),
+    here,
+    3,
+    9,
+  );
+  assert.deepEqual(more, few, "what stays after 9 nodes came and went is what stayed after 3");
+});
