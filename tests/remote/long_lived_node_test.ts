@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { ActorSystem, Bridge } from "../../mod.ts";
 import { Doubler } from "../_actors/basic.ts";
+import { Probe } from "../_actors/supervision.ts";
 import { eventually } from "../_system.ts";
 import { internalsOf } from "../../src/system/internal.ts";
 import { startNatsServer } from "./_nats_server.ts";
@@ -92,4 +93,34 @@ Deno.test("long-lived node: the receive side keeps no counts per node that left"
     9,
   );
   assert.deepEqual(more, few, "what stays after 9 nodes came and went is what stayed after 3");
+});
+
+Deno.test("long-lived node: watches of its actors by nodes that left are forgotten, also when those nodes only watched", async () => {
+  await using server = await startNatsServer();
+  const options = { servers: server.url, name: "long-watch" };
+  await using here = new ActorSystem({ cluster: options });
+  await here.joined;
+  await here.register("watched", here.spawn(Probe));
+  const nodes = 6;
+  for (let i = 0; i < nodes; i++) {
+    const there = new ActorSystem({ cluster: options });
+    try {
+      await there.joined;
+      using bridge = new Bridge(there);
+      // A watch only: the node sends no record to this one, only the watch (a control message).
+      const ended = bridge.whenTerminated(await there.lookup<unknown>("watched"));
+      ended.catch(() => {});
+      await eventually(() => sizesOf(here).watchersFromAfar > 0, "the watch is there", 10_000);
+    } finally {
+      await there.shutdown();
+    }
+  }
+  // Each node said it left: its watches go (they would only be told to a node that is gone).
+  await eventually(() => sizesOf(here).watchersFromAfar === 0, "the watches go", 5_000)
+    .catch(() => {});
+  assert.equal(
+    sizesOf(here).watchersFromAfar,
+    0,
+    `the watches of ${nodes} nodes that left are still kept by the watched actor`,
+  );
 });
