@@ -418,6 +418,10 @@ export class BatchSender {
    * for it goes.
    */
   granted(node: number, total: number): void {
+    // Nothing goes to a node found down, and what it had is forgotten (see Credits.drop): a grant
+    // it sent as it left (answering a ping after its leaving notice) or after it thawed would
+    // make its credit again, kept for good, for a node that never comes back.
+    if (this.peers.downReason(node) !== undefined) return;
     this.#readMaxPayload();
     if (this.credits.grant(node, total, this.#addKept) === 0) return;
     this.#flush(node, this.#batches.get(node)!);

@@ -12,6 +12,8 @@ import { Probe } from "../_actors/supervision.ts";
 import { eventually } from "../_system.ts";
 import { internalsOf } from "../../src/system/internal.ts";
 import { startNatsServer } from "./_nats_server.ts";
+// deno-lint-ignore no-import-prefix
+import { connect } from "npm:@nats-io/transport-node@3.4.0";
 
 type ClusterOptions = { servers: string; name: string };
 
@@ -122,5 +124,49 @@ Deno.test("long-lived node: watches of its actors by nodes that left are forgott
     sizesOf(here).watchersFromAfar,
     0,
     `the watches of ${nodes} nodes that left are still kept by the watched actor`,
+  );
+});
+
+Deno.test("long-lived node: a grant from a node found down makes no credit for it", async () => {
+  await using server = await startNatsServer();
+  const options = { servers: server.url, name: "long-credit" };
+  // Pinged all the time: the nodes that leave have just answered a ping as they go, often after
+  // their leaving notice, with the credit they have granted this node so far.
+  await using here = new ActorSystem({ cluster: { ...options, pingIntervalMs: 1 } });
+  await here.joined;
+  await here.register("doubler", here.spawn(Doubler));
+  const nodes = 9;
+  let last = 0;
+  for (let i = 0; i < nodes; i++) {
+    const there = new ActorSystem({ cluster: options });
+    try {
+      await there.joined;
+      using bridge = new Bridge(there);
+      const far = await there.lookup<number>("doubler");
+      // Replies go to it: it grants this node credit back.
+      for (let k = 0; k < 5; k++) assert.equal(await bridge.call(far, 21, { timeout: 5_000 }), 42);
+    } finally {
+      await there.shutdown();
+    }
+    await foundDown(here, last = there.node);
+  }
+  // A node found down by its silence (frozen) that thaws sends the grant it owed.
+  const nc = await connect({ servers: server.url });
+  try {
+    const grant = new Uint8Array(8);
+    new DataView(grant.buffer).setUint32(0, last, true);
+    new DataView(grant.buffer).setUint32(4, 12_345, true);
+    const prefix = `ringmail.${options.name}.${here.node}`;
+    nc.publish(`${prefix}.credit`, grant);
+    // Answered after the grant was taken: the node reads its messages in order.
+    await nc.request(`${prefix}.ping`, new Uint8Array(0), { timeout: 5_000 });
+  } finally {
+    await nc.close();
+  }
+  const { credit, grantedTotal } = sizesOf(here);
+  assert.deepEqual(
+    { credit, grantedTotal },
+    { credit: 0, grantedTotal: 0 },
+    `credit kept for nodes found down, after ${nodes} left`,
   );
 });
