@@ -296,6 +296,16 @@ export class Credits {
     };
   }
 
+  /**
+   * Forgets `node`'s stalls: it went down a while ago, and its figures are no longer listed (see
+   * LinkFigures, DOWN_LINK_LISTED_MS). Kept past {@link drop} so that the figures of a node down
+   * still say how it stalled, then dropped: nodes restart as new nodes, and a long-lived node kept
+   * them for every node that ever ran out of credit (or waited through an outage).
+   */
+  forgetStalls(node: number): void {
+    this.#stalls.delete(node);
+  }
+
   /** A stall of `node` begins, unless one is on already. */
   #stallBegins(node: number): void {
     let stalls = this.#stalls.get(node);

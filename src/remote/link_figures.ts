@@ -82,7 +82,7 @@ export class LinkFigures {
     }));
     for (const { node, reason, since } of this.peers.downNodes()) {
       if (now - since >= DOWN_LINK_LISTED_MS) {
-        this.#counts.delete(node);
+        this.#forget(node);
         continue;
       }
       links.push({
@@ -104,6 +104,12 @@ export class LinkFigures {
   /** Stops sampling. */
   close(): void {
     clearInterval(this.#timer);
+  }
+
+  /** The figures of `node`, down for DOWN_LINK_LISTED_MS, go: its counts and its stalls. */
+  #forget(node: number): void {
+    this.#counts.delete(node);
+    this.credits.forgetStalls(node);
   }
 
   #figures(
@@ -144,7 +150,7 @@ export class LinkFigures {
     const now = performance.now();
     // Counts of a node down for long go, whether or not anyone asks (see DOWN_LINK_LISTED_MS).
     for (const { node, since } of this.peers.downNodes()) {
-      if (now - since >= DOWN_LINK_LISTED_MS) this.#counts.delete(node);
+      if (now - since >= DOWN_LINK_LISTED_MS) this.#forget(node);
     }
     const index = this.#clock.tick(now);
     for (const counts of this.#counts.values()) {

@@ -11,6 +11,9 @@ import { Doubler } from "../_actors/basic.ts";
 import { Probe } from "../_actors/supervision.ts";
 import { eventually } from "../_system.ts";
 import { internalsOf } from "../../src/system/internal.ts";
+import { Credits } from "../../src/remote/credits.ts";
+import { DOWN_LINK_LISTED_MS, LinkFigures } from "../../src/remote/link_figures.ts";
+import { Peers } from "../../src/remote/peers.ts";
 import { startNatsServer } from "./_nats_server.ts";
 // deno-lint-ignore no-import-prefix
 import { connect } from "npm:@nats-io/transport-node@3.4.0";
@@ -169,4 +172,35 @@ Deno.test("long-lived node: a grant from a node found down makes no credit for i
     { credit: 0, grantedTotal: 0 },
     `credit kept for nodes found down, after ${nodes} left`,
   );
+});
+
+Deno.test("long-lived node: the credit stalls of a node down are dropped with its figures", () => {
+  const peers = new Peers({ pingIntervalMs: 100, downAfterMs: 1_500 }, () => new Promise(() => {}));
+  const credits = new Credits();
+  const figures = new LinkFigures(peers, credits);
+  const record = new Uint8Array(100);
+  let node = 0;
+  /** `count` more nodes whose records waited for their credit a while, then went down. */
+  const stalledAndDown = (count: number) => {
+    for (let i = 0; i < count; i++) {
+      node++;
+      figures.of(node).recordsSent = 1;
+      // Out of credit: its records wait (a credit stall), until it goes down.
+      credits.spend(node, 1 << 30);
+      credits.keep(node, record, 0, record.length);
+      assert.equal(credits.stalls(node).count, 1);
+      credits.drop(node);
+      peers.down(node, "its process ended");
+    }
+    // Listed a while with their stalls, then gone: read as clusterStatus() reads them, later.
+    figures.status(0, true, performance.now() + DOWN_LINK_LISTED_MS + 1);
+    return credits.sizes().stalls;
+  };
+  try {
+    const afterFew = stalledAndDown(20);
+    assert.equal(stalledAndDown(80), afterFew, "stalls kept after 100 nodes went as after 20");
+  } finally {
+    figures.close();
+    peers.close();
+  }
 });
