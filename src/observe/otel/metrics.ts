@@ -63,6 +63,16 @@ class TotalCounter {
     this.#last.set(key, value);
     this.#counter.add(value - (last ?? 0), attributes);
   }
+
+  /** The series `key` is over (a node's link no longer listed): its total is forgotten. */
+  forget(key: string): void {
+    this.#last.delete(key);
+  }
+
+  /** How many series' totals it keeps. */
+  get size(): number {
+    return this.#last.size;
+  }
 }
 
 /** The metrics of one system (see the module's doc). */
@@ -96,6 +106,12 @@ export class SystemMetrics implements Disposable {
    * collection is lost.
    */
   readonly #retired: () => ReadonlyMap<string, Readonly<RetiredCounts>>;
+  /**
+   * The nodes whose links the last refresh read: one no longer listed (down for
+   * DOWN_LINK_LISTED_MS, src/remote/link_figures.ts) is gone for good — nodes restart as new
+   * nodes — and its series' totals go.
+   */
+  #linkNodes = new Set<string>();
   #disposed = false;
 
   constructor(system: Inspectable, meter: Meter) {
@@ -136,6 +152,12 @@ export class SystemMetrics implements Disposable {
       unit: "{worker}",
     });
     meter.addBatchObservableCallback(this.#callback, [this.#workers]);
+  }
+
+  /** @internal How many link series' totals it keeps (tests: not one per node ever seen). */
+  get linkSeriesKept(): number {
+    const { records, bytes, stalls, stalled } = this.#link;
+    return records.size + bytes.size + stalls.size + stalled.size;
   }
 
   /** An observer of Bridge calls that records their duration (seconds), by outcome. */
@@ -184,13 +206,16 @@ export class SystemMetrics implements Disposable {
       this.#deadLetters.total(count ?? 0, kind, { "ringmail.dead_letter.kind": kind });
     }
     this.#pending.record(snapshot.pendingCalls);
-    for (const link of snapshot.links) this.#linkFigures(link);
+    const linkNodes = new Set<string>();
+    for (const link of snapshot.links) linkNodes.add(this.#linkFigures(link));
+    for (const node of this.#linkNodes) if (!linkNodes.has(node)) this.#linkGone(node);
+    this.#linkNodes = linkNodes;
     if (snapshot.connected !== null) this.#connected.record(snapshot.connected ? 1 : 0);
     result?.observe(this.#workers, snapshot.workers.length);
   }
 
-  /** One link's figures, with the other node's id as the attribute. */
-  #linkFigures(link: LinkStatus): void {
+  /** One link's figures, with the other node's id as the attribute; returns that id. */
+  #linkFigures(link: LinkStatus): string {
     const figures = this.#link;
     const node = String(link.node);
     const on = { "ringmail.link.node": node };
@@ -205,6 +230,18 @@ export class SystemMetrics implements Disposable {
     figures.waiting.record(link.waitingForCredit, on);
     if (link.roundTripAverageMs >= 0) figures.roundTrip.record(link.roundTripAverageMs / 1000, on);
     figures.up.record(link.up ? 1 : 0, on);
+    return node;
+  }
+
+  /** The link to `node` is no longer listed: the totals of its series are forgotten. */
+  #linkGone(node: string): void {
+    const figures = this.#link;
+    for (const key of [`${node} sent`, `${node} received`]) {
+      figures.records.forget(key);
+      figures.bytes.forget(key);
+    }
+    figures.stalls.forget(node);
+    figures.stalled.forget(node);
   }
 
   /** Totals by class: the live actors', plus those of actors that have ended. */
