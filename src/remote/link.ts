@@ -447,8 +447,9 @@ export class ClusterLink {
     // Watched from now on, as a node that sends batches is: what it asks this node to keep (its
     // actors' watches of this node's, see Registry.watchFromAfar) goes when it is found down.
     // A node that only watched was never pinged, nor found down when it left or died, and the
-    // watched actor kept its watches for good (nodes restart as new nodes).
-    if (from !== 0) this.peers.watch(from);
+    // watched actor kept its watches for good (nodes restart as new nodes). Heard from: it is
+    // there, as a node that sent a batch is.
+    if (from !== 0) this.peers.watch(from, true);
     const data = msg.data;
     let message: unknown;
     try {
