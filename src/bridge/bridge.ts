@@ -117,7 +117,7 @@ export class Bridge implements Disposable {
       () => this.#replies.stopWaiting(),
     );
     this.#replies = new ReplyEndpoint(host, this.#calls);
-    this.#endWaits = new EndWaits((ref) => host.whenEnded(ref));
+    this.#endWaits = new EndWaits((ref, signal) => host.whenEnded(ref, signal));
     this.#uncount = host.countPending(() => this.#calls.size);
   }
 

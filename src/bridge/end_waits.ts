@@ -9,7 +9,14 @@
 import type { ActorRef, Terminated } from "../actor/mod.ts";
 import { SystemClosedError } from "../system/errors.ts";
 
-type WhenEnded = (ref: ActorRef<unknown>) => Promise<Terminated>;
+/** Resolves when the actor ends; once `signal` aborts, the system lets go of the wait. */
+type WhenEnded = (ref: ActorRef<unknown>, signal: AbortSignal) => Promise<Terminated>;
+
+/** The waits here on one actor's end, and how to give up the one wait on the system for them. */
+interface TargetWaits {
+  readonly waits: Set<(end: Terminated) => void>;
+  readonly given: AbortController;
+}
 
 /** One Bridge's waits for actors' ends. */
 export class EndWaits {
@@ -20,11 +27,13 @@ export class EndWaits {
    * The waits on each actor's end, by the actor (`node:slot.generation`): one wait on the system
    * per actor, however many here. A wait given up (its signal aborted) leaves its set; it left
    * a waiter in the system for good before, so a loop of waits with a timeout on a long-lived
-   * actor grew without bound.
+   * actor grew without bound. The wait on the system is given up when the Bridge closes: the
+   * system held it, and through it the whole Bridge, until the actor ended, so a program that
+   * made a Bridge per request to wait on a long-lived actor kept every one of them.
    */
-  readonly #byTarget = new Map<string, Set<(end: Terminated) => void>>();
+  readonly #byTarget = new Map<string, TargetWaits>();
 
-  /** @param whenEnded resolves when the actor ends (the system's registry). */
+  /** @param whenEnded resolves when the actor ends (the system's registry), until given up. */
   constructor(whenEnded: WhenEnded) {
     this.#whenEnded = whenEnded;
   }
@@ -41,7 +50,7 @@ export class EndWaits {
         if (done) return;
         done = true;
         this.#pending.delete(fail);
-        this.#byTarget.get(key)?.delete(ended);
+        this.#byTarget.get(key)?.waits.delete(ended);
         signal?.removeEventListener("abort", onAbort);
         if (ok) resolve(value as Terminated);
         else reject(value);
@@ -52,20 +61,23 @@ export class EndWaits {
       if (signal?.aborted) return onAbort();
       signal?.addEventListener("abort", onAbort, { once: true });
       this.#pending.add(fail);
-      let waits = this.#byTarget.get(key);
-      if (waits === undefined) {
-        const these = waits = new Set();
-        this.#byTarget.set(key, these);
-        this.#whenEnded(target).then((end) => {
-          if (this.#byTarget.get(key) === these) this.#byTarget.delete(key);
-          for (const each of [...these]) each(end);
+      let these = this.#byTarget.get(key);
+      if (these === undefined) {
+        const made: TargetWaits = these = { waits: new Set(), given: new AbortController() };
+        this.#byTarget.set(key, made);
+        this.#whenEnded(target, made.given.signal).then((end) => {
+          if (this.#byTarget.get(key) === made) this.#byTarget.delete(key);
+          for (const each of [...made.waits]) each(end);
         });
       }
-      waits.add(ended);
+      these.waits.add(ended);
     });
   }
 
-  /** The Bridge closed: every pending wait rejects with `SystemClosedError`. */
+  /**
+   * The Bridge closed: every pending wait rejects with `SystemClosedError`, and the system lets
+   * go of this Bridge's waits.
+   */
   close(): void {
     for (const fail of [...this.#pending]) {
       fail(
@@ -74,5 +86,7 @@ export class EndWaits {
         ),
       );
     }
+    for (const { given } of this.#byTarget.values()) given.abort();
+    this.#byTarget.clear();
   }
 }

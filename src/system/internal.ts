@@ -39,8 +39,11 @@ export interface BridgeHost {
   watchCallsLostAfar(listener: (target: ActorRef<unknown>, reason: string) => void): () => void;
   /** Calls `listener` for each other node of the cluster that goes down. */
   watchNodeDowns(listener: (node: number, reason: string) => void): () => void;
-  /** Resolves when the actor ends. */
-  whenEnded(ref: ActorRef<unknown>): Promise<Terminated>;
+  /**
+   * Resolves when the actor ends; once `signal` aborts, the system forgets the wait (the promise
+   * then never settles), so that it does not hold the waiter until the actor ends.
+   */
+  whenEnded(ref: ActorRef<unknown>, signal?: AbortSignal): Promise<Terminated>;
   /** A name for the ref's actor, even shortly after it ended. */
   nameOf(ref: ActorRef<unknown>): string;
   /** The timers of the system's thread (its guardian's loop). */
@@ -99,7 +102,7 @@ function bridgeHost(parts: SystemParts): BridgeHost {
     watchThreadDeaths: (listener) => parts.events.onThreadMarkedDead(listener),
     watchNodeDowns: (listener) => parts.events.onNodeDown(listener),
     watchCallsLostAfar: (listener) => parts.events.onCallsLostAfar(listener),
-    whenEnded: (ref) => whenActorEnds(parts, ref),
+    whenEnded: (ref, signal) => whenActorEnds(parts, ref, signal),
     // The courier's: a ref of another node may share its slot and generation with one here.
     nameOf: (ref) => parts.courier.describe(ref),
     timers: parts.loop.timers,

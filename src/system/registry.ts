@@ -294,13 +294,25 @@ export class Registry {
     watching.watching?.delete(watched);
   }
 
-  /** Resolves when the actor `ref` names has ended (at once if it has already). */
-  whenEnded(ref: ActorRef<unknown>): Promise<Terminated> {
+  /**
+   * Resolves when the actor `ref` names has ended (at once if it has already). Once `signal`
+   * aborts, the wait is forgotten and never settles: a waiter that gave up (a closed Bridge) is
+   * not held until the actor ends, which for a long-lived actor is never.
+   */
+  whenEnded(ref: ActorRef<unknown>, signal?: AbortSignal): Promise<Terminated> {
     const record = this.of(ref);
     if (record === undefined) {
       return Promise.resolve(this.#endOf(ref, "it was awaited"));
     }
-    return new Promise((resolve) => (record.endWaiters ??= []).push(resolve));
+    if (signal?.aborted) return new Promise(() => {});
+    return new Promise((resolve) => {
+      const waiters = record.endWaiters ??= [];
+      waiters.push(resolve);
+      signal?.addEventListener("abort", () => {
+        const at = waiters.indexOf(resolve);
+        if (at >= 0) waiters.splice(at, 1);
+      }, { once: true });
+    });
   }
 
   /** Calls waiting on `record` get no reply (its Worker died); it is not ended (restarting). */

@@ -6,7 +6,9 @@
  * leave nothing behind.
  */
 import assert from "node:assert/strict";
-import { ActorSystem, Bridge, type DeadLetter } from "../../mod.ts";
+import v8 from "node:v8";
+import vm from "node:vm";
+import { type ActorRef, ActorSystem, Bridge, type DeadLetter } from "../../mod.ts";
 import { ActorDeadError, SystemClosedError } from "../../errors.ts";
 import { Echo } from "../_actors/basic.ts";
 import { internalsOf } from "../../src/system/internal.ts";
@@ -104,3 +106,48 @@ Deno.test("whenTerminated: waits given up (their signal aborted) leave nothing b
   assert.equal((await last).kind, "stopped");
   assert.ok(waitsOnSystem <= 2, `${waitsOnSystem} waits on the system for one actor's end`);
 });
+
+Deno.test("whenTerminated: a Bridge closed while it waited for an actor that goes on running is not kept until that actor ends", async () => {
+  await using system = new ActorSystem();
+  const echo = system.spawn(Echo);
+  await system.started(echo);
+  const closed = await waitAndClose(system, echo, 50);
+  // Out of the turn that made them (a WeakRef's target is kept until then), then a full GC.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  collectGarbage();
+  const kept = closed.filter((bridge) => bridge.deref() !== undefined).length;
+  assert.equal(kept, 0, `${kept} of 50 closed Bridges are still in memory`);
+  using bridge = new Bridge(system);
+  await bridge.stop([echo], 5_000);
+});
+
+/**
+ * A server's request handlers: each opens a Bridge, waits on a long-lived actor (a wait given up,
+ * another cut short by the close) and closes it. Returns weak refs to those Bridges. A function
+ * of its own: a suspended async function's frame may still hold the last one.
+ */
+async function waitAndClose(
+  system: ActorSystem,
+  actor: ActorRef<never>,
+  count: number,
+): Promise<WeakRef<Bridge>[]> {
+  const closed: WeakRef<Bridge>[] = [];
+  for (let i = 0; i < count; i++) {
+    const bridge = new Bridge(system);
+    const controller = new AbortController();
+    const givenUp = bridge.whenTerminated(actor, { signal: controller.signal });
+    const cutShort = bridge.whenTerminated(actor);
+    controller.abort(new Error("still running"));
+    bridge.close();
+    await assert.rejects(givenUp, /still running/);
+    await assert.rejects(cutShort, SystemClosedError);
+    closed.push(new WeakRef(bridge));
+  }
+  return closed;
+}
+
+/** A full garbage collection (V8's gc, exposed for the test). */
+function collectGarbage(): void {
+  v8.setFlagsFromString("--expose-gc");
+  (vm.runInNewContext("gc") as () => void)();
+}
