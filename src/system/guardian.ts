@@ -107,6 +107,7 @@ export class Guardian extends Actor<Report> {
       error: portableError(error),
     }]);
     directory.free(record.slot);
+    this.#parts.workers.emptied(record.worker);
   }
 
   /** An actor stopped (or failed for good) in its Worker, which retired its mailbox. */
@@ -136,6 +137,7 @@ export class Guardian extends Actor<Report> {
     }]);
     // The slot may be reused now that the record is gone.
     directory.free(record.slot);
+    this.#parts.workers.emptied(record.worker);
   }
 
   @handles(HandlerFailed)

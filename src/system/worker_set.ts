@@ -65,6 +65,8 @@ export class WorkerSet {
    * user's actors may need, see {@link retireSpare}): then it is retired.
    */
   idle(handle: WorkerHandle): void {
+    // Made the spare already, as the end of its last actor was heard (see emptied).
+    if (this.#spare === handle) return;
     // An actor placed in it since it reported (`near` its last one, as that one stopped): not
     // idle after all; it reports again once that one ends.
     if (this.#parts.registry.hostedBy(handle).length > 0) return;
@@ -74,6 +76,24 @@ export class WorkerSet {
       return;
     }
     this.#retire(handle);
+  }
+
+  /**
+   * The system has heard of the end of an actor of `handle`: a dedicated Worker that hosts no
+   * actor any more becomes the spare now, if it would once its own report (WorkerIdle) comes.
+   * That report follows the end report, and often comes after whatever the program does once
+   * it hears of the end: a spawn made then found no spare and started a Worker of its own (one
+   * cycle in three of spawning and stopping an actor in a row did), each using up one of the
+   * system's thread ids for good. Otherwise its report decides (a Worker retired twice would
+   * be told twice).
+   */
+  emptied(handle: WorkerHandle): void {
+    if (
+      !handle.dedicated || handle.dead || this.#liveSpare() !== null || !this.#roomy() ||
+      this.#parts.shutdown.begun || !this.#workers.has(handle.threadId) ||
+      this.#parts.registry.hostedBy(handle).length > 0
+    ) return;
+    this.#spare = handle;
   }
 
   /**

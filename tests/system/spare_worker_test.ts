@@ -60,3 +60,17 @@ Deno.test("spare: a Worker whose last actor stopped as another was placed near i
   const own = t.system.spawn(Where);
   assert.notEqual(await t.bridge.call(own, "where", LONG), firstWorker, "a Worker of its own");
 });
+
+Deno.test("spare: actors of their own spawned and stopped one after another all run in one Worker", async () => {
+  await using t = testSystem();
+  const workers = new Set<unknown>();
+  for (let i = 0; i < 30; i++) {
+    const actor = t.system.spawn(Where);
+    workers.add(await t.bridge.call(actor, "where", LONG));
+    await t.bridge.stop([actor], 20_000);
+  }
+  // Each stop leaves its Worker the spare before the next spawn looks for one. A Worker started
+  // per cycle costs a Worker's start, and uses up one of the 65,535 thread ids a system has over
+  // its life: a program doing this once a second would run out within days.
+  assert.equal(workers.size, 1, `${workers.size} Workers for 30 actors in a row`);
+});
