@@ -13,6 +13,7 @@ import { ActorStat } from "./actor_stats.ts";
 import { Failed } from "./messages.ts";
 import { describeError, messageOf, portableError } from "./portable_error.ts";
 import { restartClock, type SupervisionStrategy, Supervisor } from "./supervision.ts";
+import { type Deferred, deferred } from "../util/deferred.ts";
 
 /** How one actor's failures are handled. Made on its first failure: most actors never fail. */
 export class FaultHandling {
@@ -122,40 +123,106 @@ export class FaultHandling {
     const cell = this.#cell;
     cell.state = CellState.Busy;
     cell.mailbox.countStat(ActorStat.Restarts);
-    const fresh = () => {
+    // Before postStop, which may take a while (async): the failed instance's timers must not
+    // fire into its mailbox meanwhile, for the fresh one to get.
+    cell.cancelInstanceTimers();
+    // What the fresh instance is told of, in words: the error itself would be kept by the next
+    // failure's stack (its frames hold what they close over), that one by the next, and so on.
+    const after = `a restart after ${describeError(error)}`;
+    const stopped = cell.postStop();
+    // The instance that failed was a fresh one still starting: the next is made once #started
+    // hears of it, not from inside this one's making (see there).
+    if (this.#starting) {
+      this.#again = { after, stopped };
+      return;
+    }
+    if (stopped !== undefined) return stopped.then(() => this.#fresh(after));
+    return this.#fresh(after);
+  }
+
+  /**
+   * Makes and starts the fresh instance of a restart (`after`: what failed, in words). How it
+   * went comes to {@link #started}, at once or when its async `preStart` settles: a fresh
+   * instance that fails there and is restarted again is made on a later turn of the loop, and
+   * the restarts in a row share one promise the cell waits on ({@link #streak}). Made from inside
+   * the one before, a constructor that always throws overflowed the stack; made in a microtask
+   * each, it held its Worker for good (the other actors there were never served again), and
+   * each restart chained one more promise to the last (with its error, which held the one
+   * before), until the Worker ran out of memory; an async `preStart` that always fails chained
+   * one more promise per restart too.
+   */
+  #fresh(after: string): void | Promise<void> {
+    const cell = this.#cell;
+    this.#starting = true;
+    let made: void | Promise<void>;
+    try {
       cell.dropInstance();
       // Kept across the restart (Akka classic's default): back in front of the mailbox, for the
       // fresh instance to handle first.
       cell.unstashAll();
-      try {
-        cell.construct();
-      } catch (constructorError) {
-        cell.actor = null;
-        cell.state = CellState.Running;
-        return this.failed(
-          new Activity(`a restart after ${describeError(error)}`),
-          constructorError,
-        );
-      }
-      return cell.begin();
-    };
-    // Before postStop, which may take a while (async): the failed instance's timers must not
-    // fire into its mailbox meanwhile, for the fresh one to get.
-    cell.cancelInstanceTimers();
-    const stopped = cell.postStop();
-    if (stopped !== undefined) return stopped.then(fresh);
-    // A fresh instance that fails at once (its constructor or sync preStart throws) comes back
-    // here from inside fresh(): that restart goes on in a microtask, not deeper in the stack,
-    // or a high restart limit would overflow it and leave the actor neither running nor ended.
-    if (this.#restarting) return Promise.resolve().then(fresh);
-    this.#restarting = true;
-    try {
-      return fresh();
-    } finally {
-      this.#restarting = false;
+      made = this.#construct(after);
+    } catch (error) {
+      this.#starting = false;
+      this.#again = null;
+      const streak = this.#streak;
+      this.#streak = null;
+      if (streak === null) throw error;
+      return streak.reject(error as Error);
     }
+    if (made === undefined) return this.#started();
+    const first = this.#streak === null;
+    const streak = this.#streak ??= deferred();
+    made.then(() => void this.#started(), (error) => {
+      this.#starting = false;
+      this.#again = null;
+      this.#streak = null;
+      streak.reject(error);
+    });
+    return first ? streak.promise : undefined;
   }
 
-  /** Set while a restart makes its fresh instance synchronously (see #restart). */
-  #restarting = false;
+  /** Constructs the fresh instance and runs its `preStart`; a constructor that throws fails. */
+  #construct(after: string): void | Promise<void> {
+    const cell = this.#cell;
+    try {
+      cell.construct();
+    } catch (constructorError) {
+      cell.actor = null;
+      cell.state = CellState.Running;
+      return this.failed(new Activity(after), constructorError);
+    }
+    return cell.begin();
+  }
+
+  /**
+   * The fresh instance is made and started, or it failed and its failure was handled: it ended,
+   * or it is restarted again — on the loop's next turn (once the failed instance's async
+   * `postStop` is done, if it has one), so that the Worker's other actors and timers go on.
+   * @returns the streak's promise when one begins now (the cell waits on it).
+   */
+  #started(): void | Promise<void> {
+    this.#starting = false;
+    const again = this.#again;
+    this.#again = null;
+    const streak = this.#streak;
+    if (again === null) {
+      this.#streak = null;
+      streak?.resolve();
+      return;
+    }
+    const first = streak === null;
+    const current = this.#streak ??= deferred();
+    const next = () => void this.#fresh(again.after);
+    const nextTurn = () => void this.#loop.timers.schedule(0, 0, next);
+    if (again.stopped !== undefined) again.stopped.then(nextTurn);
+    else nextTurn();
+    return first ? current.promise : undefined;
+  }
+
+  /** Set while a fresh instance is made and started (see #fresh). */
+  #starting = false;
+  /** A restart of that instance, asked for while it started: after what, and its postStop. */
+  #again: { readonly after: string; readonly stopped: void | Promise<void> } | null = null;
+  /** What the cell waits on while fresh instances are made and started (see #fresh). */
+  #streak: Deferred | null = null;
 }

@@ -5,7 +5,15 @@
 import assert from "node:assert/strict";
 import type { ActorRef } from "../../mod.ts";
 import { Flooder, Probe } from "../_actors/supervision.ts";
-import { Blocker, Later, ManyRestartsBoss, SetLater, Spawn } from "../_actors/sup_review.ts";
+import {
+  Blocker,
+  Echo,
+  Later,
+  ManyRestartsBoss,
+  NeverConstructs,
+  SetLater,
+  Spawn,
+} from "../_actors/sup_review.ts";
 import { MessageTooLargeError } from "../../errors.ts";
 import { eventually, testSystem, within } from "../_system.ts";
 
@@ -25,6 +33,24 @@ for (const kind of ["never-starts", "never-constructs"]) {
     );
   });
 }
+
+Deno.test("sup review: a constructor that always throws, restarted within a limit it never reaches, does not hold its Worker: the actors beside it are served, and it is killed", async () => {
+  // Many restarts within a short window: the README's way to come close to no limit.
+  await using t = testSystem({
+    supervision: { onFailure: "restart", maxRestarts: 1_000, withinMs: 1 },
+  });
+  const pool = t.system.createPool({ workers: 1 });
+  const beside = pool.spawn(Echo);
+  assert.equal(await t.bridge.call(beside, "before", LONG), "before");
+  const failing = pool.spawn(NeverConstructs);
+  const restarts = () => t.failures.filter((f) => f.actor?.equals(failing)).length;
+  await t.until(() => restarts() >= 100, "its first 100 failed starts");
+  // Its restarts went on at once, in the Worker's microtasks: the Worker served nothing else
+  // (and kept every restart's error, ~3.5 KB a restart, until it ran out of memory).
+  assert.equal(await t.bridge.call(beside, "beside", { timeout: 3_000 }), "beside");
+  assert.ok(t.system.kill(failing));
+  assert.equal((await within(10_000, "its end", t.bridge.whenTerminated(failing))).kind, "killed");
+});
 
 Deno.test("sup review: a timer's message to a mailbox that stays full is a dead letter, not lost", async () => {
   await using t = testSystem();
