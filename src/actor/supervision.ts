@@ -213,9 +213,14 @@ export class Supervisor {
     return this.#strategy.byError?.[name] ?? this.#strategy.onFailure ?? "resume";
   }
 
-  /** A restart decided elsewhere, at `at` ({@link restartClock}), counts towards the limit too. */
+  /**
+   * A restart decided elsewhere, at `at` ({@link restartClock}), counts towards the limit too.
+   * Those out of the window go now: the system's supervisor of an actor is told of every restart
+   * its Worker decides, and decides itself only when that Worker dies, so for an actor restarted
+   * now and then for weeks it kept every one.
+   */
   restarted(at: number): void {
-    const restarts = this.#restarts ??= [];
+    const restarts = this.#prune(restartClock());
     let index = restarts.length;
     while (index > 0 && restarts[index - 1] > at) index--;
     restarts.splice(index, 0, at);
