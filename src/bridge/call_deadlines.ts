@@ -153,6 +153,17 @@ export class CallDeadlines<T extends Expiring> {
     } else if (queue.items[queue.head] === item) queue.first();
   }
 
+  /**
+   * No item comes any more (the Bridge closed, its calls settled): the timer goes, rather than
+   * being kept for the next item.
+   */
+  close(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = -1;
+    this.#timerIdle = false;
+  }
+
   #arm(at: number): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timerAt = at;

@@ -330,6 +330,9 @@ export class PendingCalls {
         ),
       );
     }
+    // No call comes any more: the timer kept for the next one would hold the Bridge until it
+    // fires, the timeout of the last call away.
+    this.#deadlines.close();
   }
 
   /** Whether a call waits on an actor of `slot` (of any generation). */

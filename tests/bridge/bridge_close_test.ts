@@ -121,6 +121,36 @@ Deno.test("whenTerminated: a Bridge closed while it waited for an actor that goe
   await bridge.stop([echo], 5_000);
 });
 
+Deno.test("a Bridge closed once its calls were answered is not kept until their timeout", async () => {
+  await using system = new ActorSystem();
+  const echo = system.spawn(Echo);
+  await system.started(echo);
+  const closed = await callAndClose(system, echo, 20);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  collectGarbage();
+  const kept = closed.filter((bridge) => bridge.deref() !== undefined).length;
+  assert.equal(kept, 0, `${kept} of 20 closed Bridges are still in memory`);
+});
+
+/**
+ * Request handlers that each open a Bridge, make a call with a long timeout, which is answered
+ * at once, and close it. Returns weak refs to those Bridges.
+ */
+async function callAndClose(
+  system: ActorSystem,
+  actor: ActorRef<string>,
+  count: number,
+): Promise<WeakRef<Bridge>[]> {
+  const closed: WeakRef<Bridge>[] = [];
+  for (let i = 0; i < count; i++) {
+    const bridge = new Bridge(system);
+    assert.equal(await bridge.call(actor, "hello", { timeout: 600_000 }), "hello");
+    bridge.close();
+    closed.push(new WeakRef(bridge));
+  }
+  return closed;
+}
+
 /**
  * A server's request handlers: each opens a Bridge, waits on a long-lived actor (a wait given up,
  * another cut short by the close) and closes it. Returns weak refs to those Bridges. A function
