@@ -19,7 +19,7 @@ export function whenActorEnds(
   ref: ActorRef<unknown>,
   signal?: AbortSignal,
 ): Promise<Terminated> {
-  if (ref.node !== 0) return parts.cluster.whenEnded(ref);
+  if (ref.node !== 0) return parts.cluster.whenEnded(ref, signal);
   const { registry, spawner } = parts;
   if (spawner.unannounced(ref)) {
     return registry.whenAnnounced(ref).then(() => registry.whenEnded(ref, signal));

@@ -185,13 +185,21 @@ export class SystemCluster {
 
   /**
    * Resolves with the `Terminated` of `target`, an actor of another node (for the Bridge's
-   * `whenTerminated`): the guardian watches it, once for every wait on it.
+   * `whenTerminated`): the guardian watches it, once for every wait on it. A wait whose `signal`
+   * aborts is forgotten (its promise never settles): a Bridge that waited and closed is not kept
+   * for as long as the actor lives, as with Registry.whenEnded for this node's actors.
    */
-  whenEnded(target: ActorRef<unknown>): Promise<Terminated> {
+  whenEnded(target: ActorRef<unknown>, signal?: AbortSignal): Promise<Terminated> {
     // Left: no end of another node's actor can be heard any more.
     if (this.#left) return Promise.resolve(leftEnd(target));
     const key = `${target.node}:${target.slot}.${target.generation}`;
     return new Promise((resolve) => {
+      if (signal?.aborted) return;
+      signal?.addEventListener("abort", () => {
+        const waiting = this.#endWaits.get(key)?.waiting;
+        const at = waiting?.indexOf(resolve) ?? -1;
+        if (at >= 0) waiting!.splice(at, 1);
+      }, { once: true });
       const waits = this.#endWaits.get(key);
       if (waits !== undefined) return waits.waiting.push(resolve);
       this.#endWaits.set(key, { target, waiting: [resolve] });
@@ -429,6 +437,10 @@ export class SystemCluster {
       remoteWatchNodes: this.#remoteWatches.size,
       remoteWatches,
       endWaits: this.#endWaits.size,
+      endWaiters: [...this.#endWaits.values()].reduce(
+        (sum, waits) => sum + waits.waiting.length,
+        0,
+      ),
       watchersFromAfar: this.parts.registry.remoteWatcherCount(),
     };
   }

@@ -204,3 +204,25 @@ Deno.test("long-lived node: the credit stalls of a node down are dropped with it
     peers.close();
   }
 });
+
+Deno.test("long-lived node: Bridges that waited on another node's actor and closed are not kept", async () => {
+  await using server = await startNatsServer();
+  const options = { servers: server.url, name: "long-end-waits" };
+  await using here = new ActorSystem({ cluster: options });
+  await using there = new ActorSystem({ cluster: options });
+  await Promise.all([here.joined, there.joined]);
+  await there.register("watched", there.spawn(Probe));
+  const far = await here.lookup<unknown>("watched");
+  /** A Bridge per request, say: it waits on the far actor's end, gives up, and closes. */
+  const cycle = async () => {
+    const bridge = new Bridge(here);
+    const given = new AbortController();
+    const end = bridge.whenTerminated(far, { signal: given.signal });
+    given.abort();
+    await assert.rejects(end);
+    bridge.close();
+    return Promise.resolve();
+  };
+  const [few, more] = await afterCycles(["endWaiters"], cycle, here, 3, 30);
+  assert.deepEqual(more, few, "the waits of 30 closed Bridges are kept, not those of 3 only");
+});
