@@ -213,7 +213,8 @@ registerMessage(ChildGone, { name: "ringmail.ChildGone" });
  * - `"no-handler"`: its target has no handler for its class (and no `OtherMessage` handler).
  * - `"mailbox-full"`: its target's mailbox stayed full for the whole send timeout.
  * - `"undecodable"`: its bytes could not be decoded (a codec error, reported in `reason`).
- * - `"unanswered"`: a reply to a Bridge call that had already settled.
+ * - `"unanswered"`: a reply to a Bridge call that had already settled (one that reaches a closed
+ *   Bridge is `"stopped"`: the Bridge's address is gone, as a stopped actor's is).
  * - `"shutdown"`: the actor system was shutting down.
  * - `"node-down"`: its target's node (another process of the cluster) is down or unreachable.
  * - `"lost-in-transit"`: it was on its way to or from another node when the link between them

@@ -11,6 +11,8 @@ import vm from "node:vm";
 import { type ActorRef, ActorSystem, Bridge, type DeadLetter } from "../../mod.ts";
 import { ActorDeadError, SystemClosedError } from "../../errors.ts";
 import { Echo } from "../_actors/basic.ts";
+import { SlowReplier } from "../_actors/behaviours.ts";
+import { eventually } from "../_system.ts";
 import { internalsOf } from "../../src/system/internal.ts";
 
 Deno.test("a Bridge closed by a dead-letter listener while it sends a call: the call settles, and the Bridges opened after it each get their own replies", async () => {
@@ -181,3 +183,17 @@ function collectGarbage(): void {
   v8.setFlagsFromString("--expose-gc");
   (vm.runInNewContext("gc") as () => void)();
 }
+
+Deno.test('a reply that reaches a closed Bridge is a dead letter "stopped", as the README\'s failure table says', async () => {
+  const letters: DeadLetter[] = [];
+  await using system = new ActorSystem({ onDeadLetter: (letter) => letters.push(letter) });
+  const actor = system.spawn(SlowReplier);
+  await system.started(actor);
+  const bridge = new Bridge(system);
+  const call = bridge.call(actor, "x", { timeout: 5_000 });
+  // Closed while the actor writes its reply (its encoding takes ~300 ms: see SlowReplier).
+  bridge.close();
+  await assert.rejects(call, SystemClosedError);
+  await eventually(() => letters.length > 0, "the reply became a dead letter", 5_000);
+  assert.deepEqual(letters.map((letter) => letter.kind), ["stopped"]);
+});
