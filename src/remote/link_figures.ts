@@ -47,10 +47,16 @@ export class LinkCounts {
 /** Every link's figures (see the module doc). */
 export class LinkFigures {
   readonly #counts = new Map<number, LinkCounts>();
+  /**
+   * The nodes found down less than DOWN_LINK_LISTED_MS ago, with when (performance.now()), oldest
+   * first: listed, then forgotten. Only these are walked, not every node ever found down.
+   */
+  readonly #recentlyDown = new Map<number, number>();
   readonly #clock = new SampleClock();
   readonly #timer: ReturnType<typeof setInterval>;
 
   constructor(readonly peers: Peers, readonly credits: Credits) {
+    peers.onDown((node) => this.#recentlyDown.set(node, performance.now()));
     this.#timer = setInterval(() => this.#sample(), SAMPLE_EVERY_MS);
     // Sampling never keeps a program alive.
     Deno.unrefTimer(this.#timer);
@@ -80,17 +86,14 @@ export class LinkFigures {
       roundTripAverageMs: peer.roundTripAverageMs,
       reason: "",
     }));
-    for (const { node, reason, since } of this.peers.downNodes()) {
-      if (now - since >= DOWN_LINK_LISTED_MS) {
-        this.#forget(node);
-        continue;
-      }
+    this.#forgetLongDown(now);
+    for (const node of this.#recentlyDown.keys()) {
       links.push({
         ...this.#figures(node, now),
         up: false,
         roundTripMs: -1,
         roundTripAverageMs: -1,
-        reason,
+        reason: this.peers.downReason(node) ?? "",
       });
     }
     return { node, connected, links };
@@ -106,10 +109,14 @@ export class LinkFigures {
     clearInterval(this.#timer);
   }
 
-  /** The figures of `node`, down for DOWN_LINK_LISTED_MS, go: its counts and its stalls. */
-  #forget(node: number): void {
-    this.#counts.delete(node);
-    this.credits.forgetStalls(node);
+  /** The figures of the nodes down for DOWN_LINK_LISTED_MS go: their counts and stalls. */
+  #forgetLongDown(now: number): void {
+    for (const [node, since] of this.#recentlyDown) {
+      if (now - since < DOWN_LINK_LISTED_MS) return;
+      this.#recentlyDown.delete(node);
+      this.#counts.delete(node);
+      this.credits.forgetStalls(node);
+    }
   }
 
   #figures(
@@ -149,9 +156,7 @@ export class LinkFigures {
   #sample(): void {
     const now = performance.now();
     // Counts of a node down for long go, whether or not anyone asks (see DOWN_LINK_LISTED_MS).
-    for (const { node, since } of this.peers.downNodes()) {
-      if (now - since >= DOWN_LINK_LISTED_MS) this.#forget(node);
-    }
+    this.#forgetLongDown(now);
     const index = this.#clock.tick(now);
     for (const counts of this.#counts.values()) {
       const values = counts.rated();

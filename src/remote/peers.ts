@@ -51,8 +51,7 @@ interface Peer {
 /** The nodes this node knows of. */
 export class Peers {
   readonly #peers = new Map<number, Peer>();
-  /** The nodes found down: why, and when (performance.now()). */
-  readonly #down = new Map<number, { reason: string; since: number }>();
+  readonly #down = new Map<number, string>();
   readonly #listeners = new Set<(node: number, reason: string) => void>();
   readonly #answerListeners = new Set<(node: number) => void>();
   /** Whether this node's connection is lost (see {@link disconnected}), and since when. */
@@ -85,7 +84,7 @@ export class Peers {
 
   /** Why `node` is down, or undefined while it is not known to be. */
   downReason(node: number): string | undefined {
-    return this.#down.get(node)?.reason;
+    return this.#down.get(node);
   }
 
   /** The nodes watched, with their last ping's round trip and its average (ms; -1: none yet). */
@@ -95,11 +94,6 @@ export class Peers {
       roundTripMs: peer.roundTripMs,
       roundTripAverageMs: peer.roundTripAverageMs,
     }));
-  }
-
-  /** The nodes found down, with why and since when (performance.now()). */
-  downNodes(): { node: number; reason: string; since: number }[] {
-    return Array.from(this.#down, ([node, { reason, since }]) => ({ node, reason, since }));
   }
 
   /** Calls `listener` for each node that goes down from now on; returns its remover. */
@@ -154,7 +148,7 @@ export class Peers {
     const peer = this.#peers.get(node);
     if (peer !== undefined) clearTimeout(peer.timer);
     this.#peers.delete(node);
-    this.#down.set(node, { reason, since: performance.now() });
+    this.#down.set(node, reason);
     for (const listener of this.#listeners) listener(node, reason);
   }
 
