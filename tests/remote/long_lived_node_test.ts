@@ -15,10 +15,13 @@ import { Credits } from "../../src/remote/credits.ts";
 import { DOWN_LINK_LISTED_MS, LinkFigures } from "../../src/remote/link_figures.ts";
 import { Peers } from "../../src/remote/peers.ts";
 import { startNatsServer } from "./_nats_server.ts";
+import { startNode } from "./_nodes.ts";
 // deno-lint-ignore no-import-prefix
 import { connect } from "npm:@nats-io/transport-node@3.4.0";
 
 type ClusterOptions = { servers: string; name: string };
+
+const WATCHER_NODE = new URL("./_watcher_node.ts", import.meta.url);
 
 /** The sizes of `system`'s cluster state now. */
 function sizesOf(system: ActorSystem): Record<string, number> {
@@ -128,6 +131,30 @@ Deno.test("long-lived node: watches of its actors by nodes that left are forgott
     0,
     `the watches of ${nodes} nodes that left are still kept by the watched actor`,
   );
+});
+
+Deno.test("long-lived node: watches of its actors by a node that only watched and was killed are forgotten", async () => {
+  await using server = await startNatsServer();
+  const cluster = "long-watch-killed";
+  await using here = new ActorSystem({ cluster: { servers: server.url, name: cluster } });
+  await here.joined;
+  await here.register("watched", here.spawn(Probe));
+  const nodes = 3;
+  for (let i = 0; i < nodes; i++) {
+    // A process of its own that watches and never says it leaves: SIGKILL gives it no time to.
+    await using watcher = await startNode(server.url, cluster, WATCHER_NODE);
+    await eventually(() => sizesOf(here).watchersFromAfar > 0, "the watch is there", 10_000);
+    watcher.kill("SIGKILL");
+    await watcher.exited;
+    await foundDown(here, watcher.node);
+    await eventually(() => sizesOf(here).watchersFromAfar === 0, "the watch goes", 5_000)
+      .catch(() => {});
+    assert.equal(
+      sizesOf(here).watchersFromAfar,
+      0,
+      `the watch of killed node ${watcher.node} is still kept by the watched actor`,
+    );
+  }
 });
 
 Deno.test("long-lived node: a grant from a node found down makes no credit for it", async () => {
