@@ -280,7 +280,7 @@ export class ClusterLink {
       // One it never met (its process may have ended before this one started) is asked.
       return await ping(node) === "nobody" && !this.peers.mayNotHaveSubscribed(node);
     };
-    this.names = await openKvNames(this.#nc, this.#host, ping, gone) ??
+    this.names = await openKvNames(this.#nc, this.#host, this.peers, ping, gone) ??
       new SubjectNames(this.#nc, this.#host);
     await this.#nc.flush();
     this.#sender.start();

@@ -3,9 +3,11 @@
  *
  * - **A KV bucket** (`ringmail_<cluster>_names`), when the NATS server has JetStream: a name is
  *   taken by an atomic create, so two nodes registering one name at the same instant cannot both
- *   have it. A name held by a node that is down (it answers no ping) is taken over atomically,
- *   by revision; a node gives its names up when it leaves, and a name up when its actor ends (one
- *   of its own actors that ended is free at once for this node, by revision too).
+ *   have it. A name held by a node that is down (it answers no ping, or this node found it down:
+ *   a frozen node that resumed is a dead incarnation here, answering or not) is free: not found,
+ *   and taken over atomically, by revision; a node gives its names up when it leaves, and a name
+ *   up when its actor ends (one of its own actors that ended is free at once for this node, by
+ *   revision too).
  * - **Subscriptions**, when it has not: the node holding a name answers on
  *   `<prefix>.name.<hex of the name>`; a node that ends takes its names with it, an actor that
  *   ends its own. Two nodes
@@ -32,7 +34,7 @@ import {
   onMessage,
   type Subscription,
 } from "./nats.ts";
-import type { PingResult } from "./peers.ts";
+import type { Peers, PingResult } from "./peers.ts";
 
 /** How long a register waits for the server to know of the name's subscription. */
 const REGISTER_FLUSH_MS = 5_000;
@@ -146,6 +148,7 @@ async function asking<T>(what: string, request: () => Promise<T>): Promise<T> {
 
 /**
  * Names in the cluster's KV bucket, or null when the server has no JetStream.
+ * @param peers what this node knows of the others: a holder on a node it found down is dead here.
  * @param ping whether a node answers (a holder that does not is down: its names are free).
  * @param gone whether node `node` is gone: this node has found it down, or, never met, nobody
  * answers for it (its process ended, maybe before this one started).
@@ -153,6 +156,7 @@ async function asking<T>(what: string, request: () => Promise<T>): Promise<T> {
 export async function openKvNames(
   nc: NatsConnection,
   host: NamesHost,
+  peers: Peers,
   ping: (node: number) => Promise<PingResult>,
   gone: (node: number) => Promise<boolean>,
 ): Promise<Names | null> {
@@ -162,7 +166,7 @@ export async function openKvNames(
     try {
       // Idempotent: a bucket made already, with this configuration, is opened.
       const kv = await kvm.create(bucket, { history: 1 });
-      return new KvNames(kv, host, ping, gone);
+      return new KvNames(kv, host, peers, ping, gone);
     } catch (error) {
       if (
         (error as Error)?.name === "JetStreamNotEnabled" || isNoResponders(error)
@@ -198,6 +202,7 @@ class KvNames implements Names {
   constructor(
     readonly kv: KV,
     readonly host: NamesHost,
+    readonly peers: Peers,
     readonly ping: (node: number) => Promise<PingResult>,
     readonly gone: (node: number) => Promise<boolean>,
   ) {}
@@ -241,19 +246,8 @@ class KvNames implements Names {
           throw again;
         }
       } else {
-        const holder = decode(entry.value, this.host.courier) as ActorRef<
-          unknown
-        >;
-        // A holder that found this node down is alive all the same: its name stays its own. One
-        // of this node's actors holds it only while it runs.
-        const holderSays = holder.node !== 0
-          ? await this.ping(holder.node)
-          : this.host.running(holder)
-          ? "answered"
-          : "nobody";
-        if (holderSays === "answered" || holderSays === "found-down") {
-          throw withCause(taken(name), error);
-        }
+        const holder = decode(entry.value, this.host.courier) as ActorRef<unknown>;
+        if (await this.#holds(holder)) throw withCause(taken(name), error);
         try {
           revision = await this.kv.update(key, value, entry.revision);
         } catch (lost) {
@@ -263,6 +257,19 @@ class KvNames implements Names {
       }
     }
     this.#held.set(key, { revision, ref });
+  }
+
+  /**
+   * Whether `holder` still holds its name, for a register: one of this node's actors while it
+   * runs; one of a node this node found down never, as for lookup, even once that node answers
+   * again (it was frozen, and resumed: a dead incarnation here, whose actors are dead); one of
+   * another node while it answers a ping (one that found this node down is alive all the same).
+   */
+  async #holds(holder: ActorRef<unknown>): Promise<boolean> {
+    if (holder.node === 0) return this.host.running(holder);
+    if (this.peers.downReason(holder.node) !== undefined) return false;
+    const says = await this.ping(holder.node);
+    return says === "answered" || says === "found-down";
   }
 
   release(name: string, ref: ActorRef<unknown>): Promise<void> {

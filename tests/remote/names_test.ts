@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { ActorSystem, Bridge } from "../../mod.ts";
 import { ClusterUnavailableError, NameNotFoundError, NameTakenError } from "../../errors.ts";
 import { Doubler } from "../_actors/basic.ts";
+import { eventually } from "../_system.ts";
 import { startNatsServer } from "./_nats_server.ts";
 import { startNode } from "./_nodes.ts";
 import { refusePublishes } from "./_refuse_publishes.ts";
@@ -108,4 +109,25 @@ Deno.test("names (KV): a register whose write fails for another reason than a ta
   assert.equal(writes, 1, "one write, not a look-up and a second write");
   // The server takes writes again: the name can be had.
   await system.register("doubler", system.spawn(Doubler));
+});
+
+Deno.test("names (KV): the names of a node found down are free for lookup and register alike, whichever is asked first, once it resumes too", async () => {
+  await using server = await startNatsServer({ jetstream: true });
+  await using system = new ActorSystem({ cluster: { servers: server.url, name: "zombie-kv" } });
+  await using other = await startNode(server.url, "zombie-kv");
+  using bridge = new Bridge(system);
+  // Talked to: this node pings the other, and finds it down while it is frozen.
+  assert.equal(await bridge.call(await system.lookup<number>("doubler"), 21), 42);
+  await other.freeze();
+  await eventually(
+    async () => (await system.clusterStatus()).links.some((l) => l.node === other.node && !l.up),
+    "the frozen node is found down",
+  );
+  // Back, it answers pings again: a dead incarnation all the same, to this node.
+  other.kill("SIGCONT");
+  await assert.rejects(system.lookup("doubler"), NameNotFoundError);
+  await system.register("doubler", system.spawn(Doubler));
+  assert.equal((await system.lookup("doubler")).node, 0, "lookup first, then register");
+  await system.register("echo", system.spawn(Doubler));
+  assert.equal((await system.lookup("echo")).node, 0, "register first, then lookup");
 });
