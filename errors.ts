@@ -18,8 +18,9 @@
  *   {@link ActorKilledError} when `system.kill` ended the actor; {@link PoolFailedError} when a
  *   pool gave up replacing Workers that kept dying.
  * - A cluster: {@link ClusterJoinError} (no NATS server there), {@link NameTakenError} and
- *   {@link NameNotFoundError} (`register`, `lookup`); a call to an actor of a node that went
- *   down fails with {@link ActorDeadError}.
+ *   {@link NameNotFoundError} (`register`, `lookup`), {@link NodeFoundDownError} (`register` on a
+ *   node the others found down: restart it); a call to an actor of a node that went down fails
+ *   with {@link ActorDeadError}.
  * - A live view (`system.observe`): {@link ObserveError} (an address off loopback without a
  *   token, a port taken).
  *
@@ -52,7 +53,12 @@ export {
   UndeliverableError,
   WorkerDiedError,
 } from "./src/system/errors.ts";
-export { ClusterUnavailableError, NameNotFoundError, NameTakenError } from "./src/remote/errors.ts";
+export {
+  ClusterUnavailableError,
+  NameNotFoundError,
+  NameTakenError,
+  NodeFoundDownError,
+} from "./src/remote/errors.ts";
 export { ObserveError } from "./src/observe/live/errors.ts";
 export { CodecError, type CodecErrorOptions, WriterFullError } from "./src/codec/mod.ts";
 export {

@@ -47,3 +47,19 @@ export class NameNotFoundError extends RingmailError {}
  * ```
  */
 export class ClusterUnavailableError extends RingmailError {}
+
+/**
+ * This node was found down by another node of the cluster (it did not answer that node for its
+ * `downAfterMs`: it was frozen, or cut off), and a node found down stays down: it is a dead
+ * incarnation there, its actors dead to it. It registers no names (they would point the nodes
+ * that found it down at actors dead to them); restart it, as a new node, to register again.
+ *
+ * @example
+ * ```ts
+ * import { NodeFoundDownError } from "@ringmail/actors/errors";
+ *
+ * const error = new NodeFoundDownError("cannot register \"cart\": node 7 found this node down");
+ * console.log(error instanceof NodeFoundDownError); // true
+ * ```
+ */
+export class NodeFoundDownError extends RingmailError {}

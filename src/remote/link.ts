@@ -272,7 +272,12 @@ export class ClusterLink {
    * subscriptions (see names.ts).
    */
   async start(): Promise<void> {
-    const ping = (node: number) => this.#ping(node, this.peers.timing.downAfterMs);
+    const ping = async (node: number) => {
+      const says = await this.#ping(node, this.peers.timing.downAfterMs);
+      // Learnt from as a watched node's answer is (see Peers.foundDownBy).
+      if (says === "found-down") this.peers.foundDownBy(node);
+      return says;
+    };
     const gone = async (node: number) => {
       if (this.peers.downReason(node) !== undefined) return true;
       // One this node talks to is pinged already: found down in time if it goes.
@@ -281,7 +286,8 @@ export class ClusterLink {
       return await ping(node) === "nobody" && !this.peers.mayNotHaveSubscribed(node);
     };
     this.names = await openKvNames(this.#nc, this.#host, this.peers, ping, gone) ??
-      new SubjectNames(this.#nc, this.#host);
+      new SubjectNames(this.#nc, this.#host, this.peers);
+    this.peers.onFoundDown(() => this.names.foundDown());
     await this.#nc.flush();
     this.#sender.start();
   }
@@ -367,13 +373,11 @@ export class ClusterLink {
     try {
       const reply = await Promise.race([asked, wentDown]);
       if (isFoundDown(reply)) {
-        // It found this node down: it stays down for it, so it is down for this node too (as
-        // when a ping is answered so, see Peers).
-        const reason = `node ${node} is unreachable: it found this node down (this node did not ` +
-          `answer it for its downAfterMs: frozen, or cut off), and a node found down stays down; ` +
-          `restart this node to reach it again`;
-        this.peers.down(node, reason);
-        throw new ActorDeadError(`cannot spawn on node ${node}: ${reason}`);
+        // It found this node down: as when a ping is answered so (see Peers.foundDownBy).
+        this.peers.foundDownBy(node);
+        throw new ActorDeadError(
+          `cannot spawn on node ${node}: ${this.peers.downReason(node) ?? "it is down"}`,
+        );
       }
       // Answered: watched from now on (a node that answers nothing is not, nor reported down).
       this.peers.watch(node);
@@ -413,7 +417,7 @@ export class ClusterLink {
     const from = fromNode(msg);
     if (from !== 0 && this.peers.downReason(from) !== undefined) {
       try {
-        msg.respond(NO_DATA, { headers: foundDownHeaders() });
+        msg.respond(NO_DATA, { headers: foundDownHeaders(this.#host.node) });
       } catch (error) {
         if (!this.#closed) console.error("ringmail: a spawn request could not be refused:", error);
       }

@@ -11,7 +11,7 @@ import { connectNats } from "./nats.ts";
 import { beforeTimeout, TIMED_OUT } from "../util/before_timeout.ts";
 
 export { ClusterLink, type LinkHost } from "./link.ts";
-export { NameNotFoundError, NameTakenError } from "./errors.ts";
+export { NameNotFoundError, NameTakenError, NodeFoundDownError } from "./errors.ts";
 
 /** How often nodes are pinged and when one counts as down, unless the options say otherwise. */
 const DEFAULT_PING_INTERVAL_MS = 100;

@@ -13,6 +13,12 @@
  *   ends its own. Two nodes
  *   registering one name at the same instant may both succeed.
  *
+ * A node that another found down (frozen, or cut off, longer than its downAfterMs; see
+ * Peers.foundDownBy) is a dead incarnation there: it gives its names up and registers none
+ * (NodeFoundDownError), and names held on a node found down here are dead here (not found, free).
+ * Without JetStream a question about a name says who asks (`Ringmail-From`), and a holder tells a
+ * node it found down so, as its spawns are told.
+ *
  * Keys and subjects are the name's UTF-8 bytes in hex, so any name is allowed that is well-formed
  * Unicode and at most MAX_NAME_BYTES of UTF-8.
  *
@@ -24,12 +30,22 @@ import { decode, encode } from "../codec/mod.ts";
 import type { SystemCourier } from "../delivery/mod.ts";
 import { RingmailError } from "../errors.ts";
 import { messageOf } from "../actor/mod.ts";
-import { ClusterUnavailableError, NameNotFoundError, NameTakenError } from "./errors.ts";
+import {
+  ClusterUnavailableError,
+  NameNotFoundError,
+  NameTakenError,
+  NodeFoundDownError,
+} from "./errors.ts";
 import {
   flushWithin,
+  foundDownHeaders,
+  fromHeaders,
+  fromNode,
+  isFoundDown,
   isNoResponders,
   type KV,
   Kvm,
+  type Msg,
   type NatsConnection,
   onMessage,
   type Subscription,
@@ -69,6 +85,11 @@ export interface Names {
   lookup(name: string, timeoutMs: number): Promise<ActorRef<unknown>>;
   /** @internal How many entries its maps hold (tests: nothing grows with names used). */
   sizes(): Record<string, number>;
+  /**
+   * Another node found this one down (see Peers.foundDown): its names go, as they would with a
+   * restart, since they point at actors dead to that node. Registers are refused from now on.
+   */
+  foundDown(): void;
   /**
    * This node leaves: its names go with it. `reachable`: whether the server can be asked to give
    * them up now; if not, they stay registered until another node takes one over (a name whose
@@ -122,6 +143,28 @@ function notFound(name: string, cause?: unknown): NameNotFoundError {
     `no actor is named ${JSON.stringify(name)} in this cluster: register it first ` +
       `(system.register(name, ref)) on the node it lives on`,
     { cause },
+  );
+}
+
+/**
+ * Refuses a register of `name` once another node has found this one down.
+ * @throws {NodeFoundDownError} then.
+ */
+function refuseIfFoundDown(peers: Peers, name: string): void {
+  const reason = peers.foundDown;
+  if (reason === undefined) return;
+  throw new NodeFoundDownError(
+    `cannot register ${JSON.stringify(name)}: ${reason}. This node is a dead incarnation to it, ` +
+      `and a name it took would point that node at an actor dead to it: restart this node (it ` +
+      `joins as a new node) to register names again`,
+  );
+}
+
+/** Says that node `node`, found down, could not give a name up (see Names.foundDown). */
+function warnNotGivenUp(node: number, error: unknown): void {
+  console.warn(
+    `ringmail: node ${node}, which another node found down, could not give up a name it held ` +
+      `(${messageOf(error)}); the nodes that found it down take the name for free all the same`,
   );
 }
 
@@ -227,6 +270,8 @@ class KvNames implements Names {
   }
 
   async #register(name: string, key: string, ref: ActorRef<unknown>): Promise<void> {
+    // Checked in turn: a register queued behind another one is refused too.
+    refuseIfFoundDown(this.peers, name);
     const value = encode(ref, this.host.courier);
     let revision: number;
     try {
@@ -247,7 +292,10 @@ class KvNames implements Names {
         }
       } else {
         const holder = decode(entry.value, this.host.courier) as ActorRef<unknown>;
-        if (await this.#holds(holder)) throw withCause(taken(name), error);
+        const holds = await this.#holds(holder);
+        // Its node may have answered that it found this node down: that is why, then.
+        refuseIfFoundDown(this.peers, name);
+        if (holds) throw withCause(taken(name), error);
         try {
           revision = await this.kv.update(key, value, entry.revision);
         } catch (lost) {
@@ -322,6 +370,16 @@ class KvNames implements Names {
       }
       return ref;
     });
+  }
+
+  foundDown(): void {
+    for (const [key, held] of [...this.#held]) {
+      this.#inTurn(key, async () => {
+        if (this.#held.get(key) !== held) return;
+        this.#held.delete(key);
+        await this.#release(key, held.revision);
+      }).catch((error) => warnNotGivenUp(this.host.node, error));
+    }
   }
 
   sizes(): Record<string, number> {
@@ -405,10 +463,16 @@ export class SubjectNames implements Names {
    */
   readonly #registering = new Set<string>();
 
-  constructor(readonly nc: NatsConnection, readonly host: NamesHost) {}
+  /** Headers naming this node, on its questions and answers (see #holderIn). */
+  readonly #from: ReturnType<typeof fromHeaders>;
+
+  constructor(readonly nc: NatsConnection, readonly host: NamesHost, readonly peers: Peers) {
+    this.#from = fromHeaders(host.node);
+  }
 
   async register(name: string, ref: ActorRef<unknown>): Promise<void> {
     const subject = this.#subject(name);
+    refuseIfFoundDown(this.peers, name);
     const held = this.#held.get(name);
     // One of this node's actors holds it only while it runs.
     if (held !== undefined && held.ref.node === 0 && !this.host.running(held.ref)) {
@@ -424,14 +488,15 @@ export class SubjectNames implements Names {
   }
 
   async #register(name: string, subject: string, ref: ActorRef<unknown>): Promise<void> {
-    if (await asking(`register ${JSON.stringify(name)}`, () => this.#answers(subject))) {
-      throw taken(name);
-    }
+    const answered = await asking(`register ${JSON.stringify(name)}`, () => this.#answers(subject));
+    // Its holder may have answered that it found this node down: that is why, then.
+    refuseIfFoundDown(this.peers, name);
+    if (answered) throw taken(name);
     const bytes = encode(ref, this.host.courier);
     await asking(`register ${JSON.stringify(name)}`, async () => {
       const held: Held = {
         subscription: this.nc.subscribe(subject, {
-          callback: onMessage((msg) => msg.respond(held.gone ? NOBODY : bytes)),
+          callback: onMessage((msg) => this.#answer(msg, held, bytes)),
         }),
         ref,
         gone: false,
@@ -447,6 +512,41 @@ export class SubjectNames implements Names {
         throw error;
       }
     });
+  }
+
+  /**
+   * Answers a question about a name held here (`held`, written `bytes`): one from a node found
+   * down here is told so, as its spawns are — it learns that this node found it down, and this
+   * node is not the live holder of anything to it.
+   */
+  #answer(msg: Msg, held: Held, bytes: Uint8Array): void {
+    const from = fromNode(msg);
+    if (from !== 0 && this.peers.downReason(from) !== undefined) {
+      msg.respond(NOBODY, { headers: foundDownHeaders(this.host.node) });
+    } else msg.respond(held.gone ? NOBODY : bytes);
+  }
+
+  /**
+   * The live holder an answer names, or null: none when it was given up as the question came
+   * (see #giveUp), or the answer is from a node found down here (a dead incarnation here, frozen
+   * and resumed: its actors are dead, as with JetStream), or one of this node's actors ended. An
+   * answer that this node was found down is learnt from (see Peers.foundDownBy).
+   */
+  #holderIn(reply: Msg): ActorRef<unknown> | null {
+    if (isFoundDown(reply)) {
+      this.peers.foundDownBy(fromNode(reply));
+      return null;
+    }
+    if (reply.data.length === 0) return null;
+    const ref = decode(reply.data, this.host.courier) as ActorRef<unknown>;
+    const dead = ref.node === 0
+      ? !this.host.running(ref)
+      : this.peers.downReason(ref.node) !== undefined;
+    return dead ? null : ref;
+  }
+
+  foundDown(): void {
+    for (const [name, held] of [...this.#held]) this.#giveUp(name, held);
   }
 
   release(name: string, ref: ActorRef<unknown>): Promise<void> {
@@ -467,17 +567,22 @@ export class SubjectNames implements Names {
   }
 
   lookup(name: string, timeoutMs: number): Promise<ActorRef<unknown>> {
+    const subject = this.#subject(name);
+    // Held here: known without asking, and not lost to a first answer from a node found down
+    // here that still holds it too (it took it while frozen, or before this node took it over).
+    const held = this.#held.get(name);
+    if (held !== undefined && (held.ref.node !== 0 || this.host.running(held.ref))) {
+      return Promise.resolve(held.ref);
+    }
     return asking(`look up ${JSON.stringify(name)} within ${timeoutMs} ms`, async () => {
       try {
-        const reply = await this.nc.request(this.#subject(name), undefined, {
+        const reply = await this.nc.request(subject, undefined, {
           timeout: timeoutMs,
+          headers: this.#from,
         });
-        // Given up as the request came (see #giveUp).
-        if (reply.data.length === 0) throw notFound(name);
-        const ref = decode(reply.data, this.host.courier) as ActorRef<unknown>;
-        // One of this node's actors that ended: its name is being given up.
-        if (ref.node === 0 && !this.host.running(ref)) throw notFound(name);
-        return ref;
+        const holder = this.#holderIn(reply);
+        if (holder === null) throw notFound(name);
+        return holder;
       } catch (error) {
         if (isNoResponders(error)) throw notFound(name, error);
         throw error;
@@ -500,9 +605,11 @@ export class SubjectNames implements Names {
   /** Whether anyone answers on `subject` now. */
   async #answers(subject: string): Promise<boolean> {
     try {
-      const reply = await this.nc.request(subject, undefined, { timeout: 1000 });
-      // A holder that gave the name up as the request came (see #giveUp) holds it no more.
-      return reply.data.length > 0;
+      const reply = await this.nc.request(subject, undefined, {
+        timeout: 1000,
+        headers: this.#from,
+      });
+      return this.#holderIn(reply) !== null;
     } catch (error) {
       if (isNoResponders(error)) return false;
       throw error;

@@ -103,9 +103,12 @@ export function fromNode(msg: Msg): number {
   return Number.isSafeInteger(from) ? from : 0;
 }
 
-/** Headers of an answer saying the asker was found down (see {@link isFoundDown}). */
-export function foundDownHeaders(): MsgHdrs {
-  const made = headers();
+/**
+ * Headers of an answer saying the asker was found down (see {@link isFoundDown}) by `node`: an
+ * answer to a question about a name does not say who gave it otherwise.
+ */
+export function foundDownHeaders(node: number): MsgHdrs {
+  const made = fromHeaders(node);
   made.set(FOUND_DOWN_HEADER, "1");
   return made;
 }

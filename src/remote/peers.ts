@@ -54,6 +54,9 @@ export class Peers {
   readonly #down = new Map<number, string>();
   readonly #listeners = new Set<(node: number, reason: string) => void>();
   readonly #answerListeners = new Set<(node: number) => void>();
+  /** Why this node is a dead incarnation to another (see {@link foundDownBy}); set once. */
+  #foundDown: string | undefined;
+  readonly #foundDownListeners = new Set<(reason: string) => void>();
   /** Whether this node's connection is lost (see {@link disconnected}), and since when. */
   #offline = false;
   #offlineSince = 0;
@@ -85,6 +88,42 @@ export class Peers {
   /** Why `node` is down, or undefined while it is not known to be. */
   downReason(node: number): string | undefined {
     return this.#down.get(node);
+  }
+
+  /**
+   * Why another node found this one down, or undefined while none is known to: this node is then
+   * a dead incarnation to it (its refs are dead there, what it sends is refused), for good.
+   */
+  get foundDown(): string | undefined {
+    return this.#foundDown;
+  }
+
+  /**
+   * `node` answered that it found this node down (this node did not answer it for its
+   * downAfterMs: frozen, or cut off): it stays down for it, so it is down here too, and this node
+   * is the one found down — unless this node had found it down first: then each found the other
+   * down, and a node dead here says nothing of this one.
+   */
+  foundDownBy(node: number): void {
+    if (node === 0 || this.#down.has(node)) return;
+    const reason = `node ${node} found this node down (this node did not answer it for its ` +
+      `downAfterMs: frozen, or cut off), and a node found down stays down`;
+    this.down(node, `node ${node} is unreachable: ${reason}; restart this node to reach it again`);
+    if (this.#foundDown !== undefined) return;
+    this.#foundDown = reason;
+    for (const listener of this.#foundDownListeners) {
+      try {
+        listener(reason);
+      } catch (error) {
+        console.error("ringmail: a listener of this node being found down failed:", error);
+      }
+    }
+  }
+
+  /** Calls `listener` once another node is known to have found this one down (see foundDown). */
+  onFoundDown(listener: (reason: string) => void): () => void {
+    this.#foundDownListeners.add(listener);
+    return () => this.#foundDownListeners.delete(listener);
   }
 
   /** The nodes watched, with their last ping's round trip and its average (ms; -1: none yet). */
@@ -204,6 +243,7 @@ export class Peers {
       down: this.#down.size,
       downListeners: this.#listeners.size,
       answerListeners: this.#answerListeners.size,
+      foundDownListeners: this.#foundDownListeners.size,
     };
   }
 
@@ -253,12 +293,7 @@ export class Peers {
       }
       return;
     } else if (result === "found-down") {
-      return this.down(
-        node,
-        `node ${node} is unreachable: it found this node down (this node did not answer it for ` +
-          `its downAfterMs: frozen, or cut off), and a node found down stays down; restart this ` +
-          `node to reach it again`,
-      );
+      return this.foundDownBy(node);
     } else if (result === "nobody" && !peer.reconnecting) {
       return this.down(
         node,
