@@ -14,6 +14,7 @@
  *   word 2   dead letters so far                        Atomics.add by any thread
  *   word 3   live actors                                Atomics.add/sub by any thread
  *   byte 16  free-slot stack head, BigInt64: slot | tag << 32 (tag defeats ABA)   CAS
+ *   word 6   slots kept for the system's own use, within word 0's   written once at creation
  *   byte 64  mailbox pool heads, one BigInt64 per capacity class (see mailbox_pool.ts)
  *   word 64+k  dead letters so far of kind k    Atomics.add by any thread, with word 2
  *            (DEAD_LETTER_KINDS[k]; up to 16)
@@ -62,6 +63,7 @@ const WORD_CAPACITY = 0;
 const WORD_NEXT_SLOT = 1;
 const WORD_DEAD_LETTERS = 2;
 const WORD_LIVE = 3;
+const WORD_KEPT = 6;
 const FREE_HEAD_BYTE = 16;
 /** Byte offset in the directory header of the mailbox pool's heads (23 BigInt64 words). */
 export const POOL_HEADS_BYTE = 64;
@@ -74,8 +76,13 @@ const ENTRY_OWNER = 3;
 export class Directory {
   /** Byte offset of the directory block in the arena: hand it to every thread of the system. */
   readonly offset: number;
-  /** Most actors (and bridges) alive at once. */
+  /** Slots: most actors (and bridges) alive at once, the ones {@link kept} included. */
   readonly capacity: number;
+  /**
+   * Slots of {@link capacity} the system keeps for its own use, beyond its maxActors (see
+   * {@link create}).
+   */
+  readonly kept: number;
   readonly #words: Int32Array;
   readonly #freeHead: BigInt64Array;
   /** The pool's heads, for mailbox_pool.ts. */
@@ -88,6 +95,7 @@ export class Directory {
       WORD_CAPACITY,
     );
     this.capacity = capacity;
+    this.kept = Atomics.load(arena.int32(offset, HEADER_BYTES), WORD_KEPT);
     this.#words = arena.int32(
       offset,
       HEADER_BYTES + capacity * ENTRY_WORDS * 4,
@@ -104,17 +112,26 @@ export class Directory {
     );
   }
 
-  /** Makes the directory of a new system, with room for `capacity` live actors. */
-  static create(arena: Arena, capacity: number): Directory {
+  /**
+   * Makes the directory of a new system, with room for `capacity` live actors, and `kept` more
+   * slots that the system takes for its own use (it holds them, so that they are never the
+   * program's: see WorkerSet's spares).
+   */
+  static create(arena: Arena, capacity: number, kept = 0): Directory {
     if (!Number.isInteger(capacity) || capacity < 2 || capacity > 1 << 24) {
       throw new RangeError(
         `maxActors must be an integer from 2 to ${1 << 24}, got ${capacity}`,
       );
     }
-    const offset = arena.allocate(HEADER_BYTES + capacity * ENTRY_WORDS * 4);
+    if (!Number.isInteger(kept) || kept < 0 || kept > 1 << 16) {
+      throw new RangeError(`kept slots must be an integer from 0 to ${1 << 16}, got ${kept}`);
+    }
+    const slots = capacity + kept;
+    const offset = arena.allocate(HEADER_BYTES + slots * ENTRY_WORDS * 4);
     const header = arena.int32(offset, HEADER_BYTES);
     header[WORD_NEXT_SLOT] = 1;
-    Atomics.store(header, WORD_CAPACITY, capacity);
+    header[WORD_KEPT] = kept;
+    Atomics.store(header, WORD_CAPACITY, slots);
     return new Directory(arena, offset);
   }
 
@@ -284,8 +301,9 @@ export class Directory {
     if (slot >= this.capacity) {
       Atomics.sub(this.#words, WORD_NEXT_SLOT, 1);
       throw new ArenaFullError(
-        `the actor system is full: ${this.capacity - 1} actors alive at once is its maxActors; ` +
-          `stop actors you no longer need, or create the system with a larger maxActors`,
+        `the actor system is full: ${this.capacity - 1 - this.kept} actors alive at once is ` +
+          `its maxActors; stop actors you no longer need, or create the system with a larger ` +
+          `maxActors`,
       );
     }
     return slot;

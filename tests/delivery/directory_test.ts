@@ -56,3 +56,16 @@ Deno.test("directory: a full directory says so; dead letters are counted, in all
   assert.equal(d.deadLetters, 6);
   assert.deepEqual(d.deadLettersByKind(), { stopped: 1, "lost-in-transit": 5 });
 });
+
+Deno.test("directory: kept slots are slots beyond maxActors, which the full system's error leaves out", () => {
+  // maxActors 3 (slot 0 is never used), and 2 kept: 5 slots in all, every thread sees it.
+  const arena = Arena.create({ maxBytes: 1 << 20 });
+  const d = Directory.create(arena, 4, 2);
+  assert.equal(Directory.attach(arena, d.offset).kept, 2);
+  for (let i = 0; i < 5; i++) d.allocate(4096, 1);
+  assert.throws(() => d.allocate(4096, 1), (error: unknown) => {
+    assert.ok(error instanceof ArenaFullError);
+    assert.match(error.message, /full: 3 actors alive at once is its maxActors/);
+    return true;
+  });
+});
