@@ -106,8 +106,10 @@ export class Guardian extends Actor<Report> {
       reason: `${record.name} failed to start: ${error.message}`,
       error: portableError(error),
     }]);
-    directory.free(record.slot);
+    // First: a kept slot its Worker gives back as a spare goes under the actor's in the free
+    // stack, so the next actor takes the ended one's slot, as it would with no spare.
     this.#parts.workers.emptied(record.worker);
+    directory.free(record.slot);
   }
 
   /** An actor stopped (or failed for good) in its Worker, which retired its mailbox. */
@@ -135,9 +137,9 @@ export class Guardian extends Actor<Report> {
       reason,
       error: report.error,
     }]);
+    this.#parts.workers.emptied(record.worker); // first: see onSpawnFailed
     // The slot may be reused now that the record is gone.
     directory.free(record.slot);
-    this.#parts.workers.emptied(record.worker);
   }
 
   @handles(HandlerFailed)

@@ -60,8 +60,8 @@ export class Spawner {
     try {
       return withClaim(this.#parts, capacity, owner, use);
     } catch (error) {
-      // The idle spare Worker's slot is the system's, not the user's: it makes room.
-      if (error instanceof ArenaFullError) this.#parts.workers.retireSpare();
+      // The idle spares' mailboxes are the system's memory, not the program's: they make room.
+      if (error instanceof ArenaFullError) this.#parts.workers.outOfRoom();
       throw error;
     }
   }
@@ -96,7 +96,6 @@ export class Spawner {
       0,
       (claim) => [claim, this.place(options)] as const,
     );
-    this.#parts.workers.spawned();
     // A fresh or reopened mailbox's words are 0: the system's default.
     if (sendTimeout !== 0) mailbox.setUserWord(SEND_TIMEOUT_WORD, sendTimeout);
     if (policy !== 0) mailbox.setUserWord(POLICY_WORD, policy);
@@ -282,7 +281,6 @@ export class Spawner {
    */
   spawnChild(request: SpawnChild): void {
     const { registry, shutdown } = this.#parts;
-    this.#parts.workers.spawned(); // its slot was claimed in its parent's Worker
     const parent = registry.of(request.parent);
     const name = request.name || request.exportName;
     let worker: WorkerHandle;

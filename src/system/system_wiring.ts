@@ -26,7 +26,7 @@ import { Shutdown } from "./shutdown.ts";
 import { Spawner } from "./spawner.ts";
 import type { PartsInWiring, SystemParts } from "./system_parts.ts";
 import { WorkerDeaths } from "./worker_deaths.ts";
-import { WorkerSet } from "./worker_set.ts";
+import { SPARE_WORKERS, WorkerSet } from "./worker_set.ts";
 
 /**
  * Makes the parts of `system` and starts its guardian.
@@ -44,6 +44,7 @@ export function wireSystem(
   parts.directory = Directory.create(
     parts.arena,
     (options.maxActors ?? 1 << 18) + 1,
+    SPARE_WORKERS, // the spares' slots: none of the program's (see WorkerSet)
   );
   parts.threadId = parts.arena.newThreadId();
   parts.observer = options.observer?.attach(system) ?? null;
@@ -116,6 +117,7 @@ export function wireSystem(
       }),
   };
   startGuardian(parts);
+  parts.workers.holdKeptSlots();
   parts.cluster = new SystemCluster(parts, options.cluster);
   return parts;
 }

@@ -10,6 +10,7 @@
 import { ActorRef } from "../actor/mod.ts";
 import { nameBase } from "../codec/mod.ts";
 import { type ActorPool, poolWorkers } from "./actor_pool.ts";
+import { ArenaFullError } from "../ring/mod.ts";
 import { FOREVER_MS } from "./claim.ts";
 import { Retire } from "./control.ts";
 import { SEND_TIMEOUT_WORD, SlotState } from "../delivery/mod.ts";
@@ -21,6 +22,9 @@ import { startWorker, type WorkerHandle } from "./workers.ts";
 
 const AGENT_MAILBOX_BYTES = 1 << 16;
 
+/** The most idle dedicated Workers a system keeps for the next actors of their own. */
+export const SPARE_WORKERS = 4;
+
 /** The running Workers of one system. */
 export class WorkerSet {
   readonly #parts: SystemParts;
@@ -31,56 +35,66 @@ export class WorkerSet {
   /** Every pool of the system, for its end (see {@link endPools}). */
   readonly #pools = new Set<PoolWorkers>();
   /**
-   * A dedicated Worker whose actors have all stopped, kept for the next actor of its own: a
-   * Worker costs ~3× a bare one to start (the runtime's modules), and a system that spawns and
-   * stops actors of their own in turn pays it once. At most one; not counted in {@link size}.
+   * Dedicated Workers whose actors have all stopped, kept for the next actors of their own (the
+   * last one to go idle first): a Worker costs ~3× a bare one to start (the runtime's modules),
+   * and each one started uses up one of the 65,535 thread ids a system has over its life, so a
+   * program that spawns and stops actors of their own, a few at a time, for days, must not start
+   * one per spawn. At most {@link SPARE_WORKERS}; not counted in {@link size}.
    */
-  #spare: WorkerHandle | null = null;
+  readonly #spares: WorkerHandle[] = [];
+  /**
+   * The directory's kept slots (see Directory.create) that no spare's agent holds, each held
+   * here with no actor in it: spares and these are {@link SPARE_WORKERS} slots, none of them
+   * among the program's maxActors, so an idle spare never makes a spawn fail for want of a slot
+   * — a claim in a Worker (an actor's child) could not wait for a spare to give its slot back.
+   */
+  readonly #keptSlots: number[] = [];
+  /**
+   * Kept slots neither held here nor by a spare (taken while the system was full): taken as
+   * slots come back. Until then the program may have that many actors beyond its maxActors.
+   */
+  #owed = SPARE_WORKERS;
 
   constructor(parts: SystemParts, system: ActorSystem) {
     this.#parts = parts;
     this.#system = system;
   }
 
-  /** How many Workers run (or wait to start), the spare not counted. */
+  /** How many Workers run (or wait to start), the spares not counted. */
   get size(): number {
-    const spare = this.#spare;
-    return this.#workers.size - (spare !== null && this.#workers.has(spare.threadId) ? 1 : 0);
+    return this.#workers.size - this.#spares.length;
   }
 
   /**
-   * A Worker for an actor of its own: the spare, if one is ready, else a new one; either way a
-   * spare is made again for the next, once this turn is over.
+   * A Worker for an actor of its own: a spare, if one is ready, else a new one.
+   * @throws {ArenaFullError} when the system has no slot for the Worker's agent, as a new
+   * Worker's start does: a spare's slot becomes the program's, and a kept slot is taken for it.
    */
   takeDedicated(): WorkerHandle {
-    const spare = this.#liveSpare();
-    this.#spare = null;
-    if (spare !== null) return spare;
-    return this.start(true);
+    const spare = this.#spares.at(-1);
+    if (spare === undefined) return this.start(true);
+    this.#holdKeptSlot(); // throws when full: the spare stays one
+    this.#spares.pop();
+    return spare;
   }
 
   /**
-   * A dedicated Worker hosts no actor any more: it becomes the spare, unless there is one, the
-   * system shuts down, or its slots are more than half taken (the spare's agent holds a slot the
-   * user's actors may need, see {@link retireSpare}): then it is retired.
+   * A dedicated Worker hosts no actor any more: it becomes a spare, unless there are enough,
+   * or the system shuts down; then it is retired.
    */
   idle(handle: WorkerHandle): void {
-    // Made the spare already, as the end of its last actor was heard (see emptied).
-    if (this.#spare === handle) return;
+    // Made a spare already, as the end of its last actor was heard (see emptied).
+    if (this.#spares.includes(handle)) return;
     // An actor placed in it since it reported (`near` its last one, as that one stopped): not
     // idle after all; it reports again once that one ends.
     if (this.#parts.registry.hostedBy(handle).length > 0) return;
-    const taken = this.#liveSpare() !== null;
-    if (!taken && this.#roomy() && !handle.dead && !this.#parts.shutdown.begun) {
-      this.#spare = handle;
-      return;
-    }
+    if (!handle.dead && !this.#parts.shutdown.begun && this.#keep(handle)) return;
     this.#retire(handle);
   }
 
   /**
    * The system has heard of the end of an actor of `handle`: a dedicated Worker that hosts no
-   * actor any more becomes the spare now, if it would once its own report (WorkerIdle) comes.
+   * actor any more becomes a spare now, if it would once its own report (WorkerIdle) comes.
    * That report follows the end report, and often comes after whatever the program does once
    * it hears of the end: a spawn made then found no spare and started a Worker of its own (one
    * cycle in three of spawning and stopping an actor in a row did), each using up one of the
@@ -88,42 +102,72 @@ export class WorkerSet {
    * be told twice).
    */
   emptied(handle: WorkerHandle): void {
+    // Actors' slots came back since a kept slot was owed (an earlier end's): taken now.
+    if (this.#owed > 0) this.holdKeptSlots();
     if (
-      !handle.dedicated || handle.dead || this.#liveSpare() !== null || !this.#roomy() ||
-      this.#parts.shutdown.begun || !this.#workers.has(handle.threadId) ||
+      !handle.dedicated || handle.dead || this.#parts.shutdown.begun ||
+      !this.#workers.has(handle.threadId) || this.#spares.includes(handle) ||
       this.#parts.registry.hostedBy(handle).length > 0
     ) return;
-    this.#spare = handle;
+    this.#keep(handle);
   }
 
   /**
-   * Actors were spawned (by the system, or as children in a Worker, which claim slots the
-   * system does not see): the spare is retired once the slots are more than half taken.
+   * Makes `handle` a spare, if there are fewer than {@link SPARE_WORKERS}: its agent's slot
+   * stands for a kept slot from now on, which goes back to the program's.
    */
-  spawned(): void {
-    if (this.#spare !== null && !this.#roomy()) this.retireSpare();
+  #keep(handle: WorkerHandle): boolean {
+    if (this.#spares.length >= SPARE_WORKERS) return false;
+    const slot = this.#keptSlots.pop();
+    // None held: one is owed (spares, held and owed are SPARE_WORKERS), and this one pays it.
+    if (slot === undefined) this.#owed--;
+    else this.#parts.directory.free(slot);
+    this.#spares.push(handle);
+    return true;
   }
 
-  /** Whether the system's slots are at most half taken: room enough to keep a spare. */
-  #roomy(): boolean {
+  /**
+   * Takes one kept slot, for a spare that became the program's Worker.
+   * @throws {ArenaFullError} when every slot is taken.
+   */
+  #holdKeptSlot(): void {
     const { directory } = this.#parts;
-    return directory.live * 2 <= directory.capacity;
+    const slot = directory.allocate(0, 0);
+    directory.retire(slot); // no actor: dead to any ref, with no mailbox
+    this.#keptSlots.push(slot);
   }
 
   /**
-   * The system is full: the spare, if any, is retired, and its slot comes back as it ends (a
-   * spawn tried again then finds it). It is invisible to users, who count their own actors.
+   * Takes the kept slots owed (all of them as the system starts), as far as there is room: a
+   * spare that left while the system was full owes one until a slot comes back.
    */
-  retireSpare(): void {
-    const spare = this.#liveSpare();
-    this.#spare = null;
-    if (spare !== null) this.#retire(spare);
+  holdKeptSlots(): void {
+    while (this.#owed > 0) {
+      try {
+        this.#holdKeptSlot();
+      } catch (error) {
+        // Owed still: taken at the next actor's end (see emptied).
+        if (error instanceof ArenaFullError) return;
+        throw error;
+      }
+      this.#owed--;
+    }
   }
 
-  /** The spare, if it is still a live Worker of this set; null otherwise. */
-  #liveSpare(): WorkerHandle | null {
-    const spare = this.#spare;
-    return spare !== null && !spare.dead && this.#workers.has(spare.threadId) ? spare : null;
+  /**
+   * A claim found the system full. With slots left, its memory ran out: the spares' agents'
+   * mailboxes are the system's, and go back to the pool as their Workers end (a spawn tried
+   * again then finds them). With none left, retiring them would give the program no slot (theirs
+   * are kept ones): they stay.
+   */
+  outOfRoom(): void {
+    const { directory } = this.#parts;
+    if (this.#spares.length === 0 || directory.live >= directory.capacity - 1) return;
+    for (const spare of this.#spares.splice(0)) {
+      this.#owed++;
+      this.#retire(spare);
+    }
+    this.holdKeptSlots();
   }
 
   #retire(handle: WorkerHandle): void {
@@ -132,9 +176,9 @@ export class WorkerSet {
     courier.deliver(handle.agent, new Retire(), guardian);
   }
 
-  /** No more spares (the system shuts down); the spare ends with the other Workers. */
+  /** No more spares (the system shuts down); the spares end with the other Workers. */
   stopSpares(): void {
-    this.#spare = null;
+    this.#spares.length = 0;
   }
 
   /** The system has shut down: its pools have no Worker any more, nor a place for one. */
@@ -143,10 +187,10 @@ export class WorkerSet {
     this.#pools.clear();
   }
 
-  /** The running Workers, the idle spare left out. */
+  /** The running Workers, the idle spares left out. */
   inUse(): WorkerHandle[] {
-    const spare = this.#spare;
-    return Array.from(this.#workers.values()).filter((handle) => handle !== spare);
+    const spares = this.#spares;
+    return Array.from(this.#workers.values()).filter((handle) => !spares.includes(handle));
   }
 
   /** The Worker of thread `threadId`, if it runs. */
@@ -168,6 +212,12 @@ export class WorkerSet {
   /** Forgets a Worker that is gone (it died, or ended by itself). */
   forget(handle: WorkerHandle): void {
     this.#workers.delete(handle.threadId);
+    const spare = this.#spares.indexOf(handle);
+    if (spare < 0) return;
+    // A spare died: a kept slot is taken again for it (its own comes back with its recovery).
+    this.#spares.splice(spare, 1);
+    this.#owed++;
+    this.holdKeptSlots();
   }
 
   /** Starts the Workers of a new pool; if one cannot start, none is left running. */

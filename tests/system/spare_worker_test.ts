@@ -1,11 +1,16 @@
 /**
- * A dedicated actor's Worker outlives its actor by one: kept idle as the spare, the next actor of
- * its own starts there without a Worker's start. At most one is kept.
+ * A dedicated actor's Worker outlives its actor: kept idle as a spare, the next actor of its own
+ * starts there without a Worker's start, or using up one of the system's thread ids. A few are
+ * kept, in slots of their own (none of the program's maxActors).
  */
 import assert from "node:assert/strict";
 import { Stop } from "../../mod.ts";
 import { SlotState } from "../../src/delivery/mod.ts";
-import { INTERNALS } from "../../src/system/internal.ts";
+import { type HasInternals, INTERNALS, internalsOf } from "../../src/system/internal.ts";
+import { SPARE_WORKERS } from "../../src/system/worker_set.ts";
+import { ArenaFullError } from "../../errors.ts";
+import { Echo } from "../_actors/basic.ts";
+import { Spawning } from "../_actors/lifecycle_review.ts";
 import { Where } from "../_actors/where.ts";
 import { eventually, testSystem } from "../_system.ts";
 
@@ -29,16 +34,19 @@ Deno.test("spare: an actor of its own spawned after another stopped runs in that
   await eventually(() => t.system.workerCount === 1, "the spare is not counted; the one in use is");
 });
 
-Deno.test("spare: of many idle Workers, one is kept", async () => {
+Deno.test("spare: of many idle Workers, a few are kept", async () => {
   await using t = testSystem();
-  const actors = Array.from({ length: 4 }, () => t.system.spawn(Where));
+  const many = SPARE_WORKERS + 2;
+  const actors = Array.from({ length: many }, () => t.system.spawn(Where));
   const workers = new Set(await Promise.all(actors.map((a) => t.bridge.call(a, "where"))));
-  assert.equal(workers.size, 4);
+  assert.equal(workers.size, many);
   await t.bridge.stop(actors);
-  const next = Array.from({ length: 4 }, () => t.system.spawn(Where));
+  // The others were retired: they end by themselves, soon.
+  await eventually(() => t.system.workerCount === 0, "the spares are not counted");
+  const next = Array.from({ length: many }, () => t.system.spawn(Where));
   const nextWorkers = await Promise.all(next.map((a) => t.bridge.call(a, "where")));
   const reused = nextWorkers.filter((w) => workers.has(w as string)).length;
-  assert.ok(reused <= 1, `${reused} Workers reused: at most one is kept`);
+  assert.equal(reused, SPARE_WORKERS, `${reused} Workers reused: ${SPARE_WORKERS} are kept`);
 });
 
 Deno.test("spare: a Worker whose last actor stopped as another was placed near it hosts that one, and is no spare", async () => {
@@ -73,4 +81,64 @@ Deno.test("spare: actors of their own spawned and stopped one after another all 
   // per cycle costs a Worker's start, and uses up one of the 65,535 thread ids a system has over
   // its life: a program doing this once a second would run out within days.
   assert.equal(workers.size, 1, `${workers.size} Workers for 30 actors in a row`);
+});
+
+/** Thread ids the system's arena has handed out: one per Worker ever started (never reused). */
+function threadIdsUsed(t: { system: HasInternals }): number {
+  return internalsOf(t.system).bridgeHost.arena.header[4];
+}
+
+Deno.test("spare: actors of their own spawned and stopped in a system more than half full start no Worker", async () => {
+  await using t = testSystem({ maxActors: 40 });
+  const pool = t.system.createPool({ workers: 1 });
+  // guardian + Bridge + the pool's agent + 24 actors: 27 of 40 slots taken.
+  const busy = Array.from({ length: 24 }, () => pool.spawn(Echo));
+  await Promise.all(busy.map((actor, i) => t.bridge.call(actor, i, LONG)));
+  const cycle = async () => {
+    const actor = t.system.spawn(Where);
+    await t.bridge.call(actor, "where", LONG);
+    await t.bridge.stop([actor], 20_000);
+  };
+  await cycle(); // the first Worker of its own
+  const before = threadIdsUsed(t);
+  for (let i = 0; i < 20; i++) await cycle();
+  const started = threadIdsUsed(t) - before;
+  // A long-lived server is often this busy: each Worker started uses up one of the 65,535
+  // thread ids a system has over its life.
+  assert.equal(started, 0, `${started} Workers started for 20 actors in a row`);
+});
+
+Deno.test("spare: actors of their own spawned and stopped several at a time reuse their Workers", async () => {
+  await using t = testSystem();
+  const round = async () => {
+    const actors = Array.from({ length: SPARE_WORKERS }, () => t.system.spawn(Where));
+    await Promise.all(actors.map((actor) => t.bridge.call(actor, "where", LONG)));
+    await t.bridge.stop(actors, 20_000);
+  };
+  await round(); // their first Workers
+  const before = threadIdsUsed(t);
+  for (let i = 0; i < 10; i++) await round();
+  const started = threadIdsUsed(t) - before;
+  assert.equal(
+    started,
+    0,
+    `${started} Workers started for 10 rounds of ${SPARE_WORKERS} actors spawned together`,
+  );
+});
+
+Deno.test("spare: idle spare Workers leave every one of maxActors to the program's actors", async () => {
+  // guardian + Bridge + four actors of their own and their agents: full.
+  await using t = testSystem({ maxActors: 10 });
+  const own = Array.from({ length: 4 }, () => t.system.spawn(Where));
+  await Promise.all(own.map((actor) => t.bridge.call(actor, "where", LONG)));
+  await t.bridge.stop(own, 20_000);
+  const pool = t.system.createPool({ workers: 1 });
+  const parent = pool.spawn(Spawning);
+  // guardian, Bridge, the pool's agent, the parent: six more, whether spawned here or by an actor.
+  for (let i = 0; i < 3; i++) pool.spawn(Echo);
+  const answers: string[] = [];
+  for (let i = 0; i < 4; i++) answers.push(await t.bridge.call(parent, "spawn", LONG) as string);
+  assert.deepEqual(answers.slice(0, 3), ["ok", "ok", "ok"], "children while there is room");
+  assert.match(answers[3], /ArenaFullError/, "no more than maxActors: spares take none of them");
+  assert.throws(() => pool.spawn(Echo), ArenaFullError);
 });
