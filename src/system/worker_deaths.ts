@@ -384,7 +384,8 @@ export class WorkerDeaths {
   #replace(record: ActorRecord): void {
     const { registry, spawner, workers } = this.#parts;
     try {
-      registry.move(record, workers.start(true));
+      // A spare if there is one: each Worker started uses up one of the system's thread ids.
+      registry.move(record, workers.takeDedicated());
     } catch (error) {
       this.#endUnstarted(
         record,
@@ -412,7 +413,7 @@ export class WorkerDeaths {
     try {
       worker = record.placement.kind === "pool"
         ? workers.poolWorker(record.placement.pool)
-        : workers.start(true);
+        : workers.takeDedicated(); // a spare if there is one, as for a spawn
     } catch (error) {
       this.#endUnstarted(
         record,

@@ -6,7 +6,12 @@
 import assert from "node:assert/strict";
 import { Stop } from "../../mod.ts";
 import { SlotState } from "../../src/delivery/mod.ts";
-import { type HasInternals, INTERNALS, internalsOf } from "../../src/system/internal.ts";
+import {
+  type HasInternals,
+  INTERNALS,
+  internalsOf,
+  terminateWorkerOf,
+} from "../../src/system/internal.ts";
 import { SPARE_WORKERS } from "../../src/system/worker_set.ts";
 import { ArenaFullError } from "../../errors.ts";
 import { Echo } from "../_actors/basic.ts";
@@ -141,4 +146,22 @@ Deno.test("spare: idle spare Workers leave every one of maxActors to the program
   assert.deepEqual(answers.slice(0, 3), ["ok", "ok", "ok"], "children while there is room");
   assert.match(answers[3], /ArenaFullError/, "no more than maxActors: spares take none of them");
   assert.throws(() => pool.spawn(Echo), ArenaFullError);
+});
+
+Deno.test("spare: an actor of its own restarted after its Worker was killed starts in a spare", async () => {
+  await using t = testSystem({ supervision: { onFailure: "restart" } });
+  const before = Array.from({ length: 2 }, () => t.system.spawn(Where));
+  const spares = new Set(await Promise.all(before.map((a) => t.bridge.call(a, "where", LONG))));
+  await t.bridge.stop(before, 20_000);
+  const actor = t.system.spawn(Where);
+  await t.bridge.call(actor, "where", LONG); // in a spare: one is left
+  const ids = threadIdsUsed(t);
+  assert.ok(terminateWorkerOf(t.system, actor));
+  let where: unknown = null;
+  await eventually(async () => {
+    where = await t.bridge.call(actor, "where", LONG).catch(() => null);
+    return where !== null;
+  }, "the restarted actor answers");
+  assert.ok(spares.has(where), "restarted in the spare left");
+  assert.equal(threadIdsUsed(t) - ids, 0, "no Worker started for the restart");
 });
