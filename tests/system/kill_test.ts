@@ -10,6 +10,7 @@ import { Hung, releaseLoop } from "../_actors/lifecycle.ts";
 import { Echo } from "../_actors/basic.ts";
 import { busyFor } from "../_actors/busy.ts";
 import { Exiter, SpamThenExit } from "../_actors/exiting.ts";
+import { internalsOf } from "../../src/system/internal.ts";
 import { eventually, type TestSystem, testSystem, within } from "../_system.ts";
 
 const LONG = { timeout: 20_000 };
@@ -159,4 +160,23 @@ Deno.test("kill: Deno.exit() right after many reports to a busy guardian is stil
   const end = await within(20_000, "the exiter's end", ended);
   assert.equal(end.kind, "worker-died");
   assert.match(end.reason, /Deno\.exit\(3\)/);
+});
+
+Deno.test("kill: a pool's killed Worker is replaced by one Worker, using up one thread id per kill", async () => {
+  await using t = testSystem();
+  const arena = internalsOf(t.system).bridgeHost.arena;
+  const pool = t.system.createPool({ workers: 1 });
+  let actor = pool.spawn(Echo);
+  assert.equal(await t.bridge.call(actor, 0, LONG), 0);
+  const before = arena.header[4]; // the next thread id: one per Worker ever started
+  const KILLS = 5;
+  for (let i = 1; i <= KILLS; i++) {
+    assert.ok(t.system.kill(actor, `kill ${i}`));
+    await within(20_000, "the killed actor's end", t.bridge.whenTerminated(actor));
+    actor = pool.spawn(Echo);
+    assert.equal(await t.bridge.call(actor, i, LONG), i);
+  }
+  // A killed thread cannot run again: its replacement is a new one, and nothing more.
+  assert.equal(arena.header[4] - before, KILLS, "thread ids used");
+  assert.equal(t.system.workerCount, 1);
 });
