@@ -17,27 +17,28 @@ const PROGRAM = new URL("./_names_node.ts", import.meta.url);
 /** How long a line of the other node's is waited for. */
 const ANSWER_MS = 20_000;
 
+/** The other node (see _names_node.ts), and what it answers to a line, without its echo of it. */
+async function startZombie(url: string, cluster: string) {
+  const answers: string[] = [];
+  const zombie = await startNode(url, cluster, PROGRAM, (line) => answers.push(line));
+  const ask = async (line: string): Promise<string> => {
+    answers.length = 0;
+    await zombie.tell(line);
+    await eventually(() => answers.length > 0, `an answer to ${JSON.stringify(line)}`, ANSWER_MS);
+    const answer = answers.shift()!;
+    assert.ok(answer.startsWith(`${line} `), answer);
+    return answer.slice(line.length + 1);
+  };
+  return { zombie, ask };
+}
+
 for (const { jetstream, mode } of MODES) {
   Deno.test(`names found down (${mode}): a node found down that resumes cannot register, and is not answered as a holder`, async () => {
     await using server = await startNatsServer({ jetstream });
     const cluster = `zombie-${mode}`;
     await using system = new ActorSystem({ cluster: { servers: server.url, name: cluster } });
-    const answers: string[] = [];
-    await using zombie = await startNode(
-      server.url,
-      cluster,
-      PROGRAM,
-      (line) => answers.push(line),
-    );
-    /** What the other node answers to `line` (see _names_node.ts), without its echo of it. */
-    const ask = async (line: string): Promise<string> => {
-      answers.length = 0;
-      await zombie.tell(line);
-      await eventually(() => answers.length > 0, `an answer to ${JSON.stringify(line)}`, ANSWER_MS);
-      const answer = answers.shift()!;
-      assert.ok(answer.startsWith(`${line} `), answer);
-      return answer.slice(line.length + 1);
-    };
+    const { zombie: started, ask } = await startZombie(server.url, cluster);
+    await using zombie = started;
     using bridge = new Bridge(system);
     // Talked to, both ways: each pings the other.
     assert.equal(await bridge.call(await system.lookup<number>("doubler"), 21), 42);
@@ -81,21 +82,8 @@ for (const { jetstream, mode } of MODES) {
     await using server = await startNatsServer({ jetstream });
     const cluster = `zombie-asks-${mode}`;
     await using system = new ActorSystem({ cluster: { servers: server.url, name: cluster } });
-    const answers: string[] = [];
-    await using zombie = await startNode(
-      server.url,
-      cluster,
-      PROGRAM,
-      (line) => answers.push(line),
-    );
-    const ask = async (line: string): Promise<string> => {
-      answers.length = 0;
-      await zombie.tell(line);
-      await eventually(() => answers.length > 0, `an answer to ${JSON.stringify(line)}`, ANSWER_MS);
-      const answer = answers.shift()!;
-      assert.ok(answer.startsWith(`${line} `), answer);
-      return answer.slice(line.length + 1);
-    };
+    const { zombie: started, ask } = await startZombie(server.url, cluster);
+    await using zombie = started;
     await system.register("mine", system.spawn(Doubler));
     // A spawn there: this node pings it, it does not ping this node (it was sent no batch).
     await system.spawnOn(zombie.node, Doubler);
