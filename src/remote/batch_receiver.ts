@@ -69,6 +69,8 @@ export class BatchReceiver {
    * @param peers the nodes the link talks to.
    * @param figures what goes over each link, counted.
    * @param granted node `node` has granted this one `total` credit so far (a batch's head).
+   * @param controlsTaken how many control messages of node `node` this one has taken (see
+   * controls.ts), for the answer to its ping.
    */
   constructor(
     readonly nc: NatsConnection,
@@ -76,6 +78,7 @@ export class BatchReceiver {
     readonly peers: Peers,
     readonly figures: LinkFigures,
     readonly granted: (node: number, total: number) => void,
+    readonly controlsTaken: (node: number) => number,
   ) {
     this.#inbox = new Inbox(host.courier);
     this.#grants = new Grants((node, count) => this.#grant(node, count));
@@ -234,7 +237,8 @@ export class BatchReceiver {
    * Node `from` says what it has sent this node so far (its ping, see wire.ts SentSoFar): what
    * never came is counted lost now, not only when a later batch shows the gap — after the last
    * batch sent was lost, none may come; so is a record it gave up after some of its pieces went.
-   * @returns the ping's answer: the credit this node has granted it so far (u32).
+   * @returns the ping's answer: the credit this node has granted it so far, and how many of its
+   * control messages it has taken (see wire.ts writePingAnswer).
    */
   sentSoFar(data: Uint8Array): Uint8Array {
     const sent = readSentSoFar(data);
@@ -248,8 +252,9 @@ export class BatchReceiver {
     }
     // The answer: the credit granted to it so far. A grant sent while the connection was lost
     // never arrived (the client drops what it kept for a server it could not reach), and no
-    // other might follow.
-    return writePingAnswer(this.#grants.total(from));
+    // other might follow. And how many of its control messages came: those it published before
+    // the ping that did not are sent again.
+    return writePingAnswer(this.#grants.total(from), this.controlsTaken(from));
   }
 
   /**

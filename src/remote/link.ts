@@ -29,6 +29,7 @@ import type { Directory, SystemCourier } from "../delivery/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
 import { BatchReceiver } from "./batch_receiver.ts";
 import { BatchSender } from "./batch_sender.ts";
+import { ControlReceiver, ControlSender } from "./controls.ts";
 import { Credits } from "./credits.ts";
 import type { ClusterStatus } from "../system/options.ts";
 import { LinkFigures } from "./link_figures.ts";
@@ -38,6 +39,8 @@ import { type Names, openKvNames, SubjectNames } from "./names.ts";
 import { readPingAnswer, readSentSoFar, writeSentSoFar } from "./wire.ts";
 import { Farewell, readLeaving, writeLeaving } from "./farewell.ts";
 import {
+  controlHeaders,
+  controlSequence,
   foundDownHeaders,
   fromHeaders,
   fromNode,
@@ -117,11 +120,10 @@ export class ClusterLink {
   #late = false;
   /** Spawn requests waiting for their answer, by node (a node that leaves fails them). */
   readonly #asking = new Map<number, number>();
-  /**
-   * Per node, the control messages that wait for it to answer (see {@link control}), oldest
-   * first: an entry only while some wait.
-   */
-  readonly #controlWaiting = new Map<number, Uint8Array[]>();
+  /** The control messages to other nodes: numbered, kept until taken (see controls.ts). */
+  readonly #controlsOut: ControlSender;
+  /** Which control message of each node comes next (see controls.ts). */
+  readonly #controlsIn = new ControlReceiver();
   /** Headers naming this node, on its spawn requests and control messages (see nats.ts). */
   readonly #from: ReturnType<typeof fromHeaders>;
   /** Who hears of a node answering again after this node's connection was lost. */
@@ -131,6 +133,11 @@ export class ClusterLink {
     this.#nc = nc;
     this.#host = host;
     this.#from = fromHeaders(host.node);
+    this.#controlsOut = new ControlSender((node, sequence, data) =>
+      this.#nc.publish(`${host.prefix}.${node}.ctl`, data, {
+        headers: controlHeaders(host.node, sequence),
+      })
+    );
     this.peers = new Peers(
       timing,
       (node, timeoutMs) => this.#ping(node, timeoutMs),
@@ -154,6 +161,7 @@ export class ClusterLink {
       this.peers,
       this.#figures,
       (node, total) => this.#sender.granted(node, total),
+      (node) => this.#controlsIn.taken(node),
     );
     // Records kept for a node waiting for its credit die with it, as dead letters; nothing is
     // owed to it any more.
@@ -161,8 +169,9 @@ export class ClusterLink {
       this.#sender.nodeDown(node, reason);
       this.#receiver.forget(node);
       // A watch of its actors is answered by the down itself (SystemCluster.watchRemote); the
-      // calls another node's lost wait for it no more.
-      this.#controlWaiting.delete(node);
+      // calls another node's lost wait for it no more; what it sends is refused.
+      this.#controlsOut.forget(node);
+      this.#controlsIn.forget(node);
     });
     host.courier.leftBacklog = (node, length) => this.#receiver.leftBacklog(node, length);
     this.#watchConnection(nc);
@@ -224,10 +233,9 @@ export class ClusterLink {
   }
 
   /**
-   * Calls `listener` with each node that answers again after this node's connection was lost.
-   * Control messages carry no sequence number: one published into a connection that had died
-   * unnoticed (a frozen server) is gone without a count, so what they set up (watches) is set up
-   * again then.
+   * Calls `listener` with each node that answers again after this node's connection was lost:
+   * what went in batches then (a watched actor's `Terminated`) may have been lost, and is asked
+   * for again (control messages are redelivered on their own, see controls.ts).
    */
   onReachedAgain(listener: (node: number) => void): void {
     this.#reachedAgain.add(listener);
@@ -248,7 +256,8 @@ export class ClusterLink {
       ...this.#receiver.sizes(),
       figures: this.#figures.size,
       asking: this.#asking.size,
-      controlWaiting: this.#controlWaiting.size,
+      ...this.#controlsOut.sizes(),
+      controlsIn: this.#controlsIn.size,
       reachedAgain: this.#reachedAgain.size,
       ...this.names.sizes(),
       natsSubscriptions: protocol?.subscriptions?.size() ?? -1,
@@ -294,29 +303,24 @@ export class ClusterLink {
 
   /**
    * Sends a control message (one of the guardians' own) to node `node`'s guardian: refs inside
-   * it name this node's actors with this node's id.
+   * it name this node's actors with this node's id. It is kept until that node says it took it,
+   * and published again if it did not (see controls.ts); to a node found down, nothing goes.
    */
   control(node: number, message: unknown): void {
+    if (this.peers.downReason(node) !== undefined) return;
     this.peers.watch(node);
     const data = encode(message, this.#host.courier);
-    const waiting = this.#controlWaiting.get(node);
-    // Behind those that wait, in order; and while what the client publishes could go out into
-    // the outage, as records do (see BatchSender.pauseAll): a watch lost so would never hear of
-    // its actor's end.
-    if (waiting !== undefined) waiting.push(data);
-    else if (this.peers.offline || this.#sender.isPaused(node)) {
-      this.#controlWaiting.set(node, [data]);
-    } else this.#nc.publish(`${this.#host.prefix}.${node}.ctl`, data, { headers: this.#from });
+    // Not while what the client publishes could go out into the outage, as records do not (see
+    // BatchSender.pauseAll): it would only be sent again.
+    this.#controlsOut.send(node, data, !this.peers.offline && !this.#sender.isPaused(node));
   }
 
-  /** Node `node` answered: the control messages that waited for it go (see {@link control}). */
+  /**
+   * Node `node` answered: the control messages that waited for it go, and those its answer
+   * showed lost go again (see {@link control}).
+   */
   #sendControlWaiting(node: number): void {
-    const waiting = this.#controlWaiting.get(node);
-    if (waiting === undefined || this.peers.offline) return;
-    this.#controlWaiting.delete(node);
-    for (const data of waiting) {
-      this.#nc.publish(`${this.#host.prefix}.${node}.ctl`, data, { headers: this.#from });
-    }
+    if (!this.peers.offline) this.#controlsOut.flush(node);
   }
 
   /**
@@ -454,6 +458,10 @@ export class ClusterLink {
     // watched actor kept its watches for good (nodes restart as new nodes). Heard from: it is
     // there, as a node that sent a batch is.
     if (from !== 0) this.peers.watch(from, true);
+    // Taken in order, once: one sent again, or after one lost, is not (see controls.ts). One
+    // without a number (an older build) is taken as it comes.
+    const sequence = controlSequence(msg);
+    if (from !== 0 && sequence !== null && !this.#controlsIn.take(from, sequence)) return;
     const data = msg.data;
     let message: unknown;
     try {
@@ -662,6 +670,8 @@ export class ClusterLink {
   }
 
   async #ping(node: number, timeoutMs: number): Promise<PingResult> {
+    // What was published before the ping, and not taken by its answer, was lost.
+    const mark = this.#controlsOut.mark();
     try {
       const answer = await this.#nc.request(
         `${this.#host.prefix}.${node}.ping`,
@@ -670,8 +680,12 @@ export class ClusterLink {
       );
       const said = readPingAnswer(answer.data);
       if (said === "found-down") return said;
-      // The credit it has granted this node so far: a grant lost with a connection is made good.
-      if (said !== null) this.#sender.granted(node, said);
+      if (said !== null) {
+        // The credit it has granted this node so far: a grant lost with a connection is made
+        // good.
+        this.#sender.granted(node, said.granted);
+        this.#controlsOut.answered(node, said.controlsTaken, mark);
+      }
       return "answered";
     } catch (error) {
       return isNoResponders(error) ? "nobody" : "silent";

@@ -104,6 +104,27 @@ export function fromNode(msg: Msg): number {
 }
 
 /**
+ * The header that numbers a control message among those its node sent this one (see
+ * controls.ts). A node of an older build sends none: its control messages are taken as they come.
+ */
+const SEQUENCE_HEADER = "Ringmail-Seq";
+
+/** Headers naming `node` as the sender of its control message `sequence`. */
+export function controlHeaders(node: number, sequence: number): MsgHdrs {
+  const made = fromHeaders(node);
+  made.set(SEQUENCE_HEADER, String(sequence));
+  return made;
+}
+
+/** The number of the control message `msg` (see {@link controlHeaders}); null when it has none. */
+export function controlSequence(msg: Msg): number | null {
+  const said = msg.headers?.get(SEQUENCE_HEADER);
+  if (said === undefined || said === "") return null;
+  const sequence = Number(said);
+  return Number.isInteger(sequence) && sequence >= 0 && sequence <= 0xffff_ffff ? sequence : null;
+}
+
+/**
  * Headers of an answer saying the asker was found down (see {@link isFoundDown}) by `node`: an
  * answer to a question about a name does not say who gave it otherwise.
  */

@@ -5,7 +5,8 @@
  * without decoding. A batch:
  *
  * ```
- * u8       wire version (5: the records' codec version 2)
+ * u8       wire version (6: the records' codec version 2; pings' answers say how many control
+ *          messages were taken, see {@link writePingAnswer})
  * u8       flags: bit 0 = the first entry goes on with a record begun in the batch before
  * u32      the sending node's id (little-endian, as every number of the head)
  * u32      the link's sequence number of the first entry: entries the sender sent to this
@@ -31,7 +32,7 @@
 import { copyBytes } from "../util/copy_bytes.ts";
 
 /** The version of the batch format; a batch of another version is refused. */
-export const WIRE_VERSION = 5;
+export const WIRE_VERSION = 6;
 /** Bytes of a batch's head, before its first entry. */
 export const HEAD_BYTES = 22;
 /**
@@ -312,12 +313,23 @@ export function readSentSoFar(data: Uint8Array): SentSoFar | null {
 
 /**
  * A ping's answer: u32 the credit the answering node has granted the pinging one so far (see
- * credits.ts: a grant lost with a connection is made good by it).
+ * credits.ts: a grant lost with a connection is made good by it); u32 how many control messages
+ * of the pinging node it has taken (see controls.ts: one published before the ping and not
+ * taken is sent again). Without `controlsTaken`, the answer of an older build: the credit alone.
  */
-export function writePingAnswer(granted: number): Uint8Array {
-  const answer = new Uint8Array(4);
-  new DataView(answer.buffer).setUint32(0, granted >>> 0, true);
+export function writePingAnswer(granted: number, controlsTaken?: number): Uint8Array {
+  const answer = new Uint8Array(controlsTaken === undefined ? 4 : 8);
+  const view = new DataView(answer.buffer);
+  view.setUint32(0, granted >>> 0, true);
+  if (controlsTaken !== undefined) view.setUint32(4, controlsTaken >>> 0, true);
   return answer;
+}
+
+/** What a ping's answer says (see {@link writePingAnswer}). */
+export interface PingAnswer {
+  readonly granted: number;
+  /** How many control messages of the pinging node it has taken; null: it does not say. */
+  readonly controlsTaken: number | null;
 }
 
 /**
@@ -327,11 +339,15 @@ export function writePingAnswer(granted: number): Uint8Array {
 export const FOUND_DOWN_ANSWER: Uint8Array = Uint8Array.of(0xdd);
 
 /**
- * What a ping's answer says (see {@link writePingAnswer}): the credit granted so far, or that
- * the answering node has found the pinging one down; null for an answer that says neither.
+ * What a ping's answer says (see {@link writePingAnswer}), or that the answering node has found
+ * the pinging one down; null for an answer that says neither.
  */
-export function readPingAnswer(data: Uint8Array): number | "found-down" | null {
+export function readPingAnswer(data: Uint8Array): PingAnswer | "found-down" | null {
   if (data.length === 1 && data[0] === FOUND_DOWN_ANSWER[0]) return "found-down";
   if (data.length < 4) return null;
-  return new DataView(data.buffer, data.byteOffset, data.byteLength).getUint32(0, true);
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  return {
+    granted: view.getUint32(0, true),
+    controlsTaken: data.length < 8 ? null : view.getUint32(4, true),
+  };
 }

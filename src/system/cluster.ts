@@ -575,8 +575,9 @@ export class SystemCluster {
     }
     const link = this.#link;
     parts.courier.outboxWritten = () => link.kick();
-    // A watch published as the connection died unnoticed is lost without a trace: every watch
-    // on a node's actors is made again once it answers after the outage (watching twice is
+    // A Terminated that went in a batch into the outage is lost (counted, but the watcher would
+    // wait for good): every watch on a node's actors is made again once it answers after the
+    // outage, and that node tells the end at once of an actor that has ended (watching twice is
     // watching once there; a Terminated told twice is taken once here).
     link.onReachedAgain((node) => {
       const watches = this.#remoteWatches.get(node);

@@ -131,6 +131,8 @@ Deno.test("long-lived node: watches of its actors by nodes that left are forgott
     0,
     `the watches of ${nodes} nodes that left are still kept by the watched actor`,
   );
+  // Nor which of their control messages comes next.
+  assert.equal(sizesOf(here).controlsIn, 0, "control message counts of nodes that left are kept");
 });
 
 Deno.test("long-lived node: watches of its actors by a node that only watched and was killed are forgotten", async () => {

@@ -1,0 +1,197 @@
+/**
+ * Control messages between nodes (a watch, an unwatch, calls lost: src/remote/link.ts `control`)
+ * that the NATS client took but that never reached the other node — published into a connection
+ * that died unnoticed.
+ */
+import assert from "node:assert/strict";
+import { type ActorRef, ActorSystem, Bridge } from "../../mod.ts";
+import { ActorDeadError } from "../../errors.ts";
+import { CallsLost, RemoteWatch } from "../../src/system/control.ts";
+import { ControlReceiver, ControlSender } from "../../src/remote/controls.ts";
+import { decode } from "../../src/codec/mod.ts";
+import { internalsOf } from "../../src/system/internal.ts";
+import { Flaky } from "../_actors/supervision.ts";
+import { Echo2, Watcher, WatchIt } from "../_actors/watch_review.ts";
+import { eventually, within } from "../_system.ts";
+import { startNatsServer } from "./_nats_server.ts";
+import { natsProto } from "./_nats_proto.ts";
+import { outage } from "./_outage.ts";
+
+const LONG = { timeout: 10_000 };
+
+function sizesOf(system: ActorSystem): Record<string, number> {
+  const sizes = internalsOf(system).clusterSizes();
+  assert.ok(sizes !== null, "the system has joined its cluster");
+  return sizes;
+}
+
+/** What {@link loseControl} lost so far; `stop` puts the client's publish back. */
+interface Losses {
+  count: number;
+  stop(): void;
+}
+
+/**
+ * Makes the NATS client of this process take, but never send, the control messages to `subject`
+ * that `which` picks (decoded with `system`'s courier): as if published into a connection that
+ * had died unnoticed (a frozen server), which the client finds out only later.
+ */
+async function loseControl(
+  url: string,
+  subject: string,
+  system: ActorSystem,
+  which: (message: unknown) => boolean,
+): Promise<Losses> {
+  const proto = await natsProto(url);
+  const publish = proto.publish;
+  const courier = internalsOf(system).bridgeHost.courier;
+  const losses: Losses = {
+    count: 0,
+    stop: () => {
+      proto.publish = publish;
+    },
+  };
+  proto.publish = function (this: unknown, s: unknown, data: unknown, ...rest: unknown[]) {
+    if (s === subject && data instanceof Uint8Array && which(decode(data, courier))) {
+      losses.count++;
+      return;
+    }
+    return publish.call(this, s, data, ...rest);
+  };
+  return losses;
+}
+
+Deno.test("control: a call waiting on an actor of another node that lost its Worker settles at once, also when the notice was published into a connection that died", async () => {
+  await using server = await startNatsServer();
+  const cluster = "ctl-calls-lost";
+  // Long enough that neither node finds the other down across the outage.
+  const options = { servers: server.url, name: cluster, downAfterMs: 30_000 };
+  await using here = new ActorSystem({ cluster: options });
+  await using there = new ActorSystem({
+    cluster: options,
+    supervision: { onFailure: "restart" },
+    onFailure: () => {}, // the kill is the test's
+  });
+  await Promise.all([here.joined, there.joined]);
+  using bridge = new Bridge(here);
+  const local = there.spawn(Flaky);
+  await there.register("flaky", local);
+  const flaky = await here.lookup<string>("flaky");
+  assert.equal(await bridge.call(flaky, "hello", LONG), "hello");
+  // Its node knows that this node's Bridge waits on it (the Bridge watches what it calls).
+  await eventually(
+    () => sizesOf(there).watchersFromAfar > 0,
+    "the Bridge's watch is there",
+    10_000,
+  );
+  const losses = await loseControl(
+    server.url,
+    `ringmail.${cluster}.${here.node}.ctl`,
+    there,
+    (message) => message instanceof CallsLost,
+  );
+  let call: Promise<unknown>;
+  try {
+    // "inc" gets no answer: the call waits until it is settled otherwise.
+    call = bridge.call(flaky, "inc", { timeout: 600_000 }).then(() => null, (error) => error);
+    assert.ok(there.kill(local, "killed by the test"), "it runs, and is killed");
+    await eventually(() => losses.count > 0, "the notice is published, and lost", 10_000);
+  } finally {
+    losses.stop();
+  }
+  // The connection that took it dies; both nodes reconnect and answer each other again.
+  await outage(server, [here, there]);
+  const error = await within(15_000, "the call on the actor that lost its Worker", call);
+  assert.ok(error instanceof ActorDeadError, String(error));
+  assert.match(error.message, /being restarted/);
+});
+
+Deno.test("control: an unwatch published into a connection that died still reaches the other node, which forgets the watch", async () => {
+  await using server = await startNatsServer();
+  const cluster = "ctl-unwatch-lost";
+  const options = { servers: server.url, name: cluster, downAfterMs: 30_000 };
+  await using here = new ActorSystem({
+    cluster: options,
+    supervision: { onFailure: "restart" },
+    onFailure: () => {}, // the kill is the test's
+  });
+  await using there = new ActorSystem({ cluster: options });
+  await Promise.all([here.joined, there.joined]);
+  using bridge = new Bridge(here);
+  const target = await here.spawnOn(there.node, Echo2) as ActorRef<unknown>;
+  const watcher = here.spawn(Watcher);
+  assert.equal(await bridge.call(watcher, new WatchIt(target), LONG), "watching");
+  await eventually(() => sizesOf(there).watchersFromAfar === 1, "the watch is there", 10_000);
+  const losses = await loseControl(
+    server.url,
+    `ringmail.${cluster}.${there.node}.ctl`,
+    here,
+    (message) => message instanceof RemoteWatch && message.unwatch,
+  );
+  try {
+    // Its Worker dies; it is restarted, and its new instance watches nothing: the watch goes.
+    assert.ok(here.kill(watcher, "killed by the test"));
+    await eventually(() => losses.count > 0, "the unwatch is published, and lost", 10_000);
+  } finally {
+    losses.stop();
+  }
+  await outage(server, [here, there]);
+  await eventually(
+    () => sizesOf(there).watchersFromAfar === 0,
+    "the other node forgets the watch (else it keeps it, and tells the end, for as long as the " +
+      "watched actor runs)",
+    10_000,
+  );
+});
+
+Deno.test("control: the receiving side takes each node's control messages in order, once", () => {
+  const receiver = new ControlReceiver();
+  assert.equal(receiver.take(7, 1), true);
+  assert.equal(receiver.take(7, 1), false, "one sent again is not taken twice");
+  assert.equal(receiver.take(7, 3), false, "one after a gap waits for the one lost");
+  assert.equal(receiver.take(7, 2), true);
+  assert.equal(receiver.take(7, 3), true);
+  assert.equal(receiver.taken(7), 3);
+  assert.equal(receiver.take(8, 1), true, "each node has its own numbers");
+  receiver.forget(7);
+  assert.equal(receiver.size, 1);
+});
+
+Deno.test("control: the sending side publishes again, in order, what a ping's answer shows lost, and only that", () => {
+  const published: string[] = [];
+  const sender = new ControlSender((node, sequence, data) =>
+    published.push(`${node}:${sequence}:${data[0]}`)
+  );
+  const one = (byte: number) => Uint8Array.of(byte);
+  sender.send(5, one(10), true);
+  sender.send(5, one(11), true);
+  const ping = sender.mark();
+  sender.send(5, one(12), true); // after the ping: may still be on its way as it is answered
+  assert.deepEqual(published, ["5:1:10", "5:2:11", "5:3:12"]);
+  // The answer: 1 taken; 2 was published before the ping and not taken: lost.
+  sender.answered(5, 1, ping);
+  assert.equal(sender.waiting(5), true);
+  sender.send(5, one(13), true); // behind those that go again
+  assert.equal(published.length, 3);
+  sender.flush(5);
+  assert.deepEqual(published.slice(3), ["5:2:11", "5:3:12", "5:4:13"]);
+  // All taken: nothing is kept, nothing goes again.
+  sender.answered(5, 4, sender.mark());
+  assert.deepEqual(sender.sizes(), { controlNodes: 1, controlKept: 0 });
+  // Published after the ping: not taken by its answer, and not lost for all that.
+  const early = sender.mark();
+  sender.send(5, one(14), true);
+  sender.answered(5, 4, early);
+  sender.flush(5);
+  assert.deepEqual(published.slice(6), ["5:5:14"]);
+  // An answer that does not say (an older build): what went before the ping counts as taken.
+  sender.answered(5, null, sender.mark());
+  assert.deepEqual(sender.sizes(), { controlNodes: 1, controlKept: 0 });
+  // Not now (this node's connection is lost): it waits for the flush.
+  sender.send(5, one(15), false);
+  assert.equal(published.length, 7);
+  sender.flush(5);
+  assert.deepEqual(published.slice(7), ["5:6:15"]);
+  sender.forget(5);
+  assert.deepEqual(sender.sizes(), { controlNodes: 0, controlKept: 0 });
+});
