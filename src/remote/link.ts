@@ -23,8 +23,9 @@
 import { type ActorRef, messageOf } from "../actor/mod.ts";
 import { RingmailError } from "../errors.ts";
 import { ActorDeadError, SpawnError } from "../system/errors.ts";
-import { RemoteSpawnFailed } from "../system/control.ts";
-import { decode, encode } from "../codec/mod.ts";
+import { CallsLost, RemoteSpawnFailed, RemoteWatch } from "../system/control.ts";
+import { decode, encode, messageName } from "../codec/mod.ts";
+import { describeMessage } from "../delivery/mod.ts";
 import type { Directory, SystemCourier } from "../delivery/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
 import { BatchReceiver } from "./batch_receiver.ts";
@@ -73,6 +74,11 @@ const CLOSED_LEAVE_WAIT_MS = 250;
  * meanwhile never pings, and the names and the drain still need their turn.
  */
 const FAREWELL_WAIT_MS = 1_000;
+/**
+ * How many kinds of control message this node does not know it tells of (see #refuseControl): a
+ * newer build has a few; a node that sends garbage would otherwise fill the log and this set.
+ */
+const REFUSED_CONTROL_KINDS_TOLD = 32;
 
 /** What the link needs of its system. */
 export interface LinkHost {
@@ -126,6 +132,8 @@ export class ClusterLink {
   readonly #controlsIn = new ControlReceiver();
   /** Headers naming this node, on its spawn requests and control messages (see nats.ts). */
   readonly #from: ReturnType<typeof fromHeaders>;
+  /** The kinds of control message refused so far (see #refuseControl): each is told once. */
+  readonly #refusedControls = new Set<string>();
   /** Who hears of a node answering again after this node's connection was lost. */
   readonly #reachedAgain = new Set<(node: number) => void>();
 
@@ -467,15 +475,41 @@ export class ClusterLink {
     try {
       message = decode(data, this.#host.courier);
     } catch (error) {
-      console.error(
-        "ringmail: a control message from another node was refused:",
-        error,
+      return this.#refuseControl(from, `one this node could not read (${messageOf(error)})`);
+    }
+    // Only the guardian's own: it would drop any other without a word (a message of the system
+    // to itself is nobody's dead letter).
+    if (!(message instanceof RemoteWatch || message instanceof CallsLost)) {
+      const constructor = (message as { constructor?: unknown } | null)?.constructor;
+      return this.#refuseControl(
+        from,
+        `a ${messageName(constructor) ?? describeMessage(message)}, which is no control message ` +
+          `this node knows`,
       );
-      return;
     }
     // From the system (the guardian to itself): a control message is the runtime's, never an
     // outsider's message refused (and counted) while this node shuts down.
     this.#host.courier.deliver(this.#host.guardian, message, this.#host.guardian);
+  }
+
+  /**
+   * A control message from node `from` (0: it did not say) was `what`, and is dropped: told once
+   * per kind, since a node of another version sends it again with each watch or loss, and what it
+   * stood for (a watch, a notice) will not happen.
+   */
+  #refuseControl(from: number, what: string): void {
+    const told = this.#refusedControls;
+    if (told.has(what) || told.size >= REFUSED_CONTROL_KINDS_TOLD) return;
+    told.add(what);
+    const last = told.size === REFUSED_CONTROL_KINDS_TOLD
+      ? `; this is the last kind told of (${REFUSED_CONTROL_KINDS_TOLD} were)`
+      : "";
+    console.warn(
+      `ringmail: ${from === 0 ? "a node that did not say which" : `node ${from}`} sent a control ` +
+        `message that was ${what}: it is dropped, and what it asked for (a watch, or a notice) ` +
+        `does not happen here. Is that node of another ringmail version? Run the same version ` +
+        `on every node; this is told once for each kind${last}`,
+    );
   }
 
   /**

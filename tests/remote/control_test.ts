@@ -1,14 +1,17 @@
 /**
  * Control messages between nodes (a watch, an unwatch, calls lost: src/remote/link.ts `control`)
  * that the NATS client took but that never reached the other node — published into a connection
- * that died unnoticed.
+ * that died unnoticed — and control messages this node does not know.
  */
 import assert from "node:assert/strict";
-import { type ActorRef, ActorSystem, Bridge } from "../../mod.ts";
+// deno-lint-ignore no-import-prefix
+import { connect, headers } from "npm:@nats-io/transport-node@3.4.0";
+import { type ActorRef, ActorSystem, Bridge, registerMessage } from "../../mod.ts";
 import { ActorDeadError } from "../../errors.ts";
 import { CallsLost, RemoteWatch } from "../../src/system/control.ts";
+import { classId, classIdBytes } from "../../src/codec/class_id.ts";
 import { ControlReceiver, ControlSender } from "../../src/remote/controls.ts";
-import { decode } from "../../src/codec/mod.ts";
+import { decode, encode } from "../../src/codec/mod.ts";
 import { internalsOf } from "../../src/system/internal.ts";
 import { Flaky } from "../_actors/supervision.ts";
 import { Echo2, Watcher, WatchIt } from "../_actors/watch_review.ts";
@@ -143,6 +146,65 @@ Deno.test("control: an unwatch published into a connection that died still reach
     10_000,
   );
 });
+
+/** A control message of a newer ringmail: registered here only so that the test can send it. */
+class FromANewerVersion {
+  constructor(readonly what = "") {}
+}
+registerMessage(FromANewerVersion, { name: "test.FromANewerVersion" });
+
+Deno.test("control: a control message this node does not know is not dropped silently: a warning names it, once per kind", async () => {
+  await using server = await startNatsServer();
+  const cluster = "ctl-unknown";
+  await using system = new ActorSystem({ cluster: { servers: server.url, name: cluster } });
+  await system.joined;
+  const nc = await connect({ servers: server.url });
+  const warnings: string[] = [];
+  const warn = console.warn;
+  const error = console.error;
+  console.warn = console.error = (...args: unknown[]) => void warnings.push(args.join(" "));
+  try {
+    const subject = `ringmail.${cluster}.${system.node}.ctl`;
+    const from = headers();
+    from.set("Ringmail-From", "12345");
+    // One this node can decode, but no control message of its own.
+    const known = encode(new FromANewerVersion("x"));
+    // One of a class this node has never heard of (its id alone is on the wire).
+    const unknown = known.slice();
+    const at = findBytes(unknown, classIdBytes(classId("test.FromANewerVersion")));
+    assert.ok(at >= 0, "the class id is in the encoding");
+    unknown.set(classIdBytes(classId("test.NotRegisteredAnywhere")), at);
+    for (let i = 0; i < 3; i++) {
+      nc.publish(subject, known, { headers: from });
+      nc.publish(subject, unknown, { headers: from });
+    }
+    await nc.flush();
+    await eventually(
+      () =>
+        warnings.some((line) => line.includes("test.FromANewerVersion")) &&
+        warnings.some((line) => line.includes("unknown message class id")),
+      "a warning for each kind",
+      10_000,
+    );
+    // A ping answered after them: all six were taken in by then, and no more was told.
+    await nc.request(`ringmail.${cluster}.${system.node}.ping`, new Uint8Array(0), LONG);
+    const told = warnings.filter((line) => /control message/.test(line));
+    assert.equal(told.length, 2, `one warning per kind: ${told.join("\n")}`);
+    assert.match(told.join("\n"), /node 12345/);
+  } finally {
+    console.warn = warn;
+    console.error = error;
+    await nc.close();
+  }
+});
+
+function findBytes(bytes: Uint8Array, pattern: readonly number[]): number {
+  outer: for (let i = 0; i + pattern.length <= bytes.length; i++) {
+    for (let j = 0; j < pattern.length; j++) if (bytes[i + j] !== pattern[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
 
 Deno.test("control: the receiving side takes each node's control messages in order, once", () => {
   const receiver = new ControlReceiver();
