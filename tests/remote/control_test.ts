@@ -18,7 +18,7 @@ import { Echo2, Watcher, WatchIt } from "../_actors/watch_review.ts";
 import { eventually, within } from "../_system.ts";
 import { startNatsServer } from "./_nats_server.ts";
 import { natsProto } from "./_nats_proto.ts";
-import { outage } from "./_outage.ts";
+import { countPublishes, outage } from "./_outage.ts";
 
 const LONG = { timeout: 10_000 };
 
@@ -103,6 +103,51 @@ Deno.test("control: a call waiting on an actor of another node that lost its Wor
     losses.stop();
   }
   // The connection that took it dies; both nodes reconnect and answer each other again.
+  await outage(server, [here, there]);
+  const error = await within(15_000, "the call on the actor that lost its Worker", call);
+  assert.ok(error instanceof ActorDeadError, String(error));
+  assert.match(error.message, /being restarted/);
+});
+
+Deno.test("control: a call waiting on an actor of another node that lost its Worker settles at once when the notice went into a frozen NATS server that then restarted", async () => {
+  await using server = await startNatsServer();
+  const cluster = "ctl-calls-frozen";
+  const options = { servers: server.url, name: cluster, downAfterMs: 30_000 };
+  await using here = new ActorSystem({ cluster: options });
+  await using there = new ActorSystem({
+    cluster: options,
+    supervision: { onFailure: "restart" },
+    onFailure: () => {}, // the kill is the test's
+  });
+  await Promise.all([here.joined, there.joined]);
+  using bridge = new Bridge(here);
+  const local = there.spawn(Flaky);
+  await there.register("flaky", local);
+  const flaky = await here.lookup<string>("flaky");
+  assert.equal(await bridge.call(flaky, "hello", LONG), "hello");
+  await eventually(
+    () => sizesOf(there).watchersFromAfar > 0,
+    "the Bridge's watch is there",
+    10_000,
+  );
+  const call = bridge.call(flaky, "inc", { timeout: 600_000 }).then(() => null, (error) => error);
+  // The request is there: the instance it reached counted it.
+  using thereBridge = new Bridge(there);
+  await eventually(
+    async () => await thereBridge.call(local, "count", LONG) === 1,
+    "the request reached the actor",
+    10_000,
+  );
+  const counter = await countPublishes(server.url, `ringmail.${cluster}.${here.node}.ctl`, there);
+  try {
+    // The server freezes: the connections stay open, and nothing says yet that they are dead.
+    await server.freeze();
+    assert.ok(there.kill(local, "killed by the test"), "it runs, and is killed");
+    await eventually(() => counter.seen.includes("CallsLost"), "the notice is published", 10_000);
+  } finally {
+    counter.stop();
+  }
+  // The frozen server dies with what it was sent; a new one comes.
   await outage(server, [here, there]);
   const error = await within(15_000, "the call on the actor that lost its Worker", call);
   assert.ok(error instanceof ActorDeadError, String(error));
