@@ -130,7 +130,7 @@ export class ClusterLink {
   readonly #controlsOut: ControlSender;
   /** Which control message of each node comes next (see controls.ts). */
   readonly #controlsIn = new ControlReceiver();
-  /** Headers naming this node, on its spawn requests and control messages (see nats.ts). */
+  /** Headers naming this node, on its spawn requests (control messages number theirs). */
   readonly #from: ReturnType<typeof fromHeaders>;
   /** The kinds of control message refused so far (see #refuseControl): each is told once. */
   readonly #refusedControls = new Set<string>();
