@@ -23,6 +23,7 @@
  *   word 1   generation                                 Atomics.add when (re)allocated
  *   word 2   state: FREE, STARTING, RUNNING, STOPPING, DEAD, START_AWAITED
  *   word 3   owner thread id, or the next free slot while on the free stack
+ * name words, one per slot, after the entries: the actors' names (see slot_names.ts)
  * ```
  *
  * Slot 0 is never used, so 0 can mean "no actor".
@@ -32,6 +33,7 @@
 
 import { DEAD_LETTER_KINDS, type DeadLetterKind } from "../actor/mod.ts";
 import { type Arena, ArenaFullError } from "../ring/mod.ts";
+import { SlotNames } from "./slot_names.ts";
 
 /** Slot states. */
 export const SlotState = {
@@ -87,6 +89,8 @@ export class Directory {
   readonly #freeHead: BigInt64Array;
   /** The pool's heads, for mailbox_pool.ts. */
   readonly poolHeads: BigInt64Array;
+  /** The actors' names, for any thread to tell of any actor (see slot_names.ts). */
+  readonly names: SlotNames;
 
   private constructor(arena: Arena, offset: number) {
     this.offset = offset;
@@ -110,6 +114,10 @@ export class Directory {
       offset + POOL_HEADS_BYTE,
       23,
     );
+    this.names = new SlotNames(
+      arena,
+      arena.int32(offset + HEADER_BYTES + capacity * ENTRY_WORDS * 4, capacity * 4),
+    );
   }
 
   /**
@@ -127,7 +135,7 @@ export class Directory {
       throw new RangeError(`kept slots must be an integer from 0 to ${1 << 16}, got ${kept}`);
     }
     const slots = capacity + kept;
-    const offset = arena.allocate(HEADER_BYTES + slots * ENTRY_WORDS * 4);
+    const offset = arena.allocate(HEADER_BYTES + slots * (ENTRY_WORDS + 1) * 4);
     const header = arena.int32(offset, HEADER_BYTES);
     header[WORD_NEXT_SLOT] = 1;
     header[WORD_KEPT] = kept;
@@ -141,7 +149,8 @@ export class Directory {
   }
 
   /**
-   * Takes a free slot for a new actor and moves its generation on.
+   * Takes a free slot for a new actor and moves its generation on. Its claimer names it
+   * ({@link names}).
    * @returns the slot; its generation is {@link generation}(slot).
    * @throws {ArenaFullError} when every slot is taken.
    */
