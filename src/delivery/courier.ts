@@ -139,7 +139,9 @@ export class SystemCourier implements Courier {
 
   describe(target: ActorRef<unknown>): string {
     if (target.node !== 0) return "actor";
-    return this.#describe(target.slot, target.generation) ?? "actor";
+    const { slot, generation } = target;
+    return this.#describe(slot, generation) ?? this.directory.names.nameOf(slot, generation) ??
+      "actor";
   }
 
   /** Why `target`'s actor ended, when this thread knows (see CourierOptions.endReason). */

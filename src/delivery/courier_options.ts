@@ -29,7 +29,10 @@ export interface CourierOptions {
   sendTimeout: number;
   /** The largest message; those larger than a mailbox travel in a block of their own. */
   maxMessageBytes: number;
-  /** Names actors for errors and `toString` (undefined: not known on this thread). */
+  /**
+   * Names actors for errors and `toString` before the directory's names do (undefined: ask
+   * those): the system's registry, which also names an ended actor whose slot was reused.
+   */
   describe?: (slot: number, generation: number) => string | undefined;
   /**
    * Why the actor of `slot` and `generation` ended, when this thread knows (the system's: its

@@ -1,6 +1,7 @@
 /**
  * Claiming what a new actor (or a Worker's agent, or the guardian) lives in: a mailbox from the
- * pool and a slot in the directory that names it. One rule for every thread that claims — the
+ * pool and a slot in the directory that names it, with the actor's name, which any thread then
+ * reads from the directory (see slot_names.ts). One rule for every thread that claims — the
  * system's spawner and an actor's Worker spawning a child: whatever fails before the claim is
  * in use gives both back, so a failed spawn leaves nothing taken.
  *
@@ -25,16 +26,19 @@ export interface ClaimSource {
 }
 
 /**
- * Claims a mailbox of `capacity` bytes and a slot owned by thread `owner` (0: none yet), and
- * passes them to `use`; if taking the slot or `use` throws, both go back before the error
- * does. Only what cannot fail once the claim is used belongs after it.
+ * Claims a mailbox of `capacity` bytes and a slot owned by thread `owner` (0: none yet) for an
+ * actor called `name`, and passes them to `use`; if taking the slot, naming it or `use` throws,
+ * both go back before the error does. Only what cannot fail once the claim is used belongs
+ * after it.
  * @returns what `use` returns.
- * @throws {ArenaFullError} when no mailbox or slot is left; whatever `use` throws.
+ * @throws {ArenaFullError} when no mailbox or slot is left, or no room for the name; whatever
+ * `use` throws.
  */
 export function withClaim<T>(
   source: ClaimSource,
   capacity: number,
   owner: number,
+  name: string,
   use: (claim: Claim) => T,
 ): T {
   const { pool, directory } = source;
@@ -43,7 +47,10 @@ export function withClaim<T>(
   let slot = 0;
   try {
     slot = directory.allocate(mailbox.offset, owner);
-    return use({ mailbox, slot, generation: directory.generation(slot) });
+    const generation = directory.generation(slot);
+    // Before the ref exists: every thread names the actor from its first message on.
+    directory.names.write(slot, generation, name);
+    return use({ mailbox, slot, generation });
   } catch (error) {
     if (slot !== 0) directory.free(slot);
     mailbox.close();
@@ -57,3 +64,6 @@ export function withClaim<T>(
  * Worker's agent): a report or an order to them must never be lost to a full mailbox.
  */
 export const FOREVER_MS = 0x7fff_ffff;
+
+/** What each Worker's agent is called, by its Worker's cell and by every other thread. */
+export const AGENT_NAME = "worker agent";

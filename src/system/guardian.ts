@@ -292,6 +292,7 @@ export function startGuardian(parts: PartsInWiring): void {
   const { mailbox, slot, generation } = parts.spawner.withClaim(
     GUARDIAN_MAILBOX_BYTES,
     parts.threadId,
+    "guardian",
     (claim) => claim,
   );
   parts.guardianMailbox = mailbox;

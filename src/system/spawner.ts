@@ -56,9 +56,9 @@ export class Spawner {
    * A mailbox and a slot for a new actor (or agent, or the guardian), passed to `use`; nothing
    * is left taken if either `use` or the claim fails (see claim.ts).
    */
-  withClaim<T>(capacity: number, owner: number, use: (claim: Claim) => T): T {
+  withClaim<T>(capacity: number, owner: number, name: string, use: (claim: Claim) => T): T {
     try {
-      return withClaim(this.#parts, capacity, owner, use);
+      return withClaim(this.#parts, capacity, owner, name, use);
     } catch (error) {
       // The idle spares' mailboxes are the system's memory, not the program's: they make room.
       if (error instanceof ArenaFullError) this.#parts.workers.outOfRoom();
@@ -94,6 +94,7 @@ export class Spawner {
     const [{ mailbox, slot, generation }, [worker, placement]] = this.withClaim(
       capacity,
       0,
+      name,
       (claim) => [claim, this.place(options)] as const,
     );
     // A fresh or reopened mailbox's words are 0: the system's default.

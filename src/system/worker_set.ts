@@ -11,7 +11,7 @@ import { ActorRef } from "../actor/mod.ts";
 import { nameBase } from "../codec/mod.ts";
 import { type ActorPool, poolWorkers } from "./actor_pool.ts";
 import { ArenaFullError } from "../ring/mod.ts";
-import { FOREVER_MS } from "./claim.ts";
+import { AGENT_NAME, FOREVER_MS } from "./claim.ts";
 import { Retire } from "./control.ts";
 import { SEND_TIMEOUT_WORD, SlotState } from "../delivery/mod.ts";
 import type { ActorSystem } from "./actor_system.ts";
@@ -267,7 +267,7 @@ export class WorkerSet {
   start(dedicated: boolean, batch = 64, delayMs = 0): WorkerHandle {
     const { arena, courier, directory, guardian, settings, spawner } = this.#parts;
     let threadId = 0;
-    const handle = spawner.withClaim(AGENT_MAILBOX_BYTES, 0, (claim) => {
+    const handle = spawner.withClaim(AGENT_MAILBOX_BYTES, 0, AGENT_NAME, (claim) => {
       const { mailbox: agentMailbox, slot: agentSlot, generation } = claim;
       // An id only once the slot is had: a start into a full system uses up none of the 65,535
       // ids a system has over its life (a pool's place waiting for room tries at each spawn).

@@ -149,8 +149,6 @@ export class WorkerAgent
     try {
       const mailbox = runtime.courier.mailbox(start.mailbox);
       const self = runtime.ref(start.slot, start.generation);
-      // Named while it starts; once served, its cell names it (see WorkerRuntime.nameOf).
-      runtime.starting.set(start.slot, name);
       // Its owner is this thread already: the system wrote it as it placed the start here.
       const cell = runtime.loop.createCell(self, name, mailbox, {
         parent: start.parent,
@@ -185,7 +183,6 @@ export class WorkerAgent
         // end reports that (kind "start-failed").
         if (!isEnding(cell.state)) this.#running(start);
         runtime.loop.add(cell);
-        runtime.starting.delete(start.slot);
       };
       if (started === undefined) ready();
       else runtime.loop.track(started.then(ready));
@@ -224,7 +221,6 @@ export class WorkerAgent
   /** The actor could not start: its messages are dead letters, its slot and mailbox go back. */
   #failed(start: StartActor, error: unknown): void {
     const runtime = this.#runtime;
-    runtime.starting.delete(start.slot);
     runtime.directory.setState(start.slot, SlotState.Dead);
     const name = start.name ||
       this.#classes.get(start.classId)?.definition.exportName ||

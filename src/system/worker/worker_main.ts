@@ -17,6 +17,7 @@ import {
 } from "../../delivery/mod.ts";
 import { Arena, Doorbell, SpinPolicy } from "../../ring/mod.ts";
 import { MailboxPool } from "../mailbox_pool.ts";
+import { AGENT_NAME } from "../claim.ts";
 import { markActorWorker } from "../actor_worker_flag.ts";
 import { WorkerAgent } from "./worker_agent.ts";
 import { Asks } from "./asks.ts";
@@ -73,8 +74,6 @@ export async function run(boot: Bootstrap): Promise<void> {
   const arena = Arena.attach(boot.arena);
   const directory = Directory.attach(arena, boot.directory);
   const tracing = boot.observer === null ? null : await observeWorker(boot.observer, boot.threadId);
-  // The names of the actors this Worker hosts: the runtime's, once it is made below.
-  let nameOf: (slot: number) => string | undefined = () => undefined;
   const courier = new SystemCourier({
     arena,
     directory,
@@ -82,7 +81,6 @@ export async function run(boot: Bootstrap): Promise<void> {
     blocking: true,
     sendTimeout: boot.sendTimeout,
     maxMessageBytes: boot.maxMessageBytes,
-    describe: (slot) => nameOf(slot),
     node: boot.node,
     tracing,
   });
@@ -122,7 +120,6 @@ export async function run(boot: Bootstrap): Promise<void> {
     maxMessageBytes: boot.maxMessageBytes,
     supervision: boot.supervision,
   });
-  nameOf = (slot) => runtime.nameOf(slot);
   trapExits((how) => courier.deliver(guardian, new WorkerExited(boot.threadId, how), null));
   const agentMailbox = courier.mailbox(boot.agentMailbox);
   // What waits in this Worker's backlogs is counted there, for the system if it dies.
@@ -156,7 +153,7 @@ export async function run(boot: Bootstrap): Promise<void> {
 
   const agentCell = loop.createCell(
     runtime.ref(boot.agentSlot, boot.agentGeneration),
-    "worker agent",
+    AGENT_NAME,
     agentMailbox,
   );
   agentCell.start(WorkerAgent, () => [runtime]);

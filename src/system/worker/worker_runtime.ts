@@ -58,11 +58,6 @@ export class WorkerRuntime implements CellHost {
   readonly pool: MailboxPool;
   readonly courier: SystemCourier;
   readonly guardian: ActorRef<unknown>;
-  /**
-   * The names of the actors starting here (constructed, not yet served by the loop). A running
-   * actor's name is its cell's: no map of 100k names per Worker (see nameOf).
-   */
-  readonly starting = new Map<number, string>();
   readonly settings: WorkerSettings;
   loop!: ReceiveLoop;
   /** The asks of this Worker's actors (see asks.ts); their replies come to the agent. */
@@ -88,15 +83,6 @@ export class WorkerRuntime implements CellHost {
     this.courier = courier;
     this.guardian = guardian;
     this.settings = settings;
-  }
-
-  /** The name of the actor of `slot`, if it is hosted here (starting, or served by the loop). */
-  nameOf(slot: number): string | undefined {
-    const directory = this.directory;
-    if (!(slot > 0 && slot < directory.capacity)) return undefined;
-    const offset = directory.mailbox(slot);
-    const cell = offset === 0 ? undefined : this.loop.cellOf(offset);
-    return cell !== undefined && cell.slot === slot ? cell.name : this.starting.get(slot);
   }
 
   deadLetter(lost: Undelivered): void {
@@ -186,6 +172,7 @@ export class WorkerRuntime implements CellHost {
       this,
       options.mailboxCapacity ?? this.settings.mailboxCapacity,
       mayStartHere ? this.courier.threadId : 0,
+      name,
       (claim) => claim,
     );
     mailbox.maxExternal = this.settings.maxMessageBytes;
