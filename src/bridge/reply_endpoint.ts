@@ -93,16 +93,19 @@ export class ReplyEndpoint {
     this.#calls = calls;
     this.#inbox = new Inbox(host.courier);
     this.#mailbox = host.pool.acquire({ capacity: BRIDGE_MAILBOX_BYTES });
+    // Slot 0 is never allocated: it means "none taken yet".
+    let slot = 0;
     try {
-      this.#slot = host.directory.allocate(
-        this.#mailbox.offset,
-        host.courier.threadId,
-      );
+      slot = host.directory.allocate(this.#mailbox.offset, host.courier.threadId);
+      // Any thread that sends it a reply once it is closed names it in the dead letter.
+      host.directory.names.write(slot, host.directory.generation(slot), "Bridge");
     } catch (error) {
+      if (slot !== 0) host.directory.free(slot);
       this.#mailbox.close();
       host.pool.release(this.#mailbox);
       throw error;
     }
+    this.#slot = slot;
     this.#mailbox.bindReceiver(host.doorbell);
     this.#generation = host.directory.generation(this.#slot);
     host.directory.setState(this.#slot, SlotState.Running);

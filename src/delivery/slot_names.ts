@@ -11,9 +11,11 @@
  * name words: one Int32 per slot, after the directory's entries (see directory.ts)
  *   0        no name written for the slot yet
  *   else     byte offset of the name block of the slot's last named actor: Atomics.exchange by
- *            the thread that claims the slot (the system's spawner, or a Worker spawning a
- *            child), once the block is written; kept while the slot is free, so that what is
- *            sent to an ended actor still names it until its slot is reused
+ *            the thread that claims the slot (the system's spawner, a Worker spawning a child,
+ *            a Bridge opening its mailbox), once the block is written; kept while the slot is
+ *            free, so that what is sent to an ended actor still names it until its slot is
+ *            reused; a slot taken with no name (a kept slot, held for a spare Worker) keeps the
+ *            block, which names none of its later generations
  * name block: an arena block of 64 << k bytes, written by the claiming thread before its offset
  *   is published, never changed while published; freed by the thread that claims the slot next
  *   word 0   the generation of the actor it names

@@ -196,4 +196,6 @@ Deno.test('a reply that reaches a closed Bridge is a dead letter "stopped", as t
   await assert.rejects(call, SystemClosedError);
   await eventually(() => letters.length > 0, "the reply became a dead letter", 5_000);
   assert.deepEqual(letters.map((letter) => letter.kind), ["stopped"]);
+  // Told by the actor's Worker, which names the Bridge as it names actors.
+  assert.match(letters[0].reason, /^Bridge /);
 });
