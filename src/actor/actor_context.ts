@@ -147,6 +147,7 @@ export interface ActorContext<M = unknown> {
    * is returned like any message: the handler decides what to do with it.
    * @throws {ActorNotStartedError} in `preStart` of a new actor: it takes messages only after.
    * @throws {RangeError} for a negative timeout.
+   * @throws {TypeError} once the actor has stopped (called by code it left behind).
    */
   receive(timeoutMs?: number): Received | null;
   /**

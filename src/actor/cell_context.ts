@@ -92,6 +92,14 @@ export abstract class CellContext implements ActorContext {
       );
     }
     const cell = cellOf(this);
+    // Its mailbox went back to the pool as it stopped: the next actor of this Worker may have it
+    // now, and this would take that actor's messages (as dead letters: not its generation's).
+    if (this.state === CellState.Stopped) {
+      throw new TypeError(
+        `${this.name} has stopped: it receives no messages any more (code it left behind, such ` +
+          `as a callback, still runs: cancel that code as the actor stops)`,
+      );
+    }
     // Its thread reads its mailbox once preStart has finished: before, nothing would wake it.
     if (!cell.mailbox.bound) {
       throw new ActorNotStartedError(

@@ -1,0 +1,39 @@
+/**
+ * Review of what an actor does through `this.context` (timers, ask, pipeToSelf, receive, watch,
+ * the receive timeout): each test shows one bug, and passes once it is fixed.
+ */
+import assert from "node:assert/strict";
+import type { ActorRef } from "../../mod.ts";
+import { Leaver, Neighbour, type Outcome, Probe, Quiet } from "../_actors/ctx_review.ts";
+import { eventually, type TestSystem, testSystem } from "../_system.ts";
+
+const LONG = { timeout: 20_000 };
+
+const dump = (t: TestSystem, probe: ActorRef<unknown>) =>
+  t.bridge.call(probe, "dump", LONG) as Promise<unknown[]>;
+
+Deno.test("ctx review: receive() from code a stopped actor left behind is refused, and takes no message of the actor that reuses its mailbox", async () => {
+  await using t = testSystem();
+  const pool = t.system.createPool({ workers: 1 });
+  const probe = t.system.spawn(Probe);
+  const leaver = pool.spawn(Leaver);
+  const neighbour = pool.spawnWith(Neighbour, { near: leaver as ActorRef<never> });
+  await t.system.started(neighbour);
+  leaver.send("leave");
+  await t.bridge.whenTerminated(leaver);
+  // In the same Worker, the next actor gets the stopped one's mailbox back from the pool.
+  const next = pool.spawn(Quiet, probe);
+  await t.system.started(next);
+  const outcome = t.bridge.call(neighbour, probe, LONG) as Promise<Outcome>;
+  await eventually(async () => (await dump(t, probe)).includes("receiving"), "the leftover call");
+  for (const m of ["a", "b", "c"]) next.send(m);
+  const { ok, name, message } = await outcome;
+  assert.equal(ok, false, "receive() on a stopped actor's context took a message");
+  assert.equal(name, "TypeError");
+  assert.match(message!, /Leaver has stopped/);
+  // Every message sent to the live actor reaches it; none is taken from it as a dead letter.
+  assert.equal(await t.bridge.call(next, "ping", LONG), "ping");
+  const got = await dump(t, probe);
+  assert.deepEqual(got.filter((m) => ["a", "b", "c"].includes(m as string)), ["a", "b", "c"]);
+  assert.deepEqual(t.deadLetters.map((d) => d.message), []);
+});
