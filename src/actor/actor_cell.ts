@@ -56,7 +56,7 @@ export {
   type Supervision,
 } from "./cell_host.ts";
 
-for (const type of [Stop, Failed, ChildGone, Terminated]) markControl(type);
+for (const type of [Stop, Failed, ChildGone, Terminated, ReceiveTimeout]) markControl(type);
 
 // deno-lint-ignore no-explicit-any
 type AnyActor = Actor<any> & Record<string | symbol, unknown>;
@@ -249,12 +249,8 @@ export class ActorCell extends CellContext {
     cls: ClassInfo | null = null,
   ): void | Promise<void> {
     const receiveTimeout = this.receiveTimeoutWatch;
-    if (receiveTimeout !== null) {
-      if (!(message instanceof ReceiveTimeout)) receiveTimeout.lastActivity = this.loop.now;
-      // The watch's own (no sender): stale once a message came after it (see ReceiveTimeoutWatch).
-      else if (
-        sender === null && receiveTimeout.stale(message) && !this.stashed?.admitted(message)
-      ) return;
+    if (receiveTimeout !== null && !(message instanceof ReceiveTimeout)) {
+      receiveTimeout.lastActivity = this.loop.now;
     }
     const table = this.#table;
     let handler: ResolvedHandler | null | undefined; // undefined: not looked up yet
@@ -398,6 +394,9 @@ export class ActorCell extends CellContext {
       cell.childSet?.gone(message.child);
       return;
     }
+    if (message instanceof ReceiveTimeout) {
+      return ActorCell.#staleTimeout(cell, message, sender) ? undefined : PASSED;
+    }
     // Unwatched since it was sent: Akka's promise, no Terminated after unwatch. One the actor
     // stashed and put back was the watch's end already.
     if (
@@ -405,6 +404,24 @@ export class ActorCell extends CellContext {
       cell.deathWatch?.ended(message.actor) !== true
     ) return;
     return PASSED;
+  }
+
+  /**
+   * Whether `timeout` is the runtime's (no sender, a time: user code's have none) and no news of
+   * quiet any more: a message came after it (see ReceiveTimeoutWatch), or no receive timeout is
+   * on — the instance that set it turned it off, or was restarted away, while it was on its way.
+   * One the actor stashed and put back had passed this as it first came.
+   */
+  static #staleTimeout(
+    cell: ActorCell,
+    timeout: ReceiveTimeout,
+    sender: ActorRef<unknown> | null,
+  ): boolean {
+    if (sender !== null || timeout.at === 0 || cell.stashed?.admitted(timeout) === true) {
+      return false;
+    }
+    const watch = cell.receiveTimeoutWatch;
+    return watch === null || watch.stale(timeout);
   }
 
   /**

@@ -310,7 +310,9 @@ export interface ActorContext<M = unknown> {
   ): Timer;
   /**
    * After `ms` without any message, this actor gets a `ReceiveTimeout` message (and again after
-   * each further `ms` of quiet); `null` turns it off.
+   * each further `ms` of quiet); `null` turns it off. One already on its way when a message came
+   * first, when it is turned off, or when the actor is restarted (the fresh instance starts with
+   * none) is not handled.
    * @throws {RangeError} for a duration that is not a positive finite number.
    * @throws {TypeError} once the actor has stopped (called by code it left behind).
    */

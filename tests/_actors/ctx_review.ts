@@ -102,8 +102,8 @@ export class Probe extends Actor<unknown> {
 
 /**
  * Tells `probe` of each message it handles (its `ReceiveTimeout`s as "ReceiveTimeout") and of each
- * instance's start. "arm" sets a receive timeout of `ms`, "off" turns it off; "fail" throws (its
- * supervisor restarts it); "blocking" is sent to the probe by a Hog, not to it.
+ * instance's start. "arm" sets a receive timeout of `ms` and answers, "off" turns it off, "fail"
+ * throws (its supervisor restarts it), "ping" answers.
  */
 export class Quiet extends Actor<unknown> {
   static readonly module = import.meta.url;
@@ -123,21 +123,32 @@ export class Quiet extends Actor<unknown> {
     if (m === "arm") this.context.setReceiveTimeout(this.ms);
     if (m === "off") this.context.setReceiveTimeout(null);
     if (m === "fail") throw new Error("failing on purpose");
-    sender?.send(m);
+    if (m === "arm" || m === "ping") sender?.send(m);
   }
 }
 
-/** Blocks its Worker for the ms of each number it gets (telling `probe` first), then answers. */
-export class Hog extends Actor<number> {
+/** Holds a `Hog`'s Worker for `ms`, then has it send `message` to `target`, if any. */
+@message()
+export class Hold {
+  constructor(
+    readonly ms = 0,
+    readonly target: ActorRef<unknown> | null = null,
+    readonly message: unknown = null,
+  ) {}
+}
+
+/** Blocks its Worker as each `Hold` says (telling `probe` first), then answers "done". */
+export class Hog extends Actor<Hold> {
   static readonly module = import.meta.url;
   constructor(readonly probe: ActorRef<unknown> | null = null) {
     super();
   }
-  @handles(Number)
-  onMs(ms: number, sender: ActorRef | null) {
+  @handles(Hold)
+  onHold(hold: Hold, sender: ActorRef | null) {
     this.probe?.send("blocking");
-    const until = performance.now() + ms;
+    const until = performance.now() + hold.ms;
     while (performance.now() < until) { /* its Worker does nothing else */ }
+    hold.target?.send(hold.message);
     sender?.send("done");
   }
 }

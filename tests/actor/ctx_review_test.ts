@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import type { ActorRef } from "../../mod.ts";
-import { Leaver, Neighbour, type Outcome, Probe, Quiet } from "../_actors/ctx_review.ts";
+import { Hog, Hold, Leaver, Neighbour, type Outcome, Probe, Quiet } from "../_actors/ctx_review.ts";
 import { eventually, type TestSystem, testSystem } from "../_system.ts";
 
 const LONG = { timeout: 20_000 };
@@ -37,3 +37,29 @@ Deno.test("ctx review: receive() from code a stopped actor left behind is refuse
   assert.deepEqual(got.filter((m) => ["a", "b", "c"].includes(m as string)), ["a", "b", "c"]);
   assert.deepEqual(t.deadLetters.map((d) => d.message), []);
 });
+
+for (const how of ["turned off", "restarted"] as const) {
+  Deno.test(`ctx review: a ReceiveTimeout already on its way when the receive timeout is ${how} is not handled`, async () => {
+    await using t = testSystem({ supervision: { onFailure: "restart" } });
+    const pool = t.system.createPool({ workers: 1 });
+    const probe = t.system.spawn(Probe);
+    const quiet = pool.spawn(Quiet, probe, 20);
+    const hog = pool.spawnWith(Hog, { near: quiet as ActorRef<never> }, probe);
+    assert.equal(await t.bridge.call(quiet, "arm", LONG), "arm");
+    // The Hog holds the Worker, for far longer than 20 ms, then sends its neighbour a message;
+    // its next messages in the same turn have the loop read its clock: the timeout fires, behind
+    // that message.
+    const word = how === "turned off" ? "off" : "fail";
+    const held = [new Hold(200, quiet, word), new Hold(0), new Hold(0)].map((hold) =>
+      t.bridge.call(hog, hold, LONG)
+    );
+    assert.deepEqual(await Promise.all(held), ["done", "done", "done"]);
+    assert.equal(await t.bridge.call(quiet, "ping", LONG), "ping");
+    const got = (await dump(t, probe)).filter((m) => m !== "blocking");
+    const after = got.slice(got.indexOf(word));
+    // Stale (a message came first), and asked for by no watch now on: the instance that set it
+    // turned it off, or is gone.
+    assert.deepEqual(after, how === "turned off" ? ["off", "ping"] : ["fail", "started", "ping"]);
+    assert.deepEqual(t.deadLetters.map((d) => d.message), []);
+  });
+}
