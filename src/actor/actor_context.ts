@@ -177,6 +177,8 @@ export interface ActorContext<M = unknown> {
    * @throws {CodecError} when the request cannot be sent.
    * @throws {RangeError} for a timeout that is not a positive number ({@link TypeError} for one
    * that is no number at all).
+   * @throws {TypeError} when `target` is the reply address of a call or an ask (the sender a
+   * Bridge call or an `ask` gives), which answers nothing: reply to it with `send`.
    *
    * @example Ask a shop for its stock from inside another actor
    * ```ts

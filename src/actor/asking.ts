@@ -36,6 +36,16 @@ export function ask(
       ),
     );
   }
+  if (target.tag !== 0) {
+    // It would take the request for the reply it waits for, and answer nothing.
+    return Promise.reject(
+      new TypeError(
+        `${asker.name} cannot ask ${target}: it is the reply address of a call or an ask (a ` +
+          `Bridge's, or an asking actor's), not an actor. Answer it with sender.send(reply); to ` +
+          `ask the caller something, have it send its own ref (this.context.self) in the request`,
+      ),
+    );
+  }
   if (host.ask === undefined) {
     return Promise.reject(
       new TypeError(`${asker.name} runs where actors cannot ask`),

@@ -4,7 +4,17 @@
  */
 import assert from "node:assert/strict";
 import type { ActorRef } from "../../mod.ts";
-import { Hog, Hold, Leaver, Neighbour, type Outcome, Probe, Quiet } from "../_actors/ctx_review.ts";
+import {
+  Hog,
+  Hold,
+  Lab,
+  Leaver,
+  Neighbour,
+  type Outcome,
+  Probe,
+  Quiet,
+  Try,
+} from "../_actors/ctx_review.ts";
 import { eventually, type TestSystem, testSystem } from "../_system.ts";
 
 const LONG = { timeout: 20_000 };
@@ -63,3 +73,14 @@ for (const how of ["turned off", "restarted"] as const) {
     assert.deepEqual(t.deadLetters.map((d) => d.message), []);
   });
 }
+
+Deno.test("ctx review: asking a reply address is refused: the request never becomes the caller's reply", async () => {
+  await using t = testSystem();
+  const lab = t.system.spawn(Lab);
+  // The sender of a Bridge call is its reply address: a request sent there would settle the call.
+  const outcome = await t.bridge.call(lab, new Try("ask", "sender", "a question", {}), LONG);
+  assert.notEqual(outcome as unknown, "a question", "the ask's request answered the Bridge call");
+  assert.equal(outcome.ok, false);
+  assert.equal(outcome.name, "TypeError");
+  assert.match(outcome.message!, /reply address/);
+});
