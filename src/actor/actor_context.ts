@@ -129,12 +129,15 @@ export interface ActorContext<M = unknown> {
    * Watches `target`: when it ends (stops, fails for good, fails to start, or its Worker
    * dies) this actor gets one `Terminated` message for it. Watching an actor that has already
    * ended gets `Terminated` at once (kind `"not-running"`). Watching twice is watching once.
-   * @throws {TypeError} when `target` is this actor itself, belongs to another system, or is
-   * the reply address of a call or an ask (the sender a Bridge call or an `ask` gives), which
-   * is no actor.
+   * @throws {TypeError} when `target` is no ActorRef, is this actor itself, belongs to another
+   * system, or is the reply address of a call or an ask (the sender a Bridge call or an `ask`
+   * gives), which is no actor.
    */
   watch(target: ActorRef<never>): void;
-  /** Stops watching `target`: no `Terminated` for it arrives after this, even one on its way. */
+  /**
+   * Stops watching `target`: no `Terminated` for it arrives after this, even one on its way.
+   * @throws {TypeError} when `target` is no ActorRef.
+   */
   unwatch(target: ActorRef<never>): void;
   /**
    * Waits for this actor's next message and returns it with its sender, instead of letting it
@@ -146,7 +149,7 @@ export interface ActorContext<M = unknown> {
    * @returns the next message and its sender, or `null` when the timeout passed first. A `Stop`
    * is returned like any message: the handler decides what to do with it.
    * @throws {ActorNotStartedError} in `preStart` of a new actor: it takes messages only after.
-   * @throws {RangeError} for a negative timeout.
+   * @throws {RangeError} for a negative timeout ({@link TypeError} for one that is no number).
    * @throws {TypeError} once the actor has stopped (called by code it left behind).
    */
   receive(timeoutMs?: number): Received | null;
@@ -177,8 +180,9 @@ export interface ActorContext<M = unknown> {
    * @throws {CodecError} when the request cannot be sent.
    * @throws {RangeError} for a timeout that is not a positive number ({@link TypeError} for one
    * that is no number at all).
-   * @throws {TypeError} when `target` is the reply address of a call or an ask (the sender a
-   * Bridge call or an `ask` gives), which answers nothing: reply to it with `send`.
+   * @throws {TypeError} when `target` is no ActorRef, or the reply address of a call or an ask
+   * (the sender a Bridge call or an `ask` gives), which answers nothing: reply to it with
+   * `send`; or when `options` is no object.
    *
    * @example Ask a shop for its stock from inside another actor
    * ```ts
@@ -277,6 +281,7 @@ export interface ActorContext<M = unknown> {
    *   console.log(await bridge.call(system.spawn(Fetcher), new Fetch(), { timeout: 5000 })); // hello
    * }
    * ```
+   * @throws {TypeError} when `promise` has no `then` method, or `map` is no function.
    */
   pipeToSelf<T>(
     promise: PromiseLike<T>,
@@ -289,7 +294,8 @@ export interface ActorContext<M = unknown> {
    * @returns the timer, to cancel it.
    * @throws {RangeError} for a negative or non-finite delay.
    * @throws {CodecError} when the message cannot be sent.
-   * @throws {TypeError} once the actor has stopped (called by code it left behind).
+   * @throws {TypeError} when `target` is no ActorRef, or once the actor has stopped (called by
+   * code it left behind).
    */
   sendAfter<T>(
     delayMs: number,
@@ -302,7 +308,8 @@ export interface ActorContext<M = unknown> {
    * @returns the timer, to cancel it.
    * @throws {RangeError} for an interval that is not a positive finite number.
    * @throws {CodecError} when the message cannot be sent.
-   * @throws {TypeError} once the actor has stopped (called by code it left behind).
+   * @throws {TypeError} when `target` is no ActorRef, or once the actor has stopped (called by
+   * code it left behind).
    */
   sendEvery<T>(
     intervalMs: number,

@@ -13,6 +13,7 @@
 
 import type { StatCounters } from "./actor_stats.ts";
 import { RingmailError } from "../errors.ts";
+import { describeValue } from "../util/describe_value.ts";
 
 /**
  * How a ref's messages leave this thread: the actor system installs one per system and thread.
@@ -330,5 +331,16 @@ export class ActorRef<M = unknown> {
    */
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
+  }
+}
+
+/**
+ * Checks that `ref`, an argument of `what`, is an actor's ref: the system's calls and an actor's
+ * context calls that take one refuse anything else at once, rather than fail later, far away.
+ * @throws {TypeError} when it is not.
+ */
+export function checkRef(ref: unknown, what: string): asserts ref is ActorRef<unknown> {
+  if (!(ref instanceof ActorRef)) {
+    throw new TypeError(`${what} needs an ActorRef, got ${describeValue(ref)}`);
   }
 }

@@ -7,8 +7,9 @@
 
 import type { AskOptions } from "./actor.ts";
 import type { ActorCell } from "./actor_cell.ts";
-import type { ActorRef } from "./actor_ref.ts";
+import { type ActorRef, checkRef } from "./actor_ref.ts";
 import { Activity, type CellHost, type CellLoop } from "./cell_host.ts";
+import { describeValue } from "../util/describe_value.ts";
 
 /** An ask's timeout when none is given, as a Bridge call's. */
 const DEFAULT_ASK_TIMEOUT_MS = 5000;
@@ -21,6 +22,20 @@ export function ask(
   request: unknown,
   options: AskOptions,
 ): Promise<never> {
+  if (typeof options !== "object" || options === null) {
+    return Promise.reject(
+      new TypeError(
+        `ask options must be an object ({ timeout }), got ${
+          options === null ? "null" : typeof options
+        }`,
+      ),
+    );
+  }
+  try {
+    checkRef(target, "ask");
+  } catch (error) {
+    return Promise.reject(error);
+  }
   const timeout = options.timeout ?? DEFAULT_ASK_TIMEOUT_MS;
   if (typeof timeout !== "number") {
     return Promise.reject(
@@ -62,6 +77,17 @@ export function pipeToSelf<T>(
   promise: PromiseLike<T>,
   map: (value: T | undefined, error: unknown) => unknown,
 ): void {
+  // Refused now: `map` would otherwise fail only as the promise settles, as the actor's failure.
+  if (typeof (promise as { then?: unknown } | null)?.then !== "function") {
+    throw new TypeError(
+      `pipeToSelf needs a promise (or any thenable), got ${describeValue(promise)}`,
+    );
+  }
+  if (typeof map !== "function") {
+    throw new TypeError(
+      `pipeToSelf needs a function (value, error) => message as its map, got ${describeValue(map)}`,
+    );
+  }
   const self = cell.self;
   const send = (value: T | undefined, error: unknown) => {
     let message: unknown;

@@ -18,7 +18,7 @@ import type {
   Received,
 } from "./actor.ts";
 import type { ActorCell } from "./actor_cell.ts";
-import { ActorNotStartedError, type ActorRef } from "./actor_ref.ts";
+import { ActorNotStartedError, type ActorRef, checkRef } from "./actor_ref.ts";
 import { ask, pipeToSelf } from "./asking.ts";
 import { type Behavior, Behaviors } from "./behavior.ts";
 import { type CellHost, type CellLoop, CellState, isEnding } from "./cell_host.ts";
@@ -86,6 +86,13 @@ export abstract class CellContext implements ActorContext {
 
   /** Blocking receive for the actor's own use, from inside a handler. */
   receive(timeoutMs: number = Infinity): Received | null {
+    if (typeof timeoutMs !== "number") {
+      throw new TypeError(
+        `receive's timeout must be a number of ms, got ${typeof timeoutMs} ${
+          JSON.stringify(timeoutMs)
+        }`,
+      );
+    }
     if (!(timeoutMs >= 0)) {
       throw new RangeError(
         `receive's timeout must be a number of ms, 0 or more (or left out: forever), got ${timeoutMs}`,
@@ -233,10 +240,12 @@ export abstract class CellContext implements ActorContext {
   }
 
   watch(target: ActorRef<unknown>): void {
+    checkRef(target, "watch");
     (this.deathWatch ??= new DeathWatch(cellOf(this), this.host)).watch(target);
   }
 
   unwatch(target: ActorRef<unknown>): void {
+    checkRef(target, "unwatch");
     this.deathWatch?.unwatch(target);
   }
 

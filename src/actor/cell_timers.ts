@@ -8,7 +8,7 @@
  */
 
 import type { ActorCell } from "./actor_cell.ts";
-import type { ActorRef } from "./actor_ref.ts";
+import { type ActorRef, checkRef } from "./actor_ref.ts";
 import { type CellLoop, CellState } from "./cell_host.ts";
 import { ReceiveTimeout } from "./messages.ts";
 import {
@@ -40,6 +40,7 @@ export class CellTimers {
     message: unknown,
   ): Timer {
     checkDelay("a delay", delayMs, false);
+    checkRef(target, "sendAfter");
     return this.#own(
       this.#loop.timers.sendLater(target, message, this.#self, delayMs, 0),
     );
@@ -52,6 +53,7 @@ export class CellTimers {
     options: RepeatOptions,
   ): Timer {
     const initial = checkRepeat(intervalMs, options);
+    checkRef(target, "sendEvery");
     return this.#own(
       this.#loop.timers.sendLater(
         target,

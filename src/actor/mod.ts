@@ -31,6 +31,7 @@ export {
 export {
   ActorNotStartedError,
   ActorRef,
+  checkRef,
   type Courier,
   inHandler,
   type SendOptions,

@@ -6,8 +6,12 @@
  * @module
  */
 
-import { Actor, ActorRef } from "../actor/mod.ts";
+import { Actor } from "../actor/mod.ts";
 import { CodecError, encode, Writer } from "../codec/mod.ts";
+import { describeValue } from "../util/describe_value.ts";
+
+export { checkRef } from "../actor/mod.ts";
+export { describeValue };
 
 /** Classes already checked, and their module URL: a pool spawns many actors of a few classes. */
 const checkedClasses = new WeakMap<object, string>();
@@ -115,22 +119,4 @@ export function checkSendTimeout(sendTimeout: number | undefined): number {
     );
   }
   return sendTimeout;
-}
-
-/**
- * Checks that `ref` is an actor's ref, for the system's calls that take one.
- * @throws {TypeError} when it is not.
- */
-export function checkRef(ref: unknown, what: string): void {
-  if (!(ref instanceof ActorRef)) {
-    throw new TypeError(`${what} needs an ActorRef, got ${describeValue(ref)}`);
-  }
-}
-
-/** A short description of a value for an error message. */
-export function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === "string") return JSON.stringify(value.slice(0, 40));
-  if (typeof value !== "object" && typeof value !== "function") return String(value);
-  return value.constructor?.name ?? typeof value;
 }

@@ -84,3 +84,31 @@ Deno.test("ctx review: asking a reply address is refused: the request never beco
   assert.equal(outcome.name, "TypeError");
   assert.match(outcome.message!, /reply address/);
 });
+
+Deno.test("ctx review: this.context refuses arguments of the wrong type at the call, with a TypeError that names them", async () => {
+  await using t = testSystem();
+  const lab = t.system.spawn(Lab);
+  const cases: [Try, RegExp][] = [
+    // Accepted before: the timer was set, and its message became a "node-down" dead letter.
+    [new Try("sendAfter", 10, "not a ref", "x"), /sendAfter needs an ActorRef, got "not a ref"/],
+    [new Try("sendEvery", 10, null, "x"), /sendEvery needs an ActorRef, got null/],
+    [new Try("ask", null, "x", {}), /ask needs an ActorRef, got null/],
+    [new Try("ask", "self", "x", null), /ask options must be an object/],
+    [new Try("watch", "not a ref"), /watch needs an ActorRef, got "not a ref"/],
+    [new Try("unwatch", null), /unwatch needs an ActorRef, got null/],
+    [new Try("pipeToSelf", null, "a function"), /pipeToSelf needs a promise .*got null/],
+    // Accepted before: `map` failed when the promise settled, reported as the actor's failure.
+    [new Try("pipeToSelf", "a promise", "not a function"), /pipeToSelf needs a function/],
+    // Accepted before: "5" waited no time at all.
+    [new Try("receive", "5"), /receive's timeout must be a number of ms, got string "5"/],
+  ];
+  for (const [attempt, message] of cases) {
+    const outcome = await t.bridge.call(lab, attempt, LONG);
+    const what = `${attempt.op}(${Deno.inspect([attempt.a, attempt.b])})`;
+    assert.equal(outcome.name, "TypeError", `${what}: ${Deno.inspect(outcome)}`);
+    assert.match(outcome.message!, message, what);
+  }
+  assert.equal(await t.bridge.call(lab, new Try("receive", 0), LONG).then((o) => o.ok), true);
+  assert.deepEqual(t.failures.map((f) => String(f.error)), []);
+  assert.deepEqual(t.deadLetters.map((d) => d.reason), []);
+});
