@@ -15,6 +15,11 @@
 
 /** The weight of the newest round trip in the smoothed one. */
 const ROUND_TRIP_WEIGHT = 0.2;
+/**
+ * A ping that came back unanswered after this many times its timeout tells of this node's own
+ * stall, not of the other node's silence (see Peers.#ping).
+ */
+const STALLED_AFTER = 2;
 
 /**
  * What one ping learned: it answered; nobody answers for it (its process ended); no answer in
@@ -266,10 +271,8 @@ export class Peers {
   async #ping(node: number, peer: Peer, round: number): Promise<void> {
     const { pingIntervalMs, downAfterMs } = this.timing;
     const sent = performance.now();
-    const result = await this.ping(
-      node,
-      Math.min(downAfterMs, Math.max(pingIntervalMs * 4, 50)),
-    );
+    const timeoutMs = Math.min(downAfterMs, Math.max(pingIntervalMs * 4, 50));
+    const result = await this.ping(node, timeoutMs);
     if (this.#closed || this.#peers.get(node) !== peer || peer.round !== round) return;
     const now = performance.now();
     if (result === "answered") {
@@ -299,6 +302,13 @@ export class Peers {
         node,
         `node ${node} is unreachable: its process ended (nobody answers for it)`,
       );
+    } else if (now - sent > STALLED_AFTER * timeoutMs) {
+      // No answer in time, but this node's own timers ran that late: it was stalled itself
+      // (frozen, then resumed; or starved of CPU), and the timeout fired before the answer
+      // waiting in the socket was read. Its silence says nothing of the other node: asked again
+      // at once, which answers, or says it found this node down meanwhile, or stays silent.
+      this.#schedule(node, peer, 0);
+      return;
     } else if (now - peer.lastAnswer >= downAfterMs) {
       return this.down(node, this.#silenceReason(node, peer, now));
     }
