@@ -24,6 +24,7 @@ import {
   UNSUPERVISED,
 } from "./cell_host.ts";
 import { CellContext } from "./cell_context.ts";
+import { InstanceContext } from "./instance_context.ts";
 import { FaultHandling } from "./fault_handling.ts";
 import {
   CONTROL,
@@ -78,6 +79,11 @@ export class ActorCell extends CellContext {
   readonly mailbox: Mailbox;
   state: CellState = CellState.Starting;
   actor: AnyActor | null = null;
+  /**
+   * The context of the current instance (its `this.context`), set whenever {@link actor} is: a
+   * restart retires it, so that code the old instance left behind never reaches the fresh one.
+   */
+  incarnation: InstanceContext | null = null;
   /** The last sender decoded for this actor (see Envelope.read). */
   lastSender: ActorRef<unknown> | null = null;
   /**
@@ -177,11 +183,13 @@ export class ActorCell extends CellContext {
   /** Constructs an instance of the actor's class (at start, and for a restart). */
   construct(): void {
     const previous = swapCurrentSender(this.self);
+    // Made before the constructor runs: one that throws may have handed its context on already.
+    const context = this.incarnation = new InstanceContext(this);
     try {
       const actor = constructActor(
         this.#actorClass!,
         this.#makeArgs(),
-        this,
+        context,
       ) as AnyActor;
       checkActorMembers(actor);
       this.actor = actor;
@@ -509,9 +517,14 @@ export class ActorCell extends CellContext {
     this.cancelTimers();
   }
 
-  /** Lets go of the current instance and what it set up (a restart). */
+  /**
+   * Lets go of the current instance and what it set up (a restart), and retires its context:
+   * what the code it left behind still calls there reaches nothing from now on.
+   */
   dropInstance(): void {
     this.dropInstanceState();
+    this.incarnation?.retire();
+    this.incarnation = null;
     this.actor = null;
   }
 
