@@ -208,7 +208,7 @@ export class ActorCell extends CellContext {
       if (this.#stopAfterMessage) return ActorCell.#stopItself(this, undefined);
     };
     // An actor whose preStart failed was never ready: it cannot be resumed, only restarted.
-    const started = runHook(this.actor, "preStart", this.self);
+    const started = runHook(this.actor, "preStart", this.self, this.incarnation!);
     if (started === undefined) return running();
     if (started instanceof Failure) {
       return ActorCell.#failed(this, new Activity("preStart()"), started.error, false);
@@ -312,7 +312,7 @@ export class ActorCell extends CellContext {
     let result: unknown;
     try {
       result = isAsync
-        ? runAsActor(this.self, () => method.call(actor, message, sender))
+        ? runAsActor(this.incarnation!, () => method.call(actor, message, sender))
         : method.call(actor, message, sender);
     } catch (error) {
       if (this.receiveTimeoutWatch !== null) this.#activityEnded();
@@ -628,7 +628,7 @@ export class ActorCell extends CellContext {
    * actor goes on stopping all the same). A promise when `postStop` is async.
    */
   postStop(): void | Promise<void> {
-    const stopped = runHook(this.actor, "postStop", this.self);
+    const stopped = runHook(this.actor, "postStop", this.self, this.incarnation!);
     const report = (outcome: Failure | undefined) => {
       if (outcome !== undefined) {
         this.host.handlerFailed(

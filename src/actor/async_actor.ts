@@ -1,7 +1,8 @@
 /**
- * The actor an async handler (or hook, or behaviour) belongs to, kept across its awaits: sends
- * after an await still have the actor as their implicit sender, and `stop()` still knows it is
- * called from inside the actor.
+ * The actor instance an async handler (or hook, or behaviour) belongs to, kept across its awaits:
+ * sends after an await still have the actor as their implicit sender, and `stop()` still knows it
+ * is called from inside the actor — as long as that instance is the actor's: what it left behind
+ * sends as no one once a restart replaced it, so that no reply to it reaches the fresh instance.
  *
  * Node's `AsyncLocalStorage` does the keeping, and importing `node:async_hooks` costs a Worker
  * ~3 ms as it starts (a third of what a bare Deno Worker costs to start). Most actors have no
@@ -16,15 +17,24 @@
 import type { AsyncLocalStorage } from "node:async_hooks";
 import { type ActorRef, setAsyncSender } from "./actor_ref.ts";
 
-let storage: AsyncLocalStorage<ActorRef<unknown>> | null = null;
+/**
+ * Whom async code runs as: an actor instance's context, which names its actor as the implicit
+ * sender while the instance is the actor's, and no one once a restart replaced it (see
+ * instance_context.ts).
+ */
+export interface AsyncRunner {
+  readonly implicitSender: ActorRef<unknown> | null;
+}
+
+let storage: AsyncLocalStorage<AsyncRunner> | null = null;
 let loading: Promise<void> | null = null;
 
 /** Loads the storage (once per thread) and makes it how sends find their async actor. */
 function load(): Promise<void> {
   return loading ??= import("node:async_hooks").then(
     ({ AsyncLocalStorage }) => {
-      const actors = new AsyncLocalStorage<ActorRef<unknown>>();
-      setAsyncSender(() => actors.getStore());
+      const actors = new AsyncLocalStorage<AsyncRunner>();
+      setAsyncSender(() => actors.getStore()?.implicitSender);
       storage = actors;
     },
   );
@@ -52,15 +62,16 @@ export function prepareFor(
 }
 
 /**
- * Runs the async function behind `run` as `self`'s, through every await. Returns what `run`
- * returns (a promise); before the thread's first async function, a promise of it, once loaded.
+ * Runs the async function behind `run` as `runner`'s (an instance's context), through every
+ * await. Returns what `run` returns (a promise); before the thread's first async function, a
+ * promise of it, once loaded.
  */
 export function runAsActor(
-  self: ActorRef<unknown>,
+  runner: AsyncRunner,
   run: () => unknown,
 ): unknown {
-  if (storage !== null) return storage.run(self, run);
-  return load().then(() => storage!.run(self, run));
+  if (storage !== null) return storage.run(runner, run);
+  return load().then(() => storage!.run(runner, run));
 }
 
 const AsyncFunction = (async () => {}).constructor;

@@ -8,7 +8,7 @@
 
 import type { Actor } from "./actor.ts";
 import { type ActorRef, swapCurrentSender } from "./actor_ref.ts";
-import { isAsyncFunction, runAsActor } from "./async_actor.ts";
+import { type AsyncRunner, isAsyncFunction, runAsActor } from "./async_actor.ts";
 
 /** What a hook threw, as a value. */
 export class Failure {
@@ -17,19 +17,21 @@ export class Failure {
 
 /**
  * Runs `actor`'s hook `name` if it has one: undefined when it is missing or returned, a Failure
- * when it threw, a promise (of undefined or a Failure) when it is async.
+ * when it threw, a promise (of undefined or a Failure) when it is async. `runner`: the instance's
+ * context, which its async hook runs as.
  */
 export function runHook(
   actor: Actor<unknown> | null,
   name: "preStart" | "postStop",
   self: ActorRef<unknown>,
+  runner: AsyncRunner,
 ): Failure | Promise<Failure | undefined> | undefined {
   const hook = actor?.[name];
   if (typeof hook !== "function") return undefined;
   const previous = swapCurrentSender(self);
   let result: unknown;
   try {
-    result = isAsyncFunction(hook) ? runAsActor(self, () => hook.call(actor)) : hook.call(actor);
+    result = isAsyncFunction(hook) ? runAsActor(runner, () => hook.call(actor)) : hook.call(actor);
   } catch (error) {
     return new Failure(error);
   } finally {

@@ -18,21 +18,33 @@ import type {
   Received,
 } from "./actor.ts";
 import type { ActorRef } from "./actor_ref.ts";
+import type { AsyncRunner } from "./async_actor.ts";
 import { ReplacedContext } from "./replaced_context.ts";
 import type { RepeatOptions, Timer } from "./timers.ts";
 
 /** The context of one instance of an actor: its cell's, until a restart replaces the instance. */
-export class InstanceContext implements ActorContext {
+export class InstanceContext implements ActorContext, AsyncRunner {
   #to: ActorContext;
+  #implicitSender: ActorRef<unknown> | null;
 
   constructor(cell: ActorContext) {
     this.#to = cell;
+    this.#implicitSender = cell.self;
+  }
+
+  /**
+   * @internal Who the instance's async code sends as: its actor while the instance is current;
+   * no one once replaced, so that replies to its left-behind code never reach the fresh instance.
+   */
+  get implicitSender(): ActorRef<unknown> | null {
+    return this.#implicitSender;
   }
 
   /** @internal A restart replaced the instance: from now on its calls reach nothing. */
   retire(): void {
     const cell = this.#to;
     this.#to = new ReplacedContext(cell.self, cell.name, cell.parent);
+    this.#implicitSender = null;
   }
 
   get self(): ActorRef<unknown> {

@@ -215,3 +215,14 @@ Deno.test("incarnation: self, read from code a restarted instance left behind, i
     return Promise.resolve();
   });
 });
+
+for (const by of ["timer", "async"] as const) {
+  Deno.test(`incarnation: a send from code a restarted instance left behind (${by === "async" ? "an async handler's timer" : "a timer"}) has no implicit sender: replies never reach the fresh instance`, async () => {
+    await leftBehind("send", by, [], async (c) => {
+      assert.equal(c.report.outcome.ok, true);
+      const sent = (await c.entries()).find(([m]) => m === "sent by the old instance");
+      assert.ok(sent !== undefined);
+      assert.equal(sent[1], null, `sent as ${sent[1]}`);
+    });
+  });
+}
