@@ -104,7 +104,8 @@ export abstract class Actor<M = unknown> {
 
   /**
    * What the runtime gives this actor: its name, parent and children, spawning, watching,
-   * timers, a blocking receive, stopping itself. See {@link ActorContext}.
+   * timers, a blocking receive, stopping itself. See {@link ActorContext}. Each instance has its
+   * own: once a restart replaced this instance, it reaches nothing of the fresh one.
    * @throws {ActorNotStartedError} when the actor was made with `new` instead of spawned.
    */
   get context(): ActorContext<M> {

@@ -2,7 +2,8 @@
  * `ActorCell`: the runtime's side of one actor — its instance, mailbox, handler table and life
  * cycle (starting, running, waiting for an async handler, stopping, stopped). The receive loop
  * hands it one message at a time ({@link ActorCell.deliver}). Its base, `CellContext`
- * (cell_context.ts), is the actor's side: `this.context`. What a failure does is
+ * (cell_context.ts), is the actor's side: what each instance's `this.context`
+ * (instance_context.ts) hands its calls to while it is current. What a failure does is
  * fault_handling.ts's; running the hooks, hooks.ts's.
  *
  * @module

@@ -65,6 +65,15 @@ export interface Received<M = unknown> {
  * seed's `onStart` for a `Start` message, `name`, `send`, `watch`, ...) is taken by the base
  * class. Only `self`, `context`, `preStart` and `postStop` are (see {@link Actor}).
  *
+ * Each instance of the actor has a context of its own. Once a restart replaced an instance with a
+ * fresh one, code the old one left behind (a timer's callback, a promise's `then`, an event
+ * listener) still holds the old context, which reaches nothing of the fresh instance: what would
+ * start something (spawn, watch, receive, ask, pipeToSelf, timers, a receive timeout, become,
+ * stash) throws a `TypeError` ("X's instance was replaced by a restart"), what would only take
+ * back what the old instance had (unwatch, unbecome, unstashAll, `setReceiveTimeout(null)`,
+ * stop) does nothing, `children` is empty, and its sends have no implicit sender. Cancel such
+ * code in `postStop`, which runs before the restart.
+ *
  * @typeParam M the messages the actor accepts.
  *
  * @example A parent that names itself in what it logs and watches its child
@@ -109,7 +118,8 @@ export interface ActorContext<M = unknown> {
    * @param actorClass an exported subclass of `Actor` with `static readonly module = import.meta.url`.
    * @param args the constructor's arguments; they travel to the child's Worker through the codec.
    * @returns the child's ref, at once; messages sent before it runs wait in its mailbox.
-   * @throws {TypeError} when `actorClass` is not an actor class with a `module`.
+   * @throws {TypeError} when `actorClass` is not an actor class with a `module`, once the actor
+   * is stopping, or once a restart replaced this instance (called by code it left behind).
    * @throws {CodecError} when an argument cannot be sent.
    */
   spawn<C extends ActorClass>(
@@ -119,6 +129,7 @@ export interface ActorContext<M = unknown> {
   /**
    * {@link spawn} with options: a name, a place (`near`), a mailbox size, a send timeout.
    * @throws {RangeError} when an option is out of range.
+   * @throws {TypeError} as {@link spawn}.
    */
   spawnWith<C extends ActorClass>(
     actorClass: C,
@@ -131,11 +142,13 @@ export interface ActorContext<M = unknown> {
    * ended gets `Terminated` at once (kind `"not-running"`). Watching twice is watching once.
    * @throws {TypeError} when `target` is no ActorRef, is this actor itself, belongs to another
    * system, or is the reply address of a call or an ask (the sender a Bridge call or an `ask`
-   * gives), which is no actor.
+   * gives), which is no actor; or once a restart replaced this instance (called by code it left
+   * behind).
    */
   watch(target: ActorRef<never>): void;
   /**
    * Stops watching `target`: no `Terminated` for it arrives after this, even one on its way.
+   * Does nothing once a restart replaced this instance: its watches went with it.
    * @throws {TypeError} when `target` is no ActorRef.
    */
   unwatch(target: ActorRef<never>): void;
@@ -150,7 +163,8 @@ export interface ActorContext<M = unknown> {
    * is returned like any message: the handler decides what to do with it.
    * @throws {ActorNotStartedError} in `preStart` of a new actor: it takes messages only after.
    * @throws {RangeError} for a negative timeout ({@link TypeError} for one that is no number).
-   * @throws {TypeError} once the actor has stopped (called by code it left behind).
+   * @throws {TypeError} once the actor has stopped, or a restart replaced this instance (called
+   * by code it left behind).
    */
   receive(timeoutMs?: number): Received | null;
   /**
@@ -182,7 +196,8 @@ export interface ActorContext<M = unknown> {
    * that is no number at all).
    * @throws {TypeError} when `target` is no ActorRef, or the reply address of a call or an ask
    * (the sender a Bridge call or an `ask` gives), which answers nothing: reply to it with
-   * `send`; or when `options` is no object.
+   * `send`; when `options` is no object; or once a restart replaced this instance (called by
+   * code it left behind).
    *
    * @example Ask a shop for its stock from inside another actor
    * ```ts
@@ -281,7 +296,9 @@ export interface ActorContext<M = unknown> {
    *   console.log(await bridge.call(system.spawn(Fetcher), new Fetch(), { timeout: 5000 })); // hello
    * }
    * ```
-   * @throws {TypeError} when `promise` has no `then` method, or `map` is no function.
+   * @throws {TypeError} when `promise` has no `then` method, or `map` is no function; or once
+   * a restart replaced this instance (called by code it left behind: a pipe it set up before the
+   * restart still reaches the fresh instance, as said above).
    */
   pipeToSelf<T>(
     promise: PromiseLike<T>,
@@ -294,8 +311,8 @@ export interface ActorContext<M = unknown> {
    * @returns the timer, to cancel it.
    * @throws {RangeError} for a negative or non-finite delay.
    * @throws {CodecError} when the message cannot be sent.
-   * @throws {TypeError} when `target` is no ActorRef, or once the actor has stopped (called by
-   * code it left behind).
+   * @throws {TypeError} when `target` is no ActorRef, or once the actor has stopped or a restart
+   * replaced this instance (called by code it left behind).
    */
   sendAfter<T>(
     delayMs: number,
@@ -308,8 +325,8 @@ export interface ActorContext<M = unknown> {
    * @returns the timer, to cancel it.
    * @throws {RangeError} for an interval that is not a positive finite number.
    * @throws {CodecError} when the message cannot be sent.
-   * @throws {TypeError} when `target` is no ActorRef, or once the actor has stopped (called by
-   * code it left behind).
+   * @throws {TypeError} when `target` is no ActorRef, or once the actor has stopped or a restart
+   * replaced this instance (called by code it left behind).
    */
   sendEvery<T>(
     intervalMs: number,
@@ -321,9 +338,11 @@ export interface ActorContext<M = unknown> {
    * After `ms` without any message, this actor gets a `ReceiveTimeout` message (and again after
    * each further `ms` of quiet); `null` turns it off. One already on its way when a message came
    * first, when it is turned off, or when the actor is restarted (the fresh instance starts with
-   * none) is not handled.
+   * none) is not handled. Turning it off does nothing once a restart replaced this instance:
+   * the fresh one's is its own.
    * @throws {RangeError} for a duration that is not a positive finite number.
-   * @throws {TypeError} once the actor has stopped (called by code it left behind).
+   * @throws {TypeError} once the actor has stopped, or a restart replaced this instance (called
+   * by code it left behind), unless it turns the timeout off.
    */
   setReceiveTimeout(ms: number | null): void;
   /**
@@ -360,7 +379,8 @@ export interface ActorContext<M = unknown> {
    *   // on, off, on
    * }
    * ```
-   * @throws {TypeError} when `behavior` is not a function.
+   * @throws {TypeError} when `behavior` is not a function, or once a restart replaced this
+   * instance (called by code it left behind).
    */
   become(
     behavior: (message: M, sender: ActorRef<unknown> | null) => unknown,
@@ -368,7 +388,7 @@ export interface ActorContext<M = unknown> {
   ): void;
   /**
    * Goes back to the behaviour before the current one (see {@link become}), or to the handlers;
-   * does nothing when no behaviour is set.
+   * does nothing when no behaviour is set, or once a restart replaced this instance.
    */
   unbecome(): void;
   /**
@@ -407,19 +427,22 @@ export interface ActorContext<M = unknown> {
    * ```
    * @throws {StashOverflowError} when the stash holds `stashCapacity` messages already.
    * @throws {TypeError} outside a handler or behaviour (preStart, a timer), for a message
-   * stashed already, or for an actor whose class declares no `stashCapacity`.
+   * stashed already, for an actor whose class declares no `stashCapacity`, or once a restart
+   * replaced this instance (called by code it left behind).
    */
   stash(): void;
   /**
    * Puts every stashed message back in front of the mailbox, in the order stashed: they are
-   * handled before anything else waiting (Akka's unstashAll). Does nothing when none is stashed.
+   * handled before anything else waiting (Akka's unstashAll). Does nothing when none is stashed,
+   * or once a restart replaced this instance (the restart put its stash back already).
    */
   unstashAll(): void;
   /**
    * Stops this actor once the message being handled is done (an async handler: once it
    * settles), ahead of whatever waits in its mailbox — unlike `this.self.send(new Stop())`,
    * which waits its turn. `postStop` runs, children stop, what is left in the mailbox becomes
-   * dead letters, watchers get `Terminated` ("stopped itself").
+   * dead letters, watchers get `Terminated` ("stopped itself"). Does nothing once a restart
+   * replaced this instance: it has ended already, and the fresh one is not its to stop.
    */
   stop(): void;
 }

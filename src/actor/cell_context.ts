@@ -1,10 +1,11 @@
 /**
- * `CellContext`: what an actor reaches as `this.context` (the `ActorContext` contract), as the
- * base of its `ActorCell`. The cell itself (actor_cell.ts) is the runtime's side: life cycle and
- * the delivery of each message. Here each of the actor's calls is handed to the object of its
- * concern (Pekko's `actor/dungeon/`), made when the actor first needs it: children.ts,
- * death_watch.ts, cell_timers.ts (timers and the receive timeout), behavior.ts (`become`),
- * stash.ts, asking.ts.
+ * `CellContext`: the cell's side of `this.context` (the `ActorContext` contract), as the base of
+ * its `ActorCell`: the actor's current instance reaches it through its own context
+ * (instance_context.ts), which a restart retires. The cell itself (actor_cell.ts) is the
+ * runtime's side: life cycle and the delivery of each message. Here each of the actor's calls is
+ * handed to the object of its concern (Pekko's `actor/dungeon/`), made when the actor first needs
+ * it: children.ts, death_watch.ts, cell_timers.ts (timers and the receive timeout), behavior.ts
+ * (`become`), stash.ts, asking.ts.
  *
  * @module
  */
@@ -34,7 +35,7 @@ function cellOf(context: CellContext): ActorCell {
   return context as unknown as ActorCell;
 }
 
-/** The base of {@link ActorCell}: the actor's side of it. */
+/** The base of {@link ActorCell}: the actor's side of it, reached through InstanceContext. */
 export abstract class CellContext implements ActorContext {
   readonly self: ActorRef<unknown>;
   readonly name: string;
