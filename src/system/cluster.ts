@@ -244,6 +244,25 @@ export class SystemCluster {
     }
   }
 
+  /**
+   * Records from node `node` may have been lost (a gap in its batches, or this node's connection
+   * was lost): every watch of its actors still on is made again. A watched actor that has ended
+   * meanwhile is told again at once by its node (watching an ended actor gets its `Terminated`),
+   * as a control message is redelivered until taken; one still running is watched once there
+   * (a watch made twice is one). A `Terminated` told twice is taken once: the watch ended with
+   * the first (see DeathWatch.ended, and `ended` for the Bridge's waits).
+   */
+  #watchAgain(node: number): void {
+    const link = this.#link;
+    const watches = this.#remoteWatches.get(node);
+    if (link === null || watches === undefined) return;
+    for (const [key, { watcher, target }] of watches) {
+      // A watcher that ended without unwatching (its Worker died): its watch goes with it.
+      if (!this.#alive(watcher)) watches.delete(key);
+      else link.control(node, new RemoteWatch(watcher, target));
+    }
+  }
+
   /** Whether `watcher`, an actor of this node (or its guardian), still runs. */
   #alive(watcher: ActorRef<unknown>): boolean {
     return watcher.equals(this.parts.guardian) || this.parts.registry.of(watcher) !== undefined;
@@ -531,6 +550,9 @@ export class SystemCluster {
         spawnHere: (request) => this.#spawnHere(request),
         running: (ref) => parts.registry.of(ref) !== undefined || parts.spawner.unannounced(ref),
         lost: (from, count) => {
+          // A watched actor's Terminated may be among them (it goes in a batch, like any record,
+          // to keep its place behind the actor's last words): its watcher would wait for good.
+          this.#watchAgain(from);
           parts.directory.countDeadLetter("lost-in-transit", count);
           parts.events.deadLetter({
             target: null,
@@ -575,19 +597,9 @@ export class SystemCluster {
     }
     const link = this.#link;
     parts.courier.outboxWritten = () => link.kick();
-    // A Terminated that went in a batch into the outage is lost (counted, but the watcher would
-    // wait for good): every watch on a node's actors is made again once it answers after the
-    // outage, and that node tells the end at once of an actor that has ended (watching twice is
-    // watching once there; a Terminated told twice is taken once here).
-    link.onReachedAgain((node) => {
-      const watches = this.#remoteWatches.get(node);
-      if (watches === undefined) return;
-      for (const [key, { watcher, target }] of watches) {
-        // A watcher that ended without unwatching (its Worker died): its watch goes with it.
-        if (!this.#alive(watcher)) watches.delete(key);
-        else link.control(node, new RemoteWatch(watcher, target));
-      }
-    });
+    // Records lost in the outage are counted as they are found (a gap, see `lost` above); a node
+    // that answers again is asked for the ends anyway, before any batch or ping of it shows one.
+    link.onReachedAgain((node) => this.#watchAgain(node));
     this.#link.peers.onDown((node, reason) => {
       parts.events.nodeDown(node, reason);
       this.#remoteWatchesEnd(node, reason);
