@@ -87,7 +87,7 @@ export class Guardian extends Actor<Report> {
   /** An actor could not be started in its Worker (module, class or constructor). */
   @handles(SpawnFailed)
   onSpawnFailed(report: SpawnFailed): void {
-    const { directory, events, registry } = this.#parts;
+    const { events, registry } = this.#parts;
     const record = registry.get(report.slot, report.generation);
     if (record === undefined) {
       this.#parts.inspector.lateCounts(report.slot, report.generation, report);
@@ -109,13 +109,13 @@ export class Guardian extends Actor<Report> {
     // First: a kept slot its Worker gives back as a spare goes under the actor's in the free
     // stack, so the next actor takes the ended one's slot, as it would with no spare.
     this.#parts.workers.emptied(record.worker);
-    directory.free(record.slot);
+    this.#parts.workers.freeSlot(record.slot);
   }
 
   /** An actor stopped (or failed for good) in its Worker, which retired its mailbox. */
   @handles(ActorStopped)
   onActorStopped(report: ActorStopped): void {
-    const { directory, registry } = this.#parts;
+    const { registry } = this.#parts;
     const record = registry.get(report.slot, report.generation);
     if (record === undefined) {
       // Ended already (its Worker died after it retired it): its counts are still to count.
@@ -139,7 +139,7 @@ export class Guardian extends Actor<Report> {
     }]);
     this.#parts.workers.emptied(record.worker); // first: see onSpawnFailed
     // The slot may be reused now that the record is gone.
-    directory.free(record.slot);
+    this.#parts.workers.freeSlot(record.slot);
   }
 
   @handles(HandlerFailed)

@@ -151,7 +151,7 @@ export class WorkerDeaths {
         for (const record of ending) {
           if (directory.mailbox(record.slot) === 0) {
             // Retired by its Worker before it died (see above): only the slot is left.
-            directory.free(record.slot);
+            this.#parts.workers.freeSlot(record.slot);
             continue;
           }
           const why = `${record.name} ended: ${how}`;
@@ -229,10 +229,10 @@ export class WorkerDeaths {
    * Worker of their own instead.
    */
   ended(handle: WorkerHandle): void {
-    const { directory, recoveries, registry, workers } = this.#parts;
+    const { recoveries, registry, workers } = this.#parts;
     // Its agent's slot is ours to free.
     this.#parts.askWatches.forget(handle.agent);
-    directory.free(handle.agent.slot);
+    workers.freeSlot(handle.agent.slot);
     handle.dead = true;
     stopWorker(handle);
     workers.forget(handle);
@@ -254,7 +254,7 @@ export class WorkerDeaths {
     kind: DeadLetterKind | null,
     reason: string,
   ): number {
-    const { courier, directory, guardian, loop, pool } = this.#parts;
+    const { courier, guardian, loop, pool } = this.#parts;
     const mailbox = courier.mailbox(offset);
     mailbox.close();
     const target = new ActorRef(slot, generation, 0, courier);
@@ -280,7 +280,7 @@ export class WorkerDeaths {
     }
     mailbox.unbind();
     pool.release(mailbox);
-    directory.free(slot);
+    this.#parts.workers.freeSlot(slot);
     return drained;
   }
 

@@ -51,7 +51,9 @@ export class WorkerSet {
   readonly #keptSlots: number[] = [];
   /**
    * Kept slots neither held here nor by a spare (taken while the system was full): taken as
-   * slots come back. Until then the program may have that many actors beyond its maxActors.
+   * slots come back ({@link freeSlot}). Only a slot another thread frees (a Bridge's, a child's
+   * claim in a Worker that failed), or takes first, leaves one owed until the next comes back:
+   * until then the program may have that many actors beyond its maxActors.
    */
   #owed = SPARE_WORKERS;
 
@@ -102,8 +104,6 @@ export class WorkerSet {
    * be told twice).
    */
   emptied(handle: WorkerHandle): void {
-    // Actors' slots came back since a kept slot was owed (an earlier end's): taken now.
-    if (this.#owed > 0) this.holdKeptSlots();
     if (
       !handle.dedicated || handle.dead || this.#parts.shutdown.begun ||
       !this.#workers.has(handle.threadId) || this.#spares.includes(handle) ||
@@ -146,12 +146,24 @@ export class WorkerSet {
       try {
         this.#holdKeptSlot();
       } catch (error) {
-        // Owed still: taken at the next actor's end (see emptied).
+        // Owed still: taken as the next slot comes back (see freeSlot).
         if (error instanceof ArenaFullError) return;
         throw error;
       }
       this.#owed--;
     }
+  }
+
+  /**
+   * Frees `slot` (an ended actor's, a Worker's agent's) on the system's thread; a kept slot owed
+   * takes it at once. Freed to the program instead, the slots of spares retired while the system
+   * was full, or of a spare that died then, were the program's beyond its maxActors: they came
+   * back as those Workers ended, and the program, keeping the system full, took each before an
+   * actor's end could pay what was owed.
+   */
+  freeSlot(slot: number): void {
+    this.#parts.directory.free(slot);
+    if (this.#owed > 0) this.holdKeptSlots();
   }
 
   /**

@@ -165,3 +165,30 @@ Deno.test("spare: an actor of its own restarted after its Worker was killed star
   assert.ok(spares.has(where), "restarted in the spare left");
   assert.equal(threadIdsUsed(t) - ids, 0, "no Worker started for the restart");
 });
+
+Deno.test("spare: spares retired for want of memory leave the program no more than maxActors once they end", async () => {
+  await using t = testSystem({ maxActors: 10, maxMemoryBytes: 32 << 20 });
+  // guardian + Bridge + four actors of their own and their agents: full; stopped, four spares.
+  const own = Array.from({ length: 4 }, () => t.system.spawn(Where));
+  await Promise.all(own.map((actor) => t.bridge.call(actor, "where", LONG)));
+  await t.bridge.stop(own, 20_000);
+  await eventually(() => t.system.workerCount === 0, "the four idle Workers are spares");
+  // guardian, Bridge, the pool's agent and six actors: nine of ten, one slot left.
+  const pool = t.system.createPool({ workers: 1 });
+  const busy = Array.from({ length: 6 }, () => pool.spawn(Echo));
+  await Promise.all(busy.map((actor, i) => t.bridge.call(actor, i, LONG)));
+  // A mailbox larger than the memory left: the spares are retired to give theirs back.
+  assert.throws(() => pool.spawnWith(Echo, { mailboxCapacity: 1 << 27 }), ArenaFullError);
+  await eventually(() => t.system.workerCount === 1, "the retired spares ended");
+  let spawned = 0;
+  for (; spawned < 8; spawned++) {
+    try {
+      pool.spawn(Echo);
+    } catch (error) {
+      assert.ok(error instanceof ArenaFullError, `${error}`);
+      break;
+    }
+  }
+  // The spares' agents' slots were the kept ones: as they came back, they were kept again.
+  assert.equal(spawned, 1, `${spawned} actors spawned where one slot of maxActors was left`);
+});
