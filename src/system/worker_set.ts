@@ -50,8 +50,9 @@ export class WorkerSet {
    */
   readonly #keptSlots: number[] = [];
   /**
-   * Kept slots neither held here nor by a spare (taken while the system was full): taken as
-   * slots come back ({@link freeSlot}). Only a slot another thread frees (a Bridge's, a child's
+   * Kept slots neither held here nor by a spare (taken while the system was full, or held by a
+   * spare retired for want of memory until its Worker ends): taken as slots come back
+   * ({@link freeSlot}). Only a slot another thread frees (a Bridge's, a child's
    * claim in a Worker that failed), or takes first, leaves one owed until the next comes back:
    * until then the program may have that many actors beyond its maxActors.
    */
@@ -170,7 +171,9 @@ export class WorkerSet {
    * A claim found the system full. With slots left, its memory ran out: the spares' agents'
    * mailboxes are the system's, and go back to the pool as their Workers end (a spawn tried
    * again then finds them). With none left, retiring them would give the program no slot (theirs
-   * are kept ones): they stay.
+   * are kept ones): they stay. Their agents' slots stand for the kept ones until they come back
+   * ({@link freeSlot}): taken from the free ones now, the system held up to twice its kept
+   * slots while the spares ended, and a spawn into a system not yet full failed.
    */
   outOfRoom(): void {
     const { directory } = this.#parts;
@@ -179,7 +182,6 @@ export class WorkerSet {
       this.#owed++;
       this.#retire(spare);
     }
-    this.holdKeptSlots();
   }
 
   #retire(handle: WorkerHandle): void {

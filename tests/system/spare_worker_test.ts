@@ -192,3 +192,21 @@ Deno.test("spare: spares retired for want of memory leave the program no more th
   // The spares' agents' slots were the kept ones: as they came back, they were kept again.
   assert.equal(spawned, 1, `${spawned} actors spawned where one slot of maxActors was left`);
 });
+
+Deno.test("spare: spares retired for want of memory leave the program its last slot while they end", async () => {
+  await using t = testSystem({ maxActors: 10, maxMemoryBytes: 32 << 20 });
+  const own = Array.from({ length: 4 }, () => t.system.spawn(Where));
+  await Promise.all(own.map((actor) => t.bridge.call(actor, "where", LONG)));
+  await t.bridge.stop(own, 20_000);
+  await eventually(() => t.system.workerCount === 0, "the four idle Workers are spares");
+  // guardian, Bridge, the pool's agent and six actors: nine of ten, one slot left.
+  const pool = t.system.createPool({ workers: 1 });
+  const busy = Array.from({ length: 6 }, () => pool.spawn(Echo));
+  await Promise.all(busy.map((actor, i) => t.bridge.call(actor, i, LONG)));
+  assert.throws(() => pool.spawnWith(Echo, { mailboxCapacity: 1 << 27 }), ArenaFullError);
+  // The retired spares' agents hold the kept slots until their Workers end: the free one is
+  // still the program's.
+  const last = pool.spawn(Echo);
+  assert.equal(await t.bridge.call(last, "last", LONG), "last");
+  assert.throws(() => pool.spawn(Echo), ArenaFullError);
+});
