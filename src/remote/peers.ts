@@ -51,6 +51,11 @@ interface Peer {
   round: number;
   /** Whether it has shown it is there: answered a ping, or sent this node a batch. */
   alive: boolean;
+  /**
+   * Ms since its last answer that this node was stalled itself (see {@link Peers.#ping}): not
+   * counted as the peer's silence.
+   */
+  stalledMs: number;
 }
 
 /** The nodes this node knows of. */
@@ -168,6 +173,7 @@ export class Peers {
       reconnecting: this.#offline,
       round: 0,
       alive: heard,
+      stalledMs: 0,
     };
     this.#peers.set(node, peer);
     this.#schedule(node, peer, 0);
@@ -229,7 +235,10 @@ export class Peers {
    * lost meanwhile, that is the likelier story, and what the reader should look at.
    */
   #silenceReason(node: number, peer: Peer, now: number): string {
-    const silent = `it has not answered for ${Math.round(now - peer.lastAnswer)} ms`;
+    const stalled = peer.stalledMs > 0
+      ? ` (${Math.round(peer.stalledMs)} ms of them while this node was stalled itself)`
+      : "";
+    const silent = `it has not answered for ${Math.round(now - peer.lastAnswer)} ms${stalled}`;
     if (this.#offline) {
       return `node ${node} is unreachable: this node's connection to the NATS server has been ` +
         `lost for ${Math.round(now - this.#offlineSince)} ms, and ${silent}`;
@@ -278,6 +287,7 @@ export class Peers {
     if (result === "answered") {
       peer.alive = true;
       peer.lastAnswer = now;
+      peer.stalledMs = 0;
       peer.reconnecting = false;
       peer.roundTripMs = now - sent;
       // An exponential average: one slow answer moves it a little, a slow link a lot.
@@ -302,16 +312,21 @@ export class Peers {
         node,
         `node ${node} is unreachable: its process ended (nobody answers for it)`,
       );
-    } else if (now - sent > STALLED_AFTER * timeoutMs) {
+    }
+    const stalled = now - sent > STALLED_AFTER * timeoutMs;
+    if (stalled) {
       // No answer in time, but this node's own timers ran that late: it was stalled itself
       // (frozen, then resumed; or starved of CPU), and the timeout fired before the answer
-      // waiting in the socket was read. Its silence says nothing of the other node: asked again
-      // at once, which answers, or says it found this node down meanwhile, or stays silent.
-      this.#schedule(node, peer, 0);
-      return;
-    } else if (now - peer.lastAnswer >= downAfterMs) {
+      // waiting in the socket was read. The time past the timeout says nothing of the other
+      // node. Only that time: a node stalled at every ping (its loop lagging for good) would
+      // otherwise never find a frozen node down, and calls on it would wait for good.
+      peer.stalledMs += now - sent - timeoutMs;
+    }
+    if (now - peer.lastAnswer - peer.stalledMs >= downAfterMs) {
       return this.down(node, this.#silenceReason(node, peer, now));
     }
-    this.#schedule(node, peer, pingIntervalMs);
+    // After a stall, asked again at once: it answers, or says it found this node down
+    // meanwhile, or stays silent.
+    this.#schedule(node, peer, stalled ? 0 : pingIntervalMs);
   }
 }

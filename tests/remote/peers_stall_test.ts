@@ -62,3 +62,30 @@ Deno.test("peers: a node stalled while it was found down learns so at its next p
     peers.close();
   }
 });
+
+Deno.test("peers: a node whose every ping stalls still finds a silent node down, within a bounded number of pings", async () => {
+  // This node's loop lags past twice the ping's timeout at every ping (a main thread busy with
+  // long synchronous work), and the other node is frozen: each ping comes back "silent" late.
+  // The lag must not excuse the silence for good: the frozen node's calls would never fail.
+  let pings = 0;
+  let out: Promise<unknown> = Promise.resolve();
+  const peers = new Peers(TIMING, (_node, timeoutMs) => {
+    pings++;
+    const ping = new Promise<PingResult>((resolve) =>
+      setTimeout(() => {
+        stall(timeoutMs * 2.5);
+        resolve("silent");
+      }, 1)
+    );
+    out = ping;
+    return ping;
+  });
+  try {
+    peers.watch(7);
+    await eventually(() => peers.downReason(7) !== undefined, "the frozen node is down", 5_000);
+    assert.ok(pings <= 8, `${pings} pings before it was found down`);
+  } finally {
+    peers.close();
+    await out;
+  }
+});
