@@ -304,6 +304,12 @@ class KvNames implements Names {
         }
       }
     }
+    if (this.peers.foundDown !== undefined) {
+      // Found down while the write was on its way: foundDown gave up only the names held then,
+      // and this one would point the nodes that found this one down at an actor dead to them.
+      await this.#release(key, revision).catch((error) => warnNotGivenUp(this.host.node, error));
+      refuseIfFoundDown(this.peers, name);
+    }
     this.#held.set(key, { revision, ref });
   }
 
@@ -510,6 +516,12 @@ export class SubjectNames implements Names {
         subscription.unsubscribe();
         this.#held.delete(name);
         throw error;
+      }
+      // Found down meanwhile: foundDown gave the name up already, and the register would say it
+      // is held while every lookup says it is not.
+      if (this.peers.foundDown !== undefined) {
+        if (this.#held.get(name) === held) this.#giveUp(name, held);
+        refuseIfFoundDown(this.peers, name);
       }
     });
   }
