@@ -54,7 +54,7 @@ export class ControlSender {
    * Numbers `data` for `node` and keeps it until taken; publishes it now when `now` and nothing
    * before it still waits to be published (else it waits for {@link flush}).
    */
-  send(node: number, data: Uint8Array, now: boolean): void {
+  send(node: number, data: Uint8Array, now: boolean): number {
     let out = this.#out.get(node);
     if (out === undefined) this.#out.set(node, out = { last: 0, kept: [] });
     const sequence = out.last = (out.last + 1) >>> 0;
@@ -62,6 +62,20 @@ export class ControlSender {
     const before = out.kept.at(-1);
     out.kept.push(kept);
     if (now && (before === undefined || before.published !== -1)) this.#publish(node, kept);
+    return sequence;
+  }
+
+  /**
+   * Where control message `sequence` to `node` is: taken by it (or it is down), waiting to be
+   * published (it goes after anything that happens now), or published and not yet known taken.
+   */
+  state(node: number, sequence: number): "taken" | "waiting" | "sent" {
+    const kept = this.#out.get(node)?.kept;
+    if (kept === undefined || kept.length === 0) return "taken";
+    // Those kept are numbered one after another: one dropped before the first wraps far past.
+    const message = kept[(sequence - kept[0].sequence) >>> 0];
+    if (message === undefined) return "taken";
+    return message.published === -1 ? "waiting" : "sent";
   }
 
   /** Whether control messages to `node` wait to be published (see {@link flush}). */

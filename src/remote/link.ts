@@ -313,14 +313,24 @@ export class ClusterLink {
    * Sends a control message (one of the guardians' own) to node `node`'s guardian: refs inside
    * it name this node's actors with this node's id. It is kept until that node says it took it,
    * and published again if it did not (see controls.ts); to a node found down, nothing goes.
+   * Returns its number (see {@link controlState}), or null when nothing went.
    */
-  control(node: number, message: unknown): void {
-    if (this.peers.downReason(node) !== undefined) return;
+  control(node: number, message: unknown): number | null {
+    if (this.peers.downReason(node) !== undefined) return null;
     this.peers.watch(node);
     const data = encode(message, this.#host.courier);
     // Not while what the client publishes could go out into the outage, as records do not (see
     // BatchSender.pauseAll): it would only be sent again.
-    this.#controlsOut.send(node, data, !this.peers.offline && !this.#sender.isPaused(node));
+    return this.#controlsOut.send(
+      node,
+      data,
+      !this.peers.offline && !this.#sender.isPaused(node),
+    );
+  }
+
+  /** Where control message `sequence` to `node` is (see ControlSender.state). */
+  controlState(node: number, sequence: number): "taken" | "waiting" | "sent" {
+    return this.#controlsOut.state(node, sequence);
   }
 
   /**

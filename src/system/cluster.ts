@@ -51,16 +51,28 @@ interface ClusterLink {
   readonly peers: {
     onDown(listener: (node: number, reason: string) => void): () => void;
     downReason(node: number): string | undefined;
+    onAnswer(listener: (node: number) => void): () => void;
   };
   status(): ClusterStatus;
   /** @internal How many entries its per-node and per-operation state holds (see sizes). */
   sizes(): Record<string, number>;
   spawnThere(node: number, request: unknown, timeoutMs: number): Promise<unknown>;
-  control(node: number, message: unknown): void;
+  control(node: number, message: unknown): number | null;
+  controlState(node: number, sequence: number): "taken" | "waiting" | "sent";
   onReachedAgain(listener: (node: number) => void): void;
   kick(): void;
   /** @returns how many messages that never left this node it reported as dead letters. */
   close(): Promise<number>;
+}
+
+/**
+ * The last pass of #watchAgain to a node: its first and last control message, and whether another
+ * is due, at the end of this turn or once this one is taken.
+ */
+interface Rewatch {
+  first: number;
+  last: number;
+  due: "none" | "turn" | "taken";
 }
 
 /** The cluster code's entry point (src/remote/mod.ts). */
@@ -113,6 +125,8 @@ export class SystemCluster {
     number,
     Map<string, { watcher: ActorRef<unknown>; target: ActorRef<unknown> }>
   >();
+  /** By node: its re-watches (see #watchAgain). */
+  readonly #rewatches = new Map<number, Rewatch>();
 
   constructor(
     readonly parts: SystemParts,
@@ -251,16 +265,78 @@ export class SystemCluster {
    * as a control message is redelivered until taken; one still running is watched once there
    * (a watch made twice is one). A `Terminated` told twice is taken once: the watch ended with
    * the first (see DeathWatch.ended, and `ended` for the Bridge's waits).
+   *
+   * What was lost was sent before now, so any re-watch that node takes after this covers it: one
+   * pass per acknowledgement round covers all the gaps of that round. Gaps come in runs on a
+   * lossy link (several in one socket read, more before the first re-watch is even taken), and a
+   * pass each — a control message per watch, kept until taken — would pile onto a node likely
+   * overloaded already. So the gaps of one turn share a pass at its end; a pass still waiting to
+   * be published goes after this and covers it; one published but not yet taken may have been
+   * taken before the loss, so one more pass follows once it is taken (see #answered).
    */
   #watchAgain(node: number): void {
-    const link = this.#link;
-    const watches = this.#remoteWatches.get(node);
-    if (link === null || watches === undefined) return;
-    for (const [key, { watcher, target }] of watches) {
-      // A watcher that ended without unwatching (its Worker died): its watch goes with it.
-      if (!this.#alive(watcher)) watches.delete(key);
-      else link.control(node, new RemoteWatch(watcher, target));
-    }
+    if (this.#link === null || !this.#remoteWatches.has(node)) return;
+    const pass = this.#rewatches.get(node);
+    if (pass === undefined) return this.#rewatchThisTurn(node, { first: 0, last: 0, due: "none" });
+    if (pass.due !== "none") return;
+    if (this.#link.controlState(node, pass.first) === "waiting") return;
+    if (this.#link.controlState(node, pass.last) !== "taken") pass.due = "taken";
+    else this.#rewatchThisTurn(node, pass);
+  }
+
+  /** A node answered a ping: a re-watch due once the last one is taken goes if it was. */
+  #answered(node: number): void {
+    const pass = this.#rewatches.get(node);
+    if (pass?.due !== "taken") return;
+    const link = this.#link!;
+    // Lost and sent again after the gaps it waited for: it covers them.
+    if (link.controlState(node, pass.first) === "waiting") pass.due = "none";
+    else if (link.controlState(node, pass.last) === "taken") this.#rewatchThisTurn(node, pass);
+  }
+
+  #rewatchThisTurn(node: number, pass: Rewatch): void {
+    pass.due = "turn";
+    this.#rewatches.set(node, pass);
+    queueMicrotask(() => {
+      const link = this.#link;
+      const watches = this.#remoteWatches.get(node);
+      // Down meanwhile (its watches ended), or this node left.
+      if (link === null || watches === undefined || this.#rewatches.get(node) !== pass) return;
+      pass.due = "none";
+      let first: number | null = null;
+      let last: number | null = null;
+      for (const [key, { watcher, target }] of watches) {
+        // A watcher that ended without unwatching (its Worker died): its watch goes with it.
+        if (!this.#alive(watcher)) {
+          watches.delete(key);
+          continue;
+        }
+        last = link.control(node, new RemoteWatch(watcher, target));
+        first ??= last;
+      }
+      if (first === null || last === null) return void this.#rewatches.delete(node);
+      pass.first = first;
+      pass.last = last;
+    });
+  }
+
+  /** `count` records from node `from` were lost on the way (a gap in its batches). */
+  recordsLost(from: number, count: number): void {
+    const parts = this.parts;
+    // A watched actor's Terminated may be among them (it goes in a batch, like any record,
+    // to keep its place behind the actor's last words): its watcher would wait for good.
+    this.#watchAgain(from);
+    parts.directory.countDeadLetter("lost-in-transit", count);
+    parts.events.deadLetter({
+      target: null,
+      sender: null,
+      message: undefined,
+      messageClass: "lost in transit",
+      kind: "lost-in-transit",
+      reason: `${count} messages from node ${from} were lost on the way (the link ` +
+        `between the nodes broke, or the NATS server dropped them)`,
+      count,
+    });
   }
 
   /** Whether `watcher`, an actor of this node (or its guardian), still runs. */
@@ -455,6 +531,7 @@ export class SystemCluster {
       ...this.#link.sizes(),
       remoteWatchNodes: this.#remoteWatches.size,
       remoteWatches,
+      rewatchNodes: this.#rewatches.size,
       endWaits: this.#endWaits.size,
       endWaiters: [...this.#endWaits.values()].reduce(
         (sum, waits) => sum + waits.waiting.length,
@@ -549,22 +626,7 @@ export class SystemCluster {
         guardian: parts.guardian,
         spawnHere: (request) => this.#spawnHere(request),
         running: (ref) => parts.registry.of(ref) !== undefined || parts.spawner.unannounced(ref),
-        lost: (from, count) => {
-          // A watched actor's Terminated may be among them (it goes in a batch, like any record,
-          // to keep its place behind the actor's last words): its watcher would wait for good.
-          this.#watchAgain(from);
-          parts.directory.countDeadLetter("lost-in-transit", count);
-          parts.events.deadLetter({
-            target: null,
-            sender: null,
-            message: undefined,
-            messageClass: "lost in transit",
-            kind: "lost-in-transit",
-            reason: `${count} messages from node ${from} were lost on the way (the link ` +
-              `between the nodes broke, or the NATS server dropped them)`,
-            count,
-          });
-        },
+        lost: (from, count) => this.recordsLost(from, count),
         refused: (from, count, why) => {
           parts.directory.countDeadLetter("node-down", count);
           parts.events.deadLetter({
@@ -600,9 +662,11 @@ export class SystemCluster {
     // Records lost in the outage are counted as they are found (a gap, see `lost` above); a node
     // that answers again is asked for the ends anyway, before any batch or ping of it shows one.
     link.onReachedAgain((node) => this.#watchAgain(node));
+    link.peers.onAnswer((node) => this.#answered(node));
     this.#link.peers.onDown((node, reason) => {
       parts.events.nodeDown(node, reason);
       this.#remoteWatchesEnd(node, reason);
+      this.#rewatches.delete(node);
       parts.registry.forgetWatchersOn(node);
       // Each Worker's asks waiting on the node's actors fail too.
       parts.spawner.sendStarts(); // after what each agent was told before

@@ -65,6 +65,8 @@ export interface SystemInternals {
   terminateWorkerOf(ref: ActorRef<unknown>): boolean;
   /** How many entries the node's cluster state holds (see SystemCluster.sizes); null: none. */
   clusterSizes(): Record<string, number> | null;
+  /** Acts as if `count` records from node `node` were found lost on the way (tests). */
+  clusterRecordsLost(node: number, count: number): void;
   /** What the actors that have ended counted, by class (for metrics that never go down). */
   retiredByClass(): ReadonlyMap<string, Readonly<RetiredCounts>>;
 }
@@ -81,6 +83,7 @@ export function systemInternals(parts: SystemParts): SystemInternals {
     },
     retiredByClass: () => parts.inspector.retiredByClass(),
     clusterSizes: () => parts.cluster.sizes(),
+    clusterRecordsLost: (node, count) => parts.cluster.recordsLost(node, count),
   };
 }
 
