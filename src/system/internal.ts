@@ -15,6 +15,7 @@ import type { CallObserver } from "./observer.ts";
 import type { LossListener } from "./registry.ts";
 import type { SystemParts } from "./system_parts.ts";
 import type { RetiredCounts } from "./inspector.ts";
+import type { WorkerSet } from "./worker_set.ts";
 import { whenActorEnds } from "./actor_end.ts";
 
 /** The system whose internals these are, for its Bridges' constructors. */
@@ -63,6 +64,11 @@ export interface SystemInternals {
    * drills). Returns false when the actor is not running.
    */
   terminateWorkerOf(ref: ActorRef<unknown>): boolean;
+  /**
+   * The system's Workers (tests): their reports reach them in orders a test cannot bring about
+   * through its Workers alone, such as a Worker's idle report late behind its retirement.
+   */
+  readonly workers: WorkerSet;
   /** How many entries the node's cluster state holds (see SystemCluster.sizes); null: none. */
   clusterSizes(): Record<string, number> | null;
   /** Acts as if `count` records from node `node` were found lost on the way (tests). */
@@ -81,6 +87,7 @@ export function systemInternals(parts: SystemParts): SystemInternals {
       parts.deaths.died(record.worker, "it was terminated");
       return true;
     },
+    workers: parts.workers,
     retiredByClass: () => parts.inspector.retiredByClass(),
     clusterSizes: () => parts.cluster.sizes(),
     clusterRecordsLost: (node, count) => parts.cluster.recordsLost(node, count),

@@ -69,7 +69,7 @@ export class Registry {
   readonly #courier: Courier;
   readonly #guardian: () => ActorRef<unknown>;
   /** Who hears that calls to an actor will get no reply (Bridges). */
-  readonly lossListeners = new Set<LossListener>();
+  readonly lossListeners: Set<LossListener> = new Set();
   /** Called after each actor's end, with how it ended (graceful shutdown follows them). */
   onEnded: ((record: ActorRecord, kind: TerminationKind) => void) | null = null;
 

@@ -50,6 +50,14 @@ export class WorkerSet {
    */
   readonly #keptSlots: number[] = [];
   /**
+   * Workers told to retire (see {@link outOfRoom}, {@link idle}): each ends, for nothing is placed
+   * in a Worker that is neither a spare nor an actor's. A spare's own idle report may come after
+   * its retirement (the end of its last actor made it the spare: see {@link emptied}); kept
+   * again, a spawn would be placed in a Worker that ends, and moved (its start held up) when it
+   * did, or fail then for want of memory.
+   */
+  readonly #retired = new WeakSet<WorkerHandle>();
+  /**
    * Kept slots neither held here nor by a spare (taken while the system was full, or held by a
    * spare retired for want of memory until its Worker ends): taken as slots come back
    * ({@link freeSlot}). Only a slot another thread frees (a Bridge's, a child's
@@ -88,6 +96,7 @@ export class WorkerSet {
   idle(handle: WorkerHandle): void {
     // Made a spare already, as the end of its last actor was heard (see emptied).
     if (this.#spares.includes(handle)) return;
+    if (this.#retired.has(handle)) return; // told once: it ends
     // An actor placed in it since it reported (`near` its last one, as that one stopped): not
     // idle after all; it reports again once that one ends.
     if (this.#parts.registry.hostedBy(handle).length > 0) return;
@@ -108,7 +117,7 @@ export class WorkerSet {
     if (
       !handle.dedicated || handle.dead || this.#parts.shutdown.begun ||
       !this.#workers.has(handle.threadId) || this.#spares.includes(handle) ||
-      this.#parts.registry.hostedBy(handle).length > 0
+      this.#retired.has(handle) || this.#parts.registry.hostedBy(handle).length > 0
     ) return;
     this.#keep(handle);
   }
@@ -186,6 +195,7 @@ export class WorkerSet {
 
   #retire(handle: WorkerHandle): void {
     const { courier, guardian, spawner } = this.#parts;
+    this.#retired.add(handle);
     spawner.sendStarts(handle); // a start placed in it before goes first
     courier.deliver(handle.agent, new Retire(), guardian);
   }

@@ -210,3 +210,30 @@ Deno.test("spare: spares retired for want of memory leave the program its last s
   assert.equal(await t.bridge.call(last, "last", LONG), "last");
   assert.throws(() => pool.spawn(Echo), ArenaFullError);
 });
+
+Deno.test("spare: a spare retired for want of memory before its idle report came is no spare again", async () => {
+  await using t = testSystem({ maxActors: 10, maxMemoryBytes: 32 << 20 });
+  const { workers } = internalsOf(t.system);
+  const first = t.system.spawn(Where);
+  const retiredWorker = await t.bridge.call(first, "where", LONG);
+  await t.bridge.stop([first], 20_000);
+  await eventually(() => t.system.workerCount === 0, "the idle Worker is the spare");
+  const [spare] = workers.values();
+  const pool = t.system.createPool({ workers: 1 });
+  assert.throws(() => pool.spawnWith(Echo, { mailboxCapacity: 1 << 27 }), ArenaFullError);
+  // The end of its actor made it the spare (emptied); its own report (WorkerIdle) comes later,
+  // here after the spare was retired — as the guardian hands it over, in the same turn, before
+  // the Worker's end can be heard.
+  workers.idle(spare);
+  assert.ok(workers.inUse().includes(spare), "retired, it ends: no spare");
+  const ids = threadIdsUsed(t);
+  const next = t.system.spawn(Where);
+  // Placed in the retired one, it would be moved once that one ended, its start held up — and
+  // with memory short, the move could fail for want of a Worker's mailbox.
+  assert.equal(threadIdsUsed(t) - ids, 1, "a Worker of its own, not the one that ends");
+  assert.notEqual(await t.bridge.call(next, "where", LONG), retiredWorker);
+  await eventually(
+    () => !Array.from(workers.values()).includes(spare),
+    "the retired spare ended",
+  );
+});
