@@ -16,6 +16,7 @@ import type { LossListener } from "./registry.ts";
 import type { SystemParts } from "./system_parts.ts";
 import type { RetiredCounts } from "./inspector.ts";
 import type { WorkerSet } from "./worker_set.ts";
+import type { WorkerHandle } from "./workers.ts";
 import { whenActorEnds } from "./actor_end.ts";
 
 /** The system whose internals these are, for its Bridges' constructors. */
@@ -65,6 +66,11 @@ export interface SystemInternals {
    */
   terminateWorkerOf(ref: ActorRef<unknown>): boolean;
   /**
+   * Terminates `handle`'s Worker, as a crash would end it: a spare has no actor to name.
+   * @returns the recovery under way (none if it was gone already).
+   */
+  terminateWorker(handle: WorkerHandle): Promise<void>[];
+  /**
    * The system's Workers (tests): their reports reach them in orders a test cannot bring about
    * through its Workers alone, such as a Worker's idle report late behind its retirement.
    */
@@ -87,6 +93,7 @@ export function systemInternals(parts: SystemParts): SystemInternals {
       parts.deaths.died(record.worker, "it was terminated");
       return true;
     },
+    terminateWorker: (handle) => parts.deaths.died(handle, "it was terminated"),
     workers: parts.workers,
     retiredByClass: () => parts.inspector.retiredByClass(),
     clusterSizes: () => parts.cluster.sizes(),

@@ -230,12 +230,12 @@ export class WorkerDeaths {
    */
   ended(handle: WorkerHandle): void {
     const { recoveries, registry, workers } = this.#parts;
-    // Its agent's slot is ours to free.
     this.#parts.askWatches.forget(handle.agent);
-    workers.freeSlot(handle.agent.slot);
     handle.dead = true;
     stopWorker(handle);
     workers.forget(handle);
+    // Its agent's slot is ours to free; after forget, which owes a kept slot for a spare's.
+    workers.freeSlot(handle.agent.slot);
     recoveries.threadGone(handle.threadId);
     for (const record of registry.hostedBy(handle)) this.#replace(record);
   }

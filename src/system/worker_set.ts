@@ -59,7 +59,8 @@ export class WorkerSet {
   readonly #retired = new WeakSet<WorkerHandle>();
   /**
    * Kept slots neither held here nor by a spare (taken while the system was full, or held by a
-   * spare retired for want of memory until its Worker ends): taken as slots come back
+   * spare retired for want of memory until its Worker ends, or by a spare that died until its
+   * recovery frees its agent's slot): taken as slots come back
    * ({@link freeSlot}). Only a slot another thread frees (a Bridge's, a child's
    * claim in a Worker that failed), or takes first, leaves one owed until the next comes back:
    * until then the program may have that many actors beyond its maxActors.
@@ -238,10 +239,11 @@ export class WorkerSet {
     this.#workers.delete(handle.threadId);
     const spare = this.#spares.indexOf(handle);
     if (spare < 0) return;
-    // A spare died: a kept slot is taken again for it (its own comes back with its recovery).
+    // A spare died: its agent's slot stands for the kept slot owed until its recovery frees it
+    // (see freeSlot). Taken from the free ones now, the system held one more kept slot meanwhile,
+    // and a spawn into a system not yet full (the program's last slot) failed.
     this.#spares.splice(spare, 1);
     this.#owed++;
-    this.holdKeptSlots();
   }
 
   /** Starts the Workers of a new pool; if one cannot start, none is left running. */

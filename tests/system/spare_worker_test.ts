@@ -17,7 +17,7 @@ import { ArenaFullError } from "../../errors.ts";
 import { Echo } from "../_actors/basic.ts";
 import { Spawning } from "../_actors/lifecycle_review.ts";
 import { Where } from "../_actors/where.ts";
-import { eventually, testSystem } from "../_system.ts";
+import { eventually, testSystem, within } from "../_system.ts";
 
 const LONG = { timeout: 20_000 };
 
@@ -236,4 +236,29 @@ Deno.test("spare: a spare retired for want of memory before its idle report came
     () => !Array.from(workers.values()).includes(spare),
     "the retired spare ended",
   );
+});
+
+Deno.test("spare: a spare that dies leaves the program its last slot, and no more than maxActors once it is recovered", async () => {
+  await using t = testSystem({ maxActors: 10 });
+  const { bridgeHost: { directory }, workers, terminateWorker } = internalsOf(t.system);
+  const first = t.system.spawn(Where);
+  await t.bridge.call(first, "where", LONG);
+  await t.bridge.stop([first], 20_000);
+  await eventually(() => t.system.workerCount === 0, "the idle Worker is the spare");
+  const [spare] = workers.values();
+  // guardian, Bridge, the pool's agent and six actors: nine of ten, one slot left.
+  const pool = t.system.createPool({ workers: 1 });
+  const busy = Array.from({ length: 6 }, () => pool.spawn(Echo));
+  await Promise.all(busy.map((actor, i) => t.bridge.call(actor, i, LONG)));
+  const recovered = terminateWorker(spare);
+  assert.equal(recovered.length, 1);
+  // Its agent holds its slot until its recovery frees it: that one stands for the kept slot
+  // the spare held, not the program's last one.
+  const last = pool.spawn(Echo);
+  await within(20_000, "the dead spare's recovery", Promise.all(recovered));
+  // Its agent's slot came back, as the kept slot owed: the program's maxActors and the kept
+  // slots, and not one more.
+  assert.equal(directory.live, directory.capacity - 1, "every slot is taken (slot 0 is none)");
+  assert.equal(await t.bridge.call(last, "last", LONG), "last");
+  assert.throws(() => pool.spawn(Echo), ArenaFullError, "no more than maxActors");
 });
