@@ -524,7 +524,7 @@ export class ActorCell extends CellContext {
    */
   dropInstance(): void {
     this.dropInstanceState();
-    this.incarnation?.retire();
+    this.incarnation?.retire("restart");
     this.incarnation = null;
     this.actor = null;
   }
@@ -592,6 +592,10 @@ export class ActorCell extends CellContext {
   finish(): void {
     if (this.state === CellState.Stopped) return;
     this.state = CellState.Stopped;
+    // After postStop, which needed it: code the instance left behind reaches nothing of the cell
+    // from now on (its mailbox goes back to the pool, and nothing would take back what it set).
+    this.incarnation?.retire("stop");
+    this.incarnation = null;
     this.stashed?.drop();
     this.cancelTimers();
     this.actor = null;

@@ -119,7 +119,8 @@ export interface ActorContext<M = unknown> {
    * @param args the constructor's arguments; they travel to the child's Worker through the codec.
    * @returns the child's ref, at once; messages sent before it runs wait in its mailbox.
    * @throws {TypeError} when `actorClass` is not an actor class with a `module`, once the actor
-   * is stopping, or once a restart replaced this instance (called by code it left behind).
+   * is stopping or has stopped, or once a restart replaced this instance (called by code it left
+   * behind).
    * @throws {CodecError} when an argument cannot be sent.
    */
   spawn<C extends ActorClass>(
@@ -142,13 +143,14 @@ export interface ActorContext<M = unknown> {
    * ended gets `Terminated` at once (kind `"not-running"`). Watching twice is watching once.
    * @throws {TypeError} when `target` is no ActorRef, is this actor itself, belongs to another
    * system, or is the reply address of a call or an ask (the sender a Bridge call or an `ask`
-   * gives), which is no actor; or once a restart replaced this instance (called by code it left
-   * behind).
+   * gives), which is no actor; or once the actor has stopped or a restart replaced this instance
+   * (called by code it left behind).
    */
   watch(target: ActorRef<never>): void;
   /**
    * Stops watching `target`: no `Terminated` for it arrives after this, even one on its way.
-   * Does nothing once a restart replaced this instance: its watches went with it.
+   * Does nothing once the actor has stopped or a restart replaced this instance: its watches went
+   * with it.
    * @throws {TypeError} when `target` is no ActorRef.
    */
   unwatch(target: ActorRef<never>): void;
@@ -196,8 +198,8 @@ export interface ActorContext<M = unknown> {
    * that is no number at all).
    * @throws {TypeError} when `target` is no ActorRef, or the reply address of a call or an ask
    * (the sender a Bridge call or an `ask` gives), which answers nothing: reply to it with
-   * `send`; when `options` is no object; or once a restart replaced this instance (called by
-   * code it left behind).
+   * `send`; when `options` is no object; or once the actor has stopped or a restart replaced
+   * this instance (called by code it left behind).
    *
    * @example Ask a shop for its stock from inside another actor
    * ```ts
@@ -297,8 +299,8 @@ export interface ActorContext<M = unknown> {
    * }
    * ```
    * @throws {TypeError} when `promise` has no `then` method, or `map` is no function; or once
-   * a restart replaced this instance (called by code it left behind: a pipe it set up before the
-   * restart still reaches the fresh instance, as said above).
+   * the actor has stopped or a restart replaced this instance (called by code it left behind: a
+   * pipe it set up before the restart still reaches the fresh instance, as said above).
    */
   pipeToSelf<T>(
     promise: PromiseLike<T>,
@@ -338,8 +340,8 @@ export interface ActorContext<M = unknown> {
    * After `ms` without any message, this actor gets a `ReceiveTimeout` message (and again after
    * each further `ms` of quiet); `null` turns it off. One already on its way when a message came
    * first, when it is turned off, or when the actor is restarted (the fresh instance starts with
-   * none) is not handled. Turning it off does nothing once a restart replaced this instance:
-   * the fresh one's is its own.
+   * none) is not handled. Turning it off does nothing once the actor has stopped or a restart
+   * replaced this instance (the fresh one's is its own).
    * @throws {RangeError} for a duration that is not a positive finite number.
    * @throws {TypeError} once the actor has stopped, or a restart replaced this instance (called
    * by code it left behind), unless it turns the timeout off.
@@ -379,8 +381,8 @@ export interface ActorContext<M = unknown> {
    *   // on, off, on
    * }
    * ```
-   * @throws {TypeError} when `behavior` is not a function, or once a restart replaced this
-   * instance (called by code it left behind).
+   * @throws {TypeError} when `behavior` is not a function, or once the actor has stopped or a
+   * restart replaced this instance (called by code it left behind).
    */
   become(
     behavior: (message: M, sender: ActorRef<unknown> | null) => unknown,
@@ -388,7 +390,8 @@ export interface ActorContext<M = unknown> {
   ): void;
   /**
    * Goes back to the behaviour before the current one (see {@link become}), or to the handlers;
-   * does nothing when no behaviour is set, or once a restart replaced this instance.
+   * does nothing when no behaviour is set, or once the actor has stopped or a restart replaced
+   * this instance.
    */
   unbecome(): void;
   /**
@@ -427,22 +430,24 @@ export interface ActorContext<M = unknown> {
    * ```
    * @throws {StashOverflowError} when the stash holds `stashCapacity` messages already.
    * @throws {TypeError} outside a handler or behaviour (preStart, a timer), for a message
-   * stashed already, for an actor whose class declares no `stashCapacity`, or once a restart
-   * replaced this instance (called by code it left behind).
+   * stashed already, for an actor whose class declares no `stashCapacity`, or once the actor
+   * has stopped or a restart replaced this instance (called by code it left behind).
    */
   stash(): void;
   /**
    * Puts every stashed message back in front of the mailbox, in the order stashed: they are
    * handled before anything else waiting (Akka's unstashAll). Does nothing when none is stashed,
-   * or once a restart replaced this instance (the restart put its stash back already).
+   * or once the actor has stopped (its stash was dropped as dead letters) or a restart replaced
+   * this instance (the restart put its stash back already).
    */
   unstashAll(): void;
   /**
    * Stops this actor once the message being handled is done (an async handler: once it
    * settles), ahead of whatever waits in its mailbox — unlike `this.self.send(new Stop())`,
    * which waits its turn. `postStop` runs, children stop, what is left in the mailbox becomes
-   * dead letters, watchers get `Terminated` ("stopped itself"). Does nothing once a restart
-   * replaced this instance: it has ended already, and the fresh one is not its to stop.
+   * dead letters, watchers get `Terminated` ("stopped itself"). Does nothing once the actor has
+   * stopped, or a restart replaced this instance: it has ended already, and the fresh one is not
+   * its to stop.
    */
   stop(): void;
 }

@@ -1,11 +1,12 @@
 /**
  * `CellContext`: the cell's side of `this.context` (the `ActorContext` contract), as the base of
  * its `ActorCell`: the actor's current instance reaches it through its own context
- * (instance_context.ts), which a restart retires. The cell itself (actor_cell.ts) is the
- * runtime's side: life cycle and the delivery of each message. Here each of the actor's calls is
- * handed to the object of its concern (Pekko's `actor/dungeon/`), made when the actor first needs
- * it: children.ts, death_watch.ts, cell_timers.ts (timers and the receive timeout), behavior.ts
- * (`become`), stash.ts, asking.ts.
+ * (instance_context.ts), which a restart or the actor's stop retires (so no call here need ask
+ * whether the actor has stopped: code left behind never gets here). The cell itself
+ * (actor_cell.ts) is the runtime's side: life cycle and the delivery of each message. Here each
+ * of the actor's calls is handed to the object of its concern (Pekko's `actor/dungeon/`), made
+ * when the actor first needs it: children.ts, death_watch.ts, cell_timers.ts (timers and the
+ * receive timeout), behavior.ts (`become`), stash.ts, asking.ts.
  *
  * @module
  */
@@ -22,7 +23,7 @@ import type { ActorCell } from "./actor_cell.ts";
 import { ActorNotStartedError, type ActorRef, checkRef } from "./actor_ref.ts";
 import { ask, pipeToSelf } from "./asking.ts";
 import { type Behavior, Behaviors } from "./behavior.ts";
-import { type CellHost, type CellLoop, CellState, isEnding } from "./cell_host.ts";
+import { type CellHost, type CellLoop, type CellState, isEnding } from "./cell_host.ts";
 import { CellTimers, type ReceiveTimeoutWatch } from "./cell_timers.ts";
 import { ReceiveTimeout } from "./messages.ts";
 import { Children } from "./children.ts";
@@ -100,14 +101,6 @@ export abstract class CellContext implements ActorContext {
       );
     }
     const cell = cellOf(this);
-    // Its mailbox went back to the pool as it stopped: the next actor of this Worker may have it
-    // now, and this would take that actor's messages (as dead letters: not its generation's).
-    if (this.state === CellState.Stopped) {
-      throw new TypeError(
-        `${this.name} has stopped: it receives no messages any more (code it left behind, such ` +
-          `as a callback, still runs: cancel that code as the actor stops)`,
-      );
-    }
     // Its thread reads its mailbox once preStart has finished: before, nothing would wake it.
     if (!cell.mailbox.bound) {
       throw new ActorNotStartedError(
@@ -163,25 +156,15 @@ export abstract class CellContext implements ActorContext {
   }
 
   setReceiveTimeout(ms: number | null): void {
-    // Clearing sets nothing: harmless from code a stopped actor left behind.
     if (ms === null && this.#timers === null) {
       this.receiveTimeoutWatch = null;
       return;
     }
-    if (ms === null && this.state === CellState.Stopped) return;
     this.receiveTimeoutWatch = CellContext.#ownTimers(this).setReceiveTimeout(ms);
   }
 
   // Static, as every private method of a cell: an instance one would cost each cell a word.
   static #ownTimers(context: CellContext): CellTimers {
-    // Its timers were cancelled as it stopped, and nothing would cancel one set now: code it
-    // left behind (a callback, a closure) would tick from a dead actor for good.
-    if (context.state === CellState.Stopped) {
-      throw new TypeError(
-        `${context.name} has stopped: its context sets no timers any more (code it left ` +
-          `behind, such as a callback, still runs: cancel that code as the actor stops)`,
-      );
-    }
     return context.#timers ??= new CellTimers(cellOf(context), context.loop);
   }
 

@@ -2,9 +2,10 @@
  * `InstanceContext`: what one instance of an actor gets as `this.context`. A cell lives through
  * restarts, each a fresh instance behind the same ref and mailbox; code an instance left behind
  * (a timer's callback, a promise's `then`, an event listener) still holds that instance's context
- * after a restart. So each instance gets a context of its own, which hands every call to the cell
- * while its instance is the cell's, and to a {@link ReplacedContext} once a restart retired it:
- * nothing the old instance's code does reaches the fresh one.
+ * after a restart, or after its actor stopped. So each instance gets a context of its own, which
+ * hands every call to the cell while its instance is the cell's, and to a
+ * {@link ReplacedContext} once a restart or the stop retired it: nothing the old instance's code
+ * does reaches the fresh one, nor the cell of an actor that has stopped.
  *
  * @module
  */
@@ -19,10 +20,10 @@ import type {
 } from "./actor.ts";
 import type { ActorRef } from "./actor_ref.ts";
 import type { AsyncRunner } from "./async_actor.ts";
-import { ReplacedContext } from "./replaced_context.ts";
+import { type InstanceEnd, ReplacedContext } from "./replaced_context.ts";
 import type { RepeatOptions, Timer } from "./timers.ts";
 
-/** The context of one instance of an actor: its cell's, until a restart replaces the instance. */
+/** The context of one instance of an actor: its cell's, until a restart or the stop ends it. */
 export class InstanceContext implements ActorContext, AsyncRunner {
   #to: ActorContext;
   #implicitSender: ActorRef<unknown> | null;
@@ -35,16 +36,21 @@ export class InstanceContext implements ActorContext, AsyncRunner {
   /**
    * @internal Who the instance's async code sends as: its actor while the instance is current;
    * no one once replaced, so that replies to its left-behind code never reach the fresh instance.
+   * Still its actor once it stopped: replies then are dead letters to a stopped actor (a ref
+   * never reaches the actor that reuses its slot), which tell whoever reads them who sent.
    */
   get implicitSender(): ActorRef<unknown> | null {
     return this.#implicitSender;
   }
 
-  /** @internal A restart replaced the instance: from now on its calls reach nothing. */
-  retire(): void {
+  /**
+   * @internal The instance ended (`end`: a restart replaced it, or its actor stopped): from now
+   * on its calls reach nothing.
+   */
+  retire(end: InstanceEnd): void {
     const cell = this.#to;
-    this.#to = new ReplacedContext(cell.self, cell.name, cell.parent);
-    this.#implicitSender = null;
+    this.#to = new ReplacedContext(cell.self, cell.name, cell.parent, end);
+    if (end === "restart") this.#implicitSender = null;
   }
 
   get self(): ActorRef<unknown> {
