@@ -3,20 +3,9 @@
  * that calls its `this.context` once the actor has stopped (not restarted).
  */
 import { Actor, type ActorRef, handles, message, OtherMessage } from "../../mod.ts";
+import { callOnContext, type Report } from "./context_ops.ts";
 
-/** What a left-behind call came to: the value, or the error's class and message. */
-export interface Outcome {
-  ok: boolean;
-  value?: unknown;
-  name?: string;
-  message?: string;
-}
-
-/** What the left-behind code tells the probe once it made its call. */
-export interface Report {
-  op: string;
-  outcome: Outcome;
-}
+export type { Outcome, Report } from "./context_ops.ts";
 
 /**
  * Has the actor leave code behind that calls `op` on its context once {@link Opener} opens the
@@ -130,79 +119,12 @@ export class Stopping extends Actor<unknown> {
 
   /** What left-behind code does: calls `op` on the stopped actor's context. */
   async #attempt(op: string): Promise<void> {
-    let outcome: Outcome;
-    try {
-      const context = this.context;
-      let value: unknown;
-      switch (op) {
-        case "become":
-          context.become((m, s) => this.#handle(m, s, "left-behind behaviour"));
-          break;
-        case "unbecome":
-          context.unbecome();
-          break;
-        case "stash":
-          context.stash();
-          break;
-        case "unstashAll":
-          context.unstashAll();
-          break;
-        case "setReceiveTimeout":
-          context.setReceiveTimeout(20);
-          break;
-        case "setReceiveTimeout(null)":
-          context.setReceiveTimeout(null);
-          break;
-        case "sendAfter":
-          context.sendAfter(10, this.probe!, "tick");
-          break;
-        case "sendEvery":
-          context.sendEvery(10, this.probe!, "tick");
-          break;
-        case "watch":
-          context.watch(this.other!);
-          break;
-        case "unwatch":
-          context.unwatch(this.other!);
-          break;
-        case "spawn":
-          value = String(context.spawn(Echo));
-          break;
-        case "spawnWith":
-          value = String(context.spawnWith(Echo, { name: "late" }));
-          break;
-        case "children":
-          value = context.children.length;
-          break;
-        case "stop":
-          context.stop();
-          break;
-        case "receive":
-          value = context.receive(500)?.message ?? null;
-          break;
-        case "ask":
-          value = await context.ask(this.other!, "question", { timeout: 5000 });
-          break;
-        case "pipeToSelf":
-          context.pipeToSelf(Promise.resolve("piped"), (piped) => piped);
-          break;
-        case "self":
-          value = String(context.self);
-          break;
-        case "name":
-          value = context.name;
-          break;
-        case "parent":
-          value = context.parent;
-          break;
-        default:
-          throw new Error(`no op ${op}`);
-      }
-      outcome = { ok: true, value };
-    } catch (error) {
-      const e = error as Error;
-      outcome = { ok: false, name: e?.constructor?.name, message: String(e?.message) };
-    }
+    const outcome = await callOnContext(this.context, op, {
+      probe: this.probe!,
+      other: this.other!,
+      child: Echo,
+      behaviour: (m, s) => this.#handle(m, s, "left-behind behaviour"),
+    });
     this.probe?.send({ op, outcome } satisfies Report, { sender: null });
   }
 }
