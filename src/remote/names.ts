@@ -52,6 +52,8 @@ import {
 } from "./nats.ts";
 import type { Peers, PingResult } from "./peers.ts";
 
+/** How many times a register reads and writes a name's entry that changes under it. */
+const WRITE_ATTEMPTS = 4;
 /** How long a register waits for the server to know of the name's subscription. */
 const REGISTER_FLUSH_MS = 5_000;
 
@@ -273,37 +275,7 @@ class KvNames implements Names {
     // Checked in turn: a register queued behind another one is refused too.
     refuseIfFoundDown(this.peers, name);
     const value = encode(ref, this.host.courier);
-    let revision: number;
-    try {
-      revision = await this.kv.create(key, value);
-    } catch (error) {
-      // Not written for another reason (no answer in time, a closed connection): looking the
-      // name up and writing again would fail the same way, each after its own timeout.
-      if (!isConflict(error)) throw error;
-      // Held already: by a live node it stays theirs; by one that is down it is free.
-      const entry = await this.kv.get(key);
-      if (entry === null || entry.operation !== "PUT") {
-        // Given up between the two looks: try once more.
-        try {
-          revision = await this.kv.create(key, value);
-        } catch (again) {
-          if (isConflict(again)) throw withCause(taken(name), again);
-          throw again;
-        }
-      } else {
-        const holder = decode(entry.value, this.host.courier) as ActorRef<unknown>;
-        const holds = await this.#holds(holder);
-        // Its node may have answered that it found this node down: that is why, then.
-        refuseIfFoundDown(this.peers, name);
-        if (holds) throw withCause(taken(name), error);
-        try {
-          revision = await this.kv.update(key, value, entry.revision);
-        } catch (lost) {
-          if (isConflict(lost)) throw withCause(taken(name), lost);
-          throw lost;
-        }
-      }
-    }
+    const revision = await this.#write(name, key, value);
     if (this.peers.foundDown !== undefined) {
       // Found down while the write was on its way: foundDown gave up only the names held then,
       // and this one would point the nodes that found this one down at an actor dead to them.
@@ -311,6 +283,41 @@ class KvNames implements Names {
       refuseIfFoundDown(this.peers, name);
     }
     this.#held.set(key, { revision, ref });
+  }
+
+  /**
+   * Writes the name's entry for this node (`value`) unless a live holder has it; returns the
+   * entry's revision. A name changes hands under a write: its dead holder gives it up itself (it
+   * resumed, and learnt it was found down), another node takes it over first. Each change fails
+   * the write with a conflict, and the entry is read and judged again, up to WRITE_ATTEMPTS
+   * times: a conflict alone says only that the entry moved, not that a live holder has it.
+   * @throws {NameTakenError} when a live holder has it, or it kept changing hands.
+   */
+  async #write(name: string, key: string, value: Uint8Array): Promise<number> {
+    let conflict: unknown;
+    for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+      // First as if it were free: a name is mostly registered once.
+      const entry = attempt === 0 ? null : await this.kv.get(key);
+      let write: Promise<number>;
+      if (entry === null || entry.operation !== "PUT") write = this.kv.create(key, value);
+      else {
+        const holder = decode(entry.value, this.host.courier) as ActorRef<unknown>;
+        const holds = await this.#holds(holder);
+        // Its node may have answered that it found this node down: that is why, then.
+        refuseIfFoundDown(this.peers, name);
+        if (holds) throw withCause(taken(name), conflict);
+        write = this.kv.update(key, value, entry.revision);
+      }
+      try {
+        return await write;
+      } catch (error) {
+        // Not written for another reason (no answer in time, a closed connection): looking the
+        // name up and writing again would fail the same way, each after its own timeout.
+        if (!isConflict(error)) throw error;
+        conflict = error;
+      }
+    }
+    throw withCause(taken(name), conflict);
   }
 
   /**

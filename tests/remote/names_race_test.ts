@@ -6,10 +6,11 @@
  * said "yours" and every lookup "not found".
  */
 import assert from "node:assert/strict";
-import { ActorSystem } from "../../mod.ts";
+import { ActorRef, ActorSystem } from "../../mod.ts";
 import { NodeFoundDownError } from "../../errors.ts";
 import { Doubler } from "../_actors/basic.ts";
 import { internalsOf } from "../../src/system/internal.ts";
+import { encode } from "../../src/codec/mod.ts";
 import { connectNats, type KV } from "../../src/remote/nats.ts";
 import { type Names, openKvNames, SubjectNames } from "../../src/remote/names.ts";
 import { Peers } from "../../src/remote/peers.ts";
@@ -84,4 +85,27 @@ Deno.test("names race (subjects): a register whose subscription is confirmed as 
   await assert.rejects(node.names.register("late", node.system.spawn(Doubler)), NodeFoundDownError);
   node.nc.flush = flush;
   assert.equal(node.names.sizes().namesHeld, 0, "no name is held");
+});
+
+Deno.test("names race (KV): a name its dead holder gives up while a register takes it over goes to the register, not as taken", async () => {
+  await using server = await startNatsServer({ jetstream: true });
+  await using node = await namesOf(server.url, true);
+  const kv = (node.names as unknown as { kv: KV }).kv;
+  const courier = internalsOf(node.system).bridgeHost.courier;
+  // Held by an actor of node 99, which this node has found down: the name is free to take over.
+  const key = "646f75626c6572"; // "doubler"
+  await kv.put(key, encode(new ActorRef(3, 1, 0, courier, 99), courier));
+  node.peers.down(99, "node 99 is unreachable: it was frozen");
+  // As the take-over's write goes, the dead node gives the name up itself (it resumed, and
+  // learnt it was found down): the entry's revision moves under the write.
+  const update = kv.update.bind(kv);
+  kv.update = async (k, value, revision) => {
+    await kv.delete(k);
+    kv.update = update;
+    return await update(k, value, revision);
+  };
+  const ref = node.system.spawn(Doubler);
+  await node.names.register("doubler", ref);
+  kv.update = update;
+  assert.ok((await node.names.lookup("doubler", 5_000)).equals(ref), "the name is the register's");
 });
