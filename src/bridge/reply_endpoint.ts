@@ -19,6 +19,7 @@ import {
 } from "../delivery/mod.ts";
 import { type Mailbox, SpinPolicy } from "../ring/mod.ts";
 import type { BridgeHost } from "../system/internal.ts";
+import { withClaim } from "../system/claim.ts";
 import { Fifo } from "../util/fifo.ts";
 import type { PendingCall, PendingCalls } from "./pending_calls.ts";
 import { abortQuietly } from "../util/abort_quietly.ts";
@@ -92,22 +93,12 @@ export class ReplyEndpoint {
     this.#host = host;
     this.#calls = calls;
     this.#inbox = new Inbox(host.courier);
-    this.#mailbox = host.pool.acquire({ capacity: BRIDGE_MAILBOX_BYTES });
-    // Slot 0 is never allocated: it means "none taken yet".
-    let slot = 0;
-    try {
-      slot = host.directory.allocate(this.#mailbox.offset, host.courier.threadId);
-      // Any thread that sends it a reply once it is closed names it in the dead letter.
-      host.directory.names.write(slot, host.directory.generation(slot), "Bridge");
-    } catch (error) {
-      if (slot !== 0) host.directory.free(slot);
-      this.#mailbox.close();
-      host.pool.release(this.#mailbox);
-      throw error;
-    }
-    this.#slot = slot;
+    // Named as an actor is: any thread that sends it a reply once it is closed names it.
+    const claim = withClaim(host, BRIDGE_MAILBOX_BYTES, host.courier.threadId, "Bridge", (c) => c);
+    this.#mailbox = claim.mailbox;
+    this.#slot = claim.slot;
+    this.#generation = claim.generation;
     this.#mailbox.bindReceiver(host.doorbell);
-    this.#generation = host.directory.generation(this.#slot);
     host.directory.setState(this.#slot, SlotState.Running);
     const unwatchLosses = host.watchLosses((slot, generation, reason) =>
       this.#actorGone(slot, generation, reason)
