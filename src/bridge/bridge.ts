@@ -44,6 +44,7 @@ import {
 } from "./pending_calls.ts";
 import { ReplyEndpoint } from "./reply_endpoint.ts";
 import { EndWaits } from "./end_waits.ts";
+import { LingeringWaits } from "./lingering_waits.ts";
 import { type MultiCallResult, MultiCallResults } from "./multi_call.ts";
 
 export type { CallOptions } from "./pending_calls.ts";
@@ -93,6 +94,8 @@ export class Bridge implements Disposable {
   readonly #calls: PendingCalls;
   readonly #replies: ReplyEndpoint;
   readonly #endWaits: EndWaits;
+  /** Its waits on the ends of the actors of other nodes it calls (see lingering_waits.ts). */
+  readonly #remoteEnds: LingeringWaits;
   /** Takes its calls out of the system's count of pending calls (see inspect()). */
   readonly #uncount: () => void;
   readonly #timers = new Set<LoopTimer>();
@@ -112,12 +115,18 @@ export class Bridge implements Disposable {
       );
     }
     this.#host = host;
+    this.#remoteEnds = new LingeringWaits(
+      (ref, signal) => host.whenEnded(ref, signal),
+      (target, end) => this.#replies.remoteEnded(target, end.reason),
+      host.waitLingerMs,
+    );
     this.#calls = new PendingCalls(
       (ref) => host.nameOf(ref),
       () => this.#replies.stopWaiting(),
+      this.#remoteEnds,
     );
     this.#replies = new ReplyEndpoint(host, this.#calls);
-    this.#endWaits = new EndWaits((ref, signal) => host.whenEnded(ref, signal));
+    this.#endWaits = new EndWaits((ref, signal) => host.whenEnded(ref, signal), host.waitLingerMs);
     this.#uncount = host.countPending(() => this.#calls.size);
   }
 
@@ -487,6 +496,7 @@ export class Bridge implements Disposable {
     this.#closed = true;
     for (const timer of [...this.#timers]) timer.cancel();
     this.#calls.closeAll();
+    this.#remoteEnds.close();
     this.#endWaits.close();
     this.#uncount();
     // Last: replies it reads while closing find their calls settled, and become dead letters.

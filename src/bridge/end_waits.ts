@@ -8,34 +8,37 @@
 
 import type { ActorRef, Terminated } from "../actor/mod.ts";
 import { SystemClosedError } from "../system/errors.ts";
-
-/** Resolves when the actor ends; once `signal` aborts, the system lets go of the wait. */
-type WhenEnded = (ref: ActorRef<unknown>, signal: AbortSignal) => Promise<Terminated>;
-
-/** The waits here on one actor's end, and how to give up the one wait on the system for them. */
-interface TargetWaits {
-  readonly waits: Set<(end: Terminated) => void>;
-  readonly given: AbortController;
-}
+import { LingeringWaits, type WhenEnded } from "./lingering_waits.ts";
 
 /** One Bridge's waits for actors' ends. */
 export class EndWaits {
-  readonly #whenEnded: WhenEnded;
   /** How to reject each wait still pending. */
   readonly #pending = new Set<(error: unknown) => void>();
   /**
    * The waits on each actor's end, by the actor (`node:slot.generation`): one wait on the system
    * per actor, however many here. A wait given up (its signal aborted) leaves its set; it left
    * a waiter in the system for good before, so a loop of waits with a timeout on a long-lived
-   * actor grew without bound. The wait on the system is given up when the Bridge closes: the
-   * system held it, and through it the whole Bridge, until the actor ended, so a program that
-   * made a Bridge per request to wait on a long-lived actor kept every one of them.
+   * actor grew without bound. The wait on the system is held while a wait here is on, and for a
+   * while after (see lingering_waits.ts): it held, until the actor ended, the whole Bridge before
+   * (a program that made a Bridge per request to wait on a long-lived actor kept every one of
+   * them), and for an actor of another node a watch of it on both nodes.
    */
-  readonly #byTarget = new Map<string, TargetWaits>();
+  readonly #byTarget = new Map<string, Set<(end: Terminated) => void>>();
+  readonly #system: LingeringWaits;
 
-  /** @param whenEnded resolves when the actor ends (the system's registry), until given up. */
-  constructor(whenEnded: WhenEnded) {
-    this.#whenEnded = whenEnded;
+  /**
+   * @param whenEnded resolves when the actor ends (the system's registry), until given up.
+   * @param lingerMs how long the system's wait stays once no wait here is on (default: see
+   * lingering_waits.ts).
+   */
+  constructor(whenEnded: WhenEnded, lingerMs?: number) {
+    this.#system = new LingeringWaits(whenEnded, (target, end) => {
+      const key = keyOf(target);
+      const waits = this.#byTarget.get(key);
+      if (waits === undefined) return;
+      this.#byTarget.delete(key);
+      for (const each of [...waits]) each(end);
+    }, lingerMs);
   }
 
   /** Resolves when `target` ends; rejects with `signal`'s reason when it aborts first. */
@@ -44,13 +47,18 @@ export class EndWaits {
     signal: AbortSignal | undefined,
   ): Promise<Terminated> {
     return new Promise<Terminated>((resolve, reject) => {
-      const key = `${target.node}:${target.slot}.${target.generation}`;
+      const key = keyOf(target);
       let done = false;
       const settle = (ok: boolean, value: unknown) => {
         if (done) return;
         done = true;
         this.#pending.delete(fail);
-        this.#byTarget.get(key)?.waits.delete(ended);
+        const waits = this.#byTarget.get(key);
+        if (waits?.delete(ended) && waits.size === 0) {
+          // The last wait here gave up: the system's one for them is let go (in a while).
+          this.#byTarget.delete(key);
+          this.#system.release(target);
+        }
         signal?.removeEventListener("abort", onAbort);
         if (ok) resolve(value as Terminated);
         else reject(value);
@@ -61,16 +69,12 @@ export class EndWaits {
       if (signal?.aborted) return onAbort();
       signal?.addEventListener("abort", onAbort, { once: true });
       this.#pending.add(fail);
-      let these = this.#byTarget.get(key);
-      if (these === undefined) {
-        const made: TargetWaits = these = { waits: new Set(), given: new AbortController() };
-        this.#byTarget.set(key, made);
-        this.#whenEnded(target, made.given.signal).then((end) => {
-          if (this.#byTarget.get(key) === made) this.#byTarget.delete(key);
-          for (const each of [...made.waits]) each(end);
-        });
+      let waits = this.#byTarget.get(key);
+      if (waits === undefined) {
+        this.#byTarget.set(key, waits = new Set());
+        this.#system.hold(target);
       }
-      these.waits.add(ended);
+      waits.add(ended);
     });
   }
 
@@ -86,7 +90,11 @@ export class EndWaits {
         ),
       );
     }
-    for (const { given } of this.#byTarget.values()) given.abort();
+    this.#system.close();
     this.#byTarget.clear();
   }
+}
+
+function keyOf(target: ActorRef<unknown>): string {
+  return `${target.node}:${target.slot}.${target.generation}`;
 }

@@ -17,6 +17,7 @@ import { callFailure, handlerFailure } from "../system/call_failure.ts";
 import { SystemClosedError } from "../system/errors.ts";
 import { CallDeadlines, type DeadlineQueue } from "./call_deadlines.ts";
 import { DenseTable } from "../util/dense_table.ts";
+import type { Holds } from "./lingering_waits.ts";
 
 /** Options of {@link Bridge.call}. */
 export interface CallOptions<D = never> {
@@ -171,14 +172,22 @@ export class PendingCalls {
   #offsetReadAt = -Infinity;
   readonly #nameOf: (ref: ActorRef<unknown>) => string;
   readonly #onEmpty: () => void;
+  readonly #remoteHolds: Holds | null;
 
   /**
    * @param nameOf the actor's name, for errors.
    * @param onEmpty called when the last pending call settles (the reader can stop waiting).
+   * @param remoteHolds holds the end of each actor of another node a call waits on, released as
+   * the call settles: a call pending on one settles when it ends (see lingering_waits.ts).
    */
-  constructor(nameOf: (ref: ActorRef<unknown>) => string, onEmpty: () => void) {
+  constructor(
+    nameOf: (ref: ActorRef<unknown>) => string,
+    onEmpty: () => void,
+    remoteHolds: Holds | null = null,
+  ) {
     this.#nameOf = nameOf;
     this.#onEmpty = onEmpty;
+    this.#remoteHolds = remoteHolds;
   }
 
   /** How many calls wait. */
@@ -212,7 +221,10 @@ export class PendingCalls {
     call.tag = tag;
     this.#table[tag & this.#mask] = call;
     this.#size++;
-    if (call.target.node !== 0) this.#remote++;
+    if (call.target.node !== 0) {
+      this.#remote++;
+      this.#remoteHolds?.hold(call.target);
+    }
     this.#addByTarget(call);
     const { signal, timeout } = call.terms;
     if (signal !== undefined) {
@@ -248,7 +260,10 @@ export class PendingCalls {
     call.pending = false;
     this.#table[call.tag & this.#mask] = null;
     this.#size--;
-    if (call.target.node !== 0) this.#remote--;
+    if (call.target.node !== 0) {
+      this.#remote--;
+      this.#remoteHolds?.release(call.target);
+    }
     this.#removeByTarget(call);
     if (call.deadlines !== null) this.#deadlines.settled(call);
     if (call.onAbort !== null) {

@@ -60,12 +60,6 @@ export class ReplyEndpoint {
   /** Set while records are read out of the mailbox (see #takeEarly). */
   #reading = false;
   readonly #unwatch: () => void;
-  /**
-   * The actors of other nodes this Bridge has called, watched for their end (once each, by
-   * `node:slot.generation`): a call pending on one whose end its node reports settles then, as
-   * it would for an actor of this process, not at its timeout.
-   */
-  readonly #remoteWatched = new Set<string>();
   #pumping = false;
   /** Whether the slot and mailbox went back (once: a mailbox released twice is handed out twice). */
   #recycled = false;
@@ -130,7 +124,6 @@ export class ReplyEndpoint {
    * pump to settle.
    */
   send(call: PendingCall, request: unknown, wallDeadline: number): void {
-    if (call.target.node !== 0) this.#watchRemote(call.target);
     try {
       // A target that is gone is a dead letter: the courier answers Undeliverable at once.
       this.#host.courier.deliver(
@@ -311,18 +304,14 @@ export class ReplyEndpoint {
     }
   }
 
-  /** Watches `target`, an actor of another node, for its end (see #remoteWatched). */
-  #watchRemote(target: ActorRef<unknown>): void {
-    const key = `${target.node}:${target.slot}.${target.generation}`;
-    if (this.#remoteWatched.has(key)) return;
-    this.#remoteWatched.add(key);
-    this.#host.whenEnded(target).then((end) => {
-      this.#remoteWatched.delete(key);
-      if (this.#closed) return;
-      // Replies that came before the end settle their calls first.
-      this.readReplies();
-      this.#calls.remoteActorGone(target, end.reason);
-    });
+  /**
+   * `target`, an actor of another node that calls wait on, has ended (the Bridge's watch of it
+   * heard: see remote_watches.ts): its replies already here settle their calls first.
+   */
+  remoteEnded(target: ActorRef<unknown>, reason: string): void {
+    if (this.#closed) return;
+    this.readReplies();
+    this.#calls.remoteActorGone(target, reason);
   }
 
   /** An actor is gone: its replies already sent are read first, then its other calls settle. */

@@ -113,11 +113,11 @@ export class SystemCluster {
   /** Settles once the node has joined (at once outside a cluster). */
   readonly joined: Promise<void>;
   #link: ClusterLink | null = null;
-  /** The Bridge's waits on actors of other nodes, by node, slot and generation. */
-  readonly #endWaits = new Map<
-    string,
-    { target: ActorRef<unknown>; waiting: ((end: Terminated) => void)[] }
-  >();
+  /**
+   * The Bridges' waits on actors of other nodes, by node, slot and generation: the guardian
+   * watches each of those actors while a wait on it is on.
+   */
+  readonly #endWaits = new Map<string, EndWaits>();
   /** Set once this node has left the cluster (its system shut down). */
   #left = false;
   /** The watches of actors of this node on actors of other nodes, by node. */
@@ -198,10 +198,11 @@ export class SystemCluster {
   }
 
   /**
-   * Resolves with the `Terminated` of `target`, an actor of another node (for the Bridge's
-   * `whenTerminated`): the guardian watches it, once for every wait on it. A wait whose `signal`
-   * aborts is forgotten (its promise never settles): a Bridge that waited and closed is not kept
-   * for as long as the actor lives, as with Registry.whenEnded for this node's actors.
+   * Resolves with the `Terminated` of `target`, an actor of another node (for the Bridge's calls
+   * and `whenTerminated`): the guardian watches it while a wait on it is on. A wait whose
+   * `signal` aborts is forgotten (its promise never settles), and the watch goes with the last
+   * wait: a Bridge keeps neither it nor the other node's record of it longer than it waits (see
+   * src/bridge/lingering_waits.ts), as with Registry.whenEnded for this node's actors.
    */
   whenEnded(target: ActorRef<unknown>, signal?: AbortSignal): Promise<Terminated> {
     // Left: no end of another node's actor can be heard any more.
@@ -209,17 +210,31 @@ export class SystemCluster {
     const key = `${target.node}:${target.slot}.${target.generation}`;
     return new Promise((resolve) => {
       if (signal?.aborted) return;
-      signal?.addEventListener("abort", () => {
-        const waiting = this.#endWaits.get(key)?.waiting;
-        const at = waiting?.indexOf(resolve) ?? -1;
-        if (at >= 0) waiting!.splice(at, 1);
-      }, { once: true });
-      const waits = this.#endWaits.get(key);
-      if (waits !== undefined) return waits.waiting.push(resolve);
-      this.#endWaits.set(key, { target, waiting: [resolve] });
-      const { courier, guardian } = this.parts;
-      courier.deliver(guardian, new WatchForBridge(target), guardian);
+      let waits = this.#endWaits.get(key);
+      if (waits === undefined) {
+        this.#endWaits.set(key, waits = { target, waiting: [] });
+        const { courier, guardian } = this.parts;
+        courier.deliver(guardian, new WatchForBridge(target), guardian);
+      }
+      const wait: EndWait = { resolve, signal, onAbort: null };
+      waits.waiting.push(wait);
+      if (signal !== undefined) {
+        wait.onAbort = () => this.#giveUp(key, waits, wait);
+        signal.addEventListener("abort", wait.onAbort, { once: true });
+      }
     });
+  }
+
+  /** `wait` was given up: the last wait on its actor takes the guardian's watch with it. */
+  #giveUp(key: string, waits: EndWaits, wait: EndWait): void {
+    const at = waits.waiting.indexOf(wait);
+    if (at < 0) return; // settled already
+    waits.waiting.splice(at, 1);
+    if (waits.waiting.length > 0 || this.#endWaits.get(key) !== waits) return;
+    this.#endWaits.delete(key);
+    if (this.#left || this.parts.shutdown.begun) return;
+    const { courier, guardian } = this.parts;
+    courier.deliver(guardian, new WatchForBridge(waits.target, true), guardian);
   }
 
   /**
@@ -350,8 +365,9 @@ export class SystemCluster {
     if (actor === null) return;
     const key = `${actor.node}:${actor.slot}.${actor.generation}`;
     const waits = this.#endWaits.get(key);
+    if (waits === undefined) return;
     this.#endWaits.delete(key);
-    for (const resolve of waits?.waiting ?? []) resolve(end);
+    settleAll(waits, end);
   }
 
   /** Node `node` is down: every watch on its actors ends with a `Terminated` of kind "node-down". */
@@ -593,9 +609,7 @@ export class SystemCluster {
       this.#left = true;
       const waits = [...this.#endWaits.values()];
       this.#endWaits.clear();
-      for (const { target, waiting } of waits) {
-        for (const resolve of waiting) resolve(leftEnd(target));
-      }
+      for (const each of waits) settleAll(each, leftEnd(each.target));
     }
     return abandoned;
   }
@@ -708,4 +722,25 @@ function refusedByDeno(error: unknown): string | undefined {
     error = error.cause;
   }
   return undefined;
+}
+
+/** A Bridge's wait on the end of an actor of another node (see SystemCluster.whenEnded). */
+interface EndWait {
+  readonly resolve: (end: Terminated) => void;
+  readonly signal: AbortSignal | undefined;
+  onAbort: (() => void) | null;
+}
+
+/** The waits on one actor of another node, which the guardian watches while there are any. */
+interface EndWaits {
+  readonly target: ActorRef<unknown>;
+  readonly waiting: EndWait[];
+}
+
+/** Settles every wait of `waits` with `end`, and lets go of their signals. */
+function settleAll(waits: EndWaits, end: Terminated): void {
+  for (const wait of waits.waiting.splice(0)) {
+    if (wait.onAbort !== null) wait.signal!.removeEventListener("abort", wait.onAbort);
+    wait.resolve(end);
+  }
 }

@@ -289,10 +289,14 @@ registerMessage(RemoteStartFailed, { name: "ringmail.RemoteStartFailed" });
 
 /**
  * System thread -> guardian: a Bridge waits for the end of `target`, an actor of another node:
- * the guardian watches it (its Terminated then settles the wait; see cluster.ts).
+ * the guardian watches it (its Terminated then settles the wait; see cluster.ts), or (`unwatch`)
+ * no Bridge waits for it any more: the guardian unwatches it.
  */
 export class WatchForBridge {
-  constructor(readonly target: ActorRef<unknown> | null = null) {}
+  constructor(
+    readonly target: ActorRef<unknown> | null = null,
+    readonly unwatch = false,
+  ) {}
 }
 registerMessage(WatchForBridge, { name: "ringmail.WatchForBridge" });
 

@@ -212,10 +212,11 @@ export class Guardian extends Actor<Report> {
     this.#parts.cluster.ended(end);
   }
 
-  /** A Bridge waits for the end of `target`, an actor of another node (see cluster.ts). */
+  /** A Bridge waits for the end of `target`, an actor of another node, or no longer does. */
   @handles(WatchForBridge)
   onWatchForBridge(request: WatchForBridge): void {
-    this.context.watch(request.target!);
+    if (request.unwatch) this.context.unwatch(request.target!);
+    else this.context.watch(request.target!);
   }
 
   /** An actor of another node watches (or no longer watches) an actor of this one. */

@@ -54,6 +54,11 @@ export interface BridgeHost {
   readonly calls: CallObserver | null;
   /** Counts the calls `pending` reports in `inspect()`'s pending calls; returns how to stop. */
   countPending(pending: () => number): () => void;
+  /**
+   * How long a Bridge made from now on keeps its wait on an actor's end once nothing of it needs
+   * the wait (see src/bridge/lingering_waits.ts); tests shorten it. Unset: the Bridge's default.
+   */
+  waitLingerMs?: number;
 }
 
 /** A system's internals. */
