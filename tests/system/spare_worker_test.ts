@@ -262,3 +262,54 @@ Deno.test("spare: a spare that dies leaves the program its last slot, and no mor
   assert.equal(await t.bridge.call(last, "last", LONG), "last");
   assert.throws(() => pool.spawn(Echo), ArenaFullError, "no more than maxActors");
 });
+
+/** How many Workers `t`'s system has, spares included. */
+function workersWithSpares(t: { system: HasInternals }): number {
+  return Array.from(internalsOf(t.system).workers.values()).length;
+}
+
+Deno.test("spare: spares idle for a while are retired, and end: an idle program keeps no Worker it does not use", async () => {
+  await using t = testSystem();
+  internalsOf(t.system).workers.spareIdleMs = 100;
+  const own = Array.from({ length: 3 }, () => t.system.spawn(Where));
+  const before = new Set(await Promise.all(own.map((actor) => t.bridge.call(actor, "where"))));
+  await t.bridge.stop(own, 20_000);
+  // Each is a spare for a while (~20 MiB of memory and a thread each), then retired.
+  await eventually(() => workersWithSpares(t) === 0, "the idle spares retired and ended");
+  const next = t.system.spawn(Where);
+  assert.ok(!before.has(await t.bridge.call(next, "where", LONG)), "a Worker started for it");
+});
+
+Deno.test("spare: a spare taken before its idle time ran out is not retired under its actor", async () => {
+  await using t = testSystem();
+  internalsOf(t.system).workers.spareIdleMs = 300;
+  const own = Array.from({ length: 2 }, () => t.system.spawn(Where));
+  const before = new Set(await Promise.all(own.map((actor) => t.bridge.call(actor, "where"))));
+  await t.bridge.stop(own, 20_000);
+  await eventually(() => t.system.workerCount === 0, "both idle Workers are spares");
+  const taken = t.system.spawn(Where);
+  const where = await t.bridge.call(taken, "where", LONG);
+  assert.ok(before.has(where), "it runs in a spare");
+  // The other spare goes: its idle time ran out, and the sweep passed the one taken.
+  await eventually(() => workersWithSpares(t) === 1, "the other spare retired and ended");
+  assert.equal(await t.bridge.call(taken, "where", LONG), where, "still running where it was");
+});
+
+Deno.test("spare: spares retired for idleness leave the program every one of maxActors, and no more", async () => {
+  // guardian + Bridge + four actors of their own and their agents: full.
+  await using t = testSystem({ maxActors: 10 });
+  internalsOf(t.system).workers.spareIdleMs = 100;
+  const own = Array.from({ length: 4 }, () => t.system.spawn(Where));
+  await Promise.all(own.map((actor) => t.bridge.call(actor, "where", LONG)));
+  await t.bridge.stop(own, 20_000);
+  await eventually(() => workersWithSpares(t) === 0, "the idle spares retired and ended");
+  const pool = t.system.createPool({ workers: 1 });
+  const parent = pool.spawn(Spawning);
+  // guardian, Bridge, the pool's agent, the parent: six more, whether spawned here or by an actor.
+  for (let i = 0; i < 3; i++) pool.spawn(Echo);
+  const answers: string[] = [];
+  for (let i = 0; i < 4; i++) answers.push(await t.bridge.call(parent, "spawn", LONG) as string);
+  assert.deepEqual(answers.slice(0, 3), ["ok", "ok", "ok"], "children while there is room");
+  assert.match(answers[3], /ArenaFullError/, "no more than maxActors: the kept slots are kept");
+  assert.throws(() => pool.spawn(Echo), ArenaFullError);
+});
