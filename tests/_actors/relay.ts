@@ -20,3 +20,22 @@ export class Relayer extends Actor<Relay> {
     }
   }
 }
+
+/** Asks `to` with `request`; answers with what `to` answers, or with the ask's error. */
+@message()
+export class AskFor {
+  constructor(readonly to: ActorRef<unknown> | null = null, readonly request: unknown = null) {}
+}
+
+/** Handles `AskFor`: answers `[reply]`, or `"<error name>: <error message>"`. */
+export class Asker extends Actor<AskFor> {
+  static readonly module = import.meta.url;
+  @handles(AskFor)
+  async onAskFor(order: AskFor, sender: ActorRef<unknown> | null) {
+    try {
+      sender?.send([await this.context.ask(order.to!, order.request, { timeout: 10_000 })]);
+    } catch (error) {
+      sender?.send(`${(error as Error).name}: ${(error as Error).message}`);
+    }
+  }
+}

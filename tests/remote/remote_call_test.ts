@@ -13,9 +13,10 @@ import {
   NameNotFoundError,
   NameTakenError,
   SpawnError,
+  UndeliverableError,
 } from "../../errors.ts";
 import { Doubler, Keeper, Task } from "../_actors/basic.ts";
-import { Relay, Relayer } from "../_actors/relay.ts";
+import { Asker, AskFor, Relay, Relayer } from "../_actors/relay.ts";
 import { Watcher, WatchIt } from "../_actors/supervision.ts";
 import { eventually } from "../_system.ts";
 import { startNatsServer, withDeadline } from "./_nats_server.ts";
@@ -52,6 +53,20 @@ Deno.test("remote: an actor in a Worker asks an actor of another process", async
     [1, 2, 3].map((n) => bridge.call(relayer, new Relay(doubler, n))),
   );
   assert.deepEqual(answers, [2, 4, 6]);
+});
+
+Deno.test("remote: a Worker's ask that an actor of another process cannot take names that actor as its node knows it, as a Bridge call's error does", async () => {
+  await using server = await startNatsServer();
+  await using _other = await startNode(server.url, "ask-names");
+  await using system = new ActorSystem({ cluster: { servers: server.url, name: "ask-names" } });
+  using bridge = new Bridge(system);
+  const doubler = await system.lookup<unknown>("doubler");
+  const asker = system.spawn(Asker);
+  const failed = await bridge.call(asker, new AskFor(doubler, "not a number"));
+  assert.match(String(failed), /^UndeliverableError: no reply from Doubler \(ActorRef\(/);
+  const called = await bridge.call(doubler, "not a number").then(() => null, (e) => e);
+  assert.ok(called instanceof UndeliverableError, String(called));
+  assert.match(called.message, /^no reply from Doubler \(ActorRef\(/);
 });
 
 Deno.test("remote: a Worker's ask to an actor of a killed process fails fast with ActorDeadError", async () => {

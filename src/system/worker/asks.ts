@@ -169,7 +169,7 @@ export class Asks {
         reason,
       });
     } else if (message instanceof Undeliverable) {
-      this.#fail(ask, message.kind, message.reason);
+      this.#fail(ask, message.kind, message.reason, undefined, message.targetName);
     } else if (message instanceof RequestFailed) {
       this.#settle(ask, false, handlerFailure(String(ask.target), message));
     } else {
@@ -207,13 +207,21 @@ export class Asks {
     for (const ask of [...watched.asks]) this.#fail(ask, "stopped", reason);
   }
 
+  /**
+   * The ask gets no reply, for a reason of `kind`. `targetName`: the actor's name as the node
+   * that lost the request knew it (this thread names an actor of another node "actor"), as a
+   * Bridge call's error does (see PendingCalls.fail).
+   */
   #fail(
     ask: PendingAsk,
     kind: DeadLetterKind,
     reason: string,
     cause?: unknown,
+    targetName = "",
   ): void {
-    const subject = String(ask.target);
+    const subject = targetName === "" || targetName === "actor"
+      ? String(ask.target)
+      : `${targetName} (${ask.target})`;
     this.#settle(
       ask,
       false,
