@@ -25,13 +25,6 @@ const AGENT_MAILBOX_BYTES = 1 << 16;
 /** The most idle dedicated Workers a system keeps for the next actors of their own. */
 export const SPARE_WORKERS = 4;
 
-/**
- * How long a spare stays idle before it is retired: each holds a thread and ~20 MiB (measured:
- * three spares, 63 MiB of the process's memory), which a program that once ran a few actors of
- * their own, and now runs none, should not keep for good.
- */
-export const SPARE_IDLE_MS = 30_000;
-
 /** The running Workers of one system. */
 export class WorkerSet {
   readonly #parts: SystemParts;
@@ -73,12 +66,6 @@ export class WorkerSet {
    * until then the program may have that many actors beyond its maxActors.
    */
   #owed = SPARE_WORKERS;
-  /** How long a spare is kept idle before it is retired (ms; tests shorten it). */
-  spareIdleMs = SPARE_IDLE_MS;
-  /** When each spare became one (`performance.now()`). */
-  readonly #spareSince = new WeakMap<WorkerHandle, number>();
-  /** Retires the spares idle for {@link spareIdleMs}; set while there are spares. */
-  #spareTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(parts: SystemParts, system: ActorSystem) {
     this.#parts = parts;
@@ -147,37 +134,7 @@ export class WorkerSet {
     if (slot === undefined) this.#owed--;
     else this.#parts.directory.free(slot);
     this.#spares.push(handle);
-    this.#spareSince.set(handle, performance.now());
-    if (this.#spareTimer === undefined) this.#armSpareTimer(this.spareIdleMs);
     return true;
-  }
-
-  /**
-   * Retires the spares idle for {@link spareIdleMs} (as {@link outOfRoom} does: each one's
-   * agent's slot stands for a kept slot until it comes back), then waits for the next one to be.
-   */
-  #retireIdleSpares(): void {
-    this.#spareTimer = undefined;
-    if (this.#parts.shutdown.begun) return;
-    const now = performance.now();
-    let next = Infinity;
-    for (const spare of [...this.#spares]) {
-      const due = this.#spareSince.get(spare)! + this.spareIdleMs;
-      if (due > now) {
-        next = Math.min(next, due);
-        continue;
-      }
-      this.#spares.splice(this.#spares.indexOf(spare), 1);
-      this.#owed++;
-      this.#retire(spare);
-    }
-    if (next !== Infinity) this.#armSpareTimer(next - now);
-  }
-
-  #armSpareTimer(delayMs: number): void {
-    this.#spareTimer = setTimeout(() => this.#retireIdleSpares(), delayMs);
-    // Spares waiting to be retired are no reason for the process to stay.
-    Deno.unrefTimer(this.#spareTimer);
   }
 
   /**
@@ -247,8 +204,6 @@ export class WorkerSet {
   /** No more spares (the system shuts down); the spares end with the other Workers. */
   stopSpares(): void {
     this.#spares.length = 0;
-    if (this.#spareTimer !== undefined) clearTimeout(this.#spareTimer);
-    this.#spareTimer = undefined;
   }
 
   /** The system has shut down: its pools have no Worker any more, nor a place for one. */
