@@ -99,6 +99,11 @@ export interface LinkHost {
   spawnHere(request: unknown): Promise<unknown>;
   /** Whether the actor `ref` names, one of this node's, is starting or running (see names.ts). */
   running(ref: ActorRef<unknown>): boolean;
+  /**
+   * A call from node `from` (a request whose reply goes to a Bridge or an ask there) came for this
+   * node's actor `slot`.`generation`: that node hears if the actor loses its Worker (CallsLost).
+   */
+  calledFromAfar(slot: number, generation: number, from: number): void;
   /** `count` records from node `from` were lost on the way (a gap in its sequence numbers). */
   lost(from: number, count: number): void;
   /** `count` records from node `from` were refused, because of `why` (see BatchReceiver). */

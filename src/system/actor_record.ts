@@ -49,6 +49,7 @@ class Ties {
   watchers: Set<ActorRecord> | null = null;
   watching: Set<ActorRecord> | null = null;
   remoteWatchers: Map<string, ActorRef<unknown>> | null = null;
+  remoteCallers: Set<number> | null = null;
   endWaiters: ((end: Terminated) => void)[] | null = null;
   supervisor: Supervisor | null = null;
 }
@@ -124,6 +125,18 @@ export class ActorRecord {
   set remoteWatchers(watchers: Map<string, ActorRef<unknown>> | null) {
     if (watchers !== null || this.#ties !== null) {
       (this.#ties ??= new Ties()).remoteWatchers = watchers;
+    }
+  }
+  /**
+   * The other nodes whose calls (a Bridge's, an ask's) it was sent: told when it loses its Worker,
+   * whether their watch of it has come yet or not (see BatchReceiver and CallsLost).
+   */
+  get remoteCallers(): Set<number> | null {
+    return this.#ties?.remoteCallers ?? null;
+  }
+  set remoteCallers(callers: Set<number> | null) {
+    if (callers !== null || this.#ties !== null) {
+      (this.#ties ??= new Ties()).remoteCallers = callers;
     }
   }
   /** Bridge code awaiting its end. */

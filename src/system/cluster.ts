@@ -89,6 +89,7 @@ interface LinkHost {
   readonly guardian: ActorRef<unknown>;
   spawnHere(request: unknown): Promise<unknown>;
   running(ref: ActorRef<unknown>): boolean;
+  calledFromAfar(slot: number, generation: number, from: number): void;
   lost(from: number, count: number): void;
   refused(from: number, count: number, why: string): void;
 }
@@ -239,16 +240,18 @@ export class SystemCluster {
 
   /**
    * Calls waiting on `target`, an actor of this node, get no reply (see CallsLost): tells the
-   * nodes of its remote `watchers`, once each.
+   * nodes of its remote `watchers`, and the nodes that sent it calls (`callers`: their watch of
+   * it, a control message, may not have come yet when it took their request), once each.
    */
   callsLost(
     target: ActorRef<unknown>,
     watchers: Iterable<ActorRef<unknown>>,
+    callers: Iterable<number>,
     reason: string,
   ): void {
     const link = this.#link;
     if (link === null) return;
-    const nodes = new Set<number>();
+    const nodes = new Set<number>(callers);
     for (const watcher of watchers) nodes.add(watcher.node);
     for (const node of nodes) link.control(node, new CallsLost(target, reason));
   }
@@ -554,6 +557,7 @@ export class SystemCluster {
         0,
       ),
       watchersFromAfar: this.parts.registry.remoteWatcherCount(),
+      callersFromAfar: this.parts.registry.remoteCallerCount(),
     };
   }
 
@@ -640,6 +644,10 @@ export class SystemCluster {
         guardian: parts.guardian,
         spawnHere: (request) => this.#spawnHere(request),
         running: (ref) => parts.registry.of(ref) !== undefined || parts.spawner.unannounced(ref),
+        calledFromAfar: (slot, generation, from) => {
+          const record = parts.registry.at(slot);
+          if (record?.generation === generation) (record.remoteCallers ??= new Set()).add(from);
+        },
         lost: (from, count) => this.recordsLost(from, count),
         refused: (from, count, why) => {
           parts.directory.countDeadLetter("node-down", count);

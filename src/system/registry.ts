@@ -275,15 +275,23 @@ export class Registry {
     return count;
   }
 
-  /** Node `node` is down: its actors watch nothing here any more. */
+  /** Node `node` is down: its actors watch nothing here any more, nor wait on calls here. */
   forgetWatchersOn(node: number): void {
     const prefix = `${node}:`;
     for (const record of this.values()) {
+      record.remoteCallers?.delete(node);
       if (record.remoteWatchers === null) continue;
       for (const key of record.remoteWatchers.keys()) {
         if (key.startsWith(prefix)) record.remoteWatchers.delete(key);
       }
     }
+  }
+
+  /** @internal How many calling nodes this node's actors remember (tests). */
+  remoteCallerCount(): number {
+    let count = 0;
+    for (const record of this.values()) count += record.remoteCallers?.size ?? 0;
+    return count;
   }
 
   unwatch(watcher: ActorRef<unknown>, target: ActorRef<unknown>): void {

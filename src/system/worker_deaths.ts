@@ -92,13 +92,17 @@ export class WorkerDeaths {
           ? `${reason}; it is being restarted`
           : `${record.name} lost its Worker (${reason}); it is being restarted`;
         registry.lost(record, lostWhy);
-        // Calls from other nodes wait on it too: their nodes watch it (their Bridges do).
-        if (record.remoteWatchers !== null) {
+        // Calls from other nodes wait on it too: their nodes watch it (their Bridges do), or
+        // sent it calls (their watch may come after their request).
+        if (record.remoteWatchers !== null || record.remoteCallers !== null) {
           this.#parts.cluster.callsLost(
             registry.refOf(record),
-            record.remoteWatchers.values(),
+            record.remoteWatchers?.values() ?? [],
+            record.remoteCallers ?? [],
             lostWhy,
           );
+          // Told: calls sent after this are the new instance's to answer.
+          record.remoteCallers = null;
         }
         if (record.children !== null) {
           for (const child of record.children) {

@@ -109,6 +109,50 @@ Deno.test("control: a call waiting on an actor of another node that lost its Wor
   assert.match(error.message, /being restarted/);
 });
 
+Deno.test("control: a call whose Bridge's watch of its actor has not reached that actor's node yet settles at once when the actor loses its Worker", async () => {
+  await using server = await startNatsServer();
+  const cluster = "ctl-calls-unwatched";
+  const options = { servers: server.url, name: cluster, downAfterMs: 30_000 };
+  await using here = new ActorSystem({ cluster: options });
+  await using there = new ActorSystem({
+    cluster: options,
+    supervision: { onFailure: "restart" },
+    onFailure: () => {}, // the kill is the test's
+  });
+  await Promise.all([here.joined, there.joined]);
+  using bridge = new Bridge(here);
+  using local = new Bridge(there);
+  const actor = there.spawn(Flaky);
+  await there.register("flaky", actor);
+  const flaky = await here.lookup<string>("flaky");
+  // The Bridge's watch goes as a control message, apart from the request: held up here (as a
+  // watch sent again after a loss is), it comes after the request, and after the actor's death.
+  const losses = await loseControl(
+    server.url,
+    `ringmail.${cluster}.${there.node}.ctl`,
+    here,
+    (message) => message instanceof RemoteWatch && !message.unwatch,
+  );
+  let call: Promise<unknown>;
+  try {
+    // "inc" gets no answer: the call waits until it is settled otherwise.
+    call = bridge.call(flaky, "inc", { timeout: 600_000 }).then(() => null, (error) => error);
+    await eventually(
+      async () => await local.call(actor, "count", LONG) === 1,
+      "the actor took the request",
+      10_000,
+    );
+    assert.ok(losses.count > 0, "the watch was held up");
+    assert.ok(there.kill(actor, "killed by the test"), "it runs, and is killed");
+    assert.equal(await local.call(actor, "count", LONG), 0, "restarted: a fresh instance");
+  } finally {
+    losses.stop();
+  }
+  const error = await within(10_000, "the call whose request died with the Worker", call);
+  assert.ok(error instanceof ActorDeadError, String(error));
+  assert.match(error.message, /being restarted/);
+});
+
 Deno.test("control: a call waiting on an actor of another node that lost its Worker settles at once when the notice went into a frozen NATS server that then restarted", async () => {
   await using server = await startNatsServer();
   const cluster = "ctl-calls-frozen";
