@@ -245,11 +245,15 @@ export class Guardian extends Actor<Report> {
 
   @handles(AskUnwatch)
   onAskUnwatch(request: AskUnwatch): void {
-    this.#parts.askWatches.unwatch(request.desk!, request.target!);
+    const target = request.target!;
+    if (target.node !== 0) this.#parts.remoteAskWatches.unwatch(request.desk!, target);
+    else this.#parts.askWatches.unwatch(request.desk!, target);
   }
 
   #askWatch(desk: ActorRef<unknown>, target: ActorRef<unknown>): void {
-    const { askWatches, courier, guardian, registry, spawner } = this.#parts;
+    const { askWatches, courier, guardian, registry, remoteAskWatches, spawner } = this.#parts;
+    // An actor of another node: the system waits on its end (see remote_ask_watches.ts).
+    if (target.node !== 0) return remoteAskWatches.watch(desk, target);
     if (spawner.unannounced(target)) {
       // A child whose parent's report is still on its way: watch it once it is known.
       registry.whenAnnounced(target).then(() => this.#askWatch(desk, target));

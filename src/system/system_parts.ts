@@ -10,6 +10,7 @@ import type { ActorRef, SupervisionStrategy } from "../actor/mod.ts";
 import type { Directory, ReceiveLoop, SystemCourier } from "../delivery/mod.ts";
 import type { Arena, Doorbell, Mailbox } from "../ring/mod.ts";
 import type { AskWatches } from "./ask_watches.ts";
+import type { RemoteAskWatches } from "./remote_ask_watches.ts";
 import type { SystemCluster } from "./cluster.ts";
 import type { SystemEvents } from "./events.ts";
 import type { Inspector } from "./inspector.ts";
@@ -48,6 +49,8 @@ export interface SystemParts {
   readonly recoveries: Recoveries;
   /** Which Workers' asks wait on which actors (see asks.ts). */
   readonly askWatches: AskWatches;
+  /** The Workers' watches on actors of other nodes they ask (see remote_ask_watches.ts). */
+  readonly remoteAskWatches: RemoteAskWatches;
   readonly events: SystemEvents;
   readonly shutdown: Shutdown;
   readonly spawner: Spawner;

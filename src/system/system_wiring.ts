@@ -12,6 +12,7 @@ import { describeMessage, Directory, installRefCodec, SystemCourier } from "../d
 import { Arena } from "../ring/mod.ts";
 import type { ActorSystem } from "./actor_system.ts";
 import { AskWatches } from "./ask_watches.ts";
+import { RemoteAskWatches } from "./remote_ask_watches.ts";
 import { newNodeId, SystemCluster } from "./cluster.ts";
 import { AskLost, ThreadDied } from "./control.ts";
 import { SystemEvents } from "./events.ts";
@@ -68,10 +69,15 @@ export function wireSystem(
     parts.courier.handles,
   );
   parts.registry = new Registry(parts.courier, () => parts.guardian);
-  parts.askWatches = new AskWatches((desk, target, reason) => {
+  const tellAskLost = (desk: ActorRef<unknown>, target: ActorRef<unknown>, reason: string) => {
     parts.spawner.sendStarts(); // what an agent is told goes after the starts sent to it
     parts.courier.deliver(desk, new AskLost(target, reason), parts.guardian);
-  });
+  };
+  parts.askWatches = new AskWatches(tellAskLost);
+  parts.remoteAskWatches = new RemoteAskWatches(
+    (target, signal) => parts.cluster.whenEnded(target, signal),
+    tellAskLost,
+  );
   // Asks hear of an actor's loss as Bridge calls do.
   parts.registry.lossListeners.add((slot, generation, reason) =>
     parts.askWatches.lost(
@@ -82,6 +88,10 @@ export function wireSystem(
     )
   );
   parts.events = new SystemEvents();
+  // Asks of other nodes' actors hear of a lost Worker as Bridge calls do.
+  parts.events.onCallsLostAfar((target, reason) =>
+    parts.remoteAskWatches.callsLost(target, reason)
+  );
   parts.inspector = new Inspector(parts);
   if (options.onFailure) parts.events.onFailure(options.onFailure);
   if (options.onDeadLetter) parts.events.onDeadLetter(options.onDeadLetter);

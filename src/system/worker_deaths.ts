@@ -61,6 +61,7 @@ export class WorkerDeaths {
     workers.heal(handle, reason, killed !== null);
     recoveries.threadGone(handle.threadId);
     this.#parts.askWatches.forget(handle.agent);
+    this.#parts.remoteAskWatches.forget(handle.agent);
     directory.setState(handle.agent.slot, SlotState.Dead);
     handle.agentMailbox.close();
 
@@ -235,6 +236,7 @@ export class WorkerDeaths {
   ended(handle: WorkerHandle): void {
     const { recoveries, registry, workers } = this.#parts;
     this.#parts.askWatches.forget(handle.agent);
+    this.#parts.remoteAskWatches.forget(handle.agent);
     handle.dead = true;
     stopWorker(handle);
     workers.forget(handle);

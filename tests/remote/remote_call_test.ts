@@ -17,8 +17,10 @@ import {
 } from "../../errors.ts";
 import { Doubler, Keeper, Task } from "../_actors/basic.ts";
 import { Asker, AskFor, Relay, Relayer } from "../_actors/relay.ts";
-import { Watcher, WatchIt } from "../_actors/supervision.ts";
-import { eventually } from "../_system.ts";
+import { Quitter } from "../_actors/bridge_watches.ts";
+import { internalsOf } from "../../src/system/internal.ts";
+import { Flaky, Watcher, WatchIt } from "../_actors/supervision.ts";
+import { eventually, within } from "../_system.ts";
 import { startNatsServer, withDeadline } from "./_nats_server.ts";
 import { startNode } from "./_nodes.ts";
 
@@ -67,6 +69,45 @@ Deno.test("remote: a Worker's ask that an actor of another process cannot take n
   const called = await bridge.call(doubler, "not a number").then(() => null, (e) => e);
   assert.ok(called instanceof UndeliverableError, String(called));
   assert.match(called.message, /^no reply from Doubler \(ActorRef\(/);
+});
+
+Deno.test("remote: a Worker's ask of an actor of another node settles at once when that actor stops, or loses its Worker, as a Bridge call does", async () => {
+  await using server = await startNatsServer();
+  const options = { servers: server.url, name: "ask-ends", downAfterMs: 30_000 };
+  await using here = new ActorSystem({ cluster: options });
+  await using there = new ActorSystem({
+    cluster: options,
+    supervision: { onFailure: "restart" },
+    onFailure: () => {}, // the kill is the test's
+  });
+  await Promise.all([here.joined, there.joined]);
+  using bridge = new Bridge(here);
+  using local = new Bridge(there);
+  const asker = here.spawn(Asker);
+  const slow = { timeout: 20_000 }; // longer than the ask's own 10 s: its timeout would show
+  // It stops without answering.
+  const quitter = await here.spawnOn(there.node, Quitter);
+  const stopped = await bridge.call(asker, new AskFor(quitter, "quit"), slow);
+  assert.match(String(stopped), /^ActorDeadError: /);
+  // It loses its Worker with the request, and is restarted.
+  const flaky = there.spawn(Flaky);
+  await there.register("flaky", flaky);
+  const far = await here.lookup<string>("flaky");
+  const asking = bridge.call(asker, new AskFor(far, "inc"), slow); // "inc" gets no answer
+  await eventually(
+    async () => await local.call(flaky, "count", { timeout: 10_000 }) === 1,
+    "the actor took the request",
+    10_000,
+  );
+  assert.ok(there.kill(flaky, "killed by the test"));
+  const lost = await within(15_000, "the ask whose request died with the Worker", asking);
+  assert.match(String(lost), /^ActorDeadError: .*being restarted/);
+  // Nothing is kept for asks that settled: the other node forgets the watches.
+  await eventually(
+    () => internalsOf(there).clusterSizes()!.watchersFromAfar === 0,
+    "no watch left",
+    10_000,
+  );
 });
 
 Deno.test("remote: a Worker's ask to an actor of a killed process fails fast with ActorDeadError", async () => {

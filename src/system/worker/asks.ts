@@ -13,8 +13,9 @@
  * Why the Worker watches the targets: a request the target never got is answered at once by the
  * system (`Undeliverable`, its dead letter's kind), but one it took and then died with — it
  * stopped without replying, was killed, its Worker died — gets no answer. The main thread hears
- * of those ends (the Bridge listens to them there); a Worker asks the guardian to tell it
- * ({@link AskWatch}, once per target asked, kept for a few targets asked lately), and the guardian answers
+ * of those ends (the Bridge listens to them there), and of those of other nodes' actors (their
+ * `Terminated`, their node's `CallsLost`); a Worker asks the guardian to tell it ({@link AskWatch},
+ * once per target asked, kept for a few targets asked lately), and the guardian answers
  * {@link AskLost}. Errors are made by call_failure.ts, the one place that maps a missing reply
  * to its error, for Bridge calls and asks alike.
  *
@@ -247,9 +248,7 @@ export class Asks {
       return;
     }
     this.#byTarget.set(ask.key, { target: ask.target, asks: new Set([ask]) });
-    // An actor of another node is not in this system's registry: its asks settle by their reply
-    // or their timeout (the node's death does not reach asks yet).
-    if (ask.target.node !== 0) return;
+    // The system watches it (an actor of another node too: see remote_ask_watches.ts).
     this.#courier.deliver(
       this.#guardian,
       new AskWatch(this.#desk, ask.target),
@@ -272,7 +271,6 @@ export class Asks {
     const [key, oldest] = this.#idle.entries().next().value!;
     this.#idle.delete(key);
     this.#byTarget.delete(key);
-    if (oldest.target.node !== 0) return;
     this.#courier.deliver(
       this.#guardian,
       new AskUnwatch(this.#desk, oldest.target),

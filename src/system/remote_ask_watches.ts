@@ -1,0 +1,97 @@
+/**
+ * `RemoteAskWatches`: on the system's thread, which Workers have asks pending on which actors of
+ * other nodes (see asks.ts), so that when one of those actors ends, or loses its Worker with
+ * their requests (its node's `CallsLost`), the Workers asking it hear of it at once, as a Bridge
+ * call does: the system waits on each such actor's end (`SystemCluster.whenEnded`: the guardian
+ * watches it) while a Worker asks it. Each watch is told once, then forgotten, as in AskWatches.
+ *
+ * @module
+ */
+
+import type { ActorRef, Terminated } from "../actor/mod.ts";
+
+/** The Workers asking one actor of another node, by their agent's slot, and the system's wait. */
+interface Watchers {
+  readonly target: ActorRef<unknown>;
+  readonly desks: Map<number, ActorRef<unknown>>;
+  /** Aborted to give the system's wait up (the guardian then unwatches the actor). */
+  readonly given: AbortController;
+}
+
+/** The Workers' watches on actors of other nodes they ask, by `node:slot.generation`. */
+export class RemoteAskWatches {
+  readonly #byTarget = new Map<string, Watchers>();
+  readonly #whenEnded: (target: ActorRef<unknown>, signal: AbortSignal) => Promise<Terminated>;
+  readonly #tell: (desk: ActorRef<unknown>, target: ActorRef<unknown>, reason: string) => void;
+
+  /**
+   * @param whenEnded the system's wait for an actor's end (given up when `signal` aborts).
+   * @param tell sends the desk news that `target` is lost (an AskLost).
+   */
+  constructor(
+    whenEnded: (target: ActorRef<unknown>, signal: AbortSignal) => Promise<Terminated>,
+    tell: (desk: ActorRef<unknown>, target: ActorRef<unknown>, reason: string) => void,
+  ) {
+    this.#whenEnded = whenEnded;
+    this.#tell = tell;
+  }
+
+  /** How many actors are watched. */
+  get size(): number {
+    return this.#byTarget.size;
+  }
+
+  /** `desk` wants to hear when `target`, an actor of another node, is lost. */
+  watch(desk: ActorRef<unknown>, target: ActorRef<unknown>): void {
+    const key = keyOf(target);
+    let watchers = this.#byTarget.get(key);
+    if (watchers === undefined) {
+      const made: Watchers = watchers = { target, desks: new Map(), given: new AbortController() };
+      this.#byTarget.set(key, made);
+      this.#whenEnded(target, made.given.signal).then((end) => {
+        if (this.#byTarget.get(key) === made) this.#lost(key, made, end.reason);
+      });
+    }
+    watchers.desks.set(desk.slot, desk);
+  }
+
+  /** `desk` no longer asks `target`. */
+  unwatch(desk: ActorRef<unknown>, target: ActorRef<unknown>): void {
+    const key = keyOf(target);
+    const watchers = this.#byTarget.get(key);
+    if (watchers === undefined) return;
+    watchers.desks.delete(desk.slot);
+    if (watchers.desks.size > 0) return;
+    this.#byTarget.delete(key);
+    watchers.given.abort();
+  }
+
+  /** `target`'s node says calls to it get no reply (it lost its Worker): tells its watchers. */
+  callsLost(target: ActorRef<unknown>, reason: string): void {
+    const key = keyOf(target);
+    const watchers = this.#byTarget.get(key);
+    if (watchers !== undefined) this.#lost(key, watchers, reason);
+  }
+
+  /** The Worker whose agent is `desk` is gone: nobody there asks any more. */
+  forget(desk: ActorRef<unknown>): void {
+    for (const [key, watchers] of this.#byTarget) {
+      const known = watchers.desks.get(desk.slot);
+      if (known === undefined || known.generation !== desk.generation) continue;
+      watchers.desks.delete(desk.slot);
+      if (watchers.desks.size > 0) continue;
+      this.#byTarget.delete(key);
+      watchers.given.abort();
+    }
+  }
+
+  #lost(key: string, watchers: Watchers, reason: string): void {
+    this.#byTarget.delete(key);
+    watchers.given.abort();
+    for (const desk of watchers.desks.values()) this.#tell(desk, watchers.target, reason);
+  }
+}
+
+function keyOf(target: ActorRef<unknown>): string {
+  return `${target.node}:${target.slot}.${target.generation}`;
+}
