@@ -17,6 +17,7 @@ import { Flaky } from "../_actors/supervision.ts";
 import { Echo2, Watcher, WatchIt } from "../_actors/watch_review.ts";
 import { eventually, within } from "../_system.ts";
 import { startNatsServer } from "./_nats_server.ts";
+import { restartingPair } from "./_joined_pair.ts";
 import { natsProto } from "./_nats_proto.ts";
 import { countPublishes, outage } from "./_outage.ts";
 
@@ -67,15 +68,9 @@ async function loseControl(
 Deno.test("control: a call waiting on an actor of another node that lost its Worker settles at once, also when the notice was published into a connection that died", async () => {
   await using server = await startNatsServer();
   const cluster = "ctl-calls-lost";
-  // Long enough that neither node finds the other down across the outage.
-  const options = { servers: server.url, name: cluster, downAfterMs: 30_000 };
-  await using here = new ActorSystem({ cluster: options });
-  await using there = new ActorSystem({
-    cluster: options,
-    supervision: { onFailure: "restart" },
-    onFailure: () => {}, // the kill is the test's
-  });
-  await Promise.all([here.joined, there.joined]);
+  // Long enough that neither node finds the other down across an outage.
+  await using nodes = await restartingPair(server.url, cluster);
+  const { here, there } = nodes;
   using bridge = new Bridge(here);
   const local = there.spawn(Flaky);
   await there.register("flaky", local);
@@ -112,14 +107,9 @@ Deno.test("control: a call waiting on an actor of another node that lost its Wor
 Deno.test("control: a call whose Bridge's watch of its actor has not reached that actor's node yet settles at once when the actor loses its Worker", async () => {
   await using server = await startNatsServer();
   const cluster = "ctl-calls-unwatched";
-  const options = { servers: server.url, name: cluster, downAfterMs: 30_000 };
-  await using here = new ActorSystem({ cluster: options });
-  await using there = new ActorSystem({
-    cluster: options,
-    supervision: { onFailure: "restart" },
-    onFailure: () => {}, // the kill is the test's
-  });
-  await Promise.all([here.joined, there.joined]);
+  // Long enough that neither node finds the other down across an outage.
+  await using nodes = await restartingPair(server.url, cluster);
+  const { here, there } = nodes;
   using bridge = new Bridge(here);
   using local = new Bridge(there);
   const actor = there.spawn(Flaky);
@@ -156,14 +146,9 @@ Deno.test("control: a call whose Bridge's watch of its actor has not reached tha
 Deno.test("control: a call waiting on an actor of another node that lost its Worker settles at once when the notice went into a frozen NATS server that then restarted", async () => {
   await using server = await startNatsServer();
   const cluster = "ctl-calls-frozen";
-  const options = { servers: server.url, name: cluster, downAfterMs: 30_000 };
-  await using here = new ActorSystem({ cluster: options });
-  await using there = new ActorSystem({
-    cluster: options,
-    supervision: { onFailure: "restart" },
-    onFailure: () => {}, // the kill is the test's
-  });
-  await Promise.all([here.joined, there.joined]);
+  // Long enough that neither node finds the other down across an outage.
+  await using nodes = await restartingPair(server.url, cluster);
+  const { here, there } = nodes;
   using bridge = new Bridge(here);
   const local = there.spawn(Flaky);
   await there.register("flaky", local);

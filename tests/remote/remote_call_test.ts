@@ -23,6 +23,7 @@ import { Flaky, Watcher, WatchIt } from "../_actors/supervision.ts";
 import { eventually, within } from "../_system.ts";
 import { startNatsServer, withDeadline } from "./_nats_server.ts";
 import { startNode } from "./_nodes.ts";
+import { restartingPair } from "./_joined_pair.ts";
 
 Deno.test("remote: Bridge calls reach an actor of another process and come back", async () => {
   await using server = await startNatsServer();
@@ -73,14 +74,8 @@ Deno.test("remote: a Worker's ask that an actor of another process cannot take n
 
 Deno.test("remote: a Worker's ask of an actor of another node settles at once when that actor stops, or loses its Worker, as a Bridge call does", async () => {
   await using server = await startNatsServer();
-  const options = { servers: server.url, name: "ask-ends", downAfterMs: 30_000 };
-  await using here = new ActorSystem({ cluster: options });
-  await using there = new ActorSystem({
-    cluster: options,
-    supervision: { onFailure: "restart" },
-    onFailure: () => {}, // the kill is the test's
-  });
-  await Promise.all([here.joined, there.joined]);
+  await using nodes = await restartingPair(server.url, "ask-ends");
+  const { here, there } = nodes;
   using bridge = new Bridge(here);
   using local = new Bridge(there);
   const asker = here.spawn(Asker);
