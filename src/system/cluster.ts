@@ -646,7 +646,10 @@ export class SystemCluster {
         running: (ref) => parts.registry.of(ref) !== undefined || parts.spawner.unannounced(ref),
         calledFromAfar: (slot, generation, from) => {
           const record = parts.registry.at(slot);
-          if (record?.generation === generation) (record.remoteCallers ??= new Set()).add(from);
+          if (record?.generation !== generation) return;
+          const callers = record.remoteCallers;
+          if (callers === null) record.remoteCallers = [from];
+          else if (!callers.includes(from)) callers.push(from);
         },
         lost: (from, count) => this.recordsLost(from, count),
         refused: (from, count, why) => {

@@ -279,7 +279,9 @@ export class Registry {
   forgetWatchersOn(node: number): void {
     const prefix = `${node}:`;
     for (const record of this.values()) {
-      record.remoteCallers?.delete(node);
+      const callers = record.remoteCallers;
+      const at = callers?.indexOf(node) ?? -1;
+      if (at >= 0) callers!.splice(at, 1);
       if (record.remoteWatchers === null) continue;
       for (const key of record.remoteWatchers.keys()) {
         if (key.startsWith(prefix)) record.remoteWatchers.delete(key);
@@ -290,7 +292,7 @@ export class Registry {
   /** @internal How many calling nodes this node's actors remember (tests). */
   remoteCallerCount(): number {
     let count = 0;
-    for (const record of this.values()) count += record.remoteCallers?.size ?? 0;
+    for (const record of this.values()) count += record.remoteCallers?.length ?? 0;
     return count;
   }
 

@@ -103,6 +103,24 @@ Deno.test("long-lived node: the receive side keeps no counts per node that left"
   assert.deepEqual(more, few, "what stays after 9 nodes came and went is what stayed after 3");
 });
 
+Deno.test("long-lived node: the nodes that called its actors, then left, are forgotten by those actors", async () => {
+  await using server = await startNatsServer();
+  const options = { servers: server.url, name: "long-callers" };
+  await using here = new ActorSystem({ cluster: options });
+  await here.joined;
+  await here.register("doubler", here.spawn(Doubler));
+  // Each caller is one the doubler would tell if it lost its Worker (see CallsLost), while it is up.
+  const [few, more] = await afterCycles(
+    ["callersFromAfar"],
+    () => callerComesAndGoes(here, options),
+    here,
+    3,
+    9,
+  );
+  assert.deepEqual(few, { callersFromAfar: 0 });
+  assert.deepEqual(more, few, "the callers of 9 nodes that left are kept, not those of 3 only");
+});
+
 Deno.test("long-lived node: watches of its actors by nodes that left are forgotten, also when those nodes only watched", async () => {
   await using server = await startNatsServer();
   const options = { servers: server.url, name: "long-watch" };
