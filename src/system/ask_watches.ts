@@ -57,6 +57,8 @@ export class AskWatches {
     if (watchers === undefined || watchers.generation !== target.generation) {
       return;
     }
+    // A desk in the same slot is another Worker's agent: its watch stays.
+    if (watchers.desks.get(desk.slot)?.generation !== desk.generation) return;
     watchers.desks.delete(desk.slot);
     if (watchers.desks.size === 0) this.#bySlot.delete(target.slot);
   }

@@ -240,7 +240,11 @@ export class Guardian extends Actor<Report> {
    */
   @handles(AskWatch)
   onAskWatch(request: AskWatch): void {
-    this.#askWatch(request.desk!, request.target!);
+    const desk = request.desk!;
+    // Read after its Worker's death (which ran at once, not in this mailbox's order, and forgot
+    // its desk's watches): made now, nothing would ever unwatch it.
+    if (this.#parts.directory.liveMailbox(desk.slot, desk.generation) === 0) return;
+    this.#askWatch(desk, request.target!);
   }
 
   @handles(AskUnwatch)

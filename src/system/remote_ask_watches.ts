@@ -59,7 +59,8 @@ export class RemoteAskWatches {
   unwatch(desk: ActorRef<unknown>, target: ActorRef<unknown>): void {
     const key = keyOf(target);
     const watchers = this.#byTarget.get(key);
-    if (watchers === undefined) return;
+    // A desk in the same slot is another Worker's agent: its watch stays.
+    if (watchers?.desks.get(desk.slot)?.generation !== desk.generation) return;
     watchers.desks.delete(desk.slot);
     if (watchers.desks.size > 0) return;
     this.#byTarget.delete(key);

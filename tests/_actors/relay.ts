@@ -39,3 +39,23 @@ export class Asker extends Actor<AskFor> {
     }
   }
 }
+
+/** Asks `to` with `request`, not waiting for the answer, then writes "asked" to `marker`. */
+@message()
+export class AskThenMark {
+  constructor(
+    readonly to: ActorRef<unknown> | null = null,
+    readonly request: unknown = null,
+    readonly marker = "",
+  ) {}
+}
+
+/** Handles `AskThenMark`: the ask is under way once the marker file is there. */
+export class MarkingAsker extends Actor<AskThenMark> {
+  static readonly module = import.meta.url;
+  @handles(AskThenMark)
+  onAsk(order: AskThenMark) {
+    this.context.ask(order.to!, order.request, { timeout: 600_000 }).catch(() => {});
+    Deno.writeTextFileSync(order.marker, "asked");
+  }
+}

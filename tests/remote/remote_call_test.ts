@@ -16,7 +16,7 @@ import {
   UndeliverableError,
 } from "../../errors.ts";
 import { Doubler, Keeper, Task } from "../_actors/basic.ts";
-import { Asker, AskFor, Relay, Relayer } from "../_actors/relay.ts";
+import { Asker, AskFor, AskThenMark, MarkingAsker, Relay, Relayer } from "../_actors/relay.ts";
 import { Quitter } from "../_actors/bridge_watches.ts";
 import { internalsOf } from "../../src/system/internal.ts";
 import { Flaky, Watcher, WatchIt } from "../_actors/supervision.ts";
@@ -103,6 +103,40 @@ Deno.test("remote: a Worker's ask of an actor of another node settles at once wh
     "no watch left",
     10_000,
   );
+});
+
+Deno.test("remote: a Worker killed right after it asked an actor of another node leaves no watch of that actor behind", async () => {
+  await using server = await startNatsServer();
+  await using nodes = await restartingPair(server.url, "ask-dead-desk");
+  const { here, there } = nodes;
+  const asker = here.spawn(MarkingAsker);
+  await here.started(asker);
+  const far = await here.spawnOn(there.node, Flaky); // "inc" gets no answer: the ask waits
+  const marker = await Deno.makeTempFile();
+  await Deno.remove(marker);
+  try {
+    asker.send(new AskThenMark(far, "inc", marker));
+    // This thread stays busy until the ask is made, then kills its Worker: the guardian reads
+    // the Worker's AskWatch only after its death.
+    const deadline = performance.now() + 10_000;
+    for (;;) {
+      try {
+        Deno.statSync(marker);
+        break;
+      } catch {
+        if (performance.now() > deadline) throw new Error("the asker did not ask within 10 s");
+      }
+    }
+    assert.ok(here.kill(asker, "killed by the test"));
+  } finally {
+    await Deno.remove(marker).catch(() => {});
+  }
+  // A later ask's watch shows the guardian has read the dead Worker's AskWatch.
+  const other = here.spawn(Asker);
+  const kept = await here.spawnOn(there.node, Quitter);
+  using bridge = new Bridge(here);
+  assert.deepEqual(await bridge.call(other, new AskFor(kept, "hi"), { timeout: 20_000 }), ["hi"]);
+  assert.equal(internalsOf(here).clusterSizes()!.endWaits, 1, "only the live Worker's watch");
 });
 
 Deno.test("remote: a Worker's ask to an actor of a killed process fails fast with ActorDeadError", async () => {
