@@ -18,6 +18,7 @@ import { SystemClosedError } from "../system/errors.ts";
 import { CallDeadlines, type DeadlineQueue } from "./call_deadlines.ts";
 import { DenseTable } from "../util/dense_table.ts";
 import type { Holds } from "./lingering_waits.ts";
+import { tagAtMost } from "../util/reply_tags.ts";
 
 /** Options of {@link Bridge.call}. */
 export interface CallOptions<D = never> {
@@ -366,6 +367,20 @@ export class PendingCalls {
    * The actor `target` of another node has ended (its node told this one's watch): its calls
    * still pending settle.
    */
+  /**
+   * `target`, an actor of another node, lost its Worker with the calls it had taken, those with
+   * tags up to `upTo` (see CallsLost): they settle; later ones wait for the new instance.
+   */
+  remoteCallsLost(target: ActorRef<unknown>, reason: string, upTo: number): void {
+    for (const call of listFrom(this.#byNode.get(target.node))) {
+      const other = call.target;
+      if (
+        other.slot === target.slot && other.generation === target.generation &&
+        tagAtMost(call.tag, upTo)
+      ) this.#gone(call, reason);
+    }
+  }
+
   remoteActorGone(target: ActorRef<unknown>, reason: string): void {
     for (const call of listFrom(this.#byNode.get(target.node))) {
       const other = call.target;

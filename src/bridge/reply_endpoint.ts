@@ -104,10 +104,16 @@ export class ReplyEndpoint {
       this.readReplies();
       this.#calls.nodeDown(node, reason);
     });
-    const unwatchLostAfar = host.watchCallsLostAfar((target, reason) => {
-      // Replies that came before the loss settle their calls first.
-      this.readReplies();
-      this.#calls.remoteActorGone(target, reason);
+    const unwatchLostAfar = host.watchCallsLostAfar((target, reason, calls) => {
+      // Which of this endpoint's calls the actor took before it lost its Worker: the later ones
+      // are the new instance's to answer.
+      for (let i = 0; i < calls.length; i += 3) {
+        if (calls[i] !== this.#slot || calls[i + 1] !== this.#generation) continue;
+        // Replies that came before the loss settle their calls first.
+        this.readReplies();
+        this.#calls.remoteCallsLost(target, reason, calls[i + 2]);
+        return;
+      }
     });
     this.#unwatch = () => {
       unwatchLostAfar();

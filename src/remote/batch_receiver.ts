@@ -344,7 +344,9 @@ export class BatchReceiver {
     // A call (its reply goes to a tagged address: a Bridge's, an ask's): its node is told if the
     // actor loses its Worker with it, before the actor can take it. That node's watch of the
     // actor, a control message, may come later than this.
-    if (sender !== null && sender.tag !== 0) this.host.calledFromAfar(slot, generation, from);
+    if (sender !== null && sender.tag !== 0) {
+      this.host.calledFromAfar(slot, generation, from, sender.slot, sender.generation, sender.tag);
+    }
     try {
       // Most records go straight into a live actor's ring: one copy, no ref made.
       if (courier.encoded.offer(slot, generation, sender, bytes, start, end)) {

@@ -100,10 +100,18 @@ export interface LinkHost {
   /** Whether the actor `ref` names, one of this node's, is starting or running (see names.ts). */
   running(ref: ActorRef<unknown>): boolean;
   /**
-   * A call from node `from` (a request whose reply goes to a Bridge or an ask there) came for this
-   * node's actor `slot`.`generation`: that node hears if the actor loses its Worker (CallsLost).
+   * A call from node `from` (a request whose reply goes to a Bridge or an ask there: its slot,
+   * generation and tag) came for this node's actor `slot`.`generation`: that node hears if the
+   * actor loses its Worker with it (CallsLost).
    */
-  calledFromAfar(slot: number, generation: number, from: number): void;
+  calledFromAfar(
+    slot: number,
+    generation: number,
+    from: number,
+    replySlot: number,
+    replyGeneration: number,
+    tag: number,
+  ): void;
   /** `count` records from node `from` were lost on the way (a gap in its sequence numbers). */
   lost(from: number, count: number): void;
   /** `count` records from node `from` were refused, because of `why` (see BatchReceiver). */

@@ -32,7 +32,7 @@
 import { copyBytes } from "../util/copy_bytes.ts";
 
 /** The version of the batch format; a batch of another version is refused. */
-export const WIRE_VERSION = 6;
+export const WIRE_VERSION = 7;
 /** Bytes of a batch's head, before its first entry. */
 export const HEAD_BYTES = 22;
 /**

@@ -128,9 +128,10 @@ export class ActorRecord {
     }
   }
   /**
-   * The other nodes whose calls (a Bridge's, an ask's) it was sent: told when it loses its Worker,
-   * whether their watch of it has come yet or not (see BatchReceiver and CallsLost). A few
-   * nodes at most: an array (~40 bytes for one, a Set ~4× that, on each of 100k actors).
+   * The reply addresses of other nodes (a Bridge's, a Worker's desk) whose calls it was sent since
+   * its last Worker death, and the last reply tag of each: node, slot, generation and tag, four
+   * numbers each (a few addresses at most: an array, ~60 bytes for one, on each of 100k actors).
+   * Their nodes are told which calls it took when it loses its Worker (see CallsLost).
    */
   get remoteCallers(): number[] | null {
     return this.#ties?.remoteCallers ?? null;

@@ -89,7 +89,14 @@ interface LinkHost {
   readonly guardian: ActorRef<unknown>;
   spawnHere(request: unknown): Promise<unknown>;
   running(ref: ActorRef<unknown>): boolean;
-  calledFromAfar(slot: number, generation: number, from: number): void;
+  calledFromAfar(
+    slot: number,
+    generation: number,
+    from: number,
+    replySlot: number,
+    replyGeneration: number,
+    tag: number,
+  ): void;
   lost(from: number, count: number): void;
   refused(from: number, count: number, why: string): void;
 }
@@ -239,21 +246,22 @@ export class SystemCluster {
   }
 
   /**
-   * Calls waiting on `target`, an actor of this node, get no reply (see CallsLost): tells the
-   * nodes of its remote `watchers`, and the nodes that sent it calls (`callers`: their watch of
-   * it, a control message, may not have come yet when it took their request), once each.
+   * The calls `target`, an actor of this node, took get no reply (see CallsLost): tells each node
+   * that sent it calls (`callers`: node, reply slot, generation and last tag, four numbers each;
+   * see ActorRecord.remoteCallers) which of its calls, once. Whether that node's watch of it
+   * has come yet or not does not matter: the watch, a control message, may come after the call.
    */
-  callsLost(
-    target: ActorRef<unknown>,
-    watchers: Iterable<ActorRef<unknown>>,
-    callers: Iterable<number>,
-    reason: string,
-  ): void {
+  callsLost(target: ActorRef<unknown>, callers: readonly number[], reason: string): void {
     const link = this.#link;
     if (link === null) return;
-    const nodes = new Set<number>(callers);
-    for (const watcher of watchers) nodes.add(watcher.node);
-    for (const node of nodes) link.control(node, new CallsLost(target, reason));
+    const byNode = new Map<number, number[]>();
+    for (let i = 0; i < callers.length; i += 4) {
+      const node = callers[i];
+      let calls = byNode.get(node);
+      if (calls === undefined) byNode.set(node, calls = []);
+      calls.push(callers[i + 1], callers[i + 2], callers[i + 3]);
+    }
+    for (const [node, calls] of byNode) link.control(node, new CallsLost(target, reason, calls));
   }
 
   /**
@@ -644,12 +652,21 @@ export class SystemCluster {
         guardian: parts.guardian,
         spawnHere: (request) => this.#spawnHere(request),
         running: (ref) => parts.registry.of(ref) !== undefined || parts.spawner.unannounced(ref),
-        calledFromAfar: (slot, generation, from) => {
+        calledFromAfar: (slot, generation, from, replySlot, replyGeneration, tag) => {
           const record = parts.registry.at(slot);
           if (record?.generation !== generation) return;
-          const callers = record.remoteCallers;
-          if (callers === null) record.remoteCallers = [from];
-          else if (!callers.includes(from)) callers.push(from);
+          const callers = record.remoteCallers ??= [];
+          for (let i = 0; i < callers.length; i += 4) {
+            if (
+              callers[i] === from && callers[i + 1] === replySlot &&
+              callers[i + 2] === replyGeneration
+            ) {
+              // Records from one node come in order: the last tag is the latest.
+              callers[i + 3] = tag;
+              return;
+            }
+          }
+          callers.push(from, replySlot, replyGeneration, tag);
         },
         lost: (from, count) => this.recordsLost(from, count),
         refused: (from, count, why) => {

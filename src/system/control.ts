@@ -263,12 +263,19 @@ export class RemoteSpawnFailed {
 registerMessage(RemoteSpawnFailed, { name: "ringmail.RemoteSpawnFailed" });
 
 /**
- * Node -> node, on the control subject, to the nodes that watch `target`: calls waiting on it
- * get no reply — its Worker died and it is being restarted, so it does not end (an end sends
- * `Terminated` instead). The receiving node's Bridges settle their calls on it.
+ * Node -> node, on the control subject, to each node that sent `target` calls: those it took get
+ * no reply — its Worker died and it is being restarted, so it does not end (an end sends
+ * `Terminated` instead). `calls` says which: for each reply address of the receiving node (a
+ * Bridge's, a Worker's desk), its slot, generation and the last reply tag delivered to `target`
+ * before the death, three numbers each. Calls with later tags came after the restart, or are
+ * still on their way: the new instance answers them.
  */
 export class CallsLost {
-  constructor(readonly target: ActorRef<unknown> | null = null, readonly reason = "") {}
+  constructor(
+    readonly target: ActorRef<unknown> | null = null,
+    readonly reason = "",
+    readonly calls: number[] = [],
+  ) {}
 }
 registerMessage(CallsLost, { name: "ringmail.CallsLost" });
 
@@ -386,12 +393,15 @@ registerMessage(AskUnwatch, { name: "ringmail.AskUnwatch" });
 
 /**
  * Guardian -> a Worker's agent: `target`, which asks of the Worker wait on, ended or lost its
- * Worker (`reason`): those asks get no reply. The watch is over.
+ * Worker (`reason`): those asks get no reply, and the watch is over; or (`upTo` not 0) an actor of
+ * another node lost its Worker and is being restarted: the asks with tags up to `upTo` get no
+ * reply (see CallsLost), and the watch goes on.
  */
 export class AskLost {
   constructor(
     readonly target: ActorRef<unknown> | null = null,
     readonly reason = "",
+    readonly upTo = 0,
   ) {}
 }
 registerMessage(AskLost, { name: "ringmail.AskLost" });

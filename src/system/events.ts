@@ -16,6 +16,16 @@ import type { SystemCourier } from "../delivery/mod.ts";
 import type { ActorFailure, DeadLetter } from "./options.ts";
 
 /** The system's listeners, and how a failure or a dead letter reaches them. */
+/**
+ * Told which calls to `target`, an actor of another node, got no reply: for each reply address
+ * of this node (slot, generation), the last tag the actor took, three numbers each (CallsLost).
+ */
+export type CallsLostListener = (
+  target: ActorRef<unknown>,
+  reason: string,
+  calls: readonly number[],
+) => void;
+
 export class SystemEvents {
   readonly #failureListeners = new Set<(failure: ActorFailure) => void>();
   readonly #failureWatchers = new Set<(failure: ActorFailure) => void>();
@@ -25,9 +35,7 @@ export class SystemEvents {
   >();
   readonly #deadLetterListeners = new Set<(deadLetter: DeadLetter) => void>();
   readonly #threadDeathListeners = new Set<() => void>();
-  readonly #callsLostListeners = new Set<
-    (target: ActorRef<unknown>, reason: string) => void
-  >();
+  readonly #callsLostListeners = new Set<CallsLostListener>();
 
   /** Subscribes to handler failures; returns a function that unsubscribes. */
   onFailure(listener: (failure: ActorFailure) => void): () => void {
@@ -76,14 +84,17 @@ export class SystemEvents {
    * Subscribes to actors of other nodes whose calls get no reply (see CallsLost); returns how
    * to unsubscribe.
    */
-  onCallsLostAfar(listener: (target: ActorRef<unknown>, reason: string) => void): () => void {
+  onCallsLostAfar(listener: CallsLostListener): () => void {
     this.#callsLostListeners.add(listener);
     return () => this.#callsLostListeners.delete(listener);
   }
 
-  /** Calls waiting on `target`, an actor of another node, get no reply (see CallsLost). */
-  callsLostAfar(target: ActorRef<unknown>, reason: string): void {
-    for (const listener of this.#callsLostListeners) listener(target, reason);
+  /**
+   * The calls to `target`, an actor of another node, that it took get no reply (see CallsLost:
+   * `calls` says which, by reply address).
+   */
+  callsLostAfar(target: ActorRef<unknown>, reason: string, calls: readonly number[]): void {
+    for (const listener of this.#callsLostListeners) listener(target, reason, calls);
   }
 
   /** Subscribes to dead threads marked dead (see recovery.ts); returns how to unsubscribe. */

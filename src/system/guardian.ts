@@ -222,7 +222,7 @@ export class Guardian extends Actor<Report> {
   /** An actor of another node watches (or no longer watches) an actor of this one. */
   @handles(CallsLost)
   onCallsLost(report: CallsLost): void {
-    this.#parts.events.callsLostAfar(report.target!, report.reason);
+    this.#parts.events.callsLostAfar(report.target!, report.reason, report.calls);
   }
 
   @handles(RemoteWatch)

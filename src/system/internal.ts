@@ -18,6 +18,7 @@ import type { RetiredCounts } from "./inspector.ts";
 import type { WorkerSet } from "./worker_set.ts";
 import type { WorkerHandle } from "./workers.ts";
 import { whenActorEnds } from "./actor_end.ts";
+import type { CallsLostListener } from "./events.ts";
 
 /** The system whose internals these are, for its Bridges' constructors. */
 export type { ActorSystem } from "./actor_system.ts";
@@ -38,7 +39,7 @@ export interface BridgeHost {
   /** Tells `listener` when a dead thread was marked dead (stalled records can be skipped). */
   watchThreadDeaths(listener: () => void): () => void;
   /** Calls `listener` when calls waiting on an actor of another node get no reply. */
-  watchCallsLostAfar(listener: (target: ActorRef<unknown>, reason: string) => void): () => void;
+  watchCallsLostAfar(listener: CallsLostListener): () => void;
   /** Calls `listener` for each other node of the cluster that goes down. */
   watchNodeDowns(listener: (node: number, reason: string) => void): () => void;
   /**

@@ -280,8 +280,11 @@ export class Registry {
     const prefix = `${node}:`;
     for (const record of this.values()) {
       const callers = record.remoteCallers;
-      const at = callers?.indexOf(node) ?? -1;
-      if (at >= 0) callers!.splice(at, 1);
+      if (callers !== null) {
+        for (let i = callers.length - 4; i >= 0; i -= 4) {
+          if (callers[i] === node) callers.splice(i, 4);
+        }
+      }
       if (record.remoteWatchers === null) continue;
       for (const key of record.remoteWatchers.keys()) {
         if (key.startsWith(prefix)) record.remoteWatchers.delete(key);
@@ -289,10 +292,10 @@ export class Registry {
     }
   }
 
-  /** @internal How many calling nodes this node's actors remember (tests). */
+  /** @internal How many reply addresses of other nodes this node's actors remember (tests). */
   remoteCallerCount(): number {
     let count = 0;
-    for (const record of this.values()) count += record.remoteCallers?.length ?? 0;
+    for (const record of this.values()) count += (record.remoteCallers?.length ?? 0) / 4;
     return count;
   }
 

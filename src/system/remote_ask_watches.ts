@@ -3,12 +3,21 @@
  * other nodes (see asks.ts), so that when one of those actors ends, or loses its Worker with
  * their requests (its node's `CallsLost`), the Workers asking it hear of it at once, as a Bridge
  * call does: the system waits on each such actor's end (`SystemCluster.whenEnded`: the guardian
- * watches it) while a Worker asks it. Each watch is told once, then forgotten, as in AskWatches.
+ * watches it) while a Worker asks it. An end is told once, then forgotten, as in AskWatches; a
+ * lost Worker is told to the desks whose asks it took, and the watch goes on.
  *
  * @module
  */
 
 import type { ActorRef, Terminated } from "../actor/mod.ts";
+
+/** Sends a desk an AskLost: `upTo` 0, the actor is gone; else the asks up to that tag are lost. */
+type AskLostTeller = (
+  desk: ActorRef<unknown>,
+  target: ActorRef<unknown>,
+  reason: string,
+  upTo?: number,
+) => void;
 
 /** The Workers asking one actor of another node, by their agent's slot, and the system's wait. */
 interface Watchers {
@@ -22,7 +31,7 @@ interface Watchers {
 export class RemoteAskWatches {
   readonly #byTarget = new Map<string, Watchers>();
   readonly #whenEnded: (target: ActorRef<unknown>, signal: AbortSignal) => Promise<Terminated>;
-  readonly #tell: (desk: ActorRef<unknown>, target: ActorRef<unknown>, reason: string) => void;
+  readonly #tell: AskLostTeller;
 
   /**
    * @param whenEnded the system's wait for an actor's end (given up when `signal` aborts).
@@ -30,7 +39,7 @@ export class RemoteAskWatches {
    */
   constructor(
     whenEnded: (target: ActorRef<unknown>, signal: AbortSignal) => Promise<Terminated>,
-    tell: (desk: ActorRef<unknown>, target: ActorRef<unknown>, reason: string) => void,
+    tell: AskLostTeller,
   ) {
     this.#whenEnded = whenEnded;
     this.#tell = tell;
@@ -67,11 +76,18 @@ export class RemoteAskWatches {
     watchers.given.abort();
   }
 
-  /** `target`'s node says calls to it get no reply (it lost its Worker): tells its watchers. */
-  callsLost(target: ActorRef<unknown>, reason: string): void {
-    const key = keyOf(target);
-    const watchers = this.#byTarget.get(key);
-    if (watchers !== undefined) this.#lost(key, watchers, reason);
+  /**
+   * `target`'s node says it lost its Worker with the calls it had taken (`calls`: for each reply
+   * address, slot, generation and last tag; see CallsLost): each desk among them is told up to
+   * which tag its asks get no reply. It is being restarted: the watches go on.
+   */
+  callsLost(target: ActorRef<unknown>, reason: string, calls: readonly number[]): void {
+    const watchers = this.#byTarget.get(keyOf(target));
+    if (watchers === undefined) return;
+    for (let i = 0; i < calls.length; i += 3) {
+      const desk = watchers.desks.get(calls[i]);
+      if (desk?.generation === calls[i + 1]) this.#tell(desk, target, reason, calls[i + 2]);
+    }
   }
 
   /** The Worker whose agent is `desk` is gone: nobody there asks any more. */

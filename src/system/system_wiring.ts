@@ -69,9 +69,14 @@ export function wireSystem(
     parts.courier.handles,
   );
   parts.registry = new Registry(parts.courier, () => parts.guardian);
-  const tellAskLost = (desk: ActorRef<unknown>, target: ActorRef<unknown>, reason: string) => {
+  const tellAskLost = (
+    desk: ActorRef<unknown>,
+    target: ActorRef<unknown>,
+    reason: string,
+    upTo = 0,
+  ) => {
     parts.spawner.sendStarts(); // what an agent is told goes after the starts sent to it
-    parts.courier.deliver(desk, new AskLost(target, reason), parts.guardian);
+    parts.courier.deliver(desk, new AskLost(target, reason, upTo), parts.guardian);
   };
   parts.askWatches = new AskWatches(tellAskLost);
   parts.remoteAskWatches = new RemoteAskWatches(
@@ -89,8 +94,8 @@ export function wireSystem(
   );
   parts.events = new SystemEvents();
   // Asks of other nodes' actors hear of a lost Worker as Bridge calls do.
-  parts.events.onCallsLostAfar((target, reason) =>
-    parts.remoteAskWatches.callsLost(target, reason)
+  parts.events.onCallsLostAfar((target, reason, calls) =>
+    parts.remoteAskWatches.callsLost(target, reason, calls)
   );
   parts.inspector = new Inspector(parts);
   if (options.onFailure) parts.events.onFailure(options.onFailure);

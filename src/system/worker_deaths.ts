@@ -93,18 +93,12 @@ export class WorkerDeaths {
           ? `${reason}; it is being restarted`
           : `${record.name} lost its Worker (${reason}); it is being restarted`;
         registry.lost(record, lostWhy);
-        // Calls from other nodes wait on it too: their nodes watch it (their Bridges do), or
-        // sent it calls (their watch may come after their request).
-        if (record.remoteWatchers !== null || record.remoteCallers !== null) {
-          this.#parts.cluster.callsLost(
-            registry.refOf(record),
-            record.remoteWatchers?.values() ?? [],
-            record.remoteCallers ?? [],
-            lostWhy,
-          );
-          // Told: calls sent after this are the new instance's to answer.
-          record.remoteCallers = null;
+        // Calls from other nodes wait on it too: their nodes are told which it took.
+        if (record.remoteCallers !== null && record.remoteCallers.length > 0) {
+          this.#parts.cluster.callsLost(registry.refOf(record), record.remoteCallers, lostWhy);
         }
+        // Calls taken from now on are the new instance's to answer.
+        record.remoteCallers = null;
         if (record.children !== null) {
           for (const child of record.children) {
             if (!inWorker.has(child)) {

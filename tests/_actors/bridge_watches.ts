@@ -18,3 +18,18 @@ export class Quitter extends Actor<unknown> {
     sender?.send(message);
   }
 }
+
+/** `"hold"`: answered `"opened"` once `"open"` comes; `"held"`: how many wait; else echoed. */
+export class Gate extends Actor<unknown> {
+  static readonly module = import.meta.url;
+  readonly #held: ActorRef[] = [];
+  @handles(OtherMessage)
+  onAny(message: unknown, sender: ActorRef | null) {
+    if (message === "hold" && sender !== null) return void this.#held.push(sender);
+    if (message === "held") return sender?.send(this.#held.length);
+    if (message === "open") {
+      for (const held of this.#held.splice(0)) held.send("opened");
+    }
+    sender?.send(message);
+  }
+}

@@ -14,6 +14,7 @@ import { ControlReceiver, ControlSender } from "../../src/remote/controls.ts";
 import { decode, encode } from "../../src/codec/mod.ts";
 import { internalsOf } from "../../src/system/internal.ts";
 import { Flaky } from "../_actors/supervision.ts";
+import { Gate } from "../_actors/bridge_watches.ts";
 import { Echo2, Watcher, WatchIt } from "../_actors/watch_review.ts";
 import { eventually, within } from "../_system.ts";
 import { startNatsServer } from "./_nats_server.ts";
@@ -72,16 +73,11 @@ Deno.test("control: a call waiting on an actor of another node that lost its Wor
   await using nodes = await restartingPair(server.url, cluster);
   const { here, there } = nodes;
   using bridge = new Bridge(here);
+  using thereBridge = new Bridge(there);
   const local = there.spawn(Flaky);
   await there.register("flaky", local);
   const flaky = await here.lookup<string>("flaky");
   assert.equal(await bridge.call(flaky, "hello", LONG), "hello");
-  // Its node knows that this node's Bridge waits on it (the Bridge watches what it calls).
-  await eventually(
-    () => sizesOf(there).watchersFromAfar > 0,
-    "the Bridge's watch is there",
-    10_000,
-  );
   const losses = await loseControl(
     server.url,
     `ringmail.${cluster}.${here.node}.ctl`,
@@ -92,6 +88,12 @@ Deno.test("control: a call waiting on an actor of another node that lost its Wor
   try {
     // "inc" gets no answer: the call waits until it is settled otherwise.
     call = bridge.call(flaky, "inc", { timeout: 600_000 }).then(() => null, (error) => error);
+    // Killed once it has taken the request (one it had not would go to its new instance).
+    await eventually(
+      async () => await thereBridge.call(local, "count", LONG) === 1,
+      "the actor took the request",
+      10_000,
+    );
     assert.ok(there.kill(local, "killed by the test"), "it runs, and is killed");
     await eventually(() => losses.count > 0, "the notice is published, and lost", 10_000);
   } finally {
@@ -141,6 +143,45 @@ Deno.test("control: a call whose Bridge's watch of its actor has not reached tha
   const error = await within(10_000, "the call whose request died with the Worker", call);
   assert.ok(error instanceof ActorDeadError, String(error));
   assert.match(error.message, /being restarted/);
+});
+
+Deno.test("control: a call its actor on another node took after a restart is not failed by the news of that restart, which came later", async () => {
+  await using server = await startNatsServer();
+  const cluster = "ctl-calls-after-restart";
+  await using nodes = await restartingPair(server.url, cluster);
+  const { here, there } = nodes;
+  using bridge = new Bridge(here);
+  using local = new Bridge(there);
+  const gate = there.spawn(Gate);
+  await there.register("gate", gate);
+  const far = await here.lookup<unknown>("gate");
+  assert.equal(await bridge.call(far, "ping", LONG), "ping");
+  // The news of the restart held up on its way (one network hop stretched).
+  const losses = await loseControl(
+    server.url,
+    `ringmail.${cluster}.${here.node}.ctl`,
+    there,
+    (message) => message instanceof CallsLost,
+  );
+  let call: Promise<unknown>;
+  try {
+    assert.ok(there.kill(gate, "killed by the test"));
+    assert.equal(await local.call(gate, "ping", LONG), "ping", "restarted");
+    call = bridge.call(far, "hold", LONG).then((reply) => reply, (error) => error);
+    await eventually(
+      async () => await local.call(gate, "held", LONG) === 1,
+      "the new instance took the call",
+      10_000,
+    );
+    await eventually(() => losses.count > 0, "the news was sent", 10_000);
+  } finally {
+    losses.stop();
+  }
+  // It comes now (sent again), and fails only the call the killed instance took: none.
+  await outage(server, [here, there]);
+  assert.equal(await local.call(gate, "open", LONG), "open");
+  const reply = await within(10_000, "the call made after the restart", call);
+  assert.equal(reply, "opened", `the new instance answered it, but the call got ${reply}`);
 });
 
 Deno.test("control: a call waiting on an actor of another node that lost its Worker settles at once when the notice went into a frozen NATS server that then restarted", async () => {

@@ -32,6 +32,7 @@ import {
 import { callFailure, handlerFailure } from "../call_failure.ts";
 import { AskUnwatch, AskWatch } from "../control.ts";
 import { isRuntimeAnswer, type SystemCourier, Undeliverable } from "../../delivery/mod.ts";
+import { tagAtMost } from "../../util/reply_tags.ts";
 
 /** How many targets with no ask pending a Worker keeps watched (see Asks.#idle). */
 const IDLE_WATCHES = 32;
@@ -196,11 +197,21 @@ export class Asks {
     }
   }
 
-  /** `target` ended or lost its Worker (the guardian says): its asks get no reply. */
-  lost(target: ActorRef<unknown>, reason: string): void {
+  /**
+   * `target` ended or lost its Worker (the guardian says): its asks get no reply. `upTo` not 0:
+   * an actor of another node lost its Worker with the asks it had taken, those with tags up to
+   * `upTo`; the later ones wait for its new instance, and the watch goes on.
+   */
+  lost(target: ActorRef<unknown>, reason: string, upTo = 0): void {
     const key = askKey(target);
     const watched = this.#byTarget.get(key);
     if (watched === undefined) return;
+    if (upTo !== 0) {
+      for (const ask of [...watched.asks]) {
+        if (tagAtMost(ask.tag, upTo)) this.#fail(ask, "stopped", reason);
+      }
+      return;
+    }
     // The guardian's watch is over: the next ask to it watches it again.
     this.#byTarget.delete(key);
     this.#idle.delete(key);

@@ -72,7 +72,7 @@ export class WorkerAgent
   /** An actor that asks of this Worker wait on has ended (see asks.ts). */
   @handles(AskLost)
   onAskLost(lost: AskLost): void {
-    this.#runtime.asks.lost(lost.target!, lost.reason);
+    this.#runtime.asks.lost(lost.target!, lost.reason, lost.upTo);
   }
 
   /** No actor will come to this idle Worker (see WorkerIdle): it ends, if still idle. */
