@@ -108,10 +108,12 @@ export class ReplyEndpoint {
       // Which of this endpoint's calls the actor took before it lost its Worker: the later ones
       // are the new instance's to answer.
       for (let i = 0; i < calls.length; i += 3) {
-        if (calls[i] !== this.#slot || calls[i + 1] !== this.#generation) continue;
+        const any = calls[i] === 0; // every address of this node (see CallsLost)
+        if (!any && (calls[i] !== this.#slot || calls[i + 1] !== this.#generation)) continue;
         // Replies that came before the loss settle their calls first.
         this.readReplies();
-        this.#calls.remoteCallsLost(target, reason, calls[i + 2]);
+        if (any) this.#calls.remoteActorGone(target, reason);
+        else this.#calls.remoteCallsLost(target, reason, calls[i + 2]);
         return;
       }
     });

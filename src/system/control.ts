@@ -267,8 +267,9 @@ registerMessage(RemoteSpawnFailed, { name: "ringmail.RemoteSpawnFailed" });
  * no reply — its Worker died and it is being restarted, so it does not end (an end sends
  * `Terminated` instead). `calls` says which: for each reply address of the receiving node (a
  * Bridge's, a Worker's desk), its slot, generation and the last reply tag delivered to `target`
- * before the death, three numbers each. Calls with later tags came after the restart, or are
- * still on their way: the new instance answers them.
+ * before the death, three numbers each (slot 0: all of the node's calls, for an actor called from
+ * more addresses than it keeps). Calls with later tags came after the restart, or are still on
+ * their way: the new instance answers them.
  */
 export class CallsLost {
   constructor(
@@ -394,8 +395,8 @@ registerMessage(AskUnwatch, { name: "ringmail.AskUnwatch" });
 /**
  * Guardian -> a Worker's agent: `target`, which asks of the Worker wait on, ended or lost its
  * Worker (`reason`): those asks get no reply, and the watch is over; or (`upTo` not 0) an actor of
- * another node lost its Worker and is being restarted: the asks with tags up to `upTo` get no
- * reply (see CallsLost), and the watch goes on.
+ * another node lost its Worker and is being restarted: the asks with tags up to `upTo` (-1: all)
+ * get no reply (see CallsLost), and the watch goes on.
  */
 export class AskLost {
   constructor(

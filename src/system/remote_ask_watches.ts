@@ -85,6 +85,10 @@ export class RemoteAskWatches {
     const watchers = this.#byTarget.get(keyOf(target));
     if (watchers === undefined) return;
     for (let i = 0; i < calls.length; i += 3) {
+      if (calls[i] === 0) { // every address of this node (see CallsLost): every ask
+        for (const desk of watchers.desks.values()) this.#tell(desk, target, reason, -1);
+        return;
+      }
       const desk = watchers.desks.get(calls[i]);
       if (desk?.generation === calls[i + 1]) this.#tell(desk, target, reason, calls[i + 2]);
     }

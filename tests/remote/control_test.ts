@@ -184,6 +184,33 @@ Deno.test("control: a call its actor on another node took after a restart is not
   assert.equal(reply, "opened", `the new instance answered it, but the call got ${reply}`);
 });
 
+Deno.test("control: an actor called from many reply addresses of a node (a Bridge per request) keeps a few, then one for them all, and a call pending from that node still settles when it loses its Worker", async () => {
+  await using server = await startNatsServer();
+  await using nodes = await restartingPair(server.url, "ctl-many-callers");
+  const { here, there } = nodes;
+  using thereBridge = new Bridge(there);
+  const local = there.spawn(Flaky);
+  await there.register("flaky", local);
+  const flaky = await here.lookup<string>("flaky");
+  for (let i = 0; i < 40; i++) {
+    using once = new Bridge(here);
+    assert.equal(await once.call(flaky, "hello", LONG), "hello");
+  }
+  const kept = sizesOf(there).callersFromAfar;
+  assert.ok(kept >= 1 && kept <= 16, `${kept} reply addresses kept for one actor`);
+  using bridge = new Bridge(here);
+  // "inc" gets no answer: the call waits until it is settled otherwise.
+  const call = bridge.call(flaky, "inc", { timeout: 600_000 }).then(() => null, (error) => error);
+  await eventually(
+    async () => await thereBridge.call(local, "count", LONG) === 1,
+    "the actor took the request",
+    10_000,
+  );
+  assert.ok(there.kill(local, "killed by the test"));
+  const error = await within(10_000, "the call on the actor that lost its Worker", call);
+  assert.ok(error instanceof ActorDeadError, String(error));
+});
+
 Deno.test("control: a call waiting on an actor of another node that lost its Worker settles at once when the notice went into a frozen NATS server that then restarted", async () => {
   await using server = await startNatsServer();
   const cluster = "ctl-calls-frozen";

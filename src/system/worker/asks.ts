@@ -200,7 +200,7 @@ export class Asks {
   /**
    * `target` ended or lost its Worker (the guardian says): its asks get no reply. `upTo` not 0:
    * an actor of another node lost its Worker with the asks it had taken, those with tags up to
-   * `upTo`; the later ones wait for its new instance, and the watch goes on.
+   * `upTo` (-1: all); the later ones wait for its new instance, and the watch goes on.
    */
   lost(target: ActorRef<unknown>, reason: string, upTo = 0): void {
     const key = askKey(target);
@@ -208,7 +208,7 @@ export class Asks {
     if (watched === undefined) return;
     if (upTo !== 0) {
       for (const ask of [...watched.asks]) {
-        if (tagAtMost(ask.tag, upTo)) this.#fail(ask, "stopped", reason);
+        if (upTo === -1 || tagAtMost(ask.tag, upTo)) this.#fail(ask, "stopped", reason);
       }
       return;
     }
