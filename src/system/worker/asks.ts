@@ -231,7 +231,8 @@ export class Asks {
     cause?: unknown,
     targetName = "",
   ): void {
-    const subject = targetName === "" || targetName === "actor"
+    // This thread names an actor of this process in its ref already.
+    const subject = targetName === "" || targetName === "actor" || ask.target.node === 0
       ? String(ask.target)
       : `${targetName} (${ask.target})`;
     this.#settle(
