@@ -314,7 +314,7 @@ export class ReplyEndpoint {
 
   /**
    * `target`, an actor of another node that calls wait on, has ended (the Bridge's watch of it
-   * heard: see remote_watches.ts): its replies already here settle their calls first.
+   * heard: see lingering_waits.ts): its replies already here settle their calls first.
    */
   remoteEnded(target: ActorRef<unknown>, reason: string): void {
     if (this.#closed) return;
