@@ -341,11 +341,20 @@ export class BatchReceiver {
     const slot = envelope.targetSlot;
     const generation = envelope.targetGeneration;
     const tag = envelope.targetTag;
-    // A call (its reply goes to a tagged address: a Bridge's, an ask's): its node is told if the
-    // actor loses its Worker with it, before the actor can take it. That node's watch of the
-    // actor, a control message, may come later than this.
-    if (sender !== null && sender.tag !== 0) {
-      this.host.calledFromAfar(slot, generation, from, sender.slot, sender.generation, sender.tag);
+    // A call (its reply goes to a tagged address: a Bridge's, an ask's): the node of that
+    // address is told if the actor loses its Worker with it. That node's watch of the actor, a
+    // control message, may come later than this. The address is the sender's own node's, which
+    // is not `from` when an actor there passed the call on (0: this node's, whose own loss
+    // listeners hear of it).
+    if (sender !== null && sender.tag !== 0 && sender.node !== 0) {
+      this.host.calledFromAfar(
+        slot,
+        generation,
+        sender.node,
+        sender.slot,
+        sender.generation,
+        sender.tag,
+      );
     }
     try {
       // Most records go straight into a live actor's ring: one copy, no ref made.

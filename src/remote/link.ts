@@ -100,9 +100,9 @@ export interface LinkHost {
   /** Whether the actor `ref` names, one of this node's, is starting or running (see names.ts). */
   running(ref: ActorRef<unknown>): boolean;
   /**
-   * A call from node `from` (a request whose reply goes to a Bridge or an ask there: its slot,
-   * generation and tag) came for this node's actor `slot`.`generation`: that node hears if the
-   * actor loses its Worker with it (CallsLost).
+   * A call whose reply goes to a Bridge or an ask of node `from` (its slot, generation and tag)
+   * came for this node's actor `slot`.`generation`: that node hears if the actor loses its Worker
+   * with it (CallsLost).
    */
   calledFromAfar(
     slot: number,

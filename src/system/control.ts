@@ -263,13 +263,15 @@ export class RemoteSpawnFailed {
 registerMessage(RemoteSpawnFailed, { name: "ringmail.RemoteSpawnFailed" });
 
 /**
- * Node -> node, on the control subject, to each node that sent `target` calls: those it took get
- * no reply — its Worker died and it is being restarted, so it does not end (an end sends
- * `Terminated` instead). `calls` says which: for each reply address of the receiving node (a
- * Bridge's, a Worker's desk), its slot, generation and the last reply tag delivered to `target`
- * before the death, three numbers each (slot 0: all of the node's calls, for an actor called from
- * more addresses than it keeps). Calls with later tags came after the restart, or are still on
- * their way: the new instance answers them.
+ * Node -> node, on the control subject, to each node whose calls `target` was sent: those
+ * delivered to it get no reply — its Worker died and it is being restarted, so it does not end
+ * (an end sends `Terminated` instead). `calls` says which: for each reply address of the
+ * receiving node (a Bridge's, a Worker's desk), its slot, generation and the last reply tag
+ * delivered to `target`'s node before the death, three numbers each (slot 0: all of the node's
+ * calls, for an actor called from more addresses than it keeps). Calls with later tags came after
+ * the restart, or were still on their way: the new instance answers them. So does it a call that
+ * was still waiting in the mailbox at the death, which this counts as lost too (as a Worker death
+ * does for the calls of the actor's own process): its answer is then a dead letter.
  */
 export class CallsLost {
   constructor(
