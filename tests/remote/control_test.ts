@@ -15,6 +15,7 @@ import { decode, encode } from "../../src/codec/mod.ts";
 import { internalsOf } from "../../src/system/internal.ts";
 import { Flaky } from "../_actors/supervision.ts";
 import { Gate } from "../_actors/bridge_watches.ts";
+import { Forward, Forwarder } from "../_actors/forwarder.ts";
 import { Echo2, Watcher, WatchIt } from "../_actors/watch_review.ts";
 import { eventually, within } from "../_system.ts";
 import { startNatsServer } from "./_nats_server.ts";
@@ -182,6 +183,61 @@ Deno.test("control: a call its actor on another node took after a restart is not
   assert.equal(await local.call(gate, "open", LONG), "open");
   const reply = await within(10_000, "the call made after the restart", call);
   assert.equal(reply, "opened", `the new instance answered it, but the call got ${reply}`);
+});
+
+Deno.test("control: the news that an actor lost its Worker goes to the node of each call's reply address, not to the node of an actor that passed the call on", async () => {
+  await using server = await startNatsServer();
+  const cluster = "ctl-calls-passed-on";
+  await using nodes = await restartingPair(server.url, cluster);
+  const { here, there } = nodes;
+  await using middle = new ActorSystem({
+    cluster: { servers: server.url, name: cluster, downAfterMs: 30_000 },
+  });
+  await middle.joined;
+  using bridge = new Bridge(here);
+  using thereBridge = new Bridge(there);
+  const flaky = there.spawn(Flaky);
+  await there.register("flaky", flaky);
+  const forwarder = middle.spawn(Forwarder);
+  await middle.register("forwarder", forwarder);
+  const [far, passer] = [
+    await here.lookup<string>("flaky"),
+    await here.lookup<Forward>("forwarder"),
+  ];
+  const told: string[] = [];
+  using _unlisten = {
+    stops: [here, middle].map((system) =>
+      internalsOf(system).bridgeHost.watchCallsLostAfar((target) =>
+        told.push(`${system === here ? "here" : "middle"}: ${target.slot}`)
+      )
+    ),
+    [Symbol.dispose]() {
+      this.stops.forEach((stop) => stop());
+    },
+  };
+  const toMiddle = await countPublishes(
+    server.url,
+    `ringmail.${cluster}.${middle.node}.ctl`,
+    there,
+  );
+  try {
+    // The Forwarder passes "inc" on with this Bridge's address as its sender: no answer comes.
+    const call = bridge.call(passer, new Forward(far, "inc"), { timeout: 20_000 })
+      .catch((error) => error);
+    await eventually(
+      async () => await thereBridge.call(flaky, "count", LONG) === 1,
+      "the actor took the passed-on call",
+      10_000,
+    );
+    assert.ok(there.kill(flaky, "killed by the test"));
+    await eventually(() => told.length > 0, "the news came", 10_000);
+    assert.deepEqual(told, [`here: ${far.slot}`], "told to the reply address's node only");
+    assert.ok(!toMiddle.seen.includes("CallsLost"), "nothing sent to the passing node");
+    bridge.close();
+    await call;
+  } finally {
+    toMiddle.stop();
+  }
 });
 
 Deno.test("control: an actor called from many reply addresses of a node (a Bridge per request) keeps a few, then one for them all, and a call pending from that node still settles when it loses its Worker", async () => {
