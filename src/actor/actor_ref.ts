@@ -335,6 +335,14 @@ export class ActorRef<M = unknown> {
 }
 
 /**
+ * An actor's key among all the cluster's: its node, slot and generation (not a ref's reply tag).
+ * An ended actor's slot may be the next actor's, so the generation is part of it.
+ */
+export function actorKey(ref: ActorRef<unknown>): string {
+  return `${ref.node}:${ref.slot}.${ref.generation}`;
+}
+
+/**
  * Checks that `ref`, an argument of `what`, is an actor's ref: the system's calls and an actor's
  * context calls that take one refuse anything else at once, rather than fail later, far away.
  * @throws {TypeError} when it is not.

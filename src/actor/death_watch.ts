@@ -7,16 +7,8 @@
  */
 
 import type { ActorCell } from "./actor_cell.ts";
-import type { ActorRef } from "./actor_ref.ts";
+import { actorKey, type ActorRef } from "./actor_ref.ts";
 import type { CellHost } from "./cell_host.ts";
-
-/**
- * Where a watched actor is filed: by node, slot and generation, since an ended actor's slot may be
- * the next actor's (watched too) before the first one's `Terminated` has come.
- */
-function keyOf(target: ActorRef<unknown>): string {
-  return `${target.node}:${target.slot}.${target.generation}`;
-}
 
 /** What one actor watches, by node, slot and generation. Made on its first watch. */
 export class DeathWatch {
@@ -52,13 +44,13 @@ export class DeathWatch {
       );
     }
     if (this.#watches(target)) return;
-    this.#byKey.set(keyOf(target), target);
+    this.#byKey.set(actorKey(target), target);
     this.#host.watch(watcher, target);
   }
 
   unwatch(target: ActorRef<unknown>): void {
     if (!this.#watches(target)) return;
-    this.#byKey.delete(keyOf(target));
+    this.#byKey.delete(actorKey(target));
     this.#host.unwatch(this.#watcher, target);
   }
 
@@ -68,7 +60,7 @@ export class DeathWatch {
    */
   ended(actor: ActorRef<unknown> | null): boolean {
     if (actor === null || !this.#watches(actor)) return false;
-    this.#byKey.delete(keyOf(actor));
+    this.#byKey.delete(actorKey(actor));
     // The system keeps a record of a watch of another node's actor (to make it again after an
     // outage): it goes now.
     if (actor.node !== 0) this.#host.unwatch(this.#watcher, actor, true);
@@ -97,6 +89,6 @@ export class DeathWatch {
   }
 
   #watches(target: ActorRef<unknown>): boolean {
-    return this.#byKey.has(keyOf(target));
+    return this.#byKey.has(actorKey(target));
   }
 }

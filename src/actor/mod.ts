@@ -29,6 +29,7 @@ export {
   type Supervision,
 } from "./cell_host.ts";
 export {
+  actorKey,
   ActorNotStartedError,
   ActorRef,
   checkRef,

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ActorRef, Terminated } from "../actor/mod.ts";
+import { actorKey, type ActorRef, type Terminated } from "../actor/mod.ts";
 import { SystemClosedError } from "../system/errors.ts";
 import { LingeringWaits, type WhenEnded } from "./lingering_waits.ts";
 
@@ -33,7 +33,7 @@ export class EndWaits {
    */
   constructor(whenEnded: WhenEnded, lingerMs?: number) {
     this.#system = new LingeringWaits(whenEnded, (target, end) => {
-      const key = keyOf(target);
+      const key = actorKey(target);
       const waits = this.#byTarget.get(key);
       if (waits === undefined) return;
       this.#byTarget.delete(key);
@@ -47,7 +47,7 @@ export class EndWaits {
     signal: AbortSignal | undefined,
   ): Promise<Terminated> {
     return new Promise<Terminated>((resolve, reject) => {
-      const key = keyOf(target);
+      const key = actorKey(target);
       let done = false;
       const settle = (ok: boolean, value: unknown) => {
         if (done) return;
@@ -93,8 +93,4 @@ export class EndWaits {
     this.#system.close();
     this.#byTarget.clear();
   }
-}
-
-function keyOf(target: ActorRef<unknown>): string {
-  return `${target.node}:${target.slot}.${target.generation}`;
 }

@@ -17,7 +17,7 @@
  * @module
  */
 
-import type { ActorRef, Terminated } from "../actor/mod.ts";
+import { actorKey, type ActorRef, type Terminated } from "../actor/mod.ts";
 
 /** How long a Bridge keeps waiting on an actor's end after nothing of it needs that any more. */
 export const WAIT_LINGER_MS = 10_000;
@@ -77,7 +77,7 @@ export class LingeringWaits implements Holds {
 
   hold(target: ActorRef<unknown>): void {
     if (this.#closed) return;
-    const key = keyOf(target);
+    const key = actorKey(target);
     const wait = this.#waits.get(key);
     if (wait !== undefined) {
       if (wait.holds++ === 0) this.#idle.delete(key);
@@ -94,7 +94,7 @@ export class LingeringWaits implements Holds {
   }
 
   release(target: ActorRef<unknown>): void {
-    const key = keyOf(target);
+    const key = actorKey(target);
     const wait = this.#waits.get(key);
     // None: the actor ended (what held it lets go after), or the Bridge closed.
     if (wait === undefined || --wait.holds > 0) return;
@@ -133,8 +133,4 @@ export class LingeringWaits implements Holds {
     // Waits about to be given up are no reason for the process to stay.
     Deno.unrefTimer(this.#timer);
   }
-}
-
-function keyOf(target: ActorRef<unknown>): string {
-  return `${target.node}:${target.slot}.${target.generation}`;
 }

@@ -364,29 +364,17 @@ export class PendingCalls {
   }
 
   /**
-   * The actor `target` of another node has ended (its node told this one's watch): its calls
-   * still pending settle.
+   * The actor `target` of another node has ended (its node told this one's watch), or (`upTo`
+   * given) it lost its Worker with the calls it had taken, those with tags up to `upTo` (see
+   * CallsLost): those calls settle; later ones wait for its new instance.
    */
-  /**
-   * `target`, an actor of another node, lost its Worker with the calls it had taken, those with
-   * tags up to `upTo` (see CallsLost): they settle; later ones wait for the new instance.
-   */
-  remoteCallsLost(target: ActorRef<unknown>, reason: string, upTo: number): void {
+  remoteActorGone(target: ActorRef<unknown>, reason: string, upTo?: number): void {
     for (const call of listFrom(this.#byNode.get(target.node))) {
       const other = call.target;
       if (
         other.slot === target.slot && other.generation === target.generation &&
-        tagAtMost(call.tag, upTo)
+        (upTo === undefined || tagAtMost(call.tag, upTo))
       ) this.#gone(call, reason);
-    }
-  }
-
-  remoteActorGone(target: ActorRef<unknown>, reason: string): void {
-    for (const call of listFrom(this.#byNode.get(target.node))) {
-      const other = call.target;
-      if (other.slot === target.slot && other.generation === target.generation) {
-        this.#gone(call, reason);
-      }
     }
   }
 

@@ -112,8 +112,7 @@ export class ReplyEndpoint {
         if (!any && (calls[i] !== this.#slot || calls[i + 1] !== this.#generation)) continue;
         // Replies that came before the loss settle their calls first.
         this.readReplies();
-        if (any) this.#calls.remoteActorGone(target, reason);
-        else this.#calls.remoteCallsLost(target, reason, calls[i + 2]);
+        this.#calls.remoteActorGone(target, reason, any ? undefined : calls[i + 2]);
         return;
       }
     });

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type ActorClass, ActorRef, messageOf, Terminated } from "../actor/mod.ts";
+import { type ActorClass, actorKey, ActorRef, messageOf, Terminated } from "../actor/mod.ts";
 import { decode } from "../codec/mod.ts";
 import {
   describeMessage,
@@ -215,7 +215,7 @@ export class SystemCluster {
   whenEnded(target: ActorRef<unknown>, signal?: AbortSignal): Promise<Terminated> {
     // Left: no end of another node's actor can be heard any more.
     if (this.#left) return Promise.resolve(leftEnd(target));
-    const key = `${target.node}:${target.slot}.${target.generation}`;
+    const key = actorKey(target);
     return new Promise((resolve) => {
       if (signal?.aborted) return;
       let waits = this.#endWaits.get(key);
@@ -374,7 +374,7 @@ export class SystemCluster {
   ended(end: Terminated): void {
     const actor = end.actor;
     if (actor === null) return;
-    const key = `${actor.node}:${actor.slot}.${actor.generation}`;
+    const key = actorKey(actor);
     const waits = this.#endWaits.get(key);
     if (waits === undefined) return;
     this.#endWaits.delete(key);

@@ -10,6 +10,7 @@
  */
 
 import {
+  actorKey,
   ActorRef,
   ChildGone,
   type Courier,
@@ -251,7 +252,7 @@ export class Registry {
     target: ActorRef<unknown>,
     unwatch: boolean,
   ): void {
-    const key = `${watcher.node}:${watcher.slot}.${watcher.generation}`;
+    const key = actorKey(watcher);
     const watched = this.of(target);
     if (unwatch) {
       watched?.remoteWatchers?.delete(key);

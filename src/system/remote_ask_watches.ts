@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { ActorRef, Terminated } from "../actor/mod.ts";
+import { actorKey, type ActorRef, type Terminated } from "../actor/mod.ts";
 
 /** Sends a desk an AskLost: `upTo` 0, the actor is gone; else the asks up to that tag are lost. */
 type AskLostTeller = (
@@ -52,7 +52,7 @@ export class RemoteAskWatches {
 
   /** `desk` wants to hear when `target`, an actor of another node, is lost. */
   watch(desk: ActorRef<unknown>, target: ActorRef<unknown>): void {
-    const key = keyOf(target);
+    const key = actorKey(target);
     let watchers = this.#byTarget.get(key);
     if (watchers === undefined) {
       const made: Watchers = watchers = { target, desks: new Map(), given: new AbortController() };
@@ -66,7 +66,7 @@ export class RemoteAskWatches {
 
   /** `desk` no longer asks `target`. */
   unwatch(desk: ActorRef<unknown>, target: ActorRef<unknown>): void {
-    const key = keyOf(target);
+    const key = actorKey(target);
     const watchers = this.#byTarget.get(key);
     // A desk in the same slot is another Worker's agent: its watch stays.
     if (watchers?.desks.get(desk.slot)?.generation !== desk.generation) return;
@@ -82,7 +82,7 @@ export class RemoteAskWatches {
    * which tag its asks get no reply. It is being restarted: the watches go on.
    */
   callsLost(target: ActorRef<unknown>, reason: string, calls: readonly number[]): void {
-    const watchers = this.#byTarget.get(keyOf(target));
+    const watchers = this.#byTarget.get(actorKey(target));
     if (watchers === undefined) return;
     for (let i = 0; i < calls.length; i += 3) {
       if (calls[i] === 0) { // every address of this node (see CallsLost): every ask
@@ -111,8 +111,4 @@ export class RemoteAskWatches {
     watchers.given.abort();
     for (const desk of watchers.desks.values()) this.#tell(desk, watchers.target, reason);
   }
-}
-
-function keyOf(target: ActorRef<unknown>): string {
-  return `${target.node}:${target.slot}.${target.generation}`;
 }
