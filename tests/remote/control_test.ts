@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 // deno-lint-ignore no-import-prefix
 import { connect, headers } from "npm:@nats-io/transport-node@3.4.0";
-import { type ActorRef, ActorSystem, Bridge, registerMessage } from "../../mod.ts";
+import { type ActorClass, type ActorRef, ActorSystem, Bridge, registerMessage } from "../../mod.ts";
 import { ActorDeadError } from "../../errors.ts";
 import { CallsLost, RemoteWatch } from "../../src/system/control.ts";
 import { classId, classIdBytes } from "../../src/codec/class_id.ts";
@@ -67,6 +67,42 @@ async function loseControl(
   return losses;
 }
 
+/** Holds up, as a connection that died would, the `CallsLost` that `there` sends `here`. */
+function holdCallsLost(
+  url: string,
+  cluster: string,
+  here: ActorSystem,
+  there: ActorSystem,
+): Promise<Losses> {
+  return loseControl(
+    url,
+    `ringmail.${cluster}.${here.node}.ctl`,
+    there,
+    (message) => message instanceof CallsLost,
+  );
+}
+
+/** Spawns `actorClass` on `there` as `name`: the actor, and the ref `here` looks it up by. */
+async function servedThere<M>(
+  here: ActorSystem,
+  there: ActorSystem,
+  actorClass: ActorClass,
+  name: string,
+): Promise<[ActorRef<unknown>, ActorRef<M>]> {
+  const actor = there.spawn(actorClass);
+  await there.register(name, actor);
+  return [actor, await here.lookup<M>(name)];
+}
+
+/** Waits until the Flaky `actor` has taken an "inc" (it never answers one), asked by `bridge`. */
+function tookRequest(bridge: Bridge, actor: ActorRef<unknown>): Promise<void> {
+  return eventually(
+    async () => await bridge.call(actor, "count", LONG) === 1,
+    "the actor took the request",
+    10_000,
+  );
+}
+
 Deno.test("control: a call waiting on an actor of another node that lost its Worker settles at once, also when the notice was published into a connection that died", async () => {
   await using server = await startNatsServer();
   const cluster = "ctl-calls-lost";
@@ -75,26 +111,15 @@ Deno.test("control: a call waiting on an actor of another node that lost its Wor
   const { here, there } = nodes;
   using bridge = new Bridge(here);
   using thereBridge = new Bridge(there);
-  const local = there.spawn(Flaky);
-  await there.register("flaky", local);
-  const flaky = await here.lookup<string>("flaky");
+  const [local, flaky] = await servedThere<string>(here, there, Flaky, "flaky");
   assert.equal(await bridge.call(flaky, "hello", LONG), "hello");
-  const losses = await loseControl(
-    server.url,
-    `ringmail.${cluster}.${here.node}.ctl`,
-    there,
-    (message) => message instanceof CallsLost,
-  );
+  const losses = await holdCallsLost(server.url, cluster, here, there);
   let call: Promise<unknown>;
   try {
     // "inc" gets no answer: the call waits until it is settled otherwise.
     call = bridge.call(flaky, "inc", { timeout: 600_000 }).then(() => null, (error) => error);
     // Killed once it has taken the request (one it had not would go to its new instance).
-    await eventually(
-      async () => await thereBridge.call(local, "count", LONG) === 1,
-      "the actor took the request",
-      10_000,
-    );
+    await tookRequest(thereBridge, local);
     assert.ok(there.kill(local, "killed by the test"), "it runs, and is killed");
     await eventually(() => losses.count > 0, "the notice is published, and lost", 10_000);
   } finally {
@@ -115,9 +140,7 @@ Deno.test("control: a call whose Bridge's watch of its actor has not reached tha
   const { here, there } = nodes;
   using bridge = new Bridge(here);
   using local = new Bridge(there);
-  const actor = there.spawn(Flaky);
-  await there.register("flaky", actor);
-  const flaky = await here.lookup<string>("flaky");
+  const [actor, flaky] = await servedThere<string>(here, there, Flaky, "flaky");
   // The Bridge's watch goes as a control message, apart from the request: held up here (as a
   // watch sent again after a loss is), it comes after the request, and after the actor's death.
   const losses = await loseControl(
@@ -130,11 +153,7 @@ Deno.test("control: a call whose Bridge's watch of its actor has not reached tha
   try {
     // "inc" gets no answer: the call waits until it is settled otherwise.
     call = bridge.call(flaky, "inc", { timeout: 600_000 }).then(() => null, (error) => error);
-    await eventually(
-      async () => await local.call(actor, "count", LONG) === 1,
-      "the actor took the request",
-      10_000,
-    );
+    await tookRequest(local, actor);
     assert.ok(losses.count > 0, "the watch was held up");
     assert.ok(there.kill(actor, "killed by the test"), "it runs, and is killed");
     assert.equal(await local.call(actor, "count", LONG), 0, "restarted: a fresh instance");
@@ -153,17 +172,10 @@ Deno.test("control: a call its actor on another node took after a restart is not
   const { here, there } = nodes;
   using bridge = new Bridge(here);
   using local = new Bridge(there);
-  const gate = there.spawn(Gate);
-  await there.register("gate", gate);
-  const far = await here.lookup<unknown>("gate");
+  const [gate, far] = await servedThere<unknown>(here, there, Gate, "gate");
   assert.equal(await bridge.call(far, "ping", LONG), "ping");
   // The news of the restart held up on its way (one network hop stretched).
-  const losses = await loseControl(
-    server.url,
-    `ringmail.${cluster}.${here.node}.ctl`,
-    there,
-    (message) => message instanceof CallsLost,
-  );
+  const losses = await holdCallsLost(server.url, cluster, here, there);
   let call: Promise<unknown>;
   try {
     assert.ok(there.kill(gate, "killed by the test"));
@@ -224,11 +236,7 @@ Deno.test("control: the news that an actor lost its Worker goes to the node of e
     // The Forwarder passes "inc" on with this Bridge's address as its sender: no answer comes.
     const call = bridge.call(passer, new Forward(far, "inc"), { timeout: 20_000 })
       .catch((error) => error);
-    await eventually(
-      async () => await thereBridge.call(flaky, "count", LONG) === 1,
-      "the actor took the passed-on call",
-      10_000,
-    );
+    await tookRequest(thereBridge, flaky);
     assert.ok(there.kill(flaky, "killed by the test"));
     await eventually(() => told.length > 0, "the news came", 10_000);
     assert.deepEqual(told, [`here: ${far.slot}`], "told to the reply address's node only");
@@ -245,9 +253,7 @@ Deno.test("control: an actor called from many reply addresses of a node (a Bridg
   await using nodes = await restartingPair(server.url, "ctl-many-callers");
   const { here, there } = nodes;
   using thereBridge = new Bridge(there);
-  const local = there.spawn(Flaky);
-  await there.register("flaky", local);
-  const flaky = await here.lookup<string>("flaky");
+  const [local, flaky] = await servedThere<string>(here, there, Flaky, "flaky");
   for (let i = 0; i < 40; i++) {
     using once = new Bridge(here);
     assert.equal(await once.call(flaky, "hello", LONG), "hello");
@@ -257,11 +263,7 @@ Deno.test("control: an actor called from many reply addresses of a node (a Bridg
   using bridge = new Bridge(here);
   // "inc" gets no answer: the call waits until it is settled otherwise.
   const call = bridge.call(flaky, "inc", { timeout: 600_000 }).then(() => null, (error) => error);
-  await eventually(
-    async () => await thereBridge.call(local, "count", LONG) === 1,
-    "the actor took the request",
-    10_000,
-  );
+  await tookRequest(thereBridge, local);
   assert.ok(there.kill(local, "killed by the test"));
   const error = await within(10_000, "the call on the actor that lost its Worker", call);
   assert.ok(error instanceof ActorDeadError, String(error));
@@ -274,9 +276,7 @@ Deno.test("control: a call waiting on an actor of another node that lost its Wor
   await using nodes = await restartingPair(server.url, cluster);
   const { here, there } = nodes;
   using bridge = new Bridge(here);
-  const local = there.spawn(Flaky);
-  await there.register("flaky", local);
-  const flaky = await here.lookup<string>("flaky");
+  const [local, flaky] = await servedThere<string>(here, there, Flaky, "flaky");
   assert.equal(await bridge.call(flaky, "hello", LONG), "hello");
   await eventually(
     () => sizesOf(there).watchersFromAfar > 0,
@@ -286,11 +286,7 @@ Deno.test("control: a call waiting on an actor of another node that lost its Wor
   const call = bridge.call(flaky, "inc", { timeout: 600_000 }).then(() => null, (error) => error);
   // The request is there: the instance it reached counted it.
   using thereBridge = new Bridge(there);
-  await eventually(
-    async () => await thereBridge.call(local, "count", LONG) === 1,
-    "the request reached the actor",
-    10_000,
-  );
+  await tookRequest(thereBridge, local);
   const counter = await countPublishes(server.url, `ringmail.${cluster}.${here.node}.ctl`, there);
   try {
     // The server freezes: the connections stay open, and nothing says yet that they are dead.
