@@ -171,11 +171,6 @@ export class Backlogs {
   }
 
   /** The backlog of the mailbox at `offset`, if messages wait for it. */
-  /** Calls `visit` with each message waiting for room in `mailbox`, in order. */
-  forEachWaiting(mailbox: Mailbox, visit: (waiting: Waiting) => void): void {
-    this.#byOffset.get(mailbox.offset)?.entries.forEach(visit);
-  }
-
   get(offset: number): Backlog | undefined {
     return this.#byOffset.get(offset);
   }

@@ -34,7 +34,7 @@ export type DrainFilter = (
 /** Reads records for one reader (a loop, a Bridge), one at a time. */
 export class Inbox {
   /** The envelope of the record read last (its sender, tags and deadline). */
-  readonly envelope: Envelope = new Envelope();
+  readonly envelope = new Envelope();
   /** The message of the record read last; `undefined` when it could not be decoded. */
   message: unknown = undefined;
   /**

@@ -592,44 +592,6 @@ export class Mailbox {
     return waiting > 0 ? waiting : 0;
   }
 
-  /**
-   * Calls `visit` with each record that waits, untaken, from where the last receiver stopped
-   * reading (its consumed cursor) up to the first record not yet published, in order; takes
-   * none. `visit(bytes, start, end)` gets the payload as `bytes[start, end)`, valid only during
-   * the call. Only while no thread receives on this mailbox (its receiver died, and the next is
-   * not bound yet): a live receiver frees and zeroes what it reads.
-   */
-  forEachWaiting(visit: (bytes: Uint8Array, start: number, end: number) => void): void {
-    const words = this.#arena.i32;
-    const base = this.#base;
-    const mask = this.#mask();
-    const read = Atomics.load(words, this.#h() + WORD_READ);
-    const consumed = Atomics.load(words, this.#h() + WORD_CONSUMED);
-    const ahead = (consumed - read) | 0;
-    let cursor = ahead > 0 && ahead <= this.capacity ? consumed : read;
-    const write = this.writePosition();
-    while (((write - cursor) | 0) > 0) {
-      const position = cursor & mask;
-      const head = Atomics.load(words, (base + position) >> 2);
-      if ((head & COMMITTED) === 0) return; // a producer is still writing it: later ones wait
-      const length = head & LENGTH_MASK;
-      if ((head & PADDING) !== 0) {
-        cursor = (cursor + length) | 0;
-        continue;
-      }
-      if ((head & EXTERNAL) !== 0) {
-        const block = words[((base + position) >> 2) + 2];
-        this.#arena.cover(block + length);
-        visit(this.#arena.u8, block, block + length);
-        cursor = (cursor + recordBytes(EXTERNAL_RECORD_PAYLOAD)) | 0;
-      } else {
-        const start = base + position + RECORD_HEADER_BYTES;
-        visit(this.#arena.u8, start, start + length);
-        cursor = (cursor + recordBytes(length)) | 0;
-      }
-    }
-  }
-
   /** Bytes reserved and not yet released by the consumer (can be stale by the time you look). */
   get usedBytes(): number {
     return ((Atomics.load(this.#arena.i32, this.#h() + WORD_WRITE) & ~CLOSED) -

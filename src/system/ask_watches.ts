@@ -2,22 +2,12 @@
  * `AskWatches`: on the system's thread, which Workers have asks pending on which actors (see
  * asks.ts), so that when one of those actors ends or loses its Worker, the Workers asking it
  * hear of it at once — what a Bridge learns from the system's loss notifications directly.
- * Each watch is told once, then forgotten — but for the desks whose asks still wait in the
- * mailbox of an actor being restarted.
+ * Each watch is told once, then forgotten.
  *
  * @module
  */
 
 import type { ActorRef } from "../actor/mod.ts";
-import type { WaitingCalls } from "./waiting_calls.ts";
-
-/** Sends a desk an AskLost (see AskWatches' constructor). */
-type TellAskLost = (
-  desk: ActorRef<unknown>,
-  target: ActorRef<unknown>,
-  reason: string,
-  upTo?: number,
-) => void;
 
 /** Who watches one actor: its generation, and the desks (Worker agents) by their slot. */
 interface Watchers {
@@ -28,13 +18,20 @@ interface Watchers {
 /** The Workers' watches on actors they ask, by the actor's slot. */
 export class AskWatches {
   readonly #bySlot = new Map<number, Watchers>();
-  readonly #tell: TellAskLost;
+  readonly #tell: (
+    desk: ActorRef<unknown>,
+    target: ActorRef<unknown>,
+    reason: string,
+  ) => void;
 
-  /**
-   * @param tell sends the desk news that `target` is lost (an AskLost: with `upTo`, which of its
-   * asks; without, all of them, and the watch is over).
-   */
-  constructor(tell: TellAskLost) {
+  /** @param tell sends the desk news that `target` is lost (an AskLost). */
+  constructor(
+    tell: (
+      desk: ActorRef<unknown>,
+      target: ActorRef<unknown>,
+      reason: string,
+    ) => void,
+  ) {
     this.#tell = tell;
   }
 
@@ -66,31 +63,18 @@ export class AskWatches {
     if (watchers.desks.size === 0) this.#bySlot.delete(target.slot);
   }
 
-  /**
-   * Calls to the actor `slot`/`generation` will get no reply: tells its watchers, once. But for
-   * an actor that lost its Worker with asks still `waiting` in its mailbox: their desks hear
-   * which asks it had taken (AskLost's `upTo`), and stay watched for the rest.
-   */
+  /** Calls to the actor `slot`/`generation` will get no reply: tells its watchers, once. */
   lost(
     slot: number,
     generation: number,
     reason: string,
     target: () => ActorRef<unknown>,
-    waiting?: WaitingCalls,
   ): void {
     const watchers = this.#bySlot.get(slot);
     if (watchers === undefined || watchers.generation !== generation) return;
+    this.#bySlot.delete(slot);
     const ref = target();
-    for (const desk of [...watchers.desks.values()]) {
-      const upTo = waiting?.lostUpTo(0, desk.slot, desk.generation);
-      if (upTo !== undefined) {
-        this.#tell(desk, ref, reason, upTo);
-        continue;
-      }
-      watchers.desks.delete(desk.slot);
-      this.#tell(desk, ref, reason);
-    }
-    if (watchers.desks.size === 0) this.#bySlot.delete(slot);
+    for (const desk of watchers.desks.values()) this.#tell(desk, ref, reason);
   }
 
   /** The Worker whose agent is `desk` is gone: nobody there waits any more. */

@@ -22,7 +22,6 @@ import type { CallsLostListener } from "./events.ts";
 
 /** The system whose internals these are, for its Bridges' constructors. */
 export type { ActorSystem } from "./actor_system.ts";
-export type { WaitingCalls } from "./waiting_calls.ts";
 
 /** The key of a system's internals (see {@link SystemInternals}). */
 export const INTERNALS: unique symbol = Symbol("ringmail.internals");
@@ -84,8 +83,6 @@ export interface SystemInternals {
   readonly workers: WorkerSet;
   /** How many entries the node's cluster state holds (see SystemCluster.sizes); null: none. */
   clusterSizes(): Record<string, number> | null;
-  /** How many actors of this process the guardian watches for Workers' asks (tests). */
-  askWatchCount(): number;
   /** Acts as if `count` records from node `node` were found lost on the way (tests). */
   clusterRecordsLost(node: number, count: number): void;
   /** What the actors that have ended counted, by class (for metrics that never go down). */
@@ -107,7 +104,6 @@ export function systemInternals(parts: SystemParts): SystemInternals {
     retiredByClass: () => parts.inspector.retiredByClass(),
     clusterSizes: () => parts.cluster.sizes(),
     clusterRecordsLost: (node, count) => parts.cluster.recordsLost(node, count),
-    askWatchCount: () => parts.askWatches.size,
   };
 }
 

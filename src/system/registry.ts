@@ -22,7 +22,6 @@ import { DenseTable } from "../util/dense_table.ts";
 import { ActorDeadError } from "./errors.ts";
 import type { WorkerHandle } from "./workers.ts";
 import { type ActorRecord, settleStart } from "./actor_record.ts";
-import type { WaitingCalls } from "./waiting_calls.ts";
 
 export {
   type ActorRecord,
@@ -42,15 +41,11 @@ export interface ActorEnd {
   readonly error: Error | null;
 }
 
-/**
- * Hears that calls to an actor will get no reply: it ended, or is being restarted. `waiting`, for
- * an actor being restarted: the calls it had not taken yet, which its new instance answers.
- */
+/** Hears that calls to an actor will get no reply: it ended, or is being restarted. */
 export type LossListener = (
   slot: number,
   generation: number,
   reason: string,
-  waiting?: WaitingCalls,
 ) => void;
 
 /** The system's records of its actors. */
@@ -334,13 +329,10 @@ export class Registry {
     });
   }
 
-  /**
-   * Calls waiting on `record` get no reply (its Worker died), but for those in `waiting`; it is not
-   * ended (restarting).
-   */
-  lost(record: ActorRecord, reason: string, waiting?: WaitingCalls): void {
+  /** Calls waiting on `record` get no reply (its Worker died); it is not ended (restarting). */
+  lost(record: ActorRecord, reason: string): void {
     for (const listener of this.lossListeners) {
-      listener(record.slot, record.generation, reason, waiting);
+      listener(record.slot, record.generation, reason);
     }
   }
 

@@ -84,13 +84,12 @@ export function wireSystem(
     tellAskLost,
   );
   // Asks hear of an actor's loss as Bridge calls do.
-  parts.registry.lossListeners.add((slot, generation, reason, waiting) =>
+  parts.registry.lossListeners.add((slot, generation, reason) =>
     parts.askWatches.lost(
       slot,
       generation,
       reason,
       () => new ActorRef(slot, generation, 0, parts.courier),
-      waiting,
     )
   );
   parts.events = new SystemEvents();

@@ -22,7 +22,6 @@ import {
 import {
   closeAs,
   type HeldFor,
-  Inbox,
   isRuntimeAnswer,
   sentBySystem,
   SlotState,
@@ -32,13 +31,10 @@ import { ActorKilledError, couldNotStart, WorkerDiedError } from "./errors.ts";
 import type { ActorRecord } from "./registry.ts";
 import type { SystemParts } from "./system_parts.ts";
 import { stopWorker, type WorkerHandle } from "./workers.ts";
-import { WaitingCalls } from "./waiting_calls.ts";
 
 /** How one system handles the end of its Workers. */
 export class WorkerDeaths {
   readonly #parts: SystemParts;
-  /** Reads the envelopes of the requests a lost actor had not taken (see WaitingCalls). */
-  #inbox: Inbox | null = null;
 
   constructor(parts: SystemParts) {
     this.#parts = parts;
@@ -96,21 +92,10 @@ export class WorkerDeaths {
         const lostWhy = record === killed
           ? `${reason}; it is being restarted`
           : `${record.name} lost its Worker (${reason}); it is being restarted`;
-        // The requests still in its mailbox are the new instance's to answer: only the calls
-        // it took before them are lost.
-        const waiting = WaitingCalls.in(
-          courier.mailbox(record.mailbox),
-          this.#inbox ??= new Inbox(courier),
-          courier,
-        );
-        registry.lost(record, lostWhy, waiting);
+        registry.lost(record, lostWhy);
         // Calls from other nodes wait on it too: their nodes are told which it took.
         if (record.remoteCallers !== null && record.remoteCallers.length > 0) {
-          this.#parts.cluster.callsLost(
-            registry.refOf(record),
-            takenFromAfar(record.remoteCallers, waiting),
-            lostWhy,
-          );
+          this.#parts.cluster.callsLost(registry.refOf(record), record.remoteCallers, lostWhy);
         }
         // Calls taken from now on are the new instance's to answer.
         record.remoteCallers = null;
@@ -462,21 +447,6 @@ export class WorkerDeaths {
     const drained = this.recycle(record.slot, record.generation, record.mailbox, kind, why);
     if (kind === "shutdown") shutdown.undelivered(drained);
   }
-}
-
-/**
- * The calls from other nodes (see ActorRecord.remoteCallers: node, slot, generation, last tag
- * delivered) that the lost instance took: each address's up to the first of its calls still
- * `waiting`. A node's wildcard entry (slot 0) stays: which of its calls wait is not known.
- */
-function takenFromAfar(callers: readonly number[], waiting: WaitingCalls): number[] {
-  const taken = callers.slice();
-  if (waiting.size === 0) return taken;
-  for (let i = 0; i < taken.length; i += 4) {
-    if (taken[i + 1] === 0) continue;
-    taken[i + 3] = waiting.lostUpTo(taken[i], taken[i + 1], taken[i + 2], taken[i + 3])!;
-  }
-  return taken;
 }
 
 /** What a dead Worker held, by actor ({@link actorKey}; the outbox's too). */

@@ -15,7 +15,6 @@ import { decode, encode } from "../../src/codec/mod.ts";
 import { internalsOf } from "../../src/system/internal.ts";
 import { Flaky } from "../_actors/supervision.ts";
 import { Gate } from "../_actors/bridge_watches.ts";
-import { Hung } from "../_actors/lifecycle.ts";
 import { Forward, Forwarder } from "../_actors/forwarder.ts";
 import { Echo2, Watcher, WatchIt } from "../_actors/watch_review.ts";
 import { eventually, within } from "../_system.ts";
@@ -451,29 +450,4 @@ Deno.test("control: the sending side publishes again, in order, what a ping's an
   assert.deepEqual(published.slice(7), ["5:6:15"]);
   sender.forget(5);
   assert.deepEqual(sender.sizes(), { controlNodes: 0, controlKept: 0 });
-});
-
-Deno.test("control: of the calls from another node, only the one the actor had taken fails when it loses its Worker; those still in its mailbox are answered by its new instance", async () => {
-  await using server = await startNatsServer();
-  const cluster = "ctl-calls-queued";
-  await using nodes = await restartingPair(server.url, cluster);
-  const { here, there } = nodes;
-  using bridge = new Bridge(here);
-  const [hung, far] = await servedThere<string>(here, there, Hung, "hung");
-  const first = await bridge.call(far, "id", LONG);
-  const waiting = () => there.inspect().actors.find((a) => a.ref.equals(hung))?.mailbox.waiting;
-  const taken = bridge.call(far, "hang quietly", { timeout: 600_000 }).catch((e) => e);
-  await eventually(() => waiting() === 0, "the instance took the call", 10_000);
-  const queued = ["a", "id"].map((text) =>
-    bridge.call(far, text, { timeout: 600_000 }).catch((e) => e)
-  );
-  await eventually(() => waiting() === 2, "the later calls wait in its mailbox", 10_000);
-  assert.ok(there.kill(hung, "killed by the test"));
-  const error = await within(10_000, "the call the killed instance took", taken);
-  assert.ok(error instanceof ActorDeadError, String(error));
-  assert.match(error.message, /being restarted/);
-  const [a, id] = await within(10_000, "the calls still in its mailbox", Promise.all(queued));
-  assert.equal(a, "a", `the new instance answered it, but the call got ${a}`);
-  assert.equal(typeof id, "string", String(id));
-  assert.notEqual(id, first, "answered by a fresh instance");
 });
