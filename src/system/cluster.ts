@@ -8,6 +8,7 @@
 
 import { type ActorClass, actorKey, ActorRef, messageOf, Terminated } from "../actor/mod.ts";
 import { decode } from "../codec/mod.ts";
+import { noteCaller } from "./remote_callers.ts";
 import {
   describeMessage,
   type Directory,
@@ -760,38 +761,4 @@ function settleAll(waits: EndWaits, end: Terminated): void {
     if (wait.onAbort !== null) wait.signal!.removeEventListener("abort", wait.onAbort);
     wait.resolve(end);
   }
-}
-
-/**
- * The most reply addresses an actor keeps the last tag of (see ActorRecord.remoteCallers): past
- * them (a program that makes a Bridge per request, say), a node's are kept as one, which says
- * that all its calls the actor took are lost, as CallsLost said before it named calls.
- */
-const MOST_CALLER_ADDRESSES = 16;
-
-/** Notes in `callers` that a call of reply address `replySlot`.`replyGeneration` of `from` came. */
-function noteCaller(
-  callers: number[],
-  from: number,
-  replySlot: number,
-  replyGeneration: number,
-  tag: number,
-): void {
-  for (let i = 0; i < callers.length; i += 4) {
-    if (callers[i] !== from) continue;
-    if (callers[i + 1] === 0) return; // every call of that node counts (see below)
-    if (callers[i + 1] === replySlot && callers[i + 2] === replyGeneration) {
-      // Records from one node come in order: the last tag is the latest.
-      callers[i + 3] = tag;
-      return;
-    }
-  }
-  if (callers.length < 4 * MOST_CALLER_ADDRESSES) {
-    callers.push(from, replySlot, replyGeneration, tag);
-    return;
-  }
-  for (let i = callers.length - 4; i >= 0; i -= 4) {
-    if (callers[i] === from) callers.splice(i, 4);
-  }
-  callers.push(from, 0, 0, 0); // slot 0 is no actor's: any address of that node
 }

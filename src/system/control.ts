@@ -269,9 +269,9 @@ registerMessage(RemoteSpawnFailed, { name: "ringmail.RemoteSpawnFailed" });
  * receiving node (a Bridge's, a Worker's desk), its slot, generation and the last reply tag
  * delivered to `target`'s node before the death, three numbers each (slot 0: all of the node's
  * calls, for an actor called from more addresses than it keeps). Calls with later tags came after
- * the restart, or were still on their way: the new instance answers them. So does it a call that
- * was still waiting in the mailbox at the death, which this counts as lost too (as a Worker death
- * does for the calls of the actor's own process): its answer is then a dead letter.
+ * the restart, or were still on their way: the new instance answers them. A call still waiting in
+ * the mailbox at the death counts as lost too (as a Worker death does for the calls of the actor's
+ * own process), though the new instance answers it: that answer is then a dead letter.
  */
 export class CallsLost {
   constructor(

@@ -15,7 +15,6 @@ import type { DeadLetterNotice } from "./control.ts";
 import type { SystemCourier } from "../delivery/mod.ts";
 import type { ActorFailure, DeadLetter } from "./options.ts";
 
-/** The system's listeners, and how a failure or a dead letter reaches them. */
 /**
  * Told which calls to `target`, an actor of another node, got no reply: for each reply address
  * of this node (slot, generation), the last tag the actor took, three numbers each (CallsLost).
@@ -26,6 +25,7 @@ export type CallsLostListener = (
   calls: readonly number[],
 ) => void;
 
+/** The system's listeners, and how a failure or a dead letter reaches them. */
 export class SystemEvents {
   readonly #failureListeners = new Set<(failure: ActorFailure) => void>();
   readonly #failureWatchers = new Set<(failure: ActorFailure) => void>();

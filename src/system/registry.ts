@@ -21,6 +21,7 @@ import {
 import { DenseTable } from "../util/dense_table.ts";
 import { ActorDeadError } from "./errors.ts";
 import type { WorkerHandle } from "./workers.ts";
+import { callerCount, forgetCallersOf } from "./remote_callers.ts";
 import { type ActorRecord, settleStart } from "./actor_record.ts";
 
 export {
@@ -280,12 +281,7 @@ export class Registry {
   forgetWatchersOn(node: number): void {
     const prefix = `${node}:`;
     for (const record of this.values()) {
-      const callers = record.remoteCallers;
-      if (callers !== null) {
-        for (let i = callers.length - 4; i >= 0; i -= 4) {
-          if (callers[i] === node) callers.splice(i, 4);
-        }
-      }
+      if (record.remoteCallers !== null) forgetCallersOf(record.remoteCallers, node);
       if (record.remoteWatchers === null) continue;
       for (const key of record.remoteWatchers.keys()) {
         if (key.startsWith(prefix)) record.remoteWatchers.delete(key);
@@ -296,7 +292,7 @@ export class Registry {
   /** @internal How many reply addresses of other nodes this node's actors remember (tests). */
   remoteCallerCount(): number {
     let count = 0;
-    for (const record of this.values()) count += (record.remoteCallers?.length ?? 0) / 4;
+    for (const record of this.values()) count += callerCount(record.remoteCallers);
     return count;
   }
 
