@@ -11,7 +11,7 @@
 import { ActorRef, messageOf } from "../actor/mod.ts";
 import { Inbox } from "../delivery/mod.ts";
 import { Grants } from "./credits.ts";
-import type { LinkHost } from "./link.ts";
+import type { LinkHost } from "../system/cluster_link.ts";
 import type { LinkFigures } from "./link_figures.ts";
 import type { Peers } from "./peers.ts";
 import type { NatsConnection } from "./nats.ts";

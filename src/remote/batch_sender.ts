@@ -13,7 +13,7 @@ import { ActorRef, messageOf } from "../actor/mod.ts";
 import { Inbox, nextTask, OUTBOX_HEAD_BYTES, outboxNode } from "../delivery/mod.ts";
 import { CLOSED_AND_DRAINED, EMPTY, type Mailbox, SpinPolicy } from "../ring/mod.ts";
 import type { Credits } from "./credits.ts";
-import type { LinkHost } from "./link.ts";
+import type { LinkHost } from "../system/cluster_link.ts";
 import type { LinkFigures } from "./link_figures.ts";
 import type { Peers } from "./peers.ts";
 import { type NatsConnection, writeNow } from "./nats.ts";

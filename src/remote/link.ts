@@ -20,19 +20,18 @@
  * @module
  */
 
-import { type ActorRef, messageOf } from "../actor/mod.ts";
+import { messageOf } from "../actor/mod.ts";
 import { RingmailError } from "../errors.ts";
 import { ActorDeadError, SpawnError } from "../system/errors.ts";
 import { CallsLost, RemoteSpawnFailed, RemoteWatch } from "../system/control.ts";
 import { decode, encode, messageName } from "../codec/mod.ts";
 import { describeMessage } from "../delivery/mod.ts";
-import type { Directory, SystemCourier } from "../delivery/mod.ts";
-import type { Mailbox } from "../ring/mod.ts";
 import { BatchReceiver } from "./batch_receiver.ts";
 import { BatchSender } from "./batch_sender.ts";
 import { ControlReceiver, ControlSender } from "./controls.ts";
 import { Credits } from "./credits.ts";
 import type { ClusterStatus } from "../system/options.ts";
+import type { LinkHost, SystemLink } from "../system/cluster_link.ts";
 import { LinkFigures } from "./link_figures.ts";
 import { NodeService } from "./service.ts";
 import { Peers, type PeerTiming, type PingResult } from "./peers.ts";
@@ -80,46 +79,8 @@ const FAREWELL_WAIT_MS = 1_000;
  */
 const REFUSED_CONTROL_KINDS_TOLD = 32;
 
-/** What the link needs of its system. */
-export interface LinkHost {
-  /** This node's id. */
-  readonly node: number;
-  /** The cluster's name. */
-  readonly cluster: string;
-  /** The cluster's subject prefix. */
-  readonly prefix: string;
-  /** The system thread's courier. */
-  readonly courier: SystemCourier;
-  readonly directory: Directory;
-  /** The system thread's handle on the outbox, bound to its doorbell. */
-  readonly outbox: Mailbox;
-  /** The system's guardian: where control messages from other nodes go. */
-  readonly guardian: ActorRef<unknown>;
-  /** Starts an actor here for another node (see RemoteSpawn); resolves to the answer to send. */
-  spawnHere(request: unknown): Promise<unknown>;
-  /** Whether the actor `ref` names, one of this node's, is starting or running (see names.ts). */
-  running(ref: ActorRef<unknown>): boolean;
-  /**
-   * A call whose reply goes to a Bridge or an ask of node `from` (its slot, generation and tag)
-   * came for this node's actor `slot`.`generation`: that node hears if the actor loses its Worker
-   * with it (CallsLost).
-   */
-  calledFromAfar(
-    slot: number,
-    generation: number,
-    from: number,
-    replySlot: number,
-    replyGeneration: number,
-    tag: number,
-  ): void;
-  /** `count` records from node `from` were lost on the way (a gap in its sequence numbers). */
-  lost(from: number, count: number): void;
-  /** `count` records from node `from` were refused, because of `why` (see BatchReceiver). */
-  refused(from: number, count: number, why: string): void;
-}
-
 /** One node's link to its cluster. */
-export class ClusterLink {
+export class ClusterLink implements SystemLink {
   readonly peers: Peers;
   /** The cluster's names (see names.ts); set by {@link start}. */
   names!: Names;

@@ -6,11 +6,12 @@
  * @module
  */
 
-import { ClusterLink, type LinkHost } from "./link.ts";
+import { ClusterLink } from "./link.ts";
+import type { JoinCluster, LinkHost } from "../system/cluster_link.ts";
 import { connectNats } from "./nats.ts";
 import { beforeTimeout, TIMED_OUT } from "../util/before_timeout.ts";
 
-export { ClusterLink, type LinkHost } from "./link.ts";
+export { ClusterLink } from "./link.ts";
 export { NameNotFoundError, NameTakenError, NodeFoundDownError } from "./errors.ts";
 
 /** How often nodes are pinged and when one counts as down, unless the options say otherwise. */
@@ -22,8 +23,8 @@ const DEFAULT_DOWN_AFTER_MS = 1500;
  */
 const START_WAIT_MS = 10_000;
 
-/** Connects to NATS and starts the node's link. */
-export async function joinCluster(
+/** Connects to NATS and starts the node's link (the system's JoinCluster, see cluster_link.ts). */
+export const joinCluster: JoinCluster = async function joinCluster(
   host: LinkHost,
   options: {
     servers: string | string[];
@@ -61,4 +62,4 @@ export async function joinCluster(
     });
     throw error;
   }
-}
+};

@@ -9,12 +9,7 @@
 import { type ActorClass, actorKey, ActorRef, messageOf, Terminated } from "../actor/mod.ts";
 import { decode } from "../codec/mod.ts";
 import { noteCaller } from "./remote_callers.ts";
-import {
-  describeMessage,
-  type Directory,
-  policyIndex,
-  type SystemCourier,
-} from "../delivery/mod.ts";
+import { describeMessage, policyIndex } from "../delivery/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
 import {
   CallsLost,
@@ -37,34 +32,7 @@ import {
 } from "./options.ts";
 import { actorName, checkActorClass, checkSendTimeout, encodeArguments } from "./spawn_checks.ts";
 import type { SystemParts } from "./system_parts.ts";
-
-/**
- * What the system uses of the cluster link (src/remote/link.ts). Written here, not imported:
- * even a type import would put the cluster code and its NATS client in every program's module
- * graph, and Deno would download the client for programs without a cluster.
- */
-interface ClusterLink {
-  readonly names: {
-    register(name: string, ref: ActorRef<unknown>): Promise<void>;
-    release(name: string, ref: ActorRef<unknown>): Promise<void>;
-    lookup(name: string, timeoutMs: number): Promise<ActorRef<unknown>>;
-  };
-  readonly peers: {
-    onDown(listener: (node: number, reason: string) => void): () => void;
-    downReason(node: number): string | undefined;
-    onAnswer(listener: (node: number) => void): () => void;
-  };
-  status(): ClusterStatus;
-  /** @internal How many entries its per-node and per-operation state holds (see sizes). */
-  sizes(): Record<string, number>;
-  spawnThere(node: number, request: unknown, timeoutMs: number): Promise<unknown>;
-  control(node: number, message: unknown): number | null;
-  controlState(node: number, sequence: number): "taken" | "waiting" | "sent";
-  onReachedAgain(listener: (node: number) => void): void;
-  kick(): void;
-  /** @returns how many messages that never left this node it reported as dead letters. */
-  close(): Promise<number>;
-}
+import type { JoinCluster, SystemLink } from "./cluster_link.ts";
 
 /**
  * The last pass of #watchAgain to a node: its first and last control message, and whether another
@@ -74,32 +42,6 @@ interface Rewatch {
   first: number;
   last: number;
   due: "none" | "turn" | "taken";
-}
-
-/** The cluster code's entry point (src/remote/mod.ts). */
-type JoinCluster = (host: LinkHost, options: ClusterOptions) => Promise<ClusterLink>;
-
-/** What the link needs of the system (src/remote/link.ts's LinkHost, written here likewise). */
-interface LinkHost {
-  readonly node: number;
-  readonly cluster: string;
-  readonly prefix: string;
-  readonly courier: SystemCourier;
-  readonly directory: Directory;
-  readonly outbox: Mailbox;
-  readonly guardian: ActorRef<unknown>;
-  spawnHere(request: unknown): Promise<unknown>;
-  running(ref: ActorRef<unknown>): boolean;
-  calledFromAfar(
-    slot: number,
-    generation: number,
-    from: number,
-    replySlot: number,
-    replyGeneration: number,
-    tag: number,
-  ): void;
-  lost(from: number, count: number): void;
-  refused(from: number, count: number, why: string): void;
 }
 
 /** The cluster code's entry (see SystemCluster's join). */
@@ -121,7 +63,7 @@ export class SystemCluster {
   readonly outbox: Mailbox | null = null;
   /** Settles once the node has joined (at once outside a cluster). */
   readonly joined: Promise<void>;
-  #link: ClusterLink | null = null;
+  #link: SystemLink | null = null;
   /**
    * The Bridges' waits on actors of other nodes, by node, slot and generation: the guardian
    * watches each of those actors while a wait on it is on.
@@ -155,7 +97,7 @@ export class SystemCluster {
   }
 
   /** The link, once joined. @throws {ClusterJoinError} outside a cluster, or if joining failed. */
-  async link(what: string): Promise<ClusterLink> {
+  async link(what: string): Promise<SystemLink> {
     if (this.options === undefined) {
       throw new ClusterJoinError(
         `${what} needs a cluster: make the system with the cluster option ` +
