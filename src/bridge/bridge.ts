@@ -217,17 +217,33 @@ export class Bridge implements Disposable {
     options: CallOptions<unknown>,
     results: MultiCallResults<R>,
   ): void {
+    // Thrown, the iteration rejects with it (see MultiCallResults.next), as a generator's would:
+    // JavaScript's own "is not iterable" names neither the method nor what it wants.
+    if (!isIterable(calls)) {
+      throw new TypeError(
+        `multiCall takes an iterable of [target, message] pairs (an array of them), got ` +
+          describe(calls),
+      );
+    }
     // Checked once: the options are the same for every call.
     const refused = this.#refusal(options);
-    if (refused !== null) {
-      for (const [target] of calls) results.failed(results.expect(), target, refused);
-      return;
-    }
-    const terms = new CallTerms(options.timeout ?? DEFAULT_TIMEOUT_MS, options, results);
-    terms.sentAt = performance.now();
-    for (const [target, request] of calls) {
+    const terms = refused === null
+      ? new CallTerms(options.timeout ?? DEFAULT_TIMEOUT_MS, options, results)
+      : null;
+    if (terms !== null) terms.sentAt = performance.now();
+    let at = 0;
+    for (const pair of calls) {
+      if (!isIterable(pair) || typeof pair === "string") {
+        throw new TypeError(
+          `multiCall's calls must each be a [target, message] pair, got ${describe(pair)} at ` +
+            `index ${at}`,
+        );
+      }
+      at++;
+      const [target, request] = pair;
       const index = results.expect();
-      this.#send(new PendingCall(target, terms, null, null, index), request);
+      if (terms === null) results.failed(index, target, refused);
+      else this.#send(new PendingCall(target, terms, null, null, index), request);
     }
   }
 
@@ -309,7 +325,8 @@ export class Bridge implements Disposable {
    * @param calls pairs of target and request.
    * @param options timeout (ms, default 5000) for every call, counted from when the calls are
    * sent (at the first `next()`), default, signal.
-   * @returns an async iterable of results, one per call.
+   * @returns an async iterable of results, one per call. Its iteration rejects with a `TypeError`
+   * when `calls` is no iterable, or one of them no pair (the calls before it settle unread).
    */
   multiCall<
     R = never,
@@ -334,6 +351,7 @@ export class Bridge implements Disposable {
    * @param options timeout (ms, default 5000) for each actor, or the timeout alone; and what
    * stands for an actor that did not stop in time.
    * @returns `Stopped` (or the default) per actor.
+   * @throws {TypeError} when `actors` is no iterable (one actor goes in an array: `[ref]`).
    * @throws {CallTimeoutError} when an actor did not answer in time and no default was given.
    * @throws {MailboxFullError} when an actor's mailbox stayed full for the send timeout (it is
    * still running) and no default was given.
@@ -348,6 +366,14 @@ export class Bridge implements Disposable {
           `stop options must be a timeout in ms or an object ({ timeout, default }), got ${
             describeValue(options)
           }`,
+        ),
+      );
+    }
+    if (!isIterable(actors) || typeof actors === "string") {
+      return Promise.reject(
+        new TypeError(
+          `stop takes an iterable of actors (an array: bridge.stop([a, b])), got ` +
+            describe(actors),
         ),
       );
     }
@@ -516,4 +542,15 @@ function badSignal(what: string, signal: unknown): TypeError | null {
     `${what} signal must be an AbortSignal (an AbortController's .signal), got ` +
       describeValue(signal),
   );
+}
+
+/** Whether `value` can be taken apart by `for...of` (or a destructuring). */
+function isIterable(value: unknown): value is Iterable<unknown> {
+  return value !== null && value !== undefined &&
+    typeof (value as Iterable<unknown>)[Symbol.iterator] === "function";
+}
+
+/** What a refused argument was, in an error message: a ref says which actor it names. */
+function describe(value: unknown): string {
+  return value instanceof ActorRef ? String(value) : describeValue(value);
 }

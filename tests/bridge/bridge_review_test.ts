@@ -249,3 +249,50 @@ Deno.test("bridge review: sendAfter and sendEvery after the system shut down thr
     t.bridge.close();
   }
 });
+
+Deno.test("bridge review: stop given one actor, not an iterable of them, rejects with a TypeError that says to pass an array, and stops nothing", async () => {
+  await using t = testSystem();
+  const echo = t.system.spawn(Echo);
+  const reasons = await Promise.all([
+    t.bridge.stop(echo as never, LONG),
+    t.bridge.stop(5 as never, LONG),
+    t.bridge.stop(null as never, LONG),
+  ].map((p) => p.then((all) => `settled: ${JSON.stringify(all)}`, (error) => String(error))));
+  for (const reason of reasons) {
+    assert.match(
+      reason,
+      /^TypeError: stop takes an iterable of actors \(an array: bridge\.stop\(\[a, b\]\)\), got /,
+    );
+  }
+  assert.match(reasons[0], /got ActorRef\(Echo#/);
+  assert.equal(await t.bridge.call(echo, "still here", LONG), "still here");
+});
+
+Deno.test("bridge review: multiCall given no iterable, or an element that is no [target, message] pair, rejects its iteration with a TypeError that says so", async () => {
+  await using t = testSystem();
+  const echo = t.system.spawn(Echo);
+  const outcome = async (calls: unknown) => {
+    const replies: unknown[] = [];
+    try {
+      for await (const { reply, error } of t.bridge.multiCall(calls as never, LONG)) {
+        replies.push(error === undefined ? reply : String(error));
+      }
+      return `done: ${JSON.stringify(replies)}`;
+    } catch (error) {
+      return String(error);
+    }
+  };
+  assert.match(
+    await outcome(5),
+    /^TypeError: multiCall takes an iterable of \[target, message\] pairs \(an array of them\), got 5$/,
+  );
+  assert.match(
+    await outcome(echo),
+    /^TypeError: multiCall takes an iterable of \[target, message\] pairs \(an array of them\), got ActorRef\(Echo#/,
+  );
+  assert.match(
+    await outcome([[echo, 1], echo]),
+    /^TypeError: multiCall's calls must each be a \[target, message\] pair, got ActorRef\(Echo#[^)]*\) at index 1$/,
+  );
+  assert.equal(await t.bridge.call(echo, "still here", LONG), "still here");
+});
