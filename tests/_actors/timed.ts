@@ -32,13 +32,22 @@ export class Scheduler extends Actor<Plan | Repeat | string> {
   #ticks = 0;
   #repeat: Repeat | null = null;
 
+  /**
+   * Answers each timer's `active` after the cancels, and the clock read just before and just
+   * after each `sendAfter`: its deadline is its delay past a moment between the two (a handler
+   * may be held up between two timers, on a loaded machine for longer than their delays differ).
+   */
   @handles(Plan)
   onPlan(plan: Plan, sender: ActorRef | null) {
-    const timers = plan.delays.map((delay, i) =>
-      this.context.sendAfter(delay, plan.target!, `timer ${i} (${delay} ms)`)
-    );
+    const clock: [number, number][] = [];
+    const timers = plan.delays.map((delay, i) => {
+      const before = performance.now();
+      const timer = this.context.sendAfter(delay, plan.target!, `timer ${i} (${delay} ms)`);
+      clock.push([before, performance.now()]);
+      return timer;
+    });
     for (const i of plan.cancel) timers[i].cancel();
-    sender?.send(timers.map((timer) => timer.active));
+    sender?.send([timers.map((timer) => timer.active), clock]);
   }
 
   @handles(Repeat)
