@@ -108,7 +108,7 @@ export class Bridge implements Disposable {
    * @throws {SystemClosedError} when the system was shut down.
    */
   constructor(system: ActorSystem) {
-    const host = internalsOf(system).bridgeHost;
+    const host = internalsOf(system, "a Bridge").bridgeHost;
     if (host.closed) {
       throw new SystemClosedError(
         "cannot open a Bridge: the actor system was shut down",

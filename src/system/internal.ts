@@ -19,6 +19,7 @@ import type { WorkerSet } from "./worker_set.ts";
 import type { WorkerHandle } from "./workers.ts";
 import { whenActorEnds } from "./actor_end.ts";
 import type { CallsLostListener } from "./events.ts";
+import { describeValue } from "../util/describe_value.ts";
 
 /** The system whose internals these are, for its Bridges' constructors. */
 export type { ActorSystem } from "./actor_system.ts";
@@ -139,9 +140,17 @@ export interface HasInternals {
   readonly [INTERNALS]: SystemInternals;
 }
 
-/** @internal The internals of `system`. */
-export function internalsOf(system: HasInternals): SystemInternals {
-  return system[INTERNALS];
+/**
+ * @internal The internals of `system`.
+ * @param what who needs them, for the error (e.g. "a Bridge").
+ * @throws {TypeError} when `system` is no actor system (plain JavaScript passes anything).
+ */
+export function internalsOf(system: HasInternals, what = "this"): SystemInternals {
+  const internals = (system as Partial<HasInternals> | null | undefined)?.[INTERNALS];
+  if (internals === undefined) {
+    throw new TypeError(`${what} needs an ActorSystem, got ${describeValue(system)}`);
+  }
+  return internals;
 }
 
 /** @internal Terminates the Worker of `ref`'s actor (see {@link SystemInternals}). */

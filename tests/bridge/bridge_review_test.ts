@@ -296,3 +296,14 @@ Deno.test("bridge review: multiCall given no iterable, or an element that is no 
   );
   assert.equal(await t.bridge.call(echo, "still here", LONG), "still here");
 });
+
+Deno.test("bridge review: a Bridge made of something that is no actor system throws a TypeError that says so", () => {
+  for (const [given, shown] of [[5, "5"], [undefined, "undefined"], [{}, "Object"]] as const) {
+    assert.throws(
+      () => new Bridge(given as never),
+      (error: unknown) =>
+        error instanceof TypeError &&
+        error.message === `a Bridge needs an ActorSystem, got ${shown}`,
+    );
+  }
+});
