@@ -275,7 +275,7 @@ class KvNames implements Names {
     // Checked in turn: a register queued behind another one is refused too.
     refuseIfFoundDown(this.peers, name);
     const value = encode(ref, this.host.courier);
-    const revision = await this.#write(name, key, value);
+    const revision = await this.#write(name, key, ref, value);
     if (this.peers.foundDown !== undefined) {
       // Found down while the write was on its way: foundDown gave up only the names held then,
       // and this one would point the nodes that found this one down at an actor dead to them.
@@ -286,14 +286,20 @@ class KvNames implements Names {
   }
 
   /**
-   * Writes the name's entry for this node (`value`) unless a live holder has it; returns the
-   * entry's revision. A name changes hands under a write: its dead holder gives it up itself (it
+   * Writes the name's entry for this node (`value`, `ref` encoded) unless a live holder has it;
+   * returns the entry's revision. An entry that names `ref` itself is this register's already (a
+   * register retried after no answer in time, whose write went through): its revision, as is. A name changes hands under a write: its dead holder gives it up itself (it
    * resumed, and learnt it was found down), another node takes it over first. Each change fails
    * the write with a conflict, and the entry is read and judged again, up to WRITE_ATTEMPTS
    * times: a conflict alone says only that the entry moved, not that a live holder has it.
    * @throws {NameTakenError} when a live holder has it, or it kept changing hands.
    */
-  async #write(name: string, key: string, value: Uint8Array): Promise<number> {
+  async #write(
+    name: string,
+    key: string,
+    ref: ActorRef<unknown>,
+    value: Uint8Array,
+  ): Promise<number> {
     let conflict: unknown;
     for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
       // First as if it were free: a name is mostly registered once.
@@ -305,6 +311,7 @@ class KvNames implements Names {
         const holds = await this.#holds(holder);
         // Its node may have answered that it found this node down: that is why, then.
         refuseIfFoundDown(this.peers, name);
+        if (holds && holder.equals(ref)) return entry.revision;
         if (holds) throw withCause(taken(name), conflict);
         write = this.kv.update(key, value, entry.revision);
       }
@@ -491,6 +498,8 @@ export class SubjectNames implements Names {
     if (held !== undefined && held.ref.node === 0 && !this.host.running(held.ref)) {
       this.release(name, held.ref);
     }
+    // The same actor again (a register retried): it has the name.
+    if (held !== undefined && this.#held.get(name) === held && held.ref.equals(ref)) return;
     if (this.#held.has(name) || this.#registering.has(name)) throw taken(name);
     this.#registering.add(name);
     try {

@@ -456,7 +456,8 @@ export class ActorSystem implements AsyncDisposable {
 
   /**
    * Names `ref` across the cluster, for {@link lookup} on any node, until its actor ends (then
-   * the name is found no more, and free again) or this node leaves.
+   * the name is found no more, and free again) or this node leaves. Naming the same actor again
+   * succeeds: a register retried after a `ClusterUnavailableError` is safe.
    *
    * @example
    * ```ts ignore

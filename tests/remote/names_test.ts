@@ -131,3 +131,24 @@ Deno.test("names (KV): the names of a node found down are free for lookup and re
   await system.register("echo", system.spawn(Doubler));
   assert.equal((await system.lookup("echo")).node, 0, "register first, then lookup");
 });
+
+for (const jetstream of [true, false]) {
+  const store = jetstream ? "KV" : "subjects";
+  Deno.test(`names (${store}): registering the same actor under its name again succeeds (a retry), another actor still is refused`, async () => {
+    await using server = await startNatsServer({ jetstream });
+    await using system = new ActorSystem({
+      cluster: { servers: server.url, name: `again-${store}` },
+    });
+    await system.joined;
+    const doubler = system.spawn(Doubler);
+    await system.register("doubler", doubler);
+    // "@throws NameTakenError when another actor has the name": not this one (a register retried
+    // after a ClusterUnavailableError may well have gone through the first time).
+    await system.register("doubler", doubler);
+    await assert.rejects(system.register("doubler", system.spawn(Doubler)), NameTakenError);
+    const found = await system.lookup<number>("doubler");
+    assert.ok(found.equals(doubler), `${found} is not ${doubler}`);
+    using bridge = new Bridge(system);
+    assert.equal(await bridge.call(found, 21), 42);
+  });
+}
