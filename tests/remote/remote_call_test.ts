@@ -339,7 +339,7 @@ Deno.test("remote: names are unique in a cluster, and a missing one says so", as
   await using system = new ActorSystem({ cluster: { servers: server.url, name: "names" } });
   const doubler = system.spawn(Doubler);
   await system.register("one", doubler);
-  await assert.rejects(system.register("one", doubler), NameTakenError);
+  await assert.rejects(system.register("one", system.spawn(Doubler)), NameTakenError);
   await assert.rejects(system.lookup("none"), NameNotFoundError);
   await assert.rejects(system.register("two", 42 as never), TypeError);
   await assert.rejects(system.register("", doubler), TypeError);
