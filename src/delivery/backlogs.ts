@@ -170,6 +170,11 @@ export class Backlogs {
     return this.#byOffset.size;
   }
 
+  /** Calls `visit` with each message waiting for room in `mailbox`, in order. */
+  forEachWaiting(mailbox: Mailbox, visit: (waiting: Waiting) => void): void {
+    this.#byOffset.get(mailbox.offset)?.entries.forEach(visit);
+  }
+
   /** The backlog of the mailbox at `offset`, if messages wait for it. */
   get(offset: number): Backlog | undefined {
     return this.#byOffset.get(offset);

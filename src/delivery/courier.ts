@@ -299,6 +299,11 @@ export class SystemCourier implements Courier {
     }
   }
 
+  /** Calls `visit` with the sender of each message of this thread waiting for room in `mailbox`. */
+  forEachBacklogged(mailbox: Mailbox, visit: (sender: ActorRef<unknown> | null) => void): void {
+    this.#backlogs.forEachWaiting(mailbox, (waiting) => visit(waiting.sender));
+  }
+
   /** Whether messages from this thread wait for room in `mailbox`. */
   hasBacklog(mailbox: Mailbox): boolean {
     return this.#backlogs.size !== 0 &&

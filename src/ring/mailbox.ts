@@ -151,6 +151,11 @@ const WORD_SPACE_WANTED = 21;
  * sender alone.
  */
 const SENDER_NAP_MAX_MS = 16;
+/**
+ * How long {@link Mailbox.forEachWaiting} waits for the header of a record reserved a moment ago:
+ * its producer stores it right after the reservation, unless it was preempted there (or died).
+ */
+const HEADER_WAIT_MS = 5;
 const WORD_HELD = 22;
 const WORD_COMMITTED = 1;
 const WORD_TAKEN = 24;
@@ -590,6 +595,60 @@ export class Mailbox {
     const waiting = ((Atomics.load(words, this.#h() + WORD_WRITE) & ~CLOSED) -
       Atomics.load(words, this.#h() + WORD_CONSUMED)) | 0;
     return waiting > 0 ? waiting : 0;
+  }
+
+  /**
+   * Calls `visit` with each committed record that waits, untaken, from where the last receiver
+   * stopped taking (its consumed cursor, word 20) up to the write cursor, in order; takes none.
+   * `visit(bytes, start, end)` gets the payload as `bytes[start, end)`, valid only during the
+   * call. A record still being written (RESERVED, its length in its header) is stepped over: the
+   * producer writing it is another thread, and what it sends is not the caller's to find. One
+   * whose header is not written yet (a reservation a moment old: its producer is between two
+   * stores) is waited for, up to {@link HEADER_WAIT_MS}; one that stays unwritten (its producer
+   * died there) ends the walk. Only while no thread takes from this mailbox (its receiver died
+   * and was fenced off, the next is not bound yet): a live receiver frees and zeroes what it
+   * reads.
+   */
+  forEachWaiting(visit: (bytes: Uint8Array, start: number, end: number) => void): void {
+    const words = this.#arena.i32;
+    const base = this.#base;
+    const mask = this.#mask();
+    const read = Atomics.load(words, this.#h() + WORD_READ);
+    const consumed = Atomics.load(words, this.#h() + WORD_CONSUMED);
+    const ahead = (consumed - read) | 0;
+    let cursor = ahead > 0 && ahead <= this.capacity ? consumed : read;
+    const write = this.writePosition();
+    while (((write - cursor) | 0) > 0) {
+      const position = cursor & mask;
+      const at = (base + position) >> 2;
+      let head = Atomics.load(words, at);
+      if (head === 0) {
+        const until = performance.now() + HEADER_WAIT_MS;
+        for (let spins = 1; head === 0; spins++) {
+          if ((spins & 255) === 0 && performance.now() > until) return;
+          head = Atomics.load(words, at);
+        }
+      }
+      if ((head & (COMMITTED | RESERVED)) === 0) return;
+      const length = head & LENGTH_MASK;
+      if ((head & PADDING) !== 0) {
+        if (length < RECORD_HEADER_BYTES) return; // no padding is that short: not a record
+        cursor = (cursor + length) | 0;
+        continue;
+      }
+      const external = (head & EXTERNAL) !== 0;
+      if ((head & COMMITTED) !== 0) {
+        if (external) {
+          const block = words[((base + position) >> 2) + 2];
+          this.#arena.cover(block + length);
+          visit(this.#arena.u8, block, block + length);
+        } else {
+          const start = base + position + RECORD_HEADER_BYTES;
+          visit(this.#arena.u8, start, start + length);
+        }
+      }
+      cursor = (cursor + recordBytes(external ? EXTERNAL_RECORD_PAYLOAD : length)) | 0;
+    }
   }
 
   /** Bytes reserved and not yet released by the consumer (can be stale by the time you look). */

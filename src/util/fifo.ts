@@ -38,6 +38,12 @@ export class Fifo<T> {
     return item;
   }
 
+  /** Calls `visit` with each item, oldest first, leaving them queued. */
+  forEach(visit: (item: T) => void): void {
+    const items = this.#items;
+    for (let i = 0; i < this.#length; i++) visit(items[(this.#head + i) & (items.length - 1)]!);
+  }
+
   #grow(): void {
     const items = this.#items;
     const grown: (T | undefined)[] = new Array(items.length * 2);

@@ -726,3 +726,82 @@ Deno.test("mailbox: a sender asleep on a full mailbox gets in once its record's 
     mailbox.release();
   }
 });
+
+Deno.test("mailbox: forEachWaiting visits, in order and taking none, the committed records after the last one taken — across padding, an external record, and one still being written, which it steps over", () => {
+  const arena = Arena.create({ maxBytes: 1 << 24 });
+  const box = Mailbox.create(arena, { capacity: 256 });
+  box.bindReceiver(Doorbell.create(arena));
+  const producer = Mailbox.attach(arena, box.offset, 4);
+  producer.maxExternal = 1 << 16;
+  const record = (length: number, first: number) =>
+    new Uint8Array(length).map((_, i) => (first + i) & 255);
+  // Seven records of 32 bytes each (header and payload); six taken.
+  for (let i = 0; i < 7; i++) assert.equal(producer.trySend(record(24, i)), true);
+  for (let i = 0; i < 6; i++) assert.deepEqual(box.receive(0), record(24, i));
+  // 48 bytes do not fit the ring's last 32: padding there, the record at its start.
+  assert.equal(producer.trySend(record(40, 3)), true);
+  const big = record(1_000, 4);
+  assert.equal(producer.trySend(big), true, "external: larger than the ring");
+  const seen = () => {
+    const records: Uint8Array[] = [];
+    box.forEachWaiting((bytes, start, end) => records.push(bytes.slice(start, end)));
+    return records;
+  };
+  assert.deepEqual(seen(), [record(24, 6), record(40, 3), big]);
+  // A record reserved and not yet committed (another thread writing it) is stepped over.
+  const late = Mailbox.attach(arena, box.offset, 5);
+  assert.ok(producer.reserve(8) >= 0);
+  assert.equal(late.trySend(record(8, 9)), true);
+  assert.deepEqual(seen(), [record(24, 6), record(40, 3), big, record(8, 9)]);
+  producer.commit();
+  assert.equal(seen().length, 5);
+  // Nothing was taken: the receiver reads them all.
+  assert.deepEqual(box.receive(0), record(24, 6));
+  assert.deepEqual(box.receive(0), record(40, 3));
+  assert.deepEqual(box.receive(0), big);
+  assert.equal(box.receive(0)?.length, 8);
+  assert.deepEqual(box.receive(0), record(8, 9));
+  assert.deepEqual(seen(), []);
+});
+
+Deno.test("mailbox: forEachWaiting starts at the consumed cursor when the receiver read past what it handed back", () => {
+  const arena = Arena.create({ maxBytes: 1 << 24 });
+  const box = Mailbox.create(arena, { capacity: 1024 });
+  box.bindReceiver(Doorbell.create(arena));
+  const producer = Mailbox.attach(arena, box.offset, 4);
+  for (let i = 0; i < 4; i++) assert.equal(producer.trySend(new Uint8Array([i])), true);
+  // Two taken, not handed back yet (less than a quarter ring, nobody waiting for room).
+  assert.deepEqual(box.receive(0), new Uint8Array([0]));
+  assert.deepEqual(box.receive(0), new Uint8Array([1]));
+  const seen: number[] = [];
+  box.forEachWaiting((bytes, start) => seen.push(bytes[start]));
+  assert.deepEqual(seen, [2, 3]);
+});
+
+Deno.test("mailbox: forEachWaiting ends at a reservation whose header never comes (its producer died between its two stores), after a bounded wait", () => {
+  const arena = Arena.create({ maxBytes: 1 << 24 });
+  const box = Mailbox.create(arena, { capacity: 1024 });
+  box.bindReceiver(Doorbell.create(arena));
+  const producer = Mailbox.attach(arena, box.offset, 4);
+  assert.equal(producer.trySend(new Uint8Array([1])), true);
+  // A reservation whose header is never written: the write cursor (word 0) moved by 16 bytes.
+  Atomics.add(arena.i32, box.offset >> 2, 16);
+  assert.equal(Mailbox.attach(arena, box.offset, 5).trySend(new Uint8Array([2])), true);
+  const seen: number[] = [];
+  box.forEachWaiting((bytes, start) => seen.push(bytes[start]));
+  assert.deepEqual(seen, [1]);
+});
+
+Deno.test("mailbox: forEachWaiting refuses a padding shorter than a header (it would never move on)", () => {
+  const arena = Arena.create({ maxBytes: 1 << 24 });
+  const box = Mailbox.create(arena, { capacity: 1024 });
+  box.bindReceiver(Doorbell.create(arena));
+  const producer = Mailbox.attach(arena, box.offset, 4);
+  assert.equal(producer.trySend(new Uint8Array([1])), true);
+  // A forged padding of length 0 (COMMITTED | PADDING) after the record.
+  Atomics.add(arena.i32, box.offset >> 2, 16);
+  Atomics.store(arena.i32, (box.dataOffset + 16) >> 2, (1 << 30) | (1 << 28));
+  const seen: number[] = [];
+  box.forEachWaiting((bytes, start) => seen.push(bytes[start]));
+  assert.deepEqual(seen, [1]);
+});
