@@ -125,9 +125,10 @@ export async function run(): Promise<string[]> {
 
     say("— the child hangs on a promise that never settles, and is killed —");
     await bridge.call(child, "hang", { timeout: 5000 });
-    const stuck = bridge.call(child, "count", { timeout: 60_000 }).catch(String);
+    // This call waits in the child's mailbox: the killed instance never took it, the new one does.
+    const waiting = bridge.call(child, "count", { timeout: 60_000 }).catch(String);
     system.kill(child, "it hung");
-    say(`a call to the killed child: ${await stuck}`);
+    say(`a call that waited for the killed child, answered by its new instance: ${await waiting}`);
     say(`count after the kill: ${await bridge.call(child, "count", { timeout: 5000 })}`);
 
     say("— the child stops; its watcher is told —");

@@ -10,7 +10,9 @@
  * never be returned to a later call. A request that cannot be delivered is answered at once by
  * the system (`Undeliverable`, with the dead letter's kind, which call_failure.ts turns into the
  * caller's error), and a call whose actor dies (stops, or its Worker dies) settles at once: no
- * call ever waits out its timeout for an actor that is gone.
+ * call ever waits out its timeout for an actor that is gone. (An actor restarted after its Worker
+ * died is not gone: the calls it had taken settle once its old thread can take no more, within
+ * about a second; those still in its mailbox are answered by its new instance.)
  *
  * This class is the API; the work is done by its parts: the pending calls (pending_calls.ts),
  * the mailbox the replies come to (reply_endpoint.ts), multiCall's results (multi_call.ts) and

@@ -356,10 +356,19 @@ export class PendingCalls {
     return this.#bySlot.get(slot) !== undefined;
   }
 
-  /** The actor of `slot` and `generation` is gone: its calls still pending settle. */
-  actorGone(slot: number, generation: number, reason: string): void {
+  /**
+   * The actor of `slot` and `generation` is gone: its calls still pending settle; or (`kept`
+   * given) it lost its Worker, and the calls whose tags `kept` names still wait in its mailbox,
+   * for its new instance.
+   */
+  actorGone(
+    slot: number,
+    generation: number,
+    reason: string,
+    kept?: (tag: number) => boolean,
+  ): void {
     for (const call of listFrom(this.#bySlot.get(slot))) {
-      if (call.target.generation === generation) this.#gone(call, reason);
+      if (call.target.generation === generation && !kept?.(call.tag)) this.#gone(call, reason);
     }
   }
 

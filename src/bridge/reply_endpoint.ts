@@ -18,7 +18,7 @@ import {
   Undeliverable,
 } from "../delivery/mod.ts";
 import { type Mailbox, SpinPolicy } from "../ring/mod.ts";
-import type { BridgeHost } from "../system/internal.ts";
+import type { BridgeHost, WaitingCalls } from "../system/internal.ts";
 import { withClaim } from "../system/claim.ts";
 import { Fifo } from "../util/fifo.ts";
 import type { PendingCall, PendingCalls } from "./pending_calls.ts";
@@ -94,8 +94,8 @@ export class ReplyEndpoint {
     this.#generation = claim.generation;
     this.#mailbox.bindReceiver(host.doorbell);
     host.directory.setState(this.#slot, SlotState.Running);
-    const unwatchLosses = host.watchLosses((slot, generation, reason) =>
-      this.#actorGone(slot, generation, reason)
+    const unwatchLosses = host.watchLosses((slot, generation, reason, waiting) =>
+      this.#actorGone(slot, generation, reason, waiting)
     );
     // A thread that died may have held up a reply in this mailbox: read past it now.
     const unwatchDeaths = host.watchThreadDeaths(() => this.readReplies());
@@ -321,12 +321,24 @@ export class ReplyEndpoint {
     this.#calls.remoteActorGone(target, reason);
   }
 
-  /** An actor is gone: its replies already sent are read first, then its other calls settle. */
-  #actorGone(slot: number, generation: number, reason: string): void {
+  /**
+   * An actor is gone, or lost its Worker (`waiting`: the requests it had not taken, which its new
+   * instance answers): its replies already sent are read first, then the calls it will not
+   * answer settle.
+   */
+  #actorGone(
+    slot: number,
+    generation: number,
+    reason: string,
+    waiting: WaitingCalls | undefined,
+  ): void {
     if (!this.#calls.waitsOn(slot)) return;
     // Replies that came before the end settle their calls first.
     this.readReplies();
-    this.#calls.actorGone(slot, generation, reason);
+    const kept = waiting === undefined || waiting.size === 0
+      ? undefined
+      : (tag: number) => waiting.has(this.#slot, this.#generation, tag);
+    this.#calls.actorGone(slot, generation, reason, kept);
   }
 
   #recycle(): void {

@@ -13,6 +13,7 @@ import type { SenderCache } from "./envelope.ts";
 import { type DrainFilter, Inbox } from "./inbox.ts";
 import { type LocalMail, localOf } from "./local_mail.ts";
 import type { ReplyDesk } from "./loop_options.ts";
+import type { AbandonedFlags } from "./abandoned_flags.ts";
 
 /** Reads records for the cells of one loop. */
 export class CellReader {
@@ -21,11 +22,19 @@ export class CellReader {
   /** The cell whose tagged records go to {@link desk} (see setReplyDesk). */
   deskCell: ActorCell | null = null;
   desk: ReplyDesk | null = null;
+  /**
+   * Set once a take found the thread given up for dead (see {@link take}): nothing more is taken
+   * here.
+   */
+  abandoned = false;
   readonly #courier: SystemCourier;
   readonly #drainCache: SenderCache = { lastSender: null };
+  readonly #given: AbandonedFlags;
 
-  constructor(courier: SystemCourier) {
+  /** @param given says when the system has given this thread up for dead (a kill, a cut-off). */
+  constructor(courier: SystemCourier, given: AbandonedFlags) {
     this.#courier = courier;
+    this.#given = given;
     this.inbox = new Inbox(courier);
   }
 
@@ -38,12 +47,25 @@ export class CellReader {
   /**
    * Reads the record of `length` bytes at the cell's read position into the inbox and frees it.
    * A record that breaks the inbox's rules becomes a dead letter; one with a reply tag that
-   * cannot be decoded goes to the reply desk, if the cell has one.
+   * cannot be decoded goes to the reply desk, if the cell has one. Once the system has given
+   * this thread up for dead, it takes nothing: {@link abandoned} is set, and the record stays.
    * @returns whether a message was taken (the inbox holds it).
    */
   take(cell: ActorCell, length: number): boolean {
     const inbox = this.inbox;
-    const decoded = inbox.read(cell.mailbox, length, cell);
+    const box = cell.mailbox;
+    const start = box.recordStart;
+    const decoded = inbox.decode(box.bytes, start, start + length, cell);
+    // Looked at after the decode (which runs user code, maybe for long) and just before the
+    // release, which is the take (it stores the consumed cursor): a thread given up keeps
+    // running JavaScript, and the system, once its recovery's grace and barrier have passed,
+    // reads what this thread never took as the restarted actor's (see WaitingCalls).
+    if (this.#given.isSet()) {
+      inbox.message = undefined;
+      this.abandoned = true;
+      return false;
+    }
+    box.release();
     if (!decoded && cell === this.deskCell && inbox.envelope.targetTag !== 0) {
       this.desk!.undecodable(inbox.envelope.targetTag, inbox.error);
       return false;
@@ -63,6 +85,8 @@ export class CellReader {
 
   /** Waits up to `timeoutMs` for the cell's next message (local mail first); null: none came. */
   receiveFor(cell: ActorCell, timeoutMs: number): Received | null {
+    if (!this.abandoned && this.#given.isSet()) this.abandoned = true;
+    if (this.abandoned) return waitOut(timeoutMs);
     const local = localOf(cell);
     while (local !== null && local.length > 0) {
       const message = local.shift();
@@ -87,6 +111,7 @@ export class CellReader {
         inbox.message = undefined;
         return received;
       }
+      if (this.abandoned) return waitOut(deadline - performance.now());
     }
   }
 
@@ -120,4 +145,18 @@ export class CellReader {
     return drained +
       this.inbox.drain(mailbox, target, kind, reason, this.#drainCache, ignore);
   }
+}
+
+/** A word nobody notifies: what a thread given up for dead waits on in `receive()`. */
+const NEVER_NOTIFIED = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * `receive()` in a thread given up for dead (see CellReader.take): nothing more comes, and it
+ * says so as it would with nothing sent, once its timeout has passed (never, without one) — not
+ * at once, which would break handlers that rely on a message before it (`receive()!`) and spin
+ * those that loop on short timeouts, in a thread the system no longer counts on.
+ */
+function waitOut(timeoutMs: number): null {
+  if (timeoutMs > 0) Atomics.wait(NEVER_NOTIFIED, 0, 0, timeoutMs);
+  return null;
 }

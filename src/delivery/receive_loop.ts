@@ -142,7 +142,8 @@ export class ReceiveLoop implements CellLoop {
     this.courier = courier;
     this.#courier = courier;
     this.#cells = new MailboxTable(courier.arena);
-    this.#reader = new CellReader(courier);
+    this.#abandoned = new AbandonedFlags(options.abandoned ?? []);
+    this.#reader = new CellReader(courier, this.#abandoned);
     this.#lingering = new Lingering(this.#runQueue);
     this.#probe = courier.probe;
     this.#tracing = courier.tracing;
@@ -163,7 +164,6 @@ export class ReceiveLoop implements CellLoop {
       (lost) => courier.deadLetter(lost),
     );
     this.#local = options.local ?? false;
-    this.#abandoned = new AbandonedFlags(options.abandoned ?? []);
     this.#threadCounters = options.threadCounters ?? NOT_COUNTED;
     this.#parking = new Parking(doorbell, this.timers, {
       spin: this.#spin,
@@ -496,13 +496,6 @@ export class ReceiveLoop implements CellLoop {
           this.#probe.ended(cell.self, cell.name);
           return false;
         }
-        // Given up for dead (a kill) before this record was sent: it is the restarted actor's,
-        // or a dead letter, never this thread's. Read after the record's header, so a record
-        // sent after the flag was set is seen with it set; left unread, the recovery has it.
-        if (this.#isAbandoned()) {
-          this.#abandon();
-          return true;
-        }
         // The ring's reader carries the mark along: it never falls behind (see postLocal).
         if (
           cell.local !== null && ((box.readPosition - cell.ringMark) | 0) > 0
@@ -510,7 +503,12 @@ export class ReceiveLoop implements CellLoop {
           cell.ringMark = box.readPosition;
         }
         const reader = this.#reader;
-        if (!reader.take(cell, length)) continue;
+        if (!reader.take(cell, length)) {
+          // Given up for dead (a kill) before the record was taken: it stays, the restarted
+          // actor's or a dead letter, never this thread's (see CellReader.take).
+          if (reader.abandoned) return this.#abandon();
+          continue;
+        }
         const inbox = reader.inbox;
         message = inbox.message;
         sender = inbox.envelope.sender;

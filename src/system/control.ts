@@ -270,8 +270,9 @@ registerMessage(RemoteSpawnFailed, { name: "ringmail.RemoteSpawnFailed" });
  * delivered to `target`'s node before the death, three numbers each (slot 0: all of the node's
  * calls, for an actor called from more addresses than it keeps). Calls with later tags came after
  * the restart, or were still on their way: the new instance answers them. A call still waiting in
- * the mailbox at the death counts as lost too (as a Worker death does for the calls of the actor's
- * own process), though the new instance answers it: that answer is then a dead letter.
+ * the mailbox at the death counts as lost too, though the new instance answers it: that answer is
+ * then a dead letter. (A Bridge of the actor's own node learns exactly which calls were taken:
+ * src/system/waiting_calls.ts.)
  */
 export class CallsLost {
   constructor(

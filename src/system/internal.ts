@@ -23,6 +23,7 @@ import { describeValue } from "../util/describe_value.ts";
 
 /** The system whose internals these are, for its Bridges' constructors. */
 export type { ActorSystem } from "./actor_system.ts";
+export type { WaitingCalls } from "./waiting_calls.ts";
 
 /** The key of a system's internals (see {@link SystemInternals}). */
 export const INTERNALS: unique symbol = Symbol("ringmail.internals");

@@ -23,6 +23,7 @@ import { ActorDeadError } from "./errors.ts";
 import type { WorkerHandle } from "./workers.ts";
 import { callerCount, forgetCallersOf } from "./remote_callers.ts";
 import { type ActorRecord, settleStart } from "./actor_record.ts";
+import type { WaitingCalls } from "./waiting_calls.ts";
 
 export {
   type ActorRecord,
@@ -42,11 +43,15 @@ export interface ActorEnd {
   readonly error: Error | null;
 }
 
-/** Hears that calls to an actor will get no reply: it ended, or is being restarted. */
+/**
+ * Hears that calls to an actor will get no reply: it ended, or is being restarted. `waiting`, for
+ * an actor being restarted: the calls it had not taken, which its new instance answers.
+ */
 export type LossListener = (
   slot: number,
   generation: number,
   reason: string,
+  waiting?: WaitingCalls,
 ) => void;
 
 /** The system's records of its actors. */
@@ -325,10 +330,13 @@ export class Registry {
     });
   }
 
-  /** Calls waiting on `record` get no reply (its Worker died); it is not ended (restarting). */
-  lost(record: ActorRecord, reason: string): void {
+  /**
+   * Calls waiting on `record` get no reply (its Worker died), but for those in `waiting`, which
+   * its new instance answers; it is not ended (restarting).
+   */
+  lost(record: ActorRecord, reason: string, waiting?: WaitingCalls): void {
     for (const listener of this.lossListeners) {
-      listener(record.slot, record.generation, reason);
+      listener(record.slot, record.generation, reason, waiting);
     }
   }
 

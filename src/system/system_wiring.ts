@@ -83,15 +83,18 @@ export function wireSystem(
     (target, signal) => parts.cluster.whenEnded(target, signal),
     tellAskLost,
   );
-  // Asks hear of an actor's loss as Bridge calls do.
-  parts.registry.lossListeners.add((slot, generation, reason) =>
+  // Asks hear of an actor's end as Bridge calls do; of one being restarted (`waiting` given),
+  // they heard at its Worker's death already (WorkerDeaths.died): an ask made since waits in its
+  // mailbox for the new instance.
+  parts.registry.lossListeners.add((slot, generation, reason, waiting) => {
+    if (waiting !== undefined) return;
     parts.askWatches.lost(
       slot,
       generation,
       reason,
       () => new ActorRef(slot, generation, 0, parts.courier),
-    )
-  );
+    );
+  });
   parts.events = new SystemEvents();
   // Asks of other nodes' actors hear of a lost Worker as Bridge calls do.
   parts.events.onCallsLostAfar((target, reason, calls) =>

@@ -31,6 +31,7 @@ import { ActorKilledError, couldNotStart, WorkerDiedError } from "./errors.ts";
 import type { ActorRecord } from "./registry.ts";
 import type { SystemParts } from "./system_parts.ts";
 import { stopWorker, type WorkerHandle } from "./workers.ts";
+import { WaitingCalls } from "./waiting_calls.ts";
 
 /** How one system handles the end of its Workers. */
 export class WorkerDeaths {
@@ -78,6 +79,8 @@ export class WorkerDeaths {
     const error = new WorkerDiedError(`its Worker died: ${reason}`);
     const killError = killed === null ? null : new ActorKilledError(reason);
     const restarting: ActorRecord[] = [];
+    /** Why each actor being restarted lost its calls, told once its dead thread is fenced off. */
+    const lostWhy = new Map<ActorRecord, string>();
     const ending: ActorRecord[] = [];
     // Their instances are gone: what they watched on other nodes is unwatched (a restart starts
     // with no watches).
@@ -89,13 +92,22 @@ export class WorkerDeaths {
         restarting.push(record);
         // Its mailbox stays open: messages wait for the new instance.
         directory.setState(record.slot, SlotState.Starting);
-        const lostWhy = record === killed
+        const why = record === killed
           ? `${reason}; it is being restarted`
           : `${record.name} lost its Worker (${reason}); it is being restarted`;
-        registry.lost(record, lostWhy);
+        // A Worker's asks of it fail now, as before (see WaitingCalls for why not only those it
+        // took); the Bridges' calls hear which it took once it can take no more (see the
+        // recovery below).
+        this.#parts.askWatches.lost(
+          record.slot,
+          record.generation,
+          why,
+          () => registry.refOf(record),
+        );
+        lostWhy.set(record, why);
         // Calls from other nodes wait on it too: their nodes are told which it took.
         if (record.remoteCallers !== null && record.remoteCallers.length > 0) {
-          this.#parts.cluster.callsLost(registry.refOf(record), record.remoteCallers, lostWhy);
+          this.#parts.cluster.callsLost(registry.refOf(record), record.remoteCallers, why);
         }
         // Calls taken from now on are the new instance's to answer.
         record.remoteCallers = null;
@@ -175,6 +187,18 @@ export class WorkerDeaths {
             `no one`,
         ));
         for (const record of restarting) {
+          // The dead thread takes nothing more now (given up at its death, then the grace and
+          // the barrier, see CellReader.take): the requests still in the mailbox, or in this
+          // thread's backlog for it, are the new instance's to answer; the calls it took, and
+          // those that died with its Worker (stashed, or in its local mail), settle now. Not if
+          // it ended meanwhile: its calls settled then, and its mailbox may serve another actor.
+          if (registry.of(registry.refOf(record)) === record) {
+            registry.lost(
+              record,
+              lostWhy.get(record)!,
+              new WaitingCalls(courier.mailbox(record.mailbox), courier),
+            );
+          }
           // Its mailbox goes on, but what the dead Worker held for it died there.
           this.#lostWithWorker(
             record,

@@ -15,7 +15,8 @@ import { Ledger } from "./ledger.ts";
 /**
  * Answers any string with itself; `"id"` answers an id made when the instance was (a restart
  * makes a new one). `"busy <ms>"` answers, then keeps its thread busy for that long. `"hang"`
- * answers, then awaits a promise that never settles. `"loop <key>"`
+ * answers, then awaits a promise that never settles; `"hang quietly"` awaits it without
+ * answering. `"loop <key>"`
  * answers, then spins in a synchronous loop that nothing in the actor system can end: Deno's
  * `Worker.terminate()` does not interrupt a thread running JavaScript, so a thread in a true
  * `while (true) {}` would spin until the test process ends and load every test after it. The
@@ -26,6 +27,8 @@ export class Hung extends Actor<string> {
   readonly #id = crypto.randomUUID();
   @handles(String)
   onText(text: string, sender: ActorRef | null): void | Promise<void> {
+    // Taken, never answered: a call of it waits until the actor is killed.
+    if (text === "hang quietly") return new Promise<void>(() => {});
     sender?.send(text === "id" ? this.#id : text);
     if (text.startsWith("loop ")) {
       const released = releaseVariable(text.slice(5));

@@ -4,7 +4,7 @@
  * killed, and its supervisor decides whether it comes back.
  */
 import assert from "node:assert/strict";
-import type { ActorRef, ActorSystemOptions } from "../../mod.ts";
+import { type ActorRef, type ActorSystemOptions, Bridge } from "../../mod.ts";
 import { ActorDeadError } from "../../errors.ts";
 import { Hung, releaseLoop } from "../_actors/lifecycle.ts";
 import { Echo } from "../_actors/basic.ts";
@@ -32,17 +32,36 @@ async function withSystem(
   }
 }
 
-/** Kills `target`, stuck on `stuckOn`; checks that a pending call settles at once. */
-async function killWhileStuck(t: TestSystem, target: ActorRef<string>, stuckOn: string) {
+/**
+ * Kills `target`, stuck on `stuckOn`, while a call waits in its mailbox: checks that the call
+ * settles at once — with ActorDeadError when the actor ends, answered by its new instance when it
+ * is restarted (the killed instance never took it).
+ */
+async function killWhileStuck(
+  t: TestSystem,
+  target: ActorRef<string>,
+  stuckOn: string,
+  restarted = false,
+) {
   // Answered just before it gets stuck: it has taken the message out of its mailbox.
   assert.equal(await t.bridge.call(target, stuckOn, LONG), stuckOn);
-  const pending = t.bridge.call(target, "never answered", { timeout: 600_000 });
+  const pending = t.bridge.call(target, "queued", { timeout: 600_000 });
   const killedAt = performance.now();
   assert.ok(t.system.kill(target, "it is stuck"));
-  const error = await within(10_000, "the pending call", pending.then(() => null, (e) => e));
-  assert.ok(error instanceof ActorDeadError, String(error));
-  assert.match(error.message, /Hung was killed: it is stuck/);
+  const outcome = await within(10_000, "the pending call", pending.catch((e) => e));
+  if (restarted) {
+    assert.equal(outcome, "queued", "answered by the new instance");
+  } else {
+    assert.ok(outcome instanceof ActorDeadError, String(outcome));
+    assert.match(outcome.message, /Hung was killed: it is stuck/);
+  }
   assert.ok(performance.now() - killedAt < 10_000, "settled at once, not at its timeout");
+}
+
+/** How many messages wait in `actor`'s mailbox, by `system.inspect()`. */
+function waitingFor(t: TestSystem, actor: ActorRef<unknown>): number {
+  const snapshot = t.system.inspect().actors.find((a) => a.ref.equals(actor));
+  return snapshot?.mailbox.waiting ?? -1;
 }
 
 for (const stuck of ["loop", "hang"]) {
@@ -65,7 +84,7 @@ for (const stuck of ["loop", "hang"]) {
     await withSystem({ supervision: { onFailure: "restart" } }, async (t, loop) => {
       const hung = t.system.spawn(Hung);
       const first = await t.bridge.call(hung, "id", LONG);
-      await killWhileStuck(t, hung, stuck === "loop" ? loop : stuck);
+      await killWhileStuck(t, hung, stuck === "loop" ? loop : stuck, true);
       let second: unknown = null;
       await eventually(async () => {
         second = await t.bridge.call(hung, "id", { timeout: 2_000, default: null });
@@ -77,6 +96,54 @@ for (const stuck of ["loop", "hang"]) {
   });
 }
 
+Deno.test("kill: with a restart strategy, the call the killed instance took fails, and the calls still in its mailbox are answered by the new one, in order", async () => {
+  await withSystem({ supervision: { onFailure: "restart" } }, async (t) => {
+    const hung = t.system.spawn(Hung);
+    const first = await t.bridge.call(hung, "id", LONG);
+    const taken = t.bridge.call(hung, "hang quietly", { timeout: 600_000 }).catch((e) => e);
+    await eventually(() => waitingFor(t, hung) === 0, "the instance took the call");
+    const queued = ["a", "b", "id"].map((text) =>
+      t.bridge.call(hung, text, { timeout: 600_000 }).catch((e) => e)
+    );
+    await eventually(() => waitingFor(t, hung) === 3, "the later calls wait in its mailbox");
+    assert.ok(t.system.kill(hung, "it is stuck"));
+    const error = await within(10_000, "the call the killed instance took", taken);
+    assert.ok(error instanceof ActorDeadError, String(error));
+    assert.match(error.message, /Hung was killed: it is stuck/);
+    const answers = await within(10_000, "the queued calls", Promise.all(queued));
+    assert.deepEqual(answers.slice(0, 2), ["a", "b"]);
+    assert.equal(typeof answers[2], "string");
+    assert.notEqual(answers[2], first, "answered by a fresh instance");
+  });
+});
+
+Deno.test("kill: with a restart strategy, a call still waiting for room in the killed actor's full mailbox is answered by the new instance", async () => {
+  await withSystem({ supervision: { onFailure: "restart" } }, async (t) => {
+    const hung = t.system.spawnWith(Hung, { mailboxCapacity: 256 });
+    using other = new Bridge(t.system);
+    const taken = t.bridge.call(hung, "hang quietly", { timeout: 600_000 }).catch((e) => e);
+    await eventually(() => waitingFor(t, hung) === 0, "the instance took the call");
+    // Another Bridge's calls fill the mailbox: this Bridge's next call waits behind them, for
+    // room, outside the mailbox (in the system thread's backlog).
+    const filling = Array.from(
+      { length: 20 },
+      (_, i) => other.call(hung, `fill ${i}`, { timeout: 600_000 }).catch((e) => e),
+    );
+    const late = t.bridge.call(hung, "late", { timeout: 600_000 }).catch((e) => e);
+    assert.ok(waitingFor(t, hung) < 20, "some of the calls wait for room");
+    assert.equal(
+      internalsOf(t.system).bridgeHost.courier.backlogged,
+      1,
+      "the system thread holds what does not fit, the late call with it",
+    );
+    assert.ok(t.system.kill(hung, "it is stuck"));
+    const error = await within(10_000, "the call the killed instance took", taken);
+    assert.ok(error instanceof ActorDeadError, String(error));
+    const answers = await within(10_000, "the other calls", Promise.all([...filling, late]));
+    assert.deepEqual(answers, [...Array.from({ length: 20 }, (_, i) => `fill ${i}`), "late"]);
+  });
+});
+
 Deno.test("kill: a pooled actor's Worker-mates are restarted on live Workers; the pool keeps its size", async () => {
   await withSystem({ supervision: { onFailure: "restart" } }, async (t, loop) => {
     const pool = t.system.createPool({ workers: 2 });
@@ -87,7 +154,7 @@ Deno.test("kill: a pooled actor's Worker-mates are restarted on live Workers; th
       await t.bridge.call(mate, "id", LONG),
       await t.bridge.call(other, "id", LONG),
     ];
-    await killWhileStuck(t, hung, loop);
+    await killWhileStuck(t, hung, loop, true);
     await eventually(async () => {
       const ids = await Promise.all(
         [hung, mate].map((actor) => t.bridge.call(actor, "id", { timeout: 2_000, default: null })),
