@@ -531,7 +531,6 @@ function readErrorCore(
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0; // the stack that matters is the sender's; capturing one is slow
   let e: Error;
-  let errorsSet = false;
   try {
     if (info !== null) {
       e = Reflect.construct(Error, [message], info.cls);
@@ -541,8 +540,10 @@ function readErrorCore(
         ? knownErrorClass(name)
         : undefined;
       if (Ctor === AggregateError) {
-        e = new AggregateError((errors as unknown[]) ?? [], message);
-        errorsSet = errors !== undefined;
+        // Its errors are defined below as decoded, not passed in: the constructor copies them
+        // into a dense array, and a forged sparse one (a length of 2^27 in a few bytes) would
+        // take gigabytes.
+        e = new AggregateError([], message);
       } else if (Known !== undefined) {
         e = Reflect.construct(Error, [message], Known);
       } else {
@@ -558,9 +559,7 @@ function readErrorCore(
     for (const [key, value] of Object.entries(fields)) defineField(e, key, value);
   }
   if (flags & 2 /* ERROR_HAS_CAUSE */) defineHidden(e, "cause", cause);
-  if (flags & 4 /* ERROR_HAS_ERRORS */ && !errorsSet) {
-    defineHidden(e, "errors", errors);
-  }
+  if (flags & 4 /* ERROR_HAS_ERRORS */) defineHidden(e, "errors", errors);
   return e as unknown as Record<string, unknown>;
 }
 

@@ -44,6 +44,8 @@ export function testSeed(): number {
 /** Runs `body` with a seeded Rng, naming the seed in any failure so it can be replayed. */
 export function withSeed(name: string, body: (rng: Rng) => void): void {
   const seed = testSeed();
+  // Said first: a case that ends the process (out of memory) leaves no error to name it in.
+  console.log(`${name}: seed ${seed} (replay: CODEC_SEED=${seed})`);
   try {
     body(new Rng(seed));
   } catch (e) {

@@ -144,3 +144,29 @@ Deno.test("codec regressions: a user may still register ringmail's ActorDeadErro
   // itself to keep the class; now that call throws at import.
   registerMessage(ActorDeadError, "app/ActorDeadError");
 });
+
+Deno.test("codec regressions: an AggregateError whose errors are a long sparse array decodes as sent, without the constructor's dense copy (81 bytes of one of 2^27 holes took gigabytes)", () => {
+  const sent = new AggregateError([], "many");
+  const sparse: unknown[] = [];
+  sparse.length = 1 << 20;
+  sparse[7] = new Error("the one");
+  Object.defineProperty(sent, "errors", {
+    value: sparse,
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
+  const back = decode(encode(sent)) as AggregateError;
+  assert.ok(back instanceof AggregateError);
+  assert.equal(back.errors.length, 1 << 20);
+  assert.ok(!(0 in back.errors), "a hole stays a hole: no dense copy of every slot");
+  assert.equal((back.errors[7] as Error).message, "the one");
+  assert.deepEqual(
+    Object.getOwnPropertyDescriptor(back, "errors"),
+    { value: back.errors, writable: true, enumerable: false, configurable: true },
+    "the property is as AggregateError's constructor makes it",
+  );
+  // A genuine one decodes with its errors too.
+  const plain = decode(encode(new AggregateError([new Error("a")], "m"))) as AggregateError;
+  assert.equal((plain.errors[0] as Error).message, "a");
+});
