@@ -166,6 +166,16 @@ export class WorkerAgent
           { cause: error },
         );
       }
+      // Bytes from another node, or corrupted: a sparse array of 2^27 holes is a few bytes, and
+      // spreading it into the constructor would take gigabytes. A spawn here never sends one:
+      // its arguments were spread into spawn() already.
+      if (!Array.isArray(args) || args.length > MAX_SPAWN_ARGUMENTS) {
+        throw new SpawnError(
+          `cannot read the arguments of ${name} in its Worker: ${
+            Array.isArray(args) ? `${args.length} of them` : "they are no array"
+          }, where a spawn sends at most ${MAX_SPAWN_ARGUMENTS}`,
+        );
+      }
       const makeArgs = argumentsMaker(args, start.args, runtime.courier);
       let started: void | Promise<void>;
       try {
@@ -252,6 +262,12 @@ export class WorkerAgent
     );
   }
 }
+
+/**
+ * The most constructor arguments a start reads: more than any spawn() call could pass (V8 puts a
+ * call's arguments on the stack, and refuses far fewer).
+ */
+const MAX_SPAWN_ARGUMENTS = 1 << 16;
 
 /** Loads `exportName` from `module` and checks it is an actor class. */
 async function loadActorClass(module: string, exportName: string) {
