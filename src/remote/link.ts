@@ -32,6 +32,7 @@ import { ControlReceiver, ControlSender } from "./controls.ts";
 import { Credits } from "./credits.ts";
 import type { ClusterStatus } from "../system/options.ts";
 import type { LinkHost, SystemLink } from "../system/cluster_link.ts";
+import { MOST_CALLS_LOST_NUMBERS } from "../system/remote_callers.ts";
 import { LinkFigures } from "./link_figures.ts";
 import { NodeService } from "./service.ts";
 import { Peers, type PeerTiming, type PingResult } from "./peers.ts";
@@ -469,6 +470,19 @@ export class ClusterLink implements SystemLink {
         from,
         `a ${messageName(constructor) ?? describeMessage(message)}, which is no control message ` +
           `this node knows`,
+      );
+    }
+    // Decoded, a few bytes can name a sparse array of 2^27 calls: walked, it would hold this
+    // thread for seconds, for nothing any node sends.
+    if (
+      message instanceof CallsLost &&
+      !(Array.isArray(message.calls) && message.calls.length <= MOST_CALLS_LOST_NUMBERS)
+    ) {
+      const length = Array.isArray(message.calls) ? message.calls.length : "no array of";
+      return this.#refuseControl(
+        from,
+        `a CallsLost naming ${length} numbers, where a node sends at most ` +
+          MOST_CALLS_LOST_NUMBERS,
       );
     }
     // From the system (the guardian to itself): a control message is the runtime's, never an

@@ -14,6 +14,13 @@
  */
 const MOST_CALLER_ADDRESSES = 16;
 
+/**
+ * The most numbers a CallsLost carries: three for each address an actor keeps, and for the
+ * address that stands for all of a node's. A node receiving more was sent a forged or corrupted
+ * one (see ClusterLink's control messages).
+ */
+export const MOST_CALLS_LOST_NUMBERS = 3 * (MOST_CALLER_ADDRESSES + 1);
+
 /** Notes in `callers` that a call of reply address `replySlot`.`replyGeneration` of `from` came. */
 export function noteCaller(
   callers: number[],
