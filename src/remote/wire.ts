@@ -226,6 +226,10 @@ export class BatchEntries {
     let shift = 0;
     for (;;) {
       if (p >= bytes.length) throw new RangeError("a batch ends inside a record's length");
+      // A writer's lengths take five bytes at most (a NATS message is far smaller than 2^34
+      // bytes). More is forged or corrupted: 147 bytes of 0x80 made the length NaN, and the
+      // next entry's read never ended.
+      if (shift > 28) throw new RangeError("a batch entry's length takes more than five bytes");
       const byte = bytes[p++];
       entry += (byte & 0x7f) * 2 ** shift;
       if (byte < 0x80) break;
