@@ -59,7 +59,9 @@ export class CellReader {
     // Looked at after the decode (which runs user code, maybe for long) and just before the
     // release, which is the take (it stores the consumed cursor): a thread given up keeps
     // running JavaScript, and the system, once its recovery's grace and barrier have passed,
-    // reads what this thread never took as the restarted actor's (see WaitingCalls).
+    // reads what this thread never took as the restarted actor's (see WaitingCalls). After the
+    // record's header too (read with an Atomics.load), so a record sent after the flags were
+    // set is seen with them set.
     if (this.#given.isSet()) {
       inbox.message = undefined;
       this.abandoned = true;
