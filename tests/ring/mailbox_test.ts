@@ -778,12 +778,17 @@ Deno.test("mailbox: forEachWaiting starts at the consumed cursor when the receiv
   assert.deepEqual(seen, [2, 3]);
 });
 
-Deno.test("mailbox: forEachWaiting ends at a reservation whose header never comes (its producer died between its two stores), after a bounded wait", () => {
+/** A 1 KiB mailbox with a receiver, holding one record (a byte 1) of a producer: 16 bytes. */
+function mailboxWithOneRecord(): { arena: Arena; box: Mailbox } {
   const arena = Arena.create({ maxBytes: 1 << 24 });
   const box = Mailbox.create(arena, { capacity: 1024 });
   box.bindReceiver(Doorbell.create(arena));
-  const producer = Mailbox.attach(arena, box.offset, 4);
-  assert.equal(producer.trySend(new Uint8Array([1])), true);
+  assert.equal(Mailbox.attach(arena, box.offset, 4).trySend(new Uint8Array([1])), true);
+  return { arena, box };
+}
+
+Deno.test("mailbox: forEachWaiting ends at a reservation whose header never comes (its producer died between its two stores), after a bounded wait", () => {
+  const { arena, box } = mailboxWithOneRecord();
   // A reservation whose header is never written: the write cursor (word 0) moved by 16 bytes.
   Atomics.add(arena.i32, box.offset >> 2, 16);
   assert.equal(Mailbox.attach(arena, box.offset, 5).trySend(new Uint8Array([2])), true);
@@ -793,11 +798,7 @@ Deno.test("mailbox: forEachWaiting ends at a reservation whose header never come
 });
 
 Deno.test("mailbox: forEachWaiting refuses a padding shorter than a header (it would never move on)", () => {
-  const arena = Arena.create({ maxBytes: 1 << 24 });
-  const box = Mailbox.create(arena, { capacity: 1024 });
-  box.bindReceiver(Doorbell.create(arena));
-  const producer = Mailbox.attach(arena, box.offset, 4);
-  assert.equal(producer.trySend(new Uint8Array([1])), true);
+  const { arena, box } = mailboxWithOneRecord();
   // A forged padding of length 0 (COMMITTED | PADDING) after the record.
   Atomics.add(arena.i32, box.offset >> 2, 16);
   Atomics.store(arena.i32, (box.dataOffset + 16) >> 2, (1 << 30) | (1 << 28));
