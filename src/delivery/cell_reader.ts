@@ -87,8 +87,10 @@ export class CellReader {
 
   /** Waits up to `timeoutMs` for the cell's next message (local mail first); null: none came. */
   receiveFor(cell: ActorCell, timeoutMs: number): Received | null {
-    if (!this.abandoned && this.#given.isSet()) this.abandoned = true;
-    if (this.abandoned) return waitOut(timeoutMs);
+    if (this.abandoned || this.#given.isSet()) {
+      this.abandoned = true;
+      return waitOut(timeoutMs);
+    }
     const local = localOf(cell);
     while (local !== null && local.length > 0) {
       const message = local.shift();

@@ -639,7 +639,7 @@ export class Mailbox {
       const external = (head & EXTERNAL) !== 0;
       if ((head & COMMITTED) !== 0) {
         if (external) {
-          const block = words[((base + position) >> 2) + 2];
+          const block = words[at + 2];
           this.#arena.cover(block + length);
           visit(this.#arena.u8, block, block + length);
         } else {
