@@ -15,6 +15,7 @@ import { isActorWorker } from "./actor_worker_flag.ts";
 import { SystemClosedError, SystemInWorkerError } from "./errors.ts";
 import { INTERNALS, type SystemInternals, systemInternals } from "./internal.ts";
 import { checkRef } from "./spawn_checks.ts";
+import { checkTimerMs } from "../util/timer_ms.ts";
 import {
   type ActorFailure,
   type ActorSystemOptions,
@@ -499,7 +500,8 @@ export class ActorSystem implements AsyncDisposable {
    * ```
    * @param options how long to wait for the node that holds the name to answer (ms, default
    * 5000); with JetStream on the server, its KV bucket answers instead, within its own 5 s.
-   * @throws {RangeError} when the timeout is not a positive number of ms.
+   * @throws {RangeError} when the timeout is not a positive number of ms up to 2^31 - 1 (the
+   * longest a timer waits); a TypeError when it is no number.
    * @throws {NameNotFoundError} when no node has an actor of that name.
    * @throws {ClusterUnavailableError} when the cluster did not answer in time (the NATS server,
    * or the node that holds the name): retry later.
@@ -510,12 +512,9 @@ export class ActorSystem implements AsyncDisposable {
     options: { timeout?: number } = {},
   ): Promise<ActorRef<M>> {
     this.#checkOpen("lookup");
-    const timeout = options.timeout ?? 5000;
-    if (!(timeout > 0)) {
-      throw new RangeError(
-        `lookup timeout must be a positive number of ms, got ${options.timeout}`,
-      );
-    }
+    // A timer of more than 2^31 - 1 ms fires after 1 ms: the lookup would fail at once, as if
+    // the cluster had not answered.
+    const timeout = checkTimerMs("lookup timeout", options.timeout ?? 5000);
     return await this.#parts.cluster.lookup(name, timeout) as ActorRef<M>;
   }
 
