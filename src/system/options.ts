@@ -120,7 +120,10 @@ export interface ActorSystemOptions {
 export interface ClusterOptions {
   /** The NATS server or servers, e.g. `"nats://127.0.0.1:4222"`. */
   servers: string | string[];
-  /** The cluster's name: nodes of one name reach each other's actors. Default `"ringmail"`. */
+  /**
+   * The cluster's name: nodes of one name reach each other's actors. Letters, digits, `_` and
+   * `-`, at most 237 of them. Default `"ringmail"`.
+   */
   name?: string;
   /** Ms between two pings of a node this one talks to, up to 2^31 - 1. Default 100. */
   pingIntervalMs?: number;
@@ -306,6 +309,14 @@ export function checkShutdownTimeout(options: ShutdownOptions): number {
   return timeout;
 }
 
+/**
+ * The longest cluster name: the names' KV bucket is the stream `KV_ringmail_<name>_names`, and the
+ * NATS server takes stream names of at most 255 characters. It also keeps the link's subjects
+ * (with a name of MAX_NAME_BYTES, src/remote/names.ts) well within the server's 4 KiB control
+ * line, past which the server closes the connection.
+ */
+const MAX_CLUSTER_NAME = 255 - "KV_ringmail__names".length;
+
 /** @throws {TypeError | RangeError} when a cluster option is malformed. */
 function checkClusterOptions(cluster: ClusterOptions): void {
   if (typeof cluster !== "object" || cluster === null) {
@@ -328,6 +339,13 @@ function checkClusterOptions(cluster: ClusterOptions): void {
     throw new TypeError(
       `cluster.name must be letters, digits, "_" or "-" (it is part of NATS subjects), got ` +
         `${JSON.stringify(cluster.name)}`,
+    );
+  }
+  if (cluster.name !== undefined && cluster.name.length > MAX_CLUSTER_NAME) {
+    throw new RangeError(
+      `cluster.name takes at most ${MAX_CLUSTER_NAME} characters (the names' KV bucket, ` +
+        `stream KV_ringmail_<name>_names, must fit the NATS server's 255), got one of ` +
+        `${cluster.name.length}: choose a shorter name`,
     );
   }
   for (const key of ["pingIntervalMs", "downAfterMs"] as const) {

@@ -4,7 +4,7 @@
  * taken and failed later with an error that sends the user looking at the wrong thing.
  */
 import assert from "node:assert/strict";
-import { Bridge } from "../../mod.ts";
+import { ActorSystem, Bridge } from "../../mod.ts";
 import { NameNotFoundError } from "../../errors.ts";
 import { Doubler } from "../_actors/basic.ts";
 import { startNatsServer } from "./_nats_server.ts";
@@ -28,6 +28,32 @@ Deno.test("options review: a lookup timeout no timer can wait (Infinity, past 2^
     using bridge = new Bridge(here);
     const doubler = await here.lookup<number>("doubler", { timeout: 0x7fff_ffff });
     assert.equal(await bridge.call(doubler, 4, { timeout: 5000 }), 8);
+  } finally {
+    await Promise.all([here.shutdown(), there.shutdown()]);
+  }
+});
+
+Deno.test("options review: a cluster name too long for the NATS server's names is a RangeError where it is given, not a join that fails saying no server runs there", async () => {
+  await using server = await startNatsServer({ jetstream: true });
+  // The names' bucket is the stream KV_ringmail_<name>_names, and the server takes a stream name
+  // of at most 255 characters: the join failed with "is a NATS server running there?". Longer
+  // still, the link's subjects pass the server's 4 KiB control line, and the server closes the
+  // connection: the join failed after 10 s saying the server was frozen.
+  for (const name of ["c".repeat(238), "c".repeat(5000)]) {
+    assert.throws(
+      () => new ActorSystem({ cluster: { servers: server.url, name } }),
+      (error: unknown) => error instanceof RangeError && /at most 237/.test(error.message),
+    );
+  }
+  // The longest name joins, and its nodes name their actors with the longest names.
+  const longest = "c".repeat(237);
+  const [here, there] = await joinedPair(server.url, longest);
+  try {
+    const name = "n".repeat(1024);
+    await there.register(name, there.spawn(Doubler));
+    const doubler = await here.lookup<number>(name);
+    using bridge = new Bridge(here);
+    assert.equal(await bridge.call(doubler, 5, { timeout: 5000 }), 10);
   } finally {
     await Promise.all([here.shutdown(), there.shutdown()]);
   }
