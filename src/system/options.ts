@@ -335,6 +335,7 @@ function checkClusterOptions(cluster: ClusterOptions): void {
         `got ${JSON.stringify(servers)}`,
     );
   }
+  for (const server of Array.isArray(servers) ? servers : [servers]) checkServerUrl(server);
   if (cluster.name !== undefined && !/^[A-Za-z0-9_-]+$/.test(cluster.name)) {
     throw new TypeError(
       `cluster.name must be letters, digits, "_" or "-" (it is part of NATS subjects), got ` +
@@ -351,6 +352,39 @@ function checkClusterOptions(cluster: ClusterOptions): void {
   for (const key of ["pingIntervalMs", "downAfterMs"] as const) {
     if (cluster[key] !== undefined) checkTimerMs(`cluster.${key}`, cluster[key]);
   }
+}
+
+/**
+ * Checks `server`, one of `cluster.servers`, as the NATS client reads it: `nats://` or `tls://`
+ * (or no scheme), a host, and a port from 1 to 65535 if any. The client takes any string and
+ * fails only as it connects, and the join's error then asks whether a server runs there.
+ * @throws {TypeError} when it is none.
+ */
+function checkServerUrl(server: string): void {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(server)?.[1]?.toLowerCase();
+  const refuse = (why: string) =>
+    new TypeError(
+      `cluster.servers must name NATS servers as nats://host:port (or tls://host:port), got ` +
+        `${JSON.stringify(server)}: ${why}`,
+    );
+  if (scheme !== undefined && scheme !== "nats" && scheme !== "tls") {
+    throw refuse(
+      scheme === "ws" || scheme === "wss"
+        ? "ringmail connects over TCP, not WebSocket"
+        : `${scheme}:// is no NATS scheme`,
+    );
+  }
+  let rest = scheme === undefined ? server : server.slice(scheme.length + 3);
+  // A bare IPv6 address, as the client takes it: bracketed.
+  if (!rest.includes("[") && rest.split(":").length > 2 && !rest.includes(".")) rest = `[${rest}]`;
+  let url: URL;
+  try {
+    url = new URL(`nats://${rest}`);
+  } catch {
+    throw refuse("not a URL (is its port a number from 1 to 65535?)");
+  }
+  if (url.hostname === "") throw refuse("it names no host");
+  if (url.port === "0") throw refuse("port 0 is no server's");
 }
 
 /** What a node knows of its links (see ActorSystem.clusterStatus). */

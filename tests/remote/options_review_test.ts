@@ -58,3 +58,34 @@ Deno.test("options review: a cluster name too long for the NATS server's names i
     await Promise.all([here.shutdown(), there.shutdown()]);
   }
 });
+
+Deno.test("options review: a cluster server that is no NATS URL (a port out of range, no host, a WebSocket URL) is a TypeError where it is given, not a join that fails saying no server runs there", async () => {
+  for (
+    const servers of [
+      "nats://127.0.0.1:99999",
+      "nats://",
+      " ",
+      "ws://127.0.0.1:4222",
+      "nats://127.0.0.1:0",
+      ["nats://127.0.0.1:4222", "nats://127.0.0.1:65536"],
+    ]
+  ) {
+    assert.throws(
+      () => new ActorSystem({ cluster: { servers } }),
+      (error: unknown) => error instanceof TypeError && /cluster\.servers/.test(error.message),
+      JSON.stringify(servers),
+    );
+  }
+  // What the NATS client takes still joins: no scheme, credentials, a path.
+  await using server = await startNatsServer();
+  for (
+    const servers of [
+      `127.0.0.1:${server.port}`,
+      `nats://user:secret@127.0.0.1:${server.port}`,
+      [`NATS://127.0.0.1:${server.port}/`, `127.0.0.1:${server.port}`],
+    ]
+  ) {
+    await using system = new ActorSystem({ cluster: { servers, name: "urls" } });
+    await system.joined;
+  }
+});
