@@ -473,6 +473,8 @@ export class ActorSystem implements AsyncDisposable {
    * @throws {RangeError} when `name` takes more than 1,024 bytes of UTF-8.
    * @throws {SystemClosedError} after {@link shutdown} (the promise rejects).
    * @throws {NameTakenError} when another actor has the name.
+   * @throws {ActorDeadError} when `ref`'s actor has ended (or its node is down here): a name goes
+   * with its actor.
    * @throws {NodeFoundDownError} when another node found this one down (it was frozen, or cut
    * off, longer than `downAfterMs`): it stays down there, and registers no names; restart it.
    * @throws {ClusterUnavailableError} when the cluster did not answer in time (the NATS server;

@@ -521,6 +521,7 @@ export class SystemCluster {
   /**
    * Names `ref` across the cluster, until its actor ends (or this node leaves).
    * @throws {TypeError} when `ref` is not an actor's ref.
+   * @throws {ActorDeadError} when its actor has ended, or its node is down.
    */
   async register(name: string, ref: ActorRef<unknown>): Promise<void> {
     if (!(ref instanceof ActorRef)) {
@@ -528,7 +529,23 @@ export class SystemCluster {
         `register names an actor's ref (what spawn returns), got ${describeMessage(ref)}`,
       );
     }
+    // A name goes with its actor: one that has ended would be given up as soon as it was
+    // taken, and the register's success would name an actor nobody finds.
+    const { registry, spawner } = this.parts;
+    if (ref.node === 0 && registry.of(ref) === undefined && !spawner.unannounced(ref)) {
+      const end = registry.endOf(ref);
+      throw new ActorDeadError(
+        `cannot register ${JSON.stringify(name)}: ${ref} ` +
+          (end === undefined
+            ? "is not an actor this system is running"
+            : `is not running: ${end.reason}`),
+      );
+    }
     const link = await this.link("register");
+    const down = ref.node === 0 ? undefined : link.peers.downReason(ref.node);
+    if (down !== undefined) {
+      throw new ActorDeadError(`cannot register ${JSON.stringify(name)}: ${ref}'s ${down}`);
+    }
     await link.names.register(name, ref);
     // The name goes with its actor: a dead actor's name would be found, and never free again.
     whenActorEnds(this.parts, ref).then(() => {

@@ -5,10 +5,15 @@
  */
 import assert from "node:assert/strict";
 import { ActorSystem, Bridge } from "../../mod.ts";
-import { NameNotFoundError, NameTakenError, SystemClosedError } from "../../errors.ts";
+import {
+  ActorDeadError,
+  NameNotFoundError,
+  NameTakenError,
+  SystemClosedError,
+} from "../../errors.ts";
 import { Doubler } from "../_actors/basic.ts";
 import { Answerer } from "../_actors/names_review.ts";
-import { eventually } from "../_system.ts";
+import { eventually, within } from "../_system.ts";
 import { startNatsServer } from "./_nats_server.ts";
 import { startNode } from "./_nodes.ts";
 import { joinedPair } from "./_joined_pair.ts";
@@ -172,3 +177,47 @@ Deno.test("names review (KV): nodes that join at the same moment all join, which
     }
   }
 });
+
+for (const { jetstream, mode } of MODES) {
+  Deno.test(`names review (${mode}): registering an actor that has ended rejects with ActorDeadError, not a success whose name nobody finds`, async () => {
+    await using server = await startNatsServer({ jetstream });
+    const [here, there] = await joinedPair(server.url, `ended-${mode}`);
+    try {
+      using bridge = new Bridge(here);
+      const stopped = here.spawn(Doubler);
+      await bridge.stop([stopped], { timeout: 5000 });
+      await bridge.whenTerminated(stopped);
+      await assert.rejects(
+        here.register("service", stopped),
+        (error: unknown) =>
+          error instanceof ActorDeadError && /"service"/.test(error.message) &&
+          /sent Stop/.test(error.message),
+      );
+      // Not taken either: a live actor has it, on either node.
+      await assert.rejects(there.lookup("service"), NameNotFoundError);
+      const live = there.spawn(Doubler);
+      await there.register("service", live);
+      assert.equal((await here.lookup("service")).node, there.node);
+    } finally {
+      await Promise.all([here.shutdown(), there.shutdown()]);
+    }
+  });
+
+  Deno.test(`names review (${mode}): registering an actor of a node found down rejects with ActorDeadError`, async () => {
+    await using server = await startNatsServer({ jetstream });
+    const cluster = `node-gone-${mode}`;
+    await using here = new ActorSystem({ cluster: { servers: server.url, name: cluster } });
+    await using node = await startNode(server.url, cluster);
+    const doubler = await here.lookup<number>("doubler");
+    using bridge = new Bridge(here);
+    assert.equal(await bridge.call(doubler, 1, { timeout: 5000 }), 2);
+    node.kill("SIGKILL");
+    const end = await within(10_000, "the node found down", bridge.whenTerminated(doubler));
+    assert.equal(end.kind, "node-down");
+    await assert.rejects(
+      here.register("gone", doubler),
+      (error: unknown) => error instanceof ActorDeadError && /"gone"/.test(error.message),
+    );
+    await assert.rejects(here.lookup("gone"), NameNotFoundError);
+  });
+}
