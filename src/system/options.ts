@@ -362,10 +362,11 @@ function checkClusterOptions(cluster: ClusterOptions): void {
  */
 function checkServerUrl(server: string): void {
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(server)?.[1]?.toLowerCase();
-  const refuse = (why: string) =>
+  const refuse = (why: string, cause?: unknown) =>
     new TypeError(
       `cluster.servers must name NATS servers as nats://host:port (or tls://host:port), got ` +
         `${JSON.stringify(server)}: ${why}`,
+      cause === undefined ? undefined : { cause },
     );
   if (scheme !== undefined && scheme !== "nats" && scheme !== "tls") {
     throw refuse(
@@ -380,8 +381,8 @@ function checkServerUrl(server: string): void {
   let url: URL;
   try {
     url = new URL(`nats://${rest}`);
-  } catch {
-    throw refuse("not a URL (is its port a number from 1 to 65535?)");
+  } catch (error) {
+    throw refuse("not a URL (is its port a number from 1 to 65535?)", error);
   }
   if (url.hostname === "") throw refuse("it names no host");
   if (url.port === "0") throw refuse("port 0 is no server's");
