@@ -321,6 +321,11 @@ export class WorkerDeaths {
     if (this.#parts.directory.state(record.slot) !== SlotState.Running) {
       return "stop";
     }
+    // It was on its way out (it took a Stop, stopped itself, or failed for good: its cell closed
+    // its mailbox), its postStop perhaps still running: it ends as it was going to. A restart
+    // would bring back an actor that was asked to stop, in a fresh instance whose closed mailbox
+    // ends it at once, with no postStop after its preStart and "stopped" for its end.
+    if (this.#parts.courier.mailbox(record.mailbox).closed) return "stop";
     const directive = (record.supervisor ??= new Supervisor(record.strategy))
       .decide(error);
     return directive === "resume" ? "stop" : directive;
