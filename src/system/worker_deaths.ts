@@ -317,15 +317,21 @@ export class WorkerDeaths {
     if (this.#parts.shutdown.begun) return "stop";
     // A parent that died in the same Worker cannot supervise: its children just end.
     if (record.parent !== null && inWorker.has(record.parent)) return "stop";
-    // An actor that never ran is not restarted: its start would most likely fail again.
-    if (this.#parts.directory.state(record.slot) !== SlotState.Running) {
+    // An actor that never ran is not restarted: its start would most likely fail again. One being
+    // restarted (its new instance still starting) ran before, and was restarted already: its
+    // supervisor decides, as it did then, within the same limit.
+    const mailbox = this.#parts.courier.mailbox(record.mailbox);
+    if (
+      this.#parts.directory.state(record.slot) !== SlotState.Running &&
+      mailbox.stat(ActorStat.Restarts) === 0
+    ) {
       return "stop";
     }
     // It was on its way out (it took a Stop, stopped itself, or failed for good: its cell closed
     // its mailbox), its postStop perhaps still running: it ends as it was going to. A restart
     // would bring back an actor that was asked to stop, in a fresh instance whose closed mailbox
     // ends it at once, with no postStop after its preStart and "stopped" for its end.
-    if (this.#parts.courier.mailbox(record.mailbox).closed) return "stop";
+    if (mailbox.closed) return "stop";
     const directive = (record.supervisor ??= new Supervisor(record.strategy))
       .decide(error);
     return directive === "resume" ? "stop" : directive;
