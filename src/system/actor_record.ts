@@ -79,6 +79,11 @@ export class ActorRecord {
   outcome: true | Error | null = null;
   /** Set once the system asked it to stop (graceful shutdown). */
   stopAsked = false;
+  /**
+   * Set once its supervisor restarted it after its Worker died: it ran before, even while its new
+   * instance is still starting (see WorkerDeaths.#decide).
+   */
+  restartedAfterDeath = false;
   #ties: Ties | null = null;
 
   constructor(actor: NewActor) {

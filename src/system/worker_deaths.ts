@@ -90,6 +90,7 @@ export class WorkerDeaths {
       const directive = kind === "worker-died" ? this.#decide(record, inWorker, cause) : "stop";
       if (directive === "restart") {
         restarting.push(record);
+        record.restartedAfterDeath = true;
         // Its mailbox stays open: messages wait for the new instance.
         directory.setState(record.slot, SlotState.Starting);
         const why = record === killed
@@ -318,15 +319,16 @@ export class WorkerDeaths {
     // A parent that died in the same Worker cannot supervise: its children just end.
     if (record.parent !== null && inWorker.has(record.parent)) return "stop";
     // An actor that never ran is not restarted: its start would most likely fail again. One being
-    // restarted (its new instance still starting) ran before, and was restarted already: its
-    // supervisor decides, as it did then, within the same limit.
-    const mailbox = this.#parts.courier.mailbox(record.mailbox);
+    // restarted after its Worker died (its new instance still starting) ran before: its
+    // supervisor decides, as it did then, within the same limit. (Not the mailbox's restart
+    // count: an actor whose constructor never once succeeded counts restarts in its Worker.)
     if (
       this.#parts.directory.state(record.slot) !== SlotState.Running &&
-      mailbox.stat(ActorStat.Restarts) === 0
+      !record.restartedAfterDeath
     ) {
       return "stop";
     }
+    const mailbox = this.#parts.courier.mailbox(record.mailbox);
     // It was on its way out (it took a Stop, stopped itself, or failed for good: its cell closed
     // its mailbox), its postStop perhaps still running: it ends as it was going to. A restart
     // would bring back an actor that was asked to stop, in a fresh instance whose closed mailbox
