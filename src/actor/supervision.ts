@@ -102,6 +102,12 @@ export function checkStrategy(
         `within withinMs (many within a short withinMs come close to no limit)`,
     );
   }
+  if (withinMs !== undefined && typeof withinMs !== "number") {
+    // `true` or "60000" compare as positive: a window of 1 ms, or a string sent to the Worker.
+    throw new TypeError(
+      `${where}.withinMs must be a positive number of ms, got ${JSON.stringify(withinMs)}`,
+    );
+  }
   if (withinMs !== undefined && !(withinMs > 0)) {
     throw new RangeError(
       `${where}.withinMs must be a positive number of ms, got ${withinMs}`,

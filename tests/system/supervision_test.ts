@@ -169,6 +169,15 @@ Deno.test("supervision: malformed strategies are refused with what is wrong", ()
     () => testSystem({ supervision: { withinMs: 0 } }),
     /supervision.withinMs must be a positive number/,
   );
+  // `true` and "60000" compare as positive: a window of 1 ms, or a string carried to the Worker.
+  for (const withinMs of [true, "60000"]) {
+    assert.throws(
+      () => testSystem({ supervision: { withinMs: withinMs as never } }),
+      (error: unknown) =>
+        error instanceof TypeError &&
+        /supervision.withinMs must be a positive number of ms, got /.test(error.message),
+    );
+  }
   // No limit at all is no whole number: the message says how to get close to one.
   assert.throws(
     () => testSystem({ supervision: { maxRestarts: Infinity } }),
