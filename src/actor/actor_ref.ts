@@ -267,6 +267,7 @@ export class ActorRef<M = unknown> {
    * @throws {CodecError} when the message cannot be written (naming the path inside it).
    * @throws {MessageTooLargeError} when the message is larger than any mailbox can take.
    * @throws {RangeError} when `options.deadline` is not a positive finite number.
+   * @throws {TypeError} when `options.sender` is no ActorRef, or a ref of another actor system.
    */
   send(message: M, options?: SendOptions): void {
     const courier = this.courier;
@@ -286,7 +287,10 @@ export class ActorRef<M = unknown> {
     }
     let sender = options.sender;
     if (sender === undefined) sender = currentSender ?? asyncSender() ?? null;
-    else if (sender !== null && sender.tag !== 0) sender.handedOn = true;
+    else if (sender !== null) {
+      checkSender(sender, this as ActorRef<unknown>, courier);
+      if (sender.tag !== 0) sender.handedOn = true;
+    }
     const deadline = options.deadline ?? 0;
     if (
       options.deadline !== undefined && !(deadline > 0 && deadline < Infinity)
@@ -340,6 +344,26 @@ export class ActorRef<M = unknown> {
  */
 export function actorKey(ref: ActorRef<unknown>): string {
   return `${ref.node}:${ref.slot}.${ref.generation}`;
+}
+
+/**
+ * Checks `sender`, a send's `options.sender` to `target`: a ref of the system the message is sent
+ * in. The envelope carries only its slot and generation, so another system's ref would name
+ * whichever actor of this system has them: the receiver's reply would go to it.
+ * @throws {TypeError} when it is no ActorRef, or another system's.
+ */
+function checkSender(sender: unknown, target: ActorRef<unknown>, courier: Courier): void {
+  if (!(sender instanceof ActorRef)) {
+    throw new TypeError(
+      `a send's sender must be an ActorRef (or null: no sender), got ${describeValue(sender)}`,
+    );
+  }
+  if (sender.courier !== courier) {
+    throw new TypeError(
+      `${sender} belongs to another actor system than ${target}: a message's sender must be an ` +
+        `actor of the system it is sent in (or null: no sender)`,
+    );
+  }
 }
 
 /**
