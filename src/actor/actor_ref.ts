@@ -267,7 +267,8 @@ export class ActorRef<M = unknown> {
    * @throws {CodecError} when the message cannot be written (naming the path inside it).
    * @throws {MessageTooLargeError} when the message is larger than any mailbox can take.
    * @throws {RangeError} when `options.deadline` is not a positive finite number.
-   * @throws {TypeError} when `options.sender` is no ActorRef, or a ref of another actor system.
+   * @throws {TypeError} when `options` is no object, `options.sender` is no ActorRef or a ref of
+   * another actor system, or `options.deadline` is no number.
    */
   send(message: M, options?: SendOptions): void {
     const courier = this.courier;
@@ -285,6 +286,11 @@ export class ActorRef<M = unknown> {
       );
       return;
     }
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(
+        `send options must be an object ({ sender, deadline }), got ${describeValue(options)}`,
+      );
+    }
     let sender = options.sender;
     if (sender === undefined) sender = currentSender ?? asyncSender() ?? null;
     else if (sender !== null) {
@@ -292,6 +298,13 @@ export class ActorRef<M = unknown> {
       if (sender.tag !== 0) sender.handedOn = true;
     }
     const deadline = options.deadline ?? 0;
+    if (typeof deadline !== "number") {
+      // Compared as a number, "5" or true is a moment of 1970: a dead letter at once.
+      throw new TypeError(
+        `deadline must be a number of ms since the epoch (e.g. Date.now() + 500, or ` +
+          `date.getTime()), got ${typeof deadline} ${describeValue(deadline)}`,
+      );
+    }
     if (
       options.deadline !== undefined && !(deadline > 0 && deadline < Infinity)
     ) {

@@ -48,3 +48,35 @@ Deno.test("send options: a sender that is no ActorRef is a TypeError saying what
   }
   assert.equal(await s.bridge.call(echo, "ping", LONG), "ping");
 });
+
+Deno.test("send options: options that are no object are a TypeError naming them, not 'Cannot read properties of null'", async () => {
+  await using s = testSystem();
+  const echo = s.system.spawn(Echo);
+  refused(
+    () => echo.send("hello", null as never),
+    TypeError,
+    /send options must be an object \(\{ sender, deadline \}\), got null/,
+  );
+  refused(
+    () => echo.send("hello", 500 as never),
+    TypeError,
+    /send options must be an object \(\{ sender, deadline \}\), got 500/,
+  );
+  assert.equal(await s.bridge.call(echo, "ping", LONG), "ping");
+});
+
+Deno.test("send options: a deadline that is no number is a TypeError, not a time long past", async () => {
+  await using s = testSystem();
+  const echo = s.system.spawn(Echo);
+  // Each compared as a number: "5" and true as a moment of 1970, and the message was a dead
+  // letter "deadline" at once.
+  for (const [deadline, got] of [["5", 'string "5"'], [true, "boolean true"]] as const) {
+    refused(
+      () => echo.send("hello", { deadline: deadline as never }),
+      TypeError,
+      new RegExp(`deadline must be a number of ms since the epoch .*got ${got}`),
+    );
+  }
+  assert.equal(await s.bridge.call(echo, "ping", LONG), "ping");
+  assert.deepEqual(s.deadLetters.map((d) => d.kind), []);
+});
