@@ -533,7 +533,8 @@ export class ActorSystem implements AsyncDisposable {
    *
    * @param options how long the actors get to finish (default 5000 ms).
    * @returns what stopped by itself and what was cut off.
-   * @throws {RangeError} for a negative or non-finite timeout.
+   * @throws {RangeError} for a negative or non-finite timeout ({@link TypeError} for one that is
+   * no number).
    */
   shutdown(options: ShutdownOptions = {}): Promise<ShutdownReport> {
     const ending = this.#parts.shutdown.begin(checkShutdownTimeout(options));

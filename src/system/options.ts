@@ -296,11 +296,18 @@ export function checkPoolOptions(options: PoolOptions): Required<PoolOptions> {
 
 /**
  * A shutdown's timeout, in ms.
+ * @throws {TypeError} for a timeout that is no number.
  * @throws {RangeError} for a negative or non-finite timeout.
  */
 export function checkShutdownTimeout(options: ShutdownOptions): number {
   checkObject("shutdown's options", options);
   const timeout = options.timeout ?? DEFAULT_SHUTDOWN_MS;
+  if (typeof timeout !== "number") {
+    // Compared as a number, true would be a timeout of 1 ms: every actor cut off at once.
+    throw new TypeError(
+      `shutdown timeout must be a number of ms, got ${typeof timeout} ${describeValue(timeout)}`,
+    );
+  }
   if (!(timeout >= 0 && timeout <= 0x7fff_ffff)) {
     throw new RangeError(
       `shutdown timeout must be from 0 to 2^31 - 1 ms, got ${timeout}`,

@@ -82,3 +82,17 @@ Deno.test("options edges: options that are no object are a TypeError naming what
       /shutdown's options must be an object, got null/.test(error.message),
   );
 });
+
+Deno.test("options edges: a shutdown timeout that is no number is a TypeError, not a timeout of 1 ms", async () => {
+  await using system = new ActorSystem();
+  // Compared as numbers, true was a timeout of 1 ms (every actor cut off at once, its mailbox
+  // dead letters), and "30000" a string handed to the timer.
+  for (const [timeout, got] of [[true, "boolean true"], ["30000", 'string "30000"']] as const) {
+    assert.throws(
+      () => system.shutdown({ timeout: timeout as never }),
+      (error: Error) =>
+        error instanceof TypeError &&
+        new RegExp(`shutdown timeout must be a number of ms, got ${got}`).test(error.message),
+    );
+  }
+});
