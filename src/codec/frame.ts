@@ -23,7 +23,7 @@ import { checkVersion, CODEC_VERSION } from "./version.ts";
  * import { decodeFrame, encodeFrame } from "@ringmail/actors/codec";
  *
  * const frame = encodeFrame({ ok: true });
- * console.log(frame[0], decodeFrame(frame)); // 1 { ok: true }
+ * console.log(frame[0], decodeFrame(frame)); // 2 { ok: true }: the format's version, the value
  * ```
  */
 export function encodeFrame(value: unknown, context?: unknown): Uint8Array {

@@ -208,7 +208,10 @@ export class ActorSystem implements AsyncDisposable {
    * or in a synchronous loop. Its Worker is terminated, and its supervisor decides, on an
    * `ActorKilledError`: a restart makes a fresh instance behind the same ref and mailbox, in
    * another Worker; otherwise it ends and its watchers get `Terminated` with kind `"killed"`.
-   * Either way, calls waiting on it settle at once with `ActorDeadError`.
+   * Calls waiting on an actor that ends settle at once with `ActorDeadError`. After a restart,
+   * only the call its lost instance had taken does so (within about a second, once the old
+   * thread can take nothing more): the calls still in its mailbox are answered by the fresh
+   * instance.
    *
    * Every actor sharing its Worker dies with it: in a pool, the other actors of that Worker
    * (the pool replaces the Worker itself); anywhere, the children spawned `near` it. Each of
@@ -244,9 +247,9 @@ export class ActorSystem implements AsyncDisposable {
    *   using bridge = new Bridge(system);
    *   const waiter = system.spawn(Waiter);
    *   await bridge.call(waiter, "wait", { timeout: 5_000 }); // answered, then it waits
-   *   const call = bridge.call(waiter, "hello?", { timeout: 60_000 });
+   *   const call = bridge.call(waiter, "hello?", { timeout: 60_000 }); // waits in its mailbox
    *   system.kill(waiter, "it waits forever");
-   *   console.log(await call.catch((error) => error.name)); // "ActorDeadError", at once
+   *   console.log(await call); // "hello?": the fresh instance answered it
    *   console.log(await bridge.call(waiter, "back", { timeout: 5_000 })); // "back"
    * }
    * ```
