@@ -14,7 +14,7 @@ import { ActorPool, type PoolOptions } from "./actor_pool.ts";
 import { isActorWorker } from "./actor_worker_flag.ts";
 import { SystemClosedError, SystemInWorkerError } from "./errors.ts";
 import { INTERNALS, type SystemInternals, systemInternals } from "./internal.ts";
-import { checkRef } from "./spawn_checks.ts";
+import { checkRef, describeValue } from "./spawn_checks.ts";
 import { checkTimerMs } from "../util/timer_ms.ts";
 import {
   type ActorFailure,
@@ -262,8 +262,10 @@ export class ActorSystem implements AsyncDisposable {
   /**
    * Subscribes to handler failures; returns a function that unsubscribes.
    * @param listener called once per failure, on this thread.
+   * @throws {TypeError} when `listener` is no function.
    */
   onFailure(listener: (failure: ActorFailure) => void): () => void {
+    checkListener("onFailure", listener);
     return this.#parts.events.onFailure(listener);
   }
 
@@ -272,8 +274,10 @@ export class ActorSystem implements AsyncDisposable {
    * ever blocking a sender: under a flood some may be dropped, but {@link deadLetters} counts
    * every one.
    * @param listener called once per dead letter reported, on this thread.
+   * @throws {TypeError} when `listener` is no function.
    */
   onDeadLetter(listener: (deadLetter: DeadLetter) => void): () => void {
+    checkListener("onDeadLetter", listener);
     return this.#parts.events.onDeadLetter(listener);
   }
 
@@ -556,5 +560,16 @@ export class ActorSystem implements AsyncDisposable {
         `cannot ${what}: the actor system was shut down`,
       );
     }
+  }
+}
+
+/**
+ * Checks `listener`, given to `what`: a function. Taken, anything else failed at every report,
+ * and what was reported was never told.
+ * @throws {TypeError} when it is none.
+ */
+function checkListener(what: string, listener: unknown): void {
+  if (typeof listener !== "function") {
+    throw new TypeError(`${what} needs a function, got ${describeValue(listener)}`);
   }
 }

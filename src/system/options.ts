@@ -204,7 +204,8 @@ export interface ShutdownReport {
 /**
  * The settings the system's parts use, from its options.
  * @throws {RangeError} when an option is out of range.
- * @throws {TypeError} when `supervision` or `observer` is malformed.
+ * @throws {TypeError} when `supervision` or `observer` is malformed, or a listener is no
+ * function.
  */
 export function checkSystemOptions(
   options: ActorSystemOptions,
@@ -237,6 +238,16 @@ export function checkSystemOptions(
       `maxMemoryBytes must be a whole number of bytes from 65536 to ${ARENA_MAX_LIMIT}, got ` +
         `${options.maxMemoryBytes}`,
     );
+  }
+  for (const key of ["onFailure", "onDeadLetter"] as const) {
+    const listener: unknown = options[key];
+    if (listener !== undefined && typeof listener !== "function") {
+      // Taken, it failed at every report, and what failed was never told.
+      throw new TypeError(
+        `${key} must be a function (or left out), called with each ` +
+          `${key === "onFailure" ? "failure" : "dead letter"}, got ${describeValue(listener)}`,
+      );
+    }
   }
   if (options.cluster !== undefined) checkClusterOptions(options.cluster);
   if (options.observer !== undefined) checkObserver(options.observer);

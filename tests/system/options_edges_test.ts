@@ -96,3 +96,24 @@ Deno.test("options edges: a shutdown timeout that is no number is a TypeError, n
     );
   }
 });
+
+Deno.test("options edges: a failure or dead-letter listener that is no function is a TypeError where it is given", async () => {
+  // Taken before, each failure and dead letter then went to console.error as "an onFailure
+  // listener threw: TypeError: listener is not a function", and what failed was never told.
+  for (const key of ["onFailure", "onDeadLetter"] as const) {
+    await refused(
+      { [key]: "console.log" as never },
+      TypeError,
+      new RegExp(`${key} must be a function .*got "console.log"`),
+    );
+  }
+  await using system = new ActorSystem();
+  for (const key of ["onFailure", "onDeadLetter"] as const) {
+    assert.throws(
+      () => system[key]({} as never),
+      (error: Error) =>
+        error instanceof TypeError &&
+        new RegExp(`${key} needs a function, got Object`).test(error.message),
+    );
+  }
+});
