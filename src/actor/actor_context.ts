@@ -130,7 +130,8 @@ export interface ActorContext<M = unknown> {
   /**
    * {@link spawn} with options: a name, a place (`near`), a mailbox size, a send timeout.
    * @throws {RangeError} when an option is out of range.
-   * @throws {TypeError} as {@link spawn}.
+   * @throws {TypeError} as {@link spawn}; when `options` is no object, or `near` no ref of this
+   * system.
    */
   spawnWith<C extends ActorClass>(
     actorClass: C,
@@ -381,8 +382,8 @@ export interface ActorContext<M = unknown> {
    *   // on, off, on
    * }
    * ```
-   * @throws {TypeError} when `behavior` is not a function, or once the actor has stopped or a
-   * restart replaced this instance (called by code it left behind).
+   * @throws {TypeError} when `behavior` is not a function or `options` no object, or once the
+   * actor has stopped or a restart replaced this instance (called by code it left behind).
    */
   become(
     behavior: (message: M, sender: ActorRef<unknown> | null) => unknown,

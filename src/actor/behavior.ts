@@ -8,6 +8,7 @@
 import type { BecomeOptions } from "./actor.ts";
 import type { ActorRef } from "./actor_ref.ts";
 import { isAsyncFunction } from "./async_actor.ts";
+import { describeValue } from "../util/describe_value.ts";
 
 /** A behaviour set with `become`. */
 export interface Behavior {
@@ -26,7 +27,7 @@ export class Behaviors {
   /**
    * Makes `behavior` the current one, in place of the current one or on top of it.
    * @returns the new current behaviour.
-   * @throws {TypeError} when `behavior` is not a function.
+   * @throws {TypeError} when `behavior` is not a function, or `options` no object.
    */
   become(
     behavior: (message: unknown, sender: ActorRef<unknown> | null) => unknown,
@@ -35,6 +36,11 @@ export class Behaviors {
     if (typeof behavior !== "function") {
       throw new TypeError(
         `become takes a function (message, sender) => ..., got ${typeof behavior}`,
+      );
+    }
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(
+        `become's options must be an object ({ discardOld }), got ${describeValue(options)}`,
       );
     }
     const entry: Behavior = {

@@ -30,6 +30,7 @@ import { Children } from "./children.ts";
 import { DeathWatch } from "./death_watch.ts";
 import type { Stash } from "./stash.ts";
 import type { RepeatOptions, Timer } from "./timers.ts";
+import { describeValue } from "../util/describe_value.ts";
 
 /** A context is its cell's (ActorCell is the one subclass): the host and loop want that. */
 function cellOf(context: CellContext): ActorCell {
@@ -205,6 +206,9 @@ export abstract class CellContext implements ActorContext {
     options: ChildOptions,
     ...args: unknown[]
   ): ActorRef<never> {
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(`spawnWith's options must be an object, got ${describeValue(options)}`);
+    }
     return this.spawnChild(actorClass, options, args) as ActorRef<never>;
   }
 

@@ -37,7 +37,13 @@ import type { Asks } from "./asks.ts";
 import { ActorStopped, HandlerFailed, SpawnChild, Unwatch, Watch, WorkerIdle } from "../control.ts";
 import { withClaim } from "../claim.ts";
 import type { MailboxPool } from "../mailbox_pool.ts";
-import { actorName, checkActorClass, checkSendTimeout, encodeArguments } from "../spawn_checks.ts";
+import {
+  actorName,
+  checkActorClass,
+  checkSendTimeout,
+  describeValue,
+  encodeArguments,
+} from "../spawn_checks.ts";
 
 /** What a Worker's runtime is told at its start, beyond its arena handles. */
 export interface WorkerSettings {
@@ -156,7 +162,7 @@ export class WorkerRuntime implements CellHost {
       !(near instanceof ActorRef && near.courier === this.courier)
     ) {
       throw new TypeError(
-        `near must be a ref of this actor system, got ${near}`,
+        `near must be a ref of this actor system, got ${describeValue(near)}`,
       );
     }
     // The parent's class says how its children are supervised; a malformed one fails here.
