@@ -312,7 +312,7 @@ export interface ActorContext<M = unknown> {
    * (later changes to it are not sent). The timer runs in this actor's Worker, costs no thread,
    * and is cancelled if the actor stops first.
    * @returns the timer, to cancel it.
-   * @throws {RangeError} for a negative or non-finite delay.
+   * @throws {RangeError} for a negative or non-finite delay ({@link TypeError}: no number).
    * @throws {CodecError} when the message cannot be sent.
    * @throws {TypeError} when `target` is no ActorRef, or once the actor has stopped or a restart
    * replaced this instance (called by code it left behind).
@@ -326,7 +326,8 @@ export interface ActorContext<M = unknown> {
    * Sends `message` to `target` every `intervalMs` (the first after `options.initialDelay`,
    * default the interval), from this actor, until cancelled or the actor stops.
    * @returns the timer, to cancel it.
-   * @throws {RangeError} for an interval that is not a positive finite number.
+   * @throws {RangeError} for an interval that is not a positive finite number ({@link TypeError}:
+   * no number).
    * @throws {CodecError} when the message cannot be sent.
    * @throws {TypeError} when `target` is no ActorRef, or once the actor has stopped or a restart
    * replaced this instance (called by code it left behind).
@@ -343,7 +344,8 @@ export interface ActorContext<M = unknown> {
    * first, when it is turned off, or when the actor is restarted (the fresh instance starts with
    * none) is not handled. Turning it off does nothing once the actor has stopped or a restart
    * replaced this instance (the fresh one's is its own).
-   * @throws {RangeError} for a duration that is not a positive finite number.
+   * @throws {RangeError} for a duration that is not a positive finite number ({@link TypeError}:
+   * no number).
    * @throws {TypeError} once the actor has stopped, or a restart replaced this instance (called
    * by code it left behind), unless it turns the timeout off.
    */

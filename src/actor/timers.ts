@@ -10,6 +10,7 @@ import { TimerEntry, TimerHeap } from "../util/timer_heap.ts";
 import type { ActorRef, Courier } from "./actor_ref.ts";
 import type { Undelivered } from "./messages.ts";
 import { MailboxFullError } from "../ring/mod.ts";
+import { describeValue } from "../util/describe_value.ts";
 
 /**
  * A scheduled message: cancel it before it fires (or stop a repeating one).
@@ -77,7 +78,7 @@ export class LoopTimer implements Timer {
 /**
  * Checks a repeating timer's interval and options (`sendEvery`); returns its first delay.
  * @throws {RangeError} for an interval that is not above 0, or an initial delay below 0.
- * @throws {TypeError} when the options are no object.
+ * @throws {TypeError} when the options are no object, or a delay no number.
  */
 export function checkRepeat(intervalMs: number, options: RepeatOptions): number {
   if (typeof options !== "object" || options === null) {
@@ -91,12 +92,19 @@ export function checkRepeat(intervalMs: number, options: RepeatOptions): number 
   return checkDelay("an initial delay", options.initialDelay ?? intervalMs, false);
 }
 
-/** Checks a delay or interval: a finite number of ms, at least 0 (or above 0 for an interval). */
+/**
+ * Checks a delay or interval: a finite number of ms, at least 0 (or above 0 for an interval).
+ * @throws {TypeError} when it is no number.
+ * @throws {RangeError} when it is out of range.
+ */
 export function checkDelay(
   name: string,
   ms: number,
   positive: boolean,
 ): number {
+  if (typeof ms !== "number") {
+    throw new TypeError(`${name} must be a number of ms, got ${typeof ms} ${describeValue(ms)}`);
+  }
   if (!(Number.isFinite(ms) && (positive ? ms > 0 : ms >= 0))) {
     throw new RangeError(
       `${name} must be a finite number of ms${positive ? " above 0" : ""}, got ${ms}`,

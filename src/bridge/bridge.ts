@@ -453,7 +453,7 @@ export class Bridge implements Disposable {
    * Sends `message` to `target` after `delayMs` (with no sender). The message is encoded now;
    * the timer runs on this thread's actor-system loop, and is cancelled if the Bridge closes.
    * @returns the timer, to cancel it.
-   * @throws {RangeError} for a negative or non-finite delay.
+   * @throws {RangeError} for a negative or non-finite delay ({@link TypeError}: no number).
    * @throws {CodecError} when the message cannot be sent.
    * @throws {SystemClosedError} when the Bridge is closed.
    */
@@ -470,7 +470,8 @@ export class Bridge implements Disposable {
    * Sends `message` to `target` every `intervalMs` (the first after `options.initialDelay`,
    * default the interval), until cancelled or the Bridge closes.
    * @returns the timer, to cancel it.
-   * @throws {RangeError} for an interval that is not a positive finite number.
+   * @throws {RangeError} for an interval that is not a positive finite number ({@link TypeError}:
+   * no number).
    * @throws {CodecError} when the message cannot be sent.
    * @throws {SystemClosedError} when the Bridge is closed.
    */

@@ -102,3 +102,23 @@ Deno.test("timers: the Bridge sends later too, and its timers end with it", asyn
   assert.throws(() => t.bridge.sendAfter(-1, recorder, "x"), RangeError);
   assert.throws(() => t.bridge.sendEvery(0, recorder, "x"), RangeError);
 });
+
+Deno.test("timers: a delay or interval that is no number is a TypeError saying so, not a RangeError quoting it as a number", async () => {
+  await using t = testSystem();
+  const recorder = t.system.spawn(Recorder);
+  const refusedAs = (set: () => unknown, message: RegExp) =>
+    assert.throws(set, (error: Error) => error instanceof TypeError && message.test(error.message));
+  // A RangeError said "a delay must be a finite number of ms, got 5" for the string "5".
+  refusedAs(
+    () => t.bridge.sendAfter("5" as never, recorder, "x"),
+    /a delay must be a number of ms, got string "5"/,
+  );
+  refusedAs(
+    () => t.bridge.sendEvery("5" as never, recorder, "x"),
+    /an interval must be a number of ms, got string "5"/,
+  );
+  refusedAs(
+    () => t.bridge.sendEvery(5, recorder, "x", { initialDelay: true as never }),
+    /an initial delay must be a number of ms, got boolean true/,
+  );
+});
