@@ -137,7 +137,8 @@ const ERROR_OWN = new Set(["message", "stack", "cause"]);
  * @param cls the class.
  * @param nameOrOptions its name (defaults to `cls.name`) or {@linkcode MessageOptions}.
  * @throws {CodecError} when the name or the class is already registered differently, when the
- * name's id collides with another registered name's, or when the options are inconsistent. (A
+ * name's id collides with another registered name's, or when the options are inconsistent or
+ * neither a name nor an object. (A
  * layout learned from a probe `new Class()` is learned when the class is first encoded or
  * decoded, not here: if the probe throws, that encode or decode fails, saying to give `fields`.)
  *
@@ -194,6 +195,16 @@ export function registerMessage<T extends object>(
     cls.prototype === null
   ) {
     throw new CodecError(`registerMessage() needs a class, got ${String(cls)}`);
+  }
+  if (
+    nameOrOptions !== undefined && typeof nameOrOptions !== "string" &&
+    (typeof nameOrOptions !== "object" || nameOrOptions === null)
+  ) {
+    // Ignored, the class would be registered under a name the caller did not choose.
+    throw new CodecError(
+      `registerMessage()'s second argument must be a name or an object of options ` +
+        `({ name, fields }), got ${String(nameOrOptions)}`,
+    );
   }
   const options: MessageOptions<T> = typeof nameOrOptions === "string"
     ? { name: nameOrOptions }

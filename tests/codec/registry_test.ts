@@ -287,3 +287,20 @@ Deno.test("registration errors name both parties and say what to do", async (t) 
     );
   });
 });
+
+Deno.test("registerMessage: options that are neither a name nor an object are refused, not ignored", () => {
+  class Mistyped {
+    constructor(readonly n = 0) {}
+  }
+  for (const options of [5, true, null]) {
+    assert.throws(
+      () => registerMessage(Mistyped, options as never),
+      (error: unknown) =>
+        error instanceof CodecError &&
+        /registerMessage\(\)'s second argument must be a name or an object/.test(error.message),
+    );
+  }
+  // Nothing was registered by the refused calls: a name can still be given.
+  registerMessage(Mistyped, "tests/registry/Mistyped");
+  assert.equal(messageName(Mistyped), "tests/registry/Mistyped");
+});
