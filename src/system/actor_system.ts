@@ -228,6 +228,7 @@ export class ActorSystem implements AsyncDisposable {
    * @param reason why, for its `Terminated` and for the calls that settle.
    * @returns whether it was killed: false when it is not running (it ended, or its Worker has
    * just died and its restart is under way).
+   * @throws {TypeError} when `ref` is no actor's ref, or `reason` no string.
    *
    * @example An actor stuck on a promise that never settles, killed and restarted
    * ```ts
@@ -256,6 +257,12 @@ export class ActorSystem implements AsyncDisposable {
    */
   kill(ref: ActorRef<unknown>, reason = "system.kill was called"): boolean {
     checkRef(ref, "kill");
+    if (typeof reason !== "string") {
+      throw new TypeError(
+        `kill's reason must be a string (why, for its Terminated and the calls that settle), got ` +
+          `${describeValue(reason)}`,
+      );
+    }
     return this.#parts.deaths.kill(ref, reason);
   }
 

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { ActorSystem, type ActorSystemOptions } from "../../mod.ts";
+import { Echo } from "../_actors/basic.ts";
 
 /** Makes a system with `options`, expecting `kind` with a message matching `message`. */
 async function refused(
@@ -116,4 +117,19 @@ Deno.test("options edges: a failure or dead-letter listener that is no function 
         new RegExp(`${key} needs a function, got Object`).test(error.message),
     );
   }
+});
+
+Deno.test("options edges: system.kill's reason that is no string is a TypeError, and kills nothing", async () => {
+  await using system = new ActorSystem();
+  const echo = system.spawn(Echo);
+  await system.started(echo);
+  for (const reason of [5, { why: "x" }, null]) {
+    assert.throws(
+      () => system.kill(echo, reason as never),
+      (error: unknown) =>
+        error instanceof TypeError &&
+        /kill's reason must be a string/.test(error.message),
+    );
+  }
+  assert.equal(system.inspect().actors.some((a) => a.ref.equals(echo)), true, "still running");
 });
