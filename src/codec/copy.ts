@@ -80,9 +80,19 @@ export function quickCopy(value: unknown): unknown {
   }
   let copier = info.copy;
   if (copier === undefined) {
-    copier = info.copy = info.encode !== undefined || info.isError
-      ? null
-      : compileCopier(info.proto, info.fields, copyFailed) ?? null;
+    if (info.encode !== undefined || info.isError) {
+      copier = info.copy = null;
+    } else {
+      let fields: readonly string[];
+      try {
+        fields = info.fields;
+      } catch (e) {
+        // The layout cannot be learned (its probe threw, or the class keeps private state): the
+        // writer's error for it, with the path, as a send through the ring gives.
+        throw encodeThrew(ROOT, e);
+      }
+      copier = info.copy = compileCopier(info.proto, fields, copyFailed) ?? null;
+    }
   }
   if (copier === null) return NEEDS_CODEC;
   const copy = copier(value);

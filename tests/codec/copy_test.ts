@@ -11,6 +11,7 @@ import {
   NEEDS_CODEC,
   quickCopy,
   Reader,
+  registerMessage,
 } from "../../src/codec/mod.ts";
 import { classByClass } from "../../src/codec/class_table.ts";
 import {
@@ -141,4 +142,31 @@ Deno.test("quick copy and reader: each names the registered class of a plain ins
   assert.equal(read(7), null);
   assert.equal(read(new PropSecret(5)), null, "a custom decoder may return a subclass's");
   assert.equal(read(new PropFailure("f")), null, "an error");
+});
+
+Deno.test("quick copy: a class whose layout cannot be learned fails as the codec does", () => {
+  // Its probe `new Class()` throws: the codec says so with the path; the quick copy must too.
+  class NeedsArgument {
+    constructor(readonly id: number) {
+      if (typeof id !== "number") throw new TypeError("an id is required");
+    }
+  }
+  registerMessage(NeedsArgument, "copy_test/NeedsArgument");
+  // A getter reads #private state: refused by fields, on both paths alike.
+  class Hidden {
+    #secret = 1;
+    get secret(): number {
+      return this.#secret;
+    }
+  }
+  registerMessage(Hidden, "copy_test/Hidden");
+  for (const value of [new NeedsArgument(1), new Hidden()]) {
+    const viaCodec = thrown(() => encode(value));
+    const viaCopy = thrown(() => quickCopy(value));
+    assert.ok(viaCodec instanceof CodecError, `${value.constructor.name}: the codec did not fail`);
+    assert.ok(viaCopy instanceof CodecError, `${value.constructor.name}: ${viaCopy}`);
+    assert.equal(viaCopy.path, viaCodec.path, value.constructor.name);
+    assert.equal(viaCopy.message, viaCodec.message, value.constructor.name);
+    assert.equal(viaCopy.path, "message");
+  }
 });
