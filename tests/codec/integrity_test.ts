@@ -173,6 +173,39 @@ Deno.test("codec integrity: a URL in a message is refused with advice that works
   );
 });
 
+Deno.test("codec integrity: engine classes (Temporal, Intl) and URLSearchParams are refused as a URL is, never sent as empty shells", () => {
+  // Their state is in the engine's internal slots: their getters fail on a bare object with
+  // "called on incompatible receiver" (V8) or 'Value of "this" must be of type' (Deno), not with
+  // the brand-check messages of #private fields. The refusal said to register the class, and
+  // registered by fields (say the getters' names) an instance encoded, then arrived as an object
+  // whose every method threw: "Method Temporal.PlainDate.prototype.toString called on
+  // incompatible receiver".
+  const values: [string, object, string[]][] = [
+    ["PlainDate", Temporal.PlainDate.from("2024-01-02"), ["year", "month", "day"]],
+    ["Duration", Temporal.Duration.from({ hours: 1 }), ["hours"]],
+    ["Locale", new Intl.Locale("en-US"), ["baseName"]],
+    ["URLSearchParams", new URLSearchParams("a=1"), []],
+  ];
+  const refusal = (e: unknown) =>
+    e instanceof CodecError && /reads state of its own/.test(e.message) &&
+    /custom encode\/decode/.test(e.message);
+  for (const [name, value, fields] of values) {
+    let advice = "";
+    try {
+      encode({ value });
+    } catch (e) {
+      assert.ok(e instanceof CodecError, name);
+      advice = e.message;
+    }
+    assert.ok(refusal(new CodecError(advice)), `${name}: ${advice}`);
+    assert.doesNotMatch(advice, new RegExp(`registerMessage\\(${name}\\)`), name);
+    const cls = value.constructor as new () => object;
+    registerMessage(cls, { name: `review/${name}`, fields: fields as never });
+    assert.throws(() => encode({ value }), refusal, `${name} registered by fields`);
+    assert.throws(() => quickCopy(value), refusal, `${name} registered by fields, same thread`);
+  }
+});
+
 // ---- 6. an unregistered subclass of a registered error class -------------------------------------
 
 class AppError extends Error {
