@@ -896,6 +896,16 @@ function refuseUnregisteredSubclass(proto: object): void {
   }
 }
 
+/** The name of the built-in view class (Uint8Array, Float32Array, DataView) `proto` extends. */
+function viewBaseName(proto: object): string {
+  for (let p = getPrototypeOf(proto); p !== null; p = getPrototypeOf(p)) {
+    if (p === Uint8Array.prototype || p === DataView.prototype || typedKindByProto.has(p)) {
+      return classNameOf(p);
+    }
+  }
+  return "Uint8Array";
+}
+
 /** The name of the class whose prototype is `proto`. */
 function classNameOf(proto: object): string {
   return (proto as { constructor?: { name?: string } }).constructor?.name || "(anonymous class)";
@@ -929,11 +939,25 @@ function unsupported(v: object, proto: object): EncodeFault {
         );
       }
     }
+    if (ArrayBuffer.isView(v)) {
+      // A Buffer of node:buffer, say: registering it by fields is refused (its bytes are no
+      // field), so the advice is the plain view, or a custom encoding.
+      const base = viewBaseName(proto);
+      return new EncodeFault(
+        `it is an instance of class ${name}, a subclass of ${base} that is not a registered ` +
+          `message class`,
+        `Send a plain typed array instead (new ${base}(value.buffer, value.byteOffset, ` +
+          `value.${
+            base === "DataView" ? "byteLength" : "length"
+          }) shares its bytes), or register ` +
+          `${name} with a custom encode/decode`,
+      );
+    }
     return new EncodeFault(
       `it is an instance of class ${name}, which is not a registered message class`,
       `Register it with registerMessage(${name}) or @message() in the module that defines it` +
         (v instanceof Map || v instanceof Set || v instanceof Date ||
-            Array.isArray(v)
+            Array.isArray(v) || v instanceof RegExp || v instanceof ArrayBuffer
           ? " (it extends a built-in, so give it a custom encode/decode)"
           : ""),
     );

@@ -230,3 +230,25 @@ Deno.test("codec integrity: a subclass of a registered error class keeps its reg
   assert.ok(back instanceof AppError, `arrived as ${(back as object).constructor.name}`);
   assert.equal((back as AppError).code, 404);
 });
+
+// ---- 7. subclasses of typed arrays (node:buffer's Buffer) ---------------------------------------
+
+Deno.test("codec integrity: a Buffer (a Uint8Array subclass) is refused with advice that works", async () => {
+  // The refusal said "Register it with registerMessage(Buffer)", and registering it by fields is
+  // refused in turn ("extends a TypedArray"): the advice must be what works.
+  const { Buffer } = await import("node:buffer");
+  class Samples extends Float32Array {}
+  for (const value of [Buffer.from("ab"), new Samples(2)]) {
+    const name = value.constructor.name;
+    let advice = "";
+    try {
+      encode({ data: value });
+    } catch (e) {
+      assert.ok(e instanceof CodecError, name);
+      advice = e.message;
+    }
+    assert.match(advice, /^cannot encode message\.data: /, name);
+    assert.match(advice, /custom encode\/decode/, `${name}: ${advice}`);
+    assert.match(advice, /a plain typed array/, `${name}: ${advice}`);
+  }
+});
