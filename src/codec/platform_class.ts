@@ -1,8 +1,9 @@
 /**
  * Classes whose instances keep state where no field layout sees it: `#private` fields, `accessor`
  * fields (backed by private ones), and the platform's classes (URL, Headers, Blob, Temporal,
- * Intl), whose state is the engine's or private. Registered by fields, their instances would encode, then arrive
- * broken or not decode at all; the codec refuses them and says what to send instead.
+ * Intl), whose state is the engine's or private. Registered by fields, their instances would
+ * encode, then arrive broken or not decode at all; the codec refuses them and says what to send
+ * instead.
  *
  * @module
  */
