@@ -40,9 +40,13 @@ import { SharedMemoryTransport } from "./shared_memory/transport.ts";
 import type { Transport } from "./transport.ts";
 import type { HeldTable } from "./held_table.ts";
 import { writeOutboxRecord } from "./outbox.ts";
+import { undecodableLetter } from "./inbox.ts";
 import { notRunning, refused, reportDeadLetter } from "./dead_letters.ts";
 import type { MessageTracing, TraceContext } from "./tracing.ts";
 import type { CourierOptions, DeadLetterSink } from "./courier_options.ts";
+
+/** What Courier.#copy returns for a message written that could not be read back. */
+const UNDECODABLE: unique symbol = Symbol("undecodable");
 
 /** One thread's way to send, for one actor system. */
 export class SystemCourier implements Courier {
@@ -105,6 +109,8 @@ export class SystemCourier implements Courier {
   readonly #reader = new Reader();
   /** The registered class of what {@link #copy} returned last (null: not known). */
   #copiedClass: ClassInfo | null = null;
+  /** Why {@link #copy} returned {@link UNDECODABLE} last. */
+  #undecodable: unknown = undefined;
   /** This thread's one handle per mailbox: every send and receive of this thread goes through it. */
   readonly handles: MailboxHandles;
   /** What waits for room, by mailbox. */
@@ -188,6 +194,13 @@ export class SystemCourier implements Courier {
     const local = localReceiverFor(mailbox, target);
     if (local !== null) {
       const copy = this.#copy(message, mailbox);
+      if (copy === UNDECODABLE) {
+        // Decoding is the receiver's part: through the ring its failure is a dead letter there,
+        // never the sender's error. So it is here.
+        this.deadLetter(undecodableLetter(target, sender, this.#undecodable));
+        this.#undecodable = undefined;
+        return;
+      }
       local.postLocal(copy, sender, deadline, trace, this.#copiedClass);
       return;
     }
@@ -268,7 +281,8 @@ export class SystemCourier implements Courier {
   /**
    * A private copy of `message` for the actor of `mailbox`, on this thread: what the codec would
    * make of it (so it fails the same way, and shares nothing with the sender), quickly where it
-   * can; too large for the mailbox, the same MessageTooLargeError as through the ring.
+   * can; too large for the mailbox, the same MessageTooLargeError as through the ring; written,
+   * but not to be read back (a custom decoder threw), {@link UNDECODABLE}.
    */
   #copy(message: unknown, mailbox: Mailbox): unknown {
     // A quick copy needs no size check when no quick copy can be too large for this mailbox.
@@ -291,7 +305,14 @@ export class SystemCourier implements Courier {
       writer.value(message);
       mailbox.checkSize(writer.pos - writer.start);
       const reader = nested ? new Reader() : this.#reader;
-      const copy = reader.reset(writer.bytes, writer.start, writer.pos, this).value();
+      let copy: unknown;
+      try {
+        copy = reader.reset(writer.bytes, writer.start, writer.pos, this).value();
+      } catch (error) {
+        // A custom decoder that threw: see deliver.
+        this.#undecodable = error;
+        return UNDECODABLE;
+      }
       this.#copiedClass = reader.topClass;
       return copy;
     } finally {

@@ -16,7 +16,7 @@
  */
 
 import { type ClassInfo, Reader } from "../codec/mod.ts";
-import { ActorRef, type DeadLetterKind, messageOf } from "../actor/mod.ts";
+import { ActorRef, type DeadLetterKind, messageOf, type Undelivered } from "../actor/mod.ts";
 import type { Mailbox } from "../ring/mod.ts";
 import type { SystemCourier } from "./courier.ts";
 import { Envelope, type SenderCache } from "./envelope.ts";
@@ -182,13 +182,7 @@ export class Inbox {
 
   /** Makes a dead letter for `target` of the record read last, which could not be decoded. */
   deadLetterUndecodable(target: ActorRef<unknown>): void {
-    this.#courier.deadLetter({
-      target,
-      sender: this.envelope.sender,
-      message: undefined,
-      kind: "undecodable",
-      reason: `it could not be decoded: ${messageOf(this.error)}`,
-    });
+    this.#courier.deadLetter(undecodableLetter(target, this.envelope.sender, this.error));
   }
 
   /**
@@ -214,4 +208,22 @@ export class Inbox {
     });
     return true;
   }
+}
+
+/**
+ * The dead letter of a message for `target` that could not be decoded (`error` says why): its
+ * bytes are all there is, so it carries no message. Through the ring or as local mail alike.
+ */
+export function undecodableLetter(
+  target: ActorRef<unknown>,
+  sender: ActorRef<unknown> | null,
+  error: unknown,
+): Undelivered {
+  return {
+    target,
+    sender,
+    message: undefined,
+    kind: "undecodable",
+    reason: `it could not be decoded: ${messageOf(error)}`,
+  };
 }

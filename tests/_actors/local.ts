@@ -8,6 +8,7 @@ import {
   handles,
   message,
   OtherMessage,
+  registerMessage,
   RingmailError,
   Stop,
   Terminated,
@@ -80,6 +81,26 @@ export interface SendFailure {
   cause: string;
 }
 
+/** A message whose custom decoder always fails: where it arrives, it can never be read. */
+export class Unreadable {
+  constructor(readonly n = 0) {}
+}
+registerMessage(Unreadable, {
+  name: "tests/local/Unreadable",
+  encode(writer, value) {
+    writer.value(value.n);
+  },
+  decode() {
+    throw new RangeError("this decoder always fails");
+  },
+});
+
+/** Asks a Neighbour to send `target` an Unreadable (made there: the request itself is read). */
+@message()
+export class SendUnreadable {
+  constructor(readonly target: ActorRef | null = null) {}
+}
+
 /** Does what it is asked, to actors of its own Worker; answers what it did. */
 export class Neighbour extends Actor<unknown> {
   static readonly module = import.meta.url;
@@ -116,6 +137,11 @@ export class Neighbour extends Actor<unknown> {
     flat.label = nested.label = "after";
     nested.items.push(4);
     plain.list.push(2);
+    sender?.send("sent");
+  }
+  @handles(SendUnreadable)
+  onSendUnreadable(request: SendUnreadable, sender: ActorRef | null) {
+    request.target!.send(new Unreadable(2));
     sender?.send("sent");
   }
   @handles(SendAll)

@@ -26,7 +26,9 @@ import {
   type SendFailure,
   SendNumbered,
   SendTrapped,
+  SendUnreadable,
   Sorter,
+  Unreadable,
   Volley,
 } from "../_actors/local.ts";
 import { eventually, testSystem } from "../_system.ts";
@@ -283,4 +285,26 @@ Deno.test("local mail: dispatch by class is the same from a neighbour and from a
     }, "every message sorted");
     assert.deepEqual(log, expected);
   }
+});
+
+Deno.test("local mail: a message its decoder cannot read is an undecodable dead letter, as through the ring", async () => {
+  await using t = testSystem();
+  const pool = t.system.createPool({ workers: 1 });
+  const keeper = pool.spawn(Keeper);
+  const neighbour = pool.spawnWith(Neighbour, { near: keeper });
+  await t.system.started(keeper);
+  const undecodable = () => t.deadLetters.filter((letter) => letter.kind === "undecodable");
+  // Through the ring (from this thread): the receiver cannot decode it.
+  keeper.send(new Unreadable(1));
+  await t.until(() => undecodable().length === 1, "the ring's dead letter");
+  // As local mail: the send does not throw (the decoder is the receiver's), the same dead letter.
+  const request = new SendUnreadable(keeper);
+  assert.equal(await t.bridge.call(neighbour, request, { timeout: 10_000 }), "sent");
+  await t.until(() => undecodable().length === 2, "the local mail's dead letter");
+  const [ring, local] = undecodable();
+  assert.equal(local.reason, ring.reason);
+  assert.match(local.reason, /this decoder always fails/);
+  assert.ok(local.target?.equals(keeper));
+  assert.ok(local.sender?.equals(neighbour));
+  assert.deepEqual(await t.bridge.call(keeper, "log", { timeout: 10_000 }), []);
 });
