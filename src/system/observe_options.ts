@@ -25,7 +25,7 @@ export interface ObserveOptions {
    * (e.g. `crypto.randomUUID()`).
    */
   token?: string;
-  /** How often the page gets a fresh snapshot, in ms: 500 by default, 100 at least. */
+  /** How often the page gets a fresh snapshot, in ms: 500 by default, from 100 to 10000. */
   intervalMs?: number;
 }
 

@@ -13,8 +13,13 @@ import { ObserveError } from "./errors.ts";
 const MIN_TOKEN_LENGTH = 16;
 const DEFAULT_INTERVAL_MS = 500;
 const MIN_INTERVAL_MS = 100;
-/** The longest wait a timer takes (2^31 - 1 ms). */
-const MAX_INTERVAL_MS = 2 ** 31 - 1;
+/**
+ * The longest interval: well within the inspector's sampling window (KEEP_SAMPLING_MS, 15 s),
+ * which stops sampling once nobody inspected for that long. A view that inspected less often
+ * would restart the sampling at each snapshot, and a rate needs two samples: every snapshot
+ * read 0 messages per second and every Worker idle, however busy the actors were.
+ */
+export const MAX_INTERVAL_MS = 10_000;
 
 /** The options, checked, with their defaults. */
 export interface ViewSettings {
@@ -75,13 +80,13 @@ export function checkObserveOptions(options: ObserveOptions): ViewSettings {
     );
   }
   const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
-  // Past MAX_INTERVAL_MS a timer fires after 1 ms: the view would snapshot without pause.
+  // Past the sampling window every rate would read 0 (see MAX_INTERVAL_MS).
   if (
     !Number.isFinite(intervalMs) || intervalMs < MIN_INTERVAL_MS || intervalMs > MAX_INTERVAL_MS
   ) {
     throw new ObserveError(
-      `intervalMs must be a number of ms from ${MIN_INTERVAL_MS} to ${MAX_INTERVAL_MS} (what a ` +
-        `timer can wait), got ${shown(intervalMs)}`,
+      `intervalMs must be a number of ms from ${MIN_INTERVAL_MS} to ${MAX_INTERVAL_MS} (the ` +
+        `rates need a snapshot at least that often), got ${shown(intervalMs)}`,
     );
   }
   return { port, hostname, token, intervalMs };

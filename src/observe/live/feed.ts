@@ -7,6 +7,7 @@
  */
 
 import type { ObservedSystem } from "../../system/observe_options.ts";
+import { MAX_INTERVAL_MS } from "./access.ts";
 import {
   type ChartPoint,
   chartPoint,
@@ -146,7 +147,10 @@ export class LiveFeed {
       // The system is going down (the view closes with it): try again next time.
     }
     const took = performance.now() - started;
-    this.#ticker = setTimeout(() => this.#tick(), Math.max(this.#intervalMs, took * THREAD_SHARE));
+    // Never longer than MAX_INTERVAL_MS, even for a slow snapshot: the inspector would stop
+    // sampling, and every rate of the next one read 0.
+    const wait = Math.min(MAX_INTERVAL_MS, Math.max(this.#intervalMs, took * THREAD_SHARE));
+    this.#ticker = setTimeout(() => this.#tick(), wait);
   }
 
   #snapshotNow(): void {
