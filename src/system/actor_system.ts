@@ -367,6 +367,14 @@ export class ActorSystem implements AsyncDisposable {
     return serveLiveView(
       {
         inspect: () => this.inspect(),
+        ended: () => {
+          const ended = { failures: 0, restarts: 0 };
+          for (const counts of this.#parts.inspector.retiredByClass().values()) {
+            ended.failures += counts.failures;
+            ended.restarts += counts.restarts;
+          }
+          return ended;
+        },
         // Watched, not listened to: looking leaves failures going to console.error, and dead
         // letters to console.warn, as before.
         onFailure: (watcher) => events.watchFailures(watcher),

@@ -50,6 +50,11 @@ export interface LiveView extends AsyncDisposable {
 /** What a live view reads of a system: nothing that could change it. */
 export interface ObservedSystem {
   inspect(): SystemSnapshot;
+  /**
+   * What the actors that have ended counted, in all: the snapshot lists only the live ones, so a
+   * view's totals of failures and restarts would drop each time an actor that failed ends.
+   */
+  ended(): { failures: number; restarts: number };
   /** Failures, watched: a failure nobody listens to still goes to `console.error`. */
   onFailure(listener: (failure: ActorFailure) => void): () => void;
   /** Dead letters, watched: the first few nobody listens to still go to `console.warn`. */

@@ -78,6 +78,7 @@ Deno.test("obs review: a page that connects while a failure waits to be streamed
   const failureWatchers: ((failure: ActorFailure) => void)[] = [];
   const feed = new LiveFeed({
     inspect: () => t.system.inspect(),
+    ended: () => ({ failures: 0, restarts: 0 }),
     onFailure: (watcher) => {
       failureWatchers.push(watcher);
       return () => {};
@@ -141,6 +142,7 @@ Deno.test("obs review: a page that reads nothing is let go once far behind (its 
   const failureWatchers: ((failure: ActorFailure) => void)[] = [];
   const feed = new LiveFeed({
     inspect: () => t.system.inspect(),
+    ended: () => ({ failures: 0, restarts: 0 }),
     onFailure: (watcher) => {
       failureWatchers.push(watcher);
       return () => {};

@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { ObserveError } from "../../errors.ts";
 import { KEEP_SAMPLING_MS } from "../../src/system/inspector.ts";
-import { testSystem } from "../_system.ts";
+import { Flaky } from "../_actors/supervision.ts";
+import { eventually, testSystem, within } from "../_system.ts";
 
 Deno.test("pools review: an intervalMs past the inspector's sampling window is refused: every snapshot would read 0 messages/s", async () => {
   // The inspector stops sampling KEEP_SAMPLING_MS after the last inspect(), and a rate needs
@@ -31,4 +32,38 @@ Deno.test("pools review: an intervalMs past the inspector's sampling window is r
   // The longest allowed still works.
   await using view = await t.system.observe({ intervalMs: 10_000 });
   assert.match(view.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+});
+
+Deno.test("pools review: the view's failures and restarts count those of actors that have ended, as its feed does", async () => {
+  await using t = testSystem({
+    supervision: { onFailure: "restart", maxRestarts: 2, withinMs: 60_000 },
+  });
+  await using view = await t.system.observe({ intervalMs: 100 });
+  const pool = t.system.createPool({ workers: 1 });
+  const flaky = pool.spawn(Flaky);
+  // Two restarts, then the third failure is one too many: it stops.
+  for (let i = 0; i < 3; i++) flaky.send("fail");
+  await within(10_000, "the flaky actor ends", t.bridge.whenTerminated(flaky));
+  await t.until(() => t.failures.length === 3, "its 3 failures reported");
+  const ended = Date.now();
+  type State = {
+    snapshot: { at: number; actorsInAll: number; totals: { failures: number; restarts: number } };
+    failures: unknown[];
+  };
+  let state: State | undefined;
+  await eventually(
+    async () => {
+      state = await (await fetch(new URL("api/snapshot", view.url))).json() as State;
+      return state.snapshot.at > ended;
+    },
+    "a snapshot taken after its end",
+    10_000,
+  );
+  assert.equal(state!.snapshot.actorsInAll, 0);
+  assert.equal(state!.failures.length, 3, "the feed lists its 3 failures");
+  assert.deepEqual(
+    { failures: state!.snapshot.totals.failures, restarts: state!.snapshot.totals.restarts },
+    { failures: 3, restarts: 2 },
+    "the Failures tile, and its restarts, say so too",
+  );
 });

@@ -79,7 +79,7 @@ export class LiveFeed {
   constructor(system: ObservedSystem, intervalMs: number) {
     this.#system = system;
     const first = system.inspect();
-    this.#snapshot = wireSnapshot(first);
+    this.#snapshot = wireSnapshot(first, system.ended());
     this.#deadLetterCount = { at: first.at, total: first.deadLetters.total };
     this.#unsubscribe = [
       system.onFailure((failure) => this.#add(this.#failures, failureEntry(failure))),
@@ -163,7 +163,7 @@ export class LiveFeed {
     const point = chartPoint(snapshot, dead);
     this.#history.push(point);
     while (this.#history[0].at < point.at - HISTORY_MS) this.#history.shift();
-    this.#snapshot = wireSnapshot(snapshot);
+    this.#snapshot = wireSnapshot(snapshot, this.#system.ended());
     this.#send(event("snapshot", { snapshot: this.#snapshot, point }), true);
   }
 

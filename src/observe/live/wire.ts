@@ -23,7 +23,10 @@ export type WireActor =
 export type WireSnapshot = Omit<SystemSnapshot, "actors"> & {
   readonly actors: WireActor[];
   readonly actorsInAll: number;
-  /** Sums over all actors, those not sent included. */
+  /**
+   * Sums over all actors, those not sent included: `running` and `waiting` of the live ones,
+   * `failures` and `restarts` of every actor so far, those that have ended included.
+   */
   readonly totals: { running: number; waiting: number; failures: number; restarts: number };
 };
 
@@ -72,7 +75,14 @@ export function refText(ref: ActorRef<unknown> | null): string {
   return text.startsWith("ActorRef(") ? text.slice("ActorRef(".length, -1) : text;
 }
 
-export function wireSnapshot(snapshot: SystemSnapshot): WireSnapshot {
+/**
+ * The snapshot as the page gets it; `ended`: the failures and restarts of the actors that have
+ * ended (see `ObservedSystem.ended`), which its totals count too.
+ */
+export function wireSnapshot(
+  snapshot: SystemSnapshot,
+  ended: { failures: number; restarts: number } = { failures: 0, restarts: 0 },
+): WireSnapshot {
   let actors = snapshot.actors;
   if (actors.length > ACTORS_SENT) {
     actors = actors.toSorted((a, b) =>
@@ -80,7 +90,7 @@ export function wireSnapshot(snapshot: SystemSnapshot): WireSnapshot {
       b.handledRate.lastSecond - a.handledRate.lastSecond
     ).slice(0, ACTORS_SENT);
   }
-  const totals = { running: 0, waiting: 0, failures: 0, restarts: 0 };
+  const totals = { running: 0, waiting: 0, failures: ended.failures, restarts: ended.restarts };
   for (const actor of snapshot.actors) {
     if (actor.state === "running") totals.running++;
     totals.waiting += actor.mailbox.waiting;
