@@ -78,7 +78,10 @@ const ENTRY_OWNER = 3;
 export class Directory {
   /** Byte offset of the directory block in the arena: hand it to every thread of the system. */
   readonly offset: number;
-  /** Slots: most actors (and bridges) alive at once, the ones {@link kept} included. */
+  /**
+   * Slots: most actors, Bridges and Workers (each Worker's agent takes one) alive at once, the
+   * ones {@link kept} included.
+   */
   readonly capacity: number;
   /**
    * Slots of {@link capacity} the system keeps for its own use, beyond its maxActors (see
@@ -310,9 +313,10 @@ export class Directory {
     if (slot >= this.capacity) {
       Atomics.sub(this.#words, WORD_NEXT_SLOT, 1);
       throw new ArenaFullError(
-        `the actor system is full: ${this.capacity - 1 - this.kept} actors alive at once is ` +
-          `its maxActors; stop actors you no longer need, or create the system with a larger ` +
-          `maxActors`,
+        `the actor system is full: its maxActors (${this.capacity - 1 - this.kept}) slots ` +
+          `are all taken, by its actors, Bridges ` +
+          `and Workers (one for each dedicated actor's Worker and each pool Worker); stop actors ` +
+          `you no longer need, or create the system with a larger maxActors`,
       );
     }
     return slot;

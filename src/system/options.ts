@@ -75,7 +75,10 @@ export interface DeadLetter {
 
 /** How to make an actor system. */
 export interface ActorSystemOptions {
-  /** The most actors (and Bridges) alive at once. Default 262144. */
+  /**
+   * The most actors, Bridges and Workers alive at once: each Worker takes a slot too, for its
+   * agent (a dedicated actor's Worker, each pool Worker; not the idle spares). Default 262144.
+   */
   maxActors?: number;
   /** The most shared memory the system may use, in bytes. Default 1 GiB (reserved, not used). */
   maxMemoryBytes?: number;

@@ -65,7 +65,7 @@ Deno.test("directory: kept slots are slots beyond maxActors, which the full syst
   for (let i = 0; i < 5; i++) d.allocate(4096, 1);
   assert.throws(() => d.allocate(4096, 1), (error: unknown) => {
     assert.ok(error instanceof ArenaFullError);
-    assert.match(error.message, /full: 3 actors alive at once is its maxActors/);
+    assert.match(error.message, /full: its maxActors \(3\) slots are all taken/);
     return true;
   });
 });

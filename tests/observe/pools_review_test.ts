@@ -3,7 +3,7 @@
  * did, and the options that would make them wrong.
  */
 import assert from "node:assert/strict";
-import { ObserveError } from "../../errors.ts";
+import { ArenaFullError, ObserveError } from "../../errors.ts";
 import { KEEP_SAMPLING_MS } from "../../src/system/inspector.ts";
 import { Flaky } from "../_actors/supervision.ts";
 import { eventually, testSystem, within } from "../_system.ts";
@@ -66,4 +66,24 @@ Deno.test("pools review: the view's failures and restarts count those of actors 
     { failures: 3, restarts: 2 },
     "the Failures tile, and its restarts, say so too",
   );
+});
+
+Deno.test("pools review: a system full for its Workers' slots says so, not that maxActors actors are alive", async () => {
+  // Each Worker's agent takes one of the maxActors slots (a dedicated actor's Worker, each pool
+  // Worker): with maxActors 10, one Bridge and 2 pool Workers, the 7th pooled actor finds no slot.
+  await using t = testSystem({ maxActors: 10 });
+  const pool = t.system.createPool({ workers: 2 });
+  let spawned = 0;
+  let error: unknown = null;
+  try {
+    for (; spawned < 10; spawned++) pool.spawn(Flaky);
+  } catch (thrown) {
+    error = thrown;
+  }
+  assert.ok(error instanceof ArenaFullError);
+  assert.equal(spawned, t.system.inspect().actors.length);
+  assert.ok(spawned < 10);
+  assert.doesNotMatch(error.message, /10 actors alive at once/, "fewer are");
+  assert.match(error.message, /maxActors \(10\)/);
+  assert.match(error.message, /Worker/, "says what else takes the slots");
 });
