@@ -42,6 +42,36 @@ export function exportedActorClass(
 }
 
 /**
+ * Why `module` has no actor class `exportName` to start, and what to do: export it; or, when the
+ * module exports actor classes of its own, give a subclass of one of them defined in another
+ * module its own `module` (it inherits its base's, which points here, where it is not).
+ */
+export function notExportedReason(
+  exports: Record<string, unknown>,
+  exportName: string,
+  module: string,
+): string {
+  const reason = `${module} does not export ${exportName}: actor classes must be exported from ` +
+    `their module (\`export class ${exportName} extends Actor\`) so their Worker can find them`;
+  const bases = [
+    ...new Set(
+      Object.values(exports).filter((value) =>
+        typeof value === "function" && value.prototype instanceof Actor &&
+        (value as { module?: unknown }).module === module
+      ).map((value) => (value as { name: string }).name),
+    ),
+  ];
+  if (bases.length === 0) return reason;
+  const base = bases.length === 1
+    ? bases[0]
+    : `${bases.slice(0, -1).join(", ")} or ${bases.at(-1)}`;
+  const its = bases.length === 1 ? `${base}'s` : "its base's";
+  return `${reason}; or, if ${exportName} extends ${base} from another module, it inherits ` +
+    `${its} \`module\` (${module}): give ${exportName} its own ` +
+    "`static readonly module = import.meta.url`";
+}
+
+/**
  * What `module`, loaded on this thread, exports as the actor class `exportName` (see
  * exportedActorClass: undefined when none), or why it could not be told (the module could not
  * be loaded, or it exports two such classes).

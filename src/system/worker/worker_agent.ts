@@ -18,7 +18,7 @@ import {
 import { decode } from "../../codec/mod.ts";
 import { RingmailError } from "../../errors.ts";
 import { SpawnError } from "../errors.ts";
-import { exportedActorClass } from "../exported_class.ts";
+import { exportedActorClass, notExportedReason } from "../exported_class.ts";
 import {
   ActorStarted,
   AskLost,
@@ -287,10 +287,7 @@ async function loadActorClass(module: string, exportName: string) {
   }
   const actorClass = exportedActorClass(exports, exportName, module);
   if (typeof actorClass !== "function") {
-    throw new SpawnError(
-      `${module} does not export ${exportName}: actor classes must be exported from their ` +
-        `module (\`export class ${exportName} extends Actor\`) so their Worker can find them`,
-    );
+    throw new SpawnError(notExportedReason(exports, exportName, module));
   }
   if (!(actorClass.prototype instanceof Actor)) {
     throw new SpawnError(
