@@ -58,7 +58,19 @@ export {
   type Supervision,
 } from "./cell_host.ts";
 
-for (const type of [Stop, Failed, ChildGone, Terminated, ReceiveTimeout]) markControl(type);
+/**
+ * What `stop()` called outside any handler (a timer's callback, a promise's `then`) puts in front
+ * of the actor's mailbox: the loop then stops the actor as it does for a `Stop`, and waits for an
+ * async `postStop` before it reads the mailbox on — stopped from the callback itself, the loop
+ * found the mailbox closed and drained while `postStop` still ran, and ended the actor under it.
+ */
+class StopItself {}
+/** The one {@link StopItself}: no message of anyone's, never a dead letter. */
+export const STOP_ITSELF: object = new StopItself();
+
+for (const type of [Stop, Failed, ChildGone, Terminated, ReceiveTimeout, StopItself]) {
+  markControl(type);
+}
 
 // deno-lint-ignore no-explicit-any
 type AnyActor = Actor<any> & Record<string | symbol, unknown>;
@@ -240,10 +252,14 @@ export class ActorCell extends CellContext {
   override stop(): void {
     // Inside a handler of this actor (or while an async one runs), after it: the handler may
     // still be using the actor. Elsewhere (a timer's callback, even one an async handler left
-    // behind, which inherits its async context), at once.
+    // behind, which inherits its async context), as the next thing the actor does, ahead of its
+    // mailbox: served by its loop like a Stop, which waits for an async postStop to settle.
     if (isHandlingNow(this.self) || this.state === CellState.Busy) {
       this.#stopAfterMessage = true;
-    } else void ActorCell.#stopItself(this, undefined);
+    } else if (!this.#stopAfterMessage && !isEnding(this.state)) {
+      this.#stopAfterMessage = true;
+      this.loop.putFirst(this, [STOP_ITSELF, null]);
+    }
   }
 
   /**
@@ -383,6 +399,7 @@ export class ActorCell extends CellContext {
     sender: ActorRef<unknown> | null,
   ): void | Promise<void> | typeof PASSED {
     if (message instanceof Stop) return cell.stopFor(sender);
+    if (message === STOP_ITSELF) return ActorCell.#stopItself(cell, undefined);
     if (message instanceof Failed) {
       const child = message.child;
       // A failure of a child that is no longer ours (we restarted since) is moot.

@@ -16,7 +16,7 @@ export {
   type MessagesOf,
   type Received,
 } from "./actor.ts";
-export { ActorCell } from "./actor_cell.ts";
+export { ActorCell, STOP_ITSELF } from "./actor_cell.ts";
 export { ActorStat, parkedFor, statClock, type StatCounters } from "./actor_stats.ts";
 export { prepareFor } from "./async_actor.ts";
 export {

@@ -42,6 +42,7 @@ import {
   type Received,
   type StatCounters,
   Stop,
+  STOP_ITSELF,
   type Supervision,
 } from "../actor/mod.ts";
 import { AbandonedFlags } from "./abandoned_flags.ts";
@@ -232,6 +233,9 @@ export class ReceiveLoop implements CellLoop {
       scheduled: true,
       spin: this.#spin,
     });
+    // Local mail before the loop served it (a stop() its preStart left behind, see
+    // ActorCell.stop) rang no bell: the mailbox was not bound yet.
+    if (cell.hasLocal && cell.mailbox.claim()) this.#runQueue.push(cell);
   }
 
   /**
@@ -529,7 +533,7 @@ export class ReceiveLoop implements CellLoop {
       ) {
         // A Stop that was already queued is still answered: the actor is stopping, as asked.
         // The runtime's own notices to it are moot: nobody's lost messages.
-        if (isRuntimeNotice(message, sender)) continue;
+        if (isRuntimeNotice(message, sender) || message === STOP_ITSELF) continue;
         this.#host.deadLetter({
           target: cell.self,
           sender,
