@@ -540,6 +540,10 @@ export class ActorCell extends CellContext {
    * what the code it left behind still calls there reaches nothing from now on.
    */
   dropInstance(): void {
+    // A stop the old instance asked for as it was replaced (its postStop, code it left behind):
+    // the fresh instance is not its to stop. One asked for before it failed stopped the actor
+    // instead of this restart (see FaultHandling.failed).
+    this.#stopAfterMessage = false;
     this.dropInstanceState();
     this.incarnation?.retire("restart");
     this.incarnation = null;

@@ -59,3 +59,25 @@ export class EarlyStopper extends Actor<unknown> {
   @handles(OtherMessage)
   onAnything() {}
 }
+
+/**
+ * Its cleanup stops it, and its postStop runs that cleanup too (as a `close()` helper would):
+ * `"fail"` throws, `"ping"` answers which instance it is.
+ */
+export class SelfCloser extends Actor<string> {
+  static readonly module = import.meta.url;
+  static instances = 0;
+  readonly #instance = ++SelfCloser.instances;
+  @handles(String)
+  onText(text: string, sender: ActorRef | null) {
+    if (text === "fail") throw new Error("boom");
+    if (text === "close") this.#close();
+    else sender?.send(`instance ${this.#instance}`);
+  }
+  override postStop() {
+    this.#close();
+  }
+  #close() {
+    this.context.stop();
+  }
+}

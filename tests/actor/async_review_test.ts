@@ -1,6 +1,6 @@
 /** What an actor does from inside, async: stop from a callback, asks, stash, timers. */
 import assert from "node:assert/strict";
-import { EarlyStopper, Keeper, SlowLeaver } from "../_actors/async_review.ts";
+import { EarlyStopper, Keeper, SelfCloser, SlowLeaver } from "../_actors/async_review.ts";
 import { testSystem, within } from "../_system.ts";
 
 const LONG = { timeout: 20_000 };
@@ -37,4 +37,17 @@ Deno.test("async review: stop() from a callback an async preStart left behind st
       )
     ),
   );
+});
+
+Deno.test("async review: stop() in the postStop of a restart stops the old instance only: the fresh one runs on", async () => {
+  await using t = testSystem({ supervision: { onFailure: "restart" } });
+  const closer = t.system.spawn(SelfCloser);
+  assert.equal(await t.bridge.call(closer, "ping", LONG), "instance 1");
+  closer.send("fail");
+  assert.equal(await t.bridge.call(closer, "ping", LONG), "instance 2");
+  assert.equal(t.failures.length, 1);
+  // Its own stop still stops it.
+  closer.send("close");
+  const end = await within(5_000, "the actor's end", t.bridge.whenTerminated(closer));
+  assert.equal(end.kind, "stopped");
 });
