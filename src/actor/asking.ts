@@ -10,6 +10,7 @@ import type { ActorCell } from "./actor_cell.ts";
 import { type ActorRef, checkRef } from "./actor_ref.ts";
 import { Activity, type CellHost, type CellLoop } from "./cell_host.ts";
 import { describeValue } from "../util/describe_value.ts";
+import { notMsError } from "../util/timer_ms.ts";
 
 /** An ask's timeout when none is given, as a Bridge call's. */
 const DEFAULT_ASK_TIMEOUT_MS = 5000;
@@ -37,13 +38,7 @@ export function ask(
     return Promise.reject(error);
   }
   const timeout = options.timeout ?? DEFAULT_ASK_TIMEOUT_MS;
-  if (typeof timeout !== "number") {
-    return Promise.reject(
-      new TypeError(
-        `ask timeout must be a number of ms, got ${typeof timeout} ${JSON.stringify(timeout)}`,
-      ),
-    );
-  }
+  if (typeof timeout !== "number") return Promise.reject(notMsError("ask timeout", timeout));
   if (!(timeout > 0)) {
     return Promise.reject(
       new RangeError(

@@ -31,6 +31,7 @@ import { DeathWatch } from "./death_watch.ts";
 import type { Stash } from "./stash.ts";
 import type { RepeatOptions, Timer } from "./timers.ts";
 import { describeValue } from "../util/describe_value.ts";
+import { notMsError } from "../util/timer_ms.ts";
 
 /** A context is its cell's (ActorCell is the one subclass): the host and loop want that. */
 function cellOf(context: CellContext): ActorCell {
@@ -89,13 +90,7 @@ export abstract class CellContext implements ActorContext {
 
   /** Blocking receive for the actor's own use, from inside a handler. */
   receive(timeoutMs: number = Infinity): Received | null {
-    if (typeof timeoutMs !== "number") {
-      throw new TypeError(
-        `receive's timeout must be a number of ms, got ${typeof timeoutMs} ${
-          JSON.stringify(timeoutMs)
-        }`,
-      );
-    }
+    if (typeof timeoutMs !== "number") throw notMsError("receive's timeout", timeoutMs);
     if (!(timeoutMs >= 0)) {
       throw new RangeError(
         `receive's timeout must be a number of ms, 0 or more (or left out: forever), got ${timeoutMs}`,

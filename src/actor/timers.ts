@@ -10,7 +10,7 @@ import { TimerEntry, TimerHeap } from "../util/timer_heap.ts";
 import type { ActorRef, Courier } from "./actor_ref.ts";
 import type { Undelivered } from "./messages.ts";
 import { MailboxFullError } from "../ring/mod.ts";
-import { describeValue } from "../util/describe_value.ts";
+import { notMsError } from "../util/timer_ms.ts";
 
 /**
  * A scheduled message: cancel it before it fires (or stop a repeating one).
@@ -102,9 +102,7 @@ export function checkDelay(
   ms: number,
   positive: boolean,
 ): number {
-  if (typeof ms !== "number") {
-    throw new TypeError(`${name} must be a number of ms, got ${typeof ms} ${describeValue(ms)}`);
-  }
+  if (typeof ms !== "number") throw notMsError(name, ms);
   if (!(Number.isFinite(ms) && (positive ? ms > 0 : ms >= 0))) {
     throw new RangeError(
       `${name} must be a finite number of ms${positive ? " above 0" : ""}, got ${ms}`,

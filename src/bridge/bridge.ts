@@ -37,6 +37,7 @@ import { ActorDeadError, CallTimeoutError, SystemClosedError } from "../system/e
 import { MailboxFullError } from "../ring/mod.ts";
 import { type ActorSystem, type BridgeHost, internalsOf } from "../system/internal.ts";
 import { describeValue } from "../system/spawn_checks.ts";
+import { notMsError } from "../util/timer_ms.ts";
 import {
   type CallOptions,
   CallTerms,
@@ -262,11 +263,7 @@ export class Bridge implements Disposable {
       );
     }
     const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
-    if (typeof timeout !== "number") {
-      return new TypeError(
-        `call timeout must be a number of ms, got ${typeof timeout} ${JSON.stringify(timeout)}`,
-      );
-    }
+    if (typeof timeout !== "number") return notMsError("call timeout", timeout);
     if (!(timeout > 0)) {
       return new RangeError(`call timeout must be a positive number of ms, got ${options.timeout}`);
     }

@@ -16,7 +16,7 @@ import { ARENA_MAX_LIMIT, MAX_CAPACITY, MAX_MESSAGE, MIN_CAPACITY } from "../rin
 import type { ActorPool, PoolOptions } from "./actor_pool.ts";
 import { checkObserver, type SystemObserver } from "./observer.ts";
 import type { SystemSettings } from "./system_parts.ts";
-import { checkTimerMs } from "../util/timer_ms.ts";
+import { checkTimerMs, notMsError } from "../util/timer_ms.ts";
 import { describeValue } from "./spawn_checks.ts";
 import type { Rate } from "./snapshot.ts";
 
@@ -316,12 +316,8 @@ export function checkPoolOptions(options: PoolOptions): Required<PoolOptions> {
 export function checkShutdownTimeout(options: ShutdownOptions): number {
   checkObject("shutdown's options", options);
   const timeout = options.timeout ?? DEFAULT_SHUTDOWN_MS;
-  if (typeof timeout !== "number") {
-    // Compared as a number, true would be a timeout of 1 ms: every actor cut off at once.
-    throw new TypeError(
-      `shutdown timeout must be a number of ms, got ${typeof timeout} ${describeValue(timeout)}`,
-    );
-  }
+  // Compared as a number, true would be a timeout of 1 ms: every actor cut off at once.
+  if (typeof timeout !== "number") throw notMsError("shutdown timeout", timeout);
   if (!(timeout >= 0 && timeout <= 0x7fff_ffff)) {
     throw new RangeError(
       `shutdown timeout must be from 0 to 2^31 - 1 ms, got ${timeout}`,

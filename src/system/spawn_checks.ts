@@ -9,6 +9,7 @@
 import { Actor } from "../actor/mod.ts";
 import { CodecError, encode, Writer } from "../codec/mod.ts";
 import { describeValue } from "../util/describe_value.ts";
+import { notMsError } from "../util/timer_ms.ts";
 
 export { checkRef } from "../actor/mod.ts";
 export { describeValue };
@@ -102,13 +103,7 @@ export function actorName(name: unknown, actorClass: { name: string }): string {
  */
 export function checkSendTimeout(sendTimeout: number | undefined): number {
   if (sendTimeout === undefined) return 0;
-  if (typeof sendTimeout !== "number") {
-    throw new TypeError(
-      `sendTimeout must be a number of ms, got ${typeof sendTimeout} ${
-        JSON.stringify(sendTimeout)
-      }`,
-    );
-  }
+  if (typeof sendTimeout !== "number") throw notMsError("sendTimeout", sendTimeout);
   if (
     !(Number.isInteger(sendTimeout) && sendTimeout >= 1 &&
       sendTimeout <= 0x7fff_ffff)
