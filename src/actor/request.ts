@@ -12,7 +12,7 @@ import type { ActorRef } from "./actor_ref.ts";
  * The base class of a request whose reply is an `R`: `bridge.call(ref, new GetInventory())` is
  * then a `Promise<R>` with no type arguments, and a handler that declares its sender as
  * `ReplyTo<GetInventory>` can send it nothing else. A class that extends something else gets
- * the same by declaring the phantom field itself: `declare readonly "~reply"?: R`.
+ * the same by declaring the phantom field itself: `declare readonly "~reply": R`.
  *
  * @typeParam R the type of the reply.
  *
@@ -49,17 +49,23 @@ import type { ActorRef } from "./actor_ref.ts";
  * ```
  */
 export abstract class Request<R> {
-  /** The reply's type, for the compiler only: no such field exists or is sent. */
-  declare readonly "~reply"?: R;
+  /**
+   * The reply's type, for the compiler only: no such field exists or is sent. Not optional: the
+   * type of an optional field loses its `undefined`, and a `Request<string | undefined>` would
+   * reply a `string`.
+   */
+  declare readonly "~reply": R;
 }
 
 /**
  * The type of the reply to a request of type `Q`: what its `Request<R>` base (or its
- * `"~reply"` phantom field) names, `unknown` for any other message.
+ * `"~reply"` phantom field) names, `unknown` for any other message. (A phantom field declared
+ * optional, `"~reply"?: R`, names `R` without `undefined`.)
  *
  * @typeParam Q the request's type.
  */
-export type ReplyOf<Q> = Q extends { readonly "~reply"?: infer R } ? unknown extends R ? unknown : R
+export type ReplyOf<Q> = Q extends { readonly "~reply": infer R } ? unknown extends R ? unknown : R
+  : Q extends { readonly "~reply"?: infer R } ? unknown extends R ? unknown : R
   : unknown;
 
 /**

@@ -20,6 +20,8 @@ import { Configured } from "../_actors/behaviours.ts";
 
 /** A request whose reply is a list of numbers. */
 class GetStock extends Request<number[]> {}
+/** A request whose reply may be `undefined`: nothing found. */
+class Find extends Request<string | undefined> {}
 
 export function typedRefs(system: ActorSystem, bridge: Bridge): void {
   const doubler = system.spawn(Doubler);
@@ -112,7 +114,18 @@ export async function typedReplies(system: ActorSystem, bridge: Bridge): Promise
     const named: string | undefined = reply; // named by the caller, as before
     void named;
   }
-  void [stock, wrong, untyped, stopped, orDefault];
+  class Finder extends Actor<Find> {
+    static readonly module = import.meta.url;
+    @handles(Find)
+    onFind(_: Find, sender: ReplyTo<Find>) {
+      sender?.send(undefined); // nothing found
+    }
+  }
+  const found = await bridge.call(system.spawn(Finder), new Find());
+  // @ts-expect-error a Request<string | undefined> may reply undefined: not a string
+  const notFound: string = found;
+  const maybe: string | undefined = found;
+  void [stock, wrong, untyped, stopped, orDefault, notFound, maybe];
 }
 
 /** Never called: an ask from inside an actor is typed by its request, as a Bridge call is. */
