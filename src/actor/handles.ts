@@ -25,10 +25,13 @@ export type Handler<T> = (
   sender: ActorRef<unknown> | null,
 ) => unknown;
 
-/** What `@handles(Type)` returns: a decorator for a method that handles `T`. */
+/**
+ * What `@handles(Type)` returns: a decorator for a method that handles `T`, an instance method
+ * (a static one is refused by the compiler, and with a `TypeError` when the class is defined).
+ */
 export type HandlerDecorator<T> = <This>(
   method: (this: This, message: T, sender: ActorRef<unknown> | null) => unknown,
-  context: ClassMethodDecoratorContext<This>,
+  context: ClassMethodDecoratorContext<This> & { readonly static: false },
 ) => void;
 
 const HANDLERS: unique symbol = Symbol("ringmail.handlers");

@@ -10,15 +10,18 @@ import { testSystem } from "../_system.ts";
 
 /** Applies `@handles(String)` to a method named `name`, as a class definition would. */
 function decorateAs(name: string): void {
-  handles(String)(function () {}, {
-    kind: "method",
-    name,
-    static: false,
-    private: false,
-    metadata: {},
-    access: { has: () => true, get: () => () => {} },
-    addInitializer: () => {},
-  } as unknown as ClassMethodDecoratorContext);
+  handles(String)(
+    function () {},
+    {
+      kind: "method",
+      name,
+      static: false,
+      private: false,
+      metadata: {},
+      access: { has: () => true, get: () => () => {} },
+      addInitializer: () => {},
+    } as unknown as ClassMethodDecoratorContext & { readonly static: false },
+  );
 }
 
 Deno.test("reserved names: a handler named self, context, preStart or postStop fails at class definition", () => {

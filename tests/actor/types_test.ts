@@ -72,6 +72,16 @@ export function typedHandlers(): unknown {
   return TypedHandlers;
 }
 
+/** Never called: `@handles` goes on instance methods of actor classes only. */
+export function handlerPlaces(): unknown[] {
+  class StaticHandler extends Actor<string> {
+    // @ts-expect-error a static method handles nothing (TypeError when the class is defined)
+    @handles(String)
+    static onString(_: string) {}
+  }
+  return [StaticHandler];
+}
+
 /** Never called: a request names its reply's type, the call and the handler's sender use it. */
 export async function typedReplies(system: ActorSystem, bridge: Bridge): Promise<void> {
   class Shop extends Actor<GetStock | string> {
@@ -203,6 +213,7 @@ export function typedBecome(): unknown {
 Deno.test("types: this file type-checks, so the errors above are caught at compile time", () => {
   assert.equal(typeof typedRefs, "function");
   assert.equal(typeof typedHandlers, "function");
+  assert.equal(typeof handlerPlaces, "function");
   assert.equal(typeof reservedNames, "function");
   assert.equal(typeof typedReplies, "function");
   assert.equal(typeof typedAsks, "function");
