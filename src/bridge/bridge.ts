@@ -319,7 +319,8 @@ export class Bridge implements Disposable {
    *
    * The replies are typed by the requests, as a call's are: requests of one `Request<R>` class
    * give replies of type `R` (requests of several classes, or plain values, give `unknown`).
-   * `multiCall<R>(...)` names the reply's type instead.
+   * `multiCall<R>(...)` names the reply's type instead. Each request is checked against its
+   * target's messages, as a call's is (not when `R` is named).
    *
    * @param calls pairs of target and request.
    * @param options timeout (ms, default 5000) for every call, counted from when the calls are
@@ -332,7 +333,16 @@ export class Bridge implements Disposable {
     D = never,
     C extends readonly [ActorRef<never>, unknown] = readonly [ActorRef<never>, unknown],
   >(
-    calls: Iterable<C>,
+    calls:
+      & Iterable<C>
+      // Each pair as its target takes it: a request its target does not take is refused.
+      & Iterable<
+        NoInfer<
+          C extends readonly [ActorRef<infer M>, infer Q]
+            ? [M] extends [never] ? C : [Q] extends [M] ? C : readonly [C[0], M]
+            : C
+        >
+      >,
     options: CallOptions<D> = {},
   ): AsyncIterableIterator<MultiCallResult<([R] extends [never] ? ReplyOf<C[1]> : R) | D>> {
     type Reply = ([R] extends [never] ? ReplyOf<C[1]> : R) | D;

@@ -120,6 +120,14 @@ export async function typedReplies(system: ActorSystem, bridge: Bridge): Promise
     const withDefault: number[] | "none" | undefined = reply; // the default joins the replies
     void withDefault;
   }
+  const doubler = system.spawn(Doubler);
+  // @ts-expect-error each request is checked against its target's messages, as a call's is
+  bridge.multiCall([[doubler, "six"]]);
+  // @ts-expect-error also next to requests its target takes
+  bridge.multiCall([[shop, new GetStock()], [doubler, new GetStock()]]);
+  bridge.multiCall([[shop, new GetStock()], [doubler, new Task(1)], [doubler, 2]]);
+  const refs: ActorRef<Task | number | Stop>[] = [doubler];
+  bridge.multiCall(refs.map((ref) => [ref, new Task(2)] as const));
   for await (const { reply } of bridge.multiCall<string>([[shop, "x"], [shop, "y"]])) {
     const named: string | undefined = reply; // named by the caller, as before
     void named;
