@@ -67,6 +67,24 @@ export function handles(type: BooleanConstructor): HandlerDecorator<boolean>;
 /** `@handles(BigInt)`: the handler takes bigints. */
 export function handles(type: BigIntConstructor): HandlerDecorator<bigint>;
 /**
+ * `@handles(Array)`: the handler takes arrays, of the element type it declares (which its
+ * actor's `M` names: `onList(list: number[])`).
+ */
+export function handles(type: ArrayConstructor): <This, E>(
+  method: (this: This, message: E[], sender: ActorRef<unknown> | null) => unknown,
+  context: ClassMethodDecoratorContext<This> & { readonly static: false },
+) => void;
+/** `@handles(Map)`: the handler takes maps, of the key and value types it declares. */
+export function handles(type: MapConstructor): <This, K, V>(
+  method: (this: This, message: Map<K, V>, sender: ActorRef<unknown> | null) => unknown,
+  context: ClassMethodDecoratorContext<This> & { readonly static: false },
+) => void;
+/** `@handles(Set)`: the handler takes sets, of the element type it declares. */
+export function handles(type: SetConstructor): <This, E>(
+  method: (this: This, message: Set<E>, sender: ActorRef<unknown> | null) => unknown,
+  context: ClassMethodDecoratorContext<This> & { readonly static: false },
+) => void;
+/**
  * Marks a method as the handler of messages of class `type` (and of its subclasses, unless they
  * have a handler of their own). `@handles(OtherMessage)` receives every message that has no
  * handler: other classes and plain values. Primitive values dispatch by their wrapper class, so

@@ -72,6 +72,31 @@ export function typedHandlers(): unknown {
   return TypedHandlers;
 }
 
+/** Never called: a handler of a generic builtin declares its elements, as its actor's M says. */
+export function builtinHandlers(): unknown {
+  class Lists extends Actor<number[] | Map<string, number> | Set<string>> {
+    static readonly module = import.meta.url;
+    @handles(Array)
+    onList(list: number[]) {
+      return list.reduce((sum, n) => sum + n, 0);
+    }
+    @handles(Map)
+    onMap(map: Map<string, number>) {
+      return map.get("a");
+    }
+    @handles(Set)
+    onSet(set: ReadonlySet<string>) {
+      return set.has("a");
+    }
+    // @ts-expect-error an Array handler takes arrays, not strings
+    @handles(Array)
+    onNotList(text: string) {
+      return text;
+    }
+  }
+  return Lists;
+}
+
 /** Never called: `@handles` goes on instance methods of actor classes only. */
 export function handlerPlaces(): unknown[] {
   class StaticHandler extends Actor<string> {
@@ -222,6 +247,7 @@ Deno.test("types: this file type-checks, so the errors above are caught at compi
   assert.equal(typeof typedRefs, "function");
   assert.equal(typeof typedHandlers, "function");
   assert.equal(typeof handlerPlaces, "function");
+  assert.equal(typeof builtinHandlers, "function");
   assert.equal(typeof reservedNames, "function");
   assert.equal(typeof typedReplies, "function");
   assert.equal(typeof typedAsks, "function");
