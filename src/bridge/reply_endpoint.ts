@@ -9,7 +9,7 @@
  * @module
  */
 
-import { ActorRef, messageOf, RequestFailed } from "../actor/mod.ts";
+import { ActorRef, type DeadLetterKind, messageOf, RequestFailed } from "../actor/mod.ts";
 import {
   Inbox,
   isRuntimeAnswer,
@@ -247,16 +247,16 @@ export class ReplyEndpoint {
       // failure already reported (the handler replied first, or the call timed out): nothing
       // more to say.
       if (isRuntimeAnswer(message)) return;
-      const reason = mine
-        ? "it answers a call that had already settled (timed out, or aborted)"
-        : "it was sent to an earlier owner of this Bridge's mailbox";
-      this.#host.courier.deadLetter({
-        target: this.#ref(tag),
-        sender,
-        message,
-        kind: mine ? "unanswered" : "stale",
-        reason,
-      });
+      const target = this.#ref(tag);
+      const courier = this.#host.courier;
+      // Read as the closed Bridge gives its mailbox back: the same dead letter as a reply that
+      // meets the mailbox closed ("stopped"), whether it came just before the close or after.
+      const [kind, reason]: [DeadLetterKind, string] = !mine
+        ? ["stale", "it was sent to an earlier owner of this Bridge's mailbox"]
+        : this.#closed
+        ? ["stopped", `${courier.describe(target)} has stopped`]
+        : ["unanswered", "it answers a call that had already settled (timed out, or aborted)"];
+      courier.deadLetter({ target, sender, message, kind, reason });
     } else if (message instanceof Undeliverable) {
       calls.fail(call, message.kind, message.reason, undefined, message.targetName);
     } else if (message instanceof RequestFailed) {

@@ -12,6 +12,7 @@ import { type ActorRef, ActorSystem, Bridge, type DeadLetter } from "../../mod.t
 import { ActorDeadError, SystemClosedError } from "../../errors.ts";
 import { Echo } from "../_actors/basic.ts";
 import { SlowReplier } from "../_actors/behaviours.ts";
+import { Replier, ReplyThenLose } from "../_actors/endings.ts";
 import { eventually } from "../_system.ts";
 import { internalsOf } from "../../src/system/internal.ts";
 
@@ -198,4 +199,30 @@ Deno.test('a reply that reaches a closed Bridge is a dead letter "stopped", as t
   assert.deepEqual(letters.map((letter) => letter.kind), ["stopped"]);
   // Told by the actor's Worker, which names the Bridge as it names actors.
   assert.match(letters[0].reason, /^Bridge /);
+});
+
+Deno.test('a reply already in a Bridge\'s mailbox when it closes is a dead letter "stopped" too, not "unanswered"', async () => {
+  const letters: DeadLetter[] = [];
+  await using system = new ActorSystem({ onDeadLetter: (letter) => letters.push(letter) });
+  using helper = new Bridge(system);
+  const gone = system.spawn(Echo);
+  await helper.stop([gone], 5_000);
+  const replier = system.spawn(Replier);
+  await system.started(replier);
+  const bridge = new Bridge(system);
+  const before = system.deadLetters;
+  const call = bridge.call(replier, new ReplyThenLose(gone), { timeout: 5_000 });
+  // The call went out as this turn ended; this thread then spins, reading no reply, until the
+  // actor's dead letter (sent after its reply) is counted: the reply is in the Bridge's mailbox.
+  await Promise.resolve();
+  const deadline = performance.now() + 10_000;
+  while (system.deadLetters === before) {
+    if (performance.now() > deadline) throw new Error("the actor did not answer within 10 s");
+  }
+  bridge.close();
+  await assert.rejects(call, SystemClosedError);
+  await eventually(() => letters.length >= 2, "the reply became a dead letter", 5_000);
+  const reply = letters.find((letter) => letter.message === "reply");
+  assert.equal(reply?.kind, "stopped", `${reply?.kind}: ${reply?.reason}`);
+  assert.match(reply.reason, /^Bridge .*has stopped/);
 });

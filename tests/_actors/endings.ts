@@ -1,0 +1,18 @@
+/** Actors for tests that end a Bridge, a Worker or the system while work is in flight. */
+import { Actor, type ActorRef, handles, message } from "../../mod.ts";
+
+/** Sends `lost` to `gone` (an actor that has ended): a dead letter its sender can see counted. */
+@message()
+export class ReplyThenLose {
+  constructor(readonly gone: ActorRef<unknown> | null = null) {}
+}
+
+/** Replies `"reply"`, then sends to an ended actor: once its dead letter counts, the reply is sent. */
+export class Replier extends Actor<ReplyThenLose> {
+  static readonly module = import.meta.url;
+  @handles(ReplyThenLose)
+  onReplyThenLose(request: ReplyThenLose, sender: ActorRef | null) {
+    sender?.send("reply");
+    request.gone!.send("lost");
+  }
+}
