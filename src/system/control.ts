@@ -183,6 +183,8 @@ export class DeadLetterNotice {
     readonly kind: DeadLetterKind = "stopped",
     readonly reason = "",
     readonly message: Uint8Array = new Uint8Array(0),
+    /** How many dead letters it stands for: more than one once reports had to wait (no message). */
+    readonly count = 1,
   ) {}
 }
 registerMessage(DeadLetterNotice, { name: "ringmail.DeadLetterNotice" });

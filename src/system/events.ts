@@ -188,7 +188,7 @@ export function noticeToDeadLetter(
     messageClass: notice.messageClass,
     kind: notice.kind,
     reason: notice.reason,
-    count: 1,
+    count: notice.count,
   };
 }
 

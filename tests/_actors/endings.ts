@@ -16,3 +16,23 @@ export class Replier extends Actor<ReplyThenLose> {
     request.gone!.send("lost");
   }
 }
+
+/** Sends `count` messages of `bytes` characters each to `gone` (an ended actor), then answers. */
+@message()
+export class Litter {
+  constructor(
+    readonly gone: ActorRef<unknown> | null = null,
+    readonly count = 0,
+    readonly bytes = 0,
+  ) {}
+}
+
+export class Litterer extends Actor<Litter> {
+  static readonly module = import.meta.url;
+  @handles(Litter)
+  onLitter(litter: Litter, sender: ActorRef | null) {
+    const payload = "x".repeat(litter.bytes);
+    for (let i = 0; i < litter.count; i++) litter.gone!.send(payload);
+    sender?.send(litter.count);
+  }
+}

@@ -7,6 +7,7 @@ import { ActorSystem, Bridge, type DeadLetter, Stop } from "../../mod.ts";
 import { CallTimeoutError } from "../../errors.ts";
 import { Broken } from "../_actors/behaviours.ts";
 import { Flaky, Slow, Stubborn } from "../_actors/supervision.ts";
+import { Litter, Litterer } from "../_actors/endings.ts";
 import { type TestSystem, testSystem } from "../_system.ts";
 import { placedTests } from "../_placement.ts";
 
@@ -157,4 +158,22 @@ Deno.test("dead letters: what a listener sends is a user's message: lost, it is 
   await t.bridge.whenTerminated(stopping);
   await t.until(() => t.deadLetters.some((d) => d.message === "left behind"), "its dead letter");
   assert.equal(t.system.deadLetters, 1);
+});
+
+Deno.test("dead letters: a flood of them in a Worker is told to onDeadLetter in full (reports that had to wait count several)", async () => {
+  await using t = testSystem();
+  const litterer = t.system.spawn(Litterer);
+  const gone = t.system.spawn(Flaky);
+  await t.system.started(litterer);
+  await t.bridge.stop([gone], 20_000); // its slot is not reused: "stopped", not "stale"
+  const before = t.system.deadLetters;
+  // Large messages, each carried whole by its report: the guardian's mailbox fills at once.
+  const COUNT = 3_000;
+  assert.equal(await t.bridge.call(litterer, new Litter(gone, COUNT, 20_000), LONG), COUNT);
+  assert.equal(t.system.deadLetters - before, COUNT, "every one counted");
+  const told = () => t.deadLetters.reduce((sum, d) => sum + d.count, 0);
+  await t.until(() => told() >= COUNT, `reports for all ${COUNT} dead letters`, 10_000);
+  assert.equal(told(), COUNT);
+  const odd = t.deadLetters.filter((d) => !(d.kind === "stopped" && d.target?.equals(gone)));
+  assert.deepEqual(odd.map((d) => `${d.kind} ${d.target} ${d.count}`), []);
 });

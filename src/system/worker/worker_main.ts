@@ -98,8 +98,14 @@ export async function run(boot: Bootstrap): Promise<void> {
   // The system's own messages (and the runtime's answers sent as it, see SystemCourier.answer)
   // are nobody's dead letters here either.
   courier.systemSender = guardian;
+  const unreported = new UnreportedLetters(courier, guardian);
   courier.sink = {
     deadLetter: ({ target, sender, message, kind, reason }) => {
+      // Never blocks, never makes dead letters of its own: under a flood the guardian's mailbox
+      // is full, and what cannot be told now is told later, counted (see UnreportedLetters).
+      if (!unreported.flush()) {
+        return unreported.add(target, describeMessage(message), kind, reason);
+      }
       const notice = new DeadLetterNotice(
         target,
         sender,
@@ -108,9 +114,9 @@ export async function run(boot: Bootstrap): Promise<void> {
         reason,
         encodeForNotice(message, courier),
       );
-      // Never blocks, never makes dead letters of its own: under a flood reports may be dropped
-      // (the directory counts every dead letter all the same).
-      courier.tryPost(guardian, notice);
+      if (!courier.tryPost(guardian, notice)) {
+        unreported.add(target, notice.messageClass, kind, reason);
+      }
     },
   };
   const pool = new MailboxPool(arena, directory, courier.handles);
@@ -250,5 +256,82 @@ function encodeForNotice(message: unknown, courier: SystemCourier): Uint8Array {
     return encode(message, courier);
   } catch {
     return NOTHING; // its class is described in the notice all the same
+  }
+}
+
+/** How long the reports of dead letters wait for room in the guardian's mailbox, between tries. */
+const UNREPORTED_RETRY_MS = 5;
+
+/** Dead letters of one actor and kind whose reports wait for room in the guardian's mailbox. */
+interface Unreported {
+  target: ActorRef<unknown> | null;
+  messageClass: string;
+  kind: DeadLetterNotice["kind"];
+  reason: string;
+  count: number;
+}
+
+/**
+ * The dead letters a Worker could not tell the guardian of at once (its mailbox was full: a flood
+ * of them, each report carrying its message): kept as one count per actor and kind, with the
+ * first one's class and reason, and told as one report each (`count`, no message) as soon as
+ * there is room — before any later one, and on a timer while no later one comes. The directory
+ * counted each already; this makes `onDeadLetter` hear of each too.
+ */
+class UnreportedLetters {
+  readonly #courier: SystemCourier;
+  readonly #guardian: ActorRef<unknown>;
+  readonly #waiting = new Map<string, Unreported>();
+  #timer: ReturnType<typeof setTimeout> | undefined = undefined;
+
+  constructor(courier: SystemCourier, guardian: ActorRef<unknown>) {
+    this.#courier = courier;
+    this.#guardian = guardian;
+  }
+
+  /** Keeps one more dead letter to tell of, and makes sure it is tried again. */
+  add(
+    target: ActorRef<unknown> | null,
+    messageClass: string,
+    kind: DeadLetterNotice["kind"],
+    reason: string,
+  ): void {
+    const key = target === null
+      ? kind
+      : `${kind} ${target.node}.${target.slot}.${target.generation}`;
+    const kept = this.#waiting.get(key);
+    if (kept !== undefined) kept.count++;
+    else this.#waiting.set(key, { target, messageClass, kind, reason, count: 1 });
+    this.#schedule();
+  }
+
+  /** Tries again in a while (once: the timer tries for all). */
+  #schedule(): void {
+    if (this.#timer !== undefined) return;
+    const timer = setTimeout(() => {
+      this.#timer = undefined;
+      if (!this.flush()) this.#schedule();
+    }, UNREPORTED_RETRY_MS);
+    // Never what keeps a Worker that is done from ending.
+    Deno.unrefTimer(timer);
+    this.#timer = timer;
+  }
+
+  /** Tells what waits, in the order it came, while there is room. @returns whether all was told. */
+  flush(): boolean {
+    for (const [key, letters] of this.#waiting) {
+      const notice = new DeadLetterNotice(
+        letters.target,
+        null,
+        letters.messageClass,
+        letters.kind,
+        letters.reason,
+        NOTHING,
+        letters.count,
+      );
+      if (!this.#courier.tryPost(this.#guardian, notice)) return false;
+      this.#waiting.delete(key);
+    }
+    return true;
   }
 }
