@@ -133,6 +133,8 @@ export class Shutdown {
     this.#parts.workers.endPools();
     registry.announceNoMore("the actor system shut down before it started");
     this.#parts.guardianMailbox.close();
+    courier.refusing =
+      "the actor system has shut down: it takes no messages; send to the actors of a new one";
     return {
       stopped: this.#stopped,
       ended: this.#ended,

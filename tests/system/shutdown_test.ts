@@ -169,3 +169,19 @@ Deno.test("shutdown: a cut-off actor with only the system's own notices left has
     { undelivered: 0, deadLetters: 0, reported: [] },
   );
 });
+
+Deno.test("shutdown: a send while it runs says the system is shutting down; one after it, that it has shut down", async () => {
+  const system = new ActorSystem();
+  const reasons: string[] = [];
+  system.onDeadLetter((letter) => reasons.push(letter.reason));
+  const flaky = system.spawn(Flaky);
+  await system.started(flaky);
+  const done = system.shutdown({ timeout: 20_000 });
+  flaky.send("count");
+  await done;
+  flaky.send("count");
+  assert.deepEqual(reasons, [
+    "the actor system is shutting down: it takes no new messages from outside its actors",
+    "the actor system has shut down: it takes no messages; send to the actors of a new one",
+  ]);
+});
