@@ -47,7 +47,10 @@ export interface BecomeOptions {
 
 /** Options of {@link ActorContext.ask}. */
 export interface AskOptions {
-  /** Milliseconds to wait for the reply. Default 5000. It is also the request's deadline. */
+  /**
+   * Milliseconds to wait for the reply. Default 5000. It is also the request's deadline (not a
+   * `Stop`'s: the asked actor stops whenever it comes to it).
+   */
   timeout?: number;
 }
 

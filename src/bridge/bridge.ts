@@ -144,7 +144,8 @@ export class Bridge implements Disposable {
    * @typeParam D the type of `options.default`.
    * @param target the actor to ask.
    * @param request the message; the call's timeout is also its deadline: an actor does not start
-   * handling a request whose caller has stopped waiting.
+   * handling a request whose caller has stopped waiting (but for a `Stop`, which the actor takes
+   * whenever it comes to it: a call that timed out does not leave it running).
    * @param options timeout (ms, default 5000), default, signal.
    * @returns the reply; or `options.default` when the actor is gone, its mailbox stayed full,
    * or no reply came in time.
@@ -302,7 +303,12 @@ export class Bridge implements Disposable {
       return this.#refuse(call, this.#refusal({})!);
     }
     const wallDeadline = this.#calls.add(call);
-    if (wallDeadline >= 0) this.#replies.send(call, request, wallDeadline);
+    // A call's timeout is its request's deadline, so an actor does not work on a call nobody
+    // waits for; but a Stop is sent for its effect, not its answer: one dropped at its deadline
+    // left the actor running after stop() gave up waiting (0: no deadline).
+    if (wallDeadline >= 0) {
+      this.#replies.send(call, request, request instanceof Stop ? 0 : wallDeadline);
+    }
   }
 
   /** Fails `call`, never recorded, with `error`. */
@@ -354,7 +360,8 @@ export class Bridge implements Disposable {
 
   /**
    * Stops each actor and resolves with one `Stopped` per actor, in the order given. An actor that
-   * was already gone counts as stopped.
+   * was already gone counts as stopped. An actor still busy when the timeout passes stops once it
+   * comes to the `Stop`: the timeout bounds the wait, not the stop.
    *
    * @param actors the actors to stop.
    * @param options timeout (ms, default 5000) for each actor, or the timeout alone; and what

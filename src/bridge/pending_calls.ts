@@ -22,7 +22,10 @@ import { tagAtMost } from "../util/reply_tags.ts";
 
 /** Options of {@link Bridge.call}. */
 export interface CallOptions<D = never> {
-  /** Milliseconds to wait for the reply. Default 5000. It is also the request's deadline. */
+  /**
+   * Milliseconds to wait for the reply. Default 5000. It is also the request's deadline (not a
+   * `Stop`'s: the actor stops whenever it comes to it).
+   */
   timeout?: number;
   /**
    * What the call resolves to when no reply comes because of the actor's state: it is gone

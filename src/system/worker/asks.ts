@@ -28,6 +28,7 @@ import {
   type LoopTimer,
   type LoopTimers,
   RequestFailed,
+  Stop,
 } from "../../actor/mod.ts";
 import { callFailure, handlerFailure } from "../call_failure.ts";
 import { AskUnwatch, AskWatch } from "../control.ts";
@@ -100,7 +101,7 @@ export class Asks {
   /**
    * Sends `request` to `target` and settles with the reply or the call's error (see
    * ActorContext.ask). Never settles synchronously from a reply: replies are read by the loop.
-   * @param timeout ms, positive (Infinity: none); also the request's deadline.
+   * @param timeout ms, positive (Infinity: none); also the request's deadline (not a Stop's).
    */
   ask(
     target: ActorRef<unknown>,
@@ -140,7 +141,9 @@ export class Asks {
           target,
           request,
           this.#replyTo(ask.tag),
-          timeout === Infinity ? 0 : Date.now() + timeout,
+          // A Stop is asked for its effect: it has no deadline, so that an ask that timed out
+          // does not leave the actor running (see Bridge's send).
+          timeout === Infinity || request instanceof Stop ? 0 : Date.now() + timeout,
         );
       } catch (error) {
         this.#settle(ask, false, error);
