@@ -19,8 +19,10 @@ import { sentBySystem } from "./system_sender.ts";
  */
 export function reportDeadLetter(courier: SystemCourier, lost: Undelivered): void {
   const { target, sender, message, kind, reason } = lost;
-  // The system's own notices to actors that are gone are nobody's lost messages.
-  if (sentBySystem(sender, courier.systemSender)) return;
+  // The system's own notices to actors that are gone are nobody's lost messages. One a live
+  // actor took and has no handler for (a Terminated of an actor it watches) is: its actor was
+  // told of something and never heard it, which must not pass unseen.
+  if (kind !== "no-handler" && sentBySystem(sender, courier.systemSender)) return;
   courier.directory.countDeadLetter(kind);
   courier.probe.deadLettered(target, message, kind);
   if (

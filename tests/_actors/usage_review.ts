@@ -1,5 +1,5 @@
 /** Actors for the usage review's tests (tests/bridge/usage_review_test.ts). */
-import { Actor, type ActorRef, handles, OtherMessage, Stop } from "../../mod.ts";
+import { Actor, ActorRef, handles, OtherMessage, Stop } from "../../mod.ts";
 
 /**
  * Busy until its gate opens: `"hold"` asks the gate (a tests/_actors/bridge_watches.ts Gate) and
@@ -34,5 +34,19 @@ export class Stopper extends Actor<number> {
     } catch (error) {
       sender?.send((error as Error).name);
     }
+  }
+}
+
+/** Watches the ref it is sent, and has no handler for `Terminated` (nor `ReceiveTimeout`). */
+export class CarelessWatcher extends Actor<ActorRef<never> | string> {
+  static readonly module = import.meta.url;
+  @handles(ActorRef)
+  onRef(ref: ActorRef<never>) {
+    this.context.watch(ref);
+  }
+  @handles(String)
+  onText(text: string, sender: ActorRef | null) {
+    if (text === "idle") this.context.setReceiveTimeout(10);
+    sender?.send(text);
   }
 }
