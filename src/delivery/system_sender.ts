@@ -1,8 +1,8 @@
 /**
  * Whether a message came from the system itself (its guardian): the runtime's own notices (Stop,
  * ChildGone, Terminated) always wait for room, and one left for an actor that is gone is
- * nobody's lost message (one a live actor has no handler for is a dead letter "no-handler"). By what the ref names, not by identity: a sender read back from a ring
- * is a new ref.
+ * nobody's lost message (one a live actor has no handler for is a dead letter "no-handler"). By
+ * what the ref names, not by identity: a sender read back from a ring is a new ref.
  *
  * @module
  */
