@@ -209,6 +209,9 @@ export function markControl(type: abstract new (...args: never[]) => unknown): v
   Object.defineProperty(type.prototype, CONTROL, { value: true });
 }
 
+/** The classes primitive messages dispatch by (see classOf): not objects. */
+const PRIMITIVE_WRAPPERS: ReadonlySet<unknown> = new Set([Number, String, Boolean, BigInt]);
+
 /** A type no message has: what the lookup cache starts with. */
 const NO_TYPE = Symbol("no type");
 
@@ -301,6 +304,13 @@ export class HandlerTable {
   #resolve(type: unknown): string | symbol | null {
     for (let c = type; typeof c === "function"; c = Object.getPrototypeOf(c)) {
       const key = this.#byType.get(c);
+      if (key !== undefined) return key;
+    }
+    // Every class's instances are objects, but the chain of its constructors ends at
+    // Function.prototype, never at Object: a handler of Object takes them, as `instanceof` says.
+    // Not the primitives, which dispatch by their wrappers' classes.
+    if (typeof type === "function" && !PRIMITIVE_WRAPPERS.has(type)) {
+      const key = this.#byType.get(Object);
       if (key !== undefined) return key;
     }
     return this.#other ?? null;

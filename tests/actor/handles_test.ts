@@ -117,3 +117,45 @@ Deno.test("handles: dispatch by a registered class's index finds what lookup fin
   assert.equal(handlerTable(Tiler).forClass(classByClass.get(Ring)!).handler?.key, "disc");
   assert.equal(handlerTable(AnyTiler).forClass(classByClass.get(Odd)!).handler?.key, "other");
 });
+
+Deno.test("handles: @handles(Object) takes every object its actor has no nearer handler for, not primitives", () => {
+  class Token {}
+  class Keeper extends Actor<unknown> {
+    @handles(Object)
+    object(_: object) {}
+    @handles(Circle)
+    circle(_: Circle) {}
+    @handles(OtherMessage)
+    other(_: unknown, __: ActorRef | null) {}
+  }
+  const table = handlerTable(Keeper);
+  // Every class's instances are objects, though the chain of its constructors never reaches
+  // Object (it ends at Function.prototype): they go to the Object handler, as `instanceof` says.
+  for (
+    const message of [
+      {},
+      Object.create(null),
+      new Token(),
+      new Square(),
+      new Date(0),
+      [1],
+      new Map(),
+    ]
+  ) {
+    assert.equal(
+      table.lookup(message)?.key,
+      "object",
+      String(classOf(message)?.toString().slice(0, 20)),
+    );
+  }
+  assert.equal(table.lookup(new Circle())?.key, "circle", "a nearer handler first");
+  for (const message of [1, "text", true, 2n, null, undefined]) {
+    assert.equal(table.lookup(message)?.key, "other", `${typeof message} is no object`);
+  }
+  registerMessage(Token, { name: "handles_test.Token", fields: [] });
+  assert.equal(
+    table.forClass(classByClass.get(Token)!).handler?.key,
+    "object",
+    "by class index too",
+  );
+});
