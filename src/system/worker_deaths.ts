@@ -33,6 +33,9 @@ import type { SystemParts } from "./system_parts.ts";
 import { stopWorker, type WorkerHandle } from "./workers.ts";
 import { WaitingCalls } from "./waiting_calls.ts";
 
+/** What an actor was doing when its Worker died, as a failure report says it (ActorFailure). */
+const WORKER_DIED = "(its Worker died)";
+
 /** How one system handles the end of its Workers. */
 export class WorkerDeaths {
   readonly #parts: SystemParts;
@@ -87,6 +90,12 @@ export class WorkerDeaths {
     this.#parts.cluster.forgetWatchesOf(dying.map((record) => registry.refOf(record)));
     for (const record of dying) {
       const cause = record === killed ? killError! : error;
+      // A failure of each actor the Worker took with it, reported first, as a handler's is: an
+      // uncaught error in a timer of its, or its Deno.exit(), would otherwise pass unseen when
+      // its supervisor restarts it. Not the actor system.kill ended: that was asked for.
+      if (kind === "worker-died" && record !== killed) {
+        this.#parts.events.failure(registry.refOf(record), record.name, WORKER_DIED, error);
+      }
       const directive = kind === "worker-died" ? this.#decide(record, inWorker, cause) : "stop";
       if (directive === "restart") {
         restarting.push(record);

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import type { ActorRef, SupervisionStrategy } from "../../mod.ts";
-import { ActorDeadError, SpawnError } from "../../errors.ts";
+import { ActorDeadError, SpawnError, WorkerDiedError } from "../../errors.ts";
 import {
   FailsToStart,
   Flaky,
@@ -17,6 +17,7 @@ import {
   StoppingParent,
   Tell,
 } from "../_actors/supervision.ts";
+import { Grinder } from "../_actors/busy.ts";
 import { terminateWorkerOf } from "../../src/system/internal.ts";
 import { eventually, type TestSystem, testSystem, within } from "../_system.ts";
 
@@ -275,4 +276,42 @@ Deno.test("supervision: the restart limit counts restarts after a Worker's death
       }
     });
   }
+});
+
+Deno.test("supervision: a Worker's death is a failure of each actor it held, reported before its supervisor decides", async (t) => {
+  for (const onFailure of ["restart", "resume"] as const) {
+    await t.step(`supervised by "${onFailure}"`, async () => {
+      await using s = testSystem({ supervision: { onFailure } });
+      const pool = s.system.createPool({ workers: 1 });
+      const [crasher, mate] = [pool.spawn(Grinder), pool.spawn(Grinder)];
+      assert.equal(await s.bridge.call(crasher, "count", LONG), 0);
+      assert.equal(await s.bridge.call(mate, "count", LONG), 0);
+      // An error thrown by a timer, outside any handler: the Worker dies, and with it both actors.
+      crasher.send("crash");
+      await s.until(() => s.failures.length === 2, "both actors' failures reported");
+      for (const ref of [crasher, mate]) {
+        const failure = s.failures.find((f) => f.actor?.equals(ref));
+        assert.ok(failure !== undefined, `${ref}'s failure`);
+        assert.equal(failure.actorName, "Grinder");
+        assert.ok(failure.error instanceof WorkerDiedError, String(failure.error));
+        assert.match(failure.error.message, /uncaught: a timer's error ends the Worker/);
+      }
+    });
+  }
+});
+
+Deno.test("supervision: system.kill is no failure of the killed actor, but of the others in its Worker", async () => {
+  await using s = testSystem({ supervision: { onFailure: "restart" } });
+  const pool = s.system.createPool({ workers: 1 });
+  const [victim, mate] = [pool.spawn(Grinder), pool.spawn(Grinder)];
+  assert.equal(await s.bridge.call(victim, "count", LONG), 0);
+  assert.equal(await s.bridge.call(mate, "count", LONG), 0);
+  assert.ok(s.system.kill(victim, "asked for"));
+  await s.until(() => s.failures.length === 1, "the Worker-mate's failure reported");
+  assert.ok(s.failures[0].actor?.equals(mate));
+  assert.ok(s.failures[0].error instanceof WorkerDiedError);
+  // Both are back (restarted), and nothing more was reported.
+  assert.equal(await s.bridge.call(victim, "count", LONG), 0);
+  assert.equal(await s.bridge.call(mate, "count", LONG), 0);
+  assert.equal(s.failures.length, 1);
 });
