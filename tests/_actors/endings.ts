@@ -36,3 +36,27 @@ export class Litterer extends Actor<Litter> {
     sender?.send(litter.count);
   }
 }
+
+/** Answers a number `n` with `n + 1`, after a turn of its event loop (an async handler). */
+export class Helper extends Actor<number> {
+  static readonly module = import.meta.url;
+  @handles(Number)
+  async onNumber(n: number, sender: ActorRef | null) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    sender?.send(n + 1);
+  }
+}
+
+/** Answers each number by asking its child, a Helper, twice: its work needs its child running. */
+export class Delegator extends Actor<number> {
+  static readonly module = import.meta.url;
+  #helper: ActorRef<number> | null = null;
+  override preStart() {
+    this.#helper = this.context.spawn(Helper);
+  }
+  @handles(Number)
+  async onNumber(n: number, sender: ActorRef | null) {
+    const once = await this.context.ask(this.#helper!, n, { timeout: 20_000 }) as number;
+    sender?.send(await this.context.ask(this.#helper!, once, { timeout: 20_000 }));
+  }
+}

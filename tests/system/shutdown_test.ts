@@ -4,11 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { type ActorRef, ActorSystem, Bridge } from "../../mod.ts";
-import { ActorDeadError, SystemClosedError } from "../../errors.ts";
+import { ActorDeadError, HandlerFailedError, SystemClosedError } from "../../errors.ts";
 import { Numbered, Report } from "../_actors/behaviours.ts";
 import { Ledger, type LedgerReport } from "../_actors/ledger.ts";
 import { Family, Flaky, Slow, Stubborn } from "../_actors/supervision.ts";
 import { StuckParent } from "../_actors/lifecycle.ts";
+import { Delegator } from "../_actors/endings.ts";
 import { testSystem, within } from "../_system.ts";
 
 const LONG = { timeout: 20_000 };
@@ -184,4 +185,30 @@ Deno.test("shutdown: a send while it runs says the system is shutting down; one 
     "the actor system is shutting down: it takes no new messages from outside its actors",
     "the actor system has shut down: it takes no messages; send to the actors of a new one",
   ]);
+});
+
+Deno.test("shutdown: a parent whose queued work asks its children finishes it when stopped first, as the README says", async (t) => {
+  for (const stopFirst of [false, true]) {
+    await t.step(
+      stopFirst ? "stopped first: every call answered" : "not: its asks meet stopped children",
+      async () => {
+        const system = new ActorSystem();
+        const bridge = new Bridge(system);
+        const delegator = system.spawn(Delegator);
+        assert.equal(await bridge.call(delegator, 0, LONG), 2);
+        const calls = [10, 20, 30].map((n) => settled(bridge.call(delegator, n, LONG)));
+        if (stopFirst) await bridge.stop([delegator], LONG);
+        await system.shutdown({ timeout: 20_000 });
+        const outcomes = await Promise.all(calls);
+        bridge.close();
+        if (stopFirst) assert.deepEqual(outcomes, [12, 22, 32]);
+        else {
+          assert.ok(
+            outcomes.some((outcome) => outcome instanceof HandlerFailedError),
+            `outcomes: ${outcomes}`,
+          );
+        }
+      },
+    );
+  }
 });
