@@ -10,6 +10,7 @@
  */
 
 import type { ClassInfo } from "../codec/mod.ts";
+import type { Actor } from "./actor.ts";
 import type { ActorRef } from "./actor_ref.ts";
 import { isAsyncFunction } from "./async_actor.ts";
 import { ActorDefinitionError } from "./errors.ts";
@@ -26,10 +27,11 @@ export type Handler<T> = (
 ) => unknown;
 
 /**
- * What `@handles(Type)` returns: a decorator for a method that handles `T`, an instance method
- * (a static one is refused by the compiler, and with a `TypeError` when the class is defined).
+ * What `@handles(Type)` returns: a decorator for a method that handles `T`, an instance method of
+ * an actor class (a static one is refused by the compiler, and with a `TypeError` when the class
+ * is defined; one of a class that is no `Actor`, which would never be called, by the compiler).
  */
-export type HandlerDecorator<T> = <This>(
+export type HandlerDecorator<T> = <This extends Actor<unknown>>(
   method: (this: This, message: T, sender: ActorRef<unknown> | null) => unknown,
   context: ClassMethodDecoratorContext<This> & { readonly static: false },
 ) => void;
@@ -70,17 +72,17 @@ export function handles(type: BigIntConstructor): HandlerDecorator<bigint>;
  * `@handles(Array)`: the handler takes arrays, of the element type it declares (which its
  * actor's `M` names: `onList(list: number[])`).
  */
-export function handles(type: ArrayConstructor): <This, E>(
+export function handles(type: ArrayConstructor): <This extends Actor<unknown>, E>(
   method: (this: This, message: E[], sender: ActorRef<unknown> | null) => unknown,
   context: ClassMethodDecoratorContext<This> & { readonly static: false },
 ) => void;
 /** `@handles(Map)`: the handler takes maps, of the key and value types it declares. */
-export function handles(type: MapConstructor): <This, K, V>(
+export function handles(type: MapConstructor): <This extends Actor<unknown>, K, V>(
   method: (this: This, message: Map<K, V>, sender: ActorRef<unknown> | null) => unknown,
   context: ClassMethodDecoratorContext<This> & { readonly static: false },
 ) => void;
 /** `@handles(Set)`: the handler takes sets, of the element type it declares. */
-export function handles(type: SetConstructor): <This, E>(
+export function handles(type: SetConstructor): <This extends Actor<unknown>, E>(
   method: (this: This, message: Set<E>, sender: ActorRef<unknown> | null) => unknown,
   context: ClassMethodDecoratorContext<This> & { readonly static: false },
 ) => void;

@@ -198,11 +198,13 @@ export function typedAsks(): unknown {
 /** Never called: the actor's own names cannot be taken, by handlers or by members. */
 export function reservedNames(): unknown[] {
   class HandlerNamedContext extends Actor<string> {
+    // @ts-expect-error the class is no Actor any more: its `context` is no ActorContext
     @handles(String)
     // @ts-expect-error `context` is the actor's own (ActorDefinitionError at run time too)
     context(_: string) {}
   }
   class HandlerNamedPreStart extends Actor<string> {
+    // @ts-expect-error the class is no Actor any more: its `preStart` takes a message
     @handles(String)
     // @ts-expect-error `preStart` is the actor's lifecycle hook, which takes no message
     override preStart(_: string) {}
@@ -221,7 +223,12 @@ export function reservedNames(): unknown[] {
     receive() {}
     children: string[] = [];
   }
-  return [HandlerNamedContext, HandlerNamedPreStart, FieldNamedSelf, FreeNames];
+  class NotAnActor {
+    // @ts-expect-error a handler of a class that is no actor would never be called
+    @handles(String)
+    onString(_: string) {}
+  }
+  return [HandlerNamedContext, HandlerNamedPreStart, FieldNamedSelf, FreeNames, NotAnActor];
 }
 
 export function typedBecome(): unknown {
