@@ -135,6 +135,36 @@ export class SystemEvents {
   }
 
   /**
+   * One failure of several actors at once (a Worker's death took them all): to the watchers and
+   * listeners, one report per actor; with no listener, one `console.error` for all of them, so
+   * that a pool Worker of thousands of actors dying does not print thousands of stacks.
+   */
+  failures(
+    actors: readonly { actor: ActorRef<unknown>; actorName: string }[],
+    messageClass: string,
+    error: Error,
+  ): void {
+    if (this.#failureListeners.size > 0 || actors.length <= 1) {
+      for (const { actor, actorName } of actors) {
+        this.failure(actor, actorName, messageClass, error);
+      }
+      return;
+    }
+    for (const { actor, actorName } of actors) {
+      const failure: ActorFailure = { actor, actorName, messageClass, error };
+      for (const watcher of this.#failureWatchers) callListener(watcher, failure, "onFailure");
+    }
+    const names = [...new Set(actors.map(({ actorName }) => actorName))];
+    const shown = names.length <= NAMES_SHOWN
+      ? names.join(", ")
+      : `${names.slice(0, NAMES_SHOWN).join(", ")}, …`;
+    console.error(
+      `ringmail: ${actors.length} actors (${shown}) failed while handling ${messageClass}:`,
+      error.stack ?? error,
+    );
+  }
+
+  /**
    * A message was not delivered: to the dead-letter listeners; with none, the first few go to
    * `console.warn`, so that a program that listens to nothing still sees that messages are lost.
    */
@@ -164,6 +194,9 @@ export class SystemEvents {
     );
   }
 }
+
+/** The actors' names one console.error for several actors' failure shows, at most. */
+const NAMES_SHOWN = 3;
 
 /** Dead letters a system with no dead-letter listener tells `console.warn` of, at most. */
 export const WARNED_DEAD_LETTERS = 10;

@@ -88,14 +88,22 @@ export class WorkerDeaths {
     // Their instances are gone: what they watched on other nodes is unwatched (a restart starts
     // with no watches).
     this.#parts.cluster.forgetWatchesOf(dying.map((record) => registry.refOf(record)));
+    // A failure of each actor the Worker took with it, reported first, as a handler's is: an
+    // uncaught error in a timer of its, or its Deno.exit(), would otherwise pass unseen when
+    // its supervisor restarts it. Not the actor system.kill ended: that was asked for. One
+    // console.error for all when nobody listens: a pool Worker may hold thousands.
+    if (kind === "worker-died") {
+      this.#parts.events.failures(
+        dying.filter((record) => record !== killed).map((record) => ({
+          actor: registry.refOf(record),
+          actorName: record.name,
+        })),
+        WORKER_DIED,
+        error,
+      );
+    }
     for (const record of dying) {
       const cause = record === killed ? killError! : error;
-      // A failure of each actor the Worker took with it, reported first, as a handler's is: an
-      // uncaught error in a timer of its, or its Deno.exit(), would otherwise pass unseen when
-      // its supervisor restarts it. Not the actor system.kill ended: that was asked for.
-      if (kind === "worker-died" && record !== killed) {
-        this.#parts.events.failure(registry.refOf(record), record.name, WORKER_DIED, error);
-      }
       const directive = kind === "worker-died" ? this.#decide(record, inWorker, cause) : "stop";
       if (directive === "restart") {
         restarting.push(record);

@@ -3,7 +3,7 @@
  * restart, stop, escalate — the restart limit, and the system's strategy for top-level actors.
  */
 import assert from "node:assert/strict";
-import type { ActorRef, SupervisionStrategy } from "../../mod.ts";
+import { type ActorRef, ActorSystem, Bridge, type SupervisionStrategy } from "../../mod.ts";
 import { ActorDeadError, SpawnError, WorkerDiedError } from "../../errors.ts";
 import {
   FailsToStart,
@@ -314,4 +314,26 @@ Deno.test("supervision: system.kill is no failure of the killed actor, but of th
   assert.equal(await s.bridge.call(victim, "count", LONG), 0);
   assert.equal(await s.bridge.call(mate, "count", LONG), 0);
   assert.equal(s.failures.length, 1);
+});
+
+Deno.test("supervision: a pool Worker's death is one console.error when nobody listens, not one per actor it held", async () => {
+  const printed: string[] = [];
+  const consoleError = console.error;
+  console.error = (...args: unknown[]) => void printed.push(args.join(" "));
+  try {
+    await using system = new ActorSystem({ supervision: { onFailure: "restart" } });
+    using bridge = new Bridge(system);
+    const pool = system.createPool({ workers: 1 });
+    const refs = Array.from({ length: 50 }, () => pool.spawn(Grinder));
+    for (const ref of refs) assert.equal(await bridge.call(ref, "count", LONG), 0);
+    assert.ok(system.kill(refs[0], "asked for"));
+    // Reported as the death is handled, within kill().
+    assert.equal(printed.length, 1, printed.slice(0, 3).join("\n"));
+    assert.match(printed[0], /49 actors \(Grinder\) failed while handling \(its Worker died\)/);
+    assert.match(printed[0], /WorkerDiedError: its Worker died: Grinder was killed: asked for/);
+    // Every one is back (restarted).
+    for (const ref of refs) assert.equal(await bridge.call(ref, "count", LONG), 0);
+  } finally {
+    console.error = consoleError;
+  }
 });
