@@ -55,3 +55,41 @@ Deno.test("usage review: a Stop whose call or ask timed out still stops the acto
   });
   assert.deepEqual(s.deadLetters.filter((letter) => letter.kind === "deadline"), []);
 });
+
+Deno.test("usage review: the Stopped of a Stop whose call or ask timed out is no dead letter (the Stop did what it was sent for)", async (t) => {
+  await using s = testSystem();
+  const gate = s.system.spawn(Gate);
+  const held = async () => await s.bridge.call(gate, "held", LONG) as number;
+  // Counted as each is made, on whichever thread: no wait for its report.
+  const unanswered = () => s.system.inspect().deadLetters.byKind.unanswered ?? 0;
+
+  await t.step("bridge.stop that timed out", async () => {
+    const holder = s.system.spawn(Holder, gate);
+    holder.send("hold");
+    await eventually(async () => await held() === 1, "the holder waits at the gate");
+    const before = unanswered();
+    assert.deepEqual(await s.bridge.stop([holder], { timeout: 50, default: "late" }), ["late"]);
+    gate.send("open");
+    await within(20_000, "the holder's end", s.bridge.whenTerminated(holder));
+    // The holder answered Stopped before its end was told: the Bridge has read it once the
+    // gate's later reply is in.
+    await held();
+    assert.equal(unanswered() - before, 0, s.deadLetters.map((d) => d.reason).join("; "));
+  });
+
+  await t.step("an ask of Stop that timed out", async () => {
+    const holder = s.system.spawn(Holder, gate);
+    holder.send("hold");
+    await eventually(async () => await held() === 1, "the holder waits at the gate");
+    const stopper = s.system.spawn(Stopper, holder);
+    await s.system.started(stopper);
+    const before = unanswered();
+    assert.equal(await s.bridge.call(stopper, 50, LONG), "CallTimeoutError");
+    gate.send("open");
+    await within(20_000, "the holder's end", s.bridge.whenTerminated(holder));
+    // Asked again, the stopper's ask of the ended holder is answered through the same desk,
+    // behind the Stopped.
+    assert.equal(await s.bridge.call(stopper, 20_000, LONG), "ActorDeadError");
+    assert.equal(unanswered() - before, 0, s.deadLetters.map((d) => d.reason).join("; "));
+  });
+});
