@@ -58,7 +58,10 @@ export interface DeadLetter {
    * sent each other and that were lost with that Worker (it died, or a shutdown cut it off).
    * Those lived in the Worker's memory only: they are counted, in `system.deadLetters` too, but
    * cannot be read back — one report per actor stands for all of its, with `message`
-   * `undefined` and `sender` `null`.
+   * `undefined` and `sender` `null`. Likewise the dead letters of a flood in a Worker whose
+   * reports found the system's thread behind: those that had to wait are told as one report per
+   * actor and kind, with the first one's class and reason, `message` `undefined` and `sender`
+   * `null`.
    *
    * @example Counting every message that was not handled
    * ```ts
