@@ -60,3 +60,14 @@ export class Delegator extends Actor<number> {
     sender?.send(await this.context.ask(this.#helper!, once, { timeout: 20_000 }));
   }
 }
+
+/** A Litterer that stops itself as soon as it has sent its litter (no answer). */
+export class LastLitterer extends Actor<Litter> {
+  static readonly module = import.meta.url;
+  @handles(Litter)
+  onLitter(litter: Litter) {
+    const payload = "x".repeat(litter.bytes);
+    for (let i = 0; i < litter.count; i++) litter.gone!.send(payload);
+    this.context.stop();
+  }
+}

@@ -7,8 +7,8 @@ import { ActorSystem, Bridge, type DeadLetter, Stop } from "../../mod.ts";
 import { CallTimeoutError } from "../../errors.ts";
 import { Broken } from "../_actors/behaviours.ts";
 import { Flaky, Slow, Stubborn } from "../_actors/supervision.ts";
-import { Litter, Litterer } from "../_actors/endings.ts";
-import { type TestSystem, testSystem } from "../_system.ts";
+import { LastLitterer, Litter, Litterer } from "../_actors/endings.ts";
+import { type TestSystem, testSystem, within } from "../_system.ts";
 import { placedTests } from "../_placement.ts";
 
 const LONG = { timeout: 20_000 };
@@ -176,4 +176,22 @@ Deno.test("dead letters: a flood of them in a Worker is told to onDeadLetter in 
   assert.equal(told(), COUNT);
   const odd = t.deadLetters.filter((d) => !(d.kind === "stopped" && d.target?.equals(gone)));
   assert.deepEqual(odd.map((d) => `${d.kind} ${d.target} ${d.count}`), []);
+});
+
+Deno.test("dead letters: the reports of a flood that had to wait are told before the end of the actor that made them", async () => {
+  await using t = testSystem();
+  const litterer = t.system.spawn(LastLitterer);
+  const gone = t.system.spawn(Flaky);
+  await t.system.started(litterer);
+  await t.bridge.stop([gone], 20_000);
+  const before = t.system.deadLetters;
+  const COUNT = 3_000;
+  const end = t.bridge.whenTerminated(litterer);
+  litterer.send(new Litter(gone, COUNT, 20_000));
+  // Its end is reported after what it held back (the guardian reads its mailbox in order); and
+  // its Worker, which had no other actor, ends with it.
+  assert.equal((await within(20_000, "the litterer's end", end)).kind, "stopped");
+  assert.equal(t.system.deadLetters - before, COUNT, "every one counted");
+  const told = t.deadLetters.reduce((sum, d) => sum + d.count, 0);
+  assert.equal(told, COUNT, "every one told by the time its end is known");
 });

@@ -21,7 +21,7 @@ import { AGENT_NAME } from "../claim.ts";
 import { markActorWorker } from "../actor_worker_flag.ts";
 import { WorkerAgent } from "./worker_agent.ts";
 import { Asks } from "./asks.ts";
-import { WorkerRuntime } from "./worker_runtime.ts";
+import { type KeptReports, WorkerRuntime } from "./worker_runtime.ts";
 import { DeadLetterNotice, WorkerExited } from "../control.ts";
 import { encode, setNameBase } from "../../codec/mod.ts";
 import { observeWorker, type WorkerObserver } from "../observer.ts";
@@ -126,7 +126,8 @@ export async function run(boot: Bootstrap): Promise<void> {
     maxMessageBytes: boot.maxMessageBytes,
     supervision: boot.supervision,
   });
-  trapExits((how) => courier.deliver(guardian, new WorkerExited(boot.threadId, how), null));
+  runtime.keptReports = unreported;
+  trapExits((how) => runtime.tellGuardian(new WorkerExited(boot.threadId, how)));
   const agentMailbox = courier.mailbox(boot.agentMailbox);
   // What waits in this Worker's backlogs is counted there, for the system if it dies.
   courier.heldTable = new HeldTable(arena, agentMailbox);
@@ -191,7 +192,7 @@ export async function run(boot: Bootstrap): Promise<void> {
       (_, sender) => sender?.equals(guardian) === true,
     );
     // The last word: once the system reads it, it terminates this worker.
-    courier.deliver(guardian, new WorkerExited(boot.threadId), null);
+    runtime.tellGuardian(new WorkerExited(boot.threadId));
   }
   closeWorker();
 }
@@ -278,7 +279,7 @@ interface Unreported {
  * there is room — before any later one, and on a timer while no later one comes. The directory
  * counted each already; this makes `onDeadLetter` hear of each too.
  */
-class UnreportedLetters {
+class UnreportedLetters implements KeptReports {
   readonly #courier: SystemCourier;
   readonly #guardian: ActorRef<unknown>;
   readonly #waiting = new Map<string, Unreported>();
@@ -317,21 +318,42 @@ class UnreportedLetters {
     this.#timer = timer;
   }
 
+  /**
+   * Tells all that waits now, waiting for room (as the Worker's other reports do): before a report
+   * that may be the Worker's last, which would otherwise leave these behind.
+   */
+  tellAll(): void {
+    if (this.#waiting.size === 0) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    // Taken out first: a report that cannot be delivered (the system gave this Worker up) is a
+    // dead letter, which the sink would keep here again.
+    const waiting = [...this.#waiting.values()];
+    this.#waiting.clear();
+    for (const letters of waiting) {
+      this.#courier.deliver(this.#guardian, this.#notice(letters), null);
+    }
+  }
+
   /** Tells what waits, in the order it came, while there is room. @returns whether all was told. */
   flush(): boolean {
     for (const [key, letters] of this.#waiting) {
-      const notice = new DeadLetterNotice(
-        letters.target,
-        null,
-        letters.messageClass,
-        letters.kind,
-        letters.reason,
-        NOTHING,
-        letters.count,
-      );
-      if (!this.#courier.tryPost(this.#guardian, notice)) return false;
+      if (!this.#courier.tryPost(this.#guardian, this.#notice(letters))) return false;
       this.#waiting.delete(key);
     }
     return true;
+  }
+
+  /** The report of `letters`: their count, no message. */
+  #notice(letters: Unreported): DeadLetterNotice {
+    return new DeadLetterNotice(
+      letters.target,
+      null,
+      letters.messageClass,
+      letters.kind,
+      letters.reason,
+      NOTHING,
+      letters.count,
+    );
   }
 }

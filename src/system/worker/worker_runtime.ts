@@ -58,12 +58,20 @@ export interface WorkerSettings {
 }
 
 /** The state of the actor system inside one Worker. */
+/** Reports a Worker kept back for want of room in the guardian's mailbox (see worker_main.ts). */
+export interface KeptReports {
+  /** Sends them all now, waiting for room as {@link WorkerRuntime.tellGuardian} does. */
+  tellAll(): void;
+}
+
 export class WorkerRuntime implements CellHost {
   readonly arena: Arena;
   readonly directory: Directory;
   readonly pool: MailboxPool;
   readonly courier: SystemCourier;
   readonly guardian: ActorRef<unknown>;
+  /** Told before any report of this Worker's (see {@link tellGuardian}). */
+  keptReports: KeptReports | null = null;
   readonly settings: WorkerSettings;
   loop!: ReceiveLoop;
   /** The asks of this Worker's actors (see asks.ts); their replies come to the agent. */
@@ -237,6 +245,9 @@ export class WorkerRuntime implements CellHost {
    * learn what it said.
    */
   tellGuardian(report: unknown): void {
+    // What was kept back goes first: a report after it (an actor's end, the Worker's exit) may
+    // be the last this Worker sends.
+    this.keptReports?.tellAll();
     this.courier.deliver(this.guardian, report, null);
   }
 
