@@ -84,7 +84,7 @@ export class Inspector {
   }
 
   /** A handler failed (every failure is reported to the system's thread). */
-  failed(report: HandlerFailed): void {
+  failed(report: Pick<HandlerFailed, "actor" | "messageClass" | "error">): void {
     const actor = report.actor;
     if (actor === null) return;
     let failures = this.#failures.get(actor.slot);

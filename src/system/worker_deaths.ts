@@ -93,14 +93,15 @@ export class WorkerDeaths {
     // its supervisor restarts it. Not the actor system.kill ended: that was asked for. One
     // console.error for all when nobody listens: a pool Worker may hold thousands.
     if (kind === "worker-died") {
-      this.#parts.events.failures(
-        dying.filter((record) => record !== killed).map((record) => ({
-          actor: registry.refOf(record),
-          actorName: record.name,
-        })),
-        WORKER_DIED,
-        error,
-      );
+      const failed = dying.filter((record) => record !== killed).map((record) => ({
+        actor: registry.refOf(record),
+        actorName: record.name,
+      }));
+      // Counted for inspect() as a handler's failure is.
+      for (const { actor } of failed) {
+        this.#parts.inspector.failed({ actor, messageClass: WORKER_DIED, error });
+      }
+      this.#parts.events.failures(failed, WORKER_DIED, error);
     }
     for (const record of dying) {
       const cause = record === killed ? killError! : error;

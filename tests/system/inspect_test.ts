@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import type { ActorRef, ActorSnapshot, SystemSnapshot } from "../../mod.ts";
 import { Held, Nest, Opener, Sink, Source } from "../_actors/observed.ts";
+import { Grinder } from "../_actors/busy.ts";
 import { eventually, testSystem } from "../_system.ts";
 
 function actorOf(snapshot: SystemSnapshot, ref: ActorRef<unknown>): ActorSnapshot {
@@ -168,4 +169,18 @@ Deno.test("inspect: a Worker parked for longer than a second reads idle, not bus
   assert.ok(settled.every((busy) => busy < 0.5), `busy: ${readings.map((b) => b.toFixed(2))}`);
   const parked = t.system.inspect().workers.find((w) => w.threadId === worker)!;
   assert.ok(parked.parkedMs >= 2000, `parked ${parked.parkedMs} ms, counting the ongoing park`);
+});
+
+Deno.test("inspect: an actor restarted after its Worker died counts that failure", async () => {
+  await using t = testSystem({ supervision: { onFailure: "restart", maxRestarts: 10 } });
+  const grinder = t.system.spawn(Grinder);
+  assert.equal(await t.bridge.call(grinder, "count", { timeout: 10_000 }), 0);
+  grinder.send("crash");
+  await t.until(() => t.failures.length === 1, "the Worker's death reported");
+  // Back, in a new Worker: its failure and its restart are counted as a handler's would be.
+  assert.equal(await t.bridge.call(grinder, "count", { timeout: 10_000 }), 0);
+  const now = actorOf(t.system.inspect(), grinder);
+  assert.equal(now.failures, 1);
+  assert.equal(now.lastFailure?.errorName, "WorkerDiedError");
+  assert.equal(now.lastFailure?.messageClass, "(its Worker died)");
 });
