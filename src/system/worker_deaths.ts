@@ -93,7 +93,10 @@ export class WorkerDeaths {
     // its supervisor restarts it. Not the actor system.kill ended: that was asked for. One
     // console.error for all when nobody listens: a pool Worker may hold thousands.
     if (kind === "worker-died") {
-      const failed = dying.filter((record) => record !== killed).map((record) => ({
+      // Not one that had stopped already, just before (its Worker retired it): it ended well.
+      const failed = dying.filter((record) =>
+        record !== killed && directory.mailbox(record.slot) !== 0
+      ).map((record) => ({
         actor: registry.refOf(record),
         actorName: record.name,
       }));
