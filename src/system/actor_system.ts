@@ -228,7 +228,8 @@ export class ActorSystem implements AsyncDisposable {
    * @param reason why, for its `Terminated` and for the calls that settle.
    * @returns whether it was killed: false when it is not running (it ended, or its Worker has
    * just died and its restart is under way).
-   * @throws {TypeError} when `ref` is no actor's ref, or `reason` no string.
+   * @throws {TypeError} when `ref` is no actor's ref, or `reason` no string, or `ref` is an
+   * actor of another node of the cluster (only its own node can end it).
    *
    * @example An actor stuck on a promise that never settles, killed and restarted
    * ```ts
@@ -261,6 +262,14 @@ export class ActorSystem implements AsyncDisposable {
       throw new TypeError(
         `kill's reason must be a string (why, for its Terminated and the calls that settle), got ` +
           `${describeValue(reason)}`,
+      );
+    }
+    if (ref.node !== 0) {
+      // Its Worker is another process's: nothing here can end it, and "false" would say it is
+      // not running.
+      throw new TypeError(
+        `cannot kill ${ref}: it is an actor of node ${ref.node}, and system.kill ends actors ` +
+          `of this node only; send it Stop, or have its node kill it`,
       );
     }
     return this.#parts.deaths.kill(ref, reason);
