@@ -7,7 +7,7 @@
  */
 
 import { RingmailError } from "../errors.ts";
-import { knownErrorClass } from "../codec/mod.ts";
+import { encode, knownErrorClass, messageName } from "../codec/mod.ts";
 
 /** How many causes deep a copy goes: a cycle of causes (or a very long chain) stops there. */
 const MAX_CAUSES = 8;
@@ -17,12 +17,16 @@ const MAX_CAUSES = 8;
  * `cause` chain copied the same way (the root cause is often the one that says what to do).
  * A ringmail error of a class known by name (see src/system/errors.ts) stays of its class — a
  * real error all the same, with its own fields of primitive values — and arrives so wherever it
- * goes.
+ * goes. An error of a class the program registered (`@message()`, `registerMessage`) goes as
+ * itself, fields and all, when the codec can write it (as docs/codec.md promises of such a class):
+ * a program's `OutOfStock` then arrives an `OutOfStock`, `instanceof` and `sku` included, not an
+ * `Error` named so; one the codec cannot write (a field holding a function, say) is copied.
  */
 export function portableError(error: unknown, depth = 0): Error {
   if (!(error instanceof Error)) {
     return new Error(`a non-Error value was thrown: ${String(error)}`);
   }
+  if (messageName(error.constructor) !== undefined && writable(error)) return error;
   const known = error instanceof RingmailError ? knownErrorClass(error.name) : undefined;
   const ownClass = known !== undefined && error.constructor === known;
   const copy: Error = ownClass
@@ -46,6 +50,16 @@ export function portableError(error: unknown, depth = 0): Error {
     copy.cause = portableError(error.cause, depth + 1);
   }
   return copy;
+}
+
+/** Whether the codec can write `error` (a failure is rare: trying it costs nothing that counts). */
+function writable(error: Error): boolean {
+  try {
+    encode(error);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** `Name: message` of a thrown value, for reasons and logs. */
