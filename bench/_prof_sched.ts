@@ -36,8 +36,7 @@ await system.started(echo);
 
 const task = (tid: string, file: string) =>
   Deno.readTextFileSync(`/proc/${Deno.pid}/task/${tid}/${file}`);
-const threads = () =>
-  [...Deno.readDirSync(`/proc/${Deno.pid}/task`)].map((entry) => entry.name);
+const threads = () => [...Deno.readDirSync(`/proc/${Deno.pid}/task`)].map((entry) => entry.name);
 /** The echo's Worker: the only Worker the system has started so far. */
 const worker = threads().find((tid) => task(tid, "comm").trim() === "worker-1");
 if (worker === undefined) {
@@ -93,19 +92,11 @@ for (let round = 1; round <= rounds; round++) {
   const mainRun = mainAfter[0] - mainBefore[0];
   const workerRun = workerAfter[0] - workerBefore[0];
   console.log(
-    `rounds ${round - BLOCK + 1}–${round}: ${
-      (elapsed / BLOCK).toFixed(2)
-    } ms a round | ` +
-      `main ran ${perRound(mainRun)}, waited ${
-        perRound(mainAfter[1] - mainBefore[1])
-      } | ` +
-      `worker ran ${perRound(workerRun)}, waited ${
-        perRound(workerAfter[1] - workerBefore[1])
-      } | ` +
+    `rounds ${round - BLOCK + 1}–${round}: ${(elapsed / BLOCK).toFixed(2)} ms a round | ` +
+      `main ran ${perRound(mainRun)}, waited ${perRound(mainAfter[1] - mainBefore[1])} | ` +
+      `worker ran ${perRound(workerRun)}, waited ${perRound(workerAfter[1] - workerBefore[1])} | ` +
       `cpus ${lastCpu(main)}/${lastCpu(worker)} | ` +
-      `other threads ran ${
-        perRound(allAfter - allBefore - mainRun - workerRun)
-      }`,
+      `other threads ran ${perRound(allAfter - allBefore - mainRun - workerRun)}`,
   );
   [mainBefore, workerBefore, allBefore] = [mainAfter, workerAfter, allAfter];
   blockStart = performance.now();
