@@ -27,12 +27,17 @@ export class Litter {
   ) {}
 }
 
+/** Sends what `litter` says to its ended actor. */
+function scatter(litter: Litter): void {
+  const payload = "x".repeat(litter.bytes);
+  for (let i = 0; i < litter.count; i++) litter.gone!.send(payload);
+}
+
 export class Litterer extends Actor<Litter> {
   static readonly module = import.meta.url;
   @handles(Litter)
   onLitter(litter: Litter, sender: ActorRef | null) {
-    const payload = "x".repeat(litter.bytes);
-    for (let i = 0; i < litter.count; i++) litter.gone!.send(payload);
+    scatter(litter);
     sender?.send(litter.count);
   }
 }
@@ -66,8 +71,7 @@ export class LastLitterer extends Actor<Litter> {
   static readonly module = import.meta.url;
   @handles(Litter)
   onLitter(litter: Litter) {
-    const payload = "x".repeat(litter.bytes);
-    for (let i = 0; i < litter.count; i++) litter.gone!.send(payload);
+    scatter(litter);
     this.context.stop();
   }
 }
