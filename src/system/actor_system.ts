@@ -276,7 +276,8 @@ export class ActorSystem implements AsyncDisposable {
   }
 
   /**
-   * Subscribes to handler failures; returns a function that unsubscribes.
+   * Subscribes to failures (a handler that throws, a start that fails, an actor's loss of its
+   * Worker); returns a function that unsubscribes.
    * @param listener called once per failure, on this thread.
    * @throws {TypeError} when `listener` is no function.
    */
@@ -287,8 +288,9 @@ export class ActorSystem implements AsyncDisposable {
 
   /**
    * Subscribes to dead letters; returns a function that unsubscribes. Reports are made without
-   * ever blocking a sender: under a flood some may be dropped, but {@link deadLetters} counts
-   * every one.
+   * ever blocking a sender: under a flood in a Worker, those that had to wait for the system's
+   * thread are told later as one report per actor and kind ({@link DeadLetter.count} says how
+   * many it stands for): none is dropped, and {@link deadLetters} counts every one.
    * @param listener called once per dead letter reported, on this thread.
    * @throws {TypeError} when `listener` is no function.
    */

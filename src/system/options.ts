@@ -24,13 +24,19 @@ import type { Rate } from "./snapshot.ts";
 const TOP_LEVEL: SupervisionStrategy = { onFailure: "resume" };
 const DEFAULT_SHUTDOWN_MS = 5000;
 
-/** A handler that threw, as reported to `ActorSystem.onFailure` listeners. */
+/**
+ * An actor's failure, as reported to `ActorSystem.onFailure` listeners: a handler that threw (or
+ * rejected), a start that failed, or the loss of its Worker.
+ */
 export interface ActorFailure {
-  /** The actor whose handler threw (`null` when not known, e.g. a failed start). */
+  /** The actor that failed (`null` when not known, e.g. a failed start). */
   readonly actor: ActorRef<unknown> | null;
   /** The actor's name. */
   readonly actorName: string;
-  /** The class (or type) of the message it was handling, or what it was doing. */
+  /**
+   * The class (or type) of the message it was handling, or what it was doing (`"spawn"` for a
+   * failed start, `"(its Worker died)"` for the loss of its Worker).
+   */
   readonly messageClass: string;
   /** What was thrown, with its stack. */
   readonly error: Error;
@@ -104,7 +110,11 @@ export interface ActorSystemOptions {
    * stops it.
    */
   supervision?: SupervisionStrategy;
-  /** Called for every handler that throws. Without any listener, failures go to `console.error`. */
+  /**
+   * Called for every failure: a handler that throws, a start that fails, an actor's loss of its
+   * Worker (a `WorkerDiedError`, one report per actor). Without any listener, failures go to
+   * `console.error`.
+   */
   onFailure?: (failure: ActorFailure) => void;
   /** Called for every dead letter (also counted in `ActorSystem.deadLetters`). */
   onDeadLetter?: (deadLetter: DeadLetter) => void;
