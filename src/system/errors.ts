@@ -23,10 +23,12 @@ export function couldNotStart(what: string, error: unknown): string {
 }
 
 /**
- * The actor a call or a send was waiting on is gone: it stopped, failed to start, its Worker
- * died, or a shutdown cut it off. Raised at once, never after a timeout. Never for an actor that
- * is only busy: a Bridge call to one gets `MailboxFullError` (its mailbox stayed full) or
- * `CallTimeoutError` (it was too late), and one it cannot take gets `UndeliverableError`.
+ * The actor a call or a send was waiting on is gone: it stopped, failed to start, was killed,
+ * its Worker died, its node went down, or a shutdown cut it off — or, for the calls its lost
+ * instance had taken, it is being restarted after its Worker died. Raised as soon as that is
+ * known, never by a call's timeout. Never for an actor that is only busy: a Bridge call to one
+ * gets `MailboxFullError` (its mailbox stayed full) or `CallTimeoutError` (it was too late), and
+ * one it cannot take gets `UndeliverableError`.
  *
  * @example
  * ```ts
@@ -70,7 +72,10 @@ export class CallTimeoutError extends RingmailError {}
 export class SpawnError extends RingmailError {}
 
 /**
- * The actor system was shut down: it starts no more actors and sends no more messages.
+ * The actor system was shut down, or the Bridge used was closed (`bridge.close()`, or its
+ * `using` ended): it starts no more actors and sends no more messages. A call still pending when
+ * its Bridge closes fails with it too (the actor may still handle the request; no `default`
+ * stands in).
  *
  * @example
  * ```ts
