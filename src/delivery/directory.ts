@@ -15,14 +15,24 @@
  *   word 3   live actors                                Atomics.add/sub by any thread
  *   byte 16  free-slot stack head, BigInt64: slot | tag << 32 (tag defeats ABA)   CAS
  *   word 6   slots kept for the system's own use, within word 0's   written once at creation
- *   byte 64  mailbox pool heads, one BigInt64 per capacity class (see mailbox_pool.ts)
+ *   byte 64  mailbox pool heads, one BigInt64 per capacity class (see mailbox_pool.ts)   CAS
+ *            by any thread that claims or gives back a mailbox
  *   word 64+k  dead letters so far of kind k    Atomics.add by any thread, with word 2
  *            (DEAD_LETTER_KINDS[k]; up to 16)
  * entries, 16 bytes per slot, from byte 320
- *   word 0   mailbox header offset (0: none)            written by the slot's allocator
- *   word 1   generation                                 Atomics.add when (re)allocated
- *   word 2   state: FREE, STARTING, RUNNING, STOPPING, DEAD, START_AWAITED
- *   word 3   owner thread id, or the next free slot while on the free stack
+ *   word 0   mailbox header offset (0: none)   Atomics.store by the slot's claimer (allocate);
+ *                                              set to 0 by whoever retires or frees the slot
+ *   word 1   generation                        Atomics.add by the claimer when (re)allocated
+ *   word 2   state: FREE, STARTING, RUNNING,   STARTING by the claimer; START_AWAITED by CAS
+ *            STOPPING (never set), DEAD,       from the system's thread (`started`); RUNNING
+ *            START_AWAITED                     by CAS from the Worker that starts the actor
+ *                                              (the system's thread for an agent or the
+ *                                              guardian, a Bridge for its own); DEAD by that
+ *                                              Worker as the actor ends or fails to start, or
+ *                                              by the system's thread after a Worker death;
+ *                                              FREE by exchange from the thread that frees it
+ *   word 3   owner thread id, or the next free   the claimer, then the system's thread as it
+ *            slot while on the free stack        places the actor; the freeing thread (link)
  * name words, one per slot, after the entries: the actors' names (see slot_names.ts)
  * ```
  *
@@ -41,7 +51,10 @@ export const SlotState = {
   /** Allocated; its actor is being constructed. Messages wait in its mailbox. */
   Starting: 1,
   Running: 2,
-  /** Got Stop or is draining; new messages are dead letters. */
+  /**
+   * Not set by the runtime: an actor that got Stop and drains its mailbox stays Running (its
+   * closed mailbox makes new messages dead letters) until its Worker marks it Dead.
+   */
   Stopping: 3,
   /** Gone: stopped, failed to start, or its worker died. Not yet reused. */
   Dead: 4,
