@@ -1,7 +1,8 @@
 /**
  * Errors that cross threads: what a handler throws may hold anything (functions, cycles,
  * unregistered classes), so failures travel as plain copies that the codec can always write —
- * of their own class for ringmail's own errors, known by name in every thread.
+ * of their own class for ringmail's own errors, known by name in every thread — except an error
+ * of a class the program registered, which goes as itself when the codec can write it.
  *
  * @module
  */
