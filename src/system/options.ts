@@ -99,8 +99,10 @@ export interface ActorSystemOptions {
    */
   sendTimeout?: number;
   /**
-   * The largest message, in bytes once encoded. Messages larger than their mailbox travel in
-   * a block of shared memory of their own. Default 64 MiB; at most 128 MiB - 1.
+   * The largest message, in bytes once encoded, that travels outside its mailbox's ring: messages
+   * larger than their mailbox travel in a block of shared memory of their own, up to this size.
+   * A message that fits its mailbox's ring is not held to it. Default 64 MiB; at most
+   * 128 MiB - 1.
    */
   maxMessageBytes?: number;
   /**
