@@ -5,8 +5,9 @@
  * to move the bytes. A transport knows only its destinations and how to put a record there.
  *
  * The first implementation is shared memory (`shared_memory/transport.ts`): a destination is a
- * mailbox ring in the arena. A transport of another kind (a network link to another process)
- * has destinations of its own type; the courier picks the transport by the ref's node.
+ * mailbox ring in the arena. A courier has one transport: a record for an actor of another node
+ * goes through it too, into the outbox ring that the system's thread sends on (outbox.ts). A
+ * transport of another kind would have destinations of its own type.
  *
  * To add one: implement this interface in a folder of its own, and hand it to the courier
  * (`CourierOptions.transport`). A transport that wraps another (to record, count or delay what
