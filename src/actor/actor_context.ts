@@ -186,7 +186,9 @@ export interface ActorContext<M = unknown> {
    * `unknown`, or whatever the result is assigned to.
    * @param target the actor to ask.
    * @param request the message; the timeout is also its deadline: the target does not start
-   * handling a request nobody waits for any more (it becomes a dead letter).
+   * handling a request nobody waits for any more (it becomes a dead letter) — but for a `Stop`,
+   * which the target takes whenever it comes to it: an ask that timed out does not leave it
+   * running.
    * @param options timeout (ms, default 5000).
    * @returns the reply.
    * @throws {ActorDeadError} at once when the target is gone, or ends while asked (stops, is
