@@ -140,7 +140,8 @@ export class ActorSystem implements AsyncDisposable {
   }
 
   /**
-   * {@link spawn} with options: a name, a mailbox size, a send timeout, a pool, a neighbour.
+   * {@link spawn} with options: a name, a mailbox size, a send timeout, what a full mailbox does
+   * (`whenFull`), a pool, a neighbour.
    *
    * @param actorClass an exported subclass of `Actor` with `static readonly module = import.meta.url`.
    * @param options the spawn's options.
