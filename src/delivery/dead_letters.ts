@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { ActorRef, Undelivered } from "../actor/mod.ts";
+import { type ActorRef, Stopped, type Undelivered } from "../actor/mod.ts";
 import type { SystemCourier } from "./courier.ts";
 import { Undeliverable } from "./undeliverable.ts";
 import { sentBySystem } from "./system_sender.ts";
@@ -23,6 +23,11 @@ export function reportDeadLetter(courier: SystemCourier, lost: Undelivered): voi
   // actor took and has no handler for (a Terminated of an actor it watches) is: its actor was
   // told of something and never heard it, which must not pass unseen.
   if (kind !== "no-handler" && sentBySystem(sender, courier.systemSender)) return;
+  // An actor's answer to the Stop another actor sent it, which that actor ended before it took
+  // (it stopped right after sending, as a parent closing down does): the runtime's answer to a
+  // question nobody waits for any more, no message of anyone's. README: an actor that sent the
+  // Stop and has no handler for Stopped "simply does not get it"; a stopped one has none.
+  if (isOrphanStopped(lost)) return;
   courier.directory.countDeadLetter(kind);
   courier.probe.deadLettered(target, message, kind);
   if (
@@ -32,6 +37,15 @@ export function reportDeadLetter(courier: SystemCourier, lost: Undelivered): voi
     courier.answer(sender, new Undeliverable(target, kind, reason, name));
   }
   courier.sink?.deadLetter({ target, sender, message, kind, reason });
+}
+
+/**
+ * Whether `lost` is an actor's `Stopped` for an actor (no reply address: a Bridge's late
+ * `Stopped` is told as unanswered) that had ended, or whose slot went to another, by then.
+ */
+function isOrphanStopped({ target, sender, message, kind }: Undelivered): boolean {
+  return message instanceof Stopped && (kind === "stopped" || kind === "stale") &&
+    sender !== null && sender.tag === 0 && target !== null && target.tag === 0;
 }
 
 /** The most of an actor's end reason a dead letter to it repeats, in characters. */

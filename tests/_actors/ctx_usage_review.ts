@@ -11,3 +11,29 @@ export class SelfStopper extends Actor<string> {
     sender?.send(command);
   }
 }
+
+/** A leaf whose stop takes a moment (it flushes something): its `Stopped` comes late. */
+export class SlowLeaf extends Actor<string> {
+  static readonly module = import.meta.url;
+  override async postStop() {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * Closes down in the usual order: tells each child to stop, then stops itself (answering the
+ * caller its children, to wait for).
+ */
+export class Closer extends Actor<string> {
+  static readonly module = import.meta.url;
+  override preStart() {
+    for (let i = 0; i < 3; i++) this.context.spawn(SlowLeaf);
+  }
+  @handles(String)
+  onClose(_: string, sender: ActorRef<unknown> | null) {
+    const children = this.context.children;
+    for (const child of children) child.send(new Stop());
+    this.context.stop();
+    sender?.send(children);
+  }
+}

@@ -3,7 +3,8 @@
  * stateful actors as a user writes them: each test shows one bug, and passes once it is fixed.
  */
 import assert from "node:assert/strict";
-import { SelfStopper } from "../_actors/ctx_usage_review.ts";
+import type { ActorRef } from "../../mod.ts";
+import { Closer, SelfStopper } from "../_actors/ctx_usage_review.ts";
 import { testSystem } from "../_system.ts";
 
 const LONG = { timeout: 20_000 };
@@ -28,5 +29,27 @@ Deno.test("ctx usage review: an actor that sends itself Stop makes no dead lette
         );
       },
     );
+  }
+});
+
+Deno.test("ctx usage review: an actor that stopped after sending Stop makes no dead letter of the Stopped that answers it", async (t) => {
+  for (const pooled of [true, false]) {
+    await t.step(pooled ? "in a pool" : "in Workers of their own", async () => {
+      await using ts = testSystem();
+      const closer = pooled
+        ? ts.system.createPool({ workers: 1 }).spawn(Closer)
+        : ts.system.spawn(Closer);
+      const children = await ts.bridge.call(closer, "close", LONG) as ActorRef<unknown>[];
+      assert.equal(children.length, 3);
+      await ts.bridge.whenTerminated(closer);
+      for (const child of children) await ts.bridge.whenTerminated(child);
+      const report = await ts.system.shutdown();
+      assert.equal(report.undelivered, 0);
+      // It has no handler for Stopped: README says it "simply does not get it", stopped or not.
+      assert.deepEqual(
+        ts.deadLetters.map((d) => `${d.kind}: ${d.message?.constructor?.name}`),
+        [],
+      );
+    });
   }
 });
