@@ -578,7 +578,7 @@ export class ActorCell extends CellContext {
     // Before postStop, which may take a while (async): the actor has handled its last message.
     this.cancelTimers();
     this.deathWatch?.unwatchRemote();
-    this.stopChildren();
+    this.stopChildren(false);
     const answer = () => this.#whenGone(requester);
     const stopped = this.actor === null ? undefined : this.postStop();
     return stopped === undefined ? answer() : stopped.then(answer);

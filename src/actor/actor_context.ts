@@ -110,7 +110,11 @@ export interface ActorContext<M = unknown> {
    * system (its supervisor is then the system's strategy).
    */
   readonly parent: ActorRef<unknown> | null;
-  /** This actor's children that have not ended (as far as it has heard). */
+  /**
+   * This actor's children that have not ended (as far as it has heard). In `postStop` they are
+   * still listed, on their way out: the actor sent them `Stop` as it stopped (a restart's fresh
+   * instance starts with none).
+   */
   readonly children: readonly ActorRef<unknown>[];
   /**
    * Starts a child of this actor: like `system.spawn`, and the child is supervised by this

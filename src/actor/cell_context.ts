@@ -232,9 +232,12 @@ export abstract class CellContext implements ActorContext {
     this.deathWatch?.unwatch(target);
   }
 
-  /** Sends each child `Stop` (the actor stops or restarts). */
-  protected stopChildren(): void {
-    this.childSet?.stopAll(this.loop.courier);
+  /**
+   * Sends each child `Stop`: the actor stops (they stay listed for its postStop), or restarts
+   * (`forget`: the fresh instance has no children).
+   */
+  protected stopChildren(forget: boolean): void {
+    this.childSet?.stopAll(this.loop.courier, forget);
   }
 
   /** Cancels the actor's timers and its receive timeout (it stops or restarts). */
@@ -248,7 +251,7 @@ export abstract class CellContext implements ActorContext {
    * behaviours, timers and watches go.
    */
   protected dropInstanceState(): void {
-    this.stopChildren();
+    this.stopChildren(true);
     this.#behaviors = null;
     this.behavior = null;
     this.cancelTimers();

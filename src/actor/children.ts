@@ -40,12 +40,15 @@ export class Children {
     if (child !== null) this.#byKey.delete(keyOf(child));
   }
 
-  /** Sends each child `Stop`; their parent forgets them (it is stopping or restarting). */
-  stopAll(courier: Courier): void {
+  /**
+   * Sends each child `Stop`. A parent that restarts forgets them (`forget`): its fresh instance
+   * has none. One that stops keeps them listed, for its postStop (they have not ended yet).
+   */
+  stopAll(courier: Courier, forget: boolean): void {
     // No sender: a child's Stopped would only come back as a dead letter.
     for (const child of this.#byKey.values()) {
       courier.deliver(child, new Stop(), null, 0, true);
     }
-    this.#byKey.clear();
+    if (forget) this.#byKey.clear();
   }
 }

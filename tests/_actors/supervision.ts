@@ -307,3 +307,25 @@ export class FailsToStart extends Actor<string> {
     sender?.send(text);
   }
 }
+
+/**
+ * Spawns two Flaky children as it starts; `"fail"` throws. Its postStop tells `probe` how many
+ * children its context lists then.
+ */
+export class CountingParent extends Actor<string> {
+  static readonly module = import.meta.url;
+  constructor(readonly probe: ActorRef<unknown> | null = null) {
+    super();
+  }
+  override preStart() {
+    this.context.spawn(Flaky);
+    this.context.spawn(Flaky);
+  }
+  override postStop() {
+    this.probe?.send(`postStop sees ${this.context.children.length} children`);
+  }
+  @handles(String)
+  onText(text: string) {
+    if (text === "fail") throw new Error("told to fail");
+  }
+}

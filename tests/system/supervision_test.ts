@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { type ActorRef, ActorSystem, Bridge, type SupervisionStrategy } from "../../mod.ts";
 import { ActorDeadError, SpawnError, WorkerDiedError } from "../../errors.ts";
 import {
+  CountingParent,
   FailsToStart,
   Flaky,
   Grandparent,
@@ -336,4 +337,21 @@ Deno.test("supervision: a pool Worker's death is one console.error when nobody l
   } finally {
     console.error = consoleError;
   }
+});
+
+Deno.test("supervision: postStop sees the children that have not ended, whether a Stop or a restart ran it", async () => {
+  await using s = testSystem({ supervision: { onFailure: "restart" } });
+  const probe = s.system.spawn(Probe);
+  const parent = s.system.spawn(CountingParent, probe);
+  await s.system.started(parent);
+  parent.send("fail"); // restarted: postStop, then a fresh instance with two new children
+  await eventually(
+    async () => (await dump(s, probe)).length === 1,
+    "the postStop of the restart",
+  );
+  await s.bridge.stop([parent], LONG);
+  assert.deepEqual(await dump(s, probe), [
+    "postStop sees 2 children",
+    "postStop sees 2 children",
+  ]);
 });
