@@ -396,9 +396,17 @@ export class BatchReceiver {
     const entries = this.#entries.reset(data);
     let begun = 0;
     let continuing = continues;
-    while (entries.next()) {
-      if (!continuing) begun++;
-      continuing = entries.more;
+    try {
+      while (entries.next()) {
+        if (!continuing) begun++;
+        continuing = entries.more;
+      }
+    } catch (error) {
+      // Cut or corrupt past some entry (next() throws RangeError): what it read is refused, the
+      // rest cannot be counted. Thrown on, it left take() and the subscription's callback.
+      console.error("ringmail: a batch from a node found down was read only in part:", error);
+    } finally {
+      entries.reset(EMPTY_BATCH);
     }
     if (begun === 0) return;
     this.host.refused(

@@ -1,0 +1,76 @@
+/**
+ * The batch receiver on corrupt or forged bytes, without a NATS server: a stand-in host records
+ * what it is told, and every batch is handed to `take` as the link's subscription does.
+ */
+
+import assert from "node:assert/strict";
+import { BatchReceiver } from "../../src/remote/batch_receiver.ts";
+import { BatchWriter, HEAD_BYTES } from "../../src/remote/wire.ts";
+import type { LinkHost } from "../../src/system/cluster_link.ts";
+import type { LinkFigures } from "../../src/remote/link_figures.ts";
+import type { NatsConnection } from "../../src/remote/nats.ts";
+import type { Peers } from "../../src/remote/peers.ts";
+
+/** A receiver whose host records what is lost, refused and offered; `down` are found down. */
+function receiver(down: ReadonlySet<number>) {
+  const told = { lost: [] as number[], refused: [] as number[], offered: 0 };
+  const host = {
+    node: 1,
+    prefix: "test",
+    courier: {
+      node: 1,
+      encoded: {
+        lastOfferedDoorbell: 0,
+        offer: () => {
+          told.offered++;
+          return true;
+        },
+      },
+      deadLetter() {},
+    },
+    outbox: { receiverDoorbell: 0 },
+    directory: { liveMailbox: () => 0 },
+    calledFromAfar() {},
+    lost: (_from: number, count: number) => told.lost.push(count),
+    refused: (_from: number, count: number) => told.refused.push(count),
+  } as unknown as LinkHost;
+  const peers = {
+    downReason: (node: number) => down.has(node) ? "found down by the test" : undefined,
+    watch() {},
+  } as unknown as Peers;
+  const counts = { batchesReceived: 0, recordsReceived: 0, bytesReceived: 0 };
+  const figures = { of: () => counts } as unknown as LinkFigures;
+  const nc = { publish() {} } as unknown as NatsConnection;
+  const r = new BatchReceiver(nc, host, peers, figures, () => {}, () => 0);
+  return { r, told };
+}
+
+/** Runs `body` with console.error silenced (the receiver logs what it refuses). */
+function quietly<T>(body: () => T): T {
+  const error = console.error;
+  console.error = () => {};
+  try {
+    return body();
+  } finally {
+    console.error = error;
+  }
+}
+
+Deno.test("batch bytes: a corrupt batch from a node found down is refused as far as it reads, never thrown out of take", () => {
+  const from = 2;
+  const { r, told } = receiver(new Set([from]));
+  const w = new BatchWriter(from);
+  const record = Uint8Array.of(0x20, 0, 0, 0x01);
+  w.add(record, 0, record.length);
+  const whole = w.take({ sequence: 0 });
+  // One good entry, then one whose length says 40 bytes where 1 is left.
+  const batch = Uint8Array.of(...whole, 40 * 2, 0xb1);
+  assert.equal(batch.length, HEAD_BYTES + 5 + 2);
+  try {
+    quietly(() => r.take(batch));
+    assert.deepEqual(told.refused, [1], "the record it could read is counted as refused");
+    assert.equal(told.offered, 0, "nothing of a node found down is delivered");
+  } finally {
+    r.close();
+  }
+});
