@@ -15,7 +15,7 @@
  * varuint  sender tag * 2 + (has a node)     if flag 4
  * varuint  sender node                       if that low bit is set: the sender lives in another
  *                                            process of the cluster (its node id, never 0)
- * f64      deadline, ms since the epoch      if flag 8
+ * f64      deadline, ms since the epoch      if flag 8 (positive and finite: another is refused)
  * 25 bytes trace context                     if flag 0x80: trace id (16), span id (8), flags
  *                                            (1), written only by a thread that traces
  *                                            (see tracing.ts); others write none
@@ -161,10 +161,24 @@ export class Envelope {
     } else {
       this.sender = null;
     }
-    this.deadline = (head & HAS_DEADLINE) !== 0 ? reader.f64() : 0;
+    this.deadline = (head & HAS_DEADLINE) !== 0 ? readDeadline(reader) : 0;
     this.trace = (head & HAS_TRACE) !== 0 ? readTraceAt(reader) : null;
     return this;
   }
+}
+
+/**
+ * Reads a deadline: a positive finite time, as writeEnvelope writes only such (send checks it).
+ * Another (NaN, 0, negative, infinite) is corrupt or forged bytes, refused: the ring path took
+ * it as late at once (NaN "passed NaN ms" before) and local mail as no deadline at all.
+ */
+function readDeadline(reader: Reader): number {
+  const at = reader.pos;
+  const deadline = reader.f64();
+  if (!(deadline > 0 && deadline < Infinity)) {
+    throw reader.corrupt(`a deadline of ${deadline}`, at);
+  }
+  return deadline;
 }
 
 /** Reads the trace context at the reader's position. */

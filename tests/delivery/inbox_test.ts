@@ -115,3 +115,29 @@ Deno.test("inbox: a sender is reused while it repeats, but a reply address (tagg
     await t.end();
   }
 });
+
+Deno.test("inbox: a record whose deadline is no positive finite time is undecodable, not late on one path and never on another", async () => {
+  const t = oneThread();
+  try {
+    const { ref } = t.mailbox();
+    const inbox = new Inbox(t.courier);
+    const senders = { lastSender: null };
+    // What writeEnvelope writes for a deadline (send allows only positive finite ones)...
+    const good = new Writer(64).reset(t.courier);
+    writeEnvelope(good, ref, null, Date.now() + 60_000);
+    good.value(null);
+    const record = good.toBytes();
+    assert.ok(inbox.decode(record, 0, record.length, senders));
+    // ...with the f64 after the head byte and the two varuints forged.
+    const at = record.length - 1 - 8;
+    const view = new DataView(record.buffer, record.byteOffset);
+    for (const forged of [NaN, -1, 0, -0, Infinity]) {
+      view.setFloat64(at, forged, true);
+      assert.equal(inbox.decode(record, 0, record.length, senders), false, `deadline ${forged}`);
+      assert.match(String(inbox.error), /a deadline of/);
+      assert.equal(inbox.envelope.deadline, 0);
+    }
+  } finally {
+    await t.end();
+  }
+});
