@@ -10,6 +10,7 @@
 
 import { ActorRef, messageOf } from "../actor/mod.ts";
 import { Inbox } from "../delivery/mod.ts";
+import { MAX_MESSAGE } from "../ring/mod.ts";
 import { Grants } from "./credits.ts";
 import type { LinkHost } from "../system/cluster_link.ts";
 import type { LinkFigures } from "./link_figures.ts";
@@ -27,6 +28,9 @@ import {
 
 /** What a ping without what it has sent is answered. */
 const NO_ANSWER = new Uint8Array(0);
+
+/** What {@link BatchReceiver}'s #assemble says of pieces past the largest record. */
+const TOO_LARGE = Symbol("too large");
 
 /** What the batch reader holds between batches: nothing of the last one. */
 const EMPTY_BATCH = new Uint8Array(0);
@@ -52,6 +56,8 @@ export class BatchReceiver {
   readonly #receivedBegun = new Map<number, number>();
   /** The pieces of a record still coming from each node (see wire.ts). */
   readonly #pieces = new Map<number, Uint8Array[]>();
+  /** The bytes of those pieces, per node. */
+  readonly #pieceBytes = new Map<number, number>();
   readonly #inbox: Inbox;
   /** Reads the entries of the batch being taken. */
   readonly #entries = new BatchEntries();
@@ -71,6 +77,8 @@ export class BatchReceiver {
    * @param granted node `node` has granted this one `total` credit so far (a batch's head).
    * @param controlsTaken how many control messages of node `node` this one has taken (see
    * controls.ts), for the answer to its ping.
+   * @param maxRecordBytes the largest record a node may send in pieces: no mailbox takes a larger
+   * one, and the pieces of one past it are let go as they come (see #assemble).
    */
   constructor(
     readonly nc: NatsConnection,
@@ -79,6 +87,7 @@ export class BatchReceiver {
     readonly figures: LinkFigures,
     readonly granted: (node: number, total: number) => void,
     readonly controlsTaken: (node: number) => number,
+    readonly maxRecordBytes: number = MAX_MESSAGE,
   ) {
     this.#inbox = new Inbox(host.courier);
     this.#grants = new Grants((node, count) => this.#grant(node, count));
@@ -122,6 +131,7 @@ export class BatchReceiver {
   forget(node: number): void {
     this.#grants.forget(node);
     if (this.#pieces.delete(node)) this.host.lost(node, 1);
+    this.#pieceBytes.delete(node);
     this.#received.delete(node);
     this.#receivedCredit.delete(node);
     this.#receivedBegun.delete(node);
@@ -206,6 +216,13 @@ export class BatchReceiver {
           data.subarray(entries.start, entries.end),
           entries.more,
         );
+        if (record === TOO_LARGE) {
+          // Let go, counted lost (see #assemble); what is left of it is skipped as it comes.
+          handed += entryCredit + this.#dropPieces(from);
+          this.host.lost(from, 1);
+          skipping = entries.more;
+          continue;
+        }
         if (record === null) continue;
         if (this.#deliver(from, record, 0, record.length)) handed += creditOf(record.length);
       }
@@ -292,23 +309,31 @@ export class BatchReceiver {
     const pieces = this.#pieces.get(from);
     if (pieces === undefined) return 0;
     this.#pieces.delete(from);
+    this.#pieceBytes.delete(from);
     return pieces.reduce((sum, piece) => sum + creditOf(piece.length, true), 0);
   }
 
   /**
    * Joins the pieces of a record from node `from`: the whole record once its last piece came,
-   * null while more are to come.
+   * null while more are to come, {@link TOO_LARGE} when they add up to more than
+   * {@link maxRecordBytes} (the pieces held are left for the caller to drop): a sender's pieces
+   * are bounded by nothing else, and forged ones that never end held ever more memory.
    */
-  #assemble(from: number, entry: Uint8Array, more: boolean): Uint8Array | null {
+  #assemble(from: number, entry: Uint8Array, more: boolean): Uint8Array | typeof TOO_LARGE | null {
     const pieces = this.#pieces.get(from);
     if (pieces === undefined && !more) return entry;
+    const bytes = (this.#pieceBytes.get(from) ?? 0) + entry.length;
+    if (bytes > this.maxRecordBytes) return TOO_LARGE;
     if (pieces === undefined) {
       this.#pieces.set(from, [entry.slice()]);
+      this.#pieceBytes.set(from, bytes);
       return null;
     }
     pieces.push(entry.slice());
+    this.#pieceBytes.set(from, bytes);
     if (more) return null;
     this.#pieces.delete(from);
+    this.#pieceBytes.delete(from);
     const record = new Uint8Array(
       pieces.reduce((sum, piece) => sum + piece.length, 0),
     );

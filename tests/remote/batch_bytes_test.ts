@@ -12,7 +12,7 @@ import type { NatsConnection } from "../../src/remote/nats.ts";
 import type { Peers } from "../../src/remote/peers.ts";
 
 /** A receiver whose host records what is lost, refused and offered; `down` are found down. */
-function receiver(down: ReadonlySet<number>) {
+function receiver(down: ReadonlySet<number>, maxRecordBytes?: number) {
   const told = { lost: [] as number[], refused: [] as number[], offered: 0 };
   const host = {
     node: 1,
@@ -41,7 +41,7 @@ function receiver(down: ReadonlySet<number>) {
   const counts = { batchesReceived: 0, recordsReceived: 0, bytesReceived: 0 };
   const figures = { of: () => counts } as unknown as LinkFigures;
   const nc = { publish() {} } as unknown as NatsConnection;
-  const r = new BatchReceiver(nc, host, peers, figures, () => {}, () => 0);
+  const r = new BatchReceiver(nc, host, peers, figures, () => {}, () => 0, maxRecordBytes);
   return { r, told };
 }
 
@@ -70,6 +70,37 @@ Deno.test("batch bytes: a corrupt batch from a node found down is refused as far
     quietly(() => r.take(batch));
     assert.deepEqual(told.refused, [1], "the record it could read is counted as refused");
     assert.equal(told.offered, 0, "nothing of a node found down is delivered");
+  } finally {
+    r.close();
+  }
+});
+
+Deno.test("batch bytes: pieces that never end are let go once they pass the largest record, counted as one lost, and the rest of that record is skipped", () => {
+  const from = 3;
+  const { r, told } = receiver(new Set(), 1000);
+  const piece = new Uint8Array(300).fill(0xb1);
+  const w = new BatchWriter(from);
+  let sequence = 0;
+  let begun = 0;
+  let credit = 0;
+  const send = (more: boolean, continues: boolean) => {
+    w.add(piece, 0, piece.length, more, continues);
+    const head = { sequence, begun, credit };
+    sequence += w.count;
+    begun += w.begun;
+    credit += w.credit;
+    r.take(w.take(head));
+  };
+  try {
+    quietly(() => {
+      // A forged sender's record in pieces, one a batch, far past what any record can be.
+      send(true, false);
+      for (let i = 0; i < 20; i++) send(true, true);
+      send(false, true);
+    });
+    assert.deepEqual(told.lost, [1], "the record is one lost");
+    assert.equal(told.offered, 0, "no part of it is delivered");
+    assert.equal(r.sizes().pieces, 0, "no pieces are held");
   } finally {
     r.close();
   }
