@@ -293,9 +293,11 @@ export class BatchReceiver {
     // or when what comes next does not go on with it (its sender could not send the rest).
     const cut = this.#pieces.has(from) && (entriesLost || !continues);
     if (!entriesLost && !cut) return false;
-    // Messages, not entries: the records begun in what was lost, and the one cut.
+    // Messages, not entries: the records begun in what was lost, and the one cut. A record
+    // begun takes an entry at least: a head or ping that says more is forged or corrupt (one
+    // ping made 2^31 - 1 messages lost), and the entries lost are as many as there can be.
     const begunLost = entriesLost ? (begun - (this.#receivedBegun.get(from) ?? 0)) >>> 0 : 0;
-    const lost = (begunLost < 0x8000_0000 ? begunLost : 0) + (cut ? 1 : 0);
+    const lost = (begunLost < 0x8000_0000 ? Math.min(begunLost, gap) : 0) + (cut ? 1 : 0);
     if (lost > 0) this.host.lost(from, lost);
     // Their credit was spent: granted back, as if they had been handed on; so is that of the
     // pieces of the record cut, which can never be whole now.

@@ -105,3 +105,44 @@ Deno.test("batch bytes: pieces that never end are let go once they pass the larg
     r.close();
   }
 });
+
+Deno.test("batch bytes: a head or ping that claims more records lost than entries is counted as at most one a lost entry", () => {
+  const { r, told } = receiver(new Set());
+  // A ping from node 100: 1 entry sent, and 2^31 - 1 records begun in it.
+  const ping = Uint8Array.of(
+    100,
+    0,
+    0,
+    0,
+    1,
+    0,
+    0,
+    0,
+    0xff,
+    0xff,
+    0xff,
+    0x7f,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+  );
+  // A batch from node 5 whose head says the same of the entries before it (its first is 3).
+  const w = new BatchWriter(5);
+  const record = Uint8Array.of(0x20, 0, 0, 0xb1);
+  w.add(record, 0, record.length);
+  const batch = w.take({ sequence: 3, begun: 0x7fff_ffff, credit: 0 });
+  try {
+    quietly(() => {
+      r.sentSoFar(ping);
+      r.take(batch);
+    });
+    assert.deepEqual(told.lost, [1, 3]);
+  } finally {
+    r.close();
+  }
+});
