@@ -5,8 +5,8 @@
  * without decoding. A batch:
  *
  * ```
- * u8       wire version (6: the records' codec version 2; pings' answers say how many control
- *          messages were taken, see {@link writePingAnswer})
+ * u8       wire version (7: the records' codec version 2; pings' answers say how many control
+ *          messages were taken, see {@link writePingAnswer}; CallsLost names the calls taken)
  * u8       flags: bit 0 = the first entry goes on with a record begun in the batch before
  * u32      the sending node's id (little-endian, as every number of the head)
  * u32      the link's sequence number of the first entry: entries the sender sent to this
