@@ -193,7 +193,9 @@ export class Bridge implements Disposable {
     resolve: (value: unknown) => void,
     reject: (error: unknown) => void,
   ): void {
-    const refused = this.#refusal(options);
+    // The target is checked here too, before the Stop below reads its node (`null` would throw
+    // a TypeError that names nothing of the call).
+    const refused = this.#refusal(options) ?? this.#refusalOf(target);
     if (refused !== null) return reject(refused);
     if (request instanceof Stop && target.node === 0) {
       // The actor's Worker answers Stopped through this Bridge's mailbox, and tells this thread
@@ -367,7 +369,9 @@ export class Bridge implements Disposable {
    * @param options timeout (ms, default 5000) for each actor, or the timeout alone; and what
    * stands for an actor that did not stop in time.
    * @returns `Stopped` (or the default) per actor.
-   * @throws {TypeError} when `actors` is no iterable (one actor goes in an array: `[ref]`).
+   * @throws {TypeError} when `actors` is no iterable (one actor goes in an array: `[ref]`), or
+   * one of them is no actor of this Bridge's system: then none is stopped (nor when the iterable
+   * throws: the promise rejects with what it threw).
    * @throws {CallTimeoutError} when an actor did not answer in time and no default was given.
    * @throws {MailboxFullError} when an actor's mailbox stayed full for the send timeout (it is
    * still running) and no default was given.
@@ -393,14 +397,26 @@ export class Bridge implements Disposable {
         ),
       );
     }
+    // Every actor is taken, and checked, before any is sent its Stop: an iterable that throws part
+    // way, or holds what is no actor of this system, rejects and stops none of them (a Stop sent
+    // first had its outcome unread, an unhandled rejection should it time out).
+    let targets: ActorRef<never>[];
+    try {
+      targets = Array.from(actors);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    for (const target of targets) {
+      const refused = this.#refusalOf(target);
+      if (refused !== null) return Promise.reject(refused);
+    }
     const { timeout, ...rest } = typeof options === "number" ? { timeout: options } : options;
     // The default stands only for an actor still running when the wait ends, not for one gone
     // already (that one counts as stopped): it is not the call's own default.
     const stands = "default" in rest;
     const fallback = rest.default as D;
     return Promise.all(
-      Array.from(
-        actors,
+      targets.map(
         (actor) =>
           this.call(actor as ActorRef<Stop>, new Stop(), { timeout })
             .catch((error) => {

@@ -1,0 +1,53 @@
+/**
+ * What a review of the lifecycles around the Bridge and the system (several systems, several
+ * Bridges, signals, multiCall and stop given odd iterables, timers) found breaking a promise of
+ * the docs. Each test failed before its fix.
+ */
+import assert from "node:assert/strict";
+import { Echo } from "../_actors/basic.ts";
+import { testSystem } from "../_system.ts";
+
+const LONG = { timeout: 20_000 };
+
+Deno.test("lifecycle review: stop() whose iterable throws, or holds what is no actor of this system, rejects and stops nothing", async (t) => {
+  await using s = testSystem();
+  await using other = testSystem();
+  const echo = s.system.spawn(Echo);
+  const theirs = other.system.spawn(Echo);
+  await s.system.started(echo);
+
+  await t.step("an iterable that throws after an actor: a rejection, not a throw", async () => {
+    function* actors() {
+      yield echo;
+      throw new Error("the iterable broke");
+    }
+    let outcome: Promise<unknown> | null = null;
+    try {
+      outcome = s.bridge.stop(actors(), LONG);
+    } catch (error) {
+      assert.fail(`stop() threw instead of rejecting: ${error}`);
+    }
+    await assert.rejects(outcome, { message: "the iterable broke" });
+    assert.equal(await s.bridge.call(echo, "still here", LONG), "still here");
+  });
+
+  await t.step(
+    "an element that is no ActorRef: a TypeError naming it, before any Stop",
+    async () => {
+      await assert.rejects(s.bridge.stop([echo, null as never], LONG), {
+        name: "TypeError",
+        message: /the target must be an ActorRef, got null/,
+      });
+      assert.equal(await s.bridge.call(echo, "still here", LONG), "still here");
+    },
+  );
+
+  await t.step("a ref of another system: a TypeError, before any Stop", async () => {
+    await assert.rejects(s.bridge.stop([echo, theirs], LONG), {
+      name: "TypeError",
+      message: /belongs to another actor system than this Bridge's/,
+    });
+    assert.equal(await s.bridge.call(echo, "still here", LONG), "still here");
+    assert.equal(await other.bridge.call(theirs, "still here", LONG), "still here");
+  });
+});
