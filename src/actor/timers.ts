@@ -202,6 +202,22 @@ export class LoopTimers {
     return true;
   }
 
+  /**
+   * Cancels every timer: their loop has stopped, so none would fire again (each is told, by its
+   * `onDone`, as by a cancel; `active` is false after).
+   */
+  cancelAll(): void {
+    for (
+      let entry = this.#heap.popDue(Infinity);
+      entry !== undefined;
+      entry = this.#heap.popDue(Infinity)
+    ) {
+      const timer = entry.value;
+      timer.entry = null;
+      timer.onDone?.(timer);
+    }
+  }
+
   /** Fires every timer due by `now`, in deadline order (ties: in the order they were set). */
   fireDue(now: number): void {
     for (

@@ -266,6 +266,9 @@ export class ReceiveLoop implements CellLoop {
   /** Stops the loop after the message in hand; actors it serves stay as they are. */
   close(): Promise<void> {
     this.#closed = true;
+    // Its timers would never fire: they are over, not left `active` (a Bridge's, pending when
+    // its system shut down, said they would still send).
+    this.timers.cancelAll();
     if (this.#local) this.#courier.handles.setOwnDoorbell(null);
     this.doorbell.ring();
     return this.#running ?? Promise.resolve();

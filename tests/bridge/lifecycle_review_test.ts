@@ -4,6 +4,7 @@
  * the docs. Each test failed before its fix.
  */
 import assert from "node:assert/strict";
+import { ActorSystem, Bridge } from "../../mod.ts";
 import { Echo } from "../_actors/basic.ts";
 import { testSystem } from "../_system.ts";
 
@@ -50,4 +51,19 @@ Deno.test("lifecycle review: stop() whose iterable throws, or holds what is no a
     assert.equal(await s.bridge.call(echo, "still here", LONG), "still here");
     assert.equal(await other.bridge.call(theirs, "still here", LONG), "still here");
   });
+});
+
+Deno.test("lifecycle review: a Bridge's timers pending when its system shuts down are over: not active, cancel() says they were not going to fire", async () => {
+  const system = new ActorSystem();
+  const bridge = new Bridge(system);
+  const echo = system.spawn(Echo);
+  await system.started(echo);
+  const once = bridge.sendAfter(60_000, echo, "later");
+  const every = bridge.sendEvery(60_000, echo, "again");
+  assert.deepEqual([once.active, every.active], [true, true]);
+  await system.shutdown();
+  // The system's loop is gone: neither will ever fire, whatever the Bridge (left open) says.
+  assert.deepEqual([once.active, every.active], [false, false]);
+  assert.deepEqual([once.cancel(), every.cancel()], [false, false]);
+  bridge.close();
 });
