@@ -239,9 +239,16 @@ export class Bridge implements Disposable {
     if (terms !== null) terms.sentAt = performance.now();
     let at = 0;
     for (const pair of calls) {
-      if (!isIterable(pair) || typeof pair === "string") {
+      // An array of one (the message forgotten) or of three is no pair either: taken apart, it
+      // sent `undefined`, or dropped what followed, with no word.
+      if (
+        !isIterable(pair) || typeof pair === "string" ||
+        (Array.isArray(pair) && pair.length !== 2)
+      ) {
         throw new TypeError(
-          `multiCall's calls must each be a [target, message] pair, got ${describe(pair)} at ` +
+          `multiCall's calls must each be a [target, message] pair, got ${
+            Array.isArray(pair) ? `an array of ${pair.length}` : describe(pair)
+          } at ` +
             `index ${at}`,
         );
       }

@@ -67,3 +67,28 @@ Deno.test("lifecycle review: a Bridge's timers pending when its system shuts dow
   assert.deepEqual([once.cancel(), every.cancel()], [false, false]);
   bridge.close();
 });
+
+Deno.test("lifecycle review: a multiCall element that is an array of one or three is no [target, message] pair: its iteration rejects with a TypeError, nothing sent for it", async () => {
+  await using s = testSystem();
+  const echo = s.system.spawn(Echo);
+  for (
+    const [pair, shown] of [[[echo], /got an array of 1 at index 0$/], [
+      [echo, 1, 2],
+      /got an array of 3 at index 0$/,
+    ]] as const
+  ) {
+    const replies: unknown[] = [];
+    const iteration = (async () => {
+      for await (const { reply } of s.bridge.multiCall([pair] as never, LONG)) replies.push(reply);
+    })();
+    await assert.rejects(iteration, {
+      name: "TypeError",
+      message: new RegExp(
+        /^multiCall's calls must each be a \[target, message\] pair, /.source + shown.source,
+      ),
+    });
+    assert.deepEqual(replies, []);
+  }
+  // Nothing was sent to it: the first message it answers is this one.
+  assert.equal(await s.bridge.call(echo, "first", LONG), "first");
+});
