@@ -193,10 +193,12 @@ export class Bridge implements Disposable {
     resolve: (value: unknown) => void,
     reject: (error: unknown) => void,
   ): void {
-    // The target is checked here too, before the Stop below reads its node (`null` would throw
-    // a TypeError that names nothing of the call).
-    const refused = this.#refusal(options) ?? this.#refusalOf(target);
+    const refused = this.#refusal(options);
     if (refused !== null) return reject(refused);
+    // A Stop's target is checked before its node is read (`null` would throw a TypeError that
+    // names nothing of the call); any other's as it is sent (#send).
+    const refusedTarget = request instanceof Stop ? this.#refusalOf(target) : null;
+    if (refusedTarget !== null) return reject(refusedTarget);
     if (request instanceof Stop && target.node === 0) {
       // The actor's Worker answers Stopped through this Bridge's mailbox, and tells this thread
       // of the end another way, which may come second: the Stopped waits for it, so that once
