@@ -441,8 +441,10 @@ export class Bridge implements Disposable {
 
   /**
    * Resolves when the actor `target` ends — it stops, fails for good, fails to start, or its
-   * Worker dies — with the `Terminated` a watcher would get; at once (kind `"not-running"`)
-   * when it is not running. Never rejects because of the actor.
+   * Worker dies — with the `Terminated` a watcher would get. For an actor that has ended
+   * already, at once: how it ended while the system still knows (`"stopped"`, `"failed"`, …),
+   * or kind `"not-running"` once it does not (its slot went to another actor), and for a ref
+   * that never was an actor of this system. Never rejects because of the actor.
    *
    * @param target the actor to await.
    * @param options a signal to stop waiting (the promise then rejects with its reason).
