@@ -70,7 +70,9 @@ export class Inspector {
   readonly #clock = new SampleClock();
   readonly #actors = new Map<number, Track>();
   readonly #workers = new Map<number, { handled: Track; parked: Track }>();
-  readonly #handledTotal = new HandledTotal();
+  readonly #handledTotal = new HandledTotal((threadId) =>
+    this.#parts.workers.get(threadId) !== undefined
+  );
   #total: Track | null = null;
   readonly #failures = new Map<number, Failures>();
   readonly #pending = new Set<() => number>();
@@ -386,12 +388,27 @@ const NO_RATE: Rate = { lastSecond: 0, lastTenSeconds: 0 };
  * spare, taken back into use, goes on from its own count without being counted twice. (What a
  * Worker handled between the last look and its death is not seen: the total never goes back.)
  */
-class HandledTotal {
+export class HandledTotal {
   /** The Workers in use at the last look, and what each had handled then. */
   readonly #inUse = new Map<number, number>();
-  /** Workers that left use since (the spare may come back), and their counts then. */
+  /**
+   * Workers that left use since and may come back (a spare), and their counts then. One gone for
+   * good (it died or retired: its thread id is never used again) keeps its count in the total,
+   * but not an entry here: a system whose Workers come and go for weeks would keep one for each.
+   */
   readonly #left = new Map<number, number>();
   #leftTotal = 0;
+  /** Whether thread `threadId`'s Worker still runs (a spare may be taken back into use). */
+  readonly #running: (threadId: number) => boolean;
+
+  constructor(running: (threadId: number) => boolean) {
+    this.#running = running;
+  }
+
+  /** How many Workers that left use it keeps a count of, by thread id (tests). */
+  get keptLeft(): number {
+    return this.#left.size;
+  }
 
   /** The total, given each Worker in use now and what it has handled (by thread id). */
   of(counts: ReadonlyMap<number, number>): number {
@@ -400,6 +417,10 @@ class HandledTotal {
       this.#inUse.delete(threadId);
       this.#left.set(threadId, handled);
       this.#leftTotal += handled;
+    }
+    // Those that have ended since they left (a retiring Worker runs a while) never come back.
+    for (const threadId of this.#left.keys()) {
+      if (!this.#running(threadId)) this.#left.delete(threadId);
     }
     let total = 0;
     for (const [threadId, handled] of counts) {
