@@ -8,6 +8,8 @@
  * @module
  */
 
+import { describeValue } from "../util/describe_value.ts";
+
 /**
  * What to do with an actor whose handler threw:
  * - `"resume"`: keep the actor and its state; go on with the next message.
@@ -105,7 +107,8 @@ export function checkStrategy(
   if (withinMs !== undefined && typeof withinMs !== "number") {
     // `true` or "60000" compare as positive: a window of 1 ms, or a string sent to the Worker.
     throw new TypeError(
-      `${where}.withinMs must be a positive number of ms, got ${JSON.stringify(withinMs)}`,
+      `${where}.withinMs must be a positive number of ms, got ${typeof withinMs} ` +
+        describeValue(withinMs),
     );
   }
   if (withinMs !== undefined && !(withinMs > 0)) {
