@@ -9,7 +9,7 @@
  * @module
  */
 
-import { ActorRef, type DeadLetterKind, messageOf, RequestFailed, Stopped } from "../actor/mod.ts";
+import { ActorRef, type DeadLetterKind, messageOf, RequestFailed } from "../actor/mod.ts";
 import {
   Inbox,
   isRuntimeAnswer,
@@ -244,11 +244,10 @@ export class ReplyEndpoint {
       }
     } else if (call === undefined) {
       // A late Undeliverable is news of a dead letter already counted, a late RequestFailed of a
-      // failure already reported (the handler replied first, or the call timed out): nothing
-      // more to say. Nor a late Stopped: a Stop is sent for its effect, which it had (its call
-      // timed out while the actor was busy, see #send), as an actor's Stopped it has no handler
-      // for is no one's lost message.
-      if (isRuntimeAnswer(message) || (mine && message instanceof Stopped)) return;
+      // failure already reported (the handler replied first, or the call timed out), a late
+      // Stopped of a Stop that had its effect (its call timed out while the actor was busy, see
+      // Bridge's #send): nothing more to say.
+      if (isRuntimeAnswer(message)) return;
       const target = this.#ref(tag);
       const courier = this.#host.courier;
       // Read as the closed Bridge gives its mailbox back: the same dead letter as a reply that

@@ -5,7 +5,7 @@
  */
 
 import { registerMessage } from "../codec/mod.ts";
-import { type ActorRef, type DeadLetterKind, RequestFailed } from "../actor/mod.ts";
+import { type ActorRef, type DeadLetterKind, RequestFailed, Stopped } from "../actor/mod.ts";
 
 /**
  * Any thread -> the sender of an undeliverable message, when that sender is waiting for a reply
@@ -25,10 +25,12 @@ export class Undeliverable {
 registerMessage(Undeliverable, { name: "ringmail.Undeliverable" });
 
 /**
- * Whether `message` is the runtime's answer to a waiting caller that no reply will come (an
- * Undeliverable, or a RequestFailed: see Courier.answer): nobody's message, and news already
- * told if it comes late.
+ * Whether `message` is the runtime's answer to a waiting caller: that no reply will come (an
+ * Undeliverable, or a RequestFailed: see Courier.answer), or that a Stop was taken (Stopped).
+ * Nobody's message: if it comes late, its news was told already, or (a Stop's) did not need to
+ * be — a Stop is sent for its effect, which it had.
  */
 export function isRuntimeAnswer(message: unknown): boolean {
-  return message instanceof Undeliverable || message instanceof RequestFailed;
+  return message instanceof Undeliverable || message instanceof RequestFailed ||
+    message instanceof Stopped;
 }

@@ -29,7 +29,6 @@ import {
   type LoopTimers,
   RequestFailed,
   Stop,
-  Stopped,
 } from "../../actor/mod.ts";
 import { callFailure, handlerFailure } from "../call_failure.ts";
 import { AskUnwatch, AskWatch } from "../control.ts";
@@ -164,9 +163,9 @@ export class Asks {
     const ask = this.#pending.get(tag);
     if (ask === undefined) {
       // A late Undeliverable is news of a dead letter already counted, a late RequestFailed of a
-      // failure already reported: nothing more to say. Nor a late Stopped: the Stop it answers
-      // had its effect (it has no deadline, see ask), as the Bridge's has.
-      if (isRuntimeAnswer(message) || message instanceof Stopped) return;
+      // failure already reported, a late Stopped of a Stop that had its effect (it has no
+      // deadline, see ask): nothing more to say.
+      if (isRuntimeAnswer(message)) return;
       const reason = "it answers an ask that had already settled (it timed out)";
       this.#courier.deadLetter({
         target: this.#replyTo(tag),
