@@ -593,9 +593,7 @@ export class ActorCell extends CellContext {
    * `kill` then says false; `inspect()` lists it no more).
    */
   #whenGone(requester: ActorRef<unknown> | null): void {
-    // An actor that sent itself Stop (`this.self.send(new Stop())`, a timer's) is gone by then:
-    // its own Stopped would only be a dead letter, the answer to nobody.
-    if (requester === null || requester.equals(this.self)) return;
+    if (requester === null) return;
     if (this.state === CellState.Stopped) ActorCell.#answerStopped(this, requester);
     else (this.#stopRequesters ??= []).push(requester);
   }
