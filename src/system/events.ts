@@ -121,16 +121,11 @@ export class SystemEvents {
       messageClass,
       error: error instanceof Error ? error : new Error(String(error)),
     };
-    for (const watcher of this.#failureWatchers) callListener(watcher, failure, "onFailure");
-    if (this.#failureListeners.size === 0) {
+    if (!this.#tell(failure)) {
       console.error(
         `ringmail: ${actorName} failed while handling ${messageClass}:`,
         failure.error.stack ?? failure.error,
       );
-      return;
-    }
-    for (const listener of this.#failureListeners) {
-      callListener(listener, failure, "onFailure");
     }
   }
 
@@ -144,16 +139,14 @@ export class SystemEvents {
     messageClass: string,
     error: Error,
   ): void {
-    if (this.#failureListeners.size > 0 || actors.length <= 1) {
-      for (const { actor, actorName } of actors) {
-        this.failure(actor, actorName, messageClass, error);
-      }
-      return;
+    if (actors.length === 1) {
+      return this.failure(actors[0].actor, actors[0].actorName, messageClass, error);
     }
+    let heard = true;
     for (const { actor, actorName } of actors) {
-      const failure: ActorFailure = { actor, actorName, messageClass, error };
-      for (const watcher of this.#failureWatchers) callListener(watcher, failure, "onFailure");
+      heard = this.#tell({ actor, actorName, messageClass, error });
     }
+    if (heard || actors.length === 0) return;
     const names = [...new Set(actors.map(({ actorName }) => actorName))];
     const shown = names.length <= NAMES_SHOWN
       ? names.join(", ")
@@ -162,6 +155,14 @@ export class SystemEvents {
       `ringmail: ${actors.length} actors (${shown}) failed while handling ${messageClass}:`,
       error.stack ?? error,
     );
+  }
+
+  /** Tells `failure` to the watchers and listeners. @returns whether a listener heard it. */
+  #tell(failure: ActorFailure): boolean {
+    for (const watcher of this.#failureWatchers) callListener(watcher, failure, "onFailure");
+    if (this.#failureListeners.size === 0) return false;
+    for (const listener of this.#failureListeners) callListener(listener, failure, "onFailure");
+    return true;
   }
 
   /**
