@@ -57,13 +57,13 @@ export interface WorkerSettings {
   readonly supervision: SupervisionStrategy;
 }
 
-/** The state of the actor system inside one Worker. */
 /** Reports a Worker kept back for want of room in the guardian's mailbox (see worker_main.ts). */
 export interface KeptReports {
   /** Sends them all now, waiting for room as {@link WorkerRuntime.tellGuardian} does. */
   tellAll(): void;
 }
 
+/** The state of the actor system inside one Worker. */
 export class WorkerRuntime implements CellHost {
   readonly arena: Arena;
   readonly directory: Directory;
