@@ -57,7 +57,7 @@ export interface WorkerSettings {
   readonly supervision: SupervisionStrategy;
 }
 
-/** Reports a Worker kept back for want of room in the guardian's mailbox (see worker_main.ts). */
+/** Dead-letter reports a Worker kept back for want of room (see unreported_letters.ts). */
 export interface KeptReports {
   /** Sends them all now, waiting for room as {@link WorkerRuntime.tellGuardian} does. */
   tellAll(): void;
